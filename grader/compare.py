@@ -1,0 +1,168 @@
+"""The pure comparison core: plain values in, result objects out; no I/O, no globals.
+
+The tolerance rule, used everywhere: a returned number `got` matches an expected number `want` when
+
+    |got − want| ≤ atol + rtol·|want|      (elementwise, and every `got` is finite)
+
+with atol and rtol set per exercise (tight for exact formulas; derived from h for finite
+differences). NaN and infinity never match. Answers are accepted in any equivalent form: a pair as
+tuple, list or length-2 array; an array as anything `np.asarray` turns into the expected shape; a
+float as a NumPy scalar or a 0-d array.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from grader.plain import Unsupported
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    rtol: float = 1e-9
+    atol: float | np.ndarray = 1e-12  # may be elementwise, e.g. from h and f'''(x)
+
+    def allowed(self, want: np.ndarray) -> np.ndarray:
+        return self.atol + self.rtol * np.abs(want)
+
+    def widened(self, atol: float = 0.0, rtol: float = 0.0) -> Tolerance:
+        return Tolerance(self.rtol + rtol, self.atol + atol)
+
+
+EXACT = Tolerance(rtol=1e-9, atol=1e-12)
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What one call should return, where that comes from (for instructors), and how close is close."""
+
+    value: Any  # float, tuple of floats, np.ndarray or str
+    tolerance: Tolerance
+    source: str  # e.g. "SymPy derivative" or "reference solution"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    passed: bool
+    problem: str = ""  # for the student: what is wrong with the returned value
+    worst_error: float | None = None
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """A known mistake that reproduces the returned value."""
+
+    name: str
+    hint: str
+
+
+def _as_numbers(got: Any, shape: tuple[int, ...]) -> tuple[np.ndarray | None, str]:
+    """The returned value as a float array of the expected shape, or why it cannot be one."""
+    if got is None:
+        return None, "returned None (is a `return` statement missing?)"
+    if isinstance(got, Unsupported):
+        return None, f"returned a {got.type_name} ({got.detail}), not numbers"
+    if isinstance(got, str | bool):
+        return None, f"returned {got!r}, not a number"
+    try:
+        array = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return None, f"returned {_brief(got)}, which is not numbers of one shape"
+    if array.shape != shape:
+        if shape == () and array.shape == (1,):
+            return None, "returned an array with one element; return the number itself"
+        want = "a single number" if shape == () else f"shape {shape}"
+        have = "a single number" if array.shape == () else f"shape {array.shape}"
+        return None, f"returned {have}, expected {want}"
+    return array, ""
+
+
+def _brief(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def expected_shape(value: Any) -> tuple[int, ...]:
+    return np.shape(value) if not isinstance(value, str) else ()
+
+
+def compare(got: Any, expected: Expectation) -> Comparison:
+    """Does `got` (plain data from the student's process) match `expected` under its tolerance?"""
+    if isinstance(expected.value, str):
+        if got == expected.value:
+            return Comparison(True)
+        if isinstance(got, str) and got.strip().lower() == expected.value:
+            return Comparison(False, f"returned {got!r}: use exactly the lower-case word {expected.value!r}")
+        return Comparison(False, f"returned {_brief(got)}")
+    want = np.asarray(expected.value, dtype=float)
+    array, problem = _as_numbers(got, want.shape)
+    if array is None:
+        return Comparison(False, problem)
+    if not np.all(np.isfinite(array)):
+        bad = "NaN" if np.any(np.isnan(array)) else "infinity"
+        return Comparison(False, f"returned {bad} where a finite number was expected")
+    error = np.abs(array - want)
+    worst = float(np.max(error)) if error.size else 0.0
+    if np.all(error <= expected.tolerance.allowed(want)):
+        return Comparison(True, worst_error=worst)
+    return Comparison(False, f"off by up to {worst:.3g}", worst_error=worst)
+
+
+def matches(got: Any, value: Any, tolerance: Tolerance) -> bool:
+    return compare(got, Expectation(value, tolerance, "")).passed
+
+
+KNOWN_FACTORS = {
+    -1.0: "your answer has the opposite sign of the right one: check each sign (the minus inside "
+    "(y − prediction), the sign of the update, the derivative of the inner function)",
+    2.0: "your answer is twice the right one: check for a factor 2 counted twice",
+    0.5: "your answer is half the right one: a factor 2 is missing (the power rule or the chain rule "
+    "brings one down)",
+    -2.0: "your answer is −2 times the right one: check the sign and a factor 2",
+    -0.5: "your answer is −1/2 times the right one: check the sign and a factor 2",
+}
+
+
+def fitted_factor(got: Any, want: Any) -> float | None:
+    """The constant k with got ≈ k·want, if the returned value is an exact multiple of the expected one."""
+    want_array = np.asarray(want, dtype=float)
+    array, _ = _as_numbers(got, want_array.shape)
+    if array is None or not np.all(np.isfinite(array)):
+        return None
+    norm = float(np.dot(want_array.ravel(), want_array.ravel()))
+    if norm == 0.0:
+        return None
+    k = float(np.dot(array.ravel(), want_array.ravel())) / norm
+    residual = np.max(np.abs(array - k * want_array))
+    scale = np.max(np.abs(want_array)) * max(1.0, abs(k))
+    return k if residual <= 1e-7 * scale and abs(k - 1.0) > 1e-6 else None
+
+
+def diagnose(
+    got: Any,
+    want: Any,
+    tolerance: Tolerance,
+    candidates: Iterable[tuple[Diagnosis, Any]],
+    factor_names: Sequence[tuple[float, Diagnosis]] = (),
+) -> Diagnosis | None:
+    """The known mistakes whose value the answer reproduces (all of them, if several do: the student
+    reads each hint); else a fitted constant factor."""
+    found = [diagnosis for diagnosis, buggy_value in candidates
+             if buggy_value is not None and matches(got, buggy_value, tolerance.widened(rtol=1e-9, atol=1e-12))]
+    if found:
+        return Diagnosis(" or ".join(d.name for d in found), "\n          or: ".join(d.hint for d in found))
+    k = fitted_factor(got, want)
+    if k is None:
+        return None
+    for factor, diagnosis in factor_names:
+        if abs(k - factor) <= 1e-6 * max(1.0, abs(factor)):
+            return diagnosis
+    for factor, hint in KNOWN_FACTORS.items():
+        if abs(k - factor) <= 1e-6:
+            return Diagnosis(f"constant factor {factor:g}", hint)
+    return Diagnosis(f"constant factor {k:.4g}", f"your answer is {k:.4g} times the right one everywhere "
+                     "this check looked: the shape of your formula is right, a constant factor is off")

@@ -1,0 +1,110 @@
+"""Building blocks shared by the curriculum's exercise declarations."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from grader import given
+from grader.compare import EXACT, Expectation, Tolerance
+from grader.plain import Given
+from grader.spec import Case, Check, ExpectRule, References
+
+EPS = float(np.finfo(float).eps)
+
+
+def for_parent(value: Any) -> Any:
+    """An argument as the trusted parent uses it: `Given` names become the grader's own callables."""
+    if isinstance(value, Given):
+        return given.resolve(value.name)
+    if isinstance(value, tuple):
+        return tuple(for_parent(item) for item in value)
+    if isinstance(value, list):
+        return [for_parent(item) for item in value]
+    return copy.deepcopy(value)
+
+
+def parent_call(function: Callable[..., Any], case: Case) -> Any:
+    return function(*for_parent(case.args), **{k: for_parent(v) for k, v in case.kwargs.items()})
+
+
+def by_sympy(function: Callable[..., Any], tolerance: Tolerance = EXACT, source: str = "SymPy") -> ExpectRule:
+    """Expect what a SymPy-derived (lambdified) function gives on the same arguments."""
+    return lambda case, refs: Expectation(parent_call(function, case), tolerance, source)
+
+
+def by_solution(key: str, tolerance: Tolerance = EXACT) -> ExpectRule:
+    """Expect what the reference solution returns on the same arguments."""
+
+    def rule(case: Case, refs: References) -> Expectation:
+        return Expectation(parent_call(refs.solution(key), case), tolerance, "reference solution")
+
+    return rule
+
+
+def check(label: str) -> Callable[[Callable[[np.random.Generator], Case]], Check]:
+    """Decorator: a function drawing a case from an RNG becomes a labelled Check."""
+    return lambda make_case: Check(label, make_case)
+
+
+# ----- input generators ------------------------------------------------------------------------
+
+
+def uniform(rng: np.random.Generator, low: float, high: float, size: int | tuple[int, ...] | None = None):
+    value = rng.uniform(low, high, size)
+    return float(value) if size is None else value
+
+
+def integer_valued(rng: np.random.Generator, low: int, high: int) -> int:
+    """A Python int, as a student's function must accept (not only floats)."""
+    return int(rng.integers(low, high + 1))
+
+
+def line_data(rng: np.random.Generator, n: int = 8, x_low: float = -3.0, x_high: float = 5.0,
+              integers: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Noisy points around a random line; with x far from 0 the data are not centred."""
+    slope, intercept = rng.uniform(-2, 3), rng.uniform(-4, 4)
+    if integers:
+        x = rng.integers(int(x_low), int(x_high) + 1, n)
+        y = np.round(slope * x + intercept + rng.normal(0, 2, n)).astype(np.int64)
+        return x.astype(np.int64), y
+    x = np.sort(rng.uniform(x_low, x_high, n))
+    return x, slope * x + intercept + rng.normal(0, 1.0, n)
+
+
+# ----- the symbolic model of the course: a line and its squared error ----------------------------
+
+m_sym, c_sym, x_sym, y_sym = sp.symbols("m c x y", real=True)
+LINE = m_sym * x_sym + c_sym
+SQUARED_ERROR = (y_sym - LINE) ** 2  # one data point's contribution to the SSE
+
+
+def sum_over_points(expr: sp.Expr) -> Callable[[float, float, Any, Any], float]:
+    """Σ over the data of a per-point expression in (m, c, x, y), lambdified once."""
+    term = sp.lambdify((m_sym, c_sym, x_sym, y_sym), expr, "numpy")
+
+    def total(m, c, x, y) -> float:
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        return float(np.sum(term(float(m), float(c), x, y) + 0.0 * x))
+
+    return total
+
+
+def central_difference_tolerance(h: float, third_derivative: Any, scale: Any) -> Tolerance:
+    """How far a correct central difference may be from the exact derivative, from h alone.
+
+    Truncation: |f'''|·h²/6 (Taylor); rounding: a few ulps of f (and of x + h) divided by h.
+    Both are doubled for safety; a forward difference (error ≈ |f''|·h/2) stays far outside.
+    """
+    truncation = h**2 / 6 * np.abs(third_derivative)
+    rounding = 8 * EPS * (np.abs(scale) + 1.0) / h
+    return Tolerance(rtol=1e-9, atol=2 * (truncation + rounding))
+
+
+def rounding_tolerance(h: float, scale: Any) -> Tolerance:
+    """How far two correct ways of writing the same difference quotient may differ: rounding only."""
+    return Tolerance(rtol=1e-9, atol=16 * EPS * (np.abs(scale) + 1.0) / h)

@@ -1,0 +1,169 @@
+"""Exercises of `derivatives`: the derivative as a rate of change."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from grader import given
+from grader.compare import EXACT, Expectation
+from grader.curriculum.common import (
+    by_solution,
+    by_sympy,
+    central_difference_tolerance,
+    check,
+    integer_valued,
+    rounding_tolerance,
+    uniform,
+)
+from grader.plain import Given
+from grader.spec import Case, Exercise, Misconception, References
+
+MODULE = "derivatives"
+
+
+def _exact_derivative_checks(low: float, high: float):
+    """The same three kinds of input for every hand-derived derivative."""
+    return (
+        check("a float")(lambda rng: Case((uniform(rng, low, high),))),
+        check("an integer")(lambda rng: Case((integer_valued(rng, int(low), int(high)),))),
+        check("a NumPy array")(lambda rng: Case((uniform(rng, low, high, 9),))),
+    )
+
+
+def _hand_derivative(function: str, given_name: str, points: float, hint: str,
+                     misconceptions: tuple[Misconception, ...], alternatives: tuple[str, ...],
+                     low: float = -3.0, high: float = 3.0) -> Exercise:
+    exact = given.CURRICULUM[given_name].diff(1)
+    return Exercise(MODULE, function, points, _exact_derivative_checks(low, high),
+                    (by_sympy(exact, EXACT, f"sympy.diff of {given_name}"),), hint, misconceptions, alternatives)
+
+
+def _step(case: Case) -> float:
+    return float(case.kwargs.get("h", case.args[2] if len(case.args) > 2 else 1e-5))
+
+
+def _central_difference_vs_exact(case: Case, refs: References) -> Expectation:
+    function = given.lookup(case.args[0].name)
+    x, h = np.asarray(case.args[1], dtype=float), _step(case)
+    third = np.maximum.reduce([np.abs(function.diff(3)(x + s)) for s in (-h, 0.0, h)])
+    exact = function.diff(1)(x)
+    scale = np.abs(function(x)) + np.abs(x * exact)
+    value = float(exact) if x.ndim == 0 else exact
+    return Expectation(value, central_difference_tolerance(h, third, scale), f"sympy.diff of {function.name}")
+
+
+def _central_difference_vs_solution(case: Case, refs: References) -> Expectation:
+    function = given.lookup(case.args[0].name)
+    x, h = np.asarray(case.args[1], dtype=float), _step(case)
+    scale = np.abs(function(x)) + np.abs(x * function.diff(1)(x))
+    expected = by_solution(f"{MODULE}.numerical_derivative")(case, refs)
+    return Expectation(expected.value, rounding_tolerance(h, scale), expected.source)
+
+
+EXERCISES = (
+    _hand_derivative(
+        "df_poly", "derivatives.f_poly", 3,
+        "Differentiate term by term with the power rule: d/dx xⁿ = n·xⁿ⁻¹, and a constant has slope 0.",
+        (
+            Misconception("constant kept", "the derivative of the constant term + 1 is 0, not 1.",
+                          "return 3 * x**2 - 12 * x + 9 + 1"),
+            Misconception("power not lowered", "the power rule multiplies by n AND lowers the power by one: "
+                          "d/dx x³ = 3x², not 3x³.", "return 3 * x**3 - 12 * x**2 + 9 * x"),
+        ),
+        ("return x * (3 * x - 12) + 9", "return 3 * (x - 1) * (x - 3)"),
+    ),
+    _hand_derivative(
+        "df_wave", "derivatives.f_wave", 4,
+        "f_wave is a product u·v with u = sin(3x), v = exp(−x²/2): use (u·v)' = u'·v + u·v', and the chain "
+        "rule for both u and v.",
+        (
+            Misconception("dropped inner derivative of sin(3x)", "the chain rule: d/dx sin(3x) = 3·cos(3x); "
+                          "the inner function 3x contributes its derivative 3.",
+                          "return (np.cos(3 * x) - x * np.sin(3 * x)) * np.exp(-x**2 / 2)"),
+            Misconception("dropped inner derivative of exp(−x²/2)", "the chain rule: d/dx exp(−x²/2) = "
+                          "−x·exp(−x²/2); the inner function −x²/2 contributes −x.",
+                          "return (3 * np.cos(3 * x) + np.sin(3 * x)) * np.exp(-x**2 / 2)"),
+            Misconception("product of derivatives", "the derivative of a product is not the product of the "
+                          "derivatives: (u·v)' = u'·v + u·v'.",
+                          "return 3 * np.cos(3 * x) * (-x * np.exp(-x**2 / 2))"),
+            Misconception("sign of the exponent's derivative", "d/dx (−x²/2) = −x: mind the minus sign.",
+                          "return (3 * np.cos(3 * x) + x * np.sin(3 * x)) * np.exp(-x**2 / 2)"),
+        ),
+        ("return np.exp(-x**2 / 2) * (3 * np.cos(3 * x) - x * np.sin(3 * x))",),
+    ),
+    _hand_derivative(
+        "dsigmoid", "derivatives.sigmoid", 3,
+        "Write σ(x) = (1 + e^(−x))^(−1) and use the chain rule; the result can be written with σ itself.",
+        (
+            Misconception("dropped inner derivative of −x", "d/dx e^(−x) = −e^(−x): the inner function −x "
+                          "contributes −1, which cancels the outer minus sign.",
+                          "return -sigmoid(x) * (1 - sigmoid(x))"),
+            Misconception("σ(x)·(1 − x)", "the derivative is σ(x)·(1 − σ(x)): the second factor uses σ(x), not x.",
+                          "return sigmoid(x) * (1 - x)"),
+        ),
+        ("return np.exp(-x) / (1 + np.exp(-x))**2", "s = 1 / (1 + np.exp(-x))\nreturn s - s * s"),
+        low=-6.0, high=6.0,
+    ),
+    _hand_derivative(
+        "df_log", "derivatives.f_log", 3,
+        "Chain rule: d/dx log(u) = u'/u with u = 1 + x².",
+        (
+            Misconception("dropped inner derivative", "d/dx log(u) = u'/u: with u = 1 + x² the numerator "
+                          "is u' = 2x, not 1.", "return 1 / (1 + x**2)"),
+            Misconception("derivative of the inside only", "log's derivative 1/u is missing: the answer is "
+                          "u'/u, not u'.", "return 2 * x"),
+        ),
+        ("return 2 * x / (x**2 + 1)",),
+    ),
+    Exercise(
+        MODULE, "numerical_derivative", 4,
+        (
+            check("f_wave at a float, default h")(
+                lambda rng: Case((Given("derivatives.f_wave"), uniform(rng, -2, 2)))),
+            check("sigmoid on an array, h=1e-3")(
+                lambda rng: Case((Given("derivatives.sigmoid"), uniform(rng, -4, 4, 7)), {"h": 1e-3})),
+            check("a larger h=0.1, where a one-sided difference shows")(
+                lambda rng: Case((Given("probe.cubic"), uniform(rng, 1, 3)), {"h": 0.1})),
+            check("another function at an integer x")(
+                lambda rng: Case((Given("probe.cos_bowl"), integer_valued(rng, -3, 3), 1e-4))),
+        ),
+        (_central_difference_vs_exact, _central_difference_vs_solution),
+        "Use the central difference (f(x + h) − f(x − h)) / (2h): one step on each side of x, and divide by "
+        "the whole distance 2h between the two points.",
+        (
+            Misconception("forward difference", "(f(x + h) − f(x)) / h is the forward difference, accurate only "
+                          "to order h; the central difference steps to both sides: (f(x + h) − f(x − h)) / (2h).",
+                          "return (f(x + h) - f(x)) / h"),
+            Misconception("backward difference", "(f(x) − f(x − h)) / h is the backward difference; use the "
+                          "central difference (f(x + h) − f(x − h)) / (2h).", "return (f(x) - f(x - h)) / h"),
+            Misconception("divided by h instead of 2h", "the two points x − h and x + h are 2h apart: divide "
+                          "by 2h.", "return (f(x + h) - f(x - h)) / h"),
+        ),
+        ("return (f(x + h) - f(x - h)) / h / 2", "return 0.5 * (f(x + h) - f(x - h)) / h"),
+    ),
+    Exercise(
+        MODULE, "tangent_line", 3,
+        (
+            check("cos(2x) + x²/4 at a float")(
+                lambda rng: Case((Given("probe.cos_bowl"), Given("probe.cos_bowl'"), uniform(rng, -2, 2)))),
+            check("exp(x/2) − 2x at an integer")(
+                lambda rng: Case((Given("probe.exp_tilt"), Given("probe.exp_tilt'"), integer_valued(rng, 1, 4)))),
+            check("a cubic away from 0")(
+                lambda rng: Case((Given("probe.cubic"), Given("probe.cubic'"), uniform(rng, 2, 4)))),
+        ),
+        (by_solution(f"{MODULE}.tangent_line"),),
+        "The tangent touches f at x0 with slope df(x0): y = f(x0) + df(x0)·(x − x0). Expand that into "
+        "slope·x + intercept to read off the intercept.",
+        (
+            Misconception("intercept is f(x0)", "f(x0) is the height of the curve at x0, not where the tangent "
+                          "crosses the y-axis: intercept = f(x0) − slope·x0.",
+                          "return float(df(x0)), float(f(x0))"),
+            Misconception("sign of slope·x0", "from y = f(x0) + slope·(x − x0): intercept = f(x0) − slope·x0.",
+                          "return float(df(x0)), float(f(x0) + df(x0) * x0)"),
+            Misconception("swapped slope and intercept", "return the pair in the order (slope, intercept).",
+                          "slope = float(df(x0))\nreturn float(f(x0) - slope * x0), slope"),
+        ),
+        ("slope = df(x0)\nreturn [slope, f(x0) - slope * x0]",
+         "slope = df(x0)\nreturn np.array([slope, f(x0) - slope * x0])"),
+    ),
+)

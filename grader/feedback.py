@@ -1,0 +1,67 @@
+"""Messages for two audiences: the student (the call, what came back, what was expected for a
+public check, a hint) and the instructor (where an expected value came from, grader faults,
+sandbox events). Pure string building from plain values.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from grader import given
+from grader.plain import Given, Unsupported
+
+
+def show(value: Any) -> str:
+    """A short, readable rendering of a plain value."""
+    if isinstance(value, Given):
+        function = given.lookup(value.name)
+        base = function.description or value.name.rsplit(".", 1)[-1]
+        return f"d/dx[{base}]" if value.name.endswith("'") else base
+    if isinstance(value, np.ndarray):
+        return "array(" + np.array2string(value, precision=6, separator=", ", threshold=12, edgeitems=3) + ")"
+    if isinstance(value, float | np.floating):
+        return f"{float(value):.10g}"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(show(item) for item in value) + ("," if len(value) == 1 else "") + ")"
+    if isinstance(value, list):
+        if len(value) > 12:
+            return "[" + ", ".join(show(item) for item in value[:3]) + ", …]"
+        return "[" + ", ".join(show(item) for item in value) + "]"
+    if isinstance(value, Unsupported):
+        return f"<{value.type_name}: {value.detail}>"
+    return repr(value)
+
+
+def show_call(function: str, signature_of: Callable[..., Any] | None, args: tuple, kwargs: dict) -> str:
+    """`sse(m=1.5, c=-0.3, x=array([...]), y=array([...]))`, naming every argument when the signature is known."""
+    if signature_of is not None:
+        try:
+            bound = inspect.signature(signature_of).bind(*args, **kwargs)
+            return f"{function}(" + ", ".join(f"{k}={show(v)}" for k, v in bound.arguments.items()) + ")"
+        except TypeError:
+            pass
+    parts = [show(a) for a in args] + [f"{k}={show(v)}" for k, v in kwargs.items()]
+    return f"{function}(" + ", ".join(parts) + ")"
+
+
+def student_message(*, call: str | None, returned: Any = None, expected: Any = None, problem: str,
+                    hint: str = "", output: str = "") -> str:
+    """The student's feedback for one failed check; `call` and `expected` are None for hidden checks."""
+    lines = []
+    if call is not None:
+        lines.append(f"call:     {call}")
+    if returned is not None:
+        lines.append(f"returned: {show(returned)}")
+    if expected is not None:
+        lines.append(f"expected: {show(expected)}")
+    lines.append(f"problem:  {problem}")
+    if hint:
+        lines.append(f"hint:     {hint}")
+    if output.strip():
+        printed = output.strip()
+        lines.append("printed:  " + (printed if len(printed) < 300 else printed[:300] + " …"))
+    return "\n".join(lines)

@@ -1,0 +1,132 @@
+"""The grader's own functions, each defined once as a SymPy expression.
+
+The curriculum's given functions (f_poly, f_wave, ...) and the probe functions that the grader
+passes to student functions taking a function argument (numerical_derivative, descend_1d, ...)
+live here. Their NumPy versions are lambdified from the expressions, so the function a student's
+code calls, the exact derivative the grader compares with and the plots all come from one source.
+A student's own copy of a given function is never used by the grader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+import sympy as sp
+
+x, y = sp.symbols("x y", real=True)
+X = sp.symbols("x0:3", real=True)
+
+
+@dataclass(frozen=True)
+class GivenFunction:
+    """A named function of one variable (`variables` == (x,)) or of a point (x0, x1, ...)."""
+
+    name: str
+    expr: sp.Expr
+    variables: tuple[sp.Symbol, ...]
+    of_point: bool = False  # True: called as f(point) with a 1-D array, as partial_derivative expects
+    description: str = field(default="", compare=False)
+
+    def __call__(self, *args):
+        return numpy_function(self)(*args)
+
+    def diff(self, order: int = 1) -> Callable:
+        """Exact derivative of a function of one variable, lambdified (cached)."""
+        return numpy_derivative(self, order)
+
+
+@cache
+def numpy_function(given: GivenFunction) -> Callable:
+    if given.of_point:
+        lambdified = sp.lambdify([list(given.variables)], given.expr, modules="numpy")
+
+        def of_point(point):
+            return float(lambdified(np.asarray(point, dtype=float)))
+
+        of_point.__name__ = given.name.rsplit(".", 1)[-1]
+        return of_point
+    function = sp.lambdify(given.variables, given.expr, modules="numpy")
+    function.__name__ = given.name.rsplit(".", 1)[-1]
+    return function
+
+
+@cache
+def numpy_derivative(given: GivenFunction, order: int) -> Callable:
+    (variable,) = given.variables
+    derivative = sp.lambdify(variable, sp.diff(given.expr, variable, order), modules="numpy")
+    return lambda value: derivative(value) + 0.0 * np.asarray(value, dtype=float)  # constant-safe shape
+
+
+@cache
+def exact_gradient(given: GivenFunction) -> Callable:
+    """∇f for a function of a point, as a NumPy function of the point."""
+    grad = sp.lambdify([list(given.variables)], [sp.diff(given.expr, v) for v in given.variables], "numpy")
+    return lambda point: np.array(grad(np.asarray(point, dtype=float)), dtype=float)
+
+
+@cache
+def exact_hessian(given: GivenFunction) -> Callable:
+    hess = sp.lambdify([list(given.variables)], sp.hessian(given.expr, given.variables), "numpy")
+    return lambda point: np.array(hess(np.asarray(point, dtype=float)), dtype=float)
+
+
+def _one(name: str, expr: sp.Expr, description: str = "") -> GivenFunction:
+    return GivenFunction(name, expr, (x,), description=description)
+
+
+def _point(name: str, expr: sp.Expr, n: int, description: str = "") -> GivenFunction:
+    return GivenFunction(name, expr, tuple(X[:n]), of_point=True, description=description)
+
+
+CURRICULUM = {
+    f.name: f
+    for f in (
+        _one("derivatives.f_poly", x**3 - 6 * x**2 + 9 * x + 1),
+        _one("derivatives.f_wave", sp.sin(3 * x) * sp.exp(-(x**2) / 2)),
+        _one("derivatives.sigmoid", 1 / (1 + sp.exp(-x))),
+        _one("derivatives.f_log", sp.log(1 + x**2)),
+        _one("gradient_descent.f_nonconvex", x**4 - 3 * x**2 + x),
+    )
+}
+
+# Two-variable curriculum functions as the symbolic g(x, y) and saddle(x, y).
+G_EXPR = x**2 * y + sp.sin(x * y)
+SADDLE_EXPR = x**2 - y**2
+
+PROBES = {
+    f.name: f
+    for f in (
+        # Functions of one variable: their derivatives are no exercise's answer.
+        _one("probe.cubic", x**3 - 2 * x + 1, "x³ − 2x + 1"),
+        _one("probe.cos_bowl", sp.cos(2 * x) + x**2 / 4, "cos(2x) + x²/4"),
+        _one("probe.exp_tilt", sp.exp(x / 2) - 2 * x, "exp(x/2) − 2x"),
+        _one("probe.tilted_well", x**4 / 4 - x**2 + sp.Rational(3, 10) * x, "x⁴/4 − x² + 0.3x"),
+        _one("probe.bowl", (x - sp.Rational(3, 2)) ** 2 + 1, "(x − 1.5)² + 1"),
+        # Functions of a point, as partial_derivative, gradient and hessian take them.
+        _point("partial_derivatives.g_of_point", G_EXPR.subs({x: X[0], y: X[1]}, simultaneous=True), 2,
+               "g(p[0], p[1])"),
+        _point("partial_derivatives.saddle_of_point", SADDLE_EXPR.subs({x: X[0], y: X[1]}, simultaneous=True),
+               2, "saddle(p[0], p[1])"),
+        _point("probe.bowl3", X[0] ** 2 + 2 * X[1] ** 2 + 3 * X[2] ** 2 + X[0] * X[1] - X[2], 3,
+               "p0² + 2p1² + 3p2² + p0·p1 − p2"),
+        _point("probe.wavy2", sp.exp(X[0] / 3) * sp.cos(X[1]) + X[0] * X[1] ** 2, 2,
+               "exp(p0/3)·cos(p1) + p0·p1²"),
+    )
+}
+
+ALL = {**CURRICULUM, **PROBES}
+
+
+def lookup(name: str) -> GivenFunction:
+    """The grader's function of that name; a derivative is named with a trailing prime (`probe.cubic'`)."""
+    return ALL[name.rstrip("'")]
+
+
+def resolve(name: str) -> Callable:
+    """The NumPy callable behind a `Given` name, as passed to student code."""
+    base = lookup(name)
+    order = len(name) - len(name.rstrip("'"))
+    return base.diff(order) if order else numpy_function(base)

@@ -1,0 +1,109 @@
+"""Plain data on the wire between the grader and the process that runs student code.
+
+Only JSON crosses the process boundary: numbers, strings, lists, and a few tagged objects
+(`$array`, `$tuple`, `$given`, `$unsupported`). Nothing is ever unpickled, so a student's
+object can never run code in the grader: the parent sees the numbers a value turned into,
+never the object itself (an object whose comparison operators lie has nothing to lie to).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+MAX_ELEMENTS = 1_000_000
+MAX_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class Given:
+    """A reference to one of the grader's own functions, passed by name (e.g. `derivatives.f_wave`)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """A returned value that is not plain data (e.g. a dict or a custom object), described for feedback."""
+
+    type_name: str
+    detail: str
+
+
+def to_wire(value: Any, depth: int = 0) -> Any:
+    """Turn a Python value into JSON-ready plain data; anything else becomes `$unsupported`."""
+    if depth > MAX_DEPTH:
+        return {"$unsupported": "nested too deeply", "detail": ""}
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return float(value)
+    if isinstance(value, Given):
+        return {"$given": value.name}
+    if isinstance(value, np.ndarray):
+        return _array_to_wire(value)
+    if isinstance(value, tuple | list):
+        if len(value) > MAX_ELEMENTS:
+            return {"$unsupported": "sequence too large", "detail": f"{len(value)} items"}
+        items = [to_wire(item, depth + 1) for item in value]
+        return {"$tuple": items} if isinstance(value, tuple) else items
+    return {"$unsupported": type(value).__name__, "detail": _short_repr(value)}
+
+
+def _array_to_wire(array: np.ndarray) -> Any:
+    if array.size > MAX_ELEMENTS:
+        return {"$unsupported": "array too large", "detail": f"shape {array.shape}"}
+    if array.dtype.kind not in "biuf":
+        return {"$unsupported": f"array of dtype {array.dtype}", "detail": _short_repr(array)}
+    kind = {"b": "bool", "i": "int", "u": "int", "f": "float"}[array.dtype.kind]
+    plain = np.asarray(array).view(np.ndarray)
+    data = plain.astype(float).tolist() if kind == "float" else plain.tolist()
+    return {"$array": data, "dtype": kind, "shape": list(plain.shape)}
+
+
+def _short_repr(value: object, limit: int = 120) -> str:
+    try:
+        text = repr(value)
+    except Exception as error:  # noqa: BLE001 - a student's __repr__ may raise anything
+        text = f"<repr failed: {type(error).__name__}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def from_wire(data: Any, resolve_given: Callable[[str], Any] | None = None) -> Any:
+    """Rebuild values from plain data; `$given` names are looked up with `resolve_given`."""
+    if isinstance(data, list):
+        return [from_wire(item, resolve_given) for item in data]
+    if not isinstance(data, Mapping):
+        return data
+    if "$array" in data:
+        dtype = {"float": float, "int": np.int64, "bool": bool}.get(data.get("dtype"), float)
+        array = np.array(data["$array"], dtype=dtype)
+        shape = data.get("shape")
+        return array.reshape(shape) if shape is not None and array.size == math.prod(shape) else array
+    if "$tuple" in data:
+        return tuple(from_wire(item, resolve_given) for item in data["$tuple"])
+    if "$given" in data:
+        if resolve_given is None:
+            return Given(str(data["$given"]))
+        return resolve_given(str(data["$given"]))
+    if "$unsupported" in data:
+        return Unsupported(str(data["$unsupported"]), str(data.get("detail", "")))
+    return Unsupported("dict", _short_repr(dict(data)))
+
+
+def dumps(message: Any) -> bytes:
+    """One message, one line (NaN and infinity are kept as JSON's NaN/Infinity tokens)."""
+    return json.dumps(message, separators=(",", ":")).encode() + b"\n"
+
+
+def loads(line: bytes) -> Any:
+    return json.loads(line)

@@ -1,0 +1,124 @@
+"""What runs in the process that executes student code (forked from the warm template).
+
+The child gets the submission's sources and a list of calls as one JSON message, loads each module
+from its source (never from the submission folder, so extra files there cannot shadow anything),
+runs the calls in order and answers one JSON line per module load and per call. It holds no
+expected value and no reference: there is nothing in this process worth stealing.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.util
+import io
+import os
+import sys
+import time
+import traceback
+from contextlib import redirect_stderr, redirect_stdout
+from typing import Any
+
+from grader import given
+from grader.plain import dumps, from_wire, loads, to_wire
+
+OUTPUT_LIMIT = 4000
+
+
+class StudentModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Serves the submission's modules by name from their source text."""
+
+    def __init__(self, sources: dict[str, str]):
+        self.sources = sources
+
+    def find_spec(self, name, path=None, target=None):
+        if name in self.sources:
+            return importlib.util.spec_from_loader(name, self, origin=f"{name}.py")
+        return None
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        module.__file__ = f"{module.__name__}.py"
+        exec(compile(self.sources[module.__name__], module.__file__, "exec"), module.__dict__)  # noqa: S102
+
+
+class BoundedText(io.StringIO):
+    """Captures what student code prints, up to a limit (huge output must not cost memory)."""
+
+    def write(self, text: str) -> int:
+        room = OUTPUT_LIMIT - self.tell()
+        if room > 0:
+            super().write(str(text)[:room])
+        return len(text)
+
+
+def describe_error(error: BaseException, files: set[str]) -> str:
+    """`Type: message (file.py, line N: code)`, pointing at the student's own line where there is one."""
+    text = f"{type(error).__name__}: {error}".rstrip(": ")
+    if isinstance(error, SyntaxError) and error.filename in files:
+        return f"{text.split(' (', 1)[0]} ({error.filename}, line {error.lineno})"
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename in files]
+    if frames:
+        frame = frames[-1]
+        return f"{text} ({frame.filename}, line {frame.lineno}: {frame.line})"
+    return text
+
+
+def _load(name: str, files: set[str]) -> dict[str, Any]:
+    try:
+        module = importlib.import_module(name)
+    except BaseException as error:  # noqa: BLE001 - anything a student's import does is reported
+        return {"module": name, "ok": False, "error": describe_error(error, files)}
+    functions = sorted(key for key, value in vars(module).items() if callable(value) and not key.startswith("_"))
+    return {"module": name, "ok": True, "functions": functions}
+
+
+def _call(request: dict[str, Any], files: set[str]) -> dict[str, Any]:
+    answer: dict[str, Any] = {"id": request["id"]}
+    module = sys.modules.get(request["module"])
+    function = getattr(module, request["function"], None) if module is not None else None
+    if function is None or not callable(function):
+        answer.update(status="missing")
+        return answer
+    args = from_wire(request["args"], given.resolve)
+    kwargs = {key: from_wire(value, given.resolve) for key, value in request["kwargs"].items()}
+    printed = BoundedText()
+    started = time.perf_counter()
+    try:
+        with redirect_stdout(printed), redirect_stderr(printed):
+            value = function(*args, **kwargs)
+        answer.update(status="ok", value=to_wire(value))
+    except NotImplementedError:
+        answer.update(status="not_implemented")
+    except BaseException as error:  # noqa: BLE001 - SystemExit and KeyboardInterrupt included
+        answer.update(status="error", error=describe_error(error, files),
+                      memory=isinstance(error, MemoryError))
+    answer["seconds"] = time.perf_counter() - started
+    answer["output"] = printed.getvalue()
+    if request.get("return_args"):
+        try:
+            answer["args_after"] = [None if callable(arg) else to_wire(arg) for arg in args]
+        except Exception:  # noqa: BLE001 - a mangled argument is reported as such
+            answer["args_after"] = None
+    return answer
+
+
+def serve(channel) -> None:
+    """Read the job, then answer one line per module and per call; the parent enforces the clock."""
+    reader = channel.makefile("rb")
+    job = loads(reader.readline())
+    sources: dict[str, str] = job["modules"]
+    files = {f"{name}.py" for name in sources}
+    sys.meta_path.insert(0, StudentModules(sources))
+    send = channel.sendall
+    for name in sources:
+        send(dumps(_load(name, files)))
+    for request in job["calls"]:
+        try:
+            line = dumps(_call(request, files))
+        except (TypeError, ValueError) as error:  # a value JSON cannot carry
+            line = dumps({"id": request["id"], "status": "error", "error": f"unreadable result: {error}"})
+        send(line)
+    channel.close()
+    os._exit(0)

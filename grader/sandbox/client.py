@@ -1,0 +1,242 @@
+"""The trusted parent's side of the sandbox: run a submission's calls in isolated children.
+
+`Sandbox.run` sends the submission's sources and all its calls to one child and reads one answer
+per module and per call, each within its own time limit. A call that times out or kills its child
+(segfault, `os._exit`, out of memory) costs only that call: the child's process group is ended
+and the remaining calls go to a fresh child. A module whose import hangs or kills the child is
+not loaded again. Everything that comes back is plain data (see `grader.plain`).
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from grader.plain import dumps, from_wire, loads, to_wire
+
+Status = Literal["ok", "error", "not_implemented", "missing", "load_error", "timeout", "died", "skipped"]
+UNPRIVILEGED_UID_BASE = 61000  # children of a root grader run as uid BASE + slot, with no other process
+
+
+@dataclass(frozen=True)
+class Limits:
+    call_seconds: float = 5.0
+    load_seconds: float = 10.0
+    total_seconds: float = 60.0
+    memory_bytes: int = 1 << 30
+    file_bytes: int = 16 << 20
+
+    def describe_memory(self) -> str:
+        return f"{self.memory_bytes / (1 << 30):g} GiB"
+
+
+@dataclass(frozen=True)
+class Call:
+    module: str
+    function: str
+    args: tuple[Any, ...]
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    return_args: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: Status
+    value: Any = None
+    args_after: Any = None
+    error: str = ""  # for the student: what went wrong in their code
+    output: str = ""  # what the call printed (bounded)
+    seconds: float = 0.0
+
+
+class Sandbox:
+    """A warm template process, started once, forking one child per submission run."""
+
+    def __init__(self, limits: Limits | None = None, slot: int = 0):
+        self.limits = limits or Limits()
+        self.slot = slot
+        self._template: subprocess.Popen | None = None
+        self._control: socket.socket | None = None
+        self._lock = threading.Lock()
+
+    # ----- the template --------------------------------------------------------------------------
+
+    def _start_template(self) -> None:
+        ours, theirs = socket.socketpair()
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+        self._template = subprocess.Popen(
+            [sys.executable, "-m", "grader.sandbox.forkserver", str(theirs.fileno())],
+            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=env,
+        )
+        theirs.close()
+        self._control = ours
+
+    def _request(self, message: dict[str, Any], with_fd: bool) -> tuple[dict[str, Any], socket.socket | None]:
+        with self._lock:
+            if self._template is None or self._template.poll() is not None:
+                self._start_template()
+            assert self._control is not None
+            self._control.sendall(dumps(message))
+            if with_fd:
+                data, fds, _, _ = socket.recv_fds(self._control, 4096, 1)
+                return loads(data), socket.socket(fileno=fds[0])
+            return loads(self._control.recv(4096)), None
+
+    @property
+    def uid(self) -> int | None:
+        return UNPRIVILEGED_UID_BASE + self.slot if os.getuid() == 0 else None
+
+    def _spawn(self, workdir: str) -> tuple[int, socket.socket]:
+        config = {"workdir": workdir, "uid": self.uid, "memory_bytes": self.limits.memory_bytes,
+                  "cpu_seconds": int(self.limits.total_seconds) + 5, "file_bytes": self.limits.file_bytes}
+        reply, channel = self._request({"spawn": config}, with_fd=True)
+        assert channel is not None
+        return int(reply["pid"]), channel
+
+    def _end(self, pid: int, channel: socket.socket) -> None:
+        channel.close()
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        if self.uid is not None:
+            self._request({"kill_uid": self.uid}, with_fd=False)
+
+    def close(self) -> None:
+        if self._control is not None:
+            self._control.close()
+        if self._template is not None:
+            self._template.wait(timeout=10)
+        self._template = self._control = None
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ----- running a submission --------------------------------------------------------------------
+
+    def run(self, sources: Mapping[str, str], calls: Sequence[Call]) -> tuple[dict[str, str], list[Outcome]]:
+        """Load the modules and make the calls; returns (module load errors, one outcome per call)."""
+        load_errors: dict[str, str] = {}
+        outcomes: list[Outcome | None] = [None] * len(calls)
+        pending = list(range(len(calls)))
+        started = time.monotonic()
+        workdir = tempfile.mkdtemp(prefix="calcgrade-")
+        if self.uid is not None:
+            os.chown(workdir, self.uid, self.uid)
+        try:
+            while pending:
+                if time.monotonic() - started > self.limits.total_seconds:
+                    for index in pending:
+                        outcomes[index] = Outcome("skipped", error="not run: the submission used up its total "
+                                                  f"time limit ({self.limits.total_seconds:g} s)")
+                    break
+                pending = self._run_once(sources, calls, pending, load_errors, outcomes, workdir)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        return load_errors, [outcome or Outcome("skipped") for outcome in outcomes]
+
+    def _run_once(self, sources, calls, pending, load_errors, outcomes, workdir) -> list[int]:
+        """One child: answers until done, or until a call hangs or kills it; returns the calls left."""
+        loadable = {name: source for name, source in sources.items() if name not in load_errors}
+        runnable = []
+        for index in pending:
+            module = calls[index].module
+            if module in load_errors or module not in sources:
+                outcomes[index] = Outcome("load_error", error=load_errors.get(module, f"{module}.py is missing"))
+            else:
+                runnable.append(index)
+        if not runnable:
+            return []
+        pid, channel = self._spawn(workdir)
+        try:
+            job = {"modules": loadable, "calls": [
+                {"id": index, "module": calls[index].module, "function": calls[index].function,
+                 "args": to_wire(list(calls[index].args)),
+                 "kwargs": {k: to_wire(v) for k, v in calls[index].kwargs.items()},
+                 "return_args": calls[index].return_args} for index in runnable]}
+            channel.sendall(dumps(job))
+            reader = _LineReader(channel)
+            for name in loadable:
+                reply = reader.next_line(self.limits.load_seconds)
+                if not isinstance(reply, dict):
+                    load_errors[name] = (f"importing {name}.py took longer than {self.limits.load_seconds:g} s"
+                                         if reply == "timeout" else f"importing {name}.py ended the process")
+                    return [index for index in runnable]
+                if not reply.get("ok"):
+                    load_errors[name] = str(reply.get("error", "import failed"))
+            for position, index in enumerate(runnable):
+                if calls[index].module in load_errors:
+                    outcomes[index] = Outcome("load_error", error=load_errors[calls[index].module])
+                reply = reader.next_line(self.limits.call_seconds)
+                if not isinstance(reply, dict) or reply.get("id") != index:
+                    outcomes[index] = self._failure(reply)
+                    return runnable[position + 1 :]
+                if outcomes[index] is None:
+                    outcomes[index] = _outcome(reply)
+            return []
+        finally:
+            self._end(pid, channel)
+
+    def _failure(self, reply: Any) -> Outcome:
+        if reply == "timeout":
+            return Outcome("timeout", error=f"did not finish within {self.limits.call_seconds:g} s "
+                           "(an endless loop, or far too much work)")
+        if reply == "eof":
+            return Outcome("died", error="the process running your code ended during this call: a crash, "
+                           f"os._exit(), or memory beyond {self.limits.describe_memory()}")
+        return Outcome("died", error="the process running your code sent something that is not an answer")
+
+
+def _outcome(reply: dict[str, Any]) -> Outcome:
+    status = reply.get("status", "error")
+    error = str(reply.get("error", ""))
+    if reply.get("memory"):
+        error = f"{error}: your code ran out of memory (the limit is per submission)"
+    return Outcome(
+        status=status if status in ("ok", "error", "not_implemented", "missing") else "error",
+        value=from_wire(reply.get("value")), args_after=from_wire(reply.get("args_after")),
+        error=error, output=str(reply.get("output", ""))[:4000], seconds=float(reply.get("seconds", 0.0)),
+    )
+
+
+class _LineReader:
+    """Reads JSON lines from the child with a deadline per line; 'timeout' or 'eof' otherwise."""
+
+    MAX_LINE = 64 << 20
+
+    def __init__(self, channel: socket.socket):
+        self.channel = channel
+        self.buffer = b""
+
+    def next_line(self, seconds: float) -> Any:
+        deadline = time.monotonic() + seconds
+        while b"\n" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return "timeout"
+            ready, _, _ = select.select([self.channel], [], [], left)
+            if not ready:
+                return "timeout"
+            chunk = self.channel.recv(1 << 20)
+            if not chunk or len(self.buffer) > self.MAX_LINE:
+                return "eof"
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        try:
+            return loads(line)
+        except ValueError:
+            return "garbled"

@@ -1,0 +1,135 @@
+"""The declarative shape of an exercise, and of the results the engine returns.
+
+An `Exercise` says everything about one student function in one place: its name, points, the
+checks (each a labelled input generator), how the expected value is derived (SymPy or the
+reference solution, with a tolerance), the general hint, and the library of known mistakes
+(buggy rules, each a replacement body for the reference solution) and of correct alternative forms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+import numpy as np
+
+from grader.compare import Diagnosis, Expectation
+from grader.plain import Given
+
+Visibility = Literal["public", "hidden"]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One call of a student function: positional and keyword arguments (plain values or `Given`)."""
+
+    args: tuple[Any, ...]
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    check_mutation: bool = False  # compare the arguments after the call with what was sent
+
+
+class References(Protocol):
+    """What an expectation rule may consult in the trusted parent."""
+
+    def solution(self, key: str) -> Callable[..., Any]: ...
+
+
+ExpectRule = Callable[[Case, References], Expectation]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A labelled kind of input (e.g. "arrays", "data that is not centred"), drawn from a seeded RNG."""
+
+    label: str
+    make_case: Callable[[np.random.Generator], Case]
+
+
+@dataclass(frozen=True)
+class Misconception:
+    """A known mistake: a body that replaces the reference solution's, and the hint that names it."""
+
+    name: str
+    hint: str
+    body: str
+
+    @property
+    def diagnosis(self) -> Diagnosis:
+        return Diagnosis(self.name, self.hint)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    module: str
+    function: str
+    points: float
+    checks: tuple[Check, ...]
+    expect: tuple[ExpectRule, ...]
+    hint: str
+    misconceptions: tuple[Misconception, ...] = ()
+    alternatives: tuple[str, ...] = ()  # correct bodies in other forms: they must keep full marks
+    call_seconds: float | None = None  # per-call time limit, if not the default
+
+    @property
+    def key(self) -> str:
+        return f"{self.module}.{self.function}"
+
+
+# ----- results -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    exercise: str  # "module.function"
+    label: str
+    visibility: Visibility
+    passed: bool
+    score: float
+    max_score: float
+    student_message: str  # the call, what came back, what was expected (public only), a hint
+    instructor_message: str = ""  # grader faults and sandbox events, never shown to students
+    diagnosis: str = ""  # name of the known mistake the answer matched, if any
+
+    @property
+    def name(self) -> str:
+        suffix = " (hidden)" if self.visibility == "hidden" else ""
+        return f"{self.exercise}: {self.label}{suffix}"
+
+
+@dataclass(frozen=True)
+class ExerciseResult:
+    exercise: str
+    checks: tuple[CheckResult, ...]
+    max_score: float
+    note: str = ""  # e.g. "derivatives.py is missing"
+
+    @property
+    def score(self) -> float:
+        return sum(check.score for check in self.checks)
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.checks) and all(check.passed for check in self.checks)
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    student: str
+    exercises: tuple[ExerciseResult, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def score(self) -> float:
+        return sum(exercise.score for exercise in self.exercises)
+
+    @property
+    def max_score(self) -> float:
+        return sum(exercise.max_score for exercise in self.exercises)
+
+    def exercise(self, key: str) -> ExerciseResult:
+        return next(result for result in self.exercises if result.exercise == key)
+
+
+def given(name: str) -> Given:
+    return Given(name)
