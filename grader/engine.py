@@ -24,7 +24,7 @@ from grader.curriculum.common import parent_call
 from grader.feedback import show_call, student_message
 from grader.plain import Given, to_wire
 from grader.sandbox.client import Call, Outcome, Sandbox
-from grader.spec import Case, CheckResult, Exercise, ExerciseResult, SubmissionResult, Visibility
+from grader.spec import Case, CheckResult, Exercise, ExerciseResult, SubmissionResult, Visibility, split_points
 
 PUBLIC_SEED = "calcgrade-public-v1"
 
@@ -62,11 +62,11 @@ def plan(exercises: Iterable[Exercise], *, hidden: bool, course_seed: str = "",
         runs: list[tuple[Visibility, str]] = [("public", PUBLIC_SEED)]
         if hidden:
             runs.append(("hidden", f"hidden|{course_seed}|{student}"))
-        count = len(exercise.checks) * len(runs)
+        shares = iter(split_points(exercise.points, len(exercise.checks) * len(runs)))
         for visibility, seed in runs:
             for check in exercise.checks:
                 case = check.make_case(rng_for(seed, exercise.key, check.label))
-                planned.append(PlannedCheck(exercise, check.label, visibility, case, exercise.points / count))
+                planned.append(PlannedCheck(exercise, check.label, visibility, case, next(shares)))
     return planned
 
 
@@ -125,6 +125,8 @@ def judge(p: PlannedCheck, outcome: Outcome) -> CheckResult:
                       "with your code", diagnosis="not implemented", hint="")
     if outcome.status == "missing":
         return failed(f"{exercise.module}.py has no function {exercise.function}", diagnosis="missing", hint="")
+    if outcome.status == "load_error":
+        return failed(outcome.error, diagnosis="load_error", hint="")
     if outcome.status != "ok":
         hint = exercise.hint
         if "TypeError" in outcome.error and "argument" in outcome.error:

@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from grader import kit
 from grader.curriculum import of_module
 from grader.spec import ExerciseResult, SubmissionResult
+from grader.submission import MODULE_FILES, read_sources
 
-MODULE_FILES = {f"{module}.py": module for module in kit.MODULES}
 _sandbox_key = pytest.StashKey[object]()
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -41,23 +40,6 @@ def _sandbox(config: pytest.Config):
     return config.stash[_sandbox_key]
 
 
-def read_folder_sources(folder: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """The exercise modules in a folder: (module -> source, module -> why it cannot be read)."""
-    sources, unreadable = {}, {}
-    for filename, module in MODULE_FILES.items():
-        path = folder / filename
-        if not path.exists() and not path.is_symlink():
-            continue
-        if path.is_symlink() or not path.is_file():
-            unreadable[module] = "is not a regular file (a link or a folder): refused"
-            continue
-        try:
-            sources[module] = path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as error:
-            unreadable[module] = f"is not UTF-8 text ({error.reason} at byte {error.start})"
-    return sources, unreadable
-
-
 class ExerciseModule(pytest.File):
     """One student module; its items are the module's exercises, graded together on first use."""
 
@@ -72,7 +54,7 @@ class ExerciseModule(pytest.File):
             from grader.engine import grade_sources
 
             module = MODULE_FILES[self.path.name]
-            sources, unreadable = read_folder_sources(self.path.parent)
+            sources, unreadable = read_sources(self.path.parent)
             self._result = grade_sources(sources, _sandbox(self.config), exercises=of_module(module),
                                          unreadable=unreadable)
         return self._result

@@ -18,6 +18,14 @@ from grader.compare import Diagnosis, Expectation
 from grader.plain import Given
 
 Visibility = Literal["public", "hidden"]
+POINT_DIGITS = 4  # points are whole multiples of 10**-POINT_DIGITS, so sums are exact when rounded
+
+
+def split_points(points: float, count: int) -> list[float]:
+    """Split an exercise's points over its checks in whole units, the remainder to the first checks."""
+    units = round(points * 10**POINT_DIGITS)
+    base, extra = divmod(units, count)
+    return [(base + (index < extra)) / 10**POINT_DIGITS for index in range(count)]
 
 
 @dataclass(frozen=True)

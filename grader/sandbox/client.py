@@ -152,11 +152,15 @@ class Sandbox:
     def _run_once(self, sources, calls, pending, load_errors, outcomes, workdir) -> list[int]:
         """One child: answers until done, or until a call hangs or kills it; returns the calls left."""
         loadable = {name: source for name, source in sources.items() if name not in load_errors}
+        hung = {(calls[i].module, calls[i].function) for i, o in enumerate(outcomes) if o and o.status == "timeout"}
         runnable = []
         for index in pending:
             module = calls[index].module
             if module in load_errors or module not in sources:
                 outcomes[index] = Outcome("load_error", error=load_errors.get(module, f"{module}.py is missing"))
+            elif (module, calls[index].function) in hung:  # one endless loop is enough: do not wait again
+                outcomes[index] = Outcome("timeout", error="not run: an earlier call of this function did not "
+                                          f"finish within {self.limits.call_seconds:g} s")
             else:
                 runnable.append(index)
         if not runnable:

@@ -1,0 +1,155 @@
+"""Grading a folder of submissions: one results.json per student, a gradebook and a class report.
+
+Each student's results.json is written atomically as soon as that student is graded, so an
+interrupted batch (even SIGKILL) loses at most the students in progress; `resume=True` grades only
+the students without a valid results.json. The gradebook and the report are rebuilt from all
+results.json files at the end, so every student appears exactly once. Submission folders are only
+read. With jobs > 1, worker processes each own a sandbox (and, as root, their own unprivileged uid).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.engine import grade_sources
+from grader.gradebook import write_gradebook
+from grader.gradescope import read_results, write_results
+from grader.sandbox.client import Limits, Sandbox
+from grader.spec import SubmissionResult
+from grader.submission import read_sources
+
+RESULTS = "results.json"
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    course_seed: str = "calcgrade"
+    jobs: int = 1
+    resume: bool = False
+    limits: Limits = field(default_factory=Limits)
+    progress: bool = False
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    results: tuple[SubmissionResult, ...]
+    graded: tuple[tuple[str, float], ...]  # (student, seconds) graded in this run
+    resumed: tuple[str, ...]  # students whose results.json was kept
+    seconds: float
+
+    def describe(self) -> str:
+        slowest = sorted(self.graded, key=lambda item: -item[1])[:3]
+        faults = sum(1 for r in self.results for e in r.exercises for c in e.checks
+                     if c.instructor_message.startswith("grader fault"))
+        lines = [f"graded {len(self.graded)} submission(s) in {self.seconds:.2f} s"
+                 + (f" ({len(self.graded) / self.seconds:.1f}/s)" if self.seconds > 0 and self.graded else "")
+                 + (f"; kept {len(self.resumed)} from an earlier run" if self.resumed else ""),
+                 f"checks the grader could not judge (grader faults): {faults}"]
+        if slowest:
+            lines.append("slowest: " + ", ".join(f"{student} {seconds:.2f} s" for student, seconds in slowest))
+        return "\n".join(lines)
+
+
+def find_submissions(root: Path) -> list[tuple[str, Path]]:
+    """One folder per student (the folder name is the student id); hidden folders and links are skipped."""
+    return sorted((entry.name, entry) for entry in root.iterdir()
+                  if entry.is_dir() and not entry.is_symlink() and not entry.name.startswith("."))
+
+
+def grade_folder(student: str, folder: Path, sandbox: Sandbox, course_seed: str) -> SubmissionResult:
+    sources, unreadable = read_sources(folder)
+    return grade_sources(sources, sandbox, student=student, hidden=True, course_seed=course_seed,
+                         unreadable=unreadable)
+
+
+def _write_student(result: SubmissionResult, out: Path) -> None:
+    folder = out / result.student
+    write_results(result, folder / RESULTS)
+    try:
+        from grader.report import write_student_feedback
+    except ImportError:  # the report is optional for grading itself
+        return
+    write_student_feedback(result, folder / "feedback.html")
+
+
+def _write_class_report(results: Sequence[SubmissionResult], out: Path) -> None:
+    try:
+        from grader.report import write_report
+    except ImportError:
+        return
+    write_report(results, out)
+
+
+# ----- worker processes ----------------------------------------------------------------------------
+
+_worker_sandbox: Sandbox | None = None
+
+
+def _start_worker(slots, limits: Limits) -> None:
+    global _worker_sandbox
+    _worker_sandbox = Sandbox(limits, slot=slots.get())
+
+
+def _grade_in_worker(student: str, folder: Path, out: Path, course_seed: str) -> tuple[str, float]:
+    assert _worker_sandbox is not None
+    started = time.perf_counter()
+    _write_student(grade_folder(student, folder, _worker_sandbox, course_seed), out)
+    return student, time.perf_counter() - started
+
+
+def _graded_in_processes(todo, out: Path, options: BatchOptions) -> Iterator[tuple[str, float]]:
+    context = multiprocessing.get_context("forkserver")
+    slots = context.Queue()
+    for slot in range(options.jobs):
+        slots.put(slot + 1)
+    with ProcessPoolExecutor(options.jobs, mp_context=context, initializer=_start_worker,
+                             initargs=(slots, options.limits)) as pool:
+        futures = [pool.submit(_grade_in_worker, student, folder, out, options.course_seed)
+                   for student, folder in todo]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+def _graded_here(todo, out: Path, options: BatchOptions) -> Iterator[tuple[str, float]]:
+    with Sandbox(options.limits) as sandbox:
+        for student, folder in todo:
+            started = time.perf_counter()
+            _write_student(grade_folder(student, folder, sandbox, options.course_seed), out)
+            yield student, time.perf_counter() - started
+
+
+def _progress(items: Iterator, total: int, enabled: bool) -> Iterator:
+    if not enabled:
+        yield from items
+        return
+    from tqdm import tqdm
+
+    yield from tqdm(items, total=total, unit="submission", file=sys.stderr, dynamic_ncols=True)
+
+
+def grade_batch(root: Path, out: Path, options: BatchOptions) -> BatchSummary:
+    started = time.perf_counter()
+    submissions = find_submissions(root)
+    resumed = []
+    todo = []
+    for student, folder in submissions:
+        if options.resume:
+            try:
+                read_results(out / student / RESULTS)
+                resumed.append(student)
+                continue
+            except ValueError:
+                pass
+        todo.append((student, folder))
+    run = _graded_in_processes if options.jobs > 1 and len(todo) > 1 else _graded_here
+    graded = list(_progress(run(todo, out, options), len(todo), options.progress))
+    results = tuple(read_results(out / student / RESULTS) for student, _ in submissions)
+    write_gradebook(results, out / "gradebook.csv")
+    _write_class_report(results, out)
+    return BatchSummary(results, tuple(graded), tuple(resumed), time.perf_counter() - started)

@@ -1,0 +1,128 @@
+"""The `calcgrade` command: grade a folder of submissions, run the demo, rebuild the exercises."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from grader import kit
+from grader.batch import BatchOptions, grade_batch
+from grader.gradebook import format_table
+from grader.sandbox.client import Limits
+
+
+class UsageError(Exception):
+    """A bad invocation: reported in one line, exit status 2."""
+
+
+def _writable_folder(path: Path) -> Path:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"cannot create the output folder {path}: {error.strerror}") from error
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise UsageError(f"the output folder {path} is not writable")
+    return path
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    return Limits(call_seconds=args.call_timeout, total_seconds=args.total_timeout,
+                  memory_bytes=int(args.memory_mb) << 20)
+
+
+def command_grade(args: argparse.Namespace) -> int:
+    submissions = Path(args.submissions)
+    if not submissions.is_dir():
+        raise UsageError(f"no such folder of submissions: {submissions}")
+    out = Path(args.out)
+    if out.resolve() == submissions.resolve() or submissions.resolve() in out.resolve().parents:
+        raise UsageError("the output folder must not be inside the submissions folder (submissions are never "
+                         "modified)")
+    out = _writable_folder(out)
+    options = BatchOptions(course_seed=args.seed, jobs=max(1, args.jobs), resume=args.resume, limits=_limits(args),
+                           progress=not args.no_progress and sys.stderr.isatty())
+    summary = grade_batch(submissions, out, options)
+    print(format_table(summary.results))
+    print()
+    print(summary.describe())
+    print(f"wrote {out / 'gradebook.csv'}, {out / 'report.html'} and <student>/results.json")
+    return 0
+
+
+def command_demo(args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory(prefix="calcgrade-demo-") as scratch:
+        from grader.demo import write_samples
+
+        submissions = Path(scratch) / "submissions"
+        students = write_samples(submissions)
+        out = _writable_folder(Path(args.out)) if args.out else Path(scratch) / "out"
+        print(f"grading {len(students)} sample submissions: {', '.join(students)}\n")
+        options = BatchOptions(course_seed="demo", jobs=1, limits=Limits(call_seconds=2.0))
+        summary = grade_batch(submissions, out, options)
+        print(format_table(summary.results))
+        print()
+        print(summary.describe())
+        if args.out:
+            print(f"wrote {out / 'gradebook.csv'}, {out / 'report.html'} and <student>/results.json")
+    return 0
+
+
+def command_build_exercises(args: argparse.Namespace) -> int:
+    """Regenerate exercises/ from solutions/ (or, with --check, fail if they differ)."""
+    stale = []
+    for module in kit.MODULES:
+        path = kit.EXERCISES_DIR / f"{module}.py"
+        wanted = kit.stub_source(kit.solution_source(module))
+        if not path.exists() or path.read_text(encoding="utf-8") != wanted:
+            stale.append(path.name)
+            if not args.check:
+                path.parent.mkdir(exist_ok=True)
+                path.write_text(wanted, encoding="utf-8")
+    if args.check and stale:
+        print(f"exercises/ differs from solutions/: {', '.join(stale)}; run `calcgrade build-exercises`")
+        return 1
+    print("exercises/ is up to date" if not stale else f"rewrote {', '.join(stale)}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="calcgrade", description=__doc__)
+    commands = top.add_subparsers(dest="command", required=True)
+
+    grade = commands.add_parser("grade", help="grade a folder with one folder of modules per student")
+    grade.add_argument("submissions", help="folder holding one folder per student (its name is the student id)")
+    grade.add_argument("--out", required=True, help="where results.json files, gradebook.csv and report.html go")
+    grade.add_argument("--seed", default="calcgrade", help="course seed for the hidden checks (default: calcgrade)")
+    grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)")
+    grade.add_argument("--resume", action="store_true", help="grade only students without a results.json")
+    grade.add_argument("--call-timeout", type=float, default=Limits.call_seconds, help="seconds per call")
+    grade.add_argument("--total-timeout", type=float, default=Limits.total_seconds,
+                       help="seconds per submission")
+    grade.add_argument("--memory-mb", type=int, default=Limits.memory_bytes >> 20, help="memory per submission")
+    grade.add_argument("--no-progress", action="store_true", help="no progress bar")
+    grade.set_defaults(run=command_grade)
+
+    demo = commands.add_parser("demo", help="grade the bundled sample submissions and print the gradebook")
+    demo.add_argument("--out", help="keep the results here (default: a temporary folder)")
+    demo.set_defaults(run=command_demo)
+
+    build = commands.add_parser("build-exercises", help="regenerate exercises/ from solutions/")
+    build.add_argument("--check", action="store_true", help="only check that exercises/ is up to date")
+    build.set_defaults(run=command_build_exercises)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except UsageError as error:
+        print(f"calcgrade: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""The course gradebook: `student_id,score,max_score`, then one column per exercise."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+from grader.curriculum import EXERCISES
+from grader.gradescope import write_atomically
+from grader.spec import POINT_DIGITS, SubmissionResult
+
+HEADER = ["student_id", "score", "max_score", *(exercise.key for exercise in EXERCISES)]
+
+
+def rows(results: Sequence[SubmissionResult]) -> list[list[str]]:
+    table = []
+    for result in sorted(results, key=lambda r: r.student):
+        by_key = {exercise.exercise: exercise for exercise in result.exercises}
+        cells = [_number(by_key[e.key].score) if e.key in by_key else "" for e in EXERCISES]
+        table.append([result.student, _number(result.score), _number(result.max_score), *cells])
+    return table
+
+
+def _number(value: float) -> str:
+    return f"{round(value, POINT_DIGITS):g}"
+
+
+def write_gradebook(results: Sequence[SubmissionResult], path: Path) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(HEADER)
+    writer.writerows(rows(results))
+    write_atomically(path, buffer.getvalue())
+
+
+def format_table(results: Sequence[SubmissionResult]) -> str:
+    """The gradebook for a terminal: one line per student, points per module."""
+    modules = list(dict.fromkeys(exercise.module for exercise in EXERCISES))
+    header = ["student", "score", *modules]
+    lines = []
+    for result in sorted(results, key=lambda r: r.student):
+        per_module = {m: sum(e.score for e in result.exercises if e.exercise.startswith(m + ".")) for m in modules}
+        max_module = {m: sum(e.points for e in EXERCISES if e.module == m) for m in modules}
+        lines.append([result.student, f"{result.score:.1f}/{result.max_score:g}",
+                      *(f"{per_module[m]:.1f}/{max_module[m]:g}" for m in modules)])
+    widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
+    render = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in [header, *lines]]
+    return "\n".join([render[0], "  ".join("-" * w for w in widths), *render[1:]])

@@ -1,0 +1,92 @@
+"""Gradescope's results.json for one student, written atomically, and read back for resuming.
+
+Top-level `score` is the sum of the tests' scores (each rounded the same way); every test is one
+check, named `<module>.<function>: <check>`; hidden checks are visible only after publication and
+their output never shows hidden inputs. `extra_data` keeps what a later run needs to rebuild the
+result (for `--resume`, the gradebook and the report) without grading again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from grader.spec import POINT_DIGITS as DIGITS
+from grader.spec import CheckResult, ExerciseResult, SubmissionResult
+
+
+def _output(check: CheckResult) -> str:
+    if check.passed:
+        return "passed"
+    return check.student_message
+
+
+def results_json(result: SubmissionResult) -> dict[str, Any]:
+    tests = []
+    for exercise in result.exercises:
+        for check in exercise.checks:
+            tests.append({
+                "name": check.name,
+                "score": round(check.score, DIGITS),
+                "max_score": round(check.max_score, DIGITS),
+                "status": "passed" if check.passed else "failed",
+                "output": _output(check),
+                "visibility": "visible" if check.visibility == "public" else "after_published",
+                "extra_data": {"exercise": check.exercise, "label": check.label, "visibility": check.visibility,
+                               "diagnosis": check.diagnosis, "exercise_max": exercise.max_score,
+                               "note": exercise.note},
+            })
+    notes = [exercise.note for exercise in result.exercises if exercise.note]
+    return {
+        "score": round(sum(test["score"] for test in tests), DIGITS),
+        "output": "\n".join(dict.fromkeys([*result.notes, *notes])) or "All files graded.",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+        "extra_data": {"student": result.student},
+    }
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write to a temporary file beside `path`, then rename: a reader sees the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_results(result: SubmissionResult, path: Path) -> None:
+    write_atomically(path, json.dumps(results_json(result), indent=1, ensure_ascii=False))
+
+
+def read_results(path: Path) -> SubmissionResult:
+    """Rebuild a SubmissionResult from a results.json this module wrote (raises ValueError otherwise)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        student = data["extra_data"]["student"]
+        by_exercise: dict[str, list[CheckResult]] = {}
+        maxima: dict[str, float] = {}
+        notes: dict[str, str] = {}
+        for test in data["tests"]:
+            extra = test["extra_data"]
+            key = extra["exercise"]
+            by_exercise.setdefault(key, []).append(CheckResult(
+                key, extra["label"], extra["visibility"], test["status"] == "passed", float(test["score"]),
+                float(test["max_score"]), "" if test["status"] == "passed" else test["output"], "",
+                extra["diagnosis"]))
+            maxima[key], notes[key] = float(extra["exercise_max"]), extra["note"]
+    except (OSError, KeyError, TypeError, json.JSONDecodeError) as error:
+        raise ValueError(f"{path}: not a results.json written by calcgrade ({error})") from error
+    exercises = tuple(ExerciseResult(key, tuple(checks), maxima[key], notes[key])
+                      for key, checks in by_exercise.items())
+    return SubmissionResult(student, exercises)

@@ -1,0 +1,351 @@
+"""The class report and the per-student feedback pages, as self-contained HTML.
+
+The instructor's report summarises a class's `SubmissionResult`s: the score distribution, each
+exercise's pass rate, and the misconceptions the hints named most often; it links to one feedback
+page per student. Every page works offline (no CDN, no external CSS, JS or fonts): the charts are
+PNGs drawn with Matplotlib's Agg canvas and embedded as base64 data URIs. Student ids and messages
+are student-controlled, so every one of them is HTML-escaped; instructor messages never appear.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from grader.compare import KNOWN_FACTORS
+from grader.spec import ExerciseResult, SubmissionResult
+
+# Diagnoses that report what happened to a call rather than name a mistake in the mathematics.
+STATUS_DIAGNOSES = frozenset({"not implemented", "missing", "error", "timeout", "died", "load_error", "skipped",
+                              "mutated input"})
+NOT_LOADED = frozenset({"missing", "load_error"})
+CRASHED = frozenset({"error", "timeout", "died", "skipped"})
+OTHER_FACTOR = "constant factor (other)"
+TOP_MISCONCEPTIONS = 15
+DPI = 110
+_FACTOR = re.compile(r"^constant factor (\S+)$")
+
+_STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2rem auto;
+       max-width: 70rem; padding: 0 1rem; color: #1f2328; line-height: 1.4; }
+h1 { margin-bottom: .2rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid #d0d7de; padding-bottom: .2rem; }
+.cards { display: flex; flex-wrap: wrap; gap: .8rem; margin: 1rem 0; }
+.card { border: 1px solid #d0d7de; border-radius: 6px; padding: .6rem 1rem; min-width: 8rem; }
+.card .value { font-size: 1.6rem; font-weight: 600; } .card .label { color: #57606a; font-size: .9rem; }
+table { border-collapse: collapse; margin: .8rem 0; font-size: .95rem; }
+th, td { border: 1px solid #d0d7de; padding: .25rem .6rem; text-align: left; }
+th { background: #f6f8fa; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+tbody tr:nth-child(even) { background: #fafbfc; }
+img { max-width: 100%; height: auto; display: block; margin: .8rem 0; }
+pre { background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 6px; padding: .6rem;
+      white-space: pre-wrap; word-break: break-word; }
+.passed { color: #1a7f37; } .failed { color: #cf222e; } .muted { color: #57606a; }
+"""
+
+
+# ----- the class report ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _ExerciseStats:
+    """One exercise across the class: how many graded, passed fully, and stopped early."""
+
+    key: str
+    max_score: float
+    students: int
+    passed: int
+    mean_fraction: float
+    not_implemented: int
+    not_loaded: int
+    crashed: int
+
+
+def write_report(results: Sequence[SubmissionResult], out_dir: Path, *, title: str = "calcgrade class report") -> Path:
+    """Write `out_dir/report.html`, the class overview, and return its path.
+
+    The page links to `<student>/feedback.html` for each student (see `write_student_feedback`);
+    it writes only the report itself, so the caller decides where feedback pages go.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    scores = [result.score for result in results]
+    max_score = max((result.max_score for result in results), default=0.0)
+    exercises = _exercise_stats(results)
+    misconceptions, seen_in = _misconceptions(results)
+
+    parts = [f"<h1>{html.escape(title)}</h1>", _summary(scores, max_score)]
+    if results:
+        parts += [
+            '<section id="distribution"><h2>Score distribution</h2>',
+            _img(_histogram(scores, max_score), "Histogram of the students' total scores"),
+            "</section>",
+            '<section id="exercises"><h2>Exercises</h2>',
+            _img(_pass_rate_chart(exercises), "Share of students who passed each exercise fully"),
+            _exercise_table(exercises),
+            "</section>",
+            '<section id="misconceptions"><h2>Most frequent misconceptions</h2>',
+            _misconception_section(misconceptions, seen_in),
+            "</section>",
+            '<section id="students"><h2>Students</h2>',
+            _student_table(results),
+            "</section>",
+        ]
+    else:
+        parts.append('<p class="muted">No submissions to report on.</p>')
+    path = out_dir / "report.html"
+    path.write_text(_page(title, "\n".join(parts)), encoding="utf-8")
+    return path
+
+
+def _exercise_stats(results: Sequence[SubmissionResult]) -> list[_ExerciseStats]:
+    """Per exercise, in the order the results list them (the curriculum's order)."""
+    by_key: dict[str, list[ExerciseResult]] = defaultdict(list)
+    for result in results:
+        for exercise in result.exercises:
+            by_key[exercise.exercise].append(exercise)
+    stats = []
+    for key, graded in by_key.items():
+        statuses = [{check.diagnosis for check in exercise.checks} for exercise in graded]
+        stats.append(_ExerciseStats(
+            key=key,
+            max_score=max(exercise.max_score for exercise in graded),
+            students=len(graded),
+            passed=sum(exercise.passed for exercise in graded),
+            mean_fraction=float(np.mean([exercise.score / exercise.max_score if exercise.max_score else 0.0
+                                         for exercise in graded])),
+            not_implemented=sum("not implemented" in found for found in statuses),
+            not_loaded=sum(bool(found & NOT_LOADED) for found in statuses),
+            crashed=sum(bool(found & CRASHED) for found in statuses),
+        ))
+    return stats
+
+
+def _misconception_names(diagnosis: str) -> set[str]:
+    """The mistakes a diagnosis names: " or " splits several; statuses are left out; fitted factors
+    that are not a known factor (they depend on the data, e.g. 1/n) are pooled as one name."""
+    names = set()
+    for name in (part.strip() for part in diagnosis.split(" or ")):
+        if not name or name in STATUS_DIAGNOSES:
+            continue
+        match = _FACTOR.match(name)
+        if match and not _is_known_factor(match.group(1)):
+            name = OTHER_FACTOR
+        names.add(name)
+    return names
+
+
+def _is_known_factor(text: str) -> bool:
+    try:
+        value = float(text)
+    except ValueError:
+        return False
+    return any(abs(value - factor) <= 1e-6 for factor in KNOWN_FACTORS)
+
+
+def _misconceptions(results: Iterable[SubmissionResult]) -> tuple[Counter[str], dict[str, set[str]]]:
+    """Students per misconception name (each student counted once per name), and where each was seen."""
+    counts: Counter[str] = Counter()
+    seen_in: dict[str, set[str]] = defaultdict(set)
+    for result in results:
+        names: set[str] = set()
+        for exercise in result.exercises:
+            for check in exercise.checks:
+                found = _misconception_names(check.diagnosis) if not check.passed else set()
+                names |= found
+                for name in found:
+                    seen_in[name].add(exercise.exercise)
+        counts.update(names)
+    return counts, seen_in
+
+
+# ----- figures -------------------------------------------------------------------------------------
+
+
+def _figure(width: float, height: float) -> Figure:
+    """A figure on the Agg canvas, outside pyplot: nothing global to switch, nothing left open."""
+    figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _png(figure: Figure) -> str:
+    """The figure as a base64 PNG; the figure is cleared so its memory goes at once."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    figure.clear()
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _histogram(scores: Sequence[float], max_score: float) -> str:
+    top = max_score or max(scores, default=1.0) or 1.0
+    figure = _figure(8, 3.4)
+    axes = figure.add_subplot()
+    bins = np.linspace(0, top, 21)
+    axes.hist(np.round(np.clip(scores, 0, top), 6), bins=bins, color="#4c72b0", edgecolor="white")
+    axes.axvline(float(np.mean(scores)), color="#dd8452", linestyle="--", label=f"mean {np.mean(scores):.1f}")
+    axes.axvline(float(np.median(scores)), color="#55a868", linestyle=":", label=f"median {np.median(scores):.1f}")
+    axes.set(xlim=(0, top), xlabel=f"total score (out of {_points(top)})", ylabel="students",
+             title=f"Score distribution ({len(scores)} students)")
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.legend(frameon=False)
+    return _png(figure)
+
+
+def _pass_rate_chart(stats: Sequence[_ExerciseStats]) -> str:
+    figure = _figure(8, 0.8 + 0.28 * len(stats))
+    axes = figure.add_subplot()
+    rates = [100 * stat.passed / stat.students if stat.students else 0.0 for stat in stats]
+    positions = np.arange(len(stats))
+    axes.barh(positions, rates, color="#4c72b0")
+    axes.set_yticks(positions, [_label(stat.key) for stat in stats], fontsize=8)
+    axes.invert_yaxis()
+    for position, rate in zip(positions, rates, strict=True):
+        axes.text(min(rate, 100) + 1, position, f"{rate:.0f}%", va="center", fontsize=7)
+    axes.set(xlim=(0, 110), xlabel="students who passed every check (%)", title="Pass rate per exercise")
+    axes.set_xticks(range(0, 101, 20))
+    return _png(figure)
+
+
+def _misconception_chart(counts: Counter[str]) -> str:
+    common = counts.most_common(TOP_MISCONCEPTIONS)
+    figure = _figure(8, 0.8 + 0.3 * len(common))
+    axes = figure.add_subplot()
+    positions = np.arange(len(common))
+    axes.barh(positions, [count for _, count in common], color="#c44e52")
+    axes.set_yticks(positions, [_label(name) for name, _ in common], fontsize=8)
+    axes.invert_yaxis()
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.set(xlabel="students whose answers the hint named", title="Most frequent misconceptions")
+    return _png(figure)
+
+
+def _label(text: str, width: int = 48) -> str:
+    """A tick label: plain text (no mathtext from a "$"), shortened if very long."""
+    text = text if len(text) <= width else text[: width - 1] + "…"
+    return text.replace("$", r"\$")
+
+
+# ----- HTML pieces ---------------------------------------------------------------------------------
+
+
+def _summary(scores: Sequence[float], max_score: float) -> str:
+    cards = [("students", str(len(scores)))]
+    if scores:
+        cards += [("mean score", _points(statistics.fmean(scores), 1)),
+                  ("median score", _points(statistics.median(scores), 1)),
+                  ("highest score", _points(max(scores), 1)),
+                  ("lowest score", _points(min(scores), 1))]
+    cards.append(("max score", _points(max_score)))
+    body = "".join(f'<div class="card"><div class="value">{html.escape(value)}</div>'
+                   f'<div class="label">{html.escape(label)}</div></div>' for label, value in cards)
+    return f'<section id="summary"><div class="cards">{body}</div></section>'
+
+
+def _exercise_table(stats: Sequence[_ExerciseStats]) -> str:
+    rows = "".join(
+        f"<tr><td>{html.escape(stat.key)}</td><td class=num>{_points(stat.max_score)}</td>"
+        f"<td class=num>{_percent(stat.passed, stat.students)}</td>"
+        f"<td class=num>{100 * stat.mean_fraction:.0f}%</td>"
+        f"<td class=num>{stat.not_implemented}</td><td class=num>{stat.not_loaded}</td>"
+        f"<td class=num>{stat.crashed}</td></tr>"
+        for stat in stats)
+    return ("<table><thead><tr><th>exercise</th><th class=num>points</th><th class=num>passed fully</th>"
+            "<th class=num>mean points</th><th class=num>not implemented</th>"
+            "<th class=num>missing / not loaded</th><th class=num>errors / time-outs</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+            '<p class="muted">The last three columns count students with at least one such check.</p>')
+
+
+def _misconception_section(counts: Counter[str], seen_in: dict[str, set[str]]) -> str:
+    if not counts:
+        return '<p class="muted">No known misconception was named in this class.</p>'
+    rows = "".join(
+        f"<tr><td>{html.escape(name)}</td><td class=num>{count}</td>"
+        f"<td>{html.escape(', '.join(sorted(seen_in[name])))}</td></tr>"
+        for name, count in counts.most_common())
+    return (_img(_misconception_chart(counts), "Number of students per misconception named by the hints")
+            + "<table><thead><tr><th>misconception</th><th class=num>students</th><th>in exercises</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table>")
+
+
+def _student_table(results: Sequence[SubmissionResult]) -> str:
+    rows = []
+    for result in sorted(results, key=lambda r: r.student):
+        passed = sum(exercise.passed for exercise in result.exercises)
+        rows.append(
+            f"<tr><td>{html.escape(result.student)}</td><td class=num>{_points(result.score, 1)}</td>"
+            f"<td class=num>{_points(result.max_score)}</td>"
+            f"<td class=num>{passed} / {len(result.exercises)}</td>"
+            f'<td><a href="{feedback_href(result.student)}">feedback</a></td></tr>')
+    return ("<table><thead><tr><th>student</th><th class=num>score</th><th class=num>max</th>"
+            "<th class=num>exercises passed</th><th>feedback</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def feedback_href(student: str) -> str:
+    """The relative link to a student's feedback page, URL-escaped and safe inside an attribute."""
+    return html.escape(quote(student, safe="") + "/feedback.html")
+
+
+def _img(png_base64: str, alt: str) -> str:
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{png_base64}">'
+
+
+def _page(title: str, body: str) -> str:
+    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>\n"
+            f"<body>\n{body}\n</body></html>\n")
+
+
+def _points(value: float, digits: int = 2) -> str:
+    return f"{round(value, digits):g}"
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "–"
+
+
+# ----- one student's feedback ----------------------------------------------------------------------
+
+
+def write_student_feedback(result: SubmissionResult, path: Path) -> None:
+    """Write one student's feedback page: their score, each exercise's points, and for every failed
+    check the message meant for them (identical messages within an exercise shown once)."""
+    sections = []
+    for exercise in result.exercises:
+        state = "passed" if exercise.passed else "failed"
+        parts = [f'<h2>{html.escape(exercise.exercise)} <span class="{state}">'
+                 f"{_points(exercise.score)} / {_points(exercise.max_score)}</span></h2>"]
+        if exercise.note:
+            parts.append(f"<p>{html.escape(exercise.note)}</p>")
+        by_message: dict[str, list[str]] = defaultdict(list)
+        for check in exercise.checks:
+            if not check.passed:
+                by_message[check.student_message].append(check.name)
+        for message, names in by_message.items():
+            parts.append(f"<p>failed: {html.escape('; '.join(names))}</p><pre>{html.escape(message)}</pre>")
+        if exercise.passed:
+            parts.append('<p class="passed">all checks passed</p>')
+        sections.append("<section>" + "".join(parts) + "</section>")
+    notes = "".join(f"<p>{html.escape(note)}</p>" for note in result.notes)
+    title = f"Feedback for {result.student}"
+    body = (f"<h1>{html.escape(title)}</h1>"
+            f'<div class="cards"><div class="card"><div class="value">{_points(result.score, 1)} / '
+            f'{_points(result.max_score)}</div><div class="label">score</div></div></div>'
+            f"{notes}\n" + "\n".join(sections))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(_page(title, body), encoding="utf-8")

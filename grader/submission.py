@@ -1,0 +1,41 @@
+"""Reading a student's submission folder: the module sources, or why a file cannot be used.
+
+Files are only read, never executed or modified here. A symbolic link, a folder in place of a
+file, a file that is not UTF-8 or one that is too large is refused with a reason that ends up in
+the student's feedback; it costs only the exercises of that module.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from grader import kit
+
+MODULE_FILES = {f"{module}.py": module for module in kit.MODULES}
+MAX_SOURCE_BYTES = 1 << 20
+
+
+def read_sources(folder: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """The exercise modules in a folder: (module -> source, module -> why it cannot be read)."""
+    sources, unreadable = {}, {}
+    for filename, module in MODULE_FILES.items():
+        path = folder / filename
+        if not path.exists() and not path.is_symlink():
+            continue
+        if path.is_symlink():
+            unreadable[module] = "is a symbolic link: refused"
+        elif not path.is_file():
+            unreadable[module] = "is not a regular file (a folder?): refused"
+        elif path.stat().st_size > MAX_SOURCE_BYTES:
+            unreadable[module] = f"is larger than {MAX_SOURCE_BYTES >> 10} KiB: refused"
+        else:
+            data = path.read_bytes()
+            try:
+                sources[module] = data.decode("utf-8")
+            except UnicodeDecodeError as error:
+                unreadable[module] = f"is not UTF-8 text ({error.reason} at byte {error.start})"
+                continue
+            if b"\0" in data:
+                del sources[module]
+                unreadable[module] = "is a binary file, not Python source"
+    return sources, unreadable
