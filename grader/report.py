@@ -25,7 +25,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from grader.compare import KNOWN_FACTORS
-from grader.spec import ExerciseResult, SubmissionResult
+from grader.spec import CheckResult, ExerciseResult, SubmissionResult
 
 # Diagnoses that report what happened to a call rather than name a mistake in the mathematics.
 STATUS_DIAGNOSES = frozenset({"not implemented", "missing", "error", "timeout", "died", "load_error", "skipped",
@@ -199,7 +199,7 @@ def _histogram(scores: Sequence[float], max_score: float) -> str:
     axes.set(xlim=(0, top), xlabel=f"total score (out of {_points(top)})", ylabel="students",
              title=f"Score distribution ({len(scores)} students)")
     axes.yaxis.get_major_locator().set_params(integer=True)
-    axes.legend(frameon=False)
+    figure.legend(loc="outside right upper", frameon=False)
     return _png(figure)
 
 
@@ -219,16 +219,26 @@ def _pass_rate_chart(stats: Sequence[_ExerciseStats]) -> str:
 
 
 def _misconception_chart(counts: Counter[str]) -> str:
-    common = counts.most_common(TOP_MISCONCEPTIONS)
+    common = _most_common(counts)[:TOP_MISCONCEPTIONS]
     figure = _figure(8, 0.8 + 0.3 * len(common))
     axes = figure.add_subplot()
     positions = np.arange(len(common))
-    axes.barh(positions, [count for _, count in common], color="#c44e52")
+    values = [count for _, count in common]
+    axes.barh(positions, values, color="#c44e52")
     axes.set_yticks(positions, [_label(name) for name, _ in common], fontsize=8)
     axes.invert_yaxis()
+    for position, count in zip(positions, values, strict=True):
+        axes.text(count, position, f" {count}", va="center", fontsize=7)
+    axes.set_xlim(0, max(values) * 1.08)
     axes.xaxis.get_major_locator().set_params(integer=True)
-    axes.set(xlabel="students whose answers the hint named", title="Most frequent misconceptions")
+    shown = f"top {len(common)} of {len(counts)}" if len(common) < len(counts) else f"{len(counts)} named"
+    axes.set(xlabel="students whose answers the hint named", title=f"Most frequent misconceptions ({shown})")
     return _png(figure)
+
+
+def _most_common(counts: Counter[str]) -> list[tuple[str, int]]:
+    """Most students first; ties in alphabetical order, so the report is the same on every run."""
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 def _label(text: str, width: int = 48) -> str:
@@ -274,7 +284,7 @@ def _misconception_section(counts: Counter[str], seen_in: dict[str, set[str]]) -
     rows = "".join(
         f"<tr><td>{html.escape(name)}</td><td class=num>{count}</td>"
         f"<td>{html.escape(', '.join(sorted(seen_in[name])))}</td></tr>"
-        for name, count in counts.most_common())
+        for name, count in _most_common(counts))
     return (_img(_misconception_chart(counts), "Number of students per misconception named by the hints")
             + "<table><thead><tr><th>misconception</th><th class=num>students</th><th>in exercises</th></tr>"
             f"</thead><tbody>{rows}</tbody></table>")
@@ -322,30 +332,46 @@ def _percent(part: int, whole: int) -> str:
 
 
 def write_student_feedback(result: SubmissionResult, path: Path) -> None:
-    """Write one student's feedback page: their score, each exercise's points, and for every failed
-    check the message meant for them (identical messages within an exercise shown once)."""
-    sections = []
+    """Write one student's feedback page: their score, a table of each exercise's points, then for
+    every exercise not fully passed the messages meant for them (an identical message is shown once
+    with the checks it applies to). Instructor messages are never included."""
+    rows, sections = [], []
     for exercise in result.exercises:
-        state = "passed" if exercise.passed else "failed"
-        parts = [f'<h2>{html.escape(exercise.exercise)} <span class="{state}">'
-                 f"{_points(exercise.score)} / {_points(exercise.max_score)}</span></h2>"]
-        if exercise.note:
-            parts.append(f"<p>{html.escape(exercise.note)}</p>")
-        by_message: dict[str, list[str]] = defaultdict(list)
-        for check in exercise.checks:
-            if not check.passed:
-                by_message[check.student_message].append(check.name)
-        for message, names in by_message.items():
-            parts.append(f"<p>failed: {html.escape('; '.join(names))}</p><pre>{html.escape(message)}</pre>")
+        anchor = html.escape(exercise.exercise)
+        failed = [check for check in exercise.checks if not check.passed]
         if exercise.passed:
-            parts.append('<p class="passed">all checks passed</p>')
-        sections.append("<section>" + "".join(parts) + "</section>")
-    notes = "".join(f"<p>{html.escape(note)}</p>" for note in result.notes)
+            name, status = anchor, '<span class="passed">passed</span>'
+        else:
+            name = f'<a href="#{anchor}">{anchor}</a>'
+            status = f'<span class="failed">{len(failed)} of {len(exercise.checks)} checks failed</span>'
+            sections.append(_failed_exercise(exercise, failed))
+        rows.append(f"<tr><td>{name}</td><td class=num>{_points(exercise.score)} / {_points(exercise.max_score)}"
+                    f"</td><td>{status}</td></tr>")
     title = f"Feedback for {result.student}"
-    body = (f"<h1>{html.escape(title)}</h1>"
+    body = [f"<h1>{html.escape(title)}</h1>",
             f'<div class="cards"><div class="card"><div class="value">{_points(result.score, 1)} / '
-            f'{_points(result.max_score)}</div><div class="label">score</div></div></div>'
-            f"{notes}\n" + "\n".join(sections))
+            f'{_points(result.max_score)}</div><div class="label">score</div></div></div>',
+            *(f"<p>{html.escape(note)}</p>" for note in result.notes),
+            "<table><thead><tr><th>exercise</th><th class=num>points</th><th>result</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>",
+            *sections]
+    if result.exercises and not sections:
+        body.append('<p class="passed">Every check passed.</p>')
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(_page(title, body), encoding="utf-8")
+    path.write_text(_page(title, "\n".join(body)), encoding="utf-8")
+
+
+def _failed_exercise(exercise: ExerciseResult, failed: Sequence[CheckResult]) -> str:
+    """One exercise's section of the feedback page: its note, then each distinct student message."""
+    parts = [f'<section id="{html.escape(exercise.exercise)}"><h2>{html.escape(exercise.exercise)} '
+             f'<span class="failed">{_points(exercise.score)} / {_points(exercise.max_score)}</span></h2>']
+    if exercise.note:
+        parts.append(f"<p>{html.escape(exercise.note)}</p>")
+    by_message: dict[str, list[str]] = defaultdict(list)
+    for check in failed:
+        by_message[check.student_message].append(check.label + (" (hidden)" if check.visibility == "hidden" else ""))
+    for message, labels in by_message.items():
+        parts.append(f"<p>check{'s' if len(labels) > 1 else ''}: {html.escape('; '.join(labels))}</p>"
+                     f"<pre>{html.escape(message)}</pre>")
+    return "".join(parts) + "</section>"

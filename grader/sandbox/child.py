@@ -53,7 +53,7 @@ class BoundedText(io.StringIO):
         return len(text)
 
 
-def describe_error(error: BaseException, files: set[str]) -> str:
+def describe_error(error: BaseException, files: dict[str, list[str]]) -> str:
     """`Type: message (file.py, line N: code)`, pointing at the student's own line where there is one."""
     text = f"{type(error).__name__}: {error}".rstrip(": ")
     if isinstance(error, SyntaxError) and error.filename in files:
@@ -61,11 +61,13 @@ def describe_error(error: BaseException, files: set[str]) -> str:
     frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename in files]
     if frames:
         frame = frames[-1]
-        return f"{text} ({frame.filename}, line {frame.lineno}: {frame.line})"
+        lines = files[frame.filename]
+        code = lines[frame.lineno - 1].strip() if frame.lineno and 0 < frame.lineno <= len(lines) else ""
+        return f"{text} ({frame.filename}, line {frame.lineno}: {code})"
     return text
 
 
-def _load(name: str, files: set[str]) -> dict[str, Any]:
+def _load(name: str, files: dict[str, list[str]]) -> dict[str, Any]:
     try:
         module = importlib.import_module(name)
     except BaseException as error:  # noqa: BLE001 - anything a student's import does is reported
@@ -74,7 +76,7 @@ def _load(name: str, files: set[str]) -> dict[str, Any]:
     return {"module": name, "ok": True, "functions": functions}
 
 
-def _call(request: dict[str, Any], files: set[str]) -> dict[str, Any]:
+def _call(request: dict[str, Any], files: dict[str, list[str]]) -> dict[str, Any]:
     answer: dict[str, Any] = {"id": request["id"]}
     module = sys.modules.get(request["module"])
     function = getattr(module, request["function"], None) if module is not None else None
@@ -109,7 +111,7 @@ def serve(channel) -> None:
     reader = channel.makefile("rb")
     job = loads(reader.readline())
     sources: dict[str, str] = job["modules"]
-    files = {f"{name}.py" for name in sources}
+    files = {f"{name}.py": source.splitlines() for name, source in sources.items()}
     sys.meta_path.insert(0, StudentModules(sources))
     send = channel.sendall
     for name in sources:

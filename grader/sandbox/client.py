@@ -172,7 +172,10 @@ class Sandbox:
                  "args": to_wire(list(calls[index].args)),
                  "kwargs": {k: to_wire(v) for k, v in calls[index].kwargs.items()},
                  "return_args": calls[index].return_args} for index in runnable]}
-            channel.sendall(dumps(job))
+            try:
+                channel.sendall(dumps(job))
+            except OSError:  # the child is already gone: the reads below report it
+                pass
             reader = _LineReader(channel)
             for name in loadable:
                 reply = reader.next_line(self.limits.load_seconds)
@@ -235,7 +238,10 @@ class _LineReader:
             ready, _, _ = select.select([self.channel], [], [], left)
             if not ready:
                 return "timeout"
-            chunk = self.channel.recv(1 << 20)
+            try:
+                chunk = self.channel.recv(1 << 20)
+            except OSError:  # ECONNRESET: the child died with data still unread
+                return "eof"
             if not chunk or len(self.buffer) > self.MAX_LINE:
                 return "eof"
             self.buffer += chunk

@@ -1,0 +1,102 @@
+"""Grading whole submissions: full marks, zero without a crash, seeds, and what hidden checks reveal."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from grader import kit
+from grader.curriculum import BY_KEY, EXERCISES, of_module
+from grader.engine import PUBLIC_SEED, grade_sources, plan
+from grader.plain import Given
+
+
+def test_reference_solutions_get_full_marks_on_public_and_hidden_checks(sandbox, solution_sources):
+    result = grade_sources(solution_sources, sandbox, student="ref", hidden=True, course_seed="course")
+    failures = [(c.name, c.student_message) for e in result.exercises for c in e.checks if not c.passed]
+    assert failures == []
+    assert result.score == pytest.approx(100.0) and result.max_score == pytest.approx(100.0)
+
+
+def test_untouched_stubs_score_zero_and_say_not_implemented(sandbox):
+    stubs = {module: kit.stub_source(kit.solution_source(module)) for module in kit.MODULES}
+    result = grade_sources(stubs, sandbox, student="stub", hidden=True, course_seed="course")
+    assert result.score == 0
+    for exercise in result.exercises:
+        assert all(check.diagnosis == "not implemented" for check in exercise.checks), exercise.exercise
+        assert "not implemented yet" in exercise.checks[0].student_message
+
+
+def test_missing_file_and_missing_function_earn_zero_with_a_note(sandbox, solution_sources):
+    source = kit.solution_source("linear_model").replace("def predict(", "def predicted(")
+    result = grade_sources({"linear_model": source}, sandbox, exercises=EXERCISES)
+    assert result.exercise("linear_model.predict").score == 0
+    assert "no function predict" in result.exercise("linear_model.predict").note
+    assert result.exercise("linear_model.least_squares_fit").passed
+    assert result.exercise("derivatives.df_poly").score == 0
+    assert "derivatives.py is missing" in result.exercise("derivatives.df_poly").note
+
+
+def _inputs(planned):
+    return [repr(p.case) for p in planned]
+
+
+def test_hidden_inputs_differ_per_student_and_from_public_and_are_reproducible():
+    exercises = of_module("linear_model")
+    public = [p for p in plan(exercises, hidden=True, course_seed="c", student="s1") if p.visibility == "public"]
+    hidden_1 = [p for p in plan(exercises, hidden=True, course_seed="c", student="s1") if p.visibility == "hidden"]
+    hidden_2 = [p for p in plan(exercises, hidden=True, course_seed="c", student="s2") if p.visibility == "hidden"]
+    again = [p for p in plan(exercises, hidden=True, course_seed="c", student="s1") if p.visibility == "hidden"]
+    other_course = [p for p in plan(exercises, hidden=True, course_seed="d", student="s1")
+                    if p.visibility == "hidden"]
+    assert _inputs(hidden_1) == _inputs(again)
+    assert _inputs(hidden_1) != _inputs(hidden_2)
+    assert _inputs(hidden_1) != _inputs(other_course)
+    assert all(a != b for a, b in zip(_inputs(public), _inputs(hidden_1), strict=True))
+    assert PUBLIC_SEED not in "".join(_inputs(hidden_1))
+
+
+def test_public_checks_only_when_not_grading_hidden():
+    assert {p.visibility for p in plan(EXERCISES, hidden=False)} == {"public"}
+
+
+def test_points_per_check_add_up_exactly_to_each_exercise():
+    planned = plan(EXERCISES, hidden=True, course_seed="c", student="s")
+    for exercise in EXERCISES:
+        total = sum(p.max_score for p in planned if p.exercise is exercise)
+        assert round(total, 9) == exercise.points
+
+
+def _numbers_in(case):
+    for value in (*case.args, *case.kwargs.values()):
+        if isinstance(value, Given):
+            continue
+        for number in np.ravel(np.asarray(value, dtype=float)):
+            if abs(number) > 1e-3 and number != round(number):
+                yield f"{number:.6g}"
+
+
+def test_hidden_feedback_never_shows_hidden_inputs_or_expected_values(sandbox):
+    wrong = kit.variant_source("linear_model", "sse", "return float(np.mean((y - (m * x + c))**2))")
+    result = grade_sources({"linear_model": wrong}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=[BY_KEY["linear_model.sse"]])
+    hidden_plan = [p for p in plan([BY_KEY["linear_model.sse"]], hidden=True, course_seed="c", student="s")
+                   if p.visibility == "hidden"]
+    hidden_checks = [c for c in result.exercises[0].checks if c.visibility == "hidden" and not c.passed]
+    assert len(hidden_checks) >= 3
+    for check in hidden_checks:
+        assert "call:" not in check.student_message and "expected:" not in check.student_message
+        assert "mean" in check.student_message  # the hint still teaches
+        for p in hidden_plan:
+            for number in _numbers_in(p.case):
+                assert number not in check.student_message
+    public = [c for c in result.exercises[0].checks if c.visibility == "public"]
+    assert all("call:" in c.student_message and "expected:" in c.student_message for c in public if not c.passed)
+
+
+def test_given_functions_passed_to_students_are_the_graders_own(sandbox):
+    """A student's own (wrong) copy of f_wave must not change what numerical_derivative is given."""
+    source = kit.solution_source("derivatives").replace("return np.sin(3 * x) * np.exp(-(x**2) / 2)", "return 0 * x")
+    assert source != kit.solution_source("derivatives")
+    result = grade_sources({"derivatives": source}, sandbox, exercises=[BY_KEY["derivatives.numerical_derivative"]])
+    assert result.exercises[0].passed

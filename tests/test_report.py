@@ -1,0 +1,145 @@
+"""The class report and the feedback pages, built from submissions graded by the real engine."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import html
+import re
+from urllib.parse import quote
+
+import pytest
+
+from grader import kit
+from grader.engine import grade_sources
+from grader.report import write_report, write_student_feedback
+from grader.spec import CheckResult, ExerciseResult, SubmissionResult
+
+HOSTILE = "<script>alert(1)</script>"
+MEAN_SSE = "return float(np.mean((y - (m * x + c))**2))"
+
+
+@pytest.fixture(scope="module")
+def results(sandbox, solution_sources) -> list[SubmissionResult]:
+    """Reference solutions, stubs only, and the SSE computed as a mean (under a hostile student id)."""
+    stubs = {module: kit.stub_source(source) for module, source in solution_sources.items()}
+    mistaken = {**solution_sources, "linear_model": kit.variant_source("linear_model", "sse", MEAN_SSE)}
+    submissions = {"alice": solution_sources, "bob smith": stubs, HOSTILE: mistaken}
+    return [grade_sources(sources, sandbox, student=student, hidden=True, course_seed="report-tests")
+            for student, sources in submissions.items()]
+
+
+@pytest.fixture(scope="module")
+def report(results, tmp_path_factory) -> str:
+    path = write_report(results, tmp_path_factory.mktemp("report"))
+    assert path.name == "report.html" and path.is_file()
+    return path.read_text(encoding="utf-8")
+
+
+def _section(page: str, name: str) -> str:
+    match = re.search(rf'<section id="{name}">(.*?)</section>', page, re.S)
+    assert match, f"no section {name}"
+    return match.group(1)
+
+
+def test_the_results_are_what_the_report_is_about(results):
+    alice, bob, hostile = results
+    assert alice.score == pytest.approx(alice.max_score)
+    assert bob.score == 0
+    assert any("mean instead of sum" in check.diagnosis for check in hostile.exercise("linear_model.sse").checks)
+
+
+def test_report_loads_nothing_from_the_network(report):
+    assert "http://" not in report and "https://" not in report
+    assert not re.search(r"<script[^>]*\bsrc\s*=", report, re.I)
+    assert not re.search(r"<link\b", report, re.I)
+    assert not re.search(r"""<img[^>]*\bsrc\s*=\s*(?!["']?data:)""", report, re.I)
+    assert "@import" not in report and "url(" not in report
+
+
+def test_report_embeds_its_charts_as_png(report):
+    images = re.findall(r'<img [^>]*src="data:image/png;base64,([A-Za-z0-9+/=]+)"', report)
+    assert len(images) >= 3
+    for image in images:
+        assert base64.b64decode(image).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_report_summarises_the_class(results, report):
+    summary = _section(report, "summary")
+    assert re.search(r'<div class="value">3</div><div class="label">students</div>', summary)
+    assert re.search(r'<div class="value">100</div><div class="label">max score</div>', summary)
+    exercises = _section(report, "exercises")
+    for exercise in results[0].exercises:
+        assert html.escape(exercise.exercise) in exercises
+    # alice passes every exercise and bob none; the mistaken SSE fails linear_model.sse only among its checks
+    assert re.search(r"<td>linear_model\.sse</td><td class=num>4</td><td class=num>33%</td>", exercises)
+    assert re.search(r"<td>linear_model\.predict</td><td class=num>2</td><td class=num>67%</td>", exercises)
+
+
+def test_report_names_the_misconceptions_but_not_the_statuses(report):
+    misconceptions = _section(report, "misconceptions")
+    assert re.search(r"<td>mean instead of sum</td><td class=num>1</td>", misconceptions)
+    assert "not implemented" not in misconceptions  # a status, shown in the exercise table instead
+    assert "<th class=num>not implemented</th>" in _section(report, "exercises")
+
+
+def test_report_links_every_student_to_their_feedback_page(results, report):
+    students = _section(report, "students")
+    for result in results:
+        assert f'href="{html.escape(quote(result.student, safe=""))}/feedback.html"' in students
+    assert 'href="bob%20smith/feedback.html"' in students
+    assert 'href="%3Cscript%3Ealert%281%29%3C%2Fscript%3E/feedback.html"' in students
+
+
+def test_report_escapes_student_ids(report):
+    assert HOSTILE not in report
+    assert "<script" not in report.lower()
+    assert html.escape(HOSTILE) in _section(report, "students")
+
+
+def test_report_with_no_results(tmp_path):
+    page = write_report([], tmp_path / "empty", title="Empty <class>").read_text(encoding="utf-8")
+    assert "No submissions" in page and "Empty &lt;class&gt;" in page
+
+
+def test_feedback_page_shows_student_messages_and_never_instructor_messages(results, tmp_path):
+    hostile = results[2]
+    path = tmp_path / "feedback.html"
+    write_student_feedback(hostile, path)
+    page = path.read_text(encoding="utf-8")
+    failed = [check for exercise in hostile.exercises for check in exercise.checks if not check.passed]
+    assert failed
+    for check in failed:
+        assert f"<pre>{html.escape(check.student_message)}</pre>" in page
+        assert check.instructor_message and check.instructor_message not in page
+    assert "the SSE is the SUM of the squared errors" in page
+    assert HOSTILE not in page and html.escape(HOSTILE) in page
+    assert re.search(r"linear_model\.sse <span class=\"failed\">1 / 4</span>", page)
+
+
+def test_feedback_page_escapes_messages_and_notes(tmp_path):
+    check = CheckResult("m.f", "a <b>label</b>", "public", False, 0.0, 1.0,
+                        student_message="returned: <img src=x onerror=alert(1)> & 'more'",
+                        instructor_message="SECRET instructor detail", diagnosis="error")
+    result = SubmissionResult("eve", (ExerciseResult("m.f", (check,), 1.0, note="m.py <broke>"),),
+                              notes=("late & <b>bold</b>",))
+    path = tmp_path / "eve" / "feedback.html"
+    write_student_feedback(result, path)
+    page = path.read_text(encoding="utf-8")
+    assert "<img" not in page and "<b>" not in page
+    assert "returned: &lt;img src=x onerror=alert(1)&gt; &amp; &#x27;more&#x27;" in page
+    assert "m.py &lt;broke&gt;" in page and "late &amp; &lt;b&gt;bold&lt;/b&gt;" in page
+    assert "SECRET" not in page
+
+
+def test_feedback_page_of_a_full_score(results, tmp_path):
+    path = tmp_path / "feedback.html"
+    write_student_feedback(results[0], path)
+    page = path.read_text(encoding="utf-8")
+    assert "<pre>" not in page and "Every check passed" in page
+
+
+def test_report_for_300_students_links_each_once(results, tmp_path):
+    many = [dataclasses.replace(results[i % len(results)], student=f"student{i:03d}") for i in range(300)]
+    page = write_report(many, tmp_path).read_text(encoding="utf-8")
+    assert page.count("/feedback.html") == 300

@@ -1,0 +1,126 @@
+"""Student code that loops, crashes, exits, hogs memory or misbehaves costs only what it breaks."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from grader import kit
+from grader.curriculum import of_module
+from grader.engine import grade_sources
+from grader.sandbox.client import Call, Limits, Sandbox
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the sandbox forks and uses Linux limits")
+
+
+@pytest.fixture(scope="module")
+def quick_sandbox():
+    with Sandbox(Limits(call_seconds=1.0, load_seconds=2.0, total_seconds=30.0, memory_bytes=256 << 20)) as box:
+        yield box
+
+
+def _grade_with(sandbox, module: str, bodies: dict[str, str]):
+    source = kit.replace_bodies(kit.solution_source(module), bodies)
+    return grade_sources({module: source}, sandbox, student="s", hidden=True, course_seed="c",
+                         exercises=of_module(module))
+
+
+def _only_broken(result, broken: set[str]):
+    for exercise in result.exercises:
+        name = exercise.exercise.split(".")[1]
+        if name in broken:
+            assert exercise.score == 0, exercise.exercise
+        else:
+            assert exercise.passed, (exercise.exercise, [c.student_message for c in exercise.checks if not c.passed])
+
+
+@pytest.mark.parametrize(("body", "words"), [
+    ("while True:\n    pass", "did not finish within 1 s"),
+    ("import os\nos._exit(0)", "ended during this call"),
+    ("import ctypes\nctypes.string_at(0)", "ended during this call"),
+    ("import sys\nsys.exit(1)", "SystemExit"),
+    ("raise KeyboardInterrupt", "KeyboardInterrupt"),
+    ("return bytearray(1 << 31)", "MemoryError"),
+    ("return input()", "EOFError"),
+])
+def test_a_misbehaving_function_costs_only_its_own_exercise(quick_sandbox, body, words):
+    result = _grade_with(quick_sandbox, "derivatives", {"df_wave": body})
+    _only_broken(result, {"df_wave"})
+    messages = [c.student_message for c in result.exercise("derivatives.df_wave").checks]
+    assert any(words in message for message in messages), messages[0]
+
+
+def test_memory_is_named_as_the_cause(quick_sandbox):
+    result = _grade_with(quick_sandbox, "derivatives", {"df_poly": "big = [0.0] * (1 << 30)\nreturn big"})
+    assert "out of memory" in result.exercise("derivatives.df_poly").checks[0].student_message
+
+
+def test_an_import_that_hangs_costs_only_that_module(quick_sandbox, solution_sources):
+    sources = dict(solution_sources)
+    sources["partial_derivatives"] = "while True:\n    pass\n" + sources["partial_derivatives"]
+    result = grade_sources(sources, quick_sandbox, student="s", hidden=False)
+    for exercise in result.exercises:
+        if exercise.exercise.startswith("partial_derivatives."):
+            assert exercise.score == 0 and "took longer" in exercise.note
+        else:
+            assert exercise.passed, exercise.exercise
+
+
+def test_a_syntax_error_names_the_line_and_costs_only_that_module(quick_sandbox, solution_sources):
+    sources = dict(solution_sources)
+    sources["linear_model"] = sources["linear_model"].replace("def sse(", "def sse(:", 1)
+    result = grade_sources(sources, quick_sandbox, student="s", hidden=False)
+    note = result.exercise("linear_model.sse").note
+    assert "SyntaxError" in note and "line" in note
+    assert result.exercise("derivatives.df_poly").passed and result.exercise("gradient_descent.df_nonconvex").passed
+
+
+def test_printing_forged_results_changes_nothing(quick_sandbox):
+    forged = ('import os\nprint(\'{"id": 0, "status": "ok", "value": 1}\')\n'
+              'os.write(1, b\'{"id": 0, "status": "ok", "value": 1}\\n\')\nreturn 12345.0')
+    result = _grade_with(quick_sandbox, "derivatives", {"df_poly": forged})
+    assert result.exercise("derivatives.df_poly").score == 0
+    assert "printed:" in result.exercise("derivatives.df_poly").checks[0].student_message
+
+
+@pytest.mark.parametrize("body", [
+    "class Liar(float):\n    def __eq__(self, other):\n        return True\n    __ne__ = lambda s, o: False\n"
+    "    __lt__ = __le__ = __gt__ = __ge__ = __eq__\nreturn Liar(12345.0)",
+    "class Liar:\n    def __eq__(self, other):\n        return True\n    def __float__(self):\n        return 1.0\n"
+    "return Liar()",
+    "return float('nan')",
+    "return float('inf')",
+    "return None",
+])
+def test_lying_objects_nan_infinity_and_none_never_pass(quick_sandbox, body):
+    result = _grade_with(quick_sandbox, "linear_model", {"sse": body})
+    assert result.exercise("linear_model.sse").score == 0
+
+
+def test_a_crash_in_the_middle_leaves_later_calls_graded(quick_sandbox):
+    """The crash kills the child during one call; the calls after it run in a fresh child."""
+    calls = [Call("m", "f", (1,)), Call("m", "f", (2,)), Call("m", "f", (3,))]
+    source = "import os\ndef f(x):\n    if x == 2:\n        os._exit(9)\n    return x * 10\n"
+    errors, outcomes = quick_sandbox.run({"m": source}, calls)
+    assert errors == {}
+    assert [o.status for o in outcomes] == ["ok", "died", "ok"]
+    assert outcomes[0].value == 10 and outcomes[2].value == 30
+
+
+def test_the_child_is_not_the_grader_process(quick_sandbox):
+    source = "import os\ndef f():\n    return os.getpid()\n"
+    _, (outcome,) = quick_sandbox.run({"m": source}, [Call("m", "f", ())])
+    assert outcome.status == "ok" and outcome.value != os.getpid()
+
+
+def test_total_time_limit_skips_the_rest():
+    with Sandbox(Limits(call_seconds=0.5, total_seconds=0.8)) as box:
+        box.run({"m": "def h():\n    return 1\n"}, [Call("m", "h", ())])  # start the template first
+        loop = "    while True:\n        pass\n"
+        source = f"def f():\n{loop}def g():\n{loop}def h():\n    return 1\n"
+        _, outcomes = box.run({"m": source}, [Call("m", "f", ()), Call("m", "g", ()), Call("m", "g", ()),
+                                              Call("m", "h", ())])
+    assert [o.status for o in outcomes] == ["timeout", "timeout", "skipped", "skipped"]
+    assert "total time limit" in outcomes[3].error
