@@ -73,6 +73,23 @@ def exact_hessian(given: GivenFunction) -> Callable:
     return lambda point: np.array(hess(np.asarray(point, dtype=float)), dtype=float)
 
 
+@cache
+def third_partials(given: GivenFunction) -> Callable:
+    """|∂³f/∂xᵢ³| per axis at a point: what a central difference's truncation error follows."""
+    exprs = [sp.diff(given.expr, v, 3) for v in given.variables]
+    third = sp.lambdify([list(given.variables)], exprs, "numpy")
+    return lambda point: np.abs(np.array(third(np.asarray(point, dtype=float)), dtype=float))
+
+
+@cache
+def largest_fourth_partial(given: GivenFunction) -> Callable:
+    """max |∂⁴f/∂xᵢ∂xⱼ∂xₖ∂xₗ| at a point: what a second difference's truncation error follows."""
+    v = given.variables
+    exprs = [sp.diff(given.expr, a, b, c, d) for a in v for b in v for c in v for d in v]
+    fourth = sp.lambdify([list(v)], exprs, "numpy")
+    return lambda point: float(np.max(np.abs(np.array(fourth(np.asarray(point, dtype=float)), dtype=float))))
+
+
 def _one(name: str, expr: sp.Expr, description: str = "") -> GivenFunction:
     return GivenFunction(name, expr, (x,), description=description)
 

@@ -41,19 +41,6 @@ def _step(case: Case, position: int, default: float) -> float:
     return float(case.kwargs.get("h", case.args[position] if len(case.args) > position else default))
 
 
-def _third_partials(function: given.GivenFunction, point: np.ndarray) -> np.ndarray:
-    """|∂³f/∂xᵢ³| at the point, per axis: what a central difference's truncation error follows."""
-    values = [sp.lambdify([list(function.variables)], sp.diff(function.expr, v, 3), "numpy")(point)
-              for v in function.variables]
-    return np.abs(np.array(values, dtype=float))
-
-
-def _fourth_partials_max(function: given.GivenFunction, point: np.ndarray) -> float:
-    v = function.variables
-    exprs = [sp.diff(function.expr, a, b, c, d) for a in v for b in v for c in v for d in v]
-    return float(np.max(np.abs(np.array(sp.lambdify([list(v)], exprs, "numpy")(point), dtype=float))))
-
-
 def _gradient_vs_exact(one_entry: bool):
     """∇f from SymPy: entry i (partial_derivative(f, point, i, h)) or all (gradient(f, point, h))."""
 
@@ -62,7 +49,7 @@ def _gradient_vs_exact(one_entry: bool):
         point = np.asarray(case.args[1], dtype=float)
         exact = given.exact_gradient(function)(point)
         scale = abs(function(point)) + np.abs(point) * np.abs(exact)
-        third = _third_partials(function, point) * 1.5  # the third derivative may grow within ±h
+        third = given.third_partials(function)(point) * 1.5  # the third derivative may grow within ±h
         if one_entry:
             i, h = case.args[2], _step(case, 3, 1e-5)
             return Expectation(float(exact[i]), central_difference_tolerance(h, third[i], scale[i]),
@@ -89,7 +76,7 @@ def _hessian_vs_exact(case: Case, refs: References) -> Expectation:
     function = given.lookup(case.args[0].name)
     point = np.asarray(case.args[1], dtype=float)
     h = _step(case, 2, 1e-4)
-    truncation = h**2 * _fourth_partials_max(function, point)
+    truncation = h**2 * given.largest_fourth_partial(function)(point)
     rounding = 16 * EPS * (abs(function(point)) + float(np.max(np.abs(point))) + 1.0) / h**2
     return Expectation(given.exact_hessian(function)(point), Tolerance(1e-9, 4 * (truncation + rounding)),
                        "SymPy Hessian")

@@ -21,12 +21,14 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
+from grader import kit
 from grader.plain import dumps, from_wire, loads, to_wire
 
 Status = Literal["ok", "error", "not_implemented", "missing", "load_error", "timeout", "died", "skipped"]
-UNPRIVILEGED_UID_BASE = 61000  # children of a root grader run as uid BASE + slot, with no other process
+UNPRIVILEGED_UID_BASE = 61000  # children of a root grader run as uid BASE + slot, one process at most
 
 
 @dataclass(frozen=True)
@@ -63,9 +65,11 @@ class Outcome:
 class Sandbox:
     """A warm template process, started once, forking one child per submission run."""
 
-    def __init__(self, limits: Limits | None = None, slot: int = 0):
+    def __init__(self, limits: Limits | None = None, slot: int = 0, hidden: Sequence[Path] = ()):
+        """`hidden`: folders the child must not see (besides the kit's solutions), e.g. other submissions."""
         self.limits = limits or Limits()
         self.slot = slot
+        self.hidden = [str(path.resolve()) for path in (kit.SOLUTIONS_DIR, *hidden)]
         self._template: subprocess.Popen | None = None
         self._control: socket.socket | None = None
         self._lock = threading.Lock()
@@ -82,27 +86,24 @@ class Sandbox:
         theirs.close()
         self._control = ours
 
-    def _request(self, message: dict[str, Any], with_fd: bool) -> tuple[dict[str, Any], socket.socket | None]:
+    def _request_child(self, config: dict[str, Any]) -> tuple[int, socket.socket]:
+        """Ask the template for a fresh child; returns its pid and our end of its channel."""
         with self._lock:
             if self._template is None or self._template.poll() is not None:
                 self._start_template()
             assert self._control is not None
-            self._control.sendall(dumps(message))
-            if with_fd:
-                data, fds, _, _ = socket.recv_fds(self._control, 4096, 1)
-                return loads(data), socket.socket(fileno=fds[0])
-            return loads(self._control.recv(4096)), None
+            self._control.sendall(dumps({"spawn": config}))
+            data, fds, _, _ = socket.recv_fds(self._control, 4096, 1)
+            return int(loads(data)["pid"]), socket.socket(fileno=fds[0])
 
     @property
     def uid(self) -> int | None:
         return UNPRIVILEGED_UID_BASE + self.slot if os.getuid() == 0 else None
 
     def _spawn(self, workdir: str) -> tuple[int, socket.socket]:
-        config = {"workdir": workdir, "uid": self.uid, "memory_bytes": self.limits.memory_bytes,
+        config = {"workdir": workdir, "uid": self.uid, "hidden": self.hidden, "memory_bytes": self.limits.memory_bytes,
                   "cpu_seconds": int(self.limits.total_seconds) + 5, "file_bytes": self.limits.file_bytes}
-        reply, channel = self._request({"spawn": config}, with_fd=True)
-        assert channel is not None
-        return int(reply["pid"]), channel
+        return self._request_child(config)
 
     def _end(self, pid: int, channel: socket.socket) -> None:
         channel.close()
@@ -110,8 +111,6 @@ class Sandbox:
             os.killpg(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        if self.uid is not None:
-            self._request({"kill_uid": self.uid}, with_fd=False)
 
     def close(self) -> None:
         if self._control is not None:

@@ -1,0 +1,110 @@
+"""`calcgrade` as instructors run it: real subprocesses, real files."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader import kit
+from grader.curriculum import EXERCISES
+from grader.demo import write_samples
+
+CALCGRADE = [sys.executable, "-m", "grader.cli"]
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*CALCGRADE, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("batch")
+    write_samples(root / "subs")
+    completed = run("grade", str(root / "subs"), "--out", str(root / "out"), "--jobs", "2", "--seed", "course-1")
+    return root, completed
+
+
+def test_grade_writes_gradescope_results_for_every_student(graded):
+    root, completed = graded
+    assert completed.returncode == 0, completed.stderr
+    students = sorted(p.name for p in (root / "subs").iterdir())
+    for student in students:
+        data = json.loads((root / "out" / student / "results.json").read_text())
+        assert data["score"] == pytest.approx(sum(test["score"] for test in data["tests"]), abs=1e-6)
+        keys = {e.key for e in EXERCISES}
+        for test in data["tests"]:
+            assert set(test) >= {"name", "score", "max_score", "status", "output", "visibility"}
+            assert test["name"].split(":")[0] in keys
+            assert test["status"] in ("passed", "failed")
+        assert sum(t["max_score"] for t in data["tests"]) == pytest.approx(100)
+    complete = json.loads((root / "out" / "ada_complete" / "results.json").read_text())
+    assert complete["score"] == pytest.approx(100)
+
+
+def test_gradebook_has_one_row_per_student_and_a_column_per_exercise(graded):
+    root, _ = graded
+    with open(root / "out" / "gradebook.csv", newline="") as stream:
+        rows = list(csv.reader(stream))
+    assert rows[0] == ["student_id", "score", "max_score", *(e.key for e in EXERCISES)]
+    assert sorted(row[0] for row in rows[1:]) == sorted(p.name for p in (root / "subs").iterdir())
+    for row in rows[1:]:
+        assert float(row[1]) == pytest.approx(sum(float(cell) for cell in row[3:]), abs=1e-3)
+        assert row[2] == "100"
+
+
+def test_missing_files_and_functions_are_noted(graded):
+    root, _ = graded
+    partial = json.loads((root / "out" / "ben_partial" / "results.json").read_text())
+    assert "gradient_descent.py is missing" in partial["output"]
+
+
+def test_the_same_seed_reproduces_a_run_exactly(graded, tmp_path):
+    root, _ = graded
+    again = run("grade", str(root / "subs"), "--out", str(tmp_path / "again"), "--jobs", "1", "--seed", "course-1")
+    assert again.returncode == 0
+    assert (tmp_path / "again" / "gradebook.csv").read_text() == (root / "out" / "gradebook.csv").read_text()
+    for student in ("cleo_mistakes", "dev_mistakes"):
+        assert (tmp_path / "again" / student / "results.json").read_text() == \
+               (root / "out" / student / "results.json").read_text()
+
+
+def test_bad_invocations_exit_2_with_a_message(tmp_path):
+    missing = run("grade", str(tmp_path / "nope"), "--out", str(tmp_path / "out"))
+    assert missing.returncode == 2 and "no such folder" in missing.stderr
+    (tmp_path / "subs").mkdir()
+    (tmp_path / "file").write_text("x")
+    unwritable = run("grade", str(tmp_path / "subs"), "--out", str(tmp_path / "file" / "out"))
+    assert unwritable.returncode == 2 and "output folder" in unwritable.stderr
+    inside = run("grade", str(tmp_path / "subs"), "--out", str(tmp_path / "subs" / "out"))
+    assert inside.returncode == 2
+    no_args = run("grade")
+    assert no_args.returncode == 2
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_an_unwritable_output_folder_is_a_bad_invocation(tmp_path):
+    (tmp_path / "subs").mkdir()
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    completed = run("grade", str(tmp_path / "subs"), "--out", str(locked / "out"))
+    assert completed.returncode == 2
+
+
+def test_demo_prints_the_gradebook():
+    completed = run("demo")
+    assert completed.returncode == 0, completed.stderr
+    lines = completed.stdout.splitlines()
+    assert any(line.startswith("ada_complete") and "100.0/100" in line for line in lines)
+    for student in ("ben_partial", "cleo_mistakes", "dev_mistakes", "eve_crashes"):
+        assert any(line.startswith(student) for line in lines)
+
+
+def test_exercises_are_generated_from_solutions_without_drift():
+    completed = run("build-exercises", "--check", cwd=kit.KIT_ROOT)
+    assert completed.returncode == 0, completed.stdout
