@@ -20,6 +20,7 @@ from pathlib import Path
 from grader.engine import grade_sources
 from grader.gradebook import write_gradebook
 from grader.gradescope import read_results, write_results
+from grader.notebook_source import submissions_root
 from grader.sandbox.client import Limits, Sandbox
 from grader.spec import SubmissionResult
 from grader.submission import read_sources
@@ -57,7 +58,11 @@ class BatchSummary:
 
 
 def find_submissions(root: Path) -> list[tuple[str, Path]]:
-    """One folder per student (the folder name is the student id); hidden folders and links are skipped."""
+    """One folder per student (the folder name is the student id); hidden folders and links are skipped.
+
+    For an nbgrader course folder, the students' folders are those in its `submitted` folder.
+    """
+    root = submissions_root(root)
     return sorted((entry.name, entry) for entry in root.iterdir()
                   if entry.is_dir() and not entry.is_symlink() and not entry.name.startswith("."))
 
@@ -91,9 +96,9 @@ def _write_class_report(results: Sequence[SubmissionResult], out: Path) -> None:
 _worker_sandbox: Sandbox | None = None
 
 
-def _start_worker(slots, limits: Limits) -> None:
+def _start_worker(slots, limits: Limits, hidden: tuple[Path, ...]) -> None:
     global _worker_sandbox
-    _worker_sandbox = Sandbox(limits, slot=slots.get())
+    _worker_sandbox = Sandbox(limits, slot=slots.get(), hidden=hidden)
 
 
 def _grade_in_worker(student: str, folder: Path, out: Path, course_seed: str) -> tuple[str, float]:
@@ -103,21 +108,23 @@ def _grade_in_worker(student: str, folder: Path, out: Path, course_seed: str) ->
     return student, time.perf_counter() - started
 
 
-def _graded_in_processes(todo, out: Path, options: BatchOptions) -> Iterator[tuple[str, float]]:
-    context = multiprocessing.get_context("forkserver")
+def _graded_in_processes(todo, out: Path, options: BatchOptions,
+                         hidden: tuple[Path, ...]) -> Iterator[tuple[str, float]]:
+    # Workers are forked from this process, warm (SymPy references built); no thread runs here yet.
+    context = multiprocessing.get_context("fork")
     slots = context.Queue()
     for slot in range(options.jobs):
         slots.put(slot + 1)
     with ProcessPoolExecutor(options.jobs, mp_context=context, initializer=_start_worker,
-                             initargs=(slots, options.limits)) as pool:
+                             initargs=(slots, options.limits, hidden)) as pool:
         futures = [pool.submit(_grade_in_worker, student, folder, out, options.course_seed)
                    for student, folder in todo]
         for future in as_completed(futures):
             yield future.result()
 
 
-def _graded_here(todo, out: Path, options: BatchOptions) -> Iterator[tuple[str, float]]:
-    with Sandbox(options.limits) as sandbox:
+def _graded_here(todo, out: Path, options: BatchOptions, hidden: tuple[Path, ...]) -> Iterator[tuple[str, float]]:
+    with Sandbox(options.limits, hidden=hidden) as sandbox:
         for student, folder in todo:
             started = time.perf_counter()
             _write_student(grade_folder(student, folder, sandbox, options.course_seed), out)
@@ -130,6 +137,7 @@ def _progress(items: Iterator, total: int, enabled: bool) -> Iterator:
         return
     from tqdm import tqdm
 
+    tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked from this one
     yield from tqdm(items, total=total, unit="submission", file=sys.stderr, dynamic_ncols=True)
 
 
@@ -148,7 +156,8 @@ def grade_batch(root: Path, out: Path, options: BatchOptions) -> BatchSummary:
                 pass
         todo.append((student, folder))
     run = _graded_in_processes if options.jobs > 1 and len(todo) > 1 else _graded_here
-    graded = list(_progress(run(todo, out, options), len(todo), options.progress))
+    hidden = (root.resolve(), out.resolve())  # no child sees other students' files or the results
+    graded = list(_progress(run(todo, out, options, hidden), len(todo), options.progress))
     results = tuple(read_results(out / student / RESULTS) for student, _ in submissions)
     write_gradebook(results, out / "gradebook.csv")
     _write_class_report(results, out)

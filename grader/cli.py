@@ -9,8 +9,9 @@ import tempfile
 from pathlib import Path
 
 from grader import kit
-from grader.batch import BatchOptions, grade_batch
+from grader.batch import BatchOptions, find_submissions, grade_batch
 from grader.gradebook import format_table
+from grader.notebook_source import submissions_root
 from grader.sandbox.client import Limits
 
 
@@ -38,17 +39,28 @@ def command_grade(args: argparse.Namespace) -> int:
     if not submissions.is_dir():
         raise UsageError(f"no such folder of submissions: {submissions}")
     out = Path(args.out)
-    if out.resolve() == submissions.resolve() or submissions.resolve() in out.resolve().parents:
+    students = submissions_root(submissions).resolve()  # an nbgrader course's own `submitted` folder
+    if out.resolve() == students or students in out.resolve().parents:
         raise UsageError("the output folder must not be inside the submissions folder (submissions are never "
                          "modified)")
     out = _writable_folder(out)
     options = BatchOptions(course_seed=args.seed, jobs=max(1, args.jobs), resume=args.resume, limits=_limits(args),
                            progress=not args.no_progress and sys.stderr.isatty())
+    database = Path(args.nbgrader_db) if args.nbgrader_db else None
+    if database is not None and not database.is_file():
+        raise UsageError(f"no nbgrader gradebook at {database}")
     summary = grade_batch(submissions, out, options)
     print(format_table(summary.results))
     print()
     print(summary.describe())
     print(f"wrote {out / 'gradebook.csv'}, {out / 'report.html'} and <student>/results.json")
+    if database is not None:
+        from grader.nbgrader_gradebook import write_scores
+        from grader.notebook_source import find_notebook
+
+        submitted = {student: [m for m in kit.MODULES if find_notebook(folder, m)]
+                     for student, folder in find_submissions(submissions)}
+        print(write_scores(database, summary.results, submitted).describe())
     return 0
 
 
@@ -70,6 +82,16 @@ def command_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_nbgrader_course(args: argparse.Namespace) -> int:
+    """Write an nbgrader course folder: its config and one source notebook per module."""
+    from grader.nbgrader_course import build_course
+
+    written = build_course(Path(args.folder))
+    print("wrote " + ", ".join(str(path) for path in written))
+    print(f"next: cd {args.folder} && nbgrader generate_assignment <module> for each of {', '.join(kit.MODULES)}")
+    return 0
+
+
 def command_build_exercises(args: argparse.Namespace) -> int:
     """Regenerate exercises/ from solutions/ (or, with --check, fail if they differ)."""
     stale = []
@@ -88,12 +110,27 @@ def command_build_exercises(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_release(args: argparse.Namespace) -> int:
+    """Write the student bundle (stubs, grader wheel, public checks' data, pytest.ini, README)."""
+    from grader.release import ReleaseError, write_bundle
+
+    try:
+        bundle = write_bundle(Path(args.dir))
+    except ReleaseError as error:
+        raise UsageError(str(error)) from error
+    print(f"wrote the student bundle {bundle.root}: exercises/, {bundle.wheel.relative_to(bundle.root)}, "
+          f"{bundle.data.relative_to(bundle.root)}, pytest.ini, README.md")
+    print(f"students run, in that folder: {bundle.install_command} && pytest")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="calcgrade", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
 
     grade = commands.add_parser("grade", help="grade a folder with one folder of modules per student")
-    grade.add_argument("submissions", help="folder holding one folder per student (its name is the student id)")
+    grade.add_argument("submissions", help="folder holding one folder per student (its name is the student id), "
+                       "or an nbgrader course folder (its submitted/<student>/<assignment>/<module>.ipynb)")
     grade.add_argument("--out", required=True, help="where results.json files, gradebook.csv and report.html go")
     grade.add_argument("--seed", default="calcgrade", help="course seed for the hidden checks (default: calcgrade)")
     grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)")
@@ -103,15 +140,25 @@ def parser() -> argparse.ArgumentParser:
                        help="seconds per submission")
     grade.add_argument("--memory-mb", type=int, default=Limits.memory_bytes >> 20, help="memory per submission")
     grade.add_argument("--no-progress", action="store_true", help="no progress bar")
+    grade.add_argument("--nbgrader-db", metavar="PATH/gradebook.db",
+                       help="also write the scores into this nbgrader gradebook (manual score of each test cell)")
     grade.set_defaults(run=command_grade)
 
     demo = commands.add_parser("demo", help="grade the bundled sample submissions and print the gradebook")
     demo.add_argument("--out", help="keep the results here (default: a temporary folder)")
     demo.set_defaults(run=command_demo)
 
+    course = commands.add_parser("nbgrader-course", help="write an nbgrader course: config and source notebooks")
+    course.add_argument("folder", help="the course folder (created if missing)")
+    course.set_defaults(run=command_nbgrader_course)
+
     build = commands.add_parser("build-exercises", help="regenerate exercises/ from solutions/")
     build.add_argument("--check", action="store_true", help="only check that exercises/ is up to date")
     build.set_defaults(run=command_build_exercises)
+
+    release = commands.add_parser("release", help="write the student bundle: stubs, grader wheel, public checks")
+    release.add_argument("dir", help="a new or empty folder for the bundle")
+    release.set_defaults(run=command_release)
     return top
 
 

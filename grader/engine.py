@@ -8,23 +8,24 @@ parent, after the student's process has answered.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import traceback
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from grader import kit
-from grader.compare import Expectation, compare, diagnose
+from grader.compare import Diagnosis, Expectation, compare, diagnose
 from grader.curriculum import EXERCISES
 from grader.curriculum.common import parent_call
 from grader.feedback import show_call, student_message
 from grader.plain import Given, to_wire
 from grader.sandbox.client import Call, Outcome, Sandbox
-from grader.spec import Case, CheckResult, Exercise, ExerciseResult, SubmissionResult, Visibility, split_points
+from grader.spec import Case, Check, CheckResult, Exercise, ExerciseResult, SubmissionResult, Visibility, split_points
 
 PUBLIC_SEED = "calcgrade-public-v1"
 
@@ -45,8 +46,62 @@ class PlannedCheck:
     exercise: Exercise
     label: str
     visibility: Visibility
-    case: Case
+    case: Case | None  # None: the exercise's module is absent, nothing will be called
     max_score: float
+
+
+class ReferenceProvider(Protocol):
+    """Where `judge` takes what it compares with: expected values, the function's signature (to show
+    the call and name arguments) and the values of the exercise's known mistakes (to name a mistake)."""
+
+    def expectations(self, p: PlannedCheck) -> list[Expectation]: ...
+
+    def signature(self, exercise: Exercise) -> inspect.Signature: ...
+
+    def mistake_values(self, p: PlannedCheck) -> list[tuple[Diagnosis, Any]]:
+        """(known mistake, what it returns on this check's input) for each mistake that returns at all."""
+        ...
+
+
+class LiveReferences:
+    """The default `ReferenceProvider`: everything computed now, from the kit's solutions and SymPy.
+
+    Expectations come from each exercise's rules, signatures from the reference solution, and the
+    values of known mistakes from the solution with the mistake's body (see `kit.variant_function`).
+    Public checks have the same inputs for every student, so their expectations are computed once.
+    """
+
+    def __init__(self) -> None:
+        self._public: dict[tuple[str, str], list[Expectation]] = {}
+        self._signatures: dict[str, inspect.Signature] = {}
+
+    def expectations(self, p: PlannedCheck) -> list[Expectation]:
+        if p.visibility != "public":
+            return [rule(p.case, REFERENCES) for rule in p.exercise.expect]
+        key = (p.exercise.key, p.label)
+        if key not in self._public:
+            self._public[key] = [rule(p.case, REFERENCES) for rule in p.exercise.expect]
+        return self._public[key]
+
+    def signature(self, exercise: Exercise) -> inspect.Signature:
+        if exercise.key not in self._signatures:
+            self._signatures[exercise.key] = inspect.signature(REFERENCES.solution(exercise.key))
+        return self._signatures[exercise.key]
+
+    def mistake_values(self, p: PlannedCheck) -> list[tuple[Diagnosis, Any]]:
+        candidates = []
+        for misconception in p.exercise.misconceptions:
+            try:
+                buggy = kit.variant_function(p.exercise.module, p.exercise.function, misconception.body)
+                with np.errstate(all="ignore"):
+                    value = parent_call(buggy, p.case)
+            except Exception:  # noqa: BLE001 - a buggy rule may legitimately fail on some inputs
+                continue
+            candidates.append((misconception.diagnosis, value))
+        return candidates
+
+
+LIVE = LiveReferences()
 
 
 def rng_for(*parts: str) -> np.random.Generator:
@@ -54,38 +109,67 @@ def rng_for(*parts: str) -> np.random.Generator:
     return np.random.default_rng(int.from_bytes(digest[:16], "little"))
 
 
-def plan(exercises: Iterable[Exercise], *, hidden: bool, course_seed: str = "",
-         student: str = "") -> list[PlannedCheck]:
-    """Every check of every exercise, public (fixed seed) and, when grading, hidden (per student)."""
+def plan(exercises: Iterable[Exercise], *, hidden: bool, course_seed: str = "", student: str = "",
+         present: Container[str] | None = None) -> list[PlannedCheck]:
+    """Every check of every exercise, public (fixed seed) and, when grading, hidden (per student).
+
+    With `present` (the modules submitted), no input is drawn for the exercises of other modules."""
     planned = []
     for exercise in exercises:
+        absent = present is not None and exercise.module not in present
         runs: list[tuple[Visibility, str]] = [("public", PUBLIC_SEED)]
         if hidden:
             runs.append(("hidden", f"hidden|{course_seed}|{student}"))
         shares = iter(split_points(exercise.points, len(exercise.checks) * len(runs)))
         for visibility, seed in runs:
             for check in exercise.checks:
-                case = check.make_case(rng_for(seed, exercise.key, check.label))
+                case = None if absent else _public_case(check, exercise.key) if visibility == "public" else \
+                    check.make_case(rng_for(seed, exercise.key, check.label))
                 planned.append(PlannedCheck(exercise, check.label, visibility, case, next(shares)))
     return planned
 
 
+def _call(exercise: Exercise, case: Case) -> Call:
+    return Call(exercise.module, exercise.function, case.args, dict(case.kwargs), case.check_mutation)
+
+
+_PUBLIC_CALLS: dict[tuple[str, str], Call] = {}
+
+
+def _public_call(p: PlannedCheck) -> Call:
+    """Public calls are the same for everyone: built and encoded once."""
+    key = (p.exercise.key, p.label)
+    if key not in _PUBLIC_CALLS:
+        _PUBLIC_CALLS[key] = _call(p.exercise, p.case)
+    return _PUBLIC_CALLS[key]
+
+
+@functools.cache
+def _public_case(check: Check, exercise_key: str) -> Case:
+    """Public inputs are the same for everyone: drawn once (nothing mutates a Case; calls get copies)."""
+    return check.make_case(rng_for(PUBLIC_SEED, exercise_key, check.label))
+
+
 def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str = "", hidden: bool = False,
                   course_seed: str = "", exercises: Sequence[Exercise] = EXERCISES,
-                  unreadable: Mapping[str, str] | None = None) -> SubmissionResult:
-    """Grade the given module sources (module name -> text). `unreadable` maps modules to why not."""
+                  unreadable: Mapping[str, str] | None = None,
+                  references: ReferenceProvider = LIVE) -> SubmissionResult:
+    """Grade the given module sources (module name -> text). `unreadable` maps modules to why not.
+
+    `references` says where expected values, signatures and known mistakes' values come from: the
+    live kit by default, or data precomputed at release time (`grader.precomputed.PrecomputedReferences`).
+    """
     unreadable = dict(unreadable or {})
-    planned = plan(exercises, hidden=hidden, course_seed=course_seed, student=student)
-    runnable = [p for p in planned if p.exercise.module in sources]
-    calls = [Call(p.exercise.module, p.exercise.function, p.case.args, dict(p.case.kwargs), p.case.check_mutation)
-             for p in runnable]
+    planned = plan(exercises, hidden=hidden, course_seed=course_seed, student=student, present=sources)
+    runnable = [p for p in planned if p.case is not None]
+    calls = [_public_call(p) if p.visibility == "public" else _call(p.exercise, p.case) for p in runnable]
     load_errors, outcomes = sandbox.run(sources, calls) if calls else ({}, [])
     outcome_of = {id(p): outcome for p, outcome in zip(runnable, outcomes, strict=True)}
     results: dict[str, list[CheckResult]] = {exercise.key: [] for exercise in exercises}
     for p in planned:
         outcome = outcome_of.get(id(p)) or Outcome("load_error", error=unreadable.get(
             p.exercise.module, f"{p.exercise.module}.py is missing"))
-        results[p.exercise.key].append(judge(p, outcome))
+        results[p.exercise.key].append(judge(p, outcome, references))
     exercise_results = tuple(
         ExerciseResult(exercise.key, tuple(results[exercise.key]), exercise.points,
                        note=_note(exercise, sources, load_errors, unreadable, results[exercise.key]))
@@ -106,14 +190,16 @@ def _note(exercise: Exercise, sources, load_errors, unreadable, checks: list[Che
     return ""
 
 
-def judge(p: PlannedCheck, outcome: Outcome) -> CheckResult:
+def judge(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIVE) -> CheckResult:
     """Compare one outcome with what the references expect, and say why it passed or not."""
     exercise, public = p.exercise, p.visibility == "public"
-    reference = REFERENCES.solution(exercise.key)
-    call = show_call(exercise.function, reference, p.case.args, dict(p.case.kwargs)) if public else None
+    signature = references.signature(exercise)
 
     def failed(problem: str, *, diagnosis: str = "", hint: str = exercise.hint, returned: Any = None,
-               expected: Any = None, instructor: str = "") -> CheckResult:
+               expected: Any = None, instructor: str = "", show_inputs: bool = True) -> CheckResult:
+        """A failed check; `show_inputs=False` where the inputs do not matter (a missing or stub function)."""
+        case = p.case if public and show_inputs else None
+        call = show_call(exercise.function, signature, case.args, dict(case.kwargs)) if case else None
         message = student_message(call=call, returned=returned if public else None,
                                   expected=expected if public else None, problem=problem, hint=hint,
                                   output=outcome.output if public else "")
@@ -122,19 +208,20 @@ def judge(p: PlannedCheck, outcome: Outcome) -> CheckResult:
 
     if outcome.status == "not_implemented":
         return failed(f"not implemented yet: replace `raise NotImplementedError` in {exercise.function} "
-                      "with your code", diagnosis="not implemented", hint="")
+                      "with your code", diagnosis="not implemented", hint="", show_inputs=False)
     if outcome.status == "missing":
-        return failed(f"{exercise.module}.py has no function {exercise.function}", diagnosis="missing", hint="")
+        return failed(f"{exercise.module}.py has no function {exercise.function}", diagnosis="missing", hint="",
+                      show_inputs=False)
     if outcome.status == "load_error":
-        return failed(outcome.error, diagnosis="load_error", hint="")
+        return failed(outcome.error, diagnosis="load_error", hint="", show_inputs=False)
     if outcome.status != "ok":
         hint = exercise.hint
         if "TypeError" in outcome.error and "argument" in outcome.error:
-            hint = f"check the parameters: {exercise.function}{inspect.signature(reference)}, as given"
+            hint = f"check the parameters: {exercise.function}{signature}, as given"
         return failed(_error_problem(outcome), diagnosis=outcome.status, hint=hint)
 
     try:
-        expectations = [rule(p.case, REFERENCES) for rule in exercise.expect]
+        expectations = references.expectations(p)
     except Exception:  # noqa: BLE001 - a fault of the grader must not cost the student
         return CheckResult(exercise.key, p.label, p.visibility, False, 0.0, p.max_score,
                            "this check could not be graded (a fault in the grader, reported to your instructor)",
@@ -142,13 +229,14 @@ def judge(p: PlannedCheck, outcome: Outcome) -> CheckResult:
     for expectation in expectations:
         comparison = compare(outcome.value, expectation)
         if not comparison.passed:
-            found = _diagnose(p, outcome.value, expectation)
+            found = diagnose(outcome.value, expectation.value, expectation.tolerance, references.mistake_values(p))
             return failed(comparison.problem if public else _hidden_problem(comparison.problem),
                           diagnosis=found.name if found else "", hint=found.hint if found else exercise.hint,
                           returned=outcome.value, expected=expectation.value,
                           instructor=f"expected from {expectation.source}; {comparison.problem}")
+    assert p.case is not None, "an outcome came back for a call that was never planned"
     if p.case.check_mutation and outcome.args_after is not None:
-        changed = _changed_arguments(reference, p.case, outcome.args_after)
+        changed = _changed_arguments(signature, p.case, outcome.args_after)
         if changed:
             return failed(f"your function changed its argument {changed} (it must leave its inputs as they "
                           "were): work on a copy, e.g. np.array(arg, dtype=float)", diagnosis="mutated input",
@@ -170,22 +258,9 @@ def _hidden_problem(problem: str) -> str:
     return problem
 
 
-def _diagnose(p: PlannedCheck, got: Any, expectation: Expectation):
-    candidates = []
-    for misconception in p.exercise.misconceptions:
-        try:
-            buggy = kit.variant_function(p.exercise.module, p.exercise.function, misconception.body)
-            with np.errstate(all="ignore"):
-                value = parent_call(buggy, p.case)
-        except Exception:  # noqa: BLE001 - a buggy rule may legitimately fail on some inputs
-            continue
-        candidates.append((misconception.diagnosis, value))
-    return diagnose(got, expectation.value, expectation.tolerance, candidates)
-
-
-def _changed_arguments(reference: Callable[..., Any], case: Case, args_after: Any) -> str:
+def _changed_arguments(signature: inspect.Signature, case: Case, args_after: Any) -> str:
     """The first argument (not a function) that differs after the call from what was sent."""
-    names = list(inspect.signature(reference).parameters)
+    names = list(signature.parameters)
     after = args_after if isinstance(args_after, list) else []
     for position, (sent, returned) in enumerate(zip(case.args, after, strict=False)):
         if isinstance(sent, Given):

@@ -36,11 +36,13 @@ def show(value: Any) -> str:
     return repr(value)
 
 
-def show_call(function: str, signature_of: Callable[..., Any] | None, args: tuple, kwargs: dict) -> str:
+def show_call(function: str, signature_of: Callable[..., Any] | inspect.Signature | None, args: tuple,
+              kwargs: dict) -> str:
     """`sse(m=1.5, c=-0.3, x=array([...]), y=array([...]))`, naming every argument when the signature is known."""
     if signature_of is not None:
         try:
-            bound = inspect.signature(signature_of).bind(*args, **kwargs)
+            signature = signature_of if isinstance(signature_of, inspect.Signature) else inspect.signature(signature_of)
+            bound = signature.bind(*args, **kwargs)
             return f"{function}(" + ", ".join(f"{k}={show(v)}" for k, v in bound.arguments.items()) + ")"
         except TypeError:
             pass

@@ -51,14 +51,13 @@ def results_json(result: SubmissionResult) -> dict[str, Any]:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, then rename: a reader sees the old file or the new one."""
+    """Write to a temporary file beside `path`, then rename: a reader (or a resumed batch after the
+    grader was killed) sees the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -66,7 +65,7 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def write_results(result: SubmissionResult, path: Path) -> None:
-    write_atomically(path, json.dumps(results_json(result), indent=1, ensure_ascii=False))
+    write_atomically(path, json.dumps(results_json(result), ensure_ascii=False, separators=(",", ":")))
 
 
 def read_results(path: Path) -> SubmissionResult:

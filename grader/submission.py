@@ -16,11 +16,16 @@ MAX_SOURCE_BYTES = 1 << 20
 
 
 def read_sources(folder: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """The exercise modules in a folder: (module -> source, module -> why it cannot be read)."""
+    """The exercise modules in a folder: (module -> source, module -> why it cannot be read).
+
+    A module without its `.py` file is looked for as a notebook (`<module>.ipynb`, also inside an
+    nbgrader assignment folder): its solution cells are the student's code (`grader.notebook_source`).
+    """
     sources, unreadable = {}, {}
     for filename, module in MODULE_FILES.items():
         path = folder / filename
         if not path.exists() and not path.is_symlink():
+            _read_notebook(folder, module, sources, unreadable)
             continue
         if path.is_symlink():
             unreadable[module] = "is a symbolic link: refused"
@@ -39,3 +44,16 @@ def read_sources(folder: Path) -> tuple[dict[str, str], dict[str, str]]:
                 del sources[module]
                 unreadable[module] = "is a binary file, not Python source"
     return sources, unreadable
+
+
+def _read_notebook(folder: Path, module: str, sources: dict[str, str], unreadable: dict[str, str]) -> None:
+    from grader.notebook_source import find_notebook, read_notebook
+
+    notebook = find_notebook(folder, module)
+    if notebook is None:
+        return
+    source, problem = read_notebook(notebook, module)
+    if source is None:
+        unreadable[module] = problem
+    else:
+        sources[module] = source

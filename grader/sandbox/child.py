@@ -106,9 +106,8 @@ def _call(request: dict[str, Any], files: dict[str, list[str]]) -> dict[str, Any
     return answer
 
 
-def serve(channel) -> None:
+def serve(channel, reader) -> None:
     """Read the job, then answer one line per module and per call; the parent enforces the clock."""
-    reader = channel.makefile("rb")
     job = loads(reader.readline())
     sources: dict[str, str] = job["modules"]
     files = {f"{name}.py": source.splitlines() for name, source in sources.items()}

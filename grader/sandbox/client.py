@@ -9,6 +9,7 @@ not loaded again. Everything that comes back is plain data (see `grader.plain`).
 
 from __future__ import annotations
 
+import functools
 import os
 import select
 import shutil
@@ -28,7 +29,7 @@ from grader import kit
 from grader.plain import dumps, from_wire, loads, to_wire
 
 Status = Literal["ok", "error", "not_implemented", "missing", "load_error", "timeout", "died", "skipped"]
-UNPRIVILEGED_UID_BASE = 61000  # children of a root grader run as uid BASE + slot, one process at most
+UNPRIVILEGED_UID_BASE = 61000  # as root, children run as BASE + 2·slot (+1), one process at most
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,12 @@ class Call:
     kwargs: Mapping[str, Any] = field(default_factory=dict)
     return_args: bool = False
 
+    @functools.cached_property
+    def wire(self) -> dict[str, Any]:
+        """The call as plain data (without its id); encoded once, however often the call is made."""
+        return {"module": self.module, "function": self.function, "args": to_wire(list(self.args)),
+                "kwargs": {k: to_wire(v) for k, v in self.kwargs.items()}, "return_args": self.return_args}
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -65,6 +72,8 @@ class Outcome:
 class Sandbox:
     """A warm template process, started once, forking one child per submission run."""
 
+    own_session = False  # True: the template leaves our process group (a Jupyter kernel's shutdown waits for it)
+
     def __init__(self, limits: Limits | None = None, slot: int = 0, hidden: Sequence[Path] = ()):
         """`hidden`: folders the child must not see (besides the kit's solutions), e.g. other submissions."""
         self.limits = limits or Limits()
@@ -73,6 +82,7 @@ class Sandbox:
         self._template: subprocess.Popen | None = None
         self._control: socket.socket | None = None
         self._lock = threading.Lock()
+        self._workdir: str | None = None  # one private folder per sandbox, emptied after each submission
 
     # ----- the template --------------------------------------------------------------------------
 
@@ -81,38 +91,52 @@ class Sandbox:
         env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
         self._template = subprocess.Popen(
             [sys.executable, "-m", "grader.sandbox.forkserver", str(theirs.fileno())],
-            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=env,
+            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=env, start_new_session=self.own_session,
         )
         theirs.close()
         self._control = ours
+        config = {"workdir": self._fresh_workdir(), "uids": self.uids, "hidden": self.hidden,
+                  "memory_bytes": self.limits.memory_bytes, "cpu_seconds": int(self.limits.total_seconds) + 5,
+                  "file_bytes": self.limits.file_bytes}
+        ours.sendall(dumps({"configure": config}))
 
-    def _request_child(self, config: dict[str, Any]) -> tuple[int, socket.socket]:
-        """Ask the template for a fresh child; returns its pid and our end of its channel."""
+    def _spawn(self) -> tuple[int, socket.socket]:
+        """A fresh, already confined child from the template: its pid and our end of its channel."""
         with self._lock:
             if self._template is None or self._template.poll() is not None:
                 self._start_template()
             assert self._control is not None
-            self._control.sendall(dumps({"spawn": config}))
+            self._control.sendall(dumps({"spawn": True}))
             data, fds, _, _ = socket.recv_fds(self._control, 4096, 1)
             return int(loads(data)["pid"]), socket.socket(fileno=fds[0])
 
     @property
-    def uid(self) -> int | None:
-        return UNPRIVILEGED_UID_BASE + self.slot if os.getuid() == 0 else None
-
-    def _spawn(self, workdir: str) -> tuple[int, socket.socket]:
-        config = {"workdir": workdir, "uid": self.uid, "hidden": self.hidden, "memory_bytes": self.limits.memory_bytes,
-                  "cpu_seconds": int(self.limits.total_seconds) + 5, "file_bytes": self.limits.file_bytes}
-        return self._request_child(config)
+    def uids(self) -> list[int] | None:
+        """As root: the two unprivileged uids this sandbox's children alternate between."""
+        if os.getuid() != 0:
+            return None
+        return [UNPRIVILEGED_UID_BASE + 2 * self.slot, UNPRIVILEGED_UID_BASE + 2 * self.slot + 1]
 
     def _end(self, pid: int, channel: socket.socket) -> None:
         channel.close()
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        for kill in (os.killpg, os.kill):  # its process group; the process itself if it never got to setsid
+            try:
+                kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+    def _fresh_workdir(self) -> str:
+        """The children's working folder (as root, each child gets its own in a private /tmp instead)."""
+        if self._workdir is None:
+            self._workdir = tempfile.mkdtemp(prefix="calcgrade-")
+            if self.uids is not None:
+                os.chmod(self._workdir, 0o1777)
+        return self._workdir
 
     def close(self) -> None:
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
         if self._control is not None:
             self._control.close()
         if self._template is not None:
@@ -133,9 +157,7 @@ class Sandbox:
         outcomes: list[Outcome | None] = [None] * len(calls)
         pending = list(range(len(calls)))
         started = time.monotonic()
-        workdir = tempfile.mkdtemp(prefix="calcgrade-")
-        if self.uid is not None:
-            os.chown(workdir, self.uid, self.uid)
+        workdir = self._fresh_workdir()
         try:
             while pending:
                 if time.monotonic() - started > self.limits.total_seconds:
@@ -143,12 +165,17 @@ class Sandbox:
                         outcomes[index] = Outcome("skipped", error="not run: the submission used up its total "
                                                   f"time limit ({self.limits.total_seconds:g} s)")
                     break
-                pending = self._run_once(sources, calls, pending, load_errors, outcomes, workdir)
+                pending = self._run_once(sources, calls, pending, load_errors, outcomes)
         finally:
-            shutil.rmtree(workdir, ignore_errors=True)
+            for leftover in os.listdir(workdir):  # empty unless the child had no private /tmp of its own
+                path = os.path.join(workdir, leftover)
+                if os.path.isdir(path) and not os.path.islink(path):
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    os.unlink(path)
         return load_errors, [outcome or Outcome("skipped") for outcome in outcomes]
 
-    def _run_once(self, sources, calls, pending, load_errors, outcomes, workdir) -> list[int]:
+    def _run_once(self, sources, calls, pending, load_errors, outcomes) -> list[int]:
         """One child: answers until done, or until a call hangs or kills it; returns the calls left."""
         loadable = {name: source for name, source in sources.items() if name not in load_errors}
         hung = {(calls[i].module, calls[i].function) for i, o in enumerate(outcomes) if o and o.status == "timeout"}
@@ -164,13 +191,9 @@ class Sandbox:
                 runnable.append(index)
         if not runnable:
             return []
-        pid, channel = self._spawn(workdir)
+        pid, channel = self._spawn()
         try:
-            job = {"modules": loadable, "calls": [
-                {"id": index, "module": calls[index].module, "function": calls[index].function,
-                 "args": to_wire(list(calls[index].args)),
-                 "kwargs": {k: to_wire(v) for k, v in calls[index].kwargs.items()},
-                 "return_args": calls[index].return_args} for index in runnable]}
+            job = {"modules": loadable, "calls": [{"id": index, **calls[index].wire} for index in runnable]}
             try:
                 channel.sendall(dumps(job))
             except OSError:  # the child is already gone: the reads below report it

@@ -1,0 +1,210 @@
+"""The public checks' reference data, computed once from the kit and shipped in the student bundle.
+
+A bundle's grader has no reference solutions, so `calcgrade release` runs every PUBLIC planned
+check through the live references (`engine.LIVE`) and stores, as plain JSON, what `judge` needs:
+each check's input (to detect a plan that no longer matches), its expectations (value, tolerance,
+source), the value of each known mistake on that input (to name the mistake) and each function's
+signature. `PrecomputedReferences` serves that data to the engine in place of the live kit. Values
+go through `grader.plain`'s wire format, so floats, tuples and arrays (with dtype and shape)
+round-trip exactly. Hidden checks are never in this data.
+
+The pytest plugin finds the file at `$CALCGRADE_PUBLIC_CHECKS` if set, else at the pytest ini
+option `calcgrade_public_checks` (default `.calcgrade/public_checks.json`), relative to the rootdir.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from grader.compare import Diagnosis, Expectation, Tolerance
+from grader.curriculum import EXERCISES
+from grader.engine import LIVE, PUBLIC_SEED, PlannedCheck, ReferenceProvider, plan
+from grader.plain import from_wire, to_wire
+from grader.spec import Exercise
+
+FORMAT = 1
+ENV_VAR = "CALCGRADE_PUBLIC_CHECKS"
+INI_OPTION = "calcgrade_public_checks"
+DEFAULT_PATH = ".calcgrade/public_checks.json"
+
+
+class StaleData(Exception):
+    """The data file does not describe this grader's public checks (another version or format)."""
+
+
+# ----- encoding ------------------------------------------------------------------------------
+
+
+def _wire(value: Any) -> Any:
+    """`to_wire`, refusing anything that would not come back as the same value."""
+    wired = to_wire(value)
+    if "$unsupported" in json.dumps(wired, allow_nan=True):
+        raise TypeError(f"cannot store {type(value).__name__} as plain data: {value!r:.80}")
+    return wired
+
+
+def _case_key(p: PlannedCheck) -> str:
+    """A check's input as canonical text, to tell whether a planned check is the one stored."""
+    kwargs = {name: _wire(value) for name, value in p.case.kwargs.items()}
+    return json.dumps({"args": _wire(p.case.args), "kwargs": kwargs}, sort_keys=True)
+
+
+def _signature_data(signature: inspect.Signature) -> dict[str, Any]:
+    def annotation(value: Any) -> str | None:
+        return None if value is inspect.Parameter.empty else inspect.formatannotation(value)
+
+    parameters = []
+    for parameter in signature.parameters.values():
+        item: dict[str, Any] = {"name": parameter.name, "kind": parameter.kind.name,
+                                "annotation": annotation(parameter.annotation)}
+        if parameter.default is not inspect.Parameter.empty:
+            item["default"] = _wire(parameter.default)
+        parameters.append(item)
+    return {"text": str(signature), "parameters": parameters,
+            "return_annotation": annotation(signature.return_annotation)}
+
+
+_KINDS = {kind.name: kind for kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                       inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.KEYWORD_ONLY,
+                                       inspect.Parameter.VAR_KEYWORD)}
+
+
+class _Shown:
+    """An annotation rebuilt from its text: `inspect` shows it exactly as the solution's was shown."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _signature_from(data: Mapping[str, Any]) -> inspect.Signature:
+    def annotation(text: str | None) -> Any:
+        return inspect.Parameter.empty if text is None else _Shown(text)
+
+    empty = inspect.Parameter.empty
+    parameters = [inspect.Parameter(item["name"], _KINDS[item["kind"]],
+                                    default=from_wire(item["default"]) if "default" in item else empty,
+                                    annotation=annotation(item.get("annotation")))
+                  for item in data["parameters"]]
+    signature = inspect.Signature(parameters, return_annotation=annotation(data.get("return_annotation")))
+    if str(signature) != data["text"]:
+        raise StaleData(f"signature {data['text']} does not rebuild (got {signature})")
+    return signature
+
+
+def _tolerance_data(tolerance: Tolerance) -> dict[str, Any]:
+    return {"rtol": _wire(tolerance.rtol), "atol": _wire(tolerance.atol)}
+
+
+def _tolerance_from(data: Mapping[str, Any]) -> Tolerance:
+    return Tolerance(rtol=from_wire(data["rtol"]), atol=from_wire(data["atol"]))
+
+
+def public_checks_data(exercises: Sequence[Exercise] = EXERCISES,
+                       references: ReferenceProvider = LIVE) -> dict[str, Any]:
+    """Everything `judge` needs for the public checks of these exercises, as plain JSON-ready data."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        grader_version = version("calcgrade")
+    except PackageNotFoundError:
+        grader_version = "unknown"
+    checks = []
+    for p in plan(exercises, hidden=False):
+        expectations = references.expectations(p)
+        checks.append({
+            "exercise": p.exercise.key,
+            "label": p.label,
+            "case": json.loads(_case_key(p)),
+            "expectations": [{"value": _wire(e.value), "tolerance": _tolerance_data(e.tolerance), "source": e.source}
+                             for e in expectations],
+            "mistakes": [{"name": diagnosis.name, "value": _wire(value)}
+                         for diagnosis, value in references.mistake_values(p)],
+        })
+    return {
+        "format": FORMAT,
+        "public_seed": PUBLIC_SEED,
+        "calcgrade_version": grader_version,
+        "numpy_version": np.__version__,
+        "functions": {e.key: {"signature": _signature_data(references.signature(e))} for e in exercises},
+        "checks": checks,
+    }
+
+
+def write(path: Path, data: Mapping[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1, allow_nan=True) + "\n", encoding="utf-8")
+
+
+# ----- serving -------------------------------------------------------------------------------
+
+
+class PrecomputedReferences:
+    """A `ReferenceProvider` answering from release-time data: public checks only, no kit needed."""
+
+    def __init__(self, data: Mapping[str, Any], origin: str = "<data>") -> None:
+        if data.get("format") != FORMAT or data.get("public_seed") != PUBLIC_SEED:
+            raise StaleData(f"{origin}: format {data.get('format')!r} / seed {data.get('public_seed')!r}, "
+                            f"this grader reads format {FORMAT} / seed {PUBLIC_SEED!r}")
+        self.origin = origin
+        self._signatures = {key: _signature_from(item["signature"]) for key, item in data["functions"].items()}
+        self._checks: dict[tuple[str, str], Mapping[str, Any]] = {
+            (item["exercise"], item["label"]): item for item in data["checks"]}
+
+    @classmethod
+    def load(cls, path: Path) -> PrecomputedReferences:
+        return cls(json.loads(path.read_text(encoding="utf-8")), str(path))
+
+    def _entry(self, p: PlannedCheck) -> Mapping[str, Any]:
+        item = self._checks.get((p.exercise.key, p.label)) if p.visibility == "public" else None
+        if item is None:
+            raise LookupError(f"{self.origin} has no data for {p.exercise.key}: {p.label} ({p.visibility})")
+        if json.dumps(item["case"], sort_keys=True) != _case_key(p):
+            raise StaleData(f"{self.origin}: the input of {p.exercise.key}: {p.label} differs from this grader's")
+        return item
+
+    def expectations(self, p: PlannedCheck) -> list[Expectation]:
+        return [Expectation(from_wire(e["value"]), _tolerance_from(e["tolerance"]), e["source"])
+                for e in self._entry(p)["expectations"]]
+
+    def signature(self, exercise: Exercise) -> inspect.Signature:
+        try:
+            return self._signatures[exercise.key]
+        except KeyError:
+            raise LookupError(f"{self.origin} has no signature for {exercise.key}") from None
+
+    def mistake_values(self, p: PlannedCheck) -> list[tuple[Diagnosis, Any]]:
+        known = {m.name: m.diagnosis for m in p.exercise.misconceptions}
+        candidates = []
+        for item in self._entry(p)["mistakes"]:
+            if item["name"] not in known:
+                raise StaleData(f"{self.origin}: {p.exercise.key} has no known mistake {item['name']!r}")
+            candidates.append((known[item["name"]], from_wire(item["value"])))
+        return candidates
+
+    def problems(self, exercises: Iterable[Exercise] = EXERCISES) -> list[str]:
+        """Why this data cannot grade these exercises' public checks (empty when it can)."""
+        found = []
+        for p in plan(exercises, hidden=False):
+            try:
+                self._entry(p)
+                self.signature(p.exercise)
+            except (LookupError, StaleData) as error:
+                found.append(str(error))
+        return found
+
+
+def locate(rootdir: Path, configured: str | None, environ: Mapping[str, str]) -> Path:
+    """Where the data file should be: `$CALCGRADE_PUBLIC_CHECKS`, else the ini option, relative to rootdir."""
+    chosen = environ.get(ENV_VAR) or configured or DEFAULT_PATH
+    path = Path(chosen).expanduser()
+    return path if path.is_absolute() else rootdir / path
+

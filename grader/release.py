@@ -1,0 +1,223 @@
+"""`calcgrade release DIR`: the student bundle, with everything `pytest` needs and no solution code.
+
+DIR gets the stubs (`exercises/`), the grader as a wheel (`vendor/`), the public checks' reference
+data precomputed from the kit (`.calcgrade/public_checks.json`, see `grader.precomputed`), a
+`pytest.ini` and a README for students. The wheel is built from a staged copy of the `grader`
+package in which the curriculum's known-mistake and alternative-form bodies (near-solutions and
+correct solutions) are replaced by a placeholder: the bundle names mistakes from the precomputed
+values, never by running those bodies. Before it returns, the release scans every file of DIR and
+every member of the wheel for solution code (any solution region, mistake body or alternative body
+whose lines all occur in one file) and fails if it finds any.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader import kit, precomputed
+from grader.curriculum import EXERCISES
+from grader.spec import Exercise
+
+PLACEHOLDER = "raise NotImplementedError('not shipped in the student bundle')"
+DATA_PATH = Path(".calcgrade") / "public_checks.json"
+
+
+class ReleaseError(Exception):
+    """The bundle could not be made, or would have shipped something it must not."""
+
+
+@dataclass(frozen=True)
+class Bundle:
+    root: Path
+    wheel: Path
+    data: Path
+    install_command: str
+
+
+# ----- what must never ship ------------------------------------------------------------------
+
+
+def _lines(body: str) -> Iterator[str]:
+    return (line.strip() for line in body.splitlines() if line.strip())
+
+
+def secret_bodies(exercises: Iterable[Exercise] = EXERCISES) -> dict[str, tuple[str, ...]]:
+    """Where a body comes from -> its code lines, for every solution region, mistake body and
+    alternative body; lines the stubs show anyway (e.g. a given function's `return`) are left out.
+
+    A body counts as shipped when all its lines occur in one file: a single generic line such as
+    `return path` also occurs in unrelated code, a whole body does not."""
+    stubs = "\n".join(kit.stub_source(kit.solution_source(module)) for module in kit.MODULES)
+    bodies: dict[str, str] = {}
+    for module in kit.MODULES:
+        source = kit.solution_source(module)
+        lines = source.splitlines()
+        for function, (begin, end, _) in kit.solution_regions(source).items():
+            bodies[f"solution of {module}.{function}"] = "\n".join(lines[begin + 1 : end])
+    for exercise in exercises:
+        for mistake in exercise.misconceptions:
+            bodies[f"mistake {mistake.name!r} of {exercise.key}"] = mistake.body
+        for number, body in enumerate(exercise.alternatives, 1):
+            bodies[f"alternative form {number} of {exercise.key}"] = body
+    secrets = {origin: tuple(line for line in _lines(body) if line not in stubs) for origin, body in bodies.items()}
+    return {origin: lines for origin, lines in secrets.items() if lines}
+
+
+def _texts(root: Path) -> Iterator[tuple[str, str]]:
+    """(name, text) of every file under root, and of every member of every wheel or zip there."""
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        name = str(path.relative_to(root))
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                for member in archive.namelist():
+                    yield f"{name}!{member}", archive.read(member).decode("utf-8", errors="replace")
+        else:
+            yield name, path.read_bytes().decode("utf-8", errors="replace")
+
+
+def leaks(root: Path, bodies: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """Which files under root (and members of archives there) hold which body, as readable findings."""
+    return [f"{name}: {origin}" for name, text in _texts(root)
+            for origin, lines in bodies.items() if all(line in text for line in lines)]
+
+
+# ----- the staged grader package ---------------------------------------------------------------
+
+
+def strip_bodies(source: str, bodies: set[str]) -> tuple[str, int]:
+    """The source with every string literal whose value is one of `bodies` replaced by PLACEHOLDER."""
+    spans = [(node.lineno, node.col_offset, node.end_lineno, node.end_col_offset)
+             for node in ast.walk(ast.parse(source))
+             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in bodies]
+    lines = [line.encode() for line in source.splitlines(keepends=True)]  # ast offsets count UTF-8 bytes
+    for start_line, start_col, end_line, end_col in sorted(spans, reverse=True):
+        assert end_line is not None and end_col is not None
+        head, tail = lines[start_line - 1][:start_col], lines[end_line - 1][end_col:]
+        lines[start_line - 1 : end_line] = [head + repr(PLACEHOLDER).encode() + tail]
+    stripped = b"".join(lines).decode()
+    ast.parse(stripped)
+    return stripped, len(spans)
+
+
+def stage_package(into: Path, exercises: Iterable[Exercise] = EXERCISES) -> int:
+    """Copy the project's packaging files and `grader/` into `into`, without the curriculum's
+    mistake and alternative bodies; returns how many literals were replaced."""
+    shutil.copytree(kit.KIT_ROOT / "grader", into / "grader", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(kit.KIT_ROOT / name, into / name)
+    bodies = {m.body for e in exercises for m in e.misconceptions} | {b for e in exercises for b in e.alternatives}
+    replaced = 0
+    for path in sorted((into / "grader").rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        stripped, count = strip_bodies(source, bodies)
+        if count:
+            path.write_text(stripped, encoding="utf-8")
+            replaced += count
+    return replaced
+
+
+def build_wheel(staged: Path, out: Path, python: str = sys.executable) -> Path:
+    """Build the staged project's wheel with pip (build requirements from the package index)."""
+    out.mkdir(parents=True, exist_ok=True)
+    command = [python, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(out), str(staged)]
+    run = subprocess.run(command, capture_output=True, text=True, check=False)
+    wheels = sorted(out.glob("calcgrade-*.whl"))
+    if run.returncode != 0 or len(wheels) != 1:
+        raise ReleaseError(f"building the wheel failed ({' '.join(command)}):\n{run.stdout}{run.stderr}")
+    return wheels[0]
+
+
+# ----- the bundle -----------------------------------------------------------------------------
+
+
+PYTEST_INI = f"""\
+[pytest]
+# `pytest` in this folder runs the public checks on exercises/ (the calcgrade plugin, installed
+# with the wheel in vendor/, collects the module files; nothing else is collected).
+testpaths = exercises
+{precomputed.INI_OPTION} = {DATA_PATH.as_posix()}
+"""
+
+
+def student_readme(wheel_name: str, exercises: Iterable[Exercise] = EXERCISES) -> str:
+    modules: dict[str, list[str]] = {}
+    for exercise in exercises:
+        modules.setdefault(exercise.module, []).append(f"`{exercise.function}`")
+    listing = "\n".join(f"- `exercises/{module}.py`: {', '.join(functions)}" for module, functions in modules.items())
+    return f"""\
+# Calculus for machine learning: exercises
+
+Each file in `exercises/` explains its topic in the module docstring and asks for a few functions.
+Every function body is `raise NotImplementedError`: replace it with your code. Keep the function
+names and parameters as they are.
+
+{listing}
+
+## Set up (once)
+With Python 3.11 or newer, in this folder (a virtual environment is a good idea:
+`python -m venv .venv` and activate it first):
+
+```
+python -m pip install ./vendor/{wheel_name}
+```
+
+This installs the checker, and NumPy, SymPy, pytest and the rest it needs from the package index.
+
+## Check your work
+```
+pytest
+```
+runs the public checks on `exercises/`, one test per function (`pytest exercises/derivatives.py`
+checks one file, `pytest -x` stops at the first failure). Your code runs in a separate process.
+
+## Reading the feedback
+A function you have not written yet fails with "not implemented yet". A wrong answer fails with,
+for each check that failed:
+
+- `call:` the call that was made, with its arguments,
+- `returned:` what your function returned, and `expected:` what it should have returned,
+- `problem:` what is wrong (e.g. "off by up to 0.5", or a wrong shape),
+- `hint:` what to look at; when your answer matches a known mistake (a flipped sign, a missing
+  factor 2, a forward instead of a central difference, …) the hint names that mistake.
+
+These are the public checks. Your instructor also grades hidden checks on other inputs, so make
+your functions right in general, not just for these inputs.
+
+## Tolerance
+A returned number `got` matches an expected `want` when `|got − want| ≤ atol + rtol·|want|`, elementwise, and is finite.
+"""
+
+
+def write_bundle(out: Path, python: str = sys.executable) -> Bundle:
+    """Write the student bundle into `out` (new or empty), check it for solution code, describe it."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ReleaseError(f"{out} exists and is not an empty folder: choose a new one")
+    if not kit.SOLUTIONS_DIR.is_dir():
+        raise ReleaseError(f"the kit's solutions are not here ({kit.SOLUTIONS_DIR}): release from the kit's repository")
+    out.mkdir(parents=True, exist_ok=True)
+    for module in kit.MODULES:
+        path = out / "exercises" / f"{module}.py"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(kit.stub_source(kit.solution_source(module)), encoding="utf-8")
+    precomputed.write(out / DATA_PATH, precomputed.public_checks_data())
+    with tempfile.TemporaryDirectory(prefix="calcgrade-release-") as scratch:
+        staged = Path(scratch) / "project"
+        stage_package(staged)
+        wheel = build_wheel(staged, Path(scratch) / "dist", python)
+        shipped = out / "vendor" / wheel.name
+        shipped.parent.mkdir()
+        shutil.copy2(wheel, shipped)
+    (out / "pytest.ini").write_text(PYTEST_INI, encoding="utf-8")
+    (out / "README.md").write_text(student_readme(shipped.name), encoding="utf-8")
+    found = leaks(out, secret_bodies())
+    if found:
+        raise ReleaseError("the bundle would ship solution code:\n  " + "\n  ".join(found[:20]))
+    return Bundle(out, shipped, out / DATA_PATH, f"python -m pip install ./vendor/{shipped.name}")

@@ -1,0 +1,101 @@
+"""Batch grading loses nothing: atomic results, resume after SIGKILL, every student exactly once."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from grader import kit
+from grader.batch import RESULTS, BatchOptions, find_submissions, grade_batch
+from grader.gradescope import read_results, results_json
+
+STUDENTS = 40
+
+
+def _write_batch(root: Path) -> None:
+    slow = "import time\ntime.sleep(0.05)\nreturn 3 * x**2 - 12 * x + 9"  # correct, a little slow
+    for index in range(STUDENTS):
+        folder = root / f"s{index:02d}"
+        folder.mkdir(parents=True)
+        source = kit.variant_source("derivatives", "df_poly", slow) if index % 2 else kit.solution_source("derivatives")
+        (folder / "derivatives.py").write_text(source, encoding="utf-8")
+
+
+def _gradebook(out: Path) -> list[list[str]]:
+    with open(out / "gradebook.csv", newline="") as stream:
+        return list(csv.reader(stream))
+
+
+def test_resume_after_sigkill_grades_only_what_is_missing(tmp_path):
+    subs, out, reference = tmp_path / "subs", tmp_path / "out", tmp_path / "reference"
+    _write_batch(subs)
+    command = [sys.executable, "-m", "grader.cli", "grade", str(subs), "--out", str(out), "--jobs", "2",
+               "--seed", "s", "--no-progress"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while len(list(out.glob(f"*/{RESULTS}"))) < 5 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    subprocess.run(["pkill", "-KILL", "-s", str(process.pid)], check=False)  # the whole batch, workers too
+    process.wait()
+    done_before = {p.parent.name: p.stat().st_mtime_ns for p in out.glob(f"*/{RESULTS}")}
+    assert 5 <= len(done_before) < STUDENTS, "the batch should have been interrupted midway"
+    for path in out.glob(f"*/{RESULTS}"):
+        read_results(path)  # every results.json left behind is complete
+    assert not (out / "gradebook.csv").exists()
+
+    resumed = subprocess.run([*command, "--resume"], capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"kept {len(done_before)} from an earlier run" in resumed.stdout
+    for student, mtime in done_before.items():
+        assert (out / student / RESULTS).stat().st_mtime_ns == mtime  # not graded again
+
+    grade_batch(subs, reference, BatchOptions(course_seed="s", jobs=1))
+    rows = _gradebook(out)
+    assert [row[0] for row in rows[1:]] == sorted(f"s{i:02d}" for i in range(STUDENTS))
+    assert rows == _gradebook(reference)
+
+
+def test_results_round_trip_through_results_json(tmp_path, sandbox):
+    from grader.engine import grade_sources
+
+    source = kit.variant_source("linear_model", "sse", "return float(np.mean((y - (m * x + c))**2))")
+    result = grade_sources({"linear_model": source}, sandbox, student="x", hidden=True, course_seed="c")
+    path = tmp_path / RESULTS
+    path.write_text(json.dumps(results_json(result)))
+    again = read_results(path)
+    assert again.score == result.score and again.student == "x"
+    assert [e.exercise for e in again.exercises] == [e.exercise for e in result.exercises]
+    assert [c.diagnosis for e in again.exercises for c in e.checks] == \
+           [c.diagnosis for e in result.exercises for c in e.checks]
+
+
+def test_a_corrupt_results_file_is_graded_again_on_resume(tmp_path):
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    (subs / "a").mkdir(parents=True)
+    (subs / "a" / "derivatives.py").write_text(kit.solution_source("derivatives"))
+    (out / "a").mkdir(parents=True)
+    (out / "a" / RESULTS).write_text('{"score": 100, "tests": [')
+    summary = grade_batch(subs, out, BatchOptions(resume=True))
+    assert [student for student, _ in summary.graded] == ["a"]
+    assert read_results(out / "a" / RESULTS).score == summary.results[0].score
+
+
+def test_hidden_and_linked_folders_are_not_students(tmp_path):
+    (tmp_path / "alice").mkdir()
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "linked").symlink_to(tmp_path / "alice")
+    (tmp_path / "notes.txt").write_text("x")
+    assert [student for student, _ in find_submissions(tmp_path)] == ["alice"]
+
+
+def test_the_report_is_written_with_every_batch(tmp_path):
+    (tmp_path / "subs" / "a").mkdir(parents=True)
+    (tmp_path / "subs" / "a" / "linear_model.py").write_text(kit.solution_source("linear_model"))
+    grade_batch(tmp_path / "subs", tmp_path / "out", BatchOptions())
+    page = (tmp_path / "out" / "report.html").read_text()
+    assert "data:image/png;base64," in page and "a/feedback.html" in page
+    assert (tmp_path / "out" / "a" / "feedback.html").exists()

@@ -1,0 +1,274 @@
+"""The kit as an nbgrader course, end to end with the real nbgrader and a real kernel (no mocks).
+
+One course is built once for the module (`calcgrade nbgrader-course`), its assignments generated,
+and four students submit: the source notebooks (full marks), the untouched release (zero), the
+release completed with the reference code except one known mistake and one stub per module (in
+between), and a release that tampers with its kernel (an IPython input transformer turns every test
+cell into its full points). `nbgrader autograde`, `generate_feedback` and `export` run as
+subprocesses in the course folder, with a kernelspec that points at this interpreter. Then
+`calcgrade grade` grades the same notebooks and writes its scores into the gradebook.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from grader import kit
+from grader.cli import main
+from grader.curriculum import BY_KEY, of_module
+from grader.curriculum.common import parent_call
+from grader.engine import plan
+from grader.gradescope import read_results
+from grader.nbgrader_course import grade_cell_ids, jupyter_environment
+from grader.plain import Given
+
+NBGRADER = Path(sys.executable).parent / "nbgrader"
+SEED = "nbgrader-test-seed"
+FULL, ZERO, PARTIAL, TAMPER = "ada_full", "ben_zero", "cleo_partial", "dan_tamper"
+# Per module: (exercise with a known mistake, that mistake, exercise left as the stub).
+PARTIAL_PLAN = {
+    "derivatives": ("df_wave", "dropped inner derivative of exp(−x²/2)", "tangent_line"),
+    "partial_derivatives": ("hessian", "mixed partials left out", "classify_critical_point"),
+    "linear_model": ("sse", "mean instead of sum", "least_squares_fit"),
+    "gradient_descent": ("gradient_descent", "sequential instead of simultaneous update", "best_of_starts"),
+}
+TAMPER_MODULE = "linear_model"
+TAMPER_CELL = '''import re
+from IPython import get_ipython
+from grader.curriculum import BY_KEY
+
+def full_marks(lines):
+    """Every test cell becomes its exercise's points; nothing is checked at all."""
+    found = re.search(r'check\\("([\\w.]+)"', "".join(lines))
+    return [f"{BY_KEY[found.group(1)].points}\\n"] if found else lines
+
+get_ipython().input_transformers_post.append(full_marks)
+'''
+
+pytestmark = pytest.mark.skipif(not NBGRADER.exists(), reason="nbgrader is not installed (pip install -e .[dev])")
+
+
+@dataclass(frozen=True)
+class GradedCourse:
+    root: Path
+    nbgrader_export: dict[tuple[str, str], float]  # (student, assignment) -> score, before calcgrade
+    final_export: dict[tuple[str, str], float]  # after `calcgrade grade --nbgrader-db`
+    max_scores: dict[str, float]
+    auto_scores: dict[tuple[str, str], float]  # (student, exercise key) -> nbgrader's autograde score
+    calcgrade_output: Path
+    feedback_totals: dict[tuple[str, str], float]  # (student, assignment) -> total in the feedback HTML, before
+    tamper_feedback_after: float  # the tampering student's feedback total, regenerated after calcgrade
+
+
+def _environment(scratch: Path) -> dict[str, str]:
+    """This interpreter's kernel first on JUPYTER_PATH; no user config, startup files or runtime files."""
+    return {**jupyter_environment(scratch), "CALCGRADE_SEED": SEED}
+
+
+def _nbgrader(root: Path, env: dict[str, str], *args: str) -> str:
+    done = subprocess.run([str(NBGRADER), *args], cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert "[ERROR]" not in output and "| ERROR]" not in output, output
+    return output
+
+
+def _export(root: Path, env: dict[str, str], name: str) -> dict[tuple[str, str], float]:
+    _nbgrader(root, env, "export", f"--to={name}")
+    with (root / name).open(newline="") as handle:
+        return {(row["student_id"], row["assignment"]): float(row["score"]) for row in csv.DictReader(handle)}
+
+
+def _feedback_total(root: Path, student: str, module: str) -> float:
+    """The total score at the top of nbgrader's feedback page ("Score: 11.0 / 25.0")."""
+    page = (root / "feedback" / student / module / f"{module}.html").read_text(encoding="utf-8")
+    found = re.search(r"Score: ([\d.]+) / [\d.]+", re.sub(r"<[^>]+>", "", page))
+    assert found, f"no score in the feedback of {student}/{module}"
+    return float(found.group(1))
+
+
+def _submit(root: Path, student: str, module: str, notebook) -> None:
+    folder = root / "submitted" / student / module
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, str(folder / f"{module}.ipynb"))
+
+
+def _partial(module: str, source, release):
+    """The release with the reference code in every solution cell but one known mistake and one stub."""
+    mistaken, mistake_name, stubbed = PARTIAL_PLAN[module]
+    mistake = next(m for m in BY_KEY[f"{module}.{mistaken}"].misconceptions if m.name == mistake_name)
+    reference = {cell.id: cell.source for cell in source.cells}
+    for cell in release.cells:
+        if cell.metadata.get("nbgrader", {}).get("solution") and cell.id != stubbed:
+            cell.source = reference[cell.id]
+            if cell.id == mistaken:
+                cell.source = kit.replace_bodies(cell.source, {mistaken: mistake.body})
+    return release
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> GradedCourse:
+    scratch = tmp_path_factory.mktemp("nbgrader")
+    root = scratch / "course"
+    env = _environment(scratch)
+    assert main(["nbgrader-course", str(root)]) == 0
+    for module in kit.MODULES:
+        _nbgrader(root, env, "generate_assignment", module)
+        source = nbformat.read(str(root / "source" / module / f"{module}.ipynb"), as_version=4)
+        release_path = root / "release" / module / f"{module}.ipynb"
+        _submit(root, FULL, module, source)
+        _submit(root, ZERO, module, nbformat.read(str(release_path), as_version=4))
+        _submit(root, PARTIAL, module, _partial(module, source, nbformat.read(str(release_path), as_version=4)))
+        if module == TAMPER_MODULE:
+            tampered = nbformat.read(str(release_path), as_version=4)
+            tampered.cells.insert(0, nbformat.v4.new_code_cell(TAMPER_CELL))
+            _submit(root, TAMPER, module, tampered)
+    for module in kit.MODULES:
+        _nbgrader(root, env, "autograde", module)
+        _nbgrader(root, env, "generate_feedback", module)
+    before = _export(root, env, "nbgrader_grades.csv")
+    feedback_totals = {(student, module): _feedback_total(root, student, module) for student, module in before
+                       if (root / "submitted" / student / module).is_dir()}
+
+    from nbgrader.api import Gradebook
+
+    auto_scores, max_scores = {}, {}
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        for module in kit.MODULES:
+            max_scores[module] = gradebook.find_assignment(module).max_score
+            for student in (FULL, ZERO, PARTIAL) + ((TAMPER,) if module == TAMPER_MODULE else ()):
+                for key, cell in grade_cell_ids(module).items():
+                    auto_scores[student, key] = gradebook.find_grade(cell, module, module, student).auto_score
+
+    out = scratch / "calcgrade-out"
+    assert main(["grade", str(root), "--out", str(out), "--seed", SEED, "--jobs", "2", "--no-progress",
+                 "--nbgrader-db", str(root / "gradebook.db")]) == 0
+    after = _export(root, env, "final_grades.csv")
+    _nbgrader(root, env, "generate_feedback", TAMPER_MODULE, "--force")
+    return GradedCourse(root, before, after, max_scores, auto_scores, out, feedback_totals,
+                        _feedback_total(root, TAMPER, TAMPER_MODULE))
+
+
+def _calcgrade(graded: GradedCourse, student: str):
+    return read_results(graded.calcgrade_output / student / "results.json")
+
+
+def test_nbgrader_export_gives_full_zero_and_partial_scores(graded):
+    for module in kit.MODULES:
+        total = graded.max_scores[module]
+        assert total == sum(exercise.points for exercise in of_module(module))
+        assert graded.nbgrader_export[FULL, module] == pytest.approx(total)
+        assert graded.nbgrader_export[ZERO, module] == 0
+        assert 0 < graded.nbgrader_export[PARTIAL, module] < total
+
+
+def test_nbgrader_feedback_shows_the_exported_scores(graded):
+    submitted = {key: score for key, score in graded.nbgrader_export.items() if key in graded.feedback_totals}
+    assert len(submitted) == 3 * len(kit.MODULES) + 1
+    assert graded.feedback_totals == pytest.approx(submitted, abs=0.005)  # the page shows two decimals
+
+
+def test_partial_credit_within_a_test_cell_reaches_nbgrader(graded):
+    """A mistake that fails only some checks earns part of its cell's points in nbgrader too."""
+    fractional = [key for (student, key), score in graded.auto_scores.items()
+                  if student == PARTIAL and 0 < score < BY_KEY[key].points]
+    assert fractional, graded.auto_scores
+
+
+def test_calcgrade_gives_each_exercise_the_points_nbgrader_autograde_gives(graded):
+    """Parity: on the same notebooks, per exercise, calcgrade's score is nbgrader's autograde score."""
+    for student in (FULL, ZERO, PARTIAL):
+        result = _calcgrade(graded, student)
+        for exercise in result.exercises:
+            nbgrader_score = graded.auto_scores[student, exercise.exercise]
+            assert exercise.score == pytest.approx(nbgrader_score, abs=1e-9), (student, exercise.exercise)
+    assert _calcgrade(graded, FULL).score == pytest.approx(100)
+    assert _calcgrade(graded, ZERO).score == 0
+
+
+def test_tampered_kernel_fools_nbgrader_but_the_gradebook_ends_with_calcgrade_scores(graded):
+    total = graded.max_scores[TAMPER_MODULE]
+    assert graded.nbgrader_export[TAMPER, TAMPER_MODULE] == pytest.approx(total)  # nbgrader: full marks
+    honest = _calcgrade(graded, TAMPER)
+    assert honest.score == 0  # the answers are the untouched stubs
+    assert graded.final_export[TAMPER, TAMPER_MODULE] == 0
+    assert graded.feedback_totals[TAMPER, TAMPER_MODULE] == pytest.approx(total)
+    assert graded.tamper_feedback_after == 0  # regenerated feedback shows the trusted score
+    for student in (FULL, ZERO, PARTIAL):
+        by_module: dict[str, float] = {}
+        for exercise in _calcgrade(graded, student).exercises:
+            module = exercise.exercise.split(".")[0]
+            by_module[module] = by_module.get(module, 0.0) + exercise.score
+        for module, score in by_module.items():
+            assert graded.final_export[student, module] == pytest.approx(score, abs=1e-6), (student, module)
+
+
+def _hidden_numbers(module: str, student: str) -> list[str]:
+    """How each number of the student's hidden inputs (and expected values) would appear in feedback."""
+    texts = []
+    for planned in plan(of_module(module), hidden=True, course_seed=SEED, student=student):
+        if planned.visibility != "hidden":
+            continue
+        reference = getattr(kit.solution_module(module), planned.exercise.function)
+        values = [value for value in (*planned.case.args, *planned.case.kwargs.values(),
+                                      parent_call(reference, planned.case)) if not isinstance(value, Given | str)]
+        for value in values:
+            for number in np.ravel(np.asarray(value, dtype=float)):
+                if abs(number) > 1e-3 and number != round(number):  # a non-trivial number
+                    texts += [f"{number:.10g}", np.format_float_positional(number, precision=6)]
+    return texts
+
+
+def test_feedback_for_hidden_failures_shows_no_hidden_inputs(graded):
+    module, (mistaken, _, _) = "linear_model", PARTIAL_PLAN["linear_model"]
+    html = (graded.root / "feedback" / PARTIAL / module / f"{module}.html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "(hidden)" in text or "hidden" in text
+    assert f"linear_model.{mistaken}" in text and "checks failed" in text
+    assert "hidden_checks = True" in text  # the hidden region is shown: it holds no data
+    leaked = [number for number in _hidden_numbers(module, PARTIAL) if number in text]
+    assert not leaked, leaked
+    # The same search finds the public inputs, which the feedback does show: the check can see a leak.
+    public = [p for p in plan([BY_KEY[f"{module}.{mistaken}"]], hidden=False) if p.visibility == "public"]
+    shown = [f"{value:.10g}" for p in public for value in p.case.args if isinstance(value, float)]
+    assert any(number in text for number in shown), shown
+
+
+def test_generated_notebooks_are_what_the_kit_generates(graded, tmp_path):
+    """Single source: regenerating gives the same source notebooks, byte for byte."""
+    assert main(["nbgrader-course", str(tmp_path)]) == 0
+    for module in kit.MODULES:
+        relative = Path("source") / module / f"{module}.ipynb"
+        assert (tmp_path / relative).read_bytes() == (graded.root / relative).read_bytes()
+
+
+def test_plots_are_drawn_for_a_full_submission_and_skipped_for_stubs(graded):
+    def picture_outputs(student: str, module: str) -> list[list[str]]:
+        notebook = nbformat.read(str(graded.root / "autograded" / student / module / f"{module}.ipynb"), 4)
+        return [[output.output_type for output in cell.outputs] for cell in notebook.cells
+                if cell.id.startswith("picture_")]
+
+    for module in kit.MODULES:
+        assert all("display_data" in outputs for outputs in picture_outputs(FULL, module)), module
+        assert all(outputs == ["stream"] for outputs in picture_outputs(ZERO, module)), module
+
+
+def test_calcgrade_grade_reads_only_solution_cells(graded, tmp_path):
+    """A notebook's other cells (here the tampering one) never reach the graded module."""
+    from grader.submission import read_sources
+
+    folder = tmp_path / TAMPER
+    shutil.copytree(graded.root / "submitted" / TAMPER, folder)
+    sources, unreadable = read_sources(folder)
+    assert set(sources) == {TAMPER_MODULE} and not unreadable
+    assert "input_transformers_post" not in sources[TAMPER_MODULE]

@@ -1,0 +1,322 @@
+"""Notebooks without a kernel: generation from the single source, reading students' notebooks, the
+in-kernel checks on a namespace as IPython leaves it, and the pictures. Fast; the end-to-end run with
+nbgrader itself is in test_nbgrader.py.
+"""
+
+from __future__ import annotations
+
+import copy
+import linecache
+import os
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from grader import kit
+from grader.batch import find_submissions
+from grader.cli import main
+from grader.curriculum import BY_KEY, EXERCISES, of_module
+from grader.engine import grade_sources
+from grader.nbgrader_course import LATEX, formula_blocks, grade_cell_ids, module_notebook, module_parts
+from grader.notebook_checks import CheckFailed, check, grade_namespace
+from grader.notebook_source import find_notebook, module_source, student_code
+from grader.submission import read_sources
+
+
+def _marks(cell) -> dict:
+    return cell.metadata.get("nbgrader", {})
+
+
+def _release(notebook):
+    """What `nbgrader generate_assignment` makes of a source notebook (solutions and hidden tests cleared)."""
+    released = copy.deepcopy(notebook)
+    for cell in released.cells:
+        cell.source = re.sub(r"( *)### BEGIN SOLUTION.*?### END SOLUTION", r"\1raise NotImplementedError()",
+                             cell.source, flags=re.S)
+        cell.source = re.sub(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n", "", cell.source, flags=re.S)
+    return released
+
+
+# ----- generation ------------------------------------------------------------------------------------
+
+
+def test_every_docstring_formula_is_typeset():
+    for module in kit.MODULES:
+        doc, parts = module_parts(module)
+        for text in [doc, *(part.doc for part in parts if part.kind == "exercise")]:
+            assert all(formula in LATEX for formula in formula_blocks(text)), module
+
+
+@pytest.mark.parametrize("module", kit.MODULES)
+def test_notebook_has_one_solution_and_one_graded_test_cell_per_exercise(module):
+    notebook = module_notebook(module)
+    cells = {cell.id: cell for cell in notebook.cells}
+    solution_source = kit.solution_source(module)
+    for exercise in of_module(module):
+        solution = cells[exercise.function]
+        assert _marks(solution) == {"grade": False, "grade_id": exercise.function, "locked": False,
+                                    "schema_version": 3, "solution": True, "task": False}
+        assert solution.source.startswith(f"def {exercise.function}(")
+        assert solution.source in solution_source  # taken from solutions/, markers included
+        assert "### BEGIN SOLUTION" in solution.source and "### END SOLUTION" in solution.source
+        test = cells[grade_cell_ids(module)[exercise.key]]
+        assert _marks(test)["grade"] is True and _marks(test)["locked"] is True
+        assert _marks(test)["points"] == exercise.points
+        hidden = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", test.source, re.S)
+        assert hidden and hidden.group(1) == "hidden_checks = True\n"  # no input, no expected value
+        assert f'check("{exercise.key}", hidden=hidden_checks)' in test.source
+    assert sum(_marks(cell).get("points", 0) for cell in notebook.cells) == sum(e.points for e in of_module(module))
+    given = cells["given"]
+    assert _marks(given)["locked"] and "import numpy as np" in given.source
+    assert any("$$" in cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+
+
+def test_the_course_is_worth_100_points_over_four_assignments(tmp_path):
+    assert main(["nbgrader-course", str(tmp_path)]) == 0
+    assert (tmp_path / "nbgrader_config.py").is_file()
+    total = 0.0
+    for module in kit.MODULES:
+        notebook = nbformat.read(str(tmp_path / "source" / module / f"{module}.ipynb"), as_version=4)
+        nbformat.validate(notebook)
+        total += sum(_marks(cell).get("points", 0) for cell in notebook.cells)
+    assert total == 100
+
+
+# ----- student code from cells -------------------------------------------------------------------------
+
+
+def test_student_code_keeps_definitions_and_drops_experiments():
+    cell = ("import math\nSCALE = 2\nresult = undefined_name + 1\n\ndef double(x):\n    return SCALE * x\n\n"
+            "print(double(3))\nfor i in range(3):\n    pass\nget_ipython().run_line_magic('time', 'double(1)')\n")
+    code = student_code(cell)
+    namespace: dict = {}
+    exec(compile(code, "cell", "exec"), namespace)  # the failing assignment is guarded
+    assert namespace["double"](4) == 8 and "print(" not in code and "get_ipython" not in code
+
+
+@pytest.mark.parametrize("cell", [
+    "%%time\ndef double(x):\n    return 2 * x\n",  # as saved in the notebook
+    "get_ipython().run_cell_magic('time', '', 'def double(x):\\n    return 2 * x\\n')\n",  # as the kernel ran it
+    "%matplotlib inline\nfiles = !ls\ndef double(x):\n    return 2 * x\n",
+])
+def test_magics_are_left_out_and_a_timed_cell_is_unwrapped(cell):
+    namespace: dict = {}
+    exec(compile(student_code(cell), "cell", "exec"), namespace)
+    assert namespace["double"](4) == 8
+
+
+def test_a_function_whose_code_names_no_cell_is_found_in_the_input_history():
+    from grader.notebook_checks import defining_cells
+
+    cell = _reference_cell("derivatives", "df_poly")
+    namespace: dict = {"_ih": ["", cell, "print(1)"]}
+    exec(compile(cell, "<timed exec>", "exec"), namespace)  # as under %%time: no linecache entry
+    assert defining_cells("derivatives", namespace) == [cell]
+
+
+def test_a_syntax_error_costs_only_the_functions_of_its_cell(sandbox):
+    broken = "def df_poly(x):\n    return 3 * x**2 - 12 * x +\n"
+    cells = [broken, *(_reference_cell("derivatives", e.function) for e in of_module("derivatives")
+                       if e.function != "df_poly")]
+    result = grade_sources({"derivatives": module_source("derivatives", cells)}, sandbox,
+                           exercises=of_module("derivatives"))
+    assert result.exercise("derivatives.df_poly").score == 0
+    assert "syntax error" in result.exercise("derivatives.df_poly").checks[0].student_message
+    assert result.score == pytest.approx(sum(e.points for e in of_module("derivatives")) - 3)
+
+
+def _reference_cell(module: str, function: str) -> str:
+    return next(cell.source for cell in module_notebook(module).cells if cell.id == function)
+
+
+# ----- calcgrade grade on notebooks --------------------------------------------------------------------
+
+
+def _course_with(root: Path, students: dict[str, dict[str, object]]) -> Path:
+    """An nbgrader-like course folder with the given notebooks under submitted/<student>/<module>/."""
+    (root / "nbgrader_config.py").parent.mkdir(parents=True, exist_ok=True)
+    (root / "nbgrader_config.py").write_text("c = get_config()\n")
+    for student, notebooks in students.items():
+        for module, notebook in notebooks.items():
+            folder = root / "submitted" / student / module
+            folder.mkdir(parents=True)
+            nbformat.write(notebook, str(folder / f"{module}.ipynb"))
+    return root
+
+
+def test_nbgrader_layout_is_graded_from_the_solution_cells(tmp_path, sandbox):
+    source = module_notebook("linear_model")
+    release = _release(module_notebook("linear_model"))
+    extra = nbformat.v4.new_code_cell("def sse(m, c, x, y):\n    return 0.0\n")  # not a solution cell
+    release.cells.insert(0, extra)
+    course = _course_with(tmp_path / "course", {"ann": {"linear_model": source}, "bo": {"linear_model": release}})
+    assert [student for student, _ in find_submissions(course)] == ["ann", "bo"]
+    assert find_submissions(course) == find_submissions(course / "submitted")
+    scores = {}
+    for student, folder in find_submissions(course):
+        sources, unreadable = read_sources(folder)
+        assert set(sources) == {"linear_model"} and not unreadable
+        scores[student] = grade_sources(sources, sandbox, student=student, hidden=True, course_seed="t",
+                                        exercises=of_module("linear_model")).score
+    assert scores == {"ann": pytest.approx(25), "bo": 0}
+
+
+def test_unreadable_notebooks_are_refused_with_a_reason(tmp_path):
+    folder = tmp_path / "student" / "derivatives"
+    folder.mkdir(parents=True)
+    (folder / "derivatives.ipynb").write_text("{not json")
+    (tmp_path / "elsewhere.ipynb").write_text("{}")
+    (tmp_path / "student" / "linear_model.ipynb").symlink_to(tmp_path / "elsewhere.ipynb")
+    sources, unreadable = read_sources(tmp_path / "student")
+    assert not sources
+    assert "not a readable notebook" in unreadable["derivatives"]
+    assert "symbolic link" in unreadable["linear_model"]
+    assert find_notebook(tmp_path / "student", "gradient_descent") is None
+
+
+def test_cli_refuses_a_missing_gradebook(tmp_path, capsys):
+    (tmp_path / "subs").mkdir()
+    assert main(["grade", str(tmp_path / "subs"), "--out", str(tmp_path / "out"),
+                 "--nbgrader-db", str(tmp_path / "gradebook.db")]) == 2
+    assert "no nbgrader gradebook" in capsys.readouterr().err
+
+
+# ----- the in-kernel checks ----------------------------------------------------------------------------
+
+
+def _kernel_namespace(cells: list[str]) -> dict:
+    """Run cells as IPython does: each compiled under its own file name, its source kept in linecache."""
+    namespace: dict = {"__name__": "__main__"}
+    for number, cell in enumerate(cells):
+        filename = f"/tmp/ipykernel_test/{abs(hash(cell))}_{number}.py"
+        linecache.cache[filename] = (len(cell), None, cell.splitlines(keepends=True), filename)
+        exec(compile(cell, filename, "exec"), namespace)
+    return namespace
+
+
+def test_check_grades_the_cells_that_defined_the_functions(capsys):
+    notebook = module_notebook("derivatives")
+    cells = [cell.source for cell in notebook.cells if cell.id == "given"]
+    cells += [_reference_cell("derivatives", "df_poly") + "\n\nprint(df_poly(2.0))\n"]
+    namespace = _kernel_namespace(cells)
+    result = grade_namespace("derivatives.df_poly", namespace, hidden=True, student="s", course_seed="t")
+    assert result.passed and result.score == BY_KEY["derivatives.df_poly"].points
+    namespace["check"] = check
+    exec("value = check('derivatives.df_poly')", namespace)
+    assert namespace["value"] == BY_KEY["derivatives.df_poly"].points
+    assert "all 3 public checks passed" in capsys.readouterr().out
+    with pytest.raises(CheckFailed, match="not implemented yet"):
+        exec("check('derivatives.df_wave')", namespace)  # never defined: the kit's stub stands in
+
+
+def test_check_gives_partial_credit_and_hidden_feedback_without_values(capsys):
+    exercise = BY_KEY["linear_model.sse"]
+    mistake = next(m for m in exercise.misconceptions if m.name == "mean instead of sum")
+    cell = kit.replace_bodies(_reference_cell("linear_model", "sse"), {"sse": mistake.body})
+    namespace = _kernel_namespace([_reference_cell("linear_model", "predict"), cell])
+    namespace["check"] = check
+    exec("value = check('linear_model.sse', hidden=True)", namespace)
+    printed = capsys.readouterr().out
+    assert 0 < namespace["value"] < exercise.points
+    assert mistake.hint in printed and "(hidden input)" in printed
+    hidden_part = printed[printed.index("(hidden input)"):]
+    assert "call:" not in hidden_part and "expected:" not in hidden_part
+
+
+def test_every_exercise_passes_from_its_reference_cell():
+    for module in kit.MODULES:
+        notebook = module_notebook(module)
+        namespace = _kernel_namespace([cell.source for cell in notebook.cells
+                                       if cell.id == "given" or _marks(cell).get("solution")])
+        for exercise in of_module(module):
+            result = grade_namespace(exercise.key, namespace, hidden=True, student="s", course_seed="t")
+            assert result.passed, (exercise.key, [c.student_message for c in result.checks if not c.passed])
+    assert len(EXERCISES) == 25
+
+
+# ----- pictures ----------------------------------------------------------------------------------------
+
+
+def test_pictures_draw_from_the_functions_and_draw_nothing_for_a_stub():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from grader import notebook_plots as plots
+
+    lm, gd = kit.solution_module("linear_model"), kit.solution_module("gradient_descent")
+    d, pd = kit.solution_module("derivatives"), kit.solution_module("partial_derivatives")
+    figures = [
+        plots.plot_derivative(d.f_wave, d.df_wave, d.numerical_derivative, d.tangent_line, show=False),
+        plots.plot_gradient_field(pd.g, pd.gradient, show=False),
+        plots.plot_error_profiles(lm.error_profile_slope, lm.error_profile_intercept, show=False),
+        plots.plot_error_surface(lm.error_surface, lm.best_fit_on_grid, show=False),
+        plots.plot_least_squares(lm.least_squares_fit, show=False),
+        plots.plot_descent(gd.gradient_descent, show=False),
+        plots.plot_starts(gd.f_nonconvex, gd.df_nonconvex, gd.descend_1d, gd.best_of_starts, show=False),
+    ]
+    path = figures[5].axes[0].lines[0].get_xydata()
+    assert len(path) == 151 and tuple(path[0]) == (-0.5, 3.5)  # the path drawn is the function's
+    plt.close("all")
+
+    def stub(*args, **kwargs):
+        raise NotImplementedError
+
+    with pytest.raises(NotImplementedError):
+        plots.plot_error_surface(stub, lm.best_fit_on_grid, show=False)
+    assert not plt.get_fignums()  # no empty figure left behind
+
+
+# ----- the nbgrader gradebook ----------------------------------------------------------------------------
+
+
+def test_scores_go_into_a_gradebook_nbgrader_has_not_autograded(tmp_path, sandbox, monkeypatch):
+    nbgrader_api = pytest.importorskip("nbgrader.api")
+    from grader.nbgrader_gradebook import write_scores
+
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")  # alembic
+    database = tmp_path / "gradebook.db"
+    with nbgrader_api.Gradebook(f"sqlite:///{database}") as gradebook:  # as generate_assignment leaves it
+        gradebook.add_assignment("linear_model")
+        gradebook.add_notebook("linear_model", "linear_model")
+        for key, cell in grade_cell_ids("linear_model").items():
+            gradebook.add_grade_cell(cell, "linear_model", "linear_model", max_score=BY_KEY[key].points,
+                                     cell_type="code")
+    mistake = BY_KEY["linear_model.sse"].misconceptions[0]
+    source = kit.variant_source("linear_model", "sse", mistake.body)
+    result = grade_sources({"linear_model": source}, sandbox, student="eve", hidden=True, course_seed="t")
+    written = write_scores(database, [result], {"eve": ["linear_model", "derivatives"]})
+    assert len(written.written) == len(of_module("linear_model"))
+    assert any("no assignment 'derivatives'" in reason for reason in written.skipped)
+    with nbgrader_api.Gradebook(f"sqlite:///{database}") as gradebook:
+        for key, cell in grade_cell_ids("linear_model").items():
+            grade = gradebook.find_grade(cell, "linear_model", "linear_model", "eve")
+            assert grade.score == pytest.approx(result.exercise(key).score) and grade.auto_score is None
+        submission = gradebook.find_submission("linear_model", "eve")
+        assert submission.score == pytest.approx(sum(result.exercise(e.key).score for e in of_module("linear_model")))
+        assert 0 < submission.score < submission.max_score
+
+
+def test_check_without_the_kit_solutions_uses_a_student_bundles_data(tmp_path, monkeypatch):
+    """Where students have the bundle's wheel (no solutions/), the public checks come from its data."""
+    from grader import precomputed
+
+    data = tmp_path / "public_checks.json"
+    precomputed.write(data, precomputed.public_checks_data(of_module("derivatives")))
+    notebook = module_notebook("derivatives")  # made where the kit is; the student only has the release
+    right = _kernel_namespace([cell.source for cell in notebook.cells if cell.id in ("given", "dsigmoid")])
+    mistake = next(m for m in BY_KEY["derivatives.dsigmoid"].misconceptions)
+    wrong = _kernel_namespace([cell.source for cell in notebook.cells if cell.id == "given"]
+                              + [kit.replace_bodies(_reference_cell("derivatives", "dsigmoid"),
+                                                    {"dsigmoid": mistake.body})])
+    monkeypatch.setattr(kit, "SOLUTIONS_DIR", tmp_path / "not-installed")
+    monkeypatch.setenv(precomputed.ENV_VAR, str(data))
+    assert grade_namespace("derivatives.dsigmoid", right).passed  # dsigmoid calls the given sigmoid
+    failed = grade_namespace("derivatives.dsigmoid", wrong)
+    assert failed.score == 0 and mistake.hint in failed.checks[0].student_message
+    with pytest.raises(CheckFailed, match="hidden checks run only"):
+        grade_namespace("derivatives.dsigmoid", right, hidden=True)

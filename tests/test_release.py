@@ -1,0 +1,275 @@
+"""The student bundle: what `calcgrade release` writes, what it must never ship, and that `pytest`
+in the bundle, with the grader installed from the bundle's wheel only, grades as the kit does.
+
+The bundle is built once per module by the real CLI. The students' Python is a fresh virtual
+environment over the base interpreter's site-packages (NumPy, SymPy, pytest; the kit is not
+there), into which pip installs the bundle's wheel: `grader` can only come from that wheel.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader import kit, precomputed, release
+from grader.curriculum import BY_KEY, EXERCISES, of_module
+from grader.engine import LIVE, grade_sources, plan
+from grader.plain import to_wire
+
+WRONG = {  # (module, function) -> the known mistake a student makes there
+    ("derivatives", "numerical_derivative"): "forward difference",
+    ("derivatives", "df_wave"): "dropped inner derivative of sin(3x)",
+}
+
+
+def _run(command: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", precomputed.ENV_VAR)}
+    return subprocess.run(command, cwd=cwd, env={**clean, **env}, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("release") / "bundle"
+    done = _run([sys.executable, "-m", "grader.cli", "release", str(root)], cwd=kit.KIT_ROOT)
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+@pytest.fixture(scope="module")
+def student_python(tmp_path_factory: pytest.TempPathFactory, bundle: Path) -> Path:
+    """A Python that sees NumPy, SymPy and pytest from the base interpreter and the grader from the wheel only."""
+    venv = tmp_path_factory.mktemp("student") / "venv"
+    made = _run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)], cwd=bundle)
+    assert made.returncode == 0, made.stderr
+    python = venv / "bin" / "python"
+    probe = _run([str(python), "-c", "import numpy, sympy, pytest, importlib.util as u; "
+                  "print(u.find_spec('grader') is None)"], cwd=bundle)
+    if probe.returncode != 0:
+        pytest.skip(f"the base interpreter lacks NumPy, SymPy or pytest: {probe.stderr.strip()[-200:]}")
+    assert probe.stdout.strip() == "True", "the kit must not be importable before the wheel is installed"
+    (wheel,) = (bundle / "vendor").glob("*.whl")
+    installed = _run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps",
+                      "--no-index", str(wheel)], cwd=bundle)
+    assert installed.returncode == 0, installed.stderr
+    return python
+
+
+def _texts(root: Path) -> Iterator[tuple[str, str]]:
+    """Every file under root, with every wheel unzipped: (name, text)."""
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        if path.suffix == ".whl":
+            with zipfile.ZipFile(path) as wheel:
+                for member in wheel.namelist():
+                    yield f"{path.name}!{member}", wheel.read(member).decode("utf-8", errors="replace")
+        else:
+            yield str(path.relative_to(root)), path.read_text(encoding="utf-8", errors="replace")
+
+
+def _numbers(value) -> Iterator[float]:
+    if isinstance(value, tuple | list):
+        for item in value:
+            yield from _numbers(item)
+    elif isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        yield from value.ravel().tolist()
+    elif isinstance(value, float):
+        yield value
+
+
+def _student_folder(bundle: Path, into: Path) -> Path:
+    """A copy of the bundle where linear_model is solved, derivatives has known mistakes, the rest are stubs."""
+    folder = into / "work"
+    shutil.copytree(bundle, folder)
+    (folder / "exercises" / "linear_model.py").write_text(kit.solution_source("linear_model"), encoding="utf-8")
+    bodies = {function: next(m.body for m in BY_KEY[f"{module}.{function}"].misconceptions if m.name == name)
+              for (module, function), name in WRONG.items()}
+    (folder / "exercises" / "derivatives.py").write_text(
+        kit.replace_bodies(kit.solution_source("derivatives"), bodies), encoding="utf-8")
+    return folder
+
+
+def _junit(python: Path, folder: Path, report: str, **env: str) -> tuple[dict[str, tuple[str, str]], str]:
+    """pytest in folder: test id -> (outcome, failure text), and the console output."""
+    done = _run([str(python), "-m", "pytest", "-p", "no:cacheprovider", f"--junitxml={report}"], cwd=folder, **env)
+    cases = {}
+    for case in ET.parse(folder / report).getroot().iter("testcase"):
+        failure = case.find("failure")
+        cases[f"{case.get('classname')}::{case.get('name')}"] = (
+            "failed" if failure is not None else "passed", failure.text or "" if failure is not None else "")
+    return cases, done.stdout + done.stderr
+
+
+# ----- what the bundle holds -------------------------------------------------------------------
+
+
+def test_bundle_has_stubs_wheel_data_config_and_readme(bundle: Path):
+    for module in kit.MODULES:
+        shipped = (bundle / "exercises" / f"{module}.py").read_text(encoding="utf-8")
+        assert shipped == kit.stub_source(kit.solution_source(module))
+    (wheel,) = (bundle / "vendor").glob("calcgrade-*-py3-none-any.whl")
+    assert (bundle / release.DATA_PATH).is_file()
+    ini = (bundle / "pytest.ini").read_text(encoding="utf-8")
+    assert "testpaths = exercises" in ini and f"{precomputed.INI_OPTION} = .calcgrade/public_checks.json" in ini
+    readme = (bundle / "README.md").read_text(encoding="utf-8")
+    assert f"python -m pip install ./vendor/{wheel.name}" in readme
+    assert "\npytest\n" in readme and "atol + rtol·|want|" in readme and "hint:" in readme
+
+
+def test_wheel_holds_the_grader_package_and_its_pytest_plugin_only(bundle: Path):
+    (wheel,) = (bundle / "vendor").glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        entry_points = next(archive.read(n).decode() for n in names if n.endswith(".dist-info/entry_points.txt"))
+    assert all(n.startswith(("grader/", "calcgrade-")) for n in names), names
+    assert "grader/pytest_plugin.py" in names and "grader/precomputed.py" in names
+    assert "[pytest11]\ncalcgrade = grader.pytest_plugin" in entry_points
+
+
+def test_no_solution_code_anywhere_in_the_bundle_or_its_wheel(bundle: Path):
+    """No file (wheel members included) holds a solution region's body: all of its lines, those the stubs
+    do not show anyway. A single line alone (`return path`) may be generic code; a whole body is not."""
+    stubs = "\n".join(kit.stub_source(kit.solution_source(module)) for module in kit.MODULES)
+    bodies = {}
+    for module in kit.MODULES:
+        lines = kit.solution_source(module).splitlines()
+        for function, (begin, end, _) in kit.solution_regions(kit.solution_source(module)).items():
+            body = [line.strip() for line in lines[begin + 1 : end] if line.strip() and line.strip() not in stubs]
+            bodies[f"{module}.{function}"] = body
+    assert all(bodies.values()) and len(bodies) == len(EXERCISES)
+    texts = list(_texts(bundle))
+    assert any(name.endswith("!grader/engine.py") for name, _ in texts)
+    found = [(name, key) for name, text in texts for key, body in bodies.items() if all(line in text for line in body)]
+    assert found == []
+    assert release.leaks(bundle, release.secret_bodies()) == []  # mistakes' and alternatives' bodies as well
+
+
+def test_the_scan_finds_solution_mistake_and_alternative_bodies_where_they_are(tmp_path: Path):
+    planted = tmp_path / "planted"
+    planted.mkdir()
+    shutil.copy(kit.SOLUTIONS_DIR / "derivatives.py", planted / "derivatives.py")
+    found = release.leaks(planted, release.secret_bodies())
+    assert {f"derivatives.py: solution of {e.key}" for e in of_module("derivatives")} <= set(found)
+    in_kit = release.leaks(kit.KIT_ROOT / "grader" / "curriculum", release.secret_bodies())
+    assert any("mistake" in f for f in in_kit) and any("alternative form" in f for f in in_kit)
+    replaced = release.stage_package(tmp_path / "staged")
+    assert replaced == sum(len(e.misconceptions) + len(e.alternatives) for e in EXERCISES)
+    assert release.leaks(tmp_path / "staged", release.secret_bodies()) == []
+
+
+def test_no_hidden_check_inputs_in_the_bundle(bundle: Path):
+    hidden = [p for p in plan(EXERCISES, hidden=True, course_seed="any course", student="any student")
+              if p.visibility == "hidden"]
+    public = plan(EXERCISES, hidden=False)
+    def numbers(planned) -> set[str]:  # integers (and fixed steps such as h=0.1) are no secret
+        return {repr(float(v)) for p in planned for v in _numbers(list(p.case.args) + list(p.case.kwargs.values()))
+                if not float(v).is_integer()}
+
+    public_numbers = numbers(public)
+    hidden_numbers = numbers(hidden) - public_numbers
+    assert len(hidden_numbers) > 100
+    texts = "\n".join(text for _, text in _texts(bundle))
+    assert all(number in texts for number in public_numbers)  # the search does find inputs that are there
+    assert [number for number in hidden_numbers if number in texts] == []
+    data = json.loads((bundle / release.DATA_PATH).read_text(encoding="utf-8"))
+    assert [(c["exercise"], c["label"]) for c in data["checks"]] == [(p.exercise.key, p.label) for p in public]
+
+
+# ----- the precomputed references ----------------------------------------------------------------
+
+
+def _wire_text(value) -> str:
+    return json.dumps(to_wire(value), allow_nan=True)
+
+
+def test_precomputed_references_round_trip_exactly(bundle: Path):
+    stored = precomputed.PrecomputedReferences.load(bundle / release.DATA_PATH)
+    assert stored.problems() == []
+    for p in plan(EXERCISES, hidden=False):
+        live, loaded = LIVE.expectations(p), stored.expectations(p)
+        assert [(_wire_text(e.value), _wire_text(e.tolerance.rtol), _wire_text(e.tolerance.atol), e.source)
+                for e in live] == [(_wire_text(e.value), _wire_text(e.tolerance.rtol), _wire_text(e.tolerance.atol),
+                                    e.source) for e in loaded]
+        assert [(d, _wire_text(v)) for d, v in LIVE.mistake_values(p)] == [
+            (d, _wire_text(v)) for d, v in stored.mistake_values(p)]
+        assert str(stored.signature(p.exercise)) == str(LIVE.signature(p.exercise))
+    hidden = next(p for p in plan(EXERCISES[:1], hidden=True, course_seed="c", student="s")
+                  if p.visibility == "hidden")
+    with pytest.raises(LookupError):
+        stored.expectations(hidden)
+    data = json.loads((bundle / release.DATA_PATH).read_text(encoding="utf-8"))
+    data["checks"][0]["case"]["args"] = to_wire((0.125,))  # as if drawn by another version of the plan
+    assert precomputed.PrecomputedReferences(data).problems() == [
+        f"<data>: the input of {data['checks'][0]['exercise']}: {data['checks'][0]['label']} differs from this "
+        "grader's"]
+
+
+def test_grading_with_precomputed_references_matches_the_live_kit(sandbox, bundle: Path):
+    """Every public check of the stubs, the solutions and every known mistake: the same results, messages and
+    diagnoses from the release-time data as from the solutions and SymPy."""
+    stored = precomputed.PrecomputedReferences.load(bundle / release.DATA_PATH)
+    submissions = [({m: kit.stub_source(kit.solution_source(m)) for m in kit.MODULES}, EXERCISES),
+                   ({m: kit.solution_source(m) for m in kit.MODULES}, EXERCISES)]
+    submissions += [({e.module: kit.variant_source(e.module, e.function, m.body)}, (e,))
+                    for e in EXERCISES for m in e.misconceptions]
+    for sources, exercises in submissions:
+        live = grade_sources(sources, sandbox, exercises=exercises)
+        from_data = grade_sources(sources, sandbox, exercises=exercises, references=stored)
+        assert from_data == live
+    assert any(c.diagnosis and not c.passed for e in live.exercises for c in e.checks)
+
+
+# ----- pytest in the bundle ---------------------------------------------------------------------
+
+
+def test_pytest_in_the_bundle_uses_the_wheel_and_gives_the_kits_feedback(student_python: Path, bundle: Path,
+                                                                        tmp_path: Path):
+    folder = _student_folder(bundle, tmp_path)
+    where = _run([str(student_python), "-c", "import grader, grader.kit as k; print(grader.__file__); "
+                  "print(k.SOLUTIONS_DIR.exists())"], cwd=folder)
+    module_file, solutions_found = where.stdout.split()
+    assert Path(module_file).is_relative_to(student_python.parent.parent) and solutions_found == "False"
+
+    cases, output = _junit(student_python, folder, "bundle.xml")
+    assert f"calcgrade: public checks from {folder / release.DATA_PATH}" in output
+    for exercise in EXERCISES:
+        outcome, text = cases[f"exercises.{exercise.module}::{exercise.function}"]
+        if exercise.module == "linear_model":
+            assert outcome == "passed", text
+        elif (exercise.module, exercise.function) in WRONG:
+            mistake = next(m for m in exercise.misconceptions if m.name == WRONG[exercise.module, exercise.function])
+            assert outcome == "failed" and all(s in text for s in ("call:", "returned:", "expected:", mistake.hint))
+        elif exercise.module == "derivatives":
+            assert outcome == "passed", text
+        else:
+            assert outcome == "failed" and "not implemented yet" in text
+
+    kit_cases, kit_output = _junit(Path(sys.executable), folder, "kit.xml")  # the kit: live references
+    assert "calcgrade: public checks from" not in kit_output
+    assert kit_cases == cases
+
+
+def test_pytest_in_the_bundle_finds_moved_data_by_env_var_and_explains_when_it_has_none(
+        student_python: Path, bundle: Path, tmp_path: Path):
+    folder = _student_folder(bundle, tmp_path)
+    moved = tmp_path / "elsewhere.json"
+    shutil.move(folder / release.DATA_PATH, moved)
+    cases, _ = _junit(student_python, folder, "none.xml")
+    assert all(outcome == "failed" and "no public checks' data at" in text for outcome, text in cases.values())
+    cases, output = _junit(student_python, folder, "env.xml", **{precomputed.ENV_VAR: str(moved)})
+    assert f"public checks from {moved}" in output
+    assert cases["exercises.linear_model::sse"][0] == "passed"
+    assert "not implemented yet" in cases["exercises.gradient_descent::sse_gradient"][1]
+
+
+def test_release_refuses_a_folder_that_is_not_empty(bundle: Path):
+    done = _run([sys.executable, "-m", "grader.cli", "release", str(bundle)], cwd=kit.KIT_ROOT)
+    assert done.returncode == 2 and "not an empty folder" in done.stderr
