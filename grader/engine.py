@@ -12,7 +12,7 @@ import functools
 import hashlib
 import inspect
 import traceback
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -46,7 +46,7 @@ class PlannedCheck:
     exercise: Exercise
     label: str
     visibility: Visibility
-    case: Case | None  # None: the exercise's module is absent, nothing will be called
+    case: Case
     max_score: float
 
 
@@ -109,21 +109,18 @@ def rng_for(*parts: str) -> np.random.Generator:
     return np.random.default_rng(int.from_bytes(digest[:16], "little"))
 
 
-def plan(exercises: Iterable[Exercise], *, hidden: bool, course_seed: str = "", student: str = "",
-         present: Container[str] | None = None) -> list[PlannedCheck]:
-    """Every check of every exercise, public (fixed seed) and, when grading, hidden (per student).
-
-    With `present` (the modules submitted), no input is drawn for the exercises of other modules."""
+def plan(exercises: Iterable[Exercise], *, hidden: bool, course_seed: str = "",
+         student: str = "") -> list[PlannedCheck]:
+    """Every check of every exercise, public (fixed seed) and, when grading, hidden (per student)."""
     planned = []
     for exercise in exercises:
-        absent = present is not None and exercise.module not in present
         runs: list[tuple[Visibility, str]] = [("public", PUBLIC_SEED)]
         if hidden:
             runs.append(("hidden", f"hidden|{course_seed}|{student}"))
         shares = iter(split_points(exercise.points, len(exercise.checks) * len(runs)))
         for visibility, seed in runs:
             for check in exercise.checks:
-                case = None if absent else _public_case(check, exercise.key) if visibility == "public" else \
+                case = _public_case(check, exercise.key) if visibility == "public" else \
                     check.make_case(rng_for(seed, exercise.key, check.label))
                 planned.append(PlannedCheck(exercise, check.label, visibility, case, next(shares)))
     return planned
@@ -160,29 +157,34 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
     live kit by default, or data precomputed at release time (`grader.precomputed.PrecomputedReferences`).
     """
     unreadable = dict(unreadable or {})
-    planned = plan(exercises, hidden=hidden, course_seed=course_seed, student=student, present=sources)
-    runnable = [p for p in planned if p.case is not None]
-    calls = [_public_call(p) if p.visibility == "public" else _call(p.exercise, p.case) for p in runnable]
+    submitted = [exercise for exercise in exercises if exercise.module in sources]
+    planned = plan(submitted, hidden=hidden, course_seed=course_seed, student=student)
+    calls = [_public_call(p) if p.visibility == "public" else _call(p.exercise, p.case) for p in planned]
     load_errors, outcomes = sandbox.run(sources, calls) if calls else ({}, [])
-    outcome_of = {id(p): outcome for p, outcome in zip(runnable, outcomes, strict=True)}
-    results: dict[str, list[CheckResult]] = {exercise.key: [] for exercise in exercises}
-    for p in planned:
-        outcome = outcome_of.get(id(p)) or Outcome("load_error", error=unreadable.get(
-            p.exercise.module, f"{p.exercise.module}.py is missing"))
+    results: dict[str, list[CheckResult]] = {exercise.key: [] for exercise in submitted}
+    for p, outcome in zip(planned, outcomes, strict=True):
         results[p.exercise.key].append(judge(p, outcome, references))
     exercise_results = tuple(
         ExerciseResult(exercise.key, tuple(results[exercise.key]), exercise.points,
-                       note=_note(exercise, sources, load_errors, unreadable, results[exercise.key]))
+                       note=_note(exercise, load_errors, results[exercise.key]))
+        if exercise.key in results else _not_submitted(exercise, unreadable)
         for exercise in exercises)
     return SubmissionResult(student, exercise_results)
 
 
-def _note(exercise: Exercise, sources, load_errors, unreadable, checks: list[CheckResult]) -> str:
+def _not_submitted(exercise: Exercise, unreadable: Mapping[str, str]) -> ExerciseResult:
+    """An exercise whose module is missing or refused: one failed test worth all its points, with the reason."""
+    reason = f"{exercise.module}.py: {unreadable[exercise.module]}" if exercise.module in unreadable \
+        else f"{exercise.module}.py is missing"
+    check = CheckResult(exercise.key, "file " + ("refused" if exercise.module in unreadable else "missing"),
+                        "public", False, 0.0, exercise.points, student_message(call=None, problem=reason), reason,
+                        "load_error")
+    return ExerciseResult(exercise.key, (check,), exercise.points, note=f"{reason}: 0 points for {exercise.function}")
+
+
+def _note(exercise: Exercise, load_errors: Mapping[str, str], checks: list[CheckResult]) -> str:
+    """What the student reads first about an exercise of a submitted module, if anything went wrong."""
     module = exercise.module
-    if module in unreadable:
-        return f"{module}.py: {unreadable[module]} (0 points for {exercise.function})"
-    if module not in sources:
-        return f"{module}.py is missing: 0 points for {exercise.function}"
     if module in load_errors:
         return f"{module}.py could not be imported: {load_errors[module]}"
     if checks and all(check.diagnosis == "missing" for check in checks):
@@ -198,8 +200,8 @@ def judge(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIV
     def failed(problem: str, *, diagnosis: str = "", hint: str = exercise.hint, returned: Any = None,
                expected: Any = None, instructor: str = "", show_inputs: bool = True) -> CheckResult:
         """A failed check; `show_inputs=False` where the inputs do not matter (a missing or stub function)."""
-        case = p.case if public and show_inputs else None
-        call = show_call(exercise.function, signature, case.args, dict(case.kwargs)) if case else None
+        shown = public and show_inputs
+        call = show_call(exercise.function, signature, p.case.args, dict(p.case.kwargs)) if shown else None
         message = student_message(call=call, returned=returned if public else None,
                                   expected=expected if public else None, problem=problem, hint=hint,
                                   output=outcome.output if public else "")
@@ -234,7 +236,6 @@ def judge(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIV
                           diagnosis=found.name if found else "", hint=found.hint if found else exercise.hint,
                           returned=outcome.value, expected=expectation.value,
                           instructor=f"expected from {expectation.source}; {comparison.problem}")
-    assert p.case is not None, "an outcome came back for a call that was never planned"
     if p.case.check_mutation and outcome.args_after is not None:
         changed = _changed_arguments(signature, p.case, outcome.args_after)
         if changed:
