@@ -99,6 +99,18 @@ def calcgrade_by_assignment(gradebook: Path, modules: list[str]) -> dict[tuple[s
     return scores
 
 
+def measure_nbgrader_autograde(students: int, module: str = "linear_model") -> tuple[int, float]:
+    """`nbgrader autograde` of one assignment for `students` generated notebooks: (notebooks, seconds)."""
+    scratch = Path(tempfile.mkdtemp(prefix="calcgrade-bench-"))
+    try:
+        env = {**jupyter_environment(scratch / "env"), "CALCGRADE_SEED": SEED}
+        nbgrader = str(Path(sys.executable).parent / "nbgrader")
+        notebooks = build(scratch / "course", [module], students, env, nbgrader)
+        return notebooks, run([nbgrader, "autograde", module], scratch / "course", env)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=8, help="students per assignment (default 8)")

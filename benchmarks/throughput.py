@@ -10,7 +10,7 @@ library, partial ones), then measures in one run:
    as there are cores (what a grader that starts Python for each student pays);
 3. optionally `nbgrader autograde` per notebook on the same machine (--nbgrader N notebooks).
 
-Usage: python benchmarks/throughput.py [--submissions 400] [--baseline 16] [--jobs CORES] [--nbgrader 0]
+Usage: python benchmarks/throughput.py [--submissions 1000] [--baseline 8] [--jobs CORES] [--nbgrader 6]
 """
 
 from __future__ import annotations
@@ -75,10 +75,10 @@ def measure_fresh_interpreters(root: Path, scratch: Path, count: int, jobs: int)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--submissions", type=int, default=400)
-    parser.add_argument("--baseline", type=int, default=16, help="submissions for the fresh-interpreter baseline")
+    parser.add_argument("--submissions", type=int, default=1000)
+    parser.add_argument("--baseline", type=int, default=8, help="submissions for the fresh-interpreter baseline")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--nbgrader", type=int, default=0, help="notebooks for the nbgrader autograde figure")
+    parser.add_argument("--nbgrader", type=int, default=6, help="notebooks for the nbgrader autograde figure (0: skip)")
     parser.add_argument("--assignment", default="linear_model", choices=kit.MODULES,
                         help="the module of the one-assignment batch")
     args = parser.parse_args()
@@ -95,18 +95,20 @@ def main() -> None:
         seconds = measure_fresh_interpreters(scratch / "subs", scratch, args.baseline, args.jobs)
         rows.append(("fresh interpreter per submission", args.baseline, seconds))
         if args.nbgrader:
-            from benchmarks.nbgrader_vs_calcgrade import measure_nbgrader_autograde
+            sys.path.insert(0, str(Path(__file__).parent))
+            from nbgrader_vs_calcgrade import measure_nbgrader_autograde
 
-            notebooks, seconds = measure_nbgrader_autograde(args.nbgrader)
-            rows.append(("nbgrader autograde (per notebook)", notebooks, seconds))
+            notebooks, seconds = measure_nbgrader_autograde(args.nbgrader, args.assignment)
+            rows.append((f"nbgrader autograde, one notebook ({args.assignment}) each", notebooks, seconds))
 
-    ours = rows[0][1] / rows[0][2]
+    whole_kit, one_assignment = (count / seconds for _, count, seconds in rows[:2])
     print(f"machine: {os.cpu_count()} cores; --jobs {args.jobs}; Python {sys.version.split()[0]}; "
           "each figure is wall time of the whole command (start-up, grading, gradebook and report)")
-    print(f"{'method':<56}{'graded':>8}{'seconds':>10}{'per second':>12}   whole-kit calcgrade is")
+    print(f"{'method':<56}{'graded':>8}{'seconds':>10}{'per second':>12}   calcgrade on the same kind is")
     for name, count, seconds in rows:
         rate = count / seconds
-        ratio = "" if name.startswith("calcgrade") else f"{ours / rate:.1f}× faster"
+        ours = one_assignment if "one notebook" in name else whole_kit
+        ratio = "" if name.startswith("calcgrade") else f"{ours / rate:.0f}× faster"
         print(f"{name:<56}{count:>8}{seconds:>10.2f}{rate:>12.1f}   {ratio}")
 
 

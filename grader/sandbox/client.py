@@ -29,7 +29,7 @@ from grader import kit
 from grader.plain import dumps, from_wire, loads, to_wire
 
 Status = Literal["ok", "error", "not_implemented", "missing", "load_error", "timeout", "died", "skipped"]
-UNPRIVILEGED_UID_BASE = 61000  # as root, children run as BASE + 2·slot (+1), one process at most
+UNPRIVILEGED_UID_BASE = 61000  # as root, children run as BASE + 3·slot (+0, 1, 2), one process at most
 
 
 @dataclass(frozen=True)
@@ -98,24 +98,29 @@ class Sandbox:
         config = {"workdir": self._fresh_workdir(), "uids": self.uids, "hidden": self.hidden,
                   "memory_bytes": self.limits.memory_bytes, "cpu_seconds": int(self.limits.total_seconds) + 5,
                   "file_bytes": self.limits.file_bytes}
-        ours.sendall(dumps({"configure": config}))
+        ours.sendall(dumps({"configure": config}) + dumps({"spawn": True}))
 
     def _spawn(self) -> tuple[int, socket.socket]:
-        """A fresh, already confined child from the template: its pid and our end of its channel."""
+        """A fresh, already confined child from the template: its pid and our end of its channel.
+
+        The next child is asked for at once, so that it is waiting in our socket when we need it."""
         with self._lock:
             if self._template is None or self._template.poll() is not None:
                 self._start_template()
             assert self._control is not None
-            self._control.sendall(dumps({"spawn": True}))
             data, fds, _, _ = socket.recv_fds(self._control, 4096, 1)
+            if not fds:
+                raise RuntimeError("the sandbox's template process ended")
+            self._control.sendall(dumps({"spawn": True}))
             return int(loads(data)["pid"]), socket.socket(fileno=fds[0])
 
     @property
     def uids(self) -> list[int] | None:
-        """As root: the two unprivileged uids this sandbox's children alternate between."""
+        """As root: the unprivileged uids this sandbox's children take in turn. Three, because the running
+        child, the one waiting in our socket and the one ready in the template must never share one."""
         if os.getuid() != 0:
             return None
-        return [UNPRIVILEGED_UID_BASE + 2 * self.slot, UNPRIVILEGED_UID_BASE + 2 * self.slot + 1]
+        return [UNPRIVILEGED_UID_BASE + 3 * self.slot + turn for turn in range(3)]
 
     def _end(self, pid: int, channel: socket.socket) -> None:
         channel.close()
