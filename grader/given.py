@@ -16,6 +16,7 @@ from functools import cache
 
 import numpy as np
 import sympy as sp
+from sympy.printing.numpy import NumPyPrinter
 
 x, y = sp.symbols("x y", real=True)
 X = sp.symbols("x0:3", real=True)
@@ -137,6 +138,21 @@ PROBES = {
 }
 
 ALL = {**CURRICULUM, **PROBES}
+
+
+def numpy_sources() -> dict[str, dict[str, object]]:
+    """Every name the grader may pass to student code, as plain NumPy source: the sandbox's template
+    builds its functions from these without importing SymPy (a smaller process forks faster)."""
+    printer = NumPyPrinter({"fully_qualified_modules": True})
+    sources: dict[str, dict[str, object]] = {}
+    for name, function in ALL.items():
+        variants = [(name, function.expr)]
+        if not function.of_point:
+            variants.append((name + "'", sp.diff(function.expr, function.variables[0])))
+        for variant, expr in variants:
+            sources[variant] = {"variables": [str(v) for v in function.variables], "of_point": function.of_point,
+                                "code": printer.doprint(expr)}
+    return sources
 
 
 def lookup(name: str) -> GivenFunction:

@@ -124,3 +124,22 @@ def test_total_time_limit_skips_the_rest():
                                               Call("m", "h", ())])
     assert [o.status for o in outcomes] == ["timeout", "timeout", "skipped", "skipped"]
     assert "total time limit" in outcomes[3].error
+
+
+def test_the_childs_given_functions_equal_the_graders(quick_sandbox):
+    """The child builds the given functions from NumPy source; they must equal the SymPy-derived ones."""
+    import numpy as np
+
+    from grader import given
+    from grader.plain import Given
+
+    names = [name for name in given.numpy_sources()]
+    points = [0.3, -1.2, 2.0]
+    source = "def f(function, point):\n    return function(point)\n"
+    calls = [Call("m", "f", (Given(name), points[: len(given.lookup(name).variables)] if given.lookup(name).of_point
+                             else np.array(points))) for name in names]
+    errors, outcomes = quick_sandbox.run({"m": source}, calls)
+    assert errors == {}
+    for name, call, outcome in zip(names, calls, outcomes, strict=True):
+        assert outcome.status == "ok", (name, outcome.error)
+        np.testing.assert_allclose(outcome.value, given.resolve(name)(call.args[1]), rtol=1e-13, err_msg=name)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from grader import kit
+from grader import given, kit
 from grader.plain import dumps, from_wire, loads, to_wire
 
 Status = Literal["ok", "error", "not_implemented", "missing", "load_error", "timeout", "died", "skipped"]
@@ -96,6 +96,7 @@ class Sandbox:
         theirs.close()
         self._control = ours
         config = {"workdir": self._fresh_workdir(), "uids": self.uids, "hidden": self.hidden,
+                  "given": given.numpy_sources(),
                   "memory_bytes": self.limits.memory_bytes, "cpu_seconds": int(self.limits.total_seconds) + 5,
                   "file_bytes": self.limits.file_bytes}
         ours.sendall(dumps({"configure": config}) + dumps({"spawn": True}))

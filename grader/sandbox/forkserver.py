@@ -1,4 +1,4 @@
-"""The warm template: a process that has imported NumPy and the grader's given functions once,
+"""The warm template: a process that has imported NumPy and built the grader's given functions once,
 and forks one child per submission on request.
 
 It never computes an expected value or loads a reference solution, so a forked child inherits
@@ -20,23 +20,23 @@ from typing import Any
 
 import numpy  # noqa: F401 - imported once here so that every child starts warm
 
-from grader import given
 from grader.plain import dumps, from_wire, loads, to_wire
 from grader.sandbox import child
 
 
-def _warm_up() -> None:
+def _warm_up(sources: dict[str, Any]) -> None:
     """Pay first-use costs once, here, instead of in every child: build the given functions, and run
     the NumPy, JSON and compile paths that student code and the wire format take. Generic work only:
     no exercise's expected value is ever computed in this process."""
     sample = numpy.linspace(0.1, 1.0, 8)
-    for name, function in given.ALL.items():
-        if function.of_point:
-            given.resolve(name)(sample[: len(function.variables)])
+    for name, source in sources.items():
+        function = child.GIVEN[name]
+        if source["of_point"]:
+            function(sample[: len(source["variables"])])
         else:
-            given.resolve(name)(sample), given.resolve(name)(0.5), given.resolve(name + "'")(0.5)
+            function(sample), function(0.5)
     for value in (1, 0.5, sample, [1.0, 2.0], (1.0, 2.0), numpy.ones((2, 3)), "text", None):
-        from_wire(loads(dumps(to_wire(value))), given.resolve)
+        from_wire(loads(dumps(to_wire(value))))
     matrix = numpy.eye(2) + 0.5
     for operation in (numpy.sum, numpy.mean, numpy.abs, numpy.sqrt, numpy.exp, numpy.sin, numpy.cos, numpy.min,
                       numpy.max, numpy.argmin, numpy.argmax, numpy.diag, numpy.copy, numpy.zeros_like):
@@ -123,12 +123,13 @@ def main(control_fd: int) -> None:
 
     As root, consecutive children take the grader's unprivileged uids in turn: a running child can never
     signal or trace the ones waiting to be handed out next."""
-    _warm_up()
-    gc.freeze()  # the collector in a child never walks (and so never copies) the template's objects
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     control = socket.socket(fileno=control_fd)
     requests = control.makefile("rb")
     config = loads(requests.readline())["configure"]
+    child.install_given(config["given"])
+    _warm_up(config["given"])
+    gc.freeze()  # the collector in a child never walks (and so never copies) the template's objects
     uids = config["uids"] or [None]
     count = 0
     ready = _prefork(control, config, uids[count % len(uids)])
