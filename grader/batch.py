@@ -101,11 +101,15 @@ def _start_worker(slots, limits: Limits, hidden: tuple[Path, ...]) -> None:
     _worker_sandbox = Sandbox(limits, slot=slots.get(), hidden=hidden)
 
 
-def _grade_in_worker(student: str, folder: Path, out: Path, course_seed: str) -> tuple[str, float]:
+def _grade_in_worker(chunk: list[tuple[str, Path]], out: Path, course_seed: str) -> list[tuple[str, float]]:
+    """Grade a few students in this worker (a chunk costs one round trip to the pool, not one each)."""
     assert _worker_sandbox is not None
-    started = time.perf_counter()
-    _write_student(grade_folder(student, folder, _worker_sandbox, course_seed), out)
-    return student, time.perf_counter() - started
+    graded = []
+    for student, folder in chunk:
+        started = time.perf_counter()
+        _write_student(grade_folder(student, folder, _worker_sandbox, course_seed), out)
+        graded.append((student, time.perf_counter() - started))
+    return graded
 
 
 def _graded_in_processes(todo, out: Path, options: BatchOptions,
@@ -117,10 +121,11 @@ def _graded_in_processes(todo, out: Path, options: BatchOptions,
         slots.put(slot + 1)
     with ProcessPoolExecutor(options.jobs, mp_context=context, initializer=_start_worker,
                              initargs=(slots, options.limits, hidden)) as pool:
-        futures = [pool.submit(_grade_in_worker, student, folder, out, options.course_seed)
-                   for student, folder in todo]
+        size = max(1, min(8, len(todo) // (4 * options.jobs)))  # small enough to balance the workers
+        chunks = [todo[start : start + size] for start in range(0, len(todo), size)]
+        futures = [pool.submit(_grade_in_worker, chunk, out, options.course_seed) for chunk in chunks]
         for future in as_completed(futures):
-            yield future.result()
+            yield from future.result()
 
 
 def _graded_here(todo, out: Path, options: BatchOptions, hidden: tuple[Path, ...]) -> Iterator[tuple[str, float]]:
