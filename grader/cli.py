@@ -77,6 +77,9 @@ def command_demo(args: argparse.Namespace) -> int:
         print(format_table(summary.results))
         print()
         print(summary.describe())
+        sample = next(r for r in summary.results if r.student == "cleo_mistakes").exercise("linear_model.sse")
+        check = next(c for c in sample.checks if not c.passed and c.visibility == "public")
+        print(f"\nwhat cleo reads for {check.name}:\n{check.student_message}")
         if args.out:
             print(f"wrote {out / 'gradebook.csv'}, {out / 'report.html'} and <student>/results.json")
     return 0
