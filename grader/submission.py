@@ -7,6 +7,7 @@ the student's feedback; it costs only the exercises of that module.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from grader import kit
@@ -22,10 +23,14 @@ def read_sources(folder: Path) -> tuple[dict[str, str], dict[str, str]]:
     nbgrader assignment folder): its solution cells are the student's code (`grader.notebook_source`).
     """
     sources, unreadable = {}, {}
+    entries = {entry.name: entry for entry in os.scandir(folder)}
+    may_hold_notebooks = any(name.endswith(".ipynb") or entry.is_dir(follow_symlinks=False)
+                             for name, entry in entries.items() if name not in MODULE_FILES)
     for filename, module in MODULE_FILES.items():
         path = folder / filename
-        if not path.exists() and not path.is_symlink():
-            _read_notebook(folder, module, sources, unreadable)
+        if filename not in entries:
+            if may_hold_notebooks:
+                _read_notebook(folder, module, sources, unreadable)
             continue
         if path.is_symlink():
             unreadable[module] = "is a symbolic link: refused"
