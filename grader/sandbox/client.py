@@ -210,7 +210,7 @@ class Sandbox:
                 if not isinstance(reply, dict):
                     load_errors[name] = (f"importing {name}.py took longer than {self.limits.load_seconds:g} s"
                                          if reply == "timeout" else f"importing {name}.py ended the process")
-                    return [index for index in runnable]
+                    return list(runnable)
                 if not reply.get("ok"):
                     load_errors[name] = str(reply.get("error", "import failed"))
             for position, index in enumerate(runnable):
@@ -221,7 +221,7 @@ class Sandbox:
                     outcomes[index] = self._failure(reply)
                     return runnable[position + 1 :]
                 if outcomes[index] is None:
-                    outcomes[index] = _outcome(reply)
+                    outcomes[index] = _outcome(reply, self.limits)
             return []
         finally:
             self._end(pid, channel)
@@ -236,11 +236,12 @@ class Sandbox:
         return Outcome("died", error="the process running your code sent something that is not an answer")
 
 
-def _outcome(reply: dict[str, Any]) -> Outcome:
+def _outcome(reply: dict[str, Any], limits: Limits) -> Outcome:
+    """A child's answer as an Outcome; anything unexpected in it becomes an error, never a pass."""
     status = reply.get("status", "error")
     error = str(reply.get("error", ""))
     if reply.get("memory"):
-        error = f"{error}: your code ran out of memory (the limit is per submission)"
+        error = f"{error}: your code ran out of memory (the limit is {limits.describe_memory()} per submission)"
     return Outcome(
         status=status if status in ("ok", "error", "not_implemented", "missing") else "error",
         value=from_wire(reply.get("value")), args_after=from_wire(reply.get("args_after")),
