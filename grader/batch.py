@@ -101,19 +101,24 @@ def _start_worker(slots, limits: Limits, hidden: tuple[Path, ...]) -> None:
     _worker_sandbox = Sandbox(limits, slot=slots.get(), hidden=hidden)
 
 
-def _grade_in_worker(chunk: list[tuple[str, Path]], out: Path, course_seed: str) -> list[tuple[str, float]]:
+Graded = tuple[str, float, SubmissionResult]  # student, seconds, result
+
+
+def _grade_and_write(student: str, folder: Path, sandbox: Sandbox, out: Path, course_seed: str) -> Graded:
+    started = time.perf_counter()
+    result = grade_folder(student, folder, sandbox, course_seed)
+    _write_student(result, out)
+    return student, time.perf_counter() - started, result
+
+
+def _grade_in_worker(chunk: list[tuple[str, Path]], out: Path, course_seed: str) -> list[Graded]:
     """Grade a few students in this worker (a chunk costs one round trip to the pool, not one each)."""
     assert _worker_sandbox is not None
-    graded = []
-    for student, folder in chunk:
-        started = time.perf_counter()
-        _write_student(grade_folder(student, folder, _worker_sandbox, course_seed), out)
-        graded.append((student, time.perf_counter() - started))
-    return graded
+    return [_grade_and_write(student, folder, _worker_sandbox, out, course_seed) for student, folder in chunk]
 
 
 def _graded_in_processes(todo, out: Path, options: BatchOptions,
-                         hidden: tuple[Path, ...]) -> Iterator[tuple[str, float]]:
+                         hidden: tuple[Path, ...]) -> Iterator[Graded]:
     # Workers are forked from this process, warm (SymPy references built); no thread runs here yet.
     context = multiprocessing.get_context("fork")
     slots = context.Queue()
@@ -128,12 +133,10 @@ def _graded_in_processes(todo, out: Path, options: BatchOptions,
             yield from future.result()
 
 
-def _graded_here(todo, out: Path, options: BatchOptions, hidden: tuple[Path, ...]) -> Iterator[tuple[str, float]]:
+def _graded_here(todo, out: Path, options: BatchOptions, hidden: tuple[Path, ...]) -> Iterator[Graded]:
     with Sandbox(options.limits, hidden=hidden) as sandbox:
         for student, folder in todo:
-            started = time.perf_counter()
-            _write_student(grade_folder(student, folder, sandbox, options.course_seed), out)
-            yield student, time.perf_counter() - started
+            yield _grade_and_write(student, folder, sandbox, out, options.course_seed)
 
 
 def _progress(items: Iterator, total: int, enabled: bool) -> Iterator:
@@ -149,13 +152,12 @@ def _progress(items: Iterator, total: int, enabled: bool) -> Iterator:
 def grade_batch(root: Path, out: Path, options: BatchOptions) -> BatchSummary:
     started = time.perf_counter()
     submissions = find_submissions(root)
-    resumed = []
+    kept: dict[str, SubmissionResult] = {}  # with --resume: the students a valid results.json is kept for
     todo = []
     for student, folder in submissions:
         if options.resume:
             try:
-                read_results(out / student / RESULTS)
-                resumed.append(student)
+                kept[student] = read_results(out / student / RESULTS)
                 continue
             except ValueError:
                 pass
@@ -163,7 +165,9 @@ def grade_batch(root: Path, out: Path, options: BatchOptions) -> BatchSummary:
     run = _graded_in_processes if options.jobs > 1 and len(todo) > 1 else _graded_here
     hidden = (root.resolve(), out.resolve())  # no child sees other students' files or the results
     graded = list(_progress(run(todo, out, options, hidden), len(todo), options.progress))
-    results = tuple(read_results(out / student / RESULTS) for student, _ in submissions)
+    by_student = {**kept, **{student: result for student, _, result in graded}}
+    results = tuple(by_student[student] for student, _ in submissions)
     write_gradebook(results, out / "gradebook.csv")
     _write_class_report(results, out)
-    return BatchSummary(results, tuple(graded), tuple(resumed), time.perf_counter() - started)
+    return BatchSummary(results, tuple((student, seconds) for student, seconds, _ in graded), tuple(kept),
+                        time.perf_counter() - started)
