@@ -12,6 +12,7 @@ float as a NumPy scalar or a 0-d array.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -98,6 +99,8 @@ def compare(got: Any, expected: Expectation) -> Comparison:
         if isinstance(got, str) and got.strip().lower() == expected.value:
             return Comparison(False, f"returned {got!r}: use exactly the lower-case word {expected.value!r}")
         return Comparison(False, f"returned {_brief(got)}")
+    if _plain_number(got) and _plain_number(expected.value) and np.ndim(expected.tolerance.atol) == 0:
+        return _compare_numbers(float(got), float(expected.value), expected.tolerance)
     want = np.asarray(expected.value, dtype=float)
     array, problem = _as_numbers(got, want.shape)
     if array is None:
@@ -110,6 +113,21 @@ def compare(got: Any, expected: Expectation) -> Comparison:
     if np.all(error <= expected.tolerance.allowed(want)):
         return Comparison(True, worst_error=worst)
     return Comparison(False, f"off by up to {worst:.3g}", worst_error=worst)
+
+
+def _plain_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _compare_numbers(got: float, want: float, tolerance: Tolerance) -> Comparison:
+    """The same rule as for arrays, for the common case of one number (no NumPy call needed)."""
+    if not math.isfinite(got):
+        return Comparison(False, f"returned {'NaN' if math.isnan(got) else 'infinity'} where a finite number "
+                          "was expected")
+    error = abs(got - want)
+    if error <= float(tolerance.atol) + tolerance.rtol * abs(want):
+        return Comparison(True, worst_error=error)
+    return Comparison(False, f"off by up to {error:.3g}", worst_error=error)
 
 
 def matches(got: Any, value: Any, tolerance: Tolerance) -> bool:
