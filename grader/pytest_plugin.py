@@ -150,6 +150,8 @@ class ExerciseItem(pytest.Item):
 
 
 def format_failure(result: ExerciseResult) -> str:
+    """The teaching text for a failed exercise: each failed check's message, a message shared by
+    several checks (a syntax error, say) only once, under all their labels."""
     failed = [check for check in result.checks if not check.passed]
     if failed and all(check.diagnosis == "not implemented" for check in failed):
         function = result.exercise.split(".")[1]
@@ -157,7 +159,10 @@ def format_failure(result: ExerciseResult) -> str:
     lines = [f"{result.exercise}: {len(failed)} of {len(result.checks)} checks failed"]
     if result.note:
         lines.append(result.note)
+    labels: dict[str, list[str]] = {}
     for check in failed:
-        lines.append(f"\n--- {check.label}")
-        lines.append(check.student_message)
+        labels.setdefault(check.student_message, []).append(check.label)
+    for message, shared_by in labels.items():
+        lines.append(f"\n--- {'; '.join(shared_by)}")
+        lines.append(message)
     return "\n".join(lines)

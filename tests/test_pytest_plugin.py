@@ -54,3 +54,15 @@ def kit_mistakes(key: str):
     from grader.curriculum import BY_KEY
 
     return BY_KEY[key].misconceptions
+
+
+def test_a_message_shared_by_several_checks_is_shown_once(sandbox):
+    from grader.curriculum import BY_KEY
+    from grader.engine import grade_sources
+    from grader.pytest_plugin import format_failure
+
+    broken = kit.solution_source("linear_model").replace("def sse(m, c, x, y):", "def sse(m, c, x, y)", 1)
+    result = grade_sources({"linear_model": broken}, sandbox, exercises=[BY_KEY["linear_model.sse"]])
+    text = format_failure(result.exercises[0])
+    assert text.count("problem:  SyntaxError") == 1
+    assert "random data; data that is not centred" in text
