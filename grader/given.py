@@ -58,8 +58,11 @@ def numpy_function(given: GivenFunction) -> Callable:
 @cache
 def numpy_derivative(given: GivenFunction, order: int) -> Callable:
     (variable,) = given.variables
-    derivative = sp.lambdify(variable, sp.diff(given.expr, variable, order), modules="numpy")
-    return lambda value: derivative(value) + 0.0 * np.asarray(value, dtype=float)  # constant-safe shape
+    expr = sp.diff(given.expr, variable, order)
+    derivative = sp.lambdify(variable, expr, modules="numpy")
+    if expr.free_symbols:
+        return derivative
+    return lambda value: derivative(value) + 0.0 * np.asarray(value, dtype=float)  # a constant, in x's shape
 
 
 @cache
@@ -151,7 +154,7 @@ def numpy_sources() -> dict[str, dict[str, object]]:
             variants.append((name + "'", sp.diff(function.expr, function.variables[0])))
         for variant, expr in variants:
             sources[variant] = {"variables": [str(v) for v in function.variables], "of_point": function.of_point,
-                                "code": printer.doprint(expr)}
+                                "code": printer.doprint(expr), "constant": not expr.free_symbols}
     return sources
 
 

@@ -33,9 +33,11 @@ def install_given(sources: dict[str, dict[str, Any]]) -> None:
         if source["of_point"]:
             text = (f"def given(point):\n    {', '.join(variables)}, = numpy.asarray(point, dtype=float)\n"
                     f"    return float({code})\n")
-        else:  # `+ 0·x` keeps the shape of x where the expression is a constant
+        elif source["constant"]:  # `+ 0·x` gives the constant the shape of x
             x = variables[0]
             text = f"def given({x}):\n    return ({code}) + 0.0 * numpy.asarray({x}, dtype=float)\n"
+        else:
+            text = f"def given({variables[0]}):\n    return {code}\n"
         namespace: dict[str, Any] = {"numpy": numpy}
         exec(compile(text, f"<given {name}>", "exec"), namespace)  # noqa: S102 - the grader's own code
         namespace["given"].__name__ = name.rsplit(".", 1)[-1].rstrip("'")
