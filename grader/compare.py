@@ -87,10 +87,6 @@ def _brief(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def expected_shape(value: Any) -> tuple[int, ...]:
-    return np.shape(value) if not isinstance(value, str) else ()
-
-
 def compare(got: Any, expected: Expectation) -> Comparison:
     """Does `got` (plain data from the student's process) match `expected` under its tolerance?"""
     if isinstance(expected.value, str):

@@ -15,7 +15,6 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from grader.compare import Diagnosis, Expectation
-from grader.plain import Given
 
 Visibility = Literal["public", "hidden"]
 POINT_DIGITS = 4  # points are whole multiples of 10**-POINT_DIGITS, so sums are exact when rounded
@@ -137,7 +136,3 @@ class SubmissionResult:
 
     def exercise(self, key: str) -> ExerciseResult:
         return next(result for result in self.exercises if result.exercise == key)
-
-
-def given(name: str) -> Given:
-    return Given(name)
