@@ -74,13 +74,17 @@ def grade_folder(student: str, folder: Path, sandbox: Sandbox, course_seed: str)
 
 
 def _write_student(result: SubmissionResult, out: Path) -> None:
+    """The student's feedback page, then their results.json: results.json is what `--resume` trusts, so
+    it is written last, and a student it is kept for always has a complete feedback page too."""
     folder = out / result.student
-    write_results(result, folder / RESULTS)
+    folder.mkdir(parents=True, exist_ok=True)
     try:
         from grader.report import write_student_feedback
     except ImportError:  # the report is optional for grading itself
-        return
-    write_student_feedback(result, folder / "feedback.html")
+        pass
+    else:
+        write_student_feedback(result, folder / "feedback.html")
+    write_results(result, folder / RESULTS)
 
 
 def _write_class_report(results: Sequence[SubmissionResult], out: Path) -> None:

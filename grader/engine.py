@@ -12,6 +12,7 @@ import functools
 import hashlib
 import inspect
 import traceback
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -163,7 +164,7 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
     load_errors, outcomes = sandbox.run(sources, calls) if calls else ({}, [])
     results: dict[str, list[CheckResult]] = {exercise.key: [] for exercise in submitted}
     for p, outcome in zip(planned, outcomes, strict=True):
-        results[p.exercise.key].append(judge(p, outcome, references))
+        results[p.exercise.key].append(PUBLIC_VERDICTS.judge(p, outcome, references))
     exercise_results = tuple(
         ExerciseResult(exercise.key, tuple(results[exercise.key]), exercise.points,
                        note=_note(exercise, load_errors, results[exercise.key]))
@@ -190,6 +191,35 @@ def _note(exercise: Exercise, load_errors: Mapping[str, str], checks: list[Check
     if checks and all(check.diagnosis == "missing" for check in checks):
         return f"{module}.py has no function {exercise.function}: 0 points for it"
     return ""
+
+
+class PublicVerdicts:
+    """Verdicts on public checks, remembered by what was answered.
+
+    A public check has the same input for every student, and `judge` is a pure function of the
+    check and the outcome, so equal outcomes (a correct answer, or the same known mistake) get the
+    same `CheckResult`: judged once per batch, not once per student. Hidden checks are never
+    remembered (their inputs differ per student). Held per reference provider, bounded in size."""
+
+    LIMIT = 50_000
+
+    def __init__(self) -> None:
+        self._by_references: weakref.WeakKeyDictionary[Any, dict[tuple, CheckResult]] = weakref.WeakKeyDictionary()
+
+    def judge(self, p: PlannedCheck, outcome: Outcome, references: ReferenceProvider) -> CheckResult:
+        if p.visibility != "public":
+            return judge(p, outcome, references)
+        verdicts = self._by_references.setdefault(references, {})
+        key = (p.exercise.key, p.label, p.max_score, outcome.fingerprint())
+        verdict = verdicts.get(key)
+        if verdict is None:
+            if len(verdicts) >= self.LIMIT:
+                verdicts.clear()
+            verdict = verdicts[key] = judge(p, outcome, references)
+        return verdict
+
+
+PUBLIC_VERDICTS = PublicVerdicts()
 
 
 def judge(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIVE) -> CheckResult:

@@ -18,11 +18,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 from grader.compare import KNOWN_FACTORS
 from grader.spec import CheckResult, ExerciseResult, SubmissionResult
@@ -174,7 +176,13 @@ def _misconceptions(results: Iterable[SubmissionResult]) -> tuple[Counter[str], 
 
 
 def _figure(width: float, height: float) -> Figure:
-    """A figure on the Agg canvas, outside pyplot: nothing global to switch, nothing left open."""
+    """A figure on the Agg canvas, outside pyplot: nothing global to switch, nothing left open.
+
+    Matplotlib is imported here, not with the module: the feedback pages (written by every grading
+    worker) need none of it, and importing it costs a few tenths of a second per process."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     return figure
