@@ -10,6 +10,7 @@ read. With jobs > 1, worker processes each own a sandbox (and, as root, their ow
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.util
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -103,6 +104,8 @@ _worker_sandbox: Sandbox | None = None
 def _start_worker(slots, limits: Limits, hidden: tuple[Path, ...]) -> None:
     global _worker_sandbox
     _worker_sandbox = Sandbox(limits, slot=slots.get(), hidden=hidden)
+    # When the pool ends this worker: end its template and remove its private folder.
+    multiprocessing.util.Finalize(_worker_sandbox, _worker_sandbox.close, exitpriority=10)
 
 
 Graded = tuple[str, float, SubmissionResult]  # student, seconds, result

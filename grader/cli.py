@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-import argparse
 import os
-import sys
-import tempfile
-from pathlib import Path
 
-from grader import kit
-from grader.batch import BatchOptions, find_submissions, grade_batch
-from grader.gradebook import format_table
-from grader.notebook_source import submissions_root
-from grader.sandbox.client import Limits
+# The grader's own arrays are tiny: one BLAS thread per process, so that idle BLAS threads never spin
+# on the cores the students' code needs. Set before NumPy is loaded; a setting of the caller's wins.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import argparse  # noqa: E402 - after the BLAS settings above
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from grader import kit  # noqa: E402
+from grader.batch import BatchOptions, find_submissions, grade_batch  # noqa: E402
+from grader.gradebook import format_table  # noqa: E402
+from grader.notebook_source import submissions_root  # noqa: E402
+from grader.sandbox.client import Limits  # noqa: E402
 
 
 class UsageError(Exception):

@@ -6,8 +6,11 @@ import csv
 import json
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+
+import pytest
 
 from grader import kit
 from grader.batch import RESULTS, BatchOptions, find_submissions, grade_batch
@@ -99,3 +102,41 @@ def test_the_report_is_written_with_every_batch(tmp_path):
     page = (tmp_path / "out" / "report.html").read_text()
     assert "data:image/png;base64," in page and "a/feedback.html" in page
     assert (tmp_path / "out" / "a" / "feedback.html").exists()
+
+
+def _private_folders() -> set[str]:
+    return {path.name for path in Path(tempfile.gettempdir()).glob("calcgrade-*")}
+
+
+def test_worker_processes_remove_their_private_folders(tmp_path):
+    """Bug: each worker of a `--jobs` batch left its (world-writable) private folder behind in /tmp."""
+    for student in ("a", "b", "c", "d"):
+        (tmp_path / "subs" / student).mkdir(parents=True)
+        (tmp_path / "subs" / student / "derivatives.py").write_text(kit.solution_source("derivatives"))
+    before = _private_folders()
+    summary = grade_batch(tmp_path / "subs", tmp_path / "out", BatchOptions(jobs=2))
+    assert len(summary.graded) == 4
+    assert _private_folders() - before == set()
+
+
+def test_results_json_is_written_after_the_feedback_page(tmp_path, monkeypatch):
+    """results.json is what --resume trusts: a student whose feedback page failed to be written has none."""
+    import grader.report
+
+    def broken(result, path):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(grader.report, "write_student_feedback", broken)
+    (tmp_path / "subs" / "a").mkdir(parents=True)
+    (tmp_path / "subs" / "a" / "derivatives.py").write_text(kit.solution_source("derivatives"))
+    with pytest.raises(OSError, match="disk full"):
+        grade_batch(tmp_path / "subs", tmp_path / "out", BatchOptions())
+    assert not (tmp_path / "out" / "a" / RESULTS).exists()
+
+
+def test_feedback_pages_need_no_matplotlib():
+    """Every grading worker writes feedback pages; only the class report needs Matplotlib."""
+    code = ("import sys\nfrom grader.report import write_student_feedback\nfrom grader.batch import grade_batch\n"
+            "assert 'matplotlib' not in sys.modules, 'matplotlib was imported'\n")
+    finished = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 0, finished.stderr

@@ -100,3 +100,27 @@ def test_given_functions_passed_to_students_are_the_graders_own(sandbox):
     assert source != kit.solution_source("derivatives")
     result = grade_sources({"derivatives": source}, sandbox, exercises=[BY_KEY["derivatives.numerical_derivative"]])
     assert result.exercises[0].passed
+
+
+def test_equal_public_answers_share_one_verdict_and_hidden_answers_are_judged_each_time(sandbox, solution_sources):
+    """Public checks have the same inputs for everyone, so an equal answer gets the same verdict (judged once);
+    a different answer, a different point share or a hidden check is judged on its own."""
+    from grader.engine import _call, judge
+
+    wrong = {"derivatives": kit.variant_source("derivatives", "df_poly", "return 3 * x**2 - 12 * x")}
+    runs = [grade_sources({"derivatives": solution_sources["derivatives"]}, sandbox, student=student, hidden=True,
+                          course_seed="c") for student in ("ann", "bob")]
+    wrong_run = grade_sources(wrong, sandbox, student="cy", hidden=True, course_seed="c")
+    public_only = grade_sources({"derivatives": solution_sources["derivatives"]}, sandbox, student="ann")
+    first, second = (run.exercise("derivatives.df_poly").checks for run in runs)
+    for one, other in zip(first, second, strict=True):
+        assert (one is other) == (one.visibility == "public")
+        assert one == other if one.visibility == "public" else one.passed and other.passed
+    assert not any(check.passed for check in wrong_run.exercise("derivatives.df_poly").checks)
+    assert all(check.max_score != first[0].max_score
+               for check in public_only.exercise("derivatives.df_poly").checks)
+    planned = [p for p in plan([BY_KEY["derivatives.df_poly"]], hidden=True, course_seed="c", student="ann")
+               if p.visibility == "public"]
+    calls = [_call(p.exercise, p.case) for p in planned]
+    _, outcomes = sandbox.run({"derivatives": solution_sources["derivatives"]}, calls)
+    assert [judge(p, outcome) for p, outcome in zip(planned, outcomes, strict=True)] == list(first[:len(planned)])

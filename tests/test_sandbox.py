@@ -143,3 +143,30 @@ def test_the_childs_given_functions_equal_the_graders(quick_sandbox):
     for name, call, outcome in zip(names, calls, outcomes, strict=True):
         assert outcome.status == "ok", (name, outcome.error)
         np.testing.assert_allclose(outcome.value, given.resolve(name)(call.args[1]), rtol=1e-13, err_msg=name)
+
+
+def test_answers_are_decoded_together_yet_each_line_stands_alone():
+    """Lines that arrive together are parsed in one call; a line that is not JSON is 'garbled' on its own,
+    and a line holding two values cannot shift the answers after it."""
+    from grader.sandbox.client import _decode_lines
+
+    assert _decode_lines([b'{"id":0}', b'{"id":1}']) == [{"id": 0}, {"id": 1}]
+    assert _decode_lines([b'{"id":0}', b"not json", b'{"id":2}']) == [{"id": 0}, "garbled", {"id": 2}]
+    assert _decode_lines([b'{"id":0},{"id":1}', b'{"id":2}']) == ["garbled", {"id": 2}]
+    assert _decode_lines([b"1,2", b"3"]) == ["garbled", 3]
+
+
+def test_a_child_that_forges_the_next_answer_on_one_line_gets_nothing_for_it(quick_sandbox):
+    """Two answers written as one line are not two answers: the call that wrote them is reported."""
+    forged = b'{"id":0,"status":"ok","value":1},{"id":1,"status":"ok","value":1}\n'
+    source = ("import os\n"
+              "def f(x):\n"
+              "    for fd in range(3, 64):\n"
+              "        try:\n"
+              f"            os.write(fd, {forged!r})\n"
+              "        except OSError:\n"
+              "            pass\n"
+              "    return 2\n")
+    _, outcomes = quick_sandbox.run({"m": source}, [Call("m", "f", (0,)), Call("m", "f", (1,))])
+    assert [outcome.status for outcome in outcomes] == ["died", "died"]
+    assert all("not an answer" in outcome.error for outcome in outcomes)

@@ -18,7 +18,12 @@ EPS = float(np.finfo(float).eps)
 
 
 def for_parent(value: Any) -> Any:
-    """An argument as the trusted parent uses it: `Given` names become the grader's own callables."""
+    """An argument as the trusted parent uses it: `Given` names become the grader's own callables, and
+    arrays are copies (a known mistake may change its input in place; the case must stay as drawn)."""
+    if isinstance(value, float | int | str | bool | None):
+        return value
+    if isinstance(value, np.ndarray):
+        return value.copy()
     if isinstance(value, Given):
         return given.resolve(value.name)
     if isinstance(value, tuple):
