@@ -118,10 +118,15 @@ def test_the_child_writes_only_to_its_private_folder(tmp_path):
         for path in (target, kit.KIT_ROOT / "planted.txt"):
             assert _run_as_student(box, f"open({str(path)!r}, 'w').write('x')\nreturn 1").status == "error"
             assert not path.exists()
-        scratch = _run_as_student(box, "open('/tmp/calcgrade-planted', 'w').write('x')\n"
+        scratch = _run_as_student(box, "for folder in ('/tmp', '/var/tmp', '/dev/shm'):\n"
+                                       "    open(folder + '/calcgrade-planted', 'w').write('x')\n"
                                        "open('mine.txt', 'w').write('ok')\nreturn open('mine.txt').read()")
         assert scratch.status == "ok" and scratch.value == "ok"
-        assert not Path("/tmp/calcgrade-planted").exists()
+        for folder in ("/tmp", "/var/tmp", "/dev/shm"):
+            assert not Path(folder, "calcgrade-planted").exists()
+        later = _run_as_student(box, "import os\nreturn [name for folder in ('/tmp', '/var/tmp', '/dev/shm') "
+                                     "for name in os.listdir(folder) if name == 'calcgrade-planted']")
+        assert later.status == "ok" and later.value == []  # the next submission's child sees nothing of it
 
 
 @as_root

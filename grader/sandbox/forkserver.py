@@ -48,26 +48,36 @@ def _warm_up(sources: dict[str, Any]) -> None:
     compile("def f(x):\n    return [x ** 2 for _ in range(2)]\n", "warm_up.py", "exec")
 
 
-CLONE_NEWNS, MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = (
-    0x00020000, 0x1, 0x2, 0x4, 0x8, 0x4000, 0x40000)
+CLONE_NEWNS, MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = (
+    0x00020000, 0x1, 0x2, 0x4, 0x8, 0x1000, 0x4000, 0x40000)
 SCRATCH_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")
 
 
 def _isolate_filesystem(hidden: list[str], scratch_bytes: int) -> bool:
     """A mount namespace of the child's own: hidden folders become empty, and the world-writable
     folders become fresh private ones, so nothing the child writes outlives it or reaches anyone.
-    Needs root (CAP_SYS_ADMIN); returns False where the system does not allow it."""
+    Needs root (CAP_SYS_ADMIN); returns False where the system does not allow it.
+
+    One empty tmpfs hides every hidden folder and one fresh tmpfs serves every scratch folder (the
+    others are bind mounts of it): two file systems to set up and tear down per child, not six.
+    A hidden folder that cannot be hidden ends the child before any student code runs."""
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.unshare(CLONE_NEWNS) != 0 or libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
         return False
-    for folder in hidden:
-        if os.path.isdir(folder):
-            libc.mount(b"tmpfs", folder.encode(), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                       b"size=4k,mode=000")
-    for folder in SCRATCH_FOLDERS:
-        if os.path.isdir(folder):
-            libc.mount(b"tmpfs", folder.encode(), b"tmpfs", MS_NOSUID | MS_NODEV,
-                       f"size={scratch_bytes},mode=1777".encode())
+    for targets, options, flags in (
+        ([f for f in hidden if os.path.isdir(f)], b"size=4k,mode=000", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC),
+        ([f for f in SCRATCH_FOLDERS if os.path.isdir(f)], f"size={scratch_bytes},mode=1777".encode(),
+         MS_NOSUID | MS_NODEV),
+    ):
+        first = None
+        for folder in targets:
+            if first is None:
+                done = libc.mount(b"tmpfs", folder.encode(), b"tmpfs", flags, options) == 0
+                first = folder.encode()
+            else:
+                done = libc.mount(first, folder.encode(), None, MS_BIND, None) == 0
+            if not done:
+                os._exit(71)  # fail closed: never run student code beside a folder that should be hidden
     return True
 
 
