@@ -78,10 +78,14 @@ def _short_repr(value: object, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def from_wire(data: Any, resolve_given: Callable[[str], Any] | None = None) -> Any:
-    """Rebuild values from plain data; `$given` names are looked up with `resolve_given`."""
+def from_wire(data: Any, resolve_given: Callable[[str], Any] | None = None, depth: int = 0) -> Any:
+    """Rebuild values from plain data; `$given` names are looked up with `resolve_given`.
+
+    Nesting deeper than `to_wire` ever writes comes back as `Unsupported` (only a forged answer has it)."""
+    if depth > MAX_DEPTH + 1 and isinstance(data, list | Mapping):
+        return Unsupported("nested too deeply", "")
     if isinstance(data, list):
-        return [from_wire(item, resolve_given) for item in data]
+        return [from_wire(item, resolve_given, depth + 1) for item in data]
     if not isinstance(data, Mapping):
         return data
     if "$array" in data:
@@ -90,7 +94,7 @@ def from_wire(data: Any, resolve_given: Callable[[str], Any] | None = None) -> A
         shape = data.get("shape")
         return array.reshape(shape) if shape is not None and array.size == math.prod(shape) else array
     if "$tuple" in data:
-        return tuple(from_wire(item, resolve_given) for item in data["$tuple"])
+        return tuple(from_wire(item, resolve_given, depth + 1) for item in data["$tuple"])
     if "$given" in data:
         if resolve_given is None:
             return Given(str(data["$given"]))

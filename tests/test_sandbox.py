@@ -148,12 +148,13 @@ def test_the_childs_given_functions_equal_the_graders(quick_sandbox):
 def test_answers_are_decoded_together_yet_each_line_stands_alone():
     """Lines that arrive together are parsed in one call; a line that is not JSON is 'garbled' on its own,
     and a line holding two values cannot shift the answers after it."""
-    from grader.sandbox.client import _decode_lines
+    from grader.sandbox.client import GARBLED, _decode_lines
 
     assert _decode_lines([b'{"id":0}', b'{"id":1}']) == [{"id": 0}, {"id": 1}]
-    assert _decode_lines([b'{"id":0}', b"not json", b'{"id":2}']) == [{"id": 0}, "garbled", {"id": 2}]
-    assert _decode_lines([b'{"id":0},{"id":1}', b'{"id":2}']) == ["garbled", {"id": 2}]
-    assert _decode_lines([b"1,2", b"3"]) == ["garbled", 3]
+    assert _decode_lines([b'{"id":0}', b"not json", b'{"id":2}']) == [{"id": 0}, GARBLED, {"id": 2}]
+    assert _decode_lines([b'{"id":0},{"id":1}', b'{"id":2}']) == [GARBLED, {"id": 2}]
+    assert _decode_lines([b"1,2", b"3"]) == [GARBLED, 3]
+    assert _decode_lines([b"[" * 100_000 + b"]" * 100_000]) == [GARBLED]  # deeper than the parser follows
 
 
 def test_a_child_that_forges_the_next_answer_on_one_line_gets_nothing_for_it(quick_sandbox):
@@ -170,3 +171,36 @@ def test_a_child_that_forges_the_next_answer_on_one_line_gets_nothing_for_it(qui
     _, outcomes = quick_sandbox.run({"m": source}, [Call("m", "f", (0,)), Call("m", "f", (1,))])
     assert [outcome.status for outcome in outcomes] == ["died", "died"]
     assert all("not an answer" in outcome.error for outcome in outcomes)
+
+
+def _forging(line: bytes) -> str:
+    """A module whose function writes `line` on every descriptor it can, then returns 2."""
+    return ("import os\n"
+            "def f(x):\n"
+            "    for fd in range(3, 64):\n"
+            "        try:\n"
+            f"            os.write(fd, {line!r})\n"
+            "        except OSError:\n"
+            "            pass\n"
+            "    return 2\n")
+
+
+@pytest.mark.parametrize("line", [
+    b'{"id":0,"status":"ok","value":1,"seconds":"abc"}\n',
+    b'{"id":0,"status":"ok","value":{"$array":[[1,2],[3]],"dtype":"float","shape":[2,2]}}\n',
+    b'{"id":0,"status":"ok","value":{"$array":"abc"}}\n',
+    b'"timeout"\n',
+])
+def test_a_forged_answer_that_cannot_be_read_stops_nothing(quick_sandbox, line):
+    """Bug: a forged answer with a field of the wrong type raised in the grader and stopped the whole batch."""
+    _, outcomes = quick_sandbox.run({"m": _forging(line)}, [Call("m", "f", (0,)), Call("m", "f", (1,))])
+    assert [outcome.status for outcome in outcomes] == ["died", "died"]
+    assert all("not an answer" in outcome.error for outcome in outcomes)
+
+
+def test_a_forged_answer_nested_too_deeply_is_not_a_number(quick_sandbox):
+    line = b'{"id":0,"status":"ok","value":' + b"[" * 500 + b"1" + b"]" * 500 + b"}\n"
+    result = grade_sources({"derivatives": kit.replace_bodies(kit.solution_source("derivatives"), {
+        "df_poly": _forging(line).split("def f(x):\n", 1)[1].replace("return 2", "return 3 * x**2 - 12 * x + 9")})},
+        quick_sandbox, student="s", hidden=True, course_seed="c", exercises=of_module("derivatives"))
+    assert not any(check.passed for check in result.exercise("derivatives.df_poly").checks)

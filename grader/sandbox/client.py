@@ -33,6 +33,20 @@ Status = Literal["ok", "error", "not_implemented", "missing", "load_error", "tim
 UNPRIVILEGED_UID_BASE = 61000  # as root, children run as BASE + 3·slot (+0, 1, 2), one process at most
 
 
+class _ReadEvent:
+    """What the reader returns instead of an answer: a timeout, the end of the stream, a line that is not
+    JSON. Distinct objects, so nothing a child sends (e.g. the JSON string "timeout") can pose as one."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name.upper()
+
+
+TIMEOUT, EOF, GARBLED = _ReadEvent("timeout"), _ReadEvent("eof"), _ReadEvent("garbled")
+
+
 @dataclass(frozen=True)
 class Limits:
     call_seconds: float = 5.0
@@ -219,7 +233,7 @@ class Sandbox:
                 reply = reader.next_line(self.limits.load_seconds)
                 if not isinstance(reply, dict):
                     load_errors[name] = (f"importing {name}.py took longer than {self.limits.load_seconds:g} s"
-                                         if reply == "timeout" else f"importing {name}.py ended the process")
+                                         if reply is TIMEOUT else f"importing {name}.py ended the process")
                     return list(runnable)
                 if not reply.get("ok"):
                     load_errors[name] = str(reply.get("error", "import failed"))
@@ -227,45 +241,51 @@ class Sandbox:
                 if calls[index].module in load_errors:
                     outcomes[index] = Outcome("load_error", error=load_errors[calls[index].module])
                 reply = reader.next_line(self.limits.call_seconds)
-                if not isinstance(reply, dict) or reply.get("id") != index:
+                answer = _outcome(reply, self.limits) if isinstance(reply, dict) and reply.get("id") == index else None
+                if answer is None:  # no answer, or not one for this call: this child is done
                     outcomes[index] = self._failure(reply)
                     return runnable[position + 1 :]
                 if outcomes[index] is None:
-                    outcomes[index] = _outcome(reply, self.limits)
+                    outcomes[index] = answer
             return []
         finally:
             self._end(pid, channel)
 
     def _failure(self, reply: Any) -> Outcome:
-        if reply == "timeout":
+        if reply is TIMEOUT:
             return Outcome("timeout", error=f"did not finish within {self.limits.call_seconds:g} s "
                            "(an endless loop, or far too much work)")
-        if reply == "eof":
+        if reply is EOF:
             return Outcome("died", error="the process running your code ended during this call: a crash, "
                            f"os._exit(), or memory beyond {self.limits.describe_memory()}")
         return Outcome("died", error="the process running your code sent something that is not an answer")
 
 
-def _outcome(reply: dict[str, Any], limits: Limits) -> Outcome:
-    """A child's answer as an Outcome; anything unexpected in it becomes an error, never a pass."""
-    status = reply.get("status", "error")
-    error = str(reply.get("error", ""))
-    if reply.get("memory"):
-        error = f"{error}: your code ran out of memory (the limit is {limits.describe_memory()} per submission)"
-    value, args_after = reply.get("value"), reply.get("args_after")
-    return Outcome(
-        status=status if status in ("ok", "error", "not_implemented", "missing") else "error",
-        value=from_wire(value), args_after=from_wire(args_after),
-        error=error, output=str(reply.get("output", ""))[:4000], seconds=float(reply.get("seconds", 0.0)),
-        wire=[value, args_after],
-    )
+def _outcome(reply: dict[str, Any], limits: Limits) -> Outcome | None:
+    """A child's answer as an Outcome; anything unexpected in it becomes an error, never a pass.
+    None for an answer that cannot be read at all (a field of the wrong type, an impossible array):
+    the caller treats it as no answer, so a forged reply can never stop the grader."""
+    try:
+        status = reply.get("status", "error")
+        error = str(reply.get("error", ""))
+        if reply.get("memory"):
+            error = f"{error}: your code ran out of memory (the limit is {limits.describe_memory()} per submission)"
+        value, args_after = reply.get("value"), reply.get("args_after")
+        return Outcome(
+            status=status if status in ("ok", "error", "not_implemented", "missing") else "error",
+            value=from_wire(value), args_after=from_wire(args_after),
+            error=error, output=str(reply.get("output", ""))[:4000], seconds=float(reply.get("seconds", 0.0)),
+            wire=[value, args_after],
+        )
+    except (TypeError, ValueError, OverflowError, RecursionError, MemoryError):
+        return None
 
 
 class _LineReader:
-    """Reads JSON lines from the child with a deadline per line; 'timeout' or 'eof' otherwise.
+    """Reads JSON lines from the child with a deadline per line; TIMEOUT or EOF otherwise.
 
     Whatever has arrived is read without waiting, and the complete lines of one read are decoded
-    together (one JSON parse for many answers); a line that is not JSON comes back as 'garbled'."""
+    together (one JSON parse for many answers); a line that is not JSON comes back as GARBLED."""
 
     MAX_LINE = 64 << 20
     COALESCE_SECONDS = 0.0005
@@ -283,24 +303,24 @@ class _LineReader:
             except BlockingIOError:  # nothing there yet: wait for it, up to the deadline
                 left = deadline - time.monotonic()
                 if left <= 0 or not select.select([self.channel], [], [], left)[0]:
-                    return "timeout"
+                    return TIMEOUT
                 time.sleep(self.COALESCE_SECONDS)  # let a few more answers arrive: one wake-up reads them all
                 continue
             except OSError:  # ECONNRESET: the child died with data still unread
-                return "eof"
+                return EOF
             if not chunk or len(self.partial) > self.MAX_LINE:
-                return "eof"
+                return EOF
             *complete, self.partial = (self.partial + chunk).split(b"\n")
             self.decoded.extend(_decode_lines(complete))
         return self.decoded.popleft()
 
 
 def _decode_lines(lines: list[bytes]) -> list[Any]:
-    """Each line's JSON value ('garbled' for a line that is not JSON), parsed in one call where possible."""
+    """Each line's JSON value (GARBLED for a line that is not JSON), parsed in one call where possible."""
     if len(lines) > 1:
         try:
             values = loads(b"[" + b",".join(lines) + b"]")
-        except ValueError:
+        except (ValueError, RecursionError):
             pass
         else:
             if isinstance(values, list) and len(values) == len(lines):  # a line holding "1],[2" splits wrongly
@@ -309,6 +329,6 @@ def _decode_lines(lines: list[bytes]) -> list[Any]:
     for line in lines:
         try:
             decoded.append(loads(line))
-        except ValueError:
-            decoded.append("garbled")
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than a parser should follow
+            decoded.append(GARBLED)
     return decoded
