@@ -51,6 +51,7 @@ class Comparison:
     passed: bool
     problem: str = ""  # for the student: what is wrong with the returned value
     worst_error: float | None = None
+    wrong_value: bool = False  # the right form (type, shape, finite), only the numbers are off
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,11 @@ def _as_numbers(got: Any, shape: tuple[int, ...]) -> tuple[np.ndarray | None, st
     if isinstance(got, Unsupported):
         return None, f"returned a {got.type_name} ({got.detail}), not numbers"
     if isinstance(got, str | bool):
-        return None, f"returned {got!r}, not a number"
+        return None, f"returned {_brief(got)}, not a number"
     try:
         array = np.asarray(got, dtype=float)
+    except OverflowError:
+        return None, "returned an integer too large for a float (more than about 1.8e308)"
     except (TypeError, ValueError):
         return None, f"returned {_brief(got)}, which is not numbers of one shape"
     if array.shape != shape:
@@ -96,7 +99,10 @@ def compare(got: Any, expected: Expectation) -> Comparison:
             return Comparison(False, f"returned {got!r}: use exactly the lower-case word {expected.value!r}")
         return Comparison(False, f"returned {_brief(got)}")
     if _plain_number(got) and _plain_number(expected.value) and np.ndim(expected.tolerance.atol) == 0:
-        return _compare_numbers(float(got), float(expected.value), expected.tolerance)
+        try:
+            return _compare_numbers(float(got), float(expected.value), expected.tolerance)
+        except OverflowError:  # a Python int beyond the range of a float
+            return Comparison(False, "returned an integer too large for a float (more than about 1.8e308)")
     want = np.asarray(expected.value, dtype=float)
     array, problem = _as_numbers(got, want.shape)
     if array is None:
@@ -108,7 +114,7 @@ def compare(got: Any, expected: Expectation) -> Comparison:
     worst = float(np.max(error)) if error.size else 0.0
     if np.all(error <= expected.tolerance.allowed(want)):
         return Comparison(True, worst_error=worst)
-    return Comparison(False, f"off by up to {worst:.3g}", worst_error=worst)
+    return Comparison(False, f"off by up to {worst:.3g}", worst_error=worst, wrong_value=True)
 
 
 def _plain_number(value: Any) -> bool:
@@ -123,7 +129,7 @@ def _compare_numbers(got: float, want: float, tolerance: Tolerance) -> Compariso
     error = abs(got - want)
     if error <= float(tolerance.atol) + tolerance.rtol * abs(want):
         return Comparison(True, worst_error=error)
-    return Comparison(False, f"off by up to {error:.3g}", worst_error=error)
+    return Comparison(False, f"off by up to {error:.3g}", worst_error=error, wrong_value=True)
 
 
 def matches(got: Any, value: Any, tolerance: Tolerance) -> bool:

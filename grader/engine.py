@@ -29,6 +29,8 @@ from grader.sandbox.client import Call, Outcome, Sandbox
 from grader.spec import Case, Check, CheckResult, Exercise, ExerciseResult, SubmissionResult, Visibility, split_points
 
 PUBLIC_SEED = "calcgrade-public-v1"
+# What a hidden check says of a wrong number: never values derived from hidden inputs.
+HIDDEN_WRONG_VALUE = "the value is not right for this hidden input"
 
 
 class SolutionReferences:
@@ -262,7 +264,7 @@ def judge(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIV
         comparison = compare(outcome.value, expectation)
         if not comparison.passed:
             found = diagnose(outcome.value, expectation.value, expectation.tolerance, references.mistake_values(p))
-            return failed(comparison.problem if public else _hidden_problem(comparison.problem),
+            return failed(comparison.problem if public or not comparison.wrong_value else HIDDEN_WRONG_VALUE,
                           diagnosis=found.name if found else "", hint=found.hint if found else exercise.hint,
                           returned=outcome.value, expected=expectation.value,
                           instructor=f"expected from {expectation.source}; {comparison.problem}")
@@ -280,13 +282,6 @@ def _error_problem(outcome: Outcome) -> str:
     if outcome.status == "error":
         return f"your code raised {outcome.error}"
     return outcome.error or outcome.status
-
-
-def _hidden_problem(problem: str) -> str:
-    """What a hidden check may say: the kind of problem, never values derived from hidden inputs."""
-    if problem.startswith("off by"):
-        return "the value is not right for this hidden input"
-    return problem
 
 
 def _changed_arguments(signature: inspect.Signature, case: Case, args_after: Any) -> str:

@@ -33,6 +33,11 @@ def show(value: Any) -> str:
         return "[" + ", ".join(show(item) for item in value) + "]"
     if isinstance(value, Unsupported):
         return f"<{value.type_name}: {value.detail}>"
+    if isinstance(value, str) and len(value) > 200:
+        return repr(value[:200]) + f"… ({len(value)} characters)"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**20:
+        digits = len(str(abs(value)))
+        return f"{str(value)[:8]}… (an integer of {digits} digits)"
     return repr(value)
 
 

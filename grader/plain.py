@@ -100,7 +100,7 @@ def from_wire(data: Any, resolve_given: Callable[[str], Any] | None = None, dept
             return Given(str(data["$given"]))
         return resolve_given(str(data["$given"]))
     if "$unsupported" in data:
-        return Unsupported(str(data["$unsupported"]), str(data.get("detail", "")))
+        return Unsupported(str(data["$unsupported"])[:120], str(data.get("detail", ""))[:120])
     return Unsupported("dict", _short_repr(dict(data)))
 
 

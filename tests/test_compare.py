@@ -99,3 +99,19 @@ def test_several_matching_mistakes_are_all_named():
     a, b = Diagnosis("a", "hint a"), Diagnosis("b", "hint b")
     found = diagnose("minimum", "degenerate", EXACT, [(a, "minimum"), (b, "minimum")])
     assert found.name == "a or b" and "hint a" in found.hint and "hint b" in found.hint
+
+
+@pytest.mark.parametrize("got", [10**400, -(10**400), [1.0, 10**400], (10**400, 1.0)])
+def test_an_integer_too_large_for_a_float_is_a_wrong_form_not_a_crash(got):
+    """Bug: `return 10**400` raised OverflowError in the grader and stopped the batch."""
+    want = (1.0, 2.0) if isinstance(got, list | tuple) else 2.0
+    result = compare(got, Expectation(want, EXACT, "test"))
+    assert not result.passed and "too large for a float" in result.problem and not result.wrong_value
+    assert diagnose(got, want, EXACT, [(Diagnosis("m", "h"), 1.0)]) is None
+
+
+def test_only_a_wrong_number_of_the_right_form_is_a_wrong_value():
+    assert compare(2.5, Expectation(2.0, EXACT, "test")).wrong_value
+    assert compare(np.array([1.0, 3.0]), Expectation(np.array([1.0, 2.0]), EXACT, "test")).wrong_value
+    for got in ("2.0", None, np.array([1.0, 2.0, 3.0]), float("nan")):
+        assert not compare(got, Expectation(np.array([1.0, 2.0]), EXACT, "test")).wrong_value

@@ -44,12 +44,18 @@ def _only_broken(result, broken: set[str]):
     ("raise KeyboardInterrupt", "KeyboardInterrupt"),
     ("return bytearray(1 << 31)", "MemoryError"),
     ("return input()", "EOFError"),
+    ("return 10**400", "too large for a float"),
+    ("raise ValueError('x' * 10**7)", "ValueError: xxxx"),
+    ("return 'x' * 10**7", "returned 'xxxx"),
+    ("class Broken(Exception):\n    def __str__(self):\n        raise RuntimeError\nraise Broken()",
+     "Broken: (its message could not be shown)"),
 ])
 def test_a_misbehaving_function_costs_only_its_own_exercise(quick_sandbox, body, words):
     result = _grade_with(quick_sandbox, "derivatives", {"df_wave": body})
     _only_broken(result, {"df_wave"})
     messages = [c.student_message for c in result.exercise("derivatives.df_wave").checks]
     assert any(words in message for message in messages), messages[0]
+    assert all(len(message) < 5000 for message in messages)  # a huge exception message is cut
 
 
 def test_memory_is_named_as_the_cause(quick_sandbox):

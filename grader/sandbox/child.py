@@ -21,6 +21,7 @@ from typing import Any
 from grader.plain import dumps, from_wire, loads, to_wire
 
 OUTPUT_LIMIT = 4000
+MESSAGE_LIMIT = 500  # characters of an exception's message shown to the student
 GIVEN: dict[str, Any] = {}  # the grader's own functions, by name, as student code is passed them
 
 
@@ -74,8 +75,15 @@ class BoundedText(io.StringIO):
 
 
 def describe_error(error: BaseException, files: dict[str, list[str]]) -> str:
-    """`Type: message (file.py, line N: code)`, pointing at the student's own line where there is one."""
-    text = f"{type(error).__name__}: {error}".rstrip(": ")
+    """`Type: message (file.py, line N: code)`, pointing at the student's own line where there is one.
+    The message is bounded, and an exception whose message cannot be made is still described."""
+    try:
+        message = str(error)
+    except Exception:  # noqa: BLE001 - a student's exception may break its own __str__
+        message = "(its message could not be shown)"
+    if len(message) > MESSAGE_LIMIT:
+        message = message[:MESSAGE_LIMIT] + " …"
+    text = f"{type(error).__name__}: {message}".rstrip(": ")
     if isinstance(error, SyntaxError) and error.filename in files:
         return f"{text.split(' (', 1)[0]} ({error.filename}, line {error.lineno})"
     frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename in files]

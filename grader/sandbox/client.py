@@ -31,6 +31,7 @@ from grader.plain import dumps, from_wire, loads, to_wire
 
 Status = Literal["ok", "error", "not_implemented", "missing", "load_error", "timeout", "died", "skipped"]
 UNPRIVILEGED_UID_BASE = 61000  # as root, children run as BASE + 3·slot (+0, 1, 2), one process at most
+ERROR_LIMIT = 2000  # characters of a child's error kept (the child bounds its own; a forged one may not)
 
 
 class _ReadEvent:
@@ -236,7 +237,7 @@ class Sandbox:
                                          if reply is TIMEOUT else f"importing {name}.py ended the process")
                     return list(runnable)
                 if not reply.get("ok"):
-                    load_errors[name] = str(reply.get("error", "import failed"))
+                    load_errors[name] = str(reply.get("error", "import failed"))[:ERROR_LIMIT]
             for position, index in enumerate(runnable):
                 if calls[index].module in load_errors:
                     outcomes[index] = Outcome("load_error", error=load_errors[calls[index].module])
@@ -267,7 +268,7 @@ def _outcome(reply: dict[str, Any], limits: Limits) -> Outcome | None:
     the caller treats it as no answer, so a forged reply can never stop the grader."""
     try:
         status = reply.get("status", "error")
-        error = str(reply.get("error", ""))
+        error = str(reply.get("error", ""))[:ERROR_LIMIT]
         if reply.get("memory"):
             error = f"{error}: your code ran out of memory (the limit is {limits.describe_memory()} per submission)"
         value, args_after = reply.get("value"), reply.get("args_after")
