@@ -47,8 +47,7 @@ class BatchSummary:
 
     def describe(self) -> str:
         slowest = sorted(self.graded, key=lambda item: -item[1])[:3]
-        faults = sum(1 for r in self.results for e in r.exercises for c in e.checks
-                     if c.instructor_message.startswith("grader fault"))
+        faults = sum(1 for r in self.results for e in r.exercises for c in e.checks if c.grader_fault)
         lines = [f"graded {len(self.graded)} submission(s) in {self.seconds:.2f} s"
                  + (f" ({len(self.graded) / self.seconds:.1f}/s)" if self.seconds > 0 and self.graded else "")
                  + (f"; kept {len(self.resumed)} from an earlier run" if self.resumed else ""),

@@ -26,7 +26,17 @@ from grader.curriculum.common import parent_call
 from grader.feedback import show_call, student_message
 from grader.plain import Given, to_wire
 from grader.sandbox.client import Call, Outcome, Sandbox
-from grader.spec import Case, Check, CheckResult, Exercise, ExerciseResult, SubmissionResult, Visibility, split_points
+from grader.spec import (
+    GRADER_FAULT,
+    Case,
+    Check,
+    CheckResult,
+    Exercise,
+    ExerciseResult,
+    SubmissionResult,
+    Visibility,
+    split_points,
+)
 
 PUBLIC_SEED = "calcgrade-public-v1"
 # What a hidden check says of a wrong number: never values derived from hidden inputs.
@@ -259,7 +269,7 @@ def judge(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIV
     except Exception:  # noqa: BLE001 - a fault of the grader must not cost the student
         return CheckResult(exercise.key, p.label, p.visibility, False, 0.0, p.max_score,
                            "this check could not be graded (a fault in the grader, reported to your instructor)",
-                           "grader fault while computing the expected value:\n" + traceback.format_exc())
+                           f"{GRADER_FAULT} while computing the expected value:\n" + traceback.format_exc())
     for expectation in expectations:
         comparison = compare(outcome.value, expectation)
         if not comparison.passed:

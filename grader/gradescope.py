@@ -3,7 +3,8 @@
 Top-level `score` is the sum of the tests' scores (each rounded the same way); every test is one
 check, named `<module>.<function>: <check>`; hidden checks are visible only after publication and
 their output never shows hidden inputs. `extra_data` keeps what a later run needs to rebuild the
-result (for `--resume`, the gradebook and the report) without grading again.
+result (for `--resume`, the gradebook and the report) without grading again, including which checks
+the grader itself failed on (instructor messages themselves stay out of the students' file).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from grader.spec import GRADER_FAULT, CheckResult, ExerciseResult, SubmissionResult
 from grader.spec import POINT_DIGITS as DIGITS
-from grader.spec import CheckResult, ExerciseResult, SubmissionResult
 
 
 def _output(check: CheckResult) -> str:
@@ -36,7 +37,8 @@ def results_json(result: SubmissionResult) -> dict[str, Any]:
                 "visibility": "visible" if check.visibility == "public" else "after_published",
                 "extra_data": {"exercise": check.exercise, "label": check.label, "visibility": check.visibility,
                                "diagnosis": check.diagnosis, "exercise_max": exercise.max_score,
-                               "note": exercise.note},
+                               "note": exercise.note,
+                               **({"grader_fault": True} if check.grader_fault else {})},
             })
     notes = [exercise.note for exercise in result.exercises if exercise.note]
     return {
@@ -86,7 +88,8 @@ def read_results(path: Path) -> SubmissionResult:
             key = extra["exercise"]
             by_exercise.setdefault(key, []).append(CheckResult(
                 key, extra["label"], extra["visibility"], test["status"] == "passed", float(test["score"]),
-                float(test["max_score"]), "" if test["status"] == "passed" else test["output"], "",
+                float(test["max_score"]), "" if test["status"] == "passed" else test["output"],
+                GRADER_FAULT + " (recorded by an earlier run)" if extra.get("grader_fault") else "",
                 extra["diagnosis"]))
             maxima[key], notes[key] = float(extra["exercise_max"]), extra["note"]
     except (OSError, KeyError, TypeError, json.JSONDecodeError) as error:

@@ -17,6 +17,7 @@ import numpy as np
 from grader.compare import Diagnosis, Expectation
 
 Visibility = Literal["public", "hidden"]
+GRADER_FAULT = "grader fault"  # how an instructor message about a failure of the grader itself begins
 POINT_DIGITS = 4  # points are whole multiples of 10**-POINT_DIGITS, so sums are exact when rounded
 
 
@@ -97,6 +98,11 @@ class CheckResult:
     student_message: str  # the call, what came back, what was expected (public only), a hint
     instructor_message: str = ""  # grader faults and sandbox events, never shown to students
     diagnosis: str = ""  # name of the known mistake the answer matched, if any
+
+    @property
+    def grader_fault(self) -> bool:
+        """The grader, not the student's code, failed on this check (never the student's loss to explain)."""
+        return self.instructor_message.startswith(GRADER_FAULT)
 
     @property
     def name(self) -> str:

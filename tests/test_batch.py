@@ -140,3 +140,22 @@ def test_feedback_pages_need_no_matplotlib():
             "assert 'matplotlib' not in sys.modules, 'matplotlib was imported'\n")
     finished = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert finished.returncode == 0, finished.stderr
+
+
+def test_a_grader_fault_is_still_counted_after_resume_without_its_details_in_results_json(tmp_path):
+    """Resumed students' checks come from results.json: it records that the grader failed on a check, while
+    the instructor's details (a traceback) never enter the students' file."""
+    from grader.batch import BatchSummary
+    from grader.gradescope import write_results
+    from grader.spec import CheckResult, ExerciseResult, SubmissionResult
+
+    fault = CheckResult("derivatives.df_poly", "integers", "public", False, 0.0, 1.0, "could not be graded",
+                        "grader fault while computing the expected value:\nTraceback SECRET")
+    fine = CheckResult("derivatives.df_poly", "floats", "public", True, 1.0, 1.0, "", "matches SymPy")
+    result = SubmissionResult("a", (ExerciseResult("derivatives.df_poly", (fault, fine), 2.0),))
+    write_results(result, tmp_path / RESULTS)
+    assert "SECRET" not in (tmp_path / RESULTS).read_text()
+    again = read_results(tmp_path / RESULTS)
+    assert [check.grader_fault for check in again.exercises[0].checks] == [True, False]
+    summary = BatchSummary(results=(again,), graded=(), resumed=("a",), seconds=1.0)
+    assert "(grader faults): 1" in summary.describe()
