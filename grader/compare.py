@@ -93,7 +93,7 @@ def _brief(value: Any) -> str:
 def compare(got: Any, expected: Expectation) -> Comparison:
     """Does `got` (plain data from the student's process) match `expected` under its tolerance?"""
     if isinstance(expected.value, str):
-        if got == expected.value:
+        if isinstance(got, str) and got == expected.value:
             return Comparison(True)
         if isinstance(got, str) and got.strip().lower() == expected.value:
             return Comparison(False, f"returned {got!r}: use exactly the lower-case word {expected.value!r}")
@@ -149,6 +149,8 @@ KNOWN_FACTORS = {
 
 def fitted_factor(got: Any, want: Any) -> float | None:
     """The constant k with got ≈ k·want, if the returned value is an exact multiple of the expected one."""
+    if isinstance(want, str):
+        return None
     want_array = np.asarray(want, dtype=float)
     array, _ = _as_numbers(got, want_array.shape)
     if array is None or not np.all(np.isfinite(array)):

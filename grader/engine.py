@@ -118,7 +118,7 @@ LIVE = LiveReferences()
 
 
 def rng_for(*parts: str) -> np.random.Generator:
-    digest = hashlib.sha256("|".join(parts).encode()).digest()
+    digest = hashlib.sha256("|".join(parts).encode("utf-8", "surrogateescape")).digest()  # ids from any folder name
     return np.random.default_rng(int.from_bytes(digest[:16], "little"))
 
 

@@ -18,14 +18,18 @@ from grader.plain import Given, Unsupported
 def show(value: Any) -> str:
     """A short, readable rendering of a plain value."""
     if isinstance(value, Given):
-        function = given.lookup(value.name)
-        base = function.description or value.name.rsplit(".", 1)[-1]
+        try:
+            base = given.lookup(value.name).description or value.name.rsplit(".", 1)[-1]
+        except KeyError:  # not one of the grader's functions
+            return f"<function {value.name[:80]!r}>"
         return f"d/dx[{base}]" if value.name.endswith("'") else base
     if isinstance(value, np.ndarray):
         return "array(" + np.array2string(value, precision=6, separator=", ", threshold=12, edgeitems=3) + ")"
     if isinstance(value, float | np.floating):
         return f"{float(value):.10g}"
     if isinstance(value, tuple):
+        if len(value) > 12:
+            return "(" + ", ".join(show(item) for item in value[:3]) + ", …)"
         return "(" + ", ".join(show(item) for item in value) + ("," if len(value) == 1 else "") + ")"
     if isinstance(value, list):
         if len(value) > 12:

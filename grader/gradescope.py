@@ -56,7 +56,7 @@ def write_atomically(path: Path, text: str) -> None:
     grader was killed) sees the old file or the new one, never half of one. The temporary name
     carries the process id, so writers in different processes never share one."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    data = text.encode("utf-8")
+    data = text.encode("utf-8", "backslashreplace")  # e.g. a student id that is not valid UTF-8
     try:
         handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     except FileNotFoundError:

@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-MAX_ELEMENTS = 1_000_000
+MAX_ELEMENTS = 10_000  # numbers and items in one value, all told (the kit's answers hold a few hundred)
+MAX_TEXT = 10_000  # characters of a string value
 MAX_DEPTH = 8
 
 
@@ -35,12 +36,18 @@ class Unsupported:
     detail: str
 
 
-def to_wire(value: Any, depth: int = 0) -> Any:
-    """Turn a Python value into JSON-ready plain data; anything else becomes `$unsupported`."""
+def to_wire(value: Any, depth: int = 0, budget: list[int] | None = None) -> Any:
+    """Turn a Python value into JSON-ready plain data; anything else becomes `$unsupported`.
+
+    A value holds at most MAX_ELEMENTS numbers and items in all (`budget` counts what is left), so no
+    answer can grow into a message the grader would have to read for minutes."""
+    budget = [MAX_ELEMENTS] if budget is None else budget
     if depth > MAX_DEPTH:
         return {"$unsupported": "nested too deeply", "detail": ""}
-    if value is None or isinstance(value, str):
+    if value is None:
         return value
+    if isinstance(value, str):
+        return str(value) if len(value) <= MAX_TEXT else {"$unsupported": "str", "detail": f"{len(value):,} characters"}
     if isinstance(value, bool | np.bool_):
         return bool(value)
     if isinstance(value, int | np.integer):
@@ -50,24 +57,36 @@ def to_wire(value: Any, depth: int = 0) -> Any:
     if isinstance(value, Given):
         return {"$given": value.name}
     if isinstance(value, np.ndarray):
-        return _array_to_wire(value)
+        budget[0] -= value.size
+        return _array_to_wire(value) if budget[0] >= 0 else _too_large(f"shape {value.shape}")
     if isinstance(value, tuple | list):
-        if len(value) > MAX_ELEMENTS:
-            return {"$unsupported": "sequence too large", "detail": f"{len(value)} items"}
-        items = [to_wire(item, depth + 1) for item in value]
+        budget[0] -= len(value)
+        if budget[0] < 0:
+            return _too_large(f"{len(value)} items")
+        items = [to_wire(item, depth + 1, budget) for item in value]
+        if budget[0] < 0:
+            return _too_large("items nested in items")
         return {"$tuple": items} if isinstance(value, tuple) else items
     return {"$unsupported": type(value).__name__, "detail": _short_repr(value)}
 
 
+def _too_large(detail: str) -> dict[str, str]:
+    return {"$unsupported": f"value with more than {MAX_ELEMENTS:,} numbers or items", "detail": detail}
+
+
 def _array_to_wire(array: np.ndarray) -> Any:
-    if array.size > MAX_ELEMENTS:
-        return {"$unsupported": "array too large", "detail": f"shape {array.shape}"}
     if array.dtype.kind not in "biuf":
         return {"$unsupported": f"array of dtype {array.dtype}", "detail": _short_repr(array)}
     kind = {"b": "bool", "i": "int", "u": "int", "f": "float"}[array.dtype.kind]
     plain = np.asarray(array).view(np.ndarray)
     data = plain.astype(float).tolist() if kind == "float" else plain.tolist()
     return {"$array": data, "dtype": kind, "shape": list(plain.shape)}
+
+
+def printable(text: str) -> str:
+    """Text that can be written as UTF-8: a lone surrogate (e.g. from `raise ValueError("\\ud800")`)
+    becomes its escape sequence instead of failing every file it would be written to."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _short_repr(value: object, limit: int = 120) -> str:
@@ -100,7 +119,7 @@ def from_wire(data: Any, resolve_given: Callable[[str], Any] | None = None, dept
             return Given(str(data["$given"]))
         return resolve_given(str(data["$given"]))
     if "$unsupported" in data:
-        return Unsupported(str(data["$unsupported"])[:120], str(data.get("detail", ""))[:120])
+        return Unsupported(printable(str(data["$unsupported"])[:120]), printable(str(data.get("detail", ""))[:120]))
     return Unsupported("dict", _short_repr(dict(data)))
 
 

@@ -107,7 +107,7 @@ def write_report(results: Sequence[SubmissionResult], out_dir: Path, *, title: s
     else:
         parts.append('<p class="muted">No submissions to report on.</p>')
     path = out_dir / "report.html"
-    path.write_text(_page(title, "\n".join(parts)), encoding="utf-8")
+    path.write_text(_page(title, "\n".join(parts)), encoding="utf-8", errors="backslashreplace")
     return path
 
 
@@ -314,7 +314,7 @@ def _student_table(results: Sequence[SubmissionResult]) -> str:
 
 def feedback_href(student: str) -> str:
     """The relative link to a student's feedback page, URL-escaped and safe inside an attribute."""
-    return html.escape(quote(student, safe="") + "/feedback.html")
+    return html.escape(quote(student.encode("utf-8", "surrogateescape"), safe="") + "/feedback.html")
 
 
 def _img(png_base64: str, alt: str) -> str:
@@ -367,7 +367,7 @@ def write_student_feedback(result: SubmissionResult, path: Path) -> None:
         body.append('<p class="passed">Every check passed.</p>')
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(_page(title, "\n".join(body)), encoding="utf-8")
+    path.write_text(_page(title, "\n".join(body)), encoding="utf-8", errors="backslashreplace")
 
 
 def _failed_exercise(exercise: ExerciseResult, failed: Sequence[CheckResult]) -> str:

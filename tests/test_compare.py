@@ -115,3 +115,10 @@ def test_only_a_wrong_number_of_the_right_form_is_a_wrong_value():
     assert compare(np.array([1.0, 3.0]), Expectation(np.array([1.0, 2.0]), EXACT, "test")).wrong_value
     for got in ("2.0", None, np.array([1.0, 2.0, 3.0]), float("nan")):
         assert not compare(got, Expectation(np.array([1.0, 2.0]), EXACT, "test")).wrong_value
+
+
+def test_an_array_where_a_word_is_expected_is_a_wrong_answer_not_a_crash():
+    """Bug: `got == expected` on an array raised "truth value of an array is ambiguous" in the grader."""
+    result = compare(np.array([1.0, 2.0]), Expectation("saddle point", EXACT, "test"))
+    assert not result.passed
+    assert diagnose(np.array([1.0, 2.0]), "saddle point", EXACT, [(Diagnosis("m", "h"), "minimum")]) is None

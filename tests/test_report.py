@@ -143,3 +143,16 @@ def test_report_for_300_students_links_each_once(results, tmp_path):
     many = [dataclasses.replace(results[i % len(results)], student=f"student{i:03d}") for i in range(300)]
     page = write_report(many, tmp_path).read_text(encoding="utf-8")
     assert page.count("/feedback.html") == 300
+
+
+def test_pages_and_results_are_written_for_a_student_id_that_is_not_utf8(tmp_path):
+    """Bug: a folder name with an invalid byte (decoded as a lone surrogate) stopped the batch when written."""
+    from grader.batch import BatchOptions, grade_batch
+    from grader.kit import solution_source
+
+    name = b"bad\xff".decode("utf-8", "surrogateescape")
+    (tmp_path / "subs" / name).mkdir(parents=True)
+    (tmp_path / "subs" / name / "derivatives.py").write_text(solution_source("derivatives"))
+    summary = grade_batch(tmp_path / "subs", tmp_path / "out", BatchOptions())
+    assert [result.student for result in summary.results] == [name]
+    assert (tmp_path / "out" / name / "results.json").exists() and (tmp_path / "out" / "report.html").exists()

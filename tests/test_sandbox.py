@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 
 import pytest
 
@@ -46,7 +47,9 @@ def _only_broken(result, broken: set[str]):
     ("return input()", "EOFError"),
     ("return 10**400", "too large for a float"),
     ("raise ValueError('x' * 10**7)", "ValueError: xxxx"),
-    ("return 'x' * 10**7", "returned 'xxxx"),
+    ("return 'x' * 10**7", "10,000,000 characters"),
+    ("from grader.plain import Given\nreturn Given('bogus')", "returned a function (bogus), not numbers"),
+    ("raise ValueError('\\ud800')", "ValueError: \\ud800"),
     ("class Broken(Exception):\n    def __str__(self):\n        raise RuntimeError\nraise Broken()",
      "Broken: (its message could not be shown)"),
 ])
@@ -130,6 +133,54 @@ def test_total_time_limit_skips_the_rest():
                                               Call("m", "h", ())])
     assert [o.status for o in outcomes] == ["timeout", "timeout", "skipped", "skipped"]
     assert "total time limit" in outcomes[3].error
+
+
+def test_total_time_limit_holds_for_calls_that_each_finish_in_time():
+    """Bug: the total limit was checked only between children, so slow calls that each stayed under the
+    per-call limit could keep one child (and the grader) busy for minutes."""
+    with Sandbox(Limits(call_seconds=1.0, total_seconds=1.0)) as box:
+        box.run({"m": "def h():\n    return 1\n"}, [Call("m", "h", ())])  # start the template first
+        source = "import time\ndef slow():\n    time.sleep(0.3)\n    return 1\n"
+        started = time.monotonic()
+        _, outcomes = box.run({"m": source}, [Call("m", "slow", ())] * 10)
+        seconds = time.monotonic() - started
+    assert seconds < 2.5
+    assert [o.status for o in outcomes[:3]] == ["ok"] * 3
+    assert outcomes[3].status == "timeout" and "total time limit" in outcomes[3].error
+    assert all(o.status == "skipped" and "total time limit" in o.error for o in outcomes[4:])
+
+
+def test_answers_beyond_the_size_budget_end_the_submission_not_the_grader():
+    """A child may not send more than the budget of answer bytes: the call that passes it fails, the rest
+    are not run, and the grader never holds more than the budget."""
+    source = "def big():\n    return [0.5] * 9_000\n"
+    with Sandbox(Limits(answer_bytes=100_000)) as box:
+        _, outcomes = box.run({"m": source}, [Call("m", "big", ())] * 5)
+    assert [o.status for o in outcomes[:2]] == ["ok", "ok"]
+    assert outcomes[2].status == "died" and "answers passed 0.0954 MiB" in outcomes[2].error
+    assert all(o.status == "skipped" and "0.0954 MiB" in o.error for o in outcomes[3:])
+
+
+def test_a_value_larger_than_the_wire_allows_is_described_not_sent(quick_sandbox):
+    source = "def nested():\n    t = ((0,),) * 1_000_000\n    return (t, t)\n"
+    _, (outcome,) = quick_sandbox.run({"m": source}, [Call("m", "nested", ())])
+    assert outcome.status == "ok" and "more than 10,000 numbers or items" in outcome.value.type_name
+
+
+def test_a_forged_answer_line_beyond_the_size_limit_costs_only_its_call(quick_sandbox):
+    source = ("import os\n"
+              "def f():\n"
+              "    for fd in range(3, 64):\n"
+              "        try:\n"
+              "            os.write(fd, b'[' * (3 << 20))\n"
+              "        except OSError:\n"
+              "            pass\n"
+              "    return 1\n"
+              "def g():\n"
+              "    return 2\n")
+    _, outcomes = quick_sandbox.run({"m": source}, [Call("m", "f", ()), Call("m", "g", ())])
+    assert outcomes[0].status == "died" and "larger than 1 MiB" in outcomes[0].error
+    assert outcomes[1].status == "ok" and outcomes[1].value == 2
 
 
 def test_the_childs_given_functions_equal_the_graders(quick_sandbox):

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from grader import given, kit
-from grader.plain import dumps, from_wire, loads, to_wire
+from grader.plain import Unsupported, dumps, from_wire, loads, printable, to_wire
 
 Status = Literal["ok", "error", "not_implemented", "missing", "load_error", "timeout", "died", "skipped"]
 UNPRIVILEGED_UID_BASE = 61000  # as root, children run as BASE + 3·slot (+0, 1, 2), one process at most
@@ -45,7 +45,25 @@ class _ReadEvent:
         return self.name.upper()
 
 
-TIMEOUT, EOF, GARBLED = _ReadEvent("timeout"), _ReadEvent("eof"), _ReadEvent("garbled")
+TIMEOUT, EOF, GARBLED, TOO_LARGE, TOO_MUCH = (_ReadEvent("timeout"), _ReadEvent("eof"), _ReadEvent("garbled"),
+                                              _ReadEvent("too large"), _ReadEvent("too much"))
+MAX_ANSWER_BYTES = 1 << 20  # one answer (one line); the child's own answers stay far below (see plain.MAX_ELEMENTS)
+
+
+class _Budget:
+    """Bytes of answers a submission may still send (its children together): the grader reads and keeps
+    every answer, so their total is bounded like the child's memory is."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.left = limit
+
+    @property
+    def exhausted(self) -> bool:
+        return self.left < 0
+
+    def describe(self) -> str:
+        return f"{self.limit / (1 << 20):.3g} MiB"
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,7 @@ class Limits:
     total_seconds: float = 60.0
     memory_bytes: int = 1 << 30
     file_bytes: int = 16 << 20
+    answer_bytes: int = 8 << 20  # all answers of a submission (the kit's solutions send about 30 KB)
 
     def describe_memory(self) -> str:
         return f"{self.memory_bytes / (1 << 30):g} GiB"
@@ -186,16 +205,18 @@ class Sandbox:
         load_errors: dict[str, str] = {}
         outcomes: list[Outcome | None] = [None] * len(calls)
         pending = list(range(len(calls)))
-        started = time.monotonic()
+        deadline = time.monotonic() + self.limits.total_seconds
+        received = _Budget(self.limits.answer_bytes)
         workdir = self._fresh_workdir()
         try:
             while pending:
-                if time.monotonic() - started > self.limits.total_seconds:
+                if time.monotonic() >= deadline or received.exhausted:
+                    why = (f"the submission used up its total time limit ({self.limits.total_seconds:g} s)"
+                           if not received.exhausted else f"its answers passed {received.describe()} in all")
                     for index in pending:
-                        outcomes[index] = Outcome("skipped", error="not run: the submission used up its total "
-                                                  f"time limit ({self.limits.total_seconds:g} s)")
+                        outcomes[index] = Outcome("skipped", error=f"not run: {why}")
                     break
-                pending = self._run_once(sources, calls, pending, load_errors, outcomes)
+                pending = self._run_once(sources, calls, pending, load_errors, outcomes, deadline, received)
         finally:
             for leftover in os.listdir(workdir):  # empty unless the child had no private /tmp of its own
                 path = os.path.join(workdir, leftover)
@@ -205,8 +226,10 @@ class Sandbox:
                     os.unlink(path)
         return load_errors, [outcome or Outcome("skipped") for outcome in outcomes]
 
-    def _run_once(self, sources, calls, pending, load_errors, outcomes) -> list[int]:
-        """One child: answers until done, or until a call hangs or kills it; returns the calls left."""
+    def _run_once(self, sources, calls, pending, load_errors, outcomes, deadline: float,
+                  received: _Budget) -> list[int]:
+        """One child: answers until done, or until a call hangs or kills it, or the submission's total time
+        or answer budget runs out; returns the calls left."""
         loadable = {name: source for name, source in sources.items() if name not in load_errors}
         hung = {(calls[i].module, calls[i].function) for i, o in enumerate(outcomes) if o and o.status == "timeout"}
         runnable = []
@@ -229,22 +252,22 @@ class Sandbox:
                 channel.sendall(job)
             except OSError:  # the child is already gone: the reads below report it
                 pass
-            reader = _LineReader(channel)
+            reader = _LineReader(channel, received)
             for name in loadable:
-                reply = reader.next_line(self.limits.load_seconds)
+                reply = reader.next_line(min(self.limits.load_seconds, deadline - time.monotonic()))
                 if not isinstance(reply, dict):
                     load_errors[name] = (f"importing {name}.py took longer than {self.limits.load_seconds:g} s"
                                          if reply is TIMEOUT else f"importing {name}.py ended the process")
                     return list(runnable)
                 if not reply.get("ok"):
-                    load_errors[name] = str(reply.get("error", "import failed"))[:ERROR_LIMIT]
+                    load_errors[name] = printable(str(reply.get("error", "import failed"))[:ERROR_LIMIT])
             for position, index in enumerate(runnable):
                 if calls[index].module in load_errors:
                     outcomes[index] = Outcome("load_error", error=load_errors[calls[index].module])
-                reply = reader.next_line(self.limits.call_seconds)
+                reply = reader.next_line(min(self.limits.call_seconds, deadline - time.monotonic()))
                 answer = _outcome(reply, self.limits) if isinstance(reply, dict) and reply.get("id") == index else None
                 if answer is None:  # no answer, or not one for this call: this child is done
-                    outcomes[index] = self._failure(reply)
+                    outcomes[index] = self._failure(reply, out_of_time=time.monotonic() >= deadline)
                     return runnable[position + 1 :]
                 if outcomes[index] is None:
                     outcomes[index] = answer
@@ -252,7 +275,15 @@ class Sandbox:
         finally:
             self._end(pid, channel)
 
-    def _failure(self, reply: Any) -> Outcome:
+    def _failure(self, reply: Any, out_of_time: bool = False) -> Outcome:
+        if reply is TIMEOUT and out_of_time:
+            return Outcome("timeout", error="stopped: the submission used up its total time limit "
+                           f"({self.limits.total_seconds:g} s) during this call")
+        if reply is TOO_LARGE:
+            return Outcome("died", error=f"your code's answer was larger than {MAX_ANSWER_BYTES >> 20} MiB")
+        if reply is TOO_MUCH:
+            return Outcome("died", error=f"your code's answers passed {_Budget(self.limits.answer_bytes).describe()} "
+                           "(return smaller values)")
         if reply is TIMEOUT:
             return Outcome("timeout", error=f"did not finish within {self.limits.call_seconds:g} s "
                            "(an endless loop, or far too much work)")
@@ -262,20 +293,26 @@ class Sandbox:
         return Outcome("died", error="the process running your code sent something that is not an answer")
 
 
+def _returned_function(name: str) -> Unsupported:
+    """A function in an answer (e.g. one of the given functions returned as is) is not a value."""
+    return Unsupported("function", name)
+
+
 def _outcome(reply: dict[str, Any], limits: Limits) -> Outcome | None:
     """A child's answer as an Outcome; anything unexpected in it becomes an error, never a pass.
     None for an answer that cannot be read at all (a field of the wrong type, an impossible array):
     the caller treats it as no answer, so a forged reply can never stop the grader."""
     try:
         status = reply.get("status", "error")
-        error = str(reply.get("error", ""))[:ERROR_LIMIT]
+        error = printable(str(reply.get("error", ""))[:ERROR_LIMIT])
         if reply.get("memory"):
             error = f"{error}: your code ran out of memory (the limit is {limits.describe_memory()} per submission)"
         value, args_after = reply.get("value"), reply.get("args_after")
         return Outcome(
             status=status if status in ("ok", "error", "not_implemented", "missing") else "error",
-            value=from_wire(value), args_after=from_wire(args_after),
-            error=error, output=str(reply.get("output", ""))[:4000], seconds=float(reply.get("seconds", 0.0)),
+            value=from_wire(value, _returned_function), args_after=from_wire(args_after, _returned_function),
+            error=error, output=printable(str(reply.get("output", ""))[:4000]),
+            seconds=float(reply.get("seconds", 0.0)),
             wire=[value, args_after],
         )
     except (TypeError, ValueError, OverflowError, RecursionError, MemoryError):
@@ -288,11 +325,11 @@ class _LineReader:
     Whatever has arrived is read without waiting, and the complete lines of one read are decoded
     together (one JSON parse for many answers); a line that is not JSON comes back as GARBLED."""
 
-    MAX_LINE = 64 << 20
     COALESCE_SECONDS = 0.0005
 
-    def __init__(self, channel: socket.socket):
+    def __init__(self, channel: socket.socket, budget: _Budget):
         self.channel = channel
+        self.budget = budget
         self.partial = b""  # the start of a line not complete yet
         self.decoded: collections.deque[Any] = collections.deque()  # complete lines, decoded, not read yet
 
@@ -309,8 +346,13 @@ class _LineReader:
                 continue
             except OSError:  # ECONNRESET: the child died with data still unread
                 return EOF
-            if not chunk or len(self.partial) > self.MAX_LINE:
+            if not chunk:
                 return EOF
+            self.budget.left -= len(chunk)
+            if self.budget.exhausted:
+                return TOO_MUCH
+            if len(self.partial) + len(chunk) > MAX_ANSWER_BYTES and b"\n" not in chunk:
+                return TOO_LARGE
             *complete, self.partial = (self.partial + chunk).split(b"\n")
             self.decoded.extend(_decode_lines(complete))
         return self.decoded.popleft()
