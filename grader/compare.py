@@ -52,6 +52,17 @@ class Comparison:
     problem: str = ""  # for the student: what is wrong with the returned value
     worst_error: float | None = None
     wrong_value: bool = False  # the right form (type, shape, finite), only the numbers are off
+    hidden_problem: str = ""  # what a hidden check may say instead, if `problem` shows the answer or the error
+
+    def problem_for(self, public: bool) -> str:
+        """A hidden check's feedback never shows what came back (it could carry the hidden input) nor how far
+        it is from the expected value (which would give the value away)."""
+        return self.problem if public or not self.hidden_problem else self.hidden_problem
+
+
+HIDDEN_WRONG_VALUE = "the value is not right for this hidden input"
+HIDDEN_WRONG_FORM = "returned a value of the wrong kind or shape for this hidden input (the public checks show " \
+    "what came back)"
 
 
 @dataclass(frozen=True)
@@ -60,12 +71,22 @@ class Diagnosis:
 
     name: str
     hint: str
+    fitted: bool = False  # a constant factor fitted to the expected value: its number reveals that value
+
+
+OTHER_FACTOR = "constant factor (other)"  # a fitted factor that is none of the known ones
+
+
+RETURNED_NONE = "returned None (is a `return` statement missing?)"
+ONE_ELEMENT = "returned an array with one element; return the number itself"
+TOO_LARGE_INT = "returned an integer too large for a float (more than about 1.8e308)"
+_SHOWS_NOTHING = frozenset({RETURNED_NONE, ONE_ELEMENT, TOO_LARGE_INT})  # problems that show nothing returned
 
 
 def _as_numbers(got: Any, shape: tuple[int, ...]) -> tuple[np.ndarray | None, str]:
     """The returned value as a float array of the expected shape, or why it cannot be one."""
     if got is None:
-        return None, "returned None (is a `return` statement missing?)"
+        return None, RETURNED_NONE
     if isinstance(got, Unsupported):
         return None, f"returned a {got.type_name} ({got.detail}), not numbers"
     if isinstance(got, str | bool):
@@ -73,12 +94,12 @@ def _as_numbers(got: Any, shape: tuple[int, ...]) -> tuple[np.ndarray | None, st
     try:
         array = np.asarray(got, dtype=float)
     except OverflowError:
-        return None, "returned an integer too large for a float (more than about 1.8e308)"
+        return None, TOO_LARGE_INT
     except (TypeError, ValueError):
         return None, f"returned {_brief(got)}, which is not numbers of one shape"
     if array.shape != shape:
         if shape == () and array.shape == (1,):
-            return None, "returned an array with one element; return the number itself"
+            return None, ONE_ELEMENT
         want = "a single number" if shape == () else f"shape {shape}"
         have = "a single number" if array.shape == () else f"shape {array.shape}"
         return None, f"returned {have}, expected {want}"
@@ -96,17 +117,18 @@ def compare(got: Any, expected: Expectation) -> Comparison:
         if isinstance(got, str) and got == expected.value:
             return Comparison(True)
         if isinstance(got, str) and got.strip().lower() == expected.value:
-            return Comparison(False, f"returned {got!r}: use exactly the lower-case word {expected.value!r}")
-        return Comparison(False, f"returned {_brief(got)}")
+            return Comparison(False, f"returned {got!r}: use exactly the lower-case word {expected.value!r}",
+                              hidden_problem="returned the right word in the wrong case or with spaces")
+        return Comparison(False, f"returned {_brief(got)}", hidden_problem=HIDDEN_WRONG_VALUE)
     if _plain_number(got) and _plain_number(expected.value) and np.ndim(expected.tolerance.atol) == 0:
         try:
             return _compare_numbers(float(got), float(expected.value), expected.tolerance)
         except OverflowError:  # a Python int beyond the range of a float
-            return Comparison(False, "returned an integer too large for a float (more than about 1.8e308)")
+            return Comparison(False, TOO_LARGE_INT)
     want = np.asarray(expected.value, dtype=float)
     array, problem = _as_numbers(got, want.shape)
     if array is None:
-        return Comparison(False, problem)
+        return Comparison(False, problem, hidden_problem="" if problem in _SHOWS_NOTHING else HIDDEN_WRONG_FORM)
     if not np.all(np.isfinite(array)):
         bad = "NaN" if np.any(np.isnan(array)) else "infinity"
         return Comparison(False, f"returned {bad} where a finite number was expected")
@@ -114,7 +136,8 @@ def compare(got: Any, expected: Expectation) -> Comparison:
     worst = float(np.max(error)) if error.size else 0.0
     if np.all(error <= expected.tolerance.allowed(want)):
         return Comparison(True, worst_error=worst)
-    return Comparison(False, f"off by up to {worst:.3g}", worst_error=worst, wrong_value=True)
+    return Comparison(False, f"off by up to {worst:.3g}", worst_error=worst, wrong_value=True,
+                      hidden_problem=HIDDEN_WRONG_VALUE)
 
 
 def _plain_number(value: Any) -> bool:
@@ -129,7 +152,8 @@ def _compare_numbers(got: float, want: float, tolerance: Tolerance) -> Compariso
     error = abs(got - want)
     if error <= float(tolerance.atol) + tolerance.rtol * abs(want):
         return Comparison(True, worst_error=error)
-    return Comparison(False, f"off by up to {error:.3g}", worst_error=error, wrong_value=True)
+    return Comparison(False, f"off by up to {error:.3g}", worst_error=error, wrong_value=True,
+                      hidden_problem=HIDDEN_WRONG_VALUE)
 
 
 def matches(got: Any, value: Any, tolerance: Tolerance) -> bool:
@@ -161,7 +185,7 @@ def fitted_factor(got: Any, want: Any) -> float | None:
     k = float(np.dot(array.ravel(), want_array.ravel())) / norm
     residual = np.max(np.abs(array - k * want_array))
     scale = np.max(np.abs(want_array)) * max(1.0, abs(k))
-    return k if residual <= 1e-7 * scale and abs(k - 1.0) > 1e-6 else None
+    return k if residual <= 1e-7 * scale and abs(k - 1.0) > 1e-6 and abs(k) > 1e-9 else None  # 0·want: no shape
 
 
 def diagnose(
@@ -187,4 +211,10 @@ def diagnose(
         if abs(k - factor) <= 1e-6:
             return Diagnosis(f"constant factor {factor:g}", hint)
     return Diagnosis(f"constant factor {k:.4g}", f"your answer is {k:.4g} times the right one everywhere "
-                     "this check looked: the shape of your formula is right, a constant factor is off")
+                     "this check looked: the shape of your formula is right, a constant factor is off", fitted=True)
+
+
+# What a hidden check says of a fitted factor: that there is one, never its number (which, with the value
+# returned, gives away the expected value of a hidden input).
+HIDDEN_FACTOR = Diagnosis(OTHER_FACTOR, "your answer is a constant multiple of the right one on this hidden input: "
+                          "the shape of your formula is right, a constant factor is off")

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from grader import kit
-from grader.compare import Diagnosis, Expectation, compare, diagnose
+from grader.compare import HIDDEN_FACTOR, Diagnosis, Expectation, compare, diagnose
 from grader.curriculum import EXERCISES
 from grader.curriculum.common import parent_call
 from grader.feedback import show_call, student_message
@@ -39,8 +39,6 @@ from grader.spec import (
 )
 
 PUBLIC_SEED = "calcgrade-public-v1"
-# What a hidden check says of a wrong number: never values derived from hidden inputs.
-HIDDEN_WRONG_VALUE = "the value is not right for this hidden input"
 
 
 class SolutionReferences:
@@ -262,7 +260,7 @@ def judge(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIV
         hint = exercise.hint
         if "TypeError" in outcome.error and "argument" in outcome.error:
             hint = f"check the parameters: {exercise.function}{signature}, as given"
-        return failed(_error_problem(outcome), diagnosis=outcome.status, hint=hint)
+        return failed(_error_problem(outcome, public), diagnosis=outcome.status, hint=hint)
 
     try:
         expectations = references.expectations(p)
@@ -274,7 +272,9 @@ def judge(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIV
         comparison = compare(outcome.value, expectation)
         if not comparison.passed:
             found = diagnose(outcome.value, expectation.value, expectation.tolerance, references.mistake_values(p))
-            return failed(comparison.problem if public or not comparison.wrong_value else HIDDEN_WRONG_VALUE,
+            if found and found.fitted and not public:
+                found = HIDDEN_FACTOR
+            return failed(comparison.problem_for(public),
                           diagnosis=found.name if found else "", hint=found.hint if found else exercise.hint,
                           returned=outcome.value, expected=expectation.value,
                           instructor=f"expected from {expectation.source}; {comparison.problem}")
@@ -288,7 +288,12 @@ def judge(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIV
                        f"matches {', '.join(e.source for e in expectations)}")
 
 
-def _error_problem(outcome: Outcome) -> str:
+def _error_problem(outcome: Outcome, public: bool) -> str:
+    """What went wrong in the student's code; on a hidden check, an exception's type and line without its
+    message (a message could carry the hidden input out: `raise ValueError(repr(x))`)."""
+    if outcome.status == "error" and not public:
+        return f"your code raised {outcome.error_kind or 'an exception'} on this hidden input (run the public " \
+               "checks for the message)"
     if outcome.status == "error":
         return f"your code raised {outcome.error}"
     return outcome.error or outcome.status

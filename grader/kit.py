@@ -17,6 +17,9 @@ from pathlib import Path
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS_DIR = KIT_ROOT / "solutions"
+# Folders of the kit that hold correct code in some form, which a grading child must never read:
+# the solutions, their history, the correct alternative bodies of the curriculum, and the kit's tests.
+PRIVATE_FOLDERS = ("solutions", ".git", "grader/curriculum", "tests", "benchmarks", "build", "dist")
 EXERCISES_DIR = KIT_ROOT / "exercises"
 MODULES = ("derivatives", "partial_derivatives", "linear_model", "gradient_descent")
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -90,3 +93,16 @@ def variant_function(module: str, function: str, body: str):
     source = variant_source(module, function, body)
     loaded = load_trusted_module(f"calcgrade_variant_{module}", source, f"<{module}.{function} variant>")
     return getattr(loaded, function)
+
+
+def private_paths() -> list[Path]:
+    """The kit's folders a child must not see (those that exist), including the history that a `.git`
+    file of a linked work tree points to."""
+    paths = [KIT_ROOT / name for name in PRIVATE_FOLDERS if (KIT_ROOT / name).is_dir()]
+    git_file = KIT_ROOT / ".git"
+    if git_file.is_file():
+        text = git_file.read_text(encoding="utf-8", errors="replace").strip()
+        if text.startswith("gitdir:"):
+            linked = (KIT_ROOT / text.removeprefix("gitdir:").strip()).resolve()
+            paths += [linked, *(parent for parent in linked.parents if parent.name == ".git")]
+    return paths

@@ -26,7 +26,7 @@ import numpy as np
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-from grader.compare import KNOWN_FACTORS
+from grader.compare import KNOWN_FACTORS, OTHER_FACTOR
 from grader.spec import CheckResult, ExerciseResult, SubmissionResult
 
 # Diagnoses that report what happened to a call rather than name a mistake in the mathematics.
@@ -34,7 +34,6 @@ STATUS_DIAGNOSES = frozenset({"not implemented", "missing", "error", "timeout", 
                               "mutated input"})
 NOT_LOADED = frozenset({"missing", "load_error"})
 CRASHED = frozenset({"error", "timeout", "died", "skipped"})
-OTHER_FACTOR = "constant factor (other)"
 TOP_MISCONCEPTIONS = 15
 DPI = 110
 _FACTOR = re.compile(r"^constant factor (\S+)$")

@@ -7,7 +7,7 @@ import pytest
 
 from grader import kit
 from grader.curriculum import BY_KEY, EXERCISES, of_module
-from grader.engine import PUBLIC_SEED, grade_sources, plan
+from grader.engine import LIVE, PUBLIC_SEED, grade_sources, plan
 from grader.plain import Given
 
 
@@ -124,3 +124,30 @@ def test_equal_public_answers_share_one_verdict_and_hidden_answers_are_judged_ea
     calls = [_call(p.exercise, p.case) for p in planned]
     _, outcomes = sandbox.run({"derivatives": solution_sources["derivatives"]}, calls)
     assert [judge(p, outcome) for p, outcome in zip(planned, outcomes, strict=True)] == list(first[:len(planned)])
+
+
+@pytest.mark.parametrize("body", [
+    "raise ValueError(repr(x))",  # the message carries the input out
+    "return repr(x)",  # so would a returned string
+    "return {'x': x}",  # or an object's description
+    "return np.zeros(int(abs(x) * 1000) + 2)",  # or a shape
+    "return 1.0",  # a constant: a fitted factor 1/k would be the expected value
+])
+def test_nothing_a_student_controls_carries_a_hidden_input_or_expected_value_out(sandbox, body):
+    """Bug: hidden checks showed exception messages, returned strings and fitted factors, from which a student
+    could read their hidden inputs and expected values and hard-code them on the next submission."""
+    exercise = BY_KEY["derivatives.df_wave"]
+    source = kit.variant_source("derivatives", "df_wave", body)
+    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=[exercise])
+    hidden_plan = [p for p in plan([exercise], hidden=True, course_seed="c", student="s") if p.visibility == "hidden"]
+    expected = [float(np.ravel(e.value)[0]) for p in hidden_plan for e in LIVE.expectations(p)]
+    secrets = [number for p in hidden_plan for number in _numbers_in(p.case)]
+    secrets += [f"{value:.4g}" for value in (*expected, *(1 / v for v in expected if v)) if abs(value) > 1e-3
+                and value != round(value)]
+    hidden_checks = [c for c in result.exercises[0].checks if c.visibility == "hidden"]
+    assert hidden_checks and not any(check.passed for check in hidden_checks)
+    for check in hidden_checks:
+        for secret in secrets:
+            assert secret not in check.student_message, (secret, check.student_message)
+            assert secret not in check.diagnosis, (secret, check.diagnosis)

@@ -107,8 +107,13 @@ def test_the_child_cannot_read_solutions_or_other_students(tmp_path):
         for path in (kit.SOLUTIONS_DIR / "linear_model.py", other / "linear_model.py"):
             outcome = _run_as_student(box, f"return open({str(path)!r}).read()")
             assert outcome.status == "error", path
-        listing = _run_as_student(box, f"import os\nreturn os.listdir({str(kit.SOLUTIONS_DIR)!r})")
-        assert listing.status == "error" or listing.value == []
+        for folder in (kit.SOLUTIONS_DIR, kit.KIT_ROOT / "grader" / "curriculum", kit.KIT_ROOT / "tests",
+                       *([kit.KIT_ROOT / ".git"] if (kit.KIT_ROOT / ".git").is_dir() else [])):
+            listing = _run_as_student(box, f"import os\nreturn os.listdir({str(folder)!r})")
+            assert listing.status == "error" or listing.value == [], folder
+        # The kit's correct alternative bodies live in the curriculum: not even importable from the child.
+        imported = _run_as_student(box, "import grader.curriculum.derivatives\nreturn 1")
+        assert imported.status == "error"
 
 
 @as_root

@@ -86,13 +86,19 @@ def describe_error(error: BaseException, files: dict[str, list[str]]) -> str:
     text = f"{type(error).__name__}: {message}".rstrip(": ")
     if isinstance(error, SyntaxError) and error.filename in files:
         return f"{text.split(' (', 1)[0]} ({error.filename}, line {error.lineno})"
-    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename in files]
-    if frames:
-        frame = frames[-1]
-        lines = files[frame.filename]
-        code = lines[frame.lineno - 1].strip() if frame.lineno and 0 < frame.lineno <= len(lines) else ""
-        return f"{text} ({frame.filename}, line {frame.lineno}: {code})"
+    where = error_location(error, files)
+    if where:
+        filename, lineno = where
+        lines = files[filename]
+        code = lines[lineno - 1].strip() if 0 < lineno <= len(lines) else ""
+        return f"{text} ({filename}, line {lineno}: {code})"
     return text
+
+
+def error_location(error: BaseException, files: dict[str, list[str]]) -> tuple[str, int] | None:
+    """The student's own file and line where the exception was raised, if it came from their code."""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename in files]
+    return (frames[-1].filename, frames[-1].lineno or 0) if frames else None
 
 
 def _load(name: str, files: dict[str, list[str]]) -> dict[str, Any]:
@@ -122,8 +128,8 @@ def _call(request: dict[str, Any], files: dict[str, list[str]]) -> dict[str, Any
     except NotImplementedError:
         answer.update(status="not_implemented")
     except BaseException as error:  # noqa: BLE001 - SystemExit and KeyboardInterrupt included
-        answer.update(status="error", error=describe_error(error, files),
-                      memory=isinstance(error, MemoryError))
+        answer.update(status="error", error=describe_error(error, files), error_type=type(error).__name__,
+                      error_at=error_location(error, files), memory=isinstance(error, MemoryError))
     answer["seconds"] = time.perf_counter() - started
     answer["output"] = printed.getvalue()
     if request.get("return_args"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import functools
 import os
+import re
 import select
 import shutil
 import signal
@@ -105,6 +106,7 @@ class Outcome:
     output: str = ""  # what the call printed (bounded)
     seconds: float = 0.0
     wire: Any = field(default=None, repr=False, compare=False)  # (value, args_after) as plain data, if known
+    error_kind: str = ""  # the exception's type and line only: what a hidden check may show of an error
 
     def fingerprint(self) -> bytes:
         """Everything judging this outcome depends on, as bytes: equal fingerprints, equal verdicts."""
@@ -118,10 +120,11 @@ class Sandbox:
     own_session = False  # True: the template leaves our process group (a Jupyter kernel's shutdown waits for it)
 
     def __init__(self, limits: Limits | None = None, slot: int = 0, hidden: Sequence[Path] = ()):
-        """`hidden`: folders the child must not see (besides the kit's solutions), e.g. other submissions."""
+        """`hidden`: folders the child must not see besides the kit's private ones (`kit.private_paths`), e.g.
+        the other submissions."""
         self.limits = limits or Limits()
         self.slot = slot
-        self.hidden = [str(path.resolve()) for path in (kit.SOLUTIONS_DIR, *hidden)]
+        self.hidden = [str(path.resolve()) for path in (*kit.private_paths(), *hidden)]
         self._template: subprocess.Popen | None = None
         self._control: socket.socket | None = None
         self._lock = threading.Lock()
@@ -293,6 +296,21 @@ class Sandbox:
         return Outcome("died", error="the process running your code sent something that is not an answer")
 
 
+_EXCEPTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,79}")
+_MODULE_FILE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,79}\.py")
+
+
+def _error_kind(type_name: Any, where: Any) -> str:
+    """`ValueError (derivatives.py, line 12)` from the child's answer, checked to be nothing but a name, a file
+    name and a line number: no message, which a student could fill with the hidden input."""
+    if not isinstance(type_name, str) or not _EXCEPTION_NAME.fullmatch(type_name):
+        return "an exception"
+    if (isinstance(where, list) and len(where) == 2 and isinstance(where[0], str) and _MODULE_FILE.fullmatch(where[0])
+            and isinstance(where[1], int) and 0 < where[1] < 100_000):
+        return f"{type_name} ({where[0]}, line {where[1]})"
+    return type_name
+
+
 def _returned_function(name: str) -> Unsupported:
     """A function in an answer (e.g. one of the given functions returned as is) is not a value."""
     return Unsupported("function", name)
@@ -313,7 +331,7 @@ def _outcome(reply: dict[str, Any], limits: Limits) -> Outcome | None:
             value=from_wire(value, _returned_function), args_after=from_wire(args_after, _returned_function),
             error=error, output=printable(str(reply.get("output", ""))[:4000]),
             seconds=float(reply.get("seconds", 0.0)),
-            wire=[value, args_after],
+            wire=[value, args_after], error_kind=_error_kind(reply.get("error_type"), reply.get("error_at")),
         )
     except (TypeError, ValueError, OverflowError, RecursionError, MemoryError):
         return None
