@@ -27,6 +27,7 @@ from grader.spec import SubmissionResult
 from grader.submission import read_sources
 
 RESULTS = "results.json"
+RESERVED = ("gradebook.csv", "report.html")  # the batch's own files in OUT, beside one folder per student
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class BatchSummary:
     graded: tuple[tuple[str, float], ...]  # (student, seconds) graded in this run
     resumed: tuple[str, ...]  # students whose results.json was kept
     seconds: float
+    refused: tuple[str, ...] = ()  # folders not graded: their names are the batch's own files in OUT
 
     def describe(self) -> str:
         slowest = sorted(self.graded, key=lambda item: -item[1])[:3]
@@ -54,6 +56,9 @@ class BatchSummary:
                  f"checks the grader could not judge (grader faults): {faults}"]
         if slowest:
             lines.append("slowest: " + ", ".join(f"{student} {seconds:.2f} s" for student, seconds in slowest))
+        if self.refused:
+            lines.append(f"not graded (a student folder may not be named like {' or '.join(RESERVED)}): "
+                         + ", ".join(self.refused))
         return "\n".join(lines)
 
 
@@ -65,6 +70,11 @@ def find_submissions(root: Path) -> list[tuple[str, Path]]:
     root = submissions_root(root)
     return sorted((entry.name, entry) for entry in root.iterdir()
                   if entry.is_dir() and not entry.is_symlink() and not entry.name.startswith("."))
+
+
+def _refused(submissions: list[tuple[str, Path]]) -> tuple[str, ...]:
+    """Student folders named like the batch's own files in OUT (their results would have nowhere to go)."""
+    return tuple(student for student, _ in submissions if student in RESERVED)
 
 
 def grade_folder(student: str, folder: Path, sandbox: Sandbox, course_seed: str) -> SubmissionResult:
@@ -158,6 +168,8 @@ def _progress(items: Iterator, total: int, enabled: bool) -> Iterator:
 def grade_batch(root: Path, out: Path, options: BatchOptions) -> BatchSummary:
     started = time.perf_counter()
     submissions = find_submissions(root)
+    refused = _refused(submissions)
+    submissions = [(student, folder) for student, folder in submissions if student not in refused]
     kept: dict[str, SubmissionResult] = {}  # with --resume: the students a valid results.json is kept for
     todo = []
     for student, folder in submissions:
@@ -176,4 +188,4 @@ def grade_batch(root: Path, out: Path, options: BatchOptions) -> BatchSummary:
     write_gradebook(results, out / "gradebook.csv")
     _write_class_report(results, out)
     return BatchSummary(results, tuple((student, seconds) for student, seconds, _ in graded), tuple(kept),
-                        time.perf_counter() - started)
+                        time.perf_counter() - started, refused)

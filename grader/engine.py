@@ -209,9 +209,10 @@ class PublicVerdicts:
     A public check has the same input for every student, and `judge` is a pure function of the
     check and the outcome, so equal outcomes (a correct answer, or the same known mistake) get the
     same `CheckResult`: judged once per batch, not once per student. Hidden checks are never
-    remembered (their inputs differ per student). Held per reference provider, bounded in size."""
+    remembered (their inputs differ per student). Held per reference provider, bounded in entries, and
+    keyed by a digest of the answer, so a huge answer costs its memory once, not twice."""
 
-    LIMIT = 50_000
+    LIMIT = 20_000
 
     def __init__(self) -> None:
         self._by_references: weakref.WeakKeyDictionary[Any, dict[tuple, CheckResult]] = weakref.WeakKeyDictionary()
@@ -220,7 +221,7 @@ class PublicVerdicts:
         if p.visibility != "public":
             return judge(p, outcome, references)
         verdicts = self._by_references.setdefault(references, {})
-        key = (p.exercise.key, p.label, p.max_score, outcome.fingerprint())
+        key = (p.exercise.key, p.label, p.max_score, hashlib.sha256(outcome.fingerprint()).digest())
         verdict = verdicts.get(key)
         if verdict is None:
             if len(verdicts) >= self.LIMIT:

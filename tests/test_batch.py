@@ -159,3 +159,14 @@ def test_a_grader_fault_is_still_counted_after_resume_without_its_details_in_res
     assert [check.grader_fault for check in again.exercises[0].checks] == [True, False]
     summary = BatchSummary(results=(again,), graded=(), resumed=("a",), seconds=1.0)
     assert "(grader faults): 1" in summary.describe()
+
+
+def test_a_student_folder_named_like_the_report_is_refused_and_the_others_graded(tmp_path):
+    """Bug: a folder named report.html made the batch fail at its very end (the report had nowhere to go)."""
+    for student in ("report.html", "ann"):
+        (tmp_path / "subs" / student).mkdir(parents=True)
+        (tmp_path / "subs" / student / "derivatives.py").write_text(kit.solution_source("derivatives"))
+    summary = grade_batch(tmp_path / "subs", tmp_path / "out", BatchOptions())
+    assert [result.student for result in summary.results] == ["ann"]
+    assert summary.refused == ("report.html",) and "not graded" in summary.describe()
+    assert (tmp_path / "out" / "report.html").is_file()

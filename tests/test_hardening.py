@@ -7,6 +7,8 @@ CI runs as root. Tampering tests run everywhere: the trusted parent computes eve
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -119,6 +121,15 @@ def test_the_child_cannot_read_solutions_or_other_students(tmp_path):
 @as_root
 def test_the_child_writes_only_to_its_private_folder(tmp_path):
     target = tmp_path / "planted.txt"
+    open_folder = Path(tempfile.mkdtemp(prefix=".calcgrade-open-", dir=kit.KIT_ROOT))  # world-writable, not /tmp
+    open_folder.chmod(0o1777)
+    try:
+        with Sandbox() as box:
+            for folder in (open_folder, Path("/run/lock")):
+                outcome = _run_as_student(box, f"open({str(folder / 'planted.txt')!r}, 'w').write('x')\nreturn 1")
+                assert outcome.status in ("ok", "error") and not (folder / "planted.txt").exists(), folder
+    finally:
+        shutil.rmtree(open_folder)
     with Sandbox() as box:
         for path in (target, kit.KIT_ROOT / "planted.txt"):
             assert _run_as_student(box, f"open({str(path)!r}, 'w').write('x')\nreturn 1").status == "error"

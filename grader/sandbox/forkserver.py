@@ -48,22 +48,45 @@ def _warm_up(sources: dict[str, Any]) -> None:
     compile("def f(x):\n    return [x ** 2 for _ in range(2)]\n", "warm_up.py", "exec")
 
 
-CLONE_NEWNS, MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = (
-    0x00020000, 0x1, 0x2, 0x4, 0x8, 0x1000, 0x4000, 0x40000)
-SCRATCH_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")
+CLONE_NEWNS, MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = (
+    0x00020000, 0x1, 0x2, 0x4, 0x8, 0x20, 0x1000, 0x4000, 0x40000)
+SCRATCH_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")
+SYS_MOUNT_SETATTR, AT_RECURSIVE, MOUNT_ATTR_RDONLY = 442, 0x8000, 0x1  # the same number on x86_64 and aarch64
+
+
+class _MountAttr(ctypes.Structure):
+    _fields_ = [("attr_set", ctypes.c_uint64), ("attr_clr", ctypes.c_uint64), ("propagation", ctypes.c_uint64),
+                ("userns_fd", ctypes.c_uint64)]
+
+
+def _make_read_only(libc: ctypes.CDLL) -> bool:
+    """Every mount the child sees becomes read-only (the scratch folders are mounted afresh afterwards): a
+    world-writable folder anywhere on the system is no way out. One call on Linux 5.12 and later; else each
+    mount is remounted read-only in turn."""
+    attr = _MountAttr(MOUNT_ATTR_RDONLY, 0, 0, 0)
+    if libc.syscall(SYS_MOUNT_SETATTR, -100, b"/", AT_RECURSIVE, ctypes.byref(attr), ctypes.sizeof(attr)) == 0:
+        return True
+    with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as mounts:
+        points = [line.split()[4] for line in mounts]
+    return all(libc.mount(None, point.encode("utf-8", "surrogateescape"), None,
+                          MS_REMOUNT | MS_BIND | MS_RDONLY, None) == 0 for point in points)
 
 
 def _isolate_filesystem(hidden: list[str], scratch_bytes: int) -> bool:
-    """A mount namespace of the child's own: hidden folders become empty, and the world-writable
-    folders become fresh private ones, so nothing the child writes outlives it or reaches anyone.
-    Needs root (CAP_SYS_ADMIN); returns False where the system does not allow it.
+    """A mount namespace of the child's own: every file system read-only, hidden folders empty, and the
+    usual world-writable folders fresh private ones, so the child writes only there, and nothing it
+    writes outlives it or reaches anyone. Needs root (CAP_SYS_ADMIN); returns False where the system
+    does not allow it.
 
     One empty tmpfs hides every hidden folder and one fresh tmpfs serves every scratch folder (the
-    others are bind mounts of it): two file systems to set up and tear down per child, not six.
-    A hidden folder that cannot be hidden ends the child before any student code runs."""
+    others are bind mounts of it): two file systems to set up and tear down per child, not eight.
+    A folder that cannot be hidden or a file system that cannot be made read-only ends the child
+    before any student code runs."""
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.unshare(CLONE_NEWNS) != 0 or libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
         return False
+    if not _make_read_only(libc):
+        os._exit(71)
     for targets, options, flags in (
         ([f for f in hidden if os.path.isdir(f)], b"size=4k,mode=000", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC),
         ([f for f in SCRATCH_FOLDERS if os.path.isdir(f)], f"size={scratch_bytes},mode=1777".encode(),
