@@ -22,6 +22,7 @@ from grader.engine import grade_sources
 from grader.gradebook import write_gradebook
 from grader.gradescope import read_results, write_results
 from grader.notebook_source import submissions_root
+from grader.report import write_report, write_student_feedback
 from grader.sandbox.client import Limits, Sandbox
 from grader.spec import SubmissionResult
 from grader.submission import read_sources
@@ -88,21 +89,17 @@ def _write_student(result: SubmissionResult, out: Path) -> None:
     it is written last, and a student it is kept for always has a complete feedback page too."""
     folder = out / result.student
     folder.mkdir(parents=True, exist_ok=True)
-    try:
-        from grader.report import write_student_feedback
-    except ImportError:  # the report is optional for grading itself
-        pass
-    else:
-        write_student_feedback(result, folder / "feedback.html")
+    write_student_feedback(result, folder / "feedback.html")
     write_results(result, folder / RESULTS)
 
 
 def _write_class_report(results: Sequence[SubmissionResult], out: Path) -> None:
+    """The class report's plots need Matplotlib (a dependency of the kit), grading does not: without it the
+    batch still ends with every results.json and the gradebook, and says what is missing."""
     try:
-        from grader.report import write_report
-    except ImportError:
-        return
-    write_report(results, out)
+        write_report(results, out)
+    except ModuleNotFoundError as error:
+        print(f"calcgrade: {out / 'report.html'} not written: {error}", file=sys.stderr)
 
 
 # ----- worker processes ----------------------------------------------------------------------------

@@ -121,12 +121,12 @@ def test_worker_processes_remove_their_private_folders(tmp_path):
 
 def test_results_json_is_written_after_the_feedback_page(tmp_path, monkeypatch):
     """results.json is what --resume trusts: a student whose feedback page failed to be written has none."""
-    import grader.report
+    import grader.batch
 
     def broken(result, path):
         raise OSError("disk full")
 
-    monkeypatch.setattr(grader.report, "write_student_feedback", broken)
+    monkeypatch.setattr(grader.batch, "write_student_feedback", broken)
     (tmp_path / "subs" / "a").mkdir(parents=True)
     (tmp_path / "subs" / "a" / "derivatives.py").write_text(kit.solution_source("derivatives"))
     with pytest.raises(OSError, match="disk full"):
@@ -170,3 +170,16 @@ def test_a_student_folder_named_like_the_report_is_refused_and_the_others_graded
     assert [result.student for result in summary.results] == ["ann"]
     assert summary.refused == ("report.html",) and "not graded" in summary.describe()
     assert (tmp_path / "out" / "report.html").is_file()
+
+
+def test_without_matplotlib_the_batch_still_ends_with_results_and_gradebook(tmp_path):
+    """Only the class report's plots need Matplotlib: its absence costs the report, and says so."""
+    (tmp_path / "subs" / "a").mkdir(parents=True)
+    (tmp_path / "subs" / "a" / "derivatives.py").write_text(kit.solution_source("derivatives"))
+    code = ("import sys\nsys.modules['matplotlib'] = None  # as if not installed\n"
+            "from grader.cli import main\nsys.exit(main(sys.argv[1:]))\n")
+    finished = subprocess.run([sys.executable, "-c", code, "grade", str(tmp_path / "subs"), "--out",
+                               str(tmp_path / "out"), "--no-progress"], capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 0, finished.stderr
+    assert "report.html not written" in finished.stderr and "matplotlib" in finished.stderr
+    assert (tmp_path / "out" / "a" / RESULTS).exists() and (tmp_path / "out" / "gradebook.csv").exists()
