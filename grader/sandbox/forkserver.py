@@ -52,6 +52,7 @@ CLONE_NEWNS, MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_
     0x00020000, 0x1, 0x2, 0x4, 0x8, 0x20, 0x1000, 0x4000, 0x40000)
 SCRATCH_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")
 SYS_MOUNT_SETATTR, AT_RECURSIVE, MOUNT_ATTR_RDONLY = 442, 0x8000, 0x1  # the same number on x86_64 and aarch64
+libc = ctypes.CDLL(None, use_errno=True)
 
 
 class _MountAttr(ctypes.Structure):
@@ -59,7 +60,7 @@ class _MountAttr(ctypes.Structure):
                 ("userns_fd", ctypes.c_uint64)]
 
 
-def _make_read_only(libc: ctypes.CDLL) -> bool:
+def _make_read_only() -> bool:
     """Every mount the child sees becomes read-only (the scratch folders are mounted afresh afterwards): a
     world-writable folder anywhere on the system is no way out. One call on Linux 5.12 and later; else each
     mount is remounted read-only in turn."""
@@ -72,35 +73,43 @@ def _make_read_only(libc: ctypes.CDLL) -> bool:
                           MS_REMOUNT | MS_BIND | MS_RDONLY, None) == 0 for point in points)
 
 
-def _isolate_filesystem(hidden: list[str], scratch_bytes: int) -> bool:
-    """A mount namespace of the child's own: every file system read-only, hidden folders empty, and the
-    usual world-writable folders fresh private ones, so the child writes only there, and nothing it
-    writes outlives it or reaches anyone. Needs root (CAP_SYS_ADMIN); returns False where the system
-    does not allow it.
+def _hide_from_children(hidden: list[str]) -> bool:
+    """Once, in the template (as root): a mount namespace where every file system is read-only and the
+    hidden folders are empty; every child starts from a copy of it. Returns False where the system does
+    not allow mount namespaces (no CAP_SYS_ADMIN). A file system that cannot be made read-only or a
+    folder that cannot be hidden ends the template: nothing is graded rather than graded unconfined.
 
-    One empty tmpfs hides every hidden folder and one fresh tmpfs serves every scratch folder (the
-    others are bind mounts of it): two file systems to set up and tear down per child, not eight.
-    A folder that cannot be hidden or a file system that cannot be made read-only ends the child
-    before any student code runs."""
-    libc = ctypes.CDLL(None, use_errno=True)
+    One empty tmpfs hides every hidden folder (the others are bind mounts of it)."""
     if libc.unshare(CLONE_NEWNS) != 0 or libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
         return False
-    if not _make_read_only(libc):
-        os._exit(71)
-    for targets, options, flags in (
-        ([f for f in hidden if os.path.isdir(f)], b"size=4k,mode=000", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC),
-        ([f for f in SCRATCH_FOLDERS if os.path.isdir(f)], f"size={scratch_bytes},mode=1777".encode(),
-         MS_NOSUID | MS_NODEV),
-    ):
-        first = None
-        for folder in targets:
-            if first is None:
-                done = libc.mount(b"tmpfs", folder.encode(), b"tmpfs", flags, options) == 0
-                first = folder.encode()
-            else:
-                done = libc.mount(first, folder.encode(), None, MS_BIND, None) == 0
-            if not done:
-                os._exit(71)  # fail closed: never run student code beside a folder that should be hidden
+    if not _make_read_only():
+        sys.exit("calcgrade sandbox: cannot make the file systems read-only for student code")
+    if not _mount_one_tmpfs([f for f in hidden if os.path.isdir(f)], b"size=4k,mode=000",
+                            MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC):
+        sys.exit("calcgrade sandbox: cannot hide a folder from student code")
+    return True
+
+
+def _fresh_scratch(scratch_bytes: int) -> None:
+    """In each child: a namespace of its own (a copy of the template's) where /tmp, /var/tmp, /dev/shm and
+    /run/lock are one fresh private tmpfs, the only place it can write; it disappears with the child."""
+    if libc.unshare(CLONE_NEWNS) != 0 or not _mount_one_tmpfs(
+            [f for f in SCRATCH_FOLDERS if os.path.isdir(f)], f"size={scratch_bytes},mode=1777".encode(),
+            MS_NOSUID | MS_NODEV):
+        os._exit(71)  # fail closed: no student code without its private scratch folders
+
+
+def _mount_one_tmpfs(targets: list[str], options: bytes, flags: int) -> bool:
+    """A tmpfs on the first target and bind mounts of it on the others: one file system, not one each."""
+    first = None
+    for folder in targets:
+        if first is None:
+            done = libc.mount(b"tmpfs", folder.encode(), b"tmpfs", flags, options) == 0
+            first = folder.encode()
+        else:
+            done = libc.mount(first, folder.encode(), None, MS_BIND, None) == 0
+        if not done:
+            return False
     return True
 
 
@@ -120,7 +129,8 @@ def _confine(config: dict[str, Any], uid: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_FSIZE, (config["file_bytes"], config["file_bytes"]))
-    if uid is not None and os.getuid() == 0 and _isolate_filesystem(config["hidden"], config["file_bytes"]):
+    if uid is not None and config.get("namespace"):
+        _fresh_scratch(config["file_bytes"])
         os.makedirs(config["workdir"], exist_ok=True)  # the same path, now inside the private /tmp
         os.chown(config["workdir"], uid, uid)
     os.chdir(config["workdir"])
@@ -160,6 +170,7 @@ def main(control_fd: int) -> None:
     control = socket.socket(fileno=control_fd)
     requests = control.makefile("rb")
     config = loads(requests.readline())["configure"]
+    config["namespace"] = bool(config["uids"]) and os.getuid() == 0 and _hide_from_children(config["hidden"])
     child.install_given(config["given"])
     _warm_up(config["given"])
     gc.freeze()  # the collector in a child never walks (and so never copies) the template's objects
