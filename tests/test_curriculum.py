@@ -6,6 +6,7 @@ full marks. Submissions are the reference solutions with one body replaced, grad
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from grader import kit
@@ -50,3 +51,18 @@ def test_alternative_correct_form_keeps_full_marks(sandbox, exercise, body):
     result = _grade_variant(sandbox, exercise, body)
     failures = [(c.name, c.student_message, c.instructor_message) for c in result.checks if not c.passed]
     assert result.score == pytest.approx(exercise.points), failures
+
+
+def test_the_broadcast_sse_grid_equals_the_sum_at_each_point():
+    """The error surface and profiles are evaluated in one broadcast; they equal the point-by-point SSE."""
+    from grader.curriculum import linear_model
+    from grader.curriculum.common import SQUARED_ERROR, sum_over_points
+
+    sse = sum_over_points(SQUARED_ERROR)
+    rng = np.random.default_rng(3)
+    x, y, slopes, intercepts = rng.uniform(-3, 30, 8), rng.uniform(-9, 9, 8), rng.uniform(-2, 3, 5), [0.5, -1.0, 2.0]
+    expected = np.array([[sse(m, c, x, y) for m in slopes] for c in intercepts])
+    np.testing.assert_allclose(linear_model.surface(slopes, intercepts, x, y), expected, rtol=1e-14)
+    np.testing.assert_allclose(linear_model.profile_over_slopes(slopes, 2.0, x, y), expected[2], rtol=1e-14)
+    np.testing.assert_allclose(linear_model.profile_over_intercepts(slopes[1], intercepts, x, y), expected[:, 1],
+                               rtol=1e-14)

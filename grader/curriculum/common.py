@@ -99,6 +99,20 @@ def sum_over_points(expr: sp.Expr) -> Callable[[float, float, Any, Any], float]:
     return total
 
 
+def grid_over_points(expr: sp.Expr) -> Callable[[Any, Any, Any, Any], np.ndarray]:
+    """Σ over the data of a per-point expression at every (m, c) of a grid, in one broadcast NumPy
+    evaluation: E[i, j] is the sum at (ms[j], cs[i]), the layout of np.meshgrid(ms, cs)."""
+    term = sp.lambdify((m_sym, c_sym, x_sym, y_sym), expr, "numpy")
+
+    def grid(ms, cs, x, y) -> np.ndarray:
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        slopes, intercepts = np.meshgrid(np.asarray(ms, dtype=float), np.asarray(cs, dtype=float))
+        values = term(slopes[..., None], intercepts[..., None], x, y)
+        return np.sum(np.broadcast_to(values, (*slopes.shape, x.size)), axis=-1)
+
+    return grid
+
+
 def central_difference_tolerance(h: float, third_derivative: Any, scale: Any) -> Tolerance:
     """How far a correct central difference may be from the exact derivative, from h alone.
 

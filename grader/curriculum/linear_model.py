@@ -13,6 +13,7 @@ from grader.curriculum.common import (
     by_sympy,
     c_sym,
     check,
+    grid_over_points,
     integer_valued,
     line_data,
     m_sym,
@@ -31,17 +32,20 @@ predict_exact = sp.lambdify((m_sym, c_sym, x_sym), LINE, "numpy")
 sse_exact = sum_over_points(SQUARED_ERROR)
 
 
+sse_grid = grid_over_points(SQUARED_ERROR)
+
+
 def profile_over_slopes(slopes, c, x, y) -> np.ndarray:
-    return np.array([sse_exact(m, c, x, y) for m in np.asarray(slopes, dtype=float)])
+    return sse_grid(slopes, [c], x, y)[0]
 
 
 def profile_over_intercepts(m, intercepts, x, y) -> np.ndarray:
-    return np.array([sse_exact(m, c, x, y) for c in np.asarray(intercepts, dtype=float)])
+    return sse_grid([m], intercepts, x, y)[:, 0]
 
 
 def surface(slopes, intercepts, x, y) -> np.ndarray:
     """E[i, j] = SSE(slopes[j], intercepts[i]): rows follow the intercepts, as np.meshgrid lays them out."""
-    return np.array([profile_over_slopes(slopes, c, x, y) for c in np.asarray(intercepts, dtype=float)])
+    return sse_grid(slopes, intercepts, x, y)
 
 
 def _normal_equations():
