@@ -18,6 +18,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader import kit
+from grader.curriculum import EXERCISES
 from grader.engine import grade_sources
 from grader.gradebook import write_gradebook
 from grader.gradescope import read_results, write_results
@@ -25,7 +27,7 @@ from grader.notebook_source import submissions_root
 from grader.report import write_report, write_student_feedback
 from grader.sandbox.client import Limits, Sandbox
 from grader.spec import SubmissionResult
-from grader.submission import read_sources
+from grader.submission import read_sources, submitted_modules
 
 RESULTS = "results.json"
 RESERVED = ("gradebook.csv", "report.html")  # the batch's own files in OUT, beside one folder per student
@@ -38,6 +40,7 @@ class BatchOptions:
     resume: bool = False
     limits: Limits = field(default_factory=Limits)
     progress: bool = False
+    modules: tuple[str, ...] | None = None  # the assignments graded; None: every module any submission holds
 
 
 @dataclass(frozen=True)
@@ -78,10 +81,19 @@ def _refused(submissions: list[tuple[str, Path]]) -> tuple[str, ...]:
     return tuple(student for student, _ in submissions if student in RESERVED)
 
 
-def grade_folder(student: str, folder: Path, sandbox: Sandbox, course_seed: str) -> SubmissionResult:
+def batch_modules(submissions: Sequence[tuple[str, Path]]) -> tuple[str, ...]:
+    """The assignments of a batch: every module that at least one submission holds. A student without one
+    of them earns 0 for it; a module nobody submitted is not part of this batch (one assignment's deadline
+    is graded out of that assignment's points, not out of the whole kit's)."""
+    found = set().union(*(submitted_modules(folder) for _, folder in submissions))
+    return tuple(module for module in kit.MODULES if module in found) or tuple(kit.MODULES)
+
+
+def grade_folder(student: str, folder: Path, sandbox: Sandbox, course_seed: str,
+                 modules: Sequence[str] = tuple(kit.MODULES)) -> SubmissionResult:
     sources, unreadable = read_sources(folder)
     return grade_sources(sources, sandbox, student=student, hidden=True, course_seed=course_seed,
-                         unreadable=unreadable)
+                         unreadable=unreadable, exercises=[e for e in EXERCISES if e.module in modules])
 
 
 def _write_student(result: SubmissionResult, out: Path) -> None:
@@ -117,21 +129,24 @@ def _start_worker(slots, limits: Limits, hidden: tuple[Path, ...]) -> None:
 Graded = tuple[str, float, SubmissionResult]  # student, seconds, result
 
 
-def _grade_and_write(student: str, folder: Path, sandbox: Sandbox, out: Path, course_seed: str) -> Graded:
+def _grade_and_write(student: str, folder: Path, sandbox: Sandbox, out: Path, course_seed: str,
+                     modules: Sequence[str]) -> Graded:
     started = time.perf_counter()
-    result = grade_folder(student, folder, sandbox, course_seed)
+    result = grade_folder(student, folder, sandbox, course_seed, modules)
     _write_student(result, out)
     return student, time.perf_counter() - started, result
 
 
-def _grade_in_worker(chunk: list[tuple[str, Path]], out: Path, course_seed: str) -> list[Graded]:
+def _grade_in_worker(chunk: list[tuple[str, Path]], out: Path, course_seed: str,
+                     modules: tuple[str, ...]) -> list[Graded]:
     """Grade a few students in this worker (a chunk costs one round trip to the pool, not one each)."""
     assert _worker_sandbox is not None
-    return [_grade_and_write(student, folder, _worker_sandbox, out, course_seed) for student, folder in chunk]
+    return [_grade_and_write(student, folder, _worker_sandbox, out, course_seed, modules)
+            for student, folder in chunk]
 
 
-def _graded_in_processes(todo, out: Path, options: BatchOptions,
-                         hidden: tuple[Path, ...]) -> Iterator[Graded]:
+def _graded_in_processes(todo, out: Path, options: BatchOptions, hidden: tuple[Path, ...],
+                         modules: tuple[str, ...]) -> Iterator[Graded]:
     # Workers are forked from this process, warm (SymPy references built); no thread runs here yet.
     context = multiprocessing.get_context("fork")
     slots = context.Queue()
@@ -141,15 +156,16 @@ def _graded_in_processes(todo, out: Path, options: BatchOptions,
                              initargs=(slots, options.limits, hidden)) as pool:
         size = max(1, min(8, len(todo) // (4 * options.jobs)))  # small enough to balance the workers
         chunks = [todo[start : start + size] for start in range(0, len(todo), size)]
-        futures = [pool.submit(_grade_in_worker, chunk, out, options.course_seed) for chunk in chunks]
+        futures = [pool.submit(_grade_in_worker, chunk, out, options.course_seed, modules) for chunk in chunks]
         for future in as_completed(futures):
             yield from future.result()
 
 
-def _graded_here(todo, out: Path, options: BatchOptions, hidden: tuple[Path, ...]) -> Iterator[Graded]:
+def _graded_here(todo, out: Path, options: BatchOptions, hidden: tuple[Path, ...],
+                 modules: tuple[str, ...]) -> Iterator[Graded]:
     with Sandbox(options.limits, hidden=hidden) as sandbox:
         for student, folder in todo:
-            yield _grade_and_write(student, folder, sandbox, out, options.course_seed)
+            yield _grade_and_write(student, folder, sandbox, out, options.course_seed, modules)
 
 
 def _progress(items: Iterator, total: int, enabled: bool) -> Iterator:
@@ -179,7 +195,8 @@ def grade_batch(root: Path, out: Path, options: BatchOptions) -> BatchSummary:
         todo.append((student, folder))
     run = _graded_in_processes if options.jobs > 1 and len(todo) > 1 else _graded_here
     hidden = (root.resolve(), out.resolve())  # no child sees other students' files or the results
-    graded = list(_progress(run(todo, out, options, hidden), len(todo), options.progress))
+    modules = options.modules or batch_modules(submissions)
+    graded = list(_progress(run(todo, out, options, hidden, modules), len(todo), options.progress))
     by_student = {**kept, **{student: result for student, _, result in graded}}
     results = tuple(by_student[student] for student, _ in submissions)
     write_gradebook(results, out / "gradebook.csv")

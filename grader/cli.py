@@ -40,6 +40,20 @@ def _limits(args: argparse.Namespace) -> Limits:
                   memory_bytes=int(args.memory_mb) << 20)
 
 
+def _modules(choice: str) -> tuple[str, ...] | None:
+    """`auto` (None: the modules the submissions hold), `all`, or a comma-separated list of modules."""
+    if choice == "auto":
+        return None
+    if choice == "all":
+        return tuple(kit.MODULES)
+    modules = tuple(part.strip().removesuffix(".py") for part in choice.split(",") if part.strip())
+    unknown = [module for module in modules if module not in kit.MODULES]
+    if unknown or not modules:
+        raise UsageError(f"--modules: unknown module(s) {', '.join(unknown) or '(none given)'}; the modules are "
+                         f"{', '.join(kit.MODULES)}")
+    return tuple(module for module in kit.MODULES if module in modules)
+
+
 def command_grade(args: argparse.Namespace) -> int:
     submissions = Path(args.submissions)
     if not submissions.is_dir():
@@ -51,7 +65,7 @@ def command_grade(args: argparse.Namespace) -> int:
                          "modified)")
     out = _writable_folder(out)
     options = BatchOptions(course_seed=args.seed, jobs=max(1, args.jobs), resume=args.resume, limits=_limits(args),
-                           progress=not args.no_progress and sys.stderr.isatty())
+                           progress=not args.no_progress and sys.stderr.isatty(), modules=_modules(args.modules))
     database = Path(args.nbgrader_db) if args.nbgrader_db else None
     if database is not None and not database.is_file():
         raise UsageError(f"no nbgrader gradebook at {database}")
@@ -143,6 +157,9 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--out", required=True, help="where results.json files, gradebook.csv and report.html go")
     grade.add_argument("--seed", default="calcgrade", help="course seed for the hidden checks (default: calcgrade)")
     grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)")
+    grade.add_argument("--modules", default="auto",
+                       help="the assignments graded: 'auto' (default: every module some submission holds), 'all', "
+                            "or a comma-separated list such as linear_model,gradient_descent")
     grade.add_argument("--resume", action="store_true", help="grade only students without a results.json")
     grade.add_argument("--call-timeout", type=float, default=Limits.call_seconds, help="seconds per call")
     grade.add_argument("--total-timeout", type=float, default=Limits.total_seconds,

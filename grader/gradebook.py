@@ -36,8 +36,9 @@ def write_gradebook(results: Sequence[SubmissionResult], path: Path) -> None:
 
 
 def format_table(results: Sequence[SubmissionResult]) -> str:
-    """The gradebook for a terminal: one line per student, points per module."""
-    modules = list(dict.fromkeys(exercise.module for exercise in EXERCISES))
+    """The gradebook for a terminal: one line per student, points per module graded."""
+    graded = {exercise.exercise for result in results for exercise in result.exercises}
+    modules = list(dict.fromkeys(exercise.module for exercise in EXERCISES if exercise.key in graded))
     header = ["student", "score", *modules]
     lines = []
     for result in sorted(results, key=lambda r: r.student):

@@ -51,6 +51,15 @@ def read_sources(folder: Path) -> tuple[dict[str, str], dict[str, str]]:
     return sources, unreadable
 
 
+def submitted_modules(folder: Path) -> set[str]:
+    """The modules a folder holds in any form, readable or not (a file, a notebook, something refused)."""
+    from grader.notebook_source import find_notebook
+
+    names = {entry.name for entry in os.scandir(folder)}
+    return {module for filename, module in MODULE_FILES.items()
+            if filename in names or find_notebook(folder, module) is not None}
+
+
 def _read_notebook(folder: Path, module: str, sources: dict[str, str], unreadable: dict[str, str]) -> None:
     from grader.notebook_source import find_notebook, read_notebook
 

@@ -183,3 +183,35 @@ def test_without_matplotlib_the_batch_still_ends_with_results_and_gradebook(tmp_
     assert finished.returncode == 0, finished.stderr
     assert "report.html not written" in finished.stderr and "matplotlib" in finished.stderr
     assert (tmp_path / "out" / "a" / RESULTS).exists() and (tmp_path / "out" / "gradebook.csv").exists()
+
+
+def test_one_assignments_batch_is_graded_out_of_that_assignments_points(tmp_path):
+    """Bug: a batch of one assignment was graded out of the whole kit (every other module "missing", 0 of 75)."""
+    from grader.curriculum import of_module
+
+    for student, modules in {"ann": ["linear_model"], "bo": ["linear_model", "derivatives"], "cy": []}.items():
+        (tmp_path / "subs" / student).mkdir(parents=True)
+        for module in modules:
+            (tmp_path / "subs" / student / f"{module}.py").write_text(kit.solution_source(module))
+    summary = grade_batch(tmp_path / "subs", tmp_path / "out", BatchOptions())
+    points = {module: sum(e.points for e in of_module(module)) for module in ("linear_model", "derivatives")}
+    by_student = {result.student: result for result in summary.results}
+    assert by_student["bo"].score == by_student["bo"].max_score == points["linear_model"] + points["derivatives"]
+    assert by_student["ann"].score == points["linear_model"]  # derivatives.py is missing: 0 for it
+    assert by_student["ann"].max_score == by_student["cy"].max_score == by_student["bo"].max_score
+    assert read_results(tmp_path / "out" / "ann" / RESULTS).max_score == by_student["ann"].max_score
+    whole = grade_batch(tmp_path / "subs", tmp_path / "all", BatchOptions(modules=tuple(kit.MODULES)))
+    assert {result.max_score for result in whole.results} == {100}
+
+
+def test_cli_modules_option(tmp_path):
+    (tmp_path / "subs" / "ann").mkdir(parents=True)
+    (tmp_path / "subs" / "ann" / "derivatives.py").write_text(kit.solution_source("derivatives"))
+    run = [sys.executable, "-m", "grader.cli", "grade", str(tmp_path / "subs"), "--no-progress", "--jobs", "1"]
+    chosen = subprocess.run([*run, "--out", str(tmp_path / "a"), "--modules", "derivatives,linear_model.py"],
+                            capture_output=True, text=True, timeout=120)
+    assert chosen.returncode == 0, chosen.stderr
+    assert "20.0/45" in chosen.stdout and "gradient_descent" not in chosen.stdout
+    wrong = subprocess.run([*run, "--out", str(tmp_path / "b"), "--modules", "calculus"], capture_output=True,
+                           text=True, timeout=120)
+    assert wrong.returncode == 2 and "unknown module(s) calculus" in wrong.stderr
