@@ -306,14 +306,14 @@ def _error_kind(type_name: Any, where: Any) -> str:
     if not isinstance(type_name, str) or not _EXCEPTION_NAME.fullmatch(type_name):
         return "an exception"
     if (isinstance(where, list) and len(where) == 2 and isinstance(where[0], str) and _MODULE_FILE.fullmatch(where[0])
-            and isinstance(where[1], int) and 0 < where[1] < 100_000):
+            and type(where[1]) is int and 0 < where[1] < 100_000):
         return f"{type_name} ({where[0]}, line {where[1]})"
     return type_name
 
 
 def _returned_function(name: str) -> Unsupported:
     """A function in an answer (e.g. one of the given functions returned as is) is not a value."""
-    return Unsupported("function", name)
+    return Unsupported("function", printable(name[:120]))
 
 
 def _outcome(reply: dict[str, Any], limits: Limits) -> Outcome | None:
