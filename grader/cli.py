@@ -155,7 +155,9 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("submissions", help="folder holding one folder per student (its name is the student id), "
                        "or an nbgrader course folder (its submitted/<student>/<assignment>/<module>.ipynb)")
     grade.add_argument("--out", required=True, help="where results.json files, gradebook.csv and report.html go")
-    grade.add_argument("--seed", default="calcgrade", help="course seed for the hidden checks (default: calcgrade)")
+    grade.add_argument("--seed", default=os.environ.get("CALCGRADE_SEED", "calcgrade"),
+                       help="course seed for the hidden checks (default: $CALCGRADE_SEED, else calcgrade; the "
+                            "variable keeps the seed out of the process list)")
     grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)")
     grade.add_argument("--modules", default="auto",
                        help="the assignments graded: 'auto' (default: every module some submission holds), 'all', "

@@ -110,3 +110,14 @@ def test_demo_prints_the_gradebook():
 def test_exercises_are_generated_from_solutions_without_drift():
     completed = run("build-exercises", "--check", cwd=kit.KIT_ROOT)
     assert completed.returncode == 0, completed.stdout
+
+
+def test_the_course_seed_may_come_from_the_environment(monkeypatch):
+    """`CALCGRADE_SEED` keeps the seed off the command line (which every process can read); --seed wins."""
+    from grader.cli import parser
+
+    monkeypatch.setenv("CALCGRADE_SEED", "course-7")
+    assert parser().parse_args(["grade", "subs", "--out", "out"]).seed == "course-7"
+    assert parser().parse_args(["grade", "subs", "--out", "out", "--seed", "other"]).seed == "other"
+    monkeypatch.delenv("CALCGRADE_SEED")
+    assert parser().parse_args(["grade", "subs", "--out", "out"]).seed == "calcgrade"

@@ -119,6 +119,16 @@ def test_the_child_cannot_read_solutions_or_other_students(tmp_path):
 
 
 @as_root
+def test_the_child_sees_no_other_process_nor_the_graders_command_line():
+    """The grader's command line holds the course seed (--seed), from which hidden inputs are drawn."""
+    with Sandbox() as box:
+        outcome = _run_as_student(box, "import os\nvisible = [p for p in os.listdir('/proc') if p.isdigit()]\n"
+                                       f"readable = os.path.exists('/proc/{os.getpid()}/cmdline')\n"
+                                       "return [len(visible), readable]")
+    assert outcome.status == "ok" and outcome.value == [1, False]
+
+
+@as_root
 def test_the_child_writes_only_to_its_private_folder(tmp_path):
     target = tmp_path / "planted.txt"
     open_folder = Path(tempfile.mkdtemp(prefix=".calcgrade-open-", dir=kit.KIT_ROOT))  # world-writable, not /tmp

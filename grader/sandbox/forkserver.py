@@ -87,6 +87,10 @@ def _hide_from_children(hidden: list[str]) -> bool:
     if not _mount_one_tmpfs([f for f in hidden if os.path.isdir(f)], b"size=4k,mode=000",
                             MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC):
         sys.exit("calcgrade sandbox: cannot hide a folder from student code")
+    # A /proc of its own that shows each user only their own processes: a child (an unprivileged uid) cannot
+    # read the grader's command line (the course seed) or see any other process. Best effort: kernels
+    # before 5.8 keep one /proc for all, where this option would apply to the whole machine.
+    libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, b"hidepid=invisible")
     return True
 
 
