@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import os
+import re
 import resource
 import signal
 import socket
@@ -88,10 +89,16 @@ def _hide_from_children(hidden: list[str]) -> bool:
                             MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC):
         sys.exit("calcgrade sandbox: cannot hide a folder from student code")
     # A /proc of its own that shows each user only their own processes: a child (an unprivileged uid) cannot
-    # read the grader's command line (the course seed) or see any other process. Best effort: kernels
-    # before 5.8 keep one /proc for all, where this option would apply to the whole machine.
-    libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, b"hidepid=invisible")
+    # read the grader's command line (the course seed) or see any other process. Only from Linux 5.8 on,
+    # where each mount of /proc has its own options; before, the option would change the machine's /proc.
+    if _kernel_version() >= (5, 8):
+        libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, b"hidepid=invisible")
     return True
+
+
+def _kernel_version() -> tuple[int, int]:
+    numbers = re.match(r"(\d+)\.(\d+)", os.uname().release)
+    return (int(numbers.group(1)), int(numbers.group(2))) if numbers else (0, 0)
 
 
 def _fresh_scratch(scratch_bytes: int) -> None:
