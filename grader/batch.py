@@ -100,8 +100,7 @@ def _write_student(result: SubmissionResult, out: Path) -> None:
     """The student's feedback page, then their results.json: results.json is what `--resume` trusts, so
     it is written last, and a student it is kept for always has a complete feedback page too."""
     folder = out / result.student
-    folder.mkdir(parents=True, exist_ok=True)
-    write_student_feedback(result, folder / "feedback.html")
+    write_student_feedback(result, folder / "feedback.html")  # makes the student's folder
     write_results(result, folder / RESULTS)
 
 

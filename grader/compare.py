@@ -50,9 +50,13 @@ class Expectation:
 class Comparison:
     passed: bool
     problem: str = ""  # for the student: what is wrong with the returned value
-    worst_error: float | None = None
-    wrong_value: bool = False  # the right form (type, shape, finite), only the numbers are off
+    worst_error: float | None = None  # set where the answer had the right form (type, shape, finite)
     hidden_problem: str = ""  # what a hidden check may say instead, if `problem` shows the answer or the error
+
+    @property
+    def wrong_value(self) -> bool:
+        """The right form (type, shape, finite); only the numbers are off."""
+        return not self.passed and self.worst_error is not None
 
     def problem_for(self, public: bool) -> str:
         """A hidden check's feedback never shows what came back (it could carry the hidden input) nor how far
@@ -136,8 +140,7 @@ def compare(got: Any, expected: Expectation) -> Comparison:
     worst = float(np.max(error)) if error.size else 0.0
     if np.all(error <= expected.tolerance.allowed(want)):
         return Comparison(True, worst_error=worst)
-    return Comparison(False, f"off by up to {worst:.3g}", worst_error=worst, wrong_value=True,
-                      hidden_problem=HIDDEN_WRONG_VALUE)
+    return _off_by(worst)
 
 
 def _plain_number(value: Any) -> bool:
@@ -152,8 +155,11 @@ def _compare_numbers(got: float, want: float, tolerance: Tolerance) -> Compariso
     error = abs(got - want)
     if error <= float(tolerance.atol) + tolerance.rtol * abs(want):
         return Comparison(True, worst_error=error)
-    return Comparison(False, f"off by up to {error:.3g}", worst_error=error, wrong_value=True,
-                      hidden_problem=HIDDEN_WRONG_VALUE)
+    return _off_by(error)
+
+
+def _off_by(error: float) -> Comparison:
+    return Comparison(False, f"off by up to {error:.3g}", worst_error=error, hidden_problem=HIDDEN_WRONG_VALUE)
 
 
 def matches(got: Any, value: Any, tolerance: Tolerance) -> bool:

@@ -74,9 +74,10 @@ class BoundedText(io.StringIO):
         return len(text)
 
 
-def describe_error(error: BaseException, files: dict[str, list[str]]) -> str:
-    """`Type: message (file.py, line N: code)`, pointing at the student's own line where there is one.
-    The message is bounded, and an exception whose message cannot be made is still described."""
+def describe_error(error: BaseException, files: dict[str, list[str]], where: tuple[str, int] | None) -> str:
+    """`Type: message (file.py, line N: code)`, pointing at the student's own line (`where`, from
+    `error_location`) where there is one. The message is bounded, and an exception whose message cannot
+    be made is still described."""
     try:
         message = str(error)
     except Exception:  # noqa: BLE001 - a student's exception may break its own __str__
@@ -86,7 +87,6 @@ def describe_error(error: BaseException, files: dict[str, list[str]]) -> str:
     text = f"{type(error).__name__}: {message}".rstrip(": ")
     if isinstance(error, SyntaxError) and error.filename in files:
         return f"{text.split(' (', 1)[0]} ({error.filename}, line {error.lineno})"
-    where = error_location(error, files)
     if where:
         filename, lineno = where
         lines = files[filename]
@@ -105,7 +105,7 @@ def _load(name: str, files: dict[str, list[str]]) -> dict[str, Any]:
     try:
         module = importlib.import_module(name)
     except BaseException as error:  # noqa: BLE001 - anything a student's import does is reported
-        return {"module": name, "ok": False, "error": describe_error(error, files)}
+        return {"module": name, "ok": False, "error": describe_error(error, files, error_location(error, files))}
     functions = sorted(key for key, value in vars(module).items() if callable(value) and not key.startswith("_"))
     return {"module": name, "ok": True, "functions": functions}
 
@@ -128,8 +128,9 @@ def _call(request: dict[str, Any], files: dict[str, list[str]]) -> dict[str, Any
     except NotImplementedError:
         answer.update(status="not_implemented")
     except BaseException as error:  # noqa: BLE001 - SystemExit and KeyboardInterrupt included
-        answer.update(status="error", error=describe_error(error, files), error_type=type(error).__name__,
-                      error_at=error_location(error, files), memory=isinstance(error, MemoryError))
+        where = error_location(error, files)
+        answer.update(status="error", error=describe_error(error, files, where), error_type=type(error).__name__,
+                      error_at=where, memory=isinstance(error, MemoryError))
     answer["seconds"] = time.perf_counter() - started
     answer["output"] = printed.getvalue()
     if request.get("return_args"):

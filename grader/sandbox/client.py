@@ -56,15 +56,11 @@ class _Budget:
     every answer, so their total is bounded like the child's memory is."""
 
     def __init__(self, limit: int):
-        self.limit = limit
         self.left = limit
 
     @property
     def exhausted(self) -> bool:
         return self.left < 0
-
-    def describe(self) -> str:
-        return f"{self.limit / (1 << 20):.3g} MiB"
 
 
 @dataclass(frozen=True)
@@ -78,6 +74,9 @@ class Limits:
 
     def describe_memory(self) -> str:
         return f"{self.memory_bytes / (1 << 30):g} GiB"
+
+    def describe_answer_bytes(self) -> str:
+        return f"{self.answer_bytes / (1 << 20):.3g} MiB"
 
 
 @dataclass(frozen=True)
@@ -214,8 +213,8 @@ class Sandbox:
         try:
             while pending:
                 if time.monotonic() >= deadline or received.exhausted:
-                    why = (f"the submission used up its total time limit ({self.limits.total_seconds:g} s)"
-                           if not received.exhausted else f"its answers passed {received.describe()} in all")
+                    why = (f"its answers passed {self.limits.describe_answer_bytes()} in all" if received.exhausted
+                           else f"the submission used up its total time limit ({self.limits.total_seconds:g} s)")
                     for index in pending:
                         outcomes[index] = Outcome("skipped", error=f"not run: {why}")
                     break
@@ -285,7 +284,7 @@ class Sandbox:
         if reply is TOO_LARGE:
             return Outcome("died", error=f"your code's answer was larger than {MAX_ANSWER_BYTES >> 20} MiB")
         if reply is TOO_MUCH:
-            return Outcome("died", error=f"your code's answers passed {_Budget(self.limits.answer_bytes).describe()} "
+            return Outcome("died", error=f"your code's answers passed {self.limits.describe_answer_bytes()} "
                            "(return smaller values)")
         if reply is TIMEOUT:
             return Outcome("timeout", error=f"did not finish within {self.limits.call_seconds:g} s "

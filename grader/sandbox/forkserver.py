@@ -17,6 +17,7 @@ import resource
 import signal
 import socket
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 import numpy  # noqa: F401 - imported once here so that every child starts warm
@@ -85,8 +86,7 @@ def _hide_from_children(hidden: list[str]) -> bool:
         return False
     if not _make_read_only():
         sys.exit("calcgrade sandbox: cannot make the file systems read-only for student code")
-    if not _mount_one_tmpfs([f for f in hidden if os.path.isdir(f)], b"size=4k,mode=000",
-                            MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC):
+    if not _mount_one_tmpfs(_folders(hidden), b"size=4k,mode=000", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC):
         sys.exit("calcgrade sandbox: cannot hide a folder from student code")
     # A /proc of its own that shows each user only their own processes: a child (an unprivileged uid) cannot
     # read the grader's command line (the course seed) or see any other process. Only from Linux 5.8 on,
@@ -101,27 +101,26 @@ def _kernel_version() -> tuple[int, int]:
     return (int(numbers.group(1)), int(numbers.group(2))) if numbers else (0, 0)
 
 
-def _fresh_scratch(scratch_bytes: int) -> None:
-    """In each child: a namespace of its own (a copy of the template's) where /tmp, /var/tmp, /dev/shm and
-    /run/lock are one fresh private tmpfs, the only place it can write; it disappears with the child."""
-    if libc.unshare(CLONE_NEWNS) != 0 or not _mount_one_tmpfs(
-            [f for f in SCRATCH_FOLDERS if os.path.isdir(f)], f"size={scratch_bytes},mode=1777".encode(),
-            MS_NOSUID | MS_NODEV):
+def _fresh_scratch(scratch: list[str], scratch_bytes: int) -> None:
+    """In each child: a namespace of its own (a copy of the template's) where the scratch folders (/tmp,
+    /var/tmp, /dev/shm, /run/lock) are one fresh private tmpfs, the only place it can write; it disappears
+    with the child."""
+    if libc.unshare(CLONE_NEWNS) != 0 or not _mount_one_tmpfs(scratch, f"size={scratch_bytes},mode=1777".encode(),
+                                                               MS_NOSUID | MS_NODEV):
         os._exit(71)  # fail closed: no student code without its private scratch folders
+
+
+def _folders(paths: Iterable[str]) -> list[str]:
+    return [path for path in paths if os.path.isdir(path)]
 
 
 def _mount_one_tmpfs(targets: list[str], options: bytes, flags: int) -> bool:
     """A tmpfs on the first target and bind mounts of it on the others: one file system, not one each."""
-    first = None
-    for folder in targets:
-        if first is None:
-            done = libc.mount(b"tmpfs", folder.encode(), b"tmpfs", flags, options) == 0
-            first = folder.encode()
-        else:
-            done = libc.mount(first, folder.encode(), None, MS_BIND, None) == 0
-        if not done:
-            return False
-    return True
+    if not targets:
+        return True
+    first, *others = (target.encode() for target in targets)
+    return libc.mount(b"tmpfs", first, b"tmpfs", flags, options) == 0 and all(
+        libc.mount(first, other, None, MS_BIND, None) == 0 for other in others)
 
 
 def _confine(config: dict[str, Any], uid: int | None) -> None:
@@ -141,7 +140,7 @@ def _confine(config: dict[str, Any], uid: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_FSIZE, (config["file_bytes"], config["file_bytes"]))
     if uid is not None and config.get("namespace"):
-        _fresh_scratch(config["file_bytes"])
+        _fresh_scratch(config["scratch"], config["file_bytes"])
         os.makedirs(config["workdir"], exist_ok=True)  # the same path, now inside the private /tmp
         os.chown(config["workdir"], uid, uid)
     os.chdir(config["workdir"])
@@ -182,6 +181,7 @@ def main(control_fd: int) -> None:
     requests = control.makefile("rb")
     config = loads(requests.readline())["configure"]
     config["namespace"] = bool(config["uids"]) and os.getuid() == 0 and _hide_from_children(config["hidden"])
+    config["scratch"] = _folders(SCRATCH_FOLDERS)  # looked up once, not in every child
     child.install_given(config["given"])
     _warm_up(config["given"])
     gc.freeze()  # the collector in a child never walks (and so never copies) the template's objects
