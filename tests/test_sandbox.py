@@ -183,6 +183,22 @@ def test_a_forged_answer_line_beyond_the_size_limit_costs_only_its_call(quick_sa
     assert outcomes[1].status == "ok" and outcomes[1].value == 2
 
 
+def test_a_forged_answer_just_over_the_size_limit_is_refused_even_when_it_ends_in_one_read(quick_sandbox):
+    """Bug: a line was measured only while no newline had arrived, so one ending in the read that crossed the
+    limit (up to twice the limit) was accepted."""
+    line = b'{"id":0,"status":"ok","value":1,"output":"' + b"x" * (1 << 20) + b'"}\n'
+    source = ("import os\n"
+              "def f():\n"
+              "    for fd in range(3, 64):\n"
+              "        try:\n"
+              f"            os.write(fd, {line!r})\n"
+              "        except OSError:\n"
+              "            pass\n"
+              "    return 2\n")
+    _, (outcome,) = quick_sandbox.run({"m": source}, [Call("m", "f", ())])
+    assert outcome.status == "died" and "larger than 1 MiB" in outcome.error
+
+
 def test_the_childs_given_functions_equal_the_graders(quick_sandbox):
     """The child builds the given functions from NumPy source; they must equal the SymPy-derived ones."""
     import numpy as np

@@ -368,9 +368,9 @@ class _LineReader:
             self.budget.left -= len(chunk)
             if self.budget.exhausted:
                 return TOO_MUCH
-            if len(self.partial) + len(chunk) > MAX_ANSWER_BYTES and b"\n" not in chunk:
-                return TOO_LARGE
             *complete, self.partial = (self.partial + chunk).split(b"\n")
+            if len(self.partial) > MAX_ANSWER_BYTES or any(len(line) > MAX_ANSWER_BYTES for line in complete):
+                return TOO_LARGE
             self.decoded.extend(_decode_lines(complete))
         return self.decoded.popleft()
 
