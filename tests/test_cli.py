@@ -121,3 +121,50 @@ def test_the_course_seed_may_come_from_the_environment(monkeypatch):
     assert parser().parse_args(["grade", "subs", "--out", "out", "--seed", "other"]).seed == "other"
     monkeypatch.delenv("CALCGRADE_SEED")
     assert parser().parse_args(["grade", "subs", "--out", "out"]).seed == "calcgrade"
+
+
+def test_a_terminal_gets_a_progress_bar_and_every_run_ends_with_a_summary(tmp_path):
+    """On a terminal the batch shows a progress bar (tqdm); piped, it does not; both end with the summary."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    from grader import kit
+
+    for student in ("ann", "bo"):
+        (tmp_path / "subs" / student).mkdir(parents=True)
+        (tmp_path / "subs" / student / "derivatives.py").write_text(kit.solution_source("derivatives"))
+    command = [sys.executable, "-m", "grader.cli", "grade", str(tmp_path / "subs"), "--jobs", "1"]
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))  # a terminal 80 columns wide
+    on_terminal = subprocess.run([*command, "--out", str(tmp_path / "a")], stdout=subprocess.PIPE, stderr=terminal,
+                                 text=True, timeout=120)
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            data = os.read(controller, 1 << 16)
+        except OSError:
+            break
+        if not data:
+            break
+        shown += data
+    os.close(controller)
+    assert on_terminal.returncode == 0
+    assert b"2/2" in shown and b"submission" in shown
+    piped = subprocess.run([*command, "--out", str(tmp_path / "b")], capture_output=True, text=True, timeout=120)
+    assert "2/2" not in piped.stderr
+    for output in (on_terminal.stdout, piped.stdout):
+        assert "graded 2 submission(s) in" in output and "(grader faults): 0" in output and "slowest: " in output
+
+
+def test_jobs_default_to_the_number_of_cores():
+    import os
+
+    from grader.cli import parser
+
+    assert parser().parse_args(["grade", "subs", "--out", "out"]).jobs == (os.cpu_count() or 1)
