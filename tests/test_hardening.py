@@ -1,15 +1,11 @@
 """Hostile submissions earn nothing they did not earn, and see nothing they should not see.
 
-The isolation tests need root (an unprivileged uid and a mount namespace for the child); the kit's
-CI runs as root. Tampering tests run everywhere: the trusted parent computes every expected value.
+The walls around the child are tested in test_confine.py, as root and as an ordinary user; these
+tests are about what a submission can do to its own grade: the trusted parent computes every
+expected value.
 """
 
 from __future__ import annotations
-
-import os
-import shutil
-import tempfile
-from pathlib import Path
 
 import pytest
 
@@ -17,9 +13,7 @@ from grader import kit
 from grader.batch import BatchOptions, grade_batch
 from grader.curriculum import BY_KEY, of_module
 from grader.engine import grade_sources
-from grader.sandbox.client import UNPRIVILEGED_UID_BASE, Call, Limits, Sandbox
-
-as_root = pytest.mark.skipif(os.geteuid() != 0, reason="isolation by uid and mount namespace needs root")
+from grader.sandbox.client import Call, Limits, Sandbox
 
 
 def _wrong_everywhere(module: str) -> dict[str, str]:
@@ -98,83 +92,6 @@ def _run_as_student(sandbox: Sandbox, body: str):
     source = "def f():\n" + "\n".join("    " + line for line in body.splitlines()) + "\n"
     _, (outcome,) = sandbox.run({"m": source}, [Call("m", "f", ())])
     return outcome
-
-
-@as_root
-def test_the_child_cannot_read_solutions_or_other_students(tmp_path):
-    other = tmp_path / "subs" / "alice"
-    other.mkdir(parents=True)
-    (other / "linear_model.py").write_text("SECRET = 1\n", encoding="utf-8")
-    with Sandbox(hidden=[tmp_path / "subs"]) as box:
-        for path in (kit.SOLUTIONS_DIR / "linear_model.py", other / "linear_model.py"):
-            outcome = _run_as_student(box, f"return open({str(path)!r}).read()")
-            assert outcome.status == "error", path
-        for folder in (kit.SOLUTIONS_DIR, kit.KIT_ROOT / "grader" / "curriculum", kit.KIT_ROOT / "tests",
-                       *([kit.KIT_ROOT / ".git"] if (kit.KIT_ROOT / ".git").is_dir() else [])):
-            listing = _run_as_student(box, f"import os\nreturn os.listdir({str(folder)!r})")
-            assert listing.status == "error" or listing.value == [], folder
-        # The kit's correct alternative bodies live in the curriculum: not even importable from the child.
-        imported = _run_as_student(box, "import grader.curriculum.derivatives\nreturn 1")
-        assert imported.status == "error"
-
-
-@as_root
-def test_the_child_sees_no_other_process_nor_the_graders_command_line():
-    """The grader's command line holds the course seed (--seed), from which hidden inputs are drawn."""
-    with Sandbox() as box:
-        outcome = _run_as_student(box, "import os\nvisible = [p for p in os.listdir('/proc') if p.isdigit()]\n"
-                                       f"readable = os.path.exists('/proc/{os.getpid()}/cmdline')\n"
-                                       "return [len(visible), readable]")
-    assert outcome.status == "ok" and outcome.value == [1, False]
-
-
-@as_root
-def test_the_child_writes_only_to_its_private_folder(tmp_path):
-    target = tmp_path / "planted.txt"
-    open_folder = Path(tempfile.mkdtemp(prefix=".calcgrade-open-", dir=kit.KIT_ROOT))  # world-writable, not /tmp
-    open_folder.chmod(0o1777)
-    try:
-        with Sandbox() as box:
-            for folder in (open_folder, Path("/run/lock")):
-                outcome = _run_as_student(box, f"open({str(folder / 'planted.txt')!r}, 'w').write('x')\nreturn 1")
-                assert outcome.status in ("ok", "error") and not (folder / "planted.txt").exists(), folder
-    finally:
-        shutil.rmtree(open_folder)
-    with Sandbox() as box:
-        for path in (target, kit.KIT_ROOT / "planted.txt"):
-            assert _run_as_student(box, f"open({str(path)!r}, 'w').write('x')\nreturn 1").status == "error"
-            assert not path.exists()
-        scratch = _run_as_student(box, "for folder in ('/tmp', '/var/tmp', '/dev/shm'):\n"
-                                       "    open(folder + '/calcgrade-planted', 'w').write('x')\n"
-                                       "open('mine.txt', 'w').write('ok')\nreturn open('mine.txt').read()")
-        assert scratch.status == "ok" and scratch.value == "ok"
-        for folder in ("/tmp", "/var/tmp", "/dev/shm"):
-            assert not Path(folder, "calcgrade-planted").exists()
-        later = _run_as_student(box, "import os\nreturn [name for folder in ('/tmp', '/var/tmp', '/dev/shm') "
-                                     "for name in os.listdir(folder) if name == 'calcgrade-planted']")
-        assert later.status == "ok" and later.value == []  # the next submission's child sees nothing of it
-
-
-@as_root
-@pytest.mark.parametrize("body", [
-    "import subprocess\nsubprocess.Popen(['sleep', '300'], start_new_session=True)\nreturn 1",
-    "import os\nif os.fork() == 0:\n    os.setsid()\n    import time\n    time.sleep(300)\nreturn 1",
-    "import threading, time\nthreading.Thread(target=time.sleep, args=(300,)).start()\nreturn 1",
-])
-def test_no_process_or_thread_outlives_the_submission(body):
-    with Sandbox(slot=7) as box:
-        outcome = _run_as_student(box, body)
-        uids = set(box.uids or [])
-    assert outcome.status == "error"
-    assert uids and min(uids) >= UNPRIVILEGED_UID_BASE
-    owners = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                owners.append(entry.stat().st_uid)
-            except FileNotFoundError:
-                continue
-    assert not uids & set(owners)
 
 
 def test_huge_output_and_threads_that_print_are_bounded(sandbox):

@@ -16,6 +16,7 @@ import sys
 import time
 import traceback
 from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from typing import Any
 
 from grader.plain import dumps, from_wire, loads, to_wire
@@ -110,15 +111,33 @@ def _load(name: str, files: dict[str, list[str]]) -> dict[str, Any]:
     return {"module": name, "ok": True, "functions": functions}
 
 
-def _call(request: dict[str, Any], files: dict[str, list[str]]) -> dict[str, Any]:
-    answer: dict[str, Any] = {"id": request["id"]}
-    module = sys.modules.get(request["module"])
-    function = getattr(module, request["function"], None) if module is not None else None
+@dataclass(frozen=True)
+class Request:
+    """One call, as read from the job before any student code runs: nothing the student's code does
+    (it can reach the job by walking its frames) changes how a call is made or what is reported."""
+
+    id: int
+    module: str
+    function: str
+    args: bytes  # the arguments as sent, decoded afresh for the call
+    kwargs: bytes
+    return_args: bool
+
+    @classmethod
+    def read(cls, request: dict[str, Any]) -> Request:
+        return cls(int(request["id"]), str(request["module"]), str(request["function"]), dumps(request["args"]),
+                   dumps(request["kwargs"]), request.get("return_args") is True)
+
+
+def _call(request: Request, files: dict[str, list[str]]) -> dict[str, Any]:
+    answer: dict[str, Any] = {"id": request.id}
+    module = sys.modules.get(request.module)
+    function = getattr(module, request.function, None) if module is not None else None
     if function is None or not callable(function):
         answer.update(status="missing")
         return answer
-    args = from_wire(request["args"], GIVEN.__getitem__)
-    kwargs = {key: from_wire(value, GIVEN.__getitem__) for key, value in request["kwargs"].items()}
+    args = from_wire(loads(request.args), GIVEN.__getitem__)
+    kwargs = {key: from_wire(value, GIVEN.__getitem__) for key, value in loads(request.kwargs).items()}
     printed = BoundedText()
     started = time.perf_counter()
     try:
@@ -133,7 +152,7 @@ def _call(request: dict[str, Any], files: dict[str, list[str]]) -> dict[str, Any
                       error_at=where, memory=isinstance(error, MemoryError))
     answer["seconds"] = time.perf_counter() - started
     answer["output"] = printed.getvalue()
-    if request.get("return_args"):
+    if request.return_args:
         try:
             answer["args_after"] = [None if callable(arg) else to_wire(arg) for arg in args]
         except Exception:  # noqa: BLE001 - a mangled argument is reported as such
@@ -144,17 +163,19 @@ def _call(request: dict[str, Any], files: dict[str, list[str]]) -> dict[str, Any
 def serve(channel, reader) -> None:
     """Read the job, then answer one line per module and per call; the parent enforces the clock."""
     job = loads(reader.readline())
-    sources: dict[str, str] = job["modules"]
+    sources: dict[str, str] = dict(job["modules"])
+    requests = tuple(Request.read(request) for request in job["calls"])
+    del job
     files = {f"{name}.py": source.splitlines() for name, source in sources.items()}
     sys.meta_path.insert(0, StudentModules(sources))
     send = channel.sendall
-    for name in sources:
+    for name in list(sources):
         send(dumps(_load(name, files)))
-    for request in job["calls"]:
+    for request in requests:
         try:
             line = dumps(_call(request, files))
         except (TypeError, ValueError) as error:  # a value JSON cannot carry
-            line = dumps({"id": request["id"], "status": "error", "error": f"unreadable result: {error}"})
+            line = dumps({"id": request.id, "status": "error", "error": f"unreadable result: {error}"})
         send(line)
     channel.close()
     os._exit(0)

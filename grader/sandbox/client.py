@@ -29,9 +29,9 @@ from typing import Any, Literal
 
 from grader import given, kit
 from grader.plain import Unsupported, dumps, from_wire, loads, printable, to_wire
+from grader.sandbox import confine
 
 Status = Literal["ok", "error", "not_implemented", "missing", "load_error", "timeout", "died", "skipped"]
-UNPRIVILEGED_UID_BASE = 61000  # as root, children run as BASE + 3·slot (+0, 1, 2), one process at most
 ERROR_LIMIT = 2000  # characters of a child's error kept (the child bounds its own; a forged one may not)
 
 
@@ -113,60 +113,103 @@ class Outcome:
         return dumps([self.status, self.error, self.output, wire])
 
 
+Confinement = Literal["required", "best-effort"]
+
+
+class SandboxUnavailable(RuntimeError):
+    """Student code cannot be confined here (no user namespaces) and the grader was not told to go without."""
+
+
+def child_environment() -> dict[str, str]:
+    """The whole environment of the template and so of every child: an allow-list, never the grader's
+    own (which may hold the course seed or other secrets)."""
+    return {"PATH": f"{os.path.dirname(sys.executable)}:/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp",
+            "TMPDIR": "/tmp", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "USER": "student", "LOGNAME": "student",
+            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+            "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg"}
+
+
 class Sandbox:
-    """A warm template process, started once, forking one child per submission run."""
+    """A warm template process, started once, forking one confined child per submission run.
+
+    `confinement="required"` (grading) refuses to run student code where the walls of
+    `grader.sandbox.confine` cannot be built; `"best-effort"` (a student's own pytest, a notebook kernel)
+    runs it in a limited process group there instead, and says so in `walls()`."""
 
     own_session = False  # True: the template leaves our process group (a Jupyter kernel's shutdown waits for it)
 
-    def __init__(self, limits: Limits | None = None, slot: int = 0, hidden: Sequence[Path] = ()):
-        """`hidden`: folders the child must not see besides the kit's private ones (`kit.private_paths`), e.g.
-        the other submissions."""
+    def __init__(self, limits: Limits | None = None, slot: int = 0, hidden: Sequence[Path] = (),
+                 confinement: Confinement = "required"):
+        """`hidden`: folders the child must not see, should they lie inside what it sees (the Python
+        installation); the kit's private folders and the grader's own package always are."""
         self.limits = limits or Limits()
         self.slot = slot
-        self.hidden = [str(path.resolve()) for path in (*kit.private_paths(), *hidden)]
+        self.confinement = confinement
+        self.hidden = [str(path.resolve()) for path in (*kit.private_paths(), _grader_package(), *hidden)]
         self._template: subprocess.Popen | None = None
         self._control: socket.socket | None = None
         self._lock = threading.Lock()
-        self._workdir: str | None = None  # one private folder per sandbox, emptied after each submission
+        self._workdir: str | None = None  # the template's empty staging folder; unconfined, the children's folder
+        self._walls: dict[str, Any] | None = None
+        self._cgroup: str | None = None  # as root: the template's pids cgroup, removed with it
 
     # ----- the template --------------------------------------------------------------------------
 
     def _start_template(self) -> None:
         ours, theirs = socket.socketpair()
-        env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+        environment = child_environment()
+        if os.environ.get("PYTHONPATH"):  # only where the grader's own Python needs it to import NumPy
+            environment["PYTHONPATH"] = os.environ["PYTHONPATH"]
         self._template = subprocess.Popen(
             [sys.executable, "-m", "grader.sandbox.forkserver", str(theirs.fileno())],
-            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=env, start_new_session=self.own_session,
+            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=environment, cwd=_grader_package().parent,
+            start_new_session=self.own_session,
         )
         theirs.close()
         self._control = ours
-        config = {"workdir": self._fresh_workdir(), "uids": self.uids, "hidden": self.hidden,
+        config = {"staging": self._fresh_workdir(), "workdir": self._fresh_workdir(), "hidden": self.hidden,
+                  "required": self.confinement == "required", "environment": child_environment(),
                   "given": given.numpy_sources(),
                   "memory_bytes": self.limits.memory_bytes, "cpu_seconds": int(self.limits.total_seconds) + 5,
                   "file_bytes": self.limits.file_bytes}
-        ours.sendall(dumps({"configure": config}) + dumps({"spawn": True}))
+        ours.sendall(dumps({"configure": config}))
+        self._walls = None
+
+    def walls(self) -> dict[str, Any]:
+        """Which walls the children stand behind: `{"confined": bool, "layers": [...], "missing": [...]}`
+        (starts the template if needed)."""
+        with self._lock:
+            self._ensure_template()
+            assert self._walls is not None
+            return self._walls
+
+    def _ensure_template(self) -> None:
+        """Under the lock: a running template whose walls report has been read."""
+        if self._template is None or self._template.poll() is not None:
+            self._start_template()
+        if self._walls is None:
+            assert self._control is not None
+            data, _, _, _ = socket.recv_fds(self._control, 1 << 16, 1)
+            report = loads(data)["walls"] if data else {"error": "the sandbox's template process ended"}
+            self._cgroup = report.pop("cgroup", None)
+            if "error" in report:
+                self.close()
+                raise SandboxUnavailable(report["error"])
+            self._walls = report
+            self._control.sendall(dumps({"spawn": True}))  # only now: the walls report arrives alone
 
     def _spawn(self) -> tuple[int, socket.socket]:
         """A fresh, already confined child from the template: its pid and our end of its channel.
 
         The next child is asked for at once, so that it is waiting in our socket when we need it."""
         with self._lock:
-            if self._template is None or self._template.poll() is not None:
-                self._start_template()
+            self._ensure_template()
             assert self._control is not None
             data, fds, _, _ = socket.recv_fds(self._control, 4096, 1)
             if not fds:
                 raise RuntimeError("the sandbox's template process ended")
             self._control.sendall(dumps({"spawn": True}))
             return int(loads(data)["pid"]), socket.socket(fileno=fds[0])
-
-    @property
-    def uids(self) -> list[int] | None:
-        """As root: the unprivileged uids this sandbox's children take in turn. Three, because the running
-        child, the one waiting in our socket and the one ready in the template must never share one."""
-        if os.getuid() != 0:
-            return None
-        return [UNPRIVILEGED_UID_BASE + 3 * self.slot + turn for turn in range(3)]
 
     def _end(self, pid: int, channel: socket.socket) -> None:
         channel.close()
@@ -177,22 +220,22 @@ class Sandbox:
                 pass
 
     def _fresh_workdir(self) -> str:
-        """The children's working folder (as root, each child gets its own in a private /tmp instead)."""
         if self._workdir is None:
             self._workdir = tempfile.mkdtemp(prefix="calcgrade-")
-            if self.uids is not None:
-                os.chmod(self._workdir, 0o1777)
         return self._workdir
 
     def close(self) -> None:
-        if self._workdir is not None:
-            shutil.rmtree(self._workdir, ignore_errors=True)
-            self._workdir = None
         if self._control is not None:
             self._control.close()
         if self._template is not None:
             self._template.wait(timeout=10)
         self._template = self._control = None
+        if self._cgroup is not None:
+            confine.remove_cgroup(self._cgroup)
+            self._cgroup = None
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
 
     def __enter__(self) -> Sandbox:
         return self
@@ -209,7 +252,6 @@ class Sandbox:
         pending = list(range(len(calls)))
         deadline = time.monotonic() + self.limits.total_seconds
         received = _Budget(self.limits.answer_bytes)
-        workdir = self._fresh_workdir()
         try:
             while pending:
                 if time.monotonic() >= deadline or received.exhausted:
@@ -220,13 +262,21 @@ class Sandbox:
                     break
                 pending = self._run_once(sources, calls, pending, load_errors, outcomes, deadline, received)
         finally:
-            for leftover in os.listdir(workdir):  # empty unless the child had no private /tmp of its own
-                path = os.path.join(workdir, leftover)
-                if os.path.isdir(path) and not os.path.islink(path):
-                    shutil.rmtree(path, ignore_errors=True)
-                else:
-                    os.unlink(path)
+            self._empty_workdir()
         return load_errors, [outcome or Outcome("skipped") for outcome in outcomes]
+
+    def _empty_workdir(self) -> None:
+        """Unconfined children share one folder: emptied after each submission (a confined child's scratch
+        folders are its own and vanish with it; the folder is then an empty mount point)."""
+        workdir = self._workdir
+        if workdir is None or (self._walls or {}).get("confined"):
+            return
+        for leftover in os.listdir(workdir):
+            path = os.path.join(workdir, leftover)
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                os.unlink(path)
 
     def _run_once(self, sources, calls, pending, load_errors, outcomes, deadline: float,
                   received: _Budget) -> list[int]:
@@ -255,6 +305,10 @@ class Sandbox:
             except OSError:  # the child is already gone: the reads below report it
                 pass
             reader = _LineReader(channel, received)
+            ready = reader.next_line(self.limits.load_seconds)
+            if not (isinstance(ready, dict) and ready.get("ready") is True):
+                why = ready.get("error", "") if isinstance(ready, dict) else repr(ready)
+                raise RuntimeError(f"the sandbox could not confine a child process: {printable(str(why)[:300])}")
             for name in loadable:
                 reply = reader.next_line(min(self.limits.load_seconds, deadline - time.monotonic()))
                 if not isinstance(reply, dict):
@@ -293,6 +347,10 @@ class Sandbox:
             return Outcome("died", error="the process running your code ended during this call: a crash, "
                            f"os._exit(), or memory beyond {self.limits.describe_memory()}")
         return Outcome("died", error="the process running your code sent something that is not an answer")
+
+
+def _grader_package() -> Path:
+    return Path(kit.__file__).resolve().parent
 
 
 _EXCEPTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,79}")

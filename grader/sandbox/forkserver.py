@@ -9,21 +9,18 @@ descriptor (SCM_RIGHTS). Children are reaped automatically (SIGCHLD ignored).
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import os
-import re
-import resource
 import signal
 import socket
 import sys
-from collections.abc import Iterable
 from typing import Any
 
 import numpy  # noqa: F401 - imported once here so that every child starts warm
 
 from grader.plain import dumps, from_wire, loads, to_wire
-from grader.sandbox import child
+from grader.sandbox import child, confine
+from grader.sandbox.confine import ConfinementError, Walls
 
 
 def _warm_up(sources: dict[str, Any]) -> None:
@@ -50,120 +47,37 @@ def _warm_up(sources: dict[str, Any]) -> None:
     compile("def f(x):\n    return [x ** 2 for _ in range(2)]\n", "warm_up.py", "exec")
 
 
-CLONE_NEWNS, MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = (
-    0x00020000, 0x1, 0x2, 0x4, 0x8, 0x20, 0x1000, 0x4000, 0x40000)
-SCRATCH_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")
-SYS_MOUNT_SETATTR, AT_RECURSIVE, MOUNT_ATTR_RDONLY = 442, 0x8000, 0x1  # the same number on x86_64 and aarch64
-libc = ctypes.CDLL(None, use_errno=True)
-
-
-class _MountAttr(ctypes.Structure):
-    _fields_ = [("attr_set", ctypes.c_uint64), ("attr_clr", ctypes.c_uint64), ("propagation", ctypes.c_uint64),
-                ("userns_fd", ctypes.c_uint64)]
-
-
-def _make_read_only() -> bool:
-    """Every mount the child sees becomes read-only (the scratch folders are mounted afresh afterwards): a
-    world-writable folder anywhere on the system is no way out. One call on Linux 5.12 and later; else each
-    mount is remounted read-only in turn."""
-    attr = _MountAttr(MOUNT_ATTR_RDONLY, 0, 0, 0)
-    if libc.syscall(SYS_MOUNT_SETATTR, -100, b"/", AT_RECURSIVE, ctypes.byref(attr), ctypes.sizeof(attr)) == 0:
-        return True
-    with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as mounts:
-        points = [line.split()[4] for line in mounts]
-    return all(libc.mount(None, point.encode("utf-8", "surrogateescape"), None,
-                          MS_REMOUNT | MS_BIND | MS_RDONLY, None) == 0 for point in points)
-
-
-def _hide_from_children(hidden: list[str]) -> bool:
-    """Once, in the template (as root): a mount namespace where every file system is read-only and the
-    hidden folders are empty; every child starts from a copy of it. Returns False where the system does
-    not allow mount namespaces (no CAP_SYS_ADMIN). A file system that cannot be made read-only or a
-    folder that cannot be hidden ends the template: nothing is graded rather than graded unconfined.
-
-    One empty tmpfs hides every hidden folder (the others are bind mounts of it)."""
-    if libc.unshare(CLONE_NEWNS) != 0 or libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
-        return False
-    if not _make_read_only():
-        sys.exit("calcgrade sandbox: cannot make the file systems read-only for student code")
-    if not _mount_one_tmpfs(_folders(hidden), b"size=4k,mode=000", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC):
-        sys.exit("calcgrade sandbox: cannot hide a folder from student code")
-    # A /proc of its own that shows each user only their own processes: a child (an unprivileged uid) cannot
-    # read the grader's command line (the course seed) or see any other process. Only from Linux 5.8 on,
-    # where each mount of /proc has its own options; before, the option would change the machine's /proc.
-    if _kernel_version() >= (5, 8):
-        libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, b"hidepid=invisible")
-    return True
-
-
-def _kernel_version() -> tuple[int, int]:
-    numbers = re.match(r"(\d+)\.(\d+)", os.uname().release)
-    return (int(numbers.group(1)), int(numbers.group(2))) if numbers else (0, 0)
-
-
-def _fresh_scratch(scratch: list[str], scratch_bytes: int) -> None:
-    """In each child: a namespace of its own (a copy of the template's) where the scratch folders (/tmp,
-    /var/tmp, /dev/shm, /run/lock) are one fresh private tmpfs, the only place it can write; it disappears
-    with the child."""
-    if libc.unshare(CLONE_NEWNS) != 0 or not _mount_one_tmpfs(scratch, f"size={scratch_bytes},mode=1777".encode(),
-                                                               MS_NOSUID | MS_NODEV):
-        os._exit(71)  # fail closed: no student code without its private scratch folders
-
-
-def _folders(paths: Iterable[str]) -> list[str]:
-    return [path for path in paths if os.path.isdir(path)]
-
-
-def _mount_one_tmpfs(targets: list[str], options: bytes, flags: int) -> bool:
-    """A tmpfs on the first target and bind mounts of it on the others: one file system, not one each."""
-    if not targets:
-        return True
-    first, *others = (target.encode() for target in targets)
-    return libc.mount(b"tmpfs", first, b"tmpfs", flags, options) == 0 and all(
-        libc.mount(first, other, None, MS_BIND, None) == 0 for other in others)
-
-
-def _confine(config: dict[str, Any], uid: int | None) -> None:
-    """Limits and identity of the child, applied before any student code runs (and before it is
-    handed to the grader, so that this work overlaps with the grader judging the previous child)."""
-    os.setsid()  # its own process group: the parent ends everything in it at once
-    devnull = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(devnull, fd)
-    os.close(devnull)
-    memory = int(config["memory_bytes"])
-    with open("/proc/self/statm") as statm:  # virtual size already mapped by the warm template
-        mapped = int(statm.read().split()[0]) * resource.getpagesize()
-    resource.setrlimit(resource.RLIMIT_AS, (mapped + memory, mapped + memory))
-    cpu = int(config["cpu_seconds"])
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (config["file_bytes"], config["file_bytes"]))
-    if uid is not None and config.get("namespace"):
-        _fresh_scratch(config["scratch"], config["file_bytes"])
-        os.makedirs(config["workdir"], exist_ok=True)  # the same path, now inside the private /tmp
-        os.chown(config["workdir"], uid, uid)
-    os.chdir(config["workdir"])
-    if uid is not None and os.getuid() == 0:
-        # A uid of its own, allowed one process: no thread or process can be started, so none is left behind.
-        resource.setrlimit(resource.RLIMIT_NPROC, (1, 1))
-        os.setgroups([])
-        os.setgid(uid)
-        os.setuid(uid)
-    os.environ["HOME"] = config["workdir"]
-
-
-def _prefork(control: socket.socket, config: dict[str, Any], uid: int | None) -> tuple[int, socket.socket]:
-    """Fork and confine the next child ahead of time; it then waits for its job."""
+def _prefork(control: socket.socket, config: dict[str, Any], walls: Walls | None) -> tuple[int, socket.socket]:
+    """Fork and confine the next child ahead of time (so that this work overlaps with the grader judging the
+    previous child); it says it is ready, then waits for its job."""
     parent_end, child_end = socket.socketpair()
     pid = os.fork()
     if pid == 0:
         try:
             control.close()
             parent_end.close()
-            os.closerange(3, child_end.fileno())
-            os.closerange(child_end.fileno() + 1, 1024)
-            _confine(config, uid)
+            low = 3
+            for kept in sorted({child_end.fileno(), *([walls.cgroup_procs] if walls and walls.cgroup_procs else [])}):
+                os.closerange(low, kept)
+                low = kept + 1
+            os.closerange(low, confine.MAX_FDS)
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # student code may start and wait for processes
+            devnull = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(devnull, fd)
+            os.close(devnull)
+            limits = {key: int(config[key]) for key in ("memory_bytes", "cpu_seconds", "file_bytes")}
+            if walls is not None:
+                try:
+                    walls.enter_child(limits)
+                except Exception as error:  # noqa: BLE001 - said to the grader, which grades nothing here
+                    child_end.sendall(dumps({"ready": False, "error": f"{type(error).__name__}: {error}"}))
+                    raise
+            else:
+                os.setsid()
+                confine.apply_limits(limits, confine.mapped_bytes(), processes=False)
+                os.chdir(config["workdir"])
+            child_end.sendall(dumps({"ready": True}))
             child.serve(child_end, child_end.makefile("rb"))
         finally:
             os._exit(70)
@@ -171,31 +85,46 @@ def _prefork(control: socket.socket, config: dict[str, Any], uid: int | None) ->
     return pid, parent_end
 
 
-def main(control_fd: int) -> None:
-    """Read the sandbox's configuration, then hand out one ready child per spawn request.
+def _build_walls(config: dict[str, Any]) -> tuple[Walls | None, dict[str, Any]]:
+    """The template's walls, or None where the kernel allows none and the grader accepts that."""
+    cgroup = confine.process_cgroup(f"calcgrade-{os.getpid()}") if os.getuid() == 0 else None
+    try:
+        walls = Walls.build(config["staging"], config["hidden"], cgroup)
+    except (ConfinementError, OSError) as error:
+        report = {"confined": False, "layers": [], "missing": [f"namespaces ({error})"], "cgroup": cgroup}
+        if config["required"]:
+            return None, {**report, "error": f"cannot confine student code here: {error}"}
+        return None, report
+    return walls, {**walls.describe(), "cgroup": cgroup}
 
-    As root, consecutive children take the grader's unprivileged uids in turn: a running child can never
-    signal or trace the ones waiting to be handed out next."""
+
+def main(control_fd: int) -> None:
+    """Read the sandbox's configuration, build the walls, say which, then hand out one ready child per
+    spawn request."""
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    # Children's children are ours to reap when their parent is ended first (never left to linger as zombies,
+    # which would count against the children's process bound).
+    confine.libc.prctl(confine.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     control = socket.socket(fileno=control_fd)
     requests = control.makefile("rb")
     config = loads(requests.readline())["configure"]
-    config["namespace"] = bool(config["uids"]) and os.getuid() == 0 and _hide_from_children(config["hidden"])
-    config["scratch"] = _folders(SCRATCH_FOLDERS)  # looked up once, not in every child
     child.install_given(config["given"])
     _warm_up(config["given"])
+    os.environ.clear()  # the allow-listed environment the grader started us with, nothing else
+    os.environ.update(config["environment"])
+    walls, report = _build_walls(config)
+    socket.send_fds(control, [dumps({"walls": report})], [])
+    if "error" in report:
+        return
     gc.freeze()  # the collector in a child never walks (and so never copies) the template's objects
-    uids = config["uids"] or [None]
-    count = 0
-    ready = _prefork(control, config, uids[count % len(uids)])
+    ready = _prefork(control, config, walls)
     try:
         for line in requests:
             if "spawn" in loads(line):
                 pid, parent_end = ready
                 socket.send_fds(control, [dumps({"pid": pid})], [parent_end.fileno()])
                 parent_end.close()
-                count += 1
-                ready = _prefork(control, config, uids[count % len(uids)])
+                ready = _prefork(control, config, walls)
     except OSError:  # the grader closed its end with a child still unclaimed: it is done
         pass
     os.kill(ready[0], signal.SIGKILL)  # the grader is done: the child kept ready is not needed

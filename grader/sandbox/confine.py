@@ -1,0 +1,459 @@
+"""The walls around student code: deny by default, the same with or without root (Linux).
+
+The warm template builds most walls once (`Walls.build`); each submission's child adds its own
+(`Walls.enter_child`). What each layer stops:
+
+- **User namespaces** (one for the template, one more per child): the child's capabilities reach
+  nothing outside its own namespaces, and the mounts it inherits are locked (it cannot unmount what
+  hides a folder). No root is needed, and as root no fixed uid is borrowed from the machine.
+- **A root of its own** (mount namespace): the child sees the Python installation and its packages,
+  the system's programs and libraries, a few device files and its private scratch folders; nothing
+  else of the file system exists for it (no home folder, no submissions, no output folder, no other
+  copy of the kit). Everything but the scratch folders is read-only; the grader's own package and the
+  kit's private folders are empty even where they lie inside a visible tree (a wheel in site-packages).
+- **Scratch folders**: `/tmp`, `/var/tmp` and `/dev/shm` are one fresh, size-bounded tmpfs per child,
+  gone with it: nothing written there reaches the next student.
+- **A PID namespace per child**: it sees only its own processes (not the grader's command line), a
+  signal (`kill(-1)`) reaches nothing outside, and everything it starts, detached or not, ends with it.
+- **An IPC namespace per child**: SysV shared memory, semaphores, message queues and POSIX message
+  queues die with it; no other student sees them.
+- **A network namespace** (per template) whose only interface is a loopback that is down: no
+  connection leaves, not even to the machine's abstract Unix sockets. **UTS**: the host name is hidden.
+- **Landlock** (where the kernel has it): writing is allowed only in the scratch folders, even if a
+  mount were writable. **seccomp** (where libseccomp is installed): system calls no exercise needs
+  fail (tracing, other processes' memory, keyrings, BPF, perf, mounting, new namespaces, io_uring,
+  SysV IPC, kernel modules, sockets other than Unix ones). **Capabilities** are dropped and
+  `no_new_privs` is set, so nothing executed gains any.
+- **Limits** (`setrlimit`): memory per process, CPU time, file size, open files, and 16 processes and
+  threads per child (counted per user namespace, so other students' and the instructor's do not count).
+
+What is left: memory is bounded per process, not per child (at most 16 processes); `/usr` is visible
+read-only (system programs and libraries are not secrets); a kernel without user namespaces gets none
+of these walls (the grader then refuses hidden checks unless told `--unconfined`).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import resource
+import signal
+import site
+import socket
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+libc = ctypes.CDLL(None, use_errno=True)
+
+CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x02000000, 0x04000000, 0x08000000
+CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_MOVE, MS_REC, MS_PRIVATE = (
+    0x1, 0x2, 0x4, 0x8, 0x20, 0x1000, 0x2000, 0x4000, 0x40000)
+MS_NOATIME, MS_NODIRATIME, MS_RELATIME = 0x400, 0x800, 0x200000
+MNT_DETACH = 0x2
+PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 1, 36, 38
+SYS_MOUNT_SETATTR, AT_RECURSIVE, MOUNT_ATTR_RDONLY, MOUNT_ATTR_NOSUID = 442, 0x8000, 0x1, 0x2  # x86_64 and aarch64
+
+CHILD_UID = 1000  # the child's uid inside its own user namespace (never 0: executing a file gains nothing)
+SCRATCH = ("/tmp", "/var/tmp", "/dev/shm")
+DEVICES = ("null", "zero", "full", "random", "urandom")
+SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc/ld.so.cache", "/etc/ld.so.conf",
+          "/etc/ld.so.conf.d", "/etc/localtime", "/etc/alternatives")
+STASH = "/.python"  # where Python folders that live under a scratch folder (a venv in /tmp) are kept
+MAX_PROCESSES = 16  # processes and threads of one child, itself included
+MAX_OPEN_FILES = 256
+MAX_FDS = 1 << 16  # descriptors closed by the waiting process
+# System calls no exercise needs. They fail with EPERM (the calling code sees an ordinary OSError).
+DENIED_CALLS = (
+    "ptrace", "process_vm_readv", "process_vm_writev", "pidfd_getfd",
+    "keyctl", "add_key", "request_key", "bpf", "perf_event_open", "userfaultfd", "fanotify_init",
+    "mount", "umount2", "pivot_root", "chroot", "move_mount", "open_tree", "fsopen", "fsmount", "fsconfig",
+    "fspick", "mount_setattr", "unshare", "setns", "io_uring_setup", "io_uring_enter", "io_uring_register",
+    "shmget", "shmat", "msgget", "semget", "mq_open", "open_by_handle_at", "name_to_handle_at",
+    "init_module", "finit_module", "delete_module", "kexec_load", "kexec_file_load", "reboot", "swapon",
+    "swapoff", "acct", "quotactl", "syslog", "sethostname", "setdomainname", "lookup_dcookie", "vhangup",
+    "memfd_secret",
+)
+NAMESPACE_FLAGS = (CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID,
+                   CLONE_NEWNET)
+
+
+class ConfinementError(OSError):
+    """A wall could not be built: nothing is graded behind it."""
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        number = ctypes.get_errno()
+        raise ConfinementError(number, f"{what}: {os.strerror(number)}")
+
+
+def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
+    _check(libc.mount(source.encode() if source else None, target.encode(), fstype.encode() if fstype else None,
+                      flags, data.encode() if data else None), f"mount {target}")
+
+
+def _write(path: str, text: str) -> None:
+    with open(path, "w", encoding="ascii") as file:
+        file.write(text)
+
+
+def enter_user_namespace(flags: int, inner_uid: int) -> None:
+    """A new user namespace (and the other namespaces in `flags`, owned by it) where this process is
+    `inner_uid`, mapped to its own uid outside: what any user may do, root or not."""
+    outer_uid, outer_gid = os.getuid(), os.getgid()
+    _check(libc.unshare(CLONE_NEWUSER | flags), "unshare")
+    _write("/proc/self/setgroups", "deny")
+    _write("/proc/self/uid_map", f"{inner_uid} {outer_uid} 1\n")
+    _write("/proc/self/gid_map", f"{inner_uid} {outer_gid} 1\n")
+
+
+def python_folders() -> list[str]:
+    """The folders the child needs to import what the grader's Python can import: the installation (the
+    standard library, its extension modules), the environment and every site-packages folder."""
+    folders = {sys.base_prefix, sys.base_exec_prefix, sys.prefix, sys.exec_prefix, *site.getsitepackages()}
+    if site.ENABLE_USER_SITE and site.getusersitepackages() in sys.path:
+        folders.add(site.getusersitepackages())
+    return sorted(folder for folder in folders if os.path.isabs(folder) and os.path.isdir(folder))
+
+
+def _inside(path: str, folders: Iterable[str]) -> bool:
+    return any(path == folder or path.startswith(folder.rstrip("/") + "/") for folder in folders)
+
+
+@dataclass
+class _RootBuilder:
+    """Builds the child's root in an empty tmpfs at `root`: each shown path at its own place, symbolic
+    links on the way as links, read-only."""
+
+    root: str
+    bound: list[str] = field(default_factory=list)  # host paths bound, resolved
+
+    def show(self, path: str, depth: int = 0) -> None:
+        if depth > 20 or not os.path.lexists(path):
+            return
+        parts = Path(os.path.normpath(path)).parts
+        current = "/"
+        for index, part in enumerate(parts[1:], start=1):
+            current = os.path.join(current, part)
+            if os.path.islink(current):
+                inside = self.root + current
+                if not os.path.lexists(inside):
+                    os.makedirs(os.path.dirname(inside), exist_ok=True)
+                    os.symlink(os.readlink(current), inside)
+                target = os.path.normpath(os.path.join(os.path.dirname(current), os.readlink(current)))
+                self.show(os.path.join(target, *parts[index + 1:]), depth + 1)
+                return
+        if _inside(current, self.bound):
+            return
+        inside = self.root + current
+        if os.path.isdir(current):
+            os.makedirs(inside, exist_ok=True)
+        else:
+            os.makedirs(os.path.dirname(inside), exist_ok=True)
+            if not os.path.exists(inside):
+                open(inside, "w").close()  # noqa: SIM115 - an empty file to bind onto
+        _mount(current, inside, None, MS_BIND | MS_REC)
+        self.bound.append(current)
+
+
+def _make_read_only(root: str) -> None:
+    """Every mount under `root` read-only and nosuid: one call on Linux 5.12 and later, else each mount
+    remounted in turn (keeping the flags a user namespace may not clear)."""
+
+    class MountAttr(ctypes.Structure):
+        _fields_ = [("attr_set", ctypes.c_uint64), ("attr_clr", ctypes.c_uint64),
+                    ("propagation", ctypes.c_uint64), ("userns_fd", ctypes.c_uint64)]
+
+    attr = MountAttr(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID, 0, 0, 0)
+    if libc.syscall(SYS_MOUNT_SETATTR, -100, root.encode(), AT_RECURSIVE, ctypes.byref(attr), ctypes.sizeof(attr)) == 0:
+        return
+    with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as mounts:
+        points = [line.split()[4] for line in mounts]
+    kept = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME
+    for point in points:
+        if _inside(point, [root]):
+            flags = os.statvfs(point).f_flag & kept
+            _check(libc.mount(None, point.encode("utf-8", "surrogateescape"), None,
+                              MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | flags, None), f"read-only {point}")
+
+
+def landlock_abi() -> tuple[int, str]:
+    """The kernel's Landlock ABI version (0 where there is none or the library is missing), and its name."""
+    try:
+        import landlock
+
+        abi = int(landlock.landlock_abi_version())
+        return abi, f"Landlock ABI {abi}"
+    except Exception as error:  # noqa: BLE001 - any failure only means this layer is missing
+        return 0, f"no Landlock ({type(error).__name__}: {error})"
+
+
+def _restrict_writes_to_scratch() -> None:
+    """Landlock, in the child once its scratch folders are mounted (a rule on a folder that a mount hides
+    does not count, so the rules cannot be made in the template): read and execute everywhere, write
+    only in the scratch folders and to the device files."""
+    import landlock
+    from landlock import FSAccess
+
+    rules = landlock.Ruleset()
+    try:
+        rules.allow("/", rules=FSAccess.READ_FILE | FSAccess.READ_DIR | FSAccess.EXECUTE)
+        rules.allow(*SCRATCH)
+        rules.allow(*(f"/dev/{name}" for name in DEVICES), rules=FSAccess.all_file())
+        rules.apply()
+    finally:
+        os.close(rules._fd)  # in force once applied; of no use to student code
+
+
+def _seccomp_filter() -> tuple[Any, str]:
+    """The seccomp filter (allow by default, deny `DENIED_CALLS`, no new namespaces through clone, no
+    socket but Unix ones), built once; None and why not where libseccomp is missing."""
+    try:
+        import pyseccomp as seccomp
+
+        rules = seccomp.SyscallFilter(seccomp.ALLOW)
+        for name in DENIED_CALLS:
+            try:
+                rules.add_rule(seccomp.ERRNO(errno.EPERM), name)
+            except (OSError, ValueError, RuntimeError):  # not a system call of this architecture
+                continue
+        for flag in NAMESPACE_FLAGS:
+            rules.add_rule(seccomp.ERRNO(errno.EPERM), "clone", seccomp.Arg(0, seccomp.MASKED_EQ, flag, flag))
+        rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")  # its flags cannot be inspected: C libraries fall back
+        rules.add_rule(seccomp.ERRNO(errno.EAFNOSUPPORT), "socket", seccomp.Arg(0, seccomp.NE, socket.AF_UNIX))
+        return rules, "seccomp"
+    except Exception as error:  # noqa: BLE001 - any failure only means this layer is missing
+        return None, f"no seccomp ({type(error).__name__}: {error})"
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+
+def _drop_capabilities() -> None:
+    header = _CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
+    data = (_CapData * 2)()
+    _check(libc.capset(ctypes.byref(header), data), "capset")
+    _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+
+
+def process_cgroup(name: str) -> str | None:
+    """As root, a cgroup of the pids controller that bounds the processes and threads of this template's
+    children together (root is exempt from RLIMIT_NPROC); None where there is no such controller to
+    write to. Made under this process's own cgroup, cgroup v1 or v2."""
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as mounts:
+            lines = [line.split() for line in mounts]
+        with open("/proc/self/cgroup", encoding="utf-8") as own:
+            memberships = [line.rstrip("\n").split(":", 2) for line in own]
+        for fields in lines:
+            fstype, options, mountpoint = fields[fields.index("-") + 1], fields[-1], fields[4]
+            if fstype == "cgroup" and "pids" in options.split(","):
+                own_path = next(path for _, controllers, path in memberships if "pids" in controllers.split(","))
+            elif fstype == "cgroup2" and "pids" in Path(mountpoint, "cgroup.controllers").read_text().split():
+                own_path = next(path for hierarchy, _, path in memberships if hierarchy == "0")
+                if "pids" not in Path(mountpoint, own_path.lstrip("/"), "cgroup.subtree_control").read_text().split():
+                    continue
+            else:
+                continue
+            folder = Path(mountpoint, own_path.lstrip("/"), name)
+            folder.mkdir()
+            try:
+                (folder / "pids.max").write_text(str(MAX_PROCESSES + 3))  # + the waiting process and the next child
+            except OSError:
+                folder.rmdir()
+                raise
+            return str(folder)
+    except (OSError, StopIteration, ValueError, IndexError):
+        return None
+    return None
+
+
+def remove_cgroup(folder: str) -> None:
+    """End whatever is left in the cgroup, then remove it."""
+    procs = Path(folder, "cgroup.procs")
+    for _ in range(50):
+        try:
+            for pid in procs.read_text().split():
+                try:
+                    os.kill(int(pid), signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+            os.rmdir(folder)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            import time
+
+            time.sleep(0.02)
+
+
+@dataclass
+class Walls:
+    """What the template built, and what each child adds (see the module's docstring)."""
+
+    confined: bool
+    layers: list[str]
+    missing: list[str]
+    stashed: list[tuple[str, str]] = field(default_factory=list)  # (stash path, path under a scratch folder)
+    landlock: bool = False
+    seccomp: Any = None
+    cgroup_procs: int | None = None  # as root: where each child enrols in the template's pids cgroup
+
+    def describe(self) -> dict[str, Any]:
+        return {"confined": self.confined, "layers": self.layers, "missing": self.missing}
+
+    @classmethod
+    def build(cls, staging: str, hidden: Sequence[str], cgroup: str | None = None) -> Walls:
+        """In the template: enter its namespaces and make `staging` (an empty folder) the root every child
+        starts from. Raises ConfinementError where the kernel does not allow it. `cgroup` (as root): the
+        pids cgroup every child joins."""
+        visible = [*SYSTEM, *python_folders()]
+        cgroup_procs = os.open(os.path.join(cgroup, "cgroup.procs"), os.O_WRONLY) if cgroup else None
+        outer_uid = os.getuid()
+        enter_user_namespace(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS, inner_uid=0)
+        _check(libc.sethostname(b"calcgrade", 9), "sethostname")
+        _mount("none", "/", None, MS_REC | MS_PRIVATE)
+        _mount("calcgrade-root", staging, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
+        builder = _RootBuilder(staging)
+        for path in sorted(visible, key=len):
+            builder.show(path)
+        resolved_bound = [os.path.realpath(path) for path in builder.bound]
+        for folder in {os.path.realpath(path) for path in hidden}:
+            if _inside(folder, resolved_bound) and os.path.isdir(staging + folder):
+                _mount("calcgrade-hidden", staging + folder, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                       "size=4k,mode=000")
+        stashed = []
+        for index, path in enumerate(builder.bound):
+            if _inside(path, SCRATCH):  # a venv in /tmp: the child's fresh /tmp would cover it
+                stash = f"{STASH}/{index}"
+                os.makedirs(staging + stash)
+                _mount(staging + path, staging + stash, None, MS_BIND | MS_REC)  # hidden folders included
+                stashed.append((stash, path))
+        for folder in (*SCRATCH, "/proc", "/dev"):
+            os.makedirs(staging + folder, exist_ok=True)
+        for name in DEVICES:
+            open(f"{staging}/dev/{name}", "w").close()  # noqa: SIM115 - a file to bind the device onto
+            _mount(f"/dev/{name}", f"{staging}/dev/{name}", None, MS_BIND)
+        for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
+                             ("stderr", "/proc/self/fd/2")):
+            os.symlink(target, f"{staging}/dev/{name}")
+        os.makedirs(f"{staging}/etc", exist_ok=True)
+        _write(f"{staging}/etc/passwd", f"student:x:{CHILD_UID}:{CHILD_UID}:student:/tmp:/bin/sh\n")
+        _write(f"{staging}/etc/group", f"student:x:{CHILD_UID}:\n")
+        _write(f"{staging}/etc/hostname", "calcgrade\n")
+        _make_read_only(staging)
+        # The machine's /proc, only until each child mounts its own over it (a user namespace may mount a
+        # /proc only where one is already visible); the child's first steps write their uid maps there.
+        _mount("/proc", f"{staging}/proc", None, MS_BIND | MS_REC)
+        os.chdir(staging)
+        _mount(staging, "/", None, MS_MOVE)
+        _check(libc.chroot(b"."), "chroot")
+        os.chdir("/")
+        abi, landlock_layer = landlock_abi()
+        seccomp, seccomp_layer = _seccomp_filter()
+        layers = ["user, mount, PID, IPC, network and UTS namespaces", "a read-only root of its own",
+                  "private scratch folders"]
+        missing = []
+        for present, layer in ((abi > 0, landlock_layer), (seccomp is not None, seccomp_layer)):
+            (layers if present else missing).append(layer)
+        if cgroup_procs is not None:
+            layers.append(f"at most {MAX_PROCESSES} processes and threads (a pids cgroup)")
+        elif outer_uid != 0:
+            layers.append(f"at most {MAX_PROCESSES} processes and threads (counted per user namespace)")
+        else:
+            missing.append("a bound on processes (as root it needs a pids cgroup, and none could be made)")
+        return cls(True, layers, missing, stashed, abi > 0, seccomp, cgroup_procs)
+
+    def enter_child(self, limits: dict[str, int]) -> None:
+        """In a child forked from the template, before any student code: its own user, mount, PID and IPC
+        namespaces, fresh scratch folders and /proc, limits, Landlock, no capabilities, seccomp. Returns in
+        the process that runs student code (PID 1 of its namespace); the process forked from the template
+        only waits for it, so that ending that one (as the grader does) ends everything."""
+        os.setsid()
+        mapped = mapped_bytes()
+        if self.cgroup_procs is not None:
+            os.write(self.cgroup_procs, str(os.getpid()).encode())
+            os.close(self.cgroup_procs)
+        enter_user_namespace(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC, inner_uid=CHILD_UID)
+        alive_read, alive_write = os.pipe()
+        pid = os.fork()
+        if pid != 0:
+            os.close(alive_read)
+            _wait_and_exit(pid, keep=alive_write)
+        os.close(alive_write)
+        _check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "parent-death signal")
+        os.set_blocking(alive_read, False)
+        try:
+            if os.read(alive_read, 1) == b"":  # the waiting parent is already gone: so are we
+                os._exit(72)
+        except BlockingIOError:
+            pass
+        os.close(alive_read)
+        self._mount_fresh_folders(limits["file_bytes"])
+        os.chdir("/tmp")
+        apply_limits(limits, mapped)
+        if self.landlock:
+            _restrict_writes_to_scratch()
+        _drop_capabilities()
+        if self.seccomp is not None:
+            self.seccomp.load()
+
+    def _mount_fresh_folders(self, scratch_bytes: int) -> None:
+        first, *others = SCRATCH
+        _mount("calcgrade-scratch", first, "tmpfs", MS_NOSUID | MS_NODEV, f"size={scratch_bytes},mode=1777")
+        for other in others:
+            _mount(first, other, None, MS_BIND)
+        for stash, path in self.stashed:
+            os.makedirs(path, exist_ok=True)
+            _mount(stash, path, None, MS_BIND | MS_REC)
+        try:  # a /proc of its own PID namespace: its own processes only
+            _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY)
+        except ConfinementError:  # where /proc cannot be mounted (a container's masked /proc): no /proc at all
+            _mount("calcgrade-no-proc", "/proc", "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                   "size=4k,mode=555")
+
+
+def apply_limits(limits: dict[str, int], mapped: int, *, processes: bool = True) -> None:
+    """Memory (beyond the `mapped` bytes the warm template already holds), CPU time, file size and open
+    files; processes and threads only where they are counted per user namespace (`processes`)."""
+    memory = mapped + limits["memory_bytes"]
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (limits["cpu_seconds"], limits["cpu_seconds"] + 1))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file_bytes"], limits["file_bytes"]))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (MAX_OPEN_FILES, MAX_OPEN_FILES))
+    if processes:
+        resource.setrlimit(resource.RLIMIT_NPROC, (MAX_PROCESSES, MAX_PROCESSES))
+
+
+def mapped_bytes() -> int:
+    """The virtual size this process already maps (the warm template's NumPy and grader)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * resource.getpagesize()
+
+
+def _wait_and_exit(pid: int, keep: int) -> None:
+    """The process between the template and the child: waits for the child, and exits with it. It keeps
+    only `keep` (whose end tells the child it is still there), so the child's channel ends with the child."""
+    os.closerange(3, keep)
+    os.closerange(keep + 1, MAX_FDS)
+    while True:
+        try:
+            os.waitpid(pid, 0)
+            break
+        except InterruptedError:
+            continue
+        except ChildProcessError:
+            break
+    os._exit(0)

@@ -1,0 +1,200 @@
+"""Attacks on the sandbox, run by `tests/test_confine.py` with a given Python as a given user.
+
+Usage: `python confine_probe.py SPEC.json` prints one JSON object: for each attack, what the student
+code saw or did, and what the grader (this process) saw of it afterwards. It imports only the sandbox,
+so it runs from any Python where calcgrade is installed, as root or as an ordinary user. The test
+decides what counts as a breach; this file only reports.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from grader.sandbox.client import Call, Limits, Sandbox
+
+MARKER = "31337"  # in the command line of every process an attack leaves behind
+
+
+def attack(box: Sandbox, body: str, *, calls: int = 1) -> dict[str, Any]:
+    source = "def f():\n" + textwrap.indent(textwrap.dedent(body), "    ")
+    errors, outcomes = box.run({"m": source}, [Call("m", "f", ())] * calls)
+    outcome = outcomes[-1]
+    return {"status": outcome.status, "value": outcome.value, "error": outcome.error, "load": errors}
+
+
+def leftover_processes() -> list[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if MARKER in command and "confine_probe" not in command:
+                found.append(command)
+    return found
+
+
+def main(spec: dict[str, Any]) -> dict[str, Any]:
+    report: dict[str, Any] = {"uid": os.getuid(), "python": sys.executable}
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.setblocking(False)
+    port = listener.getsockname()[1]
+    victim = subprocess.Popen(["sleep", "60"])  # a process of the grader's user, outside the child
+    os.environ["CALCGRADE_SEED"] = spec["seed"]
+    with Sandbox(Limits(call_seconds=5.0, total_seconds=20.0)) as box:
+        report["walls"] = box.walls()
+        report["environment"] = attack(box, """
+            import os
+            seen = [repr(dict(os.environ))]
+            for path in ('/proc/self/environ', '/proc/1/environ', '/proc/1/cmdline'):
+                try:
+                    seen.append(open(path, 'rb').read().decode(errors='replace'))
+                except OSError as error:
+                    seen.append(str(error))
+            return seen
+        """)
+        report["files"] = attack(box, f"""
+            import os
+            seen = {{}}
+            for path in {spec["secret_files"]!r}:
+                try:
+                    seen[path] = open(path).read()
+                except OSError as error:
+                    seen[path] = type(error).__name__
+            for path in {spec["secret_folders"]!r}:
+                try:
+                    seen[path] = sorted(os.listdir(path))
+                except OSError as error:
+                    seen[path] = type(error).__name__
+            return repr(seen)
+        """)
+        report["processes"] = attack(box, f"""
+            import os
+            mine = sorted(int(p) for p in os.listdir('/proc') if p.isdigit())
+            return [mine, os.path.exists('/proc/{os.getpid()}'), os.path.exists('/proc/{victim.pid}')]
+        """)
+        report["network"] = attack(box, f"""
+            import socket
+            seen = []
+            for family, address in ((socket.AF_INET, ('127.0.0.1', {port})), (socket.AF_INET, ('1.1.1.1', 80)),
+                                    (socket.AF_INET6, ('::1', {port}))):
+                try:
+                    with socket.socket(family, socket.SOCK_STREAM) as s:
+                        s.settimeout(1)
+                        s.connect(address)
+                        s.sendall(b'secret')
+                    seen.append('connected')
+                except OSError as error:
+                    seen.append(type(error).__name__)
+            return seen
+        """)
+        try:
+            listener.accept()
+            report["network_reached_grader"] = True
+        except BlockingIOError:
+            report["network_reached_grader"] = False
+        report["kernel_objects"] = attack(box, """
+            import ctypes, os
+            libc = ctypes.CDLL(None, use_errno=True)
+            seen = {}
+            seen['shmget'] = libc.shmget(0, 1 << 20, 0o1666)
+            seen['msgget'] = libc.msgget(0, 0o1666)
+            seen['semget'] = libc.semget(0, 1, 0o1666)
+            seen['ptrace'] = libc.ptrace(16, 1, 0, 0)
+            try:
+                import multiprocessing.shared_memory as sm
+                seen['posix_shm'] = sm.SharedMemory(create=True, size=4096).name is not None
+            except OSError as error:
+                seen['posix_shm'] = str(error)
+            return repr(seen)
+        """)
+        report["writes"] = attack(box, f"""
+            import os
+            seen = {{}}
+            for folder in {spec["writable_probes"]!r}:
+                try:
+                    with open(os.path.join(folder, 'planted-{MARKER}'), 'w') as file:
+                        file.write('x')
+                    seen[folder] = 'written'
+                except OSError as error:
+                    seen[folder] = type(error).__name__
+            return repr(seen)
+        """)
+        report["scratch_next_child"] = attack(box, f"""
+            import os
+            return [name for folder in ('/tmp', '/var/tmp', '/dev/shm') for name in os.listdir(folder)
+                    if '{MARKER}' in name]
+        """)
+        report["kill_everything"] = attack(box, """
+            import os, signal
+            for target in (-1, 0, 1):
+                try:
+                    os.kill(target, signal.SIGKILL if target != 1 else signal.SIGTERM)
+                except OSError:
+                    pass
+            return 1
+        """)
+        report["victim_alive"] = victim.poll() is None
+        report["left_behind"] = attack(box, f"""
+            import os, subprocess, threading, time
+            subprocess.Popen(['sleep', '{MARKER}'], start_new_session=True)
+            if os.fork() == 0:
+                os.setsid()
+                if os.fork() == 0:
+                    os.execvp('sleep', ['sleep', '{MARKER}.5'])
+                os._exit(0)
+            threading.Thread(target=time.sleep, args=({MARKER},)).start()
+            return 2
+        """)
+        time.sleep(0.5)
+        report["leftover_processes"] = leftover_processes()
+        report["imports"] = attack(box, """
+            import decimal, fractions, logging, statistics, subprocess, threading
+            import numpy.fft, numpy.polynomial, sympy
+            return [statistics.mean([1, 2, 3]), float(numpy.polynomial.Polynomial([1, 2])(1.0)),
+                    int(sympy.diff(sympy.Symbol('x') ** 2, 'x').subs('x', 3))]
+        """)
+        report["fork_bomb"] = attack(box, """
+            import os
+            made = 0
+            for _ in range(200):
+                try:
+                    if os.fork() == 0:
+                        import time
+                        time.sleep(30)
+                        os._exit(0)
+                    made += 1
+                except OSError:
+                    break
+            return made
+        """)
+        concurrent: dict[str, Any] = {}
+        with Sandbox(Limits(call_seconds=5.0)) as other:
+            honest = threading.Thread(target=lambda: concurrent.update(honest=attack(other, """
+                import time
+                time.sleep(1.0)
+                return 3
+            """)))
+            honest.start()
+            time.sleep(0.3)
+            concurrent["attacker"] = attack(box, "import os, signal\nos.kill(-1, signal.SIGKILL)\nreturn 1")
+            honest.join()
+        report["concurrent"] = concurrent
+    victim.kill()
+    report["planted_on_host"] = [folder for folder in spec["writable_probes"]
+                                 if os.path.exists(os.path.join(folder, f"planted-{MARKER}"))]
+    return report
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(json.loads(Path(sys.argv[1]).read_text())), default=repr))

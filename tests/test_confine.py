@@ -1,0 +1,237 @@
+"""The walls around student code hold, as root and as an ordinary user, wherever Python lives.
+
+Each attack of `confine_probe.py` runs from three Pythons: the suite's own (as root on the kit's CI:
+a Python in root's home folder, which no other user can read), a venv under /tmp (which the child's
+fresh /tmp would cover) as root, and the same venv as an ordinary user that the suite creates.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grader import kit
+from grader.curriculum import of_module
+from grader.engine import grade_sources
+from grader.sandbox import confine
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the walls are Linux namespaces")
+PROBE = Path(__file__).with_name("confine_probe.py")
+ORDINARY_USER = "calcgrade-test"
+SYSTEM_PYTHON = "/usr/bin/python3.11"
+SEED = "course-seed-never-seen-7f3a"
+
+
+def _ordinary_uid() -> int | None:
+    """The uid of an unprivileged account, made if missing (as root); None where there can be none."""
+    if os.geteuid() != 0:
+        return os.geteuid()
+    try:
+        return pwd.getpwnam(ORDINARY_USER).pw_uid
+    except KeyError:
+        pass
+    if shutil.which("useradd") is None:
+        return None
+    subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", ORDINARY_USER], check=True)
+    return pwd.getpwnam(ORDINARY_USER).pw_uid
+
+
+@pytest.fixture(scope="module")
+def world() -> Iterator[Path]:
+    """A folder everyone may read, outside the checkout, holding the secrets a student would want: another
+    copy of the kit, other students' submissions, the results, a private file of another account."""
+    folder = Path(tempfile.mkdtemp(prefix="calcgrade-world-"))
+    folder.chmod(0o755)
+    (folder / "copy" / "solutions").mkdir(parents=True)
+    (folder / "copy" / "solutions" / "linear_model.py").write_text(kit.solution_source("linear_model"))
+    (folder / "submissions" / "alice").mkdir(parents=True)
+    (folder / "submissions" / "alice" / "linear_model.py").write_text("ALICE = 1\n")
+    (folder / "out").mkdir()
+    (folder / "private").mkdir(mode=0o700)
+    (folder / "private" / "key").write_text("private")
+    shutil.copy(PROBE, folder / PROBE.name)
+    for path in folder.rglob("*"):
+        if "private" not in path.parts:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def tmp_venv(world: Path) -> Path:
+    """A venv under /tmp from Debian's Python (readable by everyone), with the kit installed from a copy
+    (not editable: the installed package is what the child must not see)."""
+    if not os.path.exists(SYSTEM_PYTHON):
+        pytest.skip(f"{SYSTEM_PYTHON} is not installed")
+    venv = world / "venv"
+    subprocess.run([SYSTEM_PYTHON, "-m", "venv", str(venv)], check=True)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    requirements = ["numpy>=1.26", "sympy>=1.12", "pyseccomp==0.1.2", "landlock==1.0.0.dev5"]
+    subprocess.run([*pip, *requirements], check=True)
+    source = world / "kit-source"
+    shutil.copytree(kit.KIT_ROOT, source, ignore=shutil.ignore_patterns(".venv", ".git", "build", "*.egg-info",
+                                                                        "__pycache__"))
+    subprocess.run([*pip, "--no-deps", str(source)], check=True, cwd=world)
+    shutil.rmtree(source)
+    subprocess.run(["chmod", "-R", "a+rX", str(venv)], check=True)
+    return venv
+
+
+def _probe(python: str, world: Path, user: int | None = None) -> dict[str, Any]:
+    kit_copy = Path(python).parent.parent / "lib"
+    installed = sorted(kit_copy.glob("python3*/site-packages/grader"))
+    spec = {
+        "seed": SEED,
+        "secret_files": [str(kit.SOLUTIONS_DIR / "linear_model.py"), str(world / "copy/solutions/linear_model.py"),
+                         str(world / "submissions/alice/linear_model.py"), str(world / "private/key"),
+                         "/etc/shadow", str(world / PROBE.name)],
+        "secret_folders": [str(kit.KIT_ROOT), str(world), str(world / "out"), "/home", "/root/.ssh",
+                           *(str(path) for path in installed), *(str(kit.KIT_ROOT / name) for name in (".git",))],
+        "writable_probes": ["/tmp", "/var/tmp", "/dev/shm", "/usr", "/", "/etc", str(world)],
+    }
+    spec_file = world / f"spec-{user}.json"
+    spec_file.write_text(json.dumps(spec))
+    spec_file.chmod(0o644)
+    command = [python, str(world / PROBE.name), str(spec_file)]
+    if user is not None and user != os.geteuid():
+        command = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", *command]
+    done = subprocess.run(command, capture_output=True, text=True, cwd="/", timeout=300,
+                          env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module", params=["suite's Python", "venv under /tmp", "ordinary user"])
+def report(request, world: Path) -> dict[str, Any]:
+    if request.param == "suite's Python":
+        return _probe(sys.executable, world)
+    venv_python = str(request.getfixturevalue("tmp_venv") / "bin" / "python")
+    if request.param == "venv under /tmp":
+        return _probe(venv_python, world)
+    uid = _ordinary_uid()
+    if uid is None:
+        pytest.skip("no unprivileged account can be made here")
+    return _probe(venv_python, world, user=uid)
+
+
+def test_every_wall_is_up(report):
+    walls = report["walls"]
+    assert walls["confined"], walls
+    assert not walls["missing"], walls["missing"]
+
+
+def test_no_secret_in_the_childs_environment_or_command_line(report):
+    outcome = report["environment"]
+    assert outcome["status"] == "ok"
+    assert SEED not in json.dumps(outcome["value"])
+    assert "CALCGRADE" not in json.dumps(outcome["value"])
+
+
+def test_nothing_outside_the_python_installation_is_visible(report):
+    outcome = report["files"]
+    assert outcome["status"] == "ok"
+    seen = eval(outcome["value"])  # noqa: S307 - a repr of str -> str | list, written by the probe
+    environment = Path(report["python"]).parent.parent  # the venv: visible, and the folders on its way
+    for path, what in seen.items():
+        if isinstance(what, list) and environment.is_relative_to(path):
+            assert what == [environment.relative_to(path).parts[0]], (path, what)
+        else:
+            assert what in ("FileNotFoundError", "PermissionError", []), (path, what)
+
+
+def test_the_child_sees_only_its_own_processes(report):
+    mine, grader_visible, neighbour_visible = report["processes"]["value"]
+    assert mine == [1] and not grader_visible and not neighbour_visible
+
+
+def test_no_connection_leaves_the_child(report):
+    assert report["network"]["value"] == ["OSError", "OSError", "OSError"]
+    assert report["network_reached_grader"] is False
+
+
+def test_no_kernel_object_is_shared_or_outlives_the_child(report):
+    seen = eval(report["kernel_objects"]["value"])  # noqa: S307 - a repr of a dict of ints, written by the probe
+    assert seen["shmget"] == seen["msgget"] == seen["semget"] == seen["ptrace"] == -1
+
+
+def test_the_child_writes_only_to_its_own_scratch_folders(report):
+    seen = eval(report["writes"]["value"])  # noqa: S307 - a repr of a dict of str, written by the probe
+    assert {"/tmp", "/var/tmp", "/dev/shm"} <= {folder for folder, what in seen.items() if what == "written"}
+    assert all(seen[folder] != "written" for folder in ("/usr", "/", "/etc"))
+    assert report["planted_on_host"] == []  # what it wrote was its own: gone with it, seen by no one
+    assert report["scratch_next_child"]["value"] == []
+
+
+def test_signals_reach_nothing_outside_the_child(report):
+    assert report["kill_everything"]["status"] == "ok"
+    assert report["victim_alive"] is True
+    concurrent = report["concurrent"]
+    assert concurrent["honest"]["status"] == "ok" and concurrent["honest"]["value"] == 3
+
+
+def test_nothing_the_child_starts_outlives_it(report):
+    assert report["left_behind"]["status"] == "ok" and report["left_behind"]["value"] == 2
+    assert report["leftover_processes"] == []
+
+
+def test_the_child_imports_what_the_graders_python_can(report):
+    assert report["imports"] == {"status": "ok", "value": [2, 3.0, 6], "error": "", "load": {}}
+
+
+def test_processes_and_threads_are_bounded(report):
+    assert report["fork_bomb"]["status"] == "ok"
+    assert report["fork_bomb"]["value"] < confine.MAX_PROCESSES
+
+
+def test_a_correct_module_that_starts_a_thread_and_a_detached_process_keeps_full_marks(sandbox):
+    starts = ("import subprocess, threading, time\n"
+              "threading.Thread(target=lambda: time.sleep(10**6), daemon=True).start()\n"
+              "threading.Thread(target=lambda: time.sleep(10**6)).start()\n"
+              "subprocess.Popen(['sleep', '1000000'], start_new_session=True)\n")
+    source = starts + kit.solution_source("linear_model")
+    result = grade_sources({"linear_model": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("linear_model"))
+    assert all(exercise.passed for exercise in result.exercises), [e.note for e in result.exercises]
+
+
+WITHOUT_NAMESPACES = r"""
+import errno, json, pyseccomp
+forbid = pyseccomp.SyscallFilter(pyseccomp.ALLOW)
+forbid.add_rule(pyseccomp.ERRNO(errno.EPERM), "unshare")  # as a kernel without user namespaces answers
+forbid.load()
+from grader.sandbox.client import Call, Sandbox, SandboxUnavailable
+report = {}
+try:
+    with Sandbox() as box:
+        box.walls()
+    report["required"] = "graded"
+except SandboxUnavailable as error:
+    report["required"] = str(error)
+with Sandbox(confinement="best-effort") as box:
+    report["best_effort"] = box.walls()
+    _, (outcome,) = box.run({"m": "def f():\n    return 2.5\n"}, [Call("m", "f", ())])
+    report["value"] = outcome.value
+print(json.dumps(report))
+"""
+
+
+def test_without_user_namespaces_grading_is_refused_and_a_students_own_run_goes_on():
+    """Where the kernel refuses user namespaces (here: a seccomp filter answers unshare with EPERM, as such a
+    kernel does), a grading sandbox refuses to run student code; a best-effort one (a student's own pytest)
+    runs it and says it is unconfined."""
+    done = subprocess.run([sys.executable, "-c", WITHOUT_NAMESPACES], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    assert report["required"].startswith("cannot confine student code here")
+    assert report["best_effort"]["confined"] is False and report["best_effort"]["missing"]
+    assert report["value"] == 2.5
