@@ -116,7 +116,11 @@ def command_nbgrader_course(args: argparse.Namespace) -> int:
 
 
 def command_build_exercises(args: argparse.Namespace) -> int:
-    """Regenerate exercises/ from solutions/ (or, with --check, fail if they differ)."""
+    """Regenerate exercises/ from solutions/ (or, with --check, fail if they differ). Installed, the
+    stubs are package data: they can be checked, not rewritten."""
+    if not args.check and not kit.IN_CHECKOUT:
+        raise UsageError("build-exercises rewrites the repository's exercises/: run it in a checkout of the kit "
+                         "(--check checks the installed stubs)")
     stale = []
     for module in kit.MODULES:
         path = kit.EXERCISES_DIR / f"{module}.py"
@@ -196,8 +200,9 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     args = parser().parse_args(argv)
     try:
+        kit.require_solutions(args.command)  # every command reads the kit's solutions
         return args.run(args)
-    except UsageError as error:
+    except (UsageError, kit.KitMissing) as error:
         print(f"calcgrade: {error}", file=sys.stderr)
         return 2
 

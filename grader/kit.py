@@ -15,21 +15,53 @@ import types
 from functools import cache
 from pathlib import Path
 
-KIT_ROOT = Path(__file__).resolve().parent.parent
-SOLUTIONS_DIR = KIT_ROOT / "solutions"
-# Folders of the kit that hold correct code in some form, which a grading child must never read:
-# the solutions, their history, the correct alternative bodies of the curriculum, and the kit's tests.
+GRADER_DIR = Path(__file__).resolve().parent
+# Where the kit is: a checkout (the repository, `solutions/` and `exercises/` beside `grader/`), or an
+# installed distribution, whose wheel maps those two folders into the package `calcgrade_kit` beside
+# `grader` (see pyproject.toml). A student bundle's wheel has neither: it grades from precomputed data.
+KIT_ROOT = GRADER_DIR.parent
+KIT_DATA_PACKAGE = "calcgrade_kit"
+IN_CHECKOUT = (KIT_ROOT / "pyproject.toml").is_file() and (KIT_ROOT / "solutions").is_dir()
+_DATA_PARENT = KIT_ROOT if IN_CHECKOUT else KIT_ROOT / KIT_DATA_PACKAGE
+SOLUTIONS_DIR = _DATA_PARENT / "solutions"
+EXERCISES_DIR = _DATA_PARENT / "exercises"
+# Folders of a checkout that hold correct code in some form, which a grading child must never read:
+# the solutions, their history, the correct alternative bodies of the curriculum, the kit's tests and
+# benchmarks, and build outputs (which copy the solutions).
 PRIVATE_FOLDERS = ("solutions", ".git", "grader/curriculum", "tests", "benchmarks", "build", "dist")
-EXERCISES_DIR = KIT_ROOT / "exercises"
 MODULES = ("derivatives", "partial_derivatives", "linear_model", "gradient_descent")
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB_BODY = "raise NotImplementedError"
 _DEF = re.compile(r"^def (\w+)\(")
 
 
+class KitMissing(FileNotFoundError):
+    """This grader has no reference solutions: it is a student bundle's, not the instructor's kit."""
+
+
+def has_solutions() -> bool:
+    """Are the kit's reference solutions here (a checkout or the instructor's distribution)?"""
+    return all((SOLUTIONS_DIR / f"{module}.py").is_file() for module in MODULES)
+
+
+def missing_kit_message(what: str) -> str:
+    """One line saying why `what` cannot run with this grader, and where it can."""
+    return (f"{what} needs the kit's reference solutions, which this installation lacks (a student bundle's "
+            f"grader ships none; looked in {SOLUTIONS_DIR}): use the instructor's kit")
+
+
+def require_solutions(what: str) -> None:
+    """Raise `KitMissing` with a one-line explanation unless the reference solutions are here."""
+    if not has_solutions():
+        raise KitMissing(missing_kit_message(what))
+
+
 @cache
 def solution_source(module: str) -> str:
-    return (SOLUTIONS_DIR / f"{module}.py").read_text(encoding="utf-8")
+    path = SOLUTIONS_DIR / f"{module}.py"
+    if not path.is_file() and module in MODULES:
+        raise KitMissing(missing_kit_message(f"the reference solution of {module}"))
+    return path.read_text(encoding="utf-8")
 
 
 def solution_regions(source: str) -> dict[str, tuple[int, int, str]]:
@@ -95,9 +127,22 @@ def variant_function(module: str, function: str, body: str):
     return getattr(loaded, function)
 
 
+def package_folders() -> list[Path]:
+    """The folders this calcgrade runs from: the `grader` package and the kit's data (solutions and
+    exercises), those that exist. In a checkout the data folders are the repository's `solutions/` and
+    `exercises/`; installed, the package `calcgrade_kit` beside `grader`. The sandbox needs the grader
+    package readable; of the data, only what `private_paths` leaves out may be shown to a child."""
+    data = [SOLUTIONS_DIR, EXERCISES_DIR] if IN_CHECKOUT else [_DATA_PARENT]
+    return [folder for folder in (GRADER_DIR, *data) if folder.is_dir()]
+
+
 def private_paths() -> list[Path]:
-    """The kit's folders a child must not see (those that exist), including the history that a `.git`
-    file of a linked work tree points to."""
+    """The kit's folders a child must not see (those that exist): every folder that holds correct code
+    in any form. In a checkout: the solutions, the curriculum, tests, benchmarks, build outputs and the
+    history, including the one a `.git` file of a linked work tree points to. Installed: the kit's data
+    package (the solutions and their compiled forms) and the curriculum inside the grader package."""
+    if not IN_CHECKOUT:
+        return [folder for folder in (_DATA_PARENT, GRADER_DIR / "curriculum") if folder.is_dir()]
     paths = [KIT_ROOT / name for name in PRIVATE_FOLDERS if (KIT_ROOT / name).is_dir()]
     git_file = KIT_ROOT / ".git"
     if git_file.is_file():

@@ -5,21 +5,25 @@ data precomputed from the kit (`.calcgrade/public_checks.json`, see `grader.prec
 `pytest.ini` and a README for students. The wheel is built from a staged copy of the `grader`
 package in which the curriculum's known-mistake and alternative-form bodies (near-solutions and
 correct solutions) are replaced by a placeholder: the bundle names mistakes from the precomputed
-values, never by running those bodies. Before it returns, the release scans every file of DIR and
-every member of the wheel for solution code (any solution region, mistake body or alternative body
-whose lines all occur in one file) and fails if it finds any.
+values, never by running those bodies. Its project file is written here (`student_pyproject`), not
+copied: the instructor's distribution also packages the kit's solutions, the student's never does,
+and the release works the same from a checkout and from an installed calcgrade. Before it returns,
+the release scans every file of DIR and every member of the wheel for solution code (any solution
+region, mistake body or alternative body whose lines all occur in one file) and fails if it finds any.
 """
 
 from __future__ import annotations
 
 import ast
+import json
 import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import kit, precomputed
@@ -107,12 +111,90 @@ def strip_bodies(source: str, bodies: set[str]) -> tuple[str, int]:
     return stripped, len(spans)
 
 
+@dataclass(frozen=True)
+class ProjectFacts:
+    """What the student wheel keeps of the running calcgrade's project: its version, Python requirement,
+    runtime dependencies (no extras) and entry points (group -> name -> object reference)."""
+
+    version: str
+    requires_python: str
+    dependencies: tuple[str, ...]
+    entry_points: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def project_facts() -> ProjectFacts:
+    """The facts of the running calcgrade: from the checkout's pyproject.toml where it runs from a
+    checkout, else from the metadata of its installed distribution."""
+    if kit.IN_CHECKOUT:
+        project = tomllib.loads((kit.KIT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+        groups = {"console_scripts": project.get("scripts", {}), "gui_scripts": project.get("gui-scripts", {}),
+                  **project.get("entry-points", {})}
+        return ProjectFacts(project["version"], project.get("requires-python", ""),
+                            tuple(project.get("dependencies", ())),
+                            {group: dict(points) for group, points in groups.items() if points})
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        installed = distribution("calcgrade")
+    except PackageNotFoundError as error:
+        raise ReleaseError("calcgrade is neither a checkout nor an installed distribution here") from error
+    requirements = tuple(r for r in installed.requires or () if "extra ==" not in r.partition(";")[2])
+    groups: dict[str, dict[str, str]] = {}
+    for point in installed.entry_points:
+        groups.setdefault(point.group, {})[point.name] = point.value
+    return ProjectFacts(installed.version, installed.metadata.get("Requires-Python") or "", requirements, groups)
+
+
+STUDENT_DESCRIPTION = "The checker of a calcgrade student bundle: public checks from precomputed data, no solutions."
+STUDENT_WHEEL_README = """\
+# calcgrade, as shipped in a student bundle
+
+`pytest` in the bundle's folder runs the public checks on `exercises/` with teaching feedback; the
+expected values come from the bundle's `.calcgrade/public_checks.json`. This package holds no
+reference solution: the instructor's commands (`calcgrade grade`, `demo`, `release`, …) need the
+instructor's kit and say so here.
+"""
+
+
+def _toml(value: str) -> str:
+    return json.dumps(value)  # a JSON string is a TOML basic string
+
+
+def student_pyproject(facts: ProjectFacts) -> str:
+    """The project file of the student wheel: the `grader` package only, with the running calcgrade's
+    version, dependencies and entry points (the `calcgrade` command and the pytest plugin)."""
+    tables = {"console_scripts": "project.scripts", "gui_scripts": "project.gui-scripts"}
+    entry_points = "".join(
+        f"\n[{tables.get(group, f'project.entry-points.{_toml(group)}')}]\n"
+        + "".join(f"{_toml(name)} = {_toml(value)}\n" for name, value in sorted(points.items()))
+        for group, points in sorted(facts.entry_points.items()))
+    dependencies = "".join(f"    {_toml(requirement)},\n" for requirement in facts.dependencies)
+    return f"""\
+# The student bundle's calcgrade (written by `calcgrade release`): the grader package, no solutions.
+[build-system]
+requires = ["setuptools>=68"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "calcgrade"
+version = {_toml(facts.version)}
+description = {_toml(STUDENT_DESCRIPTION)}
+readme = "README.md"
+requires-python = {_toml(facts.requires_python)}
+dependencies = [
+{dependencies}]
+{entry_points}
+[tool.setuptools.packages.find]
+include = ["grader*"]
+"""
+
+
 def stage_package(into: Path, exercises: Iterable[Exercise] = EXERCISES) -> int:
-    """Copy the project's packaging files and `grader/` into `into`, without the curriculum's
-    mistake and alternative bodies; returns how many literals were replaced."""
-    shutil.copytree(kit.KIT_ROOT / "grader", into / "grader", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy2(kit.KIT_ROOT / name, into / name)
+    """Copy `grader/` into `into`, without the curriculum's mistake and alternative bodies, with the
+    student wheel's project file and README; returns how many literals were replaced."""
+    shutil.copytree(kit.GRADER_DIR, into / "grader", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    (into / "pyproject.toml").write_text(student_pyproject(project_facts()), encoding="utf-8")
+    (into / "README.md").write_text(STUDENT_WHEEL_README, encoding="utf-8")
     bodies = {m.body for e in exercises for m in e.misconceptions} | {b for e in exercises for b in e.alternatives}
     replaced = 0
     for path in sorted((into / "grader").rglob("*.py")):
@@ -200,8 +282,8 @@ def write_bundle(out: Path, python: str = sys.executable) -> Bundle:
     """Write the student bundle into `out` (new or empty), check it for solution code, describe it."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ReleaseError(f"{out} exists and is not an empty folder: choose a new one")
-    if not kit.SOLUTIONS_DIR.is_dir():
-        raise ReleaseError(f"the kit's solutions are not here ({kit.SOLUTIONS_DIR}): release from the kit's repository")
+    if not kit.has_solutions():
+        raise ReleaseError(kit.missing_kit_message("release"))
     out.mkdir(parents=True, exist_ok=True)
     for module in kit.MODULES:
         path = out / "exercises" / f"{module}.py"

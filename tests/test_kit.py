@@ -62,3 +62,29 @@ def test_replacing_a_body_keeps_everything_else():
     assert kit.solution_regions(variant).keys() == kit.solution_regions(source).keys() - {"sse"}
     with pytest.raises(KeyError):
         kit.replace_bodies(source, {"no_such_function": "pass"})
+
+
+def test_in_a_checkout_the_private_paths_hold_every_folder_with_correct_code():
+    assert kit.IN_CHECKOUT
+    private = kit.private_paths()
+    for folder in (kit.SOLUTIONS_DIR, kit.GRADER_DIR / "curriculum", kit.KIT_ROOT / "tests"):
+        assert folder in private
+    assert kit.EXERCISES_DIR not in private and kit.GRADER_DIR not in private
+    assert kit.package_folders() == [kit.GRADER_DIR, kit.SOLUTIONS_DIR, kit.EXERCISES_DIR]
+
+
+def test_without_the_solutions_every_command_says_so_in_one_line_and_exits_2(tmp_path, monkeypatch, capsys):
+    """A grader without the kit's solutions (a student bundle's, or an install that lost them) ended in a
+    FileNotFoundError traceback, and `grade` left an empty output folder."""
+    from grader import cli
+
+    monkeypatch.setattr(kit, "SOLUTIONS_DIR", tmp_path / "no-solutions")
+    monkeypatch.chdir(tmp_path)
+    for command in (["demo"], ["grade", ".", "--out", "out"], ["release", "bundle"], ["nbgrader-course", "course"],
+                    ["build-exercises", "--check"]):
+        assert cli.main(command) == 2
+        error = capsys.readouterr().err
+        assert error.count("\n") == 1 and f"calcgrade: {command[0]} needs the kit's reference solutions" in error
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(kit.KitMissing, match="looked in"):
+        kit.solution_source.__wrapped__("derivatives")

@@ -165,6 +165,19 @@ def test_the_scan_finds_solution_mistake_and_alternative_bodies_where_they_are(t
     assert release.leaks(tmp_path / "staged", release.secret_bodies()) == []
 
 
+def test_the_student_project_file_packages_the_grader_only_with_the_kits_version_and_entry_points():
+    """The instructor's project maps the kit's solutions into its wheel; the student wheel's is written anew."""
+    import tomllib
+
+    ours = tomllib.loads((kit.KIT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    theirs = tomllib.loads(release.student_pyproject(release.project_facts()))
+    assert "calcgrade_kit.solutions" in ours["tool"]["setuptools"]["packages"]
+    assert theirs["tool"] == {"setuptools": {"packages": {"find": {"include": ["grader*"]}}}}
+    for key in ("name", "version", "requires-python", "dependencies", "scripts", "entry-points"):
+        assert theirs["project"][key] == ours["project"][key], key
+    assert "optional-dependencies" not in theirs["project"]
+
+
 def test_no_hidden_check_inputs_in_the_bundle(bundle: Path):
     hidden = [p for p in plan(EXERCISES, hidden=True, course_seed="any course", student="any student")
               if p.visibility == "hidden"]

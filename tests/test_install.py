@@ -1,0 +1,221 @@
+"""The distributions as users get them: `python -m build` makes an sdist and, from it, a wheel; the wheel
+is installed into a fresh virtual environment outside the checkout, and every command runs from an
+unrelated folder. Then the student bundle that installed kit releases is installed into a second fresh
+environment, where the students' `pytest` grades and the instructor's commands refuse in one line.
+
+No editable install: `grader` can only come from the wheels. The environments see the base
+interpreter's site-packages (`--system-site-packages`), so pip installs only what the base lacks from
+the package index. Marked `slow` (about 40 s): `pytest -m "not slow"` skips it in a quick loop.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import xml.etree.ElementTree as ET
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from grader import kit, precomputed, release
+
+pytestmark = pytest.mark.slow
+
+COPY_IGNORED = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", "*.pyc",
+                                      ".ruff_cache", ".pytest_cache", "out", ".calcgrade-*")
+INSTRUCTOR_COMMANDS = (["demo"], ["grade", "subs", "--out", "out"], ["release", "bundle"],
+                       ["nbgrader-course", "course"], ["build-exercises", "--check"])
+
+
+def _run(command: list[str | Path], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run without anything that could lead Python to the checkout (PYTHONPATH, an active venv)."""
+    dropped = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", precomputed.ENV_VAR, "CALCGRADE_SEED")
+    env = {name: value for name, value in os.environ.items() if name not in dropped}
+    return subprocess.run([str(part) for part in command], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=600)
+
+
+def _ok(done: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
+    assert done.returncode == 0, f"{done.args}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+    return done
+
+
+@dataclass(frozen=True)
+class Installed:
+    """A fresh virtual environment with one calcgrade wheel installed, and an unrelated folder to work in."""
+
+    venv: Path
+    work: Path
+
+    @property
+    def python(self) -> Path:
+        return self.venv / "bin" / "python"
+
+    def calcgrade(self, *args: str | Path) -> subprocess.CompletedProcess[str]:
+        return _run([self.venv / "bin" / "calcgrade", *args], cwd=self.work)
+
+    def site_packages(self) -> Path:
+        done = _ok(_run([self.python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], self.work))
+        return Path(done.stdout.strip())
+
+
+def _fresh_venv_with(wheel: Path, root: Path) -> Installed:
+    """A new venv under root (with pip, as users make one), the wheel installed by that venv's own pip."""
+    venv, work = root / "venv", root / "unrelated"
+    work.mkdir(parents=True)
+    _ok(_run([sys.executable, "-m", "venv", "--system-site-packages", venv], cwd=root))
+    installed = Installed(venv, work)
+    probe = _ok(_run([installed.python, "-c", "import importlib.util as u; print(u.find_spec('grader') is None)"],
+                     work))
+    assert probe.stdout.strip() == "True", "calcgrade must not be importable before its wheel is installed"
+    _ok(_run([installed.python, "-m", "pip", "install", "--quiet", wheel], cwd=work))
+    where = _ok(_run([installed.python, "-c", "import grader; print(grader.__file__)"], work))
+    assert Path(where.stdout.strip()).is_relative_to(venv)
+    return installed
+
+
+@pytest.fixture(scope="module")
+def distributions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(sdist, wheel) from `python -m build` on a copy of the project; the wheel is built from the sdist."""
+    root = tmp_path_factory.mktemp("build")
+    project = root / "project"
+    shutil.copytree(kit.KIT_ROOT, project, ignore=COPY_IGNORED)
+    _ok(_run([sys.executable, "-m", "build", "--outdir", root / "dist", project], cwd=root))
+    (sdist,) = (root / "dist").glob("calcgrade-*.tar.gz")
+    (wheel,) = (root / "dist").glob("calcgrade-*-py3-none-any.whl")
+    return sdist, wheel
+
+
+@pytest.fixture(scope="module")
+def instructor(tmp_path_factory: pytest.TempPathFactory, distributions: tuple[Path, Path]) -> Installed:
+    return _fresh_venv_with(distributions[1], tmp_path_factory.mktemp("instructor"))
+
+
+@pytest.fixture(scope="module")
+def bundle(instructor: Installed) -> Path:
+    done = _ok(instructor.calcgrade("release", "bundle"))
+    assert "wrote the student bundle bundle" in done.stdout
+    return instructor.work / "bundle"
+
+
+@pytest.fixture(scope="module")
+def student(tmp_path_factory: pytest.TempPathFactory, bundle: Path) -> Installed:
+    (wheel,) = (bundle / "vendor").glob("calcgrade-*-py3-none-any.whl")
+    return _fresh_venv_with(wheel, tmp_path_factory.mktemp("student"))
+
+
+def test_the_wheel_and_the_sdist_carry_the_grader_and_the_kit(distributions: tuple[Path, Path]):
+    sdist, wheel = distributions
+    with zipfile.ZipFile(wheel) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    grader_files = {path.relative_to(kit.KIT_ROOT).as_posix() for path in kit.GRADER_DIR.rglob("*.py")
+                    if "__pycache__" not in path.parts}
+    assert grader_files <= members.keys(), sorted(grader_files - members.keys())  # every subpackage is listed
+    for module in kit.MODULES:
+        assert members[f"calcgrade_kit/solutions/{module}.py"] == (kit.SOLUTIONS_DIR / f"{module}.py").read_bytes()
+        assert members[f"calcgrade_kit/exercises/{module}.py"] == (kit.EXERCISES_DIR / f"{module}.py").read_bytes()
+    assert {name.split("/")[0] for name in members} == {"grader", "calcgrade_kit", wheel.name.split("-py3")[0]
+                                                        + ".dist-info"}
+    with tarfile.open(sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    assert {"pyproject.toml", "README.md"} <= names
+    assert {f"{folder}/{module}.py" for folder in ("solutions", "exercises") for module in kit.MODULES} <= names
+
+
+def test_demo_runs_from_an_unrelated_folder(instructor: Installed):
+    done = _ok(instructor.calcgrade("demo"))
+    assert any(line.startswith("ada_complete") and "100.0/100" in line for line in done.stdout.splitlines())
+    assert "hint:     the SSE is the SUM" in done.stdout
+
+
+def test_grade_writes_results_gradebook_and_report(instructor: Installed):
+    subs = instructor.work / "subs"
+    shutil.copytree(kit.SOLUTIONS_DIR, subs / "ann")
+    shutil.copytree(kit.EXERCISES_DIR, subs / "bob")
+    _ok(instructor.calcgrade("grade", "subs", "--out", "graded", "--jobs", "1", "--seed", "course-1"))
+    out = instructor.work / "graded"
+    with open(out / "gradebook.csv", newline="") as stream:
+        scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(stream)}
+    assert scores == {"ann": pytest.approx(100), "bob": 0}
+    assert json.loads((out / "ann" / "results.json").read_text())["score"] == pytest.approx(100)
+    assert (out / "report.html").stat().st_size > 0 and (out / "bob" / "feedback.html").is_file()
+
+
+def test_nbgrader_course_writes_a_notebook_per_module(instructor: Installed):
+    _ok(instructor.calcgrade("nbgrader-course", "course"))
+    course = instructor.work / "course"
+    assert (course / "nbgrader_config.py").is_file()
+    for module in kit.MODULES:
+        notebook = json.loads((course / "source" / module / f"{module}.ipynb").read_text(encoding="utf-8"))
+        assert any("BEGIN SOLUTION" in "".join(cell["source"]) for cell in notebook["cells"])
+
+
+def test_build_exercises_checks_the_installed_stubs_and_refuses_to_rewrite_them(instructor: Installed):
+    assert "exercises/ is up to date" in _ok(instructor.calcgrade("build-exercises", "--check")).stdout
+    refused = instructor.calcgrade("build-exercises")
+    assert refused.returncode == 2 and "checkout" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_private_paths_cover_every_installed_file_with_correct_code(instructor: Installed):
+    """Installed, the kit's solutions (and their compiled forms) and the curriculum's correct alternative
+    bodies lie only in folders that `kit.private_paths()` names; `package_folders()` names the grader
+    package and the kit's data."""
+    probe = _ok(_run([instructor.python, "-c", "import json; from grader import kit; print(json.dumps("
+                      "[kit.IN_CHECKOUT, [str(p) for p in kit.private_paths()], "
+                      "[str(p) for p in kit.package_folders()]]))"], instructor.work))
+    in_checkout, private, folders = json.loads(probe.stdout)
+    site = instructor.site_packages().resolve()
+    assert in_checkout is False
+    assert private == [str(site / "calcgrade_kit"), str(site / "grader" / "curriculum")]
+    assert folders == [str(site / "grader"), str(site / "calcgrade_kit")]
+    findings = {site / folder / finding.split(": ")[0].split("!")[0]: finding
+                for folder in ("grader", "calcgrade_kit")
+                for finding in release.leaks(site / folder, release.secret_bodies())}
+    assert site / "calcgrade_kit" / "solutions" / "linear_model.py" in findings  # the scan does see them
+    assert any("alternative form" in finding for finding in findings.values())  # and the curriculum's bodies
+    assert [finding for path, finding in findings.items()
+            if not any(path.is_relative_to(hidden) for hidden in private)] == []
+
+
+def test_the_student_wheel_has_no_kit_and_its_commands_that_need_one_say_so(bundle: Path, student: Installed):
+    (wheel,) = (bundle / "vendor").glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        assert {name.split("/")[0] for name in archive.namelist()} == {"grader", wheel.name.split("-py3")[0]
+                                                                       + ".dist-info"}
+    assert release.leaks(student.site_packages() / "grader", release.secret_bodies()) == []
+    for command in INSTRUCTOR_COMMANDS:
+        done = student.calcgrade(*command)
+        assert done.returncode == 2, (command, done.stdout, done.stderr)
+        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+        assert f"calcgrade: {command[0]} needs the kit's reference solutions" in done.stderr
+    assert not (student.work / "out").exists() and not (student.work / "bundle").exists()
+
+
+def _junit(student: Installed, folder: Path) -> dict[str, tuple[str, str]]:
+    """The students' `pytest` in folder: test id -> (outcome, failure text)."""
+    _run([student.python, "-m", "pytest", "-p", "no:cacheprovider", "--junitxml=report.xml"], cwd=folder)
+    cases = {}
+    for case in ET.parse(folder / "report.xml").getroot().iter("testcase"):
+        failure = case.find("failure")
+        cases[f"{case.get('classname')}::{case.get('name')}"] = (
+            "failed" if failure is not None else "passed", (failure.text or "") if failure is not None else "")
+    return cases
+
+
+def test_students_pytest_in_the_released_bundle_passes_a_solution_and_fails_a_stub(bundle: Path,
+                                                                                   student: Installed):
+    folder = student.work / "homework"
+    shutil.copytree(bundle, folder)
+    shutil.copy(kit.SOLUTIONS_DIR / "linear_model.py", folder / "exercises" / "linear_model.py")
+    cases = _junit(student, folder)
+    linear_model = {name: outcome for name, outcome in cases.items() if name.startswith("exercises.linear_model::")}
+    assert linear_model and all(outcome == "passed" for outcome, _ in linear_model.values()), linear_model
+    stubs = [outcome for name, outcome in cases.items() if name.startswith("exercises.gradient_descent::")]
+    assert stubs and all(result == "failed" and "not implemented yet" in text for result, text in stubs)
