@@ -88,8 +88,9 @@ def tmp_venv(world: Path) -> Path:
 
 
 def _probe(python: str, world: Path, user: int | None = None) -> dict[str, Any]:
-    kit_copy = Path(python).parent.parent / "lib"
-    installed = sorted(kit_copy.glob("python3*/site-packages/grader"))
+    library = Path(python).parent.parent / "lib"
+    installed = sorted(path for name in ("grader", "calcgrade_kit")
+                       for path in library.glob(f"python3*/site-packages/{name}"))
     spec = {
         "seed": SEED,
         "secret_files": [str(kit.SOLUTIONS_DIR / "linear_model.py"), str(world / "copy/solutions/linear_model.py"),
