@@ -4,7 +4,7 @@ Each student's results.json is written atomically as soon as that student is gra
 interrupted batch (even SIGKILL) loses at most the students in progress; `resume=True` grades only
 the students without a valid results.json. The gradebook and the report are rebuilt from all
 results.json files at the end, so every student appears exactly once. Submission folders are only
-read. With jobs > 1, worker processes each own a sandbox (and, as root, their own unprivileged uid).
+read. With jobs > 1, worker processes each own a sandbox.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from grader.gradebook import write_gradebook
 from grader.gradescope import read_results, write_results
 from grader.notebook_source import submissions_root
 from grader.report import write_report, write_student_feedback
-from grader.sandbox.client import Limits, Sandbox
+from grader.sandbox.client import Confinement, Limits, Sandbox
 from grader.spec import SubmissionResult
 from grader.submission import read_sources, submitted_modules
 
@@ -41,6 +41,7 @@ class BatchOptions:
     limits: Limits = field(default_factory=Limits)
     progress: bool = False
     modules: tuple[str, ...] | None = None  # the assignments graded; None: every module any submission holds
+    unconfined: bool = False  # where the kernel allows no walls: grade anyway, in limited processes (warned)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class BatchSummary:
     resumed: tuple[str, ...]  # students whose results.json was kept
     seconds: float
     refused: tuple[str, ...] = ()  # folders not graded: their names are the batch's own files in OUT
+    walls: dict = field(default_factory=dict)  # what student code stood behind (`Sandbox.walls`)
 
     def describe(self) -> str:
         slowest = sorted(self.graded, key=lambda item: -item[1])[:3]
@@ -60,6 +62,13 @@ class BatchSummary:
                  f"checks the grader could not judge (grader faults): {faults}"]
         if slowest:
             lines.append("slowest: " + ", ".join(f"{student} {seconds:.2f} s" for student, seconds in slowest))
+        if self.walls.get("confined"):
+            lines.append("student code ran behind: " + "; ".join(self.walls["layers"]))
+        elif self.walls:
+            lines.append("WARNING: student code ran UNCONFINED (--unconfined): it could read and change what "
+                         "the grader's user can")
+        if self.walls.get("missing"):
+            lines.append("missing walls: " + "; ".join(self.walls["missing"]))
         if self.refused:
             lines.append(f"not graded (a student folder may not be named like {' or '.join(RESERVED)}): "
                          + ", ".join(self.refused))
@@ -118,9 +127,9 @@ def _write_class_report(results: Sequence[SubmissionResult], out: Path) -> None:
 _worker_sandbox: Sandbox | None = None
 
 
-def _start_worker(slots, limits: Limits, hidden: tuple[Path, ...]) -> None:
+def _start_worker(slots, limits: Limits, hidden: tuple[Path, ...], confinement: Confinement) -> None:
     global _worker_sandbox
-    _worker_sandbox = Sandbox(limits, slot=slots.get(), hidden=hidden)
+    _worker_sandbox = Sandbox(limits, slot=slots.get(), hidden=hidden, confinement=confinement)
     # When the pool ends this worker: end its template and remove its private folder.
     multiprocessing.util.Finalize(_worker_sandbox, _worker_sandbox.close, exitpriority=10)
 
@@ -152,7 +161,7 @@ def _graded_in_processes(todo, out: Path, options: BatchOptions, hidden: tuple[P
     for slot in range(options.jobs):
         slots.put(slot + 1)
     with ProcessPoolExecutor(options.jobs, mp_context=context, initializer=_start_worker,
-                             initargs=(slots, options.limits, hidden)) as pool:
+                             initargs=(slots, options.limits, hidden, _confinement(options))) as pool:
         size = max(1, min(8, len(todo) // (4 * options.jobs)))  # small enough to balance the workers
         chunks = [todo[start : start + size] for start in range(0, len(todo), size)]
         futures = [pool.submit(_grade_in_worker, chunk, out, options.course_seed, modules) for chunk in chunks]
@@ -162,9 +171,21 @@ def _graded_in_processes(todo, out: Path, options: BatchOptions, hidden: tuple[P
 
 def _graded_here(todo, out: Path, options: BatchOptions, hidden: tuple[Path, ...],
                  modules: tuple[str, ...]) -> Iterator[Graded]:
-    with Sandbox(options.limits, hidden=hidden) as sandbox:
+    with Sandbox(options.limits, hidden=hidden, confinement=_confinement(options)) as sandbox:
         for student, folder in todo:
             yield _grade_and_write(student, folder, sandbox, out, options.course_seed, modules)
+
+
+def _confinement(options: BatchOptions) -> Confinement:
+    return "best-effort" if options.unconfined else "required"
+
+
+def check_walls(options: BatchOptions) -> dict:
+    """The walls student code will stand behind in this batch (one template started and ended), or
+    SandboxUnavailable where there can be none and `unconfined` was not given: checked before any
+    student is graded, so that a batch never half-runs."""
+    with Sandbox(options.limits, confinement=_confinement(options)) as probe:
+        return probe.walls()
 
 
 def _progress(items: Iterator, total: int, enabled: bool) -> Iterator:
@@ -179,6 +200,7 @@ def _progress(items: Iterator, total: int, enabled: bool) -> Iterator:
 
 def grade_batch(root: Path, out: Path, options: BatchOptions) -> BatchSummary:
     started = time.perf_counter()
+    walls = check_walls(options)
     submissions = find_submissions(root)
     refused = _refused(submissions)
     submissions = [(student, folder) for student, folder in submissions if student not in refused]
@@ -201,4 +223,4 @@ def grade_batch(root: Path, out: Path, options: BatchOptions) -> BatchSummary:
     write_gradebook(results, out / "gradebook.csv")
     _write_class_report(results, out)
     return BatchSummary(results, tuple((student, seconds) for student, seconds, _ in graded), tuple(kept),
-                        time.perf_counter() - started, refused)
+                        time.perf_counter() - started, refused, walls)

@@ -18,7 +18,7 @@ from grader import kit  # noqa: E402
 from grader.batch import BatchOptions, find_submissions, grade_batch  # noqa: E402
 from grader.gradebook import format_table  # noqa: E402
 from grader.notebook_source import submissions_root  # noqa: E402
-from grader.sandbox.client import Limits  # noqa: E402
+from grader.sandbox.client import Limits, SandboxUnavailable  # noqa: E402
 
 
 class UsageError(Exception):
@@ -65,11 +65,16 @@ def command_grade(args: argparse.Namespace) -> int:
                          "modified)")
     out = _writable_folder(out)
     options = BatchOptions(course_seed=args.seed, jobs=max(1, args.jobs), resume=args.resume, limits=_limits(args),
-                           progress=not args.no_progress and sys.stderr.isatty(), modules=_modules(args.modules))
+                           progress=not args.no_progress and sys.stderr.isatty(), modules=_modules(args.modules),
+                           unconfined=args.unconfined)
     database = Path(args.nbgrader_db) if args.nbgrader_db else None
     if database is not None and not database.is_file():
         raise UsageError(f"no nbgrader gradebook at {database}")
-    summary = grade_batch(submissions, out, options)
+    try:
+        summary = grade_batch(submissions, out, options)
+    except SandboxUnavailable as error:
+        raise UsageError(f"{error}; student code would run unconfined. Grade on a machine that allows "
+                         "unprivileged user namespaces, or pass --unconfined to accept that") from error
     print(format_table(summary.results))
     print()
     print(summary.describe())
@@ -172,6 +177,9 @@ def parser() -> argparse.ArgumentParser:
                        help="seconds per submission")
     grade.add_argument("--memory-mb", type=int, default=Limits.memory_bytes >> 20, help="memory per submission")
     grade.add_argument("--no-progress", action="store_true", help="no progress bar")
+    grade.add_argument("--unconfined", action="store_true",
+                       help="where the kernel allows no user namespaces, grade anyway with student code unconfined "
+                            "(it can read what you can read); warned in the summary")
     grade.add_argument("--nbgrader-db", metavar="PATH/gradebook.db",
                        help="also write the scores into this nbgrader gradebook (manual score of each test cell)")
     grade.set_defaults(run=command_grade)

@@ -225,6 +225,6 @@ def _shared_sandbox() -> Sandbox:
                     for fd in (devnull, *saved):
                         os.close(fd)
 
-        _sandbox = KernelSandbox()
+        _sandbox = KernelSandbox(confinement="best-effort")  # trusted scores come from `calcgrade grade`
         atexit.register(_sandbox.close)
     return _sandbox

@@ -236,3 +236,30 @@ def test_without_user_namespaces_grading_is_refused_and_a_students_own_run_goes_
     assert report["required"].startswith("cannot confine student code here")
     assert report["best_effort"]["confined"] is False and report["best_effort"]["missing"]
     assert report["value"] == 2.5
+
+
+GRADE_WITHOUT_NAMESPACES = r"""
+import errno, sys, pyseccomp
+forbid = pyseccomp.SyscallFilter(pyseccomp.ALLOW)
+forbid.add_rule(pyseccomp.ERRNO(errno.EPERM), "unshare")
+forbid.load()
+from grader.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_calcgrade_grade_refuses_without_walls_and_grades_unconfined_only_when_told(tmp_path):
+    student = tmp_path / "subs" / "ada"
+    student.mkdir(parents=True)
+    (student / "derivatives.py").write_text(kit.solution_source("derivatives"))
+    command = [sys.executable, "-c", GRADE_WITHOUT_NAMESPACES, "grade", str(tmp_path / "subs"), "--jobs", "1",
+               "--no-progress"]
+    refused = subprocess.run([*command, "--out", str(tmp_path / "out1")], capture_output=True, text=True, timeout=300)
+    assert refused.returncode == 2, refused.stderr
+    assert "--unconfined" in refused.stderr and "Traceback" not in refused.stderr
+    assert not (tmp_path / "out1" / "ada").exists()
+    graded = subprocess.run([*command, "--out", str(tmp_path / "out2"), "--unconfined"], capture_output=True,
+                            text=True, timeout=300)
+    assert graded.returncode == 0, graded.stderr
+    assert "UNCONFINED" in graded.stdout
+    assert (tmp_path / "out2" / "ada" / "results.json").is_file()

@@ -44,10 +44,11 @@ def test_a_folder_with_some_modules_and_a_known_mistake_gets_teaching_feedback(t
 
 def test_student_code_does_not_run_in_the_pytest_process(tmp_path):
     source = kit.solution_source("derivatives").replace(
-        "import numpy as np", "import numpy as np\nimport os\nos.kill(os.getppid(), 9)\n", 1)
+        "import numpy as np", "import numpy as np\nimport os\nfor target in (os.getppid(), -1):\n"
+                              "    try:\n        os.kill(target, 9)\n    except OSError:\n        pass\n", 1)
     (tmp_path / "derivatives.py").write_text(source, encoding="utf-8")
     completed = pytest_in(tmp_path, "-q")
-    assert "6 failed" in completed.stdout  # pytest lived to report: the code ran in a child of the template
+    assert "6 passed" in completed.stdout  # pytest lived to report: the code ran in a child it cannot signal
 
 
 def kit_mistakes(key: str):
