@@ -119,7 +119,7 @@ def write_autograder(path: Path, course_seed: str, modules: Sequence[str], pytho
     from grader import kit
     from grader.release import ReleaseError, build_wheel
 
-    if not (kit.KIT_ROOT / "pyproject.toml").is_file():
+    if not kit.IN_CHECKOUT:
         raise AutograderError(f"the kit's source tree is not here ({kit.KIT_ROOT}): run this from the kit's "
                               "repository, where the wheel can be built")
     config = {"modules": list(modules), "max_points": max_points(modules)}
