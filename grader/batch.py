@@ -9,6 +9,7 @@ read. With jobs > 1, worker processes each own a sandbox.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import multiprocessing.util
 import sys
@@ -27,10 +28,11 @@ from grader.notebook_source import submissions_root
 from grader.report import write_report, write_student_feedback
 from grader.sandbox.client import Confinement, Limits, Sandbox
 from grader.spec import SubmissionResult
-from grader.submission import read_sources, submitted_modules
+from grader.submission import is_junk, read_submission, submitted_modules
 
 RESULTS = "results.json"
 RESERVED = ("gradebook.csv", "report.html")  # the batch's own files in OUT, beside one folder per student
+SUMMARY_STUDENTS = 30  # students the end-of-run summary names one by one
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,13 @@ class BatchSummary:
     seconds: float
     refused: tuple[str, ...] = ()  # folders not graded: their names are the batch's own files in OUT
     walls: dict = field(default_factory=dict)  # what student code stood behind (`Sandbox.walls`)
+    stale: tuple[str, ...] = ()  # results in OUT for students not in SUBMISSIONS (from an earlier batch)
+    loose: tuple[str, ...] = ()  # files beside the student folders, not graded
+
+    @property
+    def intake_notes(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(student, notes) for every student whose files were not all found under the expected names."""
+        return tuple((result.student, result.notes) for result in self.results if result.notes)
 
     def describe(self) -> str:
         slowest = sorted(self.graded, key=lambda item: -item[1])[:3]
@@ -69,6 +78,17 @@ class BatchSummary:
                          "the grader's user can")
         if self.walls.get("missing"):
             lines.append("missing walls: " + "; ".join(self.walls["missing"]))
+        if noted := self.intake_notes:
+            lines.append(f"submissions not handed in as expected ({len(noted)}; the notes are in their results.json):")
+            lines += [f"  {student}: {'; '.join(notes)}" for student, notes in noted[:SUMMARY_STUDENTS]]
+            if len(noted) > SUMMARY_STUDENTS:
+                lines.append(f"  … and {len(noted) - SUMMARY_STUDENTS} more")
+        if self.stale:
+            lines.append("results in OUT for students not in SUBMISSIONS (from an earlier batch; not in the gradebook "
+                         "or the report): " + ", ".join(self.stale))
+        if self.loose:
+            lines.append("files beside the student folders, not graded (a student is a folder): "
+                         + ", ".join(self.loose))
         if self.refused:
             lines.append(f"not graded (a student folder may not be named like {' or '.join(RESERVED)}): "
                          + ", ".join(self.refused))
@@ -82,7 +102,25 @@ def find_submissions(root: Path) -> list[tuple[str, Path]]:
     """
     root = submissions_root(root)
     return sorted((entry.name, entry) for entry in root.iterdir()
-                  if entry.is_dir() and not entry.is_symlink() and not entry.name.startswith("."))
+                  if entry.is_dir() and not entry.is_symlink() and not is_junk(entry.name))
+
+
+def loose_files(root: Path) -> tuple[str, ...]:
+    """Files beside the student folders (e.g. a student's zip handed in without a folder): not graded."""
+    root = submissions_root(root)
+    return tuple(sorted(entry.name for entry in root.iterdir()
+                        if not is_junk(entry.name) and (entry.is_symlink() or not entry.is_dir())))
+
+
+def stale_results(out: Path, students: Sequence[str]) -> tuple[str, ...]:
+    """Student folders in OUT with a results.json, for students not in this batch (left from an earlier one):
+    they are in neither the gradebook nor the report, and the summary names them."""
+    if not out.is_dir():
+        return ()
+    current = set(students)
+    return tuple(sorted(entry.name for entry in out.iterdir()
+                        if entry.is_dir() and not entry.is_symlink() and not is_junk(entry.name)
+                        and entry.name not in current and (entry / RESULTS).is_file()))
 
 
 def _refused(submissions: list[tuple[str, Path]]) -> tuple[str, ...]:
@@ -100,9 +138,12 @@ def batch_modules(submissions: Sequence[tuple[str, Path]]) -> tuple[str, ...]:
 
 def grade_folder(student: str, folder: Path, sandbox: Sandbox, course_seed: str,
                  modules: Sequence[str] = tuple(kit.MODULES)) -> SubmissionResult:
-    sources, unreadable = read_sources(folder)
-    return grade_sources(sources, sandbox, student=student, hidden=True, course_seed=course_seed,
-                         unreadable=unreadable, exercises=[e for e in EXERCISES if e.module in modules])
+    """Grade one student's folder as handed in; the notes say which files were used in place of the
+    expected names, and which were found but not used (`grader.submission`)."""
+    submission = read_submission(folder)
+    result = grade_sources(submission.sources, sandbox, student=student, hidden=True, course_seed=course_seed,
+                           unreadable=submission.unreadable, exercises=[e for e in EXERCISES if e.module in modules])
+    return dataclasses.replace(result, notes=(*result.notes, *submission.notes))
 
 
 def _write_student(result: SubmissionResult, out: Path) -> None:
@@ -223,4 +264,5 @@ def grade_batch(root: Path, out: Path, options: BatchOptions) -> BatchSummary:
     write_gradebook(results, out / "gradebook.csv")
     _write_class_report(results, out)
     return BatchSummary(results, tuple((student, seconds) for student, seconds, _ in graded), tuple(kept),
-                        time.perf_counter() - started, refused, walls)
+                        time.perf_counter() - started, refused, walls,
+                        stale=stale_results(out, [student for student, _ in submissions]), loose=loose_files(root))

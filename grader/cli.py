@@ -156,6 +156,29 @@ def command_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_gradescope_autograder(args: argparse.Namespace) -> int:
+    """Write the zip to upload as a Gradescope programming assignment's autograder."""
+    from grader.gradescope_autograder import AutograderError, max_points, write_autograder
+
+    if not args.seed:
+        raise UsageError("gradescope-autograder needs the course seed: --seed SEED or $CALCGRADE_SEED (the hidden "
+                         "checks' inputs are drawn from it)")
+    modules = _modules(args.modules) or tuple(kit.MODULES)
+    path = Path(args.zip)
+    if path.suffix.lower() != ".zip" or path.is_dir():
+        raise UsageError(f"{path}: the autograder is written as a .zip file")
+    try:
+        wheel = write_autograder(path, args.seed, modules)
+    except AutograderError as error:
+        print(f"calcgrade: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {path}: setup.sh, run_autograder, {wheel}, the course key (not the seed) and the modules graded "
+          f"({', '.join(modules)})")
+    print(f"on Gradescope: a Programming Assignment worth {max_points(modules):g} points; upload {path.name} as its "
+          "autograder (Ubuntu 22.04 or later)")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="calcgrade", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
@@ -199,6 +222,16 @@ def parser() -> argparse.ArgumentParser:
     release = commands.add_parser("release", help="write the student bundle: stubs, grader wheel, public checks")
     release.add_argument("dir", help="a new or empty folder for the bundle")
     release.set_defaults(run=command_release)
+
+    gradescope = commands.add_parser("gradescope-autograder", help="write the zip of a Gradescope autograder")
+    gradescope.add_argument("zip", help="the .zip file to write (upload it on Gradescope)")
+    gradescope.add_argument("--seed", default=os.environ.get("CALCGRADE_SEED", ""),
+                            help="course seed for the hidden checks (default: $CALCGRADE_SEED); only a key derived "
+                                 "from it goes in the zip")
+    gradescope.add_argument("--modules", default="all",
+                            help="the assignment's modules: 'all' (default) or a comma-separated list such as "
+                                 "linear_model")
+    gradescope.set_defaults(run=command_gradescope_autograder)
     return top
 
 

@@ -47,7 +47,7 @@ def results_json(result: SubmissionResult) -> dict[str, Any]:
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": tests,
-        "extra_data": {"student": result.student},
+        "extra_data": {"student": result.student, "notes": list(result.notes)},
     }
 
 
@@ -96,4 +96,5 @@ def read_results(path: Path) -> SubmissionResult:
         raise ValueError(f"{path}: not a results.json written by calcgrade ({error})") from error
     exercises = tuple(ExerciseResult(key, tuple(checks), maxima[key], notes[key])
                       for key, checks in by_exercise.items())
-    return SubmissionResult(student, exercises)
+    notes = data["extra_data"].get("notes", [])
+    return SubmissionResult(student, exercises, tuple(str(note) for note in notes) if isinstance(notes, list) else ())

@@ -137,16 +137,22 @@ def read_notebook(path: Path, module: str) -> tuple[str | None, str]:
         return None, f"{path.name} is not a regular file (a folder?): refused"
     if path.stat().st_size > MAX_NOTEBOOK_BYTES:
         return None, f"{path.name} is larger than {MAX_NOTEBOOK_BYTES >> 20} MiB: refused"
+    return notebook_module_source(path.read_bytes(), path.name, module)
+
+
+def notebook_module_source(data: bytes, name: str, module: str) -> tuple[str | None, str]:
+    """Like `read_notebook`, for a notebook already read into memory (e.g. a member of a zip); `name`
+    is how the notebook is named in the reason."""
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        return None, f"{path.name} is not UTF-8 text ({error.reason} at byte {error.start})"
+        return None, f"{name} is not UTF-8 text ({error.reason} at byte {error.start})"
     try:
         cells = solution_cells(text)
     except Exception as error:  # noqa: BLE001 - any malformed notebook is reported, not raised
-        return None, f"{path.name} is not a readable notebook ({type(error).__name__})"
+        return None, f"{name} is not a readable notebook ({type(error).__name__})"
     if not cells:
-        return None, f"{path.name} has no solution cells (was it made from the released notebook?)"
+        return None, f"{name} has no solution cells (was it made from the released notebook?)"
     return module_source(module, cells), ""
 
 

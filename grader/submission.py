@@ -1,73 +1,370 @@
-"""Reading a student's submission folder: the module sources, or why a file cannot be used.
+"""Reading a student's submission as students really hand it in: the module sources, why a module
+cannot be used, and notes on what was used in place of the expected names.
 
-Files are only read, never executed or modified here. A symbolic link, a folder in place of a
-file, a file that is not UTF-8 or one that is too large is refused with a reason that ends up in
-the student's feedback; it costs only the exercises of that module.
+The expected form is `<module>.py` (or `<module>.ipynb`, also in an nbgrader assignment folder
+`<module>/<module>.ipynb`) in the student's folder. Students also hand in `Linear_Model.py`,
+`linear_modle.py` or `gradient_descent (1).py`, the modules one folder down (`exercises/`, `hw3/`),
+or a single `.zip`. Each module is taken from the best candidate: the folder before the zip, an
+exact name before a close one, the folder itself before one folder down, `.py` before `.ipynb`.
+Two equally good candidates for one module are not guessed between: the module scores 0 with a
+note naming both. A close name must be close to exactly one module (`difflib`'s ratio), so that
+`p_derivatives.py` is never taken for `derivatives.py` when it could be `partial_derivatives.py`.
+
+Files are only read, never executed or modified here; a zip is never extracted: its members are
+read into memory, within limits on the archive's size, its number of members and each member's
+size, and members that are links or whose paths leave the archive are refused. A symbolic link, a
+folder in place of a file, a file that is not UTF-8, binary or too large is refused with a reason
+that ends up in the student's feedback; it costs only the exercises of that module. `__MACOSX`,
+`.DS_Store`, `.ipynb_checkpoints`, `__pycache__` and hidden entries are never candidates.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
-from pathlib import Path
+import re
+import stat
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 
 from grader import kit
 
 MODULE_FILES = {f"{module}.py": module for module in kit.MODULES}
 MAX_SOURCE_BYTES = 1 << 20
+MAX_ZIP_BYTES = 64 << 20  # the archive's own size
+MAX_ZIP_MEMBERS = 2000
+MAX_ENTRIES_PER_FOLDER = 2000  # entries looked at in one folder (a handed-in venv must not cost minutes)
+SUFFIXES = (".py", ".ipynb")
+JUNK = frozenset({"__MACOSX", ".DS_Store", ".ipynb_checkpoints", "__pycache__", "Thumbs.db", "desktop.ini"})
+CLOSE_ENOUGH = 0.85  # difflib ratio from which a name is taken for a module's
+TOO_CLOSE_TO_ANOTHER = 0.75  # ... unless another module's name is this close too: then it is a note
+NEAR_MISS = 0.6  # a .py/.ipynb file this close to a module's name and not used is named in a note
+_COPY_MARKS = re.compile(r"(?:[\s_-]*\(\d+\)|[\s_-]+copy(?:[\s_-]*\d+)?|[\s_-]*\d+)+$", re.IGNORECASE)
+_SEPARATORS = re.compile(r"[\s.\-_]+")
+
+
+def is_junk(name: str) -> bool:
+    """Entries that are never a student nor a module: OS and editor by-products, and hidden entries."""
+    return name in JUNK or name.startswith(".")
+
+
+# ----- matching a file name to a module -------------------------------------------------------
+
+
+def name_key(stem: str) -> str:
+    """A file stem as it compares with module names: lower case, copy marks (` (1)`, ` copy`, a trailing
+    number) dropped, runs of spaces, dots, hyphens and underscores made one underscore."""
+    stem = _COPY_MARKS.sub("", stem.strip())
+    return _SEPARATORS.sub("_", stem.lower()).strip("_")
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """What a file name says about which module it holds."""
+
+    module: str | None = None  # the one module it is taken for
+    exact: bool = False  # `<module>.py` / `<module>.ipynb` exactly
+    could_be: tuple[str, ...] = ()  # close to several modules: not taken for any
+    near: str | None = None  # somewhat close to this module, not enough to be taken for it
+
+
+def match_name(filename: str) -> NameMatch:
+    """Which module a `.py` or `.ipynb` file name stands for, if any (see the module docstring)."""
+    path = PurePosixPath(filename)
+    if path.suffix.lower() not in SUFFIXES:
+        return NameMatch()
+    if path.suffix in SUFFIXES and path.stem in kit.MODULES:
+        return NameMatch(path.stem, exact=True)
+    key = name_key(path.stem)
+    if not key or key.startswith("test_") or key.endswith("_test") or key == "conftest":
+        return NameMatch()  # the student's own tests
+    squeezed = {module.replace("_", ""): module for module in kit.MODULES}
+    if key in kit.MODULES or key.replace("_", "") in squeezed:
+        return NameMatch(squeezed[key.replace("_", "")])
+    ratios = {module: difflib.SequenceMatcher(None, key, module).ratio() for module in kit.MODULES}
+    best = max(ratios, key=ratios.__getitem__)
+    if ratios[best] >= CLOSE_ENOUGH:
+        rivals = tuple(module for module in kit.MODULES if module != best and ratios[module] >= TOO_CLOSE_TO_ANOTHER)
+        return NameMatch(could_be=(best, *rivals)) if rivals else NameMatch(best)
+    return NameMatch(near=best) if ratios[best] >= NEAR_MISS else NameMatch()
+
+
+# ----- what a submission holds ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file that may hold a module: how notes name it, where it sits, and how to read it."""
+
+    shown: str  # e.g. `hw3/Linear_Model.py`, or `hw3.zip: linear_model.py`
+    name: str
+    depth: int  # folders between the submission (or the archive's top) and the file
+    in_zip: bool
+    match: NameMatch
+    refused: str = ""  # why it cannot be read at all (a link, a folder, too large); "" when it can
+    read: Callable[[], bytes] = field(default=lambda: b"", compare=False, repr=False)
+
+    @property
+    def notebook(self) -> bool:
+        return self.name.lower().endswith(".ipynb")
+
+    def rank(self) -> tuple[bool, bool, int, bool]:
+        return self.in_zip, not self.match.exact, self.depth, self.notebook
+
+    def expected_place(self, module: str) -> bool:
+        """Where the kit's own instructions put the module (no note needed): the folder itself, or an
+        nbgrader assignment folder named after the module."""
+        return (not self.in_zip and self.match.exact
+                and (self.depth == 0 or (self.depth == 1 and self.shown.split("/")[0] == module)))
+
+
+@dataclass
+class Located:
+    """Which candidate each module is taken from, modules with no single candidate, and notes."""
+
+    chosen: dict[str, Candidate] = field(default_factory=dict)
+    unreadable: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    found: list[str] = field(default_factory=list)  # what the submission holds, for a note when nothing fits
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A submission as the engine grades it: module -> source, module -> why not, notes for the student."""
+
+    sources: dict[str, str]
+    unreadable: dict[str, str]
+    notes: tuple[str, ...]
+
+
+def expected_names() -> str:
+    return ", ".join(MODULE_FILES)
+
+
+def locate(folder: Path) -> Located:
+    """Decide, without reading any module, which file each module is taken from (see the module docstring)."""
+    located = Located()
+    candidates = list(_folder_candidates(folder, located))
+    zips = sorted(path for path in _entries(folder) if path.suffix.lower() == ".zip" and not is_junk(path.name))
+    if len(zips) == 1:
+        candidates += _zip_candidates(zips[0], located)
+    elif len(zips) > 1:
+        located.notes.append(f"found {len(zips)} zip files ({', '.join(p.name for p in zips)}): none was opened; "
+                             "hand in one zip, or the files themselves")
+    for module in kit.MODULES:
+        mine = [c for c in candidates if c.match.module == module]
+        if not mine:
+            continue
+        best = min(c.rank() for c in mine)
+        first = [c for c in mine if c.rank() == best]
+        if len(first) > 1:
+            names = ", ".join(c.shown for c in first)
+            located.unreadable[module] = (f"several files could be it ({names}): none was graded; hand in one "
+                                          f"named {module}.py")
+            located.notes.append(f"{module}: found {names}; expected one file named {module}.py, so none was graded")
+            continue
+        chosen = located.chosen[module] = first[0]
+        if not chosen.expected_place(module):
+            located.notes.append(f"graded {chosen.shown} as {module}" + (".ipynb" if chosen.notebook else ".py"))
+        for other in mine:
+            if other is not chosen and other not in first:
+                located.notes.append(f"{other.shown} was not graded: {chosen.shown} was graded as {module}")
+    for candidate in candidates:
+        if candidate.match.could_be:
+            located.notes.append(f"{candidate.shown} was not graded: its name is close to several modules "
+                                 f"({', '.join(m + '.py' for m in candidate.match.could_be)}); rename it")
+        elif candidate.match.near and candidate.match.near not in located.chosen:
+            located.notes.append(f"{candidate.shown} was not graded: expected the name {candidate.match.near}.py")
+    if not located.chosen and not located.unreadable and not located.notes:
+        found = ", ".join(located.found[:10]) + (" …" if len(located.found) > 10 else "") or "nothing"
+        located.notes.append(f"no exercise module found (found: {found}); expected {expected_names()}")
+    return located
+
+
+def read_submission(folder: Path) -> Submission:
+    """The modules of a submission folder, read into memory, with the notes on what was used."""
+    located = locate(folder)
+    sources: dict[str, str] = {}
+    unreadable = dict(located.unreadable)
+    for module, candidate in located.chosen.items():
+        source, problem = _read_candidate(candidate, module)
+        if source is None:
+            unreadable[module] = problem
+        else:
+            sources[module] = source
+    return Submission(sources, unreadable, tuple(dict.fromkeys(located.notes)))
 
 
 def read_sources(folder: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """The exercise modules in a folder: (module -> source, module -> why it cannot be read).
-
-    A module without its `.py` file is looked for as a notebook (`<module>.ipynb`, also inside an
-    nbgrader assignment folder): its solution cells are the student's code (`grader.notebook_source`).
-    """
-    sources, unreadable = {}, {}
-    entries = {entry.name: entry for entry in os.scandir(folder)}
-    may_hold_notebooks = any(name.endswith(".ipynb") or entry.is_dir(follow_symlinks=False)
-                             for name, entry in entries.items() if name not in MODULE_FILES)
-    for filename, module in MODULE_FILES.items():
-        path = folder / filename
-        if filename not in entries:
-            if may_hold_notebooks:
-                _read_notebook(folder, module, sources, unreadable)
-            continue
-        if path.is_symlink():
-            unreadable[module] = "is a symbolic link: refused"
-        elif not path.is_file():
-            unreadable[module] = "is not a regular file (a folder?): refused"
-        elif path.stat().st_size > MAX_SOURCE_BYTES:
-            unreadable[module] = f"is larger than {MAX_SOURCE_BYTES >> 10} KiB: refused"
-        else:
-            data = path.read_bytes()
-            try:
-                sources[module] = data.decode("utf-8")
-            except UnicodeDecodeError as error:
-                unreadable[module] = f"is not UTF-8 text ({error.reason} at byte {error.start})"
-                continue
-            if b"\0" in data:
-                del sources[module]
-                unreadable[module] = "is a binary file, not Python source"
-    return sources, unreadable
+    """The exercise modules in a folder: (module -> source, module -> why it cannot be read)."""
+    submission = read_submission(folder)
+    return submission.sources, submission.unreadable
 
 
 def submitted_modules(folder: Path) -> set[str]:
     """The modules a folder holds in any form, readable or not (a file, a notebook, something refused)."""
-    from grader.notebook_source import find_notebook
-
-    names = {entry.name for entry in os.scandir(folder)}
-    return {module for filename, module in MODULE_FILES.items()
-            if filename in names or find_notebook(folder, module) is not None}
+    located = locate(folder)
+    return set(located.chosen) | set(located.unreadable)
 
 
-def _read_notebook(folder: Path, module: str, sources: dict[str, str], unreadable: dict[str, str]) -> None:
-    from grader.notebook_source import find_notebook, read_notebook
+# ----- candidates in a folder -------------------------------------------------------------------
 
-    notebook = find_notebook(folder, module)
-    if notebook is None:
+
+def _entries(folder: Path) -> list[Path]:
+    try:
+        with os.scandir(folder) as scan:
+            return [Path(entry.path) for _, entry in zip(range(MAX_ENTRIES_PER_FOLDER), scan, strict=False)]
+    except OSError:
+        return []
+
+
+def _folder_candidates(folder: Path, located: Located) -> Iterable[Candidate]:
+    """Candidates in the folder itself and one folder down; links to folders are not followed."""
+    for path in sorted(_entries(folder)):
+        if is_junk(path.name):
+            continue
+        is_folder = path.is_dir() and not path.is_symlink()
+        located.found.append(path.name + ("/" if is_folder else ""))
+        if path.is_symlink() and path.is_dir():
+            located.notes.append(f"{path.name}/ is a symbolic link to a folder: not opened")
+        elif is_folder:
+            for inner in sorted(_entries(path)):
+                if not is_junk(inner.name) and (inner.is_symlink() or not inner.is_dir()):
+                    yield from _file_candidate(inner, f"{path.name}/{inner.name}", depth=1)
+            if match_name(path.name).module is not None:  # a folder in place of the module's file
+                yield Candidate(path.name, path.name, 0, False, match_name(path.name),
+                                refused="is not a regular file (a folder?): refused")
+        else:
+            yield from _file_candidate(path, path.name, depth=0)
+
+
+def _file_candidate(path: Path, shown: str, depth: int) -> Iterable[Candidate]:
+    match = match_name(path.name)
+    if match == NameMatch():
         return
-    source, problem = read_notebook(notebook, module)
-    if source is None:
-        unreadable[module] = problem
-    else:
-        sources[module] = source
+    limit = _limit(path.name)
+    refused = ""
+    if path.is_symlink():
+        refused = "is a symbolic link: refused"
+    elif not path.is_file():
+        refused = "is not a regular file (a folder?): refused"
+    elif path.stat().st_size > limit:
+        refused = f"is larger than {_size(limit)}: refused"
+    yield Candidate(shown, path.name, depth, False, match, refused, lambda: _read_file(path, limit))
+
+
+def _read_file(path: Path, limit: int) -> bytes:
+    """The file's bytes, never following a link (it could have been swapped in since it was looked at)."""
+    handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
+    with os.fdopen(handle, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            raise OSError("not a regular file")
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(f"is larger than {_size(limit)}")
+    return data
+
+
+def _limit(name: str) -> int:
+    from grader.notebook_source import MAX_NOTEBOOK_BYTES
+
+    return MAX_NOTEBOOK_BYTES if name.lower().endswith(".ipynb") else MAX_SOURCE_BYTES
+
+
+def _size(limit: int) -> str:
+    return f"{limit >> 20} MiB" if limit > 1 << 20 else f"{limit >> 10} KiB"
+
+
+# ----- candidates in a zip ----------------------------------------------------------------------
+
+
+def _zip_candidates(archive: Path, located: Located) -> list[Candidate]:
+    """The module candidates among a zip's members (top level, or one folder down, after a single
+    folder that wraps everything, as "Compress folder" makes). Nothing is extracted."""
+    name = archive.name
+    if archive.is_symlink() or not archive.is_file():
+        located.notes.append(f"{name} is a symbolic link or not a regular file: not opened")
+        return []
+    if archive.stat().st_size > MAX_ZIP_BYTES:
+        located.notes.append(f"{name} is larger than {MAX_ZIP_BYTES >> 20} MiB: not opened")
+        return []
+    try:
+        with zipfile.ZipFile(archive) as opened:
+            members = opened.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as error:
+        located.notes.append(f"{name} is not a readable zip archive ({type(error).__name__}): not opened")
+        return []
+    if len(members) > MAX_ZIP_MEMBERS:
+        located.notes.append(f"{name} holds more than {MAX_ZIP_MEMBERS} entries: not opened")
+        return []
+    usable: list[tuple[tuple[str, ...], zipfile.ZipInfo]] = []
+    for info in members:
+        parts = tuple(part for part in info.filename.replace("\\", "/").split("/") if part not in ("", "."))
+        if info.filename.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
+            located.notes.append(f"{name}: {info.filename!r} points outside the archive: refused")
+        elif not parts or any(is_junk(part) for part in parts):
+            continue
+        elif stat.S_ISLNK(info.external_attr >> 16):
+            located.notes.append(f"{name}: {'/'.join(parts)} is a symbolic link: refused")
+        elif not info.is_dir():
+            usable.append((parts, info))
+    tops = {parts[0] for parts, _ in usable}
+    wrapped = len(tops) == 1 and all(len(parts) > 1 for parts, _ in usable)
+    candidates = []
+    for parts, info in usable:
+        inner = parts[1:] if wrapped else parts
+        located.found.append(f"{name}: {'/'.join(parts)}")
+        match = match_name(inner[-1])
+        if len(inner) > 2 or match == NameMatch():
+            continue
+        limit = _limit(inner[-1])
+        refused = ""
+        if info.flag_bits & 0x1:
+            refused = "is encrypted: refused"
+        elif info.file_size > limit:
+            refused = f"is larger than {_size(limit)}: refused"
+        candidates.append(Candidate(f"{name}: {'/'.join(parts)}", inner[-1], len(inner) - 1, True, match, refused,
+                                    lambda info=info, limit=limit: _read_member(archive, info, limit)))
+    return candidates
+
+
+def _read_member(archive: Path, info: zipfile.ZipInfo, limit: int) -> bytes:
+    """One member's bytes, read into memory and bounded whatever its header says."""
+    try:
+        with zipfile.ZipFile(archive) as opened, opened.open(info) as stream:
+            data = stream.read(limit + 1)
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, ValueError, EOFError) as error:
+        raise OSError(f"cannot be read from the archive ({type(error).__name__})") from error
+    except Exception as error:  # noqa: BLE001 - zlib/bz2/lzma errors of a corrupt member
+        raise OSError(f"cannot be read from the archive ({type(error).__name__})") from error
+    if len(data) > limit:
+        raise OSError(f"is larger than {_size(limit)}")
+    return data
+
+
+# ----- reading the chosen candidate --------------------------------------------------------------
+
+
+def _read_candidate(candidate: Candidate, module: str) -> tuple[str | None, str]:
+    """(module source, "") or (None, why not); a reason names the file when it is not `<module>.py`."""
+    own = candidate.shown == f"{module}.py"
+    prefix = "" if own else f"{candidate.shown} "
+    if candidate.refused:
+        return None, prefix + candidate.refused
+    try:
+        data = candidate.read()
+    except OSError as error:
+        return None, f"{prefix}{error.strerror or error}: refused"
+    if candidate.notebook:
+        from grader.notebook_source import notebook_module_source
+
+        return notebook_module_source(data, candidate.shown, module)
+    try:
+        source = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return None, f"{prefix}is not UTF-8 text ({error.reason} at byte {error.start})"
+    if "\0" in source:
+        return None, f"{prefix}is a binary file, not Python source"
+    return source, ""

@@ -215,3 +215,49 @@ def test_cli_modules_option(tmp_path):
     wrong = subprocess.run([*run, "--out", str(tmp_path / "b"), "--modules", "calculus"], capture_output=True,
                            text=True, timeout=120)
     assert wrong.returncode == 2 and "unknown module(s) calculus" in wrong.stderr
+
+
+def test_submissions_handed_in_otherwise_are_listed_in_the_summary_and_their_results(tmp_path):
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    for student in ("ann", "bo", "cy"):
+        (subs / student).mkdir(parents=True)
+    (subs / "ann" / "linear_model.py").write_text(kit.solution_source("linear_model"))
+    (subs / "bo" / "Linear_Model.py").write_text(kit.solution_source("linear_model"))
+    (subs / "cy" / "lin_mod.py").write_text(kit.solution_source("linear_model"))
+    (subs / "__MACOSX" / "ann").mkdir(parents=True)
+    (subs / "__MACOSX" / "ann" / "._linear_model.py").write_bytes(b"\x00\x05\x16\x07")
+    (subs / ".DS_Store").write_bytes(b"Bud1")
+    (subs / "dee.zip").write_bytes(b"PK")
+    summary = grade_batch(subs, out, BatchOptions())
+    assert [result.student for result in summary.results] == ["ann", "bo", "cy"]
+    scores = {result.student: result.score for result in summary.results}
+    assert scores["ann"] == scores["bo"] > 0 and scores["cy"] == 0
+    assert summary.intake_notes == (("bo", ("graded Linear_Model.py as linear_model.py",)),
+                                    ("cy", ("lin_mod.py was not graded: expected the name linear_model.py",)))
+    text = summary.describe()
+    assert "submissions not handed in as expected (2;" in text
+    assert "  bo: graded Linear_Model.py as linear_model.py" in text and "ann:" not in text
+    assert "files beside the student folders, not graded (a student is a folder): dee.zip" in text
+    assert "graded Linear_Model.py as linear_model.py" in json.loads((out / "bo" / RESULTS).read_text())["output"]
+    # --resume keeps the notes of the students it does not grade again.
+    again = grade_batch(subs, out, BatchOptions(resume=True))
+    assert not again.graded and again.intake_notes == summary.intake_notes
+
+
+def test_results_left_in_out_from_an_earlier_batch_are_reported_not_kept(tmp_path):
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    for student in ("ann", "gone"):
+        (subs / student).mkdir(parents=True)
+        (subs / student / "derivatives.py").write_text(kit.solution_source("derivatives"))
+    first = grade_batch(subs, out, BatchOptions())
+    assert not first.stale
+    for path in (subs / "gone").iterdir():
+        path.unlink()
+    (subs / "gone").rmdir()
+    second = grade_batch(subs, out, BatchOptions())
+    assert second.stale == ("gone",)
+    assert "results in OUT for students not in SUBMISSIONS (from an earlier batch; not in the gradebook or the " \
+           "report): gone" in second.describe()
+    assert [row[0] for row in _gradebook(out)[1:]] == ["ann"]
+    assert "gone/feedback.html" not in (out / "report.html").read_text()
+    assert (out / "gone" / RESULTS).exists()  # reported, never deleted

@@ -1,0 +1,252 @@
+"""Submissions as students hand them in: close names, modules one folder down, a zip, and the junk
+that comes with them. Each is either graded with a note saying what was used, or scores 0 with a
+note saying what was found and what name was expected; nothing is ever guessed or extracted."""
+
+from __future__ import annotations
+
+import hashlib
+import stat
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from grader import kit
+from grader.curriculum import of_module
+from grader.engine import grade_sources
+from grader.nbgrader_course import module_notebook
+from grader.submission import MAX_ZIP_MEMBERS, match_name, read_submission, submitted_modules
+
+
+def _solution(module: str) -> str:
+    return kit.solution_source(module)
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    """Every path under folder with the digest of its content (or its link target): to see nothing changed."""
+    return {str(path.relative_to(folder)): (str(path.readlink()) if path.is_symlink() else
+                                            hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "dir")
+            for path in sorted(folder.rglob("*"))}
+
+
+@pytest.mark.parametrize(("filename", "module"), [
+    ("Linear_Model.py", "linear_model"),
+    ("linear_modle.py", "linear_model"),
+    ("gradient_descent (1).py", "gradient_descent"),
+    ("Gradient Descent copy 2.py", "gradient_descent"),
+    ("partial_derivative.py", "partial_derivatives"),
+    ("partialderivatives.py", "partial_derivatives"),
+    ("derivative.py", "derivatives"),
+    ("linear-model.ipynb", "linear_model"),
+])
+def test_a_close_name_is_taken_for_its_module_only(filename, module):
+    assert match_name(filename).module == module
+
+
+@pytest.mark.parametrize(("filename", "could_be"), [
+    ("p_derivatives.py", {"derivatives", "partial_derivatives"}),
+])
+def test_a_name_close_to_two_modules_is_taken_for_neither(filename, could_be):
+    match = match_name(filename)
+    assert match.module is None and set(match.could_be) == could_be
+
+
+@pytest.mark.parametrize("filename", ["test_linear_model.py", "linear_model_test.py", "utils.py", "notes.txt",
+                                      "linear_model.py.txt", "conftest.py"])
+def test_other_files_are_not_modules(filename):
+    assert match_name(filename).module is None
+
+
+def test_exact_names_never_cross_over_between_derivatives_and_partial_derivatives(tmp_path):
+    (tmp_path / "derivatives.py").write_text(_solution("derivatives"))
+    (tmp_path / "partial_derivatives.py").write_text(_solution("partial_derivatives"))
+    submission = read_submission(tmp_path)
+    assert submission.sources == {"derivatives": _solution("derivatives"),
+                                  "partial_derivatives": _solution("partial_derivatives")}
+    assert not submission.unreadable and not submission.notes
+
+
+def test_close_names_are_graded_with_a_note_saying_what_was_used(tmp_path, sandbox):
+    (tmp_path / "Linear_Model.py").write_text(_solution("linear_model"))
+    (tmp_path / "gradient_descent (1).py").write_text(_solution("gradient_descent"))
+    (tmp_path / "partial_derivative.py").write_text(_solution("partial_derivatives"))
+    before = _snapshot(tmp_path)
+    submission = read_submission(tmp_path)
+    assert submission.sources == {module: _solution(module)
+                                  for module in ("linear_model", "gradient_descent", "partial_derivatives")}
+    assert "graded Linear_Model.py as linear_model.py" in submission.notes
+    assert "graded gradient_descent (1).py as gradient_descent.py" in submission.notes
+    assert "graded partial_derivative.py as partial_derivatives.py" in submission.notes
+    result = grade_sources(submission.sources, sandbox, exercises=of_module("linear_model"))
+    assert result.score == result.max_score > 0
+    assert _snapshot(tmp_path) == before
+
+
+def test_two_candidates_for_one_module_are_a_note_not_a_guess(tmp_path):
+    (tmp_path / "Linear_Model.py").write_text(_solution("linear_model"))
+    (tmp_path / "linear_modle.py").write_text("def sse(*args):\n    return 0.0\n")
+    submission = read_submission(tmp_path)
+    assert "linear_model" not in submission.sources
+    assert "Linear_Model.py" in submission.unreadable["linear_model"]
+    assert "linear_modle.py" in submission.unreadable["linear_model"]
+    assert any("expected one file named linear_model.py" in note for note in submission.notes)
+    assert submitted_modules(tmp_path) == {"linear_model"}
+
+
+def test_the_exact_name_wins_and_the_other_candidate_is_named(tmp_path):
+    (tmp_path / "linear_model.py").write_text(_solution("linear_model"))
+    (tmp_path / "linear_model (1).py").write_text("broken(")
+    submission = read_submission(tmp_path)
+    assert submission.sources == {"linear_model": _solution("linear_model")}
+    assert submission.notes == ("linear_model (1).py was not graded: linear_model.py was graded as linear_model",)
+
+
+def test_a_name_close_to_two_modules_and_a_near_miss_score_0_with_the_expected_name(tmp_path):
+    (tmp_path / "p_derivatives.py").write_text(_solution("partial_derivatives"))
+    (tmp_path / "deriv.py").write_text(_solution("derivatives"))
+    submission = read_submission(tmp_path)
+    assert not submission.sources
+    assert any("p_derivatives.py was not graded" in note and "partial_derivatives.py" in note
+               for note in submission.notes)
+    assert "deriv.py was not graded: expected the name derivatives.py" in submission.notes
+
+
+def test_modules_one_folder_down_are_graded_with_a_note(tmp_path):
+    (tmp_path / "exercises").mkdir()
+    (tmp_path / "exercises" / "linear_model.py").write_text(_solution("linear_model"))
+    (tmp_path / "hw3").mkdir()
+    (tmp_path / "hw3" / "Derivatives.py").write_text(_solution("derivatives"))
+    (tmp_path / "README.md").write_text("my homework")
+    submission = read_submission(tmp_path)
+    assert submission.sources == {"linear_model": _solution("linear_model"), "derivatives": _solution("derivatives")}
+    assert set(submission.notes) == {"graded exercises/linear_model.py as linear_model.py",
+                                     "graded hw3/Derivatives.py as derivatives.py"}
+
+
+def test_the_same_module_in_two_folders_is_not_guessed(tmp_path):
+    for folder in ("hw3", "hw3_final"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "linear_model.py").write_text(_solution("linear_model"))
+    submission = read_submission(tmp_path)
+    assert not submission.sources
+    assert "hw3/linear_model.py" in submission.unreadable["linear_model"]
+    assert "hw3_final/linear_model.py" in submission.unreadable["linear_model"]
+
+
+def test_junk_is_never_a_module(tmp_path):
+    for junk in (".ipynb_checkpoints", "__MACOSX", "__pycache__", ".hidden"):
+        (tmp_path / junk).mkdir()
+        (tmp_path / junk / "linear_model.py").write_text(_solution("linear_model"))
+    (tmp_path / ".ipynb_checkpoints" / "linear_model-checkpoint.ipynb").write_text("{}")
+    (tmp_path / "._linear_model.py").write_bytes(b"\x00\x05\x16\x07")  # macOS AppleDouble file
+    (tmp_path / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    submission = read_submission(tmp_path)
+    assert not submission.sources and not submission.unreadable
+    assert submission.notes == ("no exercise module found (found: nothing); expected derivatives.py, "
+                                "partial_derivatives.py, linear_model.py, gradient_descent.py",)
+
+
+def test_nothing_usable_says_what_was_found_and_what_was_expected(tmp_path):
+    (tmp_path / "homework.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "answers.py").write_text("x = 1\n")
+    (notes,) = read_submission(tmp_path).notes
+    assert "found: answers.py, homework.pdf" in notes and "expected derivatives.py" in notes
+
+
+# ----- zips ---------------------------------------------------------------------------------------
+
+
+def _zip(path: Path, members: dict[str, bytes | str]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_a_zip_is_read_in_memory_never_extracted(tmp_path, sandbox):
+    notebook = nbformat.writes(module_notebook("gradient_descent"))
+    _zip(tmp_path / "hw3.zip", {"hw3/linear_model.py": _solution("linear_model"),
+                                "hw3/gradient_descent.ipynb": notebook,
+                                "__MACOSX/hw3/._linear_model.py": b"\x00\x05\x16\x07",
+                                "hw3/.DS_Store": b"Bud1"})
+    before = _snapshot(tmp_path)
+    submission = read_submission(tmp_path)
+    assert submission.sources["linear_model"] == _solution("linear_model")
+    assert set(submission.sources) == {"linear_model", "gradient_descent"}
+    assert set(submission.notes) == {"graded hw3.zip: hw3/linear_model.py as linear_model.py",
+                                     "graded hw3.zip: hw3/gradient_descent.ipynb as gradient_descent.ipynb"}
+    result = grade_sources(submission.sources, sandbox, exercises=[*of_module("linear_model"),
+                                                                    *of_module("gradient_descent")])
+    assert result.score == result.max_score > 0
+    assert _snapshot(tmp_path) == before
+
+
+def test_files_beside_a_zip_come_before_the_zip(tmp_path):
+    (tmp_path / "linear_model.py").write_text(_solution("linear_model"))
+    _zip(tmp_path / "old.zip", {"linear_model.py": "old = True\n", "derivatives.py": _solution("derivatives")})
+    submission = read_submission(tmp_path)
+    assert submission.sources == {"linear_model": _solution("linear_model"), "derivatives": _solution("derivatives")}
+    assert "old.zip: linear_model.py was not graded: linear_model.py was graded as linear_model" in submission.notes
+
+
+def test_zip_members_outside_the_archive_or_links_are_refused(tmp_path):
+    path = tmp_path / "sub.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("../derivatives.py", _solution("derivatives"))
+        archive.writestr("/abs/partial_derivatives.py", _solution("partial_derivatives"))
+        link = zipfile.ZipInfo("gradient_descent.py")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        archive.writestr(link, "/etc/passwd")
+        archive.writestr("linear_model.py", _solution("linear_model"))
+    submission = read_submission(tmp_path)
+    assert submission.sources == {"linear_model": _solution("linear_model")}
+    assert "sub.zip: '../derivatives.py' points outside the archive: refused" in submission.notes
+    assert "sub.zip: '/abs/partial_derivatives.py' points outside the archive: refused" in submission.notes
+    assert "sub.zip: gradient_descent.py is a symbolic link: refused" in submission.notes
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sub.zip"]
+
+
+def test_a_zip_bomb_member_is_refused_by_what_it_holds_not_what_it_claims(tmp_path):
+    big = _zip(tmp_path / "big.zip", {"linear_model.py": "#" * (2 << 20)})
+    submission = read_submission(tmp_path)
+    assert "larger than 1024 KiB" in submission.unreadable["linear_model"]
+    # A header that lies about the size (says 100 bytes): the member is refused, never trusted.
+    data = big.read_bytes()
+    size_field = (2 << 20).to_bytes(4, "little")
+    assert data.count(size_field) == 2  # the local header and the central directory
+    big.write_bytes(data.replace(size_field, (100).to_bytes(4, "little")))
+    with zipfile.ZipFile(big) as archive:
+        assert archive.getinfo("linear_model.py").file_size == 100
+    submission = read_submission(tmp_path)
+    assert "linear_model" not in submission.sources
+    assert submission.unreadable["linear_model"] == "big.zip: linear_model.py cannot be read from the archive " \
+        "(BadZipFile): refused"
+
+
+def test_a_zip_with_too_many_members_or_that_is_no_zip_is_not_opened(tmp_path):
+    _zip(tmp_path / "many.zip", {f"f{index}.txt": "" for index in range(MAX_ZIP_MEMBERS + 1)}
+         | {"linear_model.py": _solution("linear_model")})
+    submission = read_submission(tmp_path)
+    assert not submission.sources and f"many.zip holds more than {MAX_ZIP_MEMBERS} entries: not opened" in \
+        submission.notes
+    (tmp_path / "many.zip").write_bytes(b"PK\x03\x04 this is not a zip")
+    (notes, *_) = read_submission(tmp_path).notes
+    assert notes == "many.zip is not a readable zip archive (BadZipFile): not opened"
+
+
+def test_two_zips_are_a_note_not_a_guess(tmp_path):
+    _zip(tmp_path / "a.zip", {"linear_model.py": _solution("linear_model")})
+    _zip(tmp_path / "b.zip", {"linear_model.py": _solution("linear_model")})
+    submission = read_submission(tmp_path)
+    assert not submission.sources
+    assert any("found 2 zip files (a.zip, b.zip)" in note for note in submission.notes)
+
+
+def test_an_unreadable_file_under_another_name_is_refused_naming_it(tmp_path):
+    (tmp_path / "Linear_Model.py").write_bytes(b"\xff\xfe not utf-8")
+    (tmp_path / "elsewhere.py").write_text(_solution("derivatives"))
+    (tmp_path / "Derivatives.py").symlink_to(tmp_path / "elsewhere.py")
+    submission = read_submission(tmp_path)
+    assert submission.unreadable["linear_model"].startswith("Linear_Model.py is not UTF-8 text")
+    assert submission.unreadable["derivatives"] == "Derivatives.py is a symbolic link: refused"
