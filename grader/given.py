@@ -128,6 +128,7 @@ PROBES = {
         _one("probe.exp_tilt", sp.exp(x / 2) - 2 * x, "exp(x/2) − 2x"),
         _one("probe.tilted_well", x**4 / 4 - x**2 + sp.Rational(3, 10) * x, "x⁴/4 − x² + 0.3x"),
         _one("probe.bowl", (x - sp.Rational(3, 2)) ** 2 + 1, "(x − 1.5)² + 1"),
+        _one("probe.double_well", x**4 - 3 * x**2 - x, "x⁴ − 3x² − x"),
         # Functions of a point, as partial_derivative, gradient and hessian take them.
         _point("partial_derivatives.g_of_point", G_EXPR.subs({x: X[0], y: X[1]}, simultaneous=True), 2,
                "g(p[0], p[1])"),
@@ -145,12 +146,14 @@ ALL = {**CURRICULUM, **PROBES}
 
 def numpy_sources() -> dict[str, dict[str, object]]:
     """Every name the grader may pass to student code, as plain NumPy source: the sandbox's template
-    builds its functions from these without importing SymPy (a smaller process forks faster)."""
+    builds its functions from these without importing SymPy (a smaller process forks faster). Derivatives
+    of the probes only: the derivative of a curriculum function is an exercise's answer, and nothing in
+    the template (which every child copies) may hold one."""
     printer = NumPyPrinter({"fully_qualified_modules": True})
     sources: dict[str, dict[str, object]] = {}
     for name, function in ALL.items():
         variants = [(name, function.expr)]
-        if not function.of_point:
+        if not function.of_point and name in PROBES:
             variants.append((name + "'", sp.diff(function.expr, function.variables[0])))
         for variant, expr in variants:
             sources[variant] = {"variables": [str(v) for v in function.variables], "of_point": function.of_point,

@@ -111,6 +111,7 @@ def main(spec: dict[str, Any]) -> dict[str, Any]:
             seen['msgget'] = libc.msgget(0, 0o1666)
             seen['semget'] = libc.semget(0, 1, 0o1666)
             seen['ptrace'] = libc.ptrace(16, 1, 0, 0)
+            seen['memfd_create'] = libc.memfd_create(b'hoard', 0)
             try:
                 import multiprocessing.shared_memory as sm
                 seen['posix_shm'] = sm.SharedMemory(create=True, size=4096).name is not None
@@ -146,7 +147,13 @@ def main(spec: dict[str, Any]) -> dict[str, Any]:
         """)
         report["victim_alive"] = victim.poll() is None
         report["left_behind"] = attack(box, f"""
-            import os, subprocess, threading, time
+            import ctypes, os, subprocess, threading, time
+            libc = ctypes.CDLL(None, use_errno=True)
+            kept = libc.prctl(1, 0, 0, 0, 0)  # no parent-death signal: outlive the waiter if allowed
+            if os.fork() == 0:
+                libc.prctl(1, 0, 0, 0, 0)
+                os.setpgid(0, 0)
+                os.execvp('sleep', ['sleep', '{MARKER}.25'])
             subprocess.Popen(['sleep', '{MARKER}'], start_new_session=True)
             if os.fork() == 0:
                 os.setsid()
@@ -154,7 +161,8 @@ def main(spec: dict[str, Any]) -> dict[str, Any]:
                     os.execvp('sleep', ['sleep', '{MARKER}.5'])
                 os._exit(0)
             threading.Thread(target=time.sleep, args=({MARKER},)).start()
-            return 2
+            return 2 if kept == -1 else 'kept no parent-death signal'
+
         """)
         time.sleep(0.5)
         report["leftover_processes"] = leftover_processes()

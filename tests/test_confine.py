@@ -162,7 +162,7 @@ def test_no_connection_leaves_the_child(report):
 
 def test_no_kernel_object_is_shared_or_outlives_the_child(report):
     seen = eval(report["kernel_objects"]["value"])  # noqa: S307 - a repr of a dict of ints, written by the probe
-    assert seen["shmget"] == seen["msgget"] == seen["semget"] == seen["ptrace"] == -1
+    assert seen["shmget"] == seen["msgget"] == seen["semget"] == seen["ptrace"] == seen["memfd_create"] == -1
 
 
 def test_the_child_writes_only_to_its_own_scratch_folders(report):

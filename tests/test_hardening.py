@@ -132,3 +132,29 @@ def test_a_folder_in_place_of_a_file_is_refused(tmp_path):
 
 def test_memory_limit_default_is_one_gib():
     assert Limits().memory_bytes == 1 << 30
+
+
+def test_the_given_functions_hold_no_exercises_answer(sandbox, solution_sources):
+    """The warm template builds the functions passed to student code; every child inherits them. The
+    derivative of a curriculum function is an exercise's answer: none is built, none is passed."""
+    from grader import given
+    from grader.curriculum import EXERCISES
+    from grader.engine import plan
+    from grader.plain import Given
+
+    answers = {name + "'" for name in given.CURRICULUM}
+    assert not answers & set(given.numpy_sources())
+    for student in ("a", "b"):
+        for planned in plan(EXERCISES, hidden=True, course_seed="c", student=student):
+            passed = [arg for arg in (*planned.case.args, *planned.case.kwargs.values()) if isinstance(arg, Given)]
+            assert not answers & {arg.name for arg in passed}, (planned.exercise.key, planned.label)
+    # What a stub plus a lookup of the template's functions earned before: every df_* exercise in full.
+    stub = kit.stub_source(solution_sources["derivatives"]) + (
+        "\nimport sys\n_G = sys.modules['grader.sandbox.child'].GIVEN\n"
+        "def df_poly(x):\n    return _G[\"derivatives.f_poly'\"](x)\n"
+        "def df_wave(x):\n    return _G[\"derivatives.f_wave'\"](x)\n"
+        "def dsigmoid(x):\n    return _G[\"derivatives.sigmoid'\"](x)\n"
+        "def df_log(x):\n    return _G[\"derivatives.f_log'\"](x)\n")
+    result = grade_sources({"derivatives": stub}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("derivatives"))
+    assert result.score == 0, [(e.exercise, e.score) for e in result.exercises if e.score]

@@ -169,8 +169,9 @@ EXERCISES = (
     Exercise(
         MODULE, "best_of_starts", 6,
         (
-            check("f_nonconvex from two starts")(
-                lambda rng: Case((Given("gradient_descent.f_nonconvex"), Given("gradient_descent.f_nonconvex'"),
+            # Not f_nonconvex itself: its derivative is df_nonconvex's answer, never handed to student code.
+            check("a double well, lower on the right, from two starts")(
+                lambda rng: Case((Given("probe.double_well"), Given("probe.double_well'"),
                                   [uniform(rng, 0.5, 2), uniform(rng, -2, -0.5)], 0.02, 60))),
             check("another non-convex f, starts as an array")(
                 lambda rng: Case((Given("probe.tilted_well"), Given("probe.tilted_well'"),

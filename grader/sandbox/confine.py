@@ -76,7 +76,7 @@ DENIED_CALLS = (
     "shmget", "shmat", "msgget", "semget", "mq_open", "open_by_handle_at", "name_to_handle_at",
     "init_module", "finit_module", "delete_module", "kexec_load", "kexec_file_load", "reboot", "swapon",
     "swapoff", "acct", "quotactl", "syslog", "sethostname", "setdomainname", "lookup_dcookie", "vhangup",
-    "memfd_secret",
+    "memfd_secret", "memfd_create",  # memory in a file, beyond the address-space limit
 )
 NAMESPACE_FLAGS = (CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID,
                    CLONE_NEWNET)
@@ -224,6 +224,8 @@ def _seccomp_filter() -> tuple[Any, str]:
                 continue
         for flag in NAMESPACE_FLAGS:
             rules.add_rule(seccomp.ERRNO(errno.EPERM), "clone", seccomp.Arg(0, seccomp.MASKED_EQ, flag, flag))
+        # The parent-death signal is what ends a child whose waiting parent the grader ended: it stays.
+        rules.add_rule(seccomp.ERRNO(errno.EPERM), "prctl", seccomp.Arg(0, seccomp.EQ, PR_SET_PDEATHSIG))
         rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")  # its flags cannot be inspected: C libraries fall back
         rules.add_rule(seccomp.ERRNO(errno.EAFNOSUPPORT), "socket", seccomp.Arg(0, seccomp.NE, socket.AF_UNIX))
         return rules, "seccomp"
@@ -268,7 +270,7 @@ def process_cgroup(name: str) -> str | None:
             folder = Path(mountpoint, own_path.lstrip("/"), name)
             folder.mkdir()
             try:
-                (folder / "pids.max").write_text(str(MAX_PROCESSES + 3))  # + the waiting process and the next child
+                (folder / "pids.max").write_text(str(MAX_PROCESSES + 1))  # + the next child, waiting
             except OSError:
                 folder.rmdir()
                 raise
@@ -308,7 +310,9 @@ class Walls:
     stashed: list[tuple[str, str]] = field(default_factory=list)  # (stash path, path under a scratch folder)
     landlock: bool = False
     seccomp: Any = None
-    cgroup_procs: int | None = None  # as root: where each child enrols in the template's pids cgroup
+    cgroup_procs: int | None = None  # as root: where each child enrols in the template's pids cgroup (its
+    # descendants count there; the processes between the template and the children do not, so that
+    # preparing the next child never fails for want of a pid)
 
     def describe(self) -> dict[str, Any]:
         return {"confined": self.confined, "layers": self.layers, "missing": self.missing}
@@ -382,9 +386,6 @@ class Walls:
         only waits for it, so that ending that one (as the grader does) ends everything."""
         os.setsid()
         mapped = mapped_bytes()
-        if self.cgroup_procs is not None:
-            os.write(self.cgroup_procs, str(os.getpid()).encode())
-            os.close(self.cgroup_procs)
         enter_user_namespace(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC, inner_uid=CHILD_UID)
         alive_read, alive_write = os.pipe()
         pid = os.fork()
@@ -392,8 +393,10 @@ class Walls:
             os.close(alive_read)
             _wait_and_exit(pid, keep=alive_write)
         os.close(alive_write)
-        os.setsid()  # a process group of its own: kill(0) reaches nothing of the grader's, not even the waiter
+        # In the waiter's process group (the grader ends the group: both at once), and ended with the waiter.
         _check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "parent-death signal")
+        if self.cgroup_procs is not None:  # "0": this process, whatever its pid in the namespace
+            os.write(self.cgroup_procs, b"0")
         os.set_blocking(alive_read, False)
         try:
             if os.read(alive_read, 1) == b"":  # the waiting parent is already gone: so are we
@@ -401,6 +404,8 @@ class Walls:
         except BlockingIOError:
             pass
         os.close(alive_read)
+        if self.cgroup_procs is not None:
+            os.close(self.cgroup_procs)
         self._mount_fresh_folders(limits["file_bytes"])
         os.chdir("/tmp")
         apply_limits(limits, mapped)

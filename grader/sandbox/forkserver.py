@@ -14,6 +14,7 @@ import os
 import signal
 import socket
 import sys
+import time
 from typing import Any
 
 import numpy  # noqa: F401 - imported once here so that every child starts warm
@@ -116,18 +117,35 @@ def main(control_fd: int) -> None:
     socket.send_fds(control, [dumps({"walls": report})], [])
     if "error" in report:
         return
+    config.pop("given")  # built; its text (reachable from the stack a child is forked on) is needed no more
     gc.freeze()  # the collector in a child never walks (and so never copies) the template's objects
-    ready = _prefork(control, config, walls)
+    ready: tuple[int, socket.socket] | None = _try_prefork(control, config, walls)
     try:
         for line in requests:
             if "spawn" in loads(line):
+                for _ in range(500):  # the last attempt failed (no pid free yet): try again, for 5 s at most
+                    if ready is not None:
+                        break
+                    time.sleep(0.01)
+                    ready = _try_prefork(control, config, walls)
+                if ready is None:
+                    return  # the grader reads that the template ended
+
                 pid, parent_end = ready
                 socket.send_fds(control, [dumps({"pid": pid})], [parent_end.fileno()])
                 parent_end.close()
-                ready = _prefork(control, config, walls)
+                ready = _try_prefork(control, config, walls)
     except OSError:  # the grader closed its end with a child still unclaimed: it is done
         pass
-    os.kill(ready[0], signal.SIGKILL)  # the grader is done: the child kept ready is not needed
+    if ready is not None:
+        os.kill(ready[0], signal.SIGKILL)  # the grader is done: the child kept ready is not needed
+
+
+def _try_prefork(control: socket.socket, config: dict[str, Any], walls: Walls | None):
+    try:
+        return _prefork(control, config, walls)
+    except BlockingIOError:  # EAGAIN from fork: the machine is out of processes for now
+        return None
 
 
 if __name__ == "__main__":
