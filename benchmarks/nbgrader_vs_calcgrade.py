@@ -103,7 +103,7 @@ def measure_nbgrader_autograde(students: int, module: str = "linear_model") -> t
     """`nbgrader autograde` of one assignment for `students` generated notebooks: (notebooks, seconds)."""
     scratch = Path(tempfile.mkdtemp(prefix="calcgrade-bench-"))
     try:
-        env = {**jupyter_environment(scratch / "env"), "CALCGRADE_SEED": SEED}
+        env = jupyter_environment(scratch / "env")  # autograde never needs the course seed
         nbgrader = str(Path(sys.executable).parent / "nbgrader")
         notebooks = build(scratch / "course", [module], students, env, nbgrader)
         return notebooks, run([nbgrader, "autograde", module], scratch / "course", env)
@@ -122,7 +122,7 @@ def main() -> None:
     cores = os.cpu_count() or 1
     scratch = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="calcgrade-bench-"))
     try:
-        env = {**jupyter_environment(scratch / "env"), "CALCGRADE_SEED": SEED}
+        env = jupyter_environment(scratch / "env")  # autograde never needs the course seed
         root = scratch / "course"
         notebooks = build(root, modules, args.students, env, nbgrader)
         print(f"{notebooks} notebooks: {args.students} students × {len(modules)} assignment(s) "

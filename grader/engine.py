@@ -4,6 +4,11 @@ Public checks draw their inputs from a fixed seed (students see them locally); h
 from a seed per course and student, so they differ between students, cannot be hard-coded, and
 the same seed reproduces a grading run exactly. Expected values are computed here, in the trusted
 parent, after the student's process has answered.
+
+Hidden calls run in a child of their own, after the public calls' child has ended, and only their
+status and values are kept: nothing of the hidden inputs exists in a process whose text reaches
+feedback. Points are earned on hidden inputs: a public check counts only where the hidden check of
+the same kind passes too (`count_public_with_hidden`).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import inspect
 import traceback
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -25,7 +30,7 @@ from grader.curriculum import EXERCISES
 from grader.curriculum.common import parent_call
 from grader.feedback import show_call, student_message
 from grader.plain import Given, to_wire
-from grader.sandbox.client import Call, Outcome, Sandbox
+from grader.sandbox.client import Allowance, Call, Outcome, Sandbox
 from grader.spec import (
     GRADER_FAULT,
     Case,
@@ -170,17 +175,73 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
     unreadable = dict(unreadable or {})
     submitted = [exercise for exercise in exercises if exercise.module in sources]
     planned = plan(submitted, hidden=hidden, course_seed=course_seed, student=student)
-    calls = [_public_call(p) if p.visibility == "public" else _call(p.exercise, p.case) for p in planned]
-    load_errors, outcomes = sandbox.run(sources, calls) if calls else ({}, [])
+    load_errors, outcomes = _run(sources, planned, sandbox)
     results: dict[str, list[CheckResult]] = {exercise.key: [] for exercise in submitted}
     for p, outcome in zip(planned, outcomes, strict=True):
         results[p.exercise.key].append(PUBLIC_VERDICTS.judge(p, outcome, references))
+    if hidden:
+        results = {key: count_public_with_hidden(checks) for key, checks in results.items()}
     exercise_results = tuple(
         ExerciseResult(exercise.key, tuple(results[exercise.key]), exercise.points,
                        note=_note(exercise, load_errors, results[exercise.key]))
         if exercise.key in results else _not_submitted(exercise, unreadable)
         for exercise in exercises)
     return SubmissionResult(student, exercise_results)
+
+
+def _run(sources: Mapping[str, str], planned: Sequence[PlannedCheck],
+         sandbox: Sandbox) -> tuple[dict[str, str], list[Outcome]]:
+    """Public calls in one run, then hidden calls in a second run whose children never hold a public call:
+    one outcome per planned check, in order. Both share the submission's time and answer budget. The load
+    errors shown are the public run's (a hidden child's import error is the student's text, which could carry
+    a hidden input), and a hidden outcome keeps only its status and values (`Outcome.values_only`). A hidden
+    call of a module that did not load, or of a function that hung, in the public run is not tried again."""
+    public = [index for index, p in enumerate(planned) if p.visibility == "public"]
+    hidden = [index for index, p in enumerate(planned) if p.visibility != "public"]
+    outcomes: list[Outcome] = [Outcome("skipped")] * len(planned)
+    allowance = Allowance(sandbox.limits)
+    load_errors, public_outcomes = sandbox.run(sources, [_public_call(planned[i]) for i in public], allowance) \
+        if public else ({}, [])
+    hung: set[str] = set()
+    for index, outcome in zip(public, public_outcomes, strict=True):
+        outcomes[index] = outcome
+        if outcome.status == "timeout":
+            hung.add(planned[index].exercise.key)
+    runnable = []
+    for index in hidden:
+        exercise = planned[index].exercise
+        if exercise.module in load_errors:
+            outcomes[index] = Outcome("load_error")
+        elif exercise.key in hung:
+            outcomes[index] = Outcome("timeout")
+        else:
+            runnable.append(index)
+    if runnable:
+        _, hidden_outcomes = sandbox.run(sources, [_call(planned[i].exercise, planned[i].case) for i in runnable],
+                                         allowance)
+        for index, outcome in zip(runnable, hidden_outcomes, strict=True):
+            outcomes[index] = outcome.values_only()
+    return load_errors, outcomes
+
+
+WITHHELD = "right on this public input, but the hidden check of the same kind did not pass: a public check's " \
+    "points count only together with it (points are earned on hidden inputs)"
+
+
+def count_public_with_hidden(checks: Sequence[CheckResult]) -> list[CheckResult]:
+    """The scoring rule of a graded run: a passed public check keeps its points only where the hidden check
+    with the same label passed too, else it scores 0 and says why. Public inputs and expected values are
+    shown to students, so an answer right only there (a table of them) earns nothing; a correct function
+    passes both and keeps every point. Checks of a label without a hidden check are left as they are."""
+    hidden_labels = {check.label for check in checks if check.visibility == "hidden"}
+    hidden_passed = {check.label for check in checks if check.visibility == "hidden" and check.passed}
+    counted = []
+    for check in checks:
+        if check.visibility == "public" and check.passed and check.label in hidden_labels - hidden_passed:
+            check = replace(check, passed=False, score=0.0, student_message=student_message(call=None,
+                            problem=WITHHELD), instructor_message="passed, but its hidden check did not")
+        counted.append(check)
+    return counted
 
 
 def _not_submitted(exercise: Exercise, unreadable: Mapping[str, str]) -> ExerciseResult:
@@ -247,7 +308,8 @@ def judge(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIV
                                   expected=expected if public else None, problem=problem, hint=hint,
                                   output=outcome.output if public else "")
         return CheckResult(exercise.key, p.label, p.visibility, False, 0.0, p.max_score, message,
-                           instructor or f"status {outcome.status}: {outcome.error}".strip(), diagnosis)
+                           instructor or f"status {outcome.status}" + (f": {outcome.error}" if outcome.error else ""),
+                           diagnosis)
 
     if outcome.status == "not_implemented":
         return failed(f"not implemented yet: replace `raise NotImplementedError` in {exercise.function} "
@@ -256,10 +318,11 @@ def judge(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIV
         return failed(f"{exercise.module}.py has no function {exercise.function}", diagnosis="missing", hint="",
                       show_inputs=False)
     if outcome.status == "load_error":
-        return failed(outcome.error, diagnosis="load_error", hint="", show_inputs=False)
+        return failed(outcome.error if public else HIDDEN_PROBLEMS["load_error"], diagnosis="load_error", hint="",
+                      show_inputs=False)
     if outcome.status != "ok":
         hint = exercise.hint
-        if "TypeError" in outcome.error and "argument" in outcome.error:
+        if public and "TypeError" in outcome.error and "argument" in outcome.error:
             hint = f"check the parameters: {exercise.function}{signature}, as given"
         return failed(_error_problem(outcome, public), diagnosis=outcome.status, hint=hint)
 
@@ -282,19 +345,31 @@ def judge(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIV
     if p.case.check_mutation and outcome.args_after is not None:
         changed = _changed_arguments(signature, p.case, outcome.args_after)
         if changed:
-            return failed(f"your function changed its argument {changed} (it must leave its inputs as they "
-                          "were): work on a copy, e.g. np.array(arg, dtype=float)", diagnosis="mutated input",
-                          hint="")
+            which = f"its argument {changed}" if public else "one of its arguments"
+            return failed(f"your function changed {which} (it must leave its inputs as they were): work on a "
+                          "copy, e.g. np.array(arg, dtype=float)", diagnosis="mutated input", hint="")
     return CheckResult(exercise.key, p.label, p.visibility, True, p.max_score, p.max_score, "",
                        f"matches {', '.join(e.source for e in expectations)}")
 
 
+# What a hidden check says of a call that did not answer: a fixed category per status, never a text of the
+# student's code (an exception's message, type name or line number could each carry a hidden input out).
+HIDDEN_PROBLEMS = {
+    "error": "your code raised an exception on this hidden input (run the public checks for the message)",
+    "timeout": "your code timed out on this hidden input",
+    "died": "the process running your code ended, or its answer was too large, on this hidden input",
+    "skipped": "not run: the submission used up its time or answer limits before this hidden check",
+    "load_error": "your module could not be imported for the hidden checks",
+}
+HIDDEN_OUT_OF_MEMORY = "your code ran out of memory on this hidden input"
+
+
 def _error_problem(outcome: Outcome, public: bool) -> str:
-    """What went wrong in the student's code; on a hidden check, an exception's type and line without its
-    message (a message could carry the hidden input out: `raise ValueError(repr(x))`)."""
-    if outcome.status == "error" and not public:
-        return f"your code raised {outcome.error_kind or 'an exception'} on this hidden input (run the public " \
-               "checks for the message)"
+    """What went wrong in the student's code: the full error on a public check, a fixed category on a hidden one."""
+    if not public:
+        if outcome.status == "error" and outcome.out_of_memory:
+            return HIDDEN_OUT_OF_MEMORY
+        return HIDDEN_PROBLEMS.get(outcome.status, HIDDEN_PROBLEMS["error"])
     if outcome.status == "error":
         return f"your code raised {outcome.error}"
     return outcome.error or outcome.status

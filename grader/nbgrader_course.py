@@ -145,8 +145,9 @@ Run the cells from the top. Each exercise has a cell with a function to complete
 `raise NotImplementedError()` with your code (you may add imports and helper functions in that same
 cell). The cell after it checks your function on the public inputs and shows, for each check that
 fails, the call, what your function returned, what was expected and a hint; the number it ends with is
-the points your function earned. When grading, your instructor adds hidden checks on other inputs, so
-make your function right, not just the examples.
+the points your function earned. When grading, your instructor adds hidden checks on other inputs, and
+a public check then counts only where the hidden check of the same kind passes too: make your function
+right, not just the examples.
 The grey (read-only) cells are given: do not change them. The pictures are drawn from your own
 functions; they are not graded."""
 

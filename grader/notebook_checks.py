@@ -11,10 +11,12 @@ process, not in the kernel.
 The cell shows the same teaching feedback as pytest (`format_failure`). Its value is the exercise's
 score, which nbgrader 0.9's autograde reads as partial credit from a test cell's numeric output; a
 check with no point at all raises, as a failing test should. Hidden checks (`hidden=True`, enabled
-only inside the test cell's `### BEGIN HIDDEN TESTS` region) draw their inputs from the course seed
-(`CALCGRADE_SEED`, default "calcgrade") and the student id (`CALCGRADE_STUDENT`, else the folder
-nbgrader autogrades in), exactly as `calcgrade grade` does, and their feedback never shows an
-input or an expected value.
+only inside the test cell's `### BEGIN HIDDEN TESTS` region) never use the course seed: the kernel
+runs the student's code, so anything it holds (its environment included) a notebook can read. They
+draw their inputs from a seed made afresh for each kernel and the student id (`CALCGRADE_STUDENT`,
+else the folder nbgrader autogrades in), so nothing can be prepared for them, and the cell says its
+score is provisional: the course's hidden checks, and the scores that count, come from
+`calcgrade grade --nbgrader-db`. Their feedback never shows an input or an expected value.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import io
 import linecache
 import os
 import re
+import secrets
 import sys
 import types
 import warnings
@@ -43,7 +46,9 @@ if TYPE_CHECKING:
     from grader.engine import ReferenceProvider
     from grader.sandbox.client import Sandbox
 
-DEFAULT_SEED = "calcgrade"  # as `calcgrade grade --seed`
+KERNEL_SEED = f"kernel|{secrets.token_hex(16)}"  # this kernel's hidden inputs: never the course seed
+PROVISIONAL = ("provisional: the hidden checks here use inputs drawn for this kernel only; the course's hidden "
+               "checks are graded by calcgrade, whose scores replace these")
 _sandbox: Sandbox | None = None
 
 
@@ -65,8 +70,10 @@ def check(key: str, hidden: bool = False) -> float:
     kind = "public and hidden" if hidden else "public"
     if result.passed:
         print(f"{key}: all {len(result.checks)} {kind} checks passed ({score:g} of {result.max_score:g} points)")
+        if hidden:
+            print(PROVISIONAL)
         return score
-    feedback = _feedback(result)
+    feedback = _feedback(result) + (f"\n\n{PROVISIONAL}" if hidden else "")
     if score <= 0:
         raise CheckFailed(feedback)
     print(feedback)
@@ -76,7 +83,9 @@ def check(key: str, hidden: bool = False) -> float:
 
 def grade_namespace(key: str, namespace: Mapping[str, Any], *, hidden: bool = False,
                     student: str | None = None, course_seed: str | None = None) -> ExerciseResult:
-    """Grade one exercise from the functions defined in a notebook namespace, in the sandbox."""
+    """Grade one exercise from the functions defined in a notebook namespace, in the sandbox. Hidden inputs
+    come from `course_seed` where a caller passes one (a trusted tool, a test), else from this kernel's own
+    seed; the environment is never read for it."""
     from grader.engine import grade_sources
 
     exercise = BY_KEY[key]
@@ -89,7 +98,7 @@ def grade_namespace(key: str, namespace: Mapping[str, Any], *, hidden: bool = Fa
         warnings.simplefilter("ignore")
         result = grade_sources({exercise.module: source}, _shared_sandbox(), hidden=hidden,
                                student=current_student() if student is None else student,
-                               course_seed=course_seed if course_seed is not None else course_seed_from_env(),
+                               course_seed=KERNEL_SEED if course_seed is None else course_seed,
                                exercises=[exercise], references=references)
     return result.exercise(key)
 
@@ -183,10 +192,6 @@ def current_student() -> str:
     if len(here.parents) >= 2 and here.parents[1].name == "autograded":
         return here.parent.name
     return ""
-
-
-def course_seed_from_env() -> str:
-    return os.environ.get("CALCGRADE_SEED", DEFAULT_SEED)
 
 
 def _feedback(result: ExerciseResult) -> str:

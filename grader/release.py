@@ -270,8 +270,9 @@ for each check that failed:
 - `hint:` what to look at; when your answer matches a known mistake (a flipped sign, a missing
   factor 2, a forward instead of a central difference, …) the hint names that mistake.
 
-These are the public checks. Your instructor also grades hidden checks on other inputs, so make
-your functions right in general, not just for these inputs.
+These are the public checks. Your instructor also grades hidden checks on other inputs, and the
+points are earned there: a public check counts only where the hidden check of the same kind passes
+too. Make your functions right in general, not just for these inputs.
 
 ## Tolerance
 A returned number `got` matches an expected `want` when `|got − want| ≤ atol + rtol·|want|`, elementwise, and is finite.

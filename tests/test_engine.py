@@ -7,8 +7,9 @@ import pytest
 
 from grader import kit
 from grader.curriculum import BY_KEY, EXERCISES, of_module
-from grader.engine import LIVE, PUBLIC_SEED, grade_sources, plan
+from grader.engine import LIVE, PUBLIC_SEED, WITHHELD, count_public_with_hidden, grade_sources, plan
 from grader.plain import Given
+from grader.spec import CheckResult
 
 
 def test_reference_solutions_get_full_marks_on_public_and_hidden_checks(sandbox, solution_sources):
@@ -132,6 +133,7 @@ def test_equal_public_answers_share_one_verdict_and_hidden_answers_are_judged_ea
     "return {'x': x}",  # or an object's description
     "return np.zeros(int(abs(x) * 1000) + 2)",  # or a shape
     "return 1.0",  # a constant: a fitted factor 1/k would be the expected value
+    "print(repr(x))\nreturn 0.5 * (np.cos(3 * x) * 3 * np.exp(-(x**2) / 2))",  # printed output, and a known mistake
 ])
 def test_nothing_a_student_controls_carries_a_hidden_input_or_expected_value_out(sandbox, body):
     """Bug: hidden checks showed exception messages, returned strings and fitted factors, from which a student
@@ -151,3 +153,34 @@ def test_nothing_a_student_controls_carries_a_hidden_input_or_expected_value_out
         for secret in secrets:
             assert secret not in check.student_message, (secret, check.student_message)
             assert secret not in check.diagnosis, (secret, check.diagnosis)
+
+
+def _check(label: str, visibility, passed: bool, points: float = 1.0) -> CheckResult:
+    return CheckResult("m.f", label, visibility, passed, points if passed else 0.0, points, "" if passed else "wrong")
+
+
+def test_a_public_check_counts_only_where_the_hidden_check_of_its_kind_passes():
+    checks = [_check("a", "public", True), _check("b", "public", True), _check("c", "public", False),
+              _check("d", "public", True), _check("a", "hidden", True), _check("b", "hidden", False),
+              _check("c", "hidden", True)]
+    counted = count_public_with_hidden(checks)
+    assert [(c.label, c.visibility, c.passed, c.score) for c in counted] == [
+        ("a", "public", True, 1.0),  # both passed: every point
+        ("b", "public", False, 0.0),  # right only on the public input: nothing
+        ("c", "public", False, 0.0),  # a public failure costs its points as before
+        ("d", "public", True, 1.0),  # no hidden check of this kind (not a graded run): as it was
+        ("a", "hidden", True, 1.0), ("b", "hidden", False, 0.0), ("c", "hidden", True, 1.0)]
+    assert WITHHELD in counted[1].student_message and counted[0] is checks[0]
+
+
+def test_a_known_mistake_loses_the_same_points_as_before_when_it_fails_everywhere(sandbox):
+    """A mistake wrong on every input fails public and hidden checks alike: the rule changes nothing for it."""
+    exercise = BY_KEY["linear_model.sse"]
+    mistake = next(m for m in exercise.misconceptions if m.name == "mean instead of sum")
+    source = kit.variant_source("linear_model", "sse", mistake.body)
+    result = grade_sources({"linear_model": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=[exercise]).exercise(exercise.key)
+    public = [c for c in result.checks if c.visibility == "public"]
+    assert result.score == pytest.approx(sum(c.max_score for c in public if c.passed) * 2)
+    assert 0 <= result.score < exercise.points
+    assert all(mistake.name in c.diagnosis for c in result.checks if not c.passed)

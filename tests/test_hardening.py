@@ -7,12 +7,17 @@ expected value.
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pytest
 
 from grader import kit
 from grader.batch import BatchOptions, grade_batch
 from grader.curriculum import BY_KEY, of_module
-from grader.engine import grade_sources
+from grader.engine import HIDDEN_PROBLEMS, grade_sources, plan
+from grader.plain import Given, from_wire
+from grader.precomputed import public_checks_data
 from grader.sandbox.client import Call, Limits, Sandbox
 
 
@@ -158,3 +163,181 @@ def test_the_given_functions_hold_no_exercises_answer(sandbox, solution_sources)
     result = grade_sources({"derivatives": stub}, sandbox, student="s", hidden=True, course_seed="c",
                            exercises=of_module("derivatives"))
     assert result.score == 0, [(e.exercise, e.score) for e in result.exercises if e.score]
+
+
+# ----- no channel from a hidden check to any output ---------------------------------------------------------
+
+
+_FLOAT = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
+
+
+def _hidden_input_numbers(exercises, student: str, course_seed: str) -> list[float]:
+    """Every number of the student's hidden inputs that could not turn up by chance (not whole, not tiny)."""
+    numbers = []
+    for p in plan(exercises, hidden=True, course_seed=course_seed, student=student):
+        if p.visibility != "hidden":
+            continue
+        for value in (*p.case.args, *p.case.kwargs.values()):
+            if not isinstance(value, Given):
+                flat = np.ravel(np.asarray(value, dtype=float))
+                numbers += [float(n) for n in flat if abs(n) > 1e-3 and n != round(n)]
+    return numbers
+
+
+def _leaked(text: str, secrets: list[float]) -> list[float]:
+    """The secrets that appear in a text as a number, at any precision of six digits or more."""
+    shown = [float(found) for found in _FLOAT.findall(text) if len(found.replace("-", "").replace(".", "")) >= 6]
+    return [secret for secret in secrets if any(abs(number - secret) <= 1e-5 * abs(secret) for number in shown)]
+
+
+def _everything_shown(result) -> str:
+    """All a student (or anyone reading the results) can see: every check's feedback and every note."""
+    return "\n".join([*result.notes, *(e.note for e in result.exercises),
+                      *(c.student_message + c.diagnosis for e in result.exercises for c in e.checks)])
+
+
+FRAME_WALK = """import sys
+calls, seen = [], set()
+def gather(value, depth=0):
+    if id(value) in seen or depth > 3:
+        return
+    seen.add(id(value))
+    if isinstance(value, dict):
+        if "args" in value and "function" in value:
+            calls.append(value["args"])
+        for item in value.values():
+            gather(item, depth + 1)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            gather(item, depth + 1)
+    elif hasattr(value, "function") and hasattr(value, "args"):
+        calls.append(value.args)
+frame = sys._getframe(1)
+while frame is not None:
+    for value in list(frame.f_locals.values()):
+        gather(value)
+    frame = frame.f_back
+raise ValueError(repr(calls[len(calls) // 2:]))"""
+
+
+def test_a_public_check_cannot_reach_the_hidden_inputs_by_walking_its_frames(sandbox):
+    """Bug: public and hidden calls went to one child in one job; student code found the job in its callers'
+    frames and raised every hidden input in a public check's error message, which feedback shows."""
+    exercise = BY_KEY["derivatives.df_wave"]
+    source = kit.variant_source("derivatives", "df_wave", FRAME_WALK)
+    result = grade_sources({"derivatives": source}, sandbox, student="mallory", hidden=True, course_seed="c",
+                           exercises=[exercise])
+    secrets = _hidden_input_numbers([exercise], "mallory", "c")
+    assert secrets
+    assert _leaked(_everything_shown(result), secrets) == []
+    public = [check for check in result.exercises[0].checks if check.visibility == "public"]
+    assert all("ValueError: [" in check.student_message for check in public)  # the walk ran and found its own calls
+
+
+def test_a_hidden_checks_exception_name_and_line_carry_nothing_out(sandbox):
+    """Bug: a hidden check's feedback showed the exception's type name (80 characters of the student's choice)
+    and its line number, either of which can spell out the hidden input."""
+    exercise = BY_KEY["derivatives.df_wave"]
+    body = ("first = float(np.ravel(x)[0])\n"
+            "name = 'Leak_' + repr(first).replace('.', '_').replace('-', 'm').replace('+', 'p')\n"
+            "if first > 0:\n"
+            "    raise type(name[:80], (Exception,), {})()\n"
+            "raise type(name[:80], (Exception,), {})()")
+    source = kit.variant_source("derivatives", "df_wave", body)
+    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=[exercise])
+    checks = result.exercises[0].checks
+    hidden = [check for check in checks if check.visibility == "hidden"]
+    assert hidden and not any(check.passed for check in hidden)
+    for check in hidden:
+        assert "Leak_" not in check.student_message and "line" not in check.student_message, check.student_message
+        assert f"problem:  {HIDDEN_PROBLEMS['error']}" in check.student_message
+        assert "Leak_" not in check.diagnosis and "Leak_" not in check.instructor_message
+    public = [check for check in checks if check.visibility == "public"]
+    assert all("Leak_" in check.student_message and "line" in check.student_message for check in public)
+
+
+# ----- public checks cannot be farmed -----------------------------------------------------------------------
+
+
+LOOKUP_HELPERS = '''import numpy as np
+
+inf, nan = float("inf"), float("nan")
+
+
+def _key(value):
+    """The same text for equal inputs, in whatever form they come (numbers, arrays, functions)."""
+    if callable(value):
+        return "f:" + getattr(value, "__name__", "")
+    if isinstance(value, dict):
+        return "{" + ",".join(name + "=" + _key(item) for name, item in sorted(value.items())) + "}"
+    if isinstance(value, str):
+        return "s:" + value
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return "(" + ",".join(_key(item) for item in value) + ")"
+    return repr(array.shape) + ":" + ",".join(f"{number:.12g}" for number in array.ravel())
+'''
+
+
+def _literal(value) -> str:
+    """Python source that evaluates to the value (with numpy as np, and inf and nan defined)."""
+    if isinstance(value, np.ndarray):
+        return f"np.array({_literal(value.tolist())}, dtype={str(value.dtype)!r})"
+    if isinstance(value, tuple):
+        return "(" + "".join(_literal(item) + ", " for item in value) + ")"
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal(item) for item in value) + "]"
+    if isinstance(value, float | np.floating):
+        return repr(float(value))
+    return repr(value)
+
+
+def lookup_table_sources() -> dict[str, str]:
+    """A submission with no code: each function returns the public expected value for the public input it
+    is called with (None for any other input), from the data every student bundle ships."""
+    helpers: dict[str, object] = {}
+    exec(LOOKUP_HELPERS, helpers)  # noqa: S102 - the same key function the submission runs
+    key = helpers["_key"]
+
+    def as_called(value):
+        """An input as the child passes it: a given function is a function of that name."""
+        if isinstance(value, Given):
+            def given():
+                pass
+            given.__name__ = value.name.rsplit(".", 1)[-1].rstrip("'")
+            return given
+        return value
+
+    data = public_checks_data()
+    tables: dict[str, dict[str, str]] = {}
+    for item in data["checks"]:
+        args = [as_called(value) for value in from_wire(item["case"]["args"])]
+        kwargs = {name: as_called(from_wire(value)) for name, value in item["case"]["kwargs"].items()}
+        expected = from_wire(item["expectations"][-1]["value"])
+        tables.setdefault(item["exercise"], {})[key(args) + "|" + key(kwargs)] = _literal(expected)
+    sources = {}
+    for module in kit.MODULES:
+        parts = [LOOKUP_HELPERS]
+        for exercise in of_module(module):
+            rows = "".join(f"    {text!r}: {value},\n" for text, value in tables[exercise.key].items())
+            parts.append(f"TABLE_{exercise.function} = {{\n{rows}}}\n\n\n"
+                         f"def {exercise.function}(*args, **kwargs):\n"
+                         f"    return TABLE_{exercise.function}.get(_key(list(args)) + '|' + _key(kwargs))\n")
+        sources[module] = "\n\n".join(parts)
+    return sources
+
+
+def test_a_table_of_the_public_answers_earns_almost_nothing_in_a_graded_run(sandbox):
+    """Bug: public checks carried half of each exercise's points, and their inputs and expected values ship in
+    the student bundle: a table of them, with no code, scored 48.5 of 100."""
+    table = lookup_table_sources()
+    practice = grade_sources(table, sandbox, student="farmer")  # the students' own pytest: public checks only
+    assert practice.score >= 95, [(c.name, c.student_message) for e in practice.exercises for c in e.checks
+                                  if not c.passed]
+    graded = grade_sources(table, sandbox, student="farmer", hidden=True, course_seed="course")
+    assert graded.max_score == pytest.approx(100)
+    assert graded.score <= 5
+    withheld = [c for e in graded.exercises for c in e.checks if c.visibility == "public" and not c.passed]
+    assert withheld and all("hidden check of the same kind" in c.student_message for c in withheld)

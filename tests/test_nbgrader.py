@@ -71,8 +71,8 @@ class GradedCourse:
 
 
 def _environment(scratch: Path) -> dict[str, str]:
-    """This interpreter's kernel first on JUPYTER_PATH; no user config, startup files or runtime files."""
-    return {**jupyter_environment(scratch), "CALCGRADE_SEED": SEED}
+    """This interpreter's kernel first on JUPYTER_PATH; no user config, startup files or runtime files, no seed."""
+    return jupyter_environment(scratch)  # autograde never needs (and must not get) the course seed
 
 
 def _nbgrader(root: Path, env: dict[str, str], *args: str) -> str:
@@ -186,11 +186,17 @@ def test_partial_credit_within_a_test_cell_reaches_nbgrader(graded):
 
 
 def test_calcgrade_gives_each_exercise_the_points_nbgrader_autograde_gives(graded):
-    """Parity: on the same notebooks, per exercise, calcgrade's score is nbgrader's autograde score."""
+    """Parity: on the same notebooks, per exercise, calcgrade's score is nbgrader's autograde score. The
+    kernel's hidden inputs are its own (never the course seed's), so a known mistake, whose failures can
+    depend on the input (`x = 0` hides a dropped inner derivative), agrees only in losing points."""
+    mistaken = {f"{module}.{function}" for module, (function, _, _) in PARTIAL_PLAN.items()}
     for student in (FULL, ZERO, PARTIAL):
         result = _calcgrade(graded, student)
         for exercise in result.exercises:
             nbgrader_score = graded.auto_scores[student, exercise.exercise]
+            if student == PARTIAL and exercise.exercise in mistaken:
+                assert max(exercise.score, nbgrader_score) < exercise.max_score, exercise.exercise
+                continue
             assert exercise.score == pytest.approx(nbgrader_score, abs=1e-9), (student, exercise.exercise)
     assert _calcgrade(graded, FULL).score == pytest.approx(100)
     assert _calcgrade(graded, ZERO).score == 0

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 
 from grader import kit
@@ -320,3 +321,29 @@ def test_check_without_the_kit_solutions_uses_a_student_bundles_data(tmp_path, m
     assert failed.score == 0 and mistake.hint in failed.checks[0].student_message
     with pytest.raises(CheckFailed, match="hidden checks run only"):
         grade_namespace("derivatives.dsigmoid", right, hidden=True)
+
+
+def test_the_kernel_never_draws_hidden_inputs_from_the_course_seed(monkeypatch, capsys):
+    """Bug: the kernel's hidden checks drew from `$CALCGRADE_SEED`, which the notebook's own code can read
+    (`nbgrader autograde` ran with it set): with the seed, a table of the hidden expected values scored full
+    marks. The kernel never reads it now; its hidden checks use inputs drawn for the kernel alone."""
+    from grader.engine import LIVE, plan
+
+    exercise = BY_KEY["linear_model.sse"]
+    monkeypatch.setenv("CALCGRADE_SEED", "course-secret")
+    monkeypatch.setenv("CALCGRADE_STUDENT", "eve")
+    rows = []
+    for p in plan([exercise], hidden=True, course_seed="course-secret", student="eve"):
+        key = repr([np.asarray(arg, dtype=float).round(12).tolist() for arg in p.case.args])
+        rows.append(f"    {key!r}: {float(LIVE.expectations(p)[0].value)!r},\n")
+    cell = ("import numpy as np\n\nTABLE = {\n" + "".join(rows) + "}\n\n\ndef sse(m, c, x, y):\n"
+            "    return TABLE.get(repr([np.asarray(a, dtype=float).round(12).tolist() for a in (m, c, x, y)]))\n")
+    namespace = _kernel_namespace([_reference_cell("linear_model", "predict"), cell])
+    with_the_seed = grade_namespace(exercise.key, namespace, hidden=True, course_seed="course-secret")
+    assert with_the_seed.score == exercise.points  # the table is right wherever the course seed draws
+    in_the_kernel = grade_namespace(exercise.key, namespace, hidden=True)
+    assert in_the_kernel.score == 0
+    assert not any(check.passed for check in in_the_kernel.checks if check.visibility == "hidden")
+    namespace["check"] = check
+    with pytest.raises(CheckFailed, match="provisional"):
+        exec("check('linear_model.sse', hidden=True)", namespace)

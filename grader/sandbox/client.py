@@ -1,10 +1,12 @@
 """The trusted parent's side of the sandbox: run a submission's calls in isolated children.
 
 `Sandbox.run` sends the submission's sources and all its calls to one child and reads one answer
-per module and per call, each within its own time limit. A call that times out or kills its child
-(segfault, `os._exit`, out of memory) costs only that call: the child's process group is ended
-and the remaining calls go to a fresh child. A module whose import hangs or kills the child is
-not loaded again. Everything that comes back is plain data (see `grader.plain`).
+per module and per call, each within its own time limit; runs given one `Allowance` share the
+submission's total time and answer budget (the engine runs public and hidden calls in separate
+children). A call that times out or kills its child (segfault, `os._exit`, out of memory) costs only
+that call: the child's process group is ended and the remaining calls go to a fresh child. A module
+whose import hangs or kills the child is not loaded again. Everything that comes back is plain data
+(see `grader.plain`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from __future__ import annotations
 import collections
 import functools
 import os
-import re
 import select
 import shutil
 import signal
@@ -105,12 +106,27 @@ class Outcome:
     output: str = ""  # what the call printed (bounded)
     seconds: float = 0.0
     wire: Any = field(default=None, repr=False, compare=False)  # (value, args_after) as plain data, if known
-    error_kind: str = ""  # the exception's type and line only: what a hidden check may show of an error
+    out_of_memory: bool = False  # the call raised MemoryError (the child's limit, or the student's own raise)
 
     def fingerprint(self) -> bytes:
         """Everything judging this outcome depends on, as bytes: equal fingerprints, equal verdicts."""
         wire = self.wire if self.wire is not None else [to_wire(self.value), to_wire(self.args_after)]
         return dumps([self.status, self.error, self.output, wire])
+
+    def values_only(self) -> Outcome:
+        """The status and the values the parent compares, nothing else: no error message, printed output or
+        exception name, any of which the student's code chooses and could fill with a hidden input."""
+        return Outcome(self.status, self.value, self.args_after, seconds=self.seconds, wire=self.wire,
+                       out_of_memory=self.out_of_memory)
+
+
+class Allowance:
+    """What a submission may still spend: one deadline for its total time and one budget for the bytes of its
+    answers, shared by every run that grades it."""
+
+    def __init__(self, limits: Limits):
+        self.deadline = time.monotonic() + limits.total_seconds
+        self.received = _Budget(limits.answer_bytes)
 
 
 Confinement = Literal["required", "best-effort"]
@@ -245,13 +261,16 @@ class Sandbox:
 
     # ----- running a submission --------------------------------------------------------------------
 
-    def run(self, sources: Mapping[str, str], calls: Sequence[Call]) -> tuple[dict[str, str], list[Outcome]]:
-        """Load the modules and make the calls; returns (module load errors, one outcome per call)."""
+    def run(self, sources: Mapping[str, str], calls: Sequence[Call],
+            allowance: Allowance | None = None) -> tuple[dict[str, str], list[Outcome]]:
+        """Load the modules and make the calls; returns (module load errors, one outcome per call). Every child
+        of this run serves these calls only. `allowance`: the submission's time and answer budget, when
+        shared with other runs (a fresh one by default)."""
         load_errors: dict[str, str] = {}
         outcomes: list[Outcome | None] = [None] * len(calls)
         pending = list(range(len(calls)))
-        deadline = time.monotonic() + self.limits.total_seconds
-        received = _Budget(self.limits.answer_bytes)
+        allowance = allowance or Allowance(self.limits)
+        deadline, received = allowance.deadline, allowance.received
         try:
             while pending:
                 if time.monotonic() >= deadline or received.exhausted:
@@ -353,21 +372,6 @@ def _grader_package() -> Path:
     return Path(kit.__file__).resolve().parent
 
 
-_EXCEPTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,79}")
-_MODULE_FILE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,79}\.py")
-
-
-def _error_kind(type_name: Any, where: Any) -> str:
-    """`ValueError (derivatives.py, line 12)` from the child's answer, checked to be nothing but a name, a file
-    name and a line number: no message, which a student could fill with the hidden input."""
-    if not isinstance(type_name, str) or not _EXCEPTION_NAME.fullmatch(type_name):
-        return "an exception"
-    if (isinstance(where, list) and len(where) == 2 and isinstance(where[0], str) and _MODULE_FILE.fullmatch(where[0])
-            and type(where[1]) is int and 0 < where[1] < 100_000):
-        return f"{type_name} ({where[0]}, line {where[1]})"
-    return type_name
-
-
 def _returned_function(name: str) -> Unsupported:
     """A function in an answer (e.g. one of the given functions returned as is) is not a value."""
     return Unsupported("function", printable(name[:120]))
@@ -388,7 +392,7 @@ def _outcome(reply: dict[str, Any], limits: Limits) -> Outcome | None:
             value=from_wire(value, _returned_function), args_after=from_wire(args_after, _returned_function),
             error=error, output=printable(str(reply.get("output", ""))[:4000]),
             seconds=float(reply.get("seconds", 0.0)),
-            wire=[value, args_after], error_kind=_error_kind(reply.get("error_type"), reply.get("error_at")),
+            wire=[value, args_after], out_of_memory=reply.get("memory") is True,
         )
     except (TypeError, ValueError, OverflowError, RecursionError, MemoryError):
         return None
