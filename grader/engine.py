@@ -342,7 +342,7 @@ def judge(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIV
                           diagnosis=found.name if found else "", hint=found.hint if found else exercise.hint,
                           returned=outcome.value, expected=expectation.value,
                           instructor=f"expected from {expectation.source}; {comparison.problem}")
-    if p.case.check_mutation and outcome.args_after is not None:
+    if p.case.check_mutation:  # an answer without its arguments' state (a forged one) fails: never skipped
         changed = _changed_arguments(signature, p.case, outcome.args_after)
         if changed:
             which = f"its argument {changed}" if public else "one of its arguments"
@@ -376,9 +376,12 @@ def _error_problem(outcome: Outcome, public: bool) -> str:
 
 
 def _changed_arguments(signature: inspect.Signature, case: Case, args_after: Any) -> str:
-    """The first argument (not a function) that differs after the call from what was sent."""
+    """The first argument (not a function) that differs after the call from what was sent; arguments whose
+    state after the call is missing or cannot be read count as changed."""
     names = list(signature.parameters)
-    after = args_after if isinstance(args_after, list) else []
+    if not isinstance(args_after, list) or len(args_after) != len(case.args):
+        return "(their state after the call could not be read)"
+    after = args_after
     for position, (sent, returned) in enumerate(zip(case.args, after, strict=False)):
         if isinstance(sent, Given):
             continue

@@ -341,3 +341,34 @@ def test_a_table_of_the_public_answers_earns_almost_nothing_in_a_graded_run(sand
     assert graded.score <= 5
     withheld = [c for e in graded.exercises for c in e.checks if c.visibility == "public" and not c.passed]
     assert withheld and all("hidden check of the same kind" in c.student_message for c in withheld)
+
+
+def test_the_mutation_check_holds_whatever_the_call_does_to_its_own_job(sandbox, solution_sources):
+    """Student code can reach the child's copy of its job by walking its frames; clearing `return_args`
+    there once skipped the mutation check. A `gradient` that is right but changes its `point` afterwards
+    must lose every check that looks."""
+    from grader.curriculum import BY_KEY
+
+    body = ("import sys\n"
+            "frame = sys._getframe(1)\n"
+            "while frame is not None:\n"
+            "    for value in list(frame.f_locals.values()):\n"
+            "        if isinstance(value, dict) and 'return_args' in value:\n"
+            "            value['return_args'] = False\n"
+            "    frame = frame.f_back\n"
+            "p = np.asarray(point, dtype=float)\n"
+            "grad = np.zeros(len(p))\n"
+            "for i in range(len(p)):\n"
+            "    step = np.zeros(len(p))\n"
+            "    step[i] = h\n"
+            "    grad[i] = (f(p + step) - f(p - step)) / (2 * h)\n"
+            "if isinstance(point, np.ndarray):\n"
+            "    point[0] += 1.0\n"
+            "return grad")
+    exercise = BY_KEY["partial_derivatives.gradient"]
+    source = kit.replace_bodies(solution_sources["partial_derivatives"], {"gradient": body})
+    result = grade_sources({"partial_derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=[exercise])
+    for check in result.exercises[0].checks:
+        case_mutates = check.label == "three variables"  # the check whose point is an array
+        assert check.passed != case_mutates, (check.label, check.visibility, check.student_message)
