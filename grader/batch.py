@@ -74,8 +74,8 @@ class BatchSummary:
         if self.walls.get("confined"):
             lines.append("student code ran behind: " + "; ".join(self.walls["layers"]))
         elif self.walls:
-            lines.append("WARNING: student code ran UNCONFINED (--unconfined): it could read and change what "
-                         "the grader's user can")
+            lines.append("WARNING: student code ran UNCONFINED (--unconfined, no user namespaces here): it could "
+                         "read what the grader's user can read; left: " + ("; ".join(self.walls["layers"]) or "none"))
         if self.walls.get("missing"):
             lines.append("missing walls: " + "; ".join(self.walls["missing"]))
         if noted := self.intake_notes:

@@ -206,7 +206,7 @@ def test_a_correct_module_that_starts_a_thread_and_a_detached_process_keeps_full
 
 
 WITHOUT_NAMESPACES = r"""
-import errno, json, pyseccomp
+import errno, json, sys, pyseccomp
 forbid = pyseccomp.SyscallFilter(pyseccomp.ALLOW)
 forbid.add_rule(pyseccomp.ERRNO(errno.EPERM), "unshare")  # as a kernel without user namespaces answers
 forbid.load()
@@ -222,20 +222,29 @@ with Sandbox(confinement="best-effort") as box:
     report["best_effort"] = box.walls()
     _, (outcome,) = box.run({"m": "def f():\n    return 2.5\n"}, [Call("m", "f", ())])
     report["value"] = outcome.value
+    _, (outcome,) = box.run({"m": f"def f():\n    return open({sys.argv[1]!r}).read()\n"}, [Call("m", "f", ())])
+    report["root_only"] = outcome.status
 print(json.dumps(report))
 """
 
 
-def test_without_user_namespaces_grading_is_refused_and_a_students_own_run_goes_on():
+def test_without_user_namespaces_grading_is_refused_and_a_students_own_run_goes_on(tmp_path):
     """Where the kernel refuses user namespaces (here: a seccomp filter answers unshare with EPERM, as such a
     kernel does), a grading sandbox refuses to run student code; a best-effort one (a student's own pytest)
     runs it and says it is unconfined."""
-    done = subprocess.run([sys.executable, "-c", WITHOUT_NAMESPACES], capture_output=True, text=True, timeout=120)
+    key = tmp_path / "course_key"
+    key.write_text("root only")
+    key.chmod(0o600)
+    done = subprocess.run([sys.executable, "-c", WITHOUT_NAMESPACES, str(key)], capture_output=True, text=True,
+                          timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(done.stdout)
     assert report["required"].startswith("cannot confine student code here")
-    assert report["best_effort"]["confined"] is False and report["best_effort"]["missing"]
+    walls = report["best_effort"]
+    assert walls["confined"] is False and walls["missing"] and "seccomp" in walls["layers"]
     assert report["value"] == 2.5
+    if os.geteuid() == 0:  # what is left without namespaces: an unprivileged uid, which cannot read root's files
+        assert report["root_only"] == "error"
 
 
 GRADE_WITHOUT_NAMESPACES = r"""

@@ -238,6 +238,8 @@ class Sandbox:
     def _fresh_workdir(self) -> str:
         if self._workdir is None:
             self._workdir = tempfile.mkdtemp(prefix="calcgrade-")
+            if os.getuid() == 0:  # without namespaces, an unprivileged child works here
+                os.chmod(self._workdir, 0o1777)
         return self._workdir
 
     def close(self) -> None:

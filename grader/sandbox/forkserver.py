@@ -48,7 +48,10 @@ def _warm_up(sources: dict[str, Any]) -> None:
     compile("def f(x):\n    return [x ** 2 for _ in range(2)]\n", "warm_up.py", "exec")
 
 
-def _prefork(control: socket.socket, config: dict[str, Any], walls: Walls | None) -> tuple[int, socket.socket]:
+Walled = Walls | confine.Fallback | None  # the walls each child enters: namespaces and more, or what is left
+
+
+def _prefork(control: socket.socket, config: dict[str, Any], walls: Walled) -> tuple[int, socket.socket]:
     """Fork and confine the next child ahead of time (so that this work overlaps with the grader judging the
     previous child); it says it is ready, then waits for its job."""
     parent_end, child_end = socket.socketpair()
@@ -58,7 +61,8 @@ def _prefork(control: socket.socket, config: dict[str, Any], walls: Walls | None
             control.close()
             parent_end.close()
             low = 3
-            for kept in sorted({child_end.fileno(), *([walls.cgroup_procs] if walls and walls.cgroup_procs else [])}):
+            cgroup_procs = walls.cgroup_procs if isinstance(walls, Walls) else None
+            for kept in sorted({child_end.fileno(), *([cgroup_procs] if cgroup_procs else [])}):
                 os.closerange(low, kept)
                 low = kept + 1
             os.closerange(low, confine.MAX_FDS)
@@ -68,7 +72,7 @@ def _prefork(control: socket.socket, config: dict[str, Any], walls: Walls | None
                 os.dup2(devnull, fd)
             os.close(devnull)
             limits = {key: int(config[key]) for key in ("memory_bytes", "cpu_seconds", "file_bytes")}
-            if walls is not None:
+            if isinstance(walls, Walls):
                 try:
                     walls.enter_child(limits)
                 except Exception as error:  # noqa: BLE001 - said to the grader, which grades nothing here
@@ -78,6 +82,8 @@ def _prefork(control: socket.socket, config: dict[str, Any], walls: Walls | None
                 os.setsid()
                 confine.apply_limits(limits, confine.mapped_bytes(), processes=False)
                 os.chdir(config["workdir"])
+                if walls is not None:
+                    walls.enter_child()
             child_end.sendall(dumps({"ready": True}))
             child.serve(child_end, child_end.makefile("rb"))
         finally:
@@ -99,6 +105,7 @@ def _build_walls(config: dict[str, Any]) -> tuple[Walls | None, dict[str, Any]]:
     return walls, {**walls.describe(), "cgroup": cgroup}
 
 
+
 def main(control_fd: int) -> None:
     """Read the sandbox's configuration, build the walls, say which, then hand out one ready child per
     spawn request."""
@@ -113,7 +120,11 @@ def main(control_fd: int) -> None:
     _warm_up(config["given"])
     os.environ.clear()  # the allow-listed environment the grader started us with, nothing else
     os.environ.update(config["environment"])
+    walls: Walled
     walls, report = _build_walls(config)
+    if walls is None and "error" not in report:
+        walls = confine.Fallback.build()
+        report["layers"] = walls.layers
     socket.send_fds(control, [dumps({"walls": report})], [])
     if "error" in report:
         return
@@ -141,7 +152,7 @@ def main(control_fd: int) -> None:
         os.kill(ready[0], signal.SIGKILL)  # the grader is done: the child kept ready is not needed
 
 
-def _try_prefork(control: socket.socket, config: dict[str, Any], walls: Walls | None):
+def _try_prefork(control: socket.socket, config: dict[str, Any], walls: Walled):
     try:
         return _prefork(control, config, walls)
     except BlockingIOError:  # EAGAIN from fork: the machine is out of processes for now
