@@ -138,13 +138,15 @@ def main(spec: dict[str, Any]) -> dict[str, Any]:
         """)
         report["kill_everything"] = attack(box, """
             import os, signal
-            for target in (-1, 0, 1):
+            for target in (-1, 1):  # everything it may signal; 1 is itself, the namespace's init
                 try:
                     os.kill(target, signal.SIGKILL if target != 1 else signal.SIGTERM)
                 except OSError:
                     pass
             return 1
         """)
+        report["own_group"] = attack(box, "import os, signal\nos.kill(0, signal.SIGKILL)\nreturn 1")  # ends itself
+        report["after_own_group"] = attack(box, "return 4")
         report["victim_alive"] = victim.poll() is None
         report["left_behind"] = attack(box, f"""
             import ctypes, os, subprocess, threading, time
