@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -48,7 +49,8 @@ def test_student_code_does_not_run_in_the_pytest_process(tmp_path):
                               "    try:\n        os.kill(target, 9)\n    except OSError:\n        pass\n", 1)
     (tmp_path / "derivatives.py").write_text(source, encoding="utf-8")
     completed = pytest_in(tmp_path, "-q")
-    assert "6 failed" in completed.stdout  # pytest lived to report: only the child running the code ended
+    # pytest lived to report (the code may end its own child, racing with its answers; nothing else)
+    assert completed.returncode in (0, 1) and re.search(r"\d+ (failed|passed)", completed.stdout), completed.stdout
 
 
 
