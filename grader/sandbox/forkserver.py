@@ -1,10 +1,13 @@
 """The warm template: a process that has imported NumPy and built the grader's given functions once,
 and forks one child per submission on request.
 
-It never computes an expected value or loads a reference solution, so a forked child inherits
-nothing a student could use. Requests arrive as JSON lines on the control socket; the answer to a
-spawn carries the child's pid, with the parent's end of a fresh socket pair passed as a file
-descriptor (SCM_RIGHTS). Children are reaped automatically (SIGCHLD ignored).
+It never computes an expected value, loads a reference solution or builds the derivative of a
+curriculum function, and its environment is an allow-list, so a forked child inherits nothing a
+student could use. It builds the walls of `confine` once (its namespaces and the child's root) and
+each child adds its own before any student code runs. Requests arrive as JSON lines on the control
+socket; its first answer says which walls stand, each answer to a spawn carries a child's pid, with the
+parent's end of a fresh socket pair passed as a file descriptor (SCM_RIGHTS). Children are reaped
+automatically (SIGCHLD ignored; orphans come back to it as their subreaper).
 """
 
 from __future__ import annotations
