@@ -12,7 +12,12 @@ guarded so that a failing one costs nothing). Other top-level statements (prints
 loops, magics; a `%%time` cell is unwrapped) are the student's experiments; run at import they
 could only break the module. A cell with a syntax error becomes a stand-in for each function it
 defines that raises that SyntaxError when called, so it costs that function only, as in the
-notebook itself.
+notebook itself; so does a cell nested too deeply for Python's parser (RecursionError).
+
+A notebook is untrusted input to the trusted grader: `read_notebook` parses it (JSON, nbformat,
+then each cell's Python) in a forked process with time and memory limits (`grader.bounded`), and
+the solution cells may hold at most as much code as a module file. A notebook that breaks a bound
+is refused with a note: it costs only its student's module.
 """
 
 from __future__ import annotations
@@ -24,9 +29,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from grader import kit
+from grader.bounded import Bounds, OutOfBounds, call_bounded
 
 NOTEBOOK_SUFFIX = ".ipynb"
 MAX_NOTEBOOK_BYTES = 32 << 20  # notebooks carry their outputs (plots): larger than sources
+MAX_CODE_BYTES = 1 << 20  # the solution cells' code, all told: as much as a module file may hold
+MAX_CELLS = 5000  # the course's notebooks have about 40; validating hundreds of thousands takes nbformat minutes
+READING_BOUNDS = Bounds(seconds=20.0, memory_bytes=1 << 30, answer_bytes=4 << 20)  # 32 MiB of JSON read in ~2 s
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # lines as Python's tokenizer counts them
 _DEF_LINE = re.compile(r"^(?:async\s+)?def\s+(\w+)\s*\(", re.MULTILINE)
 _KEPT = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)
 _GUARDED = (ast.Assign, ast.AnnAssign, ast.AugAssign)
@@ -35,16 +45,25 @@ _CELL_MAGIC = re.compile(r"^%%(?:time|timeit|capture)\b")
 _LINE_MAGIC_ASSIGNMENT = re.compile(r"^(\w+\s*=\s*)[%!].*$")
 
 
+class TooManyCells(ValueError):
+    """A notebook with more than MAX_CELLS cells."""
+
+
 def student_code(cell: str) -> str:
     """The definitions in one student cell, as module source (see the module docstring)."""
     cell = without_magics(cell)
     try:
         tree = ast.parse(cell)
     except SyntaxError as error:
-        return _syntax_error_stand_ins(cell, error)
+        return _stand_ins(cell, f"this cell has a syntax error: {error.msg} (line {error.lineno} of the cell)")
+    except RecursionError:
+        return _stand_ins(cell, "this cell is nested too deeply for Python to read (RecursionError)")
+    except ValueError as error:  # e.g. a lone surrogate or (before Python 3.12) a null byte in the cell
+        return _stand_ins(cell, f"this cell is not Python source Python can read ({type(error).__name__})")
+    lines = _LINE.findall(cell)
     kept = []
     for node in tree.body:
-        text = _segment(cell, node)
+        text = _segment(lines, node)
         if (body := _timed_body(node)) is not None:
             kept.append(student_code(body))  # IPython's form of a %%time cell: its body is the code
         elif isinstance(node, _KEPT):
@@ -77,16 +96,29 @@ def _timed_body(node: ast.stmt) -> str | None:
     return None
 
 
-def _segment(source: str, node: ast.stmt) -> str:
-    """The exact text of a top-level statement, decorators included."""
+def _segment(lines: Sequence[str], node: ast.stmt) -> str:
+    """The exact text of a top-level statement, decorators included, cut from the cell's `lines`.
+
+    (`ast.get_source_segment` splits the whole cell again for each statement: quadratic, minutes for a
+    cell of ten thousand functions.)"""
     decorators = getattr(node, "decorator_list", [])
-    parts = [f"@{ast.get_source_segment(source, decorator)}" for decorator in decorators]
-    parts.append(ast.get_source_segment(source, node) or ast.unparse(node))
+    parts = [f"@{_text_of(lines, decorator)}" for decorator in decorators]
+    parts.append(_text_of(lines, node))
     return "\n".join(parts)
 
 
-def _syntax_error_stand_ins(cell: str, error: SyntaxError) -> str:
-    message = f"this cell has a syntax error: {error.msg} (line {error.lineno} of the cell)"
+def _text_of(lines: Sequence[str], node: ast.AST) -> str:
+    """What `ast.get_source_segment` returns for `node` (its offsets count UTF-8 bytes)."""
+    first, last = node.lineno - 1, node.end_lineno - 1  # type: ignore[attr-defined, operator]
+    start, end = node.col_offset, node.end_col_offset  # type: ignore[attr-defined]
+    if first == last:
+        return lines[first].encode()[start:end].decode()
+    return "".join([lines[first].encode()[start:].decode(), *lines[first + 1 : last],
+                    lines[last].encode()[:end].decode()])
+
+
+def _stand_ins(cell: str, message: str) -> str:
+    """For each function the cell defines, one that raises SyntaxError(message) when called."""
     return "".join(f"\ndef {name}(*args, **kwargs):\n    raise SyntaxError({message!r})\n"
                    for name in dict.fromkeys(_DEF_LINE.findall(cell)))
 
@@ -105,9 +137,15 @@ def module_source(module: str, cells: Sequence[str], given: str | None = None) -
 
 
 def solution_cells(notebook_text: str) -> list[str]:
-    """The sources of a notebook's nbgrader solution cells, in notebook order (raises if unreadable)."""
+    """The sources of a notebook's nbgrader solution cells, in notebook order (raises if unreadable, TooManyCells
+    if it has more than MAX_CELLS cells)."""
+    import json
+
     import nbformat
 
+    cells = json.loads(notebook_text).get("cells")
+    if isinstance(cells, list) and len(cells) > MAX_CELLS:
+        raise TooManyCells(len(cells))
     notebook = nbformat.reads(notebook_text, as_version=4)
     cells = []
     for cell in notebook.cells:
@@ -130,7 +168,9 @@ def find_notebook(folder: Path, module: str) -> Path | None:
 
 
 def read_notebook(path: Path, module: str) -> tuple[str | None, str]:
-    """(module source built from the notebook's solution cells, "") or (None, why it cannot be used)."""
+    """(module source built from the notebook's solution cells, "") or (None, why it cannot be used).
+
+    The notebook is parsed in a bounded process (see the module docstring)."""
     if path.is_symlink() or path.parent.is_symlink():
         return None, f"{path.name} is a symbolic link: refused"
     if not path.is_file():
@@ -142,17 +182,31 @@ def read_notebook(path: Path, module: str) -> tuple[str | None, str]:
 
 def notebook_module_source(data: bytes, name: str, module: str) -> tuple[str | None, str]:
     """Like `read_notebook`, for a notebook already read into memory (e.g. a member of a zip); `name`
-    is how the notebook is named in the reason."""
+    is how the notebook is named in the reason. Parsed in a bounded process (see the module docstring)."""
+    try:
+        source, problem = call_bounded(_notebook_module_source_unbounded, (data, name, module), READING_BOUNDS)
+    except OutOfBounds as error:
+        return None, f"{name} could not be read within the grader's limits: it {error}: refused"
+    return source, problem
+
+
+def _notebook_module_source_unbounded(notebook: tuple[bytes, str, str]) -> tuple[str | None, str]:
+    """`notebook_module_source`'s work, without its bounds: to be called through `call_bounded` only."""
+    data, name, module = notebook
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         return None, f"{name} is not UTF-8 text ({error.reason} at byte {error.start})"
     try:
         cells = solution_cells(text)
+    except TooManyCells:
+        return None, f"{name} has more than {MAX_CELLS} cells: refused"
     except Exception as error:  # noqa: BLE001 - any malformed notebook is reported, not raised
         return None, f"{name} is not a readable notebook ({type(error).__name__})"
     if not cells:
         return None, f"{name} has no solution cells (was it made from the released notebook?)"
+    if sum(len(cell.encode("utf-8", "surrogatepass")) for cell in cells) > MAX_CODE_BYTES:
+        return None, f"{name}: its solution cells hold more than {MAX_CODE_BYTES >> 10} KiB of code: refused"
     return module_source(module, cells), ""
 
 

@@ -6,10 +6,13 @@ nbgrader itself is in test_nbgrader.py.
 from __future__ import annotations
 
 import copy
+import csv
+import json
 import linecache
 import os
 import re
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -347,3 +350,137 @@ def test_the_kernel_never_draws_hidden_inputs_from_the_course_seed(monkeypatch, 
     namespace["check"] = check
     with pytest.raises(CheckFailed, match="provisional"):
         exec("check('linear_model.sse', hidden=True)", namespace)
+
+
+# ----- hostile notebooks: the grader reads them within bounds ------------------------------------------
+
+
+def _solution_notebook(*cells: str):
+    """A notebook whose cells are all nbgrader solution cells."""
+    notebook = nbformat.v4.new_notebook()
+    for number, source in enumerate(cells):
+        cell = nbformat.v4.new_code_cell(source)
+        cell.metadata["nbgrader"] = {"solution": True, "grade": False, "locked": False, "grade_id": f"cell-{number}"}
+        notebook.cells.append(cell)
+    return notebook
+
+
+PLUS_BOMB = "terms = " + " + ".join(["1"] * 100_000) + "\n"  # RecursionError in Python's parser
+
+
+def test_a_cell_of_100k_terms_costs_only_the_functions_of_its_cell(sandbox, tmp_path):
+    """Attack: one cell of 100k `+` terms raised RecursionError in the grader and ended the whole batch."""
+    bomb = "def df_poly(x):\n    return 3 * x**2 - 12 * x\n\n" + PLUS_BOMB
+    cells = [bomb, *(_reference_cell("derivatives", e.function) for e in of_module("derivatives")
+                     if e.function != "df_poly")]
+    nbformat.write(_solution_notebook(*cells), str(tmp_path / "derivatives.ipynb"))
+    sources, unreadable = read_sources(tmp_path)
+    assert not unreadable
+    result = grade_sources(sources, sandbox, exercises=of_module("derivatives"))
+    assert "nested too deeply" in result.exercise("derivatives.df_poly").checks[0].student_message
+    assert result.score == pytest.approx(sum(e.points for e in of_module("derivatives")) - 3)
+
+
+def test_a_529_kb_cell_of_functions_is_read_in_seconds(tmp_path):
+    """Attack: a cell of thousands of `def`s took minutes (each statement's text was cut from a fresh split)."""
+    cell = "".join(f"def helper_{number}(value):\n    return value + {number}\n" for number in range(12_000))
+    assert len(cell) > 529_000
+    path = tmp_path / "linear_model.ipynb"
+    nbformat.write(_solution_notebook(cell), str(path))
+    started = time.monotonic()
+    sources, unreadable = read_sources(tmp_path)
+    assert time.monotonic() - started < 10 and not unreadable
+    assert "def helper_11999(value):\n    return value + 11999" in sources["linear_model"]
+
+
+@pytest.mark.parametrize("cell", [
+    "@staticmethod\n@property\ndef f(x):  # déjà vu: ünïcode\n    return 'ω' * 2\r\nclass A:\r\n    x = 1\r\n",
+    "x = 1; y = 'é'; z = [\n  1,\n  2]\n\rdef g(): return 'π'\n",
+])
+def test_statements_are_cut_exactly_as_python_cuts_them(cell):
+    import ast
+
+    from grader.notebook_source import _LINE, _segment
+
+    tree = ast.parse(cell)
+    lines = _LINE.findall(cell)
+    for node in tree.body:
+        decorators = [f"@{ast.get_source_segment(cell, d)}" for d in getattr(node, "decorator_list", [])]
+        assert _segment(lines, node) == "\n".join([*decorators, ast.get_source_segment(cell, node)])
+
+
+def test_deeply_nested_huge_and_crowded_notebooks_are_refused_quickly(tmp_path):
+    """Attacks: notebook JSON nested 200,000 deep, a notebook over 32 MiB, 100,000 cells (minutes in nbformat)."""
+    for module in ("derivatives", "linear_model", "gradient_descent"):
+        (tmp_path / module).mkdir()
+    (tmp_path / "derivatives" / "derivatives.ipynb").write_text('{"cells": ' + "[" * 200_000 + "]" * 200_000 + "}")
+    with open(tmp_path / "linear_model" / "linear_model.ipynb", "wb") as huge:
+        huge.truncate(33 << 20)
+    crowded = {**nbformat.v4.new_notebook(), "cells": [{"cell_type": "markdown", "id": f"c{number}", "metadata": {},
+                                                        "source": "x"} for number in range(100_000)]}
+    (tmp_path / "gradient_descent" / "gradient_descent.ipynb").write_text(json.dumps(crowded))
+    started = time.monotonic()
+    sources, unreadable = read_sources(tmp_path)
+    assert time.monotonic() - started < 15 and not sources
+    assert "not a readable notebook (RecursionError)" in unreadable["derivatives"]
+    assert "larger than 32 MiB" in unreadable["linear_model"]
+    assert "more than 5000 cells" in unreadable["gradient_descent"]
+
+
+def test_a_notebook_that_cannot_be_read_in_time_is_refused(tmp_path, monkeypatch):
+    from grader import notebook_source
+    from grader.bounded import Bounds
+
+    cell = "".join(f"def helper_{number}(value):\n    return value\n" for number in range(20_000))
+    nbformat.write(_solution_notebook(cell), str(tmp_path / "linear_model.ipynb"))
+    monkeypatch.setattr(notebook_source, "READING_BOUNDS", Bounds(seconds=0.05))
+    sources, unreadable = read_sources(tmp_path)
+    assert not sources and "took longer than 0.05 s: refused" in unreadable["linear_model"]
+
+
+def test_a_cell_python_cannot_encode_costs_only_its_functions():
+    code = student_code("def sse(m, c, x, y):\n    return '\ud800'\n")
+    namespace: dict = {}
+    exec(compile(code, "cell", "exec"), namespace)
+    with pytest.raises(SyntaxError, match="not Python source"):
+        namespace["sse"](1, 2, 3, 4)
+
+
+def _gradebook_for(database: Path, module: str) -> None:
+    """An nbgrader gradebook as `nbgrader generate_assignment` leaves it, through nbgrader's own API."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{database}") as gradebook:
+        gradebook.add_assignment(module)
+        gradebook.add_notebook(module, module)
+        for key, cell in grade_cell_ids(module).items():
+            gradebook.add_grade_cell(cell, module, module, max_score=BY_KEY[key].points, cell_type="code")
+
+
+def test_a_hostile_notebook_costs_only_its_student_and_the_nbgrader_gradebook_is_written(tmp_path, monkeypatch):
+    """Attack: the 100k-term cell ended `calcgrade grade` (no gradebook; --resume crashed again), so the
+    faked autograde scores in nbgrader's gradebook stood. Now the batch ends and every score is written."""
+    nbgrader_api = pytest.importorskip("nbgrader.api")
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")  # alembic
+    module = "derivatives"
+    honest = module_notebook(module)
+    bomb = _solution_notebook(*(cell.source for cell in honest.cells if cell.metadata.get("nbgrader", {}).get(
+        "solution")), PLUS_BOMB * 2)
+    deep = '{"cells": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    course = _course_with(tmp_path / "course", {"ann": {module: honest}, "mallory": {module: bomb}})
+    (course / "submitted" / "trudy" / module).mkdir(parents=True)
+    (course / "submitted" / "trudy" / module / f"{module}.ipynb").write_text(deep)
+    database = course / "gradebook.db"
+    _gradebook_for(database, module)
+    out = tmp_path / "out"
+    command = ["grade", str(course), "--out", str(out), "--seed", "s", "--jobs", "1", "--no-progress"]
+    assert main([*command, "--nbgrader-db", str(database)]) == 0
+    total = sum(e.points for e in of_module(module))
+    with open(out / "gradebook.csv", newline="") as stream:
+        scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(stream)}
+    assert scores == {"ann": pytest.approx(total), "mallory": pytest.approx(total), "trudy": 0}
+    assert "not a readable notebook" in json.loads((out / "trudy" / "results.json").read_text())["output"]
+    with nbgrader_api.Gradebook(f"sqlite:///{database}") as gradebook:
+        for student, expected in scores.items():
+            assert gradebook.find_submission(module, student).score == pytest.approx(expected)
+    assert main([*command, "--resume"]) == 0  # and a resumed batch reads them all back
