@@ -1,4 +1,10 @@
-"""The course gradebook: `student_id,score,max_score`, then one column per exercise."""
+"""The course gradebook: `student_id,score,max_score`, then one column per exercise.
+
+The CSV is opened in spreadsheets, and a student id is a folder name the student chose: a cell that
+would start a formula (`=HYPERLINK(...)`, `+1`, `-x`, `@SUM(...)`) is written with a leading
+apostrophe, as spreadsheet vendors and OWASP advise, so it is shown as text and never evaluated.
+Scores are the grader's own non-negative numbers and stay numbers.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,10 @@ from pathlib import Path
 from grader.curriculum import EXERCISES
 from grader.gradescope import write_atomically
 from grader.spec import POINT_DIGITS, SubmissionResult
+from grader.terminal import shown
 
+# A cell starting with one of these is a formula (or becomes one once the leading whitespace is trimmed).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 HEADER = ["student_id", "score", "max_score", *(exercise.key for exercise in EXERCISES)]
 
 
@@ -19,8 +28,15 @@ def rows(results: Sequence[SubmissionResult]) -> list[list[str]]:
     for result in sorted(results, key=lambda r: r.student):
         by_key = {exercise.exercise: exercise for exercise in result.exercises}
         cells = [_number(by_key[e.key].score) if e.key in by_key else "" for e in EXERCISES]
-        table.append([result.student, _number(result.score), _number(result.max_score), *cells])
+        table.append([spreadsheet_text(result.student), _number(result.score), _number(result.max_score), *cells])
     return table
+
+
+def spreadsheet_text(text: str) -> str:
+    """A text cell a spreadsheet shows as text: one that would start a formula gets a leading apostrophe.
+
+    (defusedcsv does the same but leaves a leading tab or carriage return alone and rewrites `|`.)"""
+    return "'" + text if text.startswith(FORMULA_STARTS) or text.lstrip().startswith(FORMULA_STARTS) else text
 
 
 def _number(value: float) -> str:
@@ -36,7 +52,7 @@ def write_gradebook(results: Sequence[SubmissionResult], path: Path) -> None:
 
 
 def format_table(results: Sequence[SubmissionResult]) -> str:
-    """The gradebook for a terminal: one line per student, points per module graded."""
+    """The gradebook for a terminal: one line per student, points per module graded (ids escaped)."""
     graded = {exercise.exercise for result in results for exercise in result.exercises}
     modules = list(dict.fromkeys(exercise.module for exercise in EXERCISES if exercise.key in graded))
     header = ["student", "score", *modules]
@@ -44,7 +60,7 @@ def format_table(results: Sequence[SubmissionResult]) -> str:
     for result in sorted(results, key=lambda r: r.student):
         per_module = {m: sum(e.score for e in result.exercises if e.exercise.startswith(m + ".")) for m in modules}
         max_module = {m: sum(e.points for e in EXERCISES if e.module == m) for m in modules}
-        lines.append([result.student, f"{result.score:.1f}/{result.max_score:g}",
+        lines.append([shown(result.student), f"{result.score:.1f}/{result.max_score:g}",
                       *(f"{per_module[m]:.1f}/{max_module[m]:g}" for m in modules)])
     widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
     render = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in [header, *lines]]

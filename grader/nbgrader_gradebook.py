@@ -20,6 +20,7 @@ from pathlib import Path
 from grader.curriculum import of_module
 from grader.nbgrader_course import grade_cell_ids
 from grader.spec import POINT_DIGITS, SubmissionResult
+from grader.terminal import shown
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class GradebookWrite:
     def describe(self) -> str:
         students = len({row[0] for row in self.written})
         text = f"wrote {len(self.written)} test-cell score(s) for {students} student(s) into the nbgrader gradebook"
-        return text + ("".join(f"\n  skipped: {reason}" for reason in self.skipped) if self.skipped else "")
+        return text + "".join(f"\n  skipped: {shown(reason)}" for reason in self.skipped)
 
 
 def write_scores(database: Path, results: Iterable[SubmissionResult],

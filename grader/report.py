@@ -4,7 +4,9 @@ The instructor's report summarises a class's `SubmissionResult`s: the score dist
 exercise's pass rate, and the misconceptions the hints named most often; it links to one feedback
 page per student. Every page works offline (no CDN, no external CSS, JS or fonts): the charts are
 PNGs drawn with Matplotlib's Agg canvas and embedded as base64 data URIs. Student ids and messages
-are student-controlled, so every one of them is HTML-escaped; instructor messages never appear.
+are student-controlled, so every one of them is HTML-escaped (and an id's control characters, bidirectional
+overrides and undecodable bytes are shown as escape sequences, `grader.terminal`); instructor messages never
+appear.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 
 from grader.compare import KNOWN_FACTORS, OTHER_FACTOR
 from grader.spec import CheckResult, ExerciseResult, SubmissionResult
+from grader.terminal import shown
 
 # Diagnoses that report what happened to a call rather than name a mistake in the mathematics.
 STATUS_DIAGNOSES = frozenset({"not implemented", "missing", "error", "timeout", "died", "load_error", "skipped",
@@ -302,7 +305,7 @@ def _student_table(results: Sequence[SubmissionResult]) -> str:
     for result in sorted(results, key=lambda r: r.student):
         passed = sum(exercise.passed for exercise in result.exercises)
         rows.append(
-            f"<tr><td>{html.escape(result.student)}</td><td class=num>{_points(result.score, 1)}</td>"
+            f"<tr><td>{html.escape(shown(result.student))}</td><td class=num>{_points(result.score, 1)}</td>"
             f"<td class=num>{_points(result.max_score)}</td>"
             f"<td class=num>{passed} / {len(result.exercises)}</td>"
             f'<td><a href="{feedback_href(result.student)}">feedback</a></td></tr>')
@@ -354,7 +357,7 @@ def write_student_feedback(result: SubmissionResult, path: Path) -> None:
             sections.append(_failed_exercise(exercise, failed))
         rows.append(f"<tr><td>{name}</td><td class=num>{_points(exercise.score)} / {_points(exercise.max_score)}"
                     f"</td><td>{status}</td></tr>")
-    title = f"Feedback for {result.student}"
+    title = f"Feedback for {shown(result.student)}"
     body = [f"<h1>{html.escape(title)}</h1>",
             f'<div class="cards"><div class="card"><div class="value">{_points(result.score, 1)} / '
             f'{_points(result.max_score)}</div><div class="label">score</div></div></div>',

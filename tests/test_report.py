@@ -156,3 +156,15 @@ def test_pages_and_results_are_written_for_a_student_id_that_is_not_utf8(tmp_pat
     summary = grade_batch(tmp_path / "subs", tmp_path / "out", BatchOptions())
     assert [result.student for result in summary.results] == [name]
     assert (tmp_path / "out" / name / "results.json").exists() and (tmp_path / "out" / "report.html").exists()
+
+
+def test_control_characters_in_a_student_id_are_shown_escaped_in_the_pages(tmp_path):
+    """An id's escape sequences, bidirectional override and undecodable byte are shown, not acted on."""
+    student = "eve\x1b[31m\u202e<b>" + b"\xff".decode("utf-8", "surrogateescape")
+    result = SubmissionResult(student, ())
+    page = write_report([result], tmp_path).read_text(encoding="utf-8")
+    write_student_feedback(result, tmp_path / "feedback.html")
+    feedback = (tmp_path / "feedback.html").read_text(encoding="utf-8")
+    for text in (_section(page, "students"), feedback):
+        assert "eve\\x1b[31m\\u202e&lt;b&gt;\\xff" in text
+        assert "\x1b" not in text and "\u202e" not in text and "<b>" not in text

