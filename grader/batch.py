@@ -2,7 +2,9 @@
 
 Each student's results.json is written atomically as soon as that student is graded, so an
 interrupted batch (even SIGKILL) loses at most the students in progress; `resume=True` grades only
-the students without a valid results.json. The gradebook and the report are rebuilt from all
+the students without a valid results.json, and only if those were graded the same way: each
+results.json records a digest of the course seed (never the seed), the limits and the modules, and a
+resume with other ones is refused (`ResumeMismatch`). The gradebook and the report are rebuilt from all
 results.json files at the end, so every student appears exactly once. Submission folders are only
 read. With jobs > 1, worker processes each own a sandbox.
 """
@@ -10,34 +12,43 @@ read. With jobs > 1, worker processes each own a sandbox.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import multiprocessing
 import multiprocessing.util
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from grader import kit
 from grader.curriculum import EXERCISES
 from grader.engine import grade_sources
 from grader.gradebook import write_gradebook
-from grader.gradescope import read_results, write_results
+from grader.gradescope import read_results, read_run_record, write_results
 from grader.notebook_source import submissions_root
 from grader.report import write_report, write_student_feedback
 from grader.sandbox.client import Confinement, Limits, Sandbox
 from grader.spec import SubmissionResult
 from grader.submission import is_junk, read_submission, submitted_modules
+from grader.terminal import shown
 
 RESULTS = "results.json"
 RESERVED = ("gradebook.csv", "report.html")  # the batch's own files in OUT, beside one folder per student
 SUMMARY_STUDENTS = 30  # students the end-of-run summary names one by one
+DEFAULT_SEED = "calcgrade"  # public: anyone with the kit can recompute hidden inputs drawn from it
+
+
+class ResumeMismatch(ValueError):
+    """`--resume` into an OUT whose results were graded with another seed, other limits or other modules."""
 
 
 @dataclass(frozen=True)
 class BatchOptions:
-    course_seed: str = "calcgrade"
+    course_seed: str = DEFAULT_SEED
     jobs: int = 1
     resume: bool = False
     limits: Limits = field(default_factory=Limits)
@@ -56,6 +67,7 @@ class BatchSummary:
     walls: dict = field(default_factory=dict)  # what student code stood behind (`Sandbox.walls`)
     stale: tuple[str, ...] = ()  # results in OUT for students not in SUBMISSIONS (from an earlier batch)
     loose: tuple[str, ...] = ()  # files beside the student folders, not graded
+    modules_chosen: str = ""  # with --modules auto: which modules were graded, and why
 
     @property
     def intake_notes(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -69,8 +81,10 @@ class BatchSummary:
                  + (f" ({len(self.graded) / self.seconds:.1f}/s)" if self.seconds > 0 and self.graded else "")
                  + (f"; kept {len(self.resumed)} from an earlier run" if self.resumed else ""),
                  f"checks the grader could not judge (grader faults): {faults}"]
+        if self.modules_chosen:
+            lines.append(self.modules_chosen)
         if slowest:
-            lines.append("slowest: " + ", ".join(f"{student} {seconds:.2f} s" for student, seconds in slowest))
+            lines.append("slowest: " + ", ".join(f"{shown(student)} {seconds:.2f} s" for student, seconds in slowest))
         if self.walls.get("confined"):
             lines.append("student code ran behind: " + "; ".join(self.walls["layers"]))
         elif self.walls:
@@ -80,18 +94,18 @@ class BatchSummary:
             lines.append("missing walls: " + "; ".join(self.walls["missing"]))
         if noted := self.intake_notes:
             lines.append(f"submissions not handed in as expected ({len(noted)}; the notes are in their results.json):")
-            lines += [f"  {student}: {'; '.join(notes)}" for student, notes in noted[:SUMMARY_STUDENTS]]
+            lines += [shown(f"  {student}: {'; '.join(notes)}") for student, notes in noted[:SUMMARY_STUDENTS]]
             if len(noted) > SUMMARY_STUDENTS:
                 lines.append(f"  … and {len(noted) - SUMMARY_STUDENTS} more")
         if self.stale:
             lines.append("results in OUT for students not in SUBMISSIONS (from an earlier batch; not in the gradebook "
-                         "or the report): " + ", ".join(self.stale))
+                         "or the report): " + ", ".join(shown(student) for student in self.stale))
         if self.loose:
             lines.append("files beside the student folders, not graded (a student is a folder): "
-                         + ", ".join(self.loose))
+                         + ", ".join(shown(name) for name in self.loose))
         if self.refused:
             lines.append(f"not graded (a student folder may not be named like {' or '.join(RESERVED)}): "
-                         + ", ".join(self.refused))
+                         + ", ".join(shown(student) for student in self.refused))
         return "\n".join(lines)
 
 
@@ -128,12 +142,62 @@ def _refused(submissions: list[tuple[str, Path]]) -> tuple[str, ...]:
     return tuple(student for student, _ in submissions if student in RESERVED)
 
 
-def batch_modules(submissions: Sequence[tuple[str, Path]]) -> tuple[str, ...]:
-    """The assignments of a batch: every module that at least one submission holds. A student without one
-    of them earns 0 for it; a module nobody submitted is not part of this batch (one assignment's deadline
-    is graded out of that assignment's points, not out of the whole kit's)."""
-    found = set().union(*(submitted_modules(folder) for _, folder in submissions))
-    return tuple(module for module in kit.MODULES if module in found) or tuple(kit.MODULES)
+@dataclass(frozen=True)
+class ModuleChoice:
+    """The assignments `--modules auto` grades, and a line saying why."""
+
+    modules: tuple[str, ...]
+    reason: str
+
+
+def batch_modules(submissions: Sequence[tuple[str, Path]]) -> ModuleChoice:
+    """The assignments of a batch: the modules that more than half of its submissions hold (in any form).
+
+    One assignment's deadline is graded out of that assignment's points, and a student without one of
+    its modules earns 0 for it. A module only a few submissions hold (one student adding an extra, even
+    empty, file) is not part of the batch, so no student can raise everyone's maximum. A batch where no
+    module reaches a majority (a mix of assignments, or no submission at all) is graded out of the whole
+    kit; `--modules` fixes the set instead."""
+    holding = Counter(module for _, folder in submissions for module in submitted_modules(folder))
+    total = len(submissions)
+    counts = ", ".join(f"{module} {holding[module]}" for module in kit.MODULES if holding[module])
+    majority = tuple(module for module in kit.MODULES if 2 * holding[module] > total)
+    if not majority:
+        return ModuleChoice(tuple(kit.MODULES), f"modules graded: all of the kit; no module is held by more than "
+                                                f"half of the {total} submission(s) ({counts or 'none holds one'})")
+    left_out = ", ".join(f"{module} ({holding[module]})" for module in kit.MODULES
+                         if holding[module] and module not in majority)
+    return ModuleChoice(majority, f"modules graded: {', '.join(majority)}, held by more than half of the {total} "
+                                  f"submission(s) ({', '.join(f'{m} {holding[m]}' for m in majority)})"
+                        + (f"; not graded, held by fewer: {left_out}" if left_out else ""))
+
+
+def seed_digest(course_seed: str) -> str:
+    """A digest of the course seed for results.json, to compare seeds on `--resume` without keeping the seed.
+
+    scrypt, so that a weak seed cannot be guessed cheaply from a results.json that reaches students."""
+    return hashlib.scrypt(course_seed.encode("utf-8", "surrogateescape"), salt=b"calcgrade course seed",
+                          n=1 << 14, r=8, p=1, dklen=16).hex()
+
+
+def run_record(course_seed: str, limits: Limits, modules: Sequence[str]) -> dict[str, Any]:
+    """How a batch grades (recorded in every results.json): a resume must grade the same way."""
+    return {"seed_digest": seed_digest(course_seed), "limits": dataclasses.asdict(limits), "modules": list(modules)}
+
+
+def _differences(recorded: dict[str, Any] | None, current: dict[str, Any]) -> list[str]:
+    if recorded is None:
+        return ["no record of its seed, limits and modules"]
+    differences = []
+    if recorded.get("seed_digest") != current["seed_digest"]:
+        differences.append("another seed")
+    limits = recorded.get("limits") or {}
+    differences += [f"{name} {limits.get(name)!r} (now {value!r})" for name, value in current["limits"].items()
+                    if limits.get(name) != value]
+    if recorded.get("modules") != current["modules"]:
+        differences.append(f"modules {', '.join(map(str, recorded.get('modules') or [])) or '(none)'} "
+                           f"(now {', '.join(current['modules'])})")
+    return differences
 
 
 def grade_folder(student: str, folder: Path, sandbox: Sandbox, course_seed: str,
@@ -146,12 +210,12 @@ def grade_folder(student: str, folder: Path, sandbox: Sandbox, course_seed: str,
     return dataclasses.replace(result, notes=(*result.notes, *submission.notes))
 
 
-def _write_student(result: SubmissionResult, out: Path) -> None:
+def _write_student(result: SubmissionResult, out: Path, run: dict[str, Any]) -> None:
     """The student's feedback page, then their results.json: results.json is what `--resume` trusts, so
     it is written last, and a student it is kept for always has a complete feedback page too."""
     folder = out / result.student
     write_student_feedback(result, folder / "feedback.html")  # makes the student's folder
-    write_results(result, folder / RESULTS)
+    write_results(result, folder / RESULTS, run)
 
 
 def _write_class_report(results: Sequence[SubmissionResult], out: Path) -> None:
@@ -179,23 +243,23 @@ Graded = tuple[str, float, SubmissionResult]  # student, seconds, result
 
 
 def _grade_and_write(student: str, folder: Path, sandbox: Sandbox, out: Path, course_seed: str,
-                     modules: Sequence[str]) -> Graded:
+                     run: dict[str, Any]) -> Graded:
     started = time.perf_counter()
-    result = grade_folder(student, folder, sandbox, course_seed, modules)
-    _write_student(result, out)
+    result = grade_folder(student, folder, sandbox, course_seed, run["modules"])
+    _write_student(result, out, run)
     return student, time.perf_counter() - started, result
 
 
 def _grade_in_worker(chunk: list[tuple[str, Path]], out: Path, course_seed: str,
-                     modules: tuple[str, ...]) -> list[Graded]:
+                     run: dict[str, Any]) -> list[Graded]:
     """Grade a few students in this worker (a chunk costs one round trip to the pool, not one each)."""
     assert _worker_sandbox is not None
-    return [_grade_and_write(student, folder, _worker_sandbox, out, course_seed, modules)
+    return [_grade_and_write(student, folder, _worker_sandbox, out, course_seed, run)
             for student, folder in chunk]
 
 
 def _graded_in_processes(todo, out: Path, options: BatchOptions, hidden: tuple[Path, ...],
-                         modules: tuple[str, ...]) -> Iterator[Graded]:
+                         run: dict[str, Any]) -> Iterator[Graded]:
     # Workers are forked from this process, warm (SymPy references built); no thread runs here yet.
     context = multiprocessing.get_context("fork")
     slots = context.Queue()
@@ -205,16 +269,16 @@ def _graded_in_processes(todo, out: Path, options: BatchOptions, hidden: tuple[P
                              initargs=(slots, options.limits, hidden, _confinement(options))) as pool:
         size = max(1, min(8, len(todo) // (4 * options.jobs)))  # small enough to balance the workers
         chunks = [todo[start : start + size] for start in range(0, len(todo), size)]
-        futures = [pool.submit(_grade_in_worker, chunk, out, options.course_seed, modules) for chunk in chunks]
+        futures = [pool.submit(_grade_in_worker, chunk, out, options.course_seed, run) for chunk in chunks]
         for future in as_completed(futures):
             yield from future.result()
 
 
 def _graded_here(todo, out: Path, options: BatchOptions, hidden: tuple[Path, ...],
-                 modules: tuple[str, ...]) -> Iterator[Graded]:
+                 run: dict[str, Any]) -> Iterator[Graded]:
     with Sandbox(options.limits, hidden=hidden, confinement=_confinement(options)) as sandbox:
         for student, folder in todo:
-            yield _grade_and_write(student, folder, sandbox, out, options.course_seed, modules)
+            yield _grade_and_write(student, folder, sandbox, out, options.course_seed, run)
 
 
 def _confinement(options: BatchOptions) -> Confinement:
@@ -240,29 +304,42 @@ def _progress(items: Iterator, total: int, enabled: bool) -> Iterator:
 
 
 def grade_batch(root: Path, out: Path, options: BatchOptions) -> BatchSummary:
+    """Grade every student folder under `root` into `out` (see the module docstring).
+
+    Raises ResumeMismatch, before grading anyone, when resuming into results graded another way."""
     started = time.perf_counter()
     walls = check_walls(options)
     submissions = find_submissions(root)
     refused = _refused(submissions)
     submissions = [(student, folder) for student, folder in submissions if student not in refused]
+    choice = None if options.modules else batch_modules(submissions)
+    modules = choice.modules if choice is not None else options.modules
+    run = run_record(options.course_seed, options.limits, modules)
     kept: dict[str, SubmissionResult] = {}  # with --resume: the students a valid results.json is kept for
-    todo = []
+    todo, mismatched = [], {}
     for student, folder in submissions:
         if options.resume:
             try:
                 kept[student] = read_results(out / student / RESULTS)
+                if differences := _differences(read_run_record(out / student / RESULTS), run):
+                    mismatched[student] = differences
                 continue
             except ValueError:
                 pass
         todo.append((student, folder))
-    run = _graded_in_processes if options.jobs > 1 and len(todo) > 1 else _graded_here
+    if mismatched:
+        student, differences = next(iter(mismatched.items()))
+        raise ResumeMismatch(f"--resume: {len(mismatched)} results.json in {out} were graded differently (e.g. "
+                             f"{shown(student)}: {'; '.join(differences)}); resume with the same --seed, limits and "
+                             "--modules, or grade into a new --out")
+    grade = _graded_in_processes if options.jobs > 1 and len(todo) > 1 else _graded_here
     hidden = (root.resolve(), out.resolve())  # no child sees other students' files or the results
-    modules = options.modules or batch_modules(submissions)
-    graded = list(_progress(run(todo, out, options, hidden, modules), len(todo), options.progress))
+    graded = list(_progress(grade(todo, out, options, hidden, run), len(todo), options.progress))
     by_student = {**kept, **{student: result for student, _, result in graded}}
     results = tuple(by_student[student] for student, _ in submissions)
     write_gradebook(results, out / "gradebook.csv")
     _write_class_report(results, out)
     return BatchSummary(results, tuple((student, seconds) for student, seconds, _ in graded), tuple(kept),
                         time.perf_counter() - started, refused, walls,
-                        stale=stale_results(out, [student for student, _ in submissions]), loose=loose_files(root))
+                        stale=stale_results(out, [student for student, _ in submissions]), loose=loose_files(root),
+                        modules_chosen=choice.reason if choice else "")

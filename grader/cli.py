@@ -10,15 +10,21 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
 import argparse  # noqa: E402 - after the BLAS settings above
+import math  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from grader import kit  # noqa: E402
-from grader.batch import BatchOptions, find_submissions, grade_batch  # noqa: E402
+from grader.batch import DEFAULT_SEED, BatchOptions, ResumeMismatch, find_submissions, grade_batch  # noqa: E402
 from grader.gradebook import format_table  # noqa: E402
 from grader.notebook_source import submissions_root  # noqa: E402
 from grader.sandbox.client import Limits, SandboxUnavailable  # noqa: E402
+
+SEED_VARIABLE = "CALCGRADE_SEED"
+# The least --memory-mb a child can work with: a fresh Python 3.11-3.13 with NumPy 2 (one BLAS thread) needs
+# about 130 MiB of address space to import NumPy and run a small solution (tests/test_cli.py measures it).
+MIN_MEMORY_MB = 192
 
 
 class UsageError(Exception):
@@ -36,8 +42,26 @@ def _writable_folder(path: Path) -> Path:
 
 
 def _limits(args: argparse.Namespace) -> Limits:
+    """The limits per submission, refused (exit status 2) where no submission could be graded with them."""
+    for option, seconds in (("--call-timeout", args.call_timeout), ("--total-timeout", args.total_timeout)):
+        if not (math.isfinite(seconds) and seconds > 0):
+            raise UsageError(f"{option} must be a positive number of seconds, not {seconds:g}")
+    if args.memory_mb < MIN_MEMORY_MB:
+        raise UsageError(f"--memory-mb {args.memory_mb} is too little: a child needs at least {MIN_MEMORY_MB} MiB "
+                         "to import NumPy and run a solution")
     return Limits(call_seconds=args.call_timeout, total_seconds=args.total_timeout,
                   memory_bytes=int(args.memory_mb) << 20)
+
+
+def _course_seed(args: argparse.Namespace) -> str:
+    """--seed, else $CALCGRADE_SEED, else the public default (with a warning: hidden inputs drawn from it can be
+    recomputed by anyone who has the kit)."""
+    seed = args.seed or os.environ.get(SEED_VARIABLE) or DEFAULT_SEED
+    if seed == DEFAULT_SEED:
+        print(f"calcgrade: warning: the hidden checks use the public default seed {DEFAULT_SEED!r}, which anyone "
+              f"with the kit can use to recompute them; pass the course's secret seed with --seed or "
+              f"${SEED_VARIABLE}", file=sys.stderr)
+    return seed
 
 
 def _modules(choice: str) -> tuple[str, ...] | None:
@@ -58,23 +82,29 @@ def command_grade(args: argparse.Namespace) -> int:
     submissions = Path(args.submissions)
     if not submissions.is_dir():
         raise UsageError(f"no such folder of submissions: {submissions}")
+    if args.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, not {args.jobs}")
+    limits = _limits(args)
     out = Path(args.out)
     students = submissions_root(submissions).resolve()  # an nbgrader course's own `submitted` folder
     if out.resolve() == students or students in out.resolve().parents:
         raise UsageError("the output folder must not be inside the submissions folder (submissions are never "
                          "modified)")
     out = _writable_folder(out)
-    options = BatchOptions(course_seed=args.seed, jobs=max(1, args.jobs), resume=args.resume, limits=_limits(args),
-                           progress=not args.no_progress and sys.stderr.isatty(), modules=_modules(args.modules),
-                           unconfined=args.unconfined)
+    modules = _modules(args.modules)
     database = Path(args.nbgrader_db) if args.nbgrader_db else None
     if database is not None and not database.is_file():
         raise UsageError(f"no nbgrader gradebook at {database}")
+    options = BatchOptions(course_seed=_course_seed(args), jobs=args.jobs, resume=args.resume, limits=limits,
+                           progress=not args.no_progress and sys.stderr.isatty(), modules=modules,
+                           unconfined=args.unconfined)
     try:
         summary = grade_batch(submissions, out, options)
     except SandboxUnavailable as error:
         raise UsageError(f"{error}; student code would run unconfined. Grade on a machine that allows "
                          "unprivileged user namespaces, or pass --unconfined to accept that") from error
+    except ResumeMismatch as error:
+        raise UsageError(str(error)) from error
     print(format_table(summary.results))
     print()
     print(summary.describe())
@@ -187,18 +217,20 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("submissions", help="folder holding one folder per student (its name is the student id), "
                        "or an nbgrader course folder (its submitted/<student>/<assignment>/<module>.ipynb)")
     grade.add_argument("--out", required=True, help="where results.json files, gradebook.csv and report.html go")
-    grade.add_argument("--seed", default=os.environ.get("CALCGRADE_SEED", "calcgrade"),
-                       help="course seed for the hidden checks (default: $CALCGRADE_SEED, else calcgrade; the "
-                            "variable keeps the seed out of the process list)")
+    grade.add_argument("--seed", help=f"course seed for the hidden checks (default: ${SEED_VARIABLE}, which keeps "
+                       f"the seed out of the process list, else the public {DEFAULT_SEED!r}, with a warning)")
     grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)")
     grade.add_argument("--modules", default="auto",
-                       help="the assignments graded: 'auto' (default: every module some submission holds), 'all', "
+                       help="the assignments graded: 'auto' (default: the modules more than half of the submissions "
+                            "hold), 'all', "
                             "or a comma-separated list such as linear_model,gradient_descent")
-    grade.add_argument("--resume", action="store_true", help="grade only students without a results.json")
+    grade.add_argument("--resume", action="store_true", help="grade only students without a results.json (refused "
+                       "if those were graded with another seed, other limits or other modules)")
     grade.add_argument("--call-timeout", type=float, default=Limits.call_seconds, help="seconds per call")
     grade.add_argument("--total-timeout", type=float, default=Limits.total_seconds,
                        help="seconds per submission")
-    grade.add_argument("--memory-mb", type=int, default=Limits.memory_bytes >> 20, help="memory per submission")
+    grade.add_argument("--memory-mb", type=int, default=Limits.memory_bytes >> 20,
+                       help=f"memory per submission (at least {MIN_MEMORY_MB})")
     grade.add_argument("--no-progress", action="store_true", help="no progress bar")
     grade.add_argument("--unconfined", action="store_true",
                        help="where the kernel allows no user namespaces, grade anyway with student code unconfined "

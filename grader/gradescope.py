@@ -24,7 +24,9 @@ def _output(check: CheckResult) -> str:
     return check.student_message
 
 
-def results_json(result: SubmissionResult) -> dict[str, Any]:
+def results_json(result: SubmissionResult, run: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Gradescope's results.json; `run` (how the batch graded: seed digest, limits, modules) goes in
+    `extra_data` for `--resume` to compare."""
     tests = []
     for exercise in result.exercises:
         for check in exercise.checks:
@@ -47,7 +49,8 @@ def results_json(result: SubmissionResult) -> dict[str, Any]:
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": tests,
-        "extra_data": {"student": result.student, "notes": list(result.notes)},
+        "extra_data": {"student": result.student, "notes": list(result.notes),
+                       **({"run": run} if run is not None else {})},
     }
 
 
@@ -71,8 +74,17 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def write_results(result: SubmissionResult, path: Path) -> None:
-    write_atomically(path, json.dumps(results_json(result), ensure_ascii=False, separators=(",", ":")))
+def write_results(result: SubmissionResult, path: Path, run: dict[str, Any] | None = None) -> None:
+    write_atomically(path, json.dumps(results_json(result, run), ensure_ascii=False, separators=(",", ":")))
+
+
+def read_run_record(path: Path) -> dict[str, Any] | None:
+    """How the results.json at `path` was graded (see `results_json`), or None if it does not say."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))["extra_data"].get("run")
+    except (OSError, KeyError, TypeError, AttributeError, json.JSONDecodeError):
+        return None
+    return record if isinstance(record, dict) else None
 
 
 def read_results(path: Path) -> SubmissionResult:

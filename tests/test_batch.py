@@ -189,19 +189,97 @@ def test_one_assignments_batch_is_graded_out_of_that_assignments_points(tmp_path
     """Bug: a batch of one assignment was graded out of the whole kit (every other module "missing", 0 of 75)."""
     from grader.curriculum import of_module
 
-    for student, modules in {"ann": ["linear_model"], "bo": ["linear_model", "derivatives"], "cy": []}.items():
+    for student, modules in {"ann": ["linear_model"], "bo": ["linear_model", "derivatives"], "cy": [],
+                             "di": ["linear_model", "derivatives"]}.items():
         (tmp_path / "subs" / student).mkdir(parents=True)
         for module in modules:
             (tmp_path / "subs" / student / f"{module}.py").write_text(kit.solution_source(module))
     summary = grade_batch(tmp_path / "subs", tmp_path / "out", BatchOptions())
     points = {module: sum(e.points for e in of_module(module)) for module in ("linear_model", "derivatives")}
     by_student = {result.student: result for result in summary.results}
-    assert by_student["bo"].score == by_student["bo"].max_score == points["linear_model"] + points["derivatives"]
-    assert by_student["ann"].score == points["linear_model"]  # derivatives.py is missing: 0 for it
-    assert by_student["ann"].max_score == by_student["cy"].max_score == by_student["bo"].max_score
-    assert read_results(tmp_path / "out" / "ann" / RESULTS).max_score == by_student["ann"].max_score
+    assert by_student["bo"].score == by_student["bo"].max_score == points["linear_model"]  # derivatives: 2 of 4
+    assert by_student["ann"].max_score == by_student["cy"].max_score == points["linear_model"]
+    assert by_student["cy"].score == 0  # linear_model.py is missing: 0 for it
+    assert read_results(tmp_path / "out" / "ann" / RESULTS).max_score == points["linear_model"]
+    assert "modules graded: linear_model, held by more than half of the 4 submission(s) (linear_model 3); " \
+           "not graded, held by fewer: derivatives (2)" in summary.describe()
     whole = grade_batch(tmp_path / "subs", tmp_path / "all", BatchOptions(modules=tuple(kit.MODULES)))
     assert {result.max_score for result in whole.results} == {100}
+    assert "modules graded" not in whole.describe()
+
+
+def test_one_student_adding_an_empty_module_does_not_raise_everyones_maximum(tmp_path):
+    """Attack: under --modules auto, one student's empty extra file put its module into every student's maximum."""
+    from grader.curriculum import of_module
+
+    for student in ("ann", "bo", "cy", "mallory"):
+        (tmp_path / "subs" / student).mkdir(parents=True)
+        (tmp_path / "subs" / student / "derivatives.py").write_text(kit.solution_source("derivatives"))
+    (tmp_path / "subs" / "mallory" / "gradient_descent.py").write_text("")
+    summary = grade_batch(tmp_path / "subs", tmp_path / "out", BatchOptions())
+    points = sum(e.points for e in of_module("derivatives"))
+    assert {(result.score, result.max_score) for result in summary.results} == {(points, points)}
+    assert "not graded, held by fewer: gradient_descent (1)" in summary.describe()
+
+
+def test_a_batch_without_a_majority_module_is_graded_out_of_the_whole_kit(tmp_path):
+    for student, module in zip(("ann", "bo", "cy", "di"), kit.MODULES, strict=True):
+        (tmp_path / "subs" / student).mkdir(parents=True)
+        (tmp_path / "subs" / student / f"{module}.py").write_text(kit.solution_source(module))
+    summary = grade_batch(tmp_path / "subs", tmp_path / "out", BatchOptions())
+    assert {result.max_score for result in summary.results} == {100}
+    assert "modules graded: all of the kit; no module is held by more than half of the 4" in summary.describe()
+
+
+def _resume_batch(tmp_path: Path) -> tuple[Path, Path]:
+    """Two students; only the first one's results.json is left, as after an interrupted batch."""
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    for student in ("ann", "bo"):
+        (subs / student).mkdir(parents=True)
+        (subs / student / "derivatives.py").write_text(kit.solution_source("derivatives"))
+    grade_batch(subs, out, BatchOptions(course_seed="course secret 1"))
+    (out / "bo" / RESULTS).unlink()
+    return subs, out
+
+
+def test_results_record_the_seeds_digest_and_the_limits_never_the_seed(tmp_path):
+    from grader.batch import seed_digest
+
+    _, out = _resume_batch(tmp_path)
+    text = (out / "ann" / RESULTS).read_text()
+    record = json.loads(text)["extra_data"]["run"]
+    assert "course secret 1" not in text and record["seed_digest"] == seed_digest("course secret 1")
+    assert seed_digest("course secret 2") != record["seed_digest"]
+    assert record["limits"]["call_seconds"] == 5.0 and record["modules"] == ["derivatives"]
+
+
+def test_resume_with_another_seed_or_other_limits_is_refused(tmp_path):
+    from grader.batch import ResumeMismatch
+    from grader.sandbox.client import Limits
+
+    subs, out = _resume_batch(tmp_path)
+    with pytest.raises(ResumeMismatch, match="another seed") as refused:
+        grade_batch(subs, out, BatchOptions(course_seed="course secret 2", resume=True))
+    assert "course secret" not in str(refused.value)
+    with pytest.raises(ResumeMismatch, match=r"call_seconds 5.0 \(now 2.0\)"):
+        grade_batch(subs, out, BatchOptions(course_seed="course secret 1", resume=True,
+                                            limits=Limits(call_seconds=2.0)))
+    with pytest.raises(ResumeMismatch, match="modules derivatives"):
+        grade_batch(subs, out, BatchOptions(course_seed="course secret 1", resume=True, modules=tuple(kit.MODULES)))
+    assert not (out / "bo" / RESULTS).exists()  # refused before grading anyone
+    summary = grade_batch(subs, out, BatchOptions(course_seed="course secret 1", resume=True))
+    assert summary.resumed == ("ann",) and [student for student, _ in summary.graded] == ["bo"]
+
+
+def test_resume_over_results_without_a_record_is_refused(tmp_path):
+    from grader.batch import ResumeMismatch
+
+    subs, out = _resume_batch(tmp_path)
+    data = json.loads((out / "ann" / RESULTS).read_text())
+    del data["extra_data"]["run"]
+    (out / "ann" / RESULTS).write_text(json.dumps(data))
+    with pytest.raises(ResumeMismatch, match="no record of its seed"):
+        grade_batch(subs, out, BatchOptions(course_seed="course secret 1", resume=True))
 
 
 def test_cli_modules_option(tmp_path):

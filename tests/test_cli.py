@@ -112,15 +112,102 @@ def test_exercises_are_generated_from_solutions_without_drift():
     assert completed.returncode == 0, completed.stdout
 
 
-def test_the_course_seed_may_come_from_the_environment(monkeypatch):
+def test_the_course_seed_may_come_from_the_environment(monkeypatch, capsys):
     """`CALCGRADE_SEED` keeps the seed off the command line (which every process can read); --seed wins."""
-    from grader.cli import parser
+    from grader.cli import _course_seed, parser
+
+    def seed(*options: str) -> str:
+        return _course_seed(parser().parse_args(["grade", "subs", "--out", "out", *options]))
 
     monkeypatch.setenv("CALCGRADE_SEED", "course-7")
-    assert parser().parse_args(["grade", "subs", "--out", "out"]).seed == "course-7"
-    assert parser().parse_args(["grade", "subs", "--out", "out", "--seed", "other"]).seed == "other"
+    assert seed() == "course-7"
+    assert seed("--seed", "other") == "other"
+    assert capsys.readouterr().err == ""
     monkeypatch.delenv("CALCGRADE_SEED")
-    assert parser().parse_args(["grade", "subs", "--out", "out"]).seed == "calcgrade"
+    assert seed() == "calcgrade"
+
+
+def test_grading_with_the_public_default_seed_warns(tmp_path, monkeypatch):
+    """Hidden inputs drawn from the public default seed can be recomputed by anyone with the kit."""
+    (tmp_path / "subs" / "ann").mkdir(parents=True)
+    monkeypatch.delenv("CALCGRADE_SEED", raising=False)
+    public = run("grade", str(tmp_path / "subs"), "--out", str(tmp_path / "a"), "--no-progress")
+    assert public.returncode == 0
+    assert "public default seed" in public.stderr and "--seed" in public.stderr and "$CALCGRADE_SEED" in public.stderr
+    secret = run("grade", str(tmp_path / "subs"), "--out", str(tmp_path / "b"), "--seed", "course-9")
+    assert secret.returncode == 0 and "warning" not in secret.stderr
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (["--call-timeout", "0"], "--call-timeout must be a positive number of seconds, not 0"),
+    (["--call-timeout", "-1"], "--call-timeout must be a positive number of seconds"),
+    (["--call-timeout", "nan"], "--call-timeout must be a positive number of seconds, not nan"),
+    (["--total-timeout", "inf"], "--total-timeout must be a positive number of seconds, not inf"),
+    (["--total-timeout", "0"], "--total-timeout must be a positive number of seconds"),
+    (["--jobs", "0"], "--jobs must be at least 1, not 0"),
+    (["--jobs", "-3"], "--jobs must be at least 1"),
+    (["--memory-mb", "64"], "--memory-mb 64 is too little"),
+])
+def test_limits_no_submission_could_be_graded_with_are_refused(tmp_path, capsys, options, message):
+    from grader.cli import main
+
+    (tmp_path / "subs").mkdir()
+    assert main(["grade", str(tmp_path / "subs"), "--out", str(tmp_path / "out"), "--seed", "s", *options]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("calcgrade: ") and message in error and error.count("\n") == 1
+    assert not (tmp_path / "out").exists()  # refused before anything is written
+
+
+def test_the_memory_minimum_is_what_numpy_needs():
+    """MIN_MEMORY_MB is measured: a fresh interpreter imports NumPy and runs a small solution within it, and
+    the sandbox grades the whole kit's solutions with it; with a quarter of it, NumPy cannot even be imported."""
+    import resource
+
+    from grader.cli import MIN_MEMORY_MB
+    from grader.engine import grade_sources
+    from grader.sandbox.client import Limits, Sandbox
+
+    solution = ("import numpy as np\nx = np.linspace(0, 1, 200)\ny = 3 * x + 1\nm, c = np.polyfit(x, y, 1)\n"
+                "print(round(float(np.sum((y - (m * x + c)) ** 2)), 9), round(float(m), 6))\n")
+
+    def within(megabytes: int) -> subprocess.CompletedProcess:
+        limit = megabytes << 20
+        return subprocess.run([sys.executable, "-c", solution], capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "OPENBLAS_NUM_THREADS": "1"},
+                              preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))
+
+    enough = within(MIN_MEMORY_MB)
+    assert enough.returncode == 0 and enough.stdout.split() == ["0.0", "3.0"], enough.stderr
+    assert within(MIN_MEMORY_MB // 4).returncode != 0
+    sources = {module: kit.solution_source(module) for module in kit.MODULES}
+    with Sandbox(Limits(memory_bytes=MIN_MEMORY_MB << 20)) as sandbox:
+        assert grade_sources(sources, sandbox, student="s", hidden=True, course_seed="s").score == 100
+
+
+def test_resume_with_another_seed_is_a_bad_invocation(tmp_path):
+    (tmp_path / "subs" / "ann").mkdir(parents=True)
+    (tmp_path / "subs" / "ann" / "derivatives.py").write_text(kit.solution_source("derivatives"))
+    first = run("grade", str(tmp_path / "subs"), "--out", str(tmp_path / "out"), "--seed", "course-1")
+    assert first.returncode == 0
+    other = run("grade", str(tmp_path / "subs"), "--out", str(tmp_path / "out"), "--seed", "course-2", "--resume")
+    assert other.returncode == 2 and "another seed" in other.stderr and "course-" not in other.stderr
+    limits = run("grade", str(tmp_path / "subs"), "--out", str(tmp_path / "out"), "--seed", "course-1", "--resume",
+                 "--memory-mb", "512")
+    assert limits.returncode == 2 and "memory_bytes" in limits.stderr
+    same = run("grade", str(tmp_path / "subs"), "--out", str(tmp_path / "out"), "--seed", "course-1", "--resume")
+    assert same.returncode == 0 and "kept 1 from an earlier run" in same.stdout
+
+
+def test_student_ids_are_printed_escaped(tmp_path):
+    """Attack: a folder name with escape sequences cleared and retitled the instructor's terminal."""
+    hostile = "eve\x1b[2J\x1b]0;owned\x07" + b"\xff".decode("utf-8", "surrogateescape")
+    (tmp_path / "subs" / hostile).mkdir(parents=True)
+    (tmp_path / "subs" / hostile / "derivatives.py").write_text(kit.solution_source("derivatives"))
+    completed = subprocess.run([*CALCGRADE, "grade", str(tmp_path / "subs"), "--out", str(tmp_path / "out"),
+                                "--seed", "s"], capture_output=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    assert b"\x1b" not in completed.stdout + completed.stderr and b"\x07" not in completed.stdout
+    assert completed.stdout.count(rb"eve\x1b[2J\x1b]0;owned\x07\xff") == 2  # the table and the slowest
 
 
 def test_a_terminal_gets_a_progress_bar_and_every_run_ends_with_a_summary(tmp_path):
