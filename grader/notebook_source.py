@@ -23,6 +23,7 @@ is refused with a note: it costs only its student's module.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import textwrap
 from collections.abc import Sequence
@@ -183,11 +184,21 @@ def read_notebook(path: Path, module: str) -> tuple[str | None, str]:
 def notebook_module_source(data: bytes, name: str, module: str) -> tuple[str | None, str]:
     """Like `read_notebook`, for a notebook already read into memory (e.g. a member of a zip); `name`
     is how the notebook is named in the reason. Parsed in a bounded process (see the module docstring)."""
+    _load_nbformat()
     try:
         source, problem = call_bounded(_notebook_module_source_unbounded, (data, name, module), READING_BOUNDS)
     except OutOfBounds as error:
         return None, f"{name} could not be read within the grader's limits: it {error}: refused"
     return source, problem
+
+
+@functools.cache
+def _load_nbformat() -> None:
+    """nbformat and its validator loaded (by reading an empty notebook of our own) once in the grader, before
+    the bounded children are forked, so that no child loads them again (that cost more than the fork)."""
+    import nbformat
+
+    nbformat.reads(nbformat.writes(nbformat.v4.new_notebook()), as_version=4)
 
 
 def _notebook_module_source_unbounded(notebook: tuple[bytes, str, str]) -> tuple[str | None, str]:
