@@ -108,8 +108,11 @@ def _private_folders() -> set[str]:
     return {path.name for path in Path(tempfile.gettempdir()).glob("calcgrade-*")}
 
 
-def test_worker_processes_remove_their_private_folders(tmp_path):
+def test_worker_processes_remove_their_private_folders(tmp_path, monkeypatch):
     """Bug: each worker of a `--jobs` batch left its (world-writable) private folder behind in /tmp."""
+    private_tmp = tmp_path / "tmp"  # this batch's folders only, whatever else runs on the machine
+    private_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private_tmp))
     for student in ("a", "b", "c", "d"):
         (tmp_path / "subs" / student).mkdir(parents=True)
         (tmp_path / "subs" / student / "derivatives.py").write_text(kit.solution_source("derivatives"))
