@@ -26,8 +26,6 @@ import numpy as np
 
 from grader import kit
 from grader.compare import HIDDEN_FACTOR, Diagnosis, Expectation, compare, diagnose
-from grader.curriculum import EXERCISES
-from grader.curriculum.common import parent_call
 from grader.feedback import show_call, student_message
 from grader.plain import Given, to_wire
 from grader.sandbox.client import Allowance, Call, Outcome, Sandbox
@@ -105,6 +103,8 @@ class LiveReferences:
         return self._signatures[exercise.key]
 
     def mistake_values(self, p: PlannedCheck) -> list[tuple[Diagnosis, Any]]:
+        from grader.curriculum.common import parent_call
+
         candidates = []
         for misconception in p.exercise.misconceptions:
             try:
@@ -164,14 +164,18 @@ def _public_case(check: Check, exercise_key: str) -> Case:
 
 
 def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str = "", hidden: bool = False,
-                  course_seed: str = "", exercises: Sequence[Exercise] = EXERCISES,
+                  course_seed: str = "", exercises: Sequence[Exercise] | None = None,
                   unreadable: Mapping[str, str] | None = None,
                   references: ReferenceProvider = LIVE) -> SubmissionResult:
     """Grade the given module sources (module name -> text). `unreadable` maps modules to why not.
 
     `references` says where expected values, signatures and known mistakes' values come from: the
     live kit by default, or data precomputed at release time (`grader.precomputed.PrecomputedReferences`).
+    `exercises` defaults to the whole curriculum (imported only then: a caller holding its exercises, as
+    the students' pytest does, never loads SymPy).
     """
+    if exercises is None:
+        from grader.curriculum import EXERCISES as exercises
     unreadable = dict(unreadable or {})
     submitted = [exercise for exercise in exercises if exercise.module in sources]
     planned = plan(submitted, hidden=hidden, course_seed=course_seed, student=student)

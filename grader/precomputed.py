@@ -14,24 +14,29 @@ option `calcgrade_public_checks` (default `.calcgrade/public_checks.json`), rela
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import inspect
 import json
+import os
+import sys
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+from grader import kit
 
-from grader.compare import Diagnosis, Expectation, Tolerance
-from grader.curriculum import EXERCISES
-from grader.engine import LIVE, PUBLIC_SEED, PlannedCheck, ReferenceProvider, plan
-from grader.plain import from_wire, to_wire
-from grader.spec import Exercise
+if TYPE_CHECKING:  # imported where used: the pytest plugin reads this module's names at every pytest start-up
+    from grader.compare import Diagnosis, Expectation, Tolerance
+    from grader.engine import PlannedCheck, ReferenceProvider
+    from grader.spec import Case, Exercise
 
-FORMAT = 1
+FORMAT = 2
 ENV_VAR = "CALCGRADE_PUBLIC_CHECKS"
 INI_OPTION = "calcgrade_public_checks"
 DEFAULT_PATH = ".calcgrade/public_checks.json"
+CACHE_ENV_VAR = "CALCGRADE_CACHE_DIR"  # where the kit's own public checks' data is kept (default ~/.cache/calcgrade)
 
 
 class StaleData(Exception):
@@ -43,6 +48,8 @@ class StaleData(Exception):
 
 def _wire(value: Any) -> Any:
     """`to_wire`, refusing anything that would not come back as the same value."""
+    from grader.plain import to_wire
+
     wired = to_wire(value)
     if "$unsupported" in json.dumps(wired, allow_nan=True):
         raise TypeError(f"cannot store {type(value).__name__} as plain data: {value!r:.80}")
@@ -86,6 +93,8 @@ class _Shown:
 
 
 def _signature_from(data: Mapping[str, Any]) -> inspect.Signature:
+    from grader.plain import from_wire
+
     def annotation(text: str | None) -> Any:
         return inspect.Parameter.empty if text is None else _Shown(text)
 
@@ -105,13 +114,28 @@ def _tolerance_data(tolerance: Tolerance) -> dict[str, Any]:
 
 
 def _tolerance_from(data: Mapping[str, Any]) -> Tolerance:
+    from grader.compare import Tolerance
+    from grader.plain import from_wire
+
     return Tolerance(rtol=from_wire(data["rtol"]), atol=from_wire(data["atol"]))
 
 
-def public_checks_data(exercises: Sequence[Exercise] = EXERCISES,
-                       references: ReferenceProvider = LIVE) -> dict[str, Any]:
-    """Everything `judge` needs for the public checks of these exercises, as plain JSON-ready data."""
+def public_checks_data(exercises: Sequence[Exercise] | None = None,
+                       references: ReferenceProvider | None = None) -> dict[str, Any]:
+    """Everything `judge` needs for the public checks of these exercises (default: the whole curriculum,
+    from the live kit), as plain JSON-ready data: the exercises themselves (what the students' pytest
+    plans and explains with), each check's input, expectations and known mistakes' values, the functions'
+    signatures, and the NumPy source of the grader's given functions (what the sandbox passes)."""
     from importlib.metadata import PackageNotFoundError, version
+
+    import numpy as np
+
+    from grader import given
+    from grader.curriculum import EXERCISES
+    from grader.engine import LIVE, PUBLIC_SEED, plan
+
+    exercises = EXERCISES if exercises is None else exercises
+    references = LIVE if references is None else references
 
     try:
         grader_version = version("calcgrade")
@@ -124,6 +148,7 @@ def public_checks_data(exercises: Sequence[Exercise] = EXERCISES,
             "exercise": p.exercise.key,
             "label": p.label,
             "case": json.loads(_case_key(p)),
+            "check_mutation": p.case.check_mutation,
             "expectations": [{"value": _wire(e.value), "tolerance": _tolerance_data(e.tolerance), "source": e.source}
                              for e in expectations],
             "mistakes": [{"name": diagnosis.name, "value": _wire(value)}
@@ -135,6 +160,11 @@ def public_checks_data(exercises: Sequence[Exercise] = EXERCISES,
         "calcgrade_version": grader_version,
         "numpy_version": np.__version__,
         "functions": {e.key: {"signature": _signature_data(references.signature(e))} for e in exercises},
+        "exercises": [{"module": e.module, "function": e.function, "points": e.points, "hint": e.hint,
+                       "call_seconds": e.call_seconds,
+                       "misconceptions": [{"name": m.name, "hint": m.hint} for m in e.misconceptions]}
+                      for e in exercises],
+        "given": given.numpy_sources(),
         "checks": checks,
     }
 
@@ -151,6 +181,8 @@ class PrecomputedReferences:
     """A `ReferenceProvider` answering from release-time data: public checks only, no kit needed."""
 
     def __init__(self, data: Mapping[str, Any], origin: str = "<data>") -> None:
+        from grader.engine import PUBLIC_SEED
+
         if data.get("format") != FORMAT or data.get("public_seed") != PUBLIC_SEED:
             raise StaleData(f"{origin}: format {data.get('format')!r} / seed {data.get('public_seed')!r}, "
                             f"this grader reads format {FORMAT} / seed {PUBLIC_SEED!r}")
@@ -158,6 +190,7 @@ class PrecomputedReferences:
         self._signatures = {key: _signature_from(item["signature"]) for key, item in data["functions"].items()}
         self._checks: dict[tuple[str, str], Mapping[str, Any]] = {
             (item["exercise"], item["label"]): item for item in data["checks"]}
+        self.data = data
 
     @classmethod
     def load(cls, path: Path) -> PrecomputedReferences:
@@ -172,6 +205,9 @@ class PrecomputedReferences:
         return item
 
     def expectations(self, p: PlannedCheck) -> list[Expectation]:
+        from grader.compare import Expectation
+        from grader.plain import from_wire
+
         return [Expectation(from_wire(e["value"]), _tolerance_from(e["tolerance"]), e["source"])
                 for e in self._entry(p)["expectations"]]
 
@@ -182,6 +218,8 @@ class PrecomputedReferences:
             raise LookupError(f"{self.origin} has no signature for {exercise.key}") from None
 
     def mistake_values(self, p: PlannedCheck) -> list[tuple[Diagnosis, Any]]:
+        from grader.plain import from_wire
+
         known = {m.name: m.diagnosis for m in p.exercise.misconceptions}
         candidates = []
         for item in self._entry(p)["mistakes"]:
@@ -190,8 +228,12 @@ class PrecomputedReferences:
             candidates.append((known[item["name"]], from_wire(item["value"])))
         return candidates
 
-    def problems(self, exercises: Iterable[Exercise] = EXERCISES) -> list[str]:
-        """Why this data cannot grade these exercises' public checks (empty when it can)."""
+    def problems(self, exercises: Iterable[Exercise] | None = None) -> list[str]:
+        """Why this data cannot grade these exercises' public checks (default: the curriculum's; empty when it can)."""
+        from grader.curriculum import EXERCISES
+        from grader.engine import plan
+
+        exercises = EXERCISES if exercises is None else exercises
         found = []
         for p in plan(exercises, hidden=False):
             try:
@@ -208,3 +250,83 @@ def locate(rootdir: Path, configured: str | None, environ: Mapping[str, str]) ->
     path = Path(chosen).expanduser()
     return path if path.is_absolute() else rootdir / path
 
+
+
+# ----- the kit's own data, for the students' pytest in a checkout or the instructor's distribution ---------
+
+
+def exercises_from(data: Mapping[str, Any]) -> tuple[Exercise, ...]:
+    """The exercises as the data describes them, enough to plan and judge their public checks without the
+    curriculum (so without SymPy): each check draws the stored input, nothing is expected but the stored
+    values (`PrecomputedReferences`), and known mistakes keep their names and hints, not their bodies."""
+    from grader.plain import from_wire
+    from grader.spec import Case, Check, Exercise, Misconception
+
+    cases: dict[str, list[Check]] = {}
+    for item in data["checks"]:
+        case = Case(tuple(from_wire(item["case"]["args"])),
+                    {name: from_wire(value) for name, value in item["case"]["kwargs"].items()},
+                    bool(item.get("check_mutation", False)))
+        cases.setdefault(item["exercise"], []).append(Check(item["label"], _StoredCase(case)))
+    return tuple(
+        Exercise(e["module"], e["function"], e["points"], tuple(cases[f"{e['module']}.{e['function']}"]), (),
+                 e["hint"], tuple(Misconception(m["name"], m["hint"], "") for m in e["misconceptions"]),
+                 call_seconds=e["call_seconds"])
+        for e in data["exercises"])
+
+
+class _StoredCase:
+    """A check's input generator that gives the stored input, whatever the random generator."""
+
+    def __init__(self, case: Case) -> None:
+        self.case = case
+
+    def __call__(self, rng: object) -> Case:
+        return self.case
+
+
+def kit_digest() -> str:
+    """What the kit's public checks' data follows from: the grader's code, the reference solutions, and the
+    versions of Python, NumPy and SymPy (read from their files, without importing them)."""
+    digest = hashlib.sha256(f"{FORMAT}|{sys.version_info[:2]}".encode())
+    files = sorted(kit.GRADER_DIR.rglob("*.py")) + [kit.SOLUTIONS_DIR / f"{module}.py" for module in kit.MODULES]
+    for package, version_file in (("numpy", "version.py"), ("sympy", "release.py")):
+        spec = importlib.util.find_spec(package)
+        if spec is not None and spec.origin:
+            files.append(Path(spec.origin).parent / version_file)
+    for path in files:
+        digest.update(str(path.name).encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"<missing>")
+    return digest.hexdigest()[:32]
+
+
+def cache_folder(environ: Mapping[str, str] = os.environ) -> Path:
+    """`$CALCGRADE_CACHE_DIR`, else `$XDG_CACHE_HOME/calcgrade`, else `~/.cache/calcgrade`."""
+    if environ.get(CACHE_ENV_VAR):
+        return Path(environ[CACHE_ENV_VAR]).expanduser()
+    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "calcgrade"
+
+
+def kit_data(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """The kit's public checks' data: read from the cache when the kit is unchanged since it was written,
+    else computed from the live kit (SymPy and the reference solutions, about a second) and cached.
+    The cache holds only what any student's public checks show; a cache that cannot be written is skipped."""
+    path = cache_folder(environ) / f"public-checks-{kit_digest()}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    data = public_checks_data()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=".public-checks-",
+                                         delete=False) as handle:
+            handle.write(json.dumps(data, allow_nan=True))
+        os.replace(handle.name, path)  # whole or not at all, even with two pytest runs at once
+    except OSError:
+        pass
+    return data

@@ -14,23 +14,44 @@ Expected values come from the kit's solutions when they are present. In a studen
 from __future__ import annotations
 
 import os
+import threading
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from grader import kit
-from grader.curriculum import of_module
 from grader.precomputed import DEFAULT_PATH, ENV_VAR, INI_OPTION
-from grader.spec import ExerciseResult, SubmissionResult
-from grader.submission import MODULE_FILES, read_sources
 
 if TYPE_CHECKING:
     from grader.engine import ReferenceProvider
+    from grader.sandbox.client import Sandbox
+    from grader.spec import Exercise, ExerciseResult, SubmissionResult
 
-_sandbox_key = pytest.StashKey[object]()
-_references_key = pytest.StashKey["ReferenceProvider | ExerciseFailed"]()
+# This module is loaded at the start of every pytest run in an environment where calcgrade is installed
+# (entry point `pytest11`): it imports nothing heavy until a run collects an exercise module. NumPy, the
+# engine and the sandbox come then; SymPy and the reference solutions only when the kit's public checks'
+# data must be computed again (`grader.precomputed.kit_data`) or in a student bundle that predates it.
+MODULE_FILES = {f"{module}.py": module for module in kit.MODULES}
+_sandbox_key = pytest.StashKey["_SandboxStarter"]()
+_references_key = pytest.StashKey["_Grading | ExerciseFailed"]()
 _PACKAGE_DIR = Path(__file__).resolve().parent
+_grading_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class _Grading:
+    """What the public checks are graded with: the exercises, where expected values come from, the
+    NumPy source of the grader's given functions (None: the sandbox computes it), and the data's origin."""
+
+    exercises: tuple[Exercise, ...]
+    references: ReferenceProvider
+    given_sources: dict[str, Any] | None
+    origin: str | None  # a student bundle's data file; None for the kit itself
+
+    def of_module(self, module: str) -> tuple[Exercise, ...]:
+        return tuple(exercise for exercise in self.exercises if exercise.module == module)
 
 
 def _kit_has_solutions() -> bool:
@@ -45,27 +66,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_report_header(config: pytest.Config) -> str | None:
     """Say where expected values come from when it is not the kit itself (in a student bundle)."""
-    from grader.precomputed import PrecomputedReferences
-
-    references = _references(config)
-    if isinstance(references, PrecomputedReferences):
-        return f"calcgrade: public checks from {references.origin}"
+    if _kit_has_solutions():
+        return None
+    grading = _grading(config)
+    if isinstance(grading, _Grading) and grading.origin:
+        return f"calcgrade: public checks from {grading.origin}"
     return None
 
 
-def _references(config: pytest.Config) -> ReferenceProvider | ExerciseFailed:
-    """The live kit when its solutions are here, else the bundle's data (or why neither can be had)."""
-    if _references_key not in config.stash:
-        config.stash[_references_key] = _find_references(config)
-    return config.stash[_references_key]
+def _grading(config: pytest.Config) -> _Grading | ExerciseFailed:
+    """The kit's own data when its solutions are here, else the bundle's (or why neither can be had)."""
+    with _grading_lock:  # the sandbox's starter thread asks too
+        if _references_key not in config.stash:
+            config.stash[_references_key] = _find_grading(config)
+        return config.stash[_references_key]
 
 
-def _find_references(config: pytest.Config) -> ReferenceProvider | ExerciseFailed:
-    from grader.engine import LIVE
-    from grader.precomputed import PrecomputedReferences, StaleData, locate
+def _find_grading(config: pytest.Config) -> _Grading | ExerciseFailed:
+    from grader.precomputed import PrecomputedReferences, StaleData, exercises_from, kit_data, locate
 
     if _kit_has_solutions():
-        return LIVE
+        data = kit_data()
+        return _Grading(exercises_from(data), PrecomputedReferences(data, "the kit"), data["given"], None)
     path = locate(config.rootpath, config.getini(INI_OPTION), os.environ)
     if not path.is_file():
         return ExerciseFailed(f"calcgrade cannot grade here: no reference solutions ({kit.SOLUTIONS_DIR}) and no "
@@ -79,27 +101,64 @@ def _find_references(config: pytest.Config) -> ReferenceProvider | ExerciseFaile
         return ExerciseFailed(f"calcgrade: {path} was made for another version of the grader (reinstall the one "
                               f"from the same bundle): {problems[0]}" + (f" (and {len(problems) - 1} more)"
                                                                           if len(problems) > 1 else ""))
-    return references
+    from grader.curriculum import EXERCISES
+
+    return _Grading(EXERCISES, references, references.data.get("given"), str(path))
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
     if file_path.name in MODULE_FILES and _PACKAGE_DIR not in file_path.resolve().parents:
+        _start_sandbox(parent.config)
         return ExerciseModule.from_parent(parent, path=file_path)
     return None
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    sandbox = session.config.stash.get(_sandbox_key, None)
-    if sandbox is not None:
-        sandbox.close()
+    starter = session.config.stash.get(_sandbox_key, None)
+    if starter is not None:
+        starter.close()
 
 
-def _sandbox(config: pytest.Config):
-    from grader.sandbox.client import Sandbox
+class _SandboxStarter:
+    """The sandbox's template, started in the background as soon as the first exercise module is
+    collected: it imports NumPy and builds its namespaces while pytest collects and loads the data."""
 
+    def __init__(self, config: pytest.Config) -> None:
+        self._config = config
+        self._sandbox: Sandbox | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._start, name="calcgrade-sandbox", daemon=True)
+        self._thread.start()
+
+    def _start(self) -> None:
+        try:
+            grading = _grading(self._config)
+            if isinstance(grading, ExerciseFailed):
+                return  # nothing will be graded: the tests say why
+            from grader.sandbox.client import Sandbox
+
+            # The student's own machine: confined where the kernel allows it, else a limited process (their code)
+            self._sandbox = Sandbox(confinement="best-effort", given_sources=grading.given_sources)
+            self._sandbox.walls()  # the template is up and its walls reported
+        except BaseException as error:  # noqa: BLE001 - raised again where the sandbox is used
+            self._error = error
+
+    def sandbox(self) -> Sandbox:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._sandbox is not None
+        return self._sandbox
+
+    def close(self) -> None:
+        self._thread.join()
+        if self._sandbox is not None:
+            self._sandbox.close()
+
+
+def _start_sandbox(config: pytest.Config) -> _SandboxStarter:
     if _sandbox_key not in config.stash:
-        # The student's own machine: confined where the kernel allows it, else a limited process (their code)
-        config.stash[_sandbox_key] = Sandbox(confinement="best-effort")
+        config.stash[_sandbox_key] = _SandboxStarter(config)
     return config.stash[_sandbox_key]
 
 
@@ -109,20 +168,29 @@ class ExerciseModule(pytest.File):
     _result: SubmissionResult | None = None
 
     def collect(self):
-        for exercise in of_module(MODULE_FILES[self.path.name]):
+        grading = _grading(self.config)
+        if isinstance(grading, ExerciseFailed):
+            from grader.curriculum import of_module  # to list the exercises that cannot be graded here
+
+            exercises = of_module(MODULE_FILES[self.path.name])
+        else:
+            exercises = grading.of_module(MODULE_FILES[self.path.name])
+        for exercise in exercises:
             yield ExerciseItem.from_parent(self, name=exercise.function, exercise_key=exercise.key)
 
     def result(self) -> SubmissionResult:
         if self._result is None:
             from grader.engine import grade_sources
+            from grader.submission import read_sources
 
-            references = _references(self.config)
-            if isinstance(references, ExerciseFailed):
-                raise references
+            grading = _grading(self.config)
+            if isinstance(grading, ExerciseFailed):
+                raise grading
             module = MODULE_FILES[self.path.name]
             sources, unreadable = read_sources(self.path.parent)
-            self._result = grade_sources(sources, _sandbox(self.config), exercises=of_module(module),
-                                         unreadable=unreadable, references=references)
+            self._result = grade_sources(sources, _start_sandbox(self.config).sandbox(),
+                                         exercises=grading.of_module(module), unreadable=unreadable,
+                                         references=grading.references)
         return self._result
 
 

@@ -12,6 +12,7 @@ appear.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import re
@@ -114,31 +115,45 @@ def write_report(results: Sequence[SubmissionResult], out_dir: Path, *, title: s
 
 
 def _exercise_stats(results: Sequence[SubmissionResult]) -> list[_ExerciseStats]:
-    """Per exercise, in the order the results list them (the curriculum's order)."""
-    by_key: dict[str, list[ExerciseResult]] = defaultdict(list)
+    """Per exercise, in the order the results list them (the curriculum's order): one pass over the
+    checks of every student, each exercise's score summed once."""
+    tallies: dict[str, _Tally] = {}
     for result in results:
         for exercise in result.exercises:
-            by_key[exercise.exercise].append(exercise)
-    stats = []
-    for key, graded in by_key.items():
-        statuses = [{check.diagnosis for check in exercise.checks} for exercise in graded]
-        stats.append(_ExerciseStats(
-            key=key,
-            max_score=max(exercise.max_score for exercise in graded),
-            students=len(graded),
-            passed=sum(exercise.passed for exercise in graded),
-            mean_fraction=float(np.mean([exercise.score / exercise.max_score if exercise.max_score else 0.0
-                                         for exercise in graded])),
-            not_implemented=sum("not implemented" in found for found in statuses),
-            not_loaded=sum(bool(found & NOT_LOADED) for found in statuses),
-            crashed=sum(bool(found & CRASHED) for found in statuses),
-        ))
-    return stats
+            tally = tallies.get(exercise.exercise)
+            if tally is None:
+                tally = tallies[exercise.exercise] = _Tally()
+            checks = exercise.checks
+            found = {check.diagnosis for check in checks}
+            tally.max_score = max(tally.max_score, exercise.max_score) if tally.fractions else exercise.max_score
+            tally.passed += bool(checks) and all(check.passed for check in checks)
+            tally.fractions.append(sum(check.score for check in checks) / exercise.max_score
+                                   if exercise.max_score else 0.0)
+            tally.not_implemented += "not implemented" in found
+            tally.not_loaded += not found.isdisjoint(NOT_LOADED)
+            tally.crashed += not found.isdisjoint(CRASHED)
+    return [_ExerciseStats(key=key, max_score=tally.max_score, students=len(tally.fractions), passed=tally.passed,
+                           mean_fraction=float(np.mean(tally.fractions)), not_implemented=tally.not_implemented,
+                           not_loaded=tally.not_loaded, crashed=tally.crashed)
+            for key, tally in tallies.items()]
 
 
-def _misconception_names(diagnosis: str) -> set[str]:
+class _Tally:
+    """One exercise's counts while the results are read."""
+
+    __slots__ = ("max_score", "passed", "fractions", "not_implemented", "not_loaded", "crashed")
+
+    def __init__(self) -> None:
+        self.max_score = 0.0
+        self.passed = self.not_implemented = self.not_loaded = self.crashed = 0
+        self.fractions: list[float] = []
+
+
+@functools.lru_cache(maxsize=4096)
+def _misconception_names(diagnosis: str) -> frozenset[str]:
     """The mistakes a diagnosis names: " or " splits several; statuses are left out; fitted factors
-    that are not a known factor (they depend on the data, e.g. 1/n) are pooled as one name."""
+    that are not a known factor (they depend on the data, e.g. 1/n) are pooled as one name. A class
+    repeats a few diagnoses many times: each is parsed once (cached)."""
     names = set()
     for name in (part.strip() for part in diagnosis.split(" or ")):
         if not name or name in STATUS_DIAGNOSES:
@@ -147,7 +162,7 @@ def _misconception_names(diagnosis: str) -> set[str]:
         if match and not _is_known_factor(match.group(1)):
             name = OTHER_FACTOR
         names.add(name)
-    return names
+    return frozenset(names)
 
 
 def _is_known_factor(text: str) -> bool:
@@ -166,10 +181,13 @@ def _misconceptions(results: Iterable[SubmissionResult]) -> tuple[Counter[str], 
         names: set[str] = set()
         for exercise in result.exercises:
             for check in exercise.checks:
-                found = _misconception_names(check.diagnosis) if not check.passed else set()
-                names |= found
-                for name in found:
-                    seen_in[name].add(exercise.exercise)
+                if check.passed or not check.diagnosis:
+                    continue
+                found = _misconception_names(check.diagnosis)
+                if found:
+                    names |= found
+                    for name in found:
+                        seen_in[name].add(exercise.exercise)
         counts.update(names)
     return counts, seen_in
 

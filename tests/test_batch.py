@@ -33,6 +33,7 @@ def _gradebook(out: Path) -> list[list[str]]:
         return list(csv.reader(stream))
 
 
+@pytest.mark.e2e
 def test_resume_after_sigkill_grades_only_what_is_missing(tmp_path):
     subs, out, reference = tmp_path / "subs", tmp_path / "out", tmp_path / "reference"
     _write_batch(subs)

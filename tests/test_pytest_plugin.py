@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -70,3 +71,83 @@ def test_a_message_shared_by_several_checks_is_shown_once(sandbox):
     text = format_failure(result.exercises[0])
     assert text.count("problem:  SyntaxError") == 1
     assert "random data; data that is not centred" in text
+
+
+def _public_submissions(module: str) -> dict[str, str]:
+    """The solution, the stub, and the solution with each known mistake and each alternative form."""
+    solution = kit.solution_source(module)
+    sources = {"solution": solution, "stub": kit.stub_source(solution)}
+    from grader.curriculum import of_module
+
+    for exercise in of_module(module):
+        for number, mistake in enumerate(exercise.misconceptions):
+            sources[f"{exercise.function} mistake {number}"] = kit.variant_source(module, exercise.function,
+                                                                                   mistake.body)
+        for number, body in enumerate(exercise.alternatives):
+            sources[f"{exercise.function} alternative {number}"] = kit.variant_source(module, exercise.function,
+                                                                                       body)
+    return sources
+
+
+def test_the_kits_cached_data_grades_every_public_check_as_the_live_kit_does(sandbox, tmp_path):
+    """What the students' pytest grades with (exercises, expected values, mistakes' values, signatures, the
+    given functions' source, all from `precomputed.kit_data`) gives the live kit's results, check by check."""
+    from grader.curriculum import EXERCISES, of_module
+    from grader.engine import LIVE, grade_sources
+    from grader.given import numpy_sources
+    from grader.precomputed import PrecomputedReferences, exercises_from, kit_data, public_checks_data
+
+    environ = {"CALCGRADE_CACHE_DIR": str(tmp_path)}
+    written = kit_data(environ)
+    assert list(tmp_path.glob("public-checks-*.json")), "the data was not cached"
+    data = kit_data(environ)  # read back from the cache
+    assert data == json.loads(json.dumps(public_checks_data(), allow_nan=True)) == written
+    assert data["given"] == numpy_sources()
+    exercises = exercises_from(data)
+    assert [(e.key, e.points, e.hint, [(m.name, m.hint) for m in e.misconceptions], [c.label for c in e.checks])
+            for e in exercises] == [(e.key, e.points, e.hint, [(m.name, m.hint) for m in e.misconceptions],
+                                     [c.label for c in e.checks]) for e in EXERCISES]
+    stored = PrecomputedReferences(data)
+    compared = failed = 0
+    for module in kit.MODULES:
+        light = tuple(e for e in exercises if e.module == module)
+        for name, source in _public_submissions(module).items():
+            live = grade_sources({module: source}, sandbox, exercises=of_module(module), references=LIVE)
+            cached = grade_sources({module: source}, sandbox, exercises=light, references=stored)
+            assert cached == live, (module, name)
+            compared += 1
+            failed += sum(not check.passed for e in live.exercises for check in e.checks)
+    assert compared > 50 and failed > 100  # mistakes were named, stubs reported: not only passes compared
+
+
+def test_the_cache_follows_the_kit(tmp_path, monkeypatch):
+    from grader import precomputed
+
+    before = precomputed.kit_digest()
+    assert before == precomputed.kit_digest()
+    monkeypatch.setattr(precomputed, "FORMAT", precomputed.FORMAT + 1)
+    assert precomputed.kit_digest() != before
+
+
+def test_a_pytest_run_without_exercise_modules_imports_nothing_of_the_grader_but_its_plugin(tmp_path):
+    (tmp_path / "test_other.py").write_text(
+        "import sys\n\ndef test_nothing_heavy_was_imported():\n"
+        "    assert 'grader.pytest_plugin' in sys.modules  # the plugin is registered\n"
+        "    heavy = sorted(name for name in sys.modules if name.split('.')[0] in ('numpy', 'sympy', 'matplotlib')"
+        " or name in ('grader.engine', 'grader.curriculum', 'grader.sandbox.client'))\n"
+        "    assert not heavy, heavy\n", encoding="utf-8")
+    completed = pytest_in(tmp_path, "-q")
+    assert completed.returncode == 0, completed.stdout[-3000:]
+    assert "1 passed" in completed.stdout
+
+
+def test_the_students_pytest_on_the_kit_grades_without_sympy_once_the_data_is_cached(tmp_path):
+    shutil.copytree(kit.SOLUTIONS_DIR, tmp_path / "solutions")
+    (tmp_path / "solutions" / "conftest.py").write_text(
+        "import sys\n\ndef pytest_sessionfinish(session):\n"
+        "    open('imported.txt', 'w').write(' '.join(sorted(name for name in ('sympy', 'grader.curriculum',"
+        " 'grader.given', 'numpy', 'grader.engine') if name in sys.modules)))\n", encoding="utf-8")
+    for _ in range(2):  # the first run may compute and cache the data
+        completed = pytest_in(tmp_path / "solutions")
+        assert completed.returncode == 0 and "25 passed" in completed.stdout, completed.stdout[-3000:]
+    assert (tmp_path / "solutions" / "imported.txt").read_text() == "grader.engine numpy"

@@ -243,6 +243,7 @@ def test_grading_with_precomputed_references_matches_the_live_kit(sandbox, bundl
 # ----- pytest in the bundle ---------------------------------------------------------------------
 
 
+@pytest.mark.slow  # installs the bundle's wheel into a virtual environment
 def test_pytest_in_the_bundle_uses_the_wheel_and_gives_the_kits_feedback(student_python: Path, bundle: Path,
                                                                         tmp_path: Path):
     folder = _student_folder(bundle, tmp_path)
@@ -270,6 +271,7 @@ def test_pytest_in_the_bundle_uses_the_wheel_and_gives_the_kits_feedback(student
     assert kit_cases == cases
 
 
+@pytest.mark.slow  # installs the bundle's wheel into a virtual environment
 def test_pytest_in_the_bundle_finds_moved_data_by_env_var_and_explains_when_it_has_none(
         student_python: Path, bundle: Path, tmp_path: Path):
     folder = _student_folder(bundle, tmp_path)

@@ -11,6 +11,7 @@ from urllib.parse import quote
 import pytest
 
 from grader import kit
+from grader import report as report_module
 from grader.engine import grade_sources
 from grader.report import write_report, write_student_feedback
 from grader.spec import CheckResult, ExerciseResult, SubmissionResult
@@ -168,3 +169,58 @@ def test_control_characters_in_a_student_id_are_shown_escaped_in_the_pages(tmp_p
     for text in (_section(page, "students"), feedback):
         assert "eve\\x1b[31m\\u202e&lt;b&gt;\\xff" in text
         assert "\x1b" not in text and "\u202e" not in text and "<b>" not in text
+
+
+def _reference_statistics(results):
+    """The class statistics computed the plain way, exercise by exercise over every student (the oracle)."""
+    keys = list(dict.fromkeys(exercise.exercise for result in results for exercise in result.exercises))
+    stats = []
+    for key in keys:
+        graded = [exercise for result in results for exercise in result.exercises if exercise.exercise == key]
+        statuses = [{check.diagnosis for check in exercise.checks} for exercise in graded]
+        stats.append((key, max(exercise.max_score for exercise in graded), len(graded),
+                      sum(exercise.passed for exercise in graded),
+                      sum(exercise.score / exercise.max_score for exercise in graded) / len(graded),
+                      sum("not implemented" in found for found in statuses),
+                      sum(bool(found & {"missing", "load_error"}) for found in statuses),
+                      sum(bool(found & {"error", "timeout", "died", "skipped"}) for found in statuses)))
+    named: dict[str, set[str]] = {}
+    seen_in: dict[str, set[str]] = {}
+    for result in results:
+        for exercise in result.exercises:
+            for check in exercise.checks:
+                for part in check.diagnosis.split(" or ") if not check.passed else ():
+                    name = part.strip()
+                    if name and name not in report_module.STATUS_DIAGNOSES:
+                        if name.startswith("constant factor ") and name != "constant factor 0.5":
+                            name = report_module.OTHER_FACTOR
+                        named.setdefault(name, set()).add(result.student)
+                        seen_in.setdefault(name, set()).add(exercise.exercise)
+    return stats, {name: len(students) for name, students in named.items()}, seen_in
+
+
+def test_class_statistics_are_those_of_each_exercise_over_every_student(results):
+    """Many students made of the graded ones, with diagnoses of every kind: statuses, known mistakes,
+    several names in one diagnosis, fitted factors known and unknown, the same name in several exercises."""
+    extra = ["mean instead of sum or constant factor 0.5", "constant factor 0.37", "error", "missing",
+             "not implemented", "sign flipped", ""]
+    many = []
+    for index in range(120):
+        base = results[index % len(results)]
+        exercises = []
+        for position, exercise in enumerate(base.exercises):
+            checks = tuple(dataclasses.replace(check, passed=False, score=0.0,
+                                               diagnosis=extra[(index + position + number) % len(extra)])
+                           if (index + position + number) % 5 == 0 else check
+                           for number, check in enumerate(exercise.checks))
+            exercises.append(dataclasses.replace(exercise, checks=checks))
+        many.append(dataclasses.replace(base, student=f"s{index}", exercises=tuple(exercises)))
+    stats, counts, seen_in = _reference_statistics(many)
+    got = report_module._exercise_stats(many)
+    assert [(s.key, s.max_score, s.students, s.passed, s.not_implemented, s.not_loaded, s.crashed) for s in got] \
+        == [row[:4] + row[5:] for row in stats]
+    assert [s.mean_fraction for s in got] == pytest.approx([row[4] for row in stats], rel=1e-12)
+    assert sum(s.not_implemented for s in got) > 0 and sum(s.crashed for s in got) > 0
+    found, where = report_module._misconceptions(many)
+    assert dict(found) == counts and dict(where) == seen_in
+    assert {"mean instead of sum", "sign flipped", report_module.OTHER_FACTOR} <= set(counts)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from grader import given, kit
+from grader import kit
 from grader.plain import Unsupported, dumps, from_wire, loads, printable, to_wire
 from grader.sandbox import confine
 
@@ -155,9 +155,10 @@ class Sandbox:
     own_session = False  # True: the template leaves our process group (a Jupyter kernel's shutdown waits for it)
 
     def __init__(self, limits: Limits | None = None, slot: int = 0, hidden: Sequence[Path] = (),
-                 confinement: Confinement = "required"):
+                 confinement: Confinement = "required", given_sources: Mapping[str, Any] | None = None):
         """`hidden`: folders the child must not see, should they lie inside what it sees (the Python
-        installation); the kit's private folders and the grader's own package always are."""
+        installation); the kit's private folders and the grader's own package always are.
+        `given_sources`: `grader.given.numpy_sources()` computed before (SymPy is imported to compute them)."""
         self.limits = limits or Limits()
         self.slot = slot
         self.confinement = confinement
@@ -168,6 +169,7 @@ class Sandbox:
         self._workdir: str | None = None  # the template's empty staging folder; unconfined, the children's folder
         self._walls: dict[str, Any] | None = None
         self._cgroup: str | None = None  # as root: the template's pids cgroup, removed with it
+        self._given_sources = given_sources
 
     # ----- the template --------------------------------------------------------------------------
 
@@ -185,7 +187,7 @@ class Sandbox:
         self._control = ours
         config = {"staging": self._fresh_workdir(), "workdir": self._fresh_workdir(), "hidden": self.hidden,
                   "required": self.confinement == "required", "environment": child_environment(),
-                  "given": given.numpy_sources(),
+                  "given": self._given_sources or _given_sources(),
                   "memory_bytes": self.limits.memory_bytes, "cpu_seconds": int(self.limits.total_seconds) + 5,
                   "file_bytes": self.limits.file_bytes}
         ours.sendall(dumps({"configure": config}))
@@ -368,6 +370,12 @@ class Sandbox:
             return Outcome("died", error="the process running your code ended during this call: a crash, "
                            f"os._exit(), or memory beyond {self.limits.describe_memory()}")
         return Outcome("died", error="the process running your code sent something that is not an answer")
+
+
+def _given_sources() -> Mapping[str, Any]:
+    from grader import given
+
+    return given.numpy_sources()
 
 
 def _grader_package() -> Path:
