@@ -55,7 +55,8 @@ MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_MOVE, MS_REC,
     0x1, 0x2, 0x4, 0x8, 0x20, 0x1000, 0x2000, 0x4000, 0x40000)
 MS_NOATIME, MS_NODIRATIME, MS_RELATIME = 0x400, 0x800, 0x200000
 MNT_DETACH = 0x2
-PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 1, 36, 38
+PR_SET_PDEATHSIG, PR_SET_SECCOMP, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 1, 22, 36, 38
+SECCOMP_MODE_FILTER = 2
 SYS_MOUNT_SETATTR, AT_RECURSIVE, MOUNT_ATTR_RDONLY, MOUNT_ATTR_NOSUID = 442, 0x8000, 0x1, 0x2  # x86_64 and aarch64
 
 CHILD_UID = 1000  # the child's uid inside its own user namespace (never 0: executing a file gains nothing)
@@ -182,35 +183,76 @@ def _make_read_only(root: str) -> None:
                               MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | flags, None), f"read-only {point}")
 
 
-def landlock_abi() -> tuple[int, str]:
-    """The kernel's Landlock ABI version (0 where there is none or the library is missing), and its name."""
+@dataclass(frozen=True)
+class LandlockRights:
+    """The access rights of the child's Landlock rules, worked out once in the template (the library's
+    first calls are the costly part)."""
+
+    read: int  # read files, list folders, execute
+    everything: int  # what the kernel can restrict: all of it is allowed in the scratch folders
+    device: int  # what a file may be given: for the device files
+
+
+def landlock_rights() -> tuple[LandlockRights | None, str]:
+    """The kernel's Landlock rights (None where there is no Landlock or the library is missing), and the
+    layer's name; the library's system-call wrappers are made here, once."""
     try:
         import landlock
+        from landlock import FSAccess
+        from landlock.plumbing import get_add_rule, get_prctl, get_restrict_self
 
         abi = int(landlock.landlock_abi_version())
-        return abi, f"Landlock ABI {abi}"
+        get_add_rule(), get_restrict_self(), get_prctl()
+        rights = LandlockRights(int(FSAccess.READ_FILE | FSAccess.READ_DIR | FSAccess.EXECUTE),
+                                int(FSAccess.all()), int(FSAccess.all_file()))
+        return rights, f"Landlock ABI {abi}"
     except Exception as error:  # noqa: BLE001 - any failure only means this layer is missing
-        return 0, f"no Landlock ({type(error).__name__}: {error})"
+        return None, f"no Landlock ({type(error).__name__}: {error})"
 
 
-def _restrict_writes_to_scratch() -> None:
+def _restrict_writes_to_scratch(rights: LandlockRights) -> None:
     """Landlock, in the child once its scratch folders are mounted (a rule on a folder that a mount hides
     does not count, so the rules cannot be made in the template): read and execute everywhere, write
     only in the scratch folders and to the device files."""
     import landlock
     from landlock import FSAccess
 
-    rules = landlock.Ruleset()
+    rules = landlock.Ruleset(FSAccess(rights.everything))
     try:
-        rules.allow("/", rules=FSAccess.READ_FILE | FSAccess.READ_DIR | FSAccess.EXECUTE)
-        rules.allow(*SCRATCH)
-        rules.allow(*(f"/dev/{name}" for name in DEVICES), rules=FSAccess.all_file())
+        rules.allow("/", rules=FSAccess(rights.read))
+        rules.allow(*SCRATCH, rules=FSAccess(rights.everything))
+        rules.allow(*(f"/dev/{name}" for name in DEVICES), rules=FSAccess(rights.device))
         rules.apply()
     finally:
         os.close(rules._fd)  # in force once applied; of no use to student code
 
 
-def _seccomp_filter() -> tuple[Any, str]:
+class _SockFilterProgram(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_char_p)]
+
+
+class SeccompProgram:
+    """The filter as the kernel's BPF program, compiled once by libseccomp in the template and loaded in
+    each child with one prctl (compiling it again in every child would cost more than the rest)."""
+
+    def __init__(self, rules: Any):
+        read, write = os.pipe()
+        try:
+            with os.fdopen(write, "wb", closefd=True) as sink:
+                rules.export_bpf(sink)
+            with os.fdopen(read, "rb", closefd=False) as source:
+                self.program = source.read()
+        finally:
+            os.close(read)
+
+    def load(self) -> None:
+        """Into this process, with no_new_privs (which the kernel requires of an unprivileged filter)."""
+        _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+        program = _SockFilterProgram(len(self.program) // 8, self.program)
+        _check(libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(program), 0, 0), "seccomp")
+
+
+def _seccomp_filter() -> tuple[SeccompProgram | None, str]:
     """The seccomp filter (allow by default, deny `DENIED_CALLS`, no new namespaces through clone, no
     socket but Unix ones), built once; None and why not where libseccomp is missing."""
     try:
@@ -228,7 +270,7 @@ def _seccomp_filter() -> tuple[Any, str]:
         rules.add_rule(seccomp.ERRNO(errno.EPERM), "prctl", seccomp.Arg(0, seccomp.EQ, PR_SET_PDEATHSIG))
         rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")  # its flags cannot be inspected: C libraries fall back
         rules.add_rule(seccomp.ERRNO(errno.EAFNOSUPPORT), "socket", seccomp.Arg(0, seccomp.NE, socket.AF_UNIX))
-        return rules, "seccomp"
+        return SeccompProgram(rules), "seccomp"
     except Exception as error:  # noqa: BLE001 - any failure only means this layer is missing
         return None, f"no seccomp ({type(error).__name__}: {error})"
 
@@ -308,8 +350,8 @@ class Walls:
     layers: list[str]
     missing: list[str]
     stashed: list[tuple[str, str]] = field(default_factory=list)  # (stash path, path under a scratch folder)
-    landlock: bool = False
-    seccomp: Any = None
+    landlock: LandlockRights | None = None
+    seccomp: SeccompProgram | None = None
     cgroup_procs: int | None = None  # as root: where each child enrols in the template's pids cgroup (its
     # descendants count there; the processes between the template and the children do not, so that
     # preparing the next child never fails for want of a pid)
@@ -364,12 +406,12 @@ class Walls:
         _mount(staging, "/", None, MS_MOVE)
         _check(libc.chroot(b"."), "chroot")
         os.chdir("/")
-        abi, landlock_layer = landlock_abi()
+        landlock, landlock_layer = landlock_rights()
         seccomp, seccomp_layer = _seccomp_filter()
         layers = ["user, mount, PID, IPC, network and UTS namespaces", "a read-only root of its own",
                   "private scratch folders"]
         missing = []
-        for present, layer in ((abi > 0, landlock_layer), (seccomp is not None, seccomp_layer)):
+        for present, layer in ((landlock is not None, landlock_layer), (seccomp is not None, seccomp_layer)):
             (layers if present else missing).append(layer)
         if cgroup_procs is not None:
             layers.append(f"at most {MAX_PROCESSES} processes and threads (a pids cgroup)")
@@ -377,7 +419,7 @@ class Walls:
             layers.append(f"at most {MAX_PROCESSES} processes and threads (counted per user namespace)")
         else:
             missing.append("a bound on processes (as root it needs a pids cgroup, and none could be made)")
-        return cls(True, layers, missing, stashed, abi > 0, seccomp, cgroup_procs)
+        return cls(True, layers, missing, stashed, landlock, seccomp, cgroup_procs)
 
     def enter_child(self, limits: dict[str, int]) -> None:
         """In a child forked from the template, before any student code: its own user, mount, PID and IPC
@@ -409,8 +451,8 @@ class Walls:
         self._mount_fresh_folders(limits["file_bytes"])
         os.chdir("/tmp")
         apply_limits(limits, mapped)
-        if self.landlock:
-            _restrict_writes_to_scratch()
+        if self.landlock is not None:
+            _restrict_writes_to_scratch(self.landlock)
         _drop_capabilities()
         if self.seccomp is not None:
             self.seccomp.load()
@@ -474,7 +516,7 @@ class Fallback:
     a container whose seccomp profile forbids them): the seccomp filter, and as root an unprivileged uid
     (so root's own files, such as a course key, cannot be read). No root of its own, no PID namespace."""
 
-    seccomp: Any
+    seccomp: SeccompProgram | None
     layers: list[str]
 
     @classmethod
