@@ -151,7 +151,7 @@ def main(spec: dict[str, Any]) -> dict[str, Any]:
         report["left_behind"] = attack(box, f"""
             import ctypes, os, subprocess, threading, time
             libc = ctypes.CDLL(None, use_errno=True)
-            kept = libc.prctl(1, 0, 0, 0, 0)  # no parent-death signal: outlive the waiter if allowed
+            libc.prctl(1, 0, 0, 0, 0)  # no parent-death signal, should one end it
             if os.fork() == 0:
                 libc.prctl(1, 0, 0, 0, 0)
                 os.setpgid(0, 0)
@@ -163,7 +163,7 @@ def main(spec: dict[str, Any]) -> dict[str, Any]:
                     os.execvp('sleep', ['sleep', '{MARKER}.5'])
                 os._exit(0)
             threading.Thread(target=time.sleep, args=({MARKER},)).start()
-            return 2 if kept == -1 else 'kept no parent-death signal'
+            return 2
 
         """)
         time.sleep(0.5)

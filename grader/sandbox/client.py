@@ -132,6 +132,15 @@ class Allowance:
 Confinement = Literal["required", "best-effort"]
 
 
+@dataclass(frozen=True)
+class ChildHandle:
+    """How the parent ends a child: a pidfd (valid whatever PID namespace the child's pid belongs to) and,
+    for a child without a PID namespace of its own, its process group."""
+
+    pidfd: int
+    group: int | None
+
+
 class SandboxUnavailable(RuntimeError):
     """Student code cannot be confined here (no user namespaces) and the grader was not told to go without."""
 
@@ -216,24 +225,35 @@ class Sandbox:
             self._walls = report
             self._control.sendall(dumps({"spawn": True}))  # only now: the walls report arrives alone
 
-    def _spawn(self) -> tuple[int, socket.socket]:
-        """A fresh, already confined child from the template: its pid and our end of its channel.
+    def _spawn(self) -> tuple[ChildHandle, socket.socket]:
+        """A fresh, already confined child from the template: how to end it, and our end of its channel.
 
         The next child is asked for at once, so that it is waiting in our socket when we need it."""
         with self._lock:
             self._ensure_template()
             assert self._control is not None
-            data, fds, _, _ = socket.recv_fds(self._control, 4096, 1)
-            if not fds:
+            data, fds, _, _ = socket.recv_fds(self._control, 4096, 2)
+            if len(fds) != 2:
+                for fd in fds:
+                    os.close(fd)
                 raise RuntimeError("the sandbox's template process ended")
             self._control.sendall(dumps({"spawn": True}))
-            return int(loads(data)["pid"]), socket.socket(fileno=fds[0])
+            group = loads(data).get("group")
+            return ChildHandle(fds[1], group if type(group) is int else None), socket.socket(fileno=fds[0])
 
-    def _end(self, pid: int, channel: socket.socket) -> None:
+    def _end(self, child: ChildHandle, channel: socket.socket) -> None:
+        """End the child and everything it started: it is PID 1 of its namespace (without one, its process
+        group is ended too)."""
         channel.close()
-        for kill in (os.killpg, os.kill):  # its process group; the process itself if it never got to setsid
+        try:
+            signal.pidfd_send_signal(child.pidfd, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        finally:
+            os.close(child.pidfd)
+        if child.group is not None:
             try:
-                kill(pid, signal.SIGKILL)
+                os.killpg(child.group, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
 
@@ -319,7 +339,7 @@ class Sandbox:
                 runnable.append(index)
         if not runnable:
             return []
-        pid, channel = self._spawn()
+        child, channel = self._spawn()
         try:
             numbered = b",".join(b'{"id":%d,' % index + calls[index].wire[1:] for index in runnable)
             job = b'{"modules":' + dumps(loadable).rstrip(b"\n") + b',"calls":[' + numbered + b"]}\n"
@@ -352,7 +372,7 @@ class Sandbox:
                     outcomes[index] = answer
             return []
         finally:
-            self._end(pid, channel)
+            self._end(child, channel)
 
     def _failure(self, reply: Any, out_of_time: bool = False) -> Outcome:
         if reply is TIMEOUT and out_of_time:

@@ -55,7 +55,7 @@ MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_MOVE, MS_REC,
     0x1, 0x2, 0x4, 0x8, 0x20, 0x1000, 0x2000, 0x4000, 0x40000)
 MS_NOATIME, MS_NODIRATIME, MS_RELATIME = 0x400, 0x800, 0x200000
 MNT_DETACH = 0x2
-PR_SET_PDEATHSIG, PR_SET_SECCOMP, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 1, 22, 36, 38
+PR_SET_SECCOMP, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 22, 36, 38
 SECCOMP_MODE_FILTER = 2
 SYS_MOUNT_SETATTR, AT_RECURSIVE, MOUNT_ATTR_RDONLY, MOUNT_ATTR_NOSUID = 442, 0x8000, 0x1, 0x2  # x86_64 and aarch64
 
@@ -266,8 +266,6 @@ def _seccomp_filter() -> tuple[SeccompProgram | None, str]:
                 continue
         for flag in NAMESPACE_FLAGS:
             rules.add_rule(seccomp.ERRNO(errno.EPERM), "clone", seccomp.Arg(0, seccomp.MASKED_EQ, flag, flag))
-        # The parent-death signal is what ends a child whose waiting parent the grader ended: it stays.
-        rules.add_rule(seccomp.ERRNO(errno.EPERM), "prctl", seccomp.Arg(0, seccomp.EQ, PR_SET_PDEATHSIG))
         rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")  # its flags cannot be inspected: C libraries fall back
         rules.add_rule(seccomp.ERRNO(errno.EAFNOSUPPORT), "socket", seccomp.Arg(0, seccomp.NE, socket.AF_UNIX))
         return SeccompProgram(rules), "seccomp"
@@ -352,9 +350,8 @@ class Walls:
     stashed: list[tuple[str, str]] = field(default_factory=list)  # (stash path, path under a scratch folder)
     landlock: LandlockRights | None = None
     seccomp: SeccompProgram | None = None
-    cgroup_procs: int | None = None  # as root: where each child enrols in the template's pids cgroup (its
-    # descendants count there; the processes between the template and the children do not, so that
-    # preparing the next child never fails for want of a pid)
+    cgroup_procs: int | None = None  # as root: where each child enrols in the template's pids cgroup
+    pid_namespace: int = -1  # the template's own PID namespace, to come back to after making a child's
 
     def describe(self) -> dict[str, Any]:
         return {"confined": self.confined, "layers": self.layers, "missing": self.missing}
@@ -367,7 +364,11 @@ class Walls:
         visible = [*SYSTEM, *python_folders()]
         cgroup_procs = os.open(os.path.join(cgroup, "cgroup.procs"), os.O_WRONLY) if cgroup else None
         outer_uid = os.getuid()
-        enter_user_namespace(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS, inner_uid=0)
+        enter_user_namespace(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWPID, inner_uid=0)
+        template = os.fork()  # the template goes on as PID 1 of a namespace of its own (owned by its user
+        if template != 0:  # namespace, so that it may make one for each child); this process only waits
+            _wait_and_exit(template)
+        pid_namespace = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
         _check(libc.sethostname(b"calcgrade", 9), "sethostname")
         _mount("none", "/", None, MS_REC | MS_PRIVATE)
         _mount("calcgrade-root", staging, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
@@ -419,36 +420,29 @@ class Walls:
             layers.append(f"at most {MAX_PROCESSES} processes and threads (counted per user namespace)")
         else:
             missing.append("a bound on processes (as root it needs a pids cgroup, and none could be made)")
-        return cls(True, layers, missing, stashed, landlock, seccomp, cgroup_procs)
+        return cls(True, layers, missing, stashed, landlock, seccomp, cgroup_procs, pid_namespace)
 
-    def enter_child(self, limits: dict[str, int]) -> None:
-        """In a child forked from the template, before any student code: its own user, mount, PID and IPC
-        namespaces, fresh scratch folders and /proc, limits, Landlock, no capabilities, seccomp. Returns in
-        the process that runs student code (PID 1 of its namespace); the process forked from the template
-        only waits for it, so that ending that one (as the grader does) ends everything."""
-        os.setsid()
-        mapped = mapped_bytes()
-        enter_user_namespace(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC, inner_uid=CHILD_UID)
-        alive_read, alive_write = os.pipe()
+    def fork_child(self) -> int:
+        """Fork a child that is PID 1 of a PID namespace of its own: ending it (as the grader does, by its
+        pidfd) ends everything it started, and it sees no other process. Returns as `os.fork` does."""
+        _check(libc.unshare(CLONE_NEWPID), "unshare")
         pid = os.fork()
         if pid != 0:
-            os.close(alive_read)
-            _wait_and_exit(pid, keep=alive_write)
-        os.close(alive_write)
-        # In the waiter's process group (the grader ends the group: both at once), and ended with the waiter.
-        _check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "parent-death signal")
+            _check(libc.setns(self.pid_namespace, CLONE_NEWPID), "setns")  # the next child gets its own too
+        return pid
+
+    def enter_child(self, limits: dict[str, int]) -> None:
+        """In a child of `fork_child`, before any student code: its own mount and IPC namespaces, fresh
+        scratch folders and /proc, then a user namespace of its own where it is an ordinary uid with no
+        power over anything it inherited, limits, Landlock, no capabilities, seccomp."""
+        os.setsid()
+        mapped = mapped_bytes()
         if self.cgroup_procs is not None:  # "0": this process, whatever its pid in the namespace
             os.write(self.cgroup_procs, b"0")
-        os.set_blocking(alive_read, False)
-        try:
-            if os.read(alive_read, 1) == b"":  # the waiting parent is already gone: so are we
-                os._exit(72)
-        except BlockingIOError:
-            pass
-        os.close(alive_read)
-        if self.cgroup_procs is not None:
             os.close(self.cgroup_procs)
+        _check(libc.unshare(CLONE_NEWNS | CLONE_NEWIPC), "unshare")
         self._mount_fresh_folders(limits["file_bytes"])
+        enter_user_namespace(0, inner_uid=CHILD_UID)
         os.chdir("/tmp")
         apply_limits(limits, mapped)
         if self.landlock is not None:
@@ -465,8 +459,9 @@ class Walls:
         for stash, path in self.stashed:
             os.makedirs(path, exist_ok=True)
             _mount(stash, path, None, MS_BIND | MS_REC)
-        try:  # a /proc of its own PID namespace: its own processes only
-            _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY)
+        try:  # a /proc of its own PID namespace: its own processes only (its uid map is written there next;
+            # then Landlock allows no write under /)
+            _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
         except ConfinementError:  # where /proc cannot be mounted (a container's masked /proc): no /proc at all
             _mount("calcgrade-no-proc", "/proc", "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
                    "size=4k,mode=555")
@@ -491,11 +486,10 @@ def mapped_bytes() -> int:
         return int(statm.read().split()[0]) * resource.getpagesize()
 
 
-def _wait_and_exit(pid: int, keep: int) -> None:
-    """The process between the template and the child: waits for the child, and exits with it. It keeps
-    only `keep` (whose end tells the child it is still there), so the child's channel ends with the child."""
-    os.closerange(3, keep)
-    os.closerange(keep + 1, MAX_FDS)
+def _wait_and_exit(pid: int) -> None:
+    """The process the grader started, once the template has moved into its own PID namespace: it holds
+    nothing (no descriptor) and only waits for the template, then exits, so the grader sees it end."""
+    os.closerange(3, MAX_FDS)
     while True:
         try:
             os.waitpid(pid, 0)

@@ -18,6 +18,7 @@ import signal
 import socket
 import sys
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import numpy  # noqa: F401 - imported once here so that every child starts warm
@@ -54,11 +55,22 @@ def _warm_up(sources: dict[str, Any]) -> None:
 Walled = Walls | confine.Fallback | None  # the walls each child enters: namespaces and more, or what is left
 
 
-def _prefork(control: socket.socket, config: dict[str, Any], walls: Walled) -> tuple[int, socket.socket]:
+@dataclass
+class ReadyChild:
+    """A child forked and confining itself, waiting to be handed to the grader: its pid here, a pidfd (the
+    grader ends it by that, whatever pid namespace it sees) and the grader's end of its channel."""
+
+    pid: int
+    pidfd: int
+    channel: socket.socket
+    group: int | None  # without a PID namespace of its own: its process group, which the grader ends too
+
+
+def _prefork(control: socket.socket, config: dict[str, Any], walls: Walled) -> ReadyChild:
     """Fork and confine the next child ahead of time (so that this work overlaps with the grader judging the
     previous child); it says it is ready, then waits for its job."""
     parent_end, child_end = socket.socketpair()
-    pid = os.fork()
+    pid = walls.fork_child() if isinstance(walls, Walls) else os.fork()
     if pid == 0:
         try:
             control.close()
@@ -92,7 +104,7 @@ def _prefork(control: socket.socket, config: dict[str, Any], walls: Walled) -> t
         finally:
             os._exit(70)
     child_end.close()
-    return pid, parent_end
+    return ReadyChild(pid, os.pidfd_open(pid), parent_end, None if isinstance(walls, Walls) else pid)
 
 
 def _build_walls(config: dict[str, Any]) -> tuple[Walls | None, dict[str, Any]]:
@@ -133,7 +145,7 @@ def main(control_fd: int) -> None:
         return
     config.pop("given")  # built; its text (reachable from the stack a child is forked on) is needed no more
     gc.freeze()  # the collector in a child never walks (and so never copies) the template's objects
-    ready: tuple[int, socket.socket] | None = _try_prefork(control, config, walls)
+    ready: ReadyChild | None = _try_prefork(control, config, walls)
     try:
         for line in requests:
             if "spawn" in loads(line):
@@ -145,17 +157,17 @@ def main(control_fd: int) -> None:
                 if ready is None:
                     return  # the grader reads that the template ended
 
-                pid, parent_end = ready
-                socket.send_fds(control, [dumps({"pid": pid})], [parent_end.fileno()])
-                parent_end.close()
+                socket.send_fds(control, [dumps({"group": ready.group})], [ready.channel.fileno(), ready.pidfd])
+                ready.channel.close()
+                os.close(ready.pidfd)
                 ready = _try_prefork(control, config, walls)
     except OSError:  # the grader closed its end with a child still unclaimed: it is done
         pass
     if ready is not None:
-        os.kill(ready[0], signal.SIGKILL)  # the grader is done: the child kept ready is not needed
+        os.kill(ready.pid, signal.SIGKILL)  # the grader is done: the child kept ready is not needed
 
 
-def _try_prefork(control: socket.socket, config: dict[str, Any], walls: Walled):
+def _try_prefork(control: socket.socket, config: dict[str, Any], walls: Walled) -> ReadyChild | None:
     try:
         return _prefork(control, config, walls)
     except BlockingIOError:  # EAGAIN from fork: the machine is out of processes for now
