@@ -42,6 +42,7 @@ import signal
 import site
 import socket
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -334,9 +335,7 @@ def remove_cgroup(folder: str) -> None:
             return
         except FileNotFoundError:
             return
-        except OSError:
-            import time
-
+        except OSError:  # busy: its last processes are still being torn down
             time.sleep(0.02)
 
 
