@@ -23,6 +23,7 @@ _PRINTER = _Printer()
 
 def formula(expr: sp.Basic) -> str:
     """The expression in the course's notation (powers as superscripts, · for products, − for minus)."""
+    expr = expr.xreplace({r: sp.Float(r, 6) for r in expr.atoms(sp.Rational) if r.q > 100})  # 0.011997, not a fraction
     text = _PRINTER.doprint(expr)
     text = re.sub(r"\*\*(\d+)", lambda match: match.group(1).translate(_SUPERSCRIPTS), text)
     text = text.replace("**", "^")

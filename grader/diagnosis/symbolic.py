@@ -4,7 +4,7 @@ For the exercises whose answer is a closed-form expression, the student's functi
 (`reader`), never executed, and compared with the curriculum's SymPy expression: equal, or the exact
 difference, classified without a rule per mistake. The classification tries, in order: a listed mistake
 whose body reads as the same formula; the derivative taken with one generic rule misapplied at one node of
-the given function (an inner derivative left out or with its sign flipped, a product-rule term left out, the
+the given function (an inner derivative left out, a product-rule term left out, the
 product of the derivatives, a power not lowered), or with respect to the wrong variable; a constant or simple
 ratio; and the difference term by term (a missing, extra or wrong-signed term). What it finds is certain about
 the formula, so it may be said on hidden checks too; it never decides points.
@@ -327,11 +327,13 @@ def _exact_number(k: float) -> sp.Expr | None:
 
 
 def _simple_ratio(student: sp.Expr, right: sp.Expr) -> sp.Expr | None:
-    """student/right when it cancels to a short expression (x, 1/n, 2x, …)."""
+    """student/right when it cancels to a monomial (x, 1/n, 2x, …): a power or a count too many or too few."""
     if not (is_small(student, 120) and is_small(right, 120)):
         return None
     ratio = sp.cancel(sp.together(student / right))
-    return ratio if is_small(ratio, 8) and ratio.free_symbols else None
+    factors = sp.Mul.make_args(ratio)
+    monomial = all(f.is_Number or f.is_Symbol or (f.is_Pow and f.base.is_Symbol and f.exp.is_Integer) for f in factors)
+    return ratio if monomial and is_small(ratio, 8) and ratio.free_symbols else None
 
 
 def _term_finding(student: sp.Expr, right: sp.Expr, refuted: frozenset[str], subject: str,
@@ -449,9 +451,6 @@ def _derivative_faults(function: sp.Expr, variable: sp.Symbol, parameters: tuple
                                     f"the chain rule: d/d{variable} {formula(node)} needs the inner derivative "
                                     f"{formula(derivative)} of {formula(argument)}, which your answer leaves out",
                                     _derive(function, variable, ("inner", node))))
-                faults.append(Fault("formula: sign of an inner derivative",
-                                    f"the inner derivative of {formula(node)} is {formula(derivative)}: your answer "
-                                    f"has it with the opposite sign", _derive(function, variable, ("sign", node))))
         if isinstance(node, sp.Pow) and node.base.has(variable) and node.exp.is_Number and node.exp not in (0, 1):
             faults.append(Fault("formula: power not lowered",
                                 f"the power rule lowers the power by one: d/d{variable} {formula(node)} = "
@@ -522,6 +521,4 @@ def _with_inner(outer: sp.Expr, expr: sp.Expr, variable: sp.Symbol, fault: tuple
     inner = _derive(argument, variable, fault)
     if fault[1] == expr and fault[0] == "inner":
         return outer
-    if fault[1] == expr and fault[0] == "sign":
-        return -outer * inner
     return outer * inner
