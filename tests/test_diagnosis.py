@@ -11,9 +11,9 @@ import pytest
 from grader import kit
 from grader.curriculum import BY_KEY
 from grader.curriculum.common import parent_call
-from grader.diagnosis import replace_hint
+from grader.diagnosis import Observation, replace_hint
 from grader.diagnosis import symbolic as symbolic_module
-from grader.diagnosis.behaviour import Observation, explain
+from grader.diagnosis.behaviour import explain
 from grader.diagnosis.symbolic import analyse
 from grader.engine import LIVE, grade_sources, plan
 
