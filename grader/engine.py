@@ -26,6 +26,7 @@ import numpy as np
 
 from grader import kit
 from grader.compare import HIDDEN_FACTOR, Diagnosis, Expectation, compare, diagnose
+from grader.diagnosis import JudgedCheck, Observation, explain_exercise
 from grader.feedback import show_call, student_message
 from grader.plain import Given, to_wire
 from grader.sandbox.client import Allowance, Call, Outcome, Sandbox
@@ -180,9 +181,12 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
     submitted = [exercise for exercise in exercises if exercise.module in sources]
     planned = plan(submitted, hidden=hidden, course_seed=course_seed, student=student)
     load_errors, outcomes = _run(sources, planned, sandbox)
-    results: dict[str, list[CheckResult]] = {exercise.key: [] for exercise in submitted}
+    judged: dict[str, list[JudgedCheck]] = {exercise.key: [] for exercise in submitted}
     for p, outcome in zip(planned, outcomes, strict=True):
-        results[p.exercise.key].append(PUBLIC_VERDICTS.judge(p, outcome, references))
+        judged[p.exercise.key].append(JudgedCheck(outcome.status, PUBLIC_VERDICTS.judge(p, outcome, references),
+                                                  functools.partial(_observe, p, outcome, references)))
+    results = {exercise.key: explain_exercise(exercise, sources.get(exercise.module), judged[exercise.key])
+               for exercise in submitted}
     if hidden:
         results = {key: count_public_with_hidden(checks) for key, checks in results.items()}
     exercise_results = tuple(
@@ -191,6 +195,16 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
         if exercise.key in results else _not_submitted(exercise, unreadable)
         for exercise in exercises)
     return SubmissionResult(student, exercise_results)
+
+
+def _observe(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider) -> Observation | None:
+    """The answer beside what the reference gives for this check (the last expectation: the reference solution's
+    where there is one), for the diagnosis of a failed exercise; None where the grader cannot say."""
+    try:
+        expectation = references.expectations(p)[-1]
+    except Exception:  # noqa: BLE001 - a fault of the grader: no diagnosis, the verdict says the rest
+        return None
+    return Observation(p.case, outcome.value, expectation.value, expectation.tolerance)
 
 
 def _run(sources: Mapping[str, str], planned: Sequence[PlannedCheck],

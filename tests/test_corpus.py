@@ -44,8 +44,8 @@ BY_KEY = {exercise.key: exercise for exercise in EXERCISES}
 NAMED_TARGET = 0.80  # issue 10: the feedback names at least 80% of the corpus's mistakes
 FALSE_HINTS_TARGET = 0  # issue 10: no wrong answer gets a hint naming a mistake it did not make
 THRESHOLDS = {
-    "named_at_least": 0.10,  # measured today: 11 of 102 (0.108); raise towards NAMED_TARGET
-    "false_hints_at_most": 48,  # measured today: 48 of 102 entries; lower towards FALSE_HINTS_TARGET
+    "named_at_least": 0.27,  # measured today: 28 of 102 (0.275); raise towards NAMED_TARGET
+    "false_hints_at_most": 24,  # measured today: 24 of 102 entries; lower towards FALSE_HINTS_TARGET
 }
 
 # ----- what fails today, named per entry (xfail, not strict: a fix shows as XPASS) ---------------------------

@@ -1,0 +1,120 @@
+"""The diagnosis engine: what a failed check's feedback says, from the student's formula or from behaviour.
+
+`explain_exercise` runs after every check of an exercise is judged, in the trusted parent. For an exercise whose
+answer is a formula, the student's source is read as data (`symbolic`): a certain statement about the formula
+replaces the hint, and claims that the formula proves false (a listed mistake it is not, a constant factor where
+the ratio is not constant) are withdrawn. For the other exercises, generic mutation operators on the reference
+(`behaviour`) name what the student did when exactly one explains every answer. Points never change here: the
+numeric verdict alone decides them; passing checks are left alone, and nothing runs when every check passed.
+SymPy and the reference solutions are loaded only when a failed check needs them (a students' pytest without
+them keeps the numeric verdict's hint).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from grader.compare import Tolerance
+from grader.spec import Case, CheckResult, Exercise
+
+FACTOR_CLAIM = "constant factor"  # how a constant-factor diagnosis begins (a claim the formula may disprove)
+SYMBOLIC_EXERCISES = frozenset({
+    "derivatives.df_poly", "derivatives.df_wave", "derivatives.dsigmoid", "derivatives.df_log",
+    "partial_derivatives.dg_dx", "partial_derivatives.dg_dy", "gradient_descent.df_nonconvex",
+    "gradient_descent.sse_gradient"})
+
+# Diagnoses that say what happened to the call, not what the answer is: never replaced.
+_STATUSES = frozenset({"mutated input", "not implemented", "missing", "load_error", "error", "timeout", "died",
+                       "skipped"})
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One check that answered: its input, what came back, and what the reference gives, within tolerance."""
+
+    case: Case
+    returned: Any
+    reference: Any
+    tolerance: Tolerance
+
+
+@dataclass(frozen=True)
+class JudgedCheck:
+    """A check as judged: the status that came back, the verdict, and how to observe the answer against what the
+    reference gives there (called only for an exercise with a failed check; None where that cannot be known)."""
+
+    status: str
+    result: CheckResult
+    observe: Callable[[], Observation | None]
+
+
+def explain_exercise(exercise: Exercise, source: str | None, judged: Sequence[JudgedCheck]) -> list[CheckResult]:
+    """The exercise's check results, with the hints of its failed value checks explained where that is certain."""
+    results = [check.result for check in judged]
+    failed = [index for index, check in enumerate(judged) if _explainable(check)]
+    if not failed:
+        return results
+    if exercise.key in SYMBOLIC_EXERCISES:
+        try:
+            from grader.diagnosis import symbolic
+        except ImportError:  # SymPy is not installed here: the numeric verdict's hint stands
+            return results
+        finding = symbolic.analyse(exercise, source) if source else None
+        if finding is not None:
+            for index in failed:
+                results[index] = _with_finding(results[index], finding, exercise)
+        return results
+    from grader import kit
+
+    if not kit.has_solutions():  # the operators change the reference solutions: none here
+        return results
+    from grader.diagnosis import behaviour
+
+    observations = [check.observe() for check in judged if check.status == "ok"]
+    if any(observation is None for observation in observations):
+        return results
+    operator = behaviour.explain(exercise, [o for o in observations if o is not None])
+    if operator is not None:
+        for index in failed:
+            if _replaceable(results[index].diagnosis):
+                results[index] = _with_hint(results[index], operator.name, operator.hint)
+    return results
+
+
+def _explainable(check: JudgedCheck) -> bool:
+    return not check.result.passed and check.status == "ok" and not check.result.grader_fault \
+        and check.result.diagnosis not in _STATUSES
+
+
+def _replaceable(diagnosis: str) -> bool:
+    """Nothing named, or only a fitted constant factor (a claim from values, weaker than an operator)."""
+    return all(not part or part.startswith(FACTOR_CLAIM) for part in diagnosis.split(" or "))
+
+
+def _with_finding(result: CheckResult, finding: Any, exercise: Exercise) -> CheckResult:
+    """`finding` is a `symbolic.Finding`: a certain statement replaces the hint; without one, claims it disproves
+    are withdrawn."""
+    if finding.says_something:
+        return _with_hint(result, finding.name, finding.hint)
+    claims = [part for part in result.diagnosis.split(" or ") if part]
+    if claims and all(part in finding.refuted or (part.startswith(FACTOR_CLAIM) and FACTOR_CLAIM in finding.refuted)
+                      for part in claims):
+        return _with_hint(result, "", exercise.hint)
+    return result
+
+
+def _with_hint(result: CheckResult, diagnosis: str, hint: str) -> CheckResult:
+    return replace(result, diagnosis=diagnosis, student_message=replace_hint(result.student_message, hint))
+
+
+def replace_hint(message: str, hint: str) -> str:
+    """The student message with its `hint:` line (and the lines continuing it) replaced by `hint`."""
+    lines = message.splitlines()
+    start = next((index for index, line in enumerate(lines) if line.startswith("hint:")), None)
+    end = next((index for index, line in enumerate(lines) if line.startswith("printed:")), len(lines))
+    new = [f"hint:     {hint}"] if hint else []
+    if start is None:
+        return "\n".join(lines[:end] + new + lines[end:])
+    return "\n".join(lines[:start] + new + lines[end:])

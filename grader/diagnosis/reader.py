@@ -1,0 +1,342 @@
+"""Reading a student's function from its source text AS DATA: the parsed syntax tree, never executed.
+
+The reader turns the body of a function into a SymPy expression (or a tuple of them) when every node is on a
+small allow-list: arithmetic, NumPy/math elementary functions, the parameters, numeric constants, simple local
+assignments, calls of other functions of the same module (read the same way, a few levels deep) and a return.
+Anything else (a loop, a branch, an attribute it does not know, a huge constant or power) makes it give up:
+`Unreadable`. Sums over data (for `sse_gradient`) become sums of monomials Σxᵖyᵍ, each an independent symbol,
+so two formulas over the data are equal exactly when their expressions in those symbols are.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import sympy as sp
+
+MAX_SOURCE_CHARS = 200_000  # a module longer than this is not read at all
+MAX_FUNCTION_NODES = 300  # syntax-tree nodes of one function
+MAX_STATEMENTS = 25
+MAX_EXPRESSION_NODES = 400  # SymPy tree nodes of any intermediate value
+MAX_EXPONENT = 12  # |n| of a numeric power
+MAX_INTEGER = 10**9  # |k| of an integer literal
+MAX_INLINE_DEPTH = 3  # calls of the module's own functions, nested
+
+Value = sp.Expr | tuple  # a tuple of expressions for a function returning a pair
+
+
+class Unreadable(Exception):
+    """The function is outside what the reader understands: nothing is said about it."""
+
+
+@dataclass(frozen=True)
+class DataSymbols:
+    """One data point's symbols (x_i, y_i): parameters bound to them are arrays of data."""
+
+    x: sp.Symbol
+    y: sp.Symbol
+
+
+ONE_ARGUMENT = {
+    "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt,
+    "tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh, "arctan": sp.atan, "atan": sp.atan,
+    "arcsin": sp.asin, "asin": sp.asin, "arccos": sp.acos, "acos": sp.acos,
+    "log10": lambda u: sp.log(u) / sp.log(10), "log2": lambda u: sp.log(u) / sp.log(2),
+    "log1p": lambda u: sp.log(1 + u), "expm1": lambda u: sp.exp(u) - 1, "square": lambda u: u**2,
+    "abs": sp.Abs, "fabs": sp.Abs, "absolute": sp.Abs, "negative": lambda u: -u,
+}
+TWO_ARGUMENTS = {
+    "power": lambda a, b: _power(a, b), "pow": lambda a, b: _power(a, b), "multiply": lambda a, b: a * b,
+    "add": lambda a, b: a + b, "subtract": lambda a, b: a - b, "divide": lambda a, b: a / b,
+    "true_divide": lambda a, b: a / b,
+}
+CONVERSIONS = {"float", "asarray", "array", "float64", "asfarray"}  # the value itself, as floats
+MODULE_NAMES = {"np", "numpy", "math"}
+MODULE_CONSTANTS = {"pi": sp.pi, "e": sp.E}
+
+
+def parse_module(source: str) -> dict[str, ast.FunctionDef]:
+    """The module's top-level functions by name; `Unreadable` for a source too long or not Python."""
+    if len(source) > MAX_SOURCE_CHARS:
+        raise Unreadable("source too long")
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+        raise Unreadable("not parsable") from error
+    return {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+
+
+def read_function(functions: Mapping[str, ast.FunctionDef], name: str, arguments: Sequence[sp.Expr],
+                  data: DataSymbols | None = None) -> Value:
+    """The value `name(*arguments)` returns, as SymPy, read from the module's syntax trees."""
+    return _Reader(functions, data, 0).call(name, list(arguments))
+
+
+def function_text(functions: Mapping[str, ast.FunctionDef], name: str) -> str:
+    """The function and every module function it may call, as normalised text: a cache key for what it means."""
+    seen: list[str] = []
+    frontier = [name]
+    while frontier:
+        current = frontier.pop()
+        if current in seen or current not in functions:
+            continue
+        seen.append(current)
+        frontier += [node.func.id for node in ast.walk(functions[current])
+                     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)]
+    return "\n".join(ast.dump(functions[current]) for current in seen)
+
+
+def is_small(expr: sp.Basic, limit: int = MAX_EXPRESSION_NODES) -> bool:
+    """At most `limit` nodes in the expression tree (counted lazily: a huge tree is not walked to its end)."""
+    for count, _ in enumerate(sp.preorder_traversal(expr), start=1):
+        if count > limit:
+            return False
+    return True
+
+
+def _power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
+    if exponent.is_Number:
+        if not exponent.is_Rational or abs(exponent) > MAX_EXPONENT:
+            raise Unreadable("power too large")
+    elif base.is_Number and not exponent.free_symbols:
+        raise Unreadable("constant power")
+    return base**exponent
+
+
+def _checked(value: sp.Expr) -> sp.Expr:
+    if not is_small(value):
+        raise Unreadable("expression too large")
+    return value
+
+
+class _Reader:
+    def __init__(self, functions: Mapping[str, ast.FunctionDef], data: DataSymbols | None, depth: int):
+        self.functions = functions
+        self.data = data
+        self.depth = depth
+
+    # ----- functions and statements -----
+
+    def call(self, name: str, arguments: list[sp.Expr]) -> Value:
+        node = self.functions.get(name)
+        if node is None or self.depth > MAX_INLINE_DEPTH:
+            raise Unreadable(f"no readable function {name}")
+        if sum(1 for _ in ast.walk(node)) > MAX_FUNCTION_NODES or len(node.body) > MAX_STATEMENTS:
+            raise Unreadable("function too large")
+        parameters = node.args
+        if parameters.vararg or parameters.kwarg or parameters.posonlyargs or parameters.kwonlyargs:
+            raise Unreadable("unusual parameters")
+        names = [argument.arg for argument in parameters.args]
+        if len(arguments) > len(names) or len(names) - len(arguments) > len(parameters.defaults):
+            raise Unreadable("arguments do not fit")
+        environment: dict[str, Value] = dict(zip(names, arguments, strict=False))
+        defaults = parameters.defaults[len(parameters.defaults) - (len(names) - len(arguments)):]
+        for name_, default in zip(names[len(arguments):], defaults, strict=True):
+            environment[name_] = self.expression(default, {})
+        inner = _Reader(self.functions, self.data, self.depth + 1)
+        return inner.body(node.body, environment)
+
+    def body(self, statements: list[ast.stmt], environment: dict[str, Value]) -> Value:
+        for index, statement in enumerate(statements):
+            if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) \
+                    and isinstance(statement.value.value, str):
+                continue  # a docstring
+            if isinstance(statement, ast.Pass):
+                continue
+            if isinstance(statement, ast.Return) and statement.value is not None:
+                if index != len(statements) - 1:
+                    raise Unreadable("code after return")
+                return self.returned(statement.value, environment)
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+                self.assign(statement.targets[0], statement.value, environment)
+            elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+                self.assign(statement.target, statement.value, environment)
+            elif isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
+                current = environment.get(statement.target.id)
+                if not isinstance(current, sp.Expr):
+                    raise Unreadable("augmented assignment to an unknown name")
+                environment[statement.target.id] = self.binary(statement.op, current,
+                                                               self.scalar(statement.value, environment))
+            else:
+                raise Unreadable(f"statement {type(statement).__name__}")
+        raise Unreadable("no return")
+
+    def assign(self, target: ast.expr, value: ast.expr, environment: dict[str, Value]) -> None:
+        if isinstance(target, ast.Name):
+            environment[target.id] = self.returned(value, environment)
+            return
+        if isinstance(target, ast.Tuple | ast.List) and all(isinstance(t, ast.Name) for t in target.elts):
+            values = self.returned(value, environment)
+            if not isinstance(values, tuple) or len(values) != len(target.elts):
+                raise Unreadable("unpacking")
+            for name_node, item in zip(target.elts, values, strict=True):
+                environment[name_node.id] = item  # type: ignore[union-attr]
+            return
+        raise Unreadable("assignment target")
+
+    def returned(self, node: ast.expr, environment: dict[str, Value]) -> Value:
+        """A value that may be a tuple: `return a, b`, `[a, b]`, `np.array([a, b])`."""
+        if isinstance(node, ast.Tuple | ast.List):
+            return tuple(self.scalar(item, environment) for item in node.elts)
+        if isinstance(node, ast.Call) and self._function_name(node) in CONVERSIONS and node.args \
+                and isinstance(node.args[0], ast.Tuple | ast.List):
+            self._conversion_keywords(node)
+            return self.returned(node.args[0], environment)
+        return self.expression(node, environment)
+
+    def scalar(self, node: ast.expr, environment: dict[str, Value]) -> sp.Expr:
+        value = self.expression(node, environment)
+        if not isinstance(value, sp.Expr):
+            raise Unreadable("a tuple where a number is needed")
+        return value
+
+    # ----- expressions -----
+
+    def expression(self, node: ast.expr, environment: dict[str, Value]) -> Value:
+        if isinstance(node, ast.Constant):
+            return self.constant(node.value)
+        if isinstance(node, ast.Name):
+            if node.id in environment:
+                return environment[node.id]
+            raise Unreadable(f"unknown name {node.id}")
+        if isinstance(node, ast.BinOp):
+            if isinstance(node.op, ast.MatMult):
+                return self.summed(self.scalar(node.left, environment) * self.scalar(node.right, environment))
+            return self.binary(node.op, self.scalar(node.left, environment), self.scalar(node.right, environment))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            operand = self.scalar(node.operand, environment)
+            return -operand if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Name) and node.value.id in MODULE_NAMES and node.attr in MODULE_CONSTANTS:
+                return MODULE_CONSTANTS[node.attr]
+            raise Unreadable("attribute")
+        if isinstance(node, ast.Call):
+            return self.call_expression(node, environment)
+        if isinstance(node, ast.Tuple | ast.List):
+            return tuple(self.scalar(item, environment) for item in node.elts)
+        raise Unreadable(f"expression {type(node).__name__}")
+
+    def constant(self, value: object) -> sp.Expr:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise Unreadable("constant")
+        if isinstance(value, int):
+            if abs(value) > MAX_INTEGER:
+                raise Unreadable("integer too large")
+            return sp.Integer(value)
+        if value != value or value in (float("inf"), float("-inf")) or (value and not 1e-12 < abs(value) < 1e12):
+            raise Unreadable("float out of range")
+        return sp.Rational(repr(value))
+
+    def binary(self, operator: ast.operator, left: sp.Expr, right: sp.Expr) -> sp.Expr:
+        if isinstance(operator, ast.Add):
+            return _checked(left + right)
+        if isinstance(operator, ast.Sub):
+            return _checked(left - right)
+        if isinstance(operator, ast.Mult):
+            return _checked(left * right)
+        if isinstance(operator, ast.Div):
+            if right == 0:
+                raise Unreadable("division by zero")
+            return _checked(left / right)
+        if isinstance(operator, ast.Pow):
+            return _checked(_power(left, right))
+        raise Unreadable(f"operator {type(operator).__name__}")
+
+    def _function_name(self, node: ast.Call) -> str:
+        function = node.func
+        if isinstance(function, ast.Attribute) and isinstance(function.value, ast.Name) \
+                and function.value.id in MODULE_NAMES:
+            return function.attr
+        if isinstance(function, ast.Name) and function.id in ("float", "abs", "sum", "len", "pow"):
+            return function.id
+        return ""
+
+    def _conversion_keywords(self, node: ast.Call) -> None:
+        for keyword in node.keywords:
+            if keyword.arg != "dtype" or not (
+                    (isinstance(keyword.value, ast.Name) and keyword.value.id == "float")
+                    or (isinstance(keyword.value, ast.Attribute) and keyword.value.attr in ("float64", "float_"))):
+                raise Unreadable("keyword argument")
+
+    def call_expression(self, node: ast.Call, environment: dict[str, Value]) -> sp.Expr:
+        function = node.func
+        if isinstance(function, ast.Attribute) and not (isinstance(function.value, ast.Name)
+                                                        and function.value.id in MODULE_NAMES):
+            if function.attr in ("sum", "mean") and not node.args and not node.keywords:  # a method: r.sum()
+                inner = self.scalar(function.value, environment)
+                return self.summed(inner) if function.attr == "sum" else self.summed(inner) / self.count()
+            raise Unreadable("method call")
+        name = self._function_name(node)
+        if isinstance(function, ast.Name) and not name:
+            if node.keywords:
+                raise Unreadable("keyword arguments")
+            value = self.call(function.id, [self.scalar(a, environment) for a in node.args])
+            if not isinstance(value, sp.Expr):
+                raise Unreadable("a helper returning a tuple")
+            return value
+        if not name:
+            raise Unreadable("call")
+        if name in CONVERSIONS:
+            self._conversion_keywords(node)
+            if len(node.args) != 1:
+                raise Unreadable("conversion arguments")
+            return self.scalar(node.args[0], environment)
+        if node.keywords:
+            raise Unreadable("keyword arguments")
+        arguments = [self.scalar(a, environment) for a in node.args]
+        if name in ONE_ARGUMENT and len(arguments) == 1:
+            return _checked(ONE_ARGUMENT[name](arguments[0]))
+        if name in TWO_ARGUMENTS and len(arguments) == 2:
+            return _checked(TWO_ARGUMENTS[name](*arguments))
+        if name == "sum" and len(arguments) == 1:
+            return self.summed(arguments[0])
+        if name == "mean" and len(arguments) == 1:
+            return self.summed(arguments[0]) / self.count()
+        if name == "dot" and len(arguments) == 2:
+            return self.summed(arguments[0] * arguments[1])
+        if name == "len" and len(arguments) == 1:
+            return self.count()
+        raise Unreadable(f"function {name}")
+
+    # ----- sums over data -----
+
+    def count(self) -> sp.Expr:
+        if self.data is None:
+            raise Unreadable("len of a number")
+        return moment_symbol(0, 0)
+
+    def summed(self, expr: sp.Expr) -> sp.Expr:
+        """Σ over the data of a per-point expression, as a sum of coefficient·Σxᵖyᵍ."""
+        if self.data is None:
+            raise Unreadable("a sum without data")
+        return to_moments(expr, self.data)
+
+
+def moment_symbol(p: int, q: int) -> sp.Symbol:
+    """Σᵢ xᵢᵖ·yᵢᵍ over the data (n for p = q = 0)."""
+    if p == q == 0:
+        return sp.Symbol("n", positive=True, integer=True)
+    superscript = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+    name = "Σ" + (f"x{str(p).translate(superscript) if p > 1 else ''}" if p else "") + \
+        (f"y{str(q).translate(superscript) if q > 1 else ''}" if q else "")
+    return sp.Symbol(name, real=True)
+
+
+def to_moments(expr: sp.Expr, data: DataSymbols) -> sp.Expr:
+    """Σᵢ of a polynomial in (xᵢ, yᵢ) with coefficients free of the data: Σ coefficient·Σxᵖyᵍ."""
+    if not expr.has(data.x, data.y):
+        return _checked(expr * moment_symbol(0, 0))  # a constant summed over n points
+    try:
+        polynomial = sp.Poly(sp.expand(expr), data.x, data.y)
+    except sp.PolynomialError as error:
+        raise Unreadable("not a polynomial in the data") from error
+    if polynomial.total_degree() > 4:
+        raise Unreadable("degree too high")
+    total = sp.Integer(0)
+    for (p, q), coefficient in polynomial.terms():
+        if coefficient.has(data.x, data.y):
+            raise Unreadable("data in a coefficient")
+        total += coefficient * moment_symbol(p, q)
+    return _checked(total)

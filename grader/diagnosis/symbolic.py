@@ -1,0 +1,524 @@
+"""Symbolic diagnosis: the student's formula, read from the source, compared with the SymPy reference.
+
+For the exercises whose answer is a closed-form expression, the student's function is read as data
+(`reader`), never executed, and compared with the curriculum's SymPy expression: equal, or the exact
+difference, classified without a rule per mistake. The classification tries, in order: a listed mistake
+whose body reads as the same formula; the derivative taken with one generic rule misapplied at one node of
+the given function (an inner derivative left out, a product-rule term left out, the
+product of the derivatives, a power not lowered), or with respect to the wrong variable; a constant or simple
+ratio; and the difference term by term (a missing, extra or wrong-signed term). What it finds is certain about
+the formula, so it may be said on hidden checks too; it never decides points.
+
+Bounded: the reader's size limits, expansion only of small expressions with small powers, no `simplify`, and
+equality tested by evaluating both sides at random points. Any failure means "nothing to say" (None).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+import sympy as sp
+
+from grader import given, kit
+from grader.curriculum.common import SQUARED_ERROR, c_sym, m_sym, x_sym, y_sym
+from grader.diagnosis import FACTOR_CLAIM, SYMBOLIC_EXERCISES
+from grader.diagnosis.reader import (
+    DataSymbols,
+    Unreadable,
+    Value,
+    function_text,
+    is_small,
+    moment_symbol,
+    parse_module,
+    read_function,
+    to_moments,
+)
+from grader.diagnosis.show import formula
+from grader.spec import Exercise
+
+SAMPLES = 12
+RELATIVE = 1e-8
+MAX_SHOWN_TERMS = 3
+MAX_SHOWN_CHARS = 90
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What the formula says about the answer: a diagnosis name and hint, and the claims it proves false.
+
+    `name` is "" for a formula that equals the reference (nothing to count as a mistake); `hint` is "" when the
+    difference could not be classified, in which case only `refuted` is of use: the listed mistakes and the
+    constant factor that the formula is proven not to be."""
+
+    name: str
+    hint: str
+    refuted: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def says_something(self) -> bool:
+        return bool(self.hint)
+
+
+
+
+@dataclass(frozen=True)
+class Target:
+    """An exercise whose answer is a formula: the parameters as symbols, the reference, and for a derivative
+    the function differentiated and the variable."""
+
+    parameters: tuple[sp.Symbol, ...]
+    reference: Value
+    differentiated: sp.Expr | None = None
+    variable: sp.Symbol | None = None
+    data: DataSymbols | None = None
+    component_names: tuple[str, ...] = ()
+    notation: str = ""  # explains symbols the hint uses (Σx, n)
+
+
+@cache
+def targets() -> dict[str, Target]:
+    x, y = given.x, given.y
+    one = {"derivatives.df_poly": "derivatives.f_poly", "derivatives.df_wave": "derivatives.f_wave",
+           "derivatives.dsigmoid": "derivatives.sigmoid", "derivatives.df_log": "derivatives.f_log",
+           "gradient_descent.df_nonconvex": "gradient_descent.f_nonconvex"}
+    found = {key: Target((x,), sp.diff(given.CURRICULUM[name].expr, x), given.CURRICULUM[name].expr, x)
+             for key, name in one.items()}
+    found["partial_derivatives.dg_dx"] = Target((x, y), sp.diff(given.G_EXPR, x), given.G_EXPR, x)
+    found["partial_derivatives.dg_dy"] = Target((x, y), sp.diff(given.G_EXPR, y), given.G_EXPR, y)
+    data = DataSymbols(x_sym, y_sym)
+    gradient = tuple(to_moments(sp.diff(SQUARED_ERROR, weight), data) for weight in (m_sym, c_sym))
+    found["gradient_descent.sse_gradient"] = Target(
+        (m_sym, c_sym, x_sym, y_sym), gradient, data=data, component_names=("∂SSE/∂m", "∂SSE/∂c"),
+        notation=" (Σx stands for Σᵢ xᵢ, Σxy for Σᵢ xᵢ·yᵢ, and so on; n is the number of points)")
+    return found
+
+
+def supports(exercise_key: str) -> bool:
+    return exercise_key in SYMBOLIC_EXERCISES
+
+
+_FINDINGS: dict[tuple[str, str], Finding | None] = {}
+_FINDINGS_LIMIT = 5_000
+
+
+def analyse(exercise: Exercise, source: str) -> Finding | None:
+    """What the student's formula for this exercise is, compared with the reference; None when it cannot be
+    read. Cached by the meaning of the function's source (its syntax tree and those of the module functions
+    it calls), so the same function in many submissions is analysed once."""
+    target = targets().get(exercise.key)
+    if target is None:
+        return None
+    try:
+        functions = parse_module(source)
+    except Unreadable:
+        return None
+    if exercise.function not in functions:
+        return None
+    key = (exercise.key, function_text(functions, exercise.function))
+    if key not in _FINDINGS:
+        if len(_FINDINGS) >= _FINDINGS_LIMIT:
+            _FINDINGS.clear()
+        _FINDINGS[key] = _analyse(exercise, target, functions)
+    return _FINDINGS[key]
+
+
+def _analyse(exercise: Exercise, target: Target, functions: Mapping[str, ast.FunctionDef]) -> Finding | None:
+    try:
+        student = read_function(functions, exercise.function, target.parameters, target.data)
+        if not _same_shape(student, target):
+            return None
+        return _classify(exercise, target, student)
+    except (Unreadable, RecursionError, OverflowError, ZeroDivisionError, TypeError, ValueError,
+            AttributeError, sp.SympifyError, sp.PolynomialError):
+        return None
+
+
+def _same_shape(student: Value, target: Target) -> bool:
+    allowed = set(target.parameters) | _moment_symbols(target)
+    if isinstance(target.reference, tuple):
+        return isinstance(student, tuple) and len(student) == len(target.reference) and all(
+            isinstance(item, sp.Expr) and item.free_symbols <= allowed for item in student)
+    return isinstance(student, sp.Expr) and student.free_symbols <= allowed
+
+
+def _moment_symbols(target: Target) -> set[sp.Symbol]:
+    if target.data is None:
+        return set()
+    return {moment_symbol(p, q) for p in range(5) for q in range(5) if p + q <= 4}
+
+
+# ----- equality by evaluation at random points ---------------------------------------------------------------
+
+
+@cache
+def _samples(target_key: str) -> dict[sp.Symbol, np.ndarray]:
+    """Random values of every symbol a formula of this target may hold; moments from real random data sets."""
+    target = targets()[target_key]
+    rng = np.random.default_rng(20240610)
+    if target.data is None:
+        return {symbol: rng.uniform(-2.7, 2.7, SAMPLES) for symbol in target.parameters}
+    values: dict[sp.Symbol, np.ndarray] = {m_sym: rng.uniform(-2, 3, SAMPLES), c_sym: rng.uniform(-3, 3, SAMPLES)}
+    sizes = rng.integers(4, 12, SAMPLES)
+    data = [(rng.uniform(-3, 5, size), rng.uniform(-4, 6, size)) for size in sizes]
+    for symbol in _moment_symbols(target):
+        p, q = _moment_powers(symbol)
+        values[symbol] = np.array([np.sum(xs**p * ys**q) for xs, ys in data], dtype=float)
+    return values
+
+
+def _moment_powers(symbol: sp.Symbol) -> tuple[int, int]:
+    for p in range(5):
+        for q in range(5):
+            if moment_symbol(p, q) == symbol:
+                return p, q
+    raise ValueError(symbol)
+
+
+class _Sampler:
+    """Evaluates expressions of one target at its random points (NumPy, no simplification)."""
+
+    def __init__(self, target_key: str):
+        self.values = _samples(target_key)
+        self.symbols = list(self.values)
+
+    def __call__(self, expr: sp.Expr) -> np.ndarray:
+        function = sp.lambdify(self.symbols, expr, modules="numpy")
+        with np.errstate(all="ignore"):
+            result = function(*(self.values[symbol] for symbol in self.symbols))
+        return np.broadcast_to(np.asarray(result, dtype=complex), (SAMPLES,)).astype(complex)
+
+    def equal(self, a: sp.Expr, b: sp.Expr) -> bool:
+        va, vb = self(a), self(b)
+        usable = np.isfinite(va) & np.isfinite(vb)
+        if usable.sum() < SAMPLES // 3:
+            return False
+        scale = 1.0 + np.maximum(np.abs(va[usable]), np.abs(vb[usable]))
+        return bool(np.all(np.abs(va[usable] - vb[usable]) <= RELATIVE * scale))
+
+    def constant_ratio(self, a: sp.Expr, b: sp.Expr) -> float | None:
+        va, vb = self(a), self(b)
+        usable = np.isfinite(va) & np.isfinite(vb) & (np.abs(vb) > 1e-6)
+        if usable.sum() < SAMPLES // 3:
+            return None
+        ratios = va[usable] / vb[usable]
+        k = ratios[0]
+        if abs(k.imag) > 1e-12 or not np.all(np.abs(ratios - k) <= RELATIVE * (1 + abs(k))):
+            return None
+        return float(k.real)
+
+
+# ----- classification ------------------------------------------------------------------------------------
+
+
+def _classify(exercise: Exercise, target: Target, student: Value) -> Finding:
+    sampler = _Sampler(exercise.key)
+    listed = _listed_mistakes(exercise, target)
+    if isinstance(target.reference, tuple):
+        assert isinstance(student, tuple)
+        if all(sampler.equal(s, r) for s, r in zip(student, target.reference, strict=True)):
+            return _equal_finding(listed, "your formulas")
+    elif sampler.equal(student, target.reference):  # type: ignore[arg-type]
+        return _equal_finding(listed, "your formula")
+    refuted = {name for name, value in listed if not _equal_values(sampler, student, value)}
+    for name, _ in listed:
+        if name not in refuted:
+            hint = next(m.hint for m in exercise.misconceptions if m.name == name)
+            return Finding(name, f"{hint} (read from your code, your formula is exactly this mistake)",
+                           frozenset(refuted))
+    if isinstance(target.reference, tuple):
+        assert isinstance(student, tuple)
+        found = _classify_components(sampler, target, student, frozenset(refuted))
+    else:
+        assert isinstance(student, sp.Expr)
+        found = _classify_expression(sampler, target, student, frozenset(refuted))
+    if found.says_something:
+        return found
+    shown = ", ".join(formula(item) for item in student) if isinstance(student, tuple) else formula(student)
+    if len(shown) > MAX_SHOWN_CHARS:
+        return found
+    what = f"your formulas are ({shown})" if isinstance(student, tuple) else f"your formula is {shown}"
+    return Finding("", f"read from your code, {what}, which differs from the right one in more than a term or a "
+                   f"factor{target.notation}", found.refuted)
+
+
+def _equal_values(sampler: _Sampler, a: Value, b: Value) -> bool:
+    if isinstance(a, tuple) or isinstance(b, tuple):
+        return isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b) and all(
+            sampler.equal(p, q) for p, q in zip(a, b, strict=True))
+    return sampler.equal(a, b)
+
+
+def _equal_finding(listed: Sequence[tuple[str, Value]], subject: str) -> Finding:
+    return Finding("", f"read from your code, {subject} equal the right ones: what goes wrong is how they are "
+                   "computed (the types of the values, rounding, or how the result is returned)"
+                   if subject.endswith("s") else
+                   f"read from your code, {subject} equals the right one: what goes wrong is how it is computed "
+                   "(the types of the values, rounding, or how the result is returned)",
+                   frozenset({name for name, _ in listed} | {FACTOR_CLAIM}))
+
+
+@cache
+def _listed_mistakes_cached(exercise: Exercise) -> tuple[tuple[str, Value], ...]:
+    target = targets()[exercise.key]
+    read = []
+    for misconception in exercise.misconceptions:
+        try:
+            functions = parse_module(kit.variant_source(exercise.module, exercise.function, misconception.body))
+            value = read_function(functions, exercise.function, target.parameters, target.data)
+        except (Unreadable, kit.KitMissing, OSError, KeyError, ValueError, TypeError):
+            continue
+        read.append((misconception.name, value))
+    return tuple(read)
+
+
+def _listed_mistakes(exercise: Exercise, target: Target) -> tuple[tuple[str, Value], ...]:
+    """The curriculum's known mistakes of this exercise that read as formulas (kit code, read the same way)."""
+    return _listed_mistakes_cached(exercise)
+
+
+def _classify_expression(sampler: _Sampler, target: Target, student: sp.Expr, refuted: frozenset[str],
+                         subject: str = "your answer", reference: sp.Expr | None = None) -> Finding:
+    right = target.reference if reference is None else reference
+    assert isinstance(right, sp.Expr)
+    if target.differentiated is not None and target.variable is not None:
+        for fault in derivative_faults(target.differentiated, target.variable, target.parameters):
+            if sampler.equal(student, fault.derivative) and not sampler.equal(fault.derivative, right):
+                return Finding(fault.name, fault.hint, refuted)
+    k = sampler.constant_ratio(student, right)
+    if k is not None:
+        return _factor_finding(sampler, student, right, k, refuted - {FACTOR_CLAIM}, subject)
+    refuted = refuted | {FACTOR_CLAIM}
+    ratio = _simple_ratio(student, right)
+    if ratio is not None:
+        mean = " (a division by n: the SSE is a sum, so its gradient is a sum too, not a mean)" \
+            if ratio.has(moment_symbol(0, 0)) and not ratio.has(*_moment_symbols(target) - {moment_symbol(0, 0)}) \
+            else ""
+        return Finding("formula: a factor", f"{subject} is {formula(ratio)} times the right one{mean}", refuted)
+    return _term_finding(student, right, refuted, subject, target.notation)
+
+
+def _factor_finding(sampler: _Sampler, student: sp.Expr, right: sp.Expr, k: float, refuted: frozenset[str],
+                    subject: str) -> Finding:
+    exact = _exact_number(k)
+    shown = formula(exact) if exact is not None and sampler.equal(student, exact * right) else f"{k:.6g}"
+    if exact == -1:
+        return Finding("formula: sign", f"{subject} is the negative of the right one: check each sign (the derivative "
+                       "of an inner function, a minus in front of a term)", refuted)
+    return Finding("formula: constant factor", f"{subject} is {shown} times the right one: the shape of the "
+                   "formula is right, a constant factor is off", refuted)
+
+
+@cache
+def _exact_candidates() -> tuple[sp.Expr, ...]:
+    """Small fractions, and small fractions of log(10), log(2) and π (a log in the wrong base, a stray π)."""
+    fractions = {sp.Rational(p, q) for p in range(-12, 13) for q in range(1, 13) if p}
+    scaled = {f * c for f in fractions if abs(f.p) <= 4 and f.q <= 4
+              for c in (sp.log(10), 1 / sp.log(10), sp.log(2), 1 / sp.log(2), sp.pi, 1 / sp.pi)}
+    return tuple(sorted(fractions, key=lambda f: (f.q, abs(f.p)))) + tuple(sorted(scaled, key=sp.default_sort_key))
+
+
+def _exact_number(k: float) -> sp.Expr | None:
+    """The simple exact number k is, if any."""
+    return next((c for c in _exact_candidates() if abs(float(c) - k) <= 1e-9 * max(1.0, abs(k))), None)
+
+
+def _simple_ratio(student: sp.Expr, right: sp.Expr) -> sp.Expr | None:
+    """student/right when it cancels to a monomial (x, 1/n, 2x, …): a power or a count too many or too few."""
+    if not (is_small(student, 120) and is_small(right, 120)):
+        return None
+    ratio = sp.cancel(sp.together(student / right))
+    factors = sp.Mul.make_args(ratio)
+    monomial = all(f.is_Number or f.is_Symbol or (f.is_Pow and f.base.is_Symbol and f.exp.is_Integer) for f in factors)
+    return ratio if monomial and is_small(ratio, 8) and ratio.free_symbols else None
+
+
+def _term_finding(student: sp.Expr, right: sp.Expr, refuted: frozenset[str], subject: str,
+                  notation: str) -> Finding:
+    """The difference term by term, where the reference is a sum of terms: terms missing, with the wrong sign or
+    factor, one term replaced by another, or extra terms. Anything else is not classified."""
+    if not (is_small(student, 150) and is_small(right, 150)):
+        return Finding("", "", refuted)
+    reference_terms = sp.Add.make_args(sp.expand(right))
+    difference = sp.Add.make_args(sp.expand(student - right))
+    if len(reference_terms) < 2 or len(difference) > MAX_SHOWN_TERMS \
+            or not all(is_small(term, 40) for term in difference):
+        return Finding("", "", refuted)
+    matched = [(term, _matching_term(term, reference_terms)) for term in difference]
+    extra = [term for term, match in matched if match is None]
+    known = [match for _, match in matched if match is not None]
+    if extra and known:
+        missing = [t for t, k in known if k == -1]
+        if len(extra) == 1 and len(known) == 1 and missing:
+            return Finding("formula: a term replaced", f"{subject} has {formula(extra[0])} where the right one has "
+                           f"{formula(missing[0])}{notation}", refuted)
+        return Finding("", "", refuted)
+    if extra:
+        if len(extra) > 2:
+            return Finding("", "", refuted)
+        terms = " and ".join(formula(term) for term in extra)
+        return Finding("formula: extra term", f"{subject} has the extra term{'s' if len(extra) > 1 else ''} "
+                       f"{terms}{notation}", refuted)
+    statements, kinds = [], []
+    for reference_term, k in known:
+        if k == -1:
+            statements.append(f"misses the term {formula(reference_term)}")
+            kinds.append("missing term")
+        elif k == -2:
+            statements.append(f"has the term {formula(reference_term)} with the wrong sign")
+            kinds.append("sign of a term")
+        else:
+            statements.append(f"has {formula((1 + k) * reference_term)} where the right one has "
+                              f"{formula(reference_term)}")
+            kinds.append("a term's factor")
+    return Finding(f"formula: {kinds[0]}", f"{subject} " + "; it ".join(statements) + notation, refuted)
+
+
+def _matching_term(term: sp.Expr, reference_terms: Sequence[sp.Expr]) -> tuple[sp.Expr, sp.Expr] | None:
+    for reference_term in reference_terms:
+        k = term / reference_term
+        if k.is_Number and k != 0:
+            return reference_term, k
+    return None
+
+
+def _classify_components(sampler: _Sampler, target: Target, student: tuple, refuted: frozenset[str]) -> Finding:
+    reference = target.reference
+    assert isinstance(reference, tuple)
+    names = target.component_names
+    if len(student) == 2 and sampler.equal(student[0], reference[1]) and sampler.equal(student[1], reference[0]):
+        return Finding("formula: outputs swapped", f"your {names[0]} and {names[1]} are swapped: return them in "
+                       f"the order ({names[0]}, {names[1]})", refuted | {FACTOR_CLAIM})
+    parts, kinds = [], []
+    ratios = [sampler.constant_ratio(s, r) for s, r in zip(student, reference, strict=True)]
+    if all(k is not None for k in ratios) and len({round(k, 9) for k in ratios if k is not None}) == 1:
+        k = ratios[0]
+        assert k is not None
+        both = _factor_finding(sampler, student[0], reference[0], k, refuted - {FACTOR_CLAIM}, "each of your partials")
+        return Finding(both.name, both.hint, both.refuted)
+    for name, s, r in zip(names, student, reference, strict=True):
+        if sampler.equal(s, r):
+            parts.append(f"your {name} is right")
+            continue
+        finding = _classify_expression(sampler, target, s, refuted, f"your {name}", r)
+        if not finding.says_something:
+            parts.append(f"your {name} differs from the right one in more than a term or a factor")
+            kinds.append("")
+        else:
+            parts.append(finding.hint.removesuffix(target.notation))
+            kinds.append(finding.name)
+    named = [kind for kind in kinds if kind]
+    if not named:
+        return Finding("", "", refuted | {FACTOR_CLAIM})
+    return Finding(named[0], "; ".join(parts) + target.notation, refuted | {FACTOR_CLAIM})
+
+
+# ----- derivatives with one generic rule misapplied ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    hint: str
+    derivative: sp.Expr
+
+
+def derivative_faults(function: sp.Expr, variable: sp.Symbol, parameters: Sequence[sp.Symbol]) -> list[Fault]:
+    return list(_derivative_faults(function, variable, tuple(parameters)))
+
+
+@cache
+def _derivative_faults(function: sp.Expr, variable: sp.Symbol, parameters: tuple[sp.Symbol, ...]) -> tuple[Fault, ...]:
+    """The derivative of `function` with each generic rule misapplied at each node where it applies, and the
+    derivative with respect to each other variable: every way one step of differentiating can go wrong."""
+    faults = []
+    for other in parameters:
+        if other != variable:
+            faults.append(Fault("formula: derivative of the wrong variable",
+                                f"this is the derivative with respect to {other}: hold {other} fixed and vary "
+                                f"{variable}", sp.diff(function, other)))
+    for node in dict.fromkeys(sp.preorder_traversal(function)):
+        if not isinstance(node, sp.Expr) or not node.has(variable):
+            continue
+        inner = _inner(node, variable)
+        if inner is not None:
+            argument, derivative = inner
+            if derivative != 1:
+                faults.append(Fault("formula: missing inner derivative",
+                                    f"the chain rule: d/d{variable} {formula(node)} needs the inner derivative "
+                                    f"{formula(derivative)} of {formula(argument)}, which your answer leaves out",
+                                    _derive(function, variable, ("inner", node))))
+        if isinstance(node, sp.Pow) and node.base.has(variable) and node.exp.is_Number and node.exp not in (0, 1):
+            faults.append(Fault("formula: power not lowered",
+                                f"the power rule lowers the power by one: d/d{variable} {formula(node)} = "
+                                f"{formula(sp.diff(node, variable))}; your answer keeps the power "
+                                f"{formula(node.exp)}", _derive(function, variable, ("power", node))))
+        if isinstance(node, sp.Mul):
+            varying = [factor for factor in node.args if factor.has(variable)]
+            if len(varying) >= 2:
+                for index, factor in enumerate(varying):
+                    term = _product_term(node, variable, index)
+                    faults.append(Fault("formula: product rule term missing",
+                                        f"your answer misses the term {formula(term)} that the product rule gives "
+                                        f"for the factor {formula(factor)}: (u·v)' = u'·v + u·v'",
+                                        _derive(function, variable, ("drop", node, index))))
+                faults.append(Fault("formula: product of derivatives",
+                                    "the derivative of a product is not the product of the derivatives: "
+                                    f"(u·v)' = u'·v + u·v' for {formula(node)}",
+                                    _derive(function, variable, ("product", node))))
+    return tuple(faults)
+
+
+def _inner(node: sp.Expr, variable: sp.Symbol) -> tuple[sp.Expr, sp.Expr] | None:
+    """(inner function, its derivative) of a composition f(u) or uⁿ whose inner function is not the variable."""
+    if isinstance(node, sp.Pow) and node.exp.is_Number and node.base != variable and node.base.has(variable):
+        return node.base, sp.diff(node.base, variable)
+    if isinstance(node, sp.Function) and len(node.args) == 1 and node.args[0] != variable:
+        return node.args[0], sp.diff(node.args[0], variable)
+    return None
+
+
+def _product_term(node: sp.Mul, variable: sp.Symbol, index: int) -> sp.Expr:
+    constant = sp.Mul(*[factor for factor in node.args if not factor.has(variable)])
+    varying = [factor for factor in node.args if factor.has(variable)]
+    others = sp.Mul(*[factor for j, factor in enumerate(varying) if j != index])
+    return constant * others * sp.diff(varying[index], variable)
+
+
+def _derive(expr: sp.Expr, variable: sp.Symbol, fault: tuple) -> sp.Expr:
+    """d expr / d variable by the textbook rules, with the one `fault` applied at its node."""
+    if not expr.has(variable):
+        return sp.Integer(0)
+    if expr == variable:
+        return sp.Integer(1)
+    if isinstance(expr, sp.Add):
+        return sp.Add(*[_derive(term, variable, fault) for term in expr.args])
+    if isinstance(expr, sp.Mul):
+        constant = sp.Mul(*[factor for factor in expr.args if not factor.has(variable)])
+        varying = [factor for factor in expr.args if factor.has(variable)]
+        derivatives = [_derive(factor, variable, fault) for factor in varying]
+        if fault[0] == "product" and fault[1] == expr:
+            return constant * sp.Mul(*derivatives)
+        terms = [sp.Mul(*[f for j, f in enumerate(varying) if j != i]) * derivatives[i] for i in range(len(varying))
+                 if not (fault[0] == "drop" and fault[1] == expr and fault[2] == i)]
+        return constant * sp.Add(*terms)
+    if isinstance(expr, sp.Pow) and expr.exp.is_Number:
+        exponent = expr.exp + 1 if fault[0] == "power" and fault[1] == expr else expr.exp
+        outer = expr.exp * expr.base ** (exponent - 1)
+        return _with_inner(outer, expr, variable, fault)
+    if isinstance(expr, sp.Function) and len(expr.args) == 1:
+        t = sp.Dummy("t")
+        outer = sp.diff(expr.func(t), t).subs(t, expr.args[0])
+        return _with_inner(outer, expr, variable, fault)
+    return sp.diff(expr, variable)
+
+
+def _with_inner(outer: sp.Expr, expr: sp.Expr, variable: sp.Symbol, fault: tuple) -> sp.Expr:
+    argument = expr.base if isinstance(expr, sp.Pow) else expr.args[0]
+    inner = _derive(argument, variable, fault)
+    if fault[1] == expr and fault[0] == "inner":
+        return outer
+    return outer * inner

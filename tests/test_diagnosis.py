@@ -1,0 +1,190 @@
+"""The diagnosis engine: the student's formula read as data (symbolic), and generic operators on the reference
+(behaviour). Each kind gets real student bodies with the right explanation, and bodies about which nothing certain
+can be said, which must get none."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grader import kit
+from grader.curriculum import BY_KEY
+from grader.curriculum.common import parent_call
+from grader.diagnosis import Observation, replace_hint
+from grader.diagnosis import symbolic as symbolic_module
+from grader.diagnosis.behaviour import explain
+from grader.diagnosis.symbolic import analyse
+from grader.engine import LIVE, grade_sources, plan
+
+
+def finding(key: str, body: str):
+    exercise = BY_KEY[key]
+    return analyse(exercise, kit.variant_source(exercise.module, exercise.function, body))
+
+
+# ----- symbolic: real mistakes get the right explanation ---------------------------------------------------
+
+
+def test_a_missing_half_of_the_product_rule_is_shown_in_the_students_terms():
+    found = finding("derivatives.df_wave", "return 3 * np.cos(3 * x) * np.exp(-x**2 / 2)")
+    assert found.name == "formula: product rule term missing"
+    assert "misses the term −x·e^(−x²/2)·sin(3x)" in found.hint and "factor e^(−x²/2)" in found.hint
+
+
+@pytest.mark.parametrize(("key", "body", "name", "says"), [
+    ("derivatives.df_poly", "return 3 * x**2 - 6 * x + 9", "formula: a term's factor",
+     "has −6x where the right one has −12x"),
+    ("derivatives.df_poly", "return 3 * x**2 - 12 * x - 9", "formula: sign of a term",
+     "the term 9 with the wrong sign"),
+    ("derivatives.df_log", "return 2 * x / ((1 + x**2) * np.log(10))", "formula: constant factor", "1/log(10) times"),
+    ("derivatives.df_log", "u = 1 + x * x\nreturn 2 / u", "formula: a factor", "1/x times"),
+    ("gradient_descent.df_nonconvex", "return 4 * x**3 - 6 * x", "linear term dropped", "exactly this mistake"),
+    ("gradient_descent.df_nonconvex", "return 4 * x**3 - 6 * x**2 + 1", "formula: power not lowered",
+     "d/dx x² = 2x; your answer keeps the power 2"),
+    ("partial_derivatives.dg_dy", "return 2 * x * y + y * np.cos(x * y)", "differentiated with respect to x",
+     "exactly this mistake"),
+    ("partial_derivatives.dg_dx", "return 2 * x * y + np.cos(x * y) * x", "formula: a term replaced",
+     "has x·cos(x·y) where the right one has y·cos(x·y)"),
+    ("derivatives.dsigmoid", "return -1 / (1 + np.exp(-x))**2", "formula: missing inner derivative",
+     "the inner derivative −e^(−x) of 1 + e^(−x)"),
+    ("gradient_descent.sse_gradient", "r = y - (m * x + c)\nreturn float(-2 * np.sum(r)), float(-2 * x @ r)",
+     "formula: outputs swapped", "swapped"),
+    ("gradient_descent.sse_gradient", "r = y - m * x\nreturn -2 * np.sum(x * r), -2 * np.sum(r)",
+     "formula: missing term", "∂SSE/∂m misses the term 2c·Σx"),
+    ("gradient_descent.sse_gradient", "r = y - (m * x + c)\nreturn -2 * np.sum(x * r) / len(x), -2 * np.sum(r)",
+     "formula: a factor", "a mean"),
+])
+def test_symbolic_explanations(key, body, name, says):
+    found = finding(key, body)
+    assert found is not None and found.name == name, found
+    assert says in found.hint
+
+
+def test_a_correct_form_reads_as_equal_and_refutes_every_claim():
+    for key in ("derivatives.df_poly", "derivatives.dsigmoid", "gradient_descent.sse_gradient"):
+        for body in BY_KEY[key].alternatives:
+            found = finding(key, body)
+            assert found.name == "" and "equals the right one" in found.hint or "equal the right ones" in found.hint
+            assert symbolic_module.FACTOR_CLAIM in found.refuted
+
+
+def test_a_listed_mistake_that_is_not_the_formula_is_refuted():
+    found = finding("derivatives.dsigmoid", "return sigmoid(x) * (1 - sigmoid(x)) * (1 - x)")
+    assert "σ(x)·(1 − x)" in found.refuted and found.name == ""
+
+
+# ----- symbolic: nothing certain, nothing said -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", [
+    "return 3 * x^2 - 12 * x + 9",  # XOR: not on the allow-list
+    "total = 0\nfor k in range(3):\n    total += k * x\nreturn total",
+    "return eval('3 * x**2 - 12 * x + 9')",
+    "return (x + 1)**100000",
+    "return np.where(x > 0, 3 * x**2 - 12 * x + 9, 0)",
+    "import os\nreturn 3 * x**2",
+])
+def test_unreadable_bodies_say_nothing(body):
+    assert finding("derivatives.df_poly", body) is None
+
+
+def test_an_unclassified_difference_names_no_mistake():
+    found = finding("derivatives.dsigmoid", "return x * (1 - x)")
+    assert found.name == "" and "your formula is x·(1 − x)" in found.hint
+
+
+def test_a_sign_is_stated_as_a_fact_about_a_term_not_guessed_as_a_cause():
+    found = finding("partial_derivatives.dg_dx", "return 2 * x * y - y * np.cos(x * y)")
+    assert found.name == "formula: sign of a term" and "inner derivative" not in found.hint
+
+
+def test_the_reader_never_executes_the_source(tmp_path: Path):
+    marker = tmp_path / "ran"
+    body = f"open({str(marker)!r}, 'w').write('x')\nreturn 3 * x**2 - 12 * x + 9"
+    assert finding("derivatives.df_poly", body) is None
+    assert not marker.exists()
+
+
+def test_the_same_function_is_analysed_once(monkeypatch):
+    calls = []
+    original = symbolic_module._analyse
+    monkeypatch.setattr(symbolic_module, "_analyse", lambda *args: calls.append(1) or original(*args))
+    body = "return 3 * x**2 - 12 * x + 9 + 0 * 7"
+    assert finding("derivatives.df_poly", body) == finding("derivatives.df_poly", body)
+    assert len(calls) == 1
+
+
+# ----- behaviour -------------------------------------------------------------------------------------------
+
+
+def observations(key: str, body: str) -> list[Observation]:
+    exercise = BY_KEY[key]
+    found = []
+    for p in plan([exercise], hidden=True, course_seed="course", student="student"):
+        try:
+            value = parent_call(kit.variant_function(exercise.module, exercise.function, body), p.case)
+        except Exception:  # noqa: BLE001 - a wrong body may fail on some inputs, as a student's does
+            continue
+        expectation = LIVE.expectations(p)[-1]
+        found.append(Observation(p.case, value, expectation.value, expectation.tolerance))
+    return found
+
+
+@pytest.mark.parametrize(("key", "body", "operator"), [
+    ("gradient_descent.gradient_step",
+     "return np.asarray(weights, dtype=float) - learning_rate**2 * np.asarray(grad, dtype=float)",
+     "learning rate squared"),
+    ("gradient_descent.gradient_descent",
+     "path = [[m0, c0]]\nm, c = float(m0), float(c0)\nfor _ in range(n_steps):\n    gm, gc = sse_gradient(m, c, x, y)\n"
+     "    m, c = m - learning_rate * gm / len(x), c - learning_rate * gc / len(x)\n    path.append([m, c])\n"
+     "return np.array(path)", "mean instead of sum"),
+    ("derivatives.numerical_derivative", "return (f(x + h / 2) - f(x - h / 2)) / h", "step h/2"),
+    ("gradient_descent.descend_1d", "x = float(x0)\nfor _ in range(n_steps + 1):\n    x = x - learning_rate * df(x)\n"
+     "return x", "one step more"),
+    ("linear_model.error_surface", "return np.array([[sse(m, c, x, y) for c in intercepts] for m in slopes])",
+     "rows and columns swapped"),
+])
+def test_an_operator_that_explains_every_check_is_named(key, body, operator):
+    found = explain(BY_KEY[key], observations(key, body))
+    assert found is not None and found.name == operator
+
+
+@pytest.mark.parametrize(("key", "body"), [
+    # Picks the flattest end point: close to the reference, explained by no operator (not float32 rounding).
+    ("gradient_descent.best_of_starts", "ends = [descend_1d(df, s, learning_rate, n_steps) for s in starts]\n"
+     "return float(min(ends, key=lambda e: abs(df(e))))"),
+    ("gradient_descent.gradient_step", "return np.asarray(weights, dtype=float) - 0.9 * np.asarray(grad, dtype=float)"),
+    ("linear_model.sse", "return float(np.sum(np.abs(y - (m * np.asarray(x) + c))**3))"),
+])
+def test_an_answer_no_operator_explains_gets_no_operator(key, body):
+    assert explain(BY_KEY[key], observations(key, body)) is None
+
+
+def test_one_informative_check_is_not_enough():
+    key = "gradient_descent.descend_1d"
+    single = observations(key, "x = float(x0)\nfor _ in range(n_steps + 1):\n    x = x - learning_rate * df(x)\n"
+                               "return x")[:1]
+    assert explain(BY_KEY[key], single) is None
+
+
+# ----- the hook: hints only, nothing hidden revealed ---------------------------------------------------------
+
+
+def test_replace_hint_keeps_everything_else():
+    message = "call:     f(1)\nproblem:  off\nhint:     old\n          or: older\nprinted:  hi"
+    assert replace_hint(message, "new") == "call:     f(1)\nproblem:  off\nhint:     new\nprinted:  hi"
+    assert replace_hint("problem:  off", "new") == "problem:  off\nhint:     new"
+
+
+def test_graded_feedback_explains_and_hidden_checks_reveal_no_values(sandbox):
+    source = kit.variant_source("derivatives", "df_wave", "return 3 * np.cos(3 * x) * np.exp(-x**2 / 2)")
+    exercises = [BY_KEY["derivatives.df_wave"]]
+    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=exercises)
+    failed = [check for check in result.exercise("derivatives.df_wave").checks if not check.passed]
+    assert failed and all(check.diagnosis == "formula: product rule term missing" for check in failed)
+    hidden = [check for check in failed if check.visibility == "hidden"]
+    assert hidden and all("returned:" not in c.student_message and "expected:" not in c.student_message
+                          and "call:" not in c.student_message for c in hidden)
+    assert result.exercise("derivatives.df_wave").score < 4  # the numeric verdict decides the points, as before
