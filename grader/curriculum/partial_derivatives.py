@@ -9,11 +9,15 @@ from grader import given
 from grader.compare import EXACT, Expectation, Tolerance
 from grader.curriculum.common import (
     EPS,
+    apart,
+    apart_from,
+    body_function,
     by_solution,
     by_sympy,
     central_difference_tolerance,
     check,
     integer_valued,
+    redrawn,
     rounding_tolerance,
     uniform,
 )
@@ -25,12 +29,42 @@ dg_dx_exact = sp.lambdify((given.x, given.y), sp.diff(given.G_EXPR, given.x), "n
 dg_dy_exact = sp.lambdify((given.x, given.y), sp.diff(given.G_EXPR, given.y), "numpy")
 
 
-def _xy_checks():
+G_NAMES = {"g": sp.lambdify((given.x, given.y), given.G_EXPR, "numpy")}
+
+
+def _xy_checks(exact, misconceptions: tuple[Misconception, ...]):
+    """Floats, integers and arrays, drawn where the partial is not 0, 1, x, y, g or itself with x and y swapped,
+    and where no known mistake agrees with it or with another mistake."""
+    mistakes = [body_function("x, y", m.body, G_NAMES) for m in misconceptions]
+
+    def informative(case: Case) -> bool:
+        x, y = case.args
+        right, wrong = exact(x, y), [mistake(x, y) for mistake in mistakes]
+        return apart_from(right, 0.0, 1.0, x, y, G_NAMES["g"](x, y), exact(y, x), *wrong) and apart(*wrong)
+
     return (
-        check("floats")(lambda rng: Case((uniform(rng, -2, 2), uniform(rng, -2, 2)))),
-        check("integers")(lambda rng: Case((integer_valued(rng, -3, 3), integer_valued(rng, 1, 3)))),
-        check("NumPy arrays")(lambda rng: Case((uniform(rng, -2, 2, 6), uniform(rng, -2, 2, 6)))),
+        check("floats")(redrawn(lambda rng: Case((uniform(rng, -2, 2), uniform(rng, -2, 2))), informative)),
+        check("integers")(redrawn(lambda rng: Case((integer_valued(rng, -3, 3), integer_valued(rng, 1, 3))),
+                                  informative)),
+        check("NumPy arrays")(redrawn(lambda rng: Case((uniform(rng, -2, 2, 6), uniform(rng, -2, 2, 6))),
+                                      informative)),
     )
+
+
+def _gradient_apart(case: Case) -> bool:
+    """Every partial differs from 0, 1, f(point), the point's coordinates and every other partial: another
+    axis, reversed axes or f itself show; and the second partial along each axis is not small, so a
+    one-sided difference shows too."""
+    function = given.lookup(case.args[0].name)
+    point = np.asarray(case.args[1], dtype=float)
+    gradient = given.exact_gradient(function)(point)
+    curvature = np.diag(given.exact_hessian(function)(point))
+    return apart(*gradient, 0.0, 1.0, function(point), margin=1e-2) and \
+        all(apart_from(entry, *point, margin=1e-2) for entry in gradient) and bool(np.all(np.abs(curvature) > 0.1))
+
+
+def _integer_point(rng: np.random.Generator, first: tuple[int, int], second: tuple[int, int]) -> list[int]:
+    return [integer_valued(rng, *first), integer_valued(rng, *second)]
 
 
 def _point(rng: np.random.Generator, n: int) -> list[float]:
@@ -94,10 +128,18 @@ def _saddle_with_positive_diagonal(rng: np.random.Generator) -> Case:
     return Case((np.array([[a, b], [b, d]]),))
 
 
+def _scaled_threshold(rng: np.random.Generator, times: float) -> list[list[float]]:
+    """Eigenvalues of size 10³–10⁴ (of both signs) and one of `times` the threshold 1e-8·max|λ|, its sign
+    drawn: an absolute threshold (1e-8) or one off by a factor 10 classifies it wrongly."""
+    large = rng.uniform(1e3, 1e4, 2) * np.array([1.0, rng.choice([-1.0, 1.0])])
+    small = times * 1e-8 * float(np.max(np.abs(large))) * rng.choice([-1.0, 1.0])
+    return _symmetric([*large, small], rng)
+
+
 def _hand_partial(function: str, exact, points: float, hint: str,
                   misconceptions: tuple[Misconception, ...], alternatives: tuple[str, ...]) -> Exercise:
-    return Exercise(MODULE, function, points, _xy_checks(), (by_sympy(exact, EXACT, "sympy.diff of g"),),
-                    hint, misconceptions, alternatives)
+    return Exercise(MODULE, function, points, _xy_checks(exact, misconceptions),
+                    (by_sympy(exact, EXACT, "sympy.diff of g"),), hint, misconceptions, alternatives)
 
 
 SWAPPED = "this is the partial derivative with respect to the other variable"
@@ -127,16 +169,20 @@ EXERCISES = (
     Exercise(
         MODULE, "partial_derivative", 4,
         (
-            check("g at a float point, along x, default h")(
-                lambda rng: Case((Given("partial_derivatives.g_of_point"), _point(rng, 2), 0))),
-            check("g along y")(
-                lambda rng: Case((Given("partial_derivatives.g_of_point"), np.array(_point(rng, 2)), 1))),
-            check("a point of integers, left unchanged")(
-                lambda rng: Case((Given("probe.wavy2"), [integer_valued(rng, -2, 2), integer_valued(rng, 1, 3)],
-                                  1), check_mutation=True)),
-            check("three variables, h=1e-3, array left unchanged")(
+            check("g at a float point, along x, default h")(redrawn(
+                lambda rng: Case((Given("partial_derivatives.g_of_point"), _point(rng, 2), 0)), _gradient_apart)),
+            check("g along y")(redrawn(
+                lambda rng: Case((Given("partial_derivatives.g_of_point"), np.array(_point(rng, 2)), 1)),
+                _gradient_apart)),
+            check("a point of integers, left unchanged")(redrawn(
+                lambda rng: Case((Given("probe.wavy2"), _integer_point(rng, (-2, 2), (1, 3)), 1), check_mutation=True),
+                _gradient_apart)),
+            check("g at a point of integers, along x")(redrawn(
+                lambda rng: Case((Given("partial_derivatives.g_of_point"), _integer_point(rng, (-2, 2), (1, 2)), 0)),
+                _gradient_apart)),
+            check("three variables, h=1e-3, array left unchanged")(redrawn(
                 lambda rng: Case((Given("probe.bowl3"), np.array(_point(rng, 3)), 2), {"h": 1e-3},
-                                 check_mutation=True)),
+                                 check_mutation=True), _gradient_apart)),
         ),
         (_gradient_vs_exact(one_entry=True), _difference_vs_solution("partial_derivative", 3)),
         "Copy the point as floats, add h to coordinate i in one copy and subtract it in another, then "
@@ -158,13 +204,13 @@ EXERCISES = (
     Exercise(
         MODULE, "gradient", 4,
         (
-            check("g at a float point, default h")(
-                lambda rng: Case((Given("partial_derivatives.g_of_point"), _point(rng, 2)))),
-            check("three variables")(lambda rng: Case((Given("probe.bowl3"), np.array(_point(rng, 3))),
-                                                        check_mutation=True)),
-            check("a point of integers, h=1e-4")(
-                lambda rng: Case((Given("probe.wavy2"), [integer_valued(rng, -2, 2), integer_valued(rng, 1, 3)],
-                                  1e-4), check_mutation=True)),
+            check("g at a float point, default h")(redrawn(
+                lambda rng: Case((Given("partial_derivatives.g_of_point"), _point(rng, 2))), _gradient_apart)),
+            check("three variables")(redrawn(lambda rng: Case((Given("probe.bowl3"), np.array(_point(rng, 3))),
+                                                              check_mutation=True), _gradient_apart)),
+            check("a point of integers, h=1e-4")(redrawn(
+                lambda rng: Case((Given("probe.wavy2"), _integer_point(rng, (-2, 2), (1, 3)), 1e-4),
+                                 check_mutation=True), _gradient_apart)),
         ),
         (_gradient_vs_exact(one_entry=False), _difference_vs_solution("gradient", 2)),
         "The gradient collects one central difference per coordinate: call partial_derivative for "
@@ -183,7 +229,7 @@ EXERCISES = (
         (
             check("g at a float point, default h")(
                 lambda rng: Case((Given("partial_derivatives.g_of_point"), _point(rng, 2)))),
-            check("the saddle")(lambda rng: Case((Given("partial_derivatives.saddle_of_point"), _point(rng, 2)))),
+            check("a saddle with a mixed term")(lambda rng: Case((Given("probe.tilted_saddle"), _point(rng, 2)))),
             check("three variables with a mixed term")(
                 lambda rng: Case((Given("probe.bowl3"), np.array(_point(rng, 3))), check_mutation=True)),
             check("a point of integers, h=1e-3")(
@@ -211,10 +257,16 @@ EXERCISES = (
             check("a minimum")(lambda rng: Case((_symmetric(rng.uniform(0.5, 3, 2), rng),))),
             check("a 3×3 maximum")(lambda rng: Case((np.array(_symmetric(-rng.uniform(0.5, 3, 3), rng)),))),
             check("a saddle with a positive diagonal")(_saddle_with_positive_diagonal),
-            check("a tiny eigenvalue: degenerate")(
-                lambda rng: Case((_symmetric([rng.uniform(1, 3), 1e-12], rng),))),
+            check("a tiny negative eigenvalue: degenerate")(
+                lambda rng: Case((_symmetric([rng.uniform(1, 3), -rng.uniform(1, 9) * 1e-12], rng),))),
+            check("a tiny positive eigenvalue among negative ones: degenerate")(
+                lambda rng: Case((np.array(_symmetric([*-rng.uniform(1, 3, 2), rng.uniform(1, 9) * 1e-12], rng)),))),
+            check("large eigenvalues and one under the relative threshold: degenerate")(
+                lambda rng: Case((_scaled_threshold(rng, rng.uniform(0.2, 0.6)),))),
+            check("one eigenvalue just over the relative threshold: not degenerate")(
+                lambda rng: Case((_scaled_threshold(rng, rng.uniform(2, 5)),))),
             check("a 3×3 saddle as integers")(lambda rng: Case(([[2, 0, 0], [0, -integer_valued(rng, 1, 4), 0],
-                                                                  [0, 0, integer_valued(rng, 1, 4)]],))),
+                                                                  [0, 0, -integer_valued(rng, 2, 4)]],))),
         ),
         (by_solution(f"{MODULE}.classify_critical_point"),),
         "Compute the eigenvalues (np.linalg.eigvalsh): all > 0 → minimum, all < 0 → maximum, both signs → "
