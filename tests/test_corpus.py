@@ -44,8 +44,10 @@ BY_KEY = {exercise.key: exercise for exercise in EXERCISES}
 NAMED_TARGET = 0.80  # issue 10: the feedback names at least 80% of the corpus's mistakes
 FALSE_HINTS_TARGET = 0  # issue 10: no wrong answer gets a hint naming a mistake it did not make
 THRESHOLDS = {
-    "named_at_least": 0.10,  # measured today: 11 of 102 (0.108); raise towards NAMED_TARGET
-    "false_hints_at_most": 48,  # measured today: 48 of 102 entries; lower towards FALSE_HINTS_TARGET
+    # measured today: 7 of 102 (0.069): a mistake is named only where the answers show it (issue 10, item 2);
+    # before, 11 were, some by a hint that matched one point. Raise towards NAMED_TARGET.
+    "named_at_least": 0.06,
+    "false_hints_at_most": 2,  # measured today: 2 of 102 entries (48 before item 2); lower towards FALSE_HINTS_TARGET
 }
 
 # ----- what fails today, named per entry (xfail, not strict: a fix shows as XPASS) ---------------------------

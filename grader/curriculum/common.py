@@ -98,16 +98,6 @@ def apart_from(reference: Any, *others: Any, margin: float = 1e-3) -> bool:
     return all(apart(reference, other, margin=margin) for other in others)
 
 
-def body_function(parameters: str, body: str, names: dict[str, Any]) -> Callable[..., Any]:
-    """A known mistake's body (curriculum code, never a student's) as a function of the exercise's parameters,
-    so that a generator can avoid inputs where it agrees with the right answer. `names` are the module's
-    other names the body uses (np, the given functions)."""
-    source = f"def mistake({parameters}):\n" + "\n".join("    " + line for line in body.splitlines())
-    namespace = {"np": np, **names}
-    exec(compile(source, "<known mistake>", "exec"), namespace)  # noqa: S102 - the curriculum's own code
-    return namespace["mistake"]
-
-
 def uniform(rng: np.random.Generator, low: float, high: float, size: int | tuple[int, ...] | None = None):
     value = rng.uniform(low, high, size)
     return float(value) if size is None else value
