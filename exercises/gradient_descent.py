@@ -43,9 +43,10 @@ def sse_gradient(m, c, x, y):
     Derive both partial derivatives by hand and evaluate them at (m, c).
 
     Parameters:
-        m: the slope (a float).
-        c: the intercept (a float).
-        x, y: 1-D float arrays of equal length, the data points.
+        m: the slope (a number: a float, or an integer too).
+        c: the intercept (a number: a float, or an integer too).
+        x, y: 1-D NumPy arrays of numbers (floats, or integers too) of equal
+            length, the data points.
 
     Returns:
         A tuple (∂SSE/∂m, ∂SSE/∂c) of Python floats.
@@ -64,8 +65,10 @@ def gradient_step(weights, grad, learning_rate):
         new_weights = weights − learning_rate · grad.
 
     Parameters:
-        weights: the current weights (a 1-D list or array of numbers).
-        grad: the gradient at the current weights (same length as weights).
+        weights: the current weights (a 1-D list or NumPy array of numbers,
+            integers too).
+        grad: the gradient at the current weights (a 1-D list or NumPy array of
+            numbers, integers too; same length as weights).
         learning_rate: the step size η (a float).
 
     Returns:
@@ -83,8 +86,10 @@ def gradient_descent(x, y, m0, c0, learning_rate, n_steps):
         (m, c) ← (m, c) − learning_rate · (∂SSE/∂m, ∂SSE/∂c).
 
     Parameters:
-        x, y: 1-D float arrays of equal length, the data points.
-        m0, c0: the starting slope and intercept.
+        x, y: 1-D NumPy arrays of numbers (floats, or integers too) of equal
+            length, the data points.
+        m0, c0: the starting slope and intercept (numbers: floats, or integers
+            too).
         learning_rate: the step size η (a float).
         n_steps: the number of steps (an int ≥ 0).
 
@@ -103,7 +108,7 @@ def df_nonconvex(x):
     Differentiate f_nonconvex(x) = x⁴ − 3x² + x by hand and evaluate your result.
 
     Parameters:
-        x: a float or a NumPy array of floats.
+        x: a number (a float, or an integer too) or a NumPy array of floats.
 
     Returns:
         f_nonconvex'(x), elementwise (same shape as x).
@@ -122,7 +127,7 @@ def descend_1d(df, x0, learning_rate, n_steps):
 
     Parameters:
         df: the derivative of the function to minimise (takes a float).
-        x0: the starting point (a number).
+        x0: the starting point (a number: a float, or an integer too).
         learning_rate: the step size η (a float).
         n_steps: the number of updates (an int ≥ 0).
 
@@ -140,7 +145,7 @@ def best_of_starts(f, df, starts, learning_rate, n_steps):
 
     Parameters:
         f: the function to minimise (takes a float).
-        df: its derivative (takes a float).
+        df: its derivative, a function (takes a float).
         starts: a sequence of starting points.
         learning_rate: the step size η (a float).
         n_steps: the number of updates per run (an int ≥ 0).

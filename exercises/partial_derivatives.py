@@ -44,7 +44,8 @@ def dg_dx(x, y):
     y as a constant, and evaluate your result.
 
     Parameters:
-        x, y: floats or NumPy arrays of the same shape.
+        x, y: numbers (floats, or integers too) or NumPy arrays of floats of the same
+            shape.
 
     Returns:
         ∂g/∂x at (x, y), elementwise.
@@ -61,7 +62,8 @@ def dg_dy(x, y):
     x as a constant, and evaluate your result.
 
     Parameters:
-        x, y: floats or NumPy arrays of the same shape.
+        x, y: numbers (floats, or integers too) or NumPy arrays of floats of the same
+            shape.
 
     Returns:
         ∂g/∂y at (x, y), elementwise.
@@ -80,8 +82,8 @@ def partial_derivative(f, point, i, h=1e-5):
         f: a function taking a 1-D float array and returning a float.
         point: a 1-D sequence of numbers (list, tuple or array; may hold integers).
             It must not be modified.
-        i: the index of the coordinate to differentiate along.
-        h: the step size (default 1e-5).
+        i: the index of the coordinate to differentiate along (an int).
+        h: the step size, a float (default 1e-5).
 
     Returns:
         The estimate as a Python float.
@@ -100,8 +102,9 @@ def gradient(f, point, h=1e-5):
 
     Parameters:
         f: a function taking a 1-D float array and returning a float.
-        point: a 1-D sequence of n numbers; it must not be modified.
-        h: the step size (default 1e-5).
+        point: a 1-D sequence of n numbers (a list or a NumPy array; integers too);
+            it must not be modified.
+        h: the step size, a float (default 1e-5).
 
     Returns:
         A 1-D float NumPy array of length n.
@@ -125,8 +128,9 @@ def hessian(f, point, h=1e-4):
 
     Parameters:
         f: a function taking a 1-D float array and returning a float.
-        point: a 1-D sequence of n numbers; it must not be modified.
-        h: the step size (default 1e-4).
+        point: a 1-D sequence of n numbers (a list or a NumPy array; integers too);
+            it must not be modified.
+        h: the step size, a float (default 1e-4).
 
     Returns:
         An (n, n) float NumPy array.
@@ -148,7 +152,8 @@ def classify_critical_point(hessian_matrix):
       "maximum" if all are negative, and "saddle" if the signs are mixed.
 
     Parameters:
-        hessian_matrix: a symmetric n×n matrix (nested lists or a NumPy array).
+        hessian_matrix: a symmetric n×n matrix of numbers, integers too (nested
+            lists or a NumPy array).
 
     Returns:
         One of the strings "minimum", "maximum", "saddle" or "degenerate".

@@ -13,7 +13,7 @@ float as a NumPy scalar or a 0-d array.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -166,19 +166,26 @@ def matches(got: Any, value: Any, tolerance: Tolerance) -> bool:
     return compare(got, Expectation(value, tolerance, "")).passed
 
 
+# What a constant factor means, and only that: the same factor can come from a power rule, a ½·Σr² loss, a
+# difference quotient over h instead of 2h or a mean, so the hint does not guess which.
 KNOWN_FACTORS = {
-    -1.0: "your answer has the opposite sign of the right one: check each sign (the minus inside "
-    "(y − prediction), the sign of the update, the derivative of the inner function)",
-    2.0: "your answer is twice the right one: check for a factor 2 counted twice",
-    0.5: "your answer is half the right one: a factor 2 is missing (the power rule or the chain rule "
-    "brings one down)",
-    -2.0: "your answer is −2 times the right one: check the sign and a factor 2",
-    -0.5: "your answer is −1/2 times the right one: check the sign and a factor 2",
+    -1.0: "your answer has the opposite sign of the right one on every input checked: a sign is flipped "
+    "somewhere",
+    2.0: "your answer is twice the right one on every input checked: a factor 2 too many",
+    0.5: "your answer is half the right one on every input checked: a factor 2 is missing",
+    -2.0: "your answer is −2 times the right one on every input checked: a sign is flipped and there is a "
+    "factor 2 too many",
+    -0.5: "your answer is −1/2 times the right one on every input checked: a sign is flipped and a factor 2 "
+    "is missing",
 }
+MIN_EVIDENCE = 2  # a known mistake is named only where it explains at least this many informative answers
+MIN_FACTOR_VALUES = 3  # a factor is fitted only from at least this many distinct nonzero expected numbers
+MIN_FACTOR_GAP = 0.01  # a fitted factor closer to 1 is a near miss (or rounding), not a factor
 
 
 def fitted_factor(got: Any, want: Any) -> float | None:
-    """The constant k with got ≈ k·want, if the returned value is an exact multiple of the expected one."""
+    """The constant k with got ≈ k·want, if the returned value is an exact multiple of the expected one
+    (k = 1 and k = 0 are no factor: the answer is right, or zero, which says nothing about its shape)."""
     if isinstance(want, str):
         return None
     want_array = np.asarray(want, dtype=float)
@@ -191,36 +198,87 @@ def fitted_factor(got: Any, want: Any) -> float | None:
     k = float(np.dot(array.ravel(), want_array.ravel())) / norm
     residual = np.max(np.abs(array - k * want_array))
     scale = np.max(np.abs(want_array)) * max(1.0, abs(k))
-    return k if residual <= 1e-7 * scale and abs(k - 1.0) > 1e-6 and abs(k) > 1e-9 else None  # 0·want: no shape
+    return k if residual <= 1e-7 * scale and abs(k - 1.0) > 1e-6 and abs(k) > 1e-9 else None
 
 
-def diagnose(
-    got: Any,
-    want: Any,
-    tolerance: Tolerance,
-    candidates: Iterable[tuple[Diagnosis, Any]],
-    factor_names: Sequence[tuple[float, Diagnosis]] = (),
-) -> Diagnosis | None:
-    """The known mistakes whose value the answer reproduces (all of them, if several do: the student
-    reads each hint); else a fitted constant factor."""
-    found = [diagnosis for diagnosis, buggy_value in candidates
-             if buggy_value is not None and matches(got, buggy_value, tolerance.widened(rtol=1e-9, atol=1e-12))]
-    if found:
-        return Diagnosis(" or ".join(d.name for d in found), "\n          or: ".join(d.hint for d in found))
-    k = fitted_factor(got, want)
-    if k is None:
+@dataclass(frozen=True)
+class Observation:
+    """One answered check of an exercise, as the diagnosis sees it: what came back, what was expected
+    (the first expectation it failed, or the first one if it passed), and each known mistake's value on
+    the same input (None where that mistake raised)."""
+
+    got: Any
+    want: Any
+    tolerance: Tolerance
+    passed: bool
+    candidates: Sequence[tuple[Diagnosis, Any]] = ()
+
+
+def diagnose_exercise(observations: Sequence[Observation]) -> list[Diagnosis | None]:
+    """For each observation, the mistake the exercise's answers show on it, or None: say only what is observed.
+
+    A known mistake is named when it reproduces every answer (a check where it raised is left out) and at
+    least MIN_EVIDENCE of those answers are informative for it: wrong, and where its value is clearly apart
+    from the right one and from every other known mistake's (a point where two of them agree tells nothing).
+    Otherwise a constant factor k ≠ 1 is named when every answer is k times the expected value, fitted from
+    at least MIN_FACTOR_VALUES distinct nonzero expected numbers. Only failed checks get a diagnosis."""
+    named = _explaining_mistake(observations) or _constant_factor(observations)
+    return [named if named is not None and not ob.passed else None for ob in observations]
+
+
+def _explaining_mistake(observations: Sequence[Observation]) -> Diagnosis | None:
+    names = list(dict.fromkeys(d.name for ob in observations for d, _ in ob.candidates))
+    for name in names:
+        informative, diagnosis = 0, None
+        for ob in observations:
+            values = {d.name: (d, value) for d, value in ob.candidates if value is not None}
+            if name not in values:
+                continue
+            diagnosis, value = values[name]
+            if not matches(ob.got, value, ob.tolerance.widened(rtol=1e-9, atol=1e-12)):
+                break
+            others = [other for other_name, (_, other) in values.items() if other_name != name]
+            if (not ob.passed and _apart(value, ob.want, ob.tolerance)
+                    and all(_apart(value, other, ob.tolerance) for other in others)):
+                informative += 1
+        else:
+            if informative >= MIN_EVIDENCE:
+                return diagnosis
+    return None
+
+
+def _apart(value: Any, other: Any, tolerance: Tolerance) -> bool:
+    """Clearly different: outside ten times the check's tolerance, and a millionth relative."""
+    wide = Tolerance(rtol=10 * tolerance.rtol + 1e-6, atol=10 * np.asarray(tolerance.atol, dtype=float) + 1e-12)
+    return not matches(value, other, wide)
+
+
+def _constant_factor(observations: Sequence[Observation]) -> Diagnosis | None:
+    factors, wanted = [], set()
+    for ob in observations:
+        if isinstance(ob.want, str):
+            return None
+        want = np.asarray(ob.want, dtype=float)
+        if not np.any(want):
+            continue  # nothing to scale: no evidence either way
+        k = fitted_factor(ob.got, want)
+        if k is None:
+            return None
+        factors.append(k)
+        wanted.update(float(v) for v in np.round(np.abs(want[want != 0]), 12).ravel())
+    if not factors or len(wanted) < MIN_FACTOR_VALUES:
         return None
-    for factor, diagnosis in factor_names:
-        if abs(k - factor) <= 1e-6 * max(1.0, abs(factor)):
-            return diagnosis
+    k = factors[0]
+    if abs(k - 1.0) < MIN_FACTOR_GAP or any(abs(other - k) > 1e-6 * max(1.0, abs(k)) for other in factors):
+        return None
     for factor, hint in KNOWN_FACTORS.items():
         if abs(k - factor) <= 1e-6:
             return Diagnosis(f"constant factor {factor:g}", hint)
-    return Diagnosis(f"constant factor {k:.4g}", f"your answer is {k:.4g} times the right one everywhere "
-                     "this check looked: the shape of your formula is right, a constant factor is off", fitted=True)
+    return Diagnosis(f"constant factor {k:.4g}", f"your answer is {k:.4g} times the right one on every input "
+                     "checked: a constant factor is off", fitted=True)
 
 
 # What a hidden check says of a fitted factor: that there is one, never its number (which, with the value
 # returned, gives away the expected value of a hidden input).
-HIDDEN_FACTOR = Diagnosis(OTHER_FACTOR, "your answer is a constant multiple of the right one on this hidden input: "
-                          "the shape of your formula is right, a constant factor is off")
+HIDDEN_FACTOR = Diagnosis(OTHER_FACTOR, "your answer is a constant multiple of the right one on every input "
+                          "checked: a constant factor is off")

@@ -25,8 +25,8 @@ from typing import Any, Protocol
 import numpy as np
 
 from grader import kit
-from grader.compare import HIDDEN_FACTOR, Diagnosis, Expectation, compare, diagnose
-from grader.diagnosis import JudgedCheck, Observation, explain_exercise
+from grader.compare import HIDDEN_FACTOR, Diagnosis, Expectation, Observation, compare, diagnose_exercise
+from grader.diagnosis import AnswerSeen, JudgedCheck, explain_exercise
 from grader.feedback import show_call, student_message
 from grader.plain import Given, to_wire
 from grader.sandbox.client import Allowance, Call, Outcome, Sandbox
@@ -88,6 +88,7 @@ class LiveReferences:
 
     def __init__(self) -> None:
         self._public: dict[tuple[str, str], list[Expectation]] = {}
+        self._public_mistakes: dict[tuple[str, str], list[tuple[Diagnosis, Any]]] = {}
         self._signatures: dict[str, inspect.Signature] = {}
 
     def expectations(self, p: PlannedCheck) -> list[Expectation]:
@@ -104,6 +105,15 @@ class LiveReferences:
         return self._signatures[exercise.key]
 
     def mistake_values(self, p: PlannedCheck) -> list[tuple[Diagnosis, Any]]:
+        if p.visibility != "public":
+            return self._mistake_values(p)
+        key = (p.exercise.key, p.label)
+        if key not in self._public_mistakes:
+            self._public_mistakes[key] = self._mistake_values(p)
+        return self._public_mistakes[key]
+
+    @staticmethod
+    def _mistake_values(p: PlannedCheck) -> list[tuple[Diagnosis, Any]]:
         from grader.curriculum.common import parent_call
 
         candidates = []
@@ -181,12 +191,17 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
     submitted = [exercise for exercise in exercises if exercise.module in sources]
     planned = plan(submitted, hidden=hidden, course_seed=course_seed, student=student)
     load_errors, outcomes = _run(sources, planned, sandbox)
-    judged: dict[str, list[JudgedCheck]] = {exercise.key: [] for exercise in submitted}
+    judged: dict[str, list[tuple[PlannedCheck, Outcome, CheckResult]]] = {exercise.key: [] for exercise in submitted}
     for p, outcome in zip(planned, outcomes, strict=True):
-        judged[p.exercise.key].append(JudgedCheck(outcome.status, PUBLIC_VERDICTS.judge(p, outcome, references),
-                                                  functools.partial(_observe, p, outcome, references)))
-    results = {exercise.key: explain_exercise(exercise, sources.get(exercise.module), judged[exercise.key])
-               for exercise in submitted}
+        judged[p.exercise.key].append((p, outcome, PUBLIC_VERDICTS.judge(p, outcome, references)))
+    results: dict[str, list[CheckResult]] = {}
+    for exercise in submitted:  # a known mistake named where the answers show it, then the formula or behaviour
+        checks = judged[exercise.key]
+        named = _with_diagnoses(checks, references)
+        results[exercise.key] = explain_exercise(
+            exercise, sources.get(exercise.module),
+            [JudgedCheck(outcome.status, result, functools.partial(_observe, p, outcome, references))
+             for (p, outcome, _), result in zip(checks, named, strict=True)])
     if hidden:
         results = {key: count_public_with_hidden(checks) for key, checks in results.items()}
     exercise_results = tuple(
@@ -197,14 +212,14 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
     return SubmissionResult(student, exercise_results)
 
 
-def _observe(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider) -> Observation | None:
+def _observe(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider) -> AnswerSeen | None:
     """The answer beside what the reference gives for this check (the last expectation: the reference solution's
     where there is one), for the diagnosis of a failed exercise; None where the grader cannot say."""
     try:
         expectation = references.expectations(p)[-1]
     except Exception:  # noqa: BLE001 - a fault of the grader: no diagnosis, the verdict says the rest
         return None
-    return Observation(p.case, outcome.value, expectation.value, expectation.tolerance)
+    return AnswerSeen(p.case, outcome.value, expectation.value, expectation.tolerance)
 
 
 def _run(sources: Mapping[str, str], planned: Sequence[PlannedCheck],
@@ -262,6 +277,28 @@ def count_public_with_hidden(checks: Sequence[CheckResult]) -> list[CheckResult]
     return counted
 
 
+def _with_diagnoses(checks: Sequence[tuple[PlannedCheck, Outcome, CheckResult]],
+                    references: ReferenceProvider) -> list[CheckResult]:
+    """The verdicts of one exercise, with a mistake named on the failed checks where the exercise's answers,
+    taken together, show it (`compare.diagnose_exercise`); judged again only where a check failed."""
+    if all(result.passed for _, _, result in checks):
+        return [result for _, _, result in checks]
+    answered = [index for index, (_, outcome, _) in enumerate(checks) if outcome.status == "ok"]
+    try:
+        observations = [_observation(*checks[index], references) for index in answered]
+    except Exception:  # noqa: BLE001 - without the references, say what is observed and name nothing
+        return [result for _, _, result in checks]
+    found = dict(zip(answered, diagnose_exercise(observations), strict=True))
+    return [PUBLIC_VERDICTS.judge(p, outcome, references, found[index]) if found.get(index) else result
+            for index, (p, outcome, result) in enumerate(checks)]
+
+
+def _observation(p: PlannedCheck, outcome: Outcome, result: CheckResult, references: ReferenceProvider) -> Observation:
+    expectations = references.expectations(p)
+    failing = next((e for e in expectations if not compare(outcome.value, e).passed), expectations[0])
+    return Observation(outcome.value, failing.value, failing.tolerance, result.passed, references.mistake_values(p))
+
+
 def _not_submitted(exercise: Exercise, unreadable: Mapping[str, str]) -> ExerciseResult:
     """An exercise whose module is missing or refused: one failed test worth all its points, with the reason."""
     reason = f"{exercise.module}.py: {unreadable[exercise.module]}" if exercise.module in unreadable \
@@ -296,24 +333,28 @@ class PublicVerdicts:
     def __init__(self) -> None:
         self._by_references: weakref.WeakKeyDictionary[Any, dict[tuple, CheckResult]] = weakref.WeakKeyDictionary()
 
-    def judge(self, p: PlannedCheck, outcome: Outcome, references: ReferenceProvider) -> CheckResult:
+    def judge(self, p: PlannedCheck, outcome: Outcome, references: ReferenceProvider,
+              diagnosis: Diagnosis | None = None) -> CheckResult:
         if p.visibility != "public":
-            return judge(p, outcome, references)
+            return judge(p, outcome, references, diagnosis)
         verdicts = self._by_references.setdefault(references, {})
-        key = (p.exercise.key, p.label, p.max_score, hashlib.sha256(outcome.fingerprint()).digest())
+        key = (p.exercise.key, p.label, p.max_score, hashlib.sha256(outcome.fingerprint()).digest(), diagnosis)
         verdict = verdicts.get(key)
         if verdict is None:
             if len(verdicts) >= self.LIMIT:
                 verdicts.clear()
-            verdict = verdicts[key] = judge(p, outcome, references)
+            verdict = verdicts[key] = judge(p, outcome, references, diagnosis)
         return verdict
 
 
 PUBLIC_VERDICTS = PublicVerdicts()
 
 
-def judge(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIVE) -> CheckResult:
-    """Compare one outcome with what the references expect, and say why it passed or not."""
+def judge(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIVE,
+          diagnosis: Diagnosis | None = None) -> CheckResult:
+    """Compare one outcome with what the references expect, and say why it passed or not. `diagnosis` is the
+    mistake the exercise's answers show (see `_with_diagnoses`); without one, a failed check says what is
+    observed, with the exercise's general hint."""
     exercise, public = p.exercise, p.visibility == "public"
     signature = references.signature(exercise)
 
@@ -353,7 +394,7 @@ def judge(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIV
     for expectation in expectations:
         comparison = compare(outcome.value, expectation)
         if not comparison.passed:
-            found = diagnose(outcome.value, expectation.value, expectation.tolerance, references.mistake_values(p))
+            found = diagnosis
             if found and found.fitted and not public:
                 found = HIDDEN_FACTOR
             return failed(comparison.problem_for(public),

@@ -63,7 +63,7 @@ def df_poly(x):
     evaluate your result.
 
     Parameters:
-        x: a float or a NumPy array of floats.
+        x: a number (a float, or an integer too) or a NumPy array of floats.
 
     Returns:
         f_poly'(x), elementwise (same shape as x).
@@ -82,7 +82,7 @@ def df_wave(x):
     with NumPy functions.
 
     Parameters:
-        x: a float or a NumPy array of floats.
+        x: a number (a float, or an integer too) or a NumPy array of floats.
 
     Returns:
         f_wave'(x), elementwise (same shape as x).
@@ -100,7 +100,7 @@ def dsigmoid(x):
     Differentiate sigmoid(x) = 1 / (1 + exp(−x)) by hand and evaluate your result.
 
     Parameters:
-        x: a float or a NumPy array of floats.
+        x: a number (a float, or an integer too) or a NumPy array of floats.
 
     Returns:
         sigmoid'(x), elementwise (same shape as x).
@@ -121,7 +121,7 @@ def df_log(x):
     and evaluate your result.
 
     Parameters:
-        x: a float or a NumPy array of floats.
+        x: a number (a float, or an integer too) or a NumPy array of floats.
 
     Returns:
         f_log'(x), elementwise (same shape as x).
@@ -142,8 +142,8 @@ def numerical_derivative(f, x, h=1e-5):
 
     Parameters:
         f: a function that accepts a float or a NumPy array, elementwise.
-        x: a float or a NumPy array of floats.
-        h: the step size (default 1e-5).
+        x: a number (a float, or an integer too) or a NumPy array of floats.
+        h: the step size, a float (default 1e-5).
 
     Returns:
         The estimate of f'(x), elementwise (same shape as x).
@@ -163,8 +163,8 @@ def tangent_line(f, df, x0):
 
     Parameters:
         f: the function, taking a float.
-        df: its derivative, taking a float.
-        x0: the point of contact (a float).
+        df: its derivative, a function taking a float.
+        x0: the point of contact, a number (a float, or an integer too).
 
     Returns:
         A tuple (slope, intercept) of two Python floats.

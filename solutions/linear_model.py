@@ -33,9 +33,9 @@ def predict(m, c, x):
     The straight-line model is ŷ = m·x + c.
 
     Parameters:
-        m: the slope (a float).
-        c: the intercept (a float).
-        x: a float or a 1-D array of floats.
+        m: the slope (a number: a float, or an integer too).
+        c: the intercept (a number: a float, or an integer too).
+        x: a float or a 1-D NumPy array of numbers (floats, or integers too).
 
     Returns:
         m·x + c, elementwise (a float for a float x, an array for an array x).
@@ -51,9 +51,10 @@ def sse(m, c, x, y):
         SSE(m, c) = Σᵢ (yᵢ − (m·xᵢ + c))²
 
     Parameters:
-        m: the slope (a float).
-        c: the intercept (a float).
-        x, y: 1-D float arrays of equal length, the data points.
+        m: the slope (a number: a float, or an integer too).
+        c: the intercept (a number: a float, or an integer too).
+        x, y: 1-D NumPy arrays of numbers (floats, or integers too) of equal
+            length, the data points.
 
     Returns:
         The SSE as a Python float.
@@ -70,9 +71,10 @@ def error_profile_slope(slopes, c, x, y):
     """Return the SSE for each candidate slope, with the intercept held fixed.
 
     Parameters:
-        slopes: a 1-D array of candidate slopes.
+        slopes: the candidate slopes, a list or a 1-D NumPy array of floats.
         c: the fixed intercept (a float).
-        x, y: 1-D float arrays of equal length, the data points.
+        x, y: 1-D NumPy arrays of numbers (floats, or integers too) of equal
+            length, the data points.
 
     Returns:
         A 1-D float array whose entry k is sse(slopes[k], c, x, y).
@@ -87,8 +89,9 @@ def error_profile_intercept(m, intercepts, x, y):
 
     Parameters:
         m: the fixed slope (a float).
-        intercepts: a 1-D array of candidate intercepts.
-        x, y: 1-D float arrays of equal length, the data points.
+        intercepts: the candidate intercepts, a list or a 1-D NumPy array of floats.
+        x, y: 1-D NumPy arrays of numbers (floats, or integers too) of equal
+            length, the data points.
 
     Returns:
         A 1-D float array whose entry k is sse(m, intercepts[k], x, y).
@@ -109,9 +112,10 @@ def error_surface(slopes, intercepts, x, y):
     the rows, slopes change along the columns.
 
     Parameters:
-        slopes: a 1-D array of candidate slopes.
-        intercepts: a 1-D array of candidate intercepts.
-        x, y: 1-D float arrays of equal length, the data points.
+        slopes: the candidate slopes, a list or a 1-D NumPy array of floats.
+        intercepts: the candidate intercepts, a list or a 1-D NumPy array of floats.
+        x, y: 1-D NumPy arrays of numbers (floats, or integers too) of equal
+            length, the data points.
 
     Returns:
         A 2-D float array of shape (len(intercepts), len(slopes)).
@@ -135,9 +139,10 @@ def best_fit_on_grid(slopes, intercepts, x, y):
     pair where it is smallest.
 
     Parameters:
-        slopes: a 1-D array of candidate slopes.
-        intercepts: a 1-D array of candidate intercepts.
-        x, y: 1-D float arrays of equal length, the data points.
+        slopes: the candidate slopes, a list or a 1-D NumPy array of floats.
+        intercepts: the candidate intercepts, a list or a 1-D NumPy array of floats.
+        x, y: 1-D NumPy arrays of numbers (floats, or integers too) of equal
+            length, the data points.
 
     Returns:
         A tuple (m, c) of Python floats.
@@ -164,7 +169,8 @@ def least_squares_fit(x, y):
     equations for m and c.
 
     Parameters:
-        x, y: 1-D float arrays of equal length (the xᵢ not all equal).
+        x, y: 1-D NumPy arrays of numbers (floats, or integers too) of equal
+            length (the xᵢ not all equal).
 
     Returns:
         A tuple (m, c) of Python floats.

@@ -5,7 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.compare import EXACT, Diagnosis, Expectation, Tolerance, compare, diagnose, fitted_factor
+from grader.compare import (
+    EXACT,
+    Diagnosis,
+    Expectation,
+    Observation,
+    Tolerance,
+    compare,
+    diagnose_exercise,
+    fitted_factor,
+)
 from grader.plain import Unsupported, from_wire, to_wire
 
 
@@ -87,18 +96,77 @@ def test_fitted_factor_finds_constant_multiples_only():
     assert fitted_factor(want, want) is None
 
 
-def test_diagnose_prefers_the_library_then_factors():
-    mean = Diagnosis("mean instead of sum", "sum, not mean")
-    assert diagnose(2.0, 8.0, EXACT, [(mean, 2.0)]) == mean
-    assert "sign" in diagnose(-8.0, 8.0, EXACT, [(mean, 2.0)]).hint
-    assert diagnose(3.0, 8.0, EXACT, [(mean, 2.0)]).name == "constant factor 0.375"
-    assert diagnose([1.0, 5.0], [8.0, 1.0], EXACT, []) is None
+def _observe(pairs, candidates=(), tolerance=EXACT):
+    """Observations of (got, want) answers, with each known mistake's value given per answer."""
+    return [Observation(got, want, tolerance, compare(got, Expectation(want, tolerance, "")).passed,
+                        [(d, values[k]) for d, values in candidates]) for k, (got, want) in enumerate(pairs)]
 
 
-def test_several_matching_mistakes_are_all_named():
-    a, b = Diagnosis("a", "hint a"), Diagnosis("b", "hint b")
-    found = diagnose("minimum", "degenerate", EXACT, [(a, "minimum"), (b, "minimum")])
-    assert found.name == "a or b" and "hint a" in found.hint and "hint b" in found.hint
+MEAN = Diagnosis("mean instead of sum", "sum, not mean")
+
+
+def test_a_mistake_that_explains_several_informative_answers_is_named_on_each():
+    found = diagnose_exercise(_observe([(2.0, 8.0), (3.0, 9.0)], [(MEAN, [2.0, 3.0])]))
+    assert found == [MEAN, MEAN]
+
+
+def test_a_mistake_matched_on_one_point_only_is_not_named():
+    """Bug: σ(x)·(1 − x) was named a quotient-rule slip, because both give 0.5 at x = 0 (one point)."""
+    slip = Diagnosis("quotient-rule slip", "e^(−x)/(1 + e^(−x)), not its square")
+    x = np.array([0.0, 1.0, 2.0])
+    sigma = 1 / (1 + np.exp(-x))  # the right σ'(x) is σ(1 − σ); the student returned σ(x)·(1 − x); the slip 1 − σ
+    observations = _observe(list(zip(sigma * (1 - x), sigma * (1 - sigma), strict=True)), [(slip, list(1 - sigma))])
+    assert diagnose_exercise(observations) == [None, None, None]
+    assert diagnose_exercise(observations[:1]) == [None]  # one point is no evidence, even alone
+
+
+def test_a_mistake_is_not_named_where_it_agrees_with_the_right_answer_or_another_mistake():
+    other = Diagnosis("other", "another hint")
+    agree_with_right = _observe([(8.0, 8.0), (3.0, 9.0)], [(MEAN, [8.0, 3.0])])
+    assert diagnose_exercise(agree_with_right) == [None, None]  # one informative answer only
+    agree_with_other = _observe([(2.0, 8.0), (3.0, 9.0)], [(MEAN, [2.0, 3.0]), (other, [2.0, 3.0])])
+    assert diagnose_exercise(agree_with_other) == [None, None]
+
+
+def test_a_mistake_contradicted_by_one_answer_is_not_named():
+    """A student who returns 0 everywhere is not told a mistake that gives 0 only on integer inputs."""
+    integer_point = Diagnosis("integer point not copied", "use floats")
+    answers = [(0.0, 1.5), (0.0, -2.0), (0.0, 0.7), (0.0, 3.1)]
+    assert diagnose_exercise(_observe(answers, [(integer_point, [1.5, -2.0, 0.0, 0.0])])) == [None] * 4
+
+
+def test_a_single_label_matched_on_one_check_is_not_named():
+    """Bug: the single label "minimum" named a mistake on the one check where that mistake says "minimum"."""
+    diagonal = Diagnosis("signs of the diagonal", "use the eigenvalues")
+    answers = [("minimum", "minimum"), ("minimum", "maximum"), ("minimum", "saddle")]
+    assert diagnose_exercise(_observe(answers, [(diagonal, ["minimum", "maximum", "minimum"])])) == [None] * 3
+
+
+def test_a_factor_is_fitted_only_from_several_distinct_values_that_agree():
+    """Bug: every wrong single number was told "your answer is K times the right one", even "1 times"."""
+    assert diagnose_exercise(_observe([(3.0, 8.0)])) == [None]
+    assert diagnose_exercise(_observe([(3.0, 8.0), (4.0, 9.0), (6.0, 10.0)])) == [None] * 3
+    near_one = [(w * 1.000001, w) for w in (8.0, 9.0, 10.0)]
+    assert diagnose_exercise(_observe(near_one, tolerance=Tolerance(rtol=1e-9, atol=0.0))) == [None] * 3
+    halved = diagnose_exercise(_observe([(4.0, 8.0), (4.5, 9.0), (5.0, 10.0)]))
+    assert halved[0] is not None and halved[0].name == "constant factor 0.5" and len(set(halved)) == 1
+    assert diagnose_exercise(_observe([(4.0, 8.0), (4.0, 8.0)])) == [None, None]  # one distinct value twice
+    assert diagnose_exercise(_observe([(4.0, 8.0), (9.0, 9.0), (5.0, 10.0)])) == [None, None, None]  # one right
+
+
+def test_factor_hints_say_only_what_the_factor_means():
+    """Bug: the 0.5 factor's text blamed the power or chain rule, also where a ½·Σr² loss or a difference
+    quotient was the cause."""
+    for k in (0.5, 2.0, -1.0, 3.0):
+        found = diagnose_exercise(_observe([(k * w, w) for w in (2.0, -3.0, 5.0)]))[0]
+        assert found is not None
+        assert not any(word in found.hint for word in ("power rule", "chain rule", "shape of your formula"))
+    assert diagnose_exercise(_observe([(3.0 * w, w) for w in (2.0, -3.0, 5.0)]))[0].fitted
+
+
+def test_passed_checks_get_no_diagnosis():
+    found = diagnose_exercise(_observe([(2.0, 8.0), (3.0, 9.0), (5.0, 5.0)], [(MEAN, [2.0, 3.0, 5.0])]))
+    assert found == [MEAN, MEAN, None]
 
 
 @pytest.mark.parametrize("got", [10**400, -(10**400), [1.0, 10**400], (10**400, 1.0)])
@@ -107,7 +175,7 @@ def test_an_integer_too_large_for_a_float_is_a_wrong_form_not_a_crash(got):
     want = (1.0, 2.0) if isinstance(got, list | tuple) else 2.0
     result = compare(got, Expectation(want, EXACT, "test"))
     assert not result.passed and "too large for a float" in result.problem and not result.wrong_value
-    assert diagnose(got, want, EXACT, [(Diagnosis("m", "h"), 1.0)]) is None
+    assert diagnose_exercise(_observe([(got, want)] * 2, [(Diagnosis("m", "h"), [1.0, 1.0])])) == [None, None]
 
 
 def test_only_a_wrong_number_of_the_right_form_is_a_wrong_value():
@@ -121,4 +189,5 @@ def test_an_array_where_a_word_is_expected_is_a_wrong_answer_not_a_crash():
     """Bug: `got == expected` on an array raised "truth value of an array is ambiguous" in the grader."""
     result = compare(np.array([1.0, 2.0]), Expectation("saddle point", EXACT, "test"))
     assert not result.passed
-    assert diagnose(np.array([1.0, 2.0]), "saddle point", EXACT, [(Diagnosis("m", "h"), "minimum")]) is None
+    observations = _observe([(np.array([1.0, 2.0]), "saddle point")] * 2, [(Diagnosis("m", "h"), ["minimum"] * 2)])
+    assert diagnose_exercise(observations) == [None, None]

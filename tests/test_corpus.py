@@ -44,8 +44,10 @@ BY_KEY = {exercise.key: exercise for exercise in EXERCISES}
 NAMED_TARGET = 0.80  # issue 10: the feedback names at least 80% of the corpus's mistakes
 FALSE_HINTS_TARGET = 0  # issue 10: no wrong answer gets a hint naming a mistake it did not make
 THRESHOLDS = {
-    "named_at_least": 0.27,  # measured today: 28 of 102 (0.275); raise towards NAMED_TARGET
-    "false_hints_at_most": 24,  # measured today: 24 of 102 entries; lower towards FALSE_HINTS_TARGET
+    # measured today: 26 of 102 named (a known mistake only where the answers show it, then the formula read
+    # symbolically or a generic operator on the reference's behaviour); raise towards NAMED_TARGET
+    "named_at_least": 0.25,
+    "false_hints_at_most": 1,  # measured today: 1 of 102 entries (48 before); lower towards FALSE_HINTS_TARGET
 }
 
 # ----- what fails today, named per entry (xfail, not strict: a fix shows as XPASS) ---------------------------

@@ -11,7 +11,8 @@ import pytest
 
 from grader import kit
 from grader.curriculum import EXERCISES, TOTAL_POINTS
-from grader.engine import grade_sources
+from grader.engine import WITHHELD, grade_sources
+from grader.report import STATUS_DIAGNOSES
 
 MISTAKES = [(e, m) for e in EXERCISES for m in e.misconceptions]
 ALTERNATIVES = [(e, body) for e in EXERCISES for body in e.alternatives]
@@ -38,11 +39,37 @@ def _grade_variant(sandbox, exercise, body):
 @pytest.mark.parametrize(("exercise", "mistake"), MISTAKES,
                          ids=[f"{e.key}-{m.name}" for e, m in MISTAKES])
 def test_buggy_rule_loses_marks_and_gets_its_hint(sandbox, exercise, mistake):
+    """Named on every check it fails with a wrong answer (a call that raised says so instead, a public check
+    withheld for its hidden one says that), in a graded run and in the students' pytest (public checks alone),
+    and nothing else is named."""
     result = _grade_variant(sandbox, exercise, mistake.body)
-    assert result.score < exercise.points
-    diagnosed = [check for check in result.checks if mistake.name in check.diagnosis.split(" or ")]
-    assert diagnosed, [(c.label, c.diagnosis, c.student_message) for c in result.checks if not c.passed]
-    assert mistake.hint in diagnosed[0].student_message
+    source = kit.variant_source(exercise.module, exercise.function, mistake.body)
+    public = grade_sources({exercise.module: source}, sandbox, exercises=[exercise]).exercise(exercise.key)
+    assert result.score < exercise.points and public.score < exercise.points
+    for checks in (result.checks, public.checks):
+        failed = [check for check in checks if not check.passed and check.diagnosis not in STATUS_DIAGNOSES
+                  and WITHHELD not in check.student_message]
+        assert failed and all(check.diagnosis == mistake.name for check in failed), \
+            [(c.label, c.diagnosis, c.student_message) for c in failed]
+        assert all(mistake.hint in check.student_message for check in failed)
+
+
+def test_every_known_mistake_is_told_apart_on_enough_public_checks():
+    """A mistake is named only from MIN_EVIDENCE informative answers: the public checks alone must hold that
+    many, or a student's pytest could never name it."""
+    from grader.compare import MIN_EVIDENCE, _apart
+    from grader.engine import LIVE, plan
+
+    for exercise in EXERCISES:
+        counts = dict.fromkeys((m.name for m in exercise.misconceptions), 0)
+        for p in plan([exercise], hidden=False):
+            want = LIVE.expectations(p)[0]
+            values = LIVE.mistake_values(p)
+            for index, (diagnosis, value) in enumerate(values):
+                others = [other for k, (_, other) in enumerate(values) if k != index]
+                if _apart(value, want.value, want.tolerance) and all(_apart(value, o, want.tolerance) for o in others):
+                    counts[diagnosis.name] += 1
+        assert all(count >= MIN_EVIDENCE for count in counts.values()), (exercise.key, counts)
 
 
 @pytest.mark.parametrize(("exercise", "body"), ALTERNATIVES,
@@ -66,3 +93,25 @@ def test_the_broadcast_sse_grid_equals_the_sum_at_each_point():
     np.testing.assert_allclose(linear_model.profile_over_slopes(slopes, 2.0, x, y), expected[2], rtol=1e-14)
     np.testing.assert_allclose(linear_model.profile_over_intercepts(slopes[1], intercepts, x, y), expected[:, 1],
                                rtol=1e-14)
+
+
+HAND_DERIVATIVES = ("derivatives.df_poly", "derivatives.df_wave", "derivatives.dsigmoid", "derivatives.df_log",
+                    "gradient_descent.df_nonconvex", "partial_derivatives.dg_dx", "partial_derivatives.dg_dy")
+
+
+@pytest.mark.parametrize("key", HAND_DERIVATIVES)
+def test_integer_checks_never_draw_a_point_where_known_mistakes_agree(key):
+    """The integers the curriculum declares to avoid cover every point, in the range drawn, where a known
+    mistake agrees with the derivative or with another mistake (worked out here from the mistakes' bodies)."""
+    from grader.curriculum import BY_KEY
+    from grader.curriculum.common import apart, apart_from
+    from grader.engine import LIVE, plan
+
+    exercise = BY_KEY[key]
+    planned = [p for student in range(60) for p in plan([exercise], hidden=True, course_seed="avoid",
+                                                         student=f"s{student}") if "integer" in p.label]
+    assert len({p.case.args for p in planned}) >= 3
+    for p in planned:
+        right = LIVE.expectations(p)[0].value
+        wrong = [value for _, value in LIVE.mistake_values(p)]
+        assert apart_from(right, *wrong) and apart(*wrong), p.case.args

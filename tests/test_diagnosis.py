@@ -11,7 +11,7 @@ import pytest
 from grader import kit
 from grader.curriculum import BY_KEY
 from grader.curriculum.common import parent_call
-from grader.diagnosis import Observation, replace_hint
+from grader.diagnosis import AnswerSeen, replace_hint
 from grader.diagnosis import symbolic as symbolic_module
 from grader.diagnosis.behaviour import explain
 from grader.diagnosis.symbolic import analyse
@@ -118,7 +118,7 @@ def test_the_same_function_is_analysed_once(monkeypatch):
 # ----- behaviour -------------------------------------------------------------------------------------------
 
 
-def observations(key: str, body: str) -> list[Observation]:
+def observations(key: str, body: str) -> list[AnswerSeen]:
     exercise = BY_KEY[key]
     found = []
     for p in plan([exercise], hidden=True, course_seed="course", student="student"):
@@ -127,7 +127,7 @@ def observations(key: str, body: str) -> list[Observation]:
         except Exception:  # noqa: BLE001 - a wrong body may fail on some inputs, as a student's does
             continue
         expectation = LIVE.expectations(p)[-1]
-        found.append(Observation(p.case, value, expectation.value, expectation.tolerance))
+        found.append(AnswerSeen(p.case, value, expectation.value, expectation.tolerance))
     return found
 
 

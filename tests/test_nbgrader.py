@@ -38,7 +38,7 @@ FULL, ZERO, PARTIAL, TAMPER = "ada_full", "ben_zero", "cleo_partial", "dan_tampe
 # Per module: (exercise with a known mistake, that mistake, exercise left as the stub).
 PARTIAL_PLAN = {
     "derivatives": ("df_wave", "dropped inner derivative of exp(−x²/2)", "tangent_line"),
-    "partial_derivatives": ("hessian", "mixed partials left out", "classify_critical_point"),
+    "partial_derivatives": ("partial_derivative", "integer point not copied as floats", "classify_critical_point"),
     "linear_model": ("sse", "mean instead of sum", "least_squares_fit"),
     "gradient_descent": ("gradient_descent", "sequential instead of simultaneous update", "best_of_starts"),
 }

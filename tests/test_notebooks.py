@@ -217,12 +217,13 @@ def test_check_grades_the_cells_that_defined_the_functions(capsys):
 
 
 def test_check_gives_partial_credit_and_hidden_feedback_without_values(capsys):
-    exercise = BY_KEY["linear_model.sse"]
-    mistake = next(m for m in exercise.misconceptions if m.name == "mean instead of sum")
-    cell = kit.replace_bodies(_reference_cell("linear_model", "sse"), {"sse": mistake.body})
-    namespace = _kernel_namespace([_reference_cell("linear_model", "predict"), cell])
+    exercise = BY_KEY["partial_derivatives.partial_derivative"]  # wrong on integer points only
+    mistake = next(m for m in exercise.misconceptions if m.name == "integer point not copied as floats")
+    cell = kit.replace_bodies(_reference_cell("partial_derivatives", "partial_derivative"),
+                              {"partial_derivative": mistake.body})
+    namespace = _kernel_namespace([cell])
     namespace["check"] = check
-    exec("value = check('linear_model.sse', hidden=True)", namespace)
+    exec("value = check('partial_derivatives.partial_derivative', hidden=True)", namespace)
     printed = capsys.readouterr().out
     assert 0 < namespace["value"] < exercise.points
     assert mistake.hint in printed and "(hidden input)" in printed

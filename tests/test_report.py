@@ -115,7 +115,7 @@ def test_feedback_page_shows_student_messages_and_never_instructor_messages(resu
         assert check.instructor_message and check.instructor_message not in page
     assert "the SSE is the SUM of the squared errors" in page
     assert HOSTILE not in page and html.escape(HOSTILE) in page
-    assert re.search(r"linear_model\.sse <span class=\"failed\">1 / 4</span>", page)
+    assert re.search(r"linear_model\.sse <span class=\"failed\">0 / 4</span>", page)  # a mean: wrong on every check
 
 
 def test_feedback_page_escapes_messages_and_notes(tmp_path):

@@ -58,6 +58,45 @@ def check(label: str) -> Callable[[Callable[[np.random.Generator], Case]], Check
 
 # ----- input generators ------------------------------------------------------------------------
 
+REDRAWS = 2000  # a generator that finds no acceptable input in this many draws is a bug of the curriculum
+
+
+def redrawn(draw: Callable[[np.random.Generator], Case],
+            accept: Callable[[Case], bool]) -> Callable[[np.random.Generator], Case]:
+    """`draw`, repeated from the same RNG until `accept` takes the case: rejection on the drawn values keeps
+    inputs deterministic (the same seed, the same case) while avoiding points that tell nothing, such as a
+    root of the answer or a point where a known mistake gives the right value."""
+
+    def make_case(rng: np.random.Generator) -> Case:
+        for _ in range(REDRAWS):
+            case = draw(rng)
+            with np.errstate(all="ignore"):
+                if accept(case):
+                    return case
+        raise RuntimeError(f"no acceptable input in {REDRAWS} draws")
+
+    return make_case
+
+
+def apart(*values: Any, margin: float = 1e-3) -> bool:
+    """Every two of these values (numbers or arrays of one shape, elementwise) differ by more than
+    margin·(1 + |value|): no two of them agree, even at one point of an array."""
+    arrays = [np.asarray(value, dtype=float) for value in values]
+    return all(bool(np.all(np.abs(a - b) > margin * (1 + np.maximum(np.abs(a), np.abs(b)))))
+               for index, a in enumerate(arrays) for b in arrays[index + 1:])
+
+
+def differs(value: Any, *others: Any, margin: float = 1e-3) -> bool:
+    """The value differs from each of the others somewhere (at one point of an array at least)."""
+    array = np.asarray(value, dtype=float)
+    return all(bool(np.any(np.abs(array - np.asarray(other, dtype=float)) > margin * (1 + np.abs(array))))
+               for other in others)
+
+
+def apart_from(reference: Any, *others: Any, margin: float = 1e-3) -> bool:
+    """The reference value differs from each of the others (elementwise); the others may agree among themselves."""
+    return all(apart(reference, other, margin=margin) for other in others)
+
 
 def uniform(rng: np.random.Generator, low: float, high: float, size: int | tuple[int, ...] | None = None):
     value = rng.uniform(low, high, size)
@@ -74,9 +113,11 @@ def line_data(rng: np.random.Generator, n: int = 8, x_low: float = -3.0, x_high:
     """Noisy points around a random line; with x far from 0 the data are not centred."""
     slope, intercept = rng.uniform(-2, 3), rng.uniform(-4, 4)
     if integers:
-        x = rng.integers(int(x_low), int(x_high) + 1, n)
-        y = np.round(slope * x + intercept + rng.normal(0, 2, n)).astype(np.int64)
-        return x.astype(np.int64), y
+        while True:  # data with y a permutation of x would let swapping them pass
+            x = rng.integers(int(x_low), int(x_high) + 1, n)
+            y = np.round(slope * x + intercept + rng.normal(0, 2, n)).astype(np.int64)
+            if not np.array_equal(np.sort(x), np.sort(y)) and np.ptp(x) > 0:
+                return x.astype(np.int64), y
     x = np.sort(rng.uniform(x_low, x_high, n))
     return x, slope * x + intercept + rng.normal(0, 1.0, n)
 

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from grader import given
 from grader.compare import EXACT, Expectation
 from grader.curriculum.common import (
+    apart,
+    apart_from,
     by_solution,
     by_sympy,
     central_difference_tolerance,
     check,
     integer_valued,
+    redrawn,
     rounding_tolerance,
     uniform,
 )
@@ -21,25 +27,54 @@ from grader.spec import Case, Exercise, Misconception, References
 MODULE = "derivatives"
 
 
-def _exact_derivative_checks(low: float, high: float):
-    """The same three kinds of input for every hand-derived derivative."""
+def exact_derivative_checks(low: float, high: float, exact: Callable[..., Any], function: Callable[..., Any],
+                            integers_to_avoid: tuple[int, ...] = ()):
+    """The same three kinds of input for every hand-derived derivative of one variable, drawn where the
+    derivative is not 0, 1, x or f(x). `integers_to_avoid` are the integers where a known mistake agrees with
+    the derivative or with another mistake (declared here, since the student bundle does not ship the
+    mistakes' bodies; tests/test_curriculum.py works them out from the bodies and checks the list)."""
+
+    def informative(case: Case) -> bool:
+        x = case.args[0]
+        return apart_from(exact(x), 0.0, 1.0, x, function(x)) and not (isinstance(x, int) and x in integers_to_avoid)
+
     return (
-        check("a float")(lambda rng: Case((uniform(rng, low, high),))),
-        check("an integer")(lambda rng: Case((integer_valued(rng, int(low), int(high)),))),
-        check("a NumPy array")(lambda rng: Case((uniform(rng, low, high, 9),))),
+        check("a float")(redrawn(lambda rng: Case((uniform(rng, low, high),)), informative)),
+        check("an integer")(redrawn(lambda rng: Case((integer_valued(rng, int(low), int(high)),)), informative)),
+        check("a NumPy array")(redrawn(lambda rng: Case((uniform(rng, low, high, 9),)), informative)),
     )
 
 
 def _hand_derivative(function: str, given_name: str, points: float, hint: str,
                      misconceptions: tuple[Misconception, ...], alternatives: tuple[str, ...],
-                     low: float = -3.0, high: float = 3.0) -> Exercise:
-    exact = given.CURRICULUM[given_name].diff(1)
-    return Exercise(MODULE, function, points, _exact_derivative_checks(low, high),
-                    (by_sympy(exact, EXACT, f"sympy.diff of {given_name}"),), hint, misconceptions, alternatives)
+                     low: float = -3.0, high: float = 3.0, integers_to_avoid: tuple[int, ...] = ()) -> Exercise:
+    given_function = given.CURRICULUM[given_name]
+    exact = given_function.diff(1)
+    checks = exact_derivative_checks(low, high, exact, given.numpy_function(given_function), integers_to_avoid)
+    return Exercise(MODULE, function, points, checks, (by_sympy(exact, EXACT, f"sympy.diff of {given_name}"),), hint,
+                    misconceptions, alternatives)
+
+
+def _derivative_apart(case: Case) -> bool:
+    """A point where f' is not 0, 1, x or f(x), and f'' is not small: one-sided differences show there."""
+    function = given.lookup(case.args[0].name)
+    x = case.args[1]
+    return apart_from(function.diff(1)(x), 0.0, 1.0, x, function(x), margin=1e-2) and \
+        bool(np.all(np.abs(function.diff(2)(x)) > 0.05))
 
 
 def _step(case: Case) -> float:
     return float(case.kwargs.get("h", case.args[2] if len(case.args) > 2 else 1e-5))
+
+
+def _tangent_apart(case: Case) -> bool:
+    """Slope, intercept, f(x0) and f(x0) + slope·x0 all differ and none is 0 or 1: swapping them, or taking
+    f(x0) for the intercept, or f for df, shows."""
+    function = given.lookup(case.args[0].name)
+    x0 = case.args[2]
+    slope, height = function.diff(1)(x0), function(x0)
+    intercept = height - slope * x0
+    return apart(slope, intercept, height, height + slope * x0, 0.0, 1.0, x0, height - height * x0, margin=1e-2)
 
 
 def _central_difference_vs_exact(case: Case, refs: References) -> Expectation:
@@ -71,6 +106,7 @@ EXERCISES = (
                           "d/dx x³ = 3x², not 3x³.", "return 3 * x**3 - 12 * x**2 + 9 * x"),
         ),
         ("return x * (3 * x - 12) + 9", "return 3 * (x - 1) * (x - 3)"),
+        integers_to_avoid=(1, 3),
     ),
     _hand_derivative(
         "df_wave", "derivatives.f_wave", 4,
@@ -90,6 +126,7 @@ EXERCISES = (
                           "return (3 * np.cos(3 * x) + x * np.sin(3 * x)) * np.exp(-x**2 / 2)"),
         ),
         ("return np.exp(-x**2 / 2) * (3 * np.cos(3 * x) - x * np.sin(3 * x))",),
+        integers_to_avoid=(-1, 0, 1),
     ),
     _hand_derivative(
         "dsigmoid", "derivatives.sigmoid", 3,
@@ -114,18 +151,20 @@ EXERCISES = (
                           "u'/u, not u'.", "return 2 * x"),
         ),
         ("return 2 * x / (x**2 + 1)",),
+        integers_to_avoid=(0,),
     ),
     Exercise(
         MODULE, "numerical_derivative", 4,
         (
-            check("f_wave at a float, default h")(
-                lambda rng: Case((Given("derivatives.f_wave"), uniform(rng, -2, 2)))),
-            check("sigmoid on an array, h=1e-3")(
-                lambda rng: Case((Given("derivatives.sigmoid"), uniform(rng, -4, 4, 7)), {"h": 1e-3})),
-            check("a larger h=0.1, where a one-sided difference shows")(
-                lambda rng: Case((Given("probe.cubic"), uniform(rng, 1, 3)), {"h": 0.1})),
-            check("another function at an integer x")(
-                lambda rng: Case((Given("probe.cos_bowl"), integer_valued(rng, -3, 3), 1e-4))),
+            check("f_wave at a float, default h")(redrawn(
+                lambda rng: Case((Given("derivatives.f_wave"), uniform(rng, -2, 2))), _derivative_apart)),
+            check("sigmoid on an array, h=1e-3")(redrawn(
+                lambda rng: Case((Given("derivatives.sigmoid"), uniform(rng, -4, 4, 7)), {"h": 1e-3}),
+                _derivative_apart)),
+            check("a larger h=0.1, where a one-sided difference shows")(redrawn(
+                lambda rng: Case((Given("probe.cubic"), uniform(rng, 1, 3)), {"h": 0.1}), _derivative_apart)),
+            check("another function at an integer x")(redrawn(
+                lambda rng: Case((Given("probe.cos_bowl"), integer_valued(rng, -3, 3), 1e-4)), _derivative_apart)),
         ),
         (_central_difference_vs_exact, _central_difference_vs_solution),
         "Use the central difference (f(x + h) − f(x − h)) / (2h): one step on each side of x, and divide by "
@@ -144,12 +183,14 @@ EXERCISES = (
     Exercise(
         MODULE, "tangent_line", 3,
         (
-            check("cos(2x) + x²/4 at a float")(
-                lambda rng: Case((Given("probe.cos_bowl"), Given("probe.cos_bowl'"), uniform(rng, -2, 2)))),
-            check("exp(x/2) − 2x at an integer")(
-                lambda rng: Case((Given("probe.exp_tilt"), Given("probe.exp_tilt'"), integer_valued(rng, 1, 4)))),
-            check("a cubic away from 0")(
-                lambda rng: Case((Given("probe.cubic"), Given("probe.cubic'"), uniform(rng, 2, 4)))),
+            check("cos(2x) + x²/4 at a float")(redrawn(
+                lambda rng: Case((Given("probe.cos_bowl"), Given("probe.cos_bowl'"), uniform(rng, -2, 2))),
+                _tangent_apart)),
+            check("exp(x/2) − 2x at an integer")(redrawn(
+                lambda rng: Case((Given("probe.exp_tilt"), Given("probe.exp_tilt'"), integer_valued(rng, 1, 4))),
+                _tangent_apart)),
+            check("a cubic away from 0")(redrawn(
+                lambda rng: Case((Given("probe.cubic"), Given("probe.cubic'"), uniform(rng, 2, 4))), _tangent_apart)),
         ),
         (by_solution(f"{MODULE}.tangent_line"),),
         "The tangent touches f at x0 with slope df(x0): y = f(x0) + df(x0)·(x − x0). Expand that into "

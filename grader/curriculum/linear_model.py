@@ -9,14 +9,18 @@ from grader.compare import Tolerance
 from grader.curriculum.common import (
     LINE,
     SQUARED_ERROR,
+    apart,
+    apart_from,
     by_solution,
     by_sympy,
     c_sym,
     check,
+    differs,
     grid_over_points,
     integer_valued,
     line_data,
     m_sym,
+    redrawn,
     sum_over_points,
     uniform,
     x_sym,
@@ -68,17 +72,68 @@ def least_squares_exact(x, y) -> tuple[float, float]:
     return float(m), float(c)
 
 
-def _data_checks(function_args):
+def _data_checks(function_args, accept=lambda case: True):
     """The data every SSE-based exercise sees: random, not centred, and integer-valued."""
     return (
-        check("random data")(lambda rng: Case(function_args(rng, *line_data(rng)))),
-        check("data that is not centred")(lambda rng: Case(function_args(rng, *line_data(rng, 10, 20, 30)))),
-        check("integer-valued data")(lambda rng: Case(function_args(rng, *line_data(rng, 6, -4, 6, True)))),
+        check("random data")(redrawn(lambda rng: Case(function_args(rng, *line_data(rng))), accept)),
+        check("data that is not centred")(redrawn(lambda rng: Case(function_args(rng, *line_data(rng, 10, 20, 30))),
+                                                  accept)),
+        check("integer-valued data")(redrawn(lambda rng: Case(function_args(rng, *line_data(rng, 6, -4, 6, True))),
+                                             accept)),
     )
 
 
 def _weights(rng):
     return uniform(rng, -2, 3), uniform(rng, -3, 3)
+
+
+def _weights_near(rng, x, y):
+    """A line through the middle of the data, turned a little: its residuals have both signs."""
+    m, c = least_squares_exact(x, y)
+    m += uniform(rng, -0.5, 0.5)
+    return m, float(np.mean(y) - m * np.mean(x)) + uniform(rng, -1, 1)
+
+
+def _residuals_of_both_signs(case: Case) -> bool:
+    """Residuals of both signs and of different sizes: squaring, absolute values, the square of the sum and a
+    mean all give different numbers there, and none is 0."""
+    m, c, x, y = case.args
+    residuals = np.asarray(y, dtype=float) - (m * np.asarray(x, dtype=float) + c)
+    return bool(np.any(residuals > 0.1) and np.any(residuals < -0.1)) and \
+        apart(np.sum(residuals), np.sum(np.abs(residuals)), np.sum(residuals**2), 0.0, margin=1e-2)
+
+
+def _predict_apart(case: Case) -> bool:
+    m, c, x = case.args
+    right = predict_exact(m, c, x)
+    return differs(right, c * np.asarray(x) + m, x) and apart_from(right, 0.0, 1.0) and apart(m, c, 0.0, 1.0)
+
+
+def _best_cell_inside(case: Case) -> bool:
+    """The best cell is neither the first nor the middle one, nor the one the data with x and y swapped give;
+    its slope and intercept differ (so swapping them shows) and neither is 0."""
+    slopes, intercepts, x, y = case.args
+    cells = [np.unravel_index(np.argmin(grid), grid.shape) for grid in (surface(slopes, intercepts, x, y),
+                                                                         surface(slopes, intercepts, y, x))]
+    (i, j), swapped = cells
+    middle = (len(intercepts) // 2, len(slopes) // 2)
+    m, c = float(slopes[j]), float(intercepts[i])
+    return (i, j) not in ((0, 0), middle, swapped) and apart(m, c, 0.0, margin=1e-2)
+
+
+def _grid_around_fit(rng, n_slopes: int, n_intercepts: int, x, y):
+    """A grid around the least-squares line, reaching further on one side than on the other."""
+    m, c = least_squares_exact(x, y)
+    return (np.linspace(m - uniform(rng, 0.3, 1.5), m + uniform(rng, 0.3, 1.5), n_slopes),
+            np.linspace(c - uniform(rng, 1, 4), c + uniform(rng, 1, 4), n_intercepts))
+
+
+def _grid_case(rng, n_slopes: int, n_intercepts: int, as_lists: bool) -> Case:
+    x, y = line_data(rng)
+    slopes, intercepts = _grid_around_fit(rng, n_slopes, n_intercepts, x, y)
+    if as_lists:
+        slopes, intercepts = list(slopes), list(intercepts)
+    return Case((slopes, intercepts, x, y))
 
 
 def _grid(rng, n_slopes: int, n_intercepts: int):
@@ -93,11 +148,11 @@ EXERCISES = (
     Exercise(
         MODULE, "predict", 2,
         (
-            check("a float x")(lambda rng: Case((*_weights(rng), uniform(rng, -5, 5)))),
-            check("an array x")(lambda rng: Case((*_weights(rng), uniform(rng, -5, 5, 8)))),
-            check("integer slope, intercept and x")(
-                lambda rng: Case((integer_valued(rng, -3, 3), integer_valued(rng, -3, 3),
-                                  np.arange(-2, 3)))),
+            check("a float x")(redrawn(lambda rng: Case((*_weights(rng), uniform(rng, -5, 5))), _predict_apart)),
+            check("an array x")(redrawn(lambda rng: Case((*_weights(rng), uniform(rng, -5, 5, 8))), _predict_apart)),
+            check("integer slope, intercept and x")(redrawn(
+                lambda rng: Case((integer_valued(rng, -3, 3), integer_valued(rng, -3, 3), np.arange(-2, 3))),
+                _predict_apart)),
         ),
         (by_sympy(predict_exact, SUMS, "the line m·x + c"),),
         "The prediction of the line is slope times x plus intercept, elementwise for arrays.",
@@ -107,9 +162,9 @@ EXERCISES = (
     ),
     Exercise(
         MODULE, "sse", 4,
-        (*_data_checks(lambda rng, x, y: (*_weights(rng), x, y)),
-         check("a single point")(lambda rng: Case((*_weights(rng), np.array([uniform(rng, -3, 3)]),
-                                                   np.array([uniform(rng, -3, 3)]))))),
+        (*_data_checks(lambda rng, x, y: (*_weights_near(rng, x, y), x, y), _residuals_of_both_signs),
+         check("three points")(redrawn(lambda rng: Case((*_weights(rng), uniform(rng, -3, 3, 3),
+                                                         uniform(rng, -3, 3, 3))), _residuals_of_both_signs))),
         (by_sympy(sse_exact, SUMS, "Σ of the SymPy squared error"),),
         f"The SSE is {SUM_OF_SQUARES}; return it as one float.",
         (
@@ -128,7 +183,9 @@ EXERCISES = (
     Exercise(
         MODULE, "error_profile_slope", 3,
         _data_checks(lambda rng, x, y: (np.linspace(-2, 3, 9) + uniform(rng, -0.5, 0.5), uniform(rng, -3, 3),
-                                        x, y)),
+                                        x, y),
+                     lambda case: differs(profile_over_slopes(*case.args), profile_over_slopes(*case.args[:2],
+                                                                                              *case.args[:1:-1]))),
         (by_sympy(profile_over_slopes, SUMS, "SymPy SSE at each slope"),),
         "Return one SSE per slope in `slopes`, with the intercept c fixed: the error profile along m.",
         (Misconception(MEAN, MEAN_HINT, "return np.array([np.mean((y - (m * x + c))**2) for m in slopes])"),),
@@ -165,8 +222,8 @@ EXERCISES = (
     Exercise(
         MODULE, "best_fit_on_grid", 4,
         (
-            check("a non-square grid")(lambda rng: Case((*_grid(rng, 9, 5), *line_data(rng)))),
-            check("grid as lists")(lambda rng: Case((*(list(axis) for axis in _grid(rng, 4, 7)), *line_data(rng)))),
+            check("a non-square grid")(redrawn(lambda rng: _grid_case(rng, 9, 5, False), _best_cell_inside)),
+            check("grid as lists")(redrawn(lambda rng: _grid_case(rng, 4, 7, True), _best_cell_inside)),
         ),
         (by_solution(f"{MODULE}.best_fit_on_grid"),),
         "Find the grid cell with the smallest SSE (np.argmin, then np.unravel_index) and return its "

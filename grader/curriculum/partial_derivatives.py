@@ -9,11 +9,14 @@ from grader import given
 from grader.compare import EXACT, Expectation, Tolerance
 from grader.curriculum.common import (
     EPS,
+    apart,
+    apart_from,
     by_solution,
     by_sympy,
     central_difference_tolerance,
     check,
     integer_valued,
+    redrawn,
     rounding_tolerance,
     uniform,
 )
@@ -25,12 +28,42 @@ dg_dx_exact = sp.lambdify((given.x, given.y), sp.diff(given.G_EXPR, given.x), "n
 dg_dy_exact = sp.lambdify((given.x, given.y), sp.diff(given.G_EXPR, given.y), "numpy")
 
 
-def _xy_checks():
+g_exact = sp.lambdify((given.x, given.y), given.G_EXPR, "numpy")
+
+
+def _xy_checks(exact, integers_to_avoid: tuple[tuple[int, int], ...]):
+    """Floats, integers and arrays, drawn where the partial is not 0, 1, x, y, g or itself with x and y swapped.
+    `integers_to_avoid` are the integer points where a known mistake agrees with the partial or with another
+    mistake (declared, as the student bundle ships no mistake bodies; tests/test_curriculum.py checks it)."""
+
+    def informative(case: Case) -> bool:
+        x, y = case.args
+        return apart_from(exact(x, y), 0.0, 1.0, x, y, g_exact(x, y), exact(y, x)) and \
+            not (isinstance(x, int) and (x, y) in integers_to_avoid)
+
     return (
-        check("floats")(lambda rng: Case((uniform(rng, -2, 2), uniform(rng, -2, 2)))),
-        check("integers")(lambda rng: Case((integer_valued(rng, -3, 3), integer_valued(rng, 1, 3)))),
-        check("NumPy arrays")(lambda rng: Case((uniform(rng, -2, 2, 6), uniform(rng, -2, 2, 6)))),
+        check("floats")(redrawn(lambda rng: Case((uniform(rng, -2, 2), uniform(rng, -2, 2))), informative)),
+        check("integers")(redrawn(lambda rng: Case((integer_valued(rng, -3, 3), integer_valued(rng, 1, 3))),
+                                  informative)),
+        check("NumPy arrays")(redrawn(lambda rng: Case((uniform(rng, -2, 2, 6), uniform(rng, -2, 2, 6))),
+                                      informative)),
     )
+
+
+def _gradient_apart(case: Case) -> bool:
+    """Every partial differs from 0, 1, f(point), the point's coordinates and every other partial: another
+    axis, reversed axes or f itself show; and the second partial along each axis is not small, so a
+    one-sided difference shows too."""
+    function = given.lookup(case.args[0].name)
+    point = np.asarray(case.args[1], dtype=float)
+    gradient = given.exact_gradient(function)(point)
+    curvature = np.diag(given.exact_hessian(function)(point))
+    return apart(*gradient, 0.0, 1.0, function(point), margin=1e-2) and \
+        all(apart_from(entry, *point, margin=1e-2) for entry in gradient) and bool(np.all(np.abs(curvature) > 0.1))
+
+
+def _integer_point(rng: np.random.Generator, first: tuple[int, int], second: tuple[int, int]) -> list[int]:
+    return [integer_valued(rng, *first), integer_valued(rng, *second)]
 
 
 def _point(rng: np.random.Generator, n: int) -> list[float]:
@@ -94,10 +127,20 @@ def _saddle_with_positive_diagonal(rng: np.random.Generator) -> Case:
     return Case((np.array([[a, b], [b, d]]),))
 
 
-def _hand_partial(function: str, exact, points: float, hint: str,
-                  misconceptions: tuple[Misconception, ...], alternatives: tuple[str, ...]) -> Exercise:
-    return Exercise(MODULE, function, points, _xy_checks(), (by_sympy(exact, EXACT, "sympy.diff of g"),),
-                    hint, misconceptions, alternatives)
+def _scaled_threshold(rng: np.random.Generator, times: float, signs: bool) -> list[list[float]]:
+    """Eigenvalues of size 10³–10⁴ and one of `times` the threshold 1e-8·max|λ|, all positive or (`signs`) with
+    signs drawn: an absolute threshold (1e-8), one off by a factor 10, or testing for degenerate only after
+    the signs classifies it wrongly."""
+    sign = (lambda: float(rng.choice([-1.0, 1.0]))) if signs else (lambda: 1.0)
+    large = rng.uniform(1e3, 1e4, 2) * np.array([1.0, sign()])
+    small = times * 1e-8 * float(np.max(np.abs(large))) * sign()
+    return _symmetric([*large, small], rng)
+
+
+def _hand_partial(function: str, exact, points: float, hint: str, misconceptions: tuple[Misconception, ...],
+                  alternatives: tuple[str, ...], integers_to_avoid: tuple[tuple[int, int], ...]) -> Exercise:
+    return Exercise(MODULE, function, points, _xy_checks(exact, integers_to_avoid),
+                    (by_sympy(exact, EXACT, "sympy.diff of g"),), hint, misconceptions, alternatives)
 
 
 SWAPPED = "this is the partial derivative with respect to the other variable"
@@ -112,6 +155,7 @@ EXERCISES = (
                           "return x**2 + x * np.cos(x * y)"),
         ),
         ("return y * (2 * x + np.cos(x * y))",),
+        tuple((x, 1) for x in range(-3, 4)),
     ),
     _hand_partial(
         "dg_dy", dg_dy_exact, 4,
@@ -123,20 +167,25 @@ EXERCISES = (
                           "return 2 * x * y + y * np.cos(x * y)"),
         ),
         ("return x * (x + np.cos(x * y))",),
+        ((0, 1), (1, 1), (1, 2), (1, 3), (2, 1)),
     ),
     Exercise(
         MODULE, "partial_derivative", 4,
         (
-            check("g at a float point, along x, default h")(
-                lambda rng: Case((Given("partial_derivatives.g_of_point"), _point(rng, 2), 0))),
-            check("g along y")(
-                lambda rng: Case((Given("partial_derivatives.g_of_point"), np.array(_point(rng, 2)), 1))),
-            check("a point of integers, left unchanged")(
-                lambda rng: Case((Given("probe.wavy2"), [integer_valued(rng, -2, 2), integer_valued(rng, 1, 3)],
-                                  1), check_mutation=True)),
-            check("three variables, h=1e-3, array left unchanged")(
+            check("g at a float point, along x, default h")(redrawn(
+                lambda rng: Case((Given("partial_derivatives.g_of_point"), _point(rng, 2), 0)), _gradient_apart)),
+            check("g along y")(redrawn(
+                lambda rng: Case((Given("partial_derivatives.g_of_point"), np.array(_point(rng, 2)), 1)),
+                _gradient_apart)),
+            check("a point of integers, left unchanged")(redrawn(
+                lambda rng: Case((Given("probe.wavy2"), _integer_point(rng, (-2, 2), (1, 3)), 1), check_mutation=True),
+                _gradient_apart)),
+            check("g at a point of integers, along x")(redrawn(
+                lambda rng: Case((Given("partial_derivatives.g_of_point"), _integer_point(rng, (-2, 2), (1, 2)), 0)),
+                _gradient_apart)),
+            check("three variables, h=1e-3, array left unchanged")(redrawn(
                 lambda rng: Case((Given("probe.bowl3"), np.array(_point(rng, 3)), 2), {"h": 1e-3},
-                                 check_mutation=True)),
+                                 check_mutation=True), _gradient_apart)),
         ),
         (_gradient_vs_exact(one_entry=True), _difference_vs_solution("partial_derivative", 3)),
         "Copy the point as floats, add h to coordinate i in one copy and subtract it in another, then "
@@ -158,13 +207,13 @@ EXERCISES = (
     Exercise(
         MODULE, "gradient", 4,
         (
-            check("g at a float point, default h")(
-                lambda rng: Case((Given("partial_derivatives.g_of_point"), _point(rng, 2)))),
-            check("three variables")(lambda rng: Case((Given("probe.bowl3"), np.array(_point(rng, 3))),
-                                                        check_mutation=True)),
-            check("a point of integers, h=1e-4")(
-                lambda rng: Case((Given("probe.wavy2"), [integer_valued(rng, -2, 2), integer_valued(rng, 1, 3)],
-                                  1e-4), check_mutation=True)),
+            check("g at a float point, default h")(redrawn(
+                lambda rng: Case((Given("partial_derivatives.g_of_point"), _point(rng, 2))), _gradient_apart)),
+            check("three variables")(redrawn(lambda rng: Case((Given("probe.bowl3"), np.array(_point(rng, 3))),
+                                                              check_mutation=True), _gradient_apart)),
+            check("a point of integers, h=1e-4")(redrawn(
+                lambda rng: Case((Given("probe.wavy2"), _integer_point(rng, (-2, 2), (1, 3)), 1e-4),
+                                 check_mutation=True), _gradient_apart)),
         ),
         (_gradient_vs_exact(one_entry=False), _difference_vs_solution("gradient", 2)),
         "The gradient collects one central difference per coordinate: call partial_derivative for "
@@ -183,7 +232,7 @@ EXERCISES = (
         (
             check("g at a float point, default h")(
                 lambda rng: Case((Given("partial_derivatives.g_of_point"), _point(rng, 2)))),
-            check("the saddle")(lambda rng: Case((Given("partial_derivatives.saddle_of_point"), _point(rng, 2)))),
+            check("a saddle with a mixed term")(lambda rng: Case((Given("probe.tilted_saddle"), _point(rng, 2)))),
             check("three variables with a mixed term")(
                 lambda rng: Case((Given("probe.bowl3"), np.array(_point(rng, 3))), check_mutation=True)),
             check("a point of integers, h=1e-3")(
@@ -211,10 +260,16 @@ EXERCISES = (
             check("a minimum")(lambda rng: Case((_symmetric(rng.uniform(0.5, 3, 2), rng),))),
             check("a 3×3 maximum")(lambda rng: Case((np.array(_symmetric(-rng.uniform(0.5, 3, 3), rng)),))),
             check("a saddle with a positive diagonal")(_saddle_with_positive_diagonal),
-            check("a tiny eigenvalue: degenerate")(
-                lambda rng: Case((_symmetric([rng.uniform(1, 3), 1e-12], rng),))),
+            check("a tiny negative eigenvalue: degenerate")(
+                lambda rng: Case((_symmetric([rng.uniform(1, 3), -rng.uniform(1, 9) * 1e-12], rng),))),
+            check("a tiny positive eigenvalue among negative ones: degenerate")(
+                lambda rng: Case((np.array(_symmetric([*-rng.uniform(1, 3, 2), rng.uniform(1, 9) * 1e-12], rng)),))),
+            check("large positive eigenvalues and one under the relative threshold: degenerate")(
+                lambda rng: Case((_scaled_threshold(rng, rng.uniform(0.2, 0.6), signs=False),))),
+            check("one eigenvalue just over the relative threshold: not degenerate")(
+                lambda rng: Case((_scaled_threshold(rng, rng.uniform(2, 5), signs=True),))),
             check("a 3×3 saddle as integers")(lambda rng: Case(([[2, 0, 0], [0, -integer_valued(rng, 1, 4), 0],
-                                                                  [0, 0, integer_valued(rng, 1, 4)]],))),
+                                                                  [0, 0, -integer_valued(rng, 2, 4)]],))),
         ),
         (by_solution(f"{MODULE}.classify_critical_point"),),
         "Compute the eigenvalues (np.linalg.eigvalsh): all > 0 → minimum, all < 0 → maximum, both signs → "

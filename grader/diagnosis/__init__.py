@@ -31,7 +31,7 @@ _STATUSES = frozenset({"mutated input", "not implemented", "missing", "load_erro
 
 
 @dataclass(frozen=True)
-class Observation:
+class AnswerSeen:
     """One check that answered: its input, what came back, and what the reference gives, within tolerance."""
 
     case: Case
@@ -47,7 +47,7 @@ class JudgedCheck:
 
     status: str
     result: CheckResult
-    observe: Callable[[], Observation | None]
+    observe: Callable[[], AnswerSeen | None]
 
 
 def explain_exercise(exercise: Exercise, source: str | None, judged: Sequence[JudgedCheck]) -> list[CheckResult]:

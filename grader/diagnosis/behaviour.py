@@ -25,7 +25,7 @@ import numpy as np
 from grader import kit
 from grader.compare import matches
 from grader.curriculum.common import parent_call
-from grader.diagnosis import Observation
+from grader.diagnosis import AnswerSeen
 from grader.spec import Exercise
 
 MIN_INFORMATIVE_CHECKS = 2
@@ -276,7 +276,7 @@ def mutant(module: str, function: str, operator_name: str) -> Callable[..., Any]
     return getattr(loaded, function)
 
 
-def _mutant_value(exercise: Exercise, operator: Operator, observation: Observation) -> Any:
+def _mutant_value(exercise: Exercise, operator: Operator, observation: AnswerSeen) -> Any:
     if operator.value is not None:  # where the transform does not apply, the mutant is the reference
         transformed = operator.value(observation.reference)
         return observation.reference if transformed is None else transformed
@@ -287,7 +287,7 @@ def _mutant_value(exercise: Exercise, operator: Operator, observation: Observati
         return parent_call(function, observation.case)
 
 
-def _explains(exercise: Exercise, operator: Operator, observations: Sequence[Observation]) -> bool:
+def _explains(exercise: Exercise, operator: Operator, observations: Sequence[AnswerSeen]) -> bool:
     informative = 0
     for observation in observations:
         try:
@@ -306,7 +306,7 @@ def _explains(exercise: Exercise, operator: Operator, observations: Sequence[Obs
     return informative >= MIN_INFORMATIVE_CHECKS
 
 
-def explain(exercise: Exercise, observations: Sequence[Observation]) -> Operator | None:
+def explain(exercise: Exercise, observations: Sequence[AnswerSeen]) -> Operator | None:
     """The one operator that explains the answers on every check that answered, informative on at least two;
     None when none does, or when several different ones do (then nothing certain can be said)."""
     if not kit.has_solutions() or len(observations) < MIN_INFORMATIVE_CHECKS:
