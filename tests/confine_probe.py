@@ -44,6 +44,24 @@ def leftover_processes() -> list[str]:
     return found
 
 
+def full_marks(box: Sandbox) -> list[float] | str:
+    """A correct module that imports what correct code may import and starts a thread and a detached
+    process, graded with hidden checks: (score, max score), or why it could not be graded here."""
+    try:
+        from grader import kit
+        from grader.curriculum import of_module
+        from grader.engine import grade_sources
+    except ImportError as error:  # a Python without the grader's own dependencies
+        return f"not graded: {error}"
+    extras = ("import decimal, fractions, logging, statistics, subprocess, threading, time\n"
+              "import numpy.fft, numpy.polynomial, sympy\n"
+              "threading.Thread(target=time.sleep, args=(10**6,)).start()\n"
+              f"subprocess.Popen(['sleep', '{MARKER}'], start_new_session=True)\n")
+    result = grade_sources({"linear_model": extras + kit.solution_source("linear_model")}, box, student="s",
+                           hidden=True, course_seed="c", exercises=of_module("linear_model"))
+    return [result.score, result.max_score]
+
+
 def main(spec: dict[str, Any]) -> dict[str, Any]:
     report: dict[str, Any] = {"uid": os.getuid(), "python": sys.executable}
     listener = socket.create_server(("127.0.0.1", 0))
@@ -188,6 +206,7 @@ def main(spec: dict[str, Any]) -> dict[str, Any]:
                     break
             return made
         """)
+        report["full_marks"] = full_marks(box)
         concurrent: dict[str, Any] = {}
         with Sandbox(Limits(call_seconds=5.0)) as other:
             honest = threading.Thread(target=lambda: concurrent.update(honest=attack(other, """

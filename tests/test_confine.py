@@ -190,6 +190,13 @@ def test_the_child_imports_what_the_graders_python_can(report):
     assert report["imports"] == {"status": "ok", "value": [2, 3.0, 6], "error": "", "load": {}}
 
 
+def test_a_correct_module_importing_the_standard_library_and_sympy_keeps_full_marks(report):
+    """Graded as root from a Python in root's home folder and from a venv under /tmp, and as an ordinary
+    user: imports, a thread and a detached process cost nothing."""
+    score, max_score = report["full_marks"]
+    assert score == max_score > 0
+
+
 def test_processes_and_threads_are_bounded(report):
     assert report["fork_bomb"]["status"] == "ok"
     assert report["fork_bomb"]["value"] < confine.MAX_PROCESSES
