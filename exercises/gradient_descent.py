@@ -65,7 +65,7 @@ def gradient_step(weights, grad, learning_rate):
 
     Parameters:
         weights: the current weights (a 1-D list or array of numbers).
-        grad: the gradient at the current weights (same length as weights).
+        grad: the gradient at the current weights (a 1-D list or array, same length as weights).
         learning_rate: the step size η (a float).
 
     Returns:
@@ -84,7 +84,7 @@ def gradient_descent(x, y, m0, c0, learning_rate, n_steps):
 
     Parameters:
         x, y: 1-D float arrays of equal length, the data points.
-        m0, c0: the starting slope and intercept.
+        m0, c0: the starting slope and intercept (numbers).
         learning_rate: the step size η (a float).
         n_steps: the number of steps (an int ≥ 0).
 

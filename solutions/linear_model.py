@@ -70,7 +70,7 @@ def error_profile_slope(slopes, c, x, y):
     """Return the SSE for each candidate slope, with the intercept held fixed.
 
     Parameters:
-        slopes: a 1-D array of candidate slopes.
+        slopes: a 1-D array or list of candidate slopes.
         c: the fixed intercept (a float).
         x, y: 1-D float arrays of equal length, the data points.
 
@@ -87,7 +87,7 @@ def error_profile_intercept(m, intercepts, x, y):
 
     Parameters:
         m: the fixed slope (a float).
-        intercepts: a 1-D array of candidate intercepts.
+        intercepts: a 1-D array or list of candidate intercepts.
         x, y: 1-D float arrays of equal length, the data points.
 
     Returns:
@@ -109,8 +109,8 @@ def error_surface(slopes, intercepts, x, y):
     the rows, slopes change along the columns.
 
     Parameters:
-        slopes: a 1-D array of candidate slopes.
-        intercepts: a 1-D array of candidate intercepts.
+        slopes: a 1-D array or list of candidate slopes.
+        intercepts: a 1-D array or list of candidate intercepts.
         x, y: 1-D float arrays of equal length, the data points.
 
     Returns:
@@ -135,8 +135,8 @@ def best_fit_on_grid(slopes, intercepts, x, y):
     pair where it is smallest.
 
     Parameters:
-        slopes: a 1-D array of candidate slopes.
-        intercepts: a 1-D array of candidate intercepts.
+        slopes: a 1-D array or list of candidate slopes.
+        intercepts: a 1-D array or list of candidate intercepts.
         x, y: 1-D float arrays of equal length, the data points.
 
     Returns:
