@@ -464,3 +464,51 @@ EXERCISES = (
                       "    if np.hypot(*(p - c)) > radius:\n        return k\nreturn -1"],
     ),
 )
+
+
+# ----- the notebook: the mathematics, formulas in LaTeX, pictures (read by grader.nbgrader_course) ----------
+
+NOTEBOOK_MATHEMATICS = r"""## The mathematics
+
+The neuron and its loss over the data $(x_1, y_1), \dots, (x_n, y_n)$:
+$$\hat y_i = \sigma(z_i), \quad z_i = w\,x_i + b, \qquad L(w, b) = \sum_{i=1}^{n} (\hat y_i - y_i)^2.$$
+
+The sigmoid and its derivative, written with the sigmoid itself:
+$$\sigma(z) = \frac{1}{1 + e^{-z}}, \qquad
+\sigma'(z) = \frac{e^{-z}}{(1 + e^{-z})^2} = \sigma(z)\,\bigl(1 - \sigma(z)\bigr).$$
+
+The chain rule through a composition of three functions, the square, the sigmoid and the linear part:
+$$\frac{\partial L}{\partial w} = \sum_i \frac{\partial L}{\partial \hat y_i}\,\frac{d \hat y_i}{d z_i}\,
+\frac{\partial z_i}{\partial w}.$$
+Each factor is local: backpropagation computes them from the outside in, reusing what the forward pass kept.
+
+One update per weight, $\theta_k \leftarrow \theta_k - \eta\,\partial L / \partial \theta_k$: the step of each
+weight is proportional to its own partial derivative, so the steps differ from weight to weight.
+
+Near a critical point $\mathbf{p}$ the gradient is about $H\,(\mathbf{w} - \mathbf{p})$ (Taylor). At a saddle,
+$H$ has a negative eigenvalue $-\mu$: a displacement $\varepsilon$ along its eigenvector grows like
+$(1 + \eta\mu)^k\,\varepsilon$, so leaving takes about $\log(r/\varepsilon) / \log(1 + \eta\mu)$ steps,
+and a start exactly on the saddle's stable direction never leaves.
+"""
+
+NOTEBOOK_LATEX = {
+    "ŷ = σ(w·x + b).": r"\hat y = \sigma(w\,x + b).",
+    "L(w, b) = Σᵢ (σ(w·xᵢ + b) − yᵢ)².": r"L(w, b) = \sum_i \bigl(\sigma(w\,x_i + b) - y_i\bigr)^2.",
+    "hⱼ = σ(w_hiddenⱼ·x + b_hiddenⱼ),   ŷ = Σⱼ w_outⱼ·hⱼ + b_out,":
+        r"h_j = \sigma(w^{\mathrm{hidden}}_j x + b^{\mathrm{hidden}}_j), \qquad"
+        r" \hat y = \sum_j w^{\mathrm{out}}_j h_j + b^{\mathrm{out}},",
+    "(w, b) ← (w, b) − learning_rate · (∂L/∂w, ∂L/∂b).":
+        r"(w, b) \leftarrow (w, b) - \eta \, \Bigl(\frac{\partial L}{\partial w}, \frac{\partial L}{\partial b}\Bigr),"
+        r" \qquad \eta = \mathrm{learning\_rate}.",
+    "(u, v) ← (u, v) − learning_rate · (∂f/∂u, ∂f/∂v),":
+        r"(u, v) \leftarrow (u, v) - \eta \, \Bigl(\frac{\partial f}{\partial u}, \frac{\partial f}{\partial v}\Bigr),"
+        r" \qquad \eta = \mathrm{learning\_rate},",
+}
+
+# After which exercise, the picture helper of grader.notebook_plots, its arguments, and what it needs.
+NOTEBOOK_PLOTS = {
+    f"{MODULE}.per_weight_steps": [("plot_training", "train_neuron, neuron_loss, per_weight_steps",
+                                    "neuron_loss, dloss_dw, dloss_db, train_neuron and per_weight_steps")],
+    f"{MODULE}.gradient_norm_along_path": [("plot_saddle", "gradient_norm_along_path, saddle_plateau_du, "
+                                            "saddle_plateau_dv, saddle_plateau", "gradient_norm_along_path")],
+}
