@@ -142,7 +142,8 @@ def test_grade_with_a_course_file_changes_points_and_drops_an_exercise(tmp_path)
         for module, source in module_sources.items():
             (tmp_path / "subs" / student / f"{module}.py").write_text(source, encoding="utf-8")
     completed = subprocess.run([*CALCGRADE, "--course", str(course_file), "grade", "subs", "--out", "out", "--jobs",
-                                "1", "--seed", "s"], capture_output=True, text=True, timeout=600, cwd=tmp_path)
+                                "1", "--seed", "s", "--modules", "all"],
+                               capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     results = json.loads((tmp_path / "out" / "full" / "results.json").read_text(encoding="utf-8"))
     wanted = sum(e.points for e in DECLARED if e.module == "gradient_descent") - 4 + 6 + 10

@@ -239,10 +239,6 @@ SIGMOID_DERIVATIVE = ("σ'(z) = σ(z)·(1 − σ(z)): the second factor is 1 −
                       "1 − z.")
 SIGN = "the loss is Σ (σ(z) − y)²: its derivative carries (σ(z) − y), not (y − σ(z))."
 ASCENT = "gradient ascent: the update SUBTRACTS learning_rate·gradient (the gradient points uphill)."
-DESCENT_LOOP = ("x = np.array(start, dtype=float)\nnorms = []\nfor _ in range(n_steps + 1):\n"
-                "    g = np.array([df_du(x), df_dv(x)])\n    norms.append(np.sqrt(g @ g))\n"
-                "    x = x - learning_rate * g\n")
-
 EXERCISES = (
     exercise(
         module=MODULE, function="neuron", points=2,
@@ -420,16 +416,22 @@ EXERCISES = (
         mistakes=[
             mistake(name="start not recorded", hint="the first value is the gradient's length at the start: the "
                     "result has n_steps + 1 values.",
-                    body=DESCENT_LOOP.replace("range(n_steps + 1)", "range(n_steps)").replace(
-                        "    norms.append(np.sqrt(g @ g))\n    x = x - learning_rate * g\n",
-                        "    x = x - learning_rate * g\n    g = np.array([df_du(x), df_dv(x)])\n"
-                        "    norms.append(np.sqrt(g @ g))\n") + "return np.array(norms)"),
+                    body="x = np.array(start, dtype=float)\nnorms = []\nfor _ in range(n_steps):\n"
+                         "    x = x - learning_rate * np.array([df_du(x), df_dv(x)])\n"
+                         "    g = np.array([df_du(x), df_dv(x)])\n    norms.append(np.sqrt(g @ g))\n"
+                         "return np.array(norms)"),
             mistake(name="gradient ascent", hint=ASCENT,
-                    body=DESCENT_LOOP.replace("x - learning_rate", "x + learning_rate") + "return np.array(norms)"),
+                    body="x = np.array(start, dtype=float)\nnorms = []\nfor _ in range(n_steps + 1):\n"
+                         "    g = np.array([df_du(x), df_dv(x)])\n    norms.append(np.sqrt(g @ g))\n"
+                         "    x = x + learning_rate * g\nreturn np.array(norms)"),
             mistake(name="squared length", hint="the length of (a, b) is √(a² + b²): take the square root.",
-                    body=DESCENT_LOOP.replace("np.sqrt(g @ g)", "g @ g") + "return np.array(norms)"),
+                    body="x = np.array(start, dtype=float)\nnorms = []\nfor _ in range(n_steps + 1):\n"
+                         "    g = np.array([df_du(x), df_dv(x)])\n    norms.append(g @ g)\n"
+                         "    x = x - learning_rate * g\nreturn np.array(norms)"),
         ],
-        alternatives=[DESCENT_LOOP + "return norms",
+        alternatives=["x = np.array(start, dtype=float)\nnorms = []\nfor _ in range(n_steps + 1):\n"
+                      "    g = np.array([df_du(x), df_dv(x)])\n    norms.append(np.sqrt(g @ g))\n"
+                      "    x = x - learning_rate * g\nreturn norms",
                       "p = np.array(start, dtype=float)\nout = np.zeros(n_steps + 1)\nfor k in range(n_steps + 1):\n"
                       "    g = np.array([df_du(p), df_dv(p)])\n    out[k] = np.linalg.norm(g)\n"
                       "    p -= learning_rate * g\nreturn out"],
