@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 # The grader's own arrays are tiny: one BLAS thread per process, so that idle BLAS threads never spin
 # on the cores the students' code needs. Set before NumPy is loaded; a setting of the caller's wins.
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
+
+def _course_argument(argv: list[str]) -> str | None:
+    """The value of `--course FILE` (or `--course=FILE`) on a command line, if any."""
+    for index, argument in enumerate(argv):
+        if argument == "--course" and index + 1 < len(argv):
+            return argv[index + 1]
+        if argument.startswith("--course="):
+            return argument.removeprefix("--course=")
+    return None
+
+
+# The course is read once, when the grader is imported (`grader.course`): `--course` must be known first.
+if (_course := _course_argument(sys.argv[1:])) is not None:
+    os.environ["CALCGRADE_COURSE"] = str(Path(_course).resolve())
+
 import argparse  # noqa: E402 - after the BLAS settings above
 import math  # noqa: E402
-import sys  # noqa: E402
 import tempfile  # noqa: E402
-from pathlib import Path  # noqa: E402
 
-from grader import kit  # noqa: E402
+from grader import course, kit  # noqa: E402
 from grader.batch import DEFAULT_SEED, BatchOptions, ResumeMismatch, find_submissions, grade_batch  # noqa: E402
 from grader.gradebook import format_table  # noqa: E402
 from grader.notebook_source import submissions_root  # noqa: E402
@@ -157,7 +172,7 @@ def command_build_exercises(args: argparse.Namespace) -> int:
         raise UsageError("build-exercises rewrites the repository's exercises/: run it in a checkout of the kit "
                          "(--check checks the installed stubs)")
     stale = []
-    for module in kit.MODULES:
+    for module in kit.ALL_MODULES:  # every module the kit ships, whichever the course uses
         path = kit.EXERCISES_DIR / f"{module}.py"
         wanted = kit.stub_source(kit.solution_source(module))
         if not path.exists() or path.read_text(encoding="utf-8") != wanted:
@@ -209,8 +224,36 @@ def command_gradescope_autograder(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_check_exercises(args: argparse.Namespace) -> int:
+    """Validate the declarations of the given modules (default: every module the kit ships)."""
+    from grader.curriculum import DECLARED
+    from grader.exercise_check import check_module
+    from grader.sandbox.client import Sandbox
+
+    modules = tuple(args.modules) or kit.ALL_MODULES
+    unknown = [module for module in modules if module not in kit.ALL_MODULES]
+    if unknown:
+        raise UsageError(f"check-exercises: unknown module(s) {', '.join(unknown)}; the kit has "
+                         f"{', '.join(kit.ALL_MODULES)}")
+    problems = 0
+    with Sandbox(confinement="best-effort") as sandbox:
+        for module in modules:
+            for report in check_module(module, DECLARED, sandbox):
+                status = "ok" if not report.problems else f"{len(report.problems)} problem(s)"
+                print(f"{report.key}: {status}" + (f" ({'; '.join(report.notes)})" if report.notes else ""))
+                for problem in report.problems:
+                    print(f"  - {problem}")
+                problems += len(report.problems)
+    points = {module: sum(e.points for e in DECLARED if e.module == module) for module in modules}
+    print("declared points: " + ", ".join(f"{module} {total:g}" for module, total in points.items()))
+    print(f"{problems} problem(s) found" if problems else "every declaration checked is sound")
+    return 1 if problems else 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="calcgrade", description=__doc__)
+    top.add_argument("--course", metavar="FILE", help="the course file (modules, dropped exercises, points); "
+                     "default: $CALCGRADE_COURSE, else calcgrade.toml in the current folder")
     commands = top.add_subparsers(dest="command", required=True)
 
     grade = commands.add_parser("grade", help="grade a folder with one folder of modules per student")
@@ -264,6 +307,11 @@ def parser() -> argparse.ArgumentParser:
                             help="the assignment's modules: 'all' (default) or a comma-separated list such as "
                                  "linear_model")
     gradescope.set_defaults(run=command_gradescope_autograder)
+
+    check = commands.add_parser("check-exercises", help="validate exercise declarations: solution, alternatives, "
+                                "known mistakes, impostors, docstrings and the contract")
+    check.add_argument("modules", nargs="*", metavar="MODULE", help="the modules to check (default: all)")
+    check.set_defaults(run=command_check_exercises)
     return top
 
 
@@ -273,6 +321,11 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     args = parser().parse_args(argv)
     try:
+        if course.PROBLEM:
+            raise UsageError(course.PROBLEM)
+        if args.course and course.ACTIVE.path != Path(args.course).resolve():
+            raise UsageError(f"--course {args.course}: the course is read when calcgrade starts; give --course on "
+                             "the command line or set $CALCGRADE_COURSE")
         kit.require_solutions(args.command)  # every command reads the kit's solutions
         return args.run(args)
     except (UsageError, kit.KitMissing) as error:

@@ -112,8 +112,15 @@ CURRICULUM = {
         _one("derivatives.sigmoid", 1 / (1 + sp.exp(-x))),
         _one("derivatives.f_log", sp.log(1 + x**2)),
         _one("gradient_descent.f_nonconvex", x**4 - 3 * x**2 + x),
+        _one("neural_network.sigmoid", 1 / (1 + sp.exp(-x))),
     )
 }
+
+# neural_network's surface with a saddle at the origin, valleys at (0, ±1) and a plateau for large |v|; its
+# partial derivatives are given (passed to the student's descent), never an exercise's answer.
+SADDLE_PLATEAU_EXPR = x**2 - y**2 * sp.exp(-(y**2))
+# Another surface of the same kind for the hidden checks: saddle at the origin, valleys at (0, ±√2).
+SADDLE_PLATEAU_WIDE_EXPR = x**2 / 2 - 2 * y**2 * sp.exp(-(y**2) / 2)
 
 # Two-variable curriculum functions as the symbolic g(x, y) and saddle(x, y).
 G_EXPR = x**2 * y + sp.sin(x * y)
@@ -138,6 +145,13 @@ PROBES = {
                2, "saddle(p[0], p[1])"),
         _point("probe.tilted_saddle", X[0] ** 2 - X[1] ** 2 + 3 * X[0] * X[1] + X[0], 2,
                "p0² − p1² + 3·p0·p1 + p0: a saddle with a mixed term"),
+        *(_point(f"{name}_{'du' if variable == x else 'dv'}",
+                 sp.diff(expr, variable).subs({x: X[0], y: X[1]}, simultaneous=True), 2,
+                 f"∂/∂{'u' if variable == x else 'v'} of {description}")
+          for name, expr, description in (
+              ("neural_network.saddle_plateau", SADDLE_PLATEAU_EXPR, "u² − v²·exp(−v²)"),
+              ("probe.saddle_plateau_wide", SADDLE_PLATEAU_WIDE_EXPR, "u²/2 − 2v²·exp(−v²/2)"))
+          for variable in (x, y)),
         _point("probe.bowl3", X[0] ** 2 + 2 * X[1] ** 2 + 3 * X[2] ** 2 + X[0] * X[1] - X[2], 3,
                "p0² + 2p1² + 3p2² + p0·p1 − p2"),
         _point("probe.wavy2", sp.exp(X[0] / 3) * sp.cos(X[1]) + X[0] * X[1] ** 2, 2,

@@ -15,6 +15,8 @@ import types
 from functools import cache
 from pathlib import Path
 
+from grader import course
+
 GRADER_DIR = Path(__file__).resolve().parent
 # Where the kit is: a checkout (the repository, `solutions/` and `exercises/` beside `grader/`), or an
 # installed distribution, whose wheel maps those two folders into the package `calcgrade_kit` beside
@@ -29,7 +31,21 @@ EXERCISES_DIR = _DATA_PARENT / "exercises"
 # the solutions, their history, the correct alternative bodies of the curriculum, the kit's tests and
 # benchmarks, and build outputs (which copy the solutions).
 PRIVATE_FOLDERS = ("solutions", ".git", "grader/curriculum", "tests", "benchmarks", "build", "dist")
-MODULES = ("derivatives", "partial_derivatives", "linear_model", "gradient_descent")
+# Every module the kit ships, in teaching order; the four core modules are the default course (100 points).
+CORE_MODULES = ("derivatives", "partial_derivatives", "linear_model", "gradient_descent")
+ALL_MODULES = (*CORE_MODULES, "neural_network")
+
+
+def _course_modules() -> tuple[str, ...]:
+    try:
+        return course.course_modules(course.ACTIVE, ALL_MODULES, CORE_MODULES)
+    except course.CourseError as error:
+        course.report_problem(str(error))
+        return CORE_MODULES
+
+
+# The modules of the course in force (`grader.course`): what is graded, collected, released and built.
+MODULES = _course_modules()
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB_BODY = "raise NotImplementedError"
 _DEF = re.compile(r"^def (\w+)\(")
@@ -59,7 +75,7 @@ def require_solutions(what: str) -> None:
 @cache
 def solution_source(module: str) -> str:
     path = SOLUTIONS_DIR / f"{module}.py"
-    if not path.is_file() and module in MODULES:
+    if not path.is_file() and module in ALL_MODULES:
         raise KitMissing(missing_kit_message(f"the reference solution of {module}"))
     return path.read_text(encoding="utf-8")
 

@@ -164,3 +164,64 @@ def plot_starts(f: Callable, df: Callable, descend_1d: Callable, best_of_starts:
     axes.set(title="several starts: each run ends in the valley it starts in", xlabel="x", ylabel="f(x)")
     axes.legend()
     return _finish(figure, show)
+
+
+# One small data set for every picture of the neuron: inputs with labels that a sigmoid separates, not perfectly.
+NEURON_X = np.linspace(-4.0, 4.0, 16)
+NEURON_Y = (NEURON_X + np.random.default_rng(11).normal(0.0, 1.2, NEURON_X.size) > 0.5).astype(float)
+
+
+def plot_training(train_neuron: Callable, neuron_loss: Callable, per_weight_steps: Callable | None = None,
+                  start: tuple[float, float] = (-1.5, 2.0), learning_rate: float = 0.1, n_steps: int = 120,
+                  show: bool = True) -> Any:
+    """Your training path on the loss surface over (w, b), your loss after each step and, with
+    per_weight_steps, how far each weight moved in each step (the steps differ between weights)."""
+    path = np.asarray(train_neuron(start[0], start[1], NEURON_X, NEURON_Y, learning_rate, n_steps), dtype=float)
+    losses = [float(neuron_loss(w, b, NEURON_X, NEURON_Y)) for w, b in path]
+    steps = None if per_weight_steps is None else np.array(
+        [np.asarray(per_weight_steps(w, b, NEURON_X, NEURON_Y, learning_rate), dtype=float) for w, b in path[:-1]])
+    plt = _pyplot()
+    figure, axes = plt.subplots(1, 3 if steps is not None else 2, figsize=(15 if steps is not None else 11, 4.2))
+    ws, bs = np.linspace(-2.5, 4.0, 91), np.linspace(-3.0, 3.0, 81)
+    grid_w, grid_b = np.meshgrid(ws, bs)
+    outputs = 1 / (1 + np.exp(-(grid_w[..., np.newaxis] * NEURON_X + grid_b[..., np.newaxis])))
+    surface = np.sum((outputs - NEURON_Y) ** 2, axis=-1)  # the kit's own loss, for the background only
+    contours = axes[0].contour(grid_w, grid_b, surface, levels=20, cmap="viridis")
+    figure.colorbar(contours, ax=axes[0], label="loss")
+    axes[0].plot(path[:, 0], path[:, 1], ".-", color="crimson", markersize=3, label="your path")
+    axes[0].plot(*path[0], "ko", label="start")
+    axes[0].set(title=f"training the neuron, η = {learning_rate:g}", xlabel="weight w", ylabel="bias b")
+    axes[0].legend(loc="upper right")
+    axes[1].plot(np.arange(len(losses)), losses, ".-")
+    axes[1].set(title="your loss after each step", xlabel="step", ylabel="loss")
+    if steps is not None:
+        axes[2].semilogy(np.arange(1, len(steps) + 1), steps[:, 0], label="|Δw|")
+        axes[2].semilogy(np.arange(1, len(steps) + 1), steps[:, 1], label="|Δb|")
+        axes[2].set(title="your step of each weight", xlabel="step", ylabel="size of the update (log scale)")
+        axes[2].legend()
+    return _finish(figure, show)
+
+
+def plot_saddle(gradient_norm_along_path: Callable, df_du: Callable, df_dv: Callable, f: Callable,
+                starts: tuple[tuple[float, float], ...] = ((1.5, 0.0), (1.5, 1e-4), (0.3, 3.2)),
+                learning_rate: float = 0.1, n_steps: int = 150, show: bool = True) -> Any:
+    """The surface with its saddle and plateau, and your gradient's length along descent from several starts:
+    it collapses near the saddle and on the plateau, where descent stalls; a tiny push escapes the saddle."""
+    norms = [np.asarray(gradient_norm_along_path(df_du, df_dv, list(start), learning_rate, n_steps), dtype=float)
+             for start in starts]
+    plt = _pyplot()
+    figure, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    us, vs = np.linspace(-2.0, 2.0, 121), np.linspace(-3.5, 3.5, 141)
+    grid_u, grid_v = np.meshgrid(us, vs)
+    contours = left.contour(grid_u, grid_v, f(grid_u, grid_v), levels=25, cmap="viridis")
+    figure.colorbar(contours, ax=left, label="f(u, v)")
+    left.plot([0], [0], "kx", markersize=10, label="saddle")
+    for start in starts:
+        left.plot(*start, "o", label=f"start {start}")
+    left.set(title="a saddle, two valleys and a plateau", xlabel="u", ylabel="v")
+    left.legend(loc="lower right", fontsize=7)
+    for start, values in zip(starts, norms, strict=True):
+        right.semilogy(np.arange(values.size), np.maximum(values, 1e-16), label=f"from {start}")
+    right.set(title="your gradient's length along each descent", xlabel="step", ylabel="|∇f| (log scale)")
+    right.legend()
+    return _finish(figure, show)

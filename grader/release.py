@@ -26,8 +26,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import kit, precomputed
-from grader.curriculum import EXERCISES
+from grader import course, kit, precomputed
+from grader.curriculum import DECLARED, EXERCISES
 from grader.spec import Exercise
 
 PLACEHOLDER = "raise NotImplementedError('not shipped in the student bundle')"
@@ -53,7 +53,7 @@ def _lines(body: str) -> Iterator[str]:
     return (line.strip() for line in body.splitlines() if line.strip())
 
 
-def secret_bodies(exercises: Iterable[Exercise] = EXERCISES) -> dict[str, tuple[str, ...]]:
+def secret_bodies(exercises: Iterable[Exercise] = DECLARED) -> dict[str, tuple[str, ...]]:
     """Where a body comes from -> its code lines, for every solution region, mistake body and
     alternative body; lines the stubs show anyway (e.g. a given function's `return`) are left out.
 
@@ -61,7 +61,7 @@ def secret_bodies(exercises: Iterable[Exercise] = EXERCISES) -> dict[str, tuple[
     `return path` also occurs in unrelated code, a whole body does not."""
     stubs = "\n".join(kit.stub_source(kit.solution_source(module)) for module in kit.MODULES)
     bodies: dict[str, str] = {}
-    for module in kit.MODULES:
+    for module in kit.ALL_MODULES:  # the course's modules and those it leaves out: none may ship
         source = kit.solution_source(module)
         lines = source.splitlines()
         for function, (begin, end, _) in kit.solution_regions(source).items():
@@ -189,7 +189,7 @@ include = ["grader*"]
 """
 
 
-def stage_package(into: Path, exercises: Iterable[Exercise] = EXERCISES) -> int:
+def stage_package(into: Path, exercises: Iterable[Exercise] = DECLARED) -> int:
     """Copy `grader/` into `into`, without the curriculum's mistake and alternative bodies, with the
     student wheel's project file and README; returns how many literals were replaced."""
     shutil.copytree(kit.GRADER_DIR, into / "grader", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
@@ -299,6 +299,8 @@ def write_bundle(out: Path, python: str = sys.executable) -> Bundle:
         shipped.parent.mkdir()
         shutil.copy2(wheel, shipped)
     (out / "pytest.ini").write_text(PYTEST_INI, encoding="utf-8")
+    if course.ACTIVE.path is not None:  # the students' pytest grades the same exercises for the same points
+        shutil.copy2(course.ACTIVE.path, out / course.FILE_NAME)
     (out / "README.md").write_text(student_readme(shipped.name), encoding="utf-8")
     found = leaks(out, secret_bodies())
     if found:

@@ -1,0 +1,62 @@
+"""The keyword form of an exercise declaration, for authors adding exercises (see docs/authoring.md).
+
+    exercise(
+        module="neural_network", function="dloss_db", points=3,
+        checks={"random data": random_neuron_data, "integer targets": integer_targets},
+        expect=by_sympy(dloss_db_exact, GRADIENT, "sympy.diff of the loss"),
+        hint="...",
+        mistakes=[mistake(name="sign flipped", hint="...", body="...")],
+        alternatives=["..."],
+    )
+
+builds the same `grader.spec.Exercise` as the positional form of the core modules, so both live side by
+side: `checks` maps each label to a named input generator (a function of a NumPy random generator that
+returns a `Case`, or just the tuple of arguments), `expect` is one rule or a list of rules (an answer must
+satisfy all of them), `mistakes` and `alternatives` are lists. `calcgrade check-exercises` validates it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from grader.spec import Case, Check, Exercise, ExpectRule, Misconception
+
+InputGenerator = Callable[[np.random.Generator], Case | tuple[Any, ...]]
+
+
+def mistake(*, name: str, hint: str, body: str) -> Misconception:
+    """A known mistake: its short name, the hint that explains it, and the body a student would write."""
+    return Misconception(name=name, hint=hint, body=body)
+
+
+def _as_case(generate: InputGenerator) -> Callable[[np.random.Generator], Case]:
+    def make_case(rng: np.random.Generator) -> Case:
+        drawn = generate(rng)
+        return drawn if isinstance(drawn, Case) else Case(tuple(drawn))
+
+    make_case.__name__ = getattr(generate, "__name__", "make_case")
+    make_case.__doc__ = getattr(generate, "__doc__", None)
+    return make_case
+
+
+def exercise(*, module: str, function: str, points: float, checks: Mapping[str, InputGenerator],
+             expect: ExpectRule | Sequence[ExpectRule], hint: str, mistakes: Sequence[Misconception] = (),
+             alternatives: Sequence[str] = (), call_seconds: float | None = None) -> Exercise:
+    """One exercise, declared with keywords; raises ValueError on a declaration that cannot be graded."""
+    if not checks:
+        raise ValueError(f"{module}.{function}: an exercise needs at least one check")
+    rules = (expect,) if callable(expect) else tuple(expect)
+    if not rules:
+        raise ValueError(f"{module}.{function}: an exercise needs at least one expectation rule")
+    names = [m.name for m in mistakes]
+    if len(set(names)) != len(names):
+        raise ValueError(f"{module}.{function}: two known mistakes share a name")
+    return Exercise(
+        module=module, function=function, points=points,
+        checks=tuple(Check(label, _as_case(generate)) for label, generate in checks.items()),
+        expect=rules, hint=hint, misconceptions=tuple(mistakes), alternatives=tuple(alternatives),
+        call_seconds=call_seconds,
+    )
