@@ -232,9 +232,9 @@ def _write_class_report(results: Sequence[SubmissionResult], out: Path) -> None:
 _worker_sandbox: Sandbox | None = None
 
 
-def _start_worker(slots, limits: Limits, hidden: tuple[Path, ...], confinement: Confinement) -> None:
+def _start_worker(limits: Limits, hidden: tuple[Path, ...], confinement: Confinement) -> None:
     global _worker_sandbox
-    _worker_sandbox = Sandbox(limits, slot=slots.get(), hidden=hidden, confinement=confinement)
+    _worker_sandbox = Sandbox(limits, hidden=hidden, confinement=confinement)
     # When the pool ends this worker: end its template and remove its private folder.
     multiprocessing.util.Finalize(_worker_sandbox, _worker_sandbox.close, exitpriority=10)
 
@@ -262,11 +262,8 @@ def _graded_in_processes(todo, out: Path, options: BatchOptions, hidden: tuple[P
                          run: dict[str, Any]) -> Iterator[Graded]:
     # Workers are forked from this process, warm (SymPy references built); no thread runs here yet.
     context = multiprocessing.get_context("fork")
-    slots = context.Queue()
-    for slot in range(options.jobs):
-        slots.put(slot + 1)
     with ProcessPoolExecutor(options.jobs, mp_context=context, initializer=_start_worker,
-                             initargs=(slots, options.limits, hidden, _confinement(options))) as pool:
+                             initargs=(options.limits, hidden, _confinement(options))) as pool:
         size = max(1, min(8, len(todo) // (4 * options.jobs)))  # small enough to balance the workers
         chunks = [todo[start : start + size] for start in range(0, len(todo), size)]
         futures = [pool.submit(_grade_in_worker, chunk, out, options.course_seed, run) for chunk in chunks]

@@ -163,13 +163,12 @@ class Sandbox:
 
     own_session = False  # True: the template leaves our process group (a Jupyter kernel's shutdown waits for it)
 
-    def __init__(self, limits: Limits | None = None, slot: int = 0, hidden: Sequence[Path] = (),
+    def __init__(self, limits: Limits | None = None, hidden: Sequence[Path] = (),
                  confinement: Confinement = "required", given_sources: Mapping[str, Any] | None = None):
         """`hidden`: folders the child must not see, should they lie inside what it sees (the Python
         installation); the kit's private folders and the grader's own package always are.
         `given_sources`: `grader.given.numpy_sources()` computed before (SymPy is imported to compute them)."""
         self.limits = limits or Limits()
-        self.slot = slot
         self.confinement = confinement
         self.hidden = [str(path.resolve()) for path in (*kit.private_paths(), _grader_package(), *hidden)]
         self._template: subprocess.Popen | None = None
