@@ -4,6 +4,11 @@ The child gets the submission's sources and a list of calls as one JSON message,
 from its source (never from the submission folder, so extra files there cannot shadow anything),
 runs the calls in order and answers one JSON line per module load and per call. It holds no
 expected value and no reference: there is nothing in this process worth stealing.
+
+A job marked as a session (`Sandbox.session`) keeps the child serving after its calls: it reads one
+more call per line and answers it, until the parent closes the channel. Those calls are read after
+student code has run, which is harmless: the parent decides what is asked and judges every answer as
+untrusted data, so a tampered loop can only spoil its own answers.
 """
 
 from __future__ import annotations
@@ -161,10 +166,12 @@ def _call(request: Request, files: dict[str, list[str]]) -> dict[str, Any]:
 
 
 def serve(channel, reader) -> None:
-    """Read the job, then answer one line per module and per call; the parent enforces the clock."""
+    """Read the job, then answer one line per module and per call (and, in a session, per call sent
+    afterwards); the parent enforces the clock."""
     job = loads(reader.readline())
     sources: dict[str, str] = dict(job["modules"])
     requests = tuple(Request.read(request) for request in job["calls"])
+    session = job.get("session") is True
     del job
     files = {f"{name}.py": source.splitlines() for name, source in sources.items()}
     sys.meta_path.insert(0, StudentModules(sources))
@@ -172,10 +179,27 @@ def serve(channel, reader) -> None:
     for name in list(sources):
         send(dumps(_load(name, files)))
     for request in requests:
-        try:
-            line = dumps(_call(request, files))
-        except (TypeError, ValueError) as error:  # a value JSON cannot carry
-            line = dumps({"id": request.id, "status": "error", "error": f"unreadable result: {error}"})
-        send(line)
+        send(_answer(request, files))
+    if session:
+        _serve_session(reader, send, files)
     channel.close()
     os._exit(0)
+
+
+def _answer(request: Request, files: dict[str, list[str]]) -> bytes:
+    """One call's answer line (an error answer for a value JSON cannot carry)."""
+    try:
+        return dumps(_call(request, files))
+    except (TypeError, ValueError) as error:
+        return dumps({"id": request.id, "status": "error", "error": f"unreadable result: {error}"})
+
+
+def _serve_session(reader, send, files: dict[str, list[str]]) -> None:
+    """A session's calls, one per line, each answered before the next is read; ends with the channel
+    (or at a line that is not a call: the parent never sends one)."""
+    while line := reader.readline():
+        try:
+            request = Request.read(loads(line))
+        except (ValueError, TypeError, KeyError, RecursionError):
+            return
+        send(_answer(request, files))

@@ -6,12 +6,14 @@ submission's total time and answer budget (the engine runs public and hidden cal
 children). A call that times out or kills its child (segfault, `os._exit`, out of memory) costs only
 that call: the child's process group is ended and the remaining calls go to a fresh child. A module
 whose import hangs or kills the child is not loaded again. Everything that comes back is plain data
-(see `grader.plain`).
+(see `grader.plain`). `Sandbox.session` keeps one child answering calls one at a time, for a
+trusted algorithm that needs a student function's values as it runs (error carried forward).
 """
 
 from __future__ import annotations
 
 import collections
+import contextlib
 import functools
 import os
 import select
@@ -23,7 +25,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -307,6 +309,20 @@ class Sandbox:
             self._empty_workdir()
         return load_errors, [outcome or Outcome("skipped") for outcome in outcomes]
 
+    @contextlib.contextmanager
+    def session(self, sources: Mapping[str, str], allowance: Allowance | None = None) -> Iterator[Session]:
+        """A child that loads the modules, then answers calls one at a time (`Session.call`), each asked
+        after the last one's answer came back: for a trusted algorithm in this process that needs a student
+        function's values as it goes. Same walls, per-call time limit and answer budget as `run`; the child
+        (and everything it started) is ended when the block ends. Nothing another run or session asked is
+        in it."""
+        session = Session(self, sources, allowance or Allowance(self.limits))
+        try:
+            yield session
+        finally:
+            session.close()
+            self._empty_workdir()
+
     def _empty_workdir(self) -> None:
         """Unconfined children share one folder: emptied after each submission (a confined child's scratch
         folders are its own and vanish with it; the folder is then an empty mount point)."""
@@ -389,6 +405,81 @@ class Sandbox:
             return Outcome("died", error="the process running your code ended during this call: a crash, "
                            f"os._exit(), or memory beyond {self.limits.describe_memory()}")
         return Outcome("died", error="the process running your code sent something that is not an answer")
+
+
+class Session:
+    """One child serving calls one at a time, from `Sandbox.session`. The child is started at the first
+    call; a call that hangs, kills the child or answers out of turn ends the session (that call and every
+    later one come back as failures, never as answers)."""
+
+    def __init__(self, sandbox: Sandbox, sources: Mapping[str, str], allowance: Allowance):
+        self._sandbox = sandbox
+        self._sources = dict(sources)
+        self._allowance = allowance
+        self.load_errors: dict[str, str] = {}
+        self._child: tuple[ChildHandle, socket.socket] | None = None
+        self._reader: _LineReader | None = None
+        self._ended = ""  # why no more calls can be made, once that is so
+        self._next_id = 0
+
+    def call(self, call: Call) -> Outcome:
+        """The student function's answer to one call: its outcome as `Sandbox.run` gives it."""
+        limits = self._sandbox.limits
+        if not self._ended and (time.monotonic() >= self._allowance.deadline or self._allowance.received.exhausted):
+            self._ended = "the submission used up its time or answer limits"
+        if not self._ended and self._child is None:
+            self._start()
+        if self._ended:
+            return Outcome("skipped", error=f"not run: {self._ended}")
+        if call.module in self.load_errors or call.module not in self._sources:
+            return Outcome("load_error", error=self.load_errors.get(call.module, f"{call.module}.py is missing"))
+        assert self._child is not None and self._reader is not None
+        self._next_id += 1
+        try:
+            self._child[1].sendall(b'{"id":%d,' % self._next_id + call.wire[1:] + b"\n")
+        except OSError:  # the child is gone: the read below says so
+            pass
+        deadline = self._allowance.deadline
+        reply = self._reader.next_line(min(limits.call_seconds, deadline - time.monotonic()))
+        answer = _outcome(reply, limits) if isinstance(reply, dict) and reply.get("id") == self._next_id else None
+        if answer is None:
+            self._end("an earlier call of this session did not answer")
+            return self._sandbox._failure(reply, out_of_time=time.monotonic() >= deadline)
+        return answer
+
+    def _start(self) -> None:
+        """Spawn the child, send it the modules as a session's job, and read its load reports."""
+        limits, deadline = self._sandbox.limits, self._allowance.deadline
+        child, channel = self._sandbox._spawn()
+        self._child = (child, channel)
+        job = b'{"modules":' + dumps(self._sources).rstrip(b"\n") + b',"calls":[],"session":true}\n'
+        try:
+            channel.sendall(job)
+        except OSError:  # the child is already gone: the reads below report it
+            pass
+        self._reader = reader = _LineReader(channel, self._allowance.received)
+        ready = reader.next_line(limits.load_seconds)
+        if not (isinstance(ready, dict) and ready.get("ready") is True):
+            self._end("the child could not be started")
+            why = ready.get("error", "") if isinstance(ready, dict) else repr(ready)
+            raise RuntimeError(f"the sandbox could not confine a child process: {printable(str(why)[:300])}")
+        for name in self._sources:
+            reply = reader.next_line(min(limits.load_seconds, deadline - time.monotonic()))
+            if not isinstance(reply, dict):
+                self._end(f"importing {name}.py did not finish")
+                return
+            if not reply.get("ok"):
+                self.load_errors[name] = printable(str(reply.get("error", "import failed"))[:ERROR_LIMIT])
+
+    def _end(self, why: str) -> None:
+        self._ended = self._ended or why
+        if self._child is not None:
+            self._sandbox._end(*self._child)
+            self._child = None
+
+    def close(self) -> None:
+        """End the child and its process group; later calls are not made."""
+        self._end("the session is closed")
 
 
 def _given_sources() -> Mapping[str, Any]:
