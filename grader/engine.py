@@ -177,8 +177,11 @@ def _public_case(check: Check, exercise_key: str) -> Case:
 def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str = "", hidden: bool = False,
                   course_seed: str = "", exercises: Sequence[Exercise] | None = None,
                   unreadable: Mapping[str, str] | None = None,
-                  references: ReferenceProvider = LIVE) -> SubmissionResult:
+                  references: ReferenceProvider = LIVE, carry_forward: bool = True) -> SubmissionResult:
     """Grade the given module sources (module name -> text). `unreadable` maps modules to why not.
+
+    `carry_forward`: a failed check of a function that calls another of the student's functions passes where
+    its answer is right given the student's own (wrong) function (`grader.carry_forward`).
 
     `references` says where expected values, signatures and known mistakes' values come from: the
     live kit by default, or data precomputed at release time (`grader.precomputed.PrecomputedReferences`).
@@ -190,7 +193,8 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
     unreadable = dict(unreadable or {})
     submitted = [exercise for exercise in exercises if exercise.module in sources]
     planned = plan(submitted, hidden=hidden, course_seed=course_seed, student=student)
-    load_errors, outcomes = _run(sources, planned, sandbox)
+    allowance = Allowance(sandbox.limits)
+    load_errors, outcomes = _run(sources, planned, sandbox, allowance)
     judged: dict[str, list[tuple[PlannedCheck, Outcome, CheckResult]]] = {exercise.key: [] for exercise in submitted}
     for p, outcome in zip(planned, outcomes, strict=True):
         judged[p.exercise.key].append((p, outcome, PUBLIC_VERDICTS.judge(p, outcome, references)))
@@ -202,6 +206,8 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
             exercise, sources.get(exercise.module),
             [JudgedCheck(outcome.status, result, functools.partial(_observe, p, outcome, references))
              for (p, outcome, _), result in zip(checks, named, strict=True)])
+    if carry_forward and not all(check.passed for checks in results.values() for check in checks):
+        results = _carry_forward(planned, outcomes, results, sources, sandbox, allowance, references)
     if hidden:
         results = {key: count_public_with_hidden(checks) for key, checks in results.items()}
     exercise_results = tuple(
@@ -210,6 +216,25 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
         if exercise.key in results else _not_submitted(exercise, unreadable)
         for exercise in exercises)
     return SubmissionResult(student, exercise_results)
+
+
+def _carry_forward(planned: Sequence[PlannedCheck], outcomes: Sequence[Outcome],
+                   results: dict[str, list[CheckResult]], sources: Mapping[str, str], sandbox: Sandbox,
+                   allowance: Allowance, references: ReferenceProvider) -> dict[str, list[CheckResult]]:
+    """The results, with error carried forward (`grader.carry_forward`): each exercise's checks are in plan order,
+    so the plan's checks and the results pair up exercise by exercise."""
+    from grader.carry_forward import carry_forward
+
+    position: dict[str, int] = {}
+    verdicts = []
+    for p in planned:
+        index = position[p.exercise.key] = position.get(p.exercise.key, -1) + 1
+        verdicts.append(results[p.exercise.key][index])
+    carried: dict[str, list[CheckResult]] = {key: [] for key in results}
+    for p, verdict in zip(planned, carry_forward(planned, outcomes, verdicts, sources, sandbox, allowance, references),
+                          strict=True):
+        carried[p.exercise.key].append(verdict)
+    return carried
 
 
 def _observe(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider) -> AnswerSeen | None:
@@ -222,8 +247,8 @@ def _observe(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider) -
     return AnswerSeen(p.case, outcome.value, expectation.value, expectation.tolerance)
 
 
-def _run(sources: Mapping[str, str], planned: Sequence[PlannedCheck],
-         sandbox: Sandbox) -> tuple[dict[str, str], list[Outcome]]:
+def _run(sources: Mapping[str, str], planned: Sequence[PlannedCheck], sandbox: Sandbox,
+         allowance: Allowance | None = None) -> tuple[dict[str, str], list[Outcome]]:
     """Public calls in one run, then hidden calls in a second run whose children never hold a public call:
     one outcome per planned check, in order. Both share the submission's time and answer budget. The load
     errors shown are the public run's (a hidden child's import error is the student's text, which could carry
@@ -232,7 +257,7 @@ def _run(sources: Mapping[str, str], planned: Sequence[PlannedCheck],
     public = [index for index, p in enumerate(planned) if p.visibility == "public"]
     hidden = [index for index, p in enumerate(planned) if p.visibility != "public"]
     outcomes: list[Outcome] = [Outcome("skipped")] * len(planned)
-    allowance = Allowance(sandbox.limits)
+    allowance = allowance or Allowance(sandbox.limits)
     load_errors, public_outcomes = sandbox.run(sources, [_public_call(planned[i]) for i in public], allowance) \
         if public else ({}, [])
     hung: set[str] = set()
@@ -316,6 +341,10 @@ def _note(exercise: Exercise, load_errors: Mapping[str, str], checks: list[Check
         return f"{module}.py could not be imported: {load_errors[module]}"
     if checks and all(check.diagnosis == "missing" for check in checks):
         return f"{module}.py has no function {exercise.function}: 0 points for it"
+    if any(check.carried_forward for check in checks):
+        from grader.carry_forward import carried_note
+
+        return carried_note(checks)
     return ""
 
 

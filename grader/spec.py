@@ -18,6 +18,7 @@ from grader.compare import Diagnosis, Expectation
 
 Visibility = Literal["public", "hidden"]
 GRADER_FAULT = "grader fault"  # how an instructor message about a failure of the grader itself begins
+CARRIED_FORWARD = "error carried forward"  # how the instructor message of a check passed that way begins
 POINT_DIGITS = 4  # points are whole multiples of 10**-POINT_DIGITS, so sums are exact when rounded
 
 
@@ -103,6 +104,11 @@ class CheckResult:
     def grader_fault(self) -> bool:
         """The grader, not the student's code, failed on this check (never the student's loss to explain)."""
         return self.instructor_message.startswith(GRADER_FAULT)
+
+    @property
+    def carried_forward(self) -> bool:
+        """Passed because the answer is right given the student's own wrong function it calls (carry_forward)."""
+        return self.instructor_message.startswith(CARRIED_FORWARD)
 
     @property
     def name(self) -> str:

@@ -1,0 +1,322 @@
+"""Error carried forward: a function that calls another of the student's functions is judged on its own.
+
+A composite exercise is one whose reference solution calls other exercises of its module by their global
+names (`gradient_descent` → `sse_gradient`, `gradient_step`; `best_fit_on_grid` → `error_surface`; the
+error profiles → `sse`; `sse` → `predict`; `gradient` → `partial_derivative`; `best_of_starts` →
+`descend_1d`). When one of its checks fails and one of those components failed a check too, the trusted
+parent runs the reference composite again on the check's input, loaded afresh from the kit, with each
+failing component replaced by a proxy that asks a sandboxed child for the student's own answer (only
+calls go to the child, never reference code). Where the student's answer equals that value within the
+check's tolerance, the check passes with its full share, and its message names the function the error
+comes from, so a correct `gradient_descent` is not told it does gradient ascent because `sse_gradient`
+has a sign flipped.
+
+Bounded: only failed checks of a composite whose component failed are evaluated; each evaluation may make
+`CALL_BUDGET` component calls within `SECONDS_BUDGET` seconds and the submission's own time and answer
+budget; anything that goes wrong (a component that raises, hangs, answers something that is not plain
+numbers, a reference that fails on what came back) keeps the original verdict. A component that answers
+the same to every call (or only one number) says nothing about the function calling it: no credit then.
+Public checks are evaluated in one child, hidden checks in another that never held a public input; a
+hidden check's message names functions only, never an input or a value.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+import types
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from grader import kit
+from grader.compare import Expectation, compare
+from grader.feedback import student_message
+from grader.plain import Given, Unsupported, to_wire
+from grader.sandbox.client import Allowance, Call, Outcome, Sandbox, Session
+from grader.spec import CARRIED_FORWARD, Case, CheckResult, Exercise
+
+CALL_BUDGET = 400  # component calls of one evaluation (the kit's longest needs 80)
+SECONDS_BUDGET = 10.0  # wall time of one evaluation
+NOT_STUDENT_WORK = frozenset({"missing", "not implemented", "load_error"})  # a failure with no answers to use
+
+
+class _Unavailable(Exception):
+    """This evaluation cannot be made (the budget, a component's failure, an argument that is not plain data)."""
+
+
+def components(exercise: Exercise, exercises: Sequence[Exercise]) -> frozenset[str]:
+    """The functions of `exercises` (same module, not itself) that the reference solution of `exercise` calls
+    by global name."""
+    siblings = {other.function for other in exercises if other.module == exercise.module and other is not exercise}
+    return _called_names(exercise.module, exercise.function) & siblings
+
+
+@functools.cache
+def _called_names(module: str, function: str) -> frozenset[str]:
+    """The global names the reference solution of `module.function` uses, read from its compiled code (nested
+    comprehensions included); none where the kit has no solutions (a student bundle)."""
+    if not kit.has_solutions():
+        return frozenset()
+    codes = [getattr(kit.solution_module(module), function).__code__]
+    names: set[str] = set()
+    while codes:
+        code = codes.pop()
+        names.update(code.co_names)
+        codes.extend(const for const in code.co_consts if isinstance(const, types.CodeType))
+    return frozenset(names)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    index: int  # in the plan
+    exercise: Exercise
+    case: Case
+    wrong: frozenset[str]  # its failing components, proxied to the student's functions
+    public: bool
+
+
+def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts: Sequence[CheckResult],
+                  sources: Mapping[str, str], sandbox: Sandbox, allowance: Allowance,
+                  references: Any) -> list[CheckResult]:
+    """The verdicts, with each failed check of a composite that is right given the student's own failing
+    components turned into a pass (see the module docstring). `planned` holds `engine.PlannedCheck`s;
+    `references` is the engine's `ReferenceProvider` (the tolerance and the signature come from it)."""
+    verdicts = list(verdicts)
+    exercises = list({id(p.exercise): p.exercise for p in planned}.values())
+    wrong = _wrong_functions(planned, verdicts)
+    if not wrong:
+        return verdicts
+    candidates = []
+    for index, (p, outcome, verdict) in enumerate(zip(planned, outcomes, verdicts, strict=True)):
+        if verdict.passed or outcome.status not in ("ok", "error") or verdict.grader_fault:
+            continue
+        failing = components(p.exercise, exercises) & wrong.get(p.exercise.module, frozenset())
+        if failing:
+            candidates.append(_Candidate(index, p.exercise, p.case, failing, p.visibility == "public"))
+    if not candidates:
+        return verdicts
+    findings: list[tuple[_Candidate, str]] = []
+    for public in (True, False):  # a hidden check's evaluation runs in a child that never held a public input
+        chosen = [candidate for candidate in candidates if candidate.public == public]
+        if not chosen:
+            continue
+        with sandbox.session(sources, allowance) as session:
+            for candidate in chosen:
+                found = _judge_again(candidate, planned[candidate.index], outcomes[candidate.index], session,
+                                     references)
+                if found:
+                    findings.append((candidate, found))
+    carried = [candidate for candidate, found in findings if found == CARRIED]
+    roots = _roots(planned, verdicts, carried)
+    for candidate, found in findings:
+        verdict = verdicts[candidate.index]
+        verdicts[candidate.index] = _carried(verdict, candidate, roots) if found == CARRIED else \
+            replace(verdict, student_message=verdict.student_message + "\n" + _fails_too_note(candidate, roots))
+    return verdicts
+
+
+def _wrong_functions(planned: Sequence[Any], verdicts: Sequence[CheckResult]) -> dict[str, frozenset[str]]:
+    """module -> the functions that failed a check on an answer of their own (not a missing or stub function)."""
+    wrong: dict[str, set[str]] = {}
+    for p, verdict in zip(planned, verdicts, strict=True):
+        if not verdict.passed and not verdict.grader_fault and verdict.diagnosis not in NOT_STUDENT_WORK:
+            wrong.setdefault(p.exercise.module, set()).add(p.exercise.function)
+    return {module: frozenset(functions) for module, functions in wrong.items()}
+
+
+def _roots(planned: Sequence[Any], verdicts: Sequence[CheckResult],
+           carried: Sequence[_Candidate]) -> dict[str, tuple[str, ...]]:
+    """Where a failing function's error comes from: a function whose every failed check is right given its
+    failing components is blamed on theirs (`error_profile_slope` → `sse` → `predict`); any other on itself.
+    For the message only."""
+    carried_indices = {candidate.index for candidate in carried}
+    fully_carried: dict[str, bool] = {}
+    for index, (p, verdict) in enumerate(zip(planned, verdicts, strict=True)):
+        if not verdict.passed:
+            fully_carried[p.exercise.key] = fully_carried.get(p.exercise.key, True) and index in carried_indices
+    callees = {candidate.exercise.key: candidate.wrong for candidate in carried}
+
+    def root(module: str, function: str, seen: frozenset[str]) -> tuple[str, ...]:
+        key = f"{module}.{function}"
+        if not fully_carried.get(key) or function in seen:
+            return (function,)
+        found = [name for callee in sorted(callees[key]) for name in root(module, callee, seen | {function})]
+        return tuple(dict.fromkeys(found))
+
+    return {key: root(*key.split("."), frozenset()) for key in fully_carried}
+
+
+CARRIED, FAILS_TOO = "carried", "fails too"
+
+
+def _judge_again(candidate: _Candidate, p: Any, outcome: Outcome, session: Session, references: Any) -> str:
+    """CARRIED where the student's answer equals the reference composite's, run with their own failing
+    components (and leaves the arguments as they were, where the check looks); FAILS_TOO where their function
+    raised and the reference raises too given those components; "" otherwise (the verdict stands)."""
+    from grader.engine import _changed_arguments
+
+    answers: list[Any] = []
+    try:
+        tolerance = references.expectations(p)[0].tolerance
+        value = _evaluate(candidate, session, answers)
+    except _Unavailable:
+        return ""
+    except Exception:  # noqa: BLE001 - the reference fails on what the student's components gave
+        return FAILS_TOO if outcome.status == "error" and _informative(answers) else ""
+    if outcome.status != "ok" or not _informative(answers):
+        return ""
+    if not compare(outcome.value, Expectation(value, tolerance, "reference with the student's components")).passed:
+        return ""
+    if candidate.case.check_mutation and _changed_arguments(references.signature(candidate.exercise), candidate.case,
+                                                            outcome.args_after):
+        return ""
+    return CARRIED
+
+
+def _evaluate(candidate: _Candidate, session: Session, answers: list[Any]) -> Any:
+    """The reference composite's value on the check's input, its failing components answered by the child;
+    `answers` receives those answers, as plain data."""
+    exercise = candidate.exercise
+    module = kit.load_trusted_module(f"calcgrade_carried_{exercise.module}", kit.solution_source(exercise.module),
+                                     f"<{exercise.key} with the student's components>")
+    deadline = time.monotonic() + SECONDS_BUDGET
+    for name in candidate.wrong:
+        module.__dict__[name] = _proxy(exercise.module, name, session, answers, deadline)
+    args = tuple(_for_reference(arg) for arg in candidate.case.args)
+    kwargs = {key: _for_reference(value) for key, value in candidate.case.kwargs.items()}
+    with np.errstate(all="ignore"):
+        return getattr(module, exercise.function)(*args, **kwargs)
+
+
+def _proxy(module: str, function: str, session: Session, answers: list[Any], deadline: float) -> Callable[..., Any]:
+    """A stand-in for the student's `function` in the reference module: each call is made in the child."""
+
+    def student_function(*args: Any, **kwargs: Any) -> Any:
+        if len(answers) >= CALL_BUDGET or time.monotonic() >= deadline:
+            raise _Unavailable("over budget")
+        call = Call(module, function, tuple(_for_child(arg) for arg in args),
+                    {key: _for_child(value) for key, value in kwargs.items()})
+        outcome = session.call(call)
+        if outcome.status != "ok" or _holds_unsupported(outcome.value):
+            raise _Unavailable(f"{function}: {outcome.status}")
+        answers.append(outcome.wire[0] if outcome.wire is not None else to_wire(outcome.value))
+        return outcome.value
+
+    student_function.__name__ = function
+    return student_function
+
+
+class _GivenInParent:
+    """One of the grader's given functions as the reference calls it here, remembering its name, so that a
+    component call passes it to the child by name (as a check's own call does)."""
+
+    def __init__(self, given: Given):
+        from grader import given as given_functions  # SymPy: only where a given function is passed
+
+        self.given = given
+        self._function = given_functions.resolve(given.name)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._function(*args, **kwargs)
+
+
+def _for_reference(value: Any) -> Any:
+    """A check's argument as the reference gets it: given functions callable, containers copied."""
+    if isinstance(value, Given):
+        return _GivenInParent(value)
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, tuple):
+        return tuple(_for_reference(item) for item in value)
+    if isinstance(value, list):
+        return [_for_reference(item) for item in value]
+    return value
+
+
+def _for_child(value: Any) -> Any:
+    """An argument of a component call as plain data; anything else (a function the reference made up, an
+    object) makes the evaluation unavailable."""
+    if isinstance(value, _GivenInParent):
+        return value.given
+    if value is None or isinstance(value, bool | int | float | str | np.bool_ | np.integer | np.floating):
+        return value
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+        return value.copy()
+    if isinstance(value, tuple):
+        return tuple(_for_child(item) for item in value)
+    if isinstance(value, list):
+        return [_for_child(item) for item in value]
+    raise _Unavailable(f"an argument of type {type(value).__name__}")
+
+
+def _holds_unsupported(value: Any) -> bool:
+    if isinstance(value, Unsupported):
+        return True
+    if isinstance(value, list | tuple):
+        return any(_holds_unsupported(item) for item in value)
+    return False
+
+
+def _informative(answers: list[Any]) -> bool:
+    """Did the components' answers vary? Identical answers to every call, or one number throughout (a
+    constant such as (0, 0)), would credit a composite that ignores its components."""
+    if not answers:
+        return False
+    numbers = [number for answer in answers for number in _numbers(answer)]
+    if len(numbers) > 1 and len(set(numbers)) == 1:
+        return False
+    return len(answers) == 1 or any(answer != answers[0] for answer in answers[1:])
+
+
+def _numbers(answer: Any) -> list[float]:
+    """Every number in a plain-data answer (as `to_wire` writes it), flattened."""
+    if isinstance(answer, bool | int | float):
+        return [float(answer)]
+    if isinstance(answer, list):
+        return [number for item in answer for number in _numbers(item)]
+    if isinstance(answer, dict):
+        if "$array" in answer:
+            return [float(x) for x in np.ravel(np.asarray(answer["$array"], dtype=float))]
+        if "$tuple" in answer:
+            return _numbers(answer["$tuple"])
+    return []
+
+
+def _carried(verdict: CheckResult, candidate: _Candidate, roots: Mapping[str, tuple[str, ...]]) -> CheckResult:
+    """The check passed on the student's own components: full share, a message naming where the error is."""
+    given = ", ".join(sorted(candidate.wrong))
+    return replace(verdict, passed=True, score=verdict.max_score, diagnosis="",
+                   student_message=carried_message(candidate.exercise, candidate.wrong, roots),
+                   instructor_message=f"{CARRIED_FORWARD}: right given the student's {given} (originally: "
+                   f"{verdict.instructor_message})")
+
+
+def carried_message(exercise: Exercise, wrong: frozenset[str], roots: Mapping[str, tuple[str, ...]]) -> str:
+    """`your gradient_descent is right given your sse_gradient; the error is in sse_gradient (…)`: functions only,
+    never an input, so the same text serves public and hidden checks."""
+    given = " and ".join(sorted(wrong))
+    blamed = list(dict.fromkeys(name for component in sorted(wrong)
+                                for name in roots.get(f"{exercise.module}.{component}", (component,))))
+    where = " and ".join(blamed)
+    through = "" if set(blamed) == set(wrong) else f", which your {given} calls"
+    return student_message(call=None, problem=f"your {exercise.function} is right given your {given}; the error is "
+                           f"in {where}{through} (error carried forward: this check keeps its points)")
+
+
+def _fails_too_note(candidate: _Candidate, roots: Mapping[str, tuple[str, ...]]) -> str:
+    """A line for a check whose function raised where the reference raises too, given the student's components:
+    the error may come from those (no points: an exception is no answer to compare)."""
+    given = " and ".join(sorted(candidate.wrong))
+    return (f"note:     given your {given}, the reference {candidate.exercise.function} fails on this input too: "
+            f"the error may be in {given}; fix it first")
+
+
+def carried_note(checks: Sequence[CheckResult]) -> str:
+    """The exercise's note when some of its checks were carried forward: the first such message's problem."""
+    for check in checks:
+        if check.carried_forward:
+            return check.student_message.removeprefix("problem:").strip()
+    return ""
