@@ -55,6 +55,7 @@ class BatchOptions:
     progress: bool = False
     modules: tuple[str, ...] | None = None  # the assignments graded; None: every module any submission holds
     unconfined: bool = False  # where the kernel allows no walls: grade anyway, in limited processes (warned)
+    carry_forward: bool = True  # a function right given the student's own wrong function it calls keeps its marks
 
 
 @dataclass(frozen=True)
@@ -180,9 +181,10 @@ def seed_digest(course_seed: str) -> str:
                           n=1 << 14, r=8, p=1, dklen=16).hex()
 
 
-def run_record(course_seed: str, limits: Limits, modules: Sequence[str]) -> dict[str, Any]:
+def run_record(course_seed: str, limits: Limits, modules: Sequence[str], carry_forward: bool = True) -> dict[str, Any]:
     """How a batch grades (recorded in every results.json): a resume must grade the same way."""
-    return {"seed_digest": seed_digest(course_seed), "limits": dataclasses.asdict(limits), "modules": list(modules)}
+    return {"seed_digest": seed_digest(course_seed), "limits": dataclasses.asdict(limits), "modules": list(modules),
+            "carry_forward": carry_forward}
 
 
 def _differences(recorded: dict[str, Any] | None, current: dict[str, Any]) -> list[str]:
@@ -197,16 +199,19 @@ def _differences(recorded: dict[str, Any] | None, current: dict[str, Any]) -> li
     if recorded.get("modules") != current["modules"]:
         differences.append(f"modules {', '.join(map(str, recorded.get('modules') or [])) or '(none)'} "
                            f"(now {', '.join(current['modules'])})")
+    if recorded.get("carry_forward", True) != current["carry_forward"]:  # results from before the option: on
+        differences.append("error carried forward " + ("off" if current["carry_forward"] else "on"))
     return differences
 
 
 def grade_folder(student: str, folder: Path, sandbox: Sandbox, course_seed: str,
-                 modules: Sequence[str] = tuple(kit.MODULES)) -> SubmissionResult:
+                 modules: Sequence[str] = tuple(kit.MODULES), carry_forward: bool = True) -> SubmissionResult:
     """Grade one student's folder as handed in; the notes say which files were used in place of the
     expected names, and which were found but not used (`grader.submission`)."""
     submission = read_submission(folder)
     result = grade_sources(submission.sources, sandbox, student=student, hidden=True, course_seed=course_seed,
-                           unreadable=submission.unreadable, exercises=[e for e in EXERCISES if e.module in modules])
+                           unreadable=submission.unreadable, exercises=[e for e in EXERCISES if e.module in modules],
+                           carry_forward=carry_forward)
     return dataclasses.replace(result, notes=(*result.notes, *submission.notes))
 
 
@@ -245,7 +250,7 @@ Graded = tuple[str, float, SubmissionResult]  # student, seconds, result
 def _grade_and_write(student: str, folder: Path, sandbox: Sandbox, out: Path, course_seed: str,
                      run: dict[str, Any]) -> Graded:
     started = time.perf_counter()
-    result = grade_folder(student, folder, sandbox, course_seed, run["modules"])
+    result = grade_folder(student, folder, sandbox, course_seed, run["modules"], run["carry_forward"])
     _write_student(result, out, run)
     return student, time.perf_counter() - started, result
 
@@ -311,7 +316,7 @@ def grade_batch(root: Path, out: Path, options: BatchOptions) -> BatchSummary:
     submissions = [(student, folder) for student, folder in submissions if student not in refused]
     choice = None if options.modules else batch_modules(submissions)
     modules = choice.modules if choice is not None else options.modules
-    run = run_record(options.course_seed, options.limits, modules)
+    run = run_record(options.course_seed, options.limits, modules, options.carry_forward)
     kept: dict[str, SubmissionResult] = {}  # with --resume: the students a valid results.json is kept for
     todo, mismatched = [], {}
     for student, folder in submissions:

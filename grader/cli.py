@@ -112,7 +112,7 @@ def command_grade(args: argparse.Namespace) -> int:
         raise UsageError(f"no nbgrader gradebook at {database}")
     options = BatchOptions(course_seed=_course_seed(args), jobs=args.jobs, resume=args.resume, limits=limits,
                            progress=not args.no_progress and sys.stderr.isatty(), modules=modules,
-                           unconfined=args.unconfined)
+                           unconfined=args.unconfined, carry_forward=not args.no_carry_forward)
     try:
         summary = grade_batch(submissions, out, options)
     except SandboxUnavailable as error:
@@ -278,6 +278,9 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--unconfined", action="store_true",
                        help="where the kernel allows no user namespaces, grade anyway with student code unconfined "
                             "(it can read what you can read); warned in the summary")
+    grade.add_argument("--no-carry-forward", action="store_true",
+                       help="judge a function that calls another of the student's functions against the reference "
+                            "only (by default, it keeps its marks where it is right given the student's own function)")
     grade.add_argument("--nbgrader-db", metavar="PATH/gradebook.db",
                        help="also write the scores into this nbgrader gradebook (manual score of each test cell)")
     grade.set_defaults(run=command_grade)

@@ -19,8 +19,8 @@ from grader.spec import POINT_DIGITS as DIGITS
 
 
 def _output(check: CheckResult) -> str:
-    if check.passed:
-        return "passed"
+    if check.passed:  # a check passed by error carried forward says where the error is
+        return check.student_message if check.carried_forward else "passed"
     return check.student_message
 
 

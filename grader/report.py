@@ -367,8 +367,9 @@ def write_student_feedback(result: SubmissionResult, path: Path) -> None:
     for exercise in result.exercises:
         anchor = html.escape(exercise.exercise)
         failed = [check for check in exercise.checks if not check.passed]
-        if exercise.passed:
-            name, status = anchor, '<span class="passed">passed</span>'
+        if exercise.passed:  # its note, if any, says where an error carried forward from is
+            name, status = anchor, '<span class="passed">passed</span>' + (
+                f' <span class="muted">({html.escape(exercise.note)})</span>' if exercise.note else "")
         else:
             name = f'<a href="#{anchor}">{anchor}</a>'
             status = f'<span class="failed">{len(failed)} of {len(exercise.checks)} checks failed</span>'
