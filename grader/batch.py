@@ -199,8 +199,10 @@ def _differences(recorded: dict[str, Any] | None, current: dict[str, Any]) -> li
     if recorded.get("modules") != current["modules"]:
         differences.append(f"modules {', '.join(map(str, recorded.get('modules') or [])) or '(none)'} "
                            f"(now {', '.join(current['modules'])})")
-    if recorded.get("carry_forward", True) != current["carry_forward"]:  # results from before the option: on
-        differences.append("error carried forward " + ("off" if current["carry_forward"] else "on"))
+    was = recorded.get("carry_forward", True)  # results from before the option graded without it, as if on
+    if was != current["carry_forward"]:
+        differences.append(f"error carried forward {'on' if was else 'off'} "
+                           f"(now {'on' if current['carry_forward'] else 'off'})")
     return differences
 
 

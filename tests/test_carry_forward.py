@@ -1,0 +1,282 @@
+"""Error carried forward: a function that calls the student's own wrong function keeps its marks where it is right
+given that function, says where the error is, and costs nothing of the walls or of the hidden inputs."""
+
+from __future__ import annotations
+
+import contextlib
+
+import numpy as np
+import pytest
+
+from grader import kit
+from grader.batch import _differences, run_record
+from grader.curriculum import BY_KEY, of_module
+from grader.engine import grade_sources, plan
+from grader.plain import Given
+from grader.sandbox.client import Allowance, Call, Limits, Sandbox
+from grader.spec import SubmissionResult
+
+SSE_GRADIENT_SIGN_FLIPPED = "r = y - (m * x + c)\nreturn float(2 * np.sum(x * r)), float(2 * np.sum(r))"
+SSE_GRADIENT_MEAN = "r = y - (m * x + c)\nreturn float(-2 * np.mean(x * r)), float(-2 * np.mean(r))"
+SURFACE_TRANSPOSED = ("x = np.asarray(x, dtype=float)\ny = np.asarray(y, dtype=float)\n"
+                      "m_grid, c_grid = np.meshgrid(np.asarray(slopes, dtype=float),\n"
+                      "                             np.asarray(intercepts, dtype=float))\n"
+                      "residuals = y - (m_grid[..., np.newaxis] * x + c_grid[..., np.newaxis])\n"
+                      "return np.sum(residuals**2, axis=-1).T")
+SSE_MEAN = "return float(np.mean((np.asarray(y, dtype=float) - predict(m, c, x)) ** 2))"
+PREDICT_MINUS_C = "return m * np.asarray(x, dtype=float) - c"
+
+
+def _grade(sandbox, module: str, bodies: dict[str, str], carry_forward: bool = True,
+           student: str = "s") -> SubmissionResult:
+    source = kit.replace_bodies(kit.solution_source(module), bodies)
+    return grade_sources({module: source}, sandbox, student=student, hidden=True, course_seed="c",
+                         exercises=of_module(module), carry_forward=carry_forward)
+
+
+def _carried(result: SubmissionResult, key: str):
+    return [check for check in result.exercise(key).checks if check.carried_forward]
+
+
+@pytest.mark.parametrize("wrong_gradient", [SSE_GRADIENT_SIGN_FLIPPED, SSE_GRADIENT_MEAN], ids=["sign", "mean"])
+def test_a_correct_gradient_descent_keeps_its_marks_given_a_wrong_sse_gradient(sandbox, wrong_gradient):
+    """The issue's case: a correct gradient_descent lost most of its points and was told it does gradient ascent."""
+    key = "gradient_descent.gradient_descent"
+    before = _grade(sandbox, "gradient_descent", {"sse_gradient": wrong_gradient}, carry_forward=False)
+    after = _grade(sandbox, "gradient_descent", {"sse_gradient": wrong_gradient})
+    assert before.exercise(key).score < BY_KEY[key].points  # what the off switch keeps: the old verdict
+    assert not _carried(before, key)
+    assert after.exercise(key).score == pytest.approx(BY_KEY[key].points)
+    carried = _carried(after, key)
+    assert carried and {check.visibility for check in carried} == {"public", "hidden"}
+    for check in carried:
+        assert check.passed and check.score == check.max_score and check.diagnosis == ""
+        assert "right given your sse_gradient; the error is in sse_gradient" in check.student_message
+        assert "ascent" not in check.student_message
+    assert "the error is in sse_gradient" in after.exercise(key).note
+    assert after.exercise("gradient_descent.sse_gradient").score == 0  # the wrong function still pays
+    assert after.score == pytest.approx(before.score + BY_KEY[key].points - before.exercise(key).score)
+    if wrong_gradient is SSE_GRADIENT_SIGN_FLIPPED:
+        assert any("ascent" in check.diagnosis for check in before.exercise(key).checks)
+
+
+def test_best_fit_on_grid_with_a_transposed_error_surface(sandbox):
+    """Where the reference gives an answer with the transposed surface, the student's matches it and keeps its share;
+    where the reference fails on it too (an index out of range), the check fails and says where to look."""
+    key = "linear_model.best_fit_on_grid"
+    before = _grade(sandbox, "linear_model", {"error_surface": SURFACE_TRANSPOSED}, carry_forward=False)
+    after = _grade(sandbox, "linear_model", {"error_surface": SURFACE_TRANSPOSED})
+    assert before.exercise(key).score < after.exercise(key).score
+    assert _carried(after, key)
+    for check in after.exercise(key).checks:
+        if check.carried_forward:
+            assert "right given your error_surface; the error is in error_surface" in check.student_message
+        elif not check.passed:
+            assert "IndexError" in check.student_message or check.visibility == "hidden"
+            assert "given your error_surface, the reference best_fit_on_grid fails on this input too" \
+                in check.student_message
+    assert after.exercise("linear_model.error_surface").score == 0
+
+
+def test_error_profiles_keep_their_marks_given_a_wrong_sse(sandbox):
+    after = _grade(sandbox, "linear_model", {"sse": SSE_MEAN})
+    before = _grade(sandbox, "linear_model", {"sse": SSE_MEAN}, carry_forward=False)
+    for function in ("error_profile_slope", "error_profile_intercept"):
+        key = f"linear_model.{function}"
+        assert before.exercise(key).score == 0
+        assert after.exercise(key).score == pytest.approx(BY_KEY[key].points)
+        assert all("the error is in sse " in check.student_message for check in _carried(after, key))
+    assert after.exercise("linear_model.sse").score < BY_KEY["linear_model.sse"].points
+
+
+def test_an_error_two_calls_down_is_named_where_it_is(sandbox):
+    """predict is wrong; sse is right given it; the profiles are right given sse: they point at predict."""
+    result = _grade(sandbox, "linear_model", {"predict": PREDICT_MINUS_C})
+    assert result.exercise("linear_model.sse").score == pytest.approx(BY_KEY["linear_model.sse"].points)
+    profile = _carried(result, "linear_model.error_profile_slope")
+    assert profile and all("the error is in predict, which your sse calls" in c.student_message for c in profile)
+    assert result.exercise("linear_model.predict").score == 0
+
+
+@pytest.mark.parametrize("composite", [
+    # sequential update: wrong whatever the gradient
+    "path = [[float(m0), float(c0)]]\nm, c = float(m0), float(c0)\nfor _ in range(n_steps):\n"
+    "    m = m - learning_rate * sse_gradient(m, c, x, y)[0]\n"
+    "    c = c - learning_rate * sse_gradient(m, c, x, y)[1]\n    path.append([m, c])\nreturn np.array(path)",
+    # one step short
+    "path = [[float(m0), float(c0)]]\nw = np.array([m0, c0], dtype=float)\nfor _ in range(max(n_steps - 1, 0)):\n"
+    "    w = gradient_step(w, sse_gradient(w[0], w[1], x, y), learning_rate)\n    path.append(w)\n"
+    "path += [path[-1]] * (n_steps + 1 - len(path))\nreturn np.array(path)",
+], ids=["sequential", "one-step-short"])
+def test_a_wrong_gradient_descent_with_a_wrong_sse_gradient_still_loses_marks(sandbox, composite):
+    key = "gradient_descent.gradient_descent"
+    result = _grade(sandbox, "gradient_descent", {"sse_gradient": SSE_GRADIENT_MEAN, "gradient_descent": composite})
+    exercise = result.exercise(key)
+    assert exercise.score < BY_KEY[key].points
+    failed = [check for check in exercise.checks if not check.passed]
+    assert failed and not any("carried forward" in check.student_message for check in failed)
+
+
+def test_a_component_that_answers_a_constant_earns_its_caller_nothing(sandbox):
+    """A zero gradient and a 'descent' that stays at its start are consistent, but say nothing of the algorithm."""
+    key = "gradient_descent.gradient_descent"
+    bodies = {"sse_gradient": "return 0.0, 0.0",
+              "gradient_descent": "return np.tile(np.array([m0, c0], dtype=float), (n_steps + 1, 1))"}
+    result = _grade(sandbox, "gradient_descent", bodies)
+    assert not _carried(result, key)
+    assert result.exercise(key).score < BY_KEY[key].points
+
+
+def _secrets(exercise_key: str, student: str) -> list[str]:
+    """Every non-trivial number of the hidden inputs, as the feedback would show it."""
+    secrets = []
+    for p in plan([BY_KEY[exercise_key]], hidden=True, course_seed="c", student=student):
+        if p.visibility != "hidden":
+            continue
+        for value in (*p.case.args, *p.case.kwargs.values()):
+            if isinstance(value, Given):
+                continue
+            secrets += [f"{number:.4g}" for number in np.ravel(np.asarray(value, dtype=float))
+                        if abs(number) > 1e-3 and number != round(number)]
+    return secrets
+
+
+def test_hidden_checks_reveal_nothing_and_are_evaluated_apart_from_public_ones(sandbox, monkeypatch):
+    """A hidden check's carried message is a fixed text naming functions; its evaluation runs in a session of its
+    own, which never gets a public input (nor a public one a hidden input), and only the student's modules."""
+    key = "gradient_descent.gradient_descent"
+    sessions: list[list[Call]] = []
+    sources_sent: list[dict[str, str]] = []
+    opened = Sandbox.session
+
+    @contextlib.contextmanager
+    def recording(self, sources, allowance=None):
+        calls: list[Call] = []
+        sessions.append(calls)
+        sources_sent.append(dict(sources))
+        with opened(self, sources, allowance) as session:
+            original = session.call
+
+            def call(made: Call):
+                calls.append(made)
+                return original(made)
+
+            session.call = call  # type: ignore[method-assign]
+            yield session
+
+    monkeypatch.setattr(Sandbox, "session", recording)
+    result = _grade(sandbox, "gradient_descent", {"sse_gradient": SSE_GRADIENT_SIGN_FLIPPED})
+    source = kit.replace_bodies(kit.solution_source("gradient_descent"), {"sse_gradient": SSE_GRADIENT_SIGN_FLIPPED})
+    assert sources_sent == [{"gradient_descent": source}] * 2
+    public_x, hidden_x = (
+        {tuple(np.ravel(p.case.args[0])) for p in plan([BY_KEY[key]], hidden=True, course_seed="c", student="s")
+         if p.visibility == visibility} for visibility in ("public", "hidden"))
+    seen = [{tuple(np.ravel(call.args[2])) for call in calls} for calls in sessions]
+    assert len(seen) == 2 and seen[0] <= public_x and seen[1] <= hidden_x and seen[0] and seen[1]
+    assert {call.function for calls in sessions for call in calls} == {"sse_gradient"}
+    hidden = [check for check in _carried(result, key) if check.visibility == "hidden"]
+    assert hidden
+    for check in hidden:
+        assert "call:" not in check.student_message and "expected:" not in check.student_message
+        for secret in _secrets(key, "s"):
+            assert secret not in check.student_message
+
+
+def test_nothing_to_carry_opens_no_session(sandbox, monkeypatch, solution_sources):
+    """Correct work, or a wrong function nobody calls, costs no extra child."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("a session was opened")
+
+    monkeypatch.setattr(Sandbox, "session", refuse)
+    assert grade_sources({"linear_model": solution_sources["linear_model"]}, sandbox, hidden=True, course_seed="c",
+                         exercises=of_module("linear_model")).score == pytest.approx(25)
+    wrong = _grade(sandbox, "linear_model", {"least_squares_fit": "return 0.0, 0.0"})
+    assert wrong.exercise("linear_model.least_squares_fit").score == 0
+
+
+def test_a_resume_with_carry_forward_switched_is_refused():
+    on, off = (run_record("seed", Limits(), ["linear_model"], carry_forward) for carry_forward in (True, False))
+    assert _differences(on, off) == ["error carried forward on (now off)"]
+    assert _differences(off, on) == ["error carried forward off (now on)"]
+    before_the_option = {key: value for key, value in on.items() if key != "carry_forward"}
+    assert _differences(before_the_option, on) == []
+
+
+# ----- the sandbox's sessions -------------------------------------------------------------------------------
+
+SESSION_MODULE = """
+import numpy as np
+calls = []
+
+def remember(x):
+    calls.append(x)
+    return len(calls)
+
+def spin(x):
+    while True:
+        pass
+
+def big(x):
+    return list(range(9000))
+"""
+
+
+@pytest.fixture(scope="module")
+def quick_sandbox():
+    with Sandbox(Limits(call_seconds=1.0, load_seconds=5.0, total_seconds=30.0)) as box:
+        yield box
+
+
+def test_a_session_answers_calls_one_at_a_time_in_one_child(quick_sandbox):
+    with quick_sandbox.session({"probe": SESSION_MODULE}) as session:
+        assert [session.call(Call("probe", "remember", (k,))).value for k in range(3)] == [1, 2, 3]
+        assert session.call(Call("probe", "absent", (1,))).status == "missing"
+        assert session.call(Call("other", "remember", (1,))).status == "load_error"
+    with quick_sandbox.session({"probe": SESSION_MODULE}) as fresh:  # a new session holds nothing of the last
+        assert fresh.call(Call("probe", "remember", (0,))).value == 1
+
+
+def test_a_hung_call_ends_the_session_and_a_closed_session_makes_no_call(quick_sandbox):
+    with quick_sandbox.session({"probe": SESSION_MODULE}) as session:
+        assert session.call(Call("probe", "spin", (1,))).status == "timeout"
+        assert session.call(Call("probe", "remember", (1,))).status == "skipped"
+    assert session.call(Call("probe", "remember", (1,))).status == "skipped"
+
+
+def test_a_session_keeps_the_submissions_answer_budget(quick_sandbox):
+    """Answers count against the submission's budget, as in `run`: past it, the child is ended."""
+    allowance = Allowance(Limits(answer_bytes=20_000))
+    with quick_sandbox.session({"probe": SESSION_MODULE}, allowance) as session:
+        assert session.call(Call("probe", "remember", (1,))).status == "ok"
+        outcome = session.call(Call("probe", "big", (1,)))
+        assert outcome.status == "died" and "answers passed" in outcome.error
+        assert session.call(Call("probe", "remember", (1,))).status == "skipped"
+
+
+def test_a_module_that_fails_to_import_is_reported_by_the_session(quick_sandbox):
+    with quick_sandbox.session({"probe": "raise ValueError('no')"}) as session:
+        assert session.call(Call("probe", "remember", (1,))).status == "load_error"
+        assert "ValueError" in session.load_errors["probe"]
+
+
+def test_calcgrade_grade_no_carry_forward_restores_the_old_verdict(tmp_path):
+    import csv
+    import subprocess
+    import sys
+
+    folder = tmp_path / "subs" / "ann"
+    folder.mkdir(parents=True)
+    (folder / "gradient_descent.py").write_text(
+        kit.replace_bodies(kit.solution_source("gradient_descent"), {"sse_gradient": SSE_GRADIENT_SIGN_FLIPPED}))
+    scores = {}
+    for flag in ((), ("--no-carry-forward",)):
+        out = tmp_path / ("off" if flag else "on")
+        completed = subprocess.run([sys.executable, "-m", "grader.cli", "grade", str(tmp_path / "subs"), "--out",
+                                    str(out), "--seed", "course", "--jobs", "1", *flag],
+                                   capture_output=True, text=True, timeout=300)
+        assert completed.returncode == 0, completed.stderr
+        with open(out / "gradebook.csv", encoding="utf-8") as gradebook:
+            row = next(csv.DictReader(gradebook))
+        scores[bool(flag)] = float(row["gradient_descent.gradient_descent"])
+    assert scores[False] == pytest.approx(BY_KEY["gradient_descent.gradient_descent"].points)
+    assert scores[True] < scores[False]
