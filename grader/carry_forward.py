@@ -15,7 +15,8 @@ Bounded: only failed checks of a composite whose component failed are evaluated;
 `CALL_BUDGET` component calls within `SECONDS_BUDGET` seconds and the submission's own time and answer
 budget; anything that goes wrong (a component that raises, hangs, answers something that is not plain
 numbers, a reference that fails on what came back) keeps the original verdict. A component that answers
-the same to every call (or only one number) says nothing about the function calling it: no credit then.
+the same to every call of a grading run's evaluations (or only one number) says nothing about the function
+calling it: no credit then. What a component does to its arguments in place is done to the reference's.
 Public checks are evaluated in one child, hidden checks in another that never held a public input; a
 hidden check's message names functions only, never an input or a value.
 """
@@ -103,12 +104,19 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
         chosen = [candidate for candidate in candidates if candidate.public == public]
         if not chosen:
             continue
+        judged = []
         with sandbox.session(sources, allowance) as session:
             for candidate in chosen:
+                answers: list[tuple[str, Any]] = []
                 found = _judge_again(candidate, planned[candidate.index], outcomes[candidate.index], session,
-                                     references)
-                if found:
-                    findings.append((candidate, found))
+                                     references, answers)
+                judged.append((candidate, found, answers))
+        pooled: dict[str, list[Any]] = {}
+        for _, _, answers in judged:
+            for component, answer in answers:
+                pooled.setdefault(component, []).append(answer)
+        findings += [(candidate, found) for candidate, found, answers in judged
+                     if found and answers and all(_informative(pooled[component]) for component, _ in answers)]
     carried = [candidate for candidate, found in findings if found == CARRIED]
     roots = _roots(planned, verdicts, carried)
     for candidate, found in findings:
@@ -152,33 +160,38 @@ def _roots(planned: Sequence[Any], verdicts: Sequence[CheckResult],
 CARRIED, FAILS_TOO = "carried", "fails too"
 
 
-def _judge_again(candidate: _Candidate, p: Any, outcome: Outcome, session: Session, references: Any) -> str:
+def _judge_again(candidate: _Candidate, p: Any, outcome: Outcome, session: Session, references: Any,
+                 answers: list[tuple[str, Any]]) -> str:
     """CARRIED where the student's answer equals the reference composite's, run with their own failing
     components (and leaves the arguments as they were, where the check looks); FAILS_TOO where their function
-    raised and the reference raises too given those components; "" otherwise (the verdict stands)."""
+    raised and the reference raises too given those components; "" otherwise (the verdict stands). `answers`
+    receives (component, answer) for every component call made."""
     from grader.engine import _changed_arguments
 
-    answers: list[Any] = []
     try:
         tolerance = references.expectations(p)[0].tolerance
-        value = _evaluate(candidate, session, answers)
+        value, arguments_after = _evaluate(candidate, session, answers)
     except _Unavailable:
         return ""
     except Exception:  # noqa: BLE001 - the reference fails on what the student's components gave
-        return FAILS_TOO if outcome.status == "error" and _informative(answers) else ""
-    if outcome.status != "ok" or not _informative(answers):
+        return FAILS_TOO if outcome.status == "error" else ""
+    if outcome.status != "ok":
         return ""
     if not compare(outcome.value, Expectation(value, tolerance, "reference with the student's components")).passed:
         return ""
-    if candidate.case.check_mutation and _changed_arguments(references.signature(candidate.exercise), candidate.case,
-                                                            outcome.args_after):
-        return ""
+    if candidate.case.check_mutation:  # the arguments must be left as the reference with those components leaves them
+        try:
+            left_as = Case(tuple(_for_child(argument) for argument in arguments_after))
+        except _Unavailable:
+            return ""
+        if _changed_arguments(references.signature(candidate.exercise), left_as, outcome.args_after):
+            return ""
     return CARRIED
 
 
-def _evaluate(candidate: _Candidate, session: Session, answers: list[Any]) -> Any:
-    """The reference composite's value on the check's input, its failing components answered by the child;
-    `answers` receives those answers, as plain data."""
+def _evaluate(candidate: _Candidate, session: Session, answers: list[tuple[str, Any]]) -> tuple[Any, tuple]:
+    """The reference composite's value on the check's input, its failing components answered by the child, and
+    its positional arguments after the run; `answers` receives (component, answer as plain data) for each call."""
     exercise = candidate.exercise
     module = kit.load_trusted_module(f"calcgrade_carried_{exercise.module}", kit.solution_source(exercise.module),
                                      f"<{exercise.key} with the student's components>")
@@ -188,25 +201,45 @@ def _evaluate(candidate: _Candidate, session: Session, answers: list[Any]) -> An
     args = tuple(_for_reference(arg) for arg in candidate.case.args)
     kwargs = {key: _for_reference(value) for key, value in candidate.case.kwargs.items()}
     with np.errstate(all="ignore"):
-        return getattr(module, exercise.function)(*args, **kwargs)
+        return getattr(module, exercise.function)(*args, **kwargs), args
 
 
-def _proxy(module: str, function: str, session: Session, answers: list[Any], deadline: float) -> Callable[..., Any]:
-    """A stand-in for the student's `function` in the reference module: each call is made in the child."""
+def _proxy(module: str, function: str, session: Session, answers: list[tuple[str, Any]],
+           deadline: float) -> Callable[..., Any]:
+    """A stand-in for the student's `function` in the reference module: each call is made in the child, and what
+    the student's function did to its arguments (an array changed in place) is done to the reference's too."""
 
     def student_function(*args: Any, **kwargs: Any) -> Any:
         if len(answers) >= CALL_BUDGET or time.monotonic() >= deadline:
             raise _Unavailable("over budget")
         call = Call(module, function, tuple(_for_child(arg) for arg in args),
-                    {key: _for_child(value) for key, value in kwargs.items()})
+                    {key: _for_child(value) for key, value in kwargs.items()}, return_args=True)
         outcome = session.call(call)
         if outcome.status != "ok" or _holds_unsupported(outcome.value):
             raise _Unavailable(f"{function}: {outcome.status}")
-        answers.append(outcome.wire[0] if outcome.wire is not None else to_wire(outcome.value))
+        _write_back(args, outcome.args_after)
+        answers.append((function, outcome.wire[0] if outcome.wire is not None else to_wire(outcome.value)))
         return outcome.value
 
     student_function.__name__ = function
     return student_function
+
+
+def _write_back(args: tuple[Any, ...], after: Any) -> None:
+    """Copy the state of each array or list argument after the student's call into the reference's object, where
+    it still fits (same shape, plain numbers): a component that changes its input in place does so here too."""
+    if not isinstance(after, list) or len(after) != len(args):
+        raise _Unavailable("the arguments' state after the call is missing")
+    for sent, changed in zip(args, after, strict=True):
+        if isinstance(sent, np.ndarray) and sent.dtype.kind in "biuf":
+            changed = np.asarray(changed, dtype=float) if not _holds_unsupported(changed) else None
+            if changed is None or changed.shape != sent.shape:
+                raise _Unavailable("an argument changed shape")
+            sent[...] = changed.astype(sent.dtype)
+        elif isinstance(sent, list) and sent != changed:
+            if not isinstance(changed, list) or _holds_unsupported(changed):
+                raise _Unavailable("an argument changed kind")
+            sent[:] = changed
 
 
 class _GivenInParent:
@@ -261,10 +294,8 @@ def _holds_unsupported(value: Any) -> bool:
 
 
 def _informative(answers: list[Any]) -> bool:
-    """Did the components' answers vary? Identical answers to every call, or one number throughout (a
-    constant such as (0, 0)), would credit a composite that ignores its components."""
-    if not answers:
-        return False
+    """Did a component's answers, pooled over a session's evaluations, vary? Identical answers to every call, or
+    one number throughout (a constant such as (0, 0)), would credit a caller that ignores its components."""
     numbers = [number for answer in answers for number in _numbers(answer)]
     if len(numbers) > 1 and len(set(numbers)) == 1:
         return False
