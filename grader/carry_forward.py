@@ -105,12 +105,15 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
         if not chosen:
             continue
         judged = []
-        with sandbox.session(sources, allowance) as session:
-            for candidate in chosen:
-                answers: list[tuple[str, Any]] = []
-                found = _judge_again(candidate, planned[candidate.index], outcomes[candidate.index], session,
-                                     references, answers)
-                judged.append((candidate, found, answers))
+        try:
+            with sandbox.session(sources, allowance) as session:
+                for candidate in chosen:
+                    answers: list[tuple[str, Any]] = []
+                    found = _judge_again(candidate, planned[candidate.index], outcomes[candidate.index], session,
+                                         references, answers)
+                    judged.append((candidate, found, answers))
+        except Exception:  # noqa: BLE001 - the sandbox failed (no child could start): every verdict stands
+            continue
         pooled: dict[str, list[Any]] = {}
         for _, _, answers in judged:
             for component, answer in answers:
@@ -214,7 +217,10 @@ def _proxy(module: str, function: str, session: Session, answers: list[tuple[str
             raise _Unavailable("over budget")
         call = Call(module, function, tuple(_for_child(arg) for arg in args),
                     {key: _for_child(value) for key, value in kwargs.items()}, return_args=True)
-        outcome = session.call(call)
+        try:
+            outcome = session.call(call)
+        except RuntimeError as error:  # the sandbox, not the student's code: never a failure of the reference
+            raise _Unavailable("no child could be started") from error
         if outcome.status != "ok" or _holds_unsupported(outcome.value):
             raise _Unavailable(f"{function}: {outcome.status}")
         _write_back(args, outcome.args_after)

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 from grader import kit
 from grader.curriculum import BY_KEY, of_module
 from grader.notebook_source import module_source, student_code
-from grader.spec import POINT_DIGITS, ExerciseResult
+from grader.spec import POINT_DIGITS, Exercise, ExerciseResult
 
 if TYPE_CHECKING:
     from grader.engine import ReferenceProvider
@@ -99,8 +99,17 @@ def grade_namespace(key: str, namespace: Mapping[str, Any], *, hidden: bool = Fa
         result = grade_sources({exercise.module: source}, _shared_sandbox(), hidden=hidden,
                                student=current_student() if student is None else student,
                                course_seed=KERNEL_SEED if course_seed is None else course_seed,
-                               exercises=[exercise], references=references)
+                               exercises=[exercise, *_callees(exercise)], references=references)
     return result.exercise(key)
+
+
+def _callees(exercise: Exercise) -> list[Exercise]:
+    """The exercises whose functions `exercise`'s reference calls, graded beside it so that an error in one of them
+    is carried forward here as in `calcgrade grade` (none without the kit's solutions)."""
+    from grader.carry_forward import components
+
+    called = components(exercise, of_module(exercise.module))
+    return [other for other in of_module(exercise.module) if other.function in called]
 
 
 def kit_has_solutions() -> bool:
