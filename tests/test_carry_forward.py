@@ -127,6 +127,20 @@ def test_a_component_that_answers_a_constant_earns_its_caller_nothing(sandbox):
     assert result.exercise(key).score < BY_KEY[key].points
 
 
+def test_any_module_whose_reference_calls_its_own_exercises_carries_errors_forward(sandbox):
+    """Nothing is declared per exercise: the fifth module's train_neuron keeps its marks given a wrong dloss_dw."""
+    from grader.curriculum import DECLARED
+
+    exercises = [exercise for exercise in DECLARED if exercise.module == "neural_network"]
+    source = kit.replace_bodies(kit.solution_source("neural_network"),
+                                {"dloss_dw": "out = neuron(w, b, x)\nreturn float(np.sum(2 * (out - y) * x))"})
+    result = grade_sources({"neural_network": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=exercises)
+    train = result.exercise("neural_network.train_neuron")
+    assert train.score == pytest.approx(train.max_score) and "the error is in dloss_dw" in train.note
+    assert result.exercise("neural_network.dloss_dw").score == 0
+
+
 def _secrets(exercise_key: str, student: str) -> list[str]:
     """Every non-trivial number of the hidden inputs, as the feedback would show it."""
     secrets = []
