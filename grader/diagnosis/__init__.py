@@ -96,9 +96,13 @@ def _replaceable(diagnosis: str) -> bool:
 def _with_finding(result: CheckResult, finding: Any, exercise: Exercise) -> CheckResult:
     """`finding` is a `symbolic.Finding`: a certain statement replaces the hint; without one, claims it disproves
     are withdrawn."""
+    claims = [part for part in result.diagnosis.split(" or ") if part]
+    listed = {misconception.name for misconception in exercise.misconceptions}
+    if claims and all(part in listed and part not in finding.refuted for part in claims):
+        return result  # a known mistake the answers show and the formula does not disprove: its hint stands
+        # (the same wherever the formula can be read, in the kit or in a student bundle without its bodies)
     if finding.says_something:
         return _with_hint(result, finding.name, finding.hint)
-    claims = [part for part in result.diagnosis.split(" or ") if part]
     if claims and all(part in finding.refuted or (part.startswith(FACTOR_CLAIM) and FACTOR_CLAIM in finding.refuted)
                       for part in claims):
         return _with_hint(result, "", exercise.hint)
