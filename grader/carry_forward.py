@@ -34,6 +34,7 @@ import numpy as np
 
 from grader import kit
 from grader.compare import Expectation, compare
+from grader.diagnosis import FACTOR_CLAIM
 from grader.feedback import student_message
 from grader.plain import Given, Unsupported, to_wire
 from grader.sandbox.client import Allowance, Call, Outcome, Sandbox, Session
@@ -90,6 +91,7 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
     wrong = _wrong_functions(planned, verdicts)
     if not wrong:
         return verdicts
+    wrong = _with_inherited(wrong, planned, verdicts, exercises)
     candidates = []
     for index, (p, outcome, verdict) in enumerate(zip(planned, outcomes, verdicts, strict=True)):
         if verdict.passed or outcome.status not in ("ok", "error") or verdict.grader_fault:
@@ -129,13 +131,42 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
     return verdicts
 
 
+UNRECOGNISED = frozenset({"", "error", "timeout", "died", "skipped", "mutated input"})
+
+
 def _wrong_functions(planned: Sequence[Any], verdicts: Sequence[CheckResult]) -> dict[str, frozenset[str]]:
-    """module -> the functions that failed a check on an answer of their own (not a missing or stub function)."""
-    wrong: dict[str, set[str]] = {}
+    """module -> the functions whose failed checks are all a recognised mistake of their own: a known
+    mistake, a formula read from the code or a generic operator, named on every failed check (not a missing
+    or stub function, not an answer nothing explains). An error is carried forward only from such a
+    function: a component that answers nonsense (a step that does not move, an error surface of noise)
+    would otherwise make a trivial caller look right."""
+    failed: dict[tuple[str, str], list[str]] = {}
     for p, verdict in zip(planned, verdicts, strict=True):
-        if not verdict.passed and not verdict.grader_fault and verdict.diagnosis not in NOT_STUDENT_WORK:
-            wrong.setdefault(p.exercise.module, set()).add(p.exercise.function)
+        if not verdict.passed and not verdict.grader_fault:
+            failed.setdefault((p.exercise.module, p.exercise.function), []).append(verdict.diagnosis)
+    wrong: dict[str, set[str]] = {}
+    for (module, function), diagnoses in failed.items():
+        if all(d not in UNRECOGNISED | NOT_STUDENT_WORK and not d.startswith(FACTOR_CLAIM) for d in diagnoses):
+            wrong.setdefault(module, set()).add(function)
     return {module: frozenset(functions) for module, functions in wrong.items()}
+
+
+def _with_inherited(wrong: dict[str, frozenset[str]], planned: Sequence[Any], verdicts: Sequence[CheckResult],
+                    exercises: Sequence[Exercise]) -> dict[str, frozenset[str]]:
+    """`wrong`, with every failing function that calls one of them (directly or not): its failures may be
+    theirs (`sse` wrong only through a wrong `predict`), so the functions calling it are judged given it too."""
+    failing = {(p.exercise.module, p.exercise.function): p.exercise
+               for p, verdict in zip(planned, verdicts, strict=True)
+               if not verdict.passed and not verdict.grader_fault and verdict.diagnosis not in NOT_STUDENT_WORK}
+    grown = {module: set(functions) for module, functions in wrong.items()}
+    changed = True
+    while changed:
+        changed = False
+        for (module, function), exercise in failing.items():
+            if function not in grown.get(module, set()) and components(exercise, exercises) & grown.get(module, set()):
+                grown.setdefault(module, set()).add(function)
+                changed = True
+    return {module: frozenset(functions) for module, functions in grown.items()}
 
 
 def _roots(planned: Sequence[Any], verdicts: Sequence[CheckResult],

@@ -90,8 +90,9 @@ def test_error_profiles_keep_their_marks_given_a_wrong_sse(sandbox):
 
 
 def test_an_error_two_calls_down_is_named_where_it_is(sandbox):
-    """predict is wrong; sse is right given it; the profiles are right given sse: they point at predict."""
-    result = _grade(sandbox, "linear_model", {"predict": PREDICT_MINUS_C})
+    """predict is wrong (a known mistake); sse is right given it; the profiles are right given sse: they point
+    at predict."""
+    result = _grade(sandbox, "linear_model", {"predict": "return c * np.asarray(x, dtype=float) + m"})
     assert result.exercise("linear_model.sse").score == pytest.approx(BY_KEY["linear_model.sse"].points)
     profile = _carried(result, "linear_model.error_profile_slope")
     assert profile and all("the error is in predict, which your sse calls" in c.student_message for c in profile)
@@ -294,3 +295,17 @@ def test_calcgrade_grade_no_carry_forward_restores_the_old_verdict(tmp_path):
         scores[bool(flag)] = float(row["gradient_descent.gradient_descent"])
     assert scores[False] == pytest.approx(BY_KEY["gradient_descent.gradient_descent"].points)
     assert scores[True] < scores[False]
+
+
+NONSENSE_COMPONENTS = {  # components that answer nothing a mistake explains, and callers that do nothing
+    "gradient_step": "w = np.asarray(weights, dtype=float)\nreturn w + 1e-13 * np.random.rand(*w.shape)",
+    "gradient_descent": "return np.tile(np.array([m0, c0], dtype=float), (n_steps + 1, 1))",
+}
+
+
+def test_a_component_that_answers_nonsense_carries_nothing_forward(sandbox):
+    """A step that does not move made a descent that returns its start look right given it: 7 points with no
+    calculus. An error is carried forward only from a mistake the feedback recognises."""
+    result = _grade(sandbox, "gradient_descent", NONSENSE_COMPONENTS)
+    assert result.exercise("gradient_descent.gradient_descent").score == 0
+    assert not _carried(result, "gradient_descent.gradient_descent")

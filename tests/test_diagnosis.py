@@ -188,3 +188,15 @@ def test_graded_feedback_explains_and_hidden_checks_reveal_no_values(sandbox):
     assert hidden and all("returned:" not in c.student_message and "expected:" not in c.student_message
                           and "call:" not in c.student_message for c in hidden)
     assert result.exercise("derivatives.df_wave").score < 4  # the numeric verdict decides the points, as before
+
+
+def test_a_formula_whose_expansion_would_take_hours_gets_no_explanation():
+    """A power of a power (r**12 squared three times) once kept the grader expanding it for minutes; its
+    analysis is bounded in time and the numeric verdict stands alone."""
+    from grader.curriculum import BY_KEY
+    from grader.diagnosis import symbolic
+
+    body = ("r = y - (m*x + c) + 1\na = r**12\nb = a*a\nd = b*b\ne = d*d\n"
+            "return float(np.sum(e)), float(np.sum(r))")
+    source = kit.replace_bodies(kit.solution_source("gradient_descent"), {"sse_gradient": body})
+    assert symbolic.analyse(BY_KEY["gradient_descent.sse_gradient"], source) is None

@@ -16,9 +16,13 @@ equality tested by evaluating both sides at random points. Any failure means "no
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping, Sequence
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -126,14 +130,44 @@ def analyse(exercise: Exercise, source: str) -> Finding | None:
     return _FINDINGS[key]
 
 
-def _analyse(exercise: Exercise, target: Target, functions: Mapping[str, ast.FunctionDef]) -> Finding | None:
+ANALYSIS_SECONDS = 2.0  # SymPy's work on one student formula (expanding a power of a power can take hours)
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise _OutOfTime in this (main) thread after `seconds` of wall time; elsewhere, no limit can be set
+    this way and the size limits of the reader are all there is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        student = read_function(functions, exercise.function, target.parameters, target.data)
-        if not _same_shape(student, target):
-            return None
-        return _classify(exercise, target, student)
-    except (Unreadable, RecursionError, OverflowError, ZeroDivisionError, TypeError, ValueError,
-            AttributeError, sp.SympifyError, sp.PolynomialError):
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _analyse(exercise: Exercise, target: Target, functions: Mapping[str, ast.FunctionDef]) -> Finding | None:
+    """The finding, or None where the formula cannot be read or its analysis passes ANALYSIS_SECONDS: the
+    numeric verdict then stands alone."""
+    try:
+        with _time_limit(ANALYSIS_SECONDS):
+            student = read_function(functions, exercise.function, target.parameters, target.data)
+            if not _same_shape(student, target):
+                return None
+            return _classify(exercise, target, student)
+    except (Unreadable, RecursionError, OverflowError, ZeroDivisionError, TypeError, ValueError, MemoryError,
+            AttributeError, sp.SympifyError, sp.PolynomialError, _OutOfTime):
         return None
 
 
