@@ -73,6 +73,11 @@ fi
 {VENV}/bin/python -m pip install --quiet --upgrade pip
 {VENV}/bin/python -m pip install --quiet /autograder/source/calcgrade-*.whl
 chmod -R a+rX {VENV}
+# The kit's solutions, its correct alternatives and the wheel that holds them are root's alone: where the
+# container forbids the sandbox's namespaces, student code runs as an unprivileged uid that cannot read them.
+{VENV}/bin/python -I -c 'from grader import kit; print("\\n".join(map(str, kit.private_paths())))' |
+    while read -r folder; do chmod -R go-rwx "$folder"; done
+chmod 700 /autograder/source
 chown root:root /autograder/source/{KEY_FILE}
 chmod 600 /autograder/source/{KEY_FILE}
 chmod 755 /autograder/source/run_autograder
