@@ -3,8 +3,8 @@
 The warm template builds most walls once (`Walls.build`); each submission's child adds its own
 (`Walls.enter_child`). What each layer stops:
 
-- **User namespaces** (one for the template, one more per child): the child's capabilities reach
-  nothing outside its own namespaces, and the mounts it inherits are locked (it cannot unmount what
+- **User namespaces** (one for the template, one more per child): the child is an ordinary uid of its
+  own namespace, with no capability over the mounts and namespaces it inherits (it cannot unmount what
   hides a folder). No root is needed, and as root no fixed uid is borrowed from the machine.
 - **A root of its own** (mount namespace): the child sees the Python installation and its packages,
   the system's programs and libraries, a few device files and its private scratch folders; nothing
@@ -13,8 +13,9 @@ The warm template builds most walls once (`Walls.build`); each submission's chil
   kit's private folders are empty even where they lie inside a visible tree (a wheel in site-packages).
 - **Scratch folders**: `/tmp`, `/var/tmp` and `/dev/shm` are one fresh, size-bounded tmpfs per child,
   gone with it: nothing written there reaches the next student.
-- **A PID namespace per child**: it sees only its own processes (not the grader's command line), a
-  signal (`kill(-1)`) reaches nothing outside, and everything it starts, detached or not, ends with it.
+- **A PID namespace per child**, whose PID 1 it is: it sees only its own processes (not the grader's
+  command line), a signal (`kill(-1)`) reaches nothing outside, and everything it starts, detached or
+  not, ends when the grader ends it (by its pidfd). The template is PID 1 of a namespace of its own.
 - **An IPC namespace per child**: SysV shared memory, semaphores, message queues and POSIX message
   queues die with it; no other student sees them.
 - **A network namespace** (per template) whose only interface is a loopback that is down: no
@@ -25,11 +26,13 @@ The warm template builds most walls once (`Walls.build`); each submission's chil
   SysV IPC, kernel modules, sockets other than Unix ones). **Capabilities** are dropped and
   `no_new_privs` is set, so nothing executed gains any.
 - **Limits** (`setrlimit`): memory per process, CPU time, file size, open files, and 16 processes and
-  threads per child (counted per user namespace, so other students' and the instructor's do not count).
+  threads per child (counted per user namespace; as root, which that count exempts, a pids cgroup).
 
 What is left: memory is bounded per process, not per child (at most 16 processes); `/usr` is visible
-read-only (system programs and libraries are not secrets); a kernel without user namespaces gets none
-of these walls (the grader then refuses hidden checks unless told `--unconfined`).
+read-only (system programs and libraries are not secrets); the machine-wide figures of `/proc`
+(`meminfo`, `stat`, `loadavg`) are the machine's. A kernel without user namespaces gets none of these
+walls but seccomp and, as root, an unprivileged uid (`Fallback`); `calcgrade grade` then refuses to run
+unless told `--unconfined`.
 """
 
 from __future__ import annotations
