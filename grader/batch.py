@@ -265,9 +265,12 @@ def _grade_in_worker(chunk: list[tuple[str, Path]], out: Path, course_seed: str,
             for student, folder in chunk]
 
 
-def _graded_in_processes(todo, out: Path, options: BatchOptions, hidden: tuple[Path, ...],
+def _graded_in_processes(todo, out: Path, options: BatchOptions, first: Sandbox,
                          run: dict[str, Any]) -> Iterator[Graded]:
-    # Workers are forked from this process, warm (SymPy references built); no thread runs here yet.
+    # Workers are forked from this process, warm (SymPy references built); no thread runs here yet. Each has a
+    # sandbox of its own: this process's is ended first, so that no worker holds a copy of its channel.
+    hidden = tuple(Path(folder) for folder in first.hidden)
+    first.close()
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(options.jobs, mp_context=context, initializer=_start_worker,
                              initargs=(options.limits, hidden, _confinement(options))) as pool:
@@ -278,23 +281,14 @@ def _graded_in_processes(todo, out: Path, options: BatchOptions, hidden: tuple[P
             yield from future.result()
 
 
-def _graded_here(todo, out: Path, options: BatchOptions, hidden: tuple[Path, ...],
+def _graded_here(todo, out: Path, options: BatchOptions, sandbox: Sandbox,
                  run: dict[str, Any]) -> Iterator[Graded]:
-    with Sandbox(options.limits, hidden=hidden, confinement=_confinement(options)) as sandbox:
-        for student, folder in todo:
-            yield _grade_and_write(student, folder, sandbox, out, options.course_seed, run)
+    for student, folder in todo:
+        yield _grade_and_write(student, folder, sandbox, out, options.course_seed, run)
 
 
 def _confinement(options: BatchOptions) -> Confinement:
     return "best-effort" if options.unconfined else "required"
-
-
-def check_walls(options: BatchOptions) -> dict:
-    """The walls student code will stand behind in this batch (one template started and ended), or
-    SandboxUnavailable where there can be none and `unconfined` was not given: checked before any
-    student is graded, so that a batch never half-runs."""
-    with Sandbox(options.limits, confinement=_confinement(options)) as probe:
-        return probe.walls()
 
 
 def _progress(items: Iterator, total: int, enabled: bool) -> Iterator:
@@ -312,7 +306,16 @@ def grade_batch(root: Path, out: Path, options: BatchOptions) -> BatchSummary:
 
     Raises ResumeMismatch, before grading anyone, when resuming into results graded another way."""
     started = time.perf_counter()
-    walls = check_walls(options)
+    # The walls are checked before any student is graded, so that a batch never half-runs (SandboxUnavailable
+    # where there can be none and `unconfined` was not given); the same sandbox then grades, in this process.
+    hidden = (root.resolve(), out.resolve())  # no child sees other students' files or the results
+    with Sandbox(options.limits, hidden=hidden, confinement=_confinement(options)) as first:
+        walls = first.walls()
+        return _grade_batch(root, out, options, first, walls, started)
+
+
+def _grade_batch(root: Path, out: Path, options: BatchOptions, first: Sandbox, walls: dict,
+                 started: float) -> BatchSummary:
     submissions = find_submissions(root)
     refused = _refused(submissions)
     submissions = [(student, folder) for student, folder in submissions if student not in refused]
@@ -337,8 +340,7 @@ def grade_batch(root: Path, out: Path, options: BatchOptions) -> BatchSummary:
                              f"{shown(student)}: {'; '.join(differences)}); resume with the same --seed, limits and "
                              "--modules, or grade into a new --out")
     grade = _graded_in_processes if options.jobs > 1 and len(todo) > 1 else _graded_here
-    hidden = (root.resolve(), out.resolve())  # no child sees other students' files or the results
-    graded = list(_progress(grade(todo, out, options, hidden, run), len(todo), options.progress))
+    graded = list(_progress(grade(todo, out, options, first, run), len(todo), options.progress))
     by_student = {**kept, **{student: result for student, _, result in graded}}
     results = tuple(by_student[student] for student, _ in submissions)
     write_gradebook(results, out / "gradebook.csv")
