@@ -277,3 +277,19 @@ def test_a_forged_answer_nested_too_deeply_is_not_a_number(quick_sandbox):
         "df_poly": _forging(line).split("def f(x):\n", 1)[1].replace("return 2", "return 3 * x**2 - 12 * x + 9")})},
         quick_sandbox, student="s", hidden=True, course_seed="c", exercises=of_module("derivatives"))
     assert not any(check.passed for check in result.exercise("derivatives.df_poly").checks)
+
+
+def test_the_answer_that_passes_the_budget_fails_however_the_answers_arrive():
+    """Bug: the budget was spent per read, so when several answers arrived in one read an earlier, honest
+    answer took the blame (a test of the whole sandbox failed now and then under load)."""
+    import socket
+
+    from grader.sandbox.client import TOO_MUCH, _Budget, _LineReader
+
+    line = b'{"id":0,"value":"' + b"x" * 90 + b'"}\n'  # 109 bytes each
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        theirs.sendall(line * 3)  # all three in one read
+        reader = _LineReader(ours, _Budget(250))
+        got = [reader.next_line(1.0) for _ in range(3)]
+    assert isinstance(got[0], dict) and isinstance(got[1], dict) and got[2] is TOO_MUCH

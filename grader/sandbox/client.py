@@ -547,13 +547,20 @@ class _LineReader:
                 return EOF
             if not chunk:
                 return EOF
-            self.budget.left -= len(chunk)
-            if self.budget.exhausted:
-                return TOO_MUCH
             *complete, self.partial = (self.partial + chunk).split(b"\n")
             if len(self.partial) > MAX_ANSWER_BYTES or any(len(line) > MAX_ANSWER_BYTES for line in complete):
                 return TOO_LARGE
-            self.decoded.extend(_decode_lines(complete))
+            # The budget is spent line by line, so the answer that passes it is the one that fails, however
+            # the answers were split into reads (the grader holds at most the budget and one partial line).
+            within = []
+            for line in complete:
+                self.budget.left -= len(line) + 1
+                if self.budget.exhausted:
+                    break
+                within.append(line)
+            self.decoded.extend(_decode_lines(within))
+            if self.budget.exhausted:
+                self.decoded.append(TOO_MUCH)
         return self.decoded.popleft()
 
 
