@@ -206,6 +206,8 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
             exercise, sources.get(exercise.module),
             [JudgedCheck(outcome.status, result, functools.partial(_observe, p, outcome, references))
              for (p, outcome, _), result in zip(checks, named, strict=True)])
+    if not all(check.passed for checks in results.values() for check in checks):
+        results = _with_repairs(submitted, judged, results, sources, sandbox, references)
     if carry_forward and not all(check.passed for checks in results.values() for check in checks):
         results = _carry_forward(planned, outcomes, results, sources, sandbox, allowance, references)
     if hidden:
@@ -216,6 +218,101 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
         if exercise.key in results else _not_submitted(exercise, unreadable)
         for exercise in exercises)
     return SubmissionResult(student, exercise_results)
+
+
+REPAIR_SECONDS = 4.0  # what finding a repair may take, per exercise (its candidates' calls, in the sandbox)
+REPAIR_CALL_SECONDS = 0.5  # per call of a candidate: a changed loop bound may make one run far longer
+_REPAIRABLE_STATUSES = frozenset({"ok", "error"})
+
+
+def _with_repairs(exercises: Sequence[Exercise], judged: Mapping[str, list[tuple[PlannedCheck, Outcome, CheckResult]]],
+                  results: dict[str, list[CheckResult]], sources: Mapping[str, str], sandbox: Sandbox,
+                  references: ReferenceProvider) -> dict[str, list[CheckResult]]:
+    """The results, where a failed exercise that nothing recognised is one small edit of the student's code
+    away from passing every check, with that edit as its hint (`grader.diagnosis.repair`)."""
+    failing = {(exercise.module, exercise.function) for exercise in exercises
+               if not all(check.passed for check in results[exercise.key])}
+    repaired = dict(results)
+    for exercise in exercises:
+        checks, verdicts = judged[exercise.key], results[exercise.key]
+        source = sources.get(exercise.module)
+        if source is None or not _repairable(exercise, checks, verdicts, source, failing):
+            continue
+        try:
+            repaired[exercise.key] = _repaired(exercise, checks, verdicts, sources, sandbox, references)
+        except Exception:  # noqa: BLE001 - a repair that cannot be found leaves the verdicts as they are
+            continue
+    return repaired
+
+
+def _repairable(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, CheckResult]],
+                verdicts: Sequence[CheckResult], source: str, failing: set[tuple[str, str]]) -> bool:
+    """Failed checks that answered or raised, none with a known mistake or a generic operator named (their
+    hints stand), and no other failing function of the student's called (its error is carried forward)."""
+    from grader.diagnosis import FACTOR_CLAIM
+    from grader.diagnosis.repair import calls_among
+
+    failed = [(outcome, verdict) for (_, outcome, _), verdict in zip(checks, verdicts, strict=True)
+              if not verdict.passed]
+    if not failed or any(verdict.grader_fault or outcome.status not in _REPAIRABLE_STATUSES
+                         for outcome, verdict in failed):
+        return False
+    for outcome, verdict in failed:
+        named = verdict.diagnosis and not verdict.diagnosis.startswith(("formula:", FACTOR_CLAIM))
+        if outcome.status == "ok" and named:
+            return False
+    others = {function for module, function in failing if module == exercise.module} - {exercise.function}
+    return not calls_among(source, exercise.function, others)
+
+
+def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, CheckResult]],
+              verdicts: list[CheckResult], sources: Mapping[str, str], sandbox: Sandbox,
+              references: ReferenceProvider) -> list[CheckResult]:
+    from grader.diagnosis import repair, replace_hint
+
+    found = repair.candidates(sources[exercise.module], exercise.function)
+    order = sorted(range(len(checks)), key=lambda index: verdicts[index].passed)  # a failed check first
+    planned = [checks[index][0] for index in order]
+    allowance = Allowance(sandbox.limits, total_seconds=REPAIR_SECONDS, call_seconds=REPAIR_CALL_SECONDS)
+
+    def passes(candidates: Sequence[repair.Candidate], some: Sequence[PlannedCheck]) -> list[list[bool]]:
+        module = {**sources, exercise.module: repair.with_candidates(sources[exercise.module], candidates)}
+        calls = [Call(exercise.module, candidate.name, p.case.args, dict(p.case.kwargs), p.case.check_mutation)
+                 for candidate in candidates for p in some]
+        load_errors, outcomes = sandbox.run(module, calls, allowance)
+        if load_errors:
+            return [[False] * len(some) for _ in candidates]
+        verdict = iter(judge(p, outcome, references).passed
+                       for outcome, p in zip(outcomes, [p for _ in candidates for p in some], strict=True))
+        return [[next(verdict) for _ in some] for _ in candidates]
+
+    chosen = repair.find_repair(found, planned, passes)
+    if chosen is None:
+        return verdicts
+    edit = chosen.edit
+    hint = edit.hint(exercise.function, "every check")
+    changed = []
+    for (_, outcome, _), verdict in zip(checks, verdicts, strict=True):
+        if not verdict.passed:  # what was said of the answer stays (a formula as read), the edit follows it
+            said = _hint_of(verdict.student_message)
+            message = replace_hint(verdict.student_message,
+                                   hint if said in ("", exercise.hint.strip().rstrip(".") + ".") else f"{said} {hint}")
+            named = outcome.status == "ok" and not verdict.diagnosis.startswith("formula:")
+            verdict = replace(verdict, student_message=message,
+                              diagnosis=edit.diagnosis if named else verdict.diagnosis)
+        changed.append(verdict)
+    return changed
+
+
+def _hint_of(message: str) -> str:
+    """The text of a student message's `hint:` line and the lines continuing it."""
+    lines = message.splitlines()
+    start = next((index for index, line in enumerate(lines) if line.startswith("hint:")), None)
+    if start is None:
+        return ""
+    end = next((index for index, line in enumerate(lines) if line.startswith("printed:")), len(lines))
+    said = " ".join(line.strip() for line in lines[start:end]).removeprefix("hint:").strip().rstrip(".")
+    return said + "." if said else ""
 
 
 def _carry_forward(planned: Sequence[PlannedCheck], outcomes: Sequence[Outcome],

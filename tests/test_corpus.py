@@ -44,10 +44,11 @@ BY_KEY = {exercise.key: exercise for exercise in EXERCISES}
 NAMED_TARGET = 0.80  # issue 10: the feedback names at least 80% of the corpus's mistakes
 FALSE_HINTS_TARGET = 0  # issue 10: no wrong answer gets a hint naming a mistake it did not make
 THRESHOLDS = {
-    # measured today: 26 of 102 named (a known mistake only where the answers show it, then the formula read
-    # symbolically or a generic operator on the reference's behaviour); raise towards NAMED_TARGET
-    "named_at_least": 0.25,
-    "false_hints_at_most": 1,  # measured today: 1 of 102 entries (48 before); lower towards FALSE_HINTS_TARGET
+    # measured today: 55 of 102 named (a known mistake only where the answers show it, the formula read
+    # symbolically, a generic operator on the reference's behaviour, or the one edit of the student's own code
+    # that makes every check pass); raise towards NAMED_TARGET
+    "named_at_least": 0.53,
+    "false_hints_at_most": 0,  # measured today: 0 of 102 entries (48 two rounds ago)
 }
 
 # ----- what fails today, named per entry (xfail, not strict: a fix shows as XPASS) ---------------------------
@@ -191,7 +192,7 @@ def _marked(entries: list[Mistake], failing: set[str], reason: str):
 @pytest.mark.parametrize("entry", _marked(MISTAKES, NOT_LOSING_MARKS_TODAY, CHECKS_DO_NOT_DISCRIMINATE))
 def test_mistake_loses_marks_on_its_own_function(graded, entry: Mistake):
     v = verdict(entry, graded[id(entry)])
-    assert v.own_score < v.own_points, f"{entry.what}: kept all {v.own_points} points"
+    assert v.own_score < v.own_points - 1e-9, f"{entry.what}: kept all {v.own_points} points"
 
 
 @pytest.mark.parametrize("entry", MISTAKES, ids=[entry.id for entry in MISTAKES])
@@ -234,13 +235,16 @@ def summary(graded) -> dict:
         "correct entries": len(CORRECT),
         "correct keeping full marks": correct_full,
         "mistakes": len(MISTAKES),
-        "mistakes losing marks on their function": sum(v.own_score < v.own_points for v in verdicts.values()),
+        "mistakes losing marks on their function": sum(v.own_score < v.own_points - 1e-9 for v in verdicts.values()),
         "mistakes costing marks elsewhere (not a caller)": sorted(k for k, v in verdicts.items() if v.elsewhere_lost),
         "mistakes costing marks in a caller": sorted(k for k, v in verdicts.items() if v.dependents_lost),
         "named": len(named),
+        "explained by an edit of the student's code": sum(
+            any(check.diagnosis.startswith("repair:") for check in graded[id(entry)].result.exercise(
+                graded[id(entry)].own).checks) for entry in MISTAKES),
         "named rate": round(len(named) / len(MISTAKES), 3),
         "entries with a false hint": len(false),
-        "not losing marks": sorted(k for k, v in verdicts.items() if v.own_score >= v.own_points),
+        "not losing marks": sorted(k for k, v in verdicts.items() if v.own_score >= v.own_points - 1e-9),
         "not named": sorted(k for k, v in verdicts.items() if not v.named),
         "false hints": false,
     }

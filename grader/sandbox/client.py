@@ -126,9 +126,11 @@ class Allowance:
     """What a submission may still spend: one deadline for its total time and one budget for the bytes of its
     answers, shared by every run that grades it."""
 
-    def __init__(self, limits: Limits):
-        self.deadline = time.monotonic() + limits.total_seconds
+    def __init__(self, limits: Limits, *, total_seconds: float | None = None, call_seconds: float | None = None):
+        """`total_seconds`, `call_seconds`: tighter bounds than the limits' (for the grader's own extra runs)."""
+        self.deadline = time.monotonic() + min(limits.total_seconds, total_seconds or limits.total_seconds)
         self.received = _Budget(limits.answer_bytes)
+        self.call_seconds = min(limits.call_seconds, call_seconds or limits.call_seconds)
 
 
 Confinement = Literal["required", "best-effort"]
@@ -304,7 +306,8 @@ class Sandbox:
                     for index in pending:
                         outcomes[index] = Outcome("skipped", error=f"not run: {why}")
                     break
-                pending = self._run_once(sources, calls, pending, load_errors, outcomes, deadline, received)
+                pending = self._run_once(sources, calls, pending, load_errors, outcomes, deadline, received,
+                                         allowance.call_seconds)
         finally:
             self._empty_workdir()
         return load_errors, [outcome or Outcome("skipped") for outcome in outcomes]
@@ -337,7 +340,7 @@ class Sandbox:
                 os.unlink(path)
 
     def _run_once(self, sources, calls, pending, load_errors, outcomes, deadline: float,
-                  received: _Budget) -> list[int]:
+                  received: _Budget, call_seconds: float) -> list[int]:
         """One child: answers until done, or until a call hangs or kills it, or the submission's total time
         or answer budget runs out; returns the calls left."""
         loadable = {name: source for name, source in sources.items() if name not in load_errors}
@@ -378,7 +381,7 @@ class Sandbox:
             for position, index in enumerate(runnable):
                 if calls[index].module in load_errors:
                     outcomes[index] = Outcome("load_error", error=load_errors[calls[index].module])
-                reply = reader.next_line(min(self.limits.call_seconds, deadline - time.monotonic()))
+                reply = reader.next_line(min(call_seconds, deadline - time.monotonic()))
                 answer = _outcome(reply, self.limits) if isinstance(reply, dict) and reply.get("id") == index else None
                 if answer is None:  # no answer, or not one for this call: this child is done
                     outcomes[index] = self._failure(reply, out_of_time=time.monotonic() >= deadline)

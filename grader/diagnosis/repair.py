@@ -1,0 +1,716 @@
+"""Repair: the smallest change of the student's own code that makes every check pass, named as the mistake.
+
+Where nothing listed explains a failed exercise, the trusted parent reads the student's function as a syntax
+tree (never executing it) and builds candidates, each one small edit away from it: a sign or an operator
+changed, parentheses moved, a constant off by one or where a variable belongs, a call that rounds, truncates
+or reorders removed, an extra factor or term dropped, one variable for another, an argument not passed, a
+statement that stops a loop early removed, an initialisation moved into the loop it should reset with, two
+returned values or labels swapped, `dtype=int` for floats. The same edit is also tried at every occurrence of
+the same expression (an index written twice). The candidates run in the sandbox like any student code
+(`find_repair` takes the runner); the parent judges them with the exercise's own checks. A candidate that
+passes every check the function failed and every one it passed is a fact about the student's code: its edit
+is shown, with what that kind of mistake means. Nothing is said where no candidate passes; no input or
+expected value is part of the hint. Operators are generic: none is written for one exercise or one mistake.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+MAX_SOURCE_CHARS = 6000  # a longer function is not repaired (the candidates grow with its size)
+MAX_CANDIDATES = 1500
+MAX_FINALISTS = 40  # candidates that pass the first failed check and are tried on every check
+PREFIX = "calcgrade_repair_"
+REPAIR_CLAIM = "repair"  # how a repair's diagnosis begins: "repair: <kind>"
+
+_SWAPPED_OPERATORS: dict[type[ast.operator], tuple[type[ast.operator], ...]] = {
+    ast.Add: (ast.Sub,), ast.Sub: (ast.Add,), ast.Mult: (ast.Div,), ast.Div: (ast.Mult,),
+    ast.FloorDiv: (ast.Div,), ast.Pow: (ast.Mult,), ast.Mod: (ast.Div,),
+}
+_SYMBOL = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Pow: "**",
+           ast.Mod: "%", ast.MatMult: "@"}
+_COMPARISONS: dict[type[ast.cmpop], tuple[type[ast.cmpop], ...]] = {
+    ast.Lt: (ast.LtE, ast.Gt), ast.LtE: (ast.Lt, ast.GtE), ast.Gt: (ast.GtE, ast.Lt), ast.GtE: (ast.Gt, ast.LtE),
+}
+_OPPOSITE_CALLS = {"any": "all", "all": "any", "min": "max", "max": "min", "argmin": "argmax", "argmax": "argmin",
+                   "amin": "amax", "amax": "amin", "nanmin": "nanmax", "nanmax": "nanmin", "floor": "ceil",
+                   "ceil": "floor"}
+# Calls whose removal is a candidate, and what they do to a value (the teaching half of the hint).
+_CHANGES_VALUE = {
+    "round": "rounds the value", "int": "truncates to a whole number", "floor": "rounds down",
+    "ceil": "rounds up", "trunc": "truncates to a whole number", "rint": "rounds the values",
+    "around": "rounds the values", "sqrt": "takes the square root", "abs": "drops the sign", "fabs": "drops the sign",
+    "absolute": "drops the sign", "sort": "reorders the entries", "sorted": "reorders the entries",
+    "flip": "reverses the order", "reversed": "reverses the order", "cumsum": "makes running totals",
+    "mean": "averages", "sum": "adds up", "square": "squares", "exp": "exponentiates", "log": "takes the logarithm",
+    "negative": "negates", "transpose": "transposes", "ravel": "flattens", "flatten": "flattens",
+    "unique": "drops repeated values and sorts", "float32": "rounds to single precision",
+    "float16": "rounds to half precision",
+}
+
+
+# Which edit is shown when several make every check pass: the likelier slip first (a sign before a changed
+# operator, a dropped term before a changed constant, a constant before one variable for another).
+_RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing term": 4, "sum of products": 3,
+         "precedence": 1, "floor division": 1, "integer truncation": 1, "argument not passed": 1,
+         "early stop": 1, "alias": 1, "swapped operands": 2, "extra operation": 2, "transposed": 2, "not reset": 2,
+         "running total": 2, "swapped values": 2, "labels swapped": 1, "loop bounds": 2, "operator": 3,
+         "comparison": 3, "opposite function": 3, "order of tests": 3, "extra factor": 3, "extra term": 3,
+         "extra division": 3, "extra power": 3, "off by one": 3, "call for its argument": 4, "power": 4,
+         "constant for a variable": 4, "constant": 5, "wrong variable": 5}
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One small change of the student's function: what kind of mistake it undoes, the student's text and the
+    changed text, and what that kind of mistake means."""
+
+    kind: str
+    before: str
+    after: str
+    why: str
+    action: str = ""  # the change in words where it is not one text for another (a statement removed, moved)
+
+    @property
+    def diagnosis(self) -> str:
+        return f"{REPAIR_CLAIM}: {self.kind}"
+
+    def hint(self, function: str, scope: str) -> str:
+        """The feedback: the change in the student's own text, and why it matters; `scope` says which checks
+        the changed function passes ("every check", "every public check")."""
+        change = self.action or f"changing `{self.before}` to `{self.after}`"
+        return f"{self.why}. In {function}, {change} makes {scope} pass: find out why, and fix it your way"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    edit: Edit
+    name: str  # the changed function's name in the module the sandbox loads
+    source: str  # its definition
+
+
+# ----- building the candidates (pure: syntax trees in, candidates out) --------------------------------------
+
+
+def candidates(module_source: str, function: str, module_functions: frozenset[str] = frozenset()) -> list[Candidate]:
+    """Every single-edit candidate of `function` in `module_source`, deduplicated, in order of preference
+    (the first that passes is shown). Empty where the function cannot be read or is too large."""
+    try:
+        tree = ast.parse(module_source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    found = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == function]
+    if len(found) != 1:
+        return []
+    original = found[0]
+    try:
+        original_text = ast.unparse(original)
+    except (ValueError, RecursionError):
+        return []
+    if len(original_text) > MAX_SOURCE_CHARS:
+        return []
+    functions = module_functions | {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    signatures = {node.name: node.args for node in tree.body if isinstance(node, ast.FunctionDef)}
+    scope = _local_names(original) - functions - _module_names(tree)
+    text = _Text(module_source, original)
+    seen = {ast.dump(ast.Module(original.body, []))}  # the same code however it is parenthesised: tried once
+    result: list[Candidate] = []
+    for edit, change in sorted(_edits(original, scope, signatures), key=lambda found: _RANK.get(found[0].kind, 9)):
+        if len(result) >= MAX_CANDIDATES:
+            break
+        name = f"{PREFIX}{len(result)}"
+        try:
+            changed = text.spliced(change) if isinstance(change, list) else ast.unparse(change)
+            source = text.renamed(changed, name)
+            parsed = ast.parse(source)
+            compile(parsed, "<repair>", "exec", dont_inherit=True)
+        except (SyntaxError, ValueError, RecursionError, AttributeError, TypeError, KeyError, MemoryError):
+            continue
+        code = ast.dump(ast.Module(parsed.body[0].body, []))  # type: ignore[attr-defined]
+        if code in seen:
+            continue
+        seen.add(code)
+        result.append(Candidate(edit, name, source))
+    return result
+
+
+class _Text:
+    """The function's own text, and how to change it: a replacement is spliced in where a node stood (the
+    student's layout is kept), so that no candidate needs a copy of the whole tree."""
+
+    def __init__(self, module_source: str, function: ast.FunctionDef):
+        self.data = module_source.encode("utf-8", "surrogatepass")
+        self.line_starts = [0]
+        for line in self.data.splitlines(keepends=True):
+            self.line_starts.append(self.line_starts[-1] + len(line))
+        self.start = self._offset(function.lineno, function.col_offset)
+        self.end = self._offset(function.end_lineno or function.lineno, function.end_col_offset or 0)
+        self.original = self.data[self.start:self.end].decode("utf-8", "surrogatepass")
+        self.function = function
+
+    def _offset(self, line: int, column: int) -> int:
+        return self.line_starts[line - 1] + column
+
+    def spliced(self, change: list[tuple[ast.AST, Replacement]]) -> str:
+        pieces = sorted(((self._offset(node.lineno, node.col_offset),  # type: ignore[attr-defined]
+                          self._offset(node.end_lineno, node.end_col_offset),  # type: ignore[attr-defined]
+                          node, replacement) for node, replacement in change), key=lambda piece: -piece[0])
+        data = self.data[self.start:self.end]
+        for start, end, node, replacement in pieces:
+            if start < self.start or end > self.end:
+                raise ValueError("outside the function")
+            written = _text(replacement)
+            if isinstance(node, ast.expr):
+                written = f"({written})"
+            elif isinstance(node, ast.stmt):
+                line = self.data[self.line_starts[node.lineno - 1]:start].decode("utf-8", "surrogatepass")
+                written = written.replace("\n", "\n" + line)
+            data = data[:start - self.start] + written.encode("utf-8", "surrogatepass") + data[end - self.start:]
+        return data.decode("utf-8", "surrogatepass")
+
+    def renamed(self, text: str, name: str) -> str:
+        """`text` as the function `name` (the student's decorators, above the `def`, are not part of it)."""
+        head, sep, rest = text.partition("(")
+        if not sep or not head.lstrip().startswith(("def ", "async def ")):
+            raise ValueError("not a function definition")
+        return f"def {name}({rest}"
+
+
+def _module_names(tree: ast.Module) -> set[str]:
+    """Names bound at the module's top level by imports (modules, not variables a student would swap in)."""
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+    return names
+
+
+def _given_names(function: ast.FunctionDef) -> set[str]:
+    """The parameters, and the variables of its loops and comprehensions."""
+    args = function.args
+    names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    for node in ast.walk(function):
+        if isinstance(node, ast.For | ast.comprehension):
+            names |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+    return names
+
+
+def _local_names(function: ast.FunctionDef) -> set[str]:
+    args = function.args
+    names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+    return {name for name in names if name != "_"}
+
+
+def _edits(function: ast.FunctionDef, scope: set[str],
+           signatures: dict[str, ast.arguments]) -> Iterator[tuple[Edit, list[tuple[ast.AST, Replacement]] | ast.AST]]:
+    """(edit, change) for every operator at every node, most telling kinds first: a change is the nodes to
+    replace and their replacements, or (for a change of the whole function) the changed function."""
+    body = function.body[1:] if _docstring(function) else function.body
+    nodes: list[ast.AST] = [function]  # then the body's nodes only: not the defaults, annotations or docstring
+    for statement in body:
+        nodes.extend(ast.walk(statement))
+    parents = {id(child): parent for parent in nodes for child in ast.iter_child_nodes(parent)}
+    where: dict[str, list[int]] = {}  # each expression's text -> the positions it occurs at (in ast.walk order)
+    for index, node in enumerate(nodes):
+        if isinstance(node, ast.expr | ast.keyword):
+            where.setdefault(ast.dump(node), []).append(index)
+    context = _Context(scope, _given_names(function) & scope, signatures, parents)
+    for operator in (_operators, _precedence, _calls, _statements, _constants, _drops, _names, _missing):
+        for index, node in enumerate(nodes):
+            try:  # an operator that cannot handle an odd tree skips this node, never the repair
+                found = list(operator(node, context))
+            except (AttributeError, TypeError, ValueError, RecursionError):
+                continue
+            for edit, replacement, everywhere in found:
+                yield _in_context(edit, node, replacement, parents), ([(node, replacement)] if index else replacement)
+                if not everywhere or not isinstance(node, ast.expr | ast.keyword):
+                    continue
+                for group in _groups(where[ast.dump(node)], index):
+                    yield edit, [(nodes[other], replacement) for other in group]
+                parent = parents.get(id(node))
+                if isinstance(node, ast.Name) and isinstance(parent, ast.expr) and len(where[ast.dump(parent)]) > 1:
+                    changed_parent = _replaced(parent, [_index_in(parent, node)], replacement)
+                    for group in _groups(where[ast.dump(parent)], None):
+                        yield Edit(edit.kind, _text(parent), _text(changed_parent), edit.why), \
+                            [(nodes[other], changed_parent) for other in group]
+
+
+def _in_context(edit: Edit, node: ast.AST, replacement: Replacement, parents: dict[int, ast.AST]) -> Edit:
+    """A change of one name or number, quoted with the expression around it (`len(a)` to `len(b)`, not `a` to
+    `b`), so the student sees where."""
+    parent = parents.get(id(node))
+    if not isinstance(node, ast.Name | ast.Constant | ast.Attribute) or not isinstance(parent, ast.expr) \
+            or edit.action or not isinstance(replacement, ast.AST):
+        return edit
+    try:
+        before = ast.unparse(parent)
+        after = ast.unparse(_replaced(parent, [_index_in(parent, node)], replacement))
+    except (ValueError, RecursionError, StopIteration):
+        return edit
+    return edit if len(before) > 90 else replace(edit, before=before, after=after)
+
+
+def _groups(positions: list[int], alone: int | None) -> Iterator[tuple[int, ...]]:
+    """The sets of an expression's occurrences to change together (the same slip made more than once):
+    every one of them, and where there are at most four, every pair or more of them; `alone`, the position
+    already tried by itself, is then in each set."""
+    if len(positions) < 2:
+        return
+    if len(positions) > 4:
+        yield tuple(positions)
+        return
+    for size in range(2, len(positions) + 1):
+        for group in itertools.combinations(positions, size):
+            if alone is None or alone == group[0]:
+                yield group
+
+
+def _docstring(function: ast.FunctionDef) -> bool:
+    first = function.body[0] if function.body else None
+    return isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)
+
+
+def _index_in(root: ast.AST, node: ast.AST) -> int:
+    return next(index for index, n in enumerate(ast.walk(root)) if n is node)
+
+
+@dataclass(frozen=True)
+class _Context:
+    scope: set[str]  # the function's parameters and local variables
+    given: set[str]  # its parameters and loop variables (what a fixed number may stand for)
+    signatures: dict[str, ast.arguments]  # the module's functions
+    parents: dict[int, ast.AST]  # id(node) -> its parent
+
+
+Replacement = ast.AST | list[ast.stmt]
+Found = Iterator[tuple[Edit, Replacement, bool]]
+
+
+def _text(node: ast.AST | list[ast.stmt]) -> str:
+    if isinstance(node, list):
+        return "; ".join(ast.unparse(statement) for statement in node)
+    return ast.unparse(node)
+
+
+def _expr_edit(kind: str, node: ast.AST, replacement: ast.AST, why: str, everywhere: bool = True) -> Found:
+    yield Edit(kind, _text(node), _text(replacement), why), replacement, everywhere
+
+
+def _operators(node: ast.AST, context: _Context) -> Found:
+    """A sign or an operator: + for -, * for /, / for //, a comparison's boundary or direction, any for all."""
+    if isinstance(node, ast.BinOp):
+        for new in _SWAPPED_OPERATORS.get(type(node.op), ()):
+            changed = ast.BinOp(copy.deepcopy(node.left), new(), copy.deepcopy(node.right))
+            old_symbol, new_symbol = _SYMBOL[type(node.op)], _SYMBOL[new]
+            if isinstance(node.op, ast.Add | ast.Sub):
+                yield from _expr_edit("sign", node, changed, "a sign: a term is added where it is subtracted, "
+                                      "or the other way round")
+            elif isinstance(node.op, ast.FloorDiv):
+                yield from _expr_edit("floor division", node, changed, "`//` is floor division: it rounds the "
+                                      "quotient down to a whole number, where `/` divides exactly")
+            else:
+                yield from _expr_edit("operator", node, changed, f"`{old_symbol}` where `{new_symbol}` belongs")
+        if isinstance(node.op, ast.Sub | ast.Div | ast.Pow):
+            changed = ast.BinOp(copy.deepcopy(node.right), node.op, copy.deepcopy(node.left))
+            why = "the fraction is upside down: numerator and denominator swapped" if isinstance(node.op, ast.Div) \
+                else "the two sides of the operation are swapped"
+            yield from _expr_edit("swapped operands", node, changed, why)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        yield from _expr_edit("sign", node, copy.deepcopy(node.operand), "a sign: this minus does not belong")
+    parent = context.parents.get(id(node))
+    operand = (isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add | ast.Sub | ast.Mult | ast.Div)) \
+        or (isinstance(parent, ast.Call) and _call_name(parent) in _ELEMENTARY and node in parent.args)
+    if operand and isinstance(node, ast.expr) and not isinstance(node, ast.UnaryOp | ast.Constant | ast.Starred) \
+            and not _in_index(node, context):
+        yield from _expr_edit("missing minus", node, ast.UnaryOp(ast.USub(), copy.deepcopy(node)),
+                              "a sign: this term or factor needs a minus")
+    if isinstance(node, ast.Compare) and len(node.ops) == 1:
+        for new in _COMPARISONS.get(type(node.ops[0]), ()):
+            changed = ast.Compare(copy.deepcopy(node.left), [new()], copy.deepcopy(node.comparators))
+            yield from _expr_edit("comparison", node, changed, "a comparison: its direction or its boundary case "
+                                  "(< or <=) is not the one the definition asks for")
+    if isinstance(node, ast.Attribute) and node.attr in _OPPOSITE_CALLS:
+        changed = ast.Attribute(copy.deepcopy(node.value), _OPPOSITE_CALLS[node.attr], ast.Load())
+        yield from _expr_edit("opposite function", node, changed, f"`{node.attr}` where its opposite "
+                              f"`{_OPPOSITE_CALLS[node.attr]}` belongs")
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in _OPPOSITE_CALLS \
+            and node.id in {"min", "max", "any", "all"}:
+        yield from _expr_edit("opposite function", node, ast.Name(_OPPOSITE_CALLS[node.id], ast.Load()),
+                              f"`{node.id}` where its opposite `{_OPPOSITE_CALLS[node.id]}` belongs")
+
+
+def _precedence(node: ast.AST, context: _Context) -> Found:
+    """Parentheses: (a op b) op' c regrouped as a op (b op' c) and back, and f(a) op c as f(a op c)."""
+    why = "the order of operations: as written, the expression groups differently (** binds before * and /, " \
+        "and those before + and -): parentheses decide"
+    if not isinstance(node, ast.BinOp):
+        return
+    left, right = node.left, node.right
+    if isinstance(left, ast.BinOp):
+        regrouped = ast.BinOp(copy.deepcopy(left.left), left.op,
+                              ast.BinOp(copy.deepcopy(left.right), node.op, copy.deepcopy(right)))
+        yield from _expr_edit("precedence", node, regrouped, why)
+    if isinstance(right, ast.BinOp):
+        regrouped = ast.BinOp(ast.BinOp(copy.deepcopy(left), node.op, copy.deepcopy(right.left)), right.op,
+                              copy.deepcopy(right.right))
+        yield from _expr_edit("precedence", node, regrouped, why)
+    if isinstance(left, ast.BinOp) and isinstance(left.right, ast.Call) and len(left.right.args) == 1 \
+            and not left.right.keywords:
+        call = left.right
+        inside = ast.BinOp(copy.deepcopy(left.left), left.op, ast.Call(copy.deepcopy(call.func), [
+            ast.BinOp(copy.deepcopy(call.args[0]), node.op, copy.deepcopy(right))], []))
+        yield from _expr_edit("precedence", node, inside, "the order of operations: the operation belongs inside "
+                              "the function's argument, not after the call")
+    if isinstance(left, ast.Call) and len(left.args) == 1 and not left.keywords:
+        inside = ast.Call(copy.deepcopy(left.func), [ast.BinOp(copy.deepcopy(left.args[0]), node.op,
+                                                               copy.deepcopy(right))], [])
+        yield from _expr_edit("precedence", node, inside, "the order of operations: the operation belongs inside "
+                              "the function's argument, not after the call")
+
+
+def _constants(node: ast.AST, context: _Context) -> Found:
+    """A number off by one, doubled or halved, or a number where a variable (a parameter, a loop index) belongs."""
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        value = node.value
+        options: list[tuple[int | float, str]] = []
+        if isinstance(value, int):
+            options += [(value + 1, "off by one"), (value - 1, "off by one"), (value * 2, "factor")]
+            if value % 2 == 0:
+                options.append((value // 2, "factor"))
+        else:
+            options += [(value * 2, "factor"), (value / 2, "factor")]
+        for new, kind in options:
+            if new == value:
+                continue
+            parent = context.parents.get(id(node))
+            if isinstance(parent, ast.keyword) and parent.arg == "axis":
+                yield from _expr_edit("axis", node, ast.Constant(new), "the operation runs along the wrong axis: "
+                                      "axis=k is the index that is summed (or reduced) away", everywhere=False)
+            elif isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Pow) and parent.right is node:
+                yield from _expr_edit("power", node, ast.Constant(new), f"the power {value!r} is not the right one",
+                                      everywhere=False)
+            elif kind == "off by one" and _counts(node, context):
+                yield from _expr_edit("off by one", node, ast.Constant(new), "off by one: a count, an index or a "
+                                      "bound is one too large or too small", everywhere=False)
+            else:
+                yield from _expr_edit("constant", node, ast.Constant(new), f"the number {value!r} is not the right "
+                                      "constant here", everywhere=False)
+        for name in sorted(context.given):
+            yield from _expr_edit("constant for a variable", node, ast.Name(name, ast.Load()),
+                                  f"a fixed number where `{name}` belongs: the function must use the value "
+                                  "it is given or is counting with", everywhere=False)
+    if isinstance(node, ast.Call) and _call_name(node) == "range":
+        args = node.args
+        if len(args) == 2:
+            yield from _expr_edit("loop bounds", node, ast.Call(node.func, [copy.deepcopy(args[1])], []),
+                                  f"the loop starts at `{ast.unparse(args[0])}`, so the passes before it are "
+                                  "never made")
+        if 1 <= len(args) <= 2:
+            for delta in (1, -1):
+                stop = _shifted(args[-1], delta)
+                changed = ast.Call(node.func, [*map(copy.deepcopy, args[:-1]), stop], [])
+                yield from _expr_edit("off by one", node, changed, "off by one: the loop makes one pass (one step) too "
+                                      + ("few" if delta > 0 else "many"))
+
+
+def _shifted(bound: ast.expr, delta: int) -> ast.expr:
+    """`bound + delta`, written as a student would: n + 1 - 1 is n, n - 1 + 1 is n."""
+    if isinstance(bound, ast.BinOp) and isinstance(bound.op, ast.Add | ast.Sub) \
+            and isinstance(bound.right, ast.Constant) and type(bound.right.value) is int:
+        value = bound.right.value * (1 if isinstance(bound.op, ast.Add) else -1) + delta
+        if value == 0:
+            return copy.deepcopy(bound.left)
+        return ast.BinOp(copy.deepcopy(bound.left), ast.Add() if value > 0 else ast.Sub(), ast.Constant(abs(value)))
+    return ast.BinOp(copy.deepcopy(bound), ast.Add() if delta > 0 else ast.Sub(), ast.Constant(1))
+
+
+_ELEMENTARY = frozenset({"exp", "log", "log1p", "expm1", "sin", "cos", "tan", "tanh", "sinh", "cosh", "sqrt", "sum",
+                         "mean"})
+
+
+def _in_index(node: ast.AST, context: _Context) -> bool:
+    """Is this expression part of an index or a slice (where a sign or a factor is never the slip)?"""
+    while (parent := context.parents.get(id(node))) is not None and not isinstance(parent, ast.stmt):
+        if isinstance(parent, ast.Subscript) and node is parent.slice or isinstance(parent, ast.Slice):
+            return True
+        node = parent
+    return False
+
+
+def _counts(node: ast.AST, context: _Context) -> bool:
+    """Is this number part of an index, a slice, a loop's range or a length (where off by one is the mistake)?"""
+    while (parent := context.parents.get(id(node))) is not None and not isinstance(parent, ast.stmt):
+        if isinstance(parent, ast.Subscript | ast.Slice) or (isinstance(parent, ast.Call)
+                                                            and _call_name(parent) in ("range", "len", "arange")):
+            return True
+        node = parent
+    return False
+
+
+def _call_name(node: ast.Call) -> str:
+    func = node.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def _calls(node: ast.AST, context: _Context) -> Found:
+    """A call that changes the value removed (rounding, truncation, sorting, a square root), an argument not
+    passed to the student's own function, integer dtypes for floats, a transpose removed, a call in place of
+    its argument (f(x0) where x0 belongs)."""
+    if isinstance(node, ast.keyword):
+        if node.arg == "dtype" and isinstance(node.value, ast.Name | ast.Attribute) \
+                and ast.unparse(node.value) in ("int", "np.int64", "np.int32", "numpy.int64", "np.intp"):
+            yield from _expr_edit("integer truncation", node, ast.keyword("dtype", ast.Name("float", ast.Load())),
+                                  "`dtype=int` truncates every value to a whole number")
+        return
+    if isinstance(node, ast.Attribute) and node.attr == "T":
+        yield from _expr_edit("transposed", node, copy.deepcopy(node.value), "`.T` transposes: rows and columns "
+                              "are swapped")
+        return
+    if not isinstance(node, ast.Call):
+        return
+    name = _call_name(node)
+    if name == "astype" and len(node.args) == 1 and ast.unparse(node.args[0]) in ("int", "np.int64", "np.int32"):
+        changed = copy.deepcopy(node)
+        changed.args = [ast.Name("float", ast.Load())]
+        yield from _expr_edit("integer truncation", node, changed, "`astype(int)` truncates every value to a "
+                              "whole number")
+    if name in _CHANGES_VALUE and node.args and not isinstance(node.args[0], ast.Starred):
+        yield from _expr_edit("extra operation", node, copy.deepcopy(node.args[0]),
+                              f"`{name}(...)` {_CHANGES_VALUE[name]}: the value must not be changed that way")
+    if name in context.signatures and isinstance(node.func, ast.Name):
+        params = [a.arg for a in (*context.signatures[name].posonlyargs, *context.signatures[name].args)]
+        given = {keyword.arg for keyword in node.keywords}
+        for position, param in enumerate(params):
+            if position >= len(node.args) and param not in given and param in context.scope:
+                changed = copy.deepcopy(node)
+                changed.keywords = [*changed.keywords, ast.keyword(param, ast.Name(param, ast.Load()))]
+                yield from _expr_edit("argument not passed", node, changed,
+                                      f"`{param}` is not passed on to {name}, which then uses its default "
+                                      "instead of the value given")
+    if isinstance(node.func, ast.Name) and len(node.args) == 1 and not node.keywords \
+            and isinstance(node.args[0], ast.Name) and node.func.id not in ("float", "int", "len", "list", "tuple"):
+        yield from _expr_edit("call for its argument", node, copy.deepcopy(node.args[0]),
+                              f"`{ast.unparse(node)}` where `{node.args[0].id}` itself belongs")
+
+
+def _drops(node: ast.AST, context: _Context) -> Found:
+    """An extra factor, term, divisor or power: one side of an operation kept, the other dropped."""
+    if not isinstance(node, ast.BinOp):
+        return
+    kinds = {ast.Mult: ("extra factor", "an extra factor: `{}` does not belong in the product"),
+             ast.Div: ("extra division", "an extra division by `{}`"),
+             ast.Add: ("extra term", "an extra term: `{}` does not belong"),
+             ast.Sub: ("extra term", "an extra term: `{}` does not belong"),
+             ast.Pow: ("extra power", "an extra power `** {}`"),
+             ast.FloorDiv: ("extra division", "an extra division by `{}`")}
+    if type(node.op) not in kinds:
+        return
+    kind, why = kinds[type(node.op)]
+    if isinstance(node.op, ast.Add | ast.Sub) and isinstance(node.right, ast.Constant) and node.right.value == 1 \
+            and _counts(node, context):
+        kind, why = "off by one", "off by one: an index or a bound is one too large or too small{}"
+        why = why.format("")
+    yield from _expr_edit(kind, node, copy.deepcopy(node.left), why.format(ast.unparse(node.right)))
+    if isinstance(node.op, ast.Mult | ast.Add):
+        yield from _expr_edit(kind, node, copy.deepcopy(node.right), why.format(ast.unparse(node.left)))
+
+
+def _missing(node: ast.AST, context: _Context) -> Found:
+    """Something left out: a factor of a term (2x where 2x·y belongs), a term of a product's sum (m·x where
+    m·x + c belongs), or the sum of products written as a product of sums (Σx·Σr for Σ x·r)."""
+    if not isinstance(node, ast.expr) or _in_index(node, context):
+        return
+    parent = context.parents.get(id(node))
+    term = isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add | ast.Sub) \
+        and isinstance(node, ast.Name | ast.BinOp | ast.Call) \
+        and not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub))
+    if term:
+        for name in sorted(context.given):
+            if not any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node)) or isinstance(node, ast.Name):
+                yield from _expr_edit("missing factor", node, ast.BinOp(copy.deepcopy(node), ast.Mult(),
+                                      ast.Name(name, ast.Load())), f"the term `{ast.unparse(node)}` misses a factor "
+                                      f"`{name}`", everywhere=False)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and not isinstance(parent, ast.BinOp | ast.Call):
+        return
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        for name in sorted(context.given):
+            if not any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node)):
+                yield from _expr_edit("missing term", node, ast.BinOp(copy.deepcopy(node), ast.Add(),
+                                      ast.Name(name, ast.Load())), f"`{ast.unparse(node)}` misses the term `{name}`",
+                                      everywhere=False)
+        left, right = node.left, node.right
+        if isinstance(left, ast.Call) and isinstance(right, ast.Call) and _call_name(left) == _call_name(right) \
+                == "sum" and len(left.args) == len(right.args) == 1:
+            inner = ast.Call(copy.deepcopy(left.func), [ast.BinOp(copy.deepcopy(left.args[0]), ast.Mult(),
+                                                                  copy.deepcopy(right.args[0]))], [])
+            yield from _expr_edit("sum of products", node, inner, "a product of two sums is not the sum of the "
+                                  "products: Σa·Σb multiplies every a with every b")
+
+
+def _names(node: ast.AST, context: _Context) -> Found:
+    """One variable where another belongs (x for y, i for j, one list's length for the other's); a name
+    where a copy belongs (`b = a` makes both names one array)."""
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in context.scope:
+        for name in sorted(context.scope - {node.id}):
+            yield from _expr_edit("wrong variable", node, ast.Name(name, ast.Load()),
+                                  f"`{node.id}` where `{name}` belongs")
+    if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id in context.scope:
+        changed = copy.deepcopy(node)
+        changed.value = ast.Call(ast.Attribute(ast.Name(node.value.id, ast.Load()), "copy", ast.Load()), [], [])
+        yield Edit("alias", _text(node), _text(changed),
+                   f"`{ast.unparse(node)}` does not copy: both names are one and the same object, so a change "
+                   "through one shows through the other"), changed, False
+
+
+def _statements(node: ast.AST, context: _Context) -> Found:
+    """Statements: an early exit from a loop removed, a running total (+=) that should be a fresh value, an
+    initialisation moved into the loop that should start afresh each pass, a test moved earlier, two
+    returned values or two labels swapped."""
+    if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+        changed = ast.copy_location(ast.Assign([ast.Name(node.target.id, ast.Store())], copy.deepcopy(node.value)),
+                                    node)
+        yield Edit("running total", _text(node), _text(changed), "a running total: `+=` keeps adding to what "
+                   "earlier passes left, where each pass needs a fresh value"), changed, False
+    if isinstance(node, ast.Return | ast.Assign) and isinstance(node.value, ast.Tuple) \
+            and len(node.value.elts) == 2:
+        changed = copy.deepcopy(node)
+        changed.value.elts.reverse()  # type: ignore[union-attr]
+        yield Edit("swapped values", _text(node), _text(changed), "the two values are swapped"), changed, False
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple) \
+            and len(node.targets[0].elts) == 2:
+        changed = copy.deepcopy(node)
+        changed.targets[0].elts.reverse()  # type: ignore[attr-defined]
+        yield Edit("swapped values", _text(node), _text(changed), "the two values unpacked are swapped: check "
+                   "the order in which the function returns them"), changed, False
+    for field in ("body", "orelse"):
+        statements = getattr(node, field, None)
+        if not isinstance(statements, list) or not statements or not isinstance(statements[0], ast.stmt):
+            continue
+        for index, statement in enumerate(statements):
+            exits = any(isinstance(n, ast.Break | ast.Return) for n in ast.walk(statement))
+            if isinstance(statement, ast.If) and exits and isinstance(node, ast.For | ast.While):
+                kept = [copy.deepcopy(s) for s in statements[:index] + statements[index + 1:]] or [ast.Pass()]
+                yield Edit("early stop", _line(statement), "", "the loop stops early: every pass must be "
+                           "made, however small the steps get", f"removing `{_line(statement)}`"), \
+                    _with_field(node, field, kept), False
+            if isinstance(statement, ast.Assign) and index + 1 < len(statements):
+                for later in range(index + 1, len(statements)):
+                    loop = statements[later]
+                    if isinstance(loop, ast.For | ast.While):
+                        moved = copy.deepcopy(loop)
+                        moved.body = [copy.deepcopy(statement), *moved.body]
+                        rest = [copy.deepcopy(s) for s in statements[:index] + statements[index + 1:later]]
+                        kept = rest + [moved] + [copy.deepcopy(s) for s in statements[later + 1:]]
+                        yield Edit("not reset", _line(statement), "",
+                                   f"`{_line(statement)}` runs once, before the loop, so every pass shares "
+                                   "and keeps changing the same value: it belongs inside the loop, fresh each pass",
+                                   f"moving `{_line(statement)}` to the start of the loop's body"), \
+                            _with_field(node, field, kept), False
+                        break
+            if isinstance(statement, ast.If) and index > 0:
+                for earlier in range(index):
+                    if isinstance(statements[earlier], ast.If):
+                        order = [*statements[:earlier], statement, *statements[earlier:index],
+                                 *statements[index + 1:]]
+                        yield Edit("order of tests", _line(statement), "",
+                                   f"the test `{ast.unparse(statement.test)}` comes too late: an earlier test "
+                                   "already decides the cases it is meant for",
+                                   f"testing `{ast.unparse(statement.test)}` first, before "
+                                   f"`{ast.unparse(statements[earlier].test)}`"), \
+                            _with_field(node, field, [copy.deepcopy(s) for s in order]), False
+                        break
+    strings = sorted({n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                      and len(n.value) <= 40 and "\n" not in n.value}) if isinstance(node, ast.FunctionDef) else []
+    for first in range(len(strings)):
+        for second in range(first + 1, len(strings)):
+            a, b = strings[first], strings[second]
+            changed = _swap_strings(node, a, b)
+            yield Edit("labels swapped", f"{a!r}", f"{b!r}", f"the labels {a!r} and {b!r} are swapped"), changed, False
+
+
+def _line(statement: ast.stmt) -> str:
+    """A statement on one line, as a hint quotes it."""
+    return " ".join(part.strip() for part in ast.unparse(statement).splitlines())
+
+
+def _with_field(node: ast.AST, field: str, statements: list[ast.stmt]) -> ast.AST:
+    changed = copy.copy(node)
+    setattr(changed, field, statements)
+    return changed
+
+
+def _swap_strings(function: ast.AST, a: str, b: str) -> ast.AST:
+    changed = copy.deepcopy(function)
+    for n in ast.walk(changed):
+        if isinstance(n, ast.Constant) and n.value in (a, b) and isinstance(n.value, str):
+            n.value = b if n.value == a else a
+    return changed
+
+
+# ----- applying an edit --------------------------------------------------------------------------------------
+
+
+def _replaced(root: Any, indices: Sequence[int], replacement: Replacement) -> Any:
+    """A copy of `root` with its nodes at `indices` (positions in `ast.walk` order) replaced by copies of
+    `replacement` (position 0: the copy of the root is the replacement itself)."""
+    if list(indices) == [0]:
+        return copy.deepcopy(replacement)
+    changed = copy.deepcopy(root)
+    targets = {id(node) for index, node in enumerate(ast.walk(changed)) if index in set(indices)}
+    for parent in ast.walk(changed):
+        for field, value in ast.iter_fields(parent):
+            if isinstance(value, ast.AST) and id(value) in targets:
+                setattr(parent, field, copy.deepcopy(replacement))
+            elif isinstance(value, list):
+                for place, item in enumerate(value):
+                    if isinstance(item, ast.AST) and id(item) in targets:
+                        value[place] = copy.deepcopy(replacement)
+    return changed
+
+
+# ----- choosing ----------------------------------------------------------------------------------------------
+
+
+def find_repair(found: Sequence[Candidate], checks: Sequence[Any],
+                passes: Callable[[Sequence[Candidate], Sequence[Any]], list[list[bool]]]) -> Candidate | None:
+    """The first candidate, in order of preference, that passes every one of `checks` (the first of which
+    the student's function failed), or None. `passes(candidates, checks)` runs them and says which check
+    each passes. Every candidate is tried on the first check; the few that pass it on all the others."""
+    if not found or not checks:
+        return None
+    first = passes(found, checks[:1])
+    finalists = [candidate for candidate, verdicts in zip(found, first, strict=True) if all(verdicts)]
+    finalists = finalists[:MAX_FINALISTS]
+    if not finalists or len(checks) == 1:
+        return finalists[0] if finalists else None
+    rest = passes(finalists, checks[1:])
+    return next((candidate for candidate, verdicts in zip(finalists, rest, strict=True) if all(verdicts)), None)
+
+
+def calls_among(module_source: str, function: str, names: set[str]) -> bool:
+    """Does `function` call one of `names` (the student's other functions that fail: their error is carried
+    forward, and a repair of the caller would compensate for it)?"""
+    if not names:
+        return False
+    try:
+        tree = ast.parse(module_source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return True
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == function:
+            return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
+    return True
+
+
+def with_candidates(module_source: str, found: Sequence[Candidate]) -> str:
+    """The student's module with the candidates defined after everything of theirs (their lines keep their
+    numbers; a candidate calls the student's other functions as theirs does)."""
+    return module_source.rstrip("\n") + "\n\n\n" + "\n\n\n".join(candidate.source for candidate in found) + "\n"

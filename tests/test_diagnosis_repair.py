@@ -1,0 +1,149 @@
+"""grader/diagnosis/repair.py: the one edit of the student's own code that makes every check pass.
+
+The candidates are built from the syntax tree alone (pure tests), then run in the real sandbox by the engine
+(`grade_sources`): a slip nobody listed is named by the edit that undoes it, correct code and code no single
+edit repairs get no repair hint, a caller of a failing function is left to error carried forward, and a
+candidate that never ends costs only its own bounded call.
+"""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from grader import kit
+from grader.curriculum import EXERCISES
+from grader.diagnosis import repair
+from grader.engine import grade_sources
+
+MODULE_HEAD = "import numpy as np\n\n\n"
+
+
+def _edits(source: str, function: str) -> list[tuple[str, str, str]]:
+    return [(c.edit.kind, c.edit.before, c.edit.after) for c in repair.candidates(source, function)]
+
+
+# ----- candidates (pure) ------------------------------------------------------------------------------------
+
+
+def test_precedence_is_a_candidate_and_the_student_layout_is_kept():
+    source = MODULE_HEAD + "def df(x):\n    # the student's comment\n    return 2 * x / 1 + x**2\n"
+    found = repair.candidates(source, "df")
+    regrouped = [c for c in found if c.edit.kind == "precedence" and c.edit.after == "2 * x / (1 + x ** 2)"]
+    assert regrouped
+    assert "# the student's comment" in regrouped[0].source  # spliced into the student's text, not re-printed
+    assert regrouped[0].source.startswith(f"def {regrouped[0].name}(x):")
+
+
+def test_every_candidate_compiles_and_differs_from_the_original():
+    source = kit.solution_source("gradient_descent")
+    found = repair.candidates(source, "gradient_descent")
+    assert 10 < len(found) <= repair.MAX_CANDIDATES
+    bodies = set()
+    for candidate in found:
+        tree = ast.parse(candidate.source)
+        bodies.add(ast.dump(ast.Module(tree.body[0].body, [])))
+    assert len(bodies) == len(found)
+
+
+def test_defaults_annotations_and_docstring_are_never_edited():
+    source = MODULE_HEAD + ('def nd(f, x, h=1e-5):\n    """Uses 2 and h."""\n'
+                            "    return (f(x + h) - f(x - h)) / (2 * h)\n")
+    for candidate in repair.candidates(source, "nd"):
+        head = candidate.source.splitlines()[0]
+        assert head.endswith("(f, x, h=1e-5):")
+        assert '"""Uses 2 and h."""' in candidate.source
+
+
+def test_a_repeated_slip_is_changed_at_every_occurrence():
+    source = MODULE_HEAD + ("def pd(f, point, i, h=1e-5):\n    plus = np.array(point, dtype=float)\n"
+                            "    minus = np.array(point, dtype=float)\n    plus[i - 1] += h\n    minus[i - 1] -= h\n"
+                            "    return float((f(plus) - f(minus)) / (2 * h))\n")
+    together = [c for c in repair.candidates(source, "pd")
+                if (text := ast.unparse(ast.parse(c.source))).count("[i]") == 2 and "i - 1" not in text]
+    assert together and together[0].edit.kind == "off by one"
+
+
+def test_an_early_exit_and_a_missing_reset_are_statement_candidates():
+    source = MODULE_HEAD + ("def d1(df, x0, lr, n):\n    x = float(x0)\n    total = 0.0\n    for _ in range(n):\n"
+                            "        step = lr * df(x)\n        if abs(step) < 1e-6:\n            break\n"
+                            "        x = x - step\n    return x\n")
+    kinds = {c.edit.kind for c in repair.candidates(source, "d1")}
+    assert {"early stop", "not reset"} <= kinds
+
+
+def test_too_large_or_unreadable_functions_give_no_candidates():
+    assert repair.candidates("def f(:\n", "f") == []
+    assert repair.candidates(MODULE_HEAD + "def g(x):\n    return x\n", "f") == []
+    huge = MODULE_HEAD + "def f(x):\n" + "".join(f"    x = x + {i}\n" for i in range(2000)) + "    return x\n"
+    assert repair.candidates(huge, "f") == []
+
+
+def test_calls_among_sees_a_call_of_a_failing_function():
+    source = MODULE_HEAD + "def a(x):\n    return b(x) + 1\n\n\ndef b(x):\n    return x\n"
+    assert repair.calls_among(source, "a", {"b"})
+    assert not repair.calls_among(source, "b", {"a"})
+
+
+# ----- through the engine and the sandbox --------------------------------------------------------------------
+
+
+def _grade(sandbox, module: str, function: str, body: str):
+    source = kit.variant_source(module, function, body)
+    result = grade_sources({module: source}, sandbox, student="repair", hidden=True, course_seed="repair",
+                           exercises=[e for e in EXERCISES if e.module == module])
+    return result, result.exercise(f"{module}.{function}")
+
+
+def _hints(exercise_result) -> list[str]:
+    return [check.student_message for check in exercise_result.checks if not check.passed]
+
+
+@pytest.mark.parametrize(("module", "function", "body", "kind", "quoted"), [
+    ("derivatives", "df_log", "return 2 * x / 1 + x**2\n", "precedence", "2 * x / (1 + x ** 2)"),
+    ("derivatives", "numerical_derivative", "return (f(x + h) - f(x - h)) // (2 * h)\n", "floor division", "//"),
+    ("linear_model", "sse", "total = 0.0\nfor i in range(1, len(x)):\n    total += (y[i] - (m * x[i] + c))**2\n"
+     "return total\n", "loop bounds", "range(len(x))"),
+    ("gradient_descent", "descend_1d", "x = float(x0)\nfor _ in range(n_steps):\n    step = learning_rate * df(x)\n"
+     "    if abs(step) < 1e-6:\n        break\n    x = x - step\nreturn x\n", "early stop", "removing"),
+])
+def test_a_slip_nobody_listed_is_named_by_the_edit_that_undoes_it(sandbox, module, function, body, kind, quoted):
+    _, own = _grade(sandbox, module, function, body)
+    assert own.score < own.max_score
+    failed = [check for check in own.checks if not check.passed]
+    assert failed and all(check.diagnosis == f"repair: {kind}" for check in failed), [c.diagnosis for c in failed]
+    assert all(quoted in message and "makes every check pass" in message for message in _hints(own))
+
+
+def test_correct_code_and_code_no_single_edit_repairs_get_no_repair_hint(sandbox):
+    result = grade_sources({"derivatives": kit.solution_source("derivatives")}, sandbox, student="repair",
+                           hidden=True, course_seed="repair",
+                           exercises=[e for e in EXERCISES if e.module == "derivatives"])
+    assert result.score == pytest.approx(result.max_score)
+    _, own = _grade(sandbox, "derivatives", "df_log", "return np.sin(x) * 7.25 + x**5\n")
+    assert own.score < own.max_score
+    assert not any(check.diagnosis.startswith("repair:") for check in own.checks)
+    assert not any("makes every check pass" in message for message in _hints(own))
+
+
+def test_a_caller_of_a_failing_function_is_not_repaired(sandbox):
+    """sse wrong (½·Σr²): the profile that calls it is left to error carried forward, never 'repaired' by an
+    edit that compensates for sse's mistake."""
+    source = kit.variant_source("linear_model", "sse", "return float(0.5 * np.sum((y - (m * x + c))**2))\n")
+    result = grade_sources({"linear_model": source}, sandbox, student="repair", hidden=True, course_seed="repair",
+                           exercises=[e for e in EXERCISES if e.module == "linear_model"])
+    for exercise in result.exercises:
+        if exercise.exercise != "linear_model.sse":
+            assert not any(check.diagnosis.startswith("repair:") for check in exercise.checks), exercise.exercise
+
+
+def test_a_candidate_that_never_ends_costs_only_its_bounded_call(sandbox):
+    """Changing a loop's bound can make it endless: that candidate times out alone and the repair is still
+    found (or not) within the repair's own time, never the submission's."""
+    body = ("x = float(x0)\nk = 0\nwhile k < n_steps:\n    x = x - learning_rate * df(x)\n    k += 2\nreturn x\n")
+    result, own = _grade(sandbox, "gradient_descent", "descend_1d", body)
+    assert own.score < own.max_score
+    others = [e for e in result.exercises if e.exercise not in ("gradient_descent.descend_1d",
+                                                                 "gradient_descent.best_of_starts")]
+    assert all(e.score == pytest.approx(e.max_score) for e in others)
