@@ -223,6 +223,10 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
 REPAIR_SECONDS = 4.0  # what finding a repair may take, per exercise (its candidates' calls, in the sandbox)
 REPAIR_CALL_SECONDS = 0.5  # per call of a candidate: a changed loop bound may make one run far longer
 _REPAIRABLE_STATUSES = frozenset({"ok", "error"})
+# (exercise, module source) -> the repair found for it, or None: a class shares its slips, and the search is
+# the cost (a known repair is only checked again, on the new student's own checks; none found is not searched
+# again for the same source)
+_REPAIRS: dict[tuple[str, bytes], Any] = {}
 
 
 def _with_repairs(exercises: Sequence[Exercise], judged: Mapping[str, list[tuple[PlannedCheck, Outcome, CheckResult]]],
@@ -270,7 +274,6 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
               references: ReferenceProvider) -> list[CheckResult]:
     from grader.diagnosis import repair, replace_hint
 
-    found = repair.candidates(sources[exercise.module], exercise.function)
     order = sorted(range(len(checks)), key=lambda index: verdicts[index].passed)  # a failed check first
     planned = [checks[index][0] for index in order]
     allowance = Allowance(sandbox.limits, total_seconds=REPAIR_SECONDS, call_seconds=REPAIR_CALL_SECONDS)
@@ -286,7 +289,20 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
                        for outcome, p in zip(outcomes, [p for _ in candidates for p in some], strict=True))
         return [[next(verdict) for _ in some] for _ in candidates]
 
-    chosen = repair.find_repair(found, planned, passes)
+    def search() -> repair.Candidate | None:
+        return repair.find_repair(repair.candidates(sources[exercise.module], exercise.function), planned, passes)
+
+    every_source = "\0".join(f"{name}\0{text}" for name, text in sorted(sources.items()))
+    key = (exercise.key, hashlib.sha256(every_source.encode("utf-8", "surrogatepass")).digest())
+    if key in _REPAIRS:  # the same source as another student's: its repair, checked on this student's checks
+        chosen = _REPAIRS[key]
+        if chosen is not None and not all(passes([chosen], planned)[0]):
+            chosen = search()
+    else:
+        chosen = search()
+        if len(_REPAIRS) >= PublicVerdicts.LIMIT:
+            _REPAIRS.clear()
+        _REPAIRS[key] = chosen
     if chosen is None:
         return verdicts
     edit = chosen.edit

@@ -23,8 +23,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 MAX_SOURCE_CHARS = 6000  # a longer function is not repaired (the candidates grow with its size)
-MAX_CANDIDATES = 1500
+MAX_CANDIDATES = 800
 MAX_FINALISTS = 40  # candidates that pass the first failed check and are tried on every check
+SLICE = 200  # candidates tried together (likelier edits first: most repairs are found in the first slice)
 PREFIX = "calcgrade_repair_"
 REPAIR_CLAIM = "repair"  # how a repair's diagnosis begins: "repair: <kind>"
 
@@ -118,25 +119,41 @@ def candidates(module_source: str, function: str, module_functions: frozenset[st
     signatures = {node.name: node.args for node in tree.body if isinstance(node, ast.FunctionDef)}
     scope = _local_names(original) - functions - _module_names(tree)
     text = _Text(module_source, original)
-    seen = {ast.dump(ast.Module(original.body, []))}  # the same code however it is parenthesised: tried once
+    seen = {_meaning(text.renamed(text.original, PREFIX))}  # the same code however it is parenthesised: once
     result: list[Candidate] = []
-    for edit, change in sorted(_edits(original, scope, signatures), key=lambda found: _RANK.get(found[0].kind, 9)):
+    texts: set[str] = set()
+    found = sorted(_edits(original, scope, signatures, text), key=lambda found: _RANK.get(found[0].kind, 9))
+    for edit, change in found:
         if len(result) >= MAX_CANDIDATES:
             break
         name = f"{PREFIX}{len(result)}"
         try:
             changed = text.spliced(change) if isinstance(change, list) else ast.unparse(change)
+            if changed in texts:
+                continue
+            texts.add(changed)
             source = text.renamed(changed, name)
-            parsed = ast.parse(source)
-            compile(parsed, "<repair>", "exec", dont_inherit=True)
+            meaning = _meaning(source)
         except (SyntaxError, ValueError, RecursionError, AttributeError, TypeError, KeyError, MemoryError):
             continue
-        code = ast.dump(ast.Module(parsed.body[0].body, []))  # type: ignore[attr-defined]
-        if code in seen:
+        if meaning in seen:
             continue
-        seen.add(code)
+        seen.add(meaning)
         result.append(Candidate(edit, name, source))
     return result
+
+
+def _meaning(source: str) -> tuple:
+    """What a function definition compiles to, whatever its name, layout and redundant parentheses: equal for
+    candidates that are the same code (compiling also proves the candidate is valid Python)."""
+    module = compile(source, "<repair>", "exec", dont_inherit=True)
+    code = next(const for const in module.co_consts if hasattr(const, "co_code"))
+    return _code_key(code)
+
+
+def _code_key(code: Any) -> tuple:
+    return (code.co_code, code.co_names, code.co_varnames,
+            tuple(_code_key(c) if hasattr(c, "co_code") else (type(c).__name__, repr(c)) for c in code.co_consts))
 
 
 class _Text:
@@ -152,6 +169,28 @@ class _Text:
         self.end = self._offset(function.end_lineno or function.lineno, function.end_col_offset or 0)
         self.original = self.data[self.start:self.end].decode("utf-8", "surrogatepass")
         self.function = function
+
+    def key(self, node: ast.AST) -> str:
+        """The node's own text without spaces: equal for the same expression written twice."""
+        try:
+            start = self._offset(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+            end = self._offset(node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
+        except (AttributeError, IndexError, TypeError):
+            return ast.dump(node)
+        return type(node).__name__ + ":" + b"".join(self.data[start:end].split()).decode("utf-8", "surrogatepass")
+
+    def segment(self, node: ast.AST, inner: ast.AST | None = None, written: str = "") -> str:
+        """The student's text of `node`, with the text of `inner` (a node inside it) replaced by `written`."""
+        start, end = self._span(node)
+        data = self.data[start:end]
+        if inner is not None:
+            inner_start, inner_end = self._span(inner)
+            data = data[:inner_start - start] + written.encode("utf-8", "surrogatepass") + data[inner_end - start:]
+        return data.decode("utf-8", "surrogatepass")
+
+    def _span(self, node: ast.AST) -> tuple[int, int]:
+        return (self._offset(node.lineno, node.col_offset),  # type: ignore[attr-defined]
+                self._offset(node.end_lineno, node.end_col_offset))  # type: ignore[attr-defined]
 
     def _offset(self, line: int, column: int) -> int:
         return self.line_starts[line - 1] + column
@@ -209,8 +248,8 @@ def _local_names(function: ast.FunctionDef) -> set[str]:
     return {name for name in names if name != "_"}
 
 
-def _edits(function: ast.FunctionDef, scope: set[str],
-           signatures: dict[str, ast.arguments]) -> Iterator[tuple[Edit, list[tuple[ast.AST, Replacement]] | ast.AST]]:
+def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast.arguments],
+           text: _Text) -> Iterator[tuple[Edit, list[tuple[ast.AST, Replacement]] | ast.AST]]:
     """(edit, change) for every operator at every node, most telling kinds first: a change is the nodes to
     replace and their replacements, or (for a change of the whole function) the changed function."""
     body = function.body[1:] if _docstring(function) else function.body
@@ -218,10 +257,11 @@ def _edits(function: ast.FunctionDef, scope: set[str],
     for statement in body:
         nodes.extend(ast.walk(statement))
     parents = {id(child): parent for parent in nodes for child in ast.iter_child_nodes(parent)}
+    key = text.key
     where: dict[str, list[int]] = {}  # each expression's text -> the positions it occurs at (in ast.walk order)
     for index, node in enumerate(nodes):
         if isinstance(node, ast.expr | ast.keyword):
-            where.setdefault(ast.dump(node), []).append(index)
+            where.setdefault(key(node), []).append(index)
     context = _Context(scope, _given_names(function) & scope, signatures, parents)
     for operator in (_operators, _precedence, _calls, _statements, _constants, _drops, _names, _missing):
         for index, node in enumerate(nodes):
@@ -230,20 +270,22 @@ def _edits(function: ast.FunctionDef, scope: set[str],
             except (AttributeError, TypeError, ValueError, RecursionError):
                 continue
             for edit, replacement, everywhere in found:
-                yield _in_context(edit, node, replacement, parents), ([(node, replacement)] if index else replacement)
+                change = [(node, replacement)] if index else replacement
+                yield _in_context(edit, node, replacement, parents, text), change
                 if not everywhere or not isinstance(node, ast.expr | ast.keyword):
                     continue
-                for group in _groups(where[ast.dump(node)], index):
+                for group in _groups(where[key(node)], index):
                     yield edit, [(nodes[other], replacement) for other in group]
                 parent = parents.get(id(node))
-                if isinstance(node, ast.Name) and isinstance(parent, ast.expr) and len(where[ast.dump(parent)]) > 1:
+                if isinstance(node, ast.Name) and isinstance(parent, ast.expr) and len(where[key(parent)]) > 1:
                     changed_parent = _replaced(parent, [_index_in(parent, node)], replacement)
-                    for group in _groups(where[ast.dump(parent)], None):
+                    for group in _groups(where[key(parent)], None):
                         yield Edit(edit.kind, _text(parent), _text(changed_parent), edit.why), \
                             [(nodes[other], changed_parent) for other in group]
 
 
-def _in_context(edit: Edit, node: ast.AST, replacement: Replacement, parents: dict[int, ast.AST]) -> Edit:
+def _in_context(edit: Edit, node: ast.AST, replacement: Replacement, parents: dict[int, ast.AST],
+                text: _Text) -> Edit:
     """A change of one name or number, quoted with the expression around it (`len(a)` to `len(b)`, not `a` to
     `b`), so the student sees where."""
     parent = parents.get(id(node))
@@ -251,11 +293,11 @@ def _in_context(edit: Edit, node: ast.AST, replacement: Replacement, parents: di
             or edit.action or not isinstance(replacement, ast.AST):
         return edit
     try:
-        before = ast.unparse(parent)
-        after = ast.unparse(_replaced(parent, [_index_in(parent, node)], replacement))
-    except (ValueError, RecursionError, StopIteration):
+        before = text.segment(parent)
+        after = text.segment(parent, node, _text(replacement))
+    except (ValueError, RecursionError, AttributeError, IndexError, TypeError):
         return edit
-    return edit if len(before) > 90 else replace(edit, before=before, after=after)
+    return edit if len(before) > 90 or "\n" in before else replace(edit, before=before, after=after)
 
 
 def _groups(positions: list[int], alone: int | None) -> Iterator[tuple[int, ...]]:
@@ -683,16 +725,21 @@ def find_repair(found: Sequence[Candidate], checks: Sequence[Any],
                 passes: Callable[[Sequence[Candidate], Sequence[Any]], list[list[bool]]]) -> Candidate | None:
     """The first candidate, in order of preference, that passes every one of `checks` (the first of which
     the student's function failed), or None. `passes(candidates, checks)` runs them and says which check
-    each passes. Every candidate is tried on the first check; the few that pass it on all the others."""
-    if not found or not checks:
-        return None
-    first = passes(found, checks[:1])
-    finalists = [candidate for candidate, verdicts in zip(found, first, strict=True) if all(verdicts)]
-    finalists = finalists[:MAX_FINALISTS]
-    if not finalists or len(checks) == 1:
-        return finalists[0] if finalists else None
-    rest = passes(finalists, checks[1:])
-    return next((candidate for candidate, verdicts in zip(finalists, rest, strict=True) if all(verdicts)), None)
+    each passes. Candidates go in slices, likelier edits first: each slice is tried on the first check, and
+    the few of it that pass on all the others; the search ends at the first slice with a repair."""
+    for start in range(0, len(found), SLICE):
+        some = found[start:start + SLICE]
+        first = passes(some, checks[:1])
+        finalists = [candidate for candidate, verdicts in zip(some, first, strict=True) if all(verdicts)]
+        finalists = finalists[:MAX_FINALISTS]
+        if finalists and len(checks) == 1:
+            return finalists[0]
+        if finalists:
+            rest = passes(finalists, checks[1:])
+            chosen = next((c for c, verdicts in zip(finalists, rest, strict=True) if all(verdicts)), None)
+            if chosen is not None:
+                return chosen
+    return None
 
 
 def calls_among(module_source: str, function: str, names: set[str]) -> bool:
