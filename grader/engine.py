@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import inspect
+import time
 import traceback
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -221,6 +222,7 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
 
 
 REPAIR_SECONDS = 4.0  # what finding a repair may take, per exercise (its candidates' calls, in the sandbox)
+REPAIR_SUBMISSION_SECONDS = 8.0  # and for all of a submission's exercises together
 REPAIR_CALL_SECONDS = 0.5  # per call of a candidate: a changed loop bound may make one run far longer
 _REPAIRABLE_STATUSES = frozenset({"ok", "error"})
 # (exercise, module source) -> the repair found for it, or None: a class shares its slips, and the search is
@@ -237,13 +239,18 @@ def _with_repairs(exercises: Sequence[Exercise], judged: Mapping[str, list[tuple
     failing = {(exercise.module, exercise.function) for exercise in exercises
                if not all(check.passed for check in results[exercise.key])}
     repaired = dict(results)
+    deadline = time.monotonic() + REPAIR_SUBMISSION_SECONDS
     for exercise in exercises:
         checks, verdicts = judged[exercise.key], results[exercise.key]
         source = sources.get(exercise.module)
         if source is None or not _repairable(exercise, checks, verdicts, source, failing):
             continue
+        left = deadline - time.monotonic()
+        if left <= 0.5:
+            break
         try:
-            repaired[exercise.key] = _repaired(exercise, checks, verdicts, sources, sandbox, references)
+            repaired[exercise.key] = _repaired(exercise, checks, verdicts, sources, sandbox, references,
+                                               min(left, REPAIR_SECONDS))
         except Exception:  # noqa: BLE001 - a repair that cannot be found leaves the verdicts as they are
             continue
     return repaired
@@ -271,12 +278,13 @@ def _repairable(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome
 
 def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, CheckResult]],
               verdicts: list[CheckResult], sources: Mapping[str, str], sandbox: Sandbox,
-              references: ReferenceProvider) -> list[CheckResult]:
+              references: ReferenceProvider, seconds: float) -> list[CheckResult]:
+    """One exercise's verdicts, with the repair found in `seconds` (none found: as they were)."""
     from grader.diagnosis import repair, replace_hint
 
     order = sorted(range(len(checks)), key=lambda index: verdicts[index].passed)  # a failed check first
     planned = [checks[index][0] for index in order]
-    allowance = Allowance(sandbox.limits, total_seconds=REPAIR_SECONDS, call_seconds=REPAIR_CALL_SECONDS)
+    allowance = Allowance(sandbox.limits, total_seconds=seconds, call_seconds=REPAIR_CALL_SECONDS)
 
     def passes(candidates: Sequence[repair.Candidate], some: Sequence[PlannedCheck]) -> list[list[bool]]:
         module = {**sources, exercise.module: repair.with_candidates(sources[exercise.module], candidates)}
@@ -302,7 +310,8 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
         chosen = search()
         if len(_REPAIRS) >= PublicVerdicts.LIMIT:
             _REPAIRS.clear()
-        _REPAIRS[key] = chosen
+        if chosen is not None or time.monotonic() < allowance.deadline:  # not a search cut short by time
+            _REPAIRS[key] = chosen
     if chosen is None:
         return verdicts
     edit = chosen.edit

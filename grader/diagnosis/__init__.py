@@ -7,7 +7,8 @@ the ratio is not constant) are withdrawn. For the other exercises, generic mutat
 (`behaviour`) name what the student did when exactly one explains every answer. Points never change here: the
 numeric verdict alone decides them; passing checks are left alone, and nothing runs when every check passed.
 SymPy and the reference solutions are loaded only when a failed check needs them (a students' pytest without
-them keeps the numeric verdict's hint).
+them keeps the numeric verdict's hint). Where none of this named the mistake, the engine asks `repair` for the
+one edit of the student's own code that makes every check pass (its candidates run in the sandbox).
 """
 
 from __future__ import annotations

@@ -85,7 +85,8 @@ class Edit:
         """The feedback: the change in the student's own text, and why it matters; `scope` says which checks
         the changed function passes ("every check", "every public check")."""
         change = self.action or f"changing `{self.before}` to `{self.after}`"
-        return f"{self.why}. In {function}, {change} makes {scope} pass: find out why, and fix it your way"
+        why = self.why[:1].upper() + self.why[1:]
+        return f"{why}. In {function}, {change} makes {scope} pass: find out why, and fix it your way"
 
 
 @dataclass(frozen=True)
