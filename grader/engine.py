@@ -297,25 +297,30 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
                        for outcome, p in zip(outcomes, [p for _ in candidates for p in some], strict=True))
         return [[next(verdict) for _ in some] for _ in candidates]
 
-    def search() -> repair.Candidate | None:
+    def search() -> list[repair.Candidate]:
         return repair.find_repair(repair.candidates(sources[exercise.module], exercise.function), planned, passes)
 
     every_source = "\0".join(f"{name}\0{text}" for name, text in sorted(sources.items()))
     key = (exercise.key, hashlib.sha256(every_source.encode("utf-8", "surrogatepass")).digest())
     if key in _REPAIRS:  # the same source as another student's: its repair, checked on this student's checks
-        chosen = _REPAIRS[key]
-        if chosen is not None and not all(passes([chosen], planned)[0]):
-            chosen = search()
+        found = _REPAIRS[key]
+        if found and not all(passes(found[:1], planned)[0]):
+            found = search()
     else:
-        chosen = search()
+        found = search()
         if len(_REPAIRS) >= PublicVerdicts.LIMIT:
             _REPAIRS.clear()
-        if chosen is not None or time.monotonic() < allowance.deadline:  # not a search cut short by time
-            _REPAIRS[key] = chosen
-    if chosen is None:
+        if found or time.monotonic() < allowance.deadline:  # not a search cut short by time
+            _REPAIRS[key] = found
+    if not found:
         return verdicts
-    edit = chosen.edit
-    hint = edit.hint(exercise.function, "every check")
+    edit = found[0].edit
+    other = repair.elsewhere(found[0], found[1:])
+    if other is None:
+        hint, diagnosis = edit.hint(exercise.function, "every check"), edit.diagnosis
+    else:
+        hint = repair.ambiguous_hint(exercise.function, edit, other.edit, "every check")
+        diagnosis = f"{repair.REPAIR_CLAIM}: one of several edits"
     changed = []
     for (_, outcome, _), verdict in zip(checks, verdicts, strict=True):
         if not verdict.passed:  # what was said of the answer stays (a formula as read), the edit follows it
@@ -323,8 +328,7 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
             message = replace_hint(verdict.student_message,
                                    hint if said in ("", exercise.hint.strip().rstrip(".") + ".") else f"{said} {hint}")
             named = outcome.status == "ok" and not verdict.diagnosis.startswith("formula:")
-            verdict = replace(verdict, student_message=message,
-                              diagnosis=edit.diagnosis if named else verdict.diagnosis)
+            verdict = replace(verdict, student_message=message, diagnosis=diagnosis if named else verdict.diagnosis)
         changed.append(verdict)
     return changed
 

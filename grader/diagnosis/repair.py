@@ -275,13 +275,17 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
                 yield _in_context(edit, node, replacement, parents, text), change
                 if not everywhere or not isinstance(node, ast.expr | ast.keyword):
                     continue
-                for group in _groups(where[key(node)], index):
-                    yield edit, [(nodes[other], replacement) for other in group]
+                for group in _groups(where[key(node)], index) if not isinstance(node, ast.Name) else ():
+                    # a variable changed in several places is quoted with what surrounds it (below)
+                    places = replace(edit, action=_in_places(edit, [nodes[other] for other in group], parents, text))
+                    yield places, [(nodes[other], replacement) for other in group]
                 parent = parents.get(id(node))
                 if isinstance(node, ast.Name) and isinstance(parent, ast.expr) and len(where[key(parent)]) > 1:
                     changed_parent = _replaced(parent, [_index_in(parent, node)], replacement)
                     for group in _groups(where[key(parent)], None):
-                        yield Edit(edit.kind, _text(parent), _text(changed_parent), edit.why), \
+                        before, after = _text(parent), _text(changed_parent)
+                        yield Edit(edit.kind, before, after, edit.why,
+                                   f"changing `{before}` to `{after}` in {len(group)} places"), \
                             [(nodes[other], changed_parent) for other in group]
 
 
@@ -299,6 +303,17 @@ def _in_context(edit: Edit, node: ast.AST, replacement: Replacement, parents: di
     except (ValueError, RecursionError, AttributeError, IndexError, TypeError):
         return edit
     return edit if len(before) > 90 or "\n" in before else replace(edit, before=before, after=after)
+
+
+def _in_places(edit: Edit, changed: list[ast.AST], parents: dict[int, ast.AST], text: _Text) -> str:
+    """The change of an expression written several times, quoted where each one stands."""
+    try:
+        around = [text.segment(parents[id(node)]) for node in changed]
+    except (KeyError, ValueError, AttributeError, IndexError, TypeError):
+        around = []
+    if around and all(len(place) <= 60 and "\n" not in place for place in around) and len(set(around)) == len(around):
+        return f"changing `{edit.before}` to `{edit.after}` in " + " and ".join(f"`{place}`" for place in around)
+    return f"changing `{edit.before}` to `{edit.after}` in {len(changed)} places"
 
 
 def _groups(positions: list[int], alone: int | None) -> Iterator[tuple[int, ...]]:
@@ -349,7 +364,7 @@ def _expr_edit(kind: str, node: ast.AST, replacement: ast.AST, why: str, everywh
 
 def _operators(node: ast.AST, context: _Context) -> Found:
     """A sign or an operator: + for -, * for /, / for //, a comparison's boundary or direction, any for all."""
-    if isinstance(node, ast.BinOp):
+    if isinstance(node, ast.BinOp) and not (isinstance(node.op, ast.Add | ast.Sub) and _in_index(node, context)):
         for new in _SWAPPED_OPERATORS.get(type(node.op), ()):
             changed = ast.BinOp(copy.deepcopy(node.left), new(), copy.deepcopy(node.right))
             old_symbol, new_symbol = _SYMBOL[type(node.op)], _SYMBOL[new]
@@ -366,7 +381,7 @@ def _operators(node: ast.AST, context: _Context) -> Found:
             why = "the fraction is upside down: numerator and denominator swapped" if isinstance(node.op, ast.Div) \
                 else "the two sides of the operation are swapped"
             yield from _expr_edit("swapped operands", node, changed, why)
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and not _in_index(node, context):
         yield from _expr_edit("sign", node, copy.deepcopy(node.operand), "a sign: this minus does not belong")
     parent = context.parents.get(id(node))
     operand = (isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add | ast.Sub | ast.Mult | ast.Div)) \
@@ -406,13 +421,13 @@ def _precedence(node: ast.AST, context: _Context) -> Found:
                               copy.deepcopy(right.right))
         yield from _expr_edit("precedence", node, regrouped, why)
     if isinstance(left, ast.BinOp) and isinstance(left.right, ast.Call) and len(left.right.args) == 1 \
-            and not left.right.keywords:
+            and not left.right.keywords and _call_name(left.right) in _ELEMENTARY:
         call = left.right
         inside = ast.BinOp(copy.deepcopy(left.left), left.op, ast.Call(copy.deepcopy(call.func), [
             ast.BinOp(copy.deepcopy(call.args[0]), node.op, copy.deepcopy(right))], []))
         yield from _expr_edit("precedence", node, inside, "the order of operations: the operation belongs inside "
                               "the function's argument, not after the call")
-    if isinstance(left, ast.Call) and len(left.args) == 1 and not left.keywords:
+    if isinstance(left, ast.Call) and len(left.args) == 1 and not left.keywords and _call_name(left) in _ELEMENTARY:
         inside = ast.Call(copy.deepcopy(left.func), [ast.BinOp(copy.deepcopy(left.args[0]), node.op,
                                                                copy.deepcopy(right))], [])
         yield from _expr_edit("precedence", node, inside, "the order of operations: the operation belongs inside "
@@ -430,10 +445,10 @@ def _constants(node: ast.AST, context: _Context) -> Found:
                 options.append((value // 2, "factor"))
         else:
             options += [(value * 2, "factor"), (value / 2, "factor")]
+        parent = context.parents.get(id(node))
         for new, kind in options:
             if new == value:
                 continue
-            parent = context.parents.get(id(node))
             if isinstance(parent, ast.keyword) and parent.arg == "axis":
                 yield from _expr_edit("axis", node, ast.Constant(new), "the operation runs along the wrong axis: "
                                       "axis=k is the index that is summed (or reduced) away", everywhere=False)
@@ -446,7 +461,9 @@ def _constants(node: ast.AST, context: _Context) -> Found:
             else:
                 yield from _expr_edit("constant", node, ast.Constant(new), f"the number {value!r} is not the right "
                                       "constant here", everywhere=False)
-        for name in sorted(context.given):
+        passed = isinstance(parent, ast.Call | ast.keyword | ast.Assign | ast.Subscript)  # a value given or set,
+        # not a coefficient or a threshold (2·x for x·x, or a tolerance for a variable, explains nothing)
+        for name in sorted(context.given) if passed else ():
             yield from _expr_edit("constant for a variable", node, ast.Name(name, ast.Load()),
                                   f"a fixed number where `{name}` belongs: the function must use the value "
                                   "it is given or is counting with", everywhere=False)
@@ -601,8 +618,8 @@ def _missing(node: ast.AST, context: _Context) -> Found:
 def _names(node: ast.AST, context: _Context) -> Found:
     """One variable where another belongs (x for y, i for j, one list's length for the other's); a name
     where a copy belongs (`b = a` makes both names one array)."""
-    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in context.scope:
-        for name in sorted(context.scope - {node.id}):
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in context.given:
+        for name in sorted(context.given - {node.id}):  # a local made from a parameter is not swapped for it
             yield from _expr_edit("wrong variable", node, ast.Name(name, ast.Load()),
                                   f"`{node.id}` where `{name}` belongs")
     if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id in context.scope:
@@ -723,24 +740,52 @@ def _replaced(root: Any, indices: Sequence[int], replacement: Replacement) -> An
 
 
 def find_repair(found: Sequence[Candidate], checks: Sequence[Any],
-                passes: Callable[[Sequence[Candidate], Sequence[Any]], list[list[bool]]]) -> Candidate | None:
-    """The first candidate, in order of preference, that passes every one of `checks` (the first of which
-    the student's function failed), or None. `passes(candidates, checks)` runs them and says which check
-    each passes. Candidates go in slices, likelier edits first: each slice is tried on the first check, and
-    the few of it that pass on all the others; the search ends at the first slice with a repair."""
+                passes: Callable[[Sequence[Candidate], Sequence[Any]], list[list[bool]]]) -> list[Candidate]:
+    """The candidates that pass every one of `checks` (the first of which the student's function failed), in
+    order of preference, from the first slice that has any; empty if none does. `passes(candidates, checks)`
+    runs them and says which check each passes. Candidates go in slices, likelier edits first: each slice is
+    tried on the first check, and the few of it that pass on all the others."""
     for start in range(0, len(found), SLICE):
         some = found[start:start + SLICE]
         first = passes(some, checks[:1])
         finalists = [candidate for candidate, verdicts in zip(some, first, strict=True) if all(verdicts)]
         finalists = finalists[:MAX_FINALISTS]
         if finalists and len(checks) == 1:
-            return finalists[0]
+            return finalists
         if finalists:
             rest = passes(finalists, checks[1:])
-            chosen = next((c for c, verdicts in zip(finalists, rest, strict=True) if all(verdicts)), None)
-            if chosen is not None:
+            chosen = [c for c, verdicts in zip(finalists, rest, strict=True) if all(verdicts)]
+            if chosen:
                 return chosen
+    return []
+
+
+def elsewhere(chosen: Candidate, others: Sequence[Candidate]) -> Candidate | None:
+    """Another repair that changes a different part of the code (neither quoted text inside the other's):
+    then the code does not say which part is wrong, and the feedback must not claim one."""
+    for other in others:
+        a, b = chosen.edit.before, other.edit.before
+        if a and b and a not in b and b not in a:
+            return other
     return None
+
+
+def ambiguous_hint(function: str, first: Edit, second: Edit, scope: str) -> str:
+    """Two edits at different places each make every check pass: both shown, with what each changes, and no
+    claim of which is the slip."""
+    def change(edit: Edit) -> str:
+        return (edit.action or f"changing `{edit.before}` to `{edit.after}`") + f" ({_SAYS.get(edit.kind, edit.kind)})"
+
+    return (f"More than one small change makes {scope} pass, so look at both places: in {function}, "
+            f"{change(first)}, or {change(second)}. Find out which part is wrong, and why")
+
+
+# What an edit changes, in a few words (shown where two edits at different places both repair the code).
+_SAYS = {"sign": "a sign flipped", "missing minus": "a minus added", "swapped operands": "the two sides swapped",
+         "precedence": "parentheses moved", "operator": "another operator", "off by one": "one more or fewer",
+         "constant": "another number", "constant for a variable": "a variable for a number",
+         "wrong variable": "another variable", "extra factor": "a factor dropped", "extra term": "a term dropped",
+         "extra division": "a division dropped", "extra operation": "a call removed", "power": "another power"}
 
 
 def calls_among(module_source: str, function: str, names: set[str]) -> bool:
