@@ -127,6 +127,19 @@ NAMED = [
     pytest.param("gradient_descent.descend_1d",
                  "x = float(x0)\nfor _ in range(n_steps):\n    x = x - learning_rate * df(x)\nreturn round(x, 3)",
                  "result rounded", id="rounded"),
+    pytest.param("partial_derivatives.partial_derivative",
+                 "p = np.array(point, dtype=float)\ne = np.zeros_like(p)\ne[(i - 1) % p.size] = h\n"
+                 "return float((f(p + e) - f(p - e)) / (2 * h))", "index off by one", id="previous-coordinate"),
+    pytest.param("gradient_descent.gradient_descent",
+                 "w = np.array([m0, c0], dtype=float)\npath = [w]\nfor _ in range(n_steps - 1):\n"
+                 "    w = gradient_step(w, sse_gradient(w[0], w[1], x, y), learning_rate)\n    path.append(w)\n"
+                 "return np.array(path)", "one step fewer", id="path-one-step-short"),
+    pytest.param("linear_model.error_profile_intercept", "return np.array([sse(0.0, c, x, y) for c in intercepts])",
+                 "argument ignored", id="slope-taken-as-zero"),
+    pytest.param("linear_model.sse", "return float(np.sum((y - (m * x - c))**2))", "sign of an argument",
+                 id="minus-c"),
+    pytest.param("linear_model.sse", "return float(np.sum((y[:-1] - (m * x[:-1] + c))**2))", "data point left out",
+                 id="last-point-left-out"),
 ]
 
 

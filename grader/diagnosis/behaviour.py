@@ -12,7 +12,7 @@ mutants, run in the trusted parent like the curriculum's known mistakes. An oper
   swapped, float32 or decimal rounding, integer truncation, rows aliased or one behind, the diagonal of a
   grid, entries one place off, a running total, sorted outputs, one entry updated),
 - or the reference called with changed arguments (inputs truncated to integers, an argument left at its
-  default).
+  default, taken as 0 or negated, a step count or an index off by one, the first or last data point left out).
 An answer that exactly one operator explains on every check that answered, with at least two informative
 checks (where that variant differs from the reference), and that no listed mistake of the exercise explains
 too, gets that operator's hint. The hint names what was done only: nothing of an input or an expected value.
@@ -67,9 +67,10 @@ class Operator:
     hint: str
     sources: tuple[Callable[[], ast.NodeTransformer], ...] = ()  # transforms of the reference's syntax tree
     values: tuple[Callable[[Any, tuple[Any, ...]], Any], ...] = ()  # of the reference's value, given the arguments
-    calls: Callable[[inspect.Signature, Case], Sequence[Call]] | None = None  # the reference on changed arguments
+    calls: Callable[[Exercise, Case], Sequence[Call]] | None = None  # the reference on changed arguments
     rtol: float = 0.0  # extra relative tolerance when matching the answer with the mutant
     fingerprint: Callable[[Any], bool] | None = None  # what every answer it explains must also show
+    input_is_no_evidence: bool = False  # a check where the mutant returns an argument unchanged proves nothing
 
 
 # ----- helpers on syntax trees --------------------------------------------------------------------------------
@@ -590,7 +591,69 @@ def _one_entry_updated(position: int) -> Callable[[Any, tuple[Any, ...]], Any]:
 # ----- call operators (the reference called with changed arguments) -------------------------------------------
 
 
-def _truncated_inputs(signature: inspect.Signature, case: Case) -> list[Call]:
+def _parameters(exercise: Exercise) -> list[inspect.Parameter]:
+    return list(inspect.signature(getattr(kit.solution_module(exercise.module), exercise.function)).parameters.values())
+
+
+@cache
+def _counted(module: str, function: str) -> frozenset[str]:
+    """The reference function's parameters that count steps: those read inside a range(...) call."""
+    tree = ast.parse(kit.solution_source(module))
+    definition = next(node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == function)
+    return frozenset(name for node in ast.walk(definition) if isinstance(node, ast.Call)
+                     and isinstance(node.func, ast.Name) and node.func.id == "range" for name in _read(node))
+
+
+def _integer_shifted(counts: bool, delta: int) -> Callable[[Exercise, Case], list[Call]]:
+    """The case with one integer argument shifted by `delta`: a step count (`counts`: a parameter read in a
+    range(...) of the reference) or an index (any other integer parameter)."""
+
+    def calls(exercise: Exercise, case: Case) -> list[Call]:
+        counted = _counted(exercise.module, exercise.function)
+        out = []
+        for index, parameter in enumerate(_parameters(exercise)[:len(case.args)]):
+            argument = case.args[index]
+            if isinstance(argument, int) and not isinstance(argument, bool) and (parameter.name in counted) == counts:
+                args = (*case.args[:index], argument + delta, *case.args[index + 1:])
+                out.append(Call(parameter.name, Case(args, case.kwargs), degenerate=argument + delta < 0 and counts))
+        return out
+
+    return calls
+
+
+def _number_changed(change: Callable[[float], float]) -> Callable[[Exercise, Case], list[Call]]:
+    """The case with one number argument (a float, not a count or an index) changed: taken as 0, or negated."""
+
+    def calls(exercise: Exercise, case: Case) -> list[Call]:
+        out = []
+        for index, parameter in enumerate(_parameters(exercise)[:len(case.args)]):
+            argument = case.args[index]
+            if isinstance(argument, float) and argument != 0:
+                args = (*case.args[:index], change(argument), *case.args[index + 1:])
+                out.append(Call(parameter.name, Case(args, case.kwargs)))
+        return out
+
+    return calls
+
+
+def _point_left_out(first: bool) -> Callable[[Exercise, Case], list[Call]]:
+    """The case with the first (or last) entry of every data array left out (the 1-D arrays of one length, at
+    least three long): a loop bound off by one."""
+
+    def calls(exercise: Exercise, case: Case) -> list[Call]:
+        arrays = [index for index, argument in enumerate(case.args)
+                  if isinstance(argument, np.ndarray | list) and np.ndim(argument) == 1 and len(argument) >= 3]
+        lengths = {len(case.args[index]) for index in arrays}
+        if not arrays or len(lengths) != 1:
+            return []
+        kept = slice(1, None) if first else slice(None, -1)
+        args = [np.asarray(argument)[kept] if index in arrays else argument for index, argument in enumerate(case.args)]
+        return [Call("first" if first else "last", Case(tuple(args), case.kwargs))]
+
+    return calls
+
+
+def _truncated_inputs(exercise: Exercise, case: Case) -> list[Call]:
     """The case with some of its number arguments truncated to integers: every nonempty subset of them (at
     most four; one at a time beyond), named by their positions. Where truncation turns an argument to zeros,
     the call is degenerate there, so that check does not count as evidence: nothing could tell it from an
@@ -612,11 +675,11 @@ def _truncated_inputs(signature: inspect.Signature, case: Case) -> list[Call]:
     return out
 
 
-def _at_default(signature: inspect.Signature, case: Case) -> list[Call]:
+def _at_default(exercise: Exercise, case: Case) -> list[Call]:
     """The case with each argument that has a default set to it (the case itself where it is not given or is
     the default), named by the parameter."""
     out = []
-    for index, parameter in enumerate(signature.parameters.values()):
+    for index, parameter in enumerate(_parameters(exercise)):
         if parameter.default is inspect.Parameter.empty:
             continue
         if parameter.name in case.kwargs:
@@ -633,9 +696,21 @@ THRESHOLDS = tuple(10.0 ** -power for power in range(3, 13))
 
 OPERATORS = (
     Operator("one step fewer", "your loop runs one time fewer than it should (mind where range starts and "
-             "stops)", sources=(lambda: _RangeStop(-1),)),
-    Operator("one step more", "your loop runs one time more than it should (mind where range starts and "
-             "stops)", sources=(lambda: _RangeStop(+1),)),
+             "stops)", sources=(lambda: _RangeStop(-1),), calls=_integer_shifted(counts=True, delta=-1)),
+    Operator("one step more", "your loop runs one time more than it should: one step too many (mind where range "
+             "starts and stops)", sources=(lambda: _RangeStop(+1),), calls=_integer_shifted(counts=True, delta=+1)),
+    Operator("index off by one", "you use the entry one place before or after the one asked for: an off-by-one "
+             "index ({detail} − 1 or {detail} + 1 where {detail} belongs)",
+             calls=lambda exercise, case: [*_integer_shifted(counts=False, delta=-1)(exercise, case),
+                                           *_integer_shifted(counts=False, delta=+1)(exercise, case)]),
+    Operator("argument ignored", "your function ignores {detail}: it behaves as if {detail} were 0; use the "
+             "{detail} it is given", calls=_number_changed(lambda value: 0.0), input_is_no_evidence=True),
+    Operator("sign of an argument", "the sign of {detail} is flipped: your result is what −{detail} gives; check "
+             "the sign with which {detail} enters your formula", calls=_number_changed(lambda value: -value)),
+    Operator("data point left out", "your result leaves out the first or the last data point: a loop bound off "
+             "by one; use every point (range(len(x)) starts at 0 and stops after the last)",
+             calls=lambda exercise, case: [*_point_left_out(True)(exercise, case),
+                                           *_point_left_out(False)(exercise, case)]),
     Operator("learning rate applied twice", "your steps are twice as long as they should be: the learning rate "
              "is applied twice (each update is learning_rate times the gradient, once)",
              sources=(lambda: _ReplaceName("learning_rate", _times(ast.Constant(2))),)),
@@ -855,7 +930,11 @@ def _variants(exercise: Exercise, operator: Operator, observation: AnswerSeen) -
         reference = getattr(kit.solution_module(exercise.module), exercise.function)
         resolved = Case(tuple(for_parent(a) for a in observation.case.args),
                         {k: for_parent(v) for k, v in observation.case.kwargs.items()})
-        for call in operator.calls(inspect.signature(reference), resolved):
+        try:
+            calls = operator.calls(exercise, resolved)
+        except Exception:  # noqa: BLE001 - arguments the change does not apply to: no variant
+            calls = []
+        for call in calls:
             variants.append(_Variant(f"call:{call.detail}", call.detail, lambda seen, call=call: _Degenerate(
                 parent_call(reference, call.case)) if call.degenerate else parent_call(reference, call.case)))
     return variants
@@ -883,12 +962,21 @@ def _explaining_detail(exercise: Exercise, operator: Operator, observations: Seq
             value = value if evidence else value.value
             if value is _MISSING or not _matches(observation.returned, value, observation, operator):
                 break
-            if evidence and not _same(value, observation.reference, observation):
+            if evidence and not _same(value, observation.reference, observation) \
+                    and not (operator.input_is_no_evidence and _an_input(value, observation)):
                 informative += 1
         else:
             if informative >= MIN_INFORMATIVE_CHECKS:
                 found.add(name[1])
     return min(found) if found else None
+
+
+def _an_input(value: Any, observation: AnswerSeen) -> bool:
+    """Is the value one of the check's arguments, unchanged? For an operator that zeroes an argument this is no
+    evidence: nothing tells that mutant from code that returns its input and does nothing (a step that does
+    not move is not a learning rate ignored)."""
+    return any(_numbers(argument) is not None and _same(value, argument, observation)
+               for argument in for_parent(observation.case.args))
 
 
 def _same(value: Any, reference: Any, observation: AnswerSeen) -> bool:
