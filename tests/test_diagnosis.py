@@ -142,8 +142,9 @@ def observations(key: str, body: str) -> list[AnswerSeen]:
     ("derivatives.numerical_derivative", "return (f(x + h / 2) - f(x - h / 2)) / h", "step h/2"),
     ("gradient_descent.descend_1d", "x = float(x0)\nfor _ in range(n_steps + 1):\n    x = x - learning_rate * df(x)\n"
      "return x", "one step more"),
-    ("linear_model.error_surface", "return np.array([[sse(m, c, x, y) for c in intercepts] for m in slopes])",
-     "rows and columns swapped"),
+    ("gradient_descent.gradient_descent", "w = np.array([m0, c0], dtype=float)\npath = [w]\nfor _ in range(n_steps):\n"
+     "    w = gradient_step(w, sse_gradient(w[0], w[1], x, y), learning_rate)\n    path.append(w)\n"
+     "return np.array(path).T", "rows and columns swapped"),
 ])
 def test_an_operator_that_explains_every_check_is_named(key, body, operator):
     found = explain(BY_KEY[key], observations(key, body))

@@ -100,13 +100,14 @@ def _hints(exercise_result) -> list[str]:
     return [check.student_message for check in exercise_result.checks if not check.passed]
 
 
+# (slips the behavioural operators do not name: the repair is asked only where nothing else named the mistake)
 @pytest.mark.parametrize(("module", "function", "body", "kind", "quoted"), [
     ("derivatives", "df_log", "return 2 * x / 1 + x**2\n", "precedence", "2 * x / (1 + x ** 2)"),
     ("derivatives", "numerical_derivative", "return (f(x + h) - f(x - h)) // (2 * h)\n", "floor division", "//"),
-    ("linear_model", "sse", "total = 0.0\nfor i in range(1, len(x)):\n    total += (y[i] - (m * x[i] + c))**2\n"
+    ("linear_model", "sse", "total = 0.0\nfor i in range(2, len(x)):\n    total += (y[i] - (m * x[i] + c))**2\n"
      "return total\n", "loop bounds", "range(len(x))"),
     ("gradient_descent", "descend_1d", "x = float(x0)\nfor _ in range(n_steps):\n    step = learning_rate * df(x)\n"
-     "    if abs(step) < 1e-6:\n        break\n    x = x - step\nreturn x\n", "early stop", "removing"),
+     "    if abs(step) < 1e-2:\n        break\n    x = x - step\nreturn x\n", "early stop", "removing"),
 ])
 def test_a_slip_nobody_listed_is_named_by_the_edit_that_undoes_it(sandbox, module, function, body, kind, quoted):
     _, own = _grade(sandbox, module, function, body)

@@ -1,22 +1,35 @@
 """Behavioural diagnosis: generic mutation operators applied to the reference, matched against the answers.
 
-For the algorithmic exercises, a small set of operators, none written for one mistake, turns the reference
-into a mutant: AST transforms of the reference solution's source (one step more or fewer, the learning rate
-doubled or squared, a mean instead of a sum, the step h doubled or halved, a division by h instead of 2h, a
-forward instead of a central difference, floats truncated to integers, integers kept as integers), run in the
-trusted parent like the curriculum's known mistakes, and transforms of the reference's value (rows and columns
-swapped, the two outputs swapped, float32 rounding, integer truncation, every row after the first aliased to
-the last, each row one step behind). An answer that exactly one operator explains on every check that
-answered, with at least two informative checks (where the mutant differs from the reference), gets that
-operator's hint. The hint names the operator only: nothing of an input or an expected value.
+For the algorithmic exercises, a set of operators, none written for one mistake, turns the reference into
+mutants, run in the trusted parent like the curriculum's known mistakes. An operator has one or more variants
+(the same mistake made in several ways, e.g. either update order, several thresholds), each of them
+- a transform of the reference solution's syntax tree (one step more or fewer, the learning rate doubled,
+  squared or dividing, a mean or a half instead of a sum, the step h doubled or halved, a forward difference,
+  floats truncated to integers, a sequential or one-weight update, the gradient evaluated once, an early stop,
+  a search keeping the wrong candidate, a sum over the wrong axis, two labels swapped, a threshold made
+  absolute or one-sided),
+- a transform of the reference's value, given the check's arguments (rows and columns swapped, outputs
+  swapped, float32 or decimal rounding, integer truncation, rows aliased or one behind, the diagonal of a
+  grid, entries one place off, a running total, sorted outputs, one entry updated),
+- or the reference called with changed arguments (inputs truncated to integers, an argument left at its
+  default, taken as 0 or negated, a step count or an index off by one, the first or last data point left out).
+An answer that exactly one operator explains on every check that answered, with at least two informative
+checks (where that variant differs from the reference), and that no listed mistake of the exercise explains
+too, gets that operator's hint. The hint names what was done only: nothing of an input or an expected value.
+Mutant values are cached per check case, so a class of students costs the mutants once per case.
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
 import copy
+import hashlib
+import inspect
+import itertools
+import pickle
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -24,26 +37,184 @@ import numpy as np
 
 from grader import kit
 from grader.compare import matches
-from grader.curriculum.common import parent_call
+from grader.curriculum.common import for_parent, parent_call
 from grader.diagnosis import AnswerSeen
-from grader.spec import Exercise
+from grader.spec import Case, Exercise
 
 MIN_INFORMATIVE_CHECKS = 2
+_BUILTINS = frozenset(dir(builtins))
+_PREFIX = "_calcgrade_"  # names the operators add to the reference's code
+
+
+@dataclass(frozen=True)
+class Call:
+    """The reference called on changed arguments: what that names (an argument), and whether the change is
+    degenerate on this check (then the check must match but is no evidence)."""
+
+    detail: str
+    case: Case
+    degenerate: bool = False
 
 
 @dataclass(frozen=True)
 class Operator:
-    """A generic change of the reference and the hint that says what an answer it explains did."""
+    """A generic change of the reference and the hint that says what an answer it explains did.
+
+    Each entry of `sources`, `values` and `calls` is one variant; the operator explains an answer when one
+    variant does. `hint` may hold `{detail}`, filled with what the explaining variant names (an argument)."""
 
     name: str
     hint: str
-    source: Callable[[], ast.NodeTransformer] | None = None  # transforms the reference's syntax tree
-    value: Callable[[Any], Any] | None = None  # or transforms the reference's value
+    sources: tuple[Callable[[], ast.NodeTransformer], ...] = ()  # transforms of the reference's syntax tree
+    values: tuple[Callable[[Any, tuple[Any, ...]], Any], ...] = ()  # of the reference's value, given the arguments
+    calls: Callable[[Exercise, Case], Sequence[Call]] | None = None  # the reference on changed arguments
     rtol: float = 0.0  # extra relative tolerance when matching the answer with the mutant
     fingerprint: Callable[[Any], bool] | None = None  # what every answer it explains must also show
+    input_is_no_evidence: bool = False  # a check where the mutant returns an argument unchanged proves nothing
 
 
-# ----- source operators -----------------------------------------------------------------------------------
+# ----- helpers on syntax trees --------------------------------------------------------------------------------
+
+
+def _read(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def _assigned(statement: ast.stmt) -> set[str]:
+    return {n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+
+def _expr(text: str) -> ast.expr:
+    return ast.parse(text, mode="eval").body
+
+
+def _stmts(text: str) -> list[ast.stmt]:
+    return ast.parse(text).body
+
+
+def _carried(loop: ast.For) -> tuple[int, str, ast.expr] | None:
+    """The loop's update: the last statement of its body that assigns a name from an expression reading that
+    name (w = w − η·g, x = float(x − η·df(x))), as (position, name, new value)."""
+    for index in reversed(range(len(loop.body))):
+        statement = loop.body[index]
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
+                and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id in _read(statement.value):
+            return index, statement.targets[0].id, statement.value
+        if isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
+            name = statement.target.id
+            return index, name, ast.BinOp(ast.Name(name, ast.Load()), statement.op, statement.value)
+    return None
+
+
+def _depending(statements: Sequence[ast.stmt], name: str) -> list[bool]:
+    """Which statements read `name`, directly or through a name assigned from it earlier in the list."""
+    reached, marks = {name}, []
+    for statement in statements:
+        mark = bool(_read(statement) & reached)
+        if mark:
+            reached |= _assigned(statement)
+        marks.append(mark)
+    return marks
+
+
+def _evaluations(loop: ast.For, name: str, update: ast.expr) -> list[ast.Call]:
+    """The calls in the loop that evaluate something at the carried `name` (a gradient, a derivative): calls
+    of a function that is not a builtin or a library attribute, with `name` in their arguments, other than
+    the update itself."""
+    return [node for node in ast.walk(ast.Module(loop.body, [])) if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name) and node.func.id not in _BUILTINS and node is not update
+            and any(name in _read(argument) for argument in node.args)]
+
+
+class _LoopTransform(ast.NodeTransformer):
+    """Base of the transforms of a descent loop (a `for` loop with a carried update)."""
+
+    def visit_For(self, node: ast.For) -> Any:
+        self.generic_visit(node)
+        found = _carried(node)
+        return node if found is None else self.change(node, *found)
+
+    def change(self, loop: ast.For, index: int, name: str, update: ast.expr) -> Any:
+        raise NotImplementedError
+
+
+class _CoordinateUpdate(_LoopTransform):
+    """Each step updates the weights one coordinate at a time, in `order` (an expression of the weights `W`:
+    all of them in turn, or only one), re-evaluating what depends on them before each: a sequential update,
+    or only one weight updated."""
+
+    def __init__(self, order: str):
+        self.order = order
+
+    def change(self, loop: ast.For, index: int, name: str, update: ast.expr) -> Any:
+        before = loop.body[:index]
+        marks = _depending(before, name)
+        inner = _stmts(f"for {_PREFIX}k in {self.order.format(W=name)}:\n    pass")[0]
+        assert isinstance(inner, ast.For)
+        inner.body = [copy.deepcopy(s) for s, mark in zip(before, marks, strict=True) if mark] + [
+            ast.Assign([ast.Name(f"{_PREFIX}new", ast.Store())], copy.deepcopy(update)),
+            *_stmts(f"{name} = np.array({name}, dtype=float)\n"
+                    f"{name}[{_PREFIX}k] = np.asarray({_PREFIX}new, dtype=float)[{_PREFIX}k]")]
+        loop.body = [s for s, mark in zip(before, marks, strict=True) if not mark] + [inner] + loop.body[index + 1:]
+        return loop
+
+
+class _EvaluatedOnce(_LoopTransform):
+    """What the loop evaluates at the current point (the gradient) is evaluated once, before the loop, at the
+    start, and reused by every step."""
+
+    def change(self, loop: ast.For, index: int, name: str, update: ast.expr) -> Any:
+        calls = _evaluations(loop, name, update)
+        if not calls:
+            return loop
+        hoisted: list[ast.stmt] = []
+        for number, call in enumerate(calls):
+            hoisted.append(ast.Assign([ast.Name(f"{_PREFIX}once{number}", ast.Store())], copy.deepcopy(call)))
+        replaced = {id(call): number for number, call in enumerate(calls)}
+
+        class Swap(ast.NodeTransformer):
+            def visit_Call(self, node: ast.Call) -> ast.AST:
+                if id(node) in replaced:
+                    return ast.Name(f"{_PREFIX}once{replaced[id(node)]}", ast.Load())
+                self.generic_visit(node)
+                return node
+
+        loop.body = [Swap().visit(statement) for statement in loop.body]
+        return [*hoisted, loop]
+
+
+class _EarlyStop(_LoopTransform):
+    """The loop stops before its count once a step (`kind` "step": before taking it, "taken": after) or the
+    gradient ("gradient") is smaller than `threshold` in every coordinate."""
+
+    def __init__(self, kind: str, threshold: float):
+        self.kind, self.threshold = kind, threshold
+
+    def change(self, loop: ast.For, index: int, name: str, update: ast.expr) -> Any:
+        small = f"np.all(np.abs(np.asarray({{}}, dtype=float)) < {self.threshold!r})"
+        if self.kind == "gradient":
+            calls = _evaluations(loop, name, update)
+            if not calls:
+                return loop
+            test = _stmts(f"if {small.format(_PREFIX + 'gradient')}:\n    break")[0]
+            loop.body.insert(0, _Substitute(_PREFIX + "gradient", copy.deepcopy(calls[0])).visit(test))
+            return loop
+        new = ast.Assign([ast.Name(f"{_PREFIX}new", ast.Store())], copy.deepcopy(update))
+        step = f"np.asarray({_PREFIX}new, dtype=float) - np.asarray({_PREFIX}old, dtype=float)"
+        if self.kind == "step":
+            rest = _stmts(f"{_PREFIX}old = {name}\nif {small.format(step)}:\n    break\n{name} = {_PREFIX}new")
+        else:
+            rest = _stmts(f"{_PREFIX}old = {name}\n{name} = {_PREFIX}new\nif {small.format(step)}:\n    break")
+        loop.body[index:index + 1] = [new, *rest]
+        return loop
+
+
+class _Substitute(ast.NodeTransformer):
+    def __init__(self, name: str, by: ast.expr):
+        self.name, self.by = name, by
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        return self.by if node.id == self.name else node
 
 
 class _RangeStop(ast.NodeTransformer):
@@ -68,14 +239,166 @@ class _ReplaceName(ast.NodeTransformer):
         return node
 
 
+def _is_numpy(node: ast.expr, attribute: str) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == attribute and isinstance(node.value, ast.Name) \
+        and node.value.id in ("np", "numpy")
+
+
 class _Attribute(ast.NodeTransformer):
     def __init__(self, old: str, new: str):
         self.old, self.new = old, new
 
     def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
         self.generic_visit(node)
-        if node.attr == self.old and isinstance(node.value, ast.Name) and node.value.id in ("np", "numpy"):
+        if _is_numpy(node, self.old):
             node.attr = self.new
+        return node
+
+
+class _HalfSum(ast.NodeTransformer):
+    """np.sum(…) → 0.5·np.sum(…): the ½·Σ of a halved loss."""
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        if _is_numpy(node.func, "sum") or (isinstance(node.func, ast.Name) and node.func.id == "sum"):
+            return ast.BinOp(ast.Constant(0.5), ast.Mult(), node)
+        return node
+
+
+class _Axis(ast.NodeTransformer):
+    """axis=a → axis=`axis` in every call that names a constant axis: a reduction over the wrong axis."""
+
+    def __init__(self, axis: int):
+        self.axis = axis
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        for keyword in node.keywords:
+            if keyword.arg == "axis" and isinstance(keyword.value, ast.Constant | ast.UnaryOp):
+                keyword.value = ast.Constant(self.axis)
+        return node
+
+
+class _Selection(ast.NodeTransformer):
+    """A search's selection rule changed: min(X, key=K) / max(X, key=K) keeps the smallest or largest X itself
+    ("itself"), or the first or last candidate without comparing ("first", "last"); np.argmin / np.argmax
+    gives the first or last position."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id in ("min", "max") and len(node.args) == 1 \
+                and any(keyword.arg == "key" for keyword in node.keywords):
+            if self.kind == "itself":
+                node.keywords = [keyword for keyword in node.keywords if keyword.arg != "key"]
+                return node
+            position = ast.Constant(0) if self.kind == "first" else ast.UnaryOp(ast.USub(), ast.Constant(1))
+            return ast.Subscript(ast.Call(ast.Name("list", ast.Load()), node.args, []), position, ast.Load())
+        if (_is_numpy(node.func, "argmin") or _is_numpy(node.func, "argmax")) and len(node.args) == 1 \
+                and self.kind in ("first", "last"):
+            return ast.Constant(0) if self.kind == "first" else \
+                ast.BinOp(ast.Call(_expr("np.size"), node.args, []), ast.Sub(), ast.Constant(1))
+        return node
+
+
+class _OtherKey(ast.NodeTransformer):
+    """min(X, key=K) compares |G(x)| (or G(x)) for another argument G of the function (the derivative's size
+    instead of the function's value): the `position`-th argument other than K."""
+
+    def __init__(self, position: int, absolute: bool):
+        self.position, self.absolute, self.parameters = position, absolute, []
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        self.parameters = [argument.arg for argument in node.args.args]
+        self.generic_visit(node)
+        return node
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id in ("min", "max"):
+            for keyword in node.keywords:
+                if keyword.arg == "key" and isinstance(keyword.value, ast.Name):
+                    others = [name for name in self.parameters if name != keyword.value.id]
+                    if self.position < len(others):
+                        body = f"{others[self.position]}({_PREFIX}v)"
+                        keyword.value = _expr(f"lambda {_PREFIX}v: " + (f"abs({body})" if self.absolute else body))
+        return node
+
+
+class _SwapLabels(ast.NodeTransformer):
+    """The `first`-th and `second`-th distinct string constants that the function returns trade places."""
+
+    def __init__(self, first: int, second: int):
+        self.first, self.second = first, second
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        labels: list[str] = []
+        for statement in ast.walk(node):
+            if isinstance(statement, ast.Return) and isinstance(statement.value, ast.Constant) \
+                    and isinstance(statement.value.value, str) and statement.value.value not in labels:
+                labels.append(statement.value.value)
+        if self.second < len(labels):
+            a, b = labels[self.first], labels[self.second]
+            for statement in ast.walk(node):
+                if isinstance(statement, ast.Return) and isinstance(statement.value, ast.Constant) \
+                        and statement.value.value in (a, b):
+                    statement.value = ast.Constant(b if statement.value.value == a else a)
+        return node
+
+
+class _TestLater(ast.NodeTransformer):
+    """The `position`-th `if …: return …` of a function's body moved after the other such tests (just before
+    what follows them): a case that must be decided first is tested last."""
+
+    def __init__(self, position: int):
+        self.position = position
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        tests = [index for index, statement in enumerate(node.body)
+                 if isinstance(statement, ast.If) and statement.body and isinstance(statement.body[-1], ast.Return)]
+        if self.position < len(tests) - 1:
+            last = tests[-1]
+            moved = node.body[tests[self.position]]
+            node.body = [s for index, s in enumerate(node.body) if index != tests[self.position]]
+            node.body.insert(last, moved)  # one place earlier after the removal: right after the last test
+        return node
+
+
+class _AbsoluteScale(ast.NodeTransformer):
+    """max(1, s) → 1 (builtin max or np.maximum of a constant and a scale): a relative threshold made absolute."""
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        if ((isinstance(node.func, ast.Name) and node.func.id == "max") or _is_numpy(node.func, "maximum")) \
+                and len(node.args) == 2 and not node.keywords:
+            constants = [argument for argument in node.args if isinstance(argument, ast.Constant)]
+            if len(constants) == 1:
+                return constants[0]
+        return node
+
+
+class _OneSided(ast.NodeTransformer):
+    """|v| ≤ t → a test on one side only: 0 ≤ v ≤ t ("positive"), −t ≤ v ≤ 0 ("negative"), or v ≤ t ("none")."""
+
+    def __init__(self, side: str):
+        self.side = side
+
+    def visit_Compare(self, node: ast.Compare) -> ast.AST:
+        self.generic_visit(node)
+        left = node.left
+        if len(node.ops) == 1 and isinstance(node.ops[0], ast.Lt | ast.LtE) and isinstance(left, ast.Call) \
+                and len(left.args) == 1 and (_is_numpy(left.func, "abs") or (
+                    isinstance(left.func, ast.Name) and left.func.id == "abs")):
+            value = left.args[0]
+            bound = ast.Compare(value, node.ops, node.comparators)
+            if self.side == "none":
+                return bound
+            if self.side == "negative":
+                bound = ast.Compare(ast.UnaryOp(ast.USub(), value), node.ops, node.comparators)
+            sign = ast.Compare(value, [ast.GtE() if self.side == "positive" else ast.LtE()], [ast.Constant(0)])
+            return ast.BinOp(sign, ast.BitAnd(), bound)
         return node
 
 
@@ -137,21 +460,31 @@ def _times(factor: ast.expr) -> Callable[[ast.expr], ast.expr]:
     return lambda name: ast.BinOp(factor, ast.Mult(), name)
 
 
-# ----- value operators ------------------------------------------------------------------------------------
+# ----- value operators (the reference's value, and the check's arguments) --------------------------------------
 
 
-def _transposed(value: Any) -> Any:
+def _numbers(value: Any) -> np.ndarray | None:
+    if isinstance(value, str | bool) or callable(value):
+        return None
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return array
+
+
+def _transposed(value: Any, arguments: tuple[Any, ...]) -> Any:
     array = np.asarray(value, dtype=float)
     return array.T if array.ndim == 2 and array.shape[0] != array.shape[1] else None
 
 
-def _swapped_pair(value: Any) -> Any:
+def _swapped_pair(value: Any, arguments: tuple[Any, ...]) -> Any:
     if isinstance(value, tuple | list) and len(value) == 2:
         return type(value)(reversed(value))
     return None
 
 
-def _float32(value: Any) -> Any:
+def _float32(value: Any, arguments: tuple[Any, ...]) -> Any:
     if isinstance(value, tuple):
         return tuple(float(np.float32(item)) for item in value)
     array = np.asarray(value, dtype=float)
@@ -167,67 +500,319 @@ def _single_precision(value: Any) -> bool:
     return bool(np.all(array.astype(np.float32).astype(float) == array)) and not bool(np.all(array == np.round(array)))
 
 
-def _truncated(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return tuple(float(np.trunc(item)) for item in value)
-    array = np.asarray(value, dtype=float)
-    return np.trunc(array) if array.ndim else float(np.trunc(value))
+def _elementwise(function: Callable[[np.ndarray], np.ndarray]) -> Callable[[Any, tuple[Any, ...]], Any]:
+    """A transform of every number of the value, keeping its form (a float, a tuple of floats or an array)."""
+
+    def transform(value: Any, arguments: tuple[Any, ...]) -> Any:
+        if isinstance(value, tuple):
+            return tuple(float(function(np.asarray(item, dtype=float))) for item in value)
+        array = np.asarray(value, dtype=float)
+        return function(array) if array.ndim else float(function(array))
+
+    return transform
 
 
-def _rows_aliased(value: Any) -> Any:
-    array = np.asarray(value, dtype=float)
-    if array.ndim != 2 or array.shape[0] < 3:
-        return None
-    aliased = array.copy()
-    aliased[1:] = array[-1]
-    return aliased
+def _rounded(decimals: int) -> Callable[[Any, tuple[Any, ...]], Any]:
+    return _elementwise(lambda array: np.round(array, decimals))
 
 
-def _one_row_behind(value: Any) -> Any:
+def _rows_aliased(first_kept: bool) -> Callable[[Any, tuple[Any, ...]], Any]:
+    def transform(value: Any, arguments: tuple[Any, ...]) -> Any:
+        array = np.asarray(value, dtype=float)
+        if array.ndim != 2 or array.shape[0] < 3:
+            return None
+        aliased = array.copy()
+        aliased[1 if first_kept else 0:] = array[-1]
+        return aliased
+
+    return transform
+
+
+def _one_row_behind(value: Any, arguments: tuple[Any, ...]) -> Any:
     array = np.asarray(value, dtype=float)
     if array.ndim != 2 or array.shape[0] < 3:
         return None
     return np.vstack([array[:1], array[:-1]])
 
 
+def _diagonal(value: Any, arguments: tuple[Any, ...]) -> Any:
+    """What pairing two lists element by element (zip) gives where a grid of every pair is asked for."""
+    array = np.asarray(value, dtype=float)
+    return np.diagonal(array).copy() if array.ndim == 2 and min(array.shape) >= 2 else None
+
+
+def _array_of_results(value: Any) -> np.ndarray | None:
+    """The value, where it is a 1-D array of at least three results (one per input), else None."""
+    return value.astype(float) if isinstance(value, np.ndarray) and value.ndim == 1 and value.size >= 3 else None
+
+
+def _one_off(shift: int) -> Callable[[Any, tuple[Any, ...]], Any]:
+    def transform(value: Any, arguments: tuple[Any, ...]) -> Any:
+        array = _array_of_results(value)
+        return None if array is None else np.roll(array, shift)
+
+    return transform
+
+
+def _running_total(value: Any, arguments: tuple[Any, ...]) -> Any:
+    array = _array_of_results(value)
+    return None if array is None else np.cumsum(array)
+
+
+def _sorted(descending: bool) -> Callable[[Any, tuple[Any, ...]], Any]:
+    def transform(value: Any, arguments: tuple[Any, ...]) -> Any:
+        array = _array_of_results(value)
+        if array is None:
+            return None
+        return np.sort(array)[::-1].copy() if descending else np.sort(array)
+
+    return transform
+
+
+def _one_entry_updated(position: int) -> Callable[[Any, tuple[Any, ...]], Any]:
+    """The first argument of the result's shape, with only one entry replaced by the result's: an update of
+    one weight where every weight moves."""
+
+    def transform(value: Any, arguments: tuple[Any, ...]) -> Any:
+        result = _numbers(value)
+        if result is None or result.ndim != 1 or result.size < 2:
+            return None
+        for argument in arguments:
+            array = _numbers(argument)
+            if array is not None and array.shape == result.shape:
+                updated = array.copy()
+                updated[position] = result[position]
+                return updated
+        return None
+
+    return transform
+
+
+# ----- call operators (the reference called with changed arguments) -------------------------------------------
+
+
+def _parameters(exercise: Exercise) -> list[inspect.Parameter]:
+    return list(inspect.signature(getattr(kit.solution_module(exercise.module), exercise.function)).parameters.values())
+
+
+@cache
+def _counted(module: str, function: str) -> frozenset[str]:
+    """The reference function's parameters that count steps: those read inside a range(...) call."""
+    tree = ast.parse(kit.solution_source(module))
+    definition = next(node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == function)
+    return frozenset(name for node in ast.walk(definition) if isinstance(node, ast.Call)
+                     and isinstance(node.func, ast.Name) and node.func.id == "range" for name in _read(node))
+
+
+def _integer_shifted(counts: bool, delta: int) -> Callable[[Exercise, Case], list[Call]]:
+    """The case with one integer argument shifted by `delta`: a step count (`counts`: a parameter read in a
+    range(...) of the reference) or an index (any other integer parameter)."""
+
+    def calls(exercise: Exercise, case: Case) -> list[Call]:
+        counted = _counted(exercise.module, exercise.function)
+        out = []
+        for index, parameter in enumerate(_parameters(exercise)[:len(case.args)]):
+            argument = case.args[index]
+            if isinstance(argument, int) and not isinstance(argument, bool) and (parameter.name in counted) == counts:
+                args = (*case.args[:index], argument + delta, *case.args[index + 1:])
+                out.append(Call(parameter.name, Case(args, case.kwargs), degenerate=argument + delta < 0 and counts))
+        return out
+
+    return calls
+
+
+def _number_changed(change: Callable[[float], float]) -> Callable[[Exercise, Case], list[Call]]:
+    """The case with one number argument (a float, not a count or an index) changed: taken as 0, or negated."""
+
+    def calls(exercise: Exercise, case: Case) -> list[Call]:
+        out = []
+        for index, parameter in enumerate(_parameters(exercise)[:len(case.args)]):
+            argument = case.args[index]
+            if isinstance(argument, float) and argument != 0:
+                args = (*case.args[:index], change(argument), *case.args[index + 1:])
+                out.append(Call(parameter.name, Case(args, case.kwargs)))
+        return out
+
+    return calls
+
+
+def _point_left_out(first: bool) -> Callable[[Exercise, Case], list[Call]]:
+    """The case with the first (or last) entry of every data array left out (the 1-D arrays of one length, at
+    least three long): a loop bound off by one."""
+
+    def calls(exercise: Exercise, case: Case) -> list[Call]:
+        arrays = [index for index, argument in enumerate(case.args)
+                  if isinstance(argument, np.ndarray | list) and np.ndim(argument) == 1 and len(argument) >= 3]
+        lengths = {len(case.args[index]) for index in arrays}
+        if not arrays or len(lengths) != 1:
+            return []
+        kept = slice(1, None) if first else slice(None, -1)
+        args = [np.asarray(argument)[kept] if index in arrays else argument for index, argument in enumerate(case.args)]
+        return [Call("first" if first else "last", Case(tuple(args), case.kwargs))]
+
+    return calls
+
+
+def _truncated_inputs(exercise: Exercise, case: Case) -> list[Call]:
+    """The case with some of its number arguments truncated to integers: every nonempty subset of them (at
+    most four; one at a time beyond), named by their positions. Where truncation turns an argument to zeros,
+    the call is degenerate there, so that check does not count as evidence: nothing could tell it from an
+    argument ignored (a learning rate truncated to 0 is a step that does not move)."""
+    candidates = [index for index, argument in enumerate(case.args)
+                  if (array := _numbers(argument)) is not None and array.size and bool(np.all(np.isfinite(array)))]
+    subsets = [subset for size in range(1, len(candidates) + 1)
+               for subset in itertools.combinations(candidates, size)] if len(candidates) <= 4 \
+        else [(index,) for index in candidates]
+    out = []
+    for subset in subsets:
+        args = list(case.args)
+        degenerate = False
+        for index in subset:
+            truncated = np.trunc(np.asarray(args[index], dtype=float))
+            degenerate |= not np.any(truncated) and bool(np.any(np.asarray(args[index], dtype=float)))
+            args[index] = truncated if np.ndim(args[index]) else float(truncated)
+        out.append(Call(",".join(map(str, subset)), Case(tuple(args), case.kwargs), degenerate))
+    return out
+
+
+def _at_default(exercise: Exercise, case: Case) -> list[Call]:
+    """The case with each argument that has a default set to it (the case itself where it is not given or is
+    the default), named by the parameter."""
+    out = []
+    for index, parameter in enumerate(_parameters(exercise)):
+        if parameter.default is inspect.Parameter.empty:
+            continue
+        if parameter.name in case.kwargs:
+            changed = Case(case.args, {**case.kwargs, parameter.name: parameter.default})
+        elif index < len(case.args):
+            changed = Case((*case.args[:index], parameter.default, *case.args[index + 1:]), case.kwargs)
+        else:
+            changed = case
+        out.append(Call(parameter.name, changed))
+    return out
+
+
+THRESHOLDS = tuple(10.0 ** -power for power in range(3, 13))
+
 OPERATORS = (
     Operator("one step fewer", "your loop runs one time fewer than it should (mind where range starts and "
-             "stops)", source=lambda: _RangeStop(-1)),
-    Operator("one step more", "your loop runs one time more than it should (mind where range starts and "
-             "stops)", source=lambda: _RangeStop(+1)),
+             "stops)", sources=(lambda: _RangeStop(-1),), calls=_integer_shifted(counts=True, delta=-1)),
+    Operator("one step more", "your loop runs one time more than it should: one step too many (mind where range "
+             "starts and stops)", sources=(lambda: _RangeStop(+1),), calls=_integer_shifted(counts=True, delta=+1)),
+    Operator("index off by one", "you use the entry one place before or after the one asked for: an off-by-one "
+             "index ({detail} − 1 or {detail} + 1 where {detail} belongs)",
+             calls=lambda exercise, case: [*_integer_shifted(counts=False, delta=-1)(exercise, case),
+                                           *_integer_shifted(counts=False, delta=+1)(exercise, case)]),
+    Operator("argument ignored", "your function ignores {detail}: it behaves as if {detail} were 0; use the "
+             "{detail} it is given", calls=_number_changed(lambda value: 0.0), input_is_no_evidence=True),
+    Operator("sign of an argument", "the sign of {detail} is flipped: your result is what −{detail} gives; check "
+             "the sign with which {detail} enters your formula", calls=_number_changed(lambda value: -value)),
+    Operator("data point left out", "your result leaves out the first or the last data point: a loop bound off "
+             "by one; use every point (range(len(x)) starts at 0 and stops after the last)",
+             calls=lambda exercise, case: [*_point_left_out(True)(exercise, case),
+                                           *_point_left_out(False)(exercise, case)]),
     Operator("learning rate applied twice", "your steps are twice as long as they should be: the learning rate "
              "is applied twice (each update is learning_rate times the gradient, once)",
-             source=lambda: _ReplaceName("learning_rate", _times(ast.Constant(2)))),
+             sources=(lambda: _ReplaceName("learning_rate", _times(ast.Constant(2))),)),
     Operator("learning rate squared", "your steps use learning_rate² instead of learning_rate: the learning "
-             "rate is applied twice", source=lambda: _ReplaceName(
-                 "learning_rate", lambda name: ast.BinOp(name, ast.Pow(), ast.Constant(2)))),
+             "rate is applied twice", sources=(lambda: _ReplaceName(
+                 "learning_rate", lambda name: ast.BinOp(name, ast.Pow(), ast.Constant(2))),)),
+    Operator("divided by the learning rate", "your step divides the gradient by the learning rate; the step is "
+             "the learning rate times the gradient (multiply, do not divide)", sources=(lambda: _ReplaceName(
+                 "learning_rate", lambda name: ast.BinOp(ast.Constant(1.0), ast.Div(), name)),)),
     Operator("mean instead of sum", "your result behaves as a mean where a sum is asked for (np.mean, or a "
-             "division by n): the SSE and its gradient are sums", source=lambda: _Attribute("sum", "mean")),
+             "division by n): the SSE and its gradient are sums", sources=(lambda: _Attribute("sum", "mean"),)),
+    Operator("half the sum", "your result is half of the sum asked for: ½·Σ, the halved loss some textbooks use "
+             "to simplify its derivative (or a factor 2 dropped from its gradient); the SSE is the plain sum Σ",
+             sources=(_HalfSum,)),
     Operator("step 2h", "your difference steps 2h to each side: use the points x ± h with the h given",
-             source=lambda: _ReplaceName("h", _times(ast.Constant(2)))),
+             sources=(lambda: _ReplaceName("h", _times(ast.Constant(2))),)),
     Operator("step h/2", "your difference steps only h/2 to each side: use the points x ± h with the h given",
-             source=lambda: _ReplaceName("h", lambda name: ast.BinOp(name, ast.Div(), ast.Constant(2)))),
+             sources=(lambda: _ReplaceName("h", lambda name: ast.BinOp(name, ast.Div(), ast.Constant(2))),)),
     Operator("divided by h instead of 2h", "the two points x − h and x + h are 2h apart: divide the difference by "
-             "2h, not by h", source=_DivideByH),
+             "2h, not by h", sources=(_DivideByH,)),
     Operator("forward difference", "your estimate is a forward difference (f(x + h) − f(x)) / h; the central "
-             "difference steps to both sides: (f(x + h) − f(x − h)) / (2h)", source=_Forward),
+             "difference steps to both sides: (f(x + h) − f(x − h)) / (2h)", sources=(_Forward,)),
+    Operator("argument left at its default", "your function ignores {detail}: it behaves as if {detail} had its "
+             "default value (a fixed value used instead of the {detail} given, or {detail} not passed on to the "
+             "function it calls); use the {detail} it is given", calls=_at_default),
     Operator("truncated to integers", "values are truncated to integers (int(...) or an integer dtype) where "
-             "floats are needed", source=lambda: _Conversions(truncate=True)),
+             "floats are needed", sources=(lambda: _Conversions(truncate=True),), calls=_truncated_inputs),
     Operator("integers kept as integers", "an array made from integers stays an integer array, so adding a "
              "small step to it rounds the step away: convert with dtype=float",
-             source=lambda: _Conversions(truncate=False)),
+             sources=(lambda: _Conversions(truncate=False),)),
+    Operator("sequential update", "your weights are updated one after the other, each from a gradient taken at "
+             "the weights already changed (a sequential update); gradient descent updates every weight at the "
+             "same time, from the gradient taken once at the current point",
+             sources=(lambda: _CoordinateUpdate("range(len({W}))"),
+                      lambda: _CoordinateUpdate("range(len({W}) - 1, -1, -1)"))),
+    Operator("only one weight updated", "only one of your weights is updated; the other stays where it started: "
+             "in every step all the weights move (both weights of a line, slope and intercept), each by "
+             "learning_rate times its own partial derivative",
+             sources=(lambda: _CoordinateUpdate("[0]"), lambda: _CoordinateUpdate("[len({W}) - 1]")),
+             values=(_one_entry_updated(0), _one_entry_updated(-1))),
+    Operator("gradient evaluated once", "every step reuses the gradient (the slope) taken at the starting point; "
+             "evaluate it again at the current point in each step",
+             sources=(_EvaluatedOnce,)),
+    Operator("stops early", "your loop stops before making all of its steps (a stopping test on the size of the "
+             "step or of the gradient); make exactly the number of steps asked for",
+             sources=tuple(lambda kind=kind, threshold=threshold: _EarlyStop(kind, threshold)
+                           for kind in ("step", "taken", "gradient") for threshold in THRESHOLDS)),
+    Operator("kept the smallest candidate", "your search keeps the smallest x (it compares the candidates "
+             "themselves), not the one where the function is lowest: compare f at each candidate",
+             sources=(lambda: _Selection("itself"),)),
+    Operator("first candidate kept", "your answer is always the first candidate: nothing is compared; try every "
+             "candidate (every start) and keep the best one", sources=(lambda: _Selection("first"),)),
+    Operator("last candidate kept", "your answer is always the last candidate: nothing is compared; keep the "
+             "best candidate seen so far, not the last one", sources=(lambda: _Selection("last"),)),
+    Operator("compared the derivative", "your search keeps the candidate where the slope is smallest in size "
+             "(the flattest point), not where the function itself is lowest; a flat point can be a maximum or a "
+             "higher valley: compare the function's values",
+             sources=tuple(lambda position=position, absolute=absolute: _OtherKey(position, absolute)
+                           for position in range(6) for absolute in (True, False))),
+    Operator("pairs instead of a grid", "your grid pairs the two lists element by element (as zip does) instead "
+             "of combining every value of one with every value of the other: build all pairs (a double loop, or "
+             "np.meshgrid)", values=(_diagonal,)),
+    Operator("sum over the wrong axis", "your sum runs over the wrong axis of the array: check which axis holds "
+             "the terms to add up (the axis= of np.sum)", sources=tuple(lambda axis=axis: _Axis(axis)
+                                                                        for axis in (0, 1, 2, -1))),
+    Operator("labels swapped", "two of your labels are swapped: the tests are right, but each of the two cases "
+             "returns the other's label; check which case each label names",
+             sources=tuple(lambda pair=pair: _SwapLabels(*pair) for pair in itertools.combinations(range(5), 2))),
+    Operator("test in the wrong order", "your tests run in the wrong order: a case that must be decided first "
+             "(before the others can claim it) is tested after them; test it first",
+             sources=tuple(lambda position=position: _TestLater(position) for position in range(4))),
+    Operator("absolute threshold", "your test for a number being (numerically) zero uses a fixed, absolute "
+             "threshold; the one asked for is relative: it grows with the size of the largest value",
+             sources=(_AbsoluteScale,)),
+    Operator("one-sided threshold", "your test for a number being (numerically) zero looks at one side only: a "
+             "value counts as zero when its absolute value is below the threshold, whether it is slightly "
+             "positive or slightly negative", sources=tuple(lambda side=side: _OneSided(side)
+                                                            for side in ("positive", "negative", "none"))),
+    Operator("any instead of all", "a test that must hold for every value holds for one of them only: np.any "
+             "where np.all is needed (or the other way round)",
+             sources=(lambda: _Attribute("all", "any"), lambda: _Attribute("any", "all"))),
     Operator("rows and columns swapped", "your result is the transpose of the right one: rows and columns are "
-             "swapped (mind which index is the row)", value=_transposed),
-    Operator("outputs swapped", "your two outputs are in the wrong order", value=_swapped_pair),
+             "swapped (mind which index is the row)", values=(_transposed,)),
+    Operator("outputs swapped", "your two outputs are in the wrong order", values=(_swapped_pair,)),
     Operator("float32 rounding", "your result has only single precision (float32): compute in float64 (plain "
-             "Python floats or NumPy's default)", value=_float32, rtol=2e-7, fingerprint=_single_precision),
+             "Python floats or NumPy's default)", values=(_float32,), rtol=2e-7, fingerprint=_single_precision),
     Operator("result truncated to an integer", "your result is truncated to an integer: return the float",
-             value=_truncated),
-    Operator("rows aliased to the last", "every row after the first is the same as the last: the same array is "
-             "appended each step and then changed in place; append a copy (or build a new array each step)",
-             value=_rows_aliased),
+             values=(_elementwise(np.trunc),)),
+    Operator("result rounded", "your result is rounded (to a few decimals): return it as computed; rounding is "
+             "for printing", values=tuple(_rounded(decimals) for decimals in range(1, 9))),
+    Operator("rows aliased to the last", "every row (after the first) is the same as the last: the same list or "
+             "array is filled again for each row and appended each time; build a new one (or append a copy) for "
+             "each row", values=(_rows_aliased(first_kept=True), _rows_aliased(first_kept=False))),
     Operator("each row one step behind", "each row holds the weights one step behind: record the weights after "
-             "each update", value=_one_row_behind),
+             "each update", values=(_one_row_behind,)),
+    Operator("entries one place off", "each entry is stored one place off (at index k − 1 or k + 1 instead of "
+             "k), so the results are rotated by one: entry k must hold the result for input k",
+             values=(_one_off(-1), _one_off(+1))),
+    Operator("running total", "entry k holds the sum of the results 0..k: a running total that is never reset; "
+             "compute each entry on its own", values=(_running_total,)),
+    Operator("results sorted", "your results are sorted, so entry k no longer belongs to input k: keep them in "
+             "the order of the inputs", values=(_sorted(descending=False), _sorted(descending=True))),
 )
 
 
@@ -252,12 +837,15 @@ def _reachable(module: str, function: str) -> set[str]:
     return found
 
 
+_OPERATORS_BY_NAME = {operator.name: operator for operator in OPERATORS}
+
+
 @cache
-def mutant(module: str, function: str, operator_name: str) -> Callable[..., Any] | None:
-    """The reference `function` with the operator applied to it and to the module functions it calls; None where
-    the operator changes nothing there."""
-    operator = next(op for op in OPERATORS if op.name == operator_name)
-    if operator.source is None:
+def mutant(module: str, function: str, operator_name: str, variant: int = 0) -> Callable[..., Any] | None:
+    """The reference `function` with the operator's source variant applied to it and to the module functions it
+    calls; None where that changes nothing there (or does not compile)."""
+    operator = _OPERATORS_BY_NAME[operator_name]
+    if variant >= len(operator.sources):
         return None
     tree = ast.parse(kit.solution_source(module))
     reachable = _reachable(module, function)
@@ -265,51 +853,178 @@ def mutant(module: str, function: str, operator_name: str) -> Callable[..., Any]
     for index, node in enumerate(tree.body):
         if isinstance(node, ast.FunctionDef) and node.name in reachable:
             before = ast.dump(node)
-            mutated = operator.source().visit(copy.deepcopy(node))
+            mutated = operator.sources[variant]().visit(copy.deepcopy(node))
             if ast.dump(mutated) != before:
                 tree.body[index] = ast.fix_missing_locations(mutated)
                 changed = True
     if not changed:
         return None
-    loaded = kit.load_trusted_module(f"calcgrade_mutant_{module}", ast.unparse(tree),
-                                     f"<{module}.{function}: {operator_name}>")
+    try:
+        loaded = kit.load_trusted_module(f"calcgrade_mutant_{module}", ast.unparse(tree),
+                                         f"<{module}.{function}: {operator_name} #{variant}>")
+    except Exception:  # noqa: BLE001 - a transform the reference's code does not allow explains nothing
+        return None
     return getattr(loaded, function)
 
 
-def _mutant_value(exercise: Exercise, operator: Operator, observation: AnswerSeen) -> Any:
-    if operator.value is not None:  # where the transform does not apply, the mutant is the reference
-        transformed = operator.value(observation.reference)
-        return observation.reference if transformed is None else transformed
-    function = mutant(exercise.module, exercise.function, operator.name)
-    if function is None:
+# ----- values, cached per check case ---------------------------------------------------------------------------
+
+_MISSING = object()  # a variant that does not apply to the check (or fails there)
+_CACHE_LIMIT = 50_000
+_cache: dict[tuple[str, ...], Any] = {}
+
+
+def _case_key(case: Case) -> str | None:
+    try:
+        return hashlib.sha256(pickle.dumps((case.args, sorted(case.kwargs.items())))).hexdigest()
+    except Exception:  # noqa: BLE001 - an argument that cannot be pickled: not cached
         return None
-    with np.errstate(all="ignore"):
-        return parent_call(function, observation.case)
 
 
-def _explains(exercise: Exercise, operator: Operator, observations: Sequence[AnswerSeen]) -> bool:
-    informative = 0
-    for observation in observations:
+def _cached(key: tuple[str, ...] | None, compute: Callable[[], Any]) -> Any:
+    if key is not None and key in _cache:
+        return _cache[key]
+    try:
+        with np.errstate(all="ignore"):
+            value = compute()
+    except Exception:  # noqa: BLE001 - a mutant may fail where the reference does not: it explains nothing there
+        value = _MISSING
+    if value is None:
+        value = _MISSING
+    if key is not None:
+        if len(_cache) >= _CACHE_LIMIT:
+            _cache.clear()
+        _cache[key] = value
+    return value
+
+
+@dataclass(frozen=True)
+class _Degenerate:
+    """A variant's value on a check where it is degenerate: it must match the answer, but is no evidence."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
+class _Variant:
+    """One way of making an operator's mistake: its value on a check's case (or _MISSING), and what it names."""
+
+    key: str
+    detail: str
+    value: Callable[[AnswerSeen], Any]
+
+
+def _variants(exercise: Exercise, operator: Operator, observation: AnswerSeen) -> list[_Variant]:
+    variants = []
+    for index in range(len(operator.sources)):
+        def source_value(seen: AnswerSeen, index: int = index) -> Any:
+            function = mutant(exercise.module, exercise.function, operator.name, index)
+            return _MISSING if function is None else parent_call(function, seen.case)
+        variants.append(_Variant(f"source{index}", "", source_value))
+    for index, transform in enumerate(operator.values):
+        def value_of(seen: AnswerSeen, transform: Callable[[Any, tuple[Any, ...]], Any] = transform) -> Any:
+            transformed = transform(seen.reference, tuple(for_parent(argument) for argument in seen.case.args))
+            return seen.reference if transformed is None else transformed  # where it does not apply: the reference
+        variants.append(_Variant(f"value{index}", "", value_of))
+    if operator.calls is not None:
+        reference = getattr(kit.solution_module(exercise.module), exercise.function)
+        resolved = Case(tuple(for_parent(a) for a in observation.case.args),
+                        {k: for_parent(v) for k, v in observation.case.kwargs.items()})
         try:
-            value = _mutant_value(exercise, operator, observation)
-        except Exception:  # noqa: BLE001 - a mutant may fail where the reference does not: then it explains nothing
+            calls = operator.calls(exercise, resolved)
+        except Exception:  # noqa: BLE001 - arguments the change does not apply to: no variant
+            calls = []
+        for call in calls:
+            variants.append(_Variant(f"call:{call.detail}", call.detail, lambda seen, call=call: _Degenerate(
+                parent_call(reference, call.case)) if call.degenerate else parent_call(reference, call.case)))
+    return variants
+
+
+def _explaining_detail(exercise: Exercise, operator: Operator, observations: Sequence[AnswerSeen]) -> str | None:
+    """What the variant that explains every answer names ("" for none), or None when no variant explains them.
+    A variant of a call operator is identified by what it names: it must explain every check with the same."""
+    keys = [_case_key(observation.case) for observation in observations]
+    per_check: list[dict[tuple[str, str], Any]] = []
+    for observation, case_key in zip(observations, keys, strict=True):
+        values = {}
+        for variant in _variants(exercise, operator, observation):
+            key = None if case_key is None else (exercise.key, operator.name, variant.key, case_key)
+            values[(variant.key, variant.detail)] = _cached(
+                key, lambda variant=variant, observation=observation: variant.value(observation))
+        per_check.append(values)
+    names = set(per_check[0]) if per_check else set()
+    found = set()
+    for name in names:
+        informative = 0
+        for observation, values in zip(observations, per_check, strict=True):
+            value = values.get(name, _MISSING)
+            evidence = not isinstance(value, _Degenerate)
+            value = value if evidence else value.value
+            if value is _MISSING or not _matches(observation.returned, value, observation, operator):
+                break
+            if evidence and not _same(value, observation.reference, observation) \
+                    and not (operator.input_is_no_evidence and _an_input(value, observation)):
+                informative += 1
+        else:
+            if informative >= MIN_INFORMATIVE_CHECKS:
+                found.add(name[1])
+    return min(found) if found else None
+
+
+def _an_input(value: Any, observation: AnswerSeen) -> bool:
+    """Is the value one of the check's arguments, unchanged? For an operator that zeroes an argument this is no
+    evidence: nothing tells that mutant from code that returns its input and does nothing (a step that does
+    not move is not a learning rate ignored)."""
+    return any(_numbers(argument) is not None and _same(value, argument, observation)
+               for argument in for_parent(observation.case.args))
+
+
+def _same(value: Any, reference: Any, observation: AnswerSeen) -> bool:
+    try:
+        return matches(value, reference, observation.tolerance)
+    except Exception:  # noqa: BLE001 - a value of another form is not the reference
+        return False
+
+
+def _matches(returned: Any, value: Any, observation: AnswerSeen, operator: Operator) -> bool:
+    try:
+        if not matches(returned, value, observation.tolerance.widened(rtol=operator.rtol)):
             return False
-        if value is None:
-            return False
-        tolerance = observation.tolerance.widened(rtol=operator.rtol)
-        if not matches(observation.returned, value, tolerance):
-            return False
-        if operator.fingerprint is not None and not operator.fingerprint(observation.returned):
-            return False
-        if not matches(value, observation.reference, observation.tolerance):
-            informative += 1
-    return informative >= MIN_INFORMATIVE_CHECKS
+    except Exception:  # noqa: BLE001 - a value of another form explains nothing
+        return False
+    return operator.fingerprint is None or operator.fingerprint(returned)
+
+
+def _listed_explains(exercise: Exercise, observations: Sequence[AnswerSeen]) -> bool:
+    """Does a known mistake of the exercise give every answer too (then the operator's hint is not certain)?"""
+    for misconception in exercise.misconceptions:
+        function = kit.variant_function(exercise.module, exercise.function, misconception.body)
+        for observation in observations:
+            case_key = _case_key(observation.case)
+            key = None if case_key is None else (exercise.key, "listed", misconception.name, case_key)
+            value = _cached(key, lambda function=function, observation=observation:
+                            parent_call(function, observation.case))
+            if value is _MISSING or not _same(observation.returned, value, observation):
+                break
+        else:
+            return True
+    return False
+
+
+def explains(exercise: Exercise, operator: Operator, observations: Sequence[AnswerSeen]) -> bool:
+    """Does one variant of `operator` explain the answer on every check, informative on at least two?"""
+    return _explaining_detail(exercise, operator, observations) is not None
 
 
 def explain(exercise: Exercise, observations: Sequence[AnswerSeen]) -> Operator | None:
-    """The one operator that explains the answers on every check that answered, informative on at least two;
-    None when none does, or when several different ones do (then nothing certain can be said)."""
+    """The one operator that explains the answers on every check that answered, informative on at least two,
+    with its hint filled in; None when none does, when several different ones do, or when a listed mistake
+    of the exercise explains them too (then nothing certain can be said)."""
     if not kit.has_solutions() or len(observations) < MIN_INFORMATIVE_CHECKS:
         return None
-    found = [operator for operator in OPERATORS if _explains(exercise, operator, observations)]
-    return found[0] if len(found) == 1 else None
+    found = [(operator, detail) for operator in OPERATORS
+             if (detail := _explaining_detail(exercise, operator, observations)) is not None]
+    if len(found) != 1 or _listed_explains(exercise, observations):
+        return None
+    operator, detail = found[0]
+    return replace(operator, hint=operator.hint.format(detail=detail)) if "{detail}" in operator.hint else operator

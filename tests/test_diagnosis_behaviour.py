@@ -1,0 +1,215 @@
+"""The behavioural operators (grader/diagnosis/behaviour.py): each names its mistake written in the ways students
+write it (bodies of our own, not the corpus's), and names nothing on correct code, on the curriculum's known
+mistakes (their hint stands), on unrelated mistakes and where two operators explain the answers equally."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader import kit
+from grader.curriculum import BY_KEY, EXERCISES
+from grader.curriculum.common import parent_call
+from grader.diagnosis import AnswerSeen, behaviour
+from grader.diagnosis.behaviour import OPERATORS, explain
+from grader.engine import LIVE, plan
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "corpus"))
+from corpus_data import load  # noqa: E402
+
+CORRECT, _ = load()
+
+
+def observations(key: str, body: str) -> list[AnswerSeen]:
+    """What the engine hands the diagnosis: every check that answered (public and hidden), with the reference."""
+    exercise = BY_KEY[key]
+    found = []
+    for p in plan([exercise], hidden=True, course_seed="course", student="student"):
+        try:
+            with np.errstate(all="ignore"):
+                value = parent_call(kit.variant_function(exercise.module, exercise.function, body), p.case)
+        except Exception:  # noqa: BLE001 - a wrong body may fail on some inputs, as a student's does
+            continue
+        expectation = LIVE.expectations(p)[-1]
+        found.append(AnswerSeen(p.case, value, expectation.value, expectation.tolerance))
+    return found
+
+
+def named(key: str, body: str) -> behaviour.Operator | None:
+    return explain(BY_KEY[key], observations(key, body))
+
+
+NAMED = [
+    pytest.param("gradient_descent.gradient_descent",
+                 "m, c = float(m0), float(c0)\npath = [[m, c]]\nfor _ in range(n_steps):\n"
+                 "    _, gc = sse_gradient(m, c, x, y)\n    c -= learning_rate * gc\n"
+                 "    gm, _ = sse_gradient(m, c, x, y)\n    m -= learning_rate * gm\n    path.append([m, c])\n"
+                 "return np.array(path)", "sequential update", id="sequential-intercept-first"),
+    pytest.param("gradient_descent.gradient_descent",
+                 "w = np.array([m0, c0], dtype=float)\npath = [w.copy()]\nfor _ in range(n_steps):\n"
+                 "    w[1] -= learning_rate * sse_gradient(w[0], w[1], x, y)[1]\n    path.append(w.copy())\n"
+                 "return np.array(path)", "only one weight updated", id="only-the-intercept-moves"),
+    pytest.param("gradient_descent.gradient_step",
+                 "w = np.array(weights, dtype=float)\n"
+                 "w[-1] = w[-1] - learning_rate * np.asarray(grad, dtype=float)[-1]\nreturn w",
+                 "only one weight updated", id="step-updates-the-last-weight"),
+    pytest.param("gradient_descent.gradient_descent",
+                 "gm, gc = sse_gradient(m0, c0, x, y)\nrows = [(m0, c0)]\nm, c = m0, c0\nfor _ in range(n_steps):\n"
+                 "    m, c = m - learning_rate * gm, c - learning_rate * gc\n    rows.append((m, c))\n"
+                 "return np.array(rows, dtype=float)", "gradient evaluated once", id="path-gradient-once"),
+    pytest.param("gradient_descent.descend_1d",
+                 "x = float(x0)\nslope = df(x)\nfor _ in range(n_steps):\n    x -= learning_rate * slope\nreturn x",
+                 "gradient evaluated once", id="descent-slope-once"),
+    pytest.param("gradient_descent.descend_1d",
+                 "x = float(x0)\nfor _ in range(n_steps):\n    g = df(x)\n    if abs(g) < 1e-8:\n        break\n"
+                 "    x = x - learning_rate * g\nreturn x", "stops early", id="gradient-threshold"),
+    pytest.param("gradient_descent.descend_1d",
+                 "x = float(x0)\nk = 0\nwhile k < n_steps:\n    new = x - learning_rate * df(x)\n"
+                 "    if abs(new - x) < 1e-8:\n        x = new\n        break\n    x = new\n    k += 1\nreturn x",
+                 "stops early", id="step-threshold-after-the-step"),
+    pytest.param("gradient_descent.best_of_starts",
+                 "ends = sorted(descend_1d(df, s, learning_rate, n_steps) for s in starts)\nreturn float(ends[0])",
+                 "kept the smallest candidate", id="smallest-end-point"),
+    pytest.param("gradient_descent.best_of_starts", "return float(descend_1d(df, starts[0], learning_rate, n_steps))",
+                 "first candidate kept", id="first-start"),
+    pytest.param("gradient_descent.best_of_starts",
+                 "best = None\nfor s in starts:\n    best = descend_1d(df, s, learning_rate, n_steps)\n"
+                 "return float(best)",
+                 "last candidate kept", id="last-start"),
+    pytest.param("gradient_descent.best_of_starts",
+                 "ends = [descend_1d(df, s, learning_rate, n_steps) for s in starts]\n"
+                 "return float(min(ends, key=df))", "compared the derivative", id="lowest-slope"),
+    pytest.param("linear_model.error_surface",
+                 "return np.array([sse(slopes[k], intercepts[k], x, y) for k in range(min(len(slopes), "
+                 "len(intercepts)))])", "pairs instead of a grid", id="grid-by-index-pairs"),
+    pytest.param("linear_model.error_surface",
+                 "row = np.zeros(len(slopes))\nrows = []\nfor c in intercepts:\n    for j, m in enumerate(slopes):\n"
+                 "        row[j] = sse(m, c, x, y)\n    rows.append(row)\nreturn np.array(rows)",
+                 "rows aliased to the last", id="one-row-array-reused"),
+    pytest.param("linear_model.error_surface",
+                 "E = np.array([[(y - (m * x + c))**2 for m in slopes] for c in intercepts])\nreturn E.sum(axis=0)",
+                 "sum over the wrong axis", id="sum-over-the-intercepts"),
+    pytest.param("partial_derivatives.classify_critical_point",
+                 "ev = np.linalg.eigvalsh(np.asarray(hessian_matrix, dtype=float))\n"
+                 "tol = 1e-8 * max(1.0, np.abs(ev).max())\nif (np.abs(ev) <= tol).any():\n    return 'degenerate'\n"
+                 "if (ev < 0).all():\n    return 'minimum'\nif (ev > 0).all():\n    return 'maximum'\n"
+                 "return 'saddle'", "labels swapped", id="minimum-and-maximum-swapped"),
+    pytest.param("partial_derivatives.classify_critical_point",
+                 "ev = np.linalg.eigvalsh(np.asarray(hessian_matrix, dtype=float))\n"
+                 "tol = 1e-8 * max(1.0, np.abs(ev).max())\nif (np.abs(ev) <= tol).any():\n    return 'degenerate'\n"
+                 "if (ev > 0).any():\n    return 'minimum'\nif (ev < 0).any():\n    return 'maximum'\n"
+                 "return 'saddle'", "any instead of all", id="any-sign"),
+    pytest.param("linear_model.error_profile_intercept",
+                 "out = np.zeros(len(intercepts))\nfor k in range(len(intercepts)):\n"
+                 "    out[k - 1] = sse(m, intercepts[k], x, y)\nreturn out", "entries one place off",
+                 id="stored-one-early"),
+    pytest.param("linear_model.error_profile_intercept",
+                 "return np.cumsum([sse(m, c, x, y) for c in intercepts])", "running total", id="cumulative"),
+    pytest.param("linear_model.error_profile_slope",
+                 "return np.array(sorted(sse(m, c, x, y) for m in slopes))", "results sorted", id="sorted"),
+    pytest.param("linear_model.error_profile_slope",
+                 "return np.array([sse(int(m), c, x, y) for m in slopes])", "truncated to integers",
+                 id="slopes-truncated"),
+    pytest.param("gradient_descent.descend_1d",
+                 "x = np.floor(x0) if x0 > 0 else np.ceil(x0)\nfor _ in range(n_steps):\n"
+                 "    x = x - learning_rate * df(x)\nreturn float(x)", "truncated to integers", id="start-truncated"),
+    pytest.param("linear_model.sse", "r = y - (m * x + c)\nreturn float(r @ r / 2)", "half the sum",
+                 id="half-sse"),
+    pytest.param("gradient_descent.gradient_step",
+                 "return np.asarray(weights, dtype=float) - np.asarray(grad, dtype=float) / learning_rate",
+                 "divided by the learning rate", id="divides"),
+    pytest.param("derivatives.numerical_derivative", "return (f(x + 1e-5) - f(x - 1e-5)) / 2e-5",
+                 "argument left at its default", id="fixed-step"),
+    pytest.param("gradient_descent.descend_1d",
+                 "x = float(x0)\nfor _ in range(n_steps):\n    x = x - learning_rate * df(x)\nreturn round(x, 3)",
+                 "result rounded", id="rounded"),
+    pytest.param("partial_derivatives.partial_derivative",
+                 "p = np.array(point, dtype=float)\ne = np.zeros_like(p)\ne[(i - 1) % p.size] = h\n"
+                 "return float((f(p + e) - f(p - e)) / (2 * h))", "index off by one", id="previous-coordinate"),
+    pytest.param("gradient_descent.gradient_descent",
+                 "w = np.array([m0, c0], dtype=float)\npath = [w]\nfor _ in range(n_steps - 1):\n"
+                 "    w = gradient_step(w, sse_gradient(w[0], w[1], x, y), learning_rate)\n    path.append(w)\n"
+                 "return np.array(path)", "one step fewer", id="path-one-step-short"),
+    pytest.param("linear_model.error_profile_intercept", "return np.array([sse(0.0, c, x, y) for c in intercepts])",
+                 "argument ignored", id="slope-taken-as-zero"),
+    pytest.param("linear_model.sse", "return float(np.sum((y - (m * x - c))**2))", "sign of an argument",
+                 id="minus-c"),
+    pytest.param("linear_model.sse", "return float(np.sum((y[:-1] - (m * x[:-1] + c))**2))", "data point left out",
+                 id="last-point-left-out"),
+]
+
+
+@pytest.mark.parametrize(("key", "body", "operator"), NAMED)
+def test_each_operator_names_its_mistake(key, body, operator):
+    found = named(key, body)
+    assert found is not None and found.name == operator, found
+
+
+def test_a_filled_hint_names_the_argument_and_no_value():
+    found = named("derivatives.numerical_derivative", "return (f(x + 1e-5) - f(x - 1e-5)) / 2e-5")
+    assert found is not None and "ignores h" in found.hint and "{" not in found.hint
+    assert not re.search("[0-9]", found.hint)
+
+
+def test_every_hint_is_plain_words_without_values():
+    """No number of an input or an answer: no decimals, no powers of ten, nothing to fill but an argument's name."""
+    for operator in OPERATORS:
+        assert operator.hint and not re.search(r"[0-9]\.[0-9]|[0-9]e-|\{(?!detail\})", operator.hint), operator.name
+
+
+@pytest.mark.parametrize("entry", CORRECT, ids=[entry.id for entry in CORRECT])
+def test_correct_code_of_other_people_gets_no_operator(entry):
+    assert named(f"{entry.module}.{entry.function}", entry.body) is None
+
+
+CURRICULUM = [pytest.param(exercise.key, body, id=f"{exercise.function}-{label}")
+              for exercise in EXERCISES
+              for label, body in [*((m.name, m.body) for m in exercise.misconceptions),
+                                  *((f"alternative {n}", alt) for n, alt in enumerate(exercise.alternatives))]]
+
+
+@pytest.mark.parametrize(("key", "body"), CURRICULUM)
+def test_the_curriculums_known_mistakes_and_alternatives_get_no_operator(key, body):
+    """A listed mistake keeps its own hint: an operator that explains it too is ambiguous, so says nothing."""
+    assert named(key, body) is None
+
+
+@pytest.mark.parametrize(("key", "body"), [
+    # the tests in the wrong order and an absolute threshold give the same answers on every check: ambiguous
+    pytest.param("partial_derivatives.classify_critical_point",
+                 "ev = np.linalg.eigvalsh(np.asarray(hessian_matrix, dtype=float))\nif min(ev) > 0:\n"
+                 "    return 'minimum'\nif max(ev) < 0:\n    return 'maximum'\n"
+                 "if min(abs(ev)) <= 1e-8 * max(1.0, max(abs(ev))):\n    return 'degenerate'\nreturn 'saddle'",
+                 id="ambiguous-order-or-threshold"),
+    pytest.param("gradient_descent.descend_1d",
+                 "x = float(x0)\nfor _ in range(n_steps):\n    x = x - 0.9 * learning_rate * df(x)\nreturn x",
+                 id="shorter-steps"),
+    pytest.param("linear_model.error_surface",
+                 "return np.array([[sse(m, c, x, y) + 1 for m in slopes] for c in intercepts])", id="off-by-one-sse"),
+    pytest.param("linear_model.error_profile_slope", "return np.array([sse(m, c, x, y) for m in slopes])[::-1]",
+                 id="reversed"),
+    pytest.param("gradient_descent.best_of_starts",
+                 "ends = [descend_1d(df, s, learning_rate, n_steps) for s in starts]\n"
+                 "return float(sum(ends) / len(ends))", id="mean-of-ends"),
+    # a step that does not move: not a learning rate truncated to 0 (a degenerate truncation is no evidence)
+    pytest.param("gradient_descent.gradient_step",
+                 "w = np.asarray(weights, dtype=float)\nreturn w + 1e-13 * np.ones(w.shape)", id="no-move"),
+])
+def test_unrelated_or_ambiguous_mistakes_get_no_operator(key, body):
+    assert named(key, body) is None
+
+
+def test_mutant_values_are_cached_per_check_case(monkeypatch):
+    key = "gradient_descent.descend_1d"
+    seen = observations(key, "x = float(x0)\nslope = df(x)\nfor _ in range(n_steps):\n    x -= learning_rate * slope\n"
+                             "return x")
+    assert explain(BY_KEY[key], seen) is not None
+    calls = []
+    original = behaviour.parent_call
+    monkeypatch.setattr(behaviour, "parent_call", lambda *args: calls.append(1) or original(*args))
+    assert explain(BY_KEY[key], seen) is not None
+    assert not calls
