@@ -34,7 +34,8 @@ MISTAKES = load()
 BY_KEY = {exercise.key: exercise for exercise in EXERCISES}
 OPERATOR_NAMES = frozenset(operator.name for operator in OPERATORS)
 
-# Measured, not a target: 85 of 134 named by keywords when the corpus was first graded (99 by hand, JUDGED.md).
+# Measured, not a target: 85 of 134 named by keywords when the corpus was first graded (99 by hand, JUDGED.md);
+# 94 once the behavioural operators joined and the repair stopped misleading.
 NAMED_AT_LEAST = 0.70
 
 # The judgement by hand (JUDGED.md), kept apart from the entries' keywords, which are never edited after a hint
