@@ -262,6 +262,14 @@ def test_no_false_hint(graded, entry: Mistake):
     assert not v.false_hints, (entry.what, v.false_hints)
 
 
+def _judged_named(entry: Mistake, graded: Graded) -> bool:
+    """A failed check still says what the hand judgement read as naming the mistake (HAND_JUDGED_NOT_FALSE)."""
+    fragment = HAND_JUDGED_NOT_FALSE.get(entry.id)
+    own = graded.result.exercise(graded.own)
+    return fragment is not None and any(fragment.lower() in feedback_text(check) for check in own.checks
+                                        if not check.passed)
+
+
 def summary(graded) -> dict:
     verdicts = {entry.id: verdict(entry, graded[id(entry)]) for entry in MISTAKES}
     correct_full = sum(graded[id(entry)].result.score == pytest.approx(graded[id(entry)].result.max_score)
@@ -276,6 +284,8 @@ def summary(graded) -> dict:
         "mistakes costing marks elsewhere (not a caller)": sorted(k for k, v in verdicts.items() if v.elsewhere_lost),
         "mistakes costing marks in a caller": sorted(k for k, v in verdicts.items() if v.dependents_lost),
         "named": len(named),
+        "named by keywords or as judged by hand": sum(v.named or _judged_named(entry, graded[id(entry)])
+                                                      for entry, v in zip(MISTAKES, verdicts.values(), strict=True)),
         "explained by an edit of the student's code": sum(
             any(check.diagnosis.startswith("repair:") for check in graded[id(entry)].result.exercise(
                 graded[id(entry)].own).checks) for entry in MISTAKES),
@@ -295,7 +305,8 @@ def test_corpus_summary(graded, tmp_path_factory, capsys):
     with capsys.disabled():
         print(f"\ncorpus: {data['correct entries']} correct ({data['correct keeping full marks']} keep full marks), "
               f"{data['mistakes']} mistakes ({data['mistakes losing marks on their function']} lose marks); "
-              f"named {data['named']}/{data['mistakes']} ({data['named rate']:.0%}, target {NAMED_TARGET:.0%}); "
+              f"named {data['named']}/{data['mistakes']} ({data['named rate']:.0%}, target {NAMED_TARGET:.0%}) by "
+              f"keywords, {data['named by keywords or as judged by hand']} with the hand judgement; "
               f"false hints on {data['entries with a false hint']} (target {FALSE_HINTS_TARGET}); "
               f"details: {folder / 'corpus-summary.json'}")
     assert data["named rate"] >= THRESHOLDS["named_at_least"]

@@ -179,6 +179,14 @@ def test_holdout_no_false_hint(graded, entry: Mistake):
     assert not v.false_hints, (entry.what, entry.keywords, v.false_hints)
 
 
+def _judged_named(entry: Mistake, graded: Graded) -> bool:
+    """A failed check still says what the hand judgement read as naming the mistake (HAND_JUDGED_NOT_FALSE)."""
+    fragment = HAND_JUDGED_NOT_FALSE.get(entry.id)
+    own = graded.result.exercise(graded.own)
+    return fragment is not None and any(fragment.lower() in feedback_text(check) for check in own.checks
+                                        if not check.passed)
+
+
 def summary(graded) -> dict:
     verdicts = {entry.id: verdict(entry, graded[entry.id]) for entry in MISTAKES}
     named = sorted(key for key, v in verdicts.items() if v.named)
@@ -187,6 +195,8 @@ def summary(graded) -> dict:
         "losing marks on their function": sum(v.own_score < v.own_points - 1e-9 for v in verdicts.values()),
         "named": len(named),
         "named rate": round(len(named) / len(MISTAKES), 3),
+        "named by keywords or as judged by hand": sum(v.named or _judged_named(entry, graded[entry.id])
+                                                      for entry, v in zip(MISTAKES, verdicts.values(), strict=True)),
         "entries with a false hint": sorted(k for k, v in verdicts.items() if v.false_hints),
         "not losing marks": sorted(k for k, v in verdicts.items() if v.own_score >= v.own_points - 1e-9),
         "not named": sorted(k for k, v in verdicts.items() if not v.named),
@@ -202,7 +212,8 @@ def test_holdout_summary(graded, tmp_path_factory, capsys):
     (folder / "holdout-summary.json").write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
     with capsys.disabled():
         print(f"\nholdout: {data['mistakes']} mistakes ({data['losing marks on their function']} lose marks); "
-              f"named {data['named']}/{data['mistakes']} ({data['named rate']:.0%}) by keywords; "
+              f"named {data['named']}/{data['mistakes']} ({data['named rate']:.0%}) by keywords, "
+              f"{data['named by keywords or as judged by hand']} with the hand judgement; "
               f"false hints on {len(data['entries with a false hint'])} (keywords and hand judgement); "
               f"details: {folder / 'holdout-summary.json'}")
     assert data["named rate"] >= NAMED_AT_LEAST
