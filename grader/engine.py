@@ -324,7 +324,8 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
     changed = []
     for (_, outcome, _), verdict in zip(checks, verdicts, strict=True):
         if not verdict.passed:  # what was said of the answer stays (a formula as read), the edit follows it
-            said = _hint_of(verdict.student_message)
+            said = _hint_of(verdict.student_message) if verdict.diagnosis else ""  # a statement that named
+            # something (a formula finding, a factor) stays; an unclassified reading gives way to the edit
             message = replace_hint(verdict.student_message,
                                    hint if said in ("", exercise.hint.strip().rstrip(".") + ".") else f"{said} {hint}")
             named = outcome.status == "ok" and not verdict.diagnosis.startswith("formula:")

@@ -607,10 +607,13 @@ def _missing(node: ast.AST, context: _Context) -> Found:
                                       ast.Name(name, ast.Load())), f"`{ast.unparse(node)}` misses the term `{name}`",
                                       everywhere=False)
         left, right = node.left, node.right
-        if isinstance(left, ast.Call) and isinstance(right, ast.Call) and _call_name(left) == _call_name(right) \
-                == "sum" and len(left.args) == len(right.args) == 1:
-            inner = ast.Call(copy.deepcopy(left.func), [ast.BinOp(copy.deepcopy(left.args[0]), ast.Mult(),
-                                                                  copy.deepcopy(right.args[0]))], [])
+        factor = left.right if isinstance(left, ast.BinOp) and isinstance(left.op, ast.Mult) else left
+        if isinstance(factor, ast.Call) and isinstance(right, ast.Call) and _call_name(factor) == _call_name(right) \
+                == "sum" and len(factor.args) == len(right.args) == 1:  # Σa·Σb, or k·Σa·Σb
+            product = ast.BinOp(copy.deepcopy(factor.args[0]), ast.Mult(), copy.deepcopy(right.args[0]))
+            inner: ast.expr = ast.Call(copy.deepcopy(factor.func), [product], [])
+            if factor is not left:
+                inner = ast.BinOp(copy.deepcopy(left.left), ast.Mult(), inner)  # type: ignore[union-attr]
             yield from _expr_edit("sum of products", node, inner, "a product of two sums is not the sum of the "
                                   "products: Σa·Σb multiplies every a with every b")
 
