@@ -537,7 +537,8 @@ def judge(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIV
                       show_inputs=False)
     if outcome.status != "ok":
         hint = exercise.hint
-        if public and "TypeError" in outcome.error and "argument" in outcome.error:
+        if public and "TypeError" in outcome.error and f"{exercise.function}()" in outcome.error:
+            # the call of the student's function itself (its parameters), not a call their code makes inside
             hint = f"check the parameters: {exercise.function}{signature}, as given"
         return failed(_error_problem(outcome, public), diagnosis=outcome.status, hint=hint)
 

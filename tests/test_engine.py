@@ -184,3 +184,17 @@ def test_a_known_mistake_loses_the_same_points_as_before_when_it_fails_everywher
     assert result.score == pytest.approx(sum(c.max_score for c in public if c.passed) * 2)
     assert 0 <= result.score < exercise.points
     assert all(mistake.name in c.diagnosis for c in result.checks if not c.passed)
+
+
+def test_a_type_error_inside_numpy_is_not_blamed_on_the_parameters(sandbox):
+    """A TypeError raised by a call the student's code makes (np.power with one argument) says what was raised
+    and gives the exercise's hint; only a call of the student's function itself that does not fit its
+    parameters is told to check them."""
+    def first_failure(source: str) -> str:
+        result = grade_sources({"derivatives": source}, sandbox, exercises=of_module("derivatives"))
+        return next(c.student_message for c in result.exercise("derivatives.df_poly").checks if not c.passed)
+
+    inside = first_failure(kit.variant_source("derivatives", "df_poly", "return np.power(x)\n"))
+    assert "power()" in inside and "check the parameters" not in inside
+    wrong_parameters = first_failure(kit.solution_source("derivatives").replace("def df_poly(x)", "def df_poly(x, y)"))
+    assert "check the parameters: df_poly(x)" in wrong_parameters
