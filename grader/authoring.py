@@ -9,10 +9,11 @@
         alternatives=["..."],
     )
 
-builds the same `grader.spec.Exercise` as the positional form of the core modules, so both live side by
-side: `checks` maps each label to a named input generator (a function of a NumPy random generator that
-returns a `Case`, or just the tuple of arguments), `expect` is one rule or a list of rules (an answer must
-satisfy all of them), `mistakes` and `alternatives` are lists. `calcgrade check-exercises` validates it.
+builds a `grader.spec.Exercise`; every module of `grader/curriculum/` declares its exercises this way, so
+each exercise's whole definition reads as one block. `checks` maps each label to a named input generator (a
+function of a NumPy random generator that returns a `Case`, or just the tuple of arguments), `expect` is one
+rule or a list of rules (an answer must satisfy all of them), `mistakes` and `alternatives` are lists.
+`calcgrade check-exercises` validates it.
 """
 
 from __future__ import annotations

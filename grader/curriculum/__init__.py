@@ -1,5 +1,10 @@
 """The curriculum: every exercise of the kit, declared once, in module order.
 
+One file per module (`derivatives`, `partial_derivatives`, `linear_model`, `gradient_descent`,
+`neural_network`) declares its exercises in the keyword form of `grader.authoring`, with the input generators
+and expectation rules they use; `common` holds what several modules share (redrawing inputs until they are
+informative, the symbolic line and its squared error, tolerances of difference quotients).
+
 `DECLARED` holds every exercise as its module declares it; `EXERCISES` those of the course in force
 (`grader.course`: its modules, without dropped exercises, with its points), which every command grades.
 """

@@ -1,4 +1,7 @@
-"""Building blocks shared by the curriculum's exercise declarations."""
+"""Building blocks shared by the curriculum's exercise declarations: expectation rules (`by_sympy`,
+`by_solution`), redrawing inputs until they tell right from wrong (`redrawn`, `apart`, `differs`), the inputs
+every hand-derived derivative gets, noisy line data, the symbolic line and its squared error, and the
+tolerances of difference quotients."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import sympy as sp
 from grader import given
 from grader.compare import EXACT, Expectation, Tolerance
 from grader.plain import Given
-from grader.spec import Case, Check, ExpectRule, References
+from grader.spec import Case, ExpectRule, References
 
 EPS = float(np.finfo(float).eps)
 
@@ -51,11 +54,6 @@ def by_solution(key: str, tolerance: Tolerance = EXACT) -> ExpectRule:
     return rule
 
 
-def check(label: str) -> Callable[[Callable[[np.random.Generator], Case]], Check]:
-    """Decorator: a function drawing a case from an RNG becomes a labelled Check."""
-    return lambda make_case: Check(label, make_case)
-
-
 # ----- input generators ------------------------------------------------------------------------
 
 REDRAWS = 2000  # a generator that finds no acceptable input in this many draws is a bug of the curriculum
@@ -75,6 +73,8 @@ def redrawn(draw: Callable[[np.random.Generator], Case],
                     return case
         raise RuntimeError(f"no acceptable input in {REDRAWS} draws")
 
+    make_case.__name__ = getattr(draw, "__name__", "make_case")
+    make_case.__doc__ = getattr(draw, "__doc__", None)
     return make_case
 
 
@@ -106,6 +106,35 @@ def uniform(rng: np.random.Generator, low: float, high: float, size: int | tuple
 def integer_valued(rng: np.random.Generator, low: int, high: int) -> int:
     """A Python int, as a student's function must accept (not only floats)."""
     return int(rng.integers(low, high + 1))
+
+
+def hand_derivative_checks(given_name: str, low: float, high: float,
+                           integers_to_avoid: tuple[int, ...] = ()) -> dict[str, Callable[[np.random.Generator], Case]]:
+    """The three kinds of input every hand-derived derivative of one given function gets (a float, an integer,
+    a NumPy array in [low, high]), drawn where the derivative is not 0, 1, x or f(x). `integers_to_avoid` are
+    the integers where a known mistake agrees with the derivative or with another mistake (declared, since the
+    student bundle does not ship the mistakes' bodies; tests/test_curriculum.py works them out and checks)."""
+    function = given.CURRICULUM[given_name]
+    exact, values = function.diff(1), given.numpy_function(function)
+
+    def informative(case: Case) -> bool:
+        x = case.args[0]
+        return apart_from(exact(x), 0.0, 1.0, x, values(x)) and not (isinstance(x, int) and x in integers_to_avoid)
+
+    def a_float(rng: np.random.Generator) -> Case:
+        """One float in [low, high]."""
+        return Case((uniform(rng, low, high),))
+
+    def an_integer(rng: np.random.Generator) -> Case:
+        """One Python int in [low, high]."""
+        return Case((integer_valued(rng, int(low), int(high)),))
+
+    def an_array(rng: np.random.Generator) -> Case:
+        """Nine floats in [low, high], as a NumPy array."""
+        return Case((uniform(rng, low, high, 9),))
+
+    return {"a float": redrawn(a_float, informative), "an integer": redrawn(an_integer, informative),
+            "a NumPy array": redrawn(an_array, informative)}
 
 
 def line_data(rng: np.random.Generator, n: int = 8, x_low: float = -3.0, x_high: float = 5.0,

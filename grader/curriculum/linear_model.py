@@ -1,10 +1,20 @@
-"""Exercises of `linear_model`: the line y = m·x + c, its SSE, error profiles and the error surface."""
+"""Exercises of `linear_model`: the line y = m·x + c, its SSE, error profiles and the error surface.
+
+`predict`, `sse`, the two error profiles, `error_surface` and `least_squares_fit` are checked against SymPy
+(the line, its squared error summed over the data, the normal equations); `best_fit_on_grid` against the
+reference. Declared in the keyword form (`grader.authoring`); each input generator is a named function, and
+the SSE-based exercises share the same three kinds of data (`data_checks`).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import sympy as sp
 
+from grader.authoring import InputGenerator, exercise, mistake
 from grader.compare import Tolerance
 from grader.curriculum.common import (
     LINE,
@@ -14,7 +24,6 @@ from grader.curriculum.common import (
     by_solution,
     by_sympy,
     c_sym,
-    check,
     differs,
     grid_over_points,
     integer_valued,
@@ -26,7 +35,7 @@ from grader.curriculum.common import (
     x_sym,
     y_sym,
 )
-from grader.spec import Case, Exercise, Misconception
+from grader.spec import Case
 
 MODULE = "linear_model"
 SUMS = Tolerance(rtol=1e-9, atol=1e-9)  # sums of many squares: exact formula, rounding of a sum
@@ -34,8 +43,6 @@ FIT = Tolerance(rtol=1e-7, atol=1e-9)  # solving a 2×2 system: rounding grows w
 
 predict_exact = sp.lambdify((m_sym, c_sym, x_sym), LINE, "numpy")
 sse_exact = sum_over_points(SQUARED_ERROR)
-
-
 sse_grid = grid_over_points(SQUARED_ERROR)
 
 
@@ -72,15 +79,31 @@ def least_squares_exact(x, y) -> tuple[float, float]:
     return float(m), float(c)
 
 
-def _data_checks(function_args, accept=lambda case: True):
-    """The data every SSE-based exercise sees: random, not centred, and integer-valued."""
-    return (
-        check("random data")(redrawn(lambda rng: Case(function_args(rng, *line_data(rng))), accept)),
-        check("data that is not centred")(redrawn(lambda rng: Case(function_args(rng, *line_data(rng, 10, 20, 30))),
-                                                  accept)),
-        check("integer-valued data")(redrawn(lambda rng: Case(function_args(rng, *line_data(rng, 6, -4, 6, True))),
-                                             accept)),
-    )
+# ----- input generators and what makes their inputs informative -------------------------------------
+
+ArgumentsForData = Callable[[np.random.Generator, Any, Any], tuple[Any, ...]]
+
+
+def data_checks(arguments: ArgumentsForData, accept: Callable[[Case], bool] | None = None) -> dict[str, InputGenerator]:
+    """The data every SSE-based exercise sees: random, not centred, and integer-valued. `arguments` turns the
+    drawn data (x, y) into the call's arguments (drawing what else it needs after the data); `accept`, if
+    given, redraws until the case is informative."""
+
+    def random_data(rng: np.random.Generator) -> Case:
+        """Eight noisy points around a random line, x in [−3, 5]."""
+        return Case(arguments(rng, *line_data(rng)))
+
+    def data_not_centred(rng: np.random.Generator) -> Case:
+        """Ten noisy points with x in [20, 30]."""
+        return Case(arguments(rng, *line_data(rng, 10, 20, 30)))
+
+    def integer_data(rng: np.random.Generator) -> Case:
+        """Six integer points with x in [−4, 6]."""
+        return Case(arguments(rng, *line_data(rng, 6, -4, 6, True)))
+
+    generators = {"random data": random_data, "data that is not centred": data_not_centred,
+                  "integer-valued data": integer_data}
+    return {label: redrawn(generate, accept) if accept else generate for label, generate in generators.items()}
 
 
 def _weights(rng):
@@ -94,7 +117,29 @@ def _weights_near(rng, x, y):
     return m, float(np.mean(y) - m * np.mean(x)) + uniform(rng, -1, 1)
 
 
-def _residuals_of_both_signs(case: Case) -> bool:
+def predict_informative(case: Case) -> bool:
+    """The line's values differ from c·x + m and from x, and none of m, c, 0 and 1 agree."""
+    m, c, x = case.args
+    right = predict_exact(m, c, x)
+    return differs(right, c * np.asarray(x) + m, x) and apart_from(right, 0.0, 1.0) and apart(m, c, 0.0, 1.0)
+
+
+def weights_at_a_float(rng: np.random.Generator) -> Case:
+    """A float slope and intercept, x a float in [−5, 5]."""
+    return Case((*_weights(rng), uniform(rng, -5, 5)))
+
+
+def weights_at_an_array(rng: np.random.Generator) -> Case:
+    """A float slope and intercept, x an array of eight floats."""
+    return Case((*_weights(rng), uniform(rng, -5, 5, 8)))
+
+
+def integer_weights_at_integers(rng: np.random.Generator) -> Case:
+    """A Python int slope and intercept, x the integer array −2, …, 2."""
+    return Case((integer_valued(rng, -3, 3), integer_valued(rng, -3, 3), np.arange(-2, 3)))
+
+
+def residuals_of_both_signs(case: Case) -> bool:
     """Residuals of both signs and of different sizes: squaring, absolute values, the square of the sum and a
     mean all give different numbers there, and none is 0."""
     m, c, x, y = case.args
@@ -103,13 +148,48 @@ def _residuals_of_both_signs(case: Case) -> bool:
         apart(np.sum(residuals), np.sum(np.abs(residuals)), np.sum(residuals**2), 0.0, margin=1e-2)
 
 
-def _predict_apart(case: Case) -> bool:
-    m, c, x = case.args
-    right = predict_exact(m, c, x)
-    return differs(right, c * np.asarray(x) + m, x) and apart_from(right, 0.0, 1.0) and apart(m, c, 0.0, 1.0)
+def weights_near_the_data(rng: np.random.Generator, x, y) -> tuple[Any, ...]:
+    """(m, c, x, y) with a line through the middle of the data, turned a little."""
+    return (*_weights_near(rng, x, y), x, y)
 
 
-def _best_cell_inside(case: Case) -> bool:
+def three_points(rng: np.random.Generator) -> Case:
+    """A random line and three points, floats in [−3, 3]."""
+    return Case((*_weights(rng), uniform(rng, -3, 3, 3), uniform(rng, -3, 3, 3)))
+
+
+def slopes_around_zero(rng: np.random.Generator, x, y) -> tuple[Any, ...]:
+    """(slopes, c, x, y): nine slopes from about −2 to 3 as an array, a float intercept."""
+    return np.linspace(-2, 3, 9) + uniform(rng, -0.5, 0.5), uniform(rng, -3, 3), x, y
+
+
+def swapping_x_and_y_shows(case: Case) -> bool:
+    """The profile differs from the one of the data with x and y swapped."""
+    slopes, c, x, y = case.args
+    return differs(profile_over_slopes(slopes, c, x, y), profile_over_slopes(slopes, c, y, x))
+
+
+def intercepts_as_a_list(rng: np.random.Generator, x, y) -> tuple[Any, ...]:
+    """(m, intercepts, x, y): a float slope, seven intercepts from about −4 to 4 as a list."""
+    return uniform(rng, -2, 3), list(np.linspace(-4, 4, 7) + uniform(rng, -1, 1)), x, y
+
+
+def _grid(rng, n_slopes: int, n_intercepts: int):
+    return np.linspace(*sorted(rng.uniform(-3, 4, 2)), n_slopes), np.linspace(*sorted(rng.uniform(-5, 5, 2)),
+                                                                               n_intercepts)
+
+
+def non_square_grid(rng: np.random.Generator) -> Case:
+    """Five slopes and three intercepts as arrays, random data."""
+    return Case((*_grid(rng, 5, 3), *line_data(rng)))
+
+
+def grid_as_lists_data_not_centred(rng: np.random.Generator) -> Case:
+    """Four slopes and six intercepts as lists, data with x in [20, 30]."""
+    return Case((*(list(axis) for axis in _grid(rng, 4, 6)), *line_data(rng, 8, 20, 30)))
+
+
+def best_cell_inside(case: Case) -> bool:
     """The best cell is neither the first nor the middle one, nor the one the data with x and y swapped give;
     its slope and intercept differ (so swapping them shows) and neither is 0."""
     slopes, intercepts, x, y = case.args
@@ -136,126 +216,132 @@ def _grid_case(rng, n_slopes: int, n_intercepts: int, as_lists: bool) -> Case:
     return Case((slopes, intercepts, x, y))
 
 
-def _grid(rng, n_slopes: int, n_intercepts: int):
-    return np.linspace(*sorted(rng.uniform(-3, 4, 2)), n_slopes), np.linspace(*sorted(rng.uniform(-5, 5, 2)),
-                                                                               n_intercepts)
+def non_square_grid_around_the_fit(rng: np.random.Generator) -> Case:
+    """Nine slopes and five intercepts as arrays, around the least-squares line."""
+    return _grid_case(rng, 9, 5, False)
 
+
+def grid_as_lists_around_the_fit(rng: np.random.Generator) -> Case:
+    """Four slopes and seven intercepts as lists, around the least-squares line."""
+    return _grid_case(rng, 4, 7, True)
+
+
+def just_the_data(rng: np.random.Generator, x, y) -> tuple[Any, ...]:
+    """(x, y) as drawn."""
+    return x, y
+
+
+def two_points(rng: np.random.Generator) -> Case:
+    """Two points with different x: the fit is the line through them."""
+    return Case((np.array([uniform(rng, -3, 0), uniform(rng, 1, 4)]), uniform(rng, -3, 3, 2)))
+
+
+# ----- the exercises --------------------------------------------------------------------------------
 
 MEAN, MEAN_HINT = "mean instead of sum", ("the SSE is the SUM of the squared errors, not their mean "
                                            "(that would be the MSE, smaller by a factor n).")
 SUM_OF_SQUARES = "Σ (y_i − (m·x_i + c))²: the residuals, squared, then summed"
 EXERCISES = (
-    Exercise(
-        MODULE, "predict", 2,
-        (
-            check("a float x")(redrawn(lambda rng: Case((*_weights(rng), uniform(rng, -5, 5))), _predict_apart)),
-            check("an array x")(redrawn(lambda rng: Case((*_weights(rng), uniform(rng, -5, 5, 8))), _predict_apart)),
-            check("integer slope, intercept and x")(redrawn(
-                lambda rng: Case((integer_valued(rng, -3, 3), integer_valued(rng, -3, 3), np.arange(-2, 3))),
-                _predict_apart)),
-        ),
-        (by_sympy(predict_exact, SUMS, "the line m·x + c"),),
-        "The prediction of the line is slope times x plus intercept, elementwise for arrays.",
-        (Misconception("slope and intercept swapped", "m is the slope (it multiplies x); c is the intercept.",
-                       "return c * x + m"),),
-        ("return np.add(np.multiply(m, x), c)",),
+    exercise(
+        module=MODULE, function="predict", points=2,
+        checks={
+            "a float x": redrawn(weights_at_a_float, predict_informative),
+            "an array x": redrawn(weights_at_an_array, predict_informative),
+            "integer slope, intercept and x": redrawn(integer_weights_at_integers, predict_informative),
+        },
+        expect=by_sympy(predict_exact, SUMS, "the line m·x + c"),
+        hint="The prediction of the line is slope times x plus intercept, elementwise for arrays.",
+        mistakes=[mistake(name="slope and intercept swapped", hint="m is the slope (it multiplies x); c is the "
+                          "intercept.", body="return c * x + m")],
+        alternatives=["return np.add(np.multiply(m, x), c)"],
     ),
-    Exercise(
-        MODULE, "sse", 4,
-        (*_data_checks(lambda rng, x, y: (*_weights_near(rng, x, y), x, y), _residuals_of_both_signs),
-         check("three points")(redrawn(lambda rng: Case((*_weights(rng), uniform(rng, -3, 3, 3),
-                                                         uniform(rng, -3, 3, 3))), _residuals_of_both_signs))),
-        (by_sympy(sse_exact, SUMS, "Σ of the SymPy squared error"),),
-        f"The SSE is {SUM_OF_SQUARES}; return it as one float.",
-        (
-            Misconception(MEAN, MEAN_HINT, "return float(np.mean((y - (m * x + c))**2))"),
-            Misconception("residuals not squared", "square each residual before summing: positive and "
-                          "negative errors must not cancel.", "return float(np.sum(y - (m * x + c)))"),
-            Misconception("absolute errors", "that is the sum of absolute errors; the SSE squares them.",
-                          "return float(np.sum(np.abs(y - (m * x + c))))"),
-            Misconception("squared the sum", "square each residual, then sum; not the square of the sum.",
-                          "return float(np.sum(y - (m * x + c))**2)"),
-        ),
-        ("r = np.asarray(y, float) - (m * np.asarray(x, float) + c)\nreturn np.dot(r, r)",
-         "total = 0.0\nfor xi, yi in zip(x, y):\n    total += (yi - (m * xi + c))**2\nreturn total",
-         "return np.array(np.sum((y - m * x - c)**2))"),
+    exercise(
+        module=MODULE, function="sse", points=4,
+        checks={**data_checks(weights_near_the_data, accept=residuals_of_both_signs),
+                "three points": redrawn(three_points, residuals_of_both_signs)},
+        expect=by_sympy(sse_exact, SUMS, "Σ of the SymPy squared error"),
+        hint=f"The SSE is {SUM_OF_SQUARES}; return it as one float.",
+        mistakes=[
+            mistake(name=MEAN, hint=MEAN_HINT, body="return float(np.mean((y - (m * x + c))**2))"),
+            mistake(name="residuals not squared", hint="square each residual before summing: positive and "
+                    "negative errors must not cancel.", body="return float(np.sum(y - (m * x + c)))"),
+            mistake(name="absolute errors", hint="that is the sum of absolute errors; the SSE squares them.",
+                    body="return float(np.sum(np.abs(y - (m * x + c))))"),
+            mistake(name="squared the sum", hint="square each residual, then sum; not the square of the sum.",
+                    body="return float(np.sum(y - (m * x + c))**2)"),
+        ],
+        alternatives=["r = np.asarray(y, float) - (m * np.asarray(x, float) + c)\nreturn np.dot(r, r)",
+                      "total = 0.0\nfor xi, yi in zip(x, y):\n    total += (yi - (m * xi + c))**2\nreturn total",
+                      "return np.array(np.sum((y - m * x - c)**2))"],
     ),
-    Exercise(
-        MODULE, "error_profile_slope", 3,
-        _data_checks(lambda rng, x, y: (np.linspace(-2, 3, 9) + uniform(rng, -0.5, 0.5), uniform(rng, -3, 3),
-                                        x, y),
-                     lambda case: differs(profile_over_slopes(*case.args), profile_over_slopes(*case.args[:2],
-                                                                                              *case.args[:1:-1]))),
-        (by_sympy(profile_over_slopes, SUMS, "SymPy SSE at each slope"),),
-        "Return one SSE per slope in `slopes`, with the intercept c fixed: the error profile along m.",
-        (Misconception(MEAN, MEAN_HINT, "return np.array([np.mean((y - (m * x + c))**2) for m in slopes])"),),
-        ("return [sse(m, c, x, y) for m in slopes]",),
+    exercise(
+        module=MODULE, function="error_profile_slope", points=3,
+        checks=data_checks(slopes_around_zero, accept=swapping_x_and_y_shows),
+        expect=by_sympy(profile_over_slopes, SUMS, "SymPy SSE at each slope"),
+        hint="Return one SSE per slope in `slopes`, with the intercept c fixed: the error profile along m.",
+        mistakes=[mistake(name=MEAN, hint=MEAN_HINT,
+                          body="return np.array([np.mean((y - (m * x + c))**2) for m in slopes])")],
+        alternatives=["return [sse(m, c, x, y) for m in slopes]"],
     ),
-    Exercise(
-        MODULE, "error_profile_intercept", 3,
-        _data_checks(lambda rng, x, y: (uniform(rng, -2, 3), list(np.linspace(-4, 4, 7) + uniform(rng, -1, 1)),
-                                        x, y)),
-        (by_sympy(profile_over_intercepts, SUMS, "SymPy SSE at each intercept"),),
-        "Return one SSE per intercept in `intercepts`, with the slope m fixed: the error profile along c.",
-        (Misconception("profile along the slope", "here the slope m is fixed and the intercept varies.",
-                       "return np.array([sse(c, m, x, y) for c in intercepts])"),),
-        ("return np.array([np.sum((y - (m * x + c))**2) for c in intercepts])",),
+    exercise(
+        module=MODULE, function="error_profile_intercept", points=3,
+        checks=data_checks(intercepts_as_a_list),
+        expect=by_sympy(profile_over_intercepts, SUMS, "SymPy SSE at each intercept"),
+        hint="Return one SSE per intercept in `intercepts`, with the slope m fixed: the error profile along c.",
+        mistakes=[mistake(name="profile along the slope", hint="here the slope m is fixed and the intercept varies.",
+                          body="return np.array([sse(c, m, x, y) for c in intercepts])")],
+        alternatives=["return np.array([np.sum((y - (m * x + c))**2) for c in intercepts])"],
     ),
-    Exercise(
-        MODULE, "error_surface", 4,
-        (
-            check("a non-square grid")(lambda rng: Case((*_grid(rng, 5, 3), *line_data(rng)))),
-            check("a grid given as lists, data not centred")(
-                lambda rng: Case((*(list(axis) for axis in _grid(rng, 4, 6)), *line_data(rng, 8, 20, 30)))),
-        ),
-        (by_sympy(surface, SUMS, "SymPy SSE on the grid"),),
-        "E[i, j] = sse(slopes[j], intercepts[i], x, y): one row per intercept, one column per slope "
-        "(the layout of np.meshgrid(slopes, intercepts)).",
-        (Misconception("transposed surface", "rows must follow the intercepts and columns the slopes: "
-                       "E has shape (len(intercepts), len(slopes)), like np.meshgrid(slopes, intercepts).",
-                       "return np.array([[sse(m, c, x, y) for c in intercepts] for m in slopes])"),
-         Misconception(MEAN, MEAN_HINT,
-                       "return np.array([[np.mean((y - (m * x + c))**2) for m in slopes] for c in intercepts])")),
-        ("M, C = np.meshgrid(slopes, intercepts)\nr = y[None, None, :] - (M[..., None] * x + C[..., None])\n"
-         "return (r**2).sum(axis=-1)",),
+    exercise(
+        module=MODULE, function="error_surface", points=4,
+        checks={"a non-square grid": non_square_grid,
+                "a grid given as lists, data not centred": grid_as_lists_data_not_centred},
+        expect=by_sympy(surface, SUMS, "SymPy SSE on the grid"),
+        hint="E[i, j] = sse(slopes[j], intercepts[i], x, y): one row per intercept, one column per slope "
+             "(the layout of np.meshgrid(slopes, intercepts)).",
+        mistakes=[
+            mistake(name="transposed surface", hint="rows must follow the intercepts and columns the slopes: "
+                    "E has shape (len(intercepts), len(slopes)), like np.meshgrid(slopes, intercepts).",
+                    body="return np.array([[sse(m, c, x, y) for c in intercepts] for m in slopes])"),
+            mistake(name=MEAN, hint=MEAN_HINT,
+                    body="return np.array([[np.mean((y - (m * x + c))**2) for m in slopes] for c in intercepts])"),
+        ],
+        alternatives=["M, C = np.meshgrid(slopes, intercepts)\n"
+                      "r = y[None, None, :] - (M[..., None] * x + C[..., None])\nreturn (r**2).sum(axis=-1)"],
     ),
-    Exercise(
-        MODULE, "best_fit_on_grid", 4,
-        (
-            check("a non-square grid")(redrawn(lambda rng: _grid_case(rng, 9, 5, False), _best_cell_inside)),
-            check("grid as lists")(redrawn(lambda rng: _grid_case(rng, 4, 7, True), _best_cell_inside)),
-        ),
-        (by_solution(f"{MODULE}.best_fit_on_grid"),),
-        "Find the grid cell with the smallest SSE (np.argmin, then np.unravel_index) and return its "
-        "(slope, intercept).",
-        (
-            Misconception("largest error", "the best fit has the LOWEST SSE: argmin, not argmax.",
-                          "E = error_surface(slopes, intercepts, x, y)\n"
-                          "i, j = np.unravel_index(np.argmax(E), E.shape)\n"
-                          "return float(slopes[j]), float(intercepts[i])"),
-            Misconception("swapped (c, m)", "return the pair in the order (m, c): slope first.",
-                          "E = error_surface(slopes, intercepts, x, y)\n"
-                          "i, j = np.unravel_index(np.argmin(E), E.shape)\n"
-                          "return float(intercepts[i]), float(slopes[j])"),
-        ),
-        ("E = error_surface(slopes, intercepts, x, y)\nk = int(np.argmin(E))\n"
-         "return np.array([slopes[k % len(slopes)], intercepts[k // len(slopes)]])",),
+    exercise(
+        module=MODULE, function="best_fit_on_grid", points=4,
+        checks={"a non-square grid": redrawn(non_square_grid_around_the_fit, best_cell_inside),
+                "grid as lists": redrawn(grid_as_lists_around_the_fit, best_cell_inside)},
+        expect=by_solution(f"{MODULE}.best_fit_on_grid"),
+        hint="Find the grid cell with the smallest SSE (np.argmin, then np.unravel_index) and return its "
+             "(slope, intercept).",
+        mistakes=[
+            mistake(name="largest error", hint="the best fit has the LOWEST SSE: argmin, not argmax.",
+                    body="E = error_surface(slopes, intercepts, x, y)\n"
+                         "i, j = np.unravel_index(np.argmax(E), E.shape)\n"
+                         "return float(slopes[j]), float(intercepts[i])"),
+            mistake(name="swapped (c, m)", hint="return the pair in the order (m, c): slope first.",
+                    body="E = error_surface(slopes, intercepts, x, y)\n"
+                         "i, j = np.unravel_index(np.argmin(E), E.shape)\n"
+                         "return float(intercepts[i]), float(slopes[j])"),
+        ],
+        alternatives=["E = error_surface(slopes, intercepts, x, y)\nk = int(np.argmin(E))\n"
+                      "return np.array([slopes[k % len(slopes)], intercepts[k // len(slopes)]])"],
     ),
-    Exercise(
-        MODULE, "least_squares_fit", 5,
-        (*_data_checks(lambda rng, x, y: (x, y)),
-         check("two points: the line through them")(
-             lambda rng: Case((np.array([uniform(rng, -3, 0), uniform(rng, 1, 4)]), uniform(rng, -3, 3, 2))))),
-        (by_sympy(least_squares_exact, FIT, "SymPy normal equations"),),
-        "Set ∂SSE/∂m = 0 and ∂SSE/∂c = 0 and solve the two linear equations for (m, c).",
-        (
-            Misconception("line through the origin", "the slope Σxy/Σx² fits a line without intercept; with c "
-                          "free, center the data: m = Σ(x−x̄)(y−ȳ)/Σ(x−x̄)², c = ȳ − m·x̄.",
-                          "m = np.sum(x * y) / np.sum(x * x)\nreturn float(m), float(np.mean(y) - m * np.mean(x))"),
-            Misconception("swapped (c, m)", "return the pair in the order (m, c): slope first.",
-                          "m, c = np.polyfit(x, y, 1)\nreturn float(c), float(m)"),
-        ),
-        ("return tuple(np.polyfit(x, y, 1))",
-         "A = np.column_stack([x, np.ones(len(x))])\nreturn np.linalg.lstsq(A, y, rcond=None)[0]"),
+    exercise(
+        module=MODULE, function="least_squares_fit", points=5,
+        checks={**data_checks(just_the_data), "two points: the line through them": two_points},
+        expect=by_sympy(least_squares_exact, FIT, "SymPy normal equations"),
+        hint="Set ∂SSE/∂m = 0 and ∂SSE/∂c = 0 and solve the two linear equations for (m, c).",
+        mistakes=[
+            mistake(name="line through the origin", hint="the slope Σxy/Σx² fits a line without intercept; with "
+                    "c free, center the data: m = Σ(x−x̄)(y−ȳ)/Σ(x−x̄)², c = ȳ − m·x̄.",
+                    body="m = np.sum(x * y) / np.sum(x * x)\nreturn float(m), float(np.mean(y) - m * np.mean(x))"),
+            mistake(name="swapped (c, m)", hint="return the pair in the order (m, c): slope first.",
+                    body="m, c = np.polyfit(x, y, 1)\nreturn float(c), float(m)"),
+        ],
+        alternatives=["return tuple(np.polyfit(x, y, 1))",
+                      "A = np.column_stack([x, np.ones(len(x))])\nreturn np.linalg.lstsq(A, y, rcond=None)[0]"],
     ),
 )
