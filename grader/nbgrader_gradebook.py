@@ -6,8 +6,9 @@ transformers can print full marks. `calcgrade grade --nbgrader-db gradebook.db` 
 notebooks with the student's code in the sandbox, then stores each exercise's score as the manual
 score (nbgrader's override) of that exercise's autograded test cell, so formgrader,
 `nbgrader generate_feedback` and `nbgrader export` go on working, with the trusted scores.
-Only the notebooks a student actually submitted are written; a submission nbgrader has not seen
-yet is added to the gradebook first.
+Only the notebooks a student actually submitted, of the modules this run graded, are written (a run
+grading some modules leaves the others' scores as they were); a submission nbgrader has not seen yet is
+added to the gradebook first.
 """
 
 from __future__ import annotations
@@ -47,7 +48,12 @@ def write_scores(database: Path, results: Iterable[SubmissionResult],
     skipped: list[str] = []
     with Gradebook(f"sqlite:///{database.resolve()}") as gradebook:
         for result in results:
+            graded = {exercise.exercise for exercise in result.exercises}
             for module in sorted(submitted.get(result.student, ())):
+                if not any(exercise.key in graded for exercise in of_module(module)):
+                    skipped.append(f"{result.student}/{module}: not graded in this run, so its gradebook scores are "
+                                   "left as they were (`--modules all` grades every module)")
+                    continue
                 try:
                     gradebook.find_assignment(module)
                 except MissingEntry:

@@ -306,6 +306,23 @@ def test_scores_go_into_a_gradebook_nbgrader_has_not_autograded(tmp_path, sandbo
         assert 0 < submission.score < submission.max_score
 
 
+def test_a_submitted_module_the_run_did_not_grade_is_skipped_not_a_crash(tmp_path, monkeypatch):
+    """`calcgrade grade` grades only the modules most submissions hold (by default): a notebook of another
+    module is listed as submitted, but has no result to write; its gradebook scores stay as they were."""
+    nbgrader_api = pytest.importorskip("nbgrader.api")
+    from grader.nbgrader_gradebook import write_scores
+    from grader.spec import SubmissionResult
+
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")  # alembic
+    database = tmp_path / "gradebook.db"
+    with nbgrader_api.Gradebook(f"sqlite:///{database}") as gradebook:
+        gradebook.add_assignment("derivatives")
+    written = write_scores(database, [SubmissionResult("eve", ())], {"eve": ["derivatives"]})
+    assert written.written == ()
+    assert written.skipped == ("eve/derivatives: not graded in this run, so its gradebook scores are left as they "
+                               "were (`--modules all` grades every module)",)
+
+
 def test_check_without_the_kit_solutions_uses_a_student_bundles_data(tmp_path, monkeypatch):
     """Where students have the bundle's wheel (no solutions/), the public checks come from its data."""
     from grader import precomputed
