@@ -10,7 +10,8 @@ change `solutions/`, the curriculum or this module and generate again.
 
 A test cell is `check(key, hidden=hidden_checks)` (see `grader.notebook_checks`); its hidden-test
 region only switches the hidden checks on, so nbgrader's feedback, which shows that region's code
-to the student, shows neither an input nor an expected value.
+to the student, shows neither an input nor an expected value. Under a course file, a copy of it goes
+beside each notebook (and into the course folder), so that the kernel grades the same course.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ import inspect
 import json
 import os
 import re
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader import kit
+from grader import course, kit
 from grader.curriculum import BY_KEY, DECLARED, neural_network
 
 if TYPE_CHECKING:
@@ -404,7 +406,30 @@ def build_course(root: Path) -> list[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(module_notebook(module), str(path))
         written.append(path)
-    return written
+        written += place_course_file(path.parent, generated=True)
+    return written + place_course_file(root, generated=False)
+
+
+def place_course_file(folder: Path, *, generated: bool) -> list[Path]:
+    """Copy the course file in force to `folder/calcgrade.toml`; returns it if written.
+
+    The test cells grade in the notebook's kernel, which reads the course from `calcgrade.toml` in the
+    notebook's folder: nbgrader releases every file of `source/<module>/` with the notebook and copies it
+    again beside each notebook it autogrades, so the students' kernels and autograde grade the course's
+    exercises for its points (without it, an exercise of a module outside the kit's default course is
+    unknown to the kernel). A copy in a `generated` folder is removed under the default course, as stale;
+    the course folder's own copy lets `calcgrade grade` run there with the same course.
+    """
+    target = folder / course.FILE_NAME
+    active = course.ACTIVE.path
+    if active is None:
+        if generated:
+            target.unlink(missing_ok=True)
+        return []
+    if target.exists() and target.resolve() == active.resolve():
+        return []
+    shutil.copyfile(active, target)
+    return [target]
 
 
 def jupyter_environment(folder: Path, environ: dict[str, str] | None = None) -> dict[str, str]:

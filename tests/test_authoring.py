@@ -116,6 +116,26 @@ def test_the_five_module_course_is_worth_100_points():
     assert {e.module for e in exercises} == set(kit.ALL_MODULES)
 
 
+def test_the_nbgrader_course_puts_the_course_file_beside_each_notebook(tmp_path, monkeypatch):
+    """The notebook's kernel reads the course from the notebook's folder: without the copy, the test cells of a
+    module outside the default course name an unknown exercise. Under the default course a generated copy
+    goes (it would be stale), and the course folder's own file stays."""
+    from grader import nbgrader_course
+
+    assignment = tmp_path / "source" / "neural_network"
+    assignment.mkdir(parents=True)
+    monkeypatch.setattr(course, "ACTIVE", course.read(FIVE_MODULES))
+    assert nbgrader_course.place_course_file(assignment, generated=True) == [assignment / course.FILE_NAME]
+    assert nbgrader_course.place_course_file(tmp_path, generated=False) == [tmp_path / course.FILE_NAME]
+    assert (assignment / course.FILE_NAME).read_bytes() == FIVE_MODULES.read_bytes()
+    monkeypatch.setattr(course, "ACTIVE", course.read(tmp_path / course.FILE_NAME))  # the course folder's own
+    assert nbgrader_course.place_course_file(tmp_path, generated=False) == []
+    monkeypatch.setattr(course, "ACTIVE", course.read(None))
+    assert nbgrader_course.place_course_file(assignment, generated=True) == []
+    assert nbgrader_course.place_course_file(tmp_path, generated=False) == []
+    assert not (assignment / course.FILE_NAME).exists() and (tmp_path / course.FILE_NAME).exists()
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ('modules = ["derivatives", "neural_netwrk"]', "unknown module(s) neural_netwrk"),
     ('drop = ["derivatives.nothing"]', "no such exercise or module of the course: derivatives.nothing"),

@@ -12,6 +12,7 @@ subprocesses in the course folder, with a kernelspec that points at this interpr
 from __future__ import annotations
 
 import csv
+import html
 import re
 import shutil
 import subprocess
@@ -23,9 +24,9 @@ import nbformat
 import numpy as np
 import pytest
 
-from grader import kit
+from grader import course, kit
 from grader.cli import main
-from grader.curriculum import BY_KEY, of_module
+from grader.curriculum import BY_KEY, DECLARED, of_module
 from grader.curriculum.common import parent_call
 from grader.engine import plan
 from grader.gradescope import read_results
@@ -104,10 +105,11 @@ def _submit(root: Path, student: str, module: str, notebook) -> None:
     nbformat.write(notebook, str(folder / f"{module}.ipynb"))
 
 
-def _partial(module: str, source, release):
+def _partial(module: str, source, release, plan: tuple[str, str, str] | None = None):
     """The release with the reference code in every solution cell but one known mistake and one stub."""
-    mistaken, mistake_name, stubbed = PARTIAL_PLAN[module]
-    mistake = next(m for m in BY_KEY[f"{module}.{mistaken}"].misconceptions if m.name == mistake_name)
+    mistaken, mistake_name, stubbed = plan or PARTIAL_PLAN[module]
+    declared = next(exercise for exercise in DECLARED if exercise.key == f"{module}.{mistaken}")
+    mistake = next(m for m in declared.misconceptions if m.name == mistake_name)
     reference = {cell.id: cell.source for cell in source.cells}
     for cell in release.cells:
         if cell.metadata.get("nbgrader", {}).get("solution") and cell.id != stubbed:
@@ -280,3 +282,101 @@ def test_calcgrade_grade_reads_only_solution_cells(graded, tmp_path):
     sources, unreadable = read_sources(folder)
     assert set(sources) == {TAMPER_MODULE} and not unreadable
     assert "input_transformers_post" not in sources[TAMPER_MODULE]
+
+
+# ----- the fifth module, in a course that uses it ---------------------------------------------------
+
+FIVE_MODULES = kit.KIT_ROOT / "courses" / "five_modules.toml"
+FIFTH = "neural_network"
+FIFTH_PLAN = ("dloss_dw", "sigmoid derivative σ(z)·(1 − z)", "steps_to_escape")
+
+
+@dataclass(frozen=True)
+class FifthModuleCourse:
+    root: Path
+    points: dict[str, float]  # exercise key -> its points in the five-module course
+    nbgrader_export: dict[tuple[str, str], float]
+    auto_scores: dict[tuple[str, str], float]
+    final_export: dict[tuple[str, str], float]
+    calcgrade_output: Path
+
+
+@pytest.fixture(scope="module")
+def fifth_module(tmp_path_factory) -> FifthModuleCourse:
+    """`calcgrade --course courses/five_modules.toml nbgrader-course`, then nbgrader as an instructor runs it on
+    neural_network only: the reference notebook (submitted without the release's other files) and the release
+    completed with one known mistake and one stub; then `calcgrade grade --nbgrader-db` in the course folder."""
+    scratch = tmp_path_factory.mktemp("nbgrader-fifth")
+    root = scratch / "course"
+    env = {key: value for key, value in _environment(scratch).items() if key != course.ENV_VAR}
+
+    def calcgrade(*args: str, cwd: Path) -> None:
+        done = subprocess.run([sys.executable, "-m", "grader.cli", *args], cwd=cwd, env=env, capture_output=True,
+                              text=True, timeout=600)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    calcgrade("--course", str(FIVE_MODULES), "nbgrader-course", str(root), cwd=scratch)
+    _nbgrader(root, env, "generate_assignment", FIFTH)
+    source = nbformat.read(str(root / "source" / FIFTH / f"{FIFTH}.ipynb"), as_version=4)
+    release = root / "release" / FIFTH
+    _submit(root, FULL, FIFTH, source)
+    shutil.copytree(release, root / "submitted" / PARTIAL / FIFTH)  # what a student hands in: the release's files
+    _submit(root, PARTIAL, FIFTH, _partial(FIFTH, source, nbformat.read(str(release / f"{FIFTH}.ipynb"), 4),
+                                           FIFTH_PLAN))
+    _nbgrader(root, env, "autograde", FIFTH)
+    _nbgrader(root, env, "generate_feedback", FIFTH)
+    before = _export(root, env, "nbgrader_grades.csv")
+
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        auto_scores = {(student, key): gradebook.find_grade(cell, FIFTH, FIFTH, student).auto_score
+                       for student in (FULL, PARTIAL) for key, cell in grade_cell_ids(FIFTH).items()}
+    out = scratch / "calcgrade-out"  # run in the course folder: its calcgrade.toml sets the course
+    calcgrade("grade", ".", "--out", str(out), "--seed", SEED, "--jobs", "2", "--no-progress", "--nbgrader-db",
+              "gradebook.db", cwd=root)
+    five = course.read(FIVE_MODULES)
+    points = {e.key: e.points for e in course.apply(five, DECLARED, course.course_modules(five, kit.ALL_MODULES,
+                                                                                          kit.CORE_MODULES))}
+    return FifthModuleCourse(root, points, before, auto_scores, _export(root, env, "final_grades.csv"), out)
+
+
+def test_the_course_file_goes_with_the_fifth_modules_notebook_and_autograde_restores_it(fifth_module):
+    """The kernel reads the course beside the notebook: released with it, put back by autograde."""
+    wanted = FIVE_MODULES.read_text(encoding="utf-8")
+    for folder in (fifth_module.root, fifth_module.root / "source" / FIFTH, fifth_module.root / "release" / FIFTH,
+                   fifth_module.root / "autograded" / FULL / FIFTH):
+        assert (folder / course.FILE_NAME).read_text(encoding="utf-8") == wanted, folder
+
+
+def test_nbgrader_autograde_scores_the_fifth_module_with_the_courses_points(fifth_module):
+    total = sum(points for key, points in fifth_module.points.items() if key.startswith(f"{FIFTH}."))
+    assert total == pytest.approx(20)
+    assert fifth_module.nbgrader_export[FULL, FIFTH] == pytest.approx(total)
+    mistaken, _, stubbed = (f"{FIFTH}.{function}" for function in FIFTH_PLAN)
+    for key in grade_cell_ids(FIFTH):
+        assert fifth_module.auto_scores[FULL, key] == pytest.approx(fifth_module.points[key]), key
+    assert fifth_module.auto_scores[PARTIAL, stubbed] == 0
+    assert fifth_module.auto_scores[PARTIAL, mistaken] < fifth_module.points[mistaken]
+    assert 0 < fifth_module.nbgrader_export[PARTIAL, FIFTH] < total
+
+
+def test_the_fifth_modules_feedback_names_the_mistake_and_shows_the_pictures(fifth_module):
+    hint = next(m.hint for m in next(e for e in DECLARED if e.key == f"{FIFTH}.{FIFTH_PLAN[0]}").misconceptions
+                if m.name == FIFTH_PLAN[1])
+    page = (fifth_module.root / "feedback" / PARTIAL / FIFTH / f"{FIFTH}.html").read_text(encoding="utf-8")
+    assert hint in html.unescape(re.sub(r"<[^>]+>", "", page))
+    assert _feedback_total(fifth_module.root, PARTIAL, FIFTH) == pytest.approx(
+        fifth_module.nbgrader_export[PARTIAL, FIFTH], abs=0.005)
+    notebook = nbformat.read(str(fifth_module.root / "autograded" / FULL / FIFTH / f"{FIFTH}.ipynb"), 4)
+    pictures = [[output.output_type for output in cell.outputs] for cell in notebook.cells
+                if cell.id.startswith("picture_")]
+    assert len(pictures) == 2 and all("display_data" in outputs for outputs in pictures)
+
+
+def test_calcgrade_writes_the_fifth_modules_scores_into_the_gradebook(fifth_module):
+    for student in (FULL, PARTIAL):
+        result = read_results(fifth_module.calcgrade_output / student / "results.json")
+        assert {e.exercise for e in result.exercises} == set(grade_cell_ids(FIFTH))
+        assert fifth_module.final_export[student, FIFTH] == pytest.approx(result.score, abs=1e-6)
+    assert fifth_module.final_export[FULL, FIFTH] == pytest.approx(20)
