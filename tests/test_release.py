@@ -286,6 +286,43 @@ def test_pytest_in_the_bundle_finds_moved_data_by_env_var_and_explains_when_it_h
     assert "not implemented yet" in cases["exercises.gradient_descent::sse_gradient"][1]
 
 
+FIVE_MODULES = kit.KIT_ROOT / "courses" / "five_modules.toml"
+
+
+def _wheel_members(bundle: Path) -> dict[str, bytes]:
+    (wheel,) = (bundle / "vendor").glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        return {name: archive.read(name) for name in archive.namelist() if not name.endswith("/RECORD")}
+
+
+@pytest.mark.slow  # installs the bundle's wheel into a virtual environment
+def test_pytest_in_a_five_module_bundle_grades_the_fifth_module(student_python: Path, bundle: Path, tmp_path: Path):
+    """The bundle of the five-module course: its stubs fail as not implemented, the reference solution passes
+    every check, a known mistake is named, all from the bundle's data (its wheel is the same package as the
+    default bundle's, so the student Python with that wheel installed stands in for it)."""
+    five = tmp_path / "five"
+    done = _run([sys.executable, "-m", "grader.cli", "--course", str(FIVE_MODULES), "release", str(five)],
+                cwd=kit.KIT_ROOT)
+    assert done.returncode == 0, done.stderr
+    assert (five / "calcgrade.toml").read_bytes() == FIVE_MODULES.read_bytes()
+    assert _wheel_members(five) == _wheel_members(bundle)
+    stubs, _ = _junit(student_python, five, "stubs.xml")
+    fifth = [case for case in stubs if case.startswith("exercises.neural_network::")]
+    assert len(fifth) == 9 and all(stubs[case][0] == "failed" and "not implemented yet" in stubs[case][1]
+                                   for case in fifth)
+    (five / "exercises" / "neural_network.py").write_text(kit.solution_source("neural_network"), encoding="utf-8")
+    solved, output = _junit(student_python, five, "solved.xml")
+    assert f"calcgrade: public checks from {five / release.DATA_PATH}" in output
+    assert all(solved[case][0] == "passed" for case in fifth), output[-3000:]
+    declared = next(e for e in DECLARED if e.key == "neural_network.dloss_db")
+    mistake = declared.misconceptions[0]
+    (five / "exercises" / "neural_network.py").write_text(
+        kit.variant_source("neural_network", "dloss_db", mistake.body), encoding="utf-8")
+    mistaken, _ = _junit(student_python, five, "mistake.xml")
+    outcome, text = mistaken["exercises.neural_network::dloss_db"]
+    assert outcome == "failed" and mistake.hint in text
+
+
 def test_release_refuses_a_folder_that_is_not_empty(bundle: Path):
     done = _run([sys.executable, "-m", "grader.cli", "release", str(bundle)], cwd=kit.KIT_ROOT)
     assert done.returncode == 2 and "not an empty folder" in done.stderr
