@@ -186,6 +186,12 @@ def wavy_gradient_at_integers(rng: np.random.Generator) -> Case:
     return Case((Given("probe.wavy2"), _integer_point(rng, (-2, 2), (1, 3)), 1e-4), check_mutation=True)
 
 
+def wavy_gradient_large_step(rng: np.random.Generator) -> Case:
+    """exp(p0/3)·cos(p1) + p0·p1² at a list of floats, h=0.5 by keyword: a step so large that an h not passed on
+    to partial_derivative (its default used instead) shows."""
+    return Case((Given("probe.wavy2"), _point(rng, 2)), {"h": 0.5})
+
+
 def g_hessian(rng: np.random.Generator) -> Case:
     """g at a point given as a list of floats, default h."""
     return Case((Given("partial_derivatives.g_of_point"), _point(rng, 2)))
@@ -325,6 +331,7 @@ EXERCISES = (
             "g at a float point, default h": redrawn(g_gradient, gradient_informative),
             "three variables": redrawn(bowl3_gradient, gradient_informative),
             "a point of integers, h=1e-4": redrawn(wavy_gradient_at_integers, gradient_informative),
+            "a large step h=0.5": redrawn(wavy_gradient_large_step, gradient_informative),
         },
         expect=[gradient_vs_sympy, gradient_vs_solution],
         hint="The gradient collects one central difference per coordinate: call partial_derivative for "
