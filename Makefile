@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# pytest-xdist workers: one per core; each module with expensive shared fixtures stays on one worker.
+JOBS ?= auto
+PARALLEL := -n $(JOBS) --dist loadgroup
 
 .PHONY: demo test quick lint clean
 
@@ -17,12 +20,12 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PARALLEL)
 
 # The edit-test loop: everything but the wheel installs (slow) and the nbgrader and kill-and-resume runs (e2e).
 quick: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -m "not slow and not e2e"
+	$(BIN)/python -m pytest -q $(PARALLEL) -m "not slow and not e2e"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

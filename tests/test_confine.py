@@ -42,7 +42,10 @@ def _ordinary_uid() -> int | None:
         pass
     if shutil.which("useradd") is None:
         return None
-    subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", ORDINARY_USER], check=True)
+    # Another run of the suite (an xdist worker, another checkout's CI) may make the account at the same moment:
+    # useradd then fails, and the account is there all the same.
+    subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", ORDINARY_USER], check=False,
+                   capture_output=True)
     return pwd.getpwnam(ORDINARY_USER).pw_uid
 
 
