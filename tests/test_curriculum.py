@@ -115,3 +115,31 @@ def test_integer_checks_never_draw_a_point_where_known_mistakes_agree(key):
         right = LIVE.expectations(p)[0].value
         wrong = [value for _, value in LIVE.mistake_values(p)]
         assert apart_from(right, *wrong) and apart(*wrong), p.case.args
+
+
+def test_apart_and_differs_on_plain_numbers_agree_with_their_numpy_form():
+    """Plain numbers take a path without NumPy (input generators test thousands per batch); it must accept and
+    refuse exactly the inputs the array form does, NaN, infinities, huge integers and booleans included."""
+    import itertools
+    import math
+
+    from grader.curriculum.common import apart, differs
+
+    def apart_numpy(*values, margin=1e-3):
+        arrays = [np.asarray(value, dtype=float) for value in values]
+        return all(bool(np.all(np.abs(a - b) > margin * (1 + np.maximum(np.abs(a), np.abs(b)))))
+                   for index, a in enumerate(arrays) for b in arrays[index + 1:])
+
+    def differs_numpy(value, *others, margin=1e-3):
+        array = np.asarray(value, dtype=float)
+        return all(bool(np.any(np.abs(array - np.asarray(other, dtype=float)) > margin * (1 + np.abs(array))))
+                   for other in others)
+
+    numbers = [0, 1, -1, 0.0, 1.0005, 1.0015, 1e308, -1e308, math.inf, -math.inf, math.nan, True, np.float64(2.0),
+               10**20, 1e-300]
+    with np.errstate(all="ignore"):
+        for a, b in itertools.product(numbers, repeat=2):
+            for values in ((a, b), (a, b, 0.5)):
+                assert apart(*values) == apart_numpy(*values), values
+                assert differs(*values) == differs_numpy(*values), values
+                assert apart(*values, margin=0.1) == apart_numpy(*values, margin=0.1), values

@@ -198,3 +198,29 @@ def test_a_type_error_inside_numpy_is_not_blamed_on_the_parameters(sandbox):
     assert "power()" in inside and "check the parameters" not in inside
     wrong_parameters = first_failure(kit.solution_source("derivatives").replace("def df_poly(x)", "def df_poly(x, y)"))
     assert "check the parameters: df_poly(x)" in wrong_parameters
+
+
+def test_check_passes_is_the_verdict_of_judge(sandbox, solution_sources):
+    """A repair search keeps only whether each candidate's answer passed (`check_passes`, which writes no
+    feedback): on the reference, every known mistake and answers that raise, are missing or changed their
+    inputs, public and hidden, it says exactly what `judge` says."""
+    from grader.engine import _run, check_passes, judge
+    from grader.sandbox.client import Outcome
+
+    seen = {True: 0, False: 0}
+    for module in kit.MODULES:
+        exercises = of_module(module)
+        planned = plan(exercises, hidden=True, course_seed="passes", student="s")
+        variants = [solution_sources[module]] + [
+            kit.variant_source(module, exercise.function, mistake.body)
+            for exercise in exercises for mistake in exercise.misconceptions[:2]]
+        for source in variants:
+            _, outcomes = _run({module: source}, planned, sandbox)
+            for p, outcome in zip(planned, outcomes, strict=True):
+                others = [outcome, Outcome("error", error="ValueError: x"), Outcome("missing"),
+                          Outcome("ok", value=None), Outcome("ok", outcome.value, args_after=[])]
+                for answer in others:
+                    verdict = judge(p, answer, LIVE).passed
+                    assert check_passes(p, answer, LIVE) == verdict, (p.exercise.key, p.label, answer)
+                    seen[verdict] += 1
+    assert seen[True] > 100 and seen[False] > 100, seen
