@@ -225,9 +225,10 @@ REPAIR_SECONDS = 4.0  # what finding a repair may take, per exercise (its candid
 REPAIR_SUBMISSION_SECONDS = 8.0  # and for all of a submission's exercises together
 REPAIR_CALL_SECONDS = 0.5  # per call of a candidate: a changed loop bound may make one run far longer
 _REPAIRABLE_STATUSES = frozenset({"ok", "error"})
-# (exercise, module source) -> the repair found for it, or None: a class shares its slips, and the search is
-# the cost (a known repair is only checked again, on the new student's own checks; none found is not searched
-# again for the same source)
+# (exercise, the function's own source) -> the repairs found for it: a class shares its slips, and the search
+# is the cost. A known repair is checked again on the new student's own checks (with their other functions);
+# none found is not searched again for the same function (a function calling another failing one is never
+# repaired, so what it calls behaves as the reference's).
 _REPAIRS: dict[tuple[str, bytes], Any] = {}
 
 
@@ -298,10 +299,11 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
         return [[next(verdict) for _ in some] for _ in candidates]
 
     def search() -> list[repair.Candidate]:
-        return repair.find_repair(repair.candidates(sources[exercise.module], exercise.function), planned, passes)
+        return repair.find_repair(repair.candidate_slices(sources[exercise.module], exercise.function,
+                                                          size=repair.SLICE), planned, passes)
 
-    every_source = "\0".join(f"{name}\0{text}" for name, text in sorted(sources.items()))
-    key = (exercise.key, hashlib.sha256(every_source.encode("utf-8", "surrogatepass")).digest())
+    own = repair.function_source(sources[exercise.module], exercise.function) or sources[exercise.module]
+    key = (exercise.key, hashlib.sha256(own.encode("utf-8", "surrogatepass")).digest())
     if key in _REPAIRS:  # the same source as another student's: its repair, checked on this student's checks
         found = _REPAIRS[key]
         if found and not all(passes(found[:1], planned)[0]):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 import copy
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -102,32 +102,41 @@ class Candidate:
 def candidates(module_source: str, function: str, module_functions: frozenset[str] = frozenset()) -> list[Candidate]:
     """Every single-edit candidate of `function` in `module_source`, deduplicated, in order of preference
     (the first that passes is shown). Empty where the function cannot be read or is too large."""
+    return [candidate for some in candidate_slices(module_source, function, module_functions, MAX_CANDIDATES)
+            for candidate in some]
+
+
+def candidate_slices(module_source: str, function: str, module_functions: frozenset[str] = frozenset(),
+                     size: int = 0) -> Iterator[list[Candidate]]:
+    """The candidates in slices of `size` (all at once if 0), built only as they are asked for: the edits are
+    found and ordered first (cheap), the changed functions written and compiled a slice at a time (most
+    repairs are in the first slice, and the rest is never built)."""
     try:
         tree = ast.parse(module_source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return []
+        return
     found = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == function]
     if len(found) != 1:
-        return []
+        return
     original = found[0]
-    try:
-        original_text = ast.unparse(original)
-    except (ValueError, RecursionError):
-        return []
-    if len(original_text) > MAX_SOURCE_CHARS:
-        return []
+    text = _Text(module_source, original)
+    if len(text.original) > MAX_SOURCE_CHARS:
+        return
     functions = module_functions | {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
     signatures = {node.name: node.args for node in tree.body if isinstance(node, ast.FunctionDef)}
     scope = _local_names(original) - functions - _module_names(tree)
-    text = _Text(module_source, original)
-    seen = {_meaning(text.renamed(text.original, PREFIX))}  # the same code however it is parenthesised: once
-    result: list[Candidate] = []
+    try:
+        seen = {_meaning(text.renamed(text.original, PREFIX))}  # the same code however it is parenthesised: once
+    except (SyntaxError, ValueError, RecursionError, TypeError, MemoryError):
+        return
     texts: set[str] = set()
-    found = sorted(_edits(original, scope, signatures, text), key=lambda found: _RANK.get(found[0].kind, 9))
-    for edit, change in found:
-        if len(result) >= MAX_CANDIDATES:
+    edits = sorted(_edits(original, scope, signatures, text), key=lambda found: _RANK.get(found[0].kind, 9))
+    made = 0
+    some: list[Candidate] = []
+    for edit, change in edits:
+        if made >= MAX_CANDIDATES:
             break
-        name = f"{PREFIX}{len(result)}"
+        name = f"{PREFIX}{made}"
         try:
             changed = text.spliced(change) if isinstance(change, list) else ast.unparse(change)
             if changed in texts:
@@ -140,8 +149,13 @@ def candidates(module_source: str, function: str, module_functions: frozenset[st
         if meaning in seen:
             continue
         seen.add(meaning)
-        result.append(Candidate(edit, name, source))
-    return result
+        made += 1
+        some.append(Candidate(edit, name, source))
+        if size and len(some) == size:
+            yield some
+            some = []
+    if some:
+        yield some
 
 
 def _meaning(source: str) -> tuple:
@@ -742,14 +756,13 @@ def _replaced(root: Any, indices: Sequence[int], replacement: Replacement) -> An
 # ----- choosing ----------------------------------------------------------------------------------------------
 
 
-def find_repair(found: Sequence[Candidate], checks: Sequence[Any],
+def find_repair(found: Iterable[Sequence[Candidate]], checks: Sequence[Any],
                 passes: Callable[[Sequence[Candidate], Sequence[Any]], list[list[bool]]]) -> list[Candidate]:
     """The candidates that pass every one of `checks` (the first of which the student's function failed), in
-    order of preference, from the first slice that has any; empty if none does. `passes(candidates, checks)`
-    runs them and says which check each passes. Candidates go in slices, likelier edits first: each slice is
-    tried on the first check, and the few of it that pass on all the others."""
-    for start in range(0, len(found), SLICE):
-        some = found[start:start + SLICE]
+    order of preference, from the first slice of `found` that has any; empty if none does.
+    `passes(candidates, checks)` runs them and says which check each passes. Slices come likelier edits first:
+    each is tried on the first check, and the few of it that pass on all the others."""
+    for some in found:
         first = passes(some, checks[:1])
         finalists = [candidate for candidate, verdicts in zip(some, first, strict=True) if all(verdicts)]
         finalists = finalists[:MAX_FINALISTS]
@@ -789,6 +802,16 @@ _SAYS = {"sign": "a sign flipped", "missing minus": "a minus added", "swapped op
          "constant": "another number", "constant for a variable": "a variable for a number",
          "wrong variable": "another variable", "extra factor": "a factor dropped", "extra term": "a term dropped",
          "extra division": "a division dropped", "extra operation": "a call removed", "power": "another power"}
+
+
+def function_source(module_source: str, function: str) -> str | None:
+    """The text of the module's top-level `function` (None where it cannot be read)."""
+    try:
+        tree = ast.parse(module_source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    found = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == function]
+    return ast.get_source_segment(module_source, found[0]) if len(found) == 1 else None
 
 
 def calls_among(module_source: str, function: str, names: set[str]) -> bool:
