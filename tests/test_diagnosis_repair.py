@@ -148,3 +148,18 @@ def test_a_candidate_that_never_ends_costs_only_its_bounded_call(sandbox):
     others = [e for e in result.exercises if e.exercise not in ("gradient_descent.descend_1d",
                                                                  "gradient_descent.best_of_starts")]
     assert all(e.score == pytest.approx(e.max_score) for e in others)
+
+
+def test_a_remembered_repair_is_checked_again_on_the_next_students_checks(sandbox):
+    """The same slip handed in by two students: the second is told the same edit, found from the first's search
+    and checked again on the second's own (hidden) checks, with the second's other functions."""
+    body = "return 2 * x / 1 + x**2\n"
+    messages = []
+    for student, other in (("first", ""), ("second", "\n\ndef helper_of_my_own(v):\n    return v\n")):
+        source = kit.variant_source("derivatives", "df_log", body) + other
+        result = grade_sources({"derivatives": source}, sandbox, student=student, hidden=True, course_seed="repair",
+                               exercises=[e for e in EXERCISES if e.module == "derivatives"])
+        own = result.exercise("derivatives.df_log")
+        assert all(c.diagnosis == "repair: precedence" for c in own.checks if not c.passed)
+        messages.append(_hints(own)[0].split("hint:")[1])
+    assert messages[0] == messages[1]
