@@ -62,6 +62,103 @@ def full_marks(box: Sandbox) -> list[float] | str:
     return [result.score, result.max_score]
 
 
+def left_listening(box: Sandbox, rounds: int = 20) -> list[Any]:
+    """A child leaves a process listening on an abstract Unix socket (the template's network namespace is
+    shared by its children), and the next child, at once, asks it for what it holds: what each got."""
+    leave = """
+        import os, socket
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind('\\0calcgrade-left')
+        listener.listen(5)
+        if os.fork() == 0:
+            while True:
+                listener.accept()[0].sendall(b'a hidden input')
+        return 1
+    """
+    ask = """
+        import socket, time
+        for _ in range(100):
+            try:
+                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as asking:
+                    asking.connect('\\0calcgrade-left')
+                    return asking.recv(100).decode()
+            except OSError as error:
+                seen = type(error).__name__
+            time.sleep(0.001)
+        return seen
+    """
+    got = []
+    for _ in range(rounds):
+        attack(box, leave)
+        got.append(attack(box, ask)["value"])
+    return got
+
+
+HOG_LIMIT = 256 << 20  # the memory limit of the sandbox the hog runs in
+HOG_BLOCK = 200 << 20  # what each of its processes holds
+
+
+def available_memory() -> int:
+    with open("/proc/meminfo") as meminfo:
+        return next(int(line.split()[1]) * 1024 for line in meminfo if line.startswith("MemAvailable:"))
+
+
+def memory_hog(box: Sandbox) -> dict[str, Any]:
+    """A child that forks 15 processes, each holding nearly the memory limit: how many held it at once (as
+    the child saw it), how far the machine's available memory fell meanwhile, and what an honest child
+    graded alongside (in `box`) and the next child of the same sandbox answered."""
+    found: dict[str, Any] = {"bound": HOG_LIMIT}
+    with Sandbox(Limits(call_seconds=10.0, total_seconds=30.0, memory_bytes=HOG_LIMIT)) as hog:
+        hog.walls()
+        lowest, done = [available_memory()], threading.Event()
+        before = lowest[0]
+
+        def sample() -> None:
+            while not done.wait(0.02):
+                lowest.append(available_memory())
+
+        def honest() -> None:
+            found["alongside"] = attack(box, """
+                import time
+                block = bytearray(50 << 20)
+                time.sleep(2.0)
+                return 5 + block[-1]
+            """)
+
+        threads = [threading.Thread(target=sample), threading.Thread(target=honest)]
+        for thread in threads:
+            thread.start()
+        found["attack"] = attack(hog, f"""
+            import os, time
+            pids = []
+            for _ in range(15):
+                try:
+                    pid = os.fork()
+                except OSError:
+                    break
+                if pid == 0:
+                    try:
+                        import ctypes
+                        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # not dumpable: hidden from a watch, if allowed
+                        block = bytearray({HOG_BLOCK})
+                        for i in range(0, len(block), 4096):
+                            block[i] = 1
+                        time.sleep(60)
+                    finally:
+                        os._exit(0)
+                pids.append(pid)
+            time.sleep(4)
+            return [len(pids), sum(os.waitpid(pid, os.WNOHANG) == (0, 0) for pid in pids)]
+        """)
+        done.set()
+        threads[1].join()
+        threads[0].join()
+        found["fell_by"] = before - min(lowest)
+        found["next"] = attack(hog, "return 6")
+    found["block"] = HOG_BLOCK
+    return found
+
+
 def main(spec: dict[str, Any]) -> dict[str, Any]:
     report: dict[str, Any] = {"uid": os.getuid(), "python": sys.executable}
     listener = socket.create_server(("127.0.0.1", 0))
@@ -149,6 +246,18 @@ def main(spec: dict[str, Any]) -> dict[str, Any]:
                     seen[folder] = type(error).__name__
             return repr(seen)
         """)
+        report["machine_figures"] = attack(box, """
+            seen = {}
+            for path in ('/proc/meminfo', '/proc/stat', '/proc/loadavg', '/proc/uptime', '/proc/vmstat',
+                         '/proc/self/mountinfo', '/proc/self/mounts', '/proc/thread-self/mountinfo', '/proc/mounts',
+                         '/proc/self/cgroup'):
+                try:
+                    with open(path) as file:
+                        seen[path] = file.read()
+                except OSError as error:
+                    seen[path] = type(error).__name__
+            return repr(seen)
+        """)
         report["scratch_next_child"] = attack(box, f"""
             import os
             return [name for folder in ('/tmp', '/var/tmp', '/dev/shm') for name in os.listdir(folder)
@@ -207,6 +316,8 @@ def main(spec: dict[str, Any]) -> dict[str, Any]:
             return made
         """)
         report["full_marks"] = full_marks(box)
+        report["left_listening"] = left_listening(box)
+        report["memory_hog"] = memory_hog(box)
         concurrent: dict[str, Any] = {}
         with Sandbox(Limits(call_seconds=5.0)) as other:
             honest = threading.Thread(target=lambda: concurrent.update(honest=attack(other, """

@@ -176,6 +176,17 @@ def test_the_child_writes_only_to_its_own_scratch_folders(report):
     assert report["scratch_next_child"]["value"] == []
 
 
+def test_the_childs_proc_shows_no_machine_figures_or_mounts(report):
+    """No memory, CPU or load figures of the machine (a channel between students graded at once), no mount
+    table naming its devices and folders, no cgroup path of the grader's."""
+    seen = eval(report["machine_figures"]["value"])  # noqa: S307 - a repr of a dict of str, written by the probe
+    for path in ("/proc/meminfo", "/proc/stat", "/proc/loadavg", "/proc/uptime", "/proc/vmstat",
+                 "/proc/self/mountinfo", "/proc/self/mounts", "/proc/thread-self/mountinfo", "/proc/mounts"):
+        assert seen[path] in ("", "FileNotFoundError", "PermissionError"), (path, seen[path])
+    cgroups = [line.split(":", 2)[2] for line in seen["/proc/self/cgroup"].splitlines()]
+    assert cgroups and all(path == "/" for path in cgroups), seen["/proc/self/cgroup"]
+
+
 def test_signals_reach_nothing_outside_the_child(report):
     assert report["kill_everything"]["status"] == "ok"
     assert report["own_group"]["status"] in ("ok", "died") and report["after_own_group"]["value"] == 4
@@ -187,6 +198,12 @@ def test_signals_reach_nothing_outside_the_child(report):
 def test_nothing_the_child_starts_outlives_it(report):
     assert report["left_behind"]["status"] == "ok" and report["left_behind"]["value"] == 2
     assert report["leftover_processes"] == []
+
+
+def test_nothing_of_one_child_is_reachable_from_the_next(report):
+    """A process a child leaves listening on an abstract Unix socket is gone before the next child starts
+    (the grader waits until an ended child's whole PID namespace is gone)."""
+    assert set(report["left_listening"]) == {"ConnectionRefusedError"}, report["left_listening"]
 
 
 def test_the_child_imports_what_the_graders_python_can(report):
@@ -205,6 +222,22 @@ def test_processes_and_threads_are_bounded(report):
     assert report["fork_bomb"]["value"] < confine.MAX_PROCESSES
 
 
+def test_memory_is_bounded_per_child_not_per_process(report):
+    """15 processes each holding nearly the limit: the child's processes together stay within the bound
+    (a memory cgroup ends the hogs, or the grader's watch ends the child), the machine keeps its memory, and
+    a child graded alongside and the next child of the same sandbox keep their results."""
+    hog = report["memory_hog"]
+    attack = hog["attack"]
+    if attack["status"] == "ok":
+        forked, alive = attack["value"]
+        assert forked >= 10 and alive * hog["block"] <= hog["bound"], attack
+    else:
+        assert attack["status"] == "died" and "memory" in attack["error"], attack
+    assert hog["fell_by"] < 5 * hog["bound"], hog  # unbounded: 15 times the block
+    assert hog["alongside"]["status"] == "ok" and hog["alongside"]["value"] == 5, hog
+    assert hog["next"]["value"] == 6
+
+
 def test_a_correct_module_that_starts_a_thread_and_a_detached_process_keeps_full_marks(sandbox):
     starts = ("import subprocess, threading, time\n"
               "threading.Thread(target=lambda: time.sleep(10**6), daemon=True).start()\n"
@@ -217,7 +250,7 @@ def test_a_correct_module_that_starts_a_thread_and_a_detached_process_keeps_full
 
 
 WITHOUT_NAMESPACES = r"""
-import errno, json, sys, pyseccomp
+import errno, json, os, sys, pyseccomp
 forbid = pyseccomp.SyscallFilter(pyseccomp.ALLOW)
 forbid.add_rule(pyseccomp.ERRNO(errno.EPERM), "unshare")  # as a kernel without user namespaces answers
 forbid.load()
@@ -235,6 +268,8 @@ with Sandbox(confinement="best-effort") as box:
     report["value"] = outcome.value
     _, (outcome,) = box.run({"m": f"def f():\n    return open({sys.argv[1]!r}).read()\n"}, [Call("m", "f", ())])
     report["root_only"] = outcome.status
+    workdir = os.stat(box._workdir)
+    report["workdir"] = [workdir.st_mode & 0o7777, workdir.st_uid]
 print(json.dumps(report))
 """
 
@@ -256,6 +291,18 @@ def test_without_user_namespaces_grading_is_refused_and_a_students_own_run_goes_
     assert report["value"] == 2.5
     if os.geteuid() == 0:  # what is left without namespaces: an unprivileged uid, which cannot read root's files
         assert report["root_only"] == "error"
+        assert report["workdir"] == [0o700, confine.NOBODY]  # its folder: no other account's to enter
+    else:
+        assert report["workdir"] == [0o700, os.geteuid()]
+
+
+def test_the_sandboxs_folder_is_open_to_no_other_account(sandbox):
+    """The folder the template builds the children's root on (as root too): no other account, and no
+    child of another sandbox, may list, read or write it."""
+    sandbox.walls()
+    assert sandbox._workdir is not None
+    folder = os.stat(sandbox._workdir)
+    assert folder.st_mode & 0o7777 == 0o700 and folder.st_uid == os.geteuid()
 
 
 GRADE_WITHOUT_NAMESPACES = r"""

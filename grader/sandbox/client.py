@@ -35,6 +35,7 @@ from grader.plain import Unsupported, dumps, from_wire, loads, printable, to_wir
 from grader.sandbox import confine
 
 Status = Literal["ok", "error", "not_implemented", "missing", "load_error", "timeout", "died", "skipped"]
+END_SECONDS = 5.0  # how long the grader waits for an ended child's processes to be gone
 ERROR_LIMIT = 2000  # characters of a child's error kept (the child bounds its own; a forged one may not)
 
 
@@ -180,7 +181,8 @@ class Sandbox:
         self._lock = threading.Lock()
         self._workdir: str | None = None  # the template's empty staging folder; unconfined, the children's folder
         self._walls: dict[str, Any] | None = None
-        self._cgroup: str | None = None  # as root: the template's pids cgroup, removed with it
+        self._cgroups: list[str] = []  # the template's cgroups (pids, memory), removed with it
+        self._watch_memory: int | None = None  # without a memory cgroup: the bound the grader watches
         self._given_sources = given_sources
 
     # ----- the template --------------------------------------------------------------------------
@@ -221,7 +223,9 @@ class Sandbox:
             assert self._control is not None
             data, _, _, _ = socket.recv_fds(self._control, 1 << 16, 1)
             report = loads(data)["walls"] if data else {"error": "the sandbox's template process ended"}
-            self._cgroup = report.pop("cgroup", None)
+            self._cgroups = [str(folder) for folder in report.pop("cgroups", [])]
+            watch = report.pop("watch_memory", None)
+            self._watch_memory = watch if type(watch) is int else None
             if "error" in report:
                 self.close()
                 raise SandboxUnavailable(report["error"])
@@ -246,10 +250,13 @@ class Sandbox:
 
     def _end(self, child: ChildHandle, channel: socket.socket) -> None:
         """End the child and everything it started: it is PID 1 of its namespace (without one, its process
-        group is ended too)."""
+        group is ended too). Waits until it has ended (a PID 1 ends once every process of its namespace
+        has): nothing of one run (an abstract Unix socket of the template's network namespace) is still
+        there when the next child starts."""
         channel.close()
         try:
             signal.pidfd_send_signal(child.pidfd, signal.SIGKILL)
+            select.select([child.pidfd], [], [], END_SECONDS)
         except ProcessLookupError:
             pass
         finally:
@@ -261,10 +268,8 @@ class Sandbox:
                 pass
 
     def _fresh_workdir(self) -> str:
-        if self._workdir is None:
+        if self._workdir is None:  # 0700: no other account (nor another sandbox's child) may enter it
             self._workdir = tempfile.mkdtemp(prefix="calcgrade-")
-            if os.getuid() == 0:  # without namespaces, an unprivileged child works here
-                os.chmod(self._workdir, 0o1777)
         return self._workdir
 
     def close(self) -> None:
@@ -273,9 +278,9 @@ class Sandbox:
         if self._template is not None:
             self._template.wait(timeout=10)
         self._template = self._control = None
-        if self._cgroup is not None:
-            confine.remove_cgroup(self._cgroup)
-            self._cgroup = None
+        for folder in self._cgroups:
+            confine.remove_cgroup(folder)
+        self._cgroups = []
         if self._workdir is not None:
             shutil.rmtree(self._workdir, ignore_errors=True)
             self._workdir = None
@@ -365,7 +370,7 @@ class Sandbox:
                 channel.sendall(job)
             except OSError:  # the child is already gone: the reads below report it
                 pass
-            reader = _LineReader(channel, received)
+            reader = _LineReader(channel, received, self._memory_watch(child))
             ready = reader.next_line(self.limits.load_seconds)
             if not (isinstance(ready, dict) and ready.get("ready") is True):
                 why = ready.get("error", "") if isinstance(ready, dict) else repr(ready)
@@ -391,6 +396,10 @@ class Sandbox:
             return []
         finally:
             self._end(child, channel)
+
+    def _memory_watch(self, child: ChildHandle) -> MemoryWatch | None:
+        """Where no memory cgroup bounds the child's processes together: the grader's watch over them."""
+        return MemoryWatch.of(child, self._watch_memory) if self._watch_memory is not None else None
 
     def _failure(self, reply: Any, out_of_time: bool = False) -> Outcome:
         if reply is TIMEOUT and out_of_time:
@@ -460,7 +469,7 @@ class Session:
             channel.sendall(job)
         except OSError:  # the child is already gone: the reads below report it
             pass
-        self._reader = reader = _LineReader(channel, self._allowance.received)
+        self._reader = reader = _LineReader(channel, self._allowance.received, self._sandbox._memory_watch(child))
         ready = reader.next_line(limits.load_seconds)
         if not (isinstance(ready, dict) and ready.get("ready") is True):
             self._end("the child could not be started")
@@ -521,28 +530,94 @@ def _outcome(reply: dict[str, Any], limits: Limits) -> Outcome | None:
         return None
 
 
+class MemoryWatch:
+    """Where no memory cgroup can be made (an ordinary user on cgroup v1, or no memory controller): the
+    grader sums the memory the child's processes hold (their proportional set sizes, so that pages they
+    share count once) every `INTERVAL` seconds while it waits for the child, and ends the child once they
+    hold more than `bound` bytes together. Each process is also bounded by its address-space limit, so
+    what they can add between two looks is bounded too."""
+
+    INTERVAL = 0.05
+
+    def __init__(self, pidfd: int, pid: int, bound: int, namespace: str | None, group: int | None):
+        self.pidfd, self.pid, self.bound = pidfd, pid, bound
+        self.namespace = namespace  # the child's PID namespace: all its processes are in it
+        self.group = group  # without one (unconfined): its process group
+        self.next = 0.0
+
+    @classmethod
+    def of(cls, child: ChildHandle, bound: int) -> MemoryWatch | None:
+        try:
+            with open(f"/proc/self/fdinfo/{child.pidfd}", encoding="ascii") as info:
+                pid = next(int(line.split()[1]) for line in info if line.startswith("Pid:"))
+            namespace = None if child.group is not None else os.readlink(f"/proc/{pid}/ns/pid")
+        except (OSError, StopIteration, ValueError, IndexError):
+            return None  # already gone (or a kernel without pidfd information): nothing to watch
+        return cls(child.pidfd, pid, bound, namespace, child.group)
+
+    def check(self) -> None:
+        """Look, at most once per `INTERVAL`; end the child if its processes hold too much."""
+        now = time.monotonic()
+        if now < self.next:
+            return
+        self.next = now + self.INTERVAL
+        if self.held() > self.bound:
+            with contextlib.suppress(OSError):
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+
+    def held(self) -> int:
+        """Bytes the child's processes hold together."""
+        total = 0
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                if self.namespace is not None:
+                    if os.readlink(f"/proc/{entry.name}/ns/pid") != self.namespace:
+                        continue
+                elif os.getpgid(int(entry.name)) != self.group:
+                    continue
+                with open(f"/proc/{entry.name}/smaps_rollup", "rb") as rollup:
+                    for line in rollup:
+                        if line.startswith(b"Pss:"):
+                            total += int(line.split()[1]) * 1024
+                            break
+            except (OSError, ValueError, IndexError):  # ended meanwhile, or not ours to read
+                continue
+        return total
+
+
 class _LineReader:
     """Reads JSON lines from the child with a deadline per line; TIMEOUT or EOF otherwise.
 
     Whatever has arrived is read without waiting, and the complete lines of one read are decoded
-    together (one JSON parse for many answers); a line that is not JSON comes back as GARBLED."""
+    together (one JSON parse for many answers); a line that is not JSON comes back as GARBLED. With a
+    `MemoryWatch`, the child's memory is looked at while waiting."""
 
     COALESCE_SECONDS = 0.0005
 
-    def __init__(self, channel: socket.socket, budget: _Budget):
+    def __init__(self, channel: socket.socket, budget: _Budget, watch: MemoryWatch | None = None):
         self.channel = channel
         self.budget = budget
+        self.watch = watch
         self.partial = b""  # the start of a line not complete yet
         self.decoded: collections.deque[Any] = collections.deque()  # complete lines, decoded, not read yet
 
     def next_line(self, seconds: float) -> Any:
         deadline = time.monotonic() + seconds
         while not self.decoded:
+            if self.watch is not None:
+                self.watch.check()
             try:
                 chunk = self.channel.recv(1 << 20, socket.MSG_DONTWAIT)
             except BlockingIOError:  # nothing there yet: wait for it, up to the deadline
                 left = deadline - time.monotonic()
-                if left <= 0 or not select.select([self.channel], [], [], left)[0]:
+                if left <= 0:
+                    return TIMEOUT
+                wait = left if self.watch is None else min(left, self.watch.INTERVAL)
+                if not select.select([self.channel], [], [], wait)[0]:
+                    if wait < left:
+                        continue  # time to look at the child's memory again
                     return TIMEOUT
                 time.sleep(self.COALESCE_SECONDS)  # let a few more answers arrive: one wake-up reads them all
                 continue

@@ -16,6 +16,10 @@ The warm template builds most walls once (`Walls.build`); each submission's chil
 - **A PID namespace per child**, whose PID 1 it is: it sees only its own processes (not the grader's
   command line), a signal (`kill(-1)`) reaches nothing outside, and everything it starts, detached or
   not, ends when the grader ends it (by its pidfd). The template is PID 1 of a namespace of its own.
+- **A /proc of its own** with its processes only: no machine-wide figures (`meminfo`, `stat`, `loadavg`
+  and the like: a channel between students graded at once), left out by `subset=pid` (Linux 5.8) or
+  covered with empty files on older kernels; the mount tables of PID 1 (where student code runs) are
+  empty. A **cgroup namespace**: `/proc/self/cgroup` shows "/", not the grader's cgroups.
 - **An IPC namespace per child**: SysV shared memory, semaphores, message queues and POSIX message
   queues die with it; no other student sees them.
 - **A network namespace** (per template) whose only interface is a loopback that is down: no
@@ -23,16 +27,21 @@ The warm template builds most walls once (`Walls.build`); each submission's chil
 - **Landlock** (where the kernel has it): writing is allowed only in the scratch folders, even if a
   mount were writable. **seccomp** (where libseccomp is installed): system calls no exercise needs
   fail (tracing, other processes' memory, keyrings, BPF, perf, mounting, new namespaces, io_uring,
-  SysV IPC, kernel modules, sockets other than Unix ones). **Capabilities** are dropped and
-  `no_new_privs` is set, so nothing executed gains any.
+  SysV IPC, kernel modules, sockets other than Unix ones, becoming undumpable). **Capabilities** are
+  dropped and `no_new_privs` is set, so nothing executed gains any.
 - **Limits** (`setrlimit`): memory per process, CPU time, file size, open files, and 16 processes and
   threads per child (counted per user namespace; as root, which that count exempts, a pids cgroup).
+- **Memory per child**, all its processes together (`child_memory_bound`: the limit, its scratch space
+  and the template pages it may copy): a memory cgroup of its own where one can be made (as root, or a
+  user with a delegated cgroup v2), whose kernel ends the processes past it; elsewhere the grader watches
+  the child's processes (`client.MemoryWatch`, every 50 ms while it waits for an answer) and ends the
+  child past it, so it may pass it briefly, by what it can allocate in that time.
 
-What is left: memory is bounded per process, not per child (at most 16 processes); `/usr` is visible
-read-only (system programs and libraries are not secrets); the machine-wide figures of `/proc`
-(`meminfo`, `stat`, `loadavg`) are the machine's. A kernel without user namespaces gets none of these
-walls but seccomp and, as root, an unprivileged uid (`Fallback`); `calcgrade grade` then refuses to run
-unless told `--unconfined`.
+What is left: `/usr` is visible read-only (system programs and libraries are not secrets); a process the
+student starts can read its own mount table (the paths the child sees anyway, the devices and mount
+options behind them). A kernel without user namespaces gets none of these walls but seccomp, the memory
+watch and, as root, an unprivileged uid (`Fallback`); `calcgrade grade` then refuses to run unless told
+`--unconfined`.
 """
 
 from __future__ import annotations
@@ -41,6 +50,7 @@ import ctypes
 import errno
 import os
 import resource
+import select
 import signal
 import site
 import socket
@@ -59,7 +69,7 @@ MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_MOVE, MS_REC,
     0x1, 0x2, 0x4, 0x8, 0x20, 0x1000, 0x2000, 0x4000, 0x40000)
 MS_NOATIME, MS_NODIRATIME, MS_RELATIME = 0x400, 0x800, 0x200000
 MNT_DETACH = 0x2
-PR_SET_SECCOMP, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 22, 36, 38
+PR_SET_DUMPABLE, PR_SET_SECCOMP, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 4, 22, 36, 38
 SECCOMP_MODE_FILTER = 2
 SYS_MOUNT_SETATTR, AT_RECURSIVE, MOUNT_ATTR_RDONLY, MOUNT_ATTR_NOSUID = 442, 0x8000, 0x1, 0x2  # x86_64 and aarch64
 
@@ -68,6 +78,13 @@ SCRATCH = ("/tmp", "/var/tmp", "/dev/shm")
 DEVICES = ("null", "zero", "full", "random", "urandom")
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc/ld.so.cache", "/etc/ld.so.conf",
           "/etc/ld.so.conf.d", "/etc/localtime", "/etc/alternatives")
+# The machine-wide files of /proc that a kernel without `subset=pid` shows: covered in the child's /proc.
+MACHINE_FIGURES = ("meminfo", "stat", "loadavg", "uptime", "vmstat", "zoneinfo", "diskstats", "interrupts",
+                   "softirqs", "schedstat", "buddyinfo", "pagetypeinfo", "locks", "partitions", "swaps",
+                   "cgroups", "mounts", "cpuinfo", "slabinfo", "sched_debug", "timer_list", "key-users",
+                   "pressure/cpu", "pressure/memory", "pressure/io", "pressure/irq", "sys/kernel/random/boot_id",
+                   "sys/kernel/random/entropy_avail", "sys/fs/file-nr", "sys/fs/inode-nr", "sys/fs/dentry-state")
+MOUNT_TABLES = ("mountinfo", "mounts", "mountstats")
 STASH = "/.python"  # where Python folders that live under a scratch folder (a venv in /tmp) are kept
 MAX_PROCESSES = 16  # processes and threads of one child, itself included
 MAX_OPEN_FILES = 256
@@ -271,6 +288,8 @@ def _seccomp_filter() -> tuple[SeccompProgram | None, str]:
         for flag in NAMESPACE_FLAGS:
             rules.add_rule(seccomp.ERRNO(errno.EPERM), "clone", seccomp.Arg(0, seccomp.MASKED_EQ, flag, flag))
         rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")  # its flags cannot be inspected: C libraries fall back
+        # Not dumpable, a process's memory figures would be hidden from the grader's memory watch.
+        rules.add_rule(seccomp.ERRNO(errno.EPERM), "prctl", seccomp.Arg(0, seccomp.EQ, PR_SET_DUMPABLE))
         rules.add_rule(seccomp.ERRNO(errno.EAFNOSUPPORT), "socket", seccomp.Arg(0, seccomp.NE, socket.AF_UNIX))
         return SeccompProgram(rules), "seccomp"
     except Exception as error:  # noqa: BLE001 - any failure only means this layer is missing
@@ -292,40 +311,118 @@ def _drop_capabilities() -> None:
     _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
 
 
+def _own_cgroup(controller: str) -> tuple[Path, int] | None:
+    """This process's own cgroup folder in the hierarchy of `controller` (cgroup v1, or v2 where the
+    controller is enabled for sub-groups) and the hierarchy's version; None where there is none."""
+    with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as mounts:
+        lines = [line.split() for line in mounts]
+    with open("/proc/self/cgroup", encoding="utf-8") as own:
+        memberships = [line.rstrip("\n").split(":", 2) for line in own]
+    for fields in lines:
+        fstype, options, mountpoint = fields[fields.index("-") + 1], fields[-1], fields[4]
+        try:
+            if fstype == "cgroup" and controller in options.split(","):
+                own_path = next(path for _, names, path in memberships if controller in names.split(","))
+                return Path(mountpoint, own_path.lstrip("/")), 1
+            if fstype == "cgroup2" and controller in Path(mountpoint, "cgroup.controllers").read_text().split():
+                own_path = next(path for hierarchy, _, path in memberships if hierarchy == "0")
+                folder = Path(mountpoint, own_path.lstrip("/"))
+                if controller in (folder / "cgroup.subtree_control").read_text().split():
+                    return folder, 2
+        except (OSError, StopIteration):
+            continue
+    return None
+
+
 def process_cgroup(name: str) -> str | None:
     """As root, a cgroup of the pids controller that bounds the processes and threads of this template's
     children together (root is exempt from RLIMIT_NPROC); None where there is no such controller to
     write to. Made under this process's own cgroup, cgroup v1 or v2."""
     try:
-        with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as mounts:
-            lines = [line.split() for line in mounts]
-        with open("/proc/self/cgroup", encoding="utf-8") as own:
-            memberships = [line.rstrip("\n").split(":", 2) for line in own]
-        for fields in lines:
-            fstype, options, mountpoint = fields[fields.index("-") + 1], fields[-1], fields[4]
-            if fstype == "cgroup" and "pids" in options.split(","):
-                own_path = next(path for _, controllers, path in memberships if "pids" in controllers.split(","))
-            elif fstype == "cgroup2" and "pids" in Path(mountpoint, "cgroup.controllers").read_text().split():
-                own_path = next(path for hierarchy, _, path in memberships if hierarchy == "0")
-                if "pids" not in Path(mountpoint, own_path.lstrip("/"), "cgroup.subtree_control").read_text().split():
-                    continue
-            else:
-                continue
-            folder = Path(mountpoint, own_path.lstrip("/"), name)
-            folder.mkdir()
-            try:
-                (folder / "pids.max").write_text(str(MAX_PROCESSES + 1))  # + the next child, waiting
-            except OSError:
-                folder.rmdir()
-                raise
-            return str(folder)
-    except (OSError, StopIteration, ValueError, IndexError):
+        own = _own_cgroup("pids")
+        if own is None:
+            return None
+        folder = own[0] / name
+        folder.mkdir()
+        try:
+            (folder / "pids.max").write_text(str(MAX_PROCESSES + 1))  # + the next child, waiting
+        except OSError:
+            folder.rmdir()
+            raise
+        return str(folder)
+    except (OSError, ValueError, IndexError):
         return None
-    return None
+
+
+def memory_cgroup(name: str) -> tuple[str, int] | None:
+    """A cgroup of the memory controller under which the template makes one cgroup per child (see
+    `MemoryCgroups`), and its version: as root, or as a user whose own cgroup is delegated to it (cgroup
+    v2); None where there is none to write to."""
+    try:
+        own = _own_cgroup("memory")
+        if own is None:
+            return None
+        folder = own[0] / name
+        folder.mkdir()
+        return str(folder), own[1]
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+@dataclass
+class MemoryCgroups:
+    """The template's memory cgroups, one per child, each bounding the child's whole process tree: made
+    (by a descriptor of their parent folder, which the template's own root does not show) before each
+    fork, removed once empty."""
+
+    folder: int  # descriptor of the parent folder
+    version: int
+    made: int = 0
+    left: list[tuple[str, int]] = field(default_factory=list)  # earlier children's cgroups and pidfds
+
+    def for_next_child(self, bound: int) -> int:
+        """A fresh cgroup bounded to `bound` bytes (swap included), and a descriptor of its `cgroup.procs`
+        for the child to enrol itself. The cgroups of children that have ended are removed first."""
+        for name, pidfd in list(self.left):
+            if not select.select([pidfd], [], [], 0)[0]:  # still running (or not yet enrolled)
+                continue
+            try:
+                os.rmdir(name, dir_fd=self.folder)
+            except FileNotFoundError:
+                pass
+            except OSError:  # the last processes of its namespace are still being torn down
+                continue
+            os.close(pidfd)
+            self.left.remove((name, pidfd))
+        self.made += 1
+        name = str(self.made)
+        os.mkdir(name, dir_fd=self.folder)
+        settings = ((("memory.limit_in_bytes", bound), ("memory.memsw.limit_in_bytes", bound)) if self.version == 1
+                    else (("memory.max", bound), ("memory.swap.max", 0), ("memory.oom.group", 1)))
+        for setting, value in settings:
+            try:
+                descriptor = os.open(f"{name}/{setting}", os.O_WRONLY, dir_fd=self.folder)
+            except FileNotFoundError:  # no swap accounting (memsw) or an older kernel (oom.group)
+                continue
+            try:
+                os.write(descriptor, str(value).encode())
+            finally:
+                os.close(descriptor)
+        return os.open(f"{name}/cgroup.procs", os.O_WRONLY, dir_fd=self.folder)
+
+    def forked(self, pid: int) -> None:
+        """The child for the cgroup made last was forked: its cgroup is removed once it has ended."""
+        self.left.append((str(self.made), os.pidfd_open(pid)))
 
 
 def remove_cgroup(folder: str) -> None:
-    """End whatever is left in the cgroup, then remove it."""
+    """End whatever is left in the cgroup and the cgroups under it, then remove them."""
+    try:
+        for entry in os.scandir(folder):
+            if entry.is_dir(follow_symlinks=False):
+                remove_cgroup(entry.path)
+    except OSError:
+        pass
     procs = Path(folder, "cgroup.procs")
     for _ in range(50):
         try:
@@ -354,17 +451,27 @@ class Walls:
     seccomp: SeccompProgram | None = None
     cgroup_procs: int | None = None  # as root: where each child enrols in the template's pids cgroup
     pid_namespace: int = -1  # the template's own PID namespace, to come back to after making a child's
+    memory: MemoryCgroups | None = None  # where each child gets a memory cgroup of its own
+    memory_procs: int | None = None  # in a child: where it enrols in its memory cgroup
+
+    def kept_descriptors(self) -> list[int]:
+        """What a fresh child keeps open until `enter_child` (its cgroups' `cgroup.procs`)."""
+        return [fd for fd in (self.cgroup_procs, self.memory_procs) if fd is not None]
 
     def describe(self) -> dict[str, Any]:
         return {"confined": self.confined, "layers": self.layers, "missing": self.missing}
 
     @classmethod
-    def build(cls, staging: str, hidden: Sequence[str], cgroup: str | None = None) -> Walls:
+    def build(cls, staging: str, hidden: Sequence[str], cgroup: str | None = None,
+              memory: tuple[str, int] | None = None) -> Walls:
         """In the template: enter its namespaces and make `staging` (an empty folder) the root every child
         starts from. Raises ConfinementError where the kernel does not allow it. `cgroup` (as root): the
-        pids cgroup every child joins."""
+        pids cgroup every child joins; `memory`: the memory cgroup (and its version) under which each
+        child gets its own."""
         visible = [*SYSTEM, *python_folders()]
         cgroup_procs = os.open(os.path.join(cgroup, "cgroup.procs"), os.O_WRONLY) if cgroup else None
+        memory_cgroups = (MemoryCgroups(os.open(memory[0], os.O_RDONLY | os.O_DIRECTORY), memory[1]) if memory
+                          else None)
         outer_uid = os.getuid()
         enter_user_namespace(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWPID, inner_uid=0)
         template = os.fork()  # the template goes on as PID 1 of a namespace of its own (owned by its user
@@ -422,15 +529,29 @@ class Walls:
             layers.append(f"at most {MAX_PROCESSES} processes and threads (counted per user namespace)")
         else:
             missing.append("a bound on processes (as root it needs a pids cgroup, and none could be made)")
-        return cls(True, layers, missing, stashed, landlock, seccomp, cgroup_procs, pid_namespace)
+        if memory_cgroups is not None:
+            layers.append("memory bounded per child, all its processes together (a memory cgroup)")
+        return cls(True, layers, missing, stashed, landlock, seccomp, cgroup_procs, pid_namespace, memory_cgroups)
 
-    def fork_child(self) -> int:
+    def fork_child(self, limits: dict[str, int]) -> int:
         """Fork a child that is PID 1 of a PID namespace of its own: ending it (as the grader does, by its
-        pidfd) ends everything it started, and it sees no other process. Returns as `os.fork` does."""
+        pidfd) ends everything it started, and it sees no other process; with a memory cgroup of its own
+        where there are memory cgroups (see `child_memory_bound`). Returns as `os.fork` does."""
+        memory_procs = self.memory.for_next_child(child_memory_bound(limits)) if self.memory else None
         _check(libc.unshare(CLONE_NEWPID), "unshare")
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            if memory_procs is not None:
+                os.close(memory_procs)
+            raise
         if pid != 0:
             _check(libc.setns(self.pid_namespace, CLONE_NEWPID), "setns")  # the next child gets its own too
+            if memory_procs is not None and self.memory is not None:
+                os.close(memory_procs)
+                self.memory.forked(pid)
+        else:
+            self.memory_procs = memory_procs
         return pid
 
     def enter_child(self, limits: dict[str, int]) -> None:
@@ -439,10 +560,11 @@ class Walls:
         power over anything it inherited, limits, Landlock, no capabilities, seccomp."""
         os.setsid()
         mapped = mapped_bytes()
-        if self.cgroup_procs is not None:  # "0": this process, whatever its pid in the namespace
-            os.write(self.cgroup_procs, b"0")
-            os.close(self.cgroup_procs)
-        _check(libc.unshare(CLONE_NEWNS | CLONE_NEWIPC), "unshare")
+        for procs in self.kept_descriptors():  # "0": this process, whatever its pid in the namespace
+            os.write(procs, b"0")
+            os.close(procs)
+        # A cgroup namespace: /proc/self/cgroup shows its own cgroups as "/", not the machine's layout.
+        _check(libc.unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWCGROUP), "unshare")
         self._mount_fresh_folders(limits["file_bytes"])
         enter_user_namespace(0, inner_uid=CHILD_UID)
         os.chdir("/tmp")
@@ -461,12 +583,34 @@ class Walls:
         for stash, path in self.stashed:
             os.makedirs(path, exist_ok=True)
             _mount(stash, path, None, MS_BIND | MS_REC)
-        try:  # a /proc of its own PID namespace: its own processes only (its uid map is written there next;
-            # then Landlock allows no write under /)
-            _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+        _mount_own_proc()
+
+
+def _mount_own_proc() -> None:
+    """A /proc of the child's own PID namespace: its own processes only (its uid map is written there next;
+    then Landlock allows no write under /). Without the machine's figures (memory, CPU times, load: a
+    channel between students graded at once): `subset=pid` (Linux 5.8) leaves them out, an older kernel's
+    are covered with empty files. The mount tables of the process that runs student code (PID 1) are
+    covered too (they name the machine's devices and mount options)."""
+    flags = MS_NOSUID | MS_NODEV | MS_NOEXEC
+    try:
+        _mount("proc", "/proc", "proc", flags, "subset=pid")
+    except ConfinementError:
+        try:
+            _mount("proc", "/proc", "proc", flags)
         except ConfinementError:  # where /proc cannot be mounted (a container's masked /proc): no /proc at all
-            _mount("calcgrade-no-proc", "/proc", "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                   "size=4k,mode=555")
+            _mount("calcgrade-no-proc", "/proc", "tmpfs", MS_RDONLY | flags, "size=4k,mode=555")
+            return
+        _cover(f"/proc/{name}" for name in MACHINE_FIGURES)
+    _cover(f"/proc/{process}/{table}" for process in ("1", "1/task/1") for table in MOUNT_TABLES)
+
+
+def _cover(paths: Iterable[str]) -> None:
+    """An empty file (/dev/null, read-only) over each of `paths` that exists."""
+    for path in paths:
+        if os.path.isfile(path):
+            _mount("/dev/null", path, None, MS_BIND)
+            _mount("none", path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NOEXEC)
 
 
 def apply_limits(limits: dict[str, int], mapped: int, *, processes: bool = True) -> None:
@@ -480,6 +624,19 @@ def apply_limits(limits: dict[str, int], mapped: int, *, processes: bool = True)
     resource.setrlimit(resource.RLIMIT_NOFILE, (MAX_OPEN_FILES, MAX_OPEN_FILES))
     if processes:
         resource.setrlimit(resource.RLIMIT_NPROC, (MAX_PROCESSES, MAX_PROCESSES))
+
+
+def child_memory_bound(limits: dict[str, int]) -> int:
+    """What one child's processes may hold together where a memory cgroup bounds them: the memory limit,
+    its scratch folders, and the template's pages it may copy (so that one process reaches its own
+    address-space limit, a MemoryError, before the cgroup ends anything)."""
+    return limits["memory_bytes"] + limits["file_bytes"] + resident_bytes()
+
+
+def resident_bytes() -> int:
+    """The memory this process holds (the warm template's NumPy and grader)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize()
 
 
 def mapped_bytes() -> int:
@@ -516,10 +673,14 @@ class Fallback:
     layers: list[str]
 
     @classmethod
-    def build(cls) -> Fallback:
+    def build(cls, workdir: str) -> Fallback:
+        """As root, `workdir` (where the children work) becomes the unprivileged uid's, and no one else's:
+        never open to every account of the machine."""
         seccomp, layer = _seccomp_filter()
         layers = [layer] if seccomp is not None else []
         if os.getuid() == 0:
+            os.chown(workdir, NOBODY, NOBODY)
+            os.chmod(workdir, 0o700)
             layers.append(f"the unprivileged uid {NOBODY}")
         return cls(seccomp, layers)
 

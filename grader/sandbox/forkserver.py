@@ -70,14 +70,15 @@ def _prefork(control: socket.socket, config: dict[str, Any], walls: Walled) -> R
     """Fork and confine the next child ahead of time (so that this work overlaps with the grader judging the
     previous child); it says it is ready, then waits for its job."""
     parent_end, child_end = socket.socketpair()
-    pid = walls.fork_child() if isinstance(walls, Walls) else os.fork()
+    limits = _limits(config)
+    pid = walls.fork_child(limits) if isinstance(walls, Walls) else os.fork()
     if pid == 0:
         try:
             control.close()
             parent_end.close()
             low = 3
-            cgroup_procs = walls.cgroup_procs if isinstance(walls, Walls) else None
-            for kept in sorted({child_end.fileno(), *([cgroup_procs] if cgroup_procs else [])}):
+            cgroup_fds = walls.kept_descriptors() if isinstance(walls, Walls) else []
+            for kept in sorted({child_end.fileno(), *cgroup_fds}):
                 os.closerange(low, kept)
                 low = kept + 1
             os.closerange(low, confine.MAX_FDS)
@@ -86,7 +87,6 @@ def _prefork(control: socket.socket, config: dict[str, Any], walls: Walled) -> R
             for fd in (0, 1, 2):
                 os.dup2(devnull, fd)
             os.close(devnull)
-            limits = {key: int(config[key]) for key in ("memory_bytes", "cpu_seconds", "file_bytes")}
             if isinstance(walls, Walls):
                 try:
                     walls.enter_child(limits)
@@ -108,17 +108,30 @@ def _prefork(control: socket.socket, config: dict[str, Any], walls: Walled) -> R
 
 
 def _build_walls(config: dict[str, Any]) -> tuple[Walls | None, dict[str, Any]]:
-    """The template's walls, or None where the kernel allows none and the grader accepts that."""
-    cgroup = confine.process_cgroup(f"calcgrade-{os.getpid()}") if os.getuid() == 0 else None
+    """The template's walls, or None where the kernel allows none and the grader accepts that. The report
+    names the cgroups made (for the grader to remove) and whether the grader must watch the children's
+    memory itself (`watch_memory`: no memory cgroup bounds a child's processes together)."""
+    name = f"calcgrade-{os.getpid()}"
+    cgroup = confine.process_cgroup(name) if os.getuid() == 0 else None
+    memory = confine.memory_cgroup(name)
+    cgroups = [folder for folder in (cgroup, memory[0] if memory else None) if folder]
     try:
-        walls = Walls.build(config["staging"], config["hidden"], cgroup)
+        walls = Walls.build(config["staging"], config["hidden"], cgroup, memory)
     except (ConfinementError, OSError) as error:
-        report = {"confined": False, "layers": [], "missing": [f"namespaces ({error})"], "cgroup": cgroup}
+        report = {"confined": False, "layers": [], "missing": [f"namespaces ({error})"], "cgroups": cgroups,
+                  "watch_memory": confine.child_memory_bound(_limits(config))}
         if config["required"]:
             return None, {**report, "error": f"cannot confine student code here: {error}"}
         return None, report
-    return walls, {**walls.describe(), "cgroup": cgroup}
+    watch = None if walls.memory else confine.child_memory_bound(_limits(config))
+    if watch is not None:
+        walls.layers.append("memory bounded per child, all its processes together (watched by the grader: "
+                            "no memory cgroup can be made here)")
+    return walls, {**walls.describe(), "cgroups": cgroups, "watch_memory": watch}
 
+
+def _limits(config: dict[str, Any]) -> dict[str, int]:
+    return {key: int(config[key]) for key in ("memory_bytes", "cpu_seconds", "file_bytes")}
 
 
 def main(control_fd: int) -> None:
@@ -138,7 +151,7 @@ def main(control_fd: int) -> None:
     walls: Walled
     walls, report = _build_walls(config)
     if walls is None and "error" not in report:
-        walls = confine.Fallback.build()
+        walls = confine.Fallback.build(config["workdir"])
         report["layers"] = walls.layers
     socket.send_fds(control, [dumps({"walls": report})], [])
     if "error" in report:
