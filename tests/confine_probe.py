@@ -94,6 +94,41 @@ def left_listening(box: Sandbox, rounds: int = 20) -> list[Any]:
     return got
 
 
+def cpu_hog(box: Sandbox) -> dict[str, Any]:
+    """A child of another sandbox starts 15 busy processes, each in a session of its own (a scheduling
+    group of its own, where the kernel groups by session): what an honest call needing 0.5 s of processor
+    time, graded in `box` meanwhile, answered."""
+    found: dict[str, Any] = {}
+    with Sandbox(Limits(call_seconds=10.0, total_seconds=30.0)) as hog:
+        hog.walls()
+        busy = threading.Thread(target=lambda: found.update(attack=attack(hog, """
+            import os, time
+            for _ in range(15):
+                try:
+                    if os.fork() == 0:
+                        os.setsid()
+                        while True:
+                            pass
+                except OSError:
+                    break
+            end = time.monotonic() + 6
+            while time.monotonic() < end:
+                pass
+            return 1
+        """)))
+        busy.start()
+        time.sleep(1.0)
+        found["honest"] = attack(box, """
+            import time
+            start = time.process_time()
+            while time.process_time() - start < 0.5:
+                pass
+            return 7
+        """)
+        busy.join()
+    return found
+
+
 HOG_LIMIT = 256 << 20  # the memory limit of the sandbox the hog runs in
 HOG_BLOCK = 200 << 20  # what each of its processes holds
 
@@ -318,6 +353,7 @@ def main(spec: dict[str, Any]) -> dict[str, Any]:
         report["full_marks"] = full_marks(box)
         report["left_listening"] = left_listening(box)
         report["memory_hog"] = memory_hog(box)
+        report["cpu_hog"] = cpu_hog(box)
         concurrent: dict[str, Any] = {}
         with Sandbox(Limits(call_seconds=5.0)) as other:
             honest = threading.Thread(target=lambda: concurrent.update(honest=attack(other, """

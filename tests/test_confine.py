@@ -238,6 +238,14 @@ def test_memory_is_bounded_per_child_not_per_process(report):
     assert hog["next"]["value"] == 6
 
 
+def test_a_child_with_many_busy_processes_leaves_others_their_share_of_the_processor(report):
+    """15 busy processes, each in a session of its own, in one child: an honest call graded alongside still
+    finishes within its time limit (a cpu cgroup per child, or setsid refused and the kernel's per-session
+    groups)."""
+    honest = report["cpu_hog"]["honest"]
+    assert honest["status"] == "ok" and honest["value"] == 7, report["cpu_hog"]
+
+
 def test_a_correct_module_that_starts_a_thread_and_a_detached_process_keeps_full_marks(sandbox):
     starts = ("import subprocess, threading, time\n"
               "threading.Thread(target=lambda: time.sleep(10**6), daemon=True).start()\n"

@@ -27,15 +27,21 @@ The warm template builds most walls once (`Walls.build`); each submission's chil
 - **Landlock** (where the kernel has it): writing is allowed only in the scratch folders, even if a
   mount were writable. **seccomp** (where libseccomp is installed): system calls no exercise needs
   fail (tracing, other processes' memory, keyrings, BPF, perf, mounting, new namespaces, io_uring,
-  SysV IPC, kernel modules, sockets other than Unix ones, becoming undumpable). **Capabilities** are
-  dropped and `no_new_privs` is set, so nothing executed gains any.
+  SysV IPC, kernel modules, sockets other than Unix ones, becoming undumpable); `setsid` does nothing
+  (a session is a scheduling group of its own). **Capabilities** are dropped and `no_new_privs` is set,
+  so nothing executed gains any.
 - **Limits** (`setrlimit`): memory per process, CPU time, file size, open files, and 16 processes and
   threads per child (counted per user namespace; as root, which that count exempts, a pids cgroup).
 - **Memory per child**, all its processes together (`child_memory_bound`: the limit, its scratch space
   and the template pages it may copy): a memory cgroup of its own where one can be made (as root, or a
   user with a delegated cgroup v2), whose kernel ends the processes past it; elsewhere the grader watches
   the child's processes (`client.MemoryWatch`, every 50 ms while it waits for an answer) and ends the
-  child past it, so it may pass it briefly, by what it can allocate in that time.
+  child past it, so it may pass it briefly, by what it can allocate in that time. Kernel memory (pipe
+  and socket buffers) is not seen by the watch.
+- **The processor per child**: a cpu cgroup of its own where one can be made, so that its share does not
+  grow with the processes it starts; elsewhere the kernel's per-session groups (autogroup) do the same,
+  as no process of the child can start a session (seccomp). Where neither holds (no cgroup, autogroup
+  off or no seccomp), a child with 16 busy processes can make another student's calls time out.
 
 What is left: `/usr` is visible read-only (system programs and libraries are not secrets); a process the
 student starts can read its own mount table (the paths the child sees anyway, the devices and mount
@@ -288,6 +294,10 @@ def _seccomp_filter() -> tuple[SeccompProgram | None, str]:
         for flag in NAMESPACE_FLAGS:
             rules.add_rule(seccomp.ERRNO(errno.EPERM), "clone", seccomp.Arg(0, seccomp.MASKED_EQ, flag, flag))
         rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")  # its flags cannot be inspected: C libraries fall back
+        # A session of its own per process would be a scheduling group of its own (autogroup): 16 of them
+        # would take the processor from the children of other students graded at once. setsid does nothing
+        # and says it succeeded (a detached process is ended with its child anyway).
+        rules.add_rule(seccomp.ERRNO(0), "setsid")
         # Not dumpable, a process's memory figures would be hidden from the grader's memory watch.
         rules.add_rule(seccomp.ERRNO(errno.EPERM), "prctl", seccomp.Arg(0, seccomp.EQ, PR_SET_DUMPABLE))
         rules.add_rule(seccomp.ERRNO(errno.EAFNOSUPPORT), "socket", seccomp.Arg(0, seccomp.NE, socket.AF_UNIX))
@@ -354,12 +364,12 @@ def process_cgroup(name: str) -> str | None:
         return None
 
 
-def memory_cgroup(name: str) -> tuple[str, int] | None:
-    """A cgroup of the memory controller under which the template makes one cgroup per child (see
-    `MemoryCgroups`), and its version: as root, or as a user whose own cgroup is delegated to it (cgroup
+def parent_cgroup(controller: str, name: str) -> tuple[str, int] | None:
+    """A cgroup of `controller` (memory, cpu) under which the template makes one cgroup per child (see
+    `ChildCgroups`), and its version: as root, or as a user whose own cgroup is delegated to it (cgroup
     v2); None where there is none to write to."""
     try:
-        own = _own_cgroup("memory")
+        own = _own_cgroup(controller)
         if own is None:
             return None
         folder = own[0] / name
@@ -370,19 +380,22 @@ def memory_cgroup(name: str) -> tuple[str, int] | None:
 
 
 @dataclass
-class MemoryCgroups:
-    """The template's memory cgroups, one per child, each bounding the child's whole process tree: made
-    (by a descriptor of their parent folder, which the template's own root does not show) before each
-    fork, removed once empty."""
+class ChildCgroups:
+    """The template's cgroups of one controller, one per child, each holding the child's whole process
+    tree: memory (bounded together) or cpu (one share of the processor per child, however many processes
+    it starts). Made (by a descriptor of their parent folder, which the template's own root does not
+    show) before each fork, removed once the child has ended."""
 
     folder: int  # descriptor of the parent folder
     version: int
+    controller: str
     made: int = 0
     left: list[tuple[str, int]] = field(default_factory=list)  # earlier children's cgroups and pidfds
 
     def for_next_child(self, bound: int) -> int:
-        """A fresh cgroup bounded to `bound` bytes (swap included), and a descriptor of its `cgroup.procs`
-        for the child to enrol itself. The cgroups of children that have ended are removed first."""
+        """A fresh cgroup (memory: bounded to `bound` bytes, swap included; cpu: the default share), and a
+        descriptor of its `cgroup.procs` for the child to enrol itself. The cgroups of children that have
+        ended are removed first."""
         for name, pidfd in list(self.left):
             if not select.select([pidfd], [], [], 0)[0]:  # still running (or not yet enrolled)
                 continue
@@ -397,8 +410,10 @@ class MemoryCgroups:
         self.made += 1
         name = str(self.made)
         os.mkdir(name, dir_fd=self.folder)
-        settings = ((("memory.limit_in_bytes", bound), ("memory.memsw.limit_in_bytes", bound)) if self.version == 1
-                    else (("memory.max", bound), ("memory.swap.max", 0), ("memory.oom.group", 1)))
+        settings: tuple[tuple[str, int], ...] = ()
+        if self.controller == "memory":
+            settings = ((("memory.limit_in_bytes", bound), ("memory.memsw.limit_in_bytes", bound)) if self.version == 1
+                        else (("memory.max", bound), ("memory.swap.max", 0), ("memory.oom.group", 1)))
         for setting, value in settings:
             try:
                 descriptor = os.open(f"{name}/{setting}", os.O_WRONLY, dir_fd=self.folder)
@@ -451,27 +466,29 @@ class Walls:
     seccomp: SeccompProgram | None = None
     cgroup_procs: int | None = None  # as root: where each child enrols in the template's pids cgroup
     pid_namespace: int = -1  # the template's own PID namespace, to come back to after making a child's
-    memory: MemoryCgroups | None = None  # where each child gets a memory cgroup of its own
-    memory_procs: int | None = None  # in a child: where it enrols in its memory cgroup
+    memory: ChildCgroups | None = None  # where each child gets a memory cgroup of its own
+    cpu: ChildCgroups | None = None  # and a cpu cgroup
+    joins: list[int] = field(default_factory=list)  # in a child: where it enrols in its own cgroups
 
     def kept_descriptors(self) -> list[int]:
         """What a fresh child keeps open until `enter_child` (its cgroups' `cgroup.procs`)."""
-        return [fd for fd in (self.cgroup_procs, self.memory_procs) if fd is not None]
+        return [fd for fd in (self.cgroup_procs, *self.joins) if fd is not None]
 
     def describe(self) -> dict[str, Any]:
         return {"confined": self.confined, "layers": self.layers, "missing": self.missing}
 
     @classmethod
     def build(cls, staging: str, hidden: Sequence[str], cgroup: str | None = None,
-              memory: tuple[str, int] | None = None) -> Walls:
+              memory: tuple[str, int] | None = None, cpu: tuple[str, int] | None = None) -> Walls:
         """In the template: enter its namespaces and make `staging` (an empty folder) the root every child
         starts from. Raises ConfinementError where the kernel does not allow it. `cgroup` (as root): the
-        pids cgroup every child joins; `memory`: the memory cgroup (and its version) under which each
+        pids cgroup every child joins; `memory`, `cpu`: the cgroups (and their versions) under which each
         child gets its own."""
         visible = [*SYSTEM, *python_folders()]
         cgroup_procs = os.open(os.path.join(cgroup, "cgroup.procs"), os.O_WRONLY) if cgroup else None
-        memory_cgroups = (MemoryCgroups(os.open(memory[0], os.O_RDONLY | os.O_DIRECTORY), memory[1]) if memory
-                          else None)
+        memory_cgroups, cpu_cgroups = (
+            ChildCgroups(os.open(parent[0], os.O_RDONLY | os.O_DIRECTORY), parent[1], controller) if parent else None
+            for parent, controller in ((memory, "memory"), (cpu, "cpu")))
         outer_uid = os.getuid()
         enter_user_namespace(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWPID, inner_uid=0)
         template = os.fork()  # the template goes on as PID 1 of a namespace of its own (owned by its user
@@ -531,27 +548,31 @@ class Walls:
             missing.append("a bound on processes (as root it needs a pids cgroup, and none could be made)")
         if memory_cgroups is not None:
             layers.append("memory bounded per child, all its processes together (a memory cgroup)")
-        return cls(True, layers, missing, stashed, landlock, seccomp, cgroup_procs, pid_namespace, memory_cgroups)
+        if cpu_cgroups is not None:
+            layers.append("one share of the processor per child, however many processes it starts (a cpu cgroup)")
+        return cls(True, layers, missing, stashed, landlock, seccomp, cgroup_procs, pid_namespace, memory_cgroups,
+                   cpu_cgroups)
 
     def fork_child(self, limits: dict[str, int]) -> int:
         """Fork a child that is PID 1 of a PID namespace of its own: ending it (as the grader does, by its
-        pidfd) ends everything it started, and it sees no other process; with a memory cgroup of its own
-        where there are memory cgroups (see `child_memory_bound`). Returns as `os.fork` does."""
-        memory_procs = self.memory.for_next_child(child_memory_bound(limits)) if self.memory else None
+        pidfd) ends everything it started, and it sees no other process; with a memory and a cpu cgroup of
+        its own where they can be made (see `child_memory_bound`). Returns as `os.fork` does."""
+        cgroups = [made for made in (self.memory, self.cpu) if made is not None]
+        joins = [made.for_next_child(child_memory_bound(limits)) for made in cgroups]
         _check(libc.unshare(CLONE_NEWPID), "unshare")
         try:
             pid = os.fork()
         except OSError:
-            if memory_procs is not None:
-                os.close(memory_procs)
+            for join in joins:
+                os.close(join)
             raise
         if pid != 0:
             _check(libc.setns(self.pid_namespace, CLONE_NEWPID), "setns")  # the next child gets its own too
-            if memory_procs is not None and self.memory is not None:
-                os.close(memory_procs)
-                self.memory.forked(pid)
+            for join, made in zip(joins, cgroups, strict=True):
+                os.close(join)
+                made.forked(pid)
         else:
-            self.memory_procs = memory_procs
+            self.joins = joins
         return pid
 
     def enter_child(self, limits: dict[str, int]) -> None:

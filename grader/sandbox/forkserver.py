@@ -113,10 +113,10 @@ def _build_walls(config: dict[str, Any]) -> tuple[Walls | None, dict[str, Any]]:
     memory itself (`watch_memory`: no memory cgroup bounds a child's processes together)."""
     name = f"calcgrade-{os.getpid()}"
     cgroup = confine.process_cgroup(name) if os.getuid() == 0 else None
-    memory = confine.memory_cgroup(name)
-    cgroups = [folder for folder in (cgroup, memory[0] if memory else None) if folder]
+    memory, cpu = confine.parent_cgroup("memory", name), confine.parent_cgroup("cpu", name)
+    cgroups = [folder for folder in (cgroup, memory[0] if memory else None, cpu[0] if cpu else None) if folder]
     try:
-        walls = Walls.build(config["staging"], config["hidden"], cgroup, memory)
+        walls = Walls.build(config["staging"], config["hidden"], cgroup, memory, cpu)
     except (ConfinementError, OSError) as error:
         report = {"confined": False, "layers": [], "missing": [f"namespaces ({error})"], "cgroups": cgroups,
                   "watch_memory": confine.child_memory_bound(_limits(config))}
