@@ -43,7 +43,7 @@ The warm template builds most walls once (`Walls.build`); each submission's chil
   as no process of the child can start a session (seccomp). Where neither holds (no cgroup, autogroup
   off or no seccomp), a child with 16 busy processes can make another student's calls time out.
 
-What is left: `/usr` is visible read-only (system programs and libraries are not secrets); a process the
+What is left: `/usr` is visible read-only (system programs and libraries are not secrets); a process or thread the
 student starts can read its own mount table (the paths the child sees anyway, the devices and mount
 options behind them). A kernel without user namespaces gets none of these walls but seccomp, the memory
 watch and, as root, an unprivileged uid (`Fallback`); `calcgrade grade` then refuses to run unless told
