@@ -550,6 +550,14 @@ class Walls:
             layers.append("memory bounded per child, all its processes together (a memory cgroup)")
         if cpu_cgroups is not None:
             layers.append("one share of the processor per child, however many processes it starts (a cpu cgroup)")
+        elif seccomp is not None and _autogroup():
+            layers.append("one share of the processor per child, however many processes it starts (the kernel's "
+                          "per-session groups; no new session)")
+        else:
+            missing.append("a share of the processor per child (no cpu cgroup, and no per-session groups: "
+                           "autogroup off or no seccomp)")
+        layers.append("a /proc of its own processes, " + ("without the machine's figures (subset=pid)"
+                      if _kernel_at_least(5, 8) else "the machine's figures covered (a kernel before 5.8)"))
         return cls(True, layers, missing, stashed, landlock, seccomp, cgroup_procs, pid_namespace, memory_cgroups,
                    cpu_cgroups)
 
@@ -645,6 +653,23 @@ def apply_limits(limits: dict[str, int], mapped: int, *, processes: bool = True)
     resource.setrlimit(resource.RLIMIT_NOFILE, (MAX_OPEN_FILES, MAX_OPEN_FILES))
     if processes:
         resource.setrlimit(resource.RLIMIT_NPROC, (MAX_PROCESSES, MAX_PROCESSES))
+
+
+def _autogroup() -> bool:
+    """Does the kernel group processes by session for scheduling (and so each child by itself)?"""
+    try:
+        with open("/proc/sys/kernel/sched_autogroup_enabled") as enabled:
+            return enabled.read().strip() == "1"
+    except OSError:
+        return False
+
+
+def _kernel_at_least(major: int, minor: int) -> bool:
+    try:
+        found = tuple(int(part) for part in os.uname().release.split("-")[0].split(".")[:2])
+    except ValueError:
+        return False
+    return found >= (major, minor)
 
 
 def child_memory_bound(limits: dict[str, int]) -> int:
