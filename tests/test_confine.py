@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -255,6 +256,29 @@ def test_a_correct_module_that_starts_a_thread_and_a_detached_process_keeps_full
     result = grade_sources({"linear_model": source}, sandbox, student="s", hidden=True, course_seed="c",
                            exercises=of_module("linear_model"))
     assert all(exercise.passed for exercise in result.exercises), [e.note for e in result.exercises]
+
+
+KILLED_GRADER = r"""
+import json, os, signal
+from grader.sandbox.client import Call, Sandbox
+box = Sandbox()
+box.run({"m": "def f():\n    return 1\n"}, [Call("m", "f", ())])
+print(json.dumps(box._cgroups), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_the_templates_cgroups_are_removed_even_when_the_grader_is_killed():
+    """A grader ended at once (a batch's worker terminated) leaves no cgroup behind: kept, they would add
+    up over batches until no memory cgroup could be made."""
+    done = subprocess.run([sys.executable, "-c", KILLED_GRADER], capture_output=True, text=True, timeout=120)
+    folders = json.loads(done.stdout)
+    if not folders:
+        pytest.skip("no cgroup can be made here (an ordinary user on cgroup v1)")
+    deadline = time.monotonic() + 15
+    while any(os.path.exists(folder) for folder in folders) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [folder for folder in folders if os.path.exists(folder)] == []
 
 
 WITHOUT_NAMESPACES = r"""

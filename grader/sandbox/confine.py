@@ -493,7 +493,8 @@ class Walls:
         enter_user_namespace(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWPID, inner_uid=0)
         template = os.fork()  # the template goes on as PID 1 of a namespace of its own (owned by its user
         if template != 0:  # namespace, so that it may make one for each child); this process only waits
-            _wait_and_exit(template)
+            _wait_and_exit(template, [folder for folder in (cgroup, *(made[0] for made in (memory, cpu) if made))
+                                      if folder])
         pid_namespace = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
         _check(libc.sethostname(b"calcgrade", 9), "sethostname")
         _mount("none", "/", None, MS_REC | MS_PRIVATE)
@@ -691,9 +692,11 @@ def mapped_bytes() -> int:
         return int(statm.read().split()[0]) * resource.getpagesize()
 
 
-def _wait_and_exit(pid: int) -> None:
+def _wait_and_exit(pid: int, cgroups: Sequence[str] = ()) -> None:
     """The process the grader started, once the template has moved into its own PID namespace: it holds
-    nothing (no descriptor) and only waits for the template, then exits, so the grader sees it end."""
+    nothing (no descriptor) and only waits for the template, then removes the template's `cgroups` (every
+    process of its namespace has ended with it; the grader may have been ended before it could remove
+    them) and exits, so the grader sees it end."""
     os.closerange(3, MAX_FDS)
     while True:
         try:
@@ -703,6 +706,8 @@ def _wait_and_exit(pid: int) -> None:
             continue
         except ChildProcessError:
             break
+    for folder in cgroups:
+        remove_cgroup(folder)
     os._exit(0)
 
 
