@@ -25,6 +25,7 @@ from grader import kit
 from grader.curriculum import of_module
 from grader.engine import grade_sources
 from grader.sandbox import confine
+from grader.sandbox.client import Sandbox
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the walls are Linux namespaces")
 PROBE = Path(__file__).with_name("confine_probe.py")
@@ -259,25 +260,33 @@ def test_a_correct_module_that_starts_a_thread_and_a_detached_process_keeps_full
 
 
 KILLED_GRADER = r"""
-import json, os, signal
+import json, os, signal, sys
 from grader.sandbox.client import Call, Sandbox
 box = Sandbox()
 box.run({"m": "def f():\n    return 1\n"}, [Call("m", "f", ())])
 print(json.dumps(box._cgroups), flush=True)
+if sys.argv[1] == "group":
+    os.killpg(0, signal.SIGKILL)  # the grader, its template and all
 os.kill(os.getpid(), signal.SIGKILL)
 """
 
 
-def test_the_templates_cgroups_are_removed_even_when_the_grader_is_killed():
-    """A grader ended at once (a batch's worker terminated) leaves no cgroup behind: kept, they would add
-    up over batches until no memory cgroup could be made."""
-    done = subprocess.run([sys.executable, "-c", KILLED_GRADER], capture_output=True, text=True, timeout=120)
+@pytest.mark.parametrize("killed", ["grader", "group"])
+def test_the_templates_cgroups_are_removed_even_when_the_grader_is_killed(killed):
+    """A grader ended at once (a batch's worker terminated) leaves no cgroup behind: its template removes
+    them as it ends, or, ended with it, the next sandbox made; kept, they would add up over batches until
+    no memory cgroup could be made."""
+    done = subprocess.run([sys.executable, "-c", KILLED_GRADER, killed], capture_output=True, text=True,
+                          timeout=120, start_new_session=True)
     folders = json.loads(done.stdout)
     if not folders:
         pytest.skip("no cgroup can be made here (an ordinary user on cgroup v1)")
     deadline = time.monotonic() + 15
     while any(os.path.exists(folder) for folder in folders) and time.monotonic() < deadline:
         time.sleep(0.1)
+        if killed == "group":
+            with Sandbox() as fresh:
+                fresh.walls()
     assert [folder for folder in folders if os.path.exists(folder)] == []
 
 

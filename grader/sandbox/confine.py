@@ -344,6 +344,26 @@ def _own_cgroup(controller: str) -> tuple[Path, int] | None:
     return None
 
 
+def _sweep(folder: Path) -> None:
+    """Remove the empty cgroups in `folder` of templates whose process is gone (a grader ended together with
+    its template, e.g. its whole process group killed, left them): each would otherwise stay for good."""
+    try:
+        entries = [entry for entry in os.scandir(folder) if entry.is_dir(follow_symlinks=False)]
+    except OSError:
+        return
+    for entry in entries:
+        owner = entry.name.removeprefix("calcgrade-")
+        if entry.name == owner or not owner.isdigit() or os.path.exists(f"/proc/{owner}"):
+            continue
+        try:
+            for child in os.scandir(entry.path):
+                if child.is_dir(follow_symlinks=False):
+                    os.rmdir(child.path)
+            os.rmdir(entry.path)
+        except OSError:  # not empty: something of it still runs
+            continue
+
+
 def process_cgroup(name: str) -> str | None:
     """As root, a cgroup of the pids controller that bounds the processes and threads of this template's
     children together (root is exempt from RLIMIT_NPROC); None where there is no such controller to
@@ -352,6 +372,7 @@ def process_cgroup(name: str) -> str | None:
         own = _own_cgroup("pids")
         if own is None:
             return None
+        _sweep(own[0])
         folder = own[0] / name
         folder.mkdir()
         try:
@@ -372,6 +393,7 @@ def parent_cgroup(controller: str, name: str) -> tuple[str, int] | None:
         own = _own_cgroup(controller)
         if own is None:
             return None
+        _sweep(own[0])
         folder = own[0] / name
         folder.mkdir()
         return str(folder), own[1]
