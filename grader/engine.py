@@ -212,7 +212,9 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
     if carry_forward and not all(check.passed for checks in results.values() for check in checks):
         results = _carry_forward(planned, outcomes, results, sources, sandbox, allowance, references)
     if hidden:
-        results = {key: count_public_with_hidden(checks) for key, checks in results.items()}
+        by_key = {exercise.key: exercise for exercise in submitted}
+        results = {key: count_public_with_hidden([_uniform_if_hidden(check, by_key[key]) for check in checks])
+                   for key, checks in results.items()}
     exercise_results = tuple(
         ExerciseResult(exercise.key, tuple(results[exercise.key]), exercise.points,
                        note=_note(exercise, load_errors, results[exercise.key]))
@@ -409,6 +411,27 @@ def _run(sources: Mapping[str, str], planned: Sequence[PlannedCheck], sandbox: S
         for index, outcome in zip(runnable, hidden_outcomes, strict=True):
             outcomes[index] = outcome.values_only()
     return load_errors, outcomes
+
+
+HIDDEN_NOT_PASSED = "this hidden check did not pass (neither what came back nor how your code failed is shown for " \
+    "a hidden input: the public checks of the same kind show that)"
+
+
+def _uniform_if_hidden(check: CheckResult, exercise: Exercise) -> CheckResult:
+    """A failed hidden check states one problem, whatever happened: which of several problems a hidden check
+    shows (a wrong value, NaN, the wrong shape, an exception, a timeout, running out of memory) is the student's
+    code's choice, and made from the hidden input it could be read back, a few bits per check, over
+    resubmissions with the same inputs. The hint (the exercise's, or the mistake its answers show), the pass or
+    fail, its points and the diagnosis the instructor's report counts are kept."""
+    if check.passed or check.visibility == "public" or check.grader_fault:
+        return check
+    lines = check.student_message.splitlines()
+    start = next((index for index, line in enumerate(lines) if line.startswith("problem:")), None)
+    if start is None:
+        return check
+    end = next((index for index in range(start + 1, len(lines)) if lines[index][:1] not in (" ", "")), len(lines))
+    lines[start:end] = [f"problem:  {HIDDEN_NOT_PASSED}"]
+    return replace(check, student_message="\n".join(lines))
 
 
 WITHHELD = "right on this public input, but the hidden check of the same kind did not pass: a public check's " \

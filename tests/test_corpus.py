@@ -32,7 +32,7 @@ from grader import kit
 from grader.curriculum import EXERCISES
 from grader.curriculum.common import parent_call
 from grader.diagnosis.behaviour import OPERATORS
-from grader.engine import grade_sources, plan
+from grader.engine import HIDDEN_NOT_PASSED, grade_sources, plan
 from grader.spec import CheckResult, Exercise, SubmissionResult
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "corpus"))
@@ -140,6 +140,8 @@ def known_diagnosis(check: CheckResult) -> bool:
     """Does this check's feedback claim what was done: a known mistake, a constant factor, a formula finding, a
     behavioural operator or the edit of the student's code that repairs it? (Two edits at different places,
     both shown, claim neither.)"""
+    if HIDDEN_NOT_PASSED in check.student_message:  # a hidden check shows one fixed text: it claims nothing
+        return False
     exercise = BY_KEY[check.exercise]
     names = {m.name for m in exercise.misconceptions} | OPERATOR_NAMES
     return any(part in names or part.startswith(("constant factor", "formula:", "repair:"))

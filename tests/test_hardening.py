@@ -15,7 +15,7 @@ import pytest
 from grader import kit
 from grader.batch import BatchOptions, grade_batch
 from grader.curriculum import BY_KEY, of_module
-from grader.engine import HIDDEN_PROBLEMS, grade_sources, plan
+from grader.engine import HIDDEN_NOT_PASSED, grade_sources, plan
 from grader.plain import Given, from_wire
 from grader.precomputed import public_checks_data
 from grader.sandbox.client import Call, Limits, Sandbox
@@ -251,7 +251,7 @@ def test_a_hidden_checks_exception_name_and_line_carry_nothing_out(sandbox):
     assert hidden and not any(check.passed for check in hidden)
     for check in hidden:
         assert "Leak_" not in check.student_message and "line" not in check.student_message, check.student_message
-        assert f"problem:  {HIDDEN_PROBLEMS['error']}" in check.student_message
+        assert f"problem:  {HIDDEN_NOT_PASSED}" in check.student_message
         assert "Leak_" not in check.diagnosis and "Leak_" not in check.instructor_message
     public = [check for check in checks if check.visibility == "public"]
     assert all("Leak_" in check.student_message and "line" in check.student_message for check in public)
@@ -372,3 +372,22 @@ def test_the_mutation_check_holds_whatever_the_call_does_to_its_own_job(sandbox,
     for check in result.exercises[0].checks:
         case_mutates = check.label == "three variables"  # the check whose point is an array
         assert check.passed != case_mutates, (check.label, check.visibility, check.student_message)
+
+
+def test_a_hidden_check_states_one_problem_whatever_the_code_chose_to_do(sandbox):
+    """Code that picks how to fail from the hidden input (None, NaN, the wrong shape, an exception, a wrong
+    value) would spell the input out, a few bits per check, over resubmissions with the same inputs: every
+    failed hidden check shows the same problem line (its points and the report's diagnosis are kept)."""
+    exercise = BY_KEY["derivatives.df_wave"]
+    body = ("v = float(np.ravel(x)[0])\nk = int(abs(v) * 1000) % 5\n"
+            "if k == 0:\n    return None\nif k == 1:\n    return float('nan')\nif k == 2:\n    return [1.0, 2.0]\n"
+            "if k == 3:\n    raise ValueError('x')\nreturn 12345.0\n")
+    problems = set()
+    for student in ("s1", "s2", "s3", "s4"):
+        result = grade_sources({"derivatives": kit.variant_source("derivatives", "df_wave", body)}, sandbox,
+                               student=student, hidden=True, course_seed="c", exercises=[exercise])
+        for check in result.exercises[0].checks:
+            if check.visibility == "hidden":
+                assert not check.passed
+                problems |= {line for line in check.student_message.splitlines() if line.startswith("problem:")}
+    assert problems == {f"problem:  {HIDDEN_NOT_PASSED}"}

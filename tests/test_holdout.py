@@ -24,7 +24,7 @@ import pytest
 from grader import kit
 from grader.curriculum import EXERCISES
 from grader.diagnosis.behaviour import OPERATORS
-from grader.engine import grade_sources
+from grader.engine import HIDDEN_NOT_PASSED, grade_sources
 from grader.spec import CheckResult, SubmissionResult
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "holdout"))
@@ -125,6 +125,8 @@ def names_it(text: str, keywords: tuple[str, ...]) -> bool:
 def claims(check: CheckResult) -> bool:
     """Does the diagnosis claim what was done: a listed mistake, a constant factor, a formula finding, a
     behavioural operator or a repair of the student's code?"""
+    if HIDDEN_NOT_PASSED in check.student_message:  # a hidden check shows one fixed text: it claims nothing
+        return False
     listed = {m.name for m in BY_KEY[check.exercise].misconceptions}
     return any(part in listed or part in OPERATOR_NAMES or part.startswith(("constant factor", "formula:", "repair:"))
                for part in check.diagnosis.split(" or ") if part and part != NO_CLAIM)
