@@ -138,6 +138,8 @@ PROBES = {
         _one("probe.double_well", x**4 - 3 * x**2 - x, "x⁴ − 3x² − x"),
         _one("probe.right_well", x**4 / 4 - x**2 - sp.Rational(3, 10) * x,
              "x⁴/4 − x² − 0.3x: its global minimum is the right one"),
+        _one("probe.lifted_right_well", x**4 / 4 - x**2 - sp.Rational(3, 10) * x + 3,
+             "x⁴/4 − x² − 0.3x + 3: the same well lifted, f > 0 everywhere"),
         # Functions of a point, as partial_derivative, gradient and hessian take them.
         _point("partial_derivatives.g_of_point", G_EXPR.subs({x: X[0], y: X[1]}, simultaneous=True), 2,
                "g(p[0], p[1])"),

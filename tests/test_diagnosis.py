@@ -152,9 +152,10 @@ def test_an_operator_that_explains_every_check_is_named(key, body, operator):
 
 
 @pytest.mark.parametrize(("key", "body"), [
-    # Picks the flattest end point: close to the reference, explained by no operator (not float32 rounding).
+    # The mean of the end points: explained by no operator. (The flattest end point, once here, is named now:
+    # best_of_starts' check on a well lifted above zero tells it apart.)
     ("gradient_descent.best_of_starts", "ends = [descend_1d(df, s, learning_rate, n_steps) for s in starts]\n"
-     "return float(min(ends, key=lambda e: abs(df(e))))"),
+     "return float(sum(ends) / len(ends))"),
     ("gradient_descent.gradient_step", "return np.asarray(weights, dtype=float) - 0.9 * np.asarray(grad, dtype=float)"),
     ("linear_model.sse", "return float(np.sum(np.abs(y - (m * np.asarray(x) + c))**3))"),
 ])

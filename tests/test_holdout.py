@@ -35,8 +35,8 @@ BY_KEY = {exercise.key: exercise for exercise in EXERCISES}
 OPERATOR_NAMES = frozenset(operator.name for operator in OPERATORS)
 
 # Measured, not a target: 85 of 134 named by keywords when the corpus was first graded (99 by hand, JUDGED.md);
-# 94 once the behavioural operators joined and the repair stopped misleading.
-NAMED_AT_LEAST = 0.70
+# 94 once the behavioural operators joined and the repair stopped misleading; 96 with the lifted-well check.
+NAMED_AT_LEAST = 0.71
 
 # The judgement by hand (JUDGED.md), kept apart from the entries' keywords, which are never edited after a hint
 # was seen. A claim whose keywords missed but whose text, read by hand, names the mistake rightly: the claim is
@@ -80,7 +80,8 @@ HAND_JUDGED_FALSE: dict[str, str] = {
 }
 # What fails today, named per entry (xfail, not strict: a fix shows as XPASS).
 KEEPS_MARKS_TODAY: dict[str, str] = {}  # grad_h_not_passed loses marks since gradient's check with h=0.5
-FALSE_HINT_TODAY = {"bos_closest_to_zero"}  # a listed mistake that agrees with the answer on every check
+FALSE_HINT_TODAY: set[str] = set()  # bos_closest_to_zero's listed-mistake hint ended with best_of_starts' check
+# on a well lifted above zero
 
 
 @dataclass(frozen=True)

@@ -185,6 +185,13 @@ def right_well_lowest_start_elsewhere(rng: np.random.Generator) -> Case:
                  [uniform(rng, 2.4, 2.7), uniform(rng, -1.5, -1.2)], 0.05, 30))
 
 
+def lifted_well_positive_ends(rng: np.random.Generator) -> Case:
+    """The right well lifted above zero (every end point's f is positive, so the lowest f is not the highest
+    end point's opposite in size), global minimum on the right, the lowest start in the left valley."""
+    return Case((Given("probe.lifted_right_well"), Given("probe.lifted_right_well'"),
+                 [uniform(rng, 2.4, 2.7), uniform(rng, -1.5, -1.2)], 0.05, 30))
+
+
 # ----- the exercises --------------------------------------------------------------------------------
 
 ASCENT = "gradient ascent: the update SUBTRACTS learning_rate·gradient (the gradient points uphill)."
@@ -303,6 +310,7 @@ EXERCISES = (
             "a double well, lower on the right, from two starts": double_well_two_starts,
             "another non-convex f, starts as an array": tilted_well_starts_as_array,
             "the global minimum on the right, the lowest start in the other valley": right_well_lowest_start_elsewhere,
+            "a well lifted above zero: every end point's f is positive": lifted_well_positive_ends,
         },
         expect=by_solution(f"{MODULE}.best_of_starts", EXACT),
         hint="Run descend_1d from every start, evaluate f at each end point, and return the end point with the "
