@@ -5,7 +5,7 @@ the whole `calcgrade grade` command (start-up, grading, gradebook and report):
 
 1. one assignment's deadline, for each of the four assignments: every submission is that module
    (a typical submission; the issue's target of 100 per second applies here);
-2. the whole kit: every submission holds all four modules at once (156 checks);
+2. the whole kit: every submission holds all four modules at once (every check of their 25 exercises);
 3. the fresh-interpreter baseline: one new `calcgrade grade` process per submission (one assignment),
    as many at once as there are cores (what a grader that starts Python for each student pays);
 4. optionally `nbgrader autograde`, one notebook of the same assignment per student (--nbgrader N).
