@@ -9,8 +9,10 @@ returned values or labels swapped, `dtype=int` for floats. The same edit is also
 the same expression (an index written twice). The candidates run in the sandbox like any student code
 (`find_repair` takes the runner); the parent judges them with the exercise's own checks. A candidate that
 passes every check the function failed and every one it passed is a fact about the student's code: its edit
-is shown, with what that kind of mistake means. Nothing is said where no candidate passes; no input or
-expected value is part of the hint. Operators are generic: none is written for one exercise or one mistake.
+is shown, with what that kind of mistake means; where two edits at different places both pass, both are
+shown and neither is blamed (the code does not say which part is wrong). Nothing is said where no candidate
+passes; no input or expected value is part of the hint. Operators are generic: none is written for one
+exercise or one mistake.
 """
 
 from __future__ import annotations
