@@ -60,6 +60,7 @@ _CHANGES_VALUE = {
 # Which edit is shown when several make every check pass: the likelier slip first (a sign before a changed
 # operator, a dropped term before a changed constant, a constant before one variable for another).
 _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing term": 4, "sum of products": 3,
+         "missing sum": 3,
          "precedence": 1, "floor division": 1, "integer truncation": 1, "argument not passed": 1,
          "early stop": 1, "alias": 1, "swapped operands": 2, "extra operation": 2, "transposed": 2, "not reset": 2,
          "running total": 2, "swapped values": 2, "labels swapped": 1, "loop bounds": 2, "operator": 3,
@@ -600,11 +601,17 @@ def _drops(node: ast.AST, context: _Context) -> Found:
 
 
 def _missing(node: ast.AST, context: _Context) -> Found:
-    """Something left out: a factor of a term (2x where 2x·y belongs), a term of a product's sum (m·x where
-    m·x + c belongs), or the sum of products written as a product of sums (Σx·Σr for Σ x·r)."""
+    """Something left out: the sum of what is returned, a factor of a term (2x where 2x·y belongs), a term of a
+    product's sum (m·x where m·x + c belongs), or the sum of products written as a product of sums (Σx·Σr for
+    Σ x·r)."""
     if not isinstance(node, ast.expr) or _in_index(node, context):
         return
     parent = context.parents.get(id(node))
+    if isinstance(parent, ast.Return) and not isinstance(node, ast.Tuple | ast.Constant) \
+            and not (isinstance(node, ast.Call) and _call_name(node) == "sum"):
+        yield from _expr_edit("missing sum", node, ast.Call(ast.Name("sum", ast.Load()), [copy.deepcopy(node)], []),
+                              "the values are never added up: the answer is one number, their sum",
+                              everywhere=False)
     term = isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add | ast.Sub) \
         and isinstance(node, ast.Name | ast.BinOp | ast.Call) \
         and not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub))
@@ -803,7 +810,8 @@ _SAYS = {"sign": "a sign flipped", "missing minus": "a minus added", "swapped op
          "precedence": "parentheses moved", "operator": "another operator", "off by one": "one more or fewer",
          "constant": "another number", "constant for a variable": "a variable for a number",
          "wrong variable": "another variable", "extra factor": "a factor dropped", "extra term": "a term dropped",
-         "extra division": "a division dropped", "extra operation": "a call removed", "power": "another power"}
+         "extra division": "a division dropped", "extra operation": "a call removed", "power": "another power",
+         "missing sum": "a sum added"}
 
 
 def function_source(module_source: str, function: str) -> str | None:
