@@ -283,7 +283,7 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
               verdicts: list[CheckResult], sources: Mapping[str, str], sandbox: Sandbox,
               references: ReferenceProvider, seconds: float) -> list[CheckResult]:
     """One exercise's verdicts, with the repair found in `seconds` (none found: as they were)."""
-    from grader.diagnosis import repair, replace_hint
+    from grader.diagnosis import hint_of, repair, replace_hint
 
     order = sorted(range(len(checks)), key=lambda index: verdicts[index].passed)  # a failed check first
     planned = [checks[index][0] for index in order]
@@ -328,7 +328,7 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
     changed = []
     for (_, outcome, _), verdict in zip(checks, verdicts, strict=True):
         if not verdict.passed:  # what was said of the answer stays (a formula as read), the edit follows it
-            said = _hint_of(verdict.student_message) if verdict.diagnosis else ""  # a statement that named
+            said = hint_of(verdict.student_message) if verdict.diagnosis else ""  # a statement that named
             # something (a formula finding, a factor) stays; an unclassified reading gives way to the edit
             message = replace_hint(verdict.student_message,
                                    hint if said in ("", exercise.hint.strip().rstrip(".") + ".") else f"{said} {hint}")
@@ -336,17 +336,6 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
             verdict = replace(verdict, student_message=message, diagnosis=diagnosis if named else verdict.diagnosis)
         changed.append(verdict)
     return changed
-
-
-def _hint_of(message: str) -> str:
-    """The text of a student message's `hint:` line and the lines continuing it."""
-    lines = message.splitlines()
-    start = next((index for index, line in enumerate(lines) if line.startswith("hint:")), None)
-    if start is None:
-        return ""
-    end = next((index for index, line in enumerate(lines) if line.startswith("printed:")), len(lines))
-    said = " ".join(line.strip() for line in lines[start:end]).removeprefix("hint:").strip().rstrip(".")
-    return said + "." if said else ""
 
 
 def _carry_forward(planned: Sequence[PlannedCheck], outcomes: Sequence[Outcome],

@@ -114,11 +114,27 @@ def _with_hint(result: CheckResult, diagnosis: str, hint: str) -> CheckResult:
     return replace(result, diagnosis=diagnosis, student_message=replace_hint(result.student_message, hint))
 
 
+def _hint_span(lines: list[str]) -> tuple[int | None, int]:
+    """Where a student message's `hint:` line starts (None: no hint) and where its continuation ends."""
+    start = next((index for index, line in enumerate(lines) if line.startswith("hint:")), None)
+    end = next((index for index, line in enumerate(lines) if line.startswith("printed:")), len(lines))
+    return start, end
+
+
+def hint_of(message: str) -> str:
+    """The text of a student message's `hint:` line and the lines continuing it, as one sentence."""
+    lines = message.splitlines()
+    start, end = _hint_span(lines)
+    if start is None:
+        return ""
+    said = " ".join(line.strip() for line in lines[start:end]).removeprefix("hint:").strip().rstrip(".")
+    return said + "." if said else ""
+
+
 def replace_hint(message: str, hint: str) -> str:
     """The student message with its `hint:` line (and the lines continuing it) replaced by `hint`."""
     lines = message.splitlines()
-    start = next((index for index, line in enumerate(lines) if line.startswith("hint:")), None)
-    end = next((index for index, line in enumerate(lines) if line.startswith("printed:")), len(lines))
+    start, end = _hint_span(lines)
     new = [f"hint:     {hint}"] if hint else []
     if start is None:
         return "\n".join(lines[:end] + new + lines[end:])

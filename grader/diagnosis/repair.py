@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import functools
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -109,14 +110,22 @@ def candidates(module_source: str, function: str, module_functions: frozenset[st
             for candidate in some]
 
 
+@functools.lru_cache(maxsize=32)
+def _parsed(module_source: str) -> ast.Module | None:
+    """The module's syntax tree, parsed once for the helpers that read it (none of them changes it)."""
+    try:
+        return ast.parse(module_source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
 def candidate_slices(module_source: str, function: str, module_functions: frozenset[str] = frozenset(),
                      size: int = 0) -> Iterator[list[Candidate]]:
     """The candidates in slices of `size` (all at once if 0), built only as they are asked for: the edits are
     found and ordered first (cheap), the changed functions written and compiled a slice at a time (most
     repairs are in the first slice, and the rest is never built)."""
-    try:
-        tree = ast.parse(module_source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = _parsed(module_source)
+    if tree is None:
         return
     found = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == function]
     if len(found) != 1:
@@ -816,9 +825,8 @@ _SAYS = {"sign": "a sign flipped", "missing minus": "a minus added", "swapped op
 
 def function_source(module_source: str, function: str) -> str | None:
     """The text of the module's top-level `function` (None where it cannot be read)."""
-    try:
-        tree = ast.parse(module_source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = _parsed(module_source)
+    if tree is None:
         return None
     found = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == function]
     return ast.get_source_segment(module_source, found[0]) if len(found) == 1 else None
@@ -829,9 +837,8 @@ def calls_among(module_source: str, function: str, names: set[str]) -> bool:
     forward, and a repair of the caller would compensate for it)?"""
     if not names:
         return False
-    try:
-        tree = ast.parse(module_source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = _parsed(module_source)
+    if tree is None:
         return True
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name == function:
