@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import textwrap
 import types
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from grader import course
@@ -122,11 +122,17 @@ def variant_source(module: str, function: str, body: str) -> str:
 
 
 def load_trusted_module(name: str, source: str, filename: str) -> types.ModuleType:
-    """Execute kit-owned source (never a student's) as a fresh module in this process."""
+    """Execute kit-owned source (never a student's) as a fresh module in this process. The compiled code is
+    remembered: error carried forward loads the same reference afresh for every candidate."""
     module = types.ModuleType(name)
     module.__file__ = filename
-    exec(compile(source, filename, "exec"), module.__dict__)  # noqa: S102 - the kit's own code
+    exec(_compiled_trusted(source, filename), module.__dict__)  # noqa: S102 - the kit's own code
     return module
+
+
+@lru_cache(maxsize=256)
+def _compiled_trusted(source: str, filename: str) -> types.CodeType:
+    return compile(source, filename, "exec")
 
 
 @cache

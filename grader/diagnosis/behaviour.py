@@ -20,6 +20,7 @@ Mutant values are cached per check case, so a class of students costs the mutant
 """
 
 from __future__ import annotations
+import __future__
 
 import ast
 import builtins
@@ -28,6 +29,7 @@ import hashlib
 import inspect
 import itertools
 import pickle
+import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -820,6 +822,23 @@ OPERATORS = (
 
 
 @cache
+def _reference_functions(module: str) -> dict[str, tuple[str, types.CodeType]]:
+    """Each top-level function of the reference module: its source text and its compiled form alone."""
+    source = kit.solution_source(module)
+    functions = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef):
+            text = ast.get_source_segment(source, node) or ""
+            functions[node.name] = (text, _compiled(ast.parse(text).body[0], f"<{module}.{node.name}>"))
+    return functions
+
+
+def _compiled(function: ast.stmt, filename: str) -> types.CodeType:
+    return compile(ast.Module([function], []), filename, "exec", flags=__future__.annotations.compiler_flag,
+                   dont_inherit=True)
+
+
+@cache
 def _callees(module: str) -> dict[str, set[str]]:
     tree = ast.parse(kit.solution_source(module))
     functions = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
@@ -843,28 +862,37 @@ _OPERATORS_BY_NAME = {operator.name: operator for operator in OPERATORS}
 @cache
 def mutant(module: str, function: str, operator_name: str, variant: int = 0) -> Callable[..., Any] | None:
     """The reference `function` with the operator's source variant applied to it and to the module functions it
-    calls; None where that changes nothing there (or does not compile)."""
+    calls; None where that changes nothing there (or does not compile).
+
+    Each function reached is parsed afresh from its text and compiled alone; it changed where its code differs
+    from the reference's. The functions reached are executed into a copy of the reference module's namespace, so
+    they call one another's mutated forms and everything else of the reference (built in a fraction of the
+    time of re-executing the whole module, which matters: a grading process builds about two thousand)."""
     operator = _OPERATORS_BY_NAME[operator_name]
     if variant >= len(operator.sources):
         return None
-    tree = ast.parse(kit.solution_source(module))
-    reachable = _reachable(module, function)
+    references = _reference_functions(module)
+    codes = []
     changed = False
-    for index, node in enumerate(tree.body):
-        if isinstance(node, ast.FunctionDef) and node.name in reachable:
-            before = ast.dump(node)
-            mutated = operator.sources[variant]().visit(copy.deepcopy(node))
-            if ast.dump(mutated) != before:
-                tree.body[index] = ast.fix_missing_locations(mutated)
-                changed = True
-    if not changed:
-        return None
     try:
-        loaded = kit.load_trusted_module(f"calcgrade_mutant_{module}", ast.unparse(tree),
-                                         f"<{module}.{function}: {operator_name} #{variant}>")
+        for name in _reachable(module, function) & references.keys():
+            text, reference_code = references[name]
+            node = ast.parse(text).body[0]
+            mutated = operator.sources[variant]().visit(node)
+            code = _compiled(ast.fix_missing_locations(mutated), f"<{module}.{function}: {operator_name} #{variant}>")
+            changed = changed or code != reference_code
+            codes.append(code)
     except Exception:  # noqa: BLE001 - a transform the reference's code does not allow explains nothing
         return None
-    return getattr(loaded, function)
+    if not changed:
+        return None
+    namespace = dict(vars(kit.solution_module(module)))
+    try:
+        for code in codes:
+            exec(code, namespace)  # noqa: S102 - the kit's own reference, transformed by the kit
+    except Exception:  # noqa: BLE001
+        return None
+    return namespace.get(function)
 
 
 # ----- values, cached per check case ---------------------------------------------------------------------------
@@ -934,30 +962,47 @@ def _variants(exercise: Exercise, operator: Operator, observation: AnswerSeen) -
             calls = operator.calls(exercise, resolved)
         except Exception:  # noqa: BLE001 - arguments the change does not apply to: no variant
             calls = []
+        occurrences: dict[str, int] = {}  # one detail may come twice (an index shifted down, then up)
         for call in calls:
-            variants.append(_Variant(f"call:{call.detail}", call.detail, lambda seen, call=call: _Degenerate(
-                parent_call(reference, call.case)) if call.degenerate else parent_call(reference, call.case)))
+            occurrence = occurrences[call.detail] = occurrences.get(call.detail, -1) + 1
+            variants.append(_Variant(f"call:{call.detail}#{occurrence}", call.detail, lambda seen, call=call:
+                                     _Degenerate(parent_call(reference, call.case)) if call.degenerate
+                                     else parent_call(reference, call.case)))
     return variants
 
 
-def _explaining_detail(exercise: Exercise, operator: Operator, observations: Sequence[AnswerSeen]) -> str | None:
+def _explaining_detail(exercise: Exercise, operator: Operator, observations: Sequence[AnswerSeen],
+                       keys: Sequence[str | None] | None = None) -> str | None:
     """What the variant that explains every answer names ("" for none), or None when no variant explains them.
-    A variant of a call operator is identified by what it names: it must explain every check with the same."""
-    keys = [_case_key(observation.case) for observation in observations]
-    per_check: list[dict[tuple[str, str], Any]] = []
-    for observation, case_key in zip(observations, keys, strict=True):
-        values = {}
-        for variant in _variants(exercise, operator, observation):
-            key = None if case_key is None else (exercise.key, operator.name, variant.key, case_key)
-            values[(variant.key, variant.detail)] = _cached(
-                key, lambda variant=variant, observation=observation: variant.value(observation))
-        per_check.append(values)
-    names = set(per_check[0]) if per_check else set()
+    A variant of a call operator is identified by what it names: it must explain every check with the same.
+
+    Values are computed lazily, check by check, and a variant is dropped at the first check it does not explain:
+    most variants fail on the first check, whose value is remembered for the next student with the same public
+    input, so a student's hidden inputs are run only through the few variants still standing."""
+    if not observations:
+        return None
+    if keys is None:
+        keys = [_case_key(observation.case) for observation in observations]
+    variants: dict[int, dict[tuple[str, str], _Variant]] = {}
+
+    def variants_at(index: int) -> dict[tuple[str, str], _Variant]:
+        if index not in variants:
+            variants[index] = {(variant.key, variant.detail): variant
+                               for variant in _variants(exercise, operator, observations[index])}
+        return variants[index]
+
+    def value_at(index: int, name: tuple[str, str]) -> Any:
+        variant = variants_at(index).get(name)
+        if variant is None:
+            return _MISSING
+        key = None if keys[index] is None else (exercise.key, operator.name, variant.key, keys[index])
+        return _cached(key, lambda: variant.value(observations[index]))
+
     found = set()
-    for name in names:
+    for name in variants_at(0):
         informative = 0
-        for observation, values in zip(observations, per_check, strict=True):
-            value = values.get(name, _MISSING)
+        for index, observation in enumerate(observations):
+            value = value_at(index, name)
             evidence = not isinstance(value, _Degenerate)
             value = value if evidence else value.value
             if value is _MISSING or not _matches(observation.returned, value, observation, operator):
@@ -995,12 +1040,11 @@ def _matches(returned: Any, value: Any, observation: AnswerSeen, operator: Opera
     return operator.fingerprint is None or operator.fingerprint(returned)
 
 
-def _listed_explains(exercise: Exercise, observations: Sequence[AnswerSeen]) -> bool:
+def _listed_explains(exercise: Exercise, observations: Sequence[AnswerSeen], keys: Sequence[str | None]) -> bool:
     """Does a known mistake of the exercise give every answer too (then the operator's hint is not certain)?"""
     for misconception in exercise.misconceptions:
         function = kit.variant_function(exercise.module, exercise.function, misconception.body)
-        for observation in observations:
-            case_key = _case_key(observation.case)
+        for observation, case_key in zip(observations, keys, strict=True):
             key = None if case_key is None else (exercise.key, "listed", misconception.name, case_key)
             value = _cached(key, lambda function=function, observation=observation:
                             parent_call(function, observation.case))
@@ -1022,9 +1066,10 @@ def explain(exercise: Exercise, observations: Sequence[AnswerSeen]) -> Operator 
     of the exercise explains them too (then nothing certain can be said)."""
     if not kit.has_solutions() or len(observations) < MIN_INFORMATIVE_CHECKS:
         return None
+    keys = [_case_key(observation.case) for observation in observations]
     found = [(operator, detail) for operator in OPERATORS
-             if (detail := _explaining_detail(exercise, operator, observations)) is not None]
-    if len(found) != 1 or _listed_explains(exercise, observations):
+             if (detail := _explaining_detail(exercise, operator, observations, keys)) is not None]
+    if len(found) != 1 or _listed_explains(exercise, observations, keys):
         return None
     operator, detail = found[0]
     return replace(operator, hint=operator.hint.format(detail=detail)) if "{detail}" in operator.hint else operator

@@ -212,18 +212,28 @@ def _moment_powers(symbol: sp.Symbol) -> tuple[int, int]:
     raise ValueError(symbol)
 
 
+_SAMPLED: dict[tuple[str, sp.Expr], np.ndarray] = {}  # an expression's values at a target's random points
+_SAMPLED_LIMIT = 2_000
+
+
 class _Sampler:
     """Evaluates expressions of one target at its random points (NumPy, no simplification)."""
 
     def __init__(self, target_key: str):
+        self.target_key = target_key
         self.values = _samples(target_key)
         self.symbols = list(self.values)
 
     def __call__(self, expr: sp.Expr) -> np.ndarray:
-        function = sp.lambdify(self.symbols, expr, modules="numpy")
-        with np.errstate(all="ignore"):
-            result = function(*(self.values[symbol] for symbol in self.symbols))
-        return np.broadcast_to(np.asarray(result, dtype=complex), (SAMPLES,)).astype(complex)
+        key = (self.target_key, expr)
+        if key not in _SAMPLED:  # the reference and its parts come back in every student's analysis
+            function = sp.lambdify(self.symbols, expr, modules="numpy")
+            with np.errstate(all="ignore"):
+                result = function(*(self.values[symbol] for symbol in self.symbols))
+            if len(_SAMPLED) >= _SAMPLED_LIMIT:
+                _SAMPLED.clear()
+            _SAMPLED[key] = np.broadcast_to(np.asarray(result, dtype=complex), (SAMPLES,)).astype(complex)
+        return _SAMPLED[key].copy()
 
     def equal(self, a: sp.Expr, b: sp.Expr) -> bool:
         va, vb = self(a), self(b)

@@ -469,7 +469,8 @@ class Session:
             channel.sendall(job)
         except OSError:  # the child is already gone: the reads below report it
             pass
-        self._reader = reader = _LineReader(channel, self._allowance.received, self._sandbox._memory_watch(child))
+        self._reader = reader = _LineReader(channel, self._allowance.received, self._sandbox._memory_watch(child),
+                                             coalesce=False)
         ready = reader.next_line(limits.load_seconds)
         if not (isinstance(ready, dict) and ready.get("ready") is True):
             self._end("the child could not be started")
@@ -596,8 +597,10 @@ class _LineReader:
 
     COALESCE_SECONDS = 0.0005
 
-    def __init__(self, channel: socket.socket, budget: _Budget, watch: MemoryWatch | None = None):
+    def __init__(self, channel: socket.socket, budget: _Budget, watch: MemoryWatch | None = None,
+                 coalesce: bool = True):
         self.channel = channel
+        self.coalesce = coalesce  # False where one answer is awaited at a time (a session): waiting is lost time
         self.budget = budget
         self.watch = watch
         self.partial = b""  # the start of a line not complete yet
@@ -619,7 +622,8 @@ class _LineReader:
                     if wait < left:
                         continue  # time to look at the child's memory again
                     return TIMEOUT
-                time.sleep(self.COALESCE_SECONDS)  # let a few more answers arrive: one wake-up reads them all
+                if self.coalesce:
+                    time.sleep(self.COALESCE_SECONDS)  # let a few more answers arrive: one wake-up reads them all
                 continue
             except OSError:  # ECONNRESET: the child died with data still unread
                 return EOF
