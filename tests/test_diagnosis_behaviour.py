@@ -12,11 +12,13 @@ import numpy as np
 import pytest
 
 from grader import kit
+from grader.compare import Tolerance
 from grader.curriculum import BY_KEY, EXERCISES
 from grader.curriculum.common import parent_call
 from grader.diagnosis import AnswerSeen, behaviour
 from grader.diagnosis.behaviour import OPERATORS, explain
 from grader.engine import LIVE, plan
+from grader.spec import Case
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "corpus"))
 from corpus_data import load  # noqa: E402
@@ -213,3 +215,21 @@ def test_mutant_values_are_cached_per_check_case(monkeypatch):
     monkeypatch.setattr(behaviour, "parent_call", lambda *args: calls.append(1) or original(*args))
     assert explain(BY_KEY[key], seen) is not None
     assert not calls
+
+
+def test_an_index_shifted_up_is_tried_as_well_as_down():
+    """Both shifts of an index name the same argument; each is its own variant (they once shared one remembered
+    value, so only the shift down was ever tried)."""
+    exercise = BY_KEY["partial_derivatives.partial_derivative"]
+    operator = next(operator for operator in OPERATORS if operator.name == "index off by one")
+    student = kit.variant_function(exercise.module, exercise.function,
+                                   "p = np.array(point, dtype=float)\ne = np.zeros_like(p)\ne[(i + 1) % p.size] = h\n"
+                                   "return float((f(p + e) - f(p - e)) / (2 * h))")
+    reference = kit.solution_module(exercise.module).partial_derivative
+    f = next(p.case.args[0] for p in plan([exercise], hidden=False, course_seed="c", student="s")
+             if np.size(p.case.args[1]) == 3)
+    seen = []
+    for point in ([0.3, -1.2, 0.7], [1.1, 0.4, -0.6], [-0.8, 0.9, 1.3]):
+        case = Case((f, np.array(point), 0, 1e-5), {})
+        seen.append(AnswerSeen(case, parent_call(student, case), parent_call(reference, case), Tolerance(1e-6, 1e-6)))
+    assert behaviour._explaining_detail(exercise, operator, seen) == "i"
