@@ -45,10 +45,10 @@ BY_KEY = {exercise.key: exercise for exercise in EXERCISES}
 NAMED_TARGET = 0.80  # issue 10: the feedback names at least 80% of the corpus's mistakes
 FALSE_HINTS_TARGET = 0  # issue 10: no wrong answer gets a hint naming a mistake it did not make
 THRESHOLDS = {
-    # measured today: 72 of 102 named (a known mistake only where the answers show it, the formula read
+    # measured today: 77 of 102 named (a known mistake only where the answers show it, the formula read
     # symbolically, a generic operator on the reference's behaviour, or the one edit of the student's own code
     # that makes every check pass); raise towards NAMED_TARGET
-    "named_at_least": 0.70,
+    "named_at_least": 0.75,
     "false_hints_at_most": 0,  # measured today: 0 of 102 entries (48 two rounds ago)
 }
 
@@ -155,7 +155,6 @@ NO_CLAIM = "repair: one of several edits"
 HAND_JUDGED_NOT_FALSE: dict[str, str] = {
     "df_poly-finite-difference": "your answer has 8.99400 where the right one has 9",
     "df_wave-exp-sign": "changing `x ** 2 / 2` to `-(x ** 2 / 2)`",
-    "df_wave-precedence-exp": "np.exp(-x ** 2 / 2)`",
     "numerical_derivative-ignores-h": "changing `1e-05` to `h`",
     "tangent_line-slope-times-f": "changing `f(x0)` to `x0`",
     "dg_dx-sign-of-cos-term": "the term y·cos(x·y) with the wrong sign",
@@ -166,12 +165,10 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
     "gradient-step-not-reset": "moving `step = np.zeros_like(p)`",
     "hessian-upper-triangle-only": "changing `range(i, n)` to `range(n)`",
     "classify-eigenvectors": "the two values unpacked are swapped",
-    "sse-centred-x": "changing `x - np.mean(x)` to `x`",
     "error_profile_slope-ignores-c": "changing `sse(m, 0.0, x, y)` to `sse(m, c, x, y)`",
     "error_surface-aliased-rows": "moving `row = [0.0] * len(slopes)`",
     "best_fit_on_grid-flat-index": "to `len(slopes)`",
     "sse_gradient-x-in-intercept": "changing `x * r` to `r`",
-    "sse_gradient-centred-x": "changing `x - np.mean(x)` to `x`",
     "gradient_step-divides": "`/` where `*` belongs",
     "gradient_descent-extra-step": "changing `range(n_steps + 1)` to `range(n_steps)`",
     "gradient_descent-gradient-over-n": "your result behaves as a mean where a sum is asked for",

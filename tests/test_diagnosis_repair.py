@@ -65,6 +65,22 @@ def test_a_repeated_slip_is_changed_at_every_occurrence():
     assert together and together[0].edit.kind == "off by one"
 
 
+def test_a_slip_copied_into_parallel_terms_is_changed_in_those_terms_only():
+    source = MODULE_HEAD + ("def mixed(f, p, s, i, j, h):\n"
+                            "    return (f(p + s[i] + s[i]) - f(p + s[i] - s[i]) - f(p - s[i] + s[i])\n"
+                            "            + f(p - s[i] - s[i])) / (4 * h * h)\n")
+    texts = [ast.unparse(ast.parse(c.source).body[-1].body[0]) for c in repair.candidates(source, "mixed")]
+    right = "f(p + s[i] + s[j]) - f(p + s[i] - s[j]) - f(p - s[i] + s[j]) + f(p - s[i] - s[j])"
+    assert any(right in text for text in texts)
+
+
+def test_a_variance_and_a_covariance_may_divide_alike():
+    source = MODULE_HEAD + "def slope(x, y):\n    return np.cov(x, y)[0, 1] / np.var(x)\n"
+    found = {ast.unparse(ast.parse(c.source).body[-1].body[0].value) for c in repair.candidates(source, "slope")
+             if c.edit.kind == "ddof"}
+    assert found == {"np.cov(x, y, ddof=0)[0, 1] / np.var(x)", "np.cov(x, y)[0, 1] / np.var(x, ddof=1)"}
+
+
 def test_an_early_exit_and_a_missing_reset_are_statement_candidates():
     source = MODULE_HEAD + ("def d1(df, x0, lr, n):\n    x = float(x0)\n    total = 0.0\n    for _ in range(n):\n"
                             "        step = lr * df(x)\n        if abs(step) < 1e-6:\n            break\n"
@@ -108,6 +124,10 @@ def _hints(exercise_result) -> list[str]:
      "return total\n", "loop bounds", "range(len(x))"),
     ("gradient_descent", "descend_1d", "x = float(x0)\nfor _ in range(n_steps):\n    step = learning_rate * df(x)\n"
      "    if abs(step) < 1e-2:\n        break\n    x = x - step\nreturn x\n", "early stop", "removing"),
+    ("linear_model", "sse", "total = 0.0\nfor i in range(len(x)):\n    total += (y[i] - (m * x[i] + c))**2\n"
+     "    return total\n", "return in loop", "moving `return total` out of the loop"),
+    ("linear_model", "error_profile_slope", "return np.array([sse(c, m, x, y) for m in slopes])\n",
+     "swapped arguments", "changing `sse(c, m, x, y)` to `sse(m, c, x, y)`"),
 ])
 def test_a_slip_nobody_listed_is_named_by_the_edit_that_undoes_it(sandbox, module, function, body, kind, quoted):
     _, own = _grade(sandbox, module, function, body)

@@ -35,8 +35,11 @@ BY_KEY = {exercise.key: exercise for exercise in EXERCISES}
 OPERATOR_NAMES = frozenset(operator.name for operator in OPERATORS)
 
 # Measured, not a target: 85 of 134 named by keywords when the corpus was first graded (99 by hand, JUDGED.md);
-# 94 once the behavioural operators joined and the repair stopped misleading; 96 with the lifted-well check.
-NAMED_AT_LEAST = 0.71
+# 94 once the behavioural operators joined and the repair stopped misleading; 96 with the lifted-well check; 97
+# once a repair also shows its change in the course's notation; 100 with two more kinds of repair (a `return`
+# inside its loop, two arguments swapped), whose classes were chosen knowing three of this corpus's unnamed
+# entries: a gain here since then measures less than before (tests/holdout/second/ is the fresh measure).
+NAMED_AT_LEAST = 0.74
 
 # The judgement by hand (JUDGED.md), kept apart from the entries' keywords, which are never edited after a hint
 # was seen. A claim whose keywords missed but whose text, read by hand, names the mistake rightly: the claim is

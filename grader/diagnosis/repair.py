@@ -3,16 +3,17 @@
 Where nothing listed explains a failed exercise, the trusted parent reads the student's function as a syntax
 tree (never executing it) and builds candidates, each one small edit away from it: a sign or an operator
 changed, parentheses moved, a constant off by one or where a variable belongs, a call that rounds, truncates
-or reorders removed, an extra factor or term dropped, one variable for another, an argument not passed, a
-statement that stops a loop early removed, an initialisation moved into the loop it should reset with, two
-returned values or labels swapped, `dtype=int` for floats. The same edit is also tried at every occurrence of
-the same expression (an index written twice). The candidates run in the sandbox like any student code
-(`find_repair` takes the runner); the parent judges them with the exercise's own checks. A candidate that
-passes every check the function failed and every one it passed is a fact about the student's code: its edit
-is shown, with what that kind of mistake means; where two edits at different places both pass, both are
-shown and neither is blamed (the code does not say which part is wrong). Nothing is said where no candidate
-passes; no input or expected value is part of the hint. Operators are generic: none is written for one
-exercise or one mistake.
+or reorders removed, an extra factor or term dropped, one variable for another, an argument not passed, two
+arguments swapped, the other divisor n − ddof of a variance, a statement that stops a loop early removed, a
+`return` moved out of its loop, an initialisation moved into the loop it should reset with, two returned values
+or labels swapped, `dtype=int` for floats. The same edit is also tried at every occurrence of the same
+expression (an index written twice, or copied into parallel terms). The candidates run in the sandbox like any
+student code (`find_repair` takes the runner); the parent judges them with the exercise's own checks. A
+candidate that passes every check the function failed and every one it passed is a fact about the student's
+code: its edit is shown, with what that kind of mistake means; where two edits at different places both pass,
+both are shown and neither is blamed (the code does not say which part is wrong). Nothing is said where no
+candidate passes; no input or expected value is part of the hint. Operators are generic: none is written for
+one exercise or one mistake.
 """
 
 from __future__ import annotations
@@ -25,10 +26,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from grader.diagnosis.notation import change_in_notation
+
 MAX_SOURCE_CHARS = 6000  # a longer function is not repaired (the candidates grow with its size)
 MAX_CANDIDATES = 800
 MAX_FINALISTS = 40  # candidates that pass the first failed check and are tried on every check
 SLICE = 200  # candidates tried together (likelier edits first: most repairs are found in the first slice)
+SWAPPED_ARGUMENTS = 4  # a call's first arguments, two of which may be passed in each other's place
 PREFIX = "calcgrade_repair_"
 REPAIR_CLAIM = "repair"  # how a repair's diagnosis begins: "repair: <kind>"
 
@@ -58,13 +62,18 @@ _CHANGES_VALUE = {
 }
 
 
+# NumPy's spread functions and the divisor n − ddof each takes by default.
+_DEFAULT_DDOF = {"var": 0, "std": 0, "nanvar": 0, "nanstd": 0, "cov": 1}
+
+
 # Which edit is shown when several make every check pass: the likelier slip first (a sign before a changed
 # operator, a dropped term before a changed constant, a constant before one variable for another).
 _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing term": 4, "sum of products": 3,
          "missing sum": 3,
          "precedence": 1, "floor division": 1, "integer truncation": 1, "argument not passed": 1,
          "early stop": 1, "alias": 1, "swapped operands": 2, "extra operation": 2, "transposed": 2, "not reset": 2,
-         "running total": 2, "swapped values": 2, "labels swapped": 1, "loop bounds": 2, "operator": 3,
+         "running total": 2, "swapped values": 2, "swapped arguments": 2, "return in loop": 1, "ddof": 2,
+         "labels swapped": 1, "loop bounds": 2, "operator": 3,
          "comparison": 3, "opposite function": 3, "order of tests": 3, "extra factor": 3, "extra term": 3,
          "extra division": 3, "extra power": 3, "off by one": 3, "call for its argument": 4, "power": 4,
          "constant for a variable": 4, "constant": 5, "wrong variable": 5}
@@ -88,9 +97,16 @@ class Edit:
     def hint(self, function: str, scope: str) -> str:
         """The feedback: the change in the student's own text, and why it matters; `scope` says which checks
         the changed function passes ("every check", "every public check")."""
-        change = self.action or f"changing `{self.before}` to `{self.after}`"
         why = self.why[:1].upper() + self.why[1:]
-        return f"{why}. In {function}, {change} makes {scope} pass: find out why, and fix it your way"
+        return f"{why}. In {function}, {self.change} makes {scope} pass: find out why, and fix it your way"
+
+    @property
+    def change(self) -> str:
+        """The change in the student's text, and in the course's notation where that says more."""
+        if self.action:
+            return self.action
+        maths = change_in_notation(self.before, self.after)
+        return f"changing `{self.before}` to `{self.after}`" + (f" (in maths: {maths})" if maths else "")
 
 
 @dataclass(frozen=True)
@@ -301,14 +317,15 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
                 yield _in_context(edit, node, replacement, parents, text), change
                 if not everywhere or not isinstance(node, ast.expr | ast.keyword):
                     continue
-                for group in _groups(where[key(node)], index) if not isinstance(node, ast.Name) else ():
+                for group in _groups(where[key(node)], index, nodes, parents) \
+                        if not isinstance(node, ast.Name) else ():
                     # a variable changed in several places is quoted with what surrounds it (below)
                     places = replace(edit, action=_in_places(edit, [nodes[other] for other in group], parents, text))
                     yield places, [(nodes[other], replacement) for other in group]
                 parent = parents.get(id(node))
                 if isinstance(node, ast.Name) and isinstance(parent, ast.expr) and len(where[key(parent)]) > 1:
                     changed_parent = _replaced(parent, [_index_in(parent, node)], replacement)
-                    for group in _groups(where[key(parent)], None):
+                    for group in _groups(where[key(parent)], None, nodes, parents):
                         before, after = _text(parent), _text(changed_parent)
                         yield Edit(edit.kind, before, after, edit.why,
                                    f"changing `{before}` to `{after}` in {len(group)} places"), \
@@ -342,19 +359,47 @@ def _in_places(edit: Edit, changed: list[ast.AST], parents: dict[int, ast.AST], 
     return f"changing `{edit.before}` to `{edit.after}` in {len(changed)} places"
 
 
-def _groups(positions: list[int], alone: int | None) -> Iterator[tuple[int, ...]]:
+def _groups(positions: list[int], alone: int | None, nodes: Sequence[ast.AST] = (),
+            parents: dict[int, ast.AST] | None = None) -> Iterator[tuple[int, ...]]:
     """The sets of an expression's occurrences to change together (the same slip made more than once):
     every one of them, and where there are at most four, every pair or more of them; `alone`, the position
-    already tried by itself, is then in each set."""
+    already tried by itself, is then in each set. Of more than four, also those that stand in the same place
+    of parallel terms (each second step of four `f(p ± a ± b)`), the slip copied from term to term."""
     if len(positions) < 2:
         return
     if len(positions) > 4:
         yield tuple(positions)
+        if parents is not None:
+            roles: dict[tuple, list[int]] = {}
+            for position in positions:
+                roles.setdefault(_role(nodes[position], parents), []).append(position)
+            for group in roles.values():
+                if 2 <= len(group) < len(positions) and (alone is None or alone == group[0]):
+                    yield tuple(group)
         return
     for size in range(2, len(positions) + 1):
         for group in itertools.combinations(positions, size):
             if alone is None or alone == group[0]:
                 yield group
+
+
+def _role(node: ast.AST, parents: dict[int, ast.AST]) -> tuple:
+    """Where a node stands within the call or statement that holds it: the fields from that call's argument
+    (or the statement) down to the node, as (parent's kind, field, index)."""
+    path = []
+    current = node
+    while (parent := parents.get(id(current))) is not None and not isinstance(parent, ast.stmt):
+        for field, value in ast.iter_fields(parent):
+            if value is current:
+                path.append((type(parent).__name__, field, 0))
+                break
+            if isinstance(value, list) and any(item is current for item in value):
+                path.append((type(parent).__name__, field, next(i for i, item in enumerate(value) if item is current)))
+                break
+        if isinstance(parent, ast.Call):
+            break
+        current = parent
+    return tuple(path)
 
 
 def _docstring(function: ast.FunctionDef) -> bool:
@@ -548,8 +593,9 @@ def _call_name(node: ast.Call) -> str:
 
 def _calls(node: ast.AST, context: _Context) -> Found:
     """A call that changes the value removed (rounding, truncation, sorting, a square root), an argument not
-    passed to the student's own function, integer dtypes for floats, a transpose removed, a call in place of
-    its argument (f(x0) where x0 belongs)."""
+    passed to the student's own function, integer dtypes for floats, a transpose removed, two arguments swapped,
+    the other divisor (ddof) of a variance or covariance, a call in place of its argument (f(x0) where x0
+    belongs)."""
     if isinstance(node, ast.keyword):
         if node.arg == "dtype" and isinstance(node.value, ast.Name | ast.Attribute) \
                 and ast.unparse(node.value) in ("int", "np.int64", "np.int32", "numpy.int64", "np.intp"):
@@ -581,6 +627,28 @@ def _calls(node: ast.AST, context: _Context) -> Found:
                 yield from _expr_edit("argument not passed", node, changed,
                                       f"`{param}` is not passed on to {name}, which then uses its default "
                                       "instead of the value given")
+    if name in _DEFAULT_DDOF and isinstance(node.func, ast.Attribute):
+        given = next((keyword for keyword in node.keywords if keyword.arg == "ddof"), None)
+        before = given.value.value if given is not None and isinstance(given.value, ast.Constant) \
+            else _DEFAULT_DDOF[name] if given is None else None
+        if before in (0, 1):
+            changed = copy.deepcopy(node)
+            changed.keywords = [keyword for keyword in changed.keywords if keyword.arg != "ddof"] \
+                + [ast.keyword("ddof", ast.Constant(1 - before))]
+            yield from _expr_edit("ddof", node, changed, f"`{name}` divides by n − {before} here (its ddof): the "
+                                  f"formula needs n − {1 - before}, as the rest of it divides", everywhere=False)
+    positional = node.args[:SWAPPED_ARGUMENTS]
+    if len(positional) >= 2 and not any(isinstance(argument, ast.Starred) for argument in node.args):
+        for first, second in itertools.combinations(range(len(positional)), 2):
+            if ast.dump(positional[first]) == ast.dump(positional[second]):
+                continue
+            changed = copy.deepcopy(node)
+            changed.args[first], changed.args[second] = changed.args[second], changed.args[first]
+            yield from _expr_edit("swapped arguments", node, changed,
+                                  f"`{ast.unparse(positional[first])}` and `{ast.unparse(positional[second])}` are "
+                                  f"passed in each other's place: check the order of the parameters"
+                                  + (f" of {name}" if name else ""),
+                                  everywhere=False)
     if isinstance(node.func, ast.Name) and len(node.args) == 1 and not node.keywords \
             and isinstance(node.args[0], ast.Name) and node.func.id not in ("float", "int", "len", "list", "tuple"):
         yield from _expr_edit("call for its argument", node, copy.deepcopy(node.args[0]),
@@ -666,9 +734,9 @@ def _names(node: ast.AST, context: _Context) -> Found:
 
 
 def _statements(node: ast.AST, context: _Context) -> Found:
-    """Statements: an early exit from a loop removed, a running total (+=) that should be a fresh value, an
-    initialisation moved into the loop that should start afresh each pass, a test moved earlier, two
-    returned values or two labels swapped."""
+    """Statements: an early exit from a loop removed, a `return` moved out of its loop, a running total (+=) that
+    should be a fresh value, an initialisation moved into the loop that should start afresh each pass, a test
+    moved earlier, two returned values or two labels swapped."""
     if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
         changed = ast.copy_location(ast.Assign([ast.Name(node.target.id, ast.Store())], copy.deepcopy(node.value)),
                                     node)
@@ -690,6 +758,16 @@ def _statements(node: ast.AST, context: _Context) -> Found:
         if not isinstance(statements, list) or not statements or not isinstance(statements[0], ast.stmt):
             continue
         for index, statement in enumerate(statements):
+            if isinstance(statement, ast.For | ast.While) and len(statement.body) > 1 \
+                    and isinstance(statement.body[-1], ast.Return) and not statement.orelse:
+                loop = copy.deepcopy(statement)
+                returned = loop.body.pop()
+                order = [*map(copy.deepcopy, statements[:index]), loop, returned,
+                         *map(copy.deepcopy, statements[index + 1:])]
+                yield Edit("return in loop", _line(returned), "", f"`{_line(returned)}` is inside the loop, so the "
+                           "function returns during the first pass: it belongs after the loop, once every pass "
+                           "is made", f"moving `{_line(returned)}` out of the loop (after it)"), \
+                    _with_field(node, field, order), False
             exits = any(isinstance(n, ast.Break | ast.Return) for n in ast.walk(statement))
             if isinstance(statement, ast.If) and exits and isinstance(node, ast.For | ast.While):
                 kept = [copy.deepcopy(s) for s in statements[:index] + statements[index + 1:]] or [ast.Pass()]
@@ -808,7 +886,7 @@ def ambiguous_hint(function: str, first: Edit, second: Edit, scope: str) -> str:
     """Two edits at different places each make every check pass: both shown, with what each changes, and no
     claim of which is the slip."""
     def change(edit: Edit) -> str:
-        return (edit.action or f"changing `{edit.before}` to `{edit.after}`") + f" ({_SAYS.get(edit.kind, edit.kind)})"
+        return f"{edit.change} ({_SAYS.get(edit.kind, edit.kind)})"
 
     return (f"More than one small change makes {scope} pass, so look at both places: in {function}, "
             f"{change(first)}, or {change(second)}. Find out which part is wrong, and why")
@@ -820,7 +898,8 @@ _SAYS = {"sign": "a sign flipped", "missing minus": "a minus added", "swapped op
          "constant": "another number", "constant for a variable": "a variable for a number",
          "wrong variable": "another variable", "extra factor": "a factor dropped", "extra term": "a term dropped",
          "extra division": "a division dropped", "extra operation": "a call removed", "power": "another power",
-         "missing sum": "a sum added"}
+         "missing sum": "a sum added", "swapped arguments": "two arguments swapped",
+         "return in loop": "the return moved after the loop", "ddof": "another divisor n − ddof"}
 
 
 def function_source(module_source: str, function: str) -> str | None:
