@@ -9,6 +9,11 @@ numeric verdict alone decides them; passing checks are left alone, and nothing r
 SymPy and the reference solutions are loaded only when a failed check needs them (a students' pytest without
 them keeps the numeric verdict's hint). Where none of this named the mistake, the engine asks `repair` for the
 one edit of the student's own code that makes every check pass (its candidates run in the sandbox).
+
+The modules: `reader` (a function's syntax tree as a SymPy expression), `symbolic` (that expression against the
+reference), `show` (a SymPy expression in the course's notation), `behaviour` (the generic operators),
+`repair` (the one-edit candidates) and `notation` (a fragment of the student's code in the course's notation,
+beside a repair's change).
 """
 
 from __future__ import annotations
