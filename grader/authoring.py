@@ -45,13 +45,19 @@ def _as_case(generate: InputGenerator) -> Callable[[np.random.Generator], Case]:
 
 def exercise(*, module: str, function: str, points: float, checks: Mapping[str, InputGenerator],
              expect: ExpectRule | Sequence[ExpectRule], hint: str, mistakes: Sequence[Misconception] = (),
-             alternatives: Sequence[str] = (), call_seconds: float | None = None) -> Exercise:
-    """One exercise, declared with keywords; raises ValueError on a declaration that cannot be graded."""
+             alternatives: Sequence[str] = (), call_seconds: float | None = None,
+             returns: Sequence[str] = ()) -> Exercise:
+    """One exercise, declared with keywords; raises ValueError on a declaration that cannot be graded.
+
+    `returns` names each value of a function that returns a few numbers (("the slope", "the intercept")): a
+    failed public check then says which of them is off, and a repair says in which one its change lies."""
     if not checks:
         raise ValueError(f"{module}.{function}: an exercise needs at least one check")
     rules = (expect,) if callable(expect) else tuple(expect)
     if not rules:
         raise ValueError(f"{module}.{function}: an exercise needs at least one expectation rule")
+    if len(returns) == 1:
+        raise ValueError(f"{module}.{function}: `returns` names each of several returned values")
     names = [m.name for m in mistakes]
     if len(set(names)) != len(names):
         raise ValueError(f"{module}.{function}: two known mistakes share a name")
@@ -59,5 +65,5 @@ def exercise(*, module: str, function: str, points: float, checks: Mapping[str, 
         module=module, function=function, points=points,
         checks=tuple(Check(label, _as_case(generate)) for label, generate in checks.items()),
         expect=rules, hint=hint, misconceptions=tuple(mistakes), alternatives=tuple(alternatives),
-        call_seconds=call_seconds,
+        call_seconds=call_seconds, returns=tuple(returns),
     )

@@ -143,6 +143,23 @@ def compare(got: Any, expected: Expectation) -> Comparison:
     return _off_by(worst)
 
 
+def parts_off(got: Any, expected: Expectation) -> tuple[bool, ...] | None:
+    """For a few numbers returned together (a 1-D answer of the expected length, every value finite): which of
+    them is off under the tolerance. None where the answer has another form."""
+    if isinstance(expected.value, str):
+        return None
+    try:
+        want = np.asarray(expected.value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if want.ndim != 1 or np.ndim(expected.tolerance.atol) != 0:
+        return None
+    array, _ = _as_numbers(got, want.shape)
+    if array is None or not np.all(np.isfinite(array)):
+        return None
+    return tuple(bool(off) for off in np.abs(array - want) > expected.tolerance.allowed(want))
+
+
 def _plain_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 

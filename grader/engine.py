@@ -26,7 +26,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from grader import kit
-from grader.compare import HIDDEN_FACTOR, Diagnosis, Expectation, Observation, compare, diagnose_exercise
+from grader.compare import HIDDEN_FACTOR, Diagnosis, Expectation, Observation, compare, diagnose_exercise, parts_off
 from grader.diagnosis import AnswerSeen, JudgedCheck, explain_exercise
 from grader.feedback import show_call, student_message
 from grader.plain import Given, to_wire
@@ -321,9 +321,9 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
     edit = found[0].edit
     other = repair.elsewhere(found[0], found[1:])
     if other is None:
-        hint, diagnosis = edit.hint(exercise.function, "every check"), edit.diagnosis
+        hint, diagnosis = edit.hint(exercise.function, "every check", exercise.returns), edit.diagnosis
     else:
-        hint = repair.ambiguous_hint(exercise.function, edit, other.edit, "every check")
+        hint = repair.ambiguous_hint(exercise.function, edit, other.edit, "every check", exercise.returns)
         diagnosis = f"{repair.REPAIR_CLAIM}: one of several edits"
     changed = []
     for (_, outcome, _), verdict in zip(checks, verdicts, strict=True):
@@ -568,7 +568,10 @@ def judge(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIV
             found = diagnosis
             if found and found.fitted and not public:
                 found = HIDDEN_FACTOR
-            return failed(comparison.problem_for(public),
+            problem = comparison.problem_for(public)
+            if public and exercise.returns:
+                problem += _which_parts_off(exercise.returns, parts_off(outcome.value, expectation))
+            return failed(problem,
                           diagnosis=found.name if found else "", hint=found.hint if found else exercise.hint,
                           returned=outcome.value, expected=expectation.value,
                           instructor=f"expected from {expectation.source}; {comparison.problem}")
@@ -580,6 +583,19 @@ def judge(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIV
                           "copy, e.g. np.array(arg, dtype=float)", diagnosis="mutated input", hint="")
     return CheckResult(exercise.key, p.label, p.visibility, True, p.max_score, p.max_score, "",
                        f"matches {', '.join(e.source for e in expectations)}")
+
+
+def _which_parts_off(names: Sequence[str], off: tuple[bool, ...] | None) -> str:
+    """" (the intercept is off; the slope is right)": where some of the values returned together are right."""
+    if off is None or len(off) != len(names) or all(off) or not any(off):
+        return ""
+
+    def said(chosen: list[str]) -> str:
+        return " and ".join(chosen) + (" is" if len(chosen) == 1 else " are")
+
+    wrong = [name for name, bad in zip(names, off, strict=True) if bad]
+    right = [name for name, bad in zip(names, off, strict=True) if not bad]
+    return f" ({said(wrong)} off; {said(right)} right)"
 
 
 def check_passes(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIVE) -> bool:

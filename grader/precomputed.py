@@ -161,7 +161,7 @@ def public_checks_data(exercises: Sequence[Exercise] | None = None,
         "numpy_version": np.__version__,
         "functions": {e.key: {"signature": _signature_data(references.signature(e))} for e in exercises},
         "exercises": [{"module": e.module, "function": e.function, "points": e.points, "hint": e.hint,
-                       "call_seconds": e.call_seconds,
+                       "call_seconds": e.call_seconds, "returns": list(e.returns),
                        "misconceptions": [{"name": m.name, "hint": m.hint} for m in e.misconceptions]}
                       for e in exercises],
         "given": given.numpy_sources(),
@@ -271,7 +271,7 @@ def exercises_from(data: Mapping[str, Any]) -> tuple[Exercise, ...]:
     return tuple(
         Exercise(e["module"], e["function"], e["points"], tuple(cases[f"{e['module']}.{e['function']}"]), (),
                  e["hint"], tuple(Misconception(m["name"], m["hint"], "") for m in e["misconceptions"]),
-                 call_seconds=e["call_seconds"])
+                 call_seconds=e["call_seconds"], returns=tuple(e.get("returns", ())))
         for e in data["exercises"])
 
 

@@ -79,6 +79,7 @@ class Exercise:
     misconceptions: tuple[Misconception, ...] = ()
     alternatives: tuple[str, ...] = ()  # correct bodies in other forms: they must keep full marks
     call_seconds: float | None = None  # per-call time limit, if not the default
+    returns: tuple[str, ...] = ()  # what each returned value is, where the function returns a few numbers
 
     @property
     def key(self) -> str:

@@ -208,3 +208,11 @@ def test_the_notebook_of_the_fifth_module_has_its_exercises_and_pictures():
                                           show=False)
     steps = next(axes for axes in figure.axes if axes.get_title() == "your step of each weight").lines
     assert len(steps) == 2 and not np.allclose(steps[0].get_ydata(), steps[1].get_ydata())
+
+
+def test_returns_names_each_of_several_values():
+    from grader.authoring import exercise
+
+    with pytest.raises(ValueError, match="returns"):
+        exercise(module="m", function="f", points=1, checks={"one": lambda rng: Case((1.0,), {})},
+                 expect=by_sympy(lambda x: x), hint="h", returns=("only one",))

@@ -14,6 +14,7 @@ from grader.compare import (
     compare,
     diagnose_exercise,
     fitted_factor,
+    parts_off,
 )
 from grader.plain import Unsupported, from_wire, to_wire
 
@@ -191,3 +192,15 @@ def test_an_array_where_a_word_is_expected_is_a_wrong_answer_not_a_crash():
     assert not result.passed
     observations = _observe([(np.array([1.0, 2.0]), "saddle point")] * 2, [(Diagnosis("m", "h"), ["minimum"] * 2)])
     assert diagnose_exercise(observations) == [None, None]
+
+
+def test_parts_off_says_which_of_a_few_returned_numbers_is_off():
+    expected = Expectation((2.0, -3.0), Tolerance(1e-9, 1e-9), "test")
+    assert parts_off((2.0, -2.5), expected) == (False, True)
+    assert parts_off([2.5, -2.5], expected) == (True, True)
+    assert parts_off((2.0, -3.0), expected) == (False, False)
+
+
+@pytest.mark.parametrize("got", [(2.0,), (2.0, float("nan")), "two numbers", ((2.0, 1.0), -3.0), None])
+def test_parts_off_is_silent_on_another_form(got):
+    assert parts_off(got, Expectation((2.0, -3.0), Tolerance(1e-9, 1e-9), "test")) is None

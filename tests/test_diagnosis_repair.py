@@ -74,6 +74,15 @@ def test_a_slip_copied_into_parallel_terms_is_changed_in_those_terms_only():
     assert any(right in text for text in texts)
 
 
+def test_a_change_in_one_of_several_returned_values_says_which():
+    source = MODULE_HEAD + ("def fit(x, y):\n    m = np.sum(x * y) / np.sum(x * x)\n    c = np.mean(y) + m\n"
+                            "    return float(m), float(c)\n")
+    by_text = {c.edit.before: c.edit for c in repair.candidates(source, "fit")}
+    assert by_text["np.mean(y) + m"].position == 1 and by_text["x * y"].position == 0
+    hint = by_text["np.mean(y) + m"].hint("fit", "every check", ("the slope", "the intercept"))
+    assert "In fit, where it computes the intercept, changing `np.mean(y) + m`" in hint
+
+
 def test_a_variance_and_a_covariance_may_divide_alike():
     source = MODULE_HEAD + "def slope(x, y):\n    return np.cov(x, y)[0, 1] / np.var(x)\n"
     found = {ast.unparse(ast.parse(c.source).body[-1].body[0].value) for c in repair.candidates(source, "slope")

@@ -224,3 +224,18 @@ def test_check_passes_is_the_verdict_of_judge(sandbox, solution_sources):
                     assert check_passes(p, answer, LIVE) == verdict, (p.exercise.key, p.label, answer)
                     seen[verdict] += 1
     assert seen[True] > 100 and seen[False] > 100, seen
+
+
+def test_a_failed_public_check_says_which_returned_value_is_off_and_a_hidden_one_does_not(sandbox):
+    """sse_gradient returns (∂SSE/∂m, ∂SSE/∂c): a student whose ∂SSE/∂c alone is wrong is told so on public
+    checks; hidden checks keep their one uniform problem line."""
+    source = kit.variant_source("gradient_descent", "sse_gradient", "r = y - (m * x + c)\n"
+                                "return float(-2 * np.sum(x * r)), float(-2 * np.sum(r) + 1)\n")
+    result = grade_sources({"gradient_descent": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("gradient_descent"))
+    failed = [check for check in result.exercise("gradient_descent.sse_gradient").checks if not check.passed]
+    public = [check for check in failed if check.visibility == "public"]
+    assert public and all("(∂SSE/∂c is off; ∂SSE/∂m is right)" in check.student_message for check in public)
+    hidden = [line for check in failed if check.visibility == "hidden" for line in check.student_message.splitlines()
+              if line.startswith("problem:")]
+    assert hidden and not any("is right" in line for line in hidden)

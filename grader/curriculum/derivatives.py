@@ -208,7 +208,7 @@ EXERCISES = (
         alternatives=["return (f(x + h) - f(x - h)) / h / 2", "return 0.5 * (f(x + h) - f(x - h)) / h"],
     ),
     exercise(
-        module=MODULE, function="tangent_line", points=3,
+        module=MODULE, function="tangent_line", points=3, returns=("the slope", "the intercept"),
         checks={
             "cos(2x) + x²/4 at a float": redrawn(cos_bowl_tangent, tangent_informative),
             "exp(x/2) − 2x at an integer": redrawn(exp_tilt_tangent, tangent_informative),

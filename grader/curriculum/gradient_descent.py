@@ -198,7 +198,7 @@ ASCENT = "gradient ascent: the update SUBTRACTS learning_rate·gradient (the gra
 NONCONVEX = given.CURRICULUM["gradient_descent.f_nonconvex"]
 EXERCISES = (
     exercise(
-        module=MODULE, function="sse_gradient", points=6,
+        module=MODULE, function="sse_gradient", points=6, returns=("∂SSE/∂m", "∂SSE/∂c"),
         checks={
             "random data": redrawn(weights_on_random_data, gradient_informative),
             "data that is not centred": redrawn(weights_on_data_not_centred, gradient_informative),

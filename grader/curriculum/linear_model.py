@@ -310,7 +310,7 @@ EXERCISES = (
                       "r = y[None, None, :] - (M[..., None] * x + C[..., None])\nreturn (r**2).sum(axis=-1)"],
     ),
     exercise(
-        module=MODULE, function="best_fit_on_grid", points=4,
+        module=MODULE, function="best_fit_on_grid", points=4, returns=("the slope", "the intercept"),
         checks={"a non-square grid": redrawn(non_square_grid_around_the_fit, best_cell_inside),
                 "grid as lists": redrawn(grid_as_lists_around_the_fit, best_cell_inside)},
         expect=by_solution(f"{MODULE}.best_fit_on_grid"),
@@ -330,7 +330,7 @@ EXERCISES = (
                       "return np.array([slopes[k % len(slopes)], intercepts[k // len(slopes)]])"],
     ),
     exercise(
-        module=MODULE, function="least_squares_fit", points=5,
+        module=MODULE, function="least_squares_fit", points=5, returns=("the slope m", "the intercept c"),
         checks={**data_checks(just_the_data), "two points: the line through them": two_points},
         expect=by_sympy(least_squares_exact, FIT, "SymPy normal equations"),
         hint="Set ∂SSE/∂m = 0 and ∂SSE/∂c = 0 and solve the two linear equations for (m, c).",

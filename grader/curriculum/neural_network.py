@@ -390,7 +390,7 @@ EXERCISES = (
                       "    rows.append(list(np.array([w, b]) - step))\nreturn rows"],
     ),
     exercise(
-        module=MODULE, function="per_weight_steps", points=2,
+        module=MODULE, function="per_weight_steps", points=2, returns=("|Δw|", "|Δb|"),
         checks={"0/1 labels": steps_on_labels, "inputs far from 0": steps_far_from_zero},
         expect=by_sympy(steps_exact, GRADIENT, "learning_rate·|SymPy's partial derivatives|"),
         hint="Each weight moves by learning_rate·|its own partial derivative|: |Δw| = η·|∂L/∂w|, |Δb| = η·|∂L/∂b|.",

@@ -89,16 +89,25 @@ class Edit:
     after: str
     why: str
     action: str = ""  # the change in words where it is not one text for another (a statement removed, moved)
+    position: int | None = None  # which of several returned values the change lies in (where that is one)
 
     @property
     def diagnosis(self) -> str:
         return f"{REPAIR_CLAIM}: {self.kind}"
 
-    def hint(self, function: str, scope: str) -> str:
+    def hint(self, function: str, scope: str, returns: Sequence[str] = ()) -> str:
         """The feedback: the change in the student's own text, and why it matters; `scope` says which checks
-        the changed function passes ("every check", "every public check")."""
+        the changed function passes ("every check", "every public check"); `returns` names the values the
+        function returns (the change is said to lie where it computes one of them)."""
         why = self.why[:1].upper() + self.why[1:]
-        return f"{why}. In {function}, {self.change} makes {scope} pass: find out why, and fix it your way"
+        return f"{why}. In {function}{self.where(returns)}, {self.change} makes {scope} pass: find out why, and " \
+            "fix it your way"
+
+    def where(self, returns: Sequence[str]) -> str:
+        """", where it computes the intercept": the returned value the change lies in, where that is known."""
+        if self.position is None or self.position >= len(returns):
+            return ""
+        return f", where it computes {returns[self.position]}"
 
     @property
     def change(self) -> str:
@@ -306,6 +315,7 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
         if isinstance(node, ast.expr | ast.keyword):
             where.setdefault(key(node), []).append(index)
     context = _Context(scope, _given_names(function) & scope, signatures, parents)
+    returned = _returned_position(function, parents)
     for operator in (_operators, _precedence, _calls, _statements, _constants, _drops, _names, _missing):
         for index, node in enumerate(nodes):
             try:  # an operator that cannot handle an odd tree skips this node, never the repair
@@ -314,13 +324,15 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
                 continue
             for edit, replacement, everywhere in found:
                 change = [(node, replacement)] if index else replacement
-                yield _in_context(edit, node, replacement, parents, text), change
+                yield replace(_in_context(edit, node, replacement, parents, text),
+                              position=returned([node]) if index else None), change
                 if not everywhere or not isinstance(node, ast.expr | ast.keyword):
                     continue
                 for group in _groups(where[key(node)], index, nodes, parents) \
                         if not isinstance(node, ast.Name) else ():
                     # a variable changed in several places is quoted with what surrounds it (below)
-                    places = replace(edit, action=_in_places(edit, [nodes[other] for other in group], parents, text))
+                    changed = [nodes[other] for other in group]
+                    places = replace(edit, action=_in_places(edit, changed, parents, text), position=returned(changed))
                     yield places, [(nodes[other], replacement) for other in group]
                 parent = parents.get(id(node))
                 if isinstance(node, ast.Name) and isinstance(parent, ast.expr) and len(where[key(parent)]) > 1:
@@ -328,8 +340,45 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
                     for group in _groups(where[key(parent)], None, nodes, parents):
                         before, after = _text(parent), _text(changed_parent)
                         yield Edit(edit.kind, before, after, edit.why,
-                                   f"changing `{before}` to `{after}` in {len(group)} places"), \
+                                   f"changing `{before}` to `{after}` in {len(group)} places",
+                                   returned([nodes[other] for other in group])), \
                             [(nodes[other], changed_parent) for other in group]
+
+
+def _returned_position(function: ast.FunctionDef, parents: dict[int, ast.AST]) -> Callable[[list[ast.AST]], int | None]:
+    """Where the function returns a few values at once (`return m, c`): which of them the changed nodes
+    compute, either inside the `return` or in the assignment of a name it returns (None where that is not one
+    value, or not known)."""
+    found = [node for node in ast.walk(function) if isinstance(node, ast.Return)]
+    value = found[0].value if len(found) == 1 else None
+    elements = value.elts if isinstance(value, ast.Tuple | ast.List) else []
+    names: dict[str, int] = {}
+    for index, element in enumerate(elements):
+        if isinstance(element, ast.Call) and len(element.args) == 1:  # return float(m), float(c)
+            element = element.args[0]
+        if isinstance(element, ast.Name):
+            names.setdefault(element.id, index)
+
+    def one(node: ast.AST) -> int | None:
+        current = node
+        while (parent := parents.get(id(current))) is not None:
+            if parent is value:
+                return next((index for index, element in enumerate(elements) if element is current), None)
+            if isinstance(parent, ast.Assign) and current is parent.value and len(parent.targets) == 1 \
+                    and isinstance(parent.targets[0], ast.Name):
+                return names.get(parent.targets[0].id)
+            if isinstance(parent, ast.AugAssign) and current is parent.value and isinstance(parent.target, ast.Name):
+                return names.get(parent.target.id)
+            current = parent
+        return None
+
+    def position(changed: list[ast.AST]) -> int | None:
+        if not elements:
+            return None
+        positions = {one(node) for node in changed}
+        return positions.pop() if len(positions) == 1 else None
+
+    return position
 
 
 def _in_context(edit: Edit, node: ast.AST, replacement: Replacement, parents: dict[int, ast.AST],
@@ -882,11 +931,11 @@ def elsewhere(chosen: Candidate, others: Sequence[Candidate]) -> Candidate | Non
     return None
 
 
-def ambiguous_hint(function: str, first: Edit, second: Edit, scope: str) -> str:
+def ambiguous_hint(function: str, first: Edit, second: Edit, scope: str, returns: Sequence[str] = ()) -> str:
     """Two edits at different places each make every check pass: both shown, with what each changes, and no
     claim of which is the slip."""
     def change(edit: Edit) -> str:
-        return f"{edit.change} ({_SAYS.get(edit.kind, edit.kind)})"
+        return f"{edit.change}{edit.where(returns)} ({_SAYS.get(edit.kind, edit.kind)})"
 
     return (f"More than one small change makes {scope} pass, so look at both places: in {function}, "
             f"{change(first)}, or {change(second)}. Find out which part is wrong, and why")
