@@ -239,3 +239,11 @@ def test_a_failed_public_check_says_which_returned_value_is_off_and_a_hidden_one
     hidden = [line for check in failed if check.visibility == "hidden" for line in check.student_message.splitlines()
               if line.startswith("problem:")]
     assert hidden and not any("is right" in line for line in hidden)
+
+
+def test_full_marks_sum_to_the_points_exactly(sandbox, solution_sources):
+    """Points split over checks (4 over 6) add up to the points, not 3.9999999999999996."""
+    result = grade_sources({"partial_derivatives": solution_sources["partial_derivatives"]}, sandbox, student="s",
+                           hidden=True, course_seed="c", exercises=of_module("partial_derivatives"))
+    assert all(exercise.score == exercise.max_score for exercise in result.exercises)
+    assert result.score == result.max_score
