@@ -1,4 +1,4 @@
-"""Reading the holdout corpus (the TOML files beside this module) into typed entries."""
+"""Reading a holdout corpus (the TOML files beside this module, or those of `second/`) into typed entries."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from pathlib import Path
 
 HOLDOUT_DIR = Path(__file__).resolve().parent
 MODULES = ("derivatives", "partial_derivatives", "linear_model", "gradient_descent")
+SECOND_DIR = HOLDOUT_DIR / "second"  # the second holdout, written later and independently; all five modules
+ALL_MODULES = (*MODULES, "neural_network")
 
 
 @dataclass(frozen=True)
@@ -19,14 +21,23 @@ class Mistake:
     keywords: tuple[str, ...]  # a hint that names the mistake contains at least one of these (fixed before any hint)
     body: str
     source: str = ""  # set where the mistake was seen in real code or a forum question
+    slips: int = 1  # 2 where the body holds two separate slips
 
 
-def load() -> list[Mistake]:
+def load(folder: Path | None = None) -> list[Mistake]:
+    """The mistakes of one holdout: by default the first (`HOLDOUT_DIR`, its four modules, each file
+    required); given a folder (e.g. `SECOND_DIR`), the TOML file of every module it holds."""
+    if folder is None:
+        files = [(module, HOLDOUT_DIR / f"{module}.toml") for module in MODULES]
+    else:
+        files = [(module, folder / f"{module}.toml") for module in ALL_MODULES if (folder / f"{module}.toml").exists()]
+        if not files:
+            raise FileNotFoundError(f"no holdout TOML file in {folder}")
     mistakes: list[Mistake] = []
-    for module in MODULES:
-        data = tomllib.loads((HOLDOUT_DIR / f"{module}.toml").read_text(encoding="utf-8"))
+    for module, path in files:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
         mistakes += [Mistake(module, e["function"], e["id"], e["what"], tuple(e["keywords"]), e["body"],
-                             e.get("source", "")) for e in data.get("mistake", [])]
+                             e.get("source", ""), e.get("slips", 1)) for e in data.get("mistake", [])]
     ids = [m.id for m in mistakes]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
     if duplicated:
