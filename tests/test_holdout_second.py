@@ -1,0 +1,250 @@
+"""The second holdout corpus (tests/holdout/second/) through the real engine, as tests/test_holdout.py does the first.
+
+Written later and independently of the first, over all five modules (neural_network too, which the default course
+leaves out: its declared exercises are graded here). Every entry must lose marks on its own function and on no
+other (a caller is spared by error carried forward); no failed check may give a FALSE hint, by the first batch's
+definition: a claim (a listed mistake, a fitted constant factor, a formula finding, a behavioural operator, or an
+edit of the student's code, `repair:`) whose text contains none of the entry's keywords. The named rates, by
+keywords and with the hand judgement, are printed and written to `holdout-second-summary.json` (in
+`$CALCGRADE_HOLDOUT_SUMMARY` if set, else in pytest's temporary folder); the floors asserted are the rates
+measured, never a target. Keywords were fixed and committed before any feedback was seen and are never edited;
+tests/holdout/second/JUDGED.md holds the judgement by hand of every entry, carried below in tables.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from grader import kit
+from grader.curriculum import DECLARED
+from grader.diagnosis.behaviour import OPERATORS
+from grader.engine import HIDDEN_NOT_PASSED, grade_sources
+from grader.spec import CheckResult, SubmissionResult
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "holdout"))
+from holdout_data import SECOND_DIR, Mistake, load  # noqa: E402
+
+MISTAKES = load(SECOND_DIR)
+BY_KEY = {exercise.key: exercise for exercise in DECLARED}
+OPERATOR_NAMES = frozenset(operator.name for operator in OPERATORS)
+
+# Measured, not a target: 108 of 165 named by keywords when the corpus was first graded, 115 by hand (JUDGED.md).
+NAMED_AT_LEAST = 0.65
+NAMED_BY_HAND_AT_LEAST = 0.69
+
+# The judgement by hand (JUDGED.md), kept apart from the entries' keywords, which are never edited after a hint
+# was seen. A claim whose keywords missed but whose text, read by hand, names the mistake rightly: the claim is
+# not false, and the entry counts as named by hand, while a failed check still holds this fragment of the hint.
+HAND_JUDGED_NOT_FALSE: dict[str, str] = {
+    "h2_dlog_denominator_x": "changing `1 + x` to `1 + x * x`",
+    "h2_grad_same_axis": "a fixed number where `i` belongs",
+    "h2_pred_m_c_swapped": "m is the slope (it multiplies x); c is the intercept",
+    "h2_dnc_drop_linear": "the term x has derivative 1",
+    "h2_d1_one_fewer": "exactly n_steps updates",
+    "h2_nn_neuron_exp_sign": "the exponent is −z",
+    "h2_nn_loss_mean": "the loss is a sum over the data (no 1/n)",
+    "h2_nn_dw_sign": "not (y − σ(z))",
+    "h2_nn_se_zero_based": "the first update is step 1",
+    "h2_nn_se_zero_based_origin": "the first update is step 1",  # names the count; the origin slip is never shown
+}
+# Named by keywords, but not by hand: the keyword matched Python's exception or the shape on the problem line.
+HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({"h2_eps_no_loop", "h2_es_transposed_mean", "h2_nn_bp_wrong_axis"})
+# Hints judged false or misleading by hand: the fragment judged so (caught whatever the keywords say).
+HAND_JUDGED_FALSE: dict[str, str] = {
+    # FALSE: "a sign" is blamed, and `i - 1` passes only because index −1 wraps round to the last axis
+    "h2_hess_skips_diagonal": "changing `i + 1` to `i - 1`",
+    # MISLEADING: the slip is the missing store at (j, i); the hint undoes the docstring's "j ≥ i once"
+    "h2_hess_upper_only": "changing `range(i, n)` to `range(n)`",
+    # MISLEADING: the slip is testing before the step; the edit returns 0 where a push alone leaves the radius
+    "h2_nn_se_check_before_step": "changing `range(1, max_steps + 1)` to `range(max_steps + 1)`",
+}
+# What fails today, named per entry (xfail, not strict: a fix shows as XPASS).
+KEEPS_MARKS_TODAY: dict[str, str] = {
+    "h2_grad_returns_list": "a list is accepted where the docstring asks for a NumPy array",
+    "h2_gs_returns_list": "a list is accepted where the docstring asks for a new NumPy array",
+    "h2_nn_se_distance_from_origin": "every check puts the saddle at the origin",
+}
+FALSE_HINT_TODAY: frozenset[str] = frozenset(HAND_JUDGED_FALSE)
+# Entries whose callers lose marks too: the error is not carried forward (their own failures are not all a
+# recognised mistake, or a constant factor, or an argument changed in place), or the caller fails too.
+COSTS_CALLERS_TODAY: dict[str, str] = {
+    "h2_pd_mutates_point": "gradient: the point changed in place shifts the later axes",
+    "h2_pd_all_axes": "gradient: partial_derivative's answers are not explained",
+    "h2_pd_reversed_over_h": "gradient: a constant factor is not carried forward",
+    "h2_sse_mean_absolute": "the error profiles: sse's answers are not explained",
+    "h2_es_transposed_loop": "best_fit_on_grid fails too on a non-square grid",
+    "h2_es_meshgrid_order": "best_fit_on_grid: error_surface's answers are not explained",
+    "h2_es_sum_axis0": "best_fit_on_grid fails too",
+    "h2_es_transposed_mean": "best_fit_on_grid: error_surface's answers are not explained",
+    "h2_es_square_of_sum": "best_fit_on_grid: error_surface's answers are not explained",
+    "h2_sg_loop_copy_x_skip_first": "gradient_descent: sse_gradient's answers are not explained",
+    "h2_d1_ascent": "best_of_starts: descend_1d overflows on some checks",
+    "h2_d1_restarts_from_x0": "best_of_starts: descend_1d's answers are not explained",
+    "h2_d1_ascent_extra_step": "best_of_starts: descend_1d's answers are not explained",
+    "h2_nn_neuron_bias_outside": "every function calling neuron: its answers are not explained",
+    "h2_nn_neuron_tanh": "every function calling neuron: its answers are not explained",
+    "h2_nn_dw_tanh_derivative": "train_neuron, per_weight_steps: dloss_dw's answers are not explained",
+    "h2_nn_dw_no_2_no_x": "train_neuron, per_weight_steps: dloss_dw's answers are not explained",
+    "h2_nn_db_z_not_sigma": "train_neuron, per_weight_steps: dloss_db's answers are not explained",
+    "h2_nn_db_sign_and_mean": "train_neuron, per_weight_steps: dloss_db's answers are not explained",
+}
+
+
+@dataclass(frozen=True)
+class Graded:
+    own: str  # "module.function" of the replaced function
+    result: SubmissionResult
+
+
+@pytest.fixture(scope="module")
+def graded(sandbox) -> dict[str, Graded]:
+    """Every entry graded once (public and hidden checks, every declared exercise of its module), keyed by id."""
+    out = {}
+    for entry in MISTAKES:
+        exercises = [exercise for exercise in DECLARED if exercise.module == entry.module]
+        source = kit.variant_source(entry.module, entry.function, entry.body)
+        result = grade_sources({entry.module: source}, sandbox, student=f"holdout-{entry.function}", hidden=True,
+                               course_seed="holdout", exercises=exercises)
+        out[entry.id] = Graded(f"{entry.module}.{entry.function}", result)
+    return out
+
+
+# ----- reading the feedback (as tests/test_holdout.py) ------------------------------------------------------------
+
+
+def feedback_text(check: CheckResult) -> str:
+    """The problem and hint lines of a check's message, without the exercise's general hint, in lower case."""
+    kept, reading = [], False
+    for line in check.student_message.splitlines():
+        if line.startswith(("problem:", "hint:")):
+            reading = True
+        elif line.startswith(("printed:", "call:", "returned:", "expected:")):
+            reading = False
+        if reading:
+            kept.append(line)
+    return "\n".join(kept).replace(BY_KEY[check.exercise].hint, "").lower()
+
+
+def names_it(text: str, keywords: tuple[str, ...]) -> bool:
+    return any(keyword.lower() in text for keyword in keywords)
+
+
+# Two edits at different places each repair the code: both are shown and neither is claimed as the slip.
+NO_CLAIM = "repair: one of several edits"
+
+
+def claims(check: CheckResult) -> bool:
+    """Does the diagnosis claim what was done: a listed mistake, a constant factor, a formula finding, a
+    behavioural operator or a repair of the student's code?"""
+    if HIDDEN_NOT_PASSED in check.student_message:  # a hidden check shows one fixed text: it claims nothing
+        return False
+    listed = {m.name for m in BY_KEY[check.exercise].misconceptions}
+    return any(part in listed or part in OPERATOR_NAMES or part.startswith(("constant factor", "formula:", "repair:"))
+               for part in check.diagnosis.split(" or ") if part and part != NO_CLAIM)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    own_score: float
+    own_points: float
+    named: bool  # by keywords
+    named_by_hand: bool
+    others_losing: tuple[str, ...]  # other functions of the module that lose marks
+    hints: tuple[str, ...]  # "check: [diagnosis] text" of every failed check of the own function
+    false_hints: tuple[str, ...]
+
+
+def verdict(entry: Mistake, graded: Graded) -> Verdict:
+    own = graded.result.exercise(graded.own)
+    failed = [check for check in own.checks if not check.passed]
+    named = any(names_it(feedback_text(check), entry.keywords) for check in failed)
+    judged_right = HAND_JUDGED_NOT_FALSE.get(entry.id, "\0").lower()
+    false = [f"{check.name}: {check.diagnosis}: {feedback_text(check)}"
+             for result in graded.result.exercises for check in result.checks
+             if not check.passed and claims(check) and not names_it(feedback_text(check), entry.keywords)
+             and judged_right not in feedback_text(check)]
+    misleading = HAND_JUDGED_FALSE.get(entry.id, "\0").lower()
+    false += [f"{check.name}: {check.diagnosis}: {feedback_text(check)}" for check in failed
+              if misleading in feedback_text(check)]
+    judged_named = any(judged_right in feedback_text(check) for check in failed)
+    by_hand = (named and entry.id not in HAND_JUDGED_NOT_NAMED and entry.id not in HAND_JUDGED_FALSE) or judged_named
+    others = tuple(result.exercise for result in graded.result.exercises
+                   if result.exercise != graded.own and result.score < result.max_score - 1e-9)
+    hints = tuple(f"{check.name}: [{check.diagnosis}] {feedback_text(check)}" for check in failed)
+    return Verdict(own.score, own.max_score, named, by_hand, others, hints, tuple(false))
+
+
+# ----- the tests ------------------------------------------------------------------------------------------------
+
+
+def _marked(failing, reason: str):
+    return [pytest.param(entry, id=entry.id, marks=pytest.mark.xfail(strict=False, reason=reason))
+            if entry.id in failing else pytest.param(entry, id=entry.id) for entry in MISTAKES]
+
+
+def test_second_holdout_ids_unique_over_both_holdouts():
+    first = {entry.id for entry in load()}
+    assert not first & {entry.id for entry in MISTAKES}
+    assert {entry.module for entry in MISTAKES} == set(kit.ALL_MODULES)
+
+
+@pytest.mark.parametrize("entry", _marked(KEEPS_MARKS_TODAY, "no check tells this mistake apart yet"))
+def test_second_holdout_mistake_loses_marks_on_its_own_function(graded, entry: Mistake):
+    v = verdict(entry, graded[entry.id])
+    assert v.own_score < v.own_points - 1e-9, f"{entry.what}: kept all {v.own_points} points"
+
+
+@pytest.mark.parametrize("entry", _marked(COSTS_CALLERS_TODAY, "its callers lose marks too today (JUDGED.md)"))
+def test_second_holdout_mistake_costs_no_other_function(graded, entry: Mistake):
+    v = verdict(entry, graded[entry.id])
+    assert not v.others_losing, (entry.what, v.others_losing)
+
+
+@pytest.mark.parametrize("entry", _marked(FALSE_HINT_TODAY, "a false or misleading hint today (JUDGED.md)"))
+def test_second_holdout_no_false_hint(graded, entry: Mistake):
+    v = verdict(entry, graded[entry.id])
+    assert not v.false_hints, (entry.what, entry.keywords, v.false_hints)
+
+
+def summary(graded) -> dict:
+    verdicts = {entry.id: verdict(entry, graded[entry.id]) for entry in MISTAKES}
+    named = sorted(key for key, v in verdicts.items() if v.named)
+    by_hand = sorted(key for key, v in verdicts.items() if v.named_by_hand)
+    return {
+        "mistakes": len(MISTAKES),
+        "losing marks on their function": sum(v.own_score < v.own_points - 1e-9 for v in verdicts.values()),
+        "named": len(named),
+        "named rate": round(len(named) / len(MISTAKES), 3),
+        "named by hand": len(by_hand),
+        "named by hand rate": round(len(by_hand) / len(MISTAKES), 3),
+        "entries with a false hint": sorted(k for k, v in verdicts.items() if v.false_hints),
+        "not losing marks": sorted(k for k, v in verdicts.items() if v.own_score >= v.own_points - 1e-9),
+        "costing other functions": {k: list(v.others_losing) for k, v in verdicts.items() if v.others_losing},
+        "not named": sorted(k for k, v in verdicts.items() if not v.named),
+        "not named by hand": sorted(k for k, v in verdicts.items() if not v.named_by_hand),
+        "hints": {key: list(v.hints) for key, v in verdicts.items()},
+        "false hints": {key: list(v.false_hints) for key, v in verdicts.items() if v.false_hints},
+    }
+
+
+def test_second_holdout_summary(graded, tmp_path_factory, capsys):
+    data = summary(graded)
+    folder = Path(os.environ.get("CALCGRADE_HOLDOUT_SUMMARY", "") or tmp_path_factory.getbasetemp())
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "holdout-second-summary.json").write_text(json.dumps(data, indent=1, ensure_ascii=False),
+                                                        encoding="utf-8")
+    with capsys.disabled():
+        print(f"\nsecond holdout: {data['mistakes']} mistakes ({data['losing marks on their function']} lose marks, "
+              f"{len(data['costing other functions'])} cost other functions); "
+              f"named {data['named']}/{data['mistakes']} ({data['named rate']:.0%}) by keywords, "
+              f"{data['named by hand']} ({data['named by hand rate']:.0%}) by hand; "
+              f"false or misleading hints on {len(data['entries with a false hint'])}; "
+              f"details: {folder / 'holdout-second-summary.json'}")
+    assert data["named rate"] >= NAMED_AT_LEAST
+    assert data["named by hand rate"] >= NAMED_BY_HAND_AT_LEAST
