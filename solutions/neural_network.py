@@ -254,7 +254,8 @@ def steps_to_escape(df_du, df_dv, saddle, offset, learning_rate, radius, max_ste
 
     Start at saddle + offset and apply the update of gradient_norm_along_path.  After
     each step, measure the distance from the saddle; return the number of the first
-    step after which it exceeds radius.  Started exactly on the saddle, or pushed only
+    step after which it exceeds radius (steps are counted from 1, even where the push
+    alone already reaches past radius).  Started exactly on the saddle, or pushed only
     along a direction in which the saddle curves upward, descent never leaves: then
     return −1 after max_steps steps.
 

@@ -57,20 +57,25 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
 HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({"h2_eps_no_loop", "h2_es_transposed_mean", "h2_nn_bp_wrong_axis"})
 # Hints judged false or misleading by hand: the fragment judged so (caught whatever the keywords say).
 HAND_JUDGED_FALSE: dict[str, str] = {
-    # FALSE: "a sign" is blamed, and `i - 1` passes only because index −1 wraps round to the last axis
+    # Judged false or misleading when first graded, and fixed as classes since (the fragment no longer appears):
+    # - h2_hess_skips_diagonal, FALSE: "a sign" blamed for `i + 1` -> `i - 1` in a range, which passed only because
+    #   index −1 wraps round; no sign is tried where a number counts (an index, a slice, a range, a length). Now:
+    #   "off by one ... changing `i + 1` to `i`".
     "h2_hess_skips_diagonal": "changing `i + 1` to `i - 1`",
-    # MISLEADING: the slip is the missing store at (j, i); the hint undoes the docstring's "j ≥ i once"
-    "h2_hess_upper_only": "changing `range(i, n)` to `range(n)`",
-    # MISLEADING: the slip is testing before the step; the edit returns 0 where a push alone leaves the radius
+    # - h2_nn_se_check_before_step, MISLEADING: the edit `range(1, …)` -> `range(…)` returned 0 where a push alone
+    #   leaves the radius; a check now pushes past the radius (the docstring says steps count from 1), and the
+    #   edit fails it.
     "h2_nn_se_check_before_step": "changing `range(1, max_steps + 1)` to `range(max_steps + 1)`",
 }
+# h2_hess_upper_only was judged MISLEADING when its hint was `range(i, n)` -> `range(n)` alone (against the
+# docstring's "each entry with j ≥ i once, stored at both"); judged again with the mirrored store tried: both
+# edits are shown, `result[j, i] = result[i, j]` first, and neither is claimed as the slip.
 # What fails today, named per entry (xfail, not strict: a fix shows as XPASS).
 KEEPS_MARKS_TODAY: dict[str, str] = {
     "h2_grad_returns_list": "a list is accepted where the docstring asks for a NumPy array",
     "h2_gs_returns_list": "a list is accepted where the docstring asks for a new NumPy array",
-    "h2_nn_se_distance_from_origin": "every check puts the saddle at the origin",
 }
-FALSE_HINT_TODAY: frozenset[str] = frozenset(HAND_JUDGED_FALSE)
+FALSE_HINT_TODAY: frozenset[str] = frozenset()  # every false or misleading hint judged is fixed
 # Entries whose callers lose marks too: the error is not carried forward (their own failures are not all a
 # recognised mistake, or a constant factor, or an argument changed in place), or the caller fails too.
 COSTS_CALLERS_TODAY: dict[str, str] = {
@@ -173,7 +178,8 @@ def verdict(entry: Mistake, graded: Graded) -> Verdict:
     false += [f"{check.name}: {check.diagnosis}: {feedback_text(check)}" for check in failed
               if misleading in feedback_text(check)]
     judged_named = any(judged_right in feedback_text(check) for check in failed)
-    by_hand = (named and entry.id not in HAND_JUDGED_NOT_NAMED and entry.id not in HAND_JUDGED_FALSE) or judged_named
+    misled = any(misleading in feedback_text(check) for check in failed)
+    by_hand = (named and entry.id not in HAND_JUDGED_NOT_NAMED and not misled) or judged_named
     others = tuple(result.exercise for result in graded.result.exercises
                    if result.exercise != graded.own and result.score < result.max_score - 1e-9)
     hints = tuple(f"{check.name}: [{check.diagnosis}] {feedback_text(check)}" for check in failed)

@@ -227,6 +227,21 @@ def large_push_on_another_surface(rng: np.random.Generator) -> Case:
                  [uniform(rng, 0.05, 0.1), -uniform(rng, 0.25, 0.3)], uniform(rng, 0.02, 0.05), 0.6, 400))
 
 
+def a_saddle_away_from_the_origin(rng: np.random.Generator) -> Case:
+    """The surface moved so that its saddle is at (1, −1/2), pushed along v: the distance that counts is from the
+    saddle, not from the origin."""
+    return Case((Given("probe.saddle_plateau_shifted_du"), Given("probe.saddle_plateau_shifted_dv"), [1.0, -0.5],
+                 [uniform(rng, -1e-3, 1e-3), uniform(rng, 1e-3, 3e-3)], uniform(rng, 0.05, 0.2), 0.5, 400))
+
+
+def pushed_past_the_radius(rng: np.random.Generator) -> Case:
+    """A push that already reaches past the radius: the count still starts with the first step (k ≥ 1), and the
+    path, pushed along v, stays outside."""
+    radius = uniform(rng, 0.05, 0.1)
+    return Case((Given("neural_network.saddle_plateau_du"), Given("neural_network.saddle_plateau_dv"), [0.0, 0.0],
+                 [uniform(rng, -0.01, 0.01), radius * uniform(rng, 1.5, 2.5)], uniform(rng, 0.05, 0.2), radius, 50))
+
+
 def push_along_the_stable_direction(rng: np.random.Generator) -> Case:
     """A push along u only, where the saddle curves upward: descent falls back and never leaves."""
     return Case((Given("neural_network.saddle_plateau_du"), Given("neural_network.saddle_plateau_dv"), [0.0, 0.0],
@@ -439,7 +454,9 @@ EXERCISES = (
     exercise(
         module=MODULE, function="steps_to_escape", points=2,
         checks={"a small push along v": small_push, "a large push on another surface": large_push_on_another_surface,
-                "pushed along the stable direction": push_along_the_stable_direction},
+                "pushed along the stable direction": push_along_the_stable_direction,
+                "a saddle away from the origin": a_saddle_away_from_the_origin,
+                "pushed past the radius": pushed_past_the_radius},
         expect=by_solution(f"{MODULE}.steps_to_escape", EXACT),
         hint="Start at saddle + offset; after each update measure the distance from the SADDLE and return the "
              "number of that step as soon as it exceeds radius; −1 if that never happens within max_steps steps.",

@@ -67,15 +67,17 @@ _DEFAULT_DDOF = {"var": 0, "std": 0, "nanvar": 0, "nanstd": 0, "cov": 1}
 
 
 # Which edit is shown when several make every check pass: the likelier slip first (a sign before a changed
-# operator, a dropped term before a changed constant, a constant before one variable for another).
+# operator, a dropped term before a changed constant, a constant before one variable for another; a bound off by
+# one before a loop's start dropped, the smaller change of the same range).
 _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing term": 4, "sum of products": 3,
          "missing sum": 3,
          "precedence": 1, "floor division": 1, "integer truncation": 1, "argument not passed": 1,
          "early stop": 1, "alias": 1, "swapped operands": 2, "extra operation": 2, "transposed": 2, "not reset": 2,
          "running total": 2, "swapped values": 2, "swapped arguments": 2, "return in loop": 1, "ddof": 2,
-         "labels swapped": 1, "loop bounds": 2, "operator": 3,
+         "one triangle": 1,
+         "labels swapped": 1, "loop bounds": 3, "operator": 3,
          "comparison": 3, "opposite function": 3, "order of tests": 3, "extra factor": 3, "extra term": 3,
-         "extra division": 3, "extra power": 3, "off by one": 3, "call for its argument": 4, "power": 4,
+         "extra division": 3, "extra power": 3, "off by one": 2, "call for its argument": 4, "power": 4,
          "constant for a variable": 4, "constant": 5, "wrong variable": 5}
 
 
@@ -392,6 +394,9 @@ def _in_context(edit: Edit, node: ast.AST, replacement: Replacement, parents: di
     try:
         before = text.segment(parent)
         after = text.segment(parent, node, _text(replacement))
+        if isinstance(replacement, ast.Constant) and replacement.value == 0 and isinstance(parent, ast.BinOp) \
+                and isinstance(parent.op, ast.Add | ast.Sub) and parent.right is node:
+            after = text.segment(parent.left)  # `i + 1` to `i`, not to `i + 0`
     except (ValueError, RecursionError, AttributeError, IndexError, TypeError):
         return edit
     return edit if len(before) > 90 or "\n" in before else replace(edit, before=before, after=after)
@@ -484,7 +489,7 @@ def _expr_edit(kind: str, node: ast.AST, replacement: ast.AST, why: str, everywh
 
 def _operators(node: ast.AST, context: _Context) -> Found:
     """A sign or an operator: + for -, * for /, / for //, a comparison's boundary or direction, any for all."""
-    if isinstance(node, ast.BinOp) and not (isinstance(node.op, ast.Add | ast.Sub) and _in_index(node, context)):
+    if isinstance(node, ast.BinOp) and not (isinstance(node.op, ast.Add | ast.Sub) and _counts(node, context)):
         for new in _SWAPPED_OPERATORS.get(type(node.op), ()):
             changed = ast.BinOp(copy.deepcopy(node.left), new(), copy.deepcopy(node.right))
             old_symbol, new_symbol = _SYMBOL[type(node.op)], _SYMBOL[new]
@@ -501,13 +506,13 @@ def _operators(node: ast.AST, context: _Context) -> Found:
             why = "the fraction is upside down: numerator and denominator swapped" if isinstance(node.op, ast.Div) \
                 else "the two sides of the operation are swapped"
             yield from _expr_edit("swapped operands", node, changed, why)
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and not _in_index(node, context):
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and not _counts(node, context):
         yield from _expr_edit("sign", node, copy.deepcopy(node.operand), "a sign: this minus does not belong")
     parent = context.parents.get(id(node))
     operand = (isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add | ast.Sub | ast.Mult | ast.Div)) \
         or (isinstance(parent, ast.Call) and _call_name(parent) in _ELEMENTARY and node in parent.args)
     if operand and isinstance(node, ast.expr) and not isinstance(node, ast.UnaryOp | ast.Constant | ast.Starred) \
-            and not _in_index(node, context):
+            and not _counts(node, context):
         yield from _expr_edit("missing minus", node, ast.UnaryOp(ast.USub(), copy.deepcopy(node)),
                               "a sign: this term or factor needs a minus")
     if isinstance(node, ast.Compare) and len(node.ops) == 1:
@@ -626,7 +631,9 @@ def _in_index(node: ast.AST, context: _Context) -> bool:
 
 
 def _counts(node: ast.AST, context: _Context) -> bool:
-    """Is this number part of an index, a slice, a loop's range or a length (where off by one is the mistake)?"""
+    """Is this number part of an index, a slice, a loop's range or a length (where off by one is the mistake)?
+    There a sign is never the slip either: `i - 1` for `i + 1` is two off, and may pass only because a negative
+    index wraps round to the end."""
     while (parent := context.parents.get(id(node))) is not None and not isinstance(parent, ast.stmt):
         if isinstance(parent, ast.Subscript | ast.Slice) or (isinstance(parent, ast.Call)
                                                             and _call_name(parent) in ("range", "len", "arange")):
@@ -783,9 +790,10 @@ def _names(node: ast.AST, context: _Context) -> Found:
 
 
 def _statements(node: ast.AST, context: _Context) -> Found:
-    """Statements: an early exit from a loop removed, a `return` moved out of its loop, a running total (+=) that
-    should be a fresh value, an initialisation moved into the loop that should start afresh each pass, a test
-    moved earlier, two returned values or two labels swapped."""
+    """Statements: an early exit from a loop removed, a `return` moved out of its loop, the mirror of a matrix
+    entry stored too (a[j, i] = a[i, j]), a running total (+=) that should be a fresh value, an initialisation
+    moved into the loop that should start afresh each pass, a test moved earlier, two returned values or two
+    labels swapped."""
     if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
         changed = ast.copy_location(ast.Assign([ast.Name(node.target.id, ast.Store())], copy.deepcopy(node.value)),
                                     node)
@@ -817,6 +825,14 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                            "function returns during the first pass: it belongs after the loop, once every pass "
                            "is made", f"moving `{_line(returned)}` out of the loop (after it)"), \
                     _with_field(node, field, order), False
+            mirror = _mirrored_store(statement) if isinstance(node, ast.For) else None
+            if mirror is not None:
+                order = [*map(copy.deepcopy, statements[:index + 1]), mirror,
+                         *map(copy.deepcopy, statements[index + 1:])]
+                target, mirrored = ast.unparse(statement.targets[0]), ast.unparse(mirror.targets[0])  # type: ignore
+                yield Edit("one triangle", _line(statement), "", f"only one triangle of the matrix is filled: "
+                           f"`{target}` is stored, its mirror `{mirrored}` is not, and a symmetric matrix needs both",
+                           f"adding `{_line(mirror)}` after `{target} = ...`"), _with_field(node, field, order), False
             exits = any(isinstance(n, ast.Break | ast.Return) for n in ast.walk(statement))
             if isinstance(statement, ast.If) and exits and isinstance(node, ast.For | ast.While):
                 kept = [copy.deepcopy(s) for s in statements[:index] + statements[index + 1:]] or [ast.Pass()]
@@ -856,6 +872,21 @@ def _statements(node: ast.AST, context: _Context) -> Found:
             a, b = strings[first], strings[second]
             changed = _swap_strings(node, a, b)
             yield Edit("labels swapped", f"{a!r}", f"{b!r}", f"the labels {a!r} and {b!r} are swapped"), changed, False
+
+
+def _mirrored_store(statement: ast.stmt) -> ast.Assign | None:
+    """`a[j, i] = a[i, j]` for a store `a[i, j] = ...` of two different loop variables (None otherwise)."""
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+            and isinstance(target := statement.targets[0], ast.Subscript) and isinstance(target.slice, ast.Tuple)
+            and len(target.slice.elts) == 2 and all(isinstance(e, ast.Name) for e in target.slice.elts)):
+        return None
+    first, second = target.slice.elts
+    if first.id == second.id:  # type: ignore[attr-defined]
+        return None
+    mirrored = ast.Subscript(copy.deepcopy(target.value), ast.Tuple([copy.deepcopy(second), copy.deepcopy(first)],
+                                                                    ast.Load()), ast.Store())
+    read = ast.Subscript(copy.deepcopy(target.value), copy.deepcopy(target.slice), ast.Load())
+    return ast.Assign([mirrored], read, lineno=statement.lineno)
 
 
 def _line(statement: ast.stmt) -> str:
@@ -948,7 +979,8 @@ _SAYS = {"sign": "a sign flipped", "missing minus": "a minus added", "swapped op
          "wrong variable": "another variable", "extra factor": "a factor dropped", "extra term": "a term dropped",
          "extra division": "a division dropped", "extra operation": "a call removed", "power": "another power",
          "missing sum": "a sum added", "swapped arguments": "two arguments swapped",
-         "return in loop": "the return moved after the loop", "ddof": "another divisor n − ddof"}
+         "return in loop": "the return moved after the loop", "ddof": "another divisor n − ddof",
+         "one triangle": "the mirrored entry stored too"}
 
 
 def function_source(module_source: str, function: str) -> str | None:
