@@ -83,6 +83,24 @@ def test_a_change_in_one_of_several_returned_values_says_which():
     assert "In fit, where it computes the intercept, changing `np.mean(y) + m`" in hint
 
 
+def test_no_sign_is_tried_where_a_number_counts_and_an_off_by_one_reads_plainly():
+    """`range(i + 1, n)` -> `range(i - 1, n)` once passed only because index −1 wraps round, and was told "a sign"."""
+    source = MODULE_HEAD + ("def upper(a):\n    n = len(a)\n    out = np.zeros((n, n))\n    for i in range(n):\n"
+                            "        for j in range(i + 1, n):\n            out[i, j] = out[j, i] = a[i] * a[j]\n"
+                            "    return out\n")
+    found = repair.candidates(source, "upper")
+    assert not [c for c in found if c.edit.kind in ("sign", "missing minus") and "i + 1" in c.edit.before]
+    assert any(c.edit.kind == "off by one" and (c.edit.before, c.edit.after) == ("i + 1", "i") for c in found)
+
+
+def test_a_matrix_filled_in_one_triangle_is_repaired_by_the_mirrored_store():
+    source = MODULE_HEAD + ("def outer(a):\n    n = len(a)\n    out = np.zeros((n, n))\n    for i in range(n):\n"
+                            "        for j in range(i, n):\n            out[i, j] = a[i] * a[j]\n    return out\n")
+    mirrored = [c for c in repair.candidates(source, "outer") if c.edit.kind == "one triangle"]
+    assert len(mirrored) == 1 and "out[j, i] = out[i, j]" in mirrored[0].source
+    assert "adding `out[j, i] = out[i, j]`" in mirrored[0].edit.hint("outer", "every check")
+
+
 def test_a_variance_and_a_covariance_may_divide_alike():
     source = MODULE_HEAD + "def slope(x, y):\n    return np.cov(x, y)[0, 1] / np.var(x)\n"
     found = {ast.unparse(ast.parse(c.source).body[-1].body[0].value) for c in repair.candidates(source, "slope")
