@@ -363,6 +363,12 @@ EXERCISES = (
                          "z = xs * np.asarray(w_hidden) + np.asarray(b_hidden)\nh = sigmoid(z)\n"
                          "e = 2 * (h @ np.asarray(w_out) + b_out - y)\nd = e[:, np.newaxis] * w_out * h * (1 - z)\n"
                          "return np.concatenate([np.sum(d * xs, axis=0), np.sum(d, axis=0), e @ h, [np.sum(e)]])"),
+            mistake(name="sigmoid derivative left out", hint="on its way back to a hidden unit's input weight and "
+                    "bias, the error passes through that unit's sigmoid: multiply by σ'(zⱼ) = hⱼ·(1 − hⱼ).",
+                    body="xs = np.asarray(x, dtype=float)[:, np.newaxis]\n"
+                         "h = sigmoid(xs * np.asarray(w_hidden) + np.asarray(b_hidden))\n"
+                         "e = 2 * (h @ np.asarray(w_out) + b_out - y)\nd = e[:, np.newaxis] * w_out\n"
+                         "return np.concatenate([np.sum(d * xs, axis=0), np.sum(d, axis=0), e @ h, [np.sum(e)]])"),
             mistake(name="sign flipped", hint="the loss is Σ (ŷ − y)²: the output error is 2(ŷ − y), not 2(y − ŷ).",
                     body="xs = np.asarray(x, dtype=float)[:, np.newaxis]\n"
                          "h = sigmoid(xs * np.asarray(w_hidden) + np.asarray(b_hidden))\n"
