@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from grader import kit
-from grader.compare import Expectation, compare
+from grader.compare import KNOWN_FACTORS, Expectation, compare
 from grader.diagnosis import FACTOR_CLAIM
 from grader.feedback import student_message
 from grader.plain import Given, Unsupported, to_wire
@@ -132,21 +132,25 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
 
 
 UNRECOGNISED = frozenset({"", "error", "timeout", "died", "skipped", "mutated input"})
+# A constant factor of ±1, ±2 or ±1/2 on every informative answer is a slip (a sign, a factor 2); any other fitted
+# factor (1/n, 0.37) is not recognised as one.
+_KNOWN_FACTORS = frozenset(f"{FACTOR_CLAIM} {factor:g}" for factor in KNOWN_FACTORS)
 
 
 def _wrong_functions(planned: Sequence[Any], verdicts: Sequence[CheckResult]) -> dict[str, frozenset[str]]:
     """module -> the functions whose failed checks are all a recognised mistake of their own: a known
-    mistake, a formula read from the code or a generic operator, named on every failed check (not a missing
-    or stub function, not an answer nothing explains). An error is carried forward only from such a
-    function: a component that answers nonsense (a step that does not move, an error surface of noise)
-    would otherwise make a trivial caller look right."""
+    mistake, a formula read from the code, a generic operator or a known constant factor (a sign, a factor 2),
+    named on every failed check (not a missing or stub function, not an answer nothing explains). An error is
+    carried forward only from such a function: a component that answers nonsense (a step that does not move,
+    an error surface of noise) would otherwise make a trivial caller look right."""
     failed: dict[tuple[str, str], list[str]] = {}
     for p, verdict in zip(planned, verdicts, strict=True):
         if not verdict.passed and not verdict.grader_fault:
             failed.setdefault((p.exercise.module, p.exercise.function), []).append(verdict.diagnosis)
     wrong: dict[str, set[str]] = {}
     for (module, function), diagnoses in failed.items():
-        if all(d not in UNRECOGNISED | NOT_STUDENT_WORK and not d.startswith(FACTOR_CLAIM) for d in diagnoses):
+        if all(d not in UNRECOGNISED | NOT_STUDENT_WORK and (not d.startswith(FACTOR_CLAIM) or d in _KNOWN_FACTORS)
+               for d in diagnoses):
             wrong.setdefault(module, set()).add(function)
     return {module: frozenset(functions) for module, functions in wrong.items()}
 

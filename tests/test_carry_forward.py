@@ -89,6 +89,20 @@ def test_error_profiles_keep_their_marks_given_a_wrong_sse(sandbox):
     assert after.exercise("linear_model.sse").score < BY_KEY["linear_model.sse"].points
 
 
+def test_a_component_off_by_a_known_constant_factor_is_carried_forward(sandbox):
+    """A partial derivative with its difference reversed and divided by h is −2 times the right one (a sign and
+    a factor 2, both known): a correct gradient calling it keeps its marks; it once lost them, a factor never
+    being carried forward."""
+    reversed_difference = ("p = np.array(point, dtype=float)\ne = np.zeros_like(p)\ne[i] = h\n"
+                           "return float((f(p - e) - f(p + e)) / h)")
+    after = _grade(sandbox, "partial_derivatives", {"partial_derivative": reversed_difference})
+    own = after.exercise("partial_derivatives.partial_derivative")
+    assert own.score == 0
+    key = "partial_derivatives.gradient"
+    assert after.exercise(key).score == pytest.approx(BY_KEY[key].points)
+    assert all("the error is in partial_derivative" in check.student_message for check in _carried(after, key))
+
+
 def test_an_error_two_calls_down_is_named_where_it_is(sandbox):
     """predict is wrong (a known mistake); sse is right given it; the profiles are right given sse: they point
     at predict."""

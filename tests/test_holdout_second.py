@@ -81,7 +81,6 @@ FALSE_HINT_TODAY: frozenset[str] = frozenset()  # every false or misleading hint
 COSTS_CALLERS_TODAY: dict[str, str] = {
     "h2_pd_mutates_point": "gradient: the point changed in place shifts the later axes",
     "h2_pd_all_axes": "gradient: partial_derivative's answers are not explained",
-    "h2_pd_reversed_over_h": "gradient: a constant factor is not carried forward",
     "h2_sse_mean_absolute": "the error profiles: sse's answers are not explained",
     "h2_es_transposed_loop": "best_fit_on_grid fails too on a non-square grid",
     "h2_es_meshgrid_order": "best_fit_on_grid: error_surface's answers are not explained",
