@@ -103,6 +103,18 @@ def test_a_component_off_by_a_known_constant_factor_is_carried_forward(sandbox):
     assert all("the error is in partial_derivative" in check.student_message for check in _carried(after, key))
 
 
+def test_a_component_that_changes_its_argument_in_place_is_carried_forward(sandbox):
+    """partial_derivative leaves its point changed (the step added, never taken back): a correct gradient calling
+    it keeps its marks, the change being done to the reference's point too; it once lost them."""
+    not_restored = ("p = np.asarray(point, dtype=float)\np[i] += h\nup = f(p)\np[i] -= 2 * h\ndown = f(p)\n"
+                    "return float((up - down) / (2 * h))")
+    after = _grade(sandbox, "partial_derivatives", {"partial_derivative": not_restored})
+    assert after.exercise("partial_derivatives.partial_derivative").score < BY_KEY[
+        "partial_derivatives.partial_derivative"].points
+    key = "partial_derivatives.gradient"
+    assert after.exercise(key).score == pytest.approx(BY_KEY[key].points)
+
+
 def test_an_error_two_calls_down_is_named_where_it_is(sandbox):
     """predict is wrong (a known mistake); sse is right given it; the profiles are right given sse: they point
     at predict."""

@@ -79,7 +79,6 @@ FALSE_HINT_TODAY: frozenset[str] = frozenset()  # every false or misleading hint
 # Entries whose callers lose marks too: the error is not carried forward (their own failures are not all a
 # recognised mistake, or a constant factor, or an argument changed in place), or the caller fails too.
 COSTS_CALLERS_TODAY: dict[str, str] = {
-    "h2_pd_mutates_point": "gradient: the point changed in place shifts the later axes",
     "h2_pd_all_axes": "gradient: partial_derivative's answers are not explained",
     "h2_sse_mean_absolute": "the error profiles: sse's answers are not explained",
     "h2_es_transposed_loop": "best_fit_on_grid fails too on a non-square grid",
