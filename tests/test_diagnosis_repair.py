@@ -210,3 +210,10 @@ def test_a_remembered_repair_is_checked_again_on_the_next_students_checks(sandbo
         assert all(c.diagnosis == "repair: precedence" for c in own.checks if not c.passed)
         messages.append(_hints(own)[0].split("hint:")[1])
     assert messages[0] == messages[1]
+
+
+def test_parentheses_move_into_the_argument_of_a_module_function_of_one_value():
+    source = MODULE_HEAD + ("def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\n\n"
+                            "def neuron(w, b, x):\n    return sigmoid(w * x) + b\n")
+    found = {(c.edit.kind, c.edit.after) for c in repair.candidates(source, "neuron")}
+    assert ("precedence", "sigmoid(w * x + b)") in found

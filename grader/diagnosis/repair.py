@@ -545,14 +545,13 @@ def _precedence(node: ast.AST, context: _Context) -> Found:
         regrouped = ast.BinOp(ast.BinOp(copy.deepcopy(left), node.op, copy.deepcopy(right.left)), right.op,
                               copy.deepcopy(right.right))
         yield from _expr_edit("precedence", node, regrouped, why)
-    if isinstance(left, ast.BinOp) and isinstance(left.right, ast.Call) and len(left.right.args) == 1 \
-            and not left.right.keywords and _call_name(left.right) in _ELEMENTARY:
+    if isinstance(left, ast.BinOp) and isinstance(left.right, ast.Call) and _of_one_value(left.right, context):
         call = left.right
         inside = ast.BinOp(copy.deepcopy(left.left), left.op, ast.Call(copy.deepcopy(call.func), [
             ast.BinOp(copy.deepcopy(call.args[0]), node.op, copy.deepcopy(right))], []))
         yield from _expr_edit("precedence", node, inside, "the order of operations: the operation belongs inside "
                               "the function's argument, not after the call")
-    if isinstance(left, ast.Call) and len(left.args) == 1 and not left.keywords and _call_name(left) in _ELEMENTARY:
+    if isinstance(left, ast.Call) and _of_one_value(left, context):
         inside = ast.Call(copy.deepcopy(left.func), [ast.BinOp(copy.deepcopy(left.args[0]), node.op,
                                                                copy.deepcopy(right))], [])
         yield from _expr_edit("precedence", node, inside, "the order of operations: the operation belongs inside "
@@ -619,6 +618,18 @@ def _shifted(bound: ast.expr, delta: int) -> ast.expr:
 
 _ELEMENTARY = frozenset({"exp", "log", "log1p", "expm1", "sin", "cos", "tan", "tanh", "sinh", "cosh", "sqrt", "sum",
                          "mean"})
+
+
+def _of_one_value(call: ast.Call, context: _Context) -> bool:
+    """A call of a function of one value: an elementary one (np.exp), or one of the module's own functions with
+    a single parameter (sigmoid(z)), called with one argument."""
+    if len(call.args) != 1 or call.keywords or isinstance(call.args[0], ast.Starred):
+        return False
+    if _call_name(call) in _ELEMENTARY:
+        return True
+    signature = context.signatures.get(call.func.id) if isinstance(call.func, ast.Name) else None
+    return signature is not None and len(signature.posonlyargs) + len(signature.args) == 1 \
+        and not signature.kwonlyargs
 
 
 def _in_index(node: ast.AST, context: _Context) -> bool:
