@@ -34,9 +34,12 @@ MISTAKES = load(SECOND_DIR)
 BY_KEY = {exercise.key: exercise for exercise in DECLARED}
 OPERATOR_NAMES = frozenset(operator.name for operator in OPERATORS)
 
-# Measured, not a target: 108 of 165 named by keywords when the corpus was first graded, 115 by hand (JUDGED.md).
-NAMED_AT_LEAST = 0.65
-NAMED_BY_HAND_AT_LEAST = 0.69
+# Measured, not a target: 108 of 165 named by keywords when the corpus was first graded, 115 by hand (JUDGED.md);
+# 113 and 119 after its false and misleading hints were fixed as classes and three generic changes made knowing
+# its results (a known mistake of backprop, parentheses into a module function, a change in place or a known
+# factor carried forward): a gain here since its first grading measures less than that first figure.
+NAMED_AT_LEAST = 0.68
+NAMED_BY_HAND_AT_LEAST = 0.72
 
 # The judgement by hand (JUDGED.md), kept apart from the entries' keywords, which are never edited after a hint
 # was seen. A claim whose keywords missed but whose text, read by hand, names the mistake rightly: the claim is
