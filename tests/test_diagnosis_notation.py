@@ -52,3 +52,9 @@ def test_a_repair_hint_shows_its_change_in_the_course_notation():
 
     edit = Edit("extra term", "x - np.mean(x)", "x", "an extra term: `np.mean(x)` does not belong")
     assert "changing `x - np.mean(x)` to `x` (in maths: x − x̄ to x) makes" in edit.hint("sse", "every check")
+
+
+def test_a_hostile_fragment_costs_nothing():
+    assert in_notation("-" * 5000 + "x") is None
+    assert in_notation("(" * 300 + "x" + ")" * 300) is None
+    assert in_notation("1" + " + 1" * 2000) is None

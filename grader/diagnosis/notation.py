@@ -15,6 +15,7 @@ _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _ELEMENTARY = {"sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sinh", "cosh", "arctan", "abs", "absolute"}
 _LIBRARIES = {"np", "numpy", "math"}
 _BAR = "\u0304"  # a combining macron: x̄
+MAX_CHARS = 400  # a longer fragment is quoted as code only
 # Binding strength: a weaker operand of a stronger operator is parenthesised.
 _SUM, _PRODUCT, _UNARY, _POWER, _ATOM = 1, 2, 3, 4, 5
 
@@ -38,9 +39,11 @@ def change_in_notation(before: str, after: str) -> str | None:
 
 
 def _rendered(code: str) -> str | None:
+    if len(code) > MAX_CHARS:
+        return None
     try:
         tree = ast.parse(code.strip(), mode="eval")
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     try:
         return _show(tree.body)[0]
