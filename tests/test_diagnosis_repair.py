@@ -217,3 +217,40 @@ def test_parentheses_move_into_the_argument_of_a_module_function_of_one_value():
                             "def neuron(w, b, x):\n    return sigmoid(w * x) + b\n")
     found = {(c.edit.kind, c.edit.after) for c in repair.candidates(source, "neuron")}
     assert ("precedence", "sigmoid(w * x + b)") in found
+
+
+def _kinds(source: str, function: str) -> dict[str, set[tuple[str, str]]]:
+    found: dict[str, set[tuple[str, str]]] = {}
+    for candidate in repair.candidates(source, function):
+        found.setdefault(candidate.edit.kind, set()).add((candidate.edit.before, candidate.edit.after))
+    return found
+
+
+def test_a_mean_for_a_sum_and_a_power_outside_a_sum_are_candidates():
+    source = MODULE_HEAD + ("def surface(r):\n    return np.sum(r, axis=-1) ** 2\n\n\n"
+                            "def slope(x, y):\n    return np.mean(x * y) / np.sum(x * x)\n")
+    assert ("np.sum(r, axis=-1) ** 2", "np.sum(r ** 2, axis=-1)") in _kinds(source, "surface")["precedence"]
+    kinds = _kinds(source, "slope")
+    assert ("np.mean(x * y)", "np.sum(x * y)") in kinds["mean for sum"]
+    assert ("np.sum(x * x)", "np.mean(x * x)") in kinds["sum for mean"]
+
+
+def test_a_copied_call_of_a_sibling_function_and_an_activation_for_another_are_candidates():
+    source = MODULE_HEAD + ("def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\n\n"
+                            "def d_w(w, b):\n    return w\n\n\ndef d_b(w, b):\n    return b\n\n\n"
+                            "def step(w, b):\n    return d_w(w, b), d_w(w, b)\n\n\n"
+                            "def neuron(w, b, x):\n    return np.tanh(w * x + b)\n")
+    step = [c for c in repair.candidates(source, "step") if c.edit.kind == "wrong function"]
+    assert any("return (d_w(w, b), d_b(w, b))" in ast.unparse(ast.parse(c.source)) for c in step)
+    assert all("on line" in c.edit.change for c in step)  # the same call twice on one line: which one is said
+    assert ("np.tanh(w * x + b)", "sigmoid(w * x + b)") in _kinds(source, "neuron")["wrong function"]
+
+
+def test_an_index_for_its_value_and_two_steps_in_the_wrong_order_are_candidates():
+    source = MODULE_HEAD + ("def profile(values, x):\n    out = []\n    for i in range(len(values)):\n"
+                            "        out.append(x * i)\n    return out\n\n\n"
+                            "def path(w, n):\n    rows = []\n    for _ in range(n):\n        w = w - 1\n"
+                            "        rows.append(w)\n    return rows\n")
+    assert ("x * i", "x * values[i]") in _kinds(source, "profile")["index for its value"]
+    order = [c for c in repair.candidates(source, "path") if c.edit.kind == "order of statements"]
+    assert len(order) == 1 and "swapping `w = w - 1` and `rows.append(w)`" in order[0].edit.change

@@ -3,10 +3,12 @@
 Where nothing listed explains a failed exercise, the trusted parent reads the student's function as a syntax
 tree (never executing it) and builds candidates, each one small edit away from it: a sign or an operator
 changed, parentheses moved, a constant off by one or where a variable belongs, a call that rounds, truncates
-or reorders removed, an extra factor or term dropped, one variable for another, an argument not passed, two
-arguments swapped, the other divisor n − ddof of a variance, a statement that stops a loop early removed, a
-`return` moved out of its loop, an initialisation moved into the loop it should reset with, two returned values
-or labels swapped, `dtype=int` for floats. The same edit is also tried at every occurrence of the same
+or reorders removed, an extra factor or term dropped, one variable for another, a loop's index for its value,
+a sibling function for the one a copied line calls, a mean for a sum, an argument not passed, two arguments
+swapped, the other divisor n − ddof of a variance, a statement that stops a loop early removed, a `return` moved
+out of its loop, two steps of a loop's pass swapped, an initialisation moved into the loop it should reset with,
+a matrix entry's mirror stored, two returned values or labels swapped, `dtype=int` for floats. Text written
+more than once is located by its line. The same edit is also tried at every occurrence of the same
 expression (an index written twice, or copied into parallel terms). The candidates run in the sandbox like any
 student code (`find_repair` takes the runner); the parent judges them with the exercise's own checks. A
 candidate that passes every check the function failed and every one it passed is a fact about the student's
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import dataclasses
 import functools
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -48,6 +51,7 @@ _COMPARISONS: dict[type[ast.cmpop], tuple[type[ast.cmpop], ...]] = {
 _OPPOSITE_CALLS = {"any": "all", "all": "any", "min": "max", "max": "min", "argmin": "argmax", "argmax": "argmin",
                    "amin": "amax", "amax": "amin", "nanmin": "nanmax", "nanmax": "nanmin", "floor": "ceil",
                    "ceil": "floor"}
+_MEAN_OR_SUM = {"mean": "sum", "sum": "mean", "nanmean": "nansum", "nansum": "nanmean"}
 # Calls whose removal is a candidate, and what they do to a value (the teaching half of the hint).
 _CHANGES_VALUE = {
     "round": "rounds the value", "int": "truncates to a whole number", "floor": "rounds down",
@@ -74,7 +78,8 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "precedence": 1, "floor division": 1, "integer truncation": 1, "argument not passed": 1,
          "early stop": 1, "alias": 1, "swapped operands": 2, "extra operation": 2, "transposed": 2, "not reset": 2,
          "running total": 2, "swapped values": 2, "swapped arguments": 2, "return in loop": 1, "ddof": 2,
-         "one triangle": 1,
+         "one triangle": 1, "mean for sum": 3, "sum for mean": 3, "wrong function": 3, "index for its value": 2,
+         "order of statements": 3,
          "labels swapped": 1, "loop bounds": 3, "operator": 3,
          "comparison": 3, "opposite function": 3, "order of tests": 3, "extra factor": 3, "extra term": 3,
          "extra division": 3, "extra power": 3, "off by one": 2, "call for its argument": 4, "power": 4,
@@ -316,7 +321,8 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
     for index, node in enumerate(nodes):
         if isinstance(node, ast.expr | ast.keyword):
             where.setdefault(key(node), []).append(index)
-    context = _Context(scope, _given_names(function) & scope, signatures, parents)
+    context = _Context(scope, _given_names(function) & scope, signatures, parents, function.name,
+                       _counted_sequences(function))
     returned = _returned_position(function, parents)
     for operator in (_operators, _precedence, _calls, _statements, _constants, _drops, _names, _missing):
         for index, node in enumerate(nodes):
@@ -326,7 +332,7 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
                 continue
             for edit, replacement, everywhere in found:
                 change = [(node, replacement)] if index else replacement
-                yield replace(_in_context(edit, node, replacement, parents, text),
+                yield replace(_located(_in_context(edit, node, replacement, parents, text), node, text),
                               position=returned([node]) if index else None), change
                 if not everywhere or not isinstance(node, ast.expr | ast.keyword):
                     continue
@@ -402,6 +408,29 @@ def _in_context(edit: Edit, node: ast.AST, replacement: Replacement, parents: di
     return edit if len(before) > 90 or "\n" in before else replace(edit, before=before, after=after)
 
 
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
+
+
+def _located(edit: Edit, node: ast.AST, text: _Text) -> Edit:
+    """An edit of text the function holds more than once, told where: on which line of the student's file, and
+    which of that line's occurrences (`dloss_dw(w, b, x, y)` written twice on one line, one of them the slip)."""
+    if edit.action or not edit.before or text.original.count(edit.before) < 2 or not hasattr(node, "lineno"):
+        return edit
+    lineno, column = node.lineno, node.col_offset  # type: ignore[attr-defined]
+    try:
+        line = text.data[text.line_starts[lineno - 1]:text.line_starts[lineno]].decode("utf-8", "surrogatepass")
+    except (IndexError, UnicodeDecodeError):
+        return edit
+    prefix = text.data[text.line_starts[lineno - 1]:text.line_starts[lineno - 1] + column].decode(
+        "utf-8", "surrogatepass")
+    starts = [i for i in range(len(line)) if line.startswith(edit.before, i)]
+    ordinal = sum(1 for start in starts if start <= len(prefix))
+    where = f" on line {lineno}"
+    if len(starts) > 1 and 1 <= ordinal <= len(_ORDINALS):
+        where += f" (the {_ORDINALS[ordinal - 1]} of the {len(starts)} there)"
+    return replace(edit, action=edit.change + where)
+
+
 def _in_places(edit: Edit, changed: list[ast.AST], parents: dict[int, ast.AST], text: _Text) -> str:
     """The change of an expression written several times, quoted where each one stands."""
     try:
@@ -471,6 +500,8 @@ class _Context:
     given: set[str]  # its parameters and loop variables (what a fixed number may stand for)
     signatures: dict[str, ast.arguments]  # the module's functions
     parents: dict[int, ast.AST]  # id(node) -> its parent
+    function: str = ""  # the function's own name
+    counted: dict[str, str] = dataclasses.field(default_factory=dict)  # loop variable -> the sequence it indexes
 
 
 Replacement = ast.AST | list[ast.stmt]
@@ -524,6 +555,13 @@ def _operators(node: ast.AST, context: _Context) -> Found:
         changed = ast.Attribute(copy.deepcopy(node.value), _OPPOSITE_CALLS[node.attr], ast.Load())
         yield from _expr_edit("opposite function", node, changed, f"`{node.attr}` where its opposite "
                               f"`{_OPPOSITE_CALLS[node.attr]}` belongs")
+    if isinstance(node, ast.Attribute) and node.attr in _MEAN_OR_SUM \
+            and isinstance(context.parents.get(id(node)), ast.Call):
+        other = _MEAN_OR_SUM[node.attr]
+        changed = ast.Attribute(copy.deepcopy(node.value), other, ast.Load())
+        yield from _expr_edit("mean for sum" if node.attr == "mean" else "sum for mean", node, changed,
+                              "a mean divides the sum by n: here the sum belongs" if node.attr == "mean" else
+                              "a sum where the mean belongs: the mean divides the sum by n")
     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in _OPPOSITE_CALLS \
             and node.id in {"min", "max", "any", "all"}:
         yield from _expr_edit("opposite function", node, ast.Name(_OPPOSITE_CALLS[node.id], ast.Load()),
@@ -551,6 +589,12 @@ def _precedence(node: ast.AST, context: _Context) -> Found:
             ast.BinOp(copy.deepcopy(call.args[0]), node.op, copy.deepcopy(right))], []))
         yield from _expr_edit("precedence", node, inside, "the order of operations: the operation belongs inside "
                               "the function's argument, not after the call")
+    if isinstance(node.op, ast.Pow) and isinstance(left, ast.Call) and len(left.args) == 1 and left.keywords \
+            and _call_name(left) in ("sum", "mean", "nansum"):  # np.sum(r, axis=0) ** 2 for np.sum(r ** 2, axis=0)
+        inside = ast.Call(copy.deepcopy(left.func), [ast.BinOp(copy.deepcopy(left.args[0]), node.op,
+                                                               copy.deepcopy(right))], copy.deepcopy(left.keywords))
+        yield from _expr_edit("precedence", node, inside, "the power of a sum is not the sum of the powers: "
+                              "square (or raise) each term before summing")
     if isinstance(left, ast.Call) and _of_one_value(left, context):
         inside = ast.Call(copy.deepcopy(left.func), [ast.BinOp(copy.deepcopy(left.args[0]), node.op,
                                                                copy.deepcopy(right))], [])
@@ -618,6 +662,28 @@ def _shifted(bound: ast.expr, delta: int) -> ast.expr:
 
 _ELEMENTARY = frozenset({"exp", "log", "log1p", "expm1", "sin", "cos", "tan", "tanh", "sinh", "cosh", "sqrt", "sum",
                          "mean"})
+
+
+def _same_parameters(name: str, signatures: dict[str, ast.arguments]) -> list[str]:
+    """The module's other functions whose parameters have the same names in the same order."""
+    def names(arguments: ast.arguments) -> list[str]:
+        return [a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)]
+
+    own = names(signatures[name])
+    return sorted(other for other, arguments in signatures.items() if other != name and own
+                  and names(arguments) == own)
+
+
+def _counted_sequences(function: ast.FunctionDef) -> dict[str, str]:
+    """Loop variables that count the positions of a sequence (`for i in range(len(a))`): i -> a."""
+    found = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.For | ast.comprehension) and isinstance(node.target, ast.Name) \
+                and isinstance(node.iter, ast.Call) and _call_name(node.iter) == "range" and len(node.iter.args) == 1 \
+                and isinstance(length := node.iter.args[0], ast.Call) and _call_name(length) == "len" \
+                and len(length.args) == 1 and isinstance(length.args[0], ast.Name):
+            found[node.target.id] = length.args[0].id
+    return found
 
 
 def _of_one_value(call: ast.Call, context: _Context) -> bool:
@@ -704,6 +770,19 @@ def _calls(node: ast.AST, context: _Context) -> Found:
                 + [ast.keyword("ddof", ast.Constant(1 - before))]
             yield from _expr_edit("ddof", node, changed, f"`{name}` divides by n − {before} here (its ddof): the "
                                   f"formula needs n − {1 - before}, as the rest of it divides", everywhere=False)
+    if isinstance(node.func, ast.Name) and node.func.id in context.signatures:
+        for other in _same_parameters(node.func.id, context.signatures):  # a copied line calling the other one
+            changed = copy.deepcopy(node)
+            changed.func = ast.Name(other, ast.Load())
+            yield from _expr_edit("wrong function", node, changed, f"`{node.func.id}` where `{other}` belongs: a "
+                                  "copied line still calls the other function", everywhere=False)
+    if _of_one_value(node, context) and _call_name(node) not in ("sum", "mean"):
+        for other in sorted(name for name, arguments in context.signatures.items()
+                            if len(arguments.posonlyargs) + len(arguments.args) == 1 and not arguments.kwonlyargs
+                            and name != _call_name(node) and name != context.function):
+            yield from _expr_edit("wrong function", node, ast.Call(ast.Name(other, ast.Load()),
+                                                                   copy.deepcopy(node.args), []),
+                                  f"`{_call_name(node)}` where `{other}` belongs", everywhere=False)
     positional = node.args[:SWAPPED_ARGUMENTS]
     if len(positional) >= 2 and not any(isinstance(argument, ast.Starred) for argument in node.args):
         for first, second in itertools.combinations(range(len(positional)), 2):
@@ -792,6 +871,12 @@ def _names(node: ast.AST, context: _Context) -> Found:
         for name in sorted(context.given - {node.id}):  # a local made from a parameter is not swapped for it
             yield from _expr_edit("wrong variable", node, ast.Name(name, ast.Load()),
                                   f"`{node.id}` where `{name}` belongs")
+    sequence = context.counted.get(node.id) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) else None
+    if sequence is not None and not _counts(node, context):  # for i in range(len(a)): f(i) where f(a[i]) belongs
+        yield from _expr_edit("index for its value", node, ast.Subscript(ast.Name(sequence, ast.Load()),
+                                                                         ast.Name(node.id, ast.Load()), ast.Load()),
+                              f"`{node.id}` is the position in `{sequence}`, not its value: the value is "
+                              f"`{sequence}[{node.id}]`", everywhere=False)
     if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id in context.scope:
         changed = copy.deepcopy(node)
         changed.value = ast.Call(ast.Attribute(ast.Name(node.value.id, ast.Load()), "copy", ast.Load()), [], [])
@@ -801,10 +886,10 @@ def _names(node: ast.AST, context: _Context) -> Found:
 
 
 def _statements(node: ast.AST, context: _Context) -> Found:
-    """Statements: an early exit from a loop removed, a `return` moved out of its loop, the mirror of a matrix
-    entry stored too (a[j, i] = a[i, j]), a running total (+=) that should be a fresh value, an initialisation
-    moved into the loop that should start afresh each pass, a test moved earlier, two returned values or two
-    labels swapped."""
+    """Statements: an early exit from a loop removed, a `return` moved out of its loop, two steps of a loop's
+    pass swapped, the mirror of a matrix entry stored too (a[j, i] = a[i, j]), a running total (+=) that should
+    be a fresh value, an initialisation moved into the loop that should start afresh each pass, a test moved
+    earlier, two returned values or two labels swapped."""
     if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
         changed = ast.copy_location(ast.Assign([ast.Name(node.target.id, ast.Store())], copy.deepcopy(node.value)),
                                     node)
@@ -836,6 +921,14 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                            "function returns during the first pass: it belongs after the loop, once every pass "
                            "is made", f"moving `{_line(returned)}` out of the loop (after it)"), \
                     _with_field(node, field, order), False
+            if isinstance(node, ast.For | ast.While) and field == "body" and index + 1 < len(statements) \
+                    and all(isinstance(s, _MOVABLE) for s in statements[index:index + 2]):
+                first, second = statements[index], statements[index + 1]
+                order = [*statements[:index], second, first, *statements[index + 2:]]
+                yield Edit("order of statements", _line(first), "", f"the two steps of each pass run in the wrong "
+                           f"order: `{_line(second)}` must come before `{_line(first)}`",
+                           f"swapping `{_line(first)}` and `{_line(second)}`"), \
+                    _with_field(node, field, [copy.deepcopy(s) for s in order]), False
             mirror = _mirrored_store(statement) if isinstance(node, ast.For) else None
             if mirror is not None:
                 order = [*map(copy.deepcopy, statements[:index + 1]), mirror,
@@ -883,6 +976,9 @@ def _statements(node: ast.AST, context: _Context) -> Found:
             a, b = strings[first], strings[second]
             changed = _swap_strings(node, a, b)
             yield Edit("labels swapped", f"{a!r}", f"{b!r}", f"the labels {a!r} and {b!r} are swapped"), changed, False
+
+
+_MOVABLE = (ast.Assign, ast.AugAssign, ast.Expr, ast.If)  # statements two of which may run in the wrong order
 
 
 def _mirrored_store(statement: ast.stmt) -> ast.Assign | None:
@@ -991,7 +1087,9 @@ _SAYS = {"sign": "a sign flipped", "missing minus": "a minus added", "swapped op
          "extra division": "a division dropped", "extra operation": "a call removed", "power": "another power",
          "missing sum": "a sum added", "swapped arguments": "two arguments swapped",
          "return in loop": "the return moved after the loop", "ddof": "another divisor n − ddof",
-         "one triangle": "the mirrored entry stored too"}
+         "one triangle": "the mirrored entry stored too", "mean for sum": "a sum for a mean",
+         "sum for mean": "a mean for a sum", "wrong function": "another function called",
+         "index for its value": "the value for its index", "order of statements": "two statements swapped"}
 
 
 def function_source(module_source: str, function: str) -> str | None:
