@@ -1,4 +1,4 @@
-"""Reading a holdout corpus (the TOML files beside this module, or those of `second/`) into typed entries."""
+"""Reading a holdout corpus (the TOML files beside this module, or those of `second/` or `third/`) into entries."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 HOLDOUT_DIR = Path(__file__).resolve().parent
 MODULES = ("derivatives", "partial_derivatives", "linear_model", "gradient_descent")
 SECOND_DIR = HOLDOUT_DIR / "second"  # the second holdout, written later and independently; all five modules
+THIRD_DIR = HOLDOUT_DIR / "third"  # the third holdout, written later still and independently; all five modules
 ALL_MODULES = (*MODULES, "neural_network")
 
 
