@@ -42,8 +42,8 @@ def kit_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 # Modules whose module-scoped fixtures are expensive (a course autograded by nbgrader, wheels installed into
 # fresh venvs, a venv for the walls, the corpus graded once, batches run as subprocesses).
 SHARED_FIXTURE_MODULES = frozenset({"test_nbgrader", "test_install", "test_confine", "test_corpus", "test_holdout",
-                                    "test_holdout_second", "test_cli", "test_gradescope", "test_release",
-                                    "test_report"})
+                                    "test_holdout_second", "test_holdout_third", "test_cli", "test_gradescope",
+                                    "test_release", "test_report"})
 
 
 @pytest.hookimpl(optionalhook=True)
