@@ -254,3 +254,12 @@ def test_an_index_for_its_value_and_two_steps_in_the_wrong_order_are_candidates(
     assert ("x * i", "x * values[i]") in _kinds(source, "profile")["index for its value"]
     order = [c for c in repair.candidates(source, "path") if c.edit.kind == "order of statements"]
     assert len(order) == 1 and "swapping `w = w - 1` and `rows.append(w)`" in order[0].edit.change
+
+
+def test_two_indices_used_once_each_may_index_each_others_sequence():
+    source = MODULE_HEAD + ("def best(e, slopes, intercepts):\n    row, col = np.unravel_index(np.argmin(e), e.shape)\n"
+                            "    return slopes[row], intercepts[col]\n\n\n"
+                            "def fit(x, y):\n    dx = x - x.mean()\n    return np.sum(dx * y) / np.sum(x * x)\n")
+    assert ("return (slopes[row], intercepts[col])", "return (slopes[col], intercepts[row])") in _kinds(
+        source, "best")["swapped indices"]
+    assert "swapped indices" not in _kinds(source, "fit")  # names that are not indices are never exchanged whole

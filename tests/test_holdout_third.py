@@ -51,22 +51,20 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
 HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({"h3_surface_loop_indices_swapped", "h3_pws_no_abs"})
 # Hints judged false or misleading by hand: the fragment judged so (caught whatever the keywords say).
 HAND_JUDGED_FALSE: dict[str, str] = {
-    # MISLEADING: `row, col = np.unravel_index(...)` is right (it returns the row, then the column); the slip is
-    # `slopes[row]`, `intercepts[col]`. The hint blames the unpacking and the order np.unravel_index returns its
-    # values in, and its edit `col, row = ...` passes only by naming the row index `col`: it teaches a wrong fact.
+    # MISLEADING when first graded, fixed as a class since (the fragment no longer appears): `row, col =
+    # np.unravel_index(...)` is right; the slip is `slopes[row]`, `intercepts[col]`, and the hint blamed the
+    # unpacking alone. Two names swapped within one statement are a repair too now: both places are shown, the
+    # unpacking and the indexing, and neither is claimed.
     "h3_best_indices_swapped": "the two values unpacked are swapped",
 }
 # What fails today, named per entry (xfail, not strict: a fix shows as XPASS).
 KEEPS_MARKS_TODAY: dict[str, str] = {}  # every entry loses marks on its own function
-FALSE_HINT_TODAY: dict[str, str] = {
-    "h3_best_indices_swapped": "misleading: blames the unpacking of np.unravel_index, not the indexing (JUDGED.md)",
-}
+FALSE_HINT_TODAY: dict[str, str] = {}  # the one misleading hint judged is fixed
 COSTS_CALLERS_TODAY: dict[str, str] = {
     "h3_pd_all_coordinates": "gradient: partial_derivative's answers are not explained",
     "h3_surface_ij_indexing": "best_fit_on_grid fails too on a non-square grid (its note says so)",
     "h3_surface_loop_indices_swapped": "best_fit_on_grid: error_surface raises IndexError on a non-square grid",
     "h3_neuron_bias_outside": "train_neuron: returns nan on a check (neuron's answers are not explained)",
-    "h3_neuron_tanh": "every function calling neuron: its answers are not explained",
     "h3_dw_sigmoid_derivative_at_x": "train_neuron, per_weight_steps: dloss_dw's answers are not explained",
     "h3_dw_mean_and_no_two": "train_neuron, per_weight_steps: dloss_dw's answers are not explained",
 }

@@ -36,6 +36,7 @@ MAX_CANDIDATES = 800
 MAX_FINALISTS = 40  # candidates that pass the first failed check and are tried on every check
 SLICE = 200  # candidates tried together (likelier edits first: most repairs are found in the first slice)
 SWAPPED_ARGUMENTS = 4  # a call's first arguments, two of which may be passed in each other's place
+SWAPPED_NAMES = 6  # a statement's first single-use indices, two of which may index each other's sequence
 PREFIX = "calcgrade_repair_"
 REPAIR_CLAIM = "repair"  # how a repair's diagnosis begins: "repair: <kind>"
 
@@ -79,7 +80,7 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "early stop": 1, "alias": 1, "swapped operands": 2, "extra operation": 2, "transposed": 2, "not reset": 2,
          "running total": 2, "swapped values": 2, "swapped arguments": 2, "return in loop": 1, "ddof": 2,
          "one triangle": 1, "mean for sum": 3, "sum for mean": 3, "wrong function": 3, "index for its value": 2,
-         "order of statements": 3,
+         "order of statements": 3, "swapped indices": 2,
          "labels swapped": 1, "loop bounds": 3, "operator": 3,
          "comparison": 3, "opposite function": 3, "order of tests": 3, "extra factor": 3, "extra term": 3,
          "extra division": 3, "extra power": 3, "off by one": 2, "call for its argument": 4, "power": 4,
@@ -895,6 +896,18 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                                     node)
         yield Edit("running total", _text(node), _text(changed), "a running total: `+=` keeps adding to what "
                    "earlier passes left, where each pass needs a fresh value"), changed, False
+    if isinstance(node, ast.Return | ast.Assign | ast.AugAssign | ast.Expr) and node.value is not None:
+        names = [n.id for n in ast.walk(node.value) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
+        indices = sorted({n.slice.id for n in ast.walk(node.value) if isinstance(n, ast.Subscript)
+                          and isinstance(n.slice, ast.Name) and n.slice.id in context.scope
+                          and names.count(n.slice.id) == 1})
+        for a, b in itertools.combinations(indices[:SWAPPED_NAMES], 2):  # slopes[row], intercepts[col]: swapped
+            changed = copy.deepcopy(node)
+            for name in ast.walk(changed.value):  # type: ignore[arg-type]
+                if isinstance(name, ast.Name) and name.id in (a, b):
+                    name.id = b if name.id == a else a
+            yield Edit("swapped indices", _line(node), _line(changed), f"`{a}` and `{b}` index each other's "
+                       "sequence here"), changed, False
     if isinstance(node, ast.Return | ast.Assign) and isinstance(node.value, ast.Tuple) \
             and len(node.value.elts) == 2:
         changed = copy.deepcopy(node)
@@ -1089,7 +1102,8 @@ _SAYS = {"sign": "a sign flipped", "missing minus": "a minus added", "swapped op
          "return in loop": "the return moved after the loop", "ddof": "another divisor n − ddof",
          "one triangle": "the mirrored entry stored too", "mean for sum": "a sum for a mean",
          "sum for mean": "a mean for a sum", "wrong function": "another function called",
-         "index for its value": "the value for its index", "order of statements": "two statements swapped"}
+         "index for its value": "the value for its index", "order of statements": "two statements swapped",
+         "swapped indices": "two indices swapped"}
 
 
 def function_source(module_source: str, function: str) -> str | None:
