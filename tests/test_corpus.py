@@ -20,20 +20,19 @@ import json
 import os
 import sys
 import tomllib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pytest
+from feedback_reading import claims, feedback_text, names_it
 
 from grader import kit
 from grader.curriculum import EXERCISES
 from grader.curriculum.common import parent_call
-from grader.diagnosis.behaviour import OPERATORS
-from grader.engine import HIDDEN_NOT_PASSED, grade_sources, plan
-from grader.spec import CheckResult, Exercise, SubmissionResult
+from grader.engine import grade_sources, plan
+from grader.spec import Exercise, SubmissionResult
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "corpus"))
 from corpus_data import Correct, Mistake, load  # noqa: E402
@@ -114,42 +113,6 @@ def graded(sandbox):
 # ----- reading the feedback ----------------------------------------------------------------------------------
 
 
-def feedback_text(check: CheckResult) -> str:
-    """What the feedback says about the mistake: the problem and hint lines, without the exercise's general hint
-    (which names nothing about this answer), in lower case."""
-    lines = check.student_message.splitlines()
-    kept = []
-    reading = False
-    for line in lines:
-        if line.startswith(("problem:", "hint:")):
-            reading = True
-        elif line.startswith(("printed:", "call:", "returned:", "expected:")):
-            reading = False
-        if reading:
-            kept.append(line)
-    text = "\n".join(kept)
-    general = BY_KEY[check.exercise].hint
-    return text.replace(general, "").lower()
-
-
-def names_it(text: str, keywords: Iterable[str]) -> bool:
-    return any(keyword.lower() in text for keyword in keywords)
-
-
-def known_diagnosis(check: CheckResult) -> bool:
-    """Does this check's feedback claim what was done: a known mistake, a constant factor, a formula finding, a
-    behavioural operator or the edit of the student's code that repairs it? (Two edits at different places,
-    both shown, claim neither.)"""
-    if HIDDEN_NOT_PASSED in check.student_message:  # a hidden check shows one fixed text: it claims nothing
-        return False
-    exercise = BY_KEY[check.exercise]
-    names = {m.name for m in exercise.misconceptions} | OPERATOR_NAMES
-    return any(part in names or part.startswith(("constant factor", "formula:", "repair:"))
-               for part in check.diagnosis.split(" or ") if part and part != NO_CLAIM)
-
-
-OPERATOR_NAMES = frozenset(operator.name for operator in OPERATORS)
-NO_CLAIM = "repair: one of several edits"
 # Claims whose keywords missed but whose text, read by hand, names the mistake rightly (keywords are never edited
 # after a hint was seen): the claim is not false while its text still holds this fragment of the hint judged.
 HAND_JUDGED_NOT_FALSE: dict[str, str] = {
@@ -192,7 +155,7 @@ def verdict(entry: Mistake, graded: Graded) -> Verdict:
     named = any(names_it(feedback_text(check), entry.keywords) for check in failed)
     judged_right = HAND_JUDGED_NOT_FALSE.get(entry.id, "\0").lower()
     false = [f"{check.name}: {check.diagnosis}" for check in failed
-             if known_diagnosis(check) and not names_it(feedback_text(check), entry.keywords)
+             if claims(check) and not names_it(feedback_text(check), entry.keywords)
              and judged_right not in feedback_text(check)]
     callers = dependents(entry.module, entry.function)
     elsewhere, dependent = [], []
@@ -201,7 +164,7 @@ def verdict(entry: Mistake, graded: Graded) -> Verdict:
             continue
         (dependent if result.exercise in callers else elsewhere).append(result.exercise)
         false += [f"{check.name}: {check.diagnosis}" for check in result.checks
-                  if not check.passed and known_diagnosis(check) and not names_it(feedback_text(check), entry.keywords)
+                  if not check.passed and claims(check) and not names_it(feedback_text(check), entry.keywords)
                   and judged_right not in feedback_text(check)]
     return Verdict(own.score, own.max_score, tuple(elsewhere), tuple(dependent), named, tuple(false))
 

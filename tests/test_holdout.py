@@ -20,19 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from feedback_reading import Graded, claims, feedback_text, names_it
 
 from grader import kit
 from grader.curriculum import EXERCISES
-from grader.diagnosis.behaviour import OPERATORS
-from grader.engine import HIDDEN_NOT_PASSED, grade_sources
-from grader.spec import CheckResult, SubmissionResult
+from grader.engine import grade_sources
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "holdout"))
 from holdout_data import Mistake, load  # noqa: E402
 
 MISTAKES = load()
-BY_KEY = {exercise.key: exercise for exercise in EXERCISES}
-OPERATOR_NAMES = frozenset(operator.name for operator in OPERATORS)
 
 # Measured, not a target: 85 of 134 named by keywords when the corpus was first graded (99 by hand, JUDGED.md);
 # 94 once the behavioural operators joined and the repair stopped misleading; 96 with the lifted-well check; 97
@@ -87,12 +84,6 @@ FALSE_HINT_TODAY: set[str] = set()  # bos_closest_to_zero's listed-mistake hint 
 # on a well lifted above zero
 
 
-@dataclass(frozen=True)
-class Graded:
-    own: str  # "module.function" of the replaced function
-    result: SubmissionResult
-
-
 @pytest.fixture(scope="module")
 def graded(sandbox) -> dict[str, Graded]:
     """Every entry graded once (public and hidden checks), keyed by id."""
@@ -106,38 +97,6 @@ def graded(sandbox) -> dict[str, Graded]:
     return out
 
 
-# ----- reading the feedback ----------------------------------------------------------------------------------
-
-
-def feedback_text(check: CheckResult) -> str:
-    """The problem and hint lines of a check's message, without the exercise's general hint, in lower case."""
-    kept, reading = [], False
-    for line in check.student_message.splitlines():
-        if line.startswith(("problem:", "hint:")):
-            reading = True
-        elif line.startswith(("printed:", "call:", "returned:", "expected:")):
-            reading = False
-        if reading:
-            kept.append(line)
-    return "\n".join(kept).replace(BY_KEY[check.exercise].hint, "").lower()
-
-
-def names_it(text: str, keywords: tuple[str, ...]) -> bool:
-    return any(keyword.lower() in text for keyword in keywords)
-
-
-def claims(check: CheckResult) -> bool:
-    """Does the diagnosis claim what was done: a listed mistake, a constant factor, a formula finding, a
-    behavioural operator or a repair of the student's code?"""
-    if HIDDEN_NOT_PASSED in check.student_message:  # a hidden check shows one fixed text: it claims nothing
-        return False
-    listed = {m.name for m in BY_KEY[check.exercise].misconceptions}
-    return any(part in listed or part in OPERATOR_NAMES or part.startswith(("constant factor", "formula:", "repair:"))
-               for part in check.diagnosis.split(" or ") if part and part != NO_CLAIM)
-
-
-# Two edits at different places each repair the code: both are shown and neither is claimed as the slip.
-NO_CLAIM = "repair: one of several edits"
 
 
 @dataclass(frozen=True)

@@ -20,19 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from feedback_reading import Graded, claims, feedback_text, names_it
 
 from grader import kit
 from grader.curriculum import DECLARED
-from grader.diagnosis.behaviour import OPERATORS
-from grader.engine import HIDDEN_NOT_PASSED, grade_sources
-from grader.spec import CheckResult, SubmissionResult
+from grader.engine import grade_sources
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "holdout"))
 from holdout_data import SECOND_DIR, Mistake, load  # noqa: E402
 
 MISTAKES = load(SECOND_DIR)
-BY_KEY = {exercise.key: exercise for exercise in DECLARED}
-OPERATOR_NAMES = frozenset(operator.name for operator in OPERATORS)
 
 # Measured, not a target: 108 of 165 named by keywords when the corpus was first graded, 115 by hand (JUDGED.md);
 # 118 and 126 after its false and misleading hints were fixed as classes and generic changes made knowing its
@@ -105,12 +102,6 @@ COSTS_CALLERS_TODAY: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Graded:
-    own: str  # "module.function" of the replaced function
-    result: SubmissionResult
-
-
 @pytest.fixture(scope="module")
 def graded(sandbox) -> dict[str, Graded]:
     """Every entry graded once (public and hidden checks, every declared exercise of its module), keyed by id."""
@@ -124,38 +115,6 @@ def graded(sandbox) -> dict[str, Graded]:
     return out
 
 
-# ----- reading the feedback (as tests/test_holdout.py) ------------------------------------------------------------
-
-
-def feedback_text(check: CheckResult) -> str:
-    """The problem and hint lines of a check's message, without the exercise's general hint, in lower case."""
-    kept, reading = [], False
-    for line in check.student_message.splitlines():
-        if line.startswith(("problem:", "hint:")):
-            reading = True
-        elif line.startswith(("printed:", "call:", "returned:", "expected:")):
-            reading = False
-        if reading:
-            kept.append(line)
-    return "\n".join(kept).replace(BY_KEY[check.exercise].hint, "").lower()
-
-
-def names_it(text: str, keywords: tuple[str, ...]) -> bool:
-    return any(keyword.lower() in text for keyword in keywords)
-
-
-# Two edits at different places each repair the code: both are shown and neither is claimed as the slip.
-NO_CLAIM = "repair: one of several edits"
-
-
-def claims(check: CheckResult) -> bool:
-    """Does the diagnosis claim what was done: a listed mistake, a constant factor, a formula finding, a
-    behavioural operator or a repair of the student's code?"""
-    if HIDDEN_NOT_PASSED in check.student_message:  # a hidden check shows one fixed text: it claims nothing
-        return False
-    listed = {m.name for m in BY_KEY[check.exercise].misconceptions}
-    return any(part in listed or part in OPERATOR_NAMES or part.startswith(("constant factor", "formula:", "repair:"))
-               for part in check.diagnosis.split(" or ") if part and part != NO_CLAIM)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """The third holdout corpus (tests/holdout/third/) through the real engine, as tests/test_holdout_second.py does
-the second, whose helpers for reading the feedback it reuses.
+the second, reading the feedback as it does (tests/feedback_reading.py).
 
 Written later still and independently of the first two, over all five modules (neural_network's declared exercises
 graded too). Every entry must lose marks on its own function and on no other; no failed check may give a FALSE
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from test_holdout_second import Graded, claims, feedback_text, names_it
+from feedback_reading import Graded, claims, feedback_text, names_it
 
 from grader import kit
 from grader.curriculum import DECLARED
