@@ -8,13 +8,15 @@ or an edit of the student's code that repairs it), the claims that must never be
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from grader import kit
 from grader.curriculum import DECLARED
 from grader.diagnosis.behaviour import OPERATORS
-from grader.engine import HIDDEN_NOT_PASSED
-from grader.spec import CheckResult, SubmissionResult
+from grader.engine import HIDDEN_NOT_PASSED, grade_sources
+from grader.spec import CheckResult, Exercise, SubmissionResult
 
 BY_KEY = {exercise.key: exercise for exercise in DECLARED}
 OPERATOR_NAMES = frozenset(operator.name for operator in OPERATORS)
@@ -26,6 +28,18 @@ NO_CLAIM = "repair: one of several edits"
 class Graded:
     own: str  # "module.function" of the replaced function
     result: SubmissionResult
+
+
+def grade_each(sandbox: Any, mistakes: Sequence[Any], exercises: Sequence[Exercise]) -> dict[str, Graded]:
+    """Every entry (module, function, body, id) graded once as a student would hand it in: the reference module
+    with that one function replaced, public and hidden checks, every one of `exercises` of its module."""
+    out = {}
+    for entry in mistakes:
+        source = kit.variant_source(entry.module, entry.function, entry.body)
+        result = grade_sources({entry.module: source}, sandbox, student=f"holdout-{entry.function}", hidden=True,
+                               course_seed="holdout", exercises=[e for e in exercises if e.module == entry.module])
+        out[entry.id] = Graded(f"{entry.module}.{entry.function}", result)
+    return out
 
 
 def feedback_text(check: CheckResult) -> str:

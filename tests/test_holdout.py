@@ -20,11 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from feedback_reading import Graded, claims, feedback_text, names_it
+from feedback_reading import Graded, claims, feedback_text, grade_each, names_it
 
-from grader import kit
 from grader.curriculum import EXERCISES
-from grader.engine import grade_sources
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "holdout"))
 from holdout_data import Mistake, load  # noqa: E402
@@ -86,15 +84,8 @@ FALSE_HINT_TODAY: set[str] = set()  # bos_closest_to_zero's listed-mistake hint 
 
 @pytest.fixture(scope="module")
 def graded(sandbox) -> dict[str, Graded]:
-    """Every entry graded once (public and hidden checks), keyed by id."""
-    out = {}
-    for entry in MISTAKES:
-        exercises = [exercise for exercise in EXERCISES if exercise.module == entry.module]
-        source = kit.variant_source(entry.module, entry.function, entry.body)
-        result = grade_sources({entry.module: source}, sandbox, student=f"holdout-{entry.function}", hidden=True,
-                               course_seed="holdout", exercises=exercises)
-        out[entry.id] = Graded(f"{entry.module}.{entry.function}", result)
-    return out
+    """Every entry graded once (public and hidden checks, every course exercise of its module), keyed by id."""
+    return grade_each(sandbox, MISTAKES, EXERCISES)
 
 
 

@@ -20,11 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from feedback_reading import Graded, claims, feedback_text, names_it
+from feedback_reading import Graded, claims, feedback_text, grade_each, names_it
 
 from grader import kit
 from grader.curriculum import DECLARED
-from grader.engine import grade_sources
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "holdout"))
 from holdout_data import SECOND_DIR, THIRD_DIR, Mistake, load  # noqa: E402
@@ -73,14 +72,7 @@ COSTS_CALLERS_TODAY: dict[str, str] = {
 @pytest.fixture(scope="module")
 def graded(sandbox) -> dict[str, Graded]:
     """Every entry graded once (public and hidden checks, every declared exercise of its module), keyed by id."""
-    out = {}
-    for entry in MISTAKES:
-        exercises = [exercise for exercise in DECLARED if exercise.module == entry.module]
-        source = kit.variant_source(entry.module, entry.function, entry.body)
-        result = grade_sources({entry.module: source}, sandbox, student=f"holdout-{entry.function}", hidden=True,
-                               course_seed="holdout", exercises=exercises)
-        out[entry.id] = Graded(f"{entry.module}.{entry.function}", result)
-    return out
+    return grade_each(sandbox, MISTAKES, DECLARED)
 
 
 @dataclass(frozen=True)
