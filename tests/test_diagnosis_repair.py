@@ -263,3 +263,8 @@ def test_two_indices_used_once_each_may_index_each_others_sequence():
     assert ("return (slopes[row], intercepts[col])", "return (slopes[col], intercepts[row])") in _kinds(
         source, "best")["swapped indices"]
     assert "swapped indices" not in _kinds(source, "fit")  # names that are not indices are never exchanged whole
+
+
+def test_a_missing_square_is_a_candidate():
+    source = MODULE_HEAD + "def mixed(f, p, h):\n    return (f(p + h) - 2 * f(p) + f(p - h)) / (4 * h)\n"
+    assert ("4 * h", "4 * h ** 2") in _kinds(source, "mixed")["missing power"]

@@ -80,7 +80,7 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "early stop": 1, "alias": 1, "swapped operands": 2, "extra operation": 2, "transposed": 2, "not reset": 2,
          "running total": 2, "swapped values": 2, "swapped arguments": 2, "return in loop": 1, "ddof": 2,
          "one triangle": 1, "mean for sum": 3, "sum for mean": 3, "wrong function": 3, "index for its value": 2,
-         "order of statements": 3, "swapped indices": 2,
+         "order of statements": 3, "swapped indices": 2, "missing power": 4,
          "labels swapped": 1, "loop bounds": 3, "operator": 3,
          "comparison": 3, "opposite function": 3, "order of tests": 3, "extra factor": 3, "extra term": 3,
          "extra division": 3, "extra power": 3, "off by one": 2, "call for its argument": 4, "power": 4,
@@ -825,7 +825,8 @@ def _drops(node: ast.AST, context: _Context) -> Found:
 
 
 def _missing(node: ast.AST, context: _Context) -> Found:
-    """Something left out: the sum of what is returned, a factor of a term (2x where 2x·y belongs), a term of a
+    """Something left out: the sum of what is returned, a square (4h where 4h² belongs), a factor of a term (2x
+    where 2x·y belongs), a term of a
     product's sum (m·x where m·x + c belongs), or the sum of products written as a product of sums (Σx·Σr for
     Σ x·r)."""
     if not isinstance(node, ast.expr) or _in_index(node, context):
@@ -836,6 +837,12 @@ def _missing(node: ast.AST, context: _Context) -> Found:
         yield from _expr_edit("missing sum", node, ast.Call(ast.Name("sum", ast.Load()), [copy.deepcopy(node)], []),
                               "the values are never added up: the answer is one number, their sum",
                               everywhere=False)
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in context.given \
+            and isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Mult | ast.Div) \
+            and not _counts(node, context):  # 4 * h where 4 * h ** 2 belongs
+        yield from _expr_edit("missing power", node, ast.BinOp(ast.Name(node.id, ast.Load()), ast.Pow(),
+                                                                ast.Constant(2)),
+                              f"`{node.id}` where `{node.id}²` belongs: a power is missing")
     term = isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add | ast.Sub) \
         and isinstance(node, ast.Name | ast.BinOp | ast.Call) \
         and not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub))
@@ -1103,7 +1110,7 @@ _SAYS = {"sign": "a sign flipped", "missing minus": "a minus added", "swapped op
          "one triangle": "the mirrored entry stored too", "mean for sum": "a sum for a mean",
          "sum for mean": "a mean for a sum", "wrong function": "another function called",
          "index for its value": "the value for its index", "order of statements": "two statements swapped",
-         "swapped indices": "two indices swapped"}
+         "swapped indices": "two indices swapped", "missing power": "a square added"}
 
 
 def function_source(module_source: str, function: str) -> str | None:
