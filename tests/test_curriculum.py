@@ -143,3 +143,32 @@ def test_apart_and_differs_on_plain_numbers_agree_with_their_numpy_form():
                 assert apart(*values) == apart_numpy(*values), values
                 assert differs(*values) == differs_numpy(*values), values
                 assert apart(*values, margin=0.1) == apart_numpy(*values, margin=0.1), values
+
+
+def test_inputs_redrawn_in_blocks_are_those_drawn_one_at_a_time():
+    """The sigmoid array of numerical_derivative is drawn 64 candidates at a time and screened together; every
+    student still gets the case that drawing one candidate at a time and testing it exactly gives."""
+    from grader.curriculum import BY_KEY, derivatives
+    from grader.curriculum.common import redrawn
+    from grader.engine import rng_for
+
+    exercise = BY_KEY["derivatives.numerical_derivative"]
+    (check,) = [check for check in exercise.checks if check.label.startswith("sigmoid")]
+    one_at_a_time = redrawn(derivatives.sigmoid_on_an_array, derivatives.derivative_informative)
+    for student in range(150):
+        seed = (f"hidden|blocks|s{student}", exercise.key, check.label)
+        drawn, expected = check.make_case(rng_for(*seed)), one_at_a_time(rng_for(*seed))
+        assert np.array_equal(drawn.args[1], expected.args[1]) and drawn.args[0] == expected.args[0]
+        assert drawn.kwargs == expected.kwargs
+
+
+def test_the_screen_of_a_block_never_refuses_what_the_exact_test_takes():
+    """`derivative_informative_together` is a looser test than `derivative_informative`, never a stricter one."""
+    from grader.curriculum import derivatives
+
+    cases = derivatives.sigmoid_on_arrays(np.random.default_rng(3), 4000)
+    for case, likely in zip(cases, derivatives.derivative_informative_together(cases), strict=True):
+        assert likely or not derivatives.derivative_informative(case)
+    together, one_by_one = np.random.default_rng(4), np.random.default_rng(4)
+    for case in derivatives.sigmoid_on_arrays(together, 5):  # the same values, in the same order
+        assert np.array_equal(case.args[1], derivatives.sigmoid_on_an_array(one_by_one).args[1])

@@ -6,7 +6,7 @@ tolerances of difference quotients."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -71,6 +71,29 @@ def redrawn(draw: Callable[[np.random.Generator], Case],
             with np.errstate(all="ignore"):
                 if accept(case):
                     return case
+        raise RuntimeError(f"no acceptable input in {REDRAWS} draws")
+
+    make_case.__name__ = getattr(draw, "__name__", "make_case")
+    make_case.__doc__ = getattr(draw, "__doc__", None)
+    return make_case
+
+
+def redrawn_in_blocks(draw: Callable[[np.random.Generator, int], list[Case]], accept: Callable[[Case], bool],
+                      screen: Callable[[list[Case]], Iterable[bool]], block: int = 64
+                      ) -> Callable[[np.random.Generator], Case]:
+    """`redrawn` for a generator that most draws fail: `draw(rng, n)` gives n candidates at once, the same values
+    in the same order as n draws one at a time, and `screen` tests them together, a looser (vectorised) form of
+    `accept` that never rejects a case `accept` takes. The cases it lets through are tested by `accept` in the
+    order drawn, so the case returned is the one `redrawn` returns, for a fraction of the cost. The generator
+    is left further on than one draw at a time leaves it (each check draws from a generator of its own)."""
+
+    def make_case(rng: np.random.Generator) -> Case:
+        for start in range(0, REDRAWS, block):
+            cases = draw(rng, min(block, REDRAWS - start))
+            with np.errstate(all="ignore"):
+                for case, likely in zip(cases, screen(cases), strict=True):
+                    if likely and accept(case):
+                        return case
         raise RuntimeError(f"no acceptable input in {REDRAWS} draws")
 
     make_case.__name__ = getattr(draw, "__name__", "make_case")
