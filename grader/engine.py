@@ -5,9 +5,9 @@ from a seed per course and student, so they differ between students, cannot be h
 the same seed reproduces a grading run exactly. Expected values are computed here, in the trusted
 parent, after the student's process has answered.
 
-Hidden calls run in a child of their own, after the public calls' child has ended, and only their
-status and values are kept: nothing of the hidden inputs exists in a process whose text reaches
-feedback. Points are earned on hidden inputs: a public check counts only where the hidden check of
+Hidden calls are sent to the submission's child only once every public answer has been read, and only
+their status and values are kept: no text that reaches feedback comes from a process that held a hidden
+input when it wrote it. Points are earned on hidden inputs: a public check counts only where the hidden check of
 the same kind passes too (`count_public_with_hidden`).
 """
 
@@ -369,36 +369,18 @@ def _observe(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider) -
 
 def _run(sources: Mapping[str, str], planned: Sequence[PlannedCheck], sandbox: Sandbox,
          allowance: Allowance | None = None) -> tuple[dict[str, str], list[Outcome]]:
-    """Public calls in one run, then hidden calls in a second run whose children never hold a public call:
-    one outcome per planned check, in order. Both share the submission's time and answer budget. The load
-    errors shown are the public run's (a hidden child's import error is the student's text, which could carry
-    a hidden input), and a hidden outcome keeps only its status and values (`Outcome.values_only`). A hidden
-    call of a module that did not load, or of a function that hung, in the public run is not tried again."""
+    """Public calls, then hidden calls, in one run: one outcome per planned check, in order. The hidden calls
+    are sent to a child only once every public answer has been read (`Sandbox.run`'s barrier), so no text
+    that reaches feedback (a public answer's output or error, a load error) comes from a process after it
+    held a hidden input; a hidden outcome keeps only its status and values (`Outcome.values_only`). A hidden
+    call of a module that did not load, or of a function that hung, is not tried again."""
     public = [index for index, p in enumerate(planned) if p.visibility == "public"]
     hidden = [index for index, p in enumerate(planned) if p.visibility != "public"]
+    calls = [_public_call(planned[i]) for i in public] + [_call(planned[i].exercise, planned[i].case) for i in hidden]
+    load_errors, got = sandbox.run(sources, calls, allowance or Allowance(sandbox.limits), barrier=len(public))
     outcomes: list[Outcome] = [Outcome("skipped")] * len(planned)
-    allowance = allowance or Allowance(sandbox.limits)
-    load_errors, public_outcomes = sandbox.run(sources, [_public_call(planned[i]) for i in public], allowance) \
-        if public else ({}, [])
-    hung: set[str] = set()
-    for index, outcome in zip(public, public_outcomes, strict=True):
-        outcomes[index] = outcome
-        if outcome.status == "timeout":
-            hung.add(planned[index].exercise.key)
-    runnable = []
-    for index in hidden:
-        exercise = planned[index].exercise
-        if exercise.module in load_errors:
-            outcomes[index] = Outcome("load_error")
-        elif exercise.key in hung:
-            outcomes[index] = Outcome("timeout")
-        else:
-            runnable.append(index)
-    if runnable:
-        _, hidden_outcomes = sandbox.run(sources, [_call(planned[i].exercise, planned[i].case) for i in runnable],
-                                         allowance)
-        for index, outcome in zip(runnable, hidden_outcomes, strict=True):
-            outcomes[index] = outcome.values_only()
+    for position, index in enumerate(public + hidden):
+        outcomes[index] = got[position] if position < len(public) else got[position].values_only()
     return load_errors, outcomes
 
 

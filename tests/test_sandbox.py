@@ -293,3 +293,63 @@ def test_the_answer_that_passes_the_budget_fails_however_the_answers_arrive():
         reader = _LineReader(ours, _Budget(250))
         got = [reader.next_line(1.0) for _ in range(3)]
     assert isinstance(got[0], dict) and isinstance(got[1], dict) and got[2] is TOO_MUCH
+
+
+PEEK = '''
+import gc, sys
+
+def held():
+    """Every call argument the job this child read holds (found by walking the frames, as student code can)."""
+    frame, seen = sys._getframe(), []
+    while frame is not None:
+        for value in list(frame.f_locals.values()):
+            if isinstance(value, tuple) and value and type(value[0]).__name__ == "Request":
+                seen += [bytes(request.args).decode() for request in value]
+        frame = frame.f_back
+    return seen
+
+def peek(x):
+    return held()
+
+def die(x):
+    import os
+    os._exit(3)
+'''
+
+
+def test_calls_past_the_barrier_reach_the_child_only_after_the_answers_before_it_were_read(quick_sandbox):
+    """Public and hidden calls share one child: the hidden calls (past the barrier) are sent once every public
+    answer has been read, so nothing a public answer says can hold a hidden input."""
+    calls = [Call("peek", "peek", (1.5,)), Call("peek", "peek", (2.5,)), Call("peek", "peek", (777.25,))]
+    load_errors, outcomes = quick_sandbox.run({"peek": PEEK}, calls, barrier=2)
+    assert not load_errors and [o.status for o in outcomes] == ["ok"] * 3
+    assert not any("777.25" in text for o in outcomes[:2] for text in o.value)
+    assert any("777.25" in text for text in outcomes[2].value)  # the same child's job, read later
+
+
+def test_a_child_started_past_the_barrier_loads_before_it_holds_a_call(quick_sandbox):
+    """Where a call past the barrier ends the child, the next child loads the modules before it is sent the
+    calls left, and its load errors are not returned: they are written after the run held those calls."""
+    deadline = time.time() + 1.0  # the first child imports before it, the second after two naps
+    source = PEEK + f'''
+import time
+AT_IMPORT = held()
+if time.time() > {deadline!r}:
+    raise ImportError("written after the barrier")
+
+def at_import(x):
+    return AT_IMPORT
+
+def nap(x):
+    time.sleep(0.8)
+    return x
+'''
+    calls = [Call("peek", "nap", (1.5,)), Call("peek", "nap", (2.5,)), Call("peek", "die", (777.25,)),
+             Call("peek", "at_import", (777.25,))]
+    load_errors, outcomes = quick_sandbox.run({"peek": source}, calls, barrier=2)
+    assert [o.status for o in outcomes] == ["ok", "ok", "died", "load_error"]
+    assert load_errors == {}
+    assert all("after the barrier" not in repr(o) for o in outcomes[:2])
+    _, [held] = quick_sandbox.run({"peek": PEEK + "AT_IMPORT = held()\ndef at_import(x):\n    return AT_IMPORT\n"},
+                                  [Call("peek", "at_import", (777.25,))], barrier=0)
+    assert held.value == []  # a child given only calls past the barrier reads them after it loaded

@@ -5,7 +5,9 @@ from its source (never from the submission folder, so extra files there cannot s
 runs the calls in order and answers one JSON line per module load and per call. It holds no
 expected value and no reference: there is nothing in this process worth stealing.
 
-A job marked as a session (`Sandbox.session`) keeps the child serving after its calls: it reads one
+A job may say that more calls follow (`Sandbox.run`'s barrier: a submission's hidden calls, sent once the
+public calls' answers are read): the child reads that second list after its first answers, as a session
+does its calls. A job marked as a session (`Sandbox.session`) keeps the child serving after its calls: it reads one
 more call per line and answers it, until the parent closes the channel. Those calls are read after
 student code has run, which is harmless: the parent decides what is asked and judges every answer as
 untrusted data, so a tampered loop can only spoil its own answers.
@@ -166,12 +168,12 @@ def _call(request: Request, files: dict[str, list[str]]) -> dict[str, Any]:
 
 
 def serve(channel, reader) -> None:
-    """Read the job, then answer one line per module and per call (and, in a session, per call sent
-    afterwards); the parent enforces the clock."""
+    """Read the job, then answer one line per module and per call (and per call of a second list the job
+    says will follow, and, in a session, per call sent afterwards); the parent enforces the clock."""
     job = loads(reader.readline())
     sources: dict[str, str] = dict(job["modules"])
     requests = tuple(Request.read(request) for request in job["calls"])
-    session = job.get("session") is True
+    session, more = job.get("session") is True, job.get("more") is True
     del job
     files = {f"{name}.py": source.splitlines() for name, source in sources.items()}
     sys.meta_path.insert(0, StudentModules(sources))
@@ -180,6 +182,8 @@ def serve(channel, reader) -> None:
         send(dumps(_load(name, files)))
     for request in requests:
         send(_answer(request, files))
+    if more:
+        _serve_more(reader, send, files)
     if session:
         _serve_session(reader, send, files)
     channel.close()
@@ -192,6 +196,17 @@ def _answer(request: Request, files: dict[str, list[str]]) -> bytes:
         return dumps(_call(request, files))
     except (TypeError, ValueError) as error:
         return dumps({"id": request.id, "status": "error", "error": f"unreadable result: {error}"})
+
+
+def _serve_more(reader, send, files: dict[str, list[str]]) -> None:
+    """A job's second list of calls, sent once the first list's answers were read: read whole, then answered
+    in order (at a line that is not such a list, nothing: the parent never sends one)."""
+    try:
+        requests = tuple(Request.read(request) for request in loads(reader.readline())["calls"])
+    except (ValueError, TypeError, KeyError, RecursionError):
+        return
+    for request in requests:
+        send(_answer(request, files))
 
 
 def _serve_session(reader, send, files: dict[str, list[str]]) -> None:

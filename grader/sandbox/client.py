@@ -2,9 +2,10 @@
 
 `Sandbox.run` sends the submission's sources and all its calls to one child and reads one answer
 per module and per call, each within its own time limit; runs given one `Allowance` share the
-submission's total time and answer budget (the engine runs public and hidden calls in separate
-children). A call that times out or kills its child (segfault, `os._exit`, out of memory) costs only
-that call: the child's process group is ended and the remaining calls go to a fresh child. A module
+submission's total time and answer budget. A run's barrier holds calls back until every earlier answer
+has been read (the engine sends a submission's hidden calls after its public answers). A call that times
+out or kills its child (segfault, `os._exit`, out of memory) costs only that call: the child's process
+group is ended and the remaining calls go to a fresh child. A module
 whose import hangs or kills the child is not loaded again. Everything that comes back is plain data
 (see `grader.plain`). `Sandbox.session` keeps one child answering calls one at a time, for a
 trusted algorithm that needs a student function's values as it runs (error carried forward).
@@ -37,6 +38,11 @@ from grader.sandbox import confine
 Status = Literal["ok", "error", "not_implemented", "missing", "load_error", "timeout", "died", "skipped"]
 END_SECONDS = 5.0  # how long the grader waits for an ended child's processes to be gone
 ERROR_LIMIT = 2000  # characters of a child's error kept (the child bounds its own; a forged one may not)
+
+
+class _LoadErrorPast(str):
+    """A module's load error reported by a child that held calls past a run's barrier: it stops the module's
+    later calls, but is not returned with the run's load errors."""
 
 
 class _ReadEvent:
@@ -293,11 +299,16 @@ class Sandbox:
 
     # ----- running a submission --------------------------------------------------------------------
 
-    def run(self, sources: Mapping[str, str], calls: Sequence[Call],
-            allowance: Allowance | None = None) -> tuple[dict[str, str], list[Outcome]]:
+    def run(self, sources: Mapping[str, str], calls: Sequence[Call], allowance: Allowance | None = None,
+            barrier: int | None = None) -> tuple[dict[str, str], list[Outcome]]:
         """Load the modules and make the calls; returns (module load errors, one outcome per call). Every child
         of this run serves these calls only. `allowance`: the submission's time and answer budget, when
-        shared with other runs (a fresh one by default)."""
+        shared with other runs (a fresh one by default).
+
+        `barrier`: the calls from this index on are sent to a child only once every answer before it has been
+        read, after its modules were loaded, and the load errors returned are those of children started before
+        then: no text a call before the barrier returns was written by a process that held a later call's
+        arguments. The outcomes past the barrier are returned whole (the caller keeps what it needs of them)."""
         load_errors: dict[str, str] = {}
         outcomes: list[Outcome | None] = [None] * len(calls)
         pending = list(range(len(calls)))
@@ -312,10 +323,11 @@ class Sandbox:
                         outcomes[index] = Outcome("skipped", error=f"not run: {why}")
                     break
                 pending = self._run_once(sources, calls, pending, load_errors, outcomes, deadline, received,
-                                         allowance.call_seconds)
+                                         allowance.call_seconds, len(calls) if barrier is None else barrier)
         finally:
             self._empty_workdir()
-        return load_errors, [outcome or Outcome("skipped") for outcome in outcomes]
+        shown = {name: error for name, error in load_errors.items() if not isinstance(error, _LoadErrorPast)}
+        return shown, [outcome or Outcome("skipped") for outcome in outcomes]
 
     @contextlib.contextmanager
     def session(self, sources: Mapping[str, str], allowance: Allowance | None = None) -> Iterator[Session]:
@@ -345,9 +357,10 @@ class Sandbox:
                 os.unlink(path)
 
     def _run_once(self, sources, calls, pending, load_errors, outcomes, deadline: float,
-                  received: _Budget, call_seconds: float) -> list[int]:
+                  received: _Budget, call_seconds: float, barrier: int) -> list[int]:
         """One child: answers until done, or until a call hangs or kills it, or the submission's total time
-        or answer budget runs out; returns the calls left."""
+        or answer budget runs out; returns the calls left. The calls from `barrier` on are sent once every
+        earlier one has been answered (see `run`)."""
         loadable = {name: source for name, source in sources.items() if name not in load_errors}
         hung = {(calls[i].module, calls[i].function) for i, o in enumerate(outcomes) if o and o.status == "timeout"}
         runnable = []
@@ -363,9 +376,16 @@ class Sandbox:
         if not runnable:
             return []
         child, channel = self._spawn()
+        first = [index for index in runnable if index < barrier]
+        later = runnable[len(first):]
+        past_barrier = not first  # every call before the barrier was answered: the barrier is passed
+
+        def numbered(indexes: list[int]) -> bytes:
+            return b",".join(b'{"id":%d,' % index + calls[index].wire[1:] for index in indexes)
+
         try:
-            numbered = b",".join(b'{"id":%d,' % index + calls[index].wire[1:] for index in runnable)
-            job = b'{"modules":' + dumps(loadable).rstrip(b"\n") + b',"calls":[' + numbered + b"]}\n"
+            job = b'{"modules":' + dumps(loadable).rstrip(b"\n") + b',"calls":[' + numbered(first) + b"]" + \
+                (b',"more":true' if later else b"") + b"}\n"
             try:
                 channel.sendall(job)
             except OSError:  # the child is already gone: the reads below report it
@@ -382,8 +402,14 @@ class Sandbox:
                                          if reply is TIMEOUT else f"importing {name}.py ended the process")
                     return list(runnable)
                 if not reply.get("ok"):
-                    load_errors[name] = printable(str(reply.get("error", "import failed"))[:ERROR_LIMIT])
+                    error = printable(str(reply.get("error", "import failed"))[:ERROR_LIMIT])
+                    load_errors[name] = _LoadErrorPast(error) if past_barrier else error
             for position, index in enumerate(runnable):
+                if position == len(first) and later:
+                    try:
+                        channel.sendall(b'{"calls":[' + numbered(later) + b"]}\n")
+                    except OSError:  # the child is already gone: the read below reports it
+                        pass
                 if calls[index].module in load_errors:
                     outcomes[index] = Outcome("load_error", error=load_errors[calls[index].module])
                 reply = reader.next_line(min(call_seconds, deadline - time.monotonic()))
