@@ -190,6 +190,7 @@ class Sandbox:
         self._cgroups: list[str] = []  # the template's cgroups (pids, memory), removed with it
         self._watch_memory: int | None = None  # without a memory cgroup: the bound the grader watches
         self._given_sources = given_sources
+        self._ending: list[int] = []  # pidfds of children ended, not yet waited for (see `_end`)
 
     # ----- the template --------------------------------------------------------------------------
 
@@ -243,6 +244,7 @@ class Sandbox:
 
         The next child is asked for at once, so that it is waiting in our socket when we need it."""
         with self._lock:
+            self._reap()
             self._ensure_template()
             assert self._control is not None
             data, fds, _, _ = socket.recv_fds(self._control, 4096, 2)
@@ -256,22 +258,30 @@ class Sandbox:
 
     def _end(self, child: ChildHandle, channel: socket.socket) -> None:
         """End the child and everything it started: it is PID 1 of its namespace (without one, its process
-        group is ended too). Waits until it has ended (a PID 1 ends once every process of its namespace
-        has): nothing of one run (an abstract Unix socket of the template's network namespace) is still
-        there when the next child starts."""
+        group is ended too). The wait until it has ended (a PID 1 ends once every process of its namespace
+        has) is made before the next child is handed out (`_reap`), so that nothing of one run (an abstract
+        Unix socket of the template's network namespace) is still there when the next child gets its job,
+        and meanwhile the grader judges while the kernel tears the child down."""
         channel.close()
         try:
             signal.pidfd_send_signal(child.pidfd, signal.SIGKILL)
-            select.select([child.pidfd], [], [], END_SECONDS)
         except ProcessLookupError:
             pass
-        finally:
-            os.close(child.pidfd)
         if child.group is not None:
             try:
                 os.killpg(child.group, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
+        self._ending.append(child.pidfd)
+
+    def _reap(self) -> None:
+        """Wait until every child ended by `_end` is gone."""
+        while self._ending:
+            pidfd = self._ending.pop()
+            try:
+                select.select([pidfd], [], [], END_SECONDS)
+            finally:
+                os.close(pidfd)
 
     def _fresh_workdir(self) -> str:
         if self._workdir is None:  # 0700: no other account (nor another sandbox's child) may enter it
@@ -279,6 +289,7 @@ class Sandbox:
         return self._workdir
 
     def close(self) -> None:
+        self._reap()
         if self._control is not None:
             self._control.close()
         if self._template is not None:
@@ -349,6 +360,7 @@ class Sandbox:
         workdir = self._workdir
         if workdir is None or (self._walls or {}).get("confined"):
             return
+        self._reap()  # no child of the run writes there any more
         for leftover in os.listdir(workdir):
             path = os.path.join(workdir, leftover)
             if os.path.isdir(path) and not os.path.islink(path):
