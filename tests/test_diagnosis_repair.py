@@ -268,3 +268,15 @@ def test_two_indices_used_once_each_may_index_each_others_sequence():
 def test_a_missing_square_is_a_candidate():
     source = MODULE_HEAD + "def mixed(f, p, h):\n    return (f(p + h) - 2 * f(p) + f(p - h)) / (4 * h)\n"
     assert ("4 * h", "4 * h ** 2") in _kinds(source, "mixed")["missing power"]
+
+
+def test_a_functions_source_is_what_ast_cuts_from_the_module():
+    """`function_source` splits the module's lines once, by a regular expression; its text is still exactly
+    `ast.get_source_segment`'s, with Windows and old Mac line ends, form feeds and characters beyond ASCII."""
+    odd = "import numpy as np\r\n\x0c\r\ndef f(x):\r\n    y = 'é→' ; return x + 1  # ∑\r\n\rdef g(x): return x\n" \
+          "def h(x,\n      y):\n    \"\"\"a \x0c form feed\"\"\"\n    return (x +\n            y)"
+    for source in [odd, *(kit.solution_source(module) for module in kit.MODULES)]:
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.FunctionDef):
+                assert repair.function_source(source, node.name) == ast.get_source_segment(source, node), node.name
+

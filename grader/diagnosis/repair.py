@@ -25,6 +25,7 @@ import copy
 import dataclasses
 import functools
 import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -1113,13 +1114,27 @@ _SAYS = {"sign": "a sign flipped", "missing minus": "a minus added", "swapped op
          "swapped indices": "two indices swapped", "missing power": "a square added"}
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # lines as the tokenizer counts them (as `ast` does)
+
+
 def function_source(module_source: str, function: str) -> str | None:
-    """The text of the module's top-level `function` (None where it cannot be read)."""
+    """The text of the module's top-level `function` (None where it cannot be read): what
+    `ast.get_source_segment` gives, cut from lines split once by a regular expression (it splits the module
+    in a Python loop on each call, milliseconds for a whole module)."""
     tree = _parsed(module_source)
     if tree is None:
         return None
     found = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == function]
-    return ast.get_source_segment(module_source, found[0]) if len(found) == 1 else None
+    if len(found) != 1:
+        return None
+    node = found[0]
+    lines = _LINE.findall(module_source)
+    first, last = node.lineno - 1, node.end_lineno - 1  # type: ignore[operator]
+    start, end = node.col_offset, node.end_col_offset
+    if first == last:
+        return lines[first].encode()[start:end].decode()
+    return "".join([lines[first].encode()[start:].decode(), *lines[first + 1 : last],
+                    lines[last].encode()[:end].decode()])
 
 
 def calls_among(module_source: str, function: str, names: set[str]) -> bool:
