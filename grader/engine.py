@@ -243,20 +243,71 @@ def _with_repairs(exercises: Sequence[Exercise], judged: Mapping[str, list[tuple
                if not all(check.passed for check in results[exercise.key])}
     repaired = dict(results)
     deadline = time.monotonic() + REPAIR_SUBMISSION_SECONDS
-    for exercise in exercises:
-        checks, verdicts = judged[exercise.key], results[exercise.key]
-        source = sources.get(exercise.module)
-        if source is None or not _repairable(exercise, checks, verdicts, source, failing):
-            continue
+    chosen = [exercise for exercise in exercises if sources.get(exercise.module) is not None and _repairable(
+        exercise, judged[exercise.key], results[exercise.key], sources[exercise.module], failing)]
+    try:
+        verified = _verify_remembered(chosen, judged, results, sources, sandbox, references)
+    except Exception:  # noqa: BLE001 - each remembered repair is then checked on its own
+        verified = {}
+    for exercise in chosen:
         left = deadline - time.monotonic()
         if left <= 0.5:
             break
         try:
-            repaired[exercise.key] = _repaired(exercise, checks, verdicts, sources, sandbox, references,
-                                               min(left, REPAIR_SECONDS))
+            repaired[exercise.key] = _repaired(exercise, judged[exercise.key], results[exercise.key], sources,
+                                               sandbox, references, min(left, REPAIR_SECONDS),
+                                               verified.get(exercise.key))
         except Exception:  # noqa: BLE001 - a repair that cannot be found leaves the verdicts as they are
             continue
     return repaired
+
+
+def _repair_key(exercise: Exercise, module_source: str) -> tuple[str, bytes]:
+    """Where `_REPAIRS` keeps an exercise's repair: the function's own source (the module's where it cannot be
+    read alone)."""
+    from grader.diagnosis import repair
+
+    own = repair.function_source(module_source, exercise.function) or module_source
+    return exercise.key, hashlib.sha256(own.encode("utf-8", "surrogatepass")).digest()
+
+
+def _checks_in_order(checks: Sequence[tuple[PlannedCheck, Outcome, CheckResult]],
+                     verdicts: Sequence[CheckResult]) -> list[PlannedCheck]:
+    """An exercise's checks, those the student's function failed first (a repair is tried on one of them first)."""
+    return [checks[index][0] for index in sorted(range(len(checks)), key=lambda index: verdicts[index].passed)]
+
+
+def _verify_remembered(exercises: Sequence[Exercise],
+                       judged: Mapping[str, list[tuple[PlannedCheck, Outcome, CheckResult]]],
+                       results: Mapping[str, list[CheckResult]], sources: Mapping[str, str], sandbox: Sandbox,
+                       references: ReferenceProvider) -> dict[str, bool]:
+    """For each exercise whose function's repair is remembered (from another student with the same function):
+    does it pass every check of this student's? All of them in one run, one child, each repair under a name of
+    its own beside the student's code; an exercise not in the answer is checked on its own by `_repaired`."""
+    from grader.diagnosis import repair
+
+    remembered = [(exercise, _REPAIRS.get(_repair_key(exercise, sources[exercise.module]))) for exercise in exercises]
+    items = [(exercise, replace(found[0], name=f"{found[0].name}_{number}",
+                                source=f"def {found[0].name}_{number}(" + found[0].source.partition("(")[2]))
+             for number, (exercise, found) in enumerate(remembered) if found]
+    if not items:
+        return {}
+    candidates: dict[str, list[Any]] = {}
+    for exercise, candidate in items:
+        candidates.setdefault(exercise.module, []).append(candidate)
+    modules = {**sources, **{module: repair.with_candidates(sources[module], found)
+                             for module, found in candidates.items()}}
+    planned = {exercise.key: _checks_in_order(judged[exercise.key], results[exercise.key]) for exercise, _ in items}
+    calls = [Call(exercise.module, candidate.name, p.case.args, dict(p.case.kwargs), p.case.check_mutation)
+             for exercise, candidate in items for p in planned[exercise.key]]
+    allowance = Allowance(sandbox.limits, total_seconds=REPAIR_SECONDS, call_seconds=REPAIR_CALL_SECONDS)
+    load_errors, outcomes = sandbox.run(modules, calls, allowance)
+    answers = iter(outcomes)
+    verified = {}
+    for exercise, _ in items:
+        passed = [check_passes(p, next(answers), references) for p in planned[exercise.key]]
+        verified[exercise.key] = exercise.module not in load_errors and all(passed)
+    return verified
 
 
 def _repairable(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, CheckResult]],
@@ -281,12 +332,12 @@ def _repairable(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome
 
 def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, CheckResult]],
               verdicts: list[CheckResult], sources: Mapping[str, str], sandbox: Sandbox,
-              references: ReferenceProvider, seconds: float) -> list[CheckResult]:
-    """One exercise's verdicts, with the repair found in `seconds` (none found: as they were)."""
+              references: ReferenceProvider, seconds: float, verified: bool | None = None) -> list[CheckResult]:
+    """One exercise's verdicts, with the repair found in `seconds` (none found: as they were). `verified`: whether
+    the remembered repair passes this student's checks, where `_verify_remembered` ran it already."""
     from grader.diagnosis import hint_of, repair, replace_hint
 
-    order = sorted(range(len(checks)), key=lambda index: verdicts[index].passed)  # a failed check first
-    planned = [checks[index][0] for index in order]
+    planned = _checks_in_order(checks, verdicts)
     allowance = Allowance(sandbox.limits, total_seconds=seconds, call_seconds=REPAIR_CALL_SECONDS)
 
     def passes(candidates: Sequence[repair.Candidate], some: Sequence[PlannedCheck]) -> list[list[bool]]:
@@ -304,11 +355,10 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
         return repair.find_repair(repair.candidate_slices(sources[exercise.module], exercise.function,
                                                           size=repair.SLICE), planned, passes)
 
-    own = repair.function_source(sources[exercise.module], exercise.function) or sources[exercise.module]
-    key = (exercise.key, hashlib.sha256(own.encode("utf-8", "surrogatepass")).digest())
+    key = _repair_key(exercise, sources[exercise.module])
     if key in _REPAIRS:  # the same source as another student's: its repair, checked on this student's checks
         found = _REPAIRS[key]
-        if found and not all(passes(found[:1], planned)[0]):
+        if found and not (verified if verified is not None else all(passes(found[:1], planned)[0])):
             found = search()
     else:
         found = search()

@@ -280,3 +280,23 @@ def test_a_functions_source_is_what_ast_cuts_from_the_module():
             if isinstance(node, ast.FunctionDef):
                 assert repair.function_source(source, node.name) == ast.get_source_segment(source, node), node.name
 
+
+def test_remembered_repairs_of_several_functions_are_checked_again_together(sandbox, monkeypatch):
+    """Two slips handed in again by another student: both remembered repairs are run on the second student's
+    own checks in one sandbox run (one child), and say what they said to the first."""
+    bodies = {"df_log": "return 2 * x / 1 + x**2\n", "df_poly": "return 3 * x**2 - 12 * x - 9\n"}
+    exercises = [e for e in EXERCISES if e.module == "derivatives"]
+    runs = []
+    original = type(sandbox).run
+    monkeypatch.setattr(type(sandbox), "run", lambda self, *args, **kwargs: runs.append(args[1]) or original(
+        self, *args, **kwargs))
+    said = []
+    for student, other in (("one", ""), ("two", "\n\ndef helper_of_my_own(v):\n    return v\n")):
+        runs.clear()
+        source = kit.replace_bodies(kit.solution_source("derivatives"), bodies) + other
+        result = grade_sources({"derivatives": source}, sandbox, student=student, hidden=True,
+                               course_seed="remembered", exercises=exercises, carry_forward=False)
+        said.append([_hints(result.exercise(f"derivatives.{name}")) for name in bodies])
+    assert said[0] == said[1]
+    assert all(f"In {name}, changing" in hint for name, hints in zip(bodies, said[1], strict=True) for hint in hints)
+    assert len(runs) == 2  # the student's calls, then both remembered repairs at once
