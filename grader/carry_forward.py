@@ -17,12 +17,14 @@ budget; anything that goes wrong (a component that raises, hangs, answers someth
 numbers, a reference that fails on what came back) keeps the original verdict. A component that answers
 the same to every call of a grading run's evaluations (or only one number) says nothing about the function
 calling it: no credit then. What a component does to its arguments in place is done to the reference's.
-Public checks are evaluated in one child, hidden checks in another that never held a public input; a
-hidden check's message names functions only, never an input or a value.
+Public checks are evaluated first, then hidden checks, in one child (a fresh one where a public evaluation
+ended it): a hidden input reaches it only after every public evaluation is judged, and a hidden check's
+message names functions only, never an input or a value.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import time
 import types
@@ -102,26 +104,29 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
     if not candidates:
         return verdicts
     findings: list[tuple[_Candidate, str]] = []
-    for public in (True, False):  # a hidden check's evaluation runs in a child that never held a public input
-        chosen = [candidate for candidate in candidates if candidate.public == public]
-        if not chosen:
-            continue
-        judged = []
-        try:
-            with sandbox.session(sources, allowance) as session:
+    with contextlib.ExitStack() as sessions:
+        session: Session | None = None
+        for public in (True, False):  # the public checks' evaluations first: a hidden input reaches the child after
+            chosen = [candidate for candidate in candidates if candidate.public == public]  # they are all judged
+            if not chosen:
+                continue
+            judged = []
+            try:
+                if session is None or session.ended:  # one child for both, unless a public evaluation ended it
+                    session = sessions.enter_context(sandbox.session(sources, allowance))
                 for candidate in chosen:
                     answers: list[tuple[str, Any]] = []
                     found = _judge_again(candidate, planned[candidate.index], outcomes[candidate.index], session,
                                          references, answers)
                     judged.append((candidate, found, answers))
-        except Exception:  # noqa: BLE001 - the sandbox failed (no child could start): every verdict stands
-            continue
-        pooled: dict[str, list[Any]] = {}
-        for _, _, answers in judged:
-            for component, answer in answers:
-                pooled.setdefault(component, []).append(answer)
-        findings += [(candidate, found) for candidate, found, answers in judged
-                     if found and answers and all(_informative(pooled[component]) for component, _ in answers)]
+            except Exception:  # noqa: BLE001 - the sandbox failed (no child could start): every verdict stands
+                continue
+            pooled: dict[str, list[Any]] = {}
+            for _, _, answers in judged:
+                for component, answer in answers:
+                    pooled.setdefault(component, []).append(answer)
+            findings += [(candidate, found) for candidate, found, answers in judged
+                         if found and answers and all(_informative(pooled[component]) for component, _ in answers)]
     carried = [candidate for candidate, found in findings if found == CARRIED]
     roots = _roots(planned, verdicts, carried)
     for candidate, found in findings:

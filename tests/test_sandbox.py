@@ -304,7 +304,7 @@ def held():
     while frame is not None:
         for value in list(frame.f_locals.values()):
             if isinstance(value, tuple) and value and type(value[0]).__name__ == "Request":
-                seen += [bytes(request.args).decode() for request in value]
+                seen += [bytes(request.arguments).decode() for request in value]
         frame = frame.f_back
     return seen
 

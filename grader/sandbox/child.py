@@ -22,7 +22,6 @@ import os
 import sys
 import time
 import traceback
-from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,14 +125,13 @@ class Request:
     id: int
     module: str
     function: str
-    args: bytes  # the arguments as sent, decoded afresh for the call
-    kwargs: bytes
+    arguments: bytes  # [args, kwargs] as sent, decoded afresh for the call
     return_args: bool
 
     @classmethod
     def read(cls, request: dict[str, Any]) -> Request:
-        return cls(int(request["id"]), str(request["module"]), str(request["function"]), dumps(request["args"]),
-                   dumps(request["kwargs"]), request.get("return_args") is True)
+        return cls(int(request["id"]), str(request["module"]), str(request["function"]),
+                   dumps([request["args"], request["kwargs"]]), request.get("return_args") is True)
 
 
 def _call(request: Request, files: dict[str, list[str]]) -> dict[str, Any]:
@@ -143,13 +141,18 @@ def _call(request: Request, files: dict[str, list[str]]) -> dict[str, Any]:
     if function is None or not callable(function):
         answer.update(status="missing")
         return answer
-    args = from_wire(loads(request.args), GIVEN.__getitem__)
-    kwargs = {key: from_wire(value, GIVEN.__getitem__) for key, value in loads(request.kwargs).items()}
+    sent_args, sent_kwargs = loads(request.arguments)
+    args = from_wire(sent_args, GIVEN.__getitem__)
+    kwargs = {key: from_wire(value, GIVEN.__getitem__) for key, value in sent_kwargs.items()}
     printed = BoundedText()
     started = time.perf_counter()
     try:
-        with redirect_stdout(printed), redirect_stderr(printed):
+        streams = sys.stdout, sys.stderr  # what redirect_stdout and redirect_stderr do, without their objects
+        sys.stdout = sys.stderr = printed
+        try:
             value = function(*args, **kwargs)
+        finally:
+            sys.stdout, sys.stderr = streams
         answer.update(status="ok", value=to_wire(value))
     except NotImplementedError:
         answer.update(status="not_implemented")

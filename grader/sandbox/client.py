@@ -472,6 +472,11 @@ class Session:
         self._ended = ""  # why no more calls can be made, once that is so
         self._next_id = 0
 
+    @property
+    def ended(self) -> bool:
+        """No more calls can be made (each comes back as a failure)."""
+        return bool(self._ended)
+
     def call(self, call: Call) -> Outcome:
         """The student function's answer to one call: its outcome as `Sandbox.run` gives it."""
         limits = self._sandbox.limits
