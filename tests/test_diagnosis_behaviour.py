@@ -233,3 +233,19 @@ def test_an_index_shifted_up_is_tried_as_well_as_down():
         case = Case((f, np.array(point), 0, 1e-5), {})
         seen.append(AnswerSeen(case, parent_call(student, case), parent_call(reference, case), Tolerance(1e-6, 1e-6)))
     assert behaviour._explaining_detail(exercise, operator, seen) == "i"
+
+
+def test_a_function_reached_by_several_mutants_is_changed_once():
+    """sse (and predict, which it calls) is reached from sse, error_profile_slope and error_profile_intercept: an
+    operator changes each function once, and every mutant that reaches it executes that changed form."""
+    behaviour._mutated_code.cache_clear()
+    behaviour.mutant.cache_clear()
+    made = [behaviour.mutant("linear_model", function, "mean instead of sum")
+            for function in ("sse", "error_profile_slope", "error_profile_intercept")]
+    assert all(made)
+    built = behaviour._mutated_code.cache_info()
+    assert (built.misses, built.hits) == (4, 4)  # predict, sse and the two profiles, built once each
+    x, y = np.array([1.0, 2.0, 4.0]), np.array([2.0, 3.0, 7.0])
+    reference = kit.solution_module("linear_model")
+    assert made[0](1.0, 0.5, x, y) != reference.sse(1.0, 0.5, x, y)
+    assert made[1](np.array([1.0]), 0.5, x, y)[0] == made[0](1.0, 0.5, x, y)  # the profile calls the changed sse

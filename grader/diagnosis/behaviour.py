@@ -868,22 +868,16 @@ def mutant(module: str, function: str, operator_name: str, variant: int = 0) -> 
     from the reference's. The functions reached are executed into a copy of the reference module's namespace, so
     they call one another's mutated forms and everything else of the reference (built in a fraction of the
     time of re-executing the whole module, which matters: a grading process builds about two thousand)."""
-    operator = _OPERATORS_BY_NAME[operator_name]
-    if variant >= len(operator.sources):
+    if variant >= len(_OPERATORS_BY_NAME[operator_name].sources):
         return None
-    references = _reference_functions(module)
     codes = []
     changed = False
-    try:
-        for name in _reachable(module, function) & references.keys():
-            text, reference_code = references[name]
-            node = ast.parse(text).body[0]
-            mutated = operator.sources[variant]().visit(node)
-            code = _compiled(ast.fix_missing_locations(mutated), f"<{module}.{function}: {operator_name} #{variant}>")
-            changed = changed or code != reference_code
-            codes.append(code)
-    except Exception:  # noqa: BLE001 - a transform the reference's code does not allow explains nothing
-        return None
+    for name in _reachable(module, function) & _reference_functions(module).keys():
+        mutated = _mutated_code(module, name, operator_name, variant)
+        if mutated is None:  # a transform the reference's code does not allow explains nothing
+            return None
+        codes.append(mutated[0])
+        changed = changed or mutated[1]
     if not changed:
         return None
     namespace = dict(vars(kit.solution_module(module)))
@@ -893,6 +887,24 @@ def mutant(module: str, function: str, operator_name: str, variant: int = 0) -> 
     except Exception:  # noqa: BLE001
         return None
     return namespace.get(function)
+
+
+@cache
+def _mutated_code(module: str, name: str, operator_name: str, variant: int) -> tuple[types.CodeType, bool] | None:
+    """One reference function with the operator's source variant applied, compiled alone, and whether its code
+    differs from the reference's; None where the transform fails. Built once for every mutant that reaches the
+    function (a function called by several exercises' functions is changed once, not once for each)."""
+    text, reference_code = _reference_functions(module)[name]
+    filename = f"<{module}.{name}: {operator_name} #{variant}>"
+    try:
+        node = _OPERATORS_BY_NAME[operator_name].sources[variant]().visit(ast.parse(text).body[0])
+        try:  # most transforms change nothing, or place what they add: no tree walk to fill in positions
+            code = _compiled(node, filename)
+        except (TypeError, ValueError):  # a node without a position
+            code = _compiled(ast.fix_missing_locations(node), filename)
+    except Exception:  # noqa: BLE001 - a transform the reference's code does not allow
+        return None
+    return code, code != reference_code
 
 
 # ----- values, cached per check case ---------------------------------------------------------------------------
