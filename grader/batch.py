@@ -11,6 +11,7 @@ read. With jobs > 1, worker processes each own a sandbox.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import hashlib
 import multiprocessing
@@ -19,14 +20,14 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from grader import kit
 from grader.curriculum import EXERCISES
-from grader.engine import grade_sources
+from grader.engine import Learned, grade_sources, learn, learned
 from grader.gradebook import write_gradebook
 from grader.gradescope import read_results, read_run_record, write_results
 from grader.notebook_source import submissions_root
@@ -258,11 +259,14 @@ def _grade_and_write(student: str, folder: Path, sandbox: Sandbox, out: Path, co
 
 
 def _grade_in_worker(chunk: list[tuple[str, Path]], out: Path, course_seed: str,
-                     run: dict[str, Any]) -> list[Graded]:
-    """Grade a few students in this worker (a chunk costs one round trip to the pool, not one each)."""
+                     run: dict[str, Any], known: Learned) -> tuple[list[Graded], Learned]:
+    """Grade a few students in this worker (a chunk costs one round trip to the pool, not one each), after taking
+    what the other workers learned (`engine.Learned`); returns what this chunk taught this worker."""
     assert _worker_sandbox is not None
-    return [_grade_and_write(student, folder, _worker_sandbox, out, course_seed, run)
-            for student, folder in chunk]
+    learn(known)
+    before = learned()
+    graded = [_grade_and_write(student, folder, _worker_sandbox, out, course_seed, run) for student, folder in chunk]
+    return graded, learned(since=before)
 
 
 def _graded_in_processes(todo, out: Path, options: BatchOptions, first: Sandbox,
@@ -275,10 +279,26 @@ def _graded_in_processes(todo, out: Path, options: BatchOptions, first: Sandbox,
     with ProcessPoolExecutor(options.jobs, mp_context=context, initializer=_start_worker,
                              initargs=(options.limits, hidden, _confinement(options))) as pool:
         size = max(1, min(8, len(todo) // (4 * options.jobs)))  # small enough to balance the workers
-        chunks = [todo[start : start + size] for start in range(0, len(todo), size)]
-        futures = [pool.submit(_grade_in_worker, chunk, out, options.course_seed, run) for chunk in chunks]
-        for future in as_completed(futures):
-            yield from future.result()
+        chunks = collections.deque(todo[start : start + size] for start in range(0, len(todo), size))
+        known = Learned({}, {})  # what the workers learned, passed on with each chunk (submitted as they finish)
+        running: set[Future] = set()
+        while chunks or running:
+            while chunks and len(running) < 2 * options.jobs:
+                snapshot = Learned(dict(known.repairs), dict(known.findings))  # pickled later, in the pool's thread
+                running.add(pool.submit(_grade_in_worker, chunks.popleft(), out, options.course_seed, run, snapshot))
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                graded, taught = future.result()
+                learn_into(known, taught)
+                yield from graded
+
+
+def learn_into(known: Learned, taught: Learned) -> None:
+    """Add what a worker was taught to what the next chunks carry (the first worker's answer stands)."""
+    for key, value in taught.repairs.items():
+        known.repairs.setdefault(key, value)
+    for key, value in taught.findings.items():
+        known.findings.setdefault(key, value)
 
 
 def _graded_here(todo, out: Path, options: BatchOptions, sandbox: Sandbox,

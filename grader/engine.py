@@ -234,6 +234,39 @@ _REPAIRABLE_STATUSES = frozenset({"ok", "error"})
 _REPAIRS: dict[tuple[str, bytes], Any] = {}
 
 
+@dataclass
+class Learned:
+    """What grading worked out from functions' sources alone, to pass between a batch's workers: the repairs
+    found (each checked again on every student's own checks before it is said) and the formula findings (a
+    reading of the source text, no student code run). A slip common in a class is then searched for once per
+    batch, not once per worker."""
+
+    repairs: dict[tuple[str, bytes], Any]
+    findings: dict[tuple[str, str], Any]
+
+    def __len__(self) -> int:
+        return len(self.repairs) + len(self.findings)
+
+
+def learned(since: Learned | None = None) -> Learned:
+    """What this process has learned (`Learned`), less what `since` holds."""
+    from grader.diagnosis import symbolic
+
+    known = since or Learned({}, {})
+    return Learned({key: value for key, value in _REPAIRS.items() if key not in known.repairs},
+                   {key: value for key, value in symbolic._FINDINGS.items() if key not in known.findings})
+
+
+def learn(other: Learned) -> None:
+    """Take what another process learned, where this one has not learned it itself."""
+    from grader.diagnosis import symbolic
+
+    for key, value in other.repairs.items():
+        _REPAIRS.setdefault(key, value)
+    for key, value in other.findings.items():
+        symbolic._FINDINGS.setdefault(key, value)
+
+
 def _with_repairs(exercises: Sequence[Exercise], judged: Mapping[str, list[tuple[PlannedCheck, Outcome, CheckResult]]],
                   results: dict[str, list[CheckResult]], sources: Mapping[str, str], sandbox: Sandbox,
                   references: ReferenceProvider) -> dict[str, list[CheckResult]]:

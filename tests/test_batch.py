@@ -343,3 +343,40 @@ def test_results_left_in_out_from_an_earlier_batch_are_reported_not_kept(tmp_pat
     assert [row[0] for row in _gradebook(out)[1:]] == ["ann"]
     assert "gone/feedback.html" not in (out / "report.html").read_text()
     assert (out / "gone" / RESULTS).exists()  # reported, never deleted
+
+
+def test_what_one_worker_learned_reaches_the_next_chunks(tmp_path, monkeypatch, sandbox):
+    """A worker returns the repairs and formula findings its chunk taught it, and takes those the chunk carries
+    from the other workers (a slip is searched for once per batch, not once per worker); what a process found
+    itself is kept."""
+    from grader import batch, engine
+
+    slip = kit.replace_bodies(kit.solution_source("derivatives"), {"df_log": "return 2 * x / 1 + x**2\n"})
+    for index in range(6):
+        (tmp_path / "in" / f"s{index}").mkdir(parents=True)
+        (tmp_path / "in" / f"s{index}" / "derivatives.py").write_text(slip)
+    run = batch.run_record("c", sandbox.limits, ["derivatives"])
+    chunk = [(f"s{index}", tmp_path / "in" / f"s{index}") for index in range(2)]
+    monkeypatch.setattr(batch, "_worker_sandbox", sandbox)
+    engine._REPAIRS.clear()
+    graded, taught = batch._grade_in_worker(chunk, tmp_path / "out", "c", run, engine.Learned({}, {}))
+    assert [key for key in taught.repairs if key[0] == "derivatives.df_log"]
+    engine._REPAIRS.clear()  # another worker, that has not met the slip: it is told, and searches for nothing
+    again, taught_again = batch._grade_in_worker(chunk, tmp_path / "out", "c", run, taught)
+    assert not taught_again.repairs
+    assert [check.student_message for _, _, result in again for check in result.exercises[0].checks] == \
+        [check.student_message for _, _, result in graded for check in result.exercises[0].checks]
+
+    passed: list[int] = []
+    original = batch.learn_into
+    monkeypatch.setattr(batch, "learn_into", lambda known, new: passed.append(len(new)) or original(known, new))
+    engine._REPAIRS.clear()  # the workers are forked from this process: they start knowing nothing of the slip
+    summary = grade_batch(tmp_path / "in", tmp_path / "out2", BatchOptions(jobs=2))
+    assert len(summary.results) == 6 and len(passed) == 6 and sum(passed) >= 1
+
+    key = ("derivatives.df_log", b"mine")
+    engine._REPAIRS[key] = ["found here"]
+    engine.learn(engine.Learned({key: ["found elsewhere"], ("m.f", b"x"): []}, {}))
+    assert engine._REPAIRS[key] == ["found here"] and engine._REPAIRS[("m.f", b"x")] == []
+    assert engine.learned(since=engine.Learned({key: ["found here"]}, {})).repairs == {("m.f", b"x"): []}
+    engine._REPAIRS.clear()
