@@ -123,7 +123,7 @@ def test_apart_and_differs_on_plain_numbers_agree_with_their_numpy_form():
     import itertools
     import math
 
-    from grader.curriculum.common import apart, differs
+    from grader.curriculum.common import apart, apart_from, differs
 
     def apart_numpy(*values, margin=1e-3):
         arrays = [np.asarray(value, dtype=float) for value in values]
@@ -143,6 +143,7 @@ def test_apart_and_differs_on_plain_numbers_agree_with_their_numpy_form():
                 assert apart(*values) == apart_numpy(*values), values
                 assert differs(*values) == differs_numpy(*values), values
                 assert apart(*values, margin=0.1) == apart_numpy(*values, margin=0.1), values
+                assert apart_from(*values) == all(apart_numpy(values[0], other) for other in values[1:]), values
 
 
 def test_inputs_redrawn_in_blocks_are_those_drawn_one_at_a_time():
