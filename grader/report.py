@@ -3,7 +3,7 @@
 The instructor's report summarises a class's `SubmissionResult`s: the score distribution, each
 exercise's pass rate, and the misconceptions the hints named most often; it links to one feedback
 page per student. Every page works offline (no CDN, no external CSS, JS or fonts): the charts are
-PNGs drawn with Matplotlib's Agg canvas and embedded as base64 data URIs. Student ids and messages
+SVG documents written here (shapes and escaped text only) and embedded as base64 data URIs. Student ids and messages
 are student-controlled, so every one of them is HTML-escaped (and an id's control characters, bidirectional
 overrides and undecodable bytes are shown as escape sequences, `grader.terminal`); instructor messages never
 appear.
@@ -14,20 +14,15 @@ from __future__ import annotations
 import base64
 import functools
 import html
-import io
 import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 
 from grader.compare import KNOWN_FACTORS, OTHER_FACTOR
 from grader.spec import CheckResult, ExerciseResult, SubmissionResult
@@ -39,7 +34,6 @@ STATUS_DIAGNOSES = frozenset({"not implemented", "missing", "error", "timeout", 
 NOT_LOADED = frozenset({"missing", "load_error"})
 CRASHED = frozenset({"error", "timeout", "died", "skipped"})
 TOP_MISCONCEPTIONS = 15
-DPI = 110
 _FACTOR = re.compile(r"^constant factor (\S+)$")
 
 _STYLE = """
@@ -195,73 +189,135 @@ def _misconceptions(results: Iterable[SubmissionResult]) -> tuple[Counter[str], 
 # ----- figures -------------------------------------------------------------------------------------
 
 
-def _figure(width: float, height: float) -> Figure:
-    """A figure on the Agg canvas, outside pyplot: nothing global to switch, nothing left open.
+class _Chart:
+    """A chart drawn as an SVG document: rectangles, lines and escaped text, nothing else (no script, no link),
+    shown through an `<img>` data URI. Written by hand because it is quick whatever the class size: a plotting
+    library's figures, layout and PNG encoding cost the class report most of a second per batch."""
 
-    Matplotlib is imported here, not with the module: the feedback pages (written by every grading
-    worker) need none of it, and importing it costs a few tenths of a second per process."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    def __init__(self, width: int, height: int, title: str):
+        self.width, self.height = width, height
+        self.parts = [f'<rect width="{width}" height="{height}" fill="white"/>',
+                      self.text(width / 2, 20, title, size=14, anchor="middle")]
 
-    figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
-    FigureCanvasAgg(figure)
-    return figure
+    @staticmethod
+    def text(x: float, y: float, content: str, *, size: int = 11, anchor: str = "start", rotate: bool = False,
+             colour: str = "#1f2328") -> str:
+        turned = f' transform="rotate(-90 {x:.1f} {y:.1f})"' if rotate else ""
+        return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{colour}"{turned}>'
+                f"{html.escape(content)}</text>")
+
+    def add(self, *parts: str) -> None:
+        self.parts.extend(parts)
+
+    def encoded(self) -> str:
+        """The document as base64 (for a data URI)."""
+        document = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width}" height="{self.height}" '
+                    f'viewBox="0 0 {self.width} {self.height}" font-family="Helvetica, Arial, sans-serif">'
+                    + "".join(self.parts) + "</svg>")
+        return base64.b64encode(document.encode("utf-8")).decode("ascii")
 
 
-def _png(figure: Figure) -> str:
-    """The figure as a base64 PNG; the figure is cleared so its memory goes at once."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI)
-    figure.clear()
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+def _ticks(top: float, count: int = 5, integer: bool = False) -> list[float]:
+    """About `count` round tick values from 0 to `top` (whole numbers where `integer`)."""
+    if top <= 0:
+        return [0.0]
+    raw = top / count
+    magnitude = 10 ** np.floor(np.log10(raw))
+    step = next(magnitude * factor for factor in (1, 2, 2.5, 5, 10) if magnitude * factor >= raw)
+    if integer:
+        step = max(1.0, float(np.ceil(step)))
+    return [float(step * index) for index in range(int(top / step + 1e-9) + 1)]
+
+
+def _label_width(labels: Iterable[str], size: int) -> float:
+    """Room for the longest label, from an average character width (the viewer's font decides the rest)."""
+    return 0.58 * size * max((len(label) for label in labels), default=0)
 
 
 def _histogram(scores: Sequence[float], max_score: float) -> str:
     top = max_score or max(scores, default=1.0) or 1.0
-    figure = _figure(8, 3.4)
-    axes = figure.add_subplot()
-    bins = np.linspace(0, top, 21)
-    axes.hist(np.round(np.clip(scores, 0, top), 6), bins=bins, color="#4c72b0", edgecolor="white")
-    axes.axvline(float(np.mean(scores)), color="#dd8452", linestyle="--", label=f"mean {np.mean(scores):.1f}")
-    axes.axvline(float(np.median(scores)), color="#55a868", linestyle=":", label=f"median {np.median(scores):.1f}")
-    axes.set(xlim=(0, top), xlabel=f"total score (out of {_points(top)})", ylabel="students",
-             title=f"Score distribution ({len(scores)} students)")
-    axes.yaxis.get_major_locator().set_params(integer=True)
-    figure.legend(loc="outside right upper", frameon=False)
-    return _png(figure)
+    chart = _Chart(880, 374, f"Score distribution ({len(scores)} students)")
+    left, right, upper, lower = 60.0, 720.0, 36.0, 324.0
+    counts, _ = np.histogram(np.round(np.clip(scores, 0, top), 6), bins=np.linspace(0, top, 21))
+    highest = max(int(counts.max(initial=0)), 1)
+    y_ticks = _ticks(highest, integer=True)
+    if y_ticks[-1] < highest:  # one more tick above the highest bar
+        y_ticks.append(y_ticks[-1] + (y_ticks[1] if len(y_ticks) > 1 else 1.0))
+    y_top = y_ticks[-1]
+
+    def x_at(value: float) -> float:
+        return left + (right - left) * value / top
+
+    def y_at(value: float) -> float:
+        return lower - (lower - upper) * value / y_top
+
+    for tick in y_ticks:
+        chart.add(f'<line x1="{left}" x2="{right}" y1="{y_at(tick):.1f}" y2="{y_at(tick):.1f}" stroke="#eaeef2"/>',
+                  chart.text(left - 6, y_at(tick) + 4, f"{tick:g}", anchor="end"))
+    width = (right - left) / 20
+    for index, count in enumerate(counts):
+        if count:
+            chart.add(f'<rect x="{left + index * width + 0.5:.1f}" y="{y_at(count):.1f}" width="{width - 1:.1f}" '
+                      f'height="{lower - y_at(count):.1f}" fill="#4c72b0"/>')
+    for tick in _ticks(top):
+        chart.add(chart.text(x_at(tick), lower + 16, _points(tick), anchor="middle"))
+    mean, median = float(np.mean(scores)), float(np.median(scores))
+    for value, colour, dashes, name, row in ((mean, "#dd8452", "6 4", f"mean {mean:.1f}", 0),
+                                             (median, "#55a868", "2 3", f"median {median:.1f}", 1)):
+        x, key = x_at(min(max(value, 0.0), top)), upper + 12 + 20 * row  # its line, and its row in the legend
+        chart.add(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{upper}" y2="{lower}" stroke="{colour}" stroke-width="2" '
+                  f'stroke-dasharray="{dashes}"/>',
+                  f'<line x1="{right + 20}" x2="{right + 50}" y1="{key}" y2="{key}" stroke="{colour}" '
+                  f'stroke-width="2" stroke-dasharray="{dashes}"/>',
+                  chart.text(right + 56, key + 4, name))
+    chart.add(f'<line x1="{left}" x2="{right}" y1="{lower}" y2="{lower}" stroke="#57606a"/>',
+              f'<line x1="{left}" x2="{left}" y1="{upper}" y2="{lower}" stroke="#57606a"/>',
+              chart.text((left + right) / 2, lower + 38, f"total score (out of {_points(top)})", anchor="middle"),
+              chart.text(18, (upper + lower) / 2, "students", anchor="middle", rotate=True))
+    return chart.encoded()
+
+
+def _bar_chart(title: str, labels: Sequence[str], values: Sequence[float], top: float, ticks: Sequence[float],
+               shown: Sequence[str], axis: str, colour: str) -> str:
+    """Horizontal bars, one per label, top to bottom, each with its value written after it."""
+    row = 26.0
+    labels = [_label(label) for label in labels]
+    left = 16 + _label_width(labels, 10)
+    right, upper = 860.0, 36.0
+    lower = upper + row * len(labels)
+    chart = _Chart(880, int(lower + 52), title)
+
+    def x_at(value: float) -> float:
+        return left + (right - left) * value / top
+
+    for tick in ticks:
+        chart.add(f'<line x1="{x_at(tick):.1f}" x2="{x_at(tick):.1f}" y1="{upper}" y2="{lower}" stroke="#eaeef2"/>',
+                  chart.text(x_at(tick), lower + 16, f"{tick:g}", anchor="middle"))
+    for index, (label, value, text) in enumerate(zip(labels, values, shown, strict=True)):
+        y = upper + row * index
+        chart.add(chart.text(left - 6, y + row / 2 + 4, label, size=10, anchor="end"),
+                  f'<rect x="{left}" y="{y + 4:.1f}" width="{max(x_at(value) - left, 0.0):.1f}" height="{row - 8}" '
+                  f'fill="{colour}"/>',
+                  chart.text(x_at(value) + 4, y + row / 2 + 4, text, size=10))
+    chart.add(f'<line x1="{left}" x2="{left}" y1="{upper}" y2="{lower}" stroke="#57606a"/>',
+              chart.text((left + right) / 2, lower + 38, axis, anchor="middle"))
+    return chart.encoded()
 
 
 def _pass_rate_chart(stats: Sequence[_ExerciseStats]) -> str:
-    figure = _figure(8, 0.8 + 0.28 * len(stats))
-    axes = figure.add_subplot()
     rates = [100 * stat.passed / stat.students if stat.students else 0.0 for stat in stats]
-    positions = np.arange(len(stats))
-    axes.barh(positions, rates, color="#4c72b0")
-    axes.set_yticks(positions, [_label(stat.key) for stat in stats], fontsize=8)
-    axes.invert_yaxis()
-    for position, rate in zip(positions, rates, strict=True):
-        axes.text(min(rate, 100) + 1, position, f"{rate:.0f}%", va="center", fontsize=7)
-    axes.set(xlim=(0, 110), xlabel="students who passed every check (%)", title="Pass rate per exercise")
-    axes.set_xticks(range(0, 101, 20))
-    return _png(figure)
+    return _bar_chart("Pass rate per exercise", [stat.key for stat in stats], [min(rate, 100) for rate in rates],
+                      110, range(0, 101, 20), [f"{rate:.0f}%" for rate in rates],
+                      "students who passed every check (%)", "#4c72b0")
 
 
 def _misconception_chart(counts: Counter[str]) -> str:
     common = _most_common(counts)[:TOP_MISCONCEPTIONS]
-    figure = _figure(8, 0.8 + 0.3 * len(common))
-    axes = figure.add_subplot()
-    positions = np.arange(len(common))
     values = [count for _, count in common]
-    axes.barh(positions, values, color="#c44e52")
-    axes.set_yticks(positions, [_label(name) for name, _ in common], fontsize=8)
-    axes.invert_yaxis()
-    for position, count in zip(positions, values, strict=True):
-        axes.text(count, position, f" {count}", va="center", fontsize=7)
-    axes.set_xlim(0, max(values) * 1.08)
-    axes.xaxis.get_major_locator().set_params(integer=True)
     shown = f"top {len(common)} of {len(counts)}" if len(common) < len(counts) else f"{len(counts)} named"
-    axes.set(xlabel="students whose answers the hint named", title=f"Most frequent misconceptions ({shown})")
-    return _png(figure)
+    return _bar_chart(f"Most frequent misconceptions ({shown})", [name for name, _ in common], values,
+                      max(values) * 1.08, _ticks(max(values), integer=True), [str(count) for count in values],
+                      "students whose answers the hint named", "#c44e52")
 
 
 def _most_common(counts: Counter[str]) -> list[tuple[str, int]]:
@@ -270,9 +326,8 @@ def _most_common(counts: Counter[str]) -> list[tuple[str, int]]:
 
 
 def _label(text: str, width: int = 48) -> str:
-    """A tick label: plain text (no mathtext from a "$"), shortened if very long."""
-    text = text if len(text) <= width else text[: width - 1] + "…"
-    return text.replace("$", r"\$")
+    """A chart's label, shortened if very long."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 # ----- HTML pieces ---------------------------------------------------------------------------------
@@ -337,8 +392,8 @@ def feedback_href(student: str) -> str:
     return html.escape(quote(student.encode("utf-8", "surrogateescape"), safe="") + "/feedback.html")
 
 
-def _img(png_base64: str, alt: str) -> str:
-    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{png_base64}">'
+def _img(svg_base64: str, alt: str) -> str:
+    return f'<img alt="{html.escape(alt)}" src="data:image/svg+xml;base64,{svg_base64}">'
 
 
 def _page(title: str, body: str) -> str:

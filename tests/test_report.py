@@ -6,6 +6,7 @@ import base64
 import dataclasses
 import html
 import re
+from collections import Counter
 from urllib.parse import quote
 
 import pytest
@@ -58,11 +59,26 @@ def test_report_loads_nothing_from_the_network(report):
     assert "@import" not in report and "url(" not in report
 
 
-def test_report_embeds_its_charts_as_png(report):
-    images = re.findall(r'<img [^>]*src="data:image/png;base64,([A-Za-z0-9+/=]+)"', report)
+def test_report_embeds_its_charts_as_svg_images(report):
+    """Three charts, each an SVG document of shapes and text only, shown through an image (which runs nothing)."""
+    import xml.etree.ElementTree as ElementTree
+
+    images = re.findall(r'<img [^>]*src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', report)
     assert len(images) >= 3
     for image in images:
-        assert base64.b64decode(image).startswith(b"\x89PNG\r\n\x1a\n")
+        root = ElementTree.fromstring(base64.b64decode(image))
+        assert root.tag == "{http://www.w3.org/2000/svg}svg"
+        assert {element.tag.split("}")[1] for element in root.iter()} <= {"svg", "rect", "line", "text"}
+
+
+def test_chart_labels_are_escaped(tmp_path):
+    """A misconception's name reaches a chart as text, never as markup."""
+    import xml.etree.ElementTree as ElementTree
+
+    named = 'a <script>alert(1)</script> & "b"'
+    chart = base64.b64decode(report_module._misconception_chart(Counter({named: 3}))).decode()
+    texts = [element.text for element in ElementTree.fromstring(chart).iter("{http://www.w3.org/2000/svg}text")]
+    assert named in texts and "<script" not in chart
 
 
 def test_report_summarises_the_class(results, report):
