@@ -227,11 +227,12 @@ REPAIR_SECONDS = 4.0  # what finding a repair may take, per exercise (its candid
 REPAIR_SUBMISSION_SECONDS = 8.0  # and for all of a submission's exercises together
 REPAIR_CALL_SECONDS = 0.5  # per call of a candidate: a changed loop bound may make one run far longer
 _REPAIRABLE_STATUSES = frozenset({"ok", "error"})
-# (exercise, the function's own source) -> the repairs found for it: a class shares its slips, and the search
-# is the cost. A known repair is checked again on the new student's own checks (with their other functions);
-# none found is not searched again for the same function (a function calling another failing one is never
-# repaired, so what it calls behaves as the reference's).
-_REPAIRS: dict[tuple[str, bytes], Any] = {}
+# (exercise, the function's own source) -> (the repairs found for it, the line where it started in that file): a
+# class shares its slips, and the search is the cost. A known repair is checked again on the new student's own
+# checks (with their other functions), and the line its hint names moves with the function; none found is not
+# searched again for the same function (a function calling another failing one is never repaired, so what it
+# calls behaves as the reference's).
+_REPAIRS: dict[tuple[str, bytes], tuple[Any, int]] = {}
 
 
 @dataclass
@@ -319,7 +320,8 @@ def _verify_remembered(exercises: Sequence[Exercise],
     its own beside the student's code; an exercise not in the answer is checked on its own by `_repaired`."""
     from grader.diagnosis import repair
 
-    remembered = [(exercise, _REPAIRS.get(_repair_key(exercise, sources[exercise.module]))) for exercise in exercises]
+    remembered = [(exercise, _REPAIRS.get(_repair_key(exercise, sources[exercise.module]), ([], 0))[0])
+                  for exercise in exercises]
     items = [(exercise, replace(found[0], name=f"{found[0].name}_{number}",
                                 source=f"def {found[0].name}_{number}(" + found[0].source.partition("(")[2]))
              for number, (exercise, found) in enumerate(remembered) if found]
@@ -389,8 +391,10 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
                                                           size=repair.SLICE), planned, passes)
 
     key = _repair_key(exercise, sources[exercise.module])
+    line = repair.function_line(sources[exercise.module], exercise.function) or 0
     if key in _REPAIRS:  # the same source as another student's: its repair, checked on this student's checks
-        found = _REPAIRS[key]
+        found, found_at = _REPAIRS[key]
+        found = repair.moved(found, line - found_at)
         if found and not (verified if verified is not None else all(passes(found[:1], planned)[0])):
             found = search()
     else:
@@ -398,7 +402,7 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
         if len(_REPAIRS) >= PublicVerdicts.LIMIT:
             _REPAIRS.clear()
         if found or time.monotonic() < allowance.deadline:  # not a search cut short by time
-            _REPAIRS[key] = found
+            _REPAIRS[key] = (found, line)
     if not found:
         return verdicts
     edit = found[0].edit

@@ -300,3 +300,23 @@ def test_remembered_repairs_of_several_functions_are_checked_again_together(sand
     assert said[0] == said[1]
     assert all(f"In {name}, changing" in hint for name, hints in zip(bodies, said[1], strict=True) for hint in hints)
     assert len(runs) == 2  # the student's calls, then both remembered repairs at once
+
+
+def test_a_remembered_repair_names_the_line_of_the_students_own_file(sandbox):
+    """Bug: a repair remembered from one student named the line of that student's file ("on line 165") to the
+    next student with the same function further down in theirs (on line 167)."""
+    from grader import engine
+
+    body = "slope = float(df(x0))\nreturn slope, float(f(x0) - slope * f(x0))\n"
+    first = kit.replace_bodies(kit.solution_source("derivatives"), {"tangent_line": body})
+    helper = "\n\ndef helper_of_my_own(v):\n    return v\n"
+    second = first.replace("import numpy as np\n", "import numpy as np\n" + helper, 1)
+    exercise = next(e for e in EXERCISES if e.key == "derivatives.tangent_line")
+    engine._REPAIRS.clear()
+    for student, source in (("first", first), ("second", second)):
+        result = grade_sources({"derivatives": source}, sandbox, student=student, hidden=True, course_seed="lines",
+                               exercises=[exercise])
+        line = 1 + next(index for index, text in enumerate(source.splitlines()) if "slope * f(x0)" in text)
+        hints = _hints(result.exercise(exercise.key))
+        assert hints and all(f"on line {line} " in hint for hint in hints), (student, line, hints[0])
+    engine._REPAIRS.clear()

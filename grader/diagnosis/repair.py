@@ -1137,6 +1137,26 @@ def function_source(module_source: str, function: str) -> str | None:
                     lines[last].encode()[:end].decode()])
 
 
+def function_line(module_source: str, function: str) -> int | None:
+    """The line of the file where the module's top-level `function` starts (None where it cannot be read)."""
+    tree = _parsed(module_source)
+    found = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == function] if tree else []
+    return found[0].lineno if len(found) == 1 else None
+
+
+_SAID_LINE = re.compile(r" on line (\d+)((?: \(the \w+ of the \d+ there\))?)$")  # where `_located` ends an action
+
+
+def moved(found: Sequence[Candidate], lines: int) -> list[Candidate]:
+    """A function's repairs, for the same function `lines` further down in another file: the line an edit
+    names (`_located`) moves with it."""
+    if not lines:
+        return list(found)
+    return [replace(candidate, edit=replace(candidate.edit, action=_SAID_LINE.sub(
+        lambda said: f" on line {int(said.group(1)) + lines}{said.group(2)}", candidate.edit.action)))
+        for candidate in found]
+
+
 def calls_among(module_source: str, function: str, names: set[str]) -> bool:
     """Does `function` call one of `names` (the student's other functions that fail: their error is carried
     forward, and a repair of the caller would compensate for it)?"""
