@@ -6,7 +6,8 @@ the students without a valid results.json, and only if those were graded the sam
 results.json records a digest of the course seed (never the seed), the limits and the modules, and a
 resume with other ones is refused (`ResumeMismatch`). The gradebook and the report are rebuilt from all
 results.json files at the end, so every student appears exactly once. Submission folders are only
-read. With jobs > 1, worker processes each own a sandbox.
+read. With jobs > 1, worker processes each own a sandbox, and what one learns from functions' sources
+(repairs, formula findings: `engine.Learned`) reaches the others with their next chunks.
 """
 
 from __future__ import annotations
