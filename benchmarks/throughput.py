@@ -1,7 +1,9 @@
 """Batch-grading throughput, measured side by side with the alternatives on this machine.
 
 Generates batches of submissions, then measures in one run, each figure the wall time of
-the whole `calcgrade grade` command (start-up, grading, gradebook and report):
+the whole `calcgrade grade` command (start-up, grading, gradebook and report), and, where a cpuacct cgroup can
+be made (root on cgroup v1), the CPU of all its processes, the sandbox's included (steadier than wall time on
+a shared machine):
 
 1. one assignment's deadline, for each of the four assignments: every submission is that module
    (a typical submission; the issue's target of 100 per second applies here);
@@ -138,10 +140,35 @@ def calcgrade(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, check=True)
 
 
+CPUACCT = Path("/sys/fs/cgroup/cpuacct")
+CPU_SECONDS: dict[str, list[float]] = {}  # per batch: the CPU of every process of each run, where it can be read
+
+
 def measure_calcgrade(root: Path, out: Path, jobs: int) -> float:
+    """The wall time of one `calcgrade grade` command; its CPU, every process of it together (the sandbox's
+    children are no children of the command, so only a cgroup sees them), goes to CPU_SECONDS where a
+    cpuacct cgroup can be made (root on cgroup v1)."""
+    group = CPUACCT / f"calcgrade-bench-{os.getpid()}"
+    try:
+        group.mkdir()
+    except OSError:
+        group = None  # type: ignore[assignment]
     started = time.perf_counter()
-    calcgrade(str(root), "--out", str(out), "--jobs", str(jobs))
-    return time.perf_counter() - started
+    try:
+        subprocess.run([sys.executable, "-m", "grader.cli", "grade", str(root), "--out", str(out), "--jobs",
+                        str(jobs), "--no-progress"], capture_output=True, text=True, check=True,
+                       preexec_fn=(lambda: (group / "cgroup.procs").write_text(str(os.getpid()))) if group else None)
+        seconds = time.perf_counter() - started
+        if group is not None:
+            CPU_SECONDS.setdefault(str(root), []).append(int((group / "cpuacct.usage").read_text()) / 1e9)
+    finally:
+        for _ in range(50 if group is not None else 0):  # its last processes may still be ending
+            try:
+                group.rmdir()
+                break
+            except OSError:
+                time.sleep(0.1)
+    return seconds
 
 
 def measure_fresh_interpreters(root: Path, scratch: Path, count: int, jobs: int) -> float:
@@ -220,7 +247,10 @@ def main() -> None:
     ours = rate.get(f"calcgrade, one assignment: {args.assignment}.py", typical[0] if typical else 0.0)
     print(f"machine: {os.cpu_count()} cores; --jobs {args.jobs}; Python {sys.version.split()[0]}; cohort "
           f"{args.cohort}; each figure is the wall time of the whole command; calcgrade batches: median of "
-          f"{args.repeats} run(s) [fastest, slowest]")
+          f"{args.repeats} run(s) [fastest, slowest]; load average {os.getloadavg()[0]:.1f} at the end")
+    for batch, cpu in CPU_SECONDS.items():
+        print(f"CPU of every process of the command, {Path(batch).name}: median {statistics.median(cpu):.2f} s, "
+              f"{1e3 * statistics.median(cpu) / args.submissions:.1f} ms per submission")
     if cache:
         public, judged, hits = cache
         print(f"public verdicts from the cache (whole kit, first {args.cache_sample} submissions graded here): "
