@@ -115,8 +115,8 @@ def test_the_command_needs_a_seed_and_a_zip_name(tmp_path, monkeypatch, capsys):
 def test_a_correct_submission_gets_full_marks_in_gradescopes_fields(tmp_path, autograder_zip, files):
     root = _tree(tmp_path, autograder_zip, files)
     before = {path.name: path.read_bytes() for path in (root / "submission").iterdir()}
-    results, _ = _run_autograder(root)
-    assert results["score"] == POINTS
+    results, stdout = _run_autograder(root)
+    assert results["score"] == POINTS, stdout
     assert results["output_format"] == "md" and results["visibility"] == "visible"
     assert results["stdout_visibility"] == "hidden" and isinstance(results["execution_time"], int)
     assert results["tests"] and all(test["score"] == test["max_score"] for test in results["tests"])
@@ -136,8 +136,8 @@ def test_a_correct_submission_gets_full_marks_in_gradescopes_fields(tmp_path, au
 ], ids=["binary", "syntax-error", "empty", "two-candidates"])
 def test_a_broken_submission_scores_0_with_a_note(tmp_path, autograder_zip, files, note):
     root = _tree(tmp_path, autograder_zip, files)
-    results, _ = _run_autograder(root)
-    assert results["score"] == 0 and results["tests"]
+    results, stdout = _run_autograder(root)
+    assert results["score"] == 0 and results["tests"], stdout
     assert note in results["output"] + "".join(test["output"] for test in results["tests"])
     assert sum(test["max_score"] for test in results["tests"]) == pytest.approx(POINTS)
 
