@@ -40,25 +40,44 @@ def kit_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 # Modules whose module-scoped fixtures are expensive (a course autograded by nbgrader, wheels installed into
-# fresh venvs, a venv for the walls, the corpus graded once, batches run as subprocesses).
-SHARED_FIXTURE_MODULES = frozenset({"test_nbgrader", "test_install", "test_confine", "test_corpus", "test_holdout",
-                                    "test_holdout_second", "test_holdout_third", "test_cli", "test_gradescope",
-                                    "test_release", "test_report"})
+# fresh venvs, a venv for the walls, batches run as subprocesses, the corpus and the holdouts graded once), the
+# costliest first.
+SHARED_FIXTURE_MODULES = ("test_nbgrader", "test_install", "test_confine", "test_cli", "test_release",
+                          "test_gradescope", "test_holdout_second", "test_corpus", "test_holdout", "test_holdout_third",
+                          "test_report")
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """Under `--dist loadgroup` (`make test`): each module of SHARED_FIXTURE_MODULES runs whole on one worker, so
-    its fixtures are built once, and is handed out first (the largest units first); every other test is a unit
-    of its own. The scheduler does this itself: xdist 3.8 marks a group by rewriting `item._nodeid`, which
-    pytest 9 no longer reads, so `xdist_group` marks are ignored there."""
+    its fixtures are built once, and they are handed out first, the costliest first (the longest one bounds the
+    suite's time: it must not start late); every other test is a unit of its own. The scheduler does this
+    itself: xdist 3.8 marks a group by rewriting `item._nodeid`, which pytest 9 no longer reads, so
+    `xdist_group` marks are ignored there."""
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadScopeScheduling
 
+    rank = {module: index for index, module in enumerate(SHARED_FIXTURE_MODULES)}
+
     class SharedFixtureScheduling(LoadScopeScheduling):
+        def __init__(self, config: pytest.Config, log: Any = None) -> None:
+            super().__init__(config, log)
+            self._shared: list[str] | None = None  # the shared modules not handed out yet, the costliest first
+
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::", 1)[0]
-            return module if Path(module).stem in SHARED_FIXTURE_MODULES else nodeid
+            return module if Path(module).stem in rank else nodeid
+
+        def _assign_work_unit(self, node: Any) -> None:
+            """The costliest shared module left goes next (xdist orders units by their number of tests)."""
+            if self._shared is None:
+                self._shared = sorted((scope for scope in self.workqueue if "::" not in scope
+                                       and Path(scope).stem in rank), key=lambda scope: rank[Path(scope).stem])
+            while self._shared and self._shared[0] not in self.workqueue:
+                self._shared.pop(0)
+            if self._shared:
+                self.workqueue.move_to_end(self._shared.pop(0), last=False)
+            super()._assign_work_unit(node)
 
     return SharedFixtureScheduling(config, log)
