@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from grader import kit
-from grader.compare import KNOWN_FACTORS, Expectation, compare
+from grader.compare import KNOWN_FACTOR_NAMES, Expectation, compare
 from grader.diagnosis import FACTOR_CLAIM
 from grader.feedback import student_message
 from grader.plain import Given, Unsupported, to_wire
@@ -141,7 +141,7 @@ UNRECOGNISED = frozenset({"", "error", "timeout", "died", "skipped"})
 # argument is done to the reference's (`_write_back`).
 # A constant factor of ±1, ±2 or ±1/2 on every informative answer is a slip (a sign, a factor 2); any other fitted
 # factor (1/n, 0.37) is not recognised as one.
-_KNOWN_FACTORS = frozenset(f"{FACTOR_CLAIM} {factor:g}" for factor in KNOWN_FACTORS)
+_KNOWN_FACTORS = frozenset(KNOWN_FACTOR_NAMES.values())
 
 
 def _wrong_functions(planned: Sequence[Any], verdicts: Sequence[CheckResult]) -> dict[str, frozenset[str]]:

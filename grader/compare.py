@@ -195,6 +195,8 @@ KNOWN_FACTORS = {
     -0.5: "your answer is −1/2 times the right one on every input checked: a sign is flipped and a factor 2 "
     "is missing",
 }
+# The diagnosis a known factor is named by ("constant factor -1"): a recognised slip, unlike a fitted factor.
+KNOWN_FACTOR_NAMES = {factor: f"constant factor {factor:g}" for factor in KNOWN_FACTORS}
 MIN_EVIDENCE = 2  # a known mistake is named only where it explains at least this many informative answers
 MIN_FACTOR_VALUES = 3  # a factor is fitted only from at least this many distinct nonzero expected numbers
 MIN_FACTOR_GAP = 0.01  # a fitted factor closer to 1 is a near miss (or rounding), not a factor
@@ -290,7 +292,7 @@ def _constant_factor(observations: Sequence[Observation]) -> Diagnosis | None:
         return None
     for factor, hint in KNOWN_FACTORS.items():
         if abs(k - factor) <= 1e-6:
-            return Diagnosis(f"constant factor {factor:g}", hint)
+            return Diagnosis(KNOWN_FACTOR_NAMES[factor], hint)
     return Diagnosis(f"constant factor {k:.4g}", f"your answer is {k:.4g} times the right one on every input "
                      "checked: a constant factor is off", fitted=True)
 
