@@ -10,6 +10,7 @@ HOLDOUT_DIR = Path(__file__).resolve().parent
 MODULES = ("derivatives", "partial_derivatives", "linear_model", "gradient_descent")
 SECOND_DIR = HOLDOUT_DIR / "second"  # the second holdout, written later and independently; all five modules
 THIRD_DIR = HOLDOUT_DIR / "third"  # the third holdout, written later still and independently; all five modules
+FOURTH_DIR = HOLDOUT_DIR / "fourth"  # the fourth holdout, written after the third and independently; all five modules
 ALL_MODULES = (*MODULES, "neural_network")
 
 
