@@ -17,6 +17,13 @@ budget; anything that goes wrong (a component that raises, hangs, answers someth
 numbers, a reference that fails on what came back) keeps the original verdict. A component that answers
 the same to every call of a grading run's evaluations (or only one number) says nothing about the function
 calling it: no credit then. What a component does to its arguments in place is done to the reference's.
+
+Where a failing component is no recognised slip (a known mistake, a formula read, a known factor), its answers
+could be anything, and a caller that ignores them could look right (a step that never moves makes "return the
+start" agree). Its caller is then also asked the converse: called in the child with the right components, as
+oracles the parent answers from the reference (only on arguments the reference itself reaches on that check),
+does it give the right answer? Only a caller that is right both ways is credited, and then also where its
+answer and the reference's have the same NaN and infinities, or both raise.
 Public checks are evaluated first, then hidden checks, in one child (a fresh one where a public evaluation
 ended it): a hidden input reaches it only after every public evaluation is judged, and a hidden check's
 message names functions only, never an input or a value.
@@ -26,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import time
 import types
 from collections.abc import Callable, Mapping, Sequence
@@ -38,7 +46,7 @@ from grader import kit
 from grader.compare import KNOWN_FACTOR_NAMES, Expectation, compare
 from grader.diagnosis import FACTOR_CLAIM
 from grader.feedback import student_message
-from grader.plain import Given, Unsupported, to_wire
+from grader.plain import Given, Unsupported, from_wire, to_wire
 from grader.sandbox.client import Allowance, Call, Outcome, Sandbox, Session
 from grader.spec import CARRIED_FORWARD, Case, CheckResult, Exercise
 
@@ -49,6 +57,10 @@ NOT_STUDENT_WORK = frozenset({"missing", "not implemented", "load_error"})  # a 
 
 class _Unavailable(Exception):
     """This evaluation cannot be made (the budget, a component's failure, an argument that is not plain data)."""
+
+
+class _ComponentRaised(Exception):
+    """A student's component raised an exception where the reference called it: the reference fails too."""
 
 
 def components(exercise: Exercise, exercises: Sequence[Exercise]) -> frozenset[str]:
@@ -80,6 +92,7 @@ class _Candidate:
     case: Case
     wrong: frozenset[str]  # its failing components, proxied to the student's functions
     public: bool
+    verify: bool  # some failing component is no recognised slip: the caller must be right with the right ones too
 
 
 def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts: Sequence[CheckResult],
@@ -90,17 +103,19 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
     `references` is the engine's `ReferenceProvider` (the tolerance and the signature come from it)."""
     verdicts = list(verdicts)
     exercises = list({id(p.exercise): p.exercise for p in planned}.values())
-    wrong = _wrong_functions(planned, verdicts)
-    if not wrong:
+    recognised, unexplained = _wrong_functions(planned, verdicts)
+    if not recognised and not unexplained:
         return verdicts
-    wrong = _with_inherited(wrong, planned, verdicts, exercises)
+    trusted = _with_inherited(recognised, planned, verdicts, exercises)
+    wrong = _with_inherited(_union(recognised, unexplained), planned, verdicts, exercises)
     candidates = []
     for index, (p, outcome, verdict) in enumerate(zip(planned, outcomes, verdicts, strict=True)):
         if verdict.passed or outcome.status not in ("ok", "error") or verdict.grader_fault:
             continue
         failing = components(p.exercise, exercises) & wrong.get(p.exercise.module, frozenset())
         if failing:
-            candidates.append(_Candidate(index, p.exercise, p.case, failing, p.visibility == "public"))
+            verify = bool(failing - trusted.get(p.exercise.module, frozenset()))
+            candidates.append(_Candidate(index, p.exercise, p.case, failing, p.visibility == "public", verify))
     if not candidates:
         return verdicts
     findings: list[tuple[_Candidate, str]] = []
@@ -125,8 +140,8 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
             for _, _, answers in judged:
                 for component, answer in answers:
                     pooled.setdefault(component, []).append(answer)
-            findings += [(candidate, found) for candidate, found, answers in judged
-                         if found and answers and all(_informative(pooled[component]) for component, _ in answers)]
+            findings += [(candidate, found) for candidate, found, answers in judged if found and (
+                candidate.verify or answers and all(_informative(pooled[component]) for component, _ in answers))]
     carried = [candidate for candidate, found in findings if found == CARRIED]
     roots = _roots(planned, verdicts, carried)
     for candidate, found in findings:
@@ -144,26 +159,38 @@ UNRECOGNISED = frozenset({"", "error", "timeout", "died", "skipped"})
 _KNOWN_FACTORS = frozenset(KNOWN_FACTOR_NAMES.values())
 
 
-def _wrong_functions(planned: Sequence[Any], verdicts: Sequence[CheckResult]) -> dict[str, frozenset[str]]:
-    """module -> the functions whose failed checks are all a recognised mistake of their own: a known
-    mistake, a formula read from the code, a generic operator or a known constant factor (a sign, a factor 2),
-    named on every failed check (not a missing or stub function, not an answer nothing explains). An error is
-    carried forward only from such a function: a component that answers nonsense (a step that does not move,
-    an error surface of noise) would otherwise make a trivial caller look right."""
+Wrong = dict[str, frozenset[str]]  # module -> functions
+
+
+def _wrong_functions(planned: Sequence[Any], verdicts: Sequence[CheckResult]) -> tuple[Wrong, Wrong]:
+    """(recognised, unexplained): the failing functions whose failed checks are all a recognised mistake of
+    their own (a known mistake, a formula read from the code, a generic operator or a known constant factor,
+    named on every failed check), and the other failing ones that are the student's work (not a missing or
+    stub function). A component that answers nonsense (a step that does not move, an error surface of noise)
+    could make a trivial caller look right: an error carried forward from an unexplained one is verified
+    with the right components too."""
     failed: dict[tuple[str, str], list[str]] = {}
     for p, verdict in zip(planned, verdicts, strict=True):
         if not verdict.passed and not verdict.grader_fault:
             failed.setdefault((p.exercise.module, p.exercise.function), []).append(verdict.diagnosis)
-    wrong: dict[str, set[str]] = {}
+    recognised: dict[str, set[str]] = {}
+    unexplained: dict[str, set[str]] = {}
     for (module, function), diagnoses in failed.items():
-        if all(d not in UNRECOGNISED | NOT_STUDENT_WORK and (not d.startswith(FACTOR_CLAIM) or d in _KNOWN_FACTORS)
-               for d in diagnoses):
-            wrong.setdefault(module, set()).add(function)
-    return {module: frozenset(functions) for module, functions in wrong.items()}
+        if any(d in NOT_STUDENT_WORK for d in diagnoses):
+            continue
+        known = all(d not in UNRECOGNISED and (not d.startswith(FACTOR_CLAIM) or d in _KNOWN_FACTORS)
+                    for d in diagnoses)
+        (recognised if known else unexplained).setdefault(module, set()).add(function)
+    return ({module: frozenset(functions) for module, functions in recognised.items()},
+            {module: frozenset(functions) for module, functions in unexplained.items()})
 
 
-def _with_inherited(wrong: dict[str, frozenset[str]], planned: Sequence[Any], verdicts: Sequence[CheckResult],
-                    exercises: Sequence[Exercise]) -> dict[str, frozenset[str]]:
+def _union(first: Wrong, second: Wrong) -> Wrong:
+    return {module: first.get(module, frozenset()) | second.get(module, frozenset()) for module in {*first, *second}}
+
+
+def _with_inherited(wrong: Wrong, planned: Sequence[Any], verdicts: Sequence[CheckResult],
+                    exercises: Sequence[Exercise]) -> Wrong:
     """`wrong`, with every failing function that calls one of them (directly or not): its failures may be
     theirs (`sse` wrong only through a wrong `predict`), so the functions calling it are judged given it too."""
     failing = {(p.exercise.module, p.exercise.function): p.exercise
@@ -208,9 +235,10 @@ CARRIED, FAILS_TOO = "carried", "fails too"
 def _judge_again(candidate: _Candidate, p: Any, outcome: Outcome, session: Session, references: Any,
                  answers: list[tuple[str, Any]]) -> str:
     """CARRIED where the student's answer equals the reference composite's, run with their own failing
-    components (and leaves the arguments as they were, where the check looks); FAILS_TOO where their function
-    raised and the reference raises too given those components; "" otherwise (the verdict stands). `answers`
-    receives (component, answer) for every component call made."""
+    components (and leaves the arguments as they were, where the check looks), and, where a component is no
+    recognised slip, where their function is right with the right components too; FAILS_TOO where their
+    function raised and the reference raises too given those components (CARRIED if it is right with the right
+    ones); "" otherwise (the verdict stands). `answers` receives (component, answer) for every component call."""
     from grader.engine import _changed_arguments
 
     try:
@@ -219,11 +247,17 @@ def _judge_again(candidate: _Candidate, p: Any, outcome: Outcome, session: Sessi
     except _Unavailable:
         return ""
     except Exception:  # noqa: BLE001 - the reference fails on what the student's components gave
-        return FAILS_TOO if outcome.status == "error" else ""
+        if outcome.status != "error":
+            return ""
+        return CARRIED if _right_with_right_components(candidate, p, session, references) else FAILS_TOO
     if outcome.status != "ok":
         return ""
-    if not compare(outcome.value, Expectation(value, tolerance, "reference with the student's components")).passed:
-        return ""
+    expected = Expectation(value, tolerance, "reference with the student's components")
+    verify = candidate.verify
+    if not compare(outcome.value, expected).passed:
+        if not _same_but_nan(outcome.value, expected):
+            return ""
+        verify = True  # NaN or infinity where the reference gives them too: only a right caller may keep it
     if candidate.case.check_mutation:  # the arguments must be left as the reference with those components leaves them
         try:
             left_as = Case(tuple(_for_child(argument) for argument in arguments_after))
@@ -231,7 +265,150 @@ def _judge_again(candidate: _Candidate, p: Any, outcome: Outcome, session: Sessi
             return ""
         if _changed_arguments(references.signature(candidate.exercise), left_as, outcome.args_after):
             return ""
+    if verify and not _right_with_right_components(candidate, p, session, references):
+        return ""
     return CARRIED
+
+
+def _same_but_nan(got: Any, expected: Expectation) -> bool:
+    """Do `got` and the expected value have the same NaN and infinities (at least one) and agree elsewhere?"""
+    try:
+        mine = np.asarray(got, dtype=float)
+        theirs = np.asarray(expected.value, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    if mine.shape != theirs.shape or np.isfinite(theirs).all():
+        return False
+    finite = np.isfinite(theirs)
+    same_places = np.array_equal(np.isfinite(mine), finite)
+    if not (same_places and np.array_equal(mine[~finite], theirs[~finite], equal_nan=True)):
+        return False
+    rest = Expectation(np.where(finite, theirs, 0.0), expected.tolerance, expected.source)
+    return compare(np.where(finite, mine, 0.0), rest).passed
+
+
+def _right_with_right_components(candidate: _Candidate, p: Any, session: Session, references: Any) -> bool:
+    try:
+        return _passes_with_oracles(candidate, p, session, references)
+    except Exception:  # noqa: BLE001 - no verification could be made (an argument that is not plain data, ...)
+        return False
+
+
+def _passes_with_oracles(candidate: _Candidate, p: Any, session: Session, references: Any) -> bool:
+    """Does the student's function, called in the child on the check's input with its failing components
+    answered by the parent from the reference, pass the check? The parent first runs the reference composite
+    on that input and records the components' calls; it answers only calls whose arguments match one of
+    those (a caller that asks anything else gets no answer), so what it tells is what a right caller asks."""
+    from grader.engine import check_passes
+
+    exercise = candidate.exercise
+    module = kit.load_trusted_module(f"calcgrade_checked_{exercise.module}", kit.solution_source(exercise.module),
+                                     f"<{exercise.key} with the right components>")
+    recorded: dict[str, list[inspect.BoundArguments]] = {name: [] for name in candidate.wrong}
+    right = {name: module.__dict__[name] for name in candidate.wrong}
+    for name in candidate.wrong:
+        module.__dict__[name] = _recorder(right[name], recorded[name])
+    args = tuple(_for_reference(arg) for arg in candidate.case.args)
+    kwargs = {key: _for_reference(value) for key, value in candidate.case.kwargs.items()}
+    try:
+        with np.errstate(all="ignore"):
+            getattr(module, exercise.function)(*args, **kwargs)
+    except Exception:  # noqa: BLE001 - the reference fails on the check's input: nothing to verify with
+        return False
+    module.__dict__.update(right)  # the oracles' answers are the reference's own, unrecorded
+    if sum(len(calls) for calls in recorded.values()) > CALL_BUDGET:
+        return False
+    oracles = {name: _oracle(right[name], recorded[name]) for name in candidate.wrong}
+    call = Call(exercise.module, exercise.function, candidate.case.args, dict(candidate.case.kwargs),
+                return_args=candidate.case.check_mutation, oracles=oracles)
+    try:
+        outcome = session.call(call)
+    except RuntimeError:  # no child could be started
+        return False
+    return check_passes(p, outcome, references)
+
+
+def _recorder(function: Callable[..., Any], calls: list[inspect.BoundArguments]) -> Callable[..., Any]:
+    """`function`, recording the arguments of each call (copies, as they were when it was called)."""
+    signature = inspect.signature(function)
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        if len(calls) <= CALL_BUDGET:
+            bound = signature.bind(*(_copied(arg) for arg in args), **{k: _copied(v) for k, v in kwargs.items()})
+            bound.apply_defaults()
+            calls.append(bound)
+        return function(*args, **kwargs)
+
+    recording.__name__ = function.__name__
+    return recording
+
+
+def _oracle(function: Callable[..., Any], calls: Sequence[inspect.BoundArguments]) -> Callable[[Any, Any], Any]:
+    """What the parent answers for the right `function` as a session call's oracle: its value on the arguments
+    the child sent, where they match (same kinds, shapes and integers, numbers within a rounding) the arguments
+    of one of the reference's own `calls`; anything else raises (no answer), and so does every question after
+    it or beyond twice as many as the reference asked: what the parent computes stays bounded by the reference's
+    own work."""
+    signature = inspect.signature(function)
+    following = [0]  # a right caller asks in the reference's order: look there first
+    asked = [0]
+    refused = [False]  # after a question off the reference's path, no more answers (a right caller asks none)
+
+    def answer(args: Any, kwargs: Any) -> Any:
+        asked[0] += 1
+        if refused[0] or asked[0] > 2 * len(calls) + 8:
+            raise _Unavailable("no more answers")
+        refused[0] = True  # until this question is matched
+        if not isinstance(args, list) or not isinstance(kwargs, dict):
+            raise _Unavailable("arguments that are not a call")
+        decoded_args = [from_wire(arg, _given_in_parent) for arg in args]
+        decoded_kwargs = {str(key): from_wire(value, _given_in_parent) for key, value in kwargs.items()}
+        bound = signature.bind(*decoded_args, **decoded_kwargs)
+        bound.apply_defaults()
+        order = list(range(following[0], len(calls))) + list(range(following[0]))
+        for index in order:
+            if _matching(bound.arguments, calls[index].arguments):
+                following[0], refused[0] = index + 1, False
+                with np.errstate(all="ignore"):
+                    return function(*bound.args, **bound.kwargs)
+        raise _Unavailable("arguments the reference never reaches on this check")
+
+    return answer
+
+
+def _given_in_parent(name: str) -> Any:
+    return _GivenInParent(Given(name))
+
+
+def _copied(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, list | tuple):
+        return type(value)(_copied(item) for item in value)
+    return value
+
+
+def _matching(asked: Any, recorded: Any) -> bool:
+    """Are the child's arguments those of a recorded call, up to rounding (same kinds and shapes; integers,
+    words and given functions exactly)?"""
+    if isinstance(recorded, dict):
+        return isinstance(asked, dict) and asked.keys() == recorded.keys() and all(
+            _matching(asked[key], recorded[key]) for key in recorded)
+    if isinstance(recorded, _GivenInParent):
+        return isinstance(asked, _GivenInParent) and asked.given == recorded.given
+    if isinstance(recorded, bool | np.bool_ | str) or recorded is None:
+        return type(asked) is type(recorded) and asked == recorded
+    if isinstance(recorded, int | np.integer) and not isinstance(recorded, bool):
+        return isinstance(asked, int | np.integer) and not isinstance(asked, bool) and int(asked) == int(recorded)
+    if isinstance(recorded, list | tuple) and not all(isinstance(item, int | float) for item in recorded):
+        return isinstance(asked, list | tuple) and len(asked) == len(recorded) and all(
+            _matching(a, r) for a, r in zip(asked, recorded, strict=True))
+    try:
+        mine = np.asarray(asked, dtype=float)
+        theirs = np.asarray(recorded, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return mine.shape == theirs.shape and bool(np.allclose(mine, theirs, rtol=1e-7, atol=1e-10, equal_nan=True))
 
 
 def _evaluate(candidate: _Candidate, session: Session, answers: list[tuple[str, Any]]) -> tuple[Any, tuple]:
@@ -263,6 +440,8 @@ def _proxy(module: str, function: str, session: Session, answers: list[tuple[str
             outcome = session.call(call)
         except RuntimeError as error:  # the sandbox, not the student's code: never a failure of the reference
             raise _Unavailable("no child could be started") from error
+        if outcome.status == "error":
+            raise _ComponentRaised(function)
         if outcome.status != "ok" or _holds_unsupported(outcome.value):
             raise _Unavailable(f"{function}: {outcome.status}")
         _write_back(args, outcome.args_after)

@@ -333,7 +333,111 @@ NONSENSE_COMPONENTS = {  # components that answer nothing a mistake explains, an
 
 def test_a_component_that_answers_nonsense_carries_nothing_forward(sandbox):
     """A step that does not move made a descent that returns its start look right given it: 7 points with no
-    calculus. An error is carried forward only from a mistake the feedback recognises."""
+    calculus. From a component that is no recognised slip, a caller is credited only if it is right with the
+    right components too, and this one is not."""
     result = _grade(sandbox, "gradient_descent", NONSENSE_COMPONENTS)
     assert result.exercise("gradient_descent.gradient_descent").score == 0
     assert not _carried(result, "gradient_descent.gradient_descent")
+
+
+# Wrong in ways no diagnosis explains: their callers are credited only after being checked with the right ones.
+UNEXPLAINED = {
+    "partial_derivatives": {"partial_derivative": "p = np.array(point, dtype=float)\n"
+                                                  "return float((f(p + h) - f(p - h)) / (2 * h))"},
+    "gradient_descent": {"sse_gradient": "dm = dc = 0.0\nfor i in range(1, len(x)):\n"
+                                         "    err = m * x[i] + c - y[i]\n    dm += 2 * err * x[i]\n    dc += err\n"
+                                         "return float(dm), float(dc)"},
+    "linear_model": {"error_surface": "x = np.asarray(x, dtype=float)\ny = np.asarray(y, dtype=float)\n"
+                                      "return np.array([[np.sum(np.abs(y - (m * x + c))) for m in slopes] "
+                                      "for c in intercepts])"},
+}
+CALLERS = {"partial_derivatives": "partial_derivatives.gradient",
+           "gradient_descent": "gradient_descent.gradient_descent", "linear_model": "linear_model.best_fit_on_grid"}
+
+
+@pytest.mark.parametrize("module", sorted(UNEXPLAINED))
+def test_a_right_caller_keeps_its_marks_given_a_component_no_diagnosis_explains(sandbox, module):
+    """Every coordinate nudged at once, a gradient skipping the first point and ∂SSE/∂c's 2 (two slips), a
+    surface of absolute errors (and transposed): no recognised slip, yet the function calling it is right, as
+    its check with the right components shows."""
+    key = CALLERS[module]
+    result = _grade(sandbox, module, UNEXPLAINED[module])
+    assert result.exercise(key).score == pytest.approx(BY_KEY[key].points)
+    assert _carried(result, key)
+    (component,) = UNEXPLAINED[module]
+    assert result.exercise(f"{module}.{component}").score < BY_KEY[f"{module}.{component}"].points
+
+
+def test_a_caller_that_ignores_an_unexplained_component_is_not_credited(sandbox):
+    """The attack the check with the right components stops: a component that barely moves (no recognised
+    slip) and a descent that stays at its start agree, but with the right gradient the descent still stays."""
+    bodies = {"sse_gradient": "return 1e-12 * float(np.sum(x)), 1e-12 * float(np.sum(y))",
+              "gradient_descent": "return np.tile(np.array([m0, c0], dtype=float), (n_steps + 1, 1))"}
+    result = _grade(sandbox, "gradient_descent", bodies)
+    assert not _carried(result, "gradient_descent.gradient_descent")
+    assert result.exercise("gradient_descent.gradient_descent").score == 0
+
+
+def test_a_caller_that_asks_off_the_references_path_gets_no_answer(sandbox):
+    """The parent answers a component's calls only on the arguments the reference reaches: a gradient that also
+    asks at a point of its own choosing gets nothing more, and is not credited (it is right given the student's
+    own partial_derivative, so only the check with the right one refuses it)."""
+    probe = ("partial_derivative(f, [float(v) + 5.0 for v in point], 0, h)\n"
+             "return np.array([partial_derivative(f, point, i, h) for i in range(len(point))], dtype=float)")
+    result = _grade(sandbox, "partial_derivatives", {**UNEXPLAINED["partial_derivatives"], "gradient": probe})
+    assert not _carried(result, "partial_derivatives.gradient")
+    assert _carried(_grade(sandbox, "partial_derivatives", UNEXPLAINED["partial_derivatives"]),
+                    "partial_derivatives.gradient")
+
+
+def test_a_caller_failing_where_its_component_raises_keeps_its_marks_if_right(sandbox):
+    """A descent that climbs overflows; best_of_starts raises with it, as the reference does given it, and is
+    right with the right descent: it keeps its marks."""
+    climbing = "x = float(x0)\nfor _ in range(n_steps):\n    x = x + learning_rate * df(x)\nreturn float(x)"
+    result = _grade(sandbox, "gradient_descent", {"descend_1d": climbing})
+    key = "gradient_descent.best_of_starts"
+    assert result.exercise(key).score == pytest.approx(BY_KEY[key].points)
+    assert _carried(result, key)
+
+
+def test_a_trajectory_gone_to_nan_with_the_students_component_is_carried_where_the_caller_is_right(sandbox):
+    """A neuron with its bias outside the activation sends train_neuron's weights to infinity and NaN; the
+    reference does the same given it, and the student's train_neuron is right with the right neuron."""
+    from grader.curriculum import DECLARED
+
+    source = kit.replace_bodies(kit.solution_source("neural_network"),
+                                {"neuron": "return sigmoid(w * np.asarray(x, dtype=float)) + b"})
+    result = grade_sources({"neural_network": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=[exercise for exercise in DECLARED if exercise.module == "neural_network"])
+    train = result.exercise("neural_network.train_neuron")
+    assert train.score == pytest.approx(train.max_score) and "the error is in neuron" in train.note
+
+
+ORACLE_MODULE = """
+def component(x):
+    return -1
+
+def caller(x):
+    return [component(x), component(x + 1)]
+"""
+
+
+def test_a_sessions_oracle_answers_from_the_parent_for_that_call_only(quick_sandbox):
+    """A call naming an oracle has the module's function answered by the parent (refusals raise in the child);
+    the student's own function is back for the next call."""
+    asked = []
+
+    def oracle(args, kwargs):
+        asked.append(args)
+        if args[0] > 1:
+            raise ValueError("not on the path")
+        return 10 * args[0]
+
+    with quick_sandbox.session({"probe": ORACLE_MODULE}) as session:
+        assert session.call(Call("probe", "caller", (0,), oracles={"component": oracle})).value == [0, 10]
+        refused = session.call(Call("probe", "caller", (1,), oracles={"component": oracle}))
+        assert refused.status == "error" and "OracleUnavailable" in refused.error
+        assert session.call(Call("probe", "caller", (0,))).value == [-1, -1]
+        unoffered = session.call(Call("probe", "caller", (0,), oracles={"other": oracle}))
+        assert unoffered.value == [-1, -1]
+    assert asked == [[0], [1], [1], [2]]

@@ -11,6 +11,10 @@ does its calls. A job marked as a session (`Sandbox.session`) keeps the child se
 more call per line and answers it, until the parent closes the channel. Those calls are read after
 student code has run, which is harmless: the parent decides what is asked and judges every answer as
 untrusted data, so a tampered loop can only spoil its own answers.
+
+A session's call may name oracles: module functions that, for that call only, stand in for the student's own
+and ask the parent (one line out, one line back) instead of computing. The parent answers from the reference,
+only for arguments the reference itself reaches on that check (`grader.carry_forward`); nothing else comes back.
 """
 
 from __future__ import annotations
@@ -127,14 +131,54 @@ class Request:
     function: str
     arguments: bytes  # [args, kwargs] as sent, decoded afresh for the call
     return_args: bool
+    oracles: tuple[str, ...] = ()  # functions of the module answered by the parent during this call
 
     @classmethod
     def read(cls, request: dict[str, Any]) -> Request:
+        oracles = request.get("oracles") or ()
         return cls(int(request["id"]), str(request["module"]), str(request["function"]),
-                   dumps([request["args"], request["kwargs"]]), request.get("return_args") is True)
+                   dumps([request["args"], request["kwargs"]]), request.get("return_args") is True,
+                   tuple(str(name) for name in oracles) if isinstance(oracles, list) else ())
 
 
-def _call(request: Request, files: dict[str, list[str]]) -> dict[str, Any]:
+class OracleUnavailable(Exception):
+    """The parent gave no answer for this call of an oracle (arguments the reference never reaches)."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """The channel to the parent, for an oracle's question and its answer."""
+
+    send: Any
+    reader: Any
+
+
+def _oracle(name: str, request_id: int, link: Link) -> Any:
+    """A stand-in for module function `name`: sends its arguments to the parent and returns its answer."""
+    given_names = {id(function): given for given, function in GIVEN.items()}
+
+    def plain(value: Any) -> Any:  # a given function goes back by name, as it came
+        if callable(value) and id(value) in given_names:
+            return {"$given": given_names[id(value)]}
+        if isinstance(value, tuple | list):
+            items = [plain(item) for item in value]
+            return {"$tuple": items} if isinstance(value, tuple) else items
+        return to_wire(value)
+
+    def ask(*args: Any, **kwargs: Any) -> Any:
+        link.send(dumps({"id": request_id, "oracle": name, "args": plain(list(args)),
+                         "kwargs": {str(key): plain(value) for key, value in kwargs.items()}}))
+        try:
+            reply = loads(link.reader.readline())
+            return from_wire(reply["value"], GIVEN.__getitem__)
+        except (ValueError, TypeError, KeyError, RecursionError) as error:
+            raise OracleUnavailable(f"{name}: no answer for these arguments") from error
+
+    ask.__name__ = name
+    return ask
+
+
+def _call(request: Request, files: dict[str, list[str]], link: Link | None = None) -> dict[str, Any]:
     answer: dict[str, Any] = {"id": request.id}
     module = sys.modules.get(request.module)
     function = getattr(module, request.function, None) if module is not None else None
@@ -145,14 +189,22 @@ def _call(request: Request, files: dict[str, list[str]]) -> dict[str, Any]:
     args = from_wire(sent_args, GIVEN.__getitem__)
     kwargs = {key: from_wire(value, GIVEN.__getitem__) for key, value in sent_kwargs.items()}
     printed = BoundedText()
+    own = {name: vars(module).get(name) for name in request.oracles} if link is not None else {}
     started = time.perf_counter()
     try:
         streams = sys.stdout, sys.stderr  # what redirect_stdout and redirect_stderr do, without their objects
         sys.stdout = sys.stderr = printed
         try:
+            for name in own:
+                setattr(module, name, _oracle(name, request.id, link))
             value = function(*args, **kwargs)
         finally:
             sys.stdout, sys.stderr = streams
+            for name, student_function in own.items():
+                if student_function is None:
+                    vars(module).pop(name, None)
+                else:
+                    setattr(module, name, student_function)
         answer.update(status="ok", value=to_wire(value))
     except NotImplementedError:
         answer.update(status="not_implemented")
@@ -188,15 +240,15 @@ def serve(channel, reader) -> None:
     if more:
         _serve_more(reader, send, files)
     if session:
-        _serve_session(reader, send, files)
+        _serve_session(reader, send, files, Link(send, reader))
     channel.close()
     os._exit(0)
 
 
-def _answer(request: Request, files: dict[str, list[str]]) -> bytes:
+def _answer(request: Request, files: dict[str, list[str]], link: Link | None = None) -> bytes:
     """One call's answer line (an error answer for a value JSON cannot carry)."""
     try:
-        return dumps(_call(request, files))
+        return dumps(_call(request, files, link))
     except (TypeError, ValueError) as error:
         return dumps({"id": request.id, "status": "error", "error": f"unreadable result: {error}"})
 
@@ -212,12 +264,13 @@ def _serve_more(reader, send, files: dict[str, list[str]]) -> None:
         send(_answer(request, files))
 
 
-def _serve_session(reader, send, files: dict[str, list[str]]) -> None:
-    """A session's calls, one per line, each answered before the next is read; ends with the channel
-    (or at a line that is not a call: the parent never sends one)."""
+def _serve_session(reader, send, files: dict[str, list[str]], link: Link) -> None:
+    """A session's calls, one per line, each answered before the next is read (its oracles' questions
+    answered by the parent on the way); ends with the channel (or at a line that is not a call: the parent
+    never sends one)."""
     while line := reader.readline():
         try:
             request = Request.read(loads(line))
         except (ValueError, TypeError, KeyError, RecursionError):
             return
-        send(_answer(request, files))
+        send(_answer(request, files, link))

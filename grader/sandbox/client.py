@@ -26,7 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -37,6 +37,7 @@ from grader.sandbox import confine
 
 Status = Literal["ok", "error", "not_implemented", "missing", "load_error", "timeout", "died", "skipped"]
 END_SECONDS = 5.0  # how long the grader waits for an ended child's processes to be gone
+ORACLE_QUESTIONS = 2000  # an oracle's questions answered during one call (error carried forward asks far fewer)
 ERROR_LIMIT = 2000  # characters of a child's error kept (the child bounds its own; a forged one may not)
 
 
@@ -96,14 +97,18 @@ class Call:
     args: tuple[Any, ...]
     kwargs: Mapping[str, Any] = field(default_factory=dict)
     return_args: bool = False
+    # A session's call only: module functions answered by the parent during this call. Each takes the arguments
+    # the child sent (plain data: args, kwargs) and returns the answer, or raises to give none.
+    oracles: Mapping[str, Callable[[Any, Any], Any]] = field(default_factory=dict)
 
     @functools.cached_property
     def wire(self) -> bytes:
         """The call as a JSON object without its id, `{"module": ...}`: encoded once, however often the
         call is made (public calls are the same for every student)."""
+        oracles = {"oracles": sorted(self.oracles)} if self.oracles else {}
         return dumps({"module": self.module, "function": self.function, "args": to_wire(list(self.args)),
                       "kwargs": {k: to_wire(v) for k, v in self.kwargs.items()},
-                      "return_args": self.return_args}).rstrip(b"\n")
+                      "return_args": self.return_args, **oracles}).rstrip(b"\n")
 
 
 @dataclass(frozen=True)
@@ -495,12 +500,34 @@ class Session:
         except OSError:  # the child is gone: the read below says so
             pass
         deadline = self._allowance.deadline
-        reply = self._reader.next_line(min(limits.call_seconds, deadline - time.monotonic()))
+        call_ends = min(time.monotonic() + limits.call_seconds, deadline)
+        reply = self._reader.next_line(call_ends - time.monotonic())
+        asked = 0
+        while isinstance(reply, dict) and reply.get("oracle") is not None and reply.get("id") == self._next_id:
+            asked += 1
+            self._answer_oracle(call, reply, asked)
+            reply = self._reader.next_line(call_ends - time.monotonic())
         answer = _outcome(reply, limits) if isinstance(reply, dict) and reply.get("id") == self._next_id else None
         if answer is None:
             self._end("an earlier call of this session did not answer")
             return self._sandbox._failure(reply, out_of_time=time.monotonic() >= deadline)
         return answer
+
+    def _answer_oracle(self, call: Call, question: dict[str, Any], asked: int) -> None:
+        """Answer one question of a call's oracle with what its parent-side function gives, or with no answer
+        (a name the call did not offer, too many questions, arguments it refuses)."""
+        assert self._child is not None
+        oracle = call.oracles.get(str(question.get("oracle")))
+        reply: dict[str, Any] = {"error": "no answer"}
+        if oracle is not None and asked <= ORACLE_QUESTIONS:
+            try:
+                reply = {"value": to_wire(oracle(question.get("args"), question.get("kwargs")))}
+            except Exception:  # noqa: BLE001 - any refusal or failure is no answer, never the parent's fault
+                pass
+        try:
+            self._child[1].sendall(dumps(reply))
+        except OSError:  # the child is gone: the next read says so
+            pass
 
     def _start(self) -> None:
         """Spawn the child, send it the modules as a session's job, and read its load reports."""
