@@ -13,14 +13,12 @@ tests/holdout/second/JUDGED.md holds the judgement by hand of every entry, carri
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from feedback_reading import Graded, claims, feedback_text, grade_each, names_it
+from feedback_reading import Graded, HandJudgement, Verdict, grade_each, holdout_summary, judge_entry, report_summary
 
 from grader import kit
 from grader.curriculum import DECLARED
@@ -82,23 +80,14 @@ KEEPS_MARKS_TODAY: dict[str, str] = {
 FALSE_HINT_TODAY: frozenset[str] = frozenset()  # every false or misleading hint judged is fixed
 # Entries whose callers lose marks too: the error is not carried forward (their own failures are not all a
 # recognised mistake, or a constant factor, or an argument changed in place), or the caller fails too.
-COSTS_CALLERS_TODAY: dict[str, str] = {
-    "h2_pd_all_axes": "gradient: partial_derivative's answers are not explained",
-    "h2_sse_mean_absolute": "the error profiles: sse's answers are not explained",
-    "h2_es_transposed_loop": "best_fit_on_grid fails too on a non-square grid",
-    "h2_es_meshgrid_order": "best_fit_on_grid: error_surface's answers are not explained",
-    "h2_es_sum_axis0": "best_fit_on_grid fails too",
-    "h2_es_transposed_mean": "best_fit_on_grid: error_surface's answers are not explained",
-    "h2_sg_loop_copy_x_skip_first": "gradient_descent: sse_gradient's answers are not explained",
-    "h2_d1_ascent": "best_of_starts: descend_1d overflows on some checks",
-    "h2_d1_restarts_from_x0": "best_of_starts: descend_1d's answers are not explained",
-    "h2_d1_ascent_extra_step": "best_of_starts: descend_1d's answers are not explained",
-    "h2_nn_neuron_bias_outside": "every function calling neuron: its answers are not explained",
-    "h2_nn_dw_tanh_derivative": "train_neuron, per_weight_steps: dloss_dw's answers are not explained",
-    "h2_nn_dw_no_2_no_x": "train_neuron, per_weight_steps: dloss_dw's answers are not explained",
-    "h2_nn_db_z_not_sigma": "train_neuron, per_weight_steps: dloss_db's answers are not explained",
-    "h2_nn_db_sign_and_mean": "train_neuron, per_weight_steps: dloss_db's answers are not explained",
-}
+COSTS_CALLERS_TODAY: dict[str, str] = {}  # every caller is credited (error carried forward)
+
+
+HAND = HandJudgement(HAND_JUDGED_NOT_FALSE, HAND_JUDGED_NOT_NAMED, HAND_JUDGED_FALSE)
+
+
+def verdict(entry: Mistake, graded: Graded) -> Verdict:
+    return judge_entry(entry, graded, HAND)
 
 
 @pytest.fixture(scope="module")
@@ -107,41 +96,6 @@ def graded(sandbox) -> dict[str, Graded]:
     return grade_each(sandbox, MISTAKES, DECLARED)
 
 
-
-
-@dataclass(frozen=True)
-class Verdict:
-    own_score: float
-    own_points: float
-    named: bool  # by keywords
-    named_by_hand: bool
-    others_losing: tuple[str, ...]  # other functions of the module that lose marks
-    hints: tuple[str, ...]  # "check: [diagnosis] text" of every failed check of the own function
-    false_hints: tuple[str, ...]
-
-
-def verdict(entry: Mistake, graded: Graded) -> Verdict:
-    own = graded.result.exercise(graded.own)
-    failed = [check for check in own.checks if not check.passed]
-    named = any(names_it(feedback_text(check), entry.keywords) for check in failed)
-    judged_right = HAND_JUDGED_NOT_FALSE.get(entry.id, "\0").lower()
-    false = [f"{check.name}: {check.diagnosis}: {feedback_text(check)}"
-             for result in graded.result.exercises for check in result.checks
-             if not check.passed and claims(check) and not names_it(feedback_text(check), entry.keywords)
-             and judged_right not in feedback_text(check)]
-    misleading = HAND_JUDGED_FALSE.get(entry.id, "\0").lower()
-    false += [f"{check.name}: {check.diagnosis}: {feedback_text(check)}" for check in failed
-              if misleading in feedback_text(check)]
-    judged_named = any(judged_right in feedback_text(check) for check in failed)
-    misled = any(misleading in feedback_text(check) for check in failed)
-    by_hand = (named and entry.id not in HAND_JUDGED_NOT_NAMED and not misled) or judged_named
-    others = tuple(result.exercise for result in graded.result.exercises
-                   if result.exercise != graded.own and result.score < result.max_score - 1e-9)
-    hints = tuple(f"{check.name}: [{check.diagnosis}] {feedback_text(check)}" for check in failed)
-    return Verdict(own.score, own.max_score, named, by_hand, others, hints, tuple(false))
-
-
-# ----- the tests ------------------------------------------------------------------------------------------------
 
 
 def _marked(failing, reason: str):
@@ -158,7 +112,7 @@ def test_second_holdout_ids_unique_over_both_holdouts():
 @pytest.mark.parametrize("entry", _marked(KEEPS_MARKS_TODAY, "no check tells this mistake apart yet"))
 def test_second_holdout_mistake_loses_marks_on_its_own_function(graded, entry: Mistake):
     v = verdict(entry, graded[entry.id])
-    assert v.own_score < v.own_points - 1e-9, f"{entry.what}: kept all {v.own_points} points"
+    assert v.loses_marks, f"{entry.what}: kept all {v.own_points} points"
 
 
 @pytest.mark.parametrize("entry", _marked(COSTS_CALLERS_TODAY, "its callers lose marks too today (JUDGED.md)"))
@@ -173,39 +127,11 @@ def test_second_holdout_no_false_hint(graded, entry: Mistake):
     assert not v.false_hints, (entry.what, entry.keywords, v.false_hints)
 
 
-def summary(graded) -> dict:
-    verdicts = {entry.id: verdict(entry, graded[entry.id]) for entry in MISTAKES}
-    named = sorted(key for key, v in verdicts.items() if v.named)
-    by_hand = sorted(key for key, v in verdicts.items() if v.named_by_hand)
-    return {
-        "mistakes": len(MISTAKES),
-        "losing marks on their function": sum(v.own_score < v.own_points - 1e-9 for v in verdicts.values()),
-        "named": len(named),
-        "named rate": round(len(named) / len(MISTAKES), 3),
-        "named by hand": len(by_hand),
-        "named by hand rate": round(len(by_hand) / len(MISTAKES), 3),
-        "entries with a false hint": sorted(k for k, v in verdicts.items() if v.false_hints),
-        "not losing marks": sorted(k for k, v in verdicts.items() if v.own_score >= v.own_points - 1e-9),
-        "costing other functions": {k: list(v.others_losing) for k, v in verdicts.items() if v.others_losing},
-        "not named": sorted(k for k, v in verdicts.items() if not v.named),
-        "not named by hand": sorted(k for k, v in verdicts.items() if not v.named_by_hand),
-        "hints": {key: list(v.hints) for key, v in verdicts.items()},
-        "false hints": {key: list(v.false_hints) for key, v in verdicts.items() if v.false_hints},
-    }
-
-
 def test_second_holdout_summary(graded, tmp_path_factory, capsys):
-    data = summary(graded)
+    data = holdout_summary(MISTAKES, {entry.id: verdict(entry, graded[entry.id]) for entry in MISTAKES},
+                           kit.ALL_MODULES)
     folder = Path(os.environ.get("CALCGRADE_HOLDOUT_SUMMARY", "") or tmp_path_factory.getbasetemp())
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "holdout-second-summary.json").write_text(json.dumps(data, indent=1, ensure_ascii=False),
-                                                        encoding="utf-8")
     with capsys.disabled():
-        print(f"\nsecond holdout: {data['mistakes']} mistakes ({data['losing marks on their function']} lose marks, "
-              f"{len(data['costing other functions'])} cost other functions); "
-              f"named {data['named']}/{data['mistakes']} ({data['named rate']:.0%}) by keywords, "
-              f"{data['named by hand']} ({data['named by hand rate']:.0%}) by hand; "
-              f"false or misleading hints on {len(data['entries with a false hint'])}; "
-              f"details: {folder / 'holdout-second-summary.json'}")
+        print(report_summary("second", data, folder))
     assert data["named rate"] >= NAMED_AT_LEAST
     assert data["named by hand rate"] >= NAMED_BY_HAND_AT_LEAST

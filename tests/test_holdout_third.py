@@ -13,14 +13,12 @@ judgement by hand of every entry, carried below in tables.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from feedback_reading import Graded, claims, feedback_text, grade_each, names_it
+from feedback_reading import Graded, HandJudgement, Verdict, grade_each, holdout_summary, judge_entry, report_summary
 
 from grader import kit
 from grader.curriculum import DECLARED
@@ -59,53 +57,20 @@ HAND_JUDGED_FALSE: dict[str, str] = {
 # What fails today, named per entry (xfail, not strict: a fix shows as XPASS).
 KEEPS_MARKS_TODAY: dict[str, str] = {}  # every entry loses marks on its own function
 FALSE_HINT_TODAY: dict[str, str] = {}  # the one misleading hint judged is fixed
-COSTS_CALLERS_TODAY: dict[str, str] = {
-    "h3_pd_all_coordinates": "gradient: partial_derivative's answers are not explained",
-    "h3_surface_ij_indexing": "best_fit_on_grid fails too on a non-square grid (its note says so)",
-    "h3_surface_loop_indices_swapped": "best_fit_on_grid: error_surface raises IndexError on a non-square grid",
-    "h3_neuron_bias_outside": "train_neuron: returns nan on a check (neuron's answers are not explained)",
-    "h3_dw_sigmoid_derivative_at_x": "train_neuron, per_weight_steps: dloss_dw's answers are not explained",
-    "h3_dw_mean_and_no_two": "train_neuron, per_weight_steps: dloss_dw's answers are not explained",
-}
+COSTS_CALLERS_TODAY: dict[str, str] = {}  # every caller is credited (error carried forward)
+
+
+HAND = HandJudgement(HAND_JUDGED_NOT_FALSE, HAND_JUDGED_NOT_NAMED, HAND_JUDGED_FALSE)
+
+
+def verdict(entry: Mistake, graded: Graded) -> Verdict:
+    return judge_entry(entry, graded, HAND)
 
 
 @pytest.fixture(scope="module")
 def graded(sandbox) -> dict[str, Graded]:
     """Every entry graded once (public and hidden checks, every declared exercise of its module), keyed by id."""
     return grade_each(sandbox, MISTAKES, DECLARED)
-
-
-@dataclass(frozen=True)
-class Verdict:
-    own_score: float
-    own_points: float
-    named: bool  # by keywords
-    named_by_hand: bool
-    others_losing: tuple[str, ...]  # other functions of the module that lose marks
-    hints: tuple[str, ...]  # "check: [diagnosis] text" of every failed check of the own function
-    false_hints: tuple[str, ...]
-
-
-def verdict(entry: Mistake, graded: Graded) -> Verdict:
-    own = graded.result.exercise(graded.own)
-    failed = [check for check in own.checks if not check.passed]
-    texts = [feedback_text(check) for check in failed]
-    named = any(names_it(text, entry.keywords) for text in texts)
-    judged_right = HAND_JUDGED_NOT_FALSE.get(entry.id, "\0").lower()
-    misleading = HAND_JUDGED_FALSE.get(entry.id, "\0").lower()
-    false = [f"{check.name}: {check.diagnosis}: {feedback_text(check)}"
-             for result in graded.result.exercises for check in result.checks
-             if not check.passed and claims(check) and not names_it(feedback_text(check), entry.keywords)
-             and judged_right not in feedback_text(check)]
-    false += [f"{check.name}: {check.diagnosis}: {text}" for check, text in zip(failed, texts, strict=True)
-              if misleading in text]
-    judged_named = any(judged_right in text for text in texts)
-    misled = any(misleading in text for text in texts)
-    by_hand = (named and entry.id not in HAND_JUDGED_NOT_NAMED and not misled) or judged_named
-    others = tuple(result.exercise for result in graded.result.exercises
-                   if result.exercise != graded.own and result.score < result.max_score - 1e-9)
-    hints = tuple(f"{check.name}: [{check.diagnosis}] {text}" for check, text in zip(failed, texts, strict=True))
-    return Verdict(own.score, own.max_score, named, by_hand, others, hints, tuple(false))
 
 
 def _marked(failing: dict[str, str]):
@@ -123,7 +88,7 @@ def test_third_holdout_ids_unique_over_all_holdouts():
 @pytest.mark.parametrize("entry", _marked(KEEPS_MARKS_TODAY))
 def test_third_holdout_mistake_loses_marks_on_its_own_function(graded, entry: Mistake):
     v = verdict(entry, graded[entry.id])
-    assert v.own_score < v.own_points - 1e-9, f"{entry.what}: kept all {v.own_points} points"
+    assert v.loses_marks, f"{entry.what}: kept all {v.own_points} points"
 
 
 @pytest.mark.parametrize("entry", _marked(COSTS_CALLERS_TODAY))
@@ -138,48 +103,11 @@ def test_third_holdout_no_false_hint(graded, entry: Mistake):
     assert not v.false_hints, (entry.what, entry.keywords, v.false_hints)
 
 
-def summary(graded) -> dict:
-    verdicts = {entry.id: verdict(entry, graded[entry.id]) for entry in MISTAKES}
-    named = sorted(key for key, v in verdicts.items() if v.named)
-    by_hand = sorted(key for key, v in verdicts.items() if v.named_by_hand)
-    return {
-        "mistakes": len(MISTAKES),
-        "losing marks on their function": sum(v.own_score < v.own_points - 1e-9 for v in verdicts.values()),
-        "named": len(named),
-        "named rate": round(len(named) / len(MISTAKES), 3),
-        "named by hand": len(by_hand),
-        "named by hand rate": round(len(by_hand) / len(MISTAKES), 3),
-        "entries with a false hint": sorted(k for k, v in verdicts.items() if v.false_hints),
-        "not losing marks": sorted(k for k, v in verdicts.items() if v.own_score >= v.own_points - 1e-9),
-        "costing other functions": {k: list(v.others_losing) for k, v in verdicts.items() if v.others_losing},
-        "not named": sorted(k for k, v in verdicts.items() if not v.named),
-        "not named by hand": sorted(k for k, v in verdicts.items() if not v.named_by_hand),
-        "per module": {module: {
-            "entries": sum(e.module == module for e in MISTAKES),
-            "lose marks": sum(e.module == module and verdicts[e.id].own_score < verdicts[e.id].own_points - 1e-9
-                              for e in MISTAKES),
-            "named": sum(e.module == module and verdicts[e.id].named for e in MISTAKES),
-            "named by hand": sum(e.module == module and verdicts[e.id].named_by_hand for e in MISTAKES),
-            "false hint": sum(e.module == module and bool(verdicts[e.id].false_hints) for e in MISTAKES),
-            "costs callers": sum(e.module == module and bool(verdicts[e.id].others_losing) for e in MISTAKES),
-        } for module in kit.ALL_MODULES},
-        "hints": {key: list(v.hints) for key, v in verdicts.items()},
-        "false hints": {key: list(v.false_hints) for key, v in verdicts.items() if v.false_hints},
-    }
-
-
 def test_third_holdout_summary(graded, tmp_path_factory, capsys):
-    data = summary(graded)
+    data = holdout_summary(MISTAKES, {entry.id: verdict(entry, graded[entry.id]) for entry in MISTAKES},
+                           kit.ALL_MODULES)
     folder = Path(os.environ.get("CALCGRADE_HOLDOUT_SUMMARY", "") or tmp_path_factory.getbasetemp())
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "holdout-third-summary.json").write_text(json.dumps(data, indent=1, ensure_ascii=False),
-                                                       encoding="utf-8")
     with capsys.disabled():
-        print(f"\nthird holdout: {data['mistakes']} mistakes ({data['losing marks on their function']} lose marks, "
-              f"{len(data['costing other functions'])} cost other functions); "
-              f"named {data['named']}/{data['mistakes']} ({data['named rate']:.0%}) by keywords, "
-              f"{data['named by hand']} ({data['named by hand rate']:.0%}) by hand; "
-              f"false or misleading hints on {len(data['entries with a false hint'])}; "
-              f"details: {folder / 'holdout-third-summary.json'}")
+        print(report_summary("third", data, folder))
     assert data["named rate"] >= NAMED_AT_LEAST
     assert data["named by hand rate"] >= NAMED_BY_HAND_AT_LEAST
