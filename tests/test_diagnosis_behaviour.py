@@ -142,6 +142,23 @@ NAMED = [
                  id="minus-c"),
     pytest.param("linear_model.sse", "return float(np.sum((y[:-1] - (m * x[:-1] + c))**2))", "data point left out",
                  id="last-point-left-out"),
+    pytest.param("partial_derivatives.partial_derivative",
+                 "up = [float(v) + h for v in point]\ndown = [float(v) - h for v in point]\n"
+                 "return float((f(np.array(up)) - f(np.array(down))) / (2 * h))", "every entry changed",
+                 id="every-coordinate-as-lists"),
+    pytest.param("partial_derivatives.partial_derivative",
+                 "step = np.full(len(point), h)\nreturn float((f(np.asarray(point, dtype=float) + step)"
+                 " - f(np.asarray(point, dtype=float) - step)) / (2 * h))", "every entry changed",
+                 id="every-coordinate-as-a-vector-of-h"),
+    pytest.param("gradient_descent.gradient_descent",
+                 "path = []\nw = np.array([m0, c0], dtype=float)\nfor _ in range(n_steps):\n"
+                 "    w = gradient_step(w, sse_gradient(w[0], w[1], x, y), learning_rate)\n    path.append(w)\n"
+                 "path.append(w)\nreturn np.array(path)", "each row one step ahead", id="start-row-lost-last-repeated"),
+    pytest.param("gradient_descent.gradient_descent",
+                 "rows = np.zeros((n_steps + 1, 2))\nm, c = float(m0), float(c0)\nfor k in range(n_steps):\n"
+                 "    gm, gc = sse_gradient(m, c, x, y)\n"
+                 "    m, c = m - learning_rate * gm, c - learning_rate * gc\n    rows[k, 0], rows[k, 1] = m, c\n"
+                 "return rows", "each row one step ahead", id="start-row-lost-last-zero"),
 ]
 
 

@@ -265,6 +265,13 @@ def test_two_indices_used_once_each_may_index_each_others_sequence():
     assert "swapped indices" not in _kinds(source, "fit")  # names that are not indices are never exchanged whole
 
 
+def test_a_fixed_number_may_stand_for_an_underscore_loop_variable():
+    """`for _ in range(n)` still counts: a constant passed where the count belongs is a candidate for `_`."""
+    source = MODULE_HEAD + ("def derivative(f, p, i):\n    return f(p) * i\n\n\n"
+                            "def all_of(f, p):\n    return [derivative(f, p, 1) for _ in range(len(p))]\n")
+    assert ("derivative(f, p, 1)", "derivative(f, p, _)") in _kinds(source, "all_of")["constant for a variable"]
+
+
 def test_a_missing_square_is_a_candidate():
     source = MODULE_HEAD + "def mixed(f, p, h):\n    return (f(p + h) - 2 * f(p) + f(p - h)) / (4 * h)\n"
     assert ("4 * h", "4 * h ** 2") in _kinds(source, "mixed")["missing power"]

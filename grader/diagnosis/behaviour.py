@@ -6,10 +6,11 @@ mutants, run in the trusted parent like the curriculum's known mistakes. An oper
 - a transform of the reference solution's syntax tree (one step more or fewer, the learning rate doubled,
   squared or dividing, a mean or a half instead of a sum, the step h doubled or halved, a forward difference,
   floats truncated to integers, a sequential or one-weight update, the gradient evaluated once, an early stop,
+  a change of one entry made to every entry,
   a search keeping the wrong candidate, a sum over the wrong axis, two labels swapped, a threshold made
   absolute or one-sided),
 - a transform of the reference's value, given the check's arguments (rows and columns swapped, outputs
-  swapped, float32 or decimal rounding, integer truncation, rows aliased or one behind, the diagonal of a
+  swapped, float32 or decimal rounding, integer truncation, rows aliased or one behind or ahead, the diagonal of a
   grid, entries one place off, a running total, sorted outputs, one entry updated),
 - or the reference called with changed arguments (inputs truncated to integers, an argument left at its
   default, taken as 0 or negated, a step count or an index off by one, the first or last data point left out).
@@ -437,6 +438,15 @@ class _Forward(_DivideByH):
         return node
 
 
+class _WholeArray(ast.NodeTransformer):
+    """`a[i] += h` → `a += h`: a change meant for one entry made to every entry (every coordinate nudged)."""
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
+        if isinstance(node.target, ast.Subscript) and isinstance(node.target.value, ast.Name):
+            return ast.AugAssign(ast.Name(node.target.value.id, ast.Store()), node.op, node.value)
+        return node
+
+
 class _Conversions(ast.NodeTransformer):
     """float(v) → int(v) and dtype=float → dtype=int (truncate), or dtype=float dropped (keep integers)."""
 
@@ -535,6 +545,19 @@ def _one_row_behind(value: Any, arguments: tuple[Any, ...]) -> Any:
     if array.ndim != 2 or array.shape[0] < 3:
         return None
     return np.vstack([array[:1], array[:-1]])
+
+
+def _one_row_ahead(fill: str) -> Callable[[Any, tuple[Any, ...]], Any]:
+    """Row k holds row k + 1 (the start row lost); the last row left at zero or repeated."""
+
+    def transform(value: Any, arguments: tuple[Any, ...]) -> Any:
+        array = np.asarray(value, dtype=float)
+        if array.ndim != 2 or array.shape[0] < (1 if fill == "zero" else 3):
+            return None
+        last = np.zeros_like(array[:1]) if fill == "zero" else array[-1:]
+        return np.vstack([array[1:], last])
+
+    return transform
 
 
 def _diagonal(value: Any, arguments: tuple[Any, ...]) -> Any:
@@ -735,6 +758,9 @@ OPERATORS = (
              "2h, not by h", sources=(_DivideByH,)),
     Operator("forward difference", "your estimate is a forward difference (f(x + h) − f(x)) / h; the central "
              "difference steps to both sides: (f(x + h) − f(x − h)) / (2h)", sources=(_Forward,)),
+    Operator("every entry changed", "every entry of the array is changed where only one should be (p + h moves "
+             "every coordinate of a point, where p + h·eᵢ moves coordinate i alone): change only the entry asked "
+             "for", sources=(_WholeArray,)),
     Operator("argument left at its default", "your function ignores {detail}: it behaves as if {detail} had its "
              "default value (a fixed value used instead of the {detail} given, or {detail} not passed on to the "
              "function it calls); use the {detail} it is given", calls=_at_default),
@@ -808,6 +834,9 @@ OPERATORS = (
              "each row", values=(_rows_aliased(first_kept=True), _rows_aliased(first_kept=False))),
     Operator("each row one step behind", "each row holds the weights one step behind: record the weights after "
              "each update", values=(_one_row_behind,)),
+    Operator("each row one step ahead", "each row holds the weights one step ahead: row k holds them after k + 1 "
+             "updates, so the start is missing; record the start in row 0, then the weights after each update",
+             values=(_one_row_ahead("zero"), _one_row_ahead("repeat"))),
     Operator("entries one place off", "each entry is stored one place off (at index k − 1 or k + 1 instead of "
              "k), so the results are rotated by one: entry k must hold the result for input k",
              values=(_one_off(-1), _one_off(+1))),

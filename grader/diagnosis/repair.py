@@ -323,7 +323,7 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
     for index, node in enumerate(nodes):
         if isinstance(node, ast.expr | ast.keyword):
             where.setdefault(key(node), []).append(index)
-    context = _Context(scope, _given_names(function) & scope, signatures, parents, function.name,
+    context = _Context(scope, _given_names(function) & (scope | {"_"}), signatures, parents, function.name,
                        _counted_sequences(function))
     returned = _returned_position(function, parents)
     for operator in (_operators, _precedence, _calls, _statements, _constants, _drops, _names, _missing):
