@@ -11,22 +11,25 @@ check's tolerance, the check passes with its full share, and its message names t
 comes from, so a correct `gradient_descent` is not told it does gradient ascent because `sse_gradient`
 has a sign flipped.
 
+A function answering nonsense (a step that does not move, an error surface of noise), or answering the
+session otherwise than the graded run, could make a caller that ignores it look right given it ("return the
+start" agrees with a step that never moves). So a caller is credited only where it is also right with the
+right components: called, in a fresh child of its own for that one check, on the check's input with its
+failing components answered by the parent from the reference (as oracles, see `grader.sandbox.child`), and
+only for the arguments the reference itself passes on that check (a question off that path gets no answer,
+nor does any after it, and a given function is matched by its name, never built from what the child sent).
+What the child learns is what a right caller asks, nothing carries over from one check to the next, and what
+the parent computes is bounded by the reference's own work. A caller right both ways keeps its share also
+where its answer and the reference's given the student's components hold the same NaN and infinities (a
+descent that diverged), and where both raise (a climbing descent that overflows).
+
 Bounded: only failed checks of a composite whose component failed are evaluated; each evaluation may make
 `CALL_BUDGET` component calls within `SECONDS_BUDGET` seconds and the submission's own time and answer
-budget; anything that goes wrong (a component that raises, hangs, answers something that is not plain
-numbers, a reference that fails on what came back) keeps the original verdict. A component that answers
-the same to every call of a grading run's evaluations (or only one number) says nothing about the function
-calling it: no credit then. What a component does to its arguments in place is done to the reference's.
-
-Where a failing component is no recognised slip (a known mistake, a formula read, a known factor), its answers
-could be anything, and a caller that ignores them could look right (a step that never moves makes "return the
-start" agree). Its caller is then also asked the converse: called in the child with the right components, as
-oracles the parent answers from the reference (only on arguments the reference itself reaches on that check),
-does it give the right answer? Only a caller that is right both ways is credited, and then also where its
-answer and the reference's have the same NaN and infinities, or both raise.
-Public checks are evaluated first, then hidden checks, in one child (a fresh one where a public evaluation
-ended it): a hidden input reaches it only after every public evaluation is judged, and a hidden check's
-message names functions only, never an input or a value.
+budget; anything that goes wrong (a component that raises where the student's caller did not, hangs, answers
+something that is not plain numbers, a reference that fails on what came back) keeps the original verdict.
+What a component does to its arguments in place is done to the reference's. Public checks are evaluated
+first, then hidden checks, each hidden input reaching a child only after every public evaluation is judged;
+a hidden check's message names functions only, never an input or a value.
 """
 
 from __future__ import annotations
@@ -43,8 +46,7 @@ from typing import Any
 import numpy as np
 
 from grader import kit
-from grader.compare import KNOWN_FACTOR_NAMES, Expectation, compare
-from grader.diagnosis import FACTOR_CLAIM
+from grader.compare import Expectation, compare
 from grader.feedback import student_message
 from grader.plain import Given, Unsupported, from_wire, to_wire
 from grader.sandbox.client import Allowance, Call, Outcome, Sandbox, Session
@@ -92,7 +94,6 @@ class _Candidate:
     case: Case
     wrong: frozenset[str]  # its failing components, proxied to the student's functions
     public: bool
-    verify: bool  # some failing component is no recognised slip: the caller must be right with the right ones too
 
 
 def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts: Sequence[CheckResult],
@@ -103,45 +104,33 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
     `references` is the engine's `ReferenceProvider` (the tolerance and the signature come from it)."""
     verdicts = list(verdicts)
     exercises = list({id(p.exercise): p.exercise for p in planned}.values())
-    recognised, unexplained = _wrong_functions(planned, verdicts)
-    if not recognised and not unexplained:
-        return verdicts
-    trusted = _with_inherited(recognised, planned, verdicts, exercises)
-    wrong = _with_inherited(_union(recognised, unexplained), planned, verdicts, exercises)
+    wrong = _with_inherited(_wrong_functions(planned, verdicts), planned, verdicts, exercises)
     candidates = []
     for index, (p, outcome, verdict) in enumerate(zip(planned, outcomes, verdicts, strict=True)):
         if verdict.passed or outcome.status not in ("ok", "error") or verdict.grader_fault:
             continue
         failing = components(p.exercise, exercises) & wrong.get(p.exercise.module, frozenset())
         if failing:
-            verify = bool(failing - trusted.get(p.exercise.module, frozenset()))
-            candidates.append(_Candidate(index, p.exercise, p.case, failing, p.visibility == "public", verify))
+            candidates.append(_Candidate(index, p.exercise, p.case, failing, p.visibility == "public"))
     if not candidates:
         return verdicts
     findings: list[tuple[_Candidate, str]] = []
     with contextlib.ExitStack() as sessions:
         session: Session | None = None
-        for public in (True, False):  # the public checks' evaluations first: a hidden input reaches the child after
+        for public in (True, False):  # the public checks' evaluations first: a hidden input reaches a child after
             chosen = [candidate for candidate in candidates if candidate.public == public]  # they are all judged
             if not chosen:
                 continue
-            judged = []
             try:
                 if session is None or session.ended:  # one child for both, unless a public evaluation ended it
                     session = sessions.enter_context(sandbox.session(sources, allowance))
                 for candidate in chosen:
-                    answers: list[tuple[str, Any]] = []
                     found = _judge_again(candidate, planned[candidate.index], outcomes[candidate.index], session,
-                                         references, answers)
-                    judged.append((candidate, found, answers))
+                                         references, lambda: sandbox.session(sources, allowance))
+                    if found:
+                        findings.append((candidate, found))
             except Exception:  # noqa: BLE001 - the sandbox failed (no child could start): every verdict stands
                 continue
-            pooled: dict[str, list[Any]] = {}
-            for _, _, answers in judged:
-                for component, answer in answers:
-                    pooled.setdefault(component, []).append(answer)
-            findings += [(candidate, found) for candidate, found, answers in judged if found and (
-                candidate.verify or answers and all(_informative(pooled[component]) for component, _ in answers))]
     carried = [candidate for candidate, found in findings if found == CARRIED]
     roots = _roots(planned, verdicts, carried)
     for candidate, found in findings:
@@ -151,42 +140,21 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
     return verdicts
 
 
-UNRECOGNISED = frozenset({"", "error", "timeout", "died", "skipped"})
-# A function that changed its argument in place is a recognised slip too ("mutated input"): what it did to the
-# argument is done to the reference's (`_write_back`).
-# A constant factor of ±1, ±2 or ±1/2 on every informative answer is a slip (a sign, a factor 2); any other fitted
-# factor (1/n, 0.37) is not recognised as one.
-_KNOWN_FACTORS = frozenset(KNOWN_FACTOR_NAMES.values())
-
-
 Wrong = dict[str, frozenset[str]]  # module -> functions
 
 
-def _wrong_functions(planned: Sequence[Any], verdicts: Sequence[CheckResult]) -> tuple[Wrong, Wrong]:
-    """(recognised, unexplained): the failing functions whose failed checks are all a recognised mistake of
-    their own (a known mistake, a formula read from the code, a generic operator or a known constant factor,
-    named on every failed check), and the other failing ones that are the student's work (not a missing or
-    stub function). A component that answers nonsense (a step that does not move, an error surface of noise)
-    could make a trivial caller look right: an error carried forward from an unexplained one is verified
-    with the right components too."""
+def _wrong_functions(planned: Sequence[Any], verdicts: Sequence[CheckResult]) -> Wrong:
+    """module -> the failing functions that are the student's work (not a missing or stub function, whose
+    failure gives no answers to use)."""
     failed: dict[tuple[str, str], list[str]] = {}
     for p, verdict in zip(planned, verdicts, strict=True):
         if not verdict.passed and not verdict.grader_fault:
             failed.setdefault((p.exercise.module, p.exercise.function), []).append(verdict.diagnosis)
-    recognised: dict[str, set[str]] = {}
-    unexplained: dict[str, set[str]] = {}
+    wrong: dict[str, set[str]] = {}
     for (module, function), diagnoses in failed.items():
-        if any(d in NOT_STUDENT_WORK for d in diagnoses):
-            continue
-        known = all(d not in UNRECOGNISED and (not d.startswith(FACTOR_CLAIM) or d in _KNOWN_FACTORS)
-                    for d in diagnoses)
-        (recognised if known else unexplained).setdefault(module, set()).add(function)
-    return ({module: frozenset(functions) for module, functions in recognised.items()},
-            {module: frozenset(functions) for module, functions in unexplained.items()})
-
-
-def _union(first: Wrong, second: Wrong) -> Wrong:
-    return {module: first.get(module, frozenset()) | second.get(module, frozenset()) for module in {*first, *second}}
+        if not any(d in NOT_STUDENT_WORK for d in diagnoses):
+            wrong.setdefault(module, set()).add(function)
+    return {module: frozenset(functions) for module, functions in wrong.items()}
 
 
 def _with_inherited(wrong: Wrong, planned: Sequence[Any], verdicts: Sequence[CheckResult],
@@ -233,31 +201,28 @@ CARRIED, FAILS_TOO = "carried", "fails too"
 
 
 def _judge_again(candidate: _Candidate, p: Any, outcome: Outcome, session: Session, references: Any,
-                 answers: list[tuple[str, Any]]) -> str:
+                 fresh: Callable[[], contextlib.AbstractContextManager[Session]]) -> str:
     """CARRIED where the student's answer equals the reference composite's, run with their own failing
-    components (and leaves the arguments as they were, where the check looks), and, where a component is no
-    recognised slip, where their function is right with the right components too; FAILS_TOO where their
-    function raised and the reference raises too given those components (CARRIED if it is right with the right
-    ones); "" otherwise (the verdict stands). `answers` receives (component, answer) for every component call."""
+    components (and leaves the arguments as they were, where the check looks), or where both raise or hold the
+    same NaN and infinities, and where their function is right with the right components too (in a `fresh`
+    child); FAILS_TOO where their function raised and the reference raises too given those components but it
+    is not shown right otherwise; "" otherwise (the verdict stands)."""
     from grader.engine import _changed_arguments
 
     try:
         tolerance = references.expectations(p)[0].tolerance
-        value, arguments_after = _evaluate(candidate, session, answers)
+        value, arguments_after = _evaluate(candidate, session, [])
     except _Unavailable:
         return ""
     except Exception:  # noqa: BLE001 - the reference fails on what the student's components gave
         if outcome.status != "error":
             return ""
-        return CARRIED if _right_with_right_components(candidate, p, session, references) else FAILS_TOO
+        return CARRIED if _right_with_right_components(candidate, p, fresh, references) else FAILS_TOO
     if outcome.status != "ok":
         return ""
     expected = Expectation(value, tolerance, "reference with the student's components")
-    verify = candidate.verify
-    if not compare(outcome.value, expected).passed:
-        if not _same_but_nan(outcome.value, expected):
-            return ""
-        verify = True  # NaN or infinity where the reference gives them too: only a right caller may keep it
+    if not (compare(outcome.value, expected).passed or _same_but_nan(outcome.value, expected)):
+        return ""
     if candidate.case.check_mutation:  # the arguments must be left as the reference with those components leaves them
         try:
             left_as = Case(tuple(_for_child(argument) for argument in arguments_after))
@@ -265,9 +230,7 @@ def _judge_again(candidate: _Candidate, p: Any, outcome: Outcome, session: Sessi
             return ""
         if _changed_arguments(references.signature(candidate.exercise), left_as, outcome.args_after):
             return ""
-    if verify and not _right_with_right_components(candidate, p, session, references):
-        return ""
-    return CARRIED
+    return CARRIED if _right_with_right_components(candidate, p, fresh, references) else ""
 
 
 def _same_but_nan(got: Any, expected: Expectation) -> bool:
@@ -287,18 +250,22 @@ def _same_but_nan(got: Any, expected: Expectation) -> bool:
     return compare(np.where(finite, mine, 0.0), rest).passed
 
 
-def _right_with_right_components(candidate: _Candidate, p: Any, session: Session, references: Any) -> bool:
+def _right_with_right_components(candidate: _Candidate, p: Any,
+                                 fresh: Callable[[], contextlib.AbstractContextManager[Session]],
+                                 references: Any) -> bool:
     try:
-        return _passes_with_oracles(candidate, p, session, references)
+        return _passes_with_oracles(candidate, p, fresh, references)
     except Exception:  # noqa: BLE001 - no verification could be made (an argument that is not plain data, ...)
         return False
 
 
-def _passes_with_oracles(candidate: _Candidate, p: Any, session: Session, references: Any) -> bool:
-    """Does the student's function, called in the child on the check's input with its failing components
+def _passes_with_oracles(candidate: _Candidate, p: Any,
+                         fresh: Callable[[], contextlib.AbstractContextManager[Session]], references: Any) -> bool:
+    """Does the student's function, called in a fresh child on the check's input with its failing components
     answered by the parent from the reference, pass the check? The parent first runs the reference composite
     on that input and records the components' calls; it answers only calls whose arguments match one of
-    those (a caller that asks anything else gets no answer), so what it tells is what a right caller asks."""
+    those (a caller that asks anything else gets no answer), so what it tells is what a right caller asks.
+    The child serves this one call: nothing learnt from one check's answers or refusals reaches another."""
     from grader.engine import check_passes
 
     exercise = candidate.exercise
@@ -322,7 +289,8 @@ def _passes_with_oracles(candidate: _Candidate, p: Any, session: Session, refere
     call = Call(exercise.module, exercise.function, candidate.case.args, dict(candidate.case.kwargs),
                 return_args=candidate.case.check_mutation, oracles=oracles)
     try:
-        outcome = session.call(call)
+        with fresh() as session:
+            outcome = session.call(call)
     except RuntimeError:  # no child could be started
         return False
     return check_passes(p, outcome, references)
@@ -361,23 +329,31 @@ def _oracle(function: Callable[..., Any], calls: Sequence[inspect.BoundArguments
         refused[0] = True  # until this question is matched
         if not isinstance(args, list) or not isinstance(kwargs, dict):
             raise _Unavailable("arguments that are not a call")
-        decoded_args = [from_wire(arg, _given_in_parent) for arg in args]
-        decoded_kwargs = {str(key): from_wire(value, _given_in_parent) for key, value in kwargs.items()}
+        decoded_args = [from_wire(arg) for arg in args]  # a given function stays a name (`Given`), never built
+        decoded_kwargs = {str(key): from_wire(value) for key, value in kwargs.items()}
         bound = signature.bind(*decoded_args, **decoded_kwargs)
         bound.apply_defaults()
         order = list(range(following[0], len(calls))) + list(range(following[0]))
         for index in order:
-            if _matching(bound.arguments, calls[index].arguments):
+            recorded = calls[index]
+            if _matching(bound.arguments, recorded.arguments):
                 following[0], refused[0] = index + 1, False
+                arguments = {name: _adopted(value, recorded.arguments[name]) for name, value in bound.arguments.items()}
+                call = inspect.BoundArguments(signature, arguments)  # type: ignore[arg-type]
                 with np.errstate(all="ignore"):
-                    return function(*bound.args, **bound.kwargs)
+                    return function(*call.args, **call.kwargs)
         raise _Unavailable("arguments the reference never reaches on this check")
 
     return answer
 
 
-def _given_in_parent(name: str) -> Any:
-    return _GivenInParent(Given(name))
+def _adopted(asked: Any, recorded: Any) -> Any:
+    """The child's argument, with each given function (a name) replaced by the reference's own at that place."""
+    if isinstance(asked, Given):
+        return recorded
+    if isinstance(asked, list | tuple) and isinstance(recorded, list | tuple):
+        return type(asked)(_adopted(a, r) for a, r in zip(asked, recorded, strict=True))
+    return asked
 
 
 def _copied(value: Any) -> Any:
@@ -395,7 +371,7 @@ def _matching(asked: Any, recorded: Any) -> bool:
         return isinstance(asked, dict) and asked.keys() == recorded.keys() and all(
             _matching(asked[key], recorded[key]) for key in recorded)
     if isinstance(recorded, _GivenInParent):
-        return isinstance(asked, _GivenInParent) and asked.given == recorded.given
+        return isinstance(asked, Given) and asked == recorded.given
     if isinstance(recorded, bool | np.bool_ | str) or recorded is None:
         return type(asked) is type(recorded) and asked == recorded
     if isinstance(recorded, int | np.integer) and not isinstance(recorded, bool):
@@ -518,29 +494,6 @@ def _holds_unsupported(value: Any) -> bool:
     if isinstance(value, list | tuple):
         return any(_holds_unsupported(item) for item in value)
     return False
-
-
-def _informative(answers: list[Any]) -> bool:
-    """Did a component's answers, pooled over a session's evaluations, vary? Identical answers to every call, or
-    one number throughout (a constant such as (0, 0)), would credit a caller that ignores its components."""
-    numbers = [number for answer in answers for number in _numbers(answer)]
-    if len(numbers) > 1 and len(set(numbers)) == 1:
-        return False
-    return len(answers) == 1 or any(answer != answers[0] for answer in answers[1:])
-
-
-def _numbers(answer: Any) -> list[float]:
-    """Every number in a plain-data answer (as `to_wire` writes it), flattened."""
-    if isinstance(answer, bool | int | float):
-        return [float(answer)]
-    if isinstance(answer, list):
-        return [number for item in answer for number in _numbers(item)]
-    if isinstance(answer, dict):
-        if "$array" in answer:
-            return [float(x) for x in np.ravel(np.asarray(answer["$array"], dtype=float))]
-        if "$tuple" in answer:
-            return _numbers(answer["$tuple"])
-    return []
 
 
 def _carried(verdict: CheckResult, candidate: _Candidate, roots: Mapping[str, tuple[str, ...]]) -> CheckResult:

@@ -185,7 +185,8 @@ def _secrets(exercise_key: str, student: str) -> list[str]:
 def test_hidden_checks_reveal_nothing_and_are_evaluated_after_the_public_ones(sandbox, monkeypatch):
     """A hidden check's carried message is a fixed text naming functions; its evaluation runs in the session of
     the public ones (one child, only the student's modules), after every public evaluation: a public one never
-    runs in a child that holds a hidden input."""
+    runs in a child that holds a hidden input. Each check with the right components runs in a child of its own,
+    the public checks' before the hidden ones'."""
     key = "gradient_descent.gradient_descent"
     sessions: list[list[Call]] = []
     sources_sent: list[dict[str, str]] = []
@@ -209,14 +210,21 @@ def test_hidden_checks_reveal_nothing_and_are_evaluated_after_the_public_ones(sa
     monkeypatch.setattr(Sandbox, "session", recording)
     result = _grade(sandbox, "gradient_descent", {"sse_gradient": SSE_GRADIENT_SIGN_FLIPPED})
     source = kit.replace_bodies(kit.solution_source("gradient_descent"), {"sse_gradient": SSE_GRADIENT_SIGN_FLIPPED})
-    assert sources_sent == [{"gradient_descent": source}]
+    assert sources_sent and all(sent == {"gradient_descent": source} for sent in sources_sent)
     public_x, hidden_x = (
         {tuple(np.ravel(p.case.args[0])) for p in plan([BY_KEY[key]], hidden=True, course_seed="c", student="s")
          if p.visibility == visibility} for visibility in ("public", "hidden"))
-    seen = [tuple(np.ravel(call.args[2])) for call in sessions[0]]
+    evaluations = [calls for calls in sessions if all(call.function == "sse_gradient" for call in calls)]
+    checks = [calls for calls in sessions if calls not in evaluations]
+    assert len(evaluations) == 1
+    seen = [tuple(np.ravel(call.args[2])) for call in evaluations[0]]
     first_hidden = next(index for index, x in enumerate(seen) if x not in public_x)
     assert 0 < first_hidden and set(seen[first_hidden:]) <= hidden_x
-    assert {call.function for calls in sessions for call in calls} == {"sse_gradient"}
+    assert checks and all(len(calls) == 1 and calls[0].function == "gradient_descent" and calls[0].oracles
+                          for calls in checks)
+    inputs = [tuple(np.ravel(calls[0].args[0])) for calls in checks]
+    first_hidden_check = next(index for index, x in enumerate(inputs) if x not in public_x)
+    assert 0 < first_hidden_check and set(inputs[first_hidden_check:]) <= hidden_x
     hidden = [check for check in _carried(result, key) if check.visibility == "hidden"]
     assert hidden
     for check in hidden:

@@ -1,0 +1,200 @@
+"""Error carried forward against a student who has read the grader: what the session child answers must not earn a
+caller marks it would not earn by its own skill, nor make the parent do work no check asks for.
+
+These hold the attacks found against the mechanism as it first landed (each failed then): a component answering
+otherwise in the session, a caller learning from the parent's refusals across checks, and an oracle question naming a
+derivative of a given function of any order."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader import kit
+from grader.curriculum import DECLARED, of_module
+from grader.engine import grade_sources
+from grader.spec import SubmissionResult
+
+BY_KEY = {exercise.key: exercise for exercise in DECLARED}  # the fifth module's exercises too
+
+# In the session child (error carried forward asks the student's function there), a function can tell where it is
+# called from by its frames; the grading run's child never serves a session.
+IN_SESSION = """import sys
+frame = sys._getframe(1)
+while frame is not None and frame.f_code.co_name != "_serve_session":
+    frame = frame.f_back
+counts = globals().setdefault("_counts", {})
+me = sys._getframe().f_code.co_name
+counts[me] = calls = counts.get(me, 0) + 1
+"""
+
+
+def _two_faced(session_answer: str, slip: str, right: str) -> str:
+    """A component right on all its checks but the first, where it makes a slip the grader recognises; in the
+    session child it answers `session_answer` instead (tiny, varying values: not one number throughout)."""
+    return (IN_SESSION + f"if frame is not None:\n    return {session_answer}\n"
+            f"if calls == 1:\n    return {slip}\nreturn {right}")
+
+
+HELPERS = {
+    "gradient_descent": """
+def _descend(df, x0, learning_rate, n_steps):
+    x = float(x0)
+    for _ in range(n_steps):
+        x = float(x - learning_rate * df(x))
+    return x
+""",
+    "partial_derivatives": """
+def _pd(f, point, i, h):
+    plus = np.array(point, dtype=float)
+    minus = np.array(point, dtype=float)
+    plus[i] += h
+    minus[i] -= h
+    return float((f(plus) - f(minus)) / (2 * h))
+""",
+    "linear_model": """
+def _sse(m, c, x, y):
+    return float(np.sum((np.asarray(y, dtype=float) - (m * np.asarray(x, dtype=float) + c)) ** 2))
+
+def _surface(slopes, intercepts, x, y):
+    return np.array([[_sse(m, c, x, y) for m in np.asarray(slopes, dtype=float)]
+                     for c in np.asarray(intercepts, dtype=float)])
+""",
+    "neural_network": """
+def _dw(w, b, x, y):
+    x = np.asarray(x, dtype=float)
+    out = 1 / (1 + np.exp(-(w * x + b)))
+    return float(np.sum(2 * (out - y) * out * (1 - out) * x))
+
+def _db(w, b, x, y):
+    x = np.asarray(x, dtype=float)
+    out = 1 / (1 + np.exp(-(w * x + b)))
+    return float(np.sum(2 * (out - y) * out * (1 - out)))
+""",
+}
+SSE_GRADIENT_SIGN = "(float(2 * np.sum(x * (y - (m * x + c)))), float(2 * np.sum(y - (m * x + c))))"
+SSE_GRADIENT_RIGHT = "(float(-2 * np.sum(x * (y - (m * x + c)))), float(-2 * np.sum(y - (m * x + c))))"
+TWO_FACED = {
+    "gradient_descent": {
+        "sse_gradient": _two_faced("(calls * 1e-300, 0.0)", SSE_GRADIENT_SIGN, SSE_GRADIENT_RIGHT),
+        "descend_1d": _two_faced("float(x0) + calls * 1e-300", "-float(x0)",
+                                 "_descend(df, x0, learning_rate, n_steps)"),
+        "gradient_descent": "return np.tile(np.array([m0, c0], dtype=float), (n_steps + 1, 1))",
+        "best_of_starts": "return float(min((float(s) for s in starts), key=f))",
+    },
+    "partial_derivatives": {
+        "partial_derivative": _two_faced("calls * 1e-300", "-_pd(f, point, i, h)", "_pd(f, point, i, h)"),
+        "gradient": "return np.zeros(len(point))",
+    },
+    "linear_model": {
+        "sse": _two_faced("calls * 1e-300", "-_sse(m, c, x, y)", "_sse(m, c, x, y)"),
+        "error_surface": _two_faced("1e-300 * np.arange(len(slopes) * len(intercepts), dtype=float)"
+                                    ".reshape(len(intercepts), len(slopes))",
+                                    "-_surface(slopes, intercepts, x, y)", "_surface(slopes, intercepts, x, y)"),
+        "error_profile_slope": "return np.zeros(len(slopes))",
+        "error_profile_intercept": "return np.zeros(len(intercepts))",
+        "best_fit_on_grid": "return float(slopes[0]), float(intercepts[0])",
+    },
+    "neural_network": {
+        "dloss_dw": _two_faced("calls * 1e-300", "-_dw(w, b, x, y)", "_dw(w, b, x, y)"),
+        "dloss_db": _two_faced("calls * 1e-300", "-_db(w, b, x, y)", "_db(w, b, x, y)"),
+        "train_neuron": "return np.tile(np.array([w0, b0], dtype=float), (n_steps + 1, 1))",
+        "per_weight_steps": "return np.zeros(2)",
+    },
+}
+TRIVIAL_CALLERS = {
+    "gradient_descent": ["gradient_descent", "best_of_starts"],
+    "partial_derivatives": ["gradient"],
+    "linear_model": ["error_profile_slope", "error_profile_intercept", "best_fit_on_grid"],
+    "neural_network": ["train_neuron", "per_weight_steps"],
+}
+
+
+def _grade(sandbox, module: str, source: str, carry_forward: bool = True) -> SubmissionResult:
+    exercises = [e for e in DECLARED if e.module == module] if module == "neural_network" else of_module(module)
+    return grade_sources({module: source}, sandbox, student="s", hidden=True, course_seed="c", exercises=exercises,
+                         carry_forward=carry_forward)
+
+
+@pytest.mark.parametrize("module", sorted(TWO_FACED))
+def test_a_component_that_answers_otherwise_in_the_session_earns_a_trivial_caller_nothing(sandbox, module):
+    """A component recognised as a slip on one check of the grading run (its answers then go unverified) answers
+    almost nothing when the parent asks it during error carried forward: a caller returning its start, zeros or the
+    first grid point agreed with the reference "given" those answers and took every point (gradient_descent,
+    best_of_starts, gradient, both error profiles, best_fit_on_grid, train_neuron, per_weight_steps)."""
+    source = kit.replace_bodies(kit.solution_source(module), TWO_FACED[module]) + HELPERS[module]
+    without = _grade(sandbox, module, source, carry_forward=False)
+    with_it = _grade(sandbox, module, source)
+    for function in TRIVIAL_CALLERS[module]:
+        key = f"{module}.{function}"
+        assert with_it.exercise(key).score == without.exercise(key).score < BY_KEY[key].points, key
+        assert not any(check.carried_forward for check in with_it.exercise(key).checks), key
+
+
+# A component no diagnosis explains (every carried check is verified with the right components), answering ~0 in
+# the session child; a train_neuron that returns its start, and with the parent's answers tries an update rule it
+# is not sure of, remembering in the child which rules the parent refused to follow.
+UNEXPLAINED_TWO_FACED = IN_SESSION + ("if frame is not None:\n    return calls * 1e-300\n"
+                                      "return float(np.sum(np.asarray(x, dtype=float) ** 3) + 1.234 * w * w - b)")
+TRAIN_NEURON_LEARNING_FROM_REFUSALS = """oracle = dloss_dw.__code__.co_filename.endswith("child.py")
+if not oracle:
+    return np.tile(np.array([w0, b0], dtype=float), (n_steps + 1, 1))
+rules = [lambda v, g, lr: v + lr * g, lambda v, g, lr: v - lr * g]
+bad = globals().setdefault("_refused_rules", set())
+r = next(i for i in range(len(rules)) if i not in bad)
+w, b = float(w0), float(b0)
+path = [(w, b)]
+try:
+    for _ in range(n_steps):
+        gw, gb = dloss_dw(w, b, x, y), dloss_db(w, b, x, y)
+        w, b = rules[r](w, gw, learning_rate), rules[r](b, gb, learning_rate)
+        path.append((w, b))
+except Exception:
+    bad.add(r)
+    raise
+return np.array(path)"""
+
+
+def test_the_parents_refusals_teach_a_caller_nothing_it_can_use_on_a_later_check(sandbox):
+    """The session child outlives each check's evaluation: a caller that tried gradient ascent with the parent's
+    answers on a public check learnt from the refusal that it was off the reference's path, and descended on the
+    hidden check (whose grading-run answer was only the start)."""
+    source = kit.replace_bodies(kit.solution_source("neural_network"), {
+        "dloss_dw": UNEXPLAINED_TWO_FACED, "dloss_db": UNEXPLAINED_TWO_FACED,
+        "train_neuron": TRAIN_NEURON_LEARNING_FROM_REFUSALS})
+    key = "neural_network.train_neuron"
+    without = _grade(sandbox, "neural_network", source, carry_forward=False)
+    with_it = _grade(sandbox, "neural_network", source)
+    assert with_it.exercise(key).score == without.exercise(key).score
+    assert not any(check.carried_forward for check in with_it.exercise(key).checks)
+
+
+PARTIAL_DERIVATIVE_UNEXPLAINED = "p = np.array(point, dtype=float)\nreturn float((f(p + h) - f(p - h)) / (2 * h))"
+GRADIENT_ASKING_FOR_A_HIGH_DERIVATIVE = """import sys
+try:
+    Given = sys.modules["grader.plain"].Given
+    partial_derivative(Given("derivatives.f_wave" + "'" * 100000), point, 0, h)
+except Exception:
+    pass
+return np.array([partial_derivative(f, point, i, h) for i in range(len(point))], dtype=float)"""
+
+
+def test_an_oracle_question_makes_the_parent_build_no_function_the_check_did_not_pass(sandbox, monkeypatch):
+    """A question's given function is sent by name, and a name may carry any number of primes: the parent built
+    the 100000th derivative of f_wave with SymPy before matching the question (hours of the grader's time, the
+    whole batch worker held; 100 primes took half a minute)."""
+    from grader import given
+
+    resolved: list[str] = []
+    resolve = given.resolve
+
+    def recording(name: str):
+        resolved.append(name)
+        if name.count("'") > 2:  # never build it here: the test would hang
+            raise RuntimeError("a derivative no check uses")
+        return resolve(name)
+
+    monkeypatch.setattr(given, "resolve", recording)
+    source = kit.replace_bodies(kit.solution_source("partial_derivatives"), {
+        "partial_derivative": PARTIAL_DERIVATIVE_UNEXPLAINED, "gradient": GRADIENT_ASKING_FOR_A_HIGH_DERIVATIVE})
+    _grade(sandbox, "partial_derivatives", source)
+    assert not [name for name in resolved if name.count("'") > 2]
