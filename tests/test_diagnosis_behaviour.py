@@ -13,7 +13,7 @@ import pytest
 
 from grader import kit
 from grader.compare import Tolerance
-from grader.curriculum import BY_KEY, EXERCISES
+from grader.curriculum import DECLARED, EXERCISES
 from grader.curriculum.common import parent_call
 from grader.diagnosis import AnswerSeen, behaviour
 from grader.diagnosis.behaviour import OPERATORS, explain
@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "corpus"))
 from corpus_data import load  # noqa: E402
 
 CORRECT, _ = load()
+BY_KEY = {exercise.key: exercise for exercise in DECLARED}  # the fifth module's exercises too
 
 
 def observations(key: str, body: str) -> list[AnswerSeen]:
@@ -150,6 +151,24 @@ NAMED = [
                  "step = np.full(len(point), h)\nreturn float((f(np.asarray(point, dtype=float) + step)"
                  " - f(np.asarray(point, dtype=float) - step)) / (2 * h))", "every entry changed",
                  id="every-coordinate-as-a-vector-of-h"),
+    pytest.param("neural_network.per_weight_steps",
+                 "gw = dloss_dw(w, b, x, y)\ngb = dloss_db(w, b, x, y)\nreturn np.array([learning_rate * gw, "
+                 "learning_rate * gb])", "absolute value dropped", id="signed-steps-as-they-come"),
+    pytest.param("neural_network.steps_to_escape",
+                 "p = np.asarray(saddle, dtype=float) + np.asarray(offset, dtype=float)\nfor k in range(max_steps):\n"
+                 "    p = p - learning_rate * np.array([df_du(p), df_dv(p)])\n"
+                 "    if np.sqrt(np.sum(p ** 2)) > radius:\n        return k + 1\nreturn -1",
+                 "distance from the origin", id="distance-of-the-point-itself"),
+    pytest.param("neural_network.steps_to_escape",
+                 "p = np.asarray(saddle, dtype=float) + np.asarray(offset, dtype=float)\nc = np.asarray(saddle)\n"
+                 "for k in range(1, max_steps + 1):\n    p = p - learning_rate * np.array([df_du(p), df_dv(p)])\n"
+                 "    if (p[0] - c[0]) ** 2 + (p[1] - c[1]) ** 2 > radius:\n        return k\nreturn -1",
+                 "length squared", id="squared-distance-against-the-radius"),
+    pytest.param("neural_network.gradient_norm_along_path",
+                 "p = np.array(start, dtype=float)\nout = []\nfor _ in range(n_steps + 1):\n"
+                 "    gu, gv = df_du(p), df_dv(p)\n    out.append(abs(gu) + abs(gv))\n"
+                 "    p = p - learning_rate * np.array([gu, gv])\nreturn np.array(out)", "sum of the sizes",
+                 id="l1-length"),
     pytest.param("gradient_descent.gradient_descent",
                  "path = []\nw = np.array([m0, c0], dtype=float)\nfor _ in range(n_steps):\n"
                  "    w = gradient_step(w, sse_gradient(w[0], w[1], x, y), learning_rate)\n    path.append(w)\n"

@@ -395,11 +395,11 @@ EXERCISES = (
                     body="ev = np.linalg.eigvalsh(np.asarray(hessian_matrix, dtype=float))\n"
                          "if np.any(ev == 0):\n    return 'degenerate'\nif np.all(ev > 0):\n"
                          "    return 'minimum'\nif np.all(ev < 0):\n    return 'maximum'\nreturn 'saddle'"),
-            mistake(name="determinant test on n×n", hint="det > 0 means minimum or maximum only for 2×2 "
-                    "matrices; use the signs of all eigenvalues.",
+            mistake(name="determinant test on n×n", hint="the test det > 0 with the sign of H[0, 0] (f_xx) tells a "
+                    "minimum from a maximum only for two variables; for n of them use the signs of all eigenvalues.",
                     body="a = np.asarray(hessian_matrix, dtype=float)\ndet = np.linalg.det(a)\n"
                          "if abs(det) <= 1e-8:\n    return 'degenerate'\nif det < 0:\n    return 'saddle'\n"
-                         "return 'minimum' if np.trace(a) > 0 else 'maximum'"),
+                         "return 'minimum' if a[0, 0] > 0 else 'maximum'"),
         ],
         alternatives=["ev = np.linalg.eigvals(np.array(hessian_matrix, dtype=float)).real\n"
                       "if np.min(np.abs(ev)) <= 1e-8 * max(1.0, np.max(np.abs(ev))):\n    return 'degenerate'\n"

@@ -6,7 +6,8 @@ mutants, run in the trusted parent like the curriculum's known mistakes. An oper
 - a transform of the reference solution's syntax tree (one step more or fewer, the learning rate doubled,
   squared or dividing, a mean or a half instead of a sum, the step h doubled or halved, a forward difference,
   floats truncated to integers, a sequential or one-weight update, the gradient evaluated once, an early stop,
-  a change of one entry made to every entry,
+  a change of one entry made to every entry, an absolute value dropped, a distance from the origin, a length
+  squared or made the sum of the sizes,
   a search keeping the wrong candidate, a sum over the wrong axis, two labels swapped, a threshold made
   absolute or one-sided),
 - a transform of the reference's value, given the check's arguments (rows and columns swapped, outputs
@@ -447,6 +448,64 @@ class _WholeArray(ast.NodeTransformer):
         return node
 
 
+def _is_norm(node: ast.AST) -> bool:
+    """`np.linalg.norm(v)` (one argument)."""
+    return isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords \
+        and isinstance(node.func, ast.Attribute) and node.func.attr == "norm" \
+        and _is_numpy(node.func.value, "linalg")
+
+
+def _is_hypot(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and len(node.args) == 2 and not node.keywords and _is_numpy(node.func, "hypot")
+
+
+def _numpy_call(name: str, *args: ast.expr) -> ast.Call:
+    return ast.Call(ast.Attribute(ast.Name("np", ast.Load()), name, ast.Load()), list(args), [])
+
+
+class _AbsoluteDropped(ast.NodeTransformer):
+    """`np.abs(v)` or `abs(v)` → `v`: signed values where their sizes are asked for."""
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        if len(node.args) == 1 and not node.keywords and (
+                _is_numpy(node.func, "abs") or (isinstance(node.func, ast.Name) and node.func.id == "abs")):
+            return node.args[0]
+        return node
+
+
+class _FromOrigin(ast.NodeTransformer):
+    """`np.linalg.norm(a - b)` → `np.linalg.norm(a)`: a distance measured from the origin, not from b."""
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        if _is_norm(node) and isinstance(node.args[0], ast.BinOp) and isinstance(node.args[0].op, ast.Sub):
+            return ast.Call(node.func, [node.args[0].left], [])
+        return node
+
+
+class _OtherLength(ast.NodeTransformer):
+    """A Euclidean length made another: its square ("squared"), or the sum of the sizes ("l1")."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        if _is_norm(node):
+            parts = node.args[0]
+            if self.kind == "squared":
+                return _numpy_call("sum", _numpy_call("square", parts))
+            return _numpy_call("sum", _numpy_call("abs", parts))
+        if _is_hypot(node):
+            a, b = node.args
+            if self.kind == "squared":
+                return ast.BinOp(ast.BinOp(a, ast.Mult(), copy.deepcopy(a)), ast.Add(),
+                                 ast.BinOp(b, ast.Mult(), copy.deepcopy(b)))
+            return ast.BinOp(_numpy_call("abs", a), ast.Add(), _numpy_call("abs", b))
+        return node
+
+
 class _Conversions(ast.NodeTransformer):
     """float(v) → int(v) and dtype=float → dtype=int (truncate), or dtype=float dropped (keep integers)."""
 
@@ -761,6 +820,15 @@ OPERATORS = (
     Operator("every entry changed", "every entry of the array is changed where only one should be (p + h moves "
              "every coordinate of a point, where p + h·eᵢ moves coordinate i alone): change only the entry asked "
              "for", sources=(_WholeArray,)),
+    Operator("absolute value dropped", "your result keeps the signs where sizes are asked for: take the "
+             "absolute value (np.abs) of each", sources=(_AbsoluteDropped,)),
+    Operator("distance from the origin", "you measure the distance from the origin (the length of the point "
+             "itself), not from the point it is to be measured from: take the length of the difference",
+             sources=(_FromOrigin,)),
+    Operator("length squared", "your length is squared (a² + b², no square root): the length of (a, b) is "
+             "√(a² + b²)", sources=(lambda: _OtherLength("squared"),)),
+    Operator("sum of the sizes", "your length adds the sizes |a| + |b| (the L1 length); the length of (a, b) is "
+             "√(a² + b²)", sources=(lambda: _OtherLength("l1"),)),
     Operator("argument left at its default", "your function ignores {detail}: it behaves as if {detail} had its "
              "default value (a fixed value used instead of the {detail} given, or {detail} not passed on to the "
              "function it calls); use the {detail} it is given", calls=_at_default),
