@@ -14,14 +14,15 @@ has a sign flipped.
 A function answering nonsense (a step that does not move, an error surface of noise), or answering the
 session otherwise than the graded run, could make a caller that ignores it look right given it ("return the
 start" agrees with a step that never moves). So a caller is credited only where it is also right with the
-right components: called, in a fresh child of its own for that one check, on the check's input with its
-failing components answered by the parent from the reference (as oracles, see `grader.sandbox.child`), and
-only for the arguments the reference itself passes on that check (a question off that path gets no answer,
-nor does any after it, and a given function is matched by its name, never built from what the child sent).
-What the child learns is what a right caller asks, nothing carries over from one check to the next, and what
-the parent computes is bounded by the reference's own work. A caller right both ways keeps its share also
-where its answer and the reference's given the student's components hold the same NaN and infinities (a
-descent that diverged), and where both raise (a climbing descent that overflows).
+right components: called on the check's input with its failing components answered by the parent from the
+reference (as oracles, see `grader.sandbox.child`), and only for the arguments the reference itself passes on
+that check (a question off that path gets no answer, nor does any after it, and a given function is matched
+by its name, never built from what the child sent). Those calls run in a fresh child, one per function (its
+public checks', then, in another, its hidden checks'), and unless every one of them passes none counts: what
+the child learns is what a right caller asks, a caller that learns from one check's refusals gains nothing on
+the next, and what the parent computes is bounded by the reference's own work. A caller right both ways keeps
+its share also where its answer and the reference's given the student's components hold the same NaN and
+infinities (a descent that diverged), and where both raise (a climbing descent that overflows).
 
 Bounded: only failed checks of a composite whose component failed are evaluated; each evaluation may make
 `CALL_BUDGET` component calls within `SECONDS_BUDGET` seconds and the submission's own time and answer
@@ -124,11 +125,11 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
             try:
                 if session is None or session.ended:  # one child for both, unless a public evaluation ended it
                     session = sessions.enter_context(sandbox.session(sources, allowance))
-                for candidate in chosen:
-                    found = _judge_again(candidate, planned[candidate.index], outcomes[candidate.index], session,
-                                         references, lambda: sandbox.session(sources, allowance))
-                    if found:
-                        findings.append((candidate, found))
+                agreeing = [(candidate, found) for candidate in chosen
+                            if (found := _given_theirs(candidate, planned[candidate.index], outcomes[candidate.index],
+                                                       session, references))]
+                findings += _given_the_right_ones(agreeing, planned, lambda: sandbox.session(sources, allowance),
+                                                  references)
             except Exception:  # noqa: BLE001 - the sandbox failed (no child could start): every verdict stands
                 continue
     carried = [candidate for candidate, found in findings if found == CARRIED]
@@ -198,15 +199,13 @@ def _roots(planned: Sequence[Any], verdicts: Sequence[CheckResult],
 
 
 CARRIED, FAILS_TOO = "carried", "fails too"
+AGREES, RAISES_TOO = "agrees", "raises too"  # how a caller's answer compares with the reference's, given theirs
 
 
-def _judge_again(candidate: _Candidate, p: Any, outcome: Outcome, session: Session, references: Any,
-                 fresh: Callable[[], contextlib.AbstractContextManager[Session]]) -> str:
-    """CARRIED where the student's answer equals the reference composite's, run with their own failing
-    components (and leaves the arguments as they were, where the check looks), or where both raise or hold the
-    same NaN and infinities, and where their function is right with the right components too (in a `fresh`
-    child); FAILS_TOO where their function raised and the reference raises too given those components but it
-    is not shown right otherwise; "" otherwise (the verdict stands)."""
+def _given_theirs(candidate: _Candidate, p: Any, outcome: Outcome, session: Session, references: Any) -> str:
+    """AGREES where the student's answer equals the reference composite's, run with their own failing components
+    (and leaves the arguments as they were, where the check looks), or holds the same NaN and infinities;
+    RAISES_TOO where their function raised and the reference raises too given those components; "" otherwise."""
     from grader.engine import _changed_arguments
 
     try:
@@ -215,9 +214,7 @@ def _judge_again(candidate: _Candidate, p: Any, outcome: Outcome, session: Sessi
     except _Unavailable:
         return ""
     except Exception:  # noqa: BLE001 - the reference fails on what the student's components gave
-        if outcome.status != "error":
-            return ""
-        return CARRIED if _right_with_right_components(candidate, p, fresh, references) else FAILS_TOO
+        return RAISES_TOO if outcome.status == "error" else ""
     if outcome.status != "ok":
         return ""
     expected = Expectation(value, tolerance, "reference with the student's components")
@@ -230,7 +227,26 @@ def _judge_again(candidate: _Candidate, p: Any, outcome: Outcome, session: Sessi
             return ""
         if _changed_arguments(references.signature(candidate.exercise), left_as, outcome.args_after):
             return ""
-    return CARRIED if _right_with_right_components(candidate, p, fresh, references) else ""
+    return AGREES
+
+
+def _given_the_right_ones(agreeing: Sequence[tuple[_Candidate, str]], planned: Sequence[Any],
+                          fresh: Callable[[], contextlib.AbstractContextManager[Session]],
+                          references: Any) -> list[tuple[_Candidate, str]]:
+    """(candidate, CARRIED or FAILS_TOO) for the checks that agree given the student's components: CARRIED
+    where their function passes every one of its checks among them with the right components too, all in one
+    fresh child per function (any check that does not pass voids the others: a caller that learns from one
+    check's refusals gains nothing on the next); FAILS_TOO for a check that raised where the reference raises
+    too, when not carried."""
+    by_exercise: dict[str, list[tuple[_Candidate, str]]] = {}
+    for candidate, found in agreeing:
+        by_exercise.setdefault(candidate.exercise.key, []).append((candidate, found))
+    findings = []
+    for group in by_exercise.values():
+        right = _right_with_right_components([candidate for candidate, _ in group], planned, fresh, references)
+        findings += [(candidate, CARRIED if right else FAILS_TOO) for candidate, found in group
+                     if right or found == RAISES_TOO]
+    return findings
 
 
 def _same_but_nan(got: Any, expected: Expectation) -> bool:
@@ -250,24 +266,32 @@ def _same_but_nan(got: Any, expected: Expectation) -> bool:
     return compare(np.where(finite, mine, 0.0), rest).passed
 
 
-def _right_with_right_components(candidate: _Candidate, p: Any,
+def _right_with_right_components(candidates: Sequence[_Candidate], planned: Sequence[Any],
                                  fresh: Callable[[], contextlib.AbstractContextManager[Session]],
                                  references: Any) -> bool:
-    try:
-        return _passes_with_oracles(candidate, p, fresh, references)
-    except Exception:  # noqa: BLE001 - no verification could be made (an argument that is not plain data, ...)
-        return False
-
-
-def _passes_with_oracles(candidate: _Candidate, p: Any,
-                         fresh: Callable[[], contextlib.AbstractContextManager[Session]], references: Any) -> bool:
-    """Does the student's function, called in a fresh child on the check's input with its failing components
-    answered by the parent from the reference, pass the check? The parent first runs the reference composite
-    on that input and records the components' calls; it answers only calls whose arguments match one of
-    those (a caller that asks anything else gets no answer), so what it tells is what a right caller asks.
-    The child serves this one call: nothing learnt from one check's answers or refusals reaches another."""
+    """Does the student's function pass each of these checks (all of one function) when called in one fresh
+    child on the check's input, its failing components answered by the parent from the reference? The child
+    serves these calls only; the first that does not pass ends it."""
     from grader.engine import check_passes
 
+    try:
+        with fresh() as session:
+            for candidate in candidates:
+                call = _with_oracles(candidate)
+                if call is None:
+                    return False
+                if not check_passes(planned[candidate.index], session.call(call), references):
+                    return False
+    except Exception:  # noqa: BLE001 - no child could be started, or no check could be made: no credit
+        return False
+    return bool(candidates)
+
+
+def _with_oracles(candidate: _Candidate) -> Call | None:
+    """The check's call of the student's function, its failing components as oracles: the parent first runs the
+    reference composite on the check's input and records the components' calls, and answers only calls whose
+    arguments match one of those (a caller that asks anything else gets no answer), so what it tells is what a
+    right caller asks. None where the reference itself fails on that input or asks too much."""
     exercise = candidate.exercise
     module = kit.load_trusted_module(f"calcgrade_checked_{exercise.module}", kit.solution_source(exercise.module),
                                      f"<{exercise.key} with the right components>")
@@ -281,19 +305,13 @@ def _passes_with_oracles(candidate: _Candidate, p: Any,
         with np.errstate(all="ignore"):
             getattr(module, exercise.function)(*args, **kwargs)
     except Exception:  # noqa: BLE001 - the reference fails on the check's input: nothing to verify with
-        return False
+        return None
     module.__dict__.update(right)  # the oracles' answers are the reference's own, unrecorded
     if sum(len(calls) for calls in recorded.values()) > CALL_BUDGET:
-        return False
+        return None
     oracles = {name: _oracle(right[name], recorded[name]) for name in candidate.wrong}
-    call = Call(exercise.module, exercise.function, candidate.case.args, dict(candidate.case.kwargs),
+    return Call(exercise.module, exercise.function, candidate.case.args, dict(candidate.case.kwargs),
                 return_args=candidate.case.check_mutation, oracles=oracles)
-    try:
-        with fresh() as session:
-            outcome = session.call(call)
-    except RuntimeError:  # no child could be started
-        return False
-    return check_passes(p, outcome, references)
 
 
 def _recorder(function: Callable[..., Any], calls: list[inspect.BoundArguments]) -> Callable[..., Any]:
