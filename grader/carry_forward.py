@@ -16,11 +16,11 @@ session otherwise than the graded run, could make a caller that ignores it look 
 start" agrees with a step that never moves). So a caller is credited only where it is also right with the
 right components: called on the check's input with its failing components answered by the parent from the
 reference (as oracles, see `grader.sandbox.child`), and only for the arguments the reference itself passes on
-that check (a question off that path gets no answer, nor does any after it, and a given function is matched
-by its name, never built from what the child sent). Those calls run in a fresh child, one per function (its
-public checks', then, in another, its hidden checks'), and unless every one of them passes none counts: what
-the child learns is what a right caller asks, a caller that learns from one check's refusals gains nothing on
-the next, and what the parent computes is bounded by the reference's own work. A caller right both ways keeps
+that check (a question off that path gets no answer, nor does any after it, and the check fails whatever the
+caller returns; a given function is matched by its name, never built from what the child sent). Those calls
+run in a fresh child, one per function (its public checks', then, in another, its hidden checks'), and unless
+every one of them passes none counts: what the child learns is what a right caller asks, a refusal it catches
+gains it nothing, and what the parent computes is bounded by the reference's own work. A caller right both ways keeps
 its share also where its answer and the reference's given the student's components hold the same NaN and
 infinities (a descent that diverged), and where both raise (a climbing descent that overflows).
 
@@ -42,14 +42,14 @@ import time
 import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
 from grader import kit
 from grader.compare import Expectation, compare
 from grader.feedback import student_message
-from grader.plain import Given, Unsupported, from_wire, to_wire
+from grader.plain import MAX_ELEMENTS, Given, Unsupported, from_wire, to_wire
 from grader.sandbox.client import Allowance, Call, Outcome, Sandbox, Session
 from grader.spec import CARRIED_FORWARD, Case, CheckResult, Exercise
 
@@ -271,23 +271,25 @@ def _right_with_right_components(candidates: Sequence[_Candidate], planned: Sequ
                                  references: Any) -> bool:
     """Does the student's function pass each of these checks (all of one function) when called in one fresh
     child on the check's input, its failing components answered by the parent from the reference? The child
-    serves these calls only; the first that does not pass ends it."""
+    serves these calls only; the first that does not pass, or whose oracles refused a question, ends it."""
     from grader.engine import check_passes
 
     try:
         with fresh() as session:
             for candidate in candidates:
-                call = _with_oracles(candidate)
-                if call is None:
+                asked = _with_oracles(candidate)
+                if asked is None:
                     return False
-                if not check_passes(planned[candidate.index], session.call(call), references):
+                call, questions = asked
+                outcome = session.call(call)
+                if questions.refused or not check_passes(planned[candidate.index], outcome, references):
                     return False
     except Exception:  # noqa: BLE001 - no child could be started, or no check could be made: no credit
         return False
     return bool(candidates)
 
 
-def _with_oracles(candidate: _Candidate) -> Call | None:
+def _with_oracles(candidate: _Candidate) -> tuple[Call, _Questions] | None:
     """The check's call of the student's function, its failing components as oracles: the parent first runs the
     reference composite on the check's input and records the components' calls, and answers only calls whose
     arguments match one of those (a caller that asks anything else gets no answer), so what it tells is what a
@@ -309,9 +311,10 @@ def _with_oracles(candidate: _Candidate) -> Call | None:
     module.__dict__.update(right)  # the oracles' answers are the reference's own, unrecorded
     if sum(len(calls) for calls in recorded.values()) > CALL_BUDGET:
         return None
-    oracles = {name: _oracle(right[name], recorded[name]) for name in candidate.wrong}
+    questions = _Questions()
+    oracles = {name: _oracle(right[name], recorded[name], questions) for name in candidate.wrong}
     return Call(exercise.module, exercise.function, candidate.case.args, dict(candidate.case.kwargs),
-                return_args=candidate.case.check_mutation, oracles=oracles)
+                return_args=candidate.case.check_mutation, oracles=oracles), questions
 
 
 def _recorder(function: Callable[..., Any], calls: list[inspect.BoundArguments]) -> Callable[..., Any]:
@@ -329,38 +332,52 @@ def _recorder(function: Callable[..., Any], calls: list[inspect.BoundArguments])
     return recording
 
 
-def _oracle(function: Callable[..., Any], calls: Sequence[inspect.BoundArguments]) -> Callable[[Any, Any], Any]:
+@dataclass
+class _Questions:
+    """What one call's oracles were asked: once any question is refused, every later one is too, and the call
+    fails its check whatever it returns (a caller that catches a refusal learns what lies off the path)."""
+
+    refused: bool = False
+
+
+def _oracle(function: Callable[..., Any], calls: Sequence[inspect.BoundArguments],
+            questions: _Questions) -> Callable[[Any, Any], Any]:
     """What the parent answers for the right `function` as a session call's oracle: its value on the arguments
     the child sent, where they match (same kinds, shapes and integers, numbers within a rounding) the arguments
-    of one of the reference's own `calls`; anything else raises (no answer), and so does every question after
-    it or beyond twice as many as the reference asked: what the parent computes stays bounded by the reference's
-    own work."""
+    of one of the reference's own `calls`; anything else is refused (no answer), and so is every question after
+    it, of any oracle of the call, or beyond twice as many as the reference asked: what the parent computes
+    stays bounded by the reference's own work."""
     signature = inspect.signature(function)
     following = [0]  # a right caller asks in the reference's order: look there first
     asked = [0]
-    refused = [False]  # after a question off the reference's path, no more answers (a right caller asks none)
+
+    def refuse(why: str) -> NoReturn:
+        questions.refused = True
+        raise _Unavailable(why)
 
     def answer(args: Any, kwargs: Any) -> Any:
         asked[0] += 1
-        if refused[0] or asked[0] > 2 * len(calls) + 8:
-            raise _Unavailable("no more answers")
-        refused[0] = True  # until this question is matched
+        if questions.refused or asked[0] > 2 * len(calls) + 8:
+            refuse("no more answers")
         if not isinstance(args, list) or not isinstance(kwargs, dict):
-            raise _Unavailable("arguments that are not a call")
+            refuse("arguments that are not a call")
         decoded_args = [from_wire(arg) for arg in args]  # a given function stays a name (`Given`), never built
         decoded_kwargs = {str(key): from_wire(value) for key, value in kwargs.items()}
-        bound = signature.bind(*decoded_args, **decoded_kwargs)
+        try:
+            bound = signature.bind(*decoded_args, **decoded_kwargs)
+        except TypeError:
+            refuse("arguments the function does not take")
         bound.apply_defaults()
         order = list(range(following[0], len(calls))) + list(range(following[0]))
         for index in order:
             recorded = calls[index]
             if _matching(bound.arguments, recorded.arguments):
-                following[0], refused[0] = index + 1, False
+                following[0] = index + 1
                 arguments = {name: _adopted(value, recorded.arguments[name]) for name, value in bound.arguments.items()}
                 call = inspect.BoundArguments(signature, arguments)  # type: ignore[arg-type]
                 with np.errstate(all="ignore"):
                     return function(*call.args, **call.kwargs)
-        raise _Unavailable("arguments the reference never reaches on this check")
+        refuse("arguments the reference never reaches on this check")
 
     return answer
 
@@ -436,7 +453,7 @@ def _proxy(module: str, function: str, session: Session, answers: list[tuple[str
             raise _Unavailable("no child could be started") from error
         if outcome.status == "error":
             raise _ComponentRaised(function)
-        if outcome.status != "ok" or _holds_unsupported(outcome.value):
+        if outcome.status != "ok" or _holds_unsupported(outcome.value) or _too_many_numbers(outcome.value):
             raise _Unavailable(f"{function}: {outcome.status}")
         _write_back(args, outcome.args_after)
         answers.append((function, outcome.wire[0] if outcome.wire is not None else to_wire(outcome.value)))
@@ -504,6 +521,15 @@ def _for_child(value: Any) -> Any:
     if isinstance(value, list):
         return [_for_child(item) for item in value]
     raise _Unavailable(f"an argument of type {type(value).__name__}")
+
+
+def _too_many_numbers(value: Any) -> bool:
+    """More numbers than an answer may hold (`plain.MAX_ELEMENTS`): only a forged answer has them, and the
+    reference would broadcast them into arrays of any size in the grader's own process."""
+    try:
+        return int(np.size(np.asarray(value, dtype=object))) > MAX_ELEMENTS
+    except (TypeError, ValueError):
+        return True
 
 
 def _holds_unsupported(value: Any) -> bool:

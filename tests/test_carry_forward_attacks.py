@@ -3,7 +3,8 @@ caller marks it would not earn by its own skill, nor make the parent do work no 
 
 These hold the attacks found against the mechanism as it first landed (each failed then): a component answering
 otherwise in the session, a caller learning from the parent's refusals across checks, and an oracle question naming a
-derivative of a given function of any order."""
+derivative of a given function of any order; and one found against the first fix: a caller catching the parent's
+refusals within one check to probe which rule the reference follows."""
 
 from __future__ import annotations
 
@@ -198,3 +199,68 @@ def test_an_oracle_question_makes_the_parent_build_no_function_the_check_did_not
         "partial_derivative": PARTIAL_DERIVATIVE_UNEXPLAINED, "gradient": GRADIENT_ASKING_FOR_A_HIGH_DERIVATIVE})
     _grade(sandbox, "partial_derivatives", source)
     assert not [name for name in resolved if name.count("'") > 2]
+
+
+# A train_neuron whose author knows neither the partial derivatives nor the update rule, with derivatives that answer
+# 0 (so the reference "given" them never moves, and neither does any rule). With the parent's answers it picks the
+# derivative formulas that give the parent's first answers, then tries update rules on the parent: a question off
+# the reference's path gets no answer, which is the answer it wants, and it needs no more from that oracle.
+DERIVATIVE_UNKNOWN = "return 0.0"
+TRAIN_NEURON_PROBING_THE_PATH = """x = np.asarray(x, dtype=float)
+y = np.asarray(y, dtype=float)
+w, b = float(w0), float(b0)
+if n_steps == 0:
+    return np.array([[w, b]])
+gw, gb = dloss_dw(w, b, x, y), dloss_db(w, b, x, y)
+if gw == 0 and gb == 0:
+    return np.tile(np.array([w, b]), (n_steps + 1, 1))
+def out(w, b):
+    return 1 / (1 + np.exp(-(w * x + b)))
+formulas_dw = [lambda w, b: float(np.sum((out(w, b) - y) * x)),
+               lambda w, b: float(np.sum(2 * (out(w, b) - y) * x)),
+               lambda w, b: float(np.sum(2 * (out(w, b) - y) * out(w, b) * (1 - out(w, b)) * x)),
+               lambda w, b: float(np.sum((out(w, b) - y) * out(w, b) * (1 - out(w, b)) * x))]
+formulas_db = [lambda w, b: float(np.sum(out(w, b) - y)),
+               lambda w, b: float(np.sum(2 * (out(w, b) - y))),
+               lambda w, b: float(np.sum(2 * (out(w, b) - y) * out(w, b) * (1 - out(w, b)))),
+               lambda w, b: float(np.sum((out(w, b) - y) * out(w, b) * (1 - out(w, b))))]
+dw = next(f for f in formulas_dw if np.isclose(f(w, b), gw, rtol=1e-9, atol=0))
+db = next(f for f in formulas_db if np.isclose(f(w, b), gb, rtol=1e-9, atol=0))
+lr = learning_rate
+def ascent(w, b):
+    return w + lr * dw(w, b), b + lr * db(w, b)
+def sequential(w, b):
+    w = w - lr * dw(w, b)
+    return w, b - lr * db(w, b)
+def descent(w, b):
+    return w - lr * dw(w, b), b - lr * db(w, b)
+try:
+    dloss_dw(*ascent(w, b), x, y)
+    rule = ascent
+except Exception:
+    try:
+        dloss_db(w - lr * dw(w, b), b, x, y)
+        rule = sequential
+    except Exception:
+        rule = descent
+path = [(w, b)]
+for _ in range(n_steps):
+    w, b = rule(w, b)
+    path.append((w, b))
+return np.array(path)"""
+
+
+def test_a_caller_learns_nothing_from_which_questions_the_parent_answers(sandbox):
+    """The parent refuses a question off the reference's path, and answers every question on it: a caller that
+    catches the refusal learns that a rule it tried is not the reference's, and computes the rest without the
+    parent (derivative formulas picked by the parent's first answers). A train_neuron written without knowing the
+    update rule took every point, with derivatives its author could not write either."""
+    source = kit.replace_bodies(kit.solution_source("neural_network"), {
+        "dloss_dw": DERIVATIVE_UNKNOWN, "dloss_db": DERIVATIVE_UNKNOWN,
+        "train_neuron": TRAIN_NEURON_PROBING_THE_PATH})
+    key = "neural_network.train_neuron"
+    without = _grade(sandbox, "neural_network", source, carry_forward=False)
+    with_it = _grade(sandbox, "neural_network", source)
+    assert without.exercise(key).score < BY_KEY[key].points
+    assert with_it.exercise(key).score == without.exercise(key).score
+    assert not any(check.carried_forward for check in with_it.exercise(key).checks)
