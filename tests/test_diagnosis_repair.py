@@ -272,6 +272,24 @@ def test_a_fixed_number_may_stand_for_an_underscore_loop_variable():
     assert ("derivative(f, p, 1)", "derivative(f, p, _)") in _kinds(source, "all_of")["constant for a variable"]
 
 
+def test_locals_made_alike_and_a_shifted_parameter_are_candidates_for_each_other():
+    """`su` and `sv` are made alike (`u - u.mean()`, `v - v.mean()`): one may stand where the other belongs; `u`
+    may stand where its shifted `su` belongs. Locals made otherwise are never offered."""
+    source = MODULE_HEAD + ("def spread(u, v):\n    su = u - u.mean()\n    sv = v - v.mean()\n    k = 3 * u\n"
+                            "    return np.sum(su * sv) / np.sum(u * u) + k\n")
+    kinds = _kinds(source, "spread")
+    assert {("su * sv", "sv * sv"), ("su * sv", "su * su")} <= kinds["wrong variable"]
+    assert {("u * u", "su * u"), ("u * u", "u * su")} <= kinds["unshifted variable"]
+    assert not any("k" in after.split() for _, after in kinds["wrong variable"] | kinds["unshifted variable"])
+
+
+def test_a_floor_division_in_several_places_is_changed_everywhere_at_once():
+    source = MODULE_HEAD + "def means(a, b):\n    return a.sum() // len(a), b.sum() // len(b)\n"
+    everywhere = [c for c in repair.candidates(source, "means") if c.edit.action.startswith("changing every `//`")]
+    assert len(everywhere) == 1 and "(2 places)" in everywhere[0].edit.change
+    assert "//" not in everywhere[0].source
+
+
 def test_a_missing_square_is_a_candidate():
     source = MODULE_HEAD + "def mixed(f, p, h):\n    return (f(p + h) - 2 * f(p) + f(p - h)) / (4 * h)\n"
     assert ("4 * h", "4 * h ** 2") in _kinds(source, "mixed")["missing power"]

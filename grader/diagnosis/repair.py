@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from grader.diagnosis.notation import change_in_notation
+from grader.diagnosis.notation import change_in_notation, in_notation
 
 MAX_SOURCE_CHARS = 6000  # a longer function is not repaired (the candidates grow with its size)
 MAX_CANDIDATES = 800
@@ -323,8 +323,9 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
     for index, node in enumerate(nodes):
         if isinstance(node, ast.expr | ast.keyword):
             where.setdefault(key(node), []).append(index)
+    parallel, shifted = _made_alike(function)
     context = _Context(scope, _given_names(function) & (scope | {"_"}), signatures, parents, function.name,
-                       _counted_sequences(function))
+                       _counted_sequences(function), parallel, shifted)
     returned = _returned_position(function, parents)
     for operator in (_operators, _precedence, _calls, _statements, _constants, _drops, _names, _missing):
         for index, node in enumerate(nodes):
@@ -504,6 +505,8 @@ class _Context:
     parents: dict[int, ast.AST]  # id(node) -> its parent
     function: str = ""  # the function's own name
     counted: dict[str, str] = dataclasses.field(default_factory=dict)  # loop variable -> the sequence it indexes
+    parallel: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # local -> locals made alike
+    shifted: dict[str, list[tuple[str, str]]] = dataclasses.field(default_factory=dict)  # p -> (local, p - ...)
 
 
 Replacement = ast.AST | list[ast.stmt]
@@ -686,6 +689,44 @@ def _counted_sequences(function: ast.FunctionDef) -> dict[str, str]:
                 and len(length.args) == 1 and isinstance(length.args[0], ast.Name):
             found[node.target.id] = length.args[0].id
     return found
+
+
+def _made_alike(function: ast.FunctionDef) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, str]]]]:
+    """Locals assigned once: those made alike, by the same expression of other names (`dx = x - x_mean` and
+    `dy = y - y_mean`): local -> the others; and those made by shifting a parameter (`dx = x - x_mean`):
+    parameter -> (local, its expression)."""
+    args = function.args
+    parameters = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    assigned: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            assigned.setdefault(node.targets[0].id, []).append(node.value)
+        elif isinstance(node, ast.AugAssign | ast.For | ast.comprehension | ast.AnnAssign | ast.NamedExpr):
+            target = node.target
+            for name in ast.walk(target):
+                if isinstance(name, ast.Name):
+                    assigned.setdefault(name.id, []).extend([ast.Constant(None)] * 2)  # never "assigned once"
+    once = {name: values[0] for name, values in assigned.items() if len(values) == 1 and name not in parameters}
+
+    def shape(expression: ast.expr) -> str:
+        copied = copy.deepcopy(expression)
+        for name in ast.walk(copied):
+            if isinstance(name, ast.Name) and (name.id in parameters or name.id in once):
+                name.id = "_"
+        return ast.unparse(copied)
+
+    by_shape: dict[str, list[str]] = {}
+    for name, value in once.items():
+        if any(isinstance(n, ast.Name) for n in ast.walk(value)):
+            by_shape.setdefault(shape(value), []).append(name)
+    parallel = {name: [other for other in group if other != name]
+                for group in by_shape.values() if len(group) > 1 for name in group}
+    shifted: dict[str, list[tuple[str, str]]] = {}
+    for name, value in once.items():
+        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Sub) and isinstance(value.left, ast.Name) \
+                and value.left.id in parameters:
+            shifted.setdefault(value.left.id, []).append((name, ast.unparse(value)))
+    return parallel, shifted
 
 
 def _of_one_value(call: ast.Call, context: _Context) -> bool:
@@ -880,6 +921,15 @@ def _names(node: ast.AST, context: _Context) -> Found:
         for name in sorted(context.given - {node.id}):  # a local made from a parameter is not swapped for it
             yield from _expr_edit("wrong variable", node, ast.Name(name, ast.Load()),
                                   f"`{node.id}` where `{name}` belongs")
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+        for name in context.parallel.get(node.id, ()):  # dy where dx belongs (dx = x − x̄ and dy = y − ȳ)
+            yield from _expr_edit("wrong variable", node, ast.Name(name, ast.Load()),
+                                  f"`{node.id}` where `{name}` belongs", everywhere=False)
+        for name, made in context.shifted.get(node.id, ()):  # x where dx = x − x̄ belongs
+            maths = in_notation(made)
+            yield from _expr_edit("unshifted variable", node, ast.Name(name, ast.Load()),
+                                  f"`{node.id}` where `{name}` (= {made}" + (f", in maths {maths}" if maths else "")
+                                  + ") belongs", everywhere=False)
     sequence = context.counted.get(node.id) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) else None
     if sequence is not None and not _counts(node, context):  # for i in range(len(a)): f(i) where f(a[i]) belongs
         yield from _expr_edit("index for its value", node, ast.Subscript(ast.Name(sequence, ast.Load()),
@@ -990,6 +1040,16 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                                    f"`{ast.unparse(statements[earlier].test)}`"), \
                             _with_field(node, field, [copy.deepcopy(s) for s in order]), False
                         break
+    floor_divisions = [n for n in ast.walk(node) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.FloorDiv)] \
+        if isinstance(node, ast.FunctionDef) else []
+    if len(floor_divisions) > 1:  # the same slip in several places: every `//` made `/` at once
+        changed = copy.deepcopy(node)
+        for division in ast.walk(changed):
+            if isinstance(division, ast.BinOp) and isinstance(division.op, ast.FloorDiv):
+                division.op = ast.Div()
+        yield Edit("floor division", "//", "/", "`//` is floor division: it rounds the quotient down to a whole "
+                   "number, where `/` divides exactly",
+                   f"changing every `//` to `/` ({len(floor_divisions)} places)"), changed, False
     strings = sorted({n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)
                       and len(n.value) <= 40 and "\n" not in n.value}) if isinstance(node, ast.FunctionDef) else []
     for first in range(len(strings)):
