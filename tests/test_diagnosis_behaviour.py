@@ -151,6 +151,13 @@ NAMED = [
                  "step = np.full(len(point), h)\nreturn float((f(np.asarray(point, dtype=float) + step)"
                  " - f(np.asarray(point, dtype=float) - step)) / (2 * h))", "every entry changed",
                  id="every-coordinate-as-a-vector-of-h"),
+    pytest.param("neural_network.dloss_db",
+                 "p = sigmoid(w * np.asarray(x, dtype=float) + b)\n"
+                 "return float(2 * np.sum((p - y) * (1 - p * p)))", "tanh's derivative", id="tanh-derivative"),
+    pytest.param("neural_network.dloss_dw",
+                 "total = 0.0\nfor xi, yi in zip(x, y):\n    p = sigmoid(w * xi + b)\n"
+                 "    total += 2 * (p - yi) * (1 - p) * xi\nreturn float(total)",
+                 "half of the sigmoid's derivative", id="only-one-minus-p"),
     pytest.param("neural_network.per_weight_steps",
                  "gw = dloss_dw(w, b, x, y)\ngb = dloss_db(w, b, x, y)\nreturn np.array([learning_rate * gw, "
                  "learning_rate * gb])", "absolute value dropped", id="signed-steps-as-they-come"),

@@ -7,7 +7,7 @@ mutants, run in the trusted parent like the curriculum's known mistakes. An oper
   squared or dividing, a mean or a half instead of a sum, the step h doubled or halved, a forward difference,
   floats truncated to integers, a sequential or one-weight update, the gradient evaluated once, an early stop,
   a change of one entry made to every entry, an absolute value dropped, a distance from the origin, a length
-  squared or made the sum of the sizes,
+  squared or made the sum of the sizes, the sigmoid's derivative a·(1 − a) made tanh's or halved,
   a search keeping the wrong candidate, a sum over the wrong axis, two labels swapped, a threshold made
   absolute or one-sided),
 - a transform of the reference's value, given the check's arguments (rows and columns swapped, outputs
@@ -506,6 +506,40 @@ class _OtherLength(ast.NodeTransformer):
         return node
 
 
+def _one_minus(node: ast.AST) -> str | None:
+    """The name `a` of `1 - a` (1.0 too), else None."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and isinstance(node.left, ast.Constant) \
+            and node.left.value == 1 and isinstance(node.right, ast.Name):
+        return node.right.id
+    return None
+
+
+class _ActivationDerivative(ast.NodeTransformer):
+    """`a * (1 - a)`, the sigmoid's derivative written from its value, made another: tanh's `1 - a**2`
+    ("tanh"), or one of its two factors alone ("a", "1 - a")."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def _made(self, name: str) -> ast.expr:
+        if self.kind == "tanh":
+            return _expr(f"(1 - {name} ** 2)")
+        return _expr(name if self.kind == "a" else f"(1 - {name})")
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        self.generic_visit(node)
+        name = _one_minus(node.right) if isinstance(node.op, ast.Mult) else None
+        if name is None:
+            return node
+        if isinstance(node.left, ast.Name) and node.left.id == name:  # a * (1 - a)
+            return self._made(name)
+        left = node.left  # x * a * (1 - a): the chain's last factor is a
+        if isinstance(left, ast.BinOp) and isinstance(left.op, ast.Mult) and isinstance(left.right, ast.Name) \
+                and left.right.id == name:
+            return ast.BinOp(left.left, ast.Mult(), self._made(name))
+        return node
+
+
 class _Conversions(ast.NodeTransformer):
     """float(v) → int(v) and dtype=float → dtype=int (truncate), or dtype=float dropped (keep integers)."""
 
@@ -820,6 +854,11 @@ OPERATORS = (
     Operator("every entry changed", "every entry of the array is changed where only one should be (p + h moves "
              "every coordinate of a point, where p + h·eᵢ moves coordinate i alone): change only the entry asked "
              "for", sources=(_WholeArray,)),
+    Operator("tanh's derivative", "the activation's derivative is tanh's, 1 − a², where the sigmoid's belongs: "
+             "for a = σ(z), σ'(z) = a·(1 − a)", sources=(lambda: _ActivationDerivative("tanh"),)),
+    Operator("half of the sigmoid's derivative", "one factor of the sigmoid's derivative is missing: for a = σ(z), "
+             "σ'(z) = a·(1 − a), both factors", sources=(lambda: _ActivationDerivative("a"),
+                                                          lambda: _ActivationDerivative("1 - a"))),
     Operator("absolute value dropped", "your result keeps the signs where sizes are asked for: take the "
              "absolute value (np.abs) of each", sources=(_AbsoluteDropped,)),
     Operator("distance from the origin", "you measure the distance from the origin (the length of the point "
