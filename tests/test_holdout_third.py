@@ -43,9 +43,9 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
     "h3_db_loop_no_two": "the square brings down a 2",
     "h3_ste_counts_from_zero": "the first update is step 1",
 }
-# Named by keywords, but not by hand: the keyword matched only the problem line (Python's IndexError and the code
-# line it quotes; the note of which output is off), with no hint.
-HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({"h3_surface_loop_indices_swapped", "h3_pws_no_abs"})
+# Named by keywords, but not by hand: the keyword matched only the problem line, with no hint. None today: the two
+# judged so at the first grading (h3_surface_loop_indices_swapped, h3_pws_no_abs) have a hint naming them now.
+HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset()
 # Hints judged false or misleading by hand: the fragment judged so (caught whatever the keywords say).
 HAND_JUDGED_FALSE: dict[str, str] = {
     # MISLEADING when first graded, fixed as a class since (the fragment no longer appears): `row, col =
