@@ -41,7 +41,7 @@ from grader.terminal import shown
 RESULTS = "results.json"
 RESERVED = ("gradebook.csv", "report.html")  # the batch's own files in OUT, beside one folder per student
 SUMMARY_STUDENTS = 30  # students the end-of-run summary names one by one
-DEFAULT_SEED = "calcgrade"  # public: anyone with the kit can recompute hidden inputs drawn from it
+DEFAULT_SEED = kit.DEFAULT_SEED  # public: anyone with the kit can recompute hidden inputs drawn from it
 
 
 class ResumeMismatch(ValueError):

@@ -31,10 +31,11 @@ import math  # noqa: E402
 import tempfile  # noqa: E402
 
 from grader import course, kit  # noqa: E402
-from grader.batch import DEFAULT_SEED, BatchOptions, ResumeMismatch, find_submissions, grade_batch  # noqa: E402
-from grader.gradebook import format_table  # noqa: E402
-from grader.notebook_source import submissions_root  # noqa: E402
+from grader.kit import DEFAULT_SEED  # noqa: E402
 from grader.sandbox.client import Limits, SandboxUnavailable  # noqa: E402
+
+# The batch, the gradebook and the curriculum (SymPy with them) are imported by the commands that grade: a bad
+# invocation, `--help` or `build-exercises` answers without loading them.
 
 SEED_VARIABLE = "CALCGRADE_SEED"
 # The least --memory-mb a child can work with: a fresh Python 3.11-3.13 with NumPy 2 (one BLAS thread) needs
@@ -94,6 +95,8 @@ def _modules(choice: str) -> tuple[str, ...] | None:
 
 
 def command_grade(args: argparse.Namespace) -> int:
+    from grader.notebook_source import submissions_root
+
     submissions = Path(args.submissions)
     if not submissions.is_dir():
         raise UsageError(f"no such folder of submissions: {submissions}")
@@ -110,6 +113,9 @@ def command_grade(args: argparse.Namespace) -> int:
     database = Path(args.nbgrader_db) if args.nbgrader_db else None
     if database is not None and not database.is_file():
         raise UsageError(f"no nbgrader gradebook at {database}")
+    from grader.batch import BatchOptions, ResumeMismatch, find_submissions, grade_batch
+    from grader.gradebook import format_table
+
     options = BatchOptions(course_seed=_course_seed(args), jobs=args.jobs, resume=args.resume, limits=limits,
                            progress=not args.no_progress and sys.stderr.isatty(), modules=modules,
                            unconfined=args.unconfined, carry_forward=not args.no_carry_forward)
@@ -136,7 +142,9 @@ def command_grade(args: argparse.Namespace) -> int:
 
 def command_demo(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="calcgrade-demo-") as scratch:
+        from grader.batch import BatchOptions, grade_batch
         from grader.demo import write_samples
+        from grader.gradebook import format_table
 
         submissions = Path(scratch) / "submissions"
         students = write_samples(submissions)
@@ -226,15 +234,15 @@ def command_gradescope_autograder(args: argparse.Namespace) -> int:
 
 def command_check_exercises(args: argparse.Namespace) -> int:
     """Validate the declarations of the given modules (default: every module the kit ships)."""
-    from grader.curriculum import DECLARED
-    from grader.exercise_check import check_module
-    from grader.sandbox.client import Sandbox
-
     modules = tuple(args.modules) or kit.ALL_MODULES
     unknown = [module for module in modules if module not in kit.ALL_MODULES]
     if unknown:
         raise UsageError(f"check-exercises: unknown module(s) {', '.join(unknown)}; the kit has "
                          f"{', '.join(kit.ALL_MODULES)}")
+    from grader.curriculum import DECLARED
+    from grader.exercise_check import check_module
+    from grader.sandbox.client import Sandbox
+
     problems = 0
     with Sandbox(confinement="best-effort") as sandbox:
         for module in modules:
@@ -324,6 +332,8 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     args = parser().parse_args(argv)
     try:
+        if course.ACTIVE.path is not None and not course.PROBLEM:
+            import grader.curriculum  # noqa: F401 - applying the course file to the exercises can find a problem
         if course.PROBLEM:
             raise UsageError(course.PROBLEM)
         if args.course and course.ACTIVE.path != Path(args.course).resolve():

@@ -34,6 +34,8 @@ PRIVATE_FOLDERS = ("solutions", ".git", "grader/curriculum", "tests", "benchmark
 # Every module the kit ships, in teaching order; the four core modules are the default course (100 points).
 CORE_MODULES = ("derivatives", "partial_derivatives", "linear_model", "gradient_descent")
 ALL_MODULES = (*CORE_MODULES, "neural_network")
+# The course seed when none is given: public, so anyone with the kit can recompute hidden inputs drawn from it.
+DEFAULT_SEED = "calcgrade"
 
 
 def _course_modules() -> tuple[str, ...]:
