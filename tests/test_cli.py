@@ -94,6 +94,17 @@ def test_bad_invocations_exit_2_with_a_message(tmp_path):
     assert no_args.returncode == 2
 
 
+def test_commands_that_grade_nothing_load_neither_the_curriculum_nor_sympy(tmp_path):
+    """A bad invocation, a check of the stubs or an unknown module answers without the grader's heavy imports."""
+    probe = ("import sys\nfrom grader.cli import main\n"
+             "codes = [main(['grade', 'nope', '--out', 'out']), main(['build-exercises', '--check']),\n"
+             "         main(['check-exercises', 'no_such_module'])]\n"
+             "print(codes, sorted(m for m in ('sympy', 'grader.curriculum', 'grader.batch') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=kit.KIT_ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[2, 0, 2] []", done.stdout + done.stderr
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
 def test_an_unwritable_output_folder_is_a_bad_invocation(tmp_path):
     (tmp_path / "subs").mkdir()
