@@ -38,6 +38,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import math
 import time
 import types
 from collections.abc import Callable, Mapping, Sequence
@@ -414,12 +415,29 @@ def _matching(asked: Any, recorded: Any) -> bool:
     if isinstance(recorded, list | tuple) and not all(isinstance(item, int | float) for item in recorded):
         return isinstance(asked, list | tuple) and len(asked) == len(recorded) and all(
             _matching(a, r) for a, r in zip(asked, recorded, strict=True))
+    if isinstance(recorded, float) and isinstance(asked, float | int) and not isinstance(asked, bool):
+        return _close(float(asked), recorded)  # one number: no NumPy call needed
     try:
         mine = np.asarray(asked, dtype=float)
         theirs = np.asarray(recorded, dtype=float)
     except (TypeError, ValueError):
         return False
-    return mine.shape == theirs.shape and bool(np.allclose(mine, theirs, rtol=1e-7, atol=1e-10, equal_nan=True))
+    if mine.shape != theirs.shape:
+        return False
+    if np.array_equal(mine, theirs):  # the usual case: a right caller asks exactly what the reference asked
+        return True
+    with np.errstate(invalid="ignore"):
+        near = np.abs(mine - theirs) <= MATCH_ATOL + MATCH_RTOL * np.abs(theirs)
+    return bool(np.all(near | (np.isnan(mine) & np.isnan(theirs))))
+
+
+MATCH_RTOL, MATCH_ATOL = 1e-7, 1e-10  # arguments the same up to rounding (another order of the same sum)
+
+
+def _close(asked: float, recorded: float) -> bool:
+    if asked == recorded or (math.isnan(asked) and math.isnan(recorded)):
+        return True
+    return abs(asked - recorded) <= MATCH_ATOL + MATCH_RTOL * abs(recorded)
 
 
 def _evaluate(candidate: _Candidate, session: Session, answers: list[tuple[str, Any]]) -> tuple[Any, tuple]:
