@@ -18,9 +18,10 @@ right components: called on the check's input with its failing components answer
 reference (as oracles, see `grader.sandbox.child`), and only for the arguments the reference itself passes on
 that check (a question off that path gets no answer, nor does any after it, and the check fails whatever the
 caller returns; a given function is matched by its name, never built from what the child sent). Those calls
-run in a fresh child, one per function (its public checks', then, in another, its hidden checks'), and unless
-every one of them passes none counts: what the child learns is what a right caller asks, a refusal it catches
-gains it nothing, and what the parent computes is bounded by the reference's own work. A caller right both ways keeps
+run in a fresh child, one per function (its hidden checks' in the same child only where every public one passed
+there, else in another), and unless every one of them passes none counts: what the child learns is what a right
+caller asks, a refusal it catches gains it nothing, and what the parent computes is bounded by the reference's
+own work. A caller right both ways keeps
 its share also where its answer and the reference's given the student's components hold the same NaN and
 infinities (a descent that diverged), and where both raise (a climbing descent that overflows).
 
@@ -119,6 +120,7 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
     findings: list[tuple[_Candidate, str]] = []
     with contextlib.ExitStack() as sessions:
         session: Session | None = None
+        checkers = _Checkers(sessions, lambda: sandbox.session(sources, allowance))
         for public in (True, False):  # the public checks' evaluations first: a hidden input reaches a child after
             chosen = [candidate for candidate in candidates if candidate.public == public]  # they are all judged
             if not chosen:
@@ -129,8 +131,7 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
                 agreeing = [(candidate, found) for candidate in chosen
                             if (found := _given_theirs(candidate, planned[candidate.index], outcomes[candidate.index],
                                                        session, references))]
-                findings += _given_the_right_ones(agreeing, planned, lambda: sandbox.session(sources, allowance),
-                                                  references)
+                findings += _given_the_right_ones(agreeing, planned, checkers, references)
             except Exception:  # noqa: BLE001 - the sandbox failed (no child could start): every verdict stands
                 continue
     carried = [candidate for candidate, found in findings if found == CARRIED]
@@ -231,20 +232,38 @@ def _given_theirs(candidate: _Candidate, p: Any, outcome: Outcome, session: Sess
     return AGREES
 
 
-def _given_the_right_ones(agreeing: Sequence[tuple[_Candidate, str]], planned: Sequence[Any],
-                          fresh: Callable[[], contextlib.AbstractContextManager[Session]],
+class _Checkers:
+    """The children that check callers with the right components, one per caller: a fresh one for its public
+    checks; for its hidden checks the same child where every public one passed there (no question was refused,
+    so nothing was learnt that a right caller does not know), else a fresh one."""
+
+    def __init__(self, sessions: contextlib.ExitStack,
+                 fresh: Callable[[], contextlib.AbstractContextManager[Session]]):
+        self._sessions, self._fresh = sessions, fresh
+        self._passed: dict[str, Session] = {}  # caller -> its child, every check there passed so far
+
+    def child(self, caller: str) -> Session:
+        kept = self._passed.pop(caller, None)
+        return kept if kept is not None and not kept.ended else self._sessions.enter_context(self._fresh())
+
+    def passed(self, caller: str, session: Session) -> None:
+        self._passed[caller] = session
+
+
+def _given_the_right_ones(agreeing: Sequence[tuple[_Candidate, str]], planned: Sequence[Any], checkers: _Checkers,
                           references: Any) -> list[tuple[_Candidate, str]]:
     """(candidate, CARRIED or FAILS_TOO) for the checks that agree given the student's components: CARRIED
-    where their function passes every one of its checks among them with the right components too, all in one
-    fresh child per function (any check that does not pass voids the others: a caller that learns from one
-    check's refusals gains nothing on the next); FAILS_TOO for a check that raised where the reference raises
-    too, when not carried."""
+    where their function passes every one of its checks among them with the right components too, in one
+    child per function (any check that does not pass voids the others: a caller that learns from one check's
+    refusals gains nothing on the next); FAILS_TOO for a check that raised where the reference raises too,
+    when not carried."""
     by_exercise: dict[str, list[tuple[_Candidate, str]]] = {}
     for candidate, found in agreeing:
         by_exercise.setdefault(candidate.exercise.key, []).append((candidate, found))
     findings = []
-    for group in by_exercise.values():
-        right = _right_with_right_components([candidate for candidate, _ in group], planned, fresh, references)
+    for key, group in by_exercise.items():
+        right = _right_with_right_components([candidate for candidate, _ in group], planned, checkers, key,
+                                             references)
         findings += [(candidate, CARRIED if right else FAILS_TOO) for candidate, found in group
                      if right or found == RAISES_TOO]
     return findings
@@ -267,26 +286,28 @@ def _same_but_nan(got: Any, expected: Expectation) -> bool:
     return compare(np.where(finite, mine, 0.0), rest).passed
 
 
-def _right_with_right_components(candidates: Sequence[_Candidate], planned: Sequence[Any],
-                                 fresh: Callable[[], contextlib.AbstractContextManager[Session]],
-                                 references: Any) -> bool:
-    """Does the student's function pass each of these checks (all of one function) when called in one fresh
-    child on the check's input, its failing components answered by the parent from the reference? The child
-    serves these calls only; the first that does not pass, or whose oracles refused a question, ends it."""
+def _right_with_right_components(candidates: Sequence[_Candidate], planned: Sequence[Any], checkers: _Checkers,
+                                 caller: str, references: Any) -> bool:
+    """Does the student's function pass each of these checks (all of one function, `caller`) when called in its
+    checking child on the check's input, its failing components answered by the parent from the reference? The
+    child serves these calls only; the first that does not pass, or whose oracles refused a question, ends it."""
     from grader.engine import check_passes
 
     try:
-        with fresh() as session:
-            for candidate in candidates:
-                asked = _with_oracles(candidate)
-                if asked is None:
-                    return False
-                call, questions = asked
-                outcome = session.call(call)
-                if questions.refused or not check_passes(planned[candidate.index], outcome, references):
-                    return False
+        session = checkers.child(caller)
+        for candidate in candidates:
+            asked = _with_oracles(candidate)
+            if asked is None:
+                session.close()
+                return False
+            call, questions = asked
+            outcome = session.call(call)
+            if questions.refused or not check_passes(planned[candidate.index], outcome, references):
+                session.close()
+                return False
     except Exception:  # noqa: BLE001 - no child could be started, or no check could be made: no credit
         return False
+    checkers.passed(caller, session)
     return bool(candidates)
 
 
