@@ -12,18 +12,14 @@ edited; tests/holdout/fourth/JUDGED.md holds the judgement by hand of every entr
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
-import pytest
-from feedback_reading import Graded, HandJudgement, Verdict, grade_each, holdout_summary, judge_entry, report_summary
-
-from grader import kit
-from grader.curriculum import DECLARED
+from feedback_reading import HandJudgement
+from holdout_checks import holdout_checks
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "holdout"))
-from holdout_data import FOURTH_DIR, SECOND_DIR, THIRD_DIR, Mistake, load  # noqa: E402
+from holdout_data import FOURTH_DIR, SECOND_DIR, THIRD_DIR, load  # noqa: E402
 
 MISTAKES = load(FOURTH_DIR)
 
@@ -46,58 +42,15 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
 }
 HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset()
 HAND_JUDGED_FALSE: dict[str, str] = {}
-HAND = HandJudgement(HAND_JUDGED_NOT_FALSE, HAND_JUDGED_NOT_NAMED, HAND_JUDGED_FALSE)
 # What fails today, named per entry (xfail, not strict: a fix shows as XPASS).
 KEEPS_MARKS_TODAY: dict[str, str] = {}
 FALSE_HINT_TODAY: dict[str, str] = {}
 COSTS_CALLERS_TODAY: dict[str, str] = {}
 
 
-def verdict(entry: Mistake, graded: Graded) -> Verdict:
-    return judge_entry(entry, graded, HAND)
+HAND = HandJudgement(HAND_JUDGED_NOT_FALSE, HAND_JUDGED_NOT_NAMED, HAND_JUDGED_FALSE)
+EARLIER = [*load(), *load(SECOND_DIR), *load(THIRD_DIR)]  # the holdouts before this one
 
-
-@pytest.fixture(scope="module")
-def graded(sandbox) -> dict[str, Graded]:
-    """Every entry graded once (public and hidden checks, every declared exercise of its module), keyed by id."""
-    return grade_each(sandbox, MISTAKES, DECLARED)
-
-
-def _marked(failing: dict[str, str]):
-    return [pytest.param(entry, id=entry.id, marks=pytest.mark.xfail(strict=False, reason=failing[entry.id]))
-            if entry.id in failing else pytest.param(entry, id=entry.id) for entry in MISTAKES]
-
-
-def test_fourth_holdout_ids_unique_over_all_holdouts():
-    earlier = {entry.id for folder in (None, SECOND_DIR, THIRD_DIR)
-               for entry in (load() if folder is None else load(folder))}
-    assert not earlier & {entry.id for entry in MISTAKES}
-    assert {entry.module for entry in MISTAKES} == set(kit.ALL_MODULES)
-
-
-@pytest.mark.parametrize("entry", _marked(KEEPS_MARKS_TODAY))
-def test_fourth_holdout_mistake_loses_marks_on_its_own_function(graded, entry: Mistake):
-    v = verdict(entry, graded[entry.id])
-    assert v.loses_marks, f"{entry.what}: kept all {v.own_points} points"
-
-
-@pytest.mark.parametrize("entry", _marked(COSTS_CALLERS_TODAY))
-def test_fourth_holdout_mistake_costs_no_other_function(graded, entry: Mistake):
-    v = verdict(entry, graded[entry.id])
-    assert not v.others_losing, (entry.what, v.others_losing)
-
-
-@pytest.mark.parametrize("entry", _marked(FALSE_HINT_TODAY))
-def test_fourth_holdout_no_false_hint(graded, entry: Mistake):
-    v = verdict(entry, graded[entry.id])
-    assert not v.false_hints, (entry.what, entry.keywords, v.false_hints)
-
-
-def test_fourth_holdout_summary(graded, tmp_path_factory, capsys):
-    data = holdout_summary(MISTAKES, {entry.id: verdict(entry, graded[entry.id]) for entry in MISTAKES},
-                           kit.ALL_MODULES)
-    folder = Path(os.environ.get("CALCGRADE_HOLDOUT_SUMMARY", "") or tmp_path_factory.getbasetemp())
-    with capsys.disabled():
-        print(report_summary("fourth", data, folder))
-    assert data["named rate"] >= NAMED_AT_LEAST
-    assert data["named by hand rate"] >= NAMED_BY_HAND_AT_LEAST
+globals().update(holdout_checks("fourth", MISTAKES, EARLIER, HAND, (NAMED_AT_LEAST, NAMED_BY_HAND_AT_LEAST),
+                                keeps_marks=KEEPS_MARKS_TODAY, false_hint=FALSE_HINT_TODAY,
+                                costs_callers=COSTS_CALLERS_TODAY))
