@@ -18,12 +18,12 @@ right components: called on the check's input with its failing components answer
 reference (as oracles, see `grader.sandbox.child`), and only for the arguments the reference itself passes on
 that check (a question off that path gets no answer, nor does any after it, and the check fails whatever the
 caller returns; a given function is matched by its name, never built from what the child sent). Those calls
-run in a fresh child, one per function (its hidden checks' in the same child only where every public one passed
-there, else in another), and unless every one of them passes none counts: what the child learns is what a right
-caller asks, a refusal it catches gains it nothing, and what the parent computes is bounded by the reference's
-own work. A caller right both ways keeps
-its share also where its answer and the reference's given the student's components hold the same NaN and
-infinities (a descent that diverged), and where both raise (a climbing descent that overflows).
+run in a fresh child, one per function (its hidden checks' in the same child only where every public one
+passed there, else in another), and unless every one of them passes none counts: what the child learns is what
+a right caller asks, a refusal it catches gains it nothing, and what the parent computes is bounded by the
+reference's own work. A caller right both ways keeps its share also where its answer and the reference's given
+the student's components hold the same NaN and infinities (a descent that diverged), and where both raise (a
+climbing descent that overflows).
 
 Bounded: only failed checks of a composite whose component failed are evaluated; each evaluation may make
 `CALL_BUDGET` component calls within `SECONDS_BUDGET` seconds and the submission's own time and answer
