@@ -3,11 +3,13 @@
 Where nothing listed explains a failed exercise, the trusted parent reads the student's function as a syntax
 tree (never executing it) and builds candidates, each one small edit away from it: a sign or an operator
 changed, parentheses moved, a constant off by one or where a variable belongs, a call that rounds, truncates
-or reorders removed, an extra factor or term dropped, one variable for another, a loop's index for its value,
+or reorders removed, an extra factor or term dropped, one variable for another (a local made like another, a
+parameter where its shifted local belongs: `x` where `dx = x − x̄` belongs), a loop's index for its value,
 a sibling function for the one a copied line calls, a mean for a sum, an argument not passed, two arguments
 swapped, the other divisor n − ddof of a variance, a statement that stops a loop early removed, a `return` moved
 out of its loop, two steps of a loop's pass swapped, an initialisation moved into the loop it should reset with,
-a matrix entry's mirror stored, two returned values or labels swapped, `dtype=int` for floats. Text written
+a matrix entry's mirror stored, two returned values or labels swapped, `dtype=int` for floats, every `//` made
+`/` at once. Text written
 more than once is located by its line. The same edit is also tried at every occurrence of the same
 expression (an index written twice, or copied into parallel terms). The candidates run in the sandbox like any
 student code (`find_repair` takes the runner); the parent judges them with the exercise's own checks. A
