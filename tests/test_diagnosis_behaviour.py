@@ -158,6 +158,13 @@ NAMED = [
                  "total = 0.0\nfor xi, yi in zip(x, y):\n    p = sigmoid(w * xi + b)\n"
                  "    total += 2 * (p - yi) * (1 - p) * xi\nreturn float(total)",
                  "half of the sigmoid's derivative", id="only-one-minus-p"),
+    pytest.param("neural_network.backprop",
+                 "xs = np.asarray(x, dtype=float)\nwh = np.asarray(w_hidden, dtype=float)\n"
+                 "bh = np.asarray(b_hidden, dtype=float)\nwo = np.asarray(w_out, dtype=float)\n"
+                 "h = sigmoid(np.outer(xs, wh) + bh)\ne = 2 * (h @ wo + b_out - np.asarray(y, dtype=float))\n"
+                 "d = np.outer(e, wo) * h * (1 - h)\n"
+                 "return np.concatenate([(d * xs[:, None]).sum(axis=0), h.T @ e, d.sum(axis=0), [e.sum()]])",
+                 "parts in another order", id="blocks-in-another-order"),
     pytest.param("neural_network.per_weight_steps",
                  "gw = dloss_dw(w, b, x, y)\ngb = dloss_db(w, b, x, y)\nreturn np.array([learning_rate * gw, "
                  "learning_rate * gb])", "absolute value dropped", id="signed-steps-as-they-come"),

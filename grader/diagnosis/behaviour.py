@@ -7,7 +7,8 @@ mutants, run in the trusted parent like the curriculum's known mistakes. An oper
   squared or dividing, a mean or a half instead of a sum, the step h doubled or halved, a forward difference,
   floats truncated to integers, a sequential or one-weight update, the gradient evaluated once, an early stop,
   a change of one entry made to every entry, an absolute value dropped, a distance from the origin, a length
-  squared or made the sum of the sizes, the sigmoid's derivative a·(1 − a) made tanh's or halved,
+  squared or made the sum of the sizes, the sigmoid's derivative a·(1 − a) made tanh's or halved, the parts
+  of a result joined in another order,
   a search keeping the wrong candidate, a sum over the wrong axis, two labels swapped, a threshold made
   absolute or one-sided),
 - a transform of the reference's value, given the check's arguments (rows and columns swapped, outputs
@@ -27,6 +28,7 @@ import __future__
 import ast
 import builtins
 import copy
+import functools
 import hashlib
 import inspect
 import itertools
@@ -540,6 +542,26 @@ class _ActivationDerivative(ast.NodeTransformer):
         return node
 
 
+class _Reordered(ast.NodeTransformer):
+    """`np.concatenate([a, b, c])` with its parts in another order (`order`, for as many parts as it names)."""
+
+    def __init__(self, order: tuple[int, ...]):
+        self.order = order
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        if _is_numpy(node.func, "concatenate") and node.args and isinstance(node.args[0], ast.List | ast.Tuple) \
+                and len(node.args[0].elts) == len(self.order):
+            parts = node.args[0].elts
+            node.args[0].elts = [parts[index] for index in self.order]
+        return node
+
+
+# Every other order of two, three or four parts joined together.
+_OTHER_ORDERS = tuple(order for size in (2, 3, 4) for order in itertools.permutations(range(size))
+                      if order != tuple(range(size)))
+
+
 class _Conversions(ast.NodeTransformer):
     """float(v) → int(v) and dtype=float → dtype=int (truncate), or dtype=float dropped (keep integers)."""
 
@@ -859,6 +881,9 @@ OPERATORS = (
     Operator("half of the sigmoid's derivative", "one factor of the sigmoid's derivative is missing: for a = σ(z), "
              "σ'(z) = a·(1 − a), both factors", sources=(lambda: _ActivationDerivative("a"),
                                                           lambda: _ActivationDerivative("1 - a"))),
+    Operator("parts in another order", "your result holds the right parts joined in another order: join them in "
+             "the order the docstring gives", sources=tuple(functools.partial(_Reordered, order)
+                                                           for order in _OTHER_ORDERS)),
     Operator("absolute value dropped", "your result keeps the signs where sizes are asked for: take the "
              "absolute value (np.abs) of each", sources=(_AbsoluteDropped,)),
     Operator("distance from the origin", "you measure the distance from the origin (the length of the point "
