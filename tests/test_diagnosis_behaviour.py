@@ -158,6 +158,8 @@ NAMED = [
                  "total = 0.0\nfor xi, yi in zip(x, y):\n    p = sigmoid(w * xi + b)\n"
                  "    total += 2 * (p - yi) * (1 - p) * xi\nreturn float(total)",
                  "half of the sigmoid's derivative", id="only-one-minus-p"),
+    pytest.param("linear_model.predict", "return np.multiply(m, x)", "argument ignored",
+                 id="intercept-ignored-on-integer-checks-too"),
     pytest.param("neural_network.backprop",
                  "xs = np.asarray(x, dtype=float)\nwh = np.asarray(w_hidden, dtype=float)\n"
                  "bh = np.asarray(b_hidden, dtype=float)\nwo = np.asarray(w_out, dtype=float)\n"

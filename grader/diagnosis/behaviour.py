@@ -761,14 +761,17 @@ def _integer_shifted(counts: bool, delta: int) -> Callable[[Exercise, Case], lis
     return calls
 
 
-def _number_changed(change: Callable[[float], float]) -> Callable[[Exercise, Case], list[Call]]:
-    """The case with one number argument (a float, not a count or an index) changed: taken as 0, or negated."""
+def _number_changed(change: Callable[[float], float], integers: bool = False) -> Callable[[Exercise, Case], list[Call]]:
+    """The case with one number argument changed: taken as 0, or negated. A float only, or (`integers`) an
+    integer too: a count or an index taken as 0 is ignored as well (a negated count is no slip a student makes)."""
 
     def calls(exercise: Exercise, case: Case) -> list[Call]:
         out = []
         for index, parameter in enumerate(_parameters(exercise)[:len(case.args)]):
             argument = case.args[index]
-            if isinstance(argument, float) and argument != 0:
+            number = isinstance(argument, float) or (integers and isinstance(argument, int | np.integer)
+                                                     and not isinstance(argument, bool | np.bool_))
+            if number and argument != 0:
                 args = (*case.args[:index], change(argument), *case.args[index + 1:])
                 out.append(Call(parameter.name, Case(args, case.kwargs)))
         return out
@@ -844,7 +847,8 @@ OPERATORS = (
              calls=lambda exercise, case: [*_integer_shifted(counts=False, delta=-1)(exercise, case),
                                            *_integer_shifted(counts=False, delta=+1)(exercise, case)]),
     Operator("argument ignored", "your function ignores {detail}: it behaves as if {detail} were 0; use the "
-             "{detail} it is given", calls=_number_changed(lambda value: 0.0), input_is_no_evidence=True),
+             "{detail} it is given", calls=_number_changed(lambda value: 0 * value, integers=True),
+             input_is_no_evidence=True),
     Operator("sign of an argument", "the sign of {detail} is flipped: your result is what −{detail} gives; check "
              "the sign with which {detail} enters your formula", calls=_number_changed(lambda value: -value)),
     Operator("data point left out", "your result leaves out the first or the last data point: a loop bound off "
