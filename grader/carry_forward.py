@@ -51,7 +51,7 @@ import numpy as np
 from grader import kit
 from grader.compare import Expectation, compare
 from grader.feedback import student_message
-from grader.plain import MAX_ELEMENTS, Given, Unsupported, from_wire, to_wire
+from grader.plain import MAX_ELEMENTS, Given, Unsupported, from_wire
 from grader.sandbox.client import Allowance, Call, Outcome, Sandbox, Session
 from grader.spec import CARRIED_FORWARD, Case, CheckResult, Exercise
 
@@ -212,7 +212,7 @@ def _given_theirs(candidate: _Candidate, p: Any, outcome: Outcome, session: Sess
 
     try:
         tolerance = references.expectations(p)[0].tolerance
-        value, arguments_after = _evaluate(candidate, session, [])
+        value, arguments_after = _evaluate(candidate, session)
     except _Unavailable:
         return ""
     except Exception:  # noqa: BLE001 - the reference fails on what the student's components gave
@@ -316,18 +316,15 @@ def _with_oracles(candidate: _Candidate) -> tuple[Call, _Questions] | None:
     reference composite on the check's input and records the components' calls, and answers only calls whose
     arguments match one of those (a caller that asks anything else gets no answer), so what it tells is what a
     right caller asks. None where the reference itself fails on that input or asks too much."""
-    exercise = candidate.exercise
-    module = kit.load_trusted_module(f"calcgrade_checked_{exercise.module}", kit.solution_source(exercise.module),
-                                     f"<{exercise.key} with the right components>")
     recorded: dict[str, list[inspect.BoundArguments]] = {name: [] for name in candidate.wrong}
-    right = {name: module.__dict__[name] for name in candidate.wrong}
-    for name in candidate.wrong:
-        module.__dict__[name] = _recorder(right[name], recorded[name])
-    args = tuple(_for_reference(arg) for arg in candidate.case.args)
-    kwargs = {key: _for_reference(value) for key, value in candidate.case.kwargs.items()}
+    right: dict[str, Callable[..., Any]] = {}
+
+    def recording(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        right[name] = function
+        return _recorder(function, recorded[name])
+
     try:
-        with np.errstate(all="ignore"):
-            getattr(module, exercise.function)(*args, **kwargs)
+        _, _, module = _run_reference(candidate, recording, "the right components")
     except Exception:  # noqa: BLE001 - the reference fails on the check's input: nothing to verify with
         return None
     module.__dict__.update(right)  # the oracles' answers are the reference's own, unrecorded
@@ -335,6 +332,7 @@ def _with_oracles(candidate: _Candidate) -> tuple[Call, _Questions] | None:
         return None
     questions = _Questions()
     oracles = {name: _oracle(right[name], recorded[name], questions) for name in candidate.wrong}
+    exercise = candidate.exercise
     return Call(exercise.module, exercise.function, candidate.case.args, dict(candidate.case.kwargs),
                 return_args=candidate.case.check_mutation, oracles=oracles), questions
 
@@ -461,29 +459,41 @@ def _close(asked: float, recorded: float) -> bool:
     return abs(asked - recorded) <= MATCH_ATOL + MATCH_RTOL * abs(recorded)
 
 
-def _evaluate(candidate: _Candidate, session: Session, answers: list[tuple[str, Any]]) -> tuple[Any, tuple]:
-    """The reference composite's value on the check's input, its failing components answered by the child, and
-    its positional arguments after the run; `answers` receives (component, answer as plain data) for each call."""
+def _run_reference(candidate: _Candidate, stand_in: Callable[[str, Callable[..., Any]], Callable[..., Any]],
+                   label: str) -> tuple[Any, tuple, types.ModuleType]:
+    """The reference composite run on the check's input, loaded afresh from the kit, each failing component
+    replaced by `stand_in(name, the reference's own function)`: its value, its positional arguments after the
+    run, and the module it ran in."""
     exercise = candidate.exercise
     module = kit.load_trusted_module(f"calcgrade_carried_{exercise.module}", kit.solution_source(exercise.module),
-                                     f"<{exercise.key} with the student's components>")
-    deadline = time.monotonic() + SECONDS_BUDGET
+                                     f"<{exercise.key} with {label}>")
     for name in candidate.wrong:
-        module.__dict__[name] = _proxy(exercise.module, name, session, answers, deadline)
+        module.__dict__[name] = stand_in(name, module.__dict__[name])
     args = tuple(_for_reference(arg) for arg in candidate.case.args)
     kwargs = {key: _for_reference(value) for key, value in candidate.case.kwargs.items()}
     with np.errstate(all="ignore"):
-        return getattr(module, exercise.function)(*args, **kwargs), args
+        return getattr(module, exercise.function)(*args, **kwargs), args, module
 
 
-def _proxy(module: str, function: str, session: Session, answers: list[tuple[str, Any]],
-           deadline: float) -> Callable[..., Any]:
-    """A stand-in for the student's `function` in the reference module: each call is made in the child, and what
-    the student's function did to its arguments (an array changed in place) is done to the reference's too."""
+def _evaluate(candidate: _Candidate, session: Session) -> tuple[Any, tuple]:
+    """The reference composite's value on the check's input, its failing components answered by the child, and
+    its positional arguments after the run."""
+    deadline, made = time.monotonic() + SECONDS_BUDGET, [0]
+    value, args, _ = _run_reference(
+        candidate, lambda name, _: _proxy(candidate.exercise.module, name, session, made, deadline),
+        "the student's components")
+    return value, args
+
+
+def _proxy(module: str, function: str, session: Session, made: list[int], deadline: float) -> Callable[..., Any]:
+    """A stand-in for the student's `function` in the reference module: each call is made in the child (`made`
+    counts them, for every component of one evaluation), and what the student's function did to its arguments
+    (an array changed in place) is done to the reference's too."""
 
     def student_function(*args: Any, **kwargs: Any) -> Any:
-        if len(answers) >= CALL_BUDGET or time.monotonic() >= deadline:
+        if made[0] >= CALL_BUDGET or time.monotonic() >= deadline:
             raise _Unavailable("over budget")
+        made[0] += 1
         call = Call(module, function, tuple(_for_child(arg) for arg in args),
                     {key: _for_child(value) for key, value in kwargs.items()}, return_args=True)
         try:
@@ -495,7 +505,6 @@ def _proxy(module: str, function: str, session: Session, answers: list[tuple[str
         if outcome.status != "ok" or _holds_unsupported(outcome.value) or _too_many_numbers(outcome.value):
             raise _Unavailable(f"{function}: {outcome.status}")
         _write_back(args, outcome.args_after)
-        answers.append((function, outcome.wire[0] if outcome.wire is not None else to_wire(outcome.value)))
         return outcome.value
 
     student_function.__name__ = function

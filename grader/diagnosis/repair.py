@@ -23,6 +23,7 @@ one exercise or one mistake.
 from __future__ import annotations
 
 import ast
+import collections
 import copy
 import dataclasses
 import functools
@@ -699,16 +700,11 @@ def _made_alike(function: ast.FunctionDef) -> tuple[dict[str, list[str]], dict[s
     parameter -> (local, its expression)."""
     args = function.args
     parameters = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
-    assigned: dict[str, list[ast.expr]] = {}
-    for node in ast.walk(function):
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            assigned.setdefault(node.targets[0].id, []).append(node.value)
-        elif isinstance(node, ast.AugAssign | ast.For | ast.comprehension | ast.AnnAssign | ast.NamedExpr):
-            target = node.target
-            for name in ast.walk(target):
-                if isinstance(name, ast.Name):
-                    assigned.setdefault(name.id, []).extend([ast.Constant(None)] * 2)  # never "assigned once"
-    once = {name: values[0] for name, values in assigned.items() if len(values) == 1 and name not in parameters}
+    stores = collections.Counter(node.id for node in ast.walk(function)
+                                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store))
+    once = {node.targets[0].id: node.value for node in ast.walk(function)
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+            and stores[node.targets[0].id] == 1 and node.targets[0].id not in parameters}
 
     def shape(expression: ast.expr) -> str:
         copied = copy.deepcopy(expression)
