@@ -347,8 +347,8 @@ def _verify_remembered(exercises: Sequence[Exercise],
 
 def _repairable(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, CheckResult]],
                 verdicts: Sequence[CheckResult], source: str, failing: set[tuple[str, str]]) -> bool:
-    """Failed checks that answered or raised, none with a known mistake or a generic operator named (their
-    hints stand), and no other failing function of the student's called (its error is carried forward)."""
+    """Failed checks that answered or raised, none with a known mistake or a first-tier generic operator named
+    (their hints stand), and no other failing function of the student's called (its error is carried forward)."""
     from grader.diagnosis import FACTOR_CLAIM
     from grader.diagnosis.repair import calls_among
 
@@ -358,11 +358,20 @@ def _repairable(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome
                          for outcome, verdict in failed):
         return False
     for outcome, verdict in failed:
-        named = verdict.diagnosis and not verdict.diagnosis.startswith(("formula:", FACTOR_CLAIM))
+        named = verdict.diagnosis and not verdict.diagnosis.startswith(("formula:", FACTOR_CLAIM)) \
+            and not _second_tier(verdict.diagnosis)
         if outcome.status == "ok" and named:
             return False
     others = {function for module, function in failing if module == exercise.module} - {exercise.function}
     return not calls_among(source, exercise.function, others)
+
+
+def _second_tier(diagnosis: str) -> bool:
+    """A fallback operator's or a pair's name: it says what the answers show, and an edit that repairs the code
+    says where (its hint follows)."""
+    from grader.diagnosis.behaviour import second_tier
+
+    return second_tier(diagnosis)
 
 
 def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, CheckResult]],

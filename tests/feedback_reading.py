@@ -17,12 +17,12 @@ from typing import Any
 
 from grader import kit
 from grader.curriculum import DECLARED
-from grader.diagnosis.behaviour import OPERATORS
+from grader.diagnosis.behaviour import ALL_OPERATORS, second_tier
 from grader.engine import HIDDEN_NOT_PASSED, grade_sources
 from grader.spec import CheckResult, Exercise, SubmissionResult
 
 BY_KEY = {exercise.key: exercise for exercise in DECLARED}
-OPERATOR_NAMES = frozenset(operator.name for operator in OPERATORS)
+OPERATOR_NAMES = frozenset(operator.name for operator in ALL_OPERATORS)
 # Two edits at different places each repair the code: both are shown and neither is claimed as the slip.
 NO_CLAIM = "repair: one of several edits"
 
@@ -70,7 +70,8 @@ def claims(check: CheckResult) -> bool:
     if HIDDEN_NOT_PASSED in check.student_message:
         return False
     listed = {m.name for m in BY_KEY[check.exercise].misconceptions}
-    return any(part in listed or part in OPERATOR_NAMES or part.startswith(("constant factor", "formula:", "repair:"))
+    return any(part in listed or part in OPERATOR_NAMES or second_tier(part)
+               or part.startswith(("constant factor", "formula:", "repair:"))
                for part in check.diagnosis.split(" or ") if part and part != NO_CLAIM)
 
 

@@ -16,7 +16,7 @@ from grader.compare import Tolerance
 from grader.curriculum import DECLARED, EXERCISES
 from grader.curriculum.common import parent_call
 from grader.diagnosis import AnswerSeen, behaviour
-from grader.diagnosis.behaviour import OPERATORS, explain
+from grader.diagnosis.behaviour import ALL_OPERATORS, explain
 from grader.engine import LIVE, plan
 from grader.spec import Case
 
@@ -194,6 +194,36 @@ NAMED = [
                  "    gm, gc = sse_gradient(m, c, x, y)\n"
                  "    m, c = m - learning_rate * gm, c - learning_rate * gc\n    rows[k, 0], rows[k, 1] = m, c\n"
                  "return rows", "each row one step ahead", id="start-row-lost-last-zero"),
+    # the second tier: tried where no operator above explains the answers
+    pytest.param("neural_network.backprop",
+                 "xs = np.asarray(x, dtype=float)\nh = sigmoid(np.outer(xs, w_hidden) + b_hidden)\n"
+                 "e = 2 * (h @ np.asarray(w_out, dtype=float) + b_out - np.asarray(y, dtype=float))\n"
+                 "d = np.outer(e, w_out) * h * (1 - h)\n"
+                 "return np.concatenate([d.sum(axis=0), d.sum(axis=0), h.T @ e, [e.sum()]])",
+                 "factor left out", id="hidden-weights-without-the-input"),
+    pytest.param("derivatives.tangent_line",
+                 "slope = df(x0)\nreturn (float(slope), float(f(x0) - slope))", "factor left out",
+                 id="intercept-without-x0"),
+    pytest.param("neural_network.dloss_db",
+                 "total = 0.0\nfor xi, yi in zip(x, y):\n    p = sigmoid(w * xi + b)\n"
+                 "    total += 2 * (p - yi) * yi * (1 - yi)\nreturn float(total)",
+                 "sigmoid's derivative at another value", id="derivative-written-with-the-targets"),
+    pytest.param("neural_network.dloss_dw",
+                 "x = np.asarray(x, dtype=float)\np = sigmoid(w * x + b)\ns = sigmoid(x)\n"
+                 "return float(np.sum(2 * (p - y) * s * (1 - s) * x))",
+                 "sigmoid's derivative at another value", id="derivative-at-the-input"),
+    pytest.param("neural_network.steps_to_escape",
+                 "c = np.asarray(saddle, dtype=float)\np = c + np.asarray(offset, dtype=float)\nk = 0\n"
+                 "while k < max_steps:\n    p = p - learning_rate * np.array([df_du(p), df_dv(p)])\n    k += 1\n"
+                 "    if np.hypot(*(p - c)) > radius:\n        return k + 1\nreturn -1",
+                 "count one too high", id="count-one-too-high"),
+    # two slips: a pair of operators, where neither explains the answers alone
+    pytest.param("neural_network.neuron_loss",
+                 "r = sigmoid(w * np.asarray(x, dtype=float) + b) - np.asarray(y, dtype=float)\n"
+                 "return float(np.mean(r ** 2) / 2)", "half the sum + mean instead of sum", id="half-mean-loss"),
+    pytest.param("linear_model.error_surface",
+                 "return np.array([[sse(m, c, x, y) / len(x) for c in intercepts] for m in slopes])",
+                 "mean instead of sum + rows and columns swapped", id="transposed-mean-surface"),
 ]
 
 
@@ -201,6 +231,33 @@ NAMED = [
 def test_each_operator_names_its_mistake(key, body, operator):
     found = named(key, body)
     assert found is not None and found.name == operator, found
+
+
+def test_a_factor_left_out_names_the_factor():
+    found = named("derivatives.tangent_line", "slope = df(x0)\nreturn (float(slope), float(f(x0) - slope))")
+    assert found is not None and "a factor x0 is missing" in found.hint and "multiply by x0" in found.hint
+
+
+def test_a_pair_hint_tells_both_slips():
+    found = named("neural_network.neuron_loss", "r = sigmoid(w * np.asarray(x, dtype=float) + b) - y\n"
+                                                "return float(0.5 * np.mean(r ** 2))")
+    assert found is not None and found.hint.startswith("two slips")
+    assert "half of the sum" in found.hint and "a mean where a sum is asked for" in found.hint
+
+
+def test_pairs_are_not_tried_on_labels():
+    """An exact zero test with minimum and maximum swapped: np.all where np.any belongs and the labels swapped give
+    the same labels on every check, but that is not what was done (a label carries too little to tell pairs
+    apart)."""
+    body = ("ev = np.linalg.eigvalsh(np.asarray(hessian_matrix, dtype=float))\nif np.any(ev == 0):\n"
+            "    return 'degenerate'\nif np.all(ev > 0):\n    return 'maximum'\nif np.all(ev < 0):\n"
+            "    return 'minimum'\nreturn 'saddle'")
+    assert named("partial_derivatives.classify_critical_point", body) is None
+
+
+def test_a_fallback_or_pair_name_is_second_tier():
+    assert behaviour.second_tier("factor left out") and behaviour.second_tier("half the sum + mean instead of sum")
+    assert not behaviour.second_tier("half the sum") and not behaviour.second_tier("a + b")
 
 
 def test_a_filled_hint_names_the_argument_and_no_value():
@@ -211,7 +268,7 @@ def test_a_filled_hint_names_the_argument_and_no_value():
 
 def test_every_hint_is_plain_words_without_values():
     """No number of an input or an answer: no decimals, no powers of ten, nothing to fill but an argument's name."""
-    for operator in OPERATORS:
+    for operator in ALL_OPERATORS:
         assert operator.hint and not re.search(r"[0-9]\.[0-9]|[0-9]e-|\{(?!detail\})", operator.hint), operator.name
 
 
@@ -273,7 +330,7 @@ def test_an_index_shifted_up_is_tried_as_well_as_down():
     """Both shifts of an index name the same argument; each is its own variant (they once shared one remembered
     value, so only the shift down was ever tried)."""
     exercise = BY_KEY["partial_derivatives.partial_derivative"]
-    operator = next(operator for operator in OPERATORS if operator.name == "index off by one")
+    operator = next(operator for operator in ALL_OPERATORS if operator.name == "index off by one")
     student = kit.variant_function(exercise.module, exercise.function,
                                    "p = np.array(point, dtype=float)\ne = np.zeros_like(p)\ne[(i + 1) % p.size] = h\n"
                                    "return float((f(p + e) - f(p - e)) / (2 * h))")

@@ -40,6 +40,7 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
     "h5_neuron_exp_sign": "the exponent is −z",
     "h5_dw_residual_sign": "its derivative carries (σ(z) − y), not (y − σ(z))",
     "h5_train_bias_step_without_rate": "misses a factor `learning_rate`",
+    "h5_db_target_in_sigmoid_derivative": "your sigmoid's derivative is y·(1 − y)",
 }
 # Named by keywords, but not by hand: the keyword matched only Python's error message, with no hint.
 HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({"h5_grad_values_as_indices"})

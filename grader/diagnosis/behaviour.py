@@ -19,6 +19,15 @@ mutants, run in the trusted parent like the curriculum's known mistakes. An oper
 An answer that exactly one operator explains on every check that answered, with at least two informative
 checks (where that variant differs from the reference), and that no listed mistake of the exercise explains
 too, gets that operator's hint. The hint names what was done only: nothing of an input or an expected value.
+
+Where none does, two tiers follow, each more hypotheses than the last, so each asks more:
+- fallback operators, which overlap the first ones: a factor of a product left out (an argument or a number),
+  the sigmoid's derivative written with an argument, a count one too high or too low. One variant naming one
+  thing must explain the answers;
+- pairs of two different operators (two source variants applied together, or a source variant's value changed
+  by a value variant): two slips in one function. Only numeric answers, three informative checks, and one pair.
+Their hints say what the answers show; the engine still asks for a repair of the student's code, which says
+where.
 Mutant values are cached per check case, so a class of students costs the mutants once per case.
 """
 
@@ -50,6 +59,7 @@ from grader.spec import Case, Exercise
 MIN_INFORMATIVE_CHECKS = 2
 _BUILTINS = frozenset(dir(builtins))
 _PREFIX = "_calcgrade_"  # names the operators add to the reference's code
+PAIRS_TRIED = True  # two operators together, where no single one explains the answers
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,7 @@ class Operator:
     rtol: float = 0.0  # extra relative tolerance when matching the answer with the mutant
     fingerprint: Callable[[Any], bool] | None = None  # what every answer it explains must also show
     input_is_no_evidence: bool = False  # a check where the mutant returns an argument unchanged proves nothing
+    own_function_only: bool = False  # its source variants change the exercise's function, not the ones it calls
 
 
 # ----- helpers on syntax trees --------------------------------------------------------------------------------
@@ -262,11 +273,12 @@ class _Attribute(ast.NodeTransformer):
 
 
 class _HalfSum(ast.NodeTransformer):
-    """np.sum(…) → 0.5·np.sum(…): the ½·Σ of a halved loss."""
+    """np.sum(…) → 0.5·np.sum(…): the ½·Σ of a halved loss (a mean halved too, where another change made one)."""
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         self.generic_visit(node)
-        if _is_numpy(node.func, "sum") or (isinstance(node.func, ast.Name) and node.func.id == "sum"):
+        if _is_numpy(node.func, "sum") or _is_numpy(node.func, "mean") \
+                or (isinstance(node.func, ast.Name) and node.func.id == "sum"):
             return ast.BinOp(ast.Constant(0.5), ast.Mult(), node)
         return node
 
@@ -542,6 +554,87 @@ class _ActivationDerivative(ast.NodeTransformer):
         return node
 
 
+class _OwnTransform(ast.NodeTransformer):
+    """Base of the transforms that change the exercise's own function only and say what they changed (`detail`,
+    an argument's name or a number: nothing of the reference's own locals)."""
+
+    def __init__(self) -> None:
+        self.parameters: list[str] = []
+        self.detail = ""
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        if not self.parameters:  # the function itself, not one it defines
+            self.parameters = [argument.arg for argument in node.args.args]
+        self.generic_visit(node)
+        return node
+
+
+class _FactorLeftOut(_OwnTransform):
+    """The `position`-th factor of a product that is an argument (as given, or made an array with np.asarray or
+    np.array) or a number other than 0 and ±1, left out: `a * x` → `a`."""
+
+    def __init__(self, position: int):
+        super().__init__()
+        self.position, self.seen = position, 0
+
+    def _named(self, node: ast.expr) -> str | None:
+        if isinstance(node, ast.Name) and node.id in self.parameters:
+            return node.id
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float) \
+                and not isinstance(node.value, bool) and node.value not in (0, 1, -1):
+            return ast.unparse(node)
+        if isinstance(node, ast.Call) and (_is_numpy(node.func, "asarray") or _is_numpy(node.func, "array")) \
+                and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in self.parameters:
+            return node.args[0].id
+        return None
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        self.generic_visit(node)
+        if not isinstance(node.op, ast.Mult):
+            return node
+        for factor, other in ((node.left, node.right), (node.right, node.left)):
+            named = self._named(factor)
+            if named is not None:
+                self.seen += 1
+                if self.seen - 1 == self.position:
+                    self.detail = named
+                    return other
+        return node
+
+
+class _DerivativeAt(_OwnTransform):
+    """`a * (1 - a)`, the sigmoid's derivative written from the activation's value, written with the
+    `position`-th argument instead: p·(1 − p), or σ(p)·(1 − σ(p)) (`through_sigmoid`)."""
+
+    def __init__(self, position: int, through_sigmoid: bool):
+        super().__init__()
+        self.position, self.through_sigmoid = position, through_sigmoid
+
+    def _made(self) -> ast.expr | None:
+        if self.position >= len(self.parameters):
+            return None
+        name = self.parameters[self.position]
+        self.detail = f"σ({name})·(1 − σ({name})), σ' taken at {name} instead of at z" if self.through_sigmoid \
+            else f"{name}·(1 − {name})"
+        value = f"np.asarray({name}, dtype=float)"
+        value = f"sigmoid({value})" if self.through_sigmoid else value
+        return _expr(f"({value} * (1 - {value}))")
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        self.generic_visit(node)
+        name = _one_minus(node.right) if isinstance(node.op, ast.Mult) else None
+        if name is None:
+            return node
+        if isinstance(node.left, ast.Name) and node.left.id == name:  # a * (1 - a)
+            return self._made() or node
+        left = node.left  # x * a * (1 - a): the chain's last factor is a
+        if isinstance(left, ast.BinOp) and isinstance(left.op, ast.Mult) and isinstance(left.right, ast.Name) \
+                and left.right.id == name:
+            made = self._made()
+            return node if made is None else ast.BinOp(left.left, ast.Mult(), made)
+        return node
+
+
 class _Reordered(ast.NodeTransformer):
     """`np.concatenate([a, b, c])` with its parts in another order (`order`, for as many parts as it names)."""
 
@@ -724,6 +817,17 @@ def _one_entry_updated(position: int) -> Callable[[Any, tuple[Any, ...]], Any]:
                 updated[position] = result[position]
                 return updated
         return None
+
+    return transform
+
+
+def _count_shifted(delta: int) -> Callable[[Any, tuple[Any, ...]], Any]:
+    """A count (a whole number, 0 or more; a negative one is a sentinel such as −1 and left alone) `delta` off."""
+
+    def transform(value: Any, arguments: tuple[Any, ...]) -> Any:
+        if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer) or value < 0:
+            return None
+        return int(value) + delta
 
     return transform
 
@@ -983,6 +1087,35 @@ OPERATORS = (
 )
 
 
+# Tried only where no operator above explains the answers (they overlap some of them: a factor 2 left out is
+# also half the sum), and named only where one variant, naming one thing, explains them.
+FALLBACK_OPERATORS = (
+    Operator("factor left out", "a factor {detail} is missing in one place: your result is what the right "
+             "computation gives without it; one product must also multiply by {detail}",
+             sources=tuple(functools.partial(_FactorLeftOut, position) for position in range(16)),
+             own_function_only=True),
+    Operator("sigmoid's derivative at another value", "your sigmoid's derivative is {detail}: for the neuron's "
+             "output a = σ(z), with z = w·x + b, it is σ'(z) = a·(1 − a)",
+             sources=tuple(functools.partial(_DerivativeAt, position, through)
+                           for position in range(6) for through in (False, True)),
+             own_function_only=True),
+    Operator("count one too high", "your count is one more than the right one: check where counting starts and "
+             "whether you count before or after the step", values=(_count_shifted(+1),)),
+    Operator("count one too low", "your count is one less than the right one: check where counting starts (the "
+             "first step counts as 1) and whether you count before or after the step", values=(_count_shifted(-1),)),
+)
+ALL_OPERATORS = OPERATORS + FALLBACK_OPERATORS
+FALLBACK_NAMES = frozenset(operator.name for operator in FALLBACK_OPERATORS)
+PAIR_JOIN = " + "  # a pair's name: its two operators' names joined
+
+
+def second_tier(name: str) -> bool:
+    """Is `name` a fallback operator's or a pair's? Their hints say what the answers show; a repair of the student's
+    code, where one is found, still says where."""
+    return name in FALLBACK_NAMES or (PAIR_JOIN in name and all(
+        part in _OPERATORS_BY_NAME for part in name.split(PAIR_JOIN)))
+
+
 # ----- mutants -------------------------------------------------------------------------------------------
 
 
@@ -1021,7 +1154,7 @@ def _reachable(module: str, function: str) -> set[str]:
     return found
 
 
-_OPERATORS_BY_NAME = {operator.name: operator for operator in OPERATORS}
+_OPERATORS_BY_NAME = {operator.name: operator for operator in ALL_OPERATORS}
 
 
 @cache
@@ -1033,11 +1166,14 @@ def mutant(module: str, function: str, operator_name: str, variant: int = 0) -> 
     from the reference's. The functions reached are executed into a copy of the reference module's namespace, so
     they call one another's mutated forms and everything else of the reference (built in a fraction of the
     time of re-executing the whole module, which matters: a grading process builds about two thousand)."""
-    if variant >= len(_OPERATORS_BY_NAME[operator_name].sources):
+    operator = _OPERATORS_BY_NAME[operator_name]
+    if variant >= len(operator.sources):
         return None
     codes = []
     changed = False
     for name in _reachable(module, function) & _reference_functions(module).keys():
+        if operator.own_function_only and name != function:
+            continue  # the reference's own form, already in the namespace
         mutated = _mutated_code(module, name, operator_name, variant)
         if mutated is None:  # a transform the reference's code does not allow explains nothing
             return None
@@ -1055,21 +1191,140 @@ def mutant(module: str, function: str, operator_name: str, variant: int = 0) -> 
 
 
 @cache
-def _mutated_code(module: str, name: str, operator_name: str, variant: int) -> tuple[types.CodeType, bool] | None:
-    """One reference function with the operator's source variant applied, compiled alone, and whether its code
-    differs from the reference's; None where the transform fails. Built once for every mutant that reaches the
-    function (a function called by several exercises' functions is changed once, not once for each)."""
+def _mutated_code(module: str, name: str, operator_name: str, variant: int) -> tuple[types.CodeType, bool, str] | None:
+    """One reference function with the operator's source variant applied, compiled alone, whether its code
+    differs from the reference's, and what the change names (an `_OwnTransform`'s detail, else ""); None where
+    the transform fails. Built once for every mutant that reaches the function (a function called by several
+    exercises' functions is changed once, not once for each)."""
     text, reference_code = _reference_functions(module)[name]
     filename = f"<{module}.{name}: {operator_name} #{variant}>"
     try:
-        node = _OPERATORS_BY_NAME[operator_name].sources[variant]().visit(ast.parse(text).body[0])
+        transform = _OPERATORS_BY_NAME[operator_name].sources[variant]()
+        node = transform.visit(ast.parse(text).body[0])
         try:  # most transforms change nothing, or place what they add: no tree walk to fill in positions
             code = _compiled(node, filename)
         except (TypeError, ValueError):  # a node without a position
             code = _compiled(ast.fix_missing_locations(node), filename)
     except Exception:  # noqa: BLE001 - a transform the reference's code does not allow
         return None
-    return code, code != reference_code
+    return code, code != reference_code, getattr(transform, "detail", "")
+
+
+# ----- two slips at once --------------------------------------------------------------------------------------
+
+NOT_PAIRED = frozenset({"stops early"})  # thirty thresholds: paired, they would be most of the pairs
+_SEPARATOR = "\x1f"
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two operators that together explain the answers, where neither does alone: two slips in one function."""
+
+    name: str
+    hint: str
+
+
+def _applying_sources(module: str, function: str) -> list[tuple[Operator, int, str]]:
+    """Every source variant that changes the function (or one it calls), with what it names."""
+    found = []
+    for operator in ALL_OPERATORS:
+        if operator.name in NOT_PAIRED:
+            continue
+        for index in range(len(operator.sources)):
+            if mutant(module, function, operator.name, index) is None:
+                continue
+            detail = ""
+            if operator.own_function_only:
+                mutated = _mutated_code(module, function, operator.name, index)
+                detail = "" if mutated is None else mutated[2]
+            found.append((operator, index, detail))
+    return found
+
+
+@cache
+def _pair_mutant(module: str, function: str, first: tuple[str, int], second: tuple[str, int]) \
+        -> Callable[..., Any] | None:
+    """The reference `function` with two source variants applied one after the other (each to the functions it
+    changes alone); None where that fails."""
+    namespace = dict(vars(kit.solution_module(module)))
+    try:
+        for name in _reachable(module, function) & _reference_functions(module).keys():
+            text, reference_code = _reference_functions(module)[name]
+            node: ast.AST = ast.parse(text).body[0]
+            for operator_name, index in (first, second):
+                operator = _OPERATORS_BY_NAME[operator_name]
+                if not (operator.own_function_only and name != function):
+                    node = operator.sources[index]().visit(node)
+            code = _compiled(ast.fix_missing_locations(node), f"<{module}.{name}: {first} + {second}>")
+            if code != reference_code:
+                exec(code, namespace)  # noqa: S102 - the kit's own reference, transformed by the kit
+    except Exception:  # noqa: BLE001 - transforms that do not compose explain nothing
+        return None
+    return namespace.get(function)
+
+
+@cache
+def _pair_variants(module: str, function: str) -> tuple[_Variant, ...]:
+    """Every pair of two different operators' variants: two source variants applied together, or a source
+    variant's value changed by a value variant. Each names both operators and what each names."""
+    sources = _applying_sources(module, function)
+    made = []
+    for (one, i, one_detail), (two, j, two_detail) in itertools.combinations(sources, 2):
+        if one.name == two.name:
+            continue
+
+        def both(seen: AnswerSeen, first: tuple[str, int] = (one.name, i), second: tuple[str, int] = (two.name, j)) \
+                -> Any:
+            changed = _pair_mutant(module, function, first, second)
+            return _MISSING if changed is None else parent_call(changed, seen.case)
+        made.append(_Variant(f"pair:{one.name}#{i}+{two.name}#{j}",
+                             _SEPARATOR.join((one.name, one_detail, two.name, two_detail)), both))
+    for one, i, one_detail in sources:
+        for two in ALL_OPERATORS:
+            if two.name == one.name:
+                continue
+            for j, transform in enumerate(two.values):
+                def changed_value(seen: AnswerSeen, name: str = one.name, index: int = i,
+                                  transform: Callable[[Any, tuple[Any, ...]], Any] = transform) -> Any:
+                    changed = mutant(module, function, name, index)
+                    if changed is None:
+                        return _MISSING
+                    value = parent_call(changed, seen.case)
+                    transformed = transform(value, tuple(for_parent(argument) for argument in seen.case.args))
+                    return _MISSING if transformed is None else transformed
+                made.append(_Variant(f"pair:{one.name}#{i}+{two.name}~{j}",
+                                     _SEPARATOR.join((one.name, one_detail, two.name, "")), changed_value))
+    return tuple(made)
+
+
+def _numeric(value: Any) -> bool:
+    return _numbers(value) is not None and not isinstance(value, np.bool_)
+
+
+# One change that two operators make: told as the first-tier one (whose hint names the other way too).
+_SAME_CHANGE = {("factor left out", "2"): ("half the sum", "")}
+_PAIRS = Operator("two slips", "")  # matches as the operators do; its values are cached under this name
+
+
+def explain_pair(exercise: Exercise, observations: Sequence[AnswerSeen],
+                 keys: Sequence[str | None] | None = None) -> Pair | None:
+    """The one pair of operators that explains the answers on every check (informative on at least three), where
+    no single operator does; None when no pair or several different pairs do. Pairs are many more hypotheses
+    than single operators: they are tried on numeric answers only (a label carries too little to tell so many
+    apart) and need one informative check more."""
+    if any(not _numeric(observation.reference) for observation in observations):
+        return None
+    variants = list(_pair_variants(exercise.module, exercise.function))
+    found = _explaining_variants(exercise, _PAIRS, lambda observation: variants, observations, keys,
+                                 informative_checks=MIN_INFORMATIVE_CHECKS + 1)
+    told = {frozenset((_SAME_CHANGE.get((a, x), (a, x)), _SAME_CHANGE.get((b, y), (b, y))))
+            for a, x, b, y in (detail.split(_SEPARATOR) for detail in found)}
+    if len(told) != 1:
+        return None
+    (first, first_detail), (second, second_detail) = sorted(next(iter(told)))
+    one, two = _OPERATORS_BY_NAME[first], _OPERATORS_BY_NAME[second]
+    return Pair(f"{first}{PAIR_JOIN}{second}", f"two slips together explain your answers. first: "
+                f"{one.hint.format(detail=first_detail)}. second: {two.hint.format(detail=second_detail)}")
 
 
 # ----- values, cached per check case ---------------------------------------------------------------------------
@@ -1125,7 +1380,13 @@ def _variants(exercise: Exercise, operator: Operator, observation: AnswerSeen) -
         def source_value(seen: AnswerSeen, index: int = index) -> Any:
             function = mutant(exercise.module, exercise.function, operator.name, index)
             return _MISSING if function is None else parent_call(function, seen.case)
-        variants.append(_Variant(f"source{index}", "", source_value))
+        detail = ""
+        if operator.own_function_only:
+            mutated = _mutated_code(exercise.module, exercise.function, operator.name, index)
+            if mutated is None or not mutated[1]:
+                continue  # the variant does not apply to this function
+            detail = mutated[2]
+        variants.append(_Variant(f"source{index}", detail, source_value))
     for index, transform in enumerate(operator.values):
         def value_of(seen: AnswerSeen, transform: Callable[[Any, tuple[Any, ...]], Any] = transform) -> Any:
             transformed = transform(seen.reference, tuple(for_parent(argument) for argument in seen.case.args))
@@ -1158,14 +1419,26 @@ def _explaining_detail(exercise: Exercise, operator: Operator, observations: Seq
     input, so a student's hidden inputs are run only through the few variants still standing."""
     if not observations:
         return None
+    found = _explaining_variants(exercise, operator, lambda observation: _variants(exercise, operator, observation),
+                                 observations, keys)
+    if operator.own_function_only and len(found) > 1:
+        return None  # variants naming different things explain the answers: which one was done is not certain
+    return min(found) if found else None
+
+
+def _explaining_variants(exercise: Exercise, operator: Operator, variants_of: Callable[[AnswerSeen], list[_Variant]],
+                         observations: Sequence[AnswerSeen], keys: Sequence[str | None] | None,
+                         informative_checks: int = MIN_INFORMATIVE_CHECKS) -> set[str]:
+    """What each variant that explains every answer (informative on `informative_checks`) names, matched with the
+    tolerance `operator` adds; the variants of a check come from `variants_of`, their values cached under the
+    operator's name."""
     if keys is None:
         keys = [_case_key(observation.case) for observation in observations]
     variants: dict[int, dict[tuple[str, str], _Variant]] = {}
 
     def variants_at(index: int) -> dict[tuple[str, str], _Variant]:
         if index not in variants:
-            variants[index] = {(variant.key, variant.detail): variant
-                               for variant in _variants(exercise, operator, observations[index])}
+            variants[index] = {(variant.key, variant.detail): variant for variant in variants_of(observations[index])}
         return variants[index]
 
     def value_at(index: int, name: tuple[str, str]) -> Any:
@@ -1188,9 +1461,9 @@ def _explaining_detail(exercise: Exercise, operator: Operator, observations: Seq
                     and not (operator.input_is_no_evidence and _an_input(value, observation)):
                 informative += 1
         else:
-            if informative >= MIN_INFORMATIVE_CHECKS:
+            if informative >= informative_checks:
                 found.add(name[1])
-    return min(found) if found else None
+    return found
 
 
 def _an_input(value: Any, observation: AnswerSeen) -> bool:
@@ -1246,6 +1519,14 @@ def explain(exercise: Exercise, observations: Sequence[AnswerSeen]) -> Operator 
     keys = [_case_key(observation.case) for observation in observations]
     found = [(operator, detail) for operator in OPERATORS
              if (detail := _explaining_detail(exercise, operator, observations, keys)) is not None]
+    if not found:
+        found = [(operator, detail) for operator in FALLBACK_OPERATORS
+                 if (detail := _explaining_detail(exercise, operator, observations, keys)) is not None]
+    if not found and PAIRS_TRIED:
+        pair = explain_pair(exercise, observations, keys)
+        if pair is not None and not _listed_explains(exercise, observations, keys):
+            return replace(_PAIRS, name=pair.name, hint=pair.hint)
+        return None
     if len(found) != 1 or _listed_explains(exercise, observations, keys):
         return None
     operator, detail = found[0]
