@@ -66,7 +66,9 @@ class Misconception:
 
     @property
     def diagnosis(self) -> Diagnosis:
-        return Diagnosis(self.name, self.hint)
+        """Named where the answers show it: the hint begins with the mistake's name, so the student reads what
+        was done before the rule that corrects it."""
+        return Diagnosis(self.name, f"{self.name}: {self.hint}")
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,7 @@ def test_demo_prints_the_gradebook():
     for student in ("ben_partial", "cleo_mistakes", "dev_mistakes", "eve_crashes"):
         assert any(line.startswith(student) for line in lines)
     assert "what cleo reads for linear_model.sse" in completed.stdout
-    assert "hint:     the SSE is the SUM" in completed.stdout
+    assert "hint:     mean instead of sum: the SSE is the SUM" in completed.stdout
 
 
 def test_exercises_are_generated_from_solutions_without_drift():

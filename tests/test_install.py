@@ -132,7 +132,7 @@ def test_the_wheel_and_the_sdist_carry_the_grader_and_the_kit(distributions: tup
 def test_demo_runs_from_an_unrelated_folder(instructor: Installed):
     done = _ok(instructor.calcgrade("demo"))
     assert any(line.startswith("ada_complete") and "100.0/100" in line for line in done.stdout.splitlines())
-    assert "hint:     the SSE is the SUM" in done.stdout
+    assert "hint:     mean instead of sum: the SSE is the SUM" in done.stdout
 
 
 def test_grade_writes_results_gradebook_and_report(instructor: Installed):

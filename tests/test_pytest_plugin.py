@@ -41,7 +41,7 @@ def test_a_folder_with_some_modules_and_a_known_mistake_gets_teaching_feedback(t
     assert "1 failed, 5 passed" in completed.stdout
     out = completed.stdout
     assert "call:     gradient_descent(x=array(" in out and "returned:" in out and "expected:" in out
-    assert "hint:     compute the gradient ONCE" in out
+    assert "hint:     sequential instead of simultaneous update: compute the gradient ONCE" in out
 
 
 def test_student_code_does_not_run_in_the_pytest_process(tmp_path):
