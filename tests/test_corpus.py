@@ -133,7 +133,6 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
     "best_fit_on_grid-flat-index": "to `len(slopes)`",
     "gradient_step-divides": "`/` where `*` belongs",
     "gradient_descent-extra-step": "changing `range(n_steps + 1)` to `range(n_steps)`",
-    "gradient_descent-gradient-over-n": "your result behaves as a mean where a sum is asked for",
     "gradient_step-first-weight-only": "only one of your weights is updated",
     "sse_gradient-product-of-sums": "a product of two sums is not the sum of the products",
 }

@@ -942,10 +942,12 @@ def _at_default(exercise: Exercise, case: Case) -> list[Call]:
 THRESHOLDS = tuple(10.0 ** -power for power in range(3, 13))
 
 OPERATORS = (
-    Operator("one step fewer", "your loop runs one time fewer than it should (mind where range starts and "
-             "stops)", sources=(lambda: _RangeStop(-1),), calls=_integer_shifted(counts=True, delta=-1)),
-    Operator("one step more", "your loop runs one time more than it should: one step too many (mind where range "
-             "starts and stops)", sources=(lambda: _RangeStop(+1),), calls=_integer_shifted(counts=True, delta=+1)),
+    Operator("one step fewer", "your loop runs one time fewer than it should: one step (or entry) short, an "
+             "off-by-one (mind where range starts and stops)",
+             sources=(lambda: _RangeStop(-1),), calls=_integer_shifted(counts=True, delta=-1)),
+    Operator("one step more", "your loop runs one time more than it should: one step too many, an off-by-one "
+             "(mind where range starts and stops)",
+             sources=(lambda: _RangeStop(+1),), calls=_integer_shifted(counts=True, delta=+1)),
     Operator("index off by one", "you use the entry one place before or after the one asked for: an off-by-one "
              "index ({detail} − 1 or {detail} + 1 where {detail} belongs)",
              calls=lambda exercise, case: [*_integer_shifted(counts=False, delta=-1)(exercise, case),
@@ -968,8 +970,8 @@ OPERATORS = (
     Operator("divided by the learning rate", "your step divides the gradient by the learning rate; the step is "
              "the learning rate times the gradient (multiply, do not divide)", sources=(lambda: _ReplaceName(
                  "learning_rate", lambda name: ast.BinOp(ast.Constant(1.0), ast.Div(), name)),)),
-    Operator("mean instead of sum", "your result behaves as a mean where a sum is asked for (np.mean, or a "
-             "division by n): the SSE and its gradient are sums", sources=(lambda: _Attribute("sum", "mean"),)),
+    Operator("mean instead of sum", "your result behaves as a mean where a sum is asked for (np.mean, or "
+             "divided by n): the SSE and its gradient are sums", sources=(lambda: _Attribute("sum", "mean"),)),
     Operator("half the sum", "your result is half of the sum asked for: ½·Σ, the halved loss some textbooks use "
              "to simplify its derivative (or a factor 2 dropped from its gradient); the SSE is the plain sum Σ",
              sources=(_HalfSum,)),
