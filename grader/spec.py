@@ -68,7 +68,8 @@ class Misconception:
     def diagnosis(self) -> Diagnosis:
         """Named where the answers show it: the hint begins with the mistake's name, so the student reads what
         was done before the rule that corrects it."""
-        return Diagnosis(self.name, f"{self.name}: {self.hint}")
+        named = self.hint.lower().startswith(self.name.lower())
+        return Diagnosis(self.name, self.hint if named else f"{self.name}: {self.hint}")
 
 
 @dataclass(frozen=True)

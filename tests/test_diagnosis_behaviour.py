@@ -224,6 +224,12 @@ NAMED = [
     pytest.param("linear_model.error_surface",
                  "return np.array([[sse(m, c, x, y) / len(x) for c in intercepts] for m in slopes])",
                  "mean instead of sum + rows and columns swapped", id="transposed-mean-surface"),
+    pytest.param("neural_network.dloss_db",
+                 "a = neuron(w, b, x)\nreturn float(np.mean(2 * (np.asarray(y) - a) * a * (1 - a)))",
+                 "sign flipped + mean instead of sum", id="listed-sign-and-a-mean"),
+    pytest.param("gradient_descent.descend_1d",
+                 "x = float(x0)\nfor _ in range(n_steps + 1):\n    x += learning_rate * df(x)\nreturn x",
+                 "gradient ascent + one step more", id="listed-ascent-and-a-step-more"),
 ]
 
 
@@ -242,7 +248,7 @@ def test_a_pair_hint_tells_both_slips():
     found = named("neural_network.neuron_loss", "r = sigmoid(w * np.asarray(x, dtype=float) + b) - y\n"
                                                 "return float(0.5 * np.mean(r ** 2))")
     assert found is not None and found.hint.startswith("two slips")
-    assert "half of the sum" in found.hint and "a mean where a sum is asked for" in found.hint
+    assert "half of the sum" in found.hint and "mean instead of sum: the loss is a sum" in found.hint
 
 
 def test_pairs_are_not_tried_on_labels():
@@ -257,7 +263,13 @@ def test_pairs_are_not_tried_on_labels():
 
 def test_a_fallback_or_pair_name_is_second_tier():
     assert behaviour.second_tier("factor left out") and behaviour.second_tier("half the sum + mean instead of sum")
-    assert not behaviour.second_tier("half the sum") and not behaviour.second_tier("a + b")
+    assert behaviour.second_tier("sign flipped + mean instead of sum")
+    assert not behaviour.second_tier("half the sum") and not behaviour.second_tier("sign flipped")
+
+
+def test_no_listed_or_operator_name_looks_like_a_pair():
+    names = [operator.name for operator in ALL_OPERATORS] + [m.name for e in DECLARED for m in e.misconceptions]
+    assert not [name for name in names if behaviour.PAIR_JOIN in name]
 
 
 def test_a_filled_hint_names_the_argument_and_no_value():

@@ -1114,8 +1114,7 @@ PAIR_JOIN = " + "  # a pair's name: its two operators' names joined
 def second_tier(name: str) -> bool:
     """Is `name` a fallback operator's or a pair's? Their hints say what the answers show; a repair of the student's
     code, where one is found, still says where."""
-    return name in FALLBACK_NAMES or (PAIR_JOIN in name and all(
-        part in _OPERATORS_BY_NAME for part in name.split(PAIR_JOIN)))
+    return name in FALLBACK_NAMES or len(name.split(PAIR_JOIN)) == 2  # no operator's or listed name holds it
 
 
 # ----- mutants -------------------------------------------------------------------------------------------
@@ -1244,16 +1243,20 @@ def _applying_sources(module: str, function: str) -> list[tuple[Operator, int, s
 
 
 @cache
-def _pair_mutant(module: str, function: str, first: tuple[str, int], second: tuple[str, int]) \
-        -> Callable[..., Any] | None:
+def _pair_mutant(module: str, function: str, first: tuple[str, int], second: tuple[str, int],
+                 listed_body: str | None = None) -> Callable[..., Any] | None:
     """The reference `function` with two source variants applied one after the other (each to the functions it
-    changes alone); None where that fails."""
+    changes alone), or with `listed_body` (a listed mistake's) in place of its own and `second` applied to it;
+    None where that fails."""
     namespace = dict(vars(kit.solution_module(module)))
     try:
         for name in _reachable(module, function) & _reference_functions(module).keys():
             text, reference_code = _reference_functions(module)[name]
+            if name == function and listed_body is not None:
+                text = _listed_function_text(module, function, listed_body)
+                reference_code = None
             node: ast.AST = ast.parse(text).body[0]
-            for operator_name, index in (first, second):
+            for operator_name, index in ((second,) if listed_body is not None else (first, second)):
                 operator = _OPERATORS_BY_NAME[operator_name]
                 if not (operator.own_function_only and name != function):
                     node = operator.sources[index]().visit(node)
@@ -1263,6 +1266,14 @@ def _pair_mutant(module: str, function: str, first: tuple[str, int], second: tup
     except Exception:  # noqa: BLE001 - transforms that do not compose explain nothing
         return None
     return namespace.get(function)
+
+
+@cache
+def _listed_function_text(module: str, function: str, body: str) -> str:
+    """The source of `function` alone with a listed mistake's body in place of the reference's."""
+    source = kit.variant_source(module, function, body)
+    node = next(n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == function)
+    return ast.get_source_segment(source, node) or ""
 
 
 @cache
@@ -1296,15 +1307,46 @@ def _pair_variants(module: str, function: str) -> tuple[_Variant, ...]:
                     return _MISSING if transformed is None else transformed
                 made.append(_Variant(f"pair:{one.name}#{i}+{two.name}~{j}",
                                      _SEPARATOR.join((one.name, one_detail, two.name, "")), changed_value))
+    made.extend(_listed_pair_variants(module, function, sources))
     return tuple(made)
+
+
+def _listed_pair_variants(module: str, function: str, sources: list[tuple[Operator, int, str]]) -> list[_Variant]:
+    """A listed mistake of the exercise with one operator's change as well: its body changed by a source
+    variant, or its value by a value variant. Named with the listed mistake's name (`_LISTED` marks it)."""
+    exercise = _EXERCISES.get(f"{module}.{function}")
+    made = []
+    for misconception in exercise.misconceptions if exercise is not None else ():
+        listed = _LISTED + misconception.name
+        for two, j, two_detail in sources:
+            def changed(seen: AnswerSeen, body: str = misconception.body, second: tuple[str, int] = (two.name, j)) \
+                    -> Any:
+                mutated = _pair_mutant(module, function, ("", 0), second, body)
+                return _MISSING if mutated is None else parent_call(mutated, seen.case)
+            made.append(_Variant(f"listed:{misconception.name}+{two.name}#{j}",
+                                 _SEPARATOR.join((listed, "", two.name, two_detail)), changed))
+        for two in ALL_OPERATORS:
+            for j, transform in enumerate(two.values):
+                def changed_value(seen: AnswerSeen, body: str = misconception.body,
+                                  transform: Callable[[Any, tuple[Any, ...]], Any] = transform) -> Any:
+                    value = parent_call(kit.variant_function(module, function, body), seen.case)
+                    transformed = transform(value, tuple(for_parent(argument) for argument in seen.case.args))
+                    return _MISSING if transformed is None else transformed
+                made.append(_Variant(f"listed:{misconception.name}+{two.name}~{j}",
+                                     _SEPARATOR.join((listed, "", two.name, "")), changed_value))
+    return made
 
 
 def _numeric(value: Any) -> bool:
     return _numbers(value) is not None and not isinstance(value, np.bool_)
 
 
+_LISTED = "listed: "  # marks a listed mistake's name among a pair's parts
+_EXERCISES: dict[str, Exercise] = {}  # the declared exercises by key, filled on first use (see `explain`)
+
 # One change that two operators make: told as the first-tier one (whose hint names the other way too).
 _SAME_CHANGE = {("factor left out", "2"): ("half the sum", "")}
+_LISTED_AS = {"half the sum": "missing factor 2"}  # an operator's change as the curriculum names it
 _PAIRS = Operator("two slips", "")  # matches as the operators do; its values are cached under this name
 
 
@@ -1319,14 +1361,38 @@ def explain_pair(exercise: Exercise, observations: Sequence[AnswerSeen],
     variants = list(_pair_variants(exercise.module, exercise.function))
     found = _explaining_variants(exercise, _PAIRS, lambda observation: variants, observations, keys,
                                  informative_checks=MIN_INFORMATIVE_CHECKS + 1)
-    told = {frozenset((_SAME_CHANGE.get((a, x), (a, x)), _SAME_CHANGE.get((b, y), (b, y))))
-            for a, x, b, y in (detail.split(_SEPARATOR) for detail in found)}
+    listed = {misconception.name for misconception in exercise.misconceptions}
+
+    def canonical(name: str, detail: str) -> tuple[str, str]:
+        name, detail = _SAME_CHANGE.get((name, detail), (name, detail))
+        for same in (name, _LISTED_AS.get(name)):
+            if same in listed and not detail:  # one change, named by the curriculum too
+                return _LISTED + same, ""
+        return name, detail
+    told = {frozenset((canonical(a, x), canonical(b, y))) for a, x, b, y in (d.split(_SEPARATOR) for d in found)}
+    if len(told) > 1:  # every one gives the answers on every check: one change in other words (a factor x left
+        # out is the curriculum's inner derivative x dropped), told as the curriculum names most of it, if one does
+        most = max(_listed_parts(pair) for pair in told)
+        told = {pair for pair in told if _listed_parts(pair) == most} if most else told
     if len(told) != 1:
         return None
     (first, first_detail), (second, second_detail) = sorted(next(iter(told)))
-    one, two = _OPERATORS_BY_NAME[first], _OPERATORS_BY_NAME[second]
-    return Pair(f"{first}{PAIR_JOIN}{second}", f"two slips together explain your answers. first: "
-                f"{one.hint.format(detail=first_detail)}. second: {two.hint.format(detail=second_detail)}")
+    said = [_told(exercise, name, detail) for name, detail in ((first, first_detail), (second, second_detail))]
+    names = [name.removeprefix(_LISTED) for name in (first, second)]
+    return Pair(PAIR_JOIN.join(names), f"two slips together explain your answers. first: {said[0]}. second: "
+                f"{said[1]}")
+
+
+def _listed_parts(pair: frozenset[tuple[str, str]]) -> int:
+    return sum(name.startswith(_LISTED) for name, _ in pair)
+
+
+def _told(exercise: Exercise, name: str, detail: str) -> str:
+    """What one part of a pair says: a listed mistake's name and hint, or an operator's hint."""
+    if name.startswith(_LISTED):
+        misconception = next(m for m in exercise.misconceptions if m.name == name.removeprefix(_LISTED))
+        return misconception.diagnosis.hint.rstrip(".")
+    return _OPERATORS_BY_NAME[name].hint.format(detail=detail)
 
 
 # ----- values, cached per check case ---------------------------------------------------------------------------
@@ -1525,6 +1591,7 @@ def explain(exercise: Exercise, observations: Sequence[AnswerSeen]) -> Operator 
         found = [(operator, detail) for operator in FALLBACK_OPERATORS
                  if (detail := _explaining_detail(exercise, operator, observations, keys)) is not None]
     if not found and PAIRS_TRIED:
+        _EXERCISES.setdefault(exercise.key, exercise)
         pair = explain_pair(exercise, observations, keys)
         if pair is not None and not _listed_explains(exercise, observations, keys):
             return replace(_PAIRS, name=pair.name, hint=pair.hint)
