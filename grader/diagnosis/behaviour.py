@@ -1277,9 +1277,10 @@ def _listed_function_text(module: str, function: str, body: str) -> str:
 
 
 @cache
-def _pair_variants(module: str, function: str) -> tuple[_Variant, ...]:
+def _pair_variants(module: str, function: str, listed: tuple[tuple[str, str], ...]) -> tuple[_Variant, ...]:
     """Every pair of two different operators' variants: two source variants applied together, or a source
-    variant's value changed by a value variant. Each names both operators and what each names."""
+    variant's value changed by a value variant; and each listed mistake (name, body) with one variant's change.
+    Each names both parts and what each names."""
     sources = _applying_sources(module, function)
     made = []
     for (one, i, one_detail), (two, j, two_detail) in itertools.combinations(sources, 2):
@@ -1307,33 +1308,31 @@ def _pair_variants(module: str, function: str) -> tuple[_Variant, ...]:
                     return _MISSING if transformed is None else transformed
                 made.append(_Variant(f"pair:{one.name}#{i}+{two.name}~{j}",
                                      _SEPARATOR.join((one.name, one_detail, two.name, "")), changed_value))
-    made.extend(_listed_pair_variants(module, function, sources))
+    made.extend(_listed_pair_variants(module, function, listed, sources))
     return tuple(made)
 
 
-def _listed_pair_variants(module: str, function: str, sources: list[tuple[Operator, int, str]]) -> list[_Variant]:
+def _listed_pair_variants(module: str, function: str, listed: tuple[tuple[str, str], ...],
+                          sources: list[tuple[Operator, int, str]]) -> list[_Variant]:
     """A listed mistake of the exercise with one operator's change as well: its body changed by a source
     variant, or its value by a value variant. Named with the listed mistake's name (`_LISTED` marks it)."""
-    exercise = _EXERCISES.get(f"{module}.{function}")
     made = []
-    for misconception in exercise.misconceptions if exercise is not None else ():
-        listed = _LISTED + misconception.name
+    for name, listed_body in listed:
         for two, j, two_detail in sources:
-            def changed(seen: AnswerSeen, body: str = misconception.body, second: tuple[str, int] = (two.name, j)) \
-                    -> Any:
+            def changed(seen: AnswerSeen, body: str = listed_body, second: tuple[str, int] = (two.name, j)) -> Any:
                 mutated = _pair_mutant(module, function, ("", 0), second, body)
                 return _MISSING if mutated is None else parent_call(mutated, seen.case)
-            made.append(_Variant(f"listed:{misconception.name}+{two.name}#{j}",
-                                 _SEPARATOR.join((listed, "", two.name, two_detail)), changed))
+            made.append(_Variant(f"listed:{name}+{two.name}#{j}",
+                                 _SEPARATOR.join((_LISTED + name, "", two.name, two_detail)), changed))
         for two in ALL_OPERATORS:
             for j, transform in enumerate(two.values):
-                def changed_value(seen: AnswerSeen, body: str = misconception.body,
+                def changed_value(seen: AnswerSeen, body: str = listed_body,
                                   transform: Callable[[Any, tuple[Any, ...]], Any] = transform) -> Any:
                     value = parent_call(kit.variant_function(module, function, body), seen.case)
                     transformed = transform(value, tuple(for_parent(argument) for argument in seen.case.args))
                     return _MISSING if transformed is None else transformed
-                made.append(_Variant(f"listed:{misconception.name}+{two.name}~{j}",
-                                     _SEPARATOR.join((listed, "", two.name, "")), changed_value))
+                made.append(_Variant(f"listed:{name}+{two.name}~{j}",
+                                     _SEPARATOR.join((_LISTED + name, "", two.name, "")), changed_value))
     return made
 
 
@@ -1342,7 +1341,6 @@ def _numeric(value: Any) -> bool:
 
 
 _LISTED = "listed: "  # marks a listed mistake's name among a pair's parts
-_EXERCISES: dict[str, Exercise] = {}  # the declared exercises by key, filled on first use (see `explain`)
 
 # One change that two operators make: told as the first-tier one (whose hint names the other way too).
 _SAME_CHANGE = {("factor left out", "2"): ("half the sum", "")}
@@ -1358,7 +1356,8 @@ def explain_pair(exercise: Exercise, observations: Sequence[AnswerSeen],
     apart) and need one informative check more."""
     if any(not _numeric(observation.reference) for observation in observations):
         return None
-    variants = list(_pair_variants(exercise.module, exercise.function))
+    variants = list(_pair_variants(exercise.module, exercise.function,
+                                   tuple((m.name, m.body) for m in exercise.misconceptions)))
     found = _explaining_variants(exercise, _PAIRS, lambda observation: variants, observations, keys,
                                  informative_checks=MIN_INFORMATIVE_CHECKS + 1)
     listed = {misconception.name for misconception in exercise.misconceptions}
@@ -1591,7 +1590,6 @@ def explain(exercise: Exercise, observations: Sequence[AnswerSeen]) -> Operator 
         found = [(operator, detail) for operator in FALLBACK_OPERATORS
                  if (detail := _explaining_detail(exercise, operator, observations, keys)) is not None]
     if not found and PAIRS_TRIED:
-        _EXERCISES.setdefault(exercise.key, exercise)
         pair = explain_pair(exercise, observations, keys)
         if pair is not None and not _listed_explains(exercise, observations, keys):
             return replace(_PAIRS, name=pair.name, hint=pair.hint)
