@@ -283,6 +283,16 @@ def test_locals_made_alike_and_a_shifted_parameter_are_candidates_for_each_other
     assert not any("k" in after.split() for _, after in kinds["wrong variable"] | kinds["unshifted variable"])
 
 
+def test_a_parameter_where_its_inline_deviation_belongs_is_a_candidate():
+    """`x - x.mean()` written inline in one place, `x` alone in another: the deviation is proposed there, quoted
+    with its parentheses (a slope over Σx² where Σ(x − x̄)² belongs)."""
+    source = MODULE_HEAD + ("def slope(x, y):\n"
+                            "    return np.sum((x - x.mean()) * (y - y.mean())) / np.sum(x**2)\n")
+    kinds = _kinds(source, "slope")
+    assert ("x**2", "(x - x.mean())**2") in kinds["unshifted variable"]
+    assert not any(before.startswith("x - x.mean()") for before, _ in kinds["unshifted variable"])
+
+
 def test_a_floor_division_in_several_places_is_changed_everywhere_at_once():
     source = MODULE_HEAD + "def means(a, b):\n    return a.sum() // len(a), b.sum() // len(b)\n"
     everywhere = [c for c in repair.candidates(source, "means") if c.edit.action.startswith("changing every `//`")]

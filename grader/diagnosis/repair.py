@@ -328,7 +328,7 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
             where.setdefault(key(node), []).append(index)
     parallel, shifted = _made_alike(function)
     context = _Context(scope, _given_names(function) & (scope | {"_"}), signatures, parents, function.name,
-                       _counted_sequences(function), parallel, shifted)
+                       _counted_sequences(function), parallel, shifted, _deviations(function, shifted))
     returned = _returned_position(function, parents)
     for operator in (_operators, _precedence, _calls, _statements, _constants, _drops, _names, _missing):
         for index, node in enumerate(nodes):
@@ -405,7 +405,10 @@ def _in_context(edit: Edit, node: ast.AST, replacement: Replacement, parents: di
         return edit
     try:
         before = text.segment(parent)
-        after = text.segment(parent, node, _text(replacement))
+        written = _text(replacement)
+        if f"({written})" in _text(_replaced(parent, [_index_in(parent, node)], replacement)):
+            written = f"({written})"  # an expression in a name's place, where it needs its parentheses
+        after = text.segment(parent, node, written)
         if isinstance(replacement, ast.Constant) and replacement.value == 0 and isinstance(parent, ast.BinOp) \
                 and isinstance(parent.op, ast.Add | ast.Sub) and parent.right is node:
             after = text.segment(parent.left)  # `i + 1` to `i`, not to `i + 0`
@@ -510,6 +513,7 @@ class _Context:
     counted: dict[str, str] = dataclasses.field(default_factory=dict)  # loop variable -> the sequence it indexes
     parallel: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # local -> locals made alike
     shifted: dict[str, list[tuple[str, str]]] = dataclasses.field(default_factory=dict)  # p -> (local, p - ...)
+    deviations: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # p -> `p - mean of p` as written
 
 
 Replacement = ast.AST | list[ast.stmt]
@@ -727,6 +731,22 @@ def _made_alike(function: ast.FunctionDef) -> tuple[dict[str, list[str]], dict[s
     return parallel, shifted
 
 
+def _deviations(function: ast.FunctionDef, shifted: dict[str, list[tuple[str, str]]]) -> dict[str, list[str]]:
+    """Parameters written somewhere as their deviation from their own statistic, inline (`x - x.mean()`,
+    `x - np.mean(x)`), where no local holds that deviation: parameter -> those expressions' texts."""
+    args = function.args
+    parameters = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    found: dict[str, list[str]] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and isinstance(node.left, ast.Name) \
+                and node.left.id in parameters and node.left.id not in shifted \
+                and node.left.id in {n.id for n in ast.walk(node.right) if isinstance(n, ast.Name)}:
+            text = ast.unparse(node)
+            if text not in found.setdefault(node.left.id, []):
+                found[node.left.id].append(text)
+    return found
+
+
 def _of_one_value(call: ast.Call, context: _Context) -> bool:
     """A call of a function of one value: an elementary one (np.exp), or one of the module's own functions with
     a single parameter (sigmoid(z)), called with one argument."""
@@ -928,6 +948,14 @@ def _names(node: ast.AST, context: _Context) -> Found:
             yield from _expr_edit("unshifted variable", node, ast.Name(name, ast.Load()),
                                   f"`{node.id}` where `{name}` (= {made}" + (f", in maths {maths}" if maths else "")
                                   + ") belongs", everywhere=False)
+        for made in context.deviations.get(node.id, ()):  # x where x - x.mean() belongs, written inline elsewhere
+            parent = context.parents.get(id(node))
+            if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Sub) and parent.left is node:
+                continue  # the deviation itself, or another difference from x
+            maths = in_notation(made)
+            why = f"`{node.id}` where its deviation `{made}`" + (f" (in maths {maths})" if maths else "") + " belongs"
+            yield from _expr_edit("unshifted variable", node, ast.parse(made, mode="eval").body, why,
+                                  everywhere=False)
     sequence = context.counted.get(node.id) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) else None
     if sequence is not None and not _counts(node, context):  # for i in range(len(a)): f(i) where f(a[i]) belongs
         yield from _expr_edit("index for its value", node, ast.Subscript(ast.Name(sequence, ast.Load()),
