@@ -293,6 +293,12 @@ def test_a_parameter_where_its_inline_deviation_belongs_is_a_candidate():
     assert not any(before.startswith("x - x.mean()") for before, _ in kinds["unshifted variable"])
 
 
+def test_a_name_put_in_a_calls_place_is_quoted_without_parentheses():
+    """`len(b)` for `len(a)`, not `len((b))` (a name needs no parentheses, whatever surrounds it)."""
+    source = MODULE_HEAD + "def first_of(a, b):\n    return a[len(b) - 1]\n"
+    assert ("len(b)", "len(a)") in _kinds(source, "first_of")["wrong variable"]
+
+
 def test_a_floor_division_in_several_places_is_changed_everywhere_at_once():
     source = MODULE_HEAD + "def means(a, b):\n    return a.sum() // len(a), b.sum() // len(b)\n"
     everywhere = [c for c in repair.candidates(source, "means") if c.edit.action.startswith("changing every `//`")]

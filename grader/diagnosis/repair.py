@@ -406,7 +406,8 @@ def _in_context(edit: Edit, node: ast.AST, replacement: Replacement, parents: di
     try:
         before = text.segment(parent)
         written = _text(replacement)
-        if f"({written})" in _text(_replaced(parent, [_index_in(parent, node)], replacement)):
+        if not isinstance(replacement, ast.Name | ast.Constant | ast.Attribute | ast.Call | ast.Subscript) \
+                and f"({written})" in _text(_replaced(parent, [_index_in(parent, node)], replacement)):
             written = f"({written})"  # an expression in a name's place, where it needs its parentheses
         after = text.segment(parent, node, written)
         if isinstance(replacement, ast.Constant) and replacement.value == 0 and isinstance(parent, ast.BinOp) \
