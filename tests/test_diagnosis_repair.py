@@ -293,6 +293,13 @@ def test_a_parameter_where_its_inline_deviation_belongs_is_a_candidate():
     assert not any(before.startswith("x - x.mean()") for before, _ in kinds["unshifted variable"])
 
 
+def test_one_variables_deviation_where_anothers_belongs_is_a_candidate():
+    """Σ(y − ȳ)² where Σ(x − x̄)² belongs (x regressed on y): the deviation as a whole is changed."""
+    source = MODULE_HEAD + ("def slope(x, y):\n    return np.sum((x - x.mean()) * (y - y.mean())) / "
+                            "np.sum((y - y.mean())**2)\n")
+    assert ("y - y.mean()", "x - x.mean()") in _kinds(source, "slope")["wrong variable"]
+
+
 def test_a_name_put_in_a_calls_place_is_quoted_without_parentheses():
     """`len(b)` for `len(a)`, not `len((b))` (a name needs no parentheses, whatever surrounds it)."""
     source = MODULE_HEAD + "def first_of(a, b):\n    return a[len(b) - 1]\n"

@@ -949,6 +949,14 @@ def _names(node: ast.AST, context: _Context) -> Found:
             yield from _expr_edit("unshifted variable", node, ast.Name(name, ast.Load()),
                                   f"`{node.id}` where `{name}` (= {made}" + (f", in maths {maths}" if maths else "")
                                   + ") belongs", everywhere=False)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and isinstance(node.left, ast.Name) \
+            and ast.unparse(node) in context.deviations.get(node.left.id, ()):  # y - y.mean() for x - x.mean()
+        for name, written in sorted(context.deviations.items()):
+            for made in written if name != node.left.id else ():
+                yield from _expr_edit("wrong variable", node, ast.parse(made, mode="eval").body,
+                                      f"the deviation of `{node.left.id}` where that of `{name}` belongs",
+                                      everywhere=False)
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
         for made in context.deviations.get(node.id, ()):  # x where x - x.mean() belongs, written inline elsewhere
             parent = context.parents.get(id(node))
             if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Sub) and parent.left is node:
