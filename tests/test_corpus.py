@@ -135,6 +135,7 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
     "gradient_descent-extra-step": "changing `range(n_steps + 1)` to `range(n_steps)`",
     "gradient_step-first-weight-only": "only one of your weights is updated",
     "sse_gradient-product-of-sums": "a product of two sums is not the sum of the products",
+    "least_squares_fit-x-on-y": "changing `y - y.mean()` to `x - x.mean()`",
 }
 
 
