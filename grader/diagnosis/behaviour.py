@@ -41,6 +41,7 @@ import functools
 import hashlib
 import inspect
 import itertools
+import math
 import pickle
 import types
 from collections.abc import Callable, Sequence
@@ -1515,6 +1516,7 @@ def _explaining_variants(exercise: Exercise, operator: Operator, variants_of: Ca
         key = None if keys[index] is None else (exercise.key, operator.name, variant.key, keys[index])
         return _cached(key, lambda: variant.value(observations[index]))
 
+    firsts = [_first_number(observation.returned) for observation in observations]
     found = set()
     for name in variants_at(0):
         informative = 0
@@ -1522,7 +1524,8 @@ def _explaining_variants(exercise: Exercise, operator: Operator, variants_of: Ca
             value = value_at(index, name)
             evidence = not isinstance(value, _Degenerate)
             value = value if evidence else value.value
-            if value is _MISSING or not _matches(observation.returned, value, observation, operator):
+            if value is _MISSING or _first_differs(firsts[index], value, observation, operator) \
+                    or not _matches(observation.returned, value, observation, operator):
                 break
             if evidence and not _same(value, observation.reference, observation) \
                     and not (operator.input_is_no_evidence and _an_input(value, observation)):
@@ -1531,6 +1534,33 @@ def _explaining_variants(exercise: Exercise, operator: Operator, variants_of: Ca
             if informative >= informative_checks:
                 found.add(name[1])
     return found
+
+
+def _first_number(value: Any) -> float | None:
+    """The first number of a value (a number, a tuple or list of them, an array), where it is a finite one."""
+    while isinstance(value, tuple | list) and value:
+        value = value[0]
+    if isinstance(value, np.ndarray):
+        if value.size == 0 or value.dtype.kind not in "fiu":
+            return None
+        value = value.flat[0]
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.integer | np.floating):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _first_differs(first: float | None, value: Any, observation: AnswerSeen, operator: Operator) -> bool:
+    """A quick test before the full comparison, which most variants fail: the first numbers of the answer and
+    of the variant's value differ beyond the tolerance (so the full comparison, element by element at the same
+    shape, fails too). False where that cannot be told so quickly."""
+    if first is None:
+        return False
+    other = _first_number(value)
+    tolerance = observation.tolerance
+    if other is None or np.ndim(tolerance.atol) != 0:
+        return False
+    return abs(first - other) > float(tolerance.atol) + (tolerance.rtol + operator.rtol) * abs(other)
 
 
 def _an_input(value: Any, observation: AnswerSeen) -> bool:
