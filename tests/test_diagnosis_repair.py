@@ -300,6 +300,13 @@ def test_one_variables_deviation_where_anothers_belongs_is_a_candidate():
     assert ("y - y.mean()", "x - x.mean()") in _kinds(source, "slope")["wrong variable"]
 
 
+def test_a_fixed_number_where_a_loops_index_belongs_says_so():
+    source = MODULE_HEAD + ("def column_sums(a):\n    out = []\n    for j in range(a.shape[1]):\n"
+                            "        out.append(np.sum(a[:, 0]))\n    return np.array(out)\n")
+    found = [c.edit for c in repair.candidates(source, "column_sums") if c.edit.kind == "constant for a variable"]
+    assert any("where the loop's index `j` belongs" in edit.why for edit in found)
+
+
 def test_a_name_put_in_a_calls_place_is_quoted_without_parentheses():
     """`len(b)` for `len(a)`, not `len((b))` (a name needs no parentheses, whatever surrounds it)."""
     source = MODULE_HEAD + "def first_of(a, b):\n    return a[len(b) - 1]\n"

@@ -57,7 +57,7 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
     "es_loop_transposed": "rows must follow the intercepts and columns the slopes",
     "es_meshgrid_ij": "rows must follow the intercepts and columns the slopes",
     "es_reused_row_list": "`row = [0.0] * len(slopes)` runs once, before the loop",
-    "grad_always_axis_0": "a fixed number where `i` belongs",
+    "grad_always_axis_0": "a fixed number where the loop's index `i` belongs",
     "grad_range_stops_early": "one time fewer than it should",
     "hess_diagonal_three_point_quarter": "an extra factor: `4` does not belong",
     "hess_divides_by_h2": "a constant factor is off",

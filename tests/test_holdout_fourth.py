@@ -38,7 +38,7 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
     "h4_dldw_loop_no_two": "the square brings down a 2",
     "h4_dldb_residual_sign": "its derivative carries (σ(z) − y), not (y − σ(z))",
     # judged after a change made knowing this corpus's results (JUDGED.md): the fixed index 0 for the loop's `_`
-    "h4_grad_same_axis": "a fixed number where `_` belongs",
+    "h4_grad_same_axis": "a fixed number where the loop's index `_` belongs",
 }
 HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset()
 HAND_JUDGED_FALSE: dict[str, str] = {}

@@ -37,7 +37,7 @@ NAMED_BY_HAND_AT_LEAST = 0.76
 # not false, and the entry counts as named by hand, while a failed check still holds this fragment of the hint.
 HAND_JUDGED_NOT_FALSE: dict[str, str] = {
     "h2_dlog_denominator_x": "changing `1 + x` to `1 + x * x`",
-    "h2_grad_same_axis": "a fixed number where `i` belongs",
+    "h2_grad_same_axis": "a fixed number where the loop's index `i` belongs",
     "h2_pred_m_c_swapped": "m is the slope (it multiplies x); c is the intercept",
     "h2_dnc_drop_linear": "the term x has derivative 1",
     "h2_d1_one_fewer": "exactly n_steps updates",

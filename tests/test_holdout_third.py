@@ -33,7 +33,7 @@ NAMED_BY_HAND_AT_LEAST = 0.85
 HAND_JUDGED_NOT_FALSE: dict[str, str] = {
     "h3_dsig_denominator_not_squared": "your answer keeps the power −1",  # the power rule's framing of the square
     "h3_grad_off_by_one": "your loop runs one time fewer than it should",
-    "h3_grad_fixed_axis": "a fixed number where `i` belongs",
+    "h3_grad_fixed_axis": "a fixed number where the loop's index `i` belongs",
     "h3_sseg_missing_two": "the power rule brings down a 2",
     "h3_sseg_no_x_factor": "multiplied by its x_i",
     "h3_db_loop_no_two": "the square brings down a 2",

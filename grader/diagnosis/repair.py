@@ -328,7 +328,10 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
             where.setdefault(key(node), []).append(index)
     parallel, shifted = _made_alike(function)
     context = _Context(scope, _given_names(function) & (scope | {"_"}), signatures, parents, function.name,
-                       _counted_sequences(function), parallel, shifted, _deviations(function, shifted))
+                       _counted_sequences(function), parallel, shifted, _deviations(function, shifted),
+                       {node.target.id for node in ast.walk(function) if isinstance(node, ast.For | ast.comprehension)
+                        and isinstance(node.target, ast.Name) and isinstance(node.iter, ast.Call)
+                        and _call_name(node.iter) == "range"})
     returned = _returned_position(function, parents)
     for operator in (_operators, _precedence, _calls, _statements, _constants, _drops, _names, _missing):
         for index, node in enumerate(nodes):
@@ -515,6 +518,7 @@ class _Context:
     parallel: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # local -> locals made alike
     shifted: dict[str, list[tuple[str, str]]] = dataclasses.field(default_factory=dict)  # p -> (local, p - ...)
     deviations: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # p -> `p - mean of p` as written
+    indices: set[str] = dataclasses.field(default_factory=set)  # the variables of `for … in range(…)` loops
 
 
 Replacement = ast.AST | list[ast.stmt]
@@ -645,8 +649,9 @@ def _constants(node: ast.AST, context: _Context) -> Found:
         passed = isinstance(parent, ast.Call | ast.keyword | ast.Assign | ast.Subscript)  # a value given or set,
         # not a coefficient or a threshold (2·x for x·x, or a tolerance for a variable, explains nothing)
         for name in sorted(context.given) if passed else ():
+            what = f"the loop's index `{name}`" if name in context.indices else f"`{name}`"
             yield from _expr_edit("constant for a variable", node, ast.Name(name, ast.Load()),
-                                  f"a fixed number where `{name}` belongs: the function must use the value "
+                                  f"a fixed number where {what} belongs: the function must use the value "
                                   "it is given or is counting with", everywhere=False)
     if isinstance(node, ast.Call) and _call_name(node) == "range":
         args = node.args
