@@ -529,6 +529,22 @@ def _one_minus(node: ast.AST) -> str | None:
     return None
 
 
+def _activation_derivative_made(node: ast.BinOp, made: Callable[[str], ast.expr | None]) -> ast.AST:
+    """`a * (1 - a)` (or a chain `x * a * (1 - a)` ending with it) with that factor replaced by `made(a)`; the
+    node unchanged where it is no such product or `made` gives None."""
+    name = _one_minus(node.right) if isinstance(node.op, ast.Mult) else None
+    if name is None:
+        return node
+    if isinstance(node.left, ast.Name) and node.left.id == name:  # a * (1 - a)
+        return made(name) or node
+    left = node.left  # x * a * (1 - a): the chain's last factor is a
+    if isinstance(left, ast.BinOp) and isinstance(left.op, ast.Mult) and isinstance(left.right, ast.Name) \
+            and left.right.id == name:
+        replacement = made(name)
+        return node if replacement is None else ast.BinOp(left.left, ast.Mult(), replacement)
+    return node
+
+
 class _ActivationDerivative(ast.NodeTransformer):
     """`a * (1 - a)`, the sigmoid's derivative written from its value, made another: tanh's `1 - a**2`
     ("tanh"), or one of its two factors alone ("a", "1 - a")."""
@@ -543,16 +559,7 @@ class _ActivationDerivative(ast.NodeTransformer):
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         self.generic_visit(node)
-        name = _one_minus(node.right) if isinstance(node.op, ast.Mult) else None
-        if name is None:
-            return node
-        if isinstance(node.left, ast.Name) and node.left.id == name:  # a * (1 - a)
-            return self._made(name)
-        left = node.left  # x * a * (1 - a): the chain's last factor is a
-        if isinstance(left, ast.BinOp) and isinstance(left.op, ast.Mult) and isinstance(left.right, ast.Name) \
-                and left.right.id == name:
-            return ast.BinOp(left.left, ast.Mult(), self._made(name))
-        return node
+        return _activation_derivative_made(node, self._made)
 
 
 class _OwnTransform(ast.NodeTransformer):
@@ -623,17 +630,7 @@ class _DerivativeAt(_OwnTransform):
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         self.generic_visit(node)
-        name = _one_minus(node.right) if isinstance(node.op, ast.Mult) else None
-        if name is None:
-            return node
-        if isinstance(node.left, ast.Name) and node.left.id == name:  # a * (1 - a)
-            return self._made() or node
-        left = node.left  # x * a * (1 - a): the chain's last factor is a
-        if isinstance(left, ast.BinOp) and isinstance(left.op, ast.Mult) and isinstance(left.right, ast.Name) \
-                and left.right.id == name:
-            made = self._made()
-            return node if made is None else ast.BinOp(left.left, ast.Mult(), made)
-        return node
+        return _activation_derivative_made(node, lambda name: self._made())
 
 
 class _Reordered(ast.NodeTransformer):
