@@ -1250,15 +1250,28 @@ def _pair_mutant(module: str, function: str, first: tuple[str, int], second: tup
     try:
         for name in _reachable(module, function) & _reference_functions(module).keys():
             text, reference_code = _reference_functions(module)[name]
-            if name == function and listed_body is not None:
+            listed = name == function and listed_body is not None
+            applied = [(operator_name, index) for operator_name, index in ((second,) if listed_body is not None
+                                                                           else (first, second))
+                       if not (_OPERATORS_BY_NAME[operator_name].own_function_only and name != function)]
+            if not listed and len(applied) < 2:  # the reference, or one variant's change: built once already
+                mutated = _mutated_code(module, name, *applied[0]) if applied else None
+                if applied and mutated is None:
+                    return None  # a transform the code does not allow, as for one variant alone
+                if mutated is not None and mutated[1]:
+                    exec(mutated[0], namespace)  # noqa: S102 - the kit's own reference, transformed by the kit
+                continue
+            if listed:
                 text = _listed_function_text(module, function, listed_body)
                 reference_code = None
             node: ast.AST = ast.parse(text).body[0]
-            for operator_name, index in ((second,) if listed_body is not None else (first, second)):
-                operator = _OPERATORS_BY_NAME[operator_name]
-                if not (operator.own_function_only and name != function):
-                    node = operator.sources[index]().visit(node)
-            code = _compiled(ast.fix_missing_locations(node), f"<{module}.{name}: {first} + {second}>")
+            for operator_name, index in applied:
+                node = _OPERATORS_BY_NAME[operator_name].sources[index]().visit(node)
+            filename = f"<{module}.{name}: {first} + {second}>"
+            try:  # most transforms place what they add: no tree walk to fill in positions
+                code = _compiled(node, filename)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                code = _compiled(ast.fix_missing_locations(node), filename)  # type: ignore[arg-type]
             if code != reference_code:
                 exec(code, namespace)  # noqa: S102 - the kit's own reference, transformed by the kit
     except Exception:  # noqa: BLE001 - transforms that do not compose explain nothing
