@@ -24,8 +24,10 @@ Where none does, two tiers follow, each more hypotheses than the last, so each a
 - fallback operators, which overlap the first ones: a factor of a product left out (an argument or a number),
   the sigmoid's derivative written with an argument, a count one too high or too low. One variant naming one
   thing must explain the answers;
-- pairs of two different operators (two source variants applied together, or a source variant's value changed
-  by a value variant): two slips in one function. Only numeric answers, three informative checks, and one pair.
+- pairs: two slips in one function, two different operators (two source variants applied together, or a
+  source variant's value changed by a value variant) or a listed mistake of the exercise with one operator's
+  change. Only numeric answers, three informative checks, and one pair (one change named two ways, as a
+  factor 2 left out and the curriculum's "missing factor 2", counts once, told as the curriculum names it).
 Their hints say what the answers show; the engine still asks for a repair of the student's code, which says
 where.
 Mutant values are cached per check case, so a class of students costs the mutants once per case.
@@ -60,7 +62,6 @@ from grader.spec import Case, Exercise
 MIN_INFORMATIVE_CHECKS = 2
 _BUILTINS = frozenset(dir(builtins))
 _PREFIX = "_calcgrade_"  # names the operators add to the reference's code
-PAIRS_TRIED = True  # two operators together, where no single one explains the answers
 
 
 @dataclass(frozen=True)
@@ -1629,7 +1630,7 @@ def explain(exercise: Exercise, observations: Sequence[AnswerSeen]) -> Operator 
     if not found:
         found = [(operator, detail) for operator in FALLBACK_OPERATORS
                  if (detail := _explaining_detail(exercise, operator, observations, keys)) is not None]
-    if not found and PAIRS_TRIED:
+    if not found:  # two slips together
         pair = explain_pair(exercise, observations, keys)
         if pair is not None and not _listed_explains(exercise, observations, keys):
             return replace(_PAIRS, name=pair.name, hint=pair.hint)
