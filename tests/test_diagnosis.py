@@ -74,6 +74,27 @@ def test_a_listed_mistake_that_is_not_the_formula_is_refuted():
     assert "σ(x)·(1 − x)" in found.refuted and found.name == ""
 
 
+@pytest.mark.parametrize(("key", "body", "call"), [
+    ("derivatives.df_poly", "h = 1e-3\nreturn (f_poly(x + h) - f_poly(x)) / h", "f_poly(x + h)"),
+    ("derivatives.df_wave", "h = 1e-5\nreturn (f_wave(x + h) - f_wave(x - h)) / (2 * h)", "f_wave(x + h)"),
+    ("partial_derivatives.dg_dx", "return (g(x + 0.0001, y) - g(x, y)) / 0.0001", "g(x + 0.0001, y)"),
+])
+def test_a_difference_quotient_where_the_exact_derivative_belongs_is_named(key, body, call):
+    found = finding(key, body)
+    assert found.name == "formula: difference quotient", found
+    assert call in found.hint and "exact derivative" in found.hint
+
+
+@pytest.mark.parametrize(("key", "body"), [
+    ("derivatives.dsigmoid", "return 2 * sigmoid(x) * sigmoid(-x)"),  # another point, but twice σ': not close
+    ("derivatives.df_poly", "return 3 * x**2 - 12.001 * x + 9"),  # close, but no call of f_poly at all
+    ("derivatives.df_poly", "h = 0.5\nreturn (f_poly(x + h) - f_poly(x)) / h"),  # a quotient, but far off
+])
+def test_a_shifted_call_or_a_close_value_alone_is_no_difference_quotient(key, body):
+    found = finding(key, body)
+    assert found is None or found.name != "formula: difference quotient", found
+
+
 # ----- symbolic: nothing certain, nothing said -------------------------------------------------------------
 
 

@@ -81,6 +81,7 @@ class Target:
     data: DataSymbols | None = None
     component_names: tuple[str, ...] = ()
     notation: str = ""  # explains symbols the hint uses (Σx, n)
+    differentiated_name: str = ""  # the given function's name in the student's module (f_poly, g)
 
 
 @cache
@@ -89,10 +90,13 @@ def targets() -> dict[str, Target]:
     one = {"derivatives.df_poly": "derivatives.f_poly", "derivatives.df_wave": "derivatives.f_wave",
            "derivatives.dsigmoid": "derivatives.sigmoid", "derivatives.df_log": "derivatives.f_log",
            "gradient_descent.df_nonconvex": "gradient_descent.f_nonconvex"}
-    found = {key: Target((x,), sp.diff(given.CURRICULUM[name].expr, x), given.CURRICULUM[name].expr, x)
+    found = {key: Target((x,), sp.diff(given.CURRICULUM[name].expr, x), given.CURRICULUM[name].expr, x,
+                         differentiated_name=name.rpartition(".")[2])
              for key, name in one.items()}
-    found["partial_derivatives.dg_dx"] = Target((x, y), sp.diff(given.G_EXPR, x), given.G_EXPR, x)
-    found["partial_derivatives.dg_dy"] = Target((x, y), sp.diff(given.G_EXPR, y), given.G_EXPR, y)
+    found["partial_derivatives.dg_dx"] = Target((x, y), sp.diff(given.G_EXPR, x), given.G_EXPR, x,
+                                                differentiated_name="g")
+    found["partial_derivatives.dg_dy"] = Target((x, y), sp.diff(given.G_EXPR, y), given.G_EXPR, y,
+                                                differentiated_name="g")
     data = DataSymbols(x_sym, y_sym)
     gradient = tuple(to_moments(sp.diff(SQUARED_ERROR, weight), data) for weight in (m_sym, c_sym))
     found["gradient_descent.sse_gradient"] = Target(
@@ -165,7 +169,8 @@ def _analyse(exercise: Exercise, target: Target, functions: Mapping[str, ast.Fun
             student = read_function(functions, exercise.function, target.parameters, target.data)
             if not _same_shape(student, target):
                 return None
-            return _classify(exercise, target, student)
+            quotient = _difference_quotient(exercise, target, functions[exercise.function], student)
+            return quotient or _classify(exercise, target, student)
     except (Unreadable, RecursionError, OverflowError, ZeroDivisionError, TypeError, ValueError, MemoryError,
             AttributeError, sp.SympifyError, sp.PolynomialError, _OutOfTime):
         return None
@@ -256,6 +261,42 @@ class _Sampler:
 
 
 # ----- classification ------------------------------------------------------------------------------------
+
+APPROXIMATION = 1e-2  # how close a difference quotient comes to the derivative, relative to 1 + |f'|
+
+
+def _difference_quotient(exercise: Exercise, target: Target, function: ast.FunctionDef,
+                         student: Value) -> Finding | None:
+    """A derivative approximated, not worked out: the code calls the function it differentiates at a shifted
+    point (`f_poly(x + h)`), and the formula it reads as is close to the derivative everywhere (a small h brings
+    it within rounding of it, and the exercise's tolerance still tells them apart). Both facts are needed: a call at another point alone may be right (σ(−x) in σ'), closeness alone may be a
+    rounded coefficient."""
+    name = target.differentiated_name
+    if not name or not isinstance(student, sp.Expr):
+        return None
+    own = [parameter.arg for parameter in function.args.args]
+    shifted = next((node for node in ast.walk(function) if isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name) and node.func.id == name
+                    and [ast.unparse(argument) for argument in node.args] != own), None)
+    if shifted is None or not isinstance(target.reference, sp.Expr):
+        return None
+    sampler = _Sampler(exercise.key)
+    student_values, right = sampler(student), sampler(target.reference)
+    usable = np.isfinite(student_values) & np.isfinite(right)
+    if usable.sum() < SAMPLES // 2:
+        return None
+    if not np.all(np.abs(student_values[usable] - right[usable]) <= APPROXIMATION * (1 + np.abs(right[usable]))):
+        return None
+    listed = _listed_mistakes(exercise, target)
+    refuted = {name for name, value in listed if not _equal_values(sampler, student, value)}
+    if len(refuted) < len(listed):  # the formula is a listed mistake: that one is named
+        return None
+    return Finding("formula: difference quotient",
+                   f"read from your code, {exercise.function} evaluates {name} at a shifted point "
+                   f"(`{ast.unparse(shifted)}`): a difference quotient, a numerical approximation of the derivative "
+                   "that is close but never exact (its error shrinks with h but does not vanish). The exercise asks "
+                   f"for the exact derivative: work out the formula of {name}'s derivative by the rules of "
+                   "differentiation and return its value", frozenset(refuted | {FACTOR_CLAIM}))
 
 
 def _classify(exercise: Exercise, target: Target, student: Value) -> Finding:
