@@ -270,8 +270,7 @@ def _difference_quotient(exercise: Exercise, target: Target, function: ast.Funct
     """A derivative approximated, not worked out: the code calls the function it differentiates at a shifted
     point (`f_poly(x + h)`), and the formula it reads as is close to the derivative everywhere (a small h brings
     it within rounding of it, and the exercise's tolerance still tells them apart). Both facts are needed: a call
-    at another point alone may be right (σ(−x) in σ'), closeness alone may be a
-    rounded coefficient."""
+    at another point alone may be right (σ(−x) in σ'), closeness alone may be a rounded coefficient."""
     name = target.differentiated_name
     if not name or not isinstance(student, sp.Expr):
         return None
