@@ -396,8 +396,12 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
         return [[next(verdict) for _ in some] for _ in candidates]
 
     def search() -> list[repair.Candidate]:
-        return repair.find_repair(repair.candidate_slices(sources[exercise.module], exercise.function,
-                                                          size=repair.SLICE), planned, passes)
+        found = repair.find_repair(repair.candidate_slices(sources[exercise.module], exercise.function,
+                                                           size=repair.SLICE), planned, passes)
+        if found or time.monotonic() >= allowance.deadline:
+            return found
+        failed = sum(1 for verdict in verdicts if not verdict.passed)
+        return repair.find_two_edit_repair(sources[exercise.module], exercise.function, planned, failed, passes)
 
     key = _repair_key(exercise, sources[exercise.module])
     line = repair.function_line(sources[exercise.module], exercise.function) or 0

@@ -129,6 +129,44 @@ def test_calls_among_sees_a_call_of_a_failing_function():
     assert not repair.calls_among(source, "b", {"a"})
 
 
+def _passes_in_process(module_source: str, reference):
+    """A `passes` for trusted test code only: each candidate run here, a check being an input x."""
+    def passes(candidates, checks):
+        namespace: dict = {}
+        exec(compile(repair.with_candidates(module_source, candidates), "<test>", "exec"), namespace)  # noqa: S102
+        return [[_answers(namespace[c.name], x) == reference(x) for x in checks] for c in candidates]
+    return passes
+
+
+def _answers(function, x):
+    try:
+        return function(x)
+    except Exception:  # noqa: BLE001 - a candidate that raises fails the check
+        return None
+
+
+def test_two_slips_in_two_branches_are_repaired_by_two_edits_together():
+    source = MODULE_HEAD + "def f(x):\n    if x > 0:\n        return x - 1\n    return 3 * x\n"
+    checks = [5, -4, 7, -2]  # the student fails all four: one slip per branch
+
+    def reference(x):
+        return x + 1 if x > 0 else 2 * x
+
+    passes = _passes_in_process(source, reference)
+    assert repair.find_repair(repair.candidate_slices(source, "f", size=repair.SLICE), checks, passes) == []
+    found = repair.find_two_edit_repair(source, "f", checks, 4, passes)
+    assert len(found) == 1 and found[0].edit.kind == "sign + constant", found
+    hint = found[0].edit.hint("f", "every check")
+    assert hint.startswith("Two slips: ") and "`x - 1` to `x + 1`" in hint and "`3 * x` to `2 * x`" in hint
+
+
+def test_two_edits_are_not_tried_on_one_failed_check_nor_said_when_nothing_repairs_half():
+    source = MODULE_HEAD + "def f(x):\n    return x ** 3 + 7\n"
+    passes = _passes_in_process(source, lambda x: 2 * x)
+    assert repair.find_two_edit_repair(source, "f", [3], 1, passes) == []
+    assert repair.find_two_edit_repair(source, "f", [3, 4, 5], 3, passes) == []
+
+
 # ----- through the engine and the sandbox --------------------------------------------------------------------
 
 
@@ -162,6 +200,18 @@ def test_a_slip_nobody_listed_is_named_by_the_edit_that_undoes_it(sandbox, modul
     failed = [check for check in own.checks if not check.passed]
     assert failed and all(check.diagnosis == f"repair: {kind}" for check in failed), [c.diagnosis for c in failed]
     assert all(quoted in message and "makes every check pass" in message for message in _hints(own))
+
+
+def test_an_alias_and_an_argument_changed_in_place_are_named_by_two_edits(sandbox):
+    """Two slips, neither repairing the code alone: `minus = plus` (one array), and `np.asarray` that hands back
+    the caller's float array, which the steps then change."""
+    body = ("plus = np.asarray(point, dtype=float)\nminus = plus\nplus[i] += h\nminus[i] -= h\n"
+            "return float((f(plus) - f(minus)) / (2 * h))\n")
+    _, own = _grade(sandbox, "partial_derivatives", "partial_derivative", body)
+    failed = [check for check in own.checks if not check.passed]
+    assert failed and all(check.diagnosis == "repair: alias + alias" for check in failed if check.diagnosis)
+    for message in _hints(own):
+        assert "Two slips" in message and "`minus = plus.copy()`" in message and "`np.array(point" in message
 
 
 def test_correct_code_and_code_no_single_edit_repairs_get_no_repair_hint(sandbox):

@@ -15,9 +15,11 @@ expression (an index written twice, or copied into parallel terms). The candidat
 student code (`find_repair` takes the runner); the parent judges them with the exercise's own checks. A
 candidate that passes every check the function failed and every one it passed is a fact about the student's
 code: its edit is shown, with what that kind of mistake means; where two edits at different places both pass,
-both are shown and neither is blamed (the code does not say which part is wrong). Nothing is said where no
-candidate passes; no input or expected value is part of the hint. Operators are generic: none is written for
-one exercise or one mistake.
+both are shown and neither is blamed (the code does not say which part is wrong). Where no single edit
+passes, two slips are looked for (`find_two_edit_repair`): an edit that passes some of the failed checks and
+breaks none, then a second edit of the code it made; said only where every pair found gives the same function.
+Nothing is said where no candidate passes; no input or expected value is part of the hint. Operators are
+generic: none is written for one exercise or one mistake.
 """
 
 from __future__ import annotations
@@ -809,6 +811,11 @@ def _calls(node: ast.AST, context: _Context) -> Found:
     if not isinstance(node, ast.Call):
         return
     name = _call_name(node)
+    if name == "asarray" and isinstance(node.func, ast.Attribute):
+        changed = copy.deepcopy(node)
+        changed.func.attr = "array"  # type: ignore[attr-defined]
+        yield from _expr_edit("alias", node, changed, "`asarray` does not copy an array it is given: the result is "
+                              "that same array, so changing it changes the caller's", everywhere=False)
     if name == "astype" and len(node.args) == 1 and ast.unparse(node.args[0]) in ("int", "np.int64", "np.int32"):
         changed = copy.deepcopy(node)
         changed.args = [ast.Name("float", ast.Load())]
@@ -1178,6 +1185,68 @@ def find_repair(found: Iterable[Sequence[Candidate]], checks: Sequence[Any],
             if chosen:
                 return chosen
     return []
+
+
+MAX_PARTIAL = 6  # single edits that pass some of the failed checks, each tried with a second edit
+
+
+def find_two_edit_repair(module_source: str, function: str, checks: Sequence[Any], failed: int,
+                         passes: Callable[[Sequence[Candidate], Sequence[Any]], list[list[bool]]],
+                         module_functions: frozenset[str] = frozenset()) -> list[Candidate]:
+    """Two slips: where no single edit passes every check, the edits that pass some of the `failed` checks (the
+    first of `checks`) and every check that passed, each followed by a second edit of the code it made, searched
+    as `find_repair` searches. Found: the one function two edits make right, as a candidate whose edit names both.
+    Empty where no pair passes, or where pairs that give different functions do (the code does not say which
+    two places are wrong)."""
+    first = next(candidate_slices(module_source, function, module_functions, size=SLICE), [])
+    if not first or failed < 2:
+        return []
+    fixed = passes(first, checks[:failed])
+    partial = [(candidate, verdicts) for candidate, verdicts in zip(first, fixed, strict=True)
+               if 0 < sum(verdicts) < failed]
+    if not partial:
+        return []
+    kept = passes([candidate for candidate, _ in partial], checks[failed:]) if len(checks) > failed \
+        else [[] for _ in partial]
+    partial = sorted([(candidate, verdicts) for (candidate, verdicts), rest in zip(partial, kept, strict=True)
+                      if all(rest)], key=lambda item: -sum(item[1]))[:MAX_PARTIAL]
+    found: dict[tuple, Candidate] = {}
+    for candidate, verdicts in partial:
+        changed = _applied(module_source, function, candidate)
+        if changed is None:
+            continue
+        still = [check for check, passed in zip(checks[:failed], verdicts, strict=True) if not passed]
+        rest = [check for check, passed in zip(checks[:failed], verdicts, strict=True) if passed]
+        second = next(candidate_slices(changed, function, module_functions, size=SLICE), [])
+        for other in find_repair([second], [*still, *rest, *checks[failed:]], passes):
+            meaning = _meaning(other.source)
+            if meaning not in found:
+                found[meaning] = Candidate(_both(candidate.edit, other.edit), other.name, other.source)
+    return list(found.values()) if len(found) == 1 else []
+
+
+def _applied(module_source: str, function: str, candidate: Candidate) -> str | None:
+    """The module with `function` replaced by the candidate's changed definition, under its own name."""
+    tree = _parsed(module_source)
+    found = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == function] if tree else []
+    if len(found) != 1:
+        return None
+    text = _Text(module_source, found[0])
+    try:
+        changed = text.renamed(candidate.source, function).encode("utf-8", "surrogatepass")
+    except ValueError:
+        return None
+    return (text.data[:text.start] + changed + text.data[text.end:]).decode("utf-8", "surrogatepass")
+
+
+def _both(first: Edit, second: Edit) -> Edit:
+    """Two edits as one: both kinds, both reasons, both changes (each where it lies)."""
+    return Edit(f"{first.kind}{PAIR_JOIN}{second.kind}", first.before, first.after,
+                f"two slips: {first.why}; and {second.why[:1].lower() + second.why[1:]}",
+                f"{first.change} and {second.change}", None)
+
+
+PAIR_JOIN = " + "  # how the kinds of two edits that repair the code together are joined in a diagnosis
 
 
 def elsewhere(chosen: Candidate, others: Sequence[Candidate]) -> Candidate | None:
