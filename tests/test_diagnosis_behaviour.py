@@ -302,12 +302,6 @@ def test_the_curriculums_known_mistakes_and_alternatives_get_no_operator(key, bo
 
 
 @pytest.mark.parametrize(("key", "body"), [
-    # the tests in the wrong order and an absolute threshold give the same answers on every check: ambiguous
-    pytest.param("partial_derivatives.classify_critical_point",
-                 "ev = np.linalg.eigvalsh(np.asarray(hessian_matrix, dtype=float))\nif min(ev) > 0:\n"
-                 "    return 'minimum'\nif max(ev) < 0:\n    return 'maximum'\n"
-                 "if min(abs(ev)) <= 1e-8 * max(1.0, max(abs(ev))):\n    return 'degenerate'\nreturn 'saddle'",
-                 id="ambiguous-order-or-threshold"),
     pytest.param("gradient_descent.descend_1d",
                  "x = float(x0)\nfor _ in range(n_steps):\n    x = x - 0.9 * learning_rate * df(x)\nreturn x",
                  id="shorter-steps"),
@@ -324,6 +318,23 @@ def test_the_curriculums_known_mistakes_and_alternatives_get_no_operator(key, bo
 ])
 def test_unrelated_or_ambiguous_mistakes_get_no_operator(key, body):
     assert named(key, body) is None
+
+
+@pytest.mark.parametrize(("body", "operator"), [
+    ("ev = np.linalg.eigvalsh(np.asarray(hessian_matrix, dtype=float))\nif min(ev) > 0:\n"
+     "    return 'minimum'\nif max(ev) < 0:\n    return 'maximum'\n"
+     "if min(abs(ev)) <= 1e-8 * max(1.0, max(abs(ev))):\n    return 'degenerate'\nreturn 'saddle'",
+     "test in the wrong order"),
+    ("ev = np.linalg.eigvalsh(np.asarray(hessian_matrix, dtype=float))\nif np.any(np.abs(ev) < 1e-8):\n"
+     "    return 'degenerate'\nif np.all(ev > 0):\n    return 'minimum'\nif np.all(ev < 0):\n"
+     "    return 'maximum'\nreturn 'saddle'", "absolute threshold"),
+])
+def test_tests_in_the_wrong_order_and_an_absolute_threshold_are_told_apart(body, operator):
+    """Both call large positive eigenvalues with one under the relative threshold a minimum; with large
+    eigenvalues of both signs, the test made late still finds the degenerate one and the absolute threshold
+    calls it a saddle (a check of its own, so that neither is said where the other was done)."""
+    found = named("partial_derivatives.classify_critical_point", body)
+    assert found is not None and found.name == operator, found
 
 
 def test_mutant_values_are_cached_per_check_case(monkeypatch):

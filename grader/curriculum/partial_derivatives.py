@@ -260,6 +260,14 @@ def under_the_relative_threshold(rng: np.random.Generator) -> Case:
     return Case((_scaled_threshold(rng, rng.uniform(0.2, 0.6), signs=False),))
 
 
+def under_the_relative_threshold_mixed_signs(rng: np.random.Generator) -> Case:
+    """Large eigenvalues of both signs and one under 1e-8·max|λ| (yet over 1e-8): degenerate. Tells an absolute
+    threshold (a saddle) from a test for degenerate made after the signs (right here, wrong above)."""
+    large = rng.uniform(1e3, 1e4, 2) * np.array([1.0, -1.0])
+    small = rng.uniform(0.2, 0.6) * 1e-8 * float(np.max(np.abs(large))) * float(rng.choice([-1.0, 1.0]))
+    return Case((_symmetric([*large, small], rng),))
+
+
 def just_over_the_relative_threshold(rng: np.random.Generator) -> Case:
     """Large eigenvalues and one a few times 1e-8·max|λ|, signs drawn: not degenerate."""
     return Case((_scaled_threshold(rng, rng.uniform(2, 5), signs=True),))
@@ -378,6 +386,8 @@ EXERCISES = (
             "a tiny positive eigenvalue among negative ones: degenerate": tiny_positive_among_negatives,
             "large positive eigenvalues and one under the relative threshold: degenerate":
                 under_the_relative_threshold,
+            "large eigenvalues of both signs and one under the relative threshold: degenerate":
+                under_the_relative_threshold_mixed_signs,
             "one eigenvalue just over the relative threshold: not degenerate": just_over_the_relative_threshold,
             "a 3×3 saddle as integers": integer_saddle_3x3,
         },
