@@ -12,6 +12,7 @@ SECOND_DIR = HOLDOUT_DIR / "second"  # the second holdout, written later and ind
 THIRD_DIR = HOLDOUT_DIR / "third"  # the third holdout, written later still and independently; all five modules
 FOURTH_DIR = HOLDOUT_DIR / "fourth"  # the fourth holdout, written after the third and independently; all five modules
 FIFTH_DIR = HOLDOUT_DIR / "fifth"  # the fifth holdout, written after the fourth and independently; all five modules
+SIXTH_DIR = HOLDOUT_DIR / "sixth"  # the sixth holdout, written after the fifth and independently; all five modules
 ALL_MODULES = (*MODULES, "neural_network")
 
 
