@@ -212,6 +212,16 @@ NAMED = [
                  "x = np.asarray(x, dtype=float)\np = sigmoid(w * x + b)\ns = sigmoid(x)\n"
                  "return float(np.sum(2 * (p - y) * s * (1 - s) * x))",
                  "sigmoid's derivative at another value", id="derivative-at-the-input"),
+    pytest.param("neural_network.dloss_db",
+                 "xs = np.asarray(x, dtype=float)\nz = w * xs + b\n"
+                 "return float(np.sum(2 * (sigmoid(z) - y) * z * (1 - z)))",
+                 "sigmoid's derivative at another value", id="derivative-at-the-pre-activation"),
+    pytest.param("neural_network.neuron_loss", "return float(np.sum(np.abs(neuron(w, b, x) - y)))",
+                 "absolute values for squares", id="absolute-errors-summed"),
+    pytest.param("linear_model.sse", "return float(np.linalg.norm(np.asarray(y) - predict(m, c, x)))",
+                 "square root taken", id="norm-of-the-residuals"),
+    pytest.param("neural_network.neuron_loss", "r = neuron(w, b, x) - y\nreturn float(np.sqrt(r @ r))",
+                 "square root taken", id="root-of-the-loss"),
     pytest.param("neural_network.steps_to_escape",
                  "c = np.asarray(saddle, dtype=float)\np = c + np.asarray(offset, dtype=float)\nk = 0\n"
                  "while k < max_steps:\n    p = p - learning_rate * np.array([df_du(p), df_dv(p)])\n    k += 1\n"

@@ -22,7 +22,8 @@ too, gets that operator's hint. The hint names what was done only: nothing of an
 
 Where none does, two tiers follow, each more hypotheses than the last, so each asks more:
 - fallback operators, which overlap the first ones: a factor of a product left out (an argument or a number),
-  the sigmoid's derivative written with an argument, a count one too high or too low. One variant naming one
+  the sigmoid's derivative written with an argument or the pre-activation, absolute values added up where
+  squares belong, the square root of the right result, a count one too high or too low. One variant naming one
   thing must explain the answers;
 - pairs: two slips in one function, two different operators (two source variants applied together, or a
   source variant's value changed by a value variant) or a listed mistake of the exercise with one operator's
@@ -613,13 +614,22 @@ class _FactorLeftOut(_OwnTransform):
 
 class _DerivativeAt(_OwnTransform):
     """`a * (1 - a)`, the sigmoid's derivative written from the activation's value, written with the
-    `position`-th argument instead: p·(1 − p), or σ(p)·(1 − σ(p)) (`through_sigmoid`)."""
+    `position`-th argument instead: p·(1 − p), or σ(p)·(1 − σ(p)) (`through_sigmoid`); position PRE_ACTIVATION:
+    with the neuron's pre-activation z = w·x + b (of the arguments w, b and x), z·(1 − z)."""
+
+    PRE_ACTIVATION = -1
 
     def __init__(self, position: int, through_sigmoid: bool):
         super().__init__()
         self.position, self.through_sigmoid = position, through_sigmoid
 
     def _made(self) -> ast.expr | None:
+        if self.position == self.PRE_ACTIVATION:
+            if self.through_sigmoid or not {"w", "b", "x"} <= set(self.parameters):
+                return None
+            self.detail = "z·(1 − z), with the pre-activation z itself"
+            z = "(w * np.asarray(x, dtype=float) + b)"
+            return _expr(f"({z} * (1 - {z}))")
         if self.position >= len(self.parameters):
             return None
         name = self.parameters[self.position]
@@ -632,6 +642,22 @@ class _DerivativeAt(_OwnTransform):
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         self.generic_visit(node)
         return _activation_derivative_made(node, lambda name: self._made())
+
+
+class _AbsoluteForSquare(_OwnTransform):
+    """`e ** 2` or `np.square(e)` → `np.abs(e)`: sizes added up where squares belong (an L1 sum)."""
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.op, ast.Pow) and isinstance(node.right, ast.Constant) and node.right.value == 2:
+            return _expr(f"np.abs({ast.unparse(node.left)})")
+        return node
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        if _is_numpy(node.func, "square") and len(node.args) == 1 and not node.keywords:
+            return _expr(f"np.abs({ast.unparse(node.args[0])})")
+        return node
 
 
 class _Reordered(ast.NodeTransformer):
@@ -1097,9 +1123,15 @@ FALLBACK_OPERATORS = (
              own_function_only=True),
     Operator("sigmoid's derivative at another value", "your sigmoid's derivative is {detail}: for the neuron's "
              "output a = σ(z), with z = w·x + b, it is σ'(z) = a·(1 − a)",
-             sources=tuple(functools.partial(_DerivativeAt, position, through)
-                           for position in range(6) for through in (False, True)),
+             sources=(*(functools.partial(_DerivativeAt, position, through)
+                        for position in range(6) for through in (False, True)),
+                      functools.partial(_DerivativeAt, _DerivativeAt.PRE_ACTIVATION, False)),
              own_function_only=True),
+    Operator("absolute values for squares", "your result adds up absolute values |r| where squares r² belong: "
+             "square each term (r**2), then add them up", sources=(_AbsoluteForSquare,), own_function_only=True),
+    Operator("square root taken", "your result is the square root of the right one (a root taken at the end, or "
+             "np.linalg.norm, which is the root of a sum of squares): the quantity asked for has no root",
+             values=(_elementwise(np.sqrt),)),
     Operator("count one too high", "your count is one more than the right one: check where counting starts and "
              "whether you count before or after the step", values=(_count_shifted(+1),)),
     Operator("count one too low", "your count is one less than the right one: check where counting starts (the "
