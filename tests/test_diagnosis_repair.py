@@ -160,6 +160,14 @@ def test_two_slips_in_two_branches_are_repaired_by_two_edits_together():
     assert hint.startswith("Two slips: ") and "`x - 1` to `x + 1`" in hint and "`3 * x` to `2 * x`" in hint
 
 
+def test_both_lines_a_two_edit_repair_names_move_with_the_function():
+    edit = repair.Edit("sign + constant", "a", "b", "why", f"changing `a` to `b` on line 3{repair.BOTH_JOIN}changing "
+                       "`c` to `d` on line 5 (the second of the 2 there)")
+    moved = repair.moved([repair.Candidate(edit, "calcgrade_repair_0", "def calcgrade_repair_0(): pass")], 10)
+    assert moved[0].edit.action == (f"changing `a` to `b` on line 13{repair.BOTH_JOIN}changing `c` to `d` on line 15 "
+                                    "(the second of the 2 there)")
+
+
 def test_two_edits_are_not_tried_on_one_failed_check_nor_said_when_nothing_repairs_half():
     source = MODULE_HEAD + "def f(x):\n    return x ** 3 + 7\n"
     passes = _passes_in_process(source, lambda x: 2 * x)

@@ -45,6 +45,7 @@ SWAPPED_ARGUMENTS = 4  # a call's first arguments, two of which may be passed in
 SWAPPED_NAMES = 6  # a statement's first single-use indices, two of which may index each other's sequence
 PREFIX = "calcgrade_repair_"
 REPAIR_CLAIM = "repair"  # how a repair's diagnosis begins: "repair: <kind>"
+BOTH_JOIN = ", and "  # between the two changes of a two-edit repair
 
 _SWAPPED_OPERATORS: dict[type[ast.operator], tuple[type[ast.operator], ...]] = {
     ast.Add: (ast.Sub,), ast.Sub: (ast.Add,), ast.Mult: (ast.Div,), ast.Div: (ast.Mult,),
@@ -1243,7 +1244,7 @@ def _both(first: Edit, second: Edit) -> Edit:
     """Two edits as one: both kinds, both reasons, both changes (each where it lies)."""
     return Edit(f"{first.kind}{PAIR_JOIN}{second.kind}", first.before, first.after,
                 f"two slips: {first.why}; and {second.why[:1].lower() + second.why[1:]}",
-                f"{first.change} and {second.change}", None)
+                f"{first.change}{BOTH_JOIN}{second.change}", None)
 
 
 PAIR_JOIN = " + "  # how the kinds of two edits that repair the code together are joined in a diagnosis
@@ -1313,7 +1314,8 @@ def function_line(module_source: str, function: str) -> int | None:
     return found[0].lineno if len(found) == 1 else None
 
 
-_SAID_LINE = re.compile(r" on line (\d+)((?: \(the \w+ of the \d+ there\))?)$")  # where `_located` ends an action
+# Where `_located` ends an action: the end of the text, or of the first edit's part where two are told (`_both`).
+_SAID_LINE = re.compile(r" on line (\d+)((?: \(the \w+ of the \d+ there\))?)(?=$|" + re.escape(BOTH_JOIN) + ")")
 
 
 def moved(found: Sequence[Candidate], lines: int) -> list[Candidate]:
