@@ -116,6 +116,13 @@ def test_an_early_exit_and_a_missing_reset_are_statement_candidates():
     assert {"early stop", "not reset"} <= kinds
 
 
+def test_an_augmented_assignment_with_the_other_sign_is_a_candidate_and_a_count_is_not():
+    source = MODULE_HEAD + "def f(w, g, lr):\n    k = 0\n    w += lr * g\n    k += 1\n    return w, k\n"
+    edits = _edits(source, "f")
+    assert ("sign", "w += lr * g", "w -= lr * g") in edits
+    assert not any(before == "k += 1" and kind == "sign" for kind, before, _ in edits)
+
+
 def test_too_large_or_unreadable_functions_give_no_candidates():
     assert repair.candidates("def f(:\n", "f") == []
     assert repair.candidates(MODULE_HEAD + "def g(x):\n    return x\n", "f") == []

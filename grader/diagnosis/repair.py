@@ -2,14 +2,14 @@
 
 Where nothing listed explains a failed exercise, the trusted parent reads the student's function as a syntax
 tree (never executing it) and builds candidates, each one small edit away from it: a sign or an operator
-changed, parentheses moved, a constant off by one or where a variable belongs, a call that rounds, truncates
-or reorders removed, an extra factor or term dropped, one variable for another (a local made like another, a
-parameter where its shifted local belongs: `x` where `dx = x − x̄` belongs), a loop's index for its value,
-a sibling function for the one a copied line calls, a mean for a sum, an argument not passed, two arguments
-swapped, the other divisor n − ddof of a variance, a statement that stops a loop early removed, a `return` moved
-out of its loop, two steps of a loop's pass swapped, an initialisation moved into the loop it should reset with,
-a matrix entry's mirror stored, two returned values or labels swapped, `dtype=int` for floats, every `//` made
-`/` at once. Text written
+changed (in an expression, or `+=` for `-=`), parentheses moved, a constant off by one or where a variable
+belongs, a call that rounds, truncates or reorders removed, an extra factor or term dropped, one variable for
+another (a local made like another, a parameter where its shifted local belongs: `x` where `dx = x − x̄`
+belongs), a loop's index for its value, a sibling function for the one a copied line calls, a mean for a sum,
+an argument not passed, two arguments swapped, the other divisor n − ddof of a variance, a statement that stops
+a loop early removed, a `return` moved out of its loop, two steps of a loop's pass swapped, an initialisation
+moved into the loop it should reset with, a matrix entry's mirror stored, two returned values or labels
+swapped, `dtype=int` for floats, `asarray` for a copy, every `//` made `/` at once. Text written
 more than once is located by its line. The same edit is also tried at every occurrence of the same
 expression (an index written twice, or copied into parallel terms). The candidates run in the sandbox like any
 student code (`find_repair` takes the runner); the parent judges them with the exercise's own checks. A
@@ -557,6 +557,15 @@ def _operators(node: ast.AST, context: _Context) -> Found:
             why = "the fraction is upside down: numerator and denominator swapped" if isinstance(node.op, ast.Div) \
                 else "the two sides of the operation are swapped"
             yield from _expr_edit("swapped operands", node, changed, why)
+    if isinstance(node, ast.AugAssign) and type(node.op) in _SWAPPED_OPERATORS \
+            and not (isinstance(node.value, ast.Constant) and node.value.value == 1):  # `+=` for `-=`, not a count
+        for new in _SWAPPED_OPERATORS[type(node.op)]:
+            changed = copy.deepcopy(node)
+            changed.op = new()
+            kind = "sign" if isinstance(node.op, ast.Add | ast.Sub) else "operator"
+            why = "a sign: the value is added where it is subtracted, or the other way round" if kind == "sign" \
+                else f"`{_SYMBOL[type(node.op)]}=` where `{_SYMBOL[new]}=` belongs"
+            yield Edit(kind, _text(node), _text(changed), why), changed, False
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and not _counts(node, context):
         yield from _expr_edit("sign", node, copy.deepcopy(node.operand), "a sign: this minus does not belong")
     parent = context.parents.get(id(node))
