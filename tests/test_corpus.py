@@ -116,7 +116,7 @@ def graded(sandbox):
 # Claims whose keywords missed but whose text, read by hand, names the mistake rightly (keywords are never edited
 # after a hint was seen): the claim is not false while its text still holds this fragment of the hint judged.
 HAND_JUDGED_NOT_FALSE: dict[str, str] = {
-    "df_poly-finite-difference": "your answer has 8.99400 where the right one has 9",
+    "tangent_line-f-at-zero": "the intercept is computed as if x0 were 0",
     "df_wave-exp-sign": "changing `x ** 2 / 2` to `-(x ** 2 / 2)`",
     "numerical_derivative-ignores-h": "changing `1e-05` to `h`",
     "tangent_line-slope-times-f": "changing `f(x0)` to `x0`",

@@ -216,6 +216,8 @@ NAMED = [
                  "xs = np.asarray(x, dtype=float)\nz = w * xs + b\n"
                  "return float(np.sum(2 * (sigmoid(z) - y) * z * (1 - z)))",
                  "sigmoid's derivative at another value", id="derivative-at-the-pre-activation"),
+    pytest.param("derivatives.tangent_line", "return float(df(x0)), float(f(0))", "argument ignored in one value",
+                 id="intercept-at-zero"),
     pytest.param("neural_network.neuron_loss", "return float(np.sum(np.abs(neuron(w, b, x) - y)))",
                  "absolute values for squares", id="absolute-errors-summed"),
     pytest.param("linear_model.sse", "return float(np.linalg.norm(np.asarray(y) - predict(m, c, x)))",

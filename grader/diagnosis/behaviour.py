@@ -23,8 +23,8 @@ too, gets that operator's hint. The hint names what was done only: nothing of an
 Where none does, two tiers follow, each more hypotheses than the last, so each asks more:
 - fallback operators, which overlap the first ones: a factor of a product left out (an argument or a number),
   the sigmoid's derivative written with an argument or the pre-activation, absolute values added up where
-  squares belong, the square root of the right result, a count one too high or too low. One variant naming one
-  thing must explain the answers;
+  squares belong, the square root of the right result, one of a few returned values computed as if an argument
+  were 0, a count one too high or too low. One variant naming one thing must explain the answers;
 - pairs: two slips in one function, two different operators (two source variants applied together, or a
   source variant's value changed by a value variant) or a listed mistake of the exercise with one operator's
   change. Only numeric answers, three informative checks, and one pair (one change named two ways, as a
@@ -73,6 +73,7 @@ class Call:
     detail: str
     case: Case
     degenerate: bool = False
+    part: int | None = None  # only this returned value is the changed call's; the others are the reference's
 
 
 @dataclass(frozen=True)
@@ -908,6 +909,28 @@ def _number_changed(change: Callable[[float], float], integers: bool = False) ->
     return calls
 
 
+def _number_ignored_in_one_part(exercise: Exercise, case: Case) -> list[Call]:
+    """For a function that returns a few numbers (its `returns`): one of them computed as if one number argument
+    were 0, the others right (an intercept taken at x = 0 where x0 belongs)."""
+    if len(exercise.returns) < 2:
+        return []
+    return [Call(f"{part} is computed as if {call.detail} were 0", call.case, part=index)
+            for call in _number_changed(lambda value: 0 * value, integers=True)(exercise, case)
+            for index, part in enumerate(exercise.returns)]
+
+
+def _in_part(reference: Any, changed: Any, part: int | None) -> Any:
+    """`changed` where `part` is None; else the reference with its `part`-th value taken from `changed`."""
+    if part is None:
+        return changed
+    if not isinstance(reference, tuple | list) or not isinstance(changed, tuple | list) \
+            or len(reference) != len(changed) or part >= len(reference):
+        return _MISSING
+    values = list(reference)
+    values[part] = changed[part]
+    return type(reference)(values)
+
+
 def _point_left_out(first: bool) -> Callable[[Exercise, Case], list[Call]]:
     """The case with the first (or last) entry of every data array left out (the 1-D arrays of one length, at
     least three long): a loop bound off by one."""
@@ -1132,6 +1155,9 @@ FALLBACK_OPERATORS = (
     Operator("square root taken", "your result is the square root of the right one (a root taken at the end, or "
              "np.linalg.norm, which is the root of a sum of squares): the quantity asked for has no root",
              values=(_elementwise(np.sqrt),)),
+    Operator("argument ignored in one value", "{detail}: one of your returned values ignores that argument (the "
+             "others are right); use the value given there too",
+             calls=_number_ignored_in_one_part, input_is_no_evidence=True),
     Operator("count one too high", "your count is one more than the right one: check where counting starts and "
              "whether you count before or after the step", values=(_count_shifted(+1),)),
     Operator("count one too low", "your count is one less than the right one: check where counting starts (the "
@@ -1516,7 +1542,7 @@ def _variants(exercise: Exercise, operator: Operator, observation: AnswerSeen) -
             occurrence = occurrences[call.detail] = occurrences.get(call.detail, -1) + 1
             variants.append(_Variant(f"call:{call.detail}#{occurrence}", call.detail, lambda seen, call=call:
                                      _Degenerate(parent_call(reference, call.case)) if call.degenerate
-                                     else parent_call(reference, call.case)))
+                                     else _in_part(seen.reference, parent_call(reference, call.case), call.part)))
     return variants
 
 
