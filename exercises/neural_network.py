@@ -196,7 +196,8 @@ def gradient_norm_along_path(df_du, df_dv, start, learning_rate, n_steps):
     Parameters:
         df_du, df_dv: the partial derivatives of f, each a function of a point
             (called with a 1-D array (u, v)).
-        start: the starting point (u, v) (a list of two numbers).
+        start: the starting point (u, v) (a list of two numbers: floats, or integers
+            too).
         learning_rate: the step size η (a float).
         n_steps: the number of updates (an int ≥ 0).
 

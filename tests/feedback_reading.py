@@ -79,7 +79,8 @@ def claims(check: CheckResult) -> bool:
 class HandJudgement:
     """A holdout's judgement by hand (its JUDGED.md), kept apart from the entries' keywords, which are never edited
     once a hint was seen: per entry id, a fragment of a claim judged right although no keyword matched it
-    (`not_false`), the entries whose keyword matched no real naming (`not_named`), and a fragment of a text
+    (`not_false`), the entries not named by hand whatever matched (`not_named`: a keyword that matched no real
+    naming, or a claim judged true that does not name the mistake), and a fragment of a text
     judged false or misleading whatever the keywords say (`false`)."""
 
     not_false: dict[str, str]
@@ -119,7 +120,7 @@ def judge_entry(entry: Any, graded: Graded, hand: HandJudgement) -> Verdict:
               if misleading in text]
     judged_named = any(judged_right in text for text in texts)
     misled = any(misleading in text for text in texts)
-    by_hand = (named and entry.id not in hand.not_named and not misled) or judged_named
+    by_hand = (named or judged_named) and entry.id not in hand.not_named and not misled
     others = tuple(result.exercise for result in graded.result.exercises
                    if result.exercise != graded.own and result.score < result.max_score - 1e-9)
     hints = tuple(f"{check.name}: [{check.diagnosis}] {text}" for check, text in zip(failed, texts, strict=True))

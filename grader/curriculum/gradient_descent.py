@@ -129,6 +129,12 @@ def descent_from_an_integer_start(rng: np.random.Generator) -> Case:
     return _descent_case(rng, 12, -3, 5, True)
 
 
+def converging_descent(rng: np.random.Generator) -> Case:
+    """300 steps on centred data at a stable learning rate: the path settles on the minimum long before its last
+    row (a loop that stops once the gradient or the step is tiny returns fewer rows)."""
+    return _descent_case(rng, 300, -2, 2, False)
+
+
 def bowl_from_a_float(rng: np.random.Generator) -> Case:
     """The derivative of (x − 1.5)² + 1, twenty steps from a float start away from the minimum."""
     return Case((Given("probe.bowl'"), uniform(rng, -4, 4), uniform(rng, 0.05, 0.25), 20))
@@ -246,6 +252,7 @@ EXERCISES = (
             "25 steps on data that is not centred": descent_on_data_not_centred,
             "two steps": two_descent_steps,
             "an integer start, 12 steps": descent_from_an_integer_start,
+            "300 steps, converged long before the last": converging_descent,
         },
         expect=by_solution(f"{MODULE}.gradient_descent", PATH),
         hint="Row 0 is (m0, c0); then repeat n_steps times: compute the gradient at the current (m, c), update "

@@ -208,6 +208,13 @@ def near_the_saddle_pushed_aside(rng: np.random.Generator) -> Case:
                  [uniform(rng, 0.5, 1), uniform(rng, 1e-4, 1e-3)], uniform(rng, 0.1, 0.3), 80))
 
 
+def towards_the_saddle_from_integers(rng: np.random.Generator) -> Case:
+    """Towards the saddle from a start of Python ints: the path is of floats all the same (a copy of the start
+    kept as integers cannot take a fractional step)."""
+    return Case((Given("neural_network.saddle_plateau_du"), Given("neural_network.saddle_plateau_dv"),
+                 [int(rng.integers(1, 3)), 0], uniform(rng, 0.05, 0.2), 30))
+
+
 def on_the_plateau(rng: np.random.Generator) -> Case:
     """Start far out on the plateau, where the surface is almost flat."""
     return Case((Given("neural_network.saddle_plateau_du"), Given("neural_network.saddle_plateau_dv"),
@@ -430,7 +437,8 @@ EXERCISES = (
     exercise(
         module=MODULE, function="gradient_norm_along_path", points=3,
         checks={"towards the saddle": towards_the_saddle, "near the saddle, pushed aside": near_the_saddle_pushed_aside,
-                "on the plateau": on_the_plateau},
+                "on the plateau": on_the_plateau, "towards the saddle from a start of integers":
+                    towards_the_saddle_from_integers},
         expect=by_solution(f"{MODULE}.gradient_norm_along_path", DESCENT),
         hint="Record √((∂f/∂u)² + (∂f/∂v)²) at the start and after every update (n_steps + 1 values); update both "
              "coordinates from the gradient at the current point.",

@@ -261,9 +261,11 @@ def under_the_relative_threshold(rng: np.random.Generator) -> Case:
 
 
 def under_the_relative_threshold_mixed_signs(rng: np.random.Generator) -> Case:
-    """Large eigenvalues of both signs and one under 1e-8·max|λ| (yet over 1e-8): degenerate. Tells an absolute
-    threshold (a saddle) from a test for degenerate made after the signs (right here, wrong above)."""
-    large = rng.uniform(1e3, 1e4, 2) * np.array([1.0, -1.0])
+    """Eigenvalues of both signs, the negative one ten to a thousand times larger, and one under 1e-8·max|λ| (yet
+    over 1e-8 and over 1e-8 times the largest positive one): degenerate. Tells an absolute threshold, or one
+    scaled by the largest eigenvalue rather than the largest |λ| (a saddle, both), from a test for degenerate
+    made after the signs (right here, wrong above)."""
+    large = np.array([rng.uniform(1e1, 1e2), -rng.uniform(1e4, 1e5)])
     small = rng.uniform(0.2, 0.6) * 1e-8 * float(np.max(np.abs(large))) * float(rng.choice([-1.0, 1.0]))
     return Case((_symmetric([*large, small], rng),))
 
@@ -386,7 +388,7 @@ EXERCISES = (
             "a tiny positive eigenvalue among negative ones: degenerate": tiny_positive_among_negatives,
             "large positive eigenvalues and one under the relative threshold: degenerate":
                 under_the_relative_threshold,
-            "large eigenvalues of both signs and one under the relative threshold: degenerate":
+            "eigenvalues of both signs, the negative far larger, and one under the relative threshold: degenerate":
                 under_the_relative_threshold_mixed_signs,
             "one eigenvalue just over the relative threshold: not degenerate": just_over_the_relative_threshold,
             "a 3×3 saddle as integers": integer_saddle_3x3,

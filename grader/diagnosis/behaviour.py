@@ -1596,13 +1596,19 @@ def _explaining_variants(exercise: Exercise, operator: Operator, variants_of: Ca
             if value is _MISSING or _first_differs(firsts[index], value, observation, operator) \
                     or not _matches(observation.returned, value, observation, operator):
                 break
-            if evidence and not _same(value, observation.reference, observation) \
+            if evidence and not _same(value, observation.reference, observation) and not _trivial_count(value) \
                     and not (operator.input_is_no_evidence and _an_input(value, observation)):
                 informative += 1
         else:
             if informative >= informative_checks:
                 found.add(name[1])
     return found
+
+
+def _trivial_count(value: Any) -> bool:
+    """A count of −1, 0 or 1 (never, none, at the first step): what many different mistakes give alike (a path
+    that starts outside the radius leaves at once, whatever made it start there), so it is no evidence for one."""
+    return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_) and -1 <= int(value) <= 1
 
 
 def _first_number(value: Any) -> float | None:

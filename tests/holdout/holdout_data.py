@@ -13,7 +13,7 @@ THIRD_DIR = HOLDOUT_DIR / "third"  # the third holdout, written later still and 
 FOURTH_DIR = HOLDOUT_DIR / "fourth"  # the fourth holdout, written after the third and independently; all five modules
 FIFTH_DIR = HOLDOUT_DIR / "fifth"  # the fifth holdout, written after the fourth and independently; all five modules
 SIXTH_DIR = HOLDOUT_DIR / "sixth"  # the sixth holdout, written after the fifth and independently; all five modules
-SEVENTH_DIR = HOLDOUT_DIR / "seventh"  # the seventh holdout, written after the sixth and independently; all five modules
+SEVENTH_DIR = HOLDOUT_DIR / "seventh"  # the seventh holdout, after the sixth and independently; all five modules
 ALL_MODULES = (*MODULES, "neural_network")
 
 
