@@ -123,6 +123,10 @@ SADDLE_PLATEAU_EXPR = x**2 - y**2 * sp.exp(-(y**2))
 SADDLE_PLATEAU_WIDE_EXPR = x**2 / 2 - 2 * y**2 * sp.exp(-(y**2) / 2)
 # The first surface moved so that its saddle is at (1, −1/2): a distance from the origin is not one from the saddle.
 SADDLE_PLATEAU_SHIFTED_EXPR = SADDLE_PLATEAU_EXPR.subs({x: x - 1, y: y + sp.Rational(1, 2)}, simultaneous=True)
+# Moved a little only, the saddle at (1/4, −1/4), inside a radius of 1/2 around the origin: a distance measured from
+# the origin is crossed at another step than the one from the saddle, not at the first.
+SADDLE_PLATEAU_NEAR_EXPR = SADDLE_PLATEAU_EXPR.subs({x: x - sp.Rational(1, 4), y: y + sp.Rational(1, 4)},
+                                                    simultaneous=True)
 
 # Two-variable curriculum functions as the symbolic g(x, y) and saddle(x, y).
 G_EXPR = x**2 * y + sp.sin(x * y)
@@ -156,7 +160,9 @@ PROBES = {
               ("neural_network.saddle_plateau", SADDLE_PLATEAU_EXPR, "u² − v²·exp(−v²)"),
               ("probe.saddle_plateau_wide", SADDLE_PLATEAU_WIDE_EXPR, "u²/2 − 2v²·exp(−v²/2)"),
               ("probe.saddle_plateau_shifted", SADDLE_PLATEAU_SHIFTED_EXPR,
-               "(u − 1)² − (v + 1/2)²·exp(−(v + 1/2)²): the saddle at (1, −1/2)"))
+               "(u − 1)² − (v + 1/2)²·exp(−(v + 1/2)²): the saddle at (1, −1/2)"),
+              ("probe.saddle_plateau_near", SADDLE_PLATEAU_NEAR_EXPR,
+               "(u − 1/4)² − (v + 1/4)²·exp(−(v + 1/4)²): the saddle at (1/4, −1/4)"))
           for variable in (x, y)),
         _point("probe.bowl3", X[0] ** 2 + 2 * X[1] ** 2 + 3 * X[2] ** 2 + X[0] * X[1] - X[2], 3,
                "p0² + 2p1² + 3p2² + p0·p1 − p2"),

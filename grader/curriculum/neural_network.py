@@ -241,6 +241,13 @@ def a_saddle_away_from_the_origin(rng: np.random.Generator) -> Case:
                  [uniform(rng, -1e-3, 1e-3), uniform(rng, 1e-3, 3e-3)], uniform(rng, 0.05, 0.2), 0.5, 400))
 
 
+def a_saddle_near_the_origin(rng: np.random.Generator) -> Case:
+    """The saddle at (1/4, −1/4), inside the radius around the origin, pushed along v: a distance measured from
+    the origin passes the radius at another step than the distance from the saddle, and not at the first."""
+    return Case((Given("probe.saddle_plateau_near_du"), Given("probe.saddle_plateau_near_dv"), [0.25, -0.25],
+                 [uniform(rng, -1e-3, 1e-3), uniform(rng, 1e-3, 3e-3)], uniform(rng, 0.05, 0.2), 0.5, 400))
+
+
 def pushed_past_the_radius(rng: np.random.Generator) -> Case:
     """A push that already reaches past the radius: the count still starts with the first step (k ≥ 1), and the
     path, pushed along v, stays outside."""
@@ -470,6 +477,7 @@ EXERCISES = (
         checks={"a small push along v": small_push, "a large push on another surface": large_push_on_another_surface,
                 "pushed along the stable direction": push_along_the_stable_direction,
                 "a saddle away from the origin": a_saddle_away_from_the_origin,
+                "a saddle near the origin, inside the radius": a_saddle_near_the_origin,
                 "pushed past the radius": pushed_past_the_radius},
         expect=by_solution(f"{MODULE}.steps_to_escape", EXACT),
         hint="Start at saddle + offset; after each update measure the distance from the SADDLE and return the "
