@@ -123,6 +123,13 @@ def test_an_augmented_assignment_with_the_other_sign_is_a_candidate_and_a_count_
     assert not any(before == "k += 1" and kind == "sign" for kind, before, _ in edits)
 
 
+def test_a_product_typed_for_a_power_and_an_assignment_typed_for_a_subtraction_are_candidates():
+    source = MODULE_HEAD + "def f(x, lr, g):\n    r = x * 2\n    x =- lr * g\n    return r + x\n"
+    edits = _edits(source, "f")
+    assert ("operator", "x * 2", "x ** 2") in edits
+    assert ("operator", "x = -lr * g", "x -= lr * g") in edits
+
+
 def test_too_large_or_unreadable_functions_give_no_candidates():
     assert repair.candidates("def f(:\n", "f") == []
     assert repair.candidates(MODULE_HEAD + "def g(x):\n    return x\n", "f") == []

@@ -9,7 +9,8 @@ belongs), a loop's index for its value, a sibling function for the one a copied 
 an argument not passed, two arguments swapped, the other divisor n − ddof of a variance, a statement that stops
 a loop early removed, a `return` moved out of its loop, two steps of a loop's pass swapped, an initialisation
 moved into the loop it should reset with, a matrix entry's mirror stored, two returned values or labels
-swapped, `dtype=int` for floats, `asarray` for a copy, every `//` made `/` at once. Text written
+swapped, `dtype=int` for floats, `asarray` for a copy, `*` typed for `**` and `=-` for `-=`, every `//` made
+`/` at once. Text written
 more than once is located by its line. The same edit is also tried at every occurrence of the same
 expression (an index written twice, or copied into parallel terms). The candidates run in the sandbox like any
 student code (`find_repair` takes the runner); the parent judges them with the exercise's own checks. A
@@ -557,6 +558,16 @@ def _operators(node: ast.AST, context: _Context) -> Found:
             why = "the fraction is upside down: numerator and denominator swapped" if isinstance(node.op, ast.Div) \
                 else "the two sides of the operation are swapped"
             yield from _expr_edit("swapped operands", node, changed, why)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and isinstance(node.right, ast.Constant) \
+            and node.right.value in (2, 3) and not isinstance(node.right.value, bool):  # `r * 2` typed for `r ** 2`
+        changed = ast.BinOp(copy.deepcopy(node.left), ast.Pow(), copy.deepcopy(node.right))
+        yield from _expr_edit("operator", node, changed, "`*` where `**` belongs: `a * 2` doubles, `a ** 2` squares")
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        step = _without_leading_minus(node.value)  # `x =- lr * g` typed for `x -= lr * g`
+        if step is not None:
+            changed = ast.AugAssign(ast.Name(node.targets[0].id, ast.Store()), ast.Sub(), step)
+            yield Edit("operator", _text(node), _text(changed), f"`=-` is `= -`: `{node.targets[0].id}` is replaced "
+                       "by the negative of the step, not moved by it (`-=`)"), changed, False
     if isinstance(node, ast.AugAssign) and type(node.op) in _SWAPPED_OPERATORS \
             and not (isinstance(node.value, ast.Constant) and node.value.value == 1):  # `+=` for `-=`, not a count
         for new in _SWAPPED_OPERATORS[type(node.op)]:
@@ -595,6 +606,20 @@ def _operators(node: ast.AST, context: _Context) -> Found:
             and node.id in {"min", "max", "any", "all"}:
         yield from _expr_edit("opposite function", node, ast.Name(_OPPOSITE_CALLS[node.id], ast.Load()),
                               f"`{node.id}` where its opposite `{_OPPOSITE_CALLS[node.id]}` belongs")
+
+
+def _without_leading_minus(value: ast.expr) -> ast.expr | None:
+    """`-a * b / c` without its leading minus (a copy), or None where the expression does not start with one."""
+    changed = copy.deepcopy(value)
+    parent, node = None, changed
+    while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult | ast.Div):
+        parent, node = node, node.left
+    if not (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)):
+        return None
+    if parent is None:
+        return node.operand
+    parent.left = node.operand
+    return changed
 
 
 def _precedence(node: ast.AST, context: _Context) -> Found:
