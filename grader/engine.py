@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import inspect
+import itertools
 import time
 import traceback
 import weakref
@@ -396,12 +397,14 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
         return [[next(verdict) for _ in some] for _ in candidates]
 
     def search() -> list[repair.Candidate]:
-        found = repair.find_repair(repair.candidate_slices(sources[exercise.module], exercise.function,
-                                                           size=repair.SLICE), planned, passes)
+        slices = repair.candidate_slices(sources[exercise.module], exercise.function, size=repair.SLICE)
+        first = next(slices, [])  # built once: the two-edit search starts from it too
+        found = repair.find_repair(itertools.chain([first] if first else [], slices), planned, passes)
         if found or time.monotonic() >= allowance.deadline:
             return found
         failed = sum(1 for verdict in verdicts if not verdict.passed)
-        return repair.find_two_edit_repair(sources[exercise.module], exercise.function, planned, failed, passes)
+        return repair.find_two_edit_repair(sources[exercise.module], exercise.function, first, planned, failed,
+                                           passes)
 
     key = _repair_key(exercise, sources[exercise.module])
     line = repair.function_line(sources[exercise.module], exercise.function) or 0

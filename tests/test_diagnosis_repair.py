@@ -168,7 +168,8 @@ def test_two_slips_in_two_branches_are_repaired_by_two_edits_together():
 
     passes = _passes_in_process(source, reference)
     assert repair.find_repair(repair.candidate_slices(source, "f", size=repair.SLICE), checks, passes) == []
-    found = repair.find_two_edit_repair(source, "f", checks, 4, passes)
+    first = next(repair.candidate_slices(source, "f", size=repair.SLICE))
+    found = repair.find_two_edit_repair(source, "f", first, checks, 4, passes)
     assert len(found) == 1 and found[0].edit.kind == "sign + constant", found
     hint = found[0].edit.hint("f", "every check")
     assert hint.startswith("Two slips: ") and "`x - 1` to `x + 1`" in hint and "`3 * x` to `2 * x`" in hint
@@ -185,8 +186,9 @@ def test_both_lines_a_two_edit_repair_names_move_with_the_function():
 def test_two_edits_are_not_tried_on_one_failed_check_nor_said_when_nothing_repairs_half():
     source = MODULE_HEAD + "def f(x):\n    return x ** 3 + 7\n"
     passes = _passes_in_process(source, lambda x: 2 * x)
-    assert repair.find_two_edit_repair(source, "f", [3], 1, passes) == []
-    assert repair.find_two_edit_repair(source, "f", [3, 4, 5], 3, passes) == []
+    first = next(repair.candidate_slices(source, "f", size=repair.SLICE))
+    assert repair.find_two_edit_repair(source, "f", first, [3], 1, passes) == []
+    assert repair.find_two_edit_repair(source, "f", first, [3, 4, 5], 3, passes) == []
 
 
 # ----- through the engine and the sandbox --------------------------------------------------------------------

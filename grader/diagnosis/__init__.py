@@ -26,6 +26,7 @@ from grader.compare import Tolerance
 from grader.spec import Case, CheckResult, Exercise
 
 FACTOR_CLAIM = "constant factor"  # how a constant-factor diagnosis begins (a claim the formula may disprove)
+PAIR_JOIN = " + "  # two slips named together: two operators' names, or two repair edits' kinds, joined
 SYMBOLIC_EXERCISES = frozenset({
     "derivatives.df_poly", "derivatives.df_wave", "derivatives.dsigmoid", "derivatives.df_log",
     "partial_derivatives.dg_dx", "partial_derivatives.dg_dy", "gradient_descent.df_nonconvex",

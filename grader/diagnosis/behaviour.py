@@ -57,7 +57,7 @@ import numpy as np
 from grader import kit
 from grader.compare import matches
 from grader.curriculum.common import for_parent, parent_call
-from grader.diagnosis import AnswerSeen
+from grader.diagnosis import PAIR_JOIN, AnswerSeen
 from grader.spec import Case, Exercise
 
 MIN_INFORMATIVE_CHECKS = 2
@@ -1165,7 +1165,6 @@ FALLBACK_OPERATORS = (
 )
 ALL_OPERATORS = OPERATORS + FALLBACK_OPERATORS
 FALLBACK_NAMES = frozenset(operator.name for operator in FALLBACK_OPERATORS)
-PAIR_JOIN = " + "  # a pair's name: its two operators' names joined
 
 
 def second_tier(name: str) -> bool:

@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from grader.diagnosis import PAIR_JOIN
 from grader.diagnosis.notation import change_in_notation, in_notation
 
 MAX_SOURCE_CHARS = 6000  # a longer function is not repaired (the candidates grow with its size)
@@ -158,6 +159,14 @@ def _parsed(module_source: str) -> ast.Module | None:
         return ast.parse(module_source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+
+
+def _function_node(module_source: str, function: str) -> ast.FunctionDef | None:
+    """The module's one top-level definition of `function` (None where the module cannot be parsed, or has none
+    or several)."""
+    tree = _parsed(module_source)
+    found = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == function] if tree else []
+    return found[0] if len(found) == 1 else None
 
 
 def candidate_slices(module_source: str, function: str, module_functions: frozenset[str] = frozenset(),
@@ -1225,15 +1234,14 @@ def find_repair(found: Iterable[Sequence[Candidate]], checks: Sequence[Any],
 MAX_PARTIAL = 6  # single edits that pass some of the failed checks, each tried with a second edit
 
 
-def find_two_edit_repair(module_source: str, function: str, checks: Sequence[Any], failed: int,
-                         passes: Callable[[Sequence[Candidate], Sequence[Any]], list[list[bool]]],
+def find_two_edit_repair(module_source: str, function: str, first: Sequence[Candidate], checks: Sequence[Any],
+                         failed: int, passes: Callable[[Sequence[Candidate], Sequence[Any]], list[list[bool]]],
                          module_functions: frozenset[str] = frozenset()) -> list[Candidate]:
-    """Two slips: where no single edit passes every check, the edits that pass some of the `failed` checks (the
-    first of `checks`) and every check that passed, each followed by a second edit of the code it made, searched
-    as `find_repair` searches. Found: the one function two edits make right, as a candidate whose edit names both.
-    Empty where no pair passes, or where pairs that give different functions do (the code does not say which
-    two places are wrong)."""
-    first = next(candidate_slices(module_source, function, module_functions, size=SLICE), [])
+    """Two slips: where no single edit passes every check, the edits of `first` (the single-edit search's first
+    slice, the likeliest) that pass some of the `failed` checks (the first of `checks`) and every check that
+    passed, each followed by a second edit of the code it made, searched as `find_repair` searches. Found: the
+    one function two edits make right, as a candidate whose edit names both. Empty where no pair passes, or where
+    pairs that give different functions do (the code does not say which two places are wrong)."""
     if not first or failed < 2:
         return []
     fixed = passes(first, checks[:failed])
@@ -1262,11 +1270,10 @@ def find_two_edit_repair(module_source: str, function: str, checks: Sequence[Any
 
 def _applied(module_source: str, function: str, candidate: Candidate) -> str | None:
     """The module with `function` replaced by the candidate's changed definition, under its own name."""
-    tree = _parsed(module_source)
-    found = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == function] if tree else []
-    if len(found) != 1:
+    node = _function_node(module_source, function)
+    if node is None:
         return None
-    text = _Text(module_source, found[0])
+    text = _Text(module_source, node)
     try:
         changed = text.renamed(candidate.source, function).encode("utf-8", "surrogatepass")
     except ValueError:
@@ -1279,9 +1286,6 @@ def _both(first: Edit, second: Edit) -> Edit:
     return Edit(f"{first.kind}{PAIR_JOIN}{second.kind}", first.before, first.after,
                 f"two slips: {first.why}; and {second.why[:1].lower() + second.why[1:]}",
                 f"{first.change}{BOTH_JOIN}{second.change}", None)
-
-
-PAIR_JOIN = " + "  # how the kinds of two edits that repair the code together are joined in a diagnosis
 
 
 def elsewhere(chosen: Candidate, others: Sequence[Candidate]) -> Candidate | None:
@@ -1325,13 +1329,9 @@ def function_source(module_source: str, function: str) -> str | None:
     """The text of the module's top-level `function` (None where it cannot be read): what
     `ast.get_source_segment` gives, cut from lines split once by a regular expression (it splits the module
     in a Python loop on each call, milliseconds for a whole module)."""
-    tree = _parsed(module_source)
-    if tree is None:
+    node = _function_node(module_source, function)
+    if node is None:
         return None
-    found = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == function]
-    if len(found) != 1:
-        return None
-    node = found[0]
     lines = _LINE.findall(module_source)
     first, last = node.lineno - 1, node.end_lineno - 1  # type: ignore[operator]
     start, end = node.col_offset, node.end_col_offset
@@ -1343,9 +1343,8 @@ def function_source(module_source: str, function: str) -> str | None:
 
 def function_line(module_source: str, function: str) -> int | None:
     """The line of the file where the module's top-level `function` starts (None where it cannot be read)."""
-    tree = _parsed(module_source)
-    found = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == function] if tree else []
-    return found[0].lineno if len(found) == 1 else None
+    node = _function_node(module_source, function)
+    return None if node is None else node.lineno
 
 
 # Where `_located` ends an action: the end of the text, or of the first edit's part where two are told (`_both`).

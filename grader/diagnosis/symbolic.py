@@ -288,7 +288,7 @@ def _difference_quotient(exercise: Exercise, target: Target, function: ast.Funct
     if not np.all(np.abs(student_values[usable] - right[usable]) <= APPROXIMATION * (1 + np.abs(right[usable]))):
         return None
     listed = _listed_mistakes(exercise, target)
-    refuted = {name for name, value in listed if not _equal_values(sampler, student, value)}
+    refuted = _refuted(sampler, student, listed)
     if len(refuted) < len(listed):  # the formula is a listed mistake: that one is named
         return None
     return Finding("formula: difference quotient",
@@ -308,7 +308,7 @@ def _classify(exercise: Exercise, target: Target, student: Value) -> Finding:
             return _equal_finding(listed, "your formulas")
     elif sampler.equal(student, target.reference):  # type: ignore[arg-type]
         return _equal_finding(listed, "your formula")
-    refuted = {name for name, value in listed if not _equal_values(sampler, student, value)}
+    refuted = _refuted(sampler, student, listed)
     for name, _ in listed:
         if name not in refuted:
             hint = next(m.hint for m in exercise.misconceptions if m.name == name)
@@ -328,6 +328,11 @@ def _classify(exercise: Exercise, target: Target, student: Value) -> Finding:
     what = f"your formulas are ({shown})" if isinstance(student, tuple) else f"your formula is {shown}"
     return Finding("", f"read from your code, {what}, which differs from the right one in more than a term or a "
                    f"factor{target.notation}", found.refuted)
+
+
+def _refuted(sampler: _Sampler, student: Value, listed: Sequence[tuple[str, Value]]) -> set[str]:
+    """The listed mistakes the student's formula is proven not to be."""
+    return {name for name, value in listed if not _equal_values(sampler, student, value)}
 
 
 def _equal_values(sampler: _Sampler, a: Value, b: Value) -> bool:
