@@ -109,6 +109,20 @@ def _signature_from(data: Mapping[str, Any]) -> inspect.Signature:
     return signature
 
 
+def _forms(exercise: Exercise) -> list[str]:
+    """Each known mistake's form digest where its formula needs one to be named (`symbolic.cause_forms`), else
+    "": the bundle withholds the bodies, and a mistake that changes the formula by a constant factor is named
+    only where the student's code reads as its own formula."""
+    from grader.diagnosis import SYMBOLIC_EXERCISES
+
+    if exercise.key not in SYMBOLIC_EXERCISES:
+        return [""] * len(exercise.misconceptions)
+    from grader.diagnosis import symbolic
+
+    forms = symbolic.cause_forms(exercise)
+    return [forms.get(m.name, "") for m in exercise.misconceptions]
+
+
 def _tolerance_data(tolerance: Tolerance) -> dict[str, Any]:
     return {"rtol": _wire(tolerance.rtol), "atol": _wire(tolerance.atol)}
 
@@ -162,7 +176,8 @@ def public_checks_data(exercises: Sequence[Exercise] | None = None,
         "functions": {e.key: {"signature": _signature_data(references.signature(e))} for e in exercises},
         "exercises": [{"module": e.module, "function": e.function, "points": e.points, "hint": e.hint,
                        "call_seconds": e.call_seconds, "returns": list(e.returns),
-                       "misconceptions": [{"name": m.name, "hint": m.hint} for m in e.misconceptions]}
+                       "misconceptions": [{"name": m.name, "hint": m.hint, "form": form}
+                                          for m, form in zip(e.misconceptions, _forms(e), strict=True)]}
                       for e in exercises],
         "given": given.numpy_sources(),
         "checks": checks,
@@ -270,7 +285,8 @@ def exercises_from(data: Mapping[str, Any]) -> tuple[Exercise, ...]:
         cases.setdefault(item["exercise"], []).append(Check(item["label"], _StoredCase(case)))
     return tuple(
         Exercise(e["module"], e["function"], e["points"], tuple(cases[f"{e['module']}.{e['function']}"]), (),
-                 e["hint"], tuple(Misconception(m["name"], m["hint"], "") for m in e["misconceptions"]),
+                 e["hint"], tuple(Misconception(m["name"], m["hint"], "", m.get("form", ""))
+                                  for m in e["misconceptions"]),
                  call_seconds=e["call_seconds"], returns=tuple(e.get("returns", ())))
         for e in data["exercises"])
 

@@ -58,11 +58,14 @@ class Check:
 
 @dataclass(frozen=True)
 class Misconception:
-    """A known mistake: a body that replaces the reference solution's, and the hint that names it."""
+    """A known mistake: a body that replaces the reference solution's, and the hint that names it. Where the body
+    is withheld (a student bundle), `form` may stand in for it: the digest of its formula's unexpanded form, which
+    tells whether a student's formula reads as the mistake's own (`symbolic.form_digest`)."""
 
     name: str
     hint: str
     body: str
+    form: str = ""
 
     @property
     def diagnosis(self) -> Diagnosis:

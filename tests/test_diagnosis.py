@@ -74,6 +74,39 @@ def test_a_listed_mistake_that_is_not_the_formula_is_refuted():
     assert "σ(x)·(1 − x)" in found.refuted and found.name == ""
 
 
+DROPPED_INNER = "dropped inner derivative of −x"
+
+
+@pytest.mark.parametrize(("body", "name"), [
+    ("s = sigmoid(x)\nreturn s * (s - 1)", "formula: sign"),  # a slip in (1 − σ): no e^(−x) differentiated
+    ("s = sigmoid(x)\nreturn s**2 - s", "formula: sign"),
+    ("return -sigmoid(x) * (1 - sigmoid(x))", DROPPED_INNER),  # the listed mistake's own form
+    ("s = sigmoid(x)\nreturn (1 - s) * s * -1", DROPPED_INNER),  # the same form, factors reordered
+    ("return -np.exp(-x) / (1 + np.exp(-x))**2", "formula: missing inner derivative"),  # the cause, worked out
+])
+def test_a_cause_that_only_scales_the_formula_is_named_only_where_the_code_reads_as_it(body, name):
+    """The eighth holdout's false hint: σ(x)·(σ(x) − 1) equals the listed "dropped inner derivative of −x"
+    (−σ(x)·(1 − σ(x))) but was not made by it; the negative of the right answer is what is certain."""
+    found = finding("derivatives.dsigmoid", body)
+    assert found.name == name, found
+    assert (DROPPED_INNER in found.refuted) == (name != DROPPED_INNER)
+    if name == "formula: sign":
+        assert "negative of the right one" in found.hint
+
+
+def test_a_bundle_without_the_bodies_names_a_scaling_cause_by_its_form_as_the_kit_does():
+    from grader.precomputed import exercises_from, public_checks_data
+
+    data = public_checks_data([BY_KEY["derivatives.dsigmoid"]])
+    (bundled,) = exercises_from(data)
+    assert all(not m.body for m in bundled.misconceptions)
+    forms = {m.name: m.form for m in bundled.misconceptions}
+    assert forms[DROPPED_INNER] and not forms["σ(x)·(1 − x)"]  # only a cause that scales the formula needs one
+    for body, named in (("s = sigmoid(x)\nreturn s * (s - 1)", False), ("return -sigmoid(x) * (1 - sigmoid(x))", True)):
+        found = analyse(bundled, kit.variant_source("derivatives", "dsigmoid", body))
+        assert (DROPPED_INNER in found.refuted) != named, (body, found)
+
+
 @pytest.mark.parametrize(("key", "body", "call"), [
     ("derivatives.df_poly", "h = 1e-3\nreturn (f_poly(x + h) - f_poly(x)) / h", "f_poly(x + h)"),
     ("derivatives.df_wave", "h = 1e-5\nreturn (f_wave(x + h) - f_wave(x - h)) / (2 * h)", "f_wave(x + h)"),

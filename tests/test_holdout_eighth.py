@@ -38,11 +38,7 @@ HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset()
 HAND_JUDGED_FALSE: dict[str, str] = {}
 # What fails today, named per entry (xfail, not strict: a fix shows as XPASS).
 KEEPS_MARKS_TODAY: dict[str, str] = {}
-FALSE_HINT_TODAY: dict[str, str] = {
-    "h8_dsigmoid_s_minus_one": "a listed mistake named from the formula alone: σ(x)·(σ(x) − 1) written with the "
-                               "given sigmoid is −σ'(x), the listed 'dropped inner derivative of −x', but no e^(−x) "
-                               "was differentiated",
-}
+FALSE_HINT_TODAY: dict[str, str] = {}  # h8_dsigmoid_s_minus_one's, fixed since (JUDGED.md)
 COSTS_CALLERS_TODAY: dict[str, str] = {}
 
 

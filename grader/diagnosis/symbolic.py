@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import hashlib
 import signal
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -309,6 +310,14 @@ def _classify(exercise: Exercise, target: Target, student: Value) -> Finding:
     elif sampler.equal(student, target.reference):  # type: ignore[arg-type]
         return _equal_finding(listed, "your formula")
     refuted = _refuted(sampler, student, listed)
+    for name, value in listed:
+        if name not in refuted and not _cause_shown(sampler, student, value, target.reference):
+            refuted.add(name)  # its formula, not its cause: the constant factor below says what is certain
+    read = {name for name, _ in listed}
+    withheld = [m for m in exercise.misconceptions if m.name not in read and m.form]
+    if withheld:  # a bundle: the withheld body's form stands in for it
+        own = form_digest(student)
+        refuted |= {m.name for m in withheld if m.form != own}
     for name, _ in listed:
         if name not in refuted:
             hint = next(m.hint for m in exercise.misconceptions if m.name == name)
@@ -333,6 +342,40 @@ def _classify(exercise: Exercise, target: Target, student: Value) -> Finding:
 def _refuted(sampler: _Sampler, student: Value, listed: Sequence[tuple[str, Value]]) -> set[str]:
     """The listed mistakes the student's formula is proven not to be."""
     return {name for name, value in listed if not _equal_values(sampler, student, value)}
+
+
+def _cause_shown(sampler: _Sampler, student: Value, cause: Value, right: Value) -> bool:
+    """Whether a cause whose formula the student's equals can be named as what they did. A cause that changes
+    the right formula by a constant factor (a sign, a factor 2) has the formula of every other slip giving that
+    factor: σ(x)·(σ(x) − 1) is −σ'(x) like the dropped inner derivative of −x, with no e^(−x) differentiated.
+    Such a cause is named only where the code reads as its own formula, unexpanded; any other cause changes the
+    formula's shape, and equal values name it."""
+    if student == cause:
+        return True
+    pairs = list(zip(cause, right, strict=True)) if isinstance(cause, tuple) and isinstance(right, tuple) \
+        else [(cause, right)] if not isinstance(cause, tuple) and not isinstance(right, tuple) else []
+    return not pairs or any(sampler.constant_ratio(c, r) is None for c, r in pairs)
+
+
+def form_digest(value: Value) -> str:
+    """A digest of a formula's unexpanded form as the reader gives it (SymPy's automatic evaluation only): equal
+    for σ·(1 − σ)·(−1) and −σ·(1 − σ), not for σ·(σ − 1)."""
+    shown = "|".join(sp.srepr(part) for part in value) if isinstance(value, tuple) else sp.srepr(value)
+    return hashlib.sha256(shown.encode()).hexdigest()[:16]
+
+
+def cause_forms(exercise: Exercise) -> dict[str, str]:
+    """The form digest of each listed mistake of a formula exercise that `_cause_shown` names only by its form
+    (those that change the right formula by a constant factor), for a bundle that withholds their bodies."""
+    target = targets().get(exercise.key)
+    if target is None:
+        return {}
+    sampler = _Sampler(exercise.key)
+    return {name: form_digest(value) for name, value in _listed_mistakes(exercise, target)
+            if not _cause_shown(sampler, _UNREAD, value, target.reference)}
+
+
+_UNREAD = sp.Symbol("unread")  # a formula that is no listed mistake's own form
 
 
 def _equal_values(sampler: _Sampler, a: Value, b: Value) -> bool:
@@ -376,7 +419,8 @@ def _classify_expression(sampler: _Sampler, target: Target, student: sp.Expr, re
     assert isinstance(right, sp.Expr)
     if target.differentiated is not None and target.variable is not None:
         for fault in derivative_faults(target.differentiated, target.variable, target.parameters):
-            if sampler.equal(student, fault.derivative) and not sampler.equal(fault.derivative, right):
+            if sampler.equal(student, fault.derivative) and not sampler.equal(fault.derivative, right) \
+                    and _cause_shown(sampler, student, fault.derivative, right):
                 return Finding(fault.name, fault.hint, refuted)
     k = sampler.constant_ratio(student, right)
     if k is not None:
