@@ -397,7 +397,10 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
         return [[next(verdict) for _ in some] for _ in candidates]
 
     def search() -> list[repair.Candidate]:
-        slices = repair.candidate_slices(sources[exercise.module], exercise.function, size=repair.SLICE)
+        sequences = frozenset(key for p in planned for key, value in
+                              (*enumerate(p.case.args), *p.case.kwargs.items()) if isinstance(value, list | tuple))
+        slices = repair.candidate_slices(sources[exercise.module], exercise.function, size=repair.SLICE,
+                                         sequences=sequences)
         first = next(slices, [])  # built once: the two-edit search starts from it too
         found = repair.find_repair(itertools.chain([first] if first else [], slices), planned, passes)
         if found or time.monotonic() >= allowance.deadline:

@@ -130,6 +130,60 @@ def test_a_product_typed_for_a_power_and_an_assignment_typed_for_a_subtraction_a
     assert ("operator", "x = -lr * g", "x -= lr * g") in edits
 
 
+def test_maths_notation_and_maths_module_read_as_python_are_changed_everywhere_at_once():
+    """`^` is XOR: re-read as `**` from the text, so `3 * x^2 - 1` regroups as a power, not `(3 * x) ** (2 - 1)`;
+    every `math.f` becomes NumPy's, which works on arrays."""
+    source = MODULE_HEAD + "def f(x):\n    return 3 * x^2 - 12 * x^1\n"
+    (xor,) = [c for c in repair.candidates(source, "f") if c.edit.kind == "xor for power"]
+    assert ast.unparse(ast.parse(xor.source).body[-1].body[0].value) == "3 * x ** 2 - 12 * x ** 1"
+    assert xor.edit.change == "changing `^` to `**` (2 places)"
+    source = "import math\n" + MODULE_HEAD + "def f(x):\n    return math.cos(3 * x) * math.exp(-x)\n"
+    (scalar,) = [c for c in repair.candidates(source, "f") if c.edit.kind == "scalar function"]
+    assert "np.cos(3 * x) * np.exp(-x)" in scalar.source and "math." not in scalar.source
+    assert not any(c.edit.kind == "scalar function" for c in repair.candidates(
+        "import math\n\n\ndef f(x):\n    return math.cos(x)\n", "f"))  # no NumPy imported: nothing to offer
+
+
+def test_names_bound_together_a_shadowed_parameter_and_a_list_made_in_its_loop_are_candidates():
+    source = MODULE_HEAD + ("def f(p, x, n):\n    a = b = np.array(p, dtype=float)\n    out = np.zeros(n)\n"
+                            "    for x in range(n):\n        out[x] = np.sum(x) + a[0] - b[0]\n"
+                            "    for k in range(n):\n        seen = []\n        seen.append(k)\n"
+                            "    return out, seen\n")
+    found = {c.edit.kind: c.edit.change for c in repair.candidates(source, "f")}
+    assert found["alias"] == "making each its own with `a = np.array(p, dtype=float)` and " \
+                             "`b = np.array(p, dtype=float)`"
+    assert found["not kept"] == "moving `seen = []` before the loop"
+    shadowed = [c for c in repair.candidates(source, "f") if c.edit.kind == "shadowed parameter"]
+    assert [c.edit.change for c in shadowed] == ["renaming the loop variable `x` to `x_step` where it counts "
+                                                 "(as an index)", "renaming the loop variable `x` to `x_step` in "
+                                                 "the loop"]
+    assert "out[x_step] = np.sum(x)" in shadowed[0].source
+
+
+def test_values_from_sibling_functions_are_made_alike_and_may_be_in_each_others_place():
+    """`gw = dloss_dw(...)` and `gb = dloss_db(...)` (or unpacked from one tuple) are made alike: one may stand
+    where the other belongs, and two used once in one statement may be swapped."""
+    source = MODULE_HEAD + ("def dloss_dw(w, b):\n    return w\n\n\ndef dloss_db(w, b):\n    return b\n\n\n"
+                            "def train(w, b, lr):\n    gw, gb = dloss_dw(w, b), dloss_db(w, b)\n"
+                            "    w, b = w - lr * gb, b - lr * gw\n    return w, b\n")
+    edits = _edits(source, "train")
+    assert ("swapped values", "w, b = (w - lr * gb, b - lr * gw)", "w, b = (w - lr * gw, b - lr * gb)") in edits
+    assert ("wrong variable", "lr * gb", "lr * gw") in edits
+
+
+def test_a_call_at_the_centre_beside_a_shifted_one_may_belong_at_the_mirrored_point():
+    source = MODULE_HEAD + "def nd(f, x, h):\n    return (f(x + h) - f(x)) / (2 * h)\n"
+    assert ("mirrored point", "f(x)", "f(x - h)") in _edits(source, "nd")
+
+
+def test_an_argument_left_a_list_is_converted_only_where_a_check_passes_a_list():
+    source = MODULE_HEAD + "def step(w, g, lr):\n    return np.asarray(w, dtype=float) - lr * g\n"
+    assert not any(c.edit.kind == "not converted" for c in repair.candidates(source, "step"))
+    listed = [c for some in repair.candidate_slices(source, "step", sequences=frozenset({0, 1}))
+              for c in some if c.edit.kind == "not converted"]
+    assert [c.edit.after for c in listed] == ["lr * np.asarray(g, dtype=float)"]  # w is converted; lr no list
+
+
 def test_too_large_or_unreadable_functions_give_no_candidates():
     assert repair.candidates("def f(:\n", "f") == []
     assert repair.candidates(MODULE_HEAD + "def g(x):\n    return x\n", "f") == []
@@ -217,12 +271,35 @@ def _hints(exercise_result) -> list[str]:
      "    return total\n", "return in loop", "moving `return total` out of the loop"),
     ("linear_model", "error_profile_slope", "return np.array([sse(c, m, x, y) for m in slopes])\n",
      "swapped arguments", "changing `sse(c, m, x, y)` to `sse(m, c, x, y)`"),
+    ("linear_model", "error_profile_slope", "for m in slopes:\n    values = []\n    values.append(sse(m, c, x, y))\n"
+     "return np.array(values, dtype=float)\n", "not kept", "moving `values = []` before the loop"),
+    ("partial_derivatives", "partial_derivative", "plus = minus = np.array(point, dtype=float)\nplus[i] += h\n"
+     "minus[i] -= h\nreturn float((f(plus) - f(minus)) / (2 * h))\n", "alias", "making each its own"),
+    ("gradient_descent", "gradient_descent", "path = np.zeros((n_steps + 1, 2))\nm, c = float(m0), float(c0)\n"
+     "path[0] = m, c\nfor x in range(1, n_steps + 1):\n    gm, gc = sse_gradient(m, c, x, y)\n"
+     "    m, c = m - learning_rate * gm, c - learning_rate * gc\n    path[x] = m, c\nreturn path\n",
+     "shadowed parameter", "renaming the loop variable `x` to `x_step` where it counts"),
 ])
 def test_a_slip_nobody_listed_is_named_by_the_edit_that_undoes_it(sandbox, module, function, body, kind, quoted):
     _, own = _grade(sandbox, module, function, body)
     assert own.score < own.max_score
     failed = [check for check in own.checks if not check.passed]
     assert failed and all(check.diagnosis == f"repair: {kind}" for check in failed), [c.diagnosis for c in failed]
+    assert all(quoted in message and "makes every check pass" in message for message in _hints(own))
+
+
+@pytest.mark.parametrize(("module", "function", "body", "quoted"), [
+    ("derivatives", "df_poly", "return 3 * x^2 - 12 * x + 9\n", "changing `^` to `**`"),
+    ("derivatives", "df_wave", "import math\nreturn (3 * math.cos(3 * x) - x * math.sin(3 * x)) * "
+     "math.exp(-(x**2) / 2)\n", "using `np.` for every `math.` (3 places)"),
+    ("gradient_descent", "gradient_step", "return np.asarray(weights, dtype=float) - learning_rate * grad\n",
+     "changing `learning_rate * grad` to `learning_rate * np.asarray(grad, dtype=float)`"),
+])
+def test_python_read_otherwise_than_meant_is_named_where_it_raises_too(sandbox, module, function, body, quoted):
+    """Slips that raise on some checks (XOR on floats, `math` on arrays, a list times a float): the edit that
+    repairs them is said on every failed check, the raised error beside it."""
+    _, own = _grade(sandbox, module, function, body)
+    assert own.score < own.max_score
     assert all(quoted in message and "makes every check pass" in message for message in _hints(own))
 
 

@@ -191,11 +191,21 @@ def right_well_lowest_start_elsewhere(rng: np.random.Generator) -> Case:
                  [uniform(rng, 2.4, 2.7), uniform(rng, -1.5, -1.2)], 0.05, 30))
 
 
+def three_starts_few_steps(rng: np.random.Generator) -> Case:
+    """The right well, three steps only: the start with the lowest f near the left minimum, another high on the
+    left wall (still the highest f after three steps), one in the right valley. The lowest start's end, the
+    highest end point and the best end point are three different points."""
+    return Case((Given("probe.right_well"), Given("probe.right_well'"),
+                 [uniform(rng, 2.3, 2.6), uniform(rng, -1.4, -1.25), uniform(rng, -2.1, -1.9)], 0.05, 3))
+
+
 def lifted_well_positive_ends(rng: np.random.Generator) -> Case:
     """The right well lifted above zero (every end point's f is positive, so the lowest f is not the highest
-    end point's opposite in size), global minimum on the right, the lowest start in the left valley."""
+    end point's opposite in size), global minimum on the right, the lowest start in the left valley, and a third
+    start high on the left wall, still the highest after four steps (so the lowest start's end is not the
+    highest end point)."""
     return Case((Given("probe.lifted_right_well"), Given("probe.lifted_right_well'"),
-                 [uniform(rng, 2.4, 2.7), uniform(rng, -1.5, -1.2)], 0.05, 30))
+                 [uniform(rng, 2.4, 2.7), uniform(rng, -1.4, -1.25), uniform(rng, -2.1, -1.9)], 0.05, 4))
 
 
 # ----- the exercises --------------------------------------------------------------------------------
@@ -318,6 +328,7 @@ EXERCISES = (
             "another non-convex f, starts as an array": tilted_well_starts_as_array,
             "the global minimum on the right, the lowest start in the other valley": right_well_lowest_start_elsewhere,
             "a well lifted above zero: every end point's f is positive": lifted_well_positive_ends,
+            "three starts, three steps: the lowest start is neither the best nor the worst end": three_starts_few_steps,
         },
         expect=by_solution(f"{MODULE}.best_of_starts", EXACT),
         hint="Run descend_1d from every start, evaluate f at each end point, and return the end point with the "
@@ -332,6 +343,10 @@ EXERCISES = (
             mistake(name="highest end point", hint="keep the end point with the LOWEST f.",
                     body="ends = [descend_1d(df, s, learning_rate, n_steps) for s in starts]\n"
                          "return float(max(ends, key=f))"),
+            mistake(name="start chosen before descending", hint="the start where f is lowest need not be the one "
+                    "whose descent ends lowest (it may sit in the other valley): descend from EVERY start first, "
+                    "then compare f at the end points.",
+                    body="best = min(starts, key=f)\nreturn float(descend_1d(df, best, learning_rate, n_steps))"),
         ],
         alternatives=["ends = np.array([descend_1d(df, s, learning_rate, n_steps) for s in starts])\n"
                       "return ends[np.argmin([f(e) for e in ends])]"],

@@ -277,7 +277,8 @@ EXERCISES = (
         mistakes=[
             mistake(name="no activation", hint="the neuron passes w·x + b through the sigmoid σ.",
                     body="return w * np.asarray(x, dtype=float) + b"),
-            mistake(name="sigmoid of −z", hint="σ(z) = 1/(1 + e^(−z)): the exponent is −z.",
+            mistake(name="sigmoid of −z", hint="your values are σ(−z) = 1 − σ(z): the minus sign of the exponent is "
+                    "lost; σ(z) = 1/(1 + exp(−z)), with the exponent −z.",
                     body="return 1 / (1 + np.exp(w * np.asarray(x, dtype=float) + b))"),
             mistake(name="bias multiplied by the weight", hint="the bias is added after the product: w·x + b, "
                     "not w·(x + b).", body="return sigmoid(w * (np.asarray(x, dtype=float) + b))"),
@@ -438,6 +439,11 @@ EXERCISES = (
                     body="return np.abs(np.array([dloss_dw(w, b, x, y), dloss_db(w, b, x, y)]))"),
             mistake(name="signed steps", hint="the SIZE of a step is its absolute value: take |·| of each update.",
                     body="return -learning_rate * np.array([dloss_dw(w, b, x, y), dloss_db(w, b, x, y)])"),
+            mistake(name="new weights instead of the steps", hint="per_weight_steps returns how far each weight "
+                    "moves, the size of each update |Δw| = η·|∂L/∂w| and |Δb| = η·|∂L/∂b|, not the updated weights "
+                    "w − η·∂L/∂w and b − η·∂L/∂b.",
+                    body="return np.array([w - learning_rate * dloss_dw(w, b, x, y), "
+                         "b - learning_rate * dloss_db(w, b, x, y)])"),
         ],
         alternatives=["return [abs(learning_rate * dloss_dw(w, b, x, y)), abs(learning_rate * dloss_db(w, b, x, y))]"],
     ),

@@ -10,7 +10,10 @@ an argument not passed, two arguments swapped, the other divisor n − ddof of a
 a loop early removed, a `return` moved out of its loop, two steps of a loop's pass swapped, an initialisation
 moved into the loop it should reset with, a matrix entry's mirror stored, two returned values or labels
 swapped, `dtype=int` for floats, `asarray` for a copy, `*` typed for `**` and `=-` for `-=`, every `//` made
-`/` at once. Text written
+`/` at once; and Python read otherwise than meant: every `^` (XOR) made `**`, every `math.f` made NumPy's, an
+argument a check passes as a list converted, names bound together (`a = b = ...`) made each its own, a loop
+variable that shadows a parameter renamed, a list made afresh in the loop that fills it moved before it, and two
+values computed alike (by sibling functions) in each other's place. Text written
 more than once is located by its line. The same edit is also tried at every occurrence of the same
 expression (an index written twice, or copied into parallel terms). The candidates run in the sandbox like any
 student code (`find_repair` takes the runner); the parent judges them with the exercise's own checks. A
@@ -30,8 +33,10 @@ import collections
 import copy
 import dataclasses
 import functools
+import io
 import itertools
 import re
+import tokenize
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -93,7 +98,9 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "labels swapped": 1, "loop bounds": 3, "operator": 3,
          "comparison": 3, "opposite function": 3, "order of tests": 3, "extra factor": 3, "extra term": 3,
          "extra division": 3, "extra power": 3, "off by one": 2, "call for its argument": 4, "power": 4,
-         "constant for a variable": 4, "constant": 5, "wrong variable": 5}
+         "constant for a variable": 4, "constant": 5, "wrong variable": 5, "scalar function": 1,
+         "not converted": 2, "shadowed parameter": 2, "not kept": 2, "xor for power": 1,
+         "mirrored point": 2}
 
 
 @dataclass(frozen=True)
@@ -170,10 +177,11 @@ def _function_node(module_source: str, function: str) -> ast.FunctionDef | None:
 
 
 def candidate_slices(module_source: str, function: str, module_functions: frozenset[str] = frozenset(),
-                     size: int = 0) -> Iterator[list[Candidate]]:
+                     size: int = 0, sequences: frozenset[int | str] = frozenset()) -> Iterator[list[Candidate]]:
     """The candidates in slices of `size` (all at once if 0), built only as they are asked for: the edits are
     found and ordered first (cheap), the changed functions written and compiled a slice at a time (most
-    repairs are in the first slice, and the rest is never built)."""
+    repairs are in the first slice, and the rest is never built). `sequences`: the positions and keyword names
+    of the arguments some check passes as a list or tuple (an argument arithmetic may need converted)."""
     tree = _parsed(module_source)
     if tree is None:
         return
@@ -192,7 +200,11 @@ def candidate_slices(module_source: str, function: str, module_functions: frozen
     except (SyntaxError, ValueError, RecursionError, TypeError, MemoryError):
         return
     texts: set[str] = set()
-    edits = sorted(_edits(original, scope, signatures, text), key=lambda found: _RANK.get(found[0].kind, 9))
+    positional = [a.arg for a in (*original.args.posonlyargs, *original.args.args)]
+    listed = frozenset(positional[item] if isinstance(item, int) and item < len(positional) else item
+                       for item in sequences if not isinstance(item, int) or item < len(positional))
+    edits = sorted(_edits(original, scope, signatures, text, _numpy_name(tree), listed),
+                   key=lambda found: _RANK.get(found[0].kind, 9))
     made = 0
     some: list[Candidate] = []
     for edit, change in edits:
@@ -306,6 +318,23 @@ def _module_names(tree: ast.Module) -> set[str]:
     return names
 
 
+def _numpy_name(tree: ast.Module) -> str:
+    """The name the module imports NumPy under (`np`), or "" where it does not."""
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "numpy":
+                    return alias.asname or alias.name
+    return ""
+
+
+def _converted(function: ast.FunctionDef) -> frozenset[str]:
+    """The parameters passed to `asarray` or `array` somewhere in the function (made arrays, not left lists)."""
+    return frozenset(argument.id for node in ast.walk(function) if isinstance(node, ast.Call)
+                     and _call_name(node) in ("asarray", "array", "asanyarray") and node.args
+                     for argument in node.args[:1] if isinstance(argument, ast.Name))
+
+
 def _given_names(function: ast.FunctionDef) -> set[str]:
     """The parameters, and the variables of its loops and comprehensions."""
     args = function.args
@@ -326,7 +355,8 @@ def _local_names(function: ast.FunctionDef) -> set[str]:
 
 
 def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast.arguments],
-           text: _Text) -> Iterator[tuple[Edit, list[tuple[ast.AST, Replacement]] | ast.AST]]:
+           text: _Text, numpy: str = "", sequences: frozenset[str] = frozenset()
+           ) -> Iterator[tuple[Edit, list[tuple[ast.AST, Replacement]] | ast.AST]]:
     """(edit, change) for every operator at every node, most telling kinds first: a change is the nodes to
     replace and their replacements, or (for a change of the whole function) the changed function."""
     body = function.body[1:] if _docstring(function) else function.body
@@ -339,12 +369,14 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
     for index, node in enumerate(nodes):
         if isinstance(node, ast.expr | ast.keyword):
             where.setdefault(key(node), []).append(index)
-    parallel, shifted = _made_alike(function)
+    parallel, shifted = _made_alike(function, signatures)
     context = _Context(scope, _given_names(function) & (scope | {"_"}), signatures, parents, function.name,
                        _counted_sequences(function), parallel, shifted, _deviations(function, shifted),
                        {node.target.id for node in ast.walk(function) if isinstance(node, ast.For | ast.comprehension)
                         and isinstance(node.target, ast.Name) and isinstance(node.iter, ast.Call)
-                        and _call_name(node.iter) == "range"})
+                        and _call_name(node.iter) == "range"},
+                       numpy, frozenset(a.arg for a in (*function.args.posonlyargs, *function.args.args,
+                                                        *function.args.kwonlyargs)), _converted(function), sequences)
     returned = _returned_position(function, parents)
     for operator in (_operators, _precedence, _calls, _statements, _constants, _drops, _names, _missing):
         for index, node in enumerate(nodes):
@@ -532,6 +564,10 @@ class _Context:
     shifted: dict[str, list[tuple[str, str]]] = dataclasses.field(default_factory=dict)  # p -> (local, p - ...)
     deviations: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # p -> `p - mean of p` as written
     indices: set[str] = dataclasses.field(default_factory=set)  # the variables of `for … in range(…)` loops
+    numpy: str = ""  # the name NumPy is imported under in the module ("" where it is not)
+    parameters: frozenset[str] = frozenset()  # the function's own parameters
+    converted: frozenset[str] = frozenset()  # parameters the function passes to `asarray` or `array`
+    sequences: frozenset[str] = frozenset()  # parameters some check passes as a list or tuple
 
 
 Replacement = ast.AST | list[ast.stmt]
@@ -750,23 +786,36 @@ def _counted_sequences(function: ast.FunctionDef) -> dict[str, str]:
     return found
 
 
-def _made_alike(function: ast.FunctionDef) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, str]]]]:
+def _made_alike(function: ast.FunctionDef, siblings: dict[str, ast.arguments] | None = None
+                ) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, str]]]]:
     """Locals assigned once: those made alike, by the same expression of other names (`dx = x - x_mean` and
-    `dy = y - y_mean`): local -> the others; and those made by shifting a parameter (`dx = x - x_mean`):
-    parameter -> (local, its expression)."""
+    `dy = y - y_mean`), or by calls of sibling functions of the same parameters (`gw = dloss_dw(w, b, x, y)`
+    and `gb = dloss_db(w, b, x, y)`, also unpacked from one tuple): local -> the others; and those made by
+    shifting a parameter (`dx = x - x_mean`): parameter -> (local, its expression)."""
     args = function.args
     parameters = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
     stores = collections.Counter(node.id for node in ast.walk(function)
                                  if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store))
-    once = {node.targets[0].id: node.value for node in ast.walk(function)
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-            and stores[node.targets[0].id] == 1 and node.targets[0].id not in parameters}
+    pairs: list[tuple[ast.expr, ast.expr]] = []
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple) \
+                    and len(target.elts) == len(node.value.elts):
+                pairs.extend(zip(target.elts, node.value.elts, strict=True))
+            else:
+                pairs.append((target, node.value))
+    once = {target.id: value for target, value in pairs
+            if isinstance(target, ast.Name) and stores[target.id] == 1 and target.id not in parameters}
+    alike_calls = {name for name in siblings or {} if _same_parameters(name, siblings or {})}
 
     def shape(expression: ast.expr) -> str:
         copied = copy.deepcopy(expression)
         for name in ast.walk(copied):
             if isinstance(name, ast.Name) and (name.id in parameters or name.id in once):
                 name.id = "_"
+            elif isinstance(name, ast.Name) and name.id in alike_calls:
+                name.id = "_sibling"
         return ast.unparse(copied)
 
     by_shape: dict[str, list[str]] = {}
@@ -852,6 +901,15 @@ def _calls(node: ast.AST, context: _Context) -> Found:
         yield from _expr_edit("transposed", node, copy.deepcopy(node.value), "`.T` transposes: rows and columns "
                               "are swapped")
         return
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in context.parameters \
+            and context.numpy and _arithmetic_operand(node, context):  # `learning_rate * grad`, grad a list
+        converted = ast.Call(ast.Attribute(ast.Name(context.numpy, ast.Load()), "asarray", ast.Load()),
+                             [ast.Name(node.id, ast.Load())], [ast.keyword("dtype", ast.Name("float", ast.Load()))])
+        yield from _expr_edit("not converted", node, converted,
+                              f"`{node.id}` may be a list, and arithmetic on a list repeats or joins it (or fails) "
+                              f"instead of working entry by entry: convert it first with "
+                              f"`{context.numpy}.asarray({node.id}, dtype=float)`")
+        return
     if not isinstance(node, ast.Call):
         return
     name = _call_name(node)
@@ -913,10 +971,49 @@ def _calls(node: ast.AST, context: _Context) -> Found:
                                   f"passed in each other's place: check the order of the parameters"
                                   + (f" of {name}" if name else ""),
                                   everywhere=False)
+    yield from _mirrored_calls(node, context)
     if isinstance(node.func, ast.Name) and len(node.args) == 1 and not node.keywords \
             and isinstance(node.args[0], ast.Name) and node.func.id not in ("float", "int", "len", "list", "tuple"):
         yield from _expr_edit("call for its argument", node, copy.deepcopy(node.args[0]),
                               f"`{ast.unparse(node)}` where `{node.args[0].id}` itself belongs")
+
+
+def _arithmetic_operand(node: ast.Name, context: _Context) -> bool:
+    """An operand of * / + - (not of a call or an index) that a check passes as a list, in a function that
+    converts some other parameter with `asarray`/`array` but never this one: the one left a list."""
+    parent = context.parents.get(id(node))
+    if not (isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add | ast.Sub | ast.Mult | ast.Div)):
+        return False
+    return node.id in context.sequences and bool(context.converted) and node.id not in context.converted
+
+
+# math's functions of one number that NumPy has for arrays, under NumPy's name
+_MATH_IN_NUMPY = {name: name for name in ("exp", "log", "log10", "log2", "log1p", "expm1", "sin", "cos", "tan",
+                                          "sinh", "cosh", "tanh", "sqrt", "floor", "ceil", "trunc", "fabs", "hypot",
+                                          "arctan2", "isnan", "isfinite", "degrees", "radians")} \
+    | {"asin": "arcsin", "acos": "arccos", "atan": "arctan", "atan2": "arctan2", "pow": "power"}
+
+
+def _mirrored_calls(node: ast.Call, context: _Context) -> Found:
+    """`f(x)` in a function that also calls `f(x + h)`: `f(x - h)`, the mirrored point (one step on each side)."""
+    if not isinstance(node.func, ast.Name) or node.keywords or len(node.args) != 1:
+        return
+    argument = ast.unparse(node.args[0])
+    root = context.parents.get(id(node))
+    while root is not None and context.parents.get(id(root)) is not None:
+        root = context.parents.get(id(root))
+    for other in ast.walk(root) if root is not None else ():
+        if isinstance(other, ast.Call) and other is not node and isinstance(other.func, ast.Name) \
+                and other.func.id == node.func.id and len(other.args) == 1 \
+                and isinstance(shifted := other.args[0], ast.BinOp) and isinstance(shifted.op, ast.Add | ast.Sub) \
+                and ast.unparse(shifted.left) == argument:
+            mirror = ast.BinOp(copy.deepcopy(node.args[0]), ast.Sub() if isinstance(shifted.op, ast.Add) else ast.Add(),
+                               copy.deepcopy(shifted.right))
+            changed = ast.Call(ast.Name(node.func.id, ast.Load()), [mirror], [])
+            yield from _expr_edit("mirrored point", node, changed, f"`{ast.unparse(other)}` takes a step to one "
+                                  f"side of {argument}; its partner `{ast.unparse(changed)}` takes the same step to "
+                                  "the other side", everywhere=False)
+            return
 
 
 def _drops(node: ast.AST, context: _Context) -> Found:
@@ -1057,6 +1154,17 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                     name.id = b if name.id == a else a
             yield Edit("swapped indices", _line(node), _line(changed), f"`{a}` and `{b}` index each other's "
                        "sequence here"), changed, False
+    if isinstance(node, ast.Assign | ast.Return) and node.value is not None:  # `w - lr * gb, b - lr * gw`
+        used = collections.Counter(n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)
+                                   and isinstance(n.ctx, ast.Load))
+        for a, b in sorted({tuple(sorted((name, other))) for name in used if used[name] == 1
+                            for other in context.parallel.get(name, ()) if used[other] == 1}):
+            changed = copy.deepcopy(node)
+            for name in ast.walk(changed.value):  # type: ignore[arg-type]
+                if isinstance(name, ast.Name) and name.id in (a, b):
+                    name.id = b if name.id == a else a
+            yield Edit("swapped values", _line(node), _line(changed), f"`{a}` and `{b}` are swapped here: each "
+                       "stands where the other belongs"), changed, False
     if isinstance(node, ast.Return | ast.Assign) and isinstance(node.value, ast.Tuple) \
             and len(node.value.elts) == 2:
         changed = copy.deepcopy(node)
@@ -1119,6 +1227,34 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                                    f"moving `{_line(statement)}` to the start of the loop's body"), \
                             _with_field(node, field, kept), False
                         break
+            if isinstance(statement, ast.Assign) and len(statement.targets) > 1 \
+                    and all(isinstance(target, ast.Name) for target in statement.targets):
+                split = [ast.copy_location(ast.Assign([ast.Name(target.id, ast.Store())],  # type: ignore[attr-defined]
+                                                      copy.deepcopy(statement.value)), statement)
+                         for target in statement.targets]
+                order = [*map(copy.deepcopy, statements[:index]), *split, *map(copy.deepcopy, statements[index + 1:])]
+                names = " = ".join(ast.unparse(target) for target in statement.targets)
+                yield Edit("alias", _line(statement), "", f"`{names} = ...` binds every name to one and the same "
+                           "object: a change through one name shows through the others",
+                           "making each its own with " + " and ".join(f"`{_line(one)}`" for one in split)), \
+                    _with_field(node, field, order), False
+            if isinstance(statement, ast.For) and isinstance(statement.target, ast.Name) \
+                    and statement.target.id in context.parameters:
+                yield from _unshadowed(node, field, index, statement, context)
+            if isinstance(statement, ast.For | ast.While):
+                for inner, first in enumerate(statement.body):  # `values = []` inside the loop that fills it
+                    if not (isinstance(first, ast.Assign) and _fresh_value(first.value) and any(
+                            isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in _stored(first)
+                            for later in statement.body[inner + 1:] for n in ast.walk(later))):
+                        continue
+                    loop = copy.deepcopy(statement)
+                    loop.body = [copy.deepcopy(s) for s in statement.body[:inner] + statement.body[inner + 1:]]
+                    order = [*map(copy.deepcopy, statements[:index]), copy.deepcopy(first), loop,
+                             *map(copy.deepcopy, statements[index + 1:])]
+                    yield Edit("not kept", _line(first), "", f"`{_line(first)}` runs at the start of every pass, "
+                               "so each pass starts afresh and only the last pass's work is kept: it belongs before "
+                               "the loop", f"moving `{_line(first)}` before the loop"), \
+                        _with_field(node, field, order), False
             if isinstance(statement, ast.If) and index > 0:
                 for earlier in range(index):
                     if isinstance(statements[earlier], ast.If):
@@ -1131,6 +1267,8 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                                    f"`{ast.unparse(statements[earlier].test)}`"), \
                             _with_field(node, field, [copy.deepcopy(s) for s in order]), False
                         break
+    if isinstance(node, ast.FunctionDef):
+        yield from _python_slips(node, context)
     floor_divisions = [n for n in ast.walk(node) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.FloorDiv)] \
         if isinstance(node, ast.FunctionDef) else []
     if len(floor_divisions) > 1:  # the same slip in several places: every `//` made `/` at once
@@ -1151,6 +1289,74 @@ def _statements(node: ast.AST, context: _Context) -> Found:
 
 
 _MOVABLE = (ast.Assign, ast.AugAssign, ast.Expr, ast.If)  # statements two of which may run in the wrong order
+
+
+def _python_slips(function: ast.FunctionDef, context: _Context) -> Found:
+    """Maths notation or a module that Python reads otherwise, made right everywhere at once: every `^` written
+    `**` (as text, so that `3 * x^2 - 1` regroups as the power it was meant to be), every `math.f` made NumPy's."""
+    xors = sum(1 for n in ast.walk(function) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.BitXor))
+    if xors:
+        tokens = [(token.type, "**" if token.type == tokenize.OP and token.string == "^" else token.string)
+                  for token in tokenize.generate_tokens(io.StringIO(ast.unparse(function)).readline)]
+        changed = ast.parse(tokenize.untokenize(tokens)).body[0]
+        yield Edit("xor for power", "^", "**", "`^` is Python's bitwise exclusive or, not a power: a power is "
+                   "written `**` (`x ** 2`)", "changing `^` to `**`" + (f" ({xors} places)" if xors > 1 else "")), \
+            changed, False
+    calls = [n for n in ast.walk(function) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+             and n.value.id == "math" and n.attr in _MATH_IN_NUMPY]
+    if calls and context.numpy:
+        changed = copy.deepcopy(function)
+        for attribute in ast.walk(changed):
+            if isinstance(attribute, ast.Attribute) and isinstance(attribute.value, ast.Name) \
+                    and attribute.value.id == "math" and attribute.attr in _MATH_IN_NUMPY:
+                attribute.value.id, attribute.attr = context.numpy, _MATH_IN_NUMPY[attribute.attr]
+        first = calls[0].attr
+        yield Edit("scalar function", f"math.{first}", f"{context.numpy}.{_MATH_IN_NUMPY[first]}",
+                   f"`math.{first}` and the other functions of `math` take one number only and fail on an array; "
+                   f"NumPy's (`{context.numpy}.{_MATH_IN_NUMPY[first]}`) work on a number and on every entry of an "
+                   "array alike", f"using `{context.numpy}.` for every `math.`"
+                   + (f" ({len(calls)} places)" if len(calls) > 1 else "")), changed, False
+
+
+def _unshadowed(node: ast.AST, field: str, index: int, loop: ast.For, context: _Context) -> Found:
+    """`for x in range(n)` where `x` is a parameter: the loop variable renamed, where it stands in an index (a
+    counter: `path[x]`) or everywhere it is read in the loop, so the other reads see the data again."""
+    name, fresh = loop.target.id, f"{loop.target.id}_step"  # type: ignore[attr-defined]
+    if fresh in context.scope:
+        return
+    indices = {id(n) for sub in ast.walk(loop) if isinstance(sub, ast.Subscript)
+               for n in ast.walk(sub.slice) if isinstance(n, ast.Name)}
+    for only_indices in (True, False):
+        changed = copy.deepcopy(loop)
+        originals = [n for n in ast.walk(loop) if isinstance(n, ast.Name)]
+        copies = [n for n in ast.walk(changed) if isinstance(n, ast.Name)]
+        renamed = 0
+        for original, twin in zip(originals, copies, strict=True):
+            if twin.id == name and (original is loop.target or not only_indices or id(original) in indices):
+                twin.id = fresh
+                renamed += original is not loop.target
+        if only_indices and not renamed:
+            continue
+        statements = getattr(node, field)
+        order = [*map(copy.deepcopy, statements[:index]), changed, *map(copy.deepcopy, statements[index + 1:])]
+        where = "where it counts (as an index)" if only_indices else "in the loop"
+        yield Edit("shadowed parameter", _line(loop).split(":")[0], "", f"`for {name} in ...` reuses the name of "
+                   f"the parameter `{name}`: from the loop on, `{name}` is the loop's counter, and the data given "
+                   f"as `{name}` is lost", f"renaming the loop variable `{name}` to `{fresh}` {where}"), \
+            _with_field(node, field, order), False
+
+
+def _fresh_value(value: ast.expr) -> bool:
+    """An empty list, dict or set, a zero, or a new array of zeros: a value a loop is meant to fill or add to."""
+    if isinstance(value, ast.List | ast.Dict | ast.Set) and not getattr(value, "elts", getattr(value, "keys", [])):
+        return True
+    if isinstance(value, ast.Constant) and value.value in (0, 0.0) and not isinstance(value.value, bool):
+        return True
+    return isinstance(value, ast.Call) and _call_name(value) in ("zeros", "zeros_like", "list", "dict", "empty")
+
+
+def _stored(statement: ast.Assign) -> set[str]:
+    return {n.id for target in statement.targets for n in ast.walk(target) if isinstance(n, ast.Name)}
 
 
 def _mirrored_store(statement: ast.stmt) -> ast.Assign | None:
@@ -1319,7 +1525,10 @@ _SAYS = {"sign": "a sign flipped", "missing minus": "a minus added", "swapped op
          "one triangle": "the mirrored entry stored too", "mean for sum": "a sum for a mean",
          "sum for mean": "a mean for a sum", "wrong function": "another function called",
          "index for its value": "the value for its index", "order of statements": "two statements swapped",
-         "swapped indices": "two indices swapped", "missing power": "a square added"}
+         "swapped indices": "two indices swapped", "missing power": "a square added",
+         "xor for power": "`**` for `^`", "scalar function": "NumPy's function for math's",
+         "not converted": "an argument converted to an array", "shadowed parameter": "the loop variable renamed",
+         "not kept": "an initialisation moved before the loop", "mirrored point": "the mirrored point"}
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # lines as the tokenizer counts them (as `ast` does)
