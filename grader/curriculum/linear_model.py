@@ -288,7 +288,9 @@ EXERCISES = (
         checks=data_checks(intercepts_as_a_list),
         expect=by_sympy(profile_over_intercepts, SUMS, "SymPy SSE at each intercept"),
         hint="Return one SSE per intercept in `intercepts`, with the slope m fixed: the error profile along c.",
-        mistakes=[mistake(name="profile along the slope", hint="here the slope m is fixed and the intercept varies.",
+        mistakes=[mistake(name="profile along the slope", hint="your values are the SSE with the roles of m and "
+                          "c swapped (each intercept used as a slope, m as the intercept): here the slope m is fixed "
+                          "and the intercept varies.",
                           body="return np.array([sse(c, m, x, y) for c in intercepts])")],
         alternatives=["return np.array([np.sum((y - (m * x + c))**2) for c in intercepts])"],
     ),

@@ -1097,7 +1097,7 @@ OPERATORS = (
     Operator("labels swapped", "two of your labels are swapped: the tests are right, but each of the two cases "
              "returns the other's label; check which case each label names",
              sources=tuple(lambda pair=pair: _SwapLabels(*pair) for pair in itertools.combinations(range(5), 2))),
-    Operator("test in the wrong order", "your tests run in the wrong order: a case that must be decided first "
+    Operator("test in the wrong order", "the order of the tests is wrong: a case that must be decided first "
              "(before the others can claim it) is tested after them; test it first",
              sources=tuple(lambda position=position: _TestLater(position) for position in range(4))),
     Operator("absolute threshold", "your test for a number being (numerically) zero uses a fixed, absolute "

@@ -100,7 +100,7 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "extra division": 3, "extra power": 3, "off by one": 2, "call for its argument": 4, "power": 4,
          "constant for a variable": 4, "constant": 5, "wrong variable": 5, "scalar function": 1,
          "not converted": 2, "shadowed parameter": 2, "not kept": 2, "xor for power": 1,
-         "mirrored point": 2}
+         "mirrored point": 2, "count": 2}
 
 
 @dataclass(frozen=True)
@@ -728,6 +728,11 @@ def _constants(node: ast.AST, context: _Context) -> Found:
             else:
                 yield from _expr_edit("constant", node, ast.Constant(new), f"the number {value!r} is not the right "
                                       "constant here", everywhere=False)
+        if value == 1 and isinstance(parent, ast.List | ast.Tuple | ast.BinOp):  # Σ1 = n written 1
+            for name in sorted(context.sequences | context.converted):
+                count = ast.Call(ast.Name("len", ast.Load()), [ast.Name(name, ast.Load())], [])
+                yield from _expr_edit("count", node, count, f"`{value!r}` where the number of points `len({name})` "
+                                      "belongs: a sum of ones over the data, Σ1, is n, not 1", everywhere=False)
         passed = isinstance(parent, ast.Call | ast.keyword | ast.Assign | ast.Subscript)  # a value given or set,
         # not a coefficient or a threshold (2·x for x·x, or a tolerance for a variable, explains nothing)
         for name in sorted(context.given) if passed else ():
@@ -1528,7 +1533,8 @@ _SAYS = {"sign": "a sign flipped", "missing minus": "a minus added", "swapped op
          "swapped indices": "two indices swapped", "missing power": "a square added",
          "xor for power": "`**` for `^`", "scalar function": "NumPy's function for math's",
          "not converted": "an argument converted to an array", "shadowed parameter": "the loop variable renamed",
-         "not kept": "an initialisation moved before the loop", "mirrored point": "the mirrored point"}
+         "not kept": "an initialisation moved before the loop", "mirrored point": "the mirrored point",
+         "count": "the number of points for 1"}
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # lines as the tokenizer counts them (as `ast` does)

@@ -589,7 +589,9 @@ def _derivative_faults(function: sp.Expr, variable: sp.Symbol, parameters: tuple
             faults.append(Fault("formula: power not lowered",
                                 f"the power rule lowers the power by one: d/d{variable} {formula(node)} = "
                                 f"{formula(sp.diff(node, variable))}; your answer keeps the power "
-                                f"{formula(node.exp)}", _derive(function, variable, ("power", node))))
+                                f"{formula(node.exp)}"
+                                + (" (its denominator is not squared)" if node.exp == -1 else ""),
+                                _derive(function, variable, ("power", node))))
         if isinstance(node, sp.Mul):
             varying = [factor for factor in node.args if factor.has(variable)]
             if len(varying) >= 2:
