@@ -176,6 +176,18 @@ def test_a_call_at_the_centre_beside_a_shifted_one_may_belong_at_the_mirrored_po
     assert ("mirrored point", "f(x)", "f(x - h)") in _edits(source, "nd")
 
 
+def test_a_one_where_the_number_of_points_belongs_is_a_candidate():
+    """The ninth holdout's misleading hint: normal equations with Σ1 = n written 1 were told "a sum where the mean
+    belongs" (every sum made a mean, an equivalent rescaling); the count itself is the candidate now."""
+    source = MODULE_HEAD + ("def fit(x, y):\n    x = np.asarray(x, dtype=float)\n    y = np.asarray(y, dtype=float)\n"
+                            "    a = np.array([[np.sum(x**2), np.sum(x)], [np.sum(x), 1.0]])\n"
+                            "    return np.linalg.solve(a, np.array([np.sum(x * y), np.sum(y)]))\n")
+    edits = _edits(source, "fit")
+    assert ("count", "[np.sum(x), 1.0]", "[np.sum(x), len(x)]") in edits
+    assert edits.index(("count", "[np.sum(x), 1.0]", "[np.sum(x), len(x)]")) < next(
+        index for index, edit in enumerate(edits) if edit[0] == "sum for mean")
+
+
 def test_an_argument_left_a_list_is_converted_only_where_a_check_passes_a_list():
     source = MODULE_HEAD + "def step(w, g, lr):\n    return np.asarray(w, dtype=float) - lr * g\n"
     assert not any(c.edit.kind == "not converted" for c in repair.candidates(source, "step"))
