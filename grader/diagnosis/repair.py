@@ -1153,10 +1153,7 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                           and isinstance(n.slice, ast.Name) and n.slice.id in context.scope
                           and names.count(n.slice.id) == 1})
         for a, b in itertools.combinations(indices[:SWAPPED_NAMES], 2):  # slopes[row], intercepts[col]: swapped
-            changed = copy.deepcopy(node)
-            for name in ast.walk(changed.value):  # type: ignore[arg-type]
-                if isinstance(name, ast.Name) and name.id in (a, b):
-                    name.id = b if name.id == a else a
+            changed = _names_swapped(node, a, b)
             yield Edit("swapped indices", _line(node), _line(changed), f"`{a}` and `{b}` index each other's "
                        "sequence here"), changed, False
     if isinstance(node, ast.Assign | ast.Return) and node.value is not None:  # `w - lr * gb, b - lr * gw`
@@ -1164,10 +1161,7 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                                    and isinstance(n.ctx, ast.Load))
         for a, b in sorted({tuple(sorted((name, other))) for name in used if used[name] == 1
                             for other in context.parallel.get(name, ()) if used[other] == 1}):
-            changed = copy.deepcopy(node)
-            for name in ast.walk(changed.value):  # type: ignore[arg-type]
-                if isinstance(name, ast.Name) and name.id in (a, b):
-                    name.id = b if name.id == a else a
+            changed = _names_swapped(node, a, b)
             yield Edit("swapped values", _line(node), _line(changed), f"`{a}` and `{b}` are swapped here: each "
                        "stands where the other belongs"), changed, False
     if isinstance(node, ast.Return | ast.Assign) and isinstance(node.value, ast.Tuple) \
@@ -1294,6 +1288,15 @@ def _statements(node: ast.AST, context: _Context) -> Found:
 
 
 _MOVABLE = (ast.Assign, ast.AugAssign, ast.Expr, ast.If)  # statements two of which may run in the wrong order
+
+
+def _names_swapped(statement: ast.Return | ast.Assign | ast.AugAssign | ast.Expr, a: str, b: str) -> ast.stmt:
+    """A copy of the statement with the names `a` and `b` read in its value put in each other's place."""
+    changed = copy.deepcopy(statement)
+    for name in ast.walk(changed.value):  # type: ignore[arg-type]
+        if isinstance(name, ast.Name) and name.id in (a, b):
+            name.id = b if name.id == a else a
+    return changed
 
 
 def _python_slips(function: ast.FunctionDef, context: _Context) -> Found:
