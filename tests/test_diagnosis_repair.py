@@ -188,12 +188,45 @@ def test_a_one_where_the_number_of_points_belongs_is_a_candidate():
         index for index, edit in enumerate(edits) if edit[0] == "sum for mean")
 
 
+def test_sums_started_in_their_loop_a_test_before_its_step_an_index_returned_and_a_like_array_are_candidates():
+    """The ninth holdout's misses, as classes: two running sums reset at the start of every pass (moved before the
+    loop together), an exit test made before the pass's step (moved after it), `argmin`'s position returned for
+    the value there, and `zeros_like` of an integer input."""
+    source = MODULE_HEAD + ("def f(x, y, limit):\n    for xi, yi in zip(x, y):\n        dm = 0.0\n        dc = 0.0\n"
+                            "        dm += xi\n        dc += yi\n    ends = [v * 2 for v in x]\n"
+                            "    out = np.zeros_like(x)\n    for k in range(5):\n        if dm > limit:\n"
+                            "            return k\n        dm = dm * 2\n"
+                            "    return float(np.argmin([dm, dc])), out\n")
+    found = [c.edit for c in repair.candidates(source, "f")]
+    changes = {edit.change for edit in found}
+    assert "moving `dm = 0.0` and `dc = 0.0` before the loop" in changes
+    assert "moving the test `dm > limit` to the end of the loop's body, after the step" in changes
+    assert "changing `np.argmin([dm, dc])` to `ends[np.argmin([dm, dc])]`" in changes
+    assert "changing `np.zeros_like(x)` to `np.zeros_like(x, dtype=float)`" in changes
+
+
 def test_an_argument_left_a_list_is_converted_only_where_a_check_passes_a_list():
     source = MODULE_HEAD + "def step(w, g, lr):\n    return np.asarray(w, dtype=float) - lr * g\n"
     assert not any(c.edit.kind == "not converted" for c in repair.candidates(source, "step"))
     listed = [c for some in repair.candidate_slices(source, "step", sequences=frozenset({0, 1}))
               for c in some if c.edit.kind == "not converted"]
     assert [c.edit.after for c in listed] == ["lr * np.asarray(g, dtype=float)"]  # w is converted; lr no list
+
+
+def test_a_long_expression_is_edited_in_its_parts_not_as_a_whole():
+    """Building the candidates copies each edited subtree: a hostile 2.4 kB sum of 45 terms took seconds of the
+    grader's CPU. Expressions of more than MAX_EDITED_NODES nodes are no longer edited whole; their terms are."""
+    terms = " + ".join(f"np.sin({i} * x + h) * np.cos(x - {i}) / (1 + x**2)" for i in range(45))
+    source = MODULE_HEAD + f"def f(x, h):\n    return {terms}\n"
+    found = repair.candidates(source, "f")
+    assert any(c.edit.before == "x - 44" for c in found)  # the parts are still edited
+
+    def nodes(text: str) -> int:
+        try:
+            return sum(1 for _ in ast.walk(ast.parse(text, mode="eval").body))
+        except SyntaxError:
+            return 0
+    assert all(nodes(c.edit.before) <= repair.MAX_EDITED_NODES for c in found if not c.edit.action)
 
 
 def test_too_large_or_unreadable_functions_give_no_candidates():

@@ -12,8 +12,10 @@ moved into the loop it should reset with, a matrix entry's mirror stored, two re
 swapped, `dtype=int` for floats, `asarray` for a copy, `*` typed for `**` and `=-` for `-=`, every `//` made
 `/` at once; and Python read otherwise than meant: every `^` (XOR) made `**`, every `math.f` made NumPy's, an
 argument a check passes as a list converted, names bound together (`a = b = ...`) made each its own, a loop
-variable that shadows a parameter renamed, a list made afresh in the loop that fills it moved before it, and two
-values computed alike (by sibling functions) in each other's place. Text written
+variable that shadows a parameter renamed, lists or sums made afresh in the loop that fills them moved before it,
+an exit test made before the pass's step moved after it, `argmin`'s position indexed for its value, a `zeros_like`
+made float, a 1 where the number of points belongs, and two values computed alike (by sibling functions) in each
+other's place. Text written
 more than once is located by its line. The same edit is also tried at every occurrence of the same
 expression (an index written twice, or copied into parallel terms). The candidates run in the sandbox like any
 student code (`find_repair` takes the runner); the parent judges them with the exercise's own checks. A
@@ -46,6 +48,8 @@ from grader.diagnosis.notation import change_in_notation, in_notation
 
 MAX_SOURCE_CHARS = 6000  # a longer function is not repaired (the candidates grow with its size)
 MAX_CANDIDATES = 800
+MAX_EDITED_NODES = 300  # an expression of more nodes is not edited as a whole (its parts still are): the work of
+# building the candidates grows with the size of each edited subtree, quadratic in a long expression otherwise
 MAX_FINALISTS = 40  # candidates that pass the first failed check and are tried on every check
 SLICE = 200  # candidates tried together (likelier edits first: most repairs are found in the first slice)
 SWAPPED_ARGUMENTS = 4  # a call's first arguments, two of which may be passed in each other's place
@@ -100,7 +104,7 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "extra division": 3, "extra power": 3, "off by one": 2, "call for its argument": 4, "power": 4,
          "constant for a variable": 4, "constant": 5, "wrong variable": 5, "scalar function": 1,
          "not converted": 2, "shadowed parameter": 2, "not kept": 2, "xor for power": 1,
-         "mirrored point": 2, "count": 2}
+         "mirrored point": 2, "count": 2, "test before step": 2}
 
 
 @dataclass(frozen=True)
@@ -376,10 +380,17 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
                         and isinstance(node.target, ast.Name) and isinstance(node.iter, ast.Call)
                         and _call_name(node.iter) == "range"},
                        numpy, frozenset(a.arg for a in (*function.args.posonlyargs, *function.args.args,
-                                                        *function.args.kwonlyargs)), _converted(function), sequences)
+                                                        *function.args.kwonlyargs)), _converted(function), sequences,
+                       frozenset(node.targets[0].id for node in ast.walk(function) if isinstance(node, ast.Assign)
+                                 and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                                 and isinstance(node.value, ast.List | ast.ListComp | ast.Tuple)))
     returned = _returned_position(function, parents)
+    sizes = _subtree_sizes(function)
+    roles: dict[int, tuple] = {}
     for operator in (_operators, _precedence, _calls, _statements, _constants, _drops, _names, _missing):
         for index, node in enumerate(nodes):
+            if isinstance(node, ast.expr) and sizes.get(id(node), 0) > MAX_EDITED_NODES:
+                continue  # an edit of a whole long expression: rarely the slip, and copied at every edit
             try:  # an operator that cannot handle an odd tree skips this node, never the repair
                 found = list(operator(node, context))
             except (AttributeError, TypeError, ValueError, RecursionError):
@@ -390,7 +401,7 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
                               position=returned([node]) if index else None), change
                 if not everywhere or not isinstance(node, ast.expr | ast.keyword):
                     continue
-                for group in _groups(where[key(node)], index, nodes, parents) \
+                for group in _groups(where[key(node)], index, nodes, parents, roles) \
                         if not isinstance(node, ast.Name) else ():
                     # a variable changed in several places is quoted with what surrounds it (below)
                     changed = [nodes[other] for other in group]
@@ -405,6 +416,15 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
                                    f"changing `{before}` to `{after}` in {len(group)} places",
                                    returned([nodes[other] for other in group])), \
                             [(nodes[other], changed_parent) for other in group]
+
+
+def _subtree_sizes(root: ast.AST) -> dict[int, int]:
+    """id(node) -> how many nodes its subtree holds (itself included), in one pass."""
+    sizes: dict[int, int] = {}
+    order = list(ast.walk(root))
+    for node in reversed(order):  # children come after their parents in a breadth-first walk
+        sizes[id(node)] = 1 + sum(sizes[id(child)] for child in ast.iter_child_nodes(node))
+    return sizes
 
 
 def _returned_position(function: ast.FunctionDef, parents: dict[int, ast.AST]) -> Callable[[list[ast.AST]], int | None]:
@@ -481,7 +501,10 @@ def _located(edit: Edit, node: ast.AST, text: _Text) -> Edit:
         return edit
     prefix = text.data[text.line_starts[lineno - 1]:text.line_starts[lineno - 1] + column].decode(
         "utf-8", "surrogatepass")
-    starts = [i for i in range(len(line)) if line.startswith(edit.before, i)]
+    starts, found = [], line.find(edit.before) if edit.before else -1
+    while found >= 0:  # every place the text starts on the line, overlapping ones too
+        starts.append(found)
+        found = line.find(edit.before, found + 1)
     ordinal = sum(1 for start in starts if start <= len(prefix))
     where = f" on line {lineno}"
     if len(starts) > 1 and 1 <= ordinal <= len(_ORDINALS):
@@ -501,7 +524,8 @@ def _in_places(edit: Edit, changed: list[ast.AST], parents: dict[int, ast.AST], 
 
 
 def _groups(positions: list[int], alone: int | None, nodes: Sequence[ast.AST] = (),
-            parents: dict[int, ast.AST] | None = None) -> Iterator[tuple[int, ...]]:
+            parents: dict[int, ast.AST] | None = None, roles: dict[int, tuple] | None = None
+            ) -> Iterator[tuple[int, ...]]:
     """The sets of an expression's occurrences to change together (the same slip made more than once):
     every one of them, and where there are at most four, every pair or more of them; `alone`, the position
     already tried by itself, is then in each set. Of more than four, also those that stand in the same place
@@ -511,10 +535,13 @@ def _groups(positions: list[int], alone: int | None, nodes: Sequence[ast.AST] = 
     if len(positions) > 4:
         yield tuple(positions)
         if parents is not None:
-            roles: dict[tuple, list[int]] = {}
+            known = {} if roles is None else roles  # each node's role, worked out once per function
+            alike: dict[tuple, list[int]] = {}
             for position in positions:
-                roles.setdefault(_role(nodes[position], parents), []).append(position)
-            for group in roles.values():
+                if position not in known:
+                    known[position] = _role(nodes[position], parents)
+                alike.setdefault(known[position], []).append(position)
+            for group in alike.values():
                 if 2 <= len(group) < len(positions) and (alone is None or alone == group[0]):
                     yield tuple(group)
         return
@@ -568,6 +595,7 @@ class _Context:
     parameters: frozenset[str] = frozenset()  # the function's own parameters
     converted: frozenset[str] = frozenset()  # parameters the function passes to `asarray` or `array`
     sequences: frozenset[str] = frozenset()  # parameters some check passes as a list or tuple
+    sequences_made: frozenset[str] = frozenset()  # locals made as lists (a literal, a comprehension, list(...))
 
 
 Replacement = ast.AST | list[ast.stmt]
@@ -923,6 +951,18 @@ def _calls(node: ast.AST, context: _Context) -> Found:
         changed.func.attr = "array"  # type: ignore[attr-defined]
         yield from _expr_edit("alias", node, changed, "`asarray` does not copy an array it is given: the result is "
                               "that same array, so changing it changes the caller's", everywhere=False)
+    if name in ("zeros_like", "ones_like", "empty_like", "full_like") and isinstance(node.func, ast.Attribute) \
+            and not any(keyword.arg == "dtype" for keyword in node.keywords):
+        changed = copy.deepcopy(node)
+        changed.keywords = [*changed.keywords, ast.keyword("dtype", ast.Name("float", ast.Load()))]
+        yield from _expr_edit("integer truncation", node, changed, f"`{name}` makes an array of its argument's "
+                              "dtype: for integer input every value stored in it is truncated to a whole number")
+    if name in ("argmin", "argmax") and node.args and not _in_index(node, context):
+        for sequence in sorted(context.sequences_made - {ast.unparse(node.args[0])}):
+            indexed = ast.Subscript(ast.Name(sequence, ast.Load()), copy.deepcopy(node), ast.Load())
+            yield from _expr_edit("index for its value", node, indexed, f"`{ast.unparse(node)}` is a position, "
+                                  f"not a value: the value at that position is `{ast.unparse(indexed)}`",
+                                  everywhere=False)
     if name == "astype" and len(node.args) == 1 and ast.unparse(node.args[0]) in ("int", "np.int64", "np.int32"):
         changed = copy.deepcopy(node)
         changed.args = [ast.Name("float", ast.Load())]
@@ -1241,19 +1281,8 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                     and statement.target.id in context.parameters:
                 yield from _unshadowed(node, field, index, statement, context)
             if isinstance(statement, ast.For | ast.While):
-                for inner, first in enumerate(statement.body):  # `values = []` inside the loop that fills it
-                    if not (isinstance(first, ast.Assign) and _fresh_value(first.value) and any(
-                            isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in _stored(first)
-                            for later in statement.body[inner + 1:] for n in ast.walk(later))):
-                        continue
-                    loop = copy.deepcopy(statement)
-                    loop.body = [copy.deepcopy(s) for s in statement.body[:inner] + statement.body[inner + 1:]]
-                    order = [*map(copy.deepcopy, statements[:index]), copy.deepcopy(first), loop,
-                             *map(copy.deepcopy, statements[index + 1:])]
-                    yield Edit("not kept", _line(first), "", f"`{_line(first)}` runs at the start of every pass, "
-                               "so each pass starts afresh and only the last pass's work is kept: it belongs before "
-                               "the loop", f"moving `{_line(first)}` before the loop"), \
-                        _with_field(node, field, order), False
+                yield from _inits_kept(node, field, index, statement)
+                yield from _test_after_step(node, field, index, statement)
             if isinstance(statement, ast.If) and index > 0:
                 for earlier in range(index):
                     if isinstance(statements[earlier], ast.If):
@@ -1352,6 +1381,49 @@ def _unshadowed(node: ast.AST, field: str, index: int, loop: ast.For, context: _
                    f"the parameter `{name}`: from the loop on, `{name}` is the loop's counter, and the data given "
                    f"as `{name}` is lost", f"renaming the loop variable `{name}` to `{fresh}` {where}"), \
             _with_field(node, field, order), False
+
+
+def _inits_kept(node: ast.AST, field: str, index: int, loop: ast.For | ast.While) -> Found:
+    """`values = []` (or `total = 0.0`) inside the loop that fills it, used later in the pass: moved before the
+    loop, each alone and, where several stand together, all of them at once (`dm = 0.0` and `dc = 0.0`)."""
+    body = loop.body
+    fresh = [inner for inner, first in enumerate(body) if isinstance(first, ast.Assign) and _fresh_value(first.value)
+             and any(isinstance(n, ast.Name) and n.id in _stored(first)
+                     for later in body[inner + 1:] for n in ast.walk(later))]
+    runs = [[inner] for inner in fresh]
+    together = [inner for inner in fresh if inner - 1 in fresh or inner + 1 in fresh]
+    if len(together) > 1:
+        runs.append(together)
+    statements = getattr(node, field)
+    for run in runs:
+        moved = [body[inner] for inner in run]
+        changed = copy.deepcopy(loop)
+        changed.body = [copy.deepcopy(s) for inner, s in enumerate(body) if inner not in run]
+        order = [*map(copy.deepcopy, statements[:index]), *map(copy.deepcopy, moved), changed,
+                 *map(copy.deepcopy, statements[index + 1:])]
+        lines = " and ".join(f"`{_line(s)}`" for s in moved)
+        yield Edit("not kept", _line(moved[0]), "", f"{lines} {'runs' if len(moved) == 1 else 'run'} at the start "
+                   "of every pass, so each pass starts afresh and only the last pass's work is kept: "
+                   f"{'it belongs' if len(moved) == 1 else 'they belong'} before the loop",
+                   f"moving {lines} before the loop"), _with_field(node, field, order), False
+
+
+def _test_after_step(node: ast.AST, field: str, index: int, loop: ast.For | ast.While) -> Found:
+    """A test that leaves the loop (`if ...: return k`) at the start of a pass, moved after the step that the
+    pass makes: it judges the step just taken, not the one before."""
+    body = loop.body
+    if len(body) < 2 or not isinstance(body[0], ast.If) or body[0].orelse \
+            or not any(isinstance(n, ast.Return | ast.Break) for n in ast.walk(body[0])):
+        return
+    changed = copy.deepcopy(loop)
+    changed.body = [*map(copy.deepcopy, body[1:]), copy.deepcopy(body[0])]
+    statements = getattr(node, field)
+    order = [*map(copy.deepcopy, statements[:index]), changed, *map(copy.deepcopy, statements[index + 1:])]
+    test = ast.unparse(body[0].test)
+    yield Edit("test before step", test, "", f"the test `{test}` runs before the step of its pass, so it judges "
+               "the point from before that step and answers one step late (off by one): it belongs after the step",
+               f"moving the test `{test}` to the end of the loop's body, after the step"), \
+        _with_field(node, field, order), False
 
 
 def _fresh_value(value: ast.expr) -> bool:
@@ -1537,7 +1609,7 @@ _SAYS = {"sign": "a sign flipped", "missing minus": "a minus added", "swapped op
          "xor for power": "`**` for `^`", "scalar function": "NumPy's function for math's",
          "not converted": "an argument converted to an array", "shadowed parameter": "the loop variable renamed",
          "not kept": "an initialisation moved before the loop", "mirrored point": "the mirrored point",
-         "count": "the number of points for 1"}
+         "count": "the number of points for 1", "test before step": "the test moved after the step"}
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # lines as the tokenizer counts them (as `ast` does)
