@@ -46,7 +46,9 @@ from typing import Any
 from grader.diagnosis import PAIR_JOIN
 from grader.diagnosis.notation import change_in_notation, in_notation
 
-MAX_SOURCE_CHARS = 6000  # a longer function is not repaired (the candidates grow with its size)
+MAX_SOURCE_CHARS = 3000  # a longer function is not repaired (the work grows faster than its size; the longest
+# function of every corpus is a fifth of this)
+MAX_EDITS_PER_OPERATOR = 600  # edits one kind of operator may propose (a few dozen in a function of usual size)
 MAX_CANDIDATES = 800
 MAX_EDITED_NODES = 300  # an expression of more nodes is not edited as a whole (its parts still are): the work of
 # building the candidates grows with the size of each edited subtree, quadratic in a long expression otherwise
@@ -388,13 +390,17 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
     sizes = _subtree_sizes(function)
     roles: dict[int, tuple] = {}
     for operator in (_operators, _precedence, _calls, _statements, _constants, _drops, _names, _missing):
+        proposed = 0
         for index, node in enumerate(nodes):
+            if proposed >= MAX_EDITS_PER_OPERATOR:
+                break
             if isinstance(node, ast.expr) and sizes.get(id(node), 0) > MAX_EDITED_NODES:
                 continue  # an edit of a whole long expression: rarely the slip, and copied at every edit
             try:  # an operator that cannot handle an odd tree skips this node, never the repair
                 found = list(operator(node, context))
             except (AttributeError, TypeError, ValueError, RecursionError):
                 continue
+            proposed += len(found)
             for edit, replacement, everywhere in found:
                 change = [(node, replacement)] if index else replacement
                 yield replace(_located(_in_context(edit, node, replacement, parents, text), node, text),
@@ -410,7 +416,7 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
                 parent = parents.get(id(node))
                 if isinstance(node, ast.Name) and isinstance(parent, ast.expr) and len(where[key(parent)]) > 1:
                     changed_parent = _replaced(parent, [_index_in(parent, node)], replacement)
-                    for group in _groups(where[key(parent)], None, nodes, parents):
+                    for group in _groups(where[key(parent)], None, nodes, parents, roles):
                         before, after = _text(parent), _text(changed_parent)
                         yield Edit(edit.kind, before, after, edit.why,
                                    f"changing `{before}` to `{after}` in {len(group)} places",
