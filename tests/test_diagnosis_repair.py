@@ -205,6 +205,14 @@ def test_sums_started_in_their_loop_a_test_before_its_step_an_index_returned_and
     assert "changing `np.zeros_like(x)` to `np.zeros_like(x, dtype=float)`" in changes
 
 
+def test_a_new_axis_and_every_axis_at_once_are_candidates():
+    source = MODULE_HEAD + ("def f(x, cs):\n    d = np.outer(x, cs)\n"
+                            "    return np.sum(d * x, axis=1), np.sum(d, axis=1), np.sum(x + cs, axis=-1)\n")
+    found = {c.edit.change for c in repair.candidates(source, "f")}
+    assert "changing every `axis=1` to `axis=0` (2 places)" in found
+    assert any(change.startswith("changing `x + cs` to `x + cs[:, None]`") for change in found)
+
+
 def test_an_argument_left_a_list_is_converted_only_where_a_check_passes_a_list():
     source = MODULE_HEAD + "def step(w, g, lr):\n    return np.asarray(w, dtype=float) - lr * g\n"
     assert not any(c.edit.kind == "not converted" for c in repair.candidates(source, "step"))

@@ -44,9 +44,8 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
 # Not named by hand, whatever matched.
 HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({
     "h7_dsigmoid_sigmoid_of_one_minus_x",
-    # the keyword matched only Python's error message, with no hint (`^`, `math` on arrays and a list never
-    # converted are named since by the repairs of Python read otherwise than meant)
-    "h7_profile_intercept_missing_axis", "h7_backprop_x_not_a_column",
+    # (`^`, `math` on arrays, a list never converted and a missing new axis, whose keywords had matched only
+    # Python's error message with no hint, are named since by the repairs of Python read otherwise than meant)
 })
 HAND_JUDGED_FALSE: dict[str, str] = {}
 # What fails today, named per entry (xfail, not strict: a fix shows as XPASS).

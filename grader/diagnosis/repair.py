@@ -14,8 +14,8 @@ swapped, `dtype=int` for floats, `asarray` for a copy, `*` typed for `**` and `=
 argument a check passes as a list converted, names bound together (`a = b = ...`) made each its own, a loop
 variable that shadows a parameter renamed, lists or sums made afresh in the loop that fills them moved before it,
 an exit test made before the pass's step moved after it, `argmin`'s position indexed for its value, a `zeros_like`
-made float, a 1 where the number of points belongs, and two values computed alike (by sibling functions) in each
-other's place. Text written
+made float, a 1 where the number of points belongs, a new axis `[:, None]`, every `axis=k` changed at once, and
+two values computed alike (by sibling functions) in each other's place. Text written
 more than once is located by its line. The same edit is also tried at every occurrence of the same
 expression (an index written twice, or copied into parallel terms). The candidates run in the sandbox like any
 student code (`find_repair` takes the runner); the parent judges them with the exercise's own checks. A
@@ -106,7 +106,7 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "extra division": 3, "extra power": 3, "off by one": 2, "call for its argument": 4, "power": 4,
          "constant for a variable": 4, "constant": 5, "wrong variable": 5, "scalar function": 1,
          "not converted": 2, "shadowed parameter": 2, "not kept": 2, "xor for power": 1,
-         "mirrored point": 2, "count": 2, "test before step": 2}
+         "mirrored point": 2, "count": 2, "test before step": 2, "new axis": 3}
 
 
 @dataclass(frozen=True)
@@ -940,6 +940,14 @@ def _calls(node: ast.AST, context: _Context) -> Found:
         yield from _expr_edit("transposed", node, copy.deepcopy(node.value), "`.T` transposes: rows and columns "
                               "are swapped")
         return
+    parent = context.parents.get(id(node))
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in context.scope \
+            and isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add | ast.Sub | ast.Mult | ast.Div):
+        column = ast.Subscript(ast.Name(node.id, ast.Load()),
+                               ast.Tuple([ast.Slice(), ast.Constant(None)], ast.Load()), ast.Load())
+        yield from _expr_edit("new axis", node, column, f"`{node.id}` and the other operand line up entry by entry "
+                              f"(or fail to): `{node.id}[:, None]` makes it a column, a new axis, so each of its "
+                              "values meets every value along the other axis", everywhere=False)
     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in context.parameters \
             and context.numpy and _arithmetic_operand(node, context):  # `learning_rate * grad`, grad a list
         converted = ast.Call(ast.Attribute(ast.Name(context.numpy, ast.Load()), "asarray", ast.Load()),
@@ -1345,6 +1353,21 @@ def _python_slips(function: ast.FunctionDef, context: _Context) -> Found:
         yield Edit("xor for power", "^", "**", "`^` is Python's bitwise exclusive or, not a power: a power is "
                    "written `**` (`x ** 2`)", "changing `^` to `**`" + (f" ({xors} places)" if xors > 1 else "")), \
             changed, False
+    axes = [n for n in ast.walk(function) if isinstance(n, ast.keyword) and n.arg == "axis"
+            and isinstance(n.value, ast.Constant) and type(n.value.value) is int]
+    for value in sorted({axis.value.value for axis in axes}):  # type: ignore[attr-defined]
+        same = [axis for axis in axes if axis.value.value == value]  # type: ignore[attr-defined]
+        for other in (0, 1, -1) if len(same) > 1 else ():
+            if other == value:
+                continue
+            changed = copy.deepcopy(function)
+            for keyword in ast.walk(changed):
+                if isinstance(keyword, ast.keyword) and keyword.arg == "axis" \
+                        and isinstance(keyword.value, ast.Constant) and keyword.value.value == value:
+                    keyword.value = ast.Constant(other)
+            yield Edit("axis", f"axis={value}", f"axis={other}", f"the operations run along the wrong axis: "
+                       f"axis=k is the index that is summed (or reduced) away, here {other}, not {value}",
+                       f"changing every `axis={value}` to `axis={other}` ({len(same)} places)"), changed, False
     calls = [n for n in ast.walk(function) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
              and n.value.id == "math" and n.attr in _MATH_IN_NUMPY]
     if calls and context.numpy:
@@ -1615,7 +1638,8 @@ _SAYS = {"sign": "a sign flipped", "missing minus": "a minus added", "swapped op
          "xor for power": "`**` for `^`", "scalar function": "NumPy's function for math's",
          "not converted": "an argument converted to an array", "shadowed parameter": "the loop variable renamed",
          "not kept": "an initialisation moved before the loop", "mirrored point": "the mirrored point",
-         "count": "the number of points for 1", "test before step": "the test moved after the step"}
+         "count": "the number of points for 1", "test before step": "the test moved after the step",
+         "new axis": "a new axis added"}
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # lines as the tokenizer counts them (as `ast` does)
