@@ -213,6 +213,14 @@ def test_a_new_axis_and_every_axis_at_once_are_candidates():
     assert any(change.startswith("changing `x + cs` to `x + cs[:, None]`") for change in found)
 
 
+def test_a_pass_that_restarts_from_the_parameter_and_values_taken_for_positions_are_candidates():
+    source = MODULE_HEAD + ("def d1(df, x0, lr, n):\n    x = float(x0)\n    for _ in range(n):\n"
+                            "        x = x0 - lr * df(x)\n    return x\n\n\n"
+                            "def g(f, point):\n    return np.array([f(point, i) for i in point])\n")
+    assert ("restart", "x = x0 - lr * df(x)", "x = x - lr * df(x)") in _edits(source, "d1")
+    assert ("values for indices", "in point", "in range(len(point))") in _edits(source, "g")
+
+
 def test_an_argument_left_a_list_is_converted_only_where_a_check_passes_a_list():
     source = MODULE_HEAD + "def step(w, g, lr):\n    return np.asarray(w, dtype=float) - lr * g\n"
     assert not any(c.edit.kind == "not converted" for c in repair.candidates(source, "step"))

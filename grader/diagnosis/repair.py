@@ -14,8 +14,9 @@ swapped, `dtype=int` for floats, `asarray` for a copy, `*` typed for `**` and `=
 argument a check passes as a list converted, names bound together (`a = b = ...`) made each its own, a loop
 variable that shadows a parameter renamed, lists or sums made afresh in the loop that fills them moved before it,
 an exit test made before the pass's step moved after it, `argmin`'s position indexed for its value, a `zeros_like`
-made float, a 1 where the number of points belongs, a new axis `[:, None]`, every `axis=k` changed at once, and
-two values computed alike (by sibling functions) in each other's place. Text written
+made float, a 1 where the number of points belongs, a new axis `[:, None]`, every `axis=k` changed at once, a
+pass that restarts from its parameter (`x = x0 - ...` in the loop), `range(len(s))` where `for i in s` takes
+values, and two values computed alike (by sibling functions) in each other's place. Text written
 more than once is located by its line. The same edit is also tried at every occurrence of the same
 expression (an index written twice, or copied into parallel terms). The candidates run in the sandbox like any
 student code (`find_repair` takes the runner); the parent judges them with the exercise's own checks. A
@@ -106,7 +107,8 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "extra division": 3, "extra power": 3, "off by one": 2, "call for its argument": 4, "power": 4,
          "constant for a variable": 4, "constant": 5, "wrong variable": 5, "scalar function": 1,
          "not converted": 2, "shadowed parameter": 2, "not kept": 2, "xor for power": 1,
-         "mirrored point": 2, "count": 2, "test before step": 2, "new axis": 3}
+         "mirrored point": 2, "count": 2, "test before step": 2, "new axis": 3,
+         "values for indices": 2, "restart": 2}
 
 
 @dataclass(frozen=True)
@@ -1311,6 +1313,21 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                         break
     if isinstance(node, ast.FunctionDef):
         yield from _python_slips(node, context)
+        yield from _restarts(node)
+    loops = [node] if isinstance(node, ast.For) else list(node.generators) \
+        if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) else []
+    for position, loop in enumerate(loops):  # `for i in point`, or `[... for i in point]`
+        if not (isinstance(loop.iter, ast.Name) and isinstance(loop.target, ast.Name)
+                and loop.iter.id in context.parameters):
+            continue
+        changed = copy.deepcopy(node)
+        changed_loop = changed if isinstance(changed, ast.For) else changed.generators[position]  # type: ignore
+        changed_loop.iter = ast.Call(ast.Name("range", ast.Load()), [ast.Call(
+            ast.Name("len", ast.Load()), [ast.Name(loop.iter.id, ast.Load())], [])], [])
+        target, sequence = loop.target.id, loop.iter.id
+        yield Edit("values for indices", f"in {sequence}", f"in range(len({sequence}))", f"`for {target} in "
+                   f"{sequence}` takes the values of `{sequence}`, not their positions: `range(len({sequence}))` "
+                   "gives the positions", f"changing `in {sequence}` to `in range(len({sequence}))`"), changed, False
     floor_divisions = [n for n in ast.walk(node) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.FloorDiv)] \
         if isinstance(node, ast.FunctionDef) else []
     if len(floor_divisions) > 1:  # the same slip in several places: every `//` made `/` at once
@@ -1382,6 +1399,36 @@ def _python_slips(function: ast.FunctionDef, context: _Context) -> Found:
                    f"NumPy's (`{context.numpy}.{_MATH_IN_NUMPY[first]}`) work on a number and on every entry of an "
                    "array alike", f"using `{context.numpy}.` for every `math.`"
                    + (f" ({len(calls)} places)" if len(calls) > 1 else "")), changed, False
+
+
+def _restarts(function: ast.FunctionDef) -> Found:
+    """`x = float(x0)` before a loop, then `x = x0 - lr * df(x)` in it: the pass restarts from the parameter
+    instead of going on from the local made from it. The parameter read in the loop's assignment to that local
+    becomes the local."""
+    made: dict[str, str] = {}  # local -> the parameter it is made from (before any loop)
+    parameters = {a.arg for a in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)}
+    for statement in function.body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
+                and isinstance(statement.targets[0], ast.Name):
+            sources = {n.id for n in ast.walk(statement.value) if isinstance(n, ast.Name) and n.id in parameters}
+            if len(sources) == 1:
+                made[statement.targets[0].id] = sources.pop()
+        if isinstance(statement, ast.For | ast.While):
+            break
+    for loop in (n for n in ast.walk(function) if isinstance(n, ast.For | ast.While)):
+        for assign in (n for n in ast.walk(loop) if isinstance(n, ast.Assign) and len(n.targets) == 1
+                       and isinstance(n.targets[0], ast.Name) and n.targets[0].id in made):
+            local, parameter = assign.targets[0].id, made[assign.targets[0].id]  # type: ignore[attr-defined]
+            if not any(isinstance(n, ast.Name) and n.id == parameter for n in ast.walk(assign.value)):
+                continue
+            changed = copy.deepcopy(function)
+            twin = next(n for n in ast.walk(changed) if isinstance(n, ast.Assign) and ast.dump(n) == ast.dump(assign))
+            for name in ast.walk(twin.value):
+                if isinstance(name, ast.Name) and name.id == parameter:
+                    name.id = local
+            yield Edit("restart", _line(assign), _line(twin), f"`{parameter}` is read again at every pass, so each "
+                       f"pass restarts from the start: the pass must go on from the current `{local}`"), changed, False
+            return
 
 
 def _unshadowed(node: ast.AST, field: str, index: int, loop: ast.For, context: _Context) -> Found:
