@@ -199,6 +199,9 @@ def observations(key: str, body: str) -> list[AnswerSeen]:
     ("gradient_descent.gradient_descent", "w = np.array([m0, c0], dtype=float)\npath = [w]\nfor _ in range(n_steps):\n"
      "    w = gradient_step(w, sse_gradient(w[0], w[1], x, y), learning_rate)\n    path.append(w)\n"
      "return np.array(path).T", "rows and columns swapped"),
+    ("partial_derivatives.classify_critical_point", "H = np.asarray(hessian_matrix, dtype=float)\n"
+     "d = np.linalg.det(H)\nif abs(d) <= 1e-8:\n    return 'degenerate'\nif d < 0:\n    return 'saddle'\n"
+     "return 'minimum' if np.trace(H) > 0 else 'maximum'", "determinant test"),  # four holdouts wrote it
 ])
 def test_an_operator_that_explains_every_check_is_named(key, body, operator):
     found = explain(BY_KEY[key], observations(key, body))

@@ -724,6 +724,34 @@ def _transposed(value: Any, arguments: tuple[Any, ...]) -> Any:
     return array.T if array.ndim == 2 and array.shape[0] != array.shape[1] else None
 
 
+_CRITICAL_POINT_LABELS = frozenset({"minimum", "maximum", "saddle", "degenerate"})
+
+
+def _determinant_test(zero: str, sign_of: str) -> Callable[[Any, tuple[Any, ...]], Any]:
+    """The label the 2×2 determinant test gives a square matrix (the first argument), where the reference's answer
+    is a critical point's label: det < 0 a saddle, det > 0 a minimum or a maximum by the sign of the trace or of
+    H[0, 0] (or always a minimum), det "zero" (exactly, or under 1e-8) degenerate. None elsewhere."""
+    def label(value: Any, arguments: tuple[Any, ...]) -> Any:
+        if not isinstance(value, str) or value not in _CRITICAL_POINT_LABELS or not arguments:
+            return None
+        try:
+            matrix = np.asarray(arguments[0], dtype=float)
+        except (TypeError, ValueError):
+            return None
+        if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or not np.all(np.isfinite(matrix)):
+            return None
+        det = float(np.linalg.det(matrix))
+        if (det == 0.0) if zero == "exact" else abs(det) <= 1e-8:
+            return "degenerate"
+        if det < 0:
+            return "saddle"
+        if sign_of == "none":
+            return "minimum"
+        sign = float(np.trace(matrix)) if sign_of == "trace" else float(matrix[0, 0])
+        return "minimum" if sign > 0 else "maximum"
+    return label
+
+
 def _swapped_pair(value: Any, arguments: tuple[Any, ...]) -> Any:
     if isinstance(value, tuple | list) and len(value) == 2:
         return type(value)(reversed(value))
@@ -1107,6 +1135,12 @@ OPERATORS = (
              "value counts as zero when its absolute value is below the threshold, whether it is slightly "
              "positive or slightly negative", sources=tuple(lambda side=side: _OneSided(side)
                                                             for side in ("positive", "negative", "none"))),
+    Operator("determinant test", "your labels follow the determinant test (det < 0: a saddle; det > 0: a minimum "
+             "or a maximum by the sign of the trace or of H[0, 0]; det = 0: degenerate), which holds for 2×2 "
+             "matrices only and compares det with a fixed threshold: classify by the signs of all the eigenvalues "
+             "(np.linalg.eigvalsh), with the relative threshold",
+             values=tuple(_determinant_test(zero, sign_of) for zero in ("exact", "absolute")
+                          for sign_of in ("trace", "first", "none"))),
     Operator("any instead of all", "a test that must hold for every value holds for one of them only: np.any "
              "where np.all is needed (or the other way round)",
              sources=(lambda: _Attribute("all", "any"), lambda: _Attribute("any", "all"))),
