@@ -45,7 +45,8 @@ def kit_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 SHARED_FIXTURE_MODULES = ("test_nbgrader", "test_install", "test_confine", "test_cli", "test_release",
                           "test_gradescope", "test_holdout_second", "test_corpus", "test_holdout", "test_holdout_third",
                           "test_holdout_fourth", "test_holdout_fifth", "test_holdout_sixth",
-                          "test_holdout_seventh", "test_holdout_eighth", "test_holdout_ninth", "test_holdout_tenth", "test_report")
+                          "test_holdout_seventh", "test_holdout_eighth", "test_holdout_ninth", "test_holdout_tenth",
+                          "test_report")
 
 
 @pytest.hookimpl(optionalhook=True)
