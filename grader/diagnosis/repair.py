@@ -343,10 +343,21 @@ def _converted(function: ast.FunctionDef) -> frozenset[str]:
                      for argument in node.args[:1] if isinstance(argument, ast.Name))
 
 
+def _parameter_names(arguments: ast.arguments) -> list[str]:
+    """A signature's parameter names, in order (positional-only, positional, keyword-only)."""
+    return [a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)]
+
+
+def _lists_made(function: ast.FunctionDef) -> frozenset[str]:
+    """The locals made as lists or tuples (a literal or a comprehension): sequences a position may index."""
+    return frozenset(node.targets[0].id for node in ast.walk(function) if isinstance(node, ast.Assign)
+                     and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                     and isinstance(node.value, ast.List | ast.ListComp | ast.Tuple))
+
+
 def _given_names(function: ast.FunctionDef) -> set[str]:
     """The parameters, and the variables of its loops and comprehensions."""
-    args = function.args
-    names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    names = set(_parameter_names(function.args))
     for node in ast.walk(function):
         if isinstance(node, ast.For | ast.comprehension):
             names |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
@@ -354,8 +365,7 @@ def _given_names(function: ast.FunctionDef) -> set[str]:
 
 
 def _local_names(function: ast.FunctionDef) -> set[str]:
-    args = function.args
-    names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    names = set(_parameter_names(function.args))
     for node in ast.walk(function):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             names.add(node.id)
@@ -383,11 +393,8 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
                        {node.target.id for node in ast.walk(function) if isinstance(node, ast.For | ast.comprehension)
                         and isinstance(node.target, ast.Name) and isinstance(node.iter, ast.Call)
                         and _call_name(node.iter) == "range"},
-                       numpy, frozenset(a.arg for a in (*function.args.posonlyargs, *function.args.args,
-                                                        *function.args.kwonlyargs)), _converted(function), sequences,
-                       frozenset(node.targets[0].id for node in ast.walk(function) if isinstance(node, ast.Assign)
-                                 and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-                                 and isinstance(node.value, ast.List | ast.ListComp | ast.Tuple)))
+                       numpy, frozenset(_parameter_names(function.args)), _converted(function), sequences,
+                       _lists_made(function))
     returned = _returned_position(function, parents)
     sizes = _subtree_sizes(function)
     roles: dict[int, tuple] = {}
@@ -603,7 +610,7 @@ class _Context:
     parameters: frozenset[str] = frozenset()  # the function's own parameters
     converted: frozenset[str] = frozenset()  # parameters the function passes to `asarray` or `array`
     sequences: frozenset[str] = frozenset()  # parameters some check passes as a list or tuple
-    sequences_made: frozenset[str] = frozenset()  # locals made as lists (a literal, a comprehension, list(...))
+    sequences_made: frozenset[str] = frozenset()  # locals made as lists or tuples (a literal, a comprehension)
 
 
 Replacement = ast.AST | list[ast.stmt]
@@ -807,12 +814,9 @@ _ELEMENTARY = frozenset({"exp", "log", "log1p", "expm1", "sin", "cos", "tan", "t
 
 def _same_parameters(name: str, signatures: dict[str, ast.arguments]) -> list[str]:
     """The module's other functions whose parameters have the same names in the same order."""
-    def names(arguments: ast.arguments) -> list[str]:
-        return [a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)]
-
-    own = names(signatures[name])
+    own = _parameter_names(signatures[name])
     return sorted(other for other, arguments in signatures.items() if other != name and own
-                  and names(arguments) == own)
+                  and _parameter_names(arguments) == own)
 
 
 def _counted_sequences(function: ast.FunctionDef) -> dict[str, str]:
@@ -833,8 +837,7 @@ def _made_alike(function: ast.FunctionDef, siblings: dict[str, ast.arguments] | 
     `dy = y - y_mean`), or by calls of sibling functions of the same parameters (`gw = dloss_dw(w, b, x, y)`
     and `gb = dloss_db(w, b, x, y)`, also unpacked from one tuple): local -> the others; and those made by
     shifting a parameter (`dx = x - x_mean`): parameter -> (local, its expression)."""
-    args = function.args
-    parameters = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    parameters = set(_parameter_names(function.args))
     stores = collections.Counter(node.id for node in ast.walk(function)
                                  if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store))
     pairs: list[tuple[ast.expr, ast.expr]] = []
@@ -876,8 +879,7 @@ def _made_alike(function: ast.FunctionDef, siblings: dict[str, ast.arguments] | 
 def _deviations(function: ast.FunctionDef, shifted: dict[str, list[tuple[str, str]]]) -> dict[str, list[str]]:
     """Parameters written somewhere as their deviation from their own statistic, inline (`x - x.mean()`,
     `x - np.mean(x)`), where no local holds that deviation: parameter -> those expressions' texts."""
-    args = function.args
-    parameters = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    parameters = set(_parameter_names(function.args))
     found: dict[str, list[str]] = {}
     for node in ast.walk(function):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and isinstance(node.left, ast.Name) \
@@ -942,16 +944,15 @@ def _calls(node: ast.AST, context: _Context) -> Found:
         yield from _expr_edit("transposed", node, copy.deepcopy(node.value), "`.T` transposes: rows and columns "
                               "are swapped")
         return
-    parent = context.parents.get(id(node))
     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in context.scope \
-            and isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add | ast.Sub | ast.Mult | ast.Div):
+            and _in_arithmetic(node, context):
         column = ast.Subscript(ast.Name(node.id, ast.Load()),
                                ast.Tuple([ast.Slice(), ast.Constant(None)], ast.Load()), ast.Load())
         yield from _expr_edit("new axis", node, column, f"`{node.id}` and the other operand line up entry by entry "
                               f"(or fail to): `{node.id}[:, None]` makes it a column, a new axis, so each of its "
                               "values meets every value along the other axis", everywhere=False)
     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in context.parameters \
-            and context.numpy and _arithmetic_operand(node, context):  # `learning_rate * grad`, grad a list
+            and context.numpy and _left_a_list(node, context):  # `learning_rate * grad`, grad a list
         converted = ast.Call(ast.Attribute(ast.Name(context.numpy, ast.Load()), "asarray", ast.Load()),
                              [ast.Name(node.id, ast.Load())], [ast.keyword("dtype", ast.Name("float", ast.Load()))])
         yield from _expr_edit("not converted", node, converted,
@@ -1039,13 +1040,17 @@ def _calls(node: ast.AST, context: _Context) -> Found:
                               f"`{ast.unparse(node)}` where `{node.args[0].id}` itself belongs")
 
 
-def _arithmetic_operand(node: ast.Name, context: _Context) -> bool:
-    """An operand of * / + - (not of a call or an index) that a check passes as a list, in a function that
-    converts some other parameter with `asarray`/`array` but never this one: the one left a list."""
+def _in_arithmetic(node: ast.AST, context: _Context) -> bool:
+    """An operand of + - * / (not of a call or an index)."""
     parent = context.parents.get(id(node))
-    if not (isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add | ast.Sub | ast.Mult | ast.Div)):
-        return False
-    return node.id in context.sequences and bool(context.converted) and node.id not in context.converted
+    return isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add | ast.Sub | ast.Mult | ast.Div)
+
+
+def _left_a_list(node: ast.Name, context: _Context) -> bool:
+    """An operand of arithmetic that a check passes as a list, in a function that converts some other parameter
+    with `asarray`/`array` but never this one: the one left a list."""
+    return _in_arithmetic(node, context) and node.id in context.sequences and bool(context.converted) \
+        and node.id not in context.converted
 
 
 # math's functions of one number that NumPy has for arrays, under NumPy's name
@@ -1240,8 +1245,7 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                     and isinstance(statement.body[-1], ast.Return) and not statement.orelse:
                 loop = copy.deepcopy(statement)
                 returned = loop.body.pop()
-                order = [*map(copy.deepcopy, statements[:index]), loop, returned,
-                         *map(copy.deepcopy, statements[index + 1:])]
+                order = _replacing(statements, index, [loop, returned])
                 yield Edit("return in loop", _line(returned), "", f"`{_line(returned)}` is inside the loop, so the "
                            "function returns during the first pass: it belongs after the loop, once every pass "
                            "is made", f"moving `{_line(returned)}` out of the loop (after it)"), \
@@ -1287,7 +1291,7 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                 split = [ast.copy_location(ast.Assign([ast.Name(target.id, ast.Store())],  # type: ignore[attr-defined]
                                                       copy.deepcopy(statement.value)), statement)
                          for target in statement.targets]
-                order = [*map(copy.deepcopy, statements[:index]), *split, *map(copy.deepcopy, statements[index + 1:])]
+                order = _replacing(statements, index, split)
                 names = " = ".join(ast.unparse(target) for target in statement.targets)
                 yield Edit("alias", _line(statement), "", f"`{names} = ...` binds every name to one and the same "
                            "object: a change through one name shows through the others",
@@ -1350,6 +1354,11 @@ def _statements(node: ast.AST, context: _Context) -> Found:
 _MOVABLE = (ast.Assign, ast.AugAssign, ast.Expr, ast.If)  # statements two of which may run in the wrong order
 
 
+def _replacing(statements: list[ast.stmt], index: int, new: list[ast.stmt]) -> list[ast.stmt]:
+    """A copy of the statement list with the one at `index` replaced by `new` (which is used as given)."""
+    return [*map(copy.deepcopy, statements[:index]), *new, *map(copy.deepcopy, statements[index + 1:])]
+
+
 def _names_swapped(statement: ast.Return | ast.Assign | ast.AugAssign | ast.Expr, a: str, b: str) -> ast.stmt:
     """A copy of the statement with the names `a` and `b` read in its value put in each other's place."""
     changed = copy.deepcopy(statement)
@@ -1406,7 +1415,7 @@ def _restarts(function: ast.FunctionDef) -> Found:
     instead of going on from the local made from it. The parameter read in the loop's assignment to that local
     becomes the local."""
     made: dict[str, str] = {}  # local -> the parameter it is made from (before any loop)
-    parameters = {a.arg for a in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)}
+    parameters = set(_parameter_names(function.args))
     for statement in function.body:
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
                 and isinstance(statement.targets[0], ast.Name):
@@ -1450,8 +1459,7 @@ def _unshadowed(node: ast.AST, field: str, index: int, loop: ast.For, context: _
                 renamed += original is not loop.target
         if only_indices and not renamed:
             continue
-        statements = getattr(node, field)
-        order = [*map(copy.deepcopy, statements[:index]), changed, *map(copy.deepcopy, statements[index + 1:])]
+        order = _replacing(getattr(node, field), index, [changed])
         where = "where it counts (as an index)" if only_indices else "in the loop"
         yield Edit("shadowed parameter", _line(loop).split(":")[0], "", f"`for {name} in ...` reuses the name of "
                    f"the parameter `{name}`: from the loop on, `{name}` is the loop's counter, and the data given "
@@ -1470,13 +1478,11 @@ def _inits_kept(node: ast.AST, field: str, index: int, loop: ast.For | ast.While
     together = [inner for inner in fresh if inner - 1 in fresh or inner + 1 in fresh]
     if len(together) > 1:
         runs.append(together)
-    statements = getattr(node, field)
     for run in runs:
         moved = [body[inner] for inner in run]
         changed = copy.deepcopy(loop)
         changed.body = [copy.deepcopy(s) for inner, s in enumerate(body) if inner not in run]
-        order = [*map(copy.deepcopy, statements[:index]), *map(copy.deepcopy, moved), changed,
-                 *map(copy.deepcopy, statements[index + 1:])]
+        order = _replacing(getattr(node, field), index, [*map(copy.deepcopy, moved), changed])
         lines = " and ".join(f"`{_line(s)}`" for s in moved)
         yield Edit("not kept", _line(moved[0]), "", f"{lines} {'runs' if len(moved) == 1 else 'run'} at the start "
                    "of every pass, so each pass starts afresh and only the last pass's work is kept: "
@@ -1493,8 +1499,7 @@ def _test_after_step(node: ast.AST, field: str, index: int, loop: ast.For | ast.
         return
     changed = copy.deepcopy(loop)
     changed.body = [*map(copy.deepcopy, body[1:]), copy.deepcopy(body[0])]
-    statements = getattr(node, field)
-    order = [*map(copy.deepcopy, statements[:index]), changed, *map(copy.deepcopy, statements[index + 1:])]
+    order = _replacing(getattr(node, field), index, [changed])
     test = ast.unparse(body[0].test)
     yield Edit("test before step", test, "", f"the test `{test}` runs before the step of its pass, so it judges "
                "the point from before that step and answers one step late (off by one): it belongs after the step",

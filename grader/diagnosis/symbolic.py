@@ -350,11 +350,14 @@ def _cause_shown(sampler: _Sampler, student: Value, cause: Value, right: Value) 
     factor: σ(x)·(σ(x) − 1) is −σ'(x) like the dropped inner derivative of −x, with no e^(−x) differentiated.
     Such a cause is named only where the code reads as its own formula, unexpanded; any other cause changes the
     formula's shape, and equal values name it."""
-    if student == cause:
-        return True
+    return student == cause or not _scales_right(sampler, cause, right)
+
+
+def _scales_right(sampler: _Sampler, cause: Value, right: Value) -> bool:
+    """Whether a cause's formula is the right one times a constant (each component, for a tuple of them)."""
     pairs = list(zip(cause, right, strict=True)) if isinstance(cause, tuple) and isinstance(right, tuple) \
         else [(cause, right)] if not isinstance(cause, tuple) and not isinstance(right, tuple) else []
-    return not pairs or any(sampler.constant_ratio(c, r) is None for c, r in pairs)
+    return bool(pairs) and all(sampler.constant_ratio(c, r) is not None for c, r in pairs)
 
 
 def form_digest(value: Value) -> str:
@@ -365,17 +368,14 @@ def form_digest(value: Value) -> str:
 
 
 def cause_forms(exercise: Exercise) -> dict[str, str]:
-    """The form digest of each listed mistake of a formula exercise that `_cause_shown` names only by its form
-    (those that change the right formula by a constant factor), for a bundle that withholds their bodies."""
+    """The form digest of each listed mistake of a formula exercise that is named only by its form (those that
+    change the right formula by a constant factor, `_cause_shown`), for a bundle that withholds their bodies."""
     target = targets().get(exercise.key)
     if target is None:
         return {}
     sampler = _Sampler(exercise.key)
     return {name: form_digest(value) for name, value in _listed_mistakes(exercise, target)
-            if not _cause_shown(sampler, _UNREAD, value, target.reference)}
-
-
-_UNREAD = sp.Symbol("unread")  # a formula that is no listed mistake's own form
+            if _scales_right(sampler, value, target.reference)}
 
 
 def _equal_values(sampler: _Sampler, a: Value, b: Value) -> bool:
