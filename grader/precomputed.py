@@ -22,6 +22,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -289,6 +290,16 @@ def exercises_from(data: Mapping[str, Any]) -> tuple[Exercise, ...]:
                                   for m in e["misconceptions"]),
                  call_seconds=e["call_seconds"], returns=tuple(e.get("returns", ())))
         for e in data["exercises"])
+
+
+def with_forms(exercises: Sequence[Exercise], data: Mapping[str, Any]) -> tuple[Exercise, ...]:
+    """The exercises with each known mistake's form digest from the data: a bundle's curriculum withholds the
+    mistakes' bodies, and the form is what names a mistake that scales the formula only where the student's
+    code reads as it (`symbolic.cause_forms`)."""
+    forms = {(f"{e['module']}.{e['function']}", m["name"]): m.get("form", "")
+             for e in data["exercises"] for m in e["misconceptions"]}
+    return tuple(replace(e, misconceptions=tuple(replace(m, form=forms.get((e.key, m.name), m.form))
+                                                 for m in e.misconceptions)) for e in exercises)
 
 
 class _StoredCase:

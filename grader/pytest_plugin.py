@@ -83,7 +83,7 @@ def _grading(config: pytest.Config) -> _Grading | ExerciseFailed:
 
 
 def _find_grading(config: pytest.Config) -> _Grading | ExerciseFailed:
-    from grader.precomputed import PrecomputedReferences, StaleData, exercises_from, kit_data, locate
+    from grader.precomputed import PrecomputedReferences, StaleData, exercises_from, kit_data, locate, with_forms
 
     if _kit_has_solutions():
         data = kit_data()
@@ -103,7 +103,7 @@ def _find_grading(config: pytest.Config) -> _Grading | ExerciseFailed:
                                                                           if len(problems) > 1 else ""))
     from grader.curriculum import EXERCISES
 
-    return _Grading(EXERCISES, references, references.data.get("given"), str(path))
+    return _Grading(with_forms(EXERCISES, references.data), references, references.data.get("given"), str(path))
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):

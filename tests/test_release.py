@@ -30,6 +30,9 @@ WRONG = {  # (module, function) -> the known mistake a student makes there
     ("derivatives", "numerical_derivative"): "forward difference",
     ("derivatives", "df_wave"): "dropped inner derivative of sin(3x)",
 }
+# −σ'(x), the formula of the listed "dropped inner derivative of −x" but not its cause: a bundle, which withholds
+# the mistakes' bodies, must say what the kit says (the eighth holdout's false hint, seen again in a bundle)
+SCALED_NOT_LISTED = "s = sigmoid(x)\nreturn s * (s - 1)"
 
 
 def _run(command: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -92,6 +95,7 @@ def _student_folder(bundle: Path, into: Path) -> Path:
     (folder / "exercises" / "linear_model.py").write_text(kit.solution_source("linear_model"), encoding="utf-8")
     bodies = {function: next(m.body for m in BY_KEY[f"{module}.{function}"].misconceptions if m.name == name)
               for (module, function), name in WRONG.items()}
+    bodies["dsigmoid"] = SCALED_NOT_LISTED
     (folder / "exercises" / "derivatives.py").write_text(
         kit.replace_bodies(kit.solution_source("derivatives"), bodies), encoding="utf-8")
     return folder
@@ -264,6 +268,9 @@ def test_pytest_in_the_bundle_uses_the_wheel_and_gives_the_kits_feedback(student
         elif (exercise.module, exercise.function) in WRONG:
             mistake = next(m for m in exercise.misconceptions if m.name == WRONG[exercise.module, exercise.function])
             assert outcome == "failed" and all(s in text for s in ("call:", "returned:", "expected:", mistake.hint))
+        elif exercise.key == "derivatives.dsigmoid":
+            listed = next(m.hint for m in exercise.misconceptions if m.name == "dropped inner derivative of −x")
+            assert outcome == "failed" and "negative of the right one" in text and listed not in text, text
         elif exercise.module == "derivatives":
             assert outcome == "passed", text
         else:
