@@ -35,10 +35,10 @@ def predict(m, c, x):
     Parameters:
         m: the slope (a number: a float, or an integer too).
         c: the intercept (a number: a float, or an integer too).
-        x: a float or a 1-D NumPy array of numbers (floats, or integers too).
+        x: a float or a 1-D NumPy array of numbers (floats, or integers too); leave it unchanged.
 
     Returns:
-        m·x + c, elementwise (a float for a float x, an array for an array x).
+        m·x + c, elementwise (a float for a float x, a new array for an array x).
     """
     raise NotImplementedError
 

@@ -41,16 +41,9 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
 HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset()
 HAND_JUDGED_FALSE: dict[str, str] = {}
 # What fails today, named per entry (xfail, not strict: a fix shows as XPASS).
-KEEPS_MARKS_TODAY: dict[str, str] = {
-    "h10_predict_in_place_on_input": "no check of predict looks at its input after the call: `out = np.asarray(x)` "
-                                     "then `out *= m` overwrites a float array x and still returns the predictions",
-}
+KEEPS_MARKS_TODAY: dict[str, str] = {}  # predict changing x in place kept its marks at the first grading: fixed
 FALSE_HINT_TODAY: dict[str, str] = {}
-COSTS_CALLERS_TODAY: dict[str, str] = {
-    "h10_predict_in_place_on_input": "sse, which must leave x unchanged, is told it mutated its input when the "
-                                     "student's predict overwrites it",
-}
-
+COSTS_CALLERS_TODAY: dict[str, str] = {}
 
 HAND = HandJudgement(HAND_JUDGED_NOT_FALSE, HAND_JUDGED_NOT_NAMED, HAND_JUDGED_FALSE)
 EARLIER = [*load(), *(entry for folder in (holdout_data.SECOND_DIR, holdout_data.THIRD_DIR, holdout_data.FOURTH_DIR,

@@ -130,13 +130,13 @@ def weights_at_a_float(rng: np.random.Generator) -> Case:
 
 
 def weights_at_an_array(rng: np.random.Generator) -> Case:
-    """A float slope and intercept, x an array of eight floats."""
-    return Case((*_weights(rng), uniform(rng, -5, 5, 8)))
+    """A float slope and intercept, x an array of eight floats (left as it was: `x *= m` would overwrite it)."""
+    return Case((*_weights(rng), uniform(rng, -5, 5, 8)), check_mutation=True)
 
 
 def integer_weights_at_integers(rng: np.random.Generator) -> Case:
-    """A Python int slope and intercept, x the integer array −2, …, 2."""
-    return Case((integer_valued(rng, -3, 3), integer_valued(rng, -3, 3), np.arange(-2, 3)))
+    """A Python int slope and intercept, x the integer array −2, …, 2 (left as it was)."""
+    return Case((integer_valued(rng, -3, 3), integer_valued(rng, -3, 3), np.arange(-2, 3)), check_mutation=True)
 
 
 def residuals_of_both_signs(case: Case) -> bool:
