@@ -68,6 +68,13 @@ NAMED = [
                  "x = float(x0)\nslope = df(x)\nfor _ in range(n_steps):\n    x -= learning_rate * slope\nreturn x",
                  "gradient evaluated once", id="descent-slope-once"),
     pytest.param("gradient_descent.descend_1d",
+                 "x = float(x0)\nfor _ in range(n_steps):\n    x_new = x - learning_rate * df(x)\nreturn float(x_new)",
+                 "update not carried forward", id="descent-new-name-never-read"),
+    pytest.param("gradient_descent.gradient_descent",
+                 "w = np.array([m0, c0], dtype=float)\npath = [w.copy()]\nfor _ in range(n_steps):\n"
+                 "    new_w = gradient_step(w, sse_gradient(w[0], w[1], x, y), learning_rate)\n    path.append(new_w)\n"
+                 "return np.array(path)", "update not carried forward", id="path-from-the-start-each-step"),
+    pytest.param("gradient_descent.descend_1d",
                  "x = float(x0)\nfor _ in range(n_steps):\n    g = df(x)\n    if abs(g) < 1e-8:\n        break\n"
                  "    x = x - learning_rate * g\nreturn x", "stops early", id="gradient-threshold"),
     pytest.param("gradient_descent.descend_1d",

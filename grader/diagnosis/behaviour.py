@@ -5,10 +5,10 @@ mutants, run in the trusted parent like the curriculum's known mistakes. An oper
 (the same mistake made in several ways, e.g. either update order, several thresholds), each of them
 - a transform of the reference solution's syntax tree (one step more or fewer, the learning rate doubled,
   squared or dividing, a mean or a half instead of a sum, the step h doubled or halved, a forward difference,
-  floats truncated to integers, a sequential or one-weight update, the gradient evaluated once, an early stop,
-  a change of one entry made to every entry, an absolute value dropped, a distance from the origin, a length
-  squared or made the sum of the sizes, the sigmoid's derivative a·(1 − a) made tanh's or halved, the parts
-  of a result joined in another order,
+  floats truncated to integers, a sequential or one-weight update, the gradient evaluated once, an update
+  never carried forward, an early stop, a change of one entry made to every entry, an absolute value dropped,
+  a distance from the origin, a length squared or made the sum of the sizes, the sigmoid's derivative
+  a·(1 − a) made tanh's or halved, the parts of a result joined in another order,
   a search keeping the wrong candidate, a sum over the wrong axis, two labels swapped, a threshold made
   absolute or one-sided),
 - a transform of the reference's value, given the check's arguments (rows and columns swapped, outputs
@@ -202,6 +202,18 @@ class _EvaluatedOnce(_LoopTransform):
 
         loop.body = [Swap().visit(statement) for statement in loop.body]
         return [*hoisted, loop]
+
+
+class _NeverCarried(_LoopTransform):
+    """The loop's update goes into a new name that the next pass never reads: every pass starts again from the
+    start, what follows the update in the pass (a path's row) reads the new name, and the last new value is
+    what the function goes on with after the loop."""
+
+    def change(self, loop: ast.For, index: int, name: str, update: ast.expr) -> Any:
+        kept = f"{_PREFIX}kept"
+        rest = [_ReplaceName(name, lambda _: ast.Name(kept, ast.Load())).visit(s) for s in loop.body[index + 1:]]
+        loop.body = [*loop.body[:index], ast.Assign([ast.Name(kept, ast.Store())], copy.deepcopy(update)), *rest]
+        return [*_stmts(f"{kept} = {name}"), loop, *_stmts(f"{name} = {kept}")]
 
 
 class _EarlyStop(_LoopTransform):
@@ -1100,6 +1112,10 @@ OPERATORS = (
     Operator("gradient evaluated once", "every step reuses the gradient (the slope) taken at the starting point; "
              "evaluate it again at the current point in each step",
              sources=(_EvaluatedOnce,)),
+    Operator("update not carried forward", "each step starts again from the start: the new value is computed "
+             "but never assigned back to the variable the next step reads, so your answer is one step from the "
+             "start; assign each new value to the variable the next step starts from",
+             sources=(_NeverCarried,)),
     Operator("stops early", "your loop stops before making all of its steps (a stopping test on the size of the "
              "step or of the gradient); make exactly the number of steps asked for",
              sources=tuple(lambda kind=kind, threshold=threshold: _EarlyStop(kind, threshold)
