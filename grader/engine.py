@@ -468,9 +468,11 @@ def _observe(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider) -
     where there is one), for the diagnosis of a failed exercise; None where the grader cannot say."""
     try:
         expectation = references.expectations(p)[-1]
+        stored = getattr(references, "stored_values", None)  # a bundle's stand-in for the reference's code
+        values = stored(p) if stored is not None and not kit.has_solutions() else None
     except Exception:  # noqa: BLE001 - a fault of the grader: no diagnosis, the verdict says the rest
         return None
-    return AnswerSeen(p.case, outcome.value, expectation.value, expectation.tolerance)
+    return AnswerSeen(p.case, outcome.value, expectation.value, expectation.tolerance, values)
 
 
 def _run(sources: Mapping[str, str], planned: Sequence[PlannedCheck], sandbox: Sandbox,

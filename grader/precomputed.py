@@ -3,8 +3,9 @@
 A bundle's grader has no reference solutions, so `calcgrade release` runs every PUBLIC planned
 check through the live references (`engine.LIVE`) and stores, as plain JSON, what `judge` needs:
 each check's input (to detect a plan that no longer matches), its expectations (value, tolerance,
-source), the value of each known mistake on that input (to name the mistake) and each function's
-signature. `PrecomputedReferences` serves that data to the engine in place of the live kit. Values
+source), the value of each known mistake on that input (to name the mistake), what the behavioural
+operators' variants that change the reference's code give there (`behaviour.stored_values`) and each
+function's signature. `PrecomputedReferences` serves that data to the engine in place of the live kit. Values
 go through `grader.plain`'s wire format, so floats, tuples and arrays (with dtype and shape)
 round-trip exactly. Hidden checks are never in this data.
 
@@ -33,7 +34,7 @@ if TYPE_CHECKING:  # imported where used: the pytest plugin reads this module's 
     from grader.engine import PlannedCheck, ReferenceProvider
     from grader.spec import Case, Exercise
 
-FORMAT = 2
+FORMAT = 3  # 3: the operators' values
 ENV_VAR = "CALCGRADE_PUBLIC_CHECKS"
 INI_OPTION = "calcgrade_public_checks"
 DEFAULT_PATH = ".calcgrade/public_checks.json"
@@ -124,6 +125,31 @@ def _forms(exercise: Exercise) -> list[str]:
     return [forms.get(m.name, "") for m in exercise.misconceptions]
 
 
+def _operator_data(p: PlannedCheck, expectation: Expectation) -> str | None:
+    """What the behavioural diagnosis's operators and the known mistakes give on this check, where they need the
+    reference's code (`behaviour.stored_values`); None for an exercise whose formula is read instead. Stored as
+    compact JSON text inside the data: read only where a failed check needs it (as nested data it would make
+    every pytest start-up parse ten times as much)."""
+    from grader.diagnosis import SYMBOLIC_EXERCISES, AnswerSeen
+
+    if p.exercise.key in SYMBOLIC_EXERCISES:
+        return None
+    from grader.diagnosis import behaviour
+
+    seen = AnswerSeen(p.case, None, expectation.value, expectation.tolerance)
+    reference = json.dumps(_wire(expectation.value), allow_nan=True)
+    stored: dict[str, list[list[Any]]] = {}
+    for name, items in behaviour.stored_values(p.exercise, seen).items():
+        rows = []
+        for key, detail, kind, value in items:
+            wired = _wire(value)
+            if kind == "value" and json.dumps(wired, allow_nan=True) == reference:
+                kind, wired = "reference", None  # most variants change nothing on most checks: not stored twice
+            rows.append([key, detail, kind, wired])
+        stored[name] = rows
+    return json.dumps(stored, allow_nan=True, separators=(",", ":"))
+
+
 def _tolerance_data(tolerance: Tolerance) -> dict[str, Any]:
     return {"rtol": _wire(tolerance.rtol), "atol": _wire(tolerance.atol)}
 
@@ -168,6 +194,7 @@ def public_checks_data(exercises: Sequence[Exercise] | None = None,
                              for e in expectations],
             "mistakes": [{"name": diagnosis.name, "value": _wire(value)}
                          for diagnosis, value in references.mistake_values(p)],
+            "operators": _operator_data(p, expectations[-1]),
         })
     return {
         "format": FORMAT,
@@ -243,6 +270,20 @@ class PrecomputedReferences:
                 raise StaleData(f"{self.origin}: {p.exercise.key} has no known mistake {item['name']!r}")
             candidates.append((known[item["name"]], from_wire(item["value"])))
         return candidates
+
+    def stored_values(self, p: PlannedCheck) -> dict[str, list[tuple[str, str, str, Any]]] | None:
+        """The operators' and known mistakes' values on this public check, as the release stored them (None for
+        a formula exercise, or data without them)."""
+        from grader.plain import from_wire
+
+        stored = self._entry(p).get("operators")
+        if stored is None:
+            return None
+        reference = self.expectations(p)[-1].value
+        return {name: [(key, detail, "value", reference) if kind == "reference" else (key, detail, kind,
+                                                                                        from_wire(value))
+                       for key, detail, kind, value in items]
+                for name, items in json.loads(stored).items()}
 
     def problems(self, exercises: Iterable[Exercise] | None = None) -> list[str]:
         """Why this data cannot grade these exercises' public checks (default: the curriculum's; empty when it can)."""

@@ -89,7 +89,8 @@ def _numbers(value) -> Iterator[float]:
 
 
 def _student_folder(bundle: Path, into: Path) -> Path:
-    """A copy of the bundle where linear_model is solved, derivatives has known mistakes, the rest are stubs."""
+    """A copy of the bundle where linear_model is solved, derivatives has known mistakes, gradient_descent a
+    slip an operator names, the rest are stubs."""
     folder = into / "work"
     shutil.copytree(bundle, folder)
     (folder / "exercises" / "linear_model.py").write_text(kit.solution_source("linear_model"), encoding="utf-8")
@@ -98,6 +99,9 @@ def _student_folder(bundle: Path, into: Path) -> Path:
     bodies["dsigmoid"] = SCALED_NOT_LISTED
     (folder / "exercises" / "derivatives.py").write_text(
         kit.replace_bodies(kit.solution_source("derivatives"), bodies), encoding="utf-8")
+    slip, _ = OPERATOR_SLIPS["gradient_descent", "gradient_descent"]
+    (folder / "exercises" / "gradient_descent.py").write_text(
+        kit.replace_bodies(kit.solution_source("gradient_descent"), {"gradient_descent": slip}), encoding="utf-8")
     return folder
 
 
@@ -247,6 +251,44 @@ def test_grading_with_precomputed_references_matches_the_live_kit(sandbox, bundl
     assert any(c.diagnosis and not c.passed for e in live.exercises for c in e.checks)
 
 
+# Slips the behavioural operators name (bodies of our own): a bundle has no reference code to change, so it names
+# them from the values the release stored for each public check.
+OPERATOR_SLIPS = {
+    ("gradient_descent", "gradient_descent"): (
+        "w = np.array([m0, c0], dtype=float)\npath = [w.copy()]\nfor _ in range(n_steps):\n"
+        "    new_w = gradient_step(w, sse_gradient(w[0], w[1], x, y), learning_rate)\n    path.append(new_w)\n"
+        "return np.array(path)", "update not carried forward"),
+    ("gradient_descent", "gradient_step"): (
+        "return np.asarray(weights, dtype=float) - np.asarray(grad, dtype=float) / learning_rate",
+        "divided by the learning rate"),
+    ("linear_model", "error_surface"): (
+        "row = np.zeros(len(slopes))\nrows = []\nfor c in intercepts:\n    for j, m in enumerate(slopes):\n"
+        "        row[j] = sse(m, c, x, y)\n    rows.append(row)\nreturn np.array(rows)", "rows aliased to the last"),
+    ("partial_derivatives", "classify_critical_point"): (
+        "ev = np.linalg.eigvalsh(np.asarray(hessian_matrix, dtype=float))\n"
+        "tol = 1e-8 * max(1.0, np.abs(ev).max())\nif (np.abs(ev) <= tol).any():\n    return 'degenerate'\n"
+        "if (ev < 0).all():\n    return 'minimum'\nif (ev > 0).all():\n    return 'maximum'\n"
+        "return 'saddle'", "labels swapped"),
+}
+
+
+@pytest.mark.parametrize("key", OPERATOR_SLIPS, ids=lambda key: key[1])
+def test_a_bundle_names_an_operators_slip_as_the_kit_does(sandbox, bundle: Path, monkeypatch, key):
+    """Without the kit's solutions, the operators' values stored for the public checks give the same feedback
+    as the live kit, word for word."""
+    module, function = key
+    body, operator = OPERATOR_SLIPS[key]
+    exercises = [BY_KEY[f"{module}.{function}"]]
+    sources = {module: kit.variant_source(module, function, body)}
+    live = grade_sources(sources, sandbox, exercises=exercises, carry_forward=False)
+    stored = precomputed.PrecomputedReferences.load(bundle / release.DATA_PATH)
+    monkeypatch.setattr(kit, "has_solutions", lambda: False)
+    from_data = grade_sources(sources, sandbox, exercises=exercises, references=stored, carry_forward=False)
+    failed = [c for c in live.exercises[0].checks if not c.passed]
+    assert failed and all(c.diagnosis == operator for c in failed), [c.diagnosis for c in failed]
+    assert from_data == live
+
+
 # ----- pytest in the bundle ---------------------------------------------------------------------
 
 
@@ -271,7 +313,9 @@ def test_pytest_in_the_bundle_uses_the_wheel_and_gives_the_kits_feedback(student
         elif exercise.key == "derivatives.dsigmoid":
             listed = next(m.hint for m in exercise.misconceptions if m.name == "dropped inner derivative of −x")
             assert outcome == "failed" and "negative of the right one" in text and listed not in text, text
-        elif exercise.module == "derivatives":
+        elif exercise.key == "gradient_descent.gradient_descent":  # named from the operators' stored values
+            assert outcome == "failed" and "each step starts again from the start" in text, text
+        elif exercise.module in ("derivatives", "gradient_descent"):
             assert outcome == "passed", text
         else:
             assert outcome == "failed" and "not implemented yet" in text
@@ -292,7 +336,7 @@ def test_pytest_in_the_bundle_finds_moved_data_by_env_var_and_explains_when_it_h
     cases, output = _junit(student_python, folder, "env.xml", **{precomputed.ENV_VAR: str(moved)})
     assert f"public checks from {moved}" in output
     assert cases["exercises.linear_model::sse"][0] == "passed"
-    assert "not implemented yet" in cases["exercises.gradient_descent::sse_gradient"][1]
+    assert "not implemented yet" in cases["exercises.partial_derivatives::dg_dx"][1]
 
 
 FIVE_MODULES = kit.KIT_ROOT / "courses" / "five_modules.toml"

@@ -45,6 +45,7 @@ class AnswerSeen:
     returned: Any
     reference: Any
     tolerance: Tolerance
+    stored: Any = None  # a student bundle's values of the operators and known mistakes here (`behaviour.stored_values`)
 
 
 @dataclass(frozen=True)
@@ -75,13 +76,13 @@ def explain_exercise(exercise: Exercise, source: str | None, judged: Sequence[Ju
         return results
     from grader import kit
 
-    if not kit.has_solutions():  # the operators change the reference solutions: none here
-        return results
-    from grader.diagnosis import behaviour
-
     observations = [check.observe() for check in judged if check.status == "ok"]
     if any(observation is None for observation in observations):
         return results
+    if not kit.has_solutions() and any(observation.stored is None for observation in observations):
+        return results  # the operators change the reference solutions: none here, and no values stored for them
+    from grader.diagnosis import behaviour
+
     operator = behaviour.explain(exercise, [o for o in observations if o is not None])
     if operator is not None:
         for index in failed:

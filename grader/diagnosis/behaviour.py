@@ -1264,6 +1264,44 @@ def _reachable(module: str, function: str) -> set[str]:
 _OPERATORS_BY_NAME = {operator.name: operator for operator in ALL_OPERATORS}
 
 
+class _FilledNumPy(types.ModuleType):
+    """NumPy as a mutant sees it: `empty` and `empty_like` give NaN, not whatever the memory held. A reference
+    that fills an `np.empty` array row by row leaves rows unwritten once a mutant takes a step fewer; their
+    values would change from run to run (and could happen to be the right ones)."""
+
+    def __init__(self) -> None:
+        super().__init__("numpy")
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(np, name)
+        setattr(self, name, value)  # found in the module's own dictionary from now on
+        return value
+
+    @staticmethod
+    def empty(shape: Any, dtype: Any = float, **kwargs: Any) -> np.ndarray:
+        return np.full(shape, np.nan, dtype=dtype, **kwargs) if np.dtype(dtype).kind in "fc" \
+            else np.zeros(shape, dtype=dtype, **kwargs)
+
+    @staticmethod
+    def empty_like(prototype: Any, dtype: Any = None, **kwargs: Any) -> np.ndarray:
+        made = np.zeros_like(prototype, dtype=dtype, **kwargs)
+        if made.dtype.kind in "fc":
+            made[...] = np.nan
+        return made
+
+
+_FILLED_NUMPY = _FilledNumPy()
+
+
+def _mutants_namespace(module: str) -> dict[str, Any]:
+    """A copy of the reference module's namespace for mutants, with NumPy's uninitialised arrays filled."""
+    namespace = dict(vars(kit.solution_module(module)))
+    for name, value in namespace.items():
+        if value is np:
+            namespace[name] = _FILLED_NUMPY
+    return namespace
+
+
 @cache
 def mutant(module: str, function: str, operator_name: str, variant: int = 0) -> Callable[..., Any] | None:
     """The reference `function` with the operator's source variant applied to it and to the module functions it
@@ -1288,7 +1326,7 @@ def mutant(module: str, function: str, operator_name: str, variant: int = 0) -> 
         changed = changed or mutated[1]
     if not changed:
         return None
-    namespace = dict(vars(kit.solution_module(module)))
+    namespace = _mutants_namespace(module)
     try:
         for code in codes:
             exec(code, namespace)  # noqa: S102 - the kit's own reference, transformed by the kit
@@ -1354,7 +1392,7 @@ def _pair_mutant(module: str, function: str, first: tuple[str, int], second: tup
     """The reference `function` with two source variants applied one after the other (each to the functions it
     changes alone), or with `listed_body` (a listed mistake's) in place of its own and `second` applied to it;
     None where that fails."""
-    namespace = dict(vars(kit.solution_module(module)))
+    namespace = _mutants_namespace(module)
     try:
         for name in _reachable(module, function) & _reference_functions(module).keys():
             text, reference_code = _reference_functions(module)[name]
@@ -1561,6 +1599,8 @@ class _Variant:
 
 
 def _variants(exercise: Exercise, operator: Operator, observation: AnswerSeen) -> list[_Variant]:
+    if observation.stored is not None:  # a student bundle: no reference code, the release's values of this check
+        return [*_stored_variants(operator, observation.stored), *_value_variants(operator)]
     variants = []
     for index in range(len(operator.sources)):
         def source_value(seen: AnswerSeen, index: int = index) -> Any:
@@ -1573,11 +1613,25 @@ def _variants(exercise: Exercise, operator: Operator, observation: AnswerSeen) -
                 continue  # the variant does not apply to this function
             detail = mutated[2]
         variants.append(_Variant(f"source{index}", detail, source_value))
+    variants.extend(_value_variants(operator))
+    variants.extend(_call_variants(exercise, operator, observation))
+    return variants
+
+
+def _value_variants(operator: Operator) -> list[_Variant]:
+    """The variants that change the reference's value (they need the expected value and the arguments only)."""
+    variants = []
     for index, transform in enumerate(operator.values):
         def value_of(seen: AnswerSeen, transform: Callable[[Any, tuple[Any, ...]], Any] = transform) -> Any:
             transformed = transform(seen.reference, tuple(for_parent(argument) for argument in seen.case.args))
             return seen.reference if transformed is None else transformed  # where it does not apply: the reference
         variants.append(_Variant(f"value{index}", "", value_of))
+    return variants
+
+
+def _call_variants(exercise: Exercise, operator: Operator, observation: AnswerSeen) -> list[_Variant]:
+    """The variants that call the reference on changed arguments."""
+    variants: list[_Variant] = []
     if operator.calls is not None:
         reference = getattr(kit.solution_module(exercise.module), exercise.function)
         resolved = Case(tuple(for_parent(a) for a in observation.case.args),
@@ -1593,6 +1647,47 @@ def _variants(exercise: Exercise, operator: Operator, observation: AnswerSeen) -
                                      _Degenerate(parent_call(reference, call.case)) if call.degenerate
                                      else _in_part(seen.reference, parent_call(reference, call.case), call.part)))
     return variants
+
+
+# ----- the values a student bundle carries in place of the reference code -------------------------------------
+
+LISTED_VALUES = "listed"  # the stored values' entry for the exercise's known mistakes, by name
+
+
+def stored_values(exercise: Exercise, observation: AnswerSeen) -> dict[str, list[tuple[str, str, str, Any]]]:
+    """What every operator's variants that need the reference's code (its changed source, or the reference called
+    on changed arguments) give on this check, and what each known mistake gives: what a student bundle, which
+    holds no reference code, needs to say what the kit says on the same public check. Per operator name, a list
+    of (variant key, detail, kind, value) with kind "value", "degenerate" or "missing"; pairs of two slips are
+    not stored (thousands per function: a bundle names single slips only)."""
+    stored: dict[str, list[tuple[str, str, str, Any]]] = {}
+    for operator in ALL_OPERATORS:
+        items = []
+        for variant in _variants(exercise, operator, observation):
+            if variant.key.startswith("value"):
+                continue
+            value = _cached(None, lambda variant=variant: variant.value(observation))
+            kind = "missing" if value is _MISSING else "degenerate" if isinstance(value, _Degenerate) else "value"
+            items.append((variant.key, variant.detail, kind, value.value if kind == "degenerate" else
+                          None if kind == "missing" else value))
+        if items:
+            stored[operator.name] = items
+    listed = []
+    for misconception in exercise.misconceptions:
+        function = kit.variant_function(exercise.module, exercise.function, misconception.body)
+        value = _cached(None, lambda function=function: parent_call(function, observation.case))
+        listed.append((misconception.name, "", "missing" if value is _MISSING else "value",
+                       None if value is _MISSING else value))
+    stored[LISTED_VALUES] = listed
+    return stored
+
+
+def _stored_variants(operator: Operator, stored: Any) -> list[_Variant]:
+    def fixed(kind: str, value: Any) -> Callable[[AnswerSeen], Any]:
+        made = _MISSING if kind == "missing" else _Degenerate(value) if kind == "degenerate" else value
+        return lambda seen: made
+
+    return [_Variant(key, detail, fixed(kind, value)) for key, detail, kind, value in stored.get(operator.name, ())]
 
 
 def _explaining_detail(exercise: Exercise, operator: Operator, observations: Sequence[AnswerSeen],
@@ -1713,6 +1808,10 @@ def _matches(returned: Any, value: Any, observation: AnswerSeen, operator: Opera
 
 def _listed_explains(exercise: Exercise, observations: Sequence[AnswerSeen], keys: Sequence[str | None]) -> bool:
     """Does a known mistake of the exercise give every answer too (then the operator's hint is not certain)?"""
+    if any(observation.stored is not None for observation in observations):
+        return any(all(_stored_listed(observation, misconception.name) is not _MISSING
+                       and _same(observation.returned, _stored_listed(observation, misconception.name), observation)
+                       for observation in observations) for misconception in exercise.misconceptions)
     for misconception in exercise.misconceptions:
         function = kit.variant_function(exercise.module, exercise.function, misconception.body)
         for observation, case_key in zip(observations, keys, strict=True):
@@ -1726,6 +1825,12 @@ def _listed_explains(exercise: Exercise, observations: Sequence[AnswerSeen], key
     return False
 
 
+def _stored_listed(observation: AnswerSeen, name: str) -> Any:
+    found = [value for listed, _, kind, value in (observation.stored or {}).get(LISTED_VALUES, ())
+             if listed == name and kind == "value"]
+    return found[0] if found else _MISSING
+
+
 def explains(exercise: Exercise, operator: Operator, observations: Sequence[AnswerSeen]) -> bool:
     """Does one variant of `operator` explain the answer on every check, informative on at least two?"""
     return _explaining_detail(exercise, operator, observations) is not None
@@ -1735,7 +1840,8 @@ def explain(exercise: Exercise, observations: Sequence[AnswerSeen]) -> Operator 
     """The one operator that explains the answers on every check that answered, informative on at least two,
     with its hint filled in; None when none does, when several different ones do, or when a listed mistake
     of the exercise explains them too (then nothing certain can be said)."""
-    if not kit.has_solutions() or len(observations) < MIN_INFORMATIVE_CHECKS:
+    stored = all(observation.stored is not None for observation in observations)
+    if not (stored or kit.has_solutions()) or len(observations) < MIN_INFORMATIVE_CHECKS:
         return None
     keys = [_case_key(observation.case) for observation in observations]
     found = [(operator, detail) for operator in OPERATORS
@@ -1743,6 +1849,8 @@ def explain(exercise: Exercise, observations: Sequence[AnswerSeen]) -> Operator 
     if not found:
         found = [(operator, detail) for operator in FALLBACK_OPERATORS
                  if (detail := _explaining_detail(exercise, operator, observations, keys)) is not None]
+    if not found and stored:
+        return None  # two slips together need the reference's code
     if not found:  # two slips together
         pair = explain_pair(exercise, observations, keys)
         if pair is not None and not _listed_explains(exercise, observations, keys):
