@@ -334,6 +334,9 @@ def _hints(exercise_result) -> list[str]:
      "swapped arguments", "changing `sse(c, m, x, y)` to `sse(m, c, x, y)`"),
     ("linear_model", "error_profile_slope", "for m in slopes:\n    values = []\n    values.append(sse(m, c, x, y))\n"
      "return np.array(values, dtype=float)\n", "not kept", "moving `values = []` before the loop"),
+    ("linear_model", "sse", "total = 0.0\nfor xi, yi in zip(x, y):\n    total = (yi - (m * xi + c))**2\n"
+     "return float(total)\n", "overwritten", "changing `total = (yi - (m * xi + c)) ** 2` to `total += (yi - (m * xi "
+     "+ c)) ** 2`"),
     ("partial_derivatives", "partial_derivative", "plus = minus = np.array(point, dtype=float)\nplus[i] += h\n"
      "minus[i] -= h\nreturn float((f(plus) - f(minus)) / (2 * h))\n", "alias", "making each its own"),
     ("gradient_descent", "gradient_descent", "path = np.zeros((n_steps + 1, 2))\nm, c = float(m0), float(c0)\n"

@@ -108,7 +108,7 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "constant for a variable": 4, "constant": 5, "wrong variable": 5, "scalar function": 1,
          "not converted": 2, "shadowed parameter": 2, "not kept": 2, "xor for power": 1,
          "mirrored point": 2, "count": 2, "test before step": 2, "new axis": 3,
-         "values for indices": 2, "restart": 2}
+         "values for indices": 2, "restart": 2, "overwritten": 2}
 
 
 @dataclass(frozen=True)
@@ -1302,6 +1302,7 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                 yield from _unshadowed(node, field, index, statement, context)
             if isinstance(statement, ast.For | ast.While):
                 yield from _inits_kept(node, field, index, statement)
+                yield from _overwritten(node, field, index, statement)
                 yield from _test_after_step(node, field, index, statement)
             if isinstance(statement, ast.If) and index > 0:
                 for earlier in range(index):
@@ -1488,6 +1489,33 @@ def _inits_kept(node: ast.AST, field: str, index: int, loop: ast.For | ast.While
                    "of every pass, so each pass starts afresh and only the last pass's work is kept: "
                    f"{'it belongs' if len(moved) == 1 else 'they belong'} before the loop",
                    f"moving {lines} before the loop"), _with_field(node, field, order), False
+
+
+def _overwritten(node: ast.AST, field: str, index: int, loop: ast.For | ast.While) -> Found:
+    """`total = term` in the loop, where `total` starts at a zero or an empty value before the loop and the term
+    does not read it: each pass replaces what the earlier ones added, so only the last pass's term is kept;
+    made `total += term`."""
+    statements = getattr(node, field)
+    started = {target for earlier in statements[:index] if isinstance(earlier, ast.Assign)
+               and _fresh_value(earlier.value) for target in _stored(earlier)}
+    for inner, statement in enumerate(loop.body):
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id in started
+                and statement.targets[0].id not in _read_names(statement.value)):
+            continue
+        name = statement.targets[0].id
+        added = ast.copy_location(ast.AugAssign(ast.Name(name, ast.Store()), ast.Add(),
+                                                copy.deepcopy(statement.value)), statement)
+        changed = copy.deepcopy(loop)
+        changed.body = _replacing(loop.body, inner, [added])
+        yield Edit("overwritten", _line(statement), "", f"`{_line(statement)}` replaces `{name}` on every pass, so "
+                   f"only the last pass's value is kept: each pass must add to `{name}`",
+                   f"changing `{_line(statement)}` to `{_line(added)}`"), \
+            _with_field(node, field, _replacing(statements, index, [changed])), False
+
+
+def _read_names(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
 def _test_after_step(node: ast.AST, field: str, index: int, loop: ast.For | ast.While) -> Found:
@@ -1691,7 +1719,7 @@ _SAYS = {"sign": "a sign flipped", "missing minus": "a minus added", "swapped op
          "not converted": "an argument converted to an array", "shadowed parameter": "the loop variable renamed",
          "not kept": "an initialisation moved before the loop", "mirrored point": "the mirrored point",
          "count": "the number of points for 1", "test before step": "the test moved after the step",
-         "new axis": "a new axis added"}
+         "new axis": "a new axis added", "overwritten": "`+=` for `=`"}
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # lines as the tokenizer counts them (as `ast` does)
