@@ -125,16 +125,12 @@ def _forms(exercise: Exercise) -> list[str]:
     return [forms.get(m.name, "") for m in exercise.misconceptions]
 
 
-def _operator_data(p: PlannedCheck, expectation: Expectation) -> str | None:
+def _operator_data(p: PlannedCheck, expectation: Expectation) -> str:
     """What the behavioural diagnosis's operators and the known mistakes give on this check, where they need the
-    reference's code (`behaviour.stored_values`); None for an exercise whose formula is read instead. Stored as
+    reference's code (`behaviour.stored_values`). Stored as
     compact JSON text inside the data: read only where a failed check needs it (as nested data it would make
     every pytest start-up parse ten times as much)."""
-    from grader.diagnosis import SYMBOLIC_EXERCISES, AnswerSeen
-
-    if p.exercise.key in SYMBOLIC_EXERCISES:
-        return None
-    from grader.diagnosis import behaviour
+    from grader.diagnosis import AnswerSeen, behaviour
 
     seen = AnswerSeen(p.case, None, expectation.value, expectation.tolerance)
     reference = json.dumps(_wire(expectation.value), allow_nan=True)
@@ -273,7 +269,7 @@ class PrecomputedReferences:
 
     def stored_values(self, p: PlannedCheck) -> dict[str, list[tuple[str, str, str, Any]]] | None:
         """The operators' and known mistakes' values on this public check, as the release stored them (None for
-        a formula exercise, or data without them)."""
+        data without them)."""
         from grader.plain import from_wire
 
         stored = self._entry(p).get("operators")

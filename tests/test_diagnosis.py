@@ -249,6 +249,28 @@ def test_graded_feedback_explains_and_hidden_checks_reveal_no_values(sandbox):
     assert result.exercise("derivatives.df_wave").score < 4  # the numeric verdict decides the points, as before
 
 
+def test_a_formula_no_class_fits_is_named_by_the_one_operator_that_explains_it_beside_the_formula(sandbox):
+    """σ' written as tanh's derivative 1 − σ²: the formula differs in more than a term or a factor, and the
+    operator that turns a·(1 − a) into 1 − a² explains every answer."""
+    source = kit.variant_source("derivatives", "dsigmoid", "return 1.0 - sigmoid(x) * sigmoid(x)")
+    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=[BY_KEY["derivatives.dsigmoid"]])
+    failed = [check for check in result.exercise("derivatives.dsigmoid").checks if not check.passed]
+    assert failed and all(check.diagnosis == "tanh's derivative" for check in failed)
+    assert all("tanh's, 1 − a²" in c.student_message and "read from your code" in c.student_message
+               for c in failed)
+
+
+def test_a_formula_gets_no_fallback_operator_or_pair_of_slips(sandbox):
+    """Two slips in ∂g/∂y (2x for x², the chain factor y for x): a pair of operators would fit a change of the
+    reference's code; the formula's difference is said, and no operator."""
+    source = kit.variant_source("partial_derivatives", "dg_dy", "return 2 * x + y * np.cos(x * y)")
+    result = grade_sources({"partial_derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=[BY_KEY["partial_derivatives.dg_dy"]])
+    failed = [check for check in result.exercise("partial_derivatives.dg_dy").checks if not check.passed]
+    assert failed and not any(check.diagnosis for check in failed), [check.diagnosis for check in failed]
+
+
 def test_a_formula_whose_expansion_would_take_hours_gets_no_explanation():
     """A power of a power (r**12 squared three times) once kept the grader expanding it for minutes; its
     analysis is bounded in time and the numeric verdict stands alone."""

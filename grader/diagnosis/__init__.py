@@ -73,22 +73,33 @@ def explain_exercise(exercise: Exercise, source: str | None, judged: Sequence[Ju
         if finding is not None:
             for index in failed:
                 results[index] = _with_finding(results[index], finding, exercise)
-        return results
+        if finding is not None and finding.name:
+            return results  # the formula says what the difference is
+        # unread or unclassified: an operator that explains every answer names the cause (`1 − σ²`: tanh's
+        # derivative), beside what the formula shows; not the fallback operators or pairs, which on a formula
+        # would fit a change of the reference's code where the student's formula differs otherwise
+    operator = _operator(exercise, judged, second_tier=exercise.key not in SYMBOLIC_EXERCISES)
+    if operator is not None:
+        for index in failed:
+            if _replaceable(results[index].diagnosis):
+                told = hint_of(results[index].student_message) if exercise.key in SYMBOLIC_EXERCISES else ""
+                shown = f"{operator.hint}; {told}" if told.startswith("read from your code") else operator.hint
+                results[index] = _with_hint(results[index], operator.name, shown)
+    return results
+
+
+def _operator(exercise: Exercise, judged: Sequence[JudgedCheck], second_tier: bool) -> Any:
+    """The behavioural operator that alone explains every answer (`behaviour.explain`), or None."""
     from grader import kit
 
     observations = [check.observe() for check in judged if check.status == "ok"]
     if any(observation is None for observation in observations):
-        return results
+        return None
     if not kit.has_solutions() and any(observation.stored is None for observation in observations):
-        return results  # the operators change the reference solutions: none here, and no values stored for them
+        return None  # the operators change the reference solutions: none here, and no values stored for them
     from grader.diagnosis import behaviour
 
-    operator = behaviour.explain(exercise, [o for o in observations if o is not None])
-    if operator is not None:
-        for index in failed:
-            if _replaceable(results[index].diagnosis):
-                results[index] = _with_hint(results[index], operator.name, operator.hint)
-    return results
+    return behaviour.explain(exercise, [o for o in observations if o is not None], second_tier)
 
 
 def _explainable(check: JudgedCheck) -> bool:

@@ -1836,16 +1836,19 @@ def explains(exercise: Exercise, operator: Operator, observations: Sequence[Answ
     return _explaining_detail(exercise, operator, observations) is not None
 
 
-def explain(exercise: Exercise, observations: Sequence[AnswerSeen]) -> Operator | None:
+def explain(exercise: Exercise, observations: Sequence[AnswerSeen], second_tier: bool = True) -> Operator | None:
     """The one operator that explains the answers on every check that answered, informative on at least two,
     with its hint filled in; None when none does, when several different ones do, or when a listed mistake
-    of the exercise explains them too (then nothing certain can be said)."""
+    of the exercise explains them too (then nothing certain can be said). `second_tier`: where no operator
+    explains them, try the fallback operators, then pairs of two slips."""
     stored = all(observation.stored is not None for observation in observations)
     if not (stored or kit.has_solutions()) or len(observations) < MIN_INFORMATIVE_CHECKS:
         return None
     keys = [_case_key(observation.case) for observation in observations]
     found = [(operator, detail) for operator in OPERATORS
              if (detail := _explaining_detail(exercise, operator, observations, keys)) is not None]
+    if not found and not second_tier:
+        return None
     if not found:
         found = [(operator, detail) for operator in FALLBACK_OPERATORS
                  if (detail := _explaining_detail(exercise, operator, observations, keys)) is not None]
