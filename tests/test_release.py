@@ -264,6 +264,7 @@ OPERATOR_SLIPS = {
     ("linear_model", "error_surface"): (
         "row = np.zeros(len(slopes))\nrows = []\nfor c in intercepts:\n    for j, m in enumerate(slopes):\n"
         "        row[j] = sse(m, c, x, y)\n    rows.append(row)\nreturn np.array(rows)", "rows aliased to the last"),
+    ("derivatives", "dsigmoid"): ("return 1.0 - sigmoid(x) * sigmoid(x)", "tanh's derivative"),  # a formula
     ("partial_derivatives", "classify_critical_point"): (
         "ev = np.linalg.eigvalsh(np.asarray(hessian_matrix, dtype=float))\n"
         "tol = 1e-8 * max(1.0, np.abs(ev).max())\nif (np.abs(ev) <= tol).any():\n    return 'degenerate'\n"
