@@ -337,6 +337,8 @@ def _hints(exercise_result) -> list[str]:
     ("linear_model", "sse", "total = 0.0\nfor xi, yi in zip(x, y):\n    total = (yi - (m * xi + c))**2\n"
      "return float(total)\n", "overwritten", "changing `total = (yi - (m * xi + c)) ** 2` to `total += (yi - (m * xi "
      "+ c)) ** 2`"),
+    ("linear_model", "sse", "total = len(x)\nfor xi, yi in zip(x, y):\n    total += (yi - (m * xi + c))**2\n"
+     "return float(total)\n", "sum start", "changing `total = len(x)` to `total = 0.0`"),
     ("partial_derivatives", "partial_derivative", "plus = minus = np.array(point, dtype=float)\nplus[i] += h\n"
      "minus[i] -= h\nreturn float((f(plus) - f(minus)) / (2 * h))\n", "alias", "making each its own"),
     ("gradient_descent", "gradient_descent", "path = np.zeros((n_steps + 1, 2))\nm, c = float(m0), float(c0)\n"

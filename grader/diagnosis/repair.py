@@ -108,7 +108,7 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "constant for a variable": 4, "constant": 5, "wrong variable": 5, "scalar function": 1,
          "not converted": 2, "shadowed parameter": 2, "not kept": 2, "xor for power": 1,
          "mirrored point": 2, "count": 2, "test before step": 2, "new axis": 3,
-         "values for indices": 2, "restart": 2, "overwritten": 2}
+         "values for indices": 2, "restart": 2, "overwritten": 2, "sum start": 2}
 
 
 @dataclass(frozen=True)
@@ -1303,6 +1303,7 @@ def _statements(node: ast.AST, context: _Context) -> Found:
             if isinstance(statement, ast.For | ast.While):
                 yield from _inits_kept(node, field, index, statement)
                 yield from _overwritten(node, field, index, statement)
+                yield from _sum_started(node, field, index, statement)
                 yield from _test_after_step(node, field, index, statement)
             if isinstance(statement, ast.If) and index > 0:
                 for earlier in range(index):
@@ -1514,6 +1515,26 @@ def _overwritten(node: ast.AST, field: str, index: int, loop: ast.For | ast.Whil
             _with_field(node, field, _replacing(statements, index, [changed])), False
 
 
+def _sum_started(node: ast.AST, field: str, index: int, loop: ast.For | ast.While) -> Found:
+    """`total = value` before a loop whose passes add to `total` (`total += term`), where the value is not a
+    zero or an empty value: the sum starts at what it should not (`g = b_out` for a gradient); made `0.0`."""
+    statements = getattr(node, field)
+    added = {statement.target.id for statement in loop.body if isinstance(statement, ast.AugAssign)
+             and isinstance(statement.op, ast.Add | ast.Sub) and isinstance(statement.target, ast.Name)}
+    for earlier in range(index - 1, -1, -1):
+        start = statements[earlier]
+        if not (isinstance(start, ast.Assign) and len(start.targets) == 1 and isinstance(start.targets[0], ast.Name)
+                and start.targets[0].id in added and not _fresh_value(start.value)):
+            continue
+        name = start.targets[0].id
+        added.discard(name)  # the last assignment before the loop is the start
+        zero = ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], ast.Constant(0.0)), start)
+        yield Edit("sum start", _line(start), "", f"`{_line(start)}` starts the sum at "
+                   f"`{ast.unparse(start.value)}`, not at zero: the loop adds every pass's term to it",
+                   f"changing `{_line(start)}` to `{_line(zero)}`"), \
+            _with_field(node, field, _replacing(statements, earlier, [zero])), False
+
+
 def _read_names(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
@@ -1719,7 +1740,7 @@ _SAYS = {"sign": "a sign flipped", "missing minus": "a minus added", "swapped op
          "not converted": "an argument converted to an array", "shadowed parameter": "the loop variable renamed",
          "not kept": "an initialisation moved before the loop", "mirrored point": "the mirrored point",
          "count": "the number of points for 1", "test before step": "the test moved after the step",
-         "new axis": "a new axis added", "overwritten": "`+=` for `=`"}
+         "new axis": "a new axis added", "overwritten": "`+=` for `=`", "sum start": "a sum started at 0"}
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # lines as the tokenizer counts them (as `ast` does)
