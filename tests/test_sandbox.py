@@ -61,6 +61,17 @@ def test_a_misbehaving_function_costs_only_its_own_exercise(quick_sandbox, body,
     assert all(len(message) < 5000 for message in messages)  # a huge exception message is cut
 
 
+@pytest.mark.parametrize(("module", "function"), [("derivatives", "df_poly"),
+                                                  ("gradient_descent", "descend_1d")])
+def test_an_int_beyond_every_float_costs_only_its_function_where_the_diagnosis_runs(quick_sandbox, module, function):
+    """10**400 from a formula exercise (its formula read, then the operators) or an algorithmic one (the
+    operators): the diagnosis, which once raised OverflowError and stopped the grading, explains nothing."""
+    result = _grade_with(quick_sandbox, module, {function: "return 10**400"})
+    _only_broken(result, {function})
+    assert all("too large for a float" in c.student_message for c in result.exercise(f"{module}.{function}").checks
+               if c.visibility == "public")
+
+
 def test_memory_is_named_as_the_cause(quick_sandbox):
     result = _grade_with(quick_sandbox, "derivatives", {"df_poly": "big = [0.0] * (1 << 30)\nreturn big"})
     assert "out of memory" in result.exercise("derivatives.df_poly").checks[0].student_message

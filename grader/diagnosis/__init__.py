@@ -99,7 +99,10 @@ def _operator(exercise: Exercise, judged: Sequence[JudgedCheck], second_tier: bo
         return None  # the operators change the reference solutions: none here, and no values stored for them
     from grader.diagnosis import behaviour
 
-    return behaviour.explain(exercise, [o for o in observations if o is not None], second_tier)
+    try:
+        return behaviour.explain(exercise, [o for o in observations if o is not None], second_tier)
+    except Exception:  # noqa: BLE001 - an answer the search cannot handle: it only explains, the verdict stands
+        return None
 
 
 def _explainable(check: JudgedCheck) -> bool:

@@ -1765,7 +1765,10 @@ def _first_number(value: Any) -> float | None:
         value = value.flat[0]
     if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.integer | np.floating):
         return None
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond every float (10**400)
+        return None
     return number if math.isfinite(number) else None
 
 
