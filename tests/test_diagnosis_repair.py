@@ -13,7 +13,7 @@ import ast
 import pytest
 
 from grader import kit
-from grader.curriculum import EXERCISES
+from grader.curriculum import DECLARED, EXERCISES
 from grader.diagnosis import repair
 from grader.engine import grade_sources
 
@@ -312,7 +312,7 @@ def test_two_edits_are_not_tried_on_one_failed_check_nor_said_when_nothing_repai
 def _grade(sandbox, module: str, function: str, body: str):
     source = kit.variant_source(module, function, body)
     result = grade_sources({module: source}, sandbox, student="repair", hidden=True, course_seed="repair",
-                           exercises=[e for e in EXERCISES if e.module == module])
+                           exercises=[e for e in DECLARED if e.module == module])
     return result, result.exercise(f"{module}.{function}")
 
 
@@ -339,6 +339,23 @@ def _hints(exercise_result) -> list[str]:
      "+ c)) ** 2`"),
     ("linear_model", "sse", "total = len(x)\nfor xi, yi in zip(x, y):\n    total += (yi - (m * xi + c))**2\n"
      "return float(total)\n", "sum start", "changing `total = len(x)` to `total = 0.0`"),
+    ("linear_model", "least_squares_fit", "x = np.asarray(x, dtype=float)\ny = np.asarray(y, dtype=float)\n"
+     "slope = 0.0\nintercept = np.mean(y) - slope * np.mean(x)\n"
+     "slope = np.cov(x, y, bias=True)[0, 1] / np.var(x)\nreturn float(slope), float(intercept)\n",
+     "used before set", "moving `intercept = np.mean(y) - slope * np.mean(x)` after `slope = "),
+    ("partial_derivatives", "classify_critical_point", "lam = np.linalg.eigvalsh(np.asarray(hessian_matrix, "
+     "dtype=float))\ntol = 1e-8 * max(1.0, float(np.max(np.abs(lam))))\nfor value in lam:\n"
+     "    if value <= tol:\n        return 'degenerate'\nif np.all(lam > 0):\n    return 'minimum'\n"
+     "if np.all(lam < 0):\n    return 'maximum'\nreturn 'saddle'\n", "missing absolute value",
+     "changing `value <= tol` to `np.abs(value) <= tol`"),
+    ("partial_derivatives", "classify_critical_point", "lam = np.linalg.eigvalsh(np.asarray(hessian_matrix, "
+     "dtype=float))\nsmall = 1e-8 * max(1.0, float(np.amax(lam)))\nif np.any(np.abs(lam) <= small):\n"
+     "    return 'degenerate'\nif np.all(lam > 0):\n    return 'minimum'\n"
+     "if np.all(lam < 0):\n    return 'maximum'\nreturn 'saddle'\n", "missing absolute value",
+     "changing `np.amax(lam)` to `np.amax(np.abs(lam))`"),
+    ("neural_network", "neuron_loss", "z = w * np.asarray(x, dtype=float) + b\n"
+     "return float(np.sum((sigmoid(sigmoid(z)) - np.asarray(y, dtype=float)) ** 2))\n", "call for its argument",
+     "changing `sigmoid(sigmoid(z))` to `sigmoid(z)`"),
     ("partial_derivatives", "partial_derivative", "plus = minus = np.array(point, dtype=float)\nplus[i] += h\n"
      "minus[i] -= h\nreturn float((f(plus) - f(minus)) / (2 * h))\n", "alias", "making each its own"),
     ("gradient_descent", "gradient_descent", "path = np.zeros((n_steps + 1, 2))\nm, c = float(m0), float(c0)\n"
@@ -592,3 +609,31 @@ def test_a_remembered_repair_names_the_line_of_the_students_own_file(sandbox):
         hints = _hints(result.exercise(exercise.key))
         assert hints and all(f"on line {line} " in hint for hint in hints), (student, line, hints[0])
     engine._REPAIRS.clear()
+
+
+def test_a_value_read_before_it_is_set_is_moved_after_the_statement_that_sets_it():
+    source = MODULE_HEAD + ("def f(x, y):\n    m = 0.0\n    c = y.mean() - m * x.mean()\n    m = (x * y).sum()\n"
+                            "    return m, c\n")
+    moved = [edit for edit in (c.edit for c in repair.candidates(source, "f")) if edit.kind == "used before set"]
+    assert [edit.action for edit in moved] == ["moving `c = y.mean() - m * x.mean()` after `m = (x * y).sum()`"]
+    read_between = MODULE_HEAD + ("def f(x, y):\n    m = 0.0\n    c = y.mean() - m * x.mean()\n    d = c + 1\n"
+                                  "    m = (x * y).sum()\n    return m, d\n")
+    assert not any(kind == "used before set" for kind, _, _ in _edits(read_between, "f"))
+
+
+def test_a_signed_value_tested_or_scaled_where_its_size_belongs_gets_an_absolute_value():
+    source = MODULE_HEAD + ("def f(a):\n    tol = 1e-3 * max(1.0, np.max(a))\n    if a[0] < tol:\n"
+                            "        return 0\n    return 1\n")
+    edits = [(before, after) for kind, before, after in _edits(source, "f") if kind == "missing absolute value"]
+    assert ("np.max(a)", "np.max(np.abs(a))") in edits
+    assert ("a[0] < tol", "np.abs(a[0]) < tol") in edits
+    already = MODULE_HEAD + "def f(a, tol):\n    return np.abs(a) < tol\n"
+    assert not any(kind == "missing absolute value" for kind, _, _ in _edits(already, "f"))
+
+
+def test_a_module_function_applied_to_an_expression_may_be_removed_but_never_the_function_itself():
+    source = MODULE_HEAD + ("def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\n\n"
+                            "def g(z):\n    return sigmoid(z * 2) if z > 9 else g(z + 1)\n")
+    removed = [(before, after) for kind, before, after in _edits(source, "g") if kind == "call for its argument"]
+    assert ("sigmoid(z * 2)", "z * 2") in removed
+    assert not any(before.startswith("g(") for before, _ in removed)  # a recursion is not an extra call

@@ -40,6 +40,8 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
     "h7_dloss_db_times_bias": "an extra factor: `b` does not belong in the product",
     # true, in the right place, but not the mistake made: σ(1 − x) for 1 − σ(x), repaired as σ(−x)
     "h7_dsigmoid_sigmoid_of_one_minus_x": "changing `1 - x` to `0 - x`",
+    # the output's linear value passed through the sigmoid, as the edit quotes it (JUDGED.md, judged again)
+    "h7_backprop_sigmoid_on_output": "is passed through `sigmoid`, where the value itself belongs",
 }
 # Not named by hand, whatever matched.
 HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({

@@ -33,6 +33,7 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
     "h6_dflog_inner_missing_2": "your answer is 1/2 times the right one",
     "h6_bos_returns_start": "return where the descent ends, not where it started",
     "h6_tangent_intercept_f_at_zero": "the intercept is computed as if x0 were 0",  # judged again (JUDGED.md)
+    "h6_nloss_targets_squashed": "`np.asarray(y, dtype=float)` is passed through `sigmoid`",  # judged again
 }
 # Named by keywords, but not by hand.
 HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset()

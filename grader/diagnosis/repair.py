@@ -16,7 +16,10 @@ variable that shadows a parameter renamed, lists or sums made afresh in the loop
 an exit test made before the pass's step moved after it, `argmin`'s position indexed for its value, a `zeros_like`
 made float, a 1 where the number of points belongs, a new axis `[:, None]`, every `axis=k` changed at once, a
 pass that restarts from its parameter (`x = x0 - ...` in the loop), `range(len(s))` where `for i in s` takes
-values, and two values computed alike (by sibling functions) in each other's place. Text written
+values, two values computed alike (by sibling functions) in each other's place, a module function of one value
+applied to an expression removed (`sigmoid(h @ w + b)` where the linear value belongs), an absolute value where a
+signed value is tested or scaled (`a <= tol`, `np.max(a)`), and a statement that reads a value before the one
+computing it moved after that one. Text written
 more than once is located by its line. The same edit is also tried at every occurrence of the same
 expression (an index written twice, or copied into parallel terms). The candidates run in the sandbox like any
 student code (`find_repair` takes the runner); the parent judges them with the exercise's own checks. A
@@ -108,7 +111,8 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "constant for a variable": 4, "constant": 5, "wrong variable": 5, "scalar function": 1,
          "not converted": 2, "shadowed parameter": 2, "not kept": 2, "xor for power": 1,
          "mirrored point": 2, "count": 2, "test before step": 2, "new axis": 3,
-         "values for indices": 2, "restart": 2, "overwritten": 2, "sum start": 2}
+         "values for indices": 2, "restart": 2, "overwritten": 2, "sum start": 2,
+         "missing absolute value": 3, "used before set": 2}
 
 
 @dataclass(frozen=True)
@@ -1038,6 +1042,33 @@ def _calls(node: ast.AST, context: _Context) -> Found:
             and isinstance(node.args[0], ast.Name) and node.func.id not in ("float", "int", "len", "list", "tuple"):
         yield from _expr_edit("call for its argument", node, copy.deepcopy(node.args[0]),
                               f"`{ast.unparse(node)}` where `{node.args[0].id}` itself belongs")
+    elif isinstance(node.func, ast.Name) and node.func.id in context.signatures and node.func.id != context.function \
+            and _of_one_value(node, context):  # `sigmoid(h @ w + b)` where the linear value belongs
+        argument = ast.unparse(node.args[0])
+        yield from _expr_edit("call for its argument", node, copy.deepcopy(node.args[0]),
+                              f"`{argument}` is passed through `{node.func.id}`, where the value itself "
+                              "belongs", everywhere=False)
+    yield from _absolute(node, context)
+
+
+def _absolute(node: ast.Call, context: _Context) -> Found:
+    """`np.max(a)` where the largest size `np.max(np.abs(a))` belongs (a bound or a scale made from signed
+    values)."""
+    if _call_name(node) in ("max", "amax", "min", "amin") and len(node.args) == 1 and not node.keywords \
+            and isinstance(node.args[0], ast.Name | ast.Subscript | ast.Attribute):
+        inner = ast.unparse(node.args[0])
+        changed = copy.deepcopy(node)
+        changed.args = [_abs_of(node.args[0], context)]
+        yield from _expr_edit("missing absolute value", node, changed, f"`{ast.unparse(node)}` takes the signs of "
+                              f"`{inner}` into account, where their sizes `{ast.unparse(changed.args[0])}` belong: a "
+                              "large negative value counts as small", everywhere=False)
+
+
+def _abs_of(value: ast.expr, context: _Context) -> ast.expr:
+    """`np.abs(value)` (or `abs(value)` in a module without NumPy), a copy."""
+    function: ast.expr = ast.Attribute(ast.Name(context.numpy, ast.Load()), "abs", ast.Load()) if context.numpy \
+        else ast.Name("abs", ast.Load())
+    return ast.Call(function, [copy.deepcopy(value)], [])
 
 
 def _in_arithmetic(node: ast.AST, context: _Context) -> bool:
@@ -1104,6 +1135,22 @@ def _drops(node: ast.AST, context: _Context) -> Found:
         yield from _expr_edit(kind, node, copy.deepcopy(node.right), why.format(ast.unparse(node.left)))
 
 
+def _unsigned_comparison(node: ast.AST, context: _Context) -> Found:
+    """`a <= tolerance` where the size `np.abs(a) <= tolerance` belongs: a signed value tested against a bound."""
+    if not (isinstance(node, ast.Compare) and len(node.ops) == 1
+            and isinstance(node.ops[0], ast.Lt | ast.LtE | ast.Gt | ast.GtE)):
+        return
+    left = node.left
+    if not isinstance(left, ast.Name | ast.Subscript | ast.Attribute | ast.BinOp) \
+            or any(isinstance(n, ast.Call) and _call_name(n) in ("abs", "absolute", "fabs") for n in ast.walk(left)):
+        return
+    changed = copy.deepcopy(node)
+    changed.left = _abs_of(left, context)
+    yield from _expr_edit("missing absolute value", node, changed, f"`{ast.unparse(node)}` tests the signed value "
+                          f"of `{ast.unparse(left)}`, where its size `{ast.unparse(changed.left)}` belongs: a large "
+                          "negative value passes as small", everywhere=False)
+
+
 def _missing(node: ast.AST, context: _Context) -> Found:
     """Something left out: the sum of what is returned, a square (4h where 4h² belongs), a factor of a term (2x
     where 2x·y belongs), a term of a
@@ -1111,6 +1158,7 @@ def _missing(node: ast.AST, context: _Context) -> Found:
     Σ x·r)."""
     if not isinstance(node, ast.expr) or _in_index(node, context):
         return
+    yield from _unsigned_comparison(node, context)
     parent = context.parents.get(id(node))
     if isinstance(parent, ast.Return) and not isinstance(node, ast.Tuple | ast.Constant) \
             and not (isinstance(node, ast.Call) and _call_name(node) == "sum"):
@@ -1286,6 +1334,9 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                                    f"moving `{_line(statement)}` to the start of the loop's body"), \
                             _with_field(node, field, kept), False
                         break
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
+                    and isinstance(statement.targets[0], ast.Name):
+                yield from _used_before_set(node, field, index, statements)
             if isinstance(statement, ast.Assign) and len(statement.targets) > 1 \
                     and all(isinstance(target, ast.Name) for target in statement.targets):
                 split = [ast.copy_location(ast.Assign([ast.Name(target.id, ast.Store())],  # type: ignore[attr-defined]
@@ -1533,6 +1584,31 @@ def _sum_started(node: ast.AST, field: str, index: int, loop: ast.For | ast.Whil
                    f"`{ast.unparse(start.value)}`, not at zero: the loop adds every pass's term to it",
                    f"changing `{_line(start)}` to `{_line(zero)}`"), \
             _with_field(node, field, _replacing(statements, earlier, [zero])), False
+
+
+def _used_before_set(node: ast.AST, field: str, index: int, statements: list[ast.stmt]) -> Found:
+    """`c = y_mean - m * x_mean` before `m = ...`, the statement that computes the `m` it reads: moved after it
+    (it ran with the value `m` had before, a placeholder or an earlier step's)."""
+    statement = statements[index]
+    target = statement.targets[0].id  # type: ignore[attr-defined]
+    read = _read_names(statement.value)  # type: ignore[attr-defined]
+    for later in range(index + 1, len(statements)):
+        between = statements[index + 1:later + 1]
+        if any(target in _read_names(other) for other in between):
+            return  # a later statement uses the value: moving it would change that one too
+        setting = statements[later]
+        if not isinstance(setting, ast.Assign):
+            continue
+        stored = {n.id for target in setting.targets for n in ast.walk(target)
+                  if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)} & read
+        if stored:
+            order = [*statements[:index], *statements[index + 1:later + 1], statement, *statements[later + 1:]]
+            name = sorted(stored)[0]
+            yield Edit("used before set", _line(statement), "", f"`{_line(statement)}` reads `{name}` before "
+                       f"`{_line(setting)}` computes it, so it uses the value `{name}` had before",
+                       f"moving `{_line(statement)}` after `{_line(setting)}`"), \
+                _with_field(node, field, [copy.deepcopy(s) for s in order]), False
+            return
 
 
 def _read_names(node: ast.AST) -> set[str]:
