@@ -353,6 +353,15 @@ def _hints(exercise_result) -> list[str]:
      "    return 'degenerate'\nif np.all(lam > 0):\n    return 'minimum'\n"
      "if np.all(lam < 0):\n    return 'maximum'\nreturn 'saddle'\n", "missing absolute value",
      "changing `np.amax(lam)` to `np.amax(np.abs(lam))`"),
+    ("derivatives", "tangent_line", "s = df(x0)\nb = f(x0 - x0 * s)\nreturn s, b\n", "precedence",
+     "changing `f(x0 - x0 * s)` to `f(x0) - x0 * s`"),
+    ("neural_network", "neuron", "y_hat = sigmoid(np.multiply(w, x))\nreturn y_hat + b\n", "precedence",
+     "changing `y_hat = sigmoid(np.multiply(w, x))` to `y_hat = sigmoid(np.multiply(w, x) + b)` and `y_hat + b` "
+     "to `y_hat`"),
+    ("linear_model", "least_squares_fit", "x = np.asarray(x, dtype=float)\ny = np.asarray(y, dtype=float)\n"
+     "n = x.size\nm = (n * np.dot(x, y) - x.sum() * y.sum()) / (n * np.dot(x, x) - x.sum() ** 2)\n"
+     "c = y.sum() - m * x.sum()\nreturn float(m), float(c)\n", "missing division",
+     "changing `y.sum() - m * x.sum()` to `(y.sum() - m * x.sum()) / n`"),
     ("neural_network", "neuron_loss", "z = w * np.asarray(x, dtype=float) + b\n"
      "return float(np.sum((sigmoid(sigmoid(z)) - np.asarray(y, dtype=float)) ** 2))\n", "call for its argument",
      "changing `sigmoid(sigmoid(z))` to `sigmoid(z)`"),
@@ -637,3 +646,23 @@ def test_a_module_function_applied_to_an_expression_may_be_removed_but_never_the
     removed = [(before, after) for kind, before, after in _edits(source, "g") if kind == "call for its argument"]
     assert ("sigmoid(z * 2)", "z * 2") in removed
     assert not any(before.startswith("g(") for before, _ in removed)  # a recursion is not an extra call
+
+
+def test_an_operation_after_a_call_that_belongs_inside_it_is_a_candidate_over_two_statements():
+    source = MODULE_HEAD + ("def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\n\n"
+                            "def f(w, b, x):\n    a = sigmoid(w * x)\n    return a + b\n")
+    moved = [c.edit for c in repair.candidates(source, "f") if c.edit.action.startswith("changing `a = ")]
+    assert [edit.action for edit in moved] == ["changing `a = sigmoid(w * x)` to `a = sigmoid(w * x + b)` and "
+                                               "`a + b` to `a`"]
+    used_twice = MODULE_HEAD + ("def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\n\n"
+                                "def f(w, b, x):\n    a = sigmoid(w * x)\n    return a + b, a\n")
+    assert not any(c.edit.action.startswith("changing `a = ") for c in repair.candidates(used_twice, "f"))
+
+
+def test_a_parenthesis_closed_too_late_in_a_call_of_a_given_function_and_a_missing_count_are_candidates():
+    source = MODULE_HEAD + "def f(g, x0, s):\n    n = len(s)\n    d = s[1] - s[0]\n    return g(x0 - s[0] * x0), d\n"
+    edits = _edits(source, "f")
+    assert ("precedence", "g(x0 - s[0] * x0)", "g(x0) - s[0] * x0") in edits
+    assert ("missing division", "s[1] - s[0]", "(s[1] - s[0]) / n") in edits
+    no_count = MODULE_HEAD + "def f(s):\n    return s[1] - s[0]\n"
+    assert not any(kind == "missing division" for kind, _, _ in _edits(no_count, "f"))

@@ -18,8 +18,10 @@ made float, a 1 where the number of points belongs, a new axis `[:, None]`, ever
 pass that restarts from its parameter (`x = x0 - ...` in the loop), `range(len(s))` where `for i in s` takes
 values, two values computed alike (by sibling functions) in each other's place, a module function of one value
 applied to an expression removed (`sigmoid(h @ w + b)` where the linear value belongs), an absolute value where a
-signed value is tested or scaled (`a <= tol`, `np.max(a)`), and a statement that reads a value before the one
-computing it moved after that one. Text written
+signed value is tested or scaled (`a <= tol`, `np.max(a)`), a statement that reads a value before the one
+computing it moved after that one, `f(u op c)` for `f(u) op c` (f a given function too) and `a = f(u)` then
+`a op c` for `a = f(u op c)`, and a total divided by the number of points the function counted (`n = len(x)`).
+Text written
 more than once is located by its line. The same edit is also tried at every occurrence of the same
 expression (an index written twice, or copied into parallel terms). The candidates run in the sandbox like any
 student code (`find_repair` takes the runner); the parent judges them with the exercise's own checks. A
@@ -112,7 +114,7 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "not converted": 2, "shadowed parameter": 2, "not kept": 2, "xor for power": 1,
          "mirrored point": 2, "count": 2, "test before step": 2, "new axis": 3,
          "values for indices": 2, "restart": 2, "overwritten": 2, "sum start": 2,
-         "missing absolute value": 3, "used before set": 2}
+         "missing absolute value": 3, "used before set": 2, "missing division": 4}
 
 
 @dataclass(frozen=True)
@@ -352,6 +354,17 @@ def _parameter_names(arguments: ast.arguments) -> list[str]:
     return [a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)]
 
 
+def _lengths(function: ast.FunctionDef) -> frozenset[str]:
+    """The locals assigned a number of points: `n = len(x)`, `n = x.size`, `n = x.shape[0]`."""
+    def counts(value: ast.expr) -> bool:
+        return isinstance(value, ast.Call) and _call_name(value) == "len" \
+            or isinstance(value, ast.Attribute) and value.attr == "size" \
+            or isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute) \
+            and value.value.attr == "shape"
+    return frozenset(n.targets[0].id for n in ast.walk(function) if isinstance(n, ast.Assign)
+                     and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name) and counts(n.value))
+
+
 def _lists_made(function: ast.FunctionDef) -> frozenset[str]:
     """The locals made as lists or tuples (a literal or a comprehension): sequences a position may index."""
     return frozenset(node.targets[0].id for node in ast.walk(function) if isinstance(node, ast.Assign)
@@ -398,7 +411,7 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
                         and isinstance(node.target, ast.Name) and isinstance(node.iter, ast.Call)
                         and _call_name(node.iter) == "range"},
                        numpy, frozenset(_parameter_names(function.args)), _converted(function), sequences,
-                       _lists_made(function))
+                       _lists_made(function), _lengths(function))
     returned = _returned_position(function, parents)
     sizes = _subtree_sizes(function)
     roles: dict[int, tuple] = {}
@@ -615,6 +628,7 @@ class _Context:
     converted: frozenset[str] = frozenset()  # parameters the function passes to `asarray` or `array`
     sequences: frozenset[str] = frozenset()  # parameters some check passes as a list or tuple
     sequences_made: frozenset[str] = frozenset()  # locals made as lists or tuples (a literal, a comprehension)
+    lengths: frozenset[str] = frozenset()  # locals holding a number of points (`n = len(x)`, `x.size`)
 
 
 Replacement = ast.AST | list[ast.stmt]
@@ -715,9 +729,19 @@ def _without_leading_minus(value: ast.expr) -> ast.expr | None:
 
 
 def _precedence(node: ast.AST, context: _Context) -> Found:
-    """Parentheses: (a op b) op' c regrouped as a op (b op' c) and back, and f(a) op c as f(a op c)."""
+    """Parentheses: (a op b) op' c regrouped as a op (b op' c) and back, f(a) op c as f(a op c) and back (f a
+    function of one value: elementary, the module's own or a parameter)."""
     why = "the order of operations: as written, the expression groups differently (** binds before * and /, " \
         "and those before + and -): parentheses decide"
+    if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords \
+            and isinstance(node.args[0], ast.BinOp) and not isinstance(node.args[0].op, ast.Pow) \
+            and (_of_one_value(node, context)
+                 or isinstance(node.func, ast.Name) and node.func.id in context.parameters):
+        inner = node.args[0]  # f(x0 - slope * x0) for f(x0) - slope * x0: a closing parenthesis placed too late
+        outside = ast.BinOp(ast.Call(copy.deepcopy(node.func), [copy.deepcopy(inner.left)], []), inner.op,
+                            copy.deepcopy(inner.right))
+        yield from _expr_edit("precedence", node, outside, "the order of operations: the operation belongs after the "
+                              "call, not inside the function's argument")
     if not isinstance(node, ast.BinOp):
         return
     left, right = node.left, node.right
@@ -1160,6 +1184,13 @@ def _missing(node: ast.AST, context: _Context) -> Found:
         return
     yield from _unsigned_comparison(node, context)
     parent = context.parents.get(id(node))
+    if isinstance(parent, ast.Assign | ast.Return) and isinstance(node, ast.BinOp) \
+            and isinstance(node.op, ast.Add | ast.Sub):  # Σy − m·Σx where (Σy − m·Σx) / n belongs
+        for length in sorted(context.lengths):
+            yield from _expr_edit("missing division", node, ast.BinOp(copy.deepcopy(node), ast.Div(),
+                                                                      ast.Name(length, ast.Load())),
+                                  f"`{ast.unparse(node)}` is never divided by `{length}`: a total where an average "
+                                  "belongs", everywhere=False)
     if isinstance(parent, ast.Return) and not isinstance(node, ast.Tuple | ast.Constant) \
             and not (isinstance(node, ast.Call) and _call_name(node) == "sum"):
         yield from _expr_edit("missing sum", node, ast.Call(ast.Name("sum", ast.Load()), [copy.deepcopy(node)], []),
@@ -1371,6 +1402,7 @@ def _statements(node: ast.AST, context: _Context) -> Found:
     if isinstance(node, ast.FunctionDef):
         yield from _python_slips(node, context)
         yield from _restarts(node)
+        yield from _applied_too_early(node, context)
     loops = [node] if isinstance(node, ast.For) else list(node.generators) \
         if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) else []
     for position, loop in enumerate(loops):  # `for i in point`, or `[... for i in point]`
@@ -1402,6 +1434,46 @@ def _statements(node: ast.AST, context: _Context) -> Found:
             a, b = strings[first], strings[second]
             changed = _swap_strings(node, a, b)
             yield Edit("labels swapped", f"{a!r}", f"{b!r}", f"the labels {a!r} and {b!r} are swapped"), changed, False
+
+
+def _applied_too_early(function: ast.FunctionDef, context: _Context) -> Found:
+    """`a = sigmoid(w * x)`, then `a + b`: the operation belongs inside the call, `a = sigmoid(w * x + b)` (the
+    precedence slip f(u) op c for f(u op c), written over two statements)."""
+    assigned = collections.Counter(target.id for n in ast.walk(function) if isinstance(n, ast.Assign | ast.AugAssign)
+                                   for target in (n.targets if isinstance(n, ast.Assign) else [n.target])
+                                   if isinstance(target, ast.Name))
+    made = {n.targets[0].id: n for n in ast.walk(function) if isinstance(n, ast.Assign) and len(n.targets) == 1
+            and isinstance(n.targets[0], ast.Name) and assigned[n.targets[0].id] == 1
+            and isinstance(n.value, ast.Call) and _of_one_value(n.value, context)}
+    uses = collections.Counter(n.id for n in ast.walk(function) if isinstance(n, ast.Name)
+                               and isinstance(n.ctx, ast.Load))
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub | ast.Mult | ast.Div)
+                and isinstance(node.left, ast.Name) and node.left.id in made and uses[node.left.id] == 1):
+            continue
+        statement = made[node.left.id]
+        call = statement.value
+        inside = ast.Call(copy.deepcopy(call.func), [ast.BinOp(copy.deepcopy(call.args[0]),  # type: ignore
+                                                               copy.deepcopy(node.op), copy.deepcopy(node.right))], [])
+        changed = _substituted(function, {id(call): inside, id(node): ast.Name(node.left.id, ast.Load())})
+        yield Edit("precedence", _text(node), node.left.id, "the order of operations: the operation belongs inside "
+                   "the function's argument, not after the call",
+                   f"changing `{_line(statement)}` to `{node.left.id} = {ast.unparse(inside)}` and "
+                   f"`{_text(node)}` to `{node.left.id}`"), changed, False
+
+
+def _substituted(root: ast.AST, replacements: dict[int, ast.AST]) -> ast.AST:
+    """A copy of `root` with its nodes given by id replaced by the nodes given (used as they are)."""
+    positions = {id(n): index for index, n in enumerate(ast.walk(root))}
+    copied = copy.deepcopy(root)
+    nodes = list(ast.walk(copied))
+    targets = {id(nodes[positions[key]]): value for key, value in replacements.items() if key in positions}
+
+    class _Swap(ast.NodeTransformer):
+        def visit(self, node: ast.AST) -> ast.AST:
+            return targets[id(node)] if id(node) in targets else self.generic_visit(node)
+
+    return ast.fix_missing_locations(_Swap().visit(copied))
 
 
 _MOVABLE = (ast.Assign, ast.AugAssign, ast.Expr, ast.If)  # statements two of which may run in the wrong order
