@@ -362,6 +362,10 @@ def _hints(exercise_result) -> list[str]:
      "n = x.size\nm = (n * np.dot(x, y) - x.sum() * y.sum()) / (n * np.dot(x, x) - x.sum() ** 2)\n"
      "c = y.sum() - m * x.sum()\nreturn float(m), float(c)\n", "missing division",
      "changing `y.sum() - m * x.sum()` to `(y.sum() - m * x.sum()) / n`"),
+    ("linear_model", "least_squares_fit", "x = np.asarray(x, dtype=float)\ny = np.asarray(y, dtype=float)\n"
+     "n = len(x)\nm = (n * np.sum(x * y) - np.sum(x) * np.sum(y)) / (n * np.sum(x * x) - np.sum(x ** 2))\n"
+     "c = np.mean(y) - m * np.mean(x)\nreturn float(m), float(c)\n", "precedence",
+     "changing `np.sum(x ** 2)` to `np.sum(x) ** 2`"),
     ("neural_network", "neuron_loss", "z = w * np.asarray(x, dtype=float) + b\n"
      "return float(np.sum((sigmoid(sigmoid(z)) - np.asarray(y, dtype=float)) ** 2))\n", "call for its argument",
      "changing `sigmoid(sigmoid(z))` to `sigmoid(z)`"),

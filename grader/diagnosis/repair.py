@@ -20,7 +20,8 @@ values, two values computed alike (by sibling functions) in each other's place, 
 applied to an expression removed (`sigmoid(h @ w + b)` where the linear value belongs), an absolute value where a
 signed value is tested or scaled (`a <= tol`, `np.max(a)`), a statement that reads a value before the one
 computing it moved after that one, `f(u op c)` for `f(u) op c` (f a given function too) and `a = f(u)` then
-`a op c` for `a = f(u op c)`, and a total divided by the number of points the function counted (`n = len(x)`).
+`a op c` for `a = f(u op c)`, Σx² for (Σx)², and a total divided by the number of points the function counted
+(`n = len(x)`).
 Text written
 more than once is located by its line. The same edit is also tried at every occurrence of the same
 expression (an index written twice, or copied into parallel terms). The candidates run in the sandbox like any
@@ -742,6 +743,13 @@ def _precedence(node: ast.AST, context: _Context) -> Found:
                             copy.deepcopy(inner.right))
         yield from _expr_edit("precedence", node, outside, "the order of operations: the operation belongs after the "
                               "call, not inside the function's argument")
+    if isinstance(node, ast.Call) and _call_name(node) in ("sum", "mean", "nansum") and len(node.args) == 1 \
+            and isinstance(node.args[0], ast.BinOp) and isinstance(node.args[0].op, ast.Pow):
+        power = node.args[0]  # np.sum(x ** 2) for np.sum(x) ** 2, (Σx)²
+        outside = ast.BinOp(ast.Call(copy.deepcopy(node.func), [copy.deepcopy(power.left)],
+                                     copy.deepcopy(node.keywords)), ast.Pow(), copy.deepcopy(power.right))
+        yield from _expr_edit("precedence", node, outside, "the sum of the powers is not the power of the sum: "
+                              "(Σx)² squares the total, Σx² adds the squares")
     if not isinstance(node, ast.BinOp):
         return
     left, right = node.left, node.right
