@@ -366,6 +366,10 @@ def _hints(exercise_result) -> list[str]:
      "n = len(x)\nm = (n * np.sum(x * y) - np.sum(x) * np.sum(y)) / (n * np.sum(x * x) - np.sum(x ** 2))\n"
      "c = np.mean(y) - m * np.mean(x)\nreturn float(m), float(c)\n", "precedence",
      "changing `np.sum(x ** 2)` to `np.sum(x) ** 2`"),
+    ("neural_network", "backprop", "xs = np.asarray(x, dtype=float)\npre = np.outer(xs, w_hidden) + b_hidden\n"
+     "act = sigmoid(pre)\nerr = 2 * (act @ w_out + b_out - y)\ndelta = np.outer(err, w_out) * act * (1 - act)\n"
+     "return np.concatenate([delta.T @ xs, delta.sum(axis=0), pre.T @ err, [err.sum()]])\n",
+     "before the function", "changing `pre.T` to `act.T`"),
     ("neural_network", "neuron_loss", "z = w * np.asarray(x, dtype=float) + b\n"
      "return float(np.sum((sigmoid(sigmoid(z)) - np.asarray(y, dtype=float)) ** 2))\n", "call for its argument",
      "changing `sigmoid(sigmoid(z))` to `sigmoid(z)`"),
@@ -670,3 +674,11 @@ def test_a_parenthesis_closed_too_late_in_a_call_of_a_given_function_and_a_missi
     assert ("missing division", "s[1] - s[0]", "(s[1] - s[0]) / n") in edits
     no_count = MODULE_HEAD + "def f(s):\n    return s[1] - s[0]\n"
     assert not any(kind == "missing division" for kind, _, _ in _edits(no_count, "f"))
+
+
+def test_a_value_before_a_function_is_applied_may_stand_where_the_value_after_it_belongs():
+    source = MODULE_HEAD + ("def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\n\n"
+                            "def f(w, x):\n    z = w * x\n    h = sigmoid(z)\n    return z @ h\n")
+    edits = [(before, after) for kind, before, after in _edits(source, "f") if kind == "before the function"]
+    assert ("z @ h", "h @ h") in edits
+    assert not any("sigmoid(h)" in after for _, after in edits)  # the statement that applies it is left alone

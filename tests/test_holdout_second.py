@@ -37,6 +37,7 @@ NAMED_BY_HAND_AT_LEAST = 0.76
 # not false, and the entry counts as named by hand, while a failed check still holds this fragment of the hint.
 HAND_JUDGED_NOT_FALSE: dict[str, str] = {
     "h2_dlog_denominator_x": "changing `1 + x` to `1 + x * x`",
+    "h2_nn_bp_w_out_grad_uses_z": "`z` is the value before `sigmoid` is applied",  # judged again (JUDGED.md)
     "h2_grad_same_axis": "a fixed number where the loop's index `i` belongs",
     "h2_pred_m_c_swapped": "m is the slope (it multiplies x); c is the intercept",
     "h2_dnc_drop_linear": "the term x has derivative 1",

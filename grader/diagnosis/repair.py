@@ -20,8 +20,9 @@ values, two values computed alike (by sibling functions) in each other's place, 
 applied to an expression removed (`sigmoid(h @ w + b)` where the linear value belongs), an absolute value where a
 signed value is tested or scaled (`a <= tol`, `np.max(a)`), a statement that reads a value before the one
 computing it moved after that one, `f(u op c)` for `f(u) op c` (f a given function too) and `a = f(u)` then
-`a op c` for `a = f(u op c)`, Σx² for (Σx)², and a total divided by the number of points the function counted
-(`n = len(x)`).
+`a op c` for `a = f(u op c)`, Σx² for (Σx)², a total divided by the number of points the function counted
+(`n = len(x)`), and a value read before a function of one value is applied where the value after it belongs
+(`z` for `h = sigmoid(z)`).
 Text written
 more than once is located by its line. The same edit is also tried at every occurrence of the same
 expression (an index written twice, or copied into parallel terms). The candidates run in the sandbox like any
@@ -115,7 +116,7 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "not converted": 2, "shadowed parameter": 2, "not kept": 2, "xor for power": 1,
          "mirrored point": 2, "count": 2, "test before step": 2, "new axis": 3,
          "values for indices": 2, "restart": 2, "overwritten": 2, "sum start": 2,
-         "missing absolute value": 3, "used before set": 2, "missing division": 4}
+         "missing absolute value": 3, "used before set": 2, "missing division": 4, "before the function": 4}
 
 
 @dataclass(frozen=True)
@@ -355,6 +356,21 @@ def _parameter_names(arguments: ast.arguments) -> list[str]:
     return [a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)]
 
 
+def _applied_to(function: ast.FunctionDef, context: _Context) -> dict[str, list[tuple[str, str]]]:
+    """Locals made by a function of one value from another local or a parameter, once: `h = sigmoid(z)` gives
+    z -> [(h, "sigmoid")] (the value before and after the function)."""
+    assigned = collections.Counter(target.id for n in ast.walk(function) if isinstance(n, ast.Assign)
+                                   for target in n.targets if isinstance(target, ast.Name))
+    applied: dict[str, list[tuple[str, str]]] = {}
+    for n in ast.walk(function):
+        if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name) \
+                and assigned[n.targets[0].id] == 1 and isinstance(n.value, ast.Call) \
+                and _of_one_value(n.value, context) and isinstance(n.value.args[0], ast.Name) \
+                and n.value.args[0].id in context.scope and n.value.args[0].id != n.targets[0].id:
+            applied.setdefault(n.value.args[0].id, []).append((n.targets[0].id, _call_name(n.value)))
+    return applied
+
+
 def _lengths(function: ast.FunctionDef) -> frozenset[str]:
     """The locals assigned a number of points: `n = len(x)`, `n = x.size`, `n = x.shape[0]`."""
     def counts(value: ast.expr) -> bool:
@@ -413,6 +429,7 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
                         and _call_name(node.iter) == "range"},
                        numpy, frozenset(_parameter_names(function.args)), _converted(function), sequences,
                        _lists_made(function), _lengths(function))
+    context = replace(context, applied=_applied_to(function, context))
     returned = _returned_position(function, parents)
     sizes = _subtree_sizes(function)
     roles: dict[int, tuple] = {}
@@ -630,6 +647,7 @@ class _Context:
     sequences: frozenset[str] = frozenset()  # parameters some check passes as a list or tuple
     sequences_made: frozenset[str] = frozenset()  # locals made as lists or tuples (a literal, a comprehension)
     lengths: frozenset[str] = frozenset()  # locals holding a number of points (`n = len(x)`, `x.size`)
+    applied: dict[str, list[tuple[str, str]]] = dataclasses.field(default_factory=dict)  # z -> (h, f): h = f(z)
 
 
 Replacement = ast.AST | list[ast.stmt]
@@ -1271,6 +1289,13 @@ def _names(node: ast.AST, context: _Context) -> Found:
             why = f"`{node.id}` where its deviation `{made}`" + (f" (in maths {maths})" if maths else "") + " belongs"
             yield from _expr_edit("unshifted variable", node, ast.parse(made, mode="eval").body, why,
                                   everywhere=False)
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in context.applied:
+        parent = context.parents.get(id(node))
+        defining = isinstance(parent, ast.Call) and isinstance(context.parents.get(id(parent)), ast.Assign)
+        for after, applied in context.applied[node.id] if not defining else ():  # z where h = σ(z) belongs
+            yield from _expr_edit("before the function", node, ast.Name(after, ast.Load()),
+                                  f"`{node.id}` is the value before `{applied}` is applied: `{after} = "
+                                  f"{applied}({node.id})` belongs here", everywhere=False)
     sequence = context.counted.get(node.id) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) else None
     if sequence is not None and not _counts(node, context):  # for i in range(len(a)): f(i) where f(a[i]) belongs
         yield from _expr_edit("index for its value", node, ast.Subscript(ast.Name(sequence, ast.Load()),
@@ -1896,7 +1921,10 @@ _SAYS = {"sign": "a sign flipped", "missing minus": "a minus added", "swapped op
          "not converted": "an argument converted to an array", "shadowed parameter": "the loop variable renamed",
          "not kept": "an initialisation moved before the loop", "mirrored point": "the mirrored point",
          "count": "the number of points for 1", "test before step": "the test moved after the step",
-         "new axis": "a new axis added", "overwritten": "`+=` for `=`", "sum start": "a sum started at 0"}
+         "new axis": "a new axis added", "overwritten": "`+=` for `=`", "sum start": "a sum started at 0",
+         "call for its argument": "the call removed", "missing absolute value": "an absolute value taken",
+         "used before set": "a statement moved after the one it reads", "missing division": "divided by the count",
+         "before the function": "the value after the function"}
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # lines as the tokenizer counts them (as `ast` does)
