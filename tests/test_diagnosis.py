@@ -143,6 +143,14 @@ def test_unreadable_bodies_say_nothing(body):
     assert finding("derivatives.df_poly", body) is None
 
 
+def test_numpy_polynomials_given_as_coefficient_lists_are_read():
+    right = finding("derivatives.df_poly", "return np.polyval(np.polyder([1, -6, 9, 1]), x)")
+    assert right.name == "" and "equals the right one" in right.hint
+    short = finding("derivatives.df_poly", "p = [1, -6, 9]\nreturn np.polyval(np.polyder(p), x)")  # 2x − 6
+    assert short is not None and short.name == "" and "your formula is 2x − 6" in short.hint  # every term differs
+    assert finding("derivatives.df_poly", "return np.polyval(np.polyder(np.array(range(40))), x)") is None
+
+
 def test_an_unclassified_difference_names_no_mistake():
     found = finding("derivatives.dsigmoid", "return x * (1 - x)")
     assert found.name == "" and "your formula is x·(1 − x)" in found.hint

@@ -1,11 +1,12 @@
 """Reading a student's function from its source text AS DATA: the parsed syntax tree, never executed.
 
-The reader turns the body of a function into a SymPy expression (or a tuple of them) when every node is on a
-small allow-list: arithmetic, NumPy/math elementary functions, the parameters, numeric constants, simple local
-assignments, calls of other functions of the same module (read the same way, a few levels deep) and a return.
-Anything else (a loop, a branch, an attribute it does not know, a huge constant or power) makes it give up:
-`Unreadable`. Sums over data (for `sse_gradient`) become sums of monomials Σxᵖyᵍ, each an independent symbol,
-so two formulas over the data are equal exactly when their expressions in those symbols are.
+The reader turns the body of a function into a SymPy expression (or a tuple of them) when every node is on a small
+allow-list: arithmetic, NumPy/math elementary functions, NumPy's polynomials given as short coefficient lists
+(`polyval`, `polyder`), the parameters, numeric constants, simple local assignments, calls of other functions of
+the same module (read the same way, a few levels deep) and a return. Anything else (a loop, a branch, an attribute
+it does not know, a huge constant or power) makes it give up: `Unreadable`. Sums over data (for `sse_gradient`)
+become sums of monomials Σxᵖyᵍ, each an independent symbol, so two formulas over the data are equal exactly when
+their expressions in those symbols are.
 """
 
 from __future__ import annotations
@@ -260,7 +261,7 @@ class _Reader:
                     or (isinstance(keyword.value, ast.Attribute) and keyword.value.attr in ("float64", "float_"))):
                 raise Unreadable("keyword argument")
 
-    def call_expression(self, node: ast.Call, environment: dict[str, Value]) -> sp.Expr:
+    def call_expression(self, node: ast.Call, environment: dict[str, Value]) -> Value:
         function = node.func
         if isinstance(function, ast.Attribute) and not (isinstance(function.value, ast.Name)
                                                         and function.value.id in MODULE_NAMES):
@@ -285,6 +286,8 @@ class _Reader:
             return self.scalar(node.args[0], environment)
         if node.keywords:
             raise Unreadable("keyword arguments")
+        if name in ("polyval", "polyder"):
+            return self.polynomial(name, node.args, environment)
         arguments = [self.scalar(a, environment) for a in node.args]
         if name in ONE_ARGUMENT and len(arguments) == 1:
             return _checked(ONE_ARGUMENT[name](arguments[0]))
@@ -299,6 +302,21 @@ class _Reader:
         if name == "len" and len(arguments) == 1:
             return self.count()
         raise Unreadable(f"function {name}")
+
+    def polynomial(self, name: str, arguments: list[ast.expr], environment: dict[str, Value]) -> Value:
+        """NumPy's polynomials as coefficient lists, highest power first: `polyder(p)` the list of the
+        derivative's coefficients, `polyval(p, x)` the value Σ pₖ·x^(n−k)."""
+        coefficients = self.expression(arguments[0], environment) if arguments else None
+        if not isinstance(coefficients, tuple) or not coefficients or len(coefficients) > MAX_EXPONENT + 1 \
+                or not all(isinstance(c, sp.Expr) for c in coefficients):
+            raise Unreadable(f"{name} without a short list of coefficients")
+        degree = len(coefficients) - 1
+        if name == "polyder" and len(arguments) == 1:
+            return tuple(c * (degree - k) for k, c in enumerate(coefficients[:-1])) or (sp.Integer(0),)
+        if name == "polyval" and len(arguments) == 2:
+            x = self.scalar(arguments[1], environment)
+            return _checked(sum((c * x ** (degree - k) for k, c in enumerate(coefficients)), sp.Integer(0)))
+        raise Unreadable(f"{name} arguments")
 
     # ----- sums over data -----
 

@@ -473,7 +473,8 @@ def _simple_ratio(student: sp.Expr, right: sp.Expr) -> sp.Expr | None:
 def _term_finding(student: sp.Expr, right: sp.Expr, refuted: frozenset[str], subject: str,
                   notation: str) -> Finding:
     """The difference term by term, where the reference is a sum of terms: terms missing, with the wrong sign or
-    factor, one term replaced by another, or extra terms. Anything else is not classified."""
+    factor, one term replaced by another, or extra terms (not where every one of three or more terms differs: that
+    is another formula, not slips in its terms). Anything else is not classified."""
     if not (is_small(student, 150) and is_small(right, 150)):
         return Finding("", "", refuted)
     reference_terms = sp.Add.make_args(sp.expand(right))
@@ -496,6 +497,8 @@ def _term_finding(student: sp.Expr, right: sp.Expr, refuted: frozenset[str], sub
         terms = " and ".join(formula(term) for term in extra)
         return Finding("formula: extra term", f"{subject} has the extra term{'s' if len(extra) > 1 else ''} "
                        f"{terms}{notation}", refuted)
+    if len(reference_terms) > 2 and len({reference_term for reference_term, _ in known}) == len(reference_terms):
+        return Finding("", "", refuted)  # every one of three or more terms changed: another formula, not slips
     statements, kinds = [], []
     for reference_term, k in known:
         if k == -1:
