@@ -24,6 +24,14 @@ def _edits(source: str, function: str) -> list[tuple[str, str, str]]:
     return [(c.edit.kind, c.edit.before, c.edit.after) for c in repair.candidates(source, function)]
 
 
+def _changes(source: str, function: str, kind: str) -> list[tuple[str, str]]:
+    """(before, after) of every candidate of one kind."""
+    return [(before, after) for found, before, after in _edits(source, function) if found == kind]
+
+
+SIGMOID_HEAD = MODULE_HEAD + "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\n\n"  # a module function of one value
+
+
 # ----- candidates (pure) ------------------------------------------------------------------------------------
 
 
@@ -641,29 +649,26 @@ def test_a_value_read_before_it_is_set_is_moved_after_the_statement_that_sets_it
 def test_a_signed_value_tested_or_scaled_where_its_size_belongs_gets_an_absolute_value():
     source = MODULE_HEAD + ("def f(a):\n    tol = 1e-3 * max(1.0, np.max(a))\n    if a[0] < tol:\n"
                             "        return 0\n    return 1\n")
-    edits = [(before, after) for kind, before, after in _edits(source, "f") if kind == "missing absolute value"]
+    edits = _changes(source, "f", "missing absolute value")
     assert ("np.max(a)", "np.max(np.abs(a))") in edits
     assert ("a[0] < tol", "np.abs(a[0]) < tol") in edits
     already = MODULE_HEAD + "def f(a, tol):\n    return np.abs(a) < tol\n"
-    assert not any(kind == "missing absolute value" for kind, _, _ in _edits(already, "f"))
+    assert not _changes(already, "f", "missing absolute value")
 
 
 def test_a_module_function_applied_to_an_expression_may_be_removed_but_never_the_function_itself():
-    source = MODULE_HEAD + ("def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\n\n"
-                            "def g(z):\n    return sigmoid(z * 2) if z > 9 else g(z + 1)\n")
-    removed = [(before, after) for kind, before, after in _edits(source, "g") if kind == "call for its argument"]
+    source = SIGMOID_HEAD + "def g(z):\n    return sigmoid(z * 2) if z > 9 else g(z + 1)\n"
+    removed = _changes(source, "g", "call for its argument")
     assert ("sigmoid(z * 2)", "z * 2") in removed
     assert not any(before.startswith("g(") for before, _ in removed)  # a recursion is not an extra call
 
 
 def test_an_operation_after_a_call_that_belongs_inside_it_is_a_candidate_over_two_statements():
-    source = MODULE_HEAD + ("def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\n\n"
-                            "def f(w, b, x):\n    a = sigmoid(w * x)\n    return a + b\n")
+    source = SIGMOID_HEAD + "def f(w, b, x):\n    a = sigmoid(w * x)\n    return a + b\n"
     moved = [c.edit for c in repair.candidates(source, "f") if c.edit.action.startswith("changing `a = ")]
     assert [edit.action for edit in moved] == ["changing `a = sigmoid(w * x)` to `a = sigmoid(w * x + b)` and "
                                                "`a + b` to `a`"]
-    used_twice = MODULE_HEAD + ("def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\n\n"
-                                "def f(w, b, x):\n    a = sigmoid(w * x)\n    return a + b, a\n")
+    used_twice = SIGMOID_HEAD + "def f(w, b, x):\n    a = sigmoid(w * x)\n    return a + b, a\n"
     assert not any(c.edit.action.startswith("changing `a = ") for c in repair.candidates(used_twice, "f"))
 
 
@@ -673,12 +678,11 @@ def test_a_parenthesis_closed_too_late_in_a_call_of_a_given_function_and_a_missi
     assert ("precedence", "g(x0 - s[0] * x0)", "g(x0) - s[0] * x0") in edits
     assert ("missing division", "s[1] - s[0]", "(s[1] - s[0]) / n") in edits
     no_count = MODULE_HEAD + "def f(s):\n    return s[1] - s[0]\n"
-    assert not any(kind == "missing division" for kind, _, _ in _edits(no_count, "f"))
+    assert not _changes(no_count, "f", "missing division")
 
 
 def test_a_value_before_a_function_is_applied_may_stand_where_the_value_after_it_belongs():
-    source = MODULE_HEAD + ("def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\n\n"
-                            "def f(w, x):\n    z = w * x\n    h = sigmoid(z)\n    return z @ h\n")
-    edits = [(before, after) for kind, before, after in _edits(source, "f") if kind == "before the function"]
+    source = SIGMOID_HEAD + "def f(w, x):\n    z = w * x\n    h = sigmoid(z)\n    return z @ h\n"
+    edits = _changes(source, "f", "before the function")
     assert ("z @ h", "h @ h") in edits
     assert not any("sigmoid(h)" in after for _, after in edits)  # the statement that applies it is left alone
