@@ -17,6 +17,7 @@ SEVENTH_DIR = HOLDOUT_DIR / "seventh"  # the seventh holdout, after the sixth an
 EIGHTH_DIR = HOLDOUT_DIR / "eighth"  # the eighth, written beside the seventh and independently; all five modules
 NINTH_DIR = HOLDOUT_DIR / "ninth"  # the ninth, written after the eighth and independently; all five modules
 TENTH_DIR = HOLDOUT_DIR / "tenth"  # the tenth, written after the ninth and independently; all five modules
+ELEVENTH_DIR = HOLDOUT_DIR / "eleventh"  # the eleventh, written after the tenth and independently; all five modules
 ALL_MODULES = (*MODULES, "neural_network")
 
 
