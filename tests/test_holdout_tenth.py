@@ -46,10 +46,7 @@ FALSE_HINT_TODAY: dict[str, str] = {}
 COSTS_CALLERS_TODAY: dict[str, str] = {}
 
 HAND = HandJudgement(HAND_JUDGED_NOT_FALSE, HAND_JUDGED_NOT_NAMED, HAND_JUDGED_FALSE)
-EARLIER = [*load(), *(entry for folder in (holdout_data.SECOND_DIR, holdout_data.THIRD_DIR, holdout_data.FOURTH_DIR,
-                                          holdout_data.FIFTH_DIR, holdout_data.SIXTH_DIR, holdout_data.SEVENTH_DIR,
-                                          holdout_data.EIGHTH_DIR, holdout_data.NINTH_DIR)
-                       for entry in load(folder))]  # the holdouts before this one
+EARLIER = holdout_data.written_before(holdout_data.TENTH_DIR)  # the holdouts before this one
 
 globals().update(holdout_checks("tenth", MISTAKES, EARLIER, HAND, (NAMED_AT_LEAST, NAMED_BY_HAND_AT_LEAST),
                                 keeps_marks=KEEPS_MARKS_TODAY, false_hint=FALSE_HINT_TODAY,

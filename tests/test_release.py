@@ -277,16 +277,46 @@ OPERATOR_SLIPS = {
 def test_a_bundle_names_an_operators_slip_as_the_kit_does(sandbox, bundle: Path, monkeypatch, key):
     """Without the kit's solutions, the operators' values stored for the public checks give the same feedback
     as the live kit, word for word."""
-    module, function = key
     body, operator = OPERATOR_SLIPS[key]
+    live, from_data = _graded_live_and_from_the_bundle(sandbox, bundle, monkeypatch, *key, body)
+    failed = [c for c in live.exercises[0].checks if not c.passed]
+    assert failed and all(c.diagnosis == operator for c in failed), [c.diagnosis for c in failed]
+    assert from_data == live
+
+
+def _graded_live_and_from_the_bundle(sandbox, bundle: Path, monkeypatch, module: str, function: str, body: str):
+    """One function's slip graded by the live kit, then from the bundle's stored data with no solutions."""
     exercises = [BY_KEY[f"{module}.{function}"]]
     sources = {module: kit.variant_source(module, function, body)}
     live = grade_sources(sources, sandbox, exercises=exercises, carry_forward=False)
     stored = precomputed.PrecomputedReferences.load(bundle / release.DATA_PATH)
     monkeypatch.setattr(kit, "has_solutions", lambda: False)
-    from_data = grade_sources(sources, sandbox, exercises=exercises, references=stored, carry_forward=False)
+    return live, grade_sources(sources, sandbox, exercises=exercises, references=stored, carry_forward=False)
+
+
+# Slips the repair names (bodies of our own): the edit is checked on the public checks' stored values.
+REPAIRED_SLIPS = {
+    ("linear_model", "least_squares_fit"): (
+        "x = np.asarray(x, dtype=float)\ny = np.asarray(y, dtype=float)\nslope = 0.0\n"
+        "intercept = np.mean(y) - slope * np.mean(x)\nslope = np.cov(x, y, bias=True)[0, 1] / np.var(x)\n"
+        "return float(slope), float(intercept)", "repair: used before set"),
+    ("partial_derivatives", "classify_critical_point"): (
+        "lam = np.linalg.eigvalsh(np.asarray(hessian_matrix, dtype=float))\n"
+        "tol = 1e-8 * max(1.0, float(np.max(np.abs(lam))))\nfor value in lam:\n    if value <= tol:\n"
+        "        return 'degenerate'\nif np.all(lam > 0):\n    return 'minimum'\nif np.all(lam < 0):\n"
+        "    return 'maximum'\nreturn 'saddle'", "repair: missing absolute value"),
+    ("derivatives", "tangent_line"): ("s = df(x0)\nb = f(x0 - x0 * s)\nreturn s, b", "repair: precedence"),
+}
+
+
+@pytest.mark.parametrize("key", REPAIRED_SLIPS, ids=lambda key: key[1])
+def test_a_bundle_names_a_repaired_slip_as_the_kit_does(sandbox, bundle: Path, monkeypatch, key):
+    """Without the kit's solutions, the edit that repairs the student's code is found and said as the live kit
+    finds and says it, word for word."""
+    body, kind = REPAIRED_SLIPS[key]
+    live, from_data = _graded_live_and_from_the_bundle(sandbox, bundle, monkeypatch, *key, body)
     failed = [c for c in live.exercises[0].checks if not c.passed]
-    assert failed and all(c.diagnosis == operator for c in failed), [c.diagnosis for c in failed]
+    assert failed and all(c.diagnosis == kind for c in failed), [c.diagnosis for c in failed]
     assert from_data == live
 
 

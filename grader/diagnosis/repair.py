@@ -356,19 +356,21 @@ def _parameter_names(arguments: ast.arguments) -> list[str]:
     return [a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)]
 
 
-def _applied_to(function: ast.FunctionDef, context: _Context) -> dict[str, list[tuple[str, str]]]:
-    """Locals made by a function of one value from another local or a parameter, once: `h = sigmoid(z)` gives
-    z -> [(h, "sigmoid")] (the value before and after the function)."""
-    assigned = collections.Counter(target.id for n in ast.walk(function) if isinstance(n, ast.Assign)
-                                   for target in n.targets if isinstance(target, ast.Name))
-    applied: dict[str, list[tuple[str, str]]] = {}
-    for n in ast.walk(function):
-        if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name) \
-                and assigned[n.targets[0].id] == 1 and isinstance(n.value, ast.Call) \
-                and _of_one_value(n.value, context) and isinstance(n.value.args[0], ast.Name) \
-                and n.value.args[0].id in context.scope and n.value.args[0].id != n.targets[0].id:
-            applied.setdefault(n.value.args[0].id, []).append((n.targets[0].id, _call_name(n.value)))
-    return applied
+def _made_by_calls(function: ast.FunctionDef, context: _Context) -> dict[str, ast.Assign]:
+    """Locals assigned once (and never changed with `+=`), by a call of a function of one value: `h = sigmoid(z)`
+    gives h -> that statement (the value after the function, and what it was applied to)."""
+    assigned = collections.Counter(target.id for n in ast.walk(function) if isinstance(n, ast.Assign | ast.AugAssign)
+                                   for target in (n.targets if isinstance(n, ast.Assign) else [n.target])
+                                   if isinstance(target, ast.Name))
+    return {n.targets[0].id: n for n in ast.walk(function) if isinstance(n, ast.Assign) and len(n.targets) == 1
+            and isinstance(n.targets[0], ast.Name) and assigned[n.targets[0].id] == 1
+            and isinstance(n.value, ast.Call) and _of_one_value(n.value, context)}
+
+
+def _reads_only(call: ast.expr, name: str) -> bool:
+    """Is this a call of one argument, the variable `name` itself (`sigmoid(z)` for z)?"""
+    return isinstance(call, ast.Call) and len(call.args) == 1 and isinstance(call.args[0], ast.Name) \
+        and call.args[0].id == name
 
 
 def _lengths(function: ast.FunctionDef) -> frozenset[str]:
@@ -429,7 +431,7 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
                         and _call_name(node.iter) == "range"},
                        numpy, frozenset(_parameter_names(function.args)), _converted(function), sequences,
                        _lists_made(function), _lengths(function))
-    context = replace(context, applied=_applied_to(function, context))
+    context = replace(context, made_by_calls=_made_by_calls(function, context))
     returned = _returned_position(function, parents)
     sizes = _subtree_sizes(function)
     roles: dict[int, tuple] = {}
@@ -647,7 +649,7 @@ class _Context:
     sequences: frozenset[str] = frozenset()  # parameters some check passes as a list or tuple
     sequences_made: frozenset[str] = frozenset()  # locals made as lists or tuples (a literal, a comprehension)
     lengths: frozenset[str] = frozenset()  # locals holding a number of points (`n = len(x)`, `x.size`)
-    applied: dict[str, list[tuple[str, str]]] = dataclasses.field(default_factory=dict)  # z -> (h, f): h = f(z)
+    made_by_calls: dict[str, ast.Assign] = dataclasses.field(default_factory=dict)  # h -> `h = sigmoid(z)`
 
 
 Replacement = ast.AST | list[ast.stmt]
@@ -1289,10 +1291,13 @@ def _names(node: ast.AST, context: _Context) -> Found:
             why = f"`{node.id}` where its deviation `{made}`" + (f" (in maths {maths})" if maths else "") + " belongs"
             yield from _expr_edit("unshifted variable", node, ast.parse(made, mode="eval").body, why,
                                   everywhere=False)
-    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in context.applied:
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
         parent = context.parents.get(id(node))
         defining = isinstance(parent, ast.Call) and isinstance(context.parents.get(id(parent)), ast.Assign)
-        for after, applied in context.applied[node.id] if not defining else ():  # z where h = σ(z) belongs
+        made = [] if defining else [(after, statement.value) for after, statement in context.made_by_calls.items()
+                                    if after != node.id and _reads_only(statement.value, node.id)]
+        for after, call in made:  # z where h = σ(z) belongs
+            applied = _call_name(call)
             yield from _expr_edit("before the function", node, ast.Name(after, ast.Load()),
                                   f"`{node.id}` is the value before `{applied}` is applied: `{after} = "
                                   f"{applied}({node.id})` belongs here", everywhere=False)
@@ -1472,12 +1477,7 @@ def _statements(node: ast.AST, context: _Context) -> Found:
 def _applied_too_early(function: ast.FunctionDef, context: _Context) -> Found:
     """`a = sigmoid(w * x)`, then `a + b`: the operation belongs inside the call, `a = sigmoid(w * x + b)` (the
     precedence slip f(u) op c for f(u op c), written over two statements)."""
-    assigned = collections.Counter(target.id for n in ast.walk(function) if isinstance(n, ast.Assign | ast.AugAssign)
-                                   for target in (n.targets if isinstance(n, ast.Assign) else [n.target])
-                                   if isinstance(target, ast.Name))
-    made = {n.targets[0].id: n for n in ast.walk(function) if isinstance(n, ast.Assign) and len(n.targets) == 1
-            and isinstance(n.targets[0], ast.Name) and assigned[n.targets[0].id] == 1
-            and isinstance(n.value, ast.Call) and _of_one_value(n.value, context)}
+    made = context.made_by_calls
     uses = collections.Counter(n.id for n in ast.walk(function) if isinstance(n, ast.Name)
                                and isinstance(n.ctx, ast.Load))
     for node in ast.walk(function):

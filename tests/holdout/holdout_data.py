@@ -19,6 +19,8 @@ NINTH_DIR = HOLDOUT_DIR / "ninth"  # the ninth, written after the eighth and ind
 TENTH_DIR = HOLDOUT_DIR / "tenth"  # the tenth, written after the ninth and independently; all five modules
 ELEVENTH_DIR = HOLDOUT_DIR / "eleventh"  # the eleventh, written after the tenth and independently; all five modules
 ALL_MODULES = (*MODULES, "neural_network")
+IN_ORDER = (HOLDOUT_DIR, SECOND_DIR, THIRD_DIR, FOURTH_DIR, FIFTH_DIR, SIXTH_DIR, SEVENTH_DIR, EIGHTH_DIR, NINTH_DIR,
+            TENTH_DIR, ELEVENTH_DIR)  # the batches in the order they were written
 
 
 @dataclass(frozen=True)
@@ -52,3 +54,9 @@ def load(folder: Path | None = None) -> list[Mistake]:
     if duplicated:
         raise ValueError(f"holdout ids used twice: {duplicated}")
     return mistakes
+
+
+def written_before(folder: Path) -> list[Mistake]:
+    """Every entry of the holdouts written before the one in `folder` (an id must not repeat across them)."""
+    earlier = IN_ORDER[:IN_ORDER.index(folder)]
+    return [entry for each in earlier for entry in load(None if each == HOLDOUT_DIR else each)]
