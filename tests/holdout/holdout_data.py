@@ -18,9 +18,10 @@ EIGHTH_DIR = HOLDOUT_DIR / "eighth"  # the eighth, written beside the seventh an
 NINTH_DIR = HOLDOUT_DIR / "ninth"  # the ninth, written after the eighth and independently; all five modules
 TENTH_DIR = HOLDOUT_DIR / "tenth"  # the tenth, written after the ninth and independently; all five modules
 ELEVENTH_DIR = HOLDOUT_DIR / "eleventh"  # the eleventh, written after the tenth and independently; all five modules
+TWELFTH_DIR = HOLDOUT_DIR / "twelfth"  # the twelfth, written beside the eleventh and apart from it; all five modules
 ALL_MODULES = (*MODULES, "neural_network")
 IN_ORDER = (HOLDOUT_DIR, SECOND_DIR, THIRD_DIR, FOURTH_DIR, FIFTH_DIR, SIXTH_DIR, SEVENTH_DIR, EIGHTH_DIR, NINTH_DIR,
-            TENTH_DIR, ELEVENTH_DIR)  # the batches in the order they were written
+            TENTH_DIR, ELEVENTH_DIR, TWELFTH_DIR)  # the batches in the order they were written
 
 
 @dataclass(frozen=True)
