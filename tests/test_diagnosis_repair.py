@@ -387,6 +387,20 @@ def _hints(exercise_result) -> list[str]:
      "path[0] = m, c\nfor x in range(1, n_steps + 1):\n    gm, gc = sse_gradient(m, c, x, y)\n"
      "    m, c = m - learning_rate * gm, c - learning_rate * gc\n    path[x] = m, c\nreturn path\n",
      "shadowed parameter", "renaming the loop variable `x` to `x_step` where it counts"),
+    ("partial_derivatives", "partial_derivative", "plus = np.array(point, dtype=float)\n"
+     "minus = np.array(point, dtype=float)\nplus[i] = h\nminus[i] = -h\n"
+     "return float((f(plus) - f(minus)) / (2 * h))\n", "set for moved",
+     "changing `plus[i] = h` to `plus[i] += h` and `minus[i] = -h` to `minus[i] += -h`"),
+    ("gradient_descent", "descend_1d", "x = float(x0)\nstep = 0\nwhile step < n_steps and df(x) > 1e-12:\n"
+     "    x = x - learning_rate * df(x)\n    step += 1\nreturn x\n", "missing absolute value",
+     "changing `df(x) > 1e-12` to `np.abs(df(x)) > 1e-12`"),
+    ("linear_model", "error_profile_slope", "x = np.asarray(x, dtype=float)\ny = np.asarray(y, dtype=float)\n"
+     "return np.array([np.sum(np.abs(y - (s * x + c))) for s in slopes])\n", "size for square",
+     "changing `np.abs(y - (s * x + c))` to `(y - (s * x + c)) ** 2`"),
+    ("neural_network", "train_neuron", "path = np.zeros((n_steps + 1, 2))\nw, b = float(w0), float(b0)\n"
+     "path[0] = w, b\nfor k in range(n_steps):\n    gw, gb = dloss_dw(w, b, x, y), dloss_db(w, b, x, y)\n"
+     "    w -= learning_rate * gw\n    b -= learning_rate * gb\n    path[k] = w, b\nreturn path\n", "off by one",
+     "changing `path[k]` to `path[k + 1]`"),
 ])
 def test_a_slip_nobody_listed_is_named_by_the_edit_that_undoes_it(sandbox, module, function, body, kind, quoted):
     _, own = _grade(sandbox, module, function, body)
@@ -686,3 +700,28 @@ def test_a_value_before_a_function_is_applied_may_stand_where_the_value_after_it
     edits = _changes(source, "f", "before the function")
     assert ("z @ h", "h @ h") in edits
     assert not any("sigmoid(h)" in after for _, after in edits)  # the statement that applies it is left alone
+
+
+def test_entries_set_where_they_are_moved_are_changed_together_and_each_alone():
+    source = MODULE_HEAD + ("def shifted(point, i, h):\n    up = np.array(point, dtype=float)\n"
+                            "    down = np.array(point, dtype=float)\n    up[i] = h\n    down[i] = -h\n"
+                            "    table = np.zeros(3)\n    table[i] = table[i] + h\n    return up, down, table\n")
+    changes = [c.edit.change for c in repair.candidates(source, "shifted") if c.edit.kind == "set for moved"]
+    assert changes == ["changing `up[i] = h` to `up[i] += h` and `down[i] = -h` to `down[i] += -h`",
+                       "changing `up[i] = h` to `up[i] += h`", "changing `down[i] = -h` to `down[i] += -h`"]
+
+
+def test_a_size_where_a_square_belongs_and_a_called_value_tested_unsigned_are_candidates():
+    source = MODULE_HEAD + ("def loss(r, g, x):\n    while g(x) > 0.5:\n        x = x - g(x)\n"
+                            "    return np.sum(np.abs(r)) + abs(x)\n")
+    assert set(_changes(source, "loss", "size for square")) >= {("np.abs(r)", "r ** 2"), ("abs(x)", "x ** 2")}
+    assert ("g(x) > 0.5", "np.abs(g(x)) > 0.5") in _changes(source, "loss", "missing absolute value")
+
+
+def test_a_loops_index_where_a_pass_stores_may_be_off_by_one_and_a_read_is_left_alone():
+    source = MODULE_HEAD + ("def walk(x, n):\n    path = np.zeros(n + 1)\n    for k in range(n):\n"
+                            "        x = x / 2\n        path[k] = x + path[k]\n    return path\n")
+    assert set(_changes(source, "walk", "off by one")) >= {("path[k]", "path[k + 1]"), ("path[k]", "path[k - 1]")}
+    assert all("path[k] = x + path[k + 1]" not in c.source for c in repair.candidates(source, "walk")
+               if c.edit.kind == "off by one")
+

@@ -21,8 +21,10 @@ applied to an expression removed (`sigmoid(h @ w + b)` where the linear value be
 signed value is tested or scaled (`a <= tol`, `np.max(a)`), a statement that reads a value before the one
 computing it moved after that one, `f(u op c)` for `f(u) op c` (f a given function too) and `a = f(u)` then
 `a op c` for `a = f(u op c)`, Σx² for (Σx)², a total divided by the number of points the function counted
-(`n = len(x)`), and a value read before a function of one value is applied where the value after it belongs
-(`z` for `h = sigmoid(z)`).
+(`n = len(x)`), a value read before a function of one value is applied where the value after it belongs
+(`z` for `h = sigmoid(z)`), a size `np.abs(r)` where the square `r ** 2` belongs, entries set where they are
+moved (`plus[i] = h` for `plus[i] += h`, every such store at once and each alone), and a loop's index off by one
+where a pass stores into an entry (`path[k]` for `path[k + 1]`).
 Text written
 more than once is located by its line. The same edit is also tried at every occurrence of the same
 expression (an index written twice, or copied into parallel terms). The candidates run in the sandbox like any
@@ -64,6 +66,7 @@ MAX_FINALISTS = 40  # candidates that pass the first failed check and are tried 
 SLICE = 200  # candidates tried together (likelier edits first: most repairs are found in the first slice)
 SWAPPED_ARGUMENTS = 4  # a call's first arguments, two of which may be passed in each other's place
 SWAPPED_NAMES = 6  # a statement's first single-use indices, two of which may index each other's sequence
+MOVED_ENTRIES = 6  # stores into entries (`plus[i] = h`) beyond which none is tried as a move (`+=`)
 PREFIX = "calcgrade_repair_"
 REPAIR_CLAIM = "repair"  # how a repair's diagnosis begins: "repair: <kind>"
 BOTH_JOIN = ", and "  # between the two changes of a two-edit repair
@@ -116,7 +119,8 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "not converted": 2, "shadowed parameter": 2, "not kept": 2, "xor for power": 1,
          "mirrored point": 2, "count": 2, "test before step": 2, "new axis": 3,
          "values for indices": 2, "restart": 2, "overwritten": 2, "sum start": 2,
-         "missing absolute value": 3, "used before set": 2, "missing division": 4, "before the function": 4}
+         "missing absolute value": 3, "used before set": 2, "missing division": 4, "before the function": 4,
+         "size for square": 3, "set for moved": 2}
 
 
 @dataclass(frozen=True)
@@ -801,7 +805,8 @@ def _precedence(node: ast.AST, context: _Context) -> Found:
 
 
 def _constants(node: ast.AST, context: _Context) -> Found:
-    """A number off by one, doubled or halved, or a number where a variable (a parameter, a loop index) belongs."""
+    """A number off by one, doubled or halved, or a number where a variable (a parameter, a loop index) belongs;
+    a loop's index off by one where a pass stores into an entry; a loop's bounds."""
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
         value = node.value
         options: list[tuple[int | float, str]] = []
@@ -839,6 +844,14 @@ def _constants(node: ast.AST, context: _Context) -> Found:
             yield from _expr_edit("constant for a variable", node, ast.Name(name, ast.Load()),
                                   f"a fixed number where {what} belongs: the function must use the value "
                                   "it is given or is counting with", everywhere=False)
+    if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and isinstance(node.slice, ast.Name) \
+            and node.slice.id in context.indices:  # `path[k] = ...` where the pass fills `path[k + 1]`
+        for delta in (1, -1):
+            shifted = ast.Subscript(copy.deepcopy(node.value), _shifted(ast.Name(node.slice.id, ast.Load()), delta),
+                                    ast.Store())
+            yield from _expr_edit("off by one", node, shifted, f"`{ast.unparse(node)}` stores into the entry "
+                                  f"one {'before' if delta > 0 else 'after'} the one this pass fills: the index is "
+                                  "off by one", everywhere=False)
     if isinstance(node, ast.Call) and _call_name(node) == "range":
         args = node.args
         if len(args) == 2:
@@ -1044,6 +1057,12 @@ def _calls(node: ast.AST, context: _Context) -> Found:
     if name in _CHANGES_VALUE and node.args and not isinstance(node.args[0], ast.Starred):
         yield from _expr_edit("extra operation", node, copy.deepcopy(node.args[0]),
                               f"`{name}(...)` {_CHANGES_VALUE[name]}: the value must not be changed that way")
+    if name in ("abs", "absolute", "fabs") and len(node.args) == 1 and not node.keywords \
+            and not isinstance(node.args[0], ast.Starred):  # Σ|r| where Σr² belongs
+        squared = ast.BinOp(copy.deepcopy(node.args[0]), ast.Pow(), ast.Constant(2))
+        yield from _expr_edit("size for square", node, squared, f"`{ast.unparse(node)}` measures each value by its "
+                              f"size, where its square `{ast.unparse(squared)}` belongs: the two weigh large and "
+                              "small values differently")
     if name in context.signatures and isinstance(node.func, ast.Name):
         params = [a.arg for a in (*context.signatures[name].posonlyargs, *context.signatures[name].args)]
         given = {keyword.arg for keyword in node.keywords}
@@ -1193,7 +1212,7 @@ def _unsigned_comparison(node: ast.AST, context: _Context) -> Found:
             and isinstance(node.ops[0], ast.Lt | ast.LtE | ast.Gt | ast.GtE)):
         return
     left = node.left
-    if not isinstance(left, ast.Name | ast.Subscript | ast.Attribute | ast.BinOp) \
+    if not isinstance(left, ast.Name | ast.Subscript | ast.Attribute | ast.BinOp | ast.Call) \
             or any(isinstance(n, ast.Call) and _call_name(n) in ("abs", "absolute", "fabs") for n in ast.walk(left)):
         return
     changed = copy.deepcopy(node)
@@ -1441,6 +1460,7 @@ def _statements(node: ast.AST, context: _Context) -> Found:
         yield from _python_slips(node, context)
         yield from _restarts(node)
         yield from _applied_too_early(node, context)
+        yield from _set_for_moved(node)
     loops = [node] if isinstance(node, ast.For) else list(node.generators) \
         if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) else []
     for position, loop in enumerate(loops):  # `for i in point`, or `[... for i in point]`
@@ -1493,6 +1513,30 @@ def _applied_too_early(function: ast.FunctionDef, context: _Context) -> Found:
                    "the function's argument, not after the call",
                    f"changing `{_line(statement)}` to `{node.left.id} = {ast.unparse(inside)}` and "
                    f"`{_text(node)}` to `{node.left.id}`"), changed, False
+
+
+def _set_for_moved(function: ast.FunctionDef) -> Found:
+    """`plus[i] = h` where the entry is moved, `plus[i] += h` (a point shifted along one coordinate): every
+    store into an entry of a local that does not read that local, changed together (the same slip for each
+    shifted copy), and each alone where there are several."""
+    stores = [n for n in ast.walk(function) if isinstance(n, ast.Assign) and len(n.targets) == 1
+              and isinstance(n.targets[0], ast.Subscript) and isinstance(n.targets[0].value, ast.Name)
+              and n.targets[0].value.id not in _read_names(n.value)
+              and not isinstance(n.value, ast.Tuple | ast.List)]
+    if not stores or len(stores) > MOVED_ENTRIES:
+        return
+    groups = [stores] + ([[store] for store in stores] if len(stores) > 1 else [])
+    for group in groups:
+        moved: dict[int, ast.AST] = {
+            id(store): ast.copy_location(ast.AugAssign(copy.deepcopy(store.targets[0]), ast.Add(),
+                                                       copy.deepcopy(store.value)), store) for store in group}
+        changed = _substituted(function, moved)
+        first = group[0]
+        entry = ast.unparse(first.targets[0])
+        places = " and ".join(f"`{_line(store)}` to `{ast.unparse(moved[id(store)])}`" for store in group)
+        yield Edit("set for moved", _line(first), "", f"`{_line(first)}` sets the entry to "
+                   f"`{ast.unparse(first.value)}`, where it is to be moved by that much: `{entry} += ...` keeps "
+                   "the value it had", f"changing {places}"), changed, False
 
 
 def _substituted(root: ast.AST, replacements: dict[int, ast.AST]) -> ast.AST:
@@ -1924,7 +1968,8 @@ _SAYS = {"sign": "a sign flipped", "missing minus": "a minus added", "swapped op
          "new axis": "a new axis added", "overwritten": "`+=` for `=`", "sum start": "a sum started at 0",
          "call for its argument": "the call removed", "missing absolute value": "an absolute value taken",
          "used before set": "a statement moved after the one it reads", "missing division": "divided by the count",
-         "before the function": "the value after the function"}
+         "before the function": "the value after the function", "size for square": "the square for the size",
+         "set for moved": "the entry moved, not set"}
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # lines as the tokenizer counts them (as `ast` does)
