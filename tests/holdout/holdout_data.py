@@ -19,9 +19,10 @@ NINTH_DIR = HOLDOUT_DIR / "ninth"  # the ninth, written after the eighth and ind
 TENTH_DIR = HOLDOUT_DIR / "tenth"  # the tenth, written after the ninth and independently; all five modules
 ELEVENTH_DIR = HOLDOUT_DIR / "eleventh"  # the eleventh, written after the tenth and independently; all five modules
 TWELFTH_DIR = HOLDOUT_DIR / "twelfth"  # the twelfth, written beside the eleventh and apart from it; all five modules
+THIRTEENTH_DIR = HOLDOUT_DIR / "thirteenth"  # the thirteenth, written after the twelfth and independently; all five
 ALL_MODULES = (*MODULES, "neural_network")
 IN_ORDER = (HOLDOUT_DIR, SECOND_DIR, THIRD_DIR, FOURTH_DIR, FIFTH_DIR, SIXTH_DIR, SEVENTH_DIR, EIGHTH_DIR, NINTH_DIR,
-            TENTH_DIR, ELEVENTH_DIR, TWELFTH_DIR)  # the batches in the order they were written
+            TENTH_DIR, ELEVENTH_DIR, TWELFTH_DIR, THIRTEENTH_DIR)  # the batches in the order they were written
 
 
 @dataclass(frozen=True)
