@@ -44,7 +44,7 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
     "pred_no_intercept": "your function ignores c: it behaves as if c were 0",
     "bos_no_descent": "your function ignores learning_rate",
     "bfg_flat_index_wrong_length": "`b` where `s` belongs",
-    "bos_key_df": "your search keeps the candidate where the slope is smallest in size",
+    "bos_key_df": "your search chooses the candidate by the slope there (the derivative)",  # reread 2026-12-04
     "bos_max_f": "keep the end point with the lowest f",
     "d1_one_fewer": "exactly n_steps updates",
     "d1_one_more": "one time more than it should",

@@ -142,6 +142,15 @@ HOLES: dict[str, dict[str, str]] = {
         "the largest end point": "return float(max(descend_1d(df, s, learning_rate, n_steps) for s in starts))",
         "descends only from the lowest start":
             "return descend_1d(df, min(starts, key=f), learning_rate, n_steps)",
+        "the last start never descended": "ends = [descend_1d(df, s, learning_rate, n_steps) for s in starts[:-1]]\n"
+            "return float(min([*ends, starts[-1]], key=f))",
+        "the last start left out": "ends = [descend_1d(df, s, learning_rate, n_steps) for s in starts[:-1]]\n"
+            "return float(min(ends, key=f))",
+    },
+    "linear_model.predict": {  # a float intercept truncated where x holds integers
+        "the intercept spread in x's dtype": "return m * x + np.full_like(x, c)",
+        "the predictions stored in x's dtype": "out = np.zeros_like(np.asarray(x))\nout[...] = m * np.asarray(x) + c\n"
+            "return out if np.ndim(x) else float(out)",
     },
     "gradient_descent.descend_1d": {
         f"stops once steps are below {tiny:g}": "x = float(x0)\nfor _ in range(n_steps):\n"

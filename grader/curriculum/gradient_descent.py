@@ -199,6 +199,14 @@ def three_starts_few_steps(rng: np.random.Generator) -> Case:
                  [uniform(rng, 2.3, 2.6), uniform(rng, -1.4, -1.25), uniform(rng, -2.1, -1.9)], 0.05, 3))
 
 
+def best_end_from_the_last_start(rng: np.random.Generator) -> Case:
+    """The right well, the start whose descent ends lowest given last: one start in the left valley, one high on
+    the left wall, the last high on the right wall (its own f, never descended, is the highest of all), so a
+    loop that stops one start short, or compares the last start as it is, misses the best end point."""
+    return Case((Given("probe.right_well"), Given("probe.right_well'"),
+                 [uniform(rng, -1.4, -1.25), uniform(rng, -2.1, -1.9), uniform(rng, 2.4, 2.7)], 0.05, 30))
+
+
 def lifted_well_positive_ends(rng: np.random.Generator) -> Case:
     """The right well lifted above zero (every end point's f is positive, so the lowest f is not the highest
     end point's opposite in size), global minimum on the right, the lowest start in the left valley, and a third
@@ -329,6 +337,7 @@ EXERCISES = (
             "the global minimum on the right, the lowest start in the other valley": right_well_lowest_start_elsewhere,
             "a well lifted above zero: every end point's f is positive": lifted_well_positive_ends,
             "three starts, three steps: the lowest start is neither the best nor the worst end": three_starts_few_steps,
+            "three starts, the best end point from the last one": best_end_from_the_last_start,
         },
         expect=by_solution(f"{MODULE}.best_of_starts", EXACT),
         hint="Run descend_1d from every start, evaluate f at each end point, and return the end point with the "

@@ -134,6 +134,12 @@ def weights_at_an_array(rng: np.random.Generator) -> Case:
     return Case((*_weights(rng), uniform(rng, -5, 5, 8)), check_mutation=True)
 
 
+def float_weights_at_integers(rng: np.random.Generator) -> Case:
+    """A float slope and intercept, x an array of eight integers (left as it was): what is built from x keeps its
+    integer dtype (`np.full_like(x, c)`, `np.zeros_like(x)`) and truncates the float weights."""
+    return Case((*_weights(rng), rng.integers(-5, 6, 8)), check_mutation=True)
+
+
 def integer_weights_at_integers(rng: np.random.Generator) -> Case:
     """A Python int slope and intercept, x the integer array −2, …, 2 (left as it was)."""
     return Case((integer_valued(rng, -3, 3), integer_valued(rng, -3, 3), np.arange(-2, 3)), check_mutation=True)
@@ -248,6 +254,7 @@ EXERCISES = (
             "a float x": redrawn(weights_at_a_float, predict_informative),
             "an array x": redrawn(weights_at_an_array, predict_informative),
             "integer slope, intercept and x": redrawn(integer_weights_at_integers, predict_informative),
+            "float slope and intercept, integer x": redrawn(float_weights_at_integers, predict_informative),
         },
         expect=by_sympy(predict_exact, SUMS, "the line m·x + c"),
         hint="The prediction of the line is slope times x plus intercept, elementwise for arrays.",

@@ -1112,9 +1112,10 @@ OPERATORS = (
     Operator("gradient evaluated once", "every step reuses the gradient (the slope) taken at the starting point; "
              "evaluate it again at the current point in each step",
              sources=(_EvaluatedOnce,)),
-    Operator("update not carried forward", "each step starts again from the start: the new value is computed "
-             "but never assigned back to the variable the next step reads, so your answer is one step from the "
-             "start; assign each new value to the variable the next step starts from",
+    Operator("update not carried forward", "your answer is one step from the start, whatever the number of "
+             "steps: the steps do not go on from one another (a new value computed but never assigned back to the "
+             "variable the next step reads, or a `return` inside the loop); each step must start from where the "
+             "last one ended, and the answer come after the last step",
              sources=(_NeverCarried,)),
     Operator("stops early", "your loop stops before making all of its steps (a stopping test on the size of the "
              "step or of the gradient); make exactly the number of steps asked for",
@@ -1127,9 +1128,9 @@ OPERATORS = (
              "candidate (every start) and keep the best one", sources=(lambda: _Selection("first"),)),
     Operator("last candidate kept", "your answer is always the last candidate: nothing is compared; keep the "
              "best candidate seen so far, not the last one", sources=(lambda: _Selection("last"),)),
-    Operator("compared the derivative", "your search keeps the candidate where the slope is smallest in size "
-             "(the flattest point), not where the function itself is lowest; a flat point can be a maximum or a "
-             "higher valley: compare the function's values",
+    Operator("compared the derivative", "your search chooses the candidate by the slope there (the derivative), "
+             "not by where the function itself is lowest; a flat point can be a maximum or a higher valley: "
+             "compare the function's values",
              sources=tuple(lambda position=position, absolute=absolute: _OtherKey(position, absolute)
                            for position in range(6) for absolute in (True, False))),
     Operator("pairs instead of a grid", "your grid pairs the two lists element by element (as zip does) instead "
