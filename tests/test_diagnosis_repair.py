@@ -401,6 +401,20 @@ def _hints(exercise_result) -> list[str]:
      "path[0] = w, b\nfor k in range(n_steps):\n    gw, gb = dloss_dw(w, b, x, y), dloss_db(w, b, x, y)\n"
      "    w -= learning_rate * gw\n    b -= learning_rate * gb\n    path[k] = w, b\nreturn path\n", "off by one",
      "changing `path[k]` to `path[k + 1]`"),
+    ("neural_network", "train_neuron", "path = np.zeros((n_steps + 1, 2))\npath[0] = w0, b0\n"
+     "for k in range(1, n_steps + 1):\n    w, b = path[k]\n    path[k] = w - learning_rate * dloss_dw(w, b, x, y), "
+     "b - learning_rate * dloss_db(w, b, x, y)\nreturn path\n", "off by one", "changing `path[k]` to `path[k - 1]`"),
+    ("linear_model", "error_profile_slope", "x = np.asarray(x, dtype=float)\ny = np.asarray(y, dtype=float)\n"
+     "makers = [lambda: sse(s, c, x, y) for s in slopes]\nreturn np.array([make() for make in makers])\n",
+     "late binding", "changing `lambda: sse(s, c, x, y)` to `lambda s=s: sse(s, c, x, y)`"),
+    ("partial_derivatives", "gradient", "p = np.asarray(point, dtype=float)\n"
+     "return np.array([partial_derivative(f, p, i, h) for i in range(p.ndim)])\n", "count",
+     "changing `range(p.ndim)` to `range(len(p))`"),
+    ("derivatives", "df_log", "return 2 * x * np.reciprocal(1 + x * x)\n", "integer truncation",
+     "changing `np.reciprocal(1 + x * x)` to `1 / (1 + x * x)`"),
+    ("gradient_descent", "gradient_step", "w = np.asarray(weights, dtype=float)\n"
+     "return w - learning_rate * np.sign(np.asarray(grad, dtype=float))\n", "extra operation",
+     "changing `np.sign(np.asarray(grad, dtype=float))` to `np.asarray(grad, dtype=float)`"),
 ])
 def test_a_slip_nobody_listed_is_named_by_the_edit_that_undoes_it(sandbox, module, function, body, kind, quoted):
     _, own = _grade(sandbox, module, function, body)
@@ -724,4 +738,10 @@ def test_a_loops_index_where_a_pass_stores_may_be_off_by_one_and_a_read_is_left_
     assert set(_changes(source, "walk", "off by one")) >= {("path[k]", "path[k + 1]"), ("path[k]", "path[k - 1]")}
     assert all("path[k] = x + path[k + 1]" not in c.source for c in repair.candidates(source, "walk")
                if c.edit.kind == "off by one")
+
+
+def test_a_lambda_made_in_a_loop_binds_its_loop_variable_and_one_made_outside_is_left_alone():
+    source = MODULE_HEAD + ("def table(values, k):\n    later = [lambda: v * k for v in values]\n"
+                            "    scale = lambda t: t * k\n    return [g() for g in later], scale\n")
+    assert _changes(source, "table", "late binding") == [("lambda: v * k", "lambda v=v: v * k")]
 

@@ -24,7 +24,7 @@ computing it moved after that one, `f(u op c)` for `f(u) op c` (f a given functi
 (`n = len(x)`), a value read before a function of one value is applied where the value after it belongs
 (`z` for `h = sigmoid(z)`), a size `np.abs(r)` where the square `r ** 2` belongs, entries set where they are
 moved (`plus[i] = h` for `plus[i] += h`, every such store at once and each alone), and a loop's index off by one
-where a pass stores into an entry (`path[k]` for `path[k + 1]`).
+where a pass stores into or reads an entry of what it fills (`path[k]` for `path[k + 1]`, or for `path[k - 1]`).
 Text written
 more than once is located by its line. The same edit is also tried at every occurrence of the same
 expression (an index written twice, or copied into parallel terms). The candidates run in the sandbox like any
@@ -94,7 +94,7 @@ _CHANGES_VALUE = {
     "mean": "averages", "sum": "adds up", "square": "squares", "exp": "exponentiates", "log": "takes the logarithm",
     "negative": "negates", "transpose": "transposes", "ravel": "flattens", "flatten": "flattens",
     "unique": "drops repeated values and sorts", "float32": "rounds to single precision",
-    "float16": "rounds to half precision",
+    "float16": "rounds to half precision", "sign": "keeps only the signs (−1, 0 or 1), not the sizes",
 }
 
 
@@ -120,7 +120,7 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "mirrored point": 2, "count": 2, "test before step": 2, "new axis": 3,
          "values for indices": 2, "restart": 2, "overwritten": 2, "sum start": 2,
          "missing absolute value": 3, "used before set": 2, "missing division": 4, "before the function": 4,
-         "size for square": 3, "set for moved": 2}
+         "size for square": 3, "set for moved": 2, "late binding": 1}
 
 
 @dataclass(frozen=True)
@@ -435,7 +435,10 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
                         and _call_name(node.iter) == "range"},
                        numpy, frozenset(_parameter_names(function.args)), _converted(function), sequences,
                        _lists_made(function), _lengths(function))
-    context = replace(context, made_by_calls=_made_by_calls(function, context))
+    context = replace(context, made_by_calls=_made_by_calls(function, context), filled=frozenset(
+        target.value.id for n in ast.walk(function) if isinstance(n, ast.Assign | ast.AugAssign)
+        for target in (n.targets if isinstance(n, ast.Assign) else [n.target])
+        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)))
     returned = _returned_position(function, parents)
     sizes = _subtree_sizes(function)
     roles: dict[int, tuple] = {}
@@ -654,6 +657,7 @@ class _Context:
     sequences_made: frozenset[str] = frozenset()  # locals made as lists or tuples (a literal, a comprehension)
     lengths: frozenset[str] = frozenset()  # locals holding a number of points (`n = len(x)`, `x.size`)
     made_by_calls: dict[str, ast.Assign] = dataclasses.field(default_factory=dict)  # h -> `h = sigmoid(z)`
+    filled: frozenset[str] = frozenset()  # locals stored into entry by entry (`path[k] = ...`)
 
 
 Replacement = ast.AST | list[ast.stmt]
@@ -806,7 +810,7 @@ def _precedence(node: ast.AST, context: _Context) -> Found:
 
 def _constants(node: ast.AST, context: _Context) -> Found:
     """A number off by one, doubled or halved, or a number where a variable (a parameter, a loop index) belongs;
-    a loop's index off by one where a pass stores into an entry; a loop's bounds."""
+    a loop's index off by one where a pass stores into or reads an entry of what it fills; a loop's bounds."""
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
         value = node.value
         options: list[tuple[int | float, str]] = []
@@ -844,14 +848,18 @@ def _constants(node: ast.AST, context: _Context) -> Found:
             yield from _expr_edit("constant for a variable", node, ast.Name(name, ast.Load()),
                                   f"a fixed number where {what} belongs: the function must use the value "
                                   "it is given or is counting with", everywhere=False)
-    if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and isinstance(node.slice, ast.Name) \
-            and node.slice.id in context.indices:  # `path[k] = ...` where the pass fills `path[k + 1]`
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name) and node.slice.id in context.indices \
+            and isinstance(node.value, ast.Name) and node.value.id in context.filled:
+        # `path[k] = ...` where the pass fills `path[k + 1]`, or `path[k]` read where the row before belongs
+        stored = isinstance(node.ctx, ast.Store)
         for delta in (1, -1):
             shifted = ast.Subscript(copy.deepcopy(node.value), _shifted(ast.Name(node.slice.id, ast.Load()), delta),
-                                    ast.Store())
-            yield from _expr_edit("off by one", node, shifted, f"`{ast.unparse(node)}` stores into the entry "
-                                  f"one {'before' if delta > 0 else 'after'} the one this pass fills: the index is "
-                                  "off by one", everywhere=False)
+                                    copy.deepcopy(node.ctx))
+            side = "before" if delta > 0 else "after"
+            what = f"stores into the entry one {side} the one this pass fills" if stored \
+                else f"reads the entry one {side} the one this pass needs"
+            yield from _expr_edit("off by one", node, shifted, f"`{ast.unparse(node)}` {what}: the index is off by "
+                                  "one", everywhere=False)
     if isinstance(node, ast.Call) and _call_name(node) == "range":
         args = node.args
         if len(args) == 2:
@@ -1009,6 +1017,14 @@ def _calls(node: ast.AST, context: _Context) -> Found:
             yield from _expr_edit("integer truncation", node, ast.keyword("dtype", ast.Name("float", ast.Load())),
                                   "`dtype=int` truncates every value to a whole number")
         return
+    if isinstance(node, ast.Attribute) and node.attr == "ndim" and isinstance(node.ctx, ast.Load):
+        counted = ast.Call(ast.Name("len", ast.Load()), [copy.deepcopy(node.value)], [])
+        yield from _expr_edit("count", node, counted, f"`{ast.unparse(node)}` counts the axes (1 for a vector), "
+                              f"not the entries: `{ast.unparse(counted)}` counts them")
+        return
+    if isinstance(node, ast.Lambda):
+        yield from _late_binding(node, context)
+        return
     if isinstance(node, ast.Attribute) and node.attr == "T":
         yield from _expr_edit("transposed", node, copy.deepcopy(node.value), "`.T` transposes: rows and columns "
                               "are swapped")
@@ -1054,6 +1070,15 @@ def _calls(node: ast.AST, context: _Context) -> Found:
         changed.args = [ast.Name("float", ast.Load())]
         yield from _expr_edit("integer truncation", node, changed, "`astype(int)` truncates every value to a "
                               "whole number")
+    if name == "reciprocal" and len(node.args) == 1 and not node.keywords:
+        divided = ast.BinOp(ast.Constant(1), ast.Div(), copy.deepcopy(node.args[0]))
+        yield from _expr_edit("integer truncation", node, divided, "`reciprocal` keeps its argument's dtype: for "
+                              "integers 1/u is truncated to a whole number (0 for every u above 1)")
+    if (name == "ndim" and len(node.args) == 1 and not node.keywords
+            and not isinstance(node.args[0], ast.Starred)):  # `np.ndim(p)` for the number of entries
+        counted = ast.Call(ast.Name("len", ast.Load()), [copy.deepcopy(node.args[0])], [])
+        yield from _expr_edit("count", node, counted, f"`{ast.unparse(node)}` counts the axes (1 for a vector), "
+                              f"not the entries: `{ast.unparse(counted)}` counts them")
     if name in _CHANGES_VALUE and node.args and not isinstance(node.args[0], ast.Starred):
         yield from _expr_edit("extra operation", node, copy.deepcopy(node.args[0]),
                               f"`{name}(...)` {_CHANGES_VALUE[name]}: the value must not be changed that way")
@@ -1120,6 +1145,35 @@ def _calls(node: ast.AST, context: _Context) -> Found:
                               f"`{argument}` is passed through `{node.func.id}`, where the value itself "
                               "belongs", everywhere=False)
     yield from _absolute(node, context)
+
+
+def _late_binding(node: ast.Lambda, context: _Context) -> Found:
+    """`lambda: sse(s, ...)` made in a loop over s: the lambda reads s when it is called, after the loop, so every
+    one sees the last value; `lambda s=s: ...` binds the value it was made with."""
+    loops = [loop for parent in _ancestors(node, context)
+             for loop in ([parent] if isinstance(parent, ast.For) else getattr(parent, "generators", []))]
+    made_in = {target.id for loop in loops for target in ast.walk(loop.target) if isinstance(target, ast.Name)}
+    parameters = {argument.arg for argument in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)}
+    free = sorted(n.id for n in ast.walk(node.body) if isinstance(n, ast.Name) and n.id in made_in - parameters)
+    if not free:
+        return
+    changed = copy.deepcopy(node)
+    for name in dict.fromkeys(free):
+        changed.args.args.append(ast.arg(name))
+        changed.args.defaults.append(ast.Name(name, ast.Load()))
+    names = ", ".join(f"`{name}`" for name in dict.fromkeys(free))
+    yield from _expr_edit("late binding", node, changed, f"a lambda made in a loop reads {names} when it is called, "
+                          "not when it is made, so every one made in the loop sees the last value: a default "
+                          f"(`{', '.join(f'{name}={name}' for name in dict.fromkeys(free))}`) binds each its own",
+                          everywhere=False)
+
+
+def _ancestors(node: ast.AST, context: _Context) -> Iterator[ast.AST]:
+    """The nodes that hold `node`, nearest first, up to the function."""
+    parent = context.parents.get(id(node))
+    while parent is not None:
+        yield parent
+        parent = context.parents.get(id(parent))
 
 
 def _absolute(node: ast.Call, context: _Context) -> Found:
@@ -1969,7 +2023,7 @@ _SAYS = {"sign": "a sign flipped", "missing minus": "a minus added", "swapped op
          "call for its argument": "the call removed", "missing absolute value": "an absolute value taken",
          "used before set": "a statement moved after the one it reads", "missing division": "divided by the count",
          "before the function": "the value after the function", "size for square": "the square for the size",
-         "set for moved": "the entry moved, not set"}
+         "set for moved": "the entry moved, not set", "late binding": "the value bound when the lambda is made"}
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # lines as the tokenizer counts them (as `ast` does)
