@@ -23,8 +23,10 @@ computing it moved after that one, `f(u op c)` for `f(u) op c` (f a given functi
 `a op c` for `a = f(u op c)`, Σx² for (Σx)², a total divided by the number of points the function counted
 (`n = len(x)`), a value read before a function of one value is applied where the value after it belongs
 (`z` for `h = sigmoid(z)`), a size `np.abs(r)` where the square `r ** 2` belongs, entries set where they are
-moved (`plus[i] = h` for `plus[i] += h`, every such store at once and each alone), and a loop's index off by one
-where a pass stores into or reads an entry of what it fills (`path[k]` for `path[k + 1]`, or for `path[k - 1]`).
+moved (`plus[i] = h` for `plus[i] += h`, every such store at once and each alone), a loop's index off by one
+where a pass stores into or reads an entry of what it fills (`path[k]` for `path[k + 1]`, or for `path[k - 1]`),
+`np.sign(g)` for `g`, `np.reciprocal(u)` (integer for integers) for `1 / u`, `np.ndim(p)` for `len(p)`, and a
+lambda made in a loop given the loop's variable as a default (late binding).
 Text written
 more than once is located by its line. The same edit is also tried at every occurrence of the same
 expression (an index written twice, or copied into parallel terms). The candidates run in the sandbox like any
