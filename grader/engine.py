@@ -138,14 +138,23 @@ def rng_for(*parts: str) -> np.random.Generator:
     return np.random.default_rng(int.from_bytes(digest[:16], "little"))
 
 
+def submission_digest(sources: Mapping[str, str]) -> str:
+    """A short digest of what a submission holds, mixed into its hidden inputs: a hidden check's pass or fail
+    can spell out a bit of any hidden input the submission's code reads while it runs, and a resubmission whose
+    code changed (to use what was spelt out) draws new inputs; the same submission draws the same ones."""
+    text = "\0".join(f"{name}\0{sources[name]}" for name in sorted(sources))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
 def plan(exercises: Iterable[Exercise], *, hidden: bool, course_seed: str = "",
-         student: str = "") -> list[PlannedCheck]:
-    """Every check of every exercise, public (fixed seed) and, when grading, hidden (per student)."""
+         student: str = "", submission: str = "") -> list[PlannedCheck]:
+    """Every check of every exercise, public (fixed seed) and, when grading, hidden (per student and, given its
+    `submission_digest`, per submission)."""
     planned = []
     for exercise in exercises:
         runs: list[tuple[Visibility, str]] = [("public", PUBLIC_SEED)]
         if hidden:
-            runs.append(("hidden", f"hidden|{course_seed}|{student}"))
+            runs.append(("hidden", f"hidden|{course_seed}|{student}" + (f"|{submission}" if submission else "")))
         shares = iter(split_points(exercise.points, len(exercise.checks) * len(runs)))
         for visibility, seed in runs:
             for check in exercise.checks:
@@ -194,7 +203,8 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
         from grader.curriculum import EXERCISES as exercises
     unreadable = dict(unreadable or {})
     submitted = [exercise for exercise in exercises if exercise.module in sources]
-    planned = plan(submitted, hidden=hidden, course_seed=course_seed, student=student)
+    planned = plan(submitted, hidden=hidden, course_seed=course_seed, student=student,
+                   submission=submission_digest(sources) if hidden else "")
     allowance = Allowance(sandbox.limits)
     load_errors, outcomes = _run(sources, planned, sandbox, allowance)
     judged: dict[str, list[tuple[PlannedCheck, Outcome, CheckResult]]] = {exercise.key: [] for exercise in submitted}
@@ -231,9 +241,9 @@ _REPAIRABLE_STATUSES = frozenset({"ok", "error"})
 # (exercise, the function's own source) -> (the repairs found for it, the line where it started in that file): a
 # class shares its slips, and the search is the cost. A known repair is checked again on the new student's own
 # checks (with their other functions), and the line its hint names moves with the function; none found is not
-# searched again for the same function (a function calling another failing one is never repaired, so what it
-# calls behaves as the reference's).
-_REPAIRS: dict[tuple[str, bytes], tuple[Any, int]] = {}
+# searched again for the same function in the same module text (the rest of a module, a name rebound at its top,
+# can keep every edit from passing: one student's module must not silence another's repair).
+_REPAIRS: dict[tuple[str, bytes], tuple[Any, int, bytes]] = {}
 
 
 @dataclass
@@ -321,7 +331,7 @@ def _verify_remembered(exercises: Sequence[Exercise],
     its own beside the student's code; an exercise not in the answer is checked on its own by `_repaired`."""
     from grader.diagnosis import repair
 
-    remembered = [(exercise, _REPAIRS.get(_repair_key(exercise, sources[exercise.module]), ([], 0))[0])
+    remembered = [(exercise, _REPAIRS.get(_repair_key(exercise, sources[exercise.module]), ([], 0, b""))[0])
                   for exercise in exercises]
     items = [(exercise, replace(found[0], name=f"{found[0].name}_{number}",
                                 source=f"def {found[0].name}_{number}(" + found[0].source.partition("(")[2]))
@@ -411,8 +421,12 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
 
     key = _repair_key(exercise, sources[exercise.module])
     line = repair.function_line(sources[exercise.module], exercise.function) or 0
-    if key in _REPAIRS:  # the same source as another student's: its repair, checked on this student's checks
-        found, found_at = _REPAIRS[key]
+    module = hashlib.sha256(sources[exercise.module].encode("utf-8", "surrogatepass")).digest()
+    remembered = _REPAIRS.get(key)
+    if remembered is not None and (remembered[0] or remembered[2] == module):
+        # the same function as another student's: its repair, checked on this student's checks (none found: only
+        # for the same module text)
+        found, found_at, _ = remembered
         found = repair.moved(found, line - found_at)
         if found and not (verified if verified is not None else all(passes(found[:1], planned)[0])):
             found = search()
@@ -421,7 +435,7 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
         if len(_REPAIRS) >= PublicVerdicts.LIMIT:
             _REPAIRS.clear()
         if found or time.monotonic() < allowance.deadline:  # not a search cut short by time
-            _REPAIRS[key] = (found, line)
+            _REPAIRS[key] = (found, line, b"" if found else module)
     if not found:
         return verdicts
     edit = found[0].edit

@@ -11,7 +11,7 @@ import pytest
 from grader import kit
 from grader.batch import _differences, run_record
 from grader.curriculum import BY_KEY, of_module
-from grader.engine import grade_sources, plan
+from grader.engine import grade_sources, plan, submission_digest
 from grader.plain import Given
 from grader.sandbox.client import Allowance, Call, Limits, Sandbox
 from grader.spec import SubmissionResult
@@ -168,10 +168,11 @@ def test_any_module_whose_reference_calls_its_own_exercises_carries_errors_forwa
     assert result.exercise("neural_network.dloss_dw").score == 0
 
 
-def _secrets(exercise_key: str, student: str) -> list[str]:
-    """Every non-trivial number of the hidden inputs, as the feedback would show it."""
+def _secrets(exercise_key: str, student: str, sources: dict[str, str]) -> list[str]:
+    """Every non-trivial number of the hidden inputs of the submission `sources`, as the feedback would show it."""
     secrets = []
-    for p in plan([BY_KEY[exercise_key]], hidden=True, course_seed="c", student=student):
+    for p in plan([BY_KEY[exercise_key]], hidden=True, course_seed="c", student=student,
+                  submission=submission_digest(sources)):
         if p.visibility != "hidden":
             continue
         for value in (*p.case.args, *p.case.kwargs.values()):
@@ -212,7 +213,8 @@ def test_hidden_checks_reveal_nothing_and_are_evaluated_after_the_public_ones(sa
     source = kit.replace_bodies(kit.solution_source("gradient_descent"), {"sse_gradient": SSE_GRADIENT_SIGN_FLIPPED})
     assert sources_sent and all(sent == {"gradient_descent": source} for sent in sources_sent)
     public_x, hidden_x = (
-        {tuple(np.ravel(p.case.args[0])) for p in plan([BY_KEY[key]], hidden=True, course_seed="c", student="s")
+        {tuple(np.ravel(p.case.args[0])) for p in plan([BY_KEY[key]], hidden=True, course_seed="c", student="s",
+                                                      submission=submission_digest({"gradient_descent": source}))
          if p.visibility == visibility} for visibility in ("public", "hidden"))
     evaluations = [calls for calls in sessions if all(call.function == "sse_gradient" for call in calls)]
     checks = [calls for calls in sessions if calls not in evaluations]
@@ -229,7 +231,7 @@ def test_hidden_checks_reveal_nothing_and_are_evaluated_after_the_public_ones(sa
     assert hidden
     for check in hidden:
         assert "call:" not in check.student_message and "expected:" not in check.student_message
-        for secret in _secrets(key, "s"):
+        for secret in _secrets(key, "s", {"gradient_descent": source}):
             assert secret not in check.student_message
 
 

@@ -7,7 +7,15 @@ import pytest
 
 from grader import kit
 from grader.curriculum import BY_KEY, EXERCISES, of_module
-from grader.engine import LIVE, PUBLIC_SEED, WITHHELD, count_public_with_hidden, grade_sources, plan
+from grader.engine import (
+    LIVE,
+    PUBLIC_SEED,
+    WITHHELD,
+    count_public_with_hidden,
+    grade_sources,
+    plan,
+    submission_digest,
+)
 from grader.plain import Given
 from grader.spec import CheckResult
 
@@ -40,6 +48,26 @@ def test_missing_file_and_missing_function_earn_zero_with_a_note(sandbox, soluti
 
 def _inputs(planned):
     return [repr(p.case) for p in planned]
+
+
+def test_a_changed_resubmission_draws_new_hidden_inputs_and_the_same_one_the_same(sandbox):
+    """Attack: any hidden call can read every hidden input its child holds (the calls in its callers' frames) and
+    spell bits of them out through which of its other hidden checks pass, about a hundred per upload; with the
+    same inputs on every resubmission they added up to whole inputs, to hard-code as a table. Now the inputs
+    depend on the submission's text: a resubmission that changed its code draws new ones."""
+    exercises = of_module("linear_model")
+    source = kit.solution_source("linear_model")
+    changed = source + "\n# the table of what the last upload spelt out would go here\n"
+
+    def hidden(sources: dict[str, str]) -> list[str]:
+        return _inputs([p for p in plan(exercises, hidden=True, course_seed="c", student="s",
+                                        submission=submission_digest(sources)) if p.visibility == "hidden"])
+    assert hidden({"linear_model": source}) == hidden({"linear_model": source})
+    assert hidden({"linear_model": source}) != hidden({"linear_model": changed})
+    assert submission_digest({"a": "x", "b": "y"}) != submission_digest({"a": "xb", "": "y"})
+    graded = [grade_sources({"linear_model": text}, sandbox, student="s", hidden=True, course_seed="c",
+                            exercises=exercises) for text in (source, changed)]
+    assert all(result.score == result.max_score for result in graded)  # the right code passes whatever is drawn
 
 
 def test_hidden_inputs_differ_per_student_and_from_public_and_are_reproducible():
@@ -81,8 +109,8 @@ def test_hidden_feedback_never_shows_hidden_inputs_or_expected_values(sandbox):
     wrong = kit.variant_source("linear_model", "sse", "return float(np.mean((y - (m * x + c))**2))")
     result = grade_sources({"linear_model": wrong}, sandbox, student="s", hidden=True, course_seed="c",
                            exercises=[BY_KEY["linear_model.sse"]])
-    hidden_plan = [p for p in plan([BY_KEY["linear_model.sse"]], hidden=True, course_seed="c", student="s")
-                   if p.visibility == "hidden"]
+    hidden_plan = [p for p in plan([BY_KEY["linear_model.sse"]], hidden=True, course_seed="c", student="s",
+                                   submission=submission_digest({"linear_model": wrong})) if p.visibility == "hidden"]
     hidden_checks = [c for c in result.exercises[0].checks if c.visibility == "hidden" and not c.passed]
     assert len(hidden_checks) >= 3
     for check in hidden_checks:
@@ -142,7 +170,8 @@ def test_nothing_a_student_controls_carries_a_hidden_input_or_expected_value_out
     source = kit.variant_source("derivatives", "df_wave", body)
     result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
                            exercises=[exercise])
-    hidden_plan = [p for p in plan([exercise], hidden=True, course_seed="c", student="s") if p.visibility == "hidden"]
+    hidden_plan = [p for p in plan([exercise], hidden=True, course_seed="c", student="s",
+                                   submission=submission_digest({"derivatives": source})) if p.visibility == "hidden"]
     expected = [float(np.ravel(e.value)[0]) for p in hidden_plan for e in LIVE.expectations(p)]
     secrets = [number for p in hidden_plan for number in _numbers_in(p.case)]
     secrets += [f"{value:.4g}" for value in (*expected, *(1 / v for v in expected if v)) if abs(value) > 1e-3
@@ -247,3 +276,27 @@ def test_full_marks_sum_to_the_points_exactly(sandbox, solution_sources):
                            hidden=True, course_seed="c", exercises=of_module("partial_derivatives"))
     assert all(exercise.score == exercise.max_score for exercise in result.exercises)
     assert result.score == result.max_score
+
+
+def test_one_students_module_cannot_silence_another_students_repair_hint(sandbox):
+    """Attack: the repair search remembered "no edit passes" by the function's text alone; a student who submitted
+    another's `sse` with `np` rebound at the top of the module (so that no edit passes there) stored that, and the
+    other student, graded later with the same `sse`, got no repair hint. Now none found is remembered for the
+    same module text only."""
+    from grader import engine
+
+    body = ("residuals = np.asarray(y, dtype=float) - (m * (x - np.mean(x)) + c)\n"
+            "return float(np.sum(residuals**2))")
+    victim = kit.variant_source("linear_model", "sse", body)
+    rebound = victim.replace("import numpy as np\n", "import numpy as np\nimport numpy\n\n\nclass _N:\n"
+                             "    def __getattr__(self, name):\n        return getattr(numpy, name)\n\n"
+                             "    def sum(self, v, *a, **k):\n        return numpy.sum(v, *a, **k) + 1e-3\n\n\n"
+                             "np = _N()\n", 1)
+    assert rebound != victim
+    engine._REPAIRS.clear()
+    for student, source in (("aaa", rebound), ("zed", victim)):
+        result = grade_sources({"linear_model": source}, sandbox, student=student, hidden=True, course_seed="c",
+                               exercises=[BY_KEY["linear_model.sse"]])
+    failed = [check for check in result.exercise("linear_model.sse").checks if not check.passed]
+    assert failed and all(check.diagnosis.startswith("repair:") for check in failed), [c.diagnosis for c in failed]
+    engine._REPAIRS.clear()

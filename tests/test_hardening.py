@@ -8,6 +8,8 @@ expected value.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -15,7 +17,7 @@ import pytest
 from grader import kit
 from grader.batch import BatchOptions, grade_batch
 from grader.curriculum import BY_KEY, of_module
-from grader.engine import HIDDEN_NOT_PASSED, grade_sources, plan
+from grader.engine import HIDDEN_NOT_PASSED, grade_sources, plan, submission_digest
 from grader.plain import Given, from_wire
 from grader.precomputed import public_checks_data
 from grader.sandbox.client import Call, Limits, Sandbox
@@ -171,10 +173,12 @@ def test_the_given_functions_hold_no_exercises_answer(sandbox, solution_sources)
 _FLOAT = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
 
 
-def _hidden_input_numbers(exercises, student: str, course_seed: str) -> list[float]:
-    """Every number of the student's hidden inputs that could not turn up by chance (not whole, not tiny)."""
+def _hidden_input_numbers(exercises, student: str, course_seed: str, sources: dict[str, str]) -> list[float]:
+    """Every number of the hidden inputs of the student's submission `sources` that could not turn up by chance
+    (not whole, not tiny)."""
     numbers = []
-    for p in plan(exercises, hidden=True, course_seed=course_seed, student=student):
+    for p in plan(exercises, hidden=True, course_seed=course_seed, student=student,
+                  submission=submission_digest(sources)):
         if p.visibility != "hidden":
             continue
         for value in (*p.case.args, *p.case.kwargs.values()):
@@ -227,7 +231,7 @@ def test_a_public_check_cannot_reach_the_hidden_inputs_by_walking_its_frames(san
     source = kit.variant_source("derivatives", "df_wave", FRAME_WALK)
     result = grade_sources({"derivatives": source}, sandbox, student="mallory", hidden=True, course_seed="c",
                            exercises=[exercise])
-    secrets = _hidden_input_numbers([exercise], "mallory", "c")
+    secrets = _hidden_input_numbers([exercise], "mallory", "c", {"derivatives": source})
     assert secrets
     assert _leaked(_everything_shown(result), secrets) == []
     public = [check for check in result.exercises[0].checks if check.visibility == "public"]
@@ -338,7 +342,9 @@ def test_a_table_of_the_public_answers_earns_almost_nothing_in_a_graded_run(sand
                                   if not c.passed]
     graded = grade_sources(table, sandbox, student="farmer", hidden=True, course_seed="course")
     assert graded.max_score == pytest.approx(100)
-    assert graded.score <= 5
+    # What it earns is the few integer-valued checks whose hidden input happens to be the public one (a draw
+    # among a handful of integers): 1 to 5.3 points of 100 over three course seeds.
+    assert graded.score <= 8
     withheld = [c for e in graded.exercises for c in e.checks if c.visibility == "public" and not c.passed]
     assert withheld and all("hidden check of the same kind" in c.student_message for c in withheld)
 
@@ -391,3 +397,39 @@ def test_a_hidden_check_states_one_problem_whatever_the_code_chose_to_do(sandbox
                 assert not check.passed
                 problems |= {line for line in check.student_message.splitlines() if line.startswith("problem:")}
     assert problems == {f"problem:  {HIDDEN_NOT_PASSED}"}
+
+
+# A caller that, when error carried forward asks it with its wrong component replaced by the parent's oracle,
+# floods the oracle with questions and never reads the answers, then sleeps (the red team's reproducer).
+FLOODING_CALLER = '''
+def error_profile_slope(slopes, c, x, y):
+    cells = [cell.cell_contents for cell in (getattr(sse, "__closure__", None) or ())]
+    link = next((v for v in cells if hasattr(v, "send")), None)
+    asking = next((v for v in cells if type(v) is int), None)
+    if link is not None and asking is not None:
+        import json, time
+        line = json.dumps({"id": asking, "oracle": "sse", "args": [0, 0, [0], [0]], "kwargs": {}}).encode() + b"\\n"
+        for _ in range(20000):
+            link.send(line)
+        time.sleep(3600)
+    return np.array([sse(m, c, x, y) for m in slopes])
+'''
+
+
+def test_a_caller_that_floods_the_oracle_and_stops_reading_costs_its_own_call_only(tmp_path):
+    """Bug: the parent answered each oracle question with a send that blocked without a limit; a caller that asked
+    thousands of questions and read no answer hung the whole batch for ever (no other student graded, no
+    gradebook). Now every send to a child has the call's deadline: the call fails, the batch ends."""
+    source = kit.solution_source("linear_model").replace("return float(np.sum(residuals**2))",
+                                                         "return float(np.sum(residuals**2)) + 1.0")
+    assert "+ 1.0" in source
+    source += FLOODING_CALLER
+    for student, text in (("aaa", source), ("zed", kit.solution_source("linear_model"))):
+        (tmp_path / "subs" / student).mkdir(parents=True)
+        (tmp_path / "subs" / student / "linear_model.py").write_text(text)
+    completed = subprocess.run([sys.executable, "-m", "grader.cli", "grade", str(tmp_path / "subs"), "--out",
+                                str(tmp_path / "out"), "--seed", "s", "--jobs", "1", "--call-timeout", "3",
+                                "--total-timeout", "30"], capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0, completed.stderr
+    assert (tmp_path / "out" / "gradebook.csv").is_file()
+    assert "zed" in (tmp_path / "out" / "gradebook.csv").read_text()

@@ -28,10 +28,12 @@ from grader import course, kit
 from grader.cli import main
 from grader.curriculum import BY_KEY, DECLARED, of_module
 from grader.curriculum.common import parent_call
-from grader.engine import plan
+from grader.engine import plan, submission_digest
 from grader.gradescope import read_results
 from grader.nbgrader_course import grade_cell_ids, jupyter_environment
+from grader.notebook_source import submissions_root
 from grader.plain import Given
+from grader.submission import read_submission
 
 NBGRADER = Path(sys.executable).parent / "nbgrader"
 SEED = "nbgrader-test-seed"
@@ -223,10 +225,13 @@ def test_tampered_kernel_fools_nbgrader_but_the_gradebook_ends_with_calcgrade_sc
             assert graded.final_export[student, module] == pytest.approx(score, abs=1e-6), (student, module)
 
 
-def _hidden_numbers(module: str, student: str) -> list[str]:
-    """How each number of the student's hidden inputs (and expected values) would appear in feedback."""
+def _hidden_numbers(root: Path, module: str, student: str) -> list[str]:
+    """How each number of the student's hidden inputs (and expected values) would appear in feedback: those of
+    the submission graded from the course folder `root` (hidden inputs depend on what it holds)."""
+    sources = read_submission(submissions_root(root) / student).sources
     texts = []
-    for planned in plan(of_module(module), hidden=True, course_seed=SEED, student=student):
+    for planned in plan(of_module(module), hidden=True, course_seed=SEED, student=student,
+                        submission=submission_digest(sources)):
         if planned.visibility != "hidden":
             continue
         reference = getattr(kit.solution_module(module), planned.exercise.function)
@@ -246,7 +251,9 @@ def test_feedback_for_hidden_failures_shows_no_hidden_inputs(graded):
     assert "(hidden)" in text or "hidden" in text
     assert f"linear_model.{mistaken}" in text and "checks failed" in text
     assert "hidden_checks = True" in text  # the hidden region is shown: it holds no data
-    leaked = [number for number in _hidden_numbers(module, PARTIAL) if number in text]
+    numbers = _hidden_numbers(graded.root, module, PARTIAL)
+    assert numbers
+    leaked = [number for number in numbers if number in text]
     assert not leaked, leaked
     # The same search finds the public inputs, which the feedback does show: the check can see a leak.
     public = [p for p in plan([BY_KEY[f"{module}.{mistaken}"]], hidden=False) if p.visibility == "public"]

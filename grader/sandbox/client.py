@@ -403,10 +403,8 @@ class Sandbox:
         try:
             job = b'{"modules":' + dumps(loadable).rstrip(b"\n") + b',"calls":[' + numbered(first) + b"]" + \
                 (b',"more":true' if later else b"") + b"}\n"
-            try:
-                channel.sendall(job)
-            except OSError:  # the child is already gone: the reads below report it
-                pass
+            if not _send_within(channel, job, time.monotonic() + self.limits.load_seconds):
+                raise RuntimeError("the sandbox could not confine a child process: it did not read its job")
             reader = _LineReader(channel, received, self._memory_watch(child))
             ready = reader.next_line(self.limits.load_seconds)
             if not (isinstance(ready, dict) and ready.get("ready") is True):
@@ -422,11 +420,11 @@ class Sandbox:
                     error = printable(str(reply.get("error", "import failed"))[:ERROR_LIMIT])
                     load_errors[name] = _LoadErrorPast(error) if past_barrier else error
             for position, index in enumerate(runnable):
-                if position == len(first) and later:
-                    try:
-                        channel.sendall(b'{"calls":[' + numbered(later) + b"]}\n")
-                    except OSError:  # the child is already gone: the read below reports it
-                        pass
+                if position == len(first) and later and not _send_within(
+                        channel, b'{"calls":[' + numbered(later) + b"]}\n",
+                        min(time.monotonic() + call_seconds, deadline)):
+                    outcomes[index] = self._failure(TIMEOUT, out_of_time=time.monotonic() >= deadline)
+                    return runnable[position + 1 :]  # the child stopped reading: it is ended below
                 if calls[index].module in load_errors:
                     outcomes[index] = Outcome("load_error", error=load_errors[calls[index].module])
                 reply = reader.next_line(min(call_seconds, deadline - time.monotonic()))
@@ -495,17 +493,17 @@ class Session:
             return Outcome("load_error", error=self.load_errors.get(call.module, f"{call.module}.py is missing"))
         assert self._child is not None and self._reader is not None
         self._next_id += 1
-        try:
-            self._child[1].sendall(b'{"id":%d,' % self._next_id + call.wire[1:] + b"\n")
-        except OSError:  # the child is gone: the read below says so
-            pass
         deadline = self._allowance.deadline
         call_ends = min(time.monotonic() + limits.call_seconds, deadline)
-        reply = self._reader.next_line(call_ends - time.monotonic())
+        reply: Any = TIMEOUT
+        if _send_within(self._child[1], b'{"id":%d,' % self._next_id + call.wire[1:] + b"\n", call_ends):
+            reply = self._reader.next_line(call_ends - time.monotonic())
         asked = 0
         while isinstance(reply, dict) and reply.get("oracle") is not None and reply.get("id") == self._next_id:
             asked += 1
-            self._answer_oracle(call, reply, asked)
+            if not self._answer_oracle(call, reply, asked, call_ends):
+                reply = TIMEOUT  # the call stopped reading its answers: it cannot finish
+                break
             reply = self._reader.next_line(call_ends - time.monotonic())
         answer = _outcome(reply, limits) if isinstance(reply, dict) and reply.get("id") == self._next_id else None
         if answer is None:
@@ -513,9 +511,10 @@ class Session:
             return self._sandbox._failure(reply, out_of_time=time.monotonic() >= deadline)
         return answer
 
-    def _answer_oracle(self, call: Call, question: dict[str, Any], asked: int) -> None:
+    def _answer_oracle(self, call: Call, question: dict[str, Any], asked: int, until: float) -> bool:
         """Answer one question of a call's oracle with what its parent-side function gives, or with no answer
-        (a name the call did not offer, too many questions, arguments it refuses)."""
+        (a name the call did not offer, too many questions, arguments it refuses); False where the child does
+        not take the answer before `until`."""
         assert self._child is not None
         oracle = call.oracles.get(str(question.get("oracle")))
         reply: dict[str, Any] = {"error": "no answer"}
@@ -524,10 +523,7 @@ class Session:
                 reply = {"value": to_wire(oracle(question.get("args"), question.get("kwargs")))}
             except Exception:  # noqa: BLE001 - any refusal or failure is no answer, never the parent's fault
                 pass
-        try:
-            self._child[1].sendall(dumps(reply))
-        except OSError:  # the child is gone: the next read says so
-            pass
+        return _send_within(self._child[1], dumps(reply), until)
 
     def _start(self) -> None:
         """Spawn the child, send it the modules as a session's job, and read its load reports."""
@@ -535,10 +531,9 @@ class Session:
         child, channel = self._sandbox._spawn()
         self._child = (child, channel)
         job = b'{"modules":' + dumps(self._sources).rstrip(b"\n") + b',"calls":[],"session":true}\n'
-        try:
-            channel.sendall(job)
-        except OSError:  # the child is already gone: the reads below report it
-            pass
+        if not _send_within(channel, job, time.monotonic() + limits.load_seconds):
+            self._end("the child could not be started")
+            raise RuntimeError("the sandbox could not confine a child process: it did not read its job")
         self._reader = reader = _LineReader(channel, self._allowance.received, self._sandbox._memory_watch(child),
                                              coalesce=False)
         ready = reader.next_line(limits.load_seconds)
@@ -563,6 +558,30 @@ class Session:
     def close(self) -> None:
         """End the child and its process group; later calls are not made."""
         self._end("the session is closed")
+
+
+def _send_within(channel: socket.socket, data: bytes, until: float) -> bool:
+    """Send all of `data` to a child before the monotonic time `until`. False where the child stops reading
+    (student code can keep the child from draining its socket): the grader never waits on a child without a
+    limit, so the caller ends that child instead. A child already gone counts as sent: the reads report it."""
+    view = memoryview(data)
+    while view:
+        remaining = until - time.monotonic()
+        if remaining <= 0:
+            return False
+        try:
+            _, writable, _ = select.select([], [channel], [], remaining)
+        except (OSError, ValueError):
+            return True
+        if not writable:
+            return False
+        try:
+            view = view[channel.send(view, socket.MSG_DONTWAIT):]
+        except BlockingIOError:
+            continue
+        except OSError:
+            return True
+    return True
 
 
 def _given_sources() -> Mapping[str, Any]:
