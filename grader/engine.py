@@ -13,7 +13,6 @@ the same kind passes too (`count_public_with_hidden`).
 
 from __future__ import annotations
 
-import ast
 import functools
 import hashlib
 import inspect
@@ -242,7 +241,7 @@ _REPAIRABLE_STATUSES = frozenset({"ok", "error"})
 # (exercise, the function's own source) -> (the repairs found for it, the line where it started in that file): a
 # class shares its slips, and the search is the cost. A known repair is checked again on the new student's own
 # checks (with their other functions), and the line its hint names moves with the function; none found is not
-# searched again for the same function in the same context (`_context_digest`: a name rebound at the module's
+# searched again for the same function in the same context (`repair.edit_context`: a name rebound at the module's
 # top, or a helper it calls, can keep every edit from passing; one student's module must not silence another's).
 _REPAIRS: dict[tuple[str, bytes], tuple[Any, int, bytes]] = {}
 
@@ -306,29 +305,6 @@ def _with_repairs(exercises: Sequence[Exercise], judged: Mapping[str, list[tuple
         except Exception:  # noqa: BLE001 - a repair that cannot be found leaves the verdicts as they are
             continue
     return repaired
-
-
-def _context_digest(module_source: str, function: str) -> bytes:
-    """What, besides its own text, can decide whether an edit of `function` passes: the module's top-level
-    statements that are not definitions (imports and assignments may rebind any name), and the definitions it
-    reaches by the names it reads, and they by theirs. A "none found" is remembered for this context only: one
-    student's module must not silence another's repair, and students whose other functions differ share it."""
-    try:
-        tree = ast.parse(module_source)
-    except (SyntaxError, ValueError, RecursionError):
-        return hashlib.sha256(module_source.encode("utf-8", "surrogatepass")).digest()
-    definitions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef | ast.ClassDef)}
-    kept = [node for node in tree.body if not isinstance(node, ast.FunctionDef | ast.ClassDef)]
-    reached, waiting = set(), [function]
-    while waiting:
-        name = waiting.pop()
-        if name in reached or name not in definitions:
-            continue
-        reached.add(name)
-        waiting.extend(n.id for n in ast.walk(definitions[name]) if isinstance(n, ast.Name))
-    kept += [node for node in tree.body if isinstance(node, ast.FunctionDef | ast.ClassDef) and node.name in reached]
-    text = "\0".join(ast.get_source_segment(module_source, node) or ast.dump(node) for node in kept)
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
 def _repair_key(exercise: Exercise, module_source: str) -> tuple[str, bytes]:
@@ -445,9 +421,9 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
 
     key = _repair_key(exercise, sources[exercise.module])
     line = repair.function_line(sources[exercise.module], exercise.function) or 0
-    module = _context_digest(sources[exercise.module], exercise.function)
+    context = functools.partial(repair.edit_context, sources[exercise.module], exercise.function)
     remembered = _REPAIRS.get(key)
-    if remembered is not None and (remembered[0] or remembered[2] == module):
+    if remembered is not None and (remembered[0] or remembered[2] == context()):
         # the same function as another student's: its repair, checked on this student's checks (none found: only
         # in the same context)
         found, found_at, _ = remembered
@@ -459,7 +435,7 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
         if len(_REPAIRS) >= PublicVerdicts.LIMIT:
             _REPAIRS.clear()
         if found or time.monotonic() < allowance.deadline:  # not a search cut short by time
-            _REPAIRS[key] = (found, line, b"" if found else module)
+            _REPAIRS[key] = (found, line, b"" if found else context())
     if not found:
         return verdicts
     edit = found[0].edit

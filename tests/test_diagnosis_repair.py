@@ -745,3 +745,12 @@ def test_a_lambda_made_in_a_loop_binds_its_loop_variable_and_one_made_outside_is
                             "    scale = lambda t: t * k\n    return [g() for g in later], scale\n")
     assert _changes(source, "table", "late binding") == [("lambda: v * k", "lambda v=v: v * k")]
 
+
+def test_a_none_found_repair_is_shared_where_only_unrelated_functions_differ():
+    """What decides whether an edit of a function passes: the module's top-level statements and the functions it
+    reaches; another exercise's function it never calls does not, so students differing there share the search."""
+    base = "import numpy as np\n\n\ndef helper(v):\n    return v * 2\n\n\ndef f(x):\n    return helper(x) + 1\n\n\n" \
+        "def other(y):\n    return y\n"
+    assert repair.edit_context(base, "f") == repair.edit_context(base.replace("return y\n", "return y + 1\n"), "f")
+    assert repair.edit_context(base, "f") != repair.edit_context(base.replace("v * 2", "v * 3"), "f")
+    assert repair.edit_context(base, "f") != repair.edit_context(base + "\nnp = None\n", "f")

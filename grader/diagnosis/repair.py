@@ -47,6 +47,7 @@ import collections
 import copy
 import dataclasses
 import functools
+import hashlib
 import io
 import itertools
 import re
@@ -188,6 +189,27 @@ def _parsed(module_source: str) -> ast.Module | None:
         return ast.parse(module_source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+
+
+def edit_context(module_source: str, function: str) -> bytes:
+    """A digest of what, besides its own text, decides whether an edit of `function` passes: the module's
+    top-level statements that are not definitions (imports and assignments may rebind any name), and the
+    definitions it reaches by the names it reads, and they by theirs (the whole module where it cannot be read).
+    Two modules with the same function and the same context give its edits the same verdicts."""
+    tree = _parsed(module_source)
+    if tree is None:
+        return hashlib.sha256(module_source.encode("utf-8", "surrogatepass")).digest()
+    definitions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef | ast.ClassDef)}
+    reached, waiting = set(), [function]
+    while waiting:
+        name = waiting.pop()
+        if name in definitions and name not in reached:
+            reached.add(name)
+            waiting.extend(n.id for n in ast.walk(definitions[name]) if isinstance(n, ast.Name))
+    kept = [node for node in tree.body
+            if not isinstance(node, ast.FunctionDef | ast.ClassDef) or node.name in reached]
+    text = "\0".join(ast.get_source_segment(module_source, node) or ast.dump(node) for node in kept)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
 def _function_node(module_source: str, function: str) -> ast.FunctionDef | None:
@@ -362,12 +384,25 @@ def _parameter_names(arguments: ast.arguments) -> list[str]:
     return [a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)]
 
 
+def _store_targets(function: ast.FunctionDef) -> Iterator[ast.expr]:
+    """What every assignment of the function stores into (`=` and `+=` alike)."""
+    for n in ast.walk(function):
+        if isinstance(n, ast.Assign):
+            yield from n.targets
+        elif isinstance(n, ast.AugAssign):
+            yield n.target
+
+
+def _filled(function: ast.FunctionDef) -> frozenset[str]:
+    """The locals stored into entry by entry (`path[k] = ...`)."""
+    return frozenset(target.value.id for target in _store_targets(function)
+                     if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name))
+
+
 def _made_by_calls(function: ast.FunctionDef, context: _Context) -> dict[str, ast.Assign]:
     """Locals assigned once (and never changed with `+=`), by a call of a function of one value: `h = sigmoid(z)`
     gives h -> that statement (the value after the function, and what it was applied to)."""
-    assigned = collections.Counter(target.id for n in ast.walk(function) if isinstance(n, ast.Assign | ast.AugAssign)
-                                   for target in (n.targets if isinstance(n, ast.Assign) else [n.target])
-                                   if isinstance(target, ast.Name))
+    assigned = collections.Counter(target.id for target in _store_targets(function) if isinstance(target, ast.Name))
     return {n.targets[0].id: n for n in ast.walk(function) if isinstance(n, ast.Assign) and len(n.targets) == 1
             and isinstance(n.targets[0], ast.Name) and assigned[n.targets[0].id] == 1
             and isinstance(n.value, ast.Call) and _of_one_value(n.value, context)}
@@ -437,10 +472,7 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
                         and _call_name(node.iter) == "range"},
                        numpy, frozenset(_parameter_names(function.args)), _converted(function), sequences,
                        _lists_made(function), _lengths(function))
-    context = replace(context, made_by_calls=_made_by_calls(function, context), filled=frozenset(
-        target.value.id for n in ast.walk(function) if isinstance(n, ast.Assign | ast.AugAssign)
-        for target in (n.targets if isinstance(n, ast.Assign) else [n.target])
-        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)))
+    context = replace(context, made_by_calls=_made_by_calls(function, context), filled=_filled(function))
     returned = _returned_position(function, parents)
     sizes = _subtree_sizes(function)
     roles: dict[int, tuple] = {}
@@ -1020,9 +1052,7 @@ def _calls(node: ast.AST, context: _Context) -> Found:
                                   "`dtype=int` truncates every value to a whole number")
         return
     if isinstance(node, ast.Attribute) and node.attr == "ndim" and isinstance(node.ctx, ast.Load):
-        counted = ast.Call(ast.Name("len", ast.Load()), [copy.deepcopy(node.value)], [])
-        yield from _expr_edit("count", node, counted, f"`{ast.unparse(node)}` counts the axes (1 for a vector), "
-                              f"not the entries: `{ast.unparse(counted)}` counts them")
+        yield from _length_for_axes(node, node.value)
         return
     if isinstance(node, ast.Lambda):
         yield from _late_binding(node, context)
@@ -1078,9 +1108,7 @@ def _calls(node: ast.AST, context: _Context) -> Found:
                               "integers 1/u is truncated to a whole number (0 for every u above 1)")
     if (name == "ndim" and len(node.args) == 1 and not node.keywords
             and not isinstance(node.args[0], ast.Starred)):  # `np.ndim(p)` for the number of entries
-        counted = ast.Call(ast.Name("len", ast.Load()), [copy.deepcopy(node.args[0])], [])
-        yield from _expr_edit("count", node, counted, f"`{ast.unparse(node)}` counts the axes (1 for a vector), "
-                              f"not the entries: `{ast.unparse(counted)}` counts them")
+        yield from _length_for_axes(node, node.args[0])
     if name in _CHANGES_VALUE and node.args and not isinstance(node.args[0], ast.Starred):
         yield from _expr_edit("extra operation", node, copy.deepcopy(node.args[0]),
                               f"`{name}(...)` {_CHANGES_VALUE[name]}: the value must not be changed that way")
@@ -1149,6 +1177,13 @@ def _calls(node: ast.AST, context: _Context) -> Found:
     yield from _absolute(node, context)
 
 
+def _length_for_axes(node: ast.expr, value: ast.expr) -> Found:
+    """`np.ndim(p)` or `p.ndim` where the number of entries `len(p)` belongs."""
+    counted = ast.Call(ast.Name("len", ast.Load()), [copy.deepcopy(value)], [])
+    yield from _expr_edit("count", node, counted, f"`{ast.unparse(node)}` counts the axes (1 for a vector), not "
+                          f"the entries: `{ast.unparse(counted)}` counts them")
+
+
 def _late_binding(node: ast.Lambda, context: _Context) -> Found:
     """`lambda: sse(s, ...)` made in a loop over s: the lambda reads s when it is called, after the loop, so every
     one sees the last value; `lambda s=s: ...` binds the value it was made with."""
@@ -1156,18 +1191,17 @@ def _late_binding(node: ast.Lambda, context: _Context) -> Found:
              for loop in ([parent] if isinstance(parent, ast.For) else getattr(parent, "generators", []))]
     made_in = {target.id for loop in loops for target in ast.walk(loop.target) if isinstance(target, ast.Name)}
     parameters = {argument.arg for argument in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)}
-    free = sorted(n.id for n in ast.walk(node.body) if isinstance(n, ast.Name) and n.id in made_in - parameters)
+    free = sorted({n.id for n in ast.walk(node.body) if isinstance(n, ast.Name)} & (made_in - parameters))
     if not free:
         return
     changed = copy.deepcopy(node)
-    for name in dict.fromkeys(free):
+    for name in free:
         changed.args.args.append(ast.arg(name))
         changed.args.defaults.append(ast.Name(name, ast.Load()))
-    names = ", ".join(f"`{name}`" for name in dict.fromkeys(free))
+    names = ", ".join(f"`{name}`" for name in free)
     yield from _expr_edit("late binding", node, changed, f"a lambda made in a loop reads {names} when it is called, "
                           "not when it is made, so every one made in the loop sees the last value: a default "
-                          f"(`{', '.join(f'{name}={name}' for name in dict.fromkeys(free))}`) binds each its own",
-                          everywhere=False)
+                          f"(`{', '.join(f'{name}={name}' for name in free)}`) binds each its own", everywhere=False)
 
 
 def _ancestors(node: ast.AST, context: _Context) -> Iterator[ast.AST]:
