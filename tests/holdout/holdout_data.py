@@ -20,9 +20,11 @@ TENTH_DIR = HOLDOUT_DIR / "tenth"  # the tenth, written after the ninth and inde
 ELEVENTH_DIR = HOLDOUT_DIR / "eleventh"  # the eleventh, written after the tenth and independently; all five modules
 TWELFTH_DIR = HOLDOUT_DIR / "twelfth"  # the twelfth, written beside the eleventh and apart from it; all five modules
 THIRTEENTH_DIR = HOLDOUT_DIR / "thirteenth"  # the thirteenth, written after the twelfth and independently; all five
+FOURTEENTH_DIR = HOLDOUT_DIR / "fourteenth"  # the fourteenth, after the thirteenth: real students' kinds; all five
 ALL_MODULES = (*MODULES, "neural_network")
 IN_ORDER = (HOLDOUT_DIR, SECOND_DIR, THIRD_DIR, FOURTH_DIR, FIFTH_DIR, SIXTH_DIR, SEVENTH_DIR, EIGHTH_DIR, NINTH_DIR,
-            TENTH_DIR, ELEVENTH_DIR, TWELFTH_DIR, THIRTEENTH_DIR)  # the batches in the order they were written
+            TENTH_DIR, ELEVENTH_DIR, TWELFTH_DIR, THIRTEENTH_DIR,
+            FOURTEENTH_DIR)  # the batches in the order they were written
 
 
 @dataclass(frozen=True)
