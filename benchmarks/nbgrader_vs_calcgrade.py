@@ -5,8 +5,11 @@ submits N students per assignment: complete ones (the source notebook), untouche
 releases completed with the reference code except one to three known mistakes or stubs. Then it
 times, on exactly those notebooks,
 
-1. `nbgrader autograde <assignment>` for every assignment (a kernel per notebook, every cell run);
-2. `calcgrade grade COURSE` with --jobs 1 and with --jobs CORES (solution cells only, in the sandbox);
+1. `nbgrader autograde <assignment>` for every assignment, as nbgrader does it by itself (a kernel per notebook,
+   every cell run, unconfined: the course's config without calcgrade's step);
+2. the same with the course's config as `calcgrade nbgrader-course` writes it (no kernel: calcgrade's trusted step
+   grades the solution cells in its sandbox, `grader.nbgrader_autograde`);
+3. `calcgrade grade COURSE` with --jobs 1 and with --jobs CORES (solution cells only, in the sandbox);
 
 both as fresh processes, as an instructor runs them, and prints seconds per notebook, the ratio,
 and whether both gave every student the same score per assignment. Timings are not asserted
@@ -32,7 +35,7 @@ import nbformat
 
 from grader import kit
 from grader.curriculum import of_module
-from grader.nbgrader_course import build_course, jupyter_environment
+from grader.nbgrader_course import NBGRADER_CONFIG, TRUSTED_AUTOGRADE_LINES, build_course, jupyter_environment
 
 SEED = "benchmark-seed"
 
@@ -45,6 +48,12 @@ def run(command: list[str], cwd: Path, env: dict[str, str]) -> float:
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
     return seconds
+
+
+def use_kernel(root: Path, kernel: bool) -> None:
+    """The course's autograde as nbgrader does it by itself (a kernel per notebook), or with calcgrade's step."""
+    config = NBGRADER_CONFIG.replace(TRUSTED_AUTOGRADE_LINES, "") if kernel else NBGRADER_CONFIG
+    (root / "nbgrader_config.py").write_text(config, encoding="utf-8")
 
 
 def student_notebook(module: str, source, release, rng: random.Random, kind: str):
@@ -106,6 +115,7 @@ def measure_nbgrader_autograde(students: int, module: str = "linear_model") -> t
         env = jupyter_environment(scratch / "env")  # autograde never needs the course seed
         nbgrader = str(Path(sys.executable).parent / "nbgrader")
         notebooks = build(scratch / "course", [module], students, env, nbgrader)
+        use_kernel(scratch / "course", True)
         return notebooks, run([nbgrader, "autograde", module], scratch / "course", env)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -129,8 +139,13 @@ def main() -> None:
               f"({', '.join(modules)}); {cores} core(s); Python {sys.version.split()[0]}\n", flush=True)
 
         timings: list[tuple[str, float]] = []
+        use_kernel(root, True)
         timings.append(("nbgrader autograde", sum(run([nbgrader, "autograde", module], root, env)
                                                   for module in modules)))
+        use_kernel(root, False)
+        trusted = {**env, "CALCGRADE_SEED": SEED}
+        timings.append(("autograde, calcgrade's step", sum(run([nbgrader, "autograde", module, "--force"], root,
+                                                              trusted) for module in modules)))
         run([nbgrader, "export", "--to=nbgrader.csv"], root, env)
         for jobs in sorted({1, cores}):
             out = scratch / f"calcgrade-out-{jobs}"
@@ -140,16 +155,17 @@ def main() -> None:
             timings.append((f"calcgrade grade --jobs {jobs}", seconds))
 
         nbgrader_seconds = timings[0][1]
-        print(f"{'grader':<26} {'total s':>9} {'s/notebook':>11} {'vs nbgrader':>12}")
-        print(f"{'-' * 26} {'-' * 9} {'-' * 11} {'-' * 12}")
+        print(f"{'grader':<28} {'total s':>9} {'s/notebook':>11} {'vs nbgrader':>12}")
+        print(f"{'-' * 28} {'-' * 9} {'-' * 11} {'-' * 12}")
         for name, seconds in timings:
             ratio = nbgrader_seconds / seconds
-            print(f"{name:<26} {seconds:>9.2f} {seconds / notebooks:>11.3f} {ratio:>11.1f}×")
+            print(f"{name:<28} {seconds:>9.2f} {seconds / notebooks:>11.3f} {ratio:>11.1f}×")
         nb_scores = {key: value for key, value in scores_by_assignment(root / "nbgrader.csv").items()
                      if key[1] in modules}
         cg_scores = calcgrade_by_assignment(scratch / f"calcgrade-out-{cores}" / "gradebook.csv", modules)
         differ = sorted(key for key in nb_scores if abs(nb_scores[key] - cg_scores.get(key, -1.0)) > 1e-6)
-        print(f"\nscores per student and assignment: {len(nb_scores)} compared, "
+        print(f"\nscores per student and assignment (autograde with calcgrade's step against calcgrade grade): "
+              f"{len(nb_scores)} compared, "
               + ("all equal" if not differ else f"{len(differ)} differ: {differ[:5]}"))
         print("(the ratio is nbgrader's time over calcgrade's: how many times faster calcgrade is)")
     finally:

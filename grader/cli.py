@@ -165,10 +165,15 @@ def command_demo(args: argparse.Namespace) -> int:
 
 def command_nbgrader_course(args: argparse.Namespace) -> int:
     """Write an nbgrader course folder: its config and one source notebook per module."""
-    from grader.nbgrader_course import build_course
+    from grader.nbgrader_course import TRUSTED_AUTOGRADE_LINES, build_course, runs_no_kernel
 
     written = build_course(Path(args.folder))
     print("wrote " + ", ".join(str(path) for path in written))
+    config = Path(args.folder) / "nbgrader_config.py"
+    if not runs_no_kernel(config):
+        print(f"calcgrade: warning: {config} was kept as it is, and its autograde runs every cell of a submitted "
+              "notebook in a kernel, as you, with no walls; add these lines so that calcgrade grades the solution "
+              f"cells in its sandbox instead:\n{TRUSTED_AUTOGRADE_LINES}", file=sys.stderr)
     print(f"next: cd {args.folder} && nbgrader generate_assignment <module> for each of {', '.join(kit.MODULES)}")
     return 0
 

@@ -379,6 +379,21 @@ def grade_cell_ids(module: str) -> dict[str, str]:
             if part.kind == "exercise"}
 
 
+# nbgrader's autograde steps after its sanitising ones, with calcgrade's trusted grade where `Execute` ran the kernel.
+AUTOGRADE_PREPROCESSORS = (
+    "grader.nbgrader_autograde.TrustedChecks",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+)
+_PREPROCESSOR_LINES = "".join(f"\n    {name!r}," for name in AUTOGRADE_PREPROCESSORS)
+TRUSTED_AUTOGRADE_LINES = (
+    "# Autograde runs no cell of a submitted notebook: calcgrade grades its solution cells in its sandbox, with the\n"
+    "# course seed from $CALCGRADE_SEED, and writes each test cell's feedback and score (grader.nbgrader_autograde).\n"
+    f"c.Autograde.autograde_preprocessors = [{_PREPROCESSOR_LINES}\n]\n")
 NBGRADER_CONFIG = f'''"""nbgrader configuration of the calcgrade course (written by `calcgrade nbgrader-course`)."""
 
 c = get_config()  # noqa: F821 - nbgrader defines get_config
@@ -388,7 +403,15 @@ c.CourseDirectory.course_id = "{COURSE_ID}"
 c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
 # A test cell grades in a sandboxed process; the first one of a kernel also starts the grader.
 c.Execute.timeout = 120
-'''
+{TRUSTED_AUTOGRADE_LINES}'''
+
+
+def runs_no_kernel(config: Path) -> bool:
+    """Does this nbgrader configuration replace autograde's kernel with calcgrade's trusted grade?"""
+    try:
+        return AUTOGRADE_PREPROCESSORS[0] in config.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def build_course(root: Path) -> list[Path]:

@@ -1,8 +1,9 @@
 """calcgrade's scores in an nbgrader gradebook, through nbgrader's own API.
 
-`nbgrader autograde` scores a test cell from what the student's kernel printed, and the student's
-code runs in that same kernel: a notebook that patches NumPy, the checks or IPython's input
-transformers can print full marks. `calcgrade grade --nbgrader-db gradebook.db` grades the same
+nbgrader's own `nbgrader autograde` (a course config without calcgrade's step, `grader.nbgrader_autograde`)
+scores a test cell from what the student's kernel printed, and the student's code runs in that same kernel:
+a notebook that patches NumPy, the checks or IPython's input transformers can print full marks.
+`calcgrade grade --nbgrader-db gradebook.db` grades the same
 notebooks with the student's code in the sandbox, then stores each exercise's score as the manual
 score (nbgrader's override) of that exercise's autograded test cell, so formgrader,
 `nbgrader generate_feedback` and `nbgrader export` go on working, with the trusted scores.

@@ -15,8 +15,10 @@ only inside the test cell's `### BEGIN HIDDEN TESTS` region) never use the cours
 runs the student's code, so anything it holds (its environment included) a notebook can read. They
 draw their inputs from a seed made afresh for each kernel and the student id (`CALCGRADE_STUDENT`,
 else the folder nbgrader autogrades in), so nothing can be prepared for them, and the cell says its
-score is provisional: the course's hidden checks, and the scores that count, come from
-`calcgrade grade --nbgrader-db`. Their feedback never shows an input or an expected value.
+score is provisional: the course's hidden checks, and the scores that count, come from calcgrade's own step
+in `nbgrader autograde` (`grader.nbgrader_autograde`, which runs no kernel and fills the test cells with
+`exercise_feedback`) or from `calcgrade grade --nbgrader-db`. Their feedback never shows an input or an
+expected value.
 """
 
 from __future__ import annotations
@@ -67,18 +69,23 @@ def check(key: str, hidden: bool = False) -> float:
     caller = sys._getframe(1).f_globals
     result = grade_namespace(key, caller, hidden=hidden)
     score = round(result.score, POINT_DIGITS)
-    kind = "public and hidden" if hidden else "public"
-    if result.passed:
-        print(f"{key}: all {len(result.checks)} {kind} checks passed ({score:g} of {result.max_score:g} points)")
-        if hidden:
-            print(PROVISIONAL)
-        return score
-    feedback = _feedback(result) + (f"\n\n{PROVISIONAL}" if hidden else "")
-    if score <= 0:
+    feedback = exercise_feedback(result, hidden=hidden, provisional=hidden)
+    if score <= 0 and not result.passed:
         raise CheckFailed(feedback)
     print(feedback)
-    print(f"\npartial credit: {score:g} of {result.max_score:g} points")
     return score
+
+
+def exercise_feedback(result: ExerciseResult, *, hidden: bool, provisional: bool) -> str:
+    """What a test cell shows of one exercise's result: all passed, or the teaching feedback and the partial credit
+    (and, in a kernel that graded hidden checks, that its score is provisional)."""
+    score = round(result.score, POINT_DIGITS)
+    kind = "public and hidden" if hidden else "public"
+    if result.passed:
+        text = f"{result.exercise}: all {len(result.checks)} {kind} checks passed"
+        return text + f" ({score:g} of {result.max_score:g} points)" + (f"\n{PROVISIONAL}" if provisional else "")
+    text = _feedback(result) + (f"\n\npartial credit: {score:g} of {result.max_score:g} points" if score > 0 else "")
+    return text + (f"\n\n{PROVISIONAL}" if provisional else "")
 
 
 def grade_namespace(key: str, namespace: Mapping[str, Any], *, hidden: bool = False,

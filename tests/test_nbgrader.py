@@ -3,10 +3,13 @@
 One course is built once for the module (`calcgrade nbgrader-course`), its assignments generated,
 and four students submit: the source notebooks (full marks), the untouched release (zero), the
 release completed with the reference code except one known mistake and one stub per module (in
-between), and a release that tampers with its kernel (an IPython input transformer turns every test
-cell into its full points). `nbgrader autograde`, `generate_feedback` and `export` run as
-subprocesses in the course folder, with a kernelspec that points at this interpreter. Then
-`calcgrade grade` grades the same notebooks and writes its scores into the gradebook.
+between), and a release that attacks whatever runs it (an IPython input transformer turns every test
+cell into its full points; a cell and a solution cell leave a mark wherever they run and rewrite
+another student's submission). `nbgrader autograde`, `generate_feedback` and `export` run as
+subprocesses in the course folder, with the course seed in the environment: autograde runs no cell
+(`grader.nbgrader_autograde`). Then `calcgrade grade` grades the same notebooks and writes its scores
+into the gradebook. A student's own run of a notebook in a real kernel (a kernelspec that points at
+this interpreter) draws the pictures and runs the in-kernel checks.
 """
 
 from __future__ import annotations
@@ -47,8 +50,14 @@ PARTIAL_PLAN = {
 }
 TAMPER_MODULE = "linear_model"
 TAMPER_CELL = '''import re
+from pathlib import Path
 from IPython import get_ipython
 from grader.curriculum import BY_KEY
+
+Path(COURSE, "kernel-ran-a-cell").write_text("a cell of a submitted notebook ran")
+for other in Path(COURSE, "submitted").glob("*/*/*.ipynb"):  # another student's submission, rewritten
+    if "dan_tamper" not in str(other):
+        other.write_text("{}")
 
 def full_marks(lines):
     """Every test cell becomes its exercise's points; nothing is checked at all."""
@@ -56,6 +65,11 @@ def full_marks(lines):
     return [f"{BY_KEY[found.group(1)].points}\\n"] if found else lines
 
 get_ipython().input_transformers_post.append(full_marks)
+'''
+# Top-level code in a solution cell: kept out of the graded module, it must never run anywhere.
+TAMPER_SOLUTION = '''
+from pathlib import Path
+Path(COURSE, "kernel-ran-a-solution-cell").write_text("a solution cell's statements ran")
 '''
 
 pytestmark = [pytest.mark.e2e,
@@ -72,11 +86,13 @@ class GradedCourse:
     calcgrade_output: Path
     feedback_totals: dict[tuple[str, str], float]  # (student, assignment) -> total in the feedback HTML, before
     tamper_feedback_after: float  # the tampering student's feedback total, regenerated after calcgrade
+    submitted_bytes: dict[Path, bytes]  # every submitted notebook as it was handed in
 
 
 def _environment(scratch: Path) -> dict[str, str]:
-    """This interpreter's kernel first on JUPYTER_PATH; no user config, startup files or runtime files, no seed."""
-    return jupyter_environment(scratch)  # autograde never needs (and must not get) the course seed
+    """This interpreter's kernel first on JUPYTER_PATH; no user config, startup files or runtime files; the course
+    seed, which autograde reads for its trusted grade (no kernel runs there)."""
+    return {**jupyter_environment(scratch), "CALCGRADE_SEED": SEED}
 
 
 def _nbgrader(root: Path, env: dict[str, str], *args: str) -> str:
@@ -138,8 +154,13 @@ def graded(tmp_path_factory) -> GradedCourse:
         _submit(root, PARTIAL, module, _partial(module, source, nbformat.read(str(release_path), as_version=4)))
         if module == TAMPER_MODULE:
             tampered = nbformat.read(str(release_path), as_version=4)
-            tampered.cells.insert(0, nbformat.v4.new_code_cell(TAMPER_CELL))
+            course_line = f"COURSE = {str(root)!r}\n"
+            tampered.cells.insert(0, nbformat.v4.new_code_cell(course_line + TAMPER_CELL))
+            for cell in tampered.cells:
+                if cell.metadata.get("nbgrader", {}).get("solution"):
+                    cell.source = course_line + cell.source + TAMPER_SOLUTION
             _submit(root, TAMPER, module, tampered)
+    submitted_bytes = {path: path.read_bytes() for path in (root / "submitted").glob("*/*/*.ipynb")}
     _nbgrader(root, env, "autograde", "*")
     _nbgrader(root, env, "generate_feedback", "*")
     before = _export(root, env, "nbgrader_grades.csv")
@@ -162,7 +183,7 @@ def graded(tmp_path_factory) -> GradedCourse:
     after = _export(root, env, "final_grades.csv")
     _nbgrader(root, env, "generate_feedback", TAMPER_MODULE, "--force")
     return GradedCourse(root, before, after, max_scores, auto_scores, out, feedback_totals,
-                        _feedback_total(root, TAMPER, TAMPER_MODULE))
+                        _feedback_total(root, TAMPER, TAMPER_MODULE), submitted_bytes)
 
 
 def _calcgrade(graded: GradedCourse, student: str):
@@ -192,30 +213,30 @@ def test_partial_credit_within_a_test_cell_reaches_nbgrader(graded):
 
 
 def test_calcgrade_gives_each_exercise_the_points_nbgrader_autograde_gives(graded):
-    """Parity: on the same notebooks, per exercise, calcgrade's score is nbgrader's autograde score. The
-    kernel's hidden inputs are its own (never the course seed's), so a known mistake, whose failures can
-    depend on the input (`x = 0` hides a dropped inner derivative), agrees only in losing points."""
-    mistaken = {f"{module}.{function}" for module, (function, _, _) in PARTIAL_PLAN.items()}
+    """Parity: on the same notebooks, per exercise, `calcgrade grade`'s score is nbgrader's autograde score, hidden
+    checks included: both grade the same solution cells in the sandbox on the course seed's inputs."""
     for student in (FULL, ZERO, PARTIAL):
         result = _calcgrade(graded, student)
         for exercise in result.exercises:
             nbgrader_score = graded.auto_scores[student, exercise.exercise]
-            if student == PARTIAL and exercise.exercise in mistaken:
-                assert max(exercise.score, nbgrader_score) < exercise.max_score, exercise.exercise
-                continue
             assert exercise.score == pytest.approx(nbgrader_score, abs=1e-9), (student, exercise.exercise)
     assert _calcgrade(graded, FULL).score == pytest.approx(100)
     assert _calcgrade(graded, ZERO).score == 0
 
 
-def test_tampered_kernel_fools_nbgrader_but_the_gradebook_ends_with_calcgrade_scores(graded):
-    total = graded.max_scores[TAMPER_MODULE]
-    assert graded.nbgrader_export[TAMPER, TAMPER_MODULE] == pytest.approx(total)  # nbgrader: full marks
+def test_a_notebook_that_attacks_its_kernel_runs_nowhere_and_earns_nothing(graded):
+    """Attack: nbgrader's autograde ran every cell in a kernel as the instructor, with no walls: an input
+    transformer printed full marks, and a cell could rewrite another student's submission, read the source
+    notebooks and patch the kit that grades next. Autograde now runs no cell: the marks are the trusted ones."""
+    assert not list(graded.root.glob("kernel-ran-*")), "a cell of a submitted notebook ran during autograde"
+    for path, data in graded.submitted_bytes.items():
+        assert path.read_bytes() == data, f"{path} was changed"
     honest = _calcgrade(graded, TAMPER)
     assert honest.score == 0  # the answers are the untouched stubs
+    assert graded.nbgrader_export[TAMPER, TAMPER_MODULE] == 0
     assert graded.final_export[TAMPER, TAMPER_MODULE] == 0
-    assert graded.feedback_totals[TAMPER, TAMPER_MODULE] == pytest.approx(total)
-    assert graded.tamper_feedback_after == 0  # regenerated feedback shows the trusted score
+    assert graded.feedback_totals[TAMPER, TAMPER_MODULE] == 0
+    assert graded.tamper_feedback_after == 0
     for student in (FULL, ZERO, PARTIAL):
         by_module: dict[str, float] = {}
         for exercise in _calcgrade(graded, student).exercises:
@@ -269,15 +290,40 @@ def test_generated_notebooks_are_what_the_kit_generates(graded, tmp_path):
         assert (tmp_path / relative).read_bytes() == (graded.root / relative).read_bytes()
 
 
-def test_plots_are_drawn_for_a_full_submission_and_skipped_for_stubs(graded):
-    def picture_outputs(student: str, module: str) -> list[list[str]]:
-        notebook = nbformat.read(str(graded.root / "autograded" / student / module / f"{module}.ipynb"), 4)
-        return [[output.output_type for output in cell.outputs] for cell in notebook.cells
-                if cell.id.startswith("picture_")]
-
+def test_autograde_runs_no_cell_and_fills_every_test_cell_with_calcgrades_grade(graded):
     for module in kit.MODULES:
-        assert all("display_data" in outputs for outputs in picture_outputs(FULL, module)), module
-        assert all(outputs == ["stream"] for outputs in picture_outputs(ZERO, module)), module
+        tests = set(grade_cell_ids(module).values())
+        for student in (FULL, ZERO, PARTIAL):
+            notebook = nbformat.read(str(graded.root / "autograded" / student / module / f"{module}.ipynb"), 4)
+            for cell in notebook.cells:
+                grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+                if cell.cell_type != "code":
+                    continue
+                if grade_id in tests:
+                    assert [output.output_type for output in cell.outputs] == ["stream", "execute_result"]
+                    assert "graded by calcgrade" in cell.outputs[0].text
+                else:
+                    assert not cell.outputs, (student, module, cell.id)
+
+
+def test_a_students_own_kernel_draws_the_pictures_and_runs_the_checks(graded, tmp_path):
+    """The student's side: the notebook run in a real kernel (nbconvert, as Jupyter runs it) draws every picture
+    from the student's functions, and each test cell's in-kernel check passes for the reference code."""
+    module = "gradient_descent"
+    notebook = tmp_path / f"{module}.ipynb"
+    shutil.copyfile(graded.root / "source" / module / f"{module}.ipynb", notebook)
+    env = {key: value for key, value in _environment(tmp_path).items() if key != "CALCGRADE_SEED"}
+    done = subprocess.run([str(Path(sys.executable).parent / "jupyter"), "nbconvert", "--to", "notebook", "--execute",
+                           "--inplace", str(notebook)], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr
+    ran = nbformat.read(str(notebook), 4)
+    pictures = [[output.output_type for output in cell.outputs] for cell in ran.cells if cell.id.startswith("picture_")]
+    assert pictures and all("display_data" in outputs for outputs in pictures), pictures
+    tests = set(grade_cell_ids(module).values())
+    for cell in ran.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") in tests:
+            assert "checks passed" in "".join(output.get("text", "") for output in cell.outputs), cell.id
 
 
 def test_calcgrade_grade_reads_only_solution_cells(graded, tmp_path):
@@ -368,17 +414,13 @@ def test_nbgrader_autograde_scores_the_fifth_module_with_the_courses_points(fift
     assert 0 < fifth_module.nbgrader_export[PARTIAL, FIFTH] < total
 
 
-def test_the_fifth_modules_feedback_names_the_mistake_and_shows_the_pictures(fifth_module):
+def test_the_fifth_modules_feedback_names_the_mistake(fifth_module):
     hint = next(m.hint for m in next(e for e in DECLARED if e.key == f"{FIFTH}.{FIFTH_PLAN[0]}").misconceptions
                 if m.name == FIFTH_PLAN[1])
     page = (fifth_module.root / "feedback" / PARTIAL / FIFTH / f"{FIFTH}.html").read_text(encoding="utf-8")
     assert hint in html.unescape(re.sub(r"<[^>]+>", "", page))
     assert _feedback_total(fifth_module.root, PARTIAL, FIFTH) == pytest.approx(
         fifth_module.nbgrader_export[PARTIAL, FIFTH], abs=0.005)
-    notebook = nbformat.read(str(fifth_module.root / "autograded" / FULL / FIFTH / f"{FIFTH}.ipynb"), 4)
-    pictures = [[output.output_type for output in cell.outputs] for cell in notebook.cells
-                if cell.id.startswith("picture_")]
-    assert len(pictures) == 2 and all("display_data" in outputs for outputs in pictures)
 
 
 def test_calcgrade_writes_the_fifth_modules_scores_into_the_gradebook(fifth_module):

@@ -89,6 +89,23 @@ def test_the_course_is_worth_100_points_over_four_assignments(tmp_path):
     assert total == 100
 
 
+def test_the_course_autogrades_without_a_kernel_and_an_old_config_is_warned_of(tmp_path, capsys):
+    """Autograde must run no cell of a submitted notebook (`grader.nbgrader_autograde`): the config written says
+    so; a course folder's own config that does not is kept, with a warning and the lines to add."""
+    from grader.nbgrader_course import runs_no_kernel
+
+    assert main(["nbgrader-course", str(tmp_path / "new")]) == 0
+    assert runs_no_kernel(tmp_path / "new" / "nbgrader_config.py")
+    assert "warning" not in capsys.readouterr().err
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "nbgrader_config.py").write_text("c = get_config()\n", encoding="utf-8")
+    assert main(["nbgrader-course", str(tmp_path / "old")]) == 0
+    warning = capsys.readouterr().err
+    assert "runs every cell of a submitted notebook in a kernel" in warning
+    assert "grader.nbgrader_autograde.TrustedChecks" in warning
+    assert not runs_no_kernel(tmp_path / "old" / "nbgrader_config.py")
+
+
 # ----- student code from cells -------------------------------------------------------------------------
 
 
