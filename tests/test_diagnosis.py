@@ -289,3 +289,36 @@ def test_a_formula_whose_expansion_would_take_hours_gets_no_explanation():
             "return float(np.sum(e)), float(np.sum(r))")
     source = kit.replace_bodies(kit.solution_source("gradient_descent"), {"sse_gradient": body})
     assert symbolic.analyse(BY_KEY["gradient_descent.sse_gradient"], source) is None
+
+
+SLOW_FORMULA = ("a = (x + np.sin(x) + np.cos(x) + np.exp(x) + 1)**12\n"
+                "b = (x - np.sin(x) + np.cos(x) - np.exp(x) + 2)**12\n"
+                "return a * b / (x + np.tan(x) + 3)**12")
+
+
+def test_a_formula_made_to_be_slow_is_given_up_and_not_remembered(monkeypatch):
+    """Attack: formulas within the reader's size limits that SymPy cannot finish held the grader's own process
+    2 s per closed-form exercise (16 s per submission); the bound is now a quarter of that, and a formula given up
+    for time is not remembered as unreadable (a less busy machine may read it in time)."""
+    source = kit.variant_source("derivatives", "df_poly", SLOW_FORMULA)
+    calls = []
+    real = symbolic_module._analyse
+    monkeypatch.setattr(symbolic_module, "_analyse", lambda *args: calls.append(1) or real(*args))
+    assert symbolic_module.ANALYSIS_SECONDS <= 0.5
+    for _ in range(2):
+        assert analyse(BY_KEY["derivatives.df_poly"], source) is None
+    assert len(calls) == 2  # tried again: a time-out is not a fact about the formula
+
+
+def test_no_formula_is_analysed_where_its_time_cannot_be_bounded():
+    """Off the main thread no alarm can end SymPy's work (an embedding in a thread once ran it unbounded): there
+    the analysis is not started, and the numeric verdict stands alone."""
+    import threading
+
+    source = kit.variant_source("derivatives", "df_poly", "return 3 * x**2 - 12 * x")  # the constant term dropped
+    found = []
+    thread = threading.Thread(target=lambda: found.append(analyse(BY_KEY["derivatives.df_poly"], source)))
+    thread.start()
+    thread.join(timeout=30)
+    assert found == [None]
+    assert analyse(BY_KEY["derivatives.df_poly"], source) is not None  # in the main thread: read and explained

@@ -129,13 +129,19 @@ def analyse(exercise: Exercise, source: str) -> Finding | None:
         return None
     key = (exercise.key, function_text(functions, exercise.function))
     if key not in _FINDINGS:
+        try:
+            finding = _analyse(exercise, target, functions)
+        except _OutOfTime:  # not remembered: the same formula on a machine less busy may be read in time
+            return None
         if len(_FINDINGS) >= _FINDINGS_LIMIT:
             _FINDINGS.clear()
-        _FINDINGS[key] = _analyse(exercise, target, functions)
+        _FINDINGS[key] = finding
     return _FINDINGS[key]
 
 
-ANALYSIS_SECONDS = 2.0  # SymPy's work on one student formula (expanding a power of a power can take hours)
+# SymPy's work on one student formula, in the grader's own process (expanding a power of a power can take hours).
+# Every formula of every corpus is read in under 0.07 s; a formula made to be slow costs this much, per exercise.
+ANALYSIS_SECONDS = 0.5
 
 
 class _OutOfTime(Exception):
@@ -144,11 +150,10 @@ class _OutOfTime(Exception):
 
 @contextlib.contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
-    """Raise _OutOfTime in this (main) thread after `seconds` of wall time; elsewhere, no limit can be set
-    this way and the size limits of the reader are all there is."""
+    """Raise _OutOfTime in this (main) thread after `seconds` of wall time; in another thread no limit can be set
+    this way, so no analysis is started there (_OutOfTime at once): the numeric verdict stands alone."""
     if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+        raise _OutOfTime
 
     def expire(signum: int, frame: Any) -> None:
         raise _OutOfTime
@@ -163,8 +168,8 @@ def _time_limit(seconds: float) -> Iterator[None]:
 
 
 def _analyse(exercise: Exercise, target: Target, functions: Mapping[str, ast.FunctionDef]) -> Finding | None:
-    """The finding, or None where the formula cannot be read or its analysis passes ANALYSIS_SECONDS: the
-    numeric verdict then stands alone."""
+    """The finding, or None where the formula cannot be read: the numeric verdict then stands alone. Raises
+    _OutOfTime where its analysis passes ANALYSIS_SECONDS (or cannot be bounded: outside the main thread)."""
     try:
         with _time_limit(ANALYSIS_SECONDS):
             student = read_function(functions, exercise.function, target.parameters, target.data)
@@ -173,7 +178,7 @@ def _analyse(exercise: Exercise, target: Target, functions: Mapping[str, ast.Fun
             quotient = _difference_quotient(exercise, target, functions[exercise.function], student)
             return quotient or _classify(exercise, target, student)
     except (Unreadable, RecursionError, OverflowError, ZeroDivisionError, TypeError, ValueError, MemoryError,
-            AttributeError, sp.SympifyError, sp.PolynomialError, _OutOfTime):
+            AttributeError, sp.SympifyError, sp.PolynomialError):
         return None
 
 
