@@ -307,6 +307,13 @@ def _with_repairs(exercises: Sequence[Exercise], judged: Mapping[str, list[tuple
     return repaired
 
 
+def _formula_read(verdict: CheckResult) -> bool:
+    """Does the check's hint show the formula read from the student's code (a true statement, kept beside an edit)?"""
+    from grader.diagnosis import FORMULA_READ, hint_of
+
+    return hint_of(verdict.student_message).startswith(FORMULA_READ)
+
+
 def _repair_key(exercise: Exercise, module_source: str) -> tuple[str, bytes]:
     """Where `_REPAIRS` keeps an exercise's repair: the function's own source (the module's where it cannot be
     read alone)."""
@@ -448,8 +455,9 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
     changed = []
     for (_, outcome, _), verdict in zip(checks, verdicts, strict=True):
         if not verdict.passed:  # what was said of the answer stays (a formula as read), the edit follows it
-            said = hint_of(verdict.student_message) if verdict.diagnosis else ""  # a statement that named
-            # something (a formula finding, a factor) stays; an unclassified reading gives way to the edit
+            said = hint_of(verdict.student_message) if verdict.diagnosis or _formula_read(verdict) else ""
+            # a statement that named something (a formula finding, a factor), or the formula read from the code,
+            # stays; what the values show gives way to the edit
             message = replace_hint(verdict.student_message,
                                    hint if said in ("", exercise.hint.strip().rstrip(".") + ".") else f"{said} {hint}")
             named = outcome.status == "ok" and not verdict.diagnosis.startswith("formula:")

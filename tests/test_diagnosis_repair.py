@@ -314,6 +314,19 @@ def test_two_edits_are_not_tried_on_one_failed_check_nor_said_when_nothing_repai
     assert repair.find_two_edit_repair(source, "f", first, [3, 4, 5], 3, passes) == []
 
 
+def test_a_parameter_where_a_module_function_of_it_belongs_is_changed_everywhere_at_once():
+    source = SIGMOID_HEAD + "def f(x, y):\n    y = y + 1\n    return x * (1 - x) + y\n"
+    changes = [c.edit.change for c in repair.candidates(source, "f") if c.edit.kind == "function not applied"]
+    assert changes == ["changing every `x` to `sigmoid(x)` (2 places)"]  # y is assigned: never offered
+    assert not [c for c in repair.candidates(SIGMOID_HEAD + "def g(z):\n    return z * 2\n", "sigmoid")
+                if c.edit.kind == "function not applied" and "sigmoid(" in c.edit.after]  # never itself
+
+
+def test_a_products_last_two_factors_are_dropped_together():
+    source = MODULE_HEAD + "def g(o, y):\n    return 2 * (o - y) * o * (1 - o)\n"
+    assert ("extra factor", "2 * (o - y) * o * (1 - o)", "2 * (o - y)") in _edits(source, "g")
+
+
 # ----- through the engine and the sandbox --------------------------------------------------------------------
 
 
@@ -415,6 +428,13 @@ def _hints(exercise_result) -> list[str]:
     ("gradient_descent", "gradient_step", "w = np.asarray(weights, dtype=float)\n"
      "return w - learning_rate * np.sign(np.asarray(grad, dtype=float))\n", "extra operation",
      "changing `np.sign(np.asarray(grad, dtype=float))` to `np.asarray(grad, dtype=float)`"),
+    ("derivatives", "dsigmoid", "s = x\nreturn s * (1 - s)\n", "function not applied",
+     "changing every `x` to `sigmoid(x)`"),
+    ("neural_network", "backprop", "xs = np.asarray(x, dtype=float)\npre = np.outer(xs, w_hidden) + b_hidden\n"
+     "act = sigmoid(pre)\nout = act @ w_out + b_out\nerr = 2 * (out - y) * out * (1 - out)\n"
+     "delta = np.outer(err, w_out) * act * (1 - act)\n"
+     "return np.concatenate([delta.T @ xs, delta.sum(axis=0), act.T @ err, [err.sum()]])\n", "extra factor",
+     "changing `2 * (out - y) * out * (1 - out)` to `2 * (out - y)`"),
 ])
 def test_a_slip_nobody_listed_is_named_by_the_edit_that_undoes_it(sandbox, module, function, body, kind, quoted):
     _, own = _grade(sandbox, module, function, body)

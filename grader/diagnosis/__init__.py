@@ -27,6 +27,7 @@ from grader.spec import Case, CheckResult, Exercise
 
 FACTOR_CLAIM = "constant factor"  # how a constant-factor diagnosis begins (a claim the formula may disprove)
 PAIR_JOIN = " + "  # two slips named together: two operators' names, or two repair edits' kinds, joined
+FORMULA_READ = "read from your code"  # how a hint showing the formula read from the student's code begins
 SYMBOLIC_EXERCISES = frozenset({
     "derivatives.df_poly", "derivatives.df_wave", "derivatives.dsigmoid", "derivatives.df_log",
     "partial_derivatives.dg_dx", "partial_derivatives.dg_dy", "gradient_descent.df_nonconvex",
@@ -83,7 +84,7 @@ def explain_exercise(exercise: Exercise, source: str | None, judged: Sequence[Ju
         for index in failed:
             if _replaceable(results[index].diagnosis):
                 told = hint_of(results[index].student_message) if exercise.key in SYMBOLIC_EXERCISES else ""
-                shown = f"{operator.hint}; {told}" if told.startswith("read from your code") else operator.hint
+                shown = f"{operator.hint}; {told}" if told.startswith(FORMULA_READ) else operator.hint
                 results[index] = _with_hint(results[index], operator.name, shown)
     return results
 

@@ -25,8 +25,10 @@ computing it moved after that one, `f(u op c)` for `f(u) op c` (f a given functi
 (`z` for `h = sigmoid(z)`), a size `np.abs(r)` where the square `r ** 2` belongs, entries set where they are
 moved (`plus[i] = h` for `plus[i] += h`, every such store at once and each alone), a loop's index off by one
 where a pass stores into or reads an entry of what it fills (`path[k]` for `path[k + 1]`, or for `path[k - 1]`),
-`np.sign(g)` for `g`, `np.reciprocal(u)` (integer for integers) for `1 / u`, `np.ndim(p)` for `len(p)`, and a
-lambda made in a loop given the loop's variable as a default (late binding).
+`np.sign(g)` for `g`, `np.reciprocal(u)` (integer for integers) for `1 / u`, `np.ndim(p)` for `len(p)`, a
+lambda made in a loop given the loop's variable as a default (late binding), a product's last two factors dropped
+together (`a * (1 - a)`, a derivative's factor where none belongs), and a parameter where a module function of it
+belongs (`x * (1 - x)` for `sigmoid(x) * (1 - sigmoid(x))`).
 Text written
 more than once is located by its line. The same edit is also tried at every occurrence of the same
 expression (an index written twice, or copied into parallel terms). The candidates run in the sandbox like any
@@ -123,6 +125,7 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "mirrored point": 2, "count": 2, "test before step": 2, "new axis": 3,
          "values for indices": 2, "restart": 2, "overwritten": 2, "sum start": 2,
          "missing absolute value": 3, "used before set": 2, "missing division": 4, "before the function": 4,
+         "function not applied": 4,
          "size for square": 3, "set for moved": 2, "late binding": 1}
 
 
@@ -1294,6 +1297,9 @@ def _drops(node: ast.AST, context: _Context) -> Found:
     yield from _expr_edit(kind, node, copy.deepcopy(node.left), why.format(ast.unparse(node.right)))
     if isinstance(node.op, ast.Mult | ast.Add):
         yield from _expr_edit(kind, node, copy.deepcopy(node.right), why.format(ast.unparse(node.left)))
+    if isinstance(node.op, ast.Mult) and isinstance(node.left, ast.BinOp) and isinstance(node.left.op, ast.Mult):
+        extra = ast.unparse(ast.BinOp(node.left.right, ast.Mult(), node.right))  # `a * (1 - a)`: two factors
+        yield from _expr_edit(kind, node, copy.deepcopy(node.left.left), why.format(extra))
 
 
 def _unsigned_comparison(node: ast.AST, context: _Context) -> Found:
@@ -1424,6 +1430,35 @@ def _names(node: ast.AST, context: _Context) -> Found:
                    "through one shows through the other"), changed, False
 
 
+def _not_applied(function: ast.FunctionDef, context: _Context) -> Found:
+    """A parameter where a module function of it belongs (`x * (1 - x)` where `sigmoid(x) * (1 - sigmoid(x))`
+    belongs): every use of a parameter the function never assigns, at once, with each of the module's other
+    functions of one value."""
+    assigned = {n.id for n in ast.walk(function) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    reads: dict[str, int] = collections.Counter(n.id for n in ast.walk(function) if isinstance(n, ast.Name)
+                                                and isinstance(n.ctx, ast.Load) and n.id in context.parameters)
+    for parameter in sorted(set(reads) - assigned):
+        for name, signature in sorted(context.signatures.items()):
+            if name == context.function or len(signature.posonlyargs) + len(signature.args) != 1 \
+                    or signature.kwonlyargs:
+                continue
+            changed = copy.deepcopy(function)
+            for node in ast.walk(changed):
+                for field, value in ast.iter_fields(node):
+                    if isinstance(value, ast.Name) and value.id == parameter and isinstance(value.ctx, ast.Load):
+                        setattr(node, field, ast.Call(ast.Name(name, ast.Load()), [value], []))
+                    elif isinstance(value, list):
+                        value[:] = [ast.Call(ast.Name(name, ast.Load()), [item], []) if isinstance(item, ast.Name)
+                                    and item.id == parameter and isinstance(item.ctx, ast.Load) else item
+                                    for item in value]
+            count = reads[parameter]
+            yield Edit("function not applied", parameter, f"{name}({parameter})",
+                       f"`{parameter}` where `{name}({parameter})` belongs: the formula is about the value of `{name}` "
+                       f"at `{parameter}`, not about `{parameter}` itself",
+                       f"changing every `{parameter}` to `{name}({parameter})`"
+                       + (f" ({count} places)" if count > 1 else "")), ast.fix_missing_locations(changed), False
+
+
 def _statements(node: ast.AST, context: _Context) -> Found:
     """Statements: an early exit from a loop removed, a `return` moved out of its loop, two steps of a loop's
     pass swapped, the mirror of a matrix entry stored too (a[j, i] = a[i, j]), a running total (+=) that should
@@ -1551,6 +1586,7 @@ def _statements(node: ast.AST, context: _Context) -> Found:
         yield from _restarts(node)
         yield from _applied_too_early(node, context)
         yield from _set_for_moved(node)
+        yield from _not_applied(node, context)
     loops = [node] if isinstance(node, ast.For) else list(node.generators) \
         if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) else []
     for position, loop in enumerate(loops):  # `for i in point`, or `[... for i in point]`
@@ -2059,7 +2095,8 @@ _SAYS = {"sign": "a sign flipped", "missing minus": "a minus added", "swapped op
          "call for its argument": "the call removed", "missing absolute value": "an absolute value taken",
          "used before set": "a statement moved after the one it reads", "missing division": "divided by the count",
          "before the function": "the value after the function", "size for square": "the square for the size",
-         "set for moved": "the entry moved, not set", "late binding": "the value bound when the lambda is made"}
+         "set for moved": "the entry moved, not set", "late binding": "the value bound when the lambda is made",
+         "function not applied": "the function applied"}
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # lines as the tokenizer counts them (as `ast` does)
