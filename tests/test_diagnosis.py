@@ -310,11 +310,12 @@ def test_a_formula_made_to_be_slow_is_given_up_and_not_remembered(monkeypatch):
     assert len(calls) == 2  # tried again: a time-out is not a fact about the formula
 
 
-def test_no_formula_is_analysed_where_its_time_cannot_be_bounded():
+def test_no_formula_is_analysed_where_its_time_cannot_be_bounded(monkeypatch):
     """Off the main thread no alarm can end SymPy's work (an embedding in a thread once ran it unbounded): there
     the analysis is not started, and the numeric verdict stands alone."""
     import threading
 
+    monkeypatch.setattr(symbolic_module, "_FINDINGS", {})  # nothing remembered from another test's reading
     source = kit.variant_source("derivatives", "df_poly", "return 3 * x**2 - 12 * x")  # the constant term dropped
     found = []
     thread = threading.Thread(target=lambda: found.append(analyse(BY_KEY["derivatives.df_poly"], source)))

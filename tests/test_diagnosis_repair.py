@@ -322,6 +322,12 @@ def test_a_parameter_where_a_module_function_of_it_belongs_is_changed_everywhere
                 if c.edit.kind == "function not applied" and "sigmoid(" in c.edit.after]  # never itself
 
 
+def test_a_right_operand_may_belong_deeper_in_the_left_operands_last_terms():
+    source = MODULE_HEAD + "def d(x, n):\n    return 3 * n * x ** n - 1\n"
+    afters = {after for kind, _, after in _edits(source, "d") if kind == "precedence"}
+    assert {"3 * n * (x ** n - 1)", "3 * n * x ** (n - 1)"} <= afters
+
+
 def test_a_products_last_two_factors_are_dropped_together():
     source = MODULE_HEAD + "def g(o, y):\n    return 2 * (o - y) * o * (1 - o)\n"
     assert ("extra factor", "2 * (o - y) * o * (1 - o)", "2 * (o - y)") in _edits(source, "g")
@@ -428,6 +434,12 @@ def _hints(exercise_result) -> list[str]:
     ("gradient_descent", "gradient_step", "w = np.asarray(weights, dtype=float)\n"
      "return w - learning_rate * np.sign(np.asarray(grad, dtype=float))\n", "extra operation",
      "changing `np.sign(np.asarray(grad, dtype=float))` to `np.asarray(grad, dtype=float)`"),
+    ("derivatives", "df_poly", "total = 0.0\nfor k, a in [(3, 1), (2, -6), (1, 9)]:\n    total += k * a * x ** k - 1\n"
+     "return total\n", "precedence", "`k * a * x ** (k - 1)`"),
+    ("neural_network", "backprop", "xs = np.asarray(x, dtype=float)\npre = np.outer(xs, w_hidden) + b_hidden\n"
+     "act = sigmoid(pre)\nerr = 2 * (act @ w_out + b_out - y)\ndelta = np.outer(err, w_out) * pre * (1 - pre)\n"
+     "return np.concatenate([delta.T @ xs, delta.sum(axis=0), act.T @ err, [err.sum()]])\n",
+     "before the function", "changing every `pre` to `act` in `delta = np.outer(err, w_out) * pre * (1 - pre)`"),
     ("derivatives", "dsigmoid", "s = x\nreturn s * (1 - s)\n", "function not applied",
      "changing every `x` to `sigmoid(x)`"),
     ("neural_network", "backprop", "xs = np.asarray(x, dtype=float)\npre = np.outer(xs, w_hidden) + b_hidden\n"
@@ -734,6 +746,13 @@ def test_a_value_before_a_function_is_applied_may_stand_where_the_value_after_it
     edits = _changes(source, "f", "before the function")
     assert ("z @ h", "h @ h") in edits
     assert not any("sigmoid(h)" in after for _, after in edits)  # the statement that applies it is left alone
+
+
+def test_every_read_of_the_value_before_a_function_in_one_statement_is_changed_at_once():
+    source = SIGMOID_HEAD + "def f(w, x):\n    z = w * x\n    h = sigmoid(z)\n    return z * (1 - z) + h\n"
+    changes = [c.edit.change for c in repair.candidates(source, "f") if c.edit.kind == "before the function"
+               and c.edit.action]
+    assert changes == ["changing every `z` to `h` in `return z * (1 - z) + h` (2 places)"]
 
 
 def test_entries_set_where_they_are_moved_are_changed_together_and_each_alone():

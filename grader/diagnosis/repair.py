@@ -27,8 +27,10 @@ moved (`plus[i] = h` for `plus[i] += h`, every such store at once and each alone
 where a pass stores into or reads an entry of what it fills (`path[k]` for `path[k + 1]`, or for `path[k - 1]`),
 `np.sign(g)` for `g`, `np.reciprocal(u)` (integer for integers) for `1 / u`, `np.ndim(p)` for `len(p)`, a
 lambda made in a loop given the loop's variable as a default (late binding), a product's last two factors dropped
-together (`a * (1 - a)`, a derivative's factor where none belongs), and a parameter where a module function of it
-belongs (`x * (1 - x)` for `sigmoid(x) * (1 - sigmoid(x))`).
+together (`a * (1 - a)`, a derivative's factor where none belongs), a parameter where a module function of it
+belongs (`x * (1 - x)` for `sigmoid(x) * (1 - sigmoid(x))`), a right operand that belongs deeper in the left
+operand's last terms (`c * x ** n - 1` for `c * x ** (n - 1)`), and every read of the value before a function in
+one statement at once (`z * (1 - z)` for `h * (1 - h)`, `h = sigmoid(z)`).
 Text written
 more than once is located by its line. The same edit is also tried at every occurrence of the same
 expression (an index written twice, or copied into parallel terms). The candidates run in the sandbox like any
@@ -71,6 +73,7 @@ MAX_FINALISTS = 40  # candidates that pass the first failed check and are tried 
 SLICE = 200  # candidates tried together (likelier edits first: most repairs are found in the first slice)
 SWAPPED_ARGUMENTS = 4  # a call's first arguments, two of which may be passed in each other's place
 SWAPPED_NAMES = 6  # a statement's first single-use indices, two of which may index each other's sequence
+DEEPEST_REGROUPING = 4  # how deep in the left operand's last terms a right operand may belong (`c * x ** (n - 1)`)
 MOVED_ENTRIES = 6  # stores into entries (`plus[i] = h`) beyond which none is tried as a move (`+=`)
 PREFIX = "calcgrade_repair_"
 REPAIR_CLAIM = "repair"  # how a repair's diagnosis begins: "repair: <kind>"
@@ -826,6 +829,15 @@ def _precedence(node: ast.AST, context: _Context) -> Found:
         regrouped = ast.BinOp(ast.BinOp(copy.deepcopy(left), node.op, copy.deepcopy(right.left)), right.op,
                               copy.deepcopy(right.right))
         yield from _expr_edit("precedence", node, regrouped, why)
+    for depth in range(2, DEEPEST_REGROUPING + 1):  # `c * x ** n - 1` for `c * x ** (n - 1)`: deeper on the spine
+        regrouped = copy.deepcopy(left)
+        spine = regrouped
+        for _ in range(depth - 1):
+            spine = spine.right if isinstance(spine, ast.BinOp) else None
+        if not (isinstance(spine, ast.BinOp) and isinstance(regrouped, ast.BinOp)):
+            break
+        spine.right = ast.BinOp(spine.right, node.op, copy.deepcopy(right))
+        yield from _expr_edit("precedence", node, regrouped, why)
     if isinstance(left, ast.BinOp) and isinstance(left.right, ast.Call) and _of_one_value(left.right, context):
         call = left.right
         inside = ast.BinOp(copy.deepcopy(left.left), left.op, ast.Call(copy.deepcopy(call.func), [
@@ -1430,6 +1442,33 @@ def _names(node: ast.AST, context: _Context) -> Found:
                    "through one shows through the other"), changed, False
 
 
+def _before_function_throughout(function: ast.FunctionDef, context: _Context) -> Found:
+    """`z * (1 - z)` where `h * (1 - h)` belongs (`h = sigmoid(z)`): every read of the value before the function in
+    one statement at once (each read alone is a candidate of `_names`)."""
+    nodes = list(ast.walk(function))
+    for after, made in sorted(context.made_by_calls.items()):
+        argument = made.value.args[0] if isinstance(made.value, ast.Call) and made.value.args else None
+        if not isinstance(argument, ast.Name):
+            continue
+        for index, statement in enumerate(nodes):
+            if statement is made or not isinstance(statement, ast.Assign | ast.AugAssign | ast.Return | ast.Expr):
+                continue
+            reads = sum(1 for n in ast.walk(statement) if isinstance(n, ast.Name) and n.id == argument.id
+                        and isinstance(n.ctx, ast.Load))
+            if reads < 2:
+                continue
+            changed = copy.deepcopy(function)
+            for n in ast.walk(list(ast.walk(changed))[index]):
+                if isinstance(n, ast.Name) and n.id == argument.id and isinstance(n.ctx, ast.Load):
+                    n.id = after
+            applied = _call_name(made.value)
+            yield Edit("before the function", argument.id, after,
+                       f"`{argument.id}` is the value before `{applied}` is applied: `{after} = {applied}("
+                       f"{argument.id})` belongs here",
+                       f"changing every `{argument.id}` to `{after}` in `{_line(statement)}` ({reads} places)"), \
+                changed, False
+
+
 def _not_applied(function: ast.FunctionDef, context: _Context) -> Found:
     """A parameter where a module function of it belongs (`x * (1 - x)` where `sigmoid(x) * (1 - sigmoid(x))`
     belongs): every use of a parameter the function never assigns, at once, with each of the module's other
@@ -1587,6 +1626,7 @@ def _statements(node: ast.AST, context: _Context) -> Found:
         yield from _applied_too_early(node, context)
         yield from _set_for_moved(node)
         yield from _not_applied(node, context)
+        yield from _before_function_throughout(node, context)
     loops = [node] if isinstance(node, ast.For) else list(node.generators) \
         if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) else []
     for position, loop in enumerate(loops):  # `for i in point`, or `[... for i in point]`
