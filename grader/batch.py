@@ -31,11 +31,11 @@ from grader.curriculum import EXERCISES
 from grader.engine import Learned, grade_sources, learn, learned
 from grader.gradebook import write_gradebook
 from grader.gradescope import read_results, read_run_record, write_results
-from grader.notebook_source import submissions_root
+from grader.notebook_source import is_nbgrader_course, submissions_root
 from grader.report import write_report, write_student_feedback
 from grader.sandbox.client import Confinement, Limits, Sandbox
 from grader.spec import SubmissionResult
-from grader.submission import is_junk, read_submission, submitted_modules
+from grader.submission import is_junk, read_nbgrader_notebook, read_submission, submitted_modules
 from grader.terminal import shown
 
 RESULTS = "results.json"
@@ -212,11 +212,35 @@ def grade_folder(student: str, folder: Path, sandbox: Sandbox, course_seed: str,
                  modules: Sequence[str] = tuple(kit.MODULES), carry_forward: bool = True) -> SubmissionResult:
     """Grade one student's folder as handed in; the notes say which files were used in place of the
     expected names, and which were found but not used (`grader.submission`)."""
+    if in_nbgrader_course(folder):
+        parts = [grade_nbgrader_module(student, folder, module, sandbox, course_seed, carry_forward)
+                 for module in modules]
+        return SubmissionResult(student, tuple(e for part in parts for e in part.exercises),
+                                tuple(dict.fromkeys(note for part in parts for note in part.notes)))
     submission = read_submission(folder)
     result = grade_sources(submission.sources, sandbox, student=student, hidden=True, course_seed=course_seed,
                            unreadable=submission.unreadable, exercises=[e for e in EXERCISES if e.module in modules],
                            carry_forward=carry_forward)
     return dataclasses.replace(result, notes=(*result.notes, *submission.notes))
+
+
+def in_nbgrader_course(folder: Path) -> bool:
+    """Is this a student's folder of an nbgrader course (`COURSE/submitted/<student>`)?"""
+    return folder.parent.name == "submitted" and is_nbgrader_course(folder.parent.parent)
+
+
+def grade_nbgrader_module(student: str, folder: Path, module: str, sandbox: Sandbox, course_seed: str,
+                          carry_forward: bool = True) -> SubmissionResult:
+    """One module of a student in an nbgrader course, graded on its own from the notebook nbgrader collected
+    (`read_nbgrader_notebook`), as nbgrader's autograde grades it (`grader.nbgrader_autograde`): its hidden inputs
+    depend on that notebook alone, so the two give the same scores, and no module's code runs beside another's."""
+    sources, unreadable = {}, {}
+    if (folder / module).is_dir() and not (folder / module).is_symlink():
+        source, problem = read_nbgrader_notebook(folder, module)
+        sources, unreadable = ({module: source}, {}) if source is not None else ({}, {module: problem})
+    return grade_sources(sources, sandbox, student=student, hidden=True, course_seed=course_seed,
+                         unreadable=unreadable, exercises=[e for e in EXERCISES if e.module == module],
+                         carry_forward=carry_forward)
 
 
 def _write_student(result: SubmissionResult, out: Path, run: dict[str, Any]) -> None:

@@ -4,10 +4,12 @@ nbgrader's own autograde runs every cell of a submitted notebook in a Jupyter ke
 walls: a solution cell can read the source notebooks and the gradebook, rewrite other students' submissions, patch
 the kit that grades next, and use the network. The course that `calcgrade nbgrader-course` writes replaces nbgrader's
 `Execute` preprocessor with `TrustedChecks`, so no cell of a submitted notebook ever runs in nbgrader's process or in
-a kernel. The student's code is read from the notebooks' solution cells exactly as `calcgrade grade` reads the
-student's folder (`grader.submission`, each notebook parsed in a bounded forked process), and it runs only in
-calcgrade's sandbox, which hides the course folder; the hidden checks draw their inputs from the course seed
-(`$CALCGRADE_SEED`), the student id and the submission, as `calcgrade grade` does, so the two give the same scores.
+a kernel. The student's code is read from the solution cells of the notebook nbgrader collected,
+`submitted/<student>/<module>/<module>.ipynb`, and nothing else (`grader.submission.read_nbgrader_notebook`, parsed
+in a bounded forked process; `calcgrade grade` reads an nbgrader course the same way, module by module), and it runs
+only in calcgrade's sandbox, which hides the course folder; the hidden checks draw their inputs from the course seed
+(`$CALCGRADE_SEED`), the student id and that notebook's code, as `calcgrade grade` does, so the two give the same
+scores. A test cell it does not grade (an exercise the course drops) gets 0 points and says why.
 Each test cell then gets, as its outputs, the feedback the student would read in the notebook and the exercise's
 score as the cell's value, which nbgrader's `SaveAutoGrades` stores as partial credit; `generate_feedback` and
 `export` work as usual. Nothing else in the notebook is executed: the pictures drawn from the student's functions are
@@ -27,7 +29,7 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
 from grader import kit
-from grader.spec import POINT_DIGITS, ExerciseResult
+from grader.spec import POINT_DIGITS, ExerciseResult, SubmissionResult
 
 if TYPE_CHECKING:
     from grader.sandbox.client import Sandbox
@@ -51,43 +53,70 @@ class TrustedChecks(Preprocessor):
         student, module = str(info["student"]), str(info["notebook"])
         cells = grade_cell_ids(module) if module in kit.MODULES else {}
         exercises = [exercise for exercise in EXERCISES if exercise.module == module and exercise.key in cells]
-        if not exercises:
-            self.log.warning("calcgrade: %s is not one of the course's modules; its test cells are left empty", module)
-            return nb, resources
-        root = self._course_root(resources)
-        result = self._grade(student, root / "submitted" / student, module, exercises, root)
-        by_cell = {cells[exercise.key]: result.exercise(exercise.key) for exercise in exercises}
+        by_cell: dict[str, tuple[ExerciseResult, tuple[str, ...]]] = {}
+        if exercises:
+            root = self._course_root()
+            result = self._grade(student, root / "submitted" / student, module, root)
+            by_cell = {cells[exercise.key]: (result.exercise(exercise.key), result.notes) for exercise in exercises}
         for cell in nb.cells:
-            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-            if cell.cell_type == "code" and grade_id in by_cell:
-                cell.outputs = test_cell_outputs(by_cell[grade_id], result.notes)
+            marks = cell.get("metadata", {}).get("nbgrader", {})
+            if cell.cell_type != "code" or not marks.get("grade") or marks.get("solution"):
+                continue
+            graded = by_cell.get(marks.get("grade_id"))
+            # deny by default: a test cell calcgrade does not grade (an exercise the course drops, a notebook that is
+            # not one of its modules) earns nothing, where nbgrader would give a cell without output full marks
+            cell.outputs = test_cell_outputs(*graded) if graded else not_graded_outputs(module)
         return nb, resources
 
-    def _course_root(self, resources: dict[str, Any]) -> Path:
+    def _course_root(self) -> Path:
         from nbgrader.coursedir import CourseDirectory
 
         return Path(CourseDirectory(config=self.config).root).resolve()
 
-    def _grade(self, student: str, folder: Path, module: str, exercises: list[Any], root: Path):
-        from grader.engine import grade_sources
+    def _grade(self, student: str, folder: Path, module: str, root: Path) -> SubmissionResult:
+        from grader.batch import grade_nbgrader_module
         from grader.sandbox.client import SandboxUnavailable
-        from grader.submission import read_submission
 
-        submission = read_submission(folder)
         seed = os.environ.get(SEED_VARIABLE) or kit.DEFAULT_SEED
         if seed == kit.DEFAULT_SEED:
             self.log.warning("calcgrade: the hidden checks use the public default seed; set $%s to the course's "
                              "secret seed", SEED_VARIABLE)
-        unreadable = {key: value for key, value in submission.unreadable.items() if key == module}
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                return grade_sources(submission.sources, _sandbox(self.unconfined, (root,)), student=student,
-                                     hidden=True, course_seed=seed, exercises=exercises, unreadable=unreadable)
+                return grade_nbgrader_module(student, folder, module, _sandbox(self.unconfined, (root,)), seed)
         except SandboxUnavailable as error:
             raise RuntimeError(f"calcgrade: {error}; student code would run unconfined. Autograde on a machine that "
                                "allows unprivileged user namespaces, or set c.TrustedChecks.unconfined = True to "
                                "accept that") from error
+
+
+class FirstOfEachGradeId(Preprocessor):
+    """Before nbgrader's own sanitising steps: of several cells with one `grade_id` (a test cell copied and pasted in
+    Jupyter), the first keeps its nbgrader metadata and the others become plain cells. nbgrader's own steps reject
+    such a notebook by raising out of the whole run, so one student's copied cell stopped autograde for everyone
+    after them."""
+
+    enabled = Bool(True).tag(config=True)
+
+    def preprocess(self, nb: nbformat.NotebookNode, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        seen: set[str] = set()
+        for cell in nb.cells:
+            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            if grade_id is None:
+                continue
+            if grade_id in seen:
+                del cell.metadata["nbgrader"]
+            seen.add(grade_id)
+        return nb, resources
+
+
+def not_graded_outputs(module: str) -> list[nbformat.NotebookNode]:
+    """A test cell calcgrade does not grade: 0 points, and why (an error output, which nbgrader scores 0 too)."""
+    text = (f"calcgrade grades no exercise of {module!r} in this cell under the course in force "
+            "(an exercise the course drops, or a notebook that is not one of its modules): 0 points\n")
+    return [nbformat.v4.new_output("stream", name="stdout", text=text),
+            nbformat.v4.new_output("execute_result", data={"text/plain": "0"}, execution_count=1)]
 
 
 def test_cell_outputs(result: ExerciseResult, notes: tuple[str, ...] = ()) -> list[nbformat.NotebookNode]:

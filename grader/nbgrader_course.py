@@ -355,15 +355,19 @@ def module_notebook(module: str) -> NotebookNode:
         + (f" and defines {names}" if names else "") + ", which the exercises use."), "given_intro", locked=True))
     cells.append(_nbgrader(v4.new_code_cell("\n\n\n".join(part.source for part in given)), "given", locked=True))
     exercises = [part for part in parts if part.kind == "exercise"]
+    in_course = any(exercise.module == module for exercise in BY_KEY.values())
     for number, part in enumerate(exercises, 1):
         key = f"{module}.{part.name}"
+        dropped = in_course and key not in BY_KEY  # the course drops it: written (others may call it), not graded
         exercise = _exercise(key)
-        heading = f"## Exercise {number}: `{part.name}` ({exercise.points:g} points)\n\n"
+        worth = "not graded in this course" if dropped else f"{exercise.points:g} points"
+        heading = f"## Exercise {number}: `{part.name}` ({worth})\n\n"
         cells.append(_nbgrader(v4.new_markdown_cell(heading + docstring_markdown(part.doc)), f"about_{part.name}",
                                locked=True))
         cells.append(_nbgrader(v4.new_code_cell(part.source), part.name, solution=True))
-        cells.append(_nbgrader(v4.new_code_cell(check_cell_source(key)), f"test_{part.name}", grade=True,
-                               locked=True, points=exercise.points))
+        if not dropped:
+            cells.append(_nbgrader(v4.new_code_cell(check_cell_source(key)), f"test_{part.name}", grade=True,
+                                   locked=True, points=exercise.points))
         for helper, arguments, needs in PLOTS.get(key, []):
             cells.append(_nbgrader(v4.new_code_cell(plot_cell_source(helper, arguments, needs)),
                                    f"picture_{helper}", locked=True))
@@ -390,10 +394,23 @@ AUTOGRADE_PREPROCESSORS = (
     "nbgrader.preprocessors.CheckCellMetadata",
 )
 _PREPROCESSOR_LINES = "".join(f"\n    {name!r}," for name in AUTOGRADE_PREPROCESSORS)
+# nbgrader's sanitising steps, after calcgrade's, which keeps one cell of each grade_id (nbgrader's own steps raise out
+# of the whole run on a copied test cell).
+SANITIZE_PREPROCESSORS = (
+    "grader.nbgrader_autograde.FirstOfEachGradeId",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+)
+_SANITIZE_LINES = "".join(f"\n    {name!r}," for name in SANITIZE_PREPROCESSORS)
 TRUSTED_AUTOGRADE_LINES = (
     "# Autograde runs no cell of a submitted notebook: calcgrade grades its solution cells in its sandbox, with the\n"
     "# course seed from $CALCGRADE_SEED, and writes each test cell's feedback and score (grader.nbgrader_autograde).\n"
-    f"c.Autograde.autograde_preprocessors = [{_PREPROCESSOR_LINES}\n]\n")
+    f"c.Autograde.autograde_preprocessors = [{_PREPROCESSOR_LINES}\n]\n"
+    "# A test cell copied in a notebook costs only that notebook, not the rest of the run.\n"
+    f"c.Autograde.sanitize_preprocessors = [{_SANITIZE_LINES}\n]\n")
 NBGRADER_CONFIG = f'''"""nbgrader configuration of the calcgrade course (written by `calcgrade nbgrader-course`)."""
 
 c = get_config()  # noqa: F821 - nbgrader defines get_config

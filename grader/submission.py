@@ -197,6 +197,34 @@ def read_submission(folder: Path) -> Submission:
     return Submission(sources, unreadable, tuple(dict.fromkeys(located.notes)))
 
 
+def read_nbgrader_notebook(folder: Path, module: str) -> tuple[str | None, str]:
+    """One module of a student's folder in an nbgrader course (`submitted/<student>/`): the notebook where nbgrader
+    collects it, `<module>/<module>.ipynb`, and nothing else. Another file there (a `.py` beside the notebook, a
+    copy in another assignment's folder, handed in after the deadline of this one) is never graded in its place:
+    nbgrader grades, and dates, that notebook."""
+    from grader.notebook_source import read_notebook
+
+    path = folder / module / f"{module}.ipynb"
+    if not os.path.lexists(path):
+        return None, f"no notebook {module}/{module}.ipynb"
+    return read_notebook(path, module)
+
+
+def read_nbgrader_submission(folder: Path, modules: Iterable[str]) -> Submission:
+    """A student's folder in an nbgrader course: each module's collected notebook (`read_nbgrader_notebook`)."""
+    sources: dict[str, str] = {}
+    unreadable: dict[str, str] = {}
+    for module in modules:
+        if not (folder / module).is_dir() or (folder / module).is_symlink():
+            continue  # not handed in
+        source, problem = read_nbgrader_notebook(folder, module)
+        if source is None:
+            unreadable[module] = problem
+        else:
+            sources[module] = source
+    return Submission(sources, unreadable, ())
+
+
 def read_sources(folder: Path) -> tuple[dict[str, str], dict[str, str]]:
     """The exercise modules in a folder: (module -> source, module -> why it cannot be read)."""
     submission = read_submission(folder)

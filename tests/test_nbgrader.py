@@ -40,7 +40,8 @@ from grader.submission import read_submission
 
 NBGRADER = Path(sys.executable).parent / "nbgrader"
 SEED = "nbgrader-test-seed"
-FULL, ZERO, PARTIAL, TAMPER = "ada_full", "ben_zero", "cleo_partial", "dan_tamper"
+FULL, ZERO, PARTIAL, TAMPER, BESIDE = "ada_full", "ben_zero", "cleo_partial", "dan_tamper", "fay_beside"
+COPIED = "bea_copied"  # the source notebook with one test cell copied: graded before the others, in id order
 # Per module: (exercise with a known mistake, that mistake, exercise left as the stub).
 PARTIAL_PLAN = {
     "derivatives": ("df_wave", "dropped inner derivative of exp(−x²/2)", "tangent_line"),
@@ -160,6 +161,16 @@ def graded(tmp_path_factory) -> GradedCourse:
                 if cell.metadata.get("nbgrader", {}).get("solution"):
                     cell.source = course_line + cell.source + TAMPER_SOLUTION
             _submit(root, TAMPER, module, tampered)
+            # a stub notebook with the solution as a .py beside it, and in another assignment's folder
+            _submit(root, BESIDE, module, nbformat.read(str(release_path), as_version=4))
+            for folder in (root / "submitted" / BESIDE / module, root / "submitted" / BESIDE):
+                (folder / f"{module}.py").write_text(kit.solution_source(module), encoding="utf-8")
+            copied = nbformat.read(str(root / "source" / module / f"{module}.ipynb"), as_version=4)
+            test = next(index for index, cell in enumerate(copied.cells) if cell.id == "test_sse")
+            duplicate = nbformat.from_dict(dict(copied.cells[test]))
+            duplicate["id"] = "test_sse-copy"
+            copied.cells.insert(test + 1, duplicate)
+            _submit(root, COPIED, module, copied)
     submitted_bytes = {path: path.read_bytes() for path in (root / "submitted").glob("*/*/*.ipynb")}
     _nbgrader(root, env, "autograde", "*")
     _nbgrader(root, env, "generate_feedback", "*")
@@ -179,7 +190,7 @@ def graded(tmp_path_factory) -> GradedCourse:
 
     out = scratch / "calcgrade-out"
     assert main(["grade", str(root), "--out", str(out), "--seed", SEED, "--jobs", "2", "--no-progress",
-                 "--nbgrader-db", str(root / "gradebook.db")]) == 0
+                 "--modules", "all", "--nbgrader-db", str(root / "gradebook.db")]) == 0
     after = _export(root, env, "final_grades.csv")
     _nbgrader(root, env, "generate_feedback", TAMPER_MODULE, "--force")
     return GradedCourse(root, before, after, max_scores, auto_scores, out, feedback_totals,
@@ -201,7 +212,7 @@ def test_nbgrader_export_gives_full_zero_and_partial_scores(graded):
 
 def test_nbgrader_feedback_shows_the_exported_scores(graded):
     submitted = {key: score for key, score in graded.nbgrader_export.items() if key in graded.feedback_totals}
-    assert len(submitted) == 3 * len(kit.MODULES) + 1
+    assert len(submitted) == 3 * len(kit.MODULES) + 3  # and three more students of one module
     assert graded.feedback_totals == pytest.approx(submitted, abs=0.005)  # the page shows two decimals
 
 
@@ -237,6 +248,12 @@ def test_a_notebook_that_attacks_its_kernel_runs_nowhere_and_earns_nothing(grade
     assert graded.final_export[TAMPER, TAMPER_MODULE] == 0
     assert graded.feedback_totals[TAMPER, TAMPER_MODULE] == 0
     assert graded.tamper_feedback_after == 0
+    # a copied test cell costs no one anything: autograde went on (it exits 0, above) and graded it in full
+    assert graded.nbgrader_export[COPIED, TAMPER_MODULE] == pytest.approx(total := graded.max_scores[TAMPER_MODULE])
+    assert total > 0
+    # only the collected notebook is graded: a .py beside it, or elsewhere in the student's folder, never
+    assert graded.nbgrader_export[BESIDE, TAMPER_MODULE] == 0
+    assert _calcgrade(graded, BESIDE).score == 0
     for student in (FULL, ZERO, PARTIAL):
         by_module: dict[str, float] = {}
         for exercise in _calcgrade(graded, student).exercises:

@@ -523,3 +523,54 @@ def test_a_hostile_notebook_costs_only_its_student_and_the_nbgrader_gradebook_is
         for student, expected in scores.items():
             assert gradebook.find_submission(module, student).score == pytest.approx(expected)
     assert main([*command, "--resume"]) == 0  # and a resumed batch reads them all back
+
+
+def test_an_nbgrader_course_grades_only_the_collected_notebook_of_each_module(tmp_path, sandbox):
+    """Attack: a stub notebook with the solution as `linear_model.py` beside it (or as a copy in another
+    assignment's folder, handed in after this one's deadline) scored full marks, in autograde and `calcgrade
+    grade`: the folder's file-picking rules preferred the `.py`. Only `<module>/<module>.ipynb` counts now."""
+    from grader.batch import grade_folder
+    from grader.submission import read_nbgrader_submission
+
+    stubs = _release(module_notebook("linear_model"))
+    course = _course_with(tmp_path / "course", {"eve": {"linear_model": stubs, "derivatives": stubs}})
+    folder = course / "submitted" / "eve"
+    (folder / "linear_model" / "linear_model.py").write_text(kit.solution_source("linear_model"))
+    (folder / "derivatives" / "linear_model.py").write_text(kit.solution_source("linear_model"))
+    (folder / "linear_model.py").write_text(kit.solution_source("linear_model"))
+    submission = read_nbgrader_submission(folder, ["linear_model", "gradient_descent"])
+    assert set(submission.sources) == {"linear_model"} and not submission.unreadable  # not handed in: not read
+    assert "NotImplementedError" in submission.sources["linear_model"]  # the notebook's stubs, not the .py
+    result = grade_folder("eve", folder, sandbox, "t", ["linear_model"])
+    assert result.score == 0
+
+
+def test_an_exercise_the_course_drops_gets_no_test_cell_and_a_test_cell_calcgrade_does_not_grade_earns_0(
+        tmp_path, sandbox, monkeypatch):
+    """Attack: under a course that drops an exercise, its test cell was still generated, autograde left it without
+    output, and nbgrader gives such a cell full marks: a notebook of stubs earned its points."""
+    from traitlets.config import Config
+
+    from grader import nbgrader_autograde
+    from grader.curriculum import BY_KEY as by_key
+
+    monkeypatch.delitem(by_key, "linear_model.sse")  # the course in force drops it
+    ids = [cell.id for cell in module_notebook("linear_model").cells]
+    assert "sse" in ids and "test_sse" not in ids and "test_predict" in ids
+    monkeypatch.undo()
+    notebook = module_notebook("linear_model")
+    foreign = nbformat.v4.new_code_cell("check('linear_model.sse')")
+    foreign.metadata["nbgrader"] = {"grade": True, "grade_id": "test_extra", "locked": True, "points": 4,
+                                    "schema_version": 3, "solution": False, "task": False}
+    notebook.cells.append(foreign)
+    course = _course_with(tmp_path / "course", {"ann": {"linear_model": module_notebook("linear_model")}})
+    monkeypatch.setattr(nbgrader_autograde, "_sandbox", lambda *args: sandbox)
+    config = Config()
+    config.CourseDirectory.root = str(course)
+    graded, _ = nbgrader_autograde.TrustedChecks(config=config).preprocess(
+        notebook, {"nbgrader": {"student": "ann", "notebook": "linear_model"}})
+    values = {cell.metadata["nbgrader"]["grade_id"]: cell.outputs[-1]["data"]["text/plain"]
+              for cell in graded.cells if cell.metadata.get("nbgrader", {}).get("grade")
+              and not cell.metadata["nbgrader"].get("solution")}
+    assert values["test_extra"] == "0"
+    assert all(float(value) > 0 for key, value in values.items() if key != "test_extra")
