@@ -323,3 +323,12 @@ def test_no_formula_is_analysed_where_its_time_cannot_be_bounded(monkeypatch):
     thread.join(timeout=30)
     assert found == [None]
     assert analyse(BY_KEY["derivatives.df_poly"], source) is not None  # in the main thread: read and explained
+
+
+def test_a_module_of_too_many_functions_is_not_read():
+    """Attack: 4,900 helpers reached from every formula made the reading cost 1 s per exercise before its alarm."""
+    helpers = "".join(f"def helper{i}(x):\n    return x\n\n\n" for i in range(symbolic_module.MAX_MODULE_FUNCTIONS))
+    body = "return 3 * x**2 - 12 * x"
+    source = kit.variant_source("derivatives", "df_poly", body)
+    assert analyse(BY_KEY["derivatives.df_poly"], source) is not None
+    assert analyse(BY_KEY["derivatives.df_poly"], source + "\n\n" + helpers) is None

@@ -793,3 +793,25 @@ def test_a_none_found_repair_is_shared_where_only_unrelated_functions_differ():
     assert repair.edit_context(base, "f") == repair.edit_context(base.replace("return y\n", "return y + 1\n"), "f")
     assert repair.edit_context(base, "f") != repair.edit_context(base.replace("v * 2", "v * 3"), "f")
     assert repair.edit_context(base, "f") != repair.edit_context(base + "\nnp = None\n", "f")
+
+
+def test_a_module_of_too_many_functions_is_not_repaired():
+    """Attack: the work before the first candidate compared every module function's parameters with every other's:
+    16,000 one-line functions held the grader 285 s. A module of more than MAX_MODULE_FUNCTIONS is not repaired."""
+    helpers = "".join(f"def helper{i}(x):\n    pass\n\n\n" for i in range(repair.MAX_MODULE_FUNCTIONS))
+    source = MODULE_HEAD + helpers + "def df(x):\n    return 2 * x / 1 + x**2\n"
+    assert repair.candidates(source, "df") == []
+    assert repair.candidates(MODULE_HEAD + "def df(x):\n    return 2 * x / 1 + x**2\n", "df")
+
+
+def test_what_decides_a_modules_edits_is_found_without_walking_a_module_of_too_many_functions():
+    """Attack: 4,900 helpers made the context of a none-found repair cost 500 s (each definition's text cut from the
+    whole module again). Beyond MAX_MODULE_FUNCTIONS (never repaired) the context is the whole module's digest."""
+    import hashlib
+
+    helpers = "".join(f"def helper{i}(x):\n    return x\n\n\n" for i in range(repair.MAX_MODULE_FUNCTIONS + 1))
+    source = MODULE_HEAD + helpers + "def df(x):\n    return helper0(x)\n"
+    assert repair.edit_context(source, "df") == hashlib.sha256(source.encode()).digest()
+    small = MODULE_HEAD + "def helper(x):\n    return x  # a comment\n\n\ndef df(x):\n    return helper(x)\n"
+    assert repair.edit_context(small, "df") == repair.edit_context(small.replace("  # a comment", ""), "df")
+    assert repair.edit_context(small, "df") != repair.edit_context(small.replace("return x", "return -x"), "df")

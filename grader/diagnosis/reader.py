@@ -12,6 +12,7 @@ their expressions in those symbols are.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -58,8 +59,10 @@ MODULE_NAMES = {"np", "numpy", "math"}
 MODULE_CONSTANTS = {"pi": sp.pi, "e": sp.E}
 
 
+@functools.lru_cache(maxsize=4)
 def parse_module(source: str) -> dict[str, ast.FunctionDef]:
-    """The module's top-level functions by name; `Unreadable` for a source too long or not Python."""
+    """The module's top-level functions by name; `Unreadable` for a source too long or not Python. Parsed once for
+    the exercises of one module (the trees are read, never changed)."""
     if len(source) > MAX_SOURCE_CHARS:
         raise Unreadable("source too long")
     try:
@@ -77,13 +80,13 @@ def read_function(functions: Mapping[str, ast.FunctionDef], name: str, arguments
 
 def function_text(functions: Mapping[str, ast.FunctionDef], name: str) -> str:
     """The function and every module function it may call, as normalised text: a cache key for what it means."""
-    seen: list[str] = []
+    seen: dict[str, None] = {}  # in the order reached
     frontier = [name]
     while frontier:
         current = frontier.pop()
         if current in seen or current not in functions:
             continue
-        seen.append(current)
+        seen[current] = None
         frontier += [node.func.id for node in ast.walk(functions[current])
                      if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)]
     return "\n".join(ast.dump(functions[current]) for current in seen)

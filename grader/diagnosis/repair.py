@@ -74,6 +74,7 @@ SLICE = 200  # candidates tried together (likelier edits first: most repairs are
 SWAPPED_ARGUMENTS = 4  # a call's first arguments, two of which may be passed in each other's place
 SWAPPED_NAMES = 6  # a statement's first single-use indices, two of which may index each other's sequence
 DEEPEST_REGROUPING = 4  # how deep in the left operand's last terms a right operand may belong (`c * x ** (n - 1)`)
+MAX_MODULE_FUNCTIONS = 200  # a module of more top-level functions is not repaired (the kit's have about ten)
 MOVED_ENTRIES = 6  # stores into entries (`plus[i] = h`) beyond which none is tried as a move (`+=`)
 PREFIX = "calcgrade_repair_"
 REPAIR_CLAIM = "repair"  # how a repair's diagnosis begins: "repair: <kind>"
@@ -206,6 +207,8 @@ def edit_context(module_source: str, function: str) -> bytes:
     if tree is None:
         return hashlib.sha256(module_source.encode("utf-8", "surrogatepass")).digest()
     definitions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef | ast.ClassDef)}
+    if len(definitions) > MAX_MODULE_FUNCTIONS:  # never repaired: the whole module, without walking it
+        return hashlib.sha256(module_source.encode("utf-8", "surrogatepass")).digest()
     reached, waiting = set(), [function]
     while waiting:
         name = waiting.pop()
@@ -214,7 +217,7 @@ def edit_context(module_source: str, function: str) -> bytes:
             waiting.extend(n.id for n in ast.walk(definitions[name]) if isinstance(n, ast.Name))
     kept = [node for node in tree.body
             if not isinstance(node, ast.FunctionDef | ast.ClassDef) or node.name in reached]
-    text = "\0".join(ast.get_source_segment(module_source, node) or ast.dump(node) for node in kept)
+    text = "\0".join(ast.dump(node) for node in kept)  # what the code says (its layout and comments decide nothing)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
@@ -242,8 +245,10 @@ def candidate_slices(module_source: str, function: str, module_functions: frozen
     text = _Text(module_source, original)
     if len(text.original) > MAX_SOURCE_CHARS:
         return
-    functions = module_functions | {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
     signatures = {node.name: node.args for node in tree.body if isinstance(node, ast.FunctionDef)}
+    if len(signatures) > MAX_MODULE_FUNCTIONS:  # the work before the first candidate grows with the module's functions
+        return
+    functions = module_functions | set(signatures)
     scope = _local_names(original) - functions - _module_names(tree)
     try:
         seen = {_meaning(text.renamed(text.original, PREFIX))}  # the same code however it is parenthesised: once
@@ -977,7 +982,9 @@ def _made_alike(function: ast.FunctionDef, siblings: dict[str, ast.arguments] | 
                 pairs.append((target, node.value))
     once = {target.id: value for target, value in pairs
             if isinstance(target, ast.Name) and stores[target.id] == 1 and target.id not in parameters}
-    alike_calls = {name for name in siblings or {} if _same_parameters(name, siblings or {})}
+    by_parameters = collections.Counter(tuple(_parameter_names(arguments)) for arguments in (siblings or {}).values())
+    alike_calls = {name for name, arguments in (siblings or {}).items()
+                   if _parameter_names(arguments) and by_parameters[tuple(_parameter_names(arguments))] > 1}
 
     def shape(expression: ast.expr) -> str:
         copied = copy.deepcopy(expression)
