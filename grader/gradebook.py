@@ -5,7 +5,8 @@ would start a formula (`=HYPERLINK(...)`, `+1`, `-x`, `@SUM(...)`) is written wi
 apostrophe, as spreadsheet vendors and OWASP advise, so it is shown as text and never evaluated. Its
 control characters, bidirectional overrides (which reorder the rest of a line in a text editor, so that another
 score seems to be the student's) and undecodable bytes are written as escape sequences, as on the terminal
-(`grader.terminal.shown`); an id of printable characters is kept exactly, to match the course's roster.
+(`grader.terminal.shown`), and a backslash is doubled, so that no two folders are written as one id; an id of
+printable characters without a backslash is kept exactly, to match the course's roster.
 Scores are the grader's own non-negative numbers and stay numbers.
 """
 
@@ -31,16 +32,24 @@ def rows(results: Sequence[SubmissionResult]) -> list[list[str]]:
     for result in sorted(results, key=lambda r: r.student):
         by_key = {exercise.exercise: exercise for exercise in result.exercises}
         cells = [_number(by_key[e.key].score) if e.key in by_key else "" for e in EXERCISES]
-        student = spreadsheet_text(shown(result.student))
+        student = gradebook_id(result.student)
         table.append([student, _number(result.score), _number(result.max_score), *cells])
     return table
+
+
+def gradebook_id(student: str) -> str:
+    """The student id as the gradebook writes it, one-to-one (two folders never share an id): every backslash doubled,
+    then the characters that are not printable escaped (`grader.terminal.shown`), then a leading apostrophe where a
+    spreadsheet would read a formula or would drop the id's own leading apostrophe."""
+    return spreadsheet_text(shown(student.replace("\\", "\\\\")))
 
 
 def spreadsheet_text(text: str) -> str:
     """A text cell a spreadsheet shows as text: one that would start a formula gets a leading apostrophe.
 
     (defusedcsv does the same but leaves a leading tab or carriage return alone and rewrites `|`.)"""
-    return "'" + text if text.startswith(FORMULA_STARTS) or text.lstrip().startswith(FORMULA_STARTS) else text
+    starts = (*FORMULA_STARTS, "'")  # an apostrophe of the id's own: doubled, as a spreadsheet shows one of two
+    return "'" + text if text.startswith(starts) or text.lstrip().startswith(FORMULA_STARTS) else text
 
 
 def _number(value: float) -> str:

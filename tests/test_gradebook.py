@@ -63,3 +63,15 @@ def test_the_gradebook_escapes_bidirectional_overrides_control_characters_and_un
     assert "\u202e" not in text and "\x1b" not in text and "\\udcff" not in text
     ids = sorted(row[0] for row in list(csv.reader(text.splitlines()))[1:])
     assert ids == sorted(["eve\\u202e52,52\\xff\\x1b[2J", "José"])
+
+
+def test_no_two_folders_are_written_as_one_id(tmp_path):
+    """Attack: the escaping was not one-to-one: `'=cmd` and `=cmd`, or a name holding the text `\\u202e` and one
+    holding U+202E itself, were written as the same id (8 folders, 4 ids)."""
+    from grader.gradebook import gradebook_id
+
+    pairs = [("=cmd", "'=cmd"), ("bob\u202e", "bob\\u202e"), ("carol\x1b[2J", "carol\\x1b[2J"),
+             ("dave" + b"\xff".decode("utf-8", "surrogateescape"), "dave\\xff"), ("'x", "x"), ("''x", "'x")]
+    names = {name for pair in pairs for name in pair}
+    assert len({gradebook_id(name) for name in names}) == len(names)
+    assert gradebook_id("ann") == "ann" and gradebook_id("José") == "José" and gradebook_id("o'brien") == "o'brien"
