@@ -26,7 +26,7 @@ import ast
 import functools
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from grader import kit
@@ -125,16 +125,47 @@ def _stand_ins(cell: str, message: str) -> str:
 
 
 def module_source(module: str, cells: Sequence[str], given: str | None = None) -> str:
-    """The module to grade: the kit's stub of `module` (given functions included), then the cells.
+    """The module to grade: the kit's stub of `module` (given functions included; the exercises the cells define
+    again left out, `_without_stubs`), then the cells.
 
     `given` replaces the kit's stub where the kit's solutions are not installed (a student bundle).
     """
-    parts = [(kit.stub_source(kit.solution_source(module)) if given is None else given).rstrip("\n")]
-    for number, cell in enumerate(cells, 1):
-        code = student_code(cell)
-        if code:
-            parts.append(f"# ----- your cell {number} -----\n{code.rstrip()}")
+    codes = [(number, student_code(cell)) for number, cell in enumerate(cells, 1)]
+    stub = kit.stub_source(kit.solution_source(module)) if given is None else given
+    parts = [_without_stubs(stub, _defined(code for _, code in codes)).rstrip("\n")]
+    parts += [f"# ----- your cell {number} -----\n{code.rstrip()}" for number, code in codes if code]
     return "\n\n\n".join(parts) + "\n"
+
+
+def _defined(codes: Iterable[str]) -> set[str]:
+    """The functions the cells define at their top level (the last definition of a name is the one that counts)."""
+    names: set[str] = set()
+    for code in codes:
+        try:
+            names |= {node.name for node in ast.parse(code).body if isinstance(node, ast.FunctionDef)}
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+    return names
+
+
+def _is_stub(function: ast.FunctionDef) -> bool:
+    """An exercise's stub: its body ends by raising NotImplementedError (a given function computes something)."""
+    last = function.body[-1]
+    raised = last.exc.func if isinstance(last, ast.Raise) and isinstance(last.exc, ast.Call) else \
+        last.exc if isinstance(last, ast.Raise) else None
+    return isinstance(raised, ast.Name) and raised.id == "NotImplementedError"
+
+
+def _without_stubs(stub: str, defined: set[str]) -> str:
+    """The stub without its definitions of the exercise functions the cells define again: the module then holds one
+    definition of each (the one that counts anyway), which the diagnosis reads and repairs as in a `.py` file."""
+    tree = ast.parse(stub)
+    lines = stub.splitlines(keepends=True)
+    for node in reversed(tree.body):
+        if isinstance(node, ast.FunctionDef) and node.name in defined and _is_stub(node):
+            first = min([node.lineno, *(decorator.lineno for decorator in node.decorator_list)])
+            del lines[first - 1 : node.end_lineno]
+    return "".join(lines)
 
 
 def solution_cells(notebook_text: str) -> list[str]:

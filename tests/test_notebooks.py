@@ -574,3 +574,16 @@ def test_an_exercise_the_course_drops_gets_no_test_cell_and_a_test_cell_calcgrad
               and not cell.metadata["nbgrader"].get("solution")}
     assert values["test_extra"] == "0"
     assert all(float(value) > 0 for key, value in values.items() if key != "test_extra")
+
+
+def test_a_notebooks_module_holds_one_definition_of_each_function_so_its_slips_are_repaired(sandbox):
+    """The module graded from a notebook was the kit's stub followed by the cells: two definitions of every function
+    the student wrote, and the repair search, which needs one, never ran on a notebook (same code in a `.py` was
+    told the edit that repairs it). The stub's definition of a function the cells define again is left out."""
+    cells = ["import numpy as np\ndef sse(m, c, x, y):\n    return float(np.sum((y - (m * x + c))**2)) + 1\n"]
+    source = module_source("linear_model", cells)
+    assert source.count("def sse(") == 1 and source.count("def predict(") == 1  # predict: the stub, kept
+    result = grade_sources({"linear_model": source}, sandbox, student="s", hidden=True, course_seed="t",
+                           exercises=of_module("linear_model"))
+    failed = [check for check in result.exercise("linear_model.sse").checks if not check.passed]
+    assert failed and all(check.diagnosis.startswith("repair") for check in failed), [c.diagnosis for c in failed]
