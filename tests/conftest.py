@@ -47,7 +47,8 @@ SHARED_FIXTURE_MODULES = ("test_nbgrader", "test_install", "test_confine", "test
                           "test_holdout_fourth", "test_holdout_fifth", "test_holdout_sixth",
                           "test_holdout_seventh", "test_holdout_eighth", "test_holdout_ninth", "test_holdout_tenth",
                           "test_holdout_eleventh", "test_holdout_twelfth",
-                          "test_holdout_thirteenth", "test_holdout_fourteenth", "test_report")
+                          "test_holdout_thirteenth", "test_holdout_fourteenth", "test_holdout_fifteenth",
+                          "test_report")
 
 
 @pytest.hookimpl(optionalhook=True)
