@@ -440,6 +440,10 @@ def _hints(exercise_result) -> list[str]:
      "act = sigmoid(pre)\nerr = 2 * (act @ w_out + b_out - y)\ndelta = np.outer(err, w_out) * pre * (1 - pre)\n"
      "return np.concatenate([delta.T @ xs, delta.sum(axis=0), act.T @ err, [err.sum()]])\n",
      "before the function", "changing every `pre` to `act` in `delta = np.outer(err, w_out) * pre * (1 - pre)`"),
+    ("linear_model", "error_surface", "e = np.zeros((len(intercepts), len(slopes)))\nacc = 0.0\n"
+     "for r in range(len(intercepts)):\n    for s in range(len(slopes)):\n        for xi, yi in zip(x, y):\n"
+     "            acc += (yi - slopes[s] * xi - intercepts[r]) ** 2\n        e[r, s] = acc\nreturn e\n",
+     "not reset", "moving `acc = 0.0` to the start of the body of `for s in range(len(slopes))`"),
     ("derivatives", "dsigmoid", "s = x\nreturn s * (1 - s)\n", "function not applied",
      "changing every `x` to `sigmoid(x)`"),
     ("neural_network", "backprop", "xs = np.asarray(x, dtype=float)\npre = np.outer(xs, w_hidden) + b_hidden\n"
@@ -793,6 +797,14 @@ def test_a_none_found_repair_is_shared_where_only_unrelated_functions_differ():
     assert repair.edit_context(base, "f") == repair.edit_context(base.replace("return y\n", "return y + 1\n"), "f")
     assert repair.edit_context(base, "f") != repair.edit_context(base.replace("v * 2", "v * 3"), "f")
     assert repair.edit_context(base, "f") != repair.edit_context(base + "\nnp = None\n", "f")
+
+
+def test_a_value_made_before_a_loop_nest_may_belong_in_an_inner_loop():
+    source = MODULE_HEAD + ("def f(a, b):\n    total = 0.0\n    for i in a:\n        for j in b:\n"
+                            "            total += i * j\n    return total\n")
+    changes = [c.edit.change for c in repair.candidates(source, "f") if c.edit.kind == "not reset"]
+    assert changes == ["moving `total = 0.0` to the start of the loop's body",
+                       "moving `total = 0.0` to the start of the body of `for j in b`"]
 
 
 def test_a_module_of_too_many_functions_is_not_repaired():

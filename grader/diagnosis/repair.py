@@ -1583,15 +1583,15 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                 for later in range(index + 1, len(statements)):
                     loop = statements[later]
                     if isinstance(loop, ast.For | ast.While):
-                        moved = copy.deepcopy(loop)
-                        moved.body = [copy.deepcopy(statement), *moved.body]
                         rest = [copy.deepcopy(s) for s in statements[:index] + statements[index + 1:later]]
-                        kept = rest + [moved] + [copy.deepcopy(s) for s in statements[later + 1:]]
-                        yield Edit("not reset", _line(statement), "",
-                                   f"`{_line(statement)}` runs once, before the loop, so every pass shares "
-                                   "and keeps changing the same value: it belongs inside the loop, fresh each pass",
-                                   f"moving `{_line(statement)}` to the start of the loop's body"), \
-                            _with_field(node, field, kept), False
+                        for depth, (header, moved) in enumerate(_into_loops(loop, statement)):  # and loops in it
+                            kept = rest + [moved] + [copy.deepcopy(s) for s in statements[later + 1:]]
+                            where = "the loop's body" if depth == 0 else f"the body of `{header}`"
+                            yield Edit("not reset", _line(statement), "",
+                                       f"`{_line(statement)}` runs once, before the loop, so every pass shares and "
+                                       "keeps changing the same value: it belongs inside the loop, fresh each pass",
+                                       f"moving `{_line(statement)}` to the start of {where}"), \
+                                _with_field(node, field, kept), False
                         break
             if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
                     and isinstance(statement.targets[0], ast.Name):
@@ -1840,6 +1840,31 @@ def _unshadowed(node: ast.AST, field: str, index: int, loop: ast.For, context: _
                    f"the parameter `{name}`: from the loop on, `{name}` is the loop's counter, and the data given "
                    f"as `{name}` is lost", f"renaming the loop variable `{name}` to `{fresh}` {where}"), \
             _with_field(node, field, order), False
+
+
+def _into_loops(loop: ast.For | ast.While, statement: ast.stmt, depth: int = 3
+                ) -> Iterator[tuple[str, ast.For | ast.While]]:
+    """(the header of the loop it goes into, a copy of `loop` with `statement` first in that loop's body): `loop`
+    itself, then each loop nested in it as a statement of its body, `depth` levels in all (where a value made before
+    a loop nest belongs, fresh each pass of an inner loop)."""
+    moved = copy.deepcopy(loop)
+    moved.body = [copy.deepcopy(statement), *moved.body]
+    yield _header(loop), moved
+    for position, inner in enumerate(loop.body if depth > 1 else ()):
+        if isinstance(inner, ast.For | ast.While):
+            for header, changed_inner in _into_loops(inner, statement, depth - 1):
+                changed = copy.deepcopy(loop)
+                changed.body[position] = changed_inner
+                yield header, changed
+
+
+def _header(loop: ast.For | ast.While) -> str:
+    """A loop's first line, as a hint quotes it: `for i in range(n)`, `while k < n`."""
+    if isinstance(loop, ast.While):
+        return f"while {ast.unparse(loop.test)}"
+    target = loop.target
+    names = ", ".join(map(ast.unparse, target.elts)) if isinstance(target, ast.Tuple) else ast.unparse(target)
+    return f"for {names} in {ast.unparse(loop.iter)}"
 
 
 def _inits_kept(node: ast.AST, field: str, index: int, loop: ast.For | ast.While) -> Found:
