@@ -105,6 +105,9 @@ def command_grade(args: argparse.Namespace) -> int:
     limits = _limits(args)
     out = Path(args.out)
     students = submissions_root(submissions).resolve()  # an nbgrader course's own `submitted` folder
+    if students != submissions.resolve():
+        print(f"calcgrade: {submissions} is read as an nbgrader course (it has nbgrader_config.py): its students are "
+              f"the folders of {students}, each module from <student>/<module>/<module>.ipynb", file=sys.stderr)
     if out.resolve() == students or students in out.resolve().parents:
         raise UsageError("the output folder must not be inside the submissions folder (submissions are never "
                          "modified)")

@@ -39,9 +39,12 @@ def rows(results: Sequence[SubmissionResult]) -> list[list[str]]:
 
 def gradebook_id(student: str) -> str:
     """The student id as the gradebook writes it, one-to-one (two folders never share an id): every backslash doubled,
-    then the characters that are not printable escaped (`grader.terminal.shown`), then a leading apostrophe where a
-    spreadsheet would read a formula or would drop the id's own leading apostrophe."""
-    return spreadsheet_text(shown(student.replace("\\", "\\\\")))
+    a byte that is not UTF-8 written `\\udcXX` (as `\\xXX` it would read as the character U+00XX's escape), the other
+    characters that are not printable escaped (`grader.terminal.shown`), then a leading apostrophe where a spreadsheet
+    would read a formula or would drop the id's own leading apostrophe."""
+    doubled = student.replace("\\", "\\\\")
+    undecodable = "".join(f"\\udc{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) < 0xDD00 else c for c in doubled)
+    return spreadsheet_text(shown(undecodable))  # an undecodable byte: never a character's escape
 
 
 def spreadsheet_text(text: str) -> str:

@@ -253,9 +253,12 @@ def _notebook_module_source_unbounded(notebook: tuple[bytes, str, str]) -> tuple
 
 
 def is_nbgrader_course(root: Path) -> bool:
-    """A folder laid out by nbgrader: a `submitted` folder next to its config, gradebook or sources."""
-    return (root / "submitted").is_dir() and any(
-        (root / name).exists() for name in ("nbgrader_config.py", "gradebook.db", "source"))
+    """A folder laid out by nbgrader: a `submitted` folder (not a link) next to the course's config, a regular file.
+    In a plain folder of submissions every student is a folder: a student named `submitted`, or `source`, or
+    `nbgrader_config.py` (a folder), never makes it read as a course (which would grade that student's folder as
+    everyone's submissions)."""
+    submitted, config = root / "submitted", root / "nbgrader_config.py"
+    return submitted.is_dir() and not submitted.is_symlink() and config.is_file() and not config.is_symlink()
 
 
 def submissions_root(root: Path) -> Path:

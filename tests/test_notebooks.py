@@ -587,3 +587,22 @@ def test_a_notebooks_module_holds_one_definition_of_each_function_so_its_slips_a
                            exercises=of_module("linear_model"))
     failed = [check for check in result.exercise("linear_model.sse").checks if not check.passed]
     assert failed and all(check.diagnosis.startswith("repair") for check in failed), [c.diagnosis for c in failed]
+
+
+def test_a_plain_folder_is_never_read_as_an_nbgrader_course_because_of_its_students_names(tmp_path, capsys):
+    """Attack: a student folder named `submitted` (holding other students' ids with solution notebooks) beside one
+    named `source` made a plain folder read as an nbgrader course: the gradebook held mallory's forgeries under
+    alice's and an invented id, and the real students were dropped. A course needs its config, a regular file."""
+    plain = tmp_path / "plain"
+    for student in ("alice", "bob", "source", "gradebook.db", "nbgrader_config.py"):
+        (plain / student).mkdir(parents=True)
+    forged = plain / "submitted" / "alice" / "linear_model"
+    forged.mkdir(parents=True)
+    nbformat.write(module_notebook("linear_model"), str(forged / "linear_model.ipynb"))
+    assert [student for student, _ in find_submissions(plain)] == [
+        "alice", "bob", "gradebook.db", "nbgrader_config.py", "source", "submitted"]
+    course = _course_with(tmp_path / "course", {"ann": {"linear_model": module_notebook("linear_model")}})
+    assert [student for student, _ in find_submissions(course)] == ["ann"]
+    assert main(["grade", str(course), "--out", str(tmp_path / "out"), "--seed", "t", "--no-progress",
+                 "--modules", "linear_model"]) == 0
+    assert "read as an nbgrader course" in capsys.readouterr().err
