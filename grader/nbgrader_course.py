@@ -393,7 +393,6 @@ AUTOGRADE_PREPROCESSORS = (
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 )
-_PREPROCESSOR_LINES = "".join(f"\n    {name!r}," for name in AUTOGRADE_PREPROCESSORS)
 # nbgrader's sanitising steps, after calcgrade's, which keeps one cell of each grade_id (nbgrader's own steps raise out
 # of the whole run on a copied test cell).
 SANITIZE_PREPROCESSORS = (
@@ -404,13 +403,19 @@ SANITIZE_PREPROCESSORS = (
     "nbgrader.preprocessors.OverwriteCells",
     "nbgrader.preprocessors.CheckCellMetadata",
 )
-_SANITIZE_LINES = "".join(f"\n    {name!r}," for name in SANITIZE_PREPROCESSORS)
+
+
+def _config_list(names: tuple[str, ...]) -> str:
+    """A Python list of names, one per line, as the config file writes it."""
+    return "[" + "".join(f"\n    {name!r}," for name in names) + "\n]"
+
+
 TRUSTED_AUTOGRADE_LINES = (
     "# Autograde runs no cell of a submitted notebook: calcgrade grades its solution cells in its sandbox, with the\n"
     "# course seed from $CALCGRADE_SEED, and writes each test cell's feedback and score (grader.nbgrader_autograde).\n"
-    f"c.Autograde.autograde_preprocessors = [{_PREPROCESSOR_LINES}\n]\n"
+    f"c.Autograde.autograde_preprocessors = {_config_list(AUTOGRADE_PREPROCESSORS)}\n"
     "# A test cell copied in a notebook costs only that notebook, not the rest of the run.\n"
-    f"c.Autograde.sanitize_preprocessors = [{_SANITIZE_LINES}\n]\n")
+    f"c.Autograde.sanitize_preprocessors = {_config_list(SANITIZE_PREPROCESSORS)}\n")
 NBGRADER_CONFIG = f'''"""nbgrader configuration of the calcgrade course (written by `calcgrade nbgrader-course`)."""
 
 c = get_config()  # noqa: F821 - nbgrader defines get_config
