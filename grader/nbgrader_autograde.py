@@ -65,7 +65,7 @@ class TrustedChecks(Preprocessor):
             graded = by_cell.get(marks.get("grade_id"))
             # deny by default: a test cell calcgrade does not grade (an exercise the course drops, a notebook that is
             # not one of its modules) earns nothing, where nbgrader would give a cell without output full marks
-            cell.outputs = test_cell_outputs(*graded) if graded else not_graded_outputs(module)
+            cell.outputs = graded_outputs(*graded) if graded else not_graded_outputs(module)
         return nb, resources
 
     def _course_root(self) -> Path:
@@ -112,14 +112,14 @@ class FirstOfEachGradeId(Preprocessor):
 
 
 def not_graded_outputs(module: str) -> list[nbformat.NotebookNode]:
-    """A test cell calcgrade does not grade: 0 points, and why (an error output, which nbgrader scores 0 too)."""
+    """A test cell calcgrade does not grade: why, and 0 as the cell's value (nbgrader stores 0 points)."""
     text = (f"calcgrade grades no exercise of {module!r} in this cell under the course in force "
             "(an exercise the course drops, or a notebook that is not one of its modules): 0 points\n")
     return [nbformat.v4.new_output("stream", name="stdout", text=text),
             nbformat.v4.new_output("execute_result", data={"text/plain": "0"}, execution_count=1)]
 
 
-def test_cell_outputs(result: ExerciseResult, notes: tuple[str, ...] = ()) -> list[nbformat.NotebookNode]:
+def graded_outputs(result: ExerciseResult, notes: tuple[str, ...] = ()) -> list[nbformat.NotebookNode]:
     """A test cell's outputs: the feedback as printed text, then the score as the cell's value (never stderr,
     which nbgrader scores 0)."""
     from grader.notebook_checks import exercise_feedback
