@@ -35,7 +35,7 @@ from grader.notebook_source import is_nbgrader_course, submissions_root
 from grader.report import write_report, write_student_feedback
 from grader.sandbox.client import Confinement, Limits, Sandbox
 from grader.spec import SubmissionResult
-from grader.submission import is_junk, read_nbgrader_notebook, read_submission, submitted_modules
+from grader.submission import is_junk, read_nbgrader_submission, read_submission, submitted_modules
 from grader.terminal import shown
 
 RESULTS = "results.json"
@@ -234,12 +234,9 @@ def grade_nbgrader_module(student: str, folder: Path, module: str, sandbox: Sand
     """One module of a student in an nbgrader course, graded on its own from the notebook nbgrader collected
     (`read_nbgrader_notebook`), as nbgrader's autograde grades it (`grader.nbgrader_autograde`): its hidden inputs
     depend on that notebook alone, so the two give the same scores, and no module's code runs beside another's."""
-    sources, unreadable = {}, {}
-    if (folder / module).is_dir() and not (folder / module).is_symlink():
-        source, problem = read_nbgrader_notebook(folder, module)
-        sources, unreadable = ({module: source}, {}) if source is not None else ({}, {module: problem})
-    return grade_sources(sources, sandbox, student=student, hidden=True, course_seed=course_seed,
-                         unreadable=unreadable, exercises=[e for e in EXERCISES if e.module == module],
+    submission = read_nbgrader_submission(folder, [module])
+    return grade_sources(submission.sources, sandbox, student=student, hidden=True, course_seed=course_seed,
+                         unreadable=submission.unreadable, exercises=[e for e in EXERCISES if e.module == module],
                          carry_forward=carry_forward)
 
 

@@ -37,7 +37,7 @@ from grader.sandbox.client import Limits, SandboxUnavailable  # noqa: E402
 # The batch, the gradebook and the curriculum (SymPy with them) are imported by the commands that grade: a bad
 # invocation, `--help` or `build-exercises` answers without loading them.
 
-SEED_VARIABLE = "CALCGRADE_SEED"
+SEED_VARIABLE = kit.SEED_VARIABLE
 # The least --memory-mb a child can work with: a fresh Python 3.11-3.13 with NumPy 2 (one BLAS thread) needs
 # about 130 MiB of address space to import NumPy and run a small solution (tests/test_cli.py measures it).
 MIN_MEMORY_MB = 192
@@ -319,7 +319,7 @@ def parser() -> argparse.ArgumentParser:
 
     gradescope = commands.add_parser("gradescope-autograder", help="write the zip of a Gradescope autograder")
     gradescope.add_argument("zip", help="the .zip file to write (upload it on Gradescope)")
-    gradescope.add_argument("--seed", default=os.environ.get("CALCGRADE_SEED", ""),
+    gradescope.add_argument("--seed", default=os.environ.get(SEED_VARIABLE, ""),
                             help="course seed for the hidden checks (default: $CALCGRADE_SEED); only a key derived "
                                  "from it goes in the zip")
     gradescope.add_argument("--modules", default="all",

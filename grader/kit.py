@@ -36,6 +36,7 @@ CORE_MODULES = ("derivatives", "partial_derivatives", "linear_model", "gradient_
 ALL_MODULES = (*CORE_MODULES, "neural_network")
 # The course seed when none is given: public, so anyone with the kit can recompute hidden inputs drawn from it.
 DEFAULT_SEED = "calcgrade"
+SEED_VARIABLE = "CALCGRADE_SEED"  # where the course seed is read from, kept out of the process list
 
 
 def _course_modules() -> tuple[str, ...]:

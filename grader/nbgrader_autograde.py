@@ -34,7 +34,6 @@ from grader.spec import POINT_DIGITS, ExerciseResult, SubmissionResult
 if TYPE_CHECKING:
     from grader.sandbox.client import Sandbox
 
-SEED_VARIABLE = "CALCGRADE_SEED"
 _sandboxes: dict[tuple[bool, tuple[str, ...]], Sandbox] = {}
 
 
@@ -77,10 +76,10 @@ class TrustedChecks(Preprocessor):
         from grader.batch import grade_nbgrader_module
         from grader.sandbox.client import SandboxUnavailable
 
-        seed = os.environ.get(SEED_VARIABLE) or kit.DEFAULT_SEED
+        seed = os.environ.get(kit.SEED_VARIABLE) or kit.DEFAULT_SEED
         if seed == kit.DEFAULT_SEED:
             self.log.warning("calcgrade: the hidden checks use the public default seed; set $%s to the course's "
-                             "secret seed", SEED_VARIABLE)
+                             "secret seed", kit.SEED_VARIABLE)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")

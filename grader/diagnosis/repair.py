@@ -204,10 +204,9 @@ def edit_context(module_source: str, function: str) -> bytes:
     definitions it reaches by the names it reads, and they by theirs (the whole module where it cannot be read).
     Two modules with the same function and the same context give its edits the same verdicts."""
     tree = _parsed(module_source)
-    if tree is None:
-        return hashlib.sha256(module_source.encode("utf-8", "surrogatepass")).digest()
-    definitions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef | ast.ClassDef)}
-    if len(definitions) > MAX_MODULE_FUNCTIONS:  # never repaired: the whole module, without walking it
+    definitions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef | ast.ClassDef)} \
+        if tree is not None else {}
+    if tree is None or len(definitions) > MAX_MODULE_FUNCTIONS:  # the whole module (one too large is never repaired)
         return hashlib.sha256(module_source.encode("utf-8", "surrogatepass")).digest()
     reached, waiting = set(), [function]
     while waiting:
@@ -1032,8 +1031,12 @@ def _of_one_value(call: ast.Call, context: _Context) -> bool:
     if _call_name(call) in _ELEMENTARY:
         return True
     signature = context.signatures.get(call.func.id) if isinstance(call.func, ast.Name) else None
-    return signature is not None and len(signature.posonlyargs) + len(signature.args) == 1 \
-        and not signature.kwonlyargs
+    return signature is not None and _takes_one_value(signature)
+
+
+def _takes_one_value(signature: ast.arguments) -> bool:
+    """A signature of a single positional parameter (`def sigmoid(z)`)."""
+    return len(signature.posonlyargs) + len(signature.args) == 1 and not signature.kwonlyargs
 
 
 def _in_index(node: ast.AST, context: _Context) -> bool:
@@ -1485,24 +1488,27 @@ def _not_applied(function: ast.FunctionDef, context: _Context) -> Found:
                                                 and isinstance(n.ctx, ast.Load) and n.id in context.parameters)
     for parameter in sorted(set(reads) - assigned):
         for name, signature in sorted(context.signatures.items()):
-            if name == context.function or len(signature.posonlyargs) + len(signature.args) != 1 \
-                    or signature.kwonlyargs:
+            if name == context.function or not _takes_one_value(signature):
                 continue
-            changed = copy.deepcopy(function)
-            for node in ast.walk(changed):
-                for field, value in ast.iter_fields(node):
-                    if isinstance(value, ast.Name) and value.id == parameter and isinstance(value.ctx, ast.Load):
-                        setattr(node, field, ast.Call(ast.Name(name, ast.Load()), [value], []))
-                    elif isinstance(value, list):
-                        value[:] = [ast.Call(ast.Name(name, ast.Load()), [item], []) if isinstance(item, ast.Name)
-                                    and item.id == parameter and isinstance(item.ctx, ast.Load) else item
-                                    for item in value]
+            changed = _AppliedTo(parameter, name).visit(copy.deepcopy(function))
             count = reads[parameter]
             yield Edit("function not applied", parameter, f"{name}({parameter})",
                        f"`{parameter}` where `{name}({parameter})` belongs: the formula is about the value of `{name}` "
                        f"at `{parameter}`, not about `{parameter}` itself",
                        f"changing every `{parameter}` to `{name}({parameter})`"
                        + (f" ({count} places)" if count > 1 else "")), ast.fix_missing_locations(changed), False
+
+
+class _AppliedTo(ast.NodeTransformer):
+    """Every read of `parameter` made `function(parameter)`."""
+
+    def __init__(self, parameter: str, function: str):
+        self.parameter, self.function = parameter, function
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        if node.id == self.parameter and isinstance(node.ctx, ast.Load):
+            return ast.Call(ast.Name(self.function, ast.Load()), [node], [])
+        return node
 
 
 def _statements(node: ast.AST, context: _Context) -> Found:
