@@ -22,10 +22,11 @@ TWELFTH_DIR = HOLDOUT_DIR / "twelfth"  # the twelfth, written beside the elevent
 THIRTEENTH_DIR = HOLDOUT_DIR / "thirteenth"  # the thirteenth, written after the twelfth and independently; all five
 FOURTEENTH_DIR = HOLDOUT_DIR / "fourteenth"  # the fourteenth, after the thirteenth: real students' kinds; all five
 FIFTEENTH_DIR = HOLDOUT_DIR / "fifteenth"  # the fifteenth, after the fourteenth: notebook and translation slips
+SIXTEENTH_DIR = HOLDOUT_DIR / "sixteenth"  # the sixteenth, after the fifteenth: slips of a pure-Python style
 ALL_MODULES = (*MODULES, "neural_network")
 IN_ORDER = (HOLDOUT_DIR, SECOND_DIR, THIRD_DIR, FOURTH_DIR, FIFTH_DIR, SIXTH_DIR, SEVENTH_DIR, EIGHTH_DIR, NINTH_DIR,
             TENTH_DIR, ELEVENTH_DIR, TWELFTH_DIR, THIRTEENTH_DIR,
-            FOURTEENTH_DIR, FIFTEENTH_DIR)  # the batches in the order they were written
+            FOURTEENTH_DIR, FIFTEENTH_DIR, SIXTEENTH_DIR)  # the batches in the order they were written
 
 
 @dataclass(frozen=True)
