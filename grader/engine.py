@@ -159,9 +159,53 @@ def plan(exercises: Iterable[Exercise], *, hidden: bool, course_seed: str = "",
         for visibility, seed in runs:
             for check in exercise.checks:
                 case = _public_case(check, exercise.key) if visibility == "public" else \
-                    check.make_case(rng_for(seed, exercise.key, check.label))
+                    hidden_case(exercise, check, seed)
                 planned.append(PlannedCheck(exercise, check.label, visibility, case, next(shares)))
     return planned
+
+
+HIDDEN_REDRAWS = 64  # draws a hidden case may take to differ from every public one before the last is kept
+
+
+def hidden_case(exercise: Exercise, check: Check, seed: str) -> Case:
+    """The check's hidden case for `seed`: never one of the exercise's public cases, by value (an int equal to a
+    float counts as equal, as it does in a student's table of public answers). A generator that draws from a few
+    integers would otherwise hand some students the very input whose answer their own pytest printed. The same
+    generator is drawn again, so the case stays a function of the seed; a generator that can draw nothing else
+    keeps its last draw (`calcgrade check-exercises` reports it)."""
+    rng = rng_for(seed, exercise.key, check.label)
+    public = _public_values(exercise)
+    for _ in range(HIDDEN_REDRAWS):
+        case = check.make_case(rng)
+        if case_values(case) not in public:
+            break
+    return case
+
+
+@functools.cache
+def _public_values(exercise: Exercise) -> frozenset[Any]:
+    return frozenset(case_values(_public_case(check, exercise.key)) for check in exercise.checks)
+
+
+def case_values(case: Case) -> Any:
+    """A hashable form of a case's values, equal for two cases a student's lookup table could not tell apart:
+    numbers as floats, sequences and arrays as tuples, a given function by its name."""
+    def values(value: Any) -> Any:
+        if isinstance(value, bool | np.bool_ | str) or value is None:
+            return value
+        if isinstance(value, int | float | np.integer | np.floating):
+            return float(value)
+        if isinstance(value, Given):
+            return ("given", value.name)
+        if isinstance(value, np.ndarray):
+            return tuple(values(item) for item in value.tolist()) if value.ndim else values(value.item())
+        if isinstance(value, list | tuple):
+            return tuple(values(item) for item in value)
+        if isinstance(value, Mapping):
+            return tuple(sorted((str(key), values(item)) for key, item in value.items()))
+        return repr(value)
+
+    return values(case.args), values(dict(case.kwargs))
 
 
 def _call(exercise: Exercise, case: Case) -> Call:

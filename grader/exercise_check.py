@@ -8,6 +8,9 @@ For every declared exercise of the module(s), graded in the sandbox with public 
   where an impostor's answer equals the reference's own, e.g. a doubled 0);
 - the docstring promises what the checks send: every parameter is documented under `Parameters:` and, for
   each kind of value a check passes, its description names that kind (see `KIND_WORDS`);
+- a hidden check's input is never one of the public checks' inputs, and each kind of check draws at least
+  `MIN_HIDDEN_INPUTS` distinct hidden inputs over `HIDDEN_DRAWS` students (a public answer a student memorised,
+  or a guess among a few inputs, earns no hidden points);
 - the module's file in `solutions/` and `exercises/` follows the kit's contract (`grader.contract`), and
   every marked solution region has exactly one declaration.
 """
@@ -24,11 +27,13 @@ import numpy as np
 
 from grader import contract, kit
 from grader.curriculum.common import parent_call
-from grader.engine import grade_sources, plan
+from grader.engine import case_values, grade_sources, plan
 from grader.plain import Given
 from grader.spec import POINT_DIGITS, CheckResult, Exercise
 
 SEED = "check-exercises"
+HIDDEN_DRAWS = 200  # students whose hidden inputs are drawn to count how many distinct ones a kind of check has
+MIN_HIDDEN_INPUTS = 3  # f_wave's derivative tells mistakes apart at four integers only (±2, ±3)
 
 # The words a parameter's description must contain (any one) for each kind of value a check sends. An int
 # may go where a float is promised (Python's numeric tower, as in type hints), and a parameter with a default
@@ -182,6 +187,26 @@ def docstring_problems(exercise: Exercise) -> list[str]:
     return problems
 
 
+def hidden_draw_problems(exercise: Exercise, students: int = HIDDEN_DRAWS) -> list[str]:
+    """Where a hidden check's input is a public one, or a kind of check draws too few distinct hidden inputs."""
+    public = {case_values(p.case) for p in plan([exercise], hidden=False)}
+    drawn: dict[str, set[Any]] = {check.label: set() for check in exercise.checks}
+    repeats: dict[str, int] = dict.fromkeys(drawn, 0)
+    for number in range(students):
+        for p in plan([exercise], hidden=True, course_seed=SEED, student=f"student {number}"):
+            if p.visibility == "hidden":
+                values = case_values(p.case)
+                drawn[p.label].add(values)
+                repeats[p.label] += values in public
+    problems = [f"{exercise.key}: check {label!r} gives {repeats[label]} of {students} students a public check's "
+                "input as their hidden one (its answer is printed by the students' pytest: draw from more values)"
+                for label in drawn if repeats[label]]
+    problems += [f"{exercise.key}: check {label!r} draws only {len(values)} distinct hidden inputs for {students} "
+                 f"students (at least {MIN_HIDDEN_INPUTS}: a student could learn or guess them; widen its range)"
+                 for label, values in drawn.items() if len(values) < MIN_HIDDEN_INPUTS]
+    return problems
+
+
 def contract_problems(module: str) -> list[str]:
     """The module's solution and stub against the contract, and its stub against the solution."""
     solution = kit.solution_source(module)
@@ -284,6 +309,7 @@ def check_module(module: str, declared: Sequence[Exercise], sandbox: Any,
             progress(exercise.key)
         report = ExerciseReport(exercise.key)
         report.problems += docstring_problems(exercise)
+        report.problems += hidden_draw_problems(exercise)
         report.problems += grading_problems(exercise, sandbox)
         report.notes.append(f"{exercise.points:g} points, {len(exercise.checks)} checks, "
                             f"{len(exercise.misconceptions)} known mistakes, {len(exercise.alternatives)} alternatives")

@@ -236,7 +236,7 @@ def _notebook_module_source_unbounded(notebook: tuple[bytes, str, str]) -> tuple
     """`notebook_module_source`'s work, without its bounds: to be called through `call_bounded` only."""
     data, name, module = notebook
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # a byte-order mark, as an editor's "UTF-8 with BOM" writes, dropped
     except UnicodeDecodeError as error:
         return None, f"{name} is not UTF-8 text ({error.reason} at byte {error.start})"
     try:

@@ -12,8 +12,10 @@ note naming both. A close name must be close to exactly one module (`difflib`'s 
 
 Files are only read, never executed or modified here; a zip is never extracted: its members are
 read into memory, within limits on the archive's size, its number of members and each member's
-size, and members that are links or whose paths leave the archive are refused. A symbolic link, a
-folder in place of a file, a file that is not UTF-8, binary or too large is refused with a reason
+size, and members that are links or whose paths leave the archive are refused; an archive's central directory
+is bounded (its declared number of entries and its size) before it is parsed. A source file is decoded as Python
+decodes one (a UTF-8 byte-order mark dropped, a coding declaration honoured). A symbolic link, a folder in
+place of a file, a file that cannot be decoded, binary or too large is refused with a reason
 that ends up in the student's feedback; it costs only the exercises of that module. `__MACOSX`,
 `.DS_Store`, `.ipynb_checkpoints`, `__pycache__` and hidden entries are never candidates.
 """
@@ -21,9 +23,11 @@ that ends up in the student's feedback; it costs only the exercises of that modu
 from __future__ import annotations
 
 import difflib
+import io
 import os
 import re
 import stat
+import tokenize
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -35,6 +39,7 @@ MODULE_FILES = {f"{module}.py": module for module in kit.MODULES}
 MAX_SOURCE_BYTES = 1 << 20
 MAX_ZIP_BYTES = 64 << 20  # the archive's own size
 MAX_ZIP_MEMBERS = 2000
+MAX_CENTRAL_DIRECTORY_BYTES = 1 << 20  # the archive's list of members, parsed whole by zipfile: ~500 bytes each
 MAX_ENTRIES_PER_FOLDER = 2000  # entries looked at in one folder (a handed-in venv must not cost minutes)
 SUFFIXES = (".py", ".ipynb")
 JUNK = frozenset({"__MACOSX", ".DS_Store", ".ipynb_checkpoints", "__pycache__", "Thumbs.db", "desktop.ini"})
@@ -319,6 +324,10 @@ def _zip_candidates(archive: Path, located: Located) -> list[Candidate]:
         located.notes.append(f"{name} is larger than {MAX_ZIP_BYTES >> 20} MiB: not opened")
         return []
     try:
+        too_large = _central_directory_too_large(archive)
+        if too_large:
+            located.notes.append(f"{name} {too_large}: not opened")
+            return []
         with zipfile.ZipFile(archive) as opened:
             members = opened.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as error:
@@ -358,6 +367,25 @@ def _zip_candidates(archive: Path, located: Located) -> list[Candidate]:
     return candidates
 
 
+def _central_directory_too_large(archive: Path) -> str:
+    """Why the archive's central directory is too large to parse ("" if it is not), from its end record alone:
+    `zipfile` builds an entry for every record of the directory, however many, before a count can be checked
+    (1.3 million records in 63 MiB held the grader 10 s and 600 MiB). The end record is found as `zipfile`
+    finds it (its own reader), so the directory bounded is the one it would parse."""
+    find_end_record = getattr(zipfile, "_EndRecData", None)
+    if find_end_record is None:  # a Python without it: the member count is checked after the listing
+        return ""
+    with archive.open("rb") as opened:
+        end = find_end_record(opened)
+    if end is None:
+        raise zipfile.BadZipFile("no end of central directory")
+    if end[zipfile._ECD_ENTRIES_TOTAL] > MAX_ZIP_MEMBERS:
+        return f"holds more than {MAX_ZIP_MEMBERS} entries"
+    if end[zipfile._ECD_SIZE] > MAX_CENTRAL_DIRECTORY_BYTES:
+        return f"lists its entries in more than {MAX_CENTRAL_DIRECTORY_BYTES >> 20} MiB"
+    return ""
+
+
 def _read_member(archive: Path, info: zipfile.ZipInfo, limit: int) -> bytes:
     """One member's bytes, read into memory and bounded whatever its header says."""
     try:
@@ -375,6 +403,18 @@ def _read_member(archive: Path, info: zipfile.ZipInfo, limit: int) -> bytes:
 # ----- reading the chosen candidate --------------------------------------------------------------
 
 
+def python_source_text(data: bytes) -> str:
+    """A source file's text as Python reads it when it runs the file: a UTF-8 byte-order mark dropped (an
+    editor's "UTF-8 with BOM" kept U+FEFF, which compiles as an error: a correct module scored 0), a PEP 263
+    coding declaration honoured, UTF-8 otherwise."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:
+        data.decode("utf-8")  # bytes that are not UTF-8 where a declaration was looked for: say where
+        raise
+    return data.decode(encoding)
+
+
 def _read_candidate(candidate: Candidate, module: str) -> tuple[str | None, str]:
     """(module source, "") or (None, why not); a reason names the file when it is not `<module>.py`."""
     own = candidate.shown == f"{module}.py"
@@ -390,9 +430,12 @@ def _read_candidate(candidate: Candidate, module: str) -> tuple[str | None, str]
 
         return notebook_module_source(data, candidate.shown, module)
     try:
-        source = data.decode("utf-8")
+        source = python_source_text(data)
     except UnicodeDecodeError as error:
-        return None, f"{prefix}is not UTF-8 text ({error.reason} at byte {error.start})"
+        return None, (f"{prefix}is not {error.encoding.upper().removesuffix('-SIG')} text ({error.reason} at byte "
+                      f"{error.start})")
+    except (SyntaxError, LookupError, ValueError) as error:
+        return None, f"{prefix}cannot be decoded as Python source ({error})"
     if "\0" in source:
         return None, f"{prefix}is a binary file, not Python source"
     return source, ""

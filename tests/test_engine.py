@@ -11,6 +11,7 @@ from grader.engine import (
     LIVE,
     PUBLIC_SEED,
     WITHHELD,
+    case_values,
     count_public_with_hidden,
     grade_sources,
     plan,
@@ -83,6 +84,38 @@ def test_hidden_inputs_differ_per_student_and_from_public_and_are_reproducible()
     assert _inputs(hidden_1) != _inputs(other_course)
     assert all(a != b for a, b in zip(_inputs(public), _inputs(hidden_1), strict=True))
     assert PUBLIC_SEED not in "".join(_inputs(hidden_1))
+
+
+def _few_integers_exercise(draw):
+    from grader.authoring import exercise
+
+    return exercise(module="derivatives", function="df_poly", points=2, checks={"a few integers": draw},
+                    expect=lambda case, refs: None, hint="")
+
+
+def test_a_hidden_input_is_never_a_public_one_even_among_two_integers():
+    """Bug: `tangent_line`'s integer check drew x0 from 1..4 and kept only 4, so every hidden input was the public
+    one and a table of the public answer earned the hidden points; kinds drawing from 3 to 12 integers gave the
+    public input as the hidden one to 6-37% of students. A hidden case is drawn again until it is none of the
+    exercise's public cases (by value: the int 2 and the float 2.0 are one input to a student's table)."""
+    exercise = _few_integers_exercise(lambda rng: (int(rng.integers(1, 3)),))
+    (public,) = [p.case for p in plan([exercise], hidden=False)]
+    hidden = {p.case.args for n in range(60) for p in plan([exercise], hidden=True, course_seed="c", student=f"s{n}")
+              if p.visibility == "hidden"}
+    assert hidden == {(3 - public.args[0],)}
+    assert case_values(public) == case_values(type(public)((float(public.args[0]),)))
+
+
+def test_a_check_that_can_draw_nothing_else_keeps_its_case_and_check_exercises_says_so():
+    from grader.exercise_check import hidden_draw_problems
+
+    exercise = _few_integers_exercise(lambda rng: (4,))
+    planned = plan([exercise], hidden=True, course_seed="c", student="s")
+    assert [p.case.args for p in planned] == [(4,), (4,)]
+    problems = hidden_draw_problems(exercise, students=20)
+    assert any("gives 20 of 20 students a public check's input" in problem for problem in problems)
+    assert any("draws only 1 distinct hidden inputs" in problem for problem in problems)
+    assert not hidden_draw_problems(_few_integers_exercise(lambda rng: (int(rng.integers(1, 99)),)), students=20)
 
 
 def test_public_checks_only_when_not_grading_hidden():

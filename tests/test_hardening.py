@@ -333,18 +333,20 @@ def lookup_table_sources() -> dict[str, str]:
     return sources
 
 
-def test_a_table_of_the_public_answers_earns_almost_nothing_in_a_graded_run(sandbox):
+@pytest.mark.parametrize("course_seed", ["course", "another course", "a third"])
+def test_a_table_of_the_public_answers_earns_nothing_in_a_graded_run(sandbox, course_seed):
     """Bug: public checks carried half of each exercise's points, and their inputs and expected values ship in
-    the student bundle: a table of them, with no code, scored 48.5 of 100."""
+    the student bundle: a table of them, with no code, scored 48.5 of 100. Then, with a public check counted
+    only where its hidden one passes, it still earned 1 to 5.3 points: a hidden input drawn among a handful of
+    integers was the public one (for `tangent_line`'s integer check, always). A hidden case now never repeats a
+    public one."""
     table = lookup_table_sources()
     practice = grade_sources(table, sandbox, student="farmer")  # the students' own pytest: public checks only
     assert practice.score >= 95, [(c.name, c.student_message) for e in practice.exercises for c in e.checks
                                   if not c.passed]
-    graded = grade_sources(table, sandbox, student="farmer", hidden=True, course_seed="course")
+    graded = grade_sources(table, sandbox, student="farmer", hidden=True, course_seed=course_seed)
     assert graded.max_score == pytest.approx(100)
-    # What it earns is the few integer-valued checks whose hidden input happens to be the public one (a draw
-    # among a handful of integers): 1 to 5.3 points of 100 over three course seeds.
-    assert graded.score <= 8
+    assert graded.score == 0, [c.name for e in graded.exercises for c in e.checks if c.passed]
     withheld = [c for e in graded.exercises for c in e.checks if c.visibility == "public" and not c.passed]
     assert withheld and all("hidden check of the same kind" in c.student_message for c in withheld)
 

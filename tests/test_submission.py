@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import stat
+import struct
 import zipfile
 from pathlib import Path
 
@@ -16,7 +17,13 @@ from grader import kit
 from grader.curriculum import of_module
 from grader.engine import grade_sources
 from grader.nbgrader_course import module_notebook
-from grader.submission import MAX_ZIP_MEMBERS, match_name, read_submission, submitted_modules
+from grader.submission import (
+    MAX_CENTRAL_DIRECTORY_BYTES,
+    MAX_ZIP_MEMBERS,
+    match_name,
+    read_submission,
+    submitted_modules,
+)
 
 
 def _solution(module: str) -> str:
@@ -233,6 +240,48 @@ def test_a_zip_with_too_many_members_or_that_is_no_zip_is_not_opened(tmp_path):
     (tmp_path / "many.zip").write_bytes(b"PK\x03\x04 this is not a zip")
     (notes, *_) = read_submission(tmp_path).notes
     assert notes == "many.zip is not a readable zip archive (BadZipFile): not opened"
+
+
+def _bare_central_directory(path: Path, records: int, declared: int) -> None:
+    """A zip of `records` central-directory records and nothing else, its end record declaring `declared`."""
+    directory = b"".join(struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 3, 20, 0, 0, 0, 0, 0x21, 0, 0, 0,
+                                     len(name := b"%x.txt" % i), 0, 0, 0, 0, 0, 0) + name for i in range(records))
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, declared, declared, len(directory), 0, 0)
+    path.write_bytes(directory + end)
+
+
+@pytest.mark.parametrize(("records", "declared", "note"), [
+    (3, 0xFFFF, f"holds more than {MAX_ZIP_MEMBERS} entries"),
+    (MAX_CENTRAL_DIRECTORY_BYTES // 40, 1, f"lists its entries in more than {MAX_CENTRAL_DIRECTORY_BYTES >> 20} MiB"),
+])
+def test_a_zips_list_of_members_is_bounded_before_it_is_parsed(tmp_path, records, declared, note):
+    """Bug: zipfile built an entry for every record of the central directory before the member count was
+    checked: 1.3 million records (63 MiB, under the archive's limit) held the grader's own process 10 s and
+    600 MiB, twice per student. The end record's count and the directory's size are checked first."""
+    _bare_central_directory(tmp_path / "hw.zip", records, declared)
+    assert read_submission(tmp_path).notes == (f"hw.zip {note}: not opened",)
+
+
+def test_a_module_is_decoded_as_python_decodes_it(tmp_path, sandbox):
+    """Bug: a correct module saved "UTF-8 with BOM" (an editor's option) scored 0: the byte-order mark stayed in
+    the text as U+FEFF, which compiles as an error, where Python runs the file. A coding declaration is
+    honoured too; a notebook with a byte-order mark is read."""
+    source = _solution("derivatives")
+    (tmp_path / "derivatives.py").write_bytes(b"\xef\xbb\xbf" + source.encode("utf-8"))
+    latin = "# -*- coding: latin-1 -*-\n\n\ndef predict(m, c, x):\n    return m * x + c  # Müller's line\n"
+    (tmp_path / "linear_model.py").write_bytes(latin.encode("latin-1"))
+    notebook = module_notebook("gradient_descent")  # the source notebook: its cells hold the solution
+    (tmp_path / "gradient_descent.ipynb").write_bytes(b"\xef\xbb\xbf" + nbformat.writes(notebook).encode("utf-8"))
+    submission = read_submission(tmp_path)
+    assert submission.sources["derivatives"] == source
+    assert submission.sources["linear_model"] == latin
+    assert "gradient_descent" in submission.sources and not submission.unreadable
+    both = ("derivatives", "gradient_descent")
+    graded = grade_sources({module: submission.sources[module] for module in both}, sandbox, student="bom",
+                           exercises=[e for module in both for e in of_module(module)])
+    assert graded.score == graded.max_score, [c.name for e in graded.exercises for c in e.checks if not c.passed]
+    (tmp_path / "derivatives.py").write_bytes(b"# coding: no-such-codec\n" + source.encode("utf-8"))
+    assert read_submission(tmp_path).unreadable["derivatives"].startswith("cannot be decoded as Python source")
 
 
 def test_two_zips_are_a_note_not_a_guess(tmp_path):

@@ -166,10 +166,12 @@ def integer_valued(rng: np.random.Generator, low: int, high: int) -> int:
     return int(rng.integers(low, high + 1))
 
 
-def hand_derivative_checks(given_name: str, low: float, high: float,
-                           integers_to_avoid: tuple[int, ...] = ()) -> dict[str, Callable[[np.random.Generator], Case]]:
+def hand_derivative_checks(given_name: str, low: float, high: float, integers_to_avoid: tuple[int, ...] = (),
+                           integers: tuple[int, int] | None = None
+                           ) -> dict[str, Callable[[np.random.Generator], Case]]:
     """The three kinds of input every hand-derived derivative of one given function gets (a float, an integer,
-    a NumPy array in [low, high]), drawn where the derivative is not 0, 1, x or f(x). `integers_to_avoid` are
+    a NumPy array in [low, high]; the integer in `integers` if given, a wider range where the function allows it,
+    so a hidden integer is one of many), drawn where the derivative is not 0, 1, x or f(x). `integers_to_avoid` are
     the integers where a known mistake agrees with the derivative or with another mistake (declared, since the
     student bundle does not ship the mistakes' bodies; tests/test_curriculum.py works them out and checks)."""
     function = given.CURRICULUM[given_name]
@@ -183,9 +185,11 @@ def hand_derivative_checks(given_name: str, low: float, high: float,
         """One float in [low, high]."""
         return Case((uniform(rng, low, high),))
 
+    integer_low, integer_high = integers or (int(low), int(high))
+
     def an_integer(rng: np.random.Generator) -> Case:
-        """One Python int in [low, high]."""
-        return Case((integer_valued(rng, int(low), int(high)),))
+        """One Python int in the integers' range."""
+        return Case((integer_valued(rng, integer_low, integer_high),))
 
     def an_array(rng: np.random.Generator) -> Case:
         """Nine floats in [low, high], as a NumPy array."""

@@ -113,8 +113,8 @@ def cubic_with_a_large_step(rng: np.random.Generator) -> Case:
 
 
 def cos_bowl_at_an_integer(rng: np.random.Generator) -> Case:
-    """cos(2x) + x²/4 at a Python int, h=1e-4 given positionally."""
-    return Case((Given("probe.cos_bowl"), integer_valued(rng, -3, 3), 1e-4))
+    """cos(2x) + x²/4 at a Python int in [−7, 7], h=1e-4 given positionally."""
+    return Case((Given("probe.cos_bowl"), integer_valued(rng, -7, 7), 1e-4))
 
 
 def tangent_informative(case: Case) -> bool:
@@ -133,8 +133,8 @@ def cos_bowl_tangent(rng: np.random.Generator) -> Case:
 
 
 def exp_tilt_tangent(rng: np.random.Generator) -> Case:
-    """exp(x/2) − 2x and its derivative, at a Python int in [1, 4]."""
-    return Case((Given("probe.exp_tilt"), Given("probe.exp_tilt'"), integer_valued(rng, 1, 4)))
+    """exp(x/2) − 2x and its derivative, at a Python int in [−6, 8] (`tangent_informative` keeps most)."""
+    return Case((Given("probe.exp_tilt"), Given("probe.exp_tilt'"), integer_valued(rng, -6, 8)))
 
 
 def cubic_tangent(rng: np.random.Generator) -> Case:
@@ -147,7 +147,8 @@ def cubic_tangent(rng: np.random.Generator) -> Case:
 EXERCISES = (
     exercise(
         module=MODULE, function="df_poly", points=3,
-        checks=hand_derivative_checks("derivatives.f_poly", -3.0, 3.0, integers_to_avoid=(1, 3)),
+        checks=hand_derivative_checks("derivatives.f_poly", -3.0, 3.0, integers_to_avoid=(1, 3),
+                                      integers=(-7, 7)),
         expect=sympy_derivative_of("derivatives.f_poly"),
         hint="Differentiate term by term with the power rule: d/dx xⁿ = n·xⁿ⁻¹, and a constant has slope 0.",
         mistakes=[
@@ -195,7 +196,7 @@ EXERCISES = (
     ),
     exercise(
         module=MODULE, function="df_log", points=3,
-        checks=hand_derivative_checks("derivatives.f_log", -3.0, 3.0, integers_to_avoid=(0,)),
+        checks=hand_derivative_checks("derivatives.f_log", -3.0, 3.0, integers_to_avoid=(0,), integers=(-8, 8)),
         expect=sympy_derivative_of("derivatives.f_log"),
         hint="Chain rule: d/dx log(u) = u'/u with u = 1 + x².",
         mistakes=[

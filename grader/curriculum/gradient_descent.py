@@ -146,8 +146,8 @@ def away_from_the_bowls_minimum(case: Case) -> bool:
 
 
 def tilted_well_from_an_integer(rng: np.random.Generator) -> Case:
-    """The derivative of the tilted double well, thirty steps from a Python int start."""
-    return Case((Given("probe.tilted_well'"), integer_valued(rng, -2, 2), 0.05, 30))
+    """The derivative of the tilted double well, thirty steps from a Python int start in [−3, 3]."""
+    return Case((Given("probe.tilted_well'"), integer_valued(rng, -3, 3), 0.05, 30))
 
 
 def bowl_two_steps(rng: np.random.Generator) -> Case:
@@ -299,7 +299,8 @@ EXERCISES = (
     ),
     exercise(
         module=MODULE, function="df_nonconvex", points=3,
-        checks=hand_derivative_checks("gradient_descent.f_nonconvex", -2, 2, integers_to_avoid=(0, 1)),
+        checks=hand_derivative_checks("gradient_descent.f_nonconvex", -2, 2, integers_to_avoid=(0, 1),
+                                      integers=(-6, 6)),
         expect=by_sympy(NONCONVEX.diff(1), EXACT, "sympy.diff of f_nonconvex"),
         hint="Power rule, term by term: d/dx xⁿ = n·xⁿ⁻¹.",
         mistakes=[

@@ -141,8 +141,8 @@ def float_weights_at_integers(rng: np.random.Generator) -> Case:
 
 
 def integer_weights_at_integers(rng: np.random.Generator) -> Case:
-    """A Python int slope and intercept, x the integer array −2, …, 2 (left as it was)."""
-    return Case((integer_valued(rng, -3, 3), integer_valued(rng, -3, 3), np.arange(-2, 3)), check_mutation=True)
+    """A Python int slope and intercept in [−6, 6], x the integer array −2, …, 2 (left as it was)."""
+    return Case((integer_valued(rng, -6, 6), integer_valued(rng, -6, 6), np.arange(-2, 3)), check_mutation=True)
 
 
 def residuals_of_both_signs(case: Case) -> bool:

@@ -158,7 +158,7 @@ def g_along_y(rng: np.random.Generator) -> Case:
 
 def wavy_at_integers_along_y(rng: np.random.Generator) -> Case:
     """exp(p0/3)·cos(p1) + p0·p1² at a list of ints, along y; the list must be left unchanged."""
-    return Case((Given("probe.wavy2"), _integer_point(rng, (-2, 2), (1, 3)), 1), check_mutation=True)
+    return Case((Given("probe.wavy2"), _integer_point(rng, (-4, 4), (1, 4)), 1), check_mutation=True)
 
 
 def g_at_integers_along_x(rng: np.random.Generator) -> Case:
@@ -183,7 +183,7 @@ def bowl3_gradient(rng: np.random.Generator) -> Case:
 
 def wavy_gradient_at_integers(rng: np.random.Generator) -> Case:
     """exp(p0/3)·cos(p1) + p0·p1² at a list of ints, h=1e-4 given positionally; the list left unchanged."""
-    return Case((Given("probe.wavy2"), _integer_point(rng, (-2, 2), (1, 3)), 1e-4), check_mutation=True)
+    return Case((Given("probe.wavy2"), _integer_point(rng, (-4, 4), (1, 4)), 1e-4), check_mutation=True)
 
 
 def wavy_gradient_large_step(rng: np.random.Generator) -> Case:
@@ -209,7 +209,7 @@ def bowl3_hessian(rng: np.random.Generator) -> Case:
 
 def wavy_hessian_at_integers(rng: np.random.Generator) -> Case:
     """exp(p0/3)·cos(p1) + p0·p1² at a list of ints, h=1e-3."""
-    return Case((Given("probe.wavy2"), [integer_valued(rng, -1, 1), integer_valued(rng, 1, 2)], 1e-3))
+    return Case((Given("probe.wavy2"), [integer_valued(rng, -3, 3), integer_valued(rng, 1, 3)], 1e-3))
 
 
 def _symmetric(eigenvalues, rng: np.random.Generator) -> list[list[float]]:
