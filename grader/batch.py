@@ -161,7 +161,7 @@ def batch_modules(submissions: Sequence[tuple[str, Path]]) -> ModuleChoice:
     empty, file) is not part of the batch, so no student can raise everyone's maximum. A batch where no
     module reaches a majority (a mix of assignments, or no submission at all) is graded out of the whole
     kit; `--modules` fixes the set instead."""
-    holding = Counter(module for _, folder in submissions for module in submitted_modules(folder))
+    holding = Counter(module for _, folder in submissions for module in held_modules(folder))
     total = len(submissions)
     counts = ", ".join(f"{module} {holding[module]}" for module in kit.MODULES if holding[module])
     majority = tuple(module for module in kit.MODULES if 2 * holding[module] > total)
@@ -173,6 +173,15 @@ def batch_modules(submissions: Sequence[tuple[str, Path]]) -> ModuleChoice:
     return ModuleChoice(majority, f"modules graded: {', '.join(majority)}, held by more than half of the {total} "
                                   f"submission(s) ({', '.join(f'{m} {holding[m]}' for m in majority)})"
                         + (f"; not graded, held by fewer: {left_out}" if left_out else ""))
+
+
+def held_modules(folder: Path) -> set[str]:
+    """The modules a student's folder holds as the run will read it: in an nbgrader course, the modules whose
+    folder nbgrader collected (`<module>/`, as `read_nbgrader_submission` reads them; a stray `.py` is never
+    graded there, so it counts for nothing); elsewhere, in any form (`submitted_modules`)."""
+    if in_nbgrader_course(folder):
+        return {module for module in kit.MODULES if (folder / module).is_dir() and not (folder / module).is_symlink()}
+    return submitted_modules(folder)
 
 
 def seed_digest(course_seed: str) -> str:

@@ -545,6 +545,20 @@ def test_an_nbgrader_course_grades_only_the_collected_notebook_of_each_module(tm
     assert result.score == 0
 
 
+def test_the_modules_of_an_nbgrader_batch_are_those_nbgrader_collected(tmp_path):
+    """Bug: `--modules auto` counted, in an nbgrader course, a stray `.py` beside a student's folders toward the
+    majority that decides which modules are graded, though only `<module>/<module>.ipynb` is ever graded there:
+    two students of three with a `derivatives.py` made everyone's grade out of `derivatives` too."""
+    from grader.batch import batch_modules
+
+    stubs = _release(module_notebook("linear_model"))
+    course = _course_with(tmp_path / "course", {name: {"linear_model": stubs} for name in ("ann", "bob", "cy")})
+    for name in ("ann", "bob"):
+        (course / "submitted" / name / "derivatives.py").write_text(kit.solution_source("derivatives"))
+    folders = [(name, course / "submitted" / name) for name in ("ann", "bob", "cy")]
+    assert batch_modules(folders).modules == ("linear_model",)
+
+
 def test_an_exercise_the_course_drops_gets_no_test_cell_and_a_test_cell_calcgrade_does_not_grade_earns_0(
         tmp_path, sandbox, monkeypatch):
     """Attack: under a course that drops an exercise, its test cell was still generated, autograde left it without
