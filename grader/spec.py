@@ -32,11 +32,14 @@ def split_points(points: float, count: int) -> list[float]:
 
 @dataclass(frozen=True)
 class Case:
-    """One call of a student function: positional and keyword arguments (plain values or `Given`)."""
+    """One call of a student function: positional and keyword arguments (plain values or `Given`).
+
+    Every call's arguments are compared after it with what was sent: no function of the kit may change its
+    inputs (a caller's list or array changed in place kept its marks wherever a check did not look)."""
 
     args: tuple[Any, ...]
     kwargs: Mapping[str, Any] = field(default_factory=dict)
-    check_mutation: bool = False  # compare the arguments after the call with what was sent
+    check_mutation: bool = True  # compare the arguments after the call with what was sent
 
 
 class References(Protocol):

@@ -415,6 +415,25 @@ def _hints(exercise_result) -> list[str]:
     ("gradient_descent", "descend_1d", "x = float(x0)\nstep = 0\nwhile step < n_steps and df(x) > 1e-12:\n"
      "    x = x - learning_rate * df(x)\n    step += 1\nreturn x\n", "missing absolute value",
      "changing `df(x) > 1e-12` to `np.abs(df(x)) > 1e-12`"),
+    ("derivatives", "tangent_line", "s = df(x0)\nb = f(x0) - s * x0\nreturn round(s), round(b)\n",
+     "extra operation", "dropping every `round(...)` around its argument (2 places)"),
+    ("gradient_descent", "sse_gradient", "r = [yi - (m * xi + c) for xi, yi in zip(x, y)]\ntotal = 0.0\n"
+     "for a in x:\n    for b in r:\n        total += a * b\nreturn -2 * total, -2 * sum(r)\n", "every pair",
+     "looping `for a, b in zip(x, r)` instead of over `x` and `r` one inside the other"),
+    ("gradient_descent", "sse_gradient", "r = [yi - (m * xi + c) for xi, yi in zip(x, y)]\n"
+     "return -2 * sum(u * v for u in x for v in r), -2 * sum(r)\n", "every pair", "looping `for u, v in zip(x, r)`"),
+    ("linear_model", "best_fit_on_grid", "for c in intercepts:\n    lowest = np.inf\n    for m in slopes:\n"
+     "        e = sse(m, c, x, y)\n        if e < lowest:\n            lowest, pick = e, (m, c)\n"
+     "return float(pick[0]), float(pick[1])\n", "not kept", "moving `lowest = np.inf` before the loop"),
+    ("partial_derivatives", "hessian", "q = [float(v) for v in point]\nk = len(q)\nout = [[0.0] * k] * k\n"
+     "for a in range(k):\n    for b in range(k):\n        pp = list(q); pp[a] += h; pp[b] += h\n"
+     "        pm = list(q); pm[a] += h; pm[b] -= h\n        mp = list(q); mp[a] -= h; mp[b] += h\n"
+     "        mm = list(q); mm[a] -= h; mm[b] -= h\n"
+     "        out[a][b] = (f(np.array(pp)) - f(np.array(pm)) - f(np.array(mp)) + f(np.array(mm))) / (4 * h * h)\n"
+     "return np.array(out)\n", "alias", "changing `[[0.0] * k] * k` to `[[0.0] * k for _ in range(k)]`"),
+    ("linear_model", "error_profile_intercept", "out = []\nfor cc in intercepts:\n    acc = 0.0\n"
+     "    for xi, yi in zip(x, y):\n        d = yi - (m * xi + cc)\n        acc += d * d\n    out.append(d * d)\n"
+     "return np.array(out)\n", "last pass for total", "using `acc` for `d * d` after the loop"),
     ("linear_model", "error_profile_slope", "x = np.asarray(x, dtype=float)\ny = np.asarray(y, dtype=float)\n"
      "return np.array([np.sum(np.abs(y - (s * x + c))) for s in slopes])\n", "size for square",
      "changing `np.abs(y - (s * x + c))` to `(y - (s * x + c)) ** 2`"),

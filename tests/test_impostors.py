@@ -17,9 +17,9 @@ import pytest
 
 from grader import kit
 from grader.compare import compare
-from grader.curriculum import BY_KEY, EXERCISES
+from grader.curriculum import BY_KEY, DECLARED, EXERCISES
 from grader.curriculum.common import parent_call
-from grader.engine import REFERENCES, PlannedCheck, grade_sources, plan
+from grader.engine import REFERENCES, PlannedCheck, grade_sources, plan, submission_digest
 from grader.spec import Exercise
 
 STUDENTS = ("ann", "bob", "cy")
@@ -147,6 +147,21 @@ HOLES: dict[str, dict[str, str]] = {
         "the last start left out": "ends = [descend_1d(df, s, learning_rate, n_steps) for s in starts[:-1]]\n"
             "return float(min(ends, key=f))",
     },
+    "linear_model.error_profile_slope": {  # every check sent its slopes in ascending order
+        "the slopes taken sorted": "return np.array([sse(m, c, x, y) for m in sorted(slopes)])",
+    },
+    "linear_model.error_profile_intercept": {
+        "the intercepts taken sorted": "return np.array([sse(m, b, x, y) for b in sorted(intercepts)])",
+    },
+    "linear_model.error_surface": {
+        "the grid taken sorted": "return np.array([[sse(m, c, x, y) for m in sorted(slopes)] "
+                                 "for c in sorted(intercepts)])",
+    },
+    "partial_derivatives.partial_derivative": {  # no check differentiated along a coordinate that is 0
+        "a step relative to the coordinate": "p = np.array(point, dtype=float)\nstep = h * p[i]\n"
+            "up, down = p.copy(), p.copy()\nup[i] += step\ndown[i] -= step\n"
+            "return float((f(up) - f(down)) / (2 * step))",
+    },
     "linear_model.predict": {  # a float intercept truncated where x holds integers
         "the intercept spread in x's dtype": "return m * x + np.full_like(x, c)",
         "the predictions stored in x's dtype": "out = np.zeros_like(np.asarray(x))\nout[...] = m * np.asarray(x) + c\n"
@@ -247,3 +262,52 @@ def test_wrong_answers_that_earned_full_marks_lose_marks_on_public_and_hidden_ch
         hidden = [p for p in plan([exercise], hidden=True, course_seed="impostors", student=student)
                   if p.visibility == "hidden"]
         assert not all(_parent_passes(function, p) for p in hidden), student
+
+
+MUTATE = """
+
+def _calcgrade_mutate(args, kwargs):
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, np.ndarray) and value.size and value.dtype.kind in "iuf":
+            value.flat[0] += 1
+        elif isinstance(value, list) and value and isinstance(value[0], list) and value[0]:
+            value[0][0] = value[0][0] + 1
+        elif isinstance(value, list) and value and isinstance(value[0], int | float):
+            value[0] = value[0] + 1
+"""
+
+
+def _changed_in_place_source(module: str) -> str:
+    """The reference module with every declared function answering right, then changing its first list or array
+    argument in place."""
+    parts = [kit.solution_source(module), MUTATE]
+    for exercise in (e for e in DECLARED if e.module == module):
+        name = exercise.function
+        parts.append(f"\n_calcgrade_right_{name} = {name}\n\n\ndef {name}(*args, **kwargs):\n"
+                     f"    answer = _calcgrade_right_{name}(*args, **kwargs)\n    _calcgrade_mutate(args, kwargs)\n"
+                     "    return answer\n")
+    return "\n".join(parts)
+
+
+def _mutable(value) -> bool:
+    return (isinstance(value, np.ndarray) and value.size > 0 and value.dtype.kind in "iuf") or \
+        (isinstance(value, list) and bool(value) and isinstance(value[0], list | int | float))
+
+
+@pytest.mark.parametrize("module", kit.ALL_MODULES)
+def test_a_right_answer_that_changes_its_arguments_in_place_fails_every_check_that_sends_one(sandbox, module):
+    """Bug: only some checks compared the arguments after the call, so `point = start` updated in place (the
+    caller's start list changed) kept every mark. Every check now looks: a function that answers right and then
+    changes a list or array it was given fails every check that sends one, public and hidden."""
+    exercises = [e for e in DECLARED if e.module == module]
+    result = grade_sources({module: _changed_in_place_source(module)}, sandbox, student="in place", hidden=True,
+                           course_seed="impostors", exercises=exercises)
+    planned = {(p.exercise.key, p.label, p.visibility): p.case
+               for p in plan(exercises, hidden=True, course_seed="impostors", student="in place",
+                             submission=submission_digest({module: _changed_in_place_source(module)}))}
+    sending = [check for e in result.exercises for check in e.checks
+               if any(_mutable(v) for v in (*planned[(check.exercise, check.label, check.visibility)].args,
+                                            *planned[(check.exercise, check.label, check.visibility)].kwargs.values()))]
+    assert sending
+    assert [check.name for check in sending if check.passed] == []
+    assert any("changed its argument" in check.student_message for check in sending)

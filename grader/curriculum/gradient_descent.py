@@ -93,25 +93,24 @@ def _integers(rng: np.random.Generator, low: int, high: int, n: int) -> list[int
 
 def float_arrays_step(rng: np.random.Generator) -> Case:
     """Two weights and a gradient as float arrays, a learning rate in [0.01, 0.5]; arrays left unchanged."""
-    return Case((uniform(rng, -3, 3, 2), uniform(rng, -5, 5, 2), uniform(rng, 0.01, 0.5)), check_mutation=True)
+    return Case((uniform(rng, -3, 3, 2), uniform(rng, -5, 5, 2), uniform(rng, 0.01, 0.5)))
 
 
 def integer_lists_step(rng: np.random.Generator) -> Case:
     """Three weights and a gradient as lists of ints, learning rate 0.25; lists left unchanged."""
-    return Case((_integers(rng, -3, 3, 3), _integers(rng, -4, 4, 3), 0.25), check_mutation=True)
+    return Case((_integers(rng, -3, 3, 3), _integers(rng, -4, 4, 3), 0.25))
 
 
 def integer_arrays_step(rng: np.random.Generator) -> Case:
     """Four weights and a gradient as integer arrays, a learning rate in [0.1, 0.9]; arrays left unchanged."""
-    return Case((np.array(_integers(rng, -5, 5, 4)), np.array(_integers(rng, -9, 9, 4)), uniform(rng, 0.1, 0.9)),
-                check_mutation=True)
+    return Case((np.array(_integers(rng, -5, 5, 4)), np.array(_integers(rng, -9, 9, 4)), uniform(rng, 0.1, 0.9)))
 
 
 def _descent_case(rng: np.random.Generator, n_steps: int, x_low: float, x_high: float, integer_start: bool) -> Case:
     x, y = line_data(rng, 8, x_low, x_high)
     start = ((integer_valued(rng, -3, 3), integer_valued(rng, -3, 3)) if integer_start
              else (uniform(rng, -3, 3), uniform(rng, -3, 3)))
-    return Case((x, y, *start, stable_learning_rate(x, uniform(rng, 0.3, 0.9)), n_steps), check_mutation=True)
+    return Case((x, y, *start, stable_learning_rate(x, uniform(rng, 0.3, 0.9)), n_steps))
 
 
 def descent_on_data_not_centred(rng: np.random.Generator) -> Case:

@@ -131,18 +131,18 @@ def weights_at_a_float(rng: np.random.Generator) -> Case:
 
 def weights_at_an_array(rng: np.random.Generator) -> Case:
     """A float slope and intercept, x an array of eight floats (left as it was: `x *= m` would overwrite it)."""
-    return Case((*_weights(rng), uniform(rng, -5, 5, 8)), check_mutation=True)
+    return Case((*_weights(rng), uniform(rng, -5, 5, 8)))
 
 
 def float_weights_at_integers(rng: np.random.Generator) -> Case:
     """A float slope and intercept, x an array of eight integers (left as it was): what is built from x keeps its
     integer dtype (`np.full_like(x, c)`, `np.zeros_like(x)`) and truncates the float weights."""
-    return Case((*_weights(rng), rng.integers(-5, 6, 8)), check_mutation=True)
+    return Case((*_weights(rng), rng.integers(-5, 6, 8)))
 
 
 def integer_weights_at_integers(rng: np.random.Generator) -> Case:
     """A Python int slope and intercept in [−6, 6], x the integer array −2, …, 2 (left as it was)."""
-    return Case((integer_valued(rng, -6, 6), integer_valued(rng, -6, 6), np.arange(-2, 3)), check_mutation=True)
+    return Case((integer_valued(rng, -6, 6), integer_valued(rng, -6, 6), np.arange(-2, 3)))
 
 
 def residuals_of_both_signs(case: Case) -> bool:
@@ -165,8 +165,9 @@ def three_points(rng: np.random.Generator) -> Case:
 
 
 def slopes_around_zero(rng: np.random.Generator, x, y) -> tuple[Any, ...]:
-    """(slopes, c, x, y): nine slopes from about −2 to 3 as an array, a float intercept."""
-    return np.linspace(-2, 3, 9) + uniform(rng, -0.5, 0.5), uniform(rng, -3, 3), x, y
+    """(slopes, c, x, y): nine slopes from about −2 to 3 as an array, in no particular order (entry k belongs to
+    slopes[k], whatever their order), a float intercept."""
+    return rng.permutation(np.linspace(-2, 3, 9) + uniform(rng, -0.5, 0.5)), uniform(rng, -3, 3), x, y
 
 
 def swapping_x_and_y_shows(case: Case) -> bool:
@@ -176,13 +177,15 @@ def swapping_x_and_y_shows(case: Case) -> bool:
 
 
 def intercepts_as_a_list(rng: np.random.Generator, x, y) -> tuple[Any, ...]:
-    """(m, intercepts, x, y): a float slope, seven intercepts from about −4 to 4 as a list."""
-    return uniform(rng, -2, 3), list(np.linspace(-4, 4, 7) + uniform(rng, -1, 1)), x, y
+    """(m, intercepts, x, y): a float slope, seven intercepts from about −4 to 4 as a list, in no particular order."""
+    return uniform(rng, -2, 3), list(rng.permutation(np.linspace(-4, 4, 7) + uniform(rng, -1, 1))), x, y
 
 
 def _grid(rng, n_slopes: int, n_intercepts: int):
-    return np.linspace(*sorted(rng.uniform(-3, 4, 2)), n_slopes), np.linspace(*sorted(rng.uniform(-5, 5, 2)),
-                                                                               n_intercepts)
+    """Slopes and intercepts evenly spread, each in no particular order (E[i, j] belongs to intercepts[i] and
+    slopes[j], whatever their order)."""
+    return (rng.permutation(np.linspace(*sorted(rng.uniform(-3, 4, 2)), n_slopes)),
+            rng.permutation(np.linspace(*sorted(rng.uniform(-5, 5, 2)), n_intercepts)))
 
 
 def non_square_grid(rng: np.random.Generator) -> Case:

@@ -157,7 +157,7 @@ def _network_case(rng: np.random.Generator, hidden_units: int) -> Case:
     x = np.sort(rng.uniform(-2, 2, 9))
     y = np.sin(2 * x) + rng.normal(0, 0.1, x.size)
     return Case((rng.uniform(-2, 2, hidden_units), rng.uniform(-1, 1, hidden_units), rng.uniform(-2, 2, hidden_units),
-                 uniform(rng, -0.5, 0.5), x, y), check_mutation=True)
+                 uniform(rng, -0.5, 0.5), x, y))
 
 
 def two_hidden_units(rng: np.random.Generator) -> Case:
@@ -172,8 +172,7 @@ def four_hidden_units(rng: np.random.Generator) -> Case:
 
 def _training_case(rng: np.random.Generator, n_steps: int) -> Case:
     _, _, x, y = smooth_targets(rng)
-    return Case((uniform(rng, -1, 1), uniform(rng, -1, 1), x, y, uniform(rng, 0.05, 0.3), n_steps),
-                check_mutation=True)
+    return Case((uniform(rng, -1, 1), uniform(rng, -1, 1), x, y, uniform(rng, 0.05, 0.3), n_steps))
 
 
 def thirty_steps(rng: np.random.Generator) -> Case:

@@ -130,7 +130,7 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "values for indices": 2, "restart": 2, "overwritten": 2, "sum start": 2,
          "missing absolute value": 3, "used before set": 2, "missing division": 4, "before the function": 4,
          "function not applied": 4,
-         "size for square": 3, "set for moved": 2, "late binding": 1}
+         "size for square": 3, "set for moved": 2, "late binding": 1, "every pair": 2, "last pass for total": 2}
 
 
 @dataclass(frozen=True)
@@ -1060,6 +1060,22 @@ def _counts(node: ast.AST, context: _Context) -> bool:
     return False
 
 
+def _repeated_rows(node: ast.AST) -> Found:
+    """`[[0.0] * n] * n` (or `[[0.0, 0.0]] * 2`): n references to one row, so a write to one row is a write to
+    all; `[[0.0] * n for _ in range(n)]` makes n rows."""
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and isinstance(node.left, ast.List)
+            and len(node.left.elts) == 1):
+        return
+    row = node.left.elts[0]
+    if not (isinstance(row, ast.List) or (isinstance(row, ast.BinOp) and isinstance(row.op, ast.Mult)
+                                          and isinstance(row.left, ast.List))):
+        return
+    rows = ast.ListComp(copy.deepcopy(row), [ast.comprehension(ast.Name("_", ast.Store()), ast.Call(
+        ast.Name("range", ast.Load()), [copy.deepcopy(node.right)], []), [], 0)])
+    yield from _expr_edit("alias", node, rows, f"`{ast.unparse(node)}` repeats one and the same row: a write to one "
+                          "row changes every row; a list comprehension makes a new row each time")
+
+
 def _call_name(node: ast.Call) -> str:
     func = node.func
     return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
@@ -1069,7 +1085,8 @@ def _calls(node: ast.AST, context: _Context) -> Found:
     """A call that changes the value removed (rounding, truncation, sorting, a square root), an argument not
     passed to the student's own function, integer dtypes for floats, a transpose removed, two arguments swapped,
     the other divisor (ddof) of a variance or covariance, a call in place of its argument (f(x0) where x0
-    belongs)."""
+    belongs); rows of a list made by repeating one row (`[[0.0] * n] * n`)."""
+    yield from _repeated_rows(node)
     if isinstance(node, ast.keyword):
         if node.arg == "dtype" and isinstance(node.value, ast.Name | ast.Attribute) \
                 and ast.unparse(node.value) in ("int", "np.int64", "np.int32", "numpy.int64", "np.intp"):
@@ -1571,6 +1588,8 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                            f"order: `{_line(second)}` must come before `{_line(first)}`",
                            f"swapping `{_line(first)}` and `{_line(second)}`"), \
                     _with_field(node, field, [copy.deepcopy(s) for s in order]), False
+            if isinstance(statement, ast.For | ast.While):
+                yield from _last_pass_for_total(node, field, statements, index)
             mirror = _mirrored_store(statement) if isinstance(node, ast.For) else None
             if mirror is not None:
                 order = [*map(copy.deepcopy, statements[:index + 1]), mirror,
@@ -1635,6 +1654,7 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                         break
     if isinstance(node, ast.FunctionDef):
         yield from _python_slips(node, context)
+        yield from _every_value_change(node)
         yield from _restarts(node)
         yield from _applied_too_early(node, context)
         yield from _set_for_moved(node)
@@ -1654,6 +1674,7 @@ def _statements(node: ast.AST, context: _Context) -> Found:
         yield Edit("values for indices", f"in {sequence}", f"in range(len({sequence}))", f"`for {target} in "
                    f"{sequence}` takes the values of `{sequence}`, not their positions: `range(len({sequence}))` "
                    "gives the positions", f"changing `in {sequence}` to `in range(len({sequence}))`"), changed, False
+    yield from _pairs_for_every_pair(node)
     floor_divisions = [n for n in ast.walk(node) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.FloorDiv)] \
         if isinstance(node, ast.FunctionDef) else []
     if len(floor_divisions) > 1:  # the same slip in several places: every `//` made `/` at once
@@ -1671,6 +1692,75 @@ def _statements(node: ast.AST, context: _Context) -> Found:
             a, b = strings[first], strings[second]
             changed = _swap_strings(node, a, b)
             yield Edit("labels swapped", f"{a!r}", f"{b!r}", f"the labels {a!r} and {b!r} are swapped"), changed, False
+
+
+def _pairs_for_every_pair(node: ast.AST) -> Found:
+    """Two loops over two sequences, one inside the other (`for xi in x for ri in r`, or a `for` whose whole
+    body is another `for`), where the pairs of the same position belong: one loop over `zip` of both. Every
+    pair (i, j) gives Σᵢxᵢ·Σⱼrⱼ where Σᵢxᵢ·rᵢ is meant."""
+    if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp) and len(node.generators) == 2:
+        outer, inner = node.generators
+        if _plain_loop(outer) and _plain_loop(inner) and not outer.ifs and not inner.ifs \
+                and not outer.is_async and not inner.is_async:
+            changed = copy.deepcopy(node)
+            changed.generators = [ast.comprehension(*_zipped(outer, inner), [], 0)]
+            yield _every_pair_edit(outer, inner), ast.fix_missing_locations(changed), False
+    if isinstance(node, ast.For) and len(node.body) == 1 and isinstance(node.body[0], ast.For) \
+            and not node.orelse and not node.body[0].orelse and _plain_loop(node) and _plain_loop(node.body[0]):
+        inner = node.body[0]
+        changed = ast.For(*_zipped(node, inner), [copy.deepcopy(statement) for statement in inner.body], [])
+        yield _every_pair_edit(node, inner), ast.fix_missing_locations(ast.copy_location(changed, node)), False
+
+
+def _plain_loop(loop: ast.For | ast.comprehension) -> bool:
+    """`for name in name`: one variable over one sequence (no range, no call)."""
+    return isinstance(loop.target, ast.Name) and isinstance(loop.iter, ast.Name) and loop.target.id != loop.iter.id
+
+
+def _zipped(outer: ast.For | ast.comprehension, inner: ast.For | ast.comprehension) -> tuple[ast.expr, ast.expr]:
+    names = [ast.Name(loop.target.id, ast.Store()) for loop in (outer, inner)]  # type: ignore[attr-defined]
+    sequences = [ast.Name(loop.iter.id, ast.Load()) for loop in (outer, inner)]  # type: ignore[attr-defined]
+    return ast.Tuple(names, ast.Store()), ast.Call(ast.Name("zip", ast.Load()), sequences, [])
+
+
+def _every_pair_edit(outer: ast.For | ast.comprehension, inner: ast.For | ast.comprehension) -> Edit:
+    a, b = outer.target.id, inner.target.id  # type: ignore[attr-defined]
+    xs, ys = outer.iter.id, inner.iter.id  # type: ignore[attr-defined]
+    before, after = f"for {a} in {xs} for {b} in {ys}", f"for {a}, {b} in zip({xs}, {ys})"
+    return Edit("every pair", before, after, f"one loop inside the other takes every `{a}` with every `{b}`, all the "
+                f"pairs, where each `{a}` belongs with the `{b}` at its own position only",
+                f"looping `for {a}, {b} in zip({xs}, {ys})` instead of over `{xs}` and `{ys}` one inside the other")
+
+
+class _Unwrapped(ast.NodeTransformer):
+    """Every call of one value-changing function (by name) replaced by its one argument."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        return node.args[0] if _unwrappable(node, self.name) else node
+
+
+def _unwrappable(node: ast.AST, name: str) -> bool:
+    return isinstance(node, ast.Call) and _call_name(node) == name and len(node.args) == 1 and not node.keywords \
+        and not isinstance(node.args[0], ast.Starred)
+
+
+def _every_value_change(function: ast.FunctionDef) -> Found:
+    """The same value-changing call in several places (`return round(slope), round(intercept)`): every one
+    dropped at once, its argument kept. One dropped alone repairs nothing that a check sees whole."""
+    counts = collections.Counter(_call_name(n) for n in ast.walk(function)
+                                 if isinstance(n, ast.Call) and _call_name(n) in _CHANGES_VALUE)
+    for name, count in sorted(counts.items()):
+        if count < 2 or not all(_unwrappable(n, name) for n in ast.walk(function)
+                                if isinstance(n, ast.Call) and _call_name(n) == name):
+            continue
+        changed = _Unwrapped(name).visit(copy.deepcopy(function))
+        yield Edit("extra operation", f"{name}(", "", f"`{name}(...)` {_CHANGES_VALUE[name]}: the value must not "
+                   "be changed that way", f"dropping every `{name}(...)` around its argument ({count} places)"), \
+            ast.fix_missing_locations(changed), False
 
 
 def _applied_too_early(function: ast.FunctionDef, context: _Context) -> Found:
@@ -1986,16 +2076,61 @@ def _test_after_step(node: ast.AST, field: str, index: int, loop: ast.For | ast.
 
 
 def _fresh_value(value: ast.expr) -> bool:
-    """An empty list, dict or set, a zero, or a new array of zeros: a value a loop is meant to fill or add to."""
+    """An empty list, dict or set, a zero, or a new array of zeros: a value a loop is meant to fill or add to; or
+    an infinity or None, where a running best starts."""
     if isinstance(value, ast.List | ast.Dict | ast.Set) and not getattr(value, "elts", getattr(value, "keys", [])):
         return True
     if isinstance(value, ast.Constant) and value.value in (0, 0.0) and not isinstance(value.value, bool):
         return True
+    if _infinity(value) or (isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub)
+                            and _infinity(value.operand)):
+        return True
     return isinstance(value, ast.Call) and _call_name(value) in ("zeros", "zeros_like", "list", "dict", "empty")
+
+
+def _infinity(value: ast.expr) -> bool:
+    """`float("inf")`, `np.inf`, `math.inf` (and their other spellings)."""
+    if isinstance(value, ast.Call) and _call_name(value) == "float" and len(value.args) == 1 \
+            and isinstance(value.args[0], ast.Constant) and isinstance(value.args[0].value, str):
+        return value.args[0].value.strip().lower() in ("inf", "+inf", "-inf", "infinity", "-infinity")
+    return isinstance(value, ast.Attribute) and value.attr in ("inf", "Inf", "infty")
 
 
 def _stored(statement: ast.Assign) -> set[str]:
     return {n.id for target in statement.targets for n in ast.walk(target) if isinstance(n, ast.Name)}
+
+
+class _NamedFor(ast.NodeTransformer):
+    """Every expression whose dump is `dumped` replaced by the name `name`."""
+
+    def __init__(self, dumped: str, name: str):
+        self.dumped, self.name = dumped, name
+
+    def visit(self, node: ast.AST) -> ast.AST:
+        return ast.Name(self.name, ast.Load()) if ast.dump(node) == self.dumped else self.generic_visit(node)
+
+
+def _last_pass_for_total(node: ast.AST, field: str, statements: list[ast.stmt], index: int) -> Found:
+    """`total += r ** 2` in a loop, then `values.append(r ** 2)` after it: what the last pass added, read where
+    the total of every pass belongs. Each later read of the added expression becomes the total's name."""
+    loop = statements[index]
+    totals = {ast.dump(n.value): n.target.id for n in ast.walk(loop) if isinstance(n, ast.AugAssign)
+              and isinstance(n.op, ast.Add) and isinstance(n.target, ast.Name)
+              and not isinstance(n.value, ast.Constant | ast.Name)}
+    later = statements[index + 1:]
+    for added, total in sorted(totals.items()):
+        found = [n for statement in later for n in ast.walk(statement) if ast.dump(n) == added]
+        if not found:
+            continue
+        expression = ast.unparse(found[0])
+
+        order = [*map(copy.deepcopy, statements[:index + 1]),
+                 *(ast.fix_missing_locations(_NamedFor(added, total).visit(copy.deepcopy(s))) for s in later)]
+        yield Edit("last pass for total", expression, total, f"`{expression}` after the loop is only what its last "
+                   f"pass added; the loop adds every pass's `{expression}` into `{total}`, which belongs here",
+                   f"using `{total}` for `{expression}` after the loop" + (f" ({len(found)} places)"
+                                                                         if len(found) > 1 else "")), \
+            _with_field(node, field, order), False
 
 
 def _mirrored_store(statement: ast.stmt) -> ast.Assign | None:
