@@ -425,6 +425,9 @@ def _hints(exercise_result) -> list[str]:
     ("linear_model", "best_fit_on_grid", "for c in intercepts:\n    lowest = np.inf\n    for m in slopes:\n"
      "        e = sse(m, c, x, y)\n        if e < lowest:\n            lowest, pick = e, (m, c)\n"
      "return float(pick[0]), float(pick[1])\n", "not kept", "moving `lowest = np.inf` before the loop"),
+    ("linear_model", "best_fit_on_grid", "for c in intercepts:\n    best = None\n    for m in slopes:\n"
+     "        e = sse(m, c, x, y)\n        if best is None or e < best[0]:\n            best = (e, m, c)\n"
+     "return float(best[1]), float(best[2])\n", "not kept", "moving `best = None` before the loop"),
     ("partial_derivatives", "hessian", "q = [float(v) for v in point]\nk = len(q)\nout = [[0.0] * k] * k\n"
      "for a in range(k):\n    for b in range(k):\n        pp = list(q); pp[a] += h; pp[b] += h\n"
      "        pm = list(q); pm[a] += h; pm[b] -= h\n        mp = list(q); mp[a] -= h; mp[b] += h\n"

@@ -2083,7 +2083,7 @@ def _fresh_value(value: ast.expr) -> bool:
     if isinstance(value, ast.Constant) and value.value in (0, 0.0) and not isinstance(value.value, bool):
         return True
     if _infinity(value) or (isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub)
-                            and _infinity(value.operand)):
+                            and _infinity(value.operand)) or (isinstance(value, ast.Constant) and value.value is None):
         return True
     return isinstance(value, ast.Call) and _call_name(value) in ("zeros", "zeros_like", "list", "dict", "empty")
 
