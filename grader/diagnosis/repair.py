@@ -29,8 +29,11 @@ where a pass stores into or reads an entry of what it fills (`path[k]` for `path
 lambda made in a loop given the loop's variable as a default (late binding), a product's last two factors dropped
 together (`a * (1 - a)`, a derivative's factor where none belongs), a parameter where a module function of it
 belongs (`x * (1 - x)` for `sigmoid(x) * (1 - sigmoid(x))`), a right operand that belongs deeper in the left
-operand's last terms (`c * x ** n - 1` for `c * x ** (n - 1)`), and every read of the value before a function in
-one statement at once (`z * (1 - z)` for `h * (1 - h)`, `h = sigmoid(z)`).
+operand's last terms (`c * x ** n - 1` for `c * x ** (n - 1)`), every read of the value before a function in
+one statement at once (`z * (1 - z)` for `h * (1 - h)`, `h = sigmoid(z)`), every alike value-changing call dropped
+at once (`round(s), round(b)`), two nested loops over two sequences made one loop over their `zip`, a running best
+(an infinity or None) started afresh in every pass moved before the loop, `[[0.0] * n] * n` made n rows, and the
+last pass's added value read after its loop where the total belongs.
 Text written
 more than once is located by its line. The same edit is also tried at every occurrence of the same
 expression (an index written twice, or copied into parallel terms). The candidates run in the sandbox like any
