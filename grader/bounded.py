@@ -1,4 +1,5 @@
-"""One function run on untrusted input in a forked process, with limits on its time, memory and answer.
+"""One function run on untrusted input in a forked process, with limits on its time, memory and answer; and
+`time_limit`, a bound on the grader's own work on student code read as data, in its own process.
 
 The trusted grader reads some student files itself (a notebook's JSON, its cells' Python). Parsers
 recurse and some take time that grows faster than their input, so a hostile file could end the
@@ -11,6 +12,7 @@ then costs only the student whose file it was. Only JSON comes back: nothing is 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -18,8 +20,9 @@ import resource
 import select
 import signal
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -35,6 +38,33 @@ class Bounds:
 
 class OutOfBounds(Exception):
     """The bounded call did not answer within its bounds; the message says how (for a student's note)."""
+
+
+class OutOfTime(Exception):
+    """The work bounded by `time_limit` passed its time (or could not be bounded: outside the main thread)."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float, cpu: bool = False) -> Iterator[None]:
+    """Raise OutOfTime in this (main) thread after `seconds` of wall time (of this process's CPU time with `cpu`,
+    which a busy machine does not shorten): for the grader's own reading of a student's code as data (SymPy's
+    reading of a formula, the repair search's candidates), whose cost can grow faster than the code. In another
+    thread no alarm can be set, so the work is not started (OutOfTime at once) and the numeric verdict stands
+    alone."""
+    if threading.current_thread() is not threading.main_thread():
+        raise OutOfTime
+
+    def expire(signum: int, frame: Any) -> None:
+        raise OutOfTime
+
+    timer, alarm = (signal.ITIMER_PROF, signal.SIGPROF) if cpu else (signal.ITIMER_REAL, signal.SIGALRM)
+    previous = signal.signal(alarm, expire)
+    signal.setitimer(timer, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(timer, 0)
+        signal.signal(alarm, previous)
 
 
 def call_bounded(function: Callable[[Argument], Any], argument: Argument, bounds: Bounds = Bounds()) -> Any:

@@ -22,6 +22,7 @@ that ends up in the student's feedback; it costs only the exercises of that modu
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import io
 import os
@@ -403,16 +404,25 @@ def _read_member(archive: Path, info: zipfile.ZipInfo, limit: int) -> bytes:
 # ----- reading the chosen candidate --------------------------------------------------------------
 
 
+# The encodings a coding declaration may name: those editors write for Python source. Others are refused: some of
+# Python's codecs decode in time that grows with the square of the text (punycode: 1 MiB held the grader 129 s).
+SOURCE_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "ascii", "iso8859-1", "iso8859-15", "cp1252"})
+
+
 def python_source_text(data: bytes) -> str:
     """A source file's text as Python reads it when it runs the file: a UTF-8 byte-order mark dropped (an
     editor's "UTF-8 with BOM" kept U+FEFF, which compiles as an error: a correct module scored 0), a PEP 263
-    coding declaration honoured, UTF-8 otherwise."""
+    coding declaration honoured where it names one of `SOURCE_ENCODINGS` (LookupError for another), UTF-8
+    otherwise."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError:
         data.decode("utf-8")  # bytes that are not UTF-8 where a declaration was looked for: say where
         raise
-    return data.decode(encoding)
+    name = codecs.lookup(encoding).name
+    if name not in SOURCE_ENCODINGS:
+        raise LookupError(f"the file declares the encoding {name}; save it as UTF-8")
+    return data.decode(name)
 
 
 def _read_candidate(candidate: Candidate, module: str) -> tuple[str | None, str]:

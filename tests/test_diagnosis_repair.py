@@ -851,3 +851,37 @@ def test_what_decides_a_modules_edits_is_found_without_walking_a_module_of_too_m
     small = MODULE_HEAD + "def helper(x):\n    return x  # a comment\n\n\ndef df(x):\n    return helper(x)\n"
     assert repair.edit_context(small, "df") == repair.edit_context(small.replace("  # a comment", ""), "df")
     assert repair.edit_context(small, "df") != repair.edit_context(small.replace("return x", "return -x"), "df")
+
+
+def _many_loops_then_deep(loops: int = 30, depth: int = 200) -> str:
+    """A df_poly made to make the candidates' building slow: small loops adding into a total, then statements
+    nested `depth` deep (a candidate compared every later node's whole dump with each loop's added value)."""
+    body = "".join("    for i in r:\n        t+=-i;t+=~i;t+=+i\n" for _ in range(loops))
+    tail = "".join(f"    r.append({'-' * depth}x)\n" for _ in range(6))
+    return f"def df_poly(x):\n    t=0\n    r=[0.0]\n{body}{tail}    return 3*x**2-12*x+9+t+q\n"
+
+
+def test_the_work_before_the_first_candidate_is_bounded_in_time(monkeypatch):
+    """Attack: a function of 2,621 characters (under the 3,000 the search reads) held the grader's own process
+    66 s finding its edits, before any bound on the search's sandbox calls was looked at. Finding and ordering a
+    function's edits now stops at EDITS_SECONDS of CPU (every corpus function's take under 0.1 s): none then,
+    and the numeric verdict stands alone."""
+    hostile, small = _many_loops_then_deep(), _many_loops_then_deep(loops=3, depth=20)
+    assert len(hostile) < repair.MAX_SOURCE_CHARS
+    assert repair.candidates(small, "df_poly")  # the same shape, small: found and built within the bound
+    monkeypatch.setattr(repair, "EDITS_SECONDS", 0.5)
+    assert repair.candidates(hostile, "df_poly") == []  # given up at the bound (about 5 s unbounded, 66 s before)
+    monkeypatch.setattr(repair, "EDITS_SECONDS", 1e-6)
+    assert repair.candidates(small, "df_poly") == []
+
+
+def test_a_total_read_after_its_loop_is_found_by_comparing_trees_from_the_root():
+    """The same candidate as before (the last pass's value read after the loop becomes the total), found by a
+    comparison that stops at the first difference: the deep statements after the loops are no longer dumped
+    whole for every loop and every total."""
+    source = ("def f(x):\n    out = []\n    for c in x:\n        total = 0.0\n        for v in x:\n"
+              "            total += (v - c) ** 2\n        out.append((v - c) ** 2)\n    return out\n")
+    edits = [c.edit for c in repair.candidates(source, "f") if c.edit.kind == "last pass for total"]
+    assert [(e.before, e.after) for e in edits] == [("(v - c) ** 2", "total")]
+    assert repair._same_tree(ast.parse("-(-(x))").body[0], ast.parse("--x").body[0])
+    assert not repair._same_tree(ast.parse("-(-(x))").body[0], ast.parse("-(+x)").body[0])

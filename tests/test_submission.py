@@ -284,6 +284,19 @@ def test_a_module_is_decoded_as_python_decodes_it(tmp_path, sandbox):
     assert read_submission(tmp_path).unreadable["derivatives"].startswith("cannot be decoded as Python source")
 
 
+def test_a_coding_declaration_names_an_encoding_editors_write_or_the_file_is_refused(tmp_path):
+    """Attack: `# coding: punycode` made the grader's own process decode the file with a codec whose time grows
+    with the square of the text (1 MiB held it 129 s, once per module of every submission). Only the encodings
+    editors write for Python are read; the others are refused at once, with what to do."""
+    body = b"-" + b"a" * 2000
+    (tmp_path / "derivatives.py").write_bytes(b"# coding: punycode\n" + body)
+    (tmp_path / "linear_model.py").write_bytes(b"# -*- coding: cp1252 -*-\nNAME = '\x80'\n")
+    submission = read_submission(tmp_path)
+    assert submission.unreadable["derivatives"] == ("cannot be decoded as Python source (the file declares the "
+                                                    "encoding punycode; save it as UTF-8)")
+    assert submission.sources["linear_model"].endswith("NAME = '\u20ac'\n")
+
+
 def test_two_zips_are_a_note_not_a_guess(tmp_path):
     _zip(tmp_path / "a.zip", {"linear_model.py": _solution("linear_model")})
     _zip(tmp_path / "b.zip", {"linear_model.py": _solution("linear_model")})

@@ -63,6 +63,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from grader.bounded import OutOfTime, time_limit
 from grader.diagnosis import PAIR_JOIN
 from grader.diagnosis.notation import change_in_notation, in_notation
 
@@ -78,6 +79,7 @@ SWAPPED_ARGUMENTS = 4  # a call's first arguments, two of which may be passed in
 SWAPPED_NAMES = 6  # a statement's first single-use indices, two of which may index each other's sequence
 DEEPEST_REGROUPING = 4  # how deep in the left operand's last terms a right operand may belong (`c * x ** (n - 1)`)
 MAX_MODULE_FUNCTIONS = 200  # a module of more top-level functions is not repaired (the kit's have about ten)
+EDITS_SECONDS = 2.0  # CPU to find and order one function's edits, in the grader's own process (corpora: < 0.1 s)
 MOVED_ENTRIES = 6  # stores into entries (`plus[i] = h`) beyond which none is tried as a move (`+=`)
 PREFIX = "calcgrade_repair_"
 REPAIR_CLAIM = "repair"  # how a repair's diagnosis begins: "repair: <kind>"
@@ -260,8 +262,12 @@ def candidate_slices(module_source: str, function: str, module_functions: frozen
     positional = [a.arg for a in (*original.args.posonlyargs, *original.args.args)]
     listed = frozenset(positional[item] if isinstance(item, int) and item < len(positional) else item
                        for item in sequences if not isinstance(item, int) or item < len(positional))
-    edits = sorted(_edits(original, scope, signatures, text, _numpy_name(tree), listed),
-                   key=lambda found: _RANK.get(found[0].kind, 9))
+    try:  # the work before the first candidate, on code made to make it slow, is bounded like SymPy's reading
+        with time_limit(EDITS_SECONDS, cpu=True):
+            edits = sorted(_edits(original, scope, signatures, text, _numpy_name(tree), listed),
+                           key=lambda found: _RANK.get(found[0].kind, 9))
+    except OutOfTime:
+        return
     made = 0
     some: list[Candidate] = []
     for edit, change in edits:
@@ -2103,26 +2109,45 @@ def _stored(statement: ast.Assign) -> set[str]:
     return {n.id for target in statement.targets for n in ast.walk(target) if isinstance(n, ast.Name)}
 
 
-class _NamedFor(ast.NodeTransformer):
-    """Every expression whose dump is `dumped` replaced by the name `name`."""
+def _same_tree(first: Any, second: Any) -> bool:
+    """Two syntax trees alike (as their dumps would be), compared from the root and given up at the first
+    difference: a comparison costs at most the smaller tree, and mostly one node (a dump costs the whole tree)."""
+    if type(first) is not type(second):
+        return False
+    if isinstance(first, ast.AST):
+        return all(_same_tree(getattr(first, name, None), getattr(second, name, None)) for name in first._fields)
+    if isinstance(first, list):
+        return len(first) == len(second) and all(map(_same_tree, first, second))
+    return first == second
 
-    def __init__(self, dumped: str, name: str):
-        self.dumped, self.name = dumped, name
+
+class _NamedFor(ast.NodeTransformer):
+    """Every expression alike `expression` replaced by the name `name`."""
+
+    def __init__(self, expression: ast.expr, name: str):
+        self.expression, self.name = expression, name
 
     def visit(self, node: ast.AST) -> ast.AST:
-        return ast.Name(self.name, ast.Load()) if ast.dump(node) == self.dumped else self.generic_visit(node)
+        if _same_tree(node, self.expression):
+            return ast.Name(self.name, ast.Load())
+        return self.generic_visit(node)
 
 
 def _last_pass_for_total(node: ast.AST, field: str, statements: list[ast.stmt], index: int) -> Found:
     """`total += r ** 2` in a loop, then `values.append(r ** 2)` after it: what the last pass added, read where
     the total of every pass belongs. Each later read of the added expression becomes the total's name."""
     loop = statements[index]
-    totals = {ast.dump(n.value): n.target.id for n in ast.walk(loop) if isinstance(n, ast.AugAssign)
+    totals = [(n.value, n.target.id) for n in ast.walk(loop) if isinstance(n, ast.AugAssign)
               and isinstance(n.op, ast.Add) and isinstance(n.target, ast.Name)
-              and not isinstance(n.value, ast.Constant | ast.Name)}
+              and not isinstance(n.value, ast.Constant | ast.Name)]
     later = statements[index + 1:]
-    for added, total in sorted(totals.items()):
-        found = [n for statement in later for n in ast.walk(statement) if ast.dump(n) == added]
+    later_nodes = [n for statement in later for n in ast.walk(statement)]
+    tried: list[ast.expr] = []
+    for added, total in totals:
+        if any(_same_tree(added, other) for other in tried):
+            continue
+        tried.append(added)
+        found = [n for n in later_nodes if _same_tree(n, added)]
         if not found:
             continue
         expression = ast.unparse(found[0])

@@ -16,19 +16,16 @@ equality tested by evaluating both sides at random points. Any failure means "no
 from __future__ import annotations
 
 import ast
-import contextlib
 import hashlib
-import signal
-import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
 
 import numpy as np
 import sympy as sp
 
 from grader import given, kit
+from grader.bounded import OutOfTime, time_limit
 from grader.curriculum.common import SQUARED_ERROR, c_sym, m_sym, x_sym, y_sym
 from grader.diagnosis import FACTOR_CLAIM, SYMBOLIC_EXERCISES
 from grader.diagnosis.reader import (
@@ -132,7 +129,7 @@ def analyse(exercise: Exercise, source: str) -> Finding | None:
     if key not in _FINDINGS:
         try:
             finding = _analyse(exercise, target, functions)
-        except _OutOfTime:  # not remembered: the same formula on a machine less busy may be read in time
+        except OutOfTime:  # not remembered: the same formula on a machine less busy may be read in time
             return None
         if len(_FINDINGS) >= _FINDINGS_LIMIT:
             _FINDINGS.clear()
@@ -145,34 +142,11 @@ def analyse(exercise: Exercise, source: str) -> Finding | None:
 ANALYSIS_SECONDS = 0.5
 
 
-class _OutOfTime(Exception):
-    pass
-
-
-@contextlib.contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Raise _OutOfTime in this (main) thread after `seconds` of wall time; in another thread no limit can be set
-    this way, so no analysis is started there (_OutOfTime at once): the numeric verdict stands alone."""
-    if threading.current_thread() is not threading.main_thread():
-        raise _OutOfTime
-
-    def expire(signum: int, frame: Any) -> None:
-        raise _OutOfTime
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def _analyse(exercise: Exercise, target: Target, functions: Mapping[str, ast.FunctionDef]) -> Finding | None:
     """The finding, or None where the formula cannot be read: the numeric verdict then stands alone. Raises
-    _OutOfTime where its analysis passes ANALYSIS_SECONDS (or cannot be bounded: outside the main thread)."""
+    OutOfTime where its analysis passes ANALYSIS_SECONDS (or cannot be bounded: outside the main thread)."""
     try:
-        with _time_limit(ANALYSIS_SECONDS):
+        with time_limit(ANALYSIS_SECONDS):
             student = read_function(functions, exercise.function, target.parameters, target.data)
             if not _same_shape(student, target):
                 return None
