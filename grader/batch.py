@@ -35,7 +35,13 @@ from grader.notebook_source import is_nbgrader_course, submissions_root
 from grader.report import write_report, write_student_feedback
 from grader.sandbox.client import Confinement, Limits, Sandbox
 from grader.spec import SubmissionResult
-from grader.submission import is_junk, read_nbgrader_submission, read_submission, submitted_modules
+from grader.submission import (
+    is_junk,
+    nbgrader_handed_in,
+    read_nbgrader_submission,
+    read_submission,
+    submitted_modules,
+)
 from grader.terminal import shown
 
 RESULTS = "results.json"
@@ -177,11 +183,9 @@ def batch_modules(submissions: Sequence[tuple[str, Path]]) -> ModuleChoice:
 
 def held_modules(folder: Path) -> set[str]:
     """The modules a student's folder holds as the run will read it: in an nbgrader course, the modules whose
-    folder nbgrader collected (`<module>/`, as `read_nbgrader_submission` reads them; a stray `.py` is never
-    graded there, so it counts for nothing); elsewhere, in any form (`submitted_modules`)."""
-    if in_nbgrader_course(folder):
-        return {module for module in kit.MODULES if (folder / module).is_dir() and not (folder / module).is_symlink()}
-    return submitted_modules(folder)
+    folder nbgrader collected (`nbgrader_handed_in`; a stray `.py` is never graded there, so it counts for
+    nothing); elsewhere, in any form (`submitted_modules`)."""
+    return set(nbgrader_handed_in(folder, kit.MODULES)) if in_nbgrader_course(folder) else submitted_modules(folder)
 
 
 def seed_digest(course_seed: str) -> str:

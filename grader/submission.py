@@ -216,13 +216,17 @@ def read_nbgrader_notebook(folder: Path, module: str) -> tuple[str | None, str]:
     return read_notebook(path, module)
 
 
+def nbgrader_handed_in(folder: Path, modules: Iterable[str]) -> list[str]:
+    """The modules a student's folder in an nbgrader course holds as nbgrader collects them: a `<module>/` folder
+    (not a link); whatever else lies there is never graded."""
+    return [module for module in modules if (folder / module).is_dir() and not (folder / module).is_symlink()]
+
+
 def read_nbgrader_submission(folder: Path, modules: Iterable[str]) -> Submission:
     """A student's folder in an nbgrader course: each module's collected notebook (`read_nbgrader_notebook`)."""
     sources: dict[str, str] = {}
     unreadable: dict[str, str] = {}
-    for module in modules:
-        if not (folder / module).is_dir() or (folder / module).is_symlink():
-            continue  # not handed in
+    for module in nbgrader_handed_in(folder, modules):
         source, problem = read_nbgrader_notebook(folder, module)
         if source is None:
             unreadable[module] = problem

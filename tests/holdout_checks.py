@@ -1,18 +1,19 @@
 """The tests every holdout module (tests/test_holdout_second.py and later) runs, made once for its corpus.
 
-A module calls `holdout_checks(...)` with its entries, its hand judgement and its tables of what fails today, and
-puts what comes back into its namespace: the `graded` fixture (every entry graded once through the real engine)
-and four tests. Every entry must lose marks on its own function and on no other; no failed check may give a
-FALSE hint (a claim whose text holds none of the entry's keywords, read as `feedback_reading.judge_entry`
-does); the named rates, by keywords and by hand, are printed and written to `holdout-<name>-summary.json` (in
-`$CALCGRADE_HOLDOUT_SUMMARY` if set, else in pytest's temporary folder) and must reach the module's floors,
-the rates measured at its first grading.
+A module declares its floors, its hand judgement and its tables of what fails today, then puts what
+`holdout_checks(name, globals())` gives back into its namespace: the `graded` fixture (every entry graded once
+through the real engine) and four tests. Every entry must lose marks on its own function and on no other; no
+failed check may give a FALSE hint (a claim whose text holds none of the entry's keywords, read as
+`feedback_reading.judge_entry` does); the named rates, by keywords and by hand, are printed and written to
+`holdout-<name>-summary.json` (in `$CALCGRADE_HOLDOUT_SUMMARY` if set, else in pytest's temporary folder) and must
+reach the module's floors, the rates measured at its first grading.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +23,29 @@ from feedback_reading import Graded, HandJudgement, Verdict, grade_each, holdout
 from grader import kit
 from grader.curriculum import DECLARED
 
+sys.path.insert(0, str(Path(__file__).resolve().parent / "holdout"))
+import holdout_data  # noqa: E402
 
-def holdout_checks(name: str, mistakes: Sequence[Any], earlier: Sequence[Any], hand: HandJudgement,
-                   floors: tuple[float, float], *, keeps_marks: Mapping[str, str] = {},
-                   false_hint: Mapping[str, str] = {}, costs_callers: Mapping[str, str] = {}) -> dict[str, Any]:
-    """The fixture and tests of the holdout `name` ("second", ...): `mistakes` its entries, `earlier` every
-    entry of the holdouts before it (ids must not repeat), `floors` the named rates (by keywords, by hand)
-    measured at its first grading; the three tables name, per entry id, why it fails that test today (xfail,
-    not strict: a fix shows as XPASS)."""
-    named_at_least, named_by_hand_at_least = floors
+TABLES = {"NAMED_AT_LEAST", "NAMED_BY_HAND_AT_LEAST", "HAND_JUDGED_NOT_FALSE", "HAND_JUDGED_NOT_NAMED",
+          "HAND_JUDGED_FALSE", "KEEPS_MARKS_TODAY", "FALSE_HINT_TODAY", "COSTS_CALLERS_TODAY"}
+
+
+def holdout_checks(name: str, tables: Mapping[str, Any]) -> dict[str, Any]:
+    """The fixture and tests of the holdout `name` ("second", ...: its entries are `tests/holdout/<name>/`, and
+    the entries of the holdouts written before it must not repeat an id), from the module's `tables`, by name:
+    `NAMED_AT_LEAST` and `NAMED_BY_HAND_AT_LEAST`, the named rates measured at its first grading; the hand
+    judgement `HAND_JUDGED_NOT_FALSE`, `HAND_JUDGED_NOT_NAMED` and `HAND_JUDGED_FALSE` (`feedback_reading.
+    HandJudgement`); and `KEEPS_MARKS_TODAY`, `FALSE_HINT_TODAY` and `COSTS_CALLERS_TODAY`, which name, per entry
+    id, why it fails that test today (xfail, not strict: a fix shows as XPASS). A table left out is empty."""
+    misspelt = {key for key in tables if key.startswith(("NAMED_", "HAND_JUDGED_")) or key.endswith("_TODAY")} - TABLES
+    assert not misspelt, f"not a table holdout_checks reads: {sorted(misspelt)}"
+    folder = holdout_data.HOLDOUT_DIR / name
+    mistakes, earlier = holdout_data.load(folder), holdout_data.written_before(folder)
+    hand = HandJudgement(tables.get("HAND_JUDGED_NOT_FALSE", {}), tables.get("HAND_JUDGED_NOT_NAMED", frozenset()),
+                         tables.get("HAND_JUDGED_FALSE", {}))
+    keeps_marks, false_hint, costs_callers = (tables.get(f"{table}_TODAY", {})
+                                              for table in ("KEEPS_MARKS", "FALSE_HINT", "COSTS_CALLERS"))
+    named_at_least, named_by_hand_at_least = tables["NAMED_AT_LEAST"], tables["NAMED_BY_HAND_AT_LEAST"]
 
     def verdict(entry: Any, graded: Graded) -> Verdict:
         return judge_entry(entry, graded, hand)

@@ -14,17 +14,7 @@ edited; tests/holdout/fifteenth/JUDGED.md holds the judgement by hand of every e
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from feedback_reading import HandJudgement
 from holdout_checks import holdout_checks
-
-sys.path.insert(0, str(Path(__file__).resolve().parent / "holdout"))
-import holdout_data  # noqa: E402
-from holdout_data import load  # noqa: E402
-
-MISTAKES = load(holdout_data.FIFTEENTH_DIR)
 
 # Measured at the first grading, not a target: 34 of 41 named by keywords (83%), 39 by hand (95%), no hint false
 # or misleading read by hand (JUDGED.md).
@@ -48,9 +38,4 @@ KEEPS_MARKS_TODAY: dict[str, str] = {}
 FALSE_HINT_TODAY: dict[str, str] = {}
 COSTS_CALLERS_TODAY: dict[str, str] = {}
 
-HAND = HandJudgement(HAND_JUDGED_NOT_FALSE, HAND_JUDGED_NOT_NAMED, HAND_JUDGED_FALSE)
-EARLIER = holdout_data.written_before(holdout_data.FIFTEENTH_DIR)  # the holdouts before this one
-
-globals().update(holdout_checks("fifteenth", MISTAKES, EARLIER, HAND, (NAMED_AT_LEAST, NAMED_BY_HAND_AT_LEAST),
-                                keeps_marks=KEEPS_MARKS_TODAY, false_hint=FALSE_HINT_TODAY,
-                                costs_callers=COSTS_CALLERS_TODAY))
+globals().update(holdout_checks("fifteenth", globals()))

@@ -12,16 +12,7 @@ edited; tests/holdout/fifth/JUDGED.md holds the judgement by hand of every entry
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from feedback_reading import HandJudgement
 from holdout_checks import holdout_checks
-
-sys.path.insert(0, str(Path(__file__).resolve().parent / "holdout"))
-from holdout_data import FIFTH_DIR, FOURTH_DIR, SECOND_DIR, THIRD_DIR, load  # noqa: E402
-
-MISTAKES = load(FIFTH_DIR)
 
 # Measured at the first grading, not a target: 63 of 80 named by keywords, 72 by hand (JUDGED.md).
 NAMED_AT_LEAST = 0.78
@@ -52,9 +43,4 @@ FALSE_HINT_TODAY: dict[str, str] = {}
 COSTS_CALLERS_TODAY: dict[str, str] = {}
 
 
-HAND = HandJudgement(HAND_JUDGED_NOT_FALSE, HAND_JUDGED_NOT_NAMED, HAND_JUDGED_FALSE)
-EARLIER = [*load(), *load(SECOND_DIR), *load(THIRD_DIR), *load(FOURTH_DIR)]  # the holdouts before this one
-
-globals().update(holdout_checks("fifth", MISTAKES, EARLIER, HAND, (NAMED_AT_LEAST, NAMED_BY_HAND_AT_LEAST),
-                                keeps_marks=KEEPS_MARKS_TODAY, false_hint=FALSE_HINT_TODAY,
-                                costs_callers=COSTS_CALLERS_TODAY))
+globals().update(holdout_checks("fifth", globals()))

@@ -13,17 +13,7 @@ of every entry, carried below in tables.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from feedback_reading import HandJudgement
 from holdout_checks import holdout_checks
-
-sys.path.insert(0, str(Path(__file__).resolve().parent / "holdout"))
-import holdout_data  # noqa: E402
-from holdout_data import load  # noqa: E402
-
-MISTAKES = load(holdout_data.NINTH_DIR)
 
 # Measured at the first grading, not a target: 56 of 66 named by keywords (85%), 60 by hand (91%), one hint
 # misleading (JUDGED.md).
@@ -44,9 +34,4 @@ FALSE_HINT_TODAY: dict[str, str] = {}
 COSTS_CALLERS_TODAY: dict[str, str] = {}
 
 
-HAND = HandJudgement(HAND_JUDGED_NOT_FALSE, HAND_JUDGED_NOT_NAMED, HAND_JUDGED_FALSE)
-EARLIER = holdout_data.written_before(holdout_data.NINTH_DIR)  # the holdouts before this one
-
-globals().update(holdout_checks("ninth", MISTAKES, EARLIER, HAND, (NAMED_AT_LEAST, NAMED_BY_HAND_AT_LEAST),
-                                keeps_marks=KEEPS_MARKS_TODAY, false_hint=FALSE_HINT_TODAY,
-                                costs_callers=COSTS_CALLERS_TODAY))
+globals().update(holdout_checks("ninth", globals()))

@@ -13,16 +13,7 @@ tests/holdout/second/JUDGED.md holds the judgement by hand of every entry, carri
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from feedback_reading import HandJudgement
 from holdout_checks import holdout_checks
-
-sys.path.insert(0, str(Path(__file__).resolve().parent / "holdout"))
-from holdout_data import SECOND_DIR, load  # noqa: E402
-
-MISTAKES = load(SECOND_DIR)
 
 # Measured, not a target: 108 of 165 named by keywords when the corpus was first graded, 115 by hand (JUDGED.md);
 # 118 and 126 after its false and misleading hints were fixed as classes and generic changes made knowing its
@@ -80,9 +71,4 @@ FALSE_HINT_TODAY: dict[str, str] = {}  # every false or misleading hint judged i
 # recognised mistake, or a constant factor, or an argument changed in place), or the caller fails too.
 COSTS_CALLERS_TODAY: dict[str, str] = {}  # every caller is credited (error carried forward)
 
-HAND = HandJudgement(HAND_JUDGED_NOT_FALSE, HAND_JUDGED_NOT_NAMED, HAND_JUDGED_FALSE)
-EARLIER = [*load()]  # the holdouts before this one
-
-globals().update(holdout_checks("second", MISTAKES, EARLIER, HAND, (NAMED_AT_LEAST, NAMED_BY_HAND_AT_LEAST),
-                                keeps_marks=KEEPS_MARKS_TODAY, false_hint=FALSE_HINT_TODAY,
-                                costs_callers=COSTS_CALLERS_TODAY))
+globals().update(holdout_checks("second", globals()))

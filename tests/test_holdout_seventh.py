@@ -12,16 +12,7 @@ edited; tests/holdout/seventh/JUDGED.md holds the judgement by hand of every ent
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from feedback_reading import HandJudgement
 from holdout_checks import holdout_checks
-
-sys.path.insert(0, str(Path(__file__).resolve().parent / "holdout"))
-from holdout_data import FIFTH_DIR, FOURTH_DIR, SECOND_DIR, SEVENTH_DIR, SIXTH_DIR, THIRD_DIR, load  # noqa: E402
-
-MISTAKES = load(SEVENTH_DIR)
 
 # Measured at the first grading, not a target: 55 of 85 named by keywords (65%), 57 by hand (67%), one false hint
 # (JUDGED.md).
@@ -56,10 +47,4 @@ FALSE_HINT_TODAY: dict[str, str] = {}
 COSTS_CALLERS_TODAY: dict[str, str] = {}
 
 
-HAND = HandJudgement(HAND_JUDGED_NOT_FALSE, HAND_JUDGED_NOT_NAMED, HAND_JUDGED_FALSE)
-EARLIER = [*load(), *load(SECOND_DIR), *load(THIRD_DIR), *load(FOURTH_DIR), *load(FIFTH_DIR),
-           *load(SIXTH_DIR)]  # the holdouts before this one
-
-globals().update(holdout_checks("seventh", MISTAKES, EARLIER, HAND, (NAMED_AT_LEAST, NAMED_BY_HAND_AT_LEAST),
-                                keeps_marks=KEEPS_MARKS_TODAY, false_hint=FALSE_HINT_TODAY,
-                                costs_callers=COSTS_CALLERS_TODAY))
+globals().update(holdout_checks("seventh", globals()))

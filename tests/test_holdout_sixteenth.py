@@ -15,17 +15,7 @@ edited; tests/holdout/sixteenth/JUDGED.md holds the judgement by hand of every e
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from feedback_reading import HandJudgement
 from holdout_checks import holdout_checks
-
-sys.path.insert(0, str(Path(__file__).resolve().parent / "holdout"))
-import holdout_data  # noqa: E402
-from holdout_data import load  # noqa: E402
-
-MISTAKES = load(holdout_data.SIXTEENTH_DIR)
 
 # Measured at the first grading, not a target: 32 of 44 named by keywords (73%), 34 by hand (77%), no hint false
 # or misleading read by hand (JUDGED.md).
@@ -46,9 +36,4 @@ KEEPS_MARKS_TODAY: dict[str, str] = {}
 FALSE_HINT_TODAY: dict[str, str] = {}
 COSTS_CALLERS_TODAY: dict[str, str] = {}
 
-HAND = HandJudgement(HAND_JUDGED_NOT_FALSE, HAND_JUDGED_NOT_NAMED, HAND_JUDGED_FALSE)
-EARLIER = holdout_data.written_before(holdout_data.SIXTEENTH_DIR)  # the holdouts before this one
-
-globals().update(holdout_checks("sixteenth", MISTAKES, EARLIER, HAND, (NAMED_AT_LEAST, NAMED_BY_HAND_AT_LEAST),
-                                keeps_marks=KEEPS_MARKS_TODAY, false_hint=FALSE_HINT_TODAY,
-                                costs_callers=COSTS_CALLERS_TODAY))
+globals().update(holdout_checks("sixteenth", globals()))

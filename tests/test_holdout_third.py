@@ -13,16 +13,7 @@ judgement by hand of every entry, carried below in tables.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from feedback_reading import HandJudgement
 from holdout_checks import holdout_checks
-
-sys.path.insert(0, str(Path(__file__).resolve().parent / "holdout"))
-from holdout_data import SECOND_DIR, THIRD_DIR, load  # noqa: E402
-
-MISTAKES = load(THIRD_DIR)
 
 # Measured at the first grading, not a target: 64 of 80 named by keywords, 68 by hand (JUDGED.md).
 NAMED_AT_LEAST = 0.80
@@ -55,9 +46,4 @@ KEEPS_MARKS_TODAY: dict[str, str] = {}  # every entry loses marks on its own fun
 FALSE_HINT_TODAY: dict[str, str] = {}  # the one misleading hint judged is fixed
 COSTS_CALLERS_TODAY: dict[str, str] = {}  # every caller is credited (error carried forward)
 
-HAND = HandJudgement(HAND_JUDGED_NOT_FALSE, HAND_JUDGED_NOT_NAMED, HAND_JUDGED_FALSE)
-EARLIER = [*load(), *load(SECOND_DIR)]  # the holdouts before this one
-
-globals().update(holdout_checks("third", MISTAKES, EARLIER, HAND, (NAMED_AT_LEAST, NAMED_BY_HAND_AT_LEAST),
-                                keeps_marks=KEEPS_MARKS_TODAY, false_hint=FALSE_HINT_TODAY,
-                                costs_callers=COSTS_CALLERS_TODAY))
+globals().update(holdout_checks("third", globals()))
