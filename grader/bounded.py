@@ -40,8 +40,11 @@ class OutOfBounds(Exception):
     """The bounded call did not answer within its bounds; the message says how (for a student's note)."""
 
 
-class OutOfTime(Exception):
-    """The work bounded by `time_limit` passed its time (or could not be bounded: outside the main thread)."""
+class OutOfTime(BaseException):
+    """The work bounded by `time_limit` passed its time (or could not be bounded: outside the main thread).
+
+    A BaseException, as KeyboardInterrupt is: the bounded work is a library's (SymPy's), whose `except Exception`
+    fallbacks would otherwise swallow it and run on unbounded."""
 
 
 @contextlib.contextmanager
@@ -53,18 +56,27 @@ def time_limit(seconds: float, cpu: bool = False) -> Iterator[None]:
     alone."""
     if threading.current_thread() is not threading.main_thread():
         raise OutOfTime
+    expired: list[bool] = []
 
     def expire(signum: int, frame: Any) -> None:
+        expired.append(True)
         raise OutOfTime
 
     timer, alarm = (signal.ITIMER_PROF, signal.SIGPROF) if cpu else (signal.ITIMER_REAL, signal.SIGALRM)
     previous = signal.signal(alarm, expire)
-    signal.setitimer(timer, seconds)
+    # The alarm repeats: work that swallows even a BaseException (a bare `except:`) meets the next one soon after.
+    signal.setitimer(timer, seconds, min(seconds, EXPIRED_REPEAT_SECONDS))
     try:
         yield
     finally:
         signal.setitimer(timer, 0)
         signal.signal(alarm, previous)
+    if expired:  # the work ended after swallowing an expiry: its result may come from a fallback, never trusted
+        raise OutOfTime
+
+
+# How often the alarm of an expired time_limit fires again until the bounded work lets its OutOfTime through.
+EXPIRED_REPEAT_SECONDS = 0.01
 
 
 def call_bounded(function: Callable[[Argument], Any], argument: Argument, bounds: Bounds = Bounds()) -> Any:

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from grader.bounded import Bounds, OutOfBounds, call_bounded
+from grader.bounded import Bounds, OutOfBounds, OutOfTime, call_bounded, time_limit
 
 
 def test_the_answer_comes_back_as_json():
@@ -53,3 +53,41 @@ def test_the_child_prints_nothing_to_the_graders_terminal(capfd):
     assert call_bounded(noisy, "\x1b]0;owned\x07") == 1
     captured = capfd.readouterr()
     assert "owned" not in captured.out + captured.err
+
+
+def _swallowing_work(passes: int, bare: bool = False) -> int:
+    """Work written like a library's fallbacks: a failed step is swallowed and the next one tried (SymPy has
+    `except Exception` in many places; `bare` swallows everything, as a bare `except:` does)."""
+    swallowed = BaseException if bare else Exception
+    done = 0
+    for _ in range(passes):
+        try:
+            sum(range(20_000))
+            done += 1
+        except swallowed:  # noqa: BLE001 - the point of the test
+            continue
+    return done
+
+
+@pytest.mark.parametrize("cpu", [False, True], ids=["wall", "cpu"])
+def test_an_expiry_is_not_swallowed_by_the_bounded_work(cpu):
+    """Bug: the expiry was an Exception raised once; SymPy-like code that swallows every Exception and tries its
+    next way ran on unbounded after it, and the result it then returned was used. The expiry now passes `except
+    Exception`, fires again until the work lets it through, and work that ends after swallowing it is not
+    trusted."""
+    with pytest.raises(OutOfTime):
+        with time_limit(0.02, cpu=cpu):
+            while True:
+                _swallowing_work(1)
+    with pytest.raises(OutOfTime):
+        with time_limit(0.001, cpu=cpu):
+            _swallowing_work(30_000, bare=True)  # swallows every expiry and returns normally
+
+
+def test_work_within_its_time_ends_normally_and_leaves_no_alarm():
+    previous = signal.getsignal(signal.SIGALRM)
+    with time_limit(5):
+        value = sum(range(1000))
+    assert value == 499500
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) is previous
