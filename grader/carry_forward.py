@@ -224,7 +224,9 @@ def _given_theirs(candidate: _Candidate, p: Any, outcome: Outcome, session: Sess
         return ""
     if candidate.case.check_mutation:  # the arguments must be left as the reference with those components leaves them
         try:
-            left_as = Case(tuple(_for_child(argument) for argument in arguments_after))
+            left = tuple(_for_child(argument) for argument in arguments_after)
+            positional = len(candidate.case.args)
+            left_as = Case(left[:positional], dict(zip(candidate.case.kwargs, left[positional:], strict=True)))
         except _Unavailable:
             return ""
         if _changed_arguments(references.signature(candidate.exercise), left_as, outcome.args_after):
@@ -462,8 +464,8 @@ def _close(asked: float, recorded: float) -> bool:
 def _run_reference(candidate: _Candidate, stand_in: Callable[[str, Callable[..., Any]], Callable[..., Any]],
                    label: str) -> tuple[Any, tuple, types.ModuleType]:
     """The reference composite run on the check's input, loaded afresh from the kit, each failing component
-    replaced by `stand_in(name, the reference's own function)`: its value, its positional arguments after the
-    run, and the module it ran in."""
+    replaced by `stand_in(name, the reference's own function)`: its value, its arguments after the run
+    (positional ones, then those sent by keyword, as the child answers them), and the module it ran in."""
     exercise = candidate.exercise
     module = kit.load_trusted_module(f"calcgrade_carried_{exercise.module}", kit.solution_source(exercise.module),
                                      f"<{exercise.key} with {label}>")
@@ -472,12 +474,12 @@ def _run_reference(candidate: _Candidate, stand_in: Callable[[str, Callable[...,
     args = tuple(_for_reference(arg) for arg in candidate.case.args)
     kwargs = {key: _for_reference(value) for key, value in candidate.case.kwargs.items()}
     with np.errstate(all="ignore"):
-        return getattr(module, exercise.function)(*args, **kwargs), args, module
+        return getattr(module, exercise.function)(*args, **kwargs), (*args, *kwargs.values()), module
 
 
 def _evaluate(candidate: _Candidate, session: Session) -> tuple[Any, tuple]:
     """The reference composite's value on the check's input, its failing components answered by the child, and
-    its positional arguments after the run."""
+    its arguments after the run (positional, then by keyword)."""
     deadline, made = time.monotonic() + SECONDS_BUDGET, [0]
     value, args, _ = _run_reference(
         candidate, lambda name, _: _proxy(candidate.exercise.module, name, session, made, deadline),
@@ -504,7 +506,7 @@ def _proxy(module: str, function: str, session: Session, made: list[int], deadli
             raise _ComponentRaised(function)
         if outcome.status != "ok" or _holds_unsupported(outcome.value) or _too_many_numbers(outcome.value):
             raise _Unavailable(f"{function}: {outcome.status}")
-        _write_back(args, outcome.args_after)
+        _write_back((*args, *kwargs.values()), outcome.args_after)
         return outcome.value
 
     student_function.__name__ = function

@@ -793,15 +793,18 @@ def _error_problem(outcome: Outcome, public: bool) -> str:
 
 
 def _changed_arguments(signature: inspect.Signature, case: Case, args_after: Any) -> str:
-    """The first argument (not a function) that differs after the call from what was sent; arguments whose
-    state after the call is missing or cannot be read count as changed."""
-    names = list(signature.parameters)
-    if not isinstance(args_after, list) or len(args_after) != len(case.args):
+    """The first argument (not a function) that differs after the call from what was sent, positional ones then
+    those sent by keyword (the child answers their states in that order); arguments whose state after the call
+    is missing or cannot be read count as changed."""
+    positional = list(signature.parameters)[:len(case.args)]
+    names = [*positional, *(f"number {position + 1}" for position in range(len(positional), len(case.args))),
+             *case.kwargs]
+    sent_values = (*case.args, *case.kwargs.values())
+    if not isinstance(args_after, list) or len(args_after) != len(sent_values):
         return "(their state after the call could not be read)"
-    after = args_after
-    for position, (sent, returned) in enumerate(zip(case.args, after, strict=False)):
+    for name, sent, returned in zip(names, sent_values, args_after, strict=True):
         if isinstance(sent, Given):
             continue
         if to_wire(sent) != to_wire(returned):
-            return f"`{names[position]}`" if position < len(names) else f"number {position + 1}"
+            return name if name.startswith("number ") else f"`{name}`"
     return ""

@@ -7,8 +7,7 @@ For every declared exercise of the module(s), graded in the sandbox with public 
   returned unchanged, and the reference's answer negated, doubled and halved (a check is excused only
   where an impostor's answer equals the reference's own, e.g. a doubled 0);
 - the docstring promises what the checks send: every parameter is documented under `Parameters:` and, for
-  each kind of value a check passes, its description names that kind (see `KIND_WORDS`); a list, array or dict
-  goes positionally (only positional arguments are compared after the call);
+  each kind of value a check passes, its description names that kind (see `KIND_WORDS`);
 - a hidden check's input is never one of the public checks' inputs, and each kind of check draws at least
   `MIN_HIDDEN_INPUTS` distinct hidden inputs over `HIDDEN_DRAWS` students (a public answer a student memorised,
   or a guess among a few inputs, earns no hidden points);
@@ -176,9 +175,6 @@ def docstring_problems(exercise: Exercise) -> list[str]:
     for check in exercise.checks:
         case = check.make_case(np.random.default_rng(0))
         sent = dict(zip(parameters, case.args, strict=False)) | dict(case.kwargs)
-        problems += [f"{exercise.key}: check {check.label!r} sends {name} as {_kind(value)} by keyword: "
-                     "only positional arguments are compared after the call (send it positionally)"
-                     for name, value in case.kwargs.items() if isinstance(value, list | np.ndarray | dict)]
         for name, value in sent.items():
             kind = _kind(value)
             words = KIND_WORDS.get(kind, (kind,))

@@ -67,16 +67,6 @@ def test_a_docstring_that_does_not_match_the_checks_is_reported():
                         "w: 'the weight (a number).' (name it with one of: list, sequence)"]
 
 
-def test_an_array_sent_by_keyword_is_reported_since_only_positional_arguments_are_compared_after_the_call():
-    """Every check compares the arguments after the call with what was sent, positionally only: an array given by
-    keyword would go unwatched (a function changing it in place would keep its marks)."""
-    declared = _declared("neural_network.neuron")
-    by_keyword = Check("x by keyword", lambda rng: Case((0.5, 0.1), {"x": np.linspace(-1, 1, 4)}))
-    problems = exercise_check.docstring_problems(dataclasses.replace(declared, checks=(by_keyword,)))
-    assert problems == ["neural_network.neuron: check 'x by keyword' sends x as array by keyword: only "
-                        "positional arguments are compared after the call (send it positionally)"]
-
-
 def test_a_contract_difference_is_reported():
     source = kit.solution_source("neural_network").replace("def neuron(w, b, x):", "def neuron(w, b, x, h=0.1):")
     from grader.contract import differences

@@ -334,3 +334,25 @@ def test_one_students_module_cannot_silence_another_students_repair_hint(sandbox
     assert failed and all(check.diagnosis.startswith("repair:") for check in failed), [c.diagnosis for c in failed]
     engine._REPAIRS.clear()
 
+
+
+def test_an_array_sent_by_keyword_and_changed_in_place_fails_the_check(sandbox):
+    """Bug: only the positional arguments came back from the child to be compared after the call, so a check
+    that sent an array by keyword did not see a function change it in place (check-exercises warned of it
+    instead). The child now answers every argument's state, positional then by keyword."""
+    import dataclasses
+
+    from grader.curriculum import DECLARED
+    from grader.spec import Case, Check
+
+    declared = next(exercise for exercise in DECLARED if exercise.key == "neural_network.neuron")
+    by_keyword = Check("x by keyword", lambda rng: Case((0.5, 0.1), {"x": np.linspace(-1.0, 1.0, 4)}))
+    exercise = dataclasses.replace(declared, checks=(by_keyword,))
+    right = kit.variant_source("neural_network", "neuron", "return sigmoid(w * x + b)")
+    in_place = kit.variant_source("neural_network", "neuron", "answer = sigmoid(w * x + b)\nx *= 0\n"
+                                  "return answer")
+    kept = grade_sources({"neural_network": right}, sandbox, exercises=[exercise])
+    changed = grade_sources({"neural_network": in_place}, sandbox, exercises=[exercise])
+    assert kept.score == exercise.points
+    [check] = changed.exercise(exercise.key).checks
+    assert not check.passed and "changed its argument `x`" in check.student_message

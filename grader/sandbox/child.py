@@ -216,7 +216,7 @@ def _call(request: Request, files: dict[str, list[str]], link: Link | None = Non
     answer["output"] = printed.getvalue()
     if request.return_args:
         try:
-            answer["args_after"] = [None if callable(arg) else to_wire(arg) for arg in args]
+            answer["args_after"] = [None if callable(arg) else to_wire(arg) for arg in (*args, *kwargs.values())]
         except Exception:  # noqa: BLE001 - a mangled argument is reported as such
             answer["args_after"] = None
     return answer
