@@ -270,6 +270,20 @@ def test_a_pair_hint_tells_both_slips():
     assert "half of the sum" in found.hint and "mean instead of sum: the loss is a sum" in found.hint
 
 
+def test_a_sum_over_the_wrong_axis_of_another_layout_is_one_slip_not_a_transpose_too():
+    """Bug: residuals laid out data first, (n, intercepts, slopes), summed over the slopes' axis: the answers were
+    explained by the pair "rows and columns swapped + sum over the wrong axis" and told "two slips ... first:
+    your result is the transpose of the right one", although nothing was transposed. A sum over the wrong axis
+    of an array laid out otherwise than the reference's comes out transposed too: it is told as the one slip."""
+    found = named("linear_model.error_surface",
+                  "m, c = np.meshgrid(np.asarray(slopes, dtype=float), np.asarray(intercepts, dtype=float))\n"
+                  "squares = np.array([(yi - (m * xi + c)) ** 2 for xi, yi in zip(x, y)])\n"
+                  "return squares.sum(axis=2)")
+    assert found is not None and found.name == "sum over the wrong axis of your own layout", found
+    assert "transpose" not in found.hint and "two slips" not in found.hint
+    assert behaviour.second_tier(found.name)  # an edit that repairs the code still says where
+
+
 def test_pairs_are_not_tried_on_labels():
     """An exact zero test with minimum and maximum swapped: np.all where np.any belongs and the labels swapped give
     the same labels on every check, but that is not what was done (a label carries too little to tell pairs

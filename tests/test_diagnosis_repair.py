@@ -458,6 +458,16 @@ def _hints(exercise_result) -> list[str]:
     ("gradient_descent", "gradient_step", "w = np.asarray(weights, dtype=float)\n"
      "return w - learning_rate * np.sign(np.asarray(grad, dtype=float))\n", "extra operation",
      "changing `np.sign(np.asarray(grad, dtype=float))` to `np.asarray(grad, dtype=float)`"),
+    # the clipping dropped, not its bound told as "a fixed number where `grad` belongs" (NumPy's clip returns its
+    # upper bound where the bounds cross, so that edit passed too and was said first)
+    ("gradient_descent", "gradient_step", "g = np.asarray(grad, dtype=float)\n"
+     "return np.asarray(weights, dtype=float) - learning_rate * np.clip(g, -0.5, 0.5)\n", "extra operation",
+     "changing `np.clip(g, -0.5, 0.5)` to `g`"),
+    # axis=-1 changed whole (it was told "changing `-1` to `-0`", a sign kept and a number changed)
+    ("linear_model", "error_surface", "xs = np.asarray(x, dtype=float)\nys = np.asarray(y, dtype=float)\n"
+     "m, c = np.meshgrid(np.asarray(slopes, dtype=float), np.asarray(intercepts, dtype=float))\n"
+     "r = ys.reshape(-1, 1, 1) - (m[np.newaxis] * xs.reshape(-1, 1, 1) + c[np.newaxis])\n"
+     "return np.sum(r * r, axis=-1)\n", "axis", "changing `-1` to `0`"),
     ("derivatives", "df_poly", "total = 0.0\nfor k, a in [(3, 1), (2, -6), (1, 9)]:\n    total += k * a * x ** k - 1\n"
      "return total\n", "precedence", "`k * a * x ** (k - 1)`"),
     ("neural_network", "backprop", "xs = np.asarray(x, dtype=float)\npre = np.outer(xs, w_hidden) + b_hidden\n"

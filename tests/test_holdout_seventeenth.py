@@ -36,17 +36,11 @@ HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({
     "h17_descend_np_full_integer",  # "off by up to 0.334" on "a tilted double well from an integer start"
     "h17_backprop_x_not_a_column",  # NumPy's "operands could not be broadcast together with shapes (9,) (2,)"
 })
-# Texts judged misleading by hand whatever the keywords say: they name a slip the student did not make.
+# Texts judged misleading by hand whatever the keywords say: they named a slip the student did not make (both
+# fixed since as classes; kept, so that either text coming back fails).
 HAND_JUDGED_FALSE: dict[str, str] = {
     "h17_surface_data_axis_first_sum_last": "first: your result is the transpose of the right one",
     "h17_gradient_step_clipped_gradient": "a fixed number where `grad` belongs",
-}
-# What fails today, named per entry (xfail, not strict: a fix shows as XPASS).
-FALSE_HINT_TODAY: dict[str, str] = {
-    "h17_surface_data_axis_first_sum_last": "a pair of slips (a transpose and the wrong axis) explains the answers "
-                                            "and is told as two slips; the one slip is the axis",
-    "h17_gradient_step_clipped_gradient": "the clip's bound 1.0 told as a fixed number where `grad` belongs; the "
-                                          "slip is the clipping itself",
 }
 
 globals().update(holdout_checks("seventeenth", globals()))

@@ -1221,7 +1221,8 @@ FALLBACK_NAMES = frozenset(operator.name for operator in FALLBACK_OPERATORS)
 def second_tier(name: str) -> bool:
     """Is `name` a fallback operator's or a pair's? Their hints say what the answers show; a repair of the student's
     code, where one is found, still says where."""
-    return name in FALLBACK_NAMES or len(name.split(PAIR_JOIN)) == 2  # no operator's or listed name holds it
+    return name in FALLBACK_NAMES or name in _ONE_SLIP_NAMES or len(name.split(PAIR_JOIN)) == 2  # no operator's
+    # or listed name holds PAIR_JOIN
 
 
 # ----- mutants -------------------------------------------------------------------------------------------
@@ -1368,6 +1369,18 @@ class Pair:
 
     name: str
     hint: str
+
+
+# Pairs that are one slip in the student's code: a sum over the wrong axis of an array whose axes the student laid
+# out otherwise than the reference does comes out "transposed" too, although nothing was transposed. Told as the
+# one slip the answers are sure of (name, hint).
+ONE_SLIP_PAIRS = {
+    frozenset({"rows and columns swapped", "sum over the wrong axis"}): Pair(
+        "sum over the wrong axis of your own layout", "your sum runs over the wrong axis of your array: one of its "
+        "axes should be added up and is kept, another is added up instead; check which axis holds the terms to "
+        "add up (the axis= of np.sum), and that the axes left come out in the order asked for"),
+}
+_ONE_SLIP_NAMES = frozenset(pair.name for pair in ONE_SLIP_PAIRS.values())
 
 
 def _applying_sources(module: str, function: str) -> list[tuple[Operator, int, str]]:
@@ -1534,6 +1547,9 @@ def explain_pair(exercise: Exercise, observations: Sequence[AnswerSeen],
     if len(told) != 1:
         return None
     (first, first_detail), (second, second_detail) = sorted(next(iter(told)))
+    one_slip = ONE_SLIP_PAIRS.get(frozenset((first, second)))
+    if one_slip is not None:
+        return one_slip
     said = [_told(exercise, name, detail) for name, detail in ((first, first_detail), (second, second_detail))]
     names = [name.removeprefix(_LISTED) for name in (first, second)]
     return Pair(PAIR_JOIN.join(names), f"two slips together explain your answers. first: {said[0]}. second: "

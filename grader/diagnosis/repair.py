@@ -25,7 +25,8 @@ computing it moved after that one, `f(u op c)` for `f(u) op c` (f a given functi
 (`z` for `h = sigmoid(z)`), a size `np.abs(r)` where the square `r ** 2` belongs, entries set where they are
 moved (`plus[i] = h` for `plus[i] += h`, every such store at once and each alone), a loop's index off by one
 where a pass stores into or reads an entry of what it fills (`path[k]` for `path[k + 1]`, or for `path[k - 1]`),
-`np.sign(g)` for `g`, `np.reciprocal(u)` (integer for integers) for `1 / u`, `np.ndim(p)` for `len(p)`, a
+`np.sign(g)` or `np.clip(g, a, b)` for `g`, an `axis=-k` changed whole, `np.reciprocal(u)` (integer for
+integers) for `1 / u`, `np.ndim(p)` for `len(p)`, a
 lambda made in a loop given the loop's variable as a default (late binding), a product's last two factors dropped
 together (`a * (1 - a)`, a derivative's factor where none belongs), a parameter where a module function of it
 belongs (`x * (1 - x)` for `sigmoid(x) * (1 - sigmoid(x))`), a right operand that belongs deeper in the left
@@ -109,6 +110,7 @@ _CHANGES_VALUE = {
     "negative": "negates", "transpose": "transposes", "ravel": "flattens", "flatten": "flattens",
     "unique": "drops repeated values and sorts", "float32": "rounds to single precision",
     "float16": "rounds to half precision", "sign": "keeps only the signs (−1, 0 or 1), not the sizes",
+    "clip": "cuts every value off at its bounds",
 }
 
 
@@ -870,9 +872,28 @@ def _precedence(node: ast.AST, context: _Context) -> Found:
                               "the function's argument, not after the call")
 
 
+def _negative_axis(node: ast.AST | None, context: _Context) -> int | None:
+    """k where `node` is the `-k` of an `axis=-k` keyword (an int k), else None."""
+    if not (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant)
+            and type(node.operand.value) is int):
+        return None
+    parent = context.parents.get(id(node))
+    return node.operand.value if isinstance(parent, ast.keyword) and parent.arg == "axis" else None
+
+
 def _constants(node: ast.AST, context: _Context) -> Found:
     """A number off by one, doubled or halved, or a number where a variable (a parameter, a loop index) belongs;
     a loop's index off by one where a pass stores into or reads an entry of what it fills; a loop's bounds."""
+    negative = _negative_axis(node, context)
+    if negative is not None:  # axis=-1: the whole `-1` is the axis, not a sign and a number
+        for new in sorted({0, 1, 2, -negative - 1, -negative + 1} - {-negative}):
+            changed = ast.Constant(new) if new >= 0 else ast.UnaryOp(ast.USub(), ast.Constant(-new))
+            yield from _expr_edit("axis", node, changed, "the operation runs along the wrong axis: axis=k is the "
+                                  "index that is summed (or reduced) away; a negative k counts from the last axis",
+                                  everywhere=False)
+        return
+    if _negative_axis(context.parents.get(id(node)), context) is not None:
+        return  # the k of an axis=-k, changed whole above
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
         value = node.value
         options: list[tuple[int | float, str]] = []
