@@ -468,6 +468,27 @@ def _hints(exercise_result) -> list[str]:
      "m, c = np.meshgrid(np.asarray(slopes, dtype=float), np.asarray(intercepts, dtype=float))\n"
      "r = ys.reshape(-1, 1, 1) - (m[np.newaxis] * xs.reshape(-1, 1, 1) + c[np.newaxis])\n"
      "return np.sum(r * r, axis=-1)\n", "axis", "changing `-1` to `0`"),
+    # NumPy's habits: an array made from integers stays integer; a narrow dtype; an outer product summed; a row
+    # of an array is a view; an axis given positionally
+    ("gradient_descent", "gradient_descent", "path = np.array([[m0, c0]] * (n_steps + 1))\n"
+     "for k in range(n_steps):\n    dm, dc = sse_gradient(path[k, 0], path[k, 1], x, y)\n"
+     "    path[k + 1] = path[k, 0] - learning_rate * dm, path[k, 1] - learning_rate * dc\nreturn path\n",
+     "integer truncation", "changing `np.array([[m0, c0]] * (n_steps + 1))` to "
+     "`np.array([[m0, c0]] * (n_steps + 1), dtype=float)`"),
+    ("partial_derivatives", "partial_derivative", "p = np.array(point, dtype=np.float32)\ne = np.zeros_like(p)\n"
+     "e[i] = h\nreturn float((f(p + e) - f(p - e)) / (2 * h))\n", "single precision",
+     "changing `np.array(point, dtype=np.float32)` to `np.array(point, dtype=float)`"),
+    ("gradient_descent", "sse_gradient", "x = np.asarray(x, dtype=float)\n"
+     "r = np.asarray(y, dtype=float) - (m * x + c)\n"
+     "return float(-2 * np.sum(np.outer(x, r))), float(-2 * np.sum(r))\n", "every pair",
+     "changing `np.outer(x, r)` to `x * r`"),
+    ("neural_network", "train_neuron", "path = np.zeros((n_steps + 1, 2))\npath[0] = w0, b0\ncur = path[0]\n"
+     "for k in range(n_steps):\n    cur -= learning_rate * np.array([dloss_dw(cur[0], cur[1], x, y), "
+     "dloss_db(cur[0], cur[1], x, y)])\n    path[k + 1] = cur\nreturn path\n", "alias",
+     "changing `cur = path[0]` to `cur = path[0].copy()`"),
+    ("linear_model", "error_profile_slope", "x = np.asarray(x, dtype=float)\n"
+     "r = np.asarray(y, dtype=float) - (np.asarray(slopes, dtype=float)[:, None] * x + c)\n"
+     "return np.sum(r ** 2, 0)\n", "axis", "changing `np.sum(r ** 2, 0)` to `np.sum(r ** 2, 1)`"),
     ("derivatives", "df_poly", "total = 0.0\nfor k, a in [(3, 1), (2, -6), (1, 9)]:\n    total += k * a * x ** k - 1\n"
      "return total\n", "precedence", "`k * a * x ** (k - 1)`"),
     ("neural_network", "backprop", "xs = np.asarray(x, dtype=float)\npre = np.outer(xs, w_hidden) + b_hidden\n"

@@ -33,8 +33,10 @@ belongs (`x * (1 - x)` for `sigmoid(x) * (1 - sigmoid(x))`), a right operand tha
 operand's last terms (`c * x ** n - 1` for `c * x ** (n - 1)`), every read of the value before a function in
 one statement at once (`z * (1 - z)` for `h * (1 - h)`, `h = sigmoid(z)`), every alike value-changing call dropped
 at once (`round(s), round(b)`), two nested loops over two sequences made one loop over their `zip`, a running best
-(an infinity or None) started afresh in every pass moved before the loop, `[[0.0] * n] * n` made n rows, and the
-last pass's added value read after its loop where the total belongs.
+(an infinity or None) started afresh in every pass moved before the loop, `[[0.0] * n] * n` made n rows, the
+last pass's added value read after its loop where the total belongs, an array made from integers (`np.array`,
+`np.asarray`, `np.full`, the `*_like`) made float, a narrow dtype (`float32`, `int`) made float, `np.outer(a, b)`
+for `a * b`, a row of an array bound to a name (a view) made a copy, and an axis given positionally changed.
 Text written
 more than once is located by its line. The same edit is also tried at every occurrence of the same
 expression (an index written twice, or copied into parallel terms). The candidates run in the sandbox like any
@@ -137,7 +139,8 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "values for indices": 2, "restart": 2, "overwritten": 2, "sum start": 2,
          "missing absolute value": 3, "used before set": 2, "missing division": 4, "before the function": 4,
          "function not applied": 4,
-         "size for square": 3, "set for moved": 2, "late binding": 1, "every pair": 2, "last pass for total": 2}
+         "size for square": 3, "set for moved": 2, "late binding": 1, "every pair": 2, "last pass for total": 2,
+         "single precision": 2}
 
 
 @dataclass(frozen=True)
@@ -872,6 +875,20 @@ def _precedence(node: ast.AST, context: _Context) -> Found:
                               "the function's argument, not after the call")
 
 
+# NumPy's functions that take an axis as a positional argument, and its position (np.sum(a, 0)).
+_AXIS_POSITION = {"apply_along_axis": 1, "sum": 1, "mean": 1, "max": 1, "min": 1, "prod": 1, "argmin": 1,
+                  "argmax": 1, "cumsum": 1, "std": 1, "var": 1, "amax": 1, "amin": 1, "average": 1}
+
+
+def _positional_axis(node: ast.AST, parent: ast.AST | None, context: _Context) -> bool:
+    """Is `node` the axis given positionally to one of NumPy's module functions (`np.apply_along_axis(f, 0, a)`)?"""
+    if not (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute)
+            and isinstance(parent.func.value, ast.Name) and parent.func.value.id == context.numpy):
+        return False
+    position = _AXIS_POSITION.get(parent.func.attr)
+    return position is not None and len(parent.args) > position and parent.args[position] is node
+
+
 def _negative_axis(node: ast.AST | None, context: _Context) -> int | None:
     """k where `node` is the `-k` of an `axis=-k` keyword (an int k), else None."""
     if not (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant)
@@ -907,7 +924,7 @@ def _constants(node: ast.AST, context: _Context) -> Found:
         for new, kind in options:
             if new == value:
                 continue
-            if isinstance(parent, ast.keyword) and parent.arg == "axis":
+            if (isinstance(parent, ast.keyword) and parent.arg == "axis") or _positional_axis(node, parent, context):
                 yield from _expr_edit("axis", node, ast.Constant(new), "the operation runs along the wrong axis: "
                                       "axis=k is the index that is summed (or reduced) away", everywhere=False)
             elif isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Pow) and parent.right is node:
@@ -1106,6 +1123,20 @@ def _repeated_rows(node: ast.AST) -> Found:
                           "row changes every row; a list comprehension makes a new row each time")
 
 
+# NumPy's constructors that take their argument's dtype (an integer array for integer input), by what they copy it
+# from; and the dtypes narrower than a float.
+_KEEPS_DTYPE = {"zeros_like": "its argument", "ones_like": "its argument", "empty_like": "its argument",
+                "full_like": "its argument", "array": "its argument", "asarray": "its argument",
+                "full": "the fill value"}
+_NARROW_DTYPES = frozenset({"float32", "float16", "half", "single", "int", "int8", "int16", "int32", "int64"})
+
+
+def _literal_floats(node: ast.AST) -> bool:
+    """A list or tuple written with a float literal in it (`[0.0, 0.0]`): its array is a float array already."""
+    return isinstance(node, ast.List | ast.Tuple) and any(
+        isinstance(element, ast.Constant) and isinstance(element.value, float) for element in ast.walk(node))
+
+
 def _call_name(node: ast.Call) -> str:
     func = node.func
     return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
@@ -1157,12 +1188,32 @@ def _calls(node: ast.AST, context: _Context) -> Found:
         changed.func.attr = "array"  # type: ignore[attr-defined]
         yield from _expr_edit("alias", node, changed, "`asarray` does not copy an array it is given: the result is "
                               "that same array, so changing it changes the caller's", everywhere=False)
-    if name in ("zeros_like", "ones_like", "empty_like", "full_like") and isinstance(node.func, ast.Attribute) \
-            and not any(keyword.arg == "dtype" for keyword in node.keywords):
+    if name in _KEEPS_DTYPE and isinstance(node.func, ast.Attribute) and node.args \
+            and not any(keyword.arg == "dtype" for keyword in node.keywords) \
+            and not (name in ("array", "asarray") and _literal_floats(node.args[0])):
         changed = copy.deepcopy(node)
         changed.keywords = [*changed.keywords, ast.keyword("dtype", ast.Name("float", ast.Load()))]
-        yield from _expr_edit("integer truncation", node, changed, f"`{name}` makes an array of its argument's "
-                              "dtype: for integer input every value stored in it is truncated to a whole number")
+        yield from _expr_edit("integer truncation", node, changed, f"`{name}` makes an array of "
+                              f"{_KEEPS_DTYPE[name]}'s dtype: for integer input every value stored in it later is "
+                              "truncated to a whole number")
+    narrow = next((keyword for keyword in node.keywords if keyword.arg == "dtype"
+                   and ast.unparse(keyword.value).rsplit(".", 1)[-1] in _NARROW_DTYPES), None)
+    if narrow is not None and isinstance(node.func, ast.Attribute):
+        changed = copy.deepcopy(node)
+        changed.keywords = [ast.keyword("dtype", ast.Name("float", ast.Load())) if keyword.arg == "dtype" else keyword
+                            for keyword in changed.keywords]
+        dtype = ast.unparse(narrow.value)
+        yield from _expr_edit("integer truncation" if "int" in dtype else "single precision", node, changed,
+                              f"`dtype={dtype}` " + ("truncates every value to a whole number" if "int" in dtype
+                                                     else "keeps about 7 significant digits (float32) or 3 "
+                                                     "(float16), not the 16 of a float: a difference of nearby "
+                                                     "values loses most of them"))
+    if name == "outer" and len(node.args) == 2 and not node.keywords \
+            and not any(isinstance(argument, ast.Starred) for argument in node.args):
+        product = ast.BinOp(copy.deepcopy(node.args[0]), ast.Mult(), copy.deepcopy(node.args[1]))
+        yield from _expr_edit("every pair", node, product, f"`{ast.unparse(node)}` multiplies every value of one "
+                              "with every value of the other (a table of all pairs); the product entry by entry, "
+                              "each value with its own partner, is `*`")
     if name in ("argmin", "argmax") and node.args and not _in_index(node, context):
         for sequence in sorted(context.sequences_made - {ast.unparse(node.args[0])}):
             indexed = ast.Subscript(ast.Name(sequence, ast.Load()), copy.deepcopy(node), ast.Load())
@@ -1497,6 +1548,14 @@ def _names(node: ast.AST, context: _Context) -> Found:
         yield Edit("alias", _text(node), _text(changed),
                    f"`{ast.unparse(node)}` does not copy: both names are one and the same object, so a change "
                    "through one shows through the other"), changed, False
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+            and isinstance(node.value, ast.Subscript) and isinstance(node.value.value, ast.Name) \
+            and node.value.value.id in context.scope:  # `w = path[0]`: a view of a row, changed through `w`
+        changed = copy.deepcopy(node)
+        changed.value = ast.Call(ast.Attribute(copy.deepcopy(node.value), "copy", ast.Load()), [], [])
+        yield Edit("alias", _text(node), _text(changed),
+                   f"`{ast.unparse(node)}` does not copy: a row or slice of an array is a view of it, so a change "
+                   f"through `{node.targets[0].id}` changes `{node.value.value.id}` too"), changed, False
 
 
 def _before_function_throughout(function: ast.FunctionDef, context: _Context) -> Found:
