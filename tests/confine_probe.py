@@ -355,9 +355,26 @@ def main(spec: dict[str, Any]) -> dict[str, Any]:
         report["leftover_processes"] = leftover_processes()
         report["imports"] = attack(box, """
             import decimal, fractions, logging, statistics, subprocess, threading
-            import numpy.fft, numpy.polynomial, sympy
-            return [statistics.mean([1, 2, 3]), float(numpy.polynomial.Polynomial([1, 2])(1.0)),
-                    int(sympy.diff(sympy.Symbol('x') ** 2, 'x').subs('x', 3))]
+            import numpy.fft, numpy.polynomial
+            return [statistics.mean([1, 2, 3]), float(numpy.polynomial.Polynomial([1, 2])(1.0))]
+        """)
+        report["foreign_imports"] = attack(box, """
+            import os
+            import numpy
+            import sympy, mpmath
+            said = []
+            for use in (lambda: sympy.diff, lambda: mpmath.diff, lambda: __import__('sympy.core').core.Symbol):
+                try:
+                    use()
+                    said.append('used')
+                except ModuleNotFoundError as error:
+                    said.append(str(error).split(':')[0])
+            folder = os.path.join(os.path.dirname(os.path.dirname(numpy.__file__)), 'sympy')
+            try:
+                said.append(len(os.listdir(folder)) if os.path.isdir(folder) else 'absent')
+            except OSError as error:
+                said.append(type(error).__name__)
+            return said
         """)
         report["fork_bomb"] = attack(box, """
             import os

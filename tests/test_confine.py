@@ -210,13 +210,25 @@ def test_nothing_of_one_child_is_reachable_from_the_next(report):
     assert set(report["left_listening"]) == {"ConnectionRefusedError"}, report["left_listening"]
 
 
-def test_the_child_imports_what_the_graders_python_can(report):
-    assert report["imports"] == {"status": "ok", "value": [2, 3.0, 6], "error": "", "load": {}}
+def test_the_child_imports_the_standard_library_and_numpy_wherever_python_lives(report):
+    assert report["imports"] == {"status": "ok", "value": [2, 3.0], "error": "", "load": {}}
+
+
+def test_no_package_beyond_numpy_is_available_to_student_code(report):
+    """Attack: `sympy.diff` (or mpmath's `diff`) in the child computed the very derivative an exercise asks for,
+    and earned its marks. Every package of the installation but NumPy (and the walls' own bindings) is hidden
+    from the child, and an import of one gives a module each of whose names says so: an import at the top of a
+    module costs nothing, a use costs that function."""
+    outcome = report["foreign_imports"]
+    assert outcome["status"] == "ok" and outcome["load"] == {}, outcome
+    *used, listing = outcome["value"]
+    assert used == [f"`{name}` is not available to graded code" for name in ("sympy", "mpmath", "sympy")], used
+    assert listing in ("PermissionError", "absent", 0), listing
 
 
 def test_a_correct_module_importing_the_standard_library_and_sympy_keeps_full_marks(report):
     """Graded as root from a Python in root's home folder and from a venv under /tmp, and as an ordinary
-    user: imports, a thread and a detached process cost nothing."""
+    user: imports (SymPy's too, which it may not use), a thread and a detached process cost nothing."""
     score, max_score = report["full_marks"]
     assert score == max_score > 0
 

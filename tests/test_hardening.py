@@ -435,3 +435,19 @@ def test_a_caller_that_floods_the_oracle_and_stops_reading_costs_its_own_call_on
     assert completed.returncode == 0, completed.stderr
     assert (tmp_path / "out" / "gradebook.csv").is_file()
     assert "zed" in (tmp_path / "out" / "gradebook.csv").read_text()
+
+
+def test_a_derivative_computed_by_a_computer_algebra_system_earns_nothing(sandbox):
+    """Attack: `sympy.diff` (SymPy sits beside NumPy in the grader's own installation) computed every derivative
+    an exercise asks the student to work out, and earned full marks. SymPy is not available to graded code: its
+    import succeeds (a module importing it costs nothing), its use fails, and says why."""
+    body = ("import sympy\nt = sympy.Symbol('t')\n"
+            "derivative = sympy.lambdify(t, sympy.diff(t**3 - 6*t**2 + 9*t + 1, t), 'numpy')\n"
+            "return derivative(x)")
+    source = kit.variant_source("derivatives", "df_poly", body)
+    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("derivatives"))
+    own = result.exercise("derivatives.df_poly")
+    assert own.score == 0
+    assert "`sympy` is not available to graded code" in own.checks[0].student_message
+    assert result.score == result.max_score - own.max_score  # the other functions of the module keep theirs

@@ -26,6 +26,7 @@ import os
 import sys
 import time
 import traceback
+import types
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,6 +74,46 @@ class StudentModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def exec_module(self, module):
         module.__file__ = f"{module.__name__}.py"
         exec(compile(self.sources[module.__name__], module.__file__, "exec"), module.__dict__)  # noqa: S102
+
+
+REFUSED_PACKAGES: frozenset[str] = frozenset()  # set by the template: what student code may not import
+
+
+class _RefusedModule(types.ModuleType):
+    """What `import sympy` gives student code: a module each of whose names raises, so that an import at the
+    top of a module costs only the functions that use it."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise ModuleNotFoundError(refused_message(self.__name__.split(".")[0]))
+
+
+def refused_message(package: str) -> str:
+    return (f"`{package}` is not available to graded code: an exercise may import NumPy and Python's standard "
+            "library only (work the derivative out yourself)")
+
+
+class RefusedPackages(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Answers an import of a package student code may not use (`grader.sandbox.confine.foreign_packages`:
+    SymPy, mpmath, ...) with a `_RefusedModule`, whether or not the package's files are hidden here (they are
+    behind the walls; in a student's own unconfined run they are not)."""
+
+    def __init__(self, refused: frozenset[str]):
+        self.refused = refused
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in self.refused and name not in sys.modules:
+            return importlib.util.spec_from_loader(name, self, is_package=True)
+        return None
+
+    def create_module(self, spec):
+        module = _RefusedModule(spec.name)
+        module.__path__ = []
+        return module
+
+    def exec_module(self, module):
+        return None
 
 
 class BoundedText(io.StringIO):
@@ -232,6 +273,7 @@ def serve(channel, reader) -> None:
     del job
     files = {f"{name}.py": source.splitlines() for name, source in sources.items()}
     sys.meta_path.insert(0, StudentModules(sources))
+    sys.meta_path.insert(1, RefusedPackages(REFUSED_PACKAGES))
     send = channel.sendall
     for name in list(sources):
         send(dumps(_load(name, files)))

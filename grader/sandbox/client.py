@@ -186,7 +186,10 @@ class Sandbox:
         `given_sources`: `grader.given.numpy_sources()` computed before (SymPy is imported to compute them)."""
         self.limits = limits or Limits()
         self.confinement = confinement
-        self.hidden = [str(path.resolve()) for path in (*kit.private_paths(), _grader_package(), *hidden)]
+        foreign = confine.foreign_packages()  # hidden from the child, and refused by name where not hidden
+        self.refused = sorted(foreign)
+        self.hidden = [str(path.resolve()) for path in (*kit.private_paths(), _grader_package(), *hidden)] + \
+            [folder for folder in foreign.values() if os.path.isdir(folder)]
         self._template: subprocess.Popen | None = None
         self._control: socket.socket | None = None
         self._lock = threading.Lock()
@@ -212,6 +215,7 @@ class Sandbox:
         theirs.close()
         self._control = ours
         config = {"staging": self._fresh_workdir(), "workdir": self._fresh_workdir(), "hidden": self.hidden,
+                  "refused": self.refused,
                   "required": self.confinement == "required", "environment": child_environment(),
                   "given": self._given_sources or _given_sources(),
                   "memory_bytes": self.limits.memory_bytes, "cpu_seconds": int(self.limits.total_seconds) + 5,

@@ -10,7 +10,9 @@ The warm template builds most walls once (`Walls.build`); each submission's chil
   the system's programs and libraries, a few device files and its private scratch folders; nothing
   else of the file system exists for it (no home folder, no submissions, no output folder, no other
   copy of the kit). Everything but the scratch folders is read-only; the grader's own package and the
-  kit's private folders are empty even where they lie inside a visible tree (a wheel in site-packages).
+  kit's private folders are empty even where they lie inside a visible tree (a wheel in site-packages), and
+  so is every package of the installation but NumPy (`foreign_packages`: SymPy's or mpmath's `diff` would
+  compute the derivative an exercise asks for; the child refuses their names too, see `child.RefusedPackages`).
 - **Scratch folders**: `/tmp`, `/var/tmp` and `/dev/shm` are one fresh, size-bounded tmpfs per child,
   gone with it: nothing written there reaches the next student.
 - **A PID namespace per child**, whose PID 1 it is: it sees only its own processes (not the grader's
@@ -54,6 +56,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import importlib.util
 import os
 import resource
 import select
@@ -147,6 +150,39 @@ def python_folders() -> list[str]:
     if site.ENABLE_USER_SITE and site.getusersitepackages() in sys.path:
         folders.add(site.getusersitepackages())
     return sorted(folder for folder in folders if os.path.isabs(folder) and os.path.isdir(folder))
+
+
+# What student code may import beyond Python's standard library: NumPy, every exercise's one library; and the
+# walls' own bindings, which the template imports as it builds them (after the foreign packages are hidden).
+STUDENT_PACKAGES = ("numpy",)
+WALL_PACKAGES = ("landlock", "pyseccomp")
+
+
+def foreign_packages(allowed: Sequence[str] = (*STUDENT_PACKAGES, *WALL_PACKAGES)) -> dict[str, str]:
+    """The packages of the Python installation that student code may not import, by import name: their folders
+    (hidden from the child, as the kit's own are) or, for a module file, its path. Everything but the `allowed`
+    distributions' own: a computer algebra system or a differentiator among them (SymPy's `diff`, mpmath's
+    `diff`, JAX) would compute the very derivative an exercise asks the student to work out; nothing else is
+    needed to answer an exercise. The kit's own package is hidden anyway and not named here."""
+    kept: set[str] = set()
+    for name in allowed:  # their own folders (their bundled libraries, `numpy.libs`, are no import name)
+        spec = importlib.util.find_spec(name)
+        if spec is not None:
+            kept.update(os.path.realpath(folder) for folder in spec.submodule_search_locations or ())
+            kept.add(os.path.realpath(spec.origin or ""))
+    own = os.path.realpath(Path(__file__).resolve().parent.parent)
+    found: dict[str, str] = {}
+    folders = set(site.getsitepackages())
+    if site.ENABLE_USER_SITE and site.getusersitepackages() in sys.path:
+        folders.add(site.getusersitepackages())
+    for folder in sorted(folder for folder in folders if os.path.isdir(folder)):
+        for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
+            path = os.path.realpath(entry.path)
+            name = entry.name.removesuffix(".py") if entry.is_file() else entry.name
+            if name.isidentifier() and name != "__pycache__" and path not in kept and path != own \
+                    and (entry.is_dir() or entry.name.endswith(".py")):
+                found.setdefault(name, path)
+    return found
 
 
 def _inside(path: str, folders: Iterable[str]) -> bool:
