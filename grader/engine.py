@@ -465,7 +465,7 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
         first = next(slices, [])  # built once: the two-edit search starts from it too
         found = repair.find_repair(itertools.chain([first] if first else [], slices), planned, passes)
         if found or time.monotonic() >= allowance.deadline:
-            return found
+            return repair.preferred(found, sources[exercise.module], exercise.function)
         failed = sum(1 for verdict in verdicts if not verdict.passed)
         return repair.find_two_edit_repair(sources[exercise.module], exercise.function, first, planned, failed,
                                            passes)

@@ -489,6 +489,24 @@ def _hints(exercise_result) -> list[str]:
     ("linear_model", "error_profile_slope", "x = np.asarray(x, dtype=float)\n"
      "r = np.asarray(y, dtype=float) - (np.asarray(slopes, dtype=float)[:, None] * x + c)\n"
      "return np.sum(r ** 2, 0)\n", "axis", "changing `np.sum(r ** 2, 0)` to `np.sum(r ** 2, 1)`"),
+    # a piece of code that switches itself off: its removal is told, not an edit that makes it never fire (they
+    # were told "a minus added" for a norm made nan, "a sign flipped" for a stopping test that never holds)
+    ("gradient_descent", "gradient_step", "w = np.array(weights, dtype=float)\n"
+     "step = np.asarray(grad, dtype=float) * learning_rate\nsize = np.sqrt(np.sum(step ** 2))\n"
+     "if size > 0.5:\n    step = step * 0.5 / size\nreturn w - step\n", "conditional change",
+     "removing `if size > 0.5: step = step * 0.5 / size`"),
+    ("gradient_descent", "gradient_descent", "xs = np.asarray(x, dtype=float)\nys = np.asarray(y, dtype=float)\n"
+     "path = np.zeros((n_steps + 1, 2))\npath[0] = m0, c0\nlast = np.sum((ys - (m0 * xs + c0)) ** 2)\n"
+     "for k in range(n_steps):\n    dm, dc = sse_gradient(path[k, 0], path[k, 1], xs, ys)\n"
+     "    path[k + 1] = path[k, 0] - learning_rate * dm, path[k, 1] - learning_rate * dc\n"
+     "    now = np.sum((ys - (path[k + 1, 0] * xs + path[k + 1, 1])) ** 2)\n    if last - now < 1e-9:\n"
+     "        return path[:k + 2]\n    last = now\nreturn path\n", "early stop",
+     "removing `if last - now < 1e-09: return path[:k + 2]`"),
+    ("linear_model", "best_fit_on_grid", "grid = error_surface(slopes, intercepts, x, y)\n"
+     "ms, cs = np.meshgrid(np.asarray(slopes, dtype=float), np.asarray(intercepts, dtype=float))\n"
+     "score = grid + 3.0 * (ms ** 2 + cs ** 2)\nr, k = np.unravel_index(np.argmin(score), score.shape)\n"
+     "return float(np.asarray(slopes, dtype=float)[k]), float(np.asarray(intercepts, dtype=float)[r])\n",
+     "extra term", "changing `grid + 3.0 * (ms ** 2 + cs ** 2)` to `grid`"),
     ("derivatives", "df_poly", "total = 0.0\nfor k, a in [(3, 1), (2, -6), (1, 9)]:\n    total += k * a * x ** k - 1\n"
      "return total\n", "precedence", "`k * a * x ** (k - 1)`"),
     ("neural_network", "backprop", "xs = np.asarray(x, dtype=float)\npre = np.outer(xs, w_hidden) + b_hidden\n"

@@ -36,7 +36,9 @@ at once (`round(s), round(b)`), two nested loops over two sequences made one loo
 (an infinity or None) started afresh in every pass moved before the loop, `[[0.0] * n] * n` made n rows, the
 last pass's added value read after its loop where the total belongs, an array made from integers (`np.array`,
 `np.asarray`, `np.full`, the `*_like`) made float, a narrow dtype (`float32`, `int`) made float, `np.outer(a, b)`
-for `a * b`, a row of an array bound to a name (a view) made a copy, and an axis given positionally changed.
+for `a * b`, a row of an array bound to a name (a view) made a copy, an axis given positionally changed, and an
+`if` without `else` that only changes values (a clipping, a cap, a schedule) removed. Where a repair that takes a
+piece of code away passes, it is told before any other inside that piece or in code only feeding it (`preferred`).
 Text written
 more than once is located by its line. The same edit is also tried at every occurrence of the same
 expression (an index written twice, or copied into parallel terms). The candidates run in the sandbox like any
@@ -140,7 +142,7 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "missing absolute value": 3, "used before set": 2, "missing division": 4, "before the function": 4,
          "function not applied": 4,
          "size for square": 3, "set for moved": 2, "late binding": 1, "every pair": 2, "last pass for total": 2,
-         "single precision": 2}
+         "single precision": 2, "conditional change": 2}
 
 
 @dataclass(frozen=True)
@@ -1693,6 +1695,13 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                 yield Edit("early stop", _line(statement), "", "the loop stops early: every pass must be "
                            "made, however small the steps get", f"removing `{_line(statement)}`"), \
                     _with_field(node, field, kept), False
+            changed_names = _names_changed_by_guard(statement)
+            if changed_names and not exits:  # `if norm > 1: g = g / norm`: a value changed on some inputs only
+                kept = [copy.deepcopy(s) for s in statements[:index] + statements[index + 1:]] or [ast.Pass()]
+                yield Edit("conditional change", _line(statement), "", f"`{_line(statement)}` changes "
+                           f"{', '.join(f'`{name}`' for name in changed_names)} on some inputs only (a clipping, a "
+                           "cap, a schedule): the value must be used as it was computed",
+                           f"removing `{_line(statement)}`"), _with_field(node, field, kept), False
             if isinstance(statement, ast.Assign) and index + 1 < len(statements):
                 for later in range(index + 1, len(statements)):
                     loop = statements[later]
@@ -2254,6 +2263,78 @@ def _mirrored_store(statement: ast.stmt) -> ast.Assign | None:
                                                                     ast.Load()), ast.Store())
     read = ast.Subscript(copy.deepcopy(target.value), copy.deepcopy(target.slice), ast.Load())
     return ast.Assign([mirrored], read, lineno=statement.lineno)
+
+
+def _names_changed_by_guard(statement: ast.stmt) -> list[str]:
+    """The names an `if` without `else` assigns, where its body only assigns names (a guard that changes values);
+    none otherwise."""
+    if not (isinstance(statement, ast.If) and not statement.orelse and statement.body):
+        return []
+    names: list[str] = []
+    for inner in statement.body:
+        targets = inner.targets if isinstance(inner, ast.Assign) else [inner.target] \
+            if isinstance(inner, ast.AugAssign) else []
+        if not targets or not all(isinstance(target, ast.Name) for target in targets):
+            return []
+        names += [target.id for target in targets if isinstance(target, ast.Name) and target.id not in names]
+    return names
+
+
+# Edits that take a piece of the student's code away: where one repairs the code, an edit inside that piece, or
+# in code that only feeds it, repairs it too by switching it off (a stopping test made never to fire, a penalty's
+# term made to vanish), and says nothing of the slip.
+_REMOVALS = frozenset({"early stop", "conditional change", "extra term", "extra factor", "extra division",
+                       "extra power", "extra operation"})
+
+
+def _normalised(text: str) -> str:
+    try:
+        return ast.unparse(ast.parse(text.strip()))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return " ".join(text.split())
+
+
+def preferred(found: Sequence[Candidate], module_source: str, function: str) -> list[Candidate]:
+    """The repairs found, a removal first where another repair lies inside the piece it removes or in code that
+    only feeds that piece (then that one is dropped: it switches the same code off)."""
+    node = _function_node(module_source, function)
+    for removal in found:
+        if removal.edit.kind not in _REMOVALS:
+            continue
+        removed = _normalised(removal.edit.before)
+        fed = _feeding(node, removal.edit.before) if node is not None else []
+        inside = [candidate for candidate in found if candidate is not removal and (
+            _normalised(candidate.edit.before) in removed
+            or any(_normalised(candidate.edit.before) in text for text in fed))]
+        if inside:
+            rest = [candidate for candidate in found if candidate is not removal and candidate not in inside]
+            return [removal, *rest]
+    return list(found)
+
+
+def _feeding(function: ast.FunctionDef, removed_line: str) -> list[str]:
+    """The statements (as text) of `function` that, once the statement quoted as `removed_line` is removed, feed
+    nothing: each assigns only names read nowhere else but in that statement and in others like it."""
+    removed = [statement for statement in ast.walk(function) if isinstance(statement, ast.stmt)
+               and _line(statement) == removed_line]
+    if not removed:
+        return []
+    dead: list[ast.AST] = removed[:1]
+    assigns = [statement for statement in ast.walk(function) if isinstance(statement, ast.Assign)
+               and all(isinstance(target, ast.Name) for target in statement.targets)]
+    reads = [name for name in ast.walk(function) if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Load)]
+    grown = True
+    while grown:
+        grown = False
+        for statement in assigns:
+            if any(statement is d for d in dead):
+                continue
+            names = {target.id for target in statement.targets if isinstance(target, ast.Name)}
+            used = [read for read in reads if read.id in names]
+            if used and all(any(read in set(ast.walk(d)) for d in dead) for read in used):
+                dead.append(statement)
+                grown = True
+    return [_normalised(ast.unparse(statement)) for statement in dead[1:]]
 
 
 def _line(statement: ast.stmt) -> str:
