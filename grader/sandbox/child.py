@@ -91,7 +91,7 @@ class _RefusedModule(types.ModuleType):
 
 def refused_message(package: str) -> str:
     return (f"`{package}` is not available to graded code: an exercise may import NumPy and Python's standard "
-            "library only (work the derivative out yourself)")
+            "library only")
 
 
 class RefusedPackages(importlib.abc.MetaPathFinder, importlib.abc.Loader):
