@@ -1221,8 +1221,8 @@ FALLBACK_NAMES = frozenset(operator.name for operator in FALLBACK_OPERATORS)
 def second_tier(name: str) -> bool:
     """Is `name` a fallback operator's or a pair's? Their hints say what the answers show; a repair of the student's
     code, where one is found, still says where."""
-    return name in FALLBACK_NAMES or name in _ONE_SLIP_NAMES or len(name.split(PAIR_JOIN)) == 2  # no operator's
-    # or listed name holds PAIR_JOIN
+    # no operator's or listed name holds PAIR_JOIN
+    return name in FALLBACK_NAMES or name in _ONE_SLIP_NAMES or len(name.split(PAIR_JOIN)) == 2
 
 
 # ----- mutants -------------------------------------------------------------------------------------------

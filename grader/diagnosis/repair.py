@@ -1130,7 +1130,8 @@ def _repeated_rows(node: ast.AST) -> Found:
 _KEEPS_DTYPE = {"zeros_like": "its argument", "ones_like": "its argument", "empty_like": "its argument",
                 "full_like": "its argument", "array": "its argument", "asarray": "its argument",
                 "full": "the fill value"}
-_NARROW_DTYPES = frozenset({"float32", "float16", "half", "single", "int", "int8", "int16", "int32", "int64"})
+_NARROW_FLOATS = frozenset({"float32", "float16", "half", "single"})
+_INTEGER_DTYPES = frozenset({"int", "intp", "int8", "int16", "int32", "int64"})
 
 
 def _literal_floats(node: ast.AST) -> bool:
@@ -1152,7 +1153,7 @@ def _calls(node: ast.AST, context: _Context) -> Found:
     yield from _repeated_rows(node)
     if isinstance(node, ast.keyword):
         if node.arg == "dtype" and isinstance(node.value, ast.Name | ast.Attribute) \
-                and ast.unparse(node.value) in ("int", "np.int64", "np.int32", "numpy.int64", "np.intp"):
+                and ast.unparse(node.value).rsplit(".", 1)[-1] in _INTEGER_DTYPES:
             yield from _expr_edit("integer truncation", node, ast.keyword("dtype", ast.Name("float", ast.Load())),
                                   "`dtype=int` truncates every value to a whole number")
         return
@@ -1199,17 +1200,14 @@ def _calls(node: ast.AST, context: _Context) -> Found:
                               f"{_KEEPS_DTYPE[name]}'s dtype: for integer input every value stored in it later is "
                               "truncated to a whole number")
     narrow = next((keyword for keyword in node.keywords if keyword.arg == "dtype"
-                   and ast.unparse(keyword.value).rsplit(".", 1)[-1] in _NARROW_DTYPES), None)
-    if narrow is not None and isinstance(node.func, ast.Attribute):
+                   and ast.unparse(keyword.value).rsplit(".", 1)[-1] in _NARROW_FLOATS), None)
+    if narrow is not None and isinstance(node.func, ast.Attribute):  # integer dtypes: the `dtype=` keyword's edit
         changed = copy.deepcopy(node)
         changed.keywords = [ast.keyword("dtype", ast.Name("float", ast.Load())) if keyword.arg == "dtype" else keyword
                             for keyword in changed.keywords]
-        dtype = ast.unparse(narrow.value)
-        yield from _expr_edit("integer truncation" if "int" in dtype else "single precision", node, changed,
-                              f"`dtype={dtype}` " + ("truncates every value to a whole number" if "int" in dtype
-                                                     else "keeps about 7 significant digits (float32) or 3 "
-                                                     "(float16), not the 16 of a float: a difference of nearby "
-                                                     "values loses most of them"))
+        yield from _expr_edit("single precision", node, changed, f"`dtype={ast.unparse(narrow.value)}` keeps about "
+                              "7 significant digits (float32) or 3 (float16), not the 16 of a float: a difference of "
+                              "nearby values loses most of them")
     if name == "outer" and len(node.args) == 2 and not node.keywords \
             and not any(isinstance(argument, ast.Starred) for argument in node.args):
         product = ast.BinOp(copy.deepcopy(node.args[0]), ast.Mult(), copy.deepcopy(node.args[1]))
@@ -2270,14 +2268,12 @@ def _names_changed_by_guard(statement: ast.stmt) -> list[str]:
     none otherwise."""
     if not (isinstance(statement, ast.If) and not statement.orelse and statement.body):
         return []
-    names: list[str] = []
-    for inner in statement.body:
-        targets = inner.targets if isinstance(inner, ast.Assign) else [inner.target] \
-            if isinstance(inner, ast.AugAssign) else []
-        if not targets or not all(isinstance(target, ast.Name) for target in targets):
-            return []
-        names += [target.id for target in targets if isinstance(target, ast.Name) and target.id not in names]
-    return names
+    targets = [target for inner in statement.body for target in (
+        inner.targets if isinstance(inner, ast.Assign) else [inner.target] if isinstance(inner, ast.AugAssign)
+        else [None])]
+    if not all(isinstance(target, ast.Name) for target in targets):
+        return []
+    return list(dict.fromkeys(target.id for target in targets if isinstance(target, ast.Name)))
 
 
 # Edits that take a piece of the student's code away: where one repairs the code, an edit inside that piece, or
@@ -2297,6 +2293,8 @@ def _normalised(text: str) -> str:
 def preferred(found: Sequence[Candidate], module_source: str, function: str) -> list[Candidate]:
     """The repairs found, a removal first where another repair lies inside the piece it removes or in code that
     only feeds that piece (then that one is dropped: it switches the same code off)."""
+    if len(found) < 2:
+        return list(found)
     node = _function_node(module_source, function)
     for removal in found:
         if removal.edit.kind not in _REMOVALS:
@@ -2319,7 +2317,8 @@ def _feeding(function: ast.FunctionDef, removed_line: str) -> list[str]:
                and _line(statement) == removed_line]
     if not removed:
         return []
-    dead: list[ast.AST] = removed[:1]
+    dead: list[ast.stmt] = []
+    in_dead = {id(n) for n in ast.walk(removed[0])}  # every node of the removed statement and of the dead ones
     assigns = [statement for statement in ast.walk(function) if isinstance(statement, ast.Assign)
                and all(isinstance(target, ast.Name) for target in statement.targets)]
     reads = [name for name in ast.walk(function) if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Load)]
@@ -2327,14 +2326,15 @@ def _feeding(function: ast.FunctionDef, removed_line: str) -> list[str]:
     while grown:
         grown = False
         for statement in assigns:
-            if any(statement is d for d in dead):
+            if id(statement) in in_dead:
                 continue
             names = {target.id for target in statement.targets if isinstance(target, ast.Name)}
             used = [read for read in reads if read.id in names]
-            if used and all(any(read in set(ast.walk(d)) for d in dead) for read in used):
+            if used and all(id(read) in in_dead for read in used):
                 dead.append(statement)
+                in_dead.update(id(n) for n in ast.walk(statement))
                 grown = True
-    return [_normalised(ast.unparse(statement)) for statement in dead[1:]]
+    return [_normalised(ast.unparse(statement)) for statement in dead]
 
 
 def _line(statement: ast.stmt) -> str:

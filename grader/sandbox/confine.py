@@ -146,10 +146,16 @@ def enter_user_namespace(flags: int, inner_uid: int) -> None:
 def python_folders() -> list[str]:
     """The folders the child needs to import what the grader's Python can import: the installation (the
     standard library, its extension modules), the environment and every site-packages folder."""
-    folders = {sys.base_prefix, sys.base_exec_prefix, sys.prefix, sys.exec_prefix, *site.getsitepackages()}
+    folders = {sys.base_prefix, sys.base_exec_prefix, sys.prefix, sys.exec_prefix, *_site_folders()}
+    return sorted(folder for folder in folders if os.path.isabs(folder) and os.path.isdir(folder))
+
+
+def _site_folders() -> set[str]:
+    """The site-packages folders the grader's Python imports from (the user's own where it is on the path)."""
+    folders = set(site.getsitepackages())
     if site.ENABLE_USER_SITE and site.getusersitepackages() in sys.path:
         folders.add(site.getusersitepackages())
-    return sorted(folder for folder in folders if os.path.isabs(folder) and os.path.isdir(folder))
+    return folders
 
 
 # What student code may import beyond Python's standard library: NumPy, every exercise's one library; and the
@@ -169,13 +175,11 @@ def foreign_packages(allowed: Sequence[str] = (*STUDENT_PACKAGES, *WALL_PACKAGES
         spec = importlib.util.find_spec(name)
         if spec is not None:
             kept.update(os.path.realpath(folder) for folder in spec.submodule_search_locations or ())
-            kept.add(os.path.realpath(spec.origin or ""))
+            if spec.origin:
+                kept.add(os.path.realpath(spec.origin))
     own = os.path.realpath(Path(__file__).resolve().parent.parent)
     found: dict[str, str] = {}
-    folders = set(site.getsitepackages())
-    if site.ENABLE_USER_SITE and site.getusersitepackages() in sys.path:
-        folders.add(site.getusersitepackages())
-    for folder in sorted(folder for folder in folders if os.path.isdir(folder)):
+    for folder in sorted(folder for folder in _site_folders() if os.path.isdir(folder)):
         for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
             path = os.path.realpath(entry.path)
             name = entry.name.removesuffix(".py") if entry.is_file() else entry.name
