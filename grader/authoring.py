@@ -46,11 +46,13 @@ def _as_case(generate: InputGenerator) -> Callable[[np.random.Generator], Case]:
 def exercise(*, module: str, function: str, points: float, checks: Mapping[str, InputGenerator],
              expect: ExpectRule | Sequence[ExpectRule], hint: str, mistakes: Sequence[Misconception] = (),
              alternatives: Sequence[str] = (), call_seconds: float | None = None,
-             returns: Sequence[str] = ()) -> Exercise:
+             returns: Sequence[str] = (), by_hand: bool = False) -> Exercise:
     """One exercise, declared with keywords; raises ValueError on a declaration that cannot be graded.
 
     `returns` names each value of a function that returns a few numbers (("the slope", "the intercept")): a
-    failed public check then says which of them is off, and a repair says in which one its change lies."""
+    failed public check then says which of them is off, and a repair says in which one its change lies. `by_hand`:
+    the answer is a derivative worked out by hand; during its calls the submission's functions refuse complex
+    numbers and objects of its own classes, so a complex step or a dual number through them fails."""
     if not checks:
         raise ValueError(f"{module}.{function}: an exercise needs at least one check")
     rules = (expect,) if callable(expect) else tuple(expect)
@@ -65,5 +67,5 @@ def exercise(*, module: str, function: str, points: float, checks: Mapping[str, 
         module=module, function=function, points=points,
         checks=tuple(Check(label, _as_case(generate)) for label, generate in checks.items()),
         expect=rules, hint=hint, misconceptions=tuple(mistakes), alternatives=tuple(alternatives),
-        call_seconds=call_seconds, returns=tuple(returns),
+        call_seconds=call_seconds, returns=tuple(returns), by_hand=by_hand,
     )

@@ -209,7 +209,13 @@ def case_values(case: Case) -> Any:
 
 
 def _call(exercise: Exercise, case: Case) -> Call:
-    return Call(exercise.module, exercise.function, case.args, dict(case.kwargs), case.check_mutation)
+    return _call_of(exercise, exercise.function, case)
+
+
+def _call_of(exercise: Exercise, function: str, case: Case) -> Call:
+    """A call of `function` (the exercise's own or a repair's) as the exercise's checks make it."""
+    return Call(exercise.module, function, case.args, dict(case.kwargs), case.check_mutation,
+                by_hand=exercise.by_hand)
 
 
 _PUBLIC_CALLS: dict[tuple[str, str], Call] = {}
@@ -395,8 +401,7 @@ def _verify_remembered(exercises: Sequence[Exercise],
     modules = {**sources, **{module: repair.with_candidates(sources[module], found)
                              for module, found in candidates.items()}}
     planned = {exercise.key: _checks_in_order(judged[exercise.key], results[exercise.key]) for exercise, _ in items}
-    calls = [Call(exercise.module, candidate.name, p.case.args, dict(p.case.kwargs), p.case.check_mutation)
-             for exercise, candidate in items for p in planned[exercise.key]]
+    calls = [_call_of(exercise, candidate.name, p.case) for exercise, candidate in items for p in planned[exercise.key]]
     allowance = Allowance(sandbox.limits, total_seconds=REPAIR_SECONDS, call_seconds=REPAIR_CALL_SECONDS)
     load_errors, outcomes = sandbox.run(modules, calls, allowance)
     answers = iter(outcomes)
@@ -448,8 +453,7 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
 
     def passes(candidates: Sequence[repair.Candidate], some: Sequence[PlannedCheck]) -> list[list[bool]]:
         module = {**sources, exercise.module: repair.with_candidates(sources[exercise.module], candidates)}
-        calls = [Call(exercise.module, candidate.name, p.case.args, dict(p.case.kwargs), p.case.check_mutation)
-                 for candidate in candidates for p in some]
+        calls = [_call_of(exercise, candidate.name, p.case) for candidate in candidates for p in some]
         load_errors, outcomes = sandbox.run(module, calls, allowance)
         if load_errors:
             return [[False] * len(some) for _ in candidates]

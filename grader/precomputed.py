@@ -199,7 +199,7 @@ def public_checks_data(exercises: Sequence[Exercise] | None = None,
         "numpy_version": np.__version__,
         "functions": {e.key: {"signature": _signature_data(references.signature(e))} for e in exercises},
         "exercises": [{"module": e.module, "function": e.function, "points": e.points, "hint": e.hint,
-                       "call_seconds": e.call_seconds, "returns": list(e.returns),
+                       "call_seconds": e.call_seconds, "returns": list(e.returns), "by_hand": e.by_hand,
                        "misconceptions": [{"name": m.name, "hint": m.hint, "form": form}
                                           for m, form in zip(e.misconceptions, _forms(e), strict=True)]}
                       for e in exercises],
@@ -325,7 +325,8 @@ def exercises_from(data: Mapping[str, Any]) -> tuple[Exercise, ...]:
         Exercise(e["module"], e["function"], e["points"], tuple(cases[f"{e['module']}.{e['function']}"]), (),
                  e["hint"], tuple(Misconception(m["name"], m["hint"], "", m.get("form", ""))
                                   for m in e["misconceptions"]),
-                 call_seconds=e["call_seconds"], returns=tuple(e.get("returns", ())))
+                 call_seconds=e["call_seconds"], returns=tuple(e.get("returns", ())),
+                 by_hand=e.get("by_hand") is True)
         for e in data["exercises"])
 
 

@@ -16,8 +16,9 @@ import pytest
 
 from grader import kit
 from grader.batch import BatchOptions, grade_batch
-from grader.curriculum import BY_KEY, of_module
+from grader.curriculum import BY_KEY, DECLARED, of_module
 from grader.engine import HIDDEN_NOT_PASSED, grade_sources, plan, submission_digest
+from grader.kit import replace_bodies
 from grader.plain import Given, from_wire
 from grader.precomputed import public_checks_data
 from grader.sandbox.client import Call, Limits, Sandbox
@@ -451,3 +452,98 @@ def test_a_derivative_computed_by_a_computer_algebra_system_earns_nothing(sandbo
     assert own.score == 0
     assert "`sympy` is not available to graded code" in own.checks[0].student_message
     assert result.score == result.max_score - own.max_score  # the other functions of the module keep theirs
+
+
+BY_HAND = {"derivatives.df_poly", "derivatives.df_wave", "derivatives.dsigmoid", "derivatives.df_log",
+           "partial_derivatives.dg_dx", "partial_derivatives.dg_dy", "gradient_descent.df_nonconvex",
+           "gradient_descent.sse_gradient", "neural_network.dloss_dw", "neural_network.dloss_db",
+           "neural_network.backprop"}
+
+
+def test_every_derivative_to_be_worked_out_by_hand_is_declared_so():
+    assert {e.key for e in DECLARED if e.by_hand} == BY_HAND
+
+
+COMPLEX_STEP = '''
+
+
+def _d(f, x, *rest):
+    """The derivative of f in its first argument by the complex step, exact to rounding: no calculus."""
+    x = np.asarray(x, dtype=float)
+    value = np.imag(f(x + complex(0, 1e-30), *rest)) / 1e-30
+    return value if value.ndim else float(value)
+
+
+class Dual:
+    """A dual number a + b·ε: arithmetic with it carries the derivative along."""
+
+    def __init__(self, a, b):
+        self.a, self.b = a, b
+
+    def __add__(self, other):
+        return Dual(self.a + other.a, self.b + other.b) if isinstance(other, Dual) else Dual(self.a + other, self.b)
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        return self + other * -1
+
+    def __mul__(self, other):
+        return Dual(self.a * other, self.b * other)
+
+    __rmul__ = __mul__
+
+    def __pow__(self, n):
+        return Dual(self.a**n, n * self.a ** (n - 1) * self.b)
+'''
+STEPPED = {
+    "derivatives": {"df_poly": "return _f(Dual(x, 1.0)).b", "df_wave": "return _d(f_wave, x)",
+                    "dsigmoid": "return _d(_s, x)", "df_log": "return np.imag(f_log(x + 1e-30j)) / 1e-30"},
+    "partial_derivatives": {"dg_dx": "return _d(lambda t: g(t, y), x)", "dg_dy": "return _d(lambda t: g(x, t), y)"},
+    "gradient_descent": {"df_nonconvex": "return _d(f_nonconvex, x)",
+                         "sse_gradient": "return _d(lambda t: _sse(t, c), m), _d(lambda t: _sse(m, t), c)"},
+}
+MORE = {"derivatives": "\n_f, _s = f_poly, sigmoid  # aliases taken at import: the functions themselves are guarded\n",
+        "gradient_descent": "\n\ndef _sse(m, c):\n    return float(np.sum((y_data - (m * x_data + c)) ** 2))\n"}
+
+
+def test_a_derivative_by_the_complex_step_or_a_dual_number_earns_nothing(sandbox, solution_sources):
+    """Attack: the complex step, Im f(x + i·h) / h with h = 1e-30, gives f'(x) exact to rounding for any function
+    NumPy evaluates: every derivative exercise passed, public and hidden, without a derivative worked out (30 of
+    100 points). During a by-hand exercise's calls the submission's functions take real numbers only: through the
+    given function, an alias of it, a helper of the student's own, a lambda calling one, or a dual number, the
+    check fails and says why; the module's other functions keep their marks."""
+    for module, bodies in STEPPED.items():
+        source = solution_sources[module] + COMPLEX_STEP + MORE.get(module, "")
+        bodies = {**bodies, **({"sse_gradient": "global x_data, y_data\nx_data, y_data = x, y\n"
+                                + bodies["sse_gradient"]} if "sse_gradient" in bodies else {})}
+        source = replace_bodies(source, bodies)
+        result = grade_sources({module: source}, sandbox, student="s", hidden=True, course_seed="c",
+                               exercises=of_module(module))
+        for function in bodies:
+            own = result.exercise(f"{module}.{function}")
+            assert own.score == 0, (module, function)
+            assert "derivative worked out by hand" in own.checks[0].student_message, (module, function)
+        assert result.score == result.max_score - sum(result.exercise(f"{module}.{f}").max_score for f in bodies)
+
+
+def test_a_network_gradient_by_the_complex_step_earns_nothing(sandbox):
+    source = replace_bodies(kit.solution_source("neural_network"), {
+        "dloss_dw": "return float(np.imag(np.sum((sigmoid((w + 1e-30j) * x + b) - y) ** 2)) / 1e-30)",
+        "dloss_db": "h = complex(0, 1e-30)\nreturn float(np.imag(np.sum((sigmoid(w * x + b + h) - y) ** 2)) / 1e-30)"})
+    result = grade_sources({"neural_network": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=[e for e in DECLARED if e.module == "neural_network"])
+    for function in ("dloss_dw", "dloss_db"):
+        assert result.exercise(f"neural_network.{function}").score == 0, function
+    assert result.score == result.max_score - 6
+
+
+def test_derivatives_that_call_the_given_functions_at_real_points_keep_their_marks(sandbox, solution_sources):
+    """A derivative written with the function itself (σ' = σ·(1 − σ), σ(x)·σ(−x), f_wave' with f_wave) is worked out
+    by hand: the guard lets real arguments through."""
+    source = replace_bodies(solution_sources["derivatives"], {
+        "dsigmoid": "return sigmoid(x) * sigmoid(-x)",
+        "df_wave": "return 3 * np.cos(3 * x) * np.exp(-x**2 / 2) - x * f_wave(x)"})
+    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("derivatives"))
+    assert result.score == result.max_score

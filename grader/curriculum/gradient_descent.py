@@ -221,7 +221,7 @@ ASCENT = "gradient ascent: the update SUBTRACTS learning_rate·gradient (the gra
 NONCONVEX = given.CURRICULUM["gradient_descent.f_nonconvex"]
 EXERCISES = (
     exercise(
-        module=MODULE, function="sse_gradient", points=6, returns=("∂SSE/∂m", "∂SSE/∂c"),
+        module=MODULE, function="sse_gradient", points=6, by_hand=True, returns=("∂SSE/∂m", "∂SSE/∂c"),
         checks={
             "random data": redrawn(weights_on_random_data, gradient_informative),
             "data that is not centred": redrawn(weights_on_data_not_centred, gradient_informative),
@@ -297,7 +297,7 @@ EXERCISES = (
                       "return rows"],
     ),
     exercise(
-        module=MODULE, function="df_nonconvex", points=3,
+        module=MODULE, function="df_nonconvex", points=3, by_hand=True,
         checks=hand_derivative_checks("gradient_descent.f_nonconvex", -2, 2, integers_to_avoid=(0, 1),
                                       integers=(-6, 6)),
         expect=by_sympy(NONCONVEX.diff(1), EXACT, "sympy.diff of f_nonconvex"),

@@ -301,7 +301,7 @@ EXERCISES = (
         alternatives=["r = sigmoid(w * x + b) - y\nreturn float(r @ r)"],
     ),
     exercise(
-        module=MODULE, function="dloss_dw", points=3,
+        module=MODULE, function="dloss_dw", points=3, by_hand=True,
         checks={"targets in (0, 1)": smooth_targets, "labels 0 and 1": labels_zero_one,
                 "inputs far from 0": far_inputs},
         expect=by_sympy(dloss_dw_exact, GRADIENT, "sympy.diff of the loss with respect to w"),
@@ -324,7 +324,7 @@ EXERCISES = (
                       "return float(np.sum(2 * (sigmoid(z) - y) * ds * x))"],
     ),
     exercise(
-        module=MODULE, function="dloss_db", points=3,
+        module=MODULE, function="dloss_db", points=3, by_hand=True,
         checks={"targets in (0, 1)": smooth_targets, "labels 0 and 1": labels_zero_one,
                 "inputs far from 0": far_inputs},
         expect=by_sympy(dloss_db_exact, GRADIENT, "sympy.diff of the loss with respect to b"),
@@ -345,7 +345,7 @@ EXERCISES = (
                       "s = neuron(w, b, x)\nreturn sum(2 * (si - yi) * si * (1 - si) for si, yi in zip(s, y))"],
     ),
     exercise(
-        module=MODULE, function="backprop", points=5,
+        module=MODULE, function="backprop", points=5, by_hand=True,
         checks={"two hidden units": two_hidden_units, "four hidden units": four_hidden_units},
         expect=[by_sympy(backprop_exact, GRADIENT, "sympy.diff of the network's loss"),
                 backprop_by_central_differences],

@@ -5,4 +5,6 @@
 - `forkserver.py`: the warm template (NumPy imported once) that forks one child per submission.
 - `confine.py`: the walls each child stands behind, and what each one stops.
 - `child.py`: what runs in the child: load the modules from their source, make the calls, answer.
+- `by_hand.py`: during a derivative to be worked out by hand, the submission's functions take real numbers only
+  (a complex step or a dual number through them fails).
 """

@@ -100,15 +100,20 @@ class Call:
     # A session's call only: module functions answered by the parent during this call. Each takes the arguments
     # the child sent (plain data: args, kwargs) and returns the answer, or raises to give none.
     oracles: Mapping[str, Callable[[Any, Any], Any]] = field(default_factory=dict)
+    # A derivative worked out by hand: during this call the submission's functions take real numbers only
+    # (`grader.sandbox.by_hand`: a complex step or a dual number through them fails).
+    by_hand: bool = False
 
     @functools.cached_property
     def wire(self) -> bytes:
         """The call as a JSON object without its id, `{"module": ...}`: encoded once, however often the
         call is made (public calls are the same for every student)."""
-        oracles = {"oracles": sorted(self.oracles)} if self.oracles else {}
+        extra: dict[str, Any] = {"oracles": sorted(self.oracles)} if self.oracles else {}
+        if self.by_hand:
+            extra["by_hand"] = True
         return dumps({"module": self.module, "function": self.function, "args": to_wire(list(self.args)),
                       "kwargs": {k: to_wire(v) for k, v in self.kwargs.items()},
-                      "return_args": self.return_args, **oracles}).rstrip(b"\n")
+                      "return_args": self.return_args, **extra}).rstrip(b"\n")
 
 
 @dataclass(frozen=True)

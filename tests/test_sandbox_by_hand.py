@@ -1,0 +1,108 @@
+"""`grader.sandbox.by_hand`: during a by-hand call the submission's functions refuse what is not a real number.
+
+These run the guard in the test's own process on modules built here (it is plain Python); the graded path, through
+the child, is in test_hardening.py."""
+
+from __future__ import annotations
+
+import types
+
+import numpy as np
+import pytest
+
+from grader.sandbox.by_hand import RealNumbersOnly, complex_constant
+
+SOURCE = '''
+import numpy as np
+
+def f(x):
+    return x**3 - 2 * x
+
+alias = f
+
+def scaled(x, *, by=2.0):
+    return by * f(x)
+
+def make_closure():
+    k = 3.0
+    def inner(x):
+        return k * x
+    return inner
+
+closed = make_closure()
+
+def countdown(n):
+    return 0 if n <= 0 else 1 + countdown(n - 1)
+
+class Dual:
+    def __init__(self, a, b):
+        self.a, self.b = a, b
+
+def stepped(x):
+    return np.imag(f(x + 1e-30j)) / 1e-30
+'''
+
+
+def _module(name: str = "student_module") -> types.ModuleType:
+    module = types.ModuleType(name)
+    module.__file__ = f"{name}.py"
+    exec(compile(SOURCE, module.__file__, "exec"), module.__dict__)  # noqa: S102 - the test's own source
+    return module
+
+
+def test_real_arguments_pass_through_and_every_function_gets_its_code_back():
+    module = _module()
+    codes = {name: value.__code__ for name, value in vars(module).items() if isinstance(value, types.FunctionType)}
+    with RealNumbersOnly([module], ["student_module.py"]):
+        assert module.f(2.0) == 4.0
+        assert np.array_equal(module.f(np.array([1, 2])), np.array([-1, 4]))
+        assert module.scaled(1.0) == -2.0 and module.scaled(1.0, by=3.0) == -3.0  # keyword defaults kept
+        assert module.closed(2.0) == 6.0  # a closure's free variables kept
+        assert module.countdown(5) == 5  # recursion through the guarded name
+    assert {name: value.__code__ for name, value in vars(module).items()
+            if isinstance(value, types.FunctionType)} == codes
+    assert "__calcgrade_real_numbers_only__" not in vars(module)
+
+
+@pytest.mark.parametrize(("argument", "words"), [
+    (1.0 + 1e-30j, "a complex number"),
+    (np.complex128(1.0), "a complex number"),
+    (np.array([1.0, 2.0]) + 1e-30j, "a complex array"),
+    (np.array([object()]), "an array of objects"),
+    ([1.0, [2.0, 3j]], "a complex number"),
+])
+def test_what_is_not_a_real_number_is_refused_with_a_reason(argument, words):
+    module = _module()
+    with RealNumbersOnly([module], ["student_module.py"]), pytest.raises(TypeError) as raised:
+        module.f(argument)
+    assert f"`f` was called with {words}" in str(raised.value)
+    assert "derivative worked out by hand" in str(raised.value)
+
+
+def test_an_alias_a_closure_and_an_object_of_the_students_class_are_guarded():
+    module = _module()
+    with RealNumbersOnly([module], ["student_module.py"]):
+        with pytest.raises(TypeError, match="complex"):
+            module.alias(1j)  # bound at import: the same function object
+        with pytest.raises(TypeError, match="complex"):
+            module.closed(1j)
+        with pytest.raises(TypeError, match="your class `Dual`"):
+            module.f(module.Dual(1.0, 1.0))
+    assert module.alias(1j) == module.f(1j)  # outside the guard, nothing is refused
+
+
+def test_a_function_that_writes_a_complex_number_is_refused_when_called():
+    module = _module()
+    with RealNumbersOnly([module], ["student_module.py"]), pytest.raises(TypeError) as raised:
+        module.stepped(2.0)
+    assert "`stepped` computes with the complex number 1e-30j" in str(raised.value)
+    assert complex_constant(module.stepped.__code__) == 1e-30j
+    assert complex_constant(module.f.__code__) is None
+
+
+def test_functions_of_other_files_are_left_alone():
+    module = _module()
+    module.outside = np.linalg.norm  # a library's Python function bound in the student's module
+    with RealNumbersOnly([module], ["another_module.py"]):
+        assert module.f(1j) == 1j**3 - 2j
+        assert module.outside(np.array([3j, 4.0])) == 5.0
