@@ -376,6 +376,24 @@ def main(spec: dict[str, Any]) -> dict[str, Any]:
                 said.append(type(error).__name__)
             return said
         """)
+        report["foreign_imports_by_path"] = attack(box, """
+            import glob, importlib, os, sys
+            sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != 'RefusedPackages']
+            for name in [n for n in sys.modules if n.split('.')[0] in ('sympy', 'mpmath', 'scipy')]:
+                del sys.modules[name]
+            places = [*glob.glob(os.path.join(sys.base_prefix, 'lib*', 'python3*', '*-packages')),
+                      *glob.glob('/usr/lib/python3*/*-packages'), *glob.glob('/usr/local/lib/python3*/*-packages'),
+                      *glob.glob('/opt/*/lib/python3*/*-packages')]
+            sys.path.extend(places)
+            imported = []
+            for name in ('sympy', 'mpmath', 'scipy'):
+                try:
+                    if getattr(importlib.import_module(name), '__file__', None):  # not an empty folder's namespace
+                        imported.append(name)
+                except Exception:
+                    pass
+            return [imported, len(places)]
+        """)
         report["fork_bomb"] = attack(box, """
             import os
             made = 0

@@ -226,6 +226,18 @@ def test_no_package_beyond_numpy_is_available_to_student_code(report):
     assert listing in ("PermissionError", "absent", 0), listing
 
 
+def test_no_package_folder_the_child_can_see_offers_a_foreign_package(report):
+    """Attack: only the environment's own site-packages was hidden; the Python installation it was made from
+    (and Debian's dist-packages under /usr) held SymPy too, and a module that took the name refusal out of
+    `sys.meta_path` and put those folders on `sys.path` imported it and differentiated every given function
+    (24 points). Every package folder inside what the child sees is hidden, whole where it holds no allowed
+    package."""
+    outcome = report["foreign_imports_by_path"]
+    assert outcome["status"] == "ok", outcome
+    imported, places = outcome["value"]
+    assert imported == [], imported
+
+
 def test_a_correct_module_importing_the_standard_library_and_sympy_keeps_full_marks(report):
     """Graded as root from a Python in root's home folder and from a venv under /tmp, and as an ordinary
     user: imports (SymPy's too, which it may not use), a thread and a detached process cost nothing."""

@@ -191,10 +191,10 @@ class Sandbox:
         `given_sources`: `grader.given.numpy_sources()` computed before (SymPy is imported to compute them)."""
         self.limits = limits or Limits()
         self.confinement = confinement
-        foreign = confine.foreign_packages()  # hidden from the child, and refused by name where not hidden
-        self.refused = sorted(foreign)
+        foreign = confine.foreign_packages()  # hidden from the child, and refused by name
+        self.refused = sorted(foreign.names)
         self.hidden = [str(path.resolve()) for path in (*kit.private_paths(), _grader_package(), *hidden)] + \
-            [folder for folder in foreign.values() if os.path.isdir(folder)]
+            list(foreign.hidden)
         self._template: subprocess.Popen | None = None
         self._control: socket.socket | None = None
         self._lock = threading.Lock()

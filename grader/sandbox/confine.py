@@ -11,8 +11,9 @@ The warm template builds most walls once (`Walls.build`); each submission's chil
   else of the file system exists for it (no home folder, no submissions, no output folder, no other
   copy of the kit). Everything but the scratch folders is read-only; the grader's own package and the
   kit's private folders are empty even where they lie inside a visible tree (a wheel in site-packages), and
-  so is every package of the installation but NumPy (`foreign_packages`: SymPy's or mpmath's `diff` would
-  compute the derivative an exercise asks for; the child refuses their names too, see `child.RefusedPackages`).
+  so is every package of every package folder it can see but NumPy (`foreign_packages`: SymPy's or mpmath's
+  `diff` would compute the derivative an exercise asks for; the child refuses their names too, see
+  `child.RefusedPackages`).
 - **Scratch folders**: `/tmp`, `/var/tmp` and `/dev/shm` are one fresh, size-bounded tmpfs per child,
   gone with it: nothing written there reaches the next student.
 - **A PID namespace per child**, whose PID 1 it is: it sees only its own processes (not the grader's
@@ -56,6 +57,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import glob
 import importlib.util
 import os
 import resource
@@ -164,12 +166,35 @@ STUDENT_PACKAGES = ("numpy",)
 WALL_PACKAGES = ("landlock", "pyseccomp")
 
 
-def foreign_packages(allowed: Sequence[str] = (*STUDENT_PACKAGES, *WALL_PACKAGES)) -> dict[str, str]:
-    """The packages of the Python installation that student code may not import, by import name: their folders
-    (hidden from the child, as the kit's own are) or, for a module file, its path. Everything but the `allowed`
-    distributions' own: a computer algebra system or a differentiator among them (SymPy's `diff`, mpmath's
-    `diff`, JAX) would compute the very derivative an exercise asks the student to work out; nothing else is
-    needed to answer an exercise. The kit's own package is hidden anyway and not named here."""
+@dataclass(frozen=True)
+class ForeignPackages:
+    """What student code may not import: `names`, refused by name in the child (`child.RefusedPackages`), and
+    `hidden`, the folders mounted over so that no path reaches them either."""
+
+    names: frozenset[str]
+    hidden: tuple[str, ...]
+
+
+def package_folders() -> set[str]:
+    """Every folder of packages the child can see, resolved: the grader's site-packages, and those of the Python
+    installation an environment was made from, of Debian's Python (`/usr/lib/python3/dist-packages`) and of
+    `/usr/local`, which lie inside what the child sees (the installation, `/usr`) whether or not the grader's own
+    Python imports from them: a student can put any of them on `sys.path`."""
+    roots = {sys.base_prefix, sys.base_exec_prefix, sys.prefix, sys.exec_prefix, "/usr", "/usr/local"}
+    folders = set(_site_folders())
+    for root in roots:
+        for kind in ("site-packages", "dist-packages"):
+            folders.update(glob.glob(os.path.join(glob.escape(root), "lib*", "python3*", kind)))
+    return {os.path.realpath(folder) for folder in folders if os.path.isdir(folder)}
+
+
+def foreign_packages(allowed: Sequence[str] = (*STUDENT_PACKAGES, *WALL_PACKAGES)) -> ForeignPackages:
+    """The packages of every package folder the child can see that student code may not import: everything but
+    the `allowed` distributions' own (as the grader's Python finds them). A computer algebra system or a
+    differentiator among them (SymPy's `diff`, mpmath's `diff`, JAX) would compute the very derivative an exercise
+    asks the student to work out; nothing else is needed to answer an exercise. A folder that holds none of the
+    allowed packages is hidden whole (its modules and `.pth` files too); in one that does, each other package's
+    folder is. The kit's own package is hidden anyway and not named here."""
     kept: set[str] = set()
     for name in allowed:  # their own folders (their bundled libraries, `numpy.libs`, are no import name)
         spec = importlib.util.find_spec(name)
@@ -178,15 +203,21 @@ def foreign_packages(allowed: Sequence[str] = (*STUDENT_PACKAGES, *WALL_PACKAGES
             if spec.origin:
                 kept.add(os.path.realpath(spec.origin))
     own = os.path.realpath(Path(__file__).resolve().parent.parent)
-    found: dict[str, str] = {}
-    for folder in sorted(folder for folder in _site_folders() if os.path.isdir(folder)):
+    names: set[str] = set()
+    hidden: list[str] = []
+    for folder in sorted(package_folders()):
+        whole = not any(_inside(path, [folder]) for path in kept)
+        if whole:
+            hidden.append(folder)
         for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
             path = os.path.realpath(entry.path)
             name = entry.name.removesuffix(".py") if entry.is_file() else entry.name
             if name.isidentifier() and name != "__pycache__" and path not in kept and path != own \
                     and (entry.is_dir() or entry.name.endswith(".py")):
-                found.setdefault(name, path)
-    return found
+                names.add(name)
+                if not whole and entry.is_dir():
+                    hidden.append(path)
+    return ForeignPackages(frozenset(names - set(allowed)), tuple(hidden))  # another copy of NumPy is hidden only
 
 
 def _inside(path: str, folders: Iterable[str]) -> bool:
