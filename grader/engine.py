@@ -253,10 +253,11 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
         from grader.curriculum import EXERCISES as exercises
     unreadable = dict(unreadable or {})
     submitted = [exercise for exercise in exercises if exercise.module in sources]
-    planned = plan(submitted, hidden=hidden, course_seed=course_seed, student=student,
-                   submission=submission_digest(sources) if hidden else "")
+    digest = submission_digest(sources) if hidden else ""
+    planned = plan(submitted, hidden=hidden, course_seed=course_seed, student=student, submission=digest)
     allowance = Allowance(sandbox.limits)
-    load_errors, outcomes = _run(sources, planned, sandbox, allowance)
+    order = rng_for("call order", course_seed, student, digest) if hidden else None
+    load_errors, outcomes = _run(sources, planned, sandbox, allowance, order)
     judged: dict[str, list[tuple[PlannedCheck, Outcome, CheckResult]]] = {exercise.key: [] for exercise in submitted}
     for p, outcome in zip(planned, outcomes, strict=True):
         judged[p.exercise.key].append((p, outcome, PUBLIC_VERDICTS.judge(p, outcome, references)))
@@ -546,14 +547,22 @@ def _observe(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider) -
 
 
 def _run(sources: Mapping[str, str], planned: Sequence[PlannedCheck], sandbox: Sandbox,
-         allowance: Allowance | None = None) -> tuple[dict[str, str], list[Outcome]]:
+         allowance: Allowance | None = None, order: np.random.Generator | None = None
+         ) -> tuple[dict[str, str], list[Outcome]]:
     """Public calls, then hidden calls, in one run: one outcome per planned check, in order. The hidden calls
     are sent to a child only once every public answer has been read (`Sandbox.run`'s barrier), so no text
     that reaches feedback (a public answer's output or error, a load error) comes from a process after it
     held a hidden input; a hidden outcome keeps only its status and values (`Outcome.values_only`). A hidden
-    call of a module that did not load, or of a function that hung, is not tried again."""
+    call of a module that did not load, or of a function that hung, is not tried again.
+
+    `order` (a graded run's, drawn from the secret course seed and the submission): the calls of each list are
+    made in an order of its own, so a function that counts its calls learns nothing of which check it answers
+    (in the plan's order, the call's number told the kind of check, and with it a fixed answer)."""
     public = [index for index, p in enumerate(planned) if p.visibility == "public"]
     hidden = [index for index, p in enumerate(planned) if p.visibility != "public"]
+    if order is not None:
+        public, hidden = [public[i] for i in order.permutation(len(public))], \
+            [hidden[i] for i in order.permutation(len(hidden))]
     calls = [_public_call(planned[i]) for i in public] + [_call(planned[i].exercise, planned[i].case) for i in hidden]
     load_errors, got = sandbox.run(sources, calls, allowance or Allowance(sandbox.limits), barrier=len(public))
     outcomes: list[Outcome] = [Outcome("skipped")] * len(planned)

@@ -547,3 +547,35 @@ def test_derivatives_that_call_the_given_functions_at_real_points_keep_their_mar
     result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
                            exercises=of_module("derivatives"))
     assert result.score == result.max_score
+
+
+COUNTING_LABELS = '''
+
+_LABELS = ["minimum", "maximum", "saddle", "degenerate", "degenerate", "degenerate", "degenerate", "saddle", "saddle"]
+_CALLS = [0]
+
+
+def classify_critical_point(hessian_matrix):
+    """Never looks at the matrix: the public checks' labels (printed by the students' pytest), by call number."""
+    label = _LABELS[_CALLS[0] % len(_LABELS)]
+    _CALLS[0] += 1
+    return label
+'''
+
+
+@pytest.mark.parametrize("course_seed", ["course", "another course", "a third"])
+def test_a_function_that_counts_its_calls_learns_nothing_of_which_check_it_answers(sandbox, course_seed):
+    """Attack: the calls were made in the plan's order, public then hidden in the same order, so a function that
+    counted its calls knew the kind of check each answered; for eight of the nine kinds of
+    `classify_critical_point` the kind fixes the label, and answering by call number earned 4 of 4 without
+    reading the matrix. A graded run makes each list's calls in an order drawn from the secret seed."""
+    source = kit.solution_source("partial_derivatives")
+    source = re.sub(r"\ndef classify_critical_point\(.*?(?=\ndef |\Z)", "\n", source, flags=re.S) + COUNTING_LABELS
+    public_only = grade_sources({"partial_derivatives": source}, sandbox, student="s",
+                                exercises=of_module("partial_derivatives"))
+    own = public_only.exercise("partial_derivatives.classify_critical_point")
+    assert all(check.passed for check in own.checks)  # in the plan's order: the labels by call number
+    graded = grade_sources({"partial_derivatives": source}, sandbox, student="s", hidden=True,
+                           course_seed=course_seed, exercises=of_module("partial_derivatives"))
+    own = graded.exercise("partial_derivatives.classify_critical_point")
+    assert own.score < own.max_score / 2, own.score
