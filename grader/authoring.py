@@ -46,13 +46,15 @@ def _as_case(generate: InputGenerator) -> Callable[[np.random.Generator], Case]:
 def exercise(*, module: str, function: str, points: float, checks: Mapping[str, InputGenerator],
              expect: ExpectRule | Sequence[ExpectRule], hint: str, mistakes: Sequence[Misconception] = (),
              alternatives: Sequence[str] = (), call_seconds: float | None = None,
-             returns: Sequence[str] = (), by_hand: bool = False) -> Exercise:
+             returns: Sequence[str] = (), by_hand: bool = False, differentiates: str = "") -> Exercise:
     """One exercise, declared with keywords; raises ValueError on a declaration that cannot be graded.
 
     `returns` names each value of a function that returns a few numbers (("the slope", "the intercept")): a
     failed public check then says which of them is off, and a repair says in which one its change lies. `by_hand`:
     the answer is a derivative worked out by hand; during its calls the submission's functions refuse complex
-    numbers and objects of its own classes, so a complex step or a dual number through them fails."""
+    numbers and any object but plain real data, so a complex step, a dual number or SymPy's symbols through them
+    fail; `differentiates` names the module function the answer is the slope of (same arguments; implies
+    `by_hand`): during the call it may be evaluated at the input only, so any numerical method through it fails."""
     if not checks:
         raise ValueError(f"{module}.{function}: an exercise needs at least one check")
     rules = (expect,) if callable(expect) else tuple(expect)
@@ -67,5 +69,6 @@ def exercise(*, module: str, function: str, points: float, checks: Mapping[str, 
         module=module, function=function, points=points,
         checks=tuple(Check(label, _as_case(generate)) for label, generate in checks.items()),
         expect=rules, hint=hint, misconceptions=tuple(mistakes), alternatives=tuple(alternatives),
-        call_seconds=call_seconds, returns=tuple(returns), by_hand=by_hand,
+        call_seconds=call_seconds, returns=tuple(returns), by_hand=by_hand or bool(differentiates),
+        differentiates=differentiates,
     )

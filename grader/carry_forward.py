@@ -336,7 +336,8 @@ def _with_oracles(candidate: _Candidate) -> tuple[Call, _Questions] | None:
     oracles = {name: _oracle(right[name], recorded[name], questions) for name in candidate.wrong}
     exercise = candidate.exercise
     return Call(exercise.module, exercise.function, candidate.case.args, dict(candidate.case.kwargs),
-                return_args=candidate.case.check_mutation, oracles=oracles, by_hand=exercise.by_hand), questions
+                return_args=candidate.case.check_mutation, oracles=oracles, by_hand=exercise.by_hand,
+                differentiates=exercise.differentiates), questions
 
 
 def _recorder(function: Callable[..., Any], calls: list[inspect.BoundArguments]) -> Callable[..., Any]:

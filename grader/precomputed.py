@@ -200,6 +200,7 @@ def public_checks_data(exercises: Sequence[Exercise] | None = None,
         "functions": {e.key: {"signature": _signature_data(references.signature(e))} for e in exercises},
         "exercises": [{"module": e.module, "function": e.function, "points": e.points, "hint": e.hint,
                        "call_seconds": e.call_seconds, "returns": list(e.returns), "by_hand": e.by_hand,
+                       "differentiates": e.differentiates,
                        "misconceptions": [{"name": m.name, "hint": m.hint, "form": form}
                                           for m, form in zip(e.misconceptions, _forms(e), strict=True)]}
                       for e in exercises],
@@ -326,7 +327,7 @@ def exercises_from(data: Mapping[str, Any]) -> tuple[Exercise, ...]:
                  e["hint"], tuple(Misconception(m["name"], m["hint"], "", m.get("form", ""))
                                   for m in e["misconceptions"]),
                  call_seconds=e["call_seconds"], returns=tuple(e.get("returns", ())),
-                 by_hand=e.get("by_hand") is True)
+                 by_hand=e.get("by_hand") is True, differentiates=str(e.get("differentiates") or ""))
         for e in data["exercises"])
 
 

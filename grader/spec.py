@@ -93,6 +93,9 @@ class Exercise:
     # A derivative to be worked out by hand: during its calls the submission's functions take real numbers only,
     # so a complex step or a dual number through them fails (`grader.sandbox.by_hand`)
     by_hand: bool = False
+    # The module function the answer is the slope of, taking the same arguments (`f_poly` for `df_poly`): during a
+    # by-hand call it may be evaluated at the call's input only, so a numerical method through it fails
+    differentiates: str = ""
 
     @property
     def key(self) -> str:

@@ -538,6 +538,46 @@ def test_a_network_gradient_by_the_complex_step_earns_nothing(sandbox):
     assert result.score == result.max_score - 6
 
 
+NUMERICAL = '''
+
+def _chebyshev(f, x):
+    """f' from NumPy's Chebyshev interpolant of f around each point, differentiated: real numbers only."""
+    from numpy.polynomial import chebyshev
+    values = np.asarray(x, dtype=float)
+    out = np.empty_like(values)
+    for index, at in np.ndenumerate(values):
+        out[index] = chebyshev.Chebyshev.interpolate(f, 30, domain=[at - 0.5, at + 0.5]).deriv()(at)
+    return out if out.ndim else float(out)
+
+
+class _Symbol:
+    """Stands for SymPy's Symbol (not importable by graded code): an object the given function is called with."""
+    def __pow__(self, n):
+        return self
+    __mul__ = __rmul__ = __add__ = __radd__ = __sub__ = __rsub__ = __pow__
+'''
+
+
+def test_a_derivative_by_a_numerical_method_through_the_given_function_earns_nothing(sandbox, solution_sources):
+    """Attack: methods that need only the given function's values, at real points away from x, come within the
+    kit's tolerance: NumPy's Chebyshev interpolant differentiated earned every mark of four exercises. During a
+    by-hand exercise's calls the function it differentiates may be evaluated at the input (or its negative) only,
+    and any object but plain real data is refused (a symbol of a computer algebra system)."""
+    source = replace_bodies(solution_sources["derivatives"] + NUMERICAL, {
+        "df_poly": "return _chebyshev(f_poly, x)", "df_wave": "return _chebyshev(f_wave, x)",
+        "dsigmoid": "f_poly(_Symbol())\nreturn sigmoid(x) * (1 - sigmoid(x))",
+        "df_log": "return _chebyshev(lambda t: f_log(t), x)"})
+    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("derivatives"))
+    for function in ("df_poly", "df_wave", "dsigmoid", "df_log"):
+        own = result.exercise(f"derivatives.{function}")
+        assert own.score == 0, function
+        assert "derivative worked out by hand" in own.checks[0].student_message, function
+    assert "was evaluated at" in result.exercise("derivatives.df_poly").checks[0].student_message
+    assert "an object of type `_Symbol`" not in result.exercise("derivatives.dsigmoid").checks[0].student_message
+    assert "your class `_Symbol`" in result.exercise("derivatives.dsigmoid").checks[0].student_message
+
+
 def test_derivatives_that_call_the_given_functions_at_real_points_keep_their_marks(sandbox, solution_sources):
     """A derivative written with the function itself (σ' = σ·(1 − σ), σ(x)·σ(−x), f_wave' with f_wave) is worked out
     by hand: the guard lets real arguments through."""

@@ -6,11 +6,12 @@ the child, is in test_hardening.py."""
 from __future__ import annotations
 
 import types
+from decimal import Decimal
 
 import numpy as np
 import pytest
 
-from grader.sandbox.by_hand import RealNumbersOnly, complex_constant
+from grader.sandbox.by_hand import InputOnly, RealNumbersOnly, complex_constant
 
 SOURCE = '''
 import numpy as np
@@ -37,6 +38,9 @@ def countdown(n):
 class Dual:
     def __init__(self, a, b):
         self.a, self.b = a, b
+
+def identity(value):
+    return value
 
 def stepped(x):
     return np.imag(f(x + 1e-30j)) / 1e-30
@@ -68,7 +72,8 @@ def test_real_arguments_pass_through_and_every_function_gets_its_code_back():
     (1.0 + 1e-30j, "a complex number"),
     (np.complex128(1.0), "a complex number"),
     (np.array([1.0, 2.0]) + 1e-30j, "a complex array"),
-    (np.array([object()]), "an array of objects"),
+    (np.array([object()]), "an array of dtype object"),
+    (Decimal("1.5"), "an object of type `Decimal`"),
     ([1.0, [2.0, 3j]], "a complex number"),
 ])
 def test_what_is_not_a_real_number_is_refused_with_a_reason(argument, words):
@@ -106,3 +111,36 @@ def test_functions_of_other_files_are_left_alone():
     with RealNumbersOnly([module], ["another_module.py"]):
         assert module.f(1j) == 1j**3 - 2j
         assert module.outside(np.array([3j, 4.0])) == 5.0
+
+
+def test_plain_real_data_of_every_kind_passes():
+    module = _module()
+    values = (None, True, 3, 2.5, np.float32(1.5), np.int64(2), "text", range(3), [1, (2.0, {"a": 3})],
+              np.array([1, 2]), np.array([True]), np.sin, len, lambda t: t, np)
+    with RealNumbersOnly([module], ["student_module.py"]):
+        for value in values:
+            assert module.identity(value) is value
+
+
+def test_the_differentiated_function_is_evaluated_at_the_input_or_its_negative_only():
+    module = _module()
+    x = np.array([0.5, 2.0])
+    with RealNumbersOnly([module], ["student_module.py"], module, InputOnly("f", (x,))):
+        assert np.array_equal(module.f(x), x**3 - 2 * x)
+        assert np.array_equal(module.alias(-x[::-1]), (-x[::-1]) ** 3 + 2 * x[::-1])  # σ(−x), in any order
+        assert module.f(2) == 4  # one of the points, as an int
+        with pytest.raises(ValueError, match="`f` was evaluated at 0.50001, away from the input"):
+            module.f(x + 1e-5)
+        with pytest.raises(ValueError, match="away from the input"):
+            module.scaled(x * 1.5)  # through another function of the module
+    assert module.f(3.0) == 21.0
+
+
+def test_a_differentiated_callable_that_is_no_function_is_checked_by_its_name():
+    module = _module()
+    module.f = np.vectorize(module.f)  # rebound to a callable object
+    with RealNumbersOnly([module], ["student_module.py"], module, InputOnly("f", (1.0,))):
+        assert module.f(1.0) == -1.0
+        with pytest.raises(ValueError, match="away from the input"):
+            module.f(1.1)
+    assert isinstance(module.f, np.vectorize)

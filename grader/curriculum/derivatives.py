@@ -146,7 +146,7 @@ def cubic_tangent(rng: np.random.Generator) -> Case:
 
 EXERCISES = (
     exercise(
-        module=MODULE, function="df_poly", points=3, by_hand=True,
+        module=MODULE, function="df_poly", points=3, differentiates="f_poly",
         checks=hand_derivative_checks("derivatives.f_poly", -3.0, 3.0, integers_to_avoid=(1, 3),
                                       integers=(-7, 7)),
         expect=sympy_derivative_of("derivatives.f_poly"),
@@ -160,7 +160,7 @@ EXERCISES = (
         alternatives=["return x * (3 * x - 12) + 9", "return 3 * (x - 1) * (x - 3)"],
     ),
     exercise(
-        module=MODULE, function="df_wave", points=4, by_hand=True,
+        module=MODULE, function="df_wave", points=4, differentiates="f_wave",
         checks=hand_derivative_checks("derivatives.f_wave", -3.0, 3.0, integers_to_avoid=(-1, 0, 1)),
         expect=sympy_derivative_of("derivatives.f_wave"),
         hint="f_wave is a product u·v with u = sin(3x), v = exp(−x²/2): use (u·v)' = u'·v + u·v', and the chain "
@@ -181,7 +181,7 @@ EXERCISES = (
         alternatives=["return np.exp(-x**2 / 2) * (3 * np.cos(3 * x) - x * np.sin(3 * x))"],
     ),
     exercise(
-        module=MODULE, function="dsigmoid", points=3, by_hand=True,
+        module=MODULE, function="dsigmoid", points=3, differentiates="sigmoid",
         checks=hand_derivative_checks("derivatives.sigmoid", -6.0, 6.0),
         expect=sympy_derivative_of("derivatives.sigmoid"),
         hint="Write σ(x) = (1 + e^(−x))^(−1) and use the chain rule; the result can be written with σ itself.",
@@ -195,7 +195,7 @@ EXERCISES = (
         alternatives=["return np.exp(-x) / (1 + np.exp(-x))**2", "s = 1 / (1 + np.exp(-x))\nreturn s - s * s"],
     ),
     exercise(
-        module=MODULE, function="df_log", points=3, by_hand=True,
+        module=MODULE, function="df_log", points=3, differentiates="f_log",
         checks=hand_derivative_checks("derivatives.f_log", -3.0, 3.0, integers_to_avoid=(0,), integers=(-8, 8)),
         expect=sympy_derivative_of("derivatives.f_log"),
         hint="Chain rule: d/dx log(u) = u'/u with u = 1 + x².",

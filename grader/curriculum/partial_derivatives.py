@@ -286,7 +286,7 @@ def integer_saddle_3x3(rng: np.random.Generator) -> Case:
 SWAPPED = "this is the partial derivative with respect to the other variable"
 EXERCISES = (
     exercise(
-        module=MODULE, function="dg_dx", points=4, by_hand=True,
+        module=MODULE, function="dg_dx", points=4, differentiates="g",
         checks=hand_partial_checks(dg_dx_exact, integers_to_avoid=tuple((x, 1) for x in range(-3, 4))),
         expect=by_sympy(dg_dx_exact, EXACT, "sympy.diff of g"),
         hint="Treat y as a constant: x²·y differentiates like a·x², and sin(x·y) needs the chain rule.",
@@ -299,7 +299,7 @@ EXERCISES = (
         alternatives=["return y * (2 * x + np.cos(x * y))"],
     ),
     exercise(
-        module=MODULE, function="dg_dy", points=4, by_hand=True,
+        module=MODULE, function="dg_dy", points=4, differentiates="g",
         checks=hand_partial_checks(dg_dy_exact, integers_to_avoid=((0, 1), (1, 1), (1, 2), (1, 3), (2, 1))),
         expect=by_sympy(dg_dy_exact, EXACT, "sympy.diff of g"),
         hint="Treat x as a constant: x²·y is linear in y, and sin(x·y) needs the chain rule.",

@@ -1,21 +1,31 @@
-"""Real numbers only, during the calls of an exercise that asks for a derivative worked out by hand.
+"""Derivatives worked out by hand: during such an exercise's calls, nothing else can work them out.
 
-A complex step, `imag(f(x + 1e-30j)) / 1e-30`, gives f'(x) to the last bit for any function NumPy evaluates, so its
-values cannot be told from a formula's; a dual number does the same with a class. Both evaluate the function they
-differentiate at numbers that are not real, which a derivative worked out by hand never does. So, for the duration of
-such a call (`Exercise.by_hand`), every function the submission's modules define (`f_poly`, `sigmoid`, `neuron_loss`,
-a helper of the student's own) refuses a complex number, a complex or object array, or an object of a class the
-submission defines, with a TypeError that says why, and the check fails.
+Methods that find a derivative without the calculus give its values to the last bit, or within the kit's tolerance,
+so values alone cannot tell them from a formula: a complex step, `imag(f(x + 1e-30j)) / 1e-30`; a dual number (a class
+whose arithmetic carries the derivative); SymPy symbols passed through the given function; an interpolant of the
+given function differentiated (NumPy's Chebyshev series), a Richardson extrapolation or a fit of samples around x.
+Each of them evaluates the function it differentiates somewhere other than at the real input itself, which a
+derivative worked out by hand never needs. For the duration of such a call (`Exercise.by_hand`):
 
-The function object itself is changed (its code swapped for a stand-in that checks the arguments and calls a copy of
-the original), so every name bound to it is guarded, an alias taken at import included; the original code is put
-back after the call. What it does not stop: the same arithmetic written out inline, a copy of the function's formula
-stepped with a complex number inside the derivative's own body (README, "What is left").
+- every function the submission's modules define (`f_poly`, `sigmoid`, `neuron_loss`, a helper of the student's
+  own) takes plain real data only: numbers, real arrays, sequences of them, strings, functions. A complex number or
+  array, an object of any other kind (a dual number, a SymPy symbol) is refused with a TypeError that says why, and
+  so is a call of a function whose own code writes a complex number (`1e-30j`);
+- the function the answer is the slope of (`Exercise.differentiates`: `f_poly` for `df_poly`) may be evaluated only
+  at the call's input, elementwise, or its negative (σ(x)·σ(−x) is a formula): anywhere else (x ± h, a Chebyshev
+  node) it raises a ValueError that says why, so a numerical method through it fails and is told what it did.
+
+The function objects themselves are changed (their code swapped for a stand-in that checks the arguments and calls
+a copy of the original), so every name bound to one is guarded, an alias taken at import included; the original code
+is put back after the call. What it does not stop: a copy of the function's formula differentiated by such a method
+inside the derivative's own body (README, "What is left").
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
+import numbers
 import types
 from collections.abc import Iterable
 from typing import Any
@@ -27,26 +37,58 @@ MAX_DEPTH = 4  # lists within lists looked into
 
 
 def refusal(what: str) -> str:
-    """The message of the TypeError: what was seen, and why it is refused."""
-    return (f"{what}: in an exercise that asks for a derivative worked out by hand, the functions of your module "
-            "compute with real numbers only (a complex step or a dual number would work the derivative out for you)")
+    """The message of the exception: what was seen, and why it is refused."""
+    return (f"{what}: this exercise asks for the derivative worked out by hand, as a formula; during its checks the "
+            "functions of your module compute with real numbers only, and the function you differentiate only at "
+            "the input itself (a difference quotient, a complex step, a dual number or any other numerical method "
+            "would work the derivative out for you)")
+
+
+PLAIN = (type(None), bool, int, float, np.bool_, np.integer, np.floating, numbers.Real, str, bytes, range, slice,
+         types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.MethodType, functools.partial, type,
+         np.ufunc)
 
 
 def _not_real(value: Any, student_modules: frozenset[str], depth: int = 0) -> str:
-    """What in an argument is not made of real numbers ("" if nothing)."""
-    if isinstance(value, bool | int | float | np.integer | np.floating | str | None):
-        return ""
+    """What in an argument is not plain real data ("" if nothing)."""
+    if type(value).__module__ in student_modules:
+        return f"an object of your class `{type(value).__name__}`"
     if isinstance(value, complex | np.complexfloating):
         return "a complex number"
     if isinstance(value, np.ndarray):
-        return {"c": "a complex array", "O": "an array of objects"}.get(value.dtype.kind, "")
-    if type(value).__module__ in student_modules:
-        return f"an object of your class `{type(value).__name__}`"
-    if isinstance(value, list | tuple) and depth < MAX_DEPTH:
-        for item in value:
+        kind = value.dtype.kind
+        return "" if kind in "biufUS" else "a complex array" if kind == "c" else f"an array of dtype {value.dtype}"
+    if isinstance(value, PLAIN):
+        return ""
+    if isinstance(value, list | tuple | set | frozenset | dict) and depth < MAX_DEPTH:
+        for item in value.values() if isinstance(value, dict) else value:
             if what := _not_real(item, student_modules, depth + 1):
                 return what
-    return ""
+        return ""
+    return f"an object of type `{type(value).__name__}`"
+
+
+class InputOnly:
+    """The function the answer is the slope of (`name`), evaluated only where a formula needs it: each argument
+    elementwise at the call's argument in the same place, or its negative (σ(x)·σ(−x) is a formula)."""
+
+    def __init__(self, name: str, args: tuple[Any, ...]):
+        self.name = name
+        self.allowed: list[np.ndarray] = []
+        for value in args:
+            try:
+                points = np.asarray(value, dtype=float).ravel()
+            except (TypeError, ValueError):
+                break
+            self.allowed.append(np.concatenate([points, -points]))
+
+    def check(self, bound: tuple[Any, ...]) -> None:
+        """Raise where an argument holds a point away from the input's."""
+        for allowed, argument in zip(self.allowed, bound, strict=False):
+            points = np.asarray(argument, dtype=float).ravel()
+            away = points[~np.isin(points, allowed)]
+            if away.size:
+                raise ValueError(refusal(f"`{self.name}` was evaluated at {away[0]:.10g}, away from the input"))
 
 
 @functools.cache
@@ -81,14 +123,19 @@ def _stand_in_code(key: int, free: int, name: str, qualname: str) -> types.CodeT
 
 class RealNumbersOnly:
     """A context in which every function defined by the submission's `modules` (source files `files`) refuses
-    arguments that are not real numbers; on leaving it, each function has its own code again."""
+    arguments that are not plain real data, and the function `input_only` names (in `module`, the exercise's) refuses
+    points away from the call's input; on leaving it, each function has its own code again (and each name its
+    value)."""
 
-    def __init__(self, modules: Iterable[types.ModuleType], files: Iterable[str]):
+    def __init__(self, modules: Iterable[types.ModuleType], files: Iterable[str],
+                 module: types.ModuleType | None = None, input_only: InputOnly | None = None):
         self.modules = tuple(modules)
         self.files = frozenset(files)
         self.student_modules = frozenset(module.__name__ for module in self.modules)
+        self.module, self.input_only = module, input_only
         self.swapped: list[tuple[types.FunctionType, types.CodeType, dict[str, Any], bool]] = []
-        self.copies: dict[int, tuple[types.FunctionType, str, complex | None]] = {}
+        self.copies: dict[int, tuple[types.FunctionType, str, complex | None, bool]] = {}
+        self.rebound: tuple[Any, Any] | None = None  # (the name's value, the wrapper bound instead)
 
     def _functions(self) -> list[types.FunctionType]:
         found: dict[int, types.FunctionType] = {}
@@ -99,24 +146,42 @@ class RealNumbersOnly:
         return list(found.values())
 
     def check(self, key: int, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        original, name, written = self.copies[key]
+        original, name, written, differentiated = self.copies[key]
         if written is not None:
             raise TypeError(refusal(f"`{name}` computes with the complex number {written!r}"))
         for value in (*args, *kwargs.values()):
             if what := _not_real(value, self.student_modules):
                 raise TypeError(refusal(f"`{name}` was called with {what}"))
+        if differentiated:
+            self._at_input(original, args, kwargs)
         return original(*args, **kwargs)
 
+    def _at_input(self, function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        assert self.input_only is not None
+        try:
+            bound = inspect.signature(function).bind(*args, **kwargs).args
+        except (TypeError, ValueError):  # a call its signature refuses: the function raises it itself
+            return
+        self.input_only.check(bound)
+
     def __enter__(self) -> RealNumbersOnly:
+        target = vars(self.module).get(self.input_only.name) if self.module is not None and self.input_only else None
         for key, function in enumerate(self._functions()):
             code, namespace = function.__code__, function.__globals__
             copy = types.FunctionType(code, namespace, function.__name__, function.__defaults__, function.__closure__)
             copy.__kwdefaults__ = function.__kwdefaults__
-            self.copies[key] = (copy, function.__name__, complex_constant(code))
+            self.copies[key] = (copy, function.__name__, complex_constant(code), function is target)
             added = GUARD_NAME not in namespace
             namespace[GUARD_NAME] = self.check
             function.__code__ = _stand_in_code(key, len(code.co_freevars), code.co_name, code.co_qualname)
             self.swapped.append((function, code, namespace, added))
+        if callable(target) and not any(function is target for function, *_ in self.swapped):
+            def at_input(*args: Any, **kwargs: Any) -> Any:  # a callable that is no function of the submission's
+                self._at_input(target, args, kwargs)
+                return target(*args, **kwargs)
+
+            self.rebound = (target, at_input)
+            setattr(self.module, self.input_only.name, at_input)  # type: ignore[union-attr]
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -124,5 +189,8 @@ class RealNumbersOnly:
             function.__code__ = code
             if added:
                 namespace.pop(GUARD_NAME, None)
+        if self.rebound is not None:
+            setattr(self.module, self.input_only.name, self.rebound[0])  # type: ignore[union-attr]
         self.swapped.clear()
         self.copies.clear()
+        self.rebound = None

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from grader.plain import dumps, from_wire, loads, to_wire
-from grader.sandbox.by_hand import RealNumbersOnly
+from grader.sandbox.by_hand import InputOnly, RealNumbersOnly
 
 OUTPUT_LIMIT = 4000
 MESSAGE_LIMIT = 500  # characters of an exception's message shown to the student
@@ -175,6 +175,7 @@ class Request:
     return_args: bool
     oracles: tuple[str, ...] = ()  # functions of the module answered by the parent during this call
     by_hand: bool = False  # a derivative worked out by hand: the submission's functions take real numbers only
+    differentiates: str = ""  # and this module function is evaluated at the call's input only
 
     @classmethod
     def read(cls, request: dict[str, Any]) -> Request:
@@ -182,7 +183,7 @@ class Request:
         return cls(int(request["id"]), str(request["module"]), str(request["function"]),
                    dumps([request["args"], request["kwargs"]]), request.get("return_args") is True,
                    tuple(str(name) for name in oracles) if isinstance(oracles, list) else (),
-                   request.get("by_hand") is True)
+                   request.get("by_hand") is True, str(request.get("differentiates") or ""))
 
 
 class OracleUnavailable(Exception):
@@ -242,7 +243,8 @@ def _call(request: Request, files: dict[str, list[str]], link: Link | None = Non
             for name in own:
                 setattr(module, name, _oracle(name, request.id, link))
             if request.by_hand:
-                with _real_numbers_only(files):
+                with _real_numbers_only(files, module, InputOnly(request.differentiates, args)
+                                        if request.differentiates else None):
                     value = function(*args, **kwargs)
             else:
                 value = function(*args, **kwargs)
@@ -270,10 +272,11 @@ def _call(request: Request, files: dict[str, list[str]], link: Link | None = Non
     return answer
 
 
-def _real_numbers_only(files: dict[str, list[str]]) -> RealNumbersOnly:
-    """The guard of `grader.sandbox.by_hand` over every submission module loaded so far."""
+def _real_numbers_only(files: dict[str, list[str]], module: types.ModuleType,
+                       input_only: InputOnly | None) -> RealNumbersOnly:
+    """The guard of `grader.sandbox.by_hand` over every submission module loaded so far, `input_only` in `module`."""
     names = (filename.removesuffix(".py") for filename in files)
-    return RealNumbersOnly((sys.modules[name] for name in names if name in sys.modules), files)
+    return RealNumbersOnly((sys.modules[name] for name in names if name in sys.modules), files, module, input_only)
 
 
 def serve(channel, reader) -> None:

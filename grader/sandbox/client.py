@@ -103,6 +103,7 @@ class Call:
     # A derivative worked out by hand: during this call the submission's functions take real numbers only
     # (`grader.sandbox.by_hand`: a complex step or a dual number through them fails).
     by_hand: bool = False
+    differentiates: str = ""  # and the module function evaluated at this call's input only
 
     @functools.cached_property
     def wire(self) -> bytes:
@@ -111,6 +112,8 @@ class Call:
         extra: dict[str, Any] = {"oracles": sorted(self.oracles)} if self.oracles else {}
         if self.by_hand:
             extra["by_hand"] = True
+        if self.differentiates:
+            extra["differentiates"] = self.differentiates
         return dumps({"module": self.module, "function": self.function, "args": to_wire(list(self.args)),
                       "kwargs": {k: to_wire(v) for k, v in self.kwargs.items()},
                       "return_args": self.return_args, **extra}).rstrip(b"\n")
