@@ -578,6 +578,23 @@ def test_a_derivative_by_a_numerical_method_through_the_given_function_earns_not
     assert "your class `_Symbol`" in result.exercise("derivatives.dsigmoid").checks[0].student_message
 
 
+def test_a_network_gradient_from_an_interpolant_of_the_students_loss_earns_nothing(sandbox):
+    """Attack: ∂L/∂w and ∂L/∂b from a Chebyshev interpolant of the student's own `neuron_loss` in w (or b) earned
+    5.5 of 6. `neuron_loss` is the function those answers are the slopes of: it may be evaluated at the input only."""
+    interpolant = ("from numpy.polynomial import chebyshev\n"
+                   "loss = lambda t: np.array([neuron_loss({w}, {b}, x, y) for s in np.atleast_1d(t)])\n"
+                   "return float(chebyshev.Chebyshev.interpolate(loss, 30, domain=[{at} - 0.5, {at} + 0.5])"
+                   ".deriv()({at}))")
+    source = replace_bodies(kit.solution_source("neural_network"), {
+        "dloss_dw": interpolant.format(w="s", b="b", at="w"), "dloss_db": interpolant.format(w="w", b="s", at="b")})
+    result = grade_sources({"neural_network": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=[e for e in DECLARED if e.module == "neural_network"])
+    for function in ("dloss_dw", "dloss_db"):
+        own = result.exercise(f"neural_network.{function}")
+        assert own.score == 0, function
+        assert "`neuron_loss` was evaluated at" in own.checks[0].student_message, function
+
+
 def test_derivatives_that_call_the_given_functions_at_real_points_keep_their_marks(sandbox, solution_sources):
     """A derivative written with the function itself (σ' = σ·(1 − σ), σ(x)·σ(−x), f_wave' with f_wave) is worked out
     by hand: the guard lets real arguments through."""

@@ -301,7 +301,7 @@ EXERCISES = (
         alternatives=["r = sigmoid(w * x + b) - y\nreturn float(r @ r)"],
     ),
     exercise(
-        module=MODULE, function="dloss_dw", points=3, by_hand=True,
+        module=MODULE, function="dloss_dw", points=3, differentiates="neuron_loss",
         checks={"targets in (0, 1)": smooth_targets, "labels 0 and 1": labels_zero_one,
                 "inputs far from 0": far_inputs},
         expect=by_sympy(dloss_dw_exact, GRADIENT, "sympy.diff of the loss with respect to w"),
@@ -324,7 +324,7 @@ EXERCISES = (
                       "return float(np.sum(2 * (sigmoid(z) - y) * ds * x))"],
     ),
     exercise(
-        module=MODULE, function="dloss_db", points=3, by_hand=True,
+        module=MODULE, function="dloss_db", points=3, differentiates="neuron_loss",
         checks={"targets in (0, 1)": smooth_targets, "labels 0 and 1": labels_zero_one,
                 "inputs far from 0": far_inputs},
         expect=by_sympy(dloss_db_exact, GRADIENT, "sympy.diff of the loss with respect to b"),
