@@ -574,8 +574,8 @@ def test_a_derivative_by_a_numerical_method_through_the_given_function_earns_not
         assert own.score == 0, function
         assert "derivative worked out by hand" in own.checks[0].student_message, function
     assert "was evaluated at" in result.exercise("derivatives.df_poly").checks[0].student_message
-    assert "an object of type `_Symbol`" not in result.exercise("derivatives.dsigmoid").checks[0].student_message
-    assert "your class `_Symbol`" in result.exercise("derivatives.dsigmoid").checks[0].student_message
+    assert "`f_poly` was called with an object of type `_Symbol`" in \
+        result.exercise("derivatives.dsigmoid").checks[0].student_message
 
 
 def test_a_network_gradient_from_an_interpolant_of_the_students_loss_earns_nothing(sandbox):
@@ -636,3 +636,24 @@ def test_a_function_that_counts_its_calls_learns_nothing_of_which_check_it_answe
                            course_seed=course_seed, exercises=of_module("partial_derivatives"))
     own = graded.exercise("partial_derivatives.classify_critical_point")
     assert own.score < own.max_score / 2, own.score
+
+
+def test_correct_derivatives_whose_helpers_take_a_namedtuple_or_a_zip_keep_their_marks(sandbox, solution_sources):
+    """Correct code was refused: a helper taking a namedtuple of the weights, or a zip of pairs, is no number that
+    carries a derivative (only what defines arithmetic of its own is refused)."""
+    network = replace_bodies(kit.solution_source("neural_network") + (
+        "\n\nfrom collections import namedtuple\nNeuron = namedtuple('Neuron', 'w b')\n\n\n"
+        "def _forward(neuron, x):\n    return sigmoid(neuron.w * np.asarray(x, dtype=float) + neuron.b)\n"), {
+        "dloss_dw": "out = _forward(Neuron(w, b), x)\n"
+                    "return float(np.sum(2 * (out - np.asarray(y, dtype=float)) * out * (1 - out) * np.asarray(x, "
+                    "dtype=float)))",
+        "dloss_db": "out = _forward(Neuron(w, b), x)\n"
+                    "return float(np.sum(2 * (out - np.asarray(y, dtype=float)) * out * (1 - out)))"})
+    descent = replace_bodies(solution_sources["gradient_descent"] + (
+        "\n\ndef _dot(pairs):\n    return sum(a * b for a, b in pairs)\n"), {
+        "sse_gradient": "residuals = [yi - (m * xi + c) for xi, yi in zip(x, y)]\n"
+                        "return float(-2 * _dot(zip(residuals, x))), float(-2 * sum(residuals))"})
+    for module, source in (("neural_network", network), ("gradient_descent", descent)):
+        result = grade_sources({module: source}, sandbox, student="s", hidden=True, course_seed="c",
+                               exercises=[e for e in DECLARED if e.module == module])
+        assert result.score == result.max_score, [(e.exercise, e.score) for e in result.exercises]

@@ -8,11 +8,12 @@ Each of them evaluates the function it differentiates somewhere other than at th
 derivative worked out by hand never needs. For the duration of such a call (`Exercise.by_hand`):
 
 - every function the submission's modules define (`f_poly`, `sigmoid`, `neuron_loss`, a helper of the student's
-  own) takes plain real data only: numbers, real arrays, sequences of them, strings, functions. A complex number or
-  array, an object of any other kind (a dual number, a SymPy symbol) is refused with a TypeError that says why, and
-  so is a call of a function whose own code writes a complex number (`1e-30j`);
-- the function the answer is the slope of (`Exercise.differentiates`: `f_poly` for `df_poly`) may be evaluated only
-  at the call's input, elementwise, or its negative (σ(x)·σ(−x) is a formula): anywhere else (x ± h, a Chebyshev
+  own) refuses what could carry a derivative through its arithmetic: a complex number or array, an array that is not
+  a plain real one, an object of any other type that defines arithmetic (a dual number, a SymPy symbol), with a
+  TypeError that says why (a namedtuple or a dataclass of numbers, an iterator, a function pass); and so is a call of
+  a function whose own code writes a complex number (`1e-30j`);
+- the function the answer is the slope of (`Exercise.differentiates`: `f_poly` for `df_poly`) may be called with
+  numbers only, and evaluated only at the call's input, elementwise, or its negative (σ(x)·σ(−x) is a formula): anywhere else (x ± h, a Chebyshev
   node) it raises a ValueError that says why, so a numerical method through it fails and is told what it did.
 
 The function objects themselves are changed (their code swapped for a stand-in that checks the arguments and calls
@@ -23,9 +24,10 @@ inside the derivative's own body (README, "What is left").
 
 from __future__ import annotations
 
+import decimal
+import fractions
 import functools
 import inspect
-import numbers
 import types
 from collections.abc import Iterable
 from typing import Any
@@ -44,47 +46,73 @@ def refusal(what: str) -> str:
             "would work the derivative out for you)")
 
 
-PLAIN = (type(None), bool, int, float, np.bool_, np.integer, np.floating, numbers.Real, str, bytes, range, slice,
-         types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.MethodType, functools.partial, type,
-         np.ufunc)
+# Exactly these types (never a subclass, nor a class that says it is one): real numbers and text.
+REAL_SCALARS = frozenset({type(None), bool, int, float, str, bytes, fractions.Fraction, decimal.Decimal,
+                          *(np.dtype(code).type for code in "?bBhHiIlLqQefdg")})
+# What lets an object carry a derivative through a function's arithmetic (a dual number, an array that is not one).
+COMPUTES = ("__add__", "__radd__", "__mul__", "__rmul__", "__pow__", "__array_ufunc__", "__array_function__")
+CONTAINERS = (list, tuple, set, frozenset, dict)
 
 
-def _not_real(value: Any, student_modules: frozenset[str], depth: int = 0) -> str:
-    """What in an argument is not plain real data ("" if nothing)."""
-    if type(value).__module__ in student_modules:
-        return f"an object of your class `{type(value).__name__}`"
+def _not_real(value: Any, depth: int = 0) -> str:
+    """What in an argument could carry a derivative ("" if nothing): a complex number or array, an array that is not
+    a plain real one, an object of any other type that computes (defines arithmetic). A namedtuple or a dataclass of
+    real numbers, an iterator, a function pass."""
+    kind = type(value)
+    if kind in REAL_SCALARS:
+        return ""
     if isinstance(value, complex | np.complexfloating):
         return "a complex number"
-    if isinstance(value, np.ndarray):
-        kind = value.dtype.kind
-        return "" if kind in "biufUS" else "a complex array" if kind == "c" else f"an array of dtype {value.dtype}"
-    if isinstance(value, PLAIN):
+    if kind is np.ndarray:
+        return "" if value.dtype.kind in "biufUS" else \
+            "a complex array" if value.dtype.kind == "c" else f"an array of dtype {value.dtype}"
+    if isinstance(value, CONTAINERS) and not _own_arithmetic(kind):
+        if depth < MAX_DEPTH:
+            for item in value.values() if isinstance(value, dict) else value:
+                if what := _not_real(item, depth + 1):
+                    return what
         return ""
-    if isinstance(value, list | tuple | set | frozenset | dict) and depth < MAX_DEPTH:
-        for item in value.values() if isinstance(value, dict) else value:
-            if what := _not_real(item, student_modules, depth + 1):
-                return what
+    if isinstance(value, np.dtype):  # `dtype * n` repeats a field; a dtype holds no number
         return ""
-    return f"an object of type `{type(value).__name__}`"
+    if isinstance(value, np.ndarray) or any(hasattr(kind, name) for name in COMPUTES):
+        return f"an object of type `{kind.__name__}`, which computes"
+    return ""
+
+
+def _own_arithmetic(kind: type) -> bool:
+    """A container type that defines arithmetic of its own (a list whose `*` is not repetition)."""
+    return any(name in vars(cls) for cls in kind.__mro__ if cls not in (*CONTAINERS, object) for name in COMPUTES)
+
+
+def _real_numbers(value: Any, depth: int = 0) -> bool:
+    """Numbers only: a real scalar, a real array, or lists and tuples of them (what a given function is called with)."""
+    kind = type(value)
+    if kind in REAL_SCALARS:
+        return kind not in (str, bytes, type(None))
+    if kind is np.ndarray:
+        return value.dtype.kind in "biuf"
+    return kind in (list, tuple) and depth < MAX_DEPTH and all(_real_numbers(item, depth + 1) for item in value)
 
 
 class InputOnly:
-    """The function the answer is the slope of (`name`), evaluated only where a formula needs it: each argument
-    elementwise at the call's argument in the same place, or its negative (σ(x)·σ(−x) is a formula)."""
+    """The function the answer is the slope of (`name`), evaluated only where a formula needs it: with numbers only,
+    each at one of the call's argument's values in the same place, or its negative (σ(x)·σ(−x) is a formula)."""
 
     def __init__(self, name: str, args: tuple[Any, ...]):
         self.name = name
         self.allowed: list[np.ndarray] = []
         for value in args:
-            try:
-                points = np.asarray(value, dtype=float).ravel()
-            except (TypeError, ValueError):
+            if not _real_numbers(value):
                 break
+            points = np.asarray(value, dtype=float).ravel()
             self.allowed.append(np.concatenate([points, -points]))
 
     def check(self, bound: tuple[Any, ...]) -> None:
-        """Raise where an argument holds a point away from the input's."""
+        """Raise where an argument is not numbers, or holds a point away from the input's."""
         for allowed, argument in zip(self.allowed, bound, strict=False):
+            if not _real_numbers(argument):
+                raise TypeError(refusal(f"`{self.name}` was called with an object of type "
+                                        f"`{type(argument).__name__}`, not numbers"))
             points = np.asarray(argument, dtype=float).ravel()
             away = points[~np.isin(points, allowed)]
             if away.size:
@@ -131,7 +159,6 @@ class RealNumbersOnly:
                  module: types.ModuleType | None = None, input_only: InputOnly | None = None):
         self.modules = tuple(modules)
         self.files = frozenset(files)
-        self.student_modules = frozenset(module.__name__ for module in self.modules)
         self.module, self.input_only = module, input_only
         self.swapped: list[tuple[types.FunctionType, types.CodeType, dict[str, Any], bool]] = []
         self.copies: dict[int, tuple[types.FunctionType, str, complex | None, bool]] = {}
@@ -150,7 +177,7 @@ class RealNumbersOnly:
         if written is not None:
             raise TypeError(refusal(f"`{name}` computes with the complex number {written!r}"))
         for value in (*args, *kwargs.values()):
-            if what := _not_real(value, self.student_modules):
+            if what := _not_real(value):
                 raise TypeError(refusal(f"`{name}` was called with {what}"))
         if differentiated:
             self._at_input(original, args, kwargs)
