@@ -129,7 +129,7 @@ def test_what_cannot_carry_a_derivative_passes():
     point = collections.namedtuple("Point", "w b")
     values = (None, True, 3, 2.5, np.float32(1.5), np.int64(2), "text", range(3), [1, (2.0, {"a": 3})],
               np.array([1, 2]), np.array([True]), np.sin, len, lambda t: t, np, point(1.0, 2.0), Layer(1.0),
-              zip([1], [2]), map(abs, [1]), (v for v in [1]), {"a": 1.0}.values(), np.dtype(float),
+              zip([1], [2], strict=True), map(abs, [1]), (v for v in [1]), {"a": 1.0}.values(), np.dtype(float),
               Decimal("1.5"), [[[[[[1.0]]]]]])
     with RealNumbersOnly([module], ["student_module.py"]):
         for value in values:

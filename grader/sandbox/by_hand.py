@@ -13,8 +13,9 @@ derivative worked out by hand never needs. For the duration of such a call (`Exe
   TypeError that says why (a namedtuple or a dataclass of numbers, an iterator, a function pass); and so is a call of
   a function whose own code writes a complex number (`1e-30j`);
 - the function the answer is the slope of (`Exercise.differentiates`: `f_poly` for `df_poly`) may be called with
-  numbers only, and evaluated only at the call's input, elementwise, or its negative (σ(x)·σ(−x) is a formula): anywhere else (x ± h, a Chebyshev
-  node) it raises a ValueError that says why, so a numerical method through it fails and is told what it did.
+  numbers only, and evaluated only at the call's input, elementwise, or its negative (σ(x)·σ(−x) is a formula):
+  anywhere else (x ± h, a Chebyshev node) it raises a ValueError that says why, so a numerical method through it
+  fails and is told what it did.
 
 The function objects themselves are changed (their code swapped for a stand-in that checks the arguments and calls
 a copy of the original), so every name bound to one is guarded, an alias taken at import included; the original code
