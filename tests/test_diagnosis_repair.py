@@ -934,3 +934,43 @@ def test_a_total_read_after_its_loop_is_found_by_comparing_trees_from_the_root()
     assert [(e.before, e.after) for e in edits] == [("(v - c) ** 2", "total")]
     assert repair._same_tree(ast.parse("-(-(x))").body[0], ast.parse("--x").body[0])
     assert not repair._same_tree(ast.parse("-(-(x))").body[0], ast.parse("-(+x)").body[0])
+
+
+# ----- the habits of another array language (MATLAB, R, Julia) ---------------------------------------------
+
+def test_a_dot_product_or_a_matrix_product_where_the_product_entry_by_entry_belongs_is_a_candidate():
+    source = MODULE_HEAD + "def scaled(a, b):\n    return np.dot(a, b) + a @ b\n"
+    assert set(_changes(source, "scaled", "dot for product")) >= {("np.dot(a, b)", "a * b"), ("a @ b", "a * b")}
+
+
+def test_a_column_made_where_a_1d_array_belongs_is_a_candidate_in_each_spelling():
+    source = MODULE_HEAD + ("def columns(a, b, c, d):\n    u = np.reshape(a, (-1, 1))\n    v = b.reshape(-1, 1)\n"
+                            "    w = c[:, np.newaxis]\n    return u, v, w, np.array([[d], [a]])\n")
+    assert set(_changes(source, "columns", "column")) >= {
+        ("np.reshape(a, (-1, 1))", "a"), ("b.reshape(-1, 1)", "b"), ("c[:, np.newaxis]", "c"),
+        ("[[d], [a]]", "[d, a]")}
+
+
+def test_a_shape_given_as_sizes_a_start_value_and_a_stop_at_minus_one_are_candidates():
+    source = MODULE_HEAD + ("def table(n, values):\n    out = np.zeros(n, 2)\n    total = sum(values, 1)\n"
+                            "    return out, total, values[0:-1], np.zeros(n, float)\n")
+    assert ("np.zeros(n, 2)", "np.zeros((n, 2))") in _changes(source, "table", "shape as sizes")
+    assert all("float)" not in after for _, after in _changes(source, "table", "shape as sizes"))  # a dtype stays
+    assert ("sum(values, 1)", "sum(values)") in _changes(source, "table", "start value")
+    assert ("values[0:-1]", "values[0:]") in _changes(source, "table", "slice end")
+
+
+def test_every_start_value_and_every_alias_of_one_array_are_changed_at_once():
+    source = MODULE_HEAD + ("def both(a, b, p):\n    first = p\n    first[0] += 1\n    second = p\n"
+                            "    second[1] -= 1\n    return sum(a, 1) + sum(b, 1), first, second\n")
+    actions = {c.edit.kind: c for c in repair.candidates(source, "both")
+               if c.edit.action.startswith(("dropping the second", "changing every `= p`"))}
+    assert "(2 places)" in actions["start value"].edit.action and "sum(a, 1)" not in actions["start value"].source
+    assert actions["alias"].source.count("p.copy()") == 2
+
+
+def test_a_column_major_order_and_two_entries_of_a_literal_in_each_others_place_are_candidates():
+    source = MODULE_HEAD + ("def lookup(e, m, c):\n    k = np.argmin(e.flatten(order='F'))\n"
+                            "    return np.unravel_index(k, e.shape), np.array([m, c])\n")
+    assert ("e.flatten(order='F')", "e.flatten()") in _changes(source, "lookup", "column-major")
+    assert ("[m, c]", "[c, m]") in _changes(source, "lookup", "swapped entries")

@@ -37,7 +37,11 @@ at once (`round(s), round(b)`), two nested loops over two sequences made one loo
 last pass's added value read after its loop where the total belongs, an array made from integers (`np.array`,
 `np.asarray`, `np.full`, the `*_like`) made float, a narrow dtype (`float32`, `int`) made float, `np.outer(a, b)`
 for `a * b`, a row of an array bound to a name (a view) made a copy, an axis given positionally changed, and an
-`if` without `else` that only changes values (a clipping, a cap, a schedule) removed. Where a repair that takes a
+`if` without `else` that only changes values (a clipping, a cap, a schedule) removed; and the habits of another
+array language (`_array_habits`): `np.dot` or `@` for `*` (MATLAB's `.*`), a column of shape (n, 1) made a 1-D
+array, a shape given as separate sizes made one tuple, the built-in `sum`'s start value taken for a dimension
+dropped (everywhere at once), a slice stopping at `-1` taken for `end`, `order='F'` dropped, two entries of a short
+literal in each other's place, and every name bound to one array made a copy at once. Where a repair that takes a
 piece of code away passes, it is told before any other inside that piece or in code only feeding it (`preferred`).
 Text written
 more than once is located by its line. The same edit is also tried at every occurrence of the same
@@ -142,7 +146,8 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "missing absolute value": 3, "used before set": 2, "missing division": 4, "before the function": 4,
          "function not applied": 4,
          "size for square": 3, "set for moved": 2, "late binding": 1, "every pair": 2, "last pass for total": 2,
-         "single precision": 2, "conditional change": 2}
+         "single precision": 2, "conditional change": 2, "dot for product": 2, "column": 2, "slice end": 2,
+         "swapped entries": 3, "column-major": 2, "shape as sizes": 1, "start value": 1}
 
 
 @dataclass(frozen=True)
@@ -502,7 +507,8 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
     returned = _returned_position(function, parents)
     sizes = _subtree_sizes(function)
     roles: dict[int, tuple] = {}
-    for operator in (_operators, _precedence, _calls, _statements, _constants, _drops, _names, _missing):
+    for operator in (_operators, _precedence, _calls, _statements, _constants, _drops, _names, _missing,
+                     _array_habits):
         proposed = 0
         for index, node in enumerate(nodes):
             if proposed >= MAX_EDITS_PER_OPERATOR:
@@ -1750,6 +1756,8 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                         break
     if isinstance(node, ast.FunctionDef):
         yield from _python_slips(node, context)
+        yield from _aliases_copied(node, context)
+        yield from _start_values_dropped(node)
         yield from _every_value_change(node)
         yield from _restarts(node)
         yield from _applied_too_early(node, context)
@@ -1933,6 +1941,147 @@ def _names_swapped(statement: ast.Return | ast.Assign | ast.AugAssign | ast.Expr
         if isinstance(name, ast.Name) and name.id in (a, b):
             name.id = b if name.id == a else a
     return changed
+
+
+_SHAPE_MAKERS = frozenset({"zeros", "ones", "empty", "full"})
+_DTYPE_NAMES = frozenset({"float", "int", "bool", "complex", "float64", "float32", "int64", "int32", "intp", "'float'",
+                          "'int'", '"float"', '"int"'})
+
+
+def _minus_one(node: ast.AST | None) -> bool:
+    """`-1` as written (a constant or a minus before 1)."""
+    if isinstance(node, ast.Constant):
+        return node.value == -1 and type(node.value) is int
+    return isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant) \
+        and node.operand.value == 1 and type(node.operand.value) is int
+
+
+def _column_shape(arguments: Sequence[ast.expr]) -> bool:
+    """`(-1, 1)` or `(n, 1)` given to reshape, as one tuple or as two arguments."""
+    shape = list(arguments[0].elts) if len(arguments) == 1 and isinstance(arguments[0], ast.Tuple) else list(arguments)
+    return len(shape) == 2 and isinstance(shape[1], ast.Constant) and shape[1].value == 1 \
+        and type(shape[1].value) is int
+
+
+def _array_habits(node: ast.AST, context: _Context) -> Found:
+    """The habits of another array language: `np.dot` or `@` where the product entry by entry belongs (MATLAB's
+    `.*`), a column of shape (n, 1) made where a 1-D array belongs, a shape passed as separate sizes, the built-in
+    `sum`'s start value taken for a dimension, a slice stopping at `-1` taken for `end`, a column-major order, two
+    entries of a short literal in each other's place."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+        product = ast.BinOp(copy.deepcopy(node.left), ast.Mult(), copy.deepcopy(node.right))
+        yield from _expr_edit("dot for product", node, product, "`@` is the matrix product: for two 1-D arrays it "
+                              "multiplies them entry by entry and adds the products up into one number; the product "
+                              "entry by entry (MATLAB's `.*`) is `*`")
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Tuple) and len(node.slice.elts) == 2 \
+            and isinstance(node.slice.elts[0], ast.Slice) and ast.unparse(node.slice.elts[0]) == ":" \
+            and ast.unparse(node.slice.elts[1]) in ("None", f"{context.numpy or 'np'}.newaxis"):
+        yield from _expr_edit("column", node, copy.deepcopy(node.value), f"`{ast.unparse(node)}` makes a column of "
+                              "shape (n, 1): against a 1-D array of n values it broadcasts into an n×n table, where "
+                              "a 1-D array lines up value by value (a column vector of MATLAB is a 1-D array here)")
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice) and _minus_one(node.slice.upper) \
+            and node.slice.step is None:
+        changed = copy.deepcopy(node)
+        changed.slice.upper = None  # type: ignore[attr-defined]
+        yield from _expr_edit("slice end", node, changed, f"`{ast.unparse(node)}` stops before the last item: a "
+                              "slice leaves out its stop, and `-1` is the last item itself (MATLAB's `end` is "
+                              "included); to keep it, leave the stop out")
+    if isinstance(node, ast.List) and len(node.elts) >= 2 \
+            and all(isinstance(item, ast.List) and len(item.elts) == 1 for item in node.elts):
+        flat = ast.List([copy.deepcopy(item.elts[0]) for item in node.elts], ast.Load())  # type: ignore[attr-defined]
+        yield from _expr_edit("column", node, flat, f"`{ast.unparse(node)}` is a column of shape "
+                              f"({len(node.elts)}, 1), not the {len(node.elts)} values of shape ({len(node.elts)},)")
+    if isinstance(node, ast.List | ast.Tuple) and len(node.elts) == 2 and isinstance(node.ctx, ast.Load) \
+            and isinstance(context.parents.get(id(node)), ast.Call) \
+            and not any(isinstance(item, ast.Starred) for item in node.elts) \
+            and ast.dump(node.elts[0]) != ast.dump(node.elts[1]):
+        changed = copy.deepcopy(node)
+        changed.elts.reverse()
+        yield from _expr_edit("swapped entries", node, changed, f"`{ast.unparse(node.elts[0])}` and "
+                              f"`{ast.unparse(node.elts[1])}` are in each other's place: check which entry each "
+                              "one is multiplied with or read as", everywhere=False)
+    if not isinstance(node, ast.Call):
+        return
+    name = _call_name(node)
+    if name == "dot" and len(node.args) == 2 and isinstance(node.func, ast.Attribute) and not node.keywords:
+        product = ast.BinOp(copy.deepcopy(node.args[0]), ast.Mult(), copy.deepcopy(node.args[1]))
+        yield from _expr_edit("dot for product", node, product, f"`{ast.unparse(node)}` multiplies entry by entry "
+                              "and adds the products up into one number (for 2-D arrays: the matrix product); the "
+                              "product entry by entry (MATLAB's `.*`) is `*`")
+    if name == "reshape" and isinstance(node.func, ast.Attribute):
+        array = node.args[0] if len(node.args) >= 2 and isinstance(node.func.value, ast.Name) \
+            and node.func.value.id == context.numpy else node.func.value
+        shape = node.args[1:] if array is not node.func.value else node.args
+        if shape and _column_shape(shape):
+            yield from _expr_edit("column", node, copy.deepcopy(array), f"`{ast.unparse(node)}` makes a column of "
+                                  "shape (n, 1): against a 1-D array of n values it broadcasts into an n×n table, "
+                                  "where a 1-D array lines up value by value (a column vector of MATLAB is a 1-D "
+                                  "array here)")
+    sizes = len(node.args) - (name == "full")  # `full(n, m, value)`: the value follows the sizes
+    if name in _SHAPE_MAKERS and isinstance(node.func, ast.Attribute) and sizes >= 2 \
+            and not any(isinstance(argument, ast.Starred | ast.Tuple | ast.List) for argument in node.args) \
+            and ast.unparse(node.args[1]).rsplit(".", 1)[-1] not in _DTYPE_NAMES:
+        changed = copy.deepcopy(node)
+        changed.args = [ast.Tuple(changed.args[:sizes], ast.Load()), *changed.args[sizes:]]
+        yield from _expr_edit("shape as sizes", node, changed, f"`{name}` takes the shape as one tuple, "
+                              f"`{ast.unparse(changed)}`; its next argument is the dtype (MATLAB's `{name}(n, 2)` "
+                              "passes the sizes one by one)")
+    if any(keyword.arg == "order" and isinstance(keyword.value, ast.Constant) and keyword.value.value == "F"
+           for keyword in node.keywords):
+        changed = copy.deepcopy(node)
+        changed.keywords = [keyword for keyword in changed.keywords if keyword.arg != "order"]
+        yield from _expr_edit("column-major", node, changed, "`order='F'` runs through the array column by column "
+                              "(MATLAB's order); NumPy's indices (`unravel_index`, `reshape`) count row by row unless "
+                              "told otherwise, so the two orders disagree")
+    if isinstance(node.func, ast.Name) and node.func.id == "sum" and len(node.args) == 2 and not node.keywords:
+        changed = copy.deepcopy(node)
+        changed.args = changed.args[:1]
+        yield from _expr_edit("start value", node, changed, f"the built-in `sum`'s second argument is the value it "
+                              f"starts from, not a dimension: `{ast.unparse(node)}` adds "
+                              f"{ast.unparse(node.args[1])} to the total (NumPy's `sum(..., axis=k)` chooses the "
+                              "axis)")
+
+
+def _start_values_dropped(function: ast.FunctionDef) -> Found:
+    """Every call of the built-in `sum` with a start value, `sum(a, 1)` taken for MATLAB's `sum(A, 1)`, made a plain
+    sum at once (one alone leaves the others adding their start)."""
+    started = [node for node in ast.walk(function) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+               and node.func.id == "sum" and len(node.args) == 2 and not node.keywords]
+    if len(started) < 2:
+        return
+    changed = copy.deepcopy(function)
+    for node in ast.walk(changed):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "sum" \
+                and len(node.args) == 2 and not node.keywords:
+            node.args = node.args[:1]
+    first = started[0]
+    yield Edit("start value", ast.unparse(first), f"sum({ast.unparse(first.args[0])})",
+               "the built-in `sum`'s second argument is the value it starts from, not a dimension: `sum(a, 1)` adds 1 "
+               "to the total (NumPy's `sum(..., axis=k)` chooses the axis)",
+               f"dropping the second argument of every built-in `sum` ({len(started)} places)"), \
+        changed, False
+
+
+def _aliases_copied(function: ast.FunctionDef, context: _Context) -> Found:
+    """Several names bound to one array (`pp = p`, `pm = p`, ...), each then changed in place, as if assignment
+    copied: every such binding made a copy at once (one copy alone does not repair the others)."""
+    bindings = [node for node in ast.walk(function) if isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Name)
+                and node.value.id in context.scope]
+    for source in sorted({node.value.id for node in bindings}):  # type: ignore[attr-defined]
+        same = [node for node in bindings if node.value.id == source]  # type: ignore[attr-defined]
+        if len(same) < 2:
+            continue
+        changed = copy.deepcopy(function)
+        for node in ast.walk(changed):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                    and isinstance(node.value, ast.Name) and node.value.id == source:
+                node.value = ast.Call(ast.Attribute(ast.Name(source, ast.Load()), "copy", ast.Load()), [], [])
+        targets = ", ".join(f"`{node.targets[0].id}`" for node in same)  # type: ignore[attr-defined]
+        yield Edit("alias", f"= {source}", f"= {source}.copy()", f"{targets} are each bound to `{source}` itself, "
+                   "not to a copy: an assignment does not copy an array, so every change made through one of them "
+                   f"is made to `{source}` and seen through all the others",
+                   f"changing every `= {source}` to `= {source}.copy()` ({len(same)} places)"), changed, False
 
 
 def _python_slips(function: ast.FunctionDef, context: _Context) -> Found:
