@@ -19,8 +19,10 @@ derivative worked out by hand never needs. For the duration of such a call (`Exe
 
 The function objects themselves are changed (their code swapped for a stand-in that checks the arguments and calls
 a copy of the original), so every name bound to one is guarded, an alias taken at import included; the original code
-is put back after the call. What it does not stop: a copy of the function's formula differentiated by such a method
-inside the derivative's own body (README, "What is left").
+is put back after the call. A guard beside the student's code, not a wall: what it does not stop is code written to
+get around it, a numerical method applied to a copy of the function (its formula written inline, its code or source
+kept at import, a fresh import of the module) or a polynomial fitted to the values seen at several calls' inputs
+(README, "What is left").
 """
 
 from __future__ import annotations
@@ -152,9 +154,9 @@ def _stand_in_code(key: int, free: int, name: str, qualname: str) -> types.CodeT
 
 class RealNumbersOnly:
     """A context in which every function defined by the submission's `modules` (source files `files`) refuses
-    arguments that are not plain real data, and the function `input_only` names (in `module`, the exercise's) refuses
-    points away from the call's input; on leaving it, each function has its own code again (and each name its
-    value)."""
+    arguments that could carry a derivative, and the function `input_only` names (in `module`, the exercise's)
+    refuses points away from the call's input; on leaving it, each function has its own code again (and each name
+    its value)."""
 
     def __init__(self, modules: Iterable[types.ModuleType], files: Iterable[str],
                  module: types.ModuleType | None = None, input_only: InputOnly | None = None):
