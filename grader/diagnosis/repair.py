@@ -1944,8 +1944,10 @@ def _names_swapped(statement: ast.Return | ast.Assign | ast.AugAssign | ast.Expr
 
 
 _SHAPE_MAKERS = frozenset({"zeros", "ones", "empty", "full"})
-_DTYPE_NAMES = frozenset({"float", "int", "bool", "complex", "float64", "float32", "int64", "int32", "intp", "'float'",
-                          "'int'", '"float"', '"int"'})
+_COLUMN_WHY = ("shape (n, 1): against a 1-D array of n values it broadcasts into an n×n table, where a 1-D array "
+               "lines up value by value (a column vector of MATLAB is a 1-D array here)")
+_DTYPE_NAMES = frozenset({"float", "bool", "complex", "float64", *_INTEGER_DTYPES, *_NARROW_FLOATS,
+                          "'float'", "'int'", '"float"', '"int"'})  # a dtype passed positionally, not a size
 
 
 def _minus_one(node: ast.AST | None) -> bool:
@@ -1963,6 +1965,12 @@ def _column_shape(arguments: Sequence[ast.expr]) -> bool:
         and type(shape[1].value) is int
 
 
+def _sum_with_start(node: ast.AST) -> bool:
+    """A call of the built-in `sum` with a start value, `sum(a, 1)`."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "sum" \
+        and len(node.args) == 2 and not node.keywords
+
+
 def _array_habits(node: ast.AST, context: _Context) -> Found:
     """The habits of another array language: `np.dot` or `@` where the product entry by entry belongs (MATLAB's
     `.*`), a column of shape (n, 1) made where a 1-D array belongs, a shape passed as separate sizes, the built-in
@@ -1976,9 +1984,8 @@ def _array_habits(node: ast.AST, context: _Context) -> Found:
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Tuple) and len(node.slice.elts) == 2 \
             and isinstance(node.slice.elts[0], ast.Slice) and ast.unparse(node.slice.elts[0]) == ":" \
             and ast.unparse(node.slice.elts[1]) in ("None", f"{context.numpy or 'np'}.newaxis"):
-        yield from _expr_edit("column", node, copy.deepcopy(node.value), f"`{ast.unparse(node)}` makes a column of "
-                              "shape (n, 1): against a 1-D array of n values it broadcasts into an n×n table, where "
-                              "a 1-D array lines up value by value (a column vector of MATLAB is a 1-D array here)")
+        yield from _expr_edit("column", node, copy.deepcopy(node.value),
+                              f"`{ast.unparse(node)}` makes a column of {_COLUMN_WHY}")
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice) and _minus_one(node.slice.upper) \
             and node.slice.step is None:
         changed = copy.deepcopy(node)
@@ -2013,10 +2020,8 @@ def _array_habits(node: ast.AST, context: _Context) -> Found:
             and node.func.value.id == context.numpy else node.func.value
         shape = node.args[1:] if array is not node.func.value else node.args
         if shape and _column_shape(shape):
-            yield from _expr_edit("column", node, copy.deepcopy(array), f"`{ast.unparse(node)}` makes a column of "
-                                  "shape (n, 1): against a 1-D array of n values it broadcasts into an n×n table, "
-                                  "where a 1-D array lines up value by value (a column vector of MATLAB is a 1-D "
-                                  "array here)")
+            yield from _expr_edit("column", node, copy.deepcopy(array),
+                                  f"`{ast.unparse(node)}` makes a column of {_COLUMN_WHY}")
     sizes = len(node.args) - (name == "full")  # `full(n, m, value)`: the value follows the sizes
     if name in _SHAPE_MAKERS and isinstance(node.func, ast.Attribute) and sizes >= 2 \
             and not any(isinstance(argument, ast.Starred | ast.Tuple | ast.List) for argument in node.args) \
@@ -2033,7 +2038,7 @@ def _array_habits(node: ast.AST, context: _Context) -> Found:
         yield from _expr_edit("column-major", node, changed, "`order='F'` runs through the array column by column "
                               "(MATLAB's order); NumPy's indices (`unravel_index`, `reshape`) count row by row unless "
                               "told otherwise, so the two orders disagree")
-    if isinstance(node.func, ast.Name) and node.func.id == "sum" and len(node.args) == 2 and not node.keywords:
+    if _sum_with_start(node):
         changed = copy.deepcopy(node)
         changed.args = changed.args[:1]
         yield from _expr_edit("start value", node, changed, f"the built-in `sum`'s second argument is the value it "
@@ -2045,15 +2050,13 @@ def _array_habits(node: ast.AST, context: _Context) -> Found:
 def _start_values_dropped(function: ast.FunctionDef) -> Found:
     """Every call of the built-in `sum` with a start value, `sum(a, 1)` taken for MATLAB's `sum(A, 1)`, made a plain
     sum at once (one alone leaves the others adding their start)."""
-    started = [node for node in ast.walk(function) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-               and node.func.id == "sum" and len(node.args) == 2 and not node.keywords]
+    started = [node for node in ast.walk(function) if _sum_with_start(node)]
     if len(started) < 2:
         return
     changed = copy.deepcopy(function)
     for node in ast.walk(changed):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "sum" \
-                and len(node.args) == 2 and not node.keywords:
-            node.args = node.args[:1]
+        if _sum_with_start(node):
+            node.args = node.args[:1]  # type: ignore[attr-defined]
     first = started[0]
     yield Edit("start value", ast.unparse(first), f"sum({ast.unparse(first.args[0])})",
                "the built-in `sum`'s second argument is the value it starts from, not a dimension: `sum(a, 1)` adds 1 "
@@ -2065,18 +2068,20 @@ def _start_values_dropped(function: ast.FunctionDef) -> Found:
 def _aliases_copied(function: ast.FunctionDef, context: _Context) -> Found:
     """Several names bound to one array (`pp = p`, `pm = p`, ...), each then changed in place, as if assignment
     copied: every such binding made a copy at once (one copy alone does not repair the others)."""
-    bindings = [node for node in ast.walk(function) if isinstance(node, ast.Assign) and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Name)
-                and node.value.id in context.scope]
-    for source in sorted({node.value.id for node in bindings}):  # type: ignore[attr-defined]
-        same = [node for node in bindings if node.value.id == source]  # type: ignore[attr-defined]
+    def bound_to(node: ast.AST) -> str:  # `pp = p`: "p"
+        return node.value.id if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+            and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Name) else ""
+
+    bindings = [node for node in ast.walk(function) if bound_to(node) in context.scope]
+    for source in sorted({bound_to(node) for node in bindings}):
+        same = [node for node in bindings if bound_to(node) == source]
         if len(same) < 2:
             continue
         changed = copy.deepcopy(function)
         for node in ast.walk(changed):
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
-                    and isinstance(node.value, ast.Name) and node.value.id == source:
-                node.value = ast.Call(ast.Attribute(ast.Name(source, ast.Load()), "copy", ast.Load()), [], [])
+            if bound_to(node) == source:
+                node.value = ast.Call(  # type: ignore[attr-defined]
+                    ast.Attribute(ast.Name(source, ast.Load()), "copy", ast.Load()), [], [])
         targets = ", ".join(f"`{node.targets[0].id}`" for node in same)  # type: ignore[attr-defined]
         yield Edit("alias", f"= {source}", f"= {source}.copy()", f"{targets} are each bound to `{source}` itself, "
                    "not to a copy: an assignment does not copy an array, so every change made through one of them "
