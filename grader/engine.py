@@ -8,7 +8,8 @@ parent, after the student's process has answered.
 Hidden calls are sent to the submission's child only once every public answer has been read, and only
 their status and values are kept: no text that reaches feedback comes from a process that held a hidden
 input when it wrote it. Points are earned on hidden inputs: a public check counts only where the hidden check of
-the same kind passes too (`count_public_with_hidden`).
+the same kind passes too (`count_public_with_hidden`), and an answer that is the same for every input earns
+nothing where it happens to be right (`count_only_answers_that_vary`).
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ import numpy as np
 from grader import kit
 from grader.compare import HIDDEN_FACTOR, Diagnosis, Expectation, Observation, compare, diagnose_exercise, parts_off
 from grader.diagnosis import AnswerSeen, JudgedCheck, explain_exercise
-from grader.feedback import show_call, student_message
-from grader.plain import Given, to_wire
+from grader.feedback import show, show_call, student_message
+from grader.plain import Given, dumps, to_wire
 from grader.sandbox.client import Allowance, Call, Outcome, Sandbox
 from grader.spec import (
     GRADER_FAULT,
@@ -273,6 +274,9 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
         results = _with_repairs(submitted, judged, results, sources, sandbox, references)
     if carry_forward and not all(check.passed for checks in results.values() for check in checks):
         results = _carry_forward(planned, outcomes, results, sources, sandbox, allowance, references)
+    results = {exercise.key: count_only_answers_that_vary(exercise, results[exercise.key],
+                                                          [outcome for _, outcome, _ in judged[exercise.key]])
+               for exercise in submitted}
     if hidden:
         by_key = {exercise.key: exercise for exercise in submitted}
         results = {key: count_public_with_hidden([_uniform_if_hidden(check, by_key[key]) for check in checks])
@@ -610,6 +614,39 @@ def count_public_with_hidden(checks: Sequence[CheckResult]) -> list[CheckResult]
                             problem=WITHHELD), instructor_message="passed, but its hidden check did not")
         counted.append(check)
     return counted
+
+
+def count_only_answers_that_vary(exercise: Exercise, checks: Sequence[CheckResult],
+                                 outcomes: Sequence[Outcome]) -> list[CheckResult]:
+    """The scoring rule for answers that ignore the input: where a function gave one and the same answer on
+    every check of a visibility it answered (two or more) and that answer is wrong on some of them, it scores 0
+    on those where it happened to be right, and says why. A constant label ('degenerate'), a sentinel (−1) or
+    any fixed value earns nothing, however many checks expect it; a function whose answers depend on its input
+    is judged check by check. Public and hidden checks are taken apart, so nothing about a hidden answer
+    reaches a public check's text."""
+    counted = list(checks)
+    for visibility in ("public", "hidden"):
+        answered = [index for index, (check, outcome) in enumerate(zip(checks, outcomes, strict=True))
+                    if check.visibility == visibility and outcome.status == "ok" and not check.grader_fault]
+        answers = {_answer_key(outcomes[index]) for index in answered}
+        if len(answered) < 2 or len(answers) != 1 or all(checks[index].passed for index in answered):
+            continue
+        shown = show(outcomes[answered[0]].value)
+        problem = f"`{exercise.function}` gave the same answer, {shown}, on every input, and it is wrong on some " \
+            "of them: an answer that does not depend on the input earns nothing where it happens to be right"
+        for index in answered:
+            if checks[index].passed:
+                counted[index] = replace(checks[index], passed=False, score=0.0, diagnosis="",
+                                         student_message=student_message(call=None, problem=problem,
+                                                                         hint=exercise.hint),
+                                         instructor_message="passed, but the function gave the same answer on every "
+                                                            "check")
+    return counted
+
+
+def _answer_key(outcome: Outcome) -> bytes:
+    """The returned value as bytes: equal keys, equal answers (the arguments after the call are not part of it)."""
+    return dumps(outcome.wire[0] if outcome.wire is not None else to_wire(outcome.value))
 
 
 def _with_diagnoses(checks: Sequence[tuple[PlannedCheck, Outcome, CheckResult]],

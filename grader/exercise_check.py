@@ -27,7 +27,7 @@ import numpy as np
 
 from grader import contract, kit
 from grader.curriculum.common import parent_call
-from grader.engine import case_values, grade_sources, plan
+from grader.engine import PlannedCheck, case_values, grade_sources, plan
 from grader.plain import Given
 from grader.spec import POINT_DIGITS, CheckResult, Exercise
 
@@ -296,7 +296,30 @@ def impostor_problems(exercise: Exercise, sandbox: Any) -> list[str]:
             problems.append(f"{exercise.key}: the impostor answering {name} passes "
                             f"{', '.join(repr(c.name) for c in passing)}: that check cannot tell it from a "
                             "correct function (choose inputs where it differs)")
+    for answer in _scalar_answers(reference, planned):
+        result = _grade(sandbox, exercise, kit.variant_source(exercise.module, exercise.function,
+                                                                f"return {answer!r}"))
+        passing = [c for c in result.checks if _passed(c)]
+        if passing:
+            problems.append(f"{exercise.key}: the impostor answering {answer!r} for every input passes "
+                            f"{', '.join(repr(c.name) for c in passing)}: every check expects that answer "
+                            "(give the checks inputs whose answers differ)")
     return problems
+
+
+def _scalar_answers(reference: Callable[..., Any], planned: Sequence[PlannedCheck], most: int = 6) -> list[Any]:
+    """The distinct answers of a function that answers a label, a count or a flag (the right answer of one
+    check, returned for every input, is an impostor the scoring rule of `engine.count_only_answers_that_vary`
+    must turn down); none for a function answering floats or arrays, whose checks differ in value anyway."""
+    answers: list[Any] = []
+    for p in planned:
+        try:
+            answer = parent_call(reference, p.case)
+        except Exception:  # noqa: BLE001 - a reference failing on a check is reported elsewhere
+            continue
+        if type(answer) in (str, int, bool) and answer not in answers:
+            answers.append(answer)
+    return answers[:most]
 
 
 def check_module(module: str, declared: Sequence[Exercise], sandbox: Any,

@@ -47,6 +47,18 @@ def test_a_known_mistake_that_earns_full_marks_is_reported(sandbox):
                         "it from the solution (add a check whose inputs expose it, or remove the mistake)"]
 
 
+def test_checks_that_all_expect_one_label_are_reported(sandbox):
+    """The classification checked on minima only: the constant 'minimum' passes every check, and the scoring
+    rule for one answer everywhere cannot turn it down, since it is right everywhere."""
+    declared = _declared("partial_derivatives.classify_critical_point")
+    minima_only = dataclasses.replace(declared, checks=tuple(c for c in declared.checks if c.label == "a minimum"))
+    problems = exercise_check.impostor_problems(minima_only, sandbox)
+    assert [p for p in problems if "for every input" in p] == [
+        "partial_derivatives.classify_critical_point: the impostor answering 'minimum' for every input passes "
+        "'partial_derivatives.classify_critical_point: a minimum', 'partial_derivatives.classify_critical_point: a "
+        "minimum (hidden)': every check expects that answer (give the checks inputs whose answers differ)"]
+
+
 def test_an_impostor_that_passes_is_reported(sandbox):
     """An expectation far too loose lets the constant answers, the negated and the scaled reference through."""
     declared = _declared("neural_network.neuron")

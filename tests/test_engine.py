@@ -6,18 +6,20 @@ import numpy as np
 import pytest
 
 from grader import kit
-from grader.curriculum import BY_KEY, EXERCISES, of_module
+from grader.curriculum import BY_KEY, DECLARED, EXERCISES, of_module
 from grader.engine import (
     LIVE,
     PUBLIC_SEED,
     WITHHELD,
     case_values,
+    count_only_answers_that_vary,
     count_public_with_hidden,
     grade_sources,
     plan,
     submission_digest,
 )
 from grader.plain import Given
+from grader.sandbox.client import Outcome
 from grader.spec import CheckResult
 
 
@@ -233,6 +235,56 @@ def test_a_public_check_counts_only_where_the_hidden_check_of_its_kind_passes():
         ("d", "public", True, 1.0),  # no hidden check of this kind (not a graded run): as it was
         ("a", "hidden", True, 1.0), ("b", "hidden", False, 0.0), ("c", "hidden", True, 1.0)]
     assert WITHHELD in counted[1].student_message and counted[0] is checks[0]
+
+
+def test_one_answer_for_every_input_scores_nothing_where_it_happens_to_be_right():
+    """Taken per visibility: the same answer on every public check, wrong on one, loses the public checks it
+    passed; the hidden checks, whose answers differ, are judged one by one."""
+    exercise = BY_KEY["partial_derivatives.classify_critical_point"]
+    checks = [_check("a", "public", True), _check("b", "public", True), _check("c", "public", False),
+              _check("a", "hidden", True), _check("b", "hidden", False), _check("c", "hidden", True)]
+    answers = ["degenerate", "degenerate", "degenerate", "minimum", "saddle", "saddle"]
+    counted = count_only_answers_that_vary(exercise, checks, [Outcome("ok", answer) for answer in answers])
+    assert [(c.label, c.visibility, c.passed, c.score) for c in counted] == [
+        ("a", "public", False, 0.0), ("b", "public", False, 0.0), ("c", "public", False, 0.0),
+        ("a", "hidden", True, 1.0), ("b", "hidden", False, 0.0), ("c", "hidden", True, 1.0)]
+    assert "gave the same answer, 'degenerate', on every input" in counted[0].student_message
+    assert counted[3:] == checks[3:]
+
+
+def test_the_same_answer_everywhere_is_judged_as_it_is_where_it_is_right_everywhere_or_answered_once():
+    exercise = BY_KEY["partial_derivatives.classify_critical_point"]
+    every_check_right = [_check("a", "public", True), _check("b", "public", True)]
+    assert count_only_answers_that_vary(exercise, every_check_right, [Outcome("ok", 1.5)] * 2) == every_check_right
+    one_answer = [_check("a", "public", True), _check("b", "public", False)]
+    assert count_only_answers_that_vary(exercise, one_answer, [Outcome("ok", 1.5), Outcome("error")]) == one_answer
+
+
+@pytest.mark.parametrize(("key", "answers"), [
+    ("partial_derivatives.classify_critical_point", ("'degenerate'", "'saddle'", "'minimum'", "'maximum'")),
+    ("neural_network.steps_to_escape", ("-1", "1", "50")),
+])
+def test_a_constant_label_or_count_scores_nothing_public_or_graded(sandbox, key, answers):
+    """A constant "degenerate" earned 4 of 9 checks of the classification, a constant −1 "never leaves" one of
+    six of the escape count: right wherever a check's answer is that constant, without reading the input."""
+    exercise = next(e for e in DECLARED if e.key == key)
+    for answer in answers:
+        source = {exercise.module: kit.variant_source(exercise.module, exercise.function, f"return {answer}")}
+        public = grade_sources(source, sandbox, exercises=[exercise]).exercise(key)
+        graded = grade_sources(source, sandbox, student="s", hidden=True, course_seed="c",
+                               exercises=[exercise]).exercise(key)
+        assert (public.score, graded.score) == (0, 0), answer
+        assert any("gave the same answer" in c.student_message for c in public.checks)
+
+
+def test_a_classifier_that_reads_the_matrix_keeps_the_checks_it_gets_right(sandbox):
+    """A known mistake answers several labels: judged check by check, as before."""
+    exercise = BY_KEY["partial_derivatives.classify_critical_point"]
+    mistake = next(m for m in exercise.misconceptions if m.name == "exact zero test")
+    source = {exercise.module: kit.variant_source(exercise.module, exercise.function, mistake.body)}
+    result = grade_sources(source, sandbox, exercises=[exercise]).exercise(exercise.key)
+    assert 0 < result.score < exercise.points
+    assert not any("gave the same answer" in c.student_message for c in result.checks)
 
 
 def test_a_known_mistake_loses_the_same_points_as_before_when_it_fails_everywhere(sandbox):
