@@ -201,6 +201,16 @@ NAMED = [
                  "    gm, gc = sse_gradient(m, c, x, y)\n"
                  "    m, c = m - learning_rate * gm, c - learning_rate * gc\n    rows[k, 0], rows[k, 1] = m, c\n"
                  "return rows", "each row one step ahead", id="start-row-lost-last-zero"),
+    pytest.param("gradient_descent.gradient_descent",
+                 "x = np.asarray(x, dtype=float)\ny = np.asarray(y, dtype=float)\nrows = [(float(c0), float(m0))]\n"
+                 "m, c = float(m0), float(c0)\nfor _ in range(n_steps):\n    r = y - (m * x + c)\n"
+                 "    m, c = m + learning_rate * 2 * np.sum(x * r), c + learning_rate * 2 * np.sum(r)\n"
+                 "    rows.append((c, m))\nreturn np.array(rows)", "columns swapped", id="path-of-c-then-m"),
+    pytest.param("neural_network.train_neuron",
+                 "w, b = float(w0), float(b0)\nout = np.zeros((n_steps + 1, 2))\nout[0] = b, w\n"
+                 "for k in range(1, n_steps + 1):\n    gw, gb = dloss_dw(w, b, x, y), dloss_db(w, b, x, y)\n"
+                 "    w, b = w - learning_rate * gw, b - learning_rate * gb\n    out[k] = b, w\nreturn out",
+                 "columns swapped", id="training-path-of-b-then-w"),
     # the second tier: tried where no operator above explains the answers
     pytest.param("neural_network.backprop",
                  "xs = np.asarray(x, dtype=float)\nh = sigmoid(np.outer(xs, w_hidden) + b_hidden)\n"

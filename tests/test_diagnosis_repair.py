@@ -524,6 +524,10 @@ def _hints(exercise_result) -> list[str]:
      "delta = np.outer(err, w_out) * act * (1 - act)\n"
      "return np.concatenate([delta.T @ xs, delta.sum(axis=0), act.T @ err, [err.sum()]])\n", "extra factor",
      "changing `2 * (out - y) * out * (1 - out)` to `2 * (out - y)`"),
+    ("gradient_descent", "df_nonconvex", "f = np.poly1d([1, -3, 1])\nreturn np.polyder(f)(x)\n", "zero coefficient",
+     "changing `[1, -3, 1]` to `[1, 0, -3, 1, 0]`"),
+    ("gradient_descent", "df_nonconvex", "return np.polyval(np.array([4.0, -6.0, 1.0]), x)\n", "zero coefficient",
+     "to `np.array([4.0, 0, -6.0, 1.0])`"),
 ])
 def test_a_slip_nobody_listed_is_named_by_the_edit_that_undoes_it(sandbox, module, function, body, kind, quoted):
     _, own = _grade(sandbox, module, function, body)
@@ -967,6 +971,14 @@ def test_every_start_value_and_every_alias_of_one_array_are_changed_at_once():
                if c.edit.action.startswith(("dropping the second", "changing every `= p`"))}
     assert "(2 places)" in actions["start value"].edit.action and "sum(a, 1)" not in actions["start value"].source
     assert actions["alias"].source.count("p.copy()") == 2
+
+
+def test_a_polynomials_coefficient_zero_left_out_is_a_candidate_in_every_place_and_two_at_once():
+    source = MODULE_HEAD + "def slope(x):\n    return np.polyval(np.polyder([1, -3, 1]), x) + np.sum([1, 2, 3])\n"
+    changes = _changes(source, "slope", "zero coefficient")
+    assert {("[1, -3, 1]", "[0, 1, -3, 1]"), ("[1, -3, 1]", "[1, 0, -3, 1]"), ("[1, -3, 1]", "[1, -3, 1, 0]"),
+            ("[1, -3, 1]", "[1, 0, -3, 1, 0]")} <= set(changes)
+    assert all(before == "[1, -3, 1]" for before, _ in changes)  # a list summed is no polynomial
 
 
 def test_a_column_major_order_and_two_entries_of_a_literal_in_each_others_place_are_candidates():

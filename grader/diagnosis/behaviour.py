@@ -11,9 +11,10 @@ mutants, run in the trusted parent like the curriculum's known mistakes. An oper
   a·(1 − a) made tanh's or halved, the parts of a result joined in another order,
   a search keeping the wrong candidate, a sum over the wrong axis, two labels swapped, a threshold made
   absolute or one-sided),
-- a transform of the reference's value, given the check's arguments (rows and columns swapped, outputs
-  swapped, float32 or decimal rounding, integer truncation, rows aliased or one behind or ahead, the diagonal of a
-  grid, entries one place off, a running total, sorted outputs, one entry updated),
+- a transform of the reference's value, given the check's arguments (rows and columns swapped, the two columns of
+  a table of pairs swapped, outputs swapped, float32 or decimal rounding, integer truncation, rows aliased or one
+  behind or ahead, the diagonal of a grid, entries one place off, a running total, sorted outputs, one entry
+  updated),
 - or the reference called with changed arguments (inputs truncated to integers, an argument left at its
   default, taken as 0 or negated, a step count or an index off by one, the first or last data point left out).
 An answer that exactly one operator explains on every check that answered, with at least two informative
@@ -764,6 +765,12 @@ def _determinant_test(zero: str, sign_of: str) -> Callable[[Any, tuple[Any, ...]
     return label
 
 
+def _columns_swapped(value: Any, arguments: tuple[Any, ...]) -> Any:
+    """A table of pairs (shape (n, 2): a path of (m, c), of (w, b)) with its two columns in the other order."""
+    array = np.asarray(value, dtype=float)
+    return array[:, ::-1] if array.ndim == 2 and array.shape[1] == 2 else None
+
+
 def _swapped_pair(value: Any, arguments: tuple[Any, ...]) -> Any:
     if isinstance(value, tuple | list) and len(value) == 2:
         return type(value)(reversed(value))
@@ -1164,6 +1171,8 @@ OPERATORS = (
     Operator("rows and columns swapped", "your result is the transpose of the right one: rows and columns are "
              "swapped (mind which index is the row)", values=(_transposed,)),
     Operator("outputs swapped", "your two outputs are in the wrong order", values=(_swapped_pair,)),
+    Operator("columns swapped", "each row of your result holds its two values in the other order: the columns "
+             "are swapped (put them in the order the docstring gives)", values=(_columns_swapped,)),
     Operator("float32 rounding", "your result has only single precision (float32): compute in float64 (plain "
              "Python floats or NumPy's default)", values=(_float32,), rtol=2e-7, fingerprint=_single_precision),
     Operator("result truncated to an integer", "your result is truncated to an integer: return the float",

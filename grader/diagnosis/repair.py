@@ -41,7 +41,8 @@ for `a * b`, a row of an array bound to a name (a view) made a copy, an axis giv
 array language (`_array_habits`): `np.dot` or `@` for `*` (MATLAB's `.*`), a column of shape (n, 1) made a 1-D
 array, a shape given as separate sizes made one tuple, the built-in `sum`'s start value taken for a dimension
 dropped (everywhere at once), a slice stopping at `-1` taken for `end`, `order='F'` dropped, two entries of a short
-literal in each other's place, and every name bound to one array made a copy at once. Where a repair that takes a
+literal in each other's place, and every name bound to one array made a copy at once; a polynomial's coefficient 0
+of a missing power left out of its list (one or two at once). Where a repair that takes a
 piece of code away passes, it is told before any other inside that piece or in code only feeding it (`preferred`).
 Text written
 more than once is located by its line. The same edit is also tried at every occurrence of the same
@@ -906,9 +907,45 @@ def _negative_axis(node: ast.AST | None, context: _Context) -> int | None:
     return node.operand.value if isinstance(parent, ast.keyword) and parent.arg == "axis" else None
 
 
+_POLYNOMIAL_CALLS = frozenset({"poly1d", "polyval", "polyder", "polyint", "roots", "Polynomial", "polyadd",
+                               "polymul", "polysub"})
+
+
+def _number_literal(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Constant) and type(node.value) in (int, float)) or (
+        isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd) and _number_literal(node.operand))
+
+
+def _polynomial_zero_left_out(node: ast.AST, context: _Context) -> Found:
+    """A polynomial's coefficients written out (`np.poly1d([1, 0, -3, 1])`) with the 0 of a power that does not
+    appear left out: every coefficient after it stands one power off."""
+    parent = context.parents.get(id(node))
+    if isinstance(parent, ast.Call) and _call_name(parent) in ("array", "asarray") and parent.args[:1] == [node]:
+        node, parent = parent, context.parents.get(id(parent))  # np.polyval(np.array([...]), x)
+        literal = node.args[0]
+    else:
+        literal = node
+    if not (isinstance(literal, ast.List | ast.Tuple) and isinstance(literal.ctx, ast.Load)
+            and 2 <= len(literal.elts) <= 8 and all(_number_literal(item) for item in literal.elts)
+            and isinstance(parent, ast.Call) and _call_name(parent) in _POLYNOMIAL_CALLS and node in parent.args):
+        return
+    places = range(len(literal.elts) + 1)
+    for positions in [*((place,) for place in places), *itertools.combinations(places, 2)]:
+        changed = copy.deepcopy(node)
+        entries = changed.args[0].elts if changed is not literal and isinstance(changed, ast.Call) else changed.elts
+        for position in sorted(positions, reverse=True):
+            entries.insert(position, ast.Constant(0))
+        yield from _expr_edit("zero coefficient", node, changed, f"`{ast.unparse(node)}` leaves out the "
+                              "coefficient 0 of every power that does not appear: a coefficient list gives each power "
+                              "by its place, so every power up to the highest needs its entry, 0 where the term is "
+                              "missing", everywhere=False)
+
+
 def _constants(node: ast.AST, context: _Context) -> Found:
     """A number off by one, doubled or halved, or a number where a variable (a parameter, a loop index) belongs;
-    a loop's index off by one where a pass stores into or reads an entry of what it fills; a loop's bounds."""
+    a loop's index off by one where a pass stores into or reads an entry of what it fills; a loop's bounds; a
+    polynomial's coefficient 0 left out of its list."""
+    yield from _polynomial_zero_left_out(node, context)
     negative = _negative_axis(node, context)
     if negative is not None:  # axis=-1: the whole `-1` is the axis, not a sign and a number
         for new in sorted({0, 1, 2, -negative - 1, -negative + 1} - {-negative}):
