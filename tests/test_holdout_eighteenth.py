@@ -50,10 +50,8 @@ HAND_JUDGED_FALSE: dict[str, str] = {
     "h18_gradient_step_clip_norm": "(a minus added)",
     "h18_gradient_norm_along_path_clipped_update": "(two statements swapped)",
 }
-# What fails today, named per entry (xfail, not strict: a fix shows as XPASS).
-KEEPS_MARKS_TODAY: dict[str, str] = {
-    "h18_steps_to_escape_plateau_stop": "gives up below a gradient length of 1e-4: only a push of about 1e-5 "
-                                        "along the way down tells it apart, and no check pushes so little",
-}
+# What fails today, named per entry (xfail, not strict: a fix shows as XPASS). The plateau stop of
+# `steps_to_escape` (giving up below a gradient length of 1e-4) kept its marks until a check pushed by about 1e-6.
+KEEPS_MARKS_TODAY: dict[str, str] = {}
 
 globals().update(holdout_checks("eighteenth", globals()))

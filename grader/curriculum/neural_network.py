@@ -226,6 +226,13 @@ def small_push(rng: np.random.Generator) -> Case:
                  [uniform(rng, -1e-3, 1e-3), uniform(rng, 5e-5, 2e-4)], uniform(rng, 0.05, 0.2), 0.5, 400))
 
 
+def a_push_of_a_millionth(rng: np.random.Generator) -> Case:
+    """A push of about 1e-6: the gradient's length where descent starts is about 1e-6, and the path still leaves,
+    after a longer stall, so a loop that gives up where the gradient is small (a plateau) answers −1 too soon."""
+    return Case((Given("neural_network.saddle_plateau_du"), Given("neural_network.saddle_plateau_dv"), [0.0, 0.0],
+                 [uniform(rng, -1e-6, 1e-6), uniform(rng, 5e-7, 2e-6)], uniform(rng, 0.1, 0.2), 0.5, 400))
+
+
 def large_push_on_another_surface(rng: np.random.Generator) -> Case:
     """A push of half the radius on another surface with a saddle at the origin: the distance that counts is
     the saddle's, not the start's."""
@@ -479,7 +486,8 @@ EXERCISES = (
     ),
     exercise(
         module=MODULE, function="steps_to_escape", points=2,
-        checks={"a small push along v": small_push, "a large push on another surface": large_push_on_another_surface,
+        checks={"a small push along v": small_push, "a push of a millionth: the gradient almost 0 at the start":
+                a_push_of_a_millionth, "a large push on another surface": large_push_on_another_surface,
                 "pushed along the stable direction": push_along_the_stable_direction,
                 "a saddle away from the origin": a_saddle_away_from_the_origin,
                 "a saddle near the origin, inside the radius": a_saddle_near_the_origin,
