@@ -268,6 +268,18 @@ def test_each_operator_names_its_mistake(key, body, operator):
     assert found is not None and found.name == operator, found
 
 
+@pytest.mark.parametrize("body", [
+    "return np.zeros(len(point))",
+    "p = np.array(point, dtype=float)\ngrad = np.zeros(p.size)\nfor k in range(p.size):\n    keep = p[k]\n"
+    "    p[k] = keep + h\n    ahead = f(p)\n    behind = f(p)\n    p[k] = keep\n"
+    "    grad[k] = (ahead - behind) / (2 * h)\nreturn grad",
+])
+def test_answers_that_are_0_everywhere_name_no_operator_and_no_pair(body):
+    """0 everywhere is what many slips give: two equal values subtracted (here the step to one side never taken
+    back) was told "forward difference + truncated to integers", a pair whose int array swallows the step."""
+    assert named("partial_derivatives.gradient", body) is None
+
+
 def test_a_factor_left_out_names_the_factor():
     found = named("derivatives.tangent_line", "slope = df(x0)\nreturn (float(slope), float(f(x0) - slope))")
     assert found is not None and "a factor x0 is missing" in found.hint and "multiply by x0" in found.hint

@@ -524,6 +524,13 @@ def _hints(exercise_result) -> list[str]:
      "delta = np.outer(err, w_out) * act * (1 - act)\n"
      "return np.concatenate([delta.T @ xs, delta.sum(axis=0), act.T @ err, [err.sum()]])\n", "extra factor",
      "changing `2 * (out - y) * out * (1 - out)` to `2 * (out - y)`"),
+    ("partial_derivatives", "partial_derivative", "p = np.array(point, dtype=float)\noriginal = p[i]\n"
+     "upper = f(p)\np[i] = original - h\nlower = f(p)\np[i] = original\nreturn float((upper - lower) / (2 * h))\n",
+     "twin step missing", "adding `p[i] = original + h` before `upper = f(p)`"),
+    ("partial_derivatives", "gradient", "p = np.array(point, dtype=float)\ngrad = np.zeros(p.size)\n"
+     "for k in range(p.size):\n    keep = p[k]\n    p[k] = keep + h\n    ahead = f(p)\n    behind = f(p)\n"
+     "    p[k] = keep\n    grad[k] = (ahead - behind) / (2 * h)\nreturn grad\n", "twin step missing",
+     "adding `p[k] = keep - h` before `behind = f(p)`"),
     ("gradient_descent", "df_nonconvex", "f = np.poly1d([1, -3, 1])\nreturn np.polyder(f)(x)\n", "zero coefficient",
      "changing `[1, -3, 1]` to `[1, 0, -3, 1, 0]`"),
     ("gradient_descent", "df_nonconvex", "return np.polyval(np.array([4.0, -6.0, 1.0]), x)\n", "zero coefficient",

@@ -1520,6 +1520,13 @@ def _numeric(value: Any) -> bool:
     return _numbers(value) is not None and not isinstance(value, np.bool_)
 
 
+def _only_zeros(value: Any) -> bool:
+    """Numbers, every one of them 0: an answer too many different slips give to tell one of them from it."""
+    array = _numbers(value)
+    return array is not None and array.size > 0 and not isinstance(value, bool | np.bool_) \
+        and not bool(np.any(array))
+
+
 _LISTED = "listed: "  # marks a listed mistake's name among a pair's parts
 
 # One change that two operators make: told as the first-tier one (whose hint names the other way too).
@@ -1873,6 +1880,8 @@ def explain(exercise: Exercise, observations: Sequence[AnswerSeen], second_tier:
     stored = all(observation.stored is not None for observation in observations)
     if not (stored or kit.has_solutions()) or len(observations) < MIN_INFORMATIVE_CHECKS:
         return None
+    if all(_only_zeros(observation.returned) for observation in observations):
+        return None  # 0 everywhere: what many slips give (a step that vanishes, two equal values subtracted)
     keys = [_case_key(observation.case) for observation in observations]
     found = [(operator, detail) for operator in OPERATORS
              if (detail := _explaining_detail(exercise, operator, observations, keys)) is not None]

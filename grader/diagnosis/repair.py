@@ -148,7 +148,8 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "function not applied": 4,
          "size for square": 3, "set for moved": 2, "late binding": 1, "every pair": 2, "last pass for total": 2,
          "single precision": 2, "conditional change": 2, "dot for product": 2, "column": 2, "slice end": 2,
-         "swapped entries": 3, "column-major": 2, "shape as sizes": 1, "start value": 1}
+         "swapped entries": 3, "column-major": 2, "shape as sizes": 1, "start value": 1, "zero coefficient": 2,
+         "twin step missing": 1}
 
 
 @dataclass(frozen=True)
@@ -1664,7 +1665,7 @@ def _statements(node: ast.AST, context: _Context) -> Found:
     """Statements: an early exit from a loop removed, a `return` moved out of its loop, two steps of a loop's
     pass swapped, the mirror of a matrix entry stored too (a[j, i] = a[i, j]), a running total (+=) that should
     be a fresh value, an initialisation moved into the loop that should start afresh each pass, a test moved
-    earlier, two returned values or two labels swapped."""
+    earlier, two returned values or two labels swapped, the twin of a step to one side added."""
     if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
         changed = ast.copy_location(ast.Assign([ast.Name(node.target.id, ast.Store())], copy.deepcopy(node.value)),
                                     node)
@@ -1774,6 +1775,7 @@ def _statements(node: ast.AST, context: _Context) -> Found:
             if isinstance(statement, ast.For) and isinstance(statement.target, ast.Name) \
                     and statement.target.id in context.parameters:
                 yield from _unshadowed(node, field, index, statement, context)
+            yield from _twin_step_missing(node, field, index, statements)
             if isinstance(statement, ast.For | ast.While):
                 yield from _inits_kept(node, field, index, statement)
                 yield from _overwritten(node, field, index, statement)
@@ -2343,6 +2345,41 @@ def _used_before_set(node: ast.AST, field: str, index: int, statements: list[ast
 
 def _read_names(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def _twin_step_missing(node: ast.AST, field: str, index: int, statements: list[ast.stmt]) -> Found:
+    """`x[i] = old - h` whose twin `x[i] = old + h` never runs: a statement before it reads `x` unmoved where the
+    step to the other side belongs (`f(x)` for f(x + h)). The twin is added before each such reading."""
+    statement = statements[index]
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Subscript | ast.Name)
+            and isinstance(statement.value, ast.BinOp) and isinstance(statement.value.op, ast.Add | ast.Sub)):
+        return
+    target = statement.targets[0]
+    base = target.value if isinstance(target, ast.Subscript) else target
+    if not isinstance(base, ast.Name):
+        return
+    twin = copy.deepcopy(statement)
+    twin.value.op = ast.Sub() if isinstance(statement.value.op, ast.Add) else ast.Add()  # type: ignore[attr-defined]
+    if any(_same_tree(other, twin) for other in statements):
+        return  # the twin is there
+    readings = [other for other in range(len(statements)) if other != index and _reads(statements[other], base.id)]
+    after = [other for other in readings if other > index]
+    for earlier in [other for other in readings if other < index] + after[1:]:  # the first after is the step's own
+        order = [*map(copy.deepcopy, statements[:earlier]), copy.deepcopy(twin),
+                 *map(copy.deepcopy, statements[earlier:])]
+        yield Edit("twin step missing", _line(statement), "", f"`{_line(statement)}` steps to one side, but its "
+                   f"twin `{_line(twin)}` never runs, so `{_line(statements[earlier])}` reads `{base.id}` where the "
+                   "step to the other side belongs", f"adding `{_line(twin)}` before `{_line(statements[earlier])}`"), \
+            _with_field(node, field, order), False
+
+
+def _reads(statement: ast.stmt, name: str) -> bool:
+    """The statement passes `name` to a call (`f(x)`) and does not bind it."""
+    nodes = list(ast.walk(statement))
+    return any(isinstance(n, ast.Call) and any(isinstance(a, ast.Name) and a.id == name for a in n.args)
+               for n in nodes) and not any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+                                           for n in nodes)
 
 
 def _test_after_step(node: ast.AST, field: str, index: int, loop: ast.For | ast.While) -> Found:
