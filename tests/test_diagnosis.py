@@ -156,6 +156,18 @@ def test_an_unclassified_difference_names_no_mistake():
     assert found.name == "" and "your formula is x·(1 − x)" in found.hint
 
 
+@pytest.mark.parametrize(("key", "body", "shown"), [
+    ("derivatives.df_poly", "return 0", "your formula is 0,"),
+    ("derivatives.df_wave", "return 0 * x", "your formula is 0,"),
+    ("gradient_descent.sse_gradient", "return 0.0, 0.0", "your formulas are (0, 0)"),
+])
+def test_a_formula_that_is_0_claims_no_factor(key, body, shown):
+    """`return 0` was told "your answer is 0 times the right one: the shape of the formula is right": a formula
+    that is 0 holds no shape of the right one."""
+    found = finding(key, body)
+    assert found.name == "" and shown in found.hint and "times the right one" not in found.hint
+
+
 def test_a_sign_is_stated_as_a_fact_about_a_term_not_guessed_as_a_cause():
     found = finding("partial_derivatives.dg_dx", "return 2 * x * y - y * np.cos(x * y)")
     assert found.name == "formula: sign of a term" and "inner derivative" not in found.hint

@@ -403,6 +403,8 @@ def _classify_expression(sampler: _Sampler, target: Target, student: sp.Expr, re
                     and _cause_shown(sampler, student, fault.derivative, right):
                 return Finding(fault.name, fault.hint, refuted)
     k = sampler.constant_ratio(student, right)
+    if k == 0:  # the formula is 0: no shape of the right one is in it, so no factor and no term can be said
+        return Finding("", "", refuted | {FACTOR_CLAIM})
     if k is not None:
         return _factor_finding(sampler, student, right, k, refuted - {FACTOR_CLAIM}, subject)
     refuted = refuted | {FACTOR_CLAIM}
@@ -511,7 +513,8 @@ def _classify_components(sampler: _Sampler, target: Target, student: tuple, refu
                        f"the order ({names[0]}, {names[1]})", refuted | {FACTOR_CLAIM})
     parts, kinds = [], []
     ratios = [sampler.constant_ratio(s, r) for s, r in zip(student, reference, strict=True)]
-    if all(k is not None for k in ratios) and len({round(k, 9) for k in ratios if k is not None}) == 1:
+    if all(k is not None for k in ratios) and len({round(k, 9) for k in ratios if k is not None}) == 1 \
+            and ratios[0] != 0:
         k = ratios[0]
         assert k is not None
         both = _factor_finding(sampler, student[0], reference[0], k, refuted - {FACTOR_CLAIM}, "each of your partials")
