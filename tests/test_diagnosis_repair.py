@@ -544,6 +544,24 @@ def test_a_slip_nobody_listed_is_named_by_the_edit_that_undoes_it(sandbox, modul
     assert all(quoted in message and "makes every check pass" in message for message in _hints(own))
 
 
+@pytest.mark.parametrize(("body", "said", "not_said"), [
+    ("c = np.asarray(saddle, dtype=float)\np = c + np.asarray(offset, dtype=float)\n"
+     "for k in range(1, max_steps + 1):\n    if np.linalg.norm(p - c) > radius:\n        return k\n"
+     "    p = p - learning_rate * np.array([df_du(p), df_dv(p)])\nreturn -1\n", "answers one step late", "reaches"),
+    ("c = np.asarray(saddle, dtype=float)\np = c + np.asarray(offset, dtype=float)\ntaken = 0\n"
+     "while taken < max_steps:\n    if np.linalg.norm(p - c) > radius:\n        return taken\n"
+     "    p = p - learning_rate * np.array([df_du(p), df_dv(p)])\n    taken += 1\nreturn -1\n",
+     "not the point the step reaches", "late"),
+])
+def test_a_test_before_the_step_says_one_step_late_only_where_it_returns_the_passs_number(sandbox, body, said,
+                                                                                          not_said):
+    """A counter kept apart answers the steps taken so far, right but where the start is already outside (0
+    for 1) or the last step leaves (−1): "one step late" was said of it too."""
+    _, own = _grade(sandbox, "neural_network", "steps_to_escape", body)
+    hints = [h for h in _hints(own) if "runs before the step of its pass" in h]
+    assert hints and all(said in h and not_said not in h for h in hints)
+
+
 @pytest.mark.parametrize(("module", "function", "body", "quoted"), [
     ("derivatives", "df_poly", "return 3 * x^2 - 12 * x + 9\n", "changing `^` to `**`"),
     ("derivatives", "df_wave", "import math\nreturn (3 * math.cos(3 * x) - x * math.sin(3 * x)) * "

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from holdout_checks import holdout_checks
 
-# Measured at the first grading, not a target: 40 of 50 named by keywords (80%).
+# Measured at the first grading, not a target: 40 of 50 named by keywords (80%), 43 by hand (86%); no text
+# misleading, read by hand (JUDGED.md).
 NAMED_AT_LEAST = 0.79
-NAMED_BY_HAND_AT_LEAST = 0.0
+NAMED_BY_HAND_AT_LEAST = 0.85
 
 # The judgement by hand (JUDGED.md), kept apart from the entries' keywords, which are never edited after a hint
 # was seen. A claim whose keywords missed but whose text, read by hand, names the mistake rightly: this fragment.
@@ -29,6 +30,12 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
     "h20_best_of_starts_flattest": "chooses the candidate by the slope there (the derivative), not by where the "
                                    "function itself is lowest",
     "h20_escape_check_first": "runs before the step of its pass",
+    "h20_hessian_symmetrise_halves": "adding `h[j, i] = h[i, j]` after `h[i, j] = ...` (the mirrored entry stored "
+                                     "too)",
 }
+# Named by keywords only through a shape on the problem line; nothing claimed.
+HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({
+    "h20_df_wave_np_gradient",
+})
 
 globals().update(holdout_checks("twentieth", globals()))

@@ -2393,8 +2393,12 @@ def _test_after_step(node: ast.AST, field: str, index: int, loop: ast.For | ast.
     changed.body = [*map(copy.deepcopy, body[1:]), copy.deepcopy(body[0])]
     order = _replacing(getattr(node, field), index, [changed])
     test = ast.unparse(body[0].test)
+    counted = isinstance(loop, ast.For) and isinstance(loop.target, ast.Name) and any(
+        isinstance(n, ast.Return) and isinstance(n.value, ast.Name) and n.value.id == loop.target.id
+        for n in ast.walk(body[0]))  # `return k` of `for k in ...`: the pass's number, one pass after the step
+    late = " and answers one step late (off by one)" if counted else ", not the point the step reaches"
     yield Edit("test before step", test, "", f"the test `{test}` runs before the step of its pass, so it judges "
-               "the point from before that step and answers one step late (off by one): it belongs after the step",
+               f"the point from before that step{late}: it belongs after the step",
                f"moving the test `{test}` to the end of the loop's body, after the step"), \
         _with_field(node, field, order), False
 
