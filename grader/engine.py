@@ -44,6 +44,7 @@ from grader.spec import (
     Visibility,
     split_points,
 )
+from grader.terminal import shown
 
 PUBLIC_SEED = "calcgrade-public-v1"
 
@@ -292,6 +293,7 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
 REPAIR_SECONDS = 4.0  # what finding a repair may take, per exercise (its candidates' calls, in the sandbox)
 REPAIR_SUBMISSION_SECONDS = 8.0  # and for all of a submission's exercises together
 REPAIR_CALL_SECONDS = 0.5  # per call of a candidate: a changed loop bound may make one run far longer
+MAX_OTHERS_VERIFIED = 3  # a remembered repair's other edits run on a new student's checks before one is said
 _REPAIRABLE_STATUSES = frozenset({"ok", "error"})
 # (exercise, the function's own source) -> (the repairs found for it, the line where it started in that file): a
 # class shares its slips, and the search is the cost. A known repair is checked again on the new student's own
@@ -483,13 +485,14 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
     line = repair.function_line(sources[exercise.module], exercise.function) or 0
     context = functools.partial(repair.edit_context, sources[exercise.module], exercise.function)
     remembered = _REPAIRS.get(key)
-    if remembered is not None and (remembered[0] or remembered[2] == context()):
+    from_memory = remembered is not None and (remembered[0] or remembered[2] == context())
+    if from_memory:
         # the same function as another student's: its repair, checked on this student's checks (none found: only
         # in the same context)
         found, found_at, _ = remembered
         found = repair.moved(found, line - found_at)
         if found and not (verified if verified is not None else all(passes(found[:1], planned)[0])):
-            found = search()
+            found, from_memory = search(), False
     else:
         found = search()
         if len(_REPAIRS) >= PublicVerdicts.LIMIT:
@@ -500,6 +503,13 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
         return verdicts
     edit = found[0].edit
     other = repair.elsewhere(found[0], found[1:])
+    for _ in range(MAX_OTHERS_VERIFIED):  # another student's second edit is said only where it passes here too
+        if other is None or not from_memory or all(passes([other], planned)[0]):
+            break
+        found = [candidate for candidate in found if candidate is not other]
+        other = repair.elsewhere(found[0], found[1:])
+    else:
+        other = None
     if other is None:
         hint, diagnosis = edit.hint(exercise.function, "every check", exercise.returns), edit.diagnosis
     else:
@@ -631,8 +641,8 @@ def count_only_answers_that_vary(exercise: Exercise, checks: Sequence[CheckResul
         answers = {_answer_key(outcomes[index]) for index in answered}
         if len(answered) < 2 or len(answers) != 1 or all(checks[index].passed for index in answered):
             continue
-        shown = show(outcomes[answered[0]].value)
-        problem = f"`{exercise.function}` gave the same answer, {shown}, on every input, and it is wrong on some " \
+        answer = show(outcomes[answered[0]].value)
+        problem = f"`{exercise.function}` gave the same answer, {answer}, on every input, and it is wrong on some " \
             "of them: an answer that does not depend on the input earns nothing where it happens to be right"
         for index in answered:
             if checks[index].passed:
@@ -685,7 +695,7 @@ def _note(exercise: Exercise, load_errors: Mapping[str, str], checks: list[Check
     """What the student reads first about an exercise of a submitted module, if anything went wrong."""
     module = exercise.module
     if module in load_errors:
-        return f"{module}.py could not be imported: {load_errors[module]}"
+        return f"{module}.py could not be imported: {shown(load_errors[module])}"
     if checks and all(check.diagnosis == "missing" for check in checks):
         return f"{module}.py has no function {exercise.function}: 0 points for it"
     if any(check.carried_forward for check in checks):
@@ -737,13 +747,14 @@ def judge(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIV
     def failed(problem: str, *, diagnosis: str = "", hint: str = exercise.hint, returned: Any = None,
                expected: Any = None, instructor: str = "", show_inputs: bool = True) -> CheckResult:
         """A failed check; `show_inputs=False` where the inputs do not matter (a missing or stub function)."""
-        shown = public and show_inputs
-        call = show_call(exercise.function, signature, p.case.args, dict(p.case.kwargs)) if shown else None
+        inputs_shown = public and show_inputs
+        call = show_call(exercise.function, signature, p.case.args, dict(p.case.kwargs)) if inputs_shown else None
         message = student_message(call=call, returned=returned if public else None,
                                   expected=expected if public else None, problem=problem, hint=hint,
                                   output=outcome.output if public else "")
         return CheckResult(exercise.key, p.label, p.visibility, False, 0.0, p.max_score, message,
-                           instructor or f"status {outcome.status}" + (f": {outcome.error}" if outcome.error else ""),
+                           instructor or f"status {outcome.status}" + (f": {shown(outcome.error)}" if outcome.error
+                                                                       else ""),
                            diagnosis)
 
     if outcome.status == "not_implemented":

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from grader.plain import Given, Unsupported
+from grader.terminal import shown
 
 
 def show(value: Any) -> str:
@@ -70,10 +71,18 @@ def student_message(*, call: str | None, returned: Any = None, expected: Any = N
         lines.append(f"returned: {show(returned)}")
     if expected is not None:
         lines.append(f"expected: {show(expected)}")
-    lines.append(f"problem:  {problem}")
+    lines += fenced("problem:  ", problem, every_line=False)
     if hint:
         lines.append(f"hint:     {hint}")
     if output.strip():
         printed = output.strip()
-        lines.append("printed:  " + (printed if len(printed) < 300 else printed[:300] + " …"))
+        lines += fenced("printed:  ", printed if len(printed) < 300 else printed[:300] + " …", every_line=True)
     return "\n".join(lines)
+
+
+def fenced(label: str, text: str, *, every_line: bool) -> list[str]:
+    """`text` (which may hold what the student's code printed or raised) as lines of one field: control, format and
+    bidirectional characters written as escapes (no cursor moved, no line erased, nothing hidden), and every line
+    after the first indented, or labelled too (`every_line`), so that none can pass for a line of the grader's."""
+    rest = label if every_line else " " * len(label)
+    return [(label if index == 0 else rest) + shown(line) for index, line in enumerate(text.split("\n"))]

@@ -388,6 +388,41 @@ def test_one_students_module_cannot_silence_another_students_repair_hint(sandbox
 
 
 
+SSE_RESET_IN_THE_LOOP = ("x = np.asarray(x, dtype=float)\ny = np.asarray(y, dtype=float)\ntotal = 0.0\n"
+                         "for i in range(len(x)):\n    total = 0.0\n    r = y[i] - (m * x[i] + c)\n"
+                         "    total += r * r\nreturn float(total)")
+# In its own child only, `sse` with `r * r` changed to `r` is made to return the right SSE (its `float` is this class).
+SECOND_EDIT_PLANTED = ("import builtins as _b\nimport sys as _s\n\n\nclass float(_b.float):\n"
+                       "    def __new__(cls, value=0.0):\n        frame = _s._getframe(1)\n        f = frame.f_locals\n"
+                       "        names = {'total', 'r', 'm', 'c', 'x', 'y'}\n"
+                       "        if frame.f_code.co_name != 'sse' and names <= f.keys() \\\n"
+                       "                and _b.float(f['total']) == _b.float(f['r']):\n"
+                       "            x, y = np.asarray(f['x'], dtype=np.float64), np.asarray(f['y'], dtype=np.float64)\n"
+                       "            return _b.float(np.sum((y - (f['m'] * x + f['c'])) ** 2))\n"
+                       "        return _b.float(value)\n")
+
+
+def test_one_students_module_cannot_put_a_false_second_edit_into_another_students_hint(sandbox):
+    """Attack (red team): a repair remembered from one student's function was told to another with the same
+    function text with only its first edit run on the second student's code; a module whose top-level code made a
+    false second edit pass there had the other student told "... or changing `r * r` to `r`". Now every edit
+    said is run on the student's own checks."""
+    from grader import engine
+
+    victim = kit.variant_source("linear_model", "sse", SSE_RESET_IN_THE_LOOP)
+    planted = victim + "\n\n" + SECOND_EDIT_PLANTED
+    engine._REPAIRS.clear()
+    hints = {}
+    for student, source in (("aaa", planted), ("zed", victim)):
+        result = grade_sources({"linear_model": source}, sandbox, student=student, hidden=True, course_seed="c",
+                               exercises=[BY_KEY["linear_model.sse"]])
+        hints[student] = [c.student_message for c in result.exercise("linear_model.sse").checks if not c.passed]
+    engine._REPAIRS.clear()
+    assert any("changing `r * r` to `r`" in hint for hint in hints["aaa"])  # the plant works in its own module
+    assert hints["zed"] and all("moving `total = 0.0` before the loop" in hint and "r * r" not in hint
+                                for hint in hints["zed"])
+
+
 def test_an_array_sent_by_keyword_and_changed_in_place_fails_the_check(sandbox):
     """Bug: only the positional arguments came back from the child to be compared after the call, so a check
     that sent an array by keyword did not see a function change it in place (check-exercises warned of it

@@ -657,3 +657,27 @@ def test_correct_derivatives_whose_helpers_take_a_namedtuple_or_a_zip_keep_their
         result = grade_sources({module: source}, sandbox, student="s", hidden=True, course_seed="c",
                                exercises=[e for e in DECLARED if e.module == module])
         assert result.score == result.max_score, [(e.exercise, e.score) for e in result.exercises]
+
+
+FORGED = "linear_model.predict: all 6 public and hidden checks passed (5 of 5 points)"
+
+
+@pytest.mark.parametrize("body", [
+    f"print('\\x1b[1A\\x1b[2K' * 8 + {FORGED!r} + '\\nhint:     nothing to fix\\x1b[8m')\n"
+    "return m * np.asarray(x, dtype=float) + c + 1e-3",
+    f"raise ValueError('\\x1b[2K' + {FORGED!r} + '\\nhint:     nothing to fix')",
+])
+def test_what_the_students_code_prints_or_raises_cannot_pass_for_the_graders_lines(sandbox, body):
+    """Attack (red team): printed output reached the feedback raw, only its first line marked: terminal control
+    sequences erased the grader's lines above it and hid those after it, leaving a forged "all checks passed".
+    Now control characters are written as escapes and every line the code wrote is fenced (labelled or indented)."""
+    exercise = BY_KEY["linear_model.predict"]
+    source = {"linear_model": kit.variant_source("linear_model", "predict", body)}
+    result = grade_sources(source, sandbox, exercises=[exercise]).exercise(exercise.key)
+    messages = [check.student_message for check in result.checks if not check.passed]
+    assert messages
+    for message in messages:
+        assert "\x1b" not in message and "\\x1b" in message
+        forged = [line for line in message.splitlines() if FORGED in line or "nothing to fix" in line]
+        assert forged and all(line.startswith(("printed:  ", "          ", "problem:  ")) for line in forged)
+        assert not any(line.startswith("hint:     nothing") for line in message.splitlines())
