@@ -655,8 +655,17 @@ def count_only_answers_that_vary(exercise: Exercise, checks: Sequence[CheckResul
 
 
 def _answer_key(outcome: Outcome) -> bytes:
-    """The returned value as bytes: equal keys, equal answers (the arguments after the call are not part of it)."""
-    return dumps(outcome.wire[0] if outcome.wire is not None else to_wire(outcome.value))
+    """The returned value as bytes, numbers as the comparison reads them (-1 and -1.0 alike): equal keys, equal
+    answers (the arguments after the call are not part of it)."""
+    value = outcome.value
+    if not isinstance(value, str):
+        try:
+            array = np.asarray(value, dtype=float) + 0.0  # -0.0 is 0.0
+        except (TypeError, ValueError, OverflowError):
+            pass
+        else:
+            return repr(array.shape).encode() + array.tobytes()
+    return dumps(outcome.wire[0] if outcome.wire is not None else to_wire(value))
 
 
 def _with_diagnoses(checks: Sequence[tuple[PlannedCheck, Outcome, CheckResult]],

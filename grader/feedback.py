@@ -66,14 +66,14 @@ def student_message(*, call: str | None, returned: Any = None, expected: Any = N
     """The student's feedback for one failed check; `call` and `expected` are None for hidden checks."""
     lines = []
     if call is not None:
-        lines.append(f"call:     {call}")
+        lines += fenced("call:     ", call, every_line=False)
     if returned is not None:
-        lines.append(f"returned: {show(returned)}")
+        lines += fenced("returned: ", show(returned), every_line=False)
     if expected is not None:
-        lines.append(f"expected: {show(expected)}")
+        lines += fenced("expected: ", show(expected), every_line=False)
     lines += fenced("problem:  ", problem, every_line=False)
-    if hint:
-        lines.append(f"hint:     {hint}")
+    if hint:  # it may quote the student's source (a repair's edit, a formula read from the code)
+        lines += fenced("hint:     ", hint, every_line=False)
     if output.strip():
         printed = output.strip()
         lines += fenced("printed:  ", printed if len(printed) < 300 else printed[:300] + " …", every_line=True)
@@ -81,8 +81,9 @@ def student_message(*, call: str | None, returned: Any = None, expected: Any = N
 
 
 def fenced(label: str, text: str, *, every_line: bool) -> list[str]:
-    """`text` (which may hold what the student's code printed or raised) as lines of one field: control, format and
-    bidirectional characters written as escapes (no cursor moved, no line erased, nothing hidden), and every line
-    after the first indented, or labelled too (`every_line`), so that none can pass for a line of the grader's."""
+    """`text` (which may hold what the student's code printed, raised or returned, or quote its source) as lines of
+    one field: control, format and bidirectional characters written as escapes (no cursor moved, no line erased,
+    nothing hidden or reordered), and every line after the first indented, or labelled too (`every_line`), so that
+    none can pass for a line of the grader's. Every field of a student message is written through it."""
     rest = label if every_line else " " * len(label)
     return [(label if index == 0 else rest) + shown(line) for index, line in enumerate(text.split("\n"))]

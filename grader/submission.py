@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from grader import kit
+from grader.terminal import shown
 
 MODULE_FILES = {f"{module}.py": module for module in kit.MODULES}
 MAX_SOURCE_BYTES = 1 << 20
@@ -200,7 +201,9 @@ def read_submission(folder: Path) -> Submission:
             unreadable[module] = problem
         else:
             sources[module] = source
-    return Submission(sources, unreadable, tuple(dict.fromkeys(located.notes)))
+    # notes and reasons quote file and folder names, which the student chose: escaped for whoever reads them
+    return Submission(sources, {module: shown(why) for module, why in unreadable.items()},
+                      tuple(dict.fromkeys(shown(note) for note in located.notes)))
 
 
 def read_nbgrader_notebook(folder: Path, module: str) -> tuple[str | None, str]:

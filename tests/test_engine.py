@@ -252,6 +252,15 @@ def test_one_answer_for_every_input_scores_nothing_where_it_happens_to_be_right(
     assert counted[3:] == checks[3:]
 
 
+def test_the_same_number_written_as_an_int_and_a_float_by_turns_is_one_answer():
+    """Attack (red team): -1 and -1.0 by turns dodged the rule (answers were compared as written, checks as numbers)."""
+    exercise = BY_KEY["partial_derivatives.classify_critical_point"]
+    checks = [_check("a", "public", True), _check("b", "public", False), _check("c", "public", True)]
+    counted = count_only_answers_that_vary(exercise, checks, [Outcome("ok", -1), Outcome("ok", -1.0),
+                                                              Outcome("ok", np.float64(-1))])
+    assert [c.passed for c in counted] == [False, False, False]
+
+
 def test_the_same_answer_everywhere_is_judged_as_it_is_where_it_is_right_everywhere_or_answered_once():
     exercise = BY_KEY["partial_derivatives.classify_critical_point"]
     every_check_right = [_check("a", "public", True), _check("b", "public", True)]

@@ -681,3 +681,28 @@ def test_what_the_students_code_prints_or_raises_cannot_pass_for_the_graders_lin
         forged = [line for line in message.splitlines() if FORGED in line or "nothing to fix" in line]
         assert forged and all(line.startswith(("printed:  ", "          ", "problem:  ")) for line in forged)
         assert not any(line.startswith("hint:     nothing") for line in message.splitlines())
+
+
+def test_a_repair_hint_quoting_the_students_source_shows_its_control_characters_as_escapes(sandbox):
+    """Attack (red team): the repair's hint quotes the student's line, and a string literal in it held raw ESC
+    bytes and a bidirectional override, which reached results.json and feedback.html as they were."""
+    exercise = BY_KEY["linear_model.predict"]
+    body = 'return m * np.asarray(x, dtype="float\x1b[1A\x1b[2K\u202e"[:5]) + m'
+    source = {"linear_model": kit.variant_source("linear_model", "predict", body)}
+    result = grade_sources(source, sandbox, exercises=[exercise]).exercise(exercise.key)
+    hints = [check.student_message for check in result.checks if not check.passed]
+    assert hints and any("changing `m * np.asarray" in hint for hint in hints)
+    assert all("\x1b" not in hint and "\u202e" not in hint and "\\x1b[2K" in hint for hint in hints)
+
+
+def test_notes_naming_a_students_files_and_folders_show_their_control_characters_as_escapes(tmp_path):
+    """Attack (red team): an intake note quotes the folder a module was found in; a folder name holding terminal
+    sequences and a forged line reached results.json and feedback.html raw (only the terminal summary escaped)."""
+    from grader.submission import read_submission
+
+    folder = tmp_path / "mallory" / "hw\r\x1b[2Kregrade: approved\u202e\nfull marks"
+    folder.mkdir(parents=True)
+    (folder / "linear_model.py").write_text(kit.solution_source("linear_model"))
+    submission = read_submission(tmp_path / "mallory")
+    assert submission.sources and submission.notes
+    assert all(not any(c in note for c in "\x1b\r\n\u202e") for note in submission.notes)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from grader.compare import Tolerance
+from grader.feedback import fenced
 from grader.spec import Case, CheckResult, Exercise
 
 FACTOR_CLAIM = "constant factor"  # how a constant-factor diagnosis begins (a claim the formula may disprove)
@@ -157,7 +158,7 @@ def replace_hint(message: str, hint: str) -> str:
     """The student message with its `hint:` line (and the lines continuing it) replaced by `hint`."""
     lines = message.splitlines()
     start, end = _hint_span(lines)
-    new = [f"hint:     {hint}"] if hint else []
+    new = fenced("hint:     ", hint, every_line=False) if hint else []  # it may quote the student's source
     if start is None:
         return "\n".join(lines[:end] + new + lines[end:])
     return "\n".join(lines[:start] + new + lines[end:])
