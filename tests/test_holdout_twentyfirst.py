@@ -1,0 +1,56 @@
+"""The twenty-first holdout corpus (tests/holdout/twentyfirst/) through the real engine, as
+tests/test_holdout_twentieth.py does the twentieth, reading and judging the feedback as it does
+(tests/feedback_reading.py).
+
+Written after the twentieth and independently of the first twenty, over all five modules: the over-engineering
+student, who wraps the mathematics in extra machinery and slips inside it (validation that converts or rejects,
+`try`/`except` fallbacks, early returns for edge cases, "numerically stable" rewrites, caches keyed on the wrong thing,
+classes, closures and generators, `np.einsum` and `np.apply_along_axis`). Every entry must lose marks on its own
+function and on no other; no failed check may give a FALSE hint: a claim (a listed mistake, a fitted constant factor,
+a formula finding, a behavioural operator or a `repair:`) whose text contains none of the entry's keywords. The named
+rates, by keywords and by hand, are printed and written to `holdout-twentyfirst-summary.json` (in
+`$CALCGRADE_HOLDOUT_SUMMARY` if set, else in pytest's temporary folder); the floors are the rates measured at the
+first grading, never a target. Keywords were fixed and committed before any feedback was seen and are never edited;
+tests/holdout/twentyfirst/JUDGED.md holds the judgement by hand of every entry, carried below in tables.
+"""
+
+from __future__ import annotations
+
+from holdout_checks import holdout_checks
+
+# Measured at the first grading, not a target: 18 of 50 named by keywords (36%); 45 of 50 lose marks on their own
+# function only. The texts the keywords flag, read by hand (JUDGED.md): six true, two misleading.
+NAMED_AT_LEAST = 0.35
+NAMED_BY_HAND_AT_LEAST = 0.0
+
+# The judgement by hand (JUDGED.md), kept apart from the entries' keywords, which are never edited after a hint
+# was seen. A claim whose keywords missed but whose text, read by hand, names the mistake rightly: this fragment.
+HAND_JUDGED_NOT_FALSE: dict[str, str] = {
+    "h21_dsigmoid_logspace_sign": "changing `-x` to `x`",  # e^x/(1 + e^x)² is σ': a repair in the slip's own line
+    "h21_dflog_series_small_x": "changing `np.abs(x) < 1` to `np.abs(x) < 0`",  # the series never used
+    "h21_dgdy_rules_swapped_args": "`y` and `x` are passed in each other's place",
+    "h21_hessian_rounded_memo": "changing `np.round(q, 3)` to `q`",  # the memo's key no longer merges the stencil
+    "h21_sse_centred_residuals": "`residuals.mean()` does not belong",
+    "h21_best_dict_returns_start": "return where the descent ends, not where it started",
+}
+# What fails today, named per entry (xfail, not strict: a fix shows as XPASS).
+KEEPS_MARKS_TODAY: dict[str, str] = {
+    "h21_bestfit_cached_surface": "a surface cached by the grid alone is wrong only when a later call brings other "
+                                  "data on the same grid, and no check does",
+    "h21_dfwave_log_derivative": "logarithmic differentiation gives nan only at x = 0 exactly, and no check sends it",
+    "h21_gd_zero_steps_shape": "a path of the wrong shape only for n_steps = 0, and no check takes no step",
+    "h21_loss_clip_targets": "targets clipped into [0, 1] change only targets outside it, and no check sends one",
+    "h21_partial_cache_without_index": "a value cached by the point alone is wrong only when a later call asks "
+                                       "another coordinate at the same point",
+}
+COSTS_CALLERS_TODAY: dict[str, str] = {
+    "h21_partial_cache_without_index": "the cache answers gradient's second coordinate with the first's value",
+}
+FALSE_HINT_TODAY: dict[str, str] = {
+    "h21_numdiff_richardson_helper_h": "told 'an extra division by `2`' (h / 2 made h), an edit that passes by "
+                                       "making the two differences one; the slip is the helper's 2h",
+    "h21_neuron_stable_branch_no_abs": "told np.where's condition and value 'passed in each other's place': the "
+                                       "swapped value is always true; the slip is exp(-z) for exp(-|z|)",
+}
+
+globals().update(holdout_checks("twentyfirst", globals()))
