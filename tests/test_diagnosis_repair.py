@@ -531,6 +531,7 @@ def _hints(exercise_result) -> list[str]:
      "for k in range(p.size):\n    keep = p[k]\n    p[k] = keep + h\n    ahead = f(p)\n    behind = f(p)\n"
      "    p[k] = keep\n    grad[k] = (ahead - behind) / (2 * h)\nreturn grad\n", "twin step missing",
      "adding `p[k] = keep - h` before `behind = f(p)`"),
+    ("derivatives", "dsigmoid", "return sigmoid(x) * (1 - sigmoid(-x))\n", "sign", "changing `-x` to `x`"),
     ("gradient_descent", "df_nonconvex", "f = np.poly1d([1, -3, 1])\nreturn np.polyder(f)(x)\n", "zero coefficient",
      "changing `[1, -3, 1]` to `[1, 0, -3, 1, 0]`"),
     ("gradient_descent", "df_nonconvex", "return np.polyval(np.array([4.0, -6.0, 1.0]), x)\n", "zero coefficient",
@@ -542,6 +543,24 @@ def test_a_slip_nobody_listed_is_named_by_the_edit_that_undoes_it(sandbox, modul
     failed = [check for check in own.checks if not check.passed and WITHHELD not in check.student_message]
     assert failed and all(check.diagnosis == f"repair: {kind}" for check in failed), [c.diagnosis for c in failed]
     assert all(quoted in message and "makes every check pass" in message for message in _hints(own))
+
+
+@pytest.mark.parametrize(("module", "function", "body"), [
+    ("derivatives", "numerical_derivative", "def diff(step):\n    return (f(x + step) - f(x - step)) / (2 * h)\n\n"
+     "return (4 * diff(h / 2) - diff(h)) / 3\n"),
+    ("neural_network", "neuron", "z = w * np.asarray(x, dtype=float) + b\nq = np.exp(-z)\n"
+     "return np.where(z >= 0, 1 / (1 + q), q / (1 + q))\n"),
+])
+def test_an_edit_that_only_switches_a_deliberate_part_off_is_not_told(sandbox, module, function, body):
+    """A Richardson combination whose helper divides by the outer 2h was told "an extra division by 2" (h / 2
+    made h, or h / 1, so that the two differences are one and the combination is undone); a branch-wise sigmoid
+    with exp(−z) for exp(−|z|) was told np.where's condition and value "passed in each other's place" (the value
+    is always true) or "its size `np.abs(z)` belongs" (|z| ≥ 0 always holds). Each passes every check by switching
+    a deliberate part of the code off, and says nothing true of the slip: none is told."""
+    _, own = _grade(sandbox, module, function, body)
+    failed = [check for check in own.checks if not check.passed]
+    assert failed and not any(check.diagnosis.startswith("repair:") for check in failed), \
+        [check.diagnosis for check in failed]
 
 
 @pytest.mark.parametrize(("body", "said", "not_said"), [

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from holdout_checks import holdout_checks
 
-# Measured at the first grading, not a target: 18 of 50 named by keywords (36%); 45 of 50 lose marks on their own
-# function only. The texts the keywords flag, read by hand (JUDGED.md): six true, two misleading.
+# Measured at the first grading, not a target: 18 of 50 named by keywords (36%), 25 by hand (50%); 45 of 50 lose
+# marks on their own function only. Two texts misleading, read by hand (JUDGED.md).
 NAMED_AT_LEAST = 0.35
-NAMED_BY_HAND_AT_LEAST = 0.0
+NAMED_BY_HAND_AT_LEAST = 0.49
 
 # The judgement by hand (JUDGED.md), kept apart from the entries' keywords, which are never edited after a hint
 # was seen. A claim whose keywords missed but whose text, read by hand, names the mistake rightly: this fragment.
@@ -32,8 +32,21 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
     "h21_hessian_rounded_memo": "changing `np.round(q, 3)` to `q`",  # the memo's key no longer merges the stencil
     "h21_sse_centred_residuals": "`residuals.mean()` does not belong",
     "h21_best_dict_returns_start": "return where the descent ends, not where it started",
+    "h21_gd_rounded_gradient_cache": "changing `round(weights[0], 2)` to `weights[0]`",
+    "h21_escape_early_zero": "changing `0` to `1`",
 }
-# What fails today, named per entry (xfail, not strict: a fix shows as XPASS).
+# Named by keywords only through NumPy's IndexError and the student's own line quoted in it; nothing claimed.
+HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({"h21_surface_grid_class"})
+# Texts judged misleading by hand whatever the keywords say: an edit that passes every check by switching a
+# deliberate part of the code off, told as another slip (not tried since, as classes; kept, so that any of them
+# coming back fails).
+HAND_JUDGED_FALSE: dict[str, str] = {
+    "h21_numdiff_richardson_helper_h": "an extra division by `2`",
+    "h21_neuron_stable_branch_no_abs": "`z >= 0` and `e / (1 + e)` are passed in each other's place",
+}
+# What fails today, named per entry (xfail, not strict: a fix shows as XPASS). Each slip shows only on an input or
+# a second call that no check makes; a check for it would agree with every listed mistake (no steps) or put a
+# listed mistake on the reference (x = 0), which the checks' own rules forbid.
 KEEPS_MARKS_TODAY: dict[str, str] = {
     "h21_bestfit_cached_surface": "a surface cached by the grid alone is wrong only when a later call brings other "
                                   "data on the same grid, and no check does",
@@ -45,12 +58,6 @@ KEEPS_MARKS_TODAY: dict[str, str] = {
 }
 COSTS_CALLERS_TODAY: dict[str, str] = {
     "h21_partial_cache_without_index": "the cache answers gradient's second coordinate with the first's value",
-}
-FALSE_HINT_TODAY: dict[str, str] = {
-    "h21_numdiff_richardson_helper_h": "told 'an extra division by `2`' (h / 2 made h), an edit that passes by "
-                                       "making the two differences one; the slip is the helper's 2h",
-    "h21_neuron_stable_branch_no_abs": "told np.where's condition and value 'passed in each other's place': the "
-                                       "swapped value is always true; the slip is exp(-z) for exp(-|z|)",
 }
 
 globals().update(holdout_checks("twentyfirst", globals()))

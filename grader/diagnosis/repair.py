@@ -284,6 +284,7 @@ def candidate_slices(module_source: str, function: str, module_functions: frozen
         return
     made = 0
     some: list[Candidate] = []
+    called = _distinct_calls(original) if _calls_repeated(original) else None
     for edit, change in edits:
         if made >= MAX_CANDIDATES:
             break
@@ -295,6 +296,8 @@ def candidate_slices(module_source: str, function: str, module_functions: frozen
             texts.add(changed)
             source = text.renamed(changed, name)
             meaning = _meaning(source)
+            if called is not None and _collapsed(called, _distinct_calls(ast.parse(source).body[0])):
+                continue  # two calls made one: (4·D(h/2) − D(h))/3 with h/2 made h is D(h), the combination undone
         except (SyntaxError, ValueError, RecursionError, AttributeError, TypeError, KeyError, MemoryError):
             continue
         if meaning in seen:
@@ -307,6 +310,66 @@ def candidate_slices(module_source: str, function: str, module_functions: frozen
             some = []
     if some:
         yield some
+
+
+def _calls_repeated(function: ast.AST) -> bool:
+    """Does the function call one of its names (a helper, `f`) more than once?"""
+    names = [node.func.id for node in ast.walk(function)
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args]
+    return len(names) != len(set(names))
+
+
+def _distinct_calls(function: ast.AST) -> int:
+    """How many times a sum or difference holds the same call twice as its terms (scaled by numbers or not; `h / 1`
+    read as `h`): `4 * D(h) - D(h)`, `f(x + h) - f(x + h)`. σ(x)·(1 − σ(x)) holds it in two different sums."""
+    twice = 0
+    for node in ast.walk(function):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub):
+            terms = [ast.dump(_without_identities(core)) for core in map(_unscaled, _terms(node))
+                     if isinstance(core, ast.Call) and isinstance(core.func, ast.Name) and core.args]
+            twice += len(terms) - len(set(terms))
+    return twice
+
+
+def _terms(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub):
+        return [*_terms(node.left), *_terms(node.right)]
+    return [node]
+
+
+def _unscaled(node: ast.expr) -> ast.expr:
+    """A term without its sign and its number factors: `4 * D(h)` is `D(h)`."""
+    while True:
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            node = node.operand
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and isinstance(node.left, ast.Constant):
+            node = node.right
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult | ast.Div) \
+                and isinstance(node.right, ast.Constant):
+            node = node.left
+        else:
+            return node
+
+
+def _collapsed(before: int, after: int) -> bool:
+    """A sum or difference of two different calls made one of the same call twice: the combination undone (a
+    difference of equal values is 0, (4·D − D)/3 is D)."""
+    return after > before
+
+
+def _without_identities(node: ast.AST) -> ast.AST:
+    """A copy of `node` with every `a * 1`, `a / 1`, `a + 0`, `a - 0`, `a ** 1` written `a`."""
+    class Simplify(ast.NodeTransformer):
+        def visit_BinOp(self, binary: ast.BinOp) -> ast.AST:
+            self.generic_visit(binary)
+            right = binary.right
+            if isinstance(right, ast.Constant) and type(right.value) in (int, float) and (
+                    (right.value == 1 and isinstance(binary.op, ast.Mult | ast.Div | ast.Pow))
+                    or (right.value == 0 and isinstance(binary.op, ast.Add | ast.Sub))):
+                return binary.left
+            return binary
+
+    return Simplify().visit(copy.deepcopy(node))
 
 
 def _meaning(source: str) -> tuple:
@@ -1321,8 +1384,9 @@ def _calls(node: ast.AST, context: _Context) -> Found:
     positional = node.args[:SWAPPED_ARGUMENTS]
     if len(positional) >= 2 and not any(isinstance(argument, ast.Starred) for argument in node.args):
         for first, second in itertools.combinations(range(len(positional)), 2):
-            if ast.dump(positional[first]) == ast.dump(positional[second]):
-                continue
+            if ast.dump(positional[first]) == ast.dump(positional[second]) \
+                    or _is_test(positional[first]) != _is_test(positional[second]):
+                continue  # a test swapped with a value (np.where's condition) passes only where the value is true
             changed = copy.deepcopy(node)
             changed.args[first], changed.args[second] = changed.args[second], changed.args[first]
             yield from _expr_edit("swapped arguments", node, changed,
@@ -1475,6 +1539,9 @@ def _unsigned_comparison(node: ast.AST, context: _Context) -> Found:
     if not isinstance(left, ast.Name | ast.Subscript | ast.Attribute | ast.BinOp | ast.Call) \
             or any(isinstance(n, ast.Call) and _call_name(n) in ("abs", "absolute", "fabs") for n in ast.walk(left)):
         return
+    bound = node.comparators[0]
+    if isinstance(bound, ast.Constant) and bound.value == 0:
+        return  # a size tested against 0 decides nothing but 0 itself: such an edit only switches the test off
     changed = copy.deepcopy(node)
     changed.left = _abs_of(left, context)
     yield from _expr_edit("missing absolute value", node, changed, f"`{ast.unparse(node)}` tests the signed value "
@@ -2372,6 +2439,13 @@ def _twin_step_missing(node: ast.AST, field: str, index: int, statements: list[a
                    f"twin `{_line(twin)}` never runs, so `{_line(statements[earlier])}` reads `{base.id}` where the "
                    "step to the other side belongs", f"adding `{_line(twin)}` before `{_line(statements[earlier])}`"), \
             _with_field(node, field, order), False
+
+
+def _is_test(node: ast.expr) -> bool:
+    """A comparison, a `not`, an `and`/`or` of them: a truth value, not a number."""
+    if isinstance(node, ast.BoolOp):
+        return all(_is_test(value) for value in node.values)
+    return isinstance(node, ast.Compare) or (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not))
 
 
 def _reads(statement: ast.stmt, name: str) -> bool:
