@@ -280,6 +280,17 @@ def test_answers_that_are_0_everywhere_name_no_operator_and_no_pair(body):
     assert named("partial_derivatives.gradient", body) is None
 
 
+@pytest.mark.parametrize(("key", "body"), [
+    ("partial_derivatives.classify_critical_point", "return 'degenerate'"),
+    ("neural_network.steps_to_escape", "return -1"),
+])
+def test_one_answer_for_every_input_names_no_operator(key, body):
+    """A constant 'degenerate' was told "a factor 1e-08 is missing in one place": a threshold without it calls every
+    matrix degenerate, but so does a constant; an answer that ignores its input says nothing of how it was made."""
+    assert named(key, body) is None
+
+
+
 def test_a_factor_left_out_names_the_factor():
     found = named("derivatives.tangent_line", "slope = df(x0)\nreturn (float(slope), float(f(x0) - slope))")
     assert found is not None and "a factor x0 is missing" in found.hint and "multiply by x0" in found.hint

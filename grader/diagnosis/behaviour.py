@@ -1520,6 +1520,17 @@ def _numeric(value: Any) -> bool:
     return _numbers(value) is not None and not isinstance(value, np.bool_)
 
 
+def _one_answer(observations: Sequence[AnswerSeen]) -> bool:
+    """The same answer on every check (numbers compared as numbers), where the right answers differ."""
+    def key(value: Any) -> Any:
+        if isinstance(value, str):
+            return value
+        array = _numbers(value)
+        return repr(value) if array is None else (array.shape, (array + 0.0).tobytes())
+
+    return len({key(o.returned) for o in observations}) == 1 and len({key(o.reference) for o in observations}) > 1
+
+
 def _only_zeros(value: Any) -> bool:
     """Numbers, every one of them 0: an answer too many different slips give to tell one of them from it."""
     array = _numbers(value)
@@ -1880,8 +1891,9 @@ def explain(exercise: Exercise, observations: Sequence[AnswerSeen], second_tier:
     stored = all(observation.stored is not None for observation in observations)
     if not (stored or kit.has_solutions()) or len(observations) < MIN_INFORMATIVE_CHECKS:
         return None
-    if all(_only_zeros(observation.returned) for observation in observations):
-        return None  # 0 everywhere: what many slips give (a step that vanishes, two equal values subtracted)
+    if all(_only_zeros(observation.returned) for observation in observations) or _one_answer(observations):
+        return None  # 0 everywhere, or one answer for every input: what many slips give (a step that vanishes, two
+        # equal values subtracted, a threshold that calls every matrix degenerate, a constant returned)
     keys = [_case_key(observation.case) for observation in observations]
     found = [(operator, detail) for operator in OPERATORS
              if (detail := _explaining_detail(exercise, operator, observations, keys)) is not None]
