@@ -28,10 +28,19 @@ from typing import Any, Protocol
 import numpy as np
 
 from grader import kit
-from grader.compare import HIDDEN_FACTOR, Diagnosis, Expectation, Observation, compare, diagnose_exercise, parts_off
+from grader.compare import (
+    HIDDEN_FACTOR,
+    Diagnosis,
+    Expectation,
+    Observation,
+    answer_key,
+    compare,
+    diagnose_exercise,
+    parts_off,
+)
 from grader.diagnosis import AnswerSeen, JudgedCheck, explain_exercise
 from grader.feedback import show, show_call, student_message
-from grader.plain import Given, dumps, to_wire
+from grader.plain import Given, to_wire
 from grader.sandbox.client import Allowance, Call, Outcome, Sandbox
 from grader.spec import (
     GRADER_FAULT,
@@ -638,7 +647,7 @@ def count_only_answers_that_vary(exercise: Exercise, checks: Sequence[CheckResul
     for visibility in ("public", "hidden"):
         answered = [index for index, (check, outcome) in enumerate(zip(checks, outcomes, strict=True))
                     if check.visibility == visibility and outcome.status == "ok" and not check.grader_fault]
-        answers = {_answer_key(outcomes[index]) for index in answered}
+        answers = {answer_key(outcomes[index].value) for index in answered}
         if len(answered) < 2 or len(answers) != 1 or all(checks[index].passed for index in answered):
             continue
         answer = show(outcomes[answered[0]].value)
@@ -652,20 +661,6 @@ def count_only_answers_that_vary(exercise: Exercise, checks: Sequence[CheckResul
                                          instructor_message="passed, but the function gave the same answer on every "
                                                             "check")
     return counted
-
-
-def _answer_key(outcome: Outcome) -> bytes:
-    """The returned value as bytes, numbers as the comparison reads them (-1 and -1.0 alike): equal keys, equal
-    answers (the arguments after the call are not part of it)."""
-    value = outcome.value
-    if not isinstance(value, str):
-        try:
-            array = np.asarray(value, dtype=float) + 0.0  # -0.0 is 0.0
-        except (TypeError, ValueError, OverflowError):
-            pass
-        else:
-            return repr(array.shape).encode() + array.tobytes()
-    return dumps(outcome.wire[0] if outcome.wire is not None else to_wire(value))
 
 
 def _with_diagnoses(checks: Sequence[tuple[PlannedCheck, Outcome, CheckResult]],

@@ -56,7 +56,7 @@ from typing import Any
 import numpy as np
 
 from grader import kit
-from grader.compare import matches
+from grader.compare import answer_key, matches
 from grader.curriculum.common import for_parent, parent_call
 from grader.diagnosis import PAIR_JOIN, AnswerSeen
 from grader.spec import Case, Exercise
@@ -1522,13 +1522,8 @@ def _numeric(value: Any) -> bool:
 
 def _one_answer(observations: Sequence[AnswerSeen]) -> bool:
     """The same answer on every check (numbers compared as numbers), where the right answers differ."""
-    def key(value: Any) -> Any:
-        if isinstance(value, str):
-            return value
-        array = _numbers(value)
-        return repr(value) if array is None else (array.shape, (array + 0.0).tobytes())
-
-    return len({key(o.returned) for o in observations}) == 1 and len({key(o.reference) for o in observations}) > 1
+    return len({answer_key(o.returned) for o in observations}) == 1 \
+        and len({answer_key(o.reference) for o in observations}) > 1
 
 
 def _only_zeros(value: Any) -> bool:

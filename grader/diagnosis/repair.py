@@ -284,7 +284,7 @@ def candidate_slices(module_source: str, function: str, module_functions: frozen
         return
     made = 0
     some: list[Candidate] = []
-    called = _distinct_calls(original) if _calls_repeated(original) else None
+    summed_twice = _calls_summed_twice(original) if _calls_repeated(original) else None
     for edit, change in edits:
         if made >= MAX_CANDIDATES:
             break
@@ -296,7 +296,7 @@ def candidate_slices(module_source: str, function: str, module_functions: frozen
             texts.add(changed)
             source = text.renamed(changed, name)
             meaning = _meaning(source)
-            if called is not None and _collapsed(called, _distinct_calls(ast.parse(source).body[0])):
+            if summed_twice is not None and _calls_summed_twice(ast.parse(source).body[0]) > summed_twice:
                 continue  # two calls made one: (4·D(h/2) − D(h))/3 with h/2 made h is D(h), the combination undone
         except (SyntaxError, ValueError, RecursionError, AttributeError, TypeError, KeyError, MemoryError):
             continue
@@ -319,9 +319,11 @@ def _calls_repeated(function: ast.AST) -> bool:
     return len(names) != len(set(names))
 
 
-def _distinct_calls(function: ast.AST) -> int:
+def _calls_summed_twice(function: ast.AST) -> int:
     """How many times a sum or difference holds the same call twice as its terms (scaled by numbers or not; `h / 1`
-    read as `h`): `4 * D(h) - D(h)`, `f(x + h) - f(x + h)`. σ(x)·(1 − σ(x)) holds it in two different sums."""
+    read as `h`): `4 * D(h) - D(h)`, `f(x + h) - f(x + h)`. σ(x)·(1 − σ(x)) holds it in two different sums. An edit
+    that raises the count made two different calls one, undoing a combination (a difference of equal values is 0,
+    (4·D − D)/3 is D)."""
     twice = 0
     for node in ast.walk(function):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub):
@@ -349,12 +351,6 @@ def _unscaled(node: ast.expr) -> ast.expr:
             node = node.left
         else:
             return node
-
-
-def _collapsed(before: int, after: int) -> bool:
-    """A sum or difference of two different calls made one of the same call twice: the combination undone (a
-    difference of equal values is 0, (4·D − D)/3 is D)."""
-    return after > before
 
 
 def _without_identities(node: ast.AST) -> ast.AST:
@@ -2071,6 +2067,11 @@ def _column_shape(arguments: Sequence[ast.expr]) -> bool:
         and type(shape[1].value) is int
 
 
+def _start_why(call: str, start: str) -> str:
+    return (f"the built-in `sum`'s second argument is the value it starts from, not a dimension: `{call}` adds "
+            f"{start} to the total (NumPy's `sum(..., axis=k)` chooses the axis)")
+
+
 def _sum_with_start(node: ast.AST) -> bool:
     """A call of the built-in `sum` with a start value, `sum(a, 1)`."""
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "sum" \
@@ -2147,10 +2148,7 @@ def _array_habits(node: ast.AST, context: _Context) -> Found:
     if _sum_with_start(node):
         changed = copy.deepcopy(node)
         changed.args = changed.args[:1]
-        yield from _expr_edit("start value", node, changed, f"the built-in `sum`'s second argument is the value it "
-                              f"starts from, not a dimension: `{ast.unparse(node)}` adds "
-                              f"{ast.unparse(node.args[1])} to the total (NumPy's `sum(..., axis=k)` chooses the "
-                              "axis)")
+        yield from _expr_edit("start value", node, changed, _start_why(ast.unparse(node), ast.unparse(node.args[1])))
 
 
 def _start_values_dropped(function: ast.FunctionDef) -> Found:
@@ -2165,8 +2163,7 @@ def _start_values_dropped(function: ast.FunctionDef) -> Found:
             node.args = node.args[:1]  # type: ignore[attr-defined]
     first = started[0]
     yield Edit("start value", ast.unparse(first), f"sum({ast.unparse(first.args[0])})",
-               "the built-in `sum`'s second argument is the value it starts from, not a dimension: `sum(a, 1)` adds 1 "
-               "to the total (NumPy's `sum(..., axis=k)` chooses the axis)",
+               _start_why("sum(a, 1)", "1"),
                f"dropping the second argument of every built-in `sum` ({len(started)} places)"), \
         changed, False
 
