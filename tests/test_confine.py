@@ -246,8 +246,11 @@ def test_a_correct_module_importing_the_standard_library_and_sympy_keeps_full_ma
 
 
 def test_processes_and_threads_are_bounded(report):
+    """A fork bomb makes at most MAX_PROCESSES - 1 processes beside itself, or one more as root: the template's pids
+    cgroup keeps a slot for the next child, which a child may take while that one is not forked yet (seen under
+    load: 16 forks)."""
     assert report["fork_bomb"]["status"] == "ok"
-    assert report["fork_bomb"]["value"] < confine.MAX_PROCESSES
+    assert report["fork_bomb"]["value"] <= confine.MAX_PROCESSES
 
 
 def test_memory_is_bounded_per_child_not_per_process(report):
