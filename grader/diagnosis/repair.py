@@ -327,8 +327,12 @@ def _calls_summed_twice(function: ast.AST) -> int:
     twice = 0
     for node in ast.walk(function):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub):
-            terms = [ast.dump(_without_identities(core)) for core in map(_unscaled, _terms(node))
+            calls = [core for core in map(_unscaled, _terms(node))
                      if isinstance(core, ast.Call) and isinstance(core.func, ast.Name) and core.args]
+            names = [call.func.id for call in calls]  # type: ignore[attr-defined]
+            if len(names) == len(set(names)):
+                continue  # no function called twice here: nothing to compare (the common case, and cheap)
+            terms = [_identity_free_key(call) for call in calls]
             twice += len(terms) - len(set(terms))
     return twice
 
@@ -353,19 +357,24 @@ def _unscaled(node: ast.expr) -> ast.expr:
             return node
 
 
-def _without_identities(node: ast.AST) -> ast.AST:
-    """A copy of `node` with every `a * 1`, `a / 1`, `a + 0`, `a - 0`, `a ** 1` written `a`."""
-    class Simplify(ast.NodeTransformer):
-        def visit_BinOp(self, binary: ast.BinOp) -> ast.AST:
-            self.generic_visit(binary)
-            right = binary.right
-            if isinstance(right, ast.Constant) and type(right.value) in (int, float) and (
-                    (right.value == 1 and isinstance(binary.op, ast.Mult | ast.Div | ast.Pow))
-                    or (right.value == 0 and isinstance(binary.op, ast.Add | ast.Sub))):
-                return binary.left
-            return binary
-
-    return Simplify().visit(copy.deepcopy(node))
+def _identity_free_key(node: Any) -> Any:
+    """The node's structure as nested tuples, every `a * 1`, `a / 1`, `a ** 1`, `a + 0` and `a - 0` read as `a`
+    (inner ones first): equal for the same expression written with or without them. Built without copying the
+    tree, since it is asked for every candidate edit of a function that repeats a call."""
+    if isinstance(node, ast.BinOp):
+        left, right = _identity_free_key(node.left), _identity_free_key(node.right)
+        if right[0] == "Constant" and right[1] in ("int", "float") and (
+                (right[2] == 1 and isinstance(node.op, ast.Mult | ast.Div | ast.Pow))
+                or (right[2] == 0 and isinstance(node.op, ast.Add | ast.Sub))):
+            return left
+        return ("BinOp", left, type(node.op).__name__, right)
+    if isinstance(node, ast.Constant):
+        return ("Constant", type(node.value).__name__, node.value, repr(node.value))
+    if isinstance(node, ast.AST):
+        return (type(node).__name__, *(_identity_free_key(getattr(node, field, None)) for field in node._fields))
+    if isinstance(node, list):
+        return tuple(_identity_free_key(item) for item in node)
+    return node
 
 
 def _meaning(source: str) -> tuple:
