@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from grader import kit
+from grader.compare import Tolerance
 from grader.curriculum import BY_KEY, DECLARED, EXERCISES, of_module
 from grader.engine import (
     LIVE,
@@ -259,6 +260,31 @@ def test_the_same_number_written_as_an_int_and_a_float_by_turns_is_one_answer():
     counted = count_only_answers_that_vary(exercise, checks, [Outcome("ok", -1), Outcome("ok", -1.0),
                                                               Outcome("ok", np.float64(-1))])
     assert [c.passed for c in counted] == [False, False, False]
+
+
+def test_numbers_within_the_checks_tolerance_of_one_another_are_one_answer():
+    """Attack (red team): -1.0 and -1.0 + 2**-52 by turns (different bytes, the same number to every check) kept a
+    constant's marks; answers apart by more than the tolerance are still judged one by one."""
+    exercise = next(e for e in DECLARED if e.key == "neural_network.steps_to_escape")
+    checks = [_check("a", "public", True), _check("b", "public", False), _check("c", "public", True)]
+    near = [Outcome("ok", -1.0), Outcome("ok", -1.0 + 2**-52), Outcome("ok", -1.0)]
+    tolerances = [Tolerance(rtol=1e-9, atol=1e-12)] * 3
+    assert [c.passed for c in count_only_answers_that_vary(exercise, checks, near, tolerances)] == [False] * 3
+    assert "gave the same answer" in count_only_answers_that_vary(exercise, checks, near, tolerances)[0].student_message
+    apart = [Outcome("ok", -1.0), Outcome("ok", -1.0 + 1e-6), Outcome("ok", -1.0)]
+    assert count_only_answers_that_vary(exercise, checks, apart, tolerances) == checks
+    arrays = [Outcome("ok", np.array([1.0, 2.0])), Outcome("ok", np.array([1.0, 2.0 + 1e-15])),
+              Outcome("ok", [1.0, 2.0])]
+    assert [c.passed for c in count_only_answers_that_vary(exercise, checks, arrays, tolerances)] == [False] * 3
+
+
+def test_a_constant_varied_below_the_tolerance_scores_nothing_when_graded(sandbox):
+    exercise = next(e for e in DECLARED if e.key == "neural_network.steps_to_escape")
+    body = ("steps_to_escape.calls = getattr(steps_to_escape, 'calls', 0) + 1\n"
+            "return -1.0 if steps_to_escape.calls % 2 else -1.0 + 2**-52")
+    source = {exercise.module: kit.variant_source(exercise.module, exercise.function, body)}
+    graded = grade_sources(source, sandbox, student="s", hidden=True, course_seed="c", exercises=[exercise])
+    assert graded.exercise(exercise.key).score == 0
 
 
 def test_the_same_answer_everywhere_is_judged_as_it_is_where_it_is_right_everywhere_or_answered_once():
