@@ -536,6 +536,23 @@ def _hints(exercise_result) -> list[str]:
      "changing `[1, -3, 1]` to `[1, 0, -3, 1, 0]`"),
     ("gradient_descent", "df_nonconvex", "return np.polyval(np.array([4.0, -6.0, 1.0]), x)\n", "zero coefficient",
      "to `np.array([4.0, 0, -6.0, 1.0])`"),
+    # Habits of 1-based languages and of calculators (bodies of our own, after the twenty-second holdout's kinds)
+    ("gradient_descent", "gradient_descent", "rows = np.zeros((n_steps + 1, 2))\nrows[0, :] = [m0, c0]\n"
+     "for step in np.arange(1, n_steps):\n    m, c = rows[step - 1, :]\n"
+     "    rows[step, :] = gradient_step(np.array([m, c]), sse_gradient(m, c, x, y), learning_rate)\nreturn rows\n",
+     "off by one", "changing `np.arange(1, n_steps)` to `np.arange(1, n_steps + 1)`"),
+    ("linear_model", "best_fit_on_grid", "table = error_surface(slopes, intercepts, x, y)\n"
+     "row, col = divmod(int(np.argmin(table)), table.shape[1])\n"
+     "return float(np.asarray(slopes)[col - 1]), float(np.asarray(intercepts)[row - 1])\n", "off by one",
+     "changing `col - 1` to `col` and `row - 1` to `row`"),
+    ("derivatives", "df_wave", "angle = np.radians(3 * x)\n"
+     "return (3 * np.cos(angle) - x * np.sin(angle)) * np.exp(-x**2 / 2)\n", "extra operation",
+     "changing `np.radians(3 * x)` to `3 * x`"),
+    ("derivatives", "dsigmoid", "s = 1 / (1 + 2.718 ** -x)\nreturn s * (1 - s)\n", "rounded constant",
+     "to `np.e ** -x`"),
+    ("derivatives", "df_poly", "coefficients = [1, -6, 9, 1]\ntotal = 0 * x\nfor k in range(3):\n"
+     "    p = 3 - k + 1\n    total = total + p * coefficients[k] * x ** (p - 1)\nreturn total\n",
+     "off by one", "changing `3 - k + 1` to `3 - k`"),
 ])
 def test_a_slip_nobody_listed_is_named_by_the_edit_that_undoes_it(sandbox, module, function, body, kind, quoted):
     _, own = _grade(sandbox, module, function, body)

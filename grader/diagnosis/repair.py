@@ -67,6 +67,7 @@ import functools
 import hashlib
 import io
 import itertools
+import math
 import re
 import tokenize
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -120,6 +121,10 @@ _CHANGES_VALUE = {
     "unique": "drops repeated values and sorts", "float32": "rounds to single precision",
     "float16": "rounds to half precision", "sign": "keeps only the signs (−1, 0 or 1), not the sizes",
     "clip": "cuts every value off at its bounds",
+    "deg2rad": "reads the number as degrees (the angle is in radians already)",
+    "radians": "reads the number as degrees (the angle is in radians already)",
+    "rad2deg": "turns radians into degrees (the functions take radians)",
+    "degrees": "turns radians into degrees (the functions take radians)",
 }
 
 
@@ -594,6 +599,8 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
                 change = [(node, replacement)] if index else replacement
                 yield replace(_located(_in_context(edit, node, replacement, parents, text), node, text),
                               position=returned([node]) if index else None), change
+                if edit.kind == "off by one" and replacement is not None:
+                    yield from _every_index_shifted(node, nodes, context, edit, returned)
                 if not everywhere or not isinstance(node, ast.expr | ast.keyword):
                     continue
                 for group in _groups(where[key(node)], index, nodes, parents, roles) \
@@ -611,6 +618,31 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
                                    f"changing `{before}` to `{after}` in {len(group)} places",
                                    returned([nodes[other] for other in group])), \
                             [(nodes[other], changed_parent) for other in group]
+
+
+def _index_shift(node: ast.AST, context: _Context) -> tuple | None:
+    """`i - 1` or `k + 1` standing as (part of) an index: the shift (operator, number); None elsewhere."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub) and isinstance(node.right, ast.Constant) \
+            and type(node.right.value) is int and _in_index(node, context):
+        return type(node.op), node.right.value
+    return None
+
+
+def _every_index_shifted(node: ast.AST, nodes: Sequence[ast.AST], context: _Context, edit: Edit,
+                         returned: Callable[[list[ast.AST]], int | None]) -> Iterator[tuple[Edit, list]]:
+    """The same shift taken out of every index that has it (`rows[i - 1]` and `cols[j - 1]`: indices converted from
+    a 1-based language although they were 0-based already): one slip made in parallel places, where fixing one
+    index alone passes no check."""
+    shift = _index_shift(node, context)
+    if shift is None:
+        return
+    alike = [other for other in nodes if other is not node and _index_shift(other, context) == shift]
+    if not 1 <= len(alike) <= 3:
+        return
+    changed = [node, *alike]
+    action = "changing " + " and ".join(f"`{_text(one)}` to `{_text(one.left)}`" for one in changed)  # type: ignore[attr-defined]
+    yield replace(edit, action=action, position=returned(changed)), \
+        [(one, copy.deepcopy(one.left)) for one in changed]  # type: ignore[attr-defined]
 
 
 def _subtree_sizes(root: ast.AST) -> dict[int, int]:
@@ -1010,11 +1042,37 @@ def _polynomial_zero_left_out(node: ast.AST, context: _Context) -> Found:
                               "missing", everywhere=False)
 
 
+def _shifted_from_index(node: ast.AST, context: _Context) -> Found:
+    """`power = n - k` kept from a 1-based loop after the loop became 0-based: a number worked out from the loop's
+    index and stored, one too large or too small."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub) \
+            and isinstance(context.parents.get(id(node)), ast.Assign) \
+            and any(isinstance(name, ast.Name) and name.id in context.indices for name in ast.walk(node)):
+        for delta in (1, -1):
+            yield from _expr_edit("off by one", node, _shifted(node, delta), "off by one: a number worked out from "
+                                  "the loop's index is one too " + ("small" if delta > 0 else "large"),
+                                  everywhere=False)
+
+
+_WELL_KNOWN = {"e": math.e, "pi": math.pi}
+
+
+def _rounded_constant(node: ast.Constant, value: float, context: _Context) -> Found:
+    """e or π typed rounded (2.72, 3.14): NumPy's own value where the rounding is the whole difference."""
+    for name, exact in _WELL_KNOWN.items():
+        if value != exact and abs(value - exact) <= 5e-3 * exact:
+            full = ast.Attribute(ast.Name(context.numpy, ast.Load()), name, ast.Load()) if context.numpy \
+                else ast.Constant(exact)
+            yield from _expr_edit("rounded constant", node, full, f"`{value!r}` is {name} rounded: the rounding "
+                                  f"changes every value computed from it; use {ast.unparse(full)}", everywhere=False)
+
+
 def _constants(node: ast.AST, context: _Context) -> Found:
     """A number off by one, doubled or halved, or a number where a variable (a parameter, a loop index) belongs;
     a loop's index off by one where a pass stores into or reads an entry of what it fills; a loop's bounds; a
     polynomial's coefficient 0 left out of its list."""
     yield from _polynomial_zero_left_out(node, context)
+    yield from _shifted_from_index(node, context)
     negative = _negative_axis(node, context)
     if negative is not None:  # axis=-1: the whole `-1` is the axis, not a sign and a number
         for new in sorted({0, 1, 2, -negative - 1, -negative + 1} - {-negative}):
@@ -1034,6 +1092,7 @@ def _constants(node: ast.AST, context: _Context) -> Found:
                 options.append((value // 2, "factor"))
         else:
             options += [(value * 2, "factor"), (value / 2, "factor")]
+            yield from _rounded_constant(node, value, context)
         parent = context.parents.get(id(node))
         for new, kind in options:
             if new == value:
@@ -1074,8 +1133,9 @@ def _constants(node: ast.AST, context: _Context) -> Found:
                 else f"reads the entry one {side} the one this pass needs"
             yield from _expr_edit("off by one", node, shifted, f"`{ast.unparse(node)}` {what}: the index is off by "
                                   "one", everywhere=False)
-    if isinstance(node, ast.Call) and _call_name(node) == "range":
-        args = node.args
+    if isinstance(node, ast.Call) and (_call_name(node) == "range" or _call_name(node) == "arange" and isinstance(
+            loop := context.parents.get(id(node)), ast.For | ast.comprehension) and loop.iter is node):
+        args = node.args  # a loop over `np.arange(1, n)`: MATLAB's `1:n` ported, its end left out
         if len(args) == 2:
             yield from _expr_edit("loop bounds", node, ast.Call(node.func, [copy.deepcopy(args[1])], []),
                                   f"the loop starts at `{ast.unparse(args[0])}`, so the passes before it are "
