@@ -312,7 +312,8 @@ _REPAIRABLE_STATUSES = frozenset({"ok", "error"})
 # class shares its slips, and the search is the cost. A known repair is checked again on the new student's own
 # checks (with their other functions), and the line its hint names moves with the function; none found is not
 # searched again for the same function in the same context (`repair.edit_context`: a name rebound at the module's
-# top, or a helper it calls, can keep every edit from passing; one student's module must not silence another's).
+# top, a helper it calls, a decorator of any definition or a sibling module it imports can keep every edit from
+# passing; one student's module must not silence another's).
 _REPAIRS: dict[tuple[str, bytes], tuple[Any, int, bytes]] = {}
 
 
@@ -496,7 +497,8 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
 
     key = _repair_key(exercise, sources[exercise.module])
     line = repair.function_line(sources[exercise.module], exercise.function) or 0
-    context = functools.partial(repair.edit_context, sources[exercise.module], exercise.function)
+    context = functools.partial(repair.edit_context, sources[exercise.module], exercise.function,
+                                {module: source for module, source in sources.items() if module != exercise.module})
     remembered = _REPAIRS.get(key)
     from_memory = remembered is not None and (remembered[0] or remembered[2] == context())
     if from_memory:

@@ -553,6 +553,19 @@ def _hints(exercise_result) -> list[str]:
     ("derivatives", "df_poly", "coefficients = [1, -6, 9, 1]\ntotal = 0 * x\nfor k in range(3):\n"
      "    p = 3 - k + 1\n    total = total + p * coefficients[k] * x ** (p - 1)\nreturn total\n",
      "off by one", "changing `3 - k + 1` to `3 - k`"),
+    ("derivatives", "df_poly", "value = 0 * x\nfor coefficient in [9, -12, 3]:\n    value = value * x + coefficient\n"
+     "return value\n", "coefficient order", "changing `[9, -12, 3]` to `[3, -12, 9]`"),
+    ("gradient_descent", "df_nonconvex", "c = [0, 1, -3, 0, 1]\n"
+     "return sum(k * a * x ** (k - 1) for k, a in enumerate(c[1:]))\n", "enumerate start",
+     "changing `enumerate(c[1:])` to `enumerate(c[1:], start=1)`"),
+    ("partial_derivatives", "hessian", "q = np.array(point, dtype=float)\nd = q.size\nlow = np.zeros((d, d))\n"
+     "e = h * np.eye(d)\nfor a in range(d):\n    for b in range(a + 1):\n"
+     "        low[a, b] = (f(q + e[a] + e[b]) - f(q + e[a] - e[b]) - f(q - e[a] + e[b]) + f(q - e[a] - e[b])) "
+     "/ (4 * h**2)\nreturn low + low.T\n", "diagonal twice",
+     "changing `low + low.T` to `low + low.T - np.diag(np.diag(low))`"),
+    ("partial_derivatives", "gradient", "size = np.size(point)\nout = np.empty((size, 1))\nfor axis in range(size):\n"
+     "    out[axis] = partial_derivative(f, point, axis, h)\nreturn out\n", "column",
+     "changing `np.empty((size, 1))` to `np.empty(size)`"),
 ])
 def test_a_slip_nobody_listed_is_named_by_the_edit_that_undoes_it(sandbox, module, function, body, kind, quoted):
     _, own = _grade(sandbox, module, function, body)
@@ -604,6 +617,10 @@ def test_a_test_before_the_step_says_one_step_late_only_where_it_returns_the_pas
      "math.exp(-(x**2) / 2)\n", "using `np.` for every `math.` (3 places)"),
     ("gradient_descent", "gradient_step", "return np.asarray(weights, dtype=float) - learning_rate * grad\n",
      "changing `learning_rate * grad` to `learning_rate * np.asarray(grad, dtype=float)`"),
+    ("partial_derivatives", "hessian", "q = np.asarray(point, dtype=float)\nd = len(q)\nH = np.zeros(d)\n"
+     "e = np.identity(d) * h\nfor a in range(d):\n    for b in range(d):\n"
+     "        H[a, b] = (f(q + e[a] + e[b]) - f(q + e[a] - e[b]) - f(q - e[a] + e[b]) + f(q - e[a] - e[b])) "
+     "/ (4 * h * h)\nreturn H\n", "changing `np.zeros(d)` to `np.zeros((d, d))`"),
 ])
 def test_python_read_otherwise_than_meant_is_named_where_it_raises_too(sandbox, module, function, body, quoted):
     """Slips that raise on some checks (XOR on floats, `math` on arrays, a list times a float): the edit that
@@ -935,6 +952,22 @@ def test_a_none_found_repair_is_shared_where_only_unrelated_functions_differ():
     assert repair.edit_context(base, "f") == repair.edit_context(base.replace("return y\n", "return y + 1\n"), "f")
     assert repair.edit_context(base, "f") != repair.edit_context(base.replace("v * 2", "v * 3"), "f")
     assert repair.edit_context(base, "f") != repair.edit_context(base + "\nnp = None\n", "f")
+
+
+def test_what_runs_when_a_module_loads_is_in_the_context_of_its_edits():
+    """Attack (red team): a decorator of a definition the function never reaches runs when the module loads and
+    rebound `range` for the repair candidates only; the context left it out, so its none-found silenced the
+    repair hint of every later student with the same function. Decorators, defaults and annotations of every
+    definition, a class's body, and a sibling module the module imports are now in it."""
+    base = "import numpy as np\n\n\ndef f(x):\n    return x + 1\n\n\ndef unused():\n    pass\n"
+    assert repair.edit_context(base, "f") != repair.edit_context(base.replace("def unused", "@hook\ndef unused"), "f")
+    assert repair.edit_context(base, "f") != repair.edit_context(base.replace("unused()", "unused(a=hook())"), "f")
+    assert repair.edit_context(base, "f") != repair.edit_context(base + "\n\nclass K:\n    hook()\n", "f")
+    assert repair.edit_context(base, "f") == repair.edit_context(base.replace("pass", "return 2"), "f")
+    imports = base.replace("import numpy as np\n", "import numpy as np\nimport helpers\n")
+    assert repair.edit_context(imports, "f", {"helpers": "A = 1\n"}) \
+        != repair.edit_context(imports, "f", {"helpers": "A = 2\n"})
+    assert repair.edit_context(base, "f", {"helpers": "A = 1\n"}) == repair.edit_context(base, "f", {"helpers": "B"})
 
 
 def test_a_value_made_before_a_loop_nest_may_belong_in_an_inner_loop():

@@ -423,6 +423,29 @@ def test_one_students_module_cannot_silence_another_students_repair_hint(sandbox
 
 
 
+def test_a_decorator_of_an_unused_definition_cannot_silence_another_students_repair_hint(sandbox):
+    """Attack (red team): a decorator on a definition the function never reaches ran at load and made every repair
+    candidate loop zero times; the planter's none-found was remembered under the victim's context."""
+    from grader import engine
+
+    slip = "x = float(x0)\nfor _ in range(n_steps):\n    x = float(x - learning_rate / df(x))\nreturn x"
+    victim = kit.variant_source("gradient_descent", "descend_1d", slip)
+    planter = victim + ("\n\ndef _spoil(function):\n    import builtins\n    import sys\n\n"
+                        "    def range(*args):\n"
+                        "        if sys._getframe(1).f_code.co_name.startswith('calcgrade_repair_'):\n"
+                        "            return builtins.range(0)\n        return builtins.range(*args)\n\n"
+                        "    function.__globals__['range'] = range\n    return function\n\n\n"
+                        "@_spoil\ndef _unused():\n    pass\n")
+    engine._REPAIRS.clear()
+    for student, source in (("aaa", planter), ("zed", victim)):
+        result = grade_sources({"gradient_descent": source}, sandbox, student=student, hidden=True, course_seed="c",
+                               exercises=[BY_KEY["gradient_descent.descend_1d"]])
+    failed = [check for check in result.exercise("gradient_descent.descend_1d").checks if not check.passed]
+    assert failed and any("learning_rate * df(x)" in check.student_message for check in failed), \
+        [c.diagnosis for c in failed]
+    engine._REPAIRS.clear()
+
+
 SSE_RESET_IN_THE_LOOP = ("x = np.asarray(x, dtype=float)\ny = np.asarray(y, dtype=float)\ntotal = 0.0\n"
                          "for i in range(len(x)):\n    total = 0.0\n    r = y[i] - (m * x[i] + c)\n"
                          "    total += r * r\nreturn float(total)")

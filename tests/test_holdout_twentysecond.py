@@ -32,10 +32,11 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
     "h22_best_returns_min_value": "return the point x, not the value f(x) there",
 }
 # Named by keywords only through a shape on the problem line, or NumPy's own error and the student's line quoted in
-# it; nothing claimed.
+# it; nothing claimed. (Two more were so at the first grading and are named now by the edit that undoes them: the
+# gradient made a column by `np.zeros((n, 1))`, the Hessian made by MATLAB's `zeros(n)`.)
 HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({
-    "h22_numdiff_diff_axis", "h22_dgdx_meshgrid", "h22_gradient_column_vector", "h22_backprop_builtin_sum_layout",
-    "h22_sse_transpose_star", "h22_ssegrad_r_crossprod", "h22_bestfit_c_division", "h22_hessian_zeros_n",
+    "h22_numdiff_diff_axis", "h22_dgdx_meshgrid", "h22_backprop_builtin_sum_layout",
+    "h22_sse_transpose_star", "h22_ssegrad_r_crossprod", "h22_bestfit_c_division",
 })
 HAND_JUDGED_FALSE: dict[str, str] = {}
 KEEPS_MARKS_TODAY: dict[str, str] = {}

@@ -70,7 +70,7 @@ import itertools
 import math
 import re
 import tokenize
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -154,7 +154,8 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "size for square": 3, "set for moved": 2, "late binding": 1, "every pair": 2, "last pass for total": 2,
          "single precision": 2, "conditional change": 2, "dot for product": 2, "column": 2, "slice end": 2,
          "swapped entries": 3, "column-major": 2, "shape as sizes": 1, "start value": 1, "zero coefficient": 2,
-         "twin step missing": 1}
+         "twin step missing": 1, "square shape": 2, "rounded constant": 1, "coefficient order": 2,
+         "enumerate start": 1, "diagonal twice": 1}
 
 
 @dataclass(frozen=True)
@@ -222,11 +223,14 @@ def _parsed(module_source: str) -> ast.Module | None:
         return None
 
 
-def edit_context(module_source: str, function: str) -> bytes:
+def edit_context(module_source: str, function: str, others: Mapping[str, str] | None = None) -> bytes:
     """A digest of what, besides its own text, decides whether an edit of `function` passes: the module's
-    top-level statements that are not definitions (imports and assignments may rebind any name), and the
-    definitions it reaches by the names it reads, and they by theirs (the whole module where it cannot be read).
-    Two modules with the same function and the same context give its edits the same verdicts."""
+    top-level statements that are not definitions (imports and assignments may rebind any name), the definitions
+    it reaches by the names it reads, and they by theirs (the whole module where it cannot be read), what runs when
+    any other definition is made (its decorators, defaults and annotations; a class's whole body), and `others`,
+    the submission's other modules (name -> source), where the module names one of them (an import, or the name as a
+    string): their code runs when it is imported. Two modules with the same function and the same context give its
+    edits the same verdicts."""
     tree = _parsed(module_source)
     definitions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef | ast.ClassDef)} \
         if tree is not None else {}
@@ -238,9 +242,21 @@ def edit_context(module_source: str, function: str) -> bytes:
         if name in definitions and name not in reached:
             reached.add(name)
             waiting.extend(n.id for n in ast.walk(definitions[name]) if isinstance(n, ast.Name))
-    kept = [node for node in tree.body
-            if not isinstance(node, ast.FunctionDef | ast.ClassDef) or node.name in reached]
-    text = "\0".join(ast.dump(node) for node in kept)  # what the code says (its layout and comments decide nothing)
+    parts = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name not in reached:
+            parts.append(ast.dump(ast.Module([*node.decorator_list, node.args, *filter(None, [node.returns])], [])))
+        elif not isinstance(node, ast.FunctionDef | ast.ClassDef) or node.name in reached \
+                or isinstance(node, ast.ClassDef):
+            parts.append(ast.dump(node))  # what the code says (its layout and comments decide nothing)
+    named = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+             for alias in node.names}
+    named |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    named |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and not node.module
+              for alias in node.names}  # `from . import other`
+    named |= {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+    parts += [f"{name}\0{source}" for name, source in sorted((others or {}).items()) if name in named]
+    text = "\0".join(parts)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
@@ -1042,6 +1058,44 @@ def _polynomial_zero_left_out(node: ast.AST, context: _Context) -> Found:
                               "missing", everywhere=False)
 
 
+def _coefficients_reversed(node: ast.AST, context: _Context) -> Found:
+    """A polynomial's coefficients written out in the other order (the constant first where a scheme takes the
+    highest power first, as Horner's and `np.polyval` do, or the other way round): a list of three or more
+    numbers, stored, looped over or given to a polynomial call, reversed."""
+    if not (isinstance(node, ast.List | ast.Tuple) and isinstance(node.ctx, ast.Load) and 3 <= len(node.elts) <= 8
+            and all(_number_literal(item) for item in node.elts)):
+        return
+    parent = context.parents.get(id(node))
+    if not (isinstance(parent, ast.Assign) or isinstance(parent, ast.For) and parent.iter is node
+            or isinstance(parent, ast.Call) and _call_name(parent) in _POLYNOMIAL_CALLS):
+        return
+    changed = copy.deepcopy(node)
+    changed.elts.reverse()
+    if ast.dump(changed) == ast.dump(node):
+        return  # a palindrome: the same list either way
+    yield from _expr_edit("coefficient order", node, changed, f"`{ast.unparse(node)}` lists the coefficients in the "
+                          "other order: a scheme that runs from the highest power down (Horner's, `np.polyval`, "
+                          "`np.poly1d`) takes the highest power's coefficient first, one that runs from the constant "
+                          "up takes the constant first", everywhere=False)
+
+
+def _enumerate_from_slice(node: ast.AST) -> Found:
+    """`enumerate(c[1:])`: the count starts at 0 whatever the slice starts at, so each item is paired with its place
+    in the slice, not its index in `c`."""
+    if not (isinstance(node, ast.Call) and _call_name(node) == "enumerate" and len(node.args) == 1
+            and not node.keywords and isinstance(node.args[0], ast.Subscript)
+            and isinstance(node.args[0].slice, ast.Slice) and node.args[0].slice.lower is not None
+            and node.args[0].slice.step is None):
+        return
+    start = node.args[0].slice.lower
+    changed = copy.deepcopy(node)
+    changed.keywords = [ast.keyword("start", copy.deepcopy(start))]
+    yield from _expr_edit("enumerate start", node, changed, f"`{ast.unparse(node)}` counts from 0, not from "
+                          f"`{ast.unparse(start)}` where the slice starts: each item is paired with its place in the "
+                          "slice, one index off its place in the whole sequence; `start=` counts from there",
+                          everywhere=False)
+
+
 def _shifted_from_index(node: ast.AST, context: _Context) -> Found:
     """`power = n - k` kept from a 1-based loop after the loop became 0-based: a number worked out from the loop's
     index and stored, one too large or too small."""
@@ -1072,6 +1126,7 @@ def _constants(node: ast.AST, context: _Context) -> Found:
     a loop's index off by one where a pass stores into or reads an entry of what it fills; a loop's bounds; a
     polynomial's coefficient 0 left out of its list."""
     yield from _polynomial_zero_left_out(node, context)
+    yield from _coefficients_reversed(node, context)
     yield from _shifted_from_index(node, context)
     negative = _negative_axis(node, context)
     if negative is not None:  # axis=-1: the whole `-1` is the axis, not a sign and a number
@@ -1323,6 +1378,7 @@ def _calls(node: ast.AST, context: _Context) -> Found:
     the other divisor (ddof) of a variance or covariance, a call in place of its argument (f(x0) where x0
     belongs); rows of a list made by repeating one row (`[[0.0] * n] * n`)."""
     yield from _repeated_rows(node)
+    yield from _enumerate_from_slice(node)
     if isinstance(node, ast.keyword):
         if node.arg == "dtype" and isinstance(node.value, ast.Name | ast.Attribute) \
                 and ast.unparse(node.value).rsplit(".", 1)[-1] in _INTEGER_DTYPES:
@@ -2152,6 +2208,17 @@ def _array_habits(node: ast.AST, context: _Context) -> Found:
     `.*`), a column of shape (n, 1) made where a 1-D array belongs, a shape passed as separate sizes, the built-in
     `sum`'s start value taken for a dimension, a slice stopping at `-1` taken for `end`, a column-major order, two
     entries of a short literal in each other's place."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and context.numpy \
+            and isinstance(node.left, ast.Name) and isinstance(node.right, ast.Attribute) and node.right.attr == "T" \
+            and isinstance(node.right.value, ast.Name) and node.right.value.id == node.left.id:
+        name = node.left.id  # `upper + upper.T`: a triangle mirrored with its diagonal counted twice
+        diagonal = ast.Call(ast.Attribute(ast.Name(context.numpy, ast.Load()), "diag", ast.Load()), [ast.Call(
+            ast.Attribute(ast.Name(context.numpy, ast.Load()), "diag", ast.Load()), [ast.Name(name, ast.Load())], [])],
+            [])
+        changed = ast.BinOp(copy.deepcopy(node), ast.Sub(), diagonal)
+        yield from _expr_edit("diagonal twice", node, changed, f"`{ast.unparse(node)}` adds the diagonal of `{name}` "
+                              "to itself: a triangle filled with its diagonal, mirrored by adding its transpose, "
+                              "counts every diagonal entry twice; take the diagonal away once", everywhere=False)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
         product = ast.BinOp(copy.deepcopy(node.left), ast.Mult(), copy.deepcopy(node.right))
         yield from _expr_edit("dot for product", node, product, "`@` is the matrix product: for two 1-D arrays it "
@@ -2207,6 +2274,18 @@ def _array_habits(node: ast.AST, context: _Context) -> Found:
         yield from _expr_edit("shape as sizes", node, changed, f"`{name}` takes the shape as one tuple, "
                               f"`{ast.unparse(changed)}`; its next argument is the dtype (MATLAB's `{name}(n, 2)` "
                               "passes the sizes one by one)")
+    if name in _SHAPE_MAKERS and isinstance(node.func, ast.Attribute) and node.args:
+        shape = node.args[0]
+        if isinstance(shape, ast.Tuple) and _column_shape(shape.elts):  # MATLAB's zeros(n, 1) as zeros((n, 1))
+            changed = copy.deepcopy(node)
+            changed.args[0] = copy.deepcopy(shape.elts[0])
+            yield from _expr_edit("column", node, changed, f"`{ast.unparse(node)}` makes a column of {_COLUMN_WHY}")
+        elif not isinstance(shape, ast.Tuple | ast.List | ast.Starred | ast.Constant):  # MATLAB's zeros(n) is n×n
+            changed = copy.deepcopy(node)
+            changed.args[0] = ast.Tuple([copy.deepcopy(shape), copy.deepcopy(shape)], ast.Load())
+            yield from _expr_edit("square shape", node, changed, f"`{ast.unparse(node)}` makes {ast.unparse(shape)} "
+                                  f"values in a row, a 1-D array (MATLAB's `{name}(n)` is n×n): a matrix takes its "
+                                  f"shape as a tuple, `{ast.unparse(changed)}`", everywhere=False)
     if any(keyword.arg == "order" and isinstance(keyword.value, ast.Constant) and keyword.value.value == "F"
            for keyword in node.keywords):
         changed = copy.deepcopy(node)
