@@ -360,7 +360,7 @@ def _hints(exercise_result) -> list[str]:
     ("linear_model", "sse", "total = 0.0\nfor i in range(len(x)):\n    total += (y[i] - (m * x[i] + c))**2\n"
      "    return total\n", "return in loop", "moving `return total` out of the loop"),
     ("linear_model", "error_profile_slope", "return np.array([sse(c, m, x, y) for m in slopes])\n",
-     "swapped arguments", "changing `sse(c, m, x, y)` to `sse(m, c, x, y)`"),
+     "argument order", "changing `sse(c, m, x, y)` to `sse(m, c, x, y)`"),
     ("linear_model", "error_profile_slope", "for m in slopes:\n    values = []\n    values.append(sse(m, c, x, y))\n"
      "return np.array(values, dtype=float)\n", "not kept", "moving `values = []` before the loop"),
     ("linear_model", "sse", "total = 0.0\nfor xi, yi in zip(x, y):\n    total = (yi - (m * xi + c))**2\n"
@@ -563,6 +563,23 @@ def _hints(exercise_result) -> list[str]:
      "        low[a, b] = (f(q + e[a] + e[b]) - f(q + e[a] - e[b]) - f(q - e[a] + e[b]) + f(q - e[a] - e[b])) "
      "/ (4 * h**2)\nreturn low + low.T\n", "diagonal twice",
      "changing `low + low.T` to `low + low.T - np.diag(np.diag(low))`"),
+    # A tired student's copy-paste and typing slips (bodies of our own, after the twenty-third holdout's kinds)
+    ("partial_derivatives", "gradient", "p = np.asarray(point, dtype=float)\ng = np.zeros(p.size)\n"
+     "for k in range(p.size):\n    e = np.zeros(p.size)\n    e[k] = h\n    value = (f(p + e) - f(p - e)) / (2 * h)\n"
+     "g[k] = value\nreturn g\n", "outside the loop", "indenting `g[k] = value` into the loop `for k in range(p.size)`"),
+    ("derivatives", "numerical_derivative", "return (f_wave(x + h) - f_wave(x - h)) / (2 * h)\n",
+     "module function for parameter", "changing every `f_wave(...)` to `f(...)` (2 places)"),
+    ("linear_model", "sse", "errors = np.asarray(y, dtype=float) - predict(m, c, x)\nerrors = errors[:5]\n"
+     "return float(np.sum(errors**2))\n", "part of the data", "removing `errors = errors[:5]`"),
+    ("neural_network", "per_weight_steps", "gw = dloss_dw(b, w, x, y)\ngb = dloss_db(b, w, x, y)\n"
+     "return np.array([learning_rate * abs(gw), learning_rate * abs(gb)])\n", "argument order",
+     "changing `dloss_dw(b, w, x, y)` to `dloss_dw(w, b, x, y)` and `dloss_db(b, w, x, y)` to `dloss_db(w, b, x, y)`"),
+    ("neural_network", "dloss_db", "a = neuron(w, b, x)\nreturn float(np.sum(2 * (a - y) * a * (1 - y)))\n",
+     "wrong variable", "changing `1 - y` to `1 - a`"),
+    ("gradient_descent", "sse_gradient", "x = np.asarray(x, dtype=float)\n"
+     "r = np.asarray(y, dtype=float) - (m * x + c)\ndm = -2 * np.sum(x * r)\ndc = -2 * np.sum(r)\n"
+     "return np.array([dm, dm])\n", "wrong variable",
+     "changing `[dm, dm]` to `[dm, dc]`"),
     ("partial_derivatives", "gradient", "size = np.size(point)\nout = np.empty((size, 1))\nfor axis in range(size):\n"
      "    out[axis] = partial_derivative(f, point, axis, h)\nreturn out\n", "column",
      "changing `np.empty((size, 1))` to `np.empty(size)`"),
@@ -628,6 +645,19 @@ def test_python_read_otherwise_than_meant_is_named_where_it_raises_too(sandbox, 
     _, own = _grade(sandbox, module, function, body)
     assert own.score < own.max_score
     assert all(quoted in message and "makes every check pass" in message for message in _hints(own))
+
+
+def test_an_argument_the_code_reads_is_not_said_to_be_ignored(sandbox):
+    """Read by hand (twenty-third holdout): best_of_starts taking the lowest start, its descents run and thrown away,
+    was told "your function ignores learning_rate ... use the learning_rate it is given", which it passes to every
+    descent. An argument the function reads is not said to be ignored; one it never reads still is."""
+    thrown = ("ends = [descend_1d(df, start, learning_rate, n_steps) for start in starts]\n"
+              "return float(sorted(starts, key=f)[0])\n")
+    _, own = _grade(sandbox, "gradient_descent", "best_of_starts", thrown)
+    assert own.score < own.max_score and not any("ignores learning_rate" in hint for hint in _hints(own))
+    _, unread = _grade(sandbox, "linear_model", "error_profile_intercept",
+                       "return np.array([sse(0.0, c, x, y) for c in intercepts])\n")
+    assert any("ignores m" in hint or "`0.0` to `m`" in hint for hint in _hints(unread)), _hints(unread)
 
 
 def test_an_alias_and_an_argument_changed_in_place_are_named_by_two_edits(sandbox):

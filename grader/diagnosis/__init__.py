@@ -80,7 +80,8 @@ def explain_exercise(exercise: Exercise, source: str | None, judged: Sequence[Ju
         # unread or unclassified: an operator that explains every answer names the cause (`1 − σ²`: tanh's
         # derivative), beside what the formula shows; not the fallback operators or pairs, which on a formula
         # would fit a change of the reference's code where the student's formula differs otherwise
-    operator = _operator(exercise, judged, second_tier=exercise.key not in SYMBOLIC_EXERCISES)
+    operator = _operator(exercise, judged, second_tier=exercise.key not in SYMBOLIC_EXERCISES,
+                         read=_names_read(source, exercise.function))
     if operator is not None:
         for index in failed:
             if _replaceable(results[index].diagnosis):
@@ -90,7 +91,23 @@ def explain_exercise(exercise: Exercise, source: str | None, judged: Sequence[Ju
     return results
 
 
-def _operator(exercise: Exercise, judged: Sequence[JudgedCheck], second_tier: bool) -> Any:
+def _names_read(source: str | None, function: str) -> frozenset[str] | None:
+    """The names the module's top-level `function` reads, from its parsed text (never run); None where unknown."""
+    import ast
+
+    try:
+        tree = ast.parse(source or "")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    found = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == function]
+    if len(found) != 1:
+        return None
+    return frozenset(node.id for statement in found[0].body for node in ast.walk(statement)
+                     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load))
+
+
+def _operator(exercise: Exercise, judged: Sequence[JudgedCheck], second_tier: bool,
+              read: frozenset[str] | None = None) -> Any:
     """The behavioural operator that alone explains every answer (`behaviour.explain`), or None."""
     from grader import kit
 
@@ -102,7 +119,7 @@ def _operator(exercise: Exercise, judged: Sequence[JudgedCheck], second_tier: bo
     from grader.diagnosis import behaviour
 
     try:
-        return behaviour.explain(exercise, [o for o in observations if o is not None], second_tier)
+        return behaviour.explain(exercise, [o for o in observations if o is not None], second_tier, read)
     except Exception:  # noqa: BLE001 - an answer the search cannot handle: it only explains, the verdict stands
         return None
 

@@ -1878,11 +1878,14 @@ def explains(exercise: Exercise, operator: Operator, observations: Sequence[Answ
     return _explaining_detail(exercise, operator, observations) is not None
 
 
-def explain(exercise: Exercise, observations: Sequence[AnswerSeen], second_tier: bool = True) -> Operator | None:
+def explain(exercise: Exercise, observations: Sequence[AnswerSeen], second_tier: bool = True,
+            read: frozenset[str] | None = None) -> Operator | None:
     """The one operator that explains the answers on every check that answered, informative on at least two,
     with its hint filled in; None when none does, when several different ones do, or when a listed mistake
     of the exercise explains them too (then nothing certain can be said). `second_tier`: where no operator
-    explains them, try the fallback operators, then pairs of two slips."""
+    explains them, try the fallback operators, then pairs of two slips. `read`: the names the student's function
+    reads, where known: an argument it reads is not said to be ignored (its answer does not depend on it for
+    another reason: a result computed from it and thrown away)."""
     stored = all(observation.stored is not None for observation in observations)
     if not (stored or kit.has_solutions()) or len(observations) < MIN_INFORMATIVE_CHECKS:
         return None
@@ -1907,4 +1910,6 @@ def explain(exercise: Exercise, observations: Sequence[AnswerSeen], second_tier:
     if len(found) != 1 or _listed_explains(exercise, observations, keys):
         return None
     operator, detail = found[0]
+    if operator.name.startswith("argument ignored") and read is not None and detail in read:
+        return None
     return replace(operator, hint=operator.hint.format(detail=detail)) if "{detail}" in operator.hint else operator

@@ -155,7 +155,8 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "single precision": 2, "conditional change": 2, "dot for product": 2, "column": 2, "slice end": 2,
          "swapped entries": 3, "column-major": 2, "shape as sizes": 1, "start value": 1, "zero coefficient": 2,
          "twin step missing": 1, "square shape": 2, "rounded constant": 1, "coefficient order": 2,
-         "enumerate start": 1, "diagonal twice": 1}
+         "enumerate start": 1, "diagonal twice": 1, "module function for parameter": 1, "argument order": 1,
+         "outside the loop": 2, "part of the data": 2}
 
 
 @dataclass(frozen=True)
@@ -594,7 +595,13 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
                         and _call_name(node.iter) == "range"},
                        numpy, frozenset(_parameter_names(function.args)), _converted(function), sequences,
                        _lists_made(function), _lengths(function))
-    context = replace(context, made_by_calls=_made_by_calls(function, context), filled=_filled(function))
+    assigned = collections.Counter(target.id for target in _store_targets(function) if isinstance(target, ast.Name))
+    context = replace(context, made_by_calls=_made_by_calls(function, context), filled=_filled(function),
+                      call_results=frozenset(n.targets[0].id for n in ast.walk(function) if isinstance(n, ast.Assign)
+                                             and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
+                                             and assigned[n.targets[0].id] == 1 and isinstance(n.value, ast.Call)),
+                      unread=frozenset(set(assigned) - {n.id for n in ast.walk(function) if isinstance(n, ast.Name)
+                                                        and isinstance(n.ctx, ast.Load)}))
     returned = _returned_position(function, parents)
     sizes = _subtree_sizes(function)
     roles: dict[int, tuple] = {}
@@ -617,6 +624,19 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
                               position=returned([node]) if index else None), change
                 if edit.kind == "off by one" and replacement is not None:
                     yield from _every_index_shifted(node, nodes, context, edit, returned)
+                if edit.kind == "argument order":
+                    yield from _every_call_in_parameter_order(node, nodes, context, edit, returned)
+                if edit.kind == "module function for parameter" and isinstance(replacement, ast.Call):
+                    alike = [other for other in nodes if other is not node and isinstance(other, ast.Call)
+                             and isinstance(other.func, ast.Name) and other.func.id == node.func.id]  # type: ignore
+                    if 1 <= len(alike) <= 3:
+                        group = [node, *alike]
+                        renamed = [ast.Call(copy.deepcopy(replacement.func), copy.deepcopy(one.args),
+                                            copy.deepcopy(one.keywords)) for one in group]
+                        action = f"changing every `{node.func.id}(...)` to `{_text(replacement.func)}(...)` " \
+                                 f"({len(group)} places)"  # type: ignore[attr-defined]
+                        yield replace(edit, action=action, position=returned(group)), list(zip(group, renamed,
+                                                                                                strict=True))
                 if not everywhere or not isinstance(node, ast.expr | ast.keyword):
                     continue
                 for group in _groups(where[key(node)], index, nodes, parents, roles) \
@@ -842,6 +862,8 @@ class _Context:
     lengths: frozenset[str] = frozenset()  # locals holding a number of points (`n = len(x)`, `x.size`)
     made_by_calls: dict[str, ast.Assign] = dataclasses.field(default_factory=dict)  # h -> `h = sigmoid(z)`
     filled: frozenset[str] = frozenset()  # locals stored into entry by entry (`path[k] = ...`)
+    call_results: frozenset[str] = frozenset()  # locals assigned once, from a call (`out = neuron(w, b, x)`)
+    unread: frozenset[str] = frozenset()  # locals assigned and never read (a value computed, then forgotten)
 
 
 Replacement = ast.AST | list[ast.stmt]
@@ -1077,6 +1099,73 @@ def _coefficients_reversed(node: ast.AST, context: _Context) -> Found:
                           "other order: a scheme that runs from the highest power down (Horner's, `np.polyval`, "
                           "`np.poly1d`) takes the highest power's coefficient first, one that runs from the constant "
                           "up takes the constant first", everywhere=False)
+
+
+def _unused_parameters(context: _Context) -> list[str]:
+    """The function's parameters that its body never reads."""
+    function = next((node for node in context.parents.values() if isinstance(node, ast.FunctionDef)
+                     and node.name == context.function), None)
+    if function is None:
+        return []
+    read = {node.id for statement in function.body for node in ast.walk(statement) if isinstance(node, ast.Name)}
+    return sorted(context.parameters - read)
+
+
+def _module_function_for_parameter(node: ast.AST, context: _Context) -> Found:
+    """`df_nonconvex(x)` where the function given, `df`, belongs: a module function called by name (left from
+    trying it on one example) while the parameter that is a function is never read."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in context.signatures
+            and node.func.id != context.function):
+        return
+    for parameter in _unused_parameters(context):
+        changed = copy.deepcopy(node)
+        changed.func = ast.Name(parameter, ast.Load())
+        yield from _expr_edit("module function for parameter", node, changed, f"`{node.func.id}` is the module's own "
+                              f"function, where the function it is given, `{parameter}`, belongs: `{parameter}` is "
+                              "never used, so every function passed in gets the same treatment", everywhere=False)
+
+
+def _parameter_order_call(node: ast.AST, context: _Context) -> ast.Call | None:
+    """A call of a module function whose arguments are names of its own parameters in another order
+    (`dloss_dw(b, w, x, y)` for `dloss_dw(w, b, x, y)`), with them put in its order; None otherwise."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in context.signatures
+            and not node.keywords and len(node.args) >= 2
+            and all(isinstance(argument, ast.Name) for argument in node.args)):
+        return None
+    parameters = _parameter_names(context.signatures[node.func.id])[:len(node.args)]
+    given = [argument.id for argument in node.args]  # type: ignore[attr-defined]
+    if given == parameters or sorted(given) != sorted(parameters) or len(set(given)) != len(given):
+        return None
+    changed = copy.deepcopy(node)
+    changed.args = [ast.Name(name, ast.Load()) for name in parameters]
+    return changed
+
+
+def _arguments_in_parameter_order(node: ast.AST, context: _Context) -> Found:
+    changed = _parameter_order_call(node, context)
+    if changed is None:
+        return
+    given = [argument.id for argument in node.args]  # type: ignore[attr-defined]
+    order = [argument.id for argument in changed.args]  # type: ignore[attr-defined]
+    moved = [name for name, parameter in zip(given, order, strict=True) if name != parameter]
+    callee = f"`{changed.func.id}` takes its arguments by position ({', '.join(order)}), not by their names"  # type: ignore[attr-defined]
+    why = f"`{moved[0]}` and `{moved[1]}` are passed in each other's place: {callee}" if len(moved) == 2 \
+        else f"{', '.join(f'`{name}`' for name in moved)} are not passed in the order of the parameters: {callee}"
+    yield from _expr_edit("argument order", node, changed, why, everywhere=False)
+
+
+def _every_call_in_parameter_order(node: ast.AST, nodes: Sequence[ast.AST], context: _Context, edit: Edit,
+                                   returned: Callable[[list[ast.AST]], int | None]) -> Iterator[tuple[Edit, list]]:
+    """The arguments put in the callee's order in every call that has them out of it (a refactor that moved two
+    parameters, every call left as it was)."""
+    alike = [other for other in nodes if other is not node and _parameter_order_call(other, context) is not None]
+    if not 1 <= len(alike) <= 3:
+        return
+    changed = [node, *alike]
+    replacements = [_parameter_order_call(one, context) for one in changed]
+    action = "changing " + " and ".join(f"`{_text(one)}` to `{_text(new)}`"  # type: ignore[arg-type]
+                                        for one, new in zip(changed, replacements, strict=True))
+    yield replace(edit, action=action, position=returned(changed)), list(zip(changed, replacements, strict=True))
 
 
 def _enumerate_from_slice(node: ast.AST) -> Found:
@@ -1379,6 +1468,8 @@ def _calls(node: ast.AST, context: _Context) -> Found:
     belongs); rows of a list made by repeating one row (`[[0.0] * n] * n`)."""
     yield from _repeated_rows(node)
     yield from _enumerate_from_slice(node)
+    yield from _module_function_for_parameter(node, context)
+    yield from _arguments_in_parameter_order(node, context)
     if isinstance(node, ast.keyword):
         if node.arg == "dtype" and isinstance(node.value, ast.Name | ast.Attribute) \
                 and ast.unparse(node.value).rsplit(".", 1)[-1] in _INTEGER_DTYPES:
@@ -1733,6 +1824,16 @@ def _names(node: ast.AST, context: _Context) -> Found:
         for name in sorted(context.given - {node.id}):  # a local made from a parameter is not swapped for it
             yield from _expr_edit("wrong variable", node, ast.Name(name, ast.Load()),
                                   f"`{node.id}` where `{name}` belongs")
+        for name in sorted(context.call_results - context.given):  # `1 - y` typed for `1 - out`
+            yield from _expr_edit("wrong variable", node, ast.Name(name, ast.Load()),
+                                  f"`{node.id}` where `{name}` belongs", everywhere=False)
+    parent = context.parents.get(id(node))
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and isinstance(parent, ast.List | ast.Tuple) \
+            and sum(isinstance(item, ast.Name) and item.id == node.id for item in parent.elts) > 1:
+        for name in sorted(context.unread):  # `[gw, gw, ...]` where `gb` was computed and never used: a copied item
+            yield from _expr_edit("wrong variable", node, ast.Name(name, ast.Load()), f"`{node.id}` is listed "
+                                  f"twice, and `{name}`, computed, is never used: one `{node.id}` is where `{name}` "
+                                  "belongs", everywhere=False)
     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
         for name in context.parallel.get(node.id, ()):  # dy where dx belongs (dx = x − x̄ and dy = y − ȳ)
             yield from _expr_edit("wrong variable", node, ast.Name(name, ast.Load()),
@@ -1911,6 +2012,15 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                     _with_field(node, field, [copy.deepcopy(s) for s in order]), False
             if isinstance(statement, ast.For | ast.While):
                 yield from _last_pass_for_total(node, field, statements, index)
+                yield from _left_out_of_loop(node, field, statements, index)
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
+                    and isinstance(target := statement.targets[0], ast.Name) \
+                    and isinstance(statement.value, ast.Subscript) and isinstance(statement.value.value, ast.Name) \
+                    and statement.value.value.id == target.id and isinstance(statement.value.slice, ast.Slice):
+                kept = [copy.deepcopy(s) for s in statements[:index] + statements[index + 1:]] or [ast.Pass()]
+                yield Edit("part of the data", _line(statement), "", f"`{_line(statement)}` keeps only part of "
+                           f"`{target.id}`: every value counts",
+                           f"removing `{_line(statement)}`"), _with_field(node, field, kept), False
             mirror = _mirrored_store(statement) if isinstance(node, ast.For) else None
             if mirror is not None:
                 order = [*map(copy.deepcopy, statements[:index + 1]), mirror,
@@ -2437,6 +2547,27 @@ def _unshadowed(node: ast.AST, field: str, index: int, loop: ast.For, context: _
                    f"the parameter `{name}`: from the loop on, `{name}` is the loop's counter, and the data given "
                    f"as `{name}` is lost", f"renaming the loop variable `{name}` to `{fresh}` {where}"), \
             _with_field(node, field, order), False
+
+
+def _left_out_of_loop(node: ast.AST, field: str, statements: list[ast.stmt], index: int) -> Found:
+    """The statement after a loop that uses what each pass makes (its variable, a value it computes) but stands
+    outside it, indented one level too little: it runs once, with the last pass's values."""
+    loop = statements[index]
+    if index + 1 >= len(statements) or not isinstance(loop, ast.For | ast.While):
+        return
+    after = statements[index + 1]
+    if not isinstance(after, ast.Assign | ast.AugAssign | ast.Expr):
+        return
+    made = {n.id for part in (getattr(loop, "target", None), *loop.body) if part is not None
+            for n in ast.walk(part) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    if not made & {n.id for n in ast.walk(after) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}:
+        return
+    moved = copy.deepcopy(loop)
+    moved.body = [*moved.body, copy.deepcopy(after)]
+    order = [*map(copy.deepcopy, statements[:index]), moved, *map(copy.deepcopy, statements[index + 2:])]
+    yield Edit("outside the loop", _line(after), "", f"`{_line(after)}` stands after the loop `{_header(loop)}`, so "
+               "it runs once, with the last pass's values: it belongs inside that loop, at the end of each pass",
+               f"indenting `{_line(after)}` into the loop `{_header(loop)}`"), _with_field(node, field, order), False
 
 
 def _into_loops(loop: ast.For | ast.While, statement: ast.stmt, depth: int = 3
