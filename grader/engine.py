@@ -286,11 +286,10 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
         results = _with_repairs(submitted, judged, results, sources, sandbox, references)
     if carry_forward and not all(check.passed for checks in results.values() for check in checks):
         results = _carry_forward(planned, outcomes, results, sources, sandbox, allowance, references)
-    results = {exercise.key: count_only_answers_that_vary(exercise, results[exercise.key],
-                                                          [outcome for _, outcome, _ in judged[exercise.key]],
-                                                          [_loosest_tolerance(p, references)
-                                                           for p, _, _ in judged[exercise.key]])
-               for exercise in submitted}
+    results = {exercise.key: count_only_answers_that_vary(
+        exercise, results[exercise.key], [outcome for _, outcome, _ in judged[exercise.key]],
+        lambda index, checks=judged[exercise.key]: _loosest_tolerance(checks[index][0], references))
+        for exercise in submitted}
     if hidden:
         by_key = {exercise.key: exercise for exercise in submitted}
         results = {key: count_public_with_hidden([_uniform_if_hidden(check, by_key[key]) for check in checks])
@@ -642,22 +641,24 @@ def count_public_with_hidden(checks: Sequence[CheckResult]) -> list[CheckResult]
 
 
 def count_only_answers_that_vary(exercise: Exercise, checks: Sequence[CheckResult], outcomes: Sequence[Outcome],
-                                 tolerances: Sequence[Tolerance | None] | None = None) -> list[CheckResult]:
+                                 tolerance: Callable[[int], Tolerance | None] | None = None) -> list[CheckResult]:
     """The scoring rule for answers that ignore the input: where a function gave one and the same answer on
     every check of a visibility it answered (two or more) and that answer is wrong on some of them, it scores 0
     on those where it happened to be right, and says why. A constant label ('degenerate'), a sentinel (−1) or
     any fixed value earns nothing, however many checks expect it; a function whose answers depend on its input
     is judged check by check. Public and hidden checks are taken apart, so nothing about a hidden answer
-    reaches a public check's text. "The same" is as the checks read it: with `tolerances` (each check's
-    loosest), answers within twice a check's tolerance of the first are one answer, since two answers each
-    within a tolerance of one value are that close (−1.0 and −1.0 + 2⁻⁵² by turns are −1 to every check)."""
+    reaches a public check's text. "The same" is as the checks read it: with `tolerance` (the loosest of the
+    check at an index, asked for only where the answers are not equal), answers within twice a check's tolerance
+    of the first are one answer, since two answers each within a tolerance of one value are that close (−1.0 and
+    −1.0 + 2⁻⁵² by turns are −1 to every check)."""
     counted = list(checks)
     for visibility in ("public", "hidden"):
         answered = [index for index, (check, outcome) in enumerate(zip(checks, outcomes, strict=True))
                     if check.visibility == visibility and outcome.status == "ok" and not check.grader_fault]
         if len(answered) < 2 or all(checks[index].passed for index in answered) \
                 or not _one_answer([outcomes[index].value for index in answered],
-                                   [tolerances[index] if tolerances else None for index in answered]):
+                                   [functools.partial(tolerance, index) if tolerance else None
+                                    for index in answered]):
             continue
         answer = show(outcomes[answered[0]].value)
         problem = f"`{exercise.function}` gave the same answer, {answer}, on every input, and it is wrong on some " \
@@ -672,9 +673,9 @@ def count_only_answers_that_vary(exercise: Exercise, checks: Sequence[CheckResul
     return counted
 
 
-def _one_answer(answers: Sequence[Any], tolerances: Sequence[Tolerance | None]) -> bool:
+def _one_answer(answers: Sequence[Any], tolerances: Sequence[Callable[[], Tolerance | None] | None]) -> bool:
     """Are these one answer: the same key (`compare.answer_key`), or, for numbers, each within twice its
-    check's tolerance of the first?"""
+    check's tolerance (worked out only here, where it is needed) of the first?"""
     if len({answer_key(answer) for answer in answers}) == 1:
         return True
     first = answers[0]
@@ -684,9 +685,12 @@ def _one_answer(answers: Sequence[Any], tolerances: Sequence[Tolerance | None]) 
         np.asarray(first, dtype=float)
     except (TypeError, ValueError, OverflowError):  # not a number or an array of them: only equal keys are one
         return False
-    return all(not isinstance(answer, str)
-               and matches(answer, first, Tolerance(2 * tolerance.rtol, 2 * tolerance.atol))
-               for answer, tolerance in zip(answers, tolerances, strict=True) if tolerance is not None)
+    for answer, tolerance_of in zip(answers, tolerances, strict=True):
+        tolerance = tolerance_of() if tolerance_of is not None else None
+        if tolerance is None or isinstance(answer, str) \
+                or not matches(answer, first, Tolerance(2 * tolerance.rtol, 2 * tolerance.atol)):
+            return False
+    return True
 
 
 def _loosest_tolerance(p: PlannedCheck, references: ReferenceProvider) -> Tolerance | None:

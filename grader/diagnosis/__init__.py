@@ -80,8 +80,7 @@ def explain_exercise(exercise: Exercise, source: str | None, judged: Sequence[Ju
         # unread or unclassified: an operator that explains every answer names the cause (`1 − σ²`: tanh's
         # derivative), beside what the formula shows; not the fallback operators or pairs, which on a formula
         # would fit a change of the reference's code where the student's formula differs otherwise
-    operator = _operator(exercise, judged, second_tier=exercise.key not in SYMBOLIC_EXERCISES,
-                         read=_names_read(source, exercise.function))
+    operator = _operator(exercise, judged, second_tier=exercise.key not in SYMBOLIC_EXERCISES, source=source)
     if operator is not None:
         for index in failed:
             if _replaceable(results[index].diagnosis):
@@ -91,24 +90,9 @@ def explain_exercise(exercise: Exercise, source: str | None, judged: Sequence[Ju
     return results
 
 
-def _names_read(source: str | None, function: str) -> frozenset[str] | None:
-    """The names the module's top-level `function` reads, from its parsed text (never run); None where unknown."""
-    import ast
-
-    try:
-        tree = ast.parse(source or "")
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    found = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == function]
-    if len(found) != 1:
-        return None
-    return frozenset(node.id for statement in found[0].body for node in ast.walk(statement)
-                     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load))
-
-
-def _operator(exercise: Exercise, judged: Sequence[JudgedCheck], second_tier: bool,
-              read: frozenset[str] | None = None) -> Any:
-    """The behavioural operator that alone explains every answer (`behaviour.explain`), or None."""
+def _operator(exercise: Exercise, judged: Sequence[JudgedCheck], second_tier: bool, source: str | None = None) -> Any:
+    """The behavioural operator that alone explains every answer (`behaviour.explain`), or None; `source`, the
+    student's module, tells which arguments the function reads."""
     from grader import kit
 
     observations = [check.observe() for check in judged if check.status == "ok"]
@@ -116,10 +100,11 @@ def _operator(exercise: Exercise, judged: Sequence[JudgedCheck], second_tier: bo
         return None
     if not kit.has_solutions() and any(observation.stored is None for observation in observations):
         return None  # the operators change the reference solutions: none here, and no values stored for them
-    from grader.diagnosis import behaviour
+    from grader.diagnosis import behaviour, repair
 
     try:
-        return behaviour.explain(exercise, [o for o in observations if o is not None], second_tier, read)
+        return behaviour.explain(exercise, [o for o in observations if o is not None], second_tier,
+                                 repair.names_read(source, exercise.function) if source else None)
     except Exception:  # noqa: BLE001 - an answer the search cannot handle: it only explains, the verdict stands
         return None
 

@@ -261,6 +261,19 @@ def edit_context(module_source: str, function: str, others: Mapping[str, str] | 
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
+def names_in(statements: Iterable[ast.stmt], ctx: type[ast.expr_context] = ast.expr_context) -> frozenset[str]:
+    """The names these statements use (only those read, with `ctx=ast.Load`)."""
+    return frozenset(node.id for statement in statements for node in ast.walk(statement)
+                     if isinstance(node, ast.Name) and isinstance(node.ctx, ctx))
+
+
+def names_read(module_source: str, function: str) -> frozenset[str] | None:
+    """The names the module's one top-level `function` reads, from its parsed text (never run); None where the
+    module cannot be read or has no such single function."""
+    node = _function_node(module_source, function)
+    return None if node is None else names_in(node.body, ast.Load)
+
+
 def _function_node(module_source: str, function: str) -> ast.FunctionDef | None:
     """The module's one top-level definition of `function` (None where the module cannot be parsed, or has none
     or several)."""
@@ -601,7 +614,8 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
                                              and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
                                              and assigned[n.targets[0].id] == 1 and isinstance(n.value, ast.Call)),
                       unread=frozenset(set(assigned) - {n.id for n in ast.walk(function) if isinstance(n, ast.Name)
-                                                        and isinstance(n.ctx, ast.Load)}))
+                                                        and isinstance(n.ctx, ast.Load)}),
+                      unused_parameters=context.parameters - names_in(function.body))
     returned = _returned_position(function, parents)
     sizes = _subtree_sizes(function)
     roles: dict[int, tuple] = {}
@@ -622,21 +636,13 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
                 change = [(node, replacement)] if index else replacement
                 yield replace(_located(_in_context(edit, node, replacement, parents, text), node, text),
                               position=returned([node]) if index else None), change
-                if edit.kind == "off by one" and replacement is not None:
-                    yield from _every_index_shifted(node, nodes, context, edit, returned)
-                if edit.kind == "argument order":
-                    yield from _every_call_in_parameter_order(node, nodes, context, edit, returned)
-                if edit.kind == "module function for parameter" and isinstance(replacement, ast.Call):
-                    alike = [other for other in nodes if other is not node and isinstance(other, ast.Call)
-                             and isinstance(other.func, ast.Name) and other.func.id == node.func.id]  # type: ignore
-                    if 1 <= len(alike) <= 3:
-                        group = [node, *alike]
-                        renamed = [ast.Call(copy.deepcopy(replacement.func), copy.deepcopy(one.args),
-                                            copy.deepcopy(one.keywords)) for one in group]
-                        action = f"changing every `{node.func.id}(...)` to `{_text(replacement.func)}(...)` " \
-                                 f"({len(group)} places)"  # type: ignore[attr-defined]
-                        yield replace(edit, action=action, position=returned(group)), list(zip(group, renamed,
-                                                                                                strict=True))
+                parallel = _PARALLEL_PLACES.get(edit.kind)
+                if parallel is not None and isinstance(replacement, ast.AST):
+                    changes = parallel(node, replacement, nodes, context)
+                    if changes is not None:
+                        group = [one for one, _ in changes]
+                        yield replace(edit, action=_parallel_action(edit, node, replacement, changes),
+                                      position=returned(group)), changes
                 if not everywhere or not isinstance(node, ast.expr | ast.keyword):
                     continue
                 for group in _groups(where[key(node)], index, nodes, parents, roles) \
@@ -664,21 +670,54 @@ def _index_shift(node: ast.AST, context: _Context) -> tuple | None:
     return None
 
 
-def _every_index_shifted(node: ast.AST, nodes: Sequence[ast.AST], context: _Context, edit: Edit,
-                         returned: Callable[[list[ast.AST]], int | None]) -> Iterator[tuple[Edit, list]]:
+MAX_PARALLEL_PLACES = 4  # one slip made in parallel places: changed in all of them at once, up to this many
+
+
+def _every_index_shifted(node: ast.AST, replacement: ast.AST, nodes: Sequence[ast.AST],
+                         context: _Context) -> list[tuple[ast.AST, ast.AST]] | None:
     """The same shift taken out of every index that has it (`rows[i - 1]` and `cols[j - 1]`: indices converted from
     a 1-based language although they were 0-based already): one slip made in parallel places, where fixing one
     index alone passes no check."""
     shift = _index_shift(node, context)
     if shift is None:
-        return
-    alike = [other for other in nodes if other is not node and _index_shift(other, context) == shift]
-    if not 1 <= len(alike) <= 3:
-        return
-    changed = [node, *alike]
-    action = "changing " + " and ".join(f"`{_text(one)}` to `{_text(one.left)}`" for one in changed)  # type: ignore[attr-defined]
-    yield replace(edit, action=action, position=returned(changed)), \
-        [(one, copy.deepcopy(one.left)) for one in changed]  # type: ignore[attr-defined]
+        return None
+    group = [node, *(other for other in nodes if other is not node and _index_shift(other, context) == shift)]
+    return [(one, copy.deepcopy(one.left)) for one in group] \
+        if 2 <= len(group) <= MAX_PARALLEL_PLACES else None  # type: ignore[attr-defined]
+
+
+def _every_call_in_parameter_order(node: ast.AST, replacement: ast.AST, nodes: Sequence[ast.AST],
+                                   context: _Context) -> list[tuple[ast.AST, ast.AST]] | None:
+    """The arguments put in the callee's order in every call that has them out of it (a refactor that moved two
+    parameters, every call left as it was)."""
+    changes = [(node, replacement), *((other, changed) for other in nodes if other is not node
+                                      and (changed := _parameter_order_call(other, context)) is not None)]
+    return changes if 2 <= len(changes) <= MAX_PARALLEL_PLACES else None
+
+
+def _every_call_renamed(node: ast.AST, replacement: ast.AST, nodes: Sequence[ast.AST],
+                        context: _Context) -> list[tuple[ast.AST, ast.AST]] | None:
+    """Every call of the module function changed to the parameter (`f_wave(x + h) - f_wave(x - h)`)."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and isinstance(replacement, ast.Call)):
+        return None
+    group = [node, *(other for other in nodes if other is not node and isinstance(other, ast.Call)
+                     and isinstance(other.func, ast.Name) and other.func.id == node.func.id)]
+    if not 2 <= len(group) <= MAX_PARALLEL_PLACES:
+        return None
+    return [(one, ast.Call(copy.deepcopy(replacement.func), copy.deepcopy(one.args), copy.deepcopy(one.keywords)))
+            for one in group]  # type: ignore[attr-defined]
+
+
+def _parallel_action(edit: Edit, node: ast.AST, replacement: ast.AST, changes: list[tuple[ast.AST, ast.AST]]) -> str:
+    """The change of several places, in words: each one's text and its change, or one rename said once."""
+    if edit.kind == "module function for parameter":
+        return f"changing every `{node.func.id}(...)` to `{_text(replacement.func)}(...)` " \
+            f"({len(changes)} places)"  # type: ignore[attr-defined]
+    return "changing " + " and ".join(f"`{_text(one)}` to `{_text(new)}`" for one, new in changes)
+
+
+_PARALLEL_PLACES = {"off by one": _every_index_shifted, "argument order": _every_call_in_parameter_order,
+                    "module function for parameter": _every_call_renamed}
 
 
 def _subtree_sizes(root: ast.AST) -> dict[int, int]:
@@ -864,6 +903,7 @@ class _Context:
     filled: frozenset[str] = frozenset()  # locals stored into entry by entry (`path[k] = ...`)
     call_results: frozenset[str] = frozenset()  # locals assigned once, from a call (`out = neuron(w, b, x)`)
     unread: frozenset[str] = frozenset()  # locals assigned and never read (a value computed, then forgotten)
+    unused_parameters: frozenset[str] = frozenset()  # parameters the body never names
 
 
 Replacement = ast.AST | list[ast.stmt]
@@ -1101,23 +1141,13 @@ def _coefficients_reversed(node: ast.AST, context: _Context) -> Found:
                           "up takes the constant first", everywhere=False)
 
 
-def _unused_parameters(context: _Context) -> list[str]:
-    """The function's parameters that its body never reads."""
-    function = next((node for node in context.parents.values() if isinstance(node, ast.FunctionDef)
-                     and node.name == context.function), None)
-    if function is None:
-        return []
-    read = {node.id for statement in function.body for node in ast.walk(statement) if isinstance(node, ast.Name)}
-    return sorted(context.parameters - read)
-
-
 def _module_function_for_parameter(node: ast.AST, context: _Context) -> Found:
     """`df_nonconvex(x)` where the function given, `df`, belongs: a module function called by name (left from
     trying it on one example) while the parameter that is a function is never read."""
     if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in context.signatures
             and node.func.id != context.function):
         return
-    for parameter in _unused_parameters(context):
+    for parameter in sorted(context.unused_parameters):
         changed = copy.deepcopy(node)
         changed.func = ast.Name(parameter, ast.Load())
         yield from _expr_edit("module function for parameter", node, changed, f"`{node.func.id}` is the module's own "
