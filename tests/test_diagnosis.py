@@ -7,11 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sympy as sp
 
 from grader import kit
 from grader.curriculum import BY_KEY
 from grader.curriculum.common import parent_call
-from grader.diagnosis import AnswerSeen, replace_hint
+from grader.diagnosis import AnswerSeen, reader, replace_hint
 from grader.diagnosis import symbolic as symbolic_module
 from grader.diagnosis.behaviour import explain
 from grader.diagnosis.symbolic import analyse
@@ -171,6 +172,30 @@ def test_a_formula_that_is_0_claims_no_factor(key, body, shown):
 def test_a_sign_is_stated_as_a_fact_about_a_term_not_guessed_as_a_cause():
     found = finding("partial_derivatives.dg_dx", "return 2 * x * y - y * np.cos(x * y)")
     assert found.name == "formula: sign of a term" and "inner derivative" not in found.hint
+
+
+@pytest.mark.parametrize(("body", "says"), [
+    ("return 4 * x*3 - 6 * x + 1", "has 12x where the right one has 4x³"),  # 12x - 6x: SymPy's 6x
+    ("return 4 * x**3 - 6 * x + 1 + 12 * x", "has the extra term 12x"),
+])
+def test_a_right_term_merged_with_another_written_term_is_not_said_to_have_the_wrong_sign(body, says):
+    """`4 * x*3 - 6 * x + 1` (a `*` typed for `**`) was told "it has the term −6x with the wrong sign": the terms
+    were compared after SymPy had combined 12x with the `-6 * x` that is right. A term written as it is is never
+    said to have the wrong sign or factor."""
+    found = finding("gradient_descent.df_nonconvex", body)
+    assert found is not None and says in found.hint and "wrong sign" not in found.hint, found
+
+
+def test_a_flipped_term_beside_a_missing_one_is_still_named():
+    found = finding("gradient_descent.df_nonconvex", "return 4 * x**3 + 6 * x")
+    assert found is not None and "misses the term 1" in found.hint and "−6x with the wrong sign" in found.hint, found
+
+
+def test_the_reader_gives_the_terms_of_a_sum_as_written():
+    functions = reader.parse_module("def f(x):\n    u = 2 * x\n    return 4 * x*3 - (6 * x - u) + -1\n")
+    x = sp.Symbol("x")
+    assert reader.read_written_terms(functions, "f", [x]) == (12 * x, -6 * x, 2 * x, -1)
+    assert reader.read_function(functions, "f", [x]) == 8 * x - 1
 
 
 def test_the_reader_never_executes_the_source(tmp_path: Path):

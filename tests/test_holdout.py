@@ -50,7 +50,7 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
     "d1_one_more": "one time more than it should",
     "dgdx_dropped_y_factor": "misses a factor `y`",
     "dnc_missing_constant": "the term x has derivative 1",
-    "dnc_x_term_kept": "it has −5x where the right one has −6x",
+    "dnc_x_term_kept": "your answer has x where the right one has 1",  # read term by term as written, 2026-12-05
     "dpoly_second_derivative": "it has 6x where the right one has −12x",
     "epi_sse_arguments_swapped": "here the slope m is fixed and the intercept varies",
     "eps_running_total": "`total = 0.0` runs once, before the loop",

@@ -36,18 +36,14 @@ HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({
     "h23_classify_tolerance_missing_minus", "h23_bestfit_same_index_twice", "h23_gradnorm_append_dedented",
 })
 # Texts judged misleading by hand whatever the keywords say (kept, so that any of them coming back fails): a term's
-# sign claimed where a missing term's slot had merged with it (fails today, below), and an argument said to be
-# ignored that the code passes on, its result thrown away (no longer said).
+# sign claimed where SymPy had merged another written term with it (no longer said: the terms as written are read
+# too), and an argument said to be ignored that the code passes on, its result thrown away (no longer said).
 HAND_JUDGED_FALSE: dict[str, str] = {
     "h23_dfnonconvex_times_three_for_cube": "it has the term −6x with the wrong sign",  # `- 6 * x` is right; 12x − 6x
     "h23_best_starts_for_end_points": "your function ignores learning_rate",  # passed on; the slip is min(starts)
 }
 # What fails today (xfail, not strict: a fix shows as XPASS).
-FALSE_HINT_TODAY: dict[str, str] = {
-    "h23_dfnonconvex_times_three_for_cube": "the formula's terms are compared after SymPy has combined like terms: "
-                                            "`4 * x*3 - 6 * x` is 6x, read as −6x with its sign flipped; telling a "
-                                            "merged term from a flipped one needs the terms as written",
-}
+FALSE_HINT_TODAY: dict[str, str] = {}
 KEEPS_MARKS_TODAY: dict[str, str] = {}
 COSTS_CALLERS_TODAY: dict[str, str] = {}
 

@@ -78,6 +78,14 @@ def read_function(functions: Mapping[str, ast.FunctionDef], name: str, arguments
     return _Reader(functions, data, 0).call(name, list(arguments))
 
 
+def read_written_terms(functions: Mapping[str, ast.FunctionDef], name: str, arguments: Sequence[sp.Expr],
+                       data: DataSymbols | None = None) -> tuple[sp.Expr, ...]:
+    """The summands of the expression `name` returns, each read on its own, as the student wrote them: SymPy
+    combines like terms, so `4*x*3 - 6*x` reads as 6x and a term-by-term comparison of the combined formula would
+    blame the `-6*x` that is right. One summand where the return is not a sum."""
+    return _Reader(functions, data, 0).call(name, list(arguments), written_terms=True)  # type: ignore[return-value]
+
+
 def function_text(functions: Mapping[str, ast.FunctionDef], name: str) -> str:
     """The function and every module function it may call, as normalised text: a cache key for what it means."""
     seen: dict[str, None] = {}  # in the order reached
@@ -109,6 +117,15 @@ def _power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
     return base**exponent
 
 
+def _summands(node: ast.expr, sign: int = 1) -> list[tuple[int, ast.expr]]:
+    """The terms of a sum as written, with their signs: `a - (b + c)` gives (1, a), (-1, b), (-1, c)."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub):
+        return _summands(node.left, sign) + _summands(node.right, sign if isinstance(node.op, ast.Add) else -sign)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        return _summands(node.operand, -sign if isinstance(node.op, ast.USub) else sign)
+    return [(sign, node)]
+
+
 def _checked(value: sp.Expr) -> sp.Expr:
     if not is_small(value):
         raise Unreadable("expression too large")
@@ -123,7 +140,7 @@ class _Reader:
 
     # ----- functions and statements -----
 
-    def call(self, name: str, arguments: list[sp.Expr]) -> Value:
+    def call(self, name: str, arguments: list[sp.Expr], written_terms: bool = False) -> Value:
         node = self.functions.get(name)
         if node is None or self.depth > MAX_INLINE_DEPTH:
             raise Unreadable(f"no readable function {name}")
@@ -140,9 +157,9 @@ class _Reader:
         for name_, default in zip(names[len(arguments):], defaults, strict=True):
             environment[name_] = self.expression(default, {})
         inner = _Reader(self.functions, self.data, self.depth + 1)
-        return inner.body(node.body, environment)
+        return inner.body(node.body, environment, written_terms)
 
-    def body(self, statements: list[ast.stmt], environment: dict[str, Value]) -> Value:
+    def body(self, statements: list[ast.stmt], environment: dict[str, Value], written_terms: bool = False) -> Value:
         for index, statement in enumerate(statements):
             if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) \
                     and isinstance(statement.value.value, str):
@@ -152,6 +169,8 @@ class _Reader:
             if isinstance(statement, ast.Return) and statement.value is not None:
                 if index != len(statements) - 1:
                     raise Unreadable("code after return")
+                if written_terms:
+                    return tuple(sign * self.scalar(term, environment) for sign, term in _summands(statement.value))
                 return self.returned(statement.value, environment)
             if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
                 self.assign(statement.targets[0], statement.value, environment)

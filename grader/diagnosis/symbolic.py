@@ -37,6 +37,7 @@ from grader.diagnosis.reader import (
     moment_symbol,
     parse_module,
     read_function,
+    read_written_terms,
     to_moments,
 )
 from grader.diagnosis.show import formula
@@ -151,10 +152,22 @@ def _analyse(exercise: Exercise, target: Target, functions: Mapping[str, ast.Fun
             if not _same_shape(student, target):
                 return None
             quotient = _difference_quotient(exercise, target, functions[exercise.function], student)
-            return quotient or _classify(exercise, target, student)
+            return quotient or _classify(exercise, target, student, _written_terms(exercise, target, functions))
     except (Unreadable, RecursionError, OverflowError, ZeroDivisionError, TypeError, ValueError, MemoryError,
             AttributeError, sp.SympifyError, sp.PolynomialError):
         return None
+
+
+def _written_terms(exercise: Exercise, target: Target, functions: Mapping[str, ast.FunctionDef]) -> tuple[sp.Expr, ...]:
+    """The terms of the student's one formula as written, each expanded on its own (none where the formula is a
+    pair or over data, or its return is not readable term by term)."""
+    if isinstance(target.reference, tuple) or target.data is not None:
+        return ()
+    try:
+        written = read_written_terms(functions, exercise.function, target.parameters)
+    except Unreadable:
+        return ()
+    return tuple(term for summand in written for term in sp.Add.make_args(sp.expand(summand)))
 
 
 def _same_shape(student: Value, target: Target) -> bool:
@@ -280,7 +293,7 @@ def _difference_quotient(exercise: Exercise, target: Target, function: ast.Funct
                    "differentiation and return its value", frozenset(refuted | {FACTOR_CLAIM}))
 
 
-def _classify(exercise: Exercise, target: Target, student: Value) -> Finding:
+def _classify(exercise: Exercise, target: Target, student: Value, written: tuple[sp.Expr, ...] = ()) -> Finding:
     sampler = _Sampler(exercise.key)
     listed = _listed_mistakes(exercise, target)
     if isinstance(target.reference, tuple):
@@ -308,7 +321,7 @@ def _classify(exercise: Exercise, target: Target, student: Value) -> Finding:
         found = _classify_components(sampler, target, student, frozenset(refuted))
     else:
         assert isinstance(student, sp.Expr)
-        found = _classify_expression(sampler, target, student, frozenset(refuted))
+        found = _classify_expression(sampler, target, student, frozenset(refuted), written=written)
     if found.says_something:
         return found
     shown = ", ".join(formula(item) for item in student) if isinstance(student, tuple) else formula(student)
@@ -394,7 +407,8 @@ def _listed_mistakes(exercise: Exercise, target: Target) -> tuple[tuple[str, Val
 
 
 def _classify_expression(sampler: _Sampler, target: Target, student: sp.Expr, refuted: frozenset[str],
-                         subject: str = "your answer", reference: sp.Expr | None = None) -> Finding:
+                         subject: str = "your answer", reference: sp.Expr | None = None,
+                         written: tuple[sp.Expr, ...] = ()) -> Finding:
     right = target.reference if reference is None else reference
     assert isinstance(right, sp.Expr)
     if target.differentiated is not None and target.variable is not None:
@@ -414,7 +428,7 @@ def _classify_expression(sampler: _Sampler, target: Target, student: sp.Expr, re
             if ratio.has(moment_symbol(0, 0)) and not ratio.has(*_moment_symbols(target) - {moment_symbol(0, 0)}) \
             else ""
         return Finding("formula: a factor", f"{subject} is {formula(ratio)} times the right one{mean}", refuted)
-    return _term_finding(student, right, refuted, subject, target.notation)
+    return _term_finding(student, right, refuted, subject, target.notation, written)
 
 
 def _factor_finding(sampler: _Sampler, student: sp.Expr, right: sp.Expr, k: float, refuted: frozenset[str],
@@ -453,10 +467,12 @@ def _simple_ratio(student: sp.Expr, right: sp.Expr) -> sp.Expr | None:
 
 
 def _term_finding(student: sp.Expr, right: sp.Expr, refuted: frozenset[str], subject: str,
-                  notation: str) -> Finding:
+                  notation: str, written: tuple[sp.Expr, ...] = ()) -> Finding:
     """The difference term by term, where the reference is a sum of terms: terms missing, with the wrong sign or
     factor, one term replaced by another, or extra terms (not where every one of three or more terms differs: that
-    is another formula, not slips in its terms). Anything else is not classified."""
+    is another formula, not slips in its terms). Anything else is not classified. A right term the student wrote
+    as it is (`written`) is never said to have the wrong sign or factor: the difference there is another written
+    term that SymPy combined with it (`4*x*3 - 6*x` is 6x), so it is an extra term."""
     if not (is_small(student, 150) and is_small(right, 150)):
         return Finding("", "", refuted)
     reference_terms = sp.Add.make_args(sp.expand(right))
@@ -465,6 +481,8 @@ def _term_finding(student: sp.Expr, right: sp.Expr, refuted: frozenset[str], sub
             or not all(is_small(term, 40) for term in difference):
         return Finding("", "", refuted)
     matched = [(term, _matching_term(term, reference_terms)) for term in difference]
+    matched = [(term, None if match is not None and match[1] != -1 and match[0] in written else match)
+               for term, match in matched]
     extra = [term for term, match in matched if match is None]
     known = [match for _, match in matched if match is not None]
     if extra and known:
