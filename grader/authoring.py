@@ -46,7 +46,8 @@ def _as_case(generate: InputGenerator) -> Callable[[np.random.Generator], Case]:
 def exercise(*, module: str, function: str, points: float, checks: Mapping[str, InputGenerator],
              expect: ExpectRule | Sequence[ExpectRule], hint: str, mistakes: Sequence[Misconception] = (),
              alternatives: Sequence[str] = (), call_seconds: float | None = None,
-             returns: Sequence[str] = (), by_hand: bool = False, differentiates: str = "") -> Exercise:
+             returns: Sequence[str] = (), by_hand: bool = False, differentiates: str = "",
+             hidden_draws: int = 1) -> Exercise:
     """One exercise, declared with keywords; raises ValueError on a declaration that cannot be graded.
 
     `returns` names each value of a function that returns a few numbers (("the slope", "the intercept")): a
@@ -54,12 +55,16 @@ def exercise(*, module: str, function: str, points: float, checks: Mapping[str, 
     the answer is a derivative worked out by hand; during its calls the submission's functions refuse complex
     numbers and any object but plain real data, so a complex step, a dual number or SymPy's symbols through them
     fail; `differentiates` names the module function the answer is the slope of (same arguments; implies
-    `by_hand`): during the call it may be evaluated at the input only, so any numerical method through it fails."""
+    `by_hand`): during the call it may be evaluated at the input only, so any numerical method through it fails.
+    `hidden_draws`: inputs drawn for each hidden check, all to be right for it to pass (for answers that are one of a
+    few labels or counts, which a guess would otherwise get right by chance)."""
     if not checks:
         raise ValueError(f"{module}.{function}: an exercise needs at least one check")
     rules = (expect,) if callable(expect) else tuple(expect)
     if not rules:
         raise ValueError(f"{module}.{function}: an exercise needs at least one expectation rule")
+    if hidden_draws < 1:
+        raise ValueError(f"{module}.{function}: `hidden_draws` is at least 1")
     if len(returns) == 1:
         raise ValueError(f"{module}.{function}: `returns` names each of several returned values")
     names = [m.name for m in mistakes]
@@ -70,5 +75,5 @@ def exercise(*, module: str, function: str, points: float, checks: Mapping[str, 
         checks=tuple(Check(label, _as_case(generate)) for label, generate in checks.items()),
         expect=rules, hint=hint, misconceptions=tuple(mistakes), alternatives=tuple(alternatives),
         call_seconds=call_seconds, returns=tuple(returns), by_hand=by_hand or bool(differentiates),
-        differentiates=differentiates,
+        differentiates=differentiates, hidden_draws=hidden_draws,
     )

@@ -162,7 +162,7 @@ def submission_digest(sources: Mapping[str, str]) -> str:
 def plan(exercises: Iterable[Exercise], *, hidden: bool, course_seed: str = "",
          student: str = "", submission: str = "") -> list[PlannedCheck]:
     """Every check of every exercise, public (fixed seed) and, when grading, hidden (per student and, given its
-    `submission_digest`, per submission)."""
+    `submission_digest`, per submission; `exercise.hidden_draws` inputs per check, sharing its points)."""
     planned = []
     for exercise in exercises:
         runs: list[tuple[Visibility, str]] = [("public", PUBLIC_SEED)]
@@ -171,9 +171,14 @@ def plan(exercises: Iterable[Exercise], *, hidden: bool, course_seed: str = "",
         shares = iter(split_points(exercise.points, len(exercise.checks) * len(runs)))
         for visibility, seed in runs:
             for check in exercise.checks:
-                case = _public_case(check, exercise.key) if visibility == "public" else \
-                    hidden_case(exercise, check, seed)
-                planned.append(PlannedCheck(exercise, check.label, visibility, case, next(shares)))
+                if visibility == "public":
+                    planned.append(PlannedCheck(exercise, check.label, visibility, _public_case(check, exercise.key),
+                                                next(shares)))
+                    continue
+                draws = exercise.hidden_draws
+                for draw, share in enumerate(split_points(next(shares), draws)):
+                    case = hidden_case(exercise, check, seed if draw == 0 else f"{seed}|draw {draw}")
+                    planned.append(PlannedCheck(exercise, check.label, visibility, case, share))
     return planned
 
 
@@ -622,20 +627,30 @@ def _uniform_if_hidden(check: CheckResult, exercise: Exercise) -> CheckResult:
 
 WITHHELD = "right on this public input, but the hidden check of the same kind did not pass: a public check's " \
     "points count only together with it (points are earned on hidden inputs)"
+DRAWN_TOGETHER = "right on this hidden input, but another hidden input of the same kind was not: the inputs of one " \
+    "kind count together (an answer that is one of a few values could otherwise be right by chance)"
+
+
+def counted_away(check: CheckResult) -> bool:
+    """Right, but scoring nothing because a hidden check of its kind was not (`count_public_with_hidden`)."""
+    return WITHHELD in check.student_message or DRAWN_TOGETHER in check.student_message
 
 
 def count_public_with_hidden(checks: Sequence[CheckResult]) -> list[CheckResult]:
     """The scoring rule of a graded run: a passed public check keeps its points only where the hidden check
     with the same label passed too, else it scores 0 and says why. Public inputs and expected values are
     shown to students, so an answer right only there (a table of them) earns nothing; a correct function
-    passes both and keeps every point. Checks of a label without a hidden check are left as they are."""
-    hidden_labels = {check.label for check in checks if check.visibility == "hidden"}
-    hidden_passed = {check.label for check in checks if check.visibility == "hidden" and check.passed}
+    passes both and keeps every point. Checks of a label without a hidden check are left as they are. A hidden
+    check drawn on several inputs (`Exercise.hidden_draws`) passes only where every one of them is right."""
+    hidden_failed = {check.label for check in checks if check.visibility == "hidden" and not check.passed}
     counted = []
     for check in checks:
-        if check.visibility == "public" and check.passed and check.label in hidden_labels - hidden_passed:
-            check = replace(check, passed=False, score=0.0, student_message=student_message(call=None,
-                            problem=WITHHELD), instructor_message="passed, but its hidden check did not")
+        if check.passed and check.label in hidden_failed:
+            public = check.visibility == "public"
+            check = replace(check, passed=False, score=0.0, student_message=student_message(
+                call=None, problem=WITHHELD if public else DRAWN_TOGETHER),
+                instructor_message="passed, but its hidden check did not" if public
+                else "passed, but another hidden input of the same kind did not")
         counted.append(check)
     return counted
 

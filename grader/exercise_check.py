@@ -294,7 +294,7 @@ def impostor_problems(exercise: Exercise, sandbox: Any) -> list[str]:
         passing = [c for c in result.checks if _passed(c) and (c.label, c.visibility) not in excused]
         if passing:
             problems.append(f"{exercise.key}: the impostor answering {name} passes "
-                            f"{', '.join(repr(c.name) for c in passing)}: that check cannot tell it from a "
+                            f"{_names(passing)}: that check cannot tell it from a "
                             "correct function (choose inputs where it differs)")
     for answer in _scalar_answers(reference, planned):
         result = _grade(sandbox, exercise, kit.variant_source(exercise.module, exercise.function,
@@ -302,9 +302,14 @@ def impostor_problems(exercise: Exercise, sandbox: Any) -> list[str]:
         passing = [c for c in result.checks if _passed(c)]
         if passing:
             problems.append(f"{exercise.key}: the impostor answering {answer!r} for every input passes "
-                            f"{', '.join(repr(c.name) for c in passing)}: every check expects that answer "
+                            f"{_names(passing)}: every check expects that answer "
                             "(give the checks inputs whose answers differ)")
     return problems
+
+
+def _names(checks: Sequence[CheckResult]) -> str:
+    """The checks' names, once each (a hidden check drawn on several inputs is one check)."""
+    return ", ".join(repr(name) for name in dict.fromkeys(check.name for check in checks))
 
 
 def _scalar_answers(reference: Callable[..., Any], planned: Sequence[PlannedCheck], most: int = 6) -> list[Any]:

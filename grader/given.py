@@ -151,8 +151,8 @@ PROBES = {
                "g(p[0], p[1])"),
         _point("partial_derivatives.saddle_of_point", SADDLE_EXPR.subs({x: X[0], y: X[1]}, simultaneous=True),
                2, "saddle(p[0], p[1])"),
-        _point("probe.tilted_saddle", X[0] ** 2 - X[1] ** 2 + 3 * X[0] * X[1] + X[0], 2,
-               "p0² − p1² + 3·p0·p1 + p0: a saddle with a mixed term"),
+        _point("probe.tilted_saddle", X[0] ** 2 - X[1] ** 2 + 3 * X[0] * X[1] + X[0] + X[0] ** 2 * X[1] / 2, 2,
+               "p0² − p1² + 3·p0·p1 + p0 + p0²·p1/2: a saddle with a mixed term, its Hessian another at each point"),
         *(_point(f"{name}_{'du' if variable == x else 'dv'}",
                  sp.diff(expr, variable).subs({x: X[0], y: X[1]}, simultaneous=True), 2,
                  f"∂/∂{'u' if variable == x else 'v'} of {description}")
@@ -166,6 +166,12 @@ PROBES = {
           for variable in (x, y)),
         _point("probe.bowl3", X[0] ** 2 + 2 * X[1] ** 2 + 3 * X[2] ** 2 + X[0] * X[1] - X[2], 3,
                "p0² + 2p1² + 3p2² + p0·p1 − p2"),
+        # A cubic term: its slopes and its Hessian differ from point to point (a quadratic's Hessian is one matrix
+        # everywhere, the public check's answer at every hidden point too), and differences of second order
+        # are still exact on it, up to rounding
+        _point("probe.tilted_bowl3",
+               X[0] ** 2 + 2 * X[1] ** 2 + 3 * X[2] ** 2 + X[0] * X[1] + X[1] * X[2] - X[2] + X[0] * X[1] * X[2] / 2,
+               3, "p0² + 2p1² + 3p2² + p0·p1 + p1·p2 − p2 + p0·p1·p2/2: a bowl near the origin, tilted and twisted"),
         _point("probe.wavy2", sp.exp(X[0] / 3) * sp.cos(X[1]) + X[0] * X[1] ** 2, 2,
                "exp(p0/3)·cos(p1) + p0·p1²"),
     )

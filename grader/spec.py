@@ -96,6 +96,10 @@ class Exercise:
     # The module function the answer is the slope of, taking the same arguments (`f_poly` for `df_poly`): during a
     # by-hand call it may be evaluated at the call's input only, so a numerical method through it fails
     differentiates: str = ""
+    # Inputs drawn for each hidden check, all of which must be right for it to pass: an answer that is one of a few
+    # labels or counts can be right by chance (a random label passes one check in four), and k draws make a guess
+    # pass a check one time in 4^k; a student who knows the rule passes every draw of a kind as easily as one
+    hidden_draws: int = 1
 
     @property
     def key(self) -> str:

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from grader import kit
-from grader.curriculum import EXERCISES, TOTAL_POINTS
-from grader.engine import WITHHELD, grade_sources
+from grader.compare import compare
+from grader.curriculum import DECLARED, EXERCISES, TOTAL_POINTS
+from grader.engine import LIVE, counted_away, grade_sources, plan
 from grader.report import STATUS_DIAGNOSES
 
 MISTAKES = [(e, m) for e in EXERCISES for m in e.misconceptions]
@@ -48,7 +49,7 @@ def test_buggy_rule_loses_marks_and_gets_its_hint(sandbox, exercise, mistake):
     assert result.score < exercise.points and public.score < exercise.points
     for checks in (result.checks, public.checks):
         failed = [check for check in checks if not check.passed and check.diagnosis not in STATUS_DIAGNOSES
-                  and WITHHELD not in check.student_message]
+                  and not counted_away(check)]
         assert failed and all(check.diagnosis == mistake.name for check in failed), \
             [(c.label, c.diagnosis, c.student_message) for c in failed]
         assert all(mistake.hint in check.student_message for check in failed)
@@ -173,3 +174,38 @@ def test_the_screen_of_a_block_never_refuses_what_the_exact_test_takes():
     together, one_by_one = np.random.default_rng(4), np.random.default_rng(4)
     for case in derivatives.sigmoid_on_arrays(together, 5):  # the same values, in the same order
         assert np.array_equal(case.args[1], derivatives.sigmoid_on_an_array(one_by_one).args[1])
+
+
+# Kinds whose answer is the rule itself, the same for every input of the kind: a student who tells the kind apart
+# has the skill. Everything else must ask another answer of every student.
+ANSWER_OF_THE_KIND: dict[tuple[str, str], str] = {
+    **{("partial_derivatives.classify_critical_point", check.label): "a label: which kind the matrix is"
+       for exercise in DECLARED if exercise.key == "partial_derivatives.classify_critical_point"
+       for check in exercise.checks},
+    ("neural_network.steps_to_escape", "pushed along the stable direction"): "never escapes: −1",
+    ("neural_network.steps_to_escape", "pushed past the radius"): "out at the first step: 1",
+    **{(exercise.key, "an integer"): "one of a dozen integers, whose answers a table holds anyway (README); "
+       "f_poly' is symmetric about 2, so the public integer's mirror has its answer"
+       for exercise in DECLARED if exercise.by_hand and any(check.label == "an integer" for check in exercise.checks)},
+}
+
+
+@pytest.mark.parametrize("exercise", DECLARED, ids=lambda exercise: exercise.key)
+def test_the_public_answer_of_a_kind_rarely_passes_its_hidden_check(exercise):
+    """A function that recognises the kind of input and returns the public check's answer for it (a table keyed
+    by kind, not by input) must not pass the hidden check of that kind: `hessian` of a quadratic is one matrix at
+    every point, and `partial_derivative` of the plain bowl along its third coordinate at 0 is −1 at every point,
+    so the public answers passed every student's hidden checks of those kinds. At most 1 student in 10 here."""
+    public = {p.label: LIVE.expectations(p)[0].value for p in plan([exercise], hidden=False)}
+    passed_by_the_public_answer: dict[str, int] = {}
+    students = 20
+    for index in range(students):
+        hidden = [p for p in plan([exercise], hidden=True, course_seed="kinds", student=f"s{index}")
+                  if p.visibility == "hidden"]
+        for label in public:
+            draws = [p for p in hidden if p.label == label]
+            passed = all(compare(public[label], expected).passed for p in draws for expected in LIVE.expectations(p))
+            passed_by_the_public_answer[label] = passed_by_the_public_answer.get(label, 0) + passed
+    too_often = {label: count for label, count in passed_by_the_public_answer.items()
+                 if count > students // 10 and (exercise.key, label) not in ANSWER_OF_THE_KIND}
+    assert not too_often, too_often

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -9,6 +11,7 @@ from grader import kit
 from grader.compare import Tolerance
 from grader.curriculum import BY_KEY, DECLARED, EXERCISES, of_module
 from grader.engine import (
+    DRAWN_TOGETHER,
     LIVE,
     PUBLIC_SEED,
     WITHHELD,
@@ -20,7 +23,7 @@ from grader.engine import (
     submission_digest,
 )
 from grader.plain import Given
-from grader.sandbox.client import Outcome
+from grader.sandbox.client import Outcome, Sandbox
 from grader.spec import CheckResult
 
 
@@ -236,6 +239,53 @@ def test_a_public_check_counts_only_where_the_hidden_check_of_its_kind_passes():
         ("d", "public", True, 1.0),  # no hidden check of this kind (not a graded run): as it was
         ("a", "hidden", True, 1.0), ("b", "hidden", False, 0.0), ("c", "hidden", True, 1.0)]
     assert WITHHELD in counted[1].student_message and counted[0] is checks[0]
+
+
+def test_the_hidden_inputs_of_one_kind_count_together():
+    """An exercise drawn several times per hidden check (`hidden_draws`): a draw right where another of its kind is
+    wrong scores nothing, and so does the public check of that kind."""
+    checks = [_check("a", "public", True), _check("b", "public", True),
+              _check("a", "hidden", True, 0.5), _check("a", "hidden", True, 0.5),
+              _check("b", "hidden", True, 0.5), _check("b", "hidden", False, 0.5)]
+    counted = count_public_with_hidden(checks)
+    assert [(c.label, c.visibility, c.passed, c.score) for c in counted] == [
+        ("a", "public", True, 1.0), ("b", "public", False, 0.0),
+        ("a", "hidden", True, 0.5), ("a", "hidden", True, 0.5),
+        ("b", "hidden", False, 0.0), ("b", "hidden", False, 0.0)]
+    assert DRAWN_TOGETHER in counted[4].student_message and WITHHELD in counted[1].student_message
+
+
+def test_a_hidden_check_drawn_several_times_shares_its_points_over_different_inputs():
+    exercise = BY_KEY["partial_derivatives.classify_critical_point"]
+    assert exercise.hidden_draws == 3
+    planned = plan([exercise], hidden=True, course_seed="c", student="s")
+    public = [p for p in planned if p.visibility == "public"]
+    hidden = [p for p in planned if p.visibility == "hidden"]
+    assert len(public) == len(exercise.checks) and len(hidden) == 3 * len(exercise.checks)
+    assert round(sum(p.max_score for p in planned), 6) == exercise.points
+    assert abs(sum(p.max_score for p in hidden) - sum(p.max_score for p in public)) < 1e-3  # half each
+    for check in exercise.checks:
+        draws = [case_values(p.case) for p in hidden if p.label == check.label]
+        assert len(draws) == 3 and len(set(draws)) > 1, check.label  # not the same input three times
+    first = plan([replace(exercise, hidden_draws=1)], hidden=True, course_seed="c", student="s")
+    assert [case_values(p.case) for p in first if p.visibility == "hidden"] == \
+        [case_values(p.case) for p in hidden[::3]]  # the first draw is the input a single draw would be
+
+
+@pytest.mark.parametrize("body", [
+    "import random\nreturn random.choice(['minimum', 'maximum', 'saddle', 'degenerate'])",
+    "a = np.asarray(hessian_matrix, dtype=float)\n"
+    "return ['minimum', 'maximum', 'saddle', 'degenerate'][int(abs(a.sum()) * 1e6) % 4]",
+])
+def test_a_label_picked_at_random_earns_next_to_nothing(body):
+    """A random one of the four labels passed one check in four, about a seventh of the points over a class (red
+    team): each hidden check of `classify_critical_point` now draws three inputs, all to be right."""
+    exercise = BY_KEY["partial_derivatives.classify_critical_point"]
+    source = kit.variant_source(exercise.module, exercise.function, body)
+    with Sandbox() as sandbox:
+        earned = [grade_sources({exercise.module: source}, sandbox, student=f"guess{index}", hidden=True,
+                                course_seed="c", exercises=[exercise]).exercises[0].score for index in range(24)]
+    assert sum(earned) / len(earned) < 0.05 * exercise.points, earned
 
 
 def test_one_answer_for_every_input_scores_nothing_where_it_happens_to_be_right():

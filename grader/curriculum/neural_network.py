@@ -493,6 +493,7 @@ EXERCISES = (
                 "a saddle near the origin, inside the radius": a_saddle_near_the_origin,
                 "pushed past the radius": pushed_past_the_radius},
         expect=by_solution(f"{MODULE}.steps_to_escape", EXACT),
+        hidden_draws=3,  # a count of steps, often one of a few: a guess or the public count passes 3 draws rarely
         hint="Start at saddle + offset; after each update measure the distance from the SADDLE and return the "
              "number of that step as soon as it exceeds radius; −1 if that never happens within max_steps steps.",
         mistakes=[

@@ -167,9 +167,11 @@ def g_at_integers_along_x(rng: np.random.Generator) -> Case:
 
 
 def bowl3_along_the_third(rng: np.random.Generator) -> Case:
-    """A bowl in three variables at a float array whose third coordinate is 0, along it (i = 2), h=1e-3 by
-    keyword; the array left unchanged. The step is h whatever the coordinate: one relative to it would be 0."""
-    return Case((Given("probe.bowl3"), np.array([*_point(rng, 2), 0.0]), 2), {"h": 1e-3})
+    """A tilted bowl in three variables at a float array whose third coordinate is 0, along it (i = 2), h=1e-3 by
+    keyword; the array left unchanged. The step is h whatever the coordinate: one relative to it would be 0. The
+    slope there is p1 − 1 + p0·p1/2, another for every point (along p2 the plain bowl's is −1 at every such
+    point, an answer a student could give for any input of this kind)."""
+    return Case((Given("probe.tilted_bowl3"), np.array([*_point(rng, 2), 0.0]), 2), {"h": 1e-3})
 
 
 def g_gradient(rng: np.random.Generator) -> Case:
@@ -199,13 +201,14 @@ def g_hessian(rng: np.random.Generator) -> Case:
 
 
 def tilted_saddle_hessian(rng: np.random.Generator) -> Case:
-    """p0² − p1² + 3·p0·p1 + p0, a saddle whose Hessian has off-diagonal entries."""
+    """p0² − p1² + 3·p0·p1 + p0 + p0²·p1/2, a saddle whose Hessian has off-diagonal entries and differs from point
+    to point (a quadratic's is the public answer everywhere)."""
     return Case((Given("probe.tilted_saddle"), _point(rng, 2)))
 
 
 def bowl3_hessian(rng: np.random.Generator) -> Case:
-    """A bowl in three variables with a mixed term, at a float array; the array left unchanged."""
-    return Case((Given("probe.bowl3"), np.array(_point(rng, 3))))
+    """A tilted bowl in three variables with mixed and cubic terms, at a float array; the array left unchanged."""
+    return Case((Given("probe.tilted_bowl3"), np.array(_point(rng, 3))))
 
 
 def wavy_hessian_at_integers(rng: np.random.Generator) -> Case:
@@ -395,6 +398,7 @@ EXERCISES = (
             "a 3×3 saddle as integers": integer_saddle_3x3,
         },
         expect=by_solution(f"{MODULE}.classify_critical_point"),
+        hidden_draws=3,  # one of four labels: a guess passes a hidden check 1 time in 64, not 1 in 4
         hint="Compute the eigenvalues (np.linalg.eigvalsh): all > 0 → minimum, all < 0 → maximum, both signs → "
              "saddle; any |λ| ≤ 1e-8·max(1, max|λ|) → degenerate (check that first).",
         mistakes=[
