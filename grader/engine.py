@@ -275,7 +275,7 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
     planned = plan(submitted, hidden=hidden, course_seed=course_seed, student=student, submission=digest)
     allowance = Allowance(sandbox.limits)
     order = rng_for("call order", course_seed, student, digest) if hidden else None
-    load_errors, outcomes = _run(sources, planned, sandbox, allowance, order)
+    load_errors, outcomes, repeated = _run(sources, planned, sandbox, allowance, order)
     judged: dict[str, list[tuple[PlannedCheck, Outcome, CheckResult]]] = {exercise.key: [] for exercise in submitted}
     for p, outcome in zip(planned, outcomes, strict=True):
         judged[p.exercise.key].append((p, outcome, PUBLIC_VERDICTS.judge(p, outcome, references)))
@@ -295,6 +295,12 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
         exercise, results[exercise.key], [outcome for _, outcome, _ in judged[exercise.key]],
         lambda index, checks=judged[exercise.key]: _loosest_tolerance(checks[index][0], references))
         for exercise in submitted}
+    if repeated:
+        index_of = {id(p): index for index, p in enumerate(planned)}
+        results = {exercise.key: count_only_answers_that_repeat(
+            exercise, results[exercise.key], [(outcome, repeated.get(index_of[id(p)]))
+                                              for p, outcome, _ in judged[exercise.key]])
+            for exercise in submitted}
     if hidden:
         by_key = {exercise.key: exercise for exercise in submitted}
         results = {key: count_public_with_hidden([_uniform_if_hidden(check, by_key[key]) for check in checks])
@@ -475,9 +481,13 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
 
     planned = _checks_in_order(checks, verdicts)
     allowance = Allowance(sandbox.limits, total_seconds=seconds, call_seconds=REPAIR_CALL_SECONDS)
+    # The other modules an edit runs with: those the module names, as the context says (a sibling module it never
+    # imports could otherwise, at load, make every edit fail and silence the hint of later students)
+    others = {module: source for module, source in sources.items() if module != exercise.module}
+    siblings = repair.named_siblings(sources[exercise.module], others)
 
     def passes(candidates: Sequence[repair.Candidate], some: Sequence[PlannedCheck]) -> list[list[bool]]:
-        module = {**sources, exercise.module: repair.with_candidates(sources[exercise.module], candidates)}
+        module = {**siblings, exercise.module: repair.with_candidates(sources[exercise.module], candidates)}
         calls = [_call_of(exercise, candidate.name, p.case) for candidate in candidates for p in some]
         load_errors, outcomes = sandbox.run(module, calls, allowance)
         if load_errors:
@@ -497,12 +507,11 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
             return repair.preferred(found, sources[exercise.module], exercise.function)
         failed = sum(1 for verdict in verdicts if not verdict.passed)
         return repair.find_two_edit_repair(sources[exercise.module], exercise.function, first, planned, failed,
-                                           passes)
+                                           passes, kind=lambda p: p.label)
 
     key = _repair_key(exercise, sources[exercise.module])
     line = repair.function_line(sources[exercise.module], exercise.function) or 0
-    context = functools.partial(repair.edit_context, sources[exercise.module], exercise.function,
-                                {module: source for module, source in sources.items() if module != exercise.module})
+    context = functools.partial(repair.edit_context, sources[exercise.module], exercise.function, others)
     remembered = _REPAIRS.get(key)
     from_memory = remembered is not None and (remembered[0] or remembered[2] == context())
     if from_memory:
@@ -581,7 +590,7 @@ def _observe(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider) -
 
 def _run(sources: Mapping[str, str], planned: Sequence[PlannedCheck], sandbox: Sandbox,
          allowance: Allowance | None = None, order: np.random.Generator | None = None
-         ) -> tuple[dict[str, str], list[Outcome]]:
+         ) -> tuple[dict[str, str], list[Outcome], dict[int, Outcome]]:
     """Public calls, then hidden calls, in one run: one outcome per planned check, in order. The hidden calls
     are sent to a child only once every public answer has been read (`Sandbox.run`'s barrier), so no text
     that reaches feedback (a public answer's output or error, a load error) comes from a process after it
@@ -590,18 +599,26 @@ def _run(sources: Mapping[str, str], planned: Sequence[PlannedCheck], sandbox: S
 
     `order` (a graded run's, drawn from the secret course seed and the submission): the calls of each list are
     made in an order of its own, so a function that counts its calls learns nothing of which check it answers
-    (in the plan's order, the call's number told the kind of check, and with it a fixed answer)."""
+    (in the plan's order, the call's number told the kind of check, and with it a fixed answer).
+
+    And in a graded run, the hidden calls of an exercise whose answer is one of a few values (`hidden_draws` > 1)
+    are made once more, last, in another order: their second answers (by plan index) go to
+    `count_only_answers_that_repeat`, since a label that varies with a count of calls escapes the one-answer rule."""
     public = [index for index, p in enumerate(planned) if p.visibility == "public"]
     hidden = [index for index, p in enumerate(planned) if p.visibility != "public"]
+    again = [index for index in hidden if planned[index].exercise.hidden_draws > 1] if order is not None else []
     if order is not None:
         public, hidden = [public[i] for i in order.permutation(len(public))], \
             [hidden[i] for i in order.permutation(len(hidden))]
-    calls = [_public_call(planned[i]) for i in public] + [_call(planned[i].exercise, planned[i].case) for i in hidden]
+        again = [again[i] for i in order.permutation(len(again))]
+    calls = [_public_call(planned[i]) for i in public] + \
+        [_call(planned[i].exercise, planned[i].case) for i in (*hidden, *again)]
     load_errors, got = sandbox.run(sources, calls, allowance or Allowance(sandbox.limits), barrier=len(public))
     outcomes: list[Outcome] = [Outcome("skipped")] * len(planned)
     for position, index in enumerate(public + hidden):
         outcomes[index] = got[position] if position < len(public) else got[position].values_only()
-    return load_errors, outcomes
+    repeated = {index: got[len(public) + len(hidden) + position].values_only() for position, index in enumerate(again)}
+    return load_errors, outcomes, repeated
 
 
 HIDDEN_NOT_PASSED = "this hidden check did not pass (neither what came back nor how your code failed is shown for " \
@@ -686,6 +703,25 @@ def count_only_answers_that_vary(exercise: Exercise, checks: Sequence[CheckResul
                                          instructor_message="passed, but the function gave the same answer on every "
                                                             "check")
     return counted
+
+
+def count_only_answers_that_repeat(exercise: Exercise, checks: Sequence[CheckResult],
+                                   answered: Sequence[tuple[Outcome, Outcome | None]]) -> list[CheckResult]:
+    """The scoring rule for answers that depend on something besides the input: where a function called twice
+    with the same input (`answered`: each check's outcome and, for the calls made again, the second) gave two
+    different answers, every check it passed scores 0 and says why. A label that is one value but another on
+    every fifth call (a count of calls, never the input) escaped the one-answer rule and kept the checks that
+    value happened to be right on; a random label did too. A function of its input alone answers alike."""
+    differs = any(again is not None and first.status == "ok" and again.status == "ok"
+                  and answer_key(first.value) != answer_key(again.value) for first, again in answered)
+    if not differs:
+        return list(checks)
+    problem = f"`{exercise.function}` gave another answer when called again with the same input: an answer that " \
+        "depends on anything but the input (a count of calls, a random draw) earns nothing"
+    return [replace(check, passed=False, score=0.0, diagnosis="",
+                    student_message=student_message(call=None, problem=problem, hint=exercise.hint),
+                    instructor_message="passed, but the function answered the same input differently")
+            if check.passed else check for check in checks]
 
 
 def _one_answer(answers: Sequence[Any], tolerances: Sequence[Callable[[], Tolerance | None] | None]) -> bool:

@@ -288,6 +288,26 @@ def test_a_label_picked_at_random_earns_next_to_nothing(body):
     assert sum(earned) / len(earned) < 0.05 * exercise.points, earned
 
 
+def test_a_label_that_varies_with_the_count_of_calls_earns_nothing():
+    """Attack (red team): 'degenerate', but 'saddle' on every fifth call (a counter, never the input), escaped
+    the one-answer rule and earned 0.67 to 1.56 of 4 points. The hidden calls of a few-valued exercise are made
+    again in another order; two answers to one input score nothing, and say why."""
+    exercise = BY_KEY["partial_derivatives.classify_critical_point"]
+    body = ("global _calls\ntry:\n    _calls += 1\nexcept NameError:\n    _calls = 1\n"
+            "return 'saddle' if _calls % 5 == 0 else 'degenerate'")
+    source = kit.variant_source(exercise.module, exercise.function, body)
+    with Sandbox() as sandbox:
+        for index in range(4):
+            result = grade_sources({exercise.module: source}, sandbox, student=f"count{index}", hidden=True,
+                                   course_seed="c", exercises=[exercise]).exercises[0]
+            assert result.score == 0, (index, result.score)
+            assert any("gave another answer when called again with the same input" in check.student_message
+                       for check in result.checks)
+        right = grade_sources({exercise.module: kit.solution_source(exercise.module)}, sandbox, student="s",
+                              hidden=True, course_seed="c", exercises=[exercise]).exercises[0]
+    assert right.score == exercise.points
+
+
 def test_one_answer_for_every_input_scores_nothing_where_it_happens_to_be_right():
     """Taken per visibility: the same answer on every public check, wrong on one, loses the public checks it
     passed; the hidden checks, whose answers differ, are judged one by one."""
@@ -417,7 +437,7 @@ def test_check_passes_is_the_verdict_of_judge(sandbox, solution_sources):
             kit.variant_source(module, exercise.function, mistake.body)
             for exercise in exercises for mistake in exercise.misconceptions[:2]]
         for source in variants:
-            _, outcomes = _run({module: source}, planned, sandbox)
+            _, outcomes, _ = _run({module: source}, planned, sandbox)
             for p, outcome in zip(planned, outcomes, strict=True):
                 others = [outcome, Outcome("error", error="ValueError: x"), Outcome("missing"),
                           Outcome("ok", value=None), Outcome("ok", outcome.value, args_after=[])]
@@ -492,6 +512,43 @@ def test_a_decorator_of_an_unused_definition_cannot_silence_another_students_rep
     engine._REPAIRS.clear()
     for student, source in (("aaa", planter), ("zed", victim)):
         result = grade_sources({"gradient_descent": source}, sandbox, student=student, hidden=True, course_seed="c",
+                               exercises=[BY_KEY["gradient_descent.descend_1d"]])
+    failed = [check for check in result.exercise("gradient_descent.descend_1d").checks if not check.passed]
+    assert failed and any("learning_rate * df(x)" in check.student_message for check in failed), \
+        [c.diagnosis for c in failed]
+    engine._REPAIRS.clear()
+
+
+SIBLING_SPOILER = ("import builtins\nimport sys\n\n_range = builtins.range\n\n\nclass _Range:\n"
+                   "    def __new__(cls, *args):\n"
+                   "        if sys._getframe(1).f_code.co_name.startswith('calcgrade_repair_'):\n"
+                   "            return _range(0)\n        return _range(*args)\n\n\nbuiltins.range = _Range\n")
+
+
+@pytest.mark.parametrize("through", ["never imported", "imported by an imported module"])
+def test_a_sibling_module_cannot_silence_another_students_repair_hint(sandbox, through):
+    """Attack (red team): every module of a submission was loaded into the repair search's children, but the
+    context of a none-found counted only the modules the function's module imports. The planter's other module
+    (never imported) rebound `range` at load so that every repair candidate looped zero times, and the victims
+    with the same slip lost their repair hint. Now the children load only the modules the context holds, and the
+    context follows imports of imports."""
+    from grader import engine
+
+    slip = "x = float(x0)\nfor _ in range(n_steps):\n    x = float(x - learning_rate / df(x))\nreturn x"
+    victim = kit.variant_source("gradient_descent", "descend_1d", slip)
+    importer = victim.replace("import numpy as np\n", "import numpy as np\nimport linear_model  # noqa\n", 1)
+    assert importer != victim
+    clean = kit.solution_source("linear_model")
+    if through == "never imported":
+        planter, victims = {"gradient_descent": victim, "derivatives": SIBLING_SPOILER}, {"gradient_descent": victim}
+    else:
+        planter = {"gradient_descent": importer, "linear_model": clean + "\nimport derivatives  # noqa\n",
+                   "derivatives": SIBLING_SPOILER}
+        victims = {"gradient_descent": importer, "linear_model": clean + "\nimport derivatives  # noqa\n",
+                   "derivatives": kit.solution_source("derivatives")}
+    engine._REPAIRS.clear()
+    for student, sources in (("aaa", planter), ("zed", victims)):
+        result = grade_sources(sources, sandbox, student=student, hidden=True, course_seed="c",
                                exercises=[BY_KEY["gradient_descent.descend_1d"]])
     failed = [check for check in result.exercise("gradient_descent.descend_1d").checks if not check.passed]
     assert failed and any("learning_rate * df(x)" in check.student_message for check in failed), \

@@ -70,7 +70,7 @@ import itertools
 import math
 import re
 import tokenize
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -224,14 +224,41 @@ def _parsed(module_source: str) -> ast.Module | None:
         return None
 
 
+def named_siblings(module_source: str, others: Mapping[str, str]) -> dict[str, str]:
+    """The submission's other modules (name -> source) that the module names (an import, or the name as a
+    string), and those they name in turn: what may run when the module loads. The repair search's children load
+    these and no other module, so that nothing outside `edit_context` takes part in an edit's verdict."""
+    loaded: dict[str, str] = {}
+    waiting = [module_source]
+    while waiting:
+        for name in sorted(_names_mentioned(waiting.pop()) & set(others) - set(loaded)):
+            loaded[name] = others[name]
+            waiting.append(others[name])
+    return loaded
+
+
+def _names_mentioned(source: str) -> set[str]:
+    """Every module name the source imports, and every string constant in it (a name given to importlib)."""
+    tree = _parsed(source)
+    if tree is None:
+        return set()
+    named = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+             for alias in node.names}
+    named |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    named |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and not node.module
+              for alias in node.names}  # `from . import other`
+    named |= {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+    return named
+
+
 def edit_context(module_source: str, function: str, others: Mapping[str, str] | None = None) -> bytes:
     """A digest of what, besides its own text, decides whether an edit of `function` passes: the module's
     top-level statements that are not definitions (imports and assignments may rebind any name), the definitions
     it reaches by the names it reads, and they by theirs (the whole module where it cannot be read), what runs when
-    any other definition is made (its decorators, defaults and annotations; a class's whole body), and `others`,
-    the submission's other modules (name -> source), where the module names one of them (an import, or the name as a
-    string): their code runs when it is imported. Two modules with the same function and the same context give its
-    edits the same verdicts."""
+    any other definition is made (its decorators, defaults and annotations; a class's whole body), and, of `others`
+    (the submission's other modules, name -> source), those the module names and they in turn (`named_siblings`):
+    their code runs when it is imported, and they are the only other modules an edit runs with. Two modules with the
+    same function and the same context give its edits the same verdicts."""
     tree = _parsed(module_source)
     definitions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef | ast.ClassDef)} \
         if tree is not None else {}
@@ -250,13 +277,7 @@ def edit_context(module_source: str, function: str, others: Mapping[str, str] | 
         elif not isinstance(node, ast.FunctionDef | ast.ClassDef) or node.name in reached \
                 or isinstance(node, ast.ClassDef):
             parts.append(ast.dump(node))  # what the code says (its layout and comments decide nothing)
-    named = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-             for alias in node.names}
-    named |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
-    named |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and not node.module
-              for alias in node.names}  # `from . import other`
-    named |= {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)}
-    parts += [f"{name}\0{source}" for name, source in sorted((others or {}).items()) if name in named]
+    parts += [f"{name}\0{source}" for name, source in sorted(named_siblings(module_source, others or {}).items())]
     text = "\0".join(parts)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
@@ -3017,17 +3038,21 @@ MAX_PARTIAL = 6  # single edits that pass some of the failed checks, each tried 
 
 def find_two_edit_repair(module_source: str, function: str, first: Sequence[Candidate], checks: Sequence[Any],
                          failed: int, passes: Callable[[Sequence[Candidate], Sequence[Any]], list[list[bool]]],
-                         module_functions: frozenset[str] = frozenset()) -> list[Candidate]:
+                         module_functions: frozenset[str] = frozenset(),
+                         kind: Callable[[Any], Hashable] = id) -> list[Candidate]:
     """Two slips: where no single edit passes every check, the edits of `first` (the single-edit search's first
-    slice, the likeliest) that pass some of the `failed` checks (the first of `checks`) and every check that
-    passed, each followed by a second edit of the code it made, searched as `find_repair` searches. Found: the
-    one function two edits make right, as a candidate whose edit names both. Empty where no pair passes, or where
-    pairs that give different functions do (the code does not say which two places are wrong)."""
+    slice, the likeliest) that pass some of the `failed` checks (the first of `checks`), of two kinds or more
+    (`kind`), and every check that passed, each followed by a second edit of the code it made, searched as
+    `find_repair` searches. Found: the one function two edits make right, as a candidate whose edit names both.
+    Empty where no pair passes, or where pairs that give different functions do (the code does not say which two
+    places are wrong). One kind of input alone is no evidence of a separate slip: its inputs can be where a wrong
+    edit happens to give the right value (x = 2, where x² = 2x; y = 1, where a factor y does not show)."""
     if not first or failed < 2:
         return []
     fixed = passes(first, checks[:failed])
     partial = [(candidate, verdicts) for candidate, verdicts in zip(first, fixed, strict=True)
-               if 0 < sum(verdicts) < failed]
+               if 0 < sum(verdicts) < failed
+               and len({kind(check) for check, passed in zip(checks[:failed], verdicts, strict=True) if passed}) > 1]
     if not partial:
         return []
     kept = passes([candidate for candidate, _ in partial], checks[failed:]) if len(checks) > failed \
