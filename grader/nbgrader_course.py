@@ -415,7 +415,10 @@ TRUSTED_AUTOGRADE_LINES = (
     "# course seed from $CALCGRADE_SEED, and writes each test cell's feedback and score (grader.nbgrader_autograde).\n"
     f"c.Autograde.autograde_preprocessors = {_config_list(AUTOGRADE_PREPROCESSORS)}\n"
     "# A test cell copied in a notebook costs only that notebook, not the rest of the run.\n"
-    f"c.Autograde.sanitize_preprocessors = {_config_list(SANITIZE_PREPROCESSORS)}\n")
+    f"c.Autograde.sanitize_preprocessors = {_config_list(SANITIZE_PREPROCESSORS)}\n"
+    "# A notebook calcgrade refuses (too large, too many cells, not a notebook) is left out before nbgrader reads it.\n"
+    "from grader.nbgrader_autograde import refuse_unreadable_notebooks  # noqa: E402\n\n"
+    "c.Autograde.pre_convert_hook = refuse_unreadable_notebooks\n")
 NBGRADER_CONFIG = f'''"""nbgrader configuration of the calcgrade course (written by `calcgrade nbgrader-course`)."""
 
 c = get_config()  # noqa: F821 - nbgrader defines get_config
