@@ -421,8 +421,14 @@ TRUSTED_AUTOGRADE_LINES = (
     "c.Autograde.pre_convert_hook = refuse_unreadable_notebooks\n")
 NBGRADER_CONFIG = f'''"""nbgrader configuration of the calcgrade course (written by `calcgrade nbgrader-course`)."""
 
+import os
+import sysconfig
+
 c = get_config()  # noqa: F821 - nbgrader defines get_config
 
+# nbgrader opens its gradebook by running the command `alembic` found on PATH: the scripts folder of the Python that
+# runs nbgrader goes first, so that nbgrader installed in a virtual environment works without activating it.
+os.environ["PATH"] = sysconfig.get_path("scripts") + os.pathsep + os.environ.get("PATH", "")
 c.CourseDirectory.course_id = "{COURSE_ID}"
 # Each assignment is one module of the kit: {", ".join(kit.MODULES)}.
 c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}

@@ -478,3 +478,15 @@ def test_a_notebook_calcgrade_refuses_is_left_out_before_nbgrader_reads_it(tmp_p
     assert path.read_bytes() == before
     scores = _export(root, env, "grades.csv")
     assert scores[FULL, TAMPER_MODULE] == pytest.approx(sum(exercise.points for exercise in of_module(TAMPER_MODULE)))
+
+
+def test_nbgrader_from_a_virtual_environment_not_activated_opens_its_gradebook(tmp_path):
+    """Bug: nbgrader opens its gradebook by running the command `alembic` found on PATH, so an instructor who ran
+    the venv's `nbgrader` without activating the venv got "error processing assignment" from `generate_assignment`
+    (FileNotFoundError, or PermissionError where PATH holds a folder the user cannot read). The course's config puts
+    the scripts folder of the Python running nbgrader first on PATH; nothing of the venv is on PATH here."""
+    root = tmp_path / "course"
+    env = {**_environment(tmp_path), "PATH": "/usr/bin:/bin"}
+    assert main(["nbgrader-course", str(root)]) == 0
+    _nbgrader(root, env, "generate_assignment", TAMPER_MODULE)
+    assert (root / "release" / TAMPER_MODULE / f"{TAMPER_MODULE}.ipynb").is_file()
