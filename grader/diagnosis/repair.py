@@ -237,18 +237,25 @@ def named_siblings(module_source: str, others: Mapping[str, str]) -> dict[str, s
     return loaded
 
 
-def _names_mentioned(source: str) -> set[str]:
-    """Every module name the source imports, and every string constant in it (a name given to importlib)."""
+@functools.lru_cache(maxsize=64)
+def _names_mentioned(source: str) -> frozenset[str]:
+    """Every module name the source imports, and every string constant in it (a name given to importlib); read
+    once per source (it is asked for every repair of every function of the module)."""
     tree = _parsed(source)
     if tree is None:
-        return set()
-    named = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-             for alias in node.names}
-    named |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
-    named |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and not node.module
-              for alias in node.names}  # `from . import other`
-    named |= {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)}
-    return named
+        return frozenset()
+    named: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            named |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.module:
+                named.add(node.module.split(".")[0])
+            else:
+                named |= {alias.name for alias in node.names}  # `from . import other`
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            named.add(node.value)
+    return frozenset(named)
 
 
 def edit_context(module_source: str, function: str, others: Mapping[str, str] | None = None) -> bytes:

@@ -13,6 +13,7 @@ automatically (SIGCHLD ignored; orphans come back to it as their subreaper).
 from __future__ import annotations
 
 import gc
+import inspect
 import os
 import signal
 import socket
@@ -50,6 +51,8 @@ def _warm_up(sources: dict[str, Any]) -> None:
     numpy.polyfit(sample, sample, 1), numpy.meshgrid(sample, sample), numpy.unravel_index(3, (2, 2))
     numpy.column_stack([sample, sample]), numpy.dot(sample, sample), sample @ sample, numpy.array([sample]).T
     compile("def f(x):\n    return [x ** 2 for _ in range(2)]\n", "warm_up.py", "exec")
+    # The guard of the hand derivatives' calls (`by_hand`): NumPy's isin costs about 10 ms on its first call.
+    numpy.isin(sample, numpy.concatenate([sample, -sample])), inspect.signature(_warm_up).bind({})
 
 
 Walled = Walls | confine.Fallback | None  # the walls each child enters: namespaces and more, or what is left
