@@ -87,12 +87,17 @@ TOO_LARGE_INT = "returned an integer too large for a float (more than about 1.8e
 _SHOWS_NOTHING = frozenset({RETURNED_NONE, ONE_ELEMENT, TOO_LARGE_INT})  # problems that show nothing returned
 
 
+def _with_article(noun: str) -> str:
+    """"an array of dtype object", "a function": the article a type's name takes (by its first letter)."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 def _as_numbers(got: Any, shape: tuple[int, ...]) -> tuple[np.ndarray | None, str]:
     """The returned value as a float array of the expected shape, or why it cannot be one."""
     if got is None:
         return None, RETURNED_NONE
     if isinstance(got, Unsupported):
-        return None, f"returned a {got.type_name} ({got.detail}), not numbers"
+        return None, f"returned {_with_article(got.type_name)} ({got.detail}), not numbers"
     if isinstance(got, str | bool):
         return None, f"returned {_brief(got)}, not a number"
     try:

@@ -35,6 +35,9 @@ class Unsupported:
     type_name: str
     detail: str
 
+    def __repr__(self) -> str:  # as feedback shows it inside a returned list: <array of dtype object: ...>
+        return f"<{self.type_name}: {self.detail}>" if self.detail else f"<{self.type_name}>"
+
 
 def to_wire(value: Any, depth: int = 0, budget: list[int] | None = None) -> Any:
     """Turn a Python value into JSON-ready plain data; anything else becomes `$unsupported`.
@@ -43,7 +46,7 @@ def to_wire(value: Any, depth: int = 0, budget: list[int] | None = None) -> Any:
     answer can grow into a message the grader would have to read for minutes."""
     budget = [MAX_ELEMENTS] if budget is None else budget
     if depth > MAX_DEPTH:
-        return {"$unsupported": "nested too deeply", "detail": ""}
+        return {"$unsupported": "value nested too deeply", "detail": ""}
     if value is None:
         return value
     if isinstance(value, str):
@@ -102,7 +105,7 @@ def from_wire(data: Any, resolve_given: Callable[[str], Any] | None = None, dept
 
     Nesting deeper than `to_wire` ever writes comes back as `Unsupported` (only a forged answer has it)."""
     if depth > MAX_DEPTH + 1 and isinstance(data, list | Mapping):
-        return Unsupported("nested too deeply", "")
+        return Unsupported("value nested too deeply", "")
     if isinstance(data, list):
         return [from_wire(item, resolve_given, depth + 1) for item in data]
     if not isinstance(data, Mapping):

@@ -65,6 +65,18 @@ def test_wrong_types_and_shapes_say_what_came_back(got, words):
     assert not result.passed and words in result.problem
 
 
+def test_what_came_back_is_named_with_its_article():
+    """Bug: an array built from a generator was told "returned a array of dtype object"."""
+    generated = from_wire(to_wire(np.array(x for x in range(3))))
+    assert "returned an array of dtype object (" in compare(generated, expect(1.0)).problem
+    assert "returned a function (f)" in compare(Unsupported("function", "f"), expect(1.0)).problem
+    nested: list = []
+    for _ in range(200):
+        nested = [nested]
+    problem = compare(from_wire(to_wire(nested)), expect(1.0)).problem
+    assert "returned [[[[[[[[[<value nested too deeply>]]]]]]]]]" in problem
+
+
 def test_a_transposed_array_reports_both_shapes():
     result = compare(np.zeros((3, 5)), expect(np.zeros((5, 3))))
     assert "(3, 5)" in result.problem and "(5, 3)" in result.problem
