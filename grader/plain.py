@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -92,11 +93,15 @@ def printable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+MEMORY_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
 def _short_repr(value: object, limit: int = 120) -> str:
     try:
         text = repr(value)
     except Exception as error:  # noqa: BLE001 - a student's __repr__ may raise anything
         text = f"<repr failed: {type(error).__name__}>"
+    text = MEMORY_ADDRESS.sub("", text[: 4 * limit])  # `<generator object f at 0x7f…>`: the same text on every run
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
