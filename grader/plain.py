@@ -55,7 +55,11 @@ def to_wire(value: Any, depth: int = 0, budget: list[int] | None = None) -> Any:
     if isinstance(value, bool | np.bool_):
         return bool(value)
     if isinstance(value, int | np.integer):
-        return int(value)
+        number = int(value)
+        if number.bit_length() > MAX_INT_BITS:  # JSON would refuse its digits (Python's limit for int to text)
+            digits = int(number.bit_length() * 0.30103)
+            return {"$unsupported": "integer too large for a float", "detail": f"about {digits:,} digits"}
+        return number
     if isinstance(value, float | np.floating):
         return float(value)
     if isinstance(value, Given):
@@ -93,6 +97,7 @@ def printable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+MAX_INT_BITS = 4096  # an int beyond every float (2**1024) but well within Python's 4300 digits for int to text
 MEMORY_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
