@@ -154,7 +154,8 @@ def locate(folder: Path) -> Located:
     """Decide, without reading any module, which file each module is taken from (see the module docstring)."""
     located = Located()
     candidates = list(_folder_candidates(folder, located))
-    zips = sorted(path for path in _entries(folder) if path.suffix.lower() == ".zip" and not is_junk(path.name))
+    zips = sorted(path for path in _entries(folder)[:MAX_ENTRIES_PER_FOLDER]
+                  if path.suffix.lower() == ".zip" and not is_junk(path.name))
     if len(zips) == 1:
         candidates += _zip_candidates(zips[0], located)
     elif len(zips) > 1:
@@ -254,16 +255,28 @@ def submitted_modules(folder: Path) -> set[str]:
 
 
 def _entries(folder: Path) -> list[Path]:
+    """The folder's first MAX_ENTRIES_PER_FOLDER + 1 entries, in the order the file system lists them (one more than
+    are looked at, so that a caller can tell a full folder from one that holds exactly the limit)."""
     try:
         with os.scandir(folder) as scan:
-            return [Path(entry.path) for _, entry in zip(range(MAX_ENTRIES_PER_FOLDER), scan, strict=False)]
+            return [Path(entry.path) for _, entry in zip(range(MAX_ENTRIES_PER_FOLDER + 1), scan, strict=False)]
     except OSError:
         return []
 
 
+def _looked_at(folder: Path, located: Located, shown: str) -> list[Path]:
+    """The entries of the folder that are looked at, with a note where there were more than that."""
+    entries = _entries(folder)
+    if len(entries) > MAX_ENTRIES_PER_FOLDER:
+        located.notes.append(f"{shown} holds more than {MAX_ENTRIES_PER_FOLDER:,} files and folders: only "
+                             f"{MAX_ENTRIES_PER_FOLDER:,} of them were looked at, in no set order, so an exercise "
+                             "file among the others may not have been graded; hand in the exercise files alone")
+    return entries[:MAX_ENTRIES_PER_FOLDER]
+
+
 def _folder_candidates(folder: Path, located: Located) -> Iterable[Candidate]:
     """Candidates in the folder itself and one folder down; links to folders are not followed."""
-    for path in sorted(_entries(folder)):
+    for path in sorted(_looked_at(folder, located, "the folder")):
         if is_junk(path.name):
             continue
         is_folder = path.is_dir() and not path.is_symlink()
@@ -271,7 +284,7 @@ def _folder_candidates(folder: Path, located: Located) -> Iterable[Candidate]:
         if path.is_symlink() and path.is_dir():
             located.notes.append(f"{path.name}/ is a symbolic link to a folder: not opened")
         elif is_folder:
-            for inner in sorted(_entries(path)):
+            for inner in sorted(_looked_at(path, located, f"{path.name}/")):
                 if not is_junk(inner.name) and (inner.is_symlink() or not inner.is_dir()):
                     yield from _file_candidate(inner, f"{path.name}/{inner.name}", depth=1)
             if match_name(path.name).module is not None:  # a folder in place of the module's file

@@ -101,6 +101,26 @@ def test_two_candidates_for_one_module_are_a_note_not_a_guess(tmp_path):
     assert submitted_modules(tmp_path) == {"linear_model"}
 
 
+@pytest.mark.parametrize("inner", ["", "work/"])
+def test_a_folder_of_more_files_than_are_looked_at_says_so(tmp_path, monkeypatch, inner):
+    """Bug: a folder of 200,000 files and `linear_model.py` was told "no exercise module found (found: f10013.py,
+    …)": only the first entries the file system lists are looked at, and the module was not among them. A note now
+    says the folder was only partly looked at; a folder at the limit gets none."""
+    from grader import submission
+
+    monkeypatch.setattr(submission, "MAX_ENTRIES_PER_FOLDER", 20)
+    folder = tmp_path / inner
+    folder.mkdir(exist_ok=True)
+    for number in range(19):
+        (folder / f"notes{number}.txt").write_text("")
+    (folder / "linear_model.py").write_text(_solution("linear_model"))
+    assert not [note for note in read_submission(tmp_path).notes if "holds more than" in note]
+    (folder / "one_more.txt").write_text("")
+    notes = read_submission(tmp_path).notes
+    assert any(note.startswith(f"{inner or 'the folder'} holds more than 20 files and folders: only 20 of them "
+                               "were looked at") for note in notes), notes
+
+
 def test_the_exact_name_wins_and_the_other_candidate_is_named(tmp_path):
     (tmp_path / "linear_model.py").write_text(_solution("linear_model"))
     (tmp_path / "linear_model (1).py").write_text("broken(")
