@@ -31,12 +31,13 @@ TWENTYFIRST_DIR = HOLDOUT_DIR / "twentyfirst"  # the twenty-first, after the twe
 TWENTYSECOND_DIR = HOLDOUT_DIR / "twentysecond"  # the twenty-second: code ported from MATLAB, R, Julia, C, pseudocode
 TWENTYTHIRD_DIR = HOLDOUT_DIR / "twentythird"  # the twenty-third: the tired student's copy-paste and typing slips
 TWENTYFOURTH_DIR = HOLDOUT_DIR / "twentyfourth"  # the twenty-fourth: the functional-programming student's slips
+TWENTYFIFTH_DIR = HOLDOUT_DIR / "twentyfifth"  # the twenty-fifth: the slips of home-made derivative tools
 ALL_MODULES = (*MODULES, "neural_network")
 IN_ORDER = (HOLDOUT_DIR, SECOND_DIR, THIRD_DIR, FOURTH_DIR, FIFTH_DIR, SIXTH_DIR, SEVENTH_DIR, EIGHTH_DIR, NINTH_DIR,
             TENTH_DIR, ELEVENTH_DIR, TWELFTH_DIR, THIRTEENTH_DIR,
             FOURTEENTH_DIR, FIFTEENTH_DIR, SIXTEENTH_DIR, SEVENTEENTH_DIR,
             EIGHTEENTH_DIR, NINETEENTH_DIR, TWENTIETH_DIR, TWENTYFIRST_DIR,
-            TWENTYSECOND_DIR, TWENTYTHIRD_DIR, TWENTYFOURTH_DIR)  # the batches in the order written
+            TWENTYSECOND_DIR, TWENTYTHIRD_DIR, TWENTYFOURTH_DIR, TWENTYFIFTH_DIR)  # the batches in the order written
 
 
 @dataclass(frozen=True)
