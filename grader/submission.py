@@ -48,7 +48,10 @@ JUNK = frozenset({"__MACOSX", ".DS_Store", ".ipynb_checkpoints", "__pycache__", 
 CLOSE_ENOUGH = 0.85  # difflib ratio from which a name is taken for a module's
 TOO_CLOSE_TO_ANOTHER = 0.75  # ... unless another module's name is this close too: then it is a note
 NEAR_MISS = 0.6  # a .py/.ipynb file this close to a module's name and not used is named in a note
-_COPY_MARKS = re.compile(r"(?:[\s_-]*\(\d+\)|[\s_-]+copy(?:[\s_-]*\d+)?|[\s_-]*\d+)+$", re.IGNORECASE)
+# One copy mark at the end of a stem; marks are dropped one at a time from the end (a repeated group here, `(…\d+)+$`,
+# took time doubling with every digit of a long run of digits followed by anything else).
+_COPY_MARK = re.compile(r"(?:[\s_-]*\(\d+\)|[\s_-]+copy(?:[\s_-]*\d+)?|[\s_-]*\d+)$", re.IGNORECASE)
+MAX_NAME_CHARACTERS = 255  # of a stem compared with module names (no file system allows a longer name)
 _SEPARATORS = re.compile(r"[\s.\-_]+")
 
 
@@ -63,7 +66,9 @@ def is_junk(name: str) -> bool:
 def name_key(stem: str) -> str:
     """A file stem as it compares with module names: lower case, copy marks (` (1)`, ` copy`, a trailing
     number) dropped, runs of spaces, dots, hyphens and underscores made one underscore."""
-    stem = _COPY_MARKS.sub("", stem.strip())
+    stem = stem.strip()[:MAX_NAME_CHARACTERS]
+    while (mark := _COPY_MARK.search(stem)) is not None and mark.end() > mark.start():
+        stem = stem[:mark.start()]
     return _SEPARATORS.sub("_", stem.lower()).strip("_")
 
 
@@ -279,19 +284,31 @@ def _folder_candidates(folder: Path, located: Located) -> Iterable[Candidate]:
     for path in sorted(_looked_at(folder, located, "the folder")):
         if is_junk(path.name):
             continue
-        is_folder = path.is_dir() and not path.is_symlink()
-        located.found.append(path.name + ("/" if is_folder else ""))
-        if path.is_symlink() and path.is_dir():
-            located.notes.append(f"{path.name}/ is a symbolic link to a folder: not opened")
-        elif is_folder:
-            for inner in sorted(_looked_at(path, located, f"{path.name}/")):
+        try:
+            yield from _entry_candidates(path, located)
+        except OSError as error:  # a folder an archive left without search permission, a file gone meanwhile
+            located.notes.append(f"{path.name}: could not be looked at ({error.strerror or error}): not graded")
+
+
+def _entry_candidates(path: Path, located: Located) -> Iterable[Candidate]:
+    """The candidates of one entry of the submission folder: the file itself, or a folder's files one down."""
+    is_folder = path.is_dir() and not path.is_symlink()
+    located.found.append(path.name + ("/" if is_folder else ""))
+    if path.is_symlink() and path.is_dir():
+        located.notes.append(f"{path.name}/ is a symbolic link to a folder: not opened")
+    elif is_folder:
+        for inner in sorted(_looked_at(path, located, f"{path.name}/")):
+            try:
                 if not is_junk(inner.name) and (inner.is_symlink() or not inner.is_dir()):
                     yield from _file_candidate(inner, f"{path.name}/{inner.name}", depth=1)
-            if match_name(path.name).module is not None:  # a folder in place of the module's file
-                yield Candidate(path.name, path.name, 0, False, match_name(path.name),
-                                refused="is not a regular file (a folder?): refused")
-        else:
-            yield from _file_candidate(path, path.name, depth=0)
+            except OSError as error:
+                located.notes.append(f"{path.name}/{inner.name}: could not be looked at "
+                                     f"({error.strerror or error}): not graded")
+        if match_name(path.name).module is not None:  # a folder in place of the module's file
+            yield Candidate(path.name, path.name, 0, False, match_name(path.name),
+                            refused="is not a regular file (a folder?): refused")
+    else:
+        yield from _file_candidate(path, path.name, depth=0)
 
 
 def _file_candidate(path: Path, shown: str, depth: int) -> Iterable[Candidate]:

@@ -5,6 +5,7 @@ note saying what was found and what name was expected; nothing is ever guessed o
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 import struct
 import zipfile
@@ -119,6 +120,31 @@ def test_a_folder_of_more_files_than_are_looked_at_says_so(tmp_path, monkeypatch
     notes = read_submission(tmp_path).notes
     assert any(note.startswith(f"{inner or 'the folder'} holds more than 20 files and folders: only 20 of them "
                                "were looked at") for note in notes), notes
+
+
+def test_a_long_run_of_digits_in_a_name_costs_nothing():
+    """Attack (red team): `notes_<40 digits>_final.py` held a whole batch: the copy marks' pattern took time
+    doubling with every digit. Copy marks are still dropped as before."""
+    assert match_name("notes_" + "0" * 40 + "_final.py") == match_name("notes_final.py")
+    assert match_name("linear_model (2) copy 3.py").module == "linear_model"
+    assert match_name("derivatives 2 (1).py").module == "derivatives"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may enter any folder")
+def test_a_folder_that_cannot_be_entered_is_a_note_not_a_crash(tmp_path):
+    """Attack (red team): an archive that restores a folder as 644 (listed, not entered) made the folder's check
+    raise PermissionError, and the batch stopped before anyone was graded."""
+    (tmp_path / "linear_model.py").write_text(_solution("linear_model"))
+    locked = tmp_path / "hw3"
+    locked.mkdir()
+    (locked / "derivatives.py").write_text(_solution("derivatives"))
+    locked.chmod(0o644)
+    try:
+        submission = read_submission(tmp_path)
+    finally:
+        locked.chmod(0o755)
+    assert "linear_model" in submission.sources
+    assert any("could not be looked at" in note for note in submission.notes), submission.notes
 
 
 def test_the_exact_name_wins_and_the_other_candidate_is_named(tmp_path):
