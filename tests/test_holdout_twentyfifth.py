@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from holdout_checks import holdout_checks
 
-# Measured at the first grading, not a target: 30 of 50 named by keywords (60%), 30 by hand (60%); 50 of 50 lose
-# marks on their own function only. One text misleading, read by hand (JUDGED.md).
+# Measured at the first grading, not a target: 30 of 50 named by keywords (60%), 27 by hand (54%); 50 of 50 lose
+# marks on their own function only. Two texts misleading, read by hand (JUDGED.md).
 NAMED_AT_LEAST = 0.59
-NAMED_BY_HAND_AT_LEAST = 0.59
+NAMED_BY_HAND_AT_LEAST = 0.53
 
 # The judgement by hand (JUDGED.md), kept apart from the entries' keywords, which are never edited after a hint
 # was seen. A claim whose keywords missed but whose text, read by hand, names the mistake rightly: this fragment.
@@ -28,23 +28,29 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
     "h25_dflog_dual_pow_wrong_exponent": "an extra power `** n`",  # the power rule's exponent not lowered
     "h25_dgdx_dual_default_seed_one": "`dual(y)` where `y` itself belongs",  # y seeded as a variable too
     "h25_gradient_unit_vector_not_reset": "`e = np.zeros(n)` runs once, before the loop",  # never reset
+    "h25_surface_prediction_memo_keyed_on_slope":
+        "moving `predictions = {}` to the start of the loop's body (not reset)",  # the memo, fresh per intercept
     "h25_train_gradients_not_zeroed": "`grads = {'w': 0.0, 'b': 0.0}` runs once, before the loop",  # never zeroed
 }
-# Named by keywords only on the problem line (what the values show); nothing claimed.
+# Named by keywords only where nothing about the slip is said: the refusal of a complex step (not its slip inside),
+# a returned label, one-letter keywords in the word "hint", a value in "off by up to".
 HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({
-    "h25_classify_minors_all_negative_for_maximum",  # "maximum" in "returned 'maximum'"
-    "h25_profile_intercept_vertex_form_without_n",  # the keyword "n" in the word "hint"
-    "h25_ssegrad_forward_difference_helper",  # the keyword "h" in the word "hint"
-    "h25_dldb_topological_order_not_reversed",  # "0.0" in "off by up to 0.0206"
+    "h25_dfwave_complex_step_over_2h", "h25_dflog_complex_step_modulus", "h25_dgdy_complex_step_real_part",
+    "h25_classify_minors_all_negative_for_maximum", "h25_profile_intercept_vertex_form_without_n",
+    "h25_ssegrad_forward_difference_helper", "h25_dldb_topological_order_not_reversed",
 })
 # Texts judged misleading by hand whatever the keywords say (kept, so that any of them coming back fails): the right
-# second derivative 2Σx² of a Taylor expansion called a slip where the expansion's factor ½ is missing.
+# second derivative 2Σx² of a Taylor expansion called a slip where the expansion's ½ is missing; a correct `__sub__`
+# edited where the slip is in `__rsub__`.
 HAND_JUDGED_FALSE: dict[str, str] = {
     "h25_profile_slope_taylor_missing_half": "`2` does not belong in the product",
+    "h25_neuron_dual_rsub_operands_reversed": "changing `self.val - other.val` to `other.val - self.val`",
 }
 FALSE_HINT_TODAY: dict[str, str] = {
     "h25_profile_slope_taylor_missing_half": "a repair removes the right factor 2 of SSE'' = 2Σx² where the Taylor "
                                              "term's ½ is missing (an equal edit, words that blame right code)",
+    "h25_neuron_dual_rsub_operands_reversed": "a repair swaps the operands of the right `__sub__` where `__rsub__` "
+                                              "is wrong (passes only because the value alone is returned)",
 }
 KEEPS_MARKS_TODAY: dict[str, str] = {}
 COSTS_CALLERS_TODAY: dict[str, str] = {}
