@@ -20,6 +20,7 @@ import numpy as np
 MAX_ELEMENTS = 10_000  # numbers and items in one value, all told (the kit's answers hold a few hundred)
 MAX_TEXT = 10_000  # characters of a string value
 MAX_DEPTH = 8
+MAX_INT_BITS = 4096  # an int beyond every float (2**1024) but well within Python's 4300 digits for int to text
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,6 @@ def printable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-MAX_INT_BITS = 4096  # an int beyond every float (2**1024) but well within Python's 4300 digits for int to text
 MEMORY_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 

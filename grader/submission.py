@@ -67,7 +67,7 @@ def name_key(stem: str) -> str:
     """A file stem as it compares with module names: lower case, copy marks (` (1)`, ` copy`, a trailing
     number) dropped, runs of spaces, dots, hyphens and underscores made one underscore."""
     stem = stem.strip()[:MAX_NAME_CHARACTERS]
-    while (mark := _COPY_MARK.search(stem)) is not None and mark.end() > mark.start():
+    while (mark := _COPY_MARK.search(stem)) is not None:  # each mark is at least one character
         stem = stem[:mark.start()]
     return _SEPARATORS.sub("_", stem.lower()).strip("_")
 
@@ -287,7 +287,11 @@ def _folder_candidates(folder: Path, located: Located) -> Iterable[Candidate]:
         try:
             yield from _entry_candidates(path, located)
         except OSError as error:  # a folder an archive left without search permission, a file gone meanwhile
-            located.notes.append(f"{path.name}: could not be looked at ({error.strerror or error}): not graded")
+            located.notes.append(_not_looked_at(path.name, error))
+
+
+def _not_looked_at(shown: str, error: OSError) -> str:
+    return f"{shown}: could not be looked at ({error.strerror or error}): not graded"
 
 
 def _entry_candidates(path: Path, located: Located) -> Iterable[Candidate]:
@@ -302,8 +306,7 @@ def _entry_candidates(path: Path, located: Located) -> Iterable[Candidate]:
                 if not is_junk(inner.name) and (inner.is_symlink() or not inner.is_dir()):
                     yield from _file_candidate(inner, f"{path.name}/{inner.name}", depth=1)
             except OSError as error:
-                located.notes.append(f"{path.name}/{inner.name}: could not be looked at "
-                                     f"({error.strerror or error}): not graded")
+                located.notes.append(_not_looked_at(f"{path.name}/{inner.name}", error))
         if match_name(path.name).module is not None:  # a folder in place of the module's file
             yield Candidate(path.name, path.name, 0, False, match_name(path.name),
                             refused="is not a regular file (a folder?): refused")
