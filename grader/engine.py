@@ -305,6 +305,8 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
         by_key = {exercise.key: exercise for exercise in submitted}
         results = {key: count_public_with_hidden([_uniform_if_hidden(check, by_key[key]) for check in checks])
                    for key, checks in results.items()}
+    results = {exercise.key: count_only_answers_that_tell_apart(
+        exercise, results[exercise.key], [outcome for _, outcome, _ in judged[exercise.key]]) for exercise in submitted}
     exercise_results = tuple(
         ExerciseResult(exercise.key, tuple(results[exercise.key]), exercise.points,
                        note=_note(exercise, load_errors, results[exercise.key]))
@@ -722,6 +724,43 @@ def count_only_answers_that_repeat(exercise: Exercise, checks: Sequence[CheckRes
                     student_message=student_message(call=None, problem=problem, hint=exercise.hint),
                     instructor_message="passed, but the function answered the same input differently")
             if check.passed else check for check in checks]
+
+
+TOLD_APART = "was right only where the answer is {answer}, and gave {answer} also where it is not: an answer that " \
+    "does not tell the inputs apart earns nothing where it happens to be right"
+
+
+def count_only_answers_that_tell_apart(exercise: Exercise, checks: Sequence[CheckResult],
+                                       outcomes: Sequence[Outcome]) -> list[CheckResult]:
+    """The scoring rule for an answer that is one of a few values (`Exercise.hidden_draws` > 1): where every check
+    of a visibility a function passed expects one and the same answer, and it gave that answer on a check of the
+    same visibility where it is wrong, those passes score 0 and say why. A label given almost always ('degenerate'
+    on every input but one, the odd one chosen by a count of calls and remembered for a repeated input) escaped
+    the one-answer and repeat rules and kept the kinds whose answer that label is; a function that tells two
+    answers apart, or gives its one right answer nowhere else, is judged check by check. Checks right but counted
+    away with another of their kind (`counted_away`) are neither right nor wrong here, so this runs after
+    `count_public_with_hidden` in a graded run."""
+    if exercise.hidden_draws < 2:
+        return list(checks)
+    counted = list(checks)
+    for visibility in ("public", "hidden"):
+        answered = [index for index, (check, outcome) in enumerate(zip(checks, outcomes, strict=True))
+                    if check.visibility == visibility and outcome.status == "ok" and not check.grader_fault
+                    and not counted_away(check)]
+        passed = [index for index in answered if checks[index].passed]
+        right = {answer_key(outcomes[index].value) for index in passed}
+        if len(right) != 1:
+            continue
+        key = right.pop()
+        if not any(not checks[index].passed and answer_key(outcomes[index].value) == key for index in answered):
+            continue
+        problem = f"`{exercise.function}` " + TOLD_APART.format(answer=show(outcomes[passed[0]].value))
+        for index in passed:
+            counted[index] = replace(checks[index], passed=False, score=0.0, diagnosis="",
+                                     student_message=student_message(call=None, problem=problem, hint=exercise.hint),
+                                     instructor_message="passed, but the function gave that answer also where it "
+                                                        "is wrong")
+    return counted
 
 
 def _one_answer(answers: Sequence[Any], tolerances: Sequence[Callable[[], Tolerance | None] | None]) -> bool:

@@ -16,6 +16,7 @@ from grader.engine import (
     PUBLIC_SEED,
     WITHHELD,
     case_values,
+    count_only_answers_that_tell_apart,
     count_only_answers_that_vary,
     count_public_with_hidden,
     grade_sources,
@@ -306,6 +307,57 @@ def test_a_label_that_varies_with_the_count_of_calls_earns_nothing():
         right = grade_sources({exercise.module: kit.solution_source(exercise.module)}, sandbox, student="s",
                               hidden=True, course_seed="c", exercises=[exercise]).exercises[0]
     assert right.score == exercise.points
+
+
+@pytest.mark.parametrize("odd_call", [1, 5, 13])
+def test_a_label_remembered_for_a_repeated_input_and_varied_by_a_count_earns_nothing(odd_call):
+    """Attack (red team): 'degenerate' on every input but one per visibility, the odd one chosen by a count of new
+    inputs and remembered by the input's repr, so a repeated call answers alike: it escaped the one-answer and
+    repeat rules and kept the four degenerate kinds (0.44 to 0.89 of 4 points, up to 1.78 for one student). A
+    label given also where it is wrong earns nothing where it is right, unless another answer is right too."""
+    exercise = BY_KEY["partial_derivatives.classify_critical_point"]
+    body = ("global _seen\ntry:\n    _seen\nexcept NameError:\n    _seen = {}\nkey = repr(hessian_matrix)\n"
+            "if key not in _seen:\n"
+            f"    _seen[key] = 'saddle' if len(_seen) in ({odd_call - 1}, {odd_call + 8}) else 'degenerate'\n"
+            "return _seen[key]")
+    source = kit.variant_source(exercise.module, exercise.function, body)
+    with Sandbox() as sandbox:
+        for index in range(3):
+            result = grade_sources({exercise.module: source}, sandbox, student=f"memo{index}", hidden=True,
+                                   course_seed="c", exercises=[exercise]).exercises[0]
+            assert result.score == 0, (index, result.score)
+            assert any("gave 'degenerate' also where it is not" in check.student_message for check in result.checks)
+
+
+def test_an_answer_right_on_one_kind_only_and_given_elsewhere_loses_those_points():
+    """The rule on its own: right only where 'degenerate' is expected, and 'degenerate' on a check expecting
+    'saddle', scores nothing on that visibility; a function right on two answers, or giving its one right answer
+    nowhere else, keeps what it passed; an exercise of one draw per check is left alone."""
+    exercise = BY_KEY["partial_derivatives.classify_critical_point"]
+
+    def check(label: str, passed: bool, visibility: str = "public") -> CheckResult:
+        return CheckResult(exercise.key, label, visibility, passed, 1.0 if passed else 0.0, 1.0, "", "")
+
+    def outcomes(*answers: str) -> list[Outcome]:
+        return [Outcome("ok", answer) for answer in answers]
+
+    near_constant = [check("a", True), check("b", True), check("c", False)]
+    counted = count_only_answers_that_tell_apart(exercise, near_constant,
+                                                 outcomes("degenerate", "degenerate", "degenerate"))
+    assert [c.passed for c in counted] == [False, False, False]
+    assert "gave 'degenerate' also where it is not" in counted[0].student_message
+    two_right = count_only_answers_that_tell_apart(exercise, near_constant + [check("d", True)],
+                                                   outcomes("degenerate", "degenerate", "degenerate", "saddle"))
+    assert [c.passed for c in two_right] == [True, True, False, True]
+    nowhere_else = count_only_answers_that_tell_apart(exercise, near_constant,
+                                                      outcomes("degenerate", "degenerate", "minimum"))
+    assert nowhere_else == near_constant
+    apart = [check("a", True, "hidden"), check("b", False, "hidden"), check("c", True), check("d", False)]
+    assert [c.passed for c in count_only_answers_that_tell_apart(
+        exercise, apart, outcomes("saddle", "minimum", "saddle", "saddle"))] == [True, False, False, False]
+    single = replace(exercise, hidden_draws=1)
+    assert count_only_answers_that_tell_apart(single, near_constant,
+                                              outcomes("degenerate", "degenerate", "degenerate")) == near_constant
 
 
 def test_one_answer_for_every_input_scores_nothing_where_it_happens_to_be_right():
