@@ -333,6 +333,43 @@ def test_a_products_last_two_factors_are_dropped_together():
     assert ("extra factor", "2 * (o - y) * o * (1 - o)", "2 * (o - y)") in _edits(source, "g")
 
 
+def test_a_number_dropped_from_a_named_factor_says_its_use_may_miss_the_opposite_factor():
+    """A Taylor term without its ½ was told that the right 2 of a second derivative 2Σx², stored in a name and
+    used only as a factor, "does not belong in the product": scaling where a value is made and scaling every use
+    of it are one edit to the checks, so both places are named and neither is blamed."""
+    source = MODULE_HEAD + ("def q(m, x):\n    curvature = 2 * np.sum(x ** 2)\n    ratio = 6 * m / 3\n"
+                            "    return curvature * m ** 2 + ratio * curvature\n")
+    why = {(c.edit.before, c.edit.after): c.edit.why for c in repair.candidates(source, "q")}
+    said = why[("2 * np.sum(x ** 2)", "np.sum(x ** 2)")]
+    assert "does not belong in the product" not in said
+    assert "an extra factor `2` where `curvature` is made, or a missing factor 1/2 where `curvature` is used " \
+        "(`curvature * m ** 2` and `ratio * curvature`): the code does not say which" in said
+    divided = why[("6 * m / 3", "6 * m")]
+    assert "an extra division by `3` where `ratio` is made, or a missing factor 3 where `ratio` is used" in divided
+    for other in ("def q(m, x):\n    curvature = 2 * np.sum(x ** 2)\n    return curvature + m\n",  # a term
+                  "def q(m, x):\n    curvature = 2 * np.sum(x ** 2)\n    curvature = curvature * m\n"
+                  "    return curvature\n",  # assigned twice
+                  "def q(m, x):\n    return 2 * np.sum(x ** 2) * m\n"):  # no name
+        assert "an extra factor: `2` does not belong in the product" in \
+            {c.edit.why for c in repair.candidates(MODULE_HEAD + other, "q") if c.edit.before.startswith("2 *")}
+
+
+def test_an_edit_inside_a_helper_another_helper_calls_names_that_caller_too():
+    """A dual number's `__rsub__` written as `return self.__sub__(other)` (dual − number where number − dual
+    belongs) was repaired by swapping the operands of the right `__sub__`: the checks reach `__sub__` only through
+    `__rsub__`, so an edit of either passes. An edit inside a nested definition that another one calls now names the
+    caller; one inside a helper nothing else calls is told as before."""
+    source = MODULE_HEAD + (
+        "def f(x):\n    class Num:\n        def __init__(self, v):\n            self.v = v\n\n"
+        "        def __sub__(self, other):\n            return Num(self.v - other)\n\n"
+        "        def __rsub__(self, other):\n            return self.__sub__(other)\n\n"
+        "    def double(t):\n        return 2 * t\n\n    return double((1 - Num(x)).v)\n")
+    why = {(c.edit.kind, c.edit.before): c.edit.why for c in repair.candidates(source, "f")}
+    assert "or `__sub__` is right and the slip lies in `__rsub__`, which calls it (`self.__sub__(other)`): the code " \
+        "does not say which" in why[("swapped operands", "self.v - other")]
+    assert "calls it" not in why[("extra factor", "2 * t")]
+
+
 # ----- through the engine and the sandbox --------------------------------------------------------------------
 
 
@@ -590,6 +627,21 @@ def test_a_slip_nobody_listed_is_named_by_the_edit_that_undoes_it(sandbox, modul
     failed = [check for check in own.checks if not check.passed and not counted_away(check)]
     assert failed and all(check.diagnosis == f"repair: {kind}" for check in failed), [c.diagnosis for c in failed]
     assert all(quoted in message and "makes every check pass" in message for message in _hints(own))
+
+
+def test_a_taylor_term_without_its_half_is_not_told_that_a_right_factor_does_not_belong(sandbox):
+    """The intercept's profile from the SSE's Taylor expansion about the first intercept, its second-order term
+    without ½: the edit found drops the right 2 of SSE'' = 2n, and the feedback names both places."""
+    body = ("intercepts = np.asarray(intercepts, dtype=float)\nx = np.asarray(x, dtype=float)\n"
+            "y = np.asarray(y, dtype=float)\nc0 = intercepts[0]\nr0 = y - (m * x + c0)\n"
+            "slope = -2 * np.sum(r0)\ncurvature = 2 * len(x)\nstep = intercepts - c0\n"
+            "return np.sum(r0 ** 2) + slope * step + curvature * step ** 2\n")
+    _, own = _grade(sandbox, "linear_model", "error_profile_intercept", body)
+    assert own.score < own.max_score
+    hints = _hints(own)
+    assert hints and not any("does not belong in the product" in hint for hint in hints)
+    assert all("or a missing factor 1/2 where `curvature` is used (`curvature * step ** 2`)" in hint
+               for hint in hints)
 
 
 @pytest.mark.parametrize(("module", "function", "body"), [

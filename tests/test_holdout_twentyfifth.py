@@ -41,17 +41,14 @@ HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({
 })
 # Texts judged misleading by hand whatever the keywords say (kept, so that any of them coming back fails): the right
 # second derivative 2Σx² of a Taylor expansion called a slip where the expansion's ½ is missing; a correct `__sub__`
-# edited where the slip is in `__rsub__`.
+# edited where the slip is in `__rsub__`. Both were fixed after the grading (JUDGED.md, "After the grading"): the
+# texts now name both places each, and these fragments are the old, misleading sentences.
 HAND_JUDGED_FALSE: dict[str, str] = {
     "h25_profile_slope_taylor_missing_half": "`2` does not belong in the product",
-    "h25_neuron_dual_rsub_operands_reversed": "changing `self.val - other.val` to `other.val - self.val`",
+    "h25_neuron_dual_rsub_operands_reversed": "the two sides of the operation are swapped. in neuron, changing "
+                                              "`self.val - other.val`",
 }
-FALSE_HINT_TODAY: dict[str, str] = {
-    "h25_profile_slope_taylor_missing_half": "a repair removes the right factor 2 of SSE'' = 2Σx² where the Taylor "
-                                             "term's ½ is missing (an equal edit, words that blame right code)",
-    "h25_neuron_dual_rsub_operands_reversed": "a repair swaps the operands of the right `__sub__` where `__rsub__` "
-                                              "is wrong (passes only because the value alone is returned)",
-}
+FALSE_HINT_TODAY: dict[str, str] = {}
 KEEPS_MARKS_TODAY: dict[str, str] = {}
 COSTS_CALLERS_TODAY: dict[str, str] = {}
 

@@ -645,6 +645,7 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
                                                         and isinstance(n.ctx, ast.Load)}),
                       unused_parameters=context.parameters - names_in(function.body))
     returned = _returned_position(function, parents)
+    callers = _callers_of_nested(function)
     sizes = _subtree_sizes(function)
     roles: dict[int, tuple] = {}
     for operator in (_operators, _precedence, _calls, _statements, _constants, _drops, _names, _missing,
@@ -662,7 +663,8 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
             proposed += len(found)
             for edit, replacement, everywhere in found:
                 change = [(node, replacement)] if index else replacement
-                yield replace(_located(_in_context(edit, node, replacement, parents, text), node, text),
+                yield replace(_located(_in_context(_also_called(edit, node, parents, callers), node, replacement,
+                                                   parents, text), node, text),
                               position=returned([node]) if index else None), change
                 parallel = _PARALLEL_PLACES.get(edit.kind)
                 if parallel is not None and isinstance(replacement, ast.AST):
@@ -791,6 +793,40 @@ def _returned_position(function: ast.FunctionDef, parents: dict[int, ast.AST]) -
         return positions.pop() if len(positions) == 1 else None
 
     return position
+
+
+def _callers_of_nested(function: ast.FunctionDef) -> dict[str, tuple[str, str]]:
+    """Each definition nested in the function that another nested definition calls by name (`helper(...)`,
+    `self.__sub__(other)`): its name -> (that caller's name, the call's text), the first such call."""
+    nested = [node for node in ast.walk(function) if isinstance(node, ast.FunctionDef) and node is not function]
+    names = {node.name for node in nested}
+    callers: dict[str, tuple[str, str]] = {}
+    for caller in nested:
+        for call in ast.walk(caller):
+            if not isinstance(call, ast.Call):
+                continue
+            called = call.func.id if isinstance(call.func, ast.Name) else \
+                call.func.attr if isinstance(call.func, ast.Attribute) else None
+            if called in names and called != caller.name:
+                callers.setdefault(called, (caller.name, ast.unparse(call)))
+    return callers
+
+
+def _also_called(edit: Edit, node: ast.AST, parents: dict[int, ast.AST],
+                 callers: dict[str, tuple[str, str]]) -> Edit:
+    """An edit inside a nested definition that another one calls (`__rsub__` returning `self.__sub__(other)`)
+    changes what both compute: where the checks reach it only through the caller, the slip may as well lie in that
+    call (a right `__sub__` is not to be edited for a wrong `__rsub__`), so the reason says so."""
+    if not callers:
+        return edit
+    inside = parents.get(id(node))
+    while inside is not None and not isinstance(inside, ast.FunctionDef):
+        inside = parents.get(id(inside))
+    if inside is None or inside.name not in callers or parents.get(id(inside)) is None:
+        return edit
+    caller, call = callers[inside.name]
+    return replace(edit, why=f"{edit.why}; or `{inside.name}` is right and the slip lies in `{caller}`, which calls "
+                             f"it (`{call}`): the code does not say which")
 
 
 def _in_context(edit: Edit, node: ast.AST, replacement: Replacement, parents: dict[int, ast.AST],
@@ -1792,12 +1828,62 @@ def _drops(node: ast.AST, context: _Context) -> Found:
             and _counts(node, context):
         kind, why = "off by one", "off by one: an index or a bound is one too large or too small{}"
         why = why.format("")
-    yield from _expr_edit(kind, node, copy.deepcopy(node.left), why.format(ast.unparse(node.right)))
+    named = _scaled_name(node, context) if isinstance(node.op, ast.Mult | ast.Div) else None
+    yield from _expr_edit(kind, node, copy.deepcopy(node.left),
+                          _factor_or_use(node.op, node.right, named) or why.format(ast.unparse(node.right)))
     if isinstance(node.op, ast.Mult | ast.Add):
-        yield from _expr_edit(kind, node, copy.deepcopy(node.right), why.format(ast.unparse(node.left)))
+        yield from _expr_edit(kind, node, copy.deepcopy(node.right),
+                              _factor_or_use(node.op, node.left, named) or why.format(ast.unparse(node.left)))
     if isinstance(node.op, ast.Mult) and isinstance(node.left, ast.BinOp) and isinstance(node.left.op, ast.Mult):
         extra = ast.unparse(ast.BinOp(node.left.right, ast.Mult(), node.right))  # `a * (1 - a)`: two factors
         yield from _expr_edit(kind, node, copy.deepcopy(node.left.left), why.format(extra))
+
+
+def _scaled_name(node: ast.BinOp, context: _Context) -> tuple[str, list[ast.AST]] | None:
+    """Where `node` is a factor of all a local is assigned (`second = 2 * np.sum(x ** 2)`: the product itself, or
+    one of its factors, or the numerator of a division), the local assigned once, and every place it is read is a
+    factor too (`second * dm ** 2`): its name and those places. Scaling such a value by a number where it is made
+    and scaling every use by that number are one edit to the checks: the code does not say which place is wrong."""
+    child: ast.AST = node
+    parent = context.parents.get(id(child))
+    while isinstance(parent, ast.BinOp) and (isinstance(parent.op, ast.Mult)
+                                             or isinstance(parent.op, ast.Div) and parent.left is child):
+        child, parent = parent, context.parents.get(id(parent))
+    if not (isinstance(parent, ast.Assign) and parent.value is child and len(parent.targets) == 1
+            and isinstance(parent.targets[0], ast.Name)):
+        return None
+    name = parent.targets[0].id
+    root: ast.AST = parent
+    while (above := context.parents.get(id(root))) is not None:
+        root = above
+    stores = [n for n in ast.walk(root) if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)]
+    uses = [n for n in ast.walk(root) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+    if len(stores) != 1 or not uses:
+        return None
+    places = []
+    for use in uses:
+        product = context.parents.get(id(use))
+        if not (isinstance(product, ast.BinOp) and (isinstance(product.op, ast.Mult)
+                                                    or isinstance(product.op, ast.Div) and product.left is use)):
+            return None
+        places.append(product)
+    return name, places
+
+
+def _factor_or_use(op: ast.operator, dropped: ast.expr, named: tuple[str, list[ast.AST]] | None) -> str | None:
+    """The reason of an edit that drops a number multiplying or dividing a named value (`_scaled_name`): that
+    number may not belong where the value is made, or the places it is used may miss the opposite factor."""
+    if named is None or not isinstance(dropped, ast.Constant) or isinstance(dropped.value, bool) \
+            or not isinstance(dropped.value, int | float) or dropped.value in (0, 1):
+        return None
+    name, places = named
+    number = ast.unparse(dropped)
+    inverse = f"1/{number}" if isinstance(dropped.value, int) else f"{1 / dropped.value:g}"
+    opposite = inverse if isinstance(op, ast.Mult) else number
+    extra = f"an extra factor `{number}`" if isinstance(op, ast.Mult) else f"an extra division by `{number}`"
+    where = " and ".join(f"`{ast.unparse(place)}`" for place in places[:2]) + (" …" if len(places) > 2 else "")
+    return f"{extra} where `{name}` is made, or a missing factor {opposite} where `{name}` is used ({where}): " \
+        "the code does not say which"
 
 
 def _unsigned_comparison(node: ast.AST, context: _Context) -> Found:
