@@ -372,3 +372,23 @@ def test_a_module_of_too_many_functions_is_not_read():
     source = kit.variant_source("derivatives", "df_poly", body)
     assert analyse(BY_KEY["derivatives.df_poly"], source) is not None
     assert analyse(BY_KEY["derivatives.df_poly"], source + "\n\n" + helpers) is None
+
+
+def _nested_sines(depth: int) -> str:
+    nested = "a"
+    for _ in range(depth):
+        nested = f"np.sin({nested})"
+    return f"def _h(a):\n    return {nested}\n\n\ndef df_poly(x):\n    return _h(_h(_h(_h(x))))\n"
+
+
+@pytest.mark.parametrize("module_text", [
+    "def df_poly(x):\n    return 3 * x ** 2 - 12 * x + 10 + 0 * 0x" + "f" * 4000 + "\n",  # printing the key raised
+    "def df_poly(x):\n    return 3 * x ** 2 - 12 * x + 10" + " + 0 * x" * 1500 + "\n",  # RecursionError in the key
+    "def df_poly(x):\n    return 3 * x ** 2 - 12 * x + 10 + np.arcsin(np.divide(0.1, -0.0))\n",  # SymPy's KeyError
+    _nested_sines(55),  # lambdify's SyntaxError: too many nested parentheses
+], ids=["hex literal", "long sum", "sympy KeyError", "lambdify SyntaxError"])
+def test_a_formula_the_reader_fails_on_is_not_read_and_never_raises(module_text):
+    """Red team: each of these raised out of the formula reader and through `grade_batch`, ending the whole batch
+    (no gradebook; `--resume` stopped at the same student). Any failure of the reading is now 'not readable'."""
+    source = "import numpy as np\n\n\n" + module_text
+    assert symbolic_module.analyse(BY_KEY["derivatives.df_poly"], source) is None

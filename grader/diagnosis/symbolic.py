@@ -126,12 +126,17 @@ def analyse(exercise: Exercise, source: str) -> Finding | None:
         return None
     if exercise.function not in functions or len(functions) > MAX_MODULE_FUNCTIONS:
         return None  # more functions than any formula reads: the work before SymPy's grows with them
-    key = (exercise.key, hashlib.sha256(function_text(functions, exercise.function).encode()).hexdigest())
+    try:  # the key prints the tree: a 4000-digit hex literal or a 1500-term sum raises there (red team)
+        key = (exercise.key, hashlib.sha256(function_text(functions, exercise.function).encode()).hexdigest())
+    except Exception:  # noqa: BLE001 - a formula that cannot be keyed is not read; the numeric verdict stands
+        return None
     if key not in _FINDINGS:
         try:
             finding = _analyse(exercise, target, functions)
         except OutOfTime:  # not remembered: the same formula on a machine less busy may be read in time
             return None
+        except Exception:  # noqa: BLE001 - SymPy's own failures (KeyError on zoo, lambdify's SyntaxError, …) are
+            finding = None  # many and not listed anywhere: a finding is a hint, never worth a student's grade
         if len(_FINDINGS) >= _FINDINGS_LIMIT:
             _FINDINGS.clear()
         _FINDINGS[key] = finding
