@@ -699,12 +699,17 @@ def count_only_answers_that_vary(exercise: Exercise, checks: Sequence[CheckResul
             "of them: an answer that does not depend on the input earns nothing where it happens to be right"
         for index in answered:
             if checks[index].passed:
-                counted[index] = replace(checks[index], passed=False, score=0.0, diagnosis="",
-                                         student_message=student_message(call=None, problem=problem,
-                                                                         hint=exercise.hint),
-                                         instructor_message="passed, but the function gave the same answer on every "
-                                                            "check")
+                counted[index] = _scores_nothing(checks[index], exercise, problem,
+                                                 "passed, but the function gave the same answer on every check")
     return counted
+
+
+def _scores_nothing(check: CheckResult, exercise: Exercise, problem: str, instructor_message: str) -> CheckResult:
+    """A passed check that a scoring rule counts away: 0 points, the rule's reason and the exercise's hint, no
+    mistake named."""
+    return replace(check, passed=False, score=0.0, diagnosis="",
+                   student_message=student_message(call=None, problem=problem, hint=exercise.hint),
+                   instructor_message=instructor_message)
 
 
 def count_only_answers_that_repeat(exercise: Exercise, checks: Sequence[CheckResult],
@@ -720,9 +725,7 @@ def count_only_answers_that_repeat(exercise: Exercise, checks: Sequence[CheckRes
         return list(checks)
     problem = f"`{exercise.function}` gave another answer when called again with the same input: an answer that " \
         "depends on anything but the input (a count of calls, a random draw) earns nothing"
-    return [replace(check, passed=False, score=0.0, diagnosis="",
-                    student_message=student_message(call=None, problem=problem, hint=exercise.hint),
-                    instructor_message="passed, but the function answered the same input differently")
+    return [_scores_nothing(check, exercise, problem, "passed, but the function answered the same input differently")
             if check.passed else check for check in checks]
 
 
@@ -756,10 +759,8 @@ def count_only_answers_that_tell_apart(exercise: Exercise, checks: Sequence[Chec
             continue
         problem = f"`{exercise.function}` " + TOLD_APART.format(answer=show(outcomes[passed[0]].value))
         for index in passed:
-            counted[index] = replace(checks[index], passed=False, score=0.0, diagnosis="",
-                                     student_message=student_message(call=None, problem=problem, hint=exercise.hint),
-                                     instructor_message="passed, but the function gave that answer also where it "
-                                                        "is wrong")
+            counted[index] = _scores_nothing(checks[index], exercise, problem,
+                                             "passed, but the function gave that answer also where it is wrong")
     return counted
 
 

@@ -25,7 +25,7 @@ from grader.engine import (
 )
 from grader.plain import Given
 from grader.sandbox.client import Outcome, Sandbox
-from grader.spec import CheckResult
+from grader.spec import CheckResult, ExerciseResult
 
 
 def test_reference_solutions_get_full_marks_on_public_and_hidden_checks(sandbox, solution_sources):
@@ -273,6 +273,15 @@ def test_a_hidden_check_drawn_several_times_shares_its_points_over_different_inp
         [case_values(p.case) for p in hidden[::3]]  # the first draw is the input a single draw would be
 
 
+def _graded_classify(body: str, students: list[str]) -> list[ExerciseResult]:
+    """`classify_critical_point` with this body, graded (hidden checks, one course seed) for each student named."""
+    exercise = BY_KEY["partial_derivatives.classify_critical_point"]
+    source = kit.variant_source(exercise.module, exercise.function, body)
+    with Sandbox() as sandbox:
+        return [grade_sources({exercise.module: source}, sandbox, student=student, hidden=True, course_seed="c",
+                              exercises=[exercise]).exercises[0] for student in students]
+
+
 @pytest.mark.parametrize("body", [
     "import random\nreturn random.choice(['minimum', 'maximum', 'saddle', 'degenerate'])",
     "a = np.asarray(hessian_matrix, dtype=float)\n"
@@ -282,10 +291,7 @@ def test_a_label_picked_at_random_earns_next_to_nothing(body):
     """A random one of the four labels passed one check in four, about a seventh of the points over a class (red
     team): each hidden check of `classify_critical_point` now draws three inputs, all to be right."""
     exercise = BY_KEY["partial_derivatives.classify_critical_point"]
-    source = kit.variant_source(exercise.module, exercise.function, body)
-    with Sandbox() as sandbox:
-        earned = [grade_sources({exercise.module: source}, sandbox, student=f"guess{index}", hidden=True,
-                                course_seed="c", exercises=[exercise]).exercises[0].score for index in range(24)]
+    earned = [result.score for result in _graded_classify(body, [f"guess{index}" for index in range(24)])]
     assert sum(earned) / len(earned) < 0.05 * exercise.points, earned
 
 
@@ -296,14 +302,11 @@ def test_a_label_that_varies_with_the_count_of_calls_earns_nothing():
     exercise = BY_KEY["partial_derivatives.classify_critical_point"]
     body = ("global _calls\ntry:\n    _calls += 1\nexcept NameError:\n    _calls = 1\n"
             "return 'saddle' if _calls % 5 == 0 else 'degenerate'")
-    source = kit.variant_source(exercise.module, exercise.function, body)
+    for index, result in enumerate(_graded_classify(body, [f"count{index}" for index in range(4)])):
+        assert result.score == 0, (index, result.score)
+        assert any("gave another answer when called again with the same input" in check.student_message
+                   for check in result.checks)
     with Sandbox() as sandbox:
-        for index in range(4):
-            result = grade_sources({exercise.module: source}, sandbox, student=f"count{index}", hidden=True,
-                                   course_seed="c", exercises=[exercise]).exercises[0]
-            assert result.score == 0, (index, result.score)
-            assert any("gave another answer when called again with the same input" in check.student_message
-                       for check in result.checks)
         right = grade_sources({exercise.module: kit.solution_source(exercise.module)}, sandbox, student="s",
                               hidden=True, course_seed="c", exercises=[exercise]).exercises[0]
     assert right.score == exercise.points
@@ -315,18 +318,13 @@ def test_a_label_remembered_for_a_repeated_input_and_varied_by_a_count_earns_not
     inputs and remembered by the input's repr, so a repeated call answers alike: it escaped the one-answer and
     repeat rules and kept the four degenerate kinds (0.44 to 0.89 of 4 points, up to 1.78 for one student). A
     label given also where it is wrong earns nothing where it is right, unless another answer is right too."""
-    exercise = BY_KEY["partial_derivatives.classify_critical_point"]
     body = ("global _seen\ntry:\n    _seen\nexcept NameError:\n    _seen = {}\nkey = repr(hessian_matrix)\n"
             "if key not in _seen:\n"
             f"    _seen[key] = 'saddle' if len(_seen) in ({odd_call - 1}, {odd_call + 8}) else 'degenerate'\n"
             "return _seen[key]")
-    source = kit.variant_source(exercise.module, exercise.function, body)
-    with Sandbox() as sandbox:
-        for index in range(3):
-            result = grade_sources({exercise.module: source}, sandbox, student=f"memo{index}", hidden=True,
-                                   course_seed="c", exercises=[exercise]).exercises[0]
-            assert result.score == 0, (index, result.score)
-            assert any("gave 'degenerate' also where it is not" in check.student_message for check in result.checks)
+    for index, result in enumerate(_graded_classify(body, [f"memo{index}" for index in range(3)])):
+        assert result.score == 0, (index, result.score)
+        assert any("gave 'degenerate' also where it is not" in check.student_message for check in result.checks)
 
 
 def test_an_answer_right_on_one_kind_only_and_given_elsewhere_loses_those_points():

@@ -1828,7 +1828,8 @@ def _drops(node: ast.AST, context: _Context) -> Found:
             and _counts(node, context):
         kind, why = "off by one", "off by one: an index or a bound is one too large or too small{}"
         why = why.format("")
-    named = _scaled_name(node, context) if isinstance(node.op, ast.Mult | ast.Div) else None
+    named = _scaled_name(node, context) if isinstance(node.op, ast.Mult | ast.Div) \
+        and (isinstance(node.left, ast.Constant) or isinstance(node.right, ast.Constant)) else None  # a number dropped
     yield from _expr_edit(kind, node, copy.deepcopy(node.left),
                           _factor_or_use(node.op, node.right, named) or why.format(ast.unparse(node.right)))
     if isinstance(node.op, ast.Mult | ast.Add):
