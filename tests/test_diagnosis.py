@@ -4,6 +4,9 @@ can be said, which must get none."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -207,8 +210,8 @@ def test_the_reader_never_executes_the_source(tmp_path: Path):
 
 def test_the_same_function_is_analysed_once(monkeypatch):
     calls = []
-    original = symbolic_module._analyse
-    monkeypatch.setattr(symbolic_module, "_analyse", lambda *args: calls.append(1) or original(*args))
+    original = symbolic_module.call_bounded  # each reading is one bounded child
+    monkeypatch.setattr(symbolic_module, "call_bounded", lambda *args: calls.append(1) or original(*args))
     body = "return 3 * x**2 - 12 * x + 9 + 0 * 7"
     assert finding("derivatives.df_poly", body) == finding("derivatives.df_poly", body)
     assert len(calls) == 1
@@ -339,8 +342,8 @@ def test_a_formula_made_to_be_slow_is_given_up_and_not_remembered(monkeypatch):
     for time is not remembered as unreadable (a less busy machine may read it in time)."""
     source = kit.variant_source("derivatives", "df_poly", SLOW_FORMULA)
     calls = []
-    real = symbolic_module._analyse
-    monkeypatch.setattr(symbolic_module, "_analyse", lambda *args: calls.append(1) or real(*args))
+    real = symbolic_module.call_bounded  # each reading is one bounded child
+    monkeypatch.setattr(symbolic_module, "call_bounded", lambda *args: calls.append(1) or real(*args))
     assert symbolic_module.ANALYSIS_SECONDS <= 0.5
     # How long SymPy takes depends on the machine (a fast one read this formula within the bound); the bound is
     # made far shorter than any machine's reading of it, so the test says what happens at the bound, not how fast.
@@ -392,3 +395,38 @@ def test_a_formula_the_reader_fails_on_is_not_read_and_never_raises(module_text)
     (no gradebook; `--resume` stopped at the same student). Any failure of the reading is now 'not readable'."""
     source = "import numpy as np\n\n\n" + module_text
     assert symbolic_module.analyse(BY_KEY["derivatives.df_poly"], source) is None
+
+
+def test_the_formula_is_read_in_a_child_never_in_the_graders_process(monkeypatch):
+    """SymPy's reading of a student's formula runs in a bounded child: a reading that ran here would leave its
+    process id in this list (a child's list is its own copy)."""
+    readers: list[int] = []
+    original = symbolic_module._analyse
+    monkeypatch.setattr(symbolic_module, "_analyse", lambda *args: readers.append(os.getpid()) or original(*args))
+    found = finding("derivatives.df_poly", "return 3 * x**2 - 12 * x + 9 + 0.5 * x")
+    assert found is not None and found.says_something  # read, and something said: in a child
+    assert readers == []
+
+
+HOSTILE_MEMORY = """
+import resource, sys
+from grader.curriculum import BY_KEY
+from grader.diagnosis.symbolic import analyse
+limit = 2 << 30
+with open("/proc/self/statm") as statm:
+    mapped = int(statm.read().split()[0]) * resource.getpagesize()
+resource.setrlimit(resource.RLIMIT_AS, (mapped + limit, mapped + limit))
+source = ("import numpy as np\\n\\n\\ndef df_poly(x):\\n"
+          "    return 3 * x ** 2 - 12 * x + 9 + np.expm1(np.sinh(-1e11 - 0.5))\\n")
+print(analyse(BY_KEY["derivatives.df_poly"], source))
+"""
+
+
+def test_a_formula_whose_numbers_need_gigabytes_costs_only_its_hint():
+    """Red team: sinh(-1e11 - 1/2) made mpmath shift an integer by about 1.4e11 bits in the grader's own process
+    (over 10 GB in one C call no alarm interrupts; the kernel ended the grader and the batch). Read in a child
+    with its own address-space bound, it is 'not readable'; here the whole reading process is bounded too, so
+    that a reading back in the grader's process fails this test rather than the machine."""
+    run = subprocess.run([sys.executable, "-c", HOSTILE_MEMORY], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "None"

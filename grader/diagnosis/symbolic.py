@@ -10,13 +10,15 @@ ratio; and the difference term by term (a missing, extra or wrong-signed term). 
 the formula, so it may be said on hidden checks too; it never decides points.
 
 Bounded: the reader's size limits, expansion only of small expressions with small powers, no `simplify`, and
-equality tested by evaluating both sides at random points. Any failure means "nothing to say" (None).
+equality tested by evaluating both sides at random points; SymPy's work runs in a child forked from the grader,
+with a time and an address-space limit (`READING_BOUNDS`). Any failure means "nothing to say" (None).
 """
 
 from __future__ import annotations
 
 import ast
 import hashlib
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -25,7 +27,7 @@ import numpy as np
 import sympy as sp
 
 from grader import given, kit
-from grader.bounded import OutOfTime, time_limit
+from grader.bounded import Bounds, OutOfBounds, OutOfTime, call_bounded, time_limit
 from grader.curriculum.common import SQUARED_ERROR, c_sym, m_sym, x_sym, y_sym
 from grader.diagnosis import FACTOR_CLAIM, SYMBOLIC_EXERCISES
 from grader.diagnosis.reader import (
@@ -131,19 +133,69 @@ def analyse(exercise: Exercise, source: str) -> Finding | None:
     except Exception:  # noqa: BLE001 - a formula that cannot be keyed is not read; the numeric verdict stands
         return None
     if key not in _FINDINGS:
+        if threading.current_thread() is not threading.main_thread():
+            return None  # a fork from one of several threads may deadlock on a lock another held: not read
+        _prepare(exercise, target)
         try:
-            finding = _analyse(exercise, target, functions)
-        except OutOfTime:  # not remembered: the same formula on a machine less busy may be read in time
-            return None
-        except Exception:  # noqa: BLE001 - SymPy's own failures (KeyError on zoo, lambdify's SyntaxError, …) are
-            finding = None  # many and not listed anywhere: a finding is a hint, never worth a student's grade
+            answer = call_bounded(_analysed_as_data, (exercise, target, functions), READING_BOUNDS)
+        except OutOfBounds:  # out of memory or time, or died: the numeric verdict stands alone
+            return None  # not remembered: the same formula on a machine less busy may be read in time
+        if answer == OUT_OF_TIME:
+            return None  # likewise
+        finding = None if answer is None else Finding(answer["name"], answer["hint"], frozenset(answer["refuted"]))
         if len(_FINDINGS) >= _FINDINGS_LIMIT:
             _FINDINGS.clear()
         _FINDINGS[key] = finding
     return _FINDINGS[key]
 
 
-# SymPy's work on one student formula, in the grader's own process (expanding a power of a power can take hours).
+# SymPy's reading of a student's formula runs in a child forked from the grader (`bounded.call_bounded`): a
+# formula's numbers are worked out by mpmath, and some ask for memory no alarm can interrupt in time
+# (sinh(-1e11 - 1/2) is a 1e11-bit integer shifted in one C call: over 10 GB, red team). The child may map this
+# much beyond the grader and answers plain JSON; whatever it cannot do in its bounds costs only the hint.
+READING_BOUNDS = Bounds(seconds=5.0, memory_bytes=512 << 20, answer_bytes=1 << 20)
+OUT_OF_TIME = "out of time"
+
+
+def _analysed_as_data(work: tuple[Exercise, Target, Mapping[str, ast.FunctionDef]]) -> dict | str | None:
+    """In the child: the finding as JSON data, None where the formula cannot be read, OUT_OF_TIME."""
+    exercise, target, functions = work
+    try:
+        finding = _analyse(exercise, target, functions)
+    except OutOfTime:
+        return OUT_OF_TIME
+    except Exception:  # noqa: BLE001 - SymPy's own failures (KeyError on zoo, lambdify's SyntaxError, …) are
+        return None  # many and not listed anywhere: a finding is a hint, never worth a student's grade
+    if finding is None:
+        return None
+    return {"name": finding.name, "hint": finding.hint, "refuted": sorted(finding.refuted)}
+
+
+_PREPARED: set[str] = set()
+
+
+def _prepare(exercise: Exercise, target: Target) -> None:
+    """Work out here, once, what every reading of this exercise uses and caches (the reference's and the listed
+    mistakes' values at the random points, the generic derivative faults): kit formulas, trusted, which a
+    child's work could not leave in this process's caches."""
+    if exercise.key in _PREPARED:
+        return
+    _PREPARED.add(exercise.key)
+    sampler = _Sampler(exercise.key)
+    values = [target.reference, *(value for _, value in _listed_mistakes(exercise, target))]
+    if target.differentiated is not None and target.variable is not None:
+        values += [fault.derivative for fault in derivative_faults(target.differentiated, target.variable,
+                                                                  target.parameters)]
+    for value in values:
+        for expression in value if isinstance(value, tuple) else (value,):
+            try:
+                sampler(expression)
+            except Exception:  # noqa: BLE001 - left to the child, where it is bounded
+                continue
+    _exact_candidates()
+
+
+# SymPy's work on one student formula, in the reading's child (expanding a power of a power can take hours).
 # Every formula of every corpus is read in under 0.07 s; a formula made to be slow costs this much, per exercise.
 ANALYSIS_SECONDS = 0.5
 
