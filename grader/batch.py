@@ -19,6 +19,7 @@ import multiprocessing
 import multiprocessing.util
 import sys
 import time
+import traceback
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -29,12 +30,13 @@ from typing import Any
 from grader import kit
 from grader.curriculum import EXERCISES
 from grader.engine import Learned, grade_sources, learn, learned
+from grader.feedback import student_message
 from grader.gradebook import write_gradebook
 from grader.gradescope import read_results, read_run_record, write_results
 from grader.notebook_source import is_nbgrader_course, submissions_root
 from grader.report import write_report, write_student_feedback
-from grader.sandbox.client import Confinement, Limits, Sandbox
-from grader.spec import SubmissionResult
+from grader.sandbox.client import Confinement, Limits, Sandbox, SandboxUnavailable
+from grader.spec import GRADER_FAULT, CheckResult, ExerciseResult, SubmissionResult
 from grader.submission import (
     is_junk,
     nbgrader_handed_in,
@@ -90,6 +92,14 @@ class BatchSummary:
                  + (f" ({len(self.graded) / self.seconds:.1f}/s)" if self.seconds > 0 and self.graded else "")
                  + (f"; kept {len(self.resumed)} from an earlier run" if self.resumed else ""),
                  f"checks the grader could not judge (grader faults): {faults}"]
+        first_checks = [(result.student, result.exercises[0].checks[0]) for result in self.results
+                        if result.exercises and result.exercises[0].checks]
+        failed = [(student, check.instructor_message.strip().splitlines()[-1]) for student, check in first_checks
+                  if check.instructor_message.startswith(SUBMISSION_FAULT)]
+        if failed:
+            lines.append(f"submissions the grader failed on, not graded ({len(failed)}; grade them again once the "
+                         "grader is fixed): " + ", ".join(shown(f"{student} ({error})")
+                                                          for student, error in failed[:SUMMARY_STUDENTS]))
         if self.modules_chosen:
             lines.append(self.modules_chosen)
         if slowest:
@@ -98,7 +108,8 @@ class BatchSummary:
             lines.append("student code ran behind: " + "; ".join(self.walls["layers"]))
         elif self.walls:
             lines.append("WARNING: student code ran UNCONFINED (--unconfined, no user namespaces here): it could "
-                         "read what the grader's user can read; left: " + ("; ".join(self.walls["layers"]) or "none"))
+                         "read what the grader's user can read; one student at a time (children share one uid); "
+                         "left: " + ("; ".join(self.walls["layers"]) or "none"))
         if self.walls.get("missing"):
             lines.append("missing walls: " + "; ".join(self.walls["missing"]))
         if noted := self.intake_notes:
@@ -284,9 +295,32 @@ Graded = tuple[str, float, SubmissionResult]  # student, seconds, result
 def _grade_and_write(student: str, folder: Path, sandbox: Sandbox, out: Path, course_seed: str,
                      run: dict[str, Any]) -> Graded:
     started = time.perf_counter()
-    result = grade_folder(student, folder, sandbox, course_seed, run["modules"], run["carry_forward"])
+    try:
+        result = grade_folder(student, folder, sandbox, course_seed, run["modules"], run["carry_forward"])
+    except SandboxUnavailable:
+        raise  # the machine, not this student: no later student could be graded either
+    except Exception as error:  # noqa: BLE001 - a fault of the grader on one submission costs that one only
+        result = grader_failed(student, run["modules"], error)
     _write_student(result, out, run)
     return student, time.perf_counter() - started, result
+
+
+SUBMISSION_FAULT = f"{GRADER_FAULT} while grading this submission"
+
+
+def grader_failed(student: str, modules: Sequence[str], error: BaseException) -> SubmissionResult:
+    """A submission the grader itself failed on (an exception of its own while grading it): every exercise a
+    grader fault, with the traceback for the instructor, and the batch goes on to the next student. The student
+    is told it was not graded, never that their code is wrong; the summary counts it with the grader faults."""
+    told = "this exercise could not be graded (a fault in the grader, reported to your instructor)"
+    detail = f"{SUBMISSION_FAULT}:\n" + "".join(traceback.format_exception(error))
+    exercises = tuple(
+        ExerciseResult(exercise.key, (CheckResult(exercise.key, "graded", "public", False, 0.0, exercise.points,
+                                                  student_message(call=None, problem=told), detail),),
+                       exercise.points, note="not graded: a fault in the grader")
+        for exercise in EXERCISES if exercise.module in modules)
+    return SubmissionResult(student, exercises, ("the grader failed on this submission and did not grade it (a "
+                                                 "fault in the grader, reported to your instructor)",))
 
 
 def _grade_in_worker(chunk: list[tuple[str, Path]], out: Path, course_seed: str,
@@ -390,7 +424,10 @@ def _grade_batch(root: Path, out: Path, options: BatchOptions, first: Sandbox, w
         raise ResumeMismatch(f"--resume: {len(mismatched)} results.json in {out} were graded differently (e.g. "
                              f"{shown(student)}: {'; '.join(differences)}); resume with the same --seed, limits and "
                              "--modules, or grade into a new --out")
-    grade = _graded_in_processes if options.jobs > 1 and len(todo) > 1 else _graded_here
+    # Unconfined, every child runs as one uid with no PID namespace of its own, so a child could signal another
+    # student's child graded at the same time: there students are graded one at a time, whatever --jobs says.
+    parallel = options.jobs > 1 and len(todo) > 1 and bool(walls.get("confined"))
+    grade = _graded_in_processes if parallel else _graded_here
     graded = list(_progress(grade(todo, out, options, first, run), len(todo), options.progress))
     by_student = {**kept, **{student: result for student, _, result in graded}}
     results = tuple(by_student[student] for student, _ in submissions)

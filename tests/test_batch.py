@@ -382,3 +382,37 @@ def test_what_one_worker_learned_reaches_the_next_chunks(tmp_path, monkeypatch, 
     since = engine.Learned({key: (["found here"], 3, b"")}, {})
     assert engine.learned(since=since).repairs == {("m.f", b"x"): ([], 9, b"m")}
     engine._REPAIRS.clear()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_fault_of_the_grader_on_one_student_costs_that_student_only(tmp_path, monkeypatch, jobs):
+    """Red team (the class of round 16's 01): an exception of the grader's own while grading one student (there,
+    the formula reader's) went up through grade_batch and ended the run: no gradebook, and --resume met it again.
+    Now that student's exercises are grader faults and the batch goes on. The fault is made here by a grading
+    step that raises for one student; the real ones are fixed where they were."""
+    import grader.batch
+
+    real = grader.batch.grade_sources
+
+    def failing_for_bob(sources, sandbox, *, student, **kwargs):
+        if student == "bob":
+            raise KeyError("ComplexInfinity")
+        return real(sources, sandbox, student=student, **kwargs)
+
+    monkeypatch.setattr(grader.batch, "grade_sources", failing_for_bob)
+    for student in ("alice", "bob", "carol"):
+        (tmp_path / "subs" / student).mkdir(parents=True)
+        (tmp_path / "subs" / student / "linear_model.py").write_text(kit.solution_source("linear_model"))
+    summary = grade_batch(tmp_path / "subs", tmp_path / "out", BatchOptions(jobs=jobs))
+    scores = {result.student: result.score for result in summary.results}
+    assert scores["alice"] == scores["carol"] == summary.results[0].max_score > 0
+    bob = read_results(tmp_path / "out" / "bob" / RESULTS)
+    assert bob.score == 0 and bob.exercises
+    assert all(check.grader_fault for exercise in bob.exercises for check in exercise.checks)
+    graded_bob = next(result for result in summary.results if result.student == "bob")
+    assert "KeyError" in graded_bob.exercises[0].checks[0].instructor_message  # the traceback, for the report
+    assert "not graded" in bob.notes[0] or "did not grade" in bob.notes[0]
+    assert "checks the grader could not judge (grader faults): " + str(len(bob.exercises)) in summary.describe()
+    assert "submissions the grader failed on, not graded (1; " in summary.describe()
+    assert "bob (KeyError: 'ComplexInfinity')" in summary.describe()
+    assert (tmp_path / "out" / "gradebook.csv").is_file()

@@ -400,3 +400,67 @@ def test_calcgrade_grade_refuses_without_walls_and_grades_unconfined_only_when_t
     assert graded.returncode == 0, graded.stderr
     assert "UNCONFINED" in graded.stdout
     assert (tmp_path / "out2" / "ada" / "results.json").is_file()
+
+
+LEAVING_ITS_GROUP = r"""
+import errno, json, os, sys, pyseccomp
+forbid = pyseccomp.SyscallFilter(pyseccomp.ALLOW)
+forbid.add_rule(pyseccomp.ERRNO(errno.EPERM), "unshare")  # as a kernel without user namespaces answers
+forbid.load()
+from grader.sandbox.client import Call, Sandbox
+token = sys.argv[1]
+STUDENT = '''
+import os, sys, time
+
+
+def leave():
+    group = os.getpgid(0)
+    read, write = os.pipe()
+    if os.fork() == 0:
+        os.setpgid(0, 0)  # a group of its own: out of reach of the group its child is ended by
+        os.write(write, str(os.getpgid(0)).encode())
+        os.execv("/bin/sh", ["sh", "-c", "sleep 60; :", TOKEN])
+    moved = int(os.read(read, 64))
+    others = 0  # other children of the template, of this uid: the next student's child waiting, say
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                parent = int(stat.read().rpartition(")")[2].split()[1])
+            if parent == os.getppid() and int(entry) != os.getpid() and os.stat(f"/proc/{entry}").st_uid == os.getuid():
+                others += 1
+        except (OSError, ValueError, IndexError):
+            continue
+    return [moved == group, others]
+'''.replace("TOKEN", repr(token))
+with Sandbox(confinement="best-effort") as box:
+    _, (outcome,) = box.run({"m": STUDENT}, [Call("m", "leave", ())])
+    _, (second,) = box.run({"m": STUDENT}, [Call("m", "leave", ())])
+print(json.dumps({"first": outcome.value, "second": second.value, "status": [outcome.status, outcome.error]}))
+"""
+
+
+def test_unconfined_nothing_a_child_starts_outlives_it_nor_meets_another_child(tmp_path):
+    """Red team: without a PID namespace (`--unconfined`, a container that refuses user namespaces) a child is
+    ended with its process group; a process that moved to a group of its own (setpgid, which seccomp allowed)
+    outlived it and, as the same uid as every later child, ended them (correct students scored 0). setpgid now
+    does nothing, and the next child is forked only once the one before has ended, so no child of the sandbox
+    waits beside a running one. As root only: an ordinary user's unconfined children run as that user."""
+    if os.geteuid() != 0:
+        pytest.skip("unconfined children run as the grader's own user: the uid shared with other children is root's")
+    token = f"calcgrade-linger-{os.getpid()}-{time.monotonic_ns()}"
+    done = subprocess.run([sys.executable, "-c", LEAVING_ITS_GROUP, token], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    assert report["first"] == [True, 0], report  # still in its child's group; no other child of this uid waiting
+    assert report["second"] == [True, 0], report  # the first child's process is gone before the second starts
+    time.sleep(0.5)
+    left = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                if token.encode() in cmdline.read():
+                    left.append(entry)
+        except OSError:
+            continue
+    assert left == []

@@ -254,22 +254,33 @@ class Sandbox:
                 self.close()
                 raise SandboxUnavailable(report["error"])
             self._walls = report
-            self._control.sendall(dumps({"spawn": True}))  # only now: the walls report arrives alone
+            if self._prepares_next():
+                self._control.sendall(dumps({"spawn": True}))  # only now: the walls report arrives alone
+
+    def _prepares_next(self) -> bool:
+        """Is the next child forked while this one runs? Only behind the walls: without a PID namespace
+        (unconfined) children share one uid, and a child waiting beside a running one could be signalled by it;
+        there each child is forked only once the one before it has ended."""
+        return bool(self._walls and self._walls.get("confined"))
 
     def _spawn(self) -> tuple[ChildHandle, socket.socket]:
         """A fresh, already confined child from the template: how to end it, and our end of its channel.
 
-        The next child is asked for at once, so that it is waiting in our socket when we need it."""
+        Behind the walls the next child is asked for at once, so that it is waiting in our socket when we need
+        it (`_prepares_next`)."""
         with self._lock:
             self._reap()
             self._ensure_template()
             assert self._control is not None
+            if not self._prepares_next():
+                self._control.sendall(dumps({"spawn": True}))
             data, fds, _, _ = socket.recv_fds(self._control, 4096, 2)
             if len(fds) != 2:
                 for fd in fds:
                     os.close(fd)
                 raise RuntimeError("the sandbox's template process ended")
-            self._control.sendall(dumps({"spawn": True}))
+            if self._prepares_next():
+                self._control.sendall(dumps({"spawn": True}))
             group = loads(data).get("group")
             return ChildHandle(fds[1], group if type(group) is int else None), socket.socket(fileno=fds[0])
 

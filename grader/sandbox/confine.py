@@ -30,8 +30,9 @@ The warm template builds most walls once (`Walls.build`); each submission's chil
 - **Landlock** (where the kernel has it): writing is allowed only in the scratch folders, even if a
   mount were writable. **seccomp** (where libseccomp is installed): system calls no exercise needs
   fail (tracing, other processes' memory, keyrings, BPF, perf, mounting, new namespaces, io_uring,
-  SysV IPC, kernel modules, sockets other than Unix ones, becoming undumpable); `setsid` does nothing
-  (a session is a scheduling group of its own). **Capabilities** are dropped and `no_new_privs` is set,
+  SysV IPC, kernel modules, sockets other than Unix ones, becoming undumpable); `setsid` and `setpgid` do nothing
+  (a session is a scheduling group of its own; without a PID namespace a child's process group is how
+  everything it started is ended). **Capabilities** are dropped and `no_new_privs` is set,
   so nothing executed gains any.
 - **Limits** (`setrlimit`): memory per process, CPU time, file size, open files, and 16 processes and
   threads per child (counted per user namespace; as root, which that count exempts, a pids cgroup).
@@ -369,6 +370,14 @@ def _seccomp_filter() -> tuple[SeccompProgram | None, str]:
         # would take the processor from the children of other students graded at once. setsid does nothing
         # and says it succeeded (a detached process is ended with its child anyway).
         rules.add_rule(seccomp.ERRNO(0), "setsid")
+        # Nor may a process leave its process group: without a PID namespace (the fallback), the group is how
+        # everything a child started is ended, and a process in a group of its own would outlive its child and
+        # could signal later students' children (same uid). setpgid does nothing and says it succeeded too.
+        for call in ("setpgid", "setpgrp"):
+            try:
+                rules.add_rule(seccomp.ERRNO(0), call)
+            except (OSError, ValueError, RuntimeError):  # setpgrp is not a system call of every architecture
+                continue
         # Not dumpable, a process's memory figures would be hidden from the grader's memory watch.
         rules.add_rule(seccomp.ERRNO(errno.EPERM), "prctl", seccomp.Arg(0, seccomp.EQ, PR_SET_DUMPABLE))
         rules.add_rule(seccomp.ERRNO(errno.EAFNOSUPPORT), "socket", seccomp.Arg(0, seccomp.NE, socket.AF_UNIX))

@@ -162,10 +162,16 @@ def main(control_fd: int) -> None:
         return
     config.pop("given")  # built; its text (reachable from the stack a child is forked on) is needed no more
     gc.freeze()  # the collector in a child never walks (and so never copies) the template's objects
-    ready: ReadyChild | None = _try_prefork(control, config, walls)
+    # Behind the walls the next child is forked ahead, while the grader uses this one. Without a PID namespace
+    # (the fallback) children share one uid: one waiting beside a running child could be signalled by it, so each
+    # is forked on request only, which the grader makes once the child before has ended.
+    ahead = isinstance(walls, Walls)
+    ready: ReadyChild | None = _try_prefork(control, config, walls) if ahead else None
     try:
         for line in requests:
             if "spawn" in loads(line):
+                if ready is None:
+                    ready = _try_prefork(control, config, walls)
                 for _ in range(500):  # the last attempt failed (no pid free yet): try again, for 5 s at most
                     if ready is not None:
                         break
@@ -177,7 +183,7 @@ def main(control_fd: int) -> None:
                 socket.send_fds(control, [dumps({"group": ready.group})], [ready.channel.fileno(), ready.pidfd])
                 ready.channel.close()
                 os.close(ready.pidfd)
-                ready = _try_prefork(control, config, walls)
+                ready = _try_prefork(control, config, walls) if ahead else None
     except OSError:  # the grader closed its end with a child still unclaimed: it is done
         pass
     if ready is not None:
