@@ -531,7 +531,6 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
             _REPAIRS[key] = (found, line, b"" if found else context())
     if not found:
         return verdicts
-    edit = found[0].edit
     other = repair.elsewhere(found[0], found[1:])
     for _ in range(MAX_OTHERS_VERIFIED):  # another student's second edit is said only where it passes here too
         if other is None or not from_memory or all(passes([other], planned)[0]):
@@ -540,6 +539,22 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
         other = repair.elsewhere(found[0], found[1:])
     else:
         other = None
+
+    def passes_in_place(candidate: repair.Candidate) -> bool:
+        edited = repair.in_place(sources[exercise.module], exercise.function, candidate)
+        if edited is None:
+            return False
+        load_errors, outcomes = sandbox.run({**siblings, exercise.module: edited},
+                                            [_call_of(exercise, exercise.function, p.case) for p in planned], allowance)
+        return not load_errors and all(check_passes(p, outcome, references)
+                                       for p, outcome in zip(planned, outcomes, strict=True))
+
+    # Said only of an edit that passes made where the student would make it (`repair.in_place`)
+    told = [candidate for candidate in (found[0], other) if candidate is not None and passes_in_place(candidate)]
+    if not told:
+        return verdicts
+    edit = told[0].edit
+    other = told[1] if len(told) > 1 else None
     if other is None:
         hint, diagnosis = edit.hint(exercise.function, "every check", exercise.returns), edit.diagnosis
     else:

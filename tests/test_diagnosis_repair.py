@@ -914,7 +914,7 @@ def test_remembered_repairs_of_several_functions_are_checked_again_together(sand
         said.append([_hints(result.exercise(f"derivatives.{name}")) for name in bodies])
     assert said[0] == said[1]
     assert all(f"In {name}, changing" in hint for name, hints in zip(bodies, said[1], strict=True) for hint in hints)
-    assert len(runs) == 2  # the student's calls, then both remembered repairs at once
+    assert len(runs) == 4  # the student's calls, both remembered repairs at once, then each made in place
 
 
 def test_a_remembered_repair_names_the_line_of_the_students_own_file(sandbox):
@@ -1162,3 +1162,58 @@ def test_a_column_major_order_and_two_entries_of_a_literal_in_each_others_place_
                             "    return np.unravel_index(k, e.shape), np.array([m, c])\n")
     assert ("e.flatten(order='F')", "e.flatten()") in _changes(source, "lookup", "column-major")
     assert ("[m, c]", "[c, m]") in _changes(source, "lookup", "swapped entries")
+
+
+TRACED_SSE = '''
+
+def traced(function):
+    """Print each call while debugging."""
+    def wrapper(*args):
+        print("calling", function.__name__)
+        ANSWER
+    return wrapper
+
+
+@traced
+def sse(m, c, x, y):
+    residuals = y - predict(m, c, x)
+    return float(np.sum(residuals ** 2))
+'''
+
+
+def _with_sse(text: str) -> str:
+    source = kit.solution_source("linear_model")
+    start, end = source.index("def sse("), source.index("def error_profile_slope(")
+    return source[:start] + text.lstrip("\n") + "\n\n" + source[end:]
+
+
+def _sse_hints(sandbox, source: str) -> list[str]:
+    result = grade_sources({"linear_model": source}, sandbox, student="repair", hidden=True, course_seed="repair",
+                           exercises=[e for e in DECLARED if e.module == "linear_model"])
+    return _hints(result.exercise("linear_model.sse"))
+
+
+def test_an_edit_that_passes_only_without_the_decorator_is_not_told(sandbox):
+    """Red team: the repair search ran each candidate as a bare `def`, without the student's decorators, so where
+    the fault was the decorator's (a debugging wrapper that drops the value), any edit that keeps the function's
+    meaning 'made every check pass' (the two sides of `y - predict(m, c, x)` swapped): told as the fix, it
+    changed nothing. An edit is now told only where it passes made in place, under the decorators."""
+    hints = _sse_hints(sandbox, _with_sse(TRACED_SSE.replace("ANSWER", "function(*args)")))
+    assert hints and not any("makes every check pass" in hint for hint in hints)
+    # the same decorator passing the value on, with a slip in the body: the edit is found and told
+    slip = TRACED_SSE.replace("ANSWER", "return function(*args)").replace("residuals ** 2", "residuals ** 3")
+    hints = _sse_hints(sandbox, _with_sse(slip))
+    assert any("makes every check pass" in hint and "residuals ** 2" in hint for hint in hints), hints
+
+
+def test_an_edit_that_passes_only_with_defaults_bound_later_is_not_told(sandbox):
+    """Red team: candidates are defined at the module's end, so a default read from a module name rebound after
+    the function was the later value there: the two sides of a difference swapped 'made every check pass' where
+    the student's function, whose default was bound to 3.0, stays wrong. Only the edit that works in place is
+    told."""
+    weighted = ("WEIGHT = 3.0\n\n\ndef sse(m, c, x, y, weight=WEIGHT):\n    residuals = y - predict(m, c, x)\n"
+                "    return float(np.sum(weight * residuals ** 2))\n\n\nWEIGHT = 1.0\n")
+    hints = _sse_hints(sandbox, _with_sse(weighted))
+    told = [hint for hint in hints if "makes every check pass" in hint]
+    assert told and all("predict(m, c, x) - y" not in hint for hint in told), told
+    assert all("weight" in hint for hint in told), told

@@ -3285,6 +3285,19 @@ def calls_among(module_source: str, function: str, names: set[str]) -> bool:
     return True
 
 
+def in_place(module_source: str, function: str, candidate: Candidate) -> str | None:
+    """The student's module with the candidate's edit made where the function stands, as the student would make
+    it: under its decorators, its defaults bound where it is defined, every later statement run after it. A
+    candidate is tried as a bare `def` after the module (`with_candidates`); told as the fix, it must pass this
+    way too (a wrapper that drops the value, a default rebound later, made a right function fail)."""
+    node = _function_node(module_source, function)
+    if node is None:
+        return None
+    text = _Text(module_source, node)
+    edited = text.renamed(candidate.source, function).encode("utf-8", "surrogatepass")
+    return (text.data[:text.start] + edited + text.data[text.end:]).decode("utf-8", "surrogatepass")
+
+
 def with_candidates(module_source: str, found: Sequence[Candidate]) -> str:
     """The student's module with the candidates defined after everything of theirs (their lines keep their
     numbers; a candidate calls the student's other functions as theirs does)."""
