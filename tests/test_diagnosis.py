@@ -430,3 +430,14 @@ def test_a_formula_whose_numbers_need_gigabytes_costs_only_its_hint():
     run = subprocess.run([sys.executable, "-c", HOSTILE_MEMORY], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "None"
+
+
+def test_a_rule_misapplied_is_said_only_of_a_formula_worked_out_not_of_the_functions_values():
+    """Twenty-sixth holdout: 1 − σ(x), the logarithmic derivative returned without multiplying back by σ, was told
+    "the power rule lowers the power by one ... your answer keeps the power −1": the same formula as 1/(1 + e^(−x))
+    differentiated with its power kept, but built from sigmoid's values, by a route with no power rule in it.
+    Where the code calls the function it differentiates, no misapplied rule is said; written out, it still is."""
+    from_values = finding("derivatives.dsigmoid", "s = sigmoid(x)\nreturn 1 - s")
+    assert from_values is None or from_values.name != "formula: power not lowered"
+    worked_out = finding("derivatives.dsigmoid", "e = np.exp(-x)\nreturn e / (1 + e)")
+    assert worked_out is not None and worked_out.name == "formula: power not lowered"

@@ -209,7 +209,8 @@ def _analyse(exercise: Exercise, target: Target, functions: Mapping[str, ast.Fun
             if not _same_shape(student, target):
                 return None
             quotient = _difference_quotient(exercise, target, functions[exercise.function], student)
-            return quotient or _classify(exercise, target, student, _written_terms(exercise, target, functions))
+            return quotient or _classify(exercise, target, student, _written_terms(exercise, target, functions),
+                                         rules_worked=not _calls_differentiated(target, functions[exercise.function]))
     except (Unreadable, RecursionError, OverflowError, ZeroDivisionError, TypeError, ValueError, MemoryError,
             AttributeError, sp.SympifyError, sp.PolynomialError):
         return None
@@ -350,7 +351,19 @@ def _difference_quotient(exercise: Exercise, target: Target, function: ast.Funct
                    "differentiation and return its value", frozenset(refuted | {FACTOR_CLAIM}))
 
 
-def _classify(exercise: Exercise, target: Target, student: Value, written: tuple[sp.Expr, ...] = ()) -> Finding:
+def _calls_differentiated(target: Target, function: ast.FunctionDef) -> bool:
+    """Does the student's function call the function it differentiates (`sigmoid(x)` in `dsigmoid`)? Its answer
+    is then built from that function's values, not from its formula worked through by the rules of
+    differentiation: a rule misapplied inside that formula (a power not lowered, an inner derivative left out)
+    is not how it was made, even where the result is the same formula (1 − σ(x), the logarithmic derivative, is
+    1/(1 + e^(−x)) differentiated with its power kept)."""
+    name = target.differentiated_name
+    return bool(name) and any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
+                              for node in ast.walk(function))
+
+
+def _classify(exercise: Exercise, target: Target, student: Value, written: tuple[sp.Expr, ...] = (),
+              rules_worked: bool = True) -> Finding:
     sampler = _Sampler(exercise.key)
     listed = _listed_mistakes(exercise, target)
     if isinstance(target.reference, tuple):
@@ -378,7 +391,8 @@ def _classify(exercise: Exercise, target: Target, student: Value, written: tuple
         found = _classify_components(sampler, target, student, frozenset(refuted))
     else:
         assert isinstance(student, sp.Expr)
-        found = _classify_expression(sampler, target, student, frozenset(refuted), written=written)
+        found = _classify_expression(sampler, target, student, frozenset(refuted), written=written,
+                                     rules_worked=rules_worked)
     if found.says_something:
         return found
     shown = ", ".join(formula(item) for item in student) if isinstance(student, tuple) else formula(student)
@@ -465,10 +479,11 @@ def _listed_mistakes(exercise: Exercise, target: Target) -> tuple[tuple[str, Val
 
 def _classify_expression(sampler: _Sampler, target: Target, student: sp.Expr, refuted: frozenset[str],
                          subject: str = "your answer", reference: sp.Expr | None = None,
-                         written: tuple[sp.Expr, ...] = ()) -> Finding:
+                         written: tuple[sp.Expr, ...] = (), rules_worked: bool = True) -> Finding:
+    """`rules_worked`: may the answer be a derivative worked out by the rules (one misapplied is then said)?"""
     right = target.reference if reference is None else reference
     assert isinstance(right, sp.Expr)
-    if target.differentiated is not None and target.variable is not None:
+    if rules_worked and target.differentiated is not None and target.variable is not None:
         for fault in derivative_faults(target.differentiated, target.variable, target.parameters):
             if sampler.equal(student, fault.derivative) and not sampler.equal(fault.derivative, right) \
                     and _cause_shown(sampler, student, fault.derivative, right):
