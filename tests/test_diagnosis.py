@@ -441,3 +441,15 @@ def test_a_rule_misapplied_is_said_only_of_a_formula_worked_out_not_of_the_funct
     assert from_values is None or from_values.name != "formula: power not lowered"
     worked_out = finding("derivatives.dsigmoid", "e = np.exp(-x)\nreturn e / (1 + e)")
     assert worked_out is not None and worked_out.name == "formula: power not lowered"
+
+
+def test_no_process_to_read_a_formula_in_costs_only_the_hint(monkeypatch):
+    """Where no child can be forked (a machine out of processes: EAGAIN), the formula is not read, nothing is
+    remembered, and the grading goes on."""
+    def no_fork(*args):
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(symbolic_module, "_FINDINGS", {})
+    monkeypatch.setattr(symbolic_module, "call_bounded", no_fork)
+    assert finding("derivatives.df_poly", "return 3 * x**2 - 12 * x + 9 + 0.25 * x") is None
+    assert symbolic_module._FINDINGS == {}

@@ -138,8 +138,8 @@ def analyse(exercise: Exercise, source: str) -> Finding | None:
         _prepare(exercise, target)
         try:
             answer = call_bounded(_analysed_as_data, (exercise, target, functions), READING_BOUNDS)
-        except OutOfBounds:  # out of memory or time, or died: the numeric verdict stands alone
-            return None  # not remembered: the same formula on a machine less busy may be read in time
+        except (OutOfBounds, OSError):  # out of memory or time, died, or no process to fork: the numeric verdict
+            return None  # stands alone, not remembered: on a machine less busy the same formula may be read
         if answer == OUT_OF_TIME:
             return None  # likewise
         finding = None if answer is None else Finding(answer["name"], answer["hint"], frozenset(answer["refuted"]))
