@@ -182,10 +182,13 @@ def _prepare(exercise: Exercise, target: Target) -> None:
         return
     _PREPARED.add(exercise.key)
     sampler = _Sampler(exercise.key)
-    values = [target.reference, *(value for _, value in _listed_mistakes(exercise, target))]
-    if target.differentiated is not None and target.variable is not None:
-        values += [fault.derivative for fault in derivative_faults(target.differentiated, target.variable,
-                                                                  target.parameters)]
+    try:
+        values = [target.reference, *(value for _, value in _listed_mistakes(exercise, target))]
+        if target.differentiated is not None and target.variable is not None:
+            values += [fault.derivative for fault in derivative_faults(target.differentiated, target.variable,
+                                                                      target.parameters)]
+    except Exception:  # noqa: BLE001 - only a warm-up: the child works out whatever is missing, bounded
+        return
     for value in values:
         for expression in value if isinstance(value, tuple) else (value,):
             try:
