@@ -464,3 +464,43 @@ def test_unconfined_nothing_a_child_starts_outlives_it_nor_meets_another_child(t
         except OSError:
             continue
     assert left == []
+
+
+DEEP_TREE_UNCONFINED = r"""
+import errno, json, sys, pyseccomp
+forbid = pyseccomp.SyscallFilter(pyseccomp.ALLOW)
+forbid.add_rule(pyseccomp.ERRNO(errno.EPERM), "unshare")  # as a kernel without user namespaces answers
+forbid.load()
+from grader.sandbox.client import Call, Sandbox
+DEEP = '''
+import os
+fd = os.open(".", os.O_RDONLY)
+for _ in range(3000):
+    os.mkdir("d", dir_fd=fd)
+    deeper = os.open("d", os.O_RDONLY, dir_fd=fd)
+    os.close(fd)
+    fd = deeper
+os.close(fd)
+
+
+def f():
+    return 2.5
+'''
+LOOK = "import os\n\n\ndef f():\n    return len(os.listdir('.'))\n"
+with Sandbox(confinement="best-effort") as box:
+    _, (first,) = box.run({"m": DEEP}, [Call("m", "f", ())])
+    _, (second,) = box.run({"m": LOOK}, [Call("m", "f", ())])
+print(json.dumps({"first": [first.status, first.value], "second": [second.status, second.value]}))
+"""
+
+
+def test_unconfined_a_folder_tree_too_deep_to_remove_is_not_left_for_the_next_student():
+    """Red team: unconfined children share one folder, emptied after each submission by shutil.rmtree, which
+    recurses once per level: a tree 3000 folders deep raised RecursionError in the grader, every later student of
+    the batch became a grader fault and the tree stayed. The folder now goes whole where it cannot be emptied, and
+    the next child works in a fresh one."""
+    done = subprocess.run([sys.executable, "-c", DEEP_TREE_UNCONFINED], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    assert report["first"] == ["ok", 2.5]
+    assert report["second"] == ["ok", 0]  # nothing of the first student's is left

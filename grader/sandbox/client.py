@@ -327,7 +327,8 @@ class Sandbox:
             confine.remove_cgroup(folder)
         self._cgroups = []
         if self._workdir is not None:
-            shutil.rmtree(self._workdir, ignore_errors=True)
+            with contextlib.suppress(RecursionError):  # a tree too deep for it: see _empty_workdir
+                shutil.rmtree(self._workdir, ignore_errors=True)
             self._workdir = None
 
     def __enter__(self) -> Sandbox:
@@ -389,12 +390,20 @@ class Sandbox:
         if workdir is None or (self._walls or {}).get("confined"):
             return
         self._reap()  # no child of the run writes there any more
-        for leftover in os.listdir(workdir):
-            path = os.path.join(workdir, leftover)
-            if os.path.isdir(path) and not os.path.islink(path):
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                os.unlink(path)
+        try:
+            for leftover in os.listdir(workdir):
+                path = os.path.join(workdir, leftover)
+                if os.path.isdir(path) and not os.path.islink(path):
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    os.unlink(path)
+            emptied = not os.listdir(workdir)
+        except (OSError, RecursionError):  # a tree too deep for shutil.rmtree (3000 levels: RecursionError)
+            emptied = False
+        if not emptied:  # never left for the next student: the folder goes whole, the next child gets a fresh one
+            subprocess.run(["rm", "-rf", "--", workdir], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=120, check=False)
+            self.close()  # and a fresh template, whose children work in a fresh folder
 
     def _run_once(self, sources, calls, pending, load_errors, outcomes, deadline: float,
                   received: _Budget, call_seconds: float, barrier: int) -> list[int]:
