@@ -107,9 +107,14 @@ class BatchSummary:
         if self.walls.get("confined"):
             lines.append("student code ran behind: " + "; ".join(self.walls["layers"]))
         elif self.walls:
-            lines.append("WARNING: student code ran UNCONFINED (--unconfined, no user namespaces here): it could "
-                         "read what the grader's user can read; one student at a time (children share one uid); "
-                         "left: " + ("; ".join(self.walls["layers"]) or "none"))
+            own_user = not any("unprivileged uid" in layer for layer in self.walls.get("layers", []))
+            reach = ("it ran as the grader's own user and could read, change or end anything that user can (the "
+                     "grader and its seed, other students' files, the results in OUT): grade as root, whose "
+                     "children take an unprivileged uid, or where user namespaces are allowed" if own_user else
+                     "it could read what every user can read (the grader's command line, files open to all)")
+            lines.append("WARNING: student code ran UNCONFINED (--unconfined, no user namespaces here): " + reach
+                         + "; one student at a time (children share one uid); left: "
+                         + ("; ".join(self.walls["layers"]) or "none"))
         if self.walls.get("missing"):
             lines.append("missing walls: " + "; ".join(self.walls["missing"]))
         if noted := self.intake_notes:
