@@ -401,8 +401,9 @@ class Sandbox:
         except (OSError, RecursionError):  # a tree too deep for shutil.rmtree (3000 levels: RecursionError)
             emptied = False
         if not emptied:  # never left for the next student: the folder goes whole, the next child gets a fresh one
-            subprocess.run(["rm", "-rf", "--", workdir], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, timeout=120, check=False)
+            with contextlib.suppress(OSError, subprocess.SubprocessError):  # no rm, or one that never ends: the
+                subprocess.run(["rm", "-rf", "--", workdir], stdin=subprocess.DEVNULL,  # folder is left, unused
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120, check=False)
             self.close()  # and a fresh template, whose children work in a fresh folder
 
     def _run_once(self, sources, calls, pending, load_errors, outcomes, deadline: float,
