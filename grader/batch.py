@@ -107,14 +107,20 @@ class BatchSummary:
         if self.walls.get("confined"):
             lines.append("student code ran behind: " + "; ".join(self.walls["layers"]))
         elif self.walls:
-            own_user = not any("unprivileged uid" in layer for layer in self.walls.get("layers", []))
-            reach = ("it ran as the grader's own user and could read, change or end anything that user can (the "
+            layers = self.walls.get("layers", [])
+            landlock = any(layer.startswith("Landlock") for layer in layers)
+            own_user = not any("unprivileged uid" in layer for layer in layers)
+            reach = ("it ran as the grader's own user, kept by Landlock to the Python installation and its working "
+                     "folder, and saw the machine's process list" if own_user and landlock else
+                     "it ran as the grader's own user and could read, change or end anything that user can (the "
                      "grader and its seed, other students' files, the results in OUT): grade as root, whose "
                      "children take an unprivileged uid, or where user namespaces are allowed" if own_user else
+                     "it ran as an unprivileged uid, kept by Landlock to the Python installation and its working "
+                     "folder, and saw the machine's process list" if landlock else
                      "it could read what every user can read (the grader's command line, files open to all)")
             lines.append("WARNING: student code ran UNCONFINED (--unconfined, no user namespaces here): " + reach
-                         + "; one student at a time (children share one uid); left: "
-                         + ("; ".join(self.walls["layers"]) or "none"))
+                         + "; one student at a time (children share one uid); behind: "
+                         + ("; ".join(layers) or "none"))
         if self.walls.get("missing"):
             lines.append("missing walls: " + "; ".join(self.walls["missing"]))
         if noted := self.intake_notes:
@@ -378,7 +384,7 @@ def _graded_here(todo, out: Path, options: BatchOptions, sandbox: Sandbox,
 
 
 def _confinement(options: BatchOptions) -> Confinement:
-    return "best-effort" if options.unconfined else "required"
+    return "unconfined" if options.unconfined else "required"
 
 
 def _progress(items: Iterator, total: int, enabled: bool) -> Iterator:

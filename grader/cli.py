@@ -102,6 +102,9 @@ def command_grade(args: argparse.Namespace) -> int:
         raise UsageError(f"no such folder of submissions: {submissions}")
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, not {args.jobs}")
+    if args.unconfined and args.seed:
+        raise UsageError(f"--seed with --unconfined: without namespaces the grader's command line is in every "
+                         f"process's reach; give the seed in ${SEED_VARIABLE}")
     limits = _limits(args)
     out = Path(args.out)
     students = submissions_root(submissions).resolve()  # an nbgrader course's own `submitted` folder
@@ -125,6 +128,8 @@ def command_grade(args: argparse.Namespace) -> int:
     try:
         summary = grade_batch(submissions, out, options)
     except SandboxUnavailable as error:
+        if args.unconfined:
+            raise UsageError(str(error)) from error
         raise UsageError(f"{error}; student code would run unconfined. Grade on a machine that allows "
                          "unprivileged user namespaces, or pass --unconfined to accept that") from error
     except ResumeMismatch as error:

@@ -157,6 +157,6 @@ def _sandbox(unconfined: bool, hidden: tuple[Path, ...]) -> Sandbox:
 
     key = (unconfined, tuple(str(path) for path in hidden))
     if key not in _sandboxes:
-        _sandboxes[key] = Sandbox(hidden=hidden, confinement="best-effort" if unconfined else "required")
+        _sandboxes[key] = Sandbox(hidden=hidden, confinement="unconfined" if unconfined else "required")
         atexit.register(_sandboxes[key].close)
     return _sandboxes[key]

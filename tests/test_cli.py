@@ -176,6 +176,17 @@ def test_limits_no_submission_could_be_graded_with_are_refused(tmp_path, capsys,
     assert not (tmp_path / "out").exists()  # refused before anything is written
 
 
+def test_a_seed_on_the_command_line_is_refused_with_unconfined(tmp_path, capsys):
+    """Red team: without a PID namespace every process reads the grader's command line, `--seed` included."""
+    from grader.cli import main
+
+    (tmp_path / "subs" / "ada").mkdir(parents=True)
+    assert main(["grade", str(tmp_path / "subs"), "--out", str(tmp_path / "out"), "--seed", "s", "--unconfined"]) == 2
+    error = capsys.readouterr().err
+    assert "--seed with --unconfined" in error and "$CALCGRADE_SEED" in error
+    assert not (tmp_path / "out").exists()
+
+
 def test_the_memory_minimum_is_what_numpy_needs():
     """MIN_MEMORY_MB is measured: a fresh interpreter imports NumPy and runs a small solution within it, and
     the sandbox grades the whole kit's solutions with it; with a quarter of it, NumPy cannot even be imported."""

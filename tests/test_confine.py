@@ -7,10 +7,13 @@ fresh /tmp would cover) as root, and the same venv as an ordinary user that the 
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import os
 import pwd
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -422,7 +425,11 @@ def leave():
         os.execv("/bin/sh", ["sh", "-c", "sleep 60; :", TOKEN])
     moved = int(os.read(read, 64))
     others = 0  # other children of the template, of this uid: the next student's child waiting, say
-    for entry in os.listdir("/proc"):
+    try:
+        entries = os.listdir("/proc")
+    except PermissionError:  # behind Landlock no process list is readable at all
+        return [moved == group, "no /proc"]
+    for entry in entries:
         try:
             with open(f"/proc/{entry}/stat") as stat:
                 parent = int(stat.read().rpartition(")")[2].split()[1])
@@ -452,8 +459,9 @@ def test_unconfined_nothing_a_child_starts_outlives_it_nor_meets_another_child(t
                           timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(done.stdout)
-    assert report["first"] == [True, 0], report  # still in its child's group; no other child of this uid waiting
-    assert report["second"] == [True, 0], report  # the first child's process is gone before the second starts
+    # Still in its child's group; no other child of this uid waiting (or, behind Landlock, none to be seen at all).
+    assert report["first"] in ([True, 0], [True, "no /proc"]), report
+    assert report["second"] in ([True, 0], [True, "no /proc"]), report  # the first child's process is gone
     time.sleep(0.5)
     left = []
     for entry in os.listdir("/proc"):
@@ -504,3 +512,137 @@ def test_unconfined_a_folder_tree_too_deep_to_remove_is_not_left_for_the_next_st
     report = json.loads(done.stdout)
     assert report["first"] == ["ok", 2.5]
     assert report["second"] == ["ok", 0]  # nothing of the first student's is left
+
+
+
+UNCONFINED_REACH = r"""
+import errno, json, os, sys, pyseccomp
+forbid = pyseccomp.SyscallFilter(pyseccomp.ALLOW)
+forbid.add_rule(pyseccomp.ERRNO(errno.EPERM), "unshare")  # as a kernel without user namespaces answers
+if sys.argv[1] == "no-landlock":
+    forbid.add_rule(pyseccomp.ERRNO(errno.ENOSYS), "landlock_create_ruleset")  # as a kernel without Landlock answers
+forbid.load()
+from grader.sandbox.client import Call, Sandbox, SandboxUnavailable
+PROBE = '''
+import fcntl, json, os, resource, socket, tempfile
+import numpy as np
+
+
+def probe():
+    seen = {}
+    def attempt(name, action):
+        try:
+            seen[name] = repr(action())[:200]
+        except Exception as error:
+            seen[name] = "denied " + type(error).__name__
+    attempt("environ", lambda: open(f"/proc/{GRADER}/environ", "rb").read())
+    attempt("cmdline", lambda: open(f"/proc/{GRADER}/cmdline", "rb").read())
+    attempt("signal", lambda: os.kill(GRADER, 0))
+    attempt("signal_all", lambda: os.kill(-1, 0))
+    attempt("limits", lambda: resource.prlimit(GRADER, resource.RLIMIT_NOFILE, (0, 0)))
+    attempt("other_student", lambda: open(OTHER).read())
+    attempt("solutions", lambda: open(SOLUTION).read())
+    attempt("shm", lambda: open(f"/dev/shm/{TOKEN}", "w").write("left behind"))
+    attempt("tmp", lambda: open(f"/tmp/{TOKEN}", "w").write("left behind"))
+    attempt("chmod", lambda: os.chmod(OTHER, 0o666))
+    attempt("connect", lambda: socket.socket(socket.AF_UNIX).connect(BUS))
+    attempt("sigio", lambda: fcntl.fcntl(0, fcntl.F_SETOWN, GRADER))
+    attempt("tempfile", lambda: tempfile.mkstemp()[0] > 0)
+    attempt("numpy", lambda: float(np.linalg.solve(np.eye(2) * 2, np.ones(2)).sum()))
+    return json.dumps(seen)
+'''
+for name, value in {**json.loads(sys.argv[2]), "GRADER": os.getpid()}.items():
+    PROBE = PROBE.replace(name, repr(value))
+report = {}
+try:
+    with Sandbox(confinement="unconfined") as box:
+        report["walls"] = box.walls()
+        _, (outcome,) = box.run({"m": PROBE}, [Call("m", "probe", ())])
+        report["probe"] = json.loads(outcome.value) if outcome.status == "ok" else [outcome.status, outcome.error]
+except SandboxUnavailable as error:
+    report["refused"] = str(error)
+with Sandbox(confinement="best-effort") as box:
+    _, (outcome,) = box.run({"m": "def f():\n    return 2.5\n"}, [Call("m", "f", ())])
+    report["own_run"] = outcome.value
+print(json.dumps(report))
+"""
+
+
+def _unconfined_reach(landlock: str) -> dict[str, Any]:
+    """Grade the probe unconfined (no user namespaces), with another student's file readable by every account,
+    the course seed in the grader's environment, and the kit's solutions where they are."""
+    others = Path(tempfile.mkdtemp())  # outside pytest's own folders, which are closed to other accounts
+    try:
+        others.chmod(0o755)
+        other = others / "derivatives.py"
+        other.write_text("def df_poly(x):\n    return 'bob'\n")
+        other.chmod(0o644)
+        token = f"calcgrade-left-{os.getpid()}-{time.monotonic_ns()}"
+        bus = socket.socket(socket.AF_UNIX)  # a service listening on a path every account may connect to
+        bus.bind(str(others / "bus"))
+        bus.listen()
+        (others / "bus").chmod(0o777)
+        names = {"OTHER": str(other), "SOLUTION": str(kit.SOLUTIONS_DIR / "derivatives.py"), "TOKEN": token,
+                 "BUS": str(others / "bus")}
+        done = subprocess.run([sys.executable, "-c", UNCONFINED_REACH, landlock, json.dumps(names)],
+                              capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "CALCGRADE_SEED": "course-secret-4711"})
+        bus.close()
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert other.stat().st_mode & 0o777 == 0o644  # its mode unchanged
+        left = [path for path in (Path("/dev/shm") / token, Path("/tmp") / token) if path.exists()]
+        for path in left:
+            path.unlink()
+        return {**json.loads(done.stdout), "left": [str(path) for path in left]}
+    finally:
+        shutil.rmtree(others)
+
+
+def _kernel_has_landlock() -> bool:
+    return confine.libc.syscall(confine.SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0),
+                                confine.LANDLOCK_CREATE_RULESET_VERSION) >= 1
+
+
+def test_unconfined_student_code_reaches_no_secret_no_other_student_and_not_the_grader():
+    """Red team: unconfined (no user namespaces), as an ordinary user the children ran as the grader's own user
+    and read `$CALCGRADE_SEED` from its environment, ended it and rewrote OUT; as root (uid 65534) they read the
+    grader's command line, other students' files and the kit's reference solutions, and left files in /dev/shm
+    that outlived the batch. Landlock (made once per template) and seccomp now keep the child to the Python
+    installation and its working folder, and its signals to its own processes."""
+    if not _kernel_has_landlock():
+        pytest.skip("this kernel has no Landlock: unconfined grading here reads what its uid can")
+    report = _unconfined_reach("landlock")
+    assert "refused" not in report, report
+    assert any(layer.startswith("Landlock") for layer in report["walls"]["layers"]), report["walls"]
+    probe = report["probe"]
+    for denied in ("environ", "cmdline", "signal", "signal_all", "limits", "other_student", "solutions", "shm",
+                   "tmp", "chmod", "connect", "sigio"):
+        assert probe[denied].startswith("denied "), (denied, probe[denied])
+    assert probe["tempfile"] == "True" and probe["numpy"] == "1.0"  # its own folder, and NumPy, work
+    assert report["left"] == [] and report["own_run"] == 2.5
+
+
+def test_unconfined_grading_as_an_ordinary_user_without_landlock_is_refused():
+    """Without Landlock (here: a seccomp filter answers landlock_create_ruleset with ENOSYS, as an older kernel
+    does), an ordinary user's unconfined children would run as that user with nothing in their way: grading is
+    refused, and says what is missing; a student's own run goes on. As root the children still take uid 65534,
+    seccomp keeps their signals to their own group, and the walls name Landlock as missing."""
+    report = _unconfined_reach("no-landlock")
+    assert report["own_run"] == 2.5
+    if os.geteuid() != 0:
+        assert "refused" in report and "Landlock" in report["refused"], report
+        assert "cannot confine student code here" in report["refused"]
+    else:
+        assert "refused" not in report, report
+        assert any("Landlock" in missing for missing in report["walls"]["missing"]), report["walls"]
+        assert report["probe"]["environ"].startswith("denied ") and report["probe"]["signal"].startswith("denied ")
+
+
+def test_landlock_works_whatever_errno_an_earlier_call_left():
+    """The Landlock binding judges its calls by errno: one left set by a failed call before (a /proc mount
+    refused `subset=pid` on a kernel before 5.8) made it refuse a call that had succeeded."""
+    if not _kernel_has_landlock():
+        pytest.skip("this kernel has no Landlock")
+    ctypes.set_errno(errno.EINVAL)
+    rights, layer = confine.landlock_rights()
+    assert rights is not None, layer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -366,3 +367,50 @@ def nap(x):
     _, [held] = quick_sandbox.run({"peek": PEEK + "AT_IMPORT = held()\ndef at_import(x):\n    return AT_IMPORT\n"},
                                   [Call("peek", "at_import", (777.25,))], barrier=0)
     assert held.value == []  # a child given only calls past the barrier reads them after it loaded
+
+
+def test_the_memory_watch_ends_every_process_of_an_unconfined_childs_group():
+    """Red team: unconfined as root (no PID namespace, no memory cgroup), the watch that found a child's processes
+    holding too much ended only the child's first process; those it had started kept their memory (about three
+    times the bound with six processes) until the call's time ran out. It now ends the child's process group."""
+    import signal
+    import subprocess
+
+    from grader.sandbox.client import ChildHandle, MemoryWatch
+
+    first = subprocess.Popen([sys.executable, "-c", "import subprocess, sys, time\n"
+                              "subprocess.Popen(['sleep', '60'])\ntime.sleep(60)\n"], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not _group_members(first.pid)[1:]:
+            time.sleep(0.05)
+        assert len(_group_members(first.pid)) == 2  # the child and the process it started
+        pidfd = os.pidfd_open(first.pid)
+        watch = MemoryWatch.of(ChildHandle(pidfd, first.pid), bound=0)
+        assert watch is not None
+        watch.check()
+        first.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _group_members(first.pid):
+            time.sleep(0.05)
+        assert _group_members(first.pid) == []
+        os.close(pidfd)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+
+
+def _group_members(group: int) -> list[int]:
+    """The live (not zombie) processes of a process group."""
+    members = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(fields[2]) == group and fields[0] != "Z":
+                members.append(int(entry))
+    return sorted(members)

@@ -153,7 +153,10 @@ class Allowance:
         self.call_seconds = min(limits.call_seconds, call_seconds or limits.call_seconds)
 
 
-Confinement = Literal["required", "best-effort"]
+# "required": the walls or nothing; "unconfined": grading other people's code where the kernel allows no walls, behind
+# what is left (`confine.Fallback`), which as an ordinary user must include Landlock and seccomp; "best-effort": a
+# student's own code on their own machine, behind whatever is left.
+Confinement = Literal["required", "unconfined", "best-effort"]
 
 
 @dataclass(frozen=True)
@@ -182,8 +185,10 @@ class Sandbox:
     """A warm template process, started once, forking one confined child per submission run.
 
     `confinement="required"` (grading) refuses to run student code where the walls of
-    `grader.sandbox.confine` cannot be built; `"best-effort"` (a student's own pytest, a notebook kernel)
-    runs it in a limited process group there instead, and says so in `walls()`."""
+    `grader.sandbox.confine` cannot be built; `"unconfined"` (grading with `--unconfined`) runs it behind what is
+    left there (`confine.Fallback`), and refuses where that is too little (an ordinary user without Landlock or
+    seccomp); `"best-effort"` (a student's own pytest, a notebook kernel) runs it behind whatever is left, and
+    says so in `walls()`."""
 
     own_session = False  # True: the template leaves our process group (a Jupyter kernel's shutdown waits for it)
 
@@ -224,7 +229,8 @@ class Sandbox:
         self._control = ours
         config = {"staging": self._fresh_workdir(), "workdir": self._fresh_workdir(), "hidden": self.hidden,
                   "refused": self.refused,
-                  "required": self.confinement == "required", "environment": child_environment(),
+                  "required": self.confinement == "required", "grading": self.confinement != "best-effort",
+                  "environment": child_environment(),
                   "given": self._given_sources or _given_sources(),
                   "memory_bytes": self.limits.memory_bytes, "cpu_seconds": int(self.limits.total_seconds) + 5,
                   "file_bytes": self.limits.file_bytes}
@@ -687,6 +693,9 @@ class MemoryWatch:
         if self.held() > self.bound:
             with contextlib.suppress(OSError):
                 signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+            if self.group is not None:  # without a PID namespace the processes it started outlive it otherwise,
+                with contextlib.suppress(OSError):  # holding their memory until the call's time runs out
+                    os.killpg(self.group, signal.SIGKILL)
 
     def held(self) -> int:
         """Bytes the child's processes hold together."""

@@ -49,13 +49,15 @@ The warm template builds most walls once (`Walls.build`); each submission's chil
 
 What is left: `/usr` is visible read-only (system programs and libraries are not secrets); a process or thread the
 student starts can read its own mount table (the paths the child sees anyway, the devices and mount
-options behind them). A kernel without user namespaces gets none of these walls but seccomp, the memory
-watch and, as root, an unprivileged uid (`Fallback`); `calcgrade grade` then refuses to run unless told
-`--unconfined`.
+options behind them). A kernel without user namespaces gets none of these walls but what `Fallback` keeps:
+Landlock's file, network and scope rules (made once per template, `FallbackLandlock`), seccomp with no signal
+beyond the child's own process group, the memory watch and, as root, an unprivileged uid; `calcgrade grade` then
+refuses to run unless told `--unconfined`, and as an ordinary user refuses without Landlock and seccomp.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import glob
@@ -300,6 +302,7 @@ def landlock_rights() -> tuple[LandlockRights | None, str]:
         from landlock import FSAccess
         from landlock.plumbing import get_add_rule, get_prctl, get_restrict_self
 
+        ctypes.set_errno(0)  # the binding judges its calls by errno, which an earlier call may have left set
         abi = int(landlock.landlock_abi_version())
         get_add_rule(), get_restrict_self(), get_prctl()
         rights = LandlockRights(int(FSAccess.READ_FILE | FSAccess.READ_DIR | FSAccess.EXECUTE),
@@ -316,7 +319,8 @@ def _restrict_writes_to_scratch(rights: LandlockRights) -> None:
     import landlock
     from landlock import FSAccess
 
-    rules = landlock.Ruleset(FSAccess(rights.everything))
+    ctypes.set_errno(0)  # the binding judges its calls by errno: a mount that failed before (no `subset=pid` on
+    rules = landlock.Ruleset(FSAccess(rights.everything))  # a kernel before 5.8) left it set
     try:
         rules.allow("/", rules=FSAccess(rights.read))
         rules.allow(*SCRATCH, rules=FSAccess(rights.everything))
@@ -351,9 +355,11 @@ class SeccompProgram:
         _check(libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(program), 0, 0), "seccomp")
 
 
-def _seccomp_filter() -> tuple[SeccompProgram | None, str]:
+def _seccomp_filter(*, own_group_signals: bool = False) -> tuple[SeccompProgram | None, str]:
     """The seccomp filter (allow by default, deny `DENIED_CALLS`, no new namespaces through clone, no
-    socket but Unix ones), built once; None and why not where libseccomp is missing."""
+    socket but Unix ones), built once; None and why not where libseccomp is missing. `own_group_signals`
+    (without a PID namespace, where other processes of the child's uid are in reach): signals only to the
+    child's own process group, and no other process's limits, priority or processors."""
     try:
         import pyseccomp as seccomp
 
@@ -381,9 +387,42 @@ def _seccomp_filter() -> tuple[SeccompProgram | None, str]:
         # Not dumpable, a process's memory figures would be hidden from the grader's memory watch.
         rules.add_rule(seccomp.ERRNO(errno.EPERM), "prctl", seccomp.Arg(0, seccomp.EQ, PR_SET_DUMPABLE))
         rules.add_rule(seccomp.ERRNO(errno.EAFNOSUPPORT), "socket", seccomp.Arg(0, seccomp.NE, socket.AF_UNIX))
+        if own_group_signals:
+            _keep_to_own_processes(seccomp, rules)
         return SeccompProgram(rules), "seccomp"
     except Exception as error:  # noqa: BLE001 - any failure only means this layer is missing
         return None, f"no seccomp ({type(error).__name__}: {error})"
+
+
+# Calls that name another process by its pid, denied unless the pid is 0: the caller itself, or for `kill` its own
+# process group, which the child cannot leave; `setpriority` of its own process only, not of its uid's. As the same
+# uid as the grader (an ordinary user's fallback) they would end it (kill), starve it (its limits through prlimit,
+# its priority, its processors) or signal a later child.
+OWN_PROCESS_ONLY = (("kill", 0), ("prlimit64", 0), ("setpriority", 0), ("setpriority", 1), ("sched_setaffinity", 0),
+                    ("sched_setparam", 0), ("sched_setscheduler", 0), ("sched_setattr", 0), ("migrate_pages", 0),
+                    ("move_pages", 0))
+# Never needed by an exercise, and beyond what Landlock governs: signals to one thread or by a pidfd, other processes'
+# memory advice; connecting to a Unix socket by its path (a user's own service bus would start processes outside
+# every wall; the child's channel to the grader is inherited, never connected); changing a file's mode, owner,
+# attributes or times, or truncating it by path, which Landlock's rules (of what is opened) do not cover.
+OTHER_PROCESSES_DENIED = ("tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_send_signal",
+                          "process_madvise", "process_mrelease", "ioprio_set", "kcmp", "connect",
+                          "chmod", "fchmod", "fchmodat", "fchmodat2", "chown", "fchown", "lchown", "fchownat",
+                          "setxattr", "lsetxattr", "fsetxattr", "removexattr", "lremovexattr", "fremovexattr",
+                          "utime", "utimes", "futimesat", "utimensat", "truncate")
+F_SETOWN, F_SETOWN_EX, FIOSETOWN, SIOCSPGRP = 8, 15, 0x8901, 0x8902  # who gets a descriptor's SIGIO
+
+
+def _keep_to_own_processes(seccomp: Any, rules: Any) -> None:
+    for name, argument in OWN_PROCESS_ONLY:
+        with contextlib.suppress(OSError, ValueError, RuntimeError):  # not a system call of this architecture
+            rules.add_rule(seccomp.ERRNO(errno.EPERM), name, seccomp.Arg(argument, seccomp.NE, 0))
+    for name in OTHER_PROCESSES_DENIED:
+        with contextlib.suppress(OSError, ValueError, RuntimeError):
+            rules.add_rule(seccomp.ERRNO(errno.EPERM), name)
+    for name, command in (("fcntl", F_SETOWN), ("fcntl", F_SETOWN_EX), ("ioctl", FIOSETOWN), ("ioctl", SIOCSPGRP)):
+        rules.add_rule(seccomp.ERRNO(errno.EPERM), name, seccomp.Arg(1, seccomp.EQ, command))
+    rules.add_rule(seccomp.ERRNO(errno.EPERM), "sendto", seccomp.Arg(4, seccomp.NE, 0))  # to an address: a path
 
 
 class _CapHeader(ctypes.Structure):
@@ -814,33 +853,186 @@ def _wait_and_exit(pid: int, cgroups: Sequence[str] = ()) -> None:
 
 
 NOBODY = 65534
+# Landlock's scopes (ABI 6), which the Python binding does not know yet: a process may then signal, and connect to
+# the abstract Unix sockets of, only processes of its own Landlock domain (its own child's), never the grader's.
+LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET, LANDLOCK_SCOPE_SIGNAL = 0x1, 0x2
+LANDLOCK_ACCESS_NET_BIND_TCP, LANDLOCK_ACCESS_NET_CONNECT_TCP = 0x1, 0x2  # ABI 4
+# The system calls' numbers are the same on every architecture (the kernel's generic table).
+SYS_LANDLOCK_CREATE_RULESET, SYS_LANDLOCK_ADD_RULE, SYS_LANDLOCK_RESTRICT_SELF = 444, 445, 446
+LANDLOCK_CREATE_RULESET_VERSION, LANDLOCK_RULE_PATH_BENEATH = 1, 1
+
+
+class _RulesetAttr(ctypes.Structure):
+    """`struct landlock_ruleset_attr` as of ABI 6 (an older kernel accepts it where the newer fields are 0)."""
+
+    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64),
+                ("scoped", ctypes.c_uint64)]
+
+
+def readable_beneath(roots: Iterable[str], hidden: Iterable[str]) -> list[tuple[str, str]]:
+    """Landlock's rules for "everything under `roots` but `hidden`" (Landlock only allows): `(path, kind)` with
+    kind "tree" (read and execute beneath), "file" (read and execute it), or "names" (list the folder only: a
+    folder with a hidden path inside it, whose other entries get rules of their own). Symbolic links need no rule
+    (Landlock judges the file a link leads to where it lies)."""
+    hidden_paths = {os.path.realpath(path) for path in hidden}
+    resolved = sorted({os.path.realpath(root) for root in roots if os.path.exists(root)})
+    tops = [root for root in resolved if not any(root != other and _inside(root, [other]) for other in resolved)]
+    rules: list[tuple[str, str]] = []
+
+    def visit(path: str, is_dir: bool) -> None:
+        if _inside(path, hidden_paths):
+            return
+        if not is_dir:
+            rules.append((path, "file"))
+        elif not any(_inside(secret, [path]) for secret in hidden_paths):
+            rules.append((path, "tree"))
+        else:
+            rules.append((path, "names"))
+            try:
+                entries = list(os.scandir(path))
+            except OSError:
+                return
+            for entry in entries:
+                with contextlib.suppress(OSError):
+                    if not entry.is_symlink():
+                        visit(entry.path, entry.is_dir(follow_symlinks=False))
+
+    for top in tops:
+        visit(top, os.path.isdir(top))
+    return rules
+
+
+@dataclass
+class FallbackLandlock:
+    """The Landlock ruleset of the unconfined children, made once in the template and entered by each child
+    (`restrict`): read only the system's folders and the Python installation (its foreign packages, the kit's
+    private folders and the grader's own package left out, as behind the walls), write only the children's
+    working folder and the device files; no TCP (ABI 4); signals and abstract Unix sockets scoped to the child's
+    own processes (ABI 6)."""
+
+    descriptor: int
+    layers: list[str]
+    missing: list[str]
+
+    @classmethod
+    def build(cls, workdir: str, hidden: Sequence[str]) -> FallbackLandlock | None:
+        """None where the kernel has no Landlock (or the binding is missing). The system calls are made here
+        (the binding judges them by `errno`, which an earlier call may have left set)."""
+        try:
+            from landlock import FSAccess
+            from landlock.plumbing import PathBeneathAttr
+        except ImportError:
+            return None
+        abi = libc.syscall(SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0), LANDLOCK_CREATE_RULESET_VERSION)
+        if abi < 1:
+            return None
+        file_rights = FSAccess.EXECUTE | FSAccess.WRITE_FILE | FSAccess.READ_FILE
+        file_rights |= (FSAccess.TRUNCATE if abi >= 3 else 0) | (FSAccess.IOCTL_DEV if abi >= 5 else 0)
+        everything = file_rights | FSAccess(sum(1 << bit for bit in range(3, 13))) | (FSAccess.REFER if abi >= 2 else 0)
+        read = FSAccess.READ_FILE | FSAccess.READ_DIR | FSAccess.EXECUTE
+        access = {"tree": read, "file": FSAccess.READ_FILE | FSAccess.EXECUTE, "names": FSAccess.READ_DIR}
+        attr = _RulesetAttr(int(everything),
+                            LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP if abi >= 4 else 0,
+                            LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL if abi >= 6 else 0)
+        size = ctypes.sizeof(attr) if abi >= 6 else 16 if abi >= 4 else 8
+        descriptor = libc.syscall(SYS_LANDLOCK_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), 0)
+        if descriptor < 0:
+            return None
+        os.set_inheritable(descriptor, False)
+        rules = [(path, int(access[kind])) for path, kind in readable_beneath([*SYSTEM, *python_folders()], hidden)]
+        rules += [(workdir, int(everything)), *((f"/dev/{name}", int(file_rights)) for name in DEVICES)]
+        for path, allowed in rules:
+            try:
+                beneath = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            except OSError:
+                continue
+            try:
+                rule = PathBeneathAttr(allowed, beneath)
+                if libc.syscall(SYS_LANDLOCK_ADD_RULE, descriptor, LANDLOCK_RULE_PATH_BENEATH, ctypes.byref(rule),
+                                0) != 0:
+                    os.close(descriptor)
+                    raise ConfinementError(ctypes.get_errno(), f"landlock_add_rule {path}")
+            finally:
+                os.close(beneath)
+        layers = [f"Landlock ABI {abi}: reads only the system's folders and the Python installation (no other "
+                  "package but NumPy, nothing of the kit's, no submission, no /proc), writes only its working folder"]
+        missing = []
+        if abi >= 4:
+            layers.append("no TCP connection (Landlock)")
+        if abi >= 6:
+            layers.append("signals and abstract Unix sockets reach only its own processes (Landlock scopes)")
+        else:
+            missing.append(f"Landlock scopes (ABI 6, here {abi}): seccomp keeps its signals to its own process group")
+        return cls(descriptor, layers, missing)
+
+    def restrict(self) -> None:
+        """In a child, with no_new_privs (which an unprivileged process needs, and which keeps anything it
+        executes from gaining rights)."""
+        _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+        try:
+            _check(libc.syscall(SYS_LANDLOCK_RESTRICT_SELF, self.descriptor, 0), "landlock_restrict_self")
+        finally:
+            os.close(self.descriptor)
 
 
 @dataclass
 class Fallback:
     """What is left where the kernel allows no user namespaces (`--unconfined`, a student's own pytest,
-    a container whose seccomp profile forbids them): the seccomp filter, and as root an unprivileged uid
-    (so root's own files, such as a course key, cannot be read). No root of its own, no PID namespace."""
+    a container whose seccomp profile forbids them), each layer where the kernel and libraries have it:
+    Landlock (`FallbackLandlock`: what the child reads, writes and signals), the seccomp filter (with no signal
+    beyond the child's own process group and no hold on another process's limits or scheduling), and as root an
+    unprivileged uid (so root's own files, such as a course key, cannot be read). No root of its own, no PID
+    namespace: the child sees the machine's process list, and whatever Landlock leaves readable."""
 
     seccomp: SeccompProgram | None
     layers: list[str]
+    missing: list[str] = field(default_factory=list)
+    landlock: FallbackLandlock | None = None
 
     @classmethod
-    def build(cls, workdir: str) -> Fallback:
+    def build(cls, workdir: str, hidden: Sequence[str] = (), *, grading: bool = False) -> Fallback:
         """As root, `workdir` (where the children work) becomes the unprivileged uid's, and no one else's:
-        never open to every account of the machine."""
-        seccomp, layer = _seccomp_filter()
-        layers = [layer] if seccomp is not None else []
+        never open to every account of the machine. `grading` (other people's code, `--unconfined`): as an
+        ordinary user, whose children would otherwise run as the grader's own user (able to read the seed in
+        its environment, end it, rewrite the results), Landlock and seccomp are required: ConfinementError
+        where either is missing."""
+        seccomp, layer = _seccomp_filter(own_group_signals=True)
+        landlock = FallbackLandlock.build(workdir, hidden)
+        layers = [layer, "signals only to its own process group, no hold on another process's limits or "
+                  "scheduling, no Unix socket connected by path, no file's mode, owner or times changed "
+                  "(seccomp)"] if seccomp is not None else []
+        missing = [] if seccomp is not None else [layer]
+        if landlock is not None:
+            layers += landlock.layers
+            missing += landlock.missing
+        else:
+            missing.append("Landlock (the kernel has none, or its binding is missing): the child reads every file "
+                           "its uid can read and writes where its uid can")
         if os.getuid() == 0:
             os.chown(workdir, NOBODY, NOBODY)
             os.chmod(workdir, 0o700)
             layers.append(f"the unprivileged uid {NOBODY}")
-        return cls(seccomp, layers)
+        elif grading and (landlock is None or seccomp is None):
+            if landlock is not None:
+                os.close(landlock.descriptor)
+            raise ConfinementError(
+                "unconfined as an ordinary user, student code would run as the grader's own user with nothing in "
+                "its way (" + "; ".join(missing) + "): it could read the seed, end the grader and rewrite the "
+                "results. Grade as root (the children then take an unprivileged uid) or where user namespaces "
+                "are allowed")
+        return cls(seccomp, layers, missing, landlock)
+
+    def kept_descriptors(self) -> list[int]:
+        """What a fresh child keeps open until `enter_child` (the Landlock ruleset)."""
+        return [self.landlock.descriptor] if self.landlock is not None else []
 
     def enter_child(self) -> None:
         if os.getuid() == 0:
+            resource.setrlimit(resource.RLIMIT_NPROC, (MAX_PROCESSES, MAX_PROCESSES))  # counted for its uid
             os.setgroups([])
             os.setgid(NOBODY)
             os.setuid(NOBODY)
+        if self.landlock is not None:
+            self.landlock.restrict()
         if self.seccomp is not None:
             self.seccomp.load()

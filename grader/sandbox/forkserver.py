@@ -80,8 +80,8 @@ def _prefork(control: socket.socket, config: dict[str, Any], walls: Walled) -> R
             control.close()
             parent_end.close()
             low = 3
-            cgroup_fds = walls.kept_descriptors() if isinstance(walls, Walls) else []
-            for kept in sorted({child_end.fileno(), *cgroup_fds}):
+            kept_fds = walls.kept_descriptors() if walls is not None else []
+            for kept in sorted({child_end.fileno(), *kept_fds}):
                 os.closerange(low, kept)
                 low = kept + 1
             os.closerange(low, confine.MAX_FDS)
@@ -155,8 +155,15 @@ def main(control_fd: int) -> None:
     walls: Walled
     walls, report = _build_walls(config)
     if walls is None and "error" not in report:
-        walls = confine.Fallback.build(config["workdir"])
-        report["layers"] = walls.layers
+        try:
+            walls = confine.Fallback.build(config["workdir"], config["hidden"], grading=config["grading"])
+        except ConfinementError as error:
+            report["error"] = f"cannot confine student code here: {error}"
+        else:
+            report["layers"], report["missing"] = walls.layers, [*report["missing"], *walls.missing]
+            # Its scratch space is its working folder: the machine's /tmp and /dev/shm are shared (and, behind
+            # Landlock, not writable).
+            os.environ.update({"TMPDIR": config["workdir"], "HOME": config["workdir"]})
     socket.send_fds(control, [dumps({"walls": report})], [])
     if "error" in report:
         return
