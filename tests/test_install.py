@@ -10,15 +10,19 @@ the package index. Marked `slow` (about 40 s): `pytest -m "not slow"` skips it i
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import ctypes
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -219,3 +223,77 @@ def test_students_pytest_in_the_released_bundle_passes_a_solution_and_fails_a_st
     assert linear_model and all(outcome == "passed" for outcome, _ in linear_model.values()), linear_model
     stubs = [outcome for name, outcome in cases.items() if name.startswith("exercises.gradient_descent::")]
     assert stubs and all(result == "failed" and "not implemented yet" in text for result, text in stubs)
+
+
+GRADE_WITHOUT_NAMESPACES = r"""
+import errno, sys, pyseccomp
+forbid = pyseccomp.SyscallFilter(pyseccomp.ALLOW)
+forbid.add_rule(pyseccomp.ERRNO(errno.EPERM), "unshare")  # as a kernel without user namespaces answers
+forbid.load()
+from grader.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+READS_THE_KIT = '''
+import glob, sys
+
+LEAK = None
+for folder in sys.path:
+    for path in glob.glob(folder + "/calcgrade_kit/solutions/derivatives.py"):
+        try:
+            LEAK = open(path).read()
+        except OSError:
+            pass
+'''
+
+
+def test_unconfined_an_installed_kits_solutions_are_out_of_student_codes_reach(instructor: Installed):
+    """Red team: unconfined (a kernel without user namespaces, `--unconfined`), a pip-installed kit keeps its
+    reference solutions in site-packages, which the child must read from (NumPy lives there): a student's module
+    read them and handed them out in its own feedback. Behind Landlock the kit's folders are left out of what
+    the child may read; the rest of site-packages (NumPy) is not."""
+    source = kit.solution_source("derivatives")
+    leaking = source.replace("import numpy as np", "import numpy as np\n" + READS_THE_KIT, 1)
+    guard = "def df_poly(x):\n    if LEAK:\n        raise ValueError(LEAK[:300])"
+    leaking = leaking.replace("def df_poly(x):", guard, 1)
+    assert "raise ValueError(LEAK" in leaking and "LEAK = None" in leaking
+    subs = instructor.work / "subs-unconfined"
+    (subs / "eve").mkdir(parents=True)
+    (subs / "eve" / "derivatives.py").write_text(leaking)
+    env = {name: value for name, value in os.environ.items() if name not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    with _open_to_every_account(instructor.venv):  # as an instructor's venv usually is (pytest's folders are not)
+        done = _grade_unconfined(instructor, env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    if ctypes.CDLL(None).syscall(444, None, ctypes.c_size_t(0), 1) < 1:  # landlock_create_ruleset's version
+        pytest.skip("this kernel has no Landlock: unconfined, the child reads what its uid can")
+    assert "Landlock ABI" in done.stdout
+    results = (instructor.work / "graded-unconfined" / "eve" / "results.json").read_text()
+    assert "BEGIN SOLUTION" not in results
+    graded = json.loads(results)
+    assert graded["score"] == pytest.approx(sum(test["max_score"] for test in graded["tests"]))
+
+
+def _grade_unconfined(instructor: Installed, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(instructor.python), "-c", GRADE_WITHOUT_NAMESPACES, "grade", "subs-unconfined",
+                           "--out", "graded-unconfined", "--jobs", "1", "--unconfined", "--no-progress"],
+                          cwd=instructor.work, env={**env, "CALCGRADE_SEED": "course-1"}, capture_output=True,
+                          text=True, timeout=600)
+
+
+@contextlib.contextmanager
+def _open_to_every_account(path: Path) -> Iterator[None]:
+    """Every folder above `path` that we own, inside the temporary folder, readable and searchable by every
+    account, for the block."""
+    changed = []
+    for folder in [path, *path.parents]:
+        if not folder.is_relative_to(Path(tempfile.gettempdir()).resolve()):
+            break
+        mode = folder.stat().st_mode
+        if folder.stat().st_uid == os.geteuid() and mode & 0o005 != 0o005:
+            folder.chmod(mode | 0o005)
+            changed.append((folder, mode))
+    try:
+        yield
+    finally:
+        for folder, mode in changed:
+            folder.chmod(mode & 0o7777)
