@@ -510,7 +510,9 @@ def test_unconfined_a_folder_tree_too_deep_to_remove_is_not_left_for_the_next_st
     done = subprocess.run([sys.executable, "-c", DEEP_TREE_UNCONFINED], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(done.stdout)
-    assert report["first"] == ["ok", 2.5]
+    # The tree is deeper than the grader's watch over the shared folder measures (256 levels): past the child's
+    # scratch space, the child is ended; its own grade is not a fault of the grader's.
+    assert report["first"][0] in ("ok", "load_error")
     assert report["second"] == ["ok", 0]  # nothing of the first student's is left
 
 
@@ -524,8 +526,33 @@ if sys.argv[1] == "no-landlock":
 forbid.load()
 from grader.sandbox.client import Call, Sandbox, SandboxUnavailable
 PROBE = '''
-import fcntl, json, os, resource, socket, tempfile
+import ctypes, fcntl, json, os, resource, socket, tempfile, time
 import numpy as np
+
+
+def forks(most):
+    # How many processes it could start at once (each waits a second, then ends; signals to them are denied).
+    started = []
+    try:
+        for _ in range(most):
+            pid = os.fork()
+            if pid == 0:
+                time.sleep(1)
+                os._exit(0)
+            started.append(pid)
+    except OSError:
+        pass
+    for pid in started:
+        os.waitpid(pid, 0)
+    return len(started)
+
+
+def inotify():
+    # A watch on a folder it may not read (the submissions): what changes there, and when.
+    made = ctypes.CDLL(None, use_errno=True).inotify_init1(0)
+    if made < 0:
+        raise OSError(ctypes.get_errno(), "inotify_init1")
+    return made
 
 
 def probe():
@@ -547,10 +574,17 @@ def probe():
     attempt("chmod", lambda: os.chmod(OTHER, 0o666))
     attempt("connect", lambda: socket.socket(socket.AF_UNIX).connect(BUS))
     attempt("sigio", lambda: fcntl.fcntl(0, fcntl.F_SETOWN, GRADER))
+    attempt("sendmsg", lambda: socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendmsg([b"x"], [], 0, LOG))
+    attempt("mkdir_without_rights", lambda: os.mkdir("locked", 0o300))
+    attempt("processes", lambda: forks(40))
+    attempt("inotify", inotify)
     attempt("tempfile", lambda: tempfile.mkstemp()[0] > 0)
     attempt("numpy", lambda: float(np.linalg.solve(np.eye(2) * 2, np.ones(2)).sum()))
     return json.dumps(seen)
 '''
+FILL = ("import time\n\n\ndef fill():\n    for i in range(256):\n        open(f'f{i}', 'wb').write(b'x' * (1 << 20))\n"
+        "        time.sleep(0.005)\n    return 1\n")
+LOOK = "import os\n\n\ndef look():\n    return os.listdir('.')\n"
 for name, value in {**json.loads(sys.argv[2]), "GRADER": os.getpid()}.items():
     PROBE = PROBE.replace(name, repr(value))
 report = {}
@@ -559,6 +593,10 @@ try:
         report["walls"] = box.walls()
         _, (outcome,) = box.run({"m": PROBE}, [Call("m", "probe", ())])
         report["probe"] = json.loads(outcome.value) if outcome.status == "ok" else [outcome.status, outcome.error]
+        _, (outcome,) = box.run({"m": FILL}, [Call("m", "fill", ())])
+        report["fill"] = outcome.status
+        _, (outcome,) = box.run({"m": LOOK}, [Call("m", "look", ())])
+        report["after_fill"] = outcome.value
 except SandboxUnavailable as error:
     report["refused"] = str(error)
 with Sandbox(confinement="best-effort") as box:
@@ -582,13 +620,23 @@ def _unconfined_reach(landlock: str) -> dict[str, Any]:
         bus.bind(str(others / "bus"))
         bus.listen()
         (others / "bus").chmod(0o777)
+        log = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)  # a system log's socket, say
+        log.bind(str(others / "log"))
+        (others / "log").chmod(0o777)
+        log.setblocking(False)
         names = {"OTHER": str(other), "SOLUTION": str(kit.SOLUTIONS_DIR / "derivatives.py"), "TOKEN": token,
-                 "BUS": str(others / "bus")}
+                 "BUS": str(others / "bus"), "LOG": str(others / "log")}
         done = subprocess.run([sys.executable, "-c", UNCONFINED_REACH, landlock, json.dumps(names)],
                               capture_output=True, text=True, timeout=120,
                               env={**os.environ, "CALCGRADE_SEED": "course-secret-4711"})
         bus.close()
+        try:
+            logged = log.recv(100)
+        except BlockingIOError:
+            logged = b""
+        log.close()
         assert done.returncode == 0, done.stderr[-2000:]
+        assert logged == b"", "a child reached a datagram socket by its path"
         assert other.stat().st_mode & 0o777 == 0o644  # its mode unchanged
         left = [path for path in (Path("/dev/shm") / token, Path("/tmp") / token) if path.exists()]
         for path in left:
@@ -608,7 +656,9 @@ def test_unconfined_student_code_reaches_no_secret_no_other_student_and_not_the_
     and read `$CALCGRADE_SEED` from its environment, ended it and rewrote OUT; as root (uid 65534) they read the
     grader's command line, other students' files and the kit's reference solutions, and left files in /dev/shm
     that outlived the batch. Landlock (made once per template) and seccomp now keep the child to the Python
-    installation and its working folder, and its signals to its own processes."""
+    installation and its working folder, and its signals to its own processes. Round 18: `sendmsg` reached a
+    datagram socket by its path, an ordinary user's child had no bound on its processes, a folder made `0o300`
+    could not be emptied, and files in the shared folder had no bound (memory, on a tmpfs)."""
     if not _kernel_has_landlock():
         pytest.skip("this kernel has no Landlock: unconfined grading here reads what its uid can")
     report = _unconfined_reach("landlock")
@@ -616,9 +666,11 @@ def test_unconfined_student_code_reaches_no_secret_no_other_student_and_not_the_
     assert any(layer.startswith("Landlock") for layer in report["walls"]["layers"]), report["walls"]
     probe = report["probe"]
     for denied in ("environ", "cmdline", "signal", "signal_all", "limits", "other_student", "solutions", "shm",
-                   "tmp", "chmod", "connect", "sigio"):
+                   "tmp", "chmod", "connect", "sigio", "sendmsg", "mkdir_without_rights", "inotify"):
         assert probe[denied].startswith("denied "), (denied, probe[denied])
     assert probe["tempfile"] == "True" and probe["numpy"] == "1.0"  # its own folder, and NumPy, work
+    assert 0 < int(probe["processes"]) <= confine.MAX_PROCESSES  # as root per its uid, else the user's count + 16
+    assert report["fill"] != "ok" and report["after_fill"] == []  # past its scratch space: ended, and nothing left
     assert report["left"] == [] and report["own_run"] == 2.5
 
 
@@ -646,3 +698,30 @@ def test_landlock_works_whatever_errno_an_earlier_call_left():
     ctypes.set_errno(errno.EINVAL)
     rights, layer = confine.landlock_rights()
     assert rights is not None, layer
+
+
+HALF_BUILT = r"""
+import errno, json, pyseccomp
+forbid = pyseccomp.SyscallFilter(pyseccomp.ALLOW)
+for call in ("mount", "sethostname"):  # user namespaces made, but nothing done in them (AppArmor's restriction)
+    forbid.add_rule(pyseccomp.ERRNO(errno.EPERM), call)
+forbid.load()
+from grader.sandbox.client import Call, Sandbox
+with Sandbox(confinement="unconfined") as box:
+    walls = box.walls()
+    _, (outcome,) = box.run({"m": "def f():\n    return 2.5\n"}, [Call("m", "f", ())])
+print(json.dumps({"walls": walls, "value": outcome.value}))
+"""
+
+
+def test_unconfined_grading_goes_on_where_namespaces_are_made_but_not_usable():
+    """Red team: where a user namespace can be made but nothing done in it (Ubuntu's AppArmor restriction of
+    unprivileged user namespaces), the walls failed half built and the fallback ran inside those namespaces: the
+    template, uid 0 there, took itself for root, chowned its folder to an unmapped uid and died; `--unconfined`
+    could not grade at all. The grader now starts a template that does not try the namespaces."""
+    done = subprocess.run([sys.executable, "-c", HALF_BUILT], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    assert report["value"] == 2.5
+    assert report["walls"]["confined"] is False and "seccomp" in report["walls"]["layers"]
+    assert any(missing.startswith("namespaces") for missing in report["walls"]["missing"])

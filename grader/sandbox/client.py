@@ -21,6 +21,7 @@ import select
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -212,6 +213,7 @@ class Sandbox:
         self._watch_memory: int | None = None  # without a memory cgroup: the bound the grader watches
         self._given_sources = given_sources
         self._ending: list[int] = []  # pidfds of children ended, not yet waited for (see `_end`)
+        self._without_walls: str | None = None  # why namespaces are not tried again (made, but not usable here)
 
     # ----- the template --------------------------------------------------------------------------
 
@@ -230,6 +232,7 @@ class Sandbox:
         config = {"staging": self._fresh_workdir(), "workdir": self._fresh_workdir(), "hidden": self.hidden,
                   "refused": self.refused,
                   "required": self.confinement == "required", "grading": self.confinement != "best-effort",
+                  "without_walls": self._without_walls,
                   "environment": child_environment(),
                   "given": self._given_sources or _given_sources(),
                   "memory_bytes": self.limits.memory_bytes, "cpu_seconds": int(self.limits.total_seconds) + 5,
@@ -259,6 +262,14 @@ class Sandbox:
             if "error" in report:
                 self.close()
                 raise SandboxUnavailable(report["error"])
+            restart = report.pop("restart_without_walls", None)
+            if restart is not None:  # namespaces made but not usable: a template that goes without them at once
+                self.close()
+                if self._without_walls is not None:
+                    raise SandboxUnavailable(f"the sandbox's template could not start: {restart}")
+                self._without_walls = str(restart)
+                self._ensure_template()
+                return
             self._walls = report
             if self._prepares_next():
                 self._control.sendall(dumps({"spawn": True}))  # only now: the walls report arrives alone
@@ -335,6 +346,10 @@ class Sandbox:
         if self._workdir is not None:
             with contextlib.suppress(RecursionError):  # a tree too deep for it: see _empty_workdir
                 shutil.rmtree(self._workdir, ignore_errors=True)
+            if os.path.lexists(self._workdir):
+                _open_to_owner(self._workdir)
+                with contextlib.suppress(RecursionError):
+                    shutil.rmtree(self._workdir, ignore_errors=True)
             self._workdir = None
 
     def __enter__(self) -> Sandbox:
@@ -407,6 +422,7 @@ class Sandbox:
         except (OSError, RecursionError):  # a tree too deep for shutil.rmtree (3000 levels: RecursionError)
             emptied = False
         if not emptied:  # never left for the next student: the folder goes whole, the next child gets a fresh one
+            _open_to_owner(workdir)  # a folder its owner may not read or enter, made by an older kernel's child
             with contextlib.suppress(OSError, subprocess.SubprocessError):  # no rm, or one that never ends: the
                 subprocess.run(["rm", "-rf", "--", workdir], stdin=subprocess.DEVNULL,  # folder is left, unused
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120, check=False)
@@ -478,8 +494,12 @@ class Sandbox:
             self._end(child, channel)
 
     def _memory_watch(self, child: ChildHandle) -> MemoryWatch | None:
-        """Where no memory cgroup bounds the child's processes together: the grader's watch over them."""
-        return MemoryWatch.of(child, self._watch_memory) if self._watch_memory is not None else None
+        """Where no memory cgroup bounds the child's processes together: the grader's watch over them; unconfined,
+        over the shared working folder too."""
+        scratch = (self._workdir, self.limits.file_bytes) if child.group is not None and self._workdir else None
+        if self._watch_memory is None and scratch is None:
+            return None
+        return MemoryWatch.of(child, self._watch_memory, scratch)
 
     def _failure(self, reply: Any, out_of_time: bool = False) -> Outcome:
         if reply is TIMEOUT and out_of_time:
@@ -599,6 +619,71 @@ class Session:
         self._end("the session is closed")
 
 
+def _open_to_owner(folder: str, most: int = 1_000_000) -> None:
+    """Give every folder under `folder` (itself included) its owner's rights again, so that it can be emptied: a
+    folder made without them (`mkdir(name, 0o300)`) cannot be listed or emptied by its owner, `rm -rf` included.
+    Walked without recursion, at most `most` entries; what cannot be changed is left as it is."""
+    stack, seen = [folder], 0
+    while stack and seen < most:
+        current = stack.pop()
+        with contextlib.suppress(OSError):
+            os.chmod(current, 0o700, follow_symlinks=False)
+        try:
+            with os.scandir(current) as entries:
+                for entry in entries:
+                    seen += 1
+                    with contextlib.suppress(OSError):
+                        if entry.is_dir(follow_symlinks=False):
+                            stack.append(entry.path)
+        except OSError:
+            continue
+
+
+def folder_bytes(folder: str, most: int = 100_000, deepest: int = 256) -> int | None:
+    """The bytes the files under `folder` take on their file system (blocks, so a sparse file counts what it
+    holds), walked depth first by descriptors (one per level: a path may be longer than the kernel takes), without
+    recursion. None where it holds more than `most` entries, is deeper than `deepest` levels, or has a folder that
+    cannot be read: the caller treats each as past any bound."""
+    try:
+        top = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return 0
+    except OSError:
+        return None
+    total, seen = 0, 0
+    levels: list[tuple[int, Iterator[os.DirEntry[str]]]] = []
+    try:
+        levels.append((top, os.scandir(top)))
+        while levels:
+            current, entries = levels[-1]
+            entry = next(entries, None)
+            if entry is None:
+                levels.pop()
+                os.close(current)
+                continue
+            seen += 1
+            if seen > most:
+                return None
+            try:
+                total += entry.stat(follow_symlinks=False).st_blocks * 512
+                if entry.is_dir(follow_symlinks=False):
+                    if len(levels) >= deepest:
+                        return None
+                    below = os.open(entry.name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC,
+                                    dir_fd=current)
+                    levels.append((below, os.scandir(below)))
+            except FileNotFoundError:
+                continue  # removed while walked (a temporary file): nothing to count
+    except OSError:
+        return None
+    finally:
+        for current, entries in levels:
+            with contextlib.suppress(OSError):
+                entries.close()  # type: ignore[attr-defined]
+                os.close(current)
+    return total
+
+
 def _send_within(channel: socket.socket, data: bytes, until: float) -> bool:
     """Send all of `data` to a child before the monotonic time `until`. False where the child stops reading
     (student code can keep the child from draining its socket): the grader never waits on a child without a
@@ -668,38 +753,46 @@ class MemoryWatch:
 
     INTERVAL = 0.05
 
-    def __init__(self, pidfd: int, pid: int, bound: int, namespace: str | None, group: int | None):
+    def __init__(self, pidfd: int, pid: int, bound: int | None, namespace: str | None, group: int | None,
+                 scratch: tuple[str, int] | None = None):
         self.pidfd, self.pid, self.bound = pidfd, pid, bound
         self.namespace = namespace  # the child's PID namespace: all its processes are in it
         self.group = group  # without one (unconfined): its process group
+        self.scratch = scratch  # unconfined: the shared working folder, and what its files may take
         self.next = 0.0
 
     @classmethod
-    def of(cls, child: ChildHandle, bound: int) -> MemoryWatch | None:
+    def of(cls, child: ChildHandle, bound: int | None, scratch: tuple[str, int] | None = None) -> MemoryWatch | None:
         try:
             with open(f"/proc/self/fdinfo/{child.pidfd}", encoding="ascii") as info:
                 pid = next(int(line.split()[1]) for line in info if line.startswith("Pid:"))
             namespace = None if child.group is not None else os.readlink(f"/proc/{pid}/ns/pid")
         except (OSError, StopIteration, ValueError, IndexError):
             return None  # already gone (or a kernel without pidfd information): nothing to watch
-        return cls(child.pidfd, pid, bound, namespace, child.group)
+        return cls(child.pidfd, pid, bound, namespace, child.group, scratch)
 
     def check(self) -> None:
-        """Look, at most once per `INTERVAL`; end the child if its processes hold too much."""
+        """Look, at most once per `INTERVAL`; end the child if its processes hold too much, or (unconfined) its
+        files in the shared working folder take more than its scratch space (a confined child's is a tmpfs of
+        that size)."""
         now = time.monotonic()
         if now < self.next:
             return
         self.next = now + self.INTERVAL
-        if self.held() > self.bound:
+        over = self.bound is not None and self.held() > self.bound
+        if not over and self.scratch is not None:
+            used = folder_bytes(self.scratch[0])
+            over = used is None or used + self.unlinked_bytes() > self.scratch[1]
+        if over:
             with contextlib.suppress(OSError):
                 signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
             if self.group is not None:  # without a PID namespace the processes it started outlive it otherwise,
                 with contextlib.suppress(OSError):  # holding their memory until the call's time runs out
                     os.killpg(self.group, signal.SIGKILL)
 
-    def held(self) -> int:
-        """Bytes the child's processes hold together."""
-        total = 0
+    def processes(self) -> list[str]:
+        """The pids (as /proc names them) of the child's processes."""
+        found = []
         for entry in os.scandir("/proc"):
             if not entry.name.isdigit():
                 continue
@@ -709,13 +802,39 @@ class MemoryWatch:
                         continue
                 elif os.getpgid(int(entry.name)) != self.group:
                     continue
-                with open(f"/proc/{entry.name}/smaps_rollup", "rb") as rollup:
+            except (OSError, ValueError):  # ended meanwhile, or not ours to read
+                continue
+            found.append(entry.name)
+        return found
+
+    def held(self) -> int:
+        """Bytes the child's processes hold together."""
+        total = 0
+        for pid in self.processes():
+            try:
+                with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
                     for line in rollup:
                         if line.startswith(b"Pss:"):
                             total += int(line.split()[1]) * 1024
                             break
             except (OSError, ValueError, IndexError):  # ended meanwhile, or not ours to read
                 continue
+        return total
+
+    def unlinked_bytes(self) -> int:
+        """Bytes of the files the child's processes hold open with no name left (removed, or made unnamed with
+        O_TMPFILE): they take their space until closed, and no look at a folder finds them."""
+        total = 0
+        for pid in self.processes():
+            try:
+                descriptors = os.listdir(f"/proc/{pid}/fd")
+            except OSError:
+                continue
+            for descriptor in descriptors:
+                with contextlib.suppress(OSError):
+                    info = os.stat(f"/proc/{pid}/fd/{descriptor}")
+                    if info.st_nlink == 0 and stat.S_ISREG(info.st_mode):
+                        total += info.st_blocks * 512
         return total
 
 

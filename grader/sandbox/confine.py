@@ -403,13 +403,16 @@ OWN_PROCESS_ONLY = (("kill", 0), ("prlimit64", 0), ("setpriority", 0), ("setprio
                     ("move_pages", 0))
 # Never needed by an exercise, and beyond what Landlock governs: signals to one thread or by a pidfd, other processes'
 # memory advice; connecting to a Unix socket by its path (a user's own service bus would start processes outside
-# every wall; the child's channel to the grader is inherited, never connected); changing a file's mode, owner,
-# attributes or times, or truncating it by path, which Landlock's rules (of what is opened) do not cover.
+# every wall; the child's channel to the grader is inherited, never connected, and answers with `send`; `sendmsg`
+# carries an address seccomp cannot read, to a datagram socket's path); changing a file's mode, owner,
+# attributes or times, or truncating it by path, or watching a folder with inotify, which Landlock's rules (of what
+# is opened) do not cover.
 OTHER_PROCESSES_DENIED = ("tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_send_signal",
                           "process_madvise", "process_mrelease", "ioprio_set", "kcmp", "connect",
                           "chmod", "fchmod", "fchmodat", "fchmodat2", "chown", "fchown", "lchown", "fchownat",
                           "setxattr", "lsetxattr", "fsetxattr", "removexattr", "lremovexattr", "fremovexattr",
-                          "utime", "utimes", "futimesat", "utimensat", "truncate")
+                          "utime", "utimes", "futimesat", "utimensat", "truncate", "sendmsg", "sendmmsg",
+                          "inotify_init", "inotify_init1", "inotify_add_watch")
 F_SETOWN, F_SETOWN_EX, FIOSETOWN, SIOCSPGRP = 8, 15, 0x8901, 0x8902  # who gets a descriptor's SIGIO
 
 
@@ -423,6 +426,15 @@ def _keep_to_own_processes(seccomp: Any, rules: Any) -> None:
     for name, command in (("fcntl", F_SETOWN), ("fcntl", F_SETOWN_EX), ("ioctl", FIOSETOWN), ("ioctl", SIOCSPGRP)):
         rules.add_rule(seccomp.ERRNO(errno.EPERM), name, seccomp.Arg(1, seccomp.EQ, command))
     rules.add_rule(seccomp.ERRNO(errno.EPERM), "sendto", seccomp.Arg(4, seccomp.NE, 0))  # to an address: a path
+    # A folder made without its owner's rights (`mkdir(name, 0o300)`: a mode, not a chmod) could be neither read
+    # nor emptied by the grader (the same uid), and what it holds would outlive the batch and escape the scratch
+    # bound: mkdir without rwx for the owner fails.
+    for name, argument in (("mkdir", 1), ("mkdirat", 2)):
+        with contextlib.suppress(OSError, ValueError, RuntimeError):
+            rules.add_rule(seccomp.ERRNO(errno.EPERM), name, seccomp.Arg(argument, seccomp.MASKED_EQ, 0o700, 0o000))
+            for partial in (0o100, 0o200, 0o300, 0o400, 0o500, 0o600):
+                rules.add_rule(seccomp.ERRNO(errno.EPERM), name,
+                               seccomp.Arg(argument, seccomp.MASKED_EQ, 0o700, partial))
 
 
 class _CapHeader(ctypes.Structure):
@@ -975,6 +987,17 @@ class FallbackLandlock:
             os.close(self.descriptor)
 
 
+def tasks_of(uid: int) -> int:
+    """How many processes and threads `uid` has now (what RLIMIT_NPROC counts for it)."""
+    count = 0
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if entry.stat().st_uid == uid:
+                    count += len(os.listdir(f"/proc/{entry.name}/task"))
+    return count
+
+
 @dataclass
 class Fallback:
     """What is left where the kernel allows no user namespaces (`--unconfined`, a student's own pytest,
@@ -1027,7 +1050,10 @@ class Fallback:
         return [self.landlock.descriptor] if self.landlock is not None else []
 
     def enter_child(self) -> None:
-        if os.getuid() == 0:
+        if os.getuid() != 0:  # the count is the user's: every process and thread it has now, and 16 more
+            bound = tasks_of(os.getuid()) + MAX_PROCESSES
+            resource.setrlimit(resource.RLIMIT_NPROC, (bound, bound))
+        else:
             resource.setrlimit(resource.RLIMIT_NPROC, (MAX_PROCESSES, MAX_PROCESSES))  # counted for its uid
             os.setgroups([])
             os.setgid(NOBODY)

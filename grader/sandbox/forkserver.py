@@ -118,19 +118,33 @@ def _build_walls(config: dict[str, Any]) -> tuple[Walls | None, dict[str, Any]]:
     cgroup = confine.process_cgroup(name) if os.getuid() == 0 else None
     memory, cpu = confine.parent_cgroup("memory", name), confine.parent_cgroup("cpu", name)
     cgroups = [folder for folder in (cgroup, memory[0] if memory else None, cpu[0] if cpu else None) if folder]
+    user_namespace = _user_namespace()
     try:
+        if config.get("without_walls"):  # an earlier template found namespaces it could make but not use
+            raise ConfinementError(config["without_walls"])
         walls = Walls.build(config["staging"], config["hidden"], cgroup, memory, cpu)
     except (ConfinementError, OSError) as error:
         report = {"confined": False, "layers": [], "missing": [f"namespaces ({error})"], "cgroups": cgroups,
                   "watch_memory": confine.child_memory_bound(_limits(config))}
         if config["required"]:
             return None, {**report, "error": f"cannot confine student code here: {error}"}
+        if _user_namespace() != user_namespace:  # the walls failed half built (a user namespace made, then a mount
+            # refused, as where AppArmor restricts them): this process is inside namespaces it cannot use, and is
+            # no ground for the fallback; the grader starts a template that does not try them
+            return None, {**report, "restart_without_walls": str(error)}
         return None, report
     watch = None if walls.memory else confine.child_memory_bound(_limits(config))
     if watch is not None:
         walls.layers.append("memory bounded per child, all its processes together (watched by the grader: "
                             "no memory cgroup can be made here)")
     return walls, {**walls.describe(), "cgroups": cgroups, "watch_memory": watch}
+
+
+def _user_namespace() -> str:
+    try:
+        return os.readlink("/proc/self/ns/user")
+    except OSError:
+        return ""
 
 
 def _limits(config: dict[str, Any]) -> dict[str, int]:
@@ -154,7 +168,7 @@ def main(control_fd: int) -> None:
     os.environ.update(config["environment"])
     walls: Walled
     walls, report = _build_walls(config)
-    if walls is None and "error" not in report:
+    if walls is None and "error" not in report and "restart_without_walls" not in report:
         try:
             walls = confine.Fallback.build(config["workdir"], config["hidden"], grading=config["grading"])
         except ConfinementError as error:
@@ -165,9 +179,10 @@ def main(control_fd: int) -> None:
             # Landlock, not writable).
             os.environ.update({"TMPDIR": config["workdir"], "HOME": config["workdir"]})
     socket.send_fds(control, [dumps({"walls": report})], [])
-    if "error" in report:
+    if "error" in report or "restart_without_walls" in report:
         return
     config.pop("given")  # built; its text (reachable from the stack a child is forked on) is needed no more
+    config.pop("hidden")  # the batch's own folders among them: no child needs their paths
     gc.freeze()  # the collector in a child never walks (and so never copies) the template's objects
     # Behind the walls the next child is forked ahead, while the grader uses this one. Without a PID namespace
     # (the fallback) children share one uid: one waiting beside a running child could be signalled by it, so each
