@@ -165,6 +165,18 @@ def parts_off(got: Any, expected: Expectation) -> tuple[bool, ...] | None:
     return tuple(bool(off) for off in np.abs(array - want) > expected.tolerance.allowed(want))
 
 
+def parts_negated(got: Any, expected: Expectation) -> tuple[bool, ...] | None:
+    """For a few numbers returned together (as `parts_off`): which of them is the right value with the opposite
+    sign, under the tolerance (a right value of 0 is never said to be negated). None where the answer has another
+    form."""
+    if parts_off(got, expected) is None:
+        return None
+    want = np.asarray(expected.value, dtype=float)
+    array, _ = _as_numbers(got, want.shape)
+    allowed = expected.tolerance.allowed(want)
+    return tuple(bool(negated) for negated in (np.abs(array + want) <= allowed) & (np.abs(want) > allowed))
+
+
 def _plain_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 

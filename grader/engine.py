@@ -38,6 +38,7 @@ from grader.compare import (
     compare,
     diagnose_exercise,
     matches,
+    parts_negated,
     parts_off,
 )
 from grader.diagnosis import AnswerSeen, JudgedCheck, explain_exercise
@@ -939,7 +940,8 @@ def judge(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIV
                 found = HIDDEN_FACTOR
             problem = comparison.problem_for(public)
             if public and exercise.returns:
-                problem += _which_parts_off(exercise.returns, parts_off(outcome.value, expectation))
+                problem += _which_parts_off(exercise.returns, parts_off(outcome.value, expectation),
+                                            parts_negated(outcome.value, expectation))
             return failed(problem,
                           diagnosis=found.name if found else "", hint=found.hint if found else exercise.hint,
                           returned=outcome.value, expected=expectation.value,
@@ -954,17 +956,23 @@ def judge(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIV
                        f"matches {', '.join(e.source for e in expectations)}")
 
 
-def _which_parts_off(names: Sequence[str], off: tuple[bool, ...] | None) -> str:
-    """" (the intercept is off; the slope is right)": where some of the values returned together are right."""
+def _which_parts_off(names: Sequence[str], off: tuple[bool, ...] | None,
+                     negated: tuple[bool, ...] | None = None) -> str:
+    """" (the intercept is off; the slope is right)": where some of the values returned together are right; a value
+    that is the right one with the opposite sign is said to be so (what this check shows, not why)."""
     if off is None or len(off) != len(names) or all(off) or not any(off):
         return ""
+    flipped = negated if negated is not None and len(negated) == len(names) else (False,) * len(names)
 
-    def said(chosen: list[str]) -> str:
-        return " and ".join(chosen) + (" is" if len(chosen) == 1 else " are")
+    def said(chosen: list[str], verb: tuple[str, str] = ("is", "are")) -> str:
+        return " and ".join(chosen) + f" {verb[0] if len(chosen) == 1 else verb[1]}"
 
-    wrong = [name for name, bad in zip(names, off, strict=True) if bad]
+    wrong = [name for name, bad, sign in zip(names, off, flipped, strict=True) if bad and not sign]
+    opposite = [name for name, bad, sign in zip(names, off, flipped, strict=True) if bad and sign]
     right = [name for name, bad in zip(names, off, strict=True) if not bad]
-    return f" ({said(wrong)} off; {said(right)} right)"
+    parts = ([f"{said(wrong)} off"] if wrong else []) + (
+        [f"{said(opposite, ('has', 'have'))} the opposite sign"] if opposite else [])
+    return f" ({'; '.join([*parts, f'{said(right)} right'])})"
 
 
 def check_passes(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIVE) -> bool:

@@ -14,6 +14,7 @@ from grader.compare import (
     compare,
     diagnose_exercise,
     fitted_factor,
+    parts_negated,
     parts_off,
 )
 from grader.plain import Unsupported, from_wire, to_wire
@@ -218,3 +219,13 @@ def test_parts_off_says_which_of_a_few_returned_numbers_is_off():
 @pytest.mark.parametrize("got", [(2.0,), (2.0, float("nan")), "two numbers", ((2.0, 1.0), -3.0), None])
 def test_parts_off_is_silent_on_another_form(got):
     assert parts_off(got, Expectation((2.0, -3.0), Tolerance(1e-9, 1e-9), "test")) is None
+    assert parts_negated(got, Expectation((2.0, -3.0), Tolerance(1e-9, 1e-9), "test")) is None
+
+
+def test_parts_negated_says_which_returned_number_is_the_right_one_with_the_opposite_sign():
+    """A half-applied fix (|Δw| taken, Δb left signed) shows as one value of the right size with the opposite
+    sign: said as observed; a right value of 0 is never said to be negated (any answer of 0 would be)."""
+    expected = Expectation((2.0, -3.0, 0.0), Tolerance(1e-9, 1e-9), "test")
+    assert parts_negated((2.0, 3.0, 0.0), expected) == (False, True, False)
+    assert parts_negated((-2.0, 3.0, -0.0), expected) == (True, True, False)
+    assert parts_negated((2.0, 2.5, 1.0), expected) == (False, False, False)

@@ -196,6 +196,27 @@ def test_a_one_where_the_number_of_points_belongs_is_a_candidate():
         index for index, edit in enumerate(edits) if edit[0] == "sum for mean")
 
 
+def test_what_a_debugging_session_leaves_behind_is_a_candidate():
+    """The twenty-seventh holdout's misses, as classes: a learning rate typed as a coefficient while testing, where
+    the parameter is never named (not only a number passed or assigned); a dimension fixed to the size tested with;
+    a slice that printed the first few values; a cap kept from a plot's colour scale."""
+    step = MODULE_HEAD + "def step(weights, grad, learning_rate):\n    return weights - 0.01 * grad\n"
+    assert ("0.01 * grad", "learning_rate * grad") in _changes(step, "step", "constant for a variable")
+    used = MODULE_HEAD + "def step(weights, grad, learning_rate):\n    return weights - 0.01 * learning_rate * grad\n"
+    assert _changes(used, "step", "constant for a variable") == []  # a coefficient beside the parameter it scales
+    gradient = MODULE_HEAD + ("def gradient(f, point, h):\n    point = np.asarray(point, dtype=float)\n    n = 2\n"
+                              "    return np.array([f(point) * h for i in range(n)])\n")
+    assert ("2", "len(point)") in _changes(gradient, "gradient", "count")
+    profile = MODULE_HEAD + ("def profile(values, m):\n    out = []\n"
+                             "    for v in np.asarray(values, dtype=float)[:3]:\n"
+                             "        out.append(v * m)\n    return np.array(out)\n")
+    assert ("np.asarray(values, dtype=float)[:3]", "np.asarray(values, dtype=float)") in _changes(
+        profile, "profile", "slice end")
+    surface = MODULE_HEAD + "def surface(e):\n    return np.minimum(np.asarray(e) ** 2, 100.0)\n"
+    assert ("np.minimum(np.asarray(e) ** 2, 100.0)", "np.asarray(e) ** 2") in _changes(surface, "surface",
+                                                                                       "extra operation")
+
+
 def test_sums_started_in_their_loop_a_test_before_its_step_an_index_returned_and_a_like_array_are_candidates():
     """The ninth holdout's misses, as classes: two running sums reset at the start of every pass (moved before the
     loop together), an exit test made before the pass's step (moved after it), `argmin`'s position returned for

@@ -663,3 +663,16 @@ def test_an_array_sent_by_keyword_and_changed_in_place_fails_the_check(sandbox):
     assert kept.score == exercise.points
     [check] = changed.exercise(exercise.key).checks
     assert not check.passed and "changed its argument `x`" in check.student_message
+
+
+def test_a_value_returned_with_the_opposite_sign_is_said_so_beside_the_right_ones(sandbox):
+    """A fix half applied: sse_gradient's ∂SSE/∂c with its sign flipped, ∂SSE/∂m right. The public checks say what
+    they show: the one value is the right one with the opposite sign; the other is right."""
+    source = kit.variant_source("gradient_descent", "sse_gradient", "r = y - (m * x + c)\n"
+                                "return float(-2 * np.sum(x * r)), float(2 * np.sum(r))\n")
+    result = grade_sources({"gradient_descent": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("gradient_descent"))
+    failed = [check for check in result.exercise("gradient_descent.sse_gradient").checks if not check.passed]
+    public = [check for check in failed if check.visibility == "public"]
+    assert public and all("(∂SSE/∂c has the opposite sign; ∂SSE/∂m is right)" in check.student_message
+                          for check in public)

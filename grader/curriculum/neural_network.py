@@ -195,6 +195,13 @@ def steps_far_from_zero(rng: np.random.Generator) -> tuple:
     return (*far_inputs(rng), uniform(rng, 0.01, 0.1))
 
 
+def steps_below_the_targets(rng: np.random.Generator) -> tuple:
+    """One step's sizes where every target is 1, above every output: ∂L/∂b is negative, so the size of the bias's
+    step is not its signed value (on random labels both partial derivatives may be positive on every draw)."""
+    x = _inputs(rng, 8)
+    return uniform(rng, -1, 1), uniform(rng, -1, 1), x, np.ones(x.size), uniform(rng, 0.05, 0.5)
+
+
 def towards_the_saddle(rng: np.random.Generator) -> Case:
     """Start on the u-axis: descent runs into the saddle at the origin and stalls there."""
     return Case((Given("neural_network.saddle_plateau_du"), Given("neural_network.saddle_plateau_dv"),
@@ -433,7 +440,8 @@ EXERCISES = (
     ),
     exercise(
         module=MODULE, function="per_weight_steps", points=2, returns=("|Δw|", "|Δb|"),
-        checks={"0/1 labels": steps_on_labels, "inputs far from 0": steps_far_from_zero},
+        checks={"0/1 labels": steps_on_labels, "inputs far from 0": steps_far_from_zero,
+                "every target above the output": steps_below_the_targets},
         expect=by_sympy(steps_exact, GRADIENT, "learning_rate·|SymPy's partial derivatives|"),
         hint="Each weight moves by learning_rate·|its own partial derivative|: |Δw| = η·|∂L/∂w|, |Δb| = η·|∂L/∂b|.",
         mistakes=[

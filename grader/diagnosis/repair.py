@@ -1347,14 +1347,21 @@ def _constants(node: ast.AST, context: _Context) -> Found:
             else:
                 yield from _expr_edit("constant", node, ast.Constant(new), f"the number {value!r} is not the right "
                                       "constant here", everywhere=False)
+        if isinstance(value, int) and value >= 2 and (isinstance(parent, ast.Assign) or isinstance(parent, ast.Call)
+                                                       and _call_name(parent) == "range"):
+            for name in sorted(context.sequences | context.converted):  # `n = 2` kept from a test in two dimensions
+                count = ast.Call(ast.Name("len", ast.Load()), [ast.Name(name, ast.Load())], [])
+                yield from _expr_edit("count", node, count, f"a fixed `{value!r}` where the number of entries "
+                                      f"`len({name})` belongs: it holds only for inputs of that size", everywhere=False)
         if value == 1 and isinstance(parent, ast.List | ast.Tuple | ast.BinOp):  # Σ1 = n written 1
             for name in sorted(context.sequences | context.converted):
                 count = ast.Call(ast.Name("len", ast.Load()), [ast.Name(name, ast.Load())], [])
                 yield from _expr_edit("count", node, count, f"`{value!r}` where the number of points `len({name})` "
                                       "belongs: a sum of ones over the data, Σ1, is n, not 1", everywhere=False)
         passed = isinstance(parent, ast.Call | ast.keyword | ast.Assign | ast.Subscript)  # a value given or set,
-        # not a coefficient or a threshold (2·x for x·x, or a tolerance for a variable, explains nothing)
-        for name in sorted(context.given) if passed else ():
+        # not a coefficient or a threshold (2·x for x·x, or a tolerance for a variable, explains nothing), unless
+        # the number stands where a parameter the body never names belongs (a learning rate typed while testing)
+        for name in sorted(context.given if passed else context.unused_parameters):
             what = f"the loop's index `{name}`" if name in context.indices else f"`{name}`"
             yield from _expr_edit("constant for a variable", node, ast.Name(name, ast.Load()),
                                   f"a fixed number where {what} belongs: the function must use the value "
@@ -1648,6 +1655,14 @@ def _calls(node: ast.AST, context: _Context) -> Found:
     if name in _CHANGES_VALUE and node.args and not isinstance(node.args[0], ast.Starred):
         yield from _expr_edit("extra operation", node, copy.deepcopy(node.args[0]),
                               f"`{name}(...)` {_CHANGES_VALUE[name]}: the value must not be changed that way")
+    if name in ("minimum", "maximum", "fmin", "fmax", "min", "max") and len(node.args) == 2 and not node.keywords:
+        bound = [argument for argument in node.args if _number_constant(argument) is not None]
+        kept = [argument for argument in node.args if _number_constant(argument) is None]
+        if len(bound) == 1 and len(kept) == 1 and not isinstance(kept[0], ast.Starred):  # a cap kept from a plot
+            cap = "caps every value at" if name in ("minimum", "fmin", "min") else "raises every value to at least"
+            yield from _expr_edit("extra operation", node, copy.deepcopy(kept[0]),
+                                  f"`{name}(..., {ast.unparse(bound[0])})` {cap} {ast.unparse(bound[0])}: the value "
+                                  "must not be changed that way")
     if name in ("abs", "absolute", "fabs") and len(node.args) == 1 and not node.keywords \
             and not isinstance(node.args[0], ast.Starred):  # Σ|r| where Σr² belongs
         squared = ast.BinOp(copy.deepcopy(node.args[0]), ast.Pow(), ast.Constant(2))
@@ -2432,6 +2447,16 @@ _DTYPE_NAMES = frozenset({"float", "bool", "complex", "float64", *_INTEGER_DTYPE
                           "'float'", "'int'", '"float"', '"int"'})  # a dtype passed positionally, not a size
 
 
+def _number_constant(node: ast.AST | None) -> int | float | None:
+    """The number a node writes as a constant (`3`, `100.0`, `-5`), None for anything else (a bool too)."""
+    sign = 1
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        sign, node = (-1 if isinstance(node.op, ast.USub) else 1), node.operand
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return sign * node.value
+    return None
+
+
 def _minus_one(node: ast.AST | None) -> bool:
     """`-1` as written (a constant or a minus before 1)."""
     if isinstance(node, ast.Constant):
@@ -2484,6 +2509,11 @@ def _array_habits(node: ast.AST, context: _Context) -> Found:
             and ast.unparse(node.slice.elts[1]) in ("None", f"{context.numpy or 'np'}.newaxis"):
         yield from _expr_edit("column", node, copy.deepcopy(node.value),
                               f"`{ast.unparse(node)}` makes a column of {_COLUMN_WHY}")
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice) and node.slice.lower is None \
+            and node.slice.step is None and isinstance(stop := _number_constant(node.slice.upper), int) and stop > 0 \
+            and isinstance(node.ctx, ast.Load):  # `values[:3]` kept from printing the first few
+        yield from _expr_edit("slice end", node, copy.deepcopy(node.value), f"`{ast.unparse(node)}` keeps only the "
+                              f"first {stop} items: every item is needed")
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice) and _minus_one(node.slice.upper) \
             and node.slice.step is None:
         changed = copy.deepcopy(node)
