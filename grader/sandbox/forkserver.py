@@ -171,7 +171,7 @@ def main(control_fd: int) -> None:
     if walls is None and "error" not in report and "restart_without_walls" not in report:
         try:
             walls = confine.Fallback.build(config["workdir"], config["hidden"], grading=config["grading"])
-        except ConfinementError as error:
+        except OSError as error:  # ConfinementError (too little is left here to grade behind), or a step that failed
             report["error"] = f"cannot confine student code here: {error}"
         else:
             report["layers"], report["missing"] = walls.layers, [*report["missing"], *walls.missing]
