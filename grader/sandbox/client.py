@@ -626,7 +626,7 @@ def _open_to_owner(folder: str, most: int = 1_000_000) -> None:
     stack, seen = [folder], 0
     while stack and seen < most:
         current = stack.pop()
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, NotImplementedError):  # never through a link put in a folder's place
             os.chmod(current, 0o700, follow_symlinks=False)
         try:
             with os.scandir(current) as entries:
