@@ -578,6 +578,8 @@ def probe():
     attempt("mkdir_without_rights", lambda: os.mkdir("locked", 0o300))
     attempt("processes", lambda: forks(40))
     attempt("inotify", inotify)
+    attempt("umask_without_rights", lambda: os.umask(0o477))
+    attempt("fallocate", lambda: os.posix_fallocate(os.open("big", os.O_CREAT | os.O_WRONLY), 0, 1 << 20))
     attempt("tempfile", lambda: tempfile.mkstemp()[0] > 0)
     attempt("numpy", lambda: float(np.linalg.solve(np.eye(2) * 2, np.ones(2)).sum()))
     return json.dumps(seen)
@@ -666,7 +668,8 @@ def test_unconfined_student_code_reaches_no_secret_no_other_student_and_not_the_
     assert any(layer.startswith("Landlock") for layer in report["walls"]["layers"]), report["walls"]
     probe = report["probe"]
     for denied in ("environ", "cmdline", "signal", "signal_all", "limits", "other_student", "solutions", "shm",
-                   "tmp", "chmod", "connect", "sigio", "sendmsg", "mkdir_without_rights", "inotify"):
+                   "tmp", "chmod", "connect", "sigio", "sendmsg", "mkdir_without_rights", "inotify",
+                   "umask_without_rights", "fallocate"):
         assert probe[denied].startswith("denied "), (denied, probe[denied])
     assert probe["tempfile"] == "True" and probe["numpy"] == "1.0"  # its own folder, and NumPy, work
     assert 0 < int(probe["processes"]) <= confine.MAX_PROCESSES  # as root per its uid, else the user's count + 16

@@ -414,3 +414,71 @@ def _group_members(group: int) -> list[int]:
             if int(fields[2]) == group and fields[0] != "Z":
                 members.append(int(entry))
     return sorted(members)
+
+
+MAPS_A_REMOVED_FILE = r"""
+import mmap, os, sys, time
+path = os.path.join(sys.argv[1], "held")
+with open(path, "wb") as out:
+    out.write(b"x" * (32 << 20))
+with open(path, "r+b") as held:
+    mapped = mmap.mmap(held.fileno(), 0)
+os.unlink(path)  # no name, no descriptor: only the mapping keeps its 32 MiB
+print("ready", flush=True)
+time.sleep(60)
+"""
+
+
+def test_the_scratch_watch_counts_files_held_only_by_a_mapping(tmp_path):
+    """Red team: unconfined, a file mapped, then removed and closed, kept its space (memory, on a tmpfs) where
+    neither the shared folder nor the open descriptors show it. The watch counts mappings of removed files."""
+    import signal
+    import subprocess
+
+    from grader.sandbox.client import ChildHandle, MemoryWatch
+
+    holder = subprocess.Popen([sys.executable, "-c", MAPS_A_REMOVED_FILE, str(tmp_path)], stdout=subprocess.PIPE,
+                              text=True, start_new_session=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        assert os.listdir(tmp_path) == []
+        pidfd = os.pidfd_open(holder.pid)
+        watch = MemoryWatch.of(ChildHandle(pidfd, holder.pid), None, (str(tmp_path), 16 << 20))
+        assert watch is not None and watch.unlinked_bytes() >= 32 << 20
+        watch.check()  # past the scratch space: ended
+        assert holder.wait(timeout=10) == -signal.SIGKILL
+        os.close(pidfd)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(holder.pid, signal.SIGKILL)
+        holder.wait()
+
+
+def test_a_process_the_watch_may_not_read_counts_as_past_any_bound(tmp_path):
+    """Red team: as an ordinary user, a child's process that executed a file it may not read (mode 0111) became
+    undumpable, its memory figures root's alone: the watch skipped it, so its memory was never counted. A process of
+    the child that the watch may not read now counts as past any bound."""
+    import shutil
+    import signal
+    import subprocess
+
+    from grader.sandbox.client import ChildHandle, MemoryWatch
+
+    if os.geteuid() == 0:
+        pytest.skip("root reads every process's figures")
+    sleeper = tmp_path / "sleeper"
+    shutil.copy("/bin/sleep", sleeper)
+    sleeper.chmod(0o111)  # executable, not readable (its owner neither): executing it makes the process undumpable
+    process = subprocess.Popen([str(sleeper), "60"], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and os.stat(f"/proc/{process.pid}/smaps_rollup").st_uid != 0:
+            time.sleep(0.05)
+        pidfd = os.pidfd_open(process.pid)
+        watch = MemoryWatch.of(ChildHandle(pidfd, process.pid), 1 << 40)
+        assert watch is not None and watch.held() == MemoryWatch.HIDDEN
+        os.close(pidfd)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

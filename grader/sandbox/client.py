@@ -807,8 +807,11 @@ class MemoryWatch:
             found.append(entry.name)
         return found
 
+    HIDDEN = 1 << 62  # what a process of the child that the grader may not look at counts for: past any bound
+
     def held(self) -> int:
-        """Bytes the child's processes hold together."""
+        """Bytes the child's processes hold together. A process of the child whose figures the grader may not read
+        (one that made itself undumpable, by executing a file it may not read) counts as past any bound."""
         total = 0
         for pid in self.processes():
             try:
@@ -817,18 +820,28 @@ class MemoryWatch:
                         if line.startswith(b"Pss:"):
                             total += int(line.split()[1]) * 1024
                             break
-            except (OSError, ValueError, IndexError):  # ended meanwhile, or not ours to read
+            except PermissionError:
+                return self.HIDDEN
+            except (OSError, ValueError, IndexError):  # ended meanwhile
                 continue
         return total
 
     def unlinked_bytes(self) -> int:
-        """Bytes of the files the child's processes hold open with no name left (removed, or made unnamed with
-        O_TMPFILE): they take their space until closed, and no look at a folder finds them."""
+        """Bytes of the files the child's processes hold with no name left (removed, or made unnamed with
+        O_TMPFILE), open or mapped: they take their space until closed and unmapped, and no look at a folder finds
+        them. A mapping counts its whole length (at least what it holds of the file)."""
         total = 0
         for pid in self.processes():
             try:
                 descriptors = os.listdir(f"/proc/{pid}/fd")
-            except OSError:
+                with open(f"/proc/{pid}/maps", "rb") as maps:
+                    for line in maps:
+                        if line.rstrip().endswith(b"(deleted)"):
+                            start, end = line.split(b" ", 1)[0].split(b"-")
+                            total += int(end, 16) - int(start, 16)
+            except PermissionError:
+                return self.HIDDEN
+            except (OSError, ValueError):  # ended meanwhile
                 continue
             for descriptor in descriptors:
                 with contextlib.suppress(OSError):

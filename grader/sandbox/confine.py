@@ -406,13 +406,13 @@ OWN_PROCESS_ONLY = (("kill", 0), ("prlimit64", 0), ("setpriority", 0), ("setprio
 # every wall; the child's channel to the grader is inherited, never connected, and answers with `send`; `sendmsg`
 # carries an address seccomp cannot read, to a datagram socket's path); changing a file's mode, owner,
 # attributes or times, or truncating it by path, or watching a folder with inotify, which Landlock's rules (of what
-# is opened) do not cover.
+# is opened) do not cover; reserving a file's space with fallocate (past the file-size limit).
 OTHER_PROCESSES_DENIED = ("tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_send_signal",
                           "process_madvise", "process_mrelease", "ioprio_set", "kcmp", "connect",
                           "chmod", "fchmod", "fchmodat", "fchmodat2", "chown", "fchown", "lchown", "fchownat",
                           "setxattr", "lsetxattr", "fsetxattr", "removexattr", "lremovexattr", "fremovexattr",
                           "utime", "utimes", "futimesat", "utimensat", "truncate", "sendmsg", "sendmmsg",
-                          "inotify_init", "inotify_init1", "inotify_add_watch")
+                          "inotify_init", "inotify_init1", "inotify_add_watch", "fallocate")
 F_SETOWN, F_SETOWN_EX, FIOSETOWN, SIOCSPGRP = 8, 15, 0x8901, 0x8902  # who gets a descriptor's SIGIO
 
 
@@ -429,6 +429,10 @@ def _keep_to_own_processes(seccomp: Any, rules: Any) -> None:
     # A folder made without its owner's rights (`mkdir(name, 0o300)`: a mode, not a chmod) could be neither read
     # nor emptied by the grader (the same uid), and what it holds would outlive the batch and escape the scratch
     # bound: mkdir without rwx for the owner fails.
+    # The same by a umask that takes the owner's rights away from every folder made after it.
+    rules.add_rule(seccomp.ERRNO(errno.EPERM), "umask", seccomp.Arg(0, seccomp.MASKED_EQ, 0o700, 0o700))
+    for partial in (0o100, 0o200, 0o300, 0o400, 0o500, 0o600):
+        rules.add_rule(seccomp.ERRNO(errno.EPERM), "umask", seccomp.Arg(0, seccomp.MASKED_EQ, 0o700, partial))
     for name, argument in (("mkdir", 1), ("mkdirat", 2)):
         with contextlib.suppress(OSError, ValueError, RuntimeError):
             rules.add_rule(seccomp.ERRNO(errno.EPERM), name, seccomp.Arg(argument, seccomp.MASKED_EQ, 0o700, 0o000))
