@@ -28,7 +28,7 @@ from grader import kit
 from grader.curriculum import of_module
 from grader.engine import grade_sources
 from grader.sandbox import confine
-from grader.sandbox.client import Sandbox
+from grader.sandbox.client import Call, Sandbox
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the walls are Linux namespaces")
 PROBE = Path(__file__).with_name("confine_probe.py")
@@ -209,8 +209,9 @@ def test_nothing_the_child_starts_outlives_it(report):
 
 def test_nothing_of_one_child_is_reachable_from_the_next(report):
     """A process a child leaves listening on an abstract Unix socket is gone before the next child starts
-    (the grader waits until an ended child's whole PID namespace is gone)."""
-    assert set(report["left_listening"]) == {"ConnectionRefusedError"}, report["left_listening"]
+    (the grader waits until an ended child's whole PID namespace is gone); where seccomp stands, no child may
+    make a socket at all (its unread data would be kernel memory no bound sees)."""
+    assert set(report["left_listening"]) <= {"ConnectionRefusedError", "OSError"}, report["left_listening"]
 
 
 def test_the_child_imports_the_standard_library_and_numpy_wherever_python_lives(report):
@@ -289,6 +290,34 @@ def test_a_correct_module_that_starts_a_thread_and_a_detached_process_keeps_full
     result = grade_sources({"linear_model": source}, sandbox, student="s", hidden=True, course_seed="c",
                            exercises=of_module("linear_model"))
     assert all(exercise.passed for exercise in result.exercises), [e.note for e in result.exercises]
+
+
+KERNEL_MEMORY_AND_COUNTS = """
+import ctypes, fcntl, os, socket
+
+
+def f():
+    tried = {}
+    for name, make in (("socketpair", socket.socketpair), ("socket", lambda: socket.socket(socket.AF_UNIX)),
+                       ("inotify", lambda: ctypes.CDLL(None, use_errno=True).inotify_init1(0)),
+                       ("pipe buffer", lambda: fcntl.fcntl(os.pipe()[1], 1031, 1 << 20))):
+        try:
+            made = make()
+            tried[name] = "made" if not isinstance(made, int) or made >= 0 else "refused"
+        except OSError:
+            tried[name] = "refused"
+    return ", ".join(f"{name}: {what}" for name, what in tried.items())
+"""
+
+
+def test_no_socket_inotify_instance_or_large_pipe_is_made_behind_the_walls(sandbox):
+    """Red team: unread data in a socket pair a child made is kernel memory, outside its address-space limit and
+    the grader's watch (480 MiB parked against a 300 MiB bound, as an ordinary user without a memory cgroup); and
+    inotify instances are counted per user of the machine, whatever the namespace: a child held all 128 of the
+    grader's user. Neither is made, nor a pipe's buffer raised."""
+    _, (outcome,) = sandbox.run({"m": KERNEL_MEMORY_AND_COUNTS}, [Call("m", "f", ())])
+    assert outcome.status == "ok", outcome.error
+    assert outcome.value == "socketpair: refused, socket: refused, inotify: refused, pipe buffer: refused"
 
 
 KILLED_GRADER = r"""

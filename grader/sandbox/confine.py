@@ -30,7 +30,8 @@ The warm template builds most walls once (`Walls.build`); each submission's chil
 - **Landlock** (where the kernel has it): writing is allowed only in the scratch folders, even if a
   mount were writable. **seccomp** (where libseccomp is installed): system calls no exercise needs
   fail (tracing, other processes' memory, keyrings, BPF, perf, mounting, new namespaces, io_uring,
-  SysV IPC, kernel modules, sockets other than Unix ones, becoming undumpable); `setsid` and `setpgid` do nothing
+  SysV IPC, kernel modules, new sockets and socket pairs (unread data in them is kernel memory no bound sees), inotify
+  (counted per user of the machine), raising a pipe's buffer, becoming undumpable); `setsid` and `setpgid` do nothing
   (a session is a scheduling group of its own; without a PID namespace a child's process group is how
   everything it started is ended). **Capabilities** are dropped and `no_new_privs` is set,
   so nothing executed gains any.
@@ -67,7 +68,6 @@ import resource
 import select
 import signal
 import site
-import socket
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -113,6 +113,12 @@ DENIED_CALLS = (
     "init_module", "finit_module", "delete_module", "kexec_load", "kexec_file_load", "reboot", "swapon",
     "swapoff", "acct", "quotactl", "syslog", "sethostname", "setdomainname", "lookup_dcookie", "vhangup",
     "memfd_secret", "memfd_create",  # memory in a file, beyond the address-space limit
+    # The kernel counts inotify instances per user of the machine (128 by default), whatever the namespace: a
+    # child holding them all took them from the grader's user (as root, from the system's services).
+    "inotify_init", "inotify_init1", "inotify_add_watch",
+    # A socket of its own: data left unread in a socket pair or a connection to itself is kernel memory, beyond
+    # the address-space limit and the grader's watch (its channel to the grader is inherited, never made).
+    "socketpair",
 )
 NAMESPACE_FLAGS = (CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID,
                    CLONE_NEWNET)
@@ -357,7 +363,7 @@ class SeccompProgram:
 
 def _seccomp_filter(*, own_group_signals: bool = False) -> tuple[SeccompProgram | None, str]:
     """The seccomp filter (allow by default, deny `DENIED_CALLS`, no new namespaces through clone, no
-    socket but Unix ones), built once; None and why not where libseccomp is missing. `own_group_signals`
+    new socket), built once; None and why not where libseccomp is missing. `own_group_signals`
     (without a PID namespace, where other processes of the child's uid are in reach): signals only to the
     child's own process group, and no other process's limits, priority or processors."""
     try:
@@ -386,7 +392,9 @@ def _seccomp_filter(*, own_group_signals: bool = False) -> tuple[SeccompProgram 
                 continue
         # Not dumpable, a process's memory figures would be hidden from the grader's memory watch.
         rules.add_rule(seccomp.ERRNO(errno.EPERM), "prctl", seccomp.Arg(0, seccomp.EQ, PR_SET_DUMPABLE))
-        rules.add_rule(seccomp.ERRNO(errno.EAFNOSUPPORT), "socket", seccomp.Arg(0, seccomp.NE, socket.AF_UNIX))
+        rules.add_rule(seccomp.ERRNO(errno.EAFNOSUPPORT), "socket")  # none, of any family (see socketpair)
+        # Nor a pipe's buffer raised past its default (kernel memory too, up to 1 MiB a pipe).
+        rules.add_rule(seccomp.ERRNO(errno.EPERM), "fcntl", seccomp.Arg(1, seccomp.EQ, F_SETPIPE_SZ))
         if own_group_signals:
             _keep_to_own_processes(seccomp, rules)
         return SeccompProgram(rules), "seccomp"
@@ -412,8 +420,9 @@ OTHER_PROCESSES_DENIED = ("tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueuein
                           "chmod", "fchmod", "fchmodat", "fchmodat2", "chown", "fchown", "lchown", "fchownat",
                           "setxattr", "lsetxattr", "fsetxattr", "removexattr", "lremovexattr", "fremovexattr",
                           "utime", "utimes", "futimesat", "utimensat", "truncate", "sendmsg", "sendmmsg",
-                          "inotify_init", "inotify_init1", "inotify_add_watch", "fallocate")
+                          "fallocate")
 F_SETOWN, F_SETOWN_EX, FIOSETOWN, SIOCSPGRP = 8, 15, 0x8901, 0x8902  # who gets a descriptor's SIGIO
+F_SETPIPE_SZ = 1031
 
 
 def _keep_to_own_processes(seccomp: Any, rules: Any) -> None:
