@@ -482,3 +482,30 @@ def test_a_process_the_watch_may_not_read_counts_as_past_any_bound(tmp_path):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+
+
+NO_FOLDER_THEN_ONE = r"""
+import tempfile
+from grader.sandbox.client import Sandbox
+box = Sandbox(confinement="best-effort")
+tempfile.tempdir = "/proc/1"  # a folder no one may make a folder in (a TMPDIR closed meanwhile)
+try:
+    box.walls()
+except OSError as error:
+    print("first:", type(error).__name__)
+tempfile.tempdir = None
+print("second:", "confined" in box.walls())
+box.close()
+"""
+
+
+def test_a_working_folder_that_cannot_be_made_leaves_no_template_waiting():
+    """Found when a shared TMPDIR lost its write right in the middle of a run: the template was started before its
+    working folder was made, so the failure left it waiting for a configuration that never came; the next use of
+    the sandbox waited on it forever. The folder is now made first."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", NO_FOLDER_THEN_ONE], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    first, second = done.stdout.splitlines()
+    assert first.startswith("first: ") and second == "second: True"

@@ -218,6 +218,8 @@ class Sandbox:
     # ----- the template --------------------------------------------------------------------------
 
     def _start_template(self) -> None:
+        workdir = self._fresh_workdir()  # first: a folder that cannot be made (TMPDIR closed) leaves no template
+        # waiting for a configuration that never comes, nor its socket, behind
         ours, theirs = socket.socketpair()
         environment = child_environment()
         if os.environ.get("PYTHONPATH"):  # only where the grader's own Python needs it to import NumPy
@@ -229,7 +231,7 @@ class Sandbox:
         )
         theirs.close()
         self._control = ours
-        config = {"staging": self._fresh_workdir(), "workdir": self._fresh_workdir(), "hidden": self.hidden,
+        config = {"staging": workdir, "workdir": workdir, "hidden": self.hidden,
                   "refused": self.refused,
                   "required": self.confinement == "required", "grading": self.confinement != "best-effort",
                   "without_walls": self._without_walls,
