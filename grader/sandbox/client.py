@@ -781,10 +781,11 @@ class MemoryWatch:
         if now < self.next:
             return
         self.next = now + self.INTERVAL
-        over = self.bound is not None and self.held() > self.bound
+        pids = self.processes()  # one look at /proc for both sums
+        over = self.bound is not None and self.held(pids) > self.bound
         if not over and self.scratch is not None:
             used = folder_bytes(self.scratch[0])
-            over = used is None or used + self.unlinked_bytes() > self.scratch[1]
+            over = used is None or used + self.unlinked_bytes(pids) > self.scratch[1]
         if over:
             with contextlib.suppress(OSError):
                 signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
@@ -811,11 +812,11 @@ class MemoryWatch:
 
     HIDDEN = 1 << 62  # what a process of the child that the grader may not look at counts for: past any bound
 
-    def held(self) -> int:
+    def held(self, pids: list[str] | None = None) -> int:
         """Bytes the child's processes hold together. A process of the child whose figures the grader may not read
         (one that made itself undumpable, by executing a file it may not read) counts as past any bound."""
         total = 0
-        for pid in self.processes():
+        for pid in self.processes() if pids is None else pids:
             try:
                 with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
                     for line in rollup:
@@ -828,12 +829,12 @@ class MemoryWatch:
                 continue
         return total
 
-    def unlinked_bytes(self) -> int:
+    def unlinked_bytes(self, pids: list[str] | None = None) -> int:
         """Bytes of the files the child's processes hold with no name left (removed, or made unnamed with
         O_TMPFILE), open or mapped: they take their space until closed and unmapped, and no look at a folder finds
         them. A mapping counts its whole length (at least what it holds of the file)."""
         total = 0
-        for pid in self.processes():
+        for pid in self.processes() if pids is None else pids:
             try:
                 descriptors = os.listdir(f"/proc/{pid}/fd")
                 with open(f"/proc/{pid}/maps", "rb") as maps:

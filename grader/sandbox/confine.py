@@ -103,6 +103,8 @@ STASH = "/.python"  # where Python folders that live under a scratch folder (a v
 MAX_PROCESSES = 16  # processes and threads of one child, itself included
 MAX_OPEN_FILES = 256
 MAX_FDS = 1 << 16  # descriptors closed by the waiting process
+F_SETOWN, F_SETOWN_EX, FIOSETOWN, SIOCSPGRP = 8, 15, 0x8901, 0x8902  # who gets a descriptor's SIGIO
+F_SETPIPE_SZ = 1031
 # System calls no exercise needs. They fail with EPERM (the calling code sees an ordinary OSError).
 DENIED_CALLS = (
     "ptrace", "process_vm_readv", "process_vm_writev", "pidfd_getfd",
@@ -415,21 +417,19 @@ OWN_PROCESS_ONLY = (("kill", 0), ("prlimit64", 0), ("setpriority", 0), ("setprio
 # carries an address seccomp cannot read, to a datagram socket's path); changing a file's mode, owner,
 # attributes or times, or truncating it by path, or watching a folder with inotify, which Landlock's rules (of what
 # is opened) do not cover; reserving a file's space with fallocate (past the file-size limit).
-OTHER_PROCESSES_DENIED = ("tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_send_signal",
+DENIED_WITHOUT_NAMESPACES = ("tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_send_signal",
                           "process_madvise", "process_mrelease", "ioprio_set", "kcmp", "connect",
                           "chmod", "fchmod", "fchmodat", "fchmodat2", "chown", "fchown", "lchown", "fchownat",
                           "setxattr", "lsetxattr", "fsetxattr", "removexattr", "lremovexattr", "fremovexattr",
                           "utime", "utimes", "futimesat", "utimensat", "truncate", "sendmsg", "sendmmsg",
                           "fallocate")
-F_SETOWN, F_SETOWN_EX, FIOSETOWN, SIOCSPGRP = 8, 15, 0x8901, 0x8902  # who gets a descriptor's SIGIO
-F_SETPIPE_SZ = 1031
 
 
 def _keep_to_own_processes(seccomp: Any, rules: Any) -> None:
     for name, argument in OWN_PROCESS_ONLY:
         with contextlib.suppress(OSError, ValueError, RuntimeError):  # not a system call of this architecture
             rules.add_rule(seccomp.ERRNO(errno.EPERM), name, seccomp.Arg(argument, seccomp.NE, 0))
-    for name in OTHER_PROCESSES_DENIED:
+    for name in DENIED_WITHOUT_NAMESPACES:
         with contextlib.suppress(OSError, ValueError, RuntimeError):
             rules.add_rule(seccomp.ERRNO(errno.EPERM), name)
     for name, command in (("fcntl", F_SETOWN), ("fcntl", F_SETOWN_EX), ("ioctl", FIOSETOWN), ("ioctl", SIOCSPGRP)):
