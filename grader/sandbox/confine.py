@@ -415,14 +415,13 @@ OWN_PROCESS_ONLY = (("kill", 0), ("prlimit64", 0), ("setpriority", 0), ("setprio
 # memory advice; connecting to a Unix socket by its path (a user's own service bus would start processes outside
 # every wall; the child's channel to the grader is inherited, never connected, and answers with `send`; `sendmsg`
 # carries an address seccomp cannot read, to a datagram socket's path); changing a file's mode, owner,
-# attributes or times, or truncating it by path, or watching a folder with inotify, which Landlock's rules (of what
-# is opened) do not cover; reserving a file's space with fallocate (past the file-size limit).
-DENIED_WITHOUT_NAMESPACES = ("tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_send_signal",
-                          "process_madvise", "process_mrelease", "ioprio_set", "kcmp", "connect",
-                          "chmod", "fchmod", "fchmodat", "fchmodat2", "chown", "fchown", "lchown", "fchownat",
-                          "setxattr", "lsetxattr", "fsetxattr", "removexattr", "lremovexattr", "fremovexattr",
-                          "utime", "utimes", "futimesat", "utimensat", "truncate", "sendmsg", "sendmmsg",
-                          "fallocate")
+# attributes or times, or truncating it by path, which Landlock's rules (of what is opened) do not cover; reserving a
+# file's space with fallocate (past the file-size limit).
+DENIED_WITHOUT_NAMESPACES = (
+    "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_send_signal", "process_madvise",
+    "process_mrelease", "ioprio_set", "kcmp", "connect", "chmod", "fchmod", "fchmodat", "fchmodat2", "chown", "fchown",
+    "lchown", "fchownat", "setxattr", "lsetxattr", "fsetxattr", "removexattr", "lremovexattr", "fremovexattr", "utime",
+    "utimes", "futimesat", "utimensat", "truncate", "sendmsg", "sendmmsg", "fallocate")
 
 
 def _keep_to_own_processes(seccomp: Any, rules: Any) -> None:
