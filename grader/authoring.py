@@ -46,12 +46,15 @@ def _as_case(generate: InputGenerator) -> Callable[[np.random.Generator], Case]:
 def exercise(*, module: str, function: str, points: float, checks: Mapping[str, InputGenerator],
              expect: ExpectRule | Sequence[ExpectRule], hint: str, mistakes: Sequence[Misconception] = (),
              alternatives: Sequence[str] = (), call_seconds: float | None = None,
-             returns: Sequence[str] = (), by_hand: bool = False, differentiates: str = "",
+             returns: Sequence[str] = (), return_sizes: Sequence[str] = (), by_hand: bool = False,
+             differentiates: str = "",
              hidden_draws: int = 1) -> Exercise:
     """One exercise, declared with keywords; raises ValueError on a declaration that cannot be graded.
 
     `returns` names each value of a function that returns a few numbers (("the slope", "the intercept")): a
-    failed public check then says which of them is off, and a repair says in which one its change lies. `by_hand`:
+    failed public check then says which of them is off, and a repair says in which one its change lies;
+    `return_sizes`, where one 1-D array holds them, says how long each is: "1" (one value) or "n" (a block, all
+    blocks one length: ("n", "n", "n", "1") for 3n + 1 values). `by_hand`:
     the answer is a derivative worked out by hand; during its calls the submission's functions refuse complex
     numbers and any object but plain real data, so a complex step, a dual number or SymPy's symbols through them
     fail; `differentiates` names the module function the answer is the slope of (same arguments; implies
@@ -67,6 +70,8 @@ def exercise(*, module: str, function: str, points: float, checks: Mapping[str, 
         raise ValueError(f"{module}.{function}: `hidden_draws` is at least 1")
     if len(returns) == 1:
         raise ValueError(f"{module}.{function}: `returns` names each of several returned values")
+    if return_sizes and (len(return_sizes) != len(returns) or not set(return_sizes) <= {"1", "n"}):
+        raise ValueError(f"{module}.{function}: `return_sizes` gives each returned value's size, \"1\" or \"n\"")
     names = [m.name for m in mistakes]
     if len(set(names)) != len(names):
         raise ValueError(f"{module}.{function}: two known mistakes share a name")
@@ -74,6 +79,7 @@ def exercise(*, module: str, function: str, points: float, checks: Mapping[str, 
         module=module, function=function, points=points,
         checks=tuple(Check(label, _as_case(generate)) for label, generate in checks.items()),
         expect=rules, hint=hint, misconceptions=tuple(mistakes), alternatives=tuple(alternatives),
-        call_seconds=call_seconds, returns=tuple(returns), by_hand=by_hand or bool(differentiates),
+        call_seconds=call_seconds, returns=tuple(returns), return_sizes=tuple(return_sizes),
+        by_hand=by_hand or bool(differentiates),
         differentiates=differentiates, hidden_draws=hidden_draws,
     )

@@ -148,9 +148,40 @@ def compare(got: Any, expected: Expectation) -> Comparison:
     return _off_by(worst)
 
 
-def parts_off(got: Any, expected: Expectation) -> tuple[bool, ...] | None:
-    """For a few numbers returned together (a 1-D answer of the expected length, every value finite): which of
-    them is off under the tolerance. None where the answer has another form."""
+# What a part of an answer is said to be where it is a constant times the right one: facts a check shows, never why.
+PART_FACTORS = {-1.0: ("has the opposite sign", "have the opposite sign"),
+                2.0: ("is twice the right value", "are twice the right values"),
+                0.5: ("is half the right value", "are half the right values"),
+                -2.0: ("is −2 times the right value", "are −2 times the right values"),
+                -0.5: ("is −1/2 times the right value", "are −1/2 times the right values")}
+
+
+def part_slices(length: int, sizes: Sequence[str]) -> list[slice] | None:
+    """Where each named part lies in a 1-D answer of `length` values: each size is "1" (one value) or "n" (a block,
+    every block of the same length, solved from `length`: `backprop`'s 3n + 1 gradients). None where `length`
+    fits no such split."""
+    blocks = sum(1 for size in sizes if size == "n")
+    singles = len(sizes) - blocks
+    if blocks == 0:
+        block = 0
+        if length != singles:
+            return None
+    else:
+        if length - singles <= 0 or (length - singles) % blocks:
+            return None
+        block = (length - singles) // blocks
+    slices, start = [], 0
+    for size in sizes:
+        width = block if size == "n" else 1
+        slices.append(slice(start, start + width))
+        start += width
+    return slices
+
+
+def _parts(got: Any, expected: Expectation, sizes: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                                           list[slice]] | None:
+    """The answer, the right one and the tolerance as 1-D arrays, and each part's place; None where the answer has
+    another form (another shape, a value not finite) or the parts do not fit it."""
     if isinstance(expected.value, str):
         return None
     try:
@@ -162,19 +193,48 @@ def parts_off(got: Any, expected: Expectation) -> tuple[bool, ...] | None:
     array, _ = _as_numbers(got, want.shape)
     if array is None or not np.all(np.isfinite(array)):
         return None
-    return tuple(bool(off) for off in np.abs(array - want) > expected.tolerance.allowed(want))
-
-
-def parts_negated(got: Any, expected: Expectation) -> tuple[bool, ...] | None:
-    """For a few numbers returned together (as `parts_off`): which of them is the right value with the opposite
-    sign, under the tolerance (a right value of 0 is never said to be negated). None where the answer has another
-    form."""
-    if parts_off(got, expected) is None:
+    slices = part_slices(len(want), sizes or ("1",) * len(want))
+    if slices is None:
         return None
-    want = np.asarray(expected.value, dtype=float)
-    array, _ = _as_numbers(got, want.shape)
-    allowed = expected.tolerance.allowed(want)
-    return tuple(bool(negated) for negated in (np.abs(array + want) <= allowed) & (np.abs(want) > allowed))
+    return array, want, np.broadcast_to(expected.tolerance.allowed(want), want.shape), slices
+
+
+def parts_off(got: Any, expected: Expectation, sizes: Sequence[str] = ()) -> tuple[bool, ...] | None:
+    """For a few numbers returned together (a 1-D answer of the expected length, every value finite), or a few
+    blocks of one array (`sizes`, see `part_slices`): which part is off under the tolerance (a block where any of
+    its values is). None where the answer has another form."""
+    parts = _parts(got, expected, sizes)
+    if parts is None:
+        return None
+    array, want, allowed, slices = parts
+    off = np.abs(array - want) > allowed
+    return tuple(bool(np.any(off[part])) for part in slices)
+
+
+def parts_scaled(got: Any, expected: Expectation, sizes: Sequence[str] = ()) -> tuple[float | None, ...] | None:
+    """As `parts_off`, for each part the factor of `PART_FACTORS` it is off by: every value of the part that factor
+    times the right one under the tolerance, one of them at least not 0 (a right 0 is never said to be scaled);
+    None for a part that is right or off otherwise. None where the answer has another form."""
+    parts = _parts(got, expected, sizes)
+    if parts is None:
+        return None
+    array, want, allowed, slices = parts
+    scaled: list[float | None] = []
+    for part in slices:
+        got_part, want_part, allowed_part = array[part], want[part], allowed[part]
+        informative = np.abs(want_part) > allowed_part
+        factor = None
+        if np.any(informative) and np.any(np.abs(got_part - want_part) > allowed_part):
+            factor = next((k for k in PART_FACTORS
+                           if np.all(np.abs(got_part - k * want_part) <= allowed_part * max(1.0, abs(k)))), None)
+        scaled.append(factor)
+    return tuple(scaled)
+
+
+def parts_negated(got: Any, expected: Expectation, sizes: Sequence[str] = ()) -> tuple[bool, ...] | None:
+    """As `parts_off`: which part is the right value with the opposite sign (`parts_scaled`'s −1)."""
+    scaled = parts_scaled(got, expected, sizes)
+    return None if scaled is None else tuple(factor == -1.0 for factor in scaled)
 
 
 def _plain_number(value: Any) -> bool:

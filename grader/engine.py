@@ -30,6 +30,7 @@ import numpy as np
 from grader import kit
 from grader.compare import (
     HIDDEN_FACTOR,
+    PART_FACTORS,
     Diagnosis,
     Expectation,
     Observation,
@@ -38,8 +39,8 @@ from grader.compare import (
     compare,
     diagnose_exercise,
     matches,
-    parts_negated,
     parts_off,
+    parts_scaled,
 )
 from grader.diagnosis import AnswerSeen, JudgedCheck, explain_exercise
 from grader.feedback import show, show_call, student_message
@@ -940,8 +941,9 @@ def judge(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIV
                 found = HIDDEN_FACTOR
             problem = comparison.problem_for(public)
             if public and exercise.returns:
-                problem += _which_parts_off(exercise.returns, parts_off(outcome.value, expectation),
-                                            parts_negated(outcome.value, expectation))
+                problem += _which_parts_off(exercise.returns,
+                                            parts_off(outcome.value, expectation, exercise.return_sizes),
+                                            parts_scaled(outcome.value, expectation, exercise.return_sizes))
             return failed(problem,
                           diagnosis=found.name if found else "", hint=found.hint if found else exercise.hint,
                           returned=outcome.value, expected=expectation.value,
@@ -957,21 +959,26 @@ def judge(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIV
 
 
 def _which_parts_off(names: Sequence[str], off: tuple[bool, ...] | None,
-                     negated: tuple[bool, ...] | None = None) -> str:
-    """" (the intercept is off; the slope is right)": where some of the values returned together are right; a value
-    that is the right one with the opposite sign is said to be so (what this check shows, not why)."""
+                     scaled: tuple[float | None, ...] | None = None) -> str:
+    """" (the intercept is off; the slope is right)": where some of the values (or blocks) returned together are
+    right; a part that is the right one times −1, 2, ½, −2 or −½ is said to be so (what this check shows, not
+    why)."""
     if off is None or len(off) != len(names) or all(off) or not any(off):
         return ""
-    flipped = negated if negated is not None and len(negated) == len(names) else (False,) * len(names)
+    factors = scaled if scaled is not None and len(scaled) == len(names) else (None,) * len(names)
 
     def said(chosen: list[str], verb: tuple[str, str] = ("is", "are")) -> str:
         return " and ".join(chosen) + f" {verb[0] if len(chosen) == 1 else verb[1]}"
 
-    wrong = [name for name, bad, sign in zip(names, off, flipped, strict=True) if bad and not sign]
-    opposite = [name for name, bad, sign in zip(names, off, flipped, strict=True) if bad and sign]
+    parts = []
+    wrong = [name for name, bad, factor in zip(names, off, factors, strict=True) if bad and factor is None]
+    if wrong:
+        parts.append(f"{said(wrong)} off")
+    for factor, (one, several) in PART_FACTORS.items():
+        chosen = [name for name, bad, k in zip(names, off, factors, strict=True) if bad and k == factor]
+        if chosen:
+            parts.append(" and ".join(chosen) + " " + (one if len(chosen) == 1 else several))
     right = [name for name, bad in zip(names, off, strict=True) if not bad]
-    parts = ([f"{said(wrong)} off"] if wrong else []) + (
-        [f"{said(opposite, ('has', 'have'))} the opposite sign"] if opposite else [])
     return f" ({'; '.join([*parts, f'{said(right)} right'])})"
 
 

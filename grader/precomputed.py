@@ -199,7 +199,8 @@ def public_checks_data(exercises: Sequence[Exercise] | None = None,
         "numpy_version": np.__version__,
         "functions": {e.key: {"signature": _signature_data(references.signature(e))} for e in exercises},
         "exercises": [{"module": e.module, "function": e.function, "points": e.points, "hint": e.hint,
-                       "call_seconds": e.call_seconds, "returns": list(e.returns), "by_hand": e.by_hand,
+                       "call_seconds": e.call_seconds, "returns": list(e.returns),
+                       "return_sizes": list(e.return_sizes), "by_hand": e.by_hand,
                        "differentiates": e.differentiates,
                        "misconceptions": [{"name": m.name, "hint": m.hint, "form": form}
                                           for m, form in zip(e.misconceptions, _forms(e), strict=True)]}
@@ -327,6 +328,7 @@ def exercises_from(data: Mapping[str, Any]) -> tuple[Exercise, ...]:
                  e["hint"], tuple(Misconception(m["name"], m["hint"], "", m.get("form", ""))
                                   for m in e["misconceptions"]),
                  call_seconds=e["call_seconds"], returns=tuple(e.get("returns", ())),
+                 return_sizes=tuple(e.get("return_sizes", ())),
                  by_hand=e.get("by_hand") is True, differentiates=str(e.get("differentiates") or ""))
         for e in data["exercises"])
 

@@ -90,6 +90,8 @@ class Exercise:
     alternatives: tuple[str, ...] = ()  # correct bodies in other forms: they must keep full marks
     call_seconds: float | None = None  # per-call time limit, if not the default
     returns: tuple[str, ...] = ()  # what each returned value is, where the function returns a few numbers
+    # Where one 1-D array holds the named parts: each "1" (one value) or "n" (a block, all blocks one length)
+    return_sizes: tuple[str, ...] = ()
     # A derivative to be worked out by hand: during its calls the submission's functions take real numbers only,
     # so a complex step or a dual number through them fails (`grader.sandbox.by_hand`)
     by_hand: bool = False

@@ -228,3 +228,12 @@ def test_returns_names_each_of_several_values():
     with pytest.raises(ValueError, match="returns"):
         exercise(module="m", function="f", points=1, checks={"one": lambda rng: Case((1.0,), {})},
                  expect=by_sympy(lambda x: x), hint="h", returns=("only one",))
+
+
+@pytest.mark.parametrize("sizes", [("n",), ("n", "2"), ("1", "1", "1")])
+def test_return_sizes_give_each_named_value_a_size_of_1_or_n(sizes):
+    from grader.authoring import exercise
+
+    with pytest.raises(ValueError, match="return_sizes"):
+        exercise(module="m", function="f", points=1, checks={"one": lambda rng: Case((1.0,), {})},
+                 expect=by_sympy(lambda x: x), hint="h", returns=("a", "b"), return_sizes=sizes)

@@ -14,8 +14,10 @@ from grader.compare import (
     compare,
     diagnose_exercise,
     fitted_factor,
+    part_slices,
     parts_negated,
     parts_off,
+    parts_scaled,
 )
 from grader.plain import Unsupported, from_wire, to_wire
 
@@ -229,3 +231,30 @@ def test_parts_negated_says_which_returned_number_is_the_right_one_with_the_oppo
     assert parts_negated((2.0, 3.0, 0.0), expected) == (False, True, False)
     assert parts_negated((-2.0, 3.0, -0.0), expected) == (True, True, False)
     assert parts_negated((2.0, 2.5, 1.0), expected) == (False, False, False)
+
+
+def test_parts_scaled_says_which_returned_number_is_the_right_one_times_a_known_factor():
+    """A factor 2 added on one line only leaves one value half the right one: said as observed, as the opposite
+    sign is; a value off otherwise, or right, has no factor."""
+    expected = Expectation((2.0, -3.0, 4.0, 5.0), Tolerance(1e-9, 1e-9), "test")
+    assert parts_scaled((1.0, -6.0, -4.0, 5.0), expected) == (0.5, 2.0, -1.0, None)
+    assert parts_scaled((1.0, -2.9, 4.0, -2.5), expected) == (0.5, None, None, -0.5)
+
+
+def test_part_slices_split_one_array_into_named_blocks():
+    assert part_slices(7, ("n", "n", "n", "1")) == [slice(0, 2), slice(2, 4), slice(4, 6), slice(6, 7)]
+    assert part_slices(8, ("n", "n", "n", "1")) is None
+    assert part_slices(1, ("n", "1")) is None
+    assert part_slices(2, ("1", "1")) == [slice(0, 1), slice(1, 2)]
+    assert part_slices(3, ("1", "1")) is None
+
+
+def test_parts_of_one_array_are_judged_block_by_block():
+    """backprop returns ∂L/∂w_hidden, ∂L/∂b_hidden, ∂L/∂w_out (n values each) and ∂L/∂b_out in one array: a block is
+    off where any of its values is, scaled where all of them are (a right 0 inside a block scaled too)."""
+    expected = Expectation((1.0, 2.0, 3.0, 4.0, 5.0, 0.0, 7.0), Tolerance(1e-9, 1e-9), "test")
+    sizes = ("n", "n", "n", "1")
+    got = (1.0, 2.0, 3.0, 4.1, 2.5, 0.0, 3.5)
+    assert parts_off(got, expected, sizes) == (False, True, True, True)
+    assert parts_scaled(got, expected, sizes) == (None, None, 0.5, 0.5)
+    assert parts_off((1.0, 2.0), expected, sizes) is None

@@ -589,6 +589,13 @@ def _hints(exercise_result) -> list[str]:
      "for k in range(p.size):\n    keep = p[k]\n    p[k] = keep + h\n    ahead = f(p)\n    behind = f(p)\n"
      "    p[k] = keep\n    grad[k] = (ahead - behind) / (2 * h)\nreturn grad\n", "twin step missing",
      "adding `p[k] = keep - h` before `behind = f(p)`"),
+    # one buffer stepped back to where it started, where the other side belongs (after the twenty-seventh holdout)
+    ("partial_derivatives", "gradient", "q = np.array(point, dtype=float)\ng = np.zeros(q.size)\n"
+     "for k in range(q.size):\n    q[k] += h\n    fp = f(q)\n    q[k] -= h\n    fm = f(q)\n    q[k] += h\n"
+     "    g[k] = (fp - fm) / (2 * h)\nreturn g\n", "step back to the start",
+     "changing `q[k] -= h` to `q[k] -= 2 * h`"),
+    ("derivatives", "numerical_derivative", "t = np.array(x, dtype=float)\nt -= h\nbelow = f(t)\nt += h\nabove = f(t)\n"
+     "return (above - below) / (2 * h)\n", "step back to the start", "changing `t += h` to `t += 2 * h`"),
     ("derivatives", "dsigmoid", "return sigmoid(x) * (1 - sigmoid(-x))\n", "sign", "changing `-x` to `x`"),
     ("gradient_descent", "df_nonconvex", "f = np.poly1d([1, -3, 1])\nreturn np.polyder(f)(x)\n", "zero coefficient",
      "changing `[1, -3, 1]` to `[1, 0, -3, 1, 0]`"),

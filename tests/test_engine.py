@@ -9,7 +9,7 @@ import pytest
 
 from grader import kit
 from grader.compare import Tolerance
-from grader.curriculum import BY_KEY, DECLARED, EXERCISES, of_module
+from grader.curriculum import BY_KEY, DECLARED, EXERCISES, declared_of_module, of_module
 from grader.engine import (
     DRAWN_TOGETHER,
     LIVE,
@@ -663,6 +663,23 @@ def test_an_array_sent_by_keyword_and_changed_in_place_fails_the_check(sandbox):
     assert kept.score == exercise.points
     [check] = changed.exercise(exercise.key).checks
     assert not check.passed and "changed its argument `x`" in check.student_message
+
+
+def test_blocks_of_one_returned_array_are_said_right_or_scaled_by_name(sandbox):
+    """Bug: backprop's output layer half the right value (the 2 of the square added to the hidden units' line only)
+    was told "off by up to ..." with the exercise's general hint: its four gradients lie in one array, which no
+    check split. The public checks now say which blocks are right and which are half."""
+    source = kit.variant_source("neural_network", "backprop", "x = np.asarray(x, dtype=float)[:, None]\n"
+                                "hidden = sigmoid(x * w_hidden + b_hidden)\nout = hidden @ w_out + b_out\n"
+                                "e = out - y\nd = 2 * e[:, None] * w_out * hidden * (1 - hidden)\n"
+                                "return np.concatenate([np.sum(d * x, axis=0), np.sum(d, axis=0), e @ hidden, "
+                                "[np.sum(e)]])\n")
+    result = grade_sources({"neural_network": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=declared_of_module("neural_network"))
+    public = [check for check in result.exercise("neural_network.backprop").checks
+              if not check.passed and check.visibility == "public"]
+    assert public and all("(∂L/∂w_out and ∂L/∂b_out are half the right values; ∂L/∂w_hidden and ∂L/∂b_hidden are "
+                          "right)" in check.student_message for check in public)
 
 
 def test_a_value_returned_with_the_opposite_sign_is_said_so_beside_the_right_ones(sandbox):

@@ -360,6 +360,7 @@ EXERCISES = (
     ),
     exercise(
         module=MODULE, function="backprop", points=5, by_hand=True,
+        returns=("∂L/∂w_hidden", "∂L/∂b_hidden", "∂L/∂w_out", "∂L/∂b_out"), return_sizes=("n", "n", "n", "1"),
         checks={"two hidden units": two_hidden_units, "four hidden units": four_hidden_units},
         expect=[by_sympy(backprop_exact, GRADIENT, "sympy.diff of the network's loss"),
                 backprop_by_central_differences],

@@ -959,7 +959,7 @@ def _number_changed(change: Callable[[float], float], integers: bool = False) ->
 def _number_ignored_in_one_part(exercise: Exercise, case: Case) -> list[Call]:
     """For a function that returns a few numbers (its `returns`): one of them computed as if one number argument
     were 0, the others right (an intercept taken at x = 0 where x0 belongs)."""
-    if len(exercise.returns) < 2:
+    if len(exercise.returns) < 2 or exercise.return_sizes:  # parts of one array: not values of a tuple
         return []
     return [Call(f"{part} is computed as if {call.detail} were 0", call.case, part=index)
             for call in _number_changed(lambda value: 0 * value, integers=True)(exercise, case)

@@ -23,9 +23,10 @@ computing it moved after that one, `f(u op c)` for `f(u) op c` (f a given functi
 `a op c` for `a = f(u op c)`, Σx² for (Σx)², a total divided by the number of points the function counted
 (`n = len(x)`), a value read before a function of one value is applied where the value after it belongs
 (`z` for `h = sigmoid(z)`), a size `np.abs(r)` where the square `r ** 2` belongs, entries set where they are
-moved (`plus[i] = h` for `plus[i] += h`, every such store at once and each alone), a loop's index off by one
-where a pass stores into or reads an entry of what it fills (`path[k]` for `path[k + 1]`, or for `path[k - 1]`),
-`np.sign(g)` or `np.clip(g, a, b)` for `g`, an `axis=-k` changed whole, `np.reciprocal(u)` (integer for
+moved (`plus[i] = h` for `plus[i] += h`, every such store at once and each alone), one buffer stepped back
+to where it started where the other side belongs (`p[i] -= 2 * h` after `p[i] += h` and a call), a loop's index
+off by one where a pass stores into or reads an entry of what it fills (`path[k]` for `path[k + 1]`, or for
+`path[k - 1]`), `np.sign(g)` or `np.clip(g, a, b)` for `g`, an `axis=-k` changed whole, `np.reciprocal(u)` (integer for
 integers) for `1 / u`, `np.ndim(p)` for `len(p)`, a
 lambda made in a loop given the loop's variable as a default (late binding), a product's last two factors dropped
 together (`a * (1 - a)`, a derivative's factor where none belongs), a parameter where a module function of it
@@ -154,7 +155,8 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "size for square": 3, "set for moved": 2, "late binding": 1, "every pair": 2, "last pass for total": 2,
          "single precision": 2, "conditional change": 2, "dot for product": 2, "column": 2, "slice end": 2,
          "swapped entries": 3, "column-major": 2, "shape as sizes": 1, "start value": 1, "zero coefficient": 2,
-         "twin step missing": 1, "square shape": 2, "rounded constant": 1, "coefficient order": 2,
+         "twin step missing": 1, "step back to the start": 1, "square shape": 2, "rounded constant": 1,
+         "coefficient order": 2,
          "enumerate start": 1, "diagonal twice": 1, "module function for parameter": 1, "argument order": 1,
          "outside the loop": 2, "part of the data": 2}
 
@@ -2234,6 +2236,7 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                     and statement.target.id in context.parameters:
                 yield from _unshadowed(node, field, index, statement, context)
             yield from _twin_step_missing(node, field, index, statements)
+            yield from _stepped_back_to_start(node, field, index, statements)
             if isinstance(statement, ast.For | ast.While):
                 yield from _inits_kept(node, field, index, statement)
                 yield from _overwritten(node, field, index, statement)
@@ -2890,6 +2893,31 @@ def _twin_step_missing(node: ast.AST, field: str, index: int, statements: list[a
                    f"twin `{_line(twin)}` never runs, so `{_line(statements[earlier])}` reads `{base.id}` where the "
                    "step to the other side belongs", f"adding `{_line(twin)}` before `{_line(statements[earlier])}`"), \
             _with_field(node, field, order), False
+
+
+def _stepped_back_to_start(node: ast.AST, field: str, index: int, statements: list[ast.stmt]) -> Found:
+    """`x[i] -= h` after `x[i] += h` and a call reading `x`, then another call reading it: one buffer stepped
+    back to where it started, where the step to the other side (`2 * h` back) belongs."""
+    statement = statements[index]
+    if not (isinstance(statement, ast.AugAssign) and isinstance(statement.op, ast.Add | ast.Sub)):
+        return
+    base = statement.target.value if isinstance(statement.target, ast.Subscript) else statement.target
+    if not isinstance(base, ast.Name):
+        return
+    opposite = ast.Sub if isinstance(statement.op, ast.Add) else ast.Add
+    first = next((earlier for earlier in range(index - 1, -1, -1)
+                  if isinstance(statements[earlier], ast.AugAssign) and isinstance(statements[earlier].op, opposite)
+                  and _same_tree(statements[earlier].target, statement.target)
+                  and _same_tree(statements[earlier].value, statement.value)), None)  # type: ignore[attr-defined]
+    if first is None or not any(_reads(statements[between], base.id) for between in range(first + 1, index)) \
+            or not any(_reads(later, base.id) for later in statements[index + 1:]):
+        return
+    changed = copy.deepcopy(statement)
+    changed.value = ast.BinOp(ast.Constant(2), ast.Mult(), copy.deepcopy(statement.value))
+    yield Edit("step back to the start", _line(statement), _line(changed),
+               f"`{_line(statement)}` undoes `{_line(statements[first])}`: `{base.id}` is back where it started, "
+               "not on the other side, which is twice the step away"), \
+        _with_field(node, field, _replacing(statements, index, [changed])), False
 
 
 def _is_test(node: ast.expr) -> bool:
