@@ -657,6 +657,21 @@ def test_a_slip_nobody_listed_is_named_by_the_edit_that_undoes_it(sandbox, modul
     assert all(quoted in message and "makes every check pass" in message for message in _hints(own))
 
 
+def test_one_of_two_indices_unpacked_together_where_the_other_belongs_is_named(sandbox):
+    """Bug: `row, col = divmod(...)` then the intercept indexed by `col` too was told only which value is off (or
+    the IndexError of a grid with more slopes than intercepts): names unpacked together from one value are now each
+    other's likeliest stand-in. Every check that answered says the edit."""
+    body = ("table = error_surface(slopes, intercepts, x, y)\n"
+            "row, col = divmod(int(np.argmin(table)), table.shape[1])\n"
+            "return float(np.asarray(slopes)[col]), float(np.asarray(intercepts)[col])\n")
+    _, own = _grade(sandbox, "linear_model", "best_fit_on_grid", body)
+    assert own.score < own.max_score
+    answered = [check for check in own.checks if not check.passed and check.diagnosis != "error"]
+    assert answered and all(check.diagnosis == "repair: wrong variable" for check in answered)
+    assert all("changing `np.asarray(intercepts)[col]` to `np.asarray(intercepts)[row]`" in check.student_message
+               for check in answered if check.visibility == "public")
+
+
 def test_a_taylor_term_without_its_half_is_not_told_that_a_right_factor_does_not_belong(sandbox):
     """The intercept's profile from the SSE's Taylor expansion about the first intercept, its second-order term
     without ½: the edit found drops the right 2 of SSE'' = 2n, and the feedback names both places."""

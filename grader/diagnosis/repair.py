@@ -1433,7 +1433,8 @@ def _made_alike(function: ast.FunctionDef, siblings: dict[str, ast.arguments] | 
                 ) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, str]]]]:
     """Locals assigned once: those made alike, by the same expression of other names (`dx = x - x_mean` and
     `dy = y - y_mean`), or by calls of sibling functions of the same parameters (`gw = dloss_dw(w, b, x, y)`
-    and `gb = dloss_db(w, b, x, y)`, also unpacked from one tuple): local -> the others; and those made by
+    and `gb = dloss_db(w, b, x, y)`, also unpacked from one tuple), or unpacked together from one value (`i, j =
+    np.unravel_index(...)`): local -> the others; and those made by
     shifting a parameter (`dx = x - x_mean`): parameter -> (local, its expression)."""
     parameters = set(_parameter_names(function.args))
     stores = collections.Counter(node.id for node in ast.walk(function)
@@ -1466,8 +1467,13 @@ def _made_alike(function: ast.FunctionDef, siblings: dict[str, ast.arguments] | 
     for name, value in once.items():
         if any(isinstance(n, ast.Name) for n in ast.walk(value)):
             by_shape.setdefault(shape(value), []).append(name)
+    unpacked = [[element.id for element in node.targets[0].elts]  # `i, j = np.unravel_index(...)`: i for j
+                for node in ast.walk(function) if isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Tuple) and not isinstance(node.value, ast.Tuple)
+                and all(isinstance(element, ast.Name) and stores[element.id] == 1 and element.id not in parameters
+                        for element in node.targets[0].elts)]
     parallel = {name: [other for other in group if other != name]
-                for group in by_shape.values() if len(group) > 1 for name in group}
+                for group in [*by_shape.values(), *unpacked] if len(group) > 1 for name in group}
     shifted: dict[str, list[tuple[str, str]]] = {}
     for name, value in once.items():
         if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Sub) and isinstance(value.left, ast.Name) \
