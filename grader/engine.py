@@ -967,8 +967,11 @@ def _which_parts_off(names: Sequence[str], off: tuple[bool, ...] | None,
         return ""
     factors = scaled if scaled is not None and len(scaled) == len(names) else (None,) * len(names)
 
+    def listed(chosen: list[str]) -> str:
+        return chosen[0] if len(chosen) == 1 else ", ".join(chosen[:-1]) + " and " + chosen[-1]
+
     def said(chosen: list[str], verb: tuple[str, str] = ("is", "are")) -> str:
-        return " and ".join(chosen) + f" {verb[0] if len(chosen) == 1 else verb[1]}"
+        return listed(chosen) + f" {verb[0] if len(chosen) == 1 else verb[1]}"
 
     parts = []
     wrong = [name for name, bad, factor in zip(names, off, factors, strict=True) if bad and factor is None]
@@ -977,7 +980,7 @@ def _which_parts_off(names: Sequence[str], off: tuple[bool, ...] | None,
     for factor, (one, several) in PART_FACTORS.items():
         chosen = [name for name, bad, k in zip(names, off, factors, strict=True) if bad and k == factor]
         if chosen:
-            parts.append(" and ".join(chosen) + " " + (one if len(chosen) == 1 else several))
+            parts.append(listed(chosen) + " " + (one if len(chosen) == 1 else several))
     right = [name for name, bad in zip(names, off, strict=True) if not bad]
     return f" ({'; '.join([*parts, f'{said(right)} right'])})"
 

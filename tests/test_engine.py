@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from grader import kit
+from grader import engine, kit
 from grader.compare import Tolerance
 from grader.curriculum import BY_KEY, DECLARED, EXERCISES, declared_of_module, of_module
 from grader.engine import (
@@ -680,6 +680,11 @@ def test_blocks_of_one_returned_array_are_said_right_or_scaled_by_name(sandbox):
               if not check.passed and check.visibility == "public"]
     assert public and all("(∂L/∂w_out and ∂L/∂b_out are half the right values; ∂L/∂w_hidden and ∂L/∂b_hidden are "
                           "right)" in check.student_message for check in public)
+
+
+def test_three_parts_right_are_listed_with_commas():
+    assert engine._which_parts_off(("a", "b", "c", "d"), (False, True, False, False), (None, None, None, None)) \
+        == " (b is off; a, c and d are right)"
 
 
 def test_a_value_returned_with_the_opposite_sign_is_said_so_beside_the_right_ones(sandbox):
