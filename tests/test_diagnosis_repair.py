@@ -589,6 +589,22 @@ def _hints(exercise_result) -> list[str]:
      "for k in range(p.size):\n    keep = p[k]\n    p[k] = keep + h\n    ahead = f(p)\n    behind = f(p)\n"
      "    p[k] = keep\n    grad[k] = (ahead - behind) / (2 * h)\nreturn grad\n", "twin step missing",
      "adding `p[k] = keep - h` before `behind = f(p)`"),
+    # slips of state and shape (bodies of our own, after the twenty-eighth holdout's kinds): an in-place operator on a
+    # second name of the input, a copy made after the change it must not carry, `asarray` in two places, a column
+    ("derivatives", "numerical_derivative", "below = x\nbelow -= h\nreturn (f(x + h) - f(below)) / (2 * h)\n",
+     "in place on an alias", "changing `below -= h` to `below = below - h`"),
+    ("derivatives", "numerical_derivative", "a = x\nb = x\na += h\nb -= h\nreturn (f(a) - f(b)) / (2 * h)\n",
+     "in place on an alias", "changing `a += h` to `a = a + h` and `b -= h` to `b = b - h`"),
+    ("partial_derivatives", "gradient", "p = np.array(point, dtype=float)\ng = np.zeros(p.size)\n"
+     "for k in range(p.size):\n    hi = p.copy()\n    hi[k] += h\n    lo = hi.copy()\n    lo[k] -= h\n"
+     "    g[k] = (f(hi) - f(lo)) / (2 * h)\nreturn g\n", "copy after change",
+     "moving `lo = hi.copy()` before `hi[k] += h`"),
+    ("partial_derivatives", "partial_derivative", "a = np.asarray(point, dtype=float)\n"
+     "b = np.asarray(point, dtype=float)\na[i] += h\nb[i] -= h\nreturn float((f(a) - f(b)) / (2 * h))\n", "alias",
+     "in `a = np.asarray(point, dtype=float)` and `b = np.asarray(point, dtype=float)`"),
+    ("neural_network", "dloss_dw", "x = np.asarray(x, dtype=float)\nout = neuron(w, b, x)\n"
+     "r = out - np.asarray(y, dtype=float).reshape(-1, 1)\nreturn float(np.sum(2 * r * out * (1 - out) * x))\n",
+     "column", "changing `np.asarray(y, dtype=float).reshape(-1, 1)` to `np.asarray(y, dtype=float)`"),
     # one buffer stepped back to where it started, where the other side belongs (after the twenty-seventh holdout)
     ("partial_derivatives", "gradient", "q = np.array(point, dtype=float)\ng = np.zeros(q.size)\n"
      "for k in range(q.size):\n    q[k] += h\n    fp = f(q)\n    q[k] -= h\n    fm = f(q)\n    q[k] += h\n"

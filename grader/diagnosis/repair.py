@@ -6,7 +6,8 @@ changed (in an expression, or `+=` for `-=`), parentheses moved, a constant off 
 belongs, a call that rounds, truncates or reorders removed, an extra factor or term dropped, one variable for
 another (a local made like another, a parameter where its shifted local belongs: `x` where `dx = x − x̄`
 belongs), a loop's index for its value, a sibling function for the one a copied line calls, a mean for a sum,
-an argument not passed, two arguments swapped, the other divisor n − ddof of a variance, a statement that stops
+an argument not passed, two arguments swapped (not the sizes of one shape,
+`reshape(-1, 1)`), the other divisor n − ddof of a variance, a statement that stops
 a loop early removed, a `return` moved out of its loop, two steps of a loop's pass swapped, an initialisation
 moved into the loop it should reset with, a matrix entry's mirror stored, two returned values or labels
 swapped, `dtype=int` for floats, `asarray` for a copy, `*` typed for `**` and `=-` for `-=`, every `//` made
@@ -24,7 +25,9 @@ computing it moved after that one, `f(u op c)` for `f(u) op c` (f a given functi
 (`n = len(x)`), a value read before a function of one value is applied where the value after it belongs
 (`z` for `h = sigmoid(z)`), a size `np.abs(r)` where the square `r ** 2` belongs, entries set where they are
 moved (`plus[i] = h` for `plus[i] += h`, every such store at once and each alone), one buffer stepped back
-to where it started where the other side belongs (`p[i] -= 2 * h` after `p[i] += h` and a call), a loop's index
+to where it started where the other side belongs (`p[i] -= 2 * h` after `p[i] += h` and a call), an in-place
+operator on a second name of an array (`u = x` then `u *= 3`) made a new value (`u = u * 3`; each alone and every
+one at once), a copy made after a change it must not carry moved before it, a loop's index
 off by one where a pass stores into or reads an entry of what it fills (`path[k]` for `path[k + 1]`, or for
 `path[k - 1]`), `np.sign(g)` or `np.clip(g, a, b)` for `g`, an `axis=-k` changed whole, `np.reciprocal(u)` (integer for
 integers) for `1 / u`, `np.ndim(p)` for `len(p)`, a
@@ -129,6 +132,11 @@ _CHANGES_VALUE = {
 }
 
 
+# Calls whose positional arguments are the sizes of one shape (`a.reshape(-1, 1)`): not parameters that could be
+# passed in each other's place (a column made where a 1-D array belongs is told as a column, not as swapped sizes).
+_ONE_SHAPE_CALLS = frozenset({"reshape", "resize", "rand", "randn"})
+
+
 # NumPy's spread functions and the divisor n − ddof each takes by default.
 _DEFAULT_DDOF = {"var": 0, "std": 0, "nanvar": 0, "nanstd": 0, "cov": 1}
 
@@ -155,8 +163,9 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "size for square": 3, "set for moved": 2, "late binding": 1, "every pair": 2, "last pass for total": 2,
          "single precision": 2, "conditional change": 2, "dot for product": 2, "column": 2, "slice end": 2,
          "swapped entries": 3, "column-major": 2, "shape as sizes": 1, "start value": 1, "zero coefficient": 2,
-         "twin step missing": 1, "step back to the start": 1, "square shape": 2, "rounded constant": 1,
-         "coefficient order": 2,
+         "twin step missing": 1, "step back to the start": 1, "in place on an alias": 1, "copy after change": 1,
+         "square shape": 2,
+         "rounded constant": 1, "coefficient order": 2,
          "enumerate start": 1, "diagonal twice": 1, "module function for parameter": 1, "argument order": 1,
          "outside the loop": 2, "part of the data": 2}
 
@@ -598,6 +607,56 @@ def _lists_made(function: ast.FunctionDef) -> frozenset[str]:
                      and isinstance(node.value, ast.List | ast.ListComp | ast.Tuple))
 
 
+def _bound_without_copy(function: ast.FunctionDef) -> dict[str, str]:
+    """Locals given their value once, by `u = x` or `u = path[0]` (another name, or an entry or row of one): the
+    same object under a second name, not a copy -> the text of what they name."""
+    plain = collections.Counter(target.id for node in ast.walk(function) if isinstance(node, ast.Assign)
+                                for target in node.targets if isinstance(target, ast.Name))
+    bound = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and plain[node.targets[0].id] == 1 and (isinstance(node.value, ast.Name) or (
+                    isinstance(node.value, ast.Subscript) and isinstance(node.value.value, ast.Name))):
+            bound[node.targets[0].id] = ast.unparse(node.value)
+    return bound
+
+
+def _in_place_on_alias(node: ast.AST, context: _Context) -> Found:
+    """`u = x` then `u *= 3`: the in-place operator changes what `u` names, `x` itself (an array: a number is
+    rebound, not changed), where a new value belongs (`u = u * 3`); in the function, every such statement at once."""
+    def rebound(statement: ast.AugAssign) -> ast.Assign:
+        name = statement.target.id  # type: ignore[attr-defined]
+        return ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], ast.BinOp(
+            ast.Name(name, ast.Load()), copy.deepcopy(statement.op), copy.deepcopy(statement.value))), statement)
+
+    def on_alias(statement: ast.AST) -> bool:
+        return isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name) \
+            and statement.target.id in context.bound_to and not isinstance(statement.op, ast.MatMult)
+
+    why = "`{name} = {other}` does not copy: `{name}` and `{other}` are one and the same array, so `{line}` changes " \
+          "`{other}` too (a number would be rebound, an array is changed in place)"
+    if on_alias(node):
+        name = node.target.id  # type: ignore[attr-defined]
+        changed = rebound(node)  # type: ignore[arg-type]
+        yield Edit("in place on an alias", _text(node), _text(changed),
+                   why.format(name=name, other=context.bound_to[name], line=_text(node))), changed, False
+    if isinstance(node, ast.FunctionDef):
+        statements = [statement for statement in ast.walk(node) if on_alias(statement)]
+        if len({statement.target.id for statement in statements}) < 2:  # type: ignore[attr-defined]
+            return
+        changed = copy.deepcopy(node)
+        for parent in ast.walk(changed):
+            for field, value in ast.iter_fields(parent):
+                if isinstance(value, list):
+                    setattr(parent, field, [rebound(item) if on_alias(item) else item for item in value])
+        first = statements[0]
+        name = first.target.id  # type: ignore[attr-defined]
+        yield Edit("in place on an alias", "", "", why.format(name=name, other=context.bound_to[name],
+                                                              line=_text(first)),
+                   "changing " + " and ".join(f"`{_text(one)}` to `{_text(rebound(one))}`"  # type: ignore[arg-type]
+                                              for one in statements)), changed, False
+
+
 def _given_names(function: ast.FunctionDef) -> set[str]:
     """The parameters, and the variables of its loops and comprehensions."""
     names = set(_parameter_names(function.args))
@@ -645,7 +704,8 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
                                              and assigned[n.targets[0].id] == 1 and isinstance(n.value, ast.Call)),
                       unread=frozenset(set(assigned) - {n.id for n in ast.walk(function) if isinstance(n, ast.Name)
                                                         and isinstance(n.ctx, ast.Load)}),
-                      unused_parameters=context.parameters - names_in(function.body))
+                      unused_parameters=context.parameters - names_in(function.body),
+                      bound_to=_bound_without_copy(function))
     returned = _returned_position(function, parents)
     callers = _callers_of_nested(function)
     sizes = _subtree_sizes(function)
@@ -970,6 +1030,7 @@ class _Context:
     call_results: frozenset[str] = frozenset()  # locals assigned once, from a call (`out = neuron(w, b, x)`)
     unread: frozenset[str] = frozenset()  # locals assigned and never read (a value computed, then forgotten)
     unused_parameters: frozenset[str] = frozenset()  # parameters the body never names
+    bound_to: dict[str, str] = dataclasses.field(default_factory=dict)  # u -> `x` for `u = x` (no copy), once
 
 
 Replacement = ast.AST | list[ast.stmt]
@@ -1618,7 +1679,7 @@ def _calls(node: ast.AST, context: _Context) -> Found:
         changed = copy.deepcopy(node)
         changed.func.attr = "array"  # type: ignore[attr-defined]
         yield from _expr_edit("alias", node, changed, "`asarray` does not copy an array it is given: the result is "
-                              "that same array, so changing it changes the caller's", everywhere=False)
+                              "that same array, so changing it changes the caller's")
     if name in _KEEPS_DTYPE and isinstance(node.func, ast.Attribute) and node.args \
             and not any(keyword.arg == "dtype" for keyword in node.keywords) \
             and not (name in ("array", "asarray") and _literal_floats(node.args[0])):
@@ -1711,7 +1772,8 @@ def _calls(node: ast.AST, context: _Context) -> Found:
                                                                    copy.deepcopy(node.args), []),
                                   f"`{_call_name(node)}` where `{other}` belongs", everywhere=False)
     positional = node.args[:SWAPPED_ARGUMENTS]
-    if len(positional) >= 2 and not any(isinstance(argument, ast.Starred) for argument in node.args):
+    if len(positional) >= 2 and not any(isinstance(argument, ast.Starred) for argument in node.args) \
+            and _call_name(node) not in _ONE_SHAPE_CALLS:
         for first, second in itertools.combinations(range(len(positional)), 2):
             if ast.dump(positional[first]) == ast.dump(positional[second]) \
                     or _is_test(positional[first]) != _is_test(positional[second]):
@@ -1988,6 +2050,7 @@ def _missing(node: ast.AST, context: _Context) -> Found:
 def _names(node: ast.AST, context: _Context) -> Found:
     """One variable where another belongs (x for y, i for j, one list's length for the other's); a name
     where a copy belongs (`b = a` makes both names one array)."""
+    yield from _in_place_on_alias(node, context)
     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in context.given:
         for name in sorted(context.given - {node.id}):  # a local made from a parameter is not swapped for it
             yield from _expr_edit("wrong variable", node, ast.Name(name, ast.Load()),
@@ -2243,6 +2306,7 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                 yield from _unshadowed(node, field, index, statement, context)
             yield from _twin_step_missing(node, field, index, statements)
             yield from _stepped_back_to_start(node, field, index, statements)
+            yield from _copied_after_change(node, field, index, statements)
             if isinstance(statement, ast.For | ast.While):
                 yield from _inits_kept(node, field, index, statement)
                 yield from _overwritten(node, field, index, statement)
@@ -2926,6 +2990,39 @@ def _stepped_back_to_start(node: ast.AST, field: str, index: int, statements: li
         _with_field(node, field, _replacing(statements, index, [changed])), False
 
 
+def _copied_after_change(node: ast.AST, field: str, index: int, statements: list[ast.stmt]) -> Found:
+    """`minus = plus.copy()` after `plus[i] += h`: a copy made after a change of what it copies, which it then
+    carries, where the copy of the value before belongs; moved before the change."""
+    statement = statements[index]
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)):
+        return
+    value = statement.value
+    source = None
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "copy" \
+            and not value.args and isinstance(value.func.value, ast.Name):
+        source = value.func.value.id  # `a.copy()`
+    elif isinstance(value, ast.Call) and _call_name(value) in ("array", "copy", "list") and value.args \
+            and isinstance(value.args[0], ast.Name):
+        source = value.args[0].id  # `np.array(a)`, `np.copy(a)`, `list(a)`
+    if source is None:
+        return
+    for earlier in range(index - 1, -1, -1):
+        changing = statements[earlier]
+        target = changing.target if isinstance(changing, ast.AugAssign) else \
+            changing.targets[0] if isinstance(changing, ast.Assign) and len(changing.targets) == 1 else None
+        if isinstance(target, ast.Name) and target.id == source and not isinstance(changing, ast.AugAssign):
+            return  # `a` made afresh: the copy is of the new value, as written
+        base = target.value if isinstance(target, ast.Subscript) else target
+        if isinstance(base, ast.Name) and base.id == source:
+            order = [*statements[:earlier], statement, *statements[earlier:index], *statements[index + 1:]]
+            yield Edit("copy after change", _line(statement), "", f"`{_line(statement)}` copies `{source}` after "
+                       f"`{_line(changing)}` changed it, so the copy carries that change",
+                       f"moving `{_line(statement)}` before `{_line(changing)}`"), \
+                _with_field(node, field, [copy.deepcopy(s) for s in order]), False
+            return
+
+
 def _is_test(node: ast.expr) -> bool:
     """A comparison, a `not`, an `and`/`or` of them: a truth value, not a number."""
     if isinstance(node, ast.BoolOp):
@@ -3257,9 +3354,22 @@ def elsewhere(chosen: Candidate, others: Sequence[Candidate]) -> Candidate | Non
     then the code does not say which part is wrong, and the feedback must not claim one."""
     for other in others:
         a, b = chosen.edit.before, other.edit.before
-        if a and b and a not in b and b not in a:
+        if a and b and a not in b and b not in a and not _one_alias(chosen.edit, other.edit):
             return other
     return None
+
+
+_ALIAS_KINDS = frozenset({"alias", "in place on an alias"})
+
+
+def _one_alias(first: Edit, second: Edit) -> bool:
+    """`cur = path[0]` made a copy and `cur -= step` made `cur = cur - step`: two places of one slip, a second name
+    for an array changed in place through it."""
+    def name(edit: Edit) -> str:
+        return re.match(r"\s*(\w*)", edit.before).group(1)  # type: ignore[union-attr]
+
+    return first.kind in _ALIAS_KINDS and second.kind in _ALIAS_KINDS and first.kind != second.kind \
+        and bool(name(first)) and name(first) == name(second)
 
 
 def ambiguous_hint(function: str, first: Edit, second: Edit, scope: str, returns: Sequence[str] = ()) -> str:
@@ -3279,6 +3389,8 @@ _SAYS = {"sign": "a sign flipped", "missing minus": "a minus added", "swapped op
          "wrong variable": "another variable", "extra factor": "a factor dropped", "extra term": "a term dropped",
          "extra division": "a division dropped", "extra operation": "a call removed", "power": "another power",
          "missing sum": "a sum added", "swapped arguments": "two arguments swapped",
+         "in place on an alias": "a new value made, not the input changed in place",
+         "copy after change": "the copy made before the change", "step back to the start": "a step twice as long",
          "return in loop": "the return moved after the loop", "ddof": "another divisor n − ddof",
          "one triangle": "the mirrored entry stored too", "mean for sum": "a sum for a mean",
          "sum for mean": "a mean for a sum", "wrong function": "another function called",
