@@ -527,6 +527,28 @@ def test_a_derivative_by_the_complex_step_or_a_dual_number_earns_nothing(sandbox
         assert result.score == result.max_score - sum(result.exercise(f"{module}.{f}").max_score for f in bodies)
 
 
+GRADERS_COPIES = "\nimport sys\n_GIVEN = sys.modules['grader.sandbox.child'].GIVEN  # the grader's own copies\n"
+
+
+def test_a_derivative_through_the_graders_own_copy_of_the_given_function_earns_nothing(sandbox, solution_sources):
+    """Attack (red team round 20, 01): every child holds the grader's copies of the functions to differentiate
+    (`grader.sandbox.child.GIVEN`, to pass to student code), reachable through `sys.modules`; the guard wrapped only
+    the submission's own functions, so a complex step, or a central difference, through those copies earned every
+    point of the derivatives to be worked out by hand. The copies are guarded alike now."""
+    bodies = {"df_poly": "return np.imag(_GIVEN['derivatives.f_poly'](np.asarray(x, dtype=float) + complex(0, 1e-30)))"
+                         " / 1e-30",
+              "df_wave": "g = _GIVEN['derivatives.f_wave']\nreturn (g(x + 1e-6) - g(x - 1e-6)) / 2e-6",
+              "dsigmoid": "return _d(_GIVEN['derivatives.sigmoid'], x)"}
+    source = replace_bodies(solution_sources["derivatives"] + COMPLEX_STEP + GRADERS_COPIES, bodies)
+    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("derivatives"))
+    for function in bodies:
+        own = result.exercise(f"derivatives.{function}")
+        assert own.score == 0, function
+        assert "derivative worked out by hand" in own.checks[0].student_message, function
+    assert result.score == result.max_score - sum(result.exercise(f"derivatives.{f}").max_score for f in bodies)
+
+
 def test_a_network_gradient_by_the_complex_step_earns_nothing(sandbox):
     source = replace_bodies(kit.solution_source("neural_network"), {
         "dloss_dw": "return float(np.imag(np.sum((sigmoid((w + 1e-30j) * x + b) - y) ** 2)) / 1e-30)",

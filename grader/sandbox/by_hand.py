@@ -8,12 +8,15 @@ Each of them evaluates the function it differentiates somewhere other than at th
 derivative worked out by hand never needs. For the duration of such a call (`Exercise.by_hand`):
 
 - every function the submission's modules define (`f_poly`, `sigmoid`, `neuron_loss`, a helper of the student's
-  own) refuses what could carry a derivative through its arithmetic: a complex number or array, an array that is not
-  a plain real one, an object of any other type that defines arithmetic (a dual number, a SymPy symbol), with a
-  TypeError that says why (a namedtuple or a dataclass of numbers, an iterator, a function pass); and so is a call of
-  a function whose own code writes a complex number (`1e-30j`);
-- the function the answer is the slope of (`Exercise.differentiates`: `f_poly` for `df_poly`) may be called with
-  numbers only, and evaluated only at the call's input, elementwise, or its negative (σ(x)·σ(−x) is a formula):
+  own), and every one of the grader's own copies of the given functions that the child holds to pass to student code
+  (`child.GIVEN`: reached through `sys.modules`, or kept from an earlier call's arguments), refuses what could
+  carry a derivative through its arithmetic: a complex number or array, an array that is not a plain real one, an
+  object of any other type that defines arithmetic (a dual number, a SymPy symbol), with a TypeError that says why
+  (a namedtuple or a dataclass of numbers, an iterator, a function pass); and so is a call of a function whose own
+  code writes a complex number (`1e-30j`);
+- the function the answer is the slope of (`Exercise.differentiates`: `f_poly` for `df_poly`; the module's, and the
+  grader's copy of it) may be called with numbers only, and evaluated only at the call's input, elementwise, or its
+  negative (σ(x)·σ(−x) is a formula):
   anywhere else (x ± h, a Chebyshev node) it raises a ValueError that says why, so a numerical method through it
   fails and is told what it did.
 
@@ -32,7 +35,7 @@ import fractions
 import functools
 import inspect
 import types
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -159,10 +162,14 @@ class RealNumbersOnly:
     its value)."""
 
     def __init__(self, modules: Iterable[types.ModuleType], files: Iterable[str],
-                 module: types.ModuleType | None = None, input_only: InputOnly | None = None):
+                 module: types.ModuleType | None = None, input_only: InputOnly | None = None,
+                 given: Mapping[str, Any] | None = None):
         self.modules = tuple(modules)
         self.files = frozenset(files)
         self.module, self.input_only = module, input_only
+        # the grader's own copies of the given functions (`child.GIVEN`, by "module.name"): guarded alike, the one of
+        # the differentiated function at the input only, wherever student code reached or kept them
+        self.given = dict(given or {})
         self.swapped: list[tuple[types.FunctionType, types.CodeType, dict[str, Any], bool]] = []
         self.copies: dict[int, tuple[types.FunctionType, str, complex | None, bool]] = {}
         self.rebound: tuple[Any, Any] | None = None  # (the name's value, the wrapper bound instead)
@@ -173,7 +180,16 @@ class RealNumbersOnly:
             for value in list(vars(module).values()):
                 if isinstance(value, types.FunctionType) and value.__code__.co_filename in self.files:
                     found.setdefault(id(value), value)
+        for value in self.given.values():
+            if isinstance(value, types.FunctionType):
+                found.setdefault(id(value), value)
         return list(found.values())
+
+    def _given_target(self) -> Any:
+        """The grader's copy of the differentiated function ("derivatives.f_poly" for `f_poly` in derivatives)."""
+        if self.module is None or self.input_only is None:
+            return None
+        return self.given.get(f"{self.module.__name__}.{self.input_only.name}")
 
     def check(self, key: int, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         original, name, written, differentiated = self.copies[key]
@@ -196,11 +212,13 @@ class RealNumbersOnly:
 
     def __enter__(self) -> RealNumbersOnly:
         target = vars(self.module).get(self.input_only.name) if self.module is not None and self.input_only else None
+        given_target = self._given_target()
         for key, function in enumerate(self._functions()):
             code, namespace = function.__code__, function.__globals__
             copy = types.FunctionType(code, namespace, function.__name__, function.__defaults__, function.__closure__)
             copy.__kwdefaults__ = function.__kwdefaults__
-            self.copies[key] = (copy, function.__name__, complex_constant(code), function is target)
+            self.copies[key] = (copy, function.__name__, complex_constant(code),
+                                function is target or (given_target is not None and function is given_target))
             added = GUARD_NAME not in namespace
             namespace[GUARD_NAME] = self.check
             function.__code__ = _stand_in_code(key, len(code.co_freevars), code.co_name, code.co_qualname)

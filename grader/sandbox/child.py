@@ -274,9 +274,11 @@ def _call(request: Request, files: dict[str, list[str]], link: Link | None = Non
 
 def _real_numbers_only(files: dict[str, list[str]], module: types.ModuleType,
                        input_only: InputOnly | None) -> RealNumbersOnly:
-    """The guard of `grader.sandbox.by_hand` over every submission module loaded so far, `input_only` in `module`."""
+    """The guard of `grader.sandbox.by_hand` over every submission module loaded so far and the grader's own given
+    functions, `input_only` in `module`."""
     names = (filename.removesuffix(".py") for filename in files)
-    return RealNumbersOnly((sys.modules[name] for name in names if name in sys.modules), files, module, input_only)
+    return RealNumbersOnly((sys.modules[name] for name in names if name in sys.modules), files, module, input_only,
+                           GIVEN)
 
 
 def serve(channel, reader) -> None:
