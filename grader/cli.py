@@ -31,7 +31,7 @@ import math  # noqa: E402
 import tempfile  # noqa: E402
 
 from grader import course, kit  # noqa: E402
-from grader.kit import DEFAULT_SEED  # noqa: E402
+from grader.kit import DEFAULT_SEED, weak_seed_warning  # noqa: E402
 from grader.sandbox.client import Limits, SandboxUnavailable  # noqa: E402
 
 # The batch, the gradebook and the curriculum (SymPy with them) are imported by the commands that grade: a bad
@@ -77,6 +77,8 @@ def _course_seed(args: argparse.Namespace) -> str:
         print(f"calcgrade: warning: the hidden checks use the public default seed {DEFAULT_SEED!r}, which anyone "
               f"with the kit can use to recompute them; pass the course's secret seed with --seed or "
               f"${SEED_VARIABLE}", file=sys.stderr)
+    elif warning := weak_seed_warning(seed):
+        print(f"calcgrade: warning: {warning}", file=sys.stderr)
     return seed
 
 
@@ -229,6 +231,8 @@ def command_gradescope_autograder(args: argparse.Namespace) -> int:
     if not args.seed:
         raise UsageError("gradescope-autograder needs the course seed: --seed SEED or $CALCGRADE_SEED (the hidden "
                          "checks' inputs are drawn from it)")
+    if warning := weak_seed_warning(args.seed):
+        print(f"calcgrade: warning: {warning}", file=sys.stderr)
     modules = _modules(args.modules) or tuple(kit.MODULES)
     path = Path(args.zip)
     if path.suffix.lower() != ".zip" or path.is_dir():

@@ -14,6 +14,7 @@ nothing where it happens to be right (`count_only_answers_that_vary`).
 
 from __future__ import annotations
 
+import ast
 import functools
 import hashlib
 import inspect
@@ -153,12 +154,42 @@ def rng_for(*parts: str) -> np.random.Generator:
     return np.random.default_rng(int.from_bytes(digest[:16], "little"))
 
 
+@functools.lru_cache(maxsize=16)
+def hidden_key(course_seed: str) -> str:
+    """What every hidden input and the order of a submission's calls are drawn from: the course seed stretched with
+    scrypt (as its digest in results.json is, under another salt). A student's results.json shows functions of these
+    draws (her hidden checks' verdicts, the order of her calls); drawn from the seed through a SHA-256 only, they let
+    her test thousands of guesses of a seed a person typed per second, against 17 or so for the digest."""
+    return hashlib.scrypt(course_seed.encode("utf-8", "surrogateescape"), salt=b"calcgrade hidden inputs",
+                          n=1 << 14, r=8, p=1, dklen=32).hex()
+
+
 def submission_digest(sources: Mapping[str, str]) -> str:
-    """A short digest of what a submission holds, mixed into its hidden inputs: a hidden check's pass or fail
+    """A short digest of what a submission's code is, mixed into its hidden inputs: a hidden check's pass or fail
     can spell out a bit of any hidden input the submission's code reads while it runs, and a resubmission whose
-    code changed (to use what was spelt out) draws new inputs; the same submission draws the same ones."""
-    text = "\0".join(f"{name}\0{sources[name]}" for name in sorted(sources))
+    code changed (to use what was spelt out) draws new inputs; the same code draws the same ones. The code as
+    parsed, without its comments, layout and docstrings (the text where it does not parse): a comment changed is no
+    new draw of the hidden inputs."""
+    text = "\0".join(f"{name}\0{_code_of(sources[name])}" for name in sorted(sources))
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _code_of(source: str) -> str:
+    """The source as parsed, without comments, layout or docstrings; the text itself where it does not parse."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return source
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and body \
+                and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                and isinstance(body[0].value.value, str):
+            node.body = body[1:] or [ast.Pass()]
+    try:
+        return ast.dump(tree)
+    except RecursionError:
+        return source
 
 
 def plan(exercises: Iterable[Exercise], *, hidden: bool, course_seed: str = "",
@@ -169,7 +200,8 @@ def plan(exercises: Iterable[Exercise], *, hidden: bool, course_seed: str = "",
     for exercise in exercises:
         runs: list[tuple[Visibility, str]] = [("public", PUBLIC_SEED)]
         if hidden:
-            runs.append(("hidden", f"hidden|{course_seed}|{student}" + (f"|{submission}" if submission else "")))
+            runs.append(("hidden", f"hidden|{hidden_key(course_seed)}|{student}"
+                         + (f"|{submission}" if submission else "")))
         shares = iter(split_points(exercise.points, len(exercise.checks) * len(runs)))
         for visibility, seed in runs:
             for check in exercise.checks:
@@ -276,7 +308,7 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
     digest = submission_digest(sources) if hidden else ""
     planned = plan(submitted, hidden=hidden, course_seed=course_seed, student=student, submission=digest)
     allowance = Allowance(sandbox.limits)
-    order = rng_for("call order", course_seed, student, digest) if hidden else None
+    order = rng_for("call order", hidden_key(course_seed), student, digest) if hidden else None
     load_errors, outcomes, repeated = _run(sources, planned, sandbox, allowance, order)
     judged: dict[str, list[tuple[PlannedCheck, Outcome, CheckResult]]] = {exercise.key: [] for exercise in submitted}
     for p, outcome in zip(planned, outcomes, strict=True):

@@ -176,3 +176,17 @@ def private_paths() -> list[Path]:
             linked = (KIT_ROOT / text.removeprefix("gitdir:").strip()).resolve()
             paths += [linked, *(parent for parent in linked.parents if parent.name == ".git")]
     return paths
+
+
+STRONG_SEED_CHARACTERS = 20  # a seed shorter than this is warned about
+
+
+def weak_seed_warning(course_seed: str) -> str:
+    """A warning for a course seed a student could guess from a list (a course name and a year, a word and a
+    number): each guess costs her a scrypt (`engine.hidden_key`), so a seed of 32 random hex digits is out of reach
+    where a typed one is not. "" for a seed long enough."""
+    if len(course_seed) >= STRONG_SEED_CHARACTERS:
+        return ""
+    return (f"the course seed is short ({len(course_seed)} characters): a student who guesses it (from a list of "
+            "course names, words and numbers, checked against what her results.json shows) can recompute every hidden "
+            "input; use a random one, e.g. python3 -c 'import secrets; print(secrets.token_hex(16))'")

@@ -99,6 +99,8 @@ class TrustedChecks(Preprocessor):
         if seed == kit.DEFAULT_SEED:
             self.log.warning("calcgrade: the hidden checks use the public default seed; set $%s to the course's "
                              "secret seed", kit.SEED_VARIABLE)
+        elif warning := kit.weak_seed_warning(seed):
+            self.log.warning("calcgrade: %s", warning)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")

@@ -137,9 +137,9 @@ def test_the_course_seed_may_come_from_the_environment(monkeypatch, capsys):
     def seed(*options: str) -> str:
         return _course_seed(parser().parse_args(["grade", "subs", "--out", "out", *options]))
 
-    monkeypatch.setenv("CALCGRADE_SEED", "course-7")
-    assert seed() == "course-7"
-    assert seed("--seed", "other") == "other"
+    monkeypatch.setenv("CALCGRADE_SEED", "course-7-5f0c3a9e1d7b42c8a6e9")
+    assert seed() == "course-7-5f0c3a9e1d7b42c8a6e9"
+    assert seed("--seed", "other-5f0c3a9e1d7b42c8a6e9") == "other-5f0c3a9e1d7b42c8a6e9"
     assert capsys.readouterr().err == ""
     monkeypatch.delenv("CALCGRADE_SEED")
     assert seed() == "calcgrade"
@@ -152,7 +152,10 @@ def test_grading_with_the_public_default_seed_warns(tmp_path, monkeypatch):
     public = run("grade", str(tmp_path / "subs"), "--out", str(tmp_path / "a"), "--no-progress")
     assert public.returncode == 0
     assert "public default seed" in public.stderr and "--seed" in public.stderr and "$CALCGRADE_SEED" in public.stderr
-    secret = run("grade", str(tmp_path / "subs"), "--out", str(tmp_path / "b"), "--seed", "course-9")
+    short = run("grade", str(tmp_path / "subs"), "--out", str(tmp_path / "b"), "--seed", "course-9")
+    assert short.returncode == 0 and "the course seed is short (8 characters)" in short.stderr
+    secret = run("grade", str(tmp_path / "subs"), "--out", str(tmp_path / "c"), "--seed",
+                 "5f0c3a9e1d7b42c8a6e9f1b3d5c7a2e4")
     assert secret.returncode == 0 and "warning" not in secret.stderr
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 
 import numpy as np
@@ -58,21 +59,54 @@ def _inputs(planned):
     return [repr(p.case) for p in planned]
 
 
+def test_hidden_inputs_are_drawn_from_the_seed_stretched_with_scrypt():
+    """Attack (red team round 20, 02): a student's results.json shows functions of the hidden draws (which hidden
+    checks passed, the order of her calls in a failed public check's output); drawn from the seed through one
+    SHA-256, they let her test 8,000 to 45,000 guesses of the seed per second offline, where the seed's scrypt digest
+    in the same file allows 17 or so: a seed a person typed ("calculus1337") was found in seconds. Every draw now
+    goes through the seed stretched with scrypt."""
+    exercise = next(e for e in DECLARED if e.key == "derivatives.df_log")
+    key = hashlib.scrypt(b"calculus1337", salt=b"calcgrade hidden inputs", n=1 << 14, r=8, p=1, dklen=32).hex()
+    assert engine.hidden_key("calculus1337") == key
+    drawn = [p.case for p in plan([exercise], hidden=True, course_seed="calculus1337", student="alice",
+                                  submission="d") if p.visibility == "hidden"]
+    stretched = [engine.hidden_case(exercise, check, f"hidden|{key}|alice|d") for check in exercise.checks]
+    cheap = [engine.hidden_case(exercise, check, "hidden|calculus1337|alice|d") for check in exercise.checks]
+    assert [engine.case_values(c) for c in drawn] == [engine.case_values(c) for c in stretched]
+    assert [engine.case_values(c) for c in drawn] != [engine.case_values(c) for c in cheap]
+
+
+def test_a_short_course_seed_is_warned_about():
+    assert "short (12 characters)" in kit.weak_seed_warning("calculus1337")
+    assert "secrets.token_hex(16)" in kit.weak_seed_warning("calculus1337")
+    assert kit.weak_seed_warning("5f0c3a9e1d7b42c8a6e9f1b3d5c7a2e4") == ""
+
+
 def test_a_changed_resubmission_draws_new_hidden_inputs_and_the_same_one_the_same(sandbox):
     """Attack: any hidden call can read every hidden input its child holds (the calls in its callers' frames) and
     spell bits of them out through which of its other hidden checks pass, about a hundred per upload; with the
     same inputs on every resubmission they added up to whole inputs, to hard-code as a table. Now the inputs
-    depend on the submission's text: a resubmission that changed its code draws new ones."""
+    depend on the submission's code: a resubmission that changed its code draws new ones. Its comments, layout and
+    docstrings are not its code (red team round 20, 03): a comment changed draws nothing new, so no input can be
+    re-rolled by editing one."""
     exercises = of_module("linear_model")
     source = kit.solution_source("linear_model")
-    changed = source + "\n# the table of what the last upload spelt out would go here\n"
+    changed = source + "\n_SPELT_OUT = {}  # the table of what the last upload spelt out would go here\n"
+    commented = source.replace("\n", "\n# a comment\n", 1) + '\n\n"""A docstring-like string."""\n'
+    reformatted = source.replace("import numpy as np", "import numpy  as  np", 1) + "# 1029\n"
 
     def hidden(sources: dict[str, str]) -> list[str]:
         return _inputs([p for p in plan(exercises, hidden=True, course_seed="c", student="s",
                                         submission=submission_digest(sources)) if p.visibility == "hidden"])
     assert hidden({"linear_model": source}) == hidden({"linear_model": source})
     assert hidden({"linear_model": source}) != hidden({"linear_model": changed})
+    assert hidden({"linear_model": reformatted}) == hidden({"linear_model": source})
     assert submission_digest({"a": "x", "b": "y"}) != submission_digest({"a": "xb", "": "y"})
+    assert submission_digest({"a": "def f(:\n"}) != submission_digest({"a": "def f(: # \n"})  # no parse: its text
+    assert submission_digest({"a": "x = 1\n"}) == submission_digest({"a": "# note\nx = 1  # one\n"})
+    assert submission_digest({"a": 'def f():\n    """Doc."""\n    return 1\n'}) == \
+        submission_digest({"a": "def f():\n    return 1\n"})
+    assert commented != source
     graded = [grade_sources({"linear_model": text}, sandbox, student="s", hidden=True, course_seed="c",
                             exercises=exercises) for text in (source, changed)]
     assert all(result.score == result.max_score for result in graded)  # the right code passes whatever is drawn
