@@ -341,6 +341,9 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
                    for key, checks in results.items()}
     results = {exercise.key: count_only_answers_that_tell_apart(
         exercise, results[exercise.key], [outcome for _, outcome, _ in judged[exercise.key]]) for exercise in submitted}
+    if hidden:  # a hidden check that rule counted away withholds its public check too, as a failed one does (a label
+        # given everywhere but on one input kept the public checks where that input's answer was right by chance)
+        results = {key: count_public_with_hidden(checks) for key, checks in results.items()}
     exercise_results = tuple(
         ExerciseResult(exercise.key, tuple(results[exercise.key]), exercise.points,
                        note=_note(exercise, load_errors, results[exercise.key]))

@@ -351,10 +351,12 @@ def test_a_label_remembered_for_a_repeated_input_and_varied_by_a_count_earns_not
     """Attack (red team): 'degenerate' on every input but one per visibility, the odd one chosen by a count of new
     inputs and remembered by the input's repr, so a repeated call answers alike: it escaped the one-answer and
     repeat rules and kept the four degenerate kinds (0.44 to 0.89 of 4 points, up to 1.78 for one student). A
-    label given also where it is wrong earns nothing where it is right, unless another answer is right too."""
+    label given also where it is wrong earns nothing where it is right, unless another answer is right too; where
+    the odd public answer is right by chance, the public checks of the kinds whose hidden checks that rule counted
+    away are withheld with them."""
     body = ("global _seen\ntry:\n    _seen\nexcept NameError:\n    _seen = {}\nkey = repr(hessian_matrix)\n"
             "if key not in _seen:\n"
-            f"    _seen[key] = 'saddle' if len(_seen) in ({odd_call - 1}, {odd_call + 8}) else 'degenerate'\n"
+            f"    _seen[key] = 'saddle' if len(_seen) in ({odd_call - 1}, {odd_call + 9}) else 'degenerate'\n"
             "return _seen[key]")
     for index, result in enumerate(_graded_classify(body, [f"memo{index}" for index in range(3)])):
         assert result.score == 0, (index, result.score)

@@ -630,7 +630,8 @@ def test_derivatives_that_call_the_given_functions_at_real_points_keep_their_mar
 
 COUNTING_LABELS = '''
 
-_LABELS = ["minimum", "maximum", "saddle", "degenerate", "degenerate", "degenerate", "degenerate", "saddle", "saddle"]
+_LABELS = ["minimum", "maximum", "saddle", "saddle", "degenerate", "degenerate", "degenerate", "degenerate", "saddle",
+           "minimum"]
 _CALLS = [0]
 
 
@@ -728,3 +729,35 @@ def test_notes_naming_a_students_files_and_folders_show_their_control_characters
     submission = read_submission(tmp_path / "mallory")
     assert submission.sources and submission.notes
     assert all(not any(c in note for c in "\x1b\r\n\u202e") for note in submission.notes)
+
+
+def _form(matrix) -> tuple:
+    array = np.asarray(matrix)
+    return type(matrix).__name__, array.shape, array.dtype.kind, int(np.floor(np.log10(np.max(np.abs(array)))))
+
+
+def test_a_label_read_from_the_form_of_the_input_earns_nothing(sandbox):
+    """Attack (red team round 20, 04): each kind of `classify_critical_point`'s checks came in a form of its own (a
+    2×2 array, integers, entries in the thousands); a function computing no eigenvalue, the label read from the form,
+    earned 1.78 of 4 points, and the best such reader, learnt from the kit's own generators, 2.2 to 2.7. Every kind
+    of floats now comes in one form whatever its label, and the one kind of integers draws its label: the best
+    reader learnt from the same generators earns nothing (it gives its label also where it is wrong)."""
+    exercise = BY_KEY["partial_derivatives.classify_critical_point"]
+    rng = np.random.default_rng(20)
+    seen: dict[tuple, dict[str, int]] = {}
+    for check in exercise.checks:
+        for _ in range(150):
+            matrix = check.make_case(rng).args[0]
+            eigenvalues = np.linalg.eigvalsh(np.asarray(matrix, dtype=float))
+            label = "degenerate" if np.any(np.abs(eigenvalues) <= 1e-8 * max(1.0, np.max(np.abs(eigenvalues)))) \
+                else "minimum" if np.all(eigenvalues > 0) else "maximum" if np.all(eigenvalues < 0) else "saddle"
+            counts = seen.setdefault(_form(matrix), {})
+            counts[label] = counts.get(label, 0) + 1
+    table = {form: max(counts, key=counts.get) for form, counts in seen.items()}
+    body = ("a = np.asarray(hessian_matrix)\nform = (type(hessian_matrix).__name__, a.shape, a.dtype.kind, "
+            f"int(np.floor(np.log10(np.max(np.abs(a))))))\nreturn {table!r}[form]\n")
+    source = kit.variant_source("partial_derivatives", "classify_critical_point", body)
+    for student in ("alice", "bob", "carol"):
+        result = grade_sources({"partial_derivatives": source}, sandbox, student=student, hidden=True,
+                               course_seed="a course seed of the test, long enough", exercises=[exercise])
+        assert result.exercise(exercise.key).score == 0, student

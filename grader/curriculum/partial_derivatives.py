@@ -252,6 +252,18 @@ def saddle_with_positive_diagonal(rng: np.random.Generator) -> Case:
     return Case((np.array([[a, b], [b, d]]),))
 
 
+def saddle_with_two_negative_eigenvalues(rng: np.random.Generator) -> Case:
+    """A 3×3 saddle with one positive and two negative eigenvalues in [0.5, 3], its diagonal of both signs: its
+    determinant is positive, so the two-variable test (det > 0 and the sign of H[0, 0]) calls it a minimum or a
+    maximum, where the signs of the diagonal say saddle (a mistake told apart from that one)."""
+    for _ in range(64):
+        matrix = _symmetric([rng.uniform(0.5, 3), *-rng.uniform(0.5, 3, 2)], rng)
+        diagonal = np.diag(matrix)
+        if np.any(diagonal > 0) and np.any(diagonal < 0):
+            break
+    return Case((matrix,))
+
+
 def tiny_negative_eigenvalue(rng: np.random.Generator) -> Case:
     """One eigenvalue in [1, 3] and one of about −1e-12: degenerate, not a saddle."""
     return Case((_symmetric([rng.uniform(1, 3), -rng.uniform(1, 9) * 1e-12], rng),))
@@ -282,9 +294,55 @@ def just_over_the_relative_threshold(rng: np.random.Generator) -> Case:
     return Case((_scaled_threshold(rng, rng.uniform(2, 5), signs=True),))
 
 
-def integer_saddle_3x3(rng: np.random.Generator) -> Case:
-    """A diagonal 3×3 saddle as nested lists of ints."""
-    return Case(([[2, 0, 0], [0, -integer_valued(rng, 1, 4), 0], [0, 0, -integer_valued(rng, 2, 4)]],))
+def integer_matrix_3x3(rng: np.random.Generator) -> Case:
+    """A 3×3 matrix of ints, its label drawn (a minimum, a maximum or a saddle, one in three each): the one kind
+    whose form tells it apart, so its form tells little of its answer; never degenerate, so that a label given
+    everywhere is right on none of its draws. Diagonal, rows and columns permuted alike, as lists or an array."""
+    sizes = [integer_valued(rng, 1, 4) for _ in range(3)]
+    saddles = [[1, -1, -1], [1, 1, -1]]
+    signs = [[1, 1, 1], [-1, -1, -1], saddles[int(rng.integers(2))]][int(rng.integers(3))]
+    diagonal = [size * sign for size, sign in zip(sizes, signs, strict=True)]
+    order = rng.permutation(3)
+    matrix = np.diag(diagonal)[np.ix_(order, order)].astype(int)
+    return Case((matrix.tolist() if rng.random() < 0.5 else matrix,))
+
+
+def _label(matrix: np.ndarray) -> str:
+    """The reference's rule (README, `classify_critical_point`): what a form change must keep."""
+    eigenvalues = np.linalg.eigvalsh(matrix)
+    if np.any(np.abs(eigenvalues) <= 1e-8 * max(1.0, float(np.max(np.abs(eigenvalues))))):
+        return "degenerate"
+    return "minimum" if np.all(eigenvalues > 0) else "maximum" if np.all(eigenvalues < 0) else "saddle"
+
+
+def in_any_form(generate: InputGenerator, pad: float = 1.0) -> InputGenerator:
+    """`generate`'s matrix of floats handed over in one form whatever its label (red team round 20, 04: each kind
+    came in a form of its own, a 2×2 array, integers, entries in the thousands, and a function reading the label from
+    the form, no eigenvalue computed, earned 1.78 of 4 points): 3×3 (a 2×2 one grown by an eigenvalue of the sign
+    `pad`, within the range of its own, which keeps its label), scaled so that its largest entry is 10^1.5 to 10^4
+    (every label is scale-free: the threshold is relative), rows and columns permuted alike, as nested lists or as
+    an array, drawn apart from the label. A form that would change the label is not made."""
+    def make_case(rng: np.random.Generator) -> Case:
+        original = generate(rng)
+        matrix = np.asarray(original.args[0], dtype=float)
+        label = _label(matrix)
+        if matrix.shape == (2, 2):
+            sizes = np.abs(np.linalg.eigvalsh(matrix))
+            grown = np.zeros((3, 3))
+            grown[:2, :2] = matrix
+            grown[2, 2] = pad * rng.uniform(max(float(np.min(sizes)), 1e-3 * float(np.max(sizes))),
+                                            float(np.max(sizes)))
+            matrix = grown
+        matrix = matrix * (10 ** rng.uniform(1.5, 4.0) / float(np.max(np.abs(matrix))))
+        order = rng.permutation(len(matrix))
+        matrix = matrix[np.ix_(order, order)]
+        if _label(matrix) != label:
+            return original
+        return Case((matrix.tolist() if rng.random() < 0.5 else matrix,), original.kwargs)
+
+    make_case.__name__ = getattr(generate, "__name__", "make_case")
+    make_case.__doc__ = (generate.__doc__ or "").rstrip() + " In the one form of every kind (`in_any_form`)."
+    return make_case
 
 
 # ----- the exercises --------------------------------------------------------------------------------
@@ -388,17 +446,19 @@ EXERCISES = (
     exercise(
         module=MODULE, function="classify_critical_point", points=4,
         checks={
-            "a minimum": a_minimum,
-            "a 3×3 maximum": a_maximum_3x3,
-            "a saddle with a positive diagonal": saddle_with_positive_diagonal,
-            "a tiny negative eigenvalue: degenerate": tiny_negative_eigenvalue,
-            "a tiny positive eigenvalue among negative ones: degenerate": tiny_positive_among_negatives,
+            "a minimum": in_any_form(a_minimum),
+            "a 3×3 maximum": in_any_form(a_maximum_3x3),
+            "a saddle with a positive diagonal": in_any_form(saddle_with_positive_diagonal),
+            "a saddle with two negative eigenvalues": in_any_form(saddle_with_two_negative_eigenvalues),
+            "a tiny negative eigenvalue: degenerate": in_any_form(tiny_negative_eigenvalue),
+            "a tiny positive eigenvalue among negative ones: degenerate": in_any_form(tiny_positive_among_negatives),
             "large positive eigenvalues and one under the relative threshold: degenerate":
-                under_the_relative_threshold,
+                in_any_form(under_the_relative_threshold),
             "eigenvalues of both signs, the negative far larger, and one under the relative threshold: degenerate":
-                under_the_relative_threshold_mixed_signs,
-            "one eigenvalue just over the relative threshold: not degenerate": just_over_the_relative_threshold,
-            "a 3×3 saddle as integers": integer_saddle_3x3,
+                in_any_form(under_the_relative_threshold_mixed_signs),
+            "one eigenvalue just over the relative threshold: not degenerate":
+                in_any_form(just_over_the_relative_threshold),
+            "a 3×3 matrix of integers": integer_matrix_3x3,
         },
         expect=by_solution(f"{MODULE}.classify_critical_point"),
         hidden_draws=3,  # one of four labels: a guess passes a hidden check 1 time in 64, not 1 in 4
