@@ -18,18 +18,34 @@ from __future__ import annotations
 
 from holdout_checks import holdout_checks
 
-# Measured at the first grading, not a target.
-NAMED_AT_LEAST = 0.0
-NAMED_BY_HAND_AT_LEAST = 0.0
+# Measured at the first grading, not a target: 43 of 50 named by keywords (86%), 41 by hand (82%); all 50 lost marks
+# on their own function, one (`predict` in float32) cost its callers too.
+NAMED_AT_LEAST = 0.85
+NAMED_BY_HAND_AT_LEAST = 0.81
 
 # The judgement by hand (JUDGED.md), kept apart from the entries' keywords, which are never edited after a hint
 # was seen. A claim whose keywords missed but whose text, read by hand, is true: this fragment.
-HAND_JUDGED_NOT_FALSE: dict[str, str] = {}
-# Named by keywords only where the text says where the error is, not what it is.
-HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset()
-HAND_JUDGED_FALSE: dict[str, str] = {}
+HAND_JUDGED_NOT_FALSE: dict[str, str] = {
+    "h28_best_of_starts_returns_start": "return where the descent ends, not where it started",
+}
+# Named by keywords only where the text says nothing of the mistake.
+HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({
+    "h28_partial_derivative_asarray_aliases",  # "0.0" matched "off by up to 0.0385"; no hint at the first grading
+})
+# Texts judged misleading by hand whatever the keywords say: a column made where a 1-D array belongs told as the
+# sizes of reshape passed in each other's place (fixed since as a class; kept, so that it coming back fails).
+HAND_JUDGED_FALSE: dict[str, str] = {
+    "h28_sse_column_target_broadcast": "are passed in each other's place",
+    "h28_dloss_db_target_column": "are passed in each other's place",
+}
 FALSE_HINT_TODAY: dict[str, str] = {}
 KEEPS_MARKS_TODAY: dict[str, str] = {}
-COSTS_CALLERS_TODAY: dict[str, str] = {}
+# `predict` in float32 passes on to `sse` an error within `sse`'s tolerance, and on to the error profiles (through
+# `sse`, on larger data) one past theirs; error carried forward does not find the profiles right given the student's
+# own `sse`, whose values differ with the type its arguments arrive in (a NumPy float or a Python float: NumPy's
+# scalar promotion keeps float32 for the one and not the other).
+COSTS_CALLERS_TODAY: dict[str, str] = {
+    "h28_predict_float32": "the error profiles lose marks through sse: float32 rounding past their tolerance",
+}
 
 globals().update(holdout_checks("twentyeighth", globals()))
