@@ -14,7 +14,6 @@ nothing where it happens to be right (`count_only_answers_that_vary`).
 
 from __future__ import annotations
 
-import ast
 import functools
 import hashlib
 import inspect
@@ -168,28 +167,39 @@ def submission_digest(sources: Mapping[str, str]) -> str:
     """A short digest of what a submission's code is, mixed into its hidden inputs: a hidden check's pass or fail
     can spell out a bit of any hidden input the submission's code reads while it runs, and a resubmission whose
     code changed (to use what was spelt out) draws new inputs; the same code draws the same ones. The code as
-    parsed, without its comments, layout and docstrings (the text where it does not parse): a comment changed is no
-    new draw of the hidden inputs."""
-    text = "\0".join(f"{name}\0{_code_of(sources[name])}" for name in sorted(sources))
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    compiled, without its line numbers (the text where it does not compile): a comment or the layout changed is
+    no new draw of the hidden inputs."""
+    digest = hashlib.sha256()
+    for name in sorted(sources):
+        digest.update(name.encode("utf-8", "surrogatepass") + b"\0" + _code_of(sources[name]) + b"\0")
+    return digest.hexdigest()[:32]
 
 
-def _code_of(source: str) -> str:
-    """The source as parsed, without comments, layout or docstrings; the text itself where it does not parse."""
+def _code_of(source: str) -> bytes:
+    """The source compiled (never run), its bytecode, names and constants without line numbers or positions; the
+    text itself where it does not compile."""
     try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return source
-    for node in ast.walk(tree):
-        body = getattr(node, "body", None)
-        if isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and body \
-                and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-                and isinstance(body[0].value.value, str):
-            node.body = body[1:] or [ast.Pass()]
+        code = compile(source, "<submission>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return b"text\0" + source.encode("utf-8", "surrogatepass")
+    parts: list[bytes] = []
+
+    def add(code: Any) -> None:
+        parts.append(code.co_code)
+        parts.append(repr((code.co_names, code.co_varnames, code.co_freevars, code.co_cellvars, code.co_argcount,
+                           code.co_posonlyargcount, code.co_kwonlyargcount, code.co_flags, code.co_name)).encode(
+            "utf-8", "surrogatepass"))
+        for constant in code.co_consts:
+            if hasattr(constant, "co_code"):
+                add(constant)
+            else:
+                parts.append(repr(constant).encode("utf-8", "surrogatepass"))
+
     try:
-        return ast.dump(tree)
-    except RecursionError:
-        return source
+        add(code)
+    except (RecursionError, ValueError):  # a constant too deep, or an int too long to write out
+        return b"text\0" + source.encode("utf-8", "surrogatepass")
+    return b"code\0" + b"\1".join(parts)
 
 
 def plan(exercises: Iterable[Exercise], *, hidden: bool, course_seed: str = "",

@@ -86,13 +86,13 @@ def test_a_changed_resubmission_draws_new_hidden_inputs_and_the_same_one_the_sam
     """Attack: any hidden call can read every hidden input its child holds (the calls in its callers' frames) and
     spell bits of them out through which of its other hidden checks pass, about a hundred per upload; with the
     same inputs on every resubmission they added up to whole inputs, to hard-code as a table. Now the inputs
-    depend on the submission's code: a resubmission that changed its code draws new ones. Its comments, layout and
-    docstrings are not its code (red team round 20, 03): a comment changed draws nothing new, so no input can be
-    re-rolled by editing one."""
+    depend on the submission's code: a resubmission that changed its code draws new ones. Its comments and layout
+    are not its code (red team round 20, 03): a comment changed draws nothing new, so no input can be re-rolled by
+    editing one."""
     exercises = of_module("linear_model")
     source = kit.solution_source("linear_model")
     changed = source + "\n_SPELT_OUT = {}  # the table of what the last upload spelt out would go here\n"
-    commented = source.replace("\n", "\n# a comment\n", 1) + '\n\n"""A docstring-like string."""\n'
+    commented = source.replace("\ndef ", "\n# a comment: every line below moves down\n\ndef ", 1) + "# end\n"
     reformatted = source.replace("import numpy as np", "import numpy  as  np", 1) + "# 1029\n"
 
     def hidden(sources: dict[str, str]) -> list[str]:
@@ -104,9 +104,9 @@ def test_a_changed_resubmission_draws_new_hidden_inputs_and_the_same_one_the_sam
     assert submission_digest({"a": "x", "b": "y"}) != submission_digest({"a": "xb", "": "y"})
     assert submission_digest({"a": "def f(:\n"}) != submission_digest({"a": "def f(: # \n"})  # no parse: its text
     assert submission_digest({"a": "x = 1\n"}) == submission_digest({"a": "# note\nx = 1  # one\n"})
-    assert submission_digest({"a": 'def f():\n    """Doc."""\n    return 1\n'}) == \
-        submission_digest({"a": "def f():\n    return 1\n"})
-    assert commented != source
+    assert submission_digest({"a": "x = 1\n"}) != submission_digest({"a": "x = 2\n"})
+    assert submission_digest({"a": "n = " + "9" * 5000 + "\n"}) != submission_digest({"a": "n = 9\n"})  # no repr limit
+    assert hidden({"linear_model": commented}) == hidden({"linear_model": source})
     graded = [grade_sources({"linear_model": text}, sandbox, student="s", hidden=True, course_seed="c",
                             exercises=exercises) for text in (source, changed)]
     assert all(result.score == result.max_score for result in graded)  # the right code passes whatever is drawn
