@@ -11,7 +11,7 @@ import pytest
 
 from grader import kit
 from grader.compare import compare
-from grader.curriculum import DECLARED, EXERCISES, TOTAL_POINTS
+from grader.curriculum import BY_KEY, DECLARED, EXERCISES, TOTAL_POINTS
 from grader.engine import LIVE, counted_away, grade_sources, plan
 from grader.report import STATUS_DIAGNOSES
 
@@ -209,3 +209,18 @@ def test_the_public_answer_of_a_kind_rarely_passes_its_hidden_check(exercise):
     too_often = {label: count for label, count in passed_by_the_public_answer.items()
                  if count > students // 10 and (exercise.key, label) not in ANSWER_OF_THE_KIND}
     assert not too_often, too_often
+
+
+def test_the_best_grid_cell_is_never_the_exact_fit_snapped_to_the_grid(sandbox):
+    """Bug: `best_fit_on_grid` returning, on each axis apart, the candidate nearest the least-squares line kept all
+    its marks on some students' hidden draws (a holdout entry lost marks only by the luck of its draws): the checks
+    now draw grids on which that cell is not the grid's best pair, public and hidden."""
+    exercise = BY_KEY["linear_model.best_fit_on_grid"]
+    body = ("m, c = np.polyfit(np.asarray(x, dtype=float), np.asarray(y, dtype=float), 1)\n"
+            "s, b = np.asarray(slopes, dtype=float), np.asarray(intercepts, dtype=float)\n"
+            "return float(s[np.abs(s - m).argmin()]), float(b[np.abs(b - c).argmin()])")
+    source = kit.variant_source("linear_model", "best_fit_on_grid", body)
+    for student in ("a", "b", "c"):
+        result = grade_sources({"linear_model": source}, sandbox, student=student, hidden=True,
+                               course_seed="a course seed of the test, long enough", exercises=[exercise])
+        assert all(not check.passed for check in result.exercises[0].checks), student
