@@ -175,9 +175,15 @@ def submission_digest(sources: Mapping[str, str]) -> str:
     return digest.hexdigest()[:32]
 
 
+MAX_COMPILED_CHARS = 64 * 1024  # a longer module is digested as its text: compiling it in the grader's own process
+# cost seconds and hundreds of MiB (five modules of a million `0` statements), and no exercise's answer is that long
+
+
 def _code_of(source: str) -> bytes:
     """The source compiled (never run), its bytecode, names and constants without line numbers or positions; the
-    text itself where it does not compile."""
+    text itself where it does not compile, or is longer than `MAX_COMPILED_CHARS`."""
+    if len(source) > MAX_COMPILED_CHARS:
+        return b"text\0" + source.encode("utf-8", "surrogatepass")
     try:
         code = compile(source, "<submission>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):

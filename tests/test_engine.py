@@ -106,6 +106,8 @@ def test_a_changed_resubmission_draws_new_hidden_inputs_and_the_same_one_the_sam
     assert submission_digest({"a": "x = 1\n"}) == submission_digest({"a": "# note\nx = 1  # one\n"})
     assert submission_digest({"a": "x = 1\n"}) != submission_digest({"a": "x = 2\n"})
     assert submission_digest({"a": "n = " + "9" * 5000 + "\n"}) != submission_digest({"a": "n = 9\n"})  # no repr limit
+    padded = "0\n" * 40_000  # red team round 21, 02: compiled in the grader's process, seconds and hundreds of MiB
+    assert submission_digest({"a": padded}) != submission_digest({"a": padded + "# \n"})  # long: its text
     assert hidden({"linear_model": commented}) == hidden({"linear_model": source})
     graded = [grade_sources({"linear_model": text}, sandbox, student="s", hidden=True, course_seed="c",
                             exercises=exercises) for text in (source, changed)]
@@ -356,7 +358,7 @@ def test_a_label_remembered_for_a_repeated_input_and_varied_by_a_count_earns_not
     away are withheld with them."""
     body = ("global _seen\ntry:\n    _seen\nexcept NameError:\n    _seen = {}\nkey = repr(hessian_matrix)\n"
             "if key not in _seen:\n"
-            f"    _seen[key] = 'saddle' if len(_seen) in ({odd_call - 1}, {odd_call + 9}) else 'degenerate'\n"
+            f"    _seen[key] = 'saddle' if len(_seen) in ({odd_call - 1}, {odd_call + 11}) else 'degenerate'\n"
             "return _seen[key]")
     for index, result in enumerate(_graded_classify(body, [f"memo{index}" for index in range(3)])):
         assert result.score == 0, (index, result.score)

@@ -630,8 +630,8 @@ def test_derivatives_that_call_the_given_functions_at_real_points_keep_their_mar
 
 COUNTING_LABELS = '''
 
-_LABELS = ["minimum", "maximum", "saddle", "saddle", "degenerate", "degenerate", "degenerate", "degenerate", "saddle",
-           "minimum"]
+_LABELS = ["minimum", "maximum", "saddle", "saddle", "saddle", "saddle", "degenerate", "degenerate", "degenerate",
+           "degenerate", "saddle", "minimum"]
 _CALLS = [0]
 
 
@@ -761,3 +761,26 @@ def test_a_label_read_from_the_form_of_the_input_earns_nothing(sandbox):
         result = grade_sources({"partial_derivatives": source}, sandbox, student=student, hidden=True,
                                course_seed="a course seed of the test, long enough", exercises=[exercise])
         assert result.exercise(exercise.key).score == 0, student
+
+
+def test_the_signs_of_the_diagonal_and_of_the_determinant_do_not_classify_every_kind(sandbox):
+    """Attack (red team round 21, 03): a classifier without eigenvalues (the signs of the diagonal with the
+    determinant's, a small scaled determinant for degenerate), wrong in general (it calls the saddle
+    [[1, 3, 3], [3, 1, 3], [3, 3, 1]] a minimum), kept 4 of 4 points: no kind had a saddle whose diagonal has one
+    sign. Two kinds now do, one of each sign; it loses them, public and hidden, and keeps the kinds it gets right."""
+    exercise = BY_KEY["partial_derivatives.classify_critical_point"]
+    body = ("a = np.asarray(hessian_matrix, dtype=float)\na = a / float(np.max(np.abs(a)))\nn = len(a)\n"
+            "det = np.linalg.det(a)\n"
+            "e2 = sum(a[i, i] * a[j, j] - a[i, j] * a[j, i] for i in range(n) for j in range(i + 1, n))\n"
+            "if abs(det) <= 1e-8 * float(np.sqrt(np.sum(a * a))) * abs(e2):\n    return 'degenerate'\n"
+            "d = np.diag(a)\nif np.all(d > 0) and det > 0:\n    return 'minimum'\n"
+            "if np.all(d < 0) and (det < 0) == (n % 2 == 1):\n    return 'maximum'\nreturn 'saddle'")
+    source = kit.variant_source("partial_derivatives", "classify_critical_point", body)
+    kinds = ("a saddle with a positive diagonal and a positive determinant",
+             "a saddle with a negative diagonal and a negative determinant")
+    for student in ("a", "b", "c"):
+        result = grade_sources({"partial_derivatives": source}, sandbox, student=student, hidden=True,
+                               course_seed="a course seed of the test, long enough", exercises=[exercise])
+        checks = result.exercises[0].checks
+        assert all(not check.passed for check in checks if check.label in kinds), student
+        assert result.exercises[0].score < exercise.points * (1 - 1.5 / len(exercise.checks)), student

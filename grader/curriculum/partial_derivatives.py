@@ -264,6 +264,27 @@ def saddle_with_two_negative_eigenvalues(rng: np.random.Generator) -> Case:
     return Case((matrix,))
 
 
+def _saddle_with_a_diagonal_of_one_sign(rng: np.random.Generator, sign: float) -> list[list[float]]:
+    """A 3×3 saddle, one large eigenvalue of `sign` and two small ones of the other, its diagonal of `sign` (its
+    determinant of `sign` too): the signs of the diagonal, alone or with the determinant's, call it a minimum
+    (sign +1) or a maximum (sign −1) (red team round 21, 03: a classifier without eigenvalues kept every mark)."""
+    for _ in range(64):
+        matrix = _symmetric(sign * np.array([rng.uniform(4, 8), *-rng.uniform(0.5, 1.5, 2)]), rng)
+        if np.all(sign * np.diag(matrix) > 0.1):
+            break
+    return matrix
+
+
+def saddle_with_positive_diagonal_and_determinant(rng: np.random.Generator) -> Case:
+    """One large positive and two small negative eigenvalues, the diagonal and the determinant positive."""
+    return Case((_saddle_with_a_diagonal_of_one_sign(rng, 1.0),))
+
+
+def saddle_with_negative_diagonal_and_determinant(rng: np.random.Generator) -> Case:
+    """One large negative and two small positive eigenvalues, the diagonal and the determinant negative."""
+    return Case((_saddle_with_a_diagonal_of_one_sign(rng, -1.0),))
+
+
 def tiny_negative_eigenvalue(rng: np.random.Generator) -> Case:
     """One eigenvalue in [1, 3] and one of about −1e-12: degenerate, not a saddle."""
     return Case((_symmetric([rng.uniform(1, 3), -rng.uniform(1, 9) * 1e-12], rng),))
@@ -450,6 +471,10 @@ EXERCISES = (
             "a 3×3 maximum": in_any_form(a_maximum_3x3),
             "a saddle with a positive diagonal": in_any_form(saddle_with_positive_diagonal),
             "a saddle with two negative eigenvalues": in_any_form(saddle_with_two_negative_eigenvalues),
+            "a saddle with a positive diagonal and a positive determinant":
+                in_any_form(saddle_with_positive_diagonal_and_determinant),
+            "a saddle with a negative diagonal and a negative determinant":
+                in_any_form(saddle_with_negative_diagonal_and_determinant),
             "a tiny negative eigenvalue: degenerate": in_any_form(tiny_negative_eigenvalue),
             "a tiny positive eigenvalue among negative ones: degenerate": in_any_form(tiny_positive_among_negatives),
             "large positive eigenvalues and one under the relative threshold: degenerate":
