@@ -48,7 +48,12 @@ HAND_JUDGED_FALSE: dict[str, str] = {
     "h25_neuron_dual_rsub_operands_reversed": "the two sides of the operation are swapped. in neuron, changing "
                                               "`self.val - other.val`",
 }
-FALSE_HINT_TODAY: dict[str, str] = {}
+# Since best_fit_on_grid's grids never make the exact fit snapped to the grid the best cell, dropping the -2 of one
+# partial derivative inside a gradient-norm criterion happens to pick the best cell on every check: a repair that
+# passes by coincidence, told as "an extra factor" where the criterion itself is the slip.
+FALSE_HINT_TODAY: dict[str, str] = {
+    "h25_bestfit_smallest_gradient_norm": "a repair passing by coincidence on the grids drawn: `-2` told extra",
+}
 KEEPS_MARKS_TODAY: dict[str, str] = {}
 COSTS_CALLERS_TODAY: dict[str, str] = {}
 
