@@ -536,14 +536,18 @@ def test_check_passes_is_the_verdict_of_judge(sandbox, solution_sources):
     assert seen[True] > 100 and seen[False] > 100, seen
 
 
+def _failed_checks(sandbox, module: str, function: str, body: str) -> list[CheckResult]:
+    """The failed checks of `function`, its body replaced, graded with its module's declared exercises."""
+    result = grade_sources({module: kit.variant_source(module, function, body)}, sandbox, student="s", hidden=True,
+                           course_seed="c", exercises=declared_of_module(module))
+    return [check for check in result.exercise(f"{module}.{function}").checks if not check.passed]
+
+
 def test_a_failed_public_check_says_which_returned_value_is_off_and_a_hidden_one_does_not(sandbox):
     """sse_gradient returns (∂SSE/∂m, ∂SSE/∂c): a student whose ∂SSE/∂c alone is wrong is told so on public
     checks; hidden checks keep their one uniform problem line."""
-    source = kit.variant_source("gradient_descent", "sse_gradient", "r = y - (m * x + c)\n"
-                                "return float(-2 * np.sum(x * r)), float(-2 * np.sum(r) + 1)\n")
-    result = grade_sources({"gradient_descent": source}, sandbox, student="s", hidden=True, course_seed="c",
-                           exercises=of_module("gradient_descent"))
-    failed = [check for check in result.exercise("gradient_descent.sse_gradient").checks if not check.passed]
+    failed = _failed_checks(sandbox, "gradient_descent", "sse_gradient", "r = y - (m * x + c)\n"
+                            "return float(-2 * np.sum(x * r)), float(-2 * np.sum(r) + 1)\n")
     public = [check for check in failed if check.visibility == "public"]
     assert public and all("(∂SSE/∂c is off; ∂SSE/∂m is right)" in check.student_message for check in public)
     hidden = [line for check in failed if check.visibility == "hidden" for line in check.student_message.splitlines()
@@ -707,15 +711,12 @@ def test_blocks_of_one_returned_array_are_said_right_or_scaled_by_name(sandbox):
     """Bug: backprop's output layer half the right value (the 2 of the square added to the hidden units' line only)
     was told "off by up to ..." with the exercise's general hint: its four gradients lie in one array, which no
     check split. The public checks now say which blocks are right and which are half."""
-    source = kit.variant_source("neural_network", "backprop", "x = np.asarray(x, dtype=float)[:, None]\n"
-                                "hidden = sigmoid(x * w_hidden + b_hidden)\nout = hidden @ w_out + b_out\n"
-                                "e = out - y\nd = 2 * e[:, None] * w_out * hidden * (1 - hidden)\n"
-                                "return np.concatenate([np.sum(d * x, axis=0), np.sum(d, axis=0), e @ hidden, "
-                                "[np.sum(e)]])\n")
-    result = grade_sources({"neural_network": source}, sandbox, student="s", hidden=True, course_seed="c",
-                           exercises=declared_of_module("neural_network"))
-    public = [check for check in result.exercise("neural_network.backprop").checks
-              if not check.passed and check.visibility == "public"]
+    failed = _failed_checks(sandbox, "neural_network", "backprop", "x = np.asarray(x, dtype=float)[:, None]\n"
+                            "hidden = sigmoid(x * w_hidden + b_hidden)\nout = hidden @ w_out + b_out\n"
+                            "e = out - y\nd = 2 * e[:, None] * w_out * hidden * (1 - hidden)\n"
+                            "return np.concatenate([np.sum(d * x, axis=0), np.sum(d, axis=0), e @ hidden, "
+                            "[np.sum(e)]])\n")
+    public = [check for check in failed if check.visibility == "public"]
     assert public and all("(∂L/∂w_out and ∂L/∂b_out are half the right values; ∂L/∂w_hidden and ∂L/∂b_hidden are "
                           "right)" in check.student_message for check in public)
 
@@ -728,11 +729,8 @@ def test_three_parts_right_are_listed_with_commas():
 def test_a_value_returned_with_the_opposite_sign_is_said_so_beside_the_right_ones(sandbox):
     """A fix half applied: sse_gradient's ∂SSE/∂c with its sign flipped, ∂SSE/∂m right. The public checks say what
     they show: the one value is the right one with the opposite sign; the other is right."""
-    source = kit.variant_source("gradient_descent", "sse_gradient", "r = y - (m * x + c)\n"
-                                "return float(-2 * np.sum(x * r)), float(2 * np.sum(r))\n")
-    result = grade_sources({"gradient_descent": source}, sandbox, student="s", hidden=True, course_seed="c",
-                           exercises=of_module("gradient_descent"))
-    failed = [check for check in result.exercise("gradient_descent.sse_gradient").checks if not check.passed]
+    failed = _failed_checks(sandbox, "gradient_descent", "sse_gradient", "r = y - (m * x + c)\n"
+                            "return float(-2 * np.sum(x * r)), float(2 * np.sum(r))\n")
     public = [check for check in failed if check.visibility == "public"]
     assert public and all("(∂SSE/∂c has the opposite sign; ∂SSE/∂m is right)" in check.student_message
                           for check in public)

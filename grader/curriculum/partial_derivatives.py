@@ -252,37 +252,33 @@ def saddle_with_positive_diagonal(rng: np.random.Generator) -> Case:
     return Case((np.array([[a, b], [b, d]]),))
 
 
-def saddle_with_two_negative_eigenvalues(rng: np.random.Generator) -> Case:
-    """A 3×3 saddle with one positive and two negative eigenvalues in [0.5, 3], its diagonal of both signs: its
-    determinant is positive, so the two-variable test (det > 0 and the sign of H[0, 0]) calls it a minimum or a
-    maximum, where the signs of the diagonal say saddle (a mistake told apart from that one)."""
-    for _ in range(64):
-        matrix = _symmetric([rng.uniform(0.5, 3), *-rng.uniform(0.5, 3, 2)], rng)
-        diagonal = np.diag(matrix)
-        if np.any(diagonal > 0) and np.any(diagonal < 0):
-            break
-    return Case((matrix,))
+def _diagonal(case: Case) -> np.ndarray:
+    return np.diag(np.asarray(case.args[0], dtype=float))
 
 
-def _saddle_with_a_diagonal_of_one_sign(rng: np.random.Generator, sign: float) -> list[list[float]]:
+def _saddle_with_two_negative_eigenvalues(rng: np.random.Generator) -> Case:
+    return Case((_symmetric([rng.uniform(0.5, 3), *-rng.uniform(0.5, 3, 2)], rng),))
+
+
+# A 3×3 saddle with one positive and two negative eigenvalues in [0.5, 3], its diagonal of both signs: its determinant
+# is positive, so the two-variable test (det > 0 and the sign of H[0, 0]) calls it a minimum or a maximum, where the
+# signs of the diagonal say saddle (a mistake told apart from that one).
+saddle_with_two_negative_eigenvalues = redrawn(_saddle_with_two_negative_eigenvalues, lambda case: bool(
+    np.any(_diagonal(case) > 0) and np.any(_diagonal(case) < 0)))
+
+
+def _saddle_with_a_diagonal_of_one_sign(sign: float) -> InputGenerator:
     """A 3×3 saddle, one large eigenvalue of `sign` and two small ones of the other, its diagonal of `sign` (its
     determinant of `sign` too): the signs of the diagonal, alone or with the determinant's, call it a minimum
     (sign +1) or a maximum (sign −1) (red team round 21, 03: a classifier without eigenvalues kept every mark)."""
-    for _ in range(64):
-        matrix = _symmetric(sign * np.array([rng.uniform(4, 8), *-rng.uniform(0.5, 1.5, 2)]), rng)
-        if np.all(sign * np.diag(matrix) > 0.1):
-            break
-    return matrix
+    def draw(rng: np.random.Generator) -> Case:
+        return Case((_symmetric(sign * np.array([rng.uniform(4, 8), *-rng.uniform(0.5, 1.5, 2)]), rng),))
+
+    return redrawn(draw, lambda case: bool(np.all(sign * _diagonal(case) > 0.1)))
 
 
-def saddle_with_positive_diagonal_and_determinant(rng: np.random.Generator) -> Case:
-    """One large positive and two small negative eigenvalues, the diagonal and the determinant positive."""
-    return Case((_saddle_with_a_diagonal_of_one_sign(rng, 1.0),))
-
-
-def saddle_with_negative_diagonal_and_determinant(rng: np.random.Generator) -> Case:
-    """One large negative and two small positive eigenvalues, the diagonal and the determinant negative."""
-    return Case((_saddle_with_a_diagonal_of_one_sign(rng, -1.0),))
+saddle_with_positive_diagonal_and_determinant = _saddle_with_a_diagonal_of_one_sign(1.0)
+saddle_with_negative_diagonal_and_determinant = _saddle_with_a_diagonal_of_one_sign(-1.0)
 
 
 def tiny_negative_eigenvalue(rng: np.random.Generator) -> Case:
@@ -336,11 +332,11 @@ def _label(matrix: np.ndarray) -> str:
     return "minimum" if np.all(eigenvalues > 0) else "maximum" if np.all(eigenvalues < 0) else "saddle"
 
 
-def in_any_form(generate: InputGenerator, pad: float = 1.0) -> InputGenerator:
+def in_any_form(generate: InputGenerator) -> InputGenerator:
     """`generate`'s matrix of floats handed over in one form whatever its label (red team round 20, 04: each kind
     came in a form of its own, a 2×2 array, integers, entries in the thousands, and a function reading the label from
-    the form, no eigenvalue computed, earned 1.78 of 4 points): 3×3 (a 2×2 one grown by an eigenvalue of the sign
-    `pad`, within the range of its own, which keeps its label), scaled so that its largest entry is 10^1.5 to 10^4
+    the form, no eigenvalue computed, earned 1.78 of 4 points): 3×3 (a 2×2 one grown by a positive eigenvalue within
+    the range of its own, which keeps its label), scaled so that its largest entry is 10^1.5 to 10^4
     (every label is scale-free: the threshold is relative), rows and columns permuted alike, as nested lists or as
     an array, drawn apart from the label. A form that would change the label is not made."""
     def make_case(rng: np.random.Generator) -> Case:
@@ -351,8 +347,7 @@ def in_any_form(generate: InputGenerator, pad: float = 1.0) -> InputGenerator:
             sizes = np.abs(np.linalg.eigvalsh(matrix))
             grown = np.zeros((3, 3))
             grown[:2, :2] = matrix
-            grown[2, 2] = pad * rng.uniform(max(float(np.min(sizes)), 1e-3 * float(np.max(sizes))),
-                                            float(np.max(sizes)))
+            grown[2, 2] = rng.uniform(max(float(np.min(sizes)), 1e-3 * float(np.max(sizes))), float(np.max(sizes)))
             matrix = grown
         matrix = matrix * (10 ** rng.uniform(1.5, 4.0) / float(np.max(np.abs(matrix))))
         order = rng.permutation(len(matrix))

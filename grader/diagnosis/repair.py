@@ -1,65 +1,59 @@
 """Repair: the smallest change of the student's own code that makes every check pass, named as the mistake.
 
-Where nothing listed explains a failed exercise, the trusted parent reads the student's function as a syntax
-tree (never executing it) and builds candidates, each one small edit away from it: a sign or an operator
-changed (in an expression, or `+=` for `-=`), parentheses moved, a constant off by one or where a variable
-belongs, a call that rounds, truncates or reorders removed, an extra factor or term dropped, one variable for
-another (a local made like another, a parameter where its shifted local belongs: `x` where `dx = x − x̄`
-belongs), a loop's index for its value, a sibling function for the one a copied line calls, a mean for a sum,
-an argument not passed, two arguments swapped (not the sizes of one shape,
-`reshape(-1, 1)`), the other divisor n − ddof of a variance, a statement that stops
-a loop early removed, a `return` moved out of its loop, two steps of a loop's pass swapped, an initialisation
-moved into the loop it should reset with, a matrix entry's mirror stored, two returned values or labels
-swapped, `dtype=int` for floats, `asarray` for a copy, `*` typed for `**` and `=-` for `-=`, every `//` made
-`/` at once; and Python read otherwise than meant: every `^` (XOR) made `**`, every `math.f` made NumPy's, an
-argument a check passes as a list converted, names bound together (`a = b = ...`) made each its own, a loop
-variable that shadows a parameter renamed, lists or sums made afresh in the loop that fills them moved before it,
-an exit test made before the pass's step moved after it, `argmin`'s position indexed for its value, a `zeros_like`
-made float, a 1 where the number of points belongs, a new axis `[:, None]`, every `axis=k` changed at once, a
-pass that restarts from its parameter (`x = x0 - ...` in the loop), `range(len(s))` where `for i in s` takes
-values, two values computed alike (by sibling functions) in each other's place, a module function of one value
-applied to an expression removed (`sigmoid(h @ w + b)` where the linear value belongs), an absolute value where a
-signed value is tested or scaled (`a <= tol`, `np.max(a)`), a statement that reads a value before the one
-computing it moved after that one, `f(u op c)` for `f(u) op c` (f a given function too) and `a = f(u)` then
-`a op c` for `a = f(u op c)`, Σx² for (Σx)², a total divided by the number of points the function counted
-(`n = len(x)`), a value read before a function of one value is applied where the value after it belongs
-(`z` for `h = sigmoid(z)`), a size `np.abs(r)` where the square `r ** 2` belongs, entries set where they are
-moved (`plus[i] = h` for `plus[i] += h`, every such store at once and each alone), one buffer stepped back
-to where it started where the other side belongs (`p[i] -= 2 * h` after `p[i] += h` and a call), an in-place
-operator on a second name of an array (`u = x` then `u *= 3`) made a new value (`u = u * 3`; each alone and every
-one at once), a copy made after a change it must not carry moved before it, a loop's index
-off by one where a pass stores into or reads an entry of what it fills (`path[k]` for `path[k + 1]`, or for
-`path[k - 1]`), `np.sign(g)` or `np.clip(g, a, b)` for `g`, an `axis=-k` changed whole, `np.reciprocal(u)` (integer for
-integers) for `1 / u`, `np.ndim(p)` for `len(p)`, a
-lambda made in a loop given the loop's variable as a default (late binding), a product's last two factors dropped
-together (`a * (1 - a)`, a derivative's factor where none belongs), a parameter where a module function of it
-belongs (`x * (1 - x)` for `sigmoid(x) * (1 - sigmoid(x))`), a right operand that belongs deeper in the left
-operand's last terms (`c * x ** n - 1` for `c * x ** (n - 1)`), every read of the value before a function in
-one statement at once (`z * (1 - z)` for `h * (1 - h)`, `h = sigmoid(z)`), every alike value-changing call dropped
-at once (`round(s), round(b)`), two nested loops over two sequences made one loop over their `zip`, a running best
-(an infinity or None) started afresh in every pass moved before the loop, `[[0.0] * n] * n` made n rows, the
-last pass's added value read after its loop where the total belongs, an array made from integers (`np.array`,
-`np.asarray`, `np.full`, the `*_like`) made float, a narrow dtype (`float32`, `int`) made float, `np.outer(a, b)`
-for `a * b`, a row of an array bound to a name (a view) made a copy, an axis given positionally changed, and an
-`if` without `else` that only changes values (a clipping, a cap, a schedule) removed; and the habits of another
-array language (`_array_habits`): `np.dot` or `@` for `*` (MATLAB's `.*`), a column of shape (n, 1) made a 1-D
-array, a shape given as separate sizes made one tuple, the built-in `sum`'s start value taken for a dimension
+Where nothing listed explains a failed exercise, the trusted parent reads the student's function as a syntax tree
+(never executing it) and builds candidates, each one small edit away from it: a sign or an operator changed (in an
+expression, or `+=` for `-=`), parentheses moved, a constant off by one or where a variable belongs, a call that
+rounds, truncates or reorders removed, an extra factor or term dropped, one variable for another (a local made like
+another, a parameter where its shifted local belongs: `x` where `dx = x − x̄` belongs), a loop's index for its value,
+a sibling function for the one a copied line calls, a mean for a sum, an argument not passed, two arguments swapped
+(not the sizes of one shape, `reshape(-1, 1)`), the other divisor n − ddof of a variance, a statement that stops a
+loop early removed, a `return` moved out of its loop, two steps of a loop's pass swapped, an initialisation moved
+into the loop it should reset with, a matrix entry's mirror stored, two returned values or labels swapped,
+`dtype=int` for floats, `asarray` for a copy, `*` typed for `**` and `=-` for `-=`, every `//` made `/` at once; and
+Python read otherwise than meant: every `^` (XOR) made `**`, every `math.f` made NumPy's, an argument a check passes
+as a list converted, names bound together (`a = b = ...`) made each its own, a loop variable that shadows a parameter
+renamed, lists or sums made afresh in the loop that fills them moved before it, an exit test made before the pass's
+step moved after it, `argmin`'s position indexed for its value, a `zeros_like` made float, a 1 where the number of
+points belongs, a new axis `[:, None]`, every `axis=k` changed at once, a pass that restarts from its parameter (`x =
+x0 - ...` in the loop), `range(len(s))` where `for i in s` takes values, two values computed alike (by sibling
+functions) in each other's place, a module function of one value applied to an expression removed (`sigmoid(h @ w +
+b)` where the linear value belongs), an absolute value where a signed value is tested or scaled (`a <= tol`,
+`np.max(a)`), a statement that reads a value before the one computing it moved after that one, `f(u op c)` for `f(u)
+op c` (f a given function too) and `a = f(u)` then `a op c` for `a = f(u op c)`, Σx² for (Σx)², a total divided by
+the number of points the function counted (`n = len(x)`), a value read before a function of one value is applied
+where the value after it belongs (`z` for `h = sigmoid(z)`), a size `np.abs(r)` where the square `r ** 2` belongs,
+entries set where they are moved (`plus[i] = h` for `plus[i] += h`, every such store at once and each alone), one
+buffer stepped back to where it started where the other side belongs (`p[i] -= 2 * h` after `p[i] += h` and a call),
+an in-place operator on a second name of an array (`u = x` then `u *= 3`) made a new value (`u = u * 3`; each alone
+and every one at once), a copy made after a change it must not carry moved before it, a loop's index off by one where
+a pass stores into or reads an entry of what it fills (`path[k]` for `path[k + 1]`, or for `path[k - 1]`),
+`np.sign(g)` or `np.clip(g, a, b)` for `g`, an `axis=-k` changed whole, `np.reciprocal(u)` (integer for integers) for
+`1 / u`, `np.ndim(p)` for `len(p)`, a lambda made in a loop given the loop's variable as a default (late binding), a
+product's last two factors dropped together (`a * (1 - a)`, a derivative's factor where none belongs), a parameter
+where a module function of it belongs (`x * (1 - x)` for `sigmoid(x) * (1 - sigmoid(x))`), a right operand that
+belongs deeper in the left operand's last terms (`c * x ** n - 1` for `c * x ** (n - 1)`), every read of the value
+before a function in one statement at once (`z * (1 - z)` for `h * (1 - h)`, `h = sigmoid(z)`), every alike
+value-changing call dropped at once (`round(s), round(b)`), two nested loops over two sequences made one loop over
+their `zip`, a running best (an infinity or None) started afresh in every pass moved before the loop, `[[0.0] * n] *
+n` made n rows, the last pass's added value read after its loop where the total belongs, an array made from integers
+(`np.array`, `np.asarray`, `np.full`, the `*_like`) made float, a narrow dtype (`float32`, `int`) made float,
+`np.outer(a, b)` for `a * b`, a row of an array bound to a name (a view) made a copy, an axis given positionally
+changed, and an `if` without `else` that only changes values (a clipping, a cap, a schedule) removed; and the habits
+of another array language (`_array_habits`): `np.dot` or `@` for `*` (MATLAB's `.*`), a column of shape (n, 1) made a
+1-D array, a shape given as separate sizes made one tuple, the built-in `sum`'s start value taken for a dimension
 dropped (everywhere at once), a slice stopping at `-1` taken for `end`, `order='F'` dropped, two entries of a short
-literal in each other's place, and every name bound to one array made a copy at once; a polynomial's coefficient 0
-of a missing power left out of its list (one or two at once). Where a repair that takes a
-piece of code away passes, it is told before any other inside that piece or in code only feeding it (`preferred`).
-Text written
-more than once is located by its line. The same edit is also tried at every occurrence of the same
-expression (an index written twice, or copied into parallel terms). The candidates run in the sandbox like any
-student code (`find_repair` takes the runner); the parent judges them with the exercise's own checks. A
-candidate that passes every check the function failed and every one it passed is a fact about the student's
-code: its edit is shown, with what that kind of mistake means; where two edits at different places both pass,
-both are shown and neither is blamed (the code does not say which part is wrong). Where no single edit
-passes, two slips are looked for (`find_two_edit_repair`): an edit that passes some of the failed checks and
-breaks none, then a second edit of the code it made; said only where every pair found gives the same function.
-Nothing is said where no candidate passes; no input or expected value is part of the hint. Operators are
-generic: none is written for one exercise or one mistake.
-"""
+literal in each other's place, and every name bound to one array made a copy at once; a polynomial's coefficient 0 of
+a missing power left out of its list (one or two at once). Where a repair that takes a piece of code away passes, it
+is told before any other inside that piece or in code only feeding it (`preferred`). Text written more than once is
+located by its line. The same edit is also tried at every occurrence of the same expression (an index written twice,
+or copied into parallel terms). The candidates run in the sandbox like any student code (`find_repair` takes the
+runner); the parent judges them with the exercise's own checks. A candidate that passes every check the function
+failed and every one it passed is a fact about the student's code: its edit is shown, with what that kind of mistake
+means; where two edits at different places both pass, both are shown and neither is blamed (the code does not say
+which part is wrong). Where no single edit passes, two slips are looked for (`find_two_edit_repair`): an edit that
+passes some of the failed checks and breaks none, then a second edit of the code it made; said only where every pair
+found gives the same function. Nothing is said where no candidate passes; no input or expected value is part of the
+hint. Operators are generic: none is written for one exercise or one mistake."""
 
 from __future__ import annotations
 
@@ -164,8 +158,7 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "single precision": 2, "conditional change": 2, "dot for product": 2, "column": 2, "slice end": 2,
          "swapped entries": 3, "column-major": 2, "shape as sizes": 1, "start value": 1, "zero coefficient": 2,
          "twin step missing": 1, "step back to the start": 1, "in place on an alias": 1, "copy after change": 1,
-         "square shape": 2,
-         "rounded constant": 1, "coefficient order": 2,
+         "square shape": 2, "rounded constant": 1, "coefficient order": 2,
          "enumerate start": 1, "diagonal twice": 1, "module function for parameter": 1, "argument order": 1,
          "outside the loop": 2, "part of the data": 2}
 
@@ -1218,8 +1211,7 @@ _POLYNOMIAL_CALLS = frozenset({"poly1d", "polyval", "polyder", "polyint", "roots
 
 
 def _number_literal(node: ast.AST) -> bool:
-    return (isinstance(node, ast.Constant) and type(node.value) in (int, float)) or (
-        isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd) and _number_literal(node.operand))
+    return _number_constant(node) is not None
 
 
 def _polynomial_zero_left_out(node: ast.AST, context: _Context) -> Found:
@@ -2521,12 +2513,12 @@ _DTYPE_NAMES = frozenset({"float", "bool", "complex", "float64", *_INTEGER_DTYPE
 
 
 def _number_constant(node: ast.AST | None) -> int | float | None:
-    """The number a node writes as a constant (`3`, `100.0`, `-5`), None for anything else (a bool too)."""
-    sign = 1
+    """The number a node writes as a constant (`3`, `100.0`, `-5`, `--5`), None for anything else (a bool too)."""
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-        sign, node = (-1 if isinstance(node.op, ast.USub) else 1), node.operand
+        inner = _number_constant(node.operand)
+        return None if inner is None else -inner if isinstance(node.op, ast.USub) else inner
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        return sign * node.value
+        return node.value
     return None
 
 
