@@ -227,12 +227,13 @@ raise ValueError(repr(calls[len(calls) // 2:]))"""
 
 def test_a_public_check_cannot_reach_the_hidden_inputs_by_walking_its_frames(sandbox):
     """Bug: public and hidden calls went to one child in one job; student code found the job in its callers'
-    frames and raised every hidden input in a public check's error message, which feedback shows."""
-    exercise = BY_KEY["derivatives.df_wave"]
-    source = kit.variant_source("derivatives", "df_wave", FRAME_WALK)
-    result = grade_sources({"derivatives": source}, sandbox, student="mallory", hidden=True, course_seed="c",
+    frames and raised every hidden input in a public check's error message, which feedback shows. (The walk runs
+    in `sse`: a derivative to be worked out by hand is refused before its answers are read, for the frame.)"""
+    exercise = BY_KEY["linear_model.sse"]
+    source = kit.variant_source("linear_model", "sse", FRAME_WALK)
+    result = grade_sources({"linear_model": source}, sandbox, student="mallory", hidden=True, course_seed="c",
                            exercises=[exercise])
-    secrets = _hidden_input_numbers([exercise], "mallory", "c", {"derivatives": source})
+    secrets = _hidden_input_numbers([exercise], "mallory", "c", {"linear_model": source})
     assert secrets
     assert _leaked(_everything_shown(result), secrets) == []
     public = [check for check in result.exercises[0].checks if check.visibility == "public"]
@@ -273,7 +274,7 @@ inf, nan = float("inf"), float("nan")
 def _key(value):
     """The same text for equal inputs, in whatever form they come (numbers, arrays, functions)."""
     if callable(value):
-        return "f:" + getattr(value, "__name__", "")
+        return "f:" + value.__name__
     if isinstance(value, dict):
         return "{" + ",".join(name + "=" + _key(item) for name, item in sorted(value.items())) + "}"
     if isinstance(value, str):
@@ -540,13 +541,93 @@ def test_a_derivative_through_the_graders_own_copy_of_the_given_function_earns_n
               "df_wave": "g = _GIVEN['derivatives.f_wave']\nreturn (g(x + 1e-6) - g(x - 1e-6)) / 2e-6",
               "dsigmoid": "return _d(_GIVEN['derivatives.sigmoid'], x)"}
     source = replace_bodies(solution_sources["derivatives"] + COMPLEX_STEP + GRADERS_COPIES, bodies)
+    # the child's guard on its own (the parent's reading of the source, which refuses `sys.modules` first, aside)
+    calls = [Call("derivatives", function, (0.7,), by_hand=True, differentiates=given)
+             for function, given in (("df_poly", "f_poly"), ("df_wave", "f_wave"), ("dsigmoid", "sigmoid"))]
+    load_errors, outcomes = sandbox.run({"derivatives": source}, calls)
+    assert not load_errors
+    for call, outcome in zip(calls, outcomes, strict=True):
+        assert outcome.status == "error", call.function
+        assert "derivative worked out by hand" in outcome.error, call.function
+    # graded: refused by the parent, every derivative to be worked out by hand; `f_poly` and the rest keep theirs
     result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
                            exercises=of_module("derivatives"))
-    for function in bodies:
-        own = result.exercise(f"derivatives.{function}")
-        assert own.score == 0, function
-        assert "derivative worked out by hand" in own.checks[0].student_message, function
-    assert result.score == result.max_score - sum(result.exercise(f"derivatives.{f}").max_score for f in bodies)
+    by_hand = [e.key for e in of_module("derivatives") if e.by_hand]
+    for key in by_hand:
+        assert result.exercise(key).score == 0, key
+        assert "`modules`" in result.exercise(key).checks[0].student_message, key
+    assert result.score == result.max_score - sum(result.exercise(key).max_score for key in by_hand)
+
+
+THROUGH_THE_GUARD = {
+    # red team round 21, 01: the guard's unguarded copy of each function, found from the function's globals
+    "guard's copies": '''
+
+def _plain(f):
+    guard = f.__globals__.get("__calcgrade_real_numbers_only__")
+    if guard is None:
+        return f
+    for copy, name, *_ in guard.__self__.copies.values():
+        if name == f.__name__:
+            return copy
+    return f
+''',
+    # its variant: the code of the grader's own copy, taken at import and made a function again during the call
+    "code kept at import": '''
+import types
+import grader.sandbox.child as _child
+
+_CODE = {name.split(".")[1]: (g.__code__, g.__globals__) for name, g in _child.GIVEN.items()}
+
+
+def _plain(f):
+    code, namespace = _CODE[f.__name__]
+    return types.FunctionType(code, namespace)
+''',
+    # a frame: the guard's own, one level above the original it calls
+    "frame": '''
+import sys
+
+
+def _plain(f):
+    return f
+
+
+def _spy(x):
+    return sys._getframe(1).f_locals
+''',
+}
+
+
+@pytest.mark.parametrize("door", list(THROUGH_THE_GUARD))
+def test_a_derivative_through_what_the_guard_keeps_is_refused_by_reading_the_source(sandbox, solution_sources, door):
+    """Attack (red team round 21, 01): whatever the child's guard keeps to call the original function (its copies,
+    reached from the guarded function's `__globals__`; the code of the grader's own copy kept at import; a frame's
+    locals) is reachable by code that reaches into the interpreter, and a complex step through it earned all 24
+    points of the seven derivatives to be worked out by hand. The parent reads the submission's source and finds the
+    reach first (`grader.sandbox.reflection`): those derivatives fail, saying where; the other exercises keep theirs."""
+    step = "f = _plain(f_poly)\nreturn np.imag(f(np.asarray(x, dtype=float) + complex(0, 1e-30))) / 1e-30"
+    source = replace_bodies(solution_sources["derivatives"] + THROUGH_THE_GUARD[door], {"df_poly": step})
+    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("derivatives"))
+    by_hand = [e.key for e in of_module("derivatives") if e.by_hand]
+    for key in by_hand:
+        assert result.exercise(key).score == 0, key
+        message = result.exercise(key).checks[0].student_message
+        assert "derivatives.py`, line" in message and "Python's internals" in message, key
+        assert not result.exercise(key).checks[0].diagnosis, key  # no mistake counted in the class report
+    assert result.score == result.max_score - sum(result.exercise(key).max_score for key in by_hand)
+
+
+def test_reflection_in_another_module_costs_the_derivatives_only(sandbox, solution_sources):
+    """A module that reaches into the interpreter could do it for another one (each child loads them all): the
+    derivatives to be worked out by hand of every module fail; every other exercise keeps its marks."""
+    sources = {**solution_sources, "linear_model": solution_sources["linear_model"]
+               + "\n\nimport gc\n_objects = gc.get_objects\n"}
+    result = grade_sources(sources, sandbox, student="s", hidden=True, course_seed="c")
+    lost = {e.exercise for e in result.exercises if e.score < e.max_score}
+    assert lost == {key for key in BY_HAND if key.split(".")[0] in sources}
+    assert "`linear_model.py`, line" in result.exercise("derivatives.df_poly").checks[0].student_message
 
 
 def test_a_network_gradient_by_the_complex_step_earns_nothing(sandbox):

@@ -22,10 +22,11 @@ derivative worked out by hand never needs. For the duration of such a call (`Exe
 
 The function objects themselves are changed (their code swapped for a stand-in that checks the arguments and calls
 a copy of the original), so every name bound to one is guarded, an alias taken at import included; the original code
-is put back after the call. A guard beside the student's code, not a wall: what it does not stop is code written to
-get around it, a numerical method applied to a copy of the function (its formula written inline, its code or source
-kept at import, a fresh import of the module) or a polynomial fitted to the values seen at several calls' inputs
-(README, "What is left").
+is put back after the call. A guard beside the student's code, not a wall: what it keeps (the copies it calls, the
+guard itself in the module's globals) is reachable by code that reaches into the interpreter, which the parent
+refuses by reading the source first (`reflection.py`); what neither stops is a numerical method applied to a copy of
+the function the student writes (its formula inline) or a polynomial fitted to the values seen at several calls'
+inputs (README, "What is left").
 """
 
 from __future__ import annotations

@@ -1,0 +1,187 @@
+"""What in a submission's source could get around the by-hand guard: Python's reflection, read by the parent.
+
+The guard of `by_hand.py` runs in the child beside the student's code, so whatever it keeps there (the original of
+each function it guards, the guard itself in the module's globals) is reachable by code that reaches into the
+interpreter: a function's `__globals__` or `__code__`, a frame's locals, `gc.get_objects()`, `getattr` with a name
+built at run time, a fresh import of the module. A derivative worked out by hand needs none of it. The trusted
+parent reads every module of the submission as text (its syntax tree, never run) and finds the first use of any of
+these; while one is there, the checks of the derivatives to be worked out by hand fail and say where and why
+(`grader.engine`). Every other exercise is graded as usual: reflection costs only what it could get around.
+
+Denied, wherever it is written (the module's top level, a function, a class):
+- a name or attribute spelt like a special one (`__globals__`, `__dict__`, `__builtins__`, the guard's own global),
+  but for those that reach nothing (`__name__`, `__init__`, `__add__`, `__class__`, ... in `HARMLESS_SPECIAL`);
+- the builtins that read or write any attribute or namespace by a name built at run time, or run code from text
+  (`getattr`, `vars`, `globals`, `eval`, `exec`, `compile`, ...), by name or as an attribute;
+- the attributes through which a frame, a traceback, a generator, `sys.modules` or a code object is reached
+  (`f_locals`, `tb_frame`, `gi_frame`, `_getframe`, `modules`, `CodeType`, ...) and the library functions that
+  fetch an attribute by its name or run text as code (`operator.attrgetter`, `string.Formatter.get_field`,
+  `numpy.testing.runstring`);
+- an import of a module made for reflection (`gc`, `inspect`, `types`, `importlib`, `ctypes`, `pickle`, a module
+  whose name starts with `_`, ...) or of the grader's own package.
+
+What it does not stop (README, "What is left"): a numerical method through a copy of the function written by the
+student (its formula inline, with a complex number made at run time), and a way into the interpreter not listed
+here; a string that spells a special name is not read (`getattr` is what would use it).
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+MAX_SOURCE = 64 * 1024  # characters of one module read (as the digest compiles); a longer one is not trusted
+
+# Special names that reach nothing beyond a string, the object's own type or its own arithmetic.
+HARMLESS_SPECIAL = frozenset({
+    "__name__", "__qualname__", "__doc__", "__file__", "__version__", "__all__", "__slots__", "__annotations__",
+    "__future__", "__main__", "__class__", "__init__", "__post_init__", "__new__", "__repr__", "__str__",
+    "__format__", "__len__", "__iter__", "__next__", "__contains__", "__getitem__", "__setitem__", "__delitem__",
+    "__call__", "__enter__", "__exit__", "__hash__", "__bool__", "__float__", "__int__", "__index__", "__round__",
+    "__array__", "__array_priority__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__neg__",
+    "__pos__", "__abs__", "__copy__", "__deepcopy__",
+    *(f"__{prefix}{operation}__" for prefix in ("", "r", "i")
+      for operation in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "divmod")),
+})
+# Builtins that reach an attribute or a namespace by a name made at run time, or run text as code.
+DENIED_BUILTINS = frozenset({"getattr", "setattr", "delattr", "vars", "globals", "locals", "eval", "exec", "compile",
+                             "breakpoint"})
+# Attributes that lead to a frame, a traceback's frame, `sys.modules`, code objects, or fetch attributes by name.
+DENIED_ATTRIBUTES = DENIED_BUILTINS | frozenset({
+    "f_back", "f_globals", "f_locals", "f_builtins", "f_code", "f_trace", "tb_frame", "tb_next", "gi_frame",
+    "gi_code", "gi_yieldfrom", "cr_frame", "cr_code", "cr_await", "cr_origin", "ag_frame", "ag_code", "ag_await",
+    "_getframe", "_current_frames", "_current_exceptions", "modules", "meta_path", "path_hooks",
+    "path_importer_cache", "get_objects", "get_referrers", "get_referents", "CodeType", "FunctionType",
+    "LambdaType", "FrameType", "attrgetter", "methodcaller", "getattr_static", "get_field", "runstring", "_private",
+    "f2py", "distutils",
+})
+# Modules made for reflection or for running code from text and data.
+DENIED_MODULES = frozenset({
+    "gc", "inspect", "types", "importlib", "imp", "zipimport", "ctypes", "builtins", "traceback", "pickle",
+    "marshal", "copyreg", "shelve", "dill", "cloudpickle", "dis", "code", "codeop", "runpy", "pkgutil", "pydoc",
+    "pdb", "bdb", "site", "grader", "calcgrade_kit",
+})
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Where a module reaches into the interpreter: its file, line, and what is written there."""
+    file: str
+    line: int
+    what: str
+
+    def describe(self) -> str:
+        return f"`{self.file}`, line {self.line}: {self.what}"
+
+
+def reach_in_sources(sources: Mapping[str, str]) -> Reach | None:
+    """The first reach into the interpreter in any module of a submission (module name -> source), or None."""
+    for name in sorted(sources):
+        if (found := reach_in_module(f"{name}.py", sources[name])) is not None:
+            return found
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def reach_in_module(file: str, source: str) -> Reach | None:
+    """The first reach into the interpreter in one module's source. A module that does not parse never runs in
+    the child (it reaches nothing); one too long or too deep to read is not trusted."""
+    if len(source) > MAX_SOURCE:
+        return Reach(file, 1, f"a module of {len(source):,} characters, longer than the grader reads")
+    try:
+        tree = ast.parse(source, filename=file)
+    except (SyntaxError, ValueError):
+        return None
+    except (RecursionError, MemoryError):
+        return Reach(file, 1, "code nested too deeply to read")
+    try:
+        return _first_reach(file, tree)
+    except RecursionError:
+        return Reach(file, 1, "code nested too deeply to read")
+
+
+def _special(name: str) -> bool:
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")
+
+
+def _denied_name(name: str) -> str:
+    """Why a name (a variable's, an attribute's, one imported from a module) is denied, or ""."""
+    if _special(name) and name not in HARMLESS_SPECIAL:
+        return f"`{name}`, a special name that reaches into the interpreter"
+    if name in DENIED_ATTRIBUTES:
+        return f"`{name}`, which reaches an attribute, a namespace or a frame by a name made at run time"
+    return ""
+
+
+def _denied_module(module: str) -> str:
+    parts = module.split(".")
+    if parts[0] in DENIED_MODULES or (parts[0].startswith("_") and parts[0] != "__future__"):
+        return f"an import of `{module}`, a module for reaching into the interpreter"
+    for part in parts[1:]:
+        if why := _denied_name(part):
+            return f"an import of `{module}`: {why}"
+    return ""
+
+
+def _functions_only(tree: ast.AST) -> frozenset[str]:
+    """Names bound by a `def` and by nothing else in the module (no assignment, import, parameter, class, loop or
+    `with` target): each such name is one of the module's own functions, whose `__dict__` holds only what the
+    student stores in it (a memo); any other object's (a module's) holds the namespace the guard lives in."""
+    defined: set[str] = set()
+    otherwise: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            defined.add(node.name)
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            otherwise.add(node.id)
+        elif isinstance(node, ast.arg):
+            otherwise.add(node.arg)
+        elif isinstance(node, ast.alias):
+            otherwise.add(node.asname or node.name.split(".")[0])
+        elif isinstance(node, ast.ClassDef):
+            otherwise.add(node.name)
+        elif isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and node.name:
+            otherwise.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            otherwise.add(node.rest)
+    return frozenset(defined - otherwise)
+
+
+def _first_reach(file: str, tree: ast.AST) -> Reach | None:
+    in_class_body: set[int] = set()  # methods named like special ones (`__add__`) are the class's own arithmetic
+    functions = _functions_only(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            in_class_body.update(id(statement) for statement in node.body)
+        why = ""
+        if isinstance(node, ast.Name):
+            why = _denied_name(node.id) if node.id not in DENIED_BUILTINS else \
+                f"`{node.id}`, which reaches an attribute or a namespace by a name made at run time, or runs text"
+        elif isinstance(node, ast.Attribute):
+            memo = node.attr == "__dict__" and isinstance(node.value, ast.Name) and node.value.id in functions
+            why = "" if memo else _denied_name(node.attr)
+        elif isinstance(node, ast.Import):
+            why = next((w for alias in node.names if (w := _denied_module(alias.name) or _bound_name(alias))), "")
+        elif isinstance(node, ast.ImportFrom):
+            why = _denied_module(node.module or "") if node.level == 0 else ""
+            why = why or next((w for alias in node.names if (w := _denied_name(alias.name) or _bound_name(alias))), "")
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            if _special(node.name) and id(node) not in in_class_body and node.name not in HARMLESS_SPECIAL:
+                why = f"`{node.name}` defined outside a class, a special name of the module"
+        elif isinstance(node, ast.Global | ast.Nonlocal):
+            why = next((w for name in node.names if (w := _denied_name(name))), "")
+        elif isinstance(node, ast.MatchClass):
+            why = next((w for name in node.kwd_attrs if (w := _denied_name(name))), "")
+        elif isinstance(node, ast.MatchAs | ast.MatchStar) and node.name:
+            why = _denied_name(node.name)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            why = _denied_name(node.name)
+        if why:
+            return Reach(file, getattr(node, "lineno", 1), why)
+    return None
+
+
+def _bound_name(alias: ast.alias) -> str:
+    return _denied_name(alias.asname) if alias.asname else ""

@@ -1,0 +1,97 @@
+"""`grader.sandbox.reflection`: the parent's reading of a submission for ways into the interpreter.
+
+The graded path (a submission that reaches past the by-hand guard loses those derivatives only) is in
+test_hardening.py; the corpora's and holdouts' 1,900 modules, none of which reaches, are graded in their own tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.sandbox.reflection import MAX_SOURCE, reach_in_module, reach_in_sources
+
+REACHES = {
+    "a function's globals": "def df(x):\n    return df.__globals__['f'](x)\n",
+    "the guard's global by name": "def df(x):\n    return __calcgrade_real_numbers_only__\n",
+    "a code object": "def df(x):\n    return f.__code__\n",
+    "a module's namespace": "import numpy as np\nnamespace = np.__dict__\n",
+    "getattr": "def df(x):\n    return getattr(f, '__glo' + 'bals__')\n",
+    "getattr aliased": "g = getattr\n",
+    "vars": "def df(x):\n    return vars()['f']\n",
+    "globals": "def df(x):\n    return globals()['f']\n",
+    "eval": "def df(x):\n    return eval('f')(x)\n",
+    "exec": "exec('x = 1')\n",
+    "builtins' getattr as an attribute": "import math\nh = math.getattr\n",
+    "a frame": "import sys\ndef df(x):\n    return sys._getframe(1)\n",
+    "a frame's locals": "def df(frame):\n    return frame.f_locals\n",
+    "a traceback's frame": "try:\n    1 / 0\nexcept ZeroDivisionError as e:\n    t = e.__traceback__\n",
+    "a traceback's frame by name": "def df(t):\n    return t.tb_frame\n",
+    "a generator's frame": "def df(g):\n    return g.gi_frame\n",
+    "sys.modules": "import sys\nchild = sys.modules['grader.sandbox.child']\n",
+    "gc": "import gc\n",
+    "gc from": "from gc import get_objects\n",
+    "inspect": "import inspect\n",
+    "types": "import types\n",
+    "importlib": "import importlib.util\n",
+    "ctypes": "import ctypes\n",
+    "builtins": "import builtins as b\n",
+    "pickle": "import pickle\n",
+    "a private module": "import _pickle\n",
+    "the grader": "from grader.sandbox import child\n",
+    "attrgetter": "from operator import attrgetter\n",
+    "attrgetter as an attribute": "import operator\nget = operator.attrgetter('x')\n",
+    "a format field": "import string\nfield = string.Formatter().get_field\n",
+    "numpy's runstring": "import numpy as np\nrun = np.testing.runstring\n",
+    "numpy's private testing": "from numpy.testing._private.utils import assert_equal\n",
+    "f2py": "import numpy.f2py\n",
+    "a class's subclasses": "subclasses = object.__subclasses__()\n",
+    "a match on attributes": "def df(f):\n    match f:\n        case object(__globals__=g):\n            return g\n",
+    "the guard's global stored": "def df(x):\n    global __calcgrade_real_numbers_only__\n    return x\n",
+    "a special function at the top": "def __getattr__(name):\n    return name\n",
+    "a special import alias": "import numpy as __builtins__\n",
+    "a function's __dict__ rebound": "import numpy as np\ndef f(x):\n    return x\nf = np\nd = f.__dict__\n",
+    "a parameter's __dict__": "def df(f):\n    return f.__dict__\n",
+}
+
+HONEST = {
+    "a main guard": "def f(x):\n    return x\n\nif __name__ == '__main__':\n    print(f.__name__, f.__doc__)\n",
+    "a future import": "from __future__ import annotations\nimport numpy as np\n",
+    "a class of its own": ("class Dual:\n    def __init__(self, a, b):\n        self.a, self.b = a, b\n"
+                           "    def __add__(self, other):\n        return Dual(self.a + other.a, self.b + other.b)\n"
+                           "    __radd__ = __add__\n    def __repr__(self):\n"
+                           "        return f'{type(self).__name__}({self.a}, {self.b})'\n"),
+    "super": "class Model(dict):\n    def __init__(self):\n        super().__init__()\n        self._cache = {}\n",
+    "a function's memo": ("def best(grid):\n    cache = best.__dict__.setdefault('memo', {})\n"
+                          "    return cache.setdefault(grid, max(grid))\n"),
+    "sys for epsilon": "import sys\nEPS = sys.float_info.epsilon\n",
+    "numpy's testing": "import numpy as np\nnp.testing.assert_allclose(1.0, 1.0)\n",
+    "functools and operator": "import functools, operator\ntotal = functools.reduce(operator.mul, [1, 2, 3])\n",
+    "a version": "import numpy as np\nprint(np.__version__)\n",
+    "a syntax error never runs": "def df(x) return x.__globals__\n",
+}
+
+
+@pytest.mark.parametrize("case", list(REACHES))
+def test_a_way_into_the_interpreter_is_found_with_its_line(case):
+    source = "import numpy as np\n" + REACHES[case]
+    found = reach_in_module("derivatives.py", source)
+    assert found is not None, case
+    assert found.file == "derivatives.py" and found.line >= 2, case
+    assert found.describe().startswith("`derivatives.py`, line "), case
+
+
+@pytest.mark.parametrize("case", list(HONEST))
+def test_what_reaches_nothing_is_left_alone(case):
+    assert reach_in_module("derivatives.py", HONEST[case]) is None, case
+
+
+def test_the_first_module_holding_one_is_named():
+    sources = {"derivatives": HONEST["a main guard"], "linear_model": "x = 1\nimport gc\n"}
+    found = reach_in_sources(sources)
+    assert found is not None and (found.file, found.line) == ("linear_model.py", 2)
+    assert reach_in_sources({"derivatives": HONEST["super"]}) is None
+
+
+def test_a_module_too_long_or_too_deep_to_read_is_not_trusted():
+    assert reach_in_module("derivatives.py", "x = 1\n" * (MAX_SOURCE // 6 + 1)) is not None
+    deep = reach_in_module("derivatives.py", "x = " + "-" * 100_000 + "1\n")
+    assert deep is not None and "too deeply" in deep.what
