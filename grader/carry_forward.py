@@ -498,7 +498,7 @@ def _proxy(module: str, function: str, session: Session, made: list[int], deadli
             raise _Unavailable("over budget")
         made[0] += 1
         call = Call(module, function, tuple(_for_child(arg) for arg in args),
-                    {key: _for_child(value) for key, value in kwargs.items()}, return_args=True)
+                    {key: _for_child(value) for key, value in kwargs.items()}, return_args=True, numpy_types=True)
         try:
             outcome = session.call(call)
         except RuntimeError as error:  # the sandbox, not the student's code: never a failure of the reference

@@ -1,7 +1,8 @@
 """Plain data on the wire between the grader and the process that runs student code.
 
 Only JSON crosses the process boundary: numbers, strings, lists, and a few tagged objects
-(`$array`, `$tuple`, `$given`, `$unsupported`). Nothing is ever unpickled, so a student's
+(`$array`, `$tuple`, `$given`, `$unsupported`; `$scalar` and arrays of an exact dtype where a call asks for NumPy's
+types kept, see `to_wire`). Nothing is ever unpickled, so a student's
 object can never run code in the grader: the parent sees the numbers a value turned into,
 never the object itself (an object whose comparison operators lie has nothing to lie to).
 """
@@ -21,6 +22,10 @@ MAX_ELEMENTS = 10_000  # numbers and items in one value, all told (the kit's ans
 MAX_TEXT = 10_000  # characters of a string value
 MAX_DEPTH = 8
 MAX_INT_BITS = 4096  # an int beyond every float (2**1024) but well within Python's 4300 digits for int to text
+# NumPy's numeric types a value keeps on the wire where asked (`numpy_types`): each computes otherwise with a
+# float32 array (NumPy 2 promotes `np.float64(2.0) * float32 array` to float64, `2.0 * float32 array` to float32)
+NUMPY_TYPES = frozenset({"bool", "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8",
+                         "uint16", "uint32", "uint64"})
 
 
 @dataclass(frozen=True)
@@ -41,12 +46,17 @@ class Unsupported:
         return f"<{self.type_name}: {self.detail}>" if self.detail else f"<{self.type_name}>"
 
 
-def to_wire(value: Any, depth: int = 0, budget: list[int] | None = None) -> Any:
+def to_wire(value: Any, depth: int = 0, budget: list[int] | None = None, *, numpy_types: bool = False) -> Any:
     """Turn a Python value into JSON-ready plain data; anything else becomes `$unsupported`.
 
     A value holds at most MAX_ELEMENTS numbers and items in all (`budget` counts what is left), so no
-    answer can grow into a message the grader would have to read for minutes."""
+    answer can grow into a message the grader would have to read for minutes. `numpy_types`: a NumPy scalar
+    keeps its type and an array its exact dtype (`np.float64(2.0)` is not sent as `2.0`, nor a float32 array
+    as float64): the arguments the parent's reference passes to a student's function in error carried forward,
+    which computes with them as the student's own caller did."""
     budget = [MAX_ELEMENTS] if budget is None else budget
+    if numpy_types and isinstance(value, np.generic) and value.dtype.name in NUMPY_TYPES:
+        return {"$scalar": value.dtype.name, "value": value.item()}
     if depth > MAX_DEPTH:
         return {"$unsupported": "value nested too deeply", "detail": ""}
     if value is None:
@@ -67,12 +77,17 @@ def to_wire(value: Any, depth: int = 0, budget: list[int] | None = None) -> Any:
         return {"$given": value.name}
     if isinstance(value, np.ndarray):
         budget[0] -= value.size
-        return _array_to_wire(value) if budget[0] >= 0 else _too_large(f"shape {value.shape}")
+        if budget[0] < 0:
+            return _too_large(f"shape {value.shape}")
+        wire = _array_to_wire(value)
+        if numpy_types and "$array" in wire and value.dtype.name in NUMPY_TYPES:
+            wire["dtype"] = value.dtype.name
+        return wire
     if isinstance(value, tuple | list):
         budget[0] -= len(value)
         if budget[0] < 0:
             return _too_large(f"{len(value)} items")
-        items = [to_wire(item, depth + 1, budget) for item in value]
+        items = [to_wire(item, depth + 1, budget, numpy_types=numpy_types) for item in value]
         if budget[0] < 0:
             return _too_large("items nested in items")
         return {"$tuple": items} if isinstance(value, tuple) else items
@@ -110,23 +125,34 @@ def _short_repr(value: object, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def from_wire(data: Any, resolve_given: Callable[[str], Any] | None = None, depth: int = 0) -> Any:
+def from_wire(data: Any, resolve_given: Callable[[str], Any] | None = None, depth: int = 0, *,
+              numpy_types: bool = False) -> Any:
     """Rebuild values from plain data; `$given` names are looked up with `resolve_given`.
 
-    Nesting deeper than `to_wire` ever writes comes back as `Unsupported` (only a forged answer has it)."""
+    Nesting deeper than `to_wire` ever writes comes back as `Unsupported` (only a forged answer has it).
+    `numpy_types`: NumPy's scalar types and exact dtypes are rebuilt (the child, reading the parent's arguments);
+    otherwise (the parent, reading what the child answered) a number is a Python one and an array float64, int64
+    or bool, whatever the child wrote."""
     if depth > MAX_DEPTH + 1 and isinstance(data, list | Mapping):
         return Unsupported("value nested too deeply", "")
     if isinstance(data, list):
-        return [from_wire(item, resolve_given, depth + 1) for item in data]
+        return [from_wire(item, resolve_given, depth + 1, numpy_types=numpy_types) for item in data]
     if not isinstance(data, Mapping):
         return data
+    if "$scalar" in data:
+        number = data.get("value")
+        if not isinstance(number, int | float) or data["$scalar"] not in NUMPY_TYPES:
+            return Unsupported("scalar", _short_repr(dict(data)))
+        return np.dtype(data["$scalar"]).type(number) if numpy_types else number
     if "$array" in data:
-        dtype = {"float": float, "int": np.int64, "bool": bool}.get(data.get("dtype"), float)
+        exact = numpy_types and data.get("dtype") in NUMPY_TYPES
+        dtype = np.dtype(data["dtype"]) if exact else \
+            {"float": float, "int": np.int64, "bool": bool}.get(data.get("dtype"), float)
         array = np.array(data["$array"], dtype=dtype)
         shape = data.get("shape")
         return array.reshape(shape) if shape is not None and array.size == math.prod(shape) else array
     if "$tuple" in data:
-        return tuple(from_wire(item, resolve_given, depth + 1) for item in data["$tuple"])
+        return tuple(from_wire(item, resolve_given, depth + 1, numpy_types=numpy_types) for item in data["$tuple"])
     if "$given" in data:
         if resolve_given is None:
             return Given(str(data["$given"]))

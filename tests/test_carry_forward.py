@@ -89,6 +89,18 @@ def test_error_profiles_keep_their_marks_given_a_wrong_sse(sandbox):
     assert after.exercise("linear_model.sse").score < BY_KEY["linear_model.sse"].points
 
 
+def test_a_component_in_float32_is_carried_forward_with_the_types_its_caller_passes(sandbox):
+    """Bug (twenty-eighth holdout): `predict` computing in float32 cost the error profiles too. The profile iterates
+    `np.asarray(slopes, dtype=float)` and passes `np.float64` slopes down; the reference, asking the child for the
+    student's `sse`, sent them as Python floats, and NumPy 2 rounds `2.0 * float32 array` to float32 but
+    `np.float64(2.0) * float32 array` not: the student's own chain and the reference's differed past the tolerance.
+    Error carried forward's calls keep NumPy's scalar types and dtypes now."""
+    result = _grade(sandbox, "linear_model", {"predict": "return m * np.asarray(x, dtype=np.float32) + c"})
+    lost = {e.exercise for e in result.exercises if e.score < e.max_score - 1e-9}
+    assert lost == {"linear_model.predict"}
+    assert any(_carried(result, "linear_model.error_profile_slope"))
+
+
 def test_a_component_off_by_a_known_constant_factor_is_carried_forward(sandbox):
     """A partial derivative with its difference reversed and divided by h is −2 times the right one (a sign and
     a factor 2, both known): a correct gradient calling it keeps its marks; it once lost them, a factor never

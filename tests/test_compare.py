@@ -106,6 +106,20 @@ def test_an_object_with_lying_comparisons_becomes_plain_data_or_nothing():
     assert not compare(back, expect(1.0)).passed
 
 
+def test_numpy_types_cross_the_wire_only_where_asked_and_only_towards_the_child():
+    """Error carried forward sends the reference's arguments as NumPy made them (`np.float64` from an array, a
+    float32 array); an answer read by the parent is plain numbers whatever the child wrote there."""
+    value = [np.float64(2.5), np.float32(0.1), np.int64(3), np.arange(3, dtype=np.float32), 1.5]
+    back = from_wire(to_wire(value, numpy_types=True), numpy_types=True)
+    assert [type(item) for item in back[:3]] == [np.float64, np.float32, np.int64]
+    assert back[3].dtype == np.float32 and type(back[4]) is float
+    plain = from_wire(to_wire(value))  # the default: as before, numbers and float64 arrays
+    assert [type(item) for item in plain[:3]] == [float, float, int] and plain[3].dtype == np.float64
+    forged = from_wire(to_wire(value, numpy_types=True))  # the parent reading what a child wrote
+    assert [type(item) for item in forged[:3]] == [float, float, int] and forged[3].dtype == np.float64
+    assert isinstance(from_wire({"$scalar": "object", "value": 1}, numpy_types=True), Unsupported)
+
+
 def test_fitted_factor_finds_constant_multiples_only():
     want = np.array([1.0, -2.0, 3.0])
     assert fitted_factor(-want, want) == pytest.approx(-1.0)

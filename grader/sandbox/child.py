@@ -231,8 +231,8 @@ def _call(request: Request, files: dict[str, list[str]], link: Link | None = Non
         answer.update(status="missing")
         return answer
     sent_args, sent_kwargs = loads(request.arguments)
-    args = from_wire(sent_args, GIVEN.__getitem__)
-    kwargs = {key: from_wire(value, GIVEN.__getitem__) for key, value in sent_kwargs.items()}
+    args = from_wire(sent_args, GIVEN.__getitem__, numpy_types=True)  # the parent's: NumPy's types where it kept them
+    kwargs = {key: from_wire(value, GIVEN.__getitem__, numpy_types=True) for key, value in sent_kwargs.items()}
     printed = BoundedText()
     own = {name: vars(module).get(name) for name in request.oracles} if link is not None else {}
     started = time.perf_counter()

@@ -105,6 +105,9 @@ class Call:
     # (`grader.sandbox.by_hand`: a complex step or a dual number through them fails).
     by_hand: bool = False
     differentiates: str = ""  # and the module function evaluated at this call's input only
+    # NumPy's scalar types and exact dtypes kept in the arguments (`plain.to_wire`): error carried forward's calls,
+    # whose arguments the reference made as the student's caller would (`np.float64` from iterating an array)
+    numpy_types: bool = False
 
     @functools.cached_property
     def wire(self) -> bytes:
@@ -115,8 +118,10 @@ class Call:
             extra["by_hand"] = True
         if self.differentiates:
             extra["differentiates"] = self.differentiates
-        return dumps({"module": self.module, "function": self.function, "args": to_wire(list(self.args)),
-                      "kwargs": {k: to_wire(v) for k, v in self.kwargs.items()},
+        exact = self.numpy_types
+        return dumps({"module": self.module, "function": self.function,
+                      "args": to_wire(list(self.args), numpy_types=exact),
+                      "kwargs": {k: to_wire(v, numpy_types=exact) for k, v in self.kwargs.items()},
                       "return_args": self.return_args, **extra}).rstrip(b"\n")
 
 
