@@ -128,6 +128,12 @@ class BatchSummary:
             lines += [shown(f"  {student}: {'; '.join(notes)}") for student, notes in noted[:SUMMARY_STUDENTS]]
             if len(noted) > SUMMARY_STUDENTS:
                 lines.append(f"  … and {len(noted) - SUMMARY_STUDENTS} more")
+        if reviewed := [(result.student, result.review) for result in self.results if result.review]:
+            lines.append(f"worth a look by hand ({len(reviewed)}; the scores stand, the notes are in their results.json"
+                         "'s extra_data, never shown to the student):")
+            lines += [shown(f"  {student}: {'; '.join(notes)}") for student, notes in reviewed[:SUMMARY_STUDENTS]]
+            if len(reviewed) > SUMMARY_STUDENTS:
+                lines.append(f"  … and {len(reviewed) - SUMMARY_STUDENTS} more")
         if self.stale:
             lines.append("results in OUT for students not in SUBMISSIONS (from an earlier batch; not in the gradebook "
                          "or the report): " + ", ".join(shown(student) for student in self.stale))
@@ -251,7 +257,8 @@ def grade_folder(student: str, folder: Path, sandbox: Sandbox, course_seed: str,
         parts = [grade_nbgrader_module(student, folder, module, sandbox, course_seed, carry_forward)
                  for module in modules]
         return SubmissionResult(student, tuple(e for part in parts for e in part.exercises),
-                                tuple(dict.fromkeys(note for part in parts for note in part.notes)))
+                                tuple(dict.fromkeys(note for part in parts for note in part.notes)),
+                                tuple(dict.fromkeys(note for part in parts for note in part.review)))
     submission = read_submission(folder)
     result = grade_sources(submission.sources, sandbox, student=student, hidden=True, course_seed=course_seed,
                            unreadable=submission.unreadable, exercises=[e for e in EXERCISES if e.module in modules],

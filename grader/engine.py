@@ -46,7 +46,7 @@ from grader.diagnosis import AnswerSeen, JudgedCheck, explain_exercise
 from grader.feedback import show, show_call, student_message
 from grader.plain import Given, to_wire
 from grader.sandbox.client import Allowance, Call, Outcome, Sandbox
-from grader.sandbox.reflection import Reach, reach_in_sources
+from grader.sandbox.reflection import reach_in_sources, review_note
 from grader.spec import (
     GRADER_FAULT,
     Case,
@@ -361,17 +361,15 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
     if hidden:  # a hidden check that rule counted away withholds its public check too, as a failed one does (a label
         # given everywhere but on one input kept the public checks where that input's answer was right by chance)
         results = {key: count_public_with_hidden(checks) for key, checks in results.items()}
-    # a by-hand derivative's values can be trusted only where no module reaches past the guard beside it
+    # worth a look by hand: a way into the interpreter beside a derivative to be worked out by hand (the guard in
+    # the child can be got around through one; a reading of names is no wall, so the score stands)
     reach = reach_in_sources(sources) if any(exercise.by_hand for exercise in submitted) else None
-    if reach is not None:
-        results = {exercise.key: _refused_by_hand(results[exercise.key], reach) if exercise.by_hand
-                   else results[exercise.key] for exercise in submitted}
     exercise_results = tuple(
         ExerciseResult(exercise.key, tuple(results[exercise.key]), exercise.points,
                        note=_note(exercise, load_errors, results[exercise.key]))
         if exercise.key in results else _not_submitted(exercise, unreadable)
         for exercise in exercises)
-    return SubmissionResult(student, exercise_results)
+    return SubmissionResult(student, exercise_results, review=(review_note(reach),) if reach is not None else ())
 
 
 REPAIR_SECONDS = 4.0  # what finding a repair may take, per exercise (its candidates' calls, in the sandbox)
@@ -900,20 +898,6 @@ def _not_submitted(exercise: Exercise, unreadable: Mapping[str, str]) -> Exercis
                         "public", False, 0.0, exercise.points, student_message(call=None, problem=reason), reason,
                         "load_error")
     return ExerciseResult(exercise.key, (check,), exercise.points, note=f"{reason}: 0 points for {exercise.function}")
-
-
-def _refused_by_hand(checks: Sequence[CheckResult], reach: Reach) -> list[CheckResult]:
-    """The checks of a derivative to be worked out by hand, failed because a module of the submission reaches into
-    the interpreter (`grader.sandbox.reflection`): the guard that nothing else works the derivative out, in the
-    child beside that code, could not stand behind its values."""
-    problem = (f"{reach.describe()}. A derivative worked out by hand needs no way into Python's internals, and "
-               "this one could get around the check that nothing else works the derivative out; while a module of "
-               "your submission holds it, the checks of the derivatives to be worked out by hand fail (remove it "
-               "and they run)")
-    return [replace(check, passed=False, score=0.0, diagnosis="",
-                    student_message=student_message(call=None, problem=problem),
-                    instructor_message=f"refused: reaches into the interpreter at {reach.describe()}")
-            for check in checks]
 
 
 def _note(exercise: Exercise, load_errors: Mapping[str, str], checks: list[CheckResult]) -> str:

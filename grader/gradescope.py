@@ -50,6 +50,7 @@ def results_json(result: SubmissionResult, run: dict[str, Any] | None = None) ->
         "stdout_visibility": "hidden",
         "tests": tests,
         "extra_data": {"student": result.student, "notes": list(result.notes),
+                       **({"review": list(result.review)} if result.review else {}),
                        **({"run": run} if run is not None else {})},
     }
 
@@ -108,5 +109,6 @@ def read_results(path: Path) -> SubmissionResult:
         raise ValueError(f"{path}: not a results.json written by calcgrade ({error})") from error
     exercises = tuple(ExerciseResult(key, tuple(checks), maxima[key], notes[key])
                       for key, checks in by_exercise.items())
-    notes = data["extra_data"].get("notes", [])
-    return SubmissionResult(student, exercises, tuple(str(note) for note in notes) if isinstance(notes, list) else ())
+    notes, review = data["extra_data"].get("notes", []), data["extra_data"].get("review", [])
+    return SubmissionResult(student, exercises, tuple(str(note) for note in notes) if isinstance(notes, list) else (),
+                            tuple(str(item) for item in review) if isinstance(review, list) else ())

@@ -160,6 +160,9 @@ class SubmissionResult:
     student: str
     exercises: tuple[ExerciseResult, ...]
     notes: tuple[str, ...] = ()
+    # for the instructor, never the student: what in the submission is worth a look by hand, the score standing
+    # (a way into the interpreter beside a derivative to be worked out by hand, `grader.sandbox.reflection`)
+    review: tuple[str, ...] = ()
 
     @property
     def score(self) -> float:

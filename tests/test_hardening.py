@@ -7,6 +7,7 @@ expected value.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from grader import kit
 from grader.batch import BatchOptions, grade_batch
 from grader.curriculum import BY_KEY, DECLARED, of_module
 from grader.engine import HIDDEN_NOT_PASSED, grade_sources, plan, submission_digest
+from grader.gradescope import read_results
 from grader.kit import replace_bodies
 from grader.plain import Given, from_wire
 from grader.precomputed import public_checks_data
@@ -227,13 +229,12 @@ raise ValueError(repr(calls[len(calls) // 2:]))"""
 
 def test_a_public_check_cannot_reach_the_hidden_inputs_by_walking_its_frames(sandbox):
     """Bug: public and hidden calls went to one child in one job; student code found the job in its callers'
-    frames and raised every hidden input in a public check's error message, which feedback shows. (The walk runs
-    in `sse`: a derivative to be worked out by hand is refused before its answers are read, for the frame.)"""
-    exercise = BY_KEY["linear_model.sse"]
-    source = kit.variant_source("linear_model", "sse", FRAME_WALK)
-    result = grade_sources({"linear_model": source}, sandbox, student="mallory", hidden=True, course_seed="c",
+    frames and raised every hidden input in a public check's error message, which feedback shows."""
+    exercise = BY_KEY["derivatives.df_wave"]
+    source = kit.variant_source("derivatives", "df_wave", FRAME_WALK)
+    result = grade_sources({"derivatives": source}, sandbox, student="mallory", hidden=True, course_seed="c",
                            exercises=[exercise])
-    secrets = _hidden_input_numbers([exercise], "mallory", "c", {"linear_model": source})
+    secrets = _hidden_input_numbers([exercise], "mallory", "c", {"derivatives": source})
     assert secrets
     assert _leaked(_everything_shown(result), secrets) == []
     public = [check for check in result.exercises[0].checks if check.visibility == "public"]
@@ -274,7 +275,7 @@ inf, nan = float("inf"), float("nan")
 def _key(value):
     """The same text for equal inputs, in whatever form they come (numbers, arrays, functions)."""
     if callable(value):
-        return "f:" + value.__name__
+        return "f:" + getattr(value, "__name__", "")
     if isinstance(value, dict):
         return "{" + ",".join(name + "=" + _key(item) for name, item in sorted(value.items())) + "}"
     if isinstance(value, str):
@@ -541,22 +542,13 @@ def test_a_derivative_through_the_graders_own_copy_of_the_given_function_earns_n
               "df_wave": "g = _GIVEN['derivatives.f_wave']\nreturn (g(x + 1e-6) - g(x - 1e-6)) / 2e-6",
               "dsigmoid": "return _d(_GIVEN['derivatives.sigmoid'], x)"}
     source = replace_bodies(solution_sources["derivatives"] + COMPLEX_STEP + GRADERS_COPIES, bodies)
-    # the child's guard on its own (the parent's reading of the source, which refuses `sys.modules` first, aside)
-    calls = [Call("derivatives", function, (0.7,), by_hand=True, differentiates=given)
-             for function, given in (("df_poly", "f_poly"), ("df_wave", "f_wave"), ("dsigmoid", "sigmoid"))]
-    load_errors, outcomes = sandbox.run({"derivatives": source}, calls)
-    assert not load_errors
-    for call, outcome in zip(calls, outcomes, strict=True):
-        assert outcome.status == "error", call.function
-        assert "derivative worked out by hand" in outcome.error, call.function
-    # graded: refused by the parent, every derivative to be worked out by hand; `f_poly` and the rest keep theirs
     result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
                            exercises=of_module("derivatives"))
-    by_hand = [e.key for e in of_module("derivatives") if e.by_hand]
-    for key in by_hand:
-        assert result.exercise(key).score == 0, key
-        assert "`modules`" in result.exercise(key).checks[0].student_message, key
-    assert result.score == result.max_score - sum(result.exercise(key).max_score for key in by_hand)
+    for function in bodies:
+        own = result.exercise(f"derivatives.{function}")
+        assert own.score == 0, function
+        assert "derivative worked out by hand" in own.checks[0].student_message, function
+    assert result.score == result.max_score - sum(result.exercise(f"derivatives.{f}").max_score for f in bodies)
 
 
 THROUGH_THE_GUARD = {
@@ -584,50 +576,65 @@ def _plain(f):
     code, namespace = _CODE[f.__name__]
     return types.FunctionType(code, namespace)
 ''',
-    # a frame: the guard's own, one level above the original it calls
-    "frame": '''
-import sys
+    # red team round 22, 01: a format field fetches what the string names
+    "a format field": '''
+import string
+
+
+class _Keep(string.Formatter):
+    def format_field(self, value, spec):
+        self.kept = value
+        return ""
 
 
 def _plain(f):
-    return f
-
-
-def _spy(x):
-    return sys._getframe(1).f_locals
+    keep = _Keep()
+    keep.format("{0.__globals__[__calcgrade_real_numbers_only__].__self__.copies}", f)
+    return next((copy for copy, name, *_ in keep.kept.values() if name == f.__name__), f)
 ''',
 }
 
 
 @pytest.mark.parametrize("door", list(THROUGH_THE_GUARD))
-def test_a_derivative_through_what_the_guard_keeps_is_refused_by_reading_the_source(sandbox, solution_sources, door):
-    """Attack (red team round 21, 01): whatever the child's guard keeps to call the original function (its copies,
-    reached from the guarded function's `__globals__`; the code of the grader's own copy kept at import; a frame's
-    locals) is reachable by code that reaches into the interpreter, and a complex step through it earned all 24
-    points of the seven derivatives to be worked out by hand. The parent reads the submission's source and finds the
-    reach first (`grader.sandbox.reflection`): those derivatives fail, saying where; the other exercises keep theirs."""
+def test_a_derivative_through_what_the_guard_keeps_is_noted_for_the_instructor(sandbox, solution_sources, door):
+    """Attack (red team rounds 21 and 22): whatever the child's guard keeps to call the original function (its
+    copies, reached from the guarded function's `__globals__` or through a format field; the code of the grader's
+    own copy kept at import) is reachable by code that reaches into the interpreter, and a complex step through it
+    earns the derivatives to be worked out by hand. Python has too many such doors for a reading of the source to
+    be a wall (round 22 found seven past a list of names, and honest code refused), so the score stands and the
+    parent notes the first door for the instructor, never for the student (`grader.sandbox.reflection`)."""
     step = "f = _plain(f_poly)\nreturn np.imag(f(np.asarray(x, dtype=float) + complex(0, 1e-30))) / 1e-30"
     source = replace_bodies(solution_sources["derivatives"] + THROUGH_THE_GUARD[door], {"df_poly": step})
     result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
                            exercises=of_module("derivatives"))
-    by_hand = [e.key for e in of_module("derivatives") if e.by_hand]
-    for key in by_hand:
-        assert result.exercise(key).score == 0, key
-        message = result.exercise(key).checks[0].student_message
-        assert "derivatives.py`, line" in message and "Python's internals" in message, key
-        assert not result.exercise(key).checks[0].diagnosis, key  # no mistake counted in the class report
-    assert result.score == result.max_score - sum(result.exercise(key).max_score for key in by_hand)
+    assert len(result.review) == 1 and result.review[0].startswith("`derivatives.py`, line "), result.review
+    assert "worth a look by hand" in result.review[0]
+    shown = "".join(check.student_message for exercise in result.exercises for check in exercise.checks)
+    assert "worth a look" not in shown and "interpreter" not in shown
 
 
-def test_reflection_in_another_module_costs_the_derivatives_only(sandbox, solution_sources):
-    """A module that reaches into the interpreter could do it for another one (each child loads them all): the
-    derivatives to be worked out by hand of every module fail; every other exercise keeps its marks."""
-    sources = {**solution_sources, "linear_model": solution_sources["linear_model"]
-               + "\n\nimport gc\n_objects = gc.get_objects\n"}
-    result = grade_sources(sources, sandbox, student="s", hidden=True, course_seed="c")
-    lost = {e.exercise for e in result.exercises if e.score < e.max_score}
-    assert lost == {key for key in BY_HAND if key.split(".")[0] in sources}
-    assert "`linear_model.py`, line" in result.exercise("derivatives.df_poly").checks[0].student_message
+def test_a_submission_with_nothing_to_note_has_no_review(sandbox, solution_sources):
+    result = grade_sources(solution_sources, sandbox, student="s", hidden=True, course_seed="c")
+    assert result.review == () and result.score == result.max_score
+
+
+def test_a_note_for_review_reaches_the_summary_and_results_json_not_the_students_output(tmp_path, solution_sources):
+    """The batch's summary lists who is worth a look and where; results.json keeps it in `extra_data` (read back by
+    a resumed batch); the score and every text a student sees are as without it."""
+    submissions = tmp_path / "subs"
+    for student, extra in (("alice", "\n\nimport gc\n_objects = gc.get_objects\n"), ("bob", "")):
+        (submissions / student).mkdir(parents=True)
+        for module, source in solution_sources.items():
+            (submissions / student / f"{module}.py").write_text(source + (extra if module == "linear_model" else ""))
+    out = tmp_path / "out"
+    batch = grade_batch(submissions, out, BatchOptions(course_seed="a course seed long enough to be safe", jobs=1))
+    assert "worth a look by hand (1;" in batch.describe()
+    assert "alice: `linear_model.py`, line " in batch.describe() and "bob:" not in batch.describe()
+    data = json.loads((out / "alice" / "results.json").read_text())
+    assert data["extra_data"]["review"][0].startswith("`linear_model.py`, line ")
+    assert "interpreter" not in json.dumps([data["output"], [test["output"] for test in data["tests"]]])
+    assert data["score"] == json.loads((out / "bob" / "results.json").read_text())["score"]
+    assert read_results(out / "alice" / "results.json").review == tuple(data["extra_data"]["review"])
 
 
 def test_a_network_gradient_by_the_complex_step_earns_nothing(sandbox):

@@ -57,13 +57,9 @@ def _only_broken(result, broken: set[str]):
      "Broken: (its message could not be shown)"),
 ])
 def test_a_misbehaving_function_costs_only_its_own_exercise(quick_sandbox, body, words):
-    # an import for reaching into the interpreter would cost every derivative to be worked out by hand of the
-    # submission (test_hardening.py): those bodies run in a function of a module that has none
-    module, function = ("linear_model", "least_squares_fit") if "import ctypes" in body or "grader" in body \
-        else ("derivatives", "df_wave")
-    result = _grade_with(quick_sandbox, module, {function: body})
-    _only_broken(result, {function})
-    messages = [c.student_message for c in result.exercise(f"{module}.{function}").checks]
+    result = _grade_with(quick_sandbox, "derivatives", {"df_wave": body})
+    _only_broken(result, {"df_wave"})
+    messages = [c.student_message for c in result.exercise("derivatives.df_wave").checks]
     assert any(words in message for message in messages), messages[0]
     assert all(len(message) < 5000 for message in messages)  # a huge exception message is cut
 

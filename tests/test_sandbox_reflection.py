@@ -1,7 +1,8 @@
-"""`grader.sandbox.reflection`: the parent's reading of a submission for ways into the interpreter.
+"""`grader.sandbox.reflection`: the parent's reading of a submission for doors into the interpreter, noted for the
+instructor (the score stands).
 
-The graded path (a submission that reaches past the by-hand guard loses those derivatives only) is in
-test_hardening.py; the corpora's and holdouts' 1,900 modules, none of which reaches, are graded in their own tests."""
+The graded path (the note in the result, the batch's summary and results.json, never the student's text) is in
+test_hardening.py."""
 
 from __future__ import annotations
 
@@ -50,6 +51,22 @@ REACHES = {
     "a special import alias": "import numpy as __builtins__\n",
     "a function's __dict__ rebound": "import numpy as np\ndef f(x):\n    return x\nf = np\nd = f.__dict__\n",
     "a parameter's __dict__": "def df(f):\n    return f.__dict__\n",
+    # red team round 22: doors past a list of names, through strings and modules that run or look up text
+    "a format field naming a special attribute": "s = '{0.__globals__}'\n",
+    "an f-string's text": "def df(x):\n    return f'{x} __code__'\n",
+    "timeit": "import timeit\n",
+    "doctest": "from doctest import run_docstring_examples\n",
+    "unittest.mock": "from unittest import mock\n",
+    "logging.config": "import logging.config\n",
+    "string's Formatter": "import string\n",
+    "a tracer": "import sys\nsys.settrace(None)\n",
+    "a match on a special name made by type()": "K = type('K', (), {'__match_args__': ('__globals__',)})\n",
+    # a complex step through a formula of the student's own
+    "a complex literal": "def df(x):\n    return (x + 1e-30j).imag\n",
+    "complex made at run time": "def df(x):\n    return complex(x, 1e-30)\n",
+    "the imaginary part": "def df(z):\n    return z.imag\n",
+    "cmath": "import cmath\n",
+    "numpy's emath": "import numpy as np\nz = np.emath.sqrt(-1)\n",
 }
 
 HONEST = {
@@ -67,6 +84,9 @@ HONEST = {
     "functools and operator": "import functools, operator\ntotal = functools.reduce(operator.mul, [1, 2, 3])\n",
     "a version": "import numpy as np\nprint(np.__version__)\n",
     "a syntax error never runs": "def df(x) return x.__globals__\n",
+    "a docstring": "def df(x):\n    \"\"\"The power rule (see __init__).\"\"\"\n    return 3 * x**2\n",
+    "logging": "import logging\nlogging.getLogger(__name__).info('start')\n",
+    "a path resolved": "from pathlib import Path\nhere = Path('.').resolve()\n",
 }
 
 

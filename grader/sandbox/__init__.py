@@ -10,6 +10,7 @@
 - `child.py`: what runs in the child: load the modules from their source, make the calls, answer.
 - `by_hand.py`: during a derivative to be worked out by hand, the submission's functions take real numbers only
   (a complex step or a dual number through them fails).
-- `reflection.py`: the parent's side of that guard: the submission's source read as text for the ways into the
-  interpreter that reach past it (`__globals__`, frames, `getattr`, `gc`, ...); where one is, those derivatives fail.
+- `reflection.py`: the parent's side of that guard: the submission's source read as text for a door into the
+  interpreter that reaches past it (`__globals__`, frames, `getattr`, `gc`, ...) or a complex number, noted for the
+  instructor (the score stands: a reading of names is no wall).
 """

@@ -24,9 +24,9 @@ The function objects themselves are changed (their code swapped for a stand-in t
 a copy of the original), so every name bound to one is guarded, an alias taken at import included; the original code
 is put back after the call. A guard beside the student's code, not a wall: what it keeps (the copies it calls, the
 guard itself in the module's globals) is reachable by code that reaches into the interpreter, which the parent
-refuses by reading the source first (`reflection.py`); what neither stops is a numerical method applied to a copy of
-the function the student writes (its formula inline) or a polynomial fitted to the values seen at several calls'
-inputs (README, "What is left").
+notes for the instructor from the source (`reflection.py`: a reading of names is no wall, the score stands); nor does
+it stop a numerical method applied to a copy of the function the student writes (its formula inline) or a
+polynomial fitted to the values seen at several calls' inputs (README, "What is left").
 """
 
 from __future__ import annotations

@@ -1,38 +1,32 @@
-"""What in a submission's source could get around the by-hand guard: Python's reflection, read by the parent.
+"""What in a submission is worth a look by hand beside a derivative to be worked out by hand: read by the parent.
 
 The guard of `by_hand.py` runs in the child beside the student's code, so whatever it keeps there (the original of
 each function it guards, the guard itself in the module's globals) is reachable by code that reaches into the
-interpreter: a function's `__globals__` or `__code__`, a frame's locals, `gc.get_objects()`, `getattr` with a name
-built at run time, a fresh import of the module. A derivative worked out by hand needs none of it. The trusted
-parent reads every module of the submission as text (its syntax tree, never run) and finds the first use of any of
-these; while one is there, the checks of the derivatives to be worked out by hand fail and say where and why
-(`grader.engine`). Every other exercise is graded as usual: reflection costs only what it could get around.
+interpreter: a function's `__globals__` or `__code__`, a frame's locals, `gc.get_objects()`, a name looked up from a
+string (`getattr`, a format field, `logging.config`'s `resolve`, `unittest.mock.patch`), text run as code (`eval`,
+`timeit`, `doctest`); and a student can take a complex step through a formula of their own. Python offers too many
+such doors for a reading of names to be a wall, and honest code uses some of the same names
+(`getattr(np, "trapezoid", None)`, `inspect.signature`): so nothing here changes a score. The trusted parent reads
+every module of a submission that has a derivative to be worked out by hand (its syntax tree, never run) and notes
+the first such door for the instructor (`SubmissionResult.review`, the batch's summary): a line worth reading.
 
-Denied, wherever it is written (the module's top level, a function, a class):
-- a name or attribute spelt like a special one (`__globals__`, `__dict__`, `__builtins__`, the guard's own global),
-  but for those that reach nothing (`__name__`, `__init__`, `__add__`, `__class__`, ... in `HARMLESS_SPECIAL`);
-- the builtins that read or write any attribute or namespace by a name built at run time, or run code from text
-  (`getattr`, `vars`, `globals`, `eval`, `exec`, `compile`, ...), by name or as an attribute;
-- the attributes through which a frame, a traceback, a generator, `sys.modules` or a code object is reached
-  (`f_locals`, `tb_frame`, `gi_frame`, `_getframe`, `modules`, `CodeType`, ...) and the library functions that
-  fetch an attribute by its name or run text as code (`operator.attrgetter`, `string.Formatter.get_field`,
-  `numpy.testing.runstring`);
-- an import of a module made for reflection (`gc`, `inspect`, `types`, `importlib`, `ctypes`, `pickle`, a module
-  whose name starts with `_`, ...) or of the grader's own package.
-
-What it does not stop (README, "What is left"): a numerical method through a copy of the function written by the
-student (its formula inline, with a complex number made at run time), and a way into the interpreter not listed
-here; a string that spells a special name is not read (`getattr` is what would use it).
+Noted, wherever written: a name, an attribute or a string spelt like a special name (`__globals__`, `__dict__`,
+the guard's own global; not `__name__`, `__init__`, `__add__` and the like in `HARMLESS_SPECIAL`, nor a function's
+own `__dict__`); `getattr`, `vars`, `globals`, `eval`, `exec`, `compile`; a frame's, a traceback's or a generator's
+attributes, `sys.modules`, `settrace`; an import of a module for reflection or for running text (`gc`, `inspect`,
+`types`, `importlib`, `ctypes`, `pickle`, `timeit`, `doctest`, `unittest`, `logging.config`, a private module, the
+grader's package); a complex number (an imaginary literal, `complex`, `.imag`, `cmath`, `np.emath`).
 """
 
 from __future__ import annotations
 
 import ast
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-MAX_SOURCE = 64 * 1024  # characters of one module read (as the digest compiles); a longer one is not trusted
+MAX_SOURCE = 64 * 1024  # characters of one module read (as the digest compiles); a longer one is noted unread
 
 # Special names that reach nothing beyond a string, the object's own type or its own arithmetic.
 HARMLESS_SPECIAL = frozenset({
@@ -45,24 +39,33 @@ HARMLESS_SPECIAL = frozenset({
     *(f"__{prefix}{operation}__" for prefix in ("", "r", "i")
       for operation in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "divmod")),
 })
+SPECIAL_IN_TEXT = re.compile(r"__[A-Za-z0-9_]+?__")
 # Builtins that reach an attribute or a namespace by a name made at run time, or run text as code.
-DENIED_BUILTINS = frozenset({"getattr", "setattr", "delattr", "vars", "globals", "locals", "eval", "exec", "compile",
+NOTED_BUILTINS = frozenset({"getattr", "setattr", "delattr", "vars", "globals", "locals", "eval", "exec", "compile",
                              "breakpoint"})
 # Attributes that lead to a frame, a traceback's frame, `sys.modules`, code objects, or fetch attributes by name.
-DENIED_ATTRIBUTES = DENIED_BUILTINS | frozenset({
+NOTED_ATTRIBUTES = NOTED_BUILTINS | frozenset({
     "f_back", "f_globals", "f_locals", "f_builtins", "f_code", "f_trace", "tb_frame", "tb_next", "gi_frame",
     "gi_code", "gi_yieldfrom", "cr_frame", "cr_code", "cr_await", "cr_origin", "ag_frame", "ag_code", "ag_await",
     "_getframe", "_current_frames", "_current_exceptions", "modules", "meta_path", "path_hooks",
     "path_importer_cache", "get_objects", "get_referrers", "get_referents", "CodeType", "FunctionType",
     "LambdaType", "FrameType", "attrgetter", "methodcaller", "getattr_static", "get_field", "runstring", "_private",
-    "f2py", "distutils",
+    "f2py", "distutils", "settrace", "setprofile",
 })
+COMPLEX = frozenset({"complex", "imag", "emath", "complex64", "complex128", "complexfloating"})
 # Modules made for reflection or for running code from text and data.
-DENIED_MODULES = frozenset({
+NOTED_MODULES = frozenset({
     "gc", "inspect", "types", "importlib", "imp", "zipimport", "ctypes", "builtins", "traceback", "pickle",
     "marshal", "copyreg", "shelve", "dill", "cloudpickle", "dis", "code", "codeop", "runpy", "pkgutil", "pydoc",
-    "pdb", "bdb", "site", "grader", "calcgrade_kit",
+    "pdb", "bdb", "site", "grader", "calcgrade_kit", "timeit", "doctest", "unittest", "cmath", "string",
 })
+
+
+def review_note(reach: Reach) -> str:
+    """The instructor's line: where, what, and why it is worth a look (the score stands)."""
+    return (f"{reach.describe()}: a derivative to be worked out by hand shares its module's process with this, "
+            "through which code can get around the check that nothing else works the derivative out (the score "
+            "stands; worth a look by hand)")
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,8 @@ class Reach:
 
 
 def reach_in_sources(sources: Mapping[str, str]) -> Reach | None:
-    """The first reach into the interpreter in any module of a submission (module name -> source), or None."""
+    """The first door into the interpreter, or complex number, in any module of a submission (module name ->
+    source), or None."""
     for name in sorted(sources):
         if (found := reach_in_module(f"{name}.py", sources[name])) is not None:
             return found
@@ -86,8 +90,8 @@ def reach_in_sources(sources: Mapping[str, str]) -> Reach | None:
 
 @functools.lru_cache(maxsize=4096)
 def reach_in_module(file: str, source: str) -> Reach | None:
-    """The first reach into the interpreter in one module's source. A module that does not parse never runs in
-    the child (it reaches nothing); one too long or too deep to read is not trusted."""
+    """The first door into the interpreter, or complex number, in one module's source. A module that does not
+    parse never runs in the child (it reaches nothing); one too long or too deep to read is noted as such."""
     if len(source) > MAX_SOURCE:
         return Reach(file, 1, f"a module of {len(source):,} characters, longer than the grader reads")
     try:
@@ -106,21 +110,22 @@ def _special(name: str) -> bool:
     return len(name) > 4 and name.startswith("__") and name.endswith("__")
 
 
-def _denied_name(name: str) -> str:
-    """Why a name (a variable's, an attribute's, one imported from a module) is denied, or ""."""
+def _noted_name(name: str) -> str:
+    """Why a name (a variable's, an attribute's, one imported from a module) is noted, or ""."""
     if _special(name) and name not in HARMLESS_SPECIAL:
         return f"`{name}`, a special name that reaches into the interpreter"
-    if name in DENIED_ATTRIBUTES:
+    if name in NOTED_ATTRIBUTES:
         return f"`{name}`, which reaches an attribute, a namespace or a frame by a name made at run time"
     return ""
 
 
-def _denied_module(module: str) -> str:
+def _noted_module(module: str) -> str:
     parts = module.split(".")
-    if parts[0] in DENIED_MODULES or (parts[0].startswith("_") and parts[0] != "__future__"):
+    if parts[0] in NOTED_MODULES or (parts[0].startswith("_") and parts[0] != "__future__") \
+            or module.startswith("logging.config"):
         return f"an import of `{module}`, a module for reaching into the interpreter"
     for part in parts[1:]:
-        if why := _denied_name(part):
+        if why := _noted_name(part):
             return f"an import of `{module}`: {why}"
     return ""
 
@@ -157,31 +162,39 @@ def _first_reach(file: str, tree: ast.AST) -> Reach | None:
             in_class_body.update(id(statement) for statement in node.body)
         why = ""
         if isinstance(node, ast.Name):
-            why = _denied_name(node.id) if node.id not in DENIED_BUILTINS else \
+            why = _noted_name(node.id) if node.id not in NOTED_BUILTINS else \
                 f"`{node.id}`, which reaches an attribute or a namespace by a name made at run time, or runs text"
+            why = why or (f"`{node.id}`, a complex number" if node.id in COMPLEX else "")
         elif isinstance(node, ast.Attribute):
             memo = node.attr == "__dict__" and isinstance(node.value, ast.Name) and node.value.id in functions
-            why = "" if memo else _denied_name(node.attr)
+            why = "" if memo else _noted_name(node.attr)
+            why = why or (f"`{node.attr}`, a complex number" if node.attr in COMPLEX else "")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, complex):
+            why = f"the complex number `{node.value!r}`"
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            why = next((f"a string naming `{name}`, a special name that reaches into the interpreter"
+                        for name in SPECIAL_IN_TEXT.findall(node.value[:MAX_SOURCE]) if name not in HARMLESS_SPECIAL),
+                       "")
         elif isinstance(node, ast.Import):
-            why = next((w for alias in node.names if (w := _denied_module(alias.name) or _bound_name(alias))), "")
+            why = next((w for alias in node.names if (w := _noted_module(alias.name) or _bound_name(alias))), "")
         elif isinstance(node, ast.ImportFrom):
-            why = _denied_module(node.module or "") if node.level == 0 else ""
-            why = why or next((w for alias in node.names if (w := _denied_name(alias.name) or _bound_name(alias))), "")
+            why = _noted_module(node.module or "") if node.level == 0 else ""
+            why = why or next((w for alias in node.names if (w := _noted_name(alias.name) or _bound_name(alias))), "")
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             if _special(node.name) and id(node) not in in_class_body and node.name not in HARMLESS_SPECIAL:
                 why = f"`{node.name}` defined outside a class, a special name of the module"
         elif isinstance(node, ast.Global | ast.Nonlocal):
-            why = next((w for name in node.names if (w := _denied_name(name))), "")
+            why = next((w for name in node.names if (w := _noted_name(name))), "")
         elif isinstance(node, ast.MatchClass):
-            why = next((w for name in node.kwd_attrs if (w := _denied_name(name))), "")
+            why = next((w for name in node.kwd_attrs if (w := _noted_name(name))), "")
         elif isinstance(node, ast.MatchAs | ast.MatchStar) and node.name:
-            why = _denied_name(node.name)
+            why = _noted_name(node.name)
         elif isinstance(node, ast.ExceptHandler) and node.name:
-            why = _denied_name(node.name)
+            why = _noted_name(node.name)
         if why:
             return Reach(file, getattr(node, "lineno", 1), why)
     return None
 
 
 def _bound_name(alias: ast.alias) -> str:
-    return _denied_name(alias.asname) if alias.asname else ""
+    return _noted_name(alias.asname) if alias.asname else ""
