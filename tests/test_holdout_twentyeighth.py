@@ -40,10 +40,10 @@ HAND_JUDGED_FALSE: dict[str, str] = {
 }
 FALSE_HINT_TODAY: dict[str, str] = {}
 KEEPS_MARKS_TODAY: dict[str, str] = {}
-# `predict` in float32 passes on to `sse` an error within `sse`'s tolerance, and on to the error profiles (through
-# `sse`, on larger data) one past theirs; error carried forward does not find the profiles right given the student's
-# own `sse`, whose values differ with the type its arguments arrive in (a NumPy float or a Python float: NumPy's
-# scalar promotion keeps float32 for the one and not the other).
-COSTS_CALLERS_TODAY: dict[str, str] = {}  # h28_predict_float32 did, till error carried forward kept NumPy's types
+# `predict` in float32 passed on to the error profiles (through `sse`) an error past their tolerance, and error carried
+# forward did not find them right given the student's own `sse`, whose values differ with the type its arguments
+# arrive in (a NumPy float or a Python float: NumPy's scalar promotion keeps float32 for the one and not the other);
+# its calls keep NumPy's types now, and the entry costs `predict` only.
+COSTS_CALLERS_TODAY: dict[str, str] = {}
 
 globals().update(holdout_checks("twentyeighth", globals()))
