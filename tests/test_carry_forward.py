@@ -10,7 +10,7 @@ import pytest
 
 from grader import kit
 from grader.batch import _differences, run_record
-from grader.curriculum import BY_KEY, of_module
+from grader.curriculum import BY_KEY, DECLARED, of_module
 from grader.engine import grade_sources, plan, submission_digest
 from grader.plain import Given
 from grader.sandbox.client import Allowance, Call, Limits, Sandbox
@@ -101,6 +101,20 @@ def test_a_component_in_float32_is_carried_forward_with_the_types_its_caller_pas
     assert any(_carried(result, "linear_model.error_profile_slope"))
 
 
+def test_a_component_answering_float32_is_carried_forward_with_its_own_types(sandbox):
+    """Bug (twenty-ninth holdout): `neuron` in float32 cost `dloss_dw` and `dloss_db` too. The student's derivative
+    computes σ(1 − σ) in float32 from what `neuron` returns; the reference, given the student's `neuron`, read its
+    answer as float64 and computed that product in double precision. The answers of error carried forward's calls
+    keep the child's NumPy types now."""
+    source = kit.replace_bodies(kit.solution_source("neural_network"),
+                                {"neuron": "return sigmoid(w * np.asarray(x, dtype=np.float32) + b)"})
+    result = grade_sources({"neural_network": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=[e for e in DECLARED if e.module == "neural_network"])
+    lost = {e.exercise for e in result.exercises if e.score < e.max_score - 1e-9}
+    assert lost == {"neural_network.neuron"}
+    assert any(_carried(result, "neural_network.dloss_dw"))
+
+
 def test_a_component_off_by_a_known_constant_factor_is_carried_forward(sandbox):
     """A partial derivative with its difference reversed and divided by h is −2 times the right one (a sign and
     a factor 2, both known): a correct gradient calling it keeps its marks; it once lost them, a factor never
@@ -168,8 +182,6 @@ def test_a_component_that_answers_a_constant_earns_its_caller_nothing(sandbox):
 
 def test_any_module_whose_reference_calls_its_own_exercises_carries_errors_forward(sandbox):
     """Nothing is declared per exercise: the fifth module's train_neuron keeps its marks given a wrong dloss_dw."""
-    from grader.curriculum import DECLARED
-
     exercises = [exercise for exercise in DECLARED if exercise.module == "neural_network"]
     source = kit.replace_bodies(kit.solution_source("neural_network"),
                                 {"dloss_dw": "out = neuron(w, b, x)\nreturn float(np.sum(2 * (out - y) * x))"})

@@ -176,6 +176,7 @@ class Request:
     oracles: tuple[str, ...] = ()  # functions of the module answered by the parent during this call
     by_hand: bool = False  # a derivative worked out by hand: the submission's functions take real numbers only
     differentiates: str = ""  # and this module function is evaluated at the call's input only
+    numpy_types: bool = False  # the value answered keeps its NumPy types (error carried forward's calls)
 
     @classmethod
     def read(cls, request: dict[str, Any]) -> Request:
@@ -183,7 +184,8 @@ class Request:
         return cls(int(request["id"]), str(request["module"]), str(request["function"]),
                    dumps([request["args"], request["kwargs"]]), request.get("return_args") is True,
                    tuple(str(name) for name in oracles) if isinstance(oracles, list) else (),
-                   request.get("by_hand") is True, str(request.get("differentiates") or ""))
+                   request.get("by_hand") is True, str(request.get("differentiates") or ""),
+                   request.get("numpy_types") is True)
 
 
 class OracleUnavailable(Exception):
@@ -255,7 +257,7 @@ def _call(request: Request, files: dict[str, list[str]], link: Link | None = Non
                     vars(module).pop(name, None)
                 else:
                     setattr(module, name, student_function)
-        answer.update(status="ok", value=to_wire(value))
+        answer.update(status="ok", value=to_wire(value, numpy_types=request.numpy_types))
     except NotImplementedError:
         answer.update(status="not_implemented")
     except BaseException as error:  # noqa: BLE001 - SystemExit and KeyboardInterrupt included

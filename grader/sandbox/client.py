@@ -118,6 +118,8 @@ class Call:
             extra["by_hand"] = True
         if self.differentiates:
             extra["differentiates"] = self.differentiates
+        if self.numpy_types:
+            extra["numpy_types"] = True
         exact = self.numpy_types
         return dumps({"module": self.module, "function": self.function,
                       "args": to_wire(list(self.args), numpy_types=exact),
@@ -571,7 +573,8 @@ class Session:
                 reply = TIMEOUT  # the call stopped reading its answers: it cannot finish
                 break
             reply = self._reader.next_line(call_ends - time.monotonic())
-        answer = _outcome(reply, limits) if isinstance(reply, dict) and reply.get("id") == self._next_id else None
+        answer = _outcome(reply, limits, numpy_types=call.numpy_types) \
+            if isinstance(reply, dict) and reply.get("id") == self._next_id else None
         if answer is None:
             self._end("an earlier call of this session did not answer")
             return self._sandbox._failure(reply, out_of_time=time.monotonic() >= deadline)
@@ -730,10 +733,12 @@ def _returned_function(name: str) -> Unsupported:
     return Unsupported("function", printable(name[:120]))
 
 
-def _outcome(reply: dict[str, Any], limits: Limits) -> Outcome | None:
+def _outcome(reply: dict[str, Any], limits: Limits, *, numpy_types: bool = False) -> Outcome | None:
     """A child's answer as an Outcome; anything unexpected in it becomes an error, never a pass.
     None for an answer that cannot be read at all (a field of the wrong type, an impossible array):
-    the caller treats it as no answer, so a forged reply can never stop the grader."""
+    the caller treats it as no answer, so a forged reply can never stop the grader. `numpy_types`: the value keeps
+    the NumPy types the child wrote (error carried forward's calls only: the reference computes on with them as the
+    student's caller did; what decides there is also checked with the right functions)."""
     try:
         status = reply.get("status", "error")
         error = printable(str(reply.get("error", ""))[:ERROR_LIMIT])
@@ -742,7 +747,8 @@ def _outcome(reply: dict[str, Any], limits: Limits) -> Outcome | None:
         value, args_after = reply.get("value"), reply.get("args_after")
         return Outcome(
             status=status if status in ("ok", "error", "not_implemented", "missing") else "error",
-            value=from_wire(value, _returned_function), args_after=from_wire(args_after, _returned_function),
+            value=from_wire(value, _returned_function, numpy_types=numpy_types),
+            args_after=from_wire(args_after, _returned_function),
             error=error, output=printable(str(reply.get("output", ""))[:4000]),
             seconds=float(reply.get("seconds", 0.0)),
             wire=[value, args_after], out_of_memory=reply.get("memory") is True,
