@@ -164,6 +164,8 @@ HOLES: dict[str, dict[str, str]] = {
     },
     "linear_model.predict": {  # a float intercept truncated where x holds integers
         "the intercept spread in x's dtype": "return m * x + np.full_like(x, c)",
+        # no check sent the slope 0 (the twenty-ninth holdout's writer, a slip dropped for keeping its marks)
+        "divides by the slope": "return m * (np.asarray(x, dtype=float) + c / m)",
         "the predictions stored in x's dtype": "out = np.zeros_like(np.asarray(x))\nout[...] = m * np.asarray(x) + c\n"
             "return out if np.ndim(x) else float(out)",
     },
@@ -189,7 +191,12 @@ HOLES: dict[str, dict[str, str]] = {
          "ev = np.linalg.eigvalsh(np.asarray(hessian_matrix, dtype=float))\n"
          "tol = 1e-8 * max(1.0, float(np.max(np.abs(ev))))\nif np.any(np.abs(ev) <= tol):\n    return 'degenerate'\n"
          "if np.all(ev > 0):\n    return 'maximum'\nif np.all(ev < 0):\n    return 'minimum'\nreturn 'saddle'"},
+    "neural_network.neuron": {  # no check reached |w·x + b| > 10 (the same writer's dropped slip)
+        "z clipped to ±10 against overflow": "z = np.clip(w * np.asarray(x, dtype=float) + b, -10, 10)\n"
+                                             "return 1 / (1 + np.exp(-z))",
+    },
 }
+
 
 def impostor_source(exercise: Exercise, body: str) -> str:
     """The module with the exercise's body replaced, and the reference function appended as `_reference`."""
@@ -202,7 +209,8 @@ def impostor_source(exercise: Exercise, body: str) -> str:
 
 
 BATTERY = [(BY_KEY[key], name, body) for key, bodies in IMPOSTORS.items() for name, body in bodies.items()]
-HOLE_LIST = [(BY_KEY[key], name, body) for key, bodies in HOLES.items() for name, body in bodies.items()]
+DECLARED_BY_KEY = {exercise.key: exercise for exercise in DECLARED}  # the fifth module's too
+HOLE_LIST = [(DECLARED_BY_KEY[key], name, body) for key, bodies in HOLES.items() for name, body in bodies.items()]
 
 
 def test_every_exercise_has_impostors():

@@ -134,6 +134,17 @@ def weights_at_an_array(rng: np.random.Generator) -> Case:
     return Case((*_weights(rng), uniform(rng, -5, 5, 8)))
 
 
+def a_flat_line(rng: np.random.Generator) -> Case:
+    """A slope of 0.0 (the docstring's number), a float intercept, x an array of eight floats: the line is c
+    everywhere, which a rewriting that divides by m (`m * (x + c / m)`) does not give."""
+    return Case((0.0, uniform(rng, -3, 3), uniform(rng, -5, 5, 8)))
+
+
+def intercept_informative(case: Case) -> bool:
+    """The intercept is none of 0 and ±1 (so that the line c differs from 0, 1 and c·x + m)."""
+    return apart(case.args[1], 0.0, 1.0, -1.0)
+
+
 def float_weights_at_integers(rng: np.random.Generator) -> Case:
     """A float slope and intercept, x an array of eight integers (left as it was): what is built from x keeps its
     integer dtype (`np.full_like(x, c)`, `np.zeros_like(x)`) and truncates the float weights."""
@@ -262,6 +273,7 @@ EXERCISES = (
             "an array x": redrawn(weights_at_an_array, predict_informative),
             "integer slope, intercept and x": redrawn(integer_weights_at_integers, predict_informative),
             "float slope and intercept, integer x": redrawn(float_weights_at_integers, predict_informative),
+            "a flat line (slope 0)": redrawn(a_flat_line, intercept_informative),
         },
         expect=by_sympy(predict_exact, SUMS, "the line m·x + c"),
         hint="The prediction of the line is slope times x plus intercept, elementwise for arrays.",

@@ -15,7 +15,7 @@ import sympy as sp
 
 from grader.authoring import exercise, mistake
 from grader.compare import EXACT, Expectation, Tolerance
-from grader.curriculum.common import EPS, by_solution, by_sympy, for_parent, integer_valued, uniform
+from grader.curriculum.common import EPS, by_solution, by_sympy, for_parent, integer_valued, redrawn, uniform
 from grader.plain import Given
 from grader.spec import Case, References
 
@@ -126,6 +126,18 @@ def _inputs(rng: np.random.Generator, n: int = 8) -> np.ndarray:
 def random_neuron_inputs(rng: np.random.Generator) -> tuple:
     """A weight, a bias and eight inputs, all floats."""
     return uniform(rng, -2, 2), uniform(rng, -2, 2), _inputs(rng)
+
+
+def saturating_neuron_inputs(rng: np.random.Generator) -> Case:
+    """A weight of 3 to 6 in size, a bias and eight inputs, floats: w·x + b reaches past ±12, where σ is within
+    1e-5 of 0 or 1 (a clip of z, or of the output, "against overflow" shows there)."""
+    sign = 1.0 if rng.random() < 0.5 else -1.0
+    return Case((sign * uniform(rng, 3, 6), uniform(rng, -2, 2), _inputs(rng)))
+
+
+def saturates(case: Case) -> bool:
+    w, b, x = case.args
+    return float(np.max(np.abs(w * np.asarray(x, dtype=float) + b))) > 12
 
 
 def integer_neuron_inputs(rng: np.random.Generator) -> tuple:
@@ -284,7 +296,8 @@ ASCENT = "gradient ascent: the update SUBTRACTS learning_rate·gradient (the gra
 EXERCISES = (
     exercise(
         module=MODULE, function="neuron", points=2,
-        checks={"floats": random_neuron_inputs, "integers": integer_neuron_inputs},
+        checks={"floats": random_neuron_inputs, "integers": integer_neuron_inputs,
+                "large weights: outputs near 0 and 1": redrawn(saturating_neuron_inputs, saturates)},
         expect=by_sympy(neuron_exact, EXACT, "SymPy's σ(w·x + b)"),
         hint="z = w·x + b for every input at once (NumPy arrays work elementwise), then σ(z) = 1/(1 + e^(−z)).",
         mistakes=[
