@@ -454,6 +454,28 @@ def test_the_scratch_watch_counts_files_held_only_by_a_mapping(tmp_path):
         holder.wait()
 
 
+def test_a_process_that_has_ended_holds_no_memory_however_unreadable():
+    """Bug: as an ordinary user, a process of the child that was ending (its memory let go, not yet reaped) could
+    not be looked at for a moment, and the watch counted it past any bound: a child that starts processes which
+    end (`forks` in the confinement tests, a pool ending its workers) was ended at random, about one run in three
+    of the confinement test. A process without memory (no `VmSize`, as an ending one or a zombie) holds none; an
+    unreadable process that holds memory still counts past any bound (the test below)."""
+    from grader.sandbox.client import _has_memory
+
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and "Z" not in open(f"/proc/{pid}/stat").read().split(")")[-1][:3]:
+            time.sleep(0.01)
+        assert not _has_memory(str(pid))  # a zombie: ended, not yet reaped
+    finally:
+        os.waitpid(pid, 0)
+    assert _has_memory(str(os.getpid()))
+    assert not _has_memory(str(pid))  # reaped: gone
+
+
 def test_a_process_the_watch_may_not_read_counts_as_past_any_bound(tmp_path):
     """Red team: as an ordinary user, a child's process that executed a file it may not read (mode 0111) became
     undumpable, its memory figures root's alone: the watch skipped it, so its memory was never counted. A process of

@@ -649,6 +649,18 @@ def _open_to_owner(folder: str, most: int = 1_000_000) -> None:
             continue
 
 
+def _has_memory(pid: str) -> bool:
+    """Does this process still hold memory? One that is ending has let go of it (its status has no `VmSize`),
+    and for that moment the kernel refuses a look at its files and mappings as it does for a process that made
+    itself unreadable: the first ended an honest child's processes at random (`forks` in the confinement tests,
+    a pool that ends its workers), the second is counted past any bound."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as status:
+            return any(line.startswith(b"VmSize:") for line in status)
+    except OSError:  # gone
+        return False
+
+
 def folder_bytes(folder: str, most: int = 100_000, deepest: int = 256) -> int | None:
     """The bytes the files under `folder` take on their file system (blocks, so a sparse file counts what it
     holds), walked depth first by descriptors (one per level: a path may be longer than the kernel takes), without
@@ -835,7 +847,8 @@ class MemoryWatch:
                             total += int(line.split()[1]) * 1024
                             break
             except PermissionError:
-                return self.HIDDEN
+                if _has_memory(pid):
+                    return self.HIDDEN
             except (OSError, ValueError, IndexError):  # ended meanwhile
                 continue
         return total
@@ -854,7 +867,9 @@ class MemoryWatch:
                             start, end = line.split(b" ", 1)[0].split(b"-")
                             total += int(end, 16) - int(start, 16)
             except PermissionError:
-                return self.HIDDEN
+                if _has_memory(pid):
+                    return self.HIDDEN
+                continue
             except (OSError, ValueError):  # ended meanwhile
                 continue
             for descriptor in descriptors:
