@@ -48,12 +48,10 @@ HAND_JUDGED_FALSE: dict[str, str] = {
     "h25_neuron_dual_rsub_operands_reversed": "the two sides of the operation are swapped. in neuron, changing "
                                               "`self.val - other.val`",
 }
-# Since best_fit_on_grid's grids never make the exact fit snapped to the grid the best cell, dropping the -2 of one
-# partial derivative inside a gradient-norm criterion happens to pick the best cell on every check: a repair that
-# passes by coincidence, told as "an extra factor" where the criterion itself is the slip.
-FALSE_HINT_TODAY: dict[str, str] = {
-    "h25_bestfit_smallest_gradient_norm": "a repair passing by coincidence on the grids drawn: `-2` told extra",
-}
+# Fixed after the grading: around the fit a gradient-length criterion with one partial derivative's -2 dropped
+# picked the best cell on every check, so that edit was told as "an extra factor" where the criterion itself is the
+# slip; best_fit_on_grid now also has a grid beside the fit, where no such criterion picks the best cell.
+FALSE_HINT_TODAY: dict[str, str] = {}
 KEEPS_MARKS_TODAY: dict[str, str] = {}
 COSTS_CALLERS_TODAY: dict[str, str] = {}
 

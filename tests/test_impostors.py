@@ -191,6 +191,17 @@ HOLES: dict[str, dict[str, str]] = {
          "ev = np.linalg.eigvalsh(np.asarray(hessian_matrix, dtype=float))\n"
          "tol = 1e-8 * max(1.0, float(np.max(np.abs(ev))))\nif np.any(np.abs(ev) <= tol):\n    return 'degenerate'\n"
          "if np.all(ev > 0):\n    return 'maximum'\nif np.all(ev < 0):\n    return 'minimum'\nreturn 'saddle'"},
+    "linear_model.best_fit_on_grid": {  # around the fit the shortest gradient is the lowest SSE's cell almost always
+        # (the twenty-fifth holdout: a -2 dropped from one partial derivative was told as the slip)
+        name: "best, shortest = None, np.inf\nfor c in intercepts:\n    for m in slopes:\n"
+              "        r = np.asarray(y, dtype=float) - (m * np.asarray(x, dtype=float) + c)\n"
+              f"        length = np.hypot({along_m} * np.sum(x * r), {along_c} * np.sum(r))\n"
+              "        if length < shortest:\n            best, shortest = (float(m), float(c)), length\nreturn best"
+        for name, (along_m, along_c) in {"the shortest gradient": (-2, -2),
+                                          "the shortest gradient, -2 dropped along m": (1, -2),
+                                          "the shortest gradient, -2 dropped along c": (-2, 1),
+                                          "the shortest gradient of the MSE, n = 8": (-0.25, -0.25)}.items()
+    },
     "neural_network.neuron": {  # no check reached |w·x + b| > 10 (the same writer's dropped slip)
         "z clipped to ±10 against overflow": "z = np.clip(w * np.asarray(x, dtype=float) + b, -10, 10)\n"
                                              "return 1 / (1 + np.exp(-z))",

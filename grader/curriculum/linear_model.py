@@ -225,6 +225,42 @@ def best_cell_inside(case: Case) -> bool:
     return (i, j) not in ((0, 0), middle, swapped, snapped) and apart(m, c, 0.0, margin=1e-2)
 
 
+def _best_cell(slopes, intercepts, x, y) -> tuple[int, int]:
+    """(row, column) of the grid's lowest SSE."""
+    grid = surface(slopes, intercepts, x, y)
+    return tuple(int(index) for index in np.unravel_index(np.argmin(grid), grid.shape))
+
+
+GRADIENT_WEIGHTS = (0.25, 0.5, 1.0, 2.0, 4.0)  # ∂SSE/∂m weighed against ∂SSE/∂c: the gradient's length and its kin
+
+
+def best_cell_not_the_shortest_gradient(case: Case) -> bool:
+    """`best_cell_inside`'s rules, and the gradient is not shortest there however its two partial derivatives are
+    weighed against each other: on a grid the lowest SSE and the vanishing gradient are different criteria (around
+    the fit they pick the same cell almost always, beside it less often)."""
+    slopes, intercepts, x, y = case.args
+    best = _best_cell(slopes, intercepts, x, y)
+    m_axis, c_axis = np.meshgrid(np.asarray(slopes, dtype=float), np.asarray(intercepts, dtype=float))
+    residuals = y[None, None, :] - (m_axis[..., None] * x + c_axis[..., None])
+    along_m, along_c = (residuals * x).sum(axis=-1), residuals.sum(axis=-1)
+    for weight in GRADIENT_WEIGHTS:
+        length = (weight * along_m) ** 2 + along_c ** 2
+        if np.unravel_index(np.argmin(length), length.shape) == best:
+            return False
+    return best_cell_inside(case)
+
+
+def grid_beside_the_fit(rng: np.random.Generator) -> Case:
+    """Six slopes all above or all below the least-squares slope, and eight intercepts around its intercept, as
+    arrays: the best cell is on the grid's edge."""
+    x, y = line_data(rng)
+    m, c = least_squares_exact(x, y)
+    side = float(rng.choice([-1.0, 1.0]))
+    near = m + side * uniform(rng, 0.2, 1.0)
+    slopes = np.sort(np.linspace(near, near + side * uniform(rng, 1, 3), 6))
+    return Case((slopes, np.linspace(c - uniform(rng, 1, 4), c + uniform(rng, 1, 4), 8), x, y))
+
+
 def _grid_around_fit(rng, n_slopes: int, n_intercepts: int, x, y):
     """A grid around the least-squares line, reaching further on one side than on the other."""
     m, c = least_squares_exact(x, y)
@@ -340,7 +376,9 @@ EXERCISES = (
     exercise(
         module=MODULE, function="best_fit_on_grid", points=4, returns=("the slope", "the intercept"),
         checks={"a non-square grid": redrawn(non_square_grid_around_the_fit, best_cell_inside),
-                "grid as lists": redrawn(grid_as_lists_around_the_fit, best_cell_inside)},
+                "grid as lists": redrawn(grid_as_lists_around_the_fit, best_cell_inside),
+                "a grid beside the fit (the best cell on its edge)": redrawn(grid_beside_the_fit,
+                                                                             best_cell_not_the_shortest_gradient)},
         expect=by_solution(f"{MODULE}.best_fit_on_grid"),
         hint="Find the grid cell with the smallest SSE (np.argmin, then np.unravel_index) and return its "
              "(slope, intercept).",
