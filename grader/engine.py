@@ -381,9 +381,10 @@ _REPAIRABLE_STATUSES = frozenset({"ok", "error"})
 # class shares its slips, and the search is the cost. A known repair is checked again on the new student's own
 # checks (with their other functions), and the line its hint names moves with the function; none found is not
 # searched again for the same function in the same context (`repair.edit_context`: a name rebound at the module's
-# top, a helper it calls, a decorator of any definition or a sibling module it imports can keep every edit from
-# passing; one student's module must not silence another's).
-_REPAIRS: dict[tuple[str, bytes], tuple[Any, int, bytes]] = {}
+# top, a helper it or a candidate calls, a decorator of any definition or a sibling module it imports can keep every
+# edit from passing; one student's module must not silence another's), with the names of the module's functions the
+# candidates tried named.
+_REPAIRS: dict[tuple[str, bytes], tuple[Any, int, bytes, frozenset[str]]] = {}
 
 
 @dataclass
@@ -478,8 +479,8 @@ def _verify_remembered(exercises: Sequence[Exercise],
     its own beside the student's code; an exercise not in the answer is checked on its own by `_repaired`."""
     from grader.diagnosis import repair
 
-    remembered = [(exercise, _REPAIRS.get(_repair_key(exercise, sources[exercise.module]), ([], 0, b""))[0])
-                  for exercise in exercises]
+    remembered = [(exercise, _REPAIRS[key][0] if (key := _repair_key(exercise, sources[exercise.module])) in _REPAIRS
+                   else []) for exercise in exercises]
     items = [(exercise, replace(found[0], name=f"{found[0].name}_{number}",
                                 source=f"def {found[0].name}_{number}(" + found[0].source.partition("(")[2]))
              for number, (exercise, found) in enumerate(remembered) if found]
@@ -545,7 +546,10 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
     others = {module: source for module, source in sources.items() if module != exercise.module}
     siblings = repair.named_siblings(sources[exercise.module], others)
 
+    called: set[str] = set()  # the module's functions the candidates tried name (a "none found" depends on them)
+
     def passes(candidates: Sequence[repair.Candidate], some: Sequence[PlannedCheck]) -> list[list[bool]]:
+        called.update(repair.names_called(sources[exercise.module], candidates))
         module = {**siblings, exercise.module: repair.with_candidates(sources[exercise.module], candidates)}
         calls = [_call_of(exercise, candidate.name, p.case) for candidate in candidates for p in some]
         load_errors, outcomes = sandbox.run(module, calls, allowance)
@@ -572,11 +576,11 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
     line = repair.function_line(sources[exercise.module], exercise.function) or 0
     context = functools.partial(repair.edit_context, sources[exercise.module], exercise.function, others)
     remembered = _REPAIRS.get(key)
-    from_memory = remembered is not None and (remembered[0] or remembered[2] == context())
+    from_memory = remembered is not None and (remembered[0] or remembered[2] == context(remembered[3]))
     if from_memory:
         # the same function as another student's: its repair, checked on this student's checks (none found: only
-        # in the same context)
-        found, found_at, _ = remembered
+        # in the same context, the functions the candidates named included)
+        found, found_at, _, _ = remembered
         found = repair.moved(found, line - found_at)
         if found and not (verified if verified is not None else all(passes(found[:1], planned)[0])):
             found, from_memory = search(), False
@@ -585,7 +589,7 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
         if len(_REPAIRS) >= PublicVerdicts.LIMIT:
             _REPAIRS.clear()
         if found or time.monotonic() < allowance.deadline:  # not a search cut short by time
-            _REPAIRS[key] = (found, line, b"" if found else context())
+            _REPAIRS[key] = (found, line, b"" if found else context(called), frozenset(called))
     if not found:
         return verdicts
     other = repair.elsewhere(found[0], found[1:])

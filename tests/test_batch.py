@@ -376,11 +376,12 @@ def test_what_one_worker_learned_reaches_the_next_chunks(tmp_path, monkeypatch, 
     assert len(summary.results) == 6 and len(passed) == 6 and sum(passed) >= 1
 
     key = ("derivatives.df_log", b"mine")
-    engine._REPAIRS[key] = (["found here"], 3, b"")
-    engine.learn(engine.Learned({key: (["found elsewhere"], 3, b""), ("m.f", b"x"): ([], 9, b"m")}, {}))
-    assert engine._REPAIRS[key] == (["found here"], 3, b"") and engine._REPAIRS[("m.f", b"x")] == ([], 9, b"m")
-    since = engine.Learned({key: (["found here"], 3, b"")}, {})
-    assert engine.learned(since=since).repairs == {("m.f", b"x"): ([], 9, b"m")}
+    here, elsewhere, none = (["found here"], 3, b"", frozenset()), (["found elsewhere"], 3, b"", frozenset()), \
+        ([], 9, b"m", frozenset({"g"}))
+    engine._REPAIRS[key] = here
+    engine.learn(engine.Learned({key: elsewhere, ("m.f", b"x"): none}, {}))
+    assert engine._REPAIRS[key] == here and engine._REPAIRS[("m.f", b"x")] == none
+    assert engine.learned(since=engine.Learned({key: here}, {})).repairs == {("m.f", b"x"): none}
     engine._REPAIRS.clear()
 
 

@@ -553,6 +553,14 @@ def _hints(exercise_result) -> list[str]:
      "step = np.asarray(grad, dtype=float) * learning_rate\nsize = np.sqrt(np.sum(step ** 2))\n"
      "if size > 0.5:\n    step = step * 0.5 / size\nreturn w - step\n", "conditional change",
      "removing `if size > 0.5: step = step * 0.5 / size`"),
+    # a guard that refuses a step raising the SSE (the thirtieth holdout): told "an extra power" or "a mean for a
+    # sum" inside its test, two edits that switch it off; its test dropped, the update kept, is the repair told
+    ("gradient_descent", "gradient_descent", "x = np.asarray(x, dtype=float)\ny = np.asarray(y, dtype=float)\n"
+     "weights = np.array([m0, c0], dtype=float)\npath = [weights]\nfor _ in range(n_steps):\n"
+     "    new = gradient_step(weights, sse_gradient(weights[0], weights[1], x, y), learning_rate)\n"
+     "    if np.sum((y - (new[0] * x + new[1]))**2) <= np.sum((y - (weights[0] * x + weights[1]))**2):\n"
+     "        weights = new\n    path.append(weights)\nreturn np.array(path)\n", "conditional update",
+     "removing the test `if np.sum((y - (new[0] * x + new[1])) ** 2) <= "),
     ("gradient_descent", "gradient_descent", "xs = np.asarray(x, dtype=float)\nys = np.asarray(y, dtype=float)\n"
      "path = np.zeros((n_steps + 1, 2))\npath[0] = m0, c0\nlast = np.sum((ys - (m0 * xs + c0)) ** 2)\n"
      "for k in range(n_steps):\n    dm, dc = sse_gradient(path[k, 0], path[k, 1], xs, ys)\n"
@@ -1093,6 +1101,21 @@ def test_a_none_found_repair_is_shared_where_only_unrelated_functions_differ():
     assert repair.edit_context(base, "f") == repair.edit_context(base.replace("return y\n", "return y + 1\n"), "f")
     assert repair.edit_context(base, "f") != repair.edit_context(base.replace("v * 2", "v * 3"), "f")
     assert repair.edit_context(base, "f") != repair.edit_context(base + "\nnp = None\n", "f")
+
+
+def test_the_functions_candidates_call_and_every_definitions_name_are_in_the_context():
+    """Red team round 23, 01: an edit may call a function the student's never does (a sibling of the same
+    parameters: `dloss_db` for `dloss_dw`); its body decides that edit's verdict, and the names defined decide which
+    edits are made. Both are in the context now, the body only of a function some candidate named."""
+    base = ("import numpy as np\n\n\ndef dloss_dw(w, b):\n    return w\n\n\ndef dloss_db(w, b):\n    return 2 * b\n\n\n"
+            "def train(w, b):\n    return w - dloss_dw(w, b), b - dloss_dw(w, b)\n")
+    wrong = base.replace("2 * b", "3 * b")
+    assert repair.edit_context(base, "train") == repair.edit_context(wrong, "train")
+    called = repair.names_called(base, repair.candidates(base, "train"))
+    assert "dloss_db" in called
+    assert repair.edit_context(base, "train", called=called) != repair.edit_context(wrong, "train", called=called)
+    assert repair.edit_context(base, "train") != repair.edit_context(base.replace("def dloss_db", "def dloss_dc"),
+                                                                     "train")
 
 
 def test_what_runs_when_a_module_loads_is_in_the_context_of_its_edits():

@@ -555,6 +555,21 @@ def test_a_failed_public_check_says_which_returned_value_is_off_and_a_hidden_one
     assert hidden and not any("is right" in line for line in hidden)
 
 
+def test_a_float32_path_is_told_float32_where_its_rounding_compounds(sandbox):
+    """A `train_neuron` computed in float32 stops moving near the minimum once its steps are below float32's
+    resolution, so its path is not the reference's rounded once (about 1e-6 of its largest weight off, against 2e-7
+    for one rounding): the float32 operator allows a spread of its largest number, and every failed check, the
+    settling path's too, says float32 (the check that settles first cost the twenty-ninth holdout's entry its hint)."""
+    body = ("x = np.asarray(x, dtype=np.float32)\ny = np.asarray(y, dtype=np.float32)\n"
+            "w, b, rate = np.float32(w0), np.float32(b0), np.float32(learning_rate)\npath = [(w, b)]\n"
+            "for _ in range(n_steps):\n    s = 1 / (1 + np.exp(-(w * x + b)))\n    e = 2 * (s - y) * s * (1 - s)\n"
+            "    w, b = w - rate * np.sum(e * x), b - rate * np.sum(e)\n    path.append((w, b))\n"
+            "return np.array(path, dtype=np.float32)")
+    failed = _failed_checks(sandbox, "neural_network", "train_neuron", body)
+    assert any("settles" in check.name for check in failed)
+    assert all(check.diagnosis == "float32 rounding" for check in failed), [(c.name, c.diagnosis) for c in failed]
+
+
 def test_full_marks_sum_to_the_points_exactly(sandbox, solution_sources):
     """Points split over checks (4 over 6) add up to the points, not 3.9999999999999996."""
     result = grade_sources({"partial_derivatives": solution_sources["partial_derivatives"]}, sandbox, student="s",
@@ -586,6 +601,30 @@ def test_one_students_module_cannot_silence_another_students_repair_hint(sandbox
     assert failed and all(check.diagnosis.startswith("repair:") for check in failed), [c.diagnosis for c in failed]
     engine._REPAIRS.clear()
 
+
+
+def test_a_function_only_a_candidate_calls_cannot_silence_another_students_repair_hint(sandbox):
+    """Attack (red team round 23, 01): `dsigmoid` as `x * (1 - x)` is repaired by an edit that calls the module's
+    own `sigmoid`, which the function never reaches; a classmate with the same `dsigmoid` and a wrong `sigmoid`
+    found no edit passing, and that none-found, remembered under a context without `sigmoid`, took the hint from
+    every later student with the same function. The functions the candidates name are in the context now."""
+    from grader import engine
+
+    source = kit.solution_source("derivatives")
+    victim = source.replace("    s = sigmoid(x)\n    return s * (1 - s)\n", "    return x * (1 - x)\n", 1)
+    planter = victim.replace("    return 1 / (1 + np.exp(-x))\n", "    return 1 / (1 + np.exp(-2 * x))\n", 1)
+    assert source != victim != planter
+    exercises = [BY_KEY["derivatives.dsigmoid"]]
+    engine._REPAIRS.clear()
+    for student, module in (("aaa", planter), ("zed", victim)):
+        result = grade_sources({"derivatives": module}, sandbox, student=student, hidden=True, course_seed="c",
+                               exercises=exercises)
+        failed = [check for check in result.exercise("derivatives.dsigmoid").checks if not check.passed]
+        assert failed
+        if student == "aaa":
+            assert not any(check.diagnosis.startswith("repair:") for check in failed)
+    assert all(check.diagnosis.startswith("repair:") for check in failed), [c.diagnosis for c in failed]
+    engine._REPAIRS.clear()
 
 
 def test_a_decorator_of_an_unused_definition_cannot_silence_another_students_repair_hint(sandbox):

@@ -149,6 +149,9 @@ HOLES: dict[str, dict[str, str]] = {
     },
     "linear_model.error_profile_slope": {  # every check sent its slopes in ascending order
         "the slopes taken sorted": "return np.array([sse(m, c, x, y) for m in sorted(slopes)])",
+        # and as an array: a list has no .shape (the thirtieth holdout's writer, a slip dropped)
+        "the slopes' count read from .shape": "n = slopes.shape[0]\n"
+                                               "return np.array([sse(slopes[k], c, x, y) for k in range(n)])",
     },
     "linear_model.error_profile_intercept": {
         "the intercepts taken sorted": "return np.array([sse(m, b, x, y) for b in sorted(intercepts)])",
@@ -161,6 +164,9 @@ HOLES: dict[str, dict[str, str]] = {
         "a step relative to the coordinate": "p = np.array(point, dtype=float)\nstep = h * p[i]\n"
             "up, down = p.copy(), p.copy()\nup[i] += step\ndown[i] -= step\n"
             "return float((f(up) - f(down)) / (2 * step))",
+        # nor at an array of integers or a tuple (the thirtieth holdout's writer, a slip dropped)
+        "a copy of the point changed in place": "up, down = point.copy(), point.copy()\nup[i] += h\ndown[i] -= h\n"
+            "return float((f(np.asarray(up, dtype=float)) - f(np.asarray(down, dtype=float))) / (2 * h))",
     },
     "linear_model.predict": {  # a float intercept truncated where x holds integers
         "the intercept spread in x's dtype": "return m * x + np.full_like(x, c)",
@@ -168,6 +174,13 @@ HOLES: dict[str, dict[str, str]] = {
         "divides by the slope": "return m * (np.asarray(x, dtype=float) + c / m)",
         "the predictions stored in x's dtype": "out = np.zeros_like(np.asarray(x))\nout[...] = m * np.asarray(x) + c\n"
             "return out if np.ndim(x) else float(out)",
+    },
+    "gradient_descent.gradient_descent": {  # no check's SSE grew (the thirtieth holdout: only rounding showed it)
+        "refuses a step that raises the SSE": "x = np.asarray(x, dtype=float)\ny = np.asarray(y, dtype=float)\n"
+            "weights = np.array([m0, c0], dtype=float)\npath = [weights]\nfor _ in range(n_steps):\n"
+            "    new = weights - learning_rate * np.array(sse_gradient(weights[0], weights[1], x, y))\n"
+            "    if np.sum((y - (new[0] * x + new[1]))**2) <= np.sum((y - (weights[0] * x + weights[1]))**2) + 1e-9:\n"
+            "        weights = new\n    path.append(weights)\nreturn np.array(path)",
     },
     "gradient_descent.descend_1d": {
         f"stops once steps are below {tiny:g}": "x = float(x0)\nfor _ in range(n_steps):\n"
@@ -201,6 +214,17 @@ HOLES: dict[str, dict[str, str]] = {
                                           "the shortest gradient, -2 dropped along m": (1, -2),
                                           "the shortest gradient, -2 dropped along c": (-2, 1),
                                           "the shortest gradient of the MSE, n = 8": (-0.25, -0.25)}.items()
+    },
+    "neural_network.train_neuron": {  # no check's path settled (the same writer's dropped slip)
+        name: "path = [(float(w0), float(b0))]\nw, b = float(w0), float(b0)\nfor _ in range(n_steps):\n"
+              "    gw, gb = dloss_dw(w, b, x, y), dloss_db(w, b, x, y)\n"
+              f"    if {test}:\n        path.append((w, b))\n        continue\n"
+              "    w, b = w - learning_rate * gw, b - learning_rate * gb\n    path.append((w, b))\n"
+              "return np.array(path)"
+        for name, test in {"keeps still once the gradient is under 1e-6": "max(abs(gw), abs(gb)) < 1e-6",
+                           "keeps still once the gradient's length is under 1e-8": "np.hypot(gw, gb) < 1e-8",
+                           "keeps still once the step is under 1e-8":
+                               "max(abs(learning_rate * gw), abs(learning_rate * gb)) < 1e-8"}.items()
     },
     "neural_network.neuron": {  # no check reached |w·x + b| > 10 (the same writer's dropped slip)
         "z clipped to ±10 against overflow": "z = np.clip(w * np.asarray(x, dtype=float) + b, -10, 10)\n"

@@ -128,6 +128,14 @@ def descent_from_an_integer_start(rng: np.random.Generator) -> Case:
     return _descent_case(rng, 12, -3, 5, True)
 
 
+def overshooting_descent(rng: np.random.Generator) -> Case:
+    """Eight steps at a learning rate of 2.2 to 2.8 over the largest eigenvalue of the SSE's Hessian, past the 2/λmax
+    where descent converges: every step overshoots the minimum along the steepest direction and the SSE grows (a
+    descent that refuses a step raising the error keeps still)."""
+    x, y = line_data(rng, 8, -3, 5)
+    return Case((x, y, uniform(rng, -3, 3), uniform(rng, -3, 3), stable_learning_rate(x, uniform(rng, 2.2, 2.8)), 8))
+
+
 def converging_descent(rng: np.random.Generator) -> Case:
     """300 steps on centred data at a stable learning rate: the path settles on the minimum long before its last
     row (a loop that stops once the gradient or the step is tiny returns fewer rows)."""
@@ -270,6 +278,7 @@ EXERCISES = (
             "two steps": two_descent_steps,
             "an integer start, 12 steps": descent_from_an_integer_start,
             "300 steps, converged long before the last": converging_descent,
+            "a learning rate too large: the path overshoots and the SSE grows": overshooting_descent,
         },
         expect=by_solution(f"{MODULE}.gradient_descent", PATH),
         hint="Row 0 is (m0, c0); then repeat n_steps times: compute the gradient at the current (m, c), update "

@@ -181,6 +181,12 @@ def slopes_around_zero(rng: np.random.Generator, x, y) -> tuple[Any, ...]:
     return rng.permutation(np.linspace(-2, 3, 9) + uniform(rng, -0.5, 0.5)), uniform(rng, -3, 3), x, y
 
 
+def slopes_as_a_list(rng: np.random.Generator) -> Case:
+    """`slopes_around_zero`'s arguments on random data, the slopes as a list of floats (the docstring's other form)."""
+    slopes, c, x, y = slopes_around_zero(rng, *line_data(rng))
+    return Case(([float(m) for m in slopes], c, x, y))
+
+
 def swapping_x_and_y_shows(case: Case) -> bool:
     """The profile differs from the one of the data with x and y swapped."""
     slopes, c, x, y = case.args
@@ -338,7 +344,8 @@ EXERCISES = (
     ),
     exercise(
         module=MODULE, function="error_profile_slope", points=3,
-        checks=data_checks(slopes_around_zero, accept=swapping_x_and_y_shows),
+        checks={**data_checks(slopes_around_zero, accept=swapping_x_and_y_shows),
+                "slopes as a list": redrawn(slopes_as_a_list, swapping_x_and_y_shows)},
         expect=by_sympy(profile_over_slopes, SUMS, "SymPy SSE at each slope"),
         hint="Return one SSE per slope in `slopes`, with the intercept c fixed: the error profile along m.",
         mistakes=[mistake(name=MEAN, hint=MEAN_HINT,

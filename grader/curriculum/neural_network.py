@@ -192,6 +192,67 @@ def thirty_steps(rng: np.random.Generator) -> Case:
     return _training_case(rng, 30)
 
 
+def _gradient(w: float, b: float, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """(∂L/∂w, ∂L/∂b) in closed form: what drawing a case needs, far cheaper than the lambdified reference."""
+    s = 1 / (1 + np.exp(-(w * x + b)))
+    error = 2 * (s - y) * s * (1 - s)
+    return np.array([float(np.dot(error, x)), float(np.sum(error))])
+
+
+def _closed_form_path(w0: float, b0: float, x, y, learning_rate: float,
+                      n_steps: int) -> tuple[np.ndarray, list[float]]:
+    """The path, and the largest |partial derivative| at each of its rows but the last."""
+    path, sizes = [np.array([w0, b0])], []
+    for _ in range(n_steps):
+        gradient = _gradient(*path[-1], x, y)
+        sizes.append(float(np.max(np.abs(gradient))))
+        path.append(path[-1] - learning_rate * gradient)
+    return np.array(path), sizes
+
+
+MAX_SETTLING_STEPS = 150
+
+
+def next_to_the_fit(rng: np.random.Generator) -> Case:
+    """Targets made by a neuron, a start 1e-5 to 3e-5 away from its weights and a learning rate of 0.5 to 2: the
+    path settles, its gradient falling past 1e-6, 1e-7, 1e-8 to under 1e-9 at the last step (at most 150), while
+    the weights still move by more than the tolerance (a loop that stops once the gradient or the step is tiny
+    keeps still too soon)."""
+    x = _inputs(rng)
+    w_star, b_star = uniform(rng, -2, 2), uniform(rng, -1, 1)
+    y = neuron_exact(w_star, b_star, x)
+    angle, size = uniform(rng, 0, 2 * np.pi), uniform(rng, 1e-5, 3e-5)
+    w0, b0, rate = w_star + size * np.cos(angle), b_star + size * np.sin(angle), uniform(rng, 0.5, 2.0)
+    point, steps = np.array([w0, b0]), 0
+    while steps < MAX_SETTLING_STEPS:
+        gradient = _gradient(*point, x, y)
+        if np.max(np.abs(gradient)) < 1e-9:
+            break
+        point, steps = point - rate * gradient, steps + 1
+    return Case((w0, b0, x, y, rate, steps))
+
+
+def settles_and_tells_early_stops(case: Case) -> bool:
+    """The gradient falls from over 1e-6 to under 1e-9 at the last step, and after it first falls under 1e-8 the
+    weights still move by three times the tolerance; both weights updated one after the other (∂L/∂b at the new
+    w, a listed mistake) give another path."""
+    w0, b0, x, y, rate, n_steps = case.args
+    if not 0 < n_steps < MAX_SETTLING_STEPS:
+        return False
+    path, sizes = _closed_form_path(w0, b0, x, y, rate, n_steps)
+    if sizes[0] < 1e-6 or min(sizes) >= 1e-8:
+        return False
+    first_small = next(k for k, size in enumerate(sizes) if size < 1e-8)
+    if not np.any(np.abs(path[-1] - path[first_small]) > 3 * (PATH.atol + PATH.rtol * np.abs(path[-1]))):
+        return False
+    one_after_the_other = [path[0]]
+    for _ in range(n_steps):
+        w = one_after_the_other[-1][0] - rate * _gradient(*one_after_the_other[-1], x, y)[0]
+        b = one_after_the_other[-1][1] - rate * _gradient(w, one_after_the_other[-1][1], x, y)[1]
+        one_after_the_other.append(np.array([w, b]))
+    return bool(np.any(np.abs(np.array(one_after_the_other) - path) > 10 * (PATH.atol + PATH.rtol * np.abs(path))))
+
+
 def zero_steps(rng: np.random.Generator) -> Case:
     """No step at all: the path is the start."""
     return _training_case(rng, 0)
@@ -425,7 +486,9 @@ EXERCISES = (
     ),
     exercise(
         module=MODULE, function="train_neuron", points=3,
-        checks={"thirty steps": thirty_steps, "zero steps": zero_steps},
+        checks={"thirty steps": thirty_steps, "zero steps": zero_steps,
+                "a start next to the weights that made the targets: the path settles":
+                    redrawn(next_to_the_fit, settles_and_tells_early_stops)},
         expect=by_sympy(train_exact, PATH, "descent with SymPy's partial derivatives"),
         hint="Row 0 is (w0, b0); then n_steps times: compute dloss_dw and dloss_db at the current (w, b), update "
              "both from them, record the new row.",

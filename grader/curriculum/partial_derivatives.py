@@ -169,6 +169,16 @@ def g_at_integers_along_x(rng: np.random.Generator) -> Case:
     return Case((Given("partial_derivatives.g_of_point"), _integer_point(rng, (-2, 2), (1, 2)), 0))
 
 
+def g_at_an_integer_array_along_y(rng: np.random.Generator) -> Case:
+    """g at a NumPy array of ints, along y; the array left unchanged (a copy of it is an integer array too)."""
+    return Case((Given("partial_derivatives.g_of_point"), np.array(_integer_point(rng, (-2, 2), (1, 2))), 1))
+
+
+def wavy_at_a_tuple_along_x(rng: np.random.Generator) -> Case:
+    """exp(p0/3)·cos(p1) + p0·p1² at a tuple of floats, along x (a tuple has no `copy` and takes no item)."""
+    return Case((Given("probe.wavy2"), tuple(_point(rng, 2)), 0))
+
+
 def bowl3_along_the_third(rng: np.random.Generator) -> Case:
     """A tilted bowl in three variables at a float array whose third coordinate is 0, along it (i = 2), h=1e-3 by
     keyword; the array left unchanged. The step is h whatever the coordinate: one relative to it would be 0. The
@@ -399,6 +409,9 @@ EXERCISES = (
             "a point of integers, left unchanged": redrawn(wavy_at_integers_along_y, gradient_informative),
             "g at a point of integers, along x": redrawn(g_at_integers_along_x, gradient_informative),
             "three variables, h=1e-3, array left unchanged": redrawn(bowl3_along_the_third, gradient_informative),
+            "g at an array of integers, along y, left unchanged": redrawn(g_at_an_integer_array_along_y,
+                                                                          gradient_informative),
+            "a tuple of floats, along x": redrawn(wavy_at_a_tuple_along_x, gradient_informative),
         },
         expect=[partial_vs_sympy, partial_vs_solution],
         hint="Copy the point as floats, add h to coordinate i in one copy and subtract it in another, then "

@@ -90,6 +90,9 @@ class Operator:
     values: tuple[Callable[[Any, tuple[Any, ...]], Any], ...] = ()  # of the reference's value, given the arguments
     calls: Callable[[Exercise, Case], Sequence[Call]] | None = None  # the reference on changed arguments
     rtol: float = 0.0  # extra relative tolerance when matching the answer with the mutant
+    spread: float = 0.0  # and extra absolute tolerance, this fraction of the mutant's largest |number|: a rounding
+    # that compounds over an iteration's rows (a float32 path near a minimum stops moving once its steps are
+    # below float32's resolution) is not the reference rounded once
     fingerprint: Callable[[Any], bool] | None = None  # what every answer it explains must also show
     input_is_no_evidence: bool = False  # a check where the mutant returns an argument unchanged proves nothing
     own_function_only: bool = False  # its source variants change the exercise's function, not the ones it calls
@@ -1174,7 +1177,8 @@ OPERATORS = (
     Operator("columns swapped", "each row of your result holds its two values in the other order: the columns "
              "are swapped (put them in the order the docstring gives)", values=(_columns_swapped,)),
     Operator("float32 rounding", "your result has only single precision (float32): compute in float64 (plain "
-             "Python floats or NumPy's default)", values=(_float32,), rtol=2e-7, fingerprint=_single_precision),
+             "Python floats or NumPy's default)", values=(_float32,), rtol=2e-7, spread=3e-6,
+             fingerprint=_single_precision),
     Operator("result truncated to an integer", "your result is truncated to an integer: return the float",
              values=(_elementwise(np.trunc),)),
     Operator("result rounded", "your result is rounded (to a few decimals): return it as computed; rounding is "
@@ -1819,7 +1823,7 @@ def _first_differs(first: float | None, value: Any, observation: AnswerSeen, ope
         return False
     other = _first_number(value)
     tolerance = observation.tolerance
-    if other is None or np.ndim(tolerance.atol) != 0:
+    if other is None or np.ndim(tolerance.atol) != 0 or operator.spread:
         return False
     return abs(first - other) > float(tolerance.atol) + (tolerance.rtol + operator.rtol) * abs(other)
 
@@ -1832,6 +1836,15 @@ def _an_input(value: Any, observation: AnswerSeen) -> bool:
                for argument in for_parent(observation.case.args))
 
 
+def _largest(value: Any) -> float:
+    """The largest |number| of a value (0 where it holds none, or none finite)."""
+    numbers = _numbers(value)
+    if numbers is None or numbers.size == 0:
+        return 0.0
+    finite = np.abs(numbers[np.isfinite(numbers)])
+    return float(np.max(finite)) if finite.size else 0.0
+
+
 def _same(value: Any, reference: Any, observation: AnswerSeen) -> bool:
     try:
         return matches(value, reference, observation.tolerance)
@@ -1841,7 +1854,8 @@ def _same(value: Any, reference: Any, observation: AnswerSeen) -> bool:
 
 def _matches(returned: Any, value: Any, observation: AnswerSeen, operator: Operator) -> bool:
     try:
-        if not matches(returned, value, observation.tolerance.widened(rtol=operator.rtol)):
+        spread = operator.spread * _largest(value) if operator.spread else 0.0
+        if not matches(returned, value, observation.tolerance.widened(atol=spread, rtol=operator.rtol)):
             return False
     except Exception:  # noqa: BLE001 - a value of another form explains nothing
         return False

@@ -155,7 +155,8 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "missing absolute value": 3, "used before set": 2, "missing division": 4, "before the function": 4,
          "function not applied": 4,
          "size for square": 3, "set for moved": 2, "late binding": 1, "every pair": 2, "last pass for total": 2,
-         "single precision": 2, "conditional change": 2, "dot for product": 2, "column": 2, "slice end": 2,
+         "single precision": 2, "conditional change": 2, "conditional update": 2, "dot for product": 2, "column": 2,
+         "slice end": 2,
          "swapped entries": 3, "column-major": 2, "shape as sizes": 1, "start value": 1, "zero coefficient": 2,
          "twin step missing": 1, "step back to the start": 1, "in place on an alias": 1, "copy after change": 1,
          "square shape": 2, "rounded constant": 1, "coefficient order": 2,
@@ -262,20 +263,25 @@ def _names_mentioned(source: str) -> frozenset[str]:
     return frozenset(named)
 
 
-def edit_context(module_source: str, function: str, others: Mapping[str, str] | None = None) -> bytes:
+def edit_context(module_source: str, function: str, others: Mapping[str, str] | None = None,
+                 called: Iterable[str] = ()) -> bytes:
     """A digest of what, besides its own text, decides whether an edit of `function` passes: the module's
-    top-level statements that are not definitions (imports and assignments may rebind any name), the definitions
-    it reaches by the names it reads, and they by theirs (the whole module where it cannot be read), what runs when
-    any other definition is made (its decorators, defaults and annotations; a class's whole body), and, of `others`
-    (the submission's other modules, name -> source), those the module names and they in turn (`named_siblings`):
-    their code runs when it is imported, and they are the only other modules an edit runs with. Two modules with the
-    same function and the same context give its edits the same verdicts."""
+    top-level statements that are not definitions (imports and assignments may rebind any name), the name and what
+    runs when it is made of every definition (decorators, defaults and annotations; a class's whole body), the
+    whole definitions the function reaches by the names it reads, and those `called` reaches (the names the
+    candidates tried read: an edit may call a function the student's code never does, a sibling of the same
+    parameters or a module function of one value), and they by theirs (the whole module where it cannot be read),
+    and, of `others` (the submission's other modules, name -> source), those the module names and they in turn
+    (`named_siblings`): their code runs when it is imported, and they are the only other modules an edit runs
+    with. Two modules with the same function and the same context give the same candidates the same verdicts.
+    (Without the names and the functions the candidates call, a classmate's module with the same function kept a
+    "none found" that was not true of another's: red team round 23, 01.)"""
     tree = _parsed(module_source)
     definitions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef | ast.ClassDef)} \
         if tree is not None else {}
     if tree is None or len(definitions) > MAX_MODULE_FUNCTIONS:  # the whole module (one too large is never repaired)
         return hashlib.sha256(module_source.encode("utf-8", "surrogatepass")).digest()
-    reached, waiting = set(), [function]
+    reached, waiting = set(), [function, *called]
     while waiting:
         name = waiting.pop()
         if name in definitions and name not in reached:
@@ -284,13 +290,28 @@ def edit_context(module_source: str, function: str, others: Mapping[str, str] | 
     parts = []
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name not in reached:
-            parts.append(ast.dump(ast.Module([*node.decorator_list, node.args, *filter(None, [node.returns])], [])))
+            parts.append(node.name + ast.dump(ast.Module([*node.decorator_list, node.args,
+                                                          *filter(None, [node.returns])], [])))
         elif not isinstance(node, ast.FunctionDef | ast.ClassDef) or node.name in reached \
                 or isinstance(node, ast.ClassDef):
             parts.append(ast.dump(node))  # what the code says (its layout and comments decide nothing)
     parts += [f"{name}\0{source}" for name, source in sorted(named_siblings(module_source, others or {}).items())]
     text = "\0".join(parts)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+
+
+_IDENTIFIER = re.compile(r"[^\W\d]\w*")
+
+
+def names_called(module_source: str, candidates: Iterable[Candidate]) -> frozenset[str]:
+    """The module's top-level definitions whose names the candidates' texts hold (read as words: a name in a
+    string counts too, so none is missed): what an edit may call beyond what the student's function reaches."""
+    tree = _parsed(module_source)
+    if tree is None:
+        return frozenset()
+    defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef | ast.ClassDef)}
+    return frozenset(name for candidate in candidates for name in _IDENTIFIER.findall(candidate.source)
+                     if name in defined)
 
 
 def names_in(statements: Iterable[ast.stmt], ctx: type[ast.expr_context] = ast.expr_context) -> frozenset[str]:
@@ -2265,6 +2286,16 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                            f"{', '.join(f'`{name}`' for name in changed_names)} on some inputs only (a clipping, a "
                            "cap, a schedule): the value must be used as it was computed",
                            f"removing `{_line(statement)}`"), _with_field(node, field, kept), False
+                # `if better: weights = new`: the change itself right, made on some inputs only (a guard that
+                # refuses a step, a test that skips an update); its test dropped, its body kept
+                always = [*map(copy.deepcopy, statements[:index]), *map(copy.deepcopy, statement.body),
+                          *map(copy.deepcopy, statements[index + 1:])]
+                test = ast.unparse(statement.test)
+                yield Edit("conditional update", _line(statement), "", f"`if {test}` makes the change to "
+                           f"{', '.join(f'`{name}`' for name in changed_names)} on some inputs only (a guard that "
+                           "refuses a step, a test that skips an update): the change must be made every time",
+                           f"removing the test `if {test}:` and keeping what it guards"), \
+                    _with_field(node, field, always), False
             if isinstance(statement, ast.Assign) and index + 1 < len(statements):
                 for later in range(index + 1, len(statements)):
                     loop = statements[later]
@@ -3159,8 +3190,8 @@ def _names_changed_by_guard(statement: ast.stmt) -> list[str]:
 # Edits that take a piece of the student's code away: where one repairs the code, an edit inside that piece, or
 # in code that only feeds it, repairs it too by switching it off (a stopping test made never to fire, a penalty's
 # term made to vanish), and says nothing of the slip.
-_REMOVALS = frozenset({"early stop", "conditional change", "extra term", "extra factor", "extra division",
-                       "extra power", "extra operation"})
+_REMOVALS = frozenset({"early stop", "conditional change", "conditional update", "extra term", "extra factor",
+                       "extra division", "extra power", "extra operation"})
 
 
 def _normalised(text: str) -> str:
