@@ -38,7 +38,8 @@ their `zip`, a running best (an infinity or None) started afresh in every pass m
 n` made n rows, the last pass's added value read after its loop where the total belongs, an array made from integers
 (`np.array`, `np.asarray`, `np.full`, the `*_like`) made float, a narrow dtype (`float32`, `int`) made float,
 `np.outer(a, b)` for `a * b`, a row of an array bound to a name (a view) made a copy, an axis given positionally
-changed, and an `if` without `else` that only changes values (a clipping, a cap, a schedule) removed; and the habits
+changed, and an `if` without `else` that only changes values (a clipping, a cap, a schedule) removed, or its test
+dropped and what it guards kept (a guard that refuses a step); and the habits
 of another array language (`_array_habits`): `np.dot` or `@` for `*` (MATLAB's `.*`), a column of shape (n, 1) made a
 1-D array, a shape given as separate sizes made one tuple, the built-in `sum`'s start value taken for a dimension
 dropped (everywhere at once), a slice stopping at `-1` taken for `end`, `order='F'` dropped, two entries of a short
