@@ -215,26 +215,25 @@ def grid_as_lists_data_not_centred(rng: np.random.Generator) -> Case:
     return Case((*(list(axis) for axis in _grid(rng, 4, 6)), *line_data(rng, 8, 20, 30)))
 
 
+def _best_cell(slopes, intercepts, x, y) -> tuple[int, int]:
+    """(row, column) of the grid's lowest SSE."""
+    grid = surface(slopes, intercepts, x, y)
+    row, column = np.unravel_index(np.argmin(grid), grid.shape)
+    return int(row), int(column)
+
+
 def best_cell_inside(case: Case) -> bool:
     """The best cell is neither the first nor the middle one, nor the one the data with x and y swapped give, nor
     the one nearest the least-squares line on each axis apart (the bowl is tilted: snapping the exact fit to the
     grid is not the grid's best pair); its slope and intercept differ (so swapping them shows) and neither is 0."""
     slopes, intercepts, x, y = case.args
-    cells = [np.unravel_index(np.argmin(grid), grid.shape) for grid in (surface(slopes, intercepts, x, y),
-                                                                         surface(slopes, intercepts, y, x))]
-    (i, j), swapped = cells
+    (i, j), swapped = _best_cell(slopes, intercepts, x, y), _best_cell(slopes, intercepts, y, x)
     middle = (len(intercepts) // 2, len(slopes) // 2)
     exact_m, exact_c = least_squares_exact(x, y)
     snapped = (int(np.argmin(np.abs(np.asarray(intercepts, dtype=float) - exact_c))),
                int(np.argmin(np.abs(np.asarray(slopes, dtype=float) - exact_m))))
     m, c = float(slopes[j]), float(intercepts[i])
     return (i, j) not in ((0, 0), middle, swapped, snapped) and apart(m, c, 0.0, margin=1e-2)
-
-
-def _best_cell(slopes, intercepts, x, y) -> tuple[int, int]:
-    """(row, column) of the grid's lowest SSE."""
-    grid = surface(slopes, intercepts, x, y)
-    return tuple(int(index) for index in np.unravel_index(np.argmin(grid), grid.shape))
 
 
 GRADIENT_WEIGHTS = (0.25, 0.5, 1.0, 2.0, 4.0)  # ∂SSE/∂m weighed against ∂SSE/∂c: the gradient's length and its kin

@@ -247,9 +247,9 @@ def settles_and_tells_early_stops(case: Case) -> bool:
         return False
     one_after_the_other = [path[0]]
     for _ in range(n_steps):
-        w = one_after_the_other[-1][0] - rate * _gradient(*one_after_the_other[-1], x, y)[0]
-        b = one_after_the_other[-1][1] - rate * _gradient(w, one_after_the_other[-1][1], x, y)[1]
-        one_after_the_other.append(np.array([w, b]))
+        w, b = one_after_the_other[-1]
+        w = w - rate * _gradient(w, b, x, y)[0]
+        one_after_the_other.append(np.array([w, b - rate * _gradient(w, b, x, y)[1]]))
     return bool(np.any(np.abs(np.array(one_after_the_other) - path) > 10 * (PATH.atol + PATH.rtol * np.abs(path))))
 
 
