@@ -672,6 +672,10 @@ def _hints(exercise_result) -> list[str]:
     ("partial_derivatives", "gradient", "size = np.size(point)\nout = np.empty((size, 1))\nfor axis in range(size):\n"
      "    out[axis] = partial_derivative(f, point, axis, h)\nreturn out\n", "column",
      "changing `np.empty((size, 1))` to `np.empty(size)`"),
+    # Code written for the two weights of the examples tried: the entries written out one by one
+    ("gradient_descent", "gradient_step", "new = (weights[0] - grad[0] * learning_rate, "
+     "weights[1] - grad[1] * learning_rate)\nreturn np.asarray(new, dtype=float)\n", "written out",
+     "to `[weights[i] - grad[i] * learning_rate for i in range(len(weights))]`"),
 ])
 def test_a_slip_nobody_listed_is_named_by_the_edit_that_undoes_it(sandbox, module, function, body, kind, quoted):
     _, own = _grade(sandbox, module, function, body)
@@ -679,6 +683,21 @@ def test_a_slip_nobody_listed_is_named_by_the_edit_that_undoes_it(sandbox, modul
     failed = [check for check in own.checks if not check.passed and not counted_away(check)]
     assert failed and all(check.diagnosis == f"repair: {kind}" for check in failed), [c.diagnosis for c in failed]
     assert all(quoted in message and "makes every check pass" in message for message in _hints(own))
+
+
+def test_a_size_written_in_for_the_two_variables_tried_is_named_where_three_raise(sandbox):
+    """A Hessian written for the two variables of the examples tried: three variables raise a broadcast error,
+    and every size 2 made `len(point)` at once is the repair told beside it."""
+    body = ("x0 = np.asarray(point, dtype=float)\nH = np.empty((2, 2))\n"
+            "for a in range(2):\n    for b in range(2):\n        ea = np.zeros(2)\n        eb = np.zeros(2)\n"
+            "        ea[a] = h\n        eb[b] = h\n"
+            "        H[a, b] = (f(x0 + ea + eb) - f(x0 + ea - eb) - f(x0 - ea + eb) + f(x0 - ea - eb)) / (4 * h * h)\n"
+            "return H\n")
+    _, own = _grade(sandbox, "partial_derivatives", "hessian", body)
+    assert own.score < own.max_score
+    hints = _hints(own)
+    assert hints and all("changing every size `2` to `len(point)` (6 places) makes every check pass" in hint
+                         and "holds only for inputs of 2 entries" in hint for hint in hints), hints
 
 
 def test_one_of_two_indices_unpacked_together_where_the_other_belongs_is_named(sandbox):

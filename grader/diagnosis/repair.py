@@ -44,17 +44,19 @@ of another array language (`_array_habits`): `np.dot` or `@` for `*` (MATLAB's `
 1-D array, a shape given as separate sizes made one tuple, the built-in `sum`'s start value taken for a dimension
 dropped (everywhere at once), a slice stopping at `-1` taken for `end`, `order='F'` dropped, two entries of a short
 literal in each other's place, and every name bound to one array made a copy at once; a polynomial's coefficient 0 of
-a missing power left out of its list (one or two at once). Where a repair that takes a piece of code away passes, it
-is told before any other inside that piece or in code only feeding it (`preferred`). Text written more than once is
-located by its line. The same edit is also tried at every occurrence of the same expression (an index written twice,
-or copied into parallel terms). The candidates run in the sandbox like any student code (`find_repair` takes the
-runner); the parent judges them with the exercise's own checks. A candidate that passes every check the function
-failed and every one it passed is a fact about the student's code: its edit is shown, with what that kind of mistake
-means; where two edits at different places both pass, both are shown and neither is blamed (the code does not say
-which part is wrong). Where no single edit passes, two slips are looked for (`find_two_edit_repair`): an edit that
-passes some of the failed checks and breaks none, then a second edit of the code it made; said only where every pair
-found gives the same function. Nothing is said where no candidate passes; no input or expected value is part of the
-hint. Operators are generic: none is written for one exercise or one mistake."""
+a missing power left out of its list (one or two at once); code written for the size of the inputs tried: every size of
+one value written in (`np.zeros((2, 2))`, `range(2)`, `np.eye(2)`) made an input's `len` at once, and a list written out
+entry by entry (`[w[0] - r * g[0], w[1] - r * g[1]]`) made one entry per entry of an input. Where a repair that takes a
+piece of code away passes, it is told before any other inside that piece or in code only feeding it (`preferred`). Text
+written more than once is located by its line. The same edit is also tried at every occurrence of the same expression
+(an index written twice, or copied into parallel terms). The candidates run in the sandbox like any student code
+(`find_repair` takes the runner); the parent judges them with the exercise's own checks. A candidate that passes every
+check the function failed and every one it passed is a fact about the student's code: its edit is shown, with what that
+kind of mistake means; where two edits at different places both pass, both are shown and neither is blamed (the code
+does not say which part is wrong). Where no single edit passes, two slips are looked for (`find_two_edit_repair`): an
+edit that passes some of the failed checks and breaks none, then a second edit of the code it made; said only where
+every pair found gives the same function. Nothing is said where no candidate passes; no input or expected value is part
+of the hint. Operators are generic: none is written for one exercise or one mistake."""
 
 from __future__ import annotations
 
@@ -162,7 +164,7 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "twin step missing": 1, "step back to the start": 1, "in place on an alias": 1, "copy after change": 1,
          "square shape": 2, "rounded constant": 1, "coefficient order": 2,
          "enumerate start": 1, "diagonal twice": 1, "module function for parameter": 1, "argument order": 1,
-         "outside the loop": 2, "part of the data": 2}
+         "outside the loop": 2, "part of the data": 2, "fixed size": 2, "written out": 2}
 
 
 @dataclass(frozen=True)
@@ -726,7 +728,7 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
     sizes = _subtree_sizes(function)
     roles: dict[int, tuple] = {}
     for operator in (_operators, _precedence, _calls, _statements, _constants, _drops, _names, _missing,
-                     _array_habits):
+                     _array_habits, _written_out):
         proposed = 0
         for index, node in enumerate(nodes):
             if proposed >= MAX_EDITS_PER_OPERATOR:
@@ -2353,6 +2355,7 @@ def _statements(node: ast.AST, context: _Context) -> Found:
         yield from _aliases_copied(node, context)
         yield from _start_values_dropped(node)
         yield from _every_value_change(node)
+        yield from _fixed_sizes(node)
         yield from _restarts(node)
         yield from _applied_too_early(node, context)
         yield from _set_for_moved(node)
@@ -2679,6 +2682,107 @@ def _array_habits(node: ast.AST, context: _Context) -> Found:
         changed = copy.deepcopy(node)
         changed.args = changed.args[:1]
         yield from _expr_edit("start value", node, changed, _start_why(ast.unparse(node), ast.unparse(node.args[1])))
+
+
+_SIZE_TAKERS = frozenset({"zeros", "ones", "empty", "full", "eye", "identity"})  # their first argument is a size
+MAX_WRITTEN_OUT = 6  # entries of a literal that may be one per input's entry, written out one by one
+
+
+def _size_constants(function: ast.FunctionDef) -> dict[int, list[ast.Constant]]:
+    """The whole numbers of at least 2 that stand as sizes: a `range`'s stop, the shape of `zeros`, `ones`,
+    `empty`, `full`, `eye` or `identity` (a number or the entries of a tuple), grouped by value."""
+    found: dict[int, list[ast.Constant]] = {}
+    for node in ast.walk(function):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        name = _call_name(node)
+        sizes = [node.args[-1]] if name == "range" and len(node.args) <= 2 else \
+            [] if name not in _SIZE_TAKERS else \
+            node.args[0].elts if isinstance(node.args[0], ast.Tuple | ast.List) else [node.args[0]]
+        for size in sizes:
+            if isinstance(size, ast.Constant) and type(size.value) is int and size.value >= 2:
+                found.setdefault(size.value, []).append(size)
+    return found
+
+
+def _sized_inputs(function: ast.FunctionDef) -> list[str]:
+    """The parameters whose number of entries a size may stand for: those the function never calls."""
+    called = {node.func.id for node in ast.walk(function) if isinstance(node, ast.Call)
+              and isinstance(node.func, ast.Name)}
+    return [name for name in _parameter_names(function.args) if name not in called]
+
+
+def _length(name: str) -> ast.Call:
+    return ast.Call(ast.Name("len", ast.Load()), [ast.Name(name, ast.Load())], [])
+
+
+def _fixed_sizes(function: ast.FunctionDef) -> Found:
+    """A size written into the code (`np.zeros((2, 2))`, `range(2)`, `np.eye(2)`) where the number of entries of
+    an input belongs: every such size of one value made `len(p)` at once, for each parameter p in turn."""
+    for value, places in sorted(_size_constants(function).items()):
+        for name in _sized_inputs(function):
+            changed = _substituted(function, {id(place): _length(name) for place in places})
+            yield Edit("fixed size", f"{value}", f"len({name})",
+                       f"the size {value} is written into the code where the number of entries of `{name}` belongs: "
+                       f"the function then holds only for inputs of {value} entries, and it must take any size",
+                       f"changing every size `{value}` to `len({name})` ({len(places)} "
+                       f"place{'s' if len(places) > 1 else ''})"), changed, False
+
+
+class _Numbered(ast.NodeTransformer):
+    """Every whole number of a tree, in the order visited, kept (`numbers`) and replaced: by a placeholder, or
+    where `counted` says so for its place, by the loop's index (the entries of a literal written out one by one
+    compared as the same code but for their numbers, then made one expression of the index)."""
+
+    def __init__(self, counted: Sequence[bool] = (), index: str = "_number_") -> None:
+        self.numbers: list[int] = []
+        self.counted, self.index = list(counted), index
+
+    def visit_Constant(self, node: ast.Constant) -> ast.AST:
+        if type(node.value) is not int:
+            return node
+        place = len(self.numbers)
+        self.numbers.append(node.value)
+        if self.counted and not self.counted[place]:
+            return node
+        return ast.Name(self.index, ast.Load())
+
+
+def _entry_template(entries: Sequence[ast.expr], index: str) -> ast.expr | None:
+    """The one expression of which every entry is the case `index` = its position (`w[0] - r * g[0]`,
+    `w[1] - r * g[1]` -> `w[i] - r * g[i]`); None where the entries differ otherwise."""
+    numbered = [_Numbered() for _ in entries]
+    shapes = {ast.dump(one.visit(copy.deepcopy(entry))) for one, entry in zip(numbered, entries, strict=True)}
+    if len(shapes) != 1 or len({len(one.numbers) for one in numbered}) != 1:
+        return None
+    columns = list(zip(*(one.numbers for one in numbered), strict=True))
+    counted = [column == tuple(range(len(entries))) for column in columns]
+    if not any(counted) or not all(is_counted or len(set(column)) == 1
+                                   for column, is_counted in zip(columns, counted, strict=True)):
+        return None
+    return _Numbered(counted, index).visit(copy.deepcopy(entries[0]))
+
+
+def _written_out(node: ast.AST, context: _Context) -> Found:
+    """A list written out entry by entry for one size of input (`[g(p, 0), g(p, 1)]`, `[w[0] - r * g[0], w[1] -
+    r * g[1]]`) where one entry per entry of an input belongs: the list made by a comprehension over its size."""
+    if not isinstance(node, ast.List | ast.Tuple) or not 2 <= len(node.elts) <= MAX_WRITTEN_OUT \
+            or isinstance(node.ctx, ast.Store) or any(isinstance(entry, ast.Starred) for entry in node.elts):
+        return
+    index = next(name for name in ("i", "k", "j", "n_", "index_") if name not in context.scope)
+    template = _entry_template(node.elts, index)
+    function = next((n for n in context.parents.values() if isinstance(n, ast.FunctionDef)
+                     and n.name == context.function), None)
+    if template is None or function is None:
+        return
+    for name in _sized_inputs(function):
+        loop = ast.comprehension(ast.Name(index, ast.Store()), ast.Call(ast.Name("range", ast.Load()),
+                                                                         [_length(name)], []), [], 0)
+        changed = ast.ListComp(copy.deepcopy(template), [loop])
+        yield from _expr_edit("written out", node, changed, f"the {len(node.elts)} entries are written out one by "
+                              f"one, so the answer has {len(node.elts)} entries whatever the size of the input: one "
+                              f"entry per entry of `{name}` belongs (a loop over `range(len({name}))`)",
+                              everywhere=False)
 
 
 def _start_values_dropped(function: ast.FunctionDef) -> Found:
@@ -3429,7 +3533,8 @@ _SAYS = {"sign": "a sign flipped", "missing minus": "a minus added", "swapped op
          "used before set": "a statement moved after the one it reads", "missing division": "divided by the count",
          "before the function": "the value after the function", "size for square": "the square for the size",
          "set for moved": "the entry moved, not set", "late binding": "the value bound when the lambda is made",
-         "function not applied": "the function applied"}
+         "function not applied": "the function applied", "fixed size": "the size taken from the input",
+         "written out": "one entry per entry of the input"}
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # lines as the tokenizer counts them (as `ast` does)
