@@ -889,8 +889,12 @@ def _with_diagnoses(checks: Sequence[tuple[PlannedCheck, Outcome, CheckResult]],
 
 
 def _observation(p: PlannedCheck, outcome: Outcome, result: CheckResult, references: ReferenceProvider) -> Observation:
+    """The answer beside the right one: the first expectation it fails; where it fails every one, the last (the
+    reference solution's, computed as the student's code computes, with the same step h: a difference quotient
+    with a large h differs from SymPy's exact derivative by its own error, so a sign flipped fitted no factor)."""
     expectations = references.expectations(p)
-    failing = next((e for e in expectations if not compare(outcome.value, e).passed), expectations[0])
+    failed = [e for e in expectations if not compare(outcome.value, e).passed]
+    failing = failed[-1] if failed and len(failed) == len(expectations) else failed[0] if failed else expectations[0]
     return Observation(outcome.value, failing.value, failing.tolerance, result.passed, references.mistake_values(p))
 
 

@@ -685,6 +685,20 @@ def test_a_slip_nobody_listed_is_named_by_the_edit_that_undoes_it(sandbox, modul
     assert all(quoted in message and "makes every check pass" in message for message in _hints(own))
 
 
+def test_a_stack_along_the_wrong_axis_is_told_as_a_stack_not_as_a_reduction(sandbox):
+    """`np.stack(..., axis=0)` where axis 1 belongs: the repair's text says what a stack's axis is (where the new
+    axis goes), not that the axis is summed away (it was, for every call)."""
+    body = ("ms, cs = [float(m0)], [float(c0)]\nfor _ in range(n_steps):\n"
+            "    dm, dc = sse_gradient(ms[-1], cs[-1], x, y)\n"
+            "    ms.append(ms[-1] - learning_rate * dm)\n    cs.append(cs[-1] - learning_rate * dc)\n"
+            "return np.stack([np.array(ms), np.array(cs)], axis=0).reshape(-1, 2)\n")
+    _, own = _grade(sandbox, "gradient_descent", "gradient_descent", body)
+    assert own.score < own.max_score
+    hints = _hints(own)
+    assert hints and all("stacked along the wrong axis" in hint and "changing `0` to `1`" in hint
+                         and "summed" not in hint for hint in hints), hints
+
+
 def test_a_size_written_in_for_the_two_variables_tried_is_named_where_three_raise(sandbox):
     """A Hessian written for the two variables of the examples tried: three variables raise a broadcast error,
     and every size 2 made `len(point)` at once is the repair told beside it."""

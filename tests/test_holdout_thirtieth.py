@@ -27,10 +27,11 @@ NAMED_BY_HAND_AT_LEAST = 0.65
 # was seen. A claim whose keywords missed but whose text, read by hand, is true: none.
 HAND_JUDGED_NOT_FALSE: dict[str, str] = {}
 # Named by keywords only through the problem line: a shape ("returned shape (2,), expected shape (3,)", a broadcast
-# error's shapes) or a value ("8" in "off by up to 9.78"); nothing about the assumption said.
+# error's shapes) or a value ("8" in "off by up to 9.78"); nothing about the assumption said. (The two-variable
+# Hessian and gradient and the two-weight step were too at the first grading; a size written in and a list written
+# out entry by entry are repairs of their own since, and name them.)
 HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({
-    "h30_backprop_two_hidden_units", "h30_error_surface_square_grid", "h30_gradient_step_two_weights",
-    "h30_gradient_two_components", "h30_hessian_two_by_two", "h30_partial_derivative_two_axes",
+    "h30_backprop_two_hidden_units", "h30_error_surface_square_grid", "h30_partial_derivative_two_axes",
     "h30_sse_eight_points",
 })
 # Misleading whatever the keywords say: a descent that refuses any step raising the SSE was told that an extra power

@@ -167,6 +167,10 @@ HOLES: dict[str, dict[str, str]] = {
         # nor at an array of integers or a tuple (the thirtieth holdout's writer, a slip dropped)
         "a copy of the point changed in place": "up, down = point.copy(), point.copy()\nup[i] += h\ndown[i] -= h\n"
             "return float((f(np.asarray(up, dtype=float)) - f(np.asarray(down, dtype=float))) / (2 * h))",
+        # every check's step was small, where h/2 to each side and h agree within the tolerance (the thirty-first
+        # holdout's writer, a slip dropped: it cost only `gradient`, which sends a large step)
+        "h read as the whole width": "p = np.array(point, dtype=float)\nhalf = np.zeros_like(p)\nhalf[i] = h / 2\n"
+            "return float((f(p + half) - f(p - half)) / h)",
     },
     "linear_model.predict": {  # a float intercept truncated where x holds integers
         "the intercept spread in x's dtype": "return m * x + np.full_like(x, c)",

@@ -141,6 +141,20 @@ def gradient_informative(case: Case) -> bool:
         all(apart_from(entry, *point, margin=1e-2) for entry in gradient) and bool(np.all(np.abs(curvature) > 0.1))
 
 
+def large_step_informative(case: Case) -> bool:
+    """`gradient_informative`, and the central difference of step h differs from the one of step h/2 by over 1e-2
+    (the function's third partial along i is far from 0 there): h read as the whole width shows."""
+    function = given.lookup(case.args[0].name)
+    point, i, h = np.asarray(case.args[1], dtype=float), case.args[2], case.kwargs["h"]
+    step = np.zeros_like(point)
+    step[i] = 1.0
+
+    def central(width: float) -> float:
+        return float((function(point + width * step) - function(point - width * step)) / (2 * width))
+
+    return gradient_informative(case) and abs(central(h) - central(h / 2)) > 1e-2
+
+
 def _integer_point(rng: np.random.Generator, first: tuple[int, int], second: tuple[int, int]) -> list[int]:
     return [integer_valued(rng, *first), integer_valued(rng, *second)]
 
@@ -177,6 +191,12 @@ def g_at_an_integer_array_along_y(rng: np.random.Generator) -> Case:
 def wavy_at_a_tuple_along_x(rng: np.random.Generator) -> Case:
     """exp(p0/3)·cos(p1) + p0·p1² at a tuple of floats, along x (a tuple has no `copy` and takes no item)."""
     return Case((Given("probe.wavy2"), tuple(_point(rng, 2)), 0))
+
+
+def wavy_large_step_along_y(rng: np.random.Generator) -> Case:
+    """exp(p0/3)·cos(p1) + p0·p1² at a float array, along y, h=0.5 by keyword: a step so large that the difference's
+    own error shows, so that a step of h/2 to each side (h read as the whole width) differs from one of h."""
+    return Case((Given("probe.wavy2"), np.array(_point(rng, 2)), 1), {"h": 0.5})
 
 
 def bowl3_along_the_third(rng: np.random.Generator) -> Case:
@@ -412,6 +432,7 @@ EXERCISES = (
             "g at an array of integers, along y, left unchanged": redrawn(g_at_an_integer_array_along_y,
                                                                           gradient_informative),
             "a tuple of floats, along x": redrawn(wavy_at_a_tuple_along_x, gradient_informative),
+            "a large step h=0.5, along y": redrawn(wavy_large_step_along_y, large_step_informative),
         },
         expect=[partial_vs_sympy, partial_vs_solution],
         hint="Copy the point as floats, add h to coordinate i in one copy and subtract it in another, then "

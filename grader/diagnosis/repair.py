@@ -1212,6 +1212,36 @@ _AXIS_POSITION = {"apply_along_axis": 1, "sum": 1, "mean": 1, "max": 1, "min": 1
                   "argmax": 1, "cumsum": 1, "std": 1, "var": 1, "amax": 1, "amin": 1, "average": 1}
 
 
+# Calls whose axis is reduced away (summed, averaged, its largest kept), and calls that join arrays along an axis.
+_REDUCING = frozenset({"sum", "mean", "max", "min", "prod", "argmin", "argmax", "std", "var", "amax", "amin",
+                       "average", "median", "nansum", "nanmean", "nanmax", "nanmin", "any", "all", "norm",
+                       "count_nonzero", "ptp"})
+_JOINING = frozenset({"concatenate", "append", "concat"})
+
+
+def _axis_call(node: ast.AST, context: _Context) -> str:
+    """The name of the call an axis (`axis=k`, or positional) is given to, "" where there is none."""
+    parent = context.parents.get(id(node))
+    if isinstance(parent, ast.UnaryOp):  # the `-k` of `axis=-k`
+        parent = context.parents.get(id(parent))
+    if isinstance(parent, ast.keyword):
+        parent = context.parents.get(id(parent))
+    return _call_name(parent) if isinstance(parent, ast.Call) else ""
+
+
+def _axis_why(call: str) -> str:
+    """What a wrong axis does in this call: an axis reduced away, the new axis of a stack, the axis joined along."""
+    if call == "stack":
+        return ("the arrays are stacked along the wrong axis: axis=k is where the new axis goes (along 0 each array "
+                "is a row, along 1 a column), so the same values come out laid out otherwise (read row by row, "
+                "columns side by side interleave their entries)")
+    if call in _JOINING:
+        return "the arrays are joined along the wrong axis: axis=k is the axis they are joined along"
+    if call in _REDUCING:
+        return "the operation runs along the wrong axis: axis=k is the index that is summed (or reduced) away"
+    return "the operation runs along the wrong axis: axis=k is the axis it works along"
+
+
 def _positional_axis(node: ast.AST, parent: ast.AST | None, context: _Context) -> bool:
     """Is `node` the axis given positionally to one of NumPy's module functions (`np.apply_along_axis(f, 0, a)`)?"""
     if not (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute)
@@ -1394,9 +1424,8 @@ def _constants(node: ast.AST, context: _Context) -> Found:
     if negative is not None:  # axis=-1: the whole `-1` is the axis, not a sign and a number
         for new in sorted({0, 1, 2, -negative - 1, -negative + 1} - {-negative}):
             changed = ast.Constant(new) if new >= 0 else ast.UnaryOp(ast.USub(), ast.Constant(-new))
-            yield from _expr_edit("axis", node, changed, "the operation runs along the wrong axis: axis=k is the "
-                                  "index that is summed (or reduced) away; a negative k counts from the last axis",
-                                  everywhere=False)
+            yield from _expr_edit("axis", node, changed, _axis_why(_axis_call(node, context)) + "; a negative k "
+                                  "counts from the last axis", everywhere=False)
         return
     if _negative_axis(context.parents.get(id(node)), context) is not None:
         return  # the k of an axis=-k, changed whole above
@@ -1415,8 +1444,8 @@ def _constants(node: ast.AST, context: _Context) -> Found:
             if new == value:
                 continue
             if (isinstance(parent, ast.keyword) and parent.arg == "axis") or _positional_axis(node, parent, context):
-                yield from _expr_edit("axis", node, ast.Constant(new), "the operation runs along the wrong axis: "
-                                      "axis=k is the index that is summed (or reduced) away", everywhere=False)
+                yield from _expr_edit("axis", node, ast.Constant(new), _axis_why(_axis_call(node, context)),
+                                      everywhere=False)
             elif isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Pow) and parent.right is node:
                 yield from _expr_edit("power", node, ast.Constant(new), f"the power {value!r} is not the right one",
                                       everywhere=False)
@@ -2849,8 +2878,12 @@ def _python_slips(function: ast.FunctionDef, context: _Context) -> Found:
                 if isinstance(keyword, ast.keyword) and keyword.arg == "axis" \
                         and isinstance(keyword.value, ast.Constant) and keyword.value.value == value:
                     keyword.value = ast.Constant(other)
+            called = {_call_name(call) for call in ast.walk(function) if isinstance(call, ast.Call)
+                      and any(keyword in same for keyword in call.keywords)}
+            what = "the index that is summed (or reduced) away" if called <= _REDUCING \
+                else "the axis each one works along"
             yield Edit("axis", f"axis={value}", f"axis={other}", f"the operations run along the wrong axis: "
-                       f"axis=k is the index that is summed (or reduced) away, here {other}, not {value}",
+                       f"axis=k is {what}, here {other}, not {value}",
                        f"changing every `axis={value}` to `axis={other}` ({len(same)} places)"), changed, False
     calls = [n for n in ast.walk(function) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
              and n.value.id == "math" and n.attr in _MATH_IN_NUMPY]
