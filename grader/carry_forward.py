@@ -25,6 +25,13 @@ reference's own work. A caller right both ways keeps its share also where its an
 the student's components hold the same NaN and infinities (a descent that diverged), and where both raise (a
 climbing descent that overflows).
 
+A function of the student's that changes an argument in place can spoil a right caller that the reference,
+written otherwise, would not (a descent appending each array a step returns, when the next step changes it). So a
+failed check whose function reaches, through the student's own code, a function that failed a check by changing an
+argument is called again, in a child, with that function kept intact (working on copies of its arguments and
+answering a copy: `grader.sandbox.child`); where it then passes, it keeps its share, its message naming that
+function. No reference code and no oracle are involved.
+
 Bounded: only failed checks of a composite whose component failed are evaluated; each evaluation may make
 `CALL_BUDGET` component calls within `SECONDS_BUDGET` seconds and the submission's own time and answer
 budget; anything that goes wrong (a component that raises where the student's caller did not, hangs, answers
@@ -36,6 +43,7 @@ a hidden check's message names functions only, never an input or a value.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import inspect
@@ -140,10 +148,97 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
         verdict = verdicts[candidate.index]
         verdicts[candidate.index] = _carried(verdict, candidate, roots) if found == CARRIED else \
             replace(verdict, student_message=verdict.student_message + "\n" + _fails_too_note(candidate, roots))
+    for index, intact in _right_given_intact_callees(planned, verdicts, outcomes, sources, sandbox, allowance,
+                                                     references):
+        verdicts[index] = _carried_intact(verdicts[index], planned[index].exercise, intact)
     return verdicts
 
 
 Wrong = dict[str, frozenset[str]]  # module -> functions
+MUTATED_INPUT = "mutated input"  # the diagnosis of a check whose function changed an argument in place (engine)
+
+
+def _right_given_intact_callees(planned: Sequence[Any], verdicts: Sequence[CheckResult], outcomes: Sequence[Outcome],
+                                sources: Mapping[str, str], sandbox: Sandbox, allowance: Allowance,
+                                references: Any) -> list[tuple[int, frozenset[str]]]:
+    """(index, callees) for each failed check whose function passes it when the functions of the student's it
+    reaches (through its own code) that change an argument in place are kept intact for the call: each works on
+    copies and answers a copy. Such a caller is right given callees that keep their docstrings' promise; its answer
+    went wrong only because one changed what the caller holds (`predict` scaling `x` in place under an
+    `error_surface` that loops over `sse`; a `gradient_step` changing the array a descent appended). The callees'
+    own checks still count the change. No reference code and no oracle are involved: the call is the check's own,
+    judged as the check judges it, public checks first."""
+    from grader.engine import _call, check_passes
+
+    mutating = _failed_with(planned, verdicts, MUTATED_INPUT)
+    candidates = []
+    for index, (p, verdict, outcome) in enumerate(zip(planned, verdicts, outcomes, strict=True)):
+        if verdict.passed or verdict.grader_fault or outcome.status not in ("ok", "error"):
+            continue
+        module, function = p.exercise.module, p.exercise.function
+        intact = _reached(sources.get(module, ""), function) & mutating.get(module, frozenset()) - {function}
+        if intact:
+            candidates.append((index, intact))
+    candidates.sort(key=lambda candidate: planned[candidate[0]].visibility != "public")
+    right = []
+    with contextlib.ExitStack() as sessions:
+        session: Session | None = None
+        for index, intact in candidates:
+            try:
+                if session is None or session.ended:
+                    session = sessions.enter_context(sandbox.session(sources, allowance))
+                p = planned[index]
+                outcome = session.call(replace(_call(p.exercise, p.case), kept_intact=tuple(sorted(intact))))
+            except Exception:  # noqa: BLE001 - no child, or the call could not be made: the verdict stands
+                continue
+            if check_passes(p, outcome, references):
+                right.append((index, intact))
+    return right
+
+
+def _failed_with(planned: Sequence[Any], verdicts: Sequence[CheckResult], diagnosis: str) -> Wrong:
+    """module -> the functions with a failed check of this diagnosis."""
+    found: dict[str, set[str]] = {}
+    for p, verdict in zip(planned, verdicts, strict=True):
+        if not verdict.passed and verdict.diagnosis == diagnosis:
+            found.setdefault(p.exercise.module, set()).add(p.exercise.function)
+    return {module: frozenset(functions) for module, functions in found.items()}
+
+
+def _reached(source: str, function: str) -> frozenset[str]:
+    """The module's top-level functions that `function` names in its own code, directly or through others it
+    names (read from the student's source: which functions a caller reaches is the student's, not the
+    reference's); none where the source cannot be read."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return frozenset()
+    defined = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
+    named = {name: {node.id for node in ast.walk(definition) if isinstance(node, ast.Name) and node.id in defined}
+             for name, definition in defined.items()}
+    reached: set[str] = set()
+    waiting = list(named.get(function, ()))
+    while waiting:
+        name = waiting.pop()
+        if name not in reached:
+            reached.add(name)
+            waiting.extend(named[name])
+    return frozenset(reached)
+
+
+def _carried_intact(verdict: CheckResult, exercise: Exercise, intact: frozenset[str]) -> CheckResult:
+    """The check passed with the callees kept intact: full share, a message naming the callee that changes its
+    arguments (functions only, never an input: the same text serves public and hidden checks)."""
+    given = " and ".join(sorted(intact))
+    changes = "changes" if len(intact) == 1 else "change"
+    return replace(verdict, passed=True, score=verdict.max_score, diagnosis="",
+                   student_message=student_message(
+                       call=None, problem=f"your {exercise.function} is right given that your {given} left "
+                       f"{'its' if len(intact) == 1 else 'their'} arguments as they were; the error is in {given}, "
+                       f"which {changes} an argument in place (error carried forward: this check keeps its "
+                       "points)"),
+                   instructor_message=f"{CARRIED_FORWARD}: right given the student's {given} kept from changing "
+                   f"arguments in place (originally: {verdict.instructor_message})")
 
 
 def _wrong_functions(planned: Sequence[Any], verdicts: Sequence[CheckResult]) -> Wrong:
