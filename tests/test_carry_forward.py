@@ -193,6 +193,21 @@ def test_a_wrong_caller_is_not_credited_because_a_callee_changes_its_arguments(s
     assert not any("changes an argument in place" in check.student_message for check in _carried(result, key))
 
 
+def test_a_caller_whose_callee_fails_is_told_no_pair_of_slips(sandbox):
+    """Red team round 24 (04): sse_gradient without its factor 2 and a descent updating one weight after the other:
+    the descent was told "two slips together: half of the sum, and a sequential update", the first the callee's.
+    The answers cannot say which function holds which slip: no pair is fitted to a caller whose callee fails."""
+    bodies = {"sse_gradient": "r = y - (m * x + c)\nreturn float(-np.sum(x * r)), float(-np.sum(r))",
+              "gradient_descent": "path = [[m0, c0]]\nm, c = m0, c0\nfor _ in range(n_steps):\n"
+                                  "    gm, gc = sse_gradient(m, c, x, y)\n    m = m - learning_rate * gm\n"
+                                  "    gm, gc = sse_gradient(m, c, x, y)\n    c = c - learning_rate * gc\n"
+                                  "    path.append([m, c])\nreturn np.array(path, dtype=float)"}
+    result = _grade(sandbox, "gradient_descent", bodies)
+    failed = [check for check in result.exercise("gradient_descent.gradient_descent").checks if not check.passed]
+    assert failed and not any("two slips" in check.student_message or "half of the sum" in check.student_message
+                              for check in failed)
+
+
 def test_an_error_two_calls_down_is_named_where_it_is(sandbox):
     """predict is wrong (a known mistake); sse is right given it; the profiles are right given sse: they point
     at predict."""

@@ -685,6 +685,26 @@ def test_a_slip_nobody_listed_is_named_by_the_edit_that_undoes_it(sandbox, modul
     assert all(quoted in message and "makes every check pass" in message for message in _hints(own))
 
 
+def test_no_two_slips_are_claimed_where_one_edit_of_the_code_passes_every_check(sandbox):
+    """Red team round 24 (08, 12): the Hessian's divisor `(4 * h)**2` for `4 * h**2` (every entry a quarter) was
+    told "two slips together explain your answers" (a factor h missing, a step of 2h) before the precedence edit
+    that passes; the norms recorded after each step, "start not recorded" and "one time more". One edit explains
+    every answer: the pair is not said, the edit is."""
+    hessian = ("p = np.array(point, dtype=float)\nn = p.size\nsteps = h * np.eye(n)\n"
+               "result = np.zeros((n, n), dtype=float)\nfor i in range(n):\n    for j in range(i, n):\n"
+               "        value = (f(p + steps[i] + steps[j]) - f(p + steps[i] - steps[j]) - f(p - steps[i] + steps[j])"
+               " + f(p - steps[i] - steps[j])) / (4 * h)**2\n        result[i, j] = value\n"
+               "        result[j, i] = value\nreturn result\n")
+    norms = ("point = np.array(start, dtype=float)\nnorms = []\nfor _ in range(n_steps + 1):\n"
+             "    point = point - learning_rate * np.array([df_du(point), df_dv(point)])\n"
+             "    norms.append(float(np.linalg.norm([df_du(point), df_dv(point)])))\nreturn np.array(norms)\n")
+    for module, function, body, edit in [("partial_derivatives", "hessian", hessian, "changing `(4 * h) ** 2`"),
+                                         ("neural_network", "gradient_norm_along_path", norms, "swapping")]:
+        _, own = _grade(sandbox, module, function, body)
+        hints = _hints(own)
+        assert hints and all("two slips together" not in hint and edit in hint for hint in hints), hints
+
+
 def test_a_size_written_in_for_the_two_variables_tried_is_named_where_three_raise(sandbox):
     """A Hessian written for the two variables of the examples tried: three variables raise a broadcast error,
     and every size 2 made `len(point)` at once is the repair told beside it."""
