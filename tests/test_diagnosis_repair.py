@@ -685,6 +685,25 @@ def test_a_slip_nobody_listed_is_named_by_the_edit_that_undoes_it(sandbox, modul
     assert all(quoted in message and "makes every check pass" in message for message in _hints(own))
 
 
+def test_an_edit_that_passes_by_cancelling_operations_is_not_told_as_a_grouping_slip(sandbox):
+    """Red team round 24 (01, 03): the inner function x²/2 written where its derivative x belongs was told "the order
+    of operations", `x ** (2 / 2)`, an edit that passes because it cancels to x; and a square left undifferentiated
+    (−3x² in a derivative) was told a typo, `**` for `*`. The regrouping into a neutral group is not tried, and a
+    square made twice the value says both readings."""
+    from grader.diagnosis.repair import _folds_to_identity
+
+    assert _folds_to_identity(ast.parse("x ** (2 / 2)", mode="eval").body)
+    assert _folds_to_identity(ast.parse("(3 - 3) + y", mode="eval").body)
+    assert not _folds_to_identity(ast.parse("x ** (2 / 4)", mode="eval").body)
+    assert not _folds_to_identity(ast.parse("x * (10 ** 99999999)", mode="eval").body)  # never computed
+    wave = "return (3 * np.cos(3 * x) - x**2 / 2 * np.sin(3 * x)) * np.exp(-x**2 / 2)\n"
+    _, own = _grade(sandbox, "derivatives", "df_wave", wave)
+    assert _hints(own) and not any("order of operations" in hint for hint in _hints(own))
+    _, own = _grade(sandbox, "gradient_descent", "df_nonconvex", "return 4 * x**3 - 3 * x**2 + 1\n")
+    hints = _hints(own)
+    assert hints and all("the power rule not applied to it, or `**` typed for `*`" in hint for hint in hints), hints
+
+
 def test_no_two_slips_are_claimed_where_one_edit_of_the_code_passes_every_check(sandbox):
     """Red team round 24 (08, 12): the Hessian's divisor `(4 * h)**2` for `4 * h**2` (every entry a quarter) was
     told "two slips together explain your answers" (a factor h missing, a step of 2h) before the precedence edit
