@@ -184,6 +184,24 @@ def test_callers_the_reference_writes_without_the_callee_keep_their_marks_given_
                    for check in _carried(result, key)), key
 
 
+def test_a_caller_given_a_list_where_an_array_is_promised_keeps_its_marks(sandbox):
+    """Red team round 24 (11): error_surface answering a list of lists, and neuron a list, keep their own marks (a
+    list is accepted as an answer), but best_fit_on_grid, the reference's own code, raised on `.shape`, and dloss_dw
+    and dloss_db on `1 - out`: correct callers lost every point. Given the array promised, they are right."""
+    result = _grade(sandbox, "linear_model",
+                    {"error_surface": "return [[sse(m, c, x, y) for m in slopes] for c in intercepts]"})
+    key = "linear_model.best_fit_on_grid"
+    assert result.exercise(key).score == pytest.approx(BY_KEY[key].points)
+    assert any("given that your error_surface answered a NumPy array, as its docstring promises" in c.student_message
+               for c in _carried(result, key))
+    source = kit.replace_bodies(kit.solution_source("neural_network"),
+                                {"neuron": "return [sigmoid(w * xi + b) for xi in x]"})
+    result = grade_sources({"neural_network": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=[e for e in DECLARED if e.module == "neural_network"])
+    for key in ("neural_network.dloss_dw", "neural_network.dloss_db"):
+        assert result.exercise(key).score == pytest.approx(result.exercise(key).max_score), key
+
+
 def test_a_wrong_caller_is_not_credited_because_a_callee_changes_its_arguments(sandbox):
     """Kept intact, the callee changes nothing a wrong caller gets wrong: a descent one step short still loses."""
     key = "gradient_descent.gradient_descent"

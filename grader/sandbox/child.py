@@ -34,6 +34,8 @@ import types
 from dataclasses import dataclass
 from typing import Any
 
+import numpy
+
 from grader.plain import dumps, from_wire, loads, to_wire
 from grader.sandbox.by_hand import InputOnly, RealNumbersOnly
 
@@ -184,17 +186,19 @@ class Request:
     # functions of the module that, during this call, work on copies of their arguments and answer a copy (a
     # caller judged given its callees leave their inputs alone, as their docstrings promise)
     kept_intact: tuple[str, ...] = ()
+    as_arrays: tuple[str, ...] = ()  # of those, the ones whose list or tuple answer is made the promised array
 
     @classmethod
     def read(cls, request: dict[str, Any]) -> Request:
         oracles = request.get("oracles") or ()
-        intact = request.get("kept_intact") or ()
+        intact, arrays = request.get("kept_intact") or (), request.get("as_arrays") or ()
         return cls(int(request["id"]), str(request["module"]), str(request["function"]),
                    dumps([request["args"], request["kwargs"]]), request.get("return_args") is True,
                    tuple(str(name) for name in oracles) if isinstance(oracles, list) else (),
                    request.get("by_hand") is True, str(request.get("differentiates") or ""),
                    request.get("numpy_types") is True,
-                   tuple(str(name) for name in intact) if isinstance(intact, list) else ())
+                   tuple(str(name) for name in intact) if isinstance(intact, list) else (),
+                   tuple(str(name) for name in arrays) if isinstance(arrays, list) else ())
 
 
 class OracleUnavailable(Exception):
@@ -234,11 +238,13 @@ def _oracle(name: str, request_id: int, link: Link) -> Any:
     return ask
 
 
-def _intact(function: Any) -> Any:
+def _intact(function: Any, as_array: bool = False) -> Any:
     """`function` working on deep copies of its arguments and answering a deep copy of its value: whatever it does
-    in place reaches neither its caller's arrays nor what it returned (a copy of a given function is itself)."""
+    in place reaches neither its caller's arrays nor what it returned (a copy of a given function is itself).
+    `as_array`: a list or tuple it answers comes back as the float array its docstring promises."""
     def kept(*args: Any, **kwargs: Any) -> Any:
-        return copy.deepcopy(function(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
+        value = copy.deepcopy(function(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
+        return numpy.asarray(value, dtype=float) if as_array and isinstance(value, list | tuple) else value
 
     kept.__name__ = getattr(function, "__name__", "kept")
     return kept
@@ -266,7 +272,7 @@ def _call(request: Request, files: dict[str, list[str]], link: Link | None = Non
             for name in own:
                 setattr(module, name, _oracle(name, request.id, link))
             for name, student_function in intact.items():
-                setattr(module, name, _intact(student_function))
+                setattr(module, name, _intact(student_function, name in request.as_arrays))
             if request.by_hand:
                 with _real_numbers_only(files, module, InputOnly(request.differentiates, args)
                                         if request.differentiates else None):
