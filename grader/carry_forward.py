@@ -25,6 +25,13 @@ reference's own work. A caller right both ways keeps its share also where its an
 the student's components hold the same NaN and infinities (a descent that diverged), and where both raise (a
 climbing descent that overflows).
 
+A function of the student's that changes an argument in place can spoil a right caller that the reference,
+written otherwise, would not (a descent appending each array a step returns, when the next step changes it). So a
+failed check whose function reaches, through the student's own code, a function that failed a check by changing an
+argument is called again, in a child, with that function kept intact (working on copies of its arguments and
+answering a copy: `grader.sandbox.child`); where it then passes, it keeps its share, its message naming that
+function. No reference code and no oracle are involved.
+
 Bounded: only failed checks of a composite whose component failed are evaluated; each evaluation may make
 `CALL_BUDGET` component calls within `SECONDS_BUDGET` seconds and the submission's own time and answer
 budget; anything that goes wrong (a component that raises where the student's caller did not, hangs, answers
@@ -36,6 +43,7 @@ a hidden check's message names functions only, never an input or a value.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import inspect
@@ -115,8 +123,6 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
         failing = components(p.exercise, exercises) & wrong.get(p.exercise.module, frozenset())
         if failing:
             candidates.append(_Candidate(index, p.exercise, p.case, failing, p.visibility == "public"))
-    if not candidates:
-        return verdicts
     findings: list[tuple[_Candidate, str]] = []
     with contextlib.ExitStack() as sessions:
         session: Session | None = None
@@ -140,10 +146,142 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
         verdict = verdicts[candidate.index]
         verdicts[candidate.index] = _carried(verdict, candidate, roots) if found == CARRIED else \
             replace(verdict, student_message=verdict.student_message + "\n" + _fails_too_note(candidate, roots))
+    for index, intact in _right_given_intact_callees(planned, verdicts, outcomes, sources, sandbox, allowance,
+                                                     references):
+        verdicts[index] = _carried_intact(verdicts[index], planned[index].exercise, intact)
     return verdicts
 
 
 Wrong = dict[str, frozenset[str]]  # module -> functions
+MUTATED_INPUT = "mutated input"  # the diagnosis of a check whose function changed an argument in place (engine)
+
+
+def _right_given_intact_callees(planned: Sequence[Any], verdicts: Sequence[CheckResult], outcomes: Sequence[Outcome],
+                                sources: Mapping[str, str], sandbox: Sandbox, allowance: Allowance,
+                                references: Any) -> list[tuple[int, Intact]]:
+    """(index, callees) for each failed check whose function passes it when the functions of the student's it
+    reaches (through its own code) keep their docstrings' promises for the call: one that changes an argument in
+    place works on copies and answers a copy; one that answers a list or tuple where an array is promised answers
+    the array. Such a caller is right; its answer went wrong only because a callee changed what the caller holds
+    (`predict` scaling `x` in place under an `error_surface` that loops over `sse`; a `gradient_step` changing the
+    array a descent appended) or gave it a list where it uses an array. The callees' own checks still count what
+    they change. No reference code and no oracle are involved: the call is the check's own, judged as the check
+    judges it, public checks first."""
+    from grader.engine import _call, check_passes
+
+    mutating = _failed_with(planned, verdicts, MUTATED_INPUT)
+    listing = _answering_lists(planned, outcomes, references)
+    candidates = []
+    for index, (p, verdict, outcome) in enumerate(zip(planned, verdicts, outcomes, strict=True)):
+        if verdict.passed or verdict.grader_fault or outcome.status not in ("ok", "error"):
+            continue
+        module, function = p.exercise.module, p.exercise.function
+        reached = _reached(sources.get(module, ""), function) - {function}
+        changing, lists = reached & mutating.get(module, frozenset()), reached & listing.get(module, frozenset())
+        if changing or lists:
+            candidates.append((index, Intact(changing, lists)))
+    candidates.sort(key=lambda candidate: planned[candidate[0]].visibility != "public")
+    right = []
+    with contextlib.ExitStack() as sessions:
+        session: Session | None = None
+        for index, intact in candidates:
+            try:
+                if session is None or session.ended:
+                    session = sessions.enter_context(sandbox.session(sources, allowance))
+                p = planned[index]
+                outcome = session.call(replace(_call(p.exercise, p.case), kept_intact=tuple(sorted(intact.names)),
+                                               as_arrays=tuple(sorted(intact.lists))))
+            except Exception:  # noqa: BLE001 - no child, or the call could not be made: the verdict stands
+                continue
+            if check_passes(p, outcome, references):
+                right.append((index, intact))
+    return right
+
+
+@dataclass(frozen=True)
+class Intact:
+    """The callees a caller is judged given kept to their docstrings' promises: those that changed an argument in
+    place (kept from it), and those that answered a list or tuple where an array is promised (made one)."""
+
+    changing: frozenset[str]
+    lists: frozenset[str]
+
+    @property
+    def names(self) -> frozenset[str]:
+        return self.changing | self.lists
+
+
+def _answering_lists(planned: Sequence[Any], outcomes: Sequence[Outcome], references: Any) -> Wrong:
+    """module -> the functions that answered some check with a list or a tuple where the reference answers an array
+    (accepted as their own answer, `grader.compare`, but a caller may use it as the array promised)."""
+    found: dict[str, set[str]] = {}
+    for p, outcome in zip(planned, outcomes, strict=True):
+        if outcome.status != "ok" or not isinstance(outcome.value, list | tuple) \
+                or p.exercise.function in found.get(p.exercise.module, set()):
+            continue
+        try:
+            expected = references.expectations(p)[-1].value
+        except Exception:  # noqa: BLE001 - a fault of the grader: nothing said of this function
+            continue
+        if isinstance(expected, np.ndarray) and expected.ndim >= 1:
+            found.setdefault(p.exercise.module, set()).add(p.exercise.function)
+    return {module: frozenset(functions) for module, functions in found.items()}
+
+
+def _failed_with(planned: Sequence[Any], verdicts: Sequence[CheckResult], diagnosis: str) -> Wrong:
+    """module -> the functions with a failed check of this diagnosis."""
+    found: dict[str, set[str]] = {}
+    for p, verdict in zip(planned, verdicts, strict=True):
+        if not verdict.passed and verdict.diagnosis == diagnosis:
+            found.setdefault(p.exercise.module, set()).add(p.exercise.function)
+    return {module: frozenset(functions) for module, functions in found.items()}
+
+
+def _reached(source: str, function: str) -> frozenset[str]:
+    """The module's top-level functions that `function` names in its own code, directly or through others it
+    names (read from the student's source: which functions a caller reaches is the student's, not the
+    reference's); none where the source cannot be read."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return frozenset()
+    defined = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
+    named = {name: {node.id for node in ast.walk(definition) if isinstance(node, ast.Name) and node.id in defined}
+             for name, definition in defined.items()}
+    reached: set[str] = set()
+    waiting = list(named.get(function, ()))
+    while waiting:
+        name = waiting.pop()
+        if name not in reached:
+            reached.add(name)
+            waiting.extend(named[name])
+    return frozenset(reached)
+
+
+def _carried_intact(verdict: CheckResult, exercise: Exercise, intact: Intact) -> CheckResult:
+    """The check passed with the callees kept to their promises: full share, a message naming each callee and what
+    it does (functions only, never an input: the same text serves public and hidden checks)."""
+    given, because = [], []
+    if intact.changing:
+        names = " and ".join(sorted(intact.changing))
+        one = len(intact.changing) == 1
+        given.append(f"your {names} left {'its' if one else 'their'} arguments as they were")
+        because.append(f"{names}, which {'changes' if one else 'change'} an argument in place")
+    if intact.lists:
+        names = " and ".join(sorted(intact.lists))
+        one = len(intact.lists) == 1
+        given.append(f"your {names} answered {'a NumPy array' if one else 'NumPy arrays'}, as "
+                     f"{'its docstring promises' if one else 'their docstrings promise'}")
+        because.append(f"{names}, which {'answers' if one else 'answer'} a list or a tuple where an array is "
+                       "promised")
+    return replace(verdict, passed=True, score=verdict.max_score, diagnosis="",
+                   student_message=student_message(
+                       call=None, problem=f"your {exercise.function} is right given that {' and that '.join(given)}; "
+                       f"the error is in {' and in '.join(because)} (error carried forward: this check keeps its "
+                       "points)"),
+                   instructor_message=f"{CARRIED_FORWARD}: right given the student's "
+                   f"{' and '.join(sorted(intact.names))} kept to their promises (originally: "
+                   f"{verdict.instructor_message})")
 
 
 def _wrong_functions(planned: Sequence[Any], verdicts: Sequence[CheckResult]) -> Wrong:

@@ -331,13 +331,16 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
     for p, outcome in zip(planned, outcomes, strict=True):
         judged[p.exercise.key].append((p, outcome, PUBLIC_VERDICTS.judge(p, outcome, references)))
     results: dict[str, list[CheckResult]] = {}
+    failing = {(exercise.module, exercise.function) for exercise in submitted
+               if not all(result.passed for _, _, result in judged[exercise.key])}
     for exercise in submitted:  # a known mistake named where the answers show it, then the formula or behaviour
         checks = judged[exercise.key]
         named = _with_diagnoses(checks, references)
         results[exercise.key] = explain_exercise(
             exercise, sources.get(exercise.module),
             [JudgedCheck(outcome.status, result, functools.partial(_observe, p, outcome, references))
-             for (p, outcome, _), result in zip(checks, named, strict=True)])
+             for (p, outcome, _), result in zip(checks, named, strict=True)],
+            callee_failing=_calls_failing(exercise, sources.get(exercise.module), failing))
     if not all(check.passed for checks in results.values() for check in checks):
         results = _with_repairs(submitted, judged, results, sources, sandbox, references)
     if carry_forward and not all(check.passed for checks in results.values() for check in checks):
@@ -524,6 +527,15 @@ def _repairable(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome
     return not calls_among(source, exercise.function, others)
 
 
+def _calls_failing(exercise: Exercise, source: str | None, failing: set[tuple[str, str]]) -> bool:
+    """Does the student's function name another of their functions that failed a check? Its answers may then carry
+    that one's slip, which a pair of operators on the reference (the caller's own code) would take for the caller's."""
+    from grader.diagnosis.repair import calls_among
+
+    others = {function for module, function in failing if module == exercise.module} - {exercise.function}
+    return source is not None and calls_among(source, exercise.function, others)
+
+
 def _second_tier(diagnosis: str) -> bool:
     """A fallback operator's or a pair's name: it says what the answers show, and an edit that repairs the code
     says where (its hint follows)."""
@@ -537,7 +549,7 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
               references: ReferenceProvider, seconds: float, verified: bool | None = None) -> list[CheckResult]:
     """One exercise's verdicts, with the repair found in `seconds` (none found: as they were). `verified`: whether
     the remembered repair passes this student's checks, where `_verify_remembered` ran it already."""
-    from grader.diagnosis import hint_of, repair, replace_hint
+    from grader.diagnosis import PAIR_JOIN, hint_of, repair, replace_hint
 
     planned = _checks_in_order(checks, verdicts)
     allowance = Allowance(sandbox.limits, total_seconds=seconds, call_seconds=REPAIR_CALL_SECONDS)
@@ -621,10 +633,13 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
     else:
         hint = repair.ambiguous_hint(exercise.function, edit, other.edit, "every check", exercise.returns)
         diagnosis = f"{repair.REPAIR_CLAIM}: one of several edits"
+    one_slip = other is None and PAIR_JOIN not in edit.kind  # one edit of the student's code passes every check
     changed = []
     for (_, outcome, _), verdict in zip(checks, verdicts, strict=True):
         if not verdict.passed:  # what was said of the answer stays (a formula as read), the edit follows it
             said = hint_of(verdict.student_message) if verdict.diagnosis or _formula_read(verdict) else ""
+            if one_slip and len(verdict.diagnosis.split(PAIR_JOIN)) == 2 and _second_tier(verdict.diagnosis):
+                said = ""  # "two slips together explain your answers" is not backed where one edit explains them
             # a statement that named something (a formula finding, a factor), or the formula read from the code,
             # stays; what the values show gives way to the edit
             message = replace_hint(verdict.student_message,

@@ -141,6 +141,91 @@ def test_a_component_that_changes_its_argument_in_place_is_carried_forward(sandb
     assert after.exercise(key).score == pytest.approx(BY_KEY[key].points)
 
 
+STEP_IN_PLACE = ("w = np.asarray(weights, dtype=float)\nw -= learning_rate * np.asarray(grad, dtype=float)\n"
+                 "return w")
+DESCENT_KEEPING_EACH_STEP = ("w = np.array([m0, c0], dtype=float)\npath = [w]\nfor _ in range(n_steps):\n"
+                             "    w = gradient_step(w, np.array(sse_gradient(w[0], w[1], x, y)), learning_rate)\n"
+                             "    path.append(w)\nreturn np.array(path)")
+
+
+def test_a_caller_right_given_a_callee_that_keeps_its_arguments_keeps_its_marks(sandbox):
+    """gradient_step changes the weights it is given (its own checks count that), and a correct gradient_descent
+    appends each array the step returns: the next step changes the row appended before, so every row came out the
+    last. The reference descent copies each row, so the reference with the student's step agreed with nothing,
+    and the descent lost every point (red team round 24). With the step kept from changing its arguments, the
+    descent is right: it keeps its marks, told the error is in gradient_step."""
+    key = "gradient_descent.gradient_descent"
+    bodies = {"gradient_step": STEP_IN_PLACE, "gradient_descent": DESCENT_KEEPING_EACH_STEP}
+    before = _grade(sandbox, "gradient_descent", bodies, carry_forward=False)
+    after = _grade(sandbox, "gradient_descent", bodies)
+    assert before.exercise(key).score < BY_KEY[key].points
+    assert after.exercise(key).score == pytest.approx(BY_KEY[key].points)
+    carried = _carried(after, key)
+    assert carried and {check.visibility for check in carried} == {"public", "hidden"}
+    for check in carried:
+        assert "right given that your gradient_step left its arguments as they were; the error is in " \
+               "gradient_step, which changes an argument in place" in check.student_message
+    assert after.exercise("gradient_descent.gradient_step").score < BY_KEY["gradient_descent.gradient_step"].points
+
+
+def test_callers_the_reference_writes_without_the_callee_keep_their_marks_given_it_kept_intact(sandbox):
+    """predict scales x in place; error_surface and best_fit_on_grid written as loops over sse (which calls
+    predict) are right, but the reference error_surface never calls predict, so nothing was carried: which
+    functions a caller reaches is read from the student's code."""
+    bodies = {"predict": "x = np.asarray(x, dtype=float)\nx *= m\nx += c\nreturn x",
+              "error_surface": "return np.array([[sse(m, c, x, y) for m in slopes] for c in intercepts])",
+              "best_fit_on_grid": "pairs = [(sse(m, c, x, y), m, c) for c in intercepts for m in slopes]\n"
+                                  "best = min(pairs, key=lambda pair: pair[0])\nreturn float(best[1]), float(best[2])"}
+    result = _grade(sandbox, "linear_model", bodies)
+    assert result.exercise("linear_model.predict").score < BY_KEY["linear_model.predict"].points
+    for key in ("linear_model.error_surface", "linear_model.best_fit_on_grid"):
+        assert result.exercise(key).score == pytest.approx(BY_KEY[key].points), key
+        assert any("the error is in predict, which changes an argument in place" in check.student_message
+                   for check in _carried(result, key)), key
+
+
+def test_a_caller_given_a_list_where_an_array_is_promised_keeps_its_marks(sandbox):
+    """Red team round 24 (11): error_surface answering a list of lists, and neuron a list, keep their own marks (a
+    list is accepted as an answer), but best_fit_on_grid, the reference's own code, raised on `.shape`, and dloss_dw
+    and dloss_db on `1 - out`: correct callers lost every point. Given the array promised, they are right."""
+    result = _grade(sandbox, "linear_model",
+                    {"error_surface": "return [[sse(m, c, x, y) for m in slopes] for c in intercepts]"})
+    key = "linear_model.best_fit_on_grid"
+    assert result.exercise(key).score == pytest.approx(BY_KEY[key].points)
+    assert any("given that your error_surface answered a NumPy array, as its docstring promises" in c.student_message
+               for c in _carried(result, key))
+    source = kit.replace_bodies(kit.solution_source("neural_network"),
+                                {"neuron": "return [sigmoid(w * xi + b) for xi in x]"})
+    result = grade_sources({"neural_network": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=[e for e in DECLARED if e.module == "neural_network"])
+    for key in ("neural_network.dloss_dw", "neural_network.dloss_db"):
+        assert result.exercise(key).score == pytest.approx(result.exercise(key).max_score), key
+
+
+def test_a_wrong_caller_is_not_credited_because_a_callee_changes_its_arguments(sandbox):
+    """Kept intact, the callee changes nothing a wrong caller gets wrong: a descent one step short still loses."""
+    key = "gradient_descent.gradient_descent"
+    short = DESCENT_KEEPING_EACH_STEP.replace("range(n_steps)", "range(n_steps - 1)")
+    result = _grade(sandbox, "gradient_descent", {"gradient_step": STEP_IN_PLACE, "gradient_descent": short})
+    assert result.exercise(key).score < BY_KEY[key].points
+    assert not any("changes an argument in place" in check.student_message for check in _carried(result, key))
+
+
+def test_a_caller_whose_callee_fails_is_told_no_pair_of_slips(sandbox):
+    """Red team round 24 (04): sse_gradient without its factor 2 and a descent updating one weight after the other:
+    the descent was told "two slips together: half of the sum, and a sequential update", the first the callee's.
+    The answers cannot say which function holds which slip: no pair is fitted to a caller whose callee fails."""
+    bodies = {"sse_gradient": "r = y - (m * x + c)\nreturn float(-np.sum(x * r)), float(-np.sum(r))",
+              "gradient_descent": "path = [[m0, c0]]\nm, c = m0, c0\nfor _ in range(n_steps):\n"
+                                  "    gm, gc = sse_gradient(m, c, x, y)\n    m = m - learning_rate * gm\n"
+                                  "    gm, gc = sse_gradient(m, c, x, y)\n    c = c - learning_rate * gc\n"
+                                  "    path.append([m, c])\nreturn np.array(path, dtype=float)"}
+    result = _grade(sandbox, "gradient_descent", bodies)
+    failed = [check for check in result.exercise("gradient_descent.gradient_descent").checks if not check.passed]
+    assert failed and not any("two slips" in check.student_message or "half of the sum" in check.student_message
+                              for check in failed)
+
+
 def test_an_error_two_calls_down_is_named_where_it_is(sandbox):
     """predict is wrong (a known mistake); sse is right given it; the profiles are right given sse: they point
     at predict."""

@@ -309,6 +309,24 @@ def test_a_formula_no_class_fits_is_named_by_the_one_operator_that_explains_it_b
                for c in failed)
 
 
+def test_a_square_of_a_sum_is_written_with_its_parentheses(sandbox):
+    """∂SSE/∂m expanded into sums with (Σx)² for Σx²: the finding printed the student's term as "2m·Σx²", by its
+    own key the right one, so it said a term differs from itself (red team round 24)."""
+    from grader.diagnosis.reader import moment_symbol
+    from grader.diagnosis.show import formula
+
+    m, sx, n = sp.Symbol("m"), moment_symbol(1, 0), moment_symbol(0, 0)
+    assert formula(2 * m * sx**2) == "2m·(Σx)²" and formula(m / (n * sx**2)) == "m/(n·(Σx)²)"
+    body = ("n = len(x)\ndm = 2 * (m * np.sum(x)**2 + c * np.sum(x) - np.sum(x * y))\n"
+            "dc = 2 * (m * np.sum(x) + c * n - np.sum(y))\nreturn float(dm), float(dc)")
+    source = kit.variant_source("gradient_descent", "sse_gradient", body)
+    result = grade_sources({"gradient_descent": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=[BY_KEY["gradient_descent.sse_gradient"]])
+    failed = [check for check in result.exercise("gradient_descent.sse_gradient").checks if not check.passed]
+    assert failed and all("has 2m·(Σx)² where the right one has 2m·Σx²" in check.student_message
+                          for check in failed)
+
+
 def test_a_formula_gets_no_fallback_operator_or_pair_of_slips(sandbox):
     """Two slips in ∂g/∂y (2x for x², the chain factor y for x): a pair of operators would fit a change of the
     reference's code; the formula's difference is said, and no operator."""

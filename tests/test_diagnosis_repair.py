@@ -699,6 +699,45 @@ def test_a_stack_along_the_wrong_axis_is_told_as_a_stack_not_as_a_reduction(sand
                          and "summed" not in hint for hint in hints), hints
 
 
+def test_an_edit_that_passes_by_cancelling_operations_is_not_told_as_a_grouping_slip(sandbox):
+    """Red team round 24 (01, 03): the inner function x²/2 written where its derivative x belongs was told "the order
+    of operations", `x ** (2 / 2)`, an edit that passes because it cancels to x; and a square left undifferentiated
+    (−3x² in a derivative) was told a typo, `**` for `*`. The regrouping into a neutral group is not tried, and a
+    square made twice the value says both readings."""
+    from grader.diagnosis.repair import _folds_to_identity
+
+    assert _folds_to_identity(ast.parse("x ** (2 / 2)", mode="eval").body)
+    assert _folds_to_identity(ast.parse("(3 - 3) + y", mode="eval").body)
+    assert not _folds_to_identity(ast.parse("x ** (2 / 4)", mode="eval").body)
+    assert not _folds_to_identity(ast.parse("x * (10 ** 99999999)", mode="eval").body)  # never computed
+    wave = "return (3 * np.cos(3 * x) - x**2 / 2 * np.sin(3 * x)) * np.exp(-x**2 / 2)\n"
+    _, own = _grade(sandbox, "derivatives", "df_wave", wave)
+    assert _hints(own) and not any("order of operations" in hint for hint in _hints(own))
+    _, own = _grade(sandbox, "gradient_descent", "df_nonconvex", "return 4 * x**3 - 3 * x**2 + 1\n")
+    hints = _hints(own)
+    assert hints and all("the power rule not applied to it, or `**` typed for `*`" in hint for hint in hints), hints
+
+
+def test_no_two_slips_are_claimed_where_one_edit_of_the_code_passes_every_check(sandbox):
+    """Red team round 24 (08, 12): the Hessian's divisor `(4 * h)**2` for `4 * h**2` (every entry a quarter) was
+    told "two slips together explain your answers" (a factor h missing, a step of 2h) before the precedence edit
+    that passes; the norms recorded after each step, "start not recorded" and "one time more". One edit explains
+    every answer: the pair is not said, the edit is."""
+    hessian = ("p = np.array(point, dtype=float)\nn = p.size\nsteps = h * np.eye(n)\n"
+               "result = np.zeros((n, n), dtype=float)\nfor i in range(n):\n    for j in range(i, n):\n"
+               "        value = (f(p + steps[i] + steps[j]) - f(p + steps[i] - steps[j]) - f(p - steps[i] + steps[j])"
+               " + f(p - steps[i] - steps[j])) / (4 * h)**2\n        result[i, j] = value\n"
+               "        result[j, i] = value\nreturn result\n")
+    norms = ("point = np.array(start, dtype=float)\nnorms = []\nfor _ in range(n_steps + 1):\n"
+             "    point = point - learning_rate * np.array([df_du(point), df_dv(point)])\n"
+             "    norms.append(float(np.linalg.norm([df_du(point), df_dv(point)])))\nreturn np.array(norms)\n")
+    for module, function, body, edit in [("partial_derivatives", "hessian", hessian, "changing `(4 * h) ** 2`"),
+                                         ("neural_network", "gradient_norm_along_path", norms, "swapping")]:
+        _, own = _grade(sandbox, module, function, body)
+        hints = _hints(own)
+        assert hints and all("two slips together" not in hint and edit in hint for hint in hints), hints
+
+
 def test_a_size_written_in_for_the_two_variables_tried_is_named_where_three_raise(sandbox):
     """A Hessian written for the two variables of the examples tried: three variables raise a broadcast error,
     and every size 2 made `len(point)` at once is the repair told beside it."""

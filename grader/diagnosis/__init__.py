@@ -60,8 +60,12 @@ class JudgedCheck:
     observe: Callable[[], AnswerSeen | None]
 
 
-def explain_exercise(exercise: Exercise, source: str | None, judged: Sequence[JudgedCheck]) -> list[CheckResult]:
-    """The exercise's check results, with the hints of its failed value checks explained where that is certain."""
+def explain_exercise(exercise: Exercise, source: str | None, judged: Sequence[JudgedCheck],
+                     callee_failing: bool = False) -> list[CheckResult]:
+    """The exercise's check results, with the hints of its failed value checks explained where that is certain.
+    `callee_failing`: the function calls another of the student's that failed a check; the fallback operators and
+    pairs are then not tried (two slips fitted to the answers may be the callee's and the caller's, or both the
+    callee's: the answers cannot say which function holds which)."""
     results = [check.result for check in judged]
     failed = [index for index, check in enumerate(judged) if _explainable(check)]
     if not failed:
@@ -80,7 +84,8 @@ def explain_exercise(exercise: Exercise, source: str | None, judged: Sequence[Ju
         # unread or unclassified: an operator that explains every answer names the cause (`1 − σ²`: tanh's
         # derivative), beside what the formula shows; not the fallback operators or pairs, which on a formula
         # would fit a change of the reference's code where the student's formula differs otherwise
-    operator = _operator(exercise, judged, second_tier=exercise.key not in SYMBOLIC_EXERCISES, source=source)
+    operator = _operator(exercise, judged, second_tier=exercise.key not in SYMBOLIC_EXERCISES and not callee_failing,
+                         source=source)
     if operator is not None:
         for index in failed:
             if _replaceable(results[index].diagnosis):

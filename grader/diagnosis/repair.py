@@ -1076,6 +1076,11 @@ def _operators(node: ast.AST, context: _Context) -> Found:
             elif isinstance(node.op, ast.FloorDiv):
                 yield from _expr_edit("floor division", node, changed, "`//` is floor division: it rounds the "
                                       "quotient down to a whole number, where `/` divides exactly")
+            elif isinstance(node.op, ast.Pow) and isinstance(node.right, ast.Constant) and node.right.value == 2:
+                square = ast.unparse(node)  # a ** 2 made a * 2, 2a: the derivative of the square as often as a typo
+                yield from _expr_edit("operator", node, changed, f"`{square}` where `{ast.unparse(changed)}` belongs: "
+                                      "a square where its derivative (twice the value) belongs, the power rule not "
+                                      "applied to it, or `**` typed for `*`")
             else:
                 yield from _expr_edit("operator", node, changed, f"`{old_symbol}` where `{new_symbol}` belongs")
         if isinstance(node.op, ast.Sub | ast.Div | ast.Pow):
@@ -1174,11 +1179,13 @@ def _precedence(node: ast.AST, context: _Context) -> Found:
     if isinstance(left, ast.BinOp):
         regrouped = ast.BinOp(copy.deepcopy(left.left), left.op,
                               ast.BinOp(copy.deepcopy(left.right), node.op, copy.deepcopy(right)))
-        yield from _expr_edit("precedence", node, regrouped, why)
+        if not _folds_to_identity(regrouped):
+            yield from _expr_edit("precedence", node, regrouped, why)
     if isinstance(right, ast.BinOp):
         regrouped = ast.BinOp(ast.BinOp(copy.deepcopy(left), node.op, copy.deepcopy(right.left)), right.op,
                               copy.deepcopy(right.right))
-        yield from _expr_edit("precedence", node, regrouped, why)
+        if not _folds_to_identity(regrouped):
+            yield from _expr_edit("precedence", node, regrouped, why)
     for depth in range(2, DEEPEST_REGROUPING + 1):  # `c * x ** n - 1` for `c * x ** (n - 1)`: deeper on the spine
         regrouped = copy.deepcopy(left)
         spine = regrouped
@@ -1187,7 +1194,8 @@ def _precedence(node: ast.AST, context: _Context) -> Found:
         if not (isinstance(spine, ast.BinOp) and isinstance(regrouped, ast.BinOp)):
             break
         spine.right = ast.BinOp(spine.right, node.op, copy.deepcopy(right))
-        yield from _expr_edit("precedence", node, regrouped, why)
+        if not _folds_to_identity(regrouped):
+            yield from _expr_edit("precedence", node, regrouped, why)
     if isinstance(left, ast.BinOp) and isinstance(left.right, ast.Call) and _of_one_value(left.right, context):
         call = left.right
         inside = ast.BinOp(copy.deepcopy(left.left), left.op, ast.Call(copy.deepcopy(call.func), [
@@ -1205,6 +1213,35 @@ def _precedence(node: ast.AST, context: _Context) -> Found:
                                                                copy.deepcopy(right))], [])
         yield from _expr_edit("precedence", node, inside, "the order of operations: the operation belongs inside "
                               "the function's argument, not after the call")
+
+
+_IDENTITIES: dict[type[ast.operator], tuple[float, bool]] = {  # the neutral value of each side: (value, left too)
+    ast.Pow: (1, False), ast.Mult: (1, True), ast.Div: (1, False), ast.Add: (0, True), ast.Sub: (0, False)}
+
+
+def _folds_to_identity(tree: ast.AST) -> bool:
+    """Does a regrouping make a group of two numbers that leaves its operation doing nothing (`x ** (2 / 2)`,
+    `a * (3 / 3)`, `b + (2 - 2)`)? Such an edit passes because it deletes operations, not because the student
+    grouped wrongly: `x ** 2 / 2` written where the derivative x belongs regroups to x."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.BinOp) or type(node.op) not in _IDENTITIES:
+            continue
+        neutral, either_side = _IDENTITIES[type(node.op)]
+        for side in (node.right, node.left) if either_side else (node.right,):
+            if isinstance(side, ast.BinOp) and type(side.op) in _FOLDED \
+                    and (a := _number_constant(side.left)) is not None \
+                    and (b := _number_constant(side.right)) is not None:
+                try:  # + − × ÷ of two numbers only (a power of the student's numbers could take hours)
+                    if _FOLDED[type(side.op)](float(a), float(b)) == neutral:
+                        return True
+                except (ArithmeticError, OverflowError, ValueError):
+                    continue
+    return False
+
+
+_FOLDED: dict[type[ast.operator], Callable[[float, float], float]] = {
+    ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b}
 
 
 # NumPy's functions that take an axis as a positional argument, and its position (np.sum(a, 0)).

@@ -17,6 +17,13 @@ class _Printer(StrPrinter):
     def _print_Exp1(self, expr: sp.Expr) -> str:
         return "e"
 
+    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
+        """A power of a sum over the data in parentheses, (Σx)²: written Σx² it reads as the sum of the squares."""
+        base, exponent = expr.args
+        if isinstance(base, sp.Symbol) and base.name.startswith("Σ") and exponent.is_Integer and exponent != 1:
+            return f"({base.name})**{exponent}" if exponent > 0 else f"({base.name})**({exponent})"
+        return super()._print_Pow(expr, rational)
+
 
 _PRINTER = _Printer()
 

@@ -562,7 +562,7 @@ def _term_finding(student: sp.Expr, right: sp.Expr, refuted: frozenset[str], sub
     known = [match for _, match in matched if match is not None]
     if extra and known:
         missing = [t for t, k in known if k == -1]
-        if len(extra) == 1 and len(known) == 1 and missing:
+        if len(extra) == 1 and len(known) == 1 and missing and formula(extra[0]) != formula(missing[0]):
             return Finding("formula: a term replaced", f"{subject} has {formula(extra[0])} where the right one has "
                            f"{formula(missing[0])}{notation}", refuted)
         return Finding("", "", refuted)

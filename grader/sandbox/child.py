@@ -15,10 +15,14 @@ untrusted data, so a tampered loop can only spoil its own answers.
 A session's call may name oracles: module functions that, for that call only, stand in for the student's own
 and ask the parent (one line out, one line back) instead of computing. The parent answers from the reference,
 only for arguments the reference itself reaches on that check (`grader.carry_forward`); nothing else comes back.
+A call may also name module functions kept intact: for that call they work on copies of their arguments and answer
+a copy, so that a caller is judged given callees that leave their inputs alone (their own checks still count what
+they change in place).
 """
 
 from __future__ import annotations
 
+import copy
 import importlib.abc
 import importlib.util
 import io
@@ -29,6 +33,8 @@ import traceback
 import types
 from dataclasses import dataclass
 from typing import Any
+
+import numpy
 
 from grader.plain import dumps, from_wire, loads, to_wire
 from grader.sandbox.by_hand import InputOnly, RealNumbersOnly
@@ -177,15 +183,22 @@ class Request:
     by_hand: bool = False  # a derivative worked out by hand: the submission's functions take real numbers only
     differentiates: str = ""  # and this module function is evaluated at the call's input only
     numpy_types: bool = False  # the value answered keeps its NumPy types (error carried forward's calls)
+    # functions of the module that, during this call, work on copies of their arguments and answer a copy (a
+    # caller judged given its callees leave their inputs alone, as their docstrings promise)
+    kept_intact: tuple[str, ...] = ()
+    as_arrays: tuple[str, ...] = ()  # of those, the ones whose list or tuple answer is made the promised array
 
     @classmethod
     def read(cls, request: dict[str, Any]) -> Request:
         oracles = request.get("oracles") or ()
+        intact, arrays = request.get("kept_intact") or (), request.get("as_arrays") or ()
         return cls(int(request["id"]), str(request["module"]), str(request["function"]),
                    dumps([request["args"], request["kwargs"]]), request.get("return_args") is True,
                    tuple(str(name) for name in oracles) if isinstance(oracles, list) else (),
                    request.get("by_hand") is True, str(request.get("differentiates") or ""),
-                   request.get("numpy_types") is True)
+                   request.get("numpy_types") is True,
+                   tuple(str(name) for name in intact) if isinstance(intact, list) else (),
+                   tuple(str(name) for name in arrays) if isinstance(arrays, list) else ())
 
 
 class OracleUnavailable(Exception):
@@ -225,6 +238,18 @@ def _oracle(name: str, request_id: int, link: Link) -> Any:
     return ask
 
 
+def _intact(function: Any, as_array: bool = False) -> Any:
+    """`function` working on deep copies of its arguments and answering a deep copy of its value: whatever it does
+    in place reaches neither its caller's arrays nor what it returned (a copy of a given function is itself).
+    `as_array`: a list or tuple it answers comes back as the float array its docstring promises."""
+    def kept(*args: Any, **kwargs: Any) -> Any:
+        value = copy.deepcopy(function(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
+        return numpy.asarray(value, dtype=float) if as_array and isinstance(value, list | tuple) else value
+
+    kept.__name__ = getattr(function, "__name__", "kept")
+    return kept
+
+
 def _call(request: Request, files: dict[str, list[str]], link: Link | None = None) -> dict[str, Any]:
     answer: dict[str, Any] = {"id": request.id}
     module = sys.modules.get(request.module)
@@ -237,6 +262,8 @@ def _call(request: Request, files: dict[str, list[str]], link: Link | None = Non
     kwargs = {key: from_wire(value, GIVEN.__getitem__, numpy_types=True) for key, value in sent_kwargs.items()}
     printed = BoundedText()
     own = {name: vars(module).get(name) for name in request.oracles} if link is not None else {}
+    intact = {name: vars(module).get(name) for name in request.kept_intact
+              if name not in own and callable(vars(module).get(name))}
     started = time.perf_counter()
     try:
         streams = sys.stdout, sys.stderr  # what redirect_stdout and redirect_stderr do, without their objects
@@ -244,6 +271,8 @@ def _call(request: Request, files: dict[str, list[str]], link: Link | None = Non
         try:
             for name in own:
                 setattr(module, name, _oracle(name, request.id, link))
+            for name, student_function in intact.items():
+                setattr(module, name, _intact(student_function, name in request.as_arrays))
             if request.by_hand:
                 with _real_numbers_only(files, module, InputOnly(request.differentiates, args)
                                         if request.differentiates else None):
@@ -252,7 +281,7 @@ def _call(request: Request, files: dict[str, list[str]], link: Link | None = Non
                 value = function(*args, **kwargs)
         finally:
             sys.stdout, sys.stderr = streams
-            for name, student_function in own.items():
+            for name, student_function in [*own.items(), *intact.items()]:
                 if student_function is None:
                     vars(module).pop(name, None)
                 else:

@@ -108,6 +108,10 @@ class Call:
     # NumPy's scalar types and exact dtypes kept in the arguments (`plain.to_wire`): error carried forward's calls,
     # whose arguments the reference made as the student's caller would (`np.float64` from iterating an array)
     numpy_types: bool = False
+    # Module functions that, during this call, work on copies of their arguments and answer a copy (error carried
+    # forward: a caller judged given its callees leave their inputs alone)
+    kept_intact: tuple[str, ...] = ()
+    as_arrays: tuple[str, ...] = ()  # of those, the ones whose list or tuple answer is made the promised array
 
     @functools.cached_property
     def wire(self) -> bytes:
@@ -120,6 +124,10 @@ class Call:
             extra["differentiates"] = self.differentiates
         if self.numpy_types:
             extra["numpy_types"] = True
+        if self.kept_intact:
+            extra["kept_intact"] = list(self.kept_intact)
+        if self.as_arrays:
+            extra["as_arrays"] = list(self.as_arrays)
         exact = self.numpy_types
         return dumps({"module": self.module, "function": self.function,
                       "args": to_wire(list(self.args), numpy_types=exact),
