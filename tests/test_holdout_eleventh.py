@@ -25,6 +25,8 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
     "h11_hessian_last_term_index": "changing `d[i]` to `d[j]` on line",  # the stencil's last term, rightly
     "h11_backprop_error_through_hidden_weights": "`w_h` where `w_o` belongs",
     "h11_train_neuron_bias_step_without_learning_rate": "changing `b - gb` to `b - gb * learning_rate`",
+    # the pair of slips said beside the one-edit repair is withdrawn since; the repair names the order rightly
+    "h11_gradient_norm_recorded_after_step": "must come before",
 }
 # Named by keywords, but not by hand.
 HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset()

@@ -26,7 +26,8 @@ NAMED_BY_HAND_AT_LEAST = 0.77
 # was seen. A claim whose keywords missed but whose text, read by hand, names the mistake rightly: this fragment.
 HAND_JUDGED_NOT_FALSE: dict[str, str] = {
     "h16_dsigmoid_formula_applied_to_x": "`x` where `sigmoid(x)` belongs",  # x·(1 − x) for σ(x)·(1 − σ(x))
-    "h16_gradient_norm_recorded_after_update": "the first value is the gradient's length at the start",  # shifted
+    # the pair "start not recorded" + "one more" beside the one-edit repair is withdrawn since; the repair names it
+    "h16_gradient_norm_recorded_after_update": "must come before",
 }
 # Named by keywords, but not by hand; or a claim judged true that does not name the mistake.
 HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset()

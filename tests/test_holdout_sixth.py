@@ -25,6 +25,8 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
     "h6_bos_returns_start": "return where the descent ends, not where it started",
     "h6_tangent_intercept_f_at_zero": "the intercept is computed as if x0 were 0",  # judged again (JUDGED.md)
     "h6_nloss_targets_squashed": "`np.asarray(y, dtype=float)` is passed through `sigmoid`",  # judged again
+    # the pair of slips said beside the one-edit repair is withdrawn since; the repair names the order rightly
+    "h6_gnp_start_not_recorded": "must come before",
 }
 # Named by keywords, but not by hand.
 HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset()
