@@ -327,6 +327,19 @@ def test_a_square_of_a_sum_is_written_with_its_parentheses(sandbox):
                           for check in failed)
 
 
+def test_a_sign_lost_along_the_chain_is_not_placed_at_an_inner_minus_the_code_writes(sandbox):
+    """Red team round 24 (09): σ' by the chain rule with the inner −1 written out and the outer power rule's minus
+    lost was told "d/dx e^(−x) needs the inner derivative −1 of −x, which your answer leaves out". An inner
+    derivative −1 missing is only the answer's opposite sign, which cannot say where the minus was lost."""
+    body = "u = 1 + np.exp(-x)\ndu = np.exp(-x) * (-1)\nreturn u**-2 * du"
+    source = kit.variant_source("derivatives", "dsigmoid", body)
+    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=[BY_KEY["derivatives.dsigmoid"]])
+    failed = [check for check in result.exercise("derivatives.dsigmoid").checks if not check.passed]
+    assert failed and not any("inner derivative −1" in check.student_message for check in failed)
+    assert all("the negative of the right one" in check.student_message for check in failed)
+
+
 def test_a_formula_gets_no_fallback_operator_or_pair_of_slips(sandbox):
     """Two slips in ∂g/∂y (2x for x², the chain factor y for x): a pair of operators would fit a change of the
     reference's code; the formula's difference is said, and no operator."""

@@ -659,7 +659,8 @@ def _derivative_faults(function: sp.Expr, variable: sp.Symbol, parameters: tuple
         inner = _inner(node, variable)
         if inner is not None:
             argument, derivative = inner
-            if derivative != 1:
+            if derivative not in (1, -1):  # an inner derivative −1 missing is a sign lost anywhere along the chain:
+                # the answer's opposite sign cannot say where (a minus written for it and one lost outside look alike)
                 faults.append(Fault("formula: missing inner derivative",
                                     f"the chain rule: d/d{variable} {formula(node)} needs the inner derivative "
                                     f"{formula(derivative)} of {formula(argument)}, which your answer leaves out",
