@@ -86,7 +86,9 @@ DROPPED_INNER = "dropped inner derivative of −x"
     ("s = sigmoid(x)\nreturn s**2 - s", "formula: sign"),
     ("return -sigmoid(x) * (1 - sigmoid(x))", DROPPED_INNER),  # the listed mistake's own form
     ("s = sigmoid(x)\nreturn (1 - s) * s * -1", DROPPED_INNER),  # the same form, factors reordered
-    ("return -np.exp(-x) / (1 + np.exp(-x))**2", "formula: missing inner derivative"),  # the cause, worked out
+    # worked out with one minus lost: the inner −1 or the power rule's, the answer cannot say which (red team round
+    # 24, 09); it was told the inner derivative is missing
+    ("return -np.exp(-x) / (1 + np.exp(-x))**2", "formula: sign"),
 ])
 def test_a_cause_that_only_scales_the_formula_is_named_only_where_the_code_reads_as_it(body, name):
     """The eighth holdout's false hint: σ(x)·(σ(x) − 1) equals the listed "dropped inner derivative of −x"
