@@ -559,12 +559,15 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
     siblings = repair.named_siblings(sources[exercise.module], others)
 
     called: set[str] = set()  # the module's functions the candidates tried name (a "none found" depends on them)
+    cut_short: list[bool] = []  # a candidate's call that timed out or was not run: a "none found" then proves nothing
 
     def passes(candidates: Sequence[repair.Candidate], some: Sequence[PlannedCheck]) -> list[list[bool]]:
         called.update(repair.names_called(sources[exercise.module], candidates))
         module = {**siblings, exercise.module: repair.with_candidates(sources[exercise.module], candidates)}
         calls = [_call_of(exercise, candidate.name, p.case) for candidate in candidates for p in some]
         load_errors, outcomes = sandbox.run(module, calls, allowance)
+        if any(outcome.status in _NOT_RUN_THROUGH for outcome in outcomes):
+            cut_short.append(True)
         if load_errors:
             return [[False] * len(some) for _ in candidates]
         verdict = iter(check_passes(p, outcome, references)
@@ -600,7 +603,7 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
         found = search()
         if len(_REPAIRS) >= PublicVerdicts.LIMIT:
             _REPAIRS.clear()
-        if found or time.monotonic() < allowance.deadline:  # not a search cut short by time
+        if found or (time.monotonic() < allowance.deadline and not cut_short):  # not a search cut short by time
             _REPAIRS[key] = (found, line, b"" if found else context(called), frozenset(called))
     if not found:
         return verdicts
@@ -648,6 +651,12 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
             verdict = replace(verdict, student_message=message, diagnosis=diagnosis if named else verdict.diagnosis)
         changed.append(verdict)
     return changed
+
+
+# A candidate's call with one of these statuses ran out of time, or was never made: the machine's load can cause
+# it, so a search that met one and found nothing is not remembered as "none found" for the next student with the
+# same function (one slow moment would otherwise silence that repair for every later student in the batch).
+_NOT_RUN_THROUGH = frozenset({"timeout", "skipped"})
 
 
 def _carry_forward(planned: Sequence[PlannedCheck], outcomes: Sequence[Outcome],

@@ -1056,6 +1056,40 @@ def test_remembered_repairs_of_several_functions_are_checked_again_together(sand
     assert len(runs) == 4  # the student's calls, both remembered repairs at once, then each made in place
 
 
+def test_a_search_whose_candidates_timed_out_is_not_remembered_as_none_found(sandbox, monkeypatch):
+    """A slow moment of the machine made a candidate's call time out; the search ended with nothing found and was
+    remembered so: every later student with the same function lost the repair (a test failed so under load). A
+    search that met a timeout or a call not made is not remembered as "none found"."""
+    from dataclasses import replace
+
+    from grader import engine
+
+    body = "slope = float(df(x0))\nreturn slope, float(f(x0) - slope * f(x0))\n"
+    source = kit.replace_bodies(kit.solution_source("derivatives"), {"tangent_line": body})
+    exercise = next(e for e in EXERCISES if e.key == "derivatives.tangent_line")
+    engine._REPAIRS.clear()
+    original = type(sandbox).run
+    calls_made = []
+
+    def slow(self, modules, calls, *args, **kwargs):  # the student's own calls run; every candidate's times out
+        calls_made.append(len(calls))
+        load_errors, outcomes = original(self, modules, calls, *args, **kwargs)
+        if len(calls_made) == 1:
+            return load_errors, outcomes
+        return load_errors, [replace(outcome, status="timeout", value=None) for outcome in outcomes]
+
+    monkeypatch.setattr(type(sandbox), "run", slow)
+    first = grade_sources({"derivatives": source}, sandbox, student="first", hidden=True, course_seed="slow",
+                          exercises=[exercise], carry_forward=False)
+    assert len(calls_made) > 1 and not any("makes every check pass" in hint
+                                           for hint in _hints(first.exercise(exercise.key)))
+    monkeypatch.setattr(type(sandbox), "run", original)
+    second = grade_sources({"derivatives": source}, sandbox, student="second", hidden=True, course_seed="slow",
+                           exercises=[exercise], carry_forward=False)
+    hints = _hints(second.exercise(exercise.key))
+    assert hints and all("makes every check pass" in hint for hint in hints), hints
+
+
 def test_a_remembered_repair_names_the_line_of_the_students_own_file(sandbox):
     """Bug: a repair remembered from one student named the line of that student's file ("on line 165") to the
     next student with the same function further down in theirs (on line 167)."""
