@@ -28,9 +28,10 @@ climbing descent that overflows).
 A function of the student's that changes an argument in place can spoil a right caller that the reference,
 written otherwise, would not (a descent appending each array a step returns, when the next step changes it). So a
 failed check whose function reaches, through the student's own code, a function that failed a check by changing an
-argument is called again, in a child, with that function kept intact (working on copies of its arguments and
-answering a copy: `grader.sandbox.child`); where it then passes, it keeps its share, its message naming that
-function. No reference code and no oracle are involved.
+argument, or that answered a list or tuple where an array is promised, is called again, in a child, with that
+function kept to its promise (working on copies of its arguments and answering a copy, the array for the list:
+`grader.sandbox.child`); where it then passes, it keeps its share, its message naming that function. No reference
+code and no oracle are involved.
 
 Bounded: only failed checks of a composite whose component failed are evaluated; each evaluation may make
 `CALL_BUDGET` component calls within `SECONDS_BUDGET` seconds and the submission's own time and answer
