@@ -172,6 +172,8 @@ def _right_given_intact_callees(planned: Sequence[Any], verdicts: Sequence[Check
 
     mutating = _failed_with(planned, verdicts, MUTATED_INPUT)
     listing = _answering_lists(planned, outcomes, references)
+    if not mutating and not listing:
+        return []  # no callee broke a promise: nothing to call again, and no source to read
     candidates = []
     for index, (p, verdict, outcome) in enumerate(zip(planned, verdicts, outcomes, strict=True)):
         if verdict.passed or verdict.grader_fault or outcome.status not in ("ok", "error"):
@@ -238,10 +240,11 @@ def _failed_with(planned: Sequence[Any], verdicts: Sequence[CheckResult], diagno
     return {module: frozenset(functions) for module, functions in found.items()}
 
 
+@functools.lru_cache(maxsize=64)
 def _reached(source: str, function: str) -> frozenset[str]:
     """The module's top-level functions that `function` names in its own code, directly or through others it
     names (read from the student's source: which functions a caller reaches is the student's, not the
-    reference's); none where the source cannot be read."""
+    reference's); none where the source cannot be read. Parsed once per module and function, not per check."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
