@@ -28,9 +28,10 @@ from grader.spec import Case, Check, Exercise, ExpectRule, Misconception
 InputGenerator = Callable[[np.random.Generator], Case | tuple[Any, ...]]
 
 
-def mistake(*, name: str, hint: str, body: str) -> Misconception:
-    """A known mistake: its short name, the hint that explains it, and the body a student would write."""
-    return Misconception(name=name, hint=hint, body=body)
+def mistake(*, name: str, hint: str, body: str, slip_in: str = "") -> Misconception:
+    """A known mistake: its short name, the hint that explains it, and the body a student would write; `slip_in`,
+    where the hint places the slip in the derivative of one part of the function, that part's code."""
+    return Misconception(name=name, hint=hint, body=body, slip_in=slip_in)
 
 
 def _as_case(generate: InputGenerator) -> Callable[[np.random.Generator], Case]:

@@ -69,6 +69,10 @@ class Misconception:
     hint: str
     body: str
     form: str = ""
+    # Where the hint says the slip is: the part of the differentiated function (code, in the exercise's parameters)
+    # whose derivative the mistake gets wrong. Where the student's code works out that part's derivative right and
+    # uses it, the same value comes from a slip elsewhere, and the mistake is not named (`symbolic`).
+    slip_in: str = ""
 
     @property
     def diagnosis(self) -> Diagnosis:

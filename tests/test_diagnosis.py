@@ -100,6 +100,51 @@ def test_a_cause_that_only_scales_the_formula_is_named_only_where_the_code_reads
         assert "negative of the right one" in found.hint
 
 
+WAVE_PARTS = "u = np.sin(3 * x)\ndu = 3 * np.cos(3 * x)\nv = np.exp(-x**2 / 2)\ndv = {dv}\nreturn {combined}"
+
+
+@pytest.mark.parametrize(("dv", "combined", "named"), [
+    # the product rule's + written −, every factor's derivative right: the value of the listed "sign of the
+    # exponent's derivative" (red team round 24, 10), which blamed the dv the student got right
+    ("-x * np.exp(-x**2 / 2)", "du * v - u * dv", False),
+    ("np.exp(-x**2 / 2) * (-x)", "du * v - u * dv", False),
+    ("x * np.exp(-x**2 / 2)", "du * v + u * dv", True),  # the listed slip itself: the minus lost inside dv
+    ("-x * np.exp(-x**2 / 2)", "du * v + u * (-dv)", False),
+])
+def test_a_listed_mistake_placed_in_a_part_the_code_works_out_right_is_not_named(dv, combined, named):
+    sign = "sign of the exponent's derivative"
+    found = finding("derivatives.df_wave", WAVE_PARTS.format(dv=dv, combined=combined))
+    assert (found.name == sign) == named, found
+    assert (sign in found.refuted) != named
+    if not named:
+        assert "mind the minus" not in found.hint and "wrong sign" in found.hint, found
+
+
+def test_a_dropped_inner_derivative_is_named_where_the_code_works_it_out_but_does_not_use_it():
+    """Worked out and then not used: the listed mistake is what the answer shows (a part never read is no part)."""
+    found = finding("derivatives.df_log", "u = 1 + x**2\ndu = 2 * x\nreturn 1 / u")
+    assert found.name == "dropped inner derivative", found
+
+
+@pytest.mark.parametrize("key", ["partial_derivatives.dg_dx", "derivatives.df_wave"])
+def test_a_chain_rule_slip_placed_in_a_part_the_code_works_out_right_is_not_said(key):
+    """The inner derivative worked out right, used, and then undone elsewhere: the answer has the value of that
+    inner derivative dropped (the listed mistake and the generic fault), but the code shows it was not dropped."""
+    body = {"partial_derivatives.dg_dx": "inner = y * np.cos(x * y)\nreturn 2 * x * y + inner / y",
+            "derivatives.df_wave": "du = 3 * np.cos(3 * x)\nreturn (du / 3 - x * np.sin(3 * x)) * np.exp(-x**2 / 2)"}
+    found = finding(key, body[key])
+    assert "inner derivative" not in found.name and "contributes" not in found.hint, found
+
+
+def test_the_reader_gives_the_parts_a_function_writes_and_uses():
+    functions = reader.parse_module("def g(t):\n    return 7 * t\n\n"
+                                    "def f(x):\n    unused = 5 * x\n    u = 2 * x\n    return g(x) + u**2\n")
+    x = sp.Symbol("x")
+    parts = reader.read_parts(functions, "f", [x])
+    assert 2 * x in parts and 4 * x**2 in parts and 7 * x in parts  # g(x)'s value, not what g writes inside
+    assert 5 * x not in parts and 7 not in parts
+
+
 def test_a_bundle_without_the_bodies_names_a_scaling_cause_by_its_form_as_the_kit_does():
     from grader.precomputed import exercises_from, public_checks_data
 

@@ -168,15 +168,17 @@ EXERCISES = (
         mistakes=[
             mistake(name="dropped inner derivative of sin(3x)", hint="the chain rule: d/dx sin(3x) = 3·cos(3x); "
                     "the inner function 3x contributes its derivative 3.",
-                    body="return (np.cos(3 * x) - x * np.sin(3 * x)) * np.exp(-x**2 / 2)"),
+                    body="return (np.cos(3 * x) - x * np.sin(3 * x)) * np.exp(-x**2 / 2)", slip_in="np.sin(3 * x)"),
             mistake(name="dropped inner derivative of exp(−x²/2)", hint="the chain rule: d/dx exp(−x²/2) = "
                     "−x·exp(−x²/2); the inner function −x²/2 contributes −x.",
-                    body="return (3 * np.cos(3 * x) + np.sin(3 * x)) * np.exp(-x**2 / 2)"),
+                    body="return (3 * np.cos(3 * x) + np.sin(3 * x)) * np.exp(-x**2 / 2)",
+                    slip_in="np.exp(-x**2 / 2)"),
             mistake(name="product of derivatives", hint="the derivative of a product is not the product of the "
                     "derivatives: (u·v)' = u'·v + u·v'.",
                     body="return 3 * np.cos(3 * x) * (-x * np.exp(-x**2 / 2))"),
             mistake(name="sign of the exponent's derivative", hint="d/dx (−x²/2) = −x: mind the minus sign.",
-                    body="return (3 * np.cos(3 * x) + x * np.sin(3 * x)) * np.exp(-x**2 / 2)"),
+                    body="return (3 * np.cos(3 * x) + x * np.sin(3 * x)) * np.exp(-x**2 / 2)",
+                    slip_in="np.exp(-x**2 / 2)"),
         ],
         alternatives=["return np.exp(-x**2 / 2) * (3 * np.cos(3 * x) - x * np.sin(3 * x))"],
     ),
@@ -188,7 +190,7 @@ EXERCISES = (
         mistakes=[
             mistake(name="dropped inner derivative of −x", hint="d/dx e^(−x) = −e^(−x): the inner function −x "
                     "contributes −1, which cancels the outer minus sign.",
-                    body="return -sigmoid(x) * (1 - sigmoid(x))"),
+                    body="return -sigmoid(x) * (1 - sigmoid(x))", slip_in="np.exp(-x)"),
             mistake(name="σ(x)·(1 − x)", hint="the derivative is σ(x)·(1 − σ(x)): the second factor uses σ(x), "
                     "not x.", body="return sigmoid(x) * (1 - x)"),
         ],
@@ -201,7 +203,7 @@ EXERCISES = (
         hint="Chain rule: d/dx log(u) = u'/u with u = 1 + x².",
         mistakes=[
             mistake(name="dropped inner derivative", hint="d/dx log(u) = u'/u: with u = 1 + x² the numerator "
-                    "is u' = 2x, not 1.", body="return 1 / (1 + x**2)"),
+                    "is u' = 2x, not 1.", body="return 1 / (1 + x**2)", slip_in="1 + x**2"),
             mistake(name="derivative of the inside only", hint="log's derivative 1/u is missing: the answer is "
                     "u'/u, not u'.", body="return 2 * x"),
         ],

@@ -402,7 +402,8 @@ EXERCISES = (
         hint="Treat y as a constant: x²·y differentiates like a·x², and sin(x·y) needs the chain rule.",
         mistakes=[
             mistake(name="dropped inner derivative", hint="d/dx sin(x·y) = y·cos(x·y): the inner function x·y "
-                    "contributes its x-derivative y.", body="return 2 * x * y + np.cos(x * y)"),
+                    "contributes its x-derivative y.", body="return 2 * x * y + np.cos(x * y)",
+                    slip_in="np.sin(x * y)"),
             mistake(name="differentiated with respect to y", hint=f"{SWAPPED} (y); hold y fixed and vary x.",
                     body="return x**2 + x * np.cos(x * y)"),
         ],
@@ -415,7 +416,7 @@ EXERCISES = (
         hint="Treat x as a constant: x²·y is linear in y, and sin(x·y) needs the chain rule.",
         mistakes=[
             mistake(name="dropped inner derivative", hint="d/dy sin(x·y) = x·cos(x·y): the inner function x·y "
-                    "contributes its y-derivative x.", body="return x**2 + np.cos(x * y)"),
+                    "contributes its y-derivative x.", body="return x**2 + np.cos(x * y)", slip_in="np.sin(x * y)"),
             mistake(name="differentiated with respect to x", hint=f"{SWAPPED} (x); hold x fixed and vary y.",
                     body="return 2 * x * y + y * np.cos(x * y)"),
         ],

@@ -86,6 +86,26 @@ def read_written_terms(functions: Mapping[str, ast.FunctionDef], name: str, argu
     return _Reader(functions, data, 0).call(name, list(arguments), written_terms=True)  # type: ignore[return-value]
 
 
+def read_parts(functions: Mapping[str, ast.FunctionDef], name: str, arguments: Sequence[sp.Expr],
+               data: DataSymbols | None = None) -> tuple[sp.Expr, ...]:
+    """The value of every expression written in `name`'s own body (not in the functions it calls) that feeds what
+    it returns, each as SymPy: a part the student worked out on its own (a factor's derivative named `dv`) can be
+    told right where the whole is wrong. An assignment to a name never read again is left out (worked out, then
+    not used)."""
+    parts: list[sp.Expr] = []
+    _Reader(functions, data, 0, parts).call(name, list(arguments))
+    return tuple(dict.fromkeys(parts))
+
+
+def read_expression(code: str, environment: Mapping[str, sp.Expr]) -> sp.Expr:
+    """One expression of code (`np.exp(-x**2 / 2)`), read in the given names, the same way as a body."""
+    try:
+        node = ast.parse(code, mode="eval").body
+    except SyntaxError as error:
+        raise Unreadable("not parsable") from error
+    return _Reader({}, None, 1).scalar(node, dict(environment))
+
+
 def function_text(functions: Mapping[str, ast.FunctionDef], name: str) -> str:
     """The function and every module function it may call, as normalised text: a cache key for what it means."""
     seen: dict[str, None] = {}  # in the order reached
@@ -133,10 +153,13 @@ def _checked(value: sp.Expr) -> sp.Expr:
 
 
 class _Reader:
-    def __init__(self, functions: Mapping[str, ast.FunctionDef], data: DataSymbols | None, depth: int):
+    def __init__(self, functions: Mapping[str, ast.FunctionDef], data: DataSymbols | None, depth: int,
+                 parts: list[sp.Expr] | None = None):
         self.functions = functions
         self.data = data
         self.depth = depth
+        self.parts = parts  # where given, collects the value of every expression of the body read (`read_parts`)
+        self.read_names: set[str] = set()  # the names the body reads, where parts are collected
 
     # ----- functions and statements -----
 
@@ -156,7 +179,9 @@ class _Reader:
         defaults = parameters.defaults[len(parameters.defaults) - (len(names) - len(arguments)):]
         for name_, default in zip(names[len(arguments):], defaults, strict=True):
             environment[name_] = self.expression(default, {})
-        inner = _Reader(self.functions, self.data, self.depth + 1)
+        inner = _Reader(self.functions, self.data, self.depth + 1, self.parts if self.depth == 0 else None)
+        if inner.parts is not None:
+            inner.read_names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
         return inner.body(node.body, environment, written_terms)
 
     def body(self, statements: list[ast.stmt], environment: dict[str, Value], written_terms: bool = False) -> Value:
@@ -173,7 +198,13 @@ class _Reader:
                     return tuple(sign * self.scalar(term, environment) for sign, term in _summands(statement.value))
                 return self.returned(statement.value, environment)
             if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-                self.assign(statement.targets[0], statement.value, environment)
+                parts = self.parts
+                if not {n.id for n in ast.walk(statement.targets[0]) if isinstance(n, ast.Name)} & self.read_names:
+                    self.parts = None  # worked out, never read: no part of what is returned
+                try:
+                    self.assign(statement.targets[0], statement.value, environment)
+                finally:
+                    self.parts = parts
             elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
                 self.assign(statement.target, statement.value, environment)
             elif isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
@@ -218,6 +249,12 @@ class _Reader:
     # ----- expressions -----
 
     def expression(self, node: ast.expr, environment: dict[str, Value]) -> Value:
+        value = self._expression(node, environment)
+        if self.parts is not None and isinstance(value, sp.Expr):
+            self.parts.append(value)
+        return value
+
+    def _expression(self, node: ast.expr, environment: dict[str, Value]) -> Value:
         if isinstance(node, ast.Constant):
             return self.constant(node.value)
         if isinstance(node, ast.Name):

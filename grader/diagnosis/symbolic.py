@@ -38,7 +38,9 @@ from grader.diagnosis.reader import (
     is_small,
     moment_symbol,
     parse_module,
+    read_expression,
     read_function,
+    read_parts,
     read_written_terms,
     to_moments,
 )
@@ -213,7 +215,8 @@ def _analyse(exercise: Exercise, target: Target, functions: Mapping[str, ast.Fun
                 return None
             quotient = _difference_quotient(exercise, target, functions[exercise.function], student)
             return quotient or _classify(exercise, target, student, _written_terms(exercise, target, functions),
-                                         rules_worked=not _calls_differentiated(target, functions[exercise.function]))
+                                         rules_worked=not _calls_differentiated(target, functions[exercise.function]),
+                                         parts=_Parts(functions, exercise.function, target))
     except (Unreadable, RecursionError, OverflowError, ZeroDivisionError, TypeError, ValueError, MemoryError,
             AttributeError, sp.SympifyError, sp.PolynomialError):
         return None
@@ -229,6 +232,48 @@ def _written_terms(exercise: Exercise, target: Target, functions: Mapping[str, a
     except Unreadable:
         return ()
     return tuple(term for summand in written for term in sp.Add.make_args(sp.expand(summand)))
+
+
+class _Parts:
+    """The values of the expressions the student's function writes and uses (`read_parts`), read once, when first
+    asked: whether the code works out a part's derivative right, where a claim places the slip in it."""
+
+    def __init__(self, functions: Mapping[str, ast.FunctionDef], name: str, target: Target):
+        self.functions, self.name, self.target = functions, name, target
+        self._read: tuple[sp.Expr, ...] | None = None
+
+    def holds_derivative_of(self, sampler: _Sampler, part: sp.Expr) -> bool:
+        """Does the code work out d/dv `part` right (v the variable) and use it? Only a derivative that varies:
+        a constant or the variable itself is written in many places for other reasons."""
+        variable = self.target.variable
+        if variable is None:
+            return False
+        right = sp.diff(part, variable)
+        if not right.has(variable) or right == variable:
+            return False
+        if self._read is None:
+            try:
+                self._read = read_parts(self.functions, self.name, self.target.parameters, self.target.data)
+            except Unreadable:
+                self._read = ()
+        return any(written.has(variable) and sampler.equal(written, right) for written in self._read)
+
+
+def _slip_placed_elsewhere(exercise: Exercise, target: Target, sampler: _Sampler, parts: _Parts | None,
+                           unrefuted: set[str]) -> set[str]:
+    """The known mistakes whose hint places the slip in the derivative of one part of the function (`slip_in`)
+    that the student's code works out right and uses: the answer's value came from a slip elsewhere (the product
+    rule's + written − beside a right v' has the value of v' with its minus lost)."""
+    placed = set()
+    for misconception in exercise.misconceptions:
+        if misconception.slip_in and misconception.name in unrefuted and parts is not None:
+            try:
+                part = read_expression(misconception.slip_in, {str(s): s for s in target.parameters})
+            except Unreadable:
+                continue
+            if parts.holds_derivative_of(sampler, part):
+                placed.add(misconception.name)
+    return placed
 
 
 def _same_shape(student: Value, target: Target) -> bool:
@@ -366,7 +411,7 @@ def _calls_differentiated(target: Target, function: ast.FunctionDef) -> bool:
 
 
 def _classify(exercise: Exercise, target: Target, student: Value, written: tuple[sp.Expr, ...] = (),
-              rules_worked: bool = True) -> Finding:
+              rules_worked: bool = True, parts: _Parts | None = None) -> Finding:
     sampler = _Sampler(exercise.key)
     listed = _listed_mistakes(exercise, target)
     if isinstance(target.reference, tuple):
@@ -384,6 +429,8 @@ def _classify(exercise: Exercise, target: Target, student: Value, written: tuple
     if withheld:  # a bundle: the withheld body's form stands in for it
         own = form_digest(student)
         refuted |= {m.name for m in withheld if m.form != own}
+    refuted |= _slip_placed_elsewhere(exercise, target, sampler, parts,
+                                      {m.name for m in exercise.misconceptions} - refuted)
     for name, _ in listed:
         if name not in refuted:
             hint = next(m.hint for m in exercise.misconceptions if m.name == name)
@@ -395,7 +442,7 @@ def _classify(exercise: Exercise, target: Target, student: Value, written: tuple
     else:
         assert isinstance(student, sp.Expr)
         found = _classify_expression(sampler, target, student, frozenset(refuted), written=written,
-                                     rules_worked=rules_worked)
+                                     rules_worked=rules_worked, parts=parts)
     if found.says_something:
         return found
     shown = ", ".join(formula(item) for item in student) if isinstance(student, tuple) else formula(student)
@@ -482,14 +529,18 @@ def _listed_mistakes(exercise: Exercise, target: Target) -> tuple[tuple[str, Val
 
 def _classify_expression(sampler: _Sampler, target: Target, student: sp.Expr, refuted: frozenset[str],
                          subject: str = "your answer", reference: sp.Expr | None = None,
-                         written: tuple[sp.Expr, ...] = (), rules_worked: bool = True) -> Finding:
-    """`rules_worked`: may the answer be a derivative worked out by the rules (one misapplied is then said)?"""
+                         written: tuple[sp.Expr, ...] = (), rules_worked: bool = True,
+                         parts: _Parts | None = None) -> Finding:
+    """`rules_worked`: may the answer be a derivative worked out by the rules (one misapplied is then said)? A
+    rule misapplied at a node whose derivative the code works out right and uses (`parts`) is not said."""
     right = target.reference if reference is None else reference
     assert isinstance(right, sp.Expr)
     if rules_worked and target.differentiated is not None and target.variable is not None:
         for fault in derivative_faults(target.differentiated, target.variable, target.parameters):
             if sampler.equal(student, fault.derivative) and not sampler.equal(fault.derivative, right) \
-                    and _cause_shown(sampler, student, fault.derivative, right):
+                    and _cause_shown(sampler, student, fault.derivative, right) \
+                    and not (fault.node is not None and parts is not None
+                             and parts.holds_derivative_of(sampler, fault.node)):
                 return Finding(fault.name, fault.hint, refuted)
     k = sampler.constant_ratio(student, right)
     if k == 0:  # the formula is 0: no shape of the right one is in it, so no factor and no term can be said
@@ -637,6 +688,7 @@ class Fault:
     name: str
     hint: str
     derivative: sp.Expr
+    node: sp.Expr | None = None  # where the rule is misapplied (None: the derivative of another variable)
 
 
 def derivative_faults(function: sp.Expr, variable: sp.Symbol, parameters: Sequence[sp.Symbol]) -> list[Fault]:
@@ -664,14 +716,14 @@ def _derivative_faults(function: sp.Expr, variable: sp.Symbol, parameters: tuple
                 faults.append(Fault("formula: missing inner derivative",
                                     f"the chain rule: d/d{variable} {formula(node)} needs the inner derivative "
                                     f"{formula(derivative)} of {formula(argument)}, which your answer leaves out",
-                                    _derive(function, variable, ("inner", node))))
+                                    _derive(function, variable, ("inner", node)), node))
         if isinstance(node, sp.Pow) and node.base.has(variable) and node.exp.is_Number and node.exp not in (0, 1):
             faults.append(Fault("formula: power not lowered",
                                 f"the power rule lowers the power by one: d/d{variable} {formula(node)} = "
                                 f"{formula(sp.diff(node, variable))}; your answer keeps the power "
                                 f"{formula(node.exp)}"
                                 + (" (its denominator is not squared)" if node.exp == -1 else ""),
-                                _derive(function, variable, ("power", node))))
+                                _derive(function, variable, ("power", node)), node))
         if isinstance(node, sp.Mul):
             varying = [factor for factor in node.args if factor.has(variable)]
             if len(varying) >= 2:
@@ -680,11 +732,11 @@ def _derivative_faults(function: sp.Expr, variable: sp.Symbol, parameters: tuple
                     faults.append(Fault("formula: product rule term missing",
                                         f"your answer misses the term {formula(term)} that the product rule gives "
                                         f"for the factor {formula(factor)}: (u·v)' = u'·v + u·v'",
-                                        _derive(function, variable, ("drop", node, index))))
+                                        _derive(function, variable, ("drop", node, index)), node))
                 faults.append(Fault("formula: product of derivatives",
                                     "the derivative of a product is not the product of the derivatives: "
                                     f"(u·v)' = u'·v + u·v' for {formula(node)}",
-                                    _derive(function, variable, ("product", node))))
+                                    _derive(function, variable, ("product", node)), node))
     return tuple(faults)
 
 
