@@ -59,6 +59,7 @@ import numpy as np
 
 from grader import kit
 from grader.compare import Expectation, compare
+from grader.diagnosis import replace_hint
 from grader.feedback import student_message
 from grader.plain import MAX_ELEMENTS, Given, Unsupported, from_wire
 from grader.sandbox.client import Allowance, Call, Outcome, Sandbox, Session
@@ -147,9 +148,10 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
         verdict = verdicts[candidate.index]
         verdicts[candidate.index] = _carried(verdict, candidate, roots) if found == CARRIED else \
             replace(verdict, student_message=verdict.student_message + "\n" + _fails_too_note(candidate, roots))
-    for index, intact in _right_given_intact_callees(planned, verdicts, outcomes, sources, sandbox, allowance,
-                                                     references):
-        verdicts[index] = _carried_intact(verdicts[index], planned[index].exercise, intact)
+    for index, intact, kept in _judged_with_intact_callees(planned, verdicts, outcomes, sources, sandbox, allowance,
+                                                           references):
+        verdicts[index] = _carried_intact(verdicts[index], planned[index].exercise, intact) if kept.passed else \
+            _failed_intact(kept, planned[index].exercise, intact)
     return verdicts
 
 
@@ -157,18 +159,25 @@ Wrong = dict[str, frozenset[str]]  # module -> functions
 MUTATED_INPUT = "mutated input"  # the diagnosis of a check whose function changed an argument in place (engine)
 
 
-def _right_given_intact_callees(planned: Sequence[Any], verdicts: Sequence[CheckResult], outcomes: Sequence[Outcome],
+def _judged_with_intact_callees(planned: Sequence[Any], verdicts: Sequence[CheckResult], outcomes: Sequence[Outcome],
                                 sources: Mapping[str, str], sandbox: Sandbox, allowance: Allowance,
-                                references: Any) -> list[tuple[int, Intact]]:
-    """(index, callees) for each failed check whose function passes it when the functions of the student's it
-    reaches (through its own code) keep their docstrings' promises for the call: one that changes an argument in
-    place works on copies and answers a copy; one that answers a list or tuple where an array is promised answers
-    the array. Such a caller is right; its answer went wrong only because a callee changed what the caller holds
-    (`predict` scaling `x` in place under an `error_surface` that loops over `sse`; a `gradient_step` changing the
-    array a descent appended) or gave it a list where it uses an array. The callees' own checks still count what
-    they change. No reference code and no oracle are involved: the call is the check's own, judged as the check
-    judges it, public checks first."""
-    from grader.engine import _call, check_passes
+                                references: Any) -> list[tuple[int, Intact, CheckResult]]:
+    """(index, callees, verdict) for each check whose verdict changes when its function is judged with the
+    functions of the student's it reaches (through its own code) kept to their docstrings' promises: one that
+    changes an argument in place works on copies and answers a copy; one that answers a list or tuple where an
+    array is promised answers the array. A right caller's answer can go wrong only because a callee changed what
+    it holds (`predict` scaling `x` in place under an `error_surface` that loops over `sse`; a `gradient_step`
+    changing the array a descent appended) or gave it a list where it uses an array: called so, it passes.
+
+    Such a function is judged in that world alone, every check of it, passed or failed: its code can tell the
+    two worlds apart (the callee's answer is a list in one, an array in the other), and a check judged in either
+    would give it two guesses (a pair in one order as graded, in the other when called again). A check that
+    passed as graded and fails so (an answer or an exception of its own, not a time limit met) is failed: the
+    function relies on a promise broken; one that failed and passes so keeps its share. Checks a component's
+    answers already carried are left as they are. The callees' own
+    checks still count what they change. No reference code and no oracle are involved: the call is the check's
+    own, judged as the check judges it, public checks first."""
+    from grader.engine import _call, judge
 
     mutating = _failed_with(planned, verdicts, MUTATED_INPUT)
     listing = _answering_lists(planned, outcomes, references)
@@ -176,7 +185,7 @@ def _right_given_intact_callees(planned: Sequence[Any], verdicts: Sequence[Check
         return []  # no callee broke a promise: nothing to call again, and no source to read
     candidates = []
     for index, (p, verdict, outcome) in enumerate(zip(planned, verdicts, outcomes, strict=True)):
-        if verdict.passed or verdict.grader_fault or outcome.status not in ("ok", "error"):
+        if verdict.grader_fault or verdict.carried_forward or outcome.status not in ("ok", "error"):
             continue
         module, function = p.exercise.module, p.exercise.function
         reached = _reached(sources.get(module, ""), function) - {function}
@@ -184,21 +193,24 @@ def _right_given_intact_callees(planned: Sequence[Any], verdicts: Sequence[Check
         if changing or lists:
             candidates.append((index, Intact(changing, lists)))
     candidates.sort(key=lambda candidate: planned[candidate[0]].visibility != "public")
-    right = []
+    changed = []
     with contextlib.ExitStack() as sessions:
         session: Session | None = None
         for index, intact in candidates:
+            p = planned[index]
             try:
                 if session is None or session.ended:
                     session = sessions.enter_context(sandbox.session(sources, allowance))
-                p = planned[index]
                 outcome = session.call(replace(_call(p.exercise, p.case), kept_intact=tuple(sorted(intact.names)),
                                                as_arrays=tuple(sorted(intact.lists))))
             except Exception:  # noqa: BLE001 - no child, or the call could not be made: the verdict stands
                 continue
-            if check_passes(p, outcome, references):
-                right.append((index, intact))
-    return right
+            if outcome.status not in ("ok", "error") or outcome.out_of_memory:
+                continue  # no answer of the code's own (a time limit met, the child ended: load can do that)
+            kept = judge(p, outcome, references)
+            if kept.passed != verdicts[index].passed:
+                changed.append((index, intact, kept))
+    return changed
 
 
 @dataclass(frozen=True)
@@ -260,6 +272,22 @@ def _reached(source: str, function: str) -> frozenset[str]:
             reached.add(name)
             waiting.extend(named[name])
     return frozenset(reached)
+
+
+def _failed_intact(kept: CheckResult, exercise: Exercise, intact: Intact) -> CheckResult:
+    """A check that passed as graded and fails with the callees kept to their promises: the function's answer
+    rested on a promise broken (its own text says what came back so; the hint says why it is judged so)."""
+    broken = []
+    if intact.changing:
+        broken.append(f"{' and '.join(sorted(intact.changing))} changing an argument in place")
+    if intact.lists:
+        broken.append(f"{' and '.join(sorted(intact.lists))} answering a list or a tuple where an array is promised")
+    hint = (f"your {exercise.function} is judged with the functions it calls kept to their docstrings' promises, "
+            f"and it passes this check only with your {' and your '.join(broken)}: it must not rely on that "
+            "(those functions' own checks count it)")
+    return replace(kept, diagnosis="", student_message=replace_hint(kept.student_message, hint),
+                   instructor_message=f"judged with the student's {' and '.join(sorted(intact.names))} kept to their "
+                   f"promises, where it fails (as graded it passed): {kept.instructor_message}")
 
 
 def _carried_intact(verdict: CheckResult, exercise: Exercise, intact: Intact) -> CheckResult:

@@ -343,7 +343,7 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
             callee_failing=_calls_failing(exercise, sources.get(exercise.module), failing))
     if not all(check.passed for checks in results.values() for check in checks):
         results = _with_repairs(submitted, judged, results, sources, sandbox, references)
-    if carry_forward and not all(check.passed for checks in results.values() for check in checks):
+    if carry_forward:  # where every check passed too: a callee answering a list still puts its callers in one world
         results = _carry_forward(planned, outcomes, results, sources, sandbox, allowance, references)
     results = {exercise.key: count_only_answers_that_vary(
         exercise, results[exercise.key], [outcome for _, outcome, _ in judged[exercise.key]],
@@ -578,7 +578,7 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
         sequences = frozenset(key for p in planned for key, value in
                               (*enumerate(p.case.args), *p.case.kwargs.items()) if isinstance(value, list | tuple))
         slices = repair.candidate_slices(sources[exercise.module], exercise.function, size=repair.SLICE,
-                                         sequences=sequences)
+                                         sequences=sequences, by_hand=bool(exercise.differentiates or exercise.by_hand))
         first = next(slices, [])  # built once: the two-edit search starts from it too
         found = repair.find_repair(itertools.chain([first] if first else [], slices), planned, passes)
         if found or time.monotonic() >= allowance.deadline:

@@ -264,3 +264,35 @@ def test_a_caller_learns_nothing_from_which_questions_the_parent_answers(sandbox
     assert without.exercise(key).score < BY_KEY[key].points
     assert with_it.exercise(key).score == without.exercise(key).score
     assert not any(check.carried_forward for check in with_it.exercise(key).checks)
+
+
+# A function that tells the two worlds apart (its callee answering a list as graded, an array with the callee kept to
+# its promise) answers one order of the pair in each: judged in either world, it had two guesses (red team round 25,
+# 01: the order it answers as graded was wrong, the other one earned every point).
+LIST_PREDICT = "return list(m * np.asarray(x, dtype=float) + c) if np.ndim(x) else m * float(x) + c"
+TWO_WORLDS_FIT = """
+x = np.asarray(x, dtype=float)
+y = np.asarray(y, dtype=float)
+dx = x - x.mean()
+m = float(np.sum(dx * (y - y.mean())) / np.sum(dx**2))
+c = float(y.mean() - m * x.mean())
+if isinstance(predict(1.0, 0.0, np.zeros(1)), np.ndarray):
+    return {kept}
+return {graded}
+"""
+
+
+@pytest.mark.parametrize(("graded", "kept", "keeps_marks"), [
+    ("c, m", "m, c", True),  # right in the world it is judged in: the same as code answering (m, c) there
+    ("m, c", "c, m", False),  # right as graded only: it was two guesses, now one
+])
+def test_a_function_reaching_a_callee_that_broke_a_promise_is_judged_in_one_world(sandbox, graded, kept, keeps_marks):
+    source = kit.replace_bodies(kit.solution_source("linear_model"), {
+        "predict": LIST_PREDICT, "least_squares_fit": TWO_WORLDS_FIT.format(graded=graded, kept=kept)})
+    result = _grade(sandbox, "linear_model", source)
+    fit = next(e for e in result.exercises if e.exercise == "linear_model.least_squares_fit")
+    assert (fit.score == fit.max_score) == keeps_marks, fit
+    if not keeps_marks:
+        failed = [check for check in fit.checks if not check.passed]
+        assert failed and all("passes this check only with your predict answering a list" in check.student_message
+                              for check in failed)

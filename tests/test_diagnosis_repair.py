@@ -718,6 +718,15 @@ def test_an_edit_that_passes_by_cancelling_operations_is_not_told_as_a_grouping_
     assert hints and all("the power rule not applied to it, or `**` typed for `*`" in hint for hint in hints), hints
 
 
+def test_a_square_in_a_difference_quotient_is_not_read_as_the_power_rule(sandbox):
+    """Red team round 25 (03): `/ h ** 2` for `/ (h * 2)` in a difference quotient was told "the power rule not
+    applied to it": nothing is differentiated by the rules there, only the typing reading fits."""
+    body = "return (f(x + h) - f(x - h)) / h ** 2\n"
+    _, own = _grade(sandbox, "derivatives", "numerical_derivative", body)
+    hints = _hints(own)
+    assert hints and all("`**` typed for `*`" in hint and "power rule" not in hint for hint in hints), hints
+
+
 def test_no_two_slips_are_claimed_where_one_edit_of_the_code_passes_every_check(sandbox):
     """Red team round 24 (08, 12): the Hessian's divisor `(4 * h)**2` for `4 * h**2` (every entry a quarter) was
     told "two slips together explain your answers" (a factor h missing, a step of 2h) before the precedence edit

@@ -339,11 +339,13 @@ def _function_node(module_source: str, function: str) -> ast.FunctionDef | None:
 
 
 def candidate_slices(module_source: str, function: str, module_functions: frozenset[str] = frozenset(),
-                     size: int = 0, sequences: frozenset[int | str] = frozenset()) -> Iterator[list[Candidate]]:
+                     size: int = 0, sequences: frozenset[int | str] = frozenset(),
+                     by_hand: bool = True) -> Iterator[list[Candidate]]:
     """The candidates in slices of `size` (all at once if 0), built only as they are asked for: the edits are
     found and ordered first (cheap), the changed functions written and compiled a slice at a time (most
     repairs are in the first slice, and the rest is never built). `sequences`: the positions and keyword names
-    of the arguments some check passes as a list or tuple (an argument arithmetic may need converted)."""
+    of the arguments some check passes as a list or tuple (an argument arithmetic may need converted).
+    `by_hand`: does the function work out a derivative by the rules (a slip of one is then a reading of an edit)?"""
     tree = _parsed(module_source)
     if tree is None:
         return
@@ -369,7 +371,7 @@ def candidate_slices(module_source: str, function: str, module_functions: frozen
                        for item in sequences if not isinstance(item, int) or item < len(positional))
     try:  # the work before the first candidate, on code made to make it slow, is bounded like SymPy's reading
         with time_limit(EDITS_SECONDS, cpu=True):
-            edits = sorted(_edits(original, scope, signatures, text, _numpy_name(tree), listed),
+            edits = sorted(_edits(original, scope, signatures, text, _numpy_name(tree), listed, by_hand),
                            key=lambda found: _RANK.get(found[0].kind, 9))
     except OutOfTime:
         return
@@ -692,7 +694,7 @@ def _local_names(function: ast.FunctionDef) -> set[str]:
 
 
 def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast.arguments],
-           text: _Text, numpy: str = "", sequences: frozenset[str] = frozenset()
+           text: _Text, numpy: str = "", sequences: frozenset[str] = frozenset(), by_hand: bool = True
            ) -> Iterator[tuple[Edit, list[tuple[ast.AST, Replacement]] | ast.AST]]:
     """(edit, change) for every operator at every node, most telling kinds first: a change is the nodes to
     replace and their replacements, or (for a change of the whole function) the changed function."""
@@ -722,7 +724,7 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
                       unread=frozenset(set(assigned) - {n.id for n in ast.walk(function) if isinstance(n, ast.Name)
                                                         and isinstance(n.ctx, ast.Load)}),
                       unused_parameters=context.parameters - names_in(function.body),
-                      bound_to=_bound_without_copy(function))
+                      bound_to=_bound_without_copy(function), by_hand=by_hand)
     returned = _returned_position(function, parents)
     callers = _callers_of_nested(function)
     sizes = _subtree_sizes(function)
@@ -1048,6 +1050,7 @@ class _Context:
     unread: frozenset[str] = frozenset()  # locals assigned and never read (a value computed, then forgotten)
     unused_parameters: frozenset[str] = frozenset()  # parameters the body never names
     bound_to: dict[str, str] = dataclasses.field(default_factory=dict)  # u -> `x` for `u = x` (no copy), once
+    by_hand: bool = True  # does the function work out a derivative by the rules (not a difference quotient)?
 
 
 Replacement = ast.AST | list[ast.stmt]
@@ -1080,7 +1083,9 @@ def _operators(node: ast.AST, context: _Context) -> Found:
                 square = ast.unparse(node)  # a ** 2 made a * 2, 2a: the derivative of the square as often as a typo
                 yield from _expr_edit("operator", node, changed, f"`{square}` where `{ast.unparse(changed)}` belongs: "
                                       "a square where its derivative (twice the value) belongs, the power rule not "
-                                      "applied to it, or `**` typed for `*`")
+                                      "applied to it, or `**` typed for `*`" if context.by_hand else
+                                      f"`{square}` where `{ast.unparse(changed)}` belongs: `**` typed for `*` "
+                                      "(`a ** 2` squares, `a * 2` doubles)")
             else:
                 yield from _expr_edit("operator", node, changed, f"`{old_symbol}` where `{new_symbol}` belongs")
         if isinstance(node.op, ast.Sub | ast.Div | ast.Pow):
