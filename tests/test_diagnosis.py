@@ -136,6 +136,14 @@ def test_a_chain_rule_slip_placed_in_a_part_the_code_works_out_right_is_not_said
     assert "inner derivative" not in found.name and "contributes" not in found.hint, found
 
 
+def test_a_formula_read_whole_is_not_said_to_differ_in_more_than_a_factor_where_a_varying_factor_is_the_slip():
+    """The thirty-second holdout's misleading text: −σ(x)², the inner derivative −e^(−x) left out, was told its
+    formula "differs from the right one in more than a term or a factor"; it differs by one factor, which varies.
+    What the comparison rules out is one term or a constant factor, and that is what it says."""
+    found = finding("derivatives.dsigmoid", "return -sigmoid(x) ** 2")
+    assert "more than one term or a constant factor" in found.hint, found
+
+
 def test_the_reader_gives_the_parts_a_function_writes_and_uses():
     functions = reader.parse_module("def g(t):\n    return 7 * t\n\n"
                                     "def f(x):\n    unused = 5 * x\n    u = 2 * x\n    return g(x) + u**2\n")

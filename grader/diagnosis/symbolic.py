@@ -449,8 +449,8 @@ def _classify(exercise: Exercise, target: Target, student: Value, written: tuple
     if len(shown) > MAX_SHOWN_CHARS:
         return found
     what = f"your formulas are ({shown})" if isinstance(student, tuple) else f"your formula is {shown}"
-    return Finding("", f"read from your code, {what}, which differs from the right one in more than a term or a "
-                   f"factor{target.notation}", found.refuted)
+    return Finding("", f"read from your code, {what}, which differs from the right one in more than one term or a "
+                   f"constant factor{target.notation}", found.refuted)
 
 
 def _refuted(sampler: _Sampler, student: Value, listed: Sequence[tuple[str, Value]]) -> set[str]:
@@ -669,7 +669,7 @@ def _classify_components(sampler: _Sampler, target: Target, student: tuple, refu
             continue
         finding = _classify_expression(sampler, target, s, refuted, f"your {name}", r)
         if not finding.says_something:
-            parts.append(f"your {name} differs from the right one in more than a term or a factor")
+            parts.append(f"your {name} differs from the right one in more than one term or a constant factor")
             kinds.append("")
         else:
             parts.append(finding.hint.removesuffix(target.notation))
