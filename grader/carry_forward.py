@@ -27,11 +27,12 @@ climbing descent that overflows).
 
 A function of the student's that changes an argument in place can spoil a right caller that the reference,
 written otherwise, would not (a descent appending each array a step returns, when the next step changes it). So a
-failed check whose function reaches, through the student's own code, a function that failed a check by changing an
-argument, or that answered a list or tuple where an array is promised, is called again, in a child, with that
-function kept to its promise (working on copies of its arguments and answering a copy, the array for the list:
-`grader.sandbox.child`); where it then passes, it keeps its share, its message naming that function. No reference
-code and no oracle are involved.
+function that reaches, through the student's own code, a function that changed an argument on a failed check, or
+that answered a list or tuple where an array is promised, is judged in one world: each of its checks is called
+again, in a child, with that function kept to its promise (working on copies of its arguments and answering a copy,
+the array for the list: `grader.sandbox.child`), and that call decides (its code can tell the worlds apart; judged
+in either, it had two guesses). Passing so, a check keeps its share, its message naming that function; passing only
+as graded, it fails. A check failing both ways is asked the two questions above in that world.
 
 Bounded: only failed checks of a composite whose component failed are evaluated; each evaluation may make
 `CALL_BUDGET` component calls within `SECONDS_BUDGET` seconds and the submission's own time and answer
@@ -107,6 +108,7 @@ class _Candidate:
     case: Case
     wrong: frozenset[str]  # its failing components, proxied to the student's functions
     public: bool
+    intact: Intact | None = None  # its components kept to their promises (no change in place, an array answered)
 
 
 def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts: Sequence[CheckResult],
@@ -148,10 +150,14 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
         verdict = verdicts[candidate.index]
         verdicts[candidate.index] = _carried(verdict, candidate, roots) if found == CARRIED else \
             replace(verdict, student_message=verdict.student_message + "\n" + _fails_too_note(candidate, roots))
-    for index, intact, kept in _judged_with_intact_callees(planned, verdicts, outcomes, sources, sandbox, allowance,
-                                                           references):
+    judged, kept_outcomes = _judged_with_intact_callees(planned, verdicts, outcomes, sources, sandbox, allowance,
+                                                        references)
+    for index, intact, kept in judged:
         verdicts[index] = _carried_intact(verdicts[index], planned[index].exercise, intact) if kept.passed else \
             _failed_intact(kept, planned[index].exercise, intact)
+    for candidate in _given_theirs_kept_intact(planned, verdicts, kept_outcomes, wrong, exercises, sources, sandbox,
+                                               allowance, references):
+        verdicts[candidate.index] = _carried_kept_intact(verdicts[candidate.index], candidate, roots)
     return verdicts
 
 
@@ -161,7 +167,8 @@ MUTATED_INPUT = "mutated input"  # the diagnosis of a check whose function chang
 
 def _judged_with_intact_callees(planned: Sequence[Any], verdicts: Sequence[CheckResult], outcomes: Sequence[Outcome],
                                 sources: Mapping[str, str], sandbox: Sandbox, allowance: Allowance,
-                                references: Any) -> list[tuple[int, Intact, CheckResult]]:
+                                references: Any
+                                ) -> tuple[list[tuple[int, Intact, CheckResult]], dict[int, tuple[Intact, Outcome]]]:
     """(index, callees, verdict) for each check whose verdict changes when its function is judged with the
     functions of the student's it reaches (through its own code) kept to their docstrings' promises: one that
     changes an argument in place works on copies and answers a copy; one that answers a list or tuple where an
@@ -176,13 +183,14 @@ def _judged_with_intact_callees(planned: Sequence[Any], verdicts: Sequence[Check
     function relies on a promise broken; one that failed and passes so keeps its share. Checks a component's
     answers already carried are left as they are. The callees' own
     checks still count what they change. No reference code and no oracle are involved: the call is the check's
-    own, judged as the check judges it, public checks first."""
+    own, judged as the check judges it, public checks first. Also returned: each check that fails both ways, with
+    what the call with the callees kept answered (`_given_theirs_kept_intact` judges it given their values)."""
     from grader.engine import _call, judge
 
-    mutating = _failed_with(planned, verdicts, MUTATED_INPUT)
+    mutating = _changing_arguments(planned, verdicts, outcomes, references)
     listing = _answering_lists(planned, outcomes, references)
     if not mutating and not listing:
-        return []  # no callee broke a promise: nothing to call again, and no source to read
+        return [], {}  # no callee broke a promise: nothing to call again, and no source to read
     candidates = []
     for index, (p, verdict, outcome) in enumerate(zip(planned, verdicts, outcomes, strict=True)):
         if verdict.grader_fault or verdict.carried_forward or outcome.status not in ("ok", "error"):
@@ -193,7 +201,7 @@ def _judged_with_intact_callees(planned: Sequence[Any], verdicts: Sequence[Check
         if changing or lists:
             candidates.append((index, Intact(changing, lists)))
     candidates.sort(key=lambda candidate: planned[candidate[0]].visibility != "public")
-    changed = []
+    changed, failing_both_ways = [], {}
     with contextlib.ExitStack() as sessions:
         session: Session | None = None
         for index, intact in candidates:
@@ -210,7 +218,49 @@ def _judged_with_intact_callees(planned: Sequence[Any], verdicts: Sequence[Check
             kept = judge(p, outcome, references)
             if kept.passed != verdicts[index].passed:
                 changed.append((index, intact, kept))
-    return changed
+            elif not kept.passed:
+                failing_both_ways[index] = (intact, outcome)
+    return changed, failing_both_ways
+
+
+def _given_theirs_kept_intact(planned: Sequence[Any], verdicts: Sequence[CheckResult],
+                              kept: Mapping[int, tuple[Intact, Outcome]], wrong: Wrong, exercises: Sequence[Exercise],
+                              sources: Mapping[str, str], sandbox: Sandbox, allowance: Allowance,
+                              references: Any) -> list[_Candidate]:
+    """The checks of a composite that fail both as graded and with the callees kept to their promises, and pass
+    by the first rule in that world: the answer with the callees kept equals the reference composite's given the
+    student's components kept so too (their answers used, what they change in place not done to the reference's
+    arrays, an array for a list), and the function is right with the right components. A callee with two slips, one
+    of them in place (a step that changes its argument and goes twice as far), spoils a right caller both ways
+    otherwise: the reference copies what the student's caller keeps, and the kept world still has the step's
+    factor. Judged in the one world the function is judged in (`_judged_with_intact_callees`)."""
+    candidates = []
+    for index, (intact, _) in kept.items():
+        p = planned[index]
+        failing = components(p.exercise, exercises) & wrong.get(p.exercise.module, frozenset())
+        if failing and not verdicts[index].passed:
+            candidates.append(_Candidate(index, p.exercise, p.case, failing, p.visibility == "public", intact))
+    carried: list[_Candidate] = []
+    if not candidates:
+        return carried
+    with contextlib.ExitStack() as sessions:
+        session: Session | None = None
+        checkers = _Checkers(sessions, lambda: sandbox.session(sources, allowance))
+        for public in (True, False):  # the public checks' evaluations first, as in the first rule
+            chosen = [candidate for candidate in candidates if candidate.public == public]
+            if not chosen:
+                continue
+            try:
+                if session is None or session.ended:
+                    session = sessions.enter_context(sandbox.session(sources, allowance))
+                agreeing = [(candidate, found) for candidate in chosen
+                            if (found := _given_theirs(candidate, planned[candidate.index], kept[candidate.index][1],
+                                                       session, references)) == AGREES]
+                carried += [candidate for candidate, found in
+                            _given_the_right_ones(agreeing, planned, checkers, references) if found == CARRIED]
+            except Exception:  # noqa: BLE001 - the sandbox failed (no child could start): every verdict stands
+                continue
+    return carried
 
 
 @dataclass(frozen=True)
@@ -239,6 +289,26 @@ def _answering_lists(planned: Sequence[Any], outcomes: Sequence[Outcome], refere
         except Exception:  # noqa: BLE001 - a fault of the grader: nothing said of this function
             continue
         if isinstance(expected, np.ndarray) and expected.ndim >= 1:
+            found.setdefault(p.exercise.module, set()).add(p.exercise.function)
+    return {module: frozenset(functions) for module, functions in found.items()}
+
+
+def _changing_arguments(planned: Sequence[Any], verdicts: Sequence[CheckResult], outcomes: Sequence[Outcome],
+                        references: Any) -> Wrong:
+    """module -> the functions that changed an argument in place on a check that looks: told so (`mutated input`)
+    or not (a function with another slip beside it is told that one, and changes its argument all the same)."""
+    from grader.engine import _changed_arguments
+
+    found = {module: set(functions) for module, functions in _failed_with(planned, verdicts, MUTATED_INPUT).items()}
+    for p, verdict, outcome in zip(planned, verdicts, outcomes, strict=True):
+        if verdict.passed or outcome.status != "ok" or not p.case.check_mutation \
+                or p.exercise.function in found.get(p.exercise.module, set()):
+            continue
+        try:
+            changed = _changed_arguments(references.signature(p.exercise), p.case, outcome.args_after)
+        except Exception:  # noqa: BLE001 - a fault of the grader: nothing said of this function
+            continue
+        if changed and not changed.startswith("("):  # an argument seen changed, not one whose state is unknown
             found.setdefault(p.exercise.module, set()).add(p.exercise.function)
     return {module: frozenset(functions) for module, functions in found.items()}
 
@@ -652,16 +722,20 @@ def _evaluate(candidate: _Candidate, session: Session) -> tuple[Any, tuple]:
     """The reference composite's value on the check's input, its failing components answered by the child, and
     its arguments after the run (positional, then by keyword)."""
     deadline, made = time.monotonic() + SECONDS_BUDGET, [0]
+    intact = candidate.intact or Intact(frozenset(), frozenset())
     value, args, _ = _run_reference(
-        candidate, lambda name, _: _proxy(candidate.exercise.module, name, session, made, deadline),
+        candidate, lambda name, _: _proxy(candidate.exercise.module, name, session, made, deadline,
+                                          kept=name in intact.changing, as_array=name in intact.lists),
         "the student's components")
     return value, args
 
 
-def _proxy(module: str, function: str, session: Session, made: list[int], deadline: float) -> Callable[..., Any]:
+def _proxy(module: str, function: str, session: Session, made: list[int], deadline: float, kept: bool = False,
+           as_array: bool = False) -> Callable[..., Any]:
     """A stand-in for the student's `function` in the reference module: each call is made in the child (`made`
     counts them, for every component of one evaluation), and what the student's function did to its arguments
-    (an array changed in place) is done to the reference's too."""
+    (an array changed in place) is done to the reference's too, unless it is `kept` to its promise (its arguments
+    left as they were); `as_array`: a list or tuple it answers is made the array promised."""
 
     def student_function(*args: Any, **kwargs: Any) -> Any:
         if made[0] >= CALL_BUDGET or time.monotonic() >= deadline:
@@ -677,7 +751,10 @@ def _proxy(module: str, function: str, session: Session, made: list[int], deadli
             raise _ComponentRaised(function)
         if outcome.status != "ok" or _holds_unsupported(outcome.value) or _too_many_numbers(outcome.value):
             raise _Unavailable(f"{function}: {outcome.status}")
-        _write_back((*args, *kwargs.values()), outcome.args_after)
+        if not kept:
+            _write_back((*args, *kwargs.values()), outcome.args_after)
+        if as_array and isinstance(outcome.value, list | tuple):
+            return np.asarray(outcome.value, dtype=float)
         return outcome.value
 
     student_function.__name__ = function
@@ -768,6 +845,26 @@ def _carried(verdict: CheckResult, candidate: _Candidate, roots: Mapping[str, tu
                    student_message=carried_message(candidate.exercise, candidate.wrong, roots),
                    instructor_message=f"{CARRIED_FORWARD}: right given the student's {given} (originally: "
                    f"{verdict.instructor_message})")
+
+
+def _carried_kept_intact(verdict: CheckResult, candidate: _Candidate,
+                         roots: Mapping[str, tuple[str, ...]]) -> CheckResult:
+    """The check passed on the student's own components kept to their promises: full share, a message naming
+    where the errors are, the promise broken among them."""
+    intact = candidate.intact or Intact(frozenset(), frozenset())
+    kept = [f"{name} leaving its arguments as they were" for name in sorted(intact.changing)] + \
+        [f"{name} answering an array as promised" for name in sorted(intact.lists - intact.changing)]
+    given = " and ".join(sorted(candidate.wrong))
+    blamed = " and ".join(dict.fromkeys(name for component in sorted(candidate.wrong)
+                                        for name in roots.get(f"{candidate.exercise.module}.{component}",
+                                                              (component,))))
+    return replace(verdict, passed=True, score=verdict.max_score, diagnosis="",
+                   student_message=student_message(
+                       call=None, problem=f"your {candidate.exercise.function} is right given your {given}, with "
+                       f"{' and '.join(kept)}; the error is in {blamed}, in what it answers and in keeping its "
+                       "promise (error carried forward: this check keeps its points)"),
+                   instructor_message=f"{CARRIED_FORWARD}: right given the student's {given} kept to their promises "
+                   f"(originally: {verdict.instructor_message})")
 
 
 def carried_message(exercise: Exercise, wrong: frozenset[str], roots: Mapping[str, tuple[str, ...]]) -> str:

@@ -211,6 +211,24 @@ def test_a_wrong_caller_is_not_credited_because_a_callee_changes_its_arguments(s
     assert not any("changes an argument in place" in check.student_message for check in _carried(result, key))
 
 
+@pytest.mark.parametrize(("descent", "keeps_marks"), [
+    (DESCENT_KEEPING_EACH_STEP, True),
+    (DESCENT_KEEPING_EACH_STEP.replace("range(n_steps)", "range(n_steps - 1)"), False),  # one step short: wrong
+])
+def test_a_caller_is_judged_given_a_callee_with_a_slip_beside_its_change_in_place(sandbox, descent, keeps_marks):
+    """Red team round 25 (02): a step that changes its argument in place and goes twice as far cost a correct
+    descent every point: kept intact, the descent still had the step's factor 2; given the student's step, the
+    reference copied what the descent keeps. The two rules compose: given the step's answers, kept intact."""
+    key = "gradient_descent.gradient_descent"
+    step = STEP_IN_PLACE.replace("w -= learning_rate", "w -= 2 * learning_rate")
+    result = _grade(sandbox, "gradient_descent", {"gradient_step": step, "gradient_descent": descent})
+    assert (result.exercise(key).score == pytest.approx(BY_KEY[key].points)) == keeps_marks
+    carried = _carried(result, key)
+    assert bool(carried) == keeps_marks
+    assert all("right given your gradient_step, with gradient_step leaving its arguments as they were" in
+               check.student_message for check in carried)
+
+
 def test_a_caller_whose_callee_fails_is_told_no_pair_of_slips(sandbox):
     """Red team round 24 (04): sse_gradient without its factor 2 and a descent updating one weight after the other:
     the descent was told "two slips together: half of the sum, and a sequential update", the first the callee's.
