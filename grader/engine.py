@@ -549,7 +549,7 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
               references: ReferenceProvider, seconds: float, verified: bool | None = None) -> list[CheckResult]:
     """One exercise's verdicts, with the repair found in `seconds` (none found: as they were). `verified`: whether
     the remembered repair passes this student's checks, where `_verify_remembered` ran it already."""
-    from grader.diagnosis import PAIR_JOIN, hint_of, repair, replace_hint
+    from grader.diagnosis import PAIR_JOIN, RULE_FAULTS, hint_of, repair, replace_hint
 
     planned = _checks_in_order(checks, verdicts)
     allowance = Allowance(sandbox.limits, total_seconds=seconds, call_seconds=REPAIR_CALL_SECONDS)
@@ -637,8 +637,16 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
         hint = repair.ambiguous_hint(exercise.function, edit, other.edit, "every check", exercise.returns)
         diagnosis = f"{repair.REPAIR_CLAIM}: one of several edits"
     one_slip = other is None and PAIR_JOIN not in edit.kind  # one edit of the student's code passes every check
+    swaps_only = all(candidate.edit.kind == "wrong function" for candidate in told)
+    causes = RULE_FAULTS | {misconception.name for misconception in exercise.misconceptions}
     changed = []
     for (_, outcome, _), verdict in zip(checks, verdicts, strict=True):
+        if not verdict.passed and swaps_only and verdict.diagnosis in causes:
+            # a rule misapplied, or a listed mistake, is what was done: one of the module's functions swapped for
+            # another with another formula passes beside it only by an identity of the two (σ(−x) for e^(−x) in
+            # e^(−x)/(1 + e^(−x)), the denominator's square missing), a second slip the student did not make
+            changed.append(verdict)
+            continue
         if not verdict.passed:  # what was said of the answer stays (a formula as read), the edit follows it
             said = hint_of(verdict.student_message) if verdict.diagnosis or _formula_read(verdict) else ""
             if one_slip and len(verdict.diagnosis.split(PAIR_JOIN)) == 2 and _second_tier(verdict.diagnosis):

@@ -727,6 +727,25 @@ def test_a_square_in_a_difference_quotient_is_not_read_as_the_power_rule(sandbox
     assert hints and all("`**` typed for `*`" in hint and "power rule" not in hint for hint in hints), hints
 
 
+def test_a_function_swapped_for_another_is_not_told_beside_a_rule_misapplied(sandbox):
+    """Red team round 24 (02): e^(−x)/(1 + e^(−x)), the denominator's square missing, was told the power rule and
+    then "`exp` where `sigmoid` belongs", an edit passing only because σ(−x)·σ(x) is σ'(x): a second slip the
+    student did not make. Beside a rule misapplied (or a listed mistake), such a swap is not told."""
+    _, own = _grade(sandbox, "derivatives", "dsigmoid", "return np.exp(-x) / (1 + np.exp(-x))\n")
+    hints = _hints(own)
+    assert hints and all("power rule" in hint and "belongs" not in hint for hint in hints), hints
+
+
+def test_the_rule_faults_named_for_the_engine_are_the_symbolic_readers_own():
+    import re
+    from pathlib import Path
+
+    from grader.diagnosis import RULE_FAULTS, symbolic
+
+    source = Path(symbolic.__file__).read_text(encoding="utf-8")
+    assert RULE_FAULTS == set(re.findall(r'Fault\("(formula: [^"]+)"', source))
+
+
 def test_no_two_slips_are_claimed_where_one_edit_of_the_code_passes_every_check(sandbox):
     """Red team round 24 (08, 12): the Hessian's divisor `(4 * h)**2` for `4 * h**2` (every entry a quarter) was
     told "two slips together explain your answers" (a factor h missing, a step of 2h) before the precedence edit
