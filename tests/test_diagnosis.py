@@ -144,6 +144,28 @@ def test_a_formula_read_whole_is_not_said_to_differ_in_more_than_a_factor_where_
     assert "more than one term or a constant factor" in found.hint, found
 
 
+@pytest.mark.parametrize(("key", "body", "says"), [
+    # the chain rule left out at both of its places: only the outer derivatives (the thirty-second holdout's kind)
+    ("derivatives.df_wave", "return np.cos(3 * x) * np.exp(-x**2 / 2) + np.sin(3 * x) * np.exp(-x**2 / 2)",
+     "needs the inner derivative −x of −x²/2, and d/dx sin(3x) the inner derivative 3 of 3x; your answer leaves out "
+     "both"),
+    # the outer derivative taken at the variable, not at the inner function
+    ("partial_derivatives.dg_dx", "return 2 * x * y + y * np.cos(x)",
+     "takes the outer function's derivative at the inner function x·y, not at x"),
+    ("derivatives.df_wave", "return 3 * np.cos(x) * np.exp(-x**2 / 2) - x * np.sin(3 * x) * np.exp(-x**2 / 2)",
+     "at the inner function 3x, not at x: d/dx sin(3x) = 3cos(3x)"),
+])
+def test_a_chain_rule_misapplied_in_a_generic_way_is_named(key, body, says):
+    found = finding(key, body)
+    assert says in found.hint, found
+
+
+def test_a_constant_answer_is_named_by_no_rule_misapplied():
+    """(1/x)·2x, log's derivative taken at x, is the constant 2: a constant says too little to name how it came."""
+    found = finding("derivatives.df_log", "return 2 * x / x")
+    assert found.name == "" and "your formula is 2" in found.hint, found
+
+
 def test_the_reader_gives_the_parts_a_function_writes_and_uses():
     functions = reader.parse_module("def g(t):\n    return 7 * t\n\n"
                                     "def f(x):\n    unused = 5 * x\n    u = 2 * x\n    return g(x) + u**2\n")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import itertools
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -537,7 +538,8 @@ def _classify_expression(sampler: _Sampler, target: Target, student: sp.Expr, re
     assert isinstance(right, sp.Expr)
     if rules_worked and target.differentiated is not None and target.variable is not None:
         for fault in derivative_faults(target.differentiated, target.variable, target.parameters):
-            if sampler.equal(student, fault.derivative) and not sampler.equal(fault.derivative, right) \
+            if fault.derivative.has(target.variable) and sampler.equal(student, fault.derivative) \
+                    and not sampler.equal(fault.derivative, right) \
                     and _cause_shown(sampler, student, fault.derivative, right) \
                     and not (fault.node is not None and parts is not None
                              and parts.holds_derivative_of(sampler, fault.node)):
@@ -705,6 +707,7 @@ def _derivative_faults(function: sp.Expr, variable: sp.Symbol, parameters: tuple
             faults.append(Fault("formula: derivative of the wrong variable",
                                 f"this is the derivative with respect to {other}: hold {other} fixed and vary "
                                 f"{variable}", sp.diff(function, other)))
+    chains = []  # (composition, inner function, its derivative), for the inner derivatives that can be missed
     for node in dict.fromkeys(sp.preorder_traversal(function)):
         if not isinstance(node, sp.Expr) or not node.has(variable):
             continue
@@ -713,10 +716,16 @@ def _derivative_faults(function: sp.Expr, variable: sp.Symbol, parameters: tuple
             argument, derivative = inner
             if derivative not in (1, -1):  # an inner derivative −1 missing is a sign lost anywhere along the chain:
                 # the answer's opposite sign cannot say where (a minus written for it and one lost outside look alike)
+                chains.append((node, argument, derivative))
                 faults.append(Fault("formula: missing inner derivative",
                                     f"the chain rule: d/d{variable} {formula(node)} needs the inner derivative "
                                     f"{formula(derivative)} of {formula(argument)}, which your answer leaves out",
                                     _derive(function, variable, ("inner", node)), node))
+            faults.append(Fault("formula: outer derivative at the variable",
+                                f"the chain rule takes the outer function's derivative at the inner function "
+                                f"{formula(argument)}, not at {variable}: d/d{variable} {formula(node)} = "
+                                f"{formula(sp.diff(node, variable))}",
+                                _derive(function, variable, ("outer", node)), node))
         if isinstance(node, sp.Pow) and node.base.has(variable) and node.exp.is_Number and node.exp not in (0, 1):
             faults.append(Fault("formula: power not lowered",
                                 f"the power rule lowers the power by one: d/d{variable} {formula(node)} = "
@@ -737,6 +746,14 @@ def _derivative_faults(function: sp.Expr, variable: sp.Symbol, parameters: tuple
                                     "the derivative of a product is not the product of the derivatives: "
                                     f"(u·v)' = u'·v + u·v' for {formula(node)}",
                                     _derive(function, variable, ("product", node)), node))
+    for (first, first_inner, first_derivative), (second, second_inner, second_derivative) in \
+            itertools.combinations(chains, 2):  # the chain rule left out at two places: only the outer derivatives
+        faults.append(Fault("formula: missing inner derivative",
+                            f"the chain rule: d/d{variable} {formula(first)} needs the inner derivative "
+                            f"{formula(first_derivative)} of {formula(first_inner)}, and d/d{variable} "
+                            f"{formula(second)} the inner derivative {formula(second_derivative)} of "
+                            f"{formula(second_inner)}; your answer leaves out both",
+                            _derive(function, variable, ("inner", first, second))))
     return tuple(faults)
 
 
@@ -787,6 +804,8 @@ def _derive(expr: sp.Expr, variable: sp.Symbol, fault: tuple) -> sp.Expr:
 def _with_inner(outer: sp.Expr, expr: sp.Expr, variable: sp.Symbol, fault: tuple) -> sp.Expr:
     argument = expr.base if isinstance(expr, sp.Pow) else expr.args[0]
     inner = _derive(argument, variable, fault)
-    if fault[1] == expr and fault[0] == "inner":
+    if fault[0] == "inner" and expr in fault[1:]:
         return outer
+    if fault[0] == "outer" and fault[1] == expr:
+        return outer.subs(argument, variable) * inner  # the outer derivative taken at the variable
     return outer * inner
