@@ -31,8 +31,9 @@ function that reaches, through the student's own code, a function that changed a
 that answered a list or tuple where an array is promised, is judged in one world: each of its checks is called
 again, in a child, with that function kept to its promise (working on copies of its arguments and answering a copy,
 the array for the list: `grader.sandbox.child`), and that call decides (its code can tell the worlds apart; judged
-in either, it had two guesses). Passing so, a check keeps its share, its message naming that function; passing only
-as graded, it fails. A check failing both ways is asked the two questions above in that world.
+in either, it had two guesses): its answers there are the ones every rule reads. Passing so, a check keeps its
+share, its message naming that function; passing only as graded, it fails. A check failing both ways is asked the
+two questions above in that world.
 
 Bounded: only failed checks of a composite whose component failed are evaluated; each evaluation may make
 `CALL_BUDGET` component calls within `SECONDS_BUDGET` seconds and the submission's own time and answer
@@ -111,13 +112,34 @@ class _Candidate:
     intact: Intact | None = None  # its components kept to their promises (no change in place, an array answered)
 
 
+@dataclass(frozen=True)
+class Carried:
+    """What error carried forward decided: the verdicts, and the answers they rest on (for the scoring rules that
+    read answers): a function judged with its callees kept to their promises answers in that world alone."""
+
+    verdicts: list[CheckResult]
+    outcomes: list[Outcome]  # per planned check
+    repeated: dict[int, Outcome]  # the second answers of the calls made again, by plan index
+
+
 def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts: Sequence[CheckResult],
-                  sources: Mapping[str, str], sandbox: Sandbox, allowance: Allowance,
-                  references: Any) -> list[CheckResult]:
-    """The verdicts, with each failed check of a composite that is right given the student's own failing
-    components turned into a pass (see the module docstring). `planned` holds `engine.PlannedCheck`s;
-    `references` is the engine's `ReferenceProvider` (the tolerance and the signature come from it)."""
-    verdicts = list(verdicts)
+                  sources: Mapping[str, str], sandbox: Sandbox, allowance: Allowance, references: Any,
+                  repeated: Mapping[int, Outcome] | None = None, order: np.random.Generator | None = None) -> Carried:
+    """The verdicts, with each check of a function reaching a callee that broke a promise judged with that callee
+    kept to it, and each failed check of a composite that is right given the student's own failing components
+    turned into a pass (see the module docstring). `planned` holds `engine.PlannedCheck`s; `references` is the
+    engine's `ReferenceProvider` (the tolerance and the signature come from it); `repeated`, the second answers of
+    the graded run's calls made again (made again in the kept world too); `order`, a graded run's generator for
+    the order of the calls made again."""
+    verdicts, outcomes, repeated = list(verdicts), list(outcomes), dict(repeated or {})
+    intact_of: dict[int, Intact] = {}
+    for index, (intact, kept, again) in _kept_world(planned, verdicts, outcomes, sources, sandbox, allowance,
+                                                    references, frozenset(repeated), order).items():
+        intact_of[index] = intact
+        verdicts[index] = _judged_kept(planned[index], verdicts[index], kept, intact, references)
+        outcomes[index] = kept
+        if again is not None:
+            repeated[index] = again
     exercises = list({id(p.exercise): p.exercise for p in planned}.values())
     wrong = _with_inherited(_wrong_functions(planned, verdicts), planned, verdicts, exercises)
     candidates = []
@@ -126,7 +148,8 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
             continue
         failing = components(p.exercise, exercises) & wrong.get(p.exercise.module, frozenset())
         if failing:
-            candidates.append(_Candidate(index, p.exercise, p.case, failing, p.visibility == "public"))
+            candidates.append(_Candidate(index, p.exercise, p.case, failing, p.visibility == "public",
+                                         intact_of.get(index)))
     findings: list[tuple[_Candidate, str]] = []
     with contextlib.ExitStack() as sessions:
         session: Session | None = None
@@ -148,119 +171,90 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
     roots = _roots(planned, verdicts, carried)
     for candidate, found in findings:
         verdict = verdicts[candidate.index]
-        verdicts[candidate.index] = _carried(verdict, candidate, roots) if found == CARRIED else \
+        verdicts[candidate.index] = (_carried_kept_intact if candidate.intact else _carried)(
+            verdict, candidate, roots) if found == CARRIED else \
             replace(verdict, student_message=verdict.student_message + "\n" + _fails_too_note(candidate, roots))
-    judged, kept_outcomes = _judged_with_intact_callees(planned, verdicts, outcomes, sources, sandbox, allowance,
-                                                        references)
-    for index, intact, kept in judged:
-        verdicts[index] = _carried_intact(verdicts[index], planned[index].exercise, intact) if kept.passed else \
-            _failed_intact(kept, planned[index].exercise, intact)
-    for candidate in _given_theirs_kept_intact(planned, verdicts, kept_outcomes, wrong, exercises, sources, sandbox,
-                                               allowance, references):
-        verdicts[candidate.index] = _carried_kept_intact(verdicts[candidate.index], candidate, roots)
-    return verdicts
+    return Carried(verdicts, outcomes, repeated)
 
 
 Wrong = dict[str, frozenset[str]]  # module -> functions
 MUTATED_INPUT = "mutated input"  # the diagnosis of a check whose function changed an argument in place (engine)
 
 
-def _judged_with_intact_callees(planned: Sequence[Any], verdicts: Sequence[CheckResult], outcomes: Sequence[Outcome],
-                                sources: Mapping[str, str], sandbox: Sandbox, allowance: Allowance,
-                                references: Any
-                                ) -> tuple[list[tuple[int, Intact, CheckResult]], dict[int, tuple[Intact, Outcome]]]:
-    """(index, callees, verdict) for each check whose verdict changes when its function is judged with the
-    functions of the student's it reaches (through its own code) kept to their docstrings' promises: one that
-    changes an argument in place works on copies and answers a copy; one that answers a list or tuple where an
-    array is promised answers the array. A right caller's answer can go wrong only because a callee changed what
-    it holds (`predict` scaling `x` in place under an `error_surface` that loops over `sse`; a `gradient_step`
-    changing the array a descent appended) or gave it a list where it uses an array: called so, it passes.
+def _kept_world(planned: Sequence[Any], verdicts: Sequence[CheckResult], outcomes: Sequence[Outcome],
+                sources: Mapping[str, str], sandbox: Sandbox, allowance: Allowance, references: Any,
+                again: frozenset[int], order: np.random.Generator | None
+                ) -> dict[int, tuple[Intact, Outcome, Outcome | None]]:
+    """index -> (callees kept, the answer, the second answer where the graded run called again) for every check of
+    a function that reaches (through its own code) a function of the student's that broke its docstring's promise:
+    changed an argument in place on a failed check (not through another that does: `sse` changing `x` through a
+    `predict` that scales it), or answered a list or tuple where an array is promised. Each
+    such check is called again with those callees kept to their promises: one that changes an argument works on
+    copies and answers a copy; one that answers a list answers the array. A right caller's answer can go wrong
+    only because a callee changed what it holds (`predict` scaling `x` in place under an `error_surface` that loops
+    over `sse`; a `gradient_step` changing the array a descent appended) or gave it a list where it uses an array.
 
-    Such a function is judged in that world alone, every check of it, passed or failed: its code can tell the
-    two worlds apart (the callee's answer is a list in one, an array in the other), and a check judged in either
-    would give it two guesses (a pair in one order as graded, in the other when called again). A check that
-    passed as graded and fails so (an answer or an exception of its own, not a time limit met) is failed: the
-    function relies on a promise broken; one that failed and passes so keeps its share. Checks a component's
-    answers already carried are left as they are. The callees' own
-    checks still count what they change. No reference code and no oracle are involved: the call is the check's
-    own, judged as the check judges it, public checks first. Also returned: each check that fails both ways, with
-    what the call with the callees kept answered (`_given_theirs_kept_intact` judges it given their values)."""
-    from grader.engine import _call, judge
+    The function is judged in that world alone, every check and every rule that reads its answers: its code can
+    tell the two worlds apart (a list in one, an array in the other), and a check judged in either would give it
+    two guesses. The calls are made as a graded run makes them: public ones first, then hidden ones (their answers
+    kept as values only), each list in an order of its own, then the calls made again. A call not made (the
+    submission's time used up) leaves the check as graded; a time limit met or memory run out is the answer, as in
+    the graded run. No reference code and no oracle are involved."""
+    from grader.engine import _call
 
-    mutating = _changing_arguments(planned, verdicts, outcomes, references)
     listing = _answering_lists(planned, outcomes, references)
-    if not mutating and not listing:
-        return [], {}  # no callee broke a promise: nothing to call again, and no source to read
-    candidates = []
+    mutating = {module: frozenset(function for function in functions  # a change made by a callee is the callee's
+                                  if not (_reached(sources.get(module, ""), function) - {function})
+                                  & (functions | listing.get(module, frozenset())))
+                for module, functions in _changing_arguments(planned, verdicts, outcomes, references).items()}
+    if not any(mutating.values()) and not listing:
+        return {}  # no callee broke a promise: nothing to call again, and no source to read
+    chosen: dict[int, Intact] = {}
     for index, (p, verdict, outcome) in enumerate(zip(planned, verdicts, outcomes, strict=True)):
-        if verdict.grader_fault or verdict.carried_forward or outcome.status not in ("ok", "error"):
+        if verdict.grader_fault or outcome.status not in ("ok", "error", "timeout", "died"):
             continue
         module, function = p.exercise.module, p.exercise.function
         reached = _reached(sources.get(module, ""), function) - {function}
         changing, lists = reached & mutating.get(module, frozenset()), reached & listing.get(module, frozenset())
         if changing or lists:
-            candidates.append((index, Intact(changing, lists)))
-    candidates.sort(key=lambda candidate: planned[candidate[0]].visibility != "public")
-    changed, failing_both_ways = [], {}
+            chosen[index] = Intact(changing, lists)
+    public = [index for index in chosen if planned[index].visibility == "public"]
+    hidden = [index for index in chosen if planned[index].visibility != "public"]
+    if order is not None:
+        public, hidden = [public[i] for i in order.permutation(len(public))], \
+            [hidden[i] for i in order.permutation(len(hidden))]
+    twice = [index for index in hidden if index in again]
+    answers: dict[int, Outcome] = {}
+    second: dict[int, Outcome] = {}
     with contextlib.ExitStack() as sessions:
         session: Session | None = None
-        for index, intact in candidates:
-            p = planned[index]
+        for index, into in [(i, answers) for i in (*public, *hidden)] + [(i, second) for i in twice]:
+            p, intact = planned[index], chosen[index]
             try:
                 if session is None or session.ended:
                     session = sessions.enter_context(sandbox.session(sources, allowance))
                 outcome = session.call(replace(_call(p.exercise, p.case), kept_intact=tuple(sorted(intact.names)),
                                                as_arrays=tuple(sorted(intact.lists))))
-            except Exception:  # noqa: BLE001 - no child, or the call could not be made: the verdict stands
+            except Exception:  # noqa: BLE001 - no child, or the call could not be made: the check stays as graded
                 continue
-            if outcome.status not in ("ok", "error") or outcome.out_of_memory:
-                continue  # no answer of the code's own (a time limit met, the child ended: load can do that)
-            kept = judge(p, outcome, references)
-            if kept.passed != verdicts[index].passed:
-                changed.append((index, intact, kept))
-            elif not kept.passed:
-                failing_both_ways[index] = (intact, outcome)
-    return changed, failing_both_ways
+            if outcome.status == "skipped":
+                continue  # not made: the submission's time was used up
+            into[index] = outcome if p.visibility == "public" else outcome.values_only()
+    return {index: (chosen[index], outcome, second.get(index)) for index, outcome in answers.items()}
 
 
-def _given_theirs_kept_intact(planned: Sequence[Any], verdicts: Sequence[CheckResult],
-                              kept: Mapping[int, tuple[Intact, Outcome]], wrong: Wrong, exercises: Sequence[Exercise],
-                              sources: Mapping[str, str], sandbox: Sandbox, allowance: Allowance,
-                              references: Any) -> list[_Candidate]:
-    """The checks of a composite that fail both as graded and with the callees kept to their promises, and pass
-    by the first rule in that world: the answer with the callees kept equals the reference composite's given the
-    student's components kept so too (their answers used, what they change in place not done to the reference's
-    arrays, an array for a list), and the function is right with the right components. A callee with two slips, one
-    of them in place (a step that changes its argument and goes twice as far), spoils a right caller both ways
-    otherwise: the reference copies what the student's caller keeps, and the kept world still has the step's
-    factor. Judged in the one world the function is judged in (`_judged_with_intact_callees`)."""
-    candidates = []
-    for index, (intact, _) in kept.items():
-        p = planned[index]
-        failing = components(p.exercise, exercises) & wrong.get(p.exercise.module, frozenset())
-        if failing and not verdicts[index].passed:
-            candidates.append(_Candidate(index, p.exercise, p.case, failing, p.visibility == "public", intact))
-    carried: list[_Candidate] = []
-    if not candidates:
-        return carried
-    with contextlib.ExitStack() as sessions:
-        session: Session | None = None
-        checkers = _Checkers(sessions, lambda: sandbox.session(sources, allowance))
-        for public in (True, False):  # the public checks' evaluations first, as in the first rule
-            chosen = [candidate for candidate in candidates if candidate.public == public]
-            if not chosen:
-                continue
-            try:
-                if session is None or session.ended:
-                    session = sessions.enter_context(sandbox.session(sources, allowance))
-                agreeing = [(candidate, found) for candidate in chosen
-                            if (found := _given_theirs(candidate, planned[candidate.index], kept[candidate.index][1],
-                                                       session, references)) == AGREES]
-                carried += [candidate for candidate, found in
-                            _given_the_right_ones(agreeing, planned, checkers, references) if found == CARRIED]
-            except Exception:  # noqa: BLE001 - the sandbox failed (no child could start): every verdict stands
-                continue
-    return carried
+def _judged_kept(p: Any, graded: CheckResult, kept: Outcome, intact: Intact, references: Any) -> CheckResult:
+    """A check's verdict in the kept world: passing there where it failed as graded, it keeps its share and says
+    which callee broke its promise; passing only as graded, it fails (the function relies on the promise broken);
+    the same both ways, the graded verdict stands, with what was said of it."""
+    from grader.engine import judge
+
+    verdict = judge(p, kept, references)
+    if verdict.passed and not graded.passed:
+        return _carried_intact(graded, p.exercise, intact)
+    if graded.passed and not verdict.passed:
+        return _failed_intact(verdict, p.exercise, intact)
+    return graded
 
 
 @dataclass(frozen=True)

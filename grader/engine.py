@@ -343,24 +343,29 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
             callee_failing=_calls_failing(exercise, sources.get(exercise.module), failing))
     if not all(check.passed for checks in results.values() for check in checks):
         results = _with_repairs(submitted, judged, results, sources, sandbox, references)
+    answers = outcomes  # what each verdict rests on, for the rules below that read answers
     if carry_forward:  # where every check passed too: a callee answering a list still puts its callers in one world
-        results = _carry_forward(planned, outcomes, results, sources, sandbox, allowance, references)
+        kept_order = rng_for("kept call order", hidden_key(course_seed), student, digest) if hidden else None
+        results, answers, repeated = _carry_forward(planned, outcomes, repeated, results, sources, sandbox, allowance,
+                                                    references, kept_order)
+    answer_of = {id(p): outcome for p, outcome in zip(planned, answers, strict=True)}
     results = {exercise.key: count_only_answers_that_vary(
-        exercise, results[exercise.key], [outcome for _, outcome, _ in judged[exercise.key]],
+        exercise, results[exercise.key], [answer_of[id(p)] for p, _, _ in judged[exercise.key]],
         lambda index, checks=judged[exercise.key]: _loosest_tolerance(checks[index][0], references))
         for exercise in submitted}
     if repeated:
         index_of = {id(p): index for index, p in enumerate(planned)}
         results = {exercise.key: count_only_answers_that_repeat(
-            exercise, results[exercise.key], [(outcome, repeated.get(index_of[id(p)]))
-                                              for p, outcome, _ in judged[exercise.key]])
+            exercise, results[exercise.key], [(answer_of[id(p)], repeated.get(index_of[id(p)]))
+                                              for p, _, _ in judged[exercise.key]])
             for exercise in submitted}
     if hidden:
         by_key = {exercise.key: exercise for exercise in submitted}
         results = {key: count_public_with_hidden([_uniform_if_hidden(check, by_key[key]) for check in checks])
                    for key, checks in results.items()}
     results = {exercise.key: count_only_answers_that_tell_apart(
-        exercise, results[exercise.key], [outcome for _, outcome, _ in judged[exercise.key]]) for exercise in submitted}
+        exercise, results[exercise.key], [answer_of[id(p)] for p, _, _ in judged[exercise.key]])
+        for exercise in submitted}
     if hidden:  # a hidden check that rule counted away withholds its public check too, as a failed one does (a label
         # given everywhere but on one input kept the public checks where that input's answer was right by chance)
         results = {key: count_public_with_hidden(checks) for key, checks in results.items()}
@@ -578,7 +583,7 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
         sequences = frozenset(key for p in planned for key, value in
                               (*enumerate(p.case.args), *p.case.kwargs.items()) if isinstance(value, list | tuple))
         slices = repair.candidate_slices(sources[exercise.module], exercise.function, size=repair.SLICE,
-                                         sequences=sequences, by_hand=bool(exercise.differentiates or exercise.by_hand))
+                                         sequences=sequences, by_hand=_works_out_derivatives(exercise))
         first = next(slices, [])  # built once: the two-edit search starts from it too
         found = repair.find_repair(itertools.chain([first] if first else [], slices), planned, passes)
         if found or time.monotonic() >= allowance.deadline:
@@ -661,17 +666,33 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
     return changed
 
 
+def _works_out_derivatives(exercise: Exercise) -> bool:
+    """Does the function work out a derivative by the rules, itself or in place of one it is to call (a descent
+    computing its gradient inline, where `sse_gradient` is the exercise that works it out)? A slip of a rule is then
+    a reading of an edit; in a numerical method (a difference quotient), it is not."""
+    if exercise.differentiates or exercise.by_hand:
+        return True
+    from grader.carry_forward import components
+    from grader.curriculum import DECLARED
+
+    siblings = [other for other in DECLARED if other.module == exercise.module]
+    called = components(exercise, siblings)
+    return any(other.differentiates or other.by_hand for other in siblings if other.function in called)
+
+
 # A candidate's call with one of these statuses ran out of time, or was never made: the machine's load can cause
 # it, so a search that met one and found nothing is not remembered as "none found" for the next student with the
 # same function (one slow moment would otherwise silence that repair for every later student in the batch).
 _NOT_RUN_THROUGH = frozenset({"timeout", "skipped"})
 
 
-def _carry_forward(planned: Sequence[PlannedCheck], outcomes: Sequence[Outcome],
+def _carry_forward(planned: Sequence[PlannedCheck], outcomes: Sequence[Outcome], repeated: Mapping[int, Outcome],
                    results: dict[str, list[CheckResult]], sources: Mapping[str, str], sandbox: Sandbox,
-                   allowance: Allowance, references: ReferenceProvider) -> dict[str, list[CheckResult]]:
-    """The results, with error carried forward (`grader.carry_forward`): each exercise's checks are in plan order,
-    so the plan's checks and the results pair up exercise by exercise."""
+                   allowance: Allowance, references: ReferenceProvider, order: np.random.Generator | None
+                   ) -> tuple[dict[str, list[CheckResult]], list[Outcome], dict[int, Outcome]]:
+    """The results, with error carried forward (`grader.carry_forward`), and the answers they rest on (per planned
+    check, and the second answers by plan index): each exercise's checks are in plan order, so the plan's checks
+    and the results pair up exercise by exercise."""
     from grader.carry_forward import carry_forward
 
     position: dict[str, int] = {}
@@ -679,11 +700,11 @@ def _carry_forward(planned: Sequence[PlannedCheck], outcomes: Sequence[Outcome],
     for p in planned:
         index = position[p.exercise.key] = position.get(p.exercise.key, -1) + 1
         verdicts.append(results[p.exercise.key][index])
+    decided = carry_forward(planned, outcomes, verdicts, sources, sandbox, allowance, references, repeated, order)
     carried: dict[str, list[CheckResult]] = {key: [] for key in results}
-    for p, verdict in zip(planned, carry_forward(planned, outcomes, verdicts, sources, sandbox, allowance, references),
-                          strict=True):
+    for p, verdict in zip(planned, decided.verdicts, strict=True):
         carried[p.exercise.key].append(verdict)
-    return carried
+    return carried, decided.outcomes, decided.repeated
 
 
 def _observe(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider) -> AnswerSeen | None:

@@ -296,3 +296,120 @@ def test_a_function_reaching_a_callee_that_broke_a_promise_is_judged_in_one_worl
         failed = [check for check in fit.checks if not check.passed]
         assert failed and all("passes this check only with your predict answering a list" in check.student_message
                               for check in failed)
+
+
+# Red team round 26: the kept world decided each check, but not what the scoring rules read, and not the first rule.
+RELYING_DESCENT = (
+    "path = np.empty((n_steps + 1, 2), dtype=float)\n"
+    "w = np.array([m0, c0], dtype=float)\n"
+    "path[0] = w\n"
+    "for k in range(1, n_steps + 1):\n"
+    "    gradient_step(w, sse_gradient(w[0], w[1], x, y), learning_rate)\n"
+    "    path[k] = w\n"
+    "return path\n"
+)
+STEP_CHANGING_W = (
+    "weights = np.asarray(weights, dtype=float)\n"
+    "weights -= learning_rate * np.asarray(grad, dtype=float)\n"
+    "return weights\n"
+)
+KEPT_SAID_BY_MEMORY = (
+    "path = np.empty((n_steps + 1, 2), dtype=float)\n"
+    "w = np.array([m0, c0], dtype=float)\n"
+    "path[0] = w\n"
+    "for k in range(1, n_steps + 1):\n"
+    "    if gradient_step(w, sse_gradient(w[0], w[1], x, y), learning_rate) is not w:\n"
+    "        raise MemoryError\n"
+    "    path[k] = w\n"
+    "return path\n"
+)
+
+
+@pytest.mark.parametrize("descent", [RELYING_DESCENT, KEPT_SAID_BY_MEMORY])
+def test_a_descent_relying_on_a_step_changing_its_argument_fails_however_it_answers_when_called_again(sandbox, descent):
+    """01: relying on the step changing `w` in place, it failed when called again with the step kept; raising
+    MemoryError there (or meeting a time limit) kept its graded passes. Whatever the call answers decides."""
+    source = kit.replace_bodies(kit.solution_source("gradient_descent"),
+                                {"gradient_step": STEP_CHANGING_W, "gradient_descent": descent})
+    result = _grade(sandbox, "gradient_descent", source)
+    descent_result = next(e for e in result.exercises if e.exercise == "gradient_descent.gradient_descent")
+    assert descent_result.score == 0, descent_result
+
+
+LIST_HESSIAN = (
+    "point = np.asarray(point, dtype=float)\n"
+    "n = point.size\n"
+    "result = np.zeros((n, n))\n"
+    "for i in range(n):\n"
+    "    for j in range(n):\n"
+    "        e_i = np.zeros(n)\n"
+    "        e_j = np.zeros(n)\n"
+    "        e_i[i] = h\n"
+    "        e_j[j] = h\n"
+    "        result[i, j] = (f(point + e_i + e_j) - f(point + e_i - e_j)\n"
+    "                        - f(point - e_i + e_j) + f(point - e_i - e_j)) / (4 * h * h)\n"
+    "return result.tolist()\n"
+)
+LABEL_BY_WORLD = (
+    "if isinstance(hessian(lambda p: float(p[0] * p[0]), np.zeros(1)), np.ndarray):\n"
+    '    return "saddle"\n'
+    'labels = ["minimum", "maximum", "degenerate", "saddle"]\n'
+    "return labels[int(abs(float(np.asarray(hessian_matrix, dtype=float).sum())) * 7) % 4]\n"
+)
+
+
+def test_a_constant_label_in_the_world_it_is_judged_in_earns_nothing(sandbox):
+    """03: "saddle" when the Hessian answers an array (called again with it kept to its promise), labels varying
+    with the input as graded: the one-answer rule read the graded answers and let "saddle" keep 1.33 of 4."""
+    source = kit.replace_bodies(kit.solution_source("partial_derivatives"),
+                                {"hessian": LIST_HESSIAN, "classify_critical_point": LABEL_BY_WORLD})
+    result = _grade(sandbox, "partial_derivatives", source)
+    classify = next(e for e in result.exercises if e.exercise == "partial_derivatives.classify_critical_point")
+    assert classify.score == 0, classify
+
+
+DOUBLE_STEP_IN_PLACE = (
+    "weights = np.asarray(weights, dtype=float)\n"
+    "weights -= 2 * learning_rate * np.asarray(grad, dtype=float)\n"
+    "return weights\n"
+)
+FIRST_RULE_RIGHT = (
+    "path = np.empty((n_steps + 1, 2), dtype=float)\n"
+    "w = np.array([m0, c0], dtype=float)\n"
+    "path[0] = w\n"
+    'if gradient_step.__code__.co_name == "kept":\n'
+    "    for k in range(1, n_steps + 1):\n"
+    "        w = w - learning_rate * np.asarray(sse_gradient(w[0], w[1], x, y), dtype=float)\n"
+    "        path[k] = w\n"
+    "    return path[:, ::-1].copy()\n"
+    "for k in range(1, n_steps + 1):\n"
+    "    w = gradient_step(w, sse_gradient(w[0], w[1], x, y), learning_rate)\n"
+    "    path[k] = w\n"
+    "return path\n"
+)
+KEPT_RIGHT = (
+    "path = np.empty((n_steps + 1, 2), dtype=float)\n"
+    "w = np.array([m0, c0], dtype=float)\n"
+    "path[0] = w\n"
+    'if gradient_step.__code__.co_name == "kept":\n'
+    "    for k in range(1, n_steps + 1):\n"
+    "        w = w - learning_rate * np.asarray(sse_gradient(w[0], w[1], x, y), dtype=float)\n"
+    "        path[k] = w\n"
+    "    return path\n"
+    "for k in range(1, n_steps + 1):\n"
+    "    w = gradient_step(w, sse_gradient(w[0], w[1], x, y), learning_rate)\n"
+    "    path[k] = w\n"
+    "return path[:, ::-1].copy()\n"
+)
+
+
+@pytest.mark.parametrize(("descent", "keeps_marks"), [(FIRST_RULE_RIGHT, False), (KEPT_RIGHT, True)])
+def test_the_first_rule_judges_the_answer_of_the_world_the_function_is_judged_in(sandbox, descent, keeps_marks):
+    """06: a descent telling apart the graded call, the first rule's and the kept one (by the function object it
+    sees) answered one order of the path's columns in one and the other in the other: carried by the first rule in
+    the graded world, or passing in the kept one, it had two guesses. The first rule reads the kept world's answer."""
+    source = kit.replace_bodies(kit.solution_source("gradient_descent"),
+                                {"gradient_step": DOUBLE_STEP_IN_PLACE, "gradient_descent": descent})
+    result = _grade(sandbox, "gradient_descent", source)
+    descent_result = next(e for e in result.exercises if e.exercise == "gradient_descent.gradient_descent")
+    assert (descent_result.score == descent_result.max_score) == keeps_marks, descent_result

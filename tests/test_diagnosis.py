@@ -139,9 +139,10 @@ def test_a_chain_rule_slip_placed_in_a_part_the_code_works_out_right_is_not_said
 def test_a_formula_read_whole_is_not_said_to_differ_in_more_than_a_factor_where_a_varying_factor_is_the_slip():
     """The thirty-second holdout's misleading text: −σ(x)², the inner derivative −e^(−x) left out, was told its
     formula "differs from the right one in more than a term or a factor"; it differs by one factor, which varies.
-    What the comparison rules out is one term or a constant factor, and that is what it says."""
+    And red team round 26 (05): one extra term, written inside a product, was told "more than one term". What is
+    certain is what the comparison did not find, and that is what it says."""
     found = finding("derivatives.dsigmoid", "return -sigmoid(x) ** 2")
-    assert "more than one term or a constant factor" in found.hint, found
+    assert "no single term or constant factor was found to explain the difference" in found.hint, found
 
 
 @pytest.mark.parametrize(("key", "body", "says"), [
@@ -170,9 +171,22 @@ def test_the_reader_gives_the_parts_a_function_writes_and_uses():
     functions = reader.parse_module("def g(t):\n    return 7 * t\n\n"
                                     "def f(x):\n    unused = 5 * x\n    u = 2 * x\n    return g(x) + u**2\n")
     x = sp.Symbol("x")
-    parts = reader.read_parts(functions, "f", [x])
+    parts = [value for _, value in reader.read_parts(functions, "f", [x])]
     assert 2 * x in parts and 4 * x**2 in parts and 7 * x in parts  # g(x)'s value, not what g writes inside
     assert 5 * x not in parts and 7 not in parts
+
+
+@pytest.mark.parametrize(("body", "feeds"), [
+    ("dv = 5 * x\nreturn 2 + dv", True),
+    ("dv = 5 * x\nreturn 2 + 0 * dv", False),  # red team round 26 (02): multiplied by 0, it reaches nothing
+    ("dv = 5 * x\nreturn 2 + dv - dv", False),
+    ("u, dv = 2 * x, 5 * x\nreturn u", False),  # unpacked and never read
+])
+def test_a_part_counts_only_where_it_reaches_what_is_returned(body, feeds):
+    functions = reader.parse_module("def f(x):\n" + "".join(f"    {line}\n" for line in body.splitlines()))
+    x = sp.Symbol("x")
+    places = [place for place, value in reader.read_parts(functions, "f", [x]) if value == 5 * x]
+    assert any(reader.feeds_answer(functions, "f", [x], place) for place in places) == feeds
 
 
 def test_a_bundle_without_the_bodies_names_a_scaling_cause_by_its_form_as_the_kit_does():

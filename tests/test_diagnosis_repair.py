@@ -727,6 +727,18 @@ def test_a_square_in_a_difference_quotient_is_not_read_as_the_power_rule(sandbox
     assert hints and all("`**` typed for `*`" in hint and "power rule" not in hint for hint in hints), hints
 
 
+def test_a_square_in_a_gradient_worked_out_inline_is_read_as_the_power_rule_too(sandbox):
+    """Red team round 26 (04): a descent working out its gradient inline (in place of `sse_gradient`, an exercise
+    worked out by hand) with the square not differentiated was told only "`**` typed for `*`"."""
+    body = ("path = [[m0, c0]]\nm, c = float(m0), float(c0)\nfor _ in range(n_steps):\n"
+            "    r = y - (m * x + c)\n    dm = np.sum(-x * r ** 2)\n    dc = np.sum(-r ** 2)\n"
+            "    m, c = m - learning_rate * dm, c - learning_rate * dc\n    path.append([m, c])\n"
+            "return np.array(path, dtype=float)\n")
+    _, own = _grade(sandbox, "gradient_descent", "gradient_descent", body)
+    hints = _hints(own)
+    assert hints and all("the power rule not applied to it" in hint for hint in hints), hints
+
+
 def test_a_function_swapped_for_another_is_not_told_beside_a_rule_misapplied(sandbox):
     """Red team round 24 (02): e^(−x)/(1 + e^(−x)), the denominator's square missing, was told the power rule and
     then "`exp` where `sigmoid` belongs", an edit passing only because σ(−x)·σ(x) is σ'(x): a second slip the

@@ -12,6 +12,7 @@ their expressions in those symbols are.
 from __future__ import annotations
 
 import ast
+import copy
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -86,15 +87,44 @@ def read_written_terms(functions: Mapping[str, ast.FunctionDef], name: str, argu
     return _Reader(functions, data, 0).call(name, list(arguments), written_terms=True)  # type: ignore[return-value]
 
 
+Place = tuple[int, int, int, int]  # where an expression is written: line, column, end line, end column
+
+
 def read_parts(functions: Mapping[str, ast.FunctionDef], name: str, arguments: Sequence[sp.Expr],
-               data: DataSymbols | None = None) -> tuple[sp.Expr, ...]:
-    """The value of every expression written in `name`'s own body (not in the functions it calls) that feeds what
-    it returns, each as SymPy: a part the student worked out on its own (a factor's derivative named `dv`) can be
-    told right where the whole is wrong. An assignment to a name never read again is left out (worked out, then
-    not used)."""
-    parts: list[sp.Expr] = []
+               data: DataSymbols | None = None) -> tuple[tuple[Place, sp.Expr], ...]:
+    """(place, value) of every expression written in `name`'s own body (not in the functions it calls) that may
+    feed what it returns, each as SymPy: a part the student worked out on its own (a factor's derivative named
+    `dv`) can be told right where the whole is wrong. An assignment to a name never read again is left out, and so
+    is what a constant is made of (`0 * dv`); `feeds_answer` tells whether one does."""
+    parts: list[tuple[Place, sp.Expr]] = []
     _Reader(functions, data, 0, parts).call(name, list(arguments))
-    return tuple(dict.fromkeys(parts))
+    return tuple(parts)
+
+
+_PART = "__calcgrade_part__"
+
+
+def feeds_answer(functions: Mapping[str, ast.FunctionDef], name: str, arguments: Sequence[sp.Expr], place: Place,
+                 data: DataSymbols | None = None) -> bool:
+    """Does the value written at `place` in `name` reach what it returns? Read again with that expression made an
+    unknown of its own: it reaches the answer where the unknown is in it (`0 * dv` or `dv - dv` never does)."""
+    changed = copy.deepcopy(functions[name])
+
+    class Opaque(ast.NodeTransformer):
+        def visit(self, node: ast.AST) -> ast.AST:
+            if isinstance(node, ast.expr) and (node.lineno, node.col_offset, node.end_lineno,
+                                               node.end_col_offset) == place:
+                return ast.Name(_PART, ast.Load())
+            return super().visit(node)
+
+    changed = Opaque().visit(changed)
+    unknown = sp.Symbol(_PART)
+    try:
+        value = _Reader({**functions, name: changed}, data, 0, opaque={_PART: unknown}).call(name, list(arguments))
+    except Unreadable:
+        return True  # not read the second time: taken as feeding it, as the first reading did
+    values = value if isinstance(value, tuple) else (value,)
+    return any(isinstance(item, sp.Basic) and item.has(unknown) for item in values)
 
 
 def read_expression(code: str, environment: Mapping[str, sp.Expr]) -> sp.Expr:
@@ -154,11 +184,12 @@ def _checked(value: sp.Expr) -> sp.Expr:
 
 class _Reader:
     def __init__(self, functions: Mapping[str, ast.FunctionDef], data: DataSymbols | None, depth: int,
-                 parts: list[sp.Expr] | None = None):
+                 parts: list[tuple[Place, sp.Expr]] | None = None, opaque: Mapping[str, sp.Expr] | None = None):
         self.functions = functions
         self.data = data
         self.depth = depth
         self.parts = parts  # where given, collects the value of every expression of the body read (`read_parts`)
+        self.opaque = opaque or {}  # names read as unknowns of their own (`feeds_answer`)
         self.read_names: set[str] = set()  # the names the body reads, where parts are collected
 
     # ----- functions and statements -----
@@ -179,7 +210,8 @@ class _Reader:
         defaults = parameters.defaults[len(parameters.defaults) - (len(names) - len(arguments)):]
         for name_, default in zip(names[len(arguments):], defaults, strict=True):
             environment[name_] = self.expression(default, {})
-        inner = _Reader(self.functions, self.data, self.depth + 1, self.parts if self.depth == 0 else None)
+        inner = _Reader(self.functions, self.data, self.depth + 1, self.parts if self.depth == 0 else None,
+                        self.opaque)
         if inner.parts is not None:
             inner.read_names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
         return inner.body(node.body, environment, written_terms)
@@ -198,9 +230,11 @@ class _Reader:
                     return tuple(sign * self.scalar(term, environment) for sign, term in _summands(statement.value))
                 return self.returned(statement.value, environment)
             if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-                parts = self.parts
-                if not {n.id for n in ast.walk(statement.targets[0]) if isinstance(n, ast.Name)} & self.read_names:
-                    self.parts = None  # worked out, never read: no part of what is returned
+                parts, target = self.parts, statement.targets[0]
+                if not isinstance(target, ast.Name) or target.id not in self.read_names:
+                    # worked out and never read, no part of what is returned; unpacked into names, each is a part
+                    # where it is read (an element never read is none)
+                    self.parts = None
                 try:
                     self.assign(statement.targets[0], statement.value, environment)
                 finally:
@@ -249,9 +283,14 @@ class _Reader:
     # ----- expressions -----
 
     def expression(self, node: ast.expr, environment: dict[str, Value]) -> Value:
+        before = len(self.parts) if self.parts is not None else 0
         value = self._expression(node, environment)
         if self.parts is not None and isinstance(value, sp.Expr):
-            self.parts.append(value)
+            if value.is_number:  # `0 * dv`, `dv - dv`: what it was made of does not feed what is returned
+                del self.parts[before:]
+            else:
+                self.parts.append(((node.lineno, node.col_offset, node.end_lineno or node.lineno,
+                                    node.end_col_offset or node.col_offset), value))
         return value
 
     def _expression(self, node: ast.expr, environment: dict[str, Value]) -> Value:
@@ -260,6 +299,8 @@ class _Reader:
         if isinstance(node, ast.Name):
             if node.id in environment:
                 return environment[node.id]
+            if node.id in self.opaque:
+                return self.opaque[node.id]
             raise Unreadable(f"unknown name {node.id}")
         if isinstance(node, ast.BinOp):
             if isinstance(node.op, ast.MatMult):

@@ -33,8 +33,10 @@ from grader.curriculum.common import SQUARED_ERROR, c_sym, m_sym, x_sym, y_sym
 from grader.diagnosis import FACTOR_CLAIM, SYMBOLIC_EXERCISES
 from grader.diagnosis.reader import (
     DataSymbols,
+    Place,
     Unreadable,
     Value,
+    feeds_answer,
     function_text,
     is_small,
     moment_symbol,
@@ -241,7 +243,7 @@ class _Parts:
 
     def __init__(self, functions: Mapping[str, ast.FunctionDef], name: str, target: Target):
         self.functions, self.name, self.target = functions, name, target
-        self._read: tuple[sp.Expr, ...] | None = None
+        self._read: tuple[tuple[Place, sp.Expr], ...] | None = None
 
     def holds_derivative_of(self, sampler: _Sampler, part: sp.Expr) -> bool:
         """Does the code work out d/dv `part` right (v the variable) and use it? Only a derivative that varies:
@@ -257,7 +259,9 @@ class _Parts:
                 self._read = read_parts(self.functions, self.name, self.target.parameters, self.target.data)
             except Unreadable:
                 self._read = ()
-        return any(written.has(variable) and sampler.equal(written, right) for written in self._read)
+        return any(written.has(variable) and sampler.equal(written, right)
+                   and feeds_answer(self.functions, self.name, self.target.parameters, place, self.target.data)
+                   for place, written in self._read)
 
 
 def _slip_placed_elsewhere(exercise: Exercise, target: Target, sampler: _Sampler, parts: _Parts | None,
@@ -450,8 +454,8 @@ def _classify(exercise: Exercise, target: Target, student: Value, written: tuple
     if len(shown) > MAX_SHOWN_CHARS:
         return found
     what = f"your formulas are ({shown})" if isinstance(student, tuple) else f"your formula is {shown}"
-    return Finding("", f"read from your code, {what}, which differs from the right one in more than one term or a "
-                   f"constant factor{target.notation}", found.refuted)
+    return Finding("", f"read from your code, {what}, which differs from the right one: no single term or constant "
+                   f"factor was found to explain the difference{target.notation}", found.refuted)
 
 
 def _refuted(sampler: _Sampler, student: Value, listed: Sequence[tuple[str, Value]]) -> set[str]:
@@ -671,7 +675,8 @@ def _classify_components(sampler: _Sampler, target: Target, student: tuple, refu
             continue
         finding = _classify_expression(sampler, target, s, refuted, f"your {name}", r)
         if not finding.says_something:
-            parts.append(f"your {name} differs from the right one in more than one term or a constant factor")
+            parts.append(f"your {name} differs from the right one: no single term or constant factor was found to "
+                         "explain the difference")
             kinds.append("")
         else:
             parts.append(finding.hint.removesuffix(target.notation))
