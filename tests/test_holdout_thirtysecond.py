@@ -44,7 +44,7 @@ HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({
 })
 # Misleading whatever the keywords say: −σ(x)², the power rule for 1/u without the inner derivative, was told its
 # formula "differs from the right one in more than a term or a factor", where it differs by one factor, −e^(−x), the
-# inner derivative left out (a constant factor was meant; the text says so since).
+# inner derivative left out (no single term or constant factor was found: the text says that since).
 HAND_JUDGED_FALSE: dict[str, str] = {
     "h32_dsigmoid_reciprocal_no_inner": "differs from the right one in more than a term or a factor",
 }
