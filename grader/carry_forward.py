@@ -197,18 +197,21 @@ def _kept_world(planned: Sequence[Any], verdicts: Sequence[CheckResult], outcome
     The function is judged in that world alone, every check and every rule that reads its answers: its code can
     tell the two worlds apart (a list in one, an array in the other), and a check judged in either would give it
     two guesses. The calls are made as a graded run makes them: public ones first, then hidden ones (their answers
-    kept as values only), each list in an order of its own, then the calls made again. A call not made (the
-    submission's time used up) leaves the check as graded; a time limit met or memory run out is the answer, as in
-    the graded run. No reference code and no oracle are involved."""
+    kept as values only), each list in an order of its own, then the calls made again, with a time and answer
+    budget of their own, a graded run's. A call not made (that budget used up) leaves the check as graded; a time
+    limit met or memory run out is the answer, as in the graded run. No reference code and no oracle are
+    involved."""
     from grader.engine import _call
 
     listing = _answering_lists(planned, outcomes, references)
-    mutating = {module: frozenset(function for function in functions  # a change made by a callee is the callee's
-                                  if not (_reached(sources.get(module, ""), function) - {function})
-                                  & (functions | listing.get(module, frozenset())))
-                for module, functions in _changing_arguments(planned, verdicts, outcomes, references).items()}
-    if not any(mutating.values()) and not listing:
+    mutating = _changing_arguments(planned, verdicts, outcomes, references)
+    if not mutating and not listing:
         return {}  # no callee broke a promise: nothing to call again, and no source to read
+    # a change made through a callee that changes its argument is the callee's, for what is said (`sse` changing `x`
+    # through a `predict` that scales it); every function that changed one is kept to its promise all the same
+    own_change = {module: frozenset(function for function in functions
+                                    if not (_reached(sources.get(module, ""), function) - {function}) & functions)
+                  for module, functions in mutating.items()}
     chosen: dict[int, Intact] = {}
     for index, (p, verdict, outcome) in enumerate(zip(planned, verdicts, outcomes, strict=True)):
         if verdict.grader_fault or outcome.status not in ("ok", "error", "timeout", "died"):
@@ -217,7 +220,7 @@ def _kept_world(planned: Sequence[Any], verdicts: Sequence[CheckResult], outcome
         reached = _reached(sources.get(module, ""), function) - {function}
         changing, lists = reached & mutating.get(module, frozenset()), reached & listing.get(module, frozenset())
         if changing or lists:
-            chosen[index] = Intact(changing, lists)
+            chosen[index] = Intact(changing, lists, changing & own_change.get(module, frozenset()) or changing)
     public = [index for index in chosen if planned[index].visibility == "public"]
     hidden = [index for index in chosen if planned[index].visibility != "public"]
     if order is not None:
@@ -226,13 +229,15 @@ def _kept_world(planned: Sequence[Any], verdicts: Sequence[CheckResult], outcome
     twice = [index for index in hidden if index in again]
     answers: dict[int, Outcome] = {}
     second: dict[int, Outcome] = {}
+    own = Allowance(sandbox.limits)  # a graded run's time and answer budget of its own: the graded run's leftover
+    # would cut it short (the calls not made left as graded) for code that took its time there, right or not
     with contextlib.ExitStack() as sessions:
         session: Session | None = None
         for index, into in [(i, answers) for i in (*public, *hidden)] + [(i, second) for i in twice]:
             p, intact = planned[index], chosen[index]
             try:
                 if session is None or session.ended:
-                    session = sessions.enter_context(sandbox.session(sources, allowance))
+                    session = sessions.enter_context(sandbox.session(sources, own))
                 outcome = session.call(replace(_call(p.exercise, p.case), kept_intact=tuple(sorted(intact.names)),
                                                as_arrays=tuple(sorted(intact.lists))))
             except Exception:  # noqa: BLE001 - no child, or the call could not be made: the check stays as graded
@@ -253,7 +258,7 @@ def _judged_kept(p: Any, graded: CheckResult, kept: Outcome, intact: Intact, ref
     if verdict.passed and not graded.passed:
         return _carried_intact(graded, p.exercise, intact)
     if graded.passed and not verdict.passed:
-        return _failed_intact(verdict, p.exercise, intact)
+        return _failed_intact(verdict, p.exercise, intact, "error" if kept.out_of_memory else kept.status)
     return graded
 
 
@@ -264,10 +269,15 @@ class Intact:
 
     changing: frozenset[str]
     lists: frozenset[str]
+    told: frozenset[str] = frozenset()  # those of `changing` said to change an argument (not only through another)
 
     @property
     def names(self) -> frozenset[str]:
         return self.changing | self.lists
+
+    @property
+    def said_changing(self) -> frozenset[str]:
+        return self.told or self.changing
 
 
 def _answering_lists(planned: Sequence[Any], outcomes: Sequence[Outcome], references: Any) -> Wrong:
@@ -343,17 +353,20 @@ def _reached(source: str, function: str) -> frozenset[str]:
     return frozenset(reached)
 
 
-def _failed_intact(kept: CheckResult, exercise: Exercise, intact: Intact) -> CheckResult:
-    """A check that passed as graded and fails with the callees kept to their promises: the function's answer
-    rested on a promise broken (its own text says what came back so; the hint says why it is judged so)."""
+def _failed_intact(kept: CheckResult, exercise: Exercise, intact: Intact, status: str = "ok") -> CheckResult:
+    """A check that passed as graded and fails with the callees kept to their promises: where the function answered
+    (or raised), its answer rested on a promise broken; where it met a time limit, or its process ended, only that
+    is said (its own text says what came back; the hint says why it is judged so)."""
     broken = []
-    if intact.changing:
-        broken.append(f"{' and '.join(sorted(intact.changing))} changing an argument in place")
+    if intact.said_changing:
+        broken.append(f"{' and '.join(sorted(intact.said_changing))} changing an argument in place")
     if intact.lists:
         broken.append(f"{' and '.join(sorted(intact.lists))} answering a list or a tuple where an array is promised")
-    hint = (f"your {exercise.function} is judged with the functions it calls kept to their docstrings' promises, "
-            f"and it passes this check only with your {' and your '.join(broken)}: it must not rely on that "
-            "(those functions' own checks count it)")
+    judged = f"your {exercise.function} is judged with the functions it calls kept to their docstrings' promises"
+    hint = (f"{judged}, and it passes this check only with your {' and your '.join(broken)}: it must not rely on "
+            "that (those functions' own checks count it)" if status in ("ok", "error") else
+            f"{judged} (your {' and your '.join(broken)}), and so called it did not answer in time, or its process "
+            "ended")
     return replace(kept, diagnosis="", student_message=replace_hint(kept.student_message, hint),
                    instructor_message=f"judged with the student's {' and '.join(sorted(intact.names))} kept to their "
                    f"promises, where it fails (as graded it passed): {kept.instructor_message}")
@@ -363,9 +376,9 @@ def _carried_intact(verdict: CheckResult, exercise: Exercise, intact: Intact) ->
     """The check passed with the callees kept to their promises: full share, a message naming each callee and what
     it does (functions only, never an input: the same text serves public and hidden checks)."""
     given, because = [], []
-    if intact.changing:
-        names = " and ".join(sorted(intact.changing))
-        one = len(intact.changing) == 1
+    if intact.said_changing:
+        names = " and ".join(sorted(intact.said_changing))
+        one = len(intact.said_changing) == 1
         given.append(f"your {names} left {'its' if one else 'their'} arguments as they were")
         because.append(f"{names}, which {'changes' if one else 'change'} an argument in place")
     if intact.lists:
@@ -851,7 +864,7 @@ def _carried_kept_intact(verdict: CheckResult, candidate: _Candidate,
     """The check passed on the student's own components kept to their promises: full share, a message naming
     where the errors are, the promise broken among them."""
     intact = candidate.intact or Intact(frozenset(), frozenset())
-    kept = [f"{name} leaving its arguments as they were" for name in sorted(intact.changing)] + \
+    kept = [f"{name} leaving its arguments as they were" for name in sorted(intact.said_changing)] + \
         [f"{name} answering an array as promised" for name in sorted(intact.lists - intact.changing)]
     given = " and ".join(sorted(candidate.wrong))
     blamed = " and ".join(dict.fromkeys(name for component in sorted(candidate.wrong)

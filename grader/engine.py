@@ -474,8 +474,27 @@ def _repair_key(exercise: Exercise, module_source: str) -> tuple[str, bytes]:
 
 def _checks_in_order(checks: Sequence[tuple[PlannedCheck, Outcome, CheckResult]],
                      verdicts: Sequence[CheckResult]) -> list[PlannedCheck]:
-    """An exercise's checks, those the student's function failed first (a repair is tried on one of them first)."""
-    return [checks[index][0] for index in sorted(range(len(checks)), key=lambda index: verdicts[index].passed)]
+    """An exercise's checks, those the student's function failed first (a repair is tried on one of them first),
+    the failed ones smallest first: every candidate edit runs on the first (a descent of 20 steps rather than one of
+    500), and the few that pass it on the rest. The size is read from the inputs, so the order is the same on every
+    run."""
+    return [checks[index][0] for index in sorted(range(len(checks)), key=lambda index: (
+        verdicts[index].passed, 0 if verdicts[index].passed else _input_size(checks[index][0].case)))]
+
+
+def _input_size(case: Case) -> int:
+    """How much work a call may be, read from its inputs: the numbers it is sent and the counts among them."""
+    size = 0
+    for value in (*case.args, *case.kwargs.values()):
+        if isinstance(value, bool):
+            size += 1
+        elif isinstance(value, int | np.integer):
+            size += min(abs(int(value)), 10**6)  # a count of steps or of points
+        elif isinstance(value, np.ndarray | list | tuple):
+            size += int(np.size(np.asarray(value, dtype=object)))
+        else:
+            size += 1
+    return size
 
 
 def _verify_remembered(exercises: Sequence[Exercise],

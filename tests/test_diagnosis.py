@@ -161,10 +161,13 @@ def test_a_chain_rule_misapplied_in_a_generic_way_is_named(key, body, says):
     assert says in found.hint, found
 
 
-def test_a_constant_answer_is_named_by_no_rule_misapplied():
-    """(1/x)·2x, log's derivative taken at x, is the constant 2: a constant says too little to name how it came."""
-    found = finding("derivatives.df_log", "return 2 * x / x")
-    assert found.name == "" and "your formula is 2" in found.hint, found
+@pytest.mark.parametrize(("body", "named"), [
+    ("return 2.0", False),  # a constant written down says too little to name how it came
+    ("return (1 / x) * (2 * x)", True),  # log's derivative taken at x, cancelling to 2 (red team round 27, 04)
+])
+def test_a_constant_answer_is_named_by_a_rule_misapplied_only_where_the_code_works_with_the_variable(body, named):
+    found = finding("derivatives.df_log", body)
+    assert (found.name == "formula: outer derivative at the variable") == named, found
 
 
 def test_the_reader_gives_the_parts_a_function_writes_and_uses():
@@ -181,6 +184,7 @@ def test_the_reader_gives_the_parts_a_function_writes_and_uses():
     ("dv = 5 * x\nreturn 2 + 0 * dv", False),  # red team round 26 (02): multiplied by 0, it reaches nothing
     ("dv = 5 * x\nreturn 2 + dv - dv", False),
     ("u, dv = 2 * x, 5 * x\nreturn u", False),  # unpacked and never read
+    ("u, dv = 2 * x, 5 * x\nreturn u + dv", True),  # unpacked and read
 ])
 def test_a_part_counts_only_where_it_reaches_what_is_returned(body, feeds):
     functions = reader.parse_module("def f(x):\n" + "".join(f"    {line}\n" for line in body.splitlines()))

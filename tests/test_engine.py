@@ -773,3 +773,20 @@ def test_a_value_returned_with_the_opposite_sign_is_said_so_beside_the_right_one
     public = [check for check in failed if check.visibility == "public"]
     assert public and all("(∂SSE/∂c has the opposite sign; ∂SSE/∂m is right)" in check.student_message
                           for check in public)
+
+
+def test_a_repair_is_tried_first_on_the_smallest_failed_check_whatever_the_run():
+    """Every candidate edit runs on the first failed check: a descent of 500 steps there made one repair search take
+    most of its 4 s alone and run out of time under load (a test failed so). The smallest failed check comes first,
+    read from the inputs, so the order is the same on every run."""
+    from grader.sandbox.client import Outcome
+    from grader.spec import Case, CheckResult
+
+    exercise = BY_KEY["gradient_descent.gradient_descent"]
+    x = np.arange(5.0)
+    cases = [Case((x, x, 0.0, 0.0, 0.01, 500)), Case((x, x, 0.0, 0.0, 0.01, 20)), Case((x, x, 0.0, 0.0, 0.01, 3))]
+    planned = [engine.PlannedCheck(exercise, f"check {n}", "public", case, 1.0) for n, case in enumerate(cases)]
+    verdicts = [CheckResult(exercise.key, p.label, "public", passed, 0.0, 1.0, "", "")
+                for p, passed in zip(planned, (False, False, True), strict=True)]
+    checks = [(p, Outcome("ok"), verdict) for p, verdict in zip(planned, verdicts, strict=True)]
+    assert [p.label for p in engine._checks_in_order(checks, verdicts)] == ["check 1", "check 0", "check 2"]

@@ -232,8 +232,14 @@ class _Reader:
             if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
                 parts, target = self.parts, statement.targets[0]
                 if not isinstance(target, ast.Name) or target.id not in self.read_names:
-                    # worked out and never read, no part of what is returned; unpacked into names, each is a part
-                    # where it is read (an element never read is none)
+                    # worked out and never read, no part of what is returned; unpacked into names (`u, dv = ...,
+                    # ...`), each element read is a part (one never read is none)
+                    if parts is not None and isinstance(target, ast.Tuple | ast.List) \
+                            and isinstance(statement.value, ast.Tuple | ast.List) \
+                            and len(target.elts) == len(statement.value.elts):
+                        for name, element in zip(target.elts, statement.value.elts, strict=True):
+                            if isinstance(name, ast.Name) and name.id in self.read_names:
+                                self.expression(element, environment)
                     self.parts = None
                 try:
                     self.assign(statement.targets[0], statement.value, environment)
@@ -286,9 +292,10 @@ class _Reader:
         before = len(self.parts) if self.parts is not None else 0
         value = self._expression(node, environment)
         if self.parts is not None and isinstance(value, sp.Expr):
-            if value.is_number:  # `0 * dv`, `dv - dv`: what it was made of does not feed what is returned
+            if value == 0:  # `0 * dv`, `dv - dv`: what it was made of does not feed what is returned
                 del self.parts[before:]
-            else:
+            elif not value.is_number and not isinstance(node, ast.Name):  # a name's value is a part where it is
+                # made, so that `feeds_answer` makes every use of it the unknown at once
                 self.parts.append(((node.lineno, node.col_offset, node.end_lineno or node.lineno,
                                     node.end_col_offset or node.col_offset), value))
         return value

@@ -245,6 +245,22 @@ class _Parts:
         self.functions, self.name, self.target = functions, name, target
         self._read: tuple[tuple[Place, sp.Expr], ...] | None = None
 
+    def _parts(self) -> tuple[tuple[Place, sp.Expr], ...]:
+        if self._read is None:
+            try:
+                self._read = read_parts(self.functions, self.name, self.target.parameters, self.target.data)
+            except Unreadable:
+                self._read = ()
+        return self._read
+
+    def vary(self) -> bool:
+        """Does the code work with the variable (a part that varies with it reaches the answer), where its answer
+        is a constant? `(1 / x) * (2 * x)` does; `return 2` says too little to name how it came."""
+        variable = self.target.variable
+        return variable is not None and any(
+            written.has(variable) and feeds_answer(self.functions, self.name, self.target.parameters, place,
+                                                   self.target.data) for place, written in self._parts())
+
     def holds_derivative_of(self, sampler: _Sampler, part: sp.Expr) -> bool:
         """Does the code work out d/dv `part` right (v the variable) and use it? Only a derivative that varies:
         a constant or the variable itself is written in many places for other reasons."""
@@ -254,14 +270,9 @@ class _Parts:
         right = sp.diff(part, variable)
         if not right.has(variable) or right == variable:
             return False
-        if self._read is None:
-            try:
-                self._read = read_parts(self.functions, self.name, self.target.parameters, self.target.data)
-            except Unreadable:
-                self._read = ()
         return any(written.has(variable) and sampler.equal(written, right)
                    and feeds_answer(self.functions, self.name, self.target.parameters, place, self.target.data)
-                   for place, written in self._read)
+                   for place, written in self._parts())
 
 
 def _slip_placed_elsewhere(exercise: Exercise, target: Target, sampler: _Sampler, parts: _Parts | None,
@@ -542,7 +553,8 @@ def _classify_expression(sampler: _Sampler, target: Target, student: sp.Expr, re
     assert isinstance(right, sp.Expr)
     if rules_worked and target.differentiated is not None and target.variable is not None:
         for fault in derivative_faults(target.differentiated, target.variable, target.parameters):
-            if fault.derivative.has(target.variable) and sampler.equal(student, fault.derivative) \
+            if (fault.derivative.has(target.variable) or (parts is not None and parts.vary()))  \
+                    and sampler.equal(student, fault.derivative) \
                     and not sampler.equal(fault.derivative, right) \
                     and _cause_shown(sampler, student, fault.derivative, right) \
                     and not (fault.node is not None and parts is not None
