@@ -413,3 +413,25 @@ def test_the_first_rule_judges_the_answer_of_the_world_the_function_is_judged_in
     result = _grade(sandbox, "gradient_descent", source)
     descent_result = next(e for e in result.exercises if e.exercise == "gradient_descent.gradient_descent")
     assert (descent_result.score == descent_result.max_score) == keeps_marks, descent_result
+
+
+STEP_NAMING_THE_DESCENT = (
+    "if learning_rate is None:\n"
+    "    return gradient_descent\n"
+    "weights = np.asarray(weights, dtype=float)\n"
+    "weights -= learning_rate * np.asarray(grad, dtype=float)\n"
+    "return weights\n"
+)
+RELYING_LISTING_DESCENT = RELYING_DESCENT.replace("return path\n", "return path.tolist()\n")
+
+
+def test_a_callee_naming_its_caller_is_kept_to_its_promise_all_the_same(sandbox):
+    """Red team round 27 (03): a step that changes its argument, naming the descent in a line that never runs, with
+    a descent answering a list: the step was taken for one changing its argument only through the descent, and was
+    not kept to its promise; the descent relying on the change kept every point. Every function that changed an
+    argument is kept to its promise; whose change it is only decides what is said."""
+    source = kit.replace_bodies(kit.solution_source("gradient_descent"),
+                                {"gradient_step": STEP_NAMING_THE_DESCENT, "gradient_descent": RELYING_LISTING_DESCENT})
+    result = _grade(sandbox, "gradient_descent", source)
+    descent = next(e for e in result.exercises if e.exercise == "gradient_descent.gradient_descent")
+    assert descent.score == 0, descent
