@@ -28,14 +28,15 @@ NAMED_BY_HAND_AT_LEAST = 0.54
 # was seen. No claim whose keywords missed was judged to name its slip.
 HAND_JUDGED_NOT_FALSE: dict[str, str] = {}
 # Named by keywords only through text that names nothing: the code line quoted in an error, the formula read back
-# from the code, which value of a pair is off, a check's name, the sign of one partial.
+# from the code, which value of a pair is off, a check's name, the sign of one partial. (`h32_df_wave_outer_
+# derivatives_only`, judged not named at the first grading, is named since: "needs the inner derivative −x of −x²/2,
+# and d/dx sin(3x) the inner derivative 3 of 3x; your answer leaves out both".)
 HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({
     "h32_best_fit_on_grid_flattest",
     "h32_best_fit_on_grid_marginal_means",
     "h32_df_nonconvex_secant_from_zero",
     "h32_df_poly_antiderivative",
     "h32_df_poly_secant_from_zero",
-    "h32_df_wave_outer_derivatives_only",
     "h32_dsigmoid_reciprocal_no_inner",
     "h32_numerical_derivative_average_from_zero",
     "h32_sse_gradient_outer_only",
