@@ -136,7 +136,7 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
     for index, (intact, kept, again) in _kept_world(planned, verdicts, outcomes, sources, sandbox, allowance,
                                                     references, frozenset(repeated), order).items():
         intact_of[index] = intact
-        verdicts[index] = _judged_kept(planned[index], verdicts[index], kept, intact, references)
+        verdicts[index] = _judged_kept(planned[index], verdicts[index], kept, outcomes[index], intact, references)
         outcomes[index] = kept
         if again is not None:
             repeated[index] = again
@@ -248,10 +248,13 @@ def _kept_world(planned: Sequence[Any], verdicts: Sequence[CheckResult], outcome
     return {index: (chosen[index], outcome, second.get(index)) for index, outcome in answers.items()}
 
 
-def _judged_kept(p: Any, graded: CheckResult, kept: Outcome, intact: Intact, references: Any) -> CheckResult:
+def _judged_kept(p: Any, graded: CheckResult, kept: Outcome, answered: Outcome, intact: Intact,
+                 references: Any) -> CheckResult:
     """A check's verdict in the kept world: passing there where it failed as graded, it keeps its share and says
-    which callee broke its promise; passing only as graded, it fails (the function relies on the promise broken);
-    the same both ways, the graded verdict stands, with what was said of it."""
+    which callee broke its promise; passing only as graded, it fails (the function relies on the promise broken).
+    Failing both ways with the same answer, the graded verdict stands with what was said of it; with another
+    answer, what was said of the graded one (a diagnosis, an edit searched for as graded) is not said of it."""
+    from grader.compare import answer_key
     from grader.engine import judge
 
     verdict = judge(p, kept, references)
@@ -259,7 +262,28 @@ def _judged_kept(p: Any, graded: CheckResult, kept: Outcome, intact: Intact, ref
         return _carried_intact(graded, p.exercise, intact)
     if graded.passed and not verdict.passed:
         return _failed_intact(verdict, p.exercise, intact, "error" if kept.out_of_memory else kept.status)
-    return graded
+    if graded.passed or (answered.status == kept.status and answered.status in ("ok", "error")
+                         and answer_key(answered.value) == answer_key(kept.value)):
+        return graded
+    return replace(verdict, student_message=replace_hint(
+        verdict.student_message, f"{_judged_so(p.exercise, intact)}, it does not pass this check. "
+        f"{p.exercise.hint}"), instructor_message=f"judged with the student's {' and '.join(sorted(intact.names))} "
+        f"kept to their promises, where it fails too, with another answer: {verdict.instructor_message}")
+
+
+def _judged_so(exercise: Exercise, intact: Intact) -> str:
+    """`your gradient_descent is judged with the functions it calls kept to their docstrings' promises (...)`."""
+    broken = []
+    if intact.said_changing:
+        one = len(intact.said_changing) == 1
+        broken.append(f"your {' and '.join(sorted(intact.said_changing))} {'changes' if one else 'change'} an "
+                      "argument in place")
+    if intact.lists:
+        one = len(intact.lists) == 1
+        broken.append(f"your {' and '.join(sorted(intact.lists))} {'answers' if one else 'answer'} a list or a tuple "
+                      "where an array is promised")
+    return (f"your {exercise.function} is judged with the functions it calls kept to their docstrings' promises "
+            f"({'; '.join(broken)}), and so called")
 
 
 @dataclass(frozen=True)
@@ -355,18 +379,13 @@ def _reached(source: str, function: str) -> frozenset[str]:
 
 def _failed_intact(kept: CheckResult, exercise: Exercise, intact: Intact, status: str = "ok") -> CheckResult:
     """A check that passed as graded and fails with the callees kept to their promises: where the function answered
-    (or raised), its answer rested on a promise broken; where it met a time limit, or its process ended, only that
-    is said (its own text says what came back; the hint says why it is judged so)."""
-    broken = []
-    if intact.said_changing:
-        broken.append(f"{' and '.join(sorted(intact.said_changing))} changing an argument in place")
-    if intact.lists:
-        broken.append(f"{' and '.join(sorted(intact.lists))} answering a list or a tuple where an array is promised")
-    judged = f"your {exercise.function} is judged with the functions it calls kept to their docstrings' promises"
-    hint = (f"{judged}, and it passes this check only with your {' and your '.join(broken)}: it must not rely on "
-            "that (those functions' own checks count it)" if status in ("ok", "error") else
-            f"{judged} (your {' and your '.join(broken)}), and so called it did not answer in time, or its process "
-            "ended")
+    (or raised), its answer rested on what a callee does beyond its promise (which callee, where there are several,
+    is not told apart); where it met a time limit, or its process ended, only that is said (its own text says what
+    came back; the hint says why it is judged so)."""
+    hint = (f"{_judged_so(exercise, intact)}, it does not pass this check, which it passes as graded: it must not "
+            "rely on what a function does beyond its docstring's promise (those functions' own checks count it)"
+            if status in ("ok", "error") else
+            f"{_judged_so(exercise, intact)}, it did not answer in time, or its process ended")
     return replace(kept, diagnosis="", student_message=replace_hint(kept.student_message, hint),
                    instructor_message=f"judged with the student's {' and '.join(sorted(intact.names))} kept to their "
                    f"promises, where it fails (as graded it passed): {kept.instructor_message}")

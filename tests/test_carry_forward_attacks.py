@@ -294,7 +294,8 @@ def test_a_function_reaching_a_callee_that_broke_a_promise_is_judged_in_one_worl
     assert (fit.score == fit.max_score) == keeps_marks, fit
     if not keeps_marks:
         failed = [check for check in fit.checks if not check.passed]
-        assert failed and all("passes this check only with your predict answering a list" in check.student_message
+        assert failed and all("your predict answers a list or a tuple where an array is promised), and so called, it "
+                              "does not pass this check, which it passes as graded" in check.student_message
                               for check in failed)
 
 
@@ -435,3 +436,58 @@ def test_a_callee_naming_its_caller_is_kept_to_its_promise_all_the_same(sandbox)
     result = _grade(sandbox, "gradient_descent", source)
     descent = next(e for e in result.exercises if e.exercise == "gradient_descent.gradient_descent")
     assert descent.score == 0, descent
+
+
+# Red team round 28: what is said of a check judged with its callees kept must be said of the answer judged.
+STEP_ADDING_IN_PLACE = (
+    "out = np.asarray(weights, dtype=float) - learning_rate * np.asarray(grad, dtype=float)\n"
+    "weights += learning_rate * np.asarray(grad, dtype=float)\n"
+    "return out\n"
+)
+LIST_STEP = "return list(np.asarray(weights, dtype=float) - learning_rate * np.asarray(grad, dtype=float))\n"
+FLAT_DESCENT = (
+    "flat = [float(m0), float(c0)]\n"
+    "w = [m0, c0]\n"
+    "for k in range(1, n_steps + 1):\n"
+    "    w = gradient_step(w, sse_gradient(w[0], w[1], x, y), learning_rate{factor})\n"
+    "    flat = flat + w\n"
+    "return np.array(flat).reshape(-1, 2)\n"
+)
+SORTING_GRADIENT = (
+    "order = np.argsort(x)\n"
+    "x[:] = x[order]\n"
+    "y[:] = y[order]\n"
+    "x = np.asarray(x, dtype=float)\n"
+    "y = np.asarray(y, dtype=float)\n"
+    "r = y - (m * x + c)\n"
+    "return float(-2 * np.sum(x * r)), float(-2 * np.sum(r))\n"
+)
+
+
+@pytest.mark.parametrize(("bodies", "not_said"), [
+    # 03: relying on a step that changes its argument the wrong way, told "gradient ascent" of the graded answer
+    ({"gradient_step": STEP_ADDING_IN_PLACE, "gradient_descent": RELYING_DESCENT}, "gradient ascent"),
+    # 04: an edit found passing as graded ("`learning_rate * 2`" made "`learning_rate`") fails where it is judged
+    ({"gradient_step": LIST_STEP, "gradient_descent": FLAT_DESCENT.format(factor=" * 2")}, "makes every check pass"),
+])
+def test_what_is_said_of_a_graded_answer_is_not_said_of_another_answer_judged(sandbox, bodies, not_said):
+    source = kit.replace_bodies(kit.solution_source("gradient_descent"), bodies)
+    result = _grade(sandbox, "gradient_descent", source)
+    descent = next(e for e in result.exercises if e.exercise == "gradient_descent.gradient_descent")
+    failed = [check for check in descent.checks if not check.passed]
+    assert failed and not any(not_said in check.student_message for check in failed), failed[0].student_message
+    assert all("judged with the functions it calls kept to their docstrings' promises" in check.student_message
+               for check in failed if check.visibility == "public")
+
+
+def test_a_check_failing_with_several_callees_kept_claims_no_reliance_on_one_of_them(sandbox):
+    """06: a descent relying only on its step's list, beside a gradient that sorts the points in place (which the
+    descent does not rely on), was told it "passes this check only with your sse_gradient changing an argument in
+    place and your gradient_step answering a list". Which callee it relies on is not told apart: neither is said."""
+    bodies = {"sse_gradient": SORTING_GRADIENT, "gradient_step": LIST_STEP,
+              "gradient_descent": FLAT_DESCENT.format(factor="")}
+    source = kit.replace_bodies(kit.solution_source("gradient_descent"), bodies)
+    result = _grade(sandbox, "gradient_descent", source)
+    descent = next(e for e in result.exercises if e.exercise == "gradient_descent.gradient_descent")
+    failed = [check for check in descent.checks if not check.passed]
+    assert failed and not any("only with your" in check.student_message for check in failed)
