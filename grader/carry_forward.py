@@ -133,8 +133,8 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
     the order of the calls made again."""
     verdicts, outcomes, repeated = list(verdicts), list(outcomes), dict(repeated or {})
     intact_of: dict[int, Intact] = {}
-    for index, (intact, kept, again) in _kept_world(planned, verdicts, outcomes, sources, sandbox, allowance,
-                                                    references, frozenset(repeated), order).items():
+    for index, (intact, kept, again) in _kept_world(planned, verdicts, outcomes, sources, sandbox, references,
+                                                    frozenset(repeated), order).items():
         intact_of[index] = intact
         verdicts[index] = _judged_kept(planned[index], verdicts[index], kept, outcomes[index], intact, references)
         outcomes[index] = kept
@@ -182,7 +182,7 @@ MUTATED_INPUT = "mutated input"  # the diagnosis of a check whose function chang
 
 
 def _kept_world(planned: Sequence[Any], verdicts: Sequence[CheckResult], outcomes: Sequence[Outcome],
-                sources: Mapping[str, str], sandbox: Sandbox, allowance: Allowance, references: Any,
+                sources: Mapping[str, str], sandbox: Sandbox, references: Any,
                 again: frozenset[int], order: np.random.Generator | None
                 ) -> dict[int, tuple[Intact, Outcome, Outcome | None]]:
     """index -> (callees kept, the answer, the second answer where the graded run called again) for every check of
@@ -407,14 +407,17 @@ def _carried_intact(verdict: CheckResult, exercise: Exercise, intact: Intact) ->
                      f"{'its docstring promises' if one else 'their docstrings promise'}")
         because.append(f"{names}, which {'answers' if one else 'answer'} a list or a tuple where an array is "
                        "promised")
+    return _passed_kept(verdict, f"your {exercise.function} is right given that {' and that '.join(given)}; the error "
+                        f"is in {' and in '.join(because)}", sorted(intact.names))
+
+
+def _passed_kept(verdict: CheckResult, problem: str, kept: Sequence[str]) -> CheckResult:
+    """Full share for a check passed with the callees `kept` to their promises; `problem` says where the error is."""
     return replace(verdict, passed=True, score=verdict.max_score, diagnosis="",
                    student_message=student_message(
-                       call=None, problem=f"your {exercise.function} is right given that {' and that '.join(given)}; "
-                       f"the error is in {' and in '.join(because)} (error carried forward: this check keeps its "
-                       "points)"),
-                   instructor_message=f"{CARRIED_FORWARD}: right given the student's "
-                   f"{' and '.join(sorted(intact.names))} kept to their promises (originally: "
-                   f"{verdict.instructor_message})")
+                       call=None, problem=f"{problem} (error carried forward: this check keeps its points)"),
+                   instructor_message=f"{CARRIED_FORWARD}: right given the student's {' and '.join(kept)} kept to "
+                   f"their promises (originally: {verdict.instructor_message})")
 
 
 def _wrong_functions(planned: Sequence[Any], verdicts: Sequence[CheckResult]) -> Wrong:
@@ -889,13 +892,9 @@ def _carried_kept_intact(verdict: CheckResult, candidate: _Candidate,
     blamed = " and ".join(dict.fromkeys(name for component in sorted(candidate.wrong)
                                         for name in roots.get(f"{candidate.exercise.module}.{component}",
                                                               (component,))))
-    return replace(verdict, passed=True, score=verdict.max_score, diagnosis="",
-                   student_message=student_message(
-                       call=None, problem=f"your {candidate.exercise.function} is right given your {given}, with "
-                       f"{' and '.join(kept)}; the error is in {blamed}, in what it answers and in keeping its "
-                       "promise (error carried forward: this check keeps its points)"),
-                   instructor_message=f"{CARRIED_FORWARD}: right given the student's {given} kept to their promises "
-                   f"(originally: {verdict.instructor_message})")
+    return _passed_kept(verdict, f"your {candidate.exercise.function} is right given your {given}, with "
+                        f"{' and '.join(kept)}; the error is in {blamed}, in what it answers and in keeping its "
+                        "promise", sorted(candidate.wrong))
 
 
 def carried_message(exercise: Exercise, wrong: frozenset[str], roots: Mapping[str, tuple[str, ...]]) -> str:

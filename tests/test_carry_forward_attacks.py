@@ -13,7 +13,7 @@ import pytest
 from grader import kit
 from grader.curriculum import DECLARED, of_module
 from grader.engine import grade_sources
-from grader.spec import SubmissionResult
+from grader.spec import ExerciseResult, SubmissionResult
 
 BY_KEY = {exercise.key: exercise for exercise in DECLARED}  # the fifth module's exercises too
 
@@ -114,6 +114,11 @@ def _grade(sandbox, module: str, source: str, carry_forward: bool = True) -> Sub
     exercises = [e for e in DECLARED if e.module == module] if module == "neural_network" else of_module(module)
     return grade_sources({module: source}, sandbox, student="s", hidden=True, course_seed="c", exercises=exercises,
                          carry_forward=carry_forward)
+
+
+def _graded_with(sandbox, module: str, bodies: dict[str, str], key: str) -> ExerciseResult:
+    """The result of exercise `key` for the reference module with these functions' bodies replaced."""
+    return _grade(sandbox, module, kit.replace_bodies(kit.solution_source(module), bodies)).exercise(key)
 
 
 @pytest.mark.parametrize("module", sorted(TWO_FACED))
@@ -287,10 +292,9 @@ return {graded}
     ("m, c", "c, m", False),  # right as graded only: it was two guesses, now one
 ])
 def test_a_function_reaching_a_callee_that_broke_a_promise_is_judged_in_one_world(sandbox, graded, kept, keeps_marks):
-    source = kit.replace_bodies(kit.solution_source("linear_model"), {
-        "predict": LIST_PREDICT, "least_squares_fit": TWO_WORLDS_FIT.format(graded=graded, kept=kept)})
-    result = _grade(sandbox, "linear_model", source)
-    fit = next(e for e in result.exercises if e.exercise == "linear_model.least_squares_fit")
+    fit = _graded_with(sandbox, "linear_model", {
+        "predict": LIST_PREDICT,
+        "least_squares_fit": TWO_WORLDS_FIT.format(graded=graded, kept=kept)}, "linear_model.least_squares_fit")
     assert (fit.score == fit.max_score) == keeps_marks, fit
     if not keeps_marks:
         failed = [check for check in fit.checks if not check.passed]
@@ -330,10 +334,9 @@ KEPT_SAID_BY_MEMORY = (
 def test_a_descent_relying_on_a_step_changing_its_argument_fails_however_it_answers_when_called_again(sandbox, descent):
     """01: relying on the step changing `w` in place, it failed when called again with the step kept; raising
     MemoryError there (or meeting a time limit) kept its graded passes. Whatever the call answers decides."""
-    source = kit.replace_bodies(kit.solution_source("gradient_descent"),
-                                {"gradient_step": STEP_CHANGING_W, "gradient_descent": descent})
-    result = _grade(sandbox, "gradient_descent", source)
-    descent_result = next(e for e in result.exercises if e.exercise == "gradient_descent.gradient_descent")
+    descent_result = _graded_with(sandbox, "gradient_descent", {
+        "gradient_step": STEP_CHANGING_W,
+        "gradient_descent": descent}, "gradient_descent.gradient_descent")
     assert descent_result.score == 0, descent_result
 
 
@@ -362,10 +365,9 @@ LABEL_BY_WORLD = (
 def test_a_constant_label_in_the_world_it_is_judged_in_earns_nothing(sandbox):
     """03: "saddle" when the Hessian answers an array (called again with it kept to its promise), labels varying
     with the input as graded: the one-answer rule read the graded answers and let "saddle" keep 1.33 of 4."""
-    source = kit.replace_bodies(kit.solution_source("partial_derivatives"),
-                                {"hessian": LIST_HESSIAN, "classify_critical_point": LABEL_BY_WORLD})
-    result = _grade(sandbox, "partial_derivatives", source)
-    classify = next(e for e in result.exercises if e.exercise == "partial_derivatives.classify_critical_point")
+    classify = _graded_with(sandbox, "partial_derivatives", {
+        "hessian": LIST_HESSIAN,
+        "classify_critical_point": LABEL_BY_WORLD}, "partial_derivatives.classify_critical_point")
     assert classify.score == 0, classify
 
 
@@ -409,10 +411,9 @@ def test_the_first_rule_judges_the_answer_of_the_world_the_function_is_judged_in
     """06: a descent telling apart the graded call, the first rule's and the kept one (by the function object it
     sees) answered one order of the path's columns in one and the other in the other: carried by the first rule in
     the graded world, or passing in the kept one, it had two guesses. The first rule reads the kept world's answer."""
-    source = kit.replace_bodies(kit.solution_source("gradient_descent"),
-                                {"gradient_step": DOUBLE_STEP_IN_PLACE, "gradient_descent": descent})
-    result = _grade(sandbox, "gradient_descent", source)
-    descent_result = next(e for e in result.exercises if e.exercise == "gradient_descent.gradient_descent")
+    descent_result = _graded_with(sandbox, "gradient_descent", {
+        "gradient_step": DOUBLE_STEP_IN_PLACE,
+        "gradient_descent": descent}, "gradient_descent.gradient_descent")
     assert (descent_result.score == descent_result.max_score) == keeps_marks, descent_result
 
 
@@ -431,10 +432,9 @@ def test_a_callee_naming_its_caller_is_kept_to_its_promise_all_the_same(sandbox)
     a descent answering a list: the step was taken for one changing its argument only through the descent, and was
     not kept to its promise; the descent relying on the change kept every point. Every function that changed an
     argument is kept to its promise; whose change it is only decides what is said."""
-    source = kit.replace_bodies(kit.solution_source("gradient_descent"),
-                                {"gradient_step": STEP_NAMING_THE_DESCENT, "gradient_descent": RELYING_LISTING_DESCENT})
-    result = _grade(sandbox, "gradient_descent", source)
-    descent = next(e for e in result.exercises if e.exercise == "gradient_descent.gradient_descent")
+    descent = _graded_with(sandbox, "gradient_descent", {
+        "gradient_step": STEP_NAMING_THE_DESCENT,
+        "gradient_descent": RELYING_LISTING_DESCENT}, "gradient_descent.gradient_descent")
     assert descent.score == 0, descent
 
 
@@ -471,9 +471,7 @@ SORTING_GRADIENT = (
     ({"gradient_step": LIST_STEP, "gradient_descent": FLAT_DESCENT.format(factor=" * 2")}, "makes every check pass"),
 ])
 def test_what_is_said_of_a_graded_answer_is_not_said_of_another_answer_judged(sandbox, bodies, not_said):
-    source = kit.replace_bodies(kit.solution_source("gradient_descent"), bodies)
-    result = _grade(sandbox, "gradient_descent", source)
-    descent = next(e for e in result.exercises if e.exercise == "gradient_descent.gradient_descent")
+    descent = _graded_with(sandbox, "gradient_descent", bodies, "gradient_descent.gradient_descent")
     failed = [check for check in descent.checks if not check.passed]
     assert failed and not any(not_said in check.student_message for check in failed), failed[0].student_message
     assert all("judged with the functions it calls kept to their docstrings' promises" in check.student_message
@@ -486,8 +484,6 @@ def test_a_check_failing_with_several_callees_kept_claims_no_reliance_on_one_of_
     place and your gradient_step answering a list". Which callee it relies on is not told apart: neither is said."""
     bodies = {"sse_gradient": SORTING_GRADIENT, "gradient_step": LIST_STEP,
               "gradient_descent": FLAT_DESCENT.format(factor="")}
-    source = kit.replace_bodies(kit.solution_source("gradient_descent"), bodies)
-    result = _grade(sandbox, "gradient_descent", source)
-    descent = next(e for e in result.exercises if e.exercise == "gradient_descent.gradient_descent")
+    descent = _graded_with(sandbox, "gradient_descent", bodies, "gradient_descent.gradient_descent")
     failed = [check for check in descent.checks if not check.passed]
     assert failed and not any("only with your" in check.student_message for check in failed)
