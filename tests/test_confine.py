@@ -12,6 +12,7 @@ import errno
 import json
 import os
 import pwd
+import resource
 import shutil
 import socket
 import subprocess
@@ -606,6 +607,7 @@ def probe():
     attempt("sendmsg", lambda: socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendmsg([b"x"], [], 0, LOG))
     attempt("mkdir_without_rights", lambda: os.mkdir("locked", 0o300))
     attempt("processes", lambda: forks(40))
+    attempt("process_limit", lambda: resource.getrlimit(resource.RLIMIT_NPROC)[0])
     attempt("inotify", inotify)
     attempt("umask_without_rights", lambda: os.umask(0o477))
     attempt("fallocate", lambda: os.posix_fallocate(os.open("big", os.O_CREAT | os.O_WRONLY), 0, 1 << 20))
@@ -701,7 +703,14 @@ def test_unconfined_student_code_reaches_no_secret_no_other_student_and_not_the_
                    "umask_without_rights", "fallocate"):
         assert probe[denied].startswith("denied "), (denied, probe[denied])
     assert probe["tempfile"] == "True" and probe["numpy"] == "1.0"  # its own folder, and NumPy, work
-    assert 0 < int(probe["processes"]) <= confine.MAX_PROCESSES  # as root per its uid, else the user's count + 16
+    limit = int(probe["process_limit"])
+    assert limit != resource.RLIM_INFINITY, probe
+    if os.geteuid() == 0:  # counted for the unprivileged uid alone
+        assert limit == confine.MAX_PROCESSES and 0 < int(probe["processes"]) <= confine.MAX_PROCESSES, probe
+    else:  # the user's count when the child began, and 16 more: processes of the user that end meanwhile (a test
+        # run alongside, say) free places the child may take, so its forks are bounded by the user's total
+        assert limit <= confine.tasks_of(os.getuid()) + confine.MAX_PROCESSES + 64, probe
+        assert 0 < int(probe["processes"]) <= limit, probe
     assert report["fill"] != "ok" and report["after_fill"] == []  # past its scratch space: ended, and nothing left
     assert report["left"] == [] and report["own_run"] == 2.5
 
