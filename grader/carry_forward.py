@@ -198,8 +198,8 @@ def _kept_world(planned: Sequence[Any], verdicts: Sequence[CheckResult], outcome
     tell the two worlds apart (a list in one, an array in the other), and a check judged in either would give it
     two guesses. The calls are made as a graded run makes them: public ones first, then hidden ones (their answers
     kept as values only), each list in an order of its own, then the calls made again, with a time and answer
-    budget of their own, a graded run's. A call not made (that budget used up) leaves the check as graded; a time
-    limit met or memory run out is the answer, as in the graded run. No reference code and no oracle are
+    budget of their own, a graded run's. A call not made (that budget used up, an import that did not finish), a
+    time limit met or memory run out is the answer, as in the graded run. No reference code and no oracle are
     involved."""
     from grader.engine import _call
 
@@ -240,10 +240,11 @@ def _kept_world(planned: Sequence[Any], verdicts: Sequence[CheckResult], outcome
                     session = sessions.enter_context(sandbox.session(sources, own))
                 outcome = session.call(replace(_call(p.exercise, p.case), kept_intact=tuple(sorted(intact.names)),
                                                as_arrays=tuple(sorted(intact.lists))))
-            except Exception:  # noqa: BLE001 - no child, or the call could not be made: the check stays as graded
-                continue
-            if outcome.status == "skipped":
-                continue  # not made: the submission's time was used up
+            except Exception:  # noqa: BLE001 - no child could be started: a call not made, as below
+                outcome = Outcome("skipped", error="not run: no child could be started to call it again")
+            # a call not made (the budget used up, an import that did not finish) is its answer, as in a graded run:
+            # leaving the graded verdict standing let code spend the budget on the first calls made so and keep
+            # its graded passes on the rest
             into[index] = outcome if p.visibility == "public" else outcome.values_only()
     return {index: (chosen[index], outcome, second.get(index)) for index, outcome in answers.items()}
 
@@ -380,12 +381,14 @@ def _reached(source: str, function: str) -> frozenset[str]:
 def _failed_intact(kept: CheckResult, exercise: Exercise, intact: Intact, status: str = "ok") -> CheckResult:
     """A check that passed as graded and fails with the callees kept to their promises: where the function answered
     (or raised), its answer rested on what a callee does beyond its promise (which callee, where there are several,
-    is not told apart); where it met a time limit, or its process ended, only that is said (its own text says what
-    came back; the hint says why it is judged so)."""
+    is not told apart); where it met a time limit, its process ended or it was not run, only that is said (its own
+    text says what came back; the hint says why it is judged so)."""
     hint = (f"{_judged_so(exercise, intact)}, it does not pass this check, which it passes as graded: it must not "
             "rely on what a function does beyond its docstring's promise (those functions' own checks count it)"
             if status in ("ok", "error") else
-            f"{_judged_so(exercise, intact)}, it did not answer in time, or its process ended")
+            f"{_judged_so(exercise, intact)}, it was not run: the submission used up its time or answer limits, or "
+            "could not be loaded again; a pass as graded counts only where it holds so called" if status == "skipped"
+            else f"{_judged_so(exercise, intact)}, it did not answer in time, or its process ended")
     return replace(kept, diagnosis="", student_message=replace_hint(kept.student_message, hint),
                    instructor_message=f"judged with the student's {' and '.join(sorted(intact.names))} kept to their "
                    f"promises, where it fails (as graded it passed): {kept.instructor_message}")

@@ -487,3 +487,45 @@ def test_a_check_failing_with_several_callees_kept_claims_no_reliance_on_one_of_
     descent = _graded_with(sandbox, "gradient_descent", bodies, "gradient_descent.gradient_descent")
     failed = [check for check in descent.checks if not check.passed]
     assert failed and not any("only with your" in check.student_message for check in failed)
+
+
+# Red team of the kept world's budget: a call made again with the callees kept that was not made (the budget used up,
+# an import that did not finish) left the graded verdict standing. `sse` relying on `predict`'s list answer spent
+# nearly the call limit on each call made so, and kept its graded passes on the calls left (4.25 of sse's and both
+# profiles' 10 points); a module that hangs when imported in a session (found from the frames of the child serving
+# it) was never called so at all.
+LIST_RELYING_SSE = """
+p = predict(m, c, x)
+if isinstance(p, np.ndarray):
+    import time
+    until = time.monotonic() + 0.45
+    while time.monotonic() < until:
+        pass
+    return -1.0
+r = np.asarray(p + [0.0])[:-1] - np.asarray(y, dtype=float)
+return float(r @ r)
+"""
+HANGS_IN_A_SESSION = """
+import sys as _sys
+_frame = _sys._getframe()
+while _frame is not None and not (_frame.f_code.co_name == "serve" and _frame.f_locals.get("session") is True):
+    _frame = _frame.f_back
+while _frame is not None:
+    pass
+"""
+
+
+@pytest.mark.parametrize("attack", ["budget spent", "import hangs"])
+def test_a_call_not_made_with_the_callees_kept_credits_no_pass_as_graded(attack):
+    from grader.sandbox.client import Limits, Sandbox
+
+    source = kit.replace_bodies(kit.solution_source("linear_model"), {
+        "predict": LIST_PREDICT,
+        "sse": LIST_RELYING_SSE if attack == "budget spent" else LIST_RELYING_SSE.replace("0.45", "0")})
+    if attack == "import hangs":
+        source += HANGS_IN_A_SESSION
+    with Sandbox(Limits(call_seconds=0.5, load_seconds=1.0, total_seconds=6.0)) as small:
+        result = _grade(small, "linear_model", source)
+    for key in ("linear_model.sse", "linear_model.error_profile_slope", "linear_model.error_profile_intercept"):
+        assert result.exercise(key).score == 0, result.exercise(key)
+    assert result.exercise("linear_model.predict").score == result.exercise("linear_model.predict").max_score
