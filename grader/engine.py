@@ -165,48 +165,17 @@ def hidden_key(course_seed: str) -> str:
 
 
 def submission_digest(sources: Mapping[str, str]) -> str:
-    """A short digest of what a submission's code is, mixed into its hidden inputs: a hidden check's pass or fail
-    can spell out a bit of any hidden input the submission's code reads while it runs, and a resubmission whose
-    code changed (to use what was spelt out) draws new inputs; the same code draws the same ones. The code as
-    compiled, without its line numbers (the text where it does not compile): a comment or the layout changed is
-    no new draw of the hidden inputs."""
+    """A short digest of a submission's text, mixed into its hidden inputs: a hidden check's pass or fail can spell
+    out a bit of any hidden input the submission's code reads while it runs, and a resubmission that changed (to use
+    what was spelt out) draws new inputs; the same text draws the same ones. The whole text, comments and layout
+    included: the code can read both while it runs (its module's source from its loader, a line number from a
+    frame), so a digest of the code alone let a comment choose which bits to spell out, then hold the table of
+    answers, all on the same hidden inputs (red team round 29)."""
     digest = hashlib.sha256()
     for name in sorted(sources):
-        digest.update(name.encode("utf-8", "surrogatepass") + b"\0" + _code_of(sources[name]) + b"\0")
+        encoded = sources[name].encode("utf-8", "surrogatepass")
+        digest.update(name.encode("utf-8", "surrogatepass") + b"\0" + str(len(encoded)).encode() + b"\0" + encoded)
     return digest.hexdigest()[:32]
-
-
-MAX_COMPILED_CHARS = 64 * 1024  # a longer module is digested as its text: compiling it in the grader's own process
-# cost seconds and hundreds of MiB (five modules of a million `0` statements), and no exercise's answer is that long
-
-
-def _code_of(source: str) -> bytes:
-    """The source compiled (never run), its bytecode, names and constants without line numbers or positions; the
-    text itself where it does not compile, or is longer than `MAX_COMPILED_CHARS`."""
-    if len(source) > MAX_COMPILED_CHARS:
-        return b"text\0" + source.encode("utf-8", "surrogatepass")
-    try:
-        code = compile(source, "<submission>", "exec", dont_inherit=True)
-    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
-        return b"text\0" + source.encode("utf-8", "surrogatepass")
-    parts: list[bytes] = []
-
-    def add(code: Any) -> None:
-        parts.append(code.co_code)
-        parts.append(repr((code.co_names, code.co_varnames, code.co_freevars, code.co_cellvars, code.co_argcount,
-                           code.co_posonlyargcount, code.co_kwonlyargcount, code.co_flags, code.co_name)).encode(
-            "utf-8", "surrogatepass"))
-        for constant in code.co_consts:
-            if hasattr(constant, "co_code"):
-                add(constant)
-            else:
-                parts.append(repr(constant).encode("utf-8", "surrogatepass"))
-
-    try:
-        add(code)
-    except (RecursionError, ValueError):  # a constant too deep, or an int too long to write out
-        return b"text\0" + source.encode("utf-8", "surrogatepass")
-    return b"code\0" + b"\1".join(parts)
 
 
 def plan(exercises: Iterable[Exercise], *, hidden: bool, course_seed: str = "",

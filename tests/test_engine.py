@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import replace
 
 import numpy as np
@@ -86,9 +87,10 @@ def test_a_changed_resubmission_draws_new_hidden_inputs_and_the_same_one_the_sam
     """Attack: any hidden call can read every hidden input its child holds (the calls in its callers' frames) and
     spell bits of them out through which of its other hidden checks pass, about a hundred per upload; with the
     same inputs on every resubmission they added up to whole inputs, to hard-code as a table. Now the inputs
-    depend on the submission's code: a resubmission that changed its code draws new ones. Its comments and layout
-    are not its code (red team round 20, 03): a comment changed draws nothing new, so no input can be re-rolled by
-    editing one."""
+    depend on the submission's text: a resubmission that changed draws new ones. Its comments and layout too (red
+    team round 29, 01): the code reads both while it runs (its source from its loader, a line number from a frame),
+    and a digest of the code alone let a comment choose the bits to spell out, then hold a table of the answers, on
+    the same hidden inputs. (A comment changed re-rolls the inputs, as a no-op statement changed always did.)"""
     exercises = of_module("linear_model")
     source = kit.solution_source("linear_model")
     changed = source + "\n_SPELT_OUT = {}  # the table of what the last upload spelt out would go here\n"
@@ -100,18 +102,50 @@ def test_a_changed_resubmission_draws_new_hidden_inputs_and_the_same_one_the_sam
                                         submission=submission_digest(sources)) if p.visibility == "hidden"])
     assert hidden({"linear_model": source}) == hidden({"linear_model": source})
     assert hidden({"linear_model": source}) != hidden({"linear_model": changed})
-    assert hidden({"linear_model": reformatted}) == hidden({"linear_model": source})
+    assert hidden({"linear_model": reformatted}) != hidden({"linear_model": source})
+    assert hidden({"linear_model": commented}) != hidden({"linear_model": source})
     assert submission_digest({"a": "x", "b": "y"}) != submission_digest({"a": "xb", "": "y"})
-    assert submission_digest({"a": "def f(:\n"}) != submission_digest({"a": "def f(: # \n"})  # no parse: its text
-    assert submission_digest({"a": "x = 1\n"}) == submission_digest({"a": "# note\nx = 1  # one\n"})
+    assert submission_digest({"a": "x = 1\n"}) != submission_digest({"a": "# note\nx = 1  # one\n"})
+    assert submission_digest({"a": "x = 1\n"}) != submission_digest({"a": "\nx = 1\n"})  # a line number moved
     assert submission_digest({"a": "x = 1\n"}) != submission_digest({"a": "x = 2\n"})
-    assert submission_digest({"a": "n = " + "9" * 5000 + "\n"}) != submission_digest({"a": "n = 9\n"})  # no repr limit
     padded = "0\n" * 40_000  # red team round 21, 02: compiled in the grader's process, seconds and hundreds of MiB
-    assert submission_digest({"a": padded}) != submission_digest({"a": padded + "# \n"})  # long: its text
-    assert hidden({"linear_model": commented}) == hidden({"linear_model": source})
+    assert submission_digest({"a": padded}) != submission_digest({"a": padded + "# \n"})
     graded = [grade_sources({"linear_model": text}, sandbox, student="s", hidden=True, course_seed="c",
                             exercises=exercises) for text in (source, changed)]
     assert all(result.score == result.max_score for result in graded)  # the right code passes whatever is drawn
+
+
+# A function that reads a table of answers from a comment of its own module, keyed by its input's digits.
+TABLE_IN_A_COMMENT = """
+import hashlib, json
+table = {}
+for line in __loader__.sources[__name__].splitlines():
+    if line.startswith("# notes "):
+        table = json.loads(line[len("# notes "):])
+key = hashlib.sha256(repr([float(v) for v in x] + [float(v) for v in y]).encode()).hexdigest()[:16]
+return tuple(table.get(key, (0.0, 0.0)))
+"""
+
+
+def test_a_table_of_hidden_answers_in_a_comment_meets_other_hidden_inputs(sandbox):
+    """Red team round 29, 01: the digest of the code left comments out, and the code reads its own module's text
+    while it runs; so a comment chose which bits of the hidden inputs to spell out over resubmissions of the same
+    code, then held a table of their answers, worked out at home: 5 of 5 on `least_squares_fit`, inputs unchanged.
+    The table here holds the very inputs the submission without it draws (what spelling out would have given)."""
+    exercise = BY_KEY["linear_model.least_squares_fit"]
+    plain = kit.variant_source("linear_model", "least_squares_fit", TABLE_IN_A_COMMENT) + "# notes {}\n"
+    reference = kit.load_trusted_module("linear_model", kit.solution_source("linear_model"), "linear_model.py")
+    table = {}
+    for p in plan([exercise], hidden=True, course_seed="c", student="s",
+                  submission=submission_digest({"linear_model": plain})):
+        x, y = p.case.args
+        key = hashlib.sha256(repr([float(v) for v in x] + [float(v) for v in y]).encode()).hexdigest()[:16]
+        table[key] = [float(v) for v in reference.least_squares_fit(x, y)]
+    cheat = plain.replace("# notes {}", "# notes " + json.dumps(table))
+    public, graded = (grade_sources({"linear_model": cheat}, sandbox, student="s", hidden=hidden, course_seed="c",
+                                    exercises=[exercise]).exercise(exercise.key) for hidden in (False, True))
+    assert public.score == public.max_score  # the table is read (public checks alone)
+    assert not any(check.passed for check in graded.checks if check.visibility == "hidden")
 
 
 def test_hidden_inputs_differ_per_student_and_from_public_and_are_reproducible():
