@@ -579,3 +579,26 @@ def test_no_process_to_read_a_formula_in_costs_only_the_hint(monkeypatch):
     monkeypatch.setattr(symbolic_module, "call_bounded", no_fork)
     assert finding("derivatives.df_poly", "return 3 * x**2 - 12 * x + 9 + 0.25 * x") is None
     assert symbolic_module._FINDINGS == {}
+
+
+@pytest.mark.parametrize("index", ["int(np.argmin(values)) - 1", "(int(np.argmin(values)) + 1) % len(ends)"])
+def test_an_end_point_one_index_off_the_best_is_not_told_the_highest(sandbox, index):
+    """The thirty-third holdout: `best_of_starts` taking the index before the best one (a 1-based habit) was told
+    "highest end point: keep the end point with the LOWEST f": in every check of three starts the highest end came
+    just before the best one, cyclically, so the two agreed on every check. One check now gives the highest end
+    just after the best one; the slip is told as the index one off, the listed mistake only where it is made."""
+    body = (f"ends = [descend_1d(df, s, learning_rate, n_steps) for s in starts]\nvalues = [f(e) for e in ends]\n"
+            f"return float(ends[{index}])")
+    source = kit.variant_source("gradient_descent", "best_of_starts", body)
+    for student in ("s0", "s1", "s2"):  # hidden draws of their own (before, seven students in eight were told so)
+        result = grade_sources({"gradient_descent": source}, sandbox, student=student, hidden=True, course_seed="c",
+                               exercises=[BY_KEY["gradient_descent.best_of_starts"]])
+        failed = [check for check in result.exercise("gradient_descent.best_of_starts").checks if not check.passed]
+        assert failed and not any(check.diagnosis == "highest end point" or "highest end point" in check.student_message
+                                  for check in failed), [check.student_message for check in failed]
+    highest = kit.variant_source("gradient_descent", "best_of_starts", "ends = [descend_1d(df, s, learning_rate, "
+                                 "n_steps) for s in starts]\nreturn float(max(ends, key=f))")
+    told = grade_sources({"gradient_descent": highest}, sandbox, student="s", hidden=True, course_seed="c",
+                         exercises=[BY_KEY["gradient_descent.best_of_starts"]])
+    assert all(check.diagnosis == "highest end point"
+               for check in told.exercise("gradient_descent.best_of_starts").checks if not check.passed)
