@@ -570,8 +570,10 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
     def search() -> list[repair.Candidate]:
         sequences = frozenset(key for p in planned for key, value in
                               (*enumerate(p.case.args), *p.case.kwargs.items()) if isinstance(value, list | tuple))
-        slices = repair.candidate_slices(sources[exercise.module], exercise.function, size=repair.SLICE,
-                                         sequences=sequences, by_hand=_works_out_derivatives(exercise))
+        # no slice is built once the search's time is up (each candidate is compiled in the grader's own process)
+        slices = itertools.takewhile(lambda _: time.monotonic() < allowance.deadline, repair.candidate_slices(
+            sources[exercise.module], exercise.function, size=repair.SLICE, sequences=sequences,
+            by_hand=_works_out_derivatives(exercise)))
         first = next(slices, [])  # built once: the two-edit search starts from it too
         found = repair.find_repair(itertools.chain([first] if first else [], slices), planned, passes)
         if found or time.monotonic() >= allowance.deadline:

@@ -1445,3 +1445,47 @@ def test_an_edit_that_passes_only_with_defaults_bound_later_is_not_told(sandbox)
     told = [hint for hint in hints if "makes every check pass" in hint]
     assert told and all("predict(m, c, x) - y" not in hint for hint in told), told
     assert all("weight" in hint for hint in told), told
+
+
+def _finally_nested(depth: int, returns: int = 0) -> str:
+    """df_poly's body with its `return` inside `depth` nested `finally` clauses, `returns` early returns at each."""
+    text = ""
+    for level in range(depth):
+        text += " " * level + "try:\n" + "".join(" " * (level + 1) + "if x > 9: return x\n" for _ in range(returns))
+        text += " " * (level + 1) + "pass\n" + " " * level + "finally:\n"
+    return text + " " * depth + "return 3 * x**2 - 12 * x + 8\n"
+
+
+@pytest.mark.parametrize(("depth", "returns"), [(16, 0), (4, 20)])
+def test_a_function_whose_finally_bodies_multiply_is_not_compiled_in_the_grader(depth, returns):
+    """Red team round 30, 03: every candidate edit is compiled in the grader's own process, where no time limit
+    reaches into the compiler; Python writes a `finally` body once per way out of what it guards, so nested ones
+    multiply: 16 levels took minutes of processor and 6.6 GB for one function, 4 levels with 20 early returns each
+    11 s per candidate. Such a function is not repaired: no candidate is made."""
+    source = kit.variant_source("derivatives", "df_poly", _finally_nested(depth, returns))
+    function = next(node for node in ast.parse(source).body if getattr(node, "name", "") == "df_poly")
+    assert repair.compiled_nodes(function) > repair.MAX_COMPILED_NODES
+    assert list(repair.candidate_slices(source, "df_poly")) == []
+    shallow = kit.variant_source("derivatives", "df_poly", _finally_nested(1))
+    assert any(repair.candidate_slices(shallow, "df_poly"))  # one `finally`: repaired as any function
+
+
+def test_every_reference_function_is_well_within_what_is_compiled_in_the_grader():
+    for module in kit.ALL_MODULES:
+        source = kit.solution_source(module)
+        assert len(source) < repair.MAX_MODULE_CHARS / 2, module
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.FunctionDef):
+                assert repair.compiled_nodes(node) < repair.MAX_COMPILED_NODES / 10, (module, node.name)
+
+
+def test_a_module_too_long_to_repair_leaves_no_syntax_tree_in_the_grader():
+    """Red team round 30, 01: the repair search parsed any module (up to the 1 MiB a submission may hold) and kept
+    its syntax tree for the students after: five padded modules kept 1.1 GB in the grader, and 32 would keep about
+    7 GB. A module longer than `MAX_MODULE_CHARS` is not read here (nor repaired)."""
+    padding = "def _padding():\n    return (" + ", ".join(f"n{k}" for k in range(20_000)) + ")\n"
+    source = kit.variant_source("derivatives", "df_poly", "return 3 * x**2 - 12 * x + 8") + padding
+    assert len(source) > repair.MAX_MODULE_CHARS
+    kept = repair._parsed_once.cache_info().currsize
+    assert list(repair.candidate_slices(source, "df_poly")) == []
+    assert repair._parsed_once.cache_info().currsize == kept

@@ -91,6 +91,11 @@ SWAPPED_ARGUMENTS = 4  # a call's first arguments, two of which may be passed in
 SWAPPED_NAMES = 6  # a statement's first single-use indices, two of which may index each other's sequence
 DEEPEST_REGROUPING = 4  # how deep in the left operand's last terms a right operand may belong (`c * x ** (n - 1)`)
 MAX_MODULE_FUNCTIONS = 200  # a module of more top-level functions is not repaired (the kit's have about ten)
+MAX_MODULE_CHARS = 64 * 1024  # a longer module is not read here: its syntax tree, kept for the module's exercises,
+# took about 230 bytes of the grader's memory per character of a padded module (the kit's modules are under 20 kB)
+MAX_COMPILED_NODES = 20_000  # a function Python's compiler writes out larger is not repaired: a `finally` body is
+# written once per way out of what it guards, so nested ones multiply (16 levels: minutes and gigabytes to compile one
+# candidate, in the grader's own process and beyond any time limit's reach); a function of usual size is a few hundred
 EDITS_SECONDS = 2.0  # CPU to find and order one function's edits, in the grader's own process (corpora: < 0.1 s)
 MOVED_ENTRIES = 6  # stores into entries (`plus[i] = h`) beyond which none is tried as a move (`+=`)
 PREFIX = "calcgrade_repair_"
@@ -223,13 +228,41 @@ def candidates(module_source: str, function: str, module_functions: frozenset[st
             for candidate in some]
 
 
-@functools.lru_cache(maxsize=32)
 def _parsed(module_source: str) -> ast.Module | None:
-    """The module's syntax tree, parsed once for the helpers that read it (none of them changes it)."""
+    """The module's syntax tree, parsed once for the helpers that read it (none of them changes it); None for a
+    module longer than `MAX_MODULE_CHARS` (a padded module's trees, kept for later students, held gigabytes)."""
+    return None if len(module_source) > MAX_MODULE_CHARS else _parsed_once(module_source)
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed_once(module_source: str) -> ast.Module | None:
     try:
         return ast.parse(module_source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+
+
+def compiled_nodes(node: ast.AST) -> int:
+    """How many nodes Python's compiler writes for `node`, counting a `finally` body once per way out of what it
+    guards: falling through, an exception, and each `return`, `break` or `continue` inside it (an estimate from
+    above: a `break` inside its own loop is counted too)."""
+    if isinstance(node, ast.Try | ast.TryStar) and node.finalbody:
+        guarded = [*node.body, *node.handlers, *node.orelse]
+        return 1 + sum(map(compiled_nodes, guarded)) + (2 + _ways_out(guarded)) * sum(map(compiled_nodes,
+                                                                                           node.finalbody))
+    return 1 + sum(map(compiled_nodes, ast.iter_child_nodes(node)))
+
+
+def _ways_out(statements: Sequence[ast.AST]) -> int:
+    """The `return`, `break` and `continue` statements among `statements`, outside nested definitions."""
+    found, waiting = 0, list(statements)
+    while waiting:
+        node = waiting.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue
+        found += isinstance(node, ast.Return | ast.Break | ast.Continue)
+        waiting.extend(ast.iter_child_nodes(node))
+    return found
 
 
 def named_siblings(module_source: str, others: Mapping[str, str]) -> dict[str, str]:
@@ -354,7 +387,10 @@ def candidate_slices(module_source: str, function: str, module_functions: frozen
         return
     original = found[0]
     text = _Text(module_source, original)
-    if len(text.original) > MAX_SOURCE_CHARS:
+    try:
+        if len(text.original) > MAX_SOURCE_CHARS or compiled_nodes(original) > MAX_COMPILED_NODES:
+            return
+    except RecursionError:  # nested deeper than Python's own stack: too large as well
         return
     signatures = {node.name: node.args for node in tree.body if isinstance(node, ast.FunctionDef)}
     if len(signatures) > MAX_MODULE_FUNCTIONS:  # the work before the first candidate grows with the module's functions
