@@ -824,3 +824,18 @@ def test_a_repair_is_tried_first_on_the_smallest_failed_check_whatever_the_run()
                 for p, passed in zip(planned, (False, False, True), strict=True)]
     checks = [(p, Outcome("ok"), verdict) for p, verdict in zip(planned, verdicts, strict=True)]
     assert [p.label for p in engine._checks_in_order(checks, verdicts)] == ["check 1", "check 0", "check 2"]
+
+
+def test_the_digest_of_a_submission_compiles_nothing_in_the_grader(monkeypatch):
+    """Red team round 30, 02: the digest compiled every module handed in, in the grader's own process; a 1 kB
+    function of 20 nested `finally` clauses took 7 s and 3 GB there (21: 5.8 GB), for a student whose graded
+    modules scored as usual. The digest is of the text alone now."""
+    import builtins
+
+    def refused(*args, **kwargs):
+        raise AssertionError("compiled in the grader's own process")
+
+    nested = "def f(x):\n" + "".join(" " * (k + 1) + "try:\n" + " " * (k + 2) + "pass\n" + " " * (k + 1) + "finally:\n"
+                                     for k in range(21)) + " " * 22 + "return x\n"
+    monkeypatch.setattr(builtins, "compile", refused)
+    assert len(submission_digest({"derivatives": kit.solution_source("derivatives"), "extra": nested})) == 32
