@@ -18,6 +18,7 @@ import functools
 import hashlib
 import inspect
 import itertools
+import re
 import time
 import traceback
 import weakref
@@ -1031,6 +1032,8 @@ def judge(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider = LIV
         if public and "TypeError" in outcome.error and f"{exercise.function}()" in outcome.error:
             # the call of the student's function itself (its parameters), not a call their code makes inside
             hint = f"check the parameters: {exercise.function}{signature}, as given"
+        elif public and outcome.status == "error" and (sequence := _sequence_arithmetic(outcome.error)):
+            hint = sequence
         return failed(_error_problem(outcome, public), diagnosis=outcome.status, hint=hint)
 
     try:
@@ -1116,6 +1119,36 @@ HIDDEN_PROBLEMS = {
     "load_error": "your module could not be imported for the hidden checks",
 }
 HIDDEN_OUT_OF_MEMORY = "your code ran out of memory on this hidden input"
+
+
+# Python's own refusals of arithmetic on a list or a tuple, which a student who takes one for a vector meets (the
+# operand's type as the message names it)
+_SEQUENCE_ARITHMETIC = (
+    re.compile(r"unsupported operand type\(s\) for [^:]{1,16}: '(list|tuple)' and|and '(list|tuple)'$"),
+    re.compile(r"can only concatenate (list|tuple) \(not"),
+    re.compile(r"bad operand type for unary [-+~]: '(list|tuple)'"),
+)
+
+
+def _sequence_arithmetic(error: str) -> str:
+    """A hint for an error that is Python refusing arithmetic on a list or a tuple (read from the error's first
+    line, `TypeError: ...`), or "" for any other error."""
+    line = error.split("\n", 1)[0]
+    if not line.startswith("TypeError: "):
+        return ""
+    line = line.split(" (", 1)[0] if " (" in line and not line.startswith("TypeError: can only concatenate") else line
+    for pattern in _SEQUENCE_ARITHMETIC:
+        found = pattern.search(line)
+        if found:
+            kind = next(group for group in found.groups() if group)
+            return (f"a {kind} is not a vector: Python's arithmetic does not work on a {kind} entry by entry (`+` "
+                    f"joins two, `*` by an integer repeats one, the rest is refused); make it an array first, "
+                    f"`np.asarray(..., dtype=float)`, then compute with it")
+    if line.startswith("TypeError: can't multiply sequence by non-int"):
+        return ("a sequence (a list, a tuple or a string) times a number is not arithmetic entry by entry: "
+                "Python repeats a sequence only by an integer, and refuses any other number; make it an array "
+                "first, `np.asarray(..., dtype=float)`, then compute with it")
+    return ""
 
 
 def _error_problem(outcome: Outcome, public: bool) -> str:

@@ -839,3 +839,35 @@ def test_the_digest_of_a_submission_compiles_nothing_in_the_grader(monkeypatch):
                                      for k in range(21)) + " " * 22 + "return x\n"
     monkeypatch.setattr(builtins, "compile", refused)
     assert len(submission_digest({"derivatives": kit.solution_source("derivatives"), "extra": nested})) == 32
+
+
+@pytest.mark.parametrize(("error", "named"), [
+    ("TypeError: can't multiply sequence by non-int of type 'float' (gradient_descent.py, line 82: return w - r * g)",
+     "a sequence (a list, a tuple or a string) times a number"),
+    ("TypeError: unsupported operand type(s) for -: 'list' and 'float' (linear_model.py, line 40: return y - c)",
+     "a list is not a vector"),
+    ("TypeError: unsupported operand type(s) for ** or pow(): 'tuple' and 'int' (a.py, line 3: return p ** 2)",
+     "a tuple is not a vector"),
+    ('TypeError: can only concatenate list (not "float") to list (a.py, line 3: return x + h)',
+     "a list is not a vector"),
+    ("TypeError: bad operand type for unary -: 'list' (a.py, line 3: return -x)", "a list is not a vector"),
+    ("TypeError: unsupported operand type(s) for ^: 'float' and 'float' (a.py, line 3: return x^2)", ""),
+    ("ValueError: operands could not be broadcast together with shapes (3,) (4,) (a.py, line 3: return x - y)", ""),
+    ("TypeError: unsupported operand type(s) for -: 'float' and 'str' (a.py, line 3: return x - 'list' and 'list')",
+     ""),
+])
+def test_arithmetic_refused_on_a_list_is_told_as_a_list_taken_for_a_vector(error, named):
+    """The thirty-third holdout: a list taken for a vector met only Python's own refusal and the exercise's general
+    hint. An error that is Python refusing arithmetic on a list or a tuple (as its message names the operand) now
+    says why, and what to do; any other error keeps the general hint."""
+    hint = engine._sequence_arithmetic(error)
+    assert (named in hint) if named else hint == ""
+
+
+def test_a_public_check_raising_on_list_arithmetic_says_a_list_is_not_a_vector(sandbox):
+    exercise = BY_KEY["gradient_descent.gradient_step"]
+    source = kit.variant_source("gradient_descent", "gradient_step", "return weights - learning_rate * grad")
+    checks = grade_sources({"gradient_descent": source}, sandbox, exercises=[exercise]).exercise(exercise.key).checks
+    failed = [check for check in checks if not check.passed]
+    assert failed and all("times a number is not arithmetic entry by entry" in check.student_message
+                          for check in failed)
