@@ -65,7 +65,7 @@ from grader.diagnosis import replace_hint
 from grader.feedback import student_message
 from grader.plain import MAX_ELEMENTS, Given, Unsupported, from_wire
 from grader.sandbox.client import Allowance, Call, Outcome, Sandbox, Session
-from grader.spec import CARRIED_FORWARD, Case, CheckResult, Exercise
+from grader.spec import CARRIED_FORWARD, GRADER_FAULT, Case, CheckResult, Exercise
 
 CALL_BUDGET = 400  # component calls of one evaluation (the kit's longest needs 80)
 SECONDS_BUDGET = 10.0  # wall time of one evaluation
@@ -178,6 +178,7 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
 
 
 Wrong = dict[str, frozenset[str]]  # module -> functions
+NO_CHILD = "not run: no child could be started to call it again"  # a kept call the sandbox could not make
 MUTATED_INPUT = "mutated input"  # the diagnosis of a check whose function changed an argument in place (engine)
 
 
@@ -241,7 +242,7 @@ def _kept_world(planned: Sequence[Any], verdicts: Sequence[CheckResult], outcome
                 outcome = session.call(replace(_call(p.exercise, p.case), kept_intact=tuple(sorted(intact.names)),
                                                as_arrays=tuple(sorted(intact.lists))))
             except Exception:  # noqa: BLE001 - no child could be started: a call not made, as below
-                outcome = Outcome("skipped", error="not run: no child could be started to call it again")
+                outcome = Outcome("skipped", error=NO_CHILD)
             # a call not made (the budget used up, an import that did not finish) is its answer, as in a graded run:
             # leaving the graded verdict standing let code spend the budget on the first calls made so and keep
             # its graded passes on the rest
@@ -258,6 +259,12 @@ def _judged_kept(p: Any, graded: CheckResult, kept: Outcome, answered: Outcome, 
     from grader.compare import answer_key
     from grader.engine import judge
 
+    if kept.status == "skipped" and kept.error == NO_CHILD and graded.passed:  # the grader's failure, not the code's
+        return replace(graded, passed=False, score=0.0, diagnosis="",
+                       student_message="this check could not be graded (a fault in the grader, reported to your "
+                       "instructor)", instructor_message=f"{GRADER_FAULT}: no child could be started to call it "
+                       f"again with the student's {' and '.join(sorted(intact.names))} kept to their promises; it "
+                       "passed as graded")
     verdict = judge(p, kept, references)
     if verdict.passed and not graded.passed:
         return _carried_intact(graded, p.exercise, intact)

@@ -529,3 +529,19 @@ def test_a_call_not_made_with_the_callees_kept_credits_no_pass_as_graded(attack)
     for key in ("linear_model.sse", "linear_model.error_profile_slope", "linear_model.error_profile_intercept"):
         assert result.exercise(key).score == 0, result.exercise(key)
     assert result.exercise("linear_model.predict").score == result.exercise("linear_model.predict").max_score
+
+
+def test_a_kept_call_the_sandbox_cannot_make_is_the_graders_fault_never_a_pass(sandbox, monkeypatch):
+    """Where no child can be started to call a check again with the callees kept (the sandbox failing, not the
+    code), a pass as graded is not credited: the check is the grader's fault, reported to the instructor."""
+    source = kit.replace_bodies(kit.solution_source("linear_model"), {
+        "predict": LIST_PREDICT, "sse": LIST_RELYING_SSE.replace("0.45", "0")})
+
+    def no_child(*args, **kwargs):
+        raise RuntimeError("the sandbox could not confine a child process")
+
+    monkeypatch.setattr(sandbox, "session", no_child)
+    sse = _grade(sandbox, "linear_model", source).exercise("linear_model.sse")
+    assert sse.score == 0 and sse.checks
+    assert all(check.grader_fault for check in sse.checks if "could not be graded" in check.student_message)
+    assert any(check.grader_fault for check in sse.checks)
