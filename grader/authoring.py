@@ -48,7 +48,7 @@ def exercise(*, module: str, function: str, points: float, checks: Mapping[str, 
              expect: ExpectRule | Sequence[ExpectRule], hint: str, mistakes: Sequence[Misconception] = (),
              alternatives: Sequence[str] = (), call_seconds: float | None = None,
              returns: Sequence[str] = (), return_sizes: Sequence[str] = (), by_hand: bool = False,
-             differentiates: str = "",
+             differentiates: str = "", evaluates_differentiated: bool = True,
              hidden_draws: int = 1) -> Exercise:
     """One exercise, declared with keywords; raises ValueError on a declaration that cannot be graded.
 
@@ -59,7 +59,8 @@ def exercise(*, module: str, function: str, points: float, checks: Mapping[str, 
     the answer is a derivative worked out by hand; during its calls the submission's functions refuse complex
     numbers and any object but plain real data, so a complex step, a dual number or SymPy's symbols through them
     fail; `differentiates` names the module function the answer is the slope of (same arguments; implies
-    `by_hand`): during the call it may be evaluated at the input only, so any numerical method through it fails.
+    `by_hand`): during the call it may be evaluated at the input only, so any numerical method through it fails;
+    `evaluates_differentiated=False`: not at all (a polynomial: its values at a few points determine it).
     `hidden_draws`: inputs drawn for each hidden check, all to be right for it to pass (for answers that are one of a
     few labels or counts, which a guess would otherwise get right by chance)."""
     if not checks:
@@ -82,5 +83,5 @@ def exercise(*, module: str, function: str, points: float, checks: Mapping[str, 
         expect=rules, hint=hint, misconceptions=tuple(mistakes), alternatives=tuple(alternatives),
         call_seconds=call_seconds, returns=tuple(returns), return_sizes=tuple(return_sizes),
         by_hand=by_hand or bool(differentiates),
-        differentiates=differentiates, hidden_draws=hidden_draws,
+        differentiates=differentiates, evaluates_differentiated=evaluates_differentiated, hidden_draws=hidden_draws,
     )

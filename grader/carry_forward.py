@@ -621,7 +621,8 @@ def _with_oracles(candidate: _Candidate) -> tuple[Call, _Questions] | None:
     exercise = candidate.exercise
     return Call(exercise.module, exercise.function, candidate.case.args, dict(candidate.case.kwargs),
                 return_args=candidate.case.check_mutation, oracles=oracles, by_hand=exercise.by_hand,
-                differentiates=exercise.differentiates), questions
+                differentiates=exercise.differentiates,
+                evaluates_differentiated=exercise.evaluates_differentiated), questions
 
 
 def _recorder(function: Callable[..., Any], calls: list[inspect.BoundArguments]) -> Callable[..., Any]:

@@ -254,7 +254,8 @@ def _call(exercise: Exercise, case: Case) -> Call:
 def _call_of(exercise: Exercise, function: str, case: Case) -> Call:
     """A call of `function` (the exercise's own or a repair's) as the exercise's checks make it."""
     return Call(exercise.module, function, case.args, dict(case.kwargs), case.check_mutation,
-                by_hand=exercise.by_hand, differentiates=exercise.differentiates)
+                by_hand=exercise.by_hand, differentiates=exercise.differentiates,
+                evaluates_differentiated=exercise.evaluates_differentiated)
 
 
 _PUBLIC_CALLS: dict[tuple[str, str], Call] = {}

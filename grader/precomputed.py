@@ -202,6 +202,7 @@ def public_checks_data(exercises: Sequence[Exercise] | None = None,
                        "call_seconds": e.call_seconds, "returns": list(e.returns),
                        "return_sizes": list(e.return_sizes), "by_hand": e.by_hand,
                        "differentiates": e.differentiates,
+                       "evaluates_differentiated": e.evaluates_differentiated,
                        "misconceptions": [{"name": m.name, "hint": m.hint, "form": form}
                                           for m, form in zip(e.misconceptions, _forms(e), strict=True)]}
                       for e in exercises],
@@ -329,7 +330,8 @@ def exercises_from(data: Mapping[str, Any]) -> tuple[Exercise, ...]:
                                   for m in e["misconceptions"]),
                  call_seconds=e["call_seconds"], returns=tuple(e.get("returns", ())),
                  return_sizes=tuple(e.get("return_sizes", ())),
-                 by_hand=e.get("by_hand") is True, differentiates=str(e.get("differentiates") or ""))
+                 by_hand=e.get("by_hand") is True, differentiates=str(e.get("differentiates") or ""),
+                 evaluates_differentiated=e.get("evaluates_differentiated") is not False)
         for e in data["exercises"])
 
 

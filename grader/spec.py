@@ -102,6 +102,10 @@ class Exercise:
     # The module function the answer is the slope of, taking the same arguments (`f_poly` for `df_poly`): during a
     # by-hand call it may be evaluated at the call's input only, so a numerical method through it fails
     differentiates: str = ""
+    # Whether that function may be evaluated at all (at the input): False for a polynomial, whose values at a few
+    # points (an array's entries, the inputs of a few calls) determine it and so its derivative; the power rule needs
+    # none of them
+    evaluates_differentiated: bool = True
     # Inputs drawn for each hidden check, all of which must be right for it to pass: an answer that is one of a few
     # labels or counts can be right by chance (a random label passes one check in four), and k draws make a guess
     # pass a check one time in 4^k; a student who knows the rule passes every draw of a kind as easily as one

@@ -683,7 +683,9 @@ def test_a_derivative_by_a_numerical_method_through_the_given_function_earns_not
         own = result.exercise(f"derivatives.{function}")
         assert own.score == 0, function
         assert "derivative worked out by hand" in own.checks[0].student_message, function
-    assert "was evaluated at" in result.exercise("derivatives.df_poly").checks[0].student_message
+    assert "`f_poly` was evaluated: it is a polynomial" in \
+        result.exercise("derivatives.df_poly").checks[0].student_message
+    assert "`f_wave` was evaluated at" in result.exercise("derivatives.df_wave").checks[0].student_message
     assert "`f_poly` was called with an object of type `_Symbol`" in \
         result.exercise("derivatives.dsigmoid").checks[0].student_message
 
@@ -874,3 +876,90 @@ def test_the_signs_of_the_diagonal_and_of_the_determinant_do_not_classify_every_
         checks = result.exercises[0].checks
         assert all(not check.passed for check in checks if check.label in kinds), student
         assert result.exercises[0].score < exercise.points * (1 - 1.5 / len(exercise.checks)), student
+
+
+def _body_of(source: str, function: str) -> str:
+    """The body of `function` in `source`, dedented (its docstring left out)."""
+    import ast
+    import textwrap
+
+    node = next(n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == function)
+    statements = node.body[1:] if isinstance(node.body[0], ast.Expr) and isinstance(
+        getattr(node.body[0], "value", None), ast.Constant) else node.body
+    lines = source.splitlines()[statements[0].lineno - 1:statements[-1].end_lineno]
+    return textwrap.dedent("\n".join(lines)) + "\n"
+
+
+# Red team round 31: functions the child holds that compute a by-hand answer under another name. A function the
+# grader passes to another exercise is kept (told by two of its values) and used after: a probe's derivative under a
+# change of variable (f_nonconvex(x) is the double well at −x, f_poly the cubic moved), the grader's g of a point.
+KEPT_BY_VALUES = {
+    "gradient_descent": (
+        "best_of_starts", "if abs(df(1.0) + 3.0) < 1e-12 and abs(df(2.0) - 19.0) < 1e-12:\n"
+        "    globals()['_KEPT'] = df\n",
+        "df_nonconvex", "return -np.vectorize(_KEPT)(-np.asarray(x, dtype=float))"),
+    "derivatives": (
+        "tangent_line", "if abs(df(0.0) + 2.0) < 1e-12 and abs(df(1.0) - 1.0) < 1e-12:\n"
+        "    globals()['_KEPT'] = df\n",
+        "df_poly", "return np.vectorize(_KEPT)(np.asarray(x) - 2.0) - 1.0"),
+    "partial_derivatives": (
+        "partial_derivative", "if np.size(point) == 2 and abs(f([1.0, 2.0]) - (2.0 + np.sin(2.0))) < 1e-12:\n"
+        "    globals()['_KEPT'] = f\n",
+        "dg_dx", "s = 1e-4\nreturn np.vectorize(lambda a, b: (_KEPT([a + s, b]) - _KEPT([a - s, b])) / (2 * s))"
+        "(np.asarray(x, dtype=float), np.asarray(y, dtype=float))"),
+}
+
+
+@pytest.mark.parametrize("module", sorted(KEPT_BY_VALUES))
+def test_a_function_the_grader_gives_another_exercise_refuses_to_run_during_a_by_hand_call(sandbox, module):
+    """05, 06 and 03: `df_nonconvex` as −D(−x) of the double well's given derivative, `df_poly` as the cubic's moved,
+    `dg_dx` a difference quotient of the grader's g of a point: each kept by a function right in every other way,
+    every hidden check passed (their public ones too once kept). During a by-hand call the grader's given functions
+    refuse to run, but the one of the function differentiated (at the input only) and those the call passes."""
+    keeper, keep, by_hand, body = KEPT_BY_VALUES[module]
+    solution = kit.solution_source(module)
+    source = replace_bodies(solution, {by_hand: body, keeper: keep + _body_of(solution, keeper)})
+    exercises = [e for e in DECLARED if e.module == module]
+    result = grade_sources({module: source}, sandbox, student="s", hidden=True, course_seed="c", exercises=exercises)
+    assert result.exercise(f"{module}.{keeper}").score == result.exercise(f"{module}.{keeper}").max_score
+    checks = result.exercise(f"{module}.{by_hand}").checks
+    assert not any(check.passed for check in checks if check.visibility == "hidden"), by_hand
+    assert any("a function the grader gives another exercise, was called" in check.student_message
+               for check in checks if check.visibility == "public")
+
+
+def test_the_differentiated_function_under_its_name_in_another_module_is_held_at_the_input(sandbox):
+    """04: `dsigmoid` as a difference quotient of the `sigmoid` the kit gives in `neural_network.py` (imported by the
+    student's `derivatives`): 3 of 3; only the module's own `sigmoid` was held at the input."""
+    body = ("import neural_network\ns = neural_network.sigmoid\nt = np.asarray(x, dtype=float)\n"
+            "r = (s(t + 1e-5) - s(t - 1e-5)) / 2e-5\nreturn float(r) if np.ndim(r) == 0 else r")
+    sources = {"derivatives": kit.variant_source("derivatives", "dsigmoid", body),
+               "neural_network": kit.solution_source("neural_network")}
+    own = grade_sources(sources, sandbox, student="s", hidden=True, course_seed="c",
+                        exercises=[BY_KEY["derivatives.dsigmoid"]]).exercise("derivatives.dsigmoid")
+    assert own.score == 0
+    assert "`sigmoid` was evaluated at" in own.checks[0].student_message
+
+
+def test_a_polynomial_differentiated_is_not_evaluated_at_all_during_a_by_hand_call(sandbox):
+    """02: `df_poly` on an array fitted the cubic through its values at the array's own entries (where it may be
+    evaluated) and differentiated the fit: exact, 2 of 6 with `df_nonconvex`. A polynomial's values at a few points
+    (an array's entries, a few calls' inputs) determine it: it is not evaluated at all."""
+    body = ("xs = np.atleast_1d(np.asarray(x, dtype=float))\npoints = np.concatenate([xs, -xs, [0.0]])\n"
+            "fit = np.polyfit(points, f_poly(points), 3)\nr = np.polyval(np.polyder(fit), xs)\n"
+            "return r if np.ndim(x) else float(r[0])")
+    own = grade_sources({"derivatives": kit.variant_source("derivatives", "df_poly", body)}, sandbox, student="s",
+                        hidden=True, course_seed="c", exercises=[BY_KEY["derivatives.df_poly"]]
+                        ).exercise("derivatives.df_poly")
+    assert own.score == 0 and "`f_poly` was evaluated: it is a polynomial" in own.checks[0].student_message
+
+
+def test_a_function_differentiated_is_evaluated_nowhere_exactly_where_it_is_a_polynomial():
+    from grader import given
+
+    for exercise in DECLARED:
+        name = f"{exercise.module}.{exercise.differentiates}"
+        if exercise.differentiates and name in given.CURRICULUM:
+            function = given.CURRICULUM[name]
+            polynomial = function.expr.is_polynomial(*function.variables)
+            assert exercise.evaluates_differentiated == (not polynomial), exercise.key

@@ -147,6 +147,7 @@ def cubic_tangent(rng: np.random.Generator) -> Case:
 EXERCISES = (
     exercise(
         module=MODULE, function="df_poly", points=3, differentiates="f_poly",
+        evaluates_differentiated=False,
         checks=hand_derivative_checks("derivatives.f_poly", -3.0, 3.0, integers_to_avoid=(1, 3),
                                       integers=(-7, 7)),
         expect=sympy_derivative_of("derivatives.f_poly"),

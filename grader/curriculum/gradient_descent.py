@@ -309,6 +309,7 @@ EXERCISES = (
     ),
     exercise(
         module=MODULE, function="df_nonconvex", points=3, differentiates="f_nonconvex",
+        evaluates_differentiated=False,
         checks=hand_derivative_checks("gradient_descent.f_nonconvex", -2, 2, integers_to_avoid=(0, 1),
                                       integers=(-6, 6)),
         expect=by_sympy(NONCONVEX.diff(1), EXACT, "sympy.diff of f_nonconvex"),

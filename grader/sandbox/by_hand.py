@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 GUARD_NAME = "__calcgrade_real_numbers_only__"  # the global through which a stand-in reaches `RealNumbersOnly`
+INPUT, REFUSED = "input", "refused"  # a guarded function held at the input, or refused outright
 MAX_DEPTH = 4  # lists within lists looked into
 
 
@@ -103,10 +104,13 @@ def _real_numbers(value: Any, depth: int = 0) -> bool:
 
 class InputOnly:
     """The function the answer is the slope of (`name`), evaluated only where a formula needs it: with numbers only,
-    each at one of the call's argument's values in the same place, or its negative (σ(x)·σ(−x) is a formula)."""
+    each at one of the call's argument's values in the same place, or its negative (σ(x)·σ(−x) is a formula);
+    `nowhere`: not at all (a polynomial, whose values at a few points, an array's entries or a few calls' inputs,
+    determine it and so its derivative: the power rule needs none of them)."""
 
-    def __init__(self, name: str, args: tuple[Any, ...]):
+    def __init__(self, name: str, args: tuple[Any, ...], nowhere: bool = False):
         self.name = name
+        self.nowhere = nowhere
         self.allowed: list[np.ndarray] = []
         for value in args:
             if not _real_numbers(value):
@@ -115,7 +119,10 @@ class InputOnly:
             self.allowed.append(np.concatenate([points, -points]))
 
     def check(self, bound: tuple[Any, ...]) -> None:
-        """Raise where an argument is not numbers, or holds a point away from the input's."""
+        """Raise where an argument is not numbers, or holds a point away from the input's (any point: `nowhere`)."""
+        if self.nowhere:
+            raise ValueError(refusal(f"`{self.name}` was evaluated: it is a polynomial, whose values at a few points "
+                                     "give its derivative; the power rule needs none of them"))
         for allowed, argument in zip(self.allowed, bound, strict=False):
             if not _real_numbers(argument):
                 raise TypeError(refusal(f"`{self.name}` was called with an object of type "
@@ -158,21 +165,26 @@ def _stand_in_code(key: int, free: int, name: str, qualname: str) -> types.CodeT
 
 class RealNumbersOnly:
     """A context in which every function defined by the submission's `modules` (source files `files`) refuses
-    arguments that could carry a derivative, and the function `input_only` names (in `module`, the exercise's)
-    refuses points away from the call's input; on leaving it, each function has its own code again (and each name
-    its value)."""
+    arguments that could carry a derivative, and the function `input_only` names (in `module`, the exercise's, and a
+    function of that name in any other module: the kit gives `sigmoid` in two) refuses points away from the call's
+    input; the grader's own given functions (`given`) refuse to run at all, but the copy of the differentiated one
+    (at the input only) and those the call itself passes (`passed`): a derivative worked out by hand needs none of
+    the functions other exercises are given (a probe's derivative is the answer under a change of variable, a
+    function of a point the differentiated one under another name). On leaving it, each function has its own code
+    again (and each name its value)."""
 
     def __init__(self, modules: Iterable[types.ModuleType], files: Iterable[str],
                  module: types.ModuleType | None = None, input_only: InputOnly | None = None,
-                 given: Mapping[str, Any] | None = None):
+                 given: Mapping[str, Any] | None = None, passed: Iterable[Any] = ()):
         self.modules = tuple(modules)
         self.files = frozenset(files)
         self.module, self.input_only = module, input_only
         # the grader's own copies of the given functions (`child.GIVEN`, by "module.name"): guarded alike, the one of
         # the differentiated function at the input only, wherever student code reached or kept them
         self.given = dict(given or {})
+        self.passed = frozenset(id(value) for value in passed if callable(value))
         self.swapped: list[tuple[types.FunctionType, types.CodeType, dict[str, Any], bool]] = []
-        self.copies: dict[int, tuple[types.FunctionType, str, complex | None, bool]] = {}
+        self.copies: dict[int, tuple[types.FunctionType, str, complex | None, str]] = {}  # role: INPUT, REFUSED
         self.rebound: tuple[Any, Any] | None = None  # (the name's value, the wrapper bound instead)
 
     def _functions(self) -> list[types.FunctionType]:
@@ -193,13 +205,15 @@ class RealNumbersOnly:
         return self.given.get(f"{self.module.__name__}.{self.input_only.name}")
 
     def check(self, key: int, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        original, name, written, differentiated = self.copies[key]
+        original, name, written, role = self.copies[key]
+        if role == REFUSED:
+            raise TypeError(refusal(f"`{name}`, a function the grader gives another exercise, was called"))
         if written is not None:
             raise TypeError(refusal(f"`{name}` computes with the complex number {written!r}"))
         for value in (*args, *kwargs.values()):
             if what := _not_real(value):
                 raise TypeError(refusal(f"`{name}` was called with {what}"))
-        if differentiated:
+        if role == INPUT:
             self._at_input(original, args, kwargs)
         return original(*args, **kwargs)
 
@@ -214,12 +228,20 @@ class RealNumbersOnly:
     def __enter__(self) -> RealNumbersOnly:
         target = vars(self.module).get(self.input_only.name) if self.module is not None and self.input_only else None
         given_target = self._given_target()
+        givens = {id(value) for value in self.given.values()}
         for key, function in enumerate(self._functions()):
             code, namespace = function.__code__, function.__globals__
             copy = types.FunctionType(code, namespace, function.__name__, function.__defaults__, function.__closure__)
             copy.__kwdefaults__ = function.__kwdefaults__
-            self.copies[key] = (copy, function.__name__, complex_constant(code),
-                                function is target or (given_target is not None and function is given_target))
+            if function is target or (given_target is not None and function is given_target) or (
+                    self.input_only is not None and id(function) not in givens
+                    and function.__name__ == self.input_only.name):
+                role = INPUT
+            elif id(function) in givens and id(function) not in self.passed:
+                role = REFUSED
+            else:
+                role = ""
+            self.copies[key] = (copy, function.__name__, complex_constant(code), role)
             added = GUARD_NAME not in namespace
             namespace[GUARD_NAME] = self.check
             function.__code__ = _stand_in_code(key, len(code.co_freevars), code.co_name, code.co_qualname)

@@ -31,6 +31,7 @@ import sys
 import time
 import traceback
 import types
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -187,6 +188,7 @@ class Request:
     # caller judged given its callees leave their inputs alone, as their docstrings promise)
     kept_intact: tuple[str, ...] = ()
     as_arrays: tuple[str, ...] = ()  # of those, the ones whose list or tuple answer is made the promised array
+    differentiated_nowhere: bool = False  # the function `differentiates` names is not evaluated at all (a polynomial)
 
     @classmethod
     def read(cls, request: dict[str, Any]) -> Request:
@@ -198,7 +200,8 @@ class Request:
                    request.get("by_hand") is True, str(request.get("differentiates") or ""),
                    request.get("numpy_types") is True,
                    tuple(str(name) for name in intact) if isinstance(intact, list) else (),
-                   tuple(str(name) for name in arrays) if isinstance(arrays, list) else ())
+                   tuple(str(name) for name in arrays) if isinstance(arrays, list) else (),
+                   differentiated_nowhere=request.get("differentiated_nowhere") is True)
 
 
 class OracleUnavailable(Exception):
@@ -274,8 +277,9 @@ def _call(request: Request, files: dict[str, list[str]], link: Link | None = Non
             for name, student_function in intact.items():
                 setattr(module, name, _intact(student_function, name in request.as_arrays))
             if request.by_hand:
-                with _real_numbers_only(files, module, InputOnly(request.differentiates, args)
-                                        if request.differentiates else None):
+                with _real_numbers_only(files, module, InputOnly(request.differentiates, args,
+                                                                 nowhere=request.differentiated_nowhere)
+                                        if request.differentiates else None, (*args, *kwargs.values())):
                     value = function(*args, **kwargs)
             else:
                 value = function(*args, **kwargs)
@@ -304,12 +308,12 @@ def _call(request: Request, files: dict[str, list[str]], link: Link | None = Non
 
 
 def _real_numbers_only(files: dict[str, list[str]], module: types.ModuleType,
-                       input_only: InputOnly | None) -> RealNumbersOnly:
+                       input_only: InputOnly | None, passed: Iterable[Any] = ()) -> RealNumbersOnly:
     """The guard of `grader.sandbox.by_hand` over every submission module loaded so far and the grader's own given
-    functions, `input_only` in `module`."""
+    functions (refused but for those `passed`, the call's own arguments), `input_only` in `module`."""
     names = (filename.removesuffix(".py") for filename in files)
     return RealNumbersOnly((sys.modules[name] for name in names if name in sys.modules), files, module, input_only,
-                           GIVEN)
+                           GIVEN, passed)
 
 
 def serve(channel, reader) -> None:

@@ -105,6 +105,7 @@ class Call:
     # (`grader.sandbox.by_hand`: a complex step or a dual number through them fails).
     by_hand: bool = False
     differentiates: str = ""  # and the module function evaluated at this call's input only
+    evaluates_differentiated: bool = True  # or, where False, not evaluated at all (a polynomial)
     # NumPy's scalar types and exact dtypes kept in the arguments (`plain.to_wire`): error carried forward's calls,
     # whose arguments the reference made as the student's caller would (`np.float64` from iterating an array)
     numpy_types: bool = False
@@ -122,6 +123,8 @@ class Call:
             extra["by_hand"] = True
         if self.differentiates:
             extra["differentiates"] = self.differentiates
+            if not self.evaluates_differentiated:
+                extra["differentiated_nowhere"] = True
         if self.numpy_types:
             extra["numpy_types"] = True
         if self.kept_intact:
