@@ -1489,3 +1489,20 @@ def test_a_module_too_long_to_repair_leaves_no_syntax_tree_in_the_grader():
     kept = repair._parsed_once.cache_info().currsize
     assert list(repair.candidate_slices(source, "df_poly")) == []
     assert repair._parsed_once.cache_info().currsize == kept
+
+
+@pytest.mark.parametrize(("function", "body", "returned"), [
+    ("dsigmoid", "s = sigmoid(x)\nif np.ndim(x) == 0:\n    return s\nreturn s * (1 - s)", "return s"),
+    ("df_log", "if np.ndim(x) == 0:\n    return 2 * x\nreturn 2 * x / (1 + x**2)", "return 2 * x"),
+])
+def test_an_early_return_left_in_is_told_as_one_not_as_its_test_made_never_to_hold(sandbox, function, body,
+                                                                                   returned):
+    """The thirty-fourth holdout: `if np.ndim(x) == 0: return s`, left from a check, was told "the number 0 is not
+    the right constant here" (changing it to -1 passes: the branch then never runs). An `if` that returns before
+    the rest of the function is now a removal of its own, preferred to any edit inside its test."""
+    exercise = next(e for e in EXERCISES if e.key == f"derivatives.{function}")
+    source = kit.variant_source("derivatives", function, body)
+    checks = grade_sources({"derivatives": source}, sandbox, exercises=[exercise]).exercise(exercise.key).checks
+    failed = [check for check in checks if not check.passed]
+    assert failed and all(f"`{returned}` under `if np.ndim(x) == 0:` returns early" in check.student_message
+                          and "not the right constant" not in check.student_message for check in failed)

@@ -149,7 +149,8 @@ _DEFAULT_DDOF = {"var": 0, "std": 0, "nanvar": 0, "nanstd": 0, "cov": 1}
 _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing term": 4, "sum of products": 3,
          "missing sum": 3,
          "precedence": 1, "floor division": 1, "integer truncation": 1, "argument not passed": 1,
-         "early stop": 1, "alias": 1, "swapped operands": 2, "extra operation": 2, "transposed": 2, "not reset": 2,
+         "early stop": 1, "early return": 1, "alias": 1, "swapped operands": 2, "extra operation": 2,
+         "transposed": 2, "not reset": 2,
          "running total": 2, "swapped values": 2, "swapped arguments": 2, "return in loop": 1, "ddof": 2,
          "one triangle": 1, "mean for sum": 3, "sum for mean": 3, "wrong function": 3, "index for its value": 2,
          "order of statements": 3, "swapped indices": 2, "missing power": 4,
@@ -2384,6 +2385,16 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                            f"`{target}` is stored, its mirror `{mirrored}` is not, and a symmetric matrix needs both",
                            f"adding `{_line(mirror)}` after `{target} = ...`"), _with_field(node, field, order), False
             exits = any(isinstance(n, ast.Break | ast.Return) for n in ast.walk(statement))
+            if isinstance(statement, ast.If) and not statement.orelse and isinstance(statement.body[-1], ast.Return) \
+                    and isinstance(node, ast.FunctionDef) and index + 1 < len(statements):
+                # `if np.ndim(x) == 0: return s` left from a check: an edit of its test that makes it never hold
+                # passes too, and would be told as a wrong number or comparison
+                kept = [copy.deepcopy(s) for s in statements[:index] + statements[index + 1:]]
+                header = f"if {ast.unparse(statement.test)}:"
+                yield Edit("early return", _line(statement), "", f"`{_line(statement.body[-1])}` under `{header}` "
+                           "returns early on the inputs that test picks (a line left from a check, a special case): "
+                           "the rest of the function must run for those too", f"removing `{header}` and what it "
+                           "guards"), _with_field(node, field, kept), False
             if isinstance(statement, ast.If) and exits and isinstance(node, ast.For | ast.While):
                 kept = [copy.deepcopy(s) for s in statements[:index] + statements[index + 1:]] or [ast.Pass()]
                 yield Edit("early stop", _line(statement), "", "the loop stops early: every pass must be "
@@ -3406,8 +3417,8 @@ def _names_changed_by_guard(statement: ast.stmt) -> list[str]:
 # Edits that take a piece of the student's code away: where one repairs the code, an edit inside that piece, or
 # in code that only feeds it, repairs it too by switching it off (a stopping test made never to fire, a penalty's
 # term made to vanish), and says nothing of the slip.
-_REMOVALS = frozenset({"early stop", "conditional change", "conditional update", "extra term", "extra factor",
-                       "extra division", "extra power", "extra operation"})
+_REMOVALS = frozenset({"early stop", "early return", "conditional change", "conditional update", "extra term",
+                       "extra factor", "extra division", "extra power", "extra operation"})
 
 
 def _normalised(text: str) -> str:
