@@ -1506,3 +1506,17 @@ def test_an_early_return_left_in_is_told_as_one_not_as_its_test_made_never_to_ho
     failed = [check for check in checks if not check.passed]
     assert failed and all(f"`{returned}` under `if np.ndim(x) == 0:` returns early" in check.student_message
                           and "not the right constant" not in check.student_message for check in failed)
+
+
+def test_an_update_dedented_out_of_its_if_is_told_as_one_not_as_two_edits_that_compensate(sandbox):
+    """The thirty-fourth holdout: `minus[k] -= h` dedented out of `if k == i:` was told two slips, the copy `minus =
+    np.array(point)` moved into the loop and `minus[k]` made `minus[i]`: edits that pass by compensating, neither
+    the slip. A statement after an `if` in a loop is now tried inside that `if`."""
+    exercise = next(e for e in EXERCISES if e.key == "partial_derivatives.partial_derivative")
+    body = ("plus = np.array(point, dtype=float)\nminus = np.array(point, dtype=float)\nfor k in range(len(plus)):\n"
+            "    if k == i:\n        plus[k] += h\n    minus[k] -= h\nreturn float((f(plus) - f(minus)) / (2 * h))")
+    source = kit.variant_source("partial_derivatives", "partial_derivative", body)
+    checks = grade_sources({"partial_derivatives": source}, sandbox, exercises=[exercise]).exercise(exercise.key).checks
+    failed = [check for check in checks if not check.passed]
+    assert failed and all("indenting `minus[k] -= h` into `if k == i:` makes every check pass" in check.student_message
+                          and "Two slips" not in check.student_message for check in failed)

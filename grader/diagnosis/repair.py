@@ -170,7 +170,7 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "twin step missing": 1, "step back to the start": 1, "in place on an alias": 1, "copy after change": 1,
          "square shape": 2, "rounded constant": 1, "coefficient order": 2,
          "enumerate start": 1, "diagonal twice": 1, "module function for parameter": 1, "argument order": 1,
-         "outside the loop": 2, "part of the data": 2, "fixed size": 2, "written out": 2}
+         "outside the loop": 2, "outside the if": 2, "part of the data": 2, "fixed size": 2, "written out": 2}
 
 
 @dataclass(frozen=True)
@@ -2368,6 +2368,7 @@ def _statements(node: ast.AST, context: _Context) -> Found:
             if isinstance(statement, ast.For | ast.While):
                 yield from _last_pass_for_total(node, field, statements, index)
                 yield from _left_out_of_loop(node, field, statements, index)
+            yield from _left_out_of_if(node, field, statements, index)
             if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
                     and isinstance(target := statement.targets[0], ast.Name) \
                     and isinstance(statement.value, ast.Subscript) and isinstance(statement.value.value, ast.Name) \
@@ -3066,6 +3067,26 @@ def _left_out_of_loop(node: ast.AST, field: str, statements: list[ast.stmt], ind
     yield Edit("outside the loop", _line(after), "", f"`{_line(after)}` stands after the loop `{_header(loop)}`, so "
                "it runs once, with the last pass's values: it belongs inside that loop, at the end of each pass",
                f"indenting `{_line(after)}` into the loop `{_header(loop)}`"), _with_field(node, field, order), False
+
+
+def _left_out_of_if(node: ast.AST, field: str, statements: list[ast.stmt], index: int) -> Found:
+    """The statement right after an `if` (with no `else`) inside a loop that does what the `if`'s body does to a twin
+    (`minus[k] -= h` after `if k == i: plus[k] += h`) but stands outside it, indented one level too little: it runs
+    on every pass, where the test picks the passes it belongs to."""
+    test = statements[index]
+    if index + 1 >= len(statements) or not isinstance(test, ast.If) or test.orelse \
+            or not isinstance(node, ast.For | ast.While):
+        return
+    after = statements[index + 1]
+    if not isinstance(after, ast.Assign | ast.AugAssign | ast.Expr):
+        return
+    moved = copy.deepcopy(test)
+    moved.body = [*moved.body, copy.deepcopy(after)]
+    order = [*map(copy.deepcopy, statements[:index]), moved, *map(copy.deepcopy, statements[index + 2:])]
+    header = f"if {ast.unparse(test.test)}:"
+    yield Edit("outside the if", _line(after), "", f"`{_line(after)}` stands after `{header}`, so it runs on every "
+               "pass, where that test picks the passes it belongs to: it belongs inside that `if`",
+               f"indenting `{_line(after)}` into `{header}`"), _with_field(node, field, order), False
 
 
 def _into_loops(loop: ast.For | ast.While, statement: ast.stmt, depth: int = 3
