@@ -19,8 +19,10 @@ from __future__ import annotations
 
 from holdout_checks import holdout_checks
 
-# Measured at the first grading, not a target: 53 of 79 named by keywords (67%), 57 by hand (72%); all 79 lost marks
-# on their own function, none cost its callers; four texts misleading, read by hand.
+# Measured at the first grading, not a target: 53 of 79 named by keywords (67%), 57 by hand (72%; 58 on review); all
+# 79 lost marks on their own function, none cost its callers; three texts misleading, read by hand (a fourth, read so
+# at first, is not: `h34_gradient_norm_step_before_record` steps before it records, n_steps + 1 times, so "start not
+# recorded" and "one step too many" are both true of it, and the statement swaps offered beside them are the fix).
 NAMED_AT_LEAST = 0.65
 NAMED_BY_HAND_AT_LEAST = 0.70
 
@@ -46,11 +48,10 @@ HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({
     "h34_tangent_line_intercept_before_slope",
     # only Python's IndexError with the code line `e[i, j] = ...` quoted; no hint
     "h34_error_surface_loops_swapped",
-    # misleading: "your loop runs one time more than it should" (the loop count is right)
-    "h34_gradient_norm_step_before_record",
-    # misleading: the copy `minus = np.array(...)` said to belong inside the loop; the dedent out of the `if` unsaid
-    "h34_partial_derivative_minus_dedented_from_if",
 })
+# (`h34_partial_derivative_minus_dedented_from_if`, misleading at the first grading, is named since: "`minus[k] -= h`
+# stands after `if k == i:`, so it runs on every pass"; the two debugging returns too: "`return s` under `if
+# np.ndim(x) == 0:` returns early on the inputs that test picks".)
 
 HAND_JUDGED_FALSE: dict[str, str] = {
     # the scalar test `np.ndim(x) == 0` is right; the slip is the debugging `return s` under it. The edit to -1
@@ -60,20 +61,11 @@ HAND_JUDGED_FALSE: dict[str, str] = {
     # the same: the debugging `return 2 * x` is the slip, not the 0 of the scalar test
     "h34_df_log_debug_return_numerator": "the number 0 is not the right constant here. in df_log, changing "
                                          "`np.ndim(x) == 0`",
-    # `range(n_steps + 1)` is the right count (n_steps + 1 lengths); the values run one step ahead because the
-    # step comes before the record. Shortening the loop, as told, gives n_steps values
-    "h34_gradient_norm_step_before_record": "second: your loop runs one time more than it should: one step too many",
     # the copy belongs before the loop (as `plus`'s does); the slip is `minus[k] -= h` dedented out of `if k == i`
     "h34_partial_derivative_minus_dedented_from_if": "`minus = np.array(point, dtype=float)` runs once, before the "
                                                      "loop, so every pass shares",
 }
-FALSE_HINT_TODAY: dict[str, str] = {
-    "h34_dsigmoid_debug_return_scalar": "a constant edited to make a debugging branch unreachable is told as the "
-                                        "constant being wrong",
-    "h34_df_log_debug_return_numerator": "the same",
-    "h34_gradient_norm_step_before_record": "a path one step ahead is told as a loop that runs once too often",
-    "h34_partial_derivative_minus_dedented_from_if": "an edit that compensates elsewhere is told as the slip",
-}
+FALSE_HINT_TODAY: dict[str, str] = {}
 KEEPS_MARKS_TODAY: dict[str, str] = {}
 COSTS_CALLERS_TODAY: dict[str, str] = {}
 
