@@ -19,6 +19,7 @@ rule or a list of rules (an answer must satisfy all of them), `mistakes` and `al
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,20 @@ import numpy as np
 from grader.spec import Case, Check, Exercise, ExpectRule, Misconception
 
 InputGenerator = Callable[[np.random.Generator], Case | tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class EdgeCase:
+    """A kind of check whose right answer something that does none of the work gives too (no step taken: the path
+    is the start; a slope of 0: the line is its intercept): its points count only where the check `counts_with`
+    names passes as well. Declared in `checks` as `edge_case(generate, counts_with="thirty steps")`."""
+
+    generate: InputGenerator
+    counts_with: str
+
+
+def edge_case(generate: InputGenerator, *, counts_with: str) -> EdgeCase:
+    return EdgeCase(generate, counts_with)
 
 
 def mistake(*, name: str, hint: str, body: str, slip_in: str = "") -> Misconception:
@@ -44,7 +59,7 @@ def _as_case(generate: InputGenerator) -> Callable[[np.random.Generator], Case]:
     return make_case
 
 
-def exercise(*, module: str, function: str, points: float, checks: Mapping[str, InputGenerator],
+def exercise(*, module: str, function: str, points: float, checks: Mapping[str, InputGenerator | EdgeCase],
              expect: ExpectRule | Sequence[ExpectRule], hint: str, mistakes: Sequence[Misconception] = (),
              alternatives: Sequence[str] = (), call_seconds: float | None = None,
              returns: Sequence[str] = (), return_sizes: Sequence[str] = (), by_hand: bool = False,
@@ -74,12 +89,19 @@ def exercise(*, module: str, function: str, points: float, checks: Mapping[str, 
         raise ValueError(f"{module}.{function}: `returns` names each of several returned values")
     if return_sizes and (len(return_sizes) != len(returns) or not set(return_sizes) <= {"1", "n"}):
         raise ValueError(f"{module}.{function}: `return_sizes` gives each returned value's size, \"1\" or \"n\"")
+    for label, generate in checks.items():
+        if isinstance(generate, EdgeCase) and (generate.counts_with not in checks or generate.counts_with == label
+                                               or isinstance(checks[generate.counts_with], EdgeCase)):
+            raise ValueError(f"{module}.{function}: the edge case {label!r} counts with another check, not an edge "
+                             "case, of the exercise")
     names = [m.name for m in mistakes]
     if len(set(names)) != len(names):
         raise ValueError(f"{module}.{function}: two known mistakes share a name")
     return Exercise(
         module=module, function=function, points=points,
-        checks=tuple(Check(label, _as_case(generate)) for label, generate in checks.items()),
+        checks=tuple(Check(label, _as_case(generate.generate), counts_with=generate.counts_with)
+                     if isinstance(generate, EdgeCase) else Check(label, _as_case(generate))
+                     for label, generate in checks.items()),
         expect=rules, hint=hint, misconceptions=tuple(mistakes), alternatives=tuple(alternatives),
         call_seconds=call_seconds, returns=tuple(returns), return_sizes=tuple(return_sizes),
         by_hand=by_hand or bool(differentiates),

@@ -337,6 +337,7 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
     results = {exercise.key: count_only_answers_that_tell_apart(
         exercise, results[exercise.key], [answer_of[id(p)] for p, _, _ in judged[exercise.key]])
         for exercise in submitted}
+    results = {exercise.key: count_edge_cases_with(exercise, results[exercise.key]) for exercise in submitted}
     if hidden:  # a hidden check that rule counted away withholds its public check too, as a failed one does (a label
         # given everywhere but on one input kept the public checks where that input's answer was right by chance)
         results = {key: count_public_with_hidden(checks) for key, checks in results.items()}
@@ -831,6 +832,25 @@ def _scores_nothing(check: CheckResult, exercise: Exercise, problem: str, instru
     return replace(check, passed=False, score=0.0, diagnosis="",
                    student_message=student_message(call=None, problem=problem, hint=exercise.hint),
                    instructor_message=instructor_message)
+
+
+EDGE_CASE_ALONE = ("right on this edge case, which an answer that does none of the work gets right too: it counts "
+                   "only together with the check \"{kind}\", which did not pass")
+
+
+def count_edge_cases_with(exercise: Exercise, checks: Sequence[CheckResult]) -> list[CheckResult]:
+    """The scoring rule for edge cases (`Check.counts_with`): a passed check of an edge-case kind (no step taken, a
+    slope of 0) scores 0 and says why where no check of the kind it counts with passed. A path that never moves is
+    right on no step at all, the intercept alone on a flat line: either earned that kind's points without the
+    skill. Runs after the other rules, so that a check they counted away does not count here."""
+    partner = {check.label: check.counts_with for check in exercise.checks if check.counts_with}
+    if not partner:
+        return list(checks)
+    passed = {check.label for check in checks if check.passed}
+    return [_scores_nothing(check, exercise, EDGE_CASE_ALONE.format(kind=partner[check.label]),
+                            f"passed, but the check {partner[check.label]!r} did not")
+            if check.passed and check.label in partner and partner[check.label] not in passed else check
+            for check in checks]
 
 
 def count_only_answers_that_repeat(exercise: Exercise, checks: Sequence[CheckResult],

@@ -186,6 +186,7 @@ def public_checks_data(exercises: Sequence[Exercise] | None = None,
             "label": p.label,
             "case": json.loads(_case_key(p)),
             "check_mutation": p.case.check_mutation,
+            "counts_with": next(check.counts_with for check in p.exercise.checks if check.label == p.label),
             "expectations": [{"value": _wire(e.value), "tolerance": _tolerance_data(e.tolerance), "source": e.source}
                              for e in expectations],
             "mistakes": [{"name": diagnosis.name, "value": _wire(value)}
@@ -323,7 +324,8 @@ def exercises_from(data: Mapping[str, Any]) -> tuple[Exercise, ...]:
         case = Case(tuple(from_wire(item["case"]["args"])),
                     {name: from_wire(value) for name, value in item["case"]["kwargs"].items()},
                     bool(item.get("check_mutation", False)))
-        cases.setdefault(item["exercise"], []).append(Check(item["label"], _StoredCase(case)))
+        cases.setdefault(item["exercise"], []).append(Check(item["label"], _StoredCase(case),
+                                                            counts_with=str(item.get("counts_with") or "")))
     return tuple(
         Exercise(e["module"], e["function"], e["points"], tuple(cases[f"{e['module']}.{e['function']}"]), (),
                  e["hint"], tuple(Misconception(m["name"], m["hint"], "", m.get("form", ""))

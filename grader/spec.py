@@ -57,6 +57,9 @@ class Check:
 
     label: str
     make_case: Callable[[np.random.Generator], Case]
+    # An edge case whose right answer an impostor gives by construction (the start, for no step; the intercept, for
+    # a flat line): its points count only where a check of this kind passes too (`engine.count_edge_cases_with`)
+    counts_with: str = ""
 
 
 @dataclass(frozen=True)

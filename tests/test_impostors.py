@@ -358,3 +358,38 @@ def test_a_right_answer_that_changes_its_arguments_in_place_fails_every_check_th
     assert sending
     assert [check.name for check in sending if check.passed] == []
     assert any("changed its argument" in check.student_message for check in sending)
+
+
+# Red team round 31, 01: an answer that does none of the work is right by construction on an edge case (no step: the
+# path is its start; a slope of 0: the line is its intercept), and no scoring rule counted it away, its answers varying
+# with the input: 1 of 3 on `train_neuron`, 0.4 of 2 on `predict`. An edge case counts only with its general kind.
+RIGHT_ON_AN_EDGE_CASE = {
+    "neural_network.train_neuron": "return [[float(w0), float(b0)]] * (n_steps + 1)",
+    "linear_model.predict": "return c + 0.0 * np.asarray(x, dtype=float)",
+}
+
+
+@pytest.mark.parametrize("key", sorted(RIGHT_ON_AN_EDGE_CASE))
+def test_an_answer_right_on_an_edge_case_by_construction_earns_nothing(sandbox, key):
+    exercise = next(e for e in DECLARED if e.key == key)
+    source = {exercise.module: kit.variant_source(exercise.module, exercise.function, RIGHT_ON_AN_EDGE_CASE[key])}
+    public = grade_sources(source, sandbox, exercises=[exercise]).exercise(key)
+    graded = grade_sources(source, sandbox, student="s", hidden=True, course_seed="impostors",
+                           exercises=[exercise]).exercise(key)
+    assert public.score == 0 and graded.score == 0
+    edge = [check for check in public.checks if next(c for c in exercise.checks if c.label == check.label).counts_with]
+    assert edge and all("right on this edge case" in check.student_message for check in edge)
+
+
+def test_an_edge_case_counts_with_a_check_of_its_own_exercise_that_is_no_edge_case():
+    from grader.authoring import edge_case, exercise
+
+    def draw(rng):
+        return (1.0,)
+
+    with pytest.raises(ValueError, match="edge case"):
+        exercise(module="m", function="f", points=1, expect=lambda case, references: [], hint="",
+                 checks={"general": draw, "edge": edge_case(draw, counts_with="nowhere")})
+    made = exercise(module="m", function="f", points=1, expect=lambda case, references: [], hint="",
+                    checks={"general": draw, "edge": edge_case(draw, counts_with="general")})
+    assert [check.counts_with for check in made.checks] == ["", "general"]

@@ -224,8 +224,12 @@ def test_precomputed_references_round_trip_exactly(bundle: Path):
             (d, _wire_text(v)) for d, v in stored.mistake_values(p)]
         assert str(stored.signature(p.exercise)) == str(LIVE.signature(p.exercise))
     data = json.loads((bundle / release.DATA_PATH).read_text(encoding="utf-8"))
-    assert [(e.returns, e.by_hand) for e in precomputed.exercises_from(data)] == [
-        (e.returns, e.by_hand) for e in EXERCISES]  # a student's own run guards the same derivatives
+    assert [(e.returns, e.by_hand, e.differentiates, e.evaluates_differentiated)
+            for e in precomputed.exercises_from(data)] == [
+        (e.returns, e.by_hand, e.differentiates, e.evaluates_differentiated)
+        for e in EXERCISES]  # a student's own run guards the same derivatives
+    assert [[(c.label, c.counts_with) for c in e.checks] for e in precomputed.exercises_from(data)] == [
+        [(c.label, c.counts_with) for c in e.checks] for e in EXERCISES]  # and counts its edge cases alike
     hidden = next(p for p in plan(EXERCISES[:1], hidden=True, course_seed="c", student="s")
                   if p.visibility == "hidden")
     with pytest.raises(LookupError):

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from grader.authoring import InputGenerator, exercise, mistake
+from grader.authoring import InputGenerator, edge_case, exercise, mistake
 from grader.compare import Tolerance
 from grader.curriculum.common import (
     LINE,
@@ -314,7 +314,7 @@ EXERCISES = (
             "an array x": redrawn(weights_at_an_array, predict_informative),
             "integer slope, intercept and x": redrawn(integer_weights_at_integers, predict_informative),
             "float slope and intercept, integer x": redrawn(float_weights_at_integers, predict_informative),
-            "a flat line (slope 0)": redrawn(a_flat_line, intercept_informative),
+            "a flat line (slope 0)": edge_case(redrawn(a_flat_line, intercept_informative), counts_with="an array x"),
         },
         expect=by_sympy(predict_exact, SUMS, "the line m·x + c"),
         hint="The prediction of the line is slope times x plus intercept, elementwise for arrays.",

@@ -13,7 +13,7 @@ from functools import cache
 import numpy as np
 import sympy as sp
 
-from grader.authoring import exercise, mistake
+from grader.authoring import edge_case, exercise, mistake
 from grader.compare import EXACT, Expectation, Tolerance
 from grader.curriculum.common import EPS, by_solution, by_sympy, for_parent, integer_valued, redrawn, uniform
 from grader.plain import Given
@@ -486,7 +486,7 @@ EXERCISES = (
     ),
     exercise(
         module=MODULE, function="train_neuron", points=3,
-        checks={"thirty steps": thirty_steps, "zero steps": zero_steps,
+        checks={"thirty steps": thirty_steps, "zero steps": edge_case(zero_steps, counts_with="thirty steps"),
                 "a start next to the weights that made the targets: the path settles":
                     redrawn(next_to_the_fit, settles_and_tells_early_stops)},
         expect=by_sympy(train_exact, PATH, "descent with SymPy's partial derivatives"),
