@@ -297,7 +297,7 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
     planned = plan(submitted, hidden=hidden, course_seed=course_seed, student=student, submission=digest)
     allowance = Allowance(sandbox.limits)
     order = rng_for("call order", hidden_key(course_seed), student, digest) if hidden else None
-    load_errors, outcomes, repeated = _run(sources, planned, sandbox, allowance, order)
+    load_errors, outcomes, repeated, load_errors_by_hand = _run(sources, planned, sandbox, allowance, order)
     judged: dict[str, list[tuple[PlannedCheck, Outcome, CheckResult]]] = {exercise.key: [] for exercise in submitted}
     for p, outcome in zip(planned, outcomes, strict=True):
         judged[p.exercise.key].append((p, outcome, PUBLIC_VERDICTS.judge(p, outcome, references)))
@@ -346,7 +346,8 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
     reach = reach_in_sources(sources) if any(exercise.by_hand for exercise in submitted) else None
     exercise_results = tuple(
         ExerciseResult(exercise.key, tuple(results[exercise.key]), exercise.points,
-                       note=_note(exercise, load_errors, results[exercise.key]))
+                       note=_note(exercise, load_errors_by_hand if exercise.by_hand else load_errors,
+                                  results[exercise.key]))
         if exercise.key in results else _not_submitted(exercise, unreadable)
         for exercise in exercises)
     return SubmissionResult(student, exercise_results, review=(review_note(reach),) if reach is not None else ())
@@ -714,7 +715,7 @@ def _observe(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider) -
 
 def _run(sources: Mapping[str, str], planned: Sequence[PlannedCheck], sandbox: Sandbox,
          allowance: Allowance | None = None, order: np.random.Generator | None = None
-         ) -> tuple[dict[str, str], list[Outcome], dict[int, Outcome]]:
+         ) -> tuple[dict[str, str], list[Outcome], dict[int, Outcome], dict[str, str]]:
     """Public calls, then hidden calls, in one run: one outcome per planned check, in order. The hidden calls
     are sent to a child only once every public answer has been read (`Sandbox.run`'s barrier), so no text
     that reaches feedback (a public answer's output or error, a load error) comes from a process after it
@@ -727,22 +728,40 @@ def _run(sources: Mapping[str, str], planned: Sequence[PlannedCheck], sandbox: S
 
     And in a graded run, the hidden calls of an exercise whose answer is one of a few values (`hidden_draws` > 1)
     are made once more, last, in another order: their second answers (by plan index) go to
-    `count_only_answers_that_repeat`, since a label that varies with a count of calls escapes the one-answer rule."""
-    public = [index for index, p in enumerate(planned) if p.visibility == "public"]
-    hidden = [index for index, p in enumerate(planned) if p.visibility != "public"]
-    again = [index for index in hidden if planned[index].exercise.hidden_draws > 1] if order is not None else []
-    if order is not None:
-        public, hidden = [public[i] for i in order.permutation(len(public))], \
-            [hidden[i] for i in order.permutation(len(hidden))]
-        again = [again[i] for i in order.permutation(len(again))]
-    calls = [_public_call(planned[i]) for i in public] + \
-        [_call(planned[i].exercise, planned[i].case) for i in (*hidden, *again)]
-    load_errors, got = sandbox.run(sources, calls, allowance or Allowance(sandbox.limits), barrier=len(public))
+    `count_only_answers_that_repeat`, since a label that varies with a count of calls escapes the one-answer rule.
+
+    The calls of derivatives worked out by hand are made in a child of their own (their load errors returned
+    apart, last): see `by_hand.py`."""
+    allowance = allowance or Allowance(sandbox.limits)
     outcomes: list[Outcome] = [Outcome("skipped")] * len(planned)
-    for position, index in enumerate(public + hidden):
-        outcomes[index] = got[position] if position < len(public) else got[position].values_only()
-    repeated = {index: got[len(public) + len(hidden) + position].values_only() for position, index in enumerate(again)}
-    return load_errors, outcomes, repeated
+    repeated: dict[int, Outcome] = {}
+    load_errors: dict[str, str] = {}
+    errors_of_by_hand: dict[str, str] | None = None
+    # derivatives worked out by hand in a child of their own, where nothing else ran: any other call (or the
+    # module's import, which that child guards) could take the differentiated function's values anywhere and leave
+    # a table of its slopes for them to read
+    by_hand = [index for index, p in enumerate(planned) if p.exercise.by_hand]
+    others = [index for index, p in enumerate(planned) if not p.exercise.by_hand]
+    for part in (others, by_hand) if by_hand and others else (range(len(planned)),):
+        public = [index for index in part if planned[index].visibility == "public"]
+        hidden = [index for index in part if planned[index].visibility != "public"]
+        again = [index for index in hidden if planned[index].exercise.hidden_draws > 1] if order is not None else []
+        if order is not None:
+            public, hidden = [public[i] for i in order.permutation(len(public))], \
+                [hidden[i] for i in order.permutation(len(hidden))]
+            again = [again[i] for i in order.permutation(len(again))]
+        calls = [_public_call(planned[i]) for i in public] + \
+            [_call(planned[i].exercise, planned[i].case) for i in (*hidden, *again)]
+        errors, got = sandbox.run(sources, calls, allowance, barrier=len(public))
+        if part is by_hand:
+            errors_of_by_hand = errors
+        else:
+            load_errors = errors
+        for position, index in enumerate(public + hidden):
+            outcomes[index] = got[position] if position < len(public) else got[position].values_only()
+        repeated.update({index: got[len(public) + len(hidden) + position].values_only()
+                         for position, index in enumerate(again)})
+    return load_errors, outcomes, repeated, load_errors if errors_of_by_hand is None else errors_of_by_hand
 
 
 HIDDEN_NOT_PASSED = "this hidden check did not pass (neither what came back nor how your code failed is shown for " \

@@ -559,7 +559,7 @@ def test_check_passes_is_the_verdict_of_judge(sandbox, solution_sources):
             kit.variant_source(module, exercise.function, mistake.body)
             for exercise in exercises for mistake in exercise.misconceptions[:2]]
         for source in variants:
-            _, outcomes, _ = _run({module: source}, planned, sandbox)
+            _, outcomes, _, _ = _run({module: source}, planned, sandbox)
             for p, outcome in zip(planned, outcomes, strict=True):
                 others = [outcome, Outcome("error", error="ValueError: x"), Outcome("missing"),
                           Outcome("ok", value=None), Outcome("ok", outcome.value, args_after=[])]

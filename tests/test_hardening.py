@@ -963,3 +963,48 @@ def test_a_function_differentiated_is_evaluated_nowhere_exactly_where_it_is_a_po
             function = given.CURRICULUM[name]
             polynomial = function.expr.is_polynomial(*function.variables)
             assert exercise.evaluates_differentiated == (not polynomial), exercise.key
+
+
+# Red team round 32: a piecewise Chebyshev series of a function's slope, made from its values, stands in for its
+# derivative to 1e-12; made where no guard is in force, read during the by-hand call.
+SLOPE_TABLE = '''
+
+_TABLES = {}
+
+
+def _table(f, low=-12.0, high=12.0, pieces=96, degree=28):
+    edges = np.linspace(low, high, pieces + 1)
+    return edges, [np.polynomial.Chebyshev.interpolate(f, degree, domain=[a, b]).deriv()
+                   for a, b in zip(edges[:-1], edges[1:])]
+
+
+def _slope(name, x):
+    edges, series = _TABLES[name]
+    t = np.asarray(x, dtype=float)
+    index = np.clip(np.searchsorted(edges, t.ravel()) - 1, 0, len(series) - 1)
+    r = np.array([series[i](v) for i, v in zip(index, t.ravel())], dtype=float).reshape(t.shape)
+    return float(r) if r.ndim == 0 else r
+'''
+
+
+@pytest.mark.parametrize("where", ["another exercise's call", "the module's import"])
+def test_a_table_of_slopes_made_where_no_guard_is_in_force_earns_nothing(sandbox, where):
+    """01 and 03: `numerical_derivative`, handed the grader's `f_wave`, or the module's top level, with its own
+    `f_wave`, made the table; `df_wave` read it: every hidden check (2.67 of 4, and 13 of 13 over the module's four
+    derivatives from the import). Derivatives worked out by hand are called in a child of their own, where nothing
+    else ran, and while it imports the modules the functions they differentiate refuse to run."""
+    bodies = {"df_wave": "return _slope('f_wave', x)"}
+    extra = SLOPE_TABLE
+    if where == "the module's import":
+        extra += "\n\n_TABLES['f_wave'] = _table(f_wave)\n"
+    else:
+        bodies["numerical_derivative"] = ("if getattr(f, '__name__', '') == 'f_wave' and 'f_wave' not in _TABLES:\n"
+                                          "    _TABLES['f_wave'] = _table(f)\nreturn (f(x + h) - f(x - h)) / (2 * h)")
+    source = replace_bodies(kit.solution_source("derivatives"), bodies) + extra
+    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("derivatives"))
+    wave = result.exercise("derivatives.df_wave")
+    assert wave.score == 0 and not any(check.passed for check in wave.checks)
+    assert result.exercise("derivatives.numerical_derivative").score > 0  # the rest of the module is graded as usual
+    if where == "the module's import":
+        assert "`f_wave` was called while derivatives.py was imported" in wave.note

@@ -9,6 +9,7 @@ import collections
 import types
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -130,10 +131,20 @@ def test_what_cannot_carry_a_derivative_passes():
     values = (None, True, 3, 2.5, np.float32(1.5), np.int64(2), "text", range(3), [1, (2.0, {"a": 3})],
               np.array([1, 2]), np.array([True]), np.sin, len, lambda t: t, np, point(1.0, 2.0), Layer(1.0),
               zip([1], [2], strict=True), map(abs, [1]), (v for v in [1]), {"a": 1.0}.values(), np.dtype(float),
-              Decimal("1.5"), [[[[[[1.0]]]]]])
+              [[[[[[1.0]]]]]])
     with RealNumbersOnly([module], ["student_module.py"]):
         for value in values:
             assert module.identity(value) is value
+
+
+@pytest.mark.parametrize("value", [Decimal("1.5"), Fraction(3, 2), np.longdouble(1.5), np.ones(2, np.longdouble)])
+def test_a_number_more_precise_than_a_float_is_refused(value):
+    """Red team round 32, 05: σ at x ± 1e-400 in `Decimal` arithmetic, read as a float, was at the input; NumPy's
+    `exp` took the Decimal to 450 digits, and the difference gave σ' exactly (3 of 3 on `dsigmoid`, and σ' inside
+    `dloss_dw`). A Decimal, a Fraction or a long double is refused in every guarded function."""
+    module = _module()
+    with RealNumbersOnly([module], ["student_module.py"]), pytest.raises(TypeError, match="derivative worked out"):
+        module.identity(value)
 
 
 def test_the_differentiated_function_is_evaluated_at_the_input_or_its_negative_only():

@@ -31,8 +31,6 @@ polynomial fitted to the values seen at several calls' inputs (README, "What is 
 
 from __future__ import annotations
 
-import decimal
-import fractions
 import functools
 import inspect
 import types
@@ -54,9 +52,12 @@ def refusal(what: str) -> str:
             "would work the derivative out for you)")
 
 
-# Exactly these types (never a subclass, nor a class that says it is one): real numbers and text.
-REAL_SCALARS = frozenset({type(None), bool, int, float, str, bytes, fractions.Fraction, decimal.Decimal,
-                          *(np.dtype(code).type for code in "?bBhHiIlLqQefdg")})
+# Exactly these types (never a subclass, nor a class that says it is one): real numbers and text. Not a `Decimal`,
+# a `Fraction` or NumPy's long double: more precise than a float, they carry a difference quotient through steps
+# that round away when the point is read as a float (x ± 1e-400 in `Decimal` arithmetic, read at x), so a
+# difference through the differentiated function passed as one at the input (red team round 32, 05)
+REAL_SCALARS = frozenset({type(None), bool, int, float, str, bytes,
+                          *(np.dtype(code).type for code in "?bBhHiIlLqQefd")})
 # What lets an object carry a derivative through a function's arithmetic (a dual number, an array that is not one).
 COMPUTES = ("__add__", "__radd__", "__mul__", "__rmul__", "__pow__", "__array_ufunc__", "__array_function__")
 CONTAINERS = (list, tuple, set, frozenset, dict)
@@ -72,6 +73,8 @@ def _not_real(value: Any, depth: int = 0) -> str:
     if isinstance(value, complex | np.complexfloating):
         return "a complex number"
     if kind is np.ndarray:
+        if value.dtype.kind == "f" and value.dtype.itemsize > 8:
+            return f"an array of dtype {value.dtype}, more precise than a float"
         return "" if value.dtype.kind in "biufUS" else \
             "a complex array" if value.dtype.kind == "c" else f"an array of dtype {value.dtype}"
     if isinstance(value, CONTAINERS) and not _own_arithmetic(kind):
@@ -98,7 +101,7 @@ def _real_numbers(value: Any, depth: int = 0) -> bool:
     if kind in REAL_SCALARS:
         return kind not in (str, bytes, type(None))
     if kind is np.ndarray:
-        return value.dtype.kind in "biuf"
+        return value.dtype.kind in "biu" or (value.dtype.kind == "f" and value.dtype.itemsize <= 8)
     return kind in (list, tuple) and depth < MAX_DEPTH and all(_real_numbers(item, depth + 1) for item in value)
 
 

@@ -22,6 +22,7 @@ they change in place).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import importlib.abc
 import importlib.util
@@ -31,7 +32,7 @@ import sys
 import time
 import traceback
 import types
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -323,13 +324,17 @@ def serve(channel, reader) -> None:
     sources: dict[str, str] = dict(job["modules"])
     requests = tuple(Request.read(request) for request in job["calls"])
     session, more = job.get("session") is True, job.get("more") is True
+    guarded = job.get("guard_import")
+    guarded = frozenset(str(name) for name in guarded) if isinstance(guarded, list) else frozenset()
     del job
     files = {f"{name}.py": source.splitlines() for name, source in sources.items()}
     sys.meta_path.insert(0, StudentModules(sources))
     sys.meta_path.insert(1, RefusedPackages(REFUSED_PACKAGES))
     send = channel.sendall
     for name in list(sources):
-        send(dumps(_load(name, files)))
+        with _import_guard(guarded, frozenset(files)):
+            loaded = dumps(_load(name, files))
+        send(loaded)
     for request in requests:
         send(_answer(request, files))
     if more:
@@ -338,6 +343,38 @@ def serve(channel, reader) -> None:
         _serve_session(reader, send, files, Link(send, reader))
     channel.close()
     os._exit(0)
+
+
+class CalledAtImport(RuntimeError):
+    """A function a derivative's checks differentiate, called while the submission's modules were imported."""
+
+
+@contextlib.contextmanager
+def _import_guard(names: frozenset[str], files: frozenset[str]) -> Iterator[None]:
+    """While the modules load for a child that serves derivatives worked out by hand only, the functions they
+    differentiate (`names`, defined in the submission's `files`) refuse to run, in every thread: values taken at
+    import (a table of a function's slopes, a polynomial fitted through a few values) would work the derivative out
+    before any guard of a call is in force. A reading of the code noted for the instructor flags `settrace`."""
+    if not names:
+        yield
+        return
+    import threading
+
+    def refuse(frame: types.FrameType, event: str, arg: Any) -> None:
+        code = frame.f_code
+        if event == "call" and code.co_name in names and code.co_filename in files:
+            raise CalledAtImport(f"`{code.co_name}` was called while {code.co_filename} was imported: during the "
+                                 "checks of a derivative worked out by hand, the function you differentiate runs "
+                                 "at the input of a check only (a call of it at the top of your module, kept from "
+                                 "a test, belongs in a test of your own)")
+
+    sys.settrace(refuse)
+    threading.settrace(refuse)
+    try:
+        yield
+    finally:
+        sys.settrace(None)
+        threading.settrace(None)  # type: ignore[arg-type]
 
 
 def _answer(request: Request, files: dict[str, list[str]], link: Link | None = None) -> bytes:

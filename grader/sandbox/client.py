@@ -411,13 +411,15 @@ class Sandbox:
         return shown, [outcome or Outcome("skipped") for outcome in outcomes]
 
     @contextlib.contextmanager
-    def session(self, sources: Mapping[str, str], allowance: Allowance | None = None) -> Iterator[Session]:
+    def session(self, sources: Mapping[str, str], allowance: Allowance | None = None,
+                guard_import: Sequence[str] = ()) -> Iterator[Session]:
         """A child that loads the modules, then answers calls one at a time (`Session.call`), each asked
         after the last one's answer came back: for a trusted algorithm in this process that needs a student
         function's values as it goes. Same walls, per-call time limit and answer budget as `run`; the child
         (and everything it started) is ended when the block ends. Nothing another run or session asked is
-        in it."""
-        session = Session(self, sources, allowance or Allowance(self.limits))
+        in it. `guard_import`: the functions differentiated by hand that refuse to run while the modules load, for
+        a session that makes the calls of derivatives worked out by hand only (see `child._import_guard`)."""
+        session = Session(self, sources, allowance or Allowance(self.limits), guard_import)
         try:
             yield session
         finally:
@@ -476,8 +478,11 @@ class Sandbox:
             return b",".join(b'{"id":%d,' % index + calls[index].wire[1:] for index in indexes)
 
         try:
+            guarded = sorted({calls[index].differentiates for index in runnable if calls[index].differentiates}) \
+                if all(calls[index].by_hand for index in runnable) else []  # derivatives by hand only: see child
             job = b'{"modules":' + dumps(loadable).rstrip(b"\n") + b',"calls":[' + numbered(first) + b"]" + \
-                (b',"more":true' if later else b"") + b"}\n"
+                (b',"more":true' if later else b"") + \
+                (b',"guard_import":' + dumps(guarded).rstrip(b"\n") if guarded else b"") + b"}\n"
             if not _send_within(channel, job, time.monotonic() + self.limits.load_seconds):
                 raise RuntimeError("the sandbox could not confine a child process: it did not read its job")
             reader = _LineReader(channel, received, self._memory_watch(child))
@@ -544,9 +549,11 @@ class Session:
     call; a call that hangs, kills the child or answers out of turn ends the session (that call and every
     later one come back as failures, never as answers)."""
 
-    def __init__(self, sandbox: Sandbox, sources: Mapping[str, str], allowance: Allowance):
+    def __init__(self, sandbox: Sandbox, sources: Mapping[str, str], allowance: Allowance,
+                 guard_import: Sequence[str] = ()):
         self._sandbox = sandbox
         self._sources = dict(sources)
+        self._guard_import = sorted(guard_import)
         self._allowance = allowance
         self.load_errors: dict[str, str] = {}
         self._child: tuple[ChildHandle, socket.socket] | None = None
@@ -610,7 +617,8 @@ class Session:
         limits, deadline = self._sandbox.limits, self._allowance.deadline
         child, channel = self._sandbox._spawn()
         self._child = (child, channel)
-        job = b'{"modules":' + dumps(self._sources).rstrip(b"\n") + b',"calls":[],"session":true}\n'
+        guarded = b',"guard_import":' + dumps(self._guard_import).rstrip(b"\n") if self._guard_import else b""
+        job = b'{"modules":' + dumps(self._sources).rstrip(b"\n") + b',"calls":[],"session":true' + guarded + b"}\n"
         if not _send_within(channel, job, time.monotonic() + limits.load_seconds):
             self._end("the child could not be started")
             raise RuntimeError("the sandbox could not confine a child process: it did not read its job")
