@@ -792,8 +792,10 @@ DRAWN_TOGETHER = "right on this hidden input, but another hidden input of the sa
 
 
 def counted_away(check: CheckResult) -> bool:
-    """Right, but scoring nothing because a hidden check of its kind was not (`count_public_with_hidden`)."""
-    return WITHHELD in check.student_message or DRAWN_TOGETHER in check.student_message
+    """Right, but scoring nothing because a hidden check of its kind was not (`count_public_with_hidden`), or the
+    general kind an edge case counts with was not (`count_edge_cases_with`)."""
+    return WITHHELD in check.student_message or DRAWN_TOGETHER in check.student_message \
+        or EDGE_CASE_MARK in check.student_message
 
 
 def count_public_with_hidden(checks: Sequence[CheckResult]) -> list[CheckResult]:
@@ -855,6 +857,7 @@ def _scores_nothing(check: CheckResult, exercise: Exercise, problem: str, instru
 
 EDGE_CASE_ALONE = ("right on this edge case, which an answer that does none of the work gets right too: it counts "
                    "only together with the check \"{kind}\", which did not pass")
+EDGE_CASE_MARK = "which an answer that does none of the work gets right too"
 
 
 def count_edge_cases_with(exercise: Exercise, checks: Sequence[CheckResult]) -> list[CheckResult]:

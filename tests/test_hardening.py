@@ -923,9 +923,7 @@ def test_a_function_the_grader_gives_another_exercise_refuses_to_run_during_a_by
     result = grade_sources({module: source}, sandbox, student="s", hidden=True, course_seed="c", exercises=exercises)
     assert result.exercise(f"{module}.{keeper}").score == result.exercise(f"{module}.{keeper}").max_score
     checks = result.exercise(f"{module}.{by_hand}").checks
-    assert not any(check.passed for check in checks if check.visibility == "hidden"), by_hand
-    assert any("a function the grader gives another exercise, was called" in check.student_message
-               for check in checks if check.visibility == "public")
+    assert not any(check.passed for check in checks), by_hand  # called in a child of its own, nothing kept there
 
 
 def test_the_differentiated_function_under_its_name_in_another_module_is_held_at_the_input(sandbox):

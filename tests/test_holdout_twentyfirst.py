@@ -33,7 +33,8 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
     "h21_sse_centred_residuals": "`residuals.mean()` does not belong",
     "h21_best_dict_returns_start": "return where the descent ends, not where it started",
     "h21_gd_rounded_gradient_cache": "changing `round(weights[0], 2)` to `weights[0]`",
-    "h21_escape_early_zero": "changing `0` to `1`",
+    # the shortcut returning 0 (the reference counts from 1): once "changing `0` to `1`", told since as what it is
+    "h21_escape_early_zero": "returns early on the inputs that test picks",
 }
 # Named by keywords only through NumPy's IndexError and the student's own line quoted in it; nothing claimed.
 HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({"h21_surface_grid_class"})

@@ -169,3 +169,23 @@ def test_a_differentiated_callable_that_is_no_function_is_checked_by_its_name():
         with pytest.raises(ValueError, match="away from the input"):
             module.f(1.1)
     assert isinstance(module.f, np.vectorize)
+
+
+def test_the_graders_functions_given_to_other_exercises_refuse_to_run_but_those_passed_and_the_differentiated():
+    """Red team round 31: a probe's derivative, kept from another exercise's call, gave `df_nonconvex` under a change
+    of variable, and the grader's g of a point gave `dg_dx` by a difference. During a by-hand call the grader's given
+    functions refuse to run, but for the copy of the function differentiated (at the input only) and any the call
+    itself passes."""
+    module = _module()
+    given = {"probe.cubic'": lambda t: 3 * t**2 - 2, "student_module.f": lambda t: t**3 - 2 * t,
+             "probe.bowl": lambda t: (t - 1.5) ** 2 + 1}
+    functions = {name: types.FunctionType(f.__code__, {}, name.rsplit(".", 1)[-1]) for name, f in given.items()}
+    with RealNumbersOnly([module], ["student_module.py"], module, InputOnly("f", (2.0,)), functions,
+                         passed=[functions["probe.bowl"]]):
+        with pytest.raises(TypeError, match="a function the grader gives another exercise"):
+            functions["probe.cubic'"](1.0)
+        assert functions["student_module.f"](2.0) == 4.0  # the differentiated one's copy, at the input
+        with pytest.raises(ValueError, match="away from the input"):
+            functions["student_module.f"](2.5)
+        assert functions["probe.bowl"](1.5) == 1.0  # passed by the call itself
+    assert functions["probe.cubic'"](1.0) == 1.0  # its own code again after the call
