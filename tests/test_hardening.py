@@ -1006,3 +1006,19 @@ def test_a_table_of_slopes_made_where_no_guard_is_in_force_earns_nothing(sandbox
     assert result.exercise("derivatives.numerical_derivative").score > 0  # the rest of the module is graded as usual
     if where == "the module's import":
         assert "`f_wave` was called while derivatives.py was imported" in wave.note
+
+
+@pytest.mark.parametrize("escape", ["try:\n    f_wave(0.0)\nexcept RuntimeError:\n    pass\n",
+                                    "import sys\nsys.settrace(None)\n"])
+def test_an_import_guard_refusal_caught_or_the_guard_removed_fails_the_import(sandbox, escape):
+    """Red team round 33, 03: Python drops a trace function that raised, so a refusal caught at the module's top
+    (`try: f_wave(0.0)`) left the rest of the import unguarded, and a table of slopes made after it earned 13 of 13.
+    Any refusal, caught or not, and the guard removed, fail the import of the child that calls derivatives worked
+    out by hand (the rest of the module is graded as usual)."""
+    source = replace_bodies(kit.solution_source("derivatives"), {"df_wave": "return _slope('f_wave', x)"}) + \
+        SLOPE_TABLE + "\n\n" + escape + "_TABLES['f_wave'] = _table(f_wave)\n"
+    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("derivatives"))
+    wave = result.exercise("derivatives.df_wave")
+    assert wave.score == 0 and "could not be imported" in wave.note and "CalledAtImport" in wave.note
+    assert result.exercise("derivatives.numerical_derivative").score > 0

@@ -11,6 +11,10 @@ import pytest
 from grader.sandbox.reflection import MAX_SOURCE, reach_in_module, reach_in_sources
 
 REACHES = {
+    # red team round 33: string annotations run as code, unpickled data, a special name spelt in bytes
+    "annotations evaluated": "import typing\ndef df(x):\n    return typing.get_type_hints(df)\n",
+    "pickled data through numpy": "def df(x):\n    return np.load(x, allow_pickle=True)\n",
+    "a special name in bytes": "def df(x):\n    return b'__self__'\n",
     "a function's globals": "def df(x):\n    return df.__globals__['f'](x)\n",
     "the guard's global by name": "def df(x):\n    return __calcgrade_real_numbers_only__\n",
     "a code object": "def df(x):\n    return f.__code__\n",

@@ -332,9 +332,13 @@ def serve(channel, reader) -> None:
     sys.meta_path.insert(1, RefusedPackages(REFUSED_PACKAGES))
     send = channel.sendall
     for name in list(sources):
-        with _import_guard(guarded, frozenset(files)):
-            loaded = dumps(_load(name, files))
-        send(loaded)
+        try:
+            with _import_guard(guarded, frozenset(files)):
+                loaded = _load(name, files)
+        except CalledAtImport as refusal:  # caught by the module's own code, or its guard removed: not loaded
+            sys.modules.pop(name, None)
+            loaded = {"module": name, "ok": False, "error": f"CalledAtImport: {refusal}"}
+        send(dumps(loaded))
     for request in requests:
         send(_answer(request, files))
     if more:
@@ -360,21 +364,31 @@ def _import_guard(names: frozenset[str], files: frozenset[str]) -> Iterator[None
         return
     import threading
 
+    refused: list[str] = []
+
     def refuse(frame: types.FrameType, event: str, arg: Any) -> None:
         code = frame.f_code
         if event == "call" and code.co_name in names and code.co_filename in files:
-            raise CalledAtImport(f"`{code.co_name}` was called while {code.co_filename} was imported: during the "
-                                 "checks of a derivative worked out by hand, the function you differentiate runs "
-                                 "at the input of a check only (a call of it at the top of your module, kept from "
-                                 "a test, belongs in a test of your own)")
+            refused.append(f"`{code.co_name}` was called while {code.co_filename} was imported: during the checks "
+                           "of a derivative worked out by hand, the function you differentiate runs at the input of "
+                           "a check only (a call of it at the top of your module, kept from a test, belongs in a "
+                           "test of your own)")
+            raise CalledAtImport(refused[-1])
 
     sys.settrace(refuse)
     threading.settrace(refuse)
     try:
         yield
     finally:
+        # Python drops a trace function that raised: a refusal caught by the module's code (`try: f_poly(0)`) left
+        # the rest of its import unguarded. Any refusal, caught or not, and a guard removed, fail the import.
+        removed = sys.gettrace() is not refuse
         sys.settrace(None)
         threading.settrace(None)  # type: ignore[arg-type]
+    if refused or removed:
+        raise CalledAtImport(refused[0] if refused else "the guard of this import was removed while the module was "
+                             "imported (`sys.settrace`): during the checks of a derivative worked out by hand it "
+                             "stays in force")
 
 
 def _answer(request: Request, files: dict[str, list[str]], link: Link | None = None) -> bytes:

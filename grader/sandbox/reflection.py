@@ -51,6 +51,8 @@ NOTED_ATTRIBUTES = NOTED_BUILTINS | frozenset({
     "path_importer_cache", "get_objects", "get_referrers", "get_referents", "CodeType", "FunctionType",
     "LambdaType", "FrameType", "attrgetter", "methodcaller", "getattr_static", "get_field", "runstring", "_private",
     "f2py", "distutils", "settrace", "setprofile",
+    # text run as code under another name: `typing.get_type_hints` evaluates string annotations (red team round 33)
+    "get_type_hints", "get_annotations",
 })
 COMPLEX = frozenset({"complex", "imag", "emath", "complex64", "complex128", "complexfloating"})
 # Modules made for reflection or for running code from text and data.
@@ -171,10 +173,13 @@ def _first_reach(file: str, tree: ast.AST) -> Reach | None:
             why = why or (f"`{node.attr}`, a complex number" if node.attr in COMPLEX else "")
         elif isinstance(node, ast.Constant) and isinstance(node.value, complex):
             why = f"the complex number `{node.value!r}`"
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str | bytes):
+            text = node.value[:MAX_SOURCE]
+            text = text.decode("latin-1") if isinstance(text, bytes) else text  # a bytes literal spells names too
             why = next((f"a string naming `{name}`, a special name that reaches into the interpreter"
-                        for name in SPECIAL_IN_TEXT.findall(node.value[:MAX_SOURCE]) if name not in HARMLESS_SPECIAL),
-                       "")
+                        for name in SPECIAL_IN_TEXT.findall(text) if name not in HARMLESS_SPECIAL), "")
+        elif isinstance(node, ast.keyword) and node.arg == "allow_pickle":
+            why = "`allow_pickle`: unpickled data imports modules and reaches attributes by name (red team round 33)"
         elif isinstance(node, ast.Import):
             why = next((w for alias in node.names if (w := _noted_module(alias.name) or _bound_name(alias))), "")
         elif isinstance(node, ast.ImportFrom):
