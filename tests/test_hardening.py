@@ -1022,3 +1022,25 @@ def test_an_import_guard_refusal_caught_or_the_guard_removed_fails_the_import(sa
     wave = result.exercise("derivatives.df_wave")
     assert wave.score == 0 and "could not be imported" in wave.note and "CalledAtImport" in wave.note
     assert result.exercise("derivatives.numerical_derivative").score > 0
+
+
+@pytest.mark.parametrize("binding", [
+    "f_wave = _wave",
+    "f_wave = lambda x: _wave(x)",
+    "class _Wave:\n    def __call__(self, x):\n        return _wave(x)\n\n\nf_wave = _Wave()",
+    "f_wave = functools.partial(_wave)"])
+def test_the_function_differentiated_is_known_at_import_by_its_code_not_its_name(sandbox, binding):
+    """Red team round 33, 04: the import guard knew a function by the name its `def` gave its code; `f_wave` defined
+    as `_wave` (or reaching it) made a table of its slopes at import, and `df_wave` read it. A function bound to a
+    differentiated name, or reached from it, that ran during the import fails it."""
+    wave_def = kit.solution_source("derivatives").replace("def f_wave(x):", "def _wave(x):")
+    source = replace_bodies(wave_def, {"df_wave": "return _slope('f_wave', x)"}) + SLOPE_TABLE + \
+        f"\n\nimport functools\n\n{binding}\n_TABLES['f_wave'] = _table(_wave)\n"
+    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("derivatives"))
+    wave = result.exercise("derivatives.df_wave")
+    assert wave.score == 0 and "`f_wave` was called while derivatives.py was imported" in wave.note
+    assert result.exercise("derivatives.numerical_derivative").score > 0
+    untouched = wave_def + f"\n\nimport functools\n\n{binding}\n"  # bound the same way, called at no import
+    assert grade_sources({"derivatives": untouched}, sandbox, student="s", hidden=True, course_seed="c",
+                         exercises=of_module("derivatives")).exercise("derivatives.df_wave").score == wave.max_score

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import importlib.abc
 import importlib.util
 import io
@@ -358,21 +359,24 @@ def _import_guard(names: frozenset[str], files: frozenset[str]) -> Iterator[None
     """While the modules load for a child that serves derivatives worked out by hand only, the functions they
     differentiate (`names`, defined in the submission's `files`) refuse to run, in every thread: values taken at
     import (a table of a function's slopes, a polynomial fitted through a few values) would work the derivative out
-    before any guard of a call is in force. A reading of the code noted for the instructor flags `settrace`."""
+    before any guard of a call is in force. A function is known by its name while the import runs and, once it is
+    done, by its code: a function bound to a differentiated name (or reached from it by name) that ran during the
+    import fails it, whatever its `def` called it. A reading of the code noted for the instructor flags `settrace`."""
     if not names:
         yield
         return
     import threading
 
     refused: list[str] = []
+    ran: set[types.CodeType] = set()
 
     def refuse(frame: types.FrameType, event: str, arg: Any) -> None:
         code = frame.f_code
-        if event == "call" and code.co_name in names and code.co_filename in files:
-            refused.append(f"`{code.co_name}` was called while {code.co_filename} was imported: during the checks "
-                           "of a derivative worked out by hand, the function you differentiate runs at the input of "
-                           "a check only (a call of it at the top of your module, kept from a test, belongs in a "
-                           "test of your own)")
+        if event != "call" or code.co_filename not in files:
+            return
+        ran.add(code)
+        if code.co_name in names:
+            refused.append(_called_at_import(code.co_name, code.co_filename))
             raise CalledAtImport(refused[-1])
 
     sys.settrace(refuse)
@@ -389,6 +393,65 @@ def _import_guard(names: frozenset[str], files: frozenset[str]) -> Iterator[None
         raise CalledAtImport(refused[0] if refused else "the guard of this import was removed while the module was "
                              "imported (`sys.settrace`): during the checks of a derivative worked out by hand it "
                              "stays in force")
+    for module in (sys.modules.get(filename.removesuffix(".py")) for filename in sorted(files)):
+        for name in sorted(names):
+            held = vars(module).get(name) if isinstance(module, types.ModuleType) else None
+            if ran.intersection(_code_reached(held, files)):
+                raise CalledAtImport(_called_at_import(name, f"{module.__name__}.py"))
+
+
+def _called_at_import(name: str, filename: str) -> str:
+    return (f"`{name}` was called while {filename} was imported: during the checks of a derivative worked out by "
+            "hand, the function you differentiate runs at the input of a check only (a call of it at the top of "
+            "your module, kept from a test, belongs in a test of your own)")
+
+
+def _code_reached(function: Any, files: frozenset[str]) -> set[types.CodeType]:
+    """The code of a submission's function and of every function of the submission it reaches: nested in its code,
+    in its closure, named in its code and bound in its module (`f_wave = lambda x: _f(x)` reaches `_f`), or, for a
+    callable object, in its class. Read from the objects' own slots, never through an attribute a class could
+    define: nothing of the student's runs."""
+    reached: set[types.CodeType] = set()
+    seen: set[int] = set()
+    waiting = [function]
+    while waiting:
+        item = waiting.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if type(item) is functools.partial:
+            waiting.append(item.func)
+        elif type(item) is types.MethodType:
+            waiting.append(item.__func__)
+        elif type(item) is types.FunctionType:
+            if item.__code__.co_filename not in files:
+                continue
+            namespace = item.__globals__
+            codes = [item.__code__]
+            waiting.extend(cell.cell_contents for cell in item.__closure__ or () if _filled(cell))
+            while codes:
+                code = codes.pop()
+                if code not in reached:
+                    reached.add(code)
+                    codes.extend(const for const in code.co_consts if type(const) is types.CodeType)
+                    waiting.extend(dict.get(namespace, name) for name in code.co_names)
+        elif not isinstance(item, type | types.ModuleType) and item is not None:
+            for klass in _CLASS_MRO(type(item)):
+                waiting.extend(value for value in _CLASS_DICT(klass).values() if type(value) is types.FunctionType)
+    return reached
+
+
+# A class's own namespace and bases, read from `type`'s slots: a metaclass could redefine the attributes.
+_CLASS_DICT = type.__dict__["__dict__"].__get__
+_CLASS_MRO = type.__dict__["__mro__"].__get__
+
+
+def _filled(cell: types.CellType) -> bool:
+    try:
+        cell.cell_contents  # noqa: B018 - an empty cell raises
+    except ValueError:
+        return False
+    return True
 
 
 def _answer(request: Request, files: dict[str, list[str]], link: Link | None = None) -> bytes:
