@@ -49,6 +49,7 @@ from grader.plain import Given, to_wire
 from grader.sandbox.client import Allowance, Call, Outcome, Sandbox
 from grader.sandbox.reflection import reach_in_sources, review_note
 from grader.spec import (
+    COUNTED_AWAY,
     GRADER_FAULT,
     Case,
     Check,
@@ -791,11 +792,9 @@ DRAWN_TOGETHER = "right on this hidden input, but another hidden input of the sa
     "kind count together (an answer that is one of a few values could otherwise be right by chance)"
 
 
-def counted_away(check: CheckResult) -> bool:
-    """Right, but scoring nothing because a hidden check of its kind was not (`count_public_with_hidden`), or the
-    general kind an edge case counts with was not (`count_edge_cases_with`)."""
-    return WITHHELD in check.student_message or DRAWN_TOGETHER in check.student_message \
-        or EDGE_CASE_MARK in check.student_message
+# The instructor messages of checks counted away (`CheckResult.counted_away`).
+WITHHELD_NOTE = f"{COUNTED_AWAY}: passed, but its hidden check did not"
+DRAWN_TOGETHER_NOTE = f"{COUNTED_AWAY}: passed, but another hidden input of the same kind did not"
 
 
 def count_public_with_hidden(checks: Sequence[CheckResult]) -> list[CheckResult]:
@@ -811,8 +810,7 @@ def count_public_with_hidden(checks: Sequence[CheckResult]) -> list[CheckResult]
             public = check.visibility == "public"
             check = replace(check, passed=False, score=0.0, student_message=student_message(
                 call=None, problem=WITHHELD if public else DRAWN_TOGETHER),
-                instructor_message="passed, but its hidden check did not" if public
-                else "passed, but another hidden input of the same kind did not")
+                instructor_message=WITHHELD_NOTE if public else DRAWN_TOGETHER_NOTE)
         counted.append(check)
     return counted
 
@@ -857,7 +855,6 @@ def _scores_nothing(check: CheckResult, exercise: Exercise, problem: str, instru
 
 EDGE_CASE_ALONE = ("right on this edge case, which an answer that does none of the work gets right too: it counts "
                    "only together with the check \"{kind}\", which did not pass")
-EDGE_CASE_MARK = "which an answer that does none of the work gets right too"
 
 
 def count_edge_cases_with(exercise: Exercise, checks: Sequence[CheckResult]) -> list[CheckResult]:
@@ -870,7 +867,7 @@ def count_edge_cases_with(exercise: Exercise, checks: Sequence[CheckResult]) -> 
         return list(checks)
     passed = {check.label for check in checks if check.passed}
     return [_scores_nothing(check, exercise, EDGE_CASE_ALONE.format(kind=partner[check.label]),
-                            f"passed, but the check {partner[check.label]!r} did not")
+                            f"{COUNTED_AWAY}: passed, but the check {partner[check.label]!r} did not")
             if check.passed and check.label in partner and partner[check.label] not in passed else check
             for check in checks]
 
@@ -904,7 +901,7 @@ def count_only_answers_that_tell_apart(exercise: Exercise, checks: Sequence[Chec
     on every input but one, the odd one chosen by a count of calls and remembered for a repeated input) escaped
     the one-answer and repeat rules and kept the kinds whose answer that label is; a function that tells two
     answers apart, or gives its one right answer nowhere else, is judged check by check. Checks right but counted
-    away with another of their kind (`counted_away`) are neither right nor wrong here, so this runs after
+    away with another of their kind (`CheckResult.counted_away`) are neither right nor wrong here, so this runs after
     `count_public_with_hidden` in a graded run."""
     if exercise.hidden_draws < 2:
         return list(checks)
@@ -912,7 +909,7 @@ def count_only_answers_that_tell_apart(exercise: Exercise, checks: Sequence[Chec
     for visibility in ("public", "hidden"):
         answered = [index for index, (check, outcome) in enumerate(zip(checks, outcomes, strict=True))
                     if check.visibility == visibility and outcome.status == "ok" and not check.grader_fault
-                    and not counted_away(check)]
+                    and not check.counted_away]
         passed = [index for index in answered if checks[index].passed]
         right = {answer_key(outcomes[index].value) for index in passed}
         if len(right) != 1:

@@ -27,7 +27,7 @@ import numpy as np
 
 from grader import contract, kit
 from grader.curriculum.common import parent_call
-from grader.engine import PlannedCheck, case_values, grade_sources, plan
+from grader.engine import WITHHELD_NOTE, PlannedCheck, case_values, grade_sources, plan
 from grader.plain import Given
 from grader.spec import POINT_DIGITS, CheckResult, Exercise
 
@@ -110,7 +110,7 @@ def _full(score: float, points: float) -> bool:
 
 def _passed(check: CheckResult) -> bool:
     """Did the answer pass this check on its own (a public check withheld for its hidden one counts as passed)?"""
-    return check.passed or check.instructor_message == "passed, but its hidden check did not"
+    return check.passed or check.instructor_message == WITHHELD_NOTE
 
 
 def _kind(value: Any) -> str:

@@ -20,6 +20,9 @@ from grader.compare import Diagnosis, Expectation
 Visibility = Literal["public", "hidden"]
 GRADER_FAULT = "grader fault"  # how an instructor message about a failure of the grader itself begins
 CARRIED_FORWARD = "error carried forward"  # how the instructor message of a check passed that way begins
+# How the instructor message begins of a check right on its own that scores nothing because another check of its kind
+# (its hidden check, the general kind of an edge case) did not pass.
+COUNTED_AWAY = "right, counted with its kind"
 POINT_DIGITS = 4  # points are whole multiples of 10**-POINT_DIGITS, so sums are exact when rounded
 
 
@@ -143,6 +146,11 @@ class CheckResult:
     def carried_forward(self) -> bool:
         """Passed because the answer is right given the student's own wrong function it calls (carry_forward)."""
         return self.instructor_message.startswith(CARRIED_FORWARD)
+
+    @property
+    def counted_away(self) -> bool:
+        """Right, but scoring nothing because a check it counts with did not pass (neither right nor wrong alone)."""
+        return self.instructor_message.startswith(COUNTED_AWAY)
 
     @property
     def name(self) -> str:

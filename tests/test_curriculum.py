@@ -12,7 +12,7 @@ import pytest
 from grader import kit
 from grader.compare import compare
 from grader.curriculum import BY_KEY, DECLARED, EXERCISES, TOTAL_POINTS
-from grader.engine import LIVE, counted_away, grade_sources, plan
+from grader.engine import LIVE, grade_sources, plan
 from grader.report import STATUS_DIAGNOSES
 
 MISTAKES = [(e, m) for e in EXERCISES for m in e.misconceptions]
@@ -49,7 +49,7 @@ def test_buggy_rule_loses_marks_and_gets_its_hint(sandbox, exercise, mistake):
     assert result.score < exercise.points and public.score < exercise.points
     for checks in (result.checks, public.checks):
         failed = [check for check in checks if not check.passed and check.diagnosis not in STATUS_DIAGNOSES
-                  and not counted_away(check)]
+                  and not check.counted_away]
         assert failed and all(check.diagnosis == mistake.name for check in failed), \
             [(c.label, c.diagnosis, c.student_message) for c in failed]
         assert all(mistake.hint in check.student_message for check in failed)

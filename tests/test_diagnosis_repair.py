@@ -15,7 +15,7 @@ import pytest
 from grader import kit
 from grader.curriculum import DECLARED, EXERCISES
 from grader.diagnosis import repair
-from grader.engine import counted_away, grade_sources
+from grader.engine import grade_sources
 
 MODULE_HEAD = "import numpy as np\n\n\n"
 
@@ -404,7 +404,7 @@ def _grade(sandbox, module: str, function: str, body: str):
 def _hints(exercise_result) -> list[str]:
     """The messages of the failed checks, but for a public check that is right and withheld for its hidden one."""
     return [check.student_message for check in exercise_result.checks
-            if not check.passed and not counted_away(check)]
+            if not check.passed and not check.counted_away]
 
 
 # (slips the behavioural operators do not name: the repair is asked only where nothing else named the mistake)
@@ -680,7 +680,7 @@ def _hints(exercise_result) -> list[str]:
 def test_a_slip_nobody_listed_is_named_by_the_edit_that_undoes_it(sandbox, module, function, body, kind, quoted):
     _, own = _grade(sandbox, module, function, body)
     assert own.score < own.max_score
-    failed = [check for check in own.checks if not check.passed and not counted_away(check)]
+    failed = [check for check in own.checks if not check.passed and not check.counted_away]
     assert failed and all(check.diagnosis == f"repair: {kind}" for check in failed), [c.diagnosis for c in failed]
     assert all(quoted in message and "makes every check pass" in message for message in _hints(own))
 
