@@ -24,7 +24,7 @@ import traceback
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 
@@ -714,9 +714,17 @@ def _observe(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider) -
     return AnswerSeen(p.case, outcome.value, expectation.value, expectation.tolerance, values)
 
 
+class _Run(NamedTuple):
+    """What one run of a submission's calls gave: per module, why it did not load (for the child of derivatives
+    worked out by hand apart); per planned check, its outcome; per plan index called again, the second answer."""
+    load_errors: dict[str, str]
+    outcomes: list[Outcome]
+    repeated: dict[int, Outcome]
+    load_errors_by_hand: dict[str, str]
+
+
 def _run(sources: Mapping[str, str], planned: Sequence[PlannedCheck], sandbox: Sandbox,
-         allowance: Allowance | None = None, order: np.random.Generator | None = None
-         ) -> tuple[dict[str, str], list[Outcome], dict[int, Outcome], dict[str, str]]:
+         allowance: Allowance | None = None, order: np.random.Generator | None = None) -> _Run:
     """Public calls, then hidden calls, in one run: one outcome per planned check, in order. The hidden calls
     are sent to a child only once every public answer has been read (`Sandbox.run`'s barrier), so no text
     that reaches feedback (a public answer's output or error, a load error) comes from a process after it
@@ -762,7 +770,7 @@ def _run(sources: Mapping[str, str], planned: Sequence[PlannedCheck], sandbox: S
             outcomes[index] = got[position] if position < len(public) else got[position].values_only()
         repeated.update({index: got[len(public) + len(hidden) + position].values_only()
                          for position, index in enumerate(again)})
-    return load_errors, outcomes, repeated, load_errors if errors_of_by_hand is None else errors_of_by_hand
+    return _Run(load_errors, outcomes, repeated, load_errors if errors_of_by_hand is None else errors_of_by_hand)
 
 
 HIDDEN_NOT_PASSED = "this hidden check did not pass (neither what came back nor how your code failed is shown for " \
