@@ -1044,3 +1044,15 @@ def test_the_function_differentiated_is_known_at_import_by_its_code_not_its_name
     untouched = wave_def + f"\n\nimport functools\n\n{binding}\n"  # bound the same way, called at no import
     assert grade_sources({"derivatives": untouched}, sandbox, student="s", hidden=True, course_seed="c",
                          exercises=of_module("derivatives")).exercise("derivatives.df_wave").score == wave.max_score
+
+
+def test_a_module_replaced_while_imported_fails_the_import_of_derivatives_by_hand(sandbox):
+    """The check of the import guard, once the import is done, reads the module's namespace: an object put in the
+    module's place (a subclass of a module whose attributes run code) would run the student's code unguarded there."""
+    source = kit.solution_source("derivatives") + "\n\nimport sys\nimport types\n\n\n" \
+        "class _Module(types.ModuleType):\n    pass\n\n\n_module = _Module(__name__)\n" \
+        "_module.__dict__.update(globals())\nsys.modules[__name__] = _module\n"
+    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("derivatives"))
+    wave = result.exercise("derivatives.df_wave")
+    assert wave.score == 0 and "put something else than a module in its place" in wave.note

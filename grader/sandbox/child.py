@@ -393,11 +393,16 @@ def _import_guard(names: frozenset[str], files: frozenset[str]) -> Iterator[None
         raise CalledAtImport(refused[0] if refused else "the guard of this import was removed while the module was "
                              "imported (`sys.settrace`): during the checks of a derivative worked out by hand it "
                              "stays in force")
-    for module in (sys.modules.get(filename.removesuffix(".py")) for filename in sorted(files)):
+    for filename in sorted(files):
+        module = sys.modules.get(filename.removesuffix(".py"))
+        if module is None:
+            continue
+        if type(module) is not types.ModuleType:  # its attributes could run code of the student's, unguarded
+            raise CalledAtImport(f"{filename} put something else than a module in its place while it was imported: "
+                                 "during the checks of a derivative worked out by hand, a module stays a module")
         for name in sorted(names):
-            held = vars(module).get(name) if isinstance(module, types.ModuleType) else None
-            if ran.intersection(_code_reached(held, files)):
-                raise CalledAtImport(_called_at_import(name, f"{module.__name__}.py"))
+            if ran.intersection(_code_reached(module.__dict__.get(name), files)):
+                raise CalledAtImport(_called_at_import(name, filename))
 
 
 def _called_at_import(name: str, filename: str) -> str:
