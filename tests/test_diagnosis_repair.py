@@ -1290,6 +1290,21 @@ def test_a_value_made_before_a_loop_nest_may_belong_in_an_inner_loop():
                        "moving `total = 0.0` to the start of the body of `for j in b`"]
 
 
+def test_a_value_made_again_in_the_loop_after_its_use_is_told_a_step_behind_not_shared():
+    """The thirty-fifth holdout: a forward pass kept between steps and made again in the loop, but after the gradient
+    that reads it (each step used the pass before's point), was told "every pass shares and keeps changing the same
+    value", the text of an accumulator. Moved to the start of the pass the repair is the same; the text says what is
+    wrong: the value read is the pass before's. An accumulator set again from its own value keeps the old text."""
+    stale = MODULE_HEAD + ("def f(w, x, n):\n    out = w * x\n    for _ in range(n):\n        g = out - 1\n"
+                           "        out = w * x\n        w = w - 0.1 * g\n    return w\n")
+    [why] = [c.edit.why for c in repair.candidates(stale, "f") if c.edit.kind == "not reset"]
+    assert "each pass reads `out` before the loop sets it again (`out = w * x`)" in why and "step behind" in why
+    accumulator = MODULE_HEAD + ("def f(a):\n    total = 0.0\n    for v in a:\n        g = total\n"
+                                 "        total = total + v\n    return g\n")
+    [why] = [c.edit.why for c in repair.candidates(accumulator, "f") if c.edit.kind == "not reset"]
+    assert "every pass shares and keeps changing the same value" in why
+
+
 def test_a_module_of_too_many_functions_is_not_repaired():
     """Attack: the work before the first candidate compared every module function's parameters with every other's:
     16,000 one-line functions held the grader 285 s. A module of more than MAX_MODULE_FUNCTIONS is not repaired."""

@@ -2426,9 +2426,14 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                         for depth, (header, moved) in enumerate(_into_loops(loop, statement)):  # and loops in it
                             kept = rest + [moved] + [copy.deepcopy(s) for s in statements[later + 1:]]
                             where = "the loop's body" if depth == 0 else f"the body of `{header}`"
-                            yield Edit("not reset", _line(statement), "",
-                                       f"`{_line(statement)}` runs once, before the loop, so every pass shares and "
-                                       "keeps changing the same value: it belongs inside the loop, fresh each pass",
+                            again = _set_again_after_use(loop, statement) if depth == 0 else None
+                            why = f"`{_line(statement)}` runs once, before the loop, so every pass shares and " \
+                                "keeps changing the same value: it belongs inside the loop, fresh each pass"
+                            if again is not None:  # `out = f(w)` before the loop and again inside, after its use
+                                why = f"each pass reads `{ast.unparse(statement.targets[0])}` before the loop sets " \
+                                    f"it again (`{_line(again)}`), so it reads the value the pass before left: a " \
+                                    "step behind. Made at the start of each pass, it is fresh where it is used"
+                            yield Edit("not reset", _line(statement), "", why,
                                        f"moving `{_line(statement)}` to the start of {where}"), \
                                 _with_field(node, field, kept), False
                         break
@@ -3103,6 +3108,25 @@ def _into_loops(loop: ast.For | ast.While, statement: ast.stmt, depth: int = 3
                 changed = copy.deepcopy(loop)
                 changed.body[position] = changed_inner
                 yield header, changed
+
+
+def _set_again_after_use(loop: ast.For | ast.While, statement: ast.Assign) -> ast.stmt | None:
+    """The statement of `loop`'s body that sets again the one name `statement` sets, where the body reads that name
+    before it (`out = neuron(w, b, x)` after the gradient that reads `out`): the value read is the pass before's."""
+    if len(statement.targets) != 1 or not isinstance(statement.targets[0], ast.Name):
+        return None
+    name, read = statement.targets[0].id, False
+
+    def reads(tree: ast.AST) -> bool:
+        return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for n in ast.walk(tree))
+
+    for inner in loop.body:
+        if isinstance(inner, ast.Assign) and any(isinstance(n, ast.Name) and n.id == name
+                                                 for target in inner.targets for n in ast.walk(target)):
+            # set from its own value (`total = total + v`) it is an accumulator, not a value made afresh
+            return inner if read and not reads(inner.value) else None
+        read = read or reads(inner)
+    return None
 
 
 def _header(loop: ast.For | ast.While) -> str:
