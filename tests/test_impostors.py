@@ -191,7 +191,10 @@ HOLES: dict[str, dict[str, str]] = {
         f"    step = learning_rate * df(x)\n    if abs(step) < {tiny!r}:\n        break\n    x -= step\nreturn x"
         for tiny in (1e-6, 1e-8)
     } | {"stops once the slope is below 1e-7": "x = float(x0)\nfor _ in range(n_steps):\n"
-         "    if abs(df(x)) < 1e-7:\n        break\n    x -= learning_rate * df(x)\nreturn x"},
+         "    if abs(df(x)) < 1e-7:\n        break\n    x -= learning_rate * df(x)\nreturn x",
+         # every check's step count was even (the thirty-fifth holdout: a loop unrolled two steps a pass)
+         "two steps a pass, n_steps // 2 passes": "x = float(x0)\nfor _ in range(n_steps // 2):\n"
+         "    x -= learning_rate * df(x)\n    x -= learning_rate * df(x)\nreturn x"},
     "partial_derivatives.classify_critical_point": {
         name: "ev = np.linalg.eigvalsh(np.asarray(hessian_matrix, dtype=float))\n"
         f"tol = 1e-8 * max(1.0, float(np.max(np.abs(ev))))\nif {test}:\n    return 'degenerate'\n"
