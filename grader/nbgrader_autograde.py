@@ -49,11 +49,41 @@ def refuse_unreadable_notebooks(*, assignment: str, student: str, notebooks: lis
 
     for path in list(notebooks):
         source, problem = read_notebook(Path(path), Path(path).stem)
-        if source is None:
+        if source is not None:
+            problem = _stops_every_student(Path(path))
+        if source is None or problem:
             notebooks.remove(path)
             where = Path(path).parent  # submitted/<student>/<assignment>/ (the hook's ids may be globs)
             print(f"[calcgrade] {where.parent.name}: {where.name}: not autograded: {problem}", file=sys.stderr,
                   flush=True)
+
+
+def _stops_every_student(path: Path) -> str:
+    """Why nbgrader would stop the whole run at this notebook, or "": a cell's nbgrader metadata of another schema
+    version than this nbgrader's (`{"schema_version": 99}` on a Markdown cell nothing else reads) raises, in
+    nbgrader's own metadata check, an error its converter turns into the end of the run, and every student after
+    this one was left ungraded. Checked with nbgrader's own validator, in a bounded forked process."""
+    from grader.bounded import OutOfBounds, call_bounded
+    from grader.notebook_source import READING_BOUNDS
+
+    try:
+        return call_bounded(_schema_mismatch_unbounded, path.read_bytes(), READING_BOUNDS)
+    except (OSError, OutOfBounds) as error:
+        return f"its nbgrader metadata could not be checked within the grader's limits ({error}): refused"
+
+
+def _schema_mismatch_unbounded(data: bytes) -> str:
+    """`_stops_every_student`'s work, without its bounds: to be called through `call_bounded` only."""
+    from nbgrader.nbgraderformat import MetadataValidator, SchemaTooNewError, SchemaTooOldError
+
+    try:
+        MetadataValidator().validate_nb(nbformat.reads(data.decode("utf-8-sig"), as_version=4))
+    except (SchemaTooNewError, SchemaTooOldError) as error:
+        return (f"a cell's nbgrader metadata is of another schema version than this nbgrader's "
+                f"({type(error).__name__}), which would stop autograde for every student after this one: refused")
+    except Exception:  # noqa: BLE001 - nbgrader reports any other fault of its metadata for this student alone
+        return ""
+    return ""
 
 
 class TrustedChecks(Preprocessor):

@@ -448,33 +448,49 @@ def test_calcgrade_writes_the_fifth_modules_scores_into_the_gradebook(fifth_modu
     assert fifth_module.final_export[FULL, FIFTH] == pytest.approx(20)
 
 
-def test_a_notebook_calcgrade_refuses_is_left_out_before_nbgrader_reads_it(tmp_path):
-    """Attack (red team): a notebook of 100,000 empty cells held `nbgrader autograde` 47 s and 660 MB (400,000: 181 s
-    and 2.1 GB) in the instructor's process, before calcgrade's bounded reader refused it, for every student after
-    it. The course's pre-convert hook leaves such a notebook out (here 6,000 cells, over the limit of cells): the
-    run goes on, the honest student is graded in full, and the refused file is left as it was. nbgrader reports
-    that student's submission as an error ("No notebooks found") and exits 1, as it does for any submission it
-    cannot grade."""
+def _bloated(notebook) -> str:
     from grader.notebook_source import MAX_CELLS
 
+    notebook.cells += [nbformat.v4.new_markdown_cell("") for _ in range(MAX_CELLS + 1000)]
+    return "cells: refused"
+
+
+def _schema_too_new(notebook) -> str:
+    cell = nbformat.v4.new_markdown_cell("a note")
+    cell.metadata["nbgrader"] = {"schema_version": 99}
+    notebook.cells.append(cell)
+    return "another schema version than this nbgrader's (SchemaTooNewError)"
+
+
+@pytest.mark.parametrize("refused", [_bloated, _schema_too_new])
+def test_a_notebook_calcgrade_refuses_is_left_out_before_nbgrader_reads_it(tmp_path, refused):
+    """Attack (red team): a notebook of 100,000 empty cells held `nbgrader autograde` 47 s and 660 MB (400,000: 181 s
+    and 2.1 GB) in the instructor's process, before calcgrade's bounded reader refused it, for every student after
+    it; a Markdown cell with nbgrader metadata of schema version 99 (round 34, 01) made nbgrader's own metadata
+    check end the run, and every student after it went ungraded. The course's pre-convert hook leaves such a
+    notebook out (here 6,000 cells, over the limit of cells; the schema checked with nbgrader's validator): the run
+    goes on, the honest student, graded after, is graded in full, and the refused file is left as it was. nbgrader
+    reports that student's submission as an error ("No notebooks found") and exits 1, as it does for any submission
+    it cannot grade."""
+    first = "aaa_refused"  # nbgrader grades in order of student id: the honest student comes after
     root = tmp_path / "course"
     env = _environment(tmp_path)
     assert main(["nbgrader-course", str(root)]) == 0
     _nbgrader(root, env, "generate_assignment", TAMPER_MODULE)
     source = nbformat.read(str(root / "source" / TAMPER_MODULE / f"{TAMPER_MODULE}.ipynb"), as_version=4)
     _submit(root, FULL, TAMPER_MODULE, source)
-    bloated = nbformat.read(str(root / "release" / TAMPER_MODULE / f"{TAMPER_MODULE}.ipynb"), as_version=4)
-    bloated.cells += [nbformat.v4.new_markdown_cell("") for _ in range(MAX_CELLS + 1000)]
-    _submit(root, ZERO, TAMPER_MODULE, bloated)
-    path = root / "submitted" / ZERO / TAMPER_MODULE / f"{TAMPER_MODULE}.ipynb"
+    notebook = nbformat.read(str(root / "release" / TAMPER_MODULE / f"{TAMPER_MODULE}.ipynb"), as_version=4)
+    why = refused(notebook)
+    _submit(root, first, TAMPER_MODULE, notebook)
+    path = root / "submitted" / first / TAMPER_MODULE / f"{TAMPER_MODULE}.ipynb"
     before = path.read_bytes()
     done = subprocess.run([str(NBGRADER), "autograde", TAMPER_MODULE], cwd=root, env=env, capture_output=True,
                           text=True, timeout=600)
     output = done.stdout + done.stderr
-    assert f"{ZERO}: {TAMPER_MODULE}: not autograded" in output and "cells: refused" in output, output
-    assert f"error processing assignment: {root / 'submitted' / ZERO / TAMPER_MODULE}" in output, output
+    assert f"{first}: {TAMPER_MODULE}: not autograded" in output and why in output, output
+    assert f"error processing assignment: {root / 'submitted' / first / TAMPER_MODULE}" in output, output
     assert f"submitted/{FULL}/{TAMPER_MODULE}\n" not in output.replace("\r", ""), output
-    assert not (root / "autograded" / ZERO / TAMPER_MODULE / f"{TAMPER_MODULE}.ipynb").exists()
+    assert not (root / "autograded" / first / TAMPER_MODULE / f"{TAMPER_MODULE}.ipynb").exists()
     assert path.read_bytes() == before
     scores = _export(root, env, "grades.csv")
     assert scores[FULL, TAMPER_MODULE] == pytest.approx(sum(exercise.points for exercise in of_module(TAMPER_MODULE)))
