@@ -19,6 +19,8 @@ not part of the autograded notebook (students draw them in their own kernel).
 from __future__ import annotations
 
 import atexit
+import functools
+import html
 import os
 import sys
 import warnings
@@ -56,6 +58,41 @@ def refuse_unreadable_notebooks(*, assignment: str, student: str, notebooks: lis
             where = Path(path).parent  # submitted/<student>/<assignment>/ (the hook's ids may be globs)
             print(f"[calcgrade] {where.parent.name}: {where.name}: not autograded: {problem}", file=sys.stderr,
                   flush=True)
+
+
+def shown_as_text(cell: nbformat.NotebookNode, trusted: frozenset[str]) -> None:
+    """A Markdown or raw cell of the autograded notebook, whose text is not one of the course's own (`trusted`),
+    made a Markdown cell of its text with HTML escaped, without attachments. nbgrader's formgrader shows the
+    autograded notebook to the instructor, on the Jupyter server's origin, with the Markdown's HTML and a raw cell
+    as written: a student's `<img onerror=...>` ran there with the instructor's session (grades of every student,
+    a terminal). Escaped, the text reads the same and runs nothing; the submitted file is left as it was."""
+    source = cell.source if isinstance(cell.source, str) else "".join(cell.source)
+    cell.pop("attachments", None)
+    if cell.cell_type == "markdown" and source in trusted:
+        return
+    cell.cell_type = "markdown"
+    cell.source = html.escape(source)
+    cell.metadata = nbformat.NotebookNode({key: value for key, value in cell.metadata.items() if key == "nbgrader"})
+
+
+def _trusted_texts(source_notebook: Path | None, module: str) -> frozenset[str]:
+    """The Markdown texts of the course's own notebook (the instructor's source, if readable) and of the kit's."""
+    texts = set(_kit_texts(module)) if module in kit.MODULES else set()
+    if source_notebook is None:
+        return frozenset(texts)
+    try:
+        notebook = nbformat.read(str(source_notebook), as_version=4)
+        texts.update(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    except Exception:  # noqa: BLE001 - no source notebook of the instructor's: the kit's texts alone
+        pass
+    return frozenset(texts)
+
+
+@functools.cache
+def _kit_texts(module: str) -> frozenset[str]:
+    from grader.nbgrader_course import module_notebook
+
+    return frozenset(cell.source for cell in module_notebook(module).cells if cell.cell_type == "markdown")
 
 
 def _stops_every_student(path: Path) -> str:
@@ -114,6 +151,12 @@ class TrustedChecks(Preprocessor):
             # deny by default: a test cell calcgrade does not grade (an exercise the course drops, a notebook that is
             # not one of its modules) earns nothing, where nbgrader would give a cell without output full marks
             cell.outputs = graded_outputs(*graded) if graded else not_graded_outputs(module)
+        assignment = info.get("assignment")  # nbgrader's own run always names it
+        trusted = _trusted_texts(self._course_root() / "source" / str(assignment) / f"{module}.ipynb"
+                                 if assignment else None, module)
+        for cell in nb.cells:
+            if cell.cell_type in ("markdown", "raw"):
+                shown_as_text(cell, trusted)
         return nb, resources
 
     def _course_root(self) -> Path:

@@ -496,6 +496,72 @@ def test_a_notebook_calcgrade_refuses_is_left_out_before_nbgrader_reads_it(tmp_p
     assert scores[FULL, TAMPER_MODULE] == pytest.approx(sum(exercise.points for exercise in of_module(TAMPER_MODULE)))
 
 
+FORMGRADER_PAGE = """
+import sys
+from nbconvert.exporters import HTMLExporter
+from nbgrader.apps import NbGrader
+from nbgrader.server_extensions.formgrader import handlers
+app = NbGrader()
+app.load_config_file()
+config = app.config
+config.HTMLExporter.template_name = "formgrade"
+config.HTMLExporter.extra_template_basedirs = [handlers.template_path]
+resources = dict(assignment_id=sys.argv[2], notebook_id=sys.argv[2], submission_id="1", index=0, total=1, base_url="",
+                 student="s", last_name=None, first_name=None, notebook_path="x")
+sys.stdout.write(HTMLExporter(config=config).from_filename(sys.argv[1], resources=resources)[0])
+"""
+
+
+def test_a_students_html_reaches_the_formgraders_page_as_text(tmp_path):
+    """Red team round 34, 03: a Markdown cell `<img src=x onerror=...>` went into the autograded notebook as handed
+    in, and nbgrader's formgrader shows that notebook to the instructor with Markdown's HTML (and a raw cell) as
+    written, on the Jupyter server's origin: a script with the instructor's session. Every Markdown or raw cell
+    whose text is not one of the course's own is escaped text there; the course's cells are as written, and the
+    submitted file is left as it was. Rendered as the formgrader's submission page renders it."""
+    from html.parser import HTMLParser
+
+    root = tmp_path / "course"
+    env = _environment(tmp_path)
+    assert main(["nbgrader-course", str(root)]) == 0
+    _nbgrader(root, env, "generate_assignment", TAMPER_MODULE)
+    notebook = nbformat.read(str(root / "source" / TAMPER_MODULE / f"{TAMPER_MODULE}.ipynb"), as_version=4)
+    course_texts = [cell.source for cell in notebook.cells if cell.cell_type == "markdown"]
+    notebook.cells.append(nbformat.v4.new_markdown_cell('My notes.\n\n<img src="x" onerror="fetch(\'/api\')">'))
+    notebook.cells.append(nbformat.v4.new_raw_cell('<script>fetch("/api")</script>'))
+    _submit(root, FULL, TAMPER_MODULE, notebook)
+    submitted = root / "submitted" / FULL / TAMPER_MODULE / f"{TAMPER_MODULE}.ipynb"
+    before = submitted.read_bytes()
+    _nbgrader(root, env, "autograde", TAMPER_MODULE)
+    autograded = root / "autograded" / FULL / TAMPER_MODULE / f"{TAMPER_MODULE}.ipynb"
+    graded = nbformat.read(str(autograded), as_version=4)
+    assert [cell.source for cell in graded.cells if cell.cell_type == "markdown"][:len(course_texts)] == course_texts
+    assert submitted.read_bytes() == before
+    page = subprocess.run([sys.executable, "-c", FORMGRADER_PAGE, str(autograded), TAMPER_MODULE], cwd=root,
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert page.returncode == 0, page.stderr
+
+    class Elements(HTMLParser):
+        handlers: list[str] = []
+        scripts: list[str] = []
+        in_script = False
+
+        def handle_starttag(self, tag, attrs):
+            self.handlers += [value or "" for name, value in attrs if name.startswith("on")]
+            self.in_script = tag == "script"
+
+        def handle_data(self, data):
+            if self.in_script:
+                self.scripts.append(data)
+
+    elements = Elements()
+    elements.feed(page.stdout)
+    assert "My notes." in page.stdout and "onerror" in page.stdout  # shown, as text
+    assert not any("fetch(" in value for value in elements.handlers)
+    assert not any('fetch("/api")' in script for script in elements.scripts)
+    scores = _export(root, env, "grades.csv")
+    assert scores[FULL, TAMPER_MODULE] == pytest.approx(sum(exercise.points for exercise in of_module(TAMPER_MODULE)))
+
+
 def test_nbgrader_from_a_virtual_environment_not_activated_opens_its_gradebook(tmp_path):
     """Bug: nbgrader opens its gradebook by running the command `alembic` found on PATH, so an instructor who ran
     the venv's `nbgrader` without activating the venv got "error processing assignment" from `generate_assignment`
