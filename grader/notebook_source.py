@@ -36,6 +36,10 @@ NOTEBOOK_SUFFIX = ".ipynb"
 MAX_NOTEBOOK_BYTES = 32 << 20  # notebooks carry their outputs (plots): larger than sources
 MAX_CODE_BYTES = 1 << 20  # the solution cells' code, all told: as much as a module file may hold
 MAX_CELLS = 5000  # the course's notebooks have about 40; validating hundreds of thousands takes nbformat minutes
+# JSON objects and arrays in all (the course's notebooks hold about 5 a cell): what nbgrader reads, validates and copies
+# in the instructor's process, unbounded, costs it about 75 µs and 2.7 kB each (a million tiny objects in one cell's
+# metadata: 77 s and 2.65 GiB there, after this reader had accepted the notebook in 5 s)
+MAX_JSON_PARTS = 50_000
 READING_BOUNDS = Bounds(seconds=20.0, memory_bytes=1 << 30, answer_bytes=4 << 20)  # 32 MiB of JSON read in ~2 s
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # lines as Python's tokenizer counts them
 _DEF_LINE = re.compile(r"^(?:async\s+)?def\s+(\w+)\s*\(", re.MULTILINE)
@@ -48,6 +52,10 @@ _LINE_MAGIC_ASSIGNMENT = re.compile(r"^(\w+\s*=\s*)[%!].*$")
 
 class TooManyCells(ValueError):
     """A notebook with more than MAX_CELLS cells."""
+
+
+class TooManyParts(ValueError):
+    """A notebook of more than MAX_JSON_PARTS JSON objects and arrays."""
 
 
 def student_code(cell: str) -> str:
@@ -175,9 +183,12 @@ def solution_cells(notebook_text: str) -> list[str]:
 
     import nbformat
 
-    cells = json.loads(notebook_text).get("cells")
+    parsed = json.loads(notebook_text)
+    cells = parsed.get("cells")
     if isinstance(cells, list) and len(cells) > MAX_CELLS:
         raise TooManyCells(len(cells))
+    if _json_parts(parsed) > MAX_JSON_PARTS:
+        raise TooManyParts()
     notebook = nbformat.reads(notebook_text, as_version=4)
     cells = []
     for cell in notebook.cells:
@@ -186,6 +197,21 @@ def solution_cells(notebook_text: str) -> list[str]:
             source = cell.get("source", "")
             cells.append(source if isinstance(source, str) else "".join(source))
     return cells
+
+
+def _json_parts(value: object) -> int:
+    """How many JSON objects and arrays `value` holds, itself included (counted without recursion: a notebook's
+    nesting is the student's)."""
+    parts, waiting = 0, [value]
+    while waiting and parts <= MAX_JSON_PARTS:
+        item = waiting.pop()
+        if isinstance(item, dict):
+            parts += 1
+            waiting.extend(item.values())
+        elif isinstance(item, list):
+            parts += 1
+            waiting.extend(item)
+    return parts
 
 
 def find_notebook(folder: Path, module: str) -> Path | None:
@@ -243,6 +269,9 @@ def _notebook_module_source_unbounded(notebook: tuple[bytes, str, str]) -> tuple
         cells = solution_cells(text)
     except TooManyCells:
         return None, f"{name} has more than {MAX_CELLS} cells: refused"
+    except TooManyParts:
+        return None, f"{name} holds more than {MAX_JSON_PARTS} JSON objects and arrays (in its cells' metadata, " \
+            "outputs or attachments): refused"
     except Exception as error:  # noqa: BLE001 - any malformed notebook is reported, not raised
         return None, f"{name} is not a readable notebook ({type(error).__name__})"
     if not cells:

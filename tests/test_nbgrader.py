@@ -462,16 +462,24 @@ def _schema_too_new(notebook) -> str:
     return "another schema version than this nbgrader's (SchemaTooNewError)"
 
 
-@pytest.mark.parametrize("refused", [_bloated, _schema_too_new])
+def _metadata_bloated(notebook) -> str:
+    from grader.notebook_source import MAX_JSON_PARTS
+
+    notebook.cells[0].metadata["notes"] = [{"a": 1} for _ in range(MAX_JSON_PARTS)]
+    return "JSON objects and arrays (in its cells' metadata, outputs or attachments): refused"
+
+
+@pytest.mark.parametrize("refused", [_bloated, _schema_too_new, _metadata_bloated])
 def test_a_notebook_calcgrade_refuses_is_left_out_before_nbgrader_reads_it(tmp_path, refused):
     """Attack (red team): a notebook of 100,000 empty cells held `nbgrader autograde` 47 s and 660 MB (400,000: 181 s
     and 2.1 GB) in the instructor's process, before calcgrade's bounded reader refused it, for every student after
     it; a Markdown cell with nbgrader metadata of schema version 99 (round 34, 01) made nbgrader's own metadata
-    check end the run, and every student after it went ungraded. The course's pre-convert hook leaves such a
-    notebook out (here 6,000 cells, over the limit of cells; the schema checked with nbgrader's validator): the run
-    goes on, the honest student, graded after, is graded in full, and the refused file is left as it was. nbgrader
-    reports that student's submission as an error ("No notebooks found") and exits 1, as it does for any submission
-    it cannot grade."""
+    check end the run, and every student after it went ungraded; a million tiny objects in one cell's metadata
+    (round 34, 02), read by calcgrade in 5 s, held nbgrader 77 s and 2.65 GiB. The course's pre-convert hook leaves
+    such a notebook out (here 6,000 cells, over the limit of cells; the schema checked with nbgrader's validator;
+    more JSON objects and arrays than the limit): the run goes on, the honest student, graded after, is graded in
+    full, and the refused file is left as it was. nbgrader reports that student's submission as an error ("No
+    notebooks found") and exits 1, as it does for any submission it cannot grade."""
     first = "aaa_refused"  # nbgrader grades in order of student id: the honest student comes after
     root = tmp_path / "course"
     env = _environment(tmp_path)
