@@ -298,7 +298,8 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
     planned = plan(submitted, hidden=hidden, course_seed=course_seed, student=student, submission=digest)
     allowance = Allowance(sandbox.limits)
     order = rng_for("call order", hidden_key(course_seed), student, digest) if hidden else None
-    load_errors, outcomes, repeated, load_errors_by_hand = _run(sources, planned, sandbox, allowance, order)
+    run = _run(sources, planned, sandbox, allowance, order)
+    outcomes, repeated = run.outcomes, run.repeated
     judged: dict[str, list[tuple[PlannedCheck, Outcome, CheckResult]]] = {exercise.key: [] for exercise in submitted}
     for p, outcome in zip(planned, outcomes, strict=True):
         judged[p.exercise.key].append((p, outcome, PUBLIC_VERDICTS.judge(p, outcome, references)))
@@ -347,8 +348,7 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
     reach = reach_in_sources(sources) if any(exercise.by_hand for exercise in submitted) else None
     exercise_results = tuple(
         ExerciseResult(exercise.key, tuple(results[exercise.key]), exercise.points,
-                       note=_note(exercise, load_errors_by_hand if exercise.by_hand else load_errors,
-                                  results[exercise.key]))
+                       note=_note(exercise, run.load_errors_of(exercise), results[exercise.key]))
         if exercise.key in results else _not_submitted(exercise, unreadable)
         for exercise in exercises)
     return SubmissionResult(student, exercise_results, review=(review_note(reach),) if reach is not None else ())
@@ -715,12 +715,18 @@ def _observe(p: PlannedCheck, outcome: Outcome, references: ReferenceProvider) -
 
 
 class _Run(NamedTuple):
-    """What one run of a submission's calls gave: per module, why it did not load (for the child of derivatives
-    worked out by hand apart); per planned check, its outcome; per plan index called again, the second answer."""
+    """What one run of a submission's calls gave: per module, why it did not load (for each child of derivatives
+    worked out by hand apart, by the function they differentiate); per planned check, its outcome; per plan index
+    called again, the second answer."""
     load_errors: dict[str, str]
     outcomes: list[Outcome]
     repeated: dict[int, Outcome]
-    load_errors_by_hand: dict[str, str]
+    load_errors_by_hand: dict[str, dict[str, str]]
+
+    def load_errors_of(self, exercise: Exercise) -> dict[str, str]:
+        """Why each module did not load in the child that made the exercise's calls."""
+        return self.load_errors_by_hand.get(exercise.differentiates, self.load_errors) if exercise.by_hand \
+            else self.load_errors
 
 
 def _run(sources: Mapping[str, str], planned: Sequence[PlannedCheck], sandbox: Sandbox,
@@ -739,19 +745,23 @@ def _run(sources: Mapping[str, str], planned: Sequence[PlannedCheck], sandbox: S
     are made once more, last, in another order: their second answers (by plan index) go to
     `count_only_answers_that_repeat`, since a label that varies with a count of calls escapes the one-answer rule.
 
-    The calls of derivatives worked out by hand are made in a child of their own (their load errors returned
-    apart, last): see `by_hand.py`."""
+    The calls of derivatives worked out by hand are made in a child of their own, one for each function they
+    differentiate (their load errors returned apart, last): see `by_hand.py`."""
     allowance = allowance or Allowance(sandbox.limits)
     outcomes: list[Outcome] = [Outcome("skipped")] * len(planned)
     repeated: dict[int, Outcome] = {}
     load_errors: dict[str, str] = {}
-    errors_of_by_hand: dict[str, str] | None = None
-    # derivatives worked out by hand in a child of their own, where nothing else ran: any other call (or the
-    # module's import, which that child guards) could take the differentiated function's values anywhere and leave
-    # a table of its slopes for them to read
-    by_hand = [index for index, p in enumerate(planned) if p.exercise.by_hand]
+    errors_of_by_hand: dict[str, dict[str, str]] = {}
+    # derivatives worked out by hand in a child of their own, one for each function they differentiate, where
+    # nothing else ran: any other call (another derivative's included, or the module's import, which that child
+    # guards) could take the differentiated function's values anywhere and leave a table of its slopes for them
+    by_hand: dict[str, list[int]] = {}
+    for index, p in enumerate(planned):
+        if p.exercise.by_hand:
+            by_hand.setdefault(p.exercise.differentiates, []).append(index)
     others = [index for index, p in enumerate(planned) if not p.exercise.by_hand]
-    for part in (others, by_hand) if by_hand and others else (range(len(planned)),):
+    parts = [others, *by_hand.values()] if others or not by_hand else list(by_hand.values())
+    for part in parts:
         public = [index for index in part if planned[index].visibility == "public"]
         hidden = [index for index in part if planned[index].visibility != "public"]
         again = [index for index in hidden if planned[index].exercise.hidden_draws > 1] if order is not None else []
@@ -762,15 +772,15 @@ def _run(sources: Mapping[str, str], planned: Sequence[PlannedCheck], sandbox: S
         calls = [_public_call(planned[i]) for i in public] + \
             [_call(planned[i].exercise, planned[i].case) for i in (*hidden, *again)]
         errors, got = sandbox.run(sources, calls, allowance, barrier=len(public))
-        if part is by_hand:
-            errors_of_by_hand = errors
-        else:
+        if part is others:
             load_errors = errors
+        else:
+            errors_of_by_hand[planned[part[0]].exercise.differentiates] = errors
         for position, index in enumerate(public + hidden):
             outcomes[index] = got[position] if position < len(public) else got[position].values_only()
         repeated.update({index: got[len(public) + len(hidden) + position].values_only()
                          for position, index in enumerate(again)})
-    return _Run(load_errors, outcomes, repeated, load_errors if errors_of_by_hand is None else errors_of_by_hand)
+    return _Run(load_errors, outcomes, repeated, errors_of_by_hand)
 
 
 HIDDEN_NOT_PASSED = "this hidden check did not pass (neither what came back nor how your code failed is shown for " \

@@ -1046,6 +1046,38 @@ def test_the_function_differentiated_is_known_at_import_by_its_code_not_its_name
                          exercises=of_module("derivatives")).exercise("derivatives.df_wave").score == wave.max_score
 
 
+def test_a_table_made_during_another_derivatives_call_by_hand_earns_nothing(sandbox):
+    """Red team round 35, 01: during `df_poly`'s call only `f_poly` was held at the input; `f_wave` ran anywhere, and
+    a table of its slopes made there gave `df_wave` every check after its first (11.5 to 12.5 of 13 over the
+    module's four). Each differentiated function's derivatives are called in a child of their own."""
+    bodies = {"df_poly": "_TABLES.setdefault('f_wave', _table(f_wave))\nreturn 3 * x**2 - 12 * x + 9",
+              "df_wave": "return _slope('f_wave', x) if 'f_wave' in _TABLES else 0.0"}
+    source = replace_bodies(kit.solution_source("derivatives"), bodies) + SLOPE_TABLE
+    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("derivatives"))
+    wave = result.exercise("derivatives.df_wave")
+    assert wave.score == 0 and not any(check.passed for check in wave.checks)
+    assert result.exercise("derivatives.df_poly").score == result.exercise("derivatives.df_poly").max_score
+
+
+def test_a_thread_beside_the_calls_of_derivatives_by_hand_earns_nothing(sandbox):
+    """Red team round 35, 02: the guard of a by-hand call holds the differentiated function while that call runs
+    only; a thread started at import waited for the first call, then tabled `f_wave` between two calls, and
+    `df_wave` read the table (10 of 12 over three seeds). No call is made once a thread has run beside them."""
+    thread = ("\n\nimport threading\nimport time\n\n\ndef _fill():\n    for _ in range(2000):\n        try:\n"
+              "            _TABLES['f_wave'] = _table(f_wave)\n            return\n        except Exception:\n"
+              "            time.sleep(0.001)\n\n\nthreading.Thread(target=_fill, daemon=True).start()\n")
+    source = replace_bodies(kit.solution_source("derivatives"),
+                            {"df_wave": "return _slope('f_wave', x) if 'f_wave' in _TABLES else 0.0"}) \
+        + SLOPE_TABLE + thread
+    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("derivatives"))
+    wave = result.exercise("derivatives.df_wave")
+    assert wave.score == 0 and not any(check.passed for check in wave.checks)
+    public = [check for check in wave.checks if check.visibility == "public"]
+    assert any("a thread of your code ran beside the calls" in check.student_message for check in public)
+
+
 def test_a_module_replaced_while_imported_fails_the_import_of_derivatives_by_hand(sandbox):
     """The check of the import guard, once the import is done, reads the module's namespace: an object put in the
     module's place (a subclass of a module whose attributes run code) would run the student's code unguarded there."""

@@ -41,6 +41,7 @@ import numpy as np
 
 GUARD_NAME = "__calcgrade_real_numbers_only__"  # the global through which a stand-in reaches `RealNumbersOnly`
 INPUT, REFUSED = "input", "refused"  # a guarded function held at the input, or refused outright
+ELSEWHERE = "elsewhere"  # a function another derivative worked out by hand differentiates: refused outright
 MAX_DEPTH = 4  # lists within lists looked into
 
 
@@ -173,13 +174,17 @@ class RealNumbersOnly:
     input; the grader's own given functions (`given`) refuse to run at all, but the copy of the differentiated one
     (at the input only) and those the call itself passes (`passed`): a derivative worked out by hand needs none of
     the functions other exercises are given (a probe's derivative is the answer under a change of variable, a
-    function of a point the differentiated one under another name). On leaving it, each function has its own code
-    again (and each name its value)."""
+    function of a point the differentiated one under another name). The functions the other derivatives worked out by
+    hand differentiate (`elsewhere`: their names, and the code reached from what the modules bind to them) refuse to
+    run too: a call of `df_poly` tabled `f_wave`'s slopes for `df_wave`'s call to read. On leaving it, each function
+    has its own code again (and each name its value)."""
 
     def __init__(self, modules: Iterable[types.ModuleType], files: Iterable[str],
                  module: types.ModuleType | None = None, input_only: InputOnly | None = None,
-                 given: Mapping[str, Any] | None = None, passed: Iterable[Any] = ()):
+                 given: Mapping[str, Any] | None = None, passed: Iterable[Any] = (),
+                 elsewhere: tuple[frozenset[str], frozenset[types.CodeType]] = (frozenset(), frozenset())):
         self.modules = tuple(modules)
+        self.elsewhere_names, self.elsewhere_code = elsewhere
         self.files = frozenset(files)
         self.module, self.input_only = module, input_only
         # the grader's own copies of the given functions (`child.GIVEN`, by "module.name"): guarded alike, the one of
@@ -211,6 +216,9 @@ class RealNumbersOnly:
         original, name, written, role = self.copies[key]
         if role == REFUSED:
             raise TypeError(refusal(f"`{name}`, a function the grader gives another exercise, was called"))
+        if role == ELSEWHERE:
+            raise TypeError(refusal(f"`{name}`, a function another derivative worked out by hand differentiates, "
+                                    "was called"))
         if written is not None:
             raise TypeError(refusal(f"`{name}` computes with the complex number {written!r}"))
         for value in (*args, *kwargs.values()):
@@ -242,6 +250,8 @@ class RealNumbersOnly:
                 role = INPUT
             elif id(function) in givens and id(function) not in self.passed:
                 role = REFUSED
+            elif function.__name__ in self.elsewhere_names or code in self.elsewhere_code:
+                role = ELSEWHERE
             else:
                 role = ""
             self.copies[key] = (copy, function.__name__, complex_constant(code), role)

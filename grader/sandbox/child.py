@@ -281,7 +281,9 @@ def _call(request: Request, files: dict[str, list[str]], link: Link | None = Non
             if request.by_hand:
                 with _real_numbers_only(files, module, InputOnly(request.differentiates, args,
                                                                  nowhere=request.differentiated_nowhere)
-                                        if request.differentiates else None, (*args, *kwargs.values())):
+                                        if request.differentiates else None, (*args, *kwargs.values()),
+                                        _DIFFERENTIATED_HERE - {request.differentiates}
+                                        if request.differentiates else frozenset()):
                     value = function(*args, **kwargs)
             else:
                 value = function(*args, **kwargs)
@@ -310,12 +312,15 @@ def _call(request: Request, files: dict[str, list[str]], link: Link | None = Non
 
 
 def _real_numbers_only(files: dict[str, list[str]], module: types.ModuleType,
-                       input_only: InputOnly | None, passed: Iterable[Any] = ()) -> RealNumbersOnly:
+                       input_only: InputOnly | None, passed: Iterable[Any] = (),
+                       elsewhere: frozenset[str] = frozenset()) -> RealNumbersOnly:
     """The guard of `grader.sandbox.by_hand` over every submission module loaded so far and the grader's own given
-    functions (refused but for those `passed`, the call's own arguments), `input_only` in `module`."""
-    names = (filename.removesuffix(".py") for filename in files)
-    return RealNumbersOnly((sys.modules[name] for name in names if name in sys.modules), files, module, input_only,
-                           GIVEN, passed)
+    functions (refused but for those `passed`, the call's own arguments), `input_only` in `module`, and the functions
+    `elsewhere` names (those the other derivatives worked out by hand in this child differentiate) refused."""
+    loaded = [sys.modules[name] for name in (filename.removesuffix(".py") for filename in files) if name in sys.modules]
+    reached = frozenset().union(*(_code_reached(vars(each).get(name), frozenset(files))
+                                  for each in loaded for name in elsewhere))
+    return RealNumbersOnly(loaded, files, module, input_only, GIVEN, passed, (elsewhere, reached))
 
 
 def serve(channel, reader) -> None:
@@ -327,6 +332,8 @@ def serve(channel, reader) -> None:
     session, more = job.get("session") is True, job.get("more") is True
     guarded = job.get("guard_import")
     guarded = frozenset(str(name) for name in guarded) if isinstance(guarded, list) else frozenset()
+    global _DIFFERENTIATED_HERE
+    _DIFFERENTIATED_HERE = guarded
     del job
     files = {f"{name}.py": source.splitlines() for name, source in sources.items()}
     sys.meta_path.insert(0, StudentModules(sources))
@@ -348,6 +355,11 @@ def serve(channel, reader) -> None:
         _serve_session(reader, send, files, Link(send, reader))
     channel.close()
     os._exit(0)
+
+
+# The functions the derivatives worked out by hand of this child differentiate (the job's `guard_import`): during
+# one of their calls, those the others differentiate refuse to run (`by_hand.RealNumbersOnly`).
+_DIFFERENTIATED_HERE: frozenset[str] = frozenset()
 
 
 class CalledAtImport(RuntimeError):
@@ -460,11 +472,36 @@ def _filled(cell: types.CellType) -> bool:
 
 
 def _answer(request: Request, files: dict[str, list[str]], link: Link | None = None) -> bytes:
-    """One call's answer line (an error answer for a value JSON cannot carry)."""
+    """One call's answer line (an error answer for a value JSON cannot carry). In a child of derivatives worked out
+    by hand, no call is made once a thread of the student's ran beside its calls (`_threads_beside`)."""
+    global _THREADED
+    if _DIFFERENTIATED_HERE and not _THREADED:
+        _THREADED = _threads_beside()
+    if _THREADED:
+        return dumps({"id": request.id, "status": "error", "error": _THREADED, "error_type": "RuntimeError"})
     try:
-        return dumps(_call(request, files, link))
+        answer = dumps(_call(request, files, link))
     except (TypeError, ValueError) as error:
-        return dumps({"id": request.id, "status": "error", "error": f"unreadable result: {error}"})
+        answer = dumps({"id": request.id, "status": "error", "error": f"unreadable result: {error}"})
+    if _DIFFERENTIATED_HERE and (threaded := _threads_beside()):
+        _THREADED = threaded
+        return dumps({"id": request.id, "status": "error", "error": threaded, "error_type": "RuntimeError"})
+    return answer
+
+
+_THREADED = ""  # why this child of derivatives worked out by hand answers no more calls
+
+
+def _threads_beside() -> str:
+    """Why no derivative worked out by hand is answered here, or "": a thread besides the child's own, started at
+    import or during a call, runs while no call is guarded (the guard of a call holds the differentiated function
+    only while that call runs), and values it takes between calls would work the derivative out."""
+    import threading
+
+    if len(sys._current_frames()) > 1 or threading.active_count() > 1:
+        return ("a thread of your code ran beside the calls: derivatives worked out by hand are computed in the call "
+                "itself, and their checks make no call once another thread has been started")
+    return ""
 
 
 def _serve_more(reader, send, files: dict[str, list[str]]) -> None:
