@@ -1078,6 +1078,35 @@ def test_a_thread_beside_the_calls_of_derivatives_by_hand_earns_nothing(sandbox)
     assert any("a thread of your code ran beside the calls" in check.student_message for check in public)
 
 
+LATER = '''
+
+
+class _Later(float):
+    """A number whose value is worked out when the grader reads it."""
+
+    def __new__(cls, f, x):
+        number = super().__new__(cls, 0.0)
+        number.f, number.x = f, x
+        return number
+
+    def __float__(self):
+        a, b = self.x - 0.05, self.x + 0.05
+        return float(np.polynomial.Chebyshev.interpolate(self.f, 24, domain=[a, b]).deriv()(self.x))
+'''
+
+
+def test_an_answer_whose_value_is_worked_out_when_read_earns_nothing(sandbox):
+    """Red team round 35, 03: the guard of a by-hand call held while the function ran only; its answer was made plain
+    data afterwards, and a float subclass's `__float__` worked the slope out there through `f_wave` itself (38 of
+    38 over the module's derivatives and the network's). The answer is read inside the guard."""
+    body = "return _Later(f_wave, float(x)) if np.ndim(x) == 0 else [_Later(f_wave, v) for v in np.ravel(x).tolist()]"
+    source = replace_bodies(kit.solution_source("derivatives"), {"df_wave": body}) + LATER
+    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("derivatives"))
+    wave = result.exercise("derivatives.df_wave")
+    assert wave.score == 0 and not any(check.passed for check in wave.checks)
+
+
 def test_a_module_replaced_while_imported_fails_the_import_of_derivatives_by_hand(sandbox):
     """The check of the import guard, once the import is done, reads the module's namespace: an object put in the
     module's place (a subclass of a module whose attributes run code) would run the student's code unguarded there."""

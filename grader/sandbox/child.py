@@ -269,6 +269,23 @@ def _call(request: Request, files: dict[str, list[str]], link: Link | None = Non
     own = {name: vars(module).get(name) for name in request.oracles} if link is not None else {}
     intact = {name: vars(module).get(name) for name in request.kept_intact
               if name not in own and callable(vars(module).get(name))}
+    # a derivative worked out by hand: its answer is made plain data (an error's text, the arguments after the
+    # call) inside the guard too, since a float subclass's `__float__` or an exception's `__str__` is the student's
+    # code, run where the answer is read
+    with contextlib.ExitStack() as guard:
+        if request.by_hand:
+            guard.enter_context(_real_numbers_only(
+                files, module, InputOnly(request.differentiates, args, nowhere=request.differentiated_nowhere)
+                if request.differentiates else None, (*args, *kwargs.values()),
+                _DIFFERENTIATED_HERE - {request.differentiates} if request.differentiates else frozenset()))
+        _answer_call(answer, request, function, args, kwargs, module, files, link, printed, own, intact)
+    return answer
+
+
+def _answer_call(answer: dict[str, Any], request: Request, function: Any, args: tuple[Any, ...],
+                 kwargs: dict[str, Any], module: types.ModuleType, files: dict[str, list[str]], link: Link | None,
+                 printed: BoundedText, own: dict[str, Any], intact: dict[str, Any]) -> None:
+    """`_call`'s work once the function is found: the call, and its answer as plain data in `answer`."""
     started = time.perf_counter()
     try:
         streams = sys.stdout, sys.stderr  # what redirect_stdout and redirect_stderr do, without their objects
@@ -278,15 +295,7 @@ def _call(request: Request, files: dict[str, list[str]], link: Link | None = Non
                 setattr(module, name, _oracle(name, request.id, link))
             for name, student_function in intact.items():
                 setattr(module, name, _intact(student_function, name in request.as_arrays))
-            if request.by_hand:
-                with _real_numbers_only(files, module, InputOnly(request.differentiates, args,
-                                                                 nowhere=request.differentiated_nowhere)
-                                        if request.differentiates else None, (*args, *kwargs.values()),
-                                        _DIFFERENTIATED_HERE - {request.differentiates}
-                                        if request.differentiates else frozenset()):
-                    value = function(*args, **kwargs)
-            else:
-                value = function(*args, **kwargs)
+            value = function(*args, **kwargs)
         finally:
             sys.stdout, sys.stderr = streams
             for name, student_function in [*own.items(), *intact.items()]:
@@ -308,7 +317,6 @@ def _call(request: Request, files: dict[str, list[str]], link: Link | None = Non
             answer["args_after"] = [None if callable(arg) else to_wire(arg) for arg in (*args, *kwargs.values())]
         except Exception:  # noqa: BLE001 - a mangled argument is reported as such
             answer["args_after"] = None
-    return answer
 
 
 def _real_numbers_only(files: dict[str, list[str]], module: types.ModuleType,
