@@ -1107,6 +1107,22 @@ def test_an_answer_whose_value_is_worked_out_when_read_earns_nothing(sandbox):
     assert wave.score == 0 and not any(check.passed for check in wave.checks)
 
 
+def test_a_finaliser_run_between_calls_of_derivatives_by_hand_earns_nothing(sandbox):
+    """Red team round 35 (beside 02): code of the student's can run between two calls without a thread, where a
+    collection of cyclic garbage starts: a `weakref.finalize` callback on an object in a cycle, the collector made to
+    run at every allocation, tabled `f_wave` there. The collector is off in that child between calls."""
+    extra = ("\n\nimport gc\nimport weakref\n\n\nclass _Node:\n    pass\n\n\ndef _fill():\n    try:\n"
+             "        _TABLES['f_wave'] = _table(f_wave)\n    except Exception:\n        _later()\n\n\n"
+             "def _later():\n    node = _Node()\n    node.me = node\n    weakref.finalize(node, _fill)\n"
+             "    gc.set_threshold(1)\n")
+    body = "if 'f_wave' in _TABLES:\n    return _slope('f_wave', x)\n_later()\nreturn 0.0"
+    source = replace_bodies(kit.solution_source("derivatives"), {"df_wave": body}) + SLOPE_TABLE + extra
+    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("derivatives"))
+    wave = result.exercise("derivatives.df_wave")
+    assert wave.score == 0 and not any(check.passed for check in wave.checks)
+
+
 def test_a_module_replaced_while_imported_fails_the_import_of_derivatives_by_hand(sandbox):
     """The check of the import guard, once the import is done, reads the module's namespace: an object put in the
     module's place (a subclass of a module whose attributes run code) would run the student's code unguarded there."""

@@ -279,7 +279,25 @@ def _call(request: Request, files: dict[str, list[str]], link: Link | None = Non
                 if request.differentiates else None, (*args, *kwargs.values()),
                 _DIFFERENTIATED_HERE - {request.differentiates} if request.differentiates else frozenset()))
         _answer_call(answer, request, function, args, kwargs, module, files, link, printed, own, intact)
+        if request.by_hand:
+            del args, kwargs, own, intact  # what the call left in them is freed here, guarded
+            _nothing_runs_between_calls()
     return answer
+
+
+def _nothing_runs_between_calls() -> None:
+    """In a child of derivatives worked out by hand, once a module is loaded and after each call, while still
+    guarded: no code of the student's runs until the next call. The cyclic collector is off (an object's `__del__`
+    or a `weakref.finalize` callback would run wherever a collection starts, unguarded, as would `gc.callbacks`)
+    and interval timers are stopped (a signal handler runs between any two instructions of the child's own);
+    threads are `_threads_beside`'s."""
+    import gc
+    import signal
+
+    gc.disable()
+    for timer in (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF):
+        signal.setitimer(timer, 0)
+    signal.alarm(0)
 
 
 def _answer_call(answer: dict[str, Any], request: Request, function: Any, args: tuple[Any, ...],
@@ -351,6 +369,8 @@ def serve(channel, reader) -> None:
         try:
             with _import_guard(guarded, frozenset(files)):
                 loaded = _load(name, files)
+                if guarded:
+                    _nothing_runs_between_calls()
         except CalledAtImport as refusal:  # caught by the module's own code, or its guard removed: not loaded
             sys.modules.pop(name, None)
             loaded = {"module": name, "ok": False, "error": f"CalledAtImport: {refusal}"}
