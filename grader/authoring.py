@@ -32,8 +32,9 @@ InputGenerator = Callable[[np.random.Generator], Case | tuple[Any, ...]]
 @dataclass(frozen=True)
 class EdgeCase:
     """A kind of check whose right answer something that does none of the work gives too (no step taken: the path
-    is the start; a slope of 0: the line is its intercept): its points count only where the check `counts_with`
-    names passes as well. Declared in `checks` as `edge_case(generate, counts_with="thirty steps")`."""
+    is the start; a slope of 0: the line is its intercept; one of a handful of integers: a table of their answers):
+    its points count only where the check `counts_with` names passes as well. Declared in `checks` as
+    `edge_case(generate, counts_with="thirty steps")`."""
 
     generate: InputGenerator
     counts_with: str

@@ -871,7 +871,8 @@ def _scores_nothing(check: CheckResult, exercise: Exercise, problem: str, instru
                    instructor_message=instructor_message)
 
 
-EDGE_CASE_ALONE = ("right on this edge case, which an answer that does none of the work gets right too: it counts "
+EDGE_CASE_ALONE = ("right on this check, whose inputs are few enough to be answered without the work (a constant, a "
+                   "table of their answers): it counts "
                    "only together with the check \"{kind}\", which did not pass")
 
 

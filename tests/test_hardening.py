@@ -1123,6 +1123,29 @@ def test_a_finaliser_run_between_calls_of_derivatives_by_hand_earns_nothing(sand
     assert wave.score == 0 and not any(check.passed for check in wave.checks)
 
 
+def test_a_table_of_slopes_at_the_integers_checked_earns_nothing(sandbox):
+    """Red team round 35, 04: the integer kind of a derivative worked out by hand draws from a handful of integers
+    (3 to 13 informative ones), and a table of their slopes worked out elsewhere earned every integer check, public
+    and hidden (8 of 24 points over the seven derivatives). Right there alone, it counts with the floats' kind."""
+    import sympy as sp
+
+    x, y = sp.symbols("x y")
+    poly = sp.diff(x**3 - 6 * x**2 + 9 * x + 1, x)
+    table = {k: float(poly.subs(x, k)) for k in range(-30, 31)}
+    g_x = sp.diff(x**2 * y + sp.sin(x * y), x)
+    pairs = {(a, b): float(g_x.subs({x: a, y: b})) for a in range(-4, 5) for b in range(-4, 5)}
+    sources = {"derivatives": replace_bodies(kit.solution_source("derivatives"), {
+        "df_poly": f"table = {table!r}\nreturn table[x] if isinstance(x, int) else 0.5"}),
+        "partial_derivatives": replace_bodies(kit.solution_source("partial_derivatives"), {
+            "dg_dx": f"table = {pairs!r}\nreturn table[(x, y)] if isinstance(x, int) else 0.5"})}
+    result = grade_sources(sources, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=[*of_module("derivatives"), *of_module("partial_derivatives")])
+    for key in ("derivatives.df_poly", "partial_derivatives.dg_dx"):
+        assert result.exercise(key).score == 0, key
+        assert any("inputs are few enough to be answered without the work" in check.student_message
+                   for check in result.exercise(key).checks if check.visibility == "public"), key
+
+
 def test_a_module_replaced_while_imported_fails_the_import_of_derivatives_by_hand(sandbox):
     """The check of the import guard, once the import is done, reads the module's namespace: an object put in the
     module's place (a subclass of a module whose attributes run code) would run the student's code unguarded there."""

@@ -13,6 +13,7 @@ import numpy as np
 import sympy as sp
 
 from grader import given
+from grader.authoring import EdgeCase, edge_case
 from grader.compare import EXACT, Expectation, Tolerance
 from grader.plain import Given
 from grader.spec import Case, ExpectRule, References
@@ -168,7 +169,7 @@ def integer_valued(rng: np.random.Generator, low: int, high: int) -> int:
 
 def hand_derivative_checks(given_name: str, low: float, high: float, integers_to_avoid: tuple[int, ...] = (),
                            integers: tuple[int, int] | None = None
-                           ) -> dict[str, Callable[[np.random.Generator], Case]]:
+                           ) -> dict[str, Callable[[np.random.Generator], Case] | EdgeCase]:
     """The three kinds of input every hand-derived derivative of one given function gets (a float, an integer,
     a NumPy array in [low, high]; the integer in `integers` if given, a wider range where the function allows it,
     so a hidden integer is one of many), drawn where the derivative is not 0, 1, x or f(x). `integers_to_avoid` are
@@ -195,7 +196,10 @@ def hand_derivative_checks(given_name: str, low: float, high: float, integers_to
         """Nine floats in [low, high], as a NumPy array."""
         return Case((uniform(rng, low, high, 9),))
 
-    return {"a float": redrawn(a_float, informative), "an integer": redrawn(an_integer, informative),
+    # a handful of integers (3 to 13 informative ones) has a table of slopes worked out elsewhere for an answer:
+    # right there alone, the integer kind counts with the float's (red team round 35, 04)
+    return {"a float": redrawn(a_float, informative),
+            "an integer": edge_case(redrawn(an_integer, informative), counts_with="a float"),
             "a NumPy array": redrawn(an_array, informative)}
 
 

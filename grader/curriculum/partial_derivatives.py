@@ -13,7 +13,7 @@ import numpy as np
 import sympy as sp
 
 from grader import given
-from grader.authoring import InputGenerator, exercise, mistake
+from grader.authoring import EdgeCase, InputGenerator, edge_case, exercise, mistake
 from grader.compare import EXACT, Expectation, Tolerance
 from grader.curriculum.common import (
     EPS,
@@ -100,7 +100,8 @@ def hessian_vs_sympy(case: Case, refs: References) -> Expectation:
 # ----- input generators and what makes their inputs informative -------------------------------------
 
 
-def hand_partial_checks(exact, integers_to_avoid: tuple[tuple[int, int], ...]) -> dict[str, InputGenerator]:
+def hand_partial_checks(exact, integers_to_avoid: tuple[tuple[int, int], ...]
+                        ) -> dict[str, InputGenerator | EdgeCase]:
     """Floats, integers and arrays, drawn where the partial is not 0, 1, x, y, g or itself with x and y swapped.
     `integers_to_avoid` are the integer points where a known mistake agrees with the partial or with another
     mistake (declared, as the student bundle ships no mistake bodies; tests/test_curriculum.py checks it). No
@@ -125,7 +126,10 @@ def hand_partial_checks(exact, integers_to_avoid: tuple[tuple[int, int], ...]) -
         """x and y, NumPy arrays of six floats in [−2, 2]."""
         return Case((uniform(rng, -2, 2, 6), uniform(rng, -2, 2, 6)))
 
-    return {"floats": redrawn(floats, informative), "integers": redrawn(integers, informative),
+    # four informative integer points have a table of slopes for an answer: right there alone, the integer kind
+    # counts with the floats' (red team round 35, 04)
+    return {"floats": redrawn(floats, informative),
+            "integers": edge_case(redrawn(integers, informative), counts_with="floats"),
             "NumPy arrays": redrawn(arrays, informative)}
 
 
