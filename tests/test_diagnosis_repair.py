@@ -1093,9 +1093,9 @@ def test_remembered_repairs_of_several_functions_are_checked_again_together(sand
         said.append([_hints(result.exercise(f"derivatives.{name}")) for name in bodies])
     assert said[0] == said[1]
     assert all(f"In {name}, changing" in hint for name, hints in zip(bodies, said[1], strict=True) for hint in hints)
-    # the student's calls (those of derivatives worked out by hand, these two among them, in a child of their own),
-    # both remembered repairs at once, then each made in place
-    assert len(runs) == 5
+    # the student's calls in five runs (those of derivatives worked out by hand, these two among them, in a child for
+    # each of the four functions differentiated), both remembered repairs at once, then each made in place
+    assert len(runs) == 8
 
 
 def test_a_search_whose_candidates_timed_out_is_not_remembered_as_none_found(sandbox, monkeypatch):
