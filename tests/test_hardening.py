@@ -1146,6 +1146,24 @@ def test_a_table_of_slopes_at_the_integers_checked_earns_nothing(sandbox):
                    for check in result.exercise(key).checks if check.visibility == "public"), key
 
 
+def test_a_module_replaced_during_a_call_of_derivatives_by_hand_stops_the_calls(sandbox):
+    """A module put out of its place in `sys.modules` during a by-hand call: the next call's guard and its lookup of
+    the function read that object's attributes, which could run the student's code before any guard is in force.
+    That child answers no more calls."""
+    body = ("import sys\nimport types\n\nclass _Module(types.ModuleType):\n    pass\n\n"
+            "if type(sys.modules['derivatives']) is types.ModuleType:\n"
+            "    replaced = _Module('derivatives')\n    replaced.__dict__.update(vars(sys.modules['derivatives']))\n"
+            "    sys.modules['derivatives'] = replaced\n"
+            "return np.exp(-x**2 / 2) * (3 * np.cos(3 * x) - x * np.sin(3 * x))")
+    source = replace_bodies(kit.solution_source("derivatives"), {"df_wave": body})
+    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("derivatives"))
+    wave = result.exercise("derivatives.df_wave")
+    assert wave.score < wave.max_score
+    assert any("put something else than a module in its place during a call" in check.student_message
+               for check in wave.checks if check.visibility == "public")
+
+
 def test_a_module_replaced_while_imported_fails_the_import_of_derivatives_by_hand(sandbox):
     """The check of the import guard, once the import is done, reads the module's namespace: an object put in the
     module's place (a subclass of a module whose attributes run code) would run the student's code unguarded there."""

@@ -504,20 +504,32 @@ def _answer(request: Request, files: dict[str, list[str]], link: Link | None = N
     by hand, no call is made once a thread of the student's ran beside its calls (`_threads_beside`)."""
     global _THREADED
     if _DIFFERENTIATED_HERE and not _THREADED:
-        _THREADED = _threads_beside()
+        _THREADED = _threads_beside() or _modules_replaced(files)
     if _THREADED:
         return dumps({"id": request.id, "status": "error", "error": _THREADED, "error_type": "RuntimeError"})
     try:
         answer = dumps(_call(request, files, link))
     except (TypeError, ValueError) as error:
         answer = dumps({"id": request.id, "status": "error", "error": f"unreadable result: {error}"})
-    if _DIFFERENTIATED_HERE and (threaded := _threads_beside()):
+    if _DIFFERENTIATED_HERE and (threaded := _threads_beside() or _modules_replaced(files)):
         _THREADED = threaded
         return dumps({"id": request.id, "status": "error", "error": threaded, "error_type": "RuntimeError"})
     return answer
 
 
 _THREADED = ""  # why this child of derivatives worked out by hand answers no more calls
+
+
+def _modules_replaced(files: dict[str, list[str]]) -> str:
+    """Why no derivative worked out by hand is answered here, or "": a submission's module put out of its place in
+    `sys.modules` during a call (the next call's guard and lookup read its attributes, which could run code of the
+    student's before any guard is in force)."""
+    for filename in files:
+        module = sys.modules.get(filename.removesuffix(".py"))
+        if module is not None and type(module) is not types.ModuleType:
+            return (f"{filename} put something else than a module in its place during a call: derivatives worked out "
+                    "by hand are computed in the call itself, and their checks make no call after that")
+    return ""
 
 
 def _threads_beside() -> str:
