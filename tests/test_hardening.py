@@ -1063,7 +1063,8 @@ def test_a_table_made_during_another_derivatives_call_by_hand_earns_nothing(sand
 def test_a_thread_beside_the_calls_of_derivatives_by_hand_earns_nothing(sandbox):
     """Red team round 35, 02: the guard of a by-hand call holds the differentiated function while that call runs
     only; a thread started at import waited for the first call, then tabled `f_wave` between two calls, and
-    `df_wave` read the table (10 of 12 over three seeds). No call is made once a thread has run beside them."""
+    `df_wave` read the table (10 of 12 over three seeds). A thread alive when the import is done fails it, and no
+    call is made once a thread has run beside them."""
     thread = ("\n\nimport threading\nimport time\n\n\ndef _fill():\n    for _ in range(2000):\n        try:\n"
               "            _TABLES['f_wave'] = _table(f_wave)\n            return\n        except Exception:\n"
               "            time.sleep(0.001)\n\n\nthreading.Thread(target=_fill, daemon=True).start()\n")
@@ -1074,8 +1075,9 @@ def test_a_thread_beside_the_calls_of_derivatives_by_hand_earns_nothing(sandbox)
                            exercises=of_module("derivatives"))
     wave = result.exercise("derivatives.df_wave")
     assert wave.score == 0 and not any(check.passed for check in wave.checks)
-    public = [check for check in wave.checks if check.visibility == "public"]
-    assert any("a thread of your code ran beside the calls" in check.student_message for check in public)
+    # started at import, it fails the import (once the import was done it ran on unguarded: the table was made
+    # before the first call on a loaded machine, and no later check saw a thread)
+    assert "could not be imported" in wave.note and "a thread of your code ran beside the calls" in wave.note
 
 
 LATER = '''

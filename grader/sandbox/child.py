@@ -371,6 +371,8 @@ def serve(channel, reader) -> None:
                 loaded = _load(name, files)
                 if guarded:
                     _nothing_runs_between_calls()
+                    if threaded := _threads_beside():  # it would run on, unguarded, once the import is done
+                        raise CalledAtImport(f"{threaded} (one was started while {name}.py was imported)")
         except CalledAtImport as refusal:  # caught by the module's own code, or its guard removed: not loaded
             sys.modules.pop(name, None)
             loaded = {"module": name, "ok": False, "error": f"CalledAtImport: {refusal}"}
