@@ -508,15 +508,20 @@ def _answer(request: Request, files: dict[str, list[str]], link: Link | None = N
     if _DIFFERENTIATED_HERE and not _THREADED:
         _THREADED = _threads_beside() or _modules_replaced(files)
     if _THREADED:
-        return dumps({"id": request.id, "status": "error", "error": _THREADED, "error_type": "RuntimeError"})
+        return _refused(request, _THREADED)
     try:
         answer = dumps(_call(request, files, link))
     except (TypeError, ValueError) as error:
         answer = dumps({"id": request.id, "status": "error", "error": f"unreadable result: {error}"})
     if _DIFFERENTIATED_HERE and (threaded := _threads_beside() or _modules_replaced(files)):
         _THREADED = threaded
-        return dumps({"id": request.id, "status": "error", "error": threaded, "error_type": "RuntimeError"})
+        return _refused(request, threaded)
     return answer
+
+
+def _refused(request: Request, why: str) -> bytes:
+    """The answer line of a call this child of derivatives worked out by hand no longer makes."""
+    return dumps({"id": request.id, "status": "error", "error": why, "error_type": "RuntimeError"})
 
 
 _THREADED = ""  # why this child of derivatives worked out by hand answers no more calls
