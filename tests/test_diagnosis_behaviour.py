@@ -455,3 +455,32 @@ def test_a_function_reached_by_several_mutants_is_changed_once():
     reference = kit.solution_module("linear_model")
     assert made[0](1.0, 0.5, x, y) != reference.sse(1.0, 0.5, x, y)
     assert made[1](np.array([1.0]), 0.5, x, y)[0] == made[0](1.0, 0.5, x, y)  # the profile calls the changed sse
+
+
+EIGENVALUES_READ_IN_THE_OTHER_ORDER = (
+    "ev = np.linalg.eigvalsh(np.asarray(hessian_matrix, dtype=float))\n"
+    "tol = 1e-8 * max(1.0, float(np.max(np.abs(ev))))\nif np.any(np.abs(ev) <= tol):\n    return 'degenerate'\n"
+    "largest, smallest = ev[0], ev[-1]\nif smallest > 0:\n    return 'minimum'\nif largest < 0:\n"
+    "    return 'maximum'\nreturn 'saddle'")
+ANY_FOR_ALL = (
+    "ev = np.linalg.eigvalsh(np.asarray(hessian_matrix, dtype=float))\n"
+    "tol = 1e-8 * max(1.0, np.abs(ev).max())\nif (np.abs(ev) <= tol).any():\n    return 'degenerate'\n"
+    "if (ev > 0).any():\n    return 'minimum'\nif (ev < 0).all():\n    return 'maximum'\nreturn 'saddle'")
+
+
+@pytest.mark.parametrize(("body", "code_named"), [(ANY_FOR_ALL, True), (EIGENVALUES_READ_IN_THE_OTHER_ORDER, False)])
+def test_an_operators_words_about_code_need_the_calls_in_the_code(body, code_named):
+    """Thirty-fifth holdout: eigenvalues read in the other order (`largest, smallest = ev[0], ev[-1]`) answer as
+    np.any for np.all would, and were told "np.any where np.all is needed", of code whose one np.any is right. The
+    words about the calls are said only where the student's function calls `any` (or `all`) more often than the
+    reference does; the answers alone say only what the test does."""
+    from grader.diagnosis import repair
+
+    key = "partial_derivatives.classify_critical_point"
+    source = kit.variant_source("partial_derivatives", "classify_critical_point", body)
+    found = explain(BY_KEY[key], observations(key, body),
+                    calls_seen=repair.calls_made(source, "classify_critical_point"))
+    assert found is not None and found.name == "any instead of all", found
+    assert ("np.any where np.all is needed" in found.hint) is code_named, found.hint
+    assert ("check which values each test looks at" in found.hint) is not code_named, found.hint
+    assert "holds for one of them only" in found.hint

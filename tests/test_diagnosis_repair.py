@@ -1537,3 +1537,18 @@ def test_an_update_dedented_out_of_its_if_is_told_as_one_not_as_two_edits_that_c
     failed = [check for check in checks if not check.passed]
     assert failed and all("indenting `minus[k] -= h` into `if k == i:` makes every check pass" in check.student_message
                           and "Two slips" not in check.student_message for check in failed)
+
+
+@pytest.mark.parametrize(("body", "factor", "term"), [
+    ("return y * (2 * x + y * np.cos(x * y))\n", "y", "y * np.cos(x * y)"),
+    ("return (2 * x * y + np.cos(x * y)) * y\n", "y", "2 * x * y"),
+])
+def test_a_regrouping_that_takes_a_factor_written_twice_away_says_both_readings(sandbox, body, factor, term):
+    """Thirty-fifth holdout: y factored out of both terms of ∂g/∂x and left inside on the cosine too, y·(2x + y·cos),
+    was told "the order of operations ... parentheses decide" with `y * (2 * x) + y * np.cos(x * y)`, a regrouping
+    that passes because the term it takes out of the group has the factor already. Such a regrouping says both
+    readings: the parentheses, or the factor written twice."""
+    _, own = _grade(sandbox, "partial_derivatives", "dg_dx", body)
+    hints = _hints(own)
+    assert hints and all(f"`{factor}` is a factor too many in `{term}`" in hint and "the code does not say which"
+                         in hint and "parentheses decide" not in hint for hint in hints), hints

@@ -23,7 +23,7 @@ from holdout_checks import holdout_checks
 # marks on their own function (`h35_descend_1d_unrolled_odd_step_lost` kept all: every check's step count was even,
 # and it cost its caller `best_of_starts`; 21 steps since); four texts misleading, read by hand (one, "runs once,
 # before the loop, so every pass shares", for a value made again in the loop after its use, is told since as "a
-# step behind").
+# step behind"; two more, fixed since as classes, are noted under HAND_JUDGED_FALSE).
 NAMED_AT_LEAST = 0.74
 NAMED_BY_HAND_AT_LEAST = 0.66
 
@@ -51,29 +51,20 @@ HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({
     # no hint; "w_out" matched "(∂l/∂w_out is off; ...)": nothing says `hidden` is overwritten before
     # `d_output @ hidden` uses it
     "h35_backprop_inplace_sigma_prime_on_hidden",
-    # "min" matched "returned 'minimum'"; the claim "np.any where np.all is needed" is misleading (HAND_JUDGED_FALSE)
+    # "min" matched "returned 'minimum'"; "holds for one of them only ... check which values each test looks at" is
+    # true (the test reads the largest eigenvalue) but does not say the order is reversed; it named np.any and np.all
+    # at the grading, of code whose one np.any is right (a class fixed since: words about calls need the calls)
     "h35_classify_eigvalsh_order_reversed",
-    # the formula finding names the extra y, but the repair's "order of operations" cause misleads (HAND_JUDGED_FALSE)
-    "h35_dg_dx_y_factored_twice",
 })
 
-HAND_JUDGED_FALSE: dict[str, str] = {
-    # the code has one np.any, in the degenerate test, and it is right; the slip is eigvalsh's ascending order read as
-    # descending (`largest, smallest = eigenvalues[0], eigenvalues[-1]`): no np.any/np.all is misused
-    "h35_classify_eigvalsh_order_reversed": "np.any where np.all is needed (or the other way round)",
-    # the slip is a y left inside the bracket (y·(2x + y·cos)); the repair moves the right bracket out to compensate
-    # and blames grouping ("the order of operations ... parentheses decide"), a cause the code does not have
-    "h35_dg_dx_y_factored_twice": "in dg_dx, changing `y * (2 * x + y * np.cos(x * y))` to "
-                                  "`y * (2 * x) + y * np.cos(x * y)`",
-}
-# (`h35_train_neuron_forward_refreshed_before_update` misleads too: "`out = neuron(w, b, x)` runs once, before the
-# loop, so every pass shares" where the loop does refresh `out`, before the update; the keyword check flags it
-# already, so it needs no entry here.)
-FALSE_HINT_TODAY: dict[str, str] = {
-    "h35_classify_eigvalsh_order_reversed": "a listed mistake told from the labels alone names np.any and np.all, "
-                                            "which the code uses rightly",
-    "h35_dg_dx_y_factored_twice": "a regrouping that compensates an extra factor is told as the order of operations",
-}
+HAND_JUDGED_FALSE: dict[str, str] = {}
+# (At the grading, three more texts misled, each fixed since as a class: `h35_classify_eigvalsh_order_reversed`
+# was told "np.any where np.all is needed", which the code does not misuse; `h35_dg_dx_y_factored_twice`, a y left
+# inside the bracket, y·(2x + y·cos), was told "the order of operations" with a regrouping that takes the term out of
+# the bracket, now told as either the parentheses or `y` a factor too many; and
+# `h35_train_neuron_forward_refreshed_before_update` was told "`out = neuron(w, b, x)` runs once, before the loop, so
+# every pass shares" where the loop refreshes `out`, now "a step behind".)
+FALSE_HINT_TODAY: dict[str, str] = {}
 KEEPS_MARKS_TODAY: dict[str, str] = {}
 COSTS_CALLERS_TODAY: dict[str, str] = {}
 

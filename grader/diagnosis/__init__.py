@@ -114,7 +114,8 @@ def _operator(exercise: Exercise, judged: Sequence[JudgedCheck], second_tier: bo
 
     try:
         return behaviour.explain(exercise, [o for o in observations if o is not None], second_tier,
-                                 repair.names_read(source, exercise.function) if source else None)
+                                 repair.names_read(source, exercise.function) if source else None,
+                                 repair.calls_made(source, exercise.function) if source else None)
     except Exception:  # noqa: BLE001 - an answer the search cannot handle: it only explains, the verdict stands
         return None
 

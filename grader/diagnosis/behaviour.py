@@ -48,7 +48,7 @@ import itertools
 import math
 import pickle
 import types
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
@@ -96,6 +96,17 @@ class Operator:
     fingerprint: Callable[[Any], bool] | None = None  # what every answer it explains must also show
     input_is_no_evidence: bool = False  # a check where the mutant returns an argument unchanged proves nothing
     own_function_only: bool = False  # its source variants change the exercise's function, not the ones it calls
+    swapped_calls: tuple[tuple[str, str], ...] = ()  # (what the reference calls, what the slip calls instead):
+    # the hint's words about code (`hint_in_code`) are said only where the student's function calls a `new` more
+    # often than the reference does; an answer alike in values proves nothing about the calls that made it
+    hint_in_code: str = ""
+    hint_otherwise: str = ""  # what follows `hint` where the calls do not show it
+
+    def told(self, calls_seen: Mapping[str, int] | None, reference_calls: Mapping[str, int] | None) -> str:
+        """The hint, with its words about code where the student's calls show the slip they name."""
+        shown = calls_seen is not None and reference_calls is not None and any(
+            calls_seen.get(new, 0) > reference_calls.get(new, 0) for _, new in self.swapped_calls)
+        return f"{self.hint}{self.hint_in_code if shown else self.hint_otherwise}"
 
 
 # ----- helpers on syntax trees --------------------------------------------------------------------------------
@@ -1168,9 +1179,10 @@ OPERATORS = (
              "(np.linalg.eigvalsh), with the relative threshold",
              values=tuple(_determinant_test(zero, sign_of) for zero in ("exact", "absolute")
                           for sign_of in ("trace", "first", "none"))),
-    Operator("any instead of all", "a test that must hold for every value holds for one of them only: np.any "
-             "where np.all is needed (or the other way round)",
-             sources=(lambda: _Attribute("all", "any"), lambda: _Attribute("any", "all"))),
+    Operator("any instead of all", "a test that must hold for every value holds for one of them only (or the "
+             "other way round)", sources=(lambda: _Attribute("all", "any"), lambda: _Attribute("any", "all")),
+             swapped_calls=(("all", "any"), ("any", "all")), hint_in_code=": np.any where np.all is needed, or "
+             "np.all where np.any is", hint_otherwise=": check which values each test looks at"),
     Operator("rows and columns swapped", "your result is the transpose of the right one: rows and columns are "
              "swapped (mind which index is the row)", values=(_transposed,)),
     Operator("outputs swapped", "your two outputs are in the wrong order", values=(_swapped_pair,)),
@@ -1893,13 +1905,14 @@ def explains(exercise: Exercise, operator: Operator, observations: Sequence[Answ
 
 
 def explain(exercise: Exercise, observations: Sequence[AnswerSeen], second_tier: bool = True,
-            read: frozenset[str] | None = None) -> Operator | None:
+            read: frozenset[str] | None = None, calls_seen: Mapping[str, int] | None = None) -> Operator | None:
     """The one operator that explains the answers on every check that answered, informative on at least two,
     with its hint filled in; None when none does, when several different ones do, or when a listed mistake
     of the exercise explains them too (then nothing certain can be said). `second_tier`: where no operator
     explains them, try the fallback operators, then pairs of two slips. `read`: the names the student's function
     reads, where known: an argument it reads is not said to be ignored (its answer does not depend on it for
-    another reason: a result computed from it and thrown away)."""
+    another reason: a result computed from it and thrown away). `calls_seen`: how often it calls each name, where
+    known: an operator's words about code are said only where the calls show them (`Operator.told`)."""
     stored = all(observation.stored is not None for observation in observations)
     if not (stored or kit.has_solutions()) or len(observations) < MIN_INFORMATIVE_CHECKS:
         return None
@@ -1926,4 +1939,14 @@ def explain(exercise: Exercise, observations: Sequence[AnswerSeen], second_tier:
     operator, detail = found[0]
     if operator.name.startswith("argument ignored") and read is not None and detail in read:
         return None
+    if operator.swapped_calls:
+        operator = replace(operator, hint=operator.told(calls_seen, _reference_calls(exercise)))
     return replace(operator, hint=operator.hint.format(detail=detail)) if "{detail}" in operator.hint else operator
+
+
+def _reference_calls(exercise: Exercise) -> Mapping[str, int] | None:
+    """How often the reference function calls each name (None without the reference solutions)."""
+    from grader.diagnosis import repair
+
+    return repair.calls_made(kit.solution_source(exercise.module), exercise.function) if kit.has_solutions() \
+        else None

@@ -364,6 +364,14 @@ def names_read(module_source: str, function: str) -> frozenset[str] | None:
     return None if node is None else names_in(node.body, ast.Load)
 
 
+def calls_made(module_source: str, function: str) -> collections.Counter[str] | None:
+    """How often the module's one top-level `function` calls each name (`np.any(...)`, `any(...)` and `a.any()`
+    all count as `any`), from its parsed text (never run); None where it cannot be read."""
+    node = _function_node(module_source, function)
+    return None if node is None else collections.Counter(
+        _call_name(call) for call in ast.walk(node) if isinstance(call, ast.Call))
+
+
 def _function_node(module_source: str, function: str) -> ast.FunctionDef | None:
     """The module's one top-level definition of `function` (None where the module cannot be parsed, or has none
     or several)."""
@@ -1222,12 +1230,12 @@ def _precedence(node: ast.AST, context: _Context) -> Found:
         regrouped = ast.BinOp(copy.deepcopy(left.left), left.op,
                               ast.BinOp(copy.deepcopy(left.right), node.op, copy.deepcopy(right)))
         if not _folds_to_identity(regrouped):
-            yield from _expr_edit("precedence", node, regrouped, why)
+            yield from _expr_edit("precedence", node, regrouped, _factor_twice_why(node, right, left.left) or why)
     if isinstance(right, ast.BinOp):
         regrouped = ast.BinOp(ast.BinOp(copy.deepcopy(left), node.op, copy.deepcopy(right.left)), right.op,
                               copy.deepcopy(right.right))
         if not _folds_to_identity(regrouped):
-            yield from _expr_edit("precedence", node, regrouped, why)
+            yield from _expr_edit("precedence", node, regrouped, _factor_twice_why(node, left, right.right) or why)
     for depth in range(2, DEEPEST_REGROUPING + 1):  # `c * x ** n - 1` for `c * x ** (n - 1)`: deeper on the spine
         regrouped = copy.deepcopy(left)
         spine = regrouped
@@ -1255,6 +1263,29 @@ def _precedence(node: ast.AST, context: _Context) -> Found:
                                                                copy.deepcopy(right))], [])
         yield from _expr_edit("precedence", node, inside, "the order of operations: the operation belongs inside "
                               "the function's argument, not after the call")
+
+
+def _factor_twice_why(node: ast.BinOp, factor: ast.expr, released: ast.expr) -> str:
+    """Where a regrouping of the product `node` takes the term `released` out of the reach of `factor`, and that
+    term already has `factor` among its own factors (`y * (2 * x + y * np.cos(x * y))` regrouped as
+    `y * (2 * x) + y * np.cos(x * y)`): the code reads as a factor written twice as well as grouped wrongly, and
+    the text says both ("" where the regrouping is not of that kind)."""
+    group = node.right if factor is node.left else node.left
+    if not (isinstance(node.op, ast.Mult) and isinstance(group, ast.BinOp) and isinstance(group.op, ast.Add | ast.Sub)):
+        return ""
+    if ast.unparse(factor) not in {ast.unparse(part) for part in _factors(released)}:
+        return ""
+    return (f"either the parentheses group too much (the order of operations), or `{ast.unparse(factor)}` is a "
+            f"factor too many in `{ast.unparse(released)}`, which the group multiplies by "
+            f"`{ast.unparse(factor)}` again: the code does not say which you meant")
+
+
+def _factors(term: ast.expr) -> list[ast.expr]:
+    """The factors of a product, however it is grouped (`a * (b * c)` → a, b, c); a term that is no product is
+    its own one factor."""
+    if isinstance(term, ast.BinOp) and isinstance(term.op, ast.Mult):
+        return [*_factors(term.left), *_factors(term.right)]
+    return [term]
 
 
 _IDENTITIES: dict[type[ast.operator], tuple[float, bool]] = {  # the neutral value of each side: (value, left too)
