@@ -1080,6 +1080,33 @@ def test_a_thread_beside_the_calls_of_derivatives_by_hand_earns_nothing(sandbox)
     assert "could not be imported" in wave.note and "a thread of your code ran beside the calls" in wave.note
 
 
+HOOK_THAT_TABLES = ("\n\nimport sys\n\n_BUSY = []\n\n\ndef _hook(*_):\n"
+                    "    if 'f_wave' in _TABLES or _BUSY or not _CALLED:\n        return\n    _BUSY.append(1)\n"
+                    "    try:\n        _TABLES['f_wave'] = _table(f_wave)\n    except BaseException:\n"
+                    "        pass\n    finally:\n        _BUSY.clear()\n\n\n_CALLED = []\n")
+
+
+@pytest.mark.parametrize(("setting", "where"), [
+    ("sys.setprofile(_hook)", "import"), ("sys.addaudithook(_hook)", "import"),  # a trace: the import guard's test
+    ("sys.setprofile(_hook)", "call"), ("sys.addaudithook(_hook)", "call"), ("sys.settrace(_hook)", "call")])
+def test_a_hook_that_runs_between_calls_of_derivatives_by_hand_earns_nothing(sandbox, setting, where):
+    """A profile function or an audit hook set at import, or one of them or a trace function set during a call, runs
+    code of the student's between two by-hand calls, where no guard is in force: an audit hook added at import tabled
+    `f_wave` there (10 of 12 over three seeds, nothing noted for review). At import it fails the import; during a
+    call, that child answers no more; an audit hook is refused in that child."""
+    setup = "_CALLED.append(1)\n" + (f"{setting}\n" if where == "call" else "")
+    body = setup + "return _slope('f_wave', x) if 'f_wave' in _TABLES else 0.0"
+    source = replace_bodies(kit.solution_source("derivatives"), {"df_wave": body}) + SLOPE_TABLE + HOOK_THAT_TABLES \
+        + (f"{setting}\n" if where == "import" else "")
+    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("derivatives"))
+    wave = result.exercise("derivatives.df_wave")
+    assert wave.score == 0 and not any(check.passed for check in wave.checks)
+    assert result.exercise("derivatives.numerical_derivative").score > 0
+    said = " ".join([wave.note or "", *(check.student_message for check in wave.checks)])
+    assert "a profile or trace function of your code" in said or "an audit hook of your code" in said, said
+
+
 LATER = '''
 
 

@@ -278,8 +278,10 @@ def _call(request: Request, files: dict[str, list[str]], link: Link | None = Non
                 files, module, InputOnly(request.differentiates, args, nowhere=request.differentiated_nowhere)
                 if request.differentiates else None, (*args, *kwargs.values()),
                 _DIFFERENTIATED_HERE - {request.differentiates} if request.differentiates else frozenset()))
+            _signals_delivered()  # a signal that came between calls is handled here, guarded
         _answer_call(answer, request, function, args, kwargs, module, files, link, printed, own, intact)
         if request.by_hand:
+            _hooks_removed()  # the child's own code below must not run the student's
             del args, kwargs, own, intact  # what the call left in them is freed here, guarded
             _nothing_runs_between_calls()
     return answer
@@ -289,8 +291,9 @@ def _nothing_runs_between_calls() -> None:
     """In a child of derivatives worked out by hand, once a module is loaded and after each call, while still
     guarded: no code of the student's runs until the next call. The cyclic collector is off (an object's `__del__`
     or a `weakref.finalize` callback would run wherever a collection starts, unguarded, as would `gc.callbacks`)
-    and interval timers are stopped (a signal handler runs between any two instructions of the child's own);
-    threads are `_threads_beside`'s."""
+    and interval timers are stopped, and every signal is held back until the next call's guard is in force (a
+    signal handler runs between any two instructions of the child's own: a timer, or a CPU limit lowered to
+    `SIGXCPU`); threads, profile and trace functions and audit hooks are `_runs_beside`'s."""
     import gc
     import signal
 
@@ -298,6 +301,14 @@ def _nothing_runs_between_calls() -> None:
     for timer in (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF):
         signal.setitimer(timer, 0)
     signal.alarm(0)
+    signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+
+
+def _signals_delivered() -> None:
+    """Inside a by-hand call's guard: the signals held back between calls are let through (handled here)."""
+    import signal
+
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, signal.valid_signals())
 
 
 def _answer_call(answer: dict[str, Any], request: Request, function: Any, args: tuple[Any, ...],
@@ -362,6 +373,8 @@ def serve(channel, reader) -> None:
     _DIFFERENTIATED_HERE = guarded
     del job
     files = {f"{name}.py": source.splitlines() for name, source in sources.items()}
+    if guarded:
+        sys.addaudithook(_audit_hooks_refused)  # before any code of the student's: audit hooks are never removed
     sys.meta_path.insert(0, StudentModules(sources))
     sys.meta_path.insert(1, RefusedPackages(REFUSED_PACKAGES))
     send = channel.sendall
@@ -371,8 +384,8 @@ def serve(channel, reader) -> None:
                 loaded = _load(name, files)
                 if guarded:
                     _nothing_runs_between_calls()
-                    if threaded := _threads_beside():  # it would run on, unguarded, once the import is done
-                        raise CalledAtImport(f"{threaded} (one was started while {name}.py was imported)")
+                    if beside := _runs_beside(importing=True):  # it would run on, unguarded, after the import
+                        raise CalledAtImport(f"{beside} (while {name}.py was imported)")
         except CalledAtImport as refusal:  # caught by the module's own code, or its guard removed: not loaded
             sys.modules.pop(name, None)
             loaded = {"module": name, "ok": False, "error": f"CalledAtImport: {refusal}"}
@@ -503,17 +516,17 @@ def _filled(cell: types.CellType) -> bool:
 
 def _answer(request: Request, files: dict[str, list[str]], link: Link | None = None) -> bytes:
     """One call's answer line (an error answer for a value JSON cannot carry). In a child of derivatives worked out
-    by hand, no call is made once a thread of the student's ran beside its calls (`_threads_beside`)."""
+    by hand, no call is made once code of the student's could run beside its calls (`_runs_beside`)."""
     global _THREADED
     if _DIFFERENTIATED_HERE and not _THREADED:
-        _THREADED = _threads_beside() or _modules_replaced(files)
+        _THREADED = _runs_beside() or _modules_replaced(files)
     if _THREADED:
         return _refused(request, _THREADED)
     try:
         answer = dumps(_call(request, files, link))
     except (TypeError, ValueError) as error:
         answer = dumps({"id": request.id, "status": "error", "error": f"unreadable result: {error}"})
-    if _DIFFERENTIATED_HERE and (threaded := _threads_beside() or _modules_replaced(files)):
+    if _DIFFERENTIATED_HERE and (threaded := _runs_beside() or _modules_replaced(files)):
         _THREADED = threaded
         return _refused(request, threaded)
     return answer
@@ -539,16 +552,47 @@ def _modules_replaced(files: dict[str, list[str]]) -> str:
     return ""
 
 
-def _threads_beside() -> str:
-    """Why no derivative worked out by hand is answered here, or "": a thread besides the child's own, started at
-    import or during a call, runs while no call is guarded (the guard of a call holds the differentiated function
-    only while that call runs), and values it takes between calls would work the derivative out."""
+def _runs_beside(*, importing: bool = False) -> str:
+    """Why no derivative worked out by hand is answered here, or "": code of the student's that runs while no call
+    is guarded (the guard of a call holds the differentiated function only while that call runs), where values it
+    takes between calls would work the derivative out: a thread besides the child's own, a profile or trace
+    function (run at every call and return of the child's own code), an audit hook (at every audited event; refused,
+    `_audit_hooks_refused`), each set at import or during a call. While a module is `importing`, the trace function
+    is the import guard's own (which fails the import where another takes its place)."""
     import threading
 
     if len(sys._current_frames()) > 1 or threading.active_count() > 1:
         return ("a thread of your code ran beside the calls: derivatives worked out by hand are computed in the call "
                 "itself, and their checks make no call once another thread has been started")
+    if _HOOKS_SET or sys.getprofile() is not None or not importing and sys.gettrace() is not None:
+        return ("a profile or trace function of your code was set (`sys.setprofile`, `sys.settrace`): derivatives "
+                "worked out by hand are computed in the call itself, and their checks make no call once one runs "
+                "between the calls")
+    if _AUDIT_HOOKS_ADDED:
+        return ("an audit hook of your code was asked for (`sys.addaudithook`, refused): derivatives worked out by "
+                "hand are computed in the call itself, and their checks make no call once code of yours could run "
+                "between the calls")
     return ""
+
+
+def _hooks_removed() -> None:
+    """A profile or trace function the student's call set is removed (inside the call's guard) and remembered."""
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.setprofile(None)
+        sys.settrace(None)
+        _HOOKS_SET.append("profile or trace")
+
+
+_HOOKS_SET: list[str] = []  # profile or trace functions a by-hand call set, removed when it returned
+_AUDIT_HOOKS_ADDED: list[str] = []  # audit hooks the student's code asked for, in a child of derivatives by hand
+
+
+def _audit_hooks_refused(event: str, _: tuple) -> None:
+    """The child's own audit hook where derivatives are worked out by hand: any other hook asked for is refused (a
+    RuntimeError from an existing hook keeps a new one out) and remembered."""
+    if event == "sys.addaudithook":
+        _AUDIT_HOOKS_ADDED.append(event)
+        raise RuntimeError("audit hooks are refused here")
 
 
 def _serve_more(reader, send, files: dict[str, list[str]]) -> None:
