@@ -210,21 +210,45 @@ HIDDEN_REDRAWS = 64  # draws a hidden case may take to differ from every public 
 def hidden_case(exercise: Exercise, check: Check, seed: str) -> Case:
     """The check's hidden case for `seed`: never one of the exercise's public cases, by value (an int equal to a
     float counts as equal, as it does in a student's table of public answers). A generator that draws from a few
-    integers would otherwise hand some students the very input whose answer their own pytest printed. The same
-    generator is drawn again, so the case stays a function of the seed; a generator that can draw nothing else
-    keeps its last draw (`calcgrade check-exercises` reports it)."""
+    integers would otherwise hand some students the very input whose answer their own pytest printed. Nor, where it
+    can be helped, a case whose reference answer the student bundle carries beside a public check to name a slip
+    (`answered_in_bundle`: a public input one off, 0, negated, truncated), which a student reads from the bundle
+    as well (not for a kind that counts only with another, `Check.counts_with`: such a table earns it nothing alone,
+    and its few informative integers are best left all drawable). The same generator is drawn again, so the case
+    stays a function of the seed; a generator that can draw nothing else keeps its first draw that is not public,
+    or its last (`calcgrade check-exercises` reports both)."""
     rng = rng_for(seed, exercise.key, check.label)
     public = _public_values(exercise)
+    beside = answered_in_bundle(exercise) if not check.counts_with else frozenset()
+    not_public = None
     for _ in range(HIDDEN_REDRAWS):
         case = check.make_case(rng)
-        if case_values(case) not in public:
-            break
-    return case
+        values = case_values(case)
+        if values in public:
+            continue
+        if values not in beside:
+            return case
+        not_public = not_public or case
+    return not_public or case
 
 
 @functools.cache
 def _public_values(exercise: Exercise) -> frozenset[Any]:
     return frozenset(case_values(_public_case(check, exercise.key)) for check in exercise.checks)
+
+
+@functools.cache
+def answered_in_bundle(exercise: Exercise) -> frozenset[Any]:
+    """The values of every case whose reference answer a student bundle carries beside one of the exercise's
+    public checks, to name a slip without the reference code (`behaviour.answered_beside`: the arguments of a
+    public case one off, 0, negated, truncated, a point left out). Known where the kit has its solutions, as it
+    is for every command that draws hidden cases."""
+    if not kit.has_solutions():
+        return frozenset()
+    from grader.diagnosis import behaviour
+
+    public = [_public_case(check, exercise.key) for check in exercise.checks]
+    return frozenset(case_values(changed) for case in public for changed in behaviour.answered_beside(exercise, case))
 
 
 def case_values(case: Case) -> Any:

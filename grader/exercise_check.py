@@ -27,7 +27,7 @@ import numpy as np
 
 from grader import contract, kit
 from grader.curriculum.common import parent_call
-from grader.engine import WITHHELD_NOTE, PlannedCheck, case_values, grade_sources, plan
+from grader.engine import WITHHELD_NOTE, PlannedCheck, answered_in_bundle, case_values, grade_sources, plan
 from grader.plain import Given
 from grader.spec import POINT_DIGITS, CheckResult, Exercise
 
@@ -190,17 +190,24 @@ def docstring_problems(exercise: Exercise) -> list[str]:
 def hidden_draw_problems(exercise: Exercise, students: int = HIDDEN_DRAWS) -> list[str]:
     """Where a hidden check's input is a public one, or a kind of check draws too few distinct hidden inputs."""
     public = {case_values(p.case) for p in plan([exercise], hidden=False)}
+    beside = answered_in_bundle(exercise)
+    counted_alone = {check.label for check in exercise.checks if not check.counts_with}
     drawn: dict[str, set[Any]] = {check.label: set() for check in exercise.checks}
     repeats: dict[str, int] = dict.fromkeys(drawn, 0)
+    carried: dict[str, int] = dict.fromkeys(drawn, 0)
     for number in range(students):
         for p in plan([exercise], hidden=True, course_seed=SEED, student=f"student {number}"):
             if p.visibility == "hidden":
                 values = case_values(p.case)
                 drawn[p.label].add(values)
                 repeats[p.label] += values in public
+                carried[p.label] += values in beside and values not in public and p.label in counted_alone
     problems = [f"{exercise.key}: check {label!r} gives {repeats[label]} of {students} students a public check's "
                 "input as their hidden one (its answer is printed by the students' pytest: draw from more values)"
                 for label in drawn if repeats[label]]
+    problems += [f"{exercise.key}: check {label!r} gives {carried[label]} of {students} students as their hidden "
+                 "input one whose answer the student bundle carries beside a public check (a public input one off, "
+                 "0, negated or truncated: draw from more values)" for label in drawn if carried[label]]
     problems += [f"{exercise.key}: check {label!r} draws only {len(values)} distinct hidden inputs for {students} "
                  f"students (at least {MIN_HIDDEN_INPUTS}: a student could learn or guess them; widen its range)"
                  for label, values in drawn.items() if len(values) < MIN_HIDDEN_INPUTS]

@@ -183,6 +183,31 @@ def test_a_hidden_input_is_never_a_public_one_even_among_two_integers():
     assert case_values(public) == case_values(type(public)((float(public.args[0]),)))
 
 
+def test_a_hidden_input_is_none_whose_answer_the_student_bundle_carries():
+    """Red team round 36, 02: the student bundle carries, beside each public check, the reference's answers at the
+    public input changed (one off, 0, negated, truncated) to name a slip without the reference code; a kind drawn
+    from a few integers drew those inputs as hidden ones (45% of `descend_1d`'s integer starts), and a table read
+    from the bundle passed them. Hidden cases are drawn away from them as from the public cases (but for a kind that
+    counts only with another: a table earns it nothing alone, and its few informative integers stay drawable)."""
+    from grader.diagnosis import behaviour
+
+    for exercise in EXERCISES:
+        public = [p.case for p in plan([exercise], hidden=False)]
+        carried = {case_values(changed) for case in public for changed in behaviour.answered_beside(exercise, case)}
+        assert engine.answered_in_bundle(exercise) == frozenset(carried)
+        public_values = {case_values(case) for case in public}
+        alone = {check.label for check in exercise.checks if not check.counts_with}  # the others earn nothing alone
+        for n in range(12):
+            for p in plan([exercise], hidden=True, course_seed="c", student=f"s{n}"):
+                if p.visibility == "hidden" and p.label in alone:
+                    values = case_values(p.case)
+                    assert values not in carried or values in public_values, (exercise.key, p.label, p.case)
+    start = next(p.case for p in plan([BY_KEY["gradient_descent.descend_1d"]], hidden=False)
+                 if "integer start" in p.label)
+    assert case_values(replace(start, args=(start.args[0], start.args[1] + 1, *start.args[2:]))) in \
+        engine.answered_in_bundle(BY_KEY["gradient_descent.descend_1d"])
+
+
 def test_a_check_that_can_draw_nothing_else_keeps_its_case_and_check_exercises_says_so():
     from grader.exercise_check import hidden_draw_problems
 

@@ -1706,6 +1706,23 @@ def _call_variants(exercise: Exercise, operator: Operator, observation: AnswerSe
 
 # ----- the values a student bundle carries in place of the reference code -------------------------------------
 
+
+def answered_beside(exercise: Exercise, case: Case) -> list[Case]:
+    """The cases at which a student bundle carries the reference's answer beside the public check of `case`
+    (`stored_values`): its arguments changed by every operator that calls the reference on changed arguments (an
+    integer one off, a number taken as 0 or negated, truncated, a point left out, a default). A hidden case is
+    drawn away from them as from the public cases: the bundle would otherwise hold its answer."""
+    changed: list[Case] = []
+    for operator in ALL_OPERATORS:
+        if operator.calls is None:
+            continue
+        try:
+            changed.extend(call.case for call in operator.calls(exercise, case))
+        except Exception:  # noqa: BLE001 - arguments the change does not apply to: it stores nothing for them
+            continue
+    return changed
+
+
 LISTED_VALUES = "listed"  # the stored values' entry for the exercise's known mistakes, by name
 
 
