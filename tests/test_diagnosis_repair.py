@@ -861,6 +861,11 @@ def test_a_test_before_the_step_says_one_step_late_only_where_it_returns_the_pas
 
 @pytest.mark.parametrize(("module", "function", "body", "quoted"), [
     ("derivatives", "df_poly", "return 3 * x^2 - 12 * x + 9\n", "changing `^` to `**`"),
+    # Thirty-sixth holdout: σ(1 − x) for 1 − σ(x), a bracket opened too early (σ refused away from the input), was
+    # told "the number 1 is not the right constant here" (1 → 0, an edit that passes through σ(−x) = 1 − σ(x));
+    # the operation is now tried before the call
+    ("derivatives", "dsigmoid", "s = sigmoid(x)\nreturn s * sigmoid(1 - x)\n",
+     "the operation belongs before the call, applied to its value"),
     ("derivatives", "df_wave", "import math\nreturn (3 * math.cos(3 * x) - x * math.sin(3 * x)) * "
      "math.exp(-(x**2) / 2)\n", "using `np.` for every `math.` (3 places)"),
     ("gradient_descent", "gradient_step", "return np.asarray(weights, dtype=float) - learning_rate * grad\n",

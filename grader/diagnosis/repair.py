@@ -1216,6 +1216,10 @@ def _precedence(node: ast.AST, context: _Context) -> Found:
                             copy.deepcopy(inner.right))
         yield from _expr_edit("precedence", node, outside, "the order of operations: the operation belongs after the "
                               "call, not inside the function's argument")
+        before = ast.BinOp(copy.deepcopy(inner.left), inner.op,  # σ(1 - x) for 1 - σ(x): opened too early
+                           ast.Call(copy.deepcopy(node.func), [copy.deepcopy(inner.right)], []))
+        yield from _expr_edit("precedence", node, before, "the order of operations: the operation belongs before the "
+                              "call, applied to its value, not inside the function's argument")
     if isinstance(node, ast.Call) and _call_name(node) in ("sum", "mean", "nansum") and len(node.args) == 1 \
             and isinstance(node.args[0], ast.BinOp) and isinstance(node.args[0].op, ast.Pow):
         power = node.args[0]  # np.sum(x ** 2) for np.sum(x) ** 2, (Σx)²
