@@ -7,7 +7,9 @@ control characters, bidirectional overrides (which reorder the rest of a line in
 score seems to be the student's) and undecodable bytes are written as escape sequences, as on the terminal
 (`grader.terminal.shown`), and a backslash is doubled, so that no two folders are written as one id; an id of
 printable characters without a backslash is kept exactly, to match the course's roster.
-Scores are the grader's own non-negative numbers and stay numbers.
+Scores are the grader's own non-negative numbers and stay numbers. Every cell is quoted: a spreadsheet that splits a
+CSV file on another separator (`;` in most European locales) would otherwise start a new cell inside an id at its
+`;`, and `zoe;=HYPERLINK(...)` would hold a formula cell after it.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ def _number(value: float) -> str:
 
 def write_gradebook(results: Sequence[SubmissionResult], path: Path) -> None:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)  # one cell, whatever the separator
     writer.writerow(HEADER)
     writer.writerows(rows(results))
     write_atomically(path, buffer.getvalue())

@@ -42,6 +42,23 @@ def test_the_gradebook_of_a_batch_with_formula_ids_has_no_formula_cell(tmp_path)
         assert all(cell == "" or float(cell) >= 0 for cell in row[3:])
 
 
+@pytest.mark.parametrize("separator", [",", ";", "\t", "|"])
+def test_no_formula_cell_starts_inside_an_id_whatever_the_separator(tmp_path, separator):
+    """Red team round 36, 01: `zoe;=HYPERLINK(...);` does not start a formula, and was written bare; a spreadsheet
+    that splits CSV files on `;` (Excel in most European locales) started a cell at `=HYPERLINK(...)`. Every cell is
+    quoted, so it is one cell whatever the separator."""
+    students = ["zoe;=SUM(B2:B9);", "al|=1+1", "ann"]
+    for student in students:
+        (tmp_path / "subs" / student).mkdir(parents=True)
+        (tmp_path / "subs" / student / "derivatives.py").write_text(kit.solution_source("derivatives"))
+    grade_batch(tmp_path / "subs", tmp_path / "out", BatchOptions())
+    with open(tmp_path / "out" / "gradebook.csv", newline="", encoding="utf-8") as stream:
+        cells = [cell for row in csv.reader(stream, delimiter=separator) for cell in row]
+    assert not any(cell.lstrip().startswith(("=", "+", "-", "@")) for cell in cells), cells
+    with open(tmp_path / "out" / "gradebook.csv", newline="", encoding="utf-8") as stream:
+        assert sorted(row[0] for row in list(csv.reader(stream))[1:]) == sorted(students)
+
+
 def test_the_terminal_table_escapes_control_characters_and_undecodable_bytes(tmp_path):
     hostile = "eve\x1b[2J\x1b]0;owned\x07\u202e" + b"\xff".decode("utf-8", "surrogateescape")
     (tmp_path / "subs" / hostile).mkdir(parents=True)
