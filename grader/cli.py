@@ -238,12 +238,13 @@ def command_gradescope_autograder(args: argparse.Namespace) -> int:
     if path.suffix.lower() != ".zip" or path.is_dir():
         raise UsageError(f"{path}: the autograder is written as a .zip file")
     try:
-        wheel = write_autograder(path, args.seed, modules)
+        wheel = write_autograder(path, args.seed, modules, course_file=course.ACTIVE.path)
     except AutograderError as error:
         print(f"calcgrade: {error}", file=sys.stderr)
         return 1
-    print(f"wrote {path}: setup.sh, run_autograder, {wheel}, the course key (not the seed) and the modules graded "
-          f"({', '.join(modules)})")
+    carried = f", {course.ACTIVE.describe()}" if course.ACTIVE.path is not None else ""
+    print(f"wrote {path}: setup.sh, run_autograder, {wheel}{carried}, the course key (not the seed) and the modules "
+          f"graded ({', '.join(modules)})")
     print(f"on Gradescope: a Programming Assignment worth {max_points(modules):g} points; upload {path.name} as its "
           "autograder (Ubuntu 22.04 or later)")
     return 0

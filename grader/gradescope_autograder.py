@@ -1,13 +1,14 @@
 """The Gradescope autograder: `calcgrade gradescope-autograder ZIP --seed SEED` writes the zip an
 instructor uploads, and `run_autograder` (in that zip) grades one submission with it.
 
-The zip holds `setup.sh` and `run_autograder` at its root (Gradescope's format), the calcgrade wheel
-built from the kit (`pip wheel --no-deps` of the kit's root), `calcgrade_autograder.json` (the modules
-graded) and `course_key`. The course seed itself never goes in: `course_key` is derived from it
-(HMAC-SHA256), so a leak of the zip reveals nothing about the seed's other uses. The key file is made
-readable by root only (by `setup.sh`, and again before each run), is read by the grading process
-before any student code runs, and is never put in an environment or on a command line. Student code
-runs in the sandbox as an unprivileged uid in a mount namespace where all of `/autograder` is hidden.
+The zip holds `setup.sh` and `run_autograder` at its root (Gradescope's format), the calcgrade wheel built from
+the kit (`pip wheel --no-deps` of the kit's root), `calcgrade_autograder.json` (the modules graded), the course
+file in force where there is one (`calcgrade.toml`: its modules, dropped exercises and points, which
+`run_autograder` puts in force as `calcgrade --course` did) and `course_key`. The course seed itself never goes
+in: `course_key` is derived from it (HMAC-SHA256), so a leak of the zip reveals nothing about the seed's other
+uses. The key file is made readable by root only (by `setup.sh`, and again before each run), is read by the
+grading process before any student code runs, and is never put in an environment or on a command line. Student
+code runs in the sandbox as an unprivileged uid in a mount namespace where all of `/autograder` is hidden.
 
 `run_autograder` grades `/autograder/submission` (plain files, a notebook, a zip, or close names, as
 `grader.submission` reads them) into `/autograder/results/results.json`, in Gradescope's fields: feedback
@@ -39,6 +40,7 @@ from grader.spec import SubmissionResult
 ROOT_VARIABLE = "CALCGRADE_AUTOGRADER_ROOT"  # the /autograder tree (tests simulate one elsewhere)
 PYTHON_VARIABLE = "CALCGRADE_AUTOGRADER_PYTHON"  # the Python that has calcgrade (setup.sh makes /opt/calcgrade)
 KEY_FILE = "course_key"
+COURSE_FILE = "calcgrade.toml"  # the course in force where the zip was made (read at import: run_autograder names it)
 CONFIG_FILE = "calcgrade_autograder.json"
 VENV = "/opt/calcgrade"
 MAX_METADATA_BYTES = 1 << 20
@@ -91,6 +93,12 @@ root="${{{ROOT_VARIABLE}:-/autograder}}"
 python="${{{PYTHON_VARIABLE}:-{VENV}/bin/python}}"
 mkdir -p "$root/results"
 rm -f "$root/results/results.json"
+# the course the zip was made for (its modules, dropped exercises and points), or the kit's default course
+if [ -f "$root/source/{COURSE_FILE}" ]; then
+    export CALCGRADE_COURSE="$root/source/{COURSE_FILE}"
+else
+    unset CALCGRADE_COURSE
+fi
 "$python" -I -m grader.gradescope_autograder "$root"
 status=$?
 if [ "$status" -ne 0 ] || [ ! -s "$root/results/results.json" ]; then
@@ -119,8 +127,11 @@ def max_points(modules: Sequence[str]) -> float:
     return sum(exercise.points for exercise in EXERCISES if exercise.module in modules)
 
 
-def write_autograder(path: Path, course_seed: str, modules: Sequence[str], python: str = sys.executable) -> Path:
-    """Write the zip Gradescope expects to `path` (see the module docstring); returns the wheel's name in it."""
+def write_autograder(path: Path, course_seed: str, modules: Sequence[str], python: str = sys.executable,
+                     course_file: Path | None = None) -> Path:
+    """Write the zip Gradescope expects to `path` (see the module docstring); returns the wheel's name in it.
+    `course_file`: the course in force (`grader.course.ACTIVE.path`), carried in the zip so that the autograder
+    grades the same exercises for the same points (without it, the kit's default course)."""
     from grader import kit
     from grader.release import ReleaseError, build_wheel
 
@@ -140,6 +151,8 @@ def write_autograder(path: Path, course_seed: str, modules: Sequence[str], pytho
             (KEY_FILE, course_key(course_seed).encode(), 0o600),
             (wheel.name, wheel.read_bytes(), 0o644),
         ]
+        if course_file is not None:
+            members.append((COURSE_FILE, course_file.read_bytes(), 0o644))
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -25,6 +25,7 @@ from grader.cli import main
 from grader.curriculum import of_module
 from grader.gradescope_autograder import (
     CONFIG_FILE,
+    COURSE_FILE,
     FAILURE_MESSAGE,
     KEY_FILE,
     PYTHON_VARIABLE,
@@ -126,6 +127,29 @@ def test_a_correct_submission_gets_full_marks_in_gradescopes_fields(tmp_path, au
     if "hw3.zip" in files:
         assert "graded hw3\\.zip: hw3/linear\\_model\\.py as linear\\_model\\.py" in results["output"]
     assert {path.name: path.read_bytes() for path in (root / "submission").iterdir()} == before
+
+
+def test_an_autograder_made_under_a_course_grades_that_course(tmp_path):
+    """Red team round 36 (noted): the zip carried no course file, and the autograder read the course from its own
+    working folder, so one made with `--course` graded the kit's default course: a correct `neural_network.py` of a
+    five-module course scored 0 ("no exercise module found"), and a course's points and drops were not applied. The
+    course file in force goes in the zip, and `run_autograder` puts it in force."""
+    five = kit.KIT_ROOT / "courses" / "five_modules.toml"
+    path = tmp_path / "course" / "autograder.zip"
+    made = subprocess.run([sys.executable, "-m", "grader.cli", "--course", str(five), "gradescope-autograder",
+                           str(path), "--seed", SEED, "--modules", "neural_network"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert "a Programming Assignment worth 20 points" in made.stdout
+    with zipfile.ZipFile(path) as archive:
+        assert archive.read(COURSE_FILE) == five.read_bytes()
+        assert json.loads(archive.read(CONFIG_FILE)) == {"modules": ["neural_network"], "max_points": 20}
+    root = _tree(tmp_path, path, {"neural_network.py": kit.solution_source("neural_network")})
+    results, stdout = _run_autograder(root)
+    assert results["score"] == 20, stdout + json.dumps(results)[:2000]
+    graded = {test["name"].split(":")[0] for test in results["tests"]}  # this process's course has no network
+    assert {"neural_network.neuron", "neural_network.backprop"} <= graded
+    assert all(name.startswith("neural_network.") for name in graded)
 
 
 @pytest.mark.parametrize(("files", "note"), [
