@@ -1107,6 +1107,37 @@ def test_a_hook_that_runs_between_calls_of_derivatives_by_hand_earns_nothing(san
     assert "a profile or trace function of your code" in said or "an audit hook of your code" in said, said
 
 
+def test_a_finaliser_of_a_function_the_guard_let_go_earns_nothing(sandbox):
+    """Red team round 37, 02: a call dropped the module's name of a helper with a `weakref.finalize` callback; the
+    guard of the call held the last reference (the functions it swapped) and let it go in its exit, after putting
+    `f_wave` back, and the callback tabled `f_wave` there (3.33 of 4 on each of three seeds). What a guard held is
+    kept until the child ends."""
+    extra = ("\n\nimport weakref\n\n\ndef _keep():\n    return None\n\n\ndef _fill():\n"
+             "    _TABLES['f_wave'] = _table(f_wave)\n\n\nweakref.finalize(_keep, _fill)\n")
+    body = ("global _keep\nif 'f_wave' in _TABLES:\n    return _slope('f_wave', x)\ntry:\n    del _keep\n"
+            "except NameError:\n    pass\nreturn 0.0")
+    source = replace_bodies(kit.solution_source("derivatives"), {"df_wave": body}) + SLOPE_TABLE + extra
+    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("derivatives"))
+    wave = result.exercise("derivatives.df_wave")
+    assert wave.score == 0 and not any(check.passed for check in wave.checks)
+
+
+def test_a_class_property_read_where_the_guard_looks_for_functions_earns_nothing(sandbox):
+    """Red team round 37, 03: the guard of a by-hand call found the module's functions with `isinstance`, which
+    reads a non-function's `__class__`: a property of the student's ran there, before any code was swapped, and
+    tabled `f_wave` (12 of 12 over three seeds). Functions are known by their exact type."""
+    extra = ("\n\nclass _Look:\n    @property\n    def __class__(self):\n        if 'f_wave' not in _TABLES:\n"
+             "            try:\n                _TABLES['f_wave'] = _table(f_wave)\n            except Exception:\n"
+             "                pass\n        return _Look\n\n\n_look = _Look()\n")
+    body = "return _slope('f_wave', x) if 'f_wave' in _TABLES else 0.0"
+    source = replace_bodies(kit.solution_source("derivatives"), {"df_wave": body}) + SLOPE_TABLE + extra
+    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("derivatives"))
+    wave = result.exercise("derivatives.df_wave")
+    assert wave.score == 0 and not any(check.passed for check in wave.checks)
+
+
 LATER = '''
 
 

@@ -167,6 +167,10 @@ def _stand_in_code(key: int, free: int, name: str, qualname: str) -> types.CodeT
     return namespace["_outer"]().__code__.replace(co_name=name, co_qualname=qualname)
 
 
+# Everything a guard of a by-hand call held, kept for the child's life (see `RealNumbersOnly.__exit__`).
+KEPT_UNTIL_THE_END: list[Any] = []
+
+
 class RealNumbersOnly:
     """A context in which every function defined by the submission's `modules` (source files `files`) refuses
     arguments that could carry a derivative, and the function `input_only` names (in `module`, the exercise's, and a
@@ -196,13 +200,15 @@ class RealNumbersOnly:
         self.rebound: tuple[Any, Any] | None = None  # (the name's value, the wrapper bound instead)
 
     def _functions(self) -> list[types.FunctionType]:
+        """The functions to guard, known by their exact type: `isinstance` reads an object's `__class__`, which a
+        class of the student's can make a property, run before any code is swapped (red team round 37, 03)."""
         found: dict[int, types.FunctionType] = {}
         for module in self.modules:
             for value in list(vars(module).values()):
-                if isinstance(value, types.FunctionType) and value.__code__.co_filename in self.files:
+                if type(value) is types.FunctionType and value.__code__.co_filename in self.files:
                     found.setdefault(id(value), value)
         for value in self.given.values():
-            if isinstance(value, types.FunctionType):
+            if type(value) is types.FunctionType:
                 found.setdefault(id(value), value)
         return list(found.values())
 
@@ -275,6 +281,10 @@ class RealNumbersOnly:
                 namespace.pop(GUARD_NAME, None)
         if self.rebound is not None:
             setattr(self.module, self.input_only.name, self.rebound[0])  # type: ignore[union-attr]
+        # What the guard held is kept until the child ends (by `os._exit`, which runs no finaliser): dropped here,
+        # the last reference to a function of the student's, or to what its closure holds, would run a
+        # `weakref.finalize` callback or a `__del__` with no guard in force (red team round 37, 02)
+        KEPT_UNTIL_THE_END.append((tuple(self.swapped), tuple(self.copies.values()), self.rebound))
         self.swapped.clear()
         self.copies.clear()
         self.rebound = None

@@ -495,7 +495,8 @@ def _code_reached(function: Any, files: frozenset[str]) -> set[types.CodeType]:
                     reached.add(code)
                     codes.extend(const for const in code.co_consts if type(const) is types.CodeType)
                     waiting.extend(dict.get(namespace, name) for name in code.co_names)
-        elif not isinstance(item, type | types.ModuleType) and item is not None:
+        elif not issubclass(type(item), type | types.ModuleType) and item is not None:  # not `isinstance`: it reads
+            # `__class__`, a property a class of the student's can define (red team round 37, 03)
             for klass in _CLASS_MRO(type(item)):
                 waiting.extend(value for value in _CLASS_DICT(klass).values() if type(value) is types.FunctionType)
     return reached
