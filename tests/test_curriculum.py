@@ -224,3 +224,28 @@ def test_the_best_grid_cell_is_never_the_exact_fit_snapped_to_the_grid(sandbox):
         result = grade_sources({"linear_model": source}, sandbox, student=student, hidden=True,
                                course_seed="a course seed of the test, long enough", exercises=[exercise])
         assert all(not check.passed for check in result.exercises[0].checks), student
+
+
+FEW_INPUTS = 40  # distinct hidden inputs over STUDENTS students below which a table of answers is within reach
+STUDENTS = 150
+
+
+@pytest.mark.parametrize("exercise", DECLARED, ids=lambda e: e.key)
+def test_a_kind_drawn_from_a_handful_of_inputs_counts_only_with_another_kind(exercise):
+    """Red team rounds 35 (04) and 37 (01, 04): a kind whose hidden input is one of a handful (integer points and
+    starts) has a table of answers for an answer, worked out elsewhere or read from the student bundle's stored
+    values of another exercise (`dg_dx`'s exact partials answered `partial_derivative`'s and `gradient`'s integer
+    points, `best_of_starts`'s truncated starts `descend_1d`'s integer starts). Every such kind counts only
+    together with a kind of the same exercise that is drawn from many (`Check.counts_with`)."""
+    from grader.engine import case_values
+
+    drawn: dict[str, set] = {check.label: set() for check in exercise.checks}
+    for number in range(STUDENTS):
+        for p in plan([exercise], hidden=True, course_seed="a handful", student=f"s{number}"):
+            if p.visibility == "hidden":
+                drawn[p.label].add(case_values(p.case))
+    labels = {check.label: check for check in exercise.checks}
+    for label, values in drawn.items():
+        if len(values) < FEW_INPUTS:
+            partner = labels[label].counts_with
+            assert partner in labels and len(drawn[partner]) >= FEW_INPUTS, (exercise.key, label, len(values))

@@ -431,11 +431,15 @@ EXERCISES = (
         checks={
             "g at a float point, along x, default h": redrawn(g_along_x, gradient_informative),
             "g along y": redrawn(g_along_y, gradient_informative),
-            "a point of integers, left unchanged": redrawn(wavy_at_integers_along_y, gradient_informative),
-            "g at a point of integers, along x": redrawn(g_at_integers_along_x, gradient_informative),
+            # kinds drawn from a handful of integer points count only with a kind drawn from floats: the exact
+            # partials dg_dx and dg_dy store in a student bundle answer them (red team round 37, 01)
+            "a point of integers, left unchanged": edge_case(redrawn(wavy_at_integers_along_y, gradient_informative),
+                                                             counts_with="g along y"),
+            "g at a point of integers, along x": edge_case(redrawn(g_at_integers_along_x, gradient_informative),
+                                                           counts_with="g at a float point, along x, default h"),
             "three variables, h=1e-3, array left unchanged": redrawn(bowl3_along_the_third, gradient_informative),
-            "g at an array of integers, along y, left unchanged": redrawn(g_at_an_integer_array_along_y,
-                                                                          gradient_informative),
+            "g at an array of integers, along y, left unchanged": edge_case(
+                redrawn(g_at_an_integer_array_along_y, gradient_informative), counts_with="g along y"),
             "a tuple of floats, along x": redrawn(wavy_at_a_tuple_along_x, gradient_informative),
             "a large step h=0.5, along y": redrawn(wavy_large_step_along_y, large_step_informative),
         },
@@ -460,7 +464,8 @@ EXERCISES = (
         checks={
             "g at a float point, default h": redrawn(g_gradient, gradient_informative),
             "three variables": redrawn(bowl3_gradient, gradient_informative),
-            "a point of integers, h=1e-4": redrawn(wavy_gradient_at_integers, gradient_informative),
+            "a point of integers, h=1e-4": edge_case(redrawn(wavy_gradient_at_integers, gradient_informative),
+                                                     counts_with="g at a float point, default h"),
             "a large step h=0.5": redrawn(wavy_gradient_large_step, gradient_informative),
         },
         expect=[gradient_vs_sympy, gradient_vs_solution],
@@ -481,7 +486,8 @@ EXERCISES = (
             "g at a float point, default h": g_hessian,
             "a saddle with a mixed term": tilted_saddle_hessian,
             "three variables with a mixed term": bowl3_hessian,
-            "a point of integers, h=1e-3": wavy_hessian_at_integers,
+            "a point of integers, h=1e-3": edge_case(wavy_hessian_at_integers,
+                                                     counts_with="g at a float point, default h"),
         },
         expect=hessian_vs_sympy,
         hint="Entry (i, j) is ∂²f/∂xᵢ∂xⱼ: difference the function in both directions i and j, "
