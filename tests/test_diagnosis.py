@@ -161,6 +161,25 @@ def test_a_chain_rule_misapplied_in_a_generic_way_is_named(key, body, says):
     assert says in found.hint, found
 
 
+@pytest.mark.parametrize(("key", "body", "says"), [
+    ("derivatives.df_wave", "return (3 * np.cos(3 * x) - 2 * x * np.sin(3 * x)) * np.exp(-x**2) / 2",
+     "exactly the derivative of e^(−x²)·sin(3x)/2, as if e^(−x²/2) were read as e^(−x²)/2"),
+    ("derivatives.df_wave", "return (3 * np.cos(x) - 3 * x * np.sin(x)) * np.exp(-x**2 / 2)",
+     "as if sin(3x) were read as 3sin(x)"),
+    ("derivatives.df_log", "return 2 * (1 + x) / (1 + x)**2", "as if x² + 1 were read as (x + 1)²"),
+    ("derivatives.df_poly", "return 3 * x**2 + 72 * x + 9", "as if −6x² were read as (−6x)²"),
+    ("partial_derivatives.dg_dx", "return 2 * x * y**2 + y * np.cos(x * y)", "∂/∂x of x²·y² + sin(x·y), as if x²·y "
+     "were read as (x·y)²"),
+])
+def test_a_function_read_otherwise_and_differentiated_right_is_named(key, body, says):
+    """Thirty-sixth holdout: notation read otherwise at one place (e^(−x²/2) as e^(−x²)/2, sin 3x as 3·sin x, 1 + x²
+    as (1 + x)², −6x² as (−6x)², x²·y as (x·y)²) and the rest differentiated right was told only the formula read
+    back ("no single term or constant factor"): the answer is the exact derivative of the function read otherwise,
+    and that reading is said."""
+    found = finding(key, body)
+    assert found.name == "formula: the function read otherwise" and says in found.hint, found
+
+
 @pytest.mark.parametrize(("body", "named"), [
     ("return 2.0", False),  # a constant written down says too little to name how it came
     ("return (1 / x) * (2 * x)", True),  # log's derivative taken at x, cancelling to 2 (red team round 27, 04)

@@ -30,7 +30,8 @@ from grader.spec import Case, CheckResult, Exercise
 # was done, as a listed mistake does
 RULE_FAULTS = frozenset({"formula: derivative of the wrong variable", "formula: missing inner derivative",
                          "formula: outer derivative at the variable", "formula: power not lowered",
-                         "formula: product rule term missing", "formula: product of derivatives"})
+                         "formula: product rule term missing", "formula: product of derivatives",
+                         "formula: the function read otherwise"})
 FACTOR_CLAIM = "constant factor"  # how a constant-factor diagnosis begins (a claim the formula may disprove)
 PAIR_JOIN = " + "  # two slips named together: two operators' names, or two repair edits' kinds, joined
 FORMULA_READ = "read from your code"  # how a hint showing the formula read from the student's code begins

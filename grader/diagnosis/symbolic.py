@@ -192,6 +192,8 @@ def _prepare(exercise: Exercise, target: Target) -> None:
         if target.differentiated is not None and target.variable is not None:
             values += [fault.derivative for fault in derivative_faults(target.differentiated, target.variable,
                                                                       target.parameters)]
+            values += [fault.derivative for fault in misread_faults(target.differentiated, target.variable,
+                                                                    target.parameters)]
     except Exception:  # noqa: BLE001 - only a warm-up: the child works out whatever is missing, bounded
         return
     for value in values:
@@ -560,6 +562,11 @@ def _classify_expression(sampler: _Sampler, target: Target, student: sp.Expr, re
                     and not (fault.node is not None and parts is not None
                              and parts.holds_derivative_of(sampler, fault.node)):
                 return Finding(fault.name, fault.hint, refuted)
+        misread = [fault for fault in misread_faults(target.differentiated, target.variable, target.parameters)
+                   if sampler.equal(student, fault.derivative) and not sampler.equal(fault.derivative, right)
+                   and _cause_shown(sampler, student, fault.derivative, right)]
+        if len(misread) == 1:  # two readings that give one formula: the code does not say which
+            return Finding(misread[0].name, misread[0].hint, refuted)
     k = sampler.constant_ratio(student, right)
     if k == 0:  # the formula is 0: no shape of the right one is in it, so no factor and no term can be said
         return Finding("", "", refuted | {FACTOR_CLAIM})
@@ -772,6 +779,83 @@ def _derivative_faults(function: sp.Expr, variable: sp.Symbol, parameters: tuple
                             f"{formula(second_inner)}; your answer leaves out both",
                             _derive(function, variable, ("inner", first, second))))
     return tuple(faults)
+
+
+MISREAD = "formula: the function read otherwise"
+
+
+def misread_faults(function: sp.Expr, variable: sp.Symbol, parameters: Sequence[sp.Symbol]) -> tuple[Fault, ...]:
+    return _misread_faults(function, variable, len(parameters) > 1)
+
+
+@cache
+def _misread_faults(function: sp.Expr, variable: sp.Symbol, partial: bool) -> tuple[Fault, ...]:
+    """The derivative, worked out right, of `function` with its written notation read otherwise at one place: a
+    coefficient taken out of a function's argument or into it (sin 3x as 3·sin x, e^(−x²/2) as e^(−x²)/2), a
+    product in an argument split (sin(x·y) as sin(x)·y), a coefficient or a sign under a power or out of it (3x² as
+    (3x)², −x² as (−x)²), a power over a sum's last term or over the whole sum (1 + x² as (1 + x)²), a function's
+    power on its value or on its argument (σ²(x) as σ(x²)). Each differs from `function` (and from a constant
+    times it): the answer is then the derivative of another function than the one asked for."""
+    faults: list[Fault] = []
+    seen = {sp.expand(function)}
+    for node in dict.fromkeys(sp.preorder_traversal(function)):
+        if not isinstance(node, sp.Expr) or not node.has(variable):
+            continue
+        for written, read_as in _readings(node, variable):
+            misread = function.xreplace({node: read_as})
+            if misread.has(sp.zoo, sp.nan) or not misread.has(variable):
+                continue
+            expanded = sp.expand(misread)
+            if expanded in seen or not sp.powsimp(sp.cancel(misread / function)).has(variable):
+                continue  # another place's reading, or the function times a constant (a factor, said otherwise)
+            seen.add(expanded)
+            derivative = f"∂/∂{variable}" if partial else "the derivative"
+            faults.append(Fault(MISREAD, f"your formula is exactly {derivative} of {formula(misread)}, as if "
+                                f"{formula(node)} were read as {formula(written)}: the rules are applied right, to "
+                                f"another function than {formula(function)}", sp.diff(misread, variable), node))
+    return tuple(faults)
+
+
+def _readings(node: sp.Expr, variable: sp.Symbol) -> list[tuple[sp.Expr, sp.Expr]]:
+    """The other readings of one place of written notation (see `_misread_faults`): (the reading, as written, for
+    the text; the reading, evaluated). Powers are a written superscript only: a positive integer from 2."""
+    def superscript(exponent: sp.Expr) -> bool:
+        return exponent.is_Integer and exponent >= 2
+
+    readings: list[sp.Expr] = []
+    if isinstance(node, sp.Function) and len(node.args) == 1:
+        argument = node.args[0]
+        coefficient, rest = argument.as_coeff_Mul()
+        if coefficient not in (1, -1) and rest.has(variable):  # sin(3x) as 3·sin(x); e^(−x²/2) as e^(−x²)/2
+            readings.append(sp.Mul(abs(coefficient), node.func(sp.sign(coefficient) * rest), evaluate=False))
+        factors = [factor for factor in sp.Mul.make_args(rest) if not factor.is_Number]
+        if len(factors) >= 2:  # sin(x·y) as sin(x)·y
+            for index, factor in enumerate(factors):
+                kept = coefficient * sp.Mul(*[f for j, f in enumerate(factors) if j != index])
+                readings.append(sp.Mul(node.func(kept), factor, evaluate=False))
+        if isinstance(argument, sp.Pow) and superscript(argument.exp):  # σ(x²) for σ(x)²
+            readings.append(sp.Pow(node.func(argument.base), argument.exp, evaluate=False))
+    if isinstance(node, sp.Pow) and superscript(node.exp):
+        base = node.base
+        if isinstance(base, sp.Function) and len(base.args) == 1:  # σ(x)² as σ(x²)
+            readings.append(base.func(sp.Pow(base.args[0], node.exp, evaluate=False)))
+        coefficient, rest = base.as_coeff_Mul()
+        if coefficient != 1 and rest.has(variable):  # (3x)² as 3x²
+            readings.append(sp.Mul(coefficient, sp.Pow(rest, node.exp, evaluate=False), evaluate=False))
+        if isinstance(base, sp.Add) and len(base.args) == 2:  # (1 + x)² as 1 + x²
+            constant, varying = sorted(base.args, key=lambda term: term.has(variable))
+            if not constant.has(variable):
+                readings.append(sp.Add(constant, sp.Pow(varying, node.exp, evaluate=False), evaluate=False))
+    if isinstance(node, sp.Mul):
+        for index, factor in enumerate(node.args):  # 3x², −x², x²·y as (3x)², (−x)², (x·y)²
+            if isinstance(factor, sp.Pow) and superscript(factor.exp) and factor.base.has(variable):
+                others = [f for j, f in enumerate(node.args) if j != index]
+                readings.append(sp.Pow(sp.Mul(*others, factor.base), factor.exp, evaluate=False))
+    if isinstance(node, sp.Add) and len(node.args) == 2:
+        constant, varying = sorted(node.args, key=lambda term: term.has(variable))
+        if not constant.has(variable) and isinstance(varying, sp.Pow) and superscript(varying.exp):
+            readings.append(sp.Pow(constant + varying.base, varying.exp, evaluate=False))  # 1 + x² as (1 + x)²
+    return [(reading, reading.doit()) for reading in readings if reading.doit() != node]
 
 
 def _inner(node: sp.Expr, variable: sp.Symbol) -> tuple[sp.Expr, sp.Expr] | None:
