@@ -36,12 +36,9 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
 
 # Keyword matches whose texts name nothing (misleading ones included).
 HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({
-    # the student's formula only read back, "(−2x·sin(3x) + 3cos(3x))·e^(−x²)/2": "2x" and "/2" matched the
-    # read-back; nothing says the /2 belongs in the exponent
-    "h36_df_wave_exponent_over_2_outside",
-    # the student's formula only read back, "(−3x·sin(x) + 3cos(x))·e^(−x²/2)": "3x" matched "−3x·sin(x)"; nothing
-    # says the 3 belongs inside the sine
-    "h36_df_wave_sin_3x_as_3_sin_x",
+    # (at the grading, `h36_df_wave_exponent_over_2_outside` and `h36_df_wave_sin_3x_as_3_sin_x` had only their
+    # formula read back, "2x", "/2" and "3x" matching it; told since "exactly the derivative of e^(−x²)·sin(3x)/2,
+    # as if e^(−x²/2) were read as e^(−x²)/2" and "… as if sin(3x) were read as 3sin(x)": named)
     # "sigmoid(x**2)" matched the line quoted by the error ("return s - sigmoid(x**2)"); the error tells where sigmoid
     # was evaluated, the other hint reads the formula back: nothing says σ² means σ(x)², not σ(x²)
     "h36_dsigmoid_sigma_squared_as_sigma_of_x_squared",
