@@ -61,8 +61,9 @@ def to_wire(value: Any, depth: int = 0, budget: list[int] | None = None, *, nump
         return {"$unsupported": "value nested too deeply", "detail": ""}
     if value is None:
         return value
-    if isinstance(value, str):
-        return str(value) if len(value) <= MAX_TEXT else {"$unsupported": "str", "detail": f"{len(value):,} characters"}
+    if isinstance(value, str):  # an exact `str` (`str(value)` gives back a subclass whose `__str__` returns itself)
+        return str.__str__(value) if len(value) <= MAX_TEXT else {"$unsupported": "str",
+                                                                  "detail": f"{len(value):,} characters"}
     if isinstance(value, bool | np.bool_):
         return bool(value)
     if isinstance(value, int | np.integer):

@@ -1138,6 +1138,79 @@ def test_a_class_property_read_where_the_guard_looks_for_functions_earns_nothing
     assert wave.score == 0 and not any(check.passed for check in wave.checks)
 
 
+FILL = ("    if 'f_wave' not in _TABLES:\n        try:\n            _TABLES['f_wave'] = _table(f_wave)\n"
+        "        except Exception:\n            pass\n")
+TABLED = "return _slope('f_wave', x) if 'f_wave' in _TABLES else 0.0"
+OUTSIDE_THE_GUARD = {
+    # the child's local name of the called object held its last reference, let go after the guard (round 38, 05)
+    "a callable object let go": ("", {"df_wave": "return 0.0"}, "\n\nclass _Slope:\n    def __call__(self, x):\n"
+                                 "        global df_wave\n        df_wave = _Slope()\n"
+                                 "        return _slope('f_wave', x) if 'f_wave' in _TABLES else 0.0\n\n"
+                                 "    def __del__(self):\n" + FILL.replace("\n    ", "\n        ")
+                                 .replace("    if", "        if", 1) + "\n\ndf_wave = _Slope()\n"),
+    # `str()` of a str subclass whose `__str__` returns itself kept the object in the answer (round 38, 06)
+    "an answer's text freed": ("", {"df_wave": "return _slope('f_wave', x) if 'f_wave' in _TABLES else _Text('no')"},
+                               "\n\nclass _Text(str):\n    def __str__(self):\n        return self\n\n"
+                               "    def __del__(self):\n" + FILL.replace("\n    ", "\n        ")
+                               .replace("    if", "        if", 1)),
+    # a function's `__name__` a str subclass, compared before the swap (round 38, 04)
+    "a function's name compared": ("import numpy as np\n\n\nclass _Name(str):\n    def __eq__(self, other):\n"
+                                   + FILL.replace("\n    ", "\n        ").replace("    if", "        if", 1)
+                                   + "        return str.__eq__(self, other)\n\n    def __hash__(self):\n"
+                                   "        return str.__hash__(self)\n\n\ndef _first():\n    return None\n\n\n"
+                                   "_first.__name__ = _Name('_first')\n\n\n",  # defined before f_wave
+                                   {"df_wave": TABLED}, ""),
+    # the module's `__name__` a str subclass, formatted before the swap (round 38, 09)
+    "the module's name formatted": ("", {"df_wave": TABLED},
+                                    "\n\nclass _Name(str):\n    def __format__(self, spec):\n"
+                                    + FILL.replace("\n    ", "\n        ").replace("    if", "        if", 1)
+                                    + "        return str.__format__(str.__str__(self), spec)\n\n\n"
+                                    "__name__ = _Name(__name__)\n"),
+}
+
+
+@pytest.mark.parametrize("way", sorted(OUTSIDE_THE_GUARD))
+def test_code_run_outside_a_by_hand_call_earns_nothing(sandbox, way):
+    """Red team round 38: code of the student's ran where no guard of a by-hand call was in force (a `__del__` of an
+    object the child let go after the call, a method the child's own reading of a name ran before the swap) and
+    tabled `f_wave` (10 to 12 of 12 over three seeds). Once swapped, a function keeps a stand-in that refuses to run
+    between calls; names are read as exact text; what a call held is kept until the child ends."""
+    first, bodies, extra = OUTSIDE_THE_GUARD[way]
+    source = first + replace_bodies(kit.solution_source("derivatives"), bodies) + SLOPE_TABLE + extra
+    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("derivatives"))
+    wave = result.exercise("derivatives.df_wave")
+    assert wave.score == 0 and not any(check.passed for check in wave.checks), [c.student_message[:200]
+                                                                               for c in wave.checks]
+
+
+def test_a_refusal_caught_while_another_module_imports_stops_the_derivatives_by_hand(sandbox):
+    """Red team round 38, 07: a second module called a function of its own named like the differentiated one inside
+    `try` at import; Python dropped the import guard's trace, and the rest of that import tabled `derivatives.f_wave`
+    (12 of 12). A module whose import the guard refused stops every by-hand call of that child."""
+    other = ("import numpy as np\n\n\ndef f_wave(x):\n    return x\n\n\ntry:\n    f_wave(0.0)\nexcept Exception:\n"
+             "    pass\n\nimport derivatives as _d\n\n_d._TABLES['f_wave'] = _d._table(_d.f_wave)\n")
+    source = replace_bodies(kit.solution_source("derivatives"), {"df_wave": TABLED}) + SLOPE_TABLE
+    result = grade_sources({"derivatives": source, "linear_model": kit.solution_source("linear_model") + "\n" + other},
+                           sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=[*of_module("derivatives"), *of_module("linear_model")])
+    wave = result.exercise("derivatives.df_wave")
+    assert wave.score == 0 and not any(check.passed for check in wave.checks)
+
+
+def test_a_function_given_the_differentiated_ones_code_is_held_at_the_input(sandbox):
+    """Red team round 38, 03: `functools.update_wrapper` copied `f_wave`'s own code onto a helper, which a difference
+    quotient then ran anywhere (12 of 12). A function with the differentiated function's code is held at the input
+    like it (and `update_wrapper` and `wraps` are noted for the instructor: tests/test_sandbox_reflection.py)."""
+    extra = "\n\ndef _raw(x):\n    return x\n\n\n_raw.__code__ = f_wave.__code__\n"
+    body = "h = 1e-3\nreturn (_raw(x - 2 * h) - 8 * _raw(x - h) + 8 * _raw(x + h) - _raw(x + 2 * h)) / (12 * h)"
+    source = replace_bodies(kit.solution_source("derivatives"), {"df_wave": body}) + extra
+    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("derivatives"))
+    wave = result.exercise("derivatives.df_wave")
+    assert wave.score == 0 and not any(check.passed for check in wave.checks)
+
+
 LATER = '''
 
 

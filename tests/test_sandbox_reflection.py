@@ -42,6 +42,9 @@ REACHES = {
     "pickle": "import pickle\n",
     "a private module": "import _pickle\n",
     "the grader": "from grader.sandbox import child\n",
+    # attributes copied by names made at run time, `__code__` among them (red team round 38, 03)
+    "update_wrapper": "import functools\nfunctools.update_wrapper(helper, f_wave, assigned=(name,), updated=())\n",
+    "wraps": "from functools import wraps\n",
     "attrgetter": "from operator import attrgetter\n",
     "attrgetter as an attribute": "import operator\nget = operator.attrgetter('x')\n",
     "a format field": "import string\nfield = string.Formatter().get_field\n",

@@ -20,13 +20,16 @@ derivative worked out by hand never needs. For the duration of such a call (`Exe
   anywhere else (x ± h, a Chebyshev node) it raises a ValueError that says why, so a numerical method through it
   fails and is told what it did.
 
-The function objects themselves are changed (their code swapped for a stand-in that checks the arguments and calls
-a copy of the original), so every name bound to one is guarded, an alias taken at import included; the original code
-is put back after the call. A guard beside the student's code, not a wall: what it keeps (the copies it calls, the
-guard itself in the module's globals) is reachable by code that reaches into the interpreter, which the parent
-notes for the instructor from the source (`reflection.py`: a reading of names is no wall, the score stands); nor does
-it stop a numerical method applied to a copy of the function the student writes (its formula inline) or a
-polynomial fitted to the values seen at several calls' inputs (README, "What is left").
+The function objects themselves are changed (their code swapped for a stand-in that checks the arguments and calls a
+copy of the original), so every name bound to one is guarded, an alias taken at import included. Once swapped, a
+function keeps its stand-in for the child's life: between two calls the stand-in refuses to run at all, so code of
+the student's that runs there (a finaliser, a `__del__`, a method the child's own reading of an object runs) can
+call none of the module's functions, nor the grader's given ones: their original code is reached only through the
+interpreter's reflection, which the parent notes. A guard beside the student's code, not a wall: what it keeps (the
+copies it calls, the guard itself in the module's globals) is reachable by code that reaches into the interpreter,
+which the parent notes for the instructor from the source (`reflection.py`: a reading of names is no wall, the score
+stands); nor does it stop a numerical method applied to a copy of the function the student writes (its formula
+inline) or a polynomial fitted to the values seen at several calls' inputs (README, "What is left").
 """
 
 from __future__ import annotations
@@ -169,6 +172,28 @@ def _stand_in_code(key: int, free: int, name: str, qualname: str) -> types.CodeT
 
 # Everything a guard of a by-hand call held, kept for the child's life (see `RealNumbersOnly.__exit__`).
 KEPT_UNTIL_THE_END: list[Any] = []
+# The original code of every function a guard swapped, by the function's id (the function kept beside it): the
+# stand-in stays in place between calls, and the next call's guard copies the original again.
+_ORIGINAL_CODE: dict[int, tuple[types.FunctionType, types.CodeType]] = {}
+
+
+def original_code(function: types.FunctionType) -> types.CodeType:
+    """A function's own code, where a guard swapped it for a stand-in."""
+    kept = _ORIGINAL_CODE.get(id(function))
+    return kept[1] if kept is not None and kept[0] is function else function.__code__
+
+
+def _between_calls(key: int, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """What a swapped function does between two by-hand calls: refuse to run."""
+    raise TypeError(refusal("a function of your module, or one the grader gives, was called between two calls of "
+                            "the checks (by code of yours that runs there: a finaliser, a method of an object the "
+                            "grader reads)"))
+
+
+def plain_names(namespace: Any) -> bool:
+    """Whether every key of a namespace is exactly a `str`: a lookup in it then runs no code of the student's (a key
+    of another type whose hash matches would have its `__eq__` run, red team round 38, 01)."""
+    return type(namespace) is dict and all(type(key) is str for key in list(namespace))
 
 
 class RealNumbersOnly:
@@ -205,7 +230,7 @@ class RealNumbersOnly:
         found: dict[int, types.FunctionType] = {}
         for module in self.modules:
             for value in list(vars(module).values()):
-                if type(value) is types.FunctionType and value.__code__.co_filename in self.files:
+                if type(value) is types.FunctionType and original_code(value).co_filename in self.files:
                     found.setdefault(id(value), value)
         for value in self.given.values():
             if type(value) is types.FunctionType:
@@ -213,10 +238,11 @@ class RealNumbersOnly:
         return list(found.values())
 
     def _given_target(self) -> Any:
-        """The grader's copy of the differentiated function ("derivatives.f_poly" for `f_poly` in derivatives)."""
+        """The grader's copy of the differentiated function ("derivatives.f_poly" for `f_poly` in derivatives). The
+        module's name as an exact `str`: a subclass's `__format__` would run (red team round 38, 09)."""
         if self.module is None or self.input_only is None:
             return None
-        return self.given.get(f"{self.module.__name__}.{self.input_only.name}")
+        return self.given.get(f"{str.__str__(self.module.__name__)}.{self.input_only.name}")
 
     def check(self, key: int, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         original, name, written, role = self.copies[key]
@@ -243,24 +269,34 @@ class RealNumbersOnly:
         self.input_only.check(bound)
 
     def __enter__(self) -> RealNumbersOnly:
+        if not all(plain_names(vars(module)) for module in self.modules):
+            raise TypeError(refusal("a module's namespace holds a name that is not text"))
         target = vars(self.module).get(self.input_only.name) if self.module is not None and self.input_only else None
         given_target = self._given_target()
         givens = {id(value) for value in self.given.values()}
+        # a function with the differentiated function's own code is that function, whatever its name (its
+        # `__code__` copied to a helper, by `functools.update_wrapper` or by hand: red team round 38, 03)
+        target_code = original_code(target) if type(target) is types.FunctionType else None
         for key, function in enumerate(self._functions()):
-            code, namespace = function.__code__, function.__globals__
-            copy = types.FunctionType(code, namespace, function.__name__, function.__defaults__, function.__closure__)
+            code, namespace = original_code(function), function.__globals__
+            if not plain_names(namespace):
+                raise TypeError(refusal(f"the namespace of `{str.__str__(function.__name__)}` holds a name that is "
+                                        "not text"))
+            name = str.__str__(function.__name__)  # an exact `str`: a subclass's `__eq__` would run (round 38, 04)
+            copy = types.FunctionType(code, namespace, name, function.__defaults__, function.__closure__)
             copy.__kwdefaults__ = function.__kwdefaults__
             if function is target or (given_target is not None and function is given_target) or (
                     self.input_only is not None and id(function) not in givens
-                    and function.__name__ == self.input_only.name):
+                    and (name == self.input_only.name or code is target_code)):
                 role = INPUT
             elif id(function) in givens and id(function) not in self.passed:
                 role = REFUSED
-            elif function.__name__ in self.elsewhere_names or code in self.elsewhere_code:
+            elif name in self.elsewhere_names or code in self.elsewhere_code:
                 role = ELSEWHERE
             else:
                 role = ""
-            self.copies[key] = (copy, function.__name__, complex_constant(code), role)
+            self.copies[key] = (copy, name, complex_constant(code), role)
+            _ORIGINAL_CODE[id(function)] = (function, code)
             added = GUARD_NAME not in namespace
             namespace[GUARD_NAME] = self.check
             function.__code__ = _stand_in_code(key, len(code.co_freevars), code.co_name, code.co_qualname)
@@ -275,10 +311,8 @@ class RealNumbersOnly:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for function, code, namespace, added in reversed(self.swapped):
-            function.__code__ = code
-            if added:
-                namespace.pop(GUARD_NAME, None)
+        for _, _, namespace, _ in reversed(self.swapped):  # the stand-ins stay, and refuse until the next call
+            namespace[GUARD_NAME] = _between_calls
         if self.rebound is not None:
             setattr(self.module, self.input_only.name, self.rebound[0])  # type: ignore[union-attr]
         # What the guard held is kept until the child ends (by `os._exit`, which runs no finaliser): dropped here,

@@ -40,7 +40,7 @@ from typing import Any
 import numpy
 
 from grader.plain import dumps, from_wire, loads, to_wire
-from grader.sandbox.by_hand import InputOnly, RealNumbersOnly
+from grader.sandbox.by_hand import KEPT_UNTIL_THE_END, InputOnly, RealNumbersOnly, original_code, plain_names
 
 OUTPUT_LIMIT = 4000
 MESSAGE_LIMIT = 500  # characters of an exception's message shown to the student
@@ -258,7 +258,9 @@ def _intact(function: Any, as_array: bool = False) -> Any:
 def _call(request: Request, files: dict[str, list[str]], link: Link | None = None) -> dict[str, Any]:
     answer: dict[str, Any] = {"id": request.id}
     module = sys.modules.get(request.module)
-    function = getattr(module, request.function, None) if module is not None else None
+    # read from the module's own namespace (`getattr` would run a module `__getattr__` of the student's where the
+    # name is missing: red team round 38, 02), whose names a by-hand child has checked are text
+    function = vars(module).get(request.function) if type(module) is types.ModuleType else None
     if function is None or not callable(function):
         answer.update(status="missing")
         return answer
@@ -282,6 +284,7 @@ def _call(request: Request, files: dict[str, list[str]], link: Link | None = Non
         _answer_call(answer, request, function, args, kwargs, module, files, link, printed, own, intact)
         if request.by_hand:
             _hooks_removed()  # the child's own code below must not run the student's
+            KEPT_UNTIL_THE_END.append(function)  # a callable object let go later would run its `__del__` there
             del args, kwargs, own, intact  # what the call left in them is freed here, guarded
             _nothing_runs_between_calls()
     return answer
@@ -387,8 +390,9 @@ def serve(channel, reader) -> None:
                     if beside := _runs_beside(importing=True):  # it would run on, unguarded, after the import
                         raise CalledAtImport(f"{beside} (while {name}.py was imported)")
         except CalledAtImport as refusal:  # caught by the module's own code, or its guard removed: not loaded
-            sys.modules.pop(name, None)
+            KEPT_UNTIL_THE_END.append(sys.modules.pop(name, None))  # freed, it could run a finaliser of its own
             loaded = {"module": name, "ok": False, "error": f"CalledAtImport: {refusal}"}
+            _IMPORTS_REFUSED.append(name)
         send(dumps(loaded))
     for request in requests:
         send(_answer(request, files))
@@ -484,10 +488,11 @@ def _code_reached(function: Any, files: frozenset[str]) -> set[types.CodeType]:
         elif type(item) is types.MethodType:
             waiting.append(item.__func__)
         elif type(item) is types.FunctionType:
-            if item.__code__.co_filename not in files:
+            own_code = original_code(item)  # a guard's stand-in in its place after a call
+            if own_code.co_filename not in files:
                 continue
             namespace = item.__globals__
-            codes = [item.__code__]
+            codes = [own_code]
             waiting.extend(cell.cell_contents for cell in item.__closure__ or () if _filled(cell))
             while codes:
                 code = codes.pop()
@@ -544,13 +549,25 @@ _THREADED = ""  # why this child of derivatives worked out by hand answers no mo
 def _modules_replaced(files: dict[str, list[str]]) -> str:
     """Why no derivative worked out by hand is answered here, or "": a submission's module put out of its place in
     `sys.modules` during a call (the next call's guard and lookup read its attributes, which could run code of the
-    student's before any guard is in force)."""
+    student's before any guard is in force), a name in a module's namespace that is not text (a lookup there runs
+    its `__eq__`), or a module whose import the guard refused (a refusal caught in its code left the rest of its
+    import unguarded, where it could table another module's function: red team round 38, 07)."""
     for filename in files:
         module = sys.modules.get(filename.removesuffix(".py"))
         if module is not None and type(module) is not types.ModuleType:
             return (f"{filename} put something else than a module in its place during a call: derivatives worked out "
                     "by hand are computed in the call itself, and their checks make no call after that")
+        if module is not None and not plain_names(vars(module)):
+            return (f"{filename} holds a name that is not text in its namespace: derivatives worked out by hand are "
+                    "checked only where every name of a module is text")
+    if _IMPORTS_REFUSED:
+        return (f"{_IMPORTS_REFUSED[0]}.py called a function differentiated here while it was imported (see why it "
+                "could not be imported): derivatives worked out by hand are computed in the call itself, and their "
+                "checks make no call once a module's import was refused for that")
     return ""
+
+
+_IMPORTS_REFUSED: list[str] = []  # the modules whose import a by-hand child's import guard refused
 
 
 def _runs_beside(*, importing: bool = False) -> str:

@@ -51,6 +51,8 @@ NOTED_ATTRIBUTES = NOTED_BUILTINS | frozenset({
     "path_importer_cache", "get_objects", "get_referrers", "get_referents", "CodeType", "FunctionType",
     "LambdaType", "FrameType", "attrgetter", "methodcaller", "getattr_static", "get_field", "runstring", "_private",
     "f2py", "distutils", "settrace", "setprofile",
+    # a function's attributes copied by names made at run time (`__code__` among them: red team round 38, 03)
+    "update_wrapper", "wraps",
     # text run as code under another name: `typing.get_type_hints` evaluates string annotations (red team round 33)
     "get_type_hints", "get_annotations",
 })
