@@ -1939,10 +1939,13 @@ def _calls(node: ast.AST, context: _Context) -> Found:
                 continue  # a test swapped with a value (np.where's condition) passes only where the value is true
             changed = copy.deepcopy(node)
             changed.args[first], changed.args[second] = changed.args[second], changed.args[first]
+            indexed = _indexed_by_constants(node, context)
             yield from _expr_edit("swapped arguments", node, changed,
                                   f"`{ast.unparse(positional[first])}` and `{ast.unparse(positional[second])}` are "
                                   f"passed in each other's place: check the order of the parameters"
-                                  + (f" of {name}" if name else ""),
+                                  + (f" of {name}" if name else "")
+                                  + (f", or which entries of `{indexed}` are taken: the code does not say which"
+                                     if indexed else ""),
                                   everywhere=False)
     yield from _mirrored_calls(node, context)
     if isinstance(node.func, ast.Name) and len(node.args) == 1 and not node.keywords \
@@ -2082,6 +2085,29 @@ def _drops(node: ast.AST, context: _Context) -> Found:
     if isinstance(node.op, ast.Mult) and isinstance(node.left, ast.BinOp) and isinstance(node.left.op, ast.Mult):
         extra = ast.unparse(ast.BinOp(node.left.right, ast.Mult(), node.right))  # `a * (1 - a)`: two factors
         yield from _expr_edit(kind, node, copy.deepcopy(node.left.left), why.format(extra))
+
+
+def _indexed_by_constants(call: ast.Call, context: _Context) -> str:
+    """The name a call's value is bound to, where the function then reads it only through subscripts of constants
+    (`cov = np.cov(x, y)`, then `cov[0, 1] / cov[1, 1]`): two of its arguments swapped and the entries taken from
+    it are then one slip to the checks (a symmetric result's other entries), "" otherwise."""
+    statement = context.parents.get(id(call))
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)):
+        return ""
+    name = statement.targets[0].id
+    root: ast.AST | None = statement
+    while root is not None and not isinstance(root, ast.FunctionDef):
+        root = context.parents.get(id(root))
+    if root is None:
+        return ""
+    reads = [node for node in ast.walk(root) if isinstance(node, ast.Name) and node.id == name
+             and isinstance(node.ctx, ast.Load)]
+    constant = [node for node in reads if isinstance(parent := context.parents.get(id(node)), ast.Subscript)
+                and parent.value is node and all(isinstance(part, ast.Constant) for part in ast.walk(parent.slice)
+                                                 if not isinstance(part, ast.Tuple | ast.Load | ast.UnaryOp
+                                                                   | ast.USub))]
+    return name if reads and len(constant) == len(reads) else ""
 
 
 def _scaled_name(node: ast.BinOp, context: _Context) -> tuple[str, list[ast.AST]] | None:
