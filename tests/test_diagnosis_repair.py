@@ -1569,3 +1569,14 @@ def test_a_swap_of_arguments_whose_value_is_read_by_constant_entries_says_both_r
     hints = _hints(own)
     assert hints and all("or which entries of `cov` are taken: the code does not say which" in hint
                          for hint in hints), hints
+
+
+def test_a_third_place_that_passes_is_shown_beside_the_two(sandbox):
+    """Thirty-seventh holdout: a pair of points unpacked in the wrong order (`x_minus, x_plus = x + h, x - h`) was
+    told two edits of the line that uses them, both right as written (the two sides swapped, a minus added to 2h),
+    each passing only by compensating. Where a third place passes too, it is shown beside them."""
+    body = "x_minus, x_plus = x + h, x - h\nreturn (f(x_plus) - f(x_minus)) / (2 * h)\n"
+    _, own = _grade(sandbox, "derivatives", "numerical_derivative", body)
+    hints = _hints(own)
+    assert hints and all("look at these three places" in hint and "to `x_minus, x_plus = (x - h, x + h)`" in hint
+                         for hint in hints), hints

@@ -3705,6 +3705,17 @@ def _both(first: Edit, second: Edit) -> Edit:
                 f"{first.change}{BOTH_JOIN}{second.change}", None)
 
 
+def elsewhere_of_both(first: Candidate, second: Candidate, others: Sequence[Candidate]) -> Candidate | None:
+    """A repair at a third place, apart from both `first` and `second` (where three places pass, two shown could
+    both be places the student's code is right: a pair unpacked in the wrong order, compensated where it is used)."""
+    for other in others:
+        if other is first or other is second:
+            continue
+        if elsewhere(first, [other]) is other and elsewhere(second, [other]) is other:
+            return other
+    return None
+
+
 def elsewhere(chosen: Candidate, others: Sequence[Candidate]) -> Candidate | None:
     """Another repair that changes a different part of the code (neither quoted text inside the other's):
     then the code does not say which part is wrong, and the feedback must not claim one."""
@@ -3728,12 +3739,16 @@ def _one_alias(first: Edit, second: Edit) -> bool:
         and bool(name(first)) and name(first) == name(second)
 
 
-def ambiguous_hint(function: str, first: Edit, second: Edit, scope: str, returns: Sequence[str] = ()) -> str:
-    """Two edits at different places each make every check pass: both shown, with what each changes, and no
-    claim of which is the slip."""
+def ambiguous_hint(function: str, first: Edit, second: Edit, scope: str, returns: Sequence[str] = (),
+                   third: Edit | None = None) -> str:
+    """Two edits (or three) at different places each make every check pass: each shown, with what it changes, and
+    no claim of which is the slip."""
     def change(edit: Edit) -> str:
         return f"{edit.change}{edit.where(returns)} ({_SAYS.get(edit.kind, edit.kind)})"
 
+    if third is not None:
+        return (f"More than one small change makes {scope} pass, so look at these three places: in {function}, "
+                f"{change(first)}, {change(second)}, or {change(third)}. Find out which part is wrong, and why")
     return (f"More than one small change makes {scope} pass, so look at both places: in {function}, "
             f"{change(first)}, or {change(second)}. Find out which part is wrong, and why")
 
