@@ -655,10 +655,15 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
         return verdicts
     edit = told[0].edit
     other = told[1] if len(told) > 1 else None
+    third = repair.elsewhere_of_both(told[0], other, found) if other is not None else None
+    if third is not None and not (not from_memory or all(passes([third], planned)[0])) \
+            or third is not None and not passes_in_place(third):
+        third = None  # said only where it passes here, in place
     if other is None:
         hint, diagnosis = edit.hint(exercise.function, "every check", exercise.returns), edit.diagnosis
     else:
-        hint = repair.ambiguous_hint(exercise.function, edit, other.edit, "every check", exercise.returns)
+        hint = repair.ambiguous_hint(exercise.function, edit, other.edit, "every check", exercise.returns,
+                                     third.edit if third is not None else None)
         diagnosis = f"{repair.REPAIR_CLAIM}: one of several edits"
     one_slip = other is None and PAIR_JOIN not in edit.kind  # one edit of the student's code passes every check
     swaps_only = all(candidate.edit.kind == "wrong function" for candidate in told)

@@ -1557,3 +1557,26 @@ def test_a_regrouping_that_takes_a_factor_written_twice_away_says_both_readings(
     hints = _hints(own)
     assert hints and all(f"`{factor}` is a factor too many in `{term}`" in hint and "the code does not say which"
                          in hint and "parentheses decide" not in hint for hint in hints), hints
+
+
+def test_a_swap_of_arguments_whose_value_is_read_by_constant_entries_says_both_readings(sandbox):
+    """Thirty-seventh holdout: the slope cov[0, 1] / cov[1, 1] of `np.cov(x, y)`, where cov[0, 0] belongs, was told
+    "`x` and `y` are passed in each other's place", an edit that passes because the swap moves var(x) into the entry
+    read. Where a call's value is read only through constant subscripts, the swap says both readings."""
+    body = ("x = np.asarray(x, dtype=float)\ny = np.asarray(y, dtype=float)\ncov = np.cov(x, y)\n"
+            "m = cov[0, 1] / cov[1, 1]\nc = y.mean() - m * x.mean()\nreturn float(m), float(c)\n")
+    _, own = _grade(sandbox, "linear_model", "least_squares_fit", body)
+    hints = _hints(own)
+    assert hints and all("or which entries of `cov` are taken: the code does not say which" in hint
+                         for hint in hints), hints
+
+
+def test_a_third_place_that_passes_is_shown_beside_the_two(sandbox):
+    """Thirty-seventh holdout: a pair of points unpacked in the wrong order (`x_minus, x_plus = x + h, x - h`) was
+    told two edits of the line that uses them, both right as written (the two sides swapped, a minus added to 2h),
+    each passing only by compensating. Where a third place passes too, it is shown beside them."""
+    body = "x_minus, x_plus = x + h, x - h\nreturn (f(x_plus) - f(x_minus)) / (2 * h)\n"
+    _, own = _grade(sandbox, "derivatives", "numerical_derivative", body)
+    hints = _hints(own)
+    assert hints and all("look at these three places" in hint and "to `x_minus, x_plus = (x - h, x + h)`" in hint
+                         for hint in hints), hints

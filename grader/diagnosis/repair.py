@@ -1939,10 +1939,13 @@ def _calls(node: ast.AST, context: _Context) -> Found:
                 continue  # a test swapped with a value (np.where's condition) passes only where the value is true
             changed = copy.deepcopy(node)
             changed.args[first], changed.args[second] = changed.args[second], changed.args[first]
+            indexed = _indexed_by_constants(node, context)
             yield from _expr_edit("swapped arguments", node, changed,
                                   f"`{ast.unparse(positional[first])}` and `{ast.unparse(positional[second])}` are "
                                   f"passed in each other's place: check the order of the parameters"
-                                  + (f" of {name}" if name else ""),
+                                  + (f" of {name}" if name else "")
+                                  + (f", or which entries of `{indexed}` are taken: the code does not say which"
+                                     if indexed else ""),
                                   everywhere=False)
     yield from _mirrored_calls(node, context)
     if isinstance(node.func, ast.Name) and len(node.args) == 1 and not node.keywords \
@@ -2082,6 +2085,29 @@ def _drops(node: ast.AST, context: _Context) -> Found:
     if isinstance(node.op, ast.Mult) and isinstance(node.left, ast.BinOp) and isinstance(node.left.op, ast.Mult):
         extra = ast.unparse(ast.BinOp(node.left.right, ast.Mult(), node.right))  # `a * (1 - a)`: two factors
         yield from _expr_edit(kind, node, copy.deepcopy(node.left.left), why.format(extra))
+
+
+def _indexed_by_constants(call: ast.Call, context: _Context) -> str:
+    """The name a call's value is bound to, where the function then reads it only through subscripts of constants
+    (`cov = np.cov(x, y)`, then `cov[0, 1] / cov[1, 1]`): two of its arguments swapped and the entries taken from
+    it are then one slip to the checks (a symmetric result's other entries), "" otherwise."""
+    statement = context.parents.get(id(call))
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)):
+        return ""
+    name = statement.targets[0].id
+    root: ast.AST | None = statement
+    while root is not None and not isinstance(root, ast.FunctionDef):
+        root = context.parents.get(id(root))
+    if root is None:
+        return ""
+    reads = [node for node in ast.walk(root) if isinstance(node, ast.Name) and node.id == name
+             and isinstance(node.ctx, ast.Load)]
+    constant = [node for node in reads if isinstance(parent := context.parents.get(id(node)), ast.Subscript)
+                and parent.value is node and all(isinstance(part, ast.Constant) for part in ast.walk(parent.slice)
+                                                 if not isinstance(part, ast.Tuple | ast.Load | ast.UnaryOp
+                                                                   | ast.USub))]
+    return name if reads and len(constant) == len(reads) else ""
 
 
 def _scaled_name(node: ast.BinOp, context: _Context) -> tuple[str, list[ast.AST]] | None:
@@ -3679,6 +3705,17 @@ def _both(first: Edit, second: Edit) -> Edit:
                 f"{first.change}{BOTH_JOIN}{second.change}", None)
 
 
+def elsewhere_of_both(first: Candidate, second: Candidate, others: Sequence[Candidate]) -> Candidate | None:
+    """A repair at a third place, apart from both `first` and `second` (where three places pass, two shown could
+    both be places the student's code is right: a pair unpacked in the wrong order, compensated where it is used)."""
+    for other in others:
+        if other is first or other is second:
+            continue
+        if elsewhere(first, [other]) is other and elsewhere(second, [other]) is other:
+            return other
+    return None
+
+
 def elsewhere(chosen: Candidate, others: Sequence[Candidate]) -> Candidate | None:
     """Another repair that changes a different part of the code (neither quoted text inside the other's):
     then the code does not say which part is wrong, and the feedback must not claim one."""
@@ -3702,12 +3739,16 @@ def _one_alias(first: Edit, second: Edit) -> bool:
         and bool(name(first)) and name(first) == name(second)
 
 
-def ambiguous_hint(function: str, first: Edit, second: Edit, scope: str, returns: Sequence[str] = ()) -> str:
-    """Two edits at different places each make every check pass: both shown, with what each changes, and no
-    claim of which is the slip."""
+def ambiguous_hint(function: str, first: Edit, second: Edit, scope: str, returns: Sequence[str] = (),
+                   third: Edit | None = None) -> str:
+    """Two edits (or three) at different places each make every check pass: each shown, with what it changes, and
+    no claim of which is the slip."""
     def change(edit: Edit) -> str:
         return f"{edit.change}{edit.where(returns)} ({_SAYS.get(edit.kind, edit.kind)})"
 
+    if third is not None:
+        return (f"More than one small change makes {scope} pass, so look at these three places: in {function}, "
+                f"{change(first)}, {change(second)}, or {change(third)}. Find out which part is wrong, and why")
     return (f"More than one small change makes {scope} pass, so look at both places: in {function}, "
             f"{change(first)}, or {change(second)}. Find out which part is wrong, and why")
 
