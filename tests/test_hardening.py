@@ -1080,6 +1080,17 @@ def test_a_thread_beside_the_calls_of_derivatives_by_hand_earns_nothing(sandbox)
     assert "could not be imported" in wave.note and "a thread of your code ran beside the calls" in wave.note
 
 
+def _graded_wave(sandbox, source: str):
+    """`derivatives` graded from `source` (public and hidden checks), and `df_wave`'s result, which must earn
+    nothing: every check failed."""
+    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("derivatives"))
+    wave = result.exercise("derivatives.df_wave")
+    assert wave.score == 0 and not any(check.passed for check in wave.checks), [check.student_message[:200]
+                                                                               for check in wave.checks]
+    return result, wave
+
+
 HOOK_THAT_TABLES = ("\n\nimport sys\n\n_BUSY = []\n\n\ndef _hook(*_):\n"
                     "    if 'f_wave' in _TABLES or _BUSY or not _CALLED:\n        return\n    _BUSY.append(1)\n"
                     "    try:\n        _TABLES['f_wave'] = _table(f_wave)\n    except BaseException:\n"
@@ -1098,10 +1109,7 @@ def test_a_hook_that_runs_between_calls_of_derivatives_by_hand_earns_nothing(san
     body = setup + "return _slope('f_wave', x) if 'f_wave' in _TABLES else 0.0"
     source = replace_bodies(kit.solution_source("derivatives"), {"df_wave": body}) + SLOPE_TABLE + HOOK_THAT_TABLES \
         + (f"{setting}\n" if where == "import" else "")
-    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
-                           exercises=of_module("derivatives"))
-    wave = result.exercise("derivatives.df_wave")
-    assert wave.score == 0 and not any(check.passed for check in wave.checks)
+    result, wave = _graded_wave(sandbox, source)
     assert result.exercise("derivatives.numerical_derivative").score > 0
     said = " ".join([wave.note or "", *(check.student_message for check in wave.checks)])
     assert "a profile or trace function of your code" in said or "an audit hook of your code" in said, said
@@ -1117,10 +1125,7 @@ def test_a_finaliser_of_a_function_the_guard_let_go_earns_nothing(sandbox):
     body = ("global _keep\nif 'f_wave' in _TABLES:\n    return _slope('f_wave', x)\ntry:\n    del _keep\n"
             "except NameError:\n    pass\nreturn 0.0")
     source = replace_bodies(kit.solution_source("derivatives"), {"df_wave": body}) + SLOPE_TABLE + extra
-    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
-                           exercises=of_module("derivatives"))
-    wave = result.exercise("derivatives.df_wave")
-    assert wave.score == 0 and not any(check.passed for check in wave.checks)
+    _graded_wave(sandbox, source)
 
 
 def test_a_class_property_read_where_the_guard_looks_for_functions_earns_nothing(sandbox):
@@ -1132,10 +1137,7 @@ def test_a_class_property_read_where_the_guard_looks_for_functions_earns_nothing
              "                pass\n        return _Look\n\n\n_look = _Look()\n")
     body = "return _slope('f_wave', x) if 'f_wave' in _TABLES else 0.0"
     source = replace_bodies(kit.solution_source("derivatives"), {"df_wave": body}) + SLOPE_TABLE + extra
-    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
-                           exercises=of_module("derivatives"))
-    wave = result.exercise("derivatives.df_wave")
-    assert wave.score == 0 and not any(check.passed for check in wave.checks)
+    _graded_wave(sandbox, source)
 
 
 FILL = ("    if 'f_wave' not in _TABLES:\n        try:\n            _TABLES['f_wave'] = _table(f_wave)\n"
@@ -1177,11 +1179,7 @@ def test_code_run_outside_a_by_hand_call_earns_nothing(sandbox, way):
     between calls; names are read as exact text; what a call held is kept until the child ends."""
     first, bodies, extra = OUTSIDE_THE_GUARD[way]
     source = first + replace_bodies(kit.solution_source("derivatives"), bodies) + SLOPE_TABLE + extra
-    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
-                           exercises=of_module("derivatives"))
-    wave = result.exercise("derivatives.df_wave")
-    assert wave.score == 0 and not any(check.passed for check in wave.checks), [c.student_message[:200]
-                                                                               for c in wave.checks]
+    _graded_wave(sandbox, source)
 
 
 def test_a_refusal_caught_while_another_module_imports_stops_the_derivatives_by_hand(sandbox):
@@ -1205,10 +1203,7 @@ def test_a_function_given_the_differentiated_ones_code_is_held_at_the_input(sand
     extra = "\n\ndef _raw(x):\n    return x\n\n\n_raw.__code__ = f_wave.__code__\n"
     body = "h = 1e-3\nreturn (_raw(x - 2 * h) - 8 * _raw(x - h) + 8 * _raw(x + h) - _raw(x + 2 * h)) / (12 * h)"
     source = replace_bodies(kit.solution_source("derivatives"), {"df_wave": body}) + extra
-    result = grade_sources({"derivatives": source}, sandbox, student="s", hidden=True, course_seed="c",
-                           exercises=of_module("derivatives"))
-    wave = result.exercise("derivatives.df_wave")
-    assert wave.score == 0 and not any(check.passed for check in wave.checks)
+    _graded_wave(sandbox, source)
 
 
 LATER = '''
