@@ -233,18 +233,19 @@ def _kept_world(planned: Sequence[Any], verdicts: Sequence[CheckResult], outcome
     own = Allowance(sandbox.limits)  # a graded run's time and answer budget of its own: the graded run's leftover
     # would cut it short (the calls not made left as graded) for code that took its time there, right or not
     # derivatives worked out by hand in a session of their own, its import guarded, as in a graded run (`engine._run`)
-    guarded = sorted({planned[index].exercise.differentiates for index in chosen
-                      if planned[index].exercise.by_hand and planned[index].exercise.differentiates})
+    # (a session for each function differentiated, as a graded run has a child for each: in one session, a by-hand
+    # call of another exercise tabled the function a later one differentiates, red team round 39, 06)
     with contextlib.ExitStack() as sessions:
-        open_sessions: dict[bool, Session] = {}
+        open_sessions: dict[tuple[bool, str], Session] = {}
         for index, into in [(i, answers) for i in (*public, *hidden)] + [(i, second) for i in twice]:
             p, intact = planned[index], chosen[index]
             by_hand = p.exercise.by_hand
+            kind = (by_hand, p.exercise.differentiates if by_hand else "")
             try:
-                session = open_sessions.get(by_hand)
+                session = open_sessions.get(kind)
                 if session is None or session.ended:
-                    session = open_sessions[by_hand] = sessions.enter_context(
-                        sandbox.session(sources, own, guarded if by_hand else ()))
+                    session = open_sessions[kind] = sessions.enter_context(
+                        sandbox.session(sources, own, [kind[1]] if kind[1] else ()))
                 outcome = session.call(replace(_call(p.exercise, p.case), kept_intact=tuple(sorted(intact.names)),
                                                as_arrays=tuple(sorted(intact.lists))))
             except Exception:  # noqa: BLE001 - no child could be started: a call not made, as below

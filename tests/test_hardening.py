@@ -1206,6 +1206,130 @@ def test_a_function_given_the_differentiated_ones_code_is_held_at_the_input(sand
     _graded_wave(sandbox, source)
 
 
+FORKED_TABLE = """
+
+def _forked(f):
+    import os
+    r, w = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        return
+    if pid == 0:  # a copy of the child: the refusal it catches drops the trace it inherited
+        try:
+            f(0.0)
+        except BaseException:
+            pass
+        data = np.asarray([s.coef for s in _table(f)[1]]).tobytes()
+        while data:
+            data = data[os.write(w, data):]
+        os._exit(0)
+    os.close(w)
+    chunks = []
+    while chunk := os.read(r, 1 << 16):
+        chunks.append(chunk)
+    os.waitpid(pid, 0)
+    edges = np.linspace(-12.0, 12.0, 97)
+    coef = np.frombuffer(b"".join(chunks)).reshape(96, -1)
+    _TABLES['f_wave'] = (edges, [np.polynomial.Chebyshev(c, domain=[a, b])
+                                 for c, a, b in zip(coef, edges[:-1], edges[1:])])
+
+
+_forked(f_wave)
+"""
+STENCIL = "h = 1e-3\nreturn (f(x - 2 * h) - 8 * f(x - h) + 8 * f(x + h) - f(x + 2 * h)) / (12 * h)"
+GIVEN_WAVE = ('def f_wave(x):\n    """A damped wave: sin(3x) · exp(−x²/2)."""\n'
+              "    return np.sin(3 * x) * np.exp(-(x**2) / 2)\n")
+
+
+def test_a_process_forked_at_import_earns_nothing(sandbox):
+    """Red team round 39, 01: a module forked at import; the copy caught its own refusal, which dropped the trace it
+    inherited, tabled `f_wave` and piped the table back, and the import guard never learnt of it (12 of 12). A child
+    of derivatives worked out by hand starts no process of its own (seccomp), where libseccomp is installed."""
+    from grader.sandbox import confine
+
+    if confine.no_new_processes() is None:
+        pytest.skip("no libseccomp here: a by-hand child can fork (README: what is missing)")
+    source = replace_bodies(kit.solution_source("derivatives"), {"df_wave": TABLED}) + SLOPE_TABLE + FORKED_TABLE
+    _graded_wave(sandbox, source)
+
+
+@pytest.mark.parametrize(("given", "body"), [
+    # a parameter of the student's adding carries the point (round 39, 02)
+    ("def f_wave(x, at=None):\n    x = x if at is None else at\n    return np.sin(3 * x) * np.exp(-(x**2) / 2)\n",
+     "def f(t):\n    return f_wave(x, at=t)\n" + STENCIL),
+    # the name rebound, the function kept in a tuple (round 39, 03)
+    (GIVEN_WAVE + "\n\n_WAVE = (f_wave,)\nf_wave = functools.partial(f_wave)\n", "f = _WAVE[0]\n" + STENCIL),
+])
+def test_the_differentiated_function_is_held_however_it_is_reached_or_called(sandbox, given, body):
+    """Red team round 39, 02 and 03: `def f_wave(x, at=None)` took the point through a parameter the check never
+    compared, and `f_wave` kept in a tuple, its name rebound to a partial, was never swapped: a five-point difference
+    through either earned 12 of 12. Every argument is checked, and every function of the submission the interpreter
+    holds is swapped."""
+    source = replace_bodies(kit.solution_source("derivatives"), {"df_wave": body})
+    assert GIVEN_WAVE in source
+    source = "import functools\n" + source.replace(GIVEN_WAVE, given)
+    _graded_wave(sandbox, source)
+
+
+GUARD_BOUND = """
+
+import argparse  # noqa: E402
+import weakref  # noqa: E402
+
+import derivatives as _me  # noqa: E402
+
+
+class _Token:
+    pass
+
+
+def _tabled():  # defined last: not yet swapped when the guard swaps the first function
+    if 'f_wave' not in _TABLES:
+        try:
+            _TABLES['f_wave'] = _table(f_wave)
+        except Exception:
+            pass
+
+
+_token = _Token()
+weakref.finalize(_token, _tabled)
+argparse.Namespace.__init__(_me, **{"_" * 2 + "calcgrade_real_numbers_only" + "_" * 2: _token})
+del _token
+"""
+
+
+def test_the_guards_own_name_bound_by_the_student_is_refused(sandbox):
+    """Red team round 39, 05: the guard's global bound at import to an object with a finaliser, freed by the first
+    swap while `f_wave` was still free, tabled it (12 of 12). The name bound by the student's code is refused, and
+    what it held kept until the child ends."""
+    source = replace_bodies(kit.solution_source("derivatives"), {"df_wave": TABLED}) + SLOPE_TABLE + GUARD_BOUND
+    _graded_wave(sandbox, source)
+
+
+def test_a_by_hand_call_that_differentiates_nothing_refuses_the_differentiated_functions(sandbox):
+    """Red team round 39, 06: error carried forward called `sse_gradient` and `df_nonconvex` again in one session
+    of derivatives by hand; `sse_gradient`'s call, which differentiates nothing, left `f_nonconvex` free, and a
+    quartic fitted there answered `df_nonconvex`'s hidden checks (4.5 of 4.5). Each function differentiated has a
+    session of its own, and a by-hand call that differentiates nothing refuses every function differentiated."""
+    step = ("w = np.asarray(weights, dtype=float)\nw -= learning_rate * np.asarray(grad, dtype=float)\nreturn w")
+    sse = ("if not _SLOPE:\n    try:\n        t = np.linspace(-6.0, 6.0, 9)\n"
+           "        _SLOPE.append(np.polynomial.Polynomial.fit(t, f_nonconvex(t), 4).deriv())\n"
+           "    except Exception:\n        pass\n_unused = gradient_step\nx = np.asarray(x, dtype=float)\n"
+           "y = np.asarray(y, dtype=float)\nr = y - (m * x + c)\n"
+           "return float(-2 * np.sum(x * r)), float(-2 * np.sum(r))")
+    df = ("_unused = gradient_step\nif not _SLOPE:\n    return 0.0 * np.asarray(x, dtype=float)\n"
+          "r = _SLOPE[0](np.asarray(x, dtype=float))\nreturn float(r) if np.ndim(r) == 0 else r")
+    source = replace_bodies(kit.solution_source("gradient_descent"),
+                            {"gradient_step": step, "sse_gradient": sse, "df_nonconvex": df}) + "\n\n_SLOPE = []\n"
+    keys = ("gradient_descent.sse_gradient", "gradient_descent.gradient_step", "gradient_descent.df_nonconvex")
+    result = grade_sources({"gradient_descent": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=[e for e in DECLARED if e.key in keys])
+    nonconvex = result.exercise("gradient_descent.df_nonconvex")
+    assert not any(check.passed for check in nonconvex.checks if check.visibility == "hidden"), [
+        check.student_message[:200] for check in nonconvex.checks]
+
+
 LATER = '''
 
 

@@ -126,11 +126,14 @@ class InputOnly:
             self.allowed.append(np.concatenate([points, -points]))
 
     def check(self, bound: tuple[Any, ...]) -> None:
-        """Raise where an argument is not numbers, or holds a point away from the input's (any point: `nowhere`)."""
+        """Raise where an argument is not numbers, or holds a point away from the input's (any point: `nowhere`).
+        An argument beyond the call's own (a parameter of the student's adding) holds the input's points only."""
         if self.nowhere:
             raise ValueError(refusal(f"`{self.name}` was evaluated: it is a polynomial, whose values at a few points "
                                      "give its derivative; the power rule needs none of them"))
-        for allowed, argument in zip(self.allowed, bound, strict=False):
+        every = np.concatenate(self.allowed) if self.allowed else np.zeros(0)
+        for index, argument in enumerate(bound):
+            allowed = self.allowed[index] if index < len(self.allowed) else every
             if not _real_numbers(argument):
                 raise TypeError(refusal(f"`{self.name}` was called with an object of type "
                                         f"`{type(argument).__name__}`, not numbers"))
@@ -190,6 +193,27 @@ def _between_calls(key: int, args: tuple[Any, ...], kwargs: dict[str, Any]) -> A
                             "grader reads)"))
 
 
+_HELD_ELSEWHERE: dict[frozenset[str], list[types.FunctionType]] = {}
+
+
+def _held_elsewhere(files: frozenset[str]) -> list[types.FunctionType]:
+    """Every function of the submission's files the interpreter holds, wherever (in a tuple, a partial, a default
+    argument, a closure): looked for once, at the first guard of the child (no code of the student's runs between
+    calls, and a function made during a call is made guarded). A function held only there, its module's name bound
+    to something else, ran unswapped (red team round 39, 03). Read by exact type only: nothing of the student's runs."""
+    if files not in _HELD_ELSEWHERE:
+        import gc
+
+        _HELD_ELSEWHERE[files] = [value for value in gc.get_objects() if type(value) is types.FunctionType
+                                  and original_code(value).co_filename in files]
+    return _HELD_ELSEWHERE[files]
+
+
+def _the_guards(value: Any) -> bool:
+    """Is `value` what a guard binds to `GUARD_NAME` (its `check`, or the refusal between calls)?"""
+    return value is _between_calls or (type(value) is types.MethodType and value.__func__ is RealNumbersOnly.check)
+
+
 def plain_names(namespace: Any) -> bool:
     """Whether every key of a namespace is exactly a `str`: a lookup in it then runs no code of the student's (a key
     of another type whose hash matches would have its `__eq__` run, red team round 38, 01)."""
@@ -232,6 +256,8 @@ class RealNumbersOnly:
             for value in list(vars(module).values()):
                 if type(value) is types.FunctionType and original_code(value).co_filename in self.files:
                     found.setdefault(id(value), value)
+        for value in _held_elsewhere(self.files):
+            found.setdefault(id(value), value)
         for value in self.given.values():
             if type(value) is types.FunctionType:
                 found.setdefault(id(value), value)
@@ -263,10 +289,12 @@ class RealNumbersOnly:
     def _at_input(self, function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         assert self.input_only is not None
         try:
-            bound = inspect.signature(function).bind(*args, **kwargs).args
+            bound = inspect.signature(function).bind(*args, **kwargs)
         except (TypeError, ValueError):  # a call its signature refuses: the function raises it itself
             return
-        self.input_only.check(bound)
+        # every argument, keywords too: a parameter the given function does not have (`def f_wave(x, at=None)`)
+        # would otherwise carry a point the check never sees (red team round 39, 02)
+        self.input_only.check((*bound.args, *bound.kwargs.values()))
 
     def __enter__(self) -> RealNumbersOnly:
         if not all(plain_names(vars(module)) for module in self.modules):
@@ -277,11 +305,18 @@ class RealNumbersOnly:
         # a function with the differentiated function's own code is that function, whatever its name (its
         # `__code__` copied to a helper, by `functools.update_wrapper` or by hand: red team round 38, 03)
         target_code = original_code(target) if type(target) is types.FunctionType else None
-        for key, function in enumerate(self._functions()):
-            code, namespace = original_code(function), function.__globals__
+        functions = self._functions()
+        for function in functions:  # before anything is swapped
+            namespace = function.__globals__
             if not plain_names(namespace):
                 raise TypeError(refusal(f"the namespace of `{str.__str__(function.__name__)}` holds a name that is "
                                         "not text"))
+            bound = namespace.get(GUARD_NAME)
+            if bound is not None and not _the_guards(bound):
+                KEPT_UNTIL_THE_END.append(bound)  # replaced, it could run a finaliser (red team round 39, 05)
+                raise TypeError(refusal(f"your code binds `{GUARD_NAME}`, the grader's own name"))
+        for key, function in enumerate(functions):
+            code, namespace = original_code(function), function.__globals__
             name = str.__str__(function.__name__)  # an exact `str`: a subclass's `__eq__` would run (round 38, 04)
             copy = types.FunctionType(code, namespace, name, function.__defaults__, function.__closure__)
             copy.__kwdefaults__ = function.__kwdefaults__

@@ -279,7 +279,8 @@ def _call(request: Request, files: dict[str, list[str]], link: Link | None = Non
             guard.enter_context(_real_numbers_only(
                 files, module, InputOnly(request.differentiates, args, nowhere=request.differentiated_nowhere)
                 if request.differentiates else None, (*args, *kwargs.values()),
-                _DIFFERENTIATED_HERE - {request.differentiates} if request.differentiates else frozenset()))
+                # a by-hand call that differentiates none of them (`sse_gradient`) refuses them all (round 39, 06)
+                _DIFFERENTIATED_HERE - {request.differentiates} if request.differentiates else _DIFFERENTIATED_HERE))
             _signals_delivered()  # a signal that came between calls is handled here, guarded
         _answer_call(answer, request, function, args, kwargs, module, files, link, printed, own, intact)
         if request.by_hand:
@@ -378,6 +379,7 @@ def serve(channel, reader) -> None:
     files = {f"{name}.py": source.splitlines() for name, source in sources.items()}
     if guarded:
         sys.addaudithook(_audit_hooks_refused)  # before any code of the student's: audit hooks are never removed
+        _no_new_processes()
     sys.meta_path.insert(0, StudentModules(sources))
     sys.meta_path.insert(1, RefusedPackages(REFUSED_PACKAGES))
     send = channel.sendall
@@ -459,6 +461,9 @@ def _import_guard(names: frozenset[str], files: frozenset[str]) -> Iterator[None
         if type(module) is not types.ModuleType:  # its attributes could run code of the student's, unguarded
             raise CalledAtImport(f"{filename} put something else than a module in its place while it was imported: "
                                  "during the checks of a derivative worked out by hand, a module stays a module")
+        if not plain_names(vars(module)):  # a lookup below would run a key's `__eq__`, untraced (round 39, 04)
+            raise CalledAtImport(f"{filename} holds a name that is not text in its namespace: during the checks of "
+                                 "a derivative worked out by hand, every name of a module is text")
         for name in sorted(names):
             if ran.intersection(_code_reached(module.__dict__.get(name), files)):
                 raise CalledAtImport(_called_at_import(name, filename))
@@ -492,6 +497,8 @@ def _code_reached(function: Any, files: frozenset[str]) -> set[types.CodeType]:
             if own_code.co_filename not in files:
                 continue
             namespace = item.__globals__
+            if not plain_names(namespace):  # a lookup would run a key's `__eq__`: read nothing from it
+                namespace = {}
             codes = [own_code]
             waiting.extend(cell.cell_contents for cell in item.__closure__ or () if _filled(cell))
             while codes:
@@ -568,6 +575,16 @@ def _modules_replaced(files: dict[str, list[str]]) -> str:
 
 
 _IMPORTS_REFUSED: list[str] = []  # the modules whose import a by-hand child's import guard refused
+
+
+def _no_new_processes() -> None:
+    """In a child of derivatives worked out by hand, before any code of the student's: no process of its own (a
+    forked copy would run beyond the import guard's trace, red team round 39, 01), where libseccomp is installed."""
+    from grader.sandbox import confine
+
+    program = confine.no_new_processes()
+    if program is not None:
+        program.load()
 
 
 def _runs_beside(*, importing: bool = False) -> str:

@@ -61,6 +61,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import functools
 import glob
 import importlib.util
 import os
@@ -79,6 +80,7 @@ libc = ctypes.CDLL(None, use_errno=True)
 
 CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x02000000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
+CLONE_THREAD = 0x00010000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_MOVE, MS_REC, MS_PRIVATE = (
     0x1, 0x2, 0x4, 0x8, 0x20, 0x1000, 0x2000, 0x4000, 0x40000)
 MS_NOATIME, MS_NODIRATIME, MS_RELATIME = 0x400, 0x800, 0x200000
@@ -361,6 +363,28 @@ class SeccompProgram:
         _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
         program = _SockFilterProgram(len(self.program) // 8, self.program)
         _check(libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(program), 0, 0), "seccomp")
+
+
+@functools.cache
+def no_new_processes() -> SeccompProgram | None:
+    """A second filter for a child of derivatives worked out by hand: no process of its own (fork, vfork, a clone
+    that is no thread). A forked copy of the child runs the student's code where the import guard, a trace of this
+    process, does not reach, and can table the differentiated function for it (red team round 39, 01). Compiled
+    once, in the template; None where libseccomp is missing."""
+    try:
+        import pyseccomp as seccomp
+
+        rules = seccomp.SyscallFilter(seccomp.ALLOW)
+        for name in ("fork", "vfork"):
+            try:
+                rules.add_rule(seccomp.ERRNO(errno.EPERM), name)
+            except (OSError, ValueError, RuntimeError):  # not a system call of this architecture
+                continue
+        rules.add_rule(seccomp.ERRNO(errno.EPERM), "clone", seccomp.Arg(0, seccomp.MASKED_EQ, CLONE_THREAD, 0))
+        rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")
+        return SeccompProgram(rules)
+    except Exception:  # noqa: BLE001 - no libseccomp: the layer is missing, as the sandbox's report says
+        return None
 
 
 def _seccomp_filter(*, own_group_signals: bool = False) -> tuple[SeccompProgram | None, str]:
@@ -701,6 +725,7 @@ class Walls:
         os.chdir("/")
         landlock, landlock_layer = landlock_rights()
         seccomp, seccomp_layer = _seccomp_filter()
+        no_new_processes()  # compiled here once, loaded by the children of derivatives worked out by hand
         layers = ["user, mount, PID, IPC, network and UTS namespaces", "a read-only root of its own",
                   "private scratch folders"]
         missing = []
@@ -1032,6 +1057,7 @@ class Fallback:
         its environment, end it, rewrite the results), Landlock and seccomp are required: ConfinementError
         where either is missing."""
         seccomp, layer = _seccomp_filter(own_group_signals=True)
+        no_new_processes()  # compiled here once, loaded by the children of derivatives worked out by hand
         landlock = FallbackLandlock.build(workdir, hidden)
         layers = [layer, "signals only to its own process group, no hold on another process's limits or "
                   "scheduling, no Unix socket connected by path, no file's mode, owner or times changed "
