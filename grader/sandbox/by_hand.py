@@ -229,8 +229,8 @@ class RealNumbersOnly:
     the functions other exercises are given (a probe's derivative is the answer under a change of variable, a
     function of a point the differentiated one under another name). The functions the other derivatives worked out by
     hand differentiate (`elsewhere`: their names, and the code reached from what the modules bind to them) refuse to
-    run too: a call of `df_poly` tabled `f_wave`'s slopes for `df_wave`'s call to read. On leaving it, each function
-    has its own code again (and each name its value)."""
+    run too: a call of `df_poly` tabled `f_wave`'s slopes for `df_wave`'s call to read. On leaving it, each name has
+    its value again, and each function keeps its stand-in, which refuses to run until the next call's guard."""
 
     def __init__(self, modules: Iterable[types.ModuleType], files: Iterable[str],
                  module: types.ModuleType | None = None, input_only: InputOnly | None = None,
