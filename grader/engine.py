@@ -656,9 +656,8 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
     edit = told[0].edit
     other = told[1] if len(told) > 1 else None
     third = repair.elsewhere_of_both(told[0], other, found) if other is not None else None
-    if third is not None and not (not from_memory or all(passes([third], planned)[0])) \
-            or third is not None and not passes_in_place(third):
-        third = None  # said only where it passes here, in place
+    if third is not None and (from_memory and not all(passes([third], planned)[0]) or not passes_in_place(third)):
+        third = None  # said only where it passes here (a remembered repair is checked again), in place
     if other is None:
         hint, diagnosis = edit.hint(exercise.function, "every check", exercise.returns), edit.diagnosis
     else:

@@ -244,7 +244,7 @@ class RealNumbersOnly:
         # the differentiated function at the input only, wherever student code reached or kept them
         self.given = dict(given or {})
         self.passed = frozenset(id(value) for value in passed if callable(value))
-        self.swapped: list[tuple[types.FunctionType, types.CodeType, dict[str, Any], bool]] = []
+        self.swapped: list[tuple[types.FunctionType, dict[str, Any]]] = []  # each function, and its namespace
         self.copies: dict[int, tuple[types.FunctionType, str, complex | None, str]] = {}  # role: INPUT, REFUSED
         self.rebound: tuple[Any, Any] | None = None  # (the name's value, the wrapper bound instead)
 
@@ -306,8 +306,8 @@ class RealNumbersOnly:
         # `__code__` copied to a helper, by `functools.update_wrapper` or by hand: red team round 38, 03)
         target_code = original_code(target) if type(target) is types.FunctionType else None
         functions = self._functions()
-        for function in functions:  # before anything is swapped
-            namespace = function.__globals__
+        namespaces = {id(function.__globals__): (function, function.__globals__) for function in functions}
+        for function, namespace in namespaces.values():  # each once, before anything is swapped
             if not plain_names(namespace):
                 raise TypeError(refusal(f"the namespace of `{str.__str__(function.__name__)}` holds a name that is "
                                         "not text"))
@@ -332,11 +332,10 @@ class RealNumbersOnly:
                 role = ""
             self.copies[key] = (copy, name, complex_constant(code), role)
             _ORIGINAL_CODE[id(function)] = (function, code)
-            added = GUARD_NAME not in namespace
             namespace[GUARD_NAME] = self.check
             function.__code__ = _stand_in_code(key, len(code.co_freevars), code.co_name, code.co_qualname)
-            self.swapped.append((function, code, namespace, added))
-        if callable(target) and not any(function is target for function, *_ in self.swapped):
+            self.swapped.append((function, namespace))
+        if callable(target) and not any(function is target for function, _ in self.swapped):
             def at_input(*args: Any, **kwargs: Any) -> Any:  # a callable that is no function of the submission's
                 self._at_input(target, args, kwargs)
                 return target(*args, **kwargs)
@@ -346,7 +345,7 @@ class RealNumbersOnly:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for _, _, namespace, _ in reversed(self.swapped):  # the stand-ins stay, and refuse until the next call
+        for _, namespace in reversed(self.swapped):  # the stand-ins stay, and refuse until the next call
             namespace[GUARD_NAME] = _between_calls
         if self.rebound is not None:
             setattr(self.module, self.input_only.name, self.rebound[0])  # type: ignore[union-attr]

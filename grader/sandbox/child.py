@@ -532,14 +532,14 @@ def _answer(request: Request, files: dict[str, list[str]], link: Link | None = N
     by hand, no call is made once code of the student's could run beside its calls (`_runs_beside`)."""
     global _THREADED
     if _DIFFERENTIATED_HERE and not _THREADED:
-        _THREADED = _runs_beside() or _modules_replaced(files)
+        _THREADED = _runs_beside() or _modules_unguardable(files)
     if _THREADED:
         return _refused(request, _THREADED)
     try:
         answer = dumps(_call(request, files, link))
     except (TypeError, ValueError) as error:
         answer = dumps({"id": request.id, "status": "error", "error": f"unreadable result: {error}"})
-    if _DIFFERENTIATED_HERE and (threaded := _runs_beside() or _modules_replaced(files)):
+    if _DIFFERENTIATED_HERE and (threaded := _runs_beside() or _modules_unguardable(files)):
         _THREADED = threaded
         return _refused(request, threaded)
     return answer
@@ -553,7 +553,7 @@ def _refused(request: Request, why: str) -> bytes:
 _THREADED = ""  # why this child of derivatives worked out by hand answers no more calls
 
 
-def _modules_replaced(files: dict[str, list[str]]) -> str:
+def _modules_unguardable(files: dict[str, list[str]]) -> str:
     """Why no derivative worked out by hand is answered here, or "": a submission's module put out of its place in
     `sys.modules` during a call (the next call's guard and lookup read its attributes, which could run code of the
     student's before any guard is in force), a name in a module's namespace that is not text (a lookup there runs
