@@ -170,6 +170,24 @@ def test_the_differentiated_function_is_evaluated_at_the_input_or_its_negative_o
         module.f(3.0)
 
 
+def test_a_function_of_two_variables_is_evaluated_at_the_inputs_pairs_only():
+    """`g(x, y)` on arrays: each coordinate may be negated, and the points taken in any order or one by one, but a
+    point takes both coordinates from the same one of the input's (red team round 39's held note: a grid of the
+    input's values, g(xᵢ, ±yⱼ), passed a check made argument by argument, and a polynomial fitted through it)."""
+    x, y = np.array([0.5, 2.0, -1.5]), np.array([1.25, -0.75, 3.0])
+    only = InputOnly("g", (x, y))
+    for allowed in [(x, y), (x[1], y[1]), (-x, y), (x[::-1], -y[::-1]), (x[:, None], y[:, None])]:
+        only.check(allowed)
+    for away, words in [((x[0], y[1]), "not from the same one"), ((x, y[::-1]), "not from the same one"),
+                        ((x[:, None], y[None, :]), "not from the same one"),
+                        ((x, y[:2]), "shapes do not go together")]:
+        with pytest.raises(ValueError, match=words):
+            only.check(away)
+    InputOnly("g", (x, 2.0)).check((-x[2], 2.0))  # a number beside an array holds for each of its points
+    with pytest.raises(ValueError, match="not from the same one"):
+        InputOnly("g", (x, y)).check((x, 1.25))
+
+
 def test_a_differentiated_callable_that_is_no_function_is_checked_by_its_name():
     module = _module()
     module.f = np.vectorize(module.f)  # rebound to a callable object

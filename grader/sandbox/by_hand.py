@@ -111,9 +111,10 @@ def _real_numbers(value: Any, depth: int = 0) -> bool:
 
 class InputOnly:
     """The function the answer is the slope of (`name`), evaluated only where a formula needs it: with numbers only,
-    each at one of the call's argument's values in the same place, or its negative (σ(x)·σ(−x) is a formula);
-    `nowhere`: not at all (a polynomial, whose values at a few points, an array's entries or a few calls' inputs,
-    determine it and so its derivative: the power rule needs none of them)."""
+    at the input's points, each coordinate as the input has it there or negated (σ(x)·σ(−x) is a formula; for
+    `g(x, y)` on arrays, the pairs (xᵢ, yᵢ) and not (xᵢ, yⱼ): a grid of the input's values would fit the function
+    there); `nowhere`: not at all (a polynomial, whose values at a few points, an array's entries or a few calls'
+    inputs, determine it and so its derivative: the power rule needs none of them)."""
 
     def __init__(self, name: str, args: tuple[Any, ...], nowhere: bool = False):
         self.name = name
@@ -124,10 +125,12 @@ class InputOnly:
                 break
             points = np.asarray(value, dtype=float).ravel()
             self.allowed.append(np.concatenate([points, -points]))
+        # the input's points, each a tuple of its coordinates' sizes, where its arguments broadcast together
+        self.points = _points(args[:len(self.allowed)])
 
     def check(self, bound: tuple[Any, ...]) -> None:
         """Raise where an argument is not numbers, or holds a point away from the input's (any point: `nowhere`).
-        An argument beyond the call's own (a parameter of the student's adding) holds the input's points only."""
+        An argument beyond the call's own (a parameter of the student's adding) holds the input's values only."""
         if self.nowhere:
             raise ValueError(refusal(f"`{self.name}` was evaluated: it is a polynomial, whose values at a few points "
                                      "give its derivative; the power rule needs none of them"))
@@ -141,6 +144,26 @@ class InputOnly:
             away = points[~np.isin(points, allowed)]
             if away.size:
                 raise ValueError(refusal(f"`{self.name}` was evaluated at {away[0]:.10g}, away from the input"))
+        own = bound[:len(self.allowed)]
+        if self.points is None or len(own) < 2:
+            return
+        called = _points(own)
+        if called is None:
+            raise ValueError(refusal(f"`{self.name}` was called with arguments whose shapes do not go together"))
+        for point in called:
+            if point not in self.points:
+                raise ValueError(refusal(f"`{self.name}` was evaluated at a point whose coordinates each come from the "
+                                         "input, but not from the same one of its points"))
+
+
+def _points(args: tuple[Any, ...]) -> set[tuple[float, ...]] | None:
+    """The points of arguments that broadcast together, each a tuple of its coordinates' sizes (their signs are
+    free: a formula may negate any of them); None where they do not broadcast."""
+    try:
+        arrays = np.broadcast_arrays(*(np.abs(np.asarray(value, dtype=float)) for value in args))
+    except ValueError:
+        return None
+    return set(zip(*(array.ravel().tolist() for array in arrays), strict=True)) if arrays else set()
 
 
 @functools.cache
