@@ -1426,3 +1426,18 @@ def test_a_module_replaced_while_imported_fails_the_import_of_derivatives_by_han
                            exercises=of_module("derivatives"))
     wave = result.exercise("derivatives.df_wave")
     assert wave.score == 0 and "put something else than a module in its place" in wave.note
+
+
+def test_a_default_of_the_differentiated_function_is_checked_at_the_input_too(sandbox):
+    """The given `f_wave` with a default of the student's, a 0-d array written before each call (`def
+    f_wave(x=_AT)`, called as `f_wave()`): the guard checked only the arguments a call passed, and a five-point
+    difference through it earned every hidden check of `df_wave` over three seeds, nothing noted (red team round 41,
+    01). Every parameter's value is checked now, defaults too, and the function runs with the values checked."""
+    body = ("h = 1e-3\n\ndef at(point):\n    _AT[()] = point\n    return float(f_wave())\n\n"
+            "def one(p):\n    return (at(p - 2 * h) - 8 * at(p - h) + 8 * at(p + h) - at(p + 2 * h)) / (12 * h)\n\n"
+            "if np.ndim(x) == 0:\n    return one(float(x))\n"
+            "return np.array([one(float(p)) for p in np.asarray(x, dtype=float).ravel()]).reshape(np.shape(x))")
+    source = replace_bodies(kit.solution_source("derivatives"), {"df_wave": body})
+    assert "def f_wave(x):\n" in source
+    _, wave = _graded_wave(sandbox, source.replace("def f_wave(x):\n", "_AT = np.zeros(())\n\n\ndef f_wave(x=_AT):\n"))
+    assert any("away from the input" in check.student_message for check in wave.checks)

@@ -130,13 +130,16 @@ class InputOnly:
 
     def check(self, bound: tuple[Any, ...]) -> None:
         """Raise where an argument is not numbers, or holds a point away from the input's (any point: `nowhere`).
-        An argument beyond the call's own (a parameter of the student's adding) holds the input's values only."""
+        An argument beyond the call's own (a parameter of the student's adding) holds the input's values only, or
+        None (no point: a default left as None)."""
         if self.nowhere:
             raise ValueError(refusal(f"`{self.name}` was evaluated: it is a polynomial, whose values at a few points "
                                      "give its derivative; the power rule needs none of them"))
         every = np.concatenate(self.allowed) if self.allowed else np.zeros(0)
         for index, argument in enumerate(bound):
             allowed = self.allowed[index] if index < len(self.allowed) else every
+            if argument is None and index >= len(self.allowed):
+                continue
             if not _real_numbers(argument):
                 raise TypeError(refusal(f"`{self.name}` was called with an object of type "
                                         f"`{type(argument).__name__}`, not numbers"))
@@ -306,18 +309,24 @@ class RealNumbersOnly:
             if what := _not_real(value):
                 raise TypeError(refusal(f"`{name}` was called with {what}"))
         if role == INPUT:
-            self._at_input(original, args, kwargs)
+            args, kwargs = self._at_input(original, args, kwargs)
         return original(*args, **kwargs)
 
-    def _at_input(self, function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    def _at_input(self, function: Any, args: tuple[Any, ...],
+                  kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """The call's arguments, every parameter's value filled in, once checked at the input."""
         assert self.input_only is not None
         try:
             bound = inspect.signature(function).bind(*args, **kwargs)
         except (TypeError, ValueError):  # a call its signature refuses: the function raises it itself
-            return
-        # every argument, keywords too: a parameter the given function does not have (`def f_wave(x, at=None)`)
-        # would otherwise carry a point the check never sees (red team round 39, 02)
+            return args, kwargs
+        # every parameter's value, its default too: a parameter the given function does not have (`def f_wave(x,
+        # at=None)`) carried a point the check never saw (red team round 39, 02), and so did a default of the
+        # student's, an array written between calls (`def f_wave(x=_AT)` called as `f_wave()`: round 41, 01); the
+        # function runs with the values checked
+        bound.apply_defaults()
         self.input_only.check((*bound.args, *bound.kwargs.values()))
+        return bound.args, bound.kwargs
 
     def __enter__(self) -> RealNumbersOnly:
         if not all(plain_names(vars(module)) for module in self.modules):
