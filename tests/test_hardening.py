@@ -1441,3 +1441,52 @@ def test_a_default_of_the_differentiated_function_is_checked_at_the_input_too(sa
     assert "def f_wave(x):\n" in source
     _, wave = _graded_wave(sandbox, source.replace("def f_wave(x):\n", "_AT = np.zeros(())\n\n\ndef f_wave(x=_AT):\n"))
     assert any("away from the input" in check.student_message for check in wave.checks)
+
+
+FIVE_POINT_THROUGH = ("h = 1e-3\n\ndef at(p):\n    return {call}\n\n"
+                      "x = np.asarray(x, dtype=float)\n"
+                      "return (at(x - 2 * h) - 8 * at(x - h) + 8 * at(x + h) - at(x + 2 * h)) / (12 * h)")
+
+
+def test_numpy_functions_replaced_at_import_do_not_move_the_guards_check(sandbox):
+    """`np.isin` replaced at import by a function that says every point is at the input: the guard looked NumPy's
+    functions up on the module at every check, and a difference through `f_wave` earned every hidden check (red team
+    round 42, 01). What the guard uses is bound when the template loads it."""
+    body = FIVE_POINT_THROUGH.format(call="f_wave(p)")
+    source = replace_bodies(kit.solution_source("derivatives"), {"df_wave": body})
+    source += ("\n\ndef _everywhere(element, test_elements, *args, **kwargs):\n"
+               "    return np.ones(np.shape(element), dtype=bool)\n\n\nnp.isin = _everywhere\n"
+               "np.broadcast_arrays = ''.format\n")
+    _, wave = _graded_wave(sandbox, source)
+    assert any("away from the input" in check.student_message for check in wave.checks)
+
+
+def test_a_point_written_into_the_checked_array_during_the_formula_is_not_read(sandbox):
+    """During its call the derivative binds `np` to an object whose `sin` property writes x ± h into the array the
+    guard has just checked, read by the formula after its first `np.` lookup: a difference through the unchanged
+    `f_wave` earned every hidden check (red team round 42, 03; 05 sets `np.__class__` to the same end). The
+    function runs with copies of what was checked."""
+    helper = ("\n\nimport numpy\n\n_PENDING = []\n\n\nclass _Lookup:\n    @property\n    def sin(self):\n"
+              "        while _PENDING:\n            array, values = _PENDING.pop()\n            array[...] = values\n"
+              "        return numpy.sin\n\n    @property\n    def exp(self):\n        return numpy.exp\n\n\n"
+              "_LOOKUP = _Lookup()\n\n\ndef _through(p, x):\n    global np\n    point = np.array(x, dtype=float)\n"
+              "    _PENDING.append((point, p))\n    np = _LOOKUP\n    try:\n        return f_wave(point)\n"
+              "    finally:\n        np = numpy\n")
+    body = FIVE_POINT_THROUGH.format(call="_through(p, x)")
+    source = replace_bodies(kit.solution_source("derivatives"), {"df_wave": body}) + helper
+    _graded_wave(sandbox, source)
+
+
+def test_the_given_function_renamed_behind_a_wrapper_is_held_at_the_input(sandbox):
+    """The given `def f_wave` unchanged, then `_SAVED = f_wave; _SAVED.__name__ = "_saved"` and a wrapper `def
+    f_wave(x): return _SAVED(x)`: `_SAVED` was neither the module's binding, nor named `f_wave`, nor of the
+    wrapper's code, and ran anywhere (red team round 42, 04). A function whose code was written as `def f_wave` is
+    held at the input, whatever its `__name__`."""
+    body = FIVE_POINT_THROUGH.format(call="_SAVED(p)")
+    source = replace_bodies(kit.solution_source("derivatives"), {"df_wave": body})
+    anchor = "\n\ndef df_wave("
+    assert anchor in source
+    source = source.replace(anchor, '\n\n_SAVED = f_wave\n_SAVED.__name__ = "_saved"\n\n\ndef f_wave(x):\n'
+                            '    return _SAVED(x)\n' + anchor, 1)
+    _, wave = _graded_wave(sandbox, source)
+    assert any("away from the input" in check.student_message for check in wave.checks)

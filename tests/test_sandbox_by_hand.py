@@ -14,7 +14,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from grader.sandbox.by_hand import GUARD_NAME, InputOnly, RealNumbersOnly, complex_constant, original_code
+from grader.sandbox.by_hand import GUARD_NAME, InputOnly, RealNumbersOnly, _not_real, complex_constant, original_code
 
 SOURCE = '''
 import numpy as np
@@ -217,3 +217,23 @@ def test_the_graders_functions_given_to_other_exercises_refuse_to_run_but_those_
         assert functions["probe.bowl"](1.5) == 1.0  # passed by the call itself
     with pytest.raises(TypeError, match="between two calls"):
         functions["probe.cubic'"](1.0)  # between calls, nothing of the grader's given runs either
+
+
+def test_the_guards_builtins_and_numpy_are_their_own(monkeypatch):
+    """Plain code of the student's can rebind a builtin through another module (`dataclasses.builtins.hasattr`) or a
+    function of NumPy's (`np.isin`): the guard looks neither up at run time (red team round 42, 01), so an object
+    that computes is still refused and a point away from the input still found."""
+    import dataclasses
+
+    class Dual:
+        def __mul__(self, other):
+            return self
+
+    monkeypatch.setattr(dataclasses.builtins, "hasattr", lambda *_: False)
+    monkeypatch.setattr(np, "isin", lambda element, *_, **__: np.ones(np.shape(element), dtype=bool))
+    monkeypatch.setattr(np, "broadcast_arrays", "".format)
+    assert "which computes" in _not_real(Dual())
+    with pytest.raises(ValueError, match="away from the input"):
+        InputOnly("f", (np.array([1.0, 2.0]),)).check((np.array([1.5]),))
+    with pytest.raises(ValueError, match="not from the same one"):
+        InputOnly("g", (np.array([1.0, 2.0]), np.array([3.0, 4.0]))).check((1.0, 4.0))

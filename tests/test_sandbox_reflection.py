@@ -13,6 +13,11 @@ from grader.sandbox.reflection import MAX_SOURCE, reach_in_module, reach_in_sour
 REACHES = {
     # red team round 33: string annotations run as code, unpickled data, a special name spelt in bytes
     "annotations evaluated": "import typing\ndef df(x):\n    return typing.get_type_hints(df)\n",
+    # red team round 42, 02: a forward reference's evaluation runs text, and a module reached as another's attribute
+    "a forward reference evaluated": "import typing\ndef df(t):\n    return typing.ForwardRef(t)\n",
+    "a forward reference's evaluation": "def df(ref):\n    return ref._evaluate(None, {}, frozenset())\n",
+    "builtins through another module": "import dataclasses\ndataclasses.builtins.hasattr = print\n",
+    "types through another module": "import dataclasses\nT = dataclasses.types\n",
     "pickled data through numpy": "def df(x):\n    return np.load(x, allow_pickle=True)\n",
     "a special name in bytes": "def df(x):\n    return b'__self__'\n",
     "a function's globals": "def df(x):\n    return df.__globals__['f'](x)\n",

@@ -14,11 +14,15 @@ derivative worked out by hand never needs. For the duration of such a call (`Exe
   object of any other type that defines arithmetic (a dual number, a SymPy symbol), with a TypeError that says why
   (a namedtuple or a dataclass of numbers, an iterator, a function pass); and so is a call of a function whose own
   code writes a complex number (`1e-30j`);
-- the function the answer is the slope of (`Exercise.differentiates`: `f_poly` for `df_poly`; the module's, and the
-  grader's copy of it) may be called with numbers only, and evaluated only at the call's input, elementwise, or its
-  negative (σ(x)·σ(−x) is a formula):
-  anywhere else (x ± h, a Chebyshev node) it raises a ValueError that says why, so a numerical method through it
-  fails and is told what it did.
+- the function the answer is the slope of (`Exercise.differentiates`: `f_poly` for `df_poly`; the module's, the
+  grader's copy of it, and any function whose code was written under its name) may be called with numbers only, and
+  evaluated only at the call's input's points, each coordinate or its negative (σ(x)·σ(−x) is a formula), every
+  parameter's value checked, defaults too, and run with copies of what was checked: anywhere else (x ± h, a
+  Chebyshev node) it raises a ValueError that says why, so a numerical method through it fails and is told what it
+  did.
+
+The guard runs beside the student's code, so it looks up nothing at run time that plain code can rebind (NumPy's
+functions, `types`, the builtins): it binds them when the template loads it.
 
 The function objects themselves are changed (their code swapped for a stand-in that checks the arguments and calls a
 copy of the original), so every name bound to one is guarded, an alias taken at import included. Once swapped, a
@@ -34,13 +38,29 @@ inline) or a polynomial fitted to the values seen at several calls' inputs (READ
 
 from __future__ import annotations
 
+import builtins
 import functools
-import inspect
+import gc
 import types
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
+
+# The guard runs in the child beside the student's code, so at run time it looks up nothing that plain code of the
+# student's can rebind: an attribute of a module the student imports (`np.isin = ...` made every point one of the
+# input's, red team round 42, 01; `dataclasses.types`, `dataclasses.builtins` and `dataclasses.inspect` are such
+# modules under another name, with no name the parent notes). What it uses is bound here, when the template loads
+# it, before any submission: NumPy's functions and types (compiled ones, whose own lookups no module attribute
+# changes), `types`' and `gc`'s, and a copy of the builtins, which every function below looks its builtins up in.
+# `inspect` is not used: its functions are Python code, looking up helpers the student could rebind.
+__builtins__ = dict(vars(builtins))  # noqa: A001 - the guard's own builtins, a copy the student's code cannot reach
+FunctionType, CodeType, MethodType = types.FunctionType, types.CodeType, types.MethodType
+ModuleType = types.ModuleType
+get_objects = gc.get_objects
+ndarray, complexfloating, numpy_dtype = np.ndarray, np.complexfloating, np.dtype
+asarray, absolute, broadcast = np.asarray, np.absolute, np.broadcast
+CO_VARARGS, CO_VARKEYWORDS = 0x04, 0x08  # a code object's flags: `*args`, `**kwargs`
 
 GUARD_NAME = "__calcgrade_real_numbers_only__"  # the global through which a stand-in reaches `RealNumbersOnly`
 INPUT, REFUSED = "input", "refused"  # a guarded function held at the input, or refused outright
@@ -74,9 +94,9 @@ def _not_real(value: Any, depth: int = 0) -> str:
     kind = type(value)
     if kind in REAL_SCALARS:
         return ""
-    if isinstance(value, complex | np.complexfloating):
+    if isinstance(value, complex | complexfloating):
         return "a complex number"
-    if kind is np.ndarray:
+    if kind is ndarray:
         if value.dtype.kind == "f" and value.dtype.itemsize > 8:
             return f"an array of dtype {value.dtype}, more precise than a float"
         return "" if value.dtype.kind in "biufUS" else \
@@ -87,9 +107,9 @@ def _not_real(value: Any, depth: int = 0) -> str:
                 if what := _not_real(item, depth + 1):
                     return what
         return ""
-    if isinstance(value, np.dtype):  # `dtype * n` repeats a field; a dtype holds no number
+    if isinstance(value, numpy_dtype):  # `dtype * n` repeats a field; a dtype holds no number
         return ""
-    if isinstance(value, np.ndarray) or any(hasattr(kind, name) for name in COMPUTES):
+    if isinstance(value, ndarray) or any(hasattr(kind, name) for name in COMPUTES):
         return f"an object of type `{kind.__name__}`, which computes"
     return ""
 
@@ -104,7 +124,7 @@ def _real_numbers(value: Any, depth: int = 0) -> bool:
     kind = type(value)
     if kind in REAL_SCALARS:
         return kind not in (str, bytes, type(None))
-    if kind is np.ndarray:
+    if kind is ndarray:
         return value.dtype.kind in "biu" or (value.dtype.kind == "f" and value.dtype.itemsize <= 8)
     return kind in (list, tuple) and depth < MAX_DEPTH and all(_real_numbers(item, depth + 1) for item in value)
 
@@ -114,19 +134,20 @@ class InputOnly:
     at the input's points, each coordinate as the input has it there or negated (σ(x)·σ(−x) is a formula; for
     `g(x, y)` on arrays, the pairs (xᵢ, yᵢ) and not (xᵢ, yⱼ): a grid of the input's values would fit the function
     there); `nowhere`: not at all (a polynomial, whose values at a few points, an array's entries or a few calls'
-    inputs, determine it and so its derivative: the power rule needs none of them)."""
+    inputs, determine it and so its derivative: the power rule needs none of them). Sizes are compared as Python
+    floats, in sets (a NaN is at no point)."""
 
     def __init__(self, name: str, args: tuple[Any, ...], nowhere: bool = False):
         self.name = name
         self.nowhere = nowhere
-        self.allowed: list[np.ndarray] = []
+        self.allowed: list[set[float]] = []  # each argument's sizes
         for value in args:
             if not _real_numbers(value):
                 break
-            points = np.asarray(value, dtype=float).ravel()
-            self.allowed.append(np.concatenate([points, -points]))
-        # the input's points, each a tuple of its coordinates' sizes, where its arguments broadcast together
-        self.points = _points(args[:len(self.allowed)])
+            self.allowed.append(set(absolute(asarray(value, dtype=float)).ravel().tolist()))
+        # the input's points, each a tuple of its coordinates' sizes, where it has two arguments or more that
+        # broadcast together
+        self.points = _points(args[:len(self.allowed)]) if len(self.allowed) > 1 else None
 
     def check(self, bound: tuple[Any, ...]) -> None:
         """Raise where an argument is not numbers, or holds a point away from the input's (any point: `nowhere`).
@@ -135,54 +156,101 @@ class InputOnly:
         if self.nowhere:
             raise ValueError(refusal(f"`{self.name}` was evaluated: it is a polynomial, whose values at a few points "
                                      "give its derivative; the power rule needs none of them"))
-        every = np.concatenate(self.allowed) if self.allowed else np.zeros(0)
+        every = set().union(*self.allowed)
         for index, argument in enumerate(bound):
-            allowed = self.allowed[index] if index < len(self.allowed) else every
             if argument is None and index >= len(self.allowed):
                 continue
             if not _real_numbers(argument):
                 raise TypeError(refusal(f"`{self.name}` was called with an object of type "
                                         f"`{type(argument).__name__}`, not numbers"))
-            points = np.asarray(argument, dtype=float).ravel()
-            away = points[~np.isin(points, allowed)]
-            if away.size:
-                raise ValueError(refusal(f"`{self.name}` was evaluated at {away[0]:.10g}, away from the input"))
+            allowed = self.allowed[index] if index < len(self.allowed) else every
+            for value in asarray(argument, dtype=float).ravel().tolist():
+                if abs(value) not in allowed:
+                    raise ValueError(refusal(f"`{self.name}` was evaluated at {value:.10g}, away from the input"))
         own = bound[:len(self.allowed)]
         if self.points is None or len(own) < 2:
             return
         called = _points(own)
         if called is None:
             raise ValueError(refusal(f"`{self.name}` was called with arguments whose shapes do not go together"))
-        for point in called:
-            if point not in self.points:
-                raise ValueError(refusal(f"`{self.name}` was evaluated at a point whose coordinates each come from the "
-                                         "input, but not from the same one of its points"))
+        if not called <= self.points:
+            raise ValueError(refusal(f"`{self.name}` was evaluated at a point whose coordinates each come from the "
+                                     "input, but not from the same one of its points"))
 
 
 def _points(args: tuple[Any, ...]) -> set[tuple[float, ...]] | None:
     """The points of arguments that broadcast together, each a tuple of its coordinates' sizes (their signs are
     free: a formula may negate any of them); None where they do not broadcast."""
     try:
-        arrays = np.broadcast_arrays(*(np.abs(np.asarray(value, dtype=float)) for value in args))
+        together = broadcast(*(absolute(asarray(value, dtype=float)) for value in args))
     except ValueError:
         return None
-    return set(zip(*(array.ravel().tolist() for array in arrays), strict=True)) if arrays else set()
+    return {tuple(float(coordinate) for coordinate in point) for point in together}
+
+
+def _copied(value: Any, depth: int = 0) -> Any:
+    """An argument of the differentiated function as it runs with it: an array copied, a list or a tuple rebuilt of
+    copies (numbers and None are kept: they cannot change)."""
+    kind = type(value)
+    if kind is ndarray:
+        return value.copy()
+    if kind in (list, tuple) and depth < MAX_DEPTH:
+        return kind(_copied(item, depth + 1) for item in value)
+    return value
+
+
+def _parameter_values(function: FunctionType, args: tuple[Any, ...],
+                      kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
+    """Every parameter's value in a call of `function`, defaults filled in, as `inspect.Signature.bind` and
+    `apply_defaults` give them (positional ones, then `*args`; keyword-only ones, then `**kwargs`), read from its code
+    and defaults (`inspect` is Python code the student's could change); None where the call does not fit them (the
+    function raises that itself)."""
+    code, defaults, keyword_defaults = function.__code__, function.__defaults__ or (), function.__kwdefaults__ or {}
+    positional = code.co_varnames[:code.co_argcount]
+    keyword_only = code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
+    if len(args) > len(positional) and not code.co_flags & CO_VARARGS:
+        return None
+    keywords = dict(kwargs)
+    values = list(args[:len(positional)])
+    first_default = len(positional) - len(defaults)
+    for index, name in enumerate(positional):
+        by_keyword = index >= code.co_posonlyargcount and name in keywords
+        if index < len(args):
+            if by_keyword:
+                return None  # given twice
+        elif by_keyword:
+            values.append(keywords.pop(name))
+        elif index >= first_default:
+            values.append(defaults[index - first_default])
+        else:
+            return None
+    named = {}
+    for name in keyword_only:
+        if name in keywords:
+            named[name] = keywords.pop(name)
+        elif name in keyword_defaults:
+            named[name] = keyword_defaults[name]
+        else:
+            return None
+    if keywords and not code.co_flags & CO_VARKEYWORDS:
+        return None
+    return (*values, *args[len(positional):]), {**named, **keywords}
 
 
 @functools.cache
-def complex_constant(code: types.CodeType, depth: int = 0) -> complex | None:
+def complex_constant(code: CodeType, depth: int = 0) -> complex | None:
     """A complex number written in `code` or in a function or lambda defined within it (`1e-30j`), if any."""
     for constant in code.co_consts:
         if isinstance(constant, complex):
             return constant
-        if isinstance(constant, types.CodeType) and depth < MAX_DEPTH:
+        if isinstance(constant, CodeType) and depth < MAX_DEPTH:
             if (found := complex_constant(constant, depth + 1)) is not None:
                 return found
     return None
 
 
 @functools.cache
-def _stand_in_code(key: int, free: int, name: str, qualname: str) -> types.CodeType:
+def _stand_in_code(key: int, free: int, name: str, qualname: str) -> CodeType:
     """Code that hands a function's arguments to the guard under `key`: `free` free variables, as the original's
     (a function's code can only be swapped for code with the same number), named like it in a traceback. Made
     once per function in a child: a submission's by-hand calls see the same functions in the same order."""
@@ -203,10 +271,10 @@ def _stand_in_code(key: int, free: int, name: str, qualname: str) -> types.CodeT
 KEPT_UNTIL_THE_END: list[Any] = []
 # The original code of every function a guard swapped, by the function's id (the function kept beside it): the
 # stand-in stays in place between calls, and the next call's guard copies the original again.
-_ORIGINAL_CODE: dict[int, tuple[types.FunctionType, types.CodeType]] = {}
+_ORIGINAL_CODE: dict[int, tuple[FunctionType, CodeType]] = {}
 
 
-def original_code(function: types.FunctionType) -> types.CodeType:
+def original_code(function: FunctionType) -> CodeType:
     """A function's own code, where a guard swapped it for a stand-in."""
     kept = _ORIGINAL_CODE.get(id(function))
     return kept[1] if kept is not None and kept[0] is function else function.__code__
@@ -219,25 +287,23 @@ def _between_calls(key: int, args: tuple[Any, ...], kwargs: dict[str, Any]) -> A
                             "grader reads)"))
 
 
-_HELD_ELSEWHERE: dict[frozenset[str], list[types.FunctionType]] = {}
+_HELD_ELSEWHERE: dict[frozenset[str], list[FunctionType]] = {}
 
 
-def _held_elsewhere(files: frozenset[str]) -> list[types.FunctionType]:
+def _held_elsewhere(files: frozenset[str]) -> list[FunctionType]:
     """Every function of the submission's files the interpreter holds, wherever (in a tuple, a partial, a default
     argument, a closure): looked for once, at the first guard of the child (no code of the student's runs between
     calls, and a function made during a call is made guarded). A function held only there, its module's name bound
     to something else, ran unswapped (red team round 39, 03). Read by exact type only: nothing of the student's runs."""
     if files not in _HELD_ELSEWHERE:
-        import gc
-
-        _HELD_ELSEWHERE[files] = [value for value in gc.get_objects() if type(value) is types.FunctionType
+        _HELD_ELSEWHERE[files] = [value for value in get_objects() if type(value) is FunctionType
                                   and original_code(value).co_filename in files]
     return _HELD_ELSEWHERE[files]
 
 
 def _the_guards(value: Any) -> bool:
     """Is `value` what a guard binds to `GUARD_NAME` (its `check`, or the refusal between calls)?"""
-    return value is _between_calls or (type(value) is types.MethodType and value.__func__ is RealNumbersOnly.check)
+    return value is _between_calls or (type(value) is MethodType and value.__func__ is RealNumbersOnly.check)
 
 
 def plain_names(namespace: Any) -> bool:
@@ -258,10 +324,10 @@ class RealNumbersOnly:
     run too: a call of `df_poly` tabled `f_wave`'s slopes for `df_wave`'s call to read. On leaving it, each name has
     its value again, and each function keeps its stand-in, which refuses to run until the next call's guard."""
 
-    def __init__(self, modules: Iterable[types.ModuleType], files: Iterable[str],
-                 module: types.ModuleType | None = None, input_only: InputOnly | None = None,
+    def __init__(self, modules: Iterable[ModuleType], files: Iterable[str],
+                 module: ModuleType | None = None, input_only: InputOnly | None = None,
                  given: Mapping[str, Any] | None = None, passed: Iterable[Any] = (),
-                 elsewhere: tuple[frozenset[str], frozenset[types.CodeType]] = (frozenset(), frozenset())):
+                 elsewhere: tuple[frozenset[str], frozenset[CodeType]] = (frozenset(), frozenset())):
         self.modules = tuple(modules)
         self.elsewhere_names, self.elsewhere_code = elsewhere
         self.files = frozenset(files)
@@ -270,22 +336,22 @@ class RealNumbersOnly:
         # the differentiated function at the input only, wherever student code reached or kept them
         self.given = dict(given or {})
         self.passed = frozenset(id(value) for value in passed if callable(value))
-        self.swapped: list[tuple[types.FunctionType, dict[str, Any]]] = []  # each function, and its namespace
-        self.copies: dict[int, tuple[types.FunctionType, str, complex | None, str]] = {}  # role: INPUT, REFUSED
+        self.swapped: list[tuple[FunctionType, dict[str, Any]]] = []  # each function, and its namespace
+        self.copies: dict[int, tuple[FunctionType, str, complex | None, str]] = {}  # role: INPUT, REFUSED
         self.rebound: tuple[Any, Any] | None = None  # (the name's value, the wrapper bound instead)
 
-    def _functions(self) -> list[types.FunctionType]:
+    def _functions(self) -> list[FunctionType]:
         """The functions to guard, known by their exact type: `isinstance` reads an object's `__class__`, which a
         class of the student's can make a property, run before any code is swapped (red team round 37, 03)."""
-        found: dict[int, types.FunctionType] = {}
+        found: dict[int, FunctionType] = {}
         for module in self.modules:
             for value in list(vars(module).values()):
-                if type(value) is types.FunctionType and original_code(value).co_filename in self.files:
+                if type(value) is FunctionType and original_code(value).co_filename in self.files:
                     found.setdefault(id(value), value)
         for value in _held_elsewhere(self.files):
             found.setdefault(id(value), value)
         for value in self.given.values():
-            if type(value) is types.FunctionType:
+            if type(value) is FunctionType:
                 found.setdefault(id(value), value)
         return list(found.values())
 
@@ -316,17 +382,25 @@ class RealNumbersOnly:
                   kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
         """The call's arguments, every parameter's value filled in, once checked at the input."""
         assert self.input_only is not None
-        try:
-            bound = inspect.signature(function).bind(*args, **kwargs)
-        except (TypeError, ValueError):  # a call its signature refuses: the function raises it itself
+        if any(type(key) is not str for key in kwargs):  # a `str` subclass's `__eq__` would run in the lookups
+            raise TypeError(refusal(f"`{self.input_only.name}` was called with a keyword that is not text"))
+        # what is checked is what the function runs with: copies, which no code of the student's holds (a property
+        # of an object bound to `np`, run at the formula's first `np.sin`, wrote x ± h into the array just checked:
+        # red team round 42, 03 and 05)
+        args, kwargs = tuple(_copied(value) for value in args), {key: _copied(value) for key, value in kwargs.items()}
+        if type(function) is not FunctionType:  # a callable object (a partial): its arguments as they are
+            self.input_only.check((*args, *kwargs.values()))
             return args, kwargs
+        filled = _parameter_values(function, args, kwargs)
+        if filled is None:  # a call its parameters refuse: the function raises it itself
+            return args, kwargs
+        filled = tuple(_copied(value) for value in filled[0]), {key: _copied(value) for key, value in filled[1].items()}
         # every parameter's value, its default too: a parameter the given function does not have (`def f_wave(x,
         # at=None)`) carried a point the check never saw (red team round 39, 02), and so did a default of the
         # student's, an array written between calls (`def f_wave(x=_AT)` called as `f_wave()`: round 41, 01); the
         # function runs with the values checked
-        bound.apply_defaults()
-        self.input_only.check((*bound.args, *bound.kwargs.values()))
-        return bound.args, bound.kwargs
+        self.input_only.check((*filled[0], *filled[1].values()))
+        return filled
 
     def __enter__(self) -> RealNumbersOnly:
         if not all(plain_names(vars(module)) for module in self.modules):
@@ -335,8 +409,9 @@ class RealNumbersOnly:
         given_target = self._given_target()
         givens = {id(value) for value in self.given.values()}
         # a function with the differentiated function's own code is that function, whatever its name (its
-        # `__code__` copied to a helper, by `functools.update_wrapper` or by hand: red team round 38, 03)
-        target_code = original_code(target) if type(target) is types.FunctionType else None
+        # `__code__` copied to a helper, by `functools.update_wrapper` or by hand: red team round 38, 03), and so is
+        # one whose code was written under its name, whatever its `__name__` became (round 42, 04)
+        target_code = original_code(target) if type(target) is FunctionType else None
         functions = self._functions()
         namespaces = {id(function.__globals__): (function, function.__globals__) for function in functions}
         for function, namespace in namespaces.values():  # each once, before anything is swapped
@@ -350,11 +425,11 @@ class RealNumbersOnly:
         for key, function in enumerate(functions):
             code, namespace = original_code(function), function.__globals__
             name = str.__str__(function.__name__)  # an exact `str`: a subclass's `__eq__` would run (round 38, 04)
-            copy = types.FunctionType(code, namespace, name, function.__defaults__, function.__closure__)
+            copy = FunctionType(code, namespace, name, function.__defaults__, function.__closure__)
             copy.__kwdefaults__ = function.__kwdefaults__
             if function is target or (given_target is not None and function is given_target) or (
                     self.input_only is not None and id(function) not in givens
-                    and (name == self.input_only.name or code is target_code)):
+                    and (name == self.input_only.name or code.co_name == self.input_only.name or code is target_code)):
                 role = INPUT
             elif id(function) in givens and id(function) not in self.passed:
                 role = REFUSED

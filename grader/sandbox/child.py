@@ -22,14 +22,18 @@ they change in place).
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import copy
 import functools
+import gc
 import importlib.abc
 import importlib.util
 import io
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
 import types
@@ -41,6 +45,25 @@ import numpy
 
 from grader.plain import dumps, from_wire, loads, to_wire
 from grader.sandbox.by_hand import KEPT_UNTIL_THE_END, InputOnly, RealNumbersOnly, original_code, plain_names
+
+# What the guards of derivatives worked out by hand use while the student's code runs, bound when the template loads
+# this module: plain code of the student's can rebind an attribute of a module (`functools.partial`, `types.ModuleType`,
+# `threading.active_count`, `signal.pthread_sigmask`, also through `dataclasses.types`), and the builtins through
+# `dataclasses.builtins`, so the guards look none of them up at run time (red team round 42, 01) and this module's
+# builtins are a copy.
+__builtins__ = dict(vars(builtins))  # noqa: A001 - this module's own builtins, a copy the student's code cannot reach
+FunctionType, MethodType, CodeType, ModuleType = types.FunctionType, types.MethodType, types.CodeType, types.ModuleType
+partial = functools.partial
+SYS_MODULES = sys.modules
+import_module = importlib.import_module
+gettrace, settrace, getprofile, setprofile = sys.gettrace, sys.settrace, sys.getprofile, sys.setprofile
+current_frames, add_audit_hook = sys._current_frames, sys.addaudithook
+threading_settrace, active_count = threading.settrace, threading.active_count
+collector_off = gc.disable
+pthread_sigmask, setitimer, alarm, valid_signals = signal.pthread_sigmask, signal.setitimer, signal.alarm, \
+    signal.valid_signals
+SIG_BLOCK, SIG_UNBLOCK = signal.SIG_BLOCK, signal.SIG_UNBLOCK
+TIMERS = (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF)
 
 OUTPUT_LIMIT = 4000
 MESSAGE_LIMIT = 500  # characters of an exception's message shown to the student
@@ -113,7 +136,7 @@ class RefusedPackages(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         self.refused = refused
 
     def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] in self.refused and name not in sys.modules:
+        if name.split(".")[0] in self.refused and name not in SYS_MODULES:
             return importlib.util.spec_from_loader(name, self, is_package=True)
         return None
 
@@ -165,7 +188,7 @@ def error_location(error: BaseException, files: dict[str, list[str]]) -> tuple[s
 
 def _load(name: str, files: dict[str, list[str]]) -> dict[str, Any]:
     try:
-        module = importlib.import_module(name)
+        module = import_module(name)
     except BaseException as error:  # noqa: BLE001 - anything a student's import does is reported
         return {"module": name, "ok": False, "error": describe_error(error, files, error_location(error, files))}
     functions = sorted(key for key, value in vars(module).items() if callable(value) and not key.startswith("_"))
@@ -257,10 +280,10 @@ def _intact(function: Any, as_array: bool = False) -> Any:
 
 def _call(request: Request, files: dict[str, list[str]], link: Link | None = None) -> dict[str, Any]:
     answer: dict[str, Any] = {"id": request.id}
-    module = sys.modules.get(request.module)
+    module = SYS_MODULES.get(request.module)
     # read from the module's own namespace (`getattr` would run a module `__getattr__` of the student's where the
     # name is missing: red team round 38, 02), whose names a by-hand child has checked are text
-    function = vars(module).get(request.function) if type(module) is types.ModuleType else None
+    function = vars(module).get(request.function) if type(module) is ModuleType else None
     if function is None or not callable(function):
         answer.update(status="missing")
         return answer
@@ -298,21 +321,16 @@ def _nothing_runs_between_calls() -> None:
     and interval timers are stopped, and every signal is held back until the next call's guard is in force (a
     signal handler runs between any two instructions of the child's own: a timer, or a CPU limit lowered to
     `SIGXCPU`); threads, profile and trace functions and audit hooks are `_runs_beside`'s."""
-    import gc
-    import signal
-
-    gc.disable()
-    for timer in (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF):
-        signal.setitimer(timer, 0)
-    signal.alarm(0)
-    signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+    collector_off()
+    for timer in TIMERS:
+        setitimer(timer, 0)
+    alarm(0)
+    pthread_sigmask(SIG_BLOCK, valid_signals())
 
 
 def _signals_delivered() -> None:
     """Inside a by-hand call's guard: the signals held back between calls are let through (handled here)."""
-    import signal
-
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, signal.valid_signals())
+    pthread_sigmask(SIG_UNBLOCK, valid_signals())
 
 
 def _answer_call(answer: dict[str, Any], request: Request, function: Any, args: tuple[Any, ...],
@@ -358,7 +376,7 @@ def _real_numbers_only(files: dict[str, list[str]], module: types.ModuleType,
     """The guard of `grader.sandbox.by_hand` over every submission module loaded so far and the grader's own given
     functions (refused but for those `passed`, the call's own arguments), `input_only` in `module`, and the functions
     `elsewhere` names (those the other derivatives worked out by hand in this child differentiate) refused."""
-    loaded = [sys.modules[name] for name in (filename.removesuffix(".py") for filename in files) if name in sys.modules]
+    loaded = [SYS_MODULES[name] for name in (filename.removesuffix(".py") for filename in files) if name in SYS_MODULES]
     reached = frozenset().union(*(_code_reached(vars(each).get(name), frozenset(files))
                                   for each in loaded for name in elsewhere))
     return RealNumbersOnly(loaded, files, module, input_only, GIVEN, passed, (elsewhere, reached))
@@ -378,7 +396,7 @@ def serve(channel, reader) -> None:
     del job
     files = {f"{name}.py": source.splitlines() for name, source in sources.items()}
     if guarded:
-        sys.addaudithook(_audit_hooks_refused)  # before any code of the student's: audit hooks are never removed
+        add_audit_hook(_audit_hooks_refused)  # before any code of the student's: audit hooks are never removed
         _no_new_processes()
     sys.meta_path.insert(0, StudentModules(sources))
     sys.meta_path.insert(1, RefusedPackages(REFUSED_PACKAGES))
@@ -392,7 +410,7 @@ def serve(channel, reader) -> None:
                     if beside := _runs_beside(importing=True):  # it would run on, unguarded, after the import
                         raise CalledAtImport(f"{beside} (while {name}.py was imported)")
         except CalledAtImport as refusal:  # caught by the module's own code, or its guard removed: not loaded
-            KEPT_UNTIL_THE_END.append(sys.modules.pop(name, None))  # freed, it could run a finaliser of its own
+            KEPT_UNTIL_THE_END.append(SYS_MODULES.pop(name, None))  # freed, it could run a finaliser of its own
             loaded = {"module": name, "ok": False, "error": f"CalledAtImport: {refusal}"}
             _IMPORTS_REFUSED.append(name)
         send(dumps(loaded))
@@ -426,10 +444,8 @@ def _import_guard(names: frozenset[str], files: frozenset[str]) -> Iterator[None
     if not names:
         yield
         return
-    import threading
-
     refused: list[str] = []
-    ran: set[types.CodeType] = set()
+    ran: set[CodeType] = set()
 
     def refuse(frame: types.FrameType, event: str, arg: Any) -> None:
         code = frame.f_code
@@ -440,25 +456,25 @@ def _import_guard(names: frozenset[str], files: frozenset[str]) -> Iterator[None
             refused.append(_called_at_import(code.co_name, code.co_filename))
             raise CalledAtImport(refused[-1])
 
-    sys.settrace(refuse)
-    threading.settrace(refuse)
+    settrace(refuse)
+    threading_settrace(refuse)
     try:
         yield
     finally:
         # Python drops a trace function that raised: a refusal caught by the module's code (`try: f_poly(0)`) left
         # the rest of its import unguarded. Any refusal, caught or not, and a guard removed, fail the import.
-        removed = sys.gettrace() is not refuse
-        sys.settrace(None)
-        threading.settrace(None)  # type: ignore[arg-type]
+        removed = gettrace() is not refuse
+        settrace(None)
+        threading_settrace(None)  # type: ignore[arg-type]
     if refused or removed:
         raise CalledAtImport(refused[0] if refused else "the guard of this import was removed while the module was "
                              "imported (`sys.settrace`): during the checks of a derivative worked out by hand it "
                              "stays in force")
     for filename in sorted(files):
-        module = sys.modules.get(filename.removesuffix(".py"))
+        module = SYS_MODULES.get(filename.removesuffix(".py"))
         if module is None:
             continue
-        if type(module) is not types.ModuleType:  # its attributes could run code of the student's, unguarded
+        if type(module) is not ModuleType:  # its attributes could run code of the student's, unguarded
             raise CalledAtImport(f"{filename} put something else than a module in its place while it was imported: "
                                  "during the checks of a derivative worked out by hand, a module stays a module")
         if not plain_names(vars(module)):  # a lookup below would run a key's `__eq__`, untraced (round 39, 04)
@@ -475,12 +491,12 @@ def _called_at_import(name: str, filename: str) -> str:
             "your module, kept from a test, belongs in a test of your own)")
 
 
-def _code_reached(function: Any, files: frozenset[str]) -> set[types.CodeType]:
+def _code_reached(function: Any, files: frozenset[str]) -> set[CodeType]:
     """The code of a submission's function and of every function of the submission it reaches: nested in its code,
     in its closure, named in its code and bound in its module (`f_wave = lambda x: _f(x)` reaches `_f`), or, for a
     callable object, in its class. Read from the objects' own slots, never through an attribute a class could
     define: nothing of the student's runs."""
-    reached: set[types.CodeType] = set()
+    reached: set[CodeType] = set()
     seen: set[int] = set()
     waiting = [function]
     while waiting:
@@ -488,11 +504,11 @@ def _code_reached(function: Any, files: frozenset[str]) -> set[types.CodeType]:
         if id(item) in seen:
             continue
         seen.add(id(item))
-        if type(item) is functools.partial:
+        if type(item) is partial:
             waiting.append(item.func)
-        elif type(item) is types.MethodType:
+        elif type(item) is MethodType:
             waiting.append(item.__func__)
-        elif type(item) is types.FunctionType:
+        elif type(item) is FunctionType:
             own_code = original_code(item)  # a guard's stand-in in its place after a call
             if own_code.co_filename not in files:
                 continue
@@ -505,12 +521,12 @@ def _code_reached(function: Any, files: frozenset[str]) -> set[types.CodeType]:
                 code = codes.pop()
                 if code not in reached:
                     reached.add(code)
-                    codes.extend(const for const in code.co_consts if type(const) is types.CodeType)
+                    codes.extend(const for const in code.co_consts if type(const) is CodeType)
                     waiting.extend(dict.get(namespace, name) for name in code.co_names)
-        elif not issubclass(type(item), type | types.ModuleType) and item is not None:  # not `isinstance`: it reads
+        elif not issubclass(type(item), type | ModuleType) and item is not None:  # not `isinstance`: it reads
             # `__class__`, a property a class of the student's can define (red team round 37, 03)
             for klass in _CLASS_MRO(type(item)):
-                waiting.extend(value for value in _CLASS_DICT(klass).values() if type(value) is types.FunctionType)
+                waiting.extend(value for value in _CLASS_DICT(klass).values() if type(value) is FunctionType)
     return reached
 
 
@@ -560,8 +576,8 @@ def _modules_unguardable(files: dict[str, list[str]]) -> str:
     its `__eq__`), or a module whose import the guard refused (a refusal caught in its code left the rest of its
     import unguarded, where it could table another module's function: red team round 38, 07)."""
     for filename in files:
-        module = sys.modules.get(filename.removesuffix(".py"))
-        if module is not None and type(module) is not types.ModuleType:
+        module = SYS_MODULES.get(filename.removesuffix(".py"))
+        if module is not None and type(module) is not ModuleType:
             return (f"{filename} put something else than a module in its place during a call: derivatives worked out "
                     "by hand are computed in the call itself, and their checks make no call after that")
         if module is not None and not plain_names(vars(module)):
@@ -594,12 +610,10 @@ def _runs_beside(*, importing: bool = False) -> str:
     function (run at every call and return of the child's own code), an audit hook (at every audited event; refused,
     `_audit_hooks_refused`), each set at import or during a call. While a module is `importing`, the trace function
     is the import guard's own (which fails the import where another takes its place)."""
-    import threading
-
-    if len(sys._current_frames()) > 1 or threading.active_count() > 1:
+    if len(current_frames()) > 1 or active_count() > 1:
         return ("a thread of your code ran beside the calls: derivatives worked out by hand are computed in the call "
                 "itself, and their checks make no call once another thread has been started")
-    if _HOOKS_SET or sys.getprofile() is not None or not importing and sys.gettrace() is not None:
+    if _HOOKS_SET or getprofile() is not None or not importing and gettrace() is not None:
         return ("a profile or trace function of your code was set (`sys.setprofile`, `sys.settrace`): derivatives "
                 "worked out by hand are computed in the call itself, and their checks make no call once one runs "
                 "between the calls")
@@ -612,9 +626,9 @@ def _runs_beside(*, importing: bool = False) -> str:
 
 def _hooks_removed() -> None:
     """A profile or trace function the student's call set is removed (inside the call's guard) and remembered."""
-    if sys.getprofile() is not None or sys.gettrace() is not None:
-        sys.setprofile(None)
-        sys.settrace(None)
+    if getprofile() is not None or gettrace() is not None:
+        setprofile(None)
+        settrace(None)
         _HOOKS_SET.append("profile or trace")
 
 

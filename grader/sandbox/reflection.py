@@ -15,7 +15,8 @@ the guard's own global; not `__name__`, `__init__`, `__add__` and the like in `H
 own `__dict__`); `getattr`, `vars`, `globals`, `eval`, `exec`, `compile`; a frame's, a traceback's or a generator's
 attributes, `sys.modules`, `settrace`; an import of a module for reflection or for running text (`gc`, `inspect`,
 `types`, `importlib`, `ctypes`, `pickle`, `timeit`, `doctest`, `unittest`, `logging.config`, a private module, the
-grader's package); a complex number (an imaginary literal, `complex`, `.imag`, `cmath`, `np.emath`).
+grader's package), or such a module reached as another's attribute (`dataclasses.builtins`); a complex number (an
+imaginary literal, `complex`, `.imag`, `cmath`, `np.emath`).
 """
 
 from __future__ import annotations
@@ -53,8 +54,9 @@ NOTED_ATTRIBUTES = NOTED_BUILTINS | frozenset({
     "f2py", "distutils", "settrace", "setprofile",
     # a function's attributes copied by names made at run time (`__code__` among them: red team round 38, 03)
     "update_wrapper", "wraps",
-    # text run as code under another name: `typing.get_type_hints` evaluates string annotations (red team round 33)
-    "get_type_hints", "get_annotations",
+    # text run as code under another name: `typing.get_type_hints` evaluates string annotations (red team round 33),
+    # and so does a forward reference's evaluation (`typing.ForwardRef(text)._evaluate(...)`: round 42, 02)
+    "get_type_hints", "get_annotations", "ForwardRef", "_evaluate", "_eval_type", "evaluate_forward_ref",
 })
 COMPLEX = frozenset({"complex", "imag", "emath", "complex64", "complex128", "complexfloating"})
 # Modules made for reflection or for running code from text and data.
@@ -123,6 +125,11 @@ def _noted_name(name: str) -> str:
     return ""
 
 
+# Modules reached as another module's attribute (`dataclasses.builtins`, `dataclasses.inspect`, `dataclasses.types`:
+# red team round 42), where no import names them; not the noted modules whose names are common words.
+MODULES_AS_ATTRIBUTES = (NOTED_MODULES - {"code", "string", "site", "dis", "grader"}) | {"sys"}
+
+
 def _noted_module(module: str) -> str:
     parts = module.split(".")
     if parts[0] in NOTED_MODULES or (parts[0].startswith("_") and parts[0] != "__future__") \
@@ -172,6 +179,8 @@ def _first_reach(file: str, tree: ast.AST) -> Reach | None:
         elif isinstance(node, ast.Attribute):
             memo = node.attr == "__dict__" and isinstance(node.value, ast.Name) and node.value.id in functions
             why = "" if memo else _noted_name(node.attr)
+            why = why or (f"`.{node.attr}`, a module for reaching into the interpreter, reached through another"
+                          if node.attr in MODULES_AS_ATTRIBUTES else "")
             why = why or (f"`{node.attr}`, a complex number" if node.attr in COMPLEX else "")
         elif isinstance(node, ast.Constant) and isinstance(node.value, complex):
             why = f"the complex number `{node.value!r}`"
