@@ -1490,3 +1490,20 @@ def test_the_given_function_renamed_behind_a_wrapper_is_held_at_the_input(sandbo
                             '    return _SAVED(x)\n' + anchor, 1)
     _, wave = _graded_wave(sandbox, source)
     assert any("away from the input" in check.student_message for check in wave.checks)
+
+
+def test_a_profiler_run_during_a_by_hand_call_is_refused(sandbox):
+    """A `cProfile.Profile` enabled around one call of `f_wave` at the input and disabled before the call returned
+    listed the code objects that ran, the guard's copy of `f_wave` among them; made a function again
+    (`type(df_wave)(code, ...)`), it ran anywhere and a difference through it earned every hidden check, nothing
+    noted (red team round 43, 01; at import the same listed a polynomial's code, 02). The child's audit hook
+    refuses a profile or trace function of the student's; that child answers no more by-hand calls."""
+    body = ("x = np.asarray(x, dtype=float)\nprofile = cProfile.Profile()\nprofile.enable()\ntry:\n    f_wave(x)\n"
+            "finally:\n    profile.disable()\nown = [entry.code for entry in profile.getstats() if type(entry.code) is "
+            "not str and entry.code.co_name == 'f_wave']\ngiven = type(df_wave)(own[0], {'np': np})\nh = 1e-3\n"
+            "return (given(x - 2 * h) - 8 * given(x - h) + 8 * given(x + h) - given(x + 2 * h)) / (12 * h)")
+    source = "import cProfile\n" + replace_bodies(kit.solution_source("derivatives"), {"df_wave": body})
+    _, wave = _graded_wave(sandbox, source)
+    assert any("profile and trace functions are refused here" in check.student_message
+               or "a profile or trace function of your code was set" in check.student_message
+               for check in wave.checks), [check.student_message[:200] for check in wave.checks]

@@ -18,6 +18,7 @@ REACHES = {
     "a forward reference's evaluation": "def df(ref):\n    return ref._evaluate(None, {}, frozenset())\n",
     "builtins through another module": "import dataclasses\ndataclasses.builtins.hasattr = print\n",
     "types through another module": "import dataclasses\nT = dataclasses.types\n",
+    "a profiler": "import cProfile\n",  # red team round 43: it lists the code objects that ran
     "pickled data through numpy": "def df(x):\n    return np.load(x, allow_pickle=True)\n",
     "a special name in bytes": "def df(x):\n    return b'__self__'\n",
     "a function's globals": "def df(x):\n    return df.__globals__['f'](x)\n",

@@ -58,7 +58,7 @@ SYS_MODULES = sys.modules
 import_module = importlib.import_module
 gettrace, settrace, getprofile, setprofile = sys.gettrace, sys.settrace, sys.getprofile, sys.setprofile
 current_frames, add_audit_hook = sys._current_frames, sys.addaudithook
-threading_settrace, active_count = threading.settrace, threading.active_count
+threading_settrace, active_count, get_ident = threading.settrace, threading.active_count, threading.get_ident
 collector_off = gc.disable
 pthread_sigmask, setitimer, alarm, valid_signals = signal.pthread_sigmask, signal.setitimer, signal.alarm, \
     signal.valid_signals
@@ -396,6 +396,7 @@ def serve(channel, reader) -> None:
     del job
     files = {f"{name}.py": source.splitlines() for name, source in sources.items()}
     if guarded:
+        _MAIN_THREAD.append(get_ident())
         add_audit_hook(_audit_hooks_refused)  # before any code of the student's: audit hooks are never removed
         _no_new_processes()
     sys.meta_path.insert(0, StudentModules(sources))
@@ -454,9 +455,10 @@ def _import_guard(names: frozenset[str], files: frozenset[str]) -> Iterator[None
         ran.add(code)
         if code.co_name in names:
             refused.append(_called_at_import(code.co_name, code.co_filename))
+            _TRACE_DROPPED.append(True)  # Python drops a trace function that raised: its audit event is ours
             raise CalledAtImport(refused[-1])
 
-    settrace(refuse)
+    _as_the_child(settrace, refuse)
     threading_settrace(refuse)
     try:
         yield
@@ -464,7 +466,8 @@ def _import_guard(names: frozenset[str], files: frozenset[str]) -> Iterator[None
         # Python drops a trace function that raised: a refusal caught by the module's code (`try: f_poly(0)`) left
         # the rest of its import unguarded. Any refusal, caught or not, and a guard removed, fail the import.
         removed = gettrace() is not refuse
-        settrace(None)
+        _TRACE_DROPPED.clear()
+        _as_the_child(settrace, None)
         threading_settrace(None)  # type: ignore[arg-type]
     if refused or removed:
         raise CalledAtImport(refused[0] if refused else "the guard of this import was removed while the module was "
@@ -610,7 +613,7 @@ def _runs_beside(*, importing: bool = False) -> str:
     function (run at every call and return of the child's own code), an audit hook (at every audited event; refused,
     `_audit_hooks_refused`), each set at import or during a call. While a module is `importing`, the trace function
     is the import guard's own (which fails the import where another takes its place)."""
-    if len(current_frames()) > 1 or active_count() > 1:
+    if _THREADS_STARTED or len(current_frames()) > 1 or active_count() > 1:
         return ("a thread of your code ran beside the calls: derivatives worked out by hand are computed in the call "
                 "itself, and their checks make no call once another thread has been started")
     if _HOOKS_SET or getprofile() is not None or not importing and gettrace() is not None:
@@ -627,21 +630,52 @@ def _runs_beside(*, importing: bool = False) -> str:
 def _hooks_removed() -> None:
     """A profile or trace function the student's call set is removed (inside the call's guard) and remembered."""
     if getprofile() is not None or gettrace() is not None:
-        setprofile(None)
-        settrace(None)
+        _as_the_child(setprofile, None)
+        _as_the_child(settrace, None)
         _HOOKS_SET.append("profile or trace")
+
+
+def _as_the_child(set_hook: Any, value: Any) -> None:
+    """The child's own setting or removal of a trace or profile function, which its audit hook lets through."""
+    _OWN_HOOKS.append(True)
+    try:
+        set_hook(value)
+    finally:
+        _OWN_HOOKS.pop()
 
 
 _HOOKS_SET: list[str] = []  # profile or trace functions a by-hand call set, removed when it returned
 _AUDIT_HOOKS_ADDED: list[str] = []  # audit hooks the student's code asked for, in a child of derivatives by hand
+_OWN_HOOKS: list[bool] = []  # set while the child's own code sets or removes a trace or profile function
+_TRACE_DROPPED: list[bool] = []  # the import guard's trace raised: Python removes it next, as the child's own
+_THREADS_STARTED: list[str] = []  # a thread of the student's began (it took the import guard's trace, refused)
+_MAIN_THREAD: list[int] = []  # the child's own thread, known when the job is read
+# Audit events of a profile or trace function set (`sys.setprofile`, `sys.settrace`, and what calls them: a
+# `cProfile.Profile` enabled, `profile`, `trace`; the monitoring of later Pythons)
+HOOK_EVENTS = ("sys.setprofile", "sys.settrace", "sys._setprofileallthreads", "sys._settraceallthreads",
+               "sys.monitoring")
 
 
 def _audit_hooks_refused(event: str, _: tuple) -> None:
-    """The child's own audit hook where derivatives are worked out by hand: any other hook asked for is refused (a
-    RuntimeError from an existing hook keeps a new one out) and remembered."""
+    """The child's own audit hook where derivatives are worked out by hand: any other audit hook, and any profile or
+    trace function of the student's, is refused (a RuntimeError from an audit hook keeps it out) and remembered. A
+    profiler enabled during a by-hand call and disabled before it returned listed the code objects that ran, the
+    guard's copy of the differentiated function among them, which the student made a function of again (red team
+    round 43, 01; at import, a polynomial's code from a module's constants, 02)."""
     if event == "sys.addaudithook":
         _AUDIT_HOOKS_ADDED.append(event)
         raise RuntimeError("audit hooks are refused here")
+    if event == "sys.settrace" and _TRACE_DROPPED:  # the import guard's trace, dropped by Python as it raised
+        _TRACE_DROPPED.pop()
+        return
+    if event.startswith(HOOK_EVENTS) and not _OWN_HOOKS:
+        if get_ident() != _MAIN_THREAD[0]:  # a thread of the student's, which takes the import guard's trace
+            _THREADS_STARTED.append(event)
+            raise RuntimeError("threads are refused here: derivatives worked out by hand are computed in the call "
+                               "itself")
+        _HOOKS_SET.append(event)
+        raise RuntimeError("profile and trace functions are refused here: derivatives worked out by hand are computed "
+                           "in the call itself")
 
 
 def _serve_more(reader, send, files: dict[str, list[str]]) -> None:

@@ -64,6 +64,8 @@ NOTED_MODULES = frozenset({
     "gc", "inspect", "types", "importlib", "imp", "zipimport", "ctypes", "builtins", "traceback", "pickle",
     "marshal", "copyreg", "shelve", "dill", "cloudpickle", "dis", "code", "codeop", "runpy", "pkgutil", "pydoc",
     "pdb", "bdb", "site", "grader", "calcgrade_kit", "timeit", "doctest", "unittest", "cmath", "string",
+    # a profiler or a tracer lists the code objects that ran (red team round 43; refused in the child as well)
+    "cProfile", "profile", "pstats", "trace",
 })
 
 
@@ -127,7 +129,7 @@ def _noted_name(name: str) -> str:
 
 # Modules reached as another module's attribute (`dataclasses.builtins`, `dataclasses.inspect`, `dataclasses.types`:
 # red team round 42), where no import names them; not the noted modules whose names are common words.
-MODULES_AS_ATTRIBUTES = (NOTED_MODULES - {"code", "string", "site", "dis", "grader"}) | {"sys"}
+MODULES_AS_ATTRIBUTES = (NOTED_MODULES - {"code", "string", "site", "dis", "grader", "profile", "trace"}) | {"sys"}
 
 
 def _noted_module(module: str) -> str:
