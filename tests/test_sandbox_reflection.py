@@ -19,6 +19,15 @@ REACHES = {
     "builtins through another module": "import dataclasses\ndataclasses.builtins.hasattr = print\n",
     "types through another module": "import dataclasses\nT = dataclasses.types\n",
     "a profiler": "import cProfile\n",  # red team round 43: it lists the code objects that ran
+    # red team round 44: a noted module imported from another, pickled data under multiprocessing's name, a single
+    # dispatch reading string annotations, a class's own special methods run by a `match`, memory through strides
+    "inspect from dataclasses": "from dataclasses import inspect\n",
+    "multiprocessing's pickler": "from multiprocessing.reduction import ForkingPickler\n",
+    "a single dispatch": "import functools\n\n@functools.singledispatch\ndef f(x):\n    return x\n",
+    "a class's instance check": "class M(type):\n    def __instancecheck__(cls, other):\n        return True\n",
+    "a class's match arguments": "class C:\n    @property\n    def __match_args__(self):\n        return ()\n",
+    "memory through strides": "import numpy as np\nv = np.lib.stride_tricks.as_strided(np.zeros(1), (1,), (8,))\n",
+    "an object's address": "def df(x):\n    return id(x)\n",
     "pickled data through numpy": "def df(x):\n    return np.load(x, allow_pickle=True)\n",
     "a special name in bytes": "def df(x):\n    return b'__self__'\n",
     "a function's globals": "def df(x):\n    return df.__globals__['f'](x)\n",

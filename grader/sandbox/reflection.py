@@ -15,8 +15,12 @@ the guard's own global; not `__name__`, `__init__`, `__add__` and the like in `H
 own `__dict__`); `getattr`, `vars`, `globals`, `eval`, `exec`, `compile`; a frame's, a traceback's or a generator's
 attributes, `sys.modules`, `settrace`; an import of a module for reflection or for running text (`gc`, `inspect`,
 `types`, `importlib`, `ctypes`, `pickle`, `timeit`, `doctest`, `unittest`, `logging.config`, a private module, the
-grader's package), or such a module reached as another's attribute (`dataclasses.builtins`); a complex number (an
-imaginary literal, `complex`, `.imag`, `cmath`, `np.emath`).
+grader's package, a profiler, `multiprocessing`), or such a module reached as another's attribute or imported from
+it (`dataclasses.builtins`, `from dataclasses import inspect`); text run as code under other names (a forward
+reference's evaluation, a single dispatch's string annotations); memory reached through an array's strides or an
+object's address (`as_strided`, `id`); a special method a class defines that the interpreter runs on its own
+(`__instancecheck__`, `__match_args__`), beyond its arithmetic and protocols; a complex number (an imaginary literal,
+`complex`, `.imag`, `cmath`, `np.emath`).
 """
 
 from __future__ import annotations
@@ -41,9 +45,19 @@ HARMLESS_SPECIAL = frozenset({
       for operation in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "divmod")),
 })
 SPECIAL_IN_TEXT = re.compile(r"__[A-Za-z0-9_]+?__")
+# Special methods a class of the student's defines for its own arithmetic and protocols, not noted there; any other
+# (`__instancecheck__`, `__match_args__` as a property, `__getattr__`, `__set_name__`: the interpreter runs them on
+# its own, a `match` statement's class pattern read `f_wave.__code__` through them, red team round 44, 04) is.
+CLASS_OWN_SPECIAL = HARMLESS_SPECIAL | frozenset({
+    f"__{prefix}{operation}__" for prefix in ("", "r", "i")
+    for operation in ("and", "or", "xor", "lshift", "rshift")} | {
+    "__invert__", "__trunc__", "__floor__", "__ceil__", "__reversed__", "__missing__", "__length_hint__",
+    "__array_ufunc__", "__array_function__", "__sizeof__", "__bytes__", "__complex__"})
 # Builtins that reach an attribute or a namespace by a name made at run time, or run text as code.
 NOTED_BUILTINS = frozenset({"getattr", "setattr", "delattr", "vars", "globals", "locals", "eval", "exec", "compile",
-                             "breakpoint"})
+                             "breakpoint",
+                             # an object's address, what memory read through NumPy's strides starts from (round 44)
+                             "id"})
 # Attributes that lead to a frame, a traceback's frame, `sys.modules`, code objects, or fetch attributes by name.
 NOTED_ATTRIBUTES = NOTED_BUILTINS | frozenset({
     "f_back", "f_globals", "f_locals", "f_builtins", "f_code", "f_trace", "tb_frame", "tb_next", "gi_frame",
@@ -57,6 +71,11 @@ NOTED_ATTRIBUTES = NOTED_BUILTINS | frozenset({
     # text run as code under another name: `typing.get_type_hints` evaluates string annotations (red team round 33),
     # and so does a forward reference's evaluation (`typing.ForwardRef(text)._evaluate(...)`: round 42, 02)
     "get_type_hints", "get_annotations", "ForwardRef", "_evaluate", "_eval_type", "evaluate_forward_ref",
+    # and a single dispatch's registration, which reads a function's string annotations (round 44, 03)
+    "singledispatch", "singledispatchmethod",
+    # memory read and written through an array's strides, from an object's address (round 44, 05), and pickled data
+    # loaded under another module's name (`multiprocessing.reduction.ForkingPickler.loads`: round 44, 02)
+    "as_strided", "byte_bounds", "stride_tricks", "ForkingPickler", "reduction",
 })
 COMPLEX = frozenset({"complex", "imag", "emath", "complex64", "complex128", "complexfloating"})
 # Modules made for reflection or for running code from text and data.
@@ -66,6 +85,8 @@ NOTED_MODULES = frozenset({
     "pdb", "bdb", "site", "grader", "calcgrade_kit", "timeit", "doctest", "unittest", "cmath", "string",
     # a profiler or a tracer lists the code objects that ran (red team round 43; refused in the child as well)
     "cProfile", "profile", "pstats", "trace",
+    # processes (refused in the child) and their picklers (red team round 44, 02)
+    "multiprocessing", "concurrent",
 })
 
 
@@ -130,6 +151,12 @@ def _noted_name(name: str) -> str:
 # Modules reached as another module's attribute (`dataclasses.builtins`, `dataclasses.inspect`, `dataclasses.types`:
 # red team round 42), where no import names them; not the noted modules whose names are common words.
 MODULES_AS_ATTRIBUTES = (NOTED_MODULES - {"code", "string", "site", "dis", "grader", "profile", "trace"}) | {"sys"}
+
+
+def _module_imported_by_name(name: str) -> str:
+    """`from dataclasses import inspect`: a noted module imported as another module's attribute (round 44, 01)."""
+    return f"`{name}`, a module for reaching into the interpreter, imported from another" \
+        if name in MODULES_AS_ATTRIBUTES else ""
 
 
 def _noted_module(module: str) -> str:
@@ -197,10 +224,13 @@ def _first_reach(file: str, tree: ast.AST) -> Reach | None:
             why = next((w for alias in node.names if (w := _noted_module(alias.name) or _bound_name(alias))), "")
         elif isinstance(node, ast.ImportFrom):
             why = _noted_module(node.module or "") if node.level == 0 else ""
-            why = why or next((w for alias in node.names if (w := _noted_name(alias.name) or _bound_name(alias))), "")
+            why = why or next((w for alias in node.names if (w := _noted_name(alias.name) or _bound_name(alias)
+                                                               or _module_imported_by_name(alias.name))), "")
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             if _special(node.name) and id(node) not in in_class_body and node.name not in HARMLESS_SPECIAL:
                 why = f"`{node.name}` defined outside a class, a special name of the module"
+            elif _special(node.name) and id(node) in in_class_body and node.name not in CLASS_OWN_SPECIAL:
+                why = f"`{node.name}` defined in a class, a special method that the interpreter runs on its own"
         elif isinstance(node, ast.Global | ast.Nonlocal):
             why = next((w for name in node.names if (w := _noted_name(name))), "")
         elif isinstance(node, ast.MatchClass):
