@@ -111,8 +111,21 @@ def _as_numbers(got: Any, shape: tuple[int, ...]) -> tuple[np.ndarray | None, st
             return None, ONE_ELEMENT
         want = "a single number" if shape == () else f"shape {shape}"
         have = "a single number" if array.shape == () else f"shape {array.shape}"
-        return None, f"returned {have}, expected {want}"
+        return None, f"returned {have}, expected {want}{_axes_of_one(array.shape, shape)}"
     return array, ""
+
+
+def _axes_of_one(have: tuple[int, ...], want: tuple[int, ...]) -> str:
+    """What tells two shapes apart where only axes of length 1 do (a column, or a batch of one, for a 1-D array):
+    said as what the shapes show, never as a cause."""
+    if not want or [n for n in have if n != 1] != [n for n in want if n != 1]:
+        return ""
+    extra = len(have) - len(want)
+    if extra > 0:
+        return f": the same entries, with {'an axis' if extra == 1 else f'{extra} axes'} of length 1 too many"
+    if extra < 0:
+        return f": the same entries, with {'an axis' if extra == -1 else f'{-extra} axes'} of length 1 missing"
+    return ""
 
 
 def _brief(value: Any) -> str:

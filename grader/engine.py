@@ -629,6 +629,10 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
             _REPAIRS.clear()
         if found or (time.monotonic() < allowance.deadline and not cut_short):  # not a search cut short by time
             _REPAIRS[key] = (found, line, b"" if found else context(called), frozenset(called))
+    if found and _numbers_expected_not(planned, references):
+        # "the values are never added up: the answer is one number" is said where it is one; where it is an array,
+        # `sum(...)` passed by dropping an axis of length 1 (a batch of one kept), which it does not name
+        found = [candidate for candidate in found if candidate.edit.kind != "missing sum"]
     if not found:
         return verdicts
     other = repair.elsewhere(found[0], found[1:])
@@ -687,6 +691,12 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
             verdict = replace(verdict, student_message=message, diagnosis=diagnosis if named else verdict.diagnosis)
         changed.append(verdict)
     return changed
+
+
+def _numbers_expected_not(planned: Sequence[PlannedCheck], references: ReferenceProvider) -> bool:
+    """Does some check expect more than one number (an array, a pair)?"""
+    return any(not isinstance(expectation.value, str) and np.ndim(expectation.value) > 0
+               for p in planned for expectation in references.expectations(p))
 
 
 def _works_out_derivatives(exercise: Exercise) -> bool:

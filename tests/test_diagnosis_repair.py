@@ -1580,3 +1580,44 @@ def test_a_third_place_that_passes_is_shown_beside_the_two(sandbox):
     hints = _hints(own)
     assert hints and all("look at these three places" in hint and "to `x_minus, x_plus = (x - h, x + h)`" in hint
                          for hint in hints), hints
+
+
+def test_a_batch_of_one_kept_is_not_told_as_values_never_added_up(sandbox):
+    """`np.atleast_2d` kept for one weight vector returns shape (1, n): `sum(...)` passed by dropping the axis of
+    length 1, and was told "the values are never added up: the answer is one number, their sum" where the answer is
+    a vector (holdout 38). A missing sum is said only where the answer is one number; the shapes say the rest."""
+    body = ("W = np.atleast_2d(np.asarray(weights, dtype=float))\nG = np.atleast_2d(np.asarray(grad, dtype=float))\n"
+            "return W - learning_rate * G\n")
+    _, own = _grade(sandbox, "gradient_descent", "gradient_step", body)
+    assert own.score < own.max_score
+    hints = _hints(own)
+    assert hints and not any("one number" in hint for hint in hints), hints
+    assert any("an axis of length 1 too many" in hint for hint in hints), hints
+
+
+def test_a_fixed_factor_removed_by_the_repair_is_told_with_the_factor_that_would_make_it_one(sandbox):
+    """A Gaussian's rate k = ½ kept where the chain rule's 2 was lost (−k·x·e^(−k·x²) for −2k·x·e^(−k·x²)): removing
+    `k` passes only because 2k = 1, and "`k` does not belong in the product" taught a wrong derivative (holdout 38).
+    A name holding a fixed number is told with both readings."""
+    body = ("def dwave(x, a=3.0, k=0.5):\n    return (a * np.cos(a * x) - k * x * np.sin(a * x)) * np.exp(-k * x**2)\n"
+            "return dwave(x)\n")
+    _, own = _grade(sandbox, "derivatives", "df_wave", body)
+    assert own.score < own.max_score
+    hints = _hints(own)
+    assert hints and all("`k` does not belong" not in hint for hint in hints), hints
+    assert any("a missing factor 2 beside it" in hint for hint in hints), hints
+
+
+def test_a_value_the_passes_only_update_is_not_told_as_an_accumulator_never_reset(sandbox):
+    """A product over the variables that keeps the variable's own factor (cos(xy)·x·y for cos(xy)·y): moving its start
+    into the loop keeps the last factor only, which passed because y comes last, and was told "every pass shares and
+    keeps changing the same value" (holdout 38). A start is moved into a loop only where the passes read the value."""
+    body = ("variables = [x, y]\ninner = x * y\nchain = np.cos(inner)\nfor v in variables:\n    chain = chain * v\n"
+            "return 2 * x * y + chain\n")
+    _, own = _grade(sandbox, "partial_derivatives", "dg_dx", body)
+    assert own.score < own.max_score
+    hints = _hints(own)
+    assert hints and not any("every pass shares" in hint for hint in hints), hints
+    loop = ("def totals(rows):\n    out = []\n    total = 0.0\n    for row in rows:\n        for v in row:\n"
+            "            total += v\n        out.append(total)\n    return out\n")
+    assert "not reset" in {c.edit.kind for c in repair.candidates(MODULE_HEAD + loop, "totals")}

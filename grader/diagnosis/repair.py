@@ -2077,11 +2077,12 @@ def _drops(node: ast.AST, context: _Context) -> Found:
         why = why.format("")
     named = _scaled_name(node, context) if isinstance(node.op, ast.Mult | ast.Div) \
         and (isinstance(node.left, ast.Constant) or isinstance(node.right, ast.Constant)) else None  # a number dropped
-    yield from _expr_edit(kind, node, copy.deepcopy(node.left),
-                          _factor_or_use(node.op, node.right, named) or why.format(ast.unparse(node.right)))
+    yield from _expr_edit(kind, node, copy.deepcopy(node.left), _factor_or_use(node.op, node.right, named)
+                          or _named_number_dropped(node.op, node.right, context) or why.format(ast.unparse(node.right)))
     if isinstance(node.op, ast.Mult | ast.Add):
-        yield from _expr_edit(kind, node, copy.deepcopy(node.right),
-                              _factor_or_use(node.op, node.left, named) or why.format(ast.unparse(node.left)))
+        yield from _expr_edit(kind, node, copy.deepcopy(node.right), _factor_or_use(node.op, node.left, named)
+                              or _named_number_dropped(node.op, node.left, context)
+                              or why.format(ast.unparse(node.left)))
     if isinstance(node.op, ast.Mult) and isinstance(node.left, ast.BinOp) and isinstance(node.left.op, ast.Mult):
         extra = ast.unparse(ast.BinOp(node.left.right, ast.Mult(), node.right))  # `a * (1 - a)`: two factors
         yield from _expr_edit(kind, node, copy.deepcopy(node.left.left), why.format(extra))
@@ -2155,6 +2156,73 @@ def _factor_or_use(op: ast.operator, dropped: ast.expr, named: tuple[str, list[a
     where = " and ".join(f"`{ast.unparse(place)}`" for place in places[:2]) + (" …" if len(places) > 2 else "")
     return f"{extra} where `{name}` is made, or a missing factor {opposite} where `{name}` is used ({where}): " \
         "the code does not say which"
+
+
+def _named_number_dropped(op: ast.operator, dropped: ast.expr, context: _Context) -> str | None:
+    """The reason of an edit that drops a factor or a divisor that is a name holding a fixed number (a parameter's
+    default the callers leave, `k=0.5`; a local assigned a number once): the edit passes because the right factor
+    there is 1, so either the name does not belong, or a factor is missing beside it that makes it 1 (2·k for the
+    chain rule's 2 of e^(−k·x²), lost: "`k` does not belong" would teach a wrong derivative)."""
+    if not (isinstance(op, ast.Mult | ast.Div) and isinstance(dropped, ast.Name)):
+        return None
+    value = _fixed_number(dropped, context)
+    if value is None or value in (0, 1, -1):
+        return None
+    shown = f"{value:g}"
+    inverse = f"{1 / value:g}"
+    if isinstance(op, ast.Mult):
+        return (f"an extra factor `{dropped.id}` ({shown} here), or a missing factor {inverse} beside it (the factor "
+                f"there should be 1, and {inverse}·{dropped.id} is): the code does not say which")
+    return (f"an extra division by `{dropped.id}` ({shown} here), or a missing division by {shown} in what it "
+            f"divides (the divisor there should be 1): the code does not say which")
+
+
+def _fixed_number(name: ast.Name, context: _Context) -> float | None:
+    """The number a name holds wherever it is read, if the code fixes it: a parameter of the function (or of one
+    defined in it) with a number for its default, never passed by its callers within the function and never assigned;
+    or a name assigned once, a number. None otherwise."""
+    root: ast.AST = name
+    while (above := context.parents.get(id(root))) is not None:
+        root = above
+    stores = [n for n in ast.walk(root)
+              if isinstance(n, ast.Name) and n.id == name.id and not isinstance(n.ctx, ast.Load)]
+    numbers: list[float] = []
+    for node in ast.walk(root):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            positional = [*node.args.posonlyargs, *node.args.args]
+            pairs = list(zip(positional[len(positional) - len(node.args.defaults):], node.args.defaults, strict=True))
+            pairs += [(arg, default) for arg, default in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True)
+                      if default is not None]
+            for arg, default in pairs:
+                if arg.arg == name.id:
+                    if (number := _number_constant(default)) is None:
+                        return None
+                    numbers.append(float(number))
+                    if _passed_by_callers(root, node, arg.arg, positional):
+                        return None
+            if any(arg.arg == name.id for arg in (*positional, *node.args.kwonlyargs)) \
+                    and not any(arg.arg == name.id for arg, _ in pairs):
+                return None  # a parameter without a default: its value is the caller's
+    for store in stores:
+        statement = context.parents.get(id(store))
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and statement.targets[0] is store
+                and (number := _number_constant(statement.value)) is not None):
+            return None
+        numbers.append(float(number))
+    return numbers[0] if len(numbers) == 1 else None
+
+
+def _passed_by_callers(root: ast.AST, function: ast.AST, parameter: str, positional: list[ast.arg]) -> bool:
+    """Is a nested function's parameter given a value by a call of it in the code (by keyword, or by position)?"""
+    name = getattr(function, "name", None)
+    index = next((i for i, arg in enumerate(positional) if arg.arg == parameter), None)
+    for call in ast.walk(root):
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == name:
+            if any(keyword.arg in (parameter, None) for keyword in call.keywords):
+                return True
+            if index is not None and (len(call.args) > index or any(isinstance(a, ast.Starred) for a in call.args)):
+                return True
+    return name is None  # a lambda's callers are not known
 
 
 def _unsigned_comparison(node: ast.AST, context: _Context) -> Found:
@@ -2483,6 +2551,8 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                 for later in range(index + 1, len(statements)):
                     loop = statements[later]
                     if isinstance(loop, ast.For | ast.While):
+                        if not _read_in_passes(loop, statement):
+                            break  # fresh each pass, only the last pass's value would be left: no cause it names
                         rest = [copy.deepcopy(s) for s in statements[:index] + statements[index + 1:later]]
                         for depth, (header, moved) in enumerate(_into_loops(loop, statement)):  # and loops in it
                             kept = rest + [moved] + [copy.deepcopy(s) for s in statements[later + 1:]]
@@ -2692,6 +2762,29 @@ def _set_for_moved(function: ast.FunctionDef) -> Found:
         yield Edit("set for moved", _line(first), "", f"`{_line(first)}` sets the entry to "
                    f"`{ast.unparse(first.value)}`, where it is to be moved by that much: `{entry} += ...` keeps "
                    "the value it had", f"changing {places}"), changed, False
+
+
+def _read_in_passes(loop: ast.For | ast.While, statement: ast.Assign) -> bool:
+    """Is a value set before a loop read within its passes other than to update it (`rows.append(total)`, `if
+    f(x) < best`)? Only then can it belong inside the loop, fresh each pass: a value the passes only update
+    (`chain = chain * v`), read after the loop, would keep the last pass's alone there, which is no loop's purpose
+    (a product over the variables kept its own factor: moving its start inside passed only because y came last)."""
+    names = {target.id for target in statement.targets if isinstance(target, ast.Name)}
+    if not names:
+        return True
+    for inner in ast.walk(loop):
+        if not isinstance(inner, ast.stmt) or isinstance(inner, ast.For | ast.While | ast.If | ast.With | ast.Try):
+            continue
+        read = {node.id for node in ast.walk(inner) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+        if isinstance(inner, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            targets = inner.targets if isinstance(inner, ast.Assign) else [inner.target]
+            updated = {target.id for target in targets if isinstance(target, ast.Name)}
+            read -= updated
+        if read & names:
+            return True
+    tests = [inner.test for inner in ast.walk(loop) if isinstance(inner, ast.If | ast.While)]
+    tests += [inner.iter for inner in ast.walk(loop) if isinstance(inner, ast.For)]
+    return any(isinstance(node, ast.Name) and node.id in names for test in tests for node in ast.walk(test))
 
 
 def _substituted(root: ast.AST, replacements: dict[int, ast.AST]) -> ast.AST:
