@@ -117,14 +117,14 @@ def _as_numbers(got: Any, shape: tuple[int, ...]) -> tuple[np.ndarray | None, st
 
 def _axes_of_one(have: tuple[int, ...], want: tuple[int, ...]) -> str:
     """What tells two shapes apart where only axes of length 1 do (a column, or a batch of one, for a 1-D array):
-    said as what the shapes show, never as a cause."""
+    said as what the shapes show (not the values, which were not compared), never as a cause."""
     if not want or [n for n in have if n != 1] != [n for n in want if n != 1]:
         return ""
     extra = len(have) - len(want)
     if extra > 0:
-        return f": the same entries, with {'an axis' if extra == 1 else f'{extra} axes'} of length 1 too many"
+        return f": {'an axis' if extra == 1 else f'{extra} axes'} of length 1 too many"
     if extra < 0:
-        return f": the same entries, with {'an axis' if extra == -1 else f'{-extra} axes'} of length 1 missing"
+        return f": {'an axis' if extra == -1 else f'{-extra} axes'} of length 1 missing"
     return ""
 
 

@@ -275,11 +275,11 @@ def test_parts_of_one_array_are_judged_block_by_block():
 
 
 def test_shapes_that_differ_by_axes_of_length_one_say_so():
-    """A batch of one or a column where a 1-D array belongs: the same entries, an axis of length 1 too many (said
+    """A batch of one or a column where a 1-D array belongs: an axis of length 1 too many (said
     as what the shapes show); other shapes are told as they are."""
     expected = Expectation(np.array([1.0, 2.0]), Tolerance(), "reference")
     assert compare(np.array([[1.0, 2.0]]), expected).problem == \
-        "returned shape (1, 2), expected shape (2,): the same entries, with an axis of length 1 too many"
+        "returned shape (1, 2), expected shape (2,): an axis of length 1 too many"
     assert compare(np.array([[1.0], [2.0]]), expected).problem.endswith("an axis of length 1 too many")
     assert compare(np.array([1.0, 2.0, 3.0]), expected).problem == "returned shape (3,), expected shape (2,)"
     column = Expectation(np.array([[1.0], [2.0]]), Tolerance(), "reference")

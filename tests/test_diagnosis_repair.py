@@ -1621,3 +1621,7 @@ def test_a_value_the_passes_only_update_is_not_told_as_an_accumulator_never_rese
     loop = ("def totals(rows):\n    out = []\n    total = 0.0\n    for row in rows:\n        for v in row:\n"
             "            total += v\n        out.append(total)\n    return out\n")
     assert "not reset" in {c.edit.kind for c in repair.candidates(MODULE_HEAD + loop, "totals")}
+    memo = ("def steps(w, n):\n    memo = {}\n\n    def grad(v):\n        key = round(v, 2)\n"
+            "        if key not in memo:\n            memo[key] = 2 * v\n        return memo[key]\n\n"
+            "    for _ in range(n):\n        w = w - 0.1 * grad(w)\n    return w\n")  # read by a function the loop calls
+    assert "not reset" in {c.edit.kind for c in repair.candidates(MODULE_HEAD + memo, "steps")}

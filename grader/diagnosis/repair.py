@@ -2551,7 +2551,7 @@ def _statements(node: ast.AST, context: _Context) -> Found:
                 for later in range(index + 1, len(statements)):
                     loop = statements[later]
                     if isinstance(loop, ast.For | ast.While):
-                        if not _read_in_passes(loop, statement):
+                        if not _read_in_passes(loop, statement, statements):
                             break  # fresh each pass, only the last pass's value would be left: no cause it names
                         rest = [copy.deepcopy(s) for s in statements[:index] + statements[index + 1:later]]
                         for depth, (header, moved) in enumerate(_into_loops(loop, statement)):  # and loops in it
@@ -2764,13 +2764,19 @@ def _set_for_moved(function: ast.FunctionDef) -> Found:
                    "the value it had", f"changing {places}"), changed, False
 
 
-def _read_in_passes(loop: ast.For | ast.While, statement: ast.Assign) -> bool:
+def _read_in_passes(loop: ast.For | ast.While, statement: ast.Assign, block: Sequence[ast.stmt] = ()) -> bool:
     """Is a value set before a loop read within its passes other than to update it (`rows.append(total)`, `if
-    f(x) < best`)? Only then can it belong inside the loop, fresh each pass: a value the passes only update
-    (`chain = chain * v`), read after the loop, would keep the last pass's alone there, which is no loop's purpose
-    (a product over the variables kept its own factor: moving its start inside passed only because y came last)."""
+    f(x) < best`, a function defined beside it and called in the loop that reads it: a memo)? Only then can it
+    belong inside the loop, fresh each pass: a value the passes only update (`chain = chain * v`), read after the
+    loop, would keep the last pass's alone there, which is no loop's purpose (a product over the variables kept its
+    own factor: moving its start inside passed only because y came last)."""
     names = {target.id for target in statement.targets if isinstance(target, ast.Name)}
     if not names:
+        return True
+    readers = {defined.name for defined in block if isinstance(defined, ast.FunctionDef)
+               and any(isinstance(node, ast.Name) and node.id in names for node in ast.walk(defined))}
+    if any(isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in readers
+           for call in ast.walk(loop)):
         return True
     for inner in ast.walk(loop):
         if not isinstance(inner, ast.stmt) or isinstance(inner, ast.For | ast.While | ast.If | ast.With | ast.Try):
