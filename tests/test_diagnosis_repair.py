@@ -1623,5 +1623,5 @@ def test_a_value_the_passes_only_update_is_not_told_as_an_accumulator_never_rese
     assert "not reset" in {c.edit.kind for c in repair.candidates(MODULE_HEAD + loop, "totals")}
     memo = ("def steps(w, n):\n    memo = {}\n\n    def grad(v):\n        key = round(v, 2)\n"
             "        if key not in memo:\n            memo[key] = 2 * v\n        return memo[key]\n\n"
-            "    for _ in range(n):\n        w = w - 0.1 * grad(w)\n    return w\n")  # read by a function the loop calls
+            "    for _ in range(n):\n        w = w - 0.1 * grad(w)\n    return w\n")  # read by a function called
     assert "not reset" in {c.edit.kind for c in repair.candidates(MODULE_HEAD + memo, "steps")}
