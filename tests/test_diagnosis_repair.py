@@ -1625,3 +1625,60 @@ def test_a_value_the_passes_only_update_is_not_told_as_an_accumulator_never_rese
             "        if key not in memo:\n            memo[key] = 2 * v\n        return memo[key]\n\n"
             "    for _ in range(n):\n        w = w - 0.1 * grad(w)\n    return w\n")  # read by a function called
     assert "not reset" in {c.edit.kind for c in repair.candidates(MODULE_HEAD + memo, "steps")}
+
+
+def test_a_regrouping_that_brings_a_term_under_a_factor_says_both_readings(sandbox):
+    """`3 * x - 12 * x + 9` (a power dropped from 3x²) passes as `(3 * x - 12) * x`, only because the next term has a
+    factor x: it was told as the order of operations alone (red team round 45, 01). The text says both readings."""
+    _, own = _grade(sandbox, "derivatives", "df_poly", "return 3 * x - 12 * x + 9\n")
+    hints = _hints(own)
+    assert hints and all("`3 * x` misses a factor `x`" in hint and "the code does not say which" in hint
+                         for hint in hints if "(3 * x - 12) * x" in hint), hints
+
+
+def test_an_edit_inside_a_right_helper_names_the_call_that_passes_it_the_wrong_argument(sandbox):
+    """A right σ' helper called with the activation (`dsig(out)`, where `dsig(w * x + b)` belongs) passes with
+    `sigmoid(z)` changed to `z` inside it, and was told that edit alone (red team round 45, 02)."""
+    body = ("x = np.asarray(x, dtype=float)\n\ndef dsig(z):\n    s = sigmoid(z)\n    return s * (1 - s)\n\n"
+            "out = neuron(w, b, x)\nreturn float(np.sum(2 * (out - y) * dsig(out) * x))\n")
+    _, own = _grade(sandbox, "neural_network", "dloss_dw", body)
+    hints = [hint for hint in _hints(own) if "`sigmoid(z)` where `z` itself belongs" in hint]
+    assert hints and all("or `dsig` is right and the slip lies in `dloss_dw`, which calls it (`dsig(out)`)" in hint
+                         for hint in hints), hints
+
+
+def test_a_gradient_taken_at_the_start_is_not_told_as_a_restart(sandbox):
+    """`point - learning_rate * [df_du(start), df_dv(start)]`: the pass goes on from `point`, only the gradient is
+    taken at the start; it was told "each pass restarts from the start" (red team round 45, 04)."""
+    body = ("point = np.array(start, dtype=float)\nnorms = []\nfor _ in range(n_steps + 1):\n"
+            "    grad = np.array([df_du(point), df_dv(point)], dtype=float)\n"
+            "    norms.append(float(np.sqrt(grad[0] ** 2 + grad[1] ** 2)))\n"
+            "    point = point - learning_rate * np.array([df_du(start), df_dv(start)], dtype=float)\n"
+            "return np.array(norms)\n")
+    _, own = _grade(sandbox, "neural_network", "gradient_norm_along_path", body)
+    hints = _hints(own)
+    assert hints and not any("restarts from the start" in hint for hint in hints), hints
+    assert any("taken at the start" in hint for hint in hints), hints
+
+
+def test_a_sign_named_from_the_values_says_where_a_sign_can_come_from(sandbox):
+    """σ'(z) written s·(s − 1) flips every value of `dloss_dw`, and the listed sign slip's hint said only that the
+    derivative carries (σ(z) − y), which this code has (red team round 45, 03). It names each factor's sign."""
+    body = "s = neuron(w, b, x)\nreturn float(np.sum(2 * (s - y) * s * (s - 1) * x))\n"
+    _, own = _grade(sandbox, "neural_network", "dloss_dw", body)
+    hints = _hints(own)
+    assert any("which is never negative" in hint for hint in hints), hints
+
+
+def test_gradient_ascent_named_from_the_values_names_the_gradients_sign_too(sandbox):
+    """Both partial derivatives negated ("downhill") and then subtracted, as the update should: told "the update
+    SUBTRACTS learning_rate·gradient", which this update does (red team round 45, 05). The gradient's sign is named."""
+    body = ("path = np.zeros((n_steps + 1, 2))\nw, b = float(w0), float(b0)\npath[0] = w, b\n"
+            "for k in range(1, n_steps + 1):\n"
+            "    downhill_w, downhill_b = -dloss_dw(w, b, x, y), -dloss_db(w, b, x, y)\n"
+            "    w, b = w - learning_rate * downhill_w, b - learning_rate * downhill_b\n    path[k] = w, b\n"
+            "return path\n")
+    _, own = _grade(sandbox, "neural_network", "train_neuron", body)
+    hints = _hints(own)
+    assert any("gradient ascent" in hint for hint in hints), hints
+    assert all("not its negative" in hint for hint in hints if "gradient ascent" in hint), hints

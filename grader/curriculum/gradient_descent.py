@@ -228,7 +228,9 @@ def lifted_well_positive_ends(rng: np.random.Generator) -> Case:
 
 # ----- the exercises --------------------------------------------------------------------------------
 
-ASCENT = "gradient ascent: the update SUBTRACTS learning_rate·gradient (the gradient points uphill)."
+# Named from the values: where a sign can come from, not which one the code has (red team round 45, 05)
+ASCENT = ("gradient ascent: every step goes uphill. The update SUBTRACTS learning_rate·gradient, the gradient itself "
+          "(it points uphill), not its negative: check the update's sign and the gradient's.")
 NONCONVEX = given.CURRICULUM["gradient_descent.f_nonconvex"]
 EXERCISES = (
     exercise(
@@ -242,8 +244,10 @@ EXERCISES = (
         hint="With r = y − (m·x + c): ∂SSE/∂m = Σ 2·r·(∂r/∂m) and ∂SSE/∂c = Σ 2·r·(∂r/∂c); "
              "∂r/∂m = −x and ∂r/∂c = −1.",
         mistakes=[
-            mistake(name="sign flipped", hint="the residual y − (m·x + c) has derivative −x with respect to m "
-                    "and −1 with respect to c: both partials carry a minus sign.",
+            mistake(name="sign flipped", hint="every value has the opposite sign. The residual y − (m·x + c) "
+                    "has derivative −x with respect to m and −1 with respect to c: both partials carry a minus sign "
+                    "(with the residual written (m·x + c) − y, neither does): check the residual's direction against "
+                    "the sign in front.",
                     body="r = y - (m * x + c)\nreturn float(2 * np.sum(x * r)), float(2 * np.sum(r))"),
             mistake(name="missing factor 2", hint="d/du u² = 2u: the power rule brings down a 2.",
                     body="r = y - (m * x + c)\nreturn float(-np.sum(x * r)), float(-np.sum(r))"),

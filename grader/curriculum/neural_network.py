@@ -352,8 +352,12 @@ def push_along_the_stable_direction(rng: np.random.Generator) -> Case:
 
 SIGMOID_DERIVATIVE = ("σ'(z) = σ(z)·(1 − σ(z)): the second factor is 1 − σ(z), one minus the neuron's OUTPUT, not "
                       "1 − z.")
-SIGN = "the loss is Σ (σ(z) − y)²: its derivative carries (σ(z) − y), not (y − σ(z))."
-ASCENT = "gradient ascent: the update SUBTRACTS learning_rate·gradient (the gradient points uphill)."
+# Named from the values, these say where a sign can come from, not which one the student's code has (a minus lost
+# in σ' gives the same values as (y − σ(z)): red team round 45, 03 and 05)
+SIGN = ("every value has the opposite sign. The loss is Σ (σ(z) − y)²: its derivative carries (σ(z) − y), not "
+        "(y − σ(z)), and σ'(z) = σ(z)·(1 − σ(z)), which is never negative: check the sign of each factor.")
+ASCENT = ("gradient ascent: every step goes uphill. The update SUBTRACTS learning_rate·gradient, the gradient itself "
+          "(it points uphill), not its negative: check the update's sign and the gradient's.")
 EXERCISES = (
     exercise(
         module=MODULE, function="neuron", points=2,
@@ -472,7 +476,9 @@ EXERCISES = (
                          "h = sigmoid(xs * np.asarray(w_hidden) + np.asarray(b_hidden))\n"
                          "e = 2 * (h @ np.asarray(w_out) + b_out - y)\nd = e[:, np.newaxis] * w_out\n"
                          "return np.concatenate([np.sum(d * xs, axis=0), np.sum(d, axis=0), e @ h, [np.sum(e)]])"),
-            mistake(name="sign flipped", hint="the loss is Σ (ŷ − y)²: the output error is 2(ŷ − y), not 2(y − ŷ).",
+            mistake(name="sign flipped", hint="every gradient has the opposite sign. The loss is Σ (ŷ − y)²: the "
+                    "output error is 2(ŷ − y), not 2(y − ŷ), and σ'(z) = σ(z)·(1 − σ(z)) is never negative: check the "
+                    "sign of each factor.",
                     body="xs = np.asarray(x, dtype=float)[:, np.newaxis]\n"
                          "h = sigmoid(xs * np.asarray(w_hidden) + np.asarray(b_hidden))\n"
                          "e = 2 * (y - (h @ np.asarray(w_out) + b_out))\nd = e[:, np.newaxis] * w_out * h * (1 - h)\n"

@@ -923,7 +923,8 @@ def _returned_position(function: ast.FunctionDef, parents: dict[int, ast.AST]) -
 
 def _callers_of_nested(function: ast.FunctionDef) -> dict[str, tuple[str, str]]:
     """Each definition nested in the function that another nested definition calls by name (`helper(...)`,
-    `self.__sub__(other)`): its name -> (that caller's name, the call's text), the first such call."""
+    `self.__sub__(other)`), or the function's own body: its name -> (that caller's name, the call's text), the
+    first such call."""
     nested = [node for node in ast.walk(function) if isinstance(node, ast.FunctionDef) and node is not function]
     names = {node.name for node in nested}
     callers: dict[str, tuple[str, str]] = {}
@@ -935,6 +936,18 @@ def _callers_of_nested(function: ast.FunctionDef) -> dict[str, tuple[str, str]]:
                 call.func.attr if isinstance(call.func, ast.Attribute) else None
             if called in names and called != caller.name:
                 callers.setdefault(called, (caller.name, ast.unparse(call)))
+    # and the function's own body: a right helper called with the wrong argument (`dsig(out)`, σ'(σ(z)), where
+    # `dsig(z)` belongs) passes with an edit inside the helper that undoes the argument (red team round 45, 02)
+    waiting: list[ast.AST] = list(function.body)
+    while waiting:
+        node = waiting.pop(0)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue
+        if isinstance(node, ast.Call):
+            called = node.func.id if isinstance(node.func, ast.Name) else None
+            if called in names:
+                callers.setdefault(called, (function.name, ast.unparse(node)))
+        waiting.extend(ast.iter_child_nodes(node))
     return callers
 
 
@@ -951,8 +964,25 @@ def _also_called(edit: Edit, node: ast.AST, parents: dict[int, ast.AST],
     if inside is None or inside.name not in callers or parents.get(id(inside)) is None:
         return edit
     caller, call = callers[inside.name]
+    if caller == getattr(_outermost(inside, parents), "name", None) and not _reads_parameter(node, inside):
+        return edit  # called from the function's own body: only an edit of how a parameter is read undoes an argument
     return replace(edit, why=f"{edit.why}; or `{inside.name}` is right and the slip lies in `{caller}`, which calls "
                              f"it (`{call}`): the code does not say which")
+
+
+def _outermost(node: ast.AST, parents: dict[int, ast.AST]) -> ast.AST:
+    """The root of `parents`: the function whose code is edited."""
+    while (above := parents.get(id(node))) is not None:
+        node = above
+    return node
+
+
+def _reads_parameter(node: ast.AST, function: ast.FunctionDef) -> bool:
+    """Is the edited node a parameter of `function`, or a call applied to one (`sigmoid(z)` in `def dsig(z)`)?"""
+    parameters = set(_parameter_names(function.args))
+    if isinstance(node, ast.Name):
+        return node.id in parameters
+    return isinstance(node, ast.Call) and any(isinstance(a, ast.Name) and a.id in parameters for a in node.args)
 
 
 def _in_context(edit: Edit, node: ast.AST, replacement: Replacement, parents: dict[int, ast.AST],
@@ -1234,12 +1264,14 @@ def _precedence(node: ast.AST, context: _Context) -> Found:
         regrouped = ast.BinOp(copy.deepcopy(left.left), left.op,
                               ast.BinOp(copy.deepcopy(left.right), node.op, copy.deepcopy(right)))
         if not _folds_to_identity(regrouped):
-            yield from _expr_edit("precedence", node, regrouped, _factor_twice_why(node, right, left.left) or why)
+            yield from _expr_edit("precedence", node, regrouped, _factor_twice_why(node, right, left.left)
+                                  or _factor_missing_why(node, regrouped, right, left.left) or why)
     if isinstance(right, ast.BinOp):
         regrouped = ast.BinOp(ast.BinOp(copy.deepcopy(left), node.op, copy.deepcopy(right.left)), right.op,
                               copy.deepcopy(right.right))
         if not _folds_to_identity(regrouped):
-            yield from _expr_edit("precedence", node, regrouped, _factor_twice_why(node, left, right.right) or why)
+            yield from _expr_edit("precedence", node, regrouped, _factor_twice_why(node, left, right.right)
+                                  or _factor_missing_why(node, regrouped, left, right.right) or why)
     for depth in range(2, DEEPEST_REGROUPING + 1):  # `c * x ** n - 1` for `c * x ** (n - 1)`: deeper on the spine
         regrouped = copy.deepcopy(left)
         spine = regrouped
@@ -1282,6 +1314,18 @@ def _factor_twice_why(node: ast.BinOp, factor: ast.expr, released: ast.expr) -> 
     return (f"either the parentheses group too much (the order of operations), or `{ast.unparse(factor)}` is a "
             f"factor too many in `{ast.unparse(released)}`, which the group multiplies by "
             f"`{ast.unparse(factor)}` again: the code does not say which you meant")
+
+
+def _factor_missing_why(node: ast.BinOp, regrouped: ast.BinOp, term: ast.expr, factor: ast.expr) -> str:
+    """Where a regrouping of a sum or difference brings `term` into the reach of a factor another term has (`3 * x -
+    12 * x` regrouped as `(3 * x - 12) * x`): the code reads as that factor left out of `term` (3x where 3x² belongs,
+    a power dropped) as well as grouped too little, and the text says both ("" where the regrouping is not of that
+    kind)."""
+    if not (isinstance(node.op, ast.Add | ast.Sub) and isinstance(regrouped.op, ast.Mult)):
+        return ""
+    return (f"either the parentheses group too little (the order of operations: `{ast.unparse(regrouped)}`), or "
+            f"`{ast.unparse(term)}` misses a factor `{ast.unparse(factor)}` (a factor or a power left out): the code "
+            "does not say which you meant")
 
 
 def _factors(term: ast.expr) -> list[ast.expr]:
@@ -3181,9 +3225,39 @@ def _restarts(function: ast.FunctionDef) -> Found:
             for name in ast.walk(twin.value):
                 if isinstance(name, ast.Name) and name.id == parameter:
                     name.id = local
-            yield Edit("restart", _line(assign), _line(twin), f"`{parameter}` is read again at every pass, so each "
-                       f"pass restarts from the start: the pass must go on from the current `{local}`"), changed, False
+            called = _only_in_calls(assign.value, parameter)
+            why = (f"`{parameter}` is read again at every pass, so each pass restarts from the start: the pass must go "
+                   f"on from the current `{local}`") if not called else (
+                f"`{parameter}` is read again at every pass inside {', '.join(f'`{c}(...)`' for c in called)}, so "
+                f"every step uses what is taken at the start: it is taken at the current `{local}`")
+            yield Edit("restart", _line(assign), _line(twin), why), changed, False
             return
+
+
+CONVERSIONS = frozenset({"float", "int", "asarray", "array", "copy", "list", "tuple", "float64", "atleast_1d"})
+
+
+def _only_in_calls(value: ast.expr, name: str) -> list[str]:
+    """The calls (by name, in order) in whose arguments every read of `name` in `value` stands, or [] where some
+    read stands outside any call (`x0 - lr * df(x)` restarts from x0; `x - lr * df(x0)` takes the slope at x0)."""
+    parents = {id(child): node for node in ast.walk(value) for child in ast.iter_child_nodes(node)}
+    called: list[str] = []
+    for read in (n for n in ast.walk(value) if isinstance(n, ast.Name) and n.id == name):
+        node: ast.AST = read
+        call = None
+        while id(node) in parents:
+            above = parents[id(node)]
+            if isinstance(above, ast.Call) and node is not above.func \
+                    and ast.unparse(above.func).rsplit(".", 1)[-1] not in CONVERSIONS:
+                call = above
+                break
+            node = above
+        if call is None:
+            return []
+        text = ast.unparse(call.func)
+        if text not in called:
+            called.append(text)
+    return called
 
 
 def _unshadowed(node: ast.AST, field: str, index: int, loop: ast.For, context: _Context) -> Found:
