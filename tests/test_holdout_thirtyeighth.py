@@ -70,38 +70,19 @@ HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({
     "h38_best_fit_on_grid_general_axes_in_argument_order",
     # no hint; "shape" matched "returned shape (8, 1), expected shape (8,)": nothing says the layer returns a column
     "h38_neuron_layer_output_column",
-    # "shape" matched the problem line; the one claim is misleading (HAND_JUDGED_FALSE)
-    "h38_gradient_batch_shape_kept_2d",
-    # "shape" matched the problem line; the one claim is misleading (HAND_JUDGED_FALSE)
-    "h38_gradient_step_batch_of_weight_vectors_2d",
 })
 
-HAND_JUDGED_FALSE: dict[str, str] = {
-    # the slip is the chain rule's 2 lost: d/dx e^(−k·x²) = −2k·x·e^(−k·x²), written −k·x·e^(−k·x²). The text blames
-    # k, which belongs; removing it passes only because 2k = 1 at the exercise's k = ½, and teaches a wrong derivative
-    "h38_df_wave_general_gaussian_rate_factor_two_lost": "`k` does not belong in the product",
-    # the product over the variables is meant to accumulate (over j ≠ i); the slip is the own variable x included.
-    # Moving `chain = np.cos(inner)` into the loop keeps only the last factor, which passes because y comes last: a
-    # cause (an accumulator not reset) the code does not have
-    "h38_dg_dx_chain_product_includes_own_variable": "every pass shares and keeps changing the same value",
-    # the gradient is a vector of n partials, not one number; sum(...) passes only because it adds over the batch
-    # axis of length 1 (np.atleast_2d), which is the slip; nothing is to be added up
-    "h38_gradient_batch_shape_kept_2d": "the answer is one number, their sum",
-    # the same for the weights: the answer is the (n,) step, not a number; sum(...) only drops the batch axis of 1
-    "h38_gradient_step_batch_of_weight_vectors_2d": "the answer is one number, their sum",
-}
-
-# Every misleading entry (flagged by keywords or by hand): marked as failing today.
-FALSE_HINT_TODAY: dict[str, str] = {
-    "h38_df_wave_general_gaussian_rate_factor_two_lost": "blames the factor k, which belongs; the 2 of d/dx x² is "
-                                                         "lost, and k → 1 passes only because 2k = 1 at k = ½",
-    "h38_dg_dx_chain_product_includes_own_variable": "calls the product an accumulator not reset; the own variable "
-                                                     "x is in it, and the move passes only because y is last",
-    "h38_gradient_batch_shape_kept_2d": "says the answer is one number, their sum; it is a vector, and sum() only "
-                                        "drops the batch axis of length 1",
-    "h38_gradient_step_batch_of_weight_vectors_2d": "says the answer is one number, their sum; it is the weight "
-                                                    "vector, and sum() only drops the batch axis of length 1",
-}
+HAND_JUDGED_FALSE: dict[str, str] = {}
+# (At the grading four texts misled, each fixed since as a class. `h38_df_wave_general_gaussian_rate_factor_two_lost`,
+# a Gaussian's rate k = ½ kept where the chain rule lost its 2, was told "`k` does not belong in the product": a name
+# holding a fixed number, removed by a repair, is told with the factor that would make it one ("an extra factor `k`
+# (0.5 here), or a missing factor 2 beside it"). `h38_dg_dx_chain_product_includes_own_variable`, a product over
+# the variables that kept the variable's own factor, was told an accumulator never reset: a start is moved into a
+# loop only where the passes read the value (now told by its values only). `h38_gradient_batch_shape_kept_2d` and
+# `h38_gradient_step_batch_of_weight_vectors_2d`, a batch axis of length 1 kept for one input, were told "the values
+# are never added up: the answer is one number, their sum": a missing sum is said only where the answer is one
+# number, and shapes that differ by axes of length 1 say so ("an axis of length 1 too many"), which names them.)
+FALSE_HINT_TODAY: dict[str, str] = {}
 KEEPS_MARKS_TODAY: dict[str, str] = {}
 COSTS_CALLERS_TODAY: dict[str, str] = {}
 
