@@ -1507,3 +1507,18 @@ def test_a_profiler_run_during_a_by_hand_call_is_refused(sandbox):
     assert any("profile and trace functions are refused here" in check.student_message
                or "a profile or trace function of your code was set" in check.student_message
                for check in wave.checks), [check.student_message[:200] for check in wave.checks]
+
+
+def test_the_graders_modules_are_not_found_by_name_in_a_by_hand_child(sandbox):
+    """`optparse.Values().read_module("grader.sandbox.by_hand")` imported the guard's module by name and handed out its
+    table of original code, made a function again and differenced, every hidden check earned (red team round 47, 05;
+    unpickled data reached it the same way, 01). The grader's modules are out of `sys.modules` in such a child."""
+    body = ("x = np.asarray(x, dtype=float)\ntable = optparse.Values()\n"
+            "table.read_module('grader.sandbox.by_hand', 'loose')\n"
+            "code = [code for _, code in table._ORIGINAL_CODE.values() if code.co_name == 'f_wave']\n"
+            "given = type(df_wave)(code[0], {'np': np})\nh = 1e-3\n"
+            "return (given(x - 2 * h) - 8 * given(x - h) + 8 * given(x + h) - given(x + 2 * h)) / (12 * h)")
+    source = "import optparse\n" + replace_bodies(kit.solution_source("derivatives"), {"df_wave": body})
+    _, wave = _graded_wave(sandbox, source)
+    assert any("ModuleNotFoundError" in check.student_message or "No module named" in check.student_message
+               for check in wave.checks), [check.student_message[:200] for check in wave.checks]

@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -35,7 +36,7 @@ MAX_SOURCE = 24 * 1024  # characters of one module read (the kit's are 5-7,000; 
 
 # Special names that reach nothing beyond a string, the object's own type or its own arithmetic.
 HARMLESS_SPECIAL = frozenset({
-    "__name__", "__qualname__", "__doc__", "__file__", "__version__", "__all__", "__slots__", "__annotations__",
+    "__name__", "__qualname__", "__doc__", "__file__", "__version__", "__all__", "__slots__",
     "__future__", "__main__", "__class__", "__init__", "__post_init__", "__new__", "__repr__", "__str__",
     "__format__", "__len__", "__iter__", "__next__", "__contains__", "__getitem__", "__setitem__", "__delitem__",
     "__call__", "__enter__", "__exit__", "__hash__", "__bool__", "__float__", "__int__", "__index__", "__round__",
@@ -76,6 +77,8 @@ NOTED_ATTRIBUTES = NOTED_BUILTINS | frozenset({
     # memory read and written through an array's strides, from an object's address (round 44, 05), and pickled data
     # loaded under another module's name (`multiprocessing.reduction.ForkingPickler.loads`: round 44, 02)
     "as_strided", "byte_bounds", "stride_tricks", "ForkingPickler", "reduction",
+    # a word of memory at an address (round 47, 04), a module read or a file run by name (round 47, 05)
+    "ctypeslib", "from_address", "from_buffer", "read_module", "read_file",
 })
 COMPLEX = frozenset({"complex", "imag", "emath", "complex64", "complex128", "complexfloating"})
 # Modules made for reflection or for running code from text and data.
@@ -87,6 +90,8 @@ NOTED_MODULES = frozenset({
     "cProfile", "profile", "pstats", "trace",
     # processes (refused in the child) and their picklers (red team round 44, 02)
     "multiprocessing", "concurrent",
+    # a module's namespace read by name, a file run as code (red team round 47, 05)
+    "optparse",
 })
 
 
@@ -112,15 +117,16 @@ def reach_in_sources(sources: Mapping[str, str]) -> Reach | None:
     """The first door into the interpreter, or complex number, in any module of a submission (module name ->
     source), or None."""
     for name in sorted(sources):
-        if (found := reach_in_module(f"{name}.py", sources[name])) is not None:
+        if (found := reach_in_module(f"{name}.py", sources[name], frozenset(sources))) is not None:
             return found
     return None
 
 
 @functools.lru_cache(maxsize=256)
-def reach_in_module(file: str, source: str) -> Reach | None:
-    """The first door into the interpreter, or complex number, in one module's source. A module that does not
-    parse never runs in the child (it reaches nothing); one too long or too deep to read is noted as such."""
+def reach_in_module(file: str, source: str, siblings: frozenset[str] = frozenset()) -> Reach | None:
+    """The first door into the interpreter, or complex number, in one module's source (`siblings`: the names of
+    the submission's modules, which it may import). A module that does not parse never runs in the child (it reaches
+    nothing); one too long or too deep to read is noted as such."""
     if len(source) > MAX_SOURCE:
         return Reach(file, 1, f"a module of {len(source):,} characters, longer than the grader reads")
     try:
@@ -130,7 +136,7 @@ def reach_in_module(file: str, source: str) -> Reach | None:
     except (RecursionError, MemoryError):
         return Reach(file, 1, "code nested too deeply to read")
     try:
-        return _first_reach(file, tree)
+        return _first_reach(file, tree, siblings)
     except RecursionError:
         return Reach(file, 1, "code nested too deeply to read")
 
@@ -194,7 +200,7 @@ def _functions_only(tree: ast.AST) -> frozenset[str]:
     return frozenset(defined - otherwise)
 
 
-def _first_reach(file: str, tree: ast.AST) -> Reach | None:
+def _first_reach(file: str, tree: ast.AST, siblings: frozenset[str] = frozenset()) -> Reach | None:
     in_class_body: set[int] = set()  # methods named like special ones (`__add__`) are the class's own arithmetic
     functions = _functions_only(tree)
     for node in ast.walk(tree):
@@ -218,12 +224,16 @@ def _first_reach(file: str, tree: ast.AST) -> Reach | None:
             text = text.decode("latin-1") if isinstance(text, bytes) else text  # a bytes literal spells names too
             why = next((f"a string naming `{name}`, a special name that reaches into the interpreter"
                         for name in SPECIAL_IN_TEXT.findall(text) if name not in HARMLESS_SPECIAL), "")
+        elif isinstance(node, ast.Call):
+            why = _noted_call(node)
         elif isinstance(node, ast.keyword) and node.arg == "allow_pickle":
             why = "`allow_pickle`: unpickled data imports modules and reaches attributes by name (red team round 33)"
         elif isinstance(node, ast.Import):
-            why = next((w for alias in node.names if (w := _noted_module(alias.name) or _bound_name(alias))), "")
+            why = next((w for alias in node.names if (w := _noted_module(alias.name) or _bound_name(alias)
+                                                      or _foreign_module(alias.name, siblings))), "")
         elif isinstance(node, ast.ImportFrom):
-            why = _noted_module(node.module or "") if node.level == 0 else ""
+            why = (_noted_module(node.module or "") or _foreign_module(node.module or "", siblings)) \
+                if node.level == 0 else ""
             why = why or next((w for alias in node.names if (w := _noted_name(alias.name) or _bound_name(alias)
                                                                or _module_imported_by_name(alias.name))), "")
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
@@ -242,6 +252,28 @@ def _first_reach(file: str, tree: ast.AST) -> Reach | None:
         if why:
             return Reach(file, getattr(node, "lineno", 1), why)
     return None
+
+
+def _noted_call(call: ast.Call) -> str:
+    """A call that makes a class from names made at run time (`type(name, bases, namespace)`: its special methods
+    written nowhere, red team round 47, 03), or loads with pickling allowed by position (`np.load(f, None, True)`:
+    round 47, 01)."""
+    name = call.func.id if isinstance(call.func, ast.Name) else call.func.attr \
+        if isinstance(call.func, ast.Attribute) else ""
+    if name == "type" and len(call.args) == 3:
+        return "`type(name, bases, namespace)`, a class made from names at run time"
+    if name == "load" and len(call.args) >= 3:
+        return "`load(...)` with a third argument by position: NumPy's `allow_pickle`, unpickled data"
+    return ""
+
+
+def _foreign_module(module: str, siblings: frozenset[str]) -> str:
+    """An import of a module that is neither the standard library's, NumPy's nor the submission's own: a module
+    written by the submission at run time (red team round 47, 06), or one of the machine's."""
+    top = module.split(".")[0]
+    if not top or top in sys.stdlib_module_names or top in siblings or top in ("numpy", "__future__"):
+        return ""
+    return f"an import of `{module}`, a module that is neither the standard library's, NumPy's nor the submission's"
 
 
 def _bound_name(alias: ast.alias) -> str:
