@@ -531,3 +531,34 @@ def test_a_working_folder_that_cannot_be_made_leaves_no_template_waiting():
     assert done.returncode == 0, done.stderr[-2000:]
     first, second = done.stdout.splitlines()
     assert first.startswith("first: ") and second == "second: True"
+
+
+def test_the_watcher_ends_a_child_past_its_bound_while_nobody_waits_for_it():
+    """Red team round 46, 01: without a memory cgroup the grader looked at a child's memory only while it waited for
+    that child; a session child idle between calls (error carried forward keeps several open) filled 2 to 3 GiB
+    against a 1 GiB bound while the grader judged. Every watched child is looked at every `INTERVAL` by a watcher
+    thread, until it is no longer watched (then never signalled: its pidfd may be closed and its number reused)."""
+    import subprocess
+
+    from grader.sandbox.client import ChildHandle, MemoryWatch, no_longer_watched, watched_always
+
+    over = subprocess.Popen([sys.executable, "-c", "import time\ntime.sleep(60)\n"], start_new_session=True)
+    spared = subprocess.Popen([sys.executable, "-c", "import time\ntime.sleep(60)\n"], start_new_session=True)
+    pidfds = [os.pidfd_open(over.pid), os.pidfd_open(spared.pid)]
+    try:
+        watches = [MemoryWatch.of(ChildHandle(pidfds[0], over.pid), bound=0),
+                   MemoryWatch.of(ChildHandle(pidfds[1], spared.pid), bound=0)]
+        assert all(watch is not None for watch in watches)
+        watched_always(watches[1])
+        no_longer_watched(pidfds[1])  # ended by the grader before the watcher's first look
+        watched_always(watches[0])  # nobody calls check(): the watcher does
+        over.wait(timeout=10)
+        time.sleep(3 * MemoryWatch.INTERVAL)
+        assert over.returncode == -9 and spared.poll() is None
+    finally:
+        no_longer_watched(pidfds[0])
+        for process in (over, spared):
+            process.kill()
+            process.wait()
+        for pidfd in pidfds:
+            os.close(pidfd)

@@ -328,6 +328,7 @@ class Sandbox:
         Unix socket of the template's network namespace) is still there when the next child gets its job,
         and meanwhile the grader judges while the kernel tears the child down."""
         channel.close()
+        no_longer_watched(child.pidfd)  # before its pidfd is closed (`_reap`): the watcher never signals another's
         try:
             signal.pidfd_send_signal(child.pidfd, signal.SIGKILL)
         except ProcessLookupError:
@@ -520,11 +521,15 @@ class Sandbox:
 
     def _memory_watch(self, child: ChildHandle) -> MemoryWatch | None:
         """Where no memory cgroup bounds the child's processes together: the grader's watch over them; unconfined,
-        over the shared working folder too."""
+        over the shared working folder too. Looked at while the grader waits for the child, and every `INTERVAL`
+        by the process's watcher while it does not (`watched_always`)."""
         scratch = (self._workdir, self.limits.file_bytes) if child.group is not None and self._workdir else None
         if self._watch_memory is None and scratch is None:
             return None
-        return MemoryWatch.of(child, self._watch_memory, scratch)
+        watch = MemoryWatch.of(child, self._watch_memory, scratch)
+        if watch is not None:
+            watched_always(watch)
+        return watch
 
     def _failure(self, reply: Any, out_of_time: bool = False) -> Outcome:
         if reply is TIMEOUT and out_of_time:
@@ -897,6 +902,50 @@ class MemoryWatch:
                     if info.st_nlink == 0 and stat.S_ISREG(info.st_mode):
                         total += info.st_blocks * 512
         return total
+
+
+# Every child a `MemoryWatch` bounds, by its pidfd, looked at by one watcher thread of the process every `INTERVAL`:
+# a child waiting for its next call while the grader judges, or runs another session's calls (error carried forward
+# keeps several open), was not looked at, and its processes held 2 to 3 GiB against a 1 GiB bound for seconds (red
+# team round 46, 01). The lock is held while a watch is looked at, so a child no longer watched is never signalled.
+_WATCHED: dict[int, MemoryWatch] = {}
+_WATCHED_LOCK = threading.Lock()
+_WATCHER: list[threading.Thread] = []
+
+
+def watched_always(watch: MemoryWatch) -> None:
+    """Looked at every `INTERVAL` until `no_longer_watched`, besides while the grader waits for the child."""
+    with _WATCHED_LOCK:
+        _WATCHED[watch.pidfd] = watch
+        if not (_WATCHER and _WATCHER[0].is_alive()):
+            _WATCHER[:] = [threading.Thread(target=_watch_every_child, name="calcgrade-memory-watch", daemon=True)]
+            _WATCHER[0].start()
+
+
+def no_longer_watched(pidfd: int) -> None:
+    with _WATCHED_LOCK:
+        _WATCHED.pop(pidfd, None)
+
+
+def _watch_every_child() -> None:
+    while True:
+        time.sleep(MemoryWatch.INTERVAL)
+        with _WATCHED_LOCK:
+            for watch in list(_WATCHED.values()):
+                with contextlib.suppress(Exception):  # a look that fails leaves it to the next one
+                    watch.check()
+
+
+def _watcher_reset_in_child() -> None:
+    """A process forked from one with a watcher (a worker of a batch) starts with none: the thread is not copied,
+    and the lock may have been held."""
+    global _WATCHED_LOCK
+    _WATCHED_LOCK = threading.Lock()
+    _WATCHED.clear()
+    _WATCHER.clear()
+
+
+os.register_at_fork(after_in_child=_watcher_reset_in_child)
 
 
 class _LineReader:
