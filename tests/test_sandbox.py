@@ -51,7 +51,6 @@ def _only_broken(result, broken: set[str]):
     ("return [1.0, -10**5000]", "<integer too large for a float: about 5,000 digits>"),
     ("raise ValueError('x' * 10**7)", "ValueError: xxxx"),
     ("return 'x' * 10**7", "10,000,000 characters"),
-    ("from grader.plain import Given\nreturn Given('bogus')", "returned a function (bogus), not numbers"),
     ("raise ValueError('\\ud800')", "ValueError: \\ud800"),
     ("class Broken(Exception):\n    def __str__(self):\n        raise RuntimeError\nraise Broken()",
      "Broken: (its message could not be shown)"),
@@ -62,6 +61,21 @@ def test_a_misbehaving_function_costs_only_its_own_exercise(quick_sandbox, body,
     messages = [c.student_message for c in result.exercise("derivatives.df_wave").checks]
     assert any(words in message for message in messages), messages[0]
     assert all(len(message) < 5000 for message in messages)  # a huge exception message is cut
+
+
+def test_a_forged_answer_of_the_wire_is_no_number_and_the_graders_modules_are_not_there_by_hand(quick_sandbox):
+    """A `Given` of the wire made by the student's code is told as what it is, a function, not numbers; in a child of
+    derivatives worked out by hand the grader's modules are out of `sys.modules` (red team round 47), so it cannot
+    be made there at all."""
+    body = "from grader.plain import Given\nreturn Given('bogus')"
+    result = _grade_with(quick_sandbox, "derivatives", {"numerical_derivative": body})
+    _only_broken(result, {"numerical_derivative"})
+    messages = [c.student_message for c in result.exercise("derivatives.numerical_derivative").checks]
+    assert any("returned a function (bogus), not numbers" in message for message in messages), messages[0]
+    result = _grade_with(quick_sandbox, "derivatives", {"df_wave": body})
+    _only_broken(result, {"df_wave"})
+    messages = [c.student_message for c in result.exercise("derivatives.df_wave").checks]
+    assert any("No module named 'grader" in message for message in messages), messages[0]
 
 
 @pytest.mark.parametrize(("module", "function"), [("derivatives", "df_poly"),
