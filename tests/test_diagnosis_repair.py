@@ -1648,6 +1648,12 @@ def test_an_edit_inside_a_right_helper_names_the_call_that_passes_it_the_wrong_a
     hints = [hint for hint in _hints(own) if "`sigmoid(z)` where `z` itself belongs" in hint]
     assert hints and all("or `dsig` is right and the slip lies in `dloss_dw`, which calls it (`dsig(out)`)" in hint
                          for hint in hints), hints
+    # a NumPy function taken off the parameter (a memo keyed on a rounded point) is the helper's own: no such reading
+    memo = MODULE_HEAD + ("def f(p, h):\n    memo = {}\n\n    def cached(q):\n        key = float(np.round(q, 3))\n"
+                          "        if key not in memo:\n            memo[key] = q * q\n        return memo[key]\n\n"
+                          "    return (cached(p + h) - cached(p - h)) / (2 * h)\n")
+    whys = [c.edit.why for c in repair.candidates(memo, "f") if c.edit.before == "np.round(q, 3)"]
+    assert whys and not any("the slip lies in" in why for why in whys), whys
 
 
 def test_a_gradient_taken_at_the_start_is_not_told_as_a_restart(sandbox):

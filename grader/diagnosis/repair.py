@@ -789,8 +789,8 @@ def _edits(function: ast.FunctionDef, scope: set[str], signatures: dict[str, ast
             proposed += len(found)
             for edit, replacement, everywhere in found:
                 change = [(node, replacement)] if index else replacement
-                yield replace(_located(_in_context(_also_called(edit, node, parents, callers), node, replacement,
-                                                   parents, text), node, text),
+                yield replace(_located(_in_context(_also_called(edit, node, parents, callers, frozenset(signatures)),
+                                                   node, replacement, parents, text), node, text),
                               position=returned([node]) if index else None), change
                 parallel = _PARALLEL_PLACES.get(edit.kind)
                 if parallel is not None and isinstance(replacement, ast.AST):
@@ -952,7 +952,7 @@ def _callers_of_nested(function: ast.FunctionDef) -> dict[str, tuple[str, str]]:
 
 
 def _also_called(edit: Edit, node: ast.AST, parents: dict[int, ast.AST],
-                 callers: dict[str, tuple[str, str]]) -> Edit:
+                 callers: dict[str, tuple[str, str]], module: frozenset[str] = frozenset()) -> Edit:
     """An edit inside a nested definition that another one calls (`__rsub__` returning `self.__sub__(other)`)
     changes what both compute: where the checks reach it only through the caller, the slip may as well lie in that
     call (a right `__sub__` is not to be edited for a wrong `__rsub__`), so the reason says so."""
@@ -964,8 +964,9 @@ def _also_called(edit: Edit, node: ast.AST, parents: dict[int, ast.AST],
     if inside is None or inside.name not in callers or parents.get(id(inside)) is None:
         return edit
     caller, call = callers[inside.name]
-    if caller == getattr(_outermost(inside, parents), "name", None) and not _reads_parameter(node, inside):
-        return edit  # called from the function's own body: only an edit of how a parameter is read undoes an argument
+    if caller == getattr(_outermost(inside, parents), "name", None) and not _reads_parameter(node, inside, module):
+        return edit  # called from the function's own body: only a module function taken off a parameter (which the
+        # caller may have applied to what it passes already) undoes an argument; `np.round(q, 3)` does not
     return replace(edit, why=f"{edit.why}; or `{inside.name}` is right and the slip lies in `{caller}`, which calls "
                              f"it (`{call}`): the code does not say which")
 
@@ -977,12 +978,12 @@ def _outermost(node: ast.AST, parents: dict[int, ast.AST]) -> ast.AST:
     return node
 
 
-def _reads_parameter(node: ast.AST, function: ast.FunctionDef) -> bool:
-    """Is the edited node a parameter of `function`, or a call applied to one (`sigmoid(z)` in `def dsig(z)`)?"""
+def _reads_parameter(node: ast.AST, function: ast.FunctionDef, module: frozenset[str]) -> bool:
+    """Is the edited node a call of one of the module's functions (`module`) applied to a parameter of `function`
+    (`sigmoid(z)` in `def dsig(z)`)?"""
     parameters = set(_parameter_names(function.args))
-    if isinstance(node, ast.Name):
-        return node.id in parameters
-    return isinstance(node, ast.Call) and any(isinstance(a, ast.Name) and a.id in parameters for a in node.args)
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in module \
+        and any(isinstance(a, ast.Name) and a.id in parameters for a in node.args)
 
 
 def _in_context(edit: Edit, node: ast.AST, replacement: Replacement, parents: dict[int, ast.AST],
