@@ -536,7 +536,9 @@ def test_a_derivative_through_the_graders_own_copy_of_the_given_function_earns_n
     """Attack (red team round 20, 01): every child holds the grader's copies of the functions to differentiate
     (`grader.sandbox.child.GIVEN`, to pass to student code), reachable through `sys.modules`; the guard wrapped only
     the submission's own functions, so a complex step, or a central difference, through those copies earned every
-    point of the derivatives to be worked out by hand. The copies are guarded alike now."""
+    point of the derivatives to be worked out by hand. The copies are guarded alike now, and in a child of derivatives
+    worked out by hand the grader's modules are out of `sys.modules` (red team round 47): the module does not load
+    there."""
     bodies = {"df_poly": "return np.imag(_GIVEN['derivatives.f_poly'](np.asarray(x, dtype=float) + complex(0, 1e-30)))"
                          " / 1e-30",
               "df_wave": "g = _GIVEN['derivatives.f_wave']\nreturn (g(x + 1e-6) - g(x - 1e-6)) / 2e-6",
@@ -547,8 +549,13 @@ def test_a_derivative_through_the_graders_own_copy_of_the_given_function_earns_n
     for function in bodies:
         own = result.exercise(f"derivatives.{function}")
         assert own.score == 0, function
-        assert "derivative worked out by hand" in own.checks[0].student_message, function
-    assert result.score == result.max_score - sum(result.exercise(f"derivatives.{f}").max_score for f in bodies)
+        message = own.checks[0].student_message
+        assert "derivative worked out by hand" in message or "KeyError: 'grader.sandbox.child'" in message, message
+    # the module does not load where derivatives worked out by hand are graded, so each of them earns nothing; the
+    # rest of the module keeps its marks
+    by_hand = [e.function for e in of_module("derivatives") if e.by_hand]
+    assert set(bodies) <= set(by_hand)
+    assert result.score == result.max_score - sum(result.exercise(f"derivatives.{f}").max_score for f in by_hand)
 
 
 THROUGH_THE_GUARD = {
