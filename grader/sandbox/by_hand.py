@@ -145,6 +145,7 @@ class InputOnly:
             if not _real_numbers(value):
                 break
             self.allowed.append(set(absolute(asarray(value, dtype=float)).ravel().tolist()))
+        self.every: set[float] = set().union(*self.allowed)  # what an argument of the student's adding may hold
         # the input's points, each a tuple of its coordinates' sizes, where it has two arguments or more that
         # broadcast together
         self.points = _points(args[:len(self.allowed)]) if len(self.allowed) > 1 else None
@@ -156,14 +157,13 @@ class InputOnly:
         if self.nowhere:
             raise ValueError(refusal(f"`{self.name}` was evaluated: it is a polynomial, whose values at a few points "
                                      "give its derivative; the power rule needs none of them"))
-        every = set().union(*self.allowed)
         for index, argument in enumerate(bound):
             if argument is None and index >= len(self.allowed):
                 continue
             if not _real_numbers(argument):
                 raise TypeError(refusal(f"`{self.name}` was called with an object of type "
                                         f"`{type(argument).__name__}`, not numbers"))
-            allowed = self.allowed[index] if index < len(self.allowed) else every
+            allowed = self.allowed[index] if index < len(self.allowed) else self.every
             for value in asarray(argument, dtype=float).ravel().tolist():
                 if abs(value) not in allowed:
                     raise ValueError(refusal(f"`{self.name}` was evaluated at {value:.10g}, away from the input"))
@@ -384,23 +384,20 @@ class RealNumbersOnly:
         assert self.input_only is not None
         if any(type(key) is not str for key in kwargs):  # a `str` subclass's `__eq__` would run in the lookups
             raise TypeError(refusal(f"`{self.input_only.name}` was called with a keyword that is not text"))
+        if type(function) is FunctionType:
+            filled = _parameter_values(function, args, kwargs)
+            if filled is None:  # a call its parameters refuse: the function raises it itself
+                return args, kwargs
+            # every parameter's value, its default too: a parameter the given function does not have (`def f_wave(x,
+            # at=None)`) carried a point the check never saw (red team round 39, 02), and so did a default of the
+            # student's, an array written between calls (`def f_wave(x=_AT)` called as `f_wave()`: round 41, 01)
+            args, kwargs = filled
         # what is checked is what the function runs with: copies, which no code of the student's holds (a property
         # of an object bound to `np`, run at the formula's first `np.sin`, wrote x ± h into the array just checked:
-        # red team round 42, 03 and 05)
+        # red team round 42, 03 and 05); a callable object (a partial) with its arguments as they are
         args, kwargs = tuple(_copied(value) for value in args), {key: _copied(value) for key, value in kwargs.items()}
-        if type(function) is not FunctionType:  # a callable object (a partial): its arguments as they are
-            self.input_only.check((*args, *kwargs.values()))
-            return args, kwargs
-        filled = _parameter_values(function, args, kwargs)
-        if filled is None:  # a call its parameters refuse: the function raises it itself
-            return args, kwargs
-        filled = tuple(_copied(value) for value in filled[0]), {key: _copied(value) for key, value in filled[1].items()}
-        # every parameter's value, its default too: a parameter the given function does not have (`def f_wave(x,
-        # at=None)`) carried a point the check never saw (red team round 39, 02), and so did a default of the
-        # student's, an array written between calls (`def f_wave(x=_AT)` called as `f_wave()`: round 41, 01); the
-        # function runs with the values checked
-        self.input_only.check((*filled[0], *filled[1].values()))
-        return filled
+        self.input_only.check((*args, *kwargs.values()))
+        return args, kwargs
 
     def __enter__(self) -> RealNumbersOnly:
         if not all(plain_names(vars(module)) for module in self.modules):
