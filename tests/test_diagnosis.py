@@ -58,6 +58,14 @@ def test_a_missing_half_of_the_product_rule_is_shown_in_the_students_terms():
      "formula: missing term", "∂SSE/∂m misses the term 2c·Σx"),
     ("gradient_descent.sse_gradient", "r = y - (m * x + c)\nreturn -2 * np.sum(x * r) / len(x), -2 * np.sum(r)",
      "formula: a factor", "a mean"),
+    # a count read as `x.size`, `x.shape[0]` or `np.size(x)` (once unreadable), off by one in both partials: the
+    # one factor said once, as the division it is (was: no factor found, the formulas echoed)
+    ("gradient_descent.sse_gradient", "r = y - (m * x + c)\nn = x.size\n"
+     "return float(-2 * np.sum(x * r) / (n - 1)), float(-2 * np.sum(r) / (n - 1))",
+     "formula: a factor", "each of your partials is 1/(n − 1) times the right one (a division by n − 1"),
+    ("gradient_descent.sse_gradient", "r = y - (m * x + c)\n"
+     "return -2 * np.sum(x * r) / x.shape[0], -2 * np.sum(r) / np.size(y)", "mean instead of sum",
+     "exactly this mistake"),
 ])
 def test_symbolic_explanations(key, body, name, says):
     found = finding(key, body)

@@ -516,6 +516,16 @@ def _hints(exercise_result) -> list[str]:
     ("gradient_descent", "gradient_step", "w = np.asarray(weights, dtype=float)\n"
      "return w - learning_rate * np.sign(np.asarray(grad, dtype=float))\n", "extra operation",
      "changing `np.sign(np.asarray(grad, dtype=float))` to `np.asarray(grad, dtype=float)`"),
+    # a neighbouring quantity where the thing itself belongs: the Hessian's inverse (a covariance), the
+    # gradient's length (nothing was said: these calls were not among those that change a value)
+    ("partial_derivatives", "hessian", "p = np.array(point, dtype=float)\nn = p.size\nH = np.zeros((n, n))\n"
+     "for i in range(n):\n    for j in range(n):\n        e_i = np.zeros(n)\n        e_j = np.zeros(n)\n"
+     "        e_i[i] = h\n        e_j[j] = h\n"
+     "        H[i, j] = (f(p + e_i + e_j) - f(p + e_i - e_j) - f(p - e_i + e_j) + f(p - e_i - e_j)) / (4 * h * h)\n"
+     "return np.linalg.inv(H)\n", "extra operation", "changing `np.linalg.inv(H)` to `H`"),
+    ("partial_derivatives", "gradient", "p = np.asarray(point, dtype=float)\n"
+     "g = np.array([partial_derivative(f, p, i, h) for i in range(len(p))])\nreturn np.linalg.norm(g)\n",
+     "extra operation", "`norm(...)` takes the length (the norm), one number"),
     # the clipping dropped, not its bound told as "a fixed number where `grad` belongs" (NumPy's clip returns its
     # upper bound where the bounds cross, so that edit passed too and was said first)
     ("gradient_descent", "gradient_step", "g = np.asarray(grad, dtype=float)\n"

@@ -319,7 +319,12 @@ class _Reader:
         if isinstance(node, ast.Attribute):
             if isinstance(node.value, ast.Name) and node.value.id in MODULE_NAMES and node.attr in MODULE_CONSTANTS:
                 return MODULE_CONSTANTS[node.attr]
+            if node.attr == "size":  # `x.size`: the number of points of an array of data
+                return self.count_of(self.expression(node.value, environment))
             raise Unreadable("attribute")
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "shape" \
+                and isinstance(node.slice, ast.Constant) and node.slice.value in (0, -1):
+            return self.count_of(self.expression(node.value.value, environment))  # `x.shape[0]` of data
         if isinstance(node, ast.Call):
             return self.call_expression(node, environment)
         if isinstance(node, ast.Tuple | ast.List):
@@ -406,8 +411,8 @@ class _Reader:
             return self.summed(arguments[0]) / self.count()
         if name == "dot" and len(arguments) == 2:
             return self.summed(arguments[0] * arguments[1])
-        if name == "len" and len(arguments) == 1:
-            return self.count()
+        if name in ("len", "size") and len(arguments) == 1:
+            return self.count_of(arguments[0])
         raise Unreadable(f"function {name}")
 
     def polynomial(self, name: str, arguments: list[ast.expr], environment: dict[str, Value]) -> Value:
@@ -431,6 +436,13 @@ class _Reader:
         if self.data is None:
             raise Unreadable("len of a number")
         return moment_symbol(0, 0)
+
+    def count_of(self, value: Value) -> sp.Expr:
+        """The number of points of `value`, which must be an array of data (`len(x)`, `x.size`, `x.shape[0]`):
+        anything else has a length the reader does not know."""
+        if self.data is None or not isinstance(value, sp.Expr) or not value.has(self.data.x, self.data.y):
+            raise Unreadable("the length of something that is not data")
+        return self.count()
 
     def summed(self, expr: sp.Expr) -> sp.Expr:
         """Σ over the data of a per-point expression, as a sum of coefficient·Σxᵖyᵍ."""

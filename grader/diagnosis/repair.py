@@ -131,6 +131,14 @@ _CHANGES_VALUE = {
     "radians": "reads the number as degrees (the angle is in radians already)",
     "rad2deg": "turns radians into degrees (the functions take radians)",
     "degrees": "turns radians into degrees (the functions take radians)",
+    # a neighbouring quantity of a matrix or a vector where the thing itself belongs
+    "inv": "inverts the matrix", "pinv": "inverts the matrix (its pseudo-inverse)",
+    "norm": "takes the length (the norm), one number", "det": "takes the determinant, one number",
+    "eigvals": "takes the eigenvalues", "eigvalsh": "takes the eigenvalues", "trace": "adds up the diagonal",
+    "diff": "takes the differences of neighbouring entries", "cumprod": "makes running products",
+    "prod": "multiplies the entries together", "var": "takes the variance", "std": "takes the standard deviation",
+    "log10": "takes the logarithm", "log2": "takes the logarithm", "log1p": "takes the logarithm of 1 + the value",
+    "expm1": "exponentiates", "exp2": "raises 2 to the value",
 }
 
 

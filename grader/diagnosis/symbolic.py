@@ -575,11 +575,20 @@ def _classify_expression(sampler: _Sampler, target: Target, student: sp.Expr, re
     refuted = refuted | {FACTOR_CLAIM}
     ratio = _simple_ratio(student, right)
     if ratio is not None:
-        mean = " (a division by n: the SSE is a sum, so its gradient is a sum too, not a mean)" \
-            if ratio.has(moment_symbol(0, 0)) and not ratio.has(*_moment_symbols(target) - {moment_symbol(0, 0)}) \
-            else ""
-        return Finding("formula: a factor", f"{subject} is {formula(ratio)} times the right one{mean}", refuted)
+        return _ratio_finding(target, ratio, subject, refuted)
     return _term_finding(student, right, refuted, subject, target.notation, written)
+
+
+def _ratio_finding(target: Target, ratio: sp.Expr, subject: str, refuted: frozenset[str]) -> Finding:
+    """`subject` is `ratio` times the right one; a ratio of the number of points alone (1/n, 1/(n − 1)) is a
+    division by it, which a gradient of a sum never has."""
+    count = moment_symbol(0, 0)
+    divided = ""
+    if ratio.has(count) and not ratio.has(*_moment_symbols(target) - {count}):
+        divisor = sp.cancel(1 / ratio)
+        divided = f" (a division by {formula(divisor)}: the SSE is a sum, so its gradient is a sum too, not a mean)" \
+            if _is_count(divisor) else " (a count of the points too many or too few: the SSE is a plain sum)"
+    return Finding("formula: a factor", f"{subject} is {formula(ratio)} times the right one{divided}", refuted)
 
 
 def _factor_finding(sampler: _Sampler, student: sp.Expr, right: sp.Expr, k: float, refuted: frozenset[str],
@@ -608,13 +617,22 @@ def _exact_number(k: float) -> sp.Expr | None:
 
 
 def _simple_ratio(student: sp.Expr, right: sp.Expr) -> sp.Expr | None:
-    """student/right when it cancels to a monomial (x, 1/n, 2x, …): a power or a count too many or too few."""
+    """student/right when it cancels to a monomial (x, 1/n, 2x, …), where a count of the points may be off by a
+    few (1/(n − 1)): a power or a count too many or too few."""
     if not (is_small(student, 120) and is_small(right, 120)):
         return None
     ratio = sp.cancel(sp.together(student / right))
     factors = sp.Mul.make_args(ratio)
-    monomial = all(f.is_Number or f.is_Symbol or (f.is_Pow and f.base.is_Symbol and f.exp.is_Integer) for f in factors)
-    return ratio if monomial and is_small(ratio, 8) and ratio.free_symbols else None
+    monomial = all(f.is_Number or f.is_Symbol or (f.is_Pow and f.exp.is_Integer and (
+        f.base.is_Symbol or (abs(f.exp) == 1 and _is_count(f.base)))) or _is_count(f) for f in factors)
+    return ratio if monomial and is_small(ratio, 10) and ratio.free_symbols else None
+
+
+def _is_count(expr: sp.Expr) -> bool:
+    """The number of points, or it off by a few: n, n − 1, n − 2, n + 1."""
+    count = moment_symbol(0, 0)
+    offset = sp.expand(expr - count)
+    return expr.free_symbols == {count} and offset.is_Integer and abs(int(offset)) <= 3
 
 
 def _term_finding(student: sp.Expr, right: sp.Expr, refuted: frozenset[str], subject: str,
@@ -680,6 +698,9 @@ def _classify_components(sampler: _Sampler, target: Target, student: tuple, refu
     if len(student) == 2 and sampler.equal(student[0], reference[1]) and sampler.equal(student[1], reference[0]):
         return Finding("formula: outputs swapped", f"your {names[0]} and {names[1]} are swapped: return them in "
                        f"the order ({names[0]}, {names[1]})", refuted | {FACTOR_CLAIM})
+    simple = [_simple_ratio(s, r) for s, r in zip(student, reference, strict=True)]
+    if simple[0] is not None and all(ratio == simple[0] for ratio in simple):  # one factor, say once: 1/(n − 1)
+        return _ratio_finding(target, simple[0], "each of your partials", refuted | {FACTOR_CLAIM})
     parts, kinds = [], []
     ratios = [sampler.constant_ratio(s, r) for s, r in zip(student, reference, strict=True)]
     if all(k is not None for k in ratios) and len({round(k, 9) for k in ratios if k is not None}) == 1 \
