@@ -81,6 +81,13 @@ NAMED = [
                  "x = float(x0)\nk = 0\nwhile k < n_steps:\n    new = x - learning_rate * df(x)\n"
                  "    if abs(new - x) < 1e-8:\n        x = new\n        break\n    x = new\n    k += 1\nreturn x",
                  "stops early", id="step-threshold-after-the-step"),
+    # the iterates averaged, as a chain's (start included or not): nothing was said
+    pytest.param("gradient_descent.descend_1d",
+                 "x = float(x0)\nvisited = [x]\nfor _ in range(n_steps):\n    x = x - learning_rate * df(x)\n"
+                 "    visited.append(x)\nreturn float(np.mean(visited))", "iterates averaged", id="mean-of-iterates"),
+    pytest.param("gradient_descent.descend_1d",
+                 "x = float(x0)\ntotal = 0.0\nfor _ in range(n_steps):\n    x = x - learning_rate * df(x)\n"
+                 "    total += x\nreturn total / n_steps", "iterates averaged", id="mean-of-steps-taken"),
     pytest.param("gradient_descent.best_of_starts",
                  "ends = sorted(descend_1d(df, s, learning_rate, n_steps) for s in starts)\nreturn float(ends[0])",
                  "kept the smallest candidate", id="smallest-end-point"),

@@ -231,6 +231,20 @@ class _NeverCarried(_LoopTransform):
         return [*_stmts(f"{kept} = {name}"), loop, *_stmts(f"{name} = {kept}")]
 
 
+class _IteratesAveraged(_LoopTransform):
+    """What the function goes on with after the loop is the mean of the values the loop's carried name took
+    (the start among them, or not), not the last one: the average of a chain's iterates."""
+
+    def __init__(self, start_included: bool):
+        self.start_included = start_included
+
+    def change(self, loop: ast.For, index: int, name: str, update: ast.expr) -> Any:
+        seen = f"{_PREFIX}seen"
+        loop.body.insert(index + 1, _stmts(f"{seen}.append({name})")[0])
+        return [*_stmts(f"{seen} = [{name}]" if self.start_included else f"{seen} = []"), loop,
+                *_stmts(f"if {seen}:\n    {name} = np.mean(np.asarray({seen}, dtype=float), axis=0)")]
+
+
 class _EarlyStop(_LoopTransform):
     """The loop stops before its count once a step (`kind` "step": before taking it, "taken": after) or the
     gradient ("gradient") is smaller than `threshold` in every coordinate."""
@@ -1142,6 +1156,9 @@ OPERATORS = (
              "step or of the gradient); make exactly the number of steps asked for",
              sources=tuple(lambda kind=kind, threshold=threshold: _EarlyStop(kind, threshold)
                            for kind in ("step", "taken", "gradient") for threshold in THRESHOLDS)),
+    Operator("iterates averaged", "your answer is the average of the points your loop went through, not the "
+             "point where its last step ends: gradient descent's answer is its last iterate",
+             sources=(lambda: _IteratesAveraged(start_included=True), lambda: _IteratesAveraged(start_included=False))),
     Operator("kept the smallest candidate", "your search keeps the smallest x (it compares the candidates "
              "themselves), not the one where the function is lowest: compare f at each candidate",
              sources=(lambda: _Selection("itself"),)),
