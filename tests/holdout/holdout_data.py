@@ -46,6 +46,7 @@ THIRTYSIXTH_DIR = HOLDOUT_DIR / "thirtysixth"  # the thirty-sixth: notation read
 THIRTYSEVENTH_DIR = HOLDOUT_DIR / "thirtyseventh"  # the thirty-seventh: reuse and composition
 THIRTYEIGHTH_DIR = HOLDOUT_DIR / "thirtyeighth"  # the thirty-eighth: generalisation
 THIRTYNINTH_DIR = HOLDOUT_DIR / "thirtyninth"  # the thirty-ninth: habits from statistics and data analysis
+FORTIETH_DIR = HOLDOUT_DIR / "fortieth"  # the fortieth: the neighbouring question
 ALL_MODULES = (*MODULES, "neural_network")
 IN_ORDER = (HOLDOUT_DIR, SECOND_DIR, THIRD_DIR, FOURTH_DIR, FIFTH_DIR, SIXTH_DIR, SEVENTH_DIR, EIGHTH_DIR, NINTH_DIR,
             TENTH_DIR, ELEVENTH_DIR, TWELFTH_DIR, THIRTEENTH_DIR,
@@ -55,7 +56,8 @@ IN_ORDER = (HOLDOUT_DIR, SECOND_DIR, THIRD_DIR, FOURTH_DIR, FIFTH_DIR, SIXTH_DIR
             TWENTYSIXTH_DIR, TWENTYSEVENTH_DIR, TWENTYEIGHTH_DIR, TWENTYNINTH_DIR,
             THIRTIETH_DIR, THIRTYFIRST_DIR, THIRTYSECOND_DIR, THIRTYTHIRD_DIR,
             THIRTYFOURTH_DIR, THIRTYFIFTH_DIR, THIRTYSIXTH_DIR,
-            THIRTYSEVENTH_DIR, THIRTYEIGHTH_DIR, THIRTYNINTH_DIR)  # the batches in the order written
+            THIRTYSEVENTH_DIR, THIRTYEIGHTH_DIR, THIRTYNINTH_DIR,
+            FORTIETH_DIR)  # the batches in the order written
 
 
 @dataclass(frozen=True)
