@@ -88,6 +88,15 @@ NAMED = [
     pytest.param("gradient_descent.descend_1d",
                  "x = float(x0)\ntotal = 0.0\nfor _ in range(n_steps):\n    x = x - learning_rate * df(x)\n"
                  "    total += x\nreturn total / n_steps", "iterates averaged", id="mean-of-steps-taken"),
+    # the neighbouring question (the fortieth holdout): a history for the last value, the step for the new
+    # weights, a difference never divided by its run (nothing was said but the shape or "off by")
+    pytest.param("gradient_descent.descend_1d",
+                 "x = float(x0)\nhistory = [x]\nfor _ in range(n_steps):\n    x = x - learning_rate * df(x)\n"
+                 "    history.append(x)\nreturn history", "every iterate returned", id="history-for-last"),
+    pytest.param("gradient_descent.gradient_step", "return -learning_rate * np.asarray(grad, dtype=float)",
+                 "the change for the new value", id="step-for-new-weights"),
+    pytest.param("derivatives.numerical_derivative", "return f(x + h) - f(x - h)", "divisor left out",
+                 id="rise-without-run"),
     pytest.param("gradient_descent.best_of_starts",
                  "ends = sorted(descend_1d(df, s, learning_rate, n_steps) for s in starts)\nreturn float(ends[0])",
                  "kept the smallest candidate", id="smallest-end-point"),

@@ -526,6 +526,9 @@ def _hints(exercise_result) -> list[str]:
     ("partial_derivatives", "gradient", "p = np.asarray(point, dtype=float)\n"
      "g = np.array([partial_derivative(f, p, i, h) for i in range(len(p))])\nreturn np.linalg.norm(g)\n",
      "extra operation", "`norm(...)` takes the length (the norm), one number"),
+    ("partial_derivatives", "gradient", "grad = np.array([partial_derivative(f, point, i, h) "
+     "for i in range(len(point))], dtype=float)\nreturn float(np.linalg.norm(grad))\n", "extra operation",
+     "changing `float(np.linalg.norm(grad))` to `grad`"),
     # the clipping dropped, not its bound told as "a fixed number where `grad` belongs" (NumPy's clip returns its
     # upper bound where the bounds cross, so that edit passed too and was said first)
     ("gradient_descent", "gradient_step", "g = np.asarray(grad, dtype=float)\n"

@@ -245,6 +245,16 @@ class _IteratesAveraged(_LoopTransform):
                 *_stmts(f"if {seen}:\n    {name} = np.mean(np.asarray({seen}, dtype=float), axis=0)")]
 
 
+class _IteratesReturned(_LoopTransform):
+    """What the function goes on with after the loop is the list of every value the loop's carried name took,
+    the start first: the history where the last value belongs."""
+
+    def change(self, loop: ast.For, index: int, name: str, update: ast.expr) -> Any:
+        seen = f"{_PREFIX}seen"
+        loop.body.insert(index + 1, _stmts(f"{seen}.append({name})")[0])
+        return [*_stmts(f"{seen} = [{name}]"), loop, *_stmts(f"{name} = {seen}")]
+
+
 class _EarlyStop(_LoopTransform):
     """The loop stops before its count once a step (`kind` "step": before taking it, "taken": after) or the
     gradient ("gradient") is smaller than `threshold` in every coordinate."""
@@ -654,6 +664,29 @@ class _FactorLeftOut(_OwnTransform):
         return node
 
 
+class _DivisorLeftOut(_FactorLeftOut):
+    """The `position`-th divisor that is an argument, a number other than 0 and ±1, or a product of them
+    (`2 * h`), left out: `d / (2 * h)` → `d`."""
+
+    def _divisor(self, node: ast.expr) -> str | None:
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            parts = [self._divisor(node.left), self._divisor(node.right)]
+            return ast.unparse(node) if all(parts) and any(p in self.parameters for p in _read(node)) else None
+        return self._named(node)
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        self.generic_visit(node)
+        if not isinstance(node.op, ast.Div):
+            return node
+        named = self._divisor(node.right)
+        if named is not None:
+            self.seen += 1
+            if self.seen - 1 == self.position:
+                self.detail = named
+                return node.left
+        return node
+
+
 class _DerivativeAt(_OwnTransform):
     """`a * (1 - a)`, the sigmoid's derivative written from the activation's value, written with the
     `position`-th argument instead: p·(1 − p), or σ(p)·(1 − σ(p)) (`through_sigmoid`); position PRE_ACTIVATION:
@@ -922,6 +955,24 @@ def _one_entry_updated(position: int) -> Callable[[Any, tuple[Any, ...]], Any]:
     return transform
 
 
+def _change_from() -> Callable[[Any, tuple[Any, ...]], Any]:
+    """The result minus the first argument of its shape: the change from where the function starts where the new
+    value belongs (an update's step for the new weights). None where no argument has the result's shape, or where
+    it is all zeros (no evidence)."""
+
+    def transform(value: Any, arguments: tuple[Any, ...]) -> Any:
+        result = _numbers(value)
+        if result is None or result.size == 0:
+            return None
+        for argument in arguments:
+            array = _numbers(argument)
+            if array is not None and array.shape == result.shape and not isinstance(argument, bool):
+                return None if not np.any(array) else result - array
+        return None
+
+    return transform
+
+
 def _count_shifted(delta: int) -> Callable[[Any, tuple[Any, ...]], Any]:
     """A count (a whole number, 0 or more; a negative one is a sentinel such as −1 and left alone) `delta` off."""
 
@@ -1159,6 +1210,11 @@ OPERATORS = (
     Operator("iterates averaged", "your answer is the average of the points your loop went through, not the "
              "point where its last step ends: gradient descent's answer is its last iterate",
              sources=(lambda: _IteratesAveraged(start_included=True), lambda: _IteratesAveraged(start_included=False))),
+    Operator("every iterate returned", "your answer holds every point your loop went through; the answer asked "
+             "for is the last one alone, where the last step ends", sources=(_IteratesReturned,)),
+    Operator("the change for the new value", "your answer is the change (the step) from the value the function "
+             "is given, not the new value that change leads to: add the change to the value given",
+             values=(_change_from(),)),
     Operator("kept the smallest candidate", "your search keeps the smallest x (it compares the candidates "
              "themselves), not the one where the function is lowest: compare f at each candidate",
              sources=(lambda: _Selection("itself"),)),
@@ -1236,6 +1292,10 @@ FALLBACK_OPERATORS = (
     Operator("factor left out", "a factor {detail} is missing in one place: your result is what the right "
              "computation gives without it; one product must also multiply by {detail}",
              sources=tuple(functools.partial(_FactorLeftOut, position) for position in range(16)),
+             own_function_only=True),
+    Operator("divisor left out", "your result is what the right computation gives without dividing by "
+             "{detail}: one quotient must also divide by {detail}",
+             sources=tuple(functools.partial(_DivisorLeftOut, position) for position in range(8)),
              own_function_only=True),
     Operator("sigmoid's derivative at another value", "your sigmoid's derivative is {detail}: for the neuron's "
              "output a = σ(z), with z = w·x + b, it is σ'(z) = a·(1 − a)",

@@ -1936,6 +1936,13 @@ def _calls(node: ast.AST, context: _Context) -> Found:
     if name in _CHANGES_VALUE and node.args and not isinstance(node.args[0], ast.Starred):
         yield from _expr_edit("extra operation", node, copy.deepcopy(node.args[0]),
                               f"`{name}(...)` {_CHANGES_VALUE[name]}: the value must not be changed that way")
+    if name in ("float", "int") and isinstance(node.func, ast.Name) and len(node.args) == 1 \
+            and isinstance(node.args[0], ast.Call) and _call_name(node.args[0]) in _CHANGES_VALUE \
+            and node.args[0].args and not isinstance(node.args[0].args[0], ast.Starred):
+        inner = _call_name(node.args[0])  # `float(np.linalg.norm(g))`: without the norm, `float` fails on `g`
+        yield from _expr_edit("extra operation", node, copy.deepcopy(node.args[0].args[0]),
+                              f"`{inner}(...)` {_CHANGES_VALUE[inner]} (and `{name}(...)` makes the result one "
+                              "number): the value must not be changed that way")
     if name in ("minimum", "maximum", "fmin", "fmax", "min", "max") and len(node.args) == 2 and not node.keywords:
         bound = [argument for argument in node.args if _number_constant(argument) is not None]
         kept = [argument for argument in node.args if _number_constant(argument) is None]
