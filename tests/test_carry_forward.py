@@ -515,16 +515,48 @@ def test_a_caller_that_ignores_an_unexplained_component_is_not_credited(sandbox)
     assert result.exercise("gradient_descent.gradient_descent").score == 0
 
 
-def test_a_caller_that_asks_off_the_references_path_gets_no_answer(sandbox):
-    """The parent answers a component's calls only on the arguments the reference reaches: a gradient that also
-    asks at a point of its own choosing gets nothing more, and is not credited (it is right given the student's
-    own partial_derivative, so only the check with the right one refuses it)."""
-    probe = ("partial_derivative(f, [float(v) + 5.0 for v in point], 0, h)\n"
-             "return np.array([partial_derivative(f, point, i, h) for i in range(len(point))], dtype=float)")
-    result = _grade(sandbox, "partial_derivatives", {**UNEXPLAINED["partial_derivatives"], "gradient": probe})
+@pytest.mark.parametrize("probe", [
+    # many points of its own choosing: beyond the few questions answered beside the reference's
+    "for shift in range(1, 12):\n    partial_derivative(f, [float(v) + shift for v in point], 0, h)\n",
+    # an index the reference never passes: another kind of question
+    "partial_derivative(f, point, 7, h)\n",
+], ids=["many-points", "other-index"])
+def test_a_caller_that_asks_off_the_references_path_gets_no_answer(sandbox, probe):
+    """The parent answers a component's calls on the arguments the reference reaches and on a few more of the
+    same kind: a gradient that also asks many points of its own choosing, or an index the reference never passes,
+    gets nothing more, and is not credited (it is right given the student's own partial_derivative, so only the
+    check with the right one refuses it)."""
+    body = probe + "return np.array([partial_derivative(f, point, i, h) for i in range(len(point))], dtype=float)"
+    result = _grade(sandbox, "partial_derivatives", {**UNEXPLAINED["partial_derivatives"], "gradient": body})
     assert not _carried(result, "partial_derivatives.gradient")
     assert _carried(_grade(sandbox, "partial_derivatives", UNEXPLAINED["partial_derivatives"]),
                     "partial_derivatives.gradient")
+
+
+def test_a_right_caller_that_asks_one_question_more_keeps_its_marks(sandbox):
+    """A right gradient_descent that takes the next gradient at the end of each pass asks sse_gradient once more
+    than the reference (at the last point, never used): it was refused that answer, lost all 7 points and was
+    told "gradient ascent", sse_gradient's slip (red team round 48, 08)."""
+    key = "gradient_descent.gradient_descent"
+    body = ("path = [[float(m0), float(c0)]]\nm, c = float(m0), float(c0)\ng = sse_gradient(m, c, x, y)\n"
+            "for _ in range(n_steps):\n    m, c = m - learning_rate * g[0], c - learning_rate * g[1]\n"
+            "    path.append([m, c])\n    g = sse_gradient(m, c, x, y)\nreturn np.array(path)")
+    result = _grade(sandbox, "gradient_descent", {"sse_gradient": SSE_GRADIENT_SIGN_FLIPPED, "gradient_descent": body})
+    assert result.exercise(key).score == pytest.approx(BY_KEY[key].points)
+    assert all("ascent" not in check.student_message for check in result.exercise(key).checks)
+
+
+def test_a_right_caller_with_two_failing_components_on_the_longest_check_keeps_its_marks(sandbox):
+    """The reference's own gradient_descent with two failing components (sse_gradient's signs flipped, a
+    gradient_step that changes `weights` in place): the 300-step check asks 600 component calls, beyond the
+    budget of 400 it had, and lost its share with "gradient ascent" (red team round 48, 09)."""
+    key = "gradient_descent.gradient_descent"
+    in_place = ("w = np.asarray(weights, dtype=float)\nw -= learning_rate * np.asarray(grad, dtype=float)\n"
+                "return w")
+    result = _grade(sandbox, "gradient_descent", {"sse_gradient": SSE_GRADIENT_SIGN_FLIPPED,
+                                                   "gradient_step": in_place})
+    assert result.exercise(key).score == pytest.approx(BY_KEY[key].points)
+    assert all("ascent" not in check.student_message for check in result.exercise(key).checks)
 
 
 def test_a_caller_failing_where_its_component_raises_keeps_its_marks_if_right(sandbox):
