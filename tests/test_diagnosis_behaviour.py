@@ -4,6 +4,7 @@ mistakes (their hint stands), on unrelated mistakes and where two operators expl
 
 from __future__ import annotations
 
+import ast
 import re
 import sys
 from pathlib import Path
@@ -500,3 +501,21 @@ def test_an_operators_words_about_code_need_the_calls_in_the_code(body, code_nam
     assert ("np.any where np.all is needed" in found.hint) is code_named, found.hint
     assert ("check which values each test looks at" in found.hint) is not code_named, found.hint
     assert "holds for one of them only" in found.hint
+
+
+def test_a_square_that_is_not_added_up_is_not_told_as_absolute_values():
+    """A Hessian divided by 4h where 4h² belongs was told "your result adds up absolute values |r| where squares r²
+    belong": the operator made every square of the reference a size, h² in a denominator too, where h > 0 makes
+    them equal (red team round 48, 01). Only squares that are added up are such a slip; a sum of sizes still is."""
+    body = ("p = np.array(point, dtype=float)\nn = len(p)\nH = np.zeros((n, n))\nfor i in range(n):\n"
+            "    for j in range(n):\n        ei = np.zeros(n)\n        ei[i] = h\n        ej = np.zeros(n)\n"
+            "        ej[j] = h\n"
+            "        H[i, j] = (f(p + ei + ej) - f(p + ei - ej) - f(p - ei + ej) + f(p - ei - ej)) / (4 * h)\n"
+            "return H")
+    operator = named("partial_derivatives.hessian", body)
+    assert operator is None or operator.name != "absolute values for squares"
+    for code, changed in [("d = (f(x + h) - f(x)) / h ** 2", "h ** 2"), ("s = np.sum((y - m * x) ** 2)", "np.abs("),
+                          ("total += r ** 2", "np.abs("), ("s = (r ** 2).mean()", "np.abs("),
+                          ("s = np.sum(np.square(r)) / n ** 2", "np.abs(r)) / n ** 2")]:
+        tree = ast.parse(f"def g(x, y, m, h, r, n, total):\n    {code}\n    return 0")
+        assert changed in ast.unparse(behaviour._AbsoluteForSquare().visit(tree)), code

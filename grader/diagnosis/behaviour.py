@@ -719,18 +719,40 @@ class _DerivativeAt(_OwnTransform):
         return _activation_derivative_made(node, lambda name: self._made())
 
 
+_SUMMING = frozenset({"sum", "mean", "nansum", "nanmean"})
+
+
 class _AbsoluteForSquare(_OwnTransform):
-    """`e ** 2` or `np.square(e)` → `np.abs(e)`: sizes added up where squares belong (an L1 sum)."""
+    """`e ** 2` or `np.square(e)` → `np.abs(e)` where the squares are added up (inside a sum or a mean, or added
+    to a total with `+=`): sizes added up where squares belong (an L1 sum). A square that is not added up (a step
+    h² in a denominator) is no such slip (red team round 48, 01)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.summing = 0
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         self.generic_visit(node)
-        if isinstance(node.op, ast.Pow) and isinstance(node.right, ast.Constant) and node.right.value == 2:
+        if self.summing and isinstance(node.op, ast.Pow) and isinstance(node.right, ast.Constant) \
+                and node.right.value == 2:
             return _expr(f"np.abs({ast.unparse(node.left)})")
         return node
 
-    def visit_Call(self, node: ast.Call) -> ast.AST:
+    def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
+        adds = isinstance(node.op, ast.Add)
+        self.summing += adds
         self.generic_visit(node)
-        if _is_numpy(node.func, "square") and len(node.args) == 1 and not node.keywords:
+        self.summing -= adds
+        return node
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        function = node.func
+        adds = (function.id if isinstance(function, ast.Name) else function.attr
+                if isinstance(function, ast.Attribute) else "") in _SUMMING
+        self.summing += adds
+        self.generic_visit(node)
+        self.summing -= adds
+        if self.summing and _is_numpy(node.func, "square") and len(node.args) == 1 and not node.keywords:
             return _expr(f"np.abs({ast.unparse(node.args[0])})")
         return node
 
