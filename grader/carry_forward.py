@@ -113,6 +113,13 @@ class _Candidate:
     wrong: frozenset[str]  # its failing components, proxied to the student's functions
     public: bool
     intact: Intact | None = None  # its components kept to their promises (no change in place, an array answered)
+    # failing functions of the module the student's function reaches that the reference does not call (a descend_1d
+    # built on the student's gradient_step): judged with the right ones only, answered by open oracles
+    own: frozenset[str] = frozenset()
+
+    @property
+    def callees(self) -> frozenset[str]:
+        return self.wrong | self.own
 
 
 @dataclass(frozen=True)
@@ -149,10 +156,17 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
     for index, (p, outcome, verdict) in enumerate(zip(planned, outcomes, verdicts, strict=True)):
         if verdict.passed or outcome.status not in ("ok", "error") or verdict.grader_fault:
             continue
-        failing = components(p.exercise, exercises) & wrong.get(p.exercise.module, frozenset())
-        if failing:
+        module_wrong = wrong.get(p.exercise.module, frozenset())
+        called = components(p.exercise, exercises)
+        failing = called & module_wrong
+        source = sources.get(p.exercise.module, "")
+        helpers = frozenset(_reached(source, p.exercise.function)) - module_wrong - called  # its own helpers
+        # a failing function reached by the student's code, not through a component the reference calls (whose
+        # own callees are judged with it): a descend_1d built on the student's gradient_step
+        own = (_reached(source, p.exercise.function, helpers) - called - {p.exercise.function}) & module_wrong
+        if failing or own:
             candidates.append(_Candidate(index, p.exercise, p.case, failing, p.visibility == "public",
-                                         intact_of.get(index)))
+                                         intact_of.get(index), own))
     findings: list[tuple[_Candidate, str]] = []
     with contextlib.ExitStack() as sessions:
         session: Session | None = None
@@ -164,9 +178,11 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
             try:
                 if session is None or session.ended:  # one child for both, unless a public evaluation ended it
                     session = sessions.enter_context(sandbox.session(sources, allowance))
+                # where the student's function reaches a failing function the reference does not call, no run of
+                # the reference gives its answer with the student's functions: it is judged with the right ones alone
                 agreeing = [(candidate, found) for candidate in chosen
-                            if (found := _given_theirs(candidate, planned[candidate.index], outcomes[candidate.index],
-                                                       session, references))]
+                            if (found := AGREES if candidate.own else _given_theirs(
+                                candidate, planned[candidate.index], outcomes[candidate.index], session, references))]
                 findings += _given_the_right_ones(agreeing, planned, checkers, references)
             except Exception:  # noqa: BLE001 - the sandbox failed (no child could start): every verdict stands
                 continue
@@ -174,7 +190,7 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
     roots = _roots(planned, verdicts, carried)
     for candidate, found in findings:
         verdict = verdicts[candidate.index]
-        verdicts[candidate.index] = (_carried_kept_intact if candidate.intact else _carried)(
+        verdicts[candidate.index] = (_carried_kept_intact if candidate.intact and not candidate.own else _carried)(
             verdict, candidate, roots) if found == CARRIED else \
             replace(verdict, student_message=verdict.student_message + "\n" + _fails_too_note(candidate, roots))
     return Carried(verdicts, outcomes, repeated)
@@ -374,10 +390,12 @@ def _failed_with(planned: Sequence[Any], verdicts: Sequence[CheckResult], diagno
 
 
 @functools.lru_cache(maxsize=64)
-def _reached(source: str, function: str) -> frozenset[str]:
+@functools.lru_cache(maxsize=512)
+def _reached(source: str, function: str, through: frozenset[str] | None = None) -> frozenset[str]:
     """The module's top-level functions that `function` names in its own code, directly or through others it
     names (read from the student's source: which functions a caller reaches is the student's, not the
-    reference's); none where the source cannot be read. Parsed once per module and function, not per check."""
+    reference's); none where the source cannot be read. `through`: only these are looked into beyond the
+    function's own code (all where None). Parsed once per module and function, not per check."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -391,7 +409,8 @@ def _reached(source: str, function: str) -> frozenset[str]:
         name = waiting.pop()
         if name not in reached:
             reached.add(name)
-            waiting.extend(named[name])
+            if through is None or name in through:
+                waiting.extend(named[name])
     return frozenset(reached)
 
 
@@ -482,7 +501,7 @@ def _roots(planned: Sequence[Any], verdicts: Sequence[CheckResult],
     for index, (p, verdict) in enumerate(zip(planned, verdicts, strict=True)):
         if not verdict.passed:
             fully_carried[p.exercise.key] = fully_carried.get(p.exercise.key, True) and index in carried_indices
-    callees = {candidate.exercise.key: candidate.wrong for candidate in carried}
+    callees = {candidate.exercise.key: candidate.callees for candidate in carried}
 
     def root(module: str, function: str, seen: frozenset[str]) -> tuple[str, ...]:
         key = f"{module}.{function}"
@@ -628,6 +647,10 @@ def _with_oracles(candidate: _Candidate) -> tuple[Call, _Questions] | None:
         return None
     questions = _Questions()
     oracles = {name: _oracle(right[name], recorded[name], questions) for name in candidate.wrong}
+    oracles.update({name: _open_oracle(module.__dict__[name], candidate.case, questions) for name in candidate.own
+                    if callable(module.__dict__.get(name))})
+    if len(oracles) < len(candidate.callees):
+        return None
     exercise = candidate.exercise
     return Call(exercise.module, exercise.function, candidate.case.args, dict(candidate.case.kwargs),
                 return_args=candidate.case.check_mutation, oracles=oracles, by_hand=exercise.by_hand,
@@ -708,6 +731,79 @@ def _oracle(function: Callable[..., Any], calls: Sequence[inspect.BoundArguments
             return function(*call.args, **call.kwargs)
 
     return answer
+
+
+def _open_oracle(function: Callable[..., Any], case: Case, questions: _Questions) -> Callable[[Any, Any], Any]:
+    """What the parent answers for the right `function` as an oracle of a caller the reference writes without it
+    (no recorded call to match): its value on arguments no larger than the check's own input, each integer at most
+    the largest integer or number of entries there, each array or list at most its largest, a given function only
+    one the check passes (by name, never built from what the child sent), at most CALL_BUDGET questions within
+    SECONDS_BUDGET seconds. So what the parent computes stays bounded by the size of the check."""
+    signature = inspect.signature(function)
+    givens: list[Given] = []
+    sizes = _Sizes()
+    for argument in (*case.args, *case.kwargs.values()):
+        sizes.measure(argument, givens)
+    asked, deadline = [0], time.monotonic() + SECONDS_BUDGET
+
+    def refuse(why: str) -> NoReturn:
+        questions.refused = True
+        raise _Unavailable(why)
+
+    def answer(args: Any, kwargs: Any) -> Any:
+        asked[0] += 1
+        if questions.refused or asked[0] > CALL_BUDGET or time.monotonic() > deadline:
+            refuse("no more answers")
+        if not isinstance(args, list) or not isinstance(kwargs, dict):
+            refuse("arguments that are not a call")
+        decoded_args = [from_wire(arg) for arg in args]
+        decoded_kwargs = {str(key): from_wire(value) for key, value in kwargs.items()}
+        if not all(sizes.within(value, givens) for value in (*decoded_args, *decoded_kwargs.values())):
+            refuse("arguments larger than the check's own")
+        try:
+            bound = signature.bind(*(_for_reference(value) for value in decoded_args),
+                                   **{key: _for_reference(value) for key, value in decoded_kwargs.items()})
+        except TypeError:
+            refuse("arguments the function does not take")
+        with np.errstate(all="ignore"):
+            return function(*bound.args, **bound.kwargs)
+
+    return answer
+
+
+@dataclass
+class _Sizes:
+    """The largest integer (or number of entries) and the largest array or list of a check's input."""
+
+    integer: int = 1
+    entries: int = 1
+
+    def measure(self, value: Any, givens: list[Given], depth: int = 0) -> None:
+        if isinstance(value, Given):
+            givens.append(value)
+        elif isinstance(value, int | np.integer) and not isinstance(value, bool):
+            self.integer = max(self.integer, abs(int(value)))
+        elif isinstance(value, np.ndarray | list | tuple) and depth < 4:
+            size = int(np.size(value)) if isinstance(value, np.ndarray) else len(value)
+            self.entries, self.integer = max(self.entries, size), max(self.integer, size)
+            if not isinstance(value, np.ndarray):
+                for item in value:
+                    self.measure(item, givens, depth + 1)
+
+    def within(self, value: Any, givens: Sequence[Given], depth: int = 0) -> bool:
+        if isinstance(value, Given):
+            return value in givens
+        if value is None or isinstance(value, bool | float | str | np.bool_ | np.floating):
+            return not isinstance(value, str) or len(value) <= 100
+        if isinstance(value, int | np.integer):
+            return abs(int(value)) <= self.integer
+        if isinstance(value, np.ndarray):
+            return value.dtype.kind in "biuf" and value.size <= self.entries and (
+                value.dtype.kind == "f" or bool(np.all(np.abs(value) <= self.integer)))
+        if isinstance(value, list | tuple):
+            return depth < 4 and len(value) <= self.entries and all(self.within(item, givens, depth + 1)
+                                                                     for item in value)
+        return False
 
 
 def _adopted(asked: Any, recorded: Any) -> Any:
@@ -909,11 +1005,14 @@ def _holds_unsupported(value: Any) -> bool:
 
 
 def _carried(verdict: CheckResult, candidate: _Candidate, roots: Mapping[str, tuple[str, ...]]) -> CheckResult:
-    """The check passed on the student's own components: full share, a message naming where the error is."""
-    given = ", ".join(sorted(candidate.wrong))
+    """The check passed on the student's own components (or, where it reaches a failing function the reference
+    does not call, with the right ones): full share, a message naming where the error is."""
+    given = ", ".join(sorted(candidate.callees))
+    judged = "with the right" if candidate.own else "given the student's"
     return replace(verdict, passed=True, score=verdict.max_score, diagnosis="",
-                   student_message=carried_message(candidate.exercise, candidate.wrong, roots),
-                   instructor_message=f"{CARRIED_FORWARD}: right given the student's {given} (originally: "
+                   student_message=carried_message(candidate.exercise, candidate.callees, roots,
+                                                   with_right=bool(candidate.own)),
+                   instructor_message=f"{CARRIED_FORWARD}: right {judged} {given} (originally: "
                    f"{verdict.instructor_message})")
 
 
@@ -933,15 +1032,18 @@ def _carried_kept_intact(verdict: CheckResult, candidate: _Candidate,
                         "promise", sorted(candidate.wrong))
 
 
-def carried_message(exercise: Exercise, wrong: frozenset[str], roots: Mapping[str, tuple[str, ...]]) -> str:
+def carried_message(exercise: Exercise, wrong: frozenset[str], roots: Mapping[str, tuple[str, ...]],
+                    with_right: bool = False) -> str:
     """`your gradient_descent is right given your sse_gradient; the error is in sse_gradient (…)`: functions only,
-    never an input, so the same text serves public and hidden checks."""
+    never an input, so the same text serves public and hidden checks. `with_right`: judged with the right ones
+    (`your descend_1d is right with a right gradient_step, which it calls; …`)."""
     given = " and ".join(sorted(wrong))
     blamed = list(dict.fromkeys(name for component in sorted(wrong)
                                 for name in roots.get(f"{exercise.module}.{component}", (component,))))
     where = " and ".join(blamed)
     through = "" if set(blamed) == set(wrong) else f", which your {given} calls"
-    return student_message(call=None, problem=f"your {exercise.function} is right given your {given}; the error is "
+    judged = f"with a right {given}, which it calls" if with_right else f"given your {given}"
+    return student_message(call=None, problem=f"your {exercise.function} is right {judged}; the error is "
                            f"in {where}{through} (error carried forward: this check keeps its points)")
 
 

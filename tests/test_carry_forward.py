@@ -610,3 +610,38 @@ def test_a_sessions_oracle_answers_from_the_parent_for_that_call_only(quick_sand
         unoffered = session.call(Call("probe", "caller", (0,), oracles={"other": oracle}))
         assert unoffered.value == [-1, -1]
     assert asked == [[0], [1], [1], [2]]
+
+
+GRADIENT_STEP_ASCENT = "return np.asarray(weights, dtype=float) + learning_rate * np.asarray(grad, dtype=float)"
+DESCEND_ON_GRADIENT_STEP = ("x = np.array([float(x0)])\nfor _ in range(n_steps):\n"
+                            "    x = gradient_step(x, [df(x[0])], learning_rate)\nreturn float(x[0])")
+
+
+def test_a_right_caller_built_on_a_function_the_reference_does_not_call_keeps_its_marks(sandbox):
+    """descend_1d written with the student's own gradient_step (the reference's calls nothing), whose sign slipped:
+    descend_1d lost all its points and was told "gradient ascent", and best_of_starts, which calls it, was told the
+    error is in descend_1d (red team round 48, 04). Judged with a right gradient_step, it is right."""
+    result = _grade(sandbox, "gradient_descent", {"gradient_step": GRADIENT_STEP_ASCENT,
+                                                   "descend_1d": DESCEND_ON_GRADIENT_STEP})
+    descend, best = result.exercise("gradient_descent.descend_1d"), result.exercise("gradient_descent.best_of_starts")
+    assert descend.score == pytest.approx(descend.max_score) and best.score == pytest.approx(best.max_score)
+    told = "right with a right gradient_step, which it calls; the error is in gradient_step"
+    for check in descend.checks:
+        assert told in check.student_message
+        assert "ascent" not in check.student_message
+    assert all("the error is in gradient_step, which your descend_1d calls" in check.student_message
+               for check in best.checks if check.carried_forward)
+    assert result.exercise("gradient_descent.gradient_step").score < BY_KEY["gradient_descent.gradient_step"].points
+
+
+@pytest.mark.parametrize("descend", [
+    # a slip of its own beside the one of gradient_step: wrong with the right gradient_step too
+    DESCEND_ON_GRADIENT_STEP.replace("range(n_steps)", "range(n_steps - 1)"),
+    # a question far larger than the check's input: refused, and the check fails
+    "x = np.array([float(x0)])\ngradient_step(np.zeros(10**5), np.zeros(10**5), learning_rate)\n"
+    "for _ in range(n_steps):\n    x = gradient_step(x, [df(x[0])], learning_rate)\nreturn float(x[0])",
+], ids=["own-slip", "question-too-large"])
+def test_a_caller_built_on_a_function_the_reference_does_not_call_is_not_credited_when_wrong(sandbox, descend):
+    result = _grade(sandbox, "gradient_descent", {"gradient_step": GRADIENT_STEP_ASCENT, "descend_1d": descend})
+    assert not _carried(result, "gradient_descent.descend_1d")
+    assert result.exercise("gradient_descent.descend_1d").score < BY_KEY["gradient_descent.descend_1d"].points
