@@ -160,10 +160,11 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
         called = components(p.exercise, exercises)
         failing = called & module_wrong
         source = sources.get(p.exercise.module, "")
-        helpers = frozenset(_reached(source, p.exercise.function)) - module_wrong - called  # its own helpers
+        helpers = reached_functions(source, p.exercise.function) - module_wrong - called  # its own helpers
         # a failing function reached by the student's code, not through a component the reference calls (whose
         # own callees are judged with it): a descend_1d built on the student's gradient_step
-        own = (_reached(source, p.exercise.function, helpers) - called - {p.exercise.function}) & module_wrong
+        own = (reached_functions(source, p.exercise.function, helpers) - called - {p.exercise.function}) \
+            & module_wrong
         if failing or own:
             candidates.append(_Candidate(index, p.exercise, p.case, failing, p.visibility == "public",
                                          intact_of.get(index), own))
@@ -229,15 +230,15 @@ def _kept_world(planned: Sequence[Any], verdicts: Sequence[CheckResult], outcome
         return {}  # no callee broke a promise: nothing to call again, and no source to read
     # a change made through a callee that changes its argument is the callee's, for what is said (`sse` changing `x`
     # through a `predict` that scales it); every function that changed one is kept to its promise all the same
-    own_change = {module: frozenset(function for function in functions
-                                    if not (_reached(sources.get(module, ""), function) - {function}) & functions)
+    own_change = {module: frozenset(function for function in functions if not (
+        reached_functions(sources.get(module, ""), function) - {function}) & functions)
                   for module, functions in mutating.items()}
     chosen: dict[int, Intact] = {}
     for index, (p, verdict, outcome) in enumerate(zip(planned, verdicts, outcomes, strict=True)):
         if verdict.grader_fault or outcome.status not in ("ok", "error", "timeout", "died"):
             continue
         module, function = p.exercise.module, p.exercise.function
-        reached = _reached(sources.get(module, ""), function) - {function}
+        reached = reached_functions(sources.get(module, ""), function) - {function}
         changing, lists = reached & mutating.get(module, frozenset()), reached & listing.get(module, frozenset())
         if changing or lists:
             chosen[index] = Intact(changing, lists, changing & own_change.get(module, frozenset()) or changing)
@@ -391,7 +392,7 @@ def _failed_with(planned: Sequence[Any], verdicts: Sequence[CheckResult], diagno
 
 @functools.lru_cache(maxsize=64)
 @functools.lru_cache(maxsize=512)
-def _reached(source: str, function: str, through: frozenset[str] | None = None) -> frozenset[str]:
+def reached_functions(source: str, function: str, through: frozenset[str] | None = None) -> frozenset[str]:
     """The module's top-level functions that `function` names in its own code, directly or through others it
     names (read from the student's source: which functions a caller reaches is the student's, not the
     reference's); none where the source cannot be read. `through`: only these are looked into beyond the

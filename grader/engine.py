@@ -435,8 +435,9 @@ def _with_repairs(exercises: Sequence[Exercise], judged: Mapping[str, list[tuple
                if not all(check.passed for check in results[exercise.key])}
     repaired = dict(results)
     deadline = time.monotonic() + REPAIR_SUBMISSION_SECONDS
+    named = frozenset((exercise.module, exercise.function) for exercise in exercises)
     chosen = [exercise for exercise in exercises if sources.get(exercise.module) is not None and _repairable(
-        exercise, judged[exercise.key], results[exercise.key], sources[exercise.module], failing)]
+        exercise, judged[exercise.key], results[exercise.key], sources[exercise.module], failing, named)]
     try:
         verified = _verify_remembered(chosen, judged, results, sources, sandbox, references)
     except Exception:  # noqa: BLE001 - each remembered repair is then checked on its own
@@ -529,9 +530,13 @@ def _verify_remembered(exercises: Sequence[Exercise],
 
 
 def _repairable(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, CheckResult]],
-                verdicts: Sequence[CheckResult], source: str, failing: set[tuple[str, str]]) -> bool:
+                verdicts: Sequence[CheckResult], source: str, failing: set[tuple[str, str]],
+                exercises: frozenset[tuple[str, str]] = frozenset()) -> bool:
     """Failed checks that answered or raised, none with a known mistake or a first-tier generic operator named
-    (their hints stand), and no other failing function of the student's called (its error is carried forward)."""
+    (their hints stand), no other failing function of the student's called (its error is carried forward), and no
+    helper of the student's reached (a function of the module that is no exercise of `exercises`) that another
+    failing function reaches too: the slip may be the helper's, and an edit of the caller would only make up for
+    it (a shared `_grads` with a sign slipped, its caller told to add where it rightly subtracts)."""
     from grader.diagnosis import FACTOR_CLAIM
     from grader.diagnosis.repair import calls_among
 
@@ -546,7 +551,22 @@ def _repairable(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome
         if outcome.status == "ok" and named:
             return False
     others = {function for module, function in failing if module == exercise.module} - {exercise.function}
-    return not calls_among(source, exercise.function, others)
+    if calls_among(source, exercise.function, others):
+        return False
+    return not _shares_a_helper_with(source, exercise, others, exercises)
+
+
+def _shares_a_helper_with(source: str, exercise: Exercise, others: set[str],
+                          exercises: frozenset[tuple[str, str]]) -> bool:
+    """Does the student's function reach a helper of theirs (a module function that is no exercise) that one of
+    `others` (failing functions of its module) reaches too?"""
+    from grader.carry_forward import reached_functions
+
+    if not others:
+        return False
+    exercise_names = {function for module, function in exercises if module == exercise.module}
+    helpers = reached_functions(source, exercise.function) - exercise_names - {exercise.function}
+    return bool(helpers) and any(reached_functions(source, other) & helpers for other in others)
 
 
 def _calls_failing(exercise: Exercise, source: str | None, failing: set[tuple[str, str]]) -> bool:

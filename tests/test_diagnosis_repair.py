@@ -13,7 +13,7 @@ import ast
 import pytest
 
 from grader import kit
-from grader.curriculum import DECLARED, EXERCISES
+from grader.curriculum import DECLARED, EXERCISES, of_module
 from grader.diagnosis import repair
 from grader.engine import grade_sources
 
@@ -1704,3 +1704,22 @@ def test_gradient_ascent_named_from_the_values_names_the_gradients_sign_too(sand
     hints = _hints(own)
     assert any("gradient ascent" in hint for hint in hints), hints
     assert all("not its negative" in hint for hint in hints if "gradient ascent" in hint), hints
+
+
+def test_a_caller_sharing_a_helper_with_a_failing_function_is_not_told_an_edit_that_makes_up_for_it(sandbox):
+    """A helper of the student's (`_grads`, no exercise) with ∂SSE/∂c's sign slipped, returned by sse_gradient and
+    used by a gradient_descent whose update is right: gradient_descent was told to change `c - learning_rate * gc`
+    to `c + learning_rate * gc`, a second slip that only makes up for the helper's (red team round 48, 07)."""
+    helper = ("\n\ndef _grads(m, c, x, y):\n    x = np.asarray(x, dtype=float)\n    y = np.asarray(y, dtype=float)\n"
+              "    r = y - (m * x + c)\n    return float(-2 * np.sum(x * r)), float(2 * np.sum(r))\n")
+    bodies = {"sse_gradient": "return _grads(m, c, x, y)",
+              "gradient_descent": "path = [[m0, c0]]\nm, c = float(m0), float(c0)\nfor _ in range(n_steps):\n"
+                                  "    gm, gc = _grads(m, c, x, y)\n"
+                                  "    m, c = m - learning_rate * gm, c - learning_rate * gc\n"
+                                  "    path.append([m, c])\nreturn np.array(path)"}
+    source = kit.replace_bodies(kit.solution_source("gradient_descent"), bodies) + helper
+    result = grade_sources({"gradient_descent": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("gradient_descent"))
+    descent = result.exercise("gradient_descent.gradient_descent")
+    assert descent.score < descent.max_score
+    assert not any("learning_rate * gc` to `c + learning_rate" in check.student_message for check in descent.checks)
