@@ -529,6 +529,13 @@ def _hints(exercise_result) -> list[str]:
     ("partial_derivatives", "gradient", "grad = np.array([partial_derivative(f, point, i, h) "
      "for i in range(len(point))], dtype=float)\nreturn float(np.linalg.norm(grad))\n", "extra operation",
      "changing `float(np.linalg.norm(grad))` to `grad`"),
+    # the first entry of a sorted array for its last: told "off by one" (0 − 1 wraps to the other end, two places
+    # away on a 3×3 matrix; red team round 48, 06)
+    ("partial_derivatives", "classify_critical_point",
+     "ev = np.linalg.eigvalsh(np.asarray(hessian_matrix, dtype=float))\n"
+     "tol = 1e-8 * max(1.0, float(np.max(np.abs(ev))))\nif np.any(np.abs(ev) <= tol):\n    return 'degenerate'\n"
+     "if ev[0] > 0:\n    return 'minimum'\nif ev[0] < 0:\n    return 'maximum'\nreturn 'saddle'\n", "other end",
+     "changing `ev[0]` to `ev[-1]`"),
     # the clipping dropped, not its bound told as "a fixed number where `grad` belongs" (NumPy's clip returns its
     # upper bound where the bounds cross, so that edit passed too and was said first)
     ("gradient_descent", "gradient_step", "g = np.asarray(grad, dtype=float)\n"

@@ -164,7 +164,8 @@ _RANK = {"sign": 0, "missing minus": 2, "axis": 2, "missing factor": 4, "missing
          "order of statements": 3, "swapped indices": 2, "missing power": 4,
          "labels swapped": 1, "loop bounds": 3, "operator": 3,
          "comparison": 3, "opposite function": 3, "order of tests": 3, "extra factor": 3, "extra term": 3,
-         "extra division": 3, "extra power": 3, "off by one": 2, "call for its argument": 4, "power": 4,
+         "extra division": 3, "extra power": 3, "off by one": 2, "other end": 2, "call for its argument": 4,
+         "power": 4,
          "constant for a variable": 4, "constant": 5, "wrong variable": 5, "scalar function": 1,
          "not converted": 2, "shadowed parameter": 2, "not kept": 2, "xor for power": 1,
          "mirrored point": 2, "count": 2, "test before step": 2, "new axis": 3,
@@ -1616,6 +1617,11 @@ def _constants(node: ast.AST, context: _Context) -> Found:
             elif isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Pow) and parent.right is node:
                 yield from _expr_edit("power", node, ast.Constant(new), f"the power {value!r} is not the right one",
                                       everywhere=False)
+            elif kind == "off by one" and isinstance(parent, ast.Subscript) and parent.slice is node \
+                    and {value, new} == {0, -1}:  # not one place off: the first entry for the last (red team 48, 06)
+                yield from _expr_edit("other end", node, ast.Constant(new), "the first entry `[0]` where the last "
+                                      "`[-1]` belongs, or the other way round: the entry asked for is at the other end "
+                                      "(a sorted array's smallest value where its largest belongs)", everywhere=False)
             elif kind == "off by one" and _counts(node, context):
                 yield from _expr_edit("off by one", node, ast.Constant(new), "off by one: a count, an index or a "
                                       "bound is one too large or too small", everywhere=False)
@@ -3945,6 +3951,7 @@ def ambiguous_hint(function: str, first: Edit, second: Edit, scope: str, returns
 # What an edit changes, in a few words (shown where two edits at different places both repair the code).
 _SAYS = {"sign": "a sign flipped", "missing minus": "a minus added", "swapped operands": "the two sides swapped",
          "precedence": "parentheses moved", "operator": "another operator", "off by one": "one more or fewer",
+         "other end": "the entry at the other end",
          "constant": "another number", "constant for a variable": "a variable for a number",
          "wrong variable": "another variable", "extra factor": "a factor dropped", "extra term": "a term dropped",
          "extra division": "a division dropped", "extra operation": "a call removed", "power": "another power",
