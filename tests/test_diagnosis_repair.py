@@ -536,6 +536,11 @@ def _hints(exercise_result) -> list[str]:
      "tol = 1e-8 * max(1.0, float(np.max(np.abs(ev))))\nif np.any(np.abs(ev) <= tol):\n    return 'degenerate'\n"
      "if ev[0] > 0:\n    return 'minimum'\nif ev[0] < 0:\n    return 'maximum'\nreturn 'saddle'\n", "other end",
      "changing `ev[0]` to `ev[-1]`"),
+    # a term taken into a sum counts n times: told as the order of operations alone where the student's slip was
+    # a missing factor n (Σx² − x̄² for Σx² − n·x̄²; red team round 48, 05): both readings
+    ("linear_model", "least_squares_fit", "x = np.asarray(x, dtype=float)\ny = np.asarray(y, dtype=float)\n"
+     "n = len(x)\nxm = np.mean(x)\nym = np.mean(y)\nm = (np.sum(x * y) - n * xm * ym) / (np.sum(x**2) - xm**2)\n"
+     "c = ym - m * xm\nreturn float(m), float(c)\n", "precedence", "or it is missing a factor n, the number of points"),
     # the clipping dropped, not its bound told as "a fixed number where `grad` belongs" (NumPy's clip returns its
     # upper bound where the bounds cross, so that edit passed too and was said first)
     ("gradient_descent", "gradient_step", "g = np.asarray(grad, dtype=float)\n"

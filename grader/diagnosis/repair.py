@@ -1307,8 +1307,14 @@ def _precedence(node: ast.AST, context: _Context) -> Found:
     if isinstance(left, ast.Call) and _of_one_value(left, context):
         inside = ast.Call(copy.deepcopy(left.func), [ast.BinOp(copy.deepcopy(left.args[0]), node.op,
                                                                copy.deepcopy(right))], [])
-        yield from _expr_edit("precedence", node, inside, "the order of operations: the operation belongs inside "
-                              "the function's argument, not after the call")
+        summed = _call_name(left) in ("sum", "nansum") and isinstance(node.op, ast.Add | ast.Sub)
+        # a term taken into a sum over n points counts n times: the edit passes as well where the term lacks a
+        # factor n (Σx² − x̄² for Σx² − n·x̄², red team round 48, 05)
+        yield from _expr_edit("precedence", node, inside, (
+            f"either `{ast.unparse(right)}` belongs inside the sum, with each of its terms, or it is missing a factor "
+            "n, the number of points (inside a sum over n points it counts n times): the code does not say which")
+            if summed else "the order of operations: the operation belongs inside the function's argument, not after "
+            "the call")
 
 
 def _factor_twice_why(node: ast.BinOp, factor: ast.expr, released: ast.expr) -> str:
