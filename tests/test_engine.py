@@ -535,7 +535,7 @@ def test_a_constant_label_or_count_scores_nothing_public_or_graded(sandbox, key,
 def test_a_classifier_that_reads_the_matrix_keeps_the_checks_it_gets_right(sandbox):
     """A known mistake answers several labels: judged check by check, as before."""
     exercise = BY_KEY["partial_derivatives.classify_critical_point"]
-    mistake = next(m for m in exercise.misconceptions if m.name == "exact zero test")
+    mistake = next(m for m in exercise.misconceptions if m.name == "near-zero eigenvalue not degenerate")
     source = {exercise.module: kit.variant_source(exercise.module, exercise.function, mistake.body)}
     result = grade_sources(source, sandbox, exercises=[exercise]).exercise(exercise.key)
     assert 0 < result.score < exercise.points
@@ -896,3 +896,28 @@ def test_a_public_check_raising_on_list_arithmetic_says_a_list_is_not_a_vector(s
     failed = [check for check in checks if not check.passed]
     assert failed and all("times a number is not arithmetic entry by entry" in check.student_message
                           for check in failed)
+
+
+def test_a_hint_read_from_the_answers_claims_nothing_the_code_may_not_hold(sandbox):
+    """Two texts read from the answers stated a cause in the code the student did not write (red team round 48):
+    a search whose `return` stands inside its loop was told "nothing is compared" (02), and a threshold scaled by
+    the smallest eigenvalue "exact zero test" (03). Each now says what the answers show, and the causes that give
+    them."""
+    searching = BY_KEY["gradient_descent.best_of_starts"]
+    body = ("best = None\nfor s in starts:\n    e = descend_1d(df, s, learning_rate, n_steps)\n"
+            "    if best is None or f(e) < f(best):\n        best = e\n    return float(best)")
+    result = grade_sources({"gradient_descent": kit.variant_source("gradient_descent", "best_of_starts", body)},
+                           sandbox, exercises=[searching]).exercise(searching.key)
+    texts = [check.student_message for check in result.checks if not check.passed]
+    assert texts and not any("nothing is compared" in text for text in texts)
+    assert any("stopped after its first candidate (a `return` inside its loop)" in text for text in texts)
+    classifying = BY_KEY["partial_derivatives.classify_critical_point"]
+    body = ("ev = np.linalg.eigvalsh(np.asarray(hessian_matrix, dtype=float))\ntol = 1e-8 * np.min(np.abs(ev))\n"
+            "if np.any(np.abs(ev) <= tol):\n    return 'degenerate'\nif np.all(ev > 0):\n    return 'minimum'\n"
+            "if np.all(ev < 0):\n    return 'maximum'\nreturn 'saddle'")
+    result = grade_sources({"partial_derivatives": kit.variant_source("partial_derivatives",
+                                                                      "classify_critical_point", body)},
+                           sandbox, exercises=[classifying]).exercise(classifying.key)
+    texts = [check.student_message for check in result.checks if not check.passed]
+    assert texts and not any("exact zero test" in text for text in texts)
+    assert any("your labels take such a value for a nonzero one" in text for text in texts)

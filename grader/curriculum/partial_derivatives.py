@@ -535,7 +535,10 @@ EXERCISES = (
                     body="d = np.diag(np.asarray(hessian_matrix, dtype=float))\n"
                          "if np.all(d > 0):\n    return 'minimum'\nif np.all(d < 0):\n    return 'maximum'\n"
                          "return 'saddle'"),
-            mistake(name="exact zero test", hint="rounding makes a zero eigenvalue come out as ±1e-12: treat "
+            # named by what the labels show, not by a test the code may not hold (a threshold scaled by the
+            # smallest eigenvalue acts alike: red team round 48, 03)
+            mistake(name="near-zero eigenvalue not degenerate", hint="rounding makes a zero eigenvalue come out as "
+                    "±1e-12, and your labels take such a value for a nonzero one (as an exact test for 0 does): treat "
                     "|λ| ≤ 1e-8·max(1, max|λ|) as zero (degenerate).",
                     body="ev = np.linalg.eigvalsh(np.asarray(hessian_matrix, dtype=float))\n"
                          "if np.any(ev == 0):\n    return 'degenerate'\nif np.all(ev > 0):\n"

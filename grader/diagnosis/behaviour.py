@@ -1240,10 +1240,12 @@ OPERATORS = (
     Operator("kept the smallest candidate", "your search keeps the smallest x (it compares the candidates "
              "themselves), not the one where the function is lowest: compare f at each candidate",
              sources=(lambda: _Selection("itself"),)),
-    Operator("first candidate kept", "your answer is always the first candidate: nothing is compared; try every "
-             "candidate (every start) and keep the best one", sources=(lambda: _Selection("first"),)),
-    Operator("last candidate kept", "your answer is always the last candidate: nothing is compared; keep the "
-             "best candidate seen so far, not the last one", sources=(lambda: _Selection("last"),)),
+    Operator("first candidate kept", "your answer is always the first candidate, as if nothing were compared or "
+             "the search stopped after its first candidate (a `return` inside its loop); try every candidate and "
+             "keep the best one", sources=(lambda: _Selection("first"),)),
+    Operator("last candidate kept", "your answer is always the last candidate, as if nothing were compared or "
+             "each new candidate replaced the best whatever its value; keep the best candidate seen so far, not the "
+             "last one", sources=(lambda: _Selection("last"),)),
     Operator("compared the derivative", "your search chooses the candidate by the slope there (the derivative), "
              "not by where the function itself is lowest; a flat point can be a maximum or a higher valley: "
              "compare the function's values",
