@@ -249,3 +249,15 @@ def test_a_kind_drawn_from_a_handful_of_inputs_counts_only_with_another_kind(exe
         if len(values) < FEW_INPUTS:
             partner = labels[label].counts_with
             assert partner in labels and len(drawn[partner]) >= FEW_INPUTS, (exercise.key, label, len(values))
+
+
+def test_a_search_that_compares_each_end_with_the_one_before_it_loses_marks(sandbox):
+    """The best value kept on every pass (dedented out of its `if`): each end point compared with the one before
+    it only. With two or three starts it kept full marks (red team round 48); four starts tell it apart."""
+    exercise = BY_KEY["gradient_descent.best_of_starts"]
+    body = ("best, best_value = None, float('inf')\nfor s in starts:\n"
+            "    e = descend_1d(df, s, learning_rate, n_steps)\n    v = f(e)\n    if v < best_value:\n"
+            "        best = e\n    best_value = v\nreturn float(best)")
+    source = {exercise.module: kit.variant_source(exercise.module, exercise.function, body)}
+    assert grade_sources(source, sandbox, hidden=True, exercises=[exercise]).exercise(exercise.key).score \
+        < exercise.points

@@ -226,6 +226,16 @@ def lifted_well_positive_ends(rng: np.random.Generator) -> Case:
     return Case((Given("probe.lifted_right_well"), Given("probe.lifted_right_well'"), [lowest, best, highest], 0.05, 4))
 
 
+def best_second_and_the_last_above_the_first(rng: np.random.Generator) -> Case:
+    """The lifted right well, four starts, four steps: the best end point from the second start, the highest from
+    the third, the fourth's end between the first's and the third's in f. A search that compares each end with
+    the one before it only (its best value kept on every pass, not only on a better end) returns the fourth; with
+    two or three starts no check told it from the right search (red team round 48)."""
+    return Case((Given("probe.lifted_right_well"), Given("probe.lifted_right_well'"),
+                 [uniform(rng, -1.4, -1.25), uniform(rng, 2.4, 2.7), uniform(rng, -2.1, -2.0),
+                  uniform(rng, -1.82, -1.76)], 0.05, 4))
+
+
 # ----- the exercises --------------------------------------------------------------------------------
 
 # Named from the values: where a sign can come from, not which one the code has (red team round 45, 05)
@@ -357,6 +367,8 @@ EXERCISES = (
             "a well lifted above zero: every end point's f is positive": lifted_well_positive_ends,
             "three starts, three steps: the lowest start is neither the best nor the worst end": three_starts_few_steps,
             "three starts, the best end point from the last one": best_end_from_the_last_start,
+            "four starts, the best second, the last lower than the one before it":
+                best_second_and_the_last_above_the_first,
         },
         expect=by_solution(f"{MODULE}.best_of_starts", EXACT),
         hint="Run descend_1d from every start, evaluate f at each end point, and return the end point with the "
