@@ -98,6 +98,21 @@ NAMED = [
                  "the change for the new value", id="step-for-new-weights"),
     pytest.param("derivatives.numerical_derivative", "return f(x + h) - f(x - h)", "divisor left out",
                  id="rise-without-run"),
+    # an answer of another kind where the right one's neighbour was returned: a reduction of it (its norm, its
+    # determinant, its last row), or more than it, the right one inside (a pair holding it, its terms unsummed)
+    pytest.param("partial_derivatives.gradient",
+                 "g = np.array([partial_derivative(f, point, i, h) for i in range(len(point))])\n"
+                 "return float(np.sqrt(np.sum(g ** 2)))", "the length for the vector", id="gradient-norm"),
+    pytest.param("gradient_descent.gradient_descent",
+                 "w = np.array([m0, c0], dtype=float)\nfor _ in range(n_steps):\n"
+                 "    w = gradient_step(w, sse_gradient(w[0], w[1], x, y), learning_rate)\nreturn w",
+                 "the last part only", id="final-weights-for-path"),
+    pytest.param("gradient_descent.df_nonconvex", "return x**4 - 3 * x**2 + x, 4 * x**3 - 6 * x + 1",
+                 "the right answer inside: last entry", id="value-with-slope"),
+    pytest.param("gradient_descent.sse_gradient",
+                 "r = np.asarray(y, dtype=float) - (m * np.asarray(x, dtype=float) + c)\n"
+                 "return np.array([-2 * np.asarray(x, dtype=float) * r, -2 * r])",
+                 "the right answer inside: last axis summed", id="terms-never-summed"),
     pytest.param("gradient_descent.best_of_starts",
                  "ends = sorted(descend_1d(df, s, learning_rate, n_steps) for s in starts)\nreturn float(ends[0])",
                  "kept the smallest candidate", id="smallest-end-point"),
@@ -519,3 +534,12 @@ def test_a_square_that_is_not_added_up_is_not_told_as_absolute_values():
                           ("s = np.sum(np.square(r)) / n ** 2", "np.abs(r)) / n ** 2")]:
         tree = ast.parse(f"def g(x, y, m, h, r, n, total):\n    {code}\n    return 0")
         assert changed in ast.unparse(behaviour._AbsoluteForSquare().visit(tree)), code
+
+
+def test_a_column_for_a_vector_is_not_told_as_parts_never_added_up():
+    """An answer of shape (n, 1) where (n,) belongs sums along its last axis to the right one: that is an axis of
+    length 1 too many (said by the comparison), not parts never added up."""
+    operator = named("linear_model.error_profile_slope",
+                     "x = np.asarray(x, dtype=float)\ny = np.asarray(y, dtype=float)\n"
+                     "return np.array([[sse(s, c, x, y)] for s in slopes])")
+    assert operator is None or not operator.name.startswith("the right answer inside")

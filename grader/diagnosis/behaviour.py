@@ -995,6 +995,26 @@ def _change_from() -> Callable[[Any, tuple[Any, ...]], Any]:
     return transform
 
 
+def _reduced(how: str) -> Callable[[Any, tuple[Any, ...]], Any]:
+    """The right answer, an array of several numbers, reduced to less: its length (`norm`), the sum of its entries
+    (`sum`), its determinant (`det`, a square matrix), or its last row or entry (`last`). None where it is one number
+    already."""
+
+    def transform(value: Any, arguments: tuple[Any, ...]) -> Any:
+        array = _numbers(value)
+        if array is None or array.ndim == 0 or array.size < 2:
+            return None
+        if how == "norm":
+            return float(np.linalg.norm(array))
+        if how == "sum":
+            return float(np.sum(array))
+        if how == "det":
+            return float(np.linalg.det(array)) if array.ndim == 2 and array.shape[0] == array.shape[1] else None
+        return array[-1]
+
+    return transform
+
+
 def _count_shifted(delta: int) -> Callable[[Any, tuple[Any, ...]], Any]:
     """A count (a whole number, 0 or more; a negative one is a sentinel such as −1 and left alone) `delta` off."""
 
@@ -1237,6 +1257,14 @@ OPERATORS = (
     Operator("the change for the new value", "your answer is the change (the step) from the value the function "
              "is given, not the new value that change leads to: add the change to the value given",
              values=(_change_from(),)),
+    Operator("the length for the vector", "your answer is the length (the norm) of the right one, one number, "
+             "where the vector itself is asked for", values=(_reduced("norm"),)),
+    Operator("the sum for the entries", "your answer is the sum of the right one's entries, one number, where the "
+             "entries themselves are asked for", values=(_reduced("sum"),)),
+    Operator("the determinant for the matrix", "your answer is the determinant of the right matrix, one number, "
+             "where the matrix itself is asked for", values=(_reduced("det"),)),
+    Operator("the last part only", "your answer is only the last part of the right one (its last row or entry): "
+             "the whole of it is asked for", values=(_reduced("last"),)),
     Operator("kept the smallest candidate", "your search keeps the smallest x (it compares the candidates "
              "themselves), not the one where the function is lowest: compare f at each candidate",
              sources=(lambda: _Selection("itself"),)),
@@ -2040,6 +2068,9 @@ def explain(exercise: Exercise, observations: Sequence[AnswerSeen], second_tier:
     keys = [_case_key(observation.case) for observation in observations]
     found = [(operator, detail) for operator in OPERATORS
              if (detail := _explaining_detail(exercise, operator, observations, keys)) is not None]
+    if not found and (inside := _right_answer_inside(observations)) is not None \
+            and not _listed_explains(exercise, observations, keys):
+        return inside  # what the answers show, read from them alone: said on a formula too
     if not found and not second_tier:
         return None
     if not found:
@@ -2060,6 +2091,60 @@ def explain(exercise: Exercise, observations: Sequence[AnswerSeen], second_tier:
     if operator.swapped_calls:
         operator = replace(operator, hint=operator.told(calls_seen, _reference_calls(exercise)))
     return replace(operator, hint=operator.hint.format(detail=detail)) if "{detail}" in operator.hint else operator
+
+
+# Where an answer holds more than the one asked for: the part of it that is the right answer, read from the answers.
+_MORE = "your answer holds more than the one value asked for: "
+_PARTS: tuple[tuple[str, str, Callable[[np.ndarray], Any]], ...] = (
+    ("last entry", _MORE + "its last entry (or row) is the right answer; return that alone", lambda a: a[-1]),
+    ("first entry", _MORE + "its first entry (or row) is the right answer; return that alone", lambda a: a[0]),
+    ("second entry", _MORE + "its second entry (or row) is the right answer; return that alone",
+     lambda a: a[1] if len(a) > 1 else _MISSING),
+    ("entries summed", "your answer holds the right answer's parts, never added up: the sum of its entries (or rows) "
+     "is the right answer", lambda a: np.sum(a, axis=0)),
+    ("last axis summed", "your answer holds the right answer's parts, never added up: their sum along its last axis "
+     "is the right answer", lambda a: np.sum(a, axis=-1) if a.ndim > 1 else _MISSING),
+)
+
+
+def _right_answer_inside(observations: Sequence[AnswerSeen]) -> Operator | None:
+    """Where every answer holds more than the right one (another shape, every check), and one part of it, the same
+    on every check (its last entry, its first, its second, its entries summed), is the right answer within the
+    check's tolerance, on at least two checks: what the answers show, said as that (a history for the last value,
+    a pair for one of its values, the terms of a sum never added up). A label with its numbers: the label is the
+    first entry."""
+    if len(observations) < MIN_INFORMATIVE_CHECKS:
+        return None
+    arrays = []
+    for observation in observations:
+        returned = observation.returned
+        if isinstance(observation.reference, str):
+            if not (isinstance(returned, list | tuple) and len(returned) > 1 and returned[0] == observation.reference):
+                return None
+            arrays.append(None)
+            continue
+        array = _numbers(returned)
+        reference = _numbers(observation.reference)
+        if array is None or reference is None or array.ndim == 0 or array.shape == reference.shape \
+                or array.ndim != reference.ndim + 1 or _without_ones(array.shape) == _without_ones(reference.shape):
+            return None  # not more than the right answer: an axis of length 1 too many is said as that
+        arrays.append(array)
+    if all(array is None for array in arrays):
+        return Operator("label with more", "your answer holds the right label first and more after it: return the "
+                        "label alone")
+    for name, hint, part in _PARTS:
+        try:
+            if all(array is not None and (got := part(array)) is not _MISSING
+                   and matches(got, observation.reference, observation.tolerance)
+                   for array, observation in zip(arrays, observations, strict=True)):
+                return Operator(f"the right answer inside: {name}", hint)
+        except (ValueError, TypeError, IndexError):
+            continue
+    return None
+
+
+def _without_ones(shape: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(size for size in shape if size != 1)
 
 
 def _reference_calls(exercise: Exercise) -> Mapping[str, int] | None:
