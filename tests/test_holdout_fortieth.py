@@ -96,11 +96,10 @@ HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({
     "h40_classify_label_with_eigenvalues",
 })
 
-# No text of this batch was judged misleading. Noted, not misleading: the missing-sum repair writes Σ as a lower-case
-# σ in its maths ("in maths: residuals² to σ(residuals²)", in sse, neuron_loss, dloss_dw, dloss_db), which in
-# neural_network reads as the sigmoid; the same text says "the values are never added up: the answer is one number,
-# their sum" and the code edit is `sum(…)`. hessian's diagonal only is told error_surface's "your grid pairs the two
-# lists element by element (as zip does) … build all pairs (a double loop, or np.meshgrid)": true of the pairs (i, i).
+# No text of this batch was judged misleading. Noted, not misleading: the missing-sum repair read as "σ(residuals²)"
+# is the summary's own lower-casing of Σ (the keyword reading lower-cases every text); the student reads Σ. hessian's
+# diagonal only is told error_surface's "your grid pairs the two lists element by element (as zip does) … build all
+# pairs (a double loop, or np.meshgrid)": true of the pairs (i, i).
 HAND_JUDGED_FALSE: dict[str, str] = {}
 
 # Keyword-not-named entries judged named by hand: none. The 32 keyword misses all have no hint (31) or only the
