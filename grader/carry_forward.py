@@ -56,7 +56,7 @@ import math
 import time
 import types
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, NoReturn
 
 import numpy as np
@@ -72,6 +72,9 @@ from grader.spec import CARRIED_FORWARD, GRADER_FAULT, Case, CheckResult, Exerci
 CALL_BUDGET = 2000  # component calls of one evaluation (the kit's longest check needs 600 where two components
 # fail: 300 steps, each a gradient and a step; 400 left it unjudged, and its caller was told the component's slip)
 SECONDS_BUDGET = 10.0  # wall time of one evaluation
+OFF_PATH_ANSWERS = 2  # questions of a call answered beside the reference's own, and one per ten it asks
+OPEN_ORACLE_SECONDS = 2.0  # the grader's CPU on open oracles, for a whole submission (a right caller
+# needs milliseconds: a few reference calls per check)
 NOT_STUDENT_WORK = frozenset({"missing", "not implemented", "load_error"})  # a failure with no answers to use
 
 
@@ -103,6 +106,25 @@ def _called_names(module: str, function: str) -> frozenset[str]:
         names.update(code.co_names)
         codes.extend(const for const in code.co_consts if isinstance(const, types.CodeType))
     return frozenset(names)
+
+
+@functools.cache
+def _reference_reach(module: str, function: str) -> frozenset[str]:
+    """The module's functions the reference solution of `module.function` reaches through its own calls,
+    directly or not (none where the kit has no solutions)."""
+    if not kit.has_solutions():
+        return frozenset()
+    solution = kit.solution_module(module)
+    defined = {name for name, value in vars(solution).items()
+               if isinstance(value, types.FunctionType) and value.__module__ == solution.__name__}
+    reached: set[str] = set()
+    waiting = [function]
+    while waiting:
+        for callee in _called_names(module, waiting.pop()) & defined:
+            if callee not in reached:
+                reached.add(callee)
+                waiting.append(callee)
+    return frozenset(reached)
 
 
 @dataclass(frozen=True)
@@ -165,6 +187,11 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
         # own callees are judged with it): a descend_1d built on the student's gradient_step
         own = (reached_functions(source, p.exercise.function, helpers) - called - {p.exercise.function}) \
             & module_wrong
+        # a sibling whose reference reaches the caller holds the caller's own job (best_of_starts runs descend_1d,
+        # gradient partial_derivative, train_neuron dloss_dw): answered right, it would answer the caller's exercise
+        # (red team round 49); and a derivative worked out by hand asks no function of its module right answers
+        own = frozenset() if p.exercise.by_hand else frozenset(
+            name for name in own if p.exercise.function not in _reference_reach(p.exercise.module, name))
         if failing or own:
             candidates.append(_Candidate(index, p.exercise, p.case, failing, p.visibility == "public",
                                          intact_of.get(index), own))
@@ -557,6 +584,7 @@ class _Checkers:
                  fresh: Callable[[], contextlib.AbstractContextManager[Session]]):
         self._sessions, self._fresh = sessions, fresh
         self._passed: dict[str, Session] = {}  # caller -> its child, every check there passed so far
+        self.open_work = _Work(OPEN_ORACLE_SECONDS)  # the parent's time on open oracles, the whole submission
 
     def child(self, caller: str) -> Session:
         kept = self._passed.pop(caller, None)
@@ -612,7 +640,7 @@ def _right_with_right_components(candidates: Sequence[_Candidate], planned: Sequ
     try:
         session = checkers.child(caller)
         for candidate in candidates:
-            asked = _with_oracles(candidate)
+            asked = _with_oracles(candidate, checkers.open_work)
             if asked is None:
                 session.close()
                 return False
@@ -627,7 +655,15 @@ def _right_with_right_components(candidates: Sequence[_Candidate], planned: Sequ
     return bool(candidates)
 
 
-def _with_oracles(candidate: _Candidate) -> tuple[Call, _Questions] | None:
+@dataclass
+class _Work:
+    """The parent's time spent answering open oracles, across every check of a submission, and its limit."""
+
+    limit: float
+    spent: float = 0.0
+
+
+def _with_oracles(candidate: _Candidate, work: _Work | None = None) -> tuple[Call, _Questions] | None:
     """The check's call of the student's function, its failing components as oracles: the parent first runs the
     reference composite on the check's input and records the components' calls, and answers only calls whose
     arguments match one of those (a caller that asks anything else gets no answer), so what it tells is what a
@@ -647,9 +683,13 @@ def _with_oracles(candidate: _Candidate) -> tuple[Call, _Questions] | None:
     if sum(len(calls) for calls in recorded.values()) > CALL_BUDGET:
         return None
     questions = _Questions()
-    oracles = {name: _oracle(right[name], recorded[name], questions) for name in candidate.wrong}
-    oracles.update({name: _open_oracle(module.__dict__[name], candidate.case, questions) for name in candidate.own
-                    if callable(module.__dict__.get(name))})
+    # beside the reference's own calls, none for a derivative worked out by hand: the function it differentiates
+    # answered at points of its choosing would be a difference quotient worked out by the grader
+    beside = 0 if candidate.exercise.by_hand else OFF_PATH_ANSWERS
+    oracles = {name: _oracle(right[name], recorded[name], questions, beside) for name in candidate.wrong}
+    work = work or _Work(OPEN_ORACLE_SECONDS)
+    oracles.update({name: _open_oracle(module.__dict__[name], candidate.case, questions, work)
+                    for name in candidate.own if callable(module.__dict__.get(name))})
     if len(oracles) < len(candidate.callees):
         return None
     exercise = candidate.exercise
@@ -683,10 +723,11 @@ class _Questions:
 
 
 def _oracle(function: Callable[..., Any], calls: Sequence[inspect.BoundArguments],
-            questions: _Questions) -> Callable[[Any, Any], Any]:
+            questions: _Questions, beside: int = OFF_PATH_ANSWERS) -> Callable[[Any, Any], Any]:
     """What the parent answers for the right `function` as a session call's oracle: its value on the arguments
     the child sent, where they match (same kinds, shapes and integers, numbers within a rounding) the arguments
-    of one of the reference's own `calls`, or, for a few questions (`OFF_PATH_ANSWERS` and one per ten calls), of
+    of one of the reference's own `calls`, or, for a few questions (`beside` and one per ten calls, none where
+    `beside` is 0), of
     the same kind as one (its integers, words and given functions, other finite numbers); anything else is refused
     (no answer), and so is every question after it, of any oracle of the call, or beyond twice as many as the
     reference asked: what the parent computes stays bounded by the reference's own work."""
@@ -716,7 +757,7 @@ def _oracle(function: Callable[..., Any], calls: Sequence[inspect.BoundArguments
         found = next((index for index in order if _matching(bound.arguments, calls[index].arguments)), None)
         if found is not None:
             following[0] = found + 1
-        elif off_path[0] < OFF_PATH_ANSWERS + len(calls) // 10:
+        elif beside and off_path[0] < beside + len(calls) // 10:
             # a question the reference does not ask, of the kind of one it asks (the same shapes, integers, words
             # and given functions; other numbers): what a right caller written otherwise asks (the gradient at the
             # last point, taken at the end of each pass), which costs the parent no more than that call did
@@ -734,12 +775,15 @@ def _oracle(function: Callable[..., Any], calls: Sequence[inspect.BoundArguments
     return answer
 
 
-def _open_oracle(function: Callable[..., Any], case: Case, questions: _Questions) -> Callable[[Any, Any], Any]:
+def _open_oracle(function: Callable[..., Any], case: Case, questions: _Questions,
+                 work: _Work) -> Callable[[Any, Any], Any]:
     """What the parent answers for the right `function` as an oracle of a caller the reference writes without it
     (no recorded call to match): its value on arguments no larger than the check's own input, each integer at most
     the largest integer or number of entries there, each array or list at most its largest, a given function only
     one the check passes (by name, never built from what the child sent), at most CALL_BUDGET questions within
-    SECONDS_BUDGET seconds. So what the parent computes stays bounded by the size of the check."""
+    SECONDS_BUDGET seconds, and the parent's time on open oracles within `work`'s limit for the whole submission
+    (each check's limit alone let 28 checks cost the grader 25 s of its CPU: red team round 49, 04). So what the
+    parent computes stays bounded by the size of the check and the submission."""
     signature = inspect.signature(function)
     givens: list[Given] = []
     sizes = _Sizes()
@@ -753,7 +797,7 @@ def _open_oracle(function: Callable[..., Any], case: Case, questions: _Questions
 
     def answer(args: Any, kwargs: Any) -> Any:
         asked[0] += 1
-        if questions.refused or asked[0] > CALL_BUDGET or time.monotonic() > deadline:
+        if questions.refused or asked[0] > CALL_BUDGET or time.monotonic() > deadline or work.spent > work.limit:
             refuse("no more answers")
         if not isinstance(args, list) or not isinstance(kwargs, dict):
             refuse("arguments that are not a call")
@@ -766,8 +810,12 @@ def _open_oracle(function: Callable[..., Any], case: Case, questions: _Questions
                                    **{key: _for_reference(value) for key, value in decoded_kwargs.items()})
         except TypeError:
             refuse("arguments the function does not take")
-        with np.errstate(all="ignore"):
-            return function(*bound.args, **bound.kwargs)
+        started = time.process_time()
+        try:
+            with np.errstate(all="ignore"):
+                return function(*bound.args, **bound.kwargs)
+        finally:
+            work.spent += time.process_time() - started
 
     return answer
 
@@ -777,7 +825,8 @@ class _Sizes:
     """The largest integer (or number of entries) and the largest array or list of a check's input."""
 
     integer: int = 1
-    entries: int = 1
+    entries: int = 1  # the largest array's, then the product of the two largest (a grid made of two inputs)
+    sizes: list[int] = field(default_factory=list)
 
     def measure(self, value: Any, givens: list[Given], depth: int = 0) -> None:
         if isinstance(value, Given):
@@ -786,7 +835,9 @@ class _Sizes:
             self.integer = max(self.integer, abs(int(value)))
         elif isinstance(value, np.ndarray | list | tuple) and depth < 4:
             size = int(np.size(value)) if isinstance(value, np.ndarray) else len(value)
-            self.entries, self.integer = max(self.entries, size), max(self.integer, size)
+            self.sizes = sorted([*self.sizes, size])[-2:]
+            self.entries = max(self.entries, size, int(np.prod(self.sizes)))
+            self.integer = max(self.integer, size)
             if not isinstance(value, np.ndarray):
                 for item in value:
                     self.measure(item, givens, depth + 1)
@@ -860,7 +911,6 @@ def _matching(asked: Any, recorded: Any, numbers_free: bool = False) -> bool:
 
 
 MATCH_RTOL, MATCH_ATOL = 1e-7, 1e-10  # arguments the same up to rounding (another order of the same sum)
-OFF_PATH_ANSWERS = 2  # questions of a call answered beside the reference's own, and one per ten it asks
 
 
 def _close(asked: float, recorded: float) -> bool:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 
 from grader import kit
-from grader.curriculum import DECLARED, of_module
+from grader.curriculum import DECLARED, declared_of_module, of_module
 from grader.engine import grade_sources
-from grader.spec import ExerciseResult, SubmissionResult
+from grader.spec import Case, ExerciseResult, SubmissionResult
 
 BY_KEY = {exercise.key: exercise for exercise in DECLARED}  # the fifth module's exercises too
 
@@ -545,3 +545,65 @@ def test_a_kept_call_the_sandbox_cannot_make_is_the_graders_fault_never_a_pass(s
     assert sse.score == 0 and sse.checks
     assert all(check.grader_fault for check in sse.checks if "could not be graded" in check.student_message)
     assert any(check.grader_fault for check in sse.checks)
+
+
+# ----- the open oracle (a function built on one of the student's that the reference does not call) -------------
+# red team round 49: a sibling whose reference reaches the caller holds the caller's own job, so it is never an open
+# oracle of it; a derivative worked out by hand gets none; the grader's time on open oracles is bounded per submission
+
+SIBLING_ANSWERS_THE_CALLER = [
+    # descend_1d delegates to best_of_starts (whose reference runs descend_1d), made to fail; no descent anywhere
+    ("gradient_descent", {"descend_1d": "return float(best_of_starts(df, df, [x0], learning_rate, n_steps))",
+                          "best_of_starts": "return 0.0"}, "descend_1d"),
+    # a cycle: partial_derivative asks gradient for one entry, gradient answers zeros while asked; no difference
+    # quotient anywhere
+    ("partial_derivatives", {
+        "partial_derivative": "global _ASKING\n_ASKING = True\ntry:\n    return float(gradient(f, point, h)[i])\n"
+                              "finally:\n    _ASKING = False",
+        "gradient": "if globals().get('_ASKING'):\n    return np.zeros(len(point))\n"
+                    "return np.array([partial_derivative(f, point, i, h) for i in range(len(point))])"},
+     "partial_derivative"),
+]
+
+
+@pytest.mark.parametrize(("module", "bodies", "caller"), SIBLING_ANSWERS_THE_CALLER, ids=["delegation", "cycle"])
+def test_a_sibling_whose_reference_reaches_the_caller_answers_nothing_for_it(sandbox, module, bodies, caller):
+    source = kit.replace_bodies(kit.solution_source(module), bodies)
+    result = grade_sources({module: source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=declared_of_module(module))
+    assert result.exercise(f"{module}.{caller}").score == 0
+
+
+def test_a_derivative_worked_out_by_hand_reads_no_step_of_a_sibling(sandbox):
+    """dloss_dw and dloss_db read one step of train_neuron with learning rate 1 (train_neuron made to fail while
+    they ask): no derivative anywhere, and they kept full marks through train_neuron's reference."""
+    loop = ("path = np.empty((n_steps + 1, 2), dtype=float)\nw, b = float(w0), float(b0)\npath[0] = w, b\n"
+            "for k in range(1, n_steps + 1):\n    grad_w, grad_b = dloss_dw(w, b, x, y), dloss_db(w, b, x, y)\n"
+            "    w, b = w - learning_rate * grad_w, b - learning_rate * grad_b\n    path[k] = w, b\nreturn path")
+
+    def one_step(column: int) -> str:
+        return ("global _ASKING\n_ASKING = True\ntry:\n    path = train_neuron(w, b, x, y, 1.0, 1)\n"
+                f"    return float(path[0][{column}] - path[1][{column}])\nfinally:\n    _ASKING = False")
+
+    bodies = {"dloss_dw": one_step(0), "dloss_db": one_step(1),
+              "train_neuron": "if globals().get('_ASKING'):\n    return np.array([[w0, b0]] * (n_steps + 1), "
+                              "dtype=float)\n" + loop}
+    source = kit.replace_bodies(kit.solution_source("neural_network"), bodies)
+    result = grade_sources({"neural_network": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=declared_of_module("neural_network"))
+    assert result.exercise("neural_network.dloss_dw").score == 0
+    assert result.exercise("neural_network.dloss_db").score == 0
+
+
+def test_the_open_oracle_answers_nothing_once_the_submissions_budget_is_spent():
+    """Each question bounded by the check's input bounded nothing for a reference whose cost an integer of the input
+    sets, times questions, times checks: 28 checks cost the grader 25 s of its CPU (round 49, 04)."""
+    from grader.carry_forward import _open_oracle, _Questions, _Unavailable, _Work
+
+    def reference(a: float) -> float:
+        return 2 * a
+
+    spent = _Work(limit=2.0, spent=2.5)
+    with pytest.raises(_Unavailable):
+        _open_oracle(reference, Case((1.0,)), _Questions(), spent)([1.0], {})
+    assert _open_oracle(reference, Case((1.0,)), _Questions(), _Work(limit=2.0))([1.0], {}) == 2.0

@@ -26,41 +26,35 @@ NAMED_BY_HAND_AT_LEAST = 0.38
 
 # The judgement by hand (JUDGED.md), kept apart from the entries' keywords, which are never edited after a hint
 # was seen.
-# No entry of this batch is flagged false by keywords.
-HAND_JUDGED_NOT_FALSE: dict[str, str] = {}
+# No entry of this batch was flagged false by keywords at its first grading; one since (below), judged right.
+HAND_JUDGED_NOT_FALSE: dict[str, str] = {
+    # after the grading (the neighbouring-kind operators): the length at the last point alone, where the record of
+    # every point's length belongs, is told exactly so; the keywords wanted "record", "every point" or "array"
+    "h40_gradient_norm_final_only": "your answer is only the last part of the right one (its last row or entry)",
+}
 
 # Keyword matches whose texts name nothing (misleading ones included), and claims judged true that do not name.
 HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({
+    # named since the first grading, read again by hand (the neighbouring-kind operators): df_wave's product-rule
+    # terms unsummed and its (value, derivative), df_nonconvex's (f, f'), dg_dx's whole gradient, error_surface's
+    # residual cube, gradient_descent's and train_neuron's final weights only, hessian's determinant, and the
+    # label with its eigenvalues: each told what its answer holds or is ("its last entry (or row) is the right
+    # answer", "the determinant of the right matrix")
     # "6x" matched the student's own formula read back ("your formula is 6x − 12, which differs from the right one:
     # no single term or constant factor was found to explain the difference"): nothing says it is the second derivative
     "h40_df_poly_second_derivative",
     # no hint; "shape" matched "returned shape (3,), expected a single number": nothing says the coefficients
     # np.polyder(…) were never evaluated at x
     "h40_df_poly_coefficients_not_evaluated",
-    # no hint; "shape" matched "returned shape (2,), expected a single number": nothing says the two product-rule terms
-    # must be added
-    "h40_df_wave_product_rule_terms_unsummed",
-    # no hint; "shape" matched "returned shape (2, 9), expected shape (9,)": nothing says f_wave(x) came back with f'
-    "h40_df_wave_value_and_derivative",
     # no hint; "intercept" matched the problem line "(the intercept is off; the slope is right)": nothing says the
     # x-intercept x0 − f(x0)/f'(x0) was returned for the y-intercept
     "h40_tangent_line_x_intercept_newton",
-    # no hint; "shape" matched "returned shape (2,), expected shape (26, 2)" ("path" and "rows" a check name): nothing
-    # says the path of every step is to be recorded, not the final weights alone
-    "h40_gradient_descent_final_weights_only",
     # no hint; "shape" matched "returned shape (26,), expected shape (26, 2)": nothing says the SSE was recorded
     # where the weights (m, c) belong
     "h40_gradient_descent_loss_history",
     # "12" matched the formula read back ("your formula is 12x² − 6 … no single term or constant factor was found"):
     # nothing says it is the second derivative
     "h40_df_nonconvex_second_derivative",
-    # no hint; "shape" matched "returned shape (2,), expected a single number": nothing says (f(x), f'(x)) came back
-    "h40_df_nonconvex_value_and_slope",
-    # no hint; "shape" matched "returned shape (3, 5, 8), expected shape (3, 5)": nothing says the squared residuals
-    # were never summed over the data
-    "h40_error_surface_residual_cube",
-    # no hint; "shape" matched "returned shape (2,), expected shape (31, 2)": nothing says the path is to be recorded
-    "h40_train_neuron_final_weights_only",
     # no hint; "shape" matched "returned shape (31,), expected shape (31, 2)": nothing says the loss was recorded
     # where the weights (w, b) belong
     "h40_train_neuron_loss_curve",
@@ -78,22 +72,15 @@ HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({
     # no hint, "off by up to 37.4"; "step" matched the function's name steps_to_escape, "k" "neural_network": nothing
     # says the distance came back for the step's number
     "h40_steps_to_escape_returns_distance",
-    # no hint; "shape" matched "returned shape (2, 6), expected shape (6,)": nothing says ∂g/∂y came back with ∂g/∂x
-    "h40_dg_dx_full_gradient_pair",
     # "sin" matched the formula read back ("your formula is −y²·sin(x·y) + 2y … no single term or constant factor was
     # found"): nothing says it is ∂²g/∂x²
     "h40_dg_dx_second_partial",
     # "sin" matched the formula read back ("your formula is −x·y·sin(x·y) + 2x + cos(x·y) … no single term or
     # constant factor was found"): nothing says it is the mixed partial
     "h40_dg_dy_mixed_partial",
-    # no hint; "shape" matched "returned a single number, expected shape (2, 2)": nothing says the determinant came back
-    "h40_hessian_determinant",
     # no hint; "return" matched "returned array([…])", the labels the check names ("a minimum", "a 3×3 maximum",
     # "a saddle …"): nothing says the eigenvalues came back where a label belongs
     "h40_classify_returns_eigenvalues",
-    # no hint; "return" matched "returned ('minimum', array(…))", "eigenvalue" a check name: what came back, shown;
-    # nothing says the label alone belongs
-    "h40_classify_label_with_eigenvalues",
 })
 
 # No text of this batch was judged misleading. Noted, not misleading: the missing-sum repair read as "σ(residuals²)"
