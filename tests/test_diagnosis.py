@@ -66,6 +66,10 @@ def test_a_missing_half_of_the_product_rule_is_shown_in_the_students_terms():
     ("gradient_descent.sse_gradient", "r = y - (m * x + c)\n"
      "return -2 * np.sum(x * r) / x.shape[0], -2 * np.sum(r) / np.size(y)", "mean instead of sum",
      "exactly this mistake"),
+    # one differentiation too many (the fortieth holdout: nothing was found, the formula echoed)
+    ("derivatives.df_poly", "return 6 * x - 12", "formula: differentiated twice", "(a second derivative)"),
+    ("partial_derivatives.dg_dy", "return 2 * x + np.cos(x * y) - x * y * np.sin(x * y)",
+     "formula: differentiated twice", "once more with respect to x (a mixed second derivative)"),
 ])
 def test_symbolic_explanations(key, body, name, says):
     found = finding(key, body)

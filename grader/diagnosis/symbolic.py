@@ -463,12 +463,31 @@ def _classify(exercise: Exercise, target: Target, student: Value, written: tuple
                                      rules_worked=rules_worked, parts=parts)
     if found.says_something:
         return found
+    if (again := _differentiated_again(sampler, target, student, found.refuted)) is not None:
+        return again
     shown = ", ".join(formula(item) for item in student) if isinstance(student, tuple) else formula(student)
     if len(shown) > MAX_SHOWN_CHARS:
         return found
     what = f"your formulas are ({shown})" if isinstance(student, tuple) else f"your formula is {shown}"
     return Finding("", f"read from your code, {what}, which differs from the right one: no single term or constant "
                    f"factor was found to explain the difference{target.notation}", found.refuted)
+
+
+def _differentiated_again(sampler: _Sampler, target: Target, student: Value,
+                          refuted: frozenset[str]) -> Finding | None:
+    """A derivative's formula that is the right one differentiated once more (f'' for f'; for a partial derivative
+    ∂²g/∂x² or the mixed ∂²g/∂x∂y, with respect to any of its variables): one differentiation too many."""
+    if target.differentiated is None or target.variable is None or not isinstance(student, sp.Expr) \
+            or not isinstance(target.reference, sp.Expr):
+        return None
+    for variable in target.parameters:
+        again = sp.diff(target.reference, variable)
+        if again != 0 and sampler.equal(student, again) and not sampler.equal(again, target.reference):
+            by = "" if len(target.parameters) == 1 else f" with respect to {variable}"
+            kind = "a second derivative" if variable == target.variable else "a mixed second derivative"
+            return Finding("formula: differentiated twice", f"your formula is the right one differentiated once more"
+                           f"{by} ({kind}): the answer is the first derivative, one differentiation", refuted)
+    return None
 
 
 def _refuted(sampler: _Sampler, student: Value, listed: Sequence[tuple[str, Value]]) -> set[str]:
