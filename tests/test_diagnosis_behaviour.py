@@ -113,6 +113,10 @@ NAMED = [
                  "r = np.asarray(y, dtype=float) - (m * np.asarray(x, dtype=float) + c)\n"
                  "return np.array([-2 * np.asarray(x, dtype=float) * r, -2 * r])",
                  "the right answer inside: last axis summed", id="terms-never-summed"),
+    pytest.param("linear_model.best_fit_on_grid",
+                 "surface = error_surface(slopes, intercepts, x, y)\n"
+                 "i, j = np.unravel_index(np.argmin(surface), surface.shape)\nreturn int(j), int(i)",
+                 "positions for values", id="grid-indices-for-values"),
     pytest.param("gradient_descent.best_of_starts",
                  "ends = sorted(descend_1d(df, s, learning_rate, n_steps) for s in starts)\nreturn float(ends[0])",
                  "kept the smallest candidate", id="smallest-end-point"),

@@ -2068,8 +2068,8 @@ def explain(exercise: Exercise, observations: Sequence[AnswerSeen], second_tier:
     keys = [_case_key(observation.case) for observation in observations]
     found = [(operator, detail) for operator in OPERATORS
              if (detail := _explaining_detail(exercise, operator, observations, keys)) is not None]
-    if not found and (inside := _right_answer_inside(observations)) is not None \
-            and not _listed_explains(exercise, observations, keys):
+    if not found and (inside := _right_answer_inside(observations) or _positions_for_values(observations)) \
+            is not None and not _listed_explains(exercise, observations, keys):
         return inside  # what the answers show, read from them alone: said on a formula too
     if not found and not second_tier:
         return None
@@ -2141,6 +2141,43 @@ def _right_answer_inside(observations: Sequence[AnswerSeen]) -> Operator | None:
         except (ValueError, TypeError, IndexError):
             continue
     return None
+
+
+def _positions_for_values(observations: Sequence[AnswerSeen]) -> Operator | None:
+    """Where every answer is whole numbers (one, or one per value of the right answer) and each, read as a position
+    in one of the check's own lists (the same list for the same entry on every check), gives the right value there,
+    on at least two checks: positions returned where the values at them belong (an argmin's index for the slope)."""
+    if len(observations) < MIN_INFORMATIVE_CHECKS:
+        return None
+    lists: list[set[int]] | None = None  # per entry of the answer: the arguments it can be a position in
+    for observation in observations:
+        returned, reference = observation.returned, observation.reference
+        positions = list(returned) if isinstance(returned, list | tuple) else [returned]
+        values = list(reference) if isinstance(reference, list | tuple) else [reference]
+        if len(positions) != len(values) or not all(_whole(position) for position in positions):
+            return None
+        arguments = [_numbers(argument) if isinstance(argument, list | tuple | np.ndarray) else None
+                     for argument in (for_parent(argument) for argument in observation.case.args)]
+        found = [{index for index, array in enumerate(arguments) if array is not None and array.ndim == 1
+                  and -array.size <= int(position) < array.size and int(position) >= 0
+                  and matches(float(array[int(position)]), value, observation.tolerance)}
+                 for position, value in zip(positions, values, strict=True)]
+        lists = found if lists is None else [a & b for a, b in zip(lists, found, strict=True)]
+        if not all(lists):
+            return None
+    many = len(lists or []) > 1
+    return Operator("positions for values", "your answer holds positions (indices) in the lists given, not the values "
+                    "at them: the value at each position is the right answer" if many else "your answer is a position "
+                    "(an index) in a list given, not the value there: the value at that position is the right answer")
+
+
+def _whole(value: Any) -> bool:
+    """A whole number: an integer, or a float with no fraction (an index passed through float())."""
+    if isinstance(value, bool | np.bool_):
+        return False
+    if isinstance(value, int | np.integer):
+        return True
+    return isinstance(value, float | np.floating) and math.isfinite(value) and float(value).is_integer()
 
 
 def _without_ones(shape: tuple[int, ...]) -> tuple[int, ...]:
