@@ -251,13 +251,21 @@ def test_a_kind_drawn_from_a_handful_of_inputs_counts_only_with_another_kind(exe
             assert partner in labels and len(drawn[partner]) >= FEW_INPUTS, (exercise.key, label, len(values))
 
 
-def test_a_search_that_compares_each_end_with_the_one_before_it_loses_marks(sandbox):
-    """The best value kept on every pass (dedented out of its `if`): each end point compared with the one before
-    it only. With two or three starts it kept full marks (red team round 48); four starts tell it apart."""
+@pytest.mark.parametrize("body", [
+    # the best value kept on every pass (dedented out of its `if`): each end compared with the one before it only
+    # (red team round 48)
+    "best, best_value = None, float('inf')\nfor s in starts:\n    e = descend_1d(df, s, learning_rate, n_steps)\n"
+    "    v = f(e)\n    if v < best_value:\n        best = e\n    best_value = v\nreturn float(best)",
+    # the first end lower than the first one kept (red team round 50, 04)
+    "ends = [descend_1d(df, s, learning_rate, n_steps) for s in starts]\nbest = ends[0]\nfor e in ends[1:]:\n"
+    "    if f(e) < f(best):\n        best = e\n        break\nreturn float(best)",
+    # the end nearest 0 kept, whose edit to the farthest passed every check (red team round 50, 03)
+    "ends = [descend_1d(df, s, learning_rate, n_steps) for s in starts]\nreturn float(max(ends, key=abs))",
+], ids=["compared-with-the-one-before", "first-improvement", "farthest-from-0"])
+def test_a_search_the_earlier_checks_could_not_tell_from_the_right_one_loses_marks(sandbox, body):
+    """With two or three starts, each with the best end farthest from 0, these kept full marks; five starts, and
+    three in one valley with the best end in the middle, tell them apart."""
     exercise = BY_KEY["gradient_descent.best_of_starts"]
-    body = ("best, best_value = None, float('inf')\nfor s in starts:\n"
-            "    e = descend_1d(df, s, learning_rate, n_steps)\n    v = f(e)\n    if v < best_value:\n"
-            "        best = e\n    best_value = v\nreturn float(best)")
     source = {exercise.module: kit.variant_source(exercise.module, exercise.function, body)}
     assert grade_sources(source, sandbox, hidden=True, exercises=[exercise]).exercise(exercise.key).score \
         < exercise.points

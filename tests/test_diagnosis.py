@@ -633,3 +633,14 @@ def test_an_end_point_one_index_off_the_best_is_not_told_the_highest(sandbox, in
                          exercises=[BY_KEY["gradient_descent.best_of_starts"]])
     assert all(check.diagnosis == "highest end point"
                for check in told.exercise("gradient_descent.best_of_starts").checks if not check.passed)
+
+
+@pytest.mark.parametrize("body", [
+    "r = y - (m * x + c)\nreturn float(-np.mean(x * r)), float(-np.mean(r))",
+    "r = (m * x + c) - y\nreturn float(-2 * np.mean(x * r)), float(-2 * np.mean(r))",
+], ids=["mean-without-2", "mean-and-sign"])
+def test_a_factor_of_a_count_and_more_is_not_told_as_a_count_off(body):
+    """1/(2n) (a mean, a factor 2 lost) and −1/n (a mean, a sign) were told "a count of the points too many or too
+    few" (red team round 50, 01 and 02): the factor is said, the division only where it is one by a count."""
+    found = finding("gradient_descent.sse_gradient", body)
+    assert found is not None and "count of the points" not in found.hint

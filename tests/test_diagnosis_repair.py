@@ -1735,3 +1735,12 @@ def test_a_caller_sharing_a_helper_with_a_failing_function_is_not_told_an_edit_t
     descent = result.exercise("gradient_descent.gradient_descent")
     assert descent.score < descent.max_score
     assert not any("learning_rate * gc` to `c + learning_rate" in check.student_message for check in descent.checks)
+
+
+def test_the_start_of_a_running_best_is_not_told_as_a_parameter(sandbox):
+    """`best_f = 0.0` (the running best started at 0, above no f of a well below 0) was told "a fixed number where
+    `n_steps` belongs", an edit that passed because n_steps exceeds every f checked (red team round 50, 06)."""
+    body = ("best_x = 0.0\nbest_f = 0.0\nfor s in starts:\n    e = descend_1d(df, s, learning_rate, n_steps)\n"
+            "    if f(e) < best_f:\n        best_x = e\n        best_f = f(e)\nreturn float(best_x)")
+    _, exercise = _grade(sandbox, "gradient_descent", "best_of_starts", body)
+    assert not any("where `n_steps` belongs" in check.student_message for check in exercise.checks)

@@ -226,14 +226,24 @@ def lifted_well_positive_ends(rng: np.random.Generator) -> Case:
     return Case((Given("probe.lifted_right_well"), Given("probe.lifted_right_well'"), [lowest, best, highest], 0.05, 4))
 
 
-def best_second_and_the_last_above_the_first(rng: np.random.Generator) -> Case:
-    """The lifted right well, four starts, four steps: the best end point from the second start, the highest from
-    the third, the fourth's end between the first's and the third's in f. A search that compares each end with
-    the one before it only (its best value kept on every pass, not only on a better end) returns the fourth; with
-    two or three starts no check told it from the right search (red team round 48)."""
+def first_better_not_best_and_the_last_above_the_one_before(rng: np.random.Generator) -> Case:
+    """The lifted right well, five starts, four steps: the first start's end high on the left wall, the second's
+    lower (in the left valley, not the best), the best from the third (the right valley), the fourth's end as high
+    as the first's, the fifth's between the second's and the fourth's in f. A search that stops at the first end
+    lower than the first one returns the second; one that compares each end with the one before it only (its best
+    value kept on every pass, not only on a better end) returns the fifth; with two or three starts no check told
+    either from the right search (red team rounds 48 and 50)."""
     return Case((Given("probe.lifted_right_well"), Given("probe.lifted_right_well'"),
-                 [uniform(rng, -1.4, -1.25), uniform(rng, 2.4, 2.7), uniform(rng, -2.1, -2.0),
+                 [uniform(rng, -2.1, -2.0), uniform(rng, -1.4, -1.25), uniform(rng, 2.4, 2.7), uniform(rng, -2.1, -2.0),
                   uniform(rng, -1.82, -1.76)], 0.05, 4))
+
+
+def one_valley_best_in_the_middle(rng: np.random.Generator) -> Case:
+    """The right well, three starts in its right valley, three steps: the ends lie at about 1.0, 1.47 and 1.69,
+    the best the middle one, neither the largest nor the smallest in size (in the other checks the best end lies
+    farthest from 0: a search keyed on |x| passed them all, red team round 50)."""
+    return Case((Given("probe.right_well"), Given("probe.right_well'"),
+                 [uniform(rng, 0.75, 0.85), uniform(rng, 1.42, 1.52), uniform(rng, 2.25, 2.35)], 0.05, 3))
 
 
 # ----- the exercises --------------------------------------------------------------------------------
@@ -367,8 +377,9 @@ EXERCISES = (
             "a well lifted above zero: every end point's f is positive": lifted_well_positive_ends,
             "three starts, three steps: the lowest start is neither the best nor the worst end": three_starts_few_steps,
             "three starts, the best end point from the last one": best_end_from_the_last_start,
-            "four starts, the best second, the last lower than the one before it":
-                best_second_and_the_last_above_the_first,
+            "five starts: the first better end not the best, the last lower than the one before it":
+                first_better_not_best_and_the_last_above_the_one_before,
+            "three starts in one valley, the best end in the middle": one_valley_best_in_the_middle,
         },
         expect=by_solution(f"{MODULE}.best_of_starts", EXACT),
         hint="Run descend_1d from every start, evaluate f at each end point, and return the end point with the "

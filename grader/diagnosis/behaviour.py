@@ -1268,12 +1268,13 @@ OPERATORS = (
     Operator("kept the smallest candidate", "your search keeps the smallest x (it compares the candidates "
              "themselves), not the one where the function is lowest: compare f at each candidate",
              sources=(lambda: _Selection("itself"),)),
-    Operator("first candidate kept", "your answer is always the first candidate, as if nothing were compared or "
-             "the search stopped after its first candidate (a `return` inside its loop); try every candidate and "
-             "keep the best one", sources=(lambda: _Selection("first"),)),
-    Operator("last candidate kept", "your answer is always the last candidate, as if nothing were compared or "
-             "each new candidate replaced the best whatever its value; keep the best candidate seen so far, not the "
-             "last one", sources=(lambda: _Selection("last"),)),
+    # what the answers show, with what to check, never a cause the code may not hold (a `return` in the loop, a best
+    # never stored, nothing compared all give it: red team rounds 48, 02 and 50, 07)
+    Operator("first candidate kept", "your answer is always the first candidate, whichever is best: check that your "
+             "search looks at every candidate and keeps (stores) the best one it finds",
+             sources=(lambda: _Selection("first"),)),
+    Operator("last candidate kept", "your answer is always the last candidate, whichever is best: check that a "
+             "candidate replaces the best one only where it is better", sources=(lambda: _Selection("last"),)),
     Operator("compared the derivative", "your search chooses the candidate by the slope there (the derivative), "
              "not by where the function itself is lowest; a flat point can be a maximum or a higher valley: "
              "compare the function's values",

@@ -1647,7 +1647,11 @@ def _constants(node: ast.AST, context: _Context) -> Found:
                                       "belongs: a sum of ones over the data, Σ1, is n, not 1", everywhere=False)
         passed = isinstance(parent, ast.Call | ast.keyword | ast.Assign | ast.Subscript)  # a value given or set,
         # not a coefficient or a threshold (2·x for x·x, or a tolerance for a variable, explains nothing), unless
-        # the number stands where a parameter the body never names belongs (a learning rate typed while testing)
+        # the number stands where a parameter the body never names belongs (a learning rate typed while testing);
+        # nor the start of a running best (a name the function compares), which no parameter is: `best = 0.0` made
+        # `best = n_steps` passed only because every f checked was below it (red team round 50, 06)
+        if passed and _starts_a_running_comparison(parent, node, context):
+            passed = False
         for name in sorted(context.given if passed else context.unused_parameters):
             what = f"the loop's index `{name}`" if name in context.indices else f"`{name}`"
             yield from _expr_edit("constant for a variable", node, ast.Name(name, ast.Load()),
@@ -1678,6 +1682,19 @@ def _constants(node: ast.AST, context: _Context) -> Found:
                 changed = ast.Call(node.func, [*map(copy.deepcopy, args[:-1]), stop], [])
                 yield from _expr_edit("off by one", node, changed, "off by one: the loop makes one pass (one step) too "
                                       + ("few" if delta > 0 else "many"))
+
+
+def _starts_a_running_comparison(parent: ast.AST | None, node: ast.AST, context: _Context) -> bool:
+    """Is `node` the value an assignment gives a name that the function compares (`best_f = 0.0`, then
+    `f(e) < best_f`)?"""
+    if not (isinstance(parent, ast.Assign) and parent.value is node and len(parent.targets) == 1
+            and isinstance(parent.targets[0], ast.Name)):
+        return False
+    name = parent.targets[0].id
+    function = next((ancestor for ancestor in _ancestors(node, context) if isinstance(ancestor, ast.FunctionDef)), None)
+    return function is not None and any(
+        isinstance(compare, ast.Compare) and any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(compare))
+        for compare in ast.walk(function))
 
 
 def _shifted(bound: ast.expr, delta: int) -> ast.expr:

@@ -604,9 +604,10 @@ def _ratio_finding(target: Target, ratio: sp.Expr, subject: str, refuted: frozen
     count = moment_symbol(0, 0)
     divided = ""
     if ratio.has(count) and not ratio.has(*_moment_symbols(target) - {count}):
-        divisor = sp.cancel(1 / ratio)
-        divided = f" (a division by {formula(divisor)}: the SSE is a sum, so its gradient is a sum too, not a mean)" \
-            if _is_count(divisor) else " (a count of the points too many or too few: the SSE is a plain sum)"
+        divisor = sp.cancel(1 / ratio)  # said only where the ratio is one division by a count: 1/(2n) is a mean and
+        # a factor 2 lost, −1/n a mean and a sign, which the factor alone shows (red team round 50, 01 and 02)
+        if _is_count(divisor):
+            divided = f" (a division by {formula(divisor)}: the SSE is a sum, so its gradient is a sum too, not a mean)"
     return Finding("formula: a factor", f"{subject} is {formula(ratio)} times the right one{divided}", refuted)
 
 
