@@ -10,19 +10,24 @@ mutants, run in the trusted parent like the curriculum's known mistakes. An oper
   a distance from the origin, a length squared or made the sum of the sizes, the sigmoid's derivative
   a·(1 − a) made tanh's or halved, the parts of a result joined in another order,
   a search keeping the wrong candidate, a sum over the wrong axis, two labels swapped, a threshold made
-  absolute or one-sided),
+  absolute or one-sided, a loop's iterates averaged or all returned where the last belongs),
 - a transform of the reference's value, given the check's arguments (rows and columns swapped, the two columns of
   a table of pairs swapped, outputs swapped, float32 or decimal rounding, integer truncation, rows aliased or one
   behind or ahead, the diagonal of a grid, entries one place off, a running total, sorted outputs, one entry
-  updated),
+  updated, the change from the first argument of its shape where the new value belongs, the right answer reduced
+  to its length, the sum of its entries, its determinant or its last part),
 - or the reference called with changed arguments (inputs truncated to integers, an argument left at its
   default, taken as 0 or negated, a step count or an index off by one, the first or last data point left out).
 An answer that exactly one operator explains on every check that answered, with at least two informative
 checks (where that variant differs from the reference), and that no listed mistake of the exercise explains
 too, gets that operator's hint. The hint names what was done only: nothing of an input or an expected value.
+Where none does, two readings of the answers alone come first: an answer that holds more than the right one, one
+part of it the right answer on every check (its last entry, its first or second, its entries summed, a label
+followed by more), and whole numbers that, read as positions in the check's own lists, give the right values.
 
 Where none does, two tiers follow, each more hypotheses than the last, so each asks more:
-- fallback operators, which overlap the first ones: a factor of a product left out (an argument or a number),
+- fallback operators, which overlap the first ones: a factor of a product left out (an argument or a number), a
+  divisor left out (an argument, a number or a product of them),
   the sigmoid's derivative written with an argument or the pre-activation, absolute values added up where
   squares belong, the square root of the right result, one of a few returned values computed as if an argument
   were 0, a count one too high or too low. One variant naming one thing must explain the answers;
