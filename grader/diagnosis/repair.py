@@ -2,8 +2,10 @@
 
 Where nothing listed explains a failed exercise, the trusted parent reads the student's function as a syntax tree
 (never executing it) and builds candidates, each one small edit away from it: a sign or an operator changed (in an
-expression, or `+=` for `-=`), parentheses moved, a constant off by one or where a variable belongs, a call that
-rounds, truncates or reorders removed, an extra factor or term dropped, one variable for another (a local made like
+expression, or `+=` for `-=`), parentheses moved, a constant off by one or where a variable belongs (not the start of
+a running best), an index from the first entry to the last, a call that rounds, truncates or reorders removed, or one
+that takes a neighbouring quantity (an inverse, a norm, a determinant, eigenvalues, a variance; with a `float()`
+around it), an extra factor or term dropped, one variable for another (a local made like
 another, a parameter where its shifted local belongs: `x` where `dx = x − x̄` belongs), a loop's index for its value,
 a sibling function for the one a copied line calls, a mean for a sum, an argument not passed, two arguments swapped
 (not the sizes of one shape, `reshape(-1, 1)`), the other divisor n − ddof of a variance, a statement that stops a
