@@ -113,6 +113,17 @@ NAMED = [
                  "r = np.asarray(y, dtype=float) - (m * np.asarray(x, dtype=float) + c)\n"
                  "return np.array([-2 * np.asarray(x, dtype=float) * r, -2 * r])",
                  "the right answer inside: last axis summed", id="terms-never-summed"),
+    pytest.param("gradient_descent.best_of_starts",
+                 "return [descend_1d(df, s, learning_rate, n_steps) for s in starts]",
+                 "the right answer inside: one of its entries", id="every-end-point"),
+    pytest.param("linear_model.error_profile_slope",
+                 "return int(np.argmin([sse(s, c, x, y) for s in slopes]))", "the best place for every value",
+                 id="argmin-for-profile"),
+    pytest.param("linear_model.error_profile_slope",
+                 "values = [sse(s, c, x, y) for s in slopes]\nreturn float(slopes[int(np.argmin(values))])",
+                 "the best candidate for every value", id="best-slope-for-profile"),
+    pytest.param("linear_model.sse", "return np.asarray(y, dtype=float) - predict(m, c, x)",
+                 "the right answer inside: squares summed", id="residuals-for-sse"),
     pytest.param("linear_model.best_fit_on_grid",
                  "surface = error_surface(slopes, intercepts, x, y)\n"
                  "i, j = np.unravel_index(np.argmin(surface), surface.shape)\nreturn int(j), int(i)",

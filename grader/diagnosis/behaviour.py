@@ -1015,6 +1015,16 @@ def _reduced(how: str) -> Callable[[Any, tuple[Any, ...]], Any]:
             return float(np.sum(array))
         if how == "det":
             return float(np.linalg.det(array)) if array.ndim == 2 and array.shape[0] == array.shape[1] else None
+        if how == "ratio":
+            return float(array[0] / array[1]) if array.shape == (2,) and array[1] != 0 else None
+        if how == "argmin":
+            return int(np.argmin(array)) if array.ndim == 1 else None
+        if how == "best argument":  # the entry of an argument of the same length at the smallest value's place
+            for argument in arguments:
+                candidates = _numbers(argument)
+                if candidates is not None and candidates.shape == array.shape and array.ndim == 1:
+                    return float(candidates[int(np.argmin(array))])
+            return None
         return array[-1]
 
     return transform
@@ -1270,6 +1280,12 @@ OPERATORS = (
              "where the matrix itself is asked for", values=(_reduced("det"),)),
     Operator("the last part only", "your answer is only the last part of the right one (its last row or entry): "
              "the whole of it is asked for", values=(_reduced("last"),)),
+    Operator("the ratio for the pair", "your answer is the ratio of the right answer's two values, one number, "
+             "where the two values themselves are asked for", values=(_reduced("ratio"),)),
+    Operator("the best place for every value", "your answer is the position of the smallest of the right answer's "
+             "values, where every value is asked for", values=(_reduced("argmin"),)),
+    Operator("the best candidate for every value", "your answer is the candidate with the smallest value (the best "
+             "one), where the value for every candidate is asked for", values=(_reduced("best argument"),)),
     Operator("kept the smallest candidate", "your search keeps the smallest x (it compares the candidates "
              "themselves), not the one where the function is lowest: compare f at each candidate",
              sources=(lambda: _Selection("itself"),)),
@@ -1324,8 +1340,9 @@ OPERATORS = (
              fingerprint=_single_precision),
     Operator("result truncated to an integer", "your result is truncated to an integer: return the float",
              values=(_elementwise(np.trunc),)),
-    Operator("result rounded", "your result is rounded (to a few decimals): return it as computed; rounding is "
-             "for printing", values=tuple(_rounded(decimals) for decimals in range(1, 9))),
+    Operator("result rounded", "your result is rounded (to a whole number or a few decimals): return it as "
+             "computed; rounding is "
+             "for printing", values=tuple(_rounded(decimals) for decimals in range(0, 9))),
     Operator("rows aliased to the last", "every row (after the first) is the same as the last: the same list or "
              "array is filled again for each row and appended each time; build a new one (or append a copy) for "
              "each row", values=(_rows_aliased(first_kept=True), _rows_aliased(first_kept=False))),
@@ -2110,7 +2127,11 @@ _PARTS: tuple[tuple[str, str, Callable[[np.ndarray], Any]], ...] = (
      "is the right answer", lambda a: np.sum(a, axis=0)),
     ("last axis summed", "your answer holds the right answer's parts, never added up: their sum along its last axis "
      "is the right answer", lambda a: np.sum(a, axis=-1) if a.ndim > 1 else _MISSING),
+    ("squares summed", "your answer holds the values whose squares, added up, are the right answer: square them and "
+     "add them up", lambda a: np.sum(a ** 2) if a.ndim == 1 else _MISSING),
 )
+_ONE_OF_THEM = ("your answer holds several values, one of them the right answer (not always at the same place): "
+                "return the one asked for alone")
 
 
 def _right_answer_inside(observations: Sequence[AnswerSeen]) -> Operator | None:
@@ -2146,6 +2167,13 @@ def _right_answer_inside(observations: Sequence[AnswerSeen]) -> Operator | None:
                 return Operator(f"the right answer inside: {name}", hint)
         except (ValueError, TypeError, IndexError):
             continue
+    try:
+        if all(array is not None and array.ndim == 1 and any(matches(entry, observation.reference,
+                                                                     observation.tolerance) for entry in array)
+               for array, observation in zip(arrays, observations, strict=True)):
+            return Operator("the right answer inside: one of its entries", _ONE_OF_THEM)
+    except (ValueError, TypeError):
+        pass
     return None
 
 
