@@ -558,3 +558,28 @@ def test_a_column_for_a_vector_is_not_told_as_parts_never_added_up():
                      "x = np.asarray(x, dtype=float)\ny = np.asarray(y, dtype=float)\n"
                      "return np.array([[sse(s, c, x, y)] for s in slopes])")
     assert operator is None or not operator.name.startswith("the right answer inside")
+
+
+@pytest.mark.parametrize(("key", "body", "false"), [
+    ("partial_derivatives.gradient", "p = np.array(point, dtype=float)\nreturn float((f(p + h) - f(p - h)) / (2 * h))",
+     "last part only"),
+    ("linear_model.least_squares_fit", "x = np.asarray(x, dtype=float)\ny = np.asarray(y, dtype=float)\n"
+     "m = np.sum((x - x.mean()) * (y - y.mean())) / np.sum((x - x.mean()) ** 2)\nreturn float(m)", "swapped"),
+    ("partial_derivatives.hessian", "p = np.array(point, dtype=float)\nreturn (f(p + h) - 2 * f(p) + f(p - h)) / h**2",
+     "the sum for the entries"),
+    ("gradient_descent.gradient_descent", "weights = np.array([m0, c0], dtype=float)\nfor k in range(n_steps):\n"
+     "    grad = sse_gradient(weights[0], weights[1], x, y)\n    new_weights = gradient_step(weights, grad, "
+     "learning_rate)\nreturn weights", "pairs instead of a grid"),
+    ("partial_derivatives.hessian", "p = np.array(point, dtype=float)\nn = len(p)\nd = np.zeros(n)\n"
+     "for i in range(n):\n    e = np.zeros(n)\n    e[i] = h\n    d[i] = (f(p + e) - 2 * f(p) + f(p - e)) / h**2\n"
+     "return d", "pairs instead of a grid"),
+    ("gradient_descent.best_of_starts", "ends = [descend_1d(df, s, learning_rate, n_steps) for s in starts]\n"
+     "return float(max(ends))", "kept the smallest candidate"),
+], ids=["difference-along-every-axis", "slope-alone", "one-second-difference", "start-returned",
+        "hessian-diagonal", "largest-end"])
+def test_an_answer_of_another_kind_is_not_told_as_two_slips_or_a_grid(key, body, false):
+    """Pairs of two slips made with a reduction or a search's choice told one slip as two (a slope alone "swapped"
+    and "the last part only"; max(ends) "the smallest x" and "the highest end"), and a Hessian's diagonal was told
+    a grid of two lists paired by zip (red team round 51)."""
+    operator = named(key, body)
+    assert operator is None or false not in operator.name

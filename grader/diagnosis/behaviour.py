@@ -930,9 +930,26 @@ def _one_row_ahead(fill: str) -> Callable[[Any, tuple[Any, ...]], Any]:
 
 
 def _diagonal(value: Any, arguments: tuple[Any, ...]) -> Any:
-    """What pairing two lists element by element (zip) gives where a grid of every pair is asked for."""
+    """What pairing two lists element by element (zip) gives where a grid of every pair is asked for: a grid whose
+    two sides are the lengths of two of the arguments (not any square matrix: a Hessian's diagonal alone was told
+    "your grid pairs the two lists", red team round 51, 05)."""
     array = np.asarray(value, dtype=float)
-    return np.diagonal(array).copy() if array.ndim == 2 and min(array.shape) >= 2 else None
+    if array.ndim != 2 or min(array.shape) < 2:
+        return None
+    lengths = [len(argument) for argument in arguments if isinstance(argument, list | tuple | np.ndarray)
+               and np.ndim(argument) == 1]
+    sides = list(array.shape)
+    return np.diagonal(array).copy() if _two_of(lengths, sides) else None
+
+
+def _two_of(lengths: list[int], sides: list[int]) -> bool:
+    """Are both sides of a grid the lengths of two different arguments?"""
+    rest = list(lengths)
+    for side in sides:
+        if side not in rest:
+            return False
+        rest.remove(side)
+    return True
 
 
 def _array_of_results(value: Any) -> np.ndarray | None:
@@ -1011,8 +1028,8 @@ def _reduced(how: str) -> Callable[[Any, tuple[Any, ...]], Any]:
             return None
         if how == "norm":
             return float(np.linalg.norm(array))
-        if how == "sum":
-            return float(np.sum(array))
+        if how == "sum":  # of a vector only: a matrix's sum is 1ᵀH1, a step along every axis at once (round 51, 03)
+            return float(np.sum(array)) if array.ndim == 1 else None
         if how == "det":
             return float(np.linalg.det(array)) if array.ndim == 2 and array.shape[0] == array.shape[1] else None
         if how == "ratio":
@@ -1536,7 +1553,17 @@ def _mutated_code(module: str, name: str, operator_name: str, variant: int) -> t
 
 # ----- two slips at once --------------------------------------------------------------------------------------
 
-NOT_PAIRED = frozenset({"stops early"})  # thirty thresholds: paired, they would be most of the pairs
+NOT_PAIRED = frozenset({
+    "stops early",  # thirty thresholds: paired, they would be most of the pairs
+    # answers of another kind (a reduction, a history, the change, an average), and a search's choice among
+    # candidates: another slip beside one of them makes a third reading of the same answer, one slip told as two
+    # (a slope alone told "swapped" and "the last part only"; max(ends) told "the smallest x" and "the highest end":
+    # red team round 51)
+    "the length for the vector", "the sum for the entries", "the determinant for the matrix", "the last part only",
+    "the ratio for the pair", "the best place for every value", "the best candidate for every value",
+    "the change for the new value", "iterates averaged", "every iterate returned", "kept the smallest candidate",
+    "first candidate kept", "last candidate kept", "compared the derivative", "pairs instead of a grid",
+})
 _SEPARATOR = "\x1f"
 
 
@@ -1643,7 +1670,7 @@ def _pair_variants(module: str, function: str, listed: tuple[tuple[str, str], ..
                              _SEPARATOR.join((one.name, one_detail, two.name, two_detail)), both))
     for one, i, one_detail in sources:
         for two in ALL_OPERATORS:
-            if two.name == one.name:
+            if two.name == one.name or two.name in NOT_PAIRED:
                 continue
             for j, transform in enumerate(two.values):
                 def changed_value(seen: AnswerSeen, name: str = one.name, index: int = i,
@@ -1673,6 +1700,8 @@ def _listed_pair_variants(module: str, function: str, listed: tuple[tuple[str, s
             made.append(_Variant(f"listed:{name}+{two.name}#{j}",
                                  _SEPARATOR.join((_LISTED + name, "", two.name, two_detail)), changed))
         for two in ALL_OPERATORS:
+            if two.name in NOT_PAIRED:
+                continue
             for j, transform in enumerate(two.values):
                 def changed_value(seen: AnswerSeen, body: str = listed_body,
                                   transform: Callable[[Any, tuple[Any, ...]], Any] = transform) -> Any:
