@@ -566,7 +566,9 @@ def _shares_a_helper_with(source: str, exercise: Exercise, others: set[str],
         return False
     exercise_names = {function for module, function in exercises if module == exercise.module}
     helpers = reached_functions(source, exercise.function) - exercise_names - {exercise.function}
-    return bool(helpers) and any(reached_functions(source, other) & helpers for other in others)
+    # reached by the other function on a path of its own, not through this one (a dloss_dw that calls neuron
+    # reaches neuron's sigmoid through neuron: neuron's own slip is not a helper's)
+    return bool(helpers) and any(reached_functions(source, other, helpers) & helpers for other in others)
 
 
 def _calls_failing(exercise: Exercise, source: str | None, failing: set[tuple[str, str]]) -> bool:

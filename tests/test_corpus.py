@@ -116,9 +116,6 @@ def graded(sandbox):
 # Claims whose keywords missed but whose text, read by hand, names the mistake rightly (keywords are never edited
 # after a hint was seen): the claim is not false while its text still holds this fragment of the hint judged.
 HAND_JUDGED_NOT_FALSE: dict[str, str] = {
-    # read again when the text stopped naming a cause the code may not hold (red team rounds 48 and 50): the
-    # first start's end point every time, told so for a search over any candidates ("(every start)" went with it)
-    "best_of_starts-first-start-only": "your answer is always the first candidate, whichever is best",
     "tangent_line-f-at-zero": "the intercept is computed as if x0 were 0",
     "df_wave-exp-sign": "changing `x ** 2 / 2` to `-(x ** 2 / 2)`",
     "numerical_derivative-ignores-h": "changing `1e-05` to `h`",

@@ -113,6 +113,10 @@ NAMED = [
                  "r = np.asarray(y, dtype=float) - (m * np.asarray(x, dtype=float) + c)\n"
                  "return np.array([-2 * np.asarray(x, dtype=float) * r, -2 * r])",
                  "the right answer inside: last axis summed", id="terms-never-summed"),
+    # both values rounded to whole numbers at the end: told as the result rounded (a repair said it before, as
+    # "dropping every `round(...)`", when rounding to 0 decimals was no operator's)
+    pytest.param("derivatives.tangent_line", "s = df(x0)\nb = f(x0) - s * x0\nreturn round(s), round(b)",
+                 "result rounded", id="rounded-to-whole-numbers"),
     pytest.param("gradient_descent.best_of_starts",
                  "return [descend_1d(df, s, learning_rate, n_steps) for s in starts]",
                  "the right answer inside: one of its entries", id="every-end-point"),

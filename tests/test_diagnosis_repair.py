@@ -473,8 +473,6 @@ def _hints(exercise_result) -> list[str]:
     ("gradient_descent", "descend_1d", "x = float(x0)\nstep = 0\nwhile step < n_steps and df(x) > 1e-12:\n"
      "    x = x - learning_rate * df(x)\n    step += 1\nreturn x\n", "missing absolute value",
      "changing `df(x) > 1e-12` to `np.abs(df(x)) > 1e-12`"),
-    ("derivatives", "tangent_line", "s = df(x0)\nb = f(x0) - s * x0\nreturn round(s), round(b)\n",
-     "extra operation", "dropping every `round(...)` around its argument (2 places)"),
     ("gradient_descent", "sse_gradient", "r = [yi - (m * xi + c) for xi, yi in zip(x, y)]\ntotal = 0.0\n"
      "for a in x:\n    for b in r:\n        total += a * b\nreturn -2 * total, -2 * sum(r)\n", "every pair",
      "looping `for a, b in zip(x, r)` instead of over `x` and `r` one inside the other"),
@@ -523,12 +521,9 @@ def _hints(exercise_result) -> list[str]:
      "        e_i[i] = h\n        e_j[j] = h\n"
      "        H[i, j] = (f(p + e_i + e_j) - f(p + e_i - e_j) - f(p - e_i + e_j) + f(p - e_i - e_j)) / (4 * h * h)\n"
      "return np.linalg.inv(H)\n", "extra operation", "changing `np.linalg.inv(H)` to `H`"),
-    ("partial_derivatives", "gradient", "p = np.asarray(point, dtype=float)\n"
-     "g = np.array([partial_derivative(f, p, i, h) for i in range(len(p))])\nreturn np.linalg.norm(g)\n",
-     "extra operation", "`norm(...)` takes the length (the norm), one number"),
-    ("partial_derivatives", "gradient", "grad = np.array([partial_derivative(f, point, i, h) "
-     "for i in range(len(point))], dtype=float)\nreturn float(np.linalg.norm(grad))\n", "extra operation",
-     "changing `float(np.linalg.norm(grad))` to `grad`"),
+    # (a norm of the whole answer is an answer of another kind, which an operator says; inside, an edit)
+    ("derivatives", "tangent_line", "s = float(np.linalg.norm(df(x0)))\nreturn s, f(x0) - s * x0\n",
+     "extra operation", "changing `float(np.linalg.norm(df(x0)))` to `df(x0)`"),
     # the first entry of a sorted array for its last: told "off by one" (0 − 1 wraps to the other end, two places
     # away on a 3×3 matrix; red team round 48, 06)
     ("partial_derivatives", "classify_critical_point",

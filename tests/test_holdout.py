@@ -40,9 +40,6 @@ NAMED_AT_LEAST = 0.74
 # was seen. A claim whose keywords missed but whose text, read by hand, names the mistake rightly: the claim is
 # not false while its text still holds this fragment of the hint that was judged.
 HAND_JUDGED_NOT_FALSE: dict[str, str] = {
-    # read again when the text stopped naming a cause the code may not hold (red team rounds 48 and 50): the
-    # first start's end point every time, told so for a search over any candidates ("(every start)" went with it)
-    "bos_first_start_only": "your answer is always the first candidate, whichever is best",
     # judged when the behavioural operators joined (the hint changed, so it was read again)
     "pred_no_intercept": "your function ignores c: it behaves as if c were 0",
     "bos_no_descent": "your function ignores learning_rate",

@@ -34,7 +34,7 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
     "h34_gradient_step_return_in_loop": "only one of your weights is updated; the other stays where it started",
     "h34_best_of_starts_first_not_descended": "in best_of_starts, changing `1:` to `0:` makes every check pass",
     "h34_sse_while_increment_first": "your result leaves out the first or the last data point: a loop bound off by one",
-    "h34_best_fit_pair_dedented": "your answer is always the last candidate, whichever is best",
+    "h34_best_fit_pair_dedented": "your answer is always the last candidate",
     # `positive > 0` for a minimum: the test holds where one eigenvalue is positive, as the text says; its words
     # about np.any and np.all (which matched "np.all") are said only where the code calls them more often than the
     # reference, and this code calls neither (a class fixed after the thirty-fifth holdout)

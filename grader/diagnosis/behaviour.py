@@ -1308,11 +1308,12 @@ OPERATORS = (
              sources=(lambda: _Selection("itself"),)),
     # what the answers show, with what to check, never a cause the code may not hold (a `return` in the loop, a best
     # never stored, nothing compared all give it: red team rounds 48, 02 and 50, 07)
-    Operator("first candidate kept", "your answer is always the first candidate, whichever is best: check that your "
-             "search looks at every candidate and keeps (stores) the best one it finds",
-             sources=(lambda: _Selection("first"),)),
-    Operator("last candidate kept", "your answer is always the last candidate, whichever is best: check that a "
-             "candidate replaces the best one only where it is better", sources=(lambda: _Selection("last"),)),
+    Operator("first candidate kept", "your answer is always the first candidate (the first start's end point, or "
+             "the grid's first cell), whichever is best: check that your search looks at every candidate and keeps "
+             "(stores) the best one it finds", sources=(lambda: _Selection("first"),)),
+    Operator("last candidate kept", "your answer is always the last candidate (the last start's end point, or the "
+             "grid's last cell), whichever is best: check that a candidate replaces the best one only where it is "
+             "better", sources=(lambda: _Selection("last"),)),
     Operator("compared the derivative", "your search chooses the candidate by the slope there (the derivative), "
              "not by where the function itself is lowest; a flat point can be a maximum or a higher valley: "
              "compare the function's values",
