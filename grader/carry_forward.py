@@ -108,23 +108,10 @@ def _called_names(module: str, function: str) -> frozenset[str]:
     return frozenset(names)
 
 
-@functools.cache
 def _reference_reach(module: str, function: str) -> frozenset[str]:
     """The module's functions the reference solution of `module.function` reaches through its own calls,
-    directly or not (none where the kit has no solutions)."""
-    if not kit.has_solutions():
-        return frozenset()
-    solution = kit.solution_module(module)
-    defined = {name for name, value in vars(solution).items()
-               if isinstance(value, types.FunctionType) and value.__module__ == solution.__name__}
-    reached: set[str] = set()
-    waiting = [function]
-    while waiting:
-        for callee in _called_names(module, waiting.pop()) & defined:
-            if callee not in reached:
-                reached.add(callee)
-                waiting.append(callee)
-    return frozenset(reached)
+    directly or not (none where the kit has no solutions): read as the student's are (`reached_functions`)."""
+    return reached_functions(kit.solution_source(module), function) if kit.has_solutions() else frozenset()
 
 
 @dataclass(frozen=True)
@@ -727,8 +714,8 @@ def _oracle(function: Callable[..., Any], calls: Sequence[inspect.BoundArguments
     """What the parent answers for the right `function` as a session call's oracle: its value on the arguments
     the child sent, where they match (same kinds, shapes and integers, numbers within a rounding) the arguments
     of one of the reference's own `calls`, or, for a few questions (`beside` and one per ten calls, none where
-    `beside` is 0), of
-    the same kind as one (its integers, words and given functions, other finite numbers); anything else is refused
+    `beside` is 0), of the same kind as one (its integers, words and given functions, other finite numbers);
+    anything else is refused
     (no answer), and so is every question after it, of any oracle of the call, or beyond twice as many as the
     reference asked: what the parent computes stays bounded by the reference's own work."""
     signature = inspect.signature(function)
