@@ -594,6 +594,7 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
     """One exercise's verdicts, with the repair found in `seconds` (none found: as they were). `verified`: whether
     the remembered repair passes this student's checks, where `_verify_remembered` ran it already."""
     from grader.diagnosis import PAIR_JOIN, RULE_FAULTS, hint_of, repair, replace_hint
+    from grader.diagnosis.behaviour import restated_by
 
     planned = _checks_in_order(checks, verdicts)
     allowance = Allowance(sandbox.limits, total_seconds=seconds, call_seconds=REPAIR_CALL_SECONDS)
@@ -705,6 +706,8 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
             said = hint_of(verdict.student_message) if verdict.diagnosis or _formula_read(verdict) else ""
             if one_slip and len(verdict.diagnosis.split(PAIR_JOIN)) == 2 and _second_tier(verdict.diagnosis):
                 said = ""  # "two slips together explain your answers" is not backed where one edit explains them
+            if one_slip and restated_by(verdict.diagnosis, edit.kind):
+                said = ""  # the edit says it in the student's code (the entries never added up: a sum added)
             # a statement that named something (a formula finding, a factor), or the formula read from the code,
             # stays; what the values show gives way to the edit
             message = replace_hint(verdict.student_message,

@@ -1739,3 +1739,26 @@ def test_the_start_of_a_running_best_is_not_told_as_a_parameter(sandbox):
             "    if f(e) < best_f:\n        best_x = e\n        best_f = f(e)\nreturn float(best_x)")
     _, exercise = _grade(sandbox, "gradient_descent", "best_of_starts", body)
     assert not any("where `n_steps` belongs" in check.student_message for check in exercise.checks)
+
+
+def test_a_reading_of_the_answers_shape_leaves_room_for_the_edit_that_repairs_it(sandbox):
+    """MATLAB's r' * r written `r.T * r` returns the squared residuals never summed: the reading of the answer
+    ("its entries summed are the right answer") stood alone and the repair search never ran, so the edit in the
+    student's code was not shown (holdout 19). A reading of the answer's shape is second tier now: the edit that
+    repairs the code is told, and where it says the same as the reading (a sum added), it alone."""
+    body = "residuals = np.asarray(y, dtype=float) - predict(m, c, x)\nreturn residuals.T * residuals\n"
+    _, own = _grade(sandbox, "linear_model", "sse", body)
+    assert own.score < own.max_score
+    hints = _hints(own)
+    assert hints and all("to `sum(residuals.T * residuals)`" in hint for hint in hints), hints
+    assert not any("never added up: the sum of its entries" in hint for hint in hints), hints
+
+
+def test_a_reading_of_the_answers_shape_stays_beside_an_edit_that_says_something_else(sandbox):
+    """Every end point returned where the best one belongs: the reading (one of the entries is the right answer)
+    says what the answer holds; any edit told follows it, never in its place."""
+    body = "return [descend_1d(df, s, learning_rate, n_steps) for s in starts]\n"
+    _, own = _grade(sandbox, "gradient_descent", "best_of_starts", body)
+    assert own.score < own.max_score
+    hints = _hints(own)
+    assert hints and all("one of them the right answer" in hint for hint in hints), hints

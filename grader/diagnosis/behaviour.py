@@ -1414,10 +1414,12 @@ FALLBACK_NAMES = frozenset(operator.name for operator in FALLBACK_OPERATORS)
 
 
 def second_tier(name: str) -> bool:
-    """Is `name` a fallback operator's or a pair's? Their hints say what the answers show; a repair of the student's
-    code, where one is found, still says where."""
+    """Is `name` a fallback operator's, a pair's or a reading of the answer's shape (the right answer inside a larger
+    one, positions for values)? Their hints say what the answers show; a repair of the student's code, where one is
+    found, still says where (a product `r.T * r` never summed: what it holds, and the edit that sums it)."""
     # no operator's or listed name holds PAIR_JOIN
-    return name in FALLBACK_NAMES or name in _ONE_SLIP_NAMES or len(name.split(PAIR_JOIN)) == 2
+    return name in FALLBACK_NAMES or name in _ONE_SLIP_NAMES or name in _SHAPE_READINGS \
+        or name.startswith(_INSIDE) or len(name.split(PAIR_JOIN)) == 2
 
 
 # ----- mutants -------------------------------------------------------------------------------------------
@@ -2147,6 +2149,17 @@ def explain(exercise: Exercise, observations: Sequence[AnswerSeen], second_tier:
 
 
 # Where an answer holds more than the one asked for: the part of it that is the right answer, read from the answers.
+_INSIDE = "the right answer inside: "
+_SHAPE_READINGS = frozenset({"label with more", "positions for values"})
+# A reading and the kind of edit of the student's code that says the same of it (the entries never added up, a sum
+# added): where that edit repairs the code, it alone is told.
+_RESTATED_BY_EDIT = {f"{_INSIDE}entries summed": "missing sum", f"{_INSIDE}last axis summed": "missing sum",
+                     "positions for values": "index for its value"}
+
+
+def restated_by(name: str, edit_kind: str) -> bool:
+    """Does an edit of `edit_kind` say what the reading `name` says, in the student's own code?"""
+    return _RESTATED_BY_EDIT.get(name) == edit_kind
 _MORE = "your answer holds more than the one value asked for: "
 _PARTS: tuple[tuple[str, str, Callable[[np.ndarray], Any]], ...] = (
     ("last entry", _MORE + "its last entry (or row) is the right answer; return that alone", lambda a: a[-1]),
@@ -2194,14 +2207,14 @@ def _right_answer_inside(observations: Sequence[AnswerSeen]) -> Operator | None:
             if all(array is not None and (got := part(array)) is not _MISSING
                    and matches(got, observation.reference, observation.tolerance)
                    for array, observation in zip(arrays, observations, strict=True)):
-                return Operator(f"the right answer inside: {name}", hint)
+                return Operator(f"{_INSIDE}{name}", hint)
         except (ValueError, TypeError, IndexError):
             continue
     try:
         if all(array is not None and array.ndim == 1 and any(matches(entry, observation.reference,
                                                                      observation.tolerance) for entry in array)
                for array, observation in zip(arrays, observations, strict=True)):
-            return Operator("the right answer inside: one of its entries", _ONE_OF_THEM)
+            return Operator(f"{_INSIDE}one of its entries", _ONE_OF_THEM)
     except (ValueError, TypeError):
         pass
     return None
