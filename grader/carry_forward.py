@@ -143,13 +143,16 @@ class Carried:
 
 def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts: Sequence[CheckResult],
                   sources: Mapping[str, str], sandbox: Sandbox, allowance: Allowance, references: Any,
-                  repeated: Mapping[int, Outcome] | None = None, order: np.random.Generator | None = None) -> Carried:
+                  repeated: Mapping[int, Outcome] | None = None, order: np.random.Generator | None = None,
+                  stateful: frozenset[str] = frozenset()) -> Carried:
     """The verdicts, with each check of a function reaching a callee that broke a promise judged with that callee
     kept to it, and each failed check of a composite that is right given the student's own failing components
     turned into a pass (see the module docstring). `planned` holds `engine.PlannedCheck`s; `references` is the
     engine's `ReferenceProvider` (the tolerance and the signature come from it); `repeated`, the second answers of
     the graded run's calls made again (made again in the kept world too); `order`, a graded run's generator for
-    the order of the calls made again."""
+    the order of the calls made again; `stateful`, the exercises (by key) shown to keep state between calls
+    (`grader.kept_state`): their answers depend on the calls before them, so a caller reaching one is judged with the
+    right functions alone."""
     verdicts, outcomes, repeated = list(verdicts), list(outcomes), dict(repeated or {})
     intact_of: dict[int, Intact] = {}
     for index, (intact, kept, again) in _kept_world(planned, verdicts, outcomes, sources, sandbox, references,
@@ -195,9 +198,11 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
                     session = sessions.enter_context(sandbox.session(sources, allowance))
                 # where the student's function reaches a failing function the reference does not call, no run of
                 # the reference gives its answer with the student's functions: it is judged with the right ones alone
+                # and where one keeps state between calls, none does either (its answer depends on the calls before)
                 agreeing = [(candidate, found) for candidate in chosen
-                            if (found := AGREES if candidate.own else _given_theirs(
-                                candidate, planned[candidate.index], outcomes[candidate.index], session, references))]
+                            if (found := AGREES if candidate.own or _keeps_state(candidate, stateful)
+                                else _given_theirs(candidate, planned[candidate.index], outcomes[candidate.index],
+                                                   session, references))]
                 findings += _given_the_right_ones(agreeing, planned, checkers, references)
             except Exception:  # noqa: BLE001 - the sandbox failed (no child could start): every verdict stands
                 continue
@@ -209,6 +214,11 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
             verdict, candidate, roots) if found == CARRIED else \
             replace(verdict, student_message=verdict.student_message + "\n" + _fails_too_note(candidate, roots))
     return Carried(verdicts, outcomes, repeated)
+
+
+def _keeps_state(candidate: _Candidate, stateful: frozenset[str]) -> bool:
+    """Does one of the failing functions the caller reaches keep state between calls?"""
+    return any(f"{candidate.exercise.module}.{name}" in stateful for name in candidate.callees)
 
 
 Wrong = dict[str, frozenset[str]]  # module -> functions

@@ -330,6 +330,9 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
     results: dict[str, list[CheckResult]] = {}
     failing = {(exercise.module, exercise.function) for exercise in submitted
                if not all(result.passed for _, _, result in judged[exercise.key])}
+    # a function right on a fresh call whose answer depends on the calls before it: no slip read from its answers holds
+    stateful = _keeping_state(submitted, judged, failing, sources, sandbox, allowance, references) if failing \
+        else frozenset()
     for exercise in submitted:  # a known mistake named where the answers show it, then the formula or behaviour
         checks = judged[exercise.key]
         named = _with_diagnoses(checks, references)
@@ -338,13 +341,15 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
             [JudgedCheck(outcome.status, result, functools.partial(_observe, p, outcome, references))
              for (p, outcome, _), result in zip(checks, named, strict=True)],
             callee_failing=_calls_failing(exercise, sources.get(exercise.module), failing))
+        if exercise.key in stateful:
+            results[exercise.key] = [_told_state(exercise, check) for check in results[exercise.key]]
     if not all(check.passed for checks in results.values() for check in checks):
         results = _with_repairs(submitted, judged, results, sources, sandbox, references)
     answers = outcomes  # what each verdict rests on, for the rules below that read answers
     if carry_forward:  # where every check passed too: a callee answering a list still puts its callers in one world
         kept_order = rng_for("kept call order", hidden_key(course_seed), student, digest) if hidden else None
         results, answers, repeated = _carry_forward(planned, outcomes, repeated, results, sources, sandbox, allowance,
-                                                    references, kept_order)
+                                                    references, kept_order, stateful)
     answer_of = {id(p): outcome for p, outcome in zip(planned, answers, strict=True)}
     results = {exercise.key: count_only_answers_that_vary(
         exercise, results[exercise.key], [answer_of[id(p)] for p, _, _ in judged[exercise.key]],
@@ -376,6 +381,39 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
         if exercise.key in results else _not_submitted(exercise, unreadable)
         for exercise in exercises)
     return SubmissionResult(student, exercise_results, review=(review_note(reach),) if reach is not None else ())
+
+
+def _keeping_state(submitted: Sequence[Exercise], judged: Mapping[str, list[tuple[PlannedCheck, Outcome, CheckResult]]],
+                   failing: set[tuple[str, str]], sources: Mapping[str, str], sandbox: Sandbox, allowance: Allowance,
+                   references: ReferenceProvider) -> frozenset[str]:
+    """The exercises whose function answers a check it failed right where that check is the first and only call of a
+    fresh child (`grader.kept_state`)."""
+    from grader.kept_state import keeping_state
+
+    failed = {exercise.key: sorted(((exercise, p) for p, outcome, verdict in judged[exercise.key]
+                                    if not verdict.passed and outcome.status == "ok" and not verdict.grader_fault),
+                                   key=lambda pair: pair[1].visibility != "public")
+              for exercise in submitted if (exercise.module, exercise.function) in failing}
+
+    def right_alone(p: PlannedCheck) -> bool:
+        try:
+            load_errors, got = sandbox.run(sources, [_call(p.exercise, p.case)], allowance)
+        except Exception:  # noqa: BLE001 - no child could be started: nothing is shown
+            return False
+        return not load_errors and len(got) == 1 and check_passes(p, got[0], references)
+
+    return keeping_state(failed, sources.get, right_alone)
+
+
+def _told_state(exercise: Exercise, check: CheckResult) -> CheckResult:
+    """A failed check of a function shown to keep state between calls: that is what it is told (its points stand)."""
+    from grader.diagnosis import replace_hint
+    from grader.kept_state import STATE_KEPT, state_hint
+
+    if check.passed or check.grader_fault:
+        return check
+    return replace(check, diagnosis=STATE_KEPT,
+                   student_message=replace_hint(check.student_message, state_hint(exercise.function)))
 
 
 REPAIR_SECONDS = 4.0  # what finding a repair may take, per exercise (its candidates' calls, in the sandbox)
@@ -746,7 +784,8 @@ _NOT_RUN_THROUGH = frozenset({"timeout", "skipped"})
 
 def _carry_forward(planned: Sequence[PlannedCheck], outcomes: Sequence[Outcome], repeated: Mapping[int, Outcome],
                    results: dict[str, list[CheckResult]], sources: Mapping[str, str], sandbox: Sandbox,
-                   allowance: Allowance, references: ReferenceProvider, order: np.random.Generator | None
+                   allowance: Allowance, references: ReferenceProvider, order: np.random.Generator | None,
+                   stateful: frozenset[str] = frozenset()
                    ) -> tuple[dict[str, list[CheckResult]], list[Outcome], dict[int, Outcome]]:
     """The results, with error carried forward (`grader.carry_forward`), and the answers they rest on (per planned
     check, and the second answers by plan index): each exercise's checks are in plan order, so the plan's checks
@@ -758,7 +797,8 @@ def _carry_forward(planned: Sequence[PlannedCheck], outcomes: Sequence[Outcome],
     for p in planned:
         index = position[p.exercise.key] = position.get(p.exercise.key, -1) + 1
         verdicts.append(results[p.exercise.key][index])
-    decided = carry_forward(planned, outcomes, verdicts, sources, sandbox, allowance, references, repeated, order)
+    decided = carry_forward(planned, outcomes, verdicts, sources, sandbox, allowance, references, repeated, order,
+                            stateful)
     carried: dict[str, list[CheckResult]] = {key: [] for key in results}
     for p, verdict in zip(planned, decided.verdicts, strict=True):
         carried[p.exercise.key].append(verdict)

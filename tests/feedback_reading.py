@@ -3,8 +3,8 @@ and judging a holdout's entries by it (`judge_entry`, `holdout_summary`).
 
 `feedback_text` is what the feedback says about the answer (the problem and hint lines, without the exercise's
 general hint, in lower case); `names_it` matches an entry's keywords in it; `claims` says whether a check's
-diagnosis claims what was done (a listed mistake, a constant factor, a formula finding, a behavioural operator
-or an edit of the student's code that repairs it), the claims that must never be false.
+diagnosis claims what was done (a listed mistake, a constant factor, a formula finding, a behavioural operator,
+state kept between calls or an edit of the student's code that repairs it), the claims that must never be false.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from grader import kit
 from grader.curriculum import DECLARED
 from grader.diagnosis.behaviour import ALL_OPERATORS, second_tier
 from grader.engine import HIDDEN_NOT_PASSED, grade_sources
+from grader.kept_state import STATE_KEPT
 from grader.spec import CheckResult, Exercise, SubmissionResult
 
 BY_KEY = {exercise.key: exercise for exercise in DECLARED}
@@ -70,7 +71,7 @@ def claims(check: CheckResult) -> bool:
     if HIDDEN_NOT_PASSED in check.student_message:
         return False
     listed = {m.name for m in BY_KEY[check.exercise].misconceptions}
-    return any(part in listed or part in OPERATOR_NAMES or second_tier(part)
+    return any(part in listed or part in OPERATOR_NAMES or second_tier(part) or part == STATE_KEPT
                or part.startswith(("constant factor", "formula:", "repair:"))
                for part in check.diagnosis.split(" or ") if part and part != NO_CLAIM)
 

@@ -1,0 +1,92 @@
+"""State kept between calls (grader/kept_state.py): the reading of a source for what can hold something from one call to
+the next, and, through the real engine and sandbox, a function right only on a fresh call told so, its callers judged
+with the right function (holdout 41: a running total, targets kept from the first call, a warm start)."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader import kit
+from grader.curriculum import DECLARED
+from grader.engine import grade_sources
+from grader.kept_state import STATE_KEPT, may_keep_state
+
+HEADER = "import numpy as np\n\n"
+
+
+@pytest.mark.parametrize("body", [
+    "def f(x, seen=[]):\n    seen.append(x)\n    return len(seen)\n",
+    "def f(x):\n    f.__dict__.setdefault('s', x)\n    return f.s\n",
+    "def f(x):\n    total = getattr(f, 't', 0.0) + x\n    f.t = total\n    return total\n",
+    "CACHE = {}\n\ndef f(x):\n    if x not in CACHE:\n        CACHE[x] = x * 2\n    return CACHE[x]\n",
+    "COUNT = 0\n\ndef f(x):\n    global COUNT\n    COUNT += 1\n    return x + COUNT\n",
+    "import functools\n\n@functools.lru_cache\ndef f(x):\n    return x\n",
+    "GEN = iter(range(10))\n\ndef f(x):\n    return x + next(GEN)\n",
+    "BUF = np.zeros(3)\n\ndef f(x):\n    np.add(x, 1, out=BUF)\n    return BUF\n",
+    "def helper(x):\n    helper.calls = getattr(helper, 'calls', 0) + 1\n    return x\n\n"
+    "def f(x):\n    return helper(x)\n",
+], ids=["mutable-default", "setdefault-on-function", "attribute-total", "module-cache", "global-counter",
+        "decorator", "module-generator", "module-buffer", "through-a-helper"])
+def test_a_function_that_can_hold_something_between_calls_is_read_so(body):
+    assert may_keep_state(HEADER + body, "f")
+
+
+@pytest.mark.parametrize("body", [
+    "def f(x, h=1e-5):\n    y = np.asarray(x, dtype=float).copy()\n    y[0] += h\n    return y\n",
+    "SCALE = 2.0\n\ndef f(x):\n    values = []\n    for v in x:\n        values.append(v * SCALE)\n    return values\n",
+    "def f(x, m=np.pi):\n    d = {}\n    d['a'] = x\n    return d['a'] * m\n",
+], ids=["local-copy-changed", "local-list-and-constant", "local-dict"])
+def test_a_function_of_its_arguments_alone_is_read_so(body):
+    assert not may_keep_state(HEADER + body, "f")
+
+
+def _grade(sandbox, module: str, function: str, body: str):
+    source = kit.variant_source(module, function, body)
+    return grade_sources({module: source}, sandbox, student="state", hidden=True, course_seed="state",
+                         exercises=[e for e in DECLARED if e.module == module])
+
+
+def _failed(result, key: str):
+    return [check for check in result.exercise(key).checks if not check.passed and not check.counted_away]
+
+
+def test_a_running_total_never_reset_is_told_as_state_and_costs_no_caller(sandbox):
+    """An SSE added to a total kept on the function object: right on the first call only. Its answers were read as
+    slips of the formula (or nothing), and the error profiles, the reference's own code calling it, lost their marks:
+    no run of the reference with the student's `sse` gives its answer, which depends on the calls before."""
+    body = ("r = np.asarray(y, dtype=float) - predict(m, c, x)\n"
+            "sse.total = getattr(sse, 'total', 0.0) + float(np.sum(r**2))\nreturn sse.total\n")
+    result = _grade(sandbox, "linear_model", "sse", body)
+    failed = _failed(result, "linear_model.sse")
+    assert failed and all(check.diagnosis == STATE_KEPT and "keeps state between calls" in check.student_message
+                          for check in failed), [(c.diagnosis, c.student_message) for c in failed]
+    for caller in ("linear_model.error_profile_slope", "linear_model.error_profile_intercept"):
+        assert result.exercise(caller).score == result.exercise(caller).max_score, caller
+
+
+def test_a_warm_start_kept_between_runs_is_told_as_state(sandbox):
+    body = ("w = getattr(descend_1d, 'last', None)\nx = float(x0) if w is None else w\n"
+            "for _ in range(n_steps):\n    x = x - learning_rate * df(x)\ndescend_1d.last = x\nreturn x\n")
+    result = _grade(sandbox, "gradient_descent", "descend_1d", body)
+    failed = _failed(result, "gradient_descent.descend_1d")
+    assert failed and all(check.diagnosis == STATE_KEPT for check in failed)
+    best = result.exercise("gradient_descent.best_of_starts")
+    assert best.score == best.max_score
+
+
+def test_a_wrong_function_that_keeps_nothing_is_not_told_state(sandbox):
+    """The probe says only what it shows: a cache that is always right on the first call but a formula slip
+    everywhere (a missing square) fails alone too."""
+    body = ("cache = sse.__dict__.setdefault('cache', {})\nkey = (m, c, tuple(np.ravel(x)), tuple(np.ravel(y)))\n"
+            "if key not in cache:\n    cache[key] = float(np.sum(np.asarray(y, dtype=float) - predict(m, c, x)))\n"
+            "return cache[key]\n")
+    result = _grade(sandbox, "linear_model", "sse", body)
+    failed = _failed(result, "linear_model.sse")
+    assert failed and not any(check.diagnosis == STATE_KEPT for check in failed)
+
+
+def test_an_input_changed_in_place_is_not_told_state(sandbox):
+    body = "x = np.asarray(x, dtype=float)\nx *= m\nx += c\nreturn x\n"
+    result = _grade(sandbox, "linear_model", "predict", body)
+    failed = _failed(result, "linear_model.predict")
+    assert failed and not any(check.diagnosis == STATE_KEPT for check in failed)
