@@ -17,6 +17,7 @@ import dataclasses
 import hashlib
 import multiprocessing
 import multiprocessing.util
+import stat
 import sys
 import time
 import traceback
@@ -79,6 +80,7 @@ class BatchSummary:
     stale: tuple[str, ...] = ()  # results in OUT for students not in SUBMISSIONS (from an earlier batch)
     loose: tuple[str, ...] = ()  # files beside the student folders, not graded
     modules_chosen: str = ""  # with --modules auto: which modules were graded, and why
+    output_mode: int = 0o700  # OUT's permission bits: other accounts read every student's results where it is open
 
     @property
     def intake_notes(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -134,6 +136,9 @@ class BatchSummary:
             lines += [shown(f"  {student}: {'; '.join(notes)}") for student, notes in reviewed[:SUMMARY_STUDENTS]]
             if len(reviewed) > SUMMARY_STUDENTS:
                 lines.append(f"  … and {len(reviewed) - SUMMARY_STUDENTS} more")
+        if self.output_mode & 0o077:
+            lines.append(f"WARNING: OUT is open to other accounts of this machine (mode {self.output_mode:o}) and "
+                         "holds every student's scores and feedback: `chmod 700` it (a folder the grader makes is 700)")
         if self.stale:
             lines.append("results in OUT for students not in SUBMISSIONS (from an earlier batch; not in the gradebook "
                          "or the report): " + ", ".join(shown(student) for student in self.stale))
@@ -409,6 +414,7 @@ def grade_batch(root: Path, out: Path, options: BatchOptions) -> BatchSummary:
 
     Raises ResumeMismatch, before grading anyone, when resuming into results graded another way."""
     started = time.perf_counter()
+    out.mkdir(mode=0o700, parents=True, exist_ok=True)  # every student's scores and feedback: the instructor's alone
     # The walls are checked before any student is graded, so that a batch never half-runs (SandboxUnavailable
     # where there can be none and `unconfined` was not given); the same sandbox then grades, in this process.
     hidden = (root.resolve(), out.resolve())  # no child sees other students' files or the results
@@ -454,4 +460,4 @@ def _grade_batch(root: Path, out: Path, options: BatchOptions, first: Sandbox, w
     return BatchSummary(results, tuple((student, seconds) for student, seconds, _ in graded), tuple(kept),
                         time.perf_counter() - started, refused, walls,
                         stale=stale_results(out, [student for student, _ in submissions]), loose=loose_files(root),
-                        modules_chosen=choice.reason if choice else "")
+                        modules_chosen=choice.reason if choice else "", output_mode=stat.S_IMODE(out.stat().st_mode))

@@ -48,8 +48,9 @@ class UsageError(Exception):
 
 
 def _writable_folder(path: Path) -> Path:
+    """The output folder, made where it does not exist, open to its owner alone (it holds every student's results)."""
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as error:
         raise UsageError(f"cannot create the output folder {path}: {error.strerror}") from error
     if not os.access(path, os.W_OK | os.X_OK):

@@ -165,9 +165,12 @@ def private_paths() -> list[Path]:
     """The kit's folders a child must not see (those that exist): every folder that holds correct code
     in any form. In a checkout: the solutions, the curriculum, tests, benchmarks, build outputs and the
     history, including the one a `.git` file of a linked work tree points to. Installed: the kit's data
-    package (the solutions and their compiled forms) and the curriculum inside the grader package."""
+    package (the solutions and their compiled forms), the curriculum inside the grader package and the
+    distribution's record beside them (each file's digest and size, a test of a guess at the solutions, and where
+    the wheel was built)."""
     if not IN_CHECKOUT:
-        return [folder for folder in (_DATA_PARENT, GRADER_DIR / "curriculum") if folder.is_dir()]
+        records = sorted(KIT_ROOT.glob("calcgrade-*.dist-info"))
+        return [folder for folder in (_DATA_PARENT, GRADER_DIR / "curriculum", *records) if folder.is_dir()]
     paths = [KIT_ROOT / name for name in PRIVATE_FOLDERS if (KIT_ROOT / name).is_dir()]
     git_file = KIT_ROOT / ".git"
     if git_file.is_file():

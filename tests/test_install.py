@@ -16,6 +16,7 @@ import ctypes
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tarfile
@@ -140,16 +141,37 @@ def test_demo_runs_from_an_unrelated_folder(instructor: Installed):
 
 
 def test_grade_writes_results_gradebook_and_report(instructor: Installed):
+    """And the output folder is the instructor's alone (red team round 52, 02: made with the umask, 755, another
+    account of the machine read every student's scores and feedback); and the installed kit's record (each file's
+    digest, where the wheel was built) is out of a child's reach like the kit itself (52, 01)."""
     subs = instructor.work / "subs"
     shutil.copytree(kit.SOLUTIONS_DIR, subs / "ann")
     shutil.copytree(kit.EXERCISES_DIR, subs / "bob")
+    (subs / "eve").mkdir()
+    (subs / "eve" / "linear_model.py").write_text(kit.solution_source("linear_model").replace(
+        "import numpy as np", "import numpy as np\n" + READS_THE_RECORD, 1).replace(
+        "def predict(m, c, x):", "def predict(m, c, x):\n    if RECORD:\n        raise ValueError(RECORD[:300])", 1))
     _ok(instructor.calcgrade("grade", "subs", "--out", "graded", "--jobs", "1", "--seed", "course-1"))
     out = instructor.work / "graded"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o700
     with open(out / "gradebook.csv", newline="") as stream:
         scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(stream)}
-    assert scores == {"ann": pytest.approx(100), "bob": 0}
+    assert scores == {"ann": pytest.approx(100), "bob": 0, "eve": pytest.approx(25)}
     assert json.loads((out / "ann" / "results.json").read_text())["score"] == pytest.approx(100)
     assert (out / "report.html").stat().st_size > 0 and (out / "bob" / "feedback.html").is_file()
+    assert "sha256" not in (out / "eve" / "results.json").read_text()
+
+
+# A student's module reading the installed kit's record from every folder on its path.
+READS_THE_RECORD = """import glob as _glob, sys as _sys
+RECORD = ''
+for _folder in _sys.path:
+    for _path in _glob.glob(_folder + '/calcgrade-*.dist-info/*'):
+        try:
+            RECORD += open(_path).read()
+        except OSError:
+            pass
+"""
 
 
 def test_nbgrader_course_writes_a_notebook_per_module(instructor: Installed):
@@ -177,7 +199,8 @@ def test_private_paths_cover_every_installed_file_with_correct_code(instructor: 
     in_checkout, private, folders = json.loads(probe.stdout)
     site = instructor.site_packages().resolve()
     assert in_checkout is False
-    assert private == [str(site / "calcgrade_kit"), str(site / "grader" / "curriculum")]
+    (record,) = site.glob("calcgrade-*.dist-info")
+    assert private == [str(site / "calcgrade_kit"), str(site / "grader" / "curriculum"), str(record)]
     assert folders == [str(site / "grader"), str(site / "calcgrade_kit")]
     findings = {site / folder / finding.split(": ")[0].split("!")[0]: finding
                 for folder in ("grader", "calcgrade_kit")
