@@ -386,12 +386,14 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
 def _keeping_state(submitted: Sequence[Exercise], judged: Mapping[str, list[tuple[PlannedCheck, Outcome, CheckResult]]],
                    failing: set[tuple[str, str]], sources: Mapping[str, str], sandbox: Sandbox, allowance: Allowance,
                    references: ReferenceProvider) -> frozenset[str]:
-    """The exercises whose function answers a check it failed right where that check is the first and only call of a
-    fresh child (`grader.kept_state`)."""
+    """The exercises whose function answers a check it failed (a wrong answer, or an exception: a buffer kept from the
+    first call that a later input does not fit) right where that check is the first and only call of a fresh child
+    (`grader.kept_state`)."""
     from grader.kept_state import keeping_state
 
     failed = {exercise.key: sorted(((exercise, p) for p, outcome, verdict in judged[exercise.key]
-                                    if not verdict.passed and outcome.status == "ok" and not verdict.grader_fault),
+                                    if not verdict.passed and outcome.status in ("ok", "error")
+                                    and not verdict.grader_fault),
                                    key=lambda pair: pair[1].visibility != "public")
               for exercise in submitted if (exercise.module, exercise.function) in failing}
 

@@ -6,11 +6,11 @@ reset, a generator used up, a warm start. Every check of a submission calls it i
 so the first call is right and later ones are not, and what the answers show then is no slip of the formula: an
 operator or a listed mistake read from them would name a mistake the student did not make.
 
-So where a function failed a check it answered, the parent calls it again on that check's input as the first and
-only call of a fresh child (`STATE_PROBES` checks, public ones first). Where each is right there, the function's
-answer depends on earlier calls, and that is what its feedback says (`STATE_KEPT`); the points stand as graded. Its
-callers are then judged with the right function alone by error carried forward (no run of the reference with the
-student's function gives its answer: the answer depends on what was called before).
+So where a function failed a check it answered or raised on, the parent calls it again on that check's input as the
+first and only call of a fresh child (`STATE_PROBES` checks, public ones first). Where each is right there, the
+function's answer depends on earlier calls, and that is what its feedback says (`STATE_KEPT`); the points stand as
+graded. Its callers are then judged with the right function alone by error carried forward (no run of the reference
+with the student's function gives its answer: the answer depends on what was called before).
 
 Only a function whose code, or a function of the module it reaches, can hold something across calls is called
 again (`may_keep_state`, a reading of the source): a global or nonlocal name, a default that is not a constant, an
@@ -139,9 +139,9 @@ def _root(node: ast.expr) -> str:
 def keeping_state(failed: Mapping[str, Sequence[Any]], source_of: Callable[[str], str | None],
                   right_alone: Callable[[Any], bool]) -> frozenset[str]:
     """The exercises (by key) whose function is right, alone in a fresh child, on each of its first `STATE_PROBES`
-    failed checks (`failed`: per exercise key, (exercise, planned check) pairs of checks it answered wrong, public
-    first). `source_of(module)` gives the student's module source; `right_alone(planned check)` calls the function
-    on that check's input as the only call of a fresh child and judges the answer."""
+    failed checks (`failed`: per exercise key, (exercise, planned check) pairs of checks it answered wrong or raised
+    on, public first). `source_of(module)` gives the student's module source; `right_alone(planned check)` calls the
+    function on that check's input as the only call of a fresh child and judges the answer."""
     found = set()
     for key, checks in failed.items():
         if not checks:

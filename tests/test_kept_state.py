@@ -90,3 +90,14 @@ def test_an_input_changed_in_place_is_not_told_state(sandbox):
     result = _grade(sandbox, "linear_model", "predict", body)
     failed = _failed(result, "linear_model.predict")
     assert failed and not any(check.diagnosis == STATE_KEPT for check in failed)
+
+
+def test_a_buffer_kept_from_the_first_call_that_a_later_input_does_not_fit_is_told_as_state(sandbox):
+    """A work buffer made on the first call and kept on the function object: later inputs of another shape raise in
+    it (holdout 41, `df_log`), and the exception alone was shown."""
+    body = ("x = np.asarray(x, dtype=float)\nif not hasattr(df_log, 'den'):\n    df_log.den = np.empty_like(x)\n"
+            "np.add(1, np.square(x), out=df_log.den)\nreturn 2 * x / df_log.den\n")
+    result = _grade(sandbox, "derivatives", "df_log", body)
+    failed = _failed(result, "derivatives.df_log")
+    assert failed and all(check.diagnosis == STATE_KEPT for check in failed), \
+        [(c.diagnosis, c.student_message) for c in failed]
