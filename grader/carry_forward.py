@@ -144,15 +144,16 @@ class Carried:
 def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts: Sequence[CheckResult],
                   sources: Mapping[str, str], sandbox: Sandbox, allowance: Allowance, references: Any,
                   repeated: Mapping[int, Outcome] | None = None, order: np.random.Generator | None = None,
-                  stateful: frozenset[str] = frozenset()) -> Carried:
+                  stateful: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())) -> Carried:
     """The verdicts, with each check of a function reaching a callee that broke a promise judged with that callee
     kept to it, and each failed check of a composite that is right given the student's own failing components
     turned into a pass (see the module docstring). `planned` holds `engine.PlannedCheck`s; `references` is the
     engine's `ReferenceProvider` (the tolerance and the signature come from it); `repeated`, the second answers of
     the graded run's calls made again (made again in the kept world too); `order`, a graded run's generator for
-    the order of the calls made again; `stateful`, the exercises (by key) shown to keep state between calls
-    (`grader.kept_state`): their answers depend on the calls before them, so a caller reaching one is judged with the
-    right functions alone."""
+    the order of the calls made again; `stateful`, the exercises (by key) shown to keep state between calls on a
+    public check, and on any check (`grader.kept_state`): their answers depend on the calls before them, so a caller
+    reaching one is judged with the right functions alone (its public checks by the first, its hidden ones by the
+    second)."""
     verdicts, outcomes, repeated = list(verdicts), list(outcomes), dict(repeated or {})
     intact_of: dict[int, Intact] = {}
     for index, (intact, kept, again) in _kept_world(planned, verdicts, outcomes, sources, sandbox, references,
@@ -216,9 +217,11 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
     return Carried(verdicts, outcomes, repeated)
 
 
-def _keeps_state(candidate: _Candidate, stateful: frozenset[str]) -> bool:
-    """Does one of the failing functions the caller reaches keep state between calls?"""
-    return any(f"{candidate.exercise.module}.{name}" in stateful for name in candidate.callees)
+def _keeps_state(candidate: _Candidate, stateful: tuple[frozenset[str], frozenset[str]]) -> bool:
+    """Does one of the failing functions the caller reaches keep state between calls (shown on a public check, for a
+    public candidate)?"""
+    shown = stateful[0] if candidate.public else stateful[1]
+    return any(f"{candidate.exercise.module}.{name}" in shown for name in candidate.callees)
 
 
 Wrong = dict[str, frozenset[str]]  # module -> functions

@@ -331,8 +331,7 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
     failing = {(exercise.module, exercise.function) for exercise in submitted
                if not all(result.passed for _, _, result in judged[exercise.key])}
     # a function right on a fresh call whose answer depends on the calls before it: no slip read from its answers holds
-    stateful = _keeping_state(submitted, judged, failing, sources, sandbox, allowance, references) if failing \
-        else frozenset()
+    kept_state = _keeping_state(submitted, judged, failing, sources, sandbox, references) if failing else {}
     for exercise in submitted:  # a known mistake named where the answers show it, then the formula or behaviour
         checks = judged[exercise.key]
         named = _with_diagnoses(checks, references)
@@ -341,15 +340,16 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
             [JudgedCheck(outcome.status, result, functools.partial(_observe, p, outcome, references))
              for (p, outcome, _), result in zip(checks, named, strict=True)],
             callee_failing=_calls_failing(exercise, sources.get(exercise.module), failing))
-        if exercise.key in stateful:
-            results[exercise.key] = [_told_state(exercise, check) for check in results[exercise.key]]
+        if exercise.key in kept_state:
+            results[exercise.key] = [_told_state(exercise, check, kept_state[exercise.key].get(id(p)))
+                                     for (p, _, _), check in zip(checks, results[exercise.key], strict=True)]
     if not all(check.passed for checks in results.values() for check in checks):
         results = _with_repairs(submitted, judged, results, sources, sandbox, references)
     answers = outcomes  # what each verdict rests on, for the rules below that read answers
     if carry_forward:  # where every check passed too: a callee answering a list still puts its callers in one world
         kept_order = rng_for("kept call order", hidden_key(course_seed), student, digest) if hidden else None
         results, answers, repeated = _carry_forward(planned, outcomes, repeated, results, sources, sandbox, allowance,
-                                                    references, kept_order, stateful)
+                                                    references, kept_order, _shown_keeping_state(kept_state, judged))
     answer_of = {id(p): outcome for p, outcome in zip(planned, answers, strict=True)}
     results = {exercise.key: count_only_answers_that_vary(
         exercise, results[exercise.key], [answer_of[id(p)] for p, _, _ in judged[exercise.key]],
@@ -384,38 +384,59 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
 
 
 def _keeping_state(submitted: Sequence[Exercise], judged: Mapping[str, list[tuple[PlannedCheck, Outcome, CheckResult]]],
-                   failing: set[tuple[str, str]], sources: Mapping[str, str], sandbox: Sandbox, allowance: Allowance,
-                   references: ReferenceProvider) -> frozenset[str]:
-    """The exercises whose function answers a check it failed (a wrong answer, or an exception: a buffer kept from the
-    first call that a later input does not fit) right where that check is the first and only call of a fresh child
-    (`grader.kept_state`)."""
-    from grader.kept_state import keeping_state
+                   failing: set[tuple[str, str]], sources: Mapping[str, str], sandbox: Sandbox,
+                   references: ReferenceProvider) -> dict[str, dict[int, str]]:
+    """Per exercise, the checks it failed (a wrong answer, or an exception: a buffer kept from the first call that a
+    later input does not fit) on which its function was shown to keep state, called again on the check's input in a
+    fresh child (`grader.kept_state`), within `STATE_SECONDS` for the whole submission."""
+    from grader.kept_state import STATE_SECONDS, keeping_state
 
     failed = {exercise.key: sorted(((exercise, p) for p, outcome, verdict in judged[exercise.key]
                                     if not verdict.passed and outcome.status in ("ok", "error")
                                     and not verdict.grader_fault),
                                    key=lambda pair: pair[1].visibility != "public")
               for exercise in submitted if (exercise.module, exercise.function) in failing}
+    allowance = Allowance(sandbox.limits, total_seconds=STATE_SECONDS)
 
-    def right_alone(p: PlannedCheck) -> bool:
+    def probe(p: PlannedCheck) -> str:
+        call = _call(p.exercise, p.case)
         try:
-            load_errors, got = sandbox.run(sources, [_call(p.exercise, p.case)], allowance)
+            load_errors, got = sandbox.run(sources, [call, call], allowance)
         except Exception:  # noqa: BLE001 - no child could be started: nothing is shown
-            return False
-        return not load_errors and len(got) == 1 and check_passes(p, got[0], references)
+            return ""
+        if load_errors or len(got) != 2:
+            return ""
+        first, second = got
+        if check_passes(p, first, references):
+            return "alone"
+        answered = {first.status, second.status} <= {"ok", "error"}
+        differ = first.status != second.status or first.status == "ok" and \
+            answer_key(first.value) != answer_key(second.value)
+        return "twice" if answered and differ else ""
 
-    return keeping_state(failed, sources.get, right_alone)
+    return keeping_state(failed, sources.get, probe)
 
 
-def _told_state(exercise: Exercise, check: CheckResult) -> CheckResult:
-    """A failed check of a function shown to keep state between calls: that is what it is told (its points stand)."""
+def _shown_keeping_state(kept_state: Mapping[str, Mapping[int, str]],
+                         judged: Mapping[str, list[tuple[PlannedCheck, Outcome, CheckResult]]]
+                         ) -> tuple[frozenset[str], frozenset[str]]:
+    """The exercises shown to keep state on a public check, and on any check: a caller's public checks are judged by
+    the first alone, so that no hidden input's verdict reaches what a student sees before grades are out."""
+    public = frozenset(key for key, shown in kept_state.items()
+                       if any(id(p) in shown and p.visibility == "public" for p, _, _ in judged[key]))
+    return public, frozenset(kept_state)
+
+
+def _told_state(exercise: Exercise, check: CheckResult, how: str | None) -> CheckResult:
+    """A failed check on which the function was shown to keep state between calls (`how`): that is what it is told
+    (its points stand)."""
     from grader.diagnosis import replace_hint
     from grader.kept_state import STATE_KEPT, state_hint
 
-    if check.passed or check.grader_fault:
+    if how is None or check.passed or check.grader_fault:
         return check
     return replace(check, diagnosis=STATE_KEPT,
-                   student_message=replace_hint(check.student_message, state_hint(exercise.function)))
+                   student_message=replace_hint(check.student_message, state_hint(exercise.function, how == "twice")))
 
 
 REPAIR_SECONDS = 4.0  # what finding a repair may take, per exercise (its candidates' calls, in the sandbox)
@@ -787,7 +808,7 @@ _NOT_RUN_THROUGH = frozenset({"timeout", "skipped"})
 def _carry_forward(planned: Sequence[PlannedCheck], outcomes: Sequence[Outcome], repeated: Mapping[int, Outcome],
                    results: dict[str, list[CheckResult]], sources: Mapping[str, str], sandbox: Sandbox,
                    allowance: Allowance, references: ReferenceProvider, order: np.random.Generator | None,
-                   stateful: frozenset[str] = frozenset()
+                   stateful: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
                    ) -> tuple[dict[str, list[CheckResult]], list[Outcome], dict[int, Outcome]]:
     """The results, with error carried forward (`grader.carry_forward`), and the answers they rest on (per planned
     check, and the second answers by plan index): each exercise's checks are in plan order, so the plan's checks

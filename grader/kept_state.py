@@ -6,17 +6,25 @@ reset, a generator used up, a warm start. Every check of a submission calls it i
 so the first call is right and later ones are not, and what the answers show then is no slip of the formula: an
 operator or a listed mistake read from them would name a mistake the student did not make.
 
-So where a function failed a check it answered or raised on, the parent calls it again on that check's input as the
-first and only call of a fresh child (`STATE_PROBES` checks, public ones first). Where each is right there, the
-function's answer depends on earlier calls, and that is what its feedback says (`STATE_KEPT`); the points stand as
-graded. Its callers are then judged with the right function alone by error carried forward (no run of the reference
-with the student's function gives its answer: the answer depends on what was called before).
+So where a function failed a check it answered or raised on, the parent calls it again on that check's input, twice,
+in a fresh child. Where the first call is right there (or the two answers differ: a call made while the module
+loaded, a demo line left at its top, was the first), the function's answer depends on earlier calls, and that is what
+the feedback of that check says (`STATE_KEPT`); the points stand as graded. The checks are called so one by one, public
+ones first, each in a child of its own, until one is not shown (then the rest are left as graded), within
+`STATE_SECONDS` of the whole submission. A public check's text, and the judging of a caller's public checks, rest on
+public inputs only: a hidden input's verdict never reaches what a student sees before grades are out. The callers of a
+function shown to keep state are judged with the right function alone by error carried forward (no run of the
+reference with the student's function gives its answer: it depends on what was called before); like a function built
+on one the reference does not call, a caller that computes otherwise where its callee is the grader's is judged on
+what it computes there.
 
 Only a function whose code, or a function of the module it reaches, can hold something across calls is called
 again (`may_keep_state`, a reading of the source): a global or nonlocal name, a default that is not a constant, an
 attribute or an entry stored on anything but a local name, a mutating method of a name that is not local, a
-decorator, a name of the module's top level bound to something that is not a constant. A function that reads none of
-these answers alike however often it is called (its inputs are copies), so no child is spent on it.
+decorator, a name of the module's top level bound to something that is not a constant (a class, an object, a list),
+and none that reads a source of chance (a random draw, the clock), whose second answer differs for another reason. A
+function that reads none of these answers alike however often it is called (its inputs are copies), so no child is
+spent on it.
 """
 
 from __future__ import annotations
@@ -27,7 +35,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 STATE_KEPT = "state kept between calls"
-STATE_PROBES = 2  # failed checks of one function called again, each alone in a fresh child
+STATE_PROBES = 16  # failed checks of one function called again, each in a fresh child of its own
+STATE_SECONDS = 3.0  # for every such call of a submission together
 
 # Methods that change the object they are called on.
 _MUTATING = frozenset({"append", "extend", "insert", "setdefault", "update", "pop", "popitem", "clear", "add",
@@ -35,15 +44,23 @@ _MUTATING = frozenset({"append", "extend", "insert", "setdefault", "update", "po
                        "__setitem__", "appendleft", "extendleft", "rotate"})
 # Calls that reach state beyond the function's locals.
 _STATE_CALLS = frozenset({"setattr", "delattr", "globals", "vars", "next", "exec", "eval", "__import__"})
+# Names of sources of chance: a function reading one answers twice otherwise with no state of its own.
+_CHANCE = frozenset({"random", "rand", "randn", "randint", "default_rng", "normal", "uniform", "choice", "shuffle",
+                     "permutation", "time", "perf_counter", "monotonic", "process_time", "datetime", "now", "urandom",
+                     "secrets", "uuid", "uuid4", "getrandbits"})
 
 
-def state_hint(function: str) -> str:
-    """The feedback of a function shown to keep state between calls."""
-    return (f"`{function}` answers checks it fails here right when each is the first and only call of a fresh "
-            "process: its answer depends on earlier calls, so it (or a function of yours it calls) keeps state between "
-            "calls (a value stored on the function or in a global, a default argument changed, a cache, a list, total "
-            "or counter never reset, a generator used up, a start carried over). Compute everything from the "
-            "arguments of each call")
+def state_hint(function: str, twice: bool = False) -> str:
+    """The feedback of a check on which a function was shown to keep state between calls: right as the first call
+    of a fresh process, or (`twice`) answering the same input twice in a row otherwise."""
+    seen = (f"called twice in a row on this check's input in a fresh process, `{function}` gave two different answers"
+            if twice else f"`{function}` answers this check right when it is the first call of a fresh process")
+    also = (" (its first answer there was wrong too: something else may be wrong on this input, or a call made while "
+            "your module loads came first)") if twice else ""
+    return (f"{seen}{also}: its answer depends on earlier calls, so it (or a function of yours it calls) keeps state "
+            "between calls (a value stored on the function or in a global, a default argument changed, a cache, a "
+            "list, total or counter never reset, a generator used up, a start carried over). Compute everything from "
+            "the arguments of each call")
 
 
 @functools.lru_cache(maxsize=512)
@@ -61,13 +78,23 @@ def may_keep_state(source: str, function: str) -> bool:
         return True
     top_state = _top_level_state(tree, set(defined))
     names = {function} | (reached_functions(source, function) & set(defined))
+    if any(_reads_chance(defined[name]) for name in names):
+        return False
     return any(_holds_state(defined[name], top_state) for name in names)
 
 
+def _reads_chance(definition: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(isinstance(node, ast.Name) and node.id in _CHANCE or isinstance(node, ast.Attribute)
+               and node.attr in _CHANCE for node in ast.walk(definition))
+
+
 def _top_level_state(tree: ast.Module, functions: set[str]) -> frozenset[str]:
-    """Names the module's top level binds to something other than a constant, a function, a class or a module."""
+    """Names the module's top level binds to something other than a constant, a function or a module (a class
+    too: its attributes outlive a call)."""
     found = set()
     for node in tree.body:
+        if isinstance(node, ast.ClassDef):  # its attributes, and its instances', outlive a call
+            found.add(node.name)
         if isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
             value = node.value
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -137,12 +164,13 @@ def _root(node: ast.expr) -> str:
 
 
 def keeping_state(failed: Mapping[str, Sequence[Any]], source_of: Callable[[str], str | None],
-                  right_alone: Callable[[Any], bool]) -> frozenset[str]:
-    """The exercises (by key) whose function is right, alone in a fresh child, on each of its first `STATE_PROBES`
-    failed checks (`failed`: per exercise key, (exercise, planned check) pairs of checks it answered wrong or raised
-    on, public first). `source_of(module)` gives the student's module source; `right_alone(planned check)` calls the
-    function on that check's input as the only call of a fresh child and judges the answer."""
-    found = set()
+                  probe: Callable[[Any], str]) -> dict[str, dict[int, str]]:
+    """Per exercise key, the checks (by `id`) on which its function was shown to keep state, with how: "alone" (right
+    as the first call of a fresh child) or "twice" (two answers to the same input in a row). `failed`: per exercise
+    key, (exercise, planned check) pairs of the checks it answered wrong or raised on, public first;
+    `source_of(module)`: the student's module source; `probe(planned check)`: "alone", "twice" or "" for a check
+    called so. Checks are probed in order until one is not shown, and at most `STATE_PROBES` of them."""
+    found: dict[str, dict[int, str]] = {}
     for key, checks in failed.items():
         if not checks:
             continue
@@ -150,6 +178,12 @@ def keeping_state(failed: Mapping[str, Sequence[Any]], source_of: Callable[[str]
         source = source_of(exercise.module)
         if source is None or not may_keep_state(source, exercise.function):
             continue
-        if all(right_alone(p) for _, p in checks[:STATE_PROBES]):
-            found.add(key)
-    return frozenset(found)
+        shown: dict[int, str] = {}
+        for _, p in checks[:STATE_PROBES]:
+            how = probe(p)
+            if not how:
+                break
+            shown[id(p)] = how
+        if shown:
+            found[key] = shown
+    return found

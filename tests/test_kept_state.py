@@ -101,3 +101,78 @@ def test_a_buffer_kept_from_the_first_call_that_a_later_input_does_not_fit_is_to
     failed = _failed(result, "derivatives.df_log")
     assert failed and all(check.diagnosis == STATE_KEPT for check in failed), \
         [(c.diagnosis, c.student_message) for c in failed]
+
+
+@pytest.mark.parametrize("body", [
+    "class Accumulator:\n    terms = []\n\n    def add(self, value):\n        self.terms.append(value)\n\n"
+    "def f(x):\n    acc = Accumulator()\n    acc.add(x)\n    return sum(acc.terms)\n",
+], ids=["class-attribute"])
+def test_a_class_of_the_module_is_read_as_able_to_hold_state(body):
+    """A list written as a class attribute is shared by every instance (red team round 53, 03: never probed)."""
+    assert may_keep_state(HEADER + body, "f")
+
+
+@pytest.mark.parametrize("body", [
+    "RNG = np.random.default_rng()\nTOTAL = []\n\ndef f(x):\n    TOTAL.append(x)\n    return x + RNG.normal()\n",
+    "import time\nSEEN = {}\n\ndef f(x):\n    SEEN[x] = time.time()\n    return x\n",
+], ids=["random-draw", "clock"])
+def test_a_function_reading_a_source_of_chance_is_not_probed(body):
+    """Its second answer differs with no state of its own: told "keeps state" by chance (red team round 53, 02)."""
+    assert not may_keep_state(HEADER + body, "f")
+
+
+def test_checks_are_probed_in_order_until_one_is_not_shown():
+    """A function that keeps no state costs one child; one that does is told on each check shown, and on no other."""
+    from grader.kept_state import STATE_PROBES, keeping_state
+
+    exercise = next(e for e in DECLARED if e.key == "linear_model.sse")
+    source = kit.variant_source("linear_model", "sse", "sse.n = getattr(sse, 'n', 0) + 1\nreturn 0.0\n")
+    checks = [(exercise, object()) for _ in range(STATE_PROBES + 3)]
+    asked: list[object] = []
+
+    def probe(answers):
+        def called(p):
+            asked.append(p)
+            return answers[len(asked) - 1]
+        return called
+
+    assert keeping_state({"linear_model.sse": checks}, lambda _: source, probe(["", "alone"])) == {}
+    assert len(asked) == 1
+    asked.clear()
+    found = keeping_state({"linear_model.sse": checks}, lambda _: source, probe(["alone", "twice", "", "alone"]))
+    assert found == {"linear_model.sse": {id(checks[0][1]): "alone", id(checks[1][1]): "twice"}}
+    asked.clear()
+    found = keeping_state({"linear_model.sse": checks}, lambda _: source, probe(["alone"] * len(checks)))
+    assert len(found["linear_model.sse"]) == len(asked) == STATE_PROBES
+
+
+def test_a_call_made_while_the_module_loads_does_not_hide_the_state(sandbox):
+    """A demo line left at the top of the module calls `sse` as it loads: the probe's first call was the second, and a
+    running total was wrong there too, never told, and its callers lost their marks (red team round 53, 07). Called
+    twice in a row, it answers twice otherwise."""
+    body = ("r = np.asarray(y, dtype=float) - predict(m, c, x)\n"
+            "sse.total = getattr(sse, 'total', 0.0) + float(np.sum(r**2))\nreturn sse.total\n")
+    source = kit.variant_source("linear_model", "sse", body) + \
+        "\n\ndemo = sse(2.0, 1.0, np.array([0.0, 1.0, 2.0]), np.array([1.0, 2.0, 4.0]))\n"
+    result = grade_sources({"linear_model": source}, sandbox, student="state", hidden=True, course_seed="state",
+                           exercises=[e for e in DECLARED if e.module == "linear_model"])
+    failed = _failed(result, "linear_model.sse")
+    assert failed and all(check.diagnosis == STATE_KEPT and "two different answers" in check.student_message
+                          for check in failed), [(c.diagnosis, c.student_message) for c in failed]
+    for caller in ("linear_model.error_profile_slope", "linear_model.error_profile_intercept"):
+        assert result.exercise(caller).score == result.exercise(caller).max_score, caller
+
+
+def test_a_class_attribute_shared_by_every_instance_is_told_and_costs_no_caller(sandbox):
+    body = ("acc = Accumulator()\nfor r in np.asarray(y, dtype=float) - predict(m, c, x):\n    acc.add(r**2)\n"
+            "return acc.total()\n")
+    source = kit.variant_source("linear_model", "sse", body).replace(
+        "\ndef predict(", "\nclass Accumulator:\n    terms = []\n\n    def add(self, value):\n"
+        "        self.terms.append(value)\n\n    def total(self):\n        return float(sum(self.terms))\n\n\n"
+        "def predict(", 1)
+    result = grade_sources({"linear_model": source}, sandbox, student="state", hidden=True, course_seed="state",
+                           exercises=[e for e in DECLARED if e.module == "linear_model"])
+    failed = _failed(result, "linear_model.sse")
+    assert failed and all(check.diagnosis == STATE_KEPT for check in failed)
+    for caller in ("linear_model.error_profile_slope", "linear_model.error_profile_intercept"):
+        assert result.exercise(caller).score == result.exercise(caller).max_score, caller
