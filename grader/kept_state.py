@@ -65,8 +65,8 @@ def state_hint(function: str, twice: bool = False) -> str:
 
 @functools.lru_cache(maxsize=512)
 def may_keep_state(source: str, function: str) -> bool:
-    """Can `function`, or a function of the module it reaches, hold something from one call to the next (a reading of
-    the source, generous: where it cannot be read, yes)?"""
+    """Can `function`, or a function of the module it reaches, hold something from one call to the next, and does none
+    of them read a source of chance (a reading of the source, generous: where it cannot be read, yes)?"""
     from grader.carry_forward import reached_functions
 
     try:

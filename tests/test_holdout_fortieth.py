@@ -31,10 +31,18 @@ HAND_JUDGED_NOT_FALSE: dict[str, str] = {
     # after the grading (the neighbouring-kind operators): the length at the last point alone, where the record of
     # every point's length belongs, is told exactly so; the keywords wanted "record", "every point" or "array"
     "h40_gradient_norm_final_only": "your answer is only the last part of the right one (its last row or entry)",
+    # counted as claims since the readings of an answer's shape are second tier (an edit that repairs the code is told
+    # after them): both true, neither with a keyword ("pair", "axis i"), neither naming (below)
+    "h40_dloss_dw_both_partials": "its first entry (or row) is the right answer; return that alone",
+    "h40_partial_derivative_all_axes": "your answer holds several values, one of them the right answer",
 }
 
 # Keyword matches whose texts name nothing (misleading ones included), and claims judged true that do not name.
 HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({
+    # true readings of the answer, judged right above: what the answer holds, not that the pair (∂L/∂w, ∂L/∂b) or
+    # every axis's central difference was returned
+    "h40_dloss_dw_both_partials",
+    "h40_partial_derivative_all_axes",
     # named since the first grading, read again by hand (the neighbouring-kind operators): df_wave's product-rule
     # terms unsummed and its (value, derivative), df_nonconvex's (f, f'), dg_dx's whole gradient, error_surface's
     # residual cube, gradient_descent's and train_neuron's final weights only, hessian's determinant, and the
