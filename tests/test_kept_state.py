@@ -41,7 +41,10 @@ def test_a_function_of_its_arguments_alone_is_read_so(body):
 
 
 def _grade(sandbox, module: str, function: str, body: str):
-    source = kit.variant_source(module, function, body)
+    return _grade_source(sandbox, module, kit.variant_source(module, function, body))
+
+
+def _grade_source(sandbox, module: str, source: str):
     return grade_sources({module: source}, sandbox, student="state", hidden=True, course_seed="state",
                          exercises=[e for e in DECLARED if e.module == module])
 
@@ -50,18 +53,23 @@ def _failed(result, key: str):
     return [check for check in result.exercise(key).checks if not check.passed and not check.counted_away]
 
 
+def _sse_told_and_no_caller_lost(result, told: str = "keeps state between calls") -> None:
+    """Every failed check of `sse` told that it keeps state (with `told`), and the error profiles, which call it, keep
+    their marks."""
+    failed = _failed(result, "linear_model.sse")
+    assert failed and all(check.diagnosis == STATE_KEPT and told in check.student_message for check in failed), \
+        [(c.diagnosis, c.student_message) for c in failed]
+    for caller in ("linear_model.error_profile_slope", "linear_model.error_profile_intercept"):
+        assert result.exercise(caller).score == result.exercise(caller).max_score, caller
+
+
 def test_a_running_total_never_reset_is_told_as_state_and_costs_no_caller(sandbox):
     """An SSE added to a total kept on the function object: right on the first call only. Its answers were read as
     slips of the formula (or nothing), and the error profiles, the reference's own code calling it, lost their marks:
     no run of the reference with the student's `sse` gives its answer, which depends on the calls before."""
     body = ("r = np.asarray(y, dtype=float) - predict(m, c, x)\n"
             "sse.total = getattr(sse, 'total', 0.0) + float(np.sum(r**2))\nreturn sse.total\n")
-    result = _grade(sandbox, "linear_model", "sse", body)
-    failed = _failed(result, "linear_model.sse")
-    assert failed and all(check.diagnosis == STATE_KEPT and "keeps state between calls" in check.student_message
-                          for check in failed), [(c.diagnosis, c.student_message) for c in failed]
-    for caller in ("linear_model.error_profile_slope", "linear_model.error_profile_intercept"):
-        assert result.exercise(caller).score == result.exercise(caller).max_score, caller
+    _sse_told_and_no_caller_lost(_grade(sandbox, "linear_model", "sse", body))
 
 
 def test_a_warm_start_kept_between_runs_is_told_as_state(sandbox):
@@ -154,13 +162,7 @@ def test_a_call_made_while_the_module_loads_does_not_hide_the_state(sandbox):
             "sse.total = getattr(sse, 'total', 0.0) + float(np.sum(r**2))\nreturn sse.total\n")
     source = kit.variant_source("linear_model", "sse", body) + \
         "\n\ndemo = sse(2.0, 1.0, np.array([0.0, 1.0, 2.0]), np.array([1.0, 2.0, 4.0]))\n"
-    result = grade_sources({"linear_model": source}, sandbox, student="state", hidden=True, course_seed="state",
-                           exercises=[e for e in DECLARED if e.module == "linear_model"])
-    failed = _failed(result, "linear_model.sse")
-    assert failed and all(check.diagnosis == STATE_KEPT and "two different answers" in check.student_message
-                          for check in failed), [(c.diagnosis, c.student_message) for c in failed]
-    for caller in ("linear_model.error_profile_slope", "linear_model.error_profile_intercept"):
-        assert result.exercise(caller).score == result.exercise(caller).max_score, caller
+    _sse_told_and_no_caller_lost(_grade_source(sandbox, "linear_model", source), "two different answers")
 
 
 def test_a_class_attribute_shared_by_every_instance_is_told_and_costs_no_caller(sandbox):
@@ -170,9 +172,4 @@ def test_a_class_attribute_shared_by_every_instance_is_told_and_costs_no_caller(
         "\ndef predict(", "\nclass Accumulator:\n    terms = []\n\n    def add(self, value):\n"
         "        self.terms.append(value)\n\n    def total(self):\n        return float(sum(self.terms))\n\n\n"
         "def predict(", 1)
-    result = grade_sources({"linear_model": source}, sandbox, student="state", hidden=True, course_seed="state",
-                           exercises=[e for e in DECLARED if e.module == "linear_model"])
-    failed = _failed(result, "linear_model.sse")
-    assert failed and all(check.diagnosis == STATE_KEPT for check in failed)
-    for caller in ("linear_model.error_profile_slope", "linear_model.error_profile_intercept"):
-        assert result.exercise(caller).score == result.exercise(caller).max_score, caller
+    _sse_told_and_no_caller_lost(_grade_source(sandbox, "linear_model", source))
