@@ -41,7 +41,7 @@ def kit_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 # Modules whose module-scoped fixtures are expensive (a course autograded by nbgrader, wheels installed into
 # fresh venvs, a venv for the walls, batches run as subprocesses, the corpus and the holdouts graded once), the
-# costliest first.
+# costliest first; every holdout module not named (`test_holdout_*`) is one too, handed out before the last.
 SHARED_FIXTURE_MODULES = ("test_nbgrader", "test_install", "test_confine", "test_cli", "test_release",
                           "test_gradescope", "test_holdout_second", "test_corpus", "test_holdout", "test_holdout_third",
                           "test_holdout_fourth", "test_holdout_fifth", "test_holdout_sixth",
@@ -49,6 +49,15 @@ SHARED_FIXTURE_MODULES = ("test_nbgrader", "test_install", "test_confine", "test
                           "test_holdout_eleventh", "test_holdout_twelfth",
                           "test_holdout_thirteenth", "test_holdout_fourteenth", "test_holdout_fifteenth",
                           "test_report")
+
+
+def shared_fixture_rank(module: str) -> float | None:
+    """Where a module whose tests must run on one worker is handed out (lower first); None for any other module.
+    A holdout module grades its entries once in a module-scoped fixture: its tests spread over two workers graded
+    them twice (every holdout after the fifteenth was, until each was made one unit: a fifth of the suite's CPU)."""
+    if module in SHARED_FIXTURE_MODULES:
+        return float(SHARED_FIXTURE_MODULES.index(module))
+    return len(SHARED_FIXTURE_MODULES) - 1.5 if module.startswith("test_holdout_") else None
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -62,8 +71,6 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
         return None
     from xdist.scheduler import LoadScopeScheduling
 
-    rank = {module: index for index, module in enumerate(SHARED_FIXTURE_MODULES)}
-
     class SharedFixtureScheduling(LoadScopeScheduling):
         def __init__(self, config: pytest.Config, log: Any = None) -> None:
             super().__init__(config, log)
@@ -71,13 +78,14 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::", 1)[0]
-            return module if Path(module).stem in rank else nodeid
+            return module if shared_fixture_rank(Path(module).stem) is not None else nodeid
 
         def _assign_work_unit(self, node: Any) -> None:
             """The costliest shared module left goes next (xdist orders units by their number of tests)."""
             if self._shared is None:
                 self._shared = sorted((scope for scope in self.workqueue if "::" not in scope
-                                       and Path(scope).stem in rank), key=lambda scope: rank[Path(scope).stem])
+                                       and shared_fixture_rank(Path(scope).stem) is not None),
+                                      key=lambda scope: shared_fixture_rank(Path(scope).stem) or 0.0)
             while self._shared and self._shared[0] not in self.workqueue:
                 self._shared.pop(0)
             if self._shared:
