@@ -330,8 +330,17 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
     results: dict[str, list[CheckResult]] = {}
     failing = {(exercise.module, exercise.function) for exercise in submitted
                if not all(result.passed for _, _, result in judged[exercise.key])}
+    # a function right on every check, but not right after a call on a neighbouring input: its hidden checks so fail
+    after_others = _answering_after_others(submitted, judged, failing, sources, sandbox, references,
+                                           f"neighbours|{hidden_key(course_seed)}|{student}|{digest}") if hidden else {}
+    for key, found in after_others.items():
+        judged[key] = [(p, found[id(p)], PUBLIC_VERDICTS.judge(p, found[id(p)], references)) if id(p) in found
+                       else checked for checked in judged[key] for p in (checked[0],)]
     # a function right on a fresh call whose answer depends on the calls before it: no slip read from its answers holds
     kept_state = _keeping_state(submitted, judged, failing, sources, sandbox, references) if failing else {}
+    for key, found in after_others.items():
+        kept_state[key] = dict.fromkeys(found, "after")
+    failing |= {(exercise.module, exercise.function) for exercise in submitted if exercise.key in after_others}
     for exercise in submitted:  # a known mistake named where the answers show it, then the formula or behaviour
         checks = judged[exercise.key]
         named = _with_diagnoses(checks, references)
@@ -417,6 +426,55 @@ def _keeping_state(submitted: Sequence[Exercise], judged: Mapping[str, list[tupl
     return keeping_state(failed, sources.get, probe)
 
 
+def _answering_after_others(submitted: Sequence[Exercise],
+                            judged: Mapping[str, list[tuple[PlannedCheck, Outcome, CheckResult]]],
+                            failing: set[tuple[str, str]], sources: Mapping[str, str], sandbox: Sandbox,
+                            references: ReferenceProvider, seed: str) -> dict[str, dict[int, Outcome]]:
+    """Per exercise whose function passed every check but can hold something across calls (`kept_state.
+    may_keep_state`), the hidden checks (by `id`) it answers wrong right after a call on a neighbouring input (the
+    check's input with one argument drawn afresh from the same check, `kept_state.neighbour_cases`), with that
+    answer: a cache keyed on part of the arguments passes every check whose inputs differ in all of them. Each
+    check's neighbours, then the check, are called in one fresh child for the submission, within
+    `AFTER_OTHERS_SECONDS`; only a wrong answer counts (an exception, a timeout or no child shows nothing), and a
+    derivative worked out by hand, called in a guarded child of its own, is not called so."""
+    from grader.kept_state import AFTER_OTHERS_CHECKS, AFTER_OTHERS_SECONDS, may_keep_state, neighbour_cases
+
+    chosen: list[tuple[PlannedCheck, list[Case]]] = []
+    for exercise in submitted:
+        source = sources.get(exercise.module)
+        if (exercise.module, exercise.function) in failing or exercise.by_hand or source is None \
+                or not may_keep_state(source, exercise.function):
+            continue
+        checks = {check.label: check for check in exercise.checks}
+        hidden = [p for p, _, _ in judged[exercise.key] if p.visibility == "hidden"][:AFTER_OTHERS_CHECKS]
+        for index, p in enumerate(hidden):
+            fresh = checks[p.label].make_case(rng_for(seed, exercise.key, p.label, str(index)))
+            own = case_values(p.case)
+            neighbours = [case for case in neighbour_cases(p.case, fresh) if case_values(case) != own]
+            if neighbours:
+                chosen.append((p, neighbours))
+    if not chosen:
+        return {}
+    calls, judged_at = [], []
+    for p, neighbours in chosen:  # the check's own input after all its neighbours: the first of them its cache
+        calls.extend(_call(p.exercise, case) for case in neighbours)  # confuses with it is kept for it, not its own
+        calls.append(_call(p.exercise, p.case))
+        judged_at.append((len(calls) - 1, p))
+    try:
+        load_errors, got = sandbox.run(sources, calls, Allowance(sandbox.limits, total_seconds=AFTER_OTHERS_SECONDS))
+    except Exception:  # noqa: BLE001 - no child could be started: nothing is shown
+        return {}
+    if load_errors or len(got) != len(calls):
+        return {}
+    found: dict[str, dict[int, Outcome]] = {}
+    for position, p in judged_at:
+        outcome = got[position]
+        if outcome.status == "ok" and id(p) not in found.get(p.exercise.key, {}) \
+                and not check_passes(p, outcome, references):
+            found.setdefault(p.exercise.key, {})[id(p)] = outcome.values_only()
+    return found
+
+
 def _shown_keeping_state(kept_state: Mapping[str, Mapping[int, str]],
                          judged: Mapping[str, list[tuple[PlannedCheck, Outcome, CheckResult]]]
                          ) -> tuple[frozenset[str], frozenset[str]]:
@@ -436,7 +494,7 @@ def _told_state(exercise: Exercise, check: CheckResult, how: str | None) -> Chec
     if how is None or check.passed or check.grader_fault:
         return check
     return replace(check, diagnosis=STATE_KEPT,
-                   student_message=replace_hint(check.student_message, state_hint(exercise.function, how == "twice")))
+                   student_message=replace_hint(check.student_message, state_hint(exercise.function, how)))
 
 
 REPAIR_SECONDS = 4.0  # what finding a repair may take, per exercise (its candidates' calls, in the sandbox)

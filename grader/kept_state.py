@@ -18,6 +18,13 @@ reference with the student's function gives its answer: it depends on what was c
 on one the reference does not call, a caller that computes otherwise where its callee is the grader's is judged on
 what it computes there.
 
+A function that passed every check can still keep something: a cache keyed on part of its arguments (the line but
+not the data, an array's length) answers every check right whose inputs differ in all of them. So where its code
+can hold something across calls, its first `AFTER_OTHERS_CHECKS` hidden checks are called in one fresh child, each
+right after its neighbours (`neighbour_cases`: the input with one argument drawn afresh from the same check); a
+hidden check answered wrong there fails, told so (its points are lost: its answer depends on what came before). Only
+a wrong answer counts, within `AFTER_OTHERS_SECONDS`.
+
 Only a function whose code, or a function of the module it reaches, can hold something across calls is called
 again (`may_keep_state`, a reading of the source): a global or nonlocal name, a default that is not a constant, an
 attribute or an entry stored on anything but a local name, a mutating method of a name that is not local, a
@@ -30,13 +37,18 @@ spent on it.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from grader.spec import Case
+
 STATE_KEPT = "state kept between calls"
 STATE_PROBES = 16  # failed checks of one function called again, each in a fresh child of its own
 STATE_SECONDS = 3.0  # for every such call of a submission together
+AFTER_OTHERS_CHECKS = 6  # hidden checks of a function that passed them all, called after neighbouring inputs
+AFTER_OTHERS_SECONDS = 2.0  # for all those calls of a submission together, in one fresh child
 
 # Methods that change the object they are called on.
 _MUTATING = frozenset({"append", "extend", "insert", "setdefault", "update", "pop", "popitem", "clear", "add",
@@ -50,17 +62,23 @@ _CHANCE = frozenset({"random", "rand", "randn", "randint", "default_rng", "norma
                      "secrets", "uuid", "uuid4", "getrandbits"})
 
 
-def state_hint(function: str, twice: bool = False) -> str:
-    """The feedback of a check on which a function was shown to keep state between calls: right as the first call
-    of a fresh process, or (`twice`) answering the same input twice in a row otherwise."""
-    seen = (f"called twice in a row on this check's input in a fresh process, `{function}` gave two different answers"
-            if twice else f"`{function}` answers this check right when it is the first call of a fresh process")
+def state_hint(function: str, how: str = "alone") -> str:
+    """The feedback of a check on which a function was shown to keep state between calls, by `how`: "alone", right
+    as the first call of a fresh process; "twice", answering the same input twice in a row otherwise; "after", wrong
+    on the check's input right after a call on a neighbouring input, though right on it otherwise."""
+    seen = {
+        "alone": f"`{function}` answers this check right when it is the first call of a fresh process",
+        "twice": f"called twice in a row on this check's input in a fresh process, `{function}` gave two different "
+                 "answers",
+        "after": f"`{function}` answers this check right, but not right after a call on another input that differs "
+                 "from this one in one argument",
+    }[how]
     also = (" (its first answer there was wrong too: something else may be wrong on this input, or a call made while "
-            "your module loads came first)") if twice else ""
+            "your module loads came first)") if how == "twice" else ""
     return (f"{seen}{also}: its answer depends on earlier calls, so it (or a function of yours it calls) keeps state "
-            "between calls (a value stored on the function or in a global, a default argument changed, a cache, a "
-            "list, total or counter never reset, a generator used up, a start carried over). Compute everything from "
-            "the arguments of each call")
+            "between calls (a value stored on the function or in a global, a default argument changed, a cache "
+            "keyed on only part of the arguments, a list, total or counter never reset, a generator used up, a start "
+            "carried over). Compute everything from the arguments of each call")
 
 
 @functools.lru_cache(maxsize=512)
@@ -187,3 +205,24 @@ def keeping_state(failed: Mapping[str, Sequence[Any]], source_of: Callable[[str]
         if shown:
             found[key] = shown
     return found
+
+
+def neighbour_cases(case: Case, fresh: Case) -> list[Case]:
+    """Inputs that differ from `case` in one argument, taken from `fresh` (another draw of the same check): one for
+    each argument, positional or named (`fresh` itself where the case has one argument). A function whose answer to
+    `case` right after a call on one of them differs from its answer alone keeps something across calls that does
+    not depend on all its arguments: a cache keyed on the slope and intercept but not the data, on an array's
+    length or shape, on the start but not the function descended."""
+    positions = [("arg", index) for index in range(len(case.args))] + [("kwarg", name) for name in case.kwargs]
+    if len(positions) <= 1:
+        return [fresh]
+    neighbours = []
+    for kind, where in positions:
+        if kind == "arg":
+            if not isinstance(where, int) or where >= len(fresh.args):
+                continue
+            args = tuple(fresh.args[where] if index == where else value for index, value in enumerate(case.args))
+            neighbours.append(dataclasses.replace(case, args=args))
+        elif where in fresh.kwargs:
+            neighbours.append(dataclasses.replace(case, kwargs={**case.kwargs, where: fresh.kwargs[where]}))
+    return neighbours

@@ -4,12 +4,14 @@ with the right function (holdout 41: a running total, targets kept from the firs
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from grader import kit
 from grader.curriculum import DECLARED
 from grader.engine import grade_sources
-from grader.kept_state import STATE_KEPT, may_keep_state
+from grader.kept_state import STATE_KEPT, may_keep_state, neighbour_cases
+from grader.spec import Case
 
 HEADER = "import numpy as np\n\n"
 
@@ -173,3 +175,63 @@ def test_a_class_attribute_shared_by_every_instance_is_told_and_costs_no_caller(
         "        self.terms.append(value)\n\n    def total(self):\n        return float(sum(self.terms))\n\n\n"
         "def predict(", 1)
     _sse_told_and_no_caller_lost(_grade_source(sandbox, "linear_model", source))
+
+
+PARTIAL_KEYS = {
+    # an SSE cached on the line alone: every check has another line, so every answer was right
+    "sse-on-the-line": ("linear_model", "sse",
+                        "memo = sse.__dict__.setdefault('memo', {})\nkey = (float(m), float(c))\n"
+                        "if key not in memo:\n    r = np.asarray(y, dtype=float) - predict(m, c, x)\n"
+                        "    memo[key] = float(np.sum(r**2))\nreturn memo[key]\n"),
+    # a profile cached on the slopes, not the data
+    "profile-on-the-slopes": ("linear_model", "error_profile_slope",
+                              "memo = error_profile_slope.__dict__.setdefault('memo', {})\n"
+                              "key = tuple(np.asarray(slopes, dtype=float).tolist())\n"
+                              "if key not in memo:\n    memo[key] = np.array([sse(m, c, x, y) for m in slopes])\n"
+                              "return memo[key].copy()\n"),
+    # a descent cached on its start, not the function descended
+    "descent-on-the-start": ("gradient_descent", "descend_1d",
+                             "memo = descend_1d.__dict__.setdefault('memo', {})\nif x0 not in memo:\n    x = x0\n"
+                             "    for _ in range(n_steps):\n        x = x - learning_rate * df(x)\n    memo[x0] = x\n"
+                             "return memo[x0]\n"),
+}
+
+
+@pytest.mark.parametrize("name", PARTIAL_KEYS)
+def test_a_cache_keyed_on_part_of_the_arguments_loses_marks_and_is_told_so(sandbox, name):
+    """A cache keyed on part of the arguments answered every check right, since no two checks share that part, and
+    kept full marks (holdout 41's writer dropped 19 such entries). Called right after a neighbouring input (one
+    argument drawn afresh), it answers its hidden checks wrong: they fail, told that, and no caller loses marks."""
+    module, function, body = PARTIAL_KEYS[name]
+    result = _grade(sandbox, module, function, body)
+    own = result.exercise(f"{module}.{function}")
+    assert own.score < own.max_score
+    told = [check for check in _failed(result, own.exercise) if check.visibility == "hidden"]
+    assert told and all(check.diagnosis == STATE_KEPT and "right after a call on another input" in
+                        check.student_message for check in told), [(c.diagnosis, c.student_message) for c in told]
+    assert all(exercise.score == exercise.max_score for exercise in result.exercises
+               if exercise.exercise != own.exercise and exercise.exercise.startswith(module)), \
+        [(e.exercise, e.score) for e in result.exercises if e.score < e.max_score]
+
+
+def test_a_cache_keyed_on_every_argument_keeps_full_marks(sandbox):
+    """A cache that holds every argument's values is right whatever came before: called after its neighbours, it is
+    right too, and nothing is said."""
+    body = ("memo = sse.__dict__.setdefault('memo', {})\n"
+            "key = (float(m), float(c), tuple(np.ravel(x).tolist()), tuple(np.ravel(y).tolist()))\n"
+            "if key not in memo:\n    r = np.asarray(y, dtype=float) - predict(m, c, x)\n"
+            "    memo[key] = float(np.sum(r**2))\nreturn memo[key]\n")
+    result = _grade(sandbox, "linear_model", "sse", body)
+    assert all(exercise.score == exercise.max_score for exercise in result.exercises if exercise.max_score)
+
+
+def test_a_neighbour_differs_from_the_case_in_one_argument():
+    case = Case((1.0, 2.0, np.array([1.0, 2.0])), {"h": 1e-5})
+    fresh = Case((3.0, 4.0, np.array([5.0, 6.0])), {"h": 1e-3})
+    neighbours = neighbour_cases(case, fresh)
+    assert len(neighbours) == 4
+    for index, neighbour in enumerate(neighbours):
+        changed = [i for i in range(3) if not np.array_equal(neighbour.args[i], case.args[i])]
+        changed += ["h"] if neighbour.kwargs["h"] != case.kwargs["h"] else []
+        assert changed == [[0], [1], [2], ["h"]][index]
+    assert neighbour_cases(Case((1.0,)), Case((2.0,))) == [Case((2.0,))]
