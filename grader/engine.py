@@ -435,14 +435,14 @@ def _answering_after_others(submitted: Sequence[Exercise],
     check's input with one argument drawn afresh from the same check, `kept_state.neighbour_cases`), with that
     answer: a cache keyed on part of the arguments passes every check whose inputs differ in all of them. Each
     check's neighbours, then the check, are called in one fresh child for the submission, within
-    `AFTER_OTHERS_SECONDS`; only a wrong answer counts (an exception, a timeout or no child shows nothing), and a
-    derivative worked out by hand, called in a guarded child of its own, is not called so."""
+    `AFTER_OTHERS_SECONDS` (a derivative worked out by hand in a guarded child of its own, as `_run` calls it);
+    only a wrong answer counts (an exception, a timeout or no child shows nothing)."""
     from grader.kept_state import AFTER_OTHERS_CHECKS, AFTER_OTHERS_SECONDS, may_keep_state, neighbour_cases
 
     chosen: list[tuple[PlannedCheck, list[Case]]] = []
     for exercise in submitted:
         source = sources.get(exercise.module)
-        if (exercise.module, exercise.function) in failing or exercise.by_hand or source is None \
+        if (exercise.module, exercise.function) in failing or source is None \
                 or not may_keep_state(source, exercise.function):
             continue
         checks = {check.label: check for check in exercise.checks}
@@ -453,25 +453,28 @@ def _answering_after_others(submitted: Sequence[Exercise],
             neighbours = [case for case in neighbour_cases(p.case, fresh) if case_values(case) != own]
             if neighbours:
                 chosen.append((p, neighbours))
-    if not chosen:
-        return {}
-    calls, judged_at = [], []
-    for p, neighbours in chosen:  # the check's own input after all its neighbours: the first of them its cache
-        calls.extend(_call(p.exercise, case) for case in neighbours)  # confuses with it is kept for it, not its own
-        calls.append(_call(p.exercise, p.case))
-        judged_at.append((len(calls) - 1, p))
-    try:
-        load_errors, got = sandbox.run(sources, calls, Allowance(sandbox.limits, total_seconds=AFTER_OTHERS_SECONDS))
-    except Exception:  # noqa: BLE001 - no child could be started: nothing is shown
-        return {}
-    if load_errors or len(got) != len(calls):
-        return {}
+    parts: dict[str, list[tuple[PlannedCheck, list[Case]]]] = {}  # as `_run` makes them: by hand, a child each
+    for p, neighbours in chosen:
+        parts.setdefault(p.exercise.differentiates if p.exercise.by_hand else "", []).append((p, neighbours))
+    allowance = Allowance(sandbox.limits, total_seconds=AFTER_OTHERS_SECONDS)
     found: dict[str, dict[int, Outcome]] = {}
-    for position, p in judged_at:
-        outcome = got[position]
-        if outcome.status == "ok" and id(p) not in found.get(p.exercise.key, {}) \
-                and not check_passes(p, outcome, references):
-            found.setdefault(p.exercise.key, {})[id(p)] = outcome.values_only()
+    for part in parts.values():
+        calls, judged_at = [], []
+        for p, neighbours in part:  # the check's own input after all its neighbours: the first of them its cache
+            calls.extend(_call(p.exercise, case) for case in neighbours)  # confuses with it is kept for it
+            calls.append(_call(p.exercise, p.case))
+            judged_at.append((len(calls) - 1, p))
+        try:
+            load_errors, got = sandbox.run(sources, calls, allowance)
+        except Exception:  # noqa: BLE001 - no child could be started: nothing is shown
+            continue
+        if load_errors or len(got) != len(calls):
+            continue
+        for position, p in judged_at:
+            outcome = got[position]
+            if outcome.status == "ok" and id(p) not in found.get(p.exercise.key, {}) \
+                    and not check_passes(p, outcome, references):
+                found.setdefault(p.exercise.key, {})[id(p)] = outcome.values_only()
     return found
 
 

@@ -55,12 +55,10 @@ HAND_JUDGED_FALSE: dict[str, str] = {
 }
 
 FALSE_HINT_TODAY: dict[str, str] = {}
-KEEPS_MARKS_TODAY: dict[str, str] = {
-    # an accumulator that starts afresh whenever the gradient's size changes: backprop's two checks have two and four
-    # hidden units, so it is caught only where two calls of one size come together in the order of the calls (drawn
-    # from the course seed and the submission: some students' orders show it, this one's does not)
-    "h41_backprop_gradient_buffer_not_zeroed": "caught only where two checks of one size come together in the calls",
-}
+# `backprop`'s buffer that starts afresh whenever the gradient's size changes kept its marks in an order of calls where
+# no two checks of one size follow each other; each hidden input is called right after its neighbours since (one
+# argument drawn afresh: the same size), and the buffer shows.
+KEEPS_MARKS_TODAY: dict[str, str] = {}
 COSTS_CALLERS_TODAY: dict[str, str] = {}
 
 globals().update(holdout_checks("fortyfirst", globals()))
