@@ -331,15 +331,26 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
     failing = {(exercise.module, exercise.function) for exercise in submitted
                if not all(result.passed for _, _, result in judged[exercise.key])}
     # a function right on every check, but not right after a call on a neighbouring input: its hidden checks so fail
-    after_others = _answering_after_others(submitted, judged, failing, sources, sandbox, references,
-                                           f"neighbours|{hidden_key(course_seed)}|{student}|{digest}") if hidden else {}
+    graded_functions = {module: frozenset(exercise.function for exercise in submitted if exercise.module == module)
+                        for module in sources}
+    after_others = _answering_after_others(
+        {exercise.key: _passed(judged[exercise.key], "hidden") for exercise in submitted
+         if (exercise.module, exercise.function) not in failing}, sources, sandbox, references,
+        f"neighbours|{hidden_key(course_seed)}|{student}|{digest}", graded_functions) if hidden else {}
+    # a function right on a fresh call whose answer depends on the calls before it: no slip read from its answers holds
+    kept_state = _keeping_state(submitted, judged, failing, sources, sandbox, references) if failing else {}
+    if hidden:  # shown on hidden inputs alone: its public checks after public neighbours, so that its callers' public
+        # checks, judged on public evidence alone, are judged with the right function too
+        public_shown = _shown_keeping_state(kept_state, judged)[0]
+        after_public = _answering_after_others(
+            {key: _passed(judged[key], "public") for key in (*kept_state, *after_others) if key not in public_shown},
+            sources, sandbox, references, f"neighbours|{PUBLIC_SEED}", graded_functions)
+        for key, found in after_public.items():
+            after_others.setdefault(key, {}).update(found)
     for key, found in after_others.items():
         judged[key] = [(p, found[id(p)], PUBLIC_VERDICTS.judge(p, found[id(p)], references)) if id(p) in found
                        else checked for checked in judged[key] for p in (checked[0],)]
-    # a function right on a fresh call whose answer depends on the calls before it: no slip read from its answers holds
-    kept_state = _keeping_state(submitted, judged, failing, sources, sandbox, references) if failing else {}
-    for key, found in after_others.items():
-        kept_state[key] = dict.fromkeys(found, "after")
+        kept_state.setdefault(key, {}).update(dict.fromkeys(found, "after"))
     failing |= {(exercise.module, exercise.function) for exercise in submitted if exercise.key in after_others}
     for exercise in submitted:  # a known mistake named where the answers show it, then the formula or behaviour
         checks = judged[exercise.key]
@@ -426,36 +437,47 @@ def _keeping_state(submitted: Sequence[Exercise], judged: Mapping[str, list[tupl
     return keeping_state(failed, sources.get, probe)
 
 
-def _answering_after_others(submitted: Sequence[Exercise],
-                            judged: Mapping[str, list[tuple[PlannedCheck, Outcome, CheckResult]]],
-                            failing: set[tuple[str, str]], sources: Mapping[str, str], sandbox: Sandbox,
-                            references: ReferenceProvider, seed: str) -> dict[str, dict[int, Outcome]]:
-    """Per exercise whose function passed every check but can hold something across calls (`kept_state.
-    may_keep_state`), the hidden checks (by `id`) it answers wrong right after a call on a neighbouring input (the
-    check's input with one argument drawn afresh from the same check, `kept_state.neighbour_cases`), with that
-    answer: a cache keyed on part of the arguments passes every check whose inputs differ in all of them. Each
-    check's neighbours, then the check, are called in one fresh child for the submission, within
-    `AFTER_OTHERS_SECONDS` (a derivative worked out by hand in a guarded child of its own, as `_run` calls it);
-    only a wrong answer counts (an exception, a timeout or no child shows nothing)."""
+def _passed(checks: Sequence[tuple[PlannedCheck, Outcome, CheckResult]], visibility: str) -> list[PlannedCheck]:
+    return [p for p, _, verdict in checks if p.visibility == visibility and verdict.passed]
+
+
+def _answering_after_others(wanted: Mapping[str, Sequence[PlannedCheck]], sources: Mapping[str, str],
+                            sandbox: Sandbox, references: ReferenceProvider, seed: str,
+                            components: Mapping[str, frozenset[str]]) -> dict[str, dict[int, Outcome]]:
+    """Per exercise (by key) whose function can hold something across calls itself (`kept_state.may_keep_state`,
+    not looking into `components`: per module, the functions exercises grade), the checks
+    of `wanted`, checks it passed, (by `id`) it answers wrong right after a call on a neighbouring input (the check's
+    input with one argument drawn afresh from the same check with `seed`, `kept_state.neighbour_cases`), with that
+    answer: a cache keyed on part of the arguments passes every check whose inputs differ in all of them. The first
+    `AFTER_OTHERS_CHECKS` of each exercise are called so, each after its neighbours, in one fresh child, within
+    `AFTER_OTHERS_SECONDS` (a derivative worked out by hand in a guarded child of its own, as `_run` calls it); only
+    a wrong answer counts (an exception, a timeout or no child shows nothing)."""
     from grader.kept_state import AFTER_OTHERS_CHECKS, AFTER_OTHERS_SECONDS, may_keep_state, neighbour_cases
 
     chosen: list[tuple[PlannedCheck, list[Case]]] = []
-    for exercise in submitted:
+    for planned in wanted.values():
+        if not planned:
+            continue
+        exercise = planned[0].exercise
         source = sources.get(exercise.module)
-        if (exercise.module, exercise.function) in failing or source is None \
-                or not may_keep_state(source, exercise.function):
+        # its own state (its code, or a helper of the module that no exercise grades): a function it calls that is
+        # an exercise of its own answers for itself (a memoised `predict` returning its cached array, changed in
+        # place by a right `sse`, would otherwise cost `sse` its marks)
+        if source is None or not may_keep_state(source, exercise.function, components.get(exercise.module,
+                                                                                          frozenset())):
             continue
         checks = {check.label: check for check in exercise.checks}
-        hidden = [p for p, _, _ in judged[exercise.key] if p.visibility == "hidden"][:AFTER_OTHERS_CHECKS]
-        for index, p in enumerate(hidden):
+        for index, p in enumerate(planned[:AFTER_OTHERS_CHECKS]):
             fresh = checks[p.label].make_case(rng_for(seed, exercise.key, p.label, str(index)))
             own = case_values(p.case)
             neighbours = [case for case in neighbour_cases(p.case, fresh) if case_values(case) != own]
             if neighbours:
                 chosen.append((p, neighbours))
-    parts: dict[str, list[tuple[PlannedCheck, list[Case]]]] = {}  # as `_run` makes them: by hand, a child each
+    # the children `_run` makes: the calls of derivatives worked out by hand apart from the others (a by-hand call
+    # leaves its module's other functions refusing to run), one child for each function they differentiate
+    parts: dict[tuple[bool, str], list[tuple[PlannedCheck, list[Case]]]] = {}
     for p, neighbours in chosen:
-        parts.setdefault(p.exercise.differentiates if p.exercise.by_hand else "", []).append((p, neighbours))
+        parts.setdefault((p.exercise.by_hand, p.exercise.differentiates), []).append((p, neighbours))
     allowance = Allowance(sandbox.limits, total_seconds=AFTER_OTHERS_SECONDS)
     found: dict[str, dict[int, Outcome]] = {}
     for part in parts.values():

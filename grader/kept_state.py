@@ -19,11 +19,14 @@ on one the reference does not call, a caller that computes otherwise where its c
 what it computes there.
 
 A function that passed every check can still keep something: a cache keyed on part of its arguments (the line but
-not the data, an array's length) answers every check right whose inputs differ in all of them. So where its code
-can hold something across calls, its first `AFTER_OTHERS_CHECKS` hidden checks are called in one fresh child, each
-right after its neighbours (`neighbour_cases`: the input with one argument drawn afresh from the same check); a
-hidden check answered wrong there fails, told so (its points are lost: its answer depends on what came before). Only
-a wrong answer counts, within `AFTER_OTHERS_SECONDS`.
+not the data, an array's length) answers every check right whose inputs differ in all of them. So where its own
+code (or a helper of the module that no exercise grades) can hold something across calls, its first
+`AFTER_OTHERS_CHECKS` hidden checks are called in one fresh child, each right after its neighbours
+(`neighbour_cases`: the input with one argument drawn afresh from the same check); a hidden check answered wrong
+there fails, told so (its points are lost: its answer depends on what came before). Only a wrong answer counts,
+within `AFTER_OTHERS_SECONDS`. A function shown to keep state on hidden inputs alone has its
+passed public checks called so too, after neighbours drawn from the public seed, so that its callers' public checks,
+judged on public evidence alone, can be judged with the right function.
 
 Only a function whose code, or a function of the module it reaches, can hold something across calls is called
 again (`may_keep_state`, a reading of the source): a global or nonlocal name, a default that is not a constant, an
@@ -82,9 +85,10 @@ def state_hint(function: str, how: str = "alone") -> str:
 
 
 @functools.lru_cache(maxsize=512)
-def may_keep_state(source: str, function: str) -> bool:
+def may_keep_state(source: str, function: str, components: frozenset[str] = frozenset()) -> bool:
     """Can `function`, or a function of the module it reaches, hold something from one call to the next, and does none
-    of them read a source of chance (a reading of the source, generous: where it cannot be read, yes)?"""
+    of them read a source of chance (a reading of the source, generous: where it cannot be read, yes)? `components`:
+    functions of the module not looked into (graded on their own), nor anything reached only through them."""
     from grader.carry_forward import reached_functions
 
     try:
@@ -95,15 +99,29 @@ def may_keep_state(source: str, function: str) -> bool:
     if function not in defined:
         return True
     top_state = _top_level_state(tree, set(defined))
-    names = {function} | (reached_functions(source, function) & set(defined))
+    others = components - {function}
+    reached = reached_functions(source, function, frozenset(defined) - others) if others \
+        else reached_functions(source, function)
+    names = {function} | (reached & set(defined)) - others
     if any(_reads_chance(defined[name]) for name in names):
         return False
     return any(_holds_state(defined[name], top_state) for name in names)
 
 
 def _reads_chance(definition: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    return any(isinstance(node, ast.Name) and node.id in _CHANCE or isinstance(node, ast.Attribute)
-               and node.attr in _CHANCE for node in ast.walk(definition))
+    """Does it call a source of chance (`random.random()`, `np.random.standard_normal(…)`, `rng.normal(…)`,
+    `time.time()`)? A name alone is not one: a local called `uniform` or `time` drew nothing and exempted the
+    function from every probe (red team round 54, 03)."""
+    for node in ast.walk(definition):
+        if isinstance(node, ast.Call):
+            called: ast.expr = node.func
+            while isinstance(called, ast.Attribute | ast.Call | ast.Subscript):
+                if isinstance(called, ast.Attribute) and called.attr in _CHANCE:
+                    return True
+                called = called.func if isinstance(called, ast.Call) else called.value
+            if isinstance(called, ast.Name) and called.id in _CHANCE:
+                return True
+    return False
 
 
 def _top_level_state(tree: ast.Module, functions: set[str]) -> frozenset[str]:
@@ -137,7 +155,7 @@ def _constant(node: ast.expr) -> bool:
 def _holds_state(definition: ast.FunctionDef | ast.AsyncFunctionDef, top_state: frozenset[str]) -> bool:
     if definition.decorator_list:
         return True
-    local = _bound_locally(definition)
+    local = _bound_locally(definition) - _aliases(definition)
     for node in ast.walk(definition):
         if isinstance(node, ast.Global | ast.Nonlocal):
             return True
@@ -162,6 +180,20 @@ def _holds_state(definition: ast.FunctionDef | ast.AsyncFunctionDef, top_state: 
                 and node.id not in local:
             return True
     return False
+
+
+def _aliases(definition: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
+    """Local names bound to something reached from a name that is not local (`cache = sse.cache`, `row =
+    TABLE[0]`): what is stored in them outlives the call as much as a store through the name itself (red team
+    round 54, 03)."""
+    local = _bound_locally(definition)
+    found = set()
+    for node in ast.walk(definition):
+        if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Attribute | ast.Subscript) \
+                and _root(node.value) not in ("", *local):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            found |= {target.id for target in targets if isinstance(target, ast.Name)}
+    return frozenset(found)
 
 
 def _bound_locally(definition: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:

@@ -11,6 +11,7 @@ from grader import kit
 from grader.curriculum import DECLARED
 from grader.engine import grade_sources
 from grader.kept_state import STATE_KEPT, may_keep_state, neighbour_cases
+from grader.kit import replace_bodies, solution_source
 from grader.spec import Case
 
 HEADER = "import numpy as np\n\n"
@@ -27,8 +28,11 @@ HEADER = "import numpy as np\n\n"
     "BUF = np.zeros(3)\n\ndef f(x):\n    np.add(x, 1, out=BUF)\n    return BUF\n",
     "def helper(x):\n    helper.calls = getattr(helper, 'calls', 0) + 1\n    return x\n\n"
     "def f(x):\n    return helper(x)\n",
+    "def f(x):\n    cache = f.cache\n    cache[len(x)] = x\n    return cache[len(x)]\n\nf.cache = {}\n",
+    "def f(x):\n    uniform = np.ones_like(x)\n    f.__dict__.setdefault('s', x)\n    return f.s * uniform\n",
 ], ids=["mutable-default", "setdefault-on-function", "attribute-total", "module-cache", "global-counter",
-        "decorator", "module-generator", "module-buffer", "through-a-helper"])
+        "decorator", "module-generator", "module-buffer", "through-a-helper", "attribute-aliased-to-a-local",
+        "a-local-named-like-a-source-of-chance"])
 def test_a_function_that_can_hold_something_between_calls_is_read_so(body):
     assert may_keep_state(HEADER + body, "f")
 
@@ -235,3 +239,58 @@ def test_a_neighbour_differs_from_the_case_in_one_argument():
         changed += ["h"] if neighbour.kwargs["h"] != case.kwargs["h"] else []
         assert changed == [[0], [1], [2], ["h"]][index]
     assert neighbour_cases(Case((1.0,)), Case((2.0,))) == [Case((2.0,))]
+
+
+def test_a_callee_shown_keeping_state_on_hidden_inputs_alone_costs_its_callers_public_checks_nothing(sandbox):
+    """An `sse_gradient` cached on the number of points answers every public check right (each has another size) and
+    the hidden ones wrong: shown to keep state on hidden inputs alone, its callers' public checks, judged on public
+    evidence alone, were judged with its answers and `gradient_descent` lost half its points. Its public checks are
+    called after their public neighbours too, where it shows."""
+    body = ("memo = sse_gradient.__dict__.setdefault('memo', {})\nx = np.asarray(x, dtype=float)\n"
+            "y = np.asarray(y, dtype=float)\nif x.size not in memo:\n    r = y - (m * x + c)\n"
+            "    memo[x.size] = (float(-2 * np.sum(x * r)), float(-2 * np.sum(r)))\nreturn memo[x.size]\n")
+    result = _grade(sandbox, "gradient_descent", "sse_gradient", body)
+    own = result.exercise("gradient_descent.sse_gradient")
+    assert own.score < own.max_score
+    public = [check for check in own.checks if check.visibility == "public" and not check.passed]
+    assert public and all(check.diagnosis == STATE_KEPT for check in public)
+    caller = result.exercise("gradient_descent.gradient_descent")
+    assert caller.score == caller.max_score, [(c.label, c.student_message) for c in caller.checks if not c.passed]
+
+
+def test_a_by_hand_derivative_probed_beside_other_functions_leaves_them_probed(sandbox):
+    """`sse_gradient` (a derivative worked out by hand, differentiating nothing named) reading a module-level helper
+    may keep state, so it was probed in the same child as every other function of the module, whose functions a
+    by-hand call leaves refusing to run: every other probe call raised, and a `gradient_descent` cached on the data
+    alone kept full marks (red team round 54, 05). The by-hand calls get a child of their own, as in the graded run."""
+    descent = ("key = (np.asarray(x, dtype=float).tobytes(), np.asarray(y, dtype=float).tobytes(), n_steps)\n"
+               "if key in _PATHS:\n    return _PATHS[key].copy()\npath = np.empty((n_steps + 1, 2))\n"
+               "weights = np.array([m0, c0], dtype=float)\npath[0] = weights\nfor k in range(1, n_steps + 1):\n"
+               "    grad = sse_gradient(weights[0], weights[1], x, y)\n"
+               "    weights = gradient_step(weights, grad, learning_rate)\n    path[k] = weights\n"
+               "_PATHS[key] = path\nreturn path.copy()\n")
+    gradient = ("x = _as_floats(x)\ny = _as_floats(y)\nr = y - (m * x + c)\n"
+                "return float(-2 * np.sum(x * r)), float(-2 * np.sum(r))\n")
+    source = replace_bodies(solution_source("gradient_descent"), {"gradient_descent": descent,
+                                                                 "sse_gradient": gradient}).replace(
+        "import numpy as np", "import numpy as np\n_PATHS = {}\n_as_floats = lambda v: np.asarray(v, dtype=float)\n", 1)
+    result = _grade_source(sandbox, "gradient_descent", source)
+    descent_result = result.exercise("gradient_descent.gradient_descent")
+    assert descent_result.score < descent_result.max_score
+    assert result.exercise("gradient_descent.sse_gradient").score == result.exercise(
+        "gradient_descent.sse_gradient").max_score
+
+
+def test_a_right_caller_of_a_memoised_function_is_not_blamed_for_its_state(sandbox):
+    """A `predict` memoised on all its arguments returns its cached array itself, and a right `sse` subtracts in place
+    from what it returns: called after its neighbours, `sse` answered wrong (predict's array changed by an earlier
+    call) and lost its marks for a state it does not hold (red team round 54, 04). A function is called after its
+    neighbours where its own code (or a helper no exercise grades) can hold something: both keep their marks, as
+    they did before the probe."""
+    source = replace_bodies(solution_source("linear_model"), {
+        "predict": "key = (float(m), float(c), np.asarray(x, dtype=float).tobytes())\n"
+                   "memo = predict.__dict__.setdefault('memo', {})\nif key not in memo:\n"
+                   "    memo[key] = m * np.asarray(x, dtype=float) + c\nreturn memo[key]\n",
+        "sse": "r = predict(m, c, x)\nr -= np.asarray(y, dtype=float)\nreturn float(np.sum(r**2))\n"})
+    result = _grade_source(sandbox, "linear_model", source)
+    assert result.exercise("linear_model.sse").score == result.exercise("linear_model.sse").max_score
