@@ -97,8 +97,8 @@ class Phases:
 @contextlib.contextmanager
 def instrumented(phases: Phases) -> Iterator[None]:
     targets = [(engine, "plan"), (engine, "_run"), (engine.PUBLIC_VERDICTS, "judge"), (engine, "_with_diagnoses"),
-               (engine, "explain_exercise"), (engine, "_keeping_state"), (engine, "_with_repairs"),
-               (engine, "_carry_forward"),
+               (engine, "explain_exercise"), (engine, "_keeping_state"), (engine, "_answering_after_others"),
+               (engine, "_with_repairs"), (engine, "_carry_forward"),
                (client.Sandbox, "_spawn"), (client.Sandbox, "run")]
     saved = [(owner, name, getattr(owner, name)) for owner, name in targets]
     for owner, name, function in saved:

@@ -418,19 +418,25 @@ def _failed_with(planned: Sequence[Any], verdicts: Sequence[CheckResult], diagno
 
 
 @functools.lru_cache(maxsize=64)
+def _functions_named(source: str) -> dict[str, frozenset[str]]:
+    """Per top-level function of the module, the module's functions it names in its own code; empty where the source
+    cannot be read. Parsed once per source (a submission's every function asks)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return {}
+    defined = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
+    return {name: frozenset(node.id for node in ast.walk(definition) if isinstance(node, ast.Name)
+                            and node.id in defined) for name, definition in defined.items()}
+
+
 @functools.lru_cache(maxsize=512)
 def reached_functions(source: str, function: str, through: frozenset[str] | None = None) -> frozenset[str]:
     """The module's top-level functions that `function` names in its own code, directly or through others it
     names (read from the student's source: which functions a caller reaches is the student's, not the
     reference's); none where the source cannot be read. `through`: only these are looked into beyond the
-    function's own code (all where None). Parsed once per module and function, not per check."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return frozenset()
-    defined = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
-    named = {name: {node.id for node in ast.walk(definition) if isinstance(node, ast.Name) and node.id in defined}
-             for name, definition in defined.items()}
+    function's own code (all where None)."""
+    named = _functions_named(source)
     reached: set[str] = set()
     waiting = list(named.get(function, ()))
     while waiting:

@@ -91,21 +91,30 @@ def may_keep_state(source: str, function: str, components: frozenset[str] = froz
     functions of the module not looked into (graded on their own), nor anything reached only through them."""
     from grader.carry_forward import reached_functions
 
+    reading = _module_reading(source)
+    if reading is None or function not in reading:
+        return True
+    others = components - {function}
+    reached = reached_functions(source, function, frozenset(reading) - others) if others \
+        else reached_functions(source, function)
+    names = {function} | (reached & reading.keys()) - others
+    if any(reading[name][1] for name in names):
+        return False
+    return any(reading[name][0] for name in names)
+
+
+@functools.lru_cache(maxsize=64)
+def _module_reading(source: str) -> dict[str, tuple[bool, bool]] | None:
+    """Per top-level function of the module: can it hold something across calls itself, does it call a source of
+    chance; None where the source cannot be read. Read once per source (every function of a submission asks)."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return True
+        return None
     defined = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
-    if function not in defined:
-        return True
     top_state = _top_level_state(tree, set(defined))
-    others = components - {function}
-    reached = reached_functions(source, function, frozenset(defined) - others) if others \
-        else reached_functions(source, function)
-    names = {function} | (reached & set(defined)) - others
-    if any(_reads_chance(defined[name]) for name in names):
-        return False
-    return any(_holds_state(defined[name], top_state) for name in names)
+    return {name: (_holds_state(definition, top_state), _reads_chance(definition))
+            for name, definition in defined.items()}
 
 
 def _reads_chance(definition: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
