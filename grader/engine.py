@@ -445,13 +445,13 @@ def _answering_after_others(wanted: Mapping[str, Sequence[PlannedCheck]], source
                             sandbox: Sandbox, references: ReferenceProvider, seed: str,
                             components: Mapping[str, frozenset[str]]) -> dict[str, dict[int, Outcome]]:
     """Per exercise (by key) whose function can hold something across calls itself (`kept_state.may_keep_state`,
-    not looking into `components`: per module, the functions exercises grade), the checks
-    of `wanted`, checks it passed, (by `id`) it answers wrong right after a call on a neighbouring input (the check's
-    input with one argument drawn afresh from the same check with `seed`, `kept_state.neighbour_cases`), with that
-    answer: a cache keyed on part of the arguments passes every check whose inputs differ in all of them. The first
-    `AFTER_OTHERS_CHECKS` of each exercise are called so, each after its neighbours, in one fresh child, within
-    `AFTER_OTHERS_SECONDS` (a derivative worked out by hand in a guarded child of its own, as `_run` calls it); only
-    a wrong answer counts (an exception, a timeout or no child shows nothing)."""
+    not looking into `components`: per module, the functions exercises grade), those of its checks in `wanted`
+    (checks it passed) it answers wrong right after a call on a neighbouring input (the check's input with one
+    argument drawn afresh from the same check with `seed`, `kept_state.neighbour_cases`), by `id`, with that answer:
+    a cache keyed on part of the arguments passes every check whose inputs differ in all of them. The first
+    `AFTER_OTHERS_CHECKS` of each exercise are called so, each after its neighbours, in one fresh child (derivatives
+    worked out by hand in guarded children of their own, as `_run` calls them), within `AFTER_OTHERS_SECONDS` for
+    all; only a wrong answer counts (an exception, a timeout or no child shows nothing)."""
     from grader.kept_state import AFTER_OTHERS_CHECKS, AFTER_OTHERS_SECONDS, may_keep_state, neighbour_cases
 
     chosen: list[tuple[PlannedCheck, list[Case]]] = []

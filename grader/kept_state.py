@@ -24,9 +24,9 @@ code (or a helper of the module that no exercise grades) can hold something acro
 `AFTER_OTHERS_CHECKS` hidden checks are called in one fresh child, each right after its neighbours
 (`neighbour_cases`: the input with one argument drawn afresh from the same check); a hidden check answered wrong
 there fails, told so (its points are lost: its answer depends on what came before). Only a wrong answer counts,
-within `AFTER_OTHERS_SECONDS`. A function shown to keep state on hidden inputs alone has its
-passed public checks called so too, after neighbours drawn from the public seed, so that its callers' public checks,
-judged on public evidence alone, can be judged with the right function.
+within `AFTER_OTHERS_SECONDS`. A function shown to keep state on hidden inputs alone has its passed public checks
+called so too, after neighbours drawn from the public seed, so that its callers' public checks, judged on public
+evidence alone, can be judged with the right function.
 
 Only a function whose code, or a function of the module it reaches, can hold something across calls is called
 again (`may_keep_state`, a reading of the source): a global or nonlocal name, a default that is not a constant, an
