@@ -416,7 +416,7 @@ def _keeping_state(submitted: Sequence[Exercise], judged: Mapping[str, list[tupl
                                     and not verdict.grader_fault),
                                    key=lambda pair: pair[1].visibility != "public")
               for exercise in submitted if (exercise.module, exercise.function) in failing}
-    allowance = Allowance(sandbox.limits, total_seconds=STATE_SECONDS)
+    allowance = Allowance(sandbox.limits, total_seconds=STATE_SECONDS, loading_apart=True)
 
     def probe(p: PlannedCheck) -> str:
         call = _call(p.exercise, p.case)
@@ -478,7 +478,7 @@ def _answering_after_others(wanted: Mapping[str, Sequence[PlannedCheck]], source
     parts: dict[tuple[bool, str], list[tuple[PlannedCheck, list[Case]]]] = {}
     for p, neighbours in chosen:
         parts.setdefault((p.exercise.by_hand, p.exercise.differentiates), []).append((p, neighbours))
-    allowance = Allowance(sandbox.limits, total_seconds=AFTER_OTHERS_SECONDS)
+    allowance = Allowance(sandbox.limits, total_seconds=AFTER_OTHERS_SECONDS, loading_apart=True)
     found: dict[str, dict[int, Outcome]] = {}
     for part in parts.values():
         calls, judged_at = [], []

@@ -218,6 +218,20 @@ def test_a_cache_keyed_on_part_of_the_arguments_loses_marks_and_is_told_so(sandb
         [(e.exercise, e.score) for e in result.exercises if e.score < e.max_score]
 
 
+def test_a_module_slow_to_load_is_probed_all_the_same(sandbox, monkeypatch):
+    """Bug (red team round 54, 02): the probe's time paid for loading the module in its child, so a module whose top
+    took that long to run (a demo computed there) had every probe call skipped, and a cache on the line alone kept
+    full marks. The probe's time is made short here, and the import longer than it."""
+    monkeypatch.setattr("grader.kept_state.AFTER_OTHERS_SECONDS", 0.3)
+    module, function, body = PARTIAL_KEYS["sse-on-the-line"]
+    source = kit.variant_source(module, function, body).replace(
+        "import numpy as np", "import numpy as np\nimport time\ntime.sleep(0.6)  # a slow demo at the top", 1)
+    result = _grade_source(sandbox, module, source)
+    own = result.exercise(f"{module}.{function}")
+    assert own.score < own.max_score
+    assert any(check.diagnosis == STATE_KEPT for check in _failed(result, own.exercise))
+
+
 def test_a_cache_keyed_on_every_argument_keeps_full_marks(sandbox):
     """A cache that holds every argument's values is right whatever came before: called after its neighbours, it is
     right too, and nothing is said."""

@@ -12,7 +12,7 @@ import pytest
 from grader import kit
 from grader.curriculum import of_module
 from grader.engine import grade_sources
-from grader.sandbox.client import Call, Limits, Sandbox
+from grader.sandbox.client import Allowance, Call, Limits, Sandbox
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the sandbox forks and uses Linux limits")
 
@@ -176,6 +176,27 @@ def test_total_time_limit_holds_for_calls_that_each_finish_in_time():
     assert [o.status for o in outcomes[:3]] == ["ok"] * 3
     assert outcomes[3].status == "timeout" and "total time limit" in outcomes[3].error
     assert all(o.status == "skipped" and "total time limit" in o.error for o in outcomes[4:])
+
+
+def test_a_short_allowance_with_loading_apart_is_not_spent_loading():
+    """Bug (red team round 54, 02): a module slow to load spent a short allowance (the state probes' 2 s) before its
+    first call, which was skipped, and the probe showed nothing. Loading apart, the load moves the deadline on."""
+    source = "import time\ntime.sleep(0.8)\ndef f():\n    return 1\n"
+    with Sandbox(Limits(call_seconds=1.0)) as box:
+        box.run({"m": "def h():\n    return 1\n"}, [Call("m", "h", ())])  # start the template first
+        _, (counted,) = box.run({"m": source}, [Call("m", "f", ())], Allowance(box.limits, total_seconds=0.5))
+        _, (apart,) = box.run({"m": source}, [Call("m", "f", ())],
+                              Allowance(box.limits, total_seconds=0.5, loading_apart=True))
+    assert counted.status != "ok"
+    assert apart.status == "ok" and apart.value == 1
+
+
+def test_loading_apart_excuses_at_most_the_load_time_in_all():
+    allowance = Allowance(Limits(load_seconds=3.0), total_seconds=1.0, loading_apart=True)
+    deadline = allowance.deadline
+    allowance.loaded(2.0)
+    allowance.loaded(2.0)
+    assert allowance.deadline == pytest.approx(deadline + 3.0) and allowance.loading_left == 0
 
 
 def test_answers_beyond_the_size_budget_end_the_submission_not_the_grader():

@@ -165,11 +165,22 @@ class Allowance:
     """What a submission may still spend: one deadline for its total time and one budget for the bytes of its
     answers, shared by every run that grades it."""
 
-    def __init__(self, limits: Limits, *, total_seconds: float | None = None, call_seconds: float | None = None):
-        """`total_seconds`, `call_seconds`: tighter bounds than the limits' (for the grader's own extra runs)."""
+    def __init__(self, limits: Limits, *, total_seconds: float | None = None, call_seconds: float | None = None,
+                 loading_apart: bool = False):
+        """`total_seconds`, `call_seconds`: tighter bounds than the limits' (for the grader's own extra runs).
+        `loading_apart`: the time its children take to load the modules (up to the limits' load time in all)
+        moves the deadline on, so that a module slow to load does not use up a short allowance
+        before its first call (a probe of state skipped for want of time would keep the marks it checks)."""
         self.deadline = time.monotonic() + min(limits.total_seconds, total_seconds or limits.total_seconds)
         self.received = _Budget(limits.answer_bytes)
         self.call_seconds = min(limits.call_seconds, call_seconds or limits.call_seconds)
+        self.loading_left = limits.load_seconds if loading_apart else 0.0  # loading time still not counted
+
+    def loaded(self, seconds: float) -> None:
+        """A child took `seconds` to load its modules: as much of it as is still not counted moves the deadline."""
+        excused = min(seconds, self.loading_left)
+        self.loading_left -= excused
+        self.deadline += excused
 
 
 # "required": the walls or nothing; "unconfined": grading other people's code where the kernel allows no walls, behind
@@ -395,17 +406,17 @@ class Sandbox:
         outcomes: list[Outcome | None] = [None] * len(calls)
         pending = list(range(len(calls)))
         allowance = allowance or Allowance(self.limits)
-        deadline, received = allowance.deadline, allowance.received
+        received = allowance.received
         try:
             while pending:
-                if time.monotonic() >= deadline or received.exhausted:
+                if time.monotonic() >= allowance.deadline or received.exhausted:
                     why = (f"its answers passed {self.limits.describe_answer_bytes()} in all" if received.exhausted
                            else f"the submission used up its total time limit ({self.limits.total_seconds:g} s)")
                     for index in pending:
                         outcomes[index] = Outcome("skipped", error=f"not run: {why}")
                     break
-                pending = self._run_once(sources, calls, pending, load_errors, outcomes, deadline, received,
-                                         allowance.call_seconds, len(calls) if barrier is None else barrier)
+                pending = self._run_once(sources, calls, pending, load_errors, outcomes, allowance,
+                                         len(calls) if barrier is None else barrier)
         finally:
             self._empty_workdir()
         shown = {name: error for name, error in load_errors.items() if not isinstance(error, _LoadErrorPast)}
@@ -451,11 +462,12 @@ class Sandbox:
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120, check=False)
             self.close()  # and a fresh template, whose children work in a fresh folder
 
-    def _run_once(self, sources, calls, pending, load_errors, outcomes, deadline: float,
-                  received: _Budget, call_seconds: float, barrier: int) -> list[int]:
+    def _run_once(self, sources, calls, pending, load_errors, outcomes, allowance: Allowance,
+                  barrier: int) -> list[int]:
         """One child: answers until done, or until a call hangs or kills it, or the submission's total time
         or answer budget runs out; returns the calls left. The calls from `barrier` on are sent once every
         earlier one has been answered (see `run`)."""
+        deadline, received, call_seconds = allowance.deadline, allowance.received, allowance.call_seconds
         loadable = {name: source for name, source in sources.items() if name not in load_errors}
         hung = {(calls[i].module, calls[i].function) for i, o in enumerate(outcomes) if o and o.status == "timeout"}
         runnable = []
@@ -491,8 +503,10 @@ class Sandbox:
             if not (isinstance(ready, dict) and ready.get("ready") is True):
                 why = ready.get("error", "") if isinstance(ready, dict) else repr(ready)
                 raise RuntimeError(f"the sandbox could not confine a child process: {printable(str(why)[:300])}")
+            loading_from = time.monotonic()
             for name in loadable:
-                reply = reader.next_line(min(self.limits.load_seconds, deadline - time.monotonic()))
+                reply = reader.next_line(min(self.limits.load_seconds,
+                                             deadline + allowance.loading_left - time.monotonic()))
                 if not isinstance(reply, dict):
                     load_errors[name] = (f"importing {name}.py took longer than {self.limits.load_seconds:g} s"
                                          if reply is TIMEOUT else f"importing {name}.py ended the process")
@@ -500,6 +514,8 @@ class Sandbox:
                 if not reply.get("ok"):
                     error = printable(str(reply.get("error", "import failed"))[:ERROR_LIMIT])
                     load_errors[name] = _LoadErrorPast(error) if past_barrier else error
+            allowance.loaded(time.monotonic() - loading_from)
+            deadline = allowance.deadline
             for position, index in enumerate(runnable):
                 if position == len(first) and later and not _send_within(
                         channel, b'{"calls":[' + numbered(later) + b"]}\n",
