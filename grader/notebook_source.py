@@ -225,17 +225,26 @@ def find_notebook(folder: Path, module: str) -> Path | None:
     return None
 
 
-def read_notebook(path: Path, module: str) -> tuple[str | None, str]:
+def read_notebook(path: Path, module: str, within: Path | None = None) -> tuple[str | None, str]:
     """(module source built from the notebook's solution cells, "") or (None, why it cannot be used).
 
-    The notebook is parsed in a bounded process (see the module docstring)."""
+    `within`: the student's folder that holds it (its parent by default); no link is followed from there on, at the
+    time it is read too (`submission.open_within`). The notebook is parsed in a bounded process (see the module
+    docstring)."""
+    from grader.submission import read_within
+
+    within = within or path.parent
     if path.is_symlink() or path.parent.is_symlink():
         return None, f"{path.name} is a symbolic link: refused"
     if not path.is_file():
         return None, f"{path.name} is not a regular file (a folder?): refused"
     if path.stat().st_size > MAX_NOTEBOOK_BYTES:
         return None, f"{path.name} is larger than {MAX_NOTEBOOK_BYTES >> 20} MiB: refused"
-    return notebook_module_source(path.read_bytes(), path.name, module)
+    try:
+        data = read_within(within, path.relative_to(within).parts, MAX_NOTEBOOK_BYTES)
+    except OSError as error:  # swapped for a link, or grown, since it was looked at
+        return None, f"{path.name} could not be read ({error.strerror or error}): refused"
+    return notebook_module_source(data, path.name, module)
 
 
 def notebook_module_source(data: bytes, name: str, module: str) -> tuple[str | None, str]:

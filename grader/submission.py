@@ -30,9 +30,10 @@ import re
 import stat
 import tokenize
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from grader import kit
 from grader.terminal import shown
@@ -222,7 +223,7 @@ def read_nbgrader_notebook(folder: Path, module: str) -> tuple[str | None, str]:
     path = folder / module / f"{module}.ipynb"
     if not os.path.lexists(path):
         return None, f"no notebook {module}/{module}.ipynb"
-    return read_notebook(path, module)
+    return read_notebook(path, module, within=folder)
 
 
 def nbgrader_handed_in(folder: Path, modules: Iterable[str]) -> list[str]:
@@ -304,17 +305,18 @@ def _entry_candidates(path: Path, located: Located) -> Iterable[Candidate]:
         for inner in sorted(_looked_at(path, located, f"{path.name}/")):
             try:
                 if not is_junk(inner.name) and (inner.is_symlink() or not inner.is_dir()):
-                    yield from _file_candidate(inner, f"{path.name}/{inner.name}", depth=1)
+                    yield from _file_candidate(inner, f"{path.name}/{inner.name}", depth=1, folder=path.parent)
             except OSError as error:
                 located.notes.append(_not_looked_at(f"{path.name}/{inner.name}", error))
         if match_name(path.name).module is not None:  # a folder in place of the module's file
             yield Candidate(path.name, path.name, 0, False, match_name(path.name),
                             refused="is not a regular file (a folder?): refused")
     else:
-        yield from _file_candidate(path, path.name, depth=0)
+        yield from _file_candidate(path, path.name, depth=0, folder=path.parent)
 
 
-def _file_candidate(path: Path, shown: str, depth: int) -> Iterable[Candidate]:
+def _file_candidate(path: Path, shown: str, depth: int, folder: Path) -> Iterable[Candidate]:
+    """`path`: a file in the submission `folder`, or one folder down (`depth`)."""
     match = match_name(path.name)
     if match == NameMatch():
         return
@@ -326,15 +328,34 @@ def _file_candidate(path: Path, shown: str, depth: int) -> Iterable[Candidate]:
         refused = "is not a regular file (a folder?): refused"
     elif path.stat().st_size > limit:
         refused = f"is larger than {_size(limit)}: refused"
-    yield Candidate(shown, path.name, depth, False, match, refused, lambda: _read_file(path, limit))
+    parts = path.relative_to(folder).parts
+    yield Candidate(shown, path.name, depth, False, match, refused, lambda: read_within(folder, parts, limit))
 
 
-def _read_file(path: Path, limit: int) -> bytes:
-    """The file's bytes, never following a link (it could have been swapped in since it was looked at)."""
-    handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
-    with os.fdopen(handle, "rb") as stream:
-        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
-            raise OSError("not a regular file")
+def open_within(folder: Path, parts: Sequence[str]) -> BinaryIO:
+    """The regular file `folder/parts...`, opened one part at a time below `folder`, following no link at any part,
+    the folder included: a student who can still write to her folder while it is read could swap a folder looked at
+    for a link to another student's between the look and the read (only the last part was not followed), and her
+    file would be read from there."""
+    directory = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        for part in parts[:-1]:
+            inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=directory)
+            os.close(directory)
+            directory = inner
+        handle = os.open(parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK, dir_fd=directory)
+    finally:
+        os.close(directory)
+    stream = os.fdopen(handle, "rb")
+    if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+        stream.close()
+        raise OSError("not a regular file")
+    return stream
+
+
+def read_within(folder: Path, parts: Sequence[str], limit: int) -> bytes:
+    """The bytes of the regular file `folder/parts...` (`open_within`), at most `limit` of them."""
+    with open_within(folder, parts) as stream:
         data = stream.read(limit + 1)
     if len(data) > limit:
         raise OSError(f"is larger than {_size(limit)}")
@@ -365,12 +386,13 @@ def _zip_candidates(archive: Path, located: Located) -> list[Candidate]:
         located.notes.append(f"{name} is larger than {MAX_ZIP_BYTES >> 20} MiB: not opened")
         return []
     try:
-        too_large = _central_directory_too_large(archive)
-        if too_large:
-            located.notes.append(f"{name} {too_large}: not opened")
-            return []
-        with zipfile.ZipFile(archive) as opened:
-            members = opened.infolist()
+        with open_within(archive.parent, [name]) as stream:
+            too_large = _central_directory_too_large(stream)
+            if too_large:
+                located.notes.append(f"{name} {too_large}: not opened")
+                return []
+            with zipfile.ZipFile(stream) as opened:
+                members = opened.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as error:
         located.notes.append(f"{name} is not a readable zip archive ({type(error).__name__}): not opened")
         return []
@@ -408,7 +430,7 @@ def _zip_candidates(archive: Path, located: Located) -> list[Candidate]:
     return candidates
 
 
-def _central_directory_too_large(archive: Path) -> str:
+def _central_directory_too_large(stream: BinaryIO) -> str:
     """Why the archive's central directory is too large to parse ("" if it is not), from its end record alone:
     `zipfile` builds an entry for every record of the directory, however many, before a count can be checked
     (1.3 million records in 63 MiB held the grader 10 s and 600 MiB). The end record is found as `zipfile`
@@ -416,8 +438,7 @@ def _central_directory_too_large(archive: Path) -> str:
     find_end_record = getattr(zipfile, "_EndRecData", None)
     if find_end_record is None:  # a Python without it: the member count is checked after the listing
         return ""
-    with archive.open("rb") as opened:
-        end = find_end_record(opened)
+    end = find_end_record(stream)
     if end is None:
         raise zipfile.BadZipFile("no end of central directory")
     if end[zipfile._ECD_ENTRIES_TOTAL] > MAX_ZIP_MEMBERS:
@@ -430,7 +451,8 @@ def _central_directory_too_large(archive: Path) -> str:
 def _read_member(archive: Path, info: zipfile.ZipInfo, limit: int) -> bytes:
     """One member's bytes, read into memory and bounded whatever its header says."""
     try:
-        with zipfile.ZipFile(archive) as opened, opened.open(info) as stream:
+        with open_within(archive.parent, [archive.name]) as file, zipfile.ZipFile(file) as opened, \
+                opened.open(info) as stream:
             data = stream.read(limit + 1)
     except (zipfile.BadZipFile, RuntimeError, NotImplementedError, ValueError, EOFError) as error:
         raise OSError(f"cannot be read from the archive ({type(error).__name__})") from error

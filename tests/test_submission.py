@@ -21,8 +21,10 @@ from grader.nbgrader_course import module_notebook
 from grader.submission import (
     MAX_CENTRAL_DIRECTORY_BYTES,
     MAX_ZIP_MEMBERS,
+    locate,
     match_name,
     read_submission,
+    read_within,
     submitted_modules,
 )
 
@@ -341,6 +343,44 @@ def test_a_coding_declaration_names_an_encoding_editors_write_or_the_file_is_ref
     assert submission.unreadable["derivatives"] == ("cannot be decoded as Python source (the file declares the "
                                                     "encoding punycode; save it as UTF-8)")
     assert submission.sources["linear_model"].endswith("NAME = '\u20ac'\n")
+
+
+def _swapped_for_a_link(path: Path, target: Path) -> None:
+    """What a student who can still write to her folder does between the grader's look and its read."""
+    path.rename(path.with_name(path.name + ".spare"))
+    path.symlink_to(target)
+
+
+def test_a_folder_swapped_for_a_link_after_the_look_is_not_read_through(tmp_path):
+    """Bug (red team round 55, 02): a file one folder down was opened by path with only its last part not followed: a
+    student who swapped `hw/` for a link to another student's folder between the look and the read had that
+    student's file graded as hers (root reads anything)."""
+    bob, mallory = tmp_path / "bob", tmp_path / "mallory"
+    bob.mkdir()
+    (bob / "linear_model.py").write_text("# bob's work\n")
+    (mallory / "hw").mkdir(parents=True)
+    (mallory / "hw" / "linear_model.py").write_text("# mallory's\n")
+    candidate = locate(mallory).chosen["linear_model"]
+    _swapped_for_a_link(mallory / "hw", bob)
+    with pytest.raises(OSError):
+        candidate.read()
+    with pytest.raises(OSError):
+        read_within(mallory, ["hw", "linear_model.py"], 1 << 20)
+    assert "bob" not in read_submission(mallory).sources.get("linear_model", "")
+
+
+def test_a_zip_swapped_for_a_link_after_the_look_is_not_read_through(tmp_path):
+    """A zip was opened by path (a link followed) each time a member was read."""
+    bob, mallory = tmp_path / "bob", tmp_path / "mallory"
+    for student in (bob, mallory):
+        student.mkdir()
+        with zipfile.ZipFile(student / "work.zip", "w") as archive:
+            archive.writestr("linear_model.py", f"# {student.name}'s work\n")
+    candidate = locate(mallory).chosen["linear_model"]
+    _swapped_for_a_link(mallory / "work.zip", bob / "work.zip")
+    with pytest.raises(OSError):
+        candidate.read()
+    assert "linear_model" not in read_submission(mallory).sources
 
 
 def test_two_zips_are_a_note_not_a_guess(tmp_path):
