@@ -93,6 +93,8 @@ root="${{{ROOT_VARIABLE}:-/autograder}}"
 python="${{{PYTHON_VARIABLE}:-{VENV}/bin/python}}"
 mkdir -p "$root/results"
 rm -f "$root/results/results.json"
+# from the zip's own folder: a course file in the folder it is started from (the student's?) is never read
+cd "$root/source" || exit 1
 # the course the zip was made for (its modules, dropped exercises and points), or the kit's default course
 if [ -f "$root/source/{COURSE_FILE}" ]; then
     export CALCGRADE_COURSE="$root/source/{COURSE_FILE}"

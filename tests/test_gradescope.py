@@ -64,9 +64,9 @@ def _tree(tmp_path: Path, autograder_zip: Path, files: dict[str, bytes | str]) -
     return root
 
 
-def _run_autograder(root: Path, python: str = sys.executable) -> tuple[dict, str]:
+def _run_autograder(root: Path, python: str = sys.executable, cwd: Path | None = None) -> tuple[dict, str]:
     env = {**os.environ, ROOT_VARIABLE: str(root), PYTHON_VARIABLE: python}
-    run = subprocess.run([str(root / "source" / "run_autograder")], cwd=root, env=env, capture_output=True,
+    run = subprocess.run([str(root / "source" / "run_autograder")], cwd=cwd or root, env=env, capture_output=True,
                          text=True, timeout=300, check=False)
     assert run.returncode == 0, run.stdout + run.stderr
     return json.loads((root / "results" / "results.json").read_text()), run.stdout
@@ -127,6 +127,15 @@ def test_a_correct_submission_gets_full_marks_in_gradescopes_fields(tmp_path, au
     if "hw3.zip" in files:
         assert "graded hw3\\.zip: hw3/linear\\_model\\.py as linear\\_model\\.py" in results["output"]
     assert {path.name: path.read_bytes() for path in (root / "submission").iterdir()} == before
+
+
+def test_a_course_file_in_the_folder_the_autograder_is_started_from_is_not_read(tmp_path, autograder_zip):
+    """Bug (red team round 55, 01): without a course file in the zip, the grader read `calcgrade.toml` from the folder
+    `run_autograder` was started in; started in the submission's, a student's file made the assignment worth 1000."""
+    root = _tree(tmp_path, autograder_zip, {f"{MODULE}.py": kit.solution_source(MODULE),
+                                           "calcgrade.toml": "[points]\nlinear_model = 1000\n"})
+    results, stdout = _run_autograder(root, cwd=root / "submission")
+    assert results["score"] == POINTS, stdout
 
 
 def test_an_autograder_made_under_a_course_grades_that_course(tmp_path):
