@@ -574,6 +574,60 @@ def test_a_sibling_whose_reference_reaches_the_caller_answers_nothing_for_it(san
     assert result.exercise(f"{module}.{caller}").score == 0
 
 
+# red team round 56: a later exercise's right answer often holds an earlier one's, so a function built on a later
+# sibling that fails is never answered by it: each of these scored full marks with no formula of its own
+LATER_SIBLING_ANSWERS_THE_CALLER = [
+    # sse as one cell of an error surface made to fail (zeros)
+    ("linear_model", {"sse": "return float(np.asarray(error_surface([float(m)], [float(c)], "
+                             "np.asarray(x, dtype=float), np.asarray(y, dtype=float)))[0, 0])",
+                      "error_surface": "return np.zeros((len(intercepts), len(slopes)))"}, ["sse"]),
+    # sse and error_surface asking each other (both fail, recursing), predict from two one-point surfaces
+    ("linear_model", {
+        "predict": "xs = np.asarray(x, dtype=float)\nout = []\nfor xi in xs.ravel():\n"
+                   "    e0 = float(np.asarray(error_surface([float(m)], [float(c)], np.array([xi]), "
+                   "np.array([0.0])))[0, 0])\n"
+                   "    e1 = float(np.asarray(error_surface([float(m)], [float(c)], np.array([xi]), "
+                   "np.array([1.0])))[0, 0])\n"
+                   "    out.append((e0 - e1 + 1.0) / 2.0)\nreturn np.array(out, dtype=float).reshape(xs.shape)",
+        "sse": "return float(np.asarray(error_surface([float(m)], [float(c)], x, y))[0, 0])",
+        "error_surface": "return np.array([[sse(float(m), float(c), x, y) for m in np.asarray(slopes, dtype=float)]"
+                         " for c in np.asarray(intercepts, dtype=float)], dtype=float)"}, ["predict", "sse"]),
+    # the neuron's output read from a backprop made to fail: one hidden unit, output weight 1, output bias 0, one
+    # point, so the output bias's gradient is 2(σ(w·x + b) − y)
+    ("neural_network", {
+        "neuron": "xs = np.asarray(x, dtype=float)\nout = []\nfor xi in xs.ravel():\n"
+                  "    g = backprop(np.array([float(w)]), np.array([float(b)]), np.array([1.0]), 0.0, "
+                  "np.array([float(xi)]), np.array([0.0]))\n"
+                  "    out.append(float(np.asarray(g, dtype=float)[3]) / 2.0)\n"
+                  "return np.array(out, dtype=float).reshape(xs.shape)",
+        "backprop": "return np.zeros(3 * len(w_hidden) + 1)"}, ["neuron"]),
+]
+
+
+@pytest.mark.parametrize(("module", "bodies", "callers"), LATER_SIBLING_ANSWERS_THE_CALLER,
+                         ids=["one-cell-of-a-surface", "mutual", "neuron-from-backprop"])
+def test_a_later_sibling_made_to_fail_answers_nothing_for_its_caller(sandbox, module, bodies, callers):
+    source = kit.replace_bodies(kit.solution_source(module), bodies)
+    result = grade_sources({module: source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=declared_of_module(module))
+    assert all(result.exercise(f"{module}.{caller}").score == 0 for caller in callers), \
+        [(caller, result.exercise(f"{module}.{caller}").score) for caller in callers]
+
+
+def test_a_function_built_on_an_earlier_sibling_that_fails_keeps_its_marks(sandbox):
+    """The rule's other side: an error surface written as a loop over the student's sse (a sibling taught before it
+    that the reference does not call) keeps its marks where that sse fails."""
+    bodies = {"sse": "return float(np.sum(np.abs(np.asarray(y, dtype=float) - predict(m, c, x))))",
+              "error_surface": "return np.array([[sse(float(m), float(c), x, y) for m in np.asarray(slopes, "
+                               "dtype=float)] for c in np.asarray(intercepts, dtype=float)], dtype=float)"}
+    source = kit.replace_bodies(kit.solution_source("linear_model"), bodies)
+    result = grade_sources({"linear_model": source}, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=declared_of_module("linear_model"))
+    surface = result.exercise("linear_model.error_surface")
+    assert result.exercise("linear_model.sse").score == 0
+    assert surface.score == surface.max_score
+
+
 def test_a_derivative_worked_out_by_hand_reads_no_step_of_a_sibling(sandbox):
     """dloss_dw and dloss_db read one step of train_neuron with learning rate 1 (train_neuron made to fail while
     they ask): no derivative anywhere, and they kept full marks through train_neuron's reference."""
