@@ -60,9 +60,11 @@ _MUTATING = frozenset({"append", "extend", "insert", "setdefault", "update", "po
 # Calls that reach state beyond the function's locals.
 _STATE_CALLS = frozenset({"setattr", "delattr", "globals", "vars", "next", "exec", "eval", "__import__"})
 # Names of sources of chance: a function reading one answers twice otherwise with no state of its own.
-_CHANCE = frozenset({"random", "rand", "randn", "randint", "default_rng", "normal", "uniform", "choice", "shuffle",
-                     "permutation", "time", "perf_counter", "monotonic", "process_time", "datetime", "now", "urandom",
-                     "secrets", "uuid", "uuid4", "getrandbits"})
+_CLOCKS = frozenset({"time", "perf_counter", "monotonic", "process_time", "datetime", "now"})
+_CHANCE = _CLOCKS | frozenset({"random", "rand", "randn", "randint", "default_rng", "normal", "uniform", "choice",
+                               "shuffle", "permutation", "urandom", "secrets", "uuid", "uuid4", "getrandbits"})
+# a generator made, or the global one seeded, with constants inside the function: its draws are the same every call
+_SEEDERS = frozenset({"default_rng", "RandomState", "Generator", "Random", "seed", "PCG64", "MT19937", "Philox"})
 
 
 def state_hint(function: str, how: str = "alone") -> str:
@@ -113,24 +115,55 @@ def _module_reading(source: str) -> dict[str, tuple[bool, bool]] | None:
         return None
     defined = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
     top_state = _top_level_state(tree, set(defined))
-    return {name: (_holds_state(definition, top_state), _reads_chance(definition))
+    rebound = _rebound_at_top(tree, set(defined))
+    return {name: (name in rebound or _holds_state(definition, top_state), _reads_chance(definition))
             for name, definition in defined.items()}
+
+
+_NAMESPACE_WRITERS = frozenset({"globals", "vars", "setattr", "locals", "exec", "eval", "__import__"})
+
+
+def _rebound_at_top(tree: ast.Module, functions: set[str]) -> set[str]:
+    """The module's functions whose name its top level binds again (`sse = memoised(sse)`, a wrapper its def's body
+    does not show: red team round 56, 06), all of them where the top level writes its namespace otherwise
+    (`globals()[...] = ...`, `setattr`, `exec`)."""
+    rebound: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store | ast.Del) and inner.id in functions:
+                rebound.add(inner.id)
+            elif isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) \
+                    and inner.func.id in _NAMESPACE_WRITERS:
+                return set(functions)
+    return rebound
 
 
 def _reads_chance(definition: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """Does it call a source of chance (`random.random()`, `np.random.standard_normal(…)`, `rng.normal(…)`,
     `time.time()`)? A name alone is not one: a local called `uniform` or `time` drew nothing and exempted the
-    function from every probe (red team round 54, 03)."""
-    for node in ast.walk(definition):
-        if isinstance(node, ast.Call):
-            called: ast.expr = node.func
-            while isinstance(called, ast.Attribute | ast.Call | ast.Subscript):
-                if isinstance(called, ast.Attribute) and called.attr in _CHANCE:
-                    return True
-                called = called.func if isinstance(called, ast.Call) else called.value
-            if isinstance(called, ast.Name) and called.id in _CHANCE:
+    function from every probe (red team round 54, 03). Draws from a generator seeded with constants in the function
+    are not either (the same every call: an unused `np.random.default_rng(0)` exempted a cache; round 56, 07)."""
+    calls = [node for node in ast.walk(definition) if isinstance(node, ast.Call)]
+    seeded = any(_called_name(call) in _SEEDERS and (call.args or call.keywords)
+                 and all(_constant(arg) for arg in (*call.args, *(keyword.value for keyword in call.keywords)))
+                 for call in calls)
+    chance = _CLOCKS if seeded else _CHANCE
+    for call in calls:
+        called: ast.expr = call.func
+        while isinstance(called, ast.Attribute | ast.Call | ast.Subscript):
+            if isinstance(called, ast.Attribute) and called.attr in chance:
                 return True
+            called = called.func if isinstance(called, ast.Call) else called.value
+        if isinstance(called, ast.Name) and called.id in chance:
+            return True
     return False
+
+
+def _called_name(call: ast.Call) -> str:
+    return call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id \
+        if isinstance(call.func, ast.Name) else ""
 
 
 def _top_level_state(tree: ast.Module, functions: set[str]) -> frozenset[str]:

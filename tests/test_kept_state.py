@@ -30,9 +30,12 @@ HEADER = "import numpy as np\n\n"
     "def f(x):\n    return helper(x)\n",
     "def f(x):\n    cache = f.cache\n    cache[len(x)] = x\n    return cache[len(x)]\n\nf.cache = {}\n",
     "def f(x):\n    uniform = np.ones_like(x)\n    f.__dict__.setdefault('s', x)\n    return f.s * uniform\n",
+    "def keyed(g):\n    memo = {}\n    return lambda x: memo.setdefault(len(x), g(x))\n\n"
+    "def f(x):\n    return x\n\nf = keyed(f)\n",
+    "def f(x):\n    return x\n\nglobals()['f'] = __import__('functools').lru_cache(f)\n",
 ], ids=["mutable-default", "setdefault-on-function", "attribute-total", "module-cache", "global-counter",
         "decorator", "module-generator", "module-buffer", "through-a-helper", "attribute-aliased-to-a-local",
-        "a-local-named-like-a-source-of-chance"])
+        "a-local-named-like-a-source-of-chance", "rebound-at-the-top", "namespace-written-at-the-top"])
 def test_a_function_that_can_hold_something_between_calls_is_read_so(body):
     assert may_keep_state(HEADER + body, "f")
 
@@ -120,9 +123,14 @@ def test_a_buffer_kept_from_the_first_call_that_a_later_input_does_not_fit_is_to
 @pytest.mark.parametrize("body", [
     "class Accumulator:\n    terms = []\n\n    def add(self, value):\n        self.terms.append(value)\n\n"
     "def f(x):\n    acc = Accumulator()\n    acc.add(x)\n    return sum(acc.terms)\n",
-], ids=["class-attribute"])
+    # a generator seeded with constants draws the same every call: no source of chance (red team round 56, 07)
+    "MEMO = {}\n\ndef f(x):\n    np.random.default_rng(0)\n    return MEMO.setdefault(len(x), x)\n",
+    "MEMO = {}\n\ndef f(x):\n    rng = np.random.default_rng(seed=7)\n    return MEMO.setdefault(len(x), x) + "
+    "rng.normal()\n",
+], ids=["class-attribute", "unused-seeded-generator", "seeded-generator"])
 def test_a_class_of_the_module_is_read_as_able_to_hold_state(body):
-    """A list written as a class attribute is shared by every instance (red team round 53, 03: never probed)."""
+    """A list written as a class attribute is shared by every instance (red team round 53, 03: never probed); a cache
+    beside a generator seeded with constants is probed (round 56, 07: an unused one exempted it)."""
     assert may_keep_state(HEADER + body, "f")
 
 
@@ -230,6 +238,19 @@ def test_a_module_slow_to_load_is_probed_all_the_same(sandbox, monkeypatch):
     own = result.exercise(f"{module}.{function}")
     assert own.score < own.max_score
     assert any(check.diagnosis == STATE_KEPT for check in _failed(result, own.exercise))
+
+
+def test_a_cache_wrapped_around_the_function_at_the_modules_top_loses_marks(sandbox):
+    """Bug (red team round 56, 06): the same cache on the line alone, written as a wrapper bound to the function's name
+    at the module's top (`sse = keyed_on_the_line(sse)`), kept full marks: the reading looked into the def alone."""
+    wrapper = ("\n\ndef _keyed_on_the_line(function):\n    memo = {}\n\n    def wrapper(m, c, x, y):\n"
+               "        return memo.setdefault((float(m), float(c)), function(m, c, x, y))\n    return wrapper\n\n\n"
+               "sse = _keyed_on_the_line(sse)\n")
+    source = kit.solution_source("linear_model").replace("\ndef error_profile_slope(",
+                                                         wrapper + "\n\ndef error_profile_slope(", 1)
+    result = _grade_source(sandbox, "linear_model", source)
+    own = result.exercise("linear_model.sse")
+    assert own.score < own.max_score
 
 
 def test_a_cache_keyed_on_every_argument_keeps_full_marks(sandbox):
