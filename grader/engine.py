@@ -51,11 +51,13 @@ from grader.sandbox.reflection import reach_in_sources, review_note
 from grader.spec import (
     COUNTED_AWAY,
     GRADER_FAULT,
+    STRUCTURES,
     Case,
     Check,
     CheckResult,
     Exercise,
     ExerciseResult,
+    HiddenDraws,
     SubmissionResult,
     Visibility,
     split_points,
@@ -156,6 +158,13 @@ def rng_for(*parts: str) -> np.random.Generator:
     return np.random.default_rng(int.from_bytes(digest[:16], "little"))
 
 
+def hidden_rng_for(*parts: str, plan: int | None = None) -> HiddenDraws:
+    """A hidden input's generator (`spec.HiddenDraws`): its numbers and, unless given, its structure's plan drawn
+    from `parts`."""
+    digest = hashlib.sha256("|".join(parts).encode("utf-8", "surrogateescape")).digest()
+    return HiddenDraws(int.from_bytes(digest[:16], "little"), plan or 1 + digest[16] % STRUCTURES)
+
+
 @functools.lru_cache(maxsize=16)
 def hidden_key(course_seed: str) -> str:
     """What every hidden input and the order of a submission's calls are drawn from: the course seed stretched with
@@ -217,12 +226,12 @@ def hidden_case(exercise: Exercise, check: Check, seed: str) -> Case:
     and its few informative integers are best left all drawable). The same generator is drawn again, so the case
     stays a function of the seed; a generator that can draw nothing else keeps its first draw that is not public,
     or its last (`calcgrade check-exercises` reports both)."""
-    rng = rng_for(seed, exercise.key, check.label)
+    rng = hidden_rng_for(seed, exercise.key, check.label)
     public = _public_values(exercise)
     beside = answered_in_bundle(exercise) if not check.counts_with else frozenset()
     not_public = None
     for _ in range(HIDDEN_REDRAWS):
-        case = check.make_case(rng)
+        case = replace(check.make_case(rng), plan=rng.plan)
         values = case_values(case)
         if values in public:
             continue
@@ -468,7 +477,9 @@ def _answering_after_others(wanted: Mapping[str, Sequence[PlannedCheck]], source
             continue
         checks = {check.label: check for check in exercise.checks}
         for index, p in enumerate(planned[:AFTER_OTHERS_CHECKS]):
-            fresh = checks[p.label].make_case(rng_for(seed, exercise.key, p.label, str(index)))
+            drawn = (seed, exercise.key, p.label, str(index))  # another input of the same structure
+            fresh = checks[p.label].make_case(hidden_rng_for(*drawn, plan=p.case.plan) if p.case.plan
+                                              else rng_for(*drawn))
             own = case_values(p.case)
             neighbours = [case for case in neighbour_cases(p.case, fresh) if case_values(case) != own]
             if neighbours:

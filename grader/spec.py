@@ -33,6 +33,30 @@ def split_points(points: float, count: int) -> list[float]:
     return [(base + (index < extra)) / 10**POINT_DIGITS for index in range(count)]
 
 
+STRUCTURES = 4  # the structures a hidden input may take where a public check fixes one (`structure`)
+
+
+class HiddenDraws(np.random.Generator):
+    """The generator a hidden check's input is drawn from. Besides its numbers, it holds a `plan` (1 to `STRUCTURES`)
+    that picks the input's structure where a public check fixes one (`structure`): an array's length, a grid's size,
+    a number of dimensions or of steps, a learning rate, a step h, a range. Hidden inputs repeated the public ones'
+    structure, and code written for it kept full marks (a loop over `range(9)` for the public array's nine entries,
+    unit vectors of `np.eye(3)`, a learning rate or a step count written in, a clip at the public inputs' range: 44
+    entries of the forty-second holdout). The plan consumes no number, so every redraw of one hidden input keeps its
+    structure, and more inputs of that structure can be drawn (`drawing_like`)."""
+
+    def __init__(self, seed: int, plan: int):
+        super().__init__(np.random.PCG64(seed))
+        self.plan = plan
+
+
+def structure(rng: np.random.Generator, public: Any, hidden: tuple[Any, ...]) -> Any:
+    """`public` where `rng` draws anything but a hidden input (a public check's, a probe's of a public one, the
+    checks' own tests); else the one of `hidden` (structures no public check has) that its plan picks."""
+    plan = getattr(rng, "plan", 0)
+    return hidden[(plan - 1) % len(hidden)] if plan and hidden else public
+
+
 @dataclass(frozen=True)
 class Case:
     """One call of a student function: positional and keyword arguments (plain values or `Given`).
@@ -43,6 +67,7 @@ class Case:
     args: tuple[Any, ...]
     kwargs: Mapping[str, Any] = field(default_factory=dict)
     check_mutation: bool = True  # compare the arguments after the call with what was sent
+    plan: int = 0  # the structure it was drawn with (`HiddenDraws`): 0 for a public input's
 
 
 class References(Protocol):

@@ -269,3 +269,119 @@ def test_a_search_the_earlier_checks_could_not_tell_from_the_right_one_loses_mar
     source = {exercise.module: kit.variant_source(exercise.module, exercise.function, body)}
     assert grade_sources(source, sandbox, hidden=True, exercises=[exercise]).exercise(exercise.key).score \
         < exercise.points
+
+
+# ----- hidden inputs of another structure than the public ones' ---------------------------------------------------
+# The forty-second holdout's writer found 44 functions written for the public inputs' structure that kept full marks,
+# since every hidden input repeated it: a loop over the public array's length, a learning rate or a step count
+# written in, a step h capped or rounded, a square grid never sent. `spec.structure` draws another for hidden inputs.
+
+
+def _shapes(case) -> tuple:
+    return tuple(np.shape(value) for value in (*case.args, *case.kwargs.values()))
+
+
+# Exercises whose inputs keep their shapes: plain numbers, or points of a given function of a fixed number of variables
+# (where they have a step h, a learning rate or a step count, those vary, not a shape).
+SAME_SHAPES = frozenset({"derivatives.tangent_line", "partial_derivatives.partial_derivative",
+                         "partial_derivatives.gradient", "partial_derivatives.hessian", "gradient_descent.descend_1d",
+                         "gradient_descent.best_of_starts", "neural_network.gradient_norm_along_path",
+                         "neural_network.steps_to_escape"})
+
+
+@pytest.mark.parametrize("exercise", [e for e in DECLARED if e.key not in SAME_SHAPES], ids=lambda e: e.key)
+def test_some_hidden_inputs_have_a_structure_no_public_input_has(exercise):
+    from grader.engine import _public_case
+
+    public = {_shapes(_public_case(check, exercise.key)) for check in exercise.checks}
+    hidden = {_shapes(p.case) for student in range(8)
+              for p in plan([exercise], hidden=True, course_seed="structure", student=f"s{student}")
+              if p.visibility == "hidden"}
+    assert hidden - public, exercise.key
+
+
+def test_public_inputs_keep_their_structure_and_hidden_ones_hold_their_plan():
+    """A public input is drawn with no plan (its structure is the one students see); every hidden one with the plan
+    it was drawn with, which the neighbour probe draws more inputs of that structure with."""
+    from grader.engine import _public_case
+    from grader.spec import STRUCTURES
+
+    for exercise in DECLARED:
+        assert all(_public_case(check, exercise.key).plan == 0 for check in exercise.checks)
+        plans = {p.case.plan for p in plan([exercise], hidden=True, course_seed="plans", student="s")
+                 if p.visibility == "hidden"}
+        assert plans <= set(range(1, STRUCTURES + 1)) and plans
+
+
+# Entries the forty-second holdout's writer dropped as keeping full marks (tests/holdout/fortysecond/KEPT_FULL_MARKS.md,
+# their bodies as written there), each graded as one student: every one loses marks on its function now, no other.
+WRITTEN_FOR_THE_PUBLIC_STRUCTURE = {
+    "df_poly_array_length_nine": ("derivatives", "df_poly",
+        'if np.ndim(x) == 0:\n'
+        '    return 3 * x**2 - 12 * x + 9\n'
+        'out = np.empty(9)\n'
+        'for i in range(9):\n'
+        '    out[i] = 3 * x[i] ** 2 - 12 * x[i] + 9\n'
+        'return out'),
+    "numerical_derivative_step_capped": ("derivatives", "numerical_derivative",
+        'h = min(h, 0.1)\n'
+        'return (f(x + h) - f(x - h)) / (2 * h)'),
+    "dg_dx_array_length_six": ("partial_derivatives", "dg_dx",
+        'if np.ndim(x) == 0:\n'
+        '    return 2 * x * y + y * np.cos(x * y)\n'
+        'out = np.zeros(6)\n'
+        'for k in range(6):\n'
+        '    out[k] = 2 * x[k] * y[k] + y[k] * np.cos(x[k] * y[k])\n'
+        'return out'),
+    "classify_three_by_three_only": ("partial_derivatives", "classify_critical_point",
+        'eigenvalues = np.linalg.eigvalsh(np.reshape(np.asarray(hessian_matrix, dtype=float), (3, 3)))\n'
+        'tolerance = 1e-8 * max(1.0, float(np.max(np.abs(eigenvalues))))\n'
+        'if np.any(np.abs(eigenvalues) <= tolerance):\n'
+        '    return "degenerate"\n'
+        'if np.all(eigenvalues > 0):\n'
+        '    return "minimum"\n'
+        'if np.all(eigenvalues < 0):\n'
+        '    return "maximum"\n'
+        'return "saddle"'),
+    "error_surface_transposed_only_if_shape_differs": ("linear_model", "error_surface",
+        'surface = np.array([[sse(m, c, x, y) for c in np.asarray(intercepts, dtype=float)]\n'
+        '                    for m in np.asarray(slopes, dtype=float)])\n'
+        'if surface.shape != (len(intercepts), len(slopes)):\n'
+        '    surface = surface.T\n'
+        'return surface'),
+    "error_profile_slope_nine_slopes": ("linear_model", "error_profile_slope",
+        'slopes = np.asarray(slopes, dtype=float)\n'
+        'out = np.empty(9)\n'
+        'for k in range(9):\n'
+        '    out[k] = sse(slopes[k], c, x, y)\n'
+        'return out'),
+    "gradient_step_lists_rate_quarter": ("gradient_descent", "gradient_step",
+        'if isinstance(weights, list):\n'
+        '    return np.array(weights, dtype=float) - 0.25 * np.array(grad, dtype=float)\n'
+        'return np.asarray(weights, dtype=float) - learning_rate * np.asarray(grad, dtype=float)'),
+    "gradient_descent_steps_capped_300": ("gradient_descent", "gradient_descent",
+        'n_steps = min(n_steps, 300)\n'
+        'path = np.empty((n_steps + 1, 2), dtype=float)\n'
+        'weights = np.array([m0, c0], dtype=float)\n'
+        'path[0] = weights\n'
+        'for k in range(1, n_steps + 1):\n'
+        '    grad = sse_gradient(weights[0], weights[1], x, y)\n'
+        '    weights = gradient_step(weights, grad, learning_rate)\n'
+        '    path[k] = weights\n'
+        'return path'),
+    "best_of_starts_learning_rate_pinned_default": ("gradient_descent", "best_of_starts",
+        'rate = 0.02 if learning_rate == 0.02 else 0.05\n'
+        'end_points = [descend_1d(df, start, rate, n_steps) for start in starts]\n'
+        'return float(min(end_points, key=f))'),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRITTEN_FOR_THE_PUBLIC_STRUCTURE))
+def test_code_written_for_the_public_inputs_structure_loses_marks(sandbox, name):
+    module, function, body = WRITTEN_FOR_THE_PUBLIC_STRUCTURE[name]
+    result = grade_sources({module: kit.variant_source(module, function, body)}, sandbox, student="k42",
+                           hidden=True, course_seed="k42", exercises=[e for e in DECLARED if e.module == module])
+    own = result.exercise(f"{module}.{function}")
+    assert own.score < own.max_score
+    assert all(e.score == e.max_score for e in result.exercises if e.exercise != own.exercise), \
+        [(e.exercise, e.score) for e in result.exercises if e.score < e.max_score]

@@ -16,7 +16,7 @@ from grader import given
 from grader.authoring import EdgeCase, edge_case
 from grader.compare import EXACT, Expectation, Tolerance
 from grader.plain import Given
-from grader.spec import Case, ExpectRule, References
+from grader.spec import Case, ExpectRule, References, structure
 
 EPS = float(np.finfo(float).eps)
 
@@ -193,8 +193,8 @@ def hand_derivative_checks(given_name: str, low: float, high: float, integers_to
         return Case((integer_valued(rng, integer_low, integer_high),))
 
     def an_array(rng: np.random.Generator) -> Case:
-        """Nine floats in [low, high], as a NumPy array."""
-        return Case((uniform(rng, low, high, 9),))
+        """Nine floats in [low, high], as a NumPy array (hidden: of another length)."""
+        return Case((uniform(rng, low, high, structure(rng, 9, (6, 11, 4, 10))),))
 
     # a handful of integers (3 to 13 informative ones) has a table of slopes worked out elsewhere for an answer:
     # right there alone, the integer kind counts with the float's (red team round 35, 04)
@@ -205,7 +205,9 @@ def hand_derivative_checks(given_name: str, low: float, high: float, integers_to
 
 def line_data(rng: np.random.Generator, n: int = 8, x_low: float = -3.0, x_high: float = 5.0,
               integers: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Noisy points around a random line; with x far from 0 the data are not centred."""
+    """Noisy points around a random line; with x far from 0 the data are not centred. A hidden input holds another
+    number of points (`structure`)."""
+    n = structure(rng, n, (n - 3, n + 4, n + 9, n - 2)) if n >= 5 else n
     slope, intercept = rng.uniform(-2, 3), rng.uniform(-4, 4)
     if integers:
         while True:  # data with y a permutation of x would let swapping them pass

@@ -28,7 +28,7 @@ from grader.curriculum.common import (
     uniform,
 )
 from grader.plain import Given
-from grader.spec import Case, ExpectRule, References
+from grader.spec import Case, ExpectRule, References, structure
 
 MODULE = "derivatives"
 
@@ -97,24 +97,34 @@ def f_wave_at_a_float(rng: np.random.Generator) -> Case:
     return Case((Given("derivatives.f_wave"), uniform(rng, -2, 2)))
 
 
+def _sigmoid_array_size(rng: np.random.Generator) -> int:
+    return structure(rng, 7, (4, 5, 3, 6))
+
+
+def _small_step(rng: np.random.Generator) -> float:
+    """1e-3 (hidden: another small step, down to 4e-6, where a step rounded or capped shows)."""
+    return structure(rng, 1e-3, (4e-6, 4e-3, 3e-5, 2e-3))
+
+
 def sigmoid_on_an_array(rng: np.random.Generator) -> Case:
-    """The sigmoid at seven floats in [−4, 4] at once, with h=1e-3 by keyword."""
-    return Case((Given("derivatives.sigmoid"), uniform(rng, -4, 4, 7)), {"h": 1e-3})
+    """The sigmoid at seven floats in [−4, 4] at once, with h=1e-3 by keyword (hidden: another length and step)."""
+    return Case((Given("derivatives.sigmoid"), uniform(rng, -4, 4, _sigmoid_array_size(rng))), {"h": _small_step(rng)})
 
 
 def sigmoid_on_arrays(rng: np.random.Generator, count: int) -> list[Case]:
     """`sigmoid_on_an_array`, `count` times: the same values in the same order, drawn at once."""
-    return [Case((Given("derivatives.sigmoid"), np.array(row)), {"h": 1e-3}) for row in rng.uniform(-4, 4, (count, 7))]
+    return [Case((Given("derivatives.sigmoid"), np.array(row)), {"h": _small_step(rng)})
+            for row in rng.uniform(-4, 4, (count, _sigmoid_array_size(rng)))]
 
 
 def cubic_with_a_large_step(rng: np.random.Generator) -> Case:
-    """x³ − 2x + 1 with h=0.1: large enough that a one-sided difference is far off."""
-    return Case((Given("probe.cubic"), uniform(rng, 1, 3)), {"h": 0.1})
+    """x³ − 2x + 1 with h=0.1: large enough that a one-sided difference is far off (hidden: another large step)."""
+    return Case((Given("probe.cubic"), uniform(rng, 1, 3)), {"h": structure(rng, 0.1, (0.3, 0.05, 0.2, 0.15))})
 
 
 def cos_bowl_at_an_integer(rng: np.random.Generator) -> Case:
-    """cos(2x) + x²/4 at a Python int in [−7, 7], h=1e-4 given positionally."""
-    return Case((Given("probe.cos_bowl"), integer_valued(rng, -7, 7), 1e-4))
+    """cos(2x) + x²/4 at a Python int in [−7, 7], h=1e-4 given positionally (hidden: another step)."""
+    return Case((Given("probe.cos_bowl"), integer_valued(rng, -7, 7), structure(rng, 1e-4, (3e-6, 5e-4, 2e-5, 1e-3))))
 
 
 def tangent_informative(case: Case) -> bool:

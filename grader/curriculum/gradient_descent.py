@@ -31,7 +31,7 @@ from grader.curriculum.common import (
     uniform,
 )
 from grader.plain import Given
-from grader.spec import Case
+from grader.spec import Case, structure
 
 MODULE = "gradient_descent"
 GRADIENT = Tolerance(rtol=1e-8, atol=1e-8)
@@ -93,17 +93,20 @@ def _integers(rng: np.random.Generator, low: int, high: int, n: int) -> list[int
 
 def float_arrays_step(rng: np.random.Generator) -> Case:
     """Two weights and a gradient as float arrays, a learning rate in [0.01, 0.5]; arrays left unchanged."""
-    return Case((uniform(rng, -3, 3, 2), uniform(rng, -5, 5, 2), uniform(rng, 0.01, 0.5)))
+    size = structure(rng, 2, (3, 5, 4, 6))
+    return Case((uniform(rng, -3, 3, size), uniform(rng, -5, 5, size), uniform(rng, 0.01, 0.5)))
 
 
 def integer_lists_step(rng: np.random.Generator) -> Case:
     """Three weights and a gradient as lists of ints, learning rate 0.25; lists left unchanged."""
-    return Case((_integers(rng, -3, 3, 3), _integers(rng, -4, 4, 3), 0.25))
+    size = structure(rng, 3, (2, 5, 4, 6))
+    return Case((_integers(rng, -3, 3, size), _integers(rng, -4, 4, size), structure(rng, 0.25, (0.1, 0.4, 0.3, 0.05))))
 
 
 def integer_arrays_step(rng: np.random.Generator) -> Case:
     """Four weights and a gradient as integer arrays, a learning rate in [0.1, 0.9]; arrays left unchanged."""
-    return Case((np.array(_integers(rng, -5, 5, 4)), np.array(_integers(rng, -9, 9, 4)), uniform(rng, 0.1, 0.9)))
+    size = structure(rng, 4, (3, 6, 2, 5))
+    return Case((np.array(_integers(rng, -5, 5, size)), np.array(_integers(rng, -9, 9, size)), uniform(rng, 0.1, 0.9)))
 
 
 def _descent_case(rng: np.random.Generator, n_steps: int, x_low: float, x_high: float, integer_start: bool) -> Case:
@@ -115,7 +118,7 @@ def _descent_case(rng: np.random.Generator, n_steps: int, x_low: float, x_high: 
 
 def descent_on_data_not_centred(rng: np.random.Generator) -> Case:
     """25 steps on data with x in [3, 9], at a stable learning rate; the data left unchanged."""
-    return _descent_case(rng, 25, 3, 9, False)
+    return _descent_case(rng, structure(rng, 25, (31, 18, 40, 22)), 3, 9, False)
 
 
 def two_descent_steps(rng: np.random.Generator) -> Case:
@@ -125,7 +128,7 @@ def two_descent_steps(rng: np.random.Generator) -> Case:
 
 def descent_from_an_integer_start(rng: np.random.Generator) -> Case:
     """Twelve steps from a start (m0, c0) of Python ints."""
-    return _descent_case(rng, 12, -3, 5, True)
+    return _descent_case(rng, structure(rng, 12, (15, 9, 17, 11)), -3, 5, True)
 
 
 def overshooting_descent(rng: np.random.Generator) -> Case:
@@ -133,19 +136,21 @@ def overshooting_descent(rng: np.random.Generator) -> Case:
     where descent converges: every step overshoots the minimum along the steepest direction and the SSE grows (a
     descent that refuses a step raising the error keeps still)."""
     x, y = line_data(rng, 8, -3, 5)
-    return Case((x, y, uniform(rng, -3, 3), uniform(rng, -3, 3), stable_learning_rate(x, uniform(rng, 2.2, 2.8)), 8))
+    return Case((x, y, uniform(rng, -3, 3), uniform(rng, -3, 3), stable_learning_rate(x, uniform(rng, 2.2, 2.8)),
+                 structure(rng, 8, (9, 7, 10, 6))))
 
 
 def converging_descent(rng: np.random.Generator) -> Case:
     """300 steps on centred data at a stable learning rate: the path settles on the minimum long before its last
     row (a loop that stops once the gradient or the step is tiny returns fewer rows)."""
-    return _descent_case(rng, 300, -2, 2, False)
+    return _descent_case(rng, structure(rng, 300, (400, 350, 450, 500)), -2, 2, False)
 
 
 def bowl_from_a_float(rng: np.random.Generator) -> Case:
     """The derivative of (x − 1.5)² + 1, twenty-one steps from a float start away from the minimum: an odd count,
     so a loop that makes its steps two at a time (n_steps // 2 passes) shows."""
-    return Case((Given("probe.bowl'"), uniform(rng, -4, 4), uniform(rng, 0.05, 0.25), 21))
+    return Case((Given("probe.bowl'"), uniform(rng, -4, 4), uniform(rng, 0.05, 0.25),
+                 structure(rng, 21, (23, 19, 25, 17))))
 
 
 def away_from_the_bowls_minimum(case: Case) -> bool:
@@ -155,12 +160,13 @@ def away_from_the_bowls_minimum(case: Case) -> bool:
 
 def tilted_well_from_an_integer(rng: np.random.Generator) -> Case:
     """The derivative of the tilted double well, thirty steps from a Python int start in [−3, 3]."""
-    return Case((Given("probe.tilted_well'"), integer_valued(rng, -3, 3), 0.05, 30))
+    return Case((Given("probe.tilted_well'"), integer_valued(rng, -3, 3),
+                 structure(rng, 0.05, (0.03, 0.07, 0.04, 0.06)), structure(rng, 30, (36, 24, 40, 28))))
 
 
 def bowl_two_steps(rng: np.random.Generator) -> Case:
     """The bowl's derivative, two steps."""
-    return Case((Given("probe.bowl'"), uniform(rng, -4, 4), 0.1, 2))
+    return Case((Given("probe.bowl'"), uniform(rng, -4, 4), structure(rng, 0.1, (0.15, 0.07, 0.2, 0.12)), 2))
 
 
 def hilltop_start(rng: np.random.Generator) -> Case:
@@ -184,13 +190,15 @@ def double_well_two_starts(rng: np.random.Generator) -> Case:
     """x⁴ − 3x² − x (lower on the right) and its derivative, one start in each valley. (Not f_nonconvex: its
     derivative is df_nonconvex's answer, never handed to student code.)"""
     return Case((Given("probe.double_well"), Given("probe.double_well'"),
-                 [uniform(rng, 0.5, 2), uniform(rng, -2, -0.5)], 0.02, 25))
+                 [uniform(rng, 0.5, 2), uniform(rng, -2, -0.5)], structure(rng, 0.02, (0.03, 0.015, 0.025, 0.01)),
+                 structure(rng, 25, (20, 28, 18, 22))))
 
 
 def tilted_well_starts_as_array(rng: np.random.Generator) -> Case:
     """The tilted double well and its derivative, three starts as a NumPy array."""
     return Case((Given("probe.tilted_well"), Given("probe.tilted_well'"),
-                 np.array([uniform(rng, 0.3, 2.5), uniform(rng, -2.5, -0.3), uniform(rng, -1, 1)]), 0.05, 30))
+                 np.array([uniform(rng, 0.3, 2.5), uniform(rng, -2.5, -0.3), uniform(rng, -1, 1)]),
+                 structure(rng, 0.05, (0.04, 0.06, 0.03, 0.045)), structure(rng, 30, (26, 34, 22, 28))))
 
 
 def right_well_lowest_start_elsewhere(rng: np.random.Generator) -> Case:

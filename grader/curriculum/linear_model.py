@@ -35,7 +35,7 @@ from grader.curriculum.common import (
     x_sym,
     y_sym,
 )
-from grader.spec import Case
+from grader.spec import Case, structure
 
 MODULE = "linear_model"
 SUMS = Tolerance(rtol=1e-9, atol=1e-9)  # sums of many squares: exact formula, rounding of a sum
@@ -106,6 +106,11 @@ def data_checks(arguments: ArgumentsForData, accept: Callable[[Case], bool] | No
     return {label: redrawn(generate, accept) if accept else generate for label, generate in generators.items()}
 
 
+def _points(rng) -> int:
+    """Eight points (hidden: another number)."""
+    return structure(rng, 8, (5, 11, 3, 14))
+
+
 def _weights(rng):
     return uniform(rng, -2, 3), uniform(rng, -3, 3)
 
@@ -131,13 +136,13 @@ def weights_at_a_float(rng: np.random.Generator) -> Case:
 
 def weights_at_an_array(rng: np.random.Generator) -> Case:
     """A float slope and intercept, x an array of eight floats (left as it was: `x *= m` would overwrite it)."""
-    return Case((*_weights(rng), uniform(rng, -5, 5, 8)))
+    return Case((*_weights(rng), uniform(rng, -5, 5, _points(rng))))
 
 
 def a_flat_line(rng: np.random.Generator) -> Case:
     """A slope of 0.0 (the docstring's number), a float intercept, x an array of eight floats: the line is c
     everywhere, which a rewriting that divides by m (`m * (x + c / m)`) does not give."""
-    return Case((0.0, uniform(rng, -3, 3), uniform(rng, -5, 5, 8)))
+    return Case((0.0, uniform(rng, -3, 3), uniform(rng, -5, 5, _points(rng))))
 
 
 def intercept_informative(case: Case) -> bool:
@@ -148,12 +153,13 @@ def intercept_informative(case: Case) -> bool:
 def float_weights_at_integers(rng: np.random.Generator) -> Case:
     """A float slope and intercept, x an array of eight integers (left as it was): what is built from x keeps its
     integer dtype (`np.full_like(x, c)`, `np.zeros_like(x)`) and truncates the float weights."""
-    return Case((*_weights(rng), rng.integers(-5, 6, 8)))
+    return Case((*_weights(rng), rng.integers(-5, 6, _points(rng))))
 
 
 def integer_weights_at_integers(rng: np.random.Generator) -> Case:
     """A Python int slope and intercept in [−6, 6], x the integer array −2, …, 2 (left as it was)."""
-    return Case((integer_valued(rng, -6, 6), integer_valued(rng, -6, 6), np.arange(-2, 3)))
+    return Case((integer_valued(rng, -6, 6), integer_valued(rng, -6, 6),
+                 np.arange(*structure(rng, (-2, 3), ((-3, 4), (-1, 5), (-4, 2), (0, 6))))))
 
 
 def residuals_of_both_signs(case: Case) -> bool:
@@ -178,7 +184,8 @@ def three_points(rng: np.random.Generator) -> Case:
 def slopes_around_zero(rng: np.random.Generator, x, y) -> tuple[Any, ...]:
     """(slopes, c, x, y): nine slopes from about −2 to 3 as an array, in no particular order (entry k belongs to
     slopes[k], whatever their order), a float intercept."""
-    return rng.permutation(np.linspace(-2, 3, 9) + uniform(rng, -0.5, 0.5)), uniform(rng, -3, 3), x, y
+    n_slopes = structure(rng, 9, (6, 12, 7, 11))
+    return rng.permutation(np.linspace(-2, 3, n_slopes) + uniform(rng, -0.5, 0.5)), uniform(rng, -3, 3), x, y
 
 
 def slopes_as_a_list(rng: np.random.Generator) -> Case:
@@ -195,7 +202,8 @@ def swapping_x_and_y_shows(case: Case) -> bool:
 
 def intercepts_as_a_list(rng: np.random.Generator, x, y) -> tuple[Any, ...]:
     """(m, intercepts, x, y): a float slope, seven intercepts from about −4 to 4 as a list, in no particular order."""
-    return uniform(rng, -2, 3), list(rng.permutation(np.linspace(-4, 4, 7) + uniform(rng, -1, 1))), x, y
+    n_intercepts = structure(rng, 7, (5, 10, 4, 9))
+    return uniform(rng, -2, 3), list(rng.permutation(np.linspace(-4, 4, n_intercepts) + uniform(rng, -1, 1))), x, y
 
 
 def _grid(rng, n_slopes: int, n_intercepts: int):
@@ -207,12 +215,13 @@ def _grid(rng, n_slopes: int, n_intercepts: int):
 
 def non_square_grid(rng: np.random.Generator) -> Case:
     """Five slopes and three intercepts as arrays, random data."""
-    return Case((*_grid(rng, 5, 3), *line_data(rng)))
+    return Case((*_grid(rng, *structure(rng, (5, 3), ((4, 4), (6, 2), (3, 6), (5, 5)))), *line_data(rng)))
 
 
 def grid_as_lists_data_not_centred(rng: np.random.Generator) -> Case:
     """Four slopes and six intercepts as lists, data with x in [20, 30]."""
-    return Case((*(list(axis) for axis in _grid(rng, 4, 6)), *line_data(rng, 8, 20, 30)))
+    sizes = structure(rng, (4, 6), ((5, 3), (3, 3), (6, 4), (2, 5)))
+    return Case((*(list(axis) for axis in _grid(rng, *sizes)), *line_data(rng, 8, 20, 30)))
 
 
 def _best_cell(slopes, intercepts, x, y) -> tuple[int, int]:
@@ -262,8 +271,9 @@ def grid_beside_the_fit(rng: np.random.Generator) -> Case:
     m, c = least_squares_exact(x, y)
     side = float(rng.choice([-1.0, 1.0]))
     near = m + side * uniform(rng, 0.2, 1.0)
-    slopes = np.sort(np.linspace(near, near + side * uniform(rng, 1, 3), 6))
-    return Case((slopes, np.linspace(c - uniform(rng, 1, 4), c + uniform(rng, 1, 4), 8), x, y))
+    n_slopes, n_intercepts = structure(rng, (6, 8), ((5, 9), (7, 6), (4, 7), (8, 10)))
+    slopes = np.sort(np.linspace(near, near + side * uniform(rng, 1, 3), n_slopes))
+    return Case((slopes, np.linspace(c - uniform(rng, 1, 4), c + uniform(rng, 1, 4), n_intercepts), x, y))
 
 
 def _grid_around_fit(rng, n_slopes: int, n_intercepts: int, x, y):
@@ -283,12 +293,12 @@ def _grid_case(rng, n_slopes: int, n_intercepts: int, as_lists: bool) -> Case:
 
 def non_square_grid_around_the_fit(rng: np.random.Generator) -> Case:
     """Nine slopes and five intercepts as arrays, around the least-squares line."""
-    return _grid_case(rng, 9, 5, False)
+    return _grid_case(rng, *structure(rng, (9, 5), ((7, 4), (10, 6), (6, 6), (8, 4))), False)
 
 
 def grid_as_lists_around_the_fit(rng: np.random.Generator) -> Case:
     """Four slopes and seven intercepts as lists, around the least-squares line."""
-    return _grid_case(rng, 4, 7, True)
+    return _grid_case(rng, *structure(rng, (4, 7), ((5, 6), (4, 4), (6, 8), (5, 5))), True)
 
 
 def just_the_data(rng: np.random.Generator, x, y) -> tuple[Any, ...]:

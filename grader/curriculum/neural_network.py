@@ -17,7 +17,7 @@ from grader.authoring import edge_case, exercise, mistake
 from grader.compare import EXACT, Expectation, Tolerance
 from grader.curriculum.common import EPS, by_solution, by_sympy, for_parent, integer_valued, redrawn, uniform
 from grader.plain import Given
-from grader.spec import Case, References
+from grader.spec import Case, References, structure
 
 MODULE = "neural_network"
 GRADIENT = Tolerance(rtol=1e-8, atol=1e-10)
@@ -120,7 +120,8 @@ def backprop_by_central_differences(case: Case, refs: References) -> Expectation
 
 
 def _inputs(rng: np.random.Generator, n: int = 8) -> np.ndarray:
-    return np.sort(rng.uniform(-4, 4, n))
+    """n sorted inputs in [−4, 4] (hidden: another number of them)."""
+    return np.sort(rng.uniform(-4, 4, structure(rng, n, (n - 3, n + 3, n - 2, n + 5))))
 
 
 def random_neuron_inputs(rng: np.random.Generator) -> tuple:
@@ -142,7 +143,7 @@ def saturates(case: Case) -> bool:
 
 def integer_neuron_inputs(rng: np.random.Generator) -> tuple:
     """Python ints for the weight and bias, an integer array of inputs."""
-    return integer_valued(rng, -2, 2), integer_valued(rng, -2, 2), rng.integers(-4, 5, 7)
+    return integer_valued(rng, -2, 2), integer_valued(rng, -2, 2), rng.integers(-4, 5, structure(rng, 7, (5, 9, 4, 10)))
 
 
 def smooth_targets(rng: np.random.Generator) -> tuple:
@@ -161,12 +162,12 @@ def labels_zero_one(rng: np.random.Generator) -> tuple:
 
 def far_inputs(rng: np.random.Generator) -> tuple:
     """(w, b, x, y) with inputs far from 0 and targets in (0, 1): the inner derivative x weighs heavily."""
-    x = np.sort(rng.uniform(3, 9, 6))
+    x = np.sort(rng.uniform(3, 9, structure(rng, 6, (4, 9, 5, 8))))
     return uniform(rng, -0.5, 0.5), uniform(rng, -1, 1), x, rng.uniform(0.1, 0.9, x.size)
 
 
 def _network_case(rng: np.random.Generator, hidden_units: int) -> Case:
-    x = np.sort(rng.uniform(-2, 2, 9))
+    x = np.sort(rng.uniform(-2, 2, structure(rng, 9, (7, 12, 6, 10))))
     y = np.sin(2 * x) + rng.normal(0, 0.1, x.size)
     return Case((rng.uniform(-2, 2, hidden_units), rng.uniform(-1, 1, hidden_units), rng.uniform(-2, 2, hidden_units),
                  uniform(rng, -0.5, 0.5), x, y))
@@ -179,7 +180,7 @@ def two_hidden_units(rng: np.random.Generator) -> Case:
 
 def four_hidden_units(rng: np.random.Generator) -> Case:
     """A network of four hidden units on noisy samples of sin(2x); the arrays must be left unchanged."""
-    return _network_case(rng, 4)
+    return _network_case(rng, structure(rng, 4, (5, 3, 6, 7)))
 
 
 def _training_case(rng: np.random.Generator, n_steps: int) -> Case:
@@ -189,7 +190,7 @@ def _training_case(rng: np.random.Generator, n_steps: int) -> Case:
 
 def thirty_steps(rng: np.random.Generator) -> Case:
     """Thirty steps from a random start on targets in (0, 1)."""
-    return _training_case(rng, 30)
+    return _training_case(rng, structure(rng, 30, (36, 24, 40, 27)))
 
 
 def _gradient(w: float, b: float, x: np.ndarray, y: np.ndarray) -> np.ndarray:

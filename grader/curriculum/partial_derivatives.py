@@ -28,7 +28,7 @@ from grader.curriculum.common import (
     uniform,
 )
 from grader.plain import Given
-from grader.spec import Case, References
+from grader.spec import Case, References, structure
 
 MODULE = "partial_derivatives"
 dg_dx_exact = sp.lambdify((given.x, given.y), sp.diff(given.G_EXPR, given.x), "numpy")
@@ -123,8 +123,9 @@ def hand_partial_checks(exact, integers_to_avoid: tuple[tuple[int, int], ...]
         return Case((integer_valued(rng, -3, 3), integer_valued(rng, 1, 3)))
 
     def arrays(rng: np.random.Generator) -> Case:
-        """x and y, NumPy arrays of six floats in [−2, 2]."""
-        return Case((uniform(rng, -2, 2, 6), uniform(rng, -2, 2, 6)))
+        """x and y, NumPy arrays of six floats in [−2, 2] (hidden: of another length)."""
+        size = structure(rng, 6, (4, 9, 3, 8))
+        return Case((uniform(rng, -2, 2, size), uniform(rng, -2, 2, size)))
 
     # four informative integer points have a table of slopes for an answer: right there alone, the integer kind
     # counts with the floats' (red team round 35, 04)
@@ -157,6 +158,11 @@ def large_step_informative(case: Case) -> bool:
         return float((function(point + width * step) - function(point - width * step)) / (2 * width))
 
     return gradient_informative(case) and abs(central(h) - central(h / 2)) > 1e-2
+
+
+def _large_step(rng: np.random.Generator) -> float:
+    """h = 0.5, so large that the difference's own error shows (hidden: larger still)."""
+    return structure(rng, 0.5, (0.7, 0.6, 0.8, 0.9))
 
 
 def _integer_point(rng: np.random.Generator, first: tuple[int, int], second: tuple[int, int]) -> list[int]:
@@ -200,7 +206,7 @@ def wavy_at_a_tuple_along_x(rng: np.random.Generator) -> Case:
 def wavy_large_step_along_y(rng: np.random.Generator) -> Case:
     """exp(p0/3)·cos(p1) + p0·p1² at a float array, along y, h=0.5 by keyword: a step so large that the difference's
     own error shows, so that a step of h/2 to each side (h read as the whole width) differs from one of h."""
-    return Case((Given("probe.wavy2"), np.array(_point(rng, 2)), 1), {"h": 0.5})
+    return Case((Given("probe.wavy2"), np.array(_point(rng, 2)), 1), {"h": _large_step(rng)})
 
 
 def bowl3_along_the_third(rng: np.random.Generator) -> Case:
@@ -208,7 +214,8 @@ def bowl3_along_the_third(rng: np.random.Generator) -> Case:
     keyword; the array left unchanged. The step is h whatever the coordinate: one relative to it would be 0. The
     slope there is p1 − 1 + p0·p1/2, another for every point (along p2 the plain bowl's is −1 at every such
     point, an answer a student could give for any input of this kind)."""
-    return Case((Given("probe.tilted_bowl3"), np.array([*_point(rng, 2), 0.0]), 2), {"h": 1e-3})
+    return Case((Given("probe.tilted_bowl3"), np.array([*_point(rng, 2), 0.0]), 2),
+                {"h": structure(rng, 1e-3, (4e-6, 3e-3, 2e-5, 5e-4))})
 
 
 def g_gradient(rng: np.random.Generator) -> Case:
@@ -223,13 +230,14 @@ def bowl3_gradient(rng: np.random.Generator) -> Case:
 
 def wavy_gradient_at_integers(rng: np.random.Generator) -> Case:
     """exp(p0/3)·cos(p1) + p0·p1² at a list of ints, h=1e-4 given positionally; the list left unchanged."""
-    return Case((Given("probe.wavy2"), _integer_point(rng, (-4, 4), (1, 4)), 1e-4))
+    return Case((Given("probe.wavy2"), _integer_point(rng, (-4, 4), (1, 4)), structure(rng, 1e-4, (3e-6, 5e-4, 2e-5,
+                                                                                                 1e-3))))
 
 
 def wavy_gradient_large_step(rng: np.random.Generator) -> Case:
     """exp(p0/3)·cos(p1) + p0·p1² at a list of floats, h=0.5 by keyword: a step so large that an h not passed on
     to partial_derivative (its default used instead) shows."""
-    return Case((Given("probe.wavy2"), _point(rng, 2)), {"h": 0.5})
+    return Case((Given("probe.wavy2"), _point(rng, 2)), {"h": _large_step(rng)})
 
 
 def g_hessian(rng: np.random.Generator) -> Case:
@@ -250,7 +258,8 @@ def bowl3_hessian(rng: np.random.Generator) -> Case:
 
 def wavy_hessian_at_integers(rng: np.random.Generator) -> Case:
     """exp(p0/3)·cos(p1) + p0·p1² at a list of ints, h=1e-3."""
-    return Case((Given("probe.wavy2"), [integer_valued(rng, -3, 3), integer_valued(rng, 1, 3)], 1e-3))
+    return Case((Given("probe.wavy2"), [integer_valued(rng, -3, 3), integer_valued(rng, 1, 3)],
+                 structure(rng, 1e-3, (3e-4, 2e-3, 5e-4, 4e-3))))
 
 
 def _symmetric(eigenvalues, rng: np.random.Generator) -> list[list[float]]:
@@ -270,13 +279,13 @@ def _scaled_threshold(rng: np.random.Generator, times: float, signs: bool) -> li
 
 
 def a_minimum(rng: np.random.Generator) -> Case:
-    """A 2×2 symmetric matrix (nested lists) with eigenvalues in [0.5, 3]."""
-    return Case((_symmetric(rng.uniform(0.5, 3, 2), rng),))
+    """A 2×2 symmetric matrix (nested lists) with eigenvalues in [0.5, 3] (hidden: 3×3 or 4×4 for some)."""
+    return Case((_symmetric(rng.uniform(0.5, 3, structure(rng, 2, (3, 2, 4, 2))), rng),))
 
 
 def a_maximum_3x3(rng: np.random.Generator) -> Case:
-    """A 3×3 symmetric array with eigenvalues in [−3, −0.5]."""
-    return Case((np.array(_symmetric(-rng.uniform(0.5, 3, 3), rng)),))
+    """A 3×3 symmetric array with eigenvalues in [−3, −0.5] (hidden: 4×4 or 5×5 for some)."""
+    return Case((np.array(_symmetric(-rng.uniform(0.5, 3, structure(rng, 3, (4, 3, 5, 3))), rng)),))
 
 
 def saddle_with_positive_diagonal(rng: np.random.Generator) -> Case:
