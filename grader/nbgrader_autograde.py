@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import atexit
 import functools
-import html
 import os
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -62,17 +62,27 @@ def refuse_unreadable_notebooks(*, assignment: str, student: str, notebooks: lis
 
 def shown_as_text(cell: nbformat.NotebookNode, trusted: frozenset[str]) -> None:
     """A Markdown or raw cell of the autograded notebook, whose text is not one of the course's own (`trusted`),
-    made a Markdown cell of its text with HTML escaped, without attachments. nbgrader's formgrader shows the
-    autograded notebook to the instructor, on the Jupyter server's origin, with the Markdown's HTML and a raw cell
-    as written: a student's `<img onerror=...>` ran there with the instructor's session (grades of every student,
-    a terminal). Escaped, the text reads the same and runs nothing; the submitted file is left as it was."""
+    made a Markdown cell that shows its text as a code block (every line indented by four spaces), without
+    attachments. nbgrader's formgrader shows the autograded notebook to the instructor, on the Jupyter server's
+    origin, rendering its Markdown (links, images, HTML) and a raw cell as written: a student's `<img onerror=...>`
+    ran there with the instructor's session (grades of every student, a terminal), and with the HTML escaped a
+    Markdown link `[here](javascript:...)` was still a link there, and `![x](https://...)` still loaded. In a code
+    block no Markdown construct is rendered (nor HTML: the renderer escapes it), and no line of the text can end
+    the block, since each is indented; the instructor reads the text as written. The submitted file is left as it
+    was."""
     source = cell.source if isinstance(cell.source, str) else "".join(cell.source)
     cell.pop("attachments", None)
     if cell.cell_type == "markdown" and source in trusted:
         return
     cell.cell_type = "markdown"
-    cell.source = html.escape(source)
+    cell.source = as_code_block(source)
     cell.metadata = nbformat.NotebookNode({key: value for key, value in cell.metadata.items() if key == "nbgrader"})
+
+
+def as_code_block(text: str) -> str:
+    """`text` as a Markdown indented code block: every line (split at each of Markdown's line endings, `\\r\\n`,
+    `\\r` and `\\n`) indented by four spaces, so that all of it is the block's literal text."""
+    return "\n".join("    " + line for line in re.split(r"\r\n|\r|\n", text))
 
 
 def _trusted_texts(source_notebook: Path | None, module: str) -> frozenset[str]:

@@ -524,7 +524,7 @@ def test_a_students_html_reaches_the_formgraders_page_as_text(tmp_path):
     """Red team round 34, 03: a Markdown cell `<img src=x onerror=...>` went into the autograded notebook as handed
     in, and nbgrader's formgrader shows that notebook to the instructor with Markdown's HTML (and a raw cell) as
     written, on the Jupyter server's origin: a script with the instructor's session. Every Markdown or raw cell
-    whose text is not one of the course's own is escaped text there; the course's cells are as written, and the
+    whose text is not one of the course's own is plain text there; the course's cells are as written, and the
     submitted file is left as it was. Rendered as the formgrader's submission page renders it."""
     from html.parser import HTMLParser
 
@@ -568,6 +568,31 @@ def test_a_students_html_reaches_the_formgraders_page_as_text(tmp_path):
     assert not any('fetch("/api")' in script for script in elements.scripts)
     scores = _export(root, env, "grades.csv")
     assert scores[FULL, TAMPER_MODULE] == pytest.approx(sum(exercise.points for exercise in of_module(TAMPER_MODULE)))
+
+@pytest.mark.parametrize("text", [
+    "My plots are [here](javascript:fetch('/formgrader/api/submissions').then(alert))",
+    "![pixel](https://tracker.example/p.png)\n\n<https://tracker.example/x>",
+    "[a]: javascript:alert(1)\n\n[click][a]\n```\n<img src=x onerror=alert(1)>\n```",
+    "x\r[r](javascript:alert(1))\r\n\n\t![i](https://e.example/i.png)\n    ````\n\n[z](javascript:z)",
+    "\n\n<script>alert(1)</script>\n\n---\n# title\n> [q](javascript:q)\n\n$$x$$",
+])
+def test_a_students_markdown_renders_no_link_or_image_in_formgrader(text):
+    """Red team round 55, 05: with its HTML escaped, a student's Markdown cell kept Markdown's own links and images,
+    and formgrader renders the autograded notebook's Markdown (nbconvert's `markdown2html`): `[here](javascript:...)`
+    became a link on the Jupyter server's origin, one click from the instructor's session, and a remote image loaded.
+    The text is now a code block: rendered, it holds no element of the student's, and reads as written."""
+    from nbconvert.filters.markdown import markdown2html
+
+    from grader.nbgrader_autograde import shown_as_text
+
+    for cell in (nbformat.v4.new_markdown_cell(text), nbformat.v4.new_raw_cell(text)):
+        shown_as_text(cell, frozenset())
+        rendered = markdown2html(cell.source)
+        assert cell.cell_type == "markdown"
+        assert rendered.startswith("<pre><code>") and rendered.count("<") == 4, rendered  # <pre><code>...</code></pre>
+        assert "<a" not in rendered and "<img" not in rendered and 'href="javascript:' not in rendered
+        shown = html.unescape(rendered.removeprefix("<pre><code>").removesuffix("</code></pre>\n"))
+        assert shown == re.sub(r"\r\n?", "\n", text).strip("\n")
 
 
 def test_nbgrader_from_a_virtual_environment_not_activated_opens_its_gradebook(tmp_path):
