@@ -109,7 +109,9 @@ def _stops_every_student(path: Path) -> str:
     """Why nbgrader would stop the whole run at this notebook, or "": a cell's nbgrader metadata of another schema
     version than this nbgrader's (`{"schema_version": 99}` on a Markdown cell nothing else reads) raises, in
     nbgrader's own metadata check, an error its converter turns into the end of the run, and every student after
-    this one was left ungraded. Checked with nbgrader's own validator, in a bounded forked process."""
+    this one was left ungraded. Every cell's schema version is looked at, whatever else is wrong in the notebook
+    (nbgrader's validator stops at the first invalid cell, and a copied cell with invalid metadata, whose metadata
+    nbgrader later drops, hid a schema-99 cell behind it), in a bounded forked process."""
     from grader.bounded import OutOfBounds, call_bounded
     from grader.notebook_source import READING_BOUNDS
 
@@ -121,16 +123,32 @@ def _stops_every_student(path: Path) -> str:
 
 def _schema_mismatch_unbounded(data: bytes) -> str:
     """`_stops_every_student`'s work, without its bounds: to be called through `call_bounded` only."""
-    from nbgrader.nbgraderformat import MetadataValidator, SchemaTooNewError, SchemaTooOldError
+    from nbgrader.nbgraderformat import SCHEMA_VERSION
 
     try:
-        MetadataValidator().validate_nb(nbformat.reads(data.decode("utf-8-sig"), as_version=4))
-    except (SchemaTooNewError, SchemaTooOldError) as error:
-        return (f"a cell's nbgrader metadata is of another schema version than this nbgrader's "
-                f"({type(error).__name__}), which would stop autograde for every student after this one: refused")
-    except Exception:  # noqa: BLE001 - nbgrader reports any other fault of its metadata for this student alone
+        notebook = nbformat.reads(data.decode("utf-8-sig"), as_version=4)
+    except Exception:  # noqa: BLE001 - nbgrader cannot read it either, and reports that for this student alone
         return ""
+    for number, cell in enumerate(notebook.get("cells") or [], start=1):
+        metadata = cell.get("metadata") if isinstance(cell, dict) else None
+        if not isinstance(metadata, dict) or "nbgrader" not in metadata:
+            continue
+        marks = metadata["nbgrader"]
+        # nbgrader reads a missing version as 0, and ends the run on any version other than its own
+        version = marks.get("schema_version", 0) if isinstance(marks, dict) else None
+        if type(version) is not int or version != SCHEMA_VERSION:
+            return (f"cell {number}'s nbgrader metadata is of another schema version than this nbgrader's "
+                    f"({_shown_version(version)}, not {SCHEMA_VERSION}), which would stop autograde for every "
+                    "student after this one: refused")
     return ""
+
+
+def _shown_version(version: object) -> str:
+    """A cell's schema version as the refusal names it: a short, printable form of whatever the student wrote."""
+    if version is None:
+        return "no metadata object"
+    shown = ascii(version)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
 class TrustedChecks(Preprocessor):
