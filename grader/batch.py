@@ -45,7 +45,7 @@ from grader.submission import (
     read_submission,
     submitted_modules,
 )
-from grader.terminal import shown
+from grader.terminal import shown, shown_id
 
 RESULTS = "results.json"
 RESERVED = ("gradebook.csv", "report.html")  # the batch's own files in OUT, beside one folder per student
@@ -105,7 +105,8 @@ class BatchSummary:
         if self.modules_chosen:
             lines.append(self.modules_chosen)
         if slowest:
-            lines.append("slowest: " + ", ".join(f"{shown(student)} {seconds:.2f} s" for student, seconds in slowest))
+            lines.append("slowest: " + ", ".join(f"{shown_id(student)} {seconds:.2f} s"
+                                                 for student, seconds in slowest))
         if self.walls.get("confined"):
             lines.append("student code ran behind: " + "; ".join(self.walls["layers"]))
         elif self.walls:

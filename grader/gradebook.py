@@ -22,7 +22,7 @@ from pathlib import Path
 from grader.curriculum import EXERCISES
 from grader.gradescope import write_atomically
 from grader.spec import POINT_DIGITS, SubmissionResult
-from grader.terminal import shown
+from grader.terminal import shown_id
 
 # A cell starting with one of these is a formula (or becomes one once the leading whitespace is trimmed).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -44,9 +44,7 @@ def gradebook_id(student: str) -> str:
     a byte that is not UTF-8 written `\\udcXX` (as `\\xXX` it would read as the character U+00XX's escape), the other
     characters that are not printable escaped (`grader.terminal.shown`), then a leading apostrophe where a spreadsheet
     would read a formula or would drop the id's own leading apostrophe."""
-    doubled = student.replace("\\", "\\\\")
-    undecodable = "".join(f"\\udc{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) < 0xDD00 else c for c in doubled)
-    return spreadsheet_text(shown(undecodable))  # an undecodable byte: never a character's escape
+    return spreadsheet_text(shown_id(student))
 
 
 def spreadsheet_text(text: str) -> str:
@@ -78,7 +76,7 @@ def format_table(results: Sequence[SubmissionResult]) -> str:
     for result in sorted(results, key=lambda r: r.student):
         per_module = {m: sum(e.score for e in result.exercises if e.exercise.startswith(m + ".")) for m in modules}
         max_module = {m: sum(e.points for e in EXERCISES if e.module == m) for m in modules}
-        lines.append([shown(result.student), f"{result.score:.1f}/{result.max_score:g}",
+        lines.append([shown_id(result.student), f"{result.score:.1f}/{result.max_score:g}",
                       *(f"{per_module[m]:.1f}/{max_module[m]:g}" for m in modules)])
     widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
     render = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in [header, *lines]]

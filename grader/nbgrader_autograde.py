@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import atexit
 import functools
-import html
 import os
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -62,17 +62,27 @@ def refuse_unreadable_notebooks(*, assignment: str, student: str, notebooks: lis
 
 def shown_as_text(cell: nbformat.NotebookNode, trusted: frozenset[str]) -> None:
     """A Markdown or raw cell of the autograded notebook, whose text is not one of the course's own (`trusted`),
-    made a Markdown cell of its text with HTML escaped, without attachments. nbgrader's formgrader shows the
-    autograded notebook to the instructor, on the Jupyter server's origin, with the Markdown's HTML and a raw cell
-    as written: a student's `<img onerror=...>` ran there with the instructor's session (grades of every student,
-    a terminal). Escaped, the text reads the same and runs nothing; the submitted file is left as it was."""
+    made a Markdown cell that shows its text as a code block (every line indented by four spaces), without
+    attachments. nbgrader's formgrader shows the autograded notebook to the instructor, on the Jupyter server's
+    origin, rendering its Markdown (links, images, HTML) and a raw cell as written: a student's `<img onerror=...>`
+    ran there with the instructor's session (grades of every student, a terminal), and with the HTML escaped a
+    Markdown link `[here](javascript:...)` was still a link there, and `![x](https://...)` still loaded. In a code
+    block no Markdown construct is rendered (nor HTML: the renderer escapes it), and no line of the text can end
+    the block, since each is indented; the instructor reads the text as written. The submitted file is left as it
+    was."""
     source = cell.source if isinstance(cell.source, str) else "".join(cell.source)
     cell.pop("attachments", None)
     if cell.cell_type == "markdown" and source in trusted:
         return
     cell.cell_type = "markdown"
-    cell.source = html.escape(source)
+    cell.source = as_code_block(source)
     cell.metadata = nbformat.NotebookNode({key: value for key, value in cell.metadata.items() if key == "nbgrader"})
+
+
+def as_code_block(text: str) -> str:
+    """`text` as a Markdown indented code block: every line (split at each of Markdown's line endings, `\\r\\n`,
+    `\\r` and `\\n`) indented by four spaces, so that all of it is the block's literal text."""
+    return "\n".join("    " + line for line in re.split(r"\r\n|\r|\n", text))
 
 
 def _trusted_texts(source_notebook: Path | None, module: str) -> frozenset[str]:
@@ -99,7 +109,9 @@ def _stops_every_student(path: Path) -> str:
     """Why nbgrader would stop the whole run at this notebook, or "": a cell's nbgrader metadata of another schema
     version than this nbgrader's (`{"schema_version": 99}` on a Markdown cell nothing else reads) raises, in
     nbgrader's own metadata check, an error its converter turns into the end of the run, and every student after
-    this one was left ungraded. Checked with nbgrader's own validator, in a bounded forked process."""
+    this one was left ungraded. Every cell's schema version is looked at, whatever else is wrong in the notebook
+    (nbgrader's validator stops at the first invalid cell, and a copied cell with invalid metadata, whose metadata
+    nbgrader later drops, hid a schema-99 cell behind it), in a bounded forked process."""
     from grader.bounded import OutOfBounds, call_bounded
     from grader.notebook_source import READING_BOUNDS
 
@@ -111,16 +123,32 @@ def _stops_every_student(path: Path) -> str:
 
 def _schema_mismatch_unbounded(data: bytes) -> str:
     """`_stops_every_student`'s work, without its bounds: to be called through `call_bounded` only."""
-    from nbgrader.nbgraderformat import MetadataValidator, SchemaTooNewError, SchemaTooOldError
+    from nbgrader.nbgraderformat import SCHEMA_VERSION
 
     try:
-        MetadataValidator().validate_nb(nbformat.reads(data.decode("utf-8-sig"), as_version=4))
-    except (SchemaTooNewError, SchemaTooOldError) as error:
-        return (f"a cell's nbgrader metadata is of another schema version than this nbgrader's "
-                f"({type(error).__name__}), which would stop autograde for every student after this one: refused")
-    except Exception:  # noqa: BLE001 - nbgrader reports any other fault of its metadata for this student alone
+        notebook = nbformat.reads(data.decode("utf-8-sig"), as_version=4)
+    except Exception:  # noqa: BLE001 - nbgrader cannot read it either, and reports that for this student alone
         return ""
+    for number, cell in enumerate(notebook.get("cells") or [], start=1):
+        metadata = cell.get("metadata") if isinstance(cell, dict) else None
+        if not isinstance(metadata, dict) or "nbgrader" not in metadata:
+            continue
+        marks = metadata["nbgrader"]
+        # nbgrader reads a missing version as 0, and ends the run on any version other than its own
+        version = marks.get("schema_version", 0) if isinstance(marks, dict) else None
+        if type(version) is not int or version != SCHEMA_VERSION:
+            return (f"cell {number}'s nbgrader metadata is of another schema version than this nbgrader's "
+                    f"({_shown_version(version)}, not {SCHEMA_VERSION}), which would stop autograde for every "
+                    "student after this one: refused")
     return ""
+
+
+def _shown_version(version: object) -> str:
+    """A cell's schema version as the refusal names it: a short, printable form of whatever the student wrote."""
+    if version is None:
+        return "no metadata object"
+    shown = ascii(version)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
 class TrustedChecks(Preprocessor):

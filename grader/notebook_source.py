@@ -28,6 +28,7 @@ import re
 import textwrap
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from grader import kit
 from grader.bounded import Bounds, OutOfBounds, call_bounded
@@ -178,18 +179,20 @@ def _without_stubs(stub: str, defined: set[str]) -> str:
 
 def solution_cells(notebook_text: str) -> list[str]:
     """The sources of a notebook's nbgrader solution cells, in notebook order (raises if unreadable, TooManyCells
-    if it has more than MAX_CELLS cells)."""
+    if it has more than MAX_CELLS cells: its own and those of every worksheet of an older nbformat, which nbformat
+    joins into one list when it reads the notebook, counted before it is read and again after)."""
     import json
 
     import nbformat
 
     parsed = json.loads(notebook_text)
-    cells = parsed.get("cells")
-    if isinstance(cells, list) and len(cells) > MAX_CELLS:
-        raise TooManyCells(len(cells))
+    if (count := _cell_count(parsed)) > MAX_CELLS:
+        raise TooManyCells(count)
     if _json_parts(parsed) > MAX_JSON_PARTS:
         raise TooManyParts()
     notebook = nbformat.reads(notebook_text, as_version=4)
+    if len(notebook.cells) > MAX_CELLS:
+        raise TooManyCells(len(notebook.cells))
     cells = []
     for cell in notebook.cells:
         marks = cell.get("metadata", {}).get("nbgrader", {})
@@ -197,6 +200,16 @@ def solution_cells(notebook_text: str) -> list[str]:
             source = cell.get("source", "")
             cells.append(source if isinstance(source, str) else "".join(source))
     return cells
+
+
+def _cell_count(parsed: Any) -> int:
+    """The cells of a parsed notebook: its `cells` list (nbformat 4, and 1) and every worksheet's (nbformat 2 and 3
+    keep the cells in `worksheets[*].cells`)."""
+    lists = [parsed.get("cells")]
+    worksheets = parsed.get("worksheets")
+    if isinstance(worksheets, list):
+        lists += [sheet.get("cells") for sheet in worksheets if isinstance(sheet, dict)]
+    return sum(len(cells) for cells in lists if isinstance(cells, list))
 
 
 def _json_parts(value: object) -> int:

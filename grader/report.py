@@ -26,7 +26,7 @@ import numpy as np
 
 from grader.compare import KNOWN_FACTORS, OTHER_FACTOR
 from grader.spec import CheckResult, ExerciseResult, SubmissionResult
-from grader.terminal import shown
+from grader.terminal import shown_id
 
 # Diagnoses that report what happened to a call rather than name a mistake in the mathematics.
 STATUS_DIAGNOSES = frozenset({"not implemented", "missing", "error", "timeout", "died", "load_error", "skipped",
@@ -378,7 +378,7 @@ def _student_table(results: Sequence[SubmissionResult]) -> str:
     for result in sorted(results, key=lambda r: r.student):
         passed = sum(exercise.passed for exercise in result.exercises)
         rows.append(
-            f"<tr><td>{html.escape(shown(result.student))}</td><td class=num>{_points(result.score, 1)}</td>"
+            f"<tr><td>{html.escape(shown_id(result.student))}</td><td class=num>{_points(result.score, 1)}</td>"
             f"<td class=num>{_points(result.max_score)}</td>"
             f"<td class=num>{passed} / {len(result.exercises)}</td>"
             f'<td><a href="{feedback_href(result.student)}">feedback</a></td></tr>')
@@ -431,7 +431,7 @@ def write_student_feedback(result: SubmissionResult, path: Path) -> None:
             sections.append(_failed_exercise(exercise, failed))
         rows.append(f"<tr><td>{name}</td><td class=num>{_points(exercise.score)} / {_points(exercise.max_score)}"
                     f"</td><td>{status}</td></tr>")
-    title = f"Feedback for {shown(result.student)}"
+    title = f"Feedback for {shown_id(result.student)}"
     body = [f"<h1>{html.escape(title)}</h1>",
             f'<div class="cards"><div class="card"><div class="value">{_points(result.score, 1)} / '
             f'{_points(result.max_score)}</div><div class="label">score</div></div></div>',

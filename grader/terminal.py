@@ -25,3 +25,12 @@ def shown(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(character if character.isprintable() else escaped_character(character) for character in text)
+
+
+def shown_id(student: str) -> str:
+    """A student id (a folder name) as shown on the terminal, in the pages and in the gradebook, one-to-one (two
+    folders never look alike): every backslash doubled (so a folder named with the four characters `\\x1b` reads
+    `\\\\x1b`, and one holding an ESC `\\x1b`), a byte that is not UTF-8 written `\\udcXX` (as `\\xXX` it would read
+    as the character U+00XX's escape), the other characters that are not printable escaped (`shown`)."""
+    doubled = student.replace("\\", "\\\\")
+    return shown("".join(f"\\udc{ord(c) - 0xDC00:02x}" if ord(c) in _SURROGATE_ESCAPES else c for c in doubled))

@@ -239,7 +239,7 @@ def test_student_ids_are_printed_escaped(tmp_path):
                                 "--seed", "s"], capture_output=True, timeout=300)
     assert completed.returncode == 0, completed.stderr
     assert b"\x1b" not in completed.stdout + completed.stderr and b"\x07" not in completed.stdout
-    assert completed.stdout.count(rb"eve\x1b[2J\x1b]0;owned\x07\xff") == 2  # the table and the slowest
+    assert completed.stdout.count(rb"eve\x1b[2J\x1b]0;owned\x07\udcff") == 2  # the table and the slowest
 
 
 def test_a_terminal_gets_a_progress_bar_and_every_run_ends_with_a_summary(tmp_path):

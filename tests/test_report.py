@@ -183,9 +183,22 @@ def test_control_characters_in_a_student_id_are_shown_escaped_in_the_pages(tmp_p
     write_student_feedback(result, tmp_path / "feedback.html")
     feedback = (tmp_path / "feedback.html").read_text(encoding="utf-8")
     for text in (_section(page, "students"), feedback):
-        assert "eve\\x1b[31m\\u202e&lt;b&gt;\\xff" in text
+        assert "eve\\x1b[31m\\u202e&lt;b&gt;\\udcff" in text
         assert "\x1b" not in text and "\u202e" not in text and "<b>" not in text
 
+
+
+def test_no_two_student_ids_look_alike_in_the_report(tmp_path):
+    """Red team round 55, 06: a folder whose name holds an ESC and one named with the four characters `\\x1b` were
+    both shown `\\x1b`, so two rows of the report read as one student with two scores. A backslash of the id's own
+    is doubled, as in the gradebook, and a byte that is not UTF-8 is `\\udcXX`."""
+    pairs = [("alice\x1b", "alice\\x1b"), ("bob\u202e", "bob\\u202e"), ("eve\x85", "eve" + b"\x85".decode(
+        "utf-8", "surrogateescape")), ("dave" + b"\xff".decode("utf-8", "surrogateescape"), "dave\\xff")]
+    students = [name for pair in pairs for name in pair]
+    page = write_report([SubmissionResult(student, ()) for student in students], tmp_path).read_text("utf-8")
+    shown = re.findall(r"<tr><td>(.*?)</td>", _section(page, "students"))
+    assert len(shown) == len(set(shown)) == len(students), shown
+    assert "alice\\x1b" in shown and "alice\\\\x1b" in shown
 
 def _reference_statistics(results):
     """The class statistics computed the plain way, exercise by exercise over every student (the oracle)."""
