@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,7 @@ THIRTYEIGHTH_DIR = HOLDOUT_DIR / "thirtyeighth"  # the thirty-eighth: generalisa
 THIRTYNINTH_DIR = HOLDOUT_DIR / "thirtyninth"  # the thirty-ninth: habits from statistics and data analysis
 FORTIETH_DIR = HOLDOUT_DIR / "fortieth"  # the fortieth: the neighbouring question
 FORTYFIRST_DIR = HOLDOUT_DIR / "fortyfirst"  # the forty-first: state that outlives a call
+FORTYSECOND_DIR = HOLDOUT_DIR / "fortysecond"  # the forty-second: code written against the public checks
 ALL_MODULES = (*MODULES, "neural_network")
 IN_ORDER = (HOLDOUT_DIR, SECOND_DIR, THIRD_DIR, FOURTH_DIR, FIFTH_DIR, SIXTH_DIR, SEVENTH_DIR, EIGHTH_DIR, NINTH_DIR,
             TENTH_DIR, ELEVENTH_DIR, TWELFTH_DIR, THIRTEENTH_DIR,
@@ -58,7 +60,7 @@ IN_ORDER = (HOLDOUT_DIR, SECOND_DIR, THIRD_DIR, FOURTH_DIR, FIFTH_DIR, SIXTH_DIR
             THIRTIETH_DIR, THIRTYFIRST_DIR, THIRTYSECOND_DIR, THIRTYTHIRD_DIR,
             THIRTYFOURTH_DIR, THIRTYFIFTH_DIR, THIRTYSIXTH_DIR,
             THIRTYSEVENTH_DIR, THIRTYEIGHTH_DIR, THIRTYNINTH_DIR,
-            FORTIETH_DIR, FORTYFIRST_DIR)  # the batches in the order written
+            FORTIETH_DIR, FORTYFIRST_DIR, FORTYSECOND_DIR)  # the batches in the order written
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,14 @@ def load(folder: Path | None = None) -> list[Mistake]:
     if duplicated:
         raise ValueError(f"holdout ids used twice: {duplicated}")
     return mistakes
+
+
+def kept_full_marks(folder: Path) -> dict[str, tuple[str, str, str]]:
+    """The entries a batch's writer dropped as keeping full marks, where its `KEPT_FULL_MARKS.md` lists them with
+    their bodies: id -> (module, function, body)."""
+    text = (folder / "KEPT_FULL_MARKS.md").read_text(encoding="utf-8")
+    found = re.findall(r"### `(\w+)` — `(\w+)\.(\w+)`, [^\n]*\n.*?```python\n(.*?)```", text, re.S)
+    return {ident: (module, function, body) for ident, module, function, body in found}
 
 
 def written_before(folder: Path) -> list[Mistake]:
