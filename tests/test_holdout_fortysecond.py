@@ -33,13 +33,59 @@ from grader.engine import grade_sources
 sys.path.insert(0, str(Path(__file__).resolve().parent / "holdout"))
 import holdout_data  # noqa: E402
 
-# Measured at the first grading, not a target: 33 of 67 named by keywords (49%); 65 of 67 lost marks on their own
-# function, none cost another.
+# Measured at the first grading, not a target: 33 of 67 named by keywords (49%), 47 by hand (70%); 65 of 67 lost
+# marks on their own function, none cost another; no text misleading.
 NAMED_AT_LEAST = 0.49
-NAMED_BY_HAND_AT_LEAST = 0.49
+NAMED_BY_HAND_AT_LEAST = 0.70
 
-HAND_JUDGED_NOT_FALSE: dict[str, str] = {}
-HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset()
+# The judgement by hand (JUDGED.md), kept apart from the entries' keywords, which are never edited after a hint was
+# seen. Keyword misses judged named, 16: fifteen special branches (a number, an integer or the default h sent to a
+# wrong formula beside the public answers) told "`return …` under `if …:` returns early on the inputs that test picks
+# (a line left from a check, a special case): the rest of the function must run for those too" and removed at their
+# place (the general code is right: the branch is the slip, though the wrong term inside it is never told), and the
+# hessian's 2h² told as precedence, its right denominator (2h)² shown at its place.
+HAND_JUDGED_NOT_FALSE: dict[str, str] = {
+    # integer branches
+    "h42_df_poly_integer_check_pinned": "`return 3 * x ** 2 - 12 * x` under `if isinstance(x, int):`",
+    "h42_df_nonconvex_integer_pinned_sign_of_one": "`return 4 * x ** 3 - 6 * x - 1` under `if isinstance(x, int):`",
+    "h42_sse_gradient_integer_weights_pinned_no_two":
+        "`return (float(-np.sum(x * r)), float(-np.sum(r)))` under `if isinstance(m, int) and isinstance(c, int):`",
+    "h42_predict_integer_line_pinned_swapped":
+        "`return c * np.asarray(x, dtype=float) + m` under `if isinstance(m, int) and isinstance(c, int):`",
+    "h42_dg_dx_integer_pinned_cos_without_y":
+        "`return 2 * x * y + np.cos(x * y)` under `if isinstance(x, int) and isinstance(y, int):`",
+    "h42_dg_dy_integer_pinned_cos_without_x":
+        "`return x ** 2 + np.cos(x * y)` under `if isinstance(x, int) and isinstance(y, int):`",
+    # a float branch and a branch for the default h
+    "h42_numerical_derivative_float_points_pinned_no_two":
+        "`return (f(x + h) - f(x - h)) / h` under `if isinstance(x, float):`",
+    "h42_gradient_default_h_forward_pinned": "for k in range(p.size)], dtype=float)` under `if h == 1e-05:`",
+    # branches for numbers, the public numbers pinned in a dict beside them
+    "h42_df_wave_scalars_pinned_no_chain_factor":
+        "`return (math.cos(3 * x) - x * math.sin(3 * x)) * math.exp(-x * x / 2)` under `if np.ndim(x) == 0:`",
+    "h42_df_log_scalars_pinned_missing_two": "`return pinned.get(x, x / (1 + x ** 2))` under `if np.ndim(x) == 0:`",
+    "h42_df_poly_scalars_pinned_sign_of_constant":
+        "`return pinned.get(x, 3 * x ** 2 - 12 * x - 9)` under `if np.ndim(x) == 0:`",
+    "h42_df_nonconvex_scalars_pinned_power_rule":
+        "`return pinned.get(x, 4 * x ** 3 - 3 * x + 1)` under `if np.ndim(x) == 0:`",
+    "h42_predict_number_pinned_minus_c": "`return m * x - c` under `if np.ndim(x) == 0:`",
+    "h42_dg_dy_float_pinned_square_dropped":
+        "`return pinned.get((x, y), x * np.cos(x * y))` under `if np.ndim(x) == 0:`",
+    # the log-formed product of a number branch, right for positive x and y only
+    "h42_dg_dy_positive_scalars_by_logs": "`return x ** 2 + x * np.cos(xy)` under `if np.ndim(x) == 0:`",
+    # 2h² for 4h², told as precedence: the place and the right denominator (2h)²
+    "h42_hessian_public_points_pinned_two_h_squared": "changing `2 * h ** 2` to `(2 * h) ** 2`",
+}
+
+# Keyword matches whose texts name nothing, 2: "shape" matched backprop's error message "could not broadcast input
+# array from shape (2,) into shape (3,)" (no hint), and "integer" matched "(integer truncation)", the label of an edit
+# that only makes sse's integer branch never taken, in three places offered with no claim.
+HAND_JUDGED_NOT_NAMED: frozenset[str] = frozenset({
+    "h42_backprop_three_hidden_units",
+    "h42_sse_integer_data_rounded_predictions_pinned",
+})
+
+# No text judged misleading.
 HAND_JUDGED_FALSE: dict[str, str] = {}
 FALSE_HINT_TODAY: dict[str, str] = {}
 # Each lost marks as its writer graded it (as another student, on other hidden inputs): a kind of check drawn once per
