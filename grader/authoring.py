@@ -65,7 +65,7 @@ def exercise(*, module: str, function: str, points: float, checks: Mapping[str, 
              alternatives: Sequence[str] = (), call_seconds: float | None = None,
              returns: Sequence[str] = (), return_sizes: Sequence[str] = (), by_hand: bool = False,
              differentiates: str = "", evaluates_differentiated: bool = True,
-             hidden_draws: int = 1) -> Exercise:
+             hidden_draws: int = 1, builds_on: Sequence[str] = ()) -> Exercise:
     """One exercise, declared with keywords; raises ValueError on a declaration that cannot be graded.
 
     `returns` names each value of a function that returns a few numbers (("the slope", "the intercept")): a
@@ -78,7 +78,9 @@ def exercise(*, module: str, function: str, points: float, checks: Mapping[str, 
     `by_hand`): during the call it may be evaluated at the input only, so any numerical method through it fails;
     `evaluates_differentiated=False`: not at all (a polynomial: its values at a few points determine it).
     `hidden_draws`: inputs drawn for each hidden check, all to be right for it to pass (for answers that are one of a
-    few labels or counts, which a guess would otherwise get right by chance)."""
+    few labels or counts, which a guess would otherwise get right by chance). `builds_on`: earlier exercises of the
+    module a right function may call beyond those its reference calls, whose errors are carried forward
+    (`grader.carry_forward`; `Exercise.builds_on`)."""
     if not checks:
         raise ValueError(f"{module}.{function}: an exercise needs at least one check")
     rules = (expect,) if callable(expect) else tuple(expect)
@@ -107,4 +109,5 @@ def exercise(*, module: str, function: str, points: float, checks: Mapping[str, 
         call_seconds=call_seconds, returns=tuple(returns), return_sizes=tuple(return_sizes),
         by_hand=by_hand or bool(differentiates),
         differentiates=differentiates, evaluates_differentiated=evaluates_differentiated, hidden_draws=hidden_draws,
+        builds_on=tuple(builds_on),
     )

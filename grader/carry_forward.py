@@ -180,7 +180,9 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
         # own callees are judged with it): a descend_1d built on the student's gradient_step
         own = (reached_functions(source, p.exercise.function, helpers) - called - {p.exercise.function}) \
             & module_wrong
-        # only an exercise taught before it: a later one's right answer often holds the caller's (an error surface
+        # only an exercise it is declared to build on (`Exercise.builds_on`: an earlier exercise's right answer,
+        # searched over, answered least_squares_fit through best_fit_on_grid: red team round 57), taught before it: a
+        # later one's right answer often holds the caller's (an error surface
         # every SSE and, from one-point surfaces, every prediction; backprop the neuron's output and loss), and two
         # failing functions asking each other were each answered right for the other (red team round 56: a
         # linear_model with no formula scored 25 of 25); a sibling whose reference reaches the caller holds the
@@ -189,7 +191,8 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
         # hand asks no function of its module right answers
         place = taught.get((p.exercise.module, p.exercise.function), -1)
         own = frozenset() if p.exercise.by_hand else frozenset(
-            name for name in own if taught.get((p.exercise.module, name), place) < place
+            name for name in own if name in p.exercise.builds_on
+            and taught.get((p.exercise.module, name), place) < place
             and p.exercise.function not in _reference_reach(p.exercise.module, name))
         if failing or own:
             candidates.append(_Candidate(index, p.exercise, p.case, failing, p.visibility == "public",

@@ -472,8 +472,8 @@ def _answering_after_others(wanted: Mapping[str, Sequence[PlannedCheck]], source
         # its own state (its code, or a helper of the module that no exercise grades): a function it calls that is
         # an exercise of its own answers for itself (a memoised `predict` returning its cached array, changed in
         # place by a right `sse`, would otherwise cost `sse` its marks)
-        if source is None or not may_keep_state(source, exercise.function, components.get(exercise.module,
-                                                                                          frozenset())):
+        if source is None or not may_keep_state(source, exercise.function, components.get(exercise.module, frozenset()),
+                                                chance_exempts=False):
             continue
         checks = {check.label: check for check in exercise.checks}
         for index, p in enumerate(planned[:AFTER_OTHERS_CHECKS]):

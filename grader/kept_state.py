@@ -87,10 +87,14 @@ def state_hint(function: str, how: str = "alone") -> str:
 
 
 @functools.lru_cache(maxsize=512)
-def may_keep_state(source: str, function: str, components: frozenset[str] = frozenset()) -> bool:
-    """Can `function`, or a function of the module it reaches, hold something from one call to the next, and does none
-    of them read a source of chance (a reading of the source, generous: where it cannot be read, yes)? `components`:
-    functions of the module not looked into (graded on their own), nor anything reached only through them."""
+def may_keep_state(source: str, function: str, components: frozenset[str] = frozenset(),
+                   chance_exempts: bool = True) -> bool:
+    """Can `function`, or a function of the module it reaches, hold something from one call to the next, and (where
+    `chance_exempts`) does none of them read a source of chance (a reading of the source, generous: where it cannot
+    be read, yes)? `components`: functions of the module not looked into (graded on their own), nor anything reached
+    only through them. The neighbour probe, which only finds answers wrong, is not kept off by chance: a clock read
+    or a generator seeded from an argument, drawing nothing the answer uses, kept a cache from it (red team round
+    57, 03)."""
     from grader.carry_forward import reached_functions
 
     reading = _module_reading(source)
@@ -100,7 +104,7 @@ def may_keep_state(source: str, function: str, components: frozenset[str] = froz
     reached = reached_functions(source, function, frozenset(reading) - others) if others \
         else reached_functions(source, function)
     names = {function} | (reached & reading.keys()) - others
-    if any(reading[name][1] for name in names):
+    if chance_exempts and any(reading[name][1] for name in names):
         return False
     return any(reading[name][0] for name in names)
 
@@ -120,23 +124,32 @@ def _module_reading(source: str) -> dict[str, tuple[bool, bool]] | None:
             for name, definition in defined.items()}
 
 
-_NAMESPACE_WRITERS = frozenset({"globals", "vars", "setattr", "locals", "exec", "eval", "__import__"})
+_NAMESPACE_WRITERS = frozenset({"globals", "vars", "setattr", "locals", "exec", "eval", "__import__", "import_module",
+                                "reload"})
+_NAMESPACE_HOLDERS = frozenset({"modules", "__globals__"})  # sys.modules[...], f.__globals__[...]
 
 
 def _rebound_at_top(tree: ast.Module, functions: set[str]) -> set[str]:
-    """The module's functions whose name its top level binds again (`sse = memoised(sse)`, a wrapper its def's body
-    does not show: red team round 56, 06), all of them where the top level writes its namespace otherwise
-    (`globals()[...] = ...`, `setattr`, `exec`)."""
+    """The module's functions whose name the module binds again anywhere but at its def (`sse = memoised(sse)` at the
+    top, `global sse` then `sse = ...` in a function, `module.sse = ...`: a wrapper its def's body does not show; red
+    team rounds 56, 06, and 57, 02), all of them where code run at import (the top level, a class body, a function
+    the top level calls) writes a namespace otherwise (`globals()[...] = ...`, `setattr`, `exec`, `sys.modules`)."""
     rebound: set[str] = set()
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            continue
-        for inner in ast.walk(node):
-            if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store | ast.Del) and inner.id in functions:
-                rebound.add(inner.id)
-            elif isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) \
-                    and inner.func.id in _NAMESPACE_WRITERS:
-                return set(functions)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del) and node.id in functions:
+            rebound.add(node.id)
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store | ast.Del) and node.attr in functions:
+            rebound.add(node.attr)
+    defined = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
+    at_import = [node for node in tree.body if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)]
+    called = {node.func.id for statement in at_import for node in ast.walk(statement)
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    at_import += [defined[name] for name in called & defined.keys()]
+    for node in (inner for statement in at_import for inner in ast.walk(statement)):
+        if isinstance(node, ast.Attribute) and node.attr in _NAMESPACE_HOLDERS or isinstance(node, ast.Call) and (
+                isinstance(node.func, ast.Name) and node.func.id in _NAMESPACE_WRITERS
+                or isinstance(node.func, ast.Attribute) and node.func.attr in _NAMESPACE_WRITERS):
+            return set(functions)
     return rebound
 
 

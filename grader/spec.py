@@ -141,6 +141,12 @@ class Exercise:
     # labels or counts can be right by chance (a random label passes one check in four), and k draws make a guess
     # pass a check one time in 4^k; a student who knows the rule passes every draw of a kind as easily as one
     hidden_draws: int = 1
+    # Earlier exercises of its module a right function may be built on beyond those its reference calls (a descend_1d
+    # on gradient_step): where the student's fails, the caller is judged with it answered right (error carried
+    # forward). No other function of the student's is ever answered right for it: a later exercise's answer, or
+    # an earlier one's searched over, can do the caller's own job (an sse read from an error surface, a least-squares
+    # fit zoomed in on with best_fit_on_grid).
+    builds_on: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:

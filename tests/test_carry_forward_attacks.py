@@ -601,11 +601,24 @@ LATER_SIBLING_ANSWERS_THE_CALLER = [
                   "    out.append(float(np.asarray(g, dtype=float)[3]) / 2.0)\n"
                   "return np.array(out, dtype=float).reshape(xs.shape)",
         "backprop": "return np.zeros(3 * len(w_hidden) + 1)"}, ["neuron"]),
+    # red team round 57: least_squares_fit zooming in on the fit with best_fit_on_grid (taught before it) on 3×3
+    # grids, every other function a constant: an earlier sibling's right answer, searched over, did its job
+    ("linear_model", {
+        "predict": "return 0 * x", "sse": "return 0.0", "error_profile_slope": "return np.zeros(len(slopes))",
+        "error_profile_intercept": "return np.zeros(len(intercepts))",
+        "error_surface": "return np.zeros((len(intercepts), len(slopes)))",
+        "best_fit_on_grid": "return float(np.asarray(slopes)[0]), float(np.asarray(intercepts)[0])",
+        "least_squares_fit": "x = np.asarray(x, dtype=float)\ny = np.asarray(y, dtype=float)\nmx = float(np.mean(x))\n"
+                             "xc = x - mx\nm, c, span = 0.0, 0.0, 64.0\nfor _ in range(42):\n"
+                             "    slopes = np.linspace(m - span, m + span, 3)\n"
+                             "    intercepts = np.linspace(c - span, c + span, 3)\n"
+                             "    m, c = best_fit_on_grid(slopes, intercepts, xc, y)\n    span *= 0.5\n"
+                             "return float(m), float(c - m * mx)"}, ["least_squares_fit"]),
 ]
 
 
 @pytest.mark.parametrize(("module", "bodies", "callers"), LATER_SIBLING_ANSWERS_THE_CALLER,
-                         ids=["one-cell-of-a-surface", "mutual", "neuron-from-backprop"])
+                         ids=["one-cell-of-a-surface", "mutual", "neuron-from-backprop", "zoom-on-an-earlier-grid"])
 def test_a_later_sibling_made_to_fail_answers_nothing_for_its_caller(sandbox, module, bodies, callers):
     source = kit.replace_bodies(kit.solution_source(module), bodies)
     result = grade_sources({module: source}, sandbox, student="s", hidden=True, course_seed="c",

@@ -385,3 +385,12 @@ def test_code_written_for_the_public_inputs_structure_loses_marks(sandbox, name)
     assert own.score < own.max_score
     assert all(e.score == e.max_score for e in result.exercises if e.exercise != own.exercise), \
         [(e.exercise, e.score) for e in result.exercises if e.score < e.max_score]
+
+
+def test_an_exercise_builds_on_earlier_exercises_of_its_module_only():
+    """`builds_on` names what error carried forward may answer right for a function beyond its reference's calls: an
+    exercise taught before it in its module (a later one's answer can hold the caller's)."""
+    for exercise in DECLARED:
+        earlier = [other.function for other in DECLARED if other.module == exercise.module]
+        earlier = earlier[:earlier.index(exercise.function)]
+        assert set(exercise.builds_on) <= set(earlier), exercise.key

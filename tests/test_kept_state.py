@@ -33,9 +33,17 @@ HEADER = "import numpy as np\n\n"
     "def keyed(g):\n    memo = {}\n    return lambda x: memo.setdefault(len(x), g(x))\n\n"
     "def f(x):\n    return x\n\nf = keyed(f)\n",
     "def f(x):\n    return x\n\nglobals()['f'] = __import__('functools').lru_cache(f)\n",
+    # red team round 57, 02: bound again by a function the top level calls, in a class body, on the module object
+    "def keyed(g):\n    memo = {}\n    return lambda x: memo.setdefault(len(x), g(x))\n\n"
+    "def f(x):\n    return x\n\ndef _setup():\n    global f\n    f = keyed(f)\n\n_setup()\n",
+    "def keyed(g):\n    memo = {}\n    return lambda x: memo.setdefault(len(x), g(x))\n\n"
+    "def f(x):\n    return x\n\nclass _Setup:\n    globals()['f'] = keyed(f)\n",
+    "import sys\n\ndef keyed(g):\n    memo = {}\n    return lambda x: memo.setdefault(len(x), g(x))\n\n"
+    "def f(x):\n    return x\n\nsys.modules[__name__].f = keyed(f)\n",
 ], ids=["mutable-default", "setdefault-on-function", "attribute-total", "module-cache", "global-counter",
         "decorator", "module-generator", "module-buffer", "through-a-helper", "attribute-aliased-to-a-local",
-        "a-local-named-like-a-source-of-chance", "rebound-at-the-top", "namespace-written-at-the-top"])
+        "a-local-named-like-a-source-of-chance", "rebound-at-the-top", "namespace-written-at-the-top",
+        "rebound-by-a-function-called-at-the-top", "namespace-written-in-a-class-body", "rebound-on-the-module"])
 def test_a_function_that_can_hold_something_between_calls_is_read_so(body):
     assert may_keep_state(HEADER + body, "f")
 
@@ -250,6 +258,19 @@ def test_a_cache_wrapped_around_the_function_at_the_modules_top_loses_marks(sand
                                                          wrapper + "\n\ndef error_profile_slope(", 1)
     result = _grade_source(sandbox, "linear_model", source)
     own = result.exercise("linear_model.sse")
+    assert own.score < own.max_score
+
+
+@pytest.mark.parametrize("chance", ["import time\ntime.perf_counter()\n",
+                                    "np.random.default_rng(len(np.atleast_1d(x))).random() * 0\n"],
+                         ids=["an-unused-clock", "a-generator-seeded-from-an-argument"])
+def test_a_source_of_chance_that_changes_nothing_keeps_no_cache_from_the_neighbour_probe(sandbox, chance):
+    """Bug (red team round 57, 03): a clock read, or a generator seeded from an argument, that the answer does not use
+    exempted a cache keyed on part of the arguments from every probe (full marks); only the probe of failed checks,
+    which changes a hint alone, is kept off by chance now."""
+    module, function, body = PARTIAL_KEYS["sse-on-the-line"]
+    result = _grade(sandbox, module, function, chance + body)
+    own = result.exercise(f"{module}.{function}")
     assert own.score < own.max_score
 
 

@@ -369,6 +369,16 @@ def test_a_folder_swapped_for_a_link_after_the_look_is_not_read_through(tmp_path
     assert "bob" not in read_submission(mallory).sources.get("linear_model", "")
 
 
+def test_a_submission_folder_given_as_a_link_is_read(tmp_path):
+    """Bug (red team round 57, 04): the folder itself was opened without following a link, so a student's pytest run in
+    a linked folder, or a folder given to `grade_folder`, had every module refused ("Not a directory")."""
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "linear_model.py").write_text(_solution("linear_model"))
+    (tmp_path / "link").symlink_to(real)
+    assert read_submission(tmp_path / "link").sources == {"linear_model": _solution("linear_model")}
+
+
 def test_a_zip_swapped_for_a_link_after_the_look_is_not_read_through(tmp_path):
     """A zip was opened by path (a link followed) each time a member was read."""
     bob, mallory = tmp_path / "bob", tmp_path / "mallory"

@@ -356,7 +356,7 @@ EXERCISES = (
         alternatives=["return (4 * x**2 - 6) * x + 1"],
     ),
     exercise(
-        module=MODULE, function="descend_1d", points=4,
+        module=MODULE, function="descend_1d", points=4, builds_on=("gradient_step",),
         checks={
             "a bowl from a float start": redrawn(bowl_from_a_float, away_from_the_bowls_minimum),
             # three integer starts: best_of_starts's stored values answer them (red team round 37, 04)
@@ -377,7 +377,7 @@ EXERCISES = (
         alternatives=["x = x0\nfor _ in range(n_steps):\n    x -= learning_rate * df(x)\nreturn np.float64(x)"],
     ),
     exercise(
-        module=MODULE, function="best_of_starts", points=6,
+        module=MODULE, function="best_of_starts", points=6, builds_on=("gradient_step",),
         checks={
             "a double well, lower on the right, from two starts": double_well_two_starts,
             "another non-convex f, starts as an array": tilted_well_starts_as_array,

@@ -352,7 +352,7 @@ EXERCISES = (
                       "return np.array(np.sum((y - m * x - c)**2))"],
     ),
     exercise(
-        module=MODULE, function="error_profile_slope", points=3,
+        module=MODULE, function="error_profile_slope", points=3, builds_on=("predict",),
         checks={**data_checks(slopes_around_zero, accept=swapping_x_and_y_shows),
                 "slopes as a list": redrawn(slopes_as_a_list, swapping_x_and_y_shows)},
         expect=by_sympy(profile_over_slopes, SUMS, "SymPy SSE at each slope"),
@@ -362,7 +362,7 @@ EXERCISES = (
         alternatives=["return [sse(m, c, x, y) for m in slopes]"],
     ),
     exercise(
-        module=MODULE, function="error_profile_intercept", points=3,
+        module=MODULE, function="error_profile_intercept", points=3, builds_on=("predict",),
         checks=data_checks(intercepts_as_a_list),
         expect=by_sympy(profile_over_intercepts, SUMS, "SymPy SSE at each intercept"),
         hint="Return one SSE per intercept in `intercepts`, with the slope m fixed: the error profile along c.",
@@ -374,6 +374,7 @@ EXERCISES = (
     ),
     exercise(
         module=MODULE, function="error_surface", points=4,
+        builds_on=("predict", "sse", "error_profile_slope", "error_profile_intercept"),
         checks={"a non-square grid": non_square_grid,
                 "a grid given as lists, data not centred": grid_as_lists_data_not_centred},
         expect=by_sympy(surface, SUMS, "SymPy SSE on the grid"),
@@ -391,6 +392,7 @@ EXERCISES = (
     ),
     exercise(
         module=MODULE, function="best_fit_on_grid", points=4, returns=("the slope", "the intercept"),
+        builds_on=("predict", "sse"),
         checks={"a non-square grid": redrawn(non_square_grid_around_the_fit, best_cell_inside),
                 "grid as lists": redrawn(grid_as_lists_around_the_fit, best_cell_inside),
                 "a grid beside the fit (the best cell on its edge)": redrawn(grid_beside_the_fit,

@@ -492,7 +492,7 @@ EXERCISES = (
                       "return [*grads[0], *grads[1], *grads[2], grad_b_out]"],
     ),
     exercise(
-        module=MODULE, function="train_neuron", points=3,
+        module=MODULE, function="train_neuron", points=3, builds_on=("neuron",),
         checks={"thirty steps": thirty_steps, "zero steps": edge_case(zero_steps, counts_with="thirty steps"),
                 "a start next to the weights that made the targets: the path settles":
                     redrawn(next_to_the_fit, settles_and_tells_early_stops)},
@@ -523,7 +523,7 @@ EXERCISES = (
                       "    rows.append(list(np.array([w, b]) - step))\nreturn rows"],
     ),
     exercise(
-        module=MODULE, function="per_weight_steps", points=2, returns=("|Δw|", "|Δb|"),
+        module=MODULE, function="per_weight_steps", points=2, returns=("|Δw|", "|Δb|"), builds_on=("neuron",),
         checks={"0/1 labels": steps_on_labels, "inputs far from 0": steps_far_from_zero,
                 "every target above the output": steps_below_the_targets},
         expect=by_sympy(steps_exact, GRADIENT, "learning_rate·|SymPy's partial derivatives|"),

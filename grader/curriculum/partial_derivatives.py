@@ -490,7 +490,7 @@ EXERCISES = (
         alternatives=["return [partial_derivative(f, point, i, h) for i in range(len(point))]"],
     ),
     exercise(
-        module=MODULE, function="hessian", points=5,
+        module=MODULE, function="hessian", points=5, builds_on=("partial_derivative", "gradient"),
         checks={
             "g at a float point, default h": g_hessian,
             "a saddle with a mixed term": tilted_saddle_hessian,
