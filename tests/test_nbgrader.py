@@ -263,12 +263,15 @@ def test_a_notebook_that_attacks_its_kernel_runs_nowhere_and_earns_nothing(grade
             assert graded.final_export[student, module] == pytest.approx(score, abs=1e-6), (student, module)
 
 
-def _hidden_numbers(root: Path, module: str, student: str) -> list[str]:
+def _hidden_numbers(root: Path, module: str, student: str, who: str | None = None) -> list[str]:
     """How each number of the student's hidden inputs (and expected values) would appear in feedback: those of
-    the submission graded from the course folder `root` (hidden inputs depend on what it holds)."""
+    the submission graded from the course folder `root` (hidden inputs depend on what it holds), but for the numbers
+    another student's hold too (the kit's own: a hidden structure's step or learning rate). `who`: whose draws."""
     sources = read_submission(submissions_root(root) / student).sources
     texts = []
-    for planned in plan(of_module(module), hidden=True, course_seed=SEED, student=student,
+    others = set().union(*(_hidden_numbers(root, module, student, f"{student} ({number})") for number in range(16))) \
+        if who is None else set()
+    for planned in plan(of_module(module), hidden=True, course_seed=SEED, student=who or student,
                         submission=submission_digest(sources)):
         if planned.visibility != "hidden":
             continue
@@ -277,9 +280,11 @@ def _hidden_numbers(root: Path, module: str, student: str) -> list[str]:
                                       parent_call(reference, planned.case)) if not isinstance(value, Given | str)]
         for value in values:
             for number in np.ravel(np.asarray(value, dtype=float)):
-                if abs(number) > 1e-3 and number != round(number):  # a non-trivial number
+                digits = f"{abs(number):.10g}".replace(".", "").strip("0")
+                # a non-trivial number (-0.5, the slope of a fit to a few integer points, is found in any text)
+                if abs(number) > 1e-3 and number != round(number) and len(digits) > 2:
                     texts += [f"{number:.10g}", np.format_float_positional(number, precision=6)]
-    return texts
+    return [text for text in texts if text not in others]
 
 
 def test_feedback_for_hidden_failures_shows_no_hidden_inputs(graded):

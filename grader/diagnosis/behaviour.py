@@ -821,8 +821,10 @@ def _numbers(value: Any) -> np.ndarray | None:
 
 
 def _transposed(value: Any, arguments: tuple[Any, ...]) -> Any:
+    """The transpose of a matrix, a square one too (hidden grids may be square: a transposed surface, named on the
+    other checks, was left unnamed where one was); a symmetric one is its own, which is no evidence."""
     array = np.asarray(value, dtype=float)
-    return array.T if array.ndim == 2 and array.shape[0] != array.shape[1] else None
+    return array.T if array.ndim == 2 else None
 
 
 _CRITICAL_POINT_LABELS = frozenset({"minimum", "maximum", "saddle", "degenerate"})
