@@ -119,7 +119,7 @@ def _module_reading(source: str) -> dict[str, tuple[bool, bool]] | None:
         return None
     defined = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
     top_state = _top_level_state(tree, set(defined))
-    rebound = _rebound_at_top(tree, set(defined))
+    rebound = _bound_again(tree, set(defined))
     return {name: (name in rebound or _holds_state(definition, top_state), _reads_chance(definition))
             for name, definition in defined.items()}
 
@@ -129,7 +129,7 @@ _NAMESPACE_WRITERS = frozenset({"globals", "vars", "setattr", "locals", "exec", 
 _NAMESPACE_HOLDERS = frozenset({"modules", "__globals__"})  # sys.modules[...], f.__globals__[...]
 
 
-def _rebound_at_top(tree: ast.Module, functions: set[str]) -> set[str]:
+def _bound_again(tree: ast.Module, functions: set[str]) -> set[str]:
     """The module's functions whose name the module binds again anywhere but at its def (`sse = memoised(sse)` at the
     top, `global sse` then `sse = ...` in a function, `module.sse = ...`: a wrapper its def's body does not show; red
     team rounds 56, 06, and 57, 02), all of them where code run at import (the top level, a class body, a function

@@ -39,11 +39,11 @@ STRUCTURES = 4  # the structures a hidden input may take where a public check fi
 class HiddenDraws(np.random.Generator):
     """The generator a hidden check's input is drawn from. Besides its numbers, it holds a `plan` (1 to `STRUCTURES`)
     that picks the input's structure where a public check fixes one (`structure`): an array's length, a grid's size,
-    a number of dimensions or of steps, a learning rate, a step h, a range. Hidden inputs repeated the public ones'
+    a Hessian's size, a number of steps, a learning rate, a step h. Hidden inputs repeated the public ones'
     structure, and code written for it kept full marks (a loop over `range(9)` for the public array's nine entries,
-    unit vectors of `np.eye(3)`, a learning rate or a step count written in, a clip at the public inputs' range: 44
-    entries of the forty-second holdout). The plan consumes no number, so every redraw of one hidden input keeps its
-    structure, and more inputs of that structure can be drawn (`drawing_like`)."""
+    a learning rate or a step count written in, a step h capped, a square grid never handled: 44 entries of the
+    forty-second holdout's writer). The plan consumes no number, so every redraw of one hidden input keeps its
+    structure, and more inputs of that structure can be drawn with the same plan (the neighbour probe's)."""
 
     def __init__(self, seed: int, plan: int):
         super().__init__(np.random.PCG64(seed))
