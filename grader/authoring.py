@@ -111,3 +111,14 @@ def exercise(*, module: str, function: str, points: float, checks: Mapping[str, 
         differentiates=differentiates, evaluates_differentiated=evaluates_differentiated, hidden_draws=hidden_draws,
         builds_on=tuple(builds_on),
     )
+
+
+def check_builds_on(exercises: Sequence[Exercise]) -> None:
+    """Raise ValueError where an exercise's `builds_on` names anything but an exercise declared before it in its
+    module: a later exercise's right answer can hold the caller's (an error surface holds every SSE), and error
+    carried forward answers the functions named there right for the caller."""
+    for place, exercise in enumerate(exercises):
+        earlier = {other.function for other in exercises[:place] if other.module == exercise.module}
+        if not set(exercise.builds_on) <= earlier:
+            raise ValueError(f"{exercise.key}: `builds_on` names {sorted(set(exercise.builds_on) - earlier)}, not "
+                             "an exercise declared before it in its module")

@@ -123,8 +123,8 @@ class _Candidate:
     public: bool
     intact: Intact | None = None  # its components kept to their promises (no change in place, an array answered)
     # failing functions of the module the student's function reaches that the reference does not call (a descend_1d
-    # built on the student's gradient_step), each taught before it: judged with the right ones only, answered by open
-    # oracles
+    # built on the student's gradient_step) that it is declared to build on: judged with the right ones only, answered
+    # by open oracles
     own: frozenset[str] = frozenset()
 
     @property
@@ -165,7 +165,6 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
         if again is not None:
             repeated[index] = again
     exercises = list({id(p.exercise): p.exercise for p in planned}.values())
-    taught = {(exercise.module, exercise.function): place for place, exercise in enumerate(exercises)}
     wrong = _with_inherited(_wrong_functions(planned, verdicts), planned, verdicts, exercises)
     candidates = []
     for index, (p, outcome, verdict) in enumerate(zip(planned, outcomes, verdicts, strict=True)):
@@ -180,19 +179,15 @@ def carry_forward(planned: Sequence[Any], outcomes: Sequence[Outcome], verdicts:
         # own callees are judged with it): a descend_1d built on the student's gradient_step
         own = (reached_functions(source, p.exercise.function, helpers) - called - {p.exercise.function}) \
             & module_wrong
-        # only an exercise it is declared to build on (`Exercise.builds_on`: an earlier exercise's right answer,
-        # searched over, answered least_squares_fit through best_fit_on_grid: red team round 57), taught before it: a
-        # later one's right answer often holds the caller's (an error surface
-        # every SSE and, from one-point surfaces, every prediction; backprop the neuron's output and loss), and two
-        # failing functions asking each other were each answered right for the other (red team round 56: a
-        # linear_model with no formula scored 25 of 25); a sibling whose reference reaches the caller holds the
-        # caller's own job (best_of_starts runs descend_1d, gradient partial_derivative, train_neuron dloss_dw):
+        # only an exercise it is declared to build on (`Exercise.builds_on`, earlier ones only: a later one's right
+        # answer often holds the caller's, an sse read from an error surface, and two failing functions asking each
+        # other were each answered right for the other, red team round 56; an earlier one's, searched over, answered
+        # least_squares_fit through best_fit_on_grid, round 57); a sibling whose reference reaches the caller holds
+        # the caller's own job (best_of_starts runs descend_1d, gradient partial_derivative, train_neuron dloss_dw):
         # answered right, it would answer the caller's exercise (red team round 49); and a derivative worked out by
         # hand asks no function of its module right answers
-        place = taught.get((p.exercise.module, p.exercise.function), -1)
         own = frozenset() if p.exercise.by_hand else frozenset(
             name for name in own if name in p.exercise.builds_on
-            and taught.get((p.exercise.module, name), place) < place
             and p.exercise.function not in _reference_reach(p.exercise.module, name))
         if failing or own:
             candidates.append(_Candidate(index, p.exercise, p.case, failing, p.visibility == "public",

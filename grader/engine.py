@@ -153,15 +153,18 @@ class LiveReferences:
 LIVE = LiveReferences()
 
 
+def _seed_digest(parts: tuple[str, ...]) -> bytes:
+    return hashlib.sha256("|".join(parts).encode("utf-8", "surrogateescape")).digest()  # ids from any folder name
+
+
 def rng_for(*parts: str) -> np.random.Generator:
-    digest = hashlib.sha256("|".join(parts).encode("utf-8", "surrogateescape")).digest()  # ids from any folder name
-    return np.random.default_rng(int.from_bytes(digest[:16], "little"))
+    return np.random.default_rng(int.from_bytes(_seed_digest(parts)[:16], "little"))
 
 
 def hidden_rng_for(*parts: str, plan: int | None = None) -> HiddenDraws:
-    """A hidden input's generator (`spec.HiddenDraws`): its numbers and, unless given, its structure's plan drawn
-    from `parts`."""
-    digest = hashlib.sha256("|".join(parts).encode("utf-8", "surrogateescape")).digest()
+    """A hidden input's generator (`spec.HiddenDraws`): its numbers, as `rng_for` draws them, and, unless given, its
+    structure's plan drawn from `parts`."""
+    digest = _seed_digest(parts)
     return HiddenDraws(int.from_bytes(digest[:16], "little"), plan or 1 + digest[16] % STRUCTURES)
 
 

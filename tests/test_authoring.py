@@ -237,3 +237,15 @@ def test_return_sizes_give_each_named_value_a_size_of_1_or_n(sizes):
     with pytest.raises(ValueError, match="return_sizes"):
         exercise(module="m", function="f", points=1, checks={"one": lambda rng: Case((1.0,), {})},
                  expect=by_sympy(lambda x: x), hint="h", returns=("a", "b"), return_sizes=sizes)
+
+
+def test_builds_on_naming_a_later_exercise_is_refused():
+    """Error carried forward answers right, for a caller, the functions its exercise builds on: a later exercise's
+    answer can hold the caller's (an error surface every SSE), so a declaration naming one cannot be graded."""
+    from grader.authoring import check_builds_on
+
+    module = list(declared_of_module("linear_model"))
+    check_builds_on(module)
+    with pytest.raises(ValueError, match="builds_on"):
+        check_builds_on([dataclasses.replace(e, builds_on=("error_surface",)) if e.function == "sse" else e
+                         for e in module])

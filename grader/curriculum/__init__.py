@@ -12,6 +12,7 @@ informative, the symbolic line and its squared error, tolerances of difference q
 from __future__ import annotations
 
 from grader import course, kit
+from grader.authoring import check_builds_on
 from grader.curriculum import derivatives, gradient_descent, linear_model, neural_network, partial_derivatives
 from grader.spec import Exercise
 
@@ -22,6 +23,7 @@ DECLARED: tuple[Exercise, ...] = (
     *gradient_descent.EXERCISES,
     *neural_network.EXERCISES,
 )
+check_builds_on(DECLARED)
 
 
 def _of_course() -> tuple[Exercise, ...]:
