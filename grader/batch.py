@@ -199,15 +199,23 @@ def batch_modules(submissions: Sequence[tuple[str, Path]]) -> ModuleChoice:
     One assignment's deadline is graded out of that assignment's points, and a student without one of
     its modules earns 0 for it. A module only a few submissions hold (one student adding an extra, even
     empty, file) is not part of the batch, so no student can raise everyone's maximum. A batch where no
-    module reaches a majority (a mix of assignments, or no submission at all) is graded out of the whole
-    kit; `--modules` fixes the set instead."""
+    module reaches a majority (a mix of assignments, or a batch of two where one student hands in another
+    module or nothing) is graded out of the modules held by the most submissions (all of them where they tie;
+    the whole kit where none holds one): in a batch of two, one student's empty folder put the whole kit into
+    the other's maximum (red team round 59, 01). `--modules` fixes the set instead."""
     holding = Counter(module for _, folder in submissions for module in held_modules(folder))
     total = len(submissions)
     counts = ", ".join(f"{module} {holding[module]}" for module in kit.MODULES if holding[module])
     majority = tuple(module for module in kit.MODULES if 2 * holding[module] > total)
     if not majority:
-        return ModuleChoice(tuple(kit.MODULES), f"modules graded: all of the kit; no module is held by more than "
-                                                f"half of the {total} submission(s) ({counts or 'none holds one'})")
+        most = max((holding[module] for module in kit.MODULES), default=0)
+        if not most:
+            return ModuleChoice(tuple(kit.MODULES), f"modules graded: all of the kit; no module is held by any of "
+                                                    f"the {total} submission(s)")
+        plurality = tuple(module for module in kit.MODULES if holding[module] == most)
+        return ModuleChoice(plurality, f"modules graded: {', '.join(plurality)}, held by the most submissions "
+                                       f"({most} of {total}); no module is held by more than half ({counts}): "
+                                       "`--modules` fixes the set")
     left_out = ", ".join(f"{module} ({holding[module]})" for module in kit.MODULES
                          if holding[module] and module not in majority)
     return ModuleChoice(majority, f"modules graded: {', '.join(majority)}, held by more than half of the {total} "

@@ -13,6 +13,7 @@ float as a NumPy scalar or a 0-d array.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -121,6 +122,9 @@ def _axes_of_one(have: tuple[int, ...], want: tuple[int, ...]) -> str:
     if not want or [n for n in have if n != 1] != [n for n in want if n != 1]:
         return ""
     extra = len(have) - len(want)
+    if extra == 1 and len(want) == 1 and want[0] > 1 and have in ((want[0], 1), (1, want[0])):
+        made = "a column, shape (n, 1)" if have == (want[0], 1) else "a row, shape (1, n)"
+        return f": an axis of length 1 too many ({made}, where a 1-D array of n numbers belongs)"
     if extra > 0:
         return f": {'an axis' if extra == 1 else f'{extra} axes'} of length 1 too many"
     if extra < 0:
@@ -141,6 +145,10 @@ def compare(got: Any, expected: Expectation) -> Comparison:
         if isinstance(got, str) and got.strip().lower() == expected.value:
             return Comparison(False, f"returned {got!r}: use exactly the lower-case word {expected.value!r}",
                               hidden_problem="returned the right word in the wrong case or with spaces")
+        if isinstance(got, str) and expected.value and expected.value in re.findall(r"[a-z]+", got.lower()):
+            # the right word with more around it ('saddle point', 'a minimum'): a label of another source's words
+            return Comparison(False, f"returned {_brief(got)}: the label is the word {expected.value!r} alone, "
+                              "exactly as the docstring lists it", hidden_problem=HIDDEN_WRONG_VALUE)
         return Comparison(False, f"returned {_brief(got)}", hidden_problem=HIDDEN_WRONG_VALUE)
     if _plain_number(got) and _plain_number(expected.value) and np.ndim(expected.tolerance.atol) == 0:
         try:

@@ -342,12 +342,12 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
     results: dict[str, list[CheckResult]] = {}
     failing = {(exercise.module, exercise.function) for exercise in submitted
                if not all(result.passed for _, _, result in judged[exercise.key])}
-    # a function right on every check, but not right after a call on a neighbouring input: its hidden checks so fail
+    # a check passed, but not right after a call on a neighbouring input: those hidden checks so fail (a function
+    # failing others too: a second slip switched the probe off for a cache; red team round 58, 03)
     graded_functions = {module: frozenset(exercise.function for exercise in submitted if exercise.module == module)
                         for module in sources}
     after_others = _answering_after_others(
-        {exercise.key: _passed(judged[exercise.key], "hidden") for exercise in submitted
-         if (exercise.module, exercise.function) not in failing}, sources, sandbox, references,
+        {exercise.key: _passed(judged[exercise.key], "hidden") for exercise in submitted}, sources, sandbox, references,
         f"neighbours|{hidden_key(course_seed)}|{student}|{digest}", graded_functions) if hidden else {}
     # a function right on a fresh call whose answer depends on the calls before it: no slip read from its answers holds
     kept_state = _keeping_state(submitted, judged, failing, sources, sandbox, references) if failing else {}
@@ -483,8 +483,11 @@ def _answering_after_others(wanted: Mapping[str, Sequence[PlannedCheck]], source
             drawn = (seed, exercise.key, p.label, str(index))  # another input of the same structure
             fresh = checks[p.label].make_case(hidden_rng_for(*drawn, plan=p.case.plan) if p.case.plan
                                               else rng_for(*drawn))
-            own = case_values(p.case)
-            neighbours = [case for case in neighbour_cases(p.case, fresh) if case_values(case) != own]
+            # where that draw repeats an argument (a step h or a rate its structure fixes, a given function or an
+            # index one per check): a draw of the public structure, then the other checks' public inputs
+            others = [_public_case(check, exercise.key) for check in exercise.checks if check.label != p.label]
+            neighbours = neighbour_cases(p.case, fresh, checks[p.label].make_case(rng_for(*drawn, "public")),
+                                         *others)
             if neighbours:
                 chosen.append((p, neighbours))
     # the children `_run` makes: the calls of derivatives worked out by hand apart from the others (a by-hand call
@@ -542,12 +545,12 @@ REPAIR_CALL_SECONDS = 0.5  # per call of a candidate: a changed loop bound may m
 MAX_OTHERS_VERIFIED = 3  # a remembered repair's other edits run on a new student's checks before one is said
 _REPAIRABLE_STATUSES = frozenset({"ok", "error"})
 # (exercise, the function's own source) -> (the repairs found for it, the line where it started in that file): a
-# class shares its slips, and the search is the cost. A known repair is checked again on the new student's own
-# checks (with their other functions), and the line its hint names moves with the function; none found is not
-# searched again for the same function in the same context (`repair.edit_context`: a name rebound at the module's
-# top, a helper it or a candidate calls, a decorator of any definition or a sibling module it imports can keep every
-# edit from passing; one student's module must not silence another's), with the names of the module's functions the
-# candidates tried named.
+# class shares its slips, and the search is the cost. What was found, or that none was, is used again only for the
+# same function in the same context (`repair.edit_context`: a name rebound at the module's top, a helper it or a
+# candidate calls, a decorator of any definition or a sibling module it imports can keep an edit from passing, or
+# make a wrong one pass; one student's module must neither silence nor steer another's), with the names of the
+# module's functions the candidates tried; a known repair is checked again on the new student's own checks, and the
+# line its hint names moves with the function.
 _REPAIRS: dict[tuple[str, bytes], tuple[Any, int, bytes, frozenset[str]]] = {}
 
 
@@ -629,6 +632,22 @@ def _repair_key(exercise: Exercise, module_source: str) -> tuple[str, bytes]:
     return exercise.key, hashlib.sha256(own.encode("utf-8", "surrogatepass")).digest()
 
 
+def _remembered_repair(exercise: Exercise, sources: Mapping[str, str]) -> tuple[Any, int, bytes, frozenset[str]] | None:
+    """The repair search's result remembered for the same function of another student, where its context is the
+    same (`repair.edit_context`: the module's other code the candidates reach, the functions they named, the sibling
+    modules named): which edits pass depends on it. A found repair was once reused in any context, and a classmate
+    who handed in the same function beside a sibling that answers the candidates' calls wrong chose which edit the
+    next student was told (red team round 59, 02); a "none found" was kept to its context already (round 23, 01)."""
+    from grader.diagnosis import repair
+
+    remembered = _REPAIRS.get(_repair_key(exercise, sources[exercise.module]))
+    if remembered is None:
+        return None
+    others = {module: source for module, source in sources.items() if module != exercise.module}
+    context = repair.edit_context(sources[exercise.module], exercise.function, others, remembered[3])
+    return remembered if remembered[2] == context else None
+
+
 def _checks_in_order(checks: Sequence[tuple[PlannedCheck, Outcome, CheckResult]],
                      verdicts: Sequence[CheckResult]) -> list[PlannedCheck]:
     """An exercise's checks, those the student's function failed first (a repair is tried on one of them first),
@@ -663,8 +682,8 @@ def _verify_remembered(exercises: Sequence[Exercise],
     its own beside the student's code; an exercise not in the answer is checked on its own by `_repaired`."""
     from grader.diagnosis import repair
 
-    remembered = [(exercise, _REPAIRS[key][0] if (key := _repair_key(exercise, sources[exercise.module])) in _REPAIRS
-                   else []) for exercise in exercises]
+    remembered = [(exercise, found[0] if (found := _remembered_repair(exercise, sources)) is not None else [])
+                  for exercise in exercises]
     items = [(exercise, replace(found[0], name=f"{found[0].name}_{number}",
                                 source=f"def {found[0].name}_{number}(" + found[0].source.partition("(")[2]))
              for number, (exercise, found) in enumerate(remembered) if found]
@@ -795,11 +814,11 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
     key = _repair_key(exercise, sources[exercise.module])
     line = repair.function_line(sources[exercise.module], exercise.function) or 0
     context = functools.partial(repair.edit_context, sources[exercise.module], exercise.function, others)
-    remembered = _REPAIRS.get(key)
-    from_memory = remembered is not None and (remembered[0] or remembered[2] == context(remembered[3]))
-    if from_memory:
-        # the same function as another student's: its repair, checked on this student's checks (none found: only
-        # in the same context, the functions the candidates named included)
+    remembered = _remembered_repair(exercise, sources)
+    from_memory = remembered is not None
+    if remembered is not None:
+        # the same function as another student's, in the same context (the functions the candidates named
+        # included): its repair, checked on this student's checks
         found, found_at, _, _ = remembered
         found = repair.moved(found, line - found_at)
         if found and not (verified if verified is not None else all(passes(found[:1], planned)[0])):
@@ -809,7 +828,7 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
         if len(_REPAIRS) >= PublicVerdicts.LIMIT:
             _REPAIRS.clear()
         if found or (time.monotonic() < allowance.deadline and not cut_short):  # not a search cut short by time
-            _REPAIRS[key] = (found, line, b"" if found else context(called), frozenset(called))
+            _REPAIRS[key] = (found, line, context(called), frozenset(called))
     if found and _numbers_expected_not(planned, references):
         # "the values are never added up: the answer is one number" is said where it is one; where it is an array,
         # `sum(...)` passed by dropping an axis of length 1 (a batch of one kept), which it does not name

@@ -18,15 +18,16 @@ reference with the student's function gives its answer: it depends on what was c
 on one the reference does not call, a caller that computes otherwise where its callee is the grader's is judged on
 what it computes there.
 
-A function that passed every check can still keep something: a cache keyed on part of its arguments (the line but
-not the data, an array's length) answers every check right whose inputs differ in all of them. So where its own
-code (or a helper of the module that no exercise grades) can hold something across calls, its first
-`AFTER_OTHERS_CHECKS` hidden checks are called in one fresh child, each right after its neighbours
-(`neighbour_cases`: the input with one argument drawn afresh from the same check); a hidden check answered wrong
-there fails, told so (its points are lost: its answer depends on what came before). Only a wrong answer counts,
-within `AFTER_OTHERS_SECONDS`. A function shown to keep state on hidden inputs alone has its passed public checks
-called so too, after neighbours drawn from the public seed, so that its callers' public checks, judged on public
-evidence alone, can be judged with the right function.
+A check passed can still hide state: a cache keyed on part of its arguments (the line but not the data, an array's
+length) answers every check right whose inputs differ in all of them. So where its own code (or a helper of the
+module that no exercise grades) can hold something across calls, its first `AFTER_OTHERS_CHECKS` passed hidden
+checks are called in one fresh child, each right after its neighbours (`neighbour_cases`: the input with one
+argument drawn afresh from the same check, or from a draw of the public structure or another check's input where
+that draw repeats it), whether or not it failed other checks; a hidden check answered wrong there fails, told so
+(its points are lost: its answer depends on what came before). Only a wrong answer counts, within
+`AFTER_OTHERS_SECONDS`. A function shown to keep state on hidden inputs alone has its passed public checks called so
+too, after neighbours drawn from the public seed, so that its callers' public checks, judged on public evidence
+alone, can be judged with the right function.
 
 Only a function whose code, or a function of the module it reaches, can hold something across calls is called
 again (`may_keep_state`, a reading of the source): a global or nonlocal name, a default that is not a constant, an
@@ -56,9 +57,14 @@ AFTER_OTHERS_SECONDS = 2.0  # for all those calls of a submission together, in o
 # Methods that change the object they are called on.
 _MUTATING = frozenset({"append", "extend", "insert", "setdefault", "update", "pop", "popitem", "clear", "add",
                        "discard", "remove", "fill", "put", "resize", "sort", "reverse", "itemset", "send",
-                       "__setitem__", "appendleft", "extendleft", "rotate"})
+                       "__setitem__", "appendleft", "extendleft", "rotate",
+                       # `operator.setitem(TABLE, key, value)` and its kind: a change of the first argument
+                       "setitem", "delitem", "iadd", "iconcat", "ior", "iand", "__setattr__", "__delitem__",
+                       "__iadd__", "__getattribute__", "attrgetter"})
 # Calls that reach state beyond the function's locals.
-_STATE_CALLS = frozenset({"setattr", "delattr", "globals", "vars", "next", "exec", "eval", "__import__"})
+# (`getattr` too: `getattr(sse, "__dict__")` bound to a local reached the function's namespace; red team round 58, 01)
+_STATE_CALLS = frozenset({"setattr", "delattr", "getattr", "globals", "vars", "next", "exec", "eval", "__import__",
+                          "setitem", "delitem"})
 # Names of sources of chance: a function reading one answers twice otherwise with no state of its own.
 _CLOCKS = frozenset({"time", "perf_counter", "monotonic", "process_time", "datetime", "now"})
 _CHANCE = _CLOCKS | frozenset({"random", "rand", "randn", "randint", "default_rng", "normal", "uniform", "choice",
@@ -181,19 +187,37 @@ def _called_name(call: ast.Call) -> str:
 
 def _top_level_state(tree: ast.Module, functions: set[str]) -> frozenset[str]:
     """Names the module's top level binds to something other than a constant, a function or a module (a class
-    too: its attributes outlive a call)."""
+    too: its attributes outlive a call): bound anyhow, outside a function's body (a walrus, a `for`, a `with`, an
+    `except` or a `match` bound a cache unseen when assignments alone were read; red team round 58, 01)."""
     found = set()
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef):  # its attributes, and its instances', outlive a call
-            found.add(node.name)
-        if isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
-            value = node.value
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if value is not None and _constant(value):
-                continue
-            for target in targets:
-                found |= {name.id for name in ast.walk(target) if isinstance(name, ast.Name)}
+    for statement in tree.body:
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.Import | ast.ImportFrom):
+            continue
+        if isinstance(statement, ast.ClassDef):  # its attributes, and its instances', outlive a call
+            found.add(statement.name)
+            continue
+        if isinstance(statement, ast.Assign | ast.AnnAssign) and statement.value is not None \
+                and _constant(statement.value) and all(isinstance(target, ast.Name) for target in (
+                    statement.targets if isinstance(statement, ast.Assign) else [statement.target])):
+            continue
+        found |= {node.id for node in _outside_functions(statement)
+                  if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+        found |= {node.name for node in _outside_functions(statement)
+                  if isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and node.name}
+        found |= {node.rest for node in _outside_functions(statement) if isinstance(node, ast.MatchMapping)
+                  and node.rest}
     return frozenset(found - functions)
+
+
+def _outside_functions(node: ast.AST) -> list[ast.AST]:
+    """The nodes of a top-level statement, not those of a function or lambda defined in it (its own locals)."""
+    found, pending = [], [node]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        pending.extend(child for child in ast.iter_child_nodes(current)
+                       if not isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda))
+    return found
 
 
 def _constant(node: ast.expr) -> bool:
@@ -294,22 +318,43 @@ def keeping_state(failed: Mapping[str, Sequence[Any]], source_of: Callable[[str]
     return found
 
 
-def neighbour_cases(case: Case, fresh: Case) -> list[Case]:
-    """Inputs that differ from `case` in one argument, taken from `fresh` (another draw of the same check): one for
-    each argument, positional or named (`fresh` itself where the case has one argument). A function whose answer to
+def neighbour_cases(case: Case, *fresh: Case) -> list[Case]:
+    """Inputs that differ from `case` in one argument: one for each argument, positional or named, taken from the
+    first of `fresh` (other draws of the same check, then inputs of other checks of the exercise) whose value there
+    differs from the case's (the first of `fresh` itself where the case has one argument). A function whose answer to
     `case` right after a call on one of them differs from its answer alone keeps something across calls that does
     not depend on all its arguments: a cache keyed on the slope and intercept but not the data, on an array's
-    length or shape, on the start but not the function descended."""
+    length or shape, on the start but not the function descended, on the point but not the step h (which a hidden
+    input's structure fixes, so another draw of it holds the same h: red team round 58, 02) or not the function
+    (one per check)."""
+    from grader.engine import case_values
+
     positions = [("arg", index) for index in range(len(case.args))] + [("kwarg", name) for name in case.kwargs]
     if len(positions) <= 1:
-        return [fresh]
+        return [other for other in fresh[:1] if case_values(other) != case_values(case)]
+    own = case_values(case)
     neighbours = []
+    # a named argument the case leaves to its default, given by another input (h=1e-3 beside the default h), and
+    # one the case gives that nothing else varies, left to its default
+    positions += [("kwarg", name) for other in fresh for name in other.kwargs if name not in case.kwargs]
+    positions = list(dict.fromkeys(positions))
+    for name in case.kwargs:
+        defaulted = dataclasses.replace(case, kwargs={key: value for key, value in case.kwargs.items() if key != name})
+        if all(case_values(dataclasses.replace(case, kwargs={**case.kwargs, name: other.kwargs[name]})) == own
+               for other in fresh if name in other.kwargs):
+            neighbours.append(defaulted)
     for kind, where in positions:
-        if kind == "arg":
-            if not isinstance(where, int) or where >= len(fresh.args):
+        for other in fresh:
+            if kind == "arg":
+                if not isinstance(where, int) or where >= len(other.args):
+                    continue
+                args = tuple(other.args[where] if index == where else value for index, value in enumerate(case.args))
+                neighbour = dataclasses.replace(case, args=args)
+            elif where in other.kwargs:
+                neighbour = dataclasses.replace(case, kwargs={**case.kwargs, where: other.kwargs[where]})
+            else:
                 continue
-            args = tuple(fresh.args[where] if index == where else value for index, value in enumerate(case.args))
-            neighbours.append(dataclasses.replace(case, args=args))
-        elif where in fresh.kwargs:
-            neighbours.append(dataclasses.replace(case, kwargs={**case.kwargs, where: fresh.kwargs[where]}))
+            if case_values(neighbour) != own:
+                neighbours.append(neighbour)
+                break
     return neighbours

@@ -227,13 +227,27 @@ def test_one_student_adding_an_empty_module_does_not_raise_everyones_maximum(tmp
     assert "not graded, held by fewer: gradient_descent (1)" in summary.describe()
 
 
-def test_a_batch_without_a_majority_module_is_graded_out_of_the_whole_kit(tmp_path):
+def test_a_batch_without_a_majority_module_is_graded_out_of_the_modules_held_most(tmp_path):
     for student, module in zip(("ann", "bo", "cy", "di"), kit.MODULES, strict=True):
         (tmp_path / "subs" / student).mkdir(parents=True)
         (tmp_path / "subs" / student / f"{module}.py").write_text(kit.solution_source(module))
     summary = grade_batch(tmp_path / "subs", tmp_path / "out", BatchOptions())
-    assert {result.max_score for result in summary.results} == {100}
-    assert "modules graded: all of the kit; no module is held by more than half of the 4" in summary.describe()
+    assert {result.max_score for result in summary.results} == {100}  # a tie of all four: the whole kit
+    assert "held by the most submissions (1 of 4); no module is held by more than half" in summary.describe()
+
+
+def test_one_student_handing_in_nothing_does_not_raise_the_others_maximum_in_a_batch_of_two(tmp_path):
+    """Attack (red team round 59, 01): in a batch of two, a student who handed in another module's stub, or an
+    empty folder, left the assignment's module held by half the batch, no more: the whole kit was graded, and the
+    other student's 25 of 25 became 25 of 100."""
+    from grader.curriculum import of_module
+
+    (tmp_path / "subs" / "bob").mkdir(parents=True)
+    (tmp_path / "subs" / "bob" / "linear_model.py").write_text(kit.solution_source("linear_model"))
+    (tmp_path / "subs" / "aaa").mkdir(parents=True)
+    summary = grade_batch(tmp_path / "subs", tmp_path / "out", BatchOptions())
+    points = sum(e.points for e in of_module("linear_model"))
+    assert {result.max_score for result in summary.results} == {points}
 
 
 def _resume_batch(tmp_path: Path) -> tuple[Path, Path]:

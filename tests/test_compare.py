@@ -93,6 +93,14 @@ def test_strings_must_match_exactly_with_a_hint_for_case():
     assert not result.passed and "lower-case" in result.problem
 
 
+def test_the_right_word_with_more_around_it_is_told_the_word_alone():
+    """Holdout 43: a source's label 'saddle point' was told only "returned 'saddle point'"."""
+    result = compare("saddle point", expect("saddle"))
+    assert not result.passed and "the word 'saddle' alone" in result.problem
+    assert "alone" not in compare("saddle point", expect("minimum")).problem  # another word: nothing more said
+    assert "alone" not in compare("saddles", expect("saddle")).problem
+
+
 def test_an_object_with_lying_comparisons_becomes_plain_data_or_nothing():
     class Liar:
         def __eq__(self, other):
@@ -278,9 +286,12 @@ def test_shapes_that_differ_by_axes_of_length_one_say_so():
     """A batch of one or a column where a 1-D array belongs: an axis of length 1 too many (said
     as what the shapes show); other shapes are told as they are."""
     expected = Expectation(np.array([1.0, 2.0]), Tolerance(), "reference")
-    assert compare(np.array([[1.0, 2.0]]), expected).problem == \
-        "returned shape (1, 2), expected shape (2,): an axis of length 1 too many"
-    assert compare(np.array([[1.0], [2.0]]), expected).problem.endswith("an axis of length 1 too many")
+    assert compare(np.array([[1.0, 2.0]]), expected).problem == "returned shape (1, 2), expected shape (2,): an axis " \
+        "of length 1 too many (a row, shape (1, n), where a 1-D array of n numbers belongs)"
+    # a column or a row where a 1-D array belongs is said as one (holdout 43: a source's column vectors)
+    assert compare(np.array([[1.0], [2.0]]), expected).problem.endswith(
+        "an axis of length 1 too many (a column, shape (n, 1), where a 1-D array of n numbers belongs)")
+    assert compare(np.array([[[1.0, 2.0]]]), expected).problem.endswith("2 axes of length 1 too many")
     assert compare(np.array([1.0, 2.0, 3.0]), expected).problem == "returned shape (3,), expected shape (2,)"
     column = Expectation(np.array([[1.0], [2.0]]), Tolerance(), "reference")
     assert compare(np.array([1.0, 2.0]), column).problem.endswith("an axis of length 1 missing")

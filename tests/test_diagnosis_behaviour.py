@@ -297,6 +297,14 @@ NAMED = [
                  "while k < max_steps:\n    p = p - learning_rate * np.array([df_du(p), df_dv(p)])\n    k += 1\n"
                  "    if np.hypot(*(p - c)) > radius:\n        return k + 1\nreturn -1",
                  "count one too high", id="count-one-too-high"),
+    # the variables numbered from the last (a source that orders them (y, x)): rows and columns both reversed
+    pytest.param("partial_derivatives.hessian",
+                 "p = np.array(point, dtype=float)\nn = p.size\nresult = np.zeros((n, n))\n"
+                 "for a in range(n):\n    for b in range(n):\n        i, j = n - 1 - a, n - 1 - b\n"
+                 "        e_i, e_j = h * np.eye(n)[i], h * np.eye(n)[j]\n"
+                 "        result[a, b] = (f(p + e_i + e_j) - f(p + e_i - e_j) - f(p - e_i + e_j)"
+                 " + f(p - e_i - e_j)) / (4 * h ** 2)\nreturn result", "variables in reverse order",
+                 id="hessian-variables-from-the-last"),
     # two slips: a pair of operators, where neither explains the answers alone
     pytest.param("neural_network.neuron_loss",
                  "r = sigmoid(w * np.asarray(x, dtype=float) + b) - np.asarray(y, dtype=float)\n"
@@ -587,3 +595,15 @@ def test_an_answer_of_another_kind_is_not_told_as_two_slips_or_a_grid(key, body,
     a grid of two lists paired by zip (red team round 51)."""
     operator = named(key, body)
     assert operator is None or false not in operator.name
+
+
+def test_labels_swapped_by_a_sign_in_what_is_tested_are_not_told_that_the_tests_are_right():
+    """Forty-third holdout: eigenvalues of −H (a source's negative Hessian) give every minimum the label maximum and
+    back, as labels written in each other's place do; the hint said "the tests are right", which sent the student to
+    labels that were right for what was tested. It says both readings now."""
+    body = ("ev = np.linalg.eigvalsh(-np.asarray(hessian_matrix, dtype=float))\n"
+            "tol = 1e-8 * max(1.0, np.abs(ev).max())\nif (np.abs(ev) <= tol).any():\n    return 'degenerate'\n"
+            "if (ev > 0).all():\n    return 'minimum'\nif (ev < 0).all():\n    return 'maximum'\nreturn 'saddle'")
+    found = named("partial_derivatives.classify_critical_point", body)
+    assert found is not None and found.name == "labels swapped", found
+    assert "the tests are right" not in found.hint and "a sign flipped in what is tested" in found.hint

@@ -709,6 +709,36 @@ def test_a_decorator_of_an_unused_definition_cannot_silence_another_students_rep
     engine._REPAIRS.clear()
 
 
+def test_one_students_module_cannot_choose_the_repair_another_student_is_told(sandbox):
+    """Attack (red team round 59, 02): a found repair was remembered by the function's text alone and used again in
+    any context; a classmate who handed in the victim's `sse` beside a `predict` that answers wrong when the natural
+    edit's candidate calls it found only the other edits, and the victim, graded after her, was told `y` to `-y`
+    (her `y` is right). A found repair is used again only in the same context now."""
+    from grader import engine
+
+    reference = kit.solution_source("linear_model")
+    slip = ("residuals = np.asarray(y, dtype=float) - predict(m, c, x)",
+            "residuals = np.asarray(y, dtype=float) + predict(m, c, x)")
+    victim = reference.replace(*slip)
+    attacker = victim.replace("    return m * np.asarray(x, dtype=float) + c\n",
+                              "    import sys\n    value = m * np.asarray(x, dtype=float) + c\n"
+                              "    if sys._getframe(1).f_code.co_name in "
+                              "('calcgrade_repair_0', 'calcgrade_repair_4'):\n"
+                              "        return value + 1.0\n    return value\n", 1)
+    assert reference != victim != attacker
+
+    def hints(students):
+        engine._REPAIRS.clear()
+        for student, source in students:
+            result = grade_sources({"linear_model": source}, sandbox, student=student, hidden=True,
+                                   course_seed="c", exercises=[BY_KEY["linear_model.sse"]])
+        engine._REPAIRS.clear()
+        return sorted(check.student_message for check in result.exercise("linear_model.sse").checks
+                      if not check.passed)
+
+    assert hints([("zed", victim)]) == hints([("aaa", attacker), ("zed", victim)])
+
+
 SIBLING_SPOILER = ("import builtins\nimport sys\n\n_range = builtins.range\n\n\nclass _Range:\n"
                    "    def __new__(cls, *args):\n"
                    "        if sys._getframe(1).f_code.co_name.startswith('calcgrade_repair_'):\n"

@@ -40,10 +40,19 @@ HEADER = "import numpy as np\n\n"
     "def f(x):\n    return x\n\nclass _Setup:\n    globals()['f'] = keyed(f)\n",
     "import sys\n\ndef keyed(g):\n    memo = {}\n    return lambda x: memo.setdefault(len(x), g(x))\n\n"
     "def f(x):\n    return x\n\nsys.modules[__name__].f = keyed(f)\n",
+    # red team round 58, 01: the function's namespace through getattr, a cache bound at the top by a walrus or a loop
+    "def f(x):\n    store = getattr(f, '__dict__')\n    memo = store.setdefault('m', {})\n"
+    "    return memo.setdefault(1, x)\n",
+    "(_MEMO := {})\n\ndef f(x):\n    memo = _MEMO\n    return memo.setdefault(1, x)\n",
+    "for _MEMO in [{}]:\n    pass\n\ndef f(x):\n    memo = _MEMO\n    return memo.setdefault(1, x)\n",
+    "import operator\nimport os\n\ndef f(x):\n    operator.setitem(os.environ, 'K', str(x))\n"
+    "    return float(os.environ['K'])\n",
 ], ids=["mutable-default", "setdefault-on-function", "attribute-total", "module-cache", "global-counter",
         "decorator", "module-generator", "module-buffer", "through-a-helper", "attribute-aliased-to-a-local",
         "a-local-named-like-a-source-of-chance", "rebound-at-the-top", "namespace-written-at-the-top",
-        "rebound-by-a-function-called-at-the-top", "namespace-written-in-a-class-body", "rebound-on-the-module"])
+        "rebound-by-a-function-called-at-the-top", "namespace-written-in-a-class-body", "rebound-on-the-module",
+        "namespace-through-getattr", "bound-at-the-top-by-a-walrus", "bound-at-the-top-by-a-loop",
+        "changed-through-operator"])
 def test_a_function_that_can_hold_something_between_calls_is_read_so(body):
     assert may_keep_state(HEADER + body, "f")
 
@@ -283,6 +292,64 @@ def test_a_cache_keyed_on_every_argument_keeps_full_marks(sandbox):
             "    memo[key] = float(np.sum(r**2))\nreturn memo[key]\n")
     result = _grade(sandbox, "linear_model", "sse", body)
     assert all(exercise.score == exercise.max_score for exercise in result.exercises if exercise.max_score)
+
+
+# red team round 58, 02: a cache leaving out an argument that a hidden input's structure fixes (the step h), or
+# that is one per check (the given function)
+KEYS_LEAVING_OUT_ONE_PER_CHECK = {
+    "numerical-derivative-not-on-h": ("derivatives", "numerical_derivative",
+                                      "memo = numerical_derivative.__dict__.setdefault('memo', {})\n"
+                                      "key = (getattr(f, '__name__', id(f)), np.asarray(x, dtype=float).tobytes(), "
+                                      "np.shape(x))\nif key not in memo:\n"
+                                      "    memo[key] = (f(x + h) - f(x - h)) / (2 * h)\nreturn memo[key]\n"),
+    "numerical-derivative-on-x-alone": ("derivatives", "numerical_derivative",
+                                        "memo = numerical_derivative.__dict__.setdefault('memo', {})\n"
+                                        "key = (np.asarray(x, dtype=float).tobytes(), np.shape(x))\n"
+                                        "if key not in memo:\n    memo[key] = (f(x + h) - f(x - h)) / (2 * h)\n"
+                                        "return memo[key]\n"),
+    "partial-derivative-not-on-h": ("partial_derivatives", "partial_derivative",
+                                    "memo = partial_derivative.__dict__.setdefault('memo', {})\n"
+                                    "key = (getattr(f, '__name__', id(f)), tuple(np.asarray(point, dtype=float)"
+                                    ".tolist()), i)\nif key not in memo:\n"
+                                    "    plus = np.array(point, dtype=float)\n"
+                                    "    minus = np.array(point, dtype=float)\n"
+                                    "    plus[i] += h\n    minus[i] -= h\n"
+                                    "    memo[key] = (f(plus) - f(minus)) / (2 * h)\n"
+                                    "return memo[key]\n"),
+}
+
+
+@pytest.mark.parametrize("name", KEYS_LEAVING_OUT_ONE_PER_CHECK)
+def test_a_cache_leaving_out_an_argument_one_per_check_loses_marks(sandbox, name):
+    """Bug (red team round 58, 02): the neighbours were drawn with the checked input's own structure, which fixes the
+    step h, and from the same check, which holds one given function: no neighbour ever differed there, and a cache
+    keyed without h, or on the point alone, kept full marks. They come now from a draw of the public structure and
+    from the other checks' inputs too."""
+    module, function, body = KEYS_LEAVING_OUT_ONE_PER_CHECK[name]
+    own = _grade(sandbox, module, function, body).exercise(f"{module}.{function}")
+    assert own.score < own.max_score
+
+
+def test_a_cache_beside_another_slip_still_loses_the_checks_it_answers_by_chance(sandbox):
+    """Bug (red team round 58, 03): the neighbour probe ran only for functions right on every check, so a cache on the
+    line alone with a second slip (three points answered 0) kept the checks the slip did not touch (2 of 4, where the
+    cache alone scores 0)."""
+    module, function, body = PARTIAL_KEYS["sse-on-the-line"]
+    slipped = body.replace("return memo[key]", "return 0.0 if np.size(x) == 3 else memo[key]")
+    own = _grade(sandbox, module, function, slipped).exercise(f"{module}.{function}")
+    assert own.score == 0, [(check.label, check.visibility) for check in own.checks if check.passed]
+
+
+def test_a_neighbour_takes_an_argument_the_first_draw_repeats_from_the_next():
+    case = Case((1.0, 2.0), {"h": 1e-3})
+    same_h = Case((3.0, 4.0), {"h": 1e-3})
+    other_h = Case((1.0, 2.0), {"h": 0.1})
+    neighbours = neighbour_cases(case, same_h, other_h)
+    assert [neighbour.kwargs.get("h") for neighbour in neighbours] == [1e-3, 1e-3, 0.1]
+    # a named argument nothing varies is left to its default once; one the case leaves to its default is given
+    alone = neighbour_cases(case, same_h)
+    assert any("h" not in neighbour.kwargs for neighbour in alone)
+    assert any(neighbour.kwargs.get("h") == 1e-3 for neighbour in neighbour_cases(Case((1.0, 2.0)), same_h))
 
 
 def test_a_neighbour_differs_from_the_case_in_one_argument():

@@ -11,11 +11,12 @@ mutants, run in the trusted parent like the curriculum's known mistakes. An oper
   a·(1 − a) made tanh's or halved, the parts of a result joined in another order,
   a search keeping the wrong candidate, a sum over the wrong axis, two labels swapped, a threshold made
   absolute or one-sided, a loop's iterates averaged or all returned where the last belongs),
-- a transform of the reference's value, given the check's arguments (rows and columns swapped, the two columns of
-  a table of pairs swapped, outputs swapped, float32 or decimal rounding, integer truncation, rows aliased or one
-  behind or ahead, the diagonal of a grid, entries one place off, a running total, sorted outputs, one entry
-  updated, the change from the first argument of its shape where the new value belongs, the right answer reduced
-  to its length, the sum of its entries, its determinant or its last part),
+- a transform of the reference's value, given the check's arguments (rows and columns swapped, the two columns of a
+  table of pairs swapped, a square matrix's rows and columns both reversed, outputs swapped, float32 or decimal
+  rounding, integer truncation, rows aliased or one behind or ahead, the diagonal of a grid, entries one place
+  off, a running total, sorted outputs, one entry updated, the change from the first argument of its shape where
+  the new value belongs, the right answer reduced to its length, the sum of its entries, its determinant or its
+  last part),
 - or the reference called with changed arguments (inputs truncated to integers, an argument left at its
   default, taken as 0 or negated, a step count or an index off by one, the first or last data point left out).
 An answer that exactly one operator explains on every check that answered, with at least two informative
@@ -827,6 +828,14 @@ def _transposed(value: Any, arguments: tuple[Any, ...]) -> Any:
     return array.T if array.ndim == 2 else None
 
 
+def _both_axes_reversed(value: Any, arguments: tuple[Any, ...]) -> Any:
+    """A square matrix with its rows and its columns both in reverse order, as a Hessian written for the variables
+    in the other order is (the last one first); a matrix symmetric about its other diagonal is its own, which is no
+    evidence."""
+    array = np.asarray(value, dtype=float)
+    return array[::-1, ::-1] if array.ndim == 2 and array.shape[0] == array.shape[1] > 1 else None
+
+
 _CRITICAL_POINT_LABELS = frozenset({"minimum", "maximum", "saddle", "degenerate"})
 
 
@@ -1327,8 +1336,9 @@ OPERATORS = (
     Operator("sum over the wrong axis", "your sum runs over the wrong axis of the array: check which axis holds "
              "the terms to add up (the axis= of np.sum)", sources=tuple(lambda axis=axis: _Axis(axis)
                                                                         for axis in (0, 1, 2, -1))),
-    Operator("labels swapped", "two of your labels are swapped: the tests are right, but each of the two cases "
-             "returns the other's label; check which case each label names",
+    Operator("labels swapped", "two of your labels are swapped: each of the two cases returns the other's label "
+             "(the labels written in each other's place, or a sign flipped in what is tested, as the eigenvalues of "
+             "−H for those of H); check which case each label names and what each test reads",
              sources=tuple(lambda pair=pair: _SwapLabels(*pair) for pair in itertools.combinations(range(5), 2))),
     Operator("test in the wrong order", "the order of the tests is wrong: a case that must be decided first "
              "(before the others can claim it) is tested after them; test it first",
@@ -1352,6 +1362,9 @@ OPERATORS = (
              "np.all where np.any is", hint_otherwise=": check which values each test looks at"),
     Operator("rows and columns swapped", "your result is the transpose of the right one: rows and columns are "
              "swapped (mind which index is the row)", values=(_transposed,)),
+    Operator("variables in reverse order", "your matrix holds the right values with its rows and its columns both "
+             "in reverse order, as if the variables were numbered from the last: row and column i belong to the "
+             "i-th variable (entry) of the arguments", values=(_both_axes_reversed,)),
     Operator("outputs swapped", "your two outputs are in the wrong order", values=(_swapped_pair,)),
     Operator("columns swapped", "each row of your result holds its two values in the other order: the columns "
              "are swapped (put them in the order the docstring gives)", values=(_columns_swapped,)),

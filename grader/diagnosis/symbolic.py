@@ -826,13 +826,30 @@ MISREAD = "formula: the function read otherwise"
 
 
 def misread_faults(function: sp.Expr, variable: sp.Symbol, parameters: Sequence[sp.Symbol]) -> tuple[Fault, ...]:
-    return _misread_faults(function, variable, len(parameters) > 1)
+    return _misread_faults(function, variable, len(parameters) > 1) + _exchanged_faults(function, variable,
+                                                                                        tuple(parameters))
+
+
+@cache
+def _exchanged_faults(function: sp.Expr, variable: sp.Symbol, parameters: tuple[sp.Symbol, ...]) -> tuple[Fault, ...]:
+    """The partial derivative, worked out right, of `function` with its two variables exchanged (a source that names
+    them in the other order: its g(x, y) is this g(y, x)), where that is another function."""
+    if len(parameters) != 2 or variable not in parameters:
+        return ()
+    first, second = parameters
+    exchanged = function.xreplace({first: second, second: first})
+    if sp.expand(exchanged) == sp.expand(function) or not sp.powsimp(sp.cancel(exchanged / function)).has(variable):
+        return ()
+    return (Fault(MISREAD, f"your formula is exactly ∂/∂{variable} of {formula(exchanged)}, the function with {first} "
+                  f"and {second} exchanged (as a source that names them in the other order writes it): the rules are "
+                  f"applied right, to another function than {formula(function)}", sp.diff(exchanged, variable)),)
 
 
 @cache
 def _misread_faults(function: sp.Expr, variable: sp.Symbol, partial: bool) -> tuple[Fault, ...]:
     """The derivative, worked out right, of `function` with its written notation read otherwise at one place: a
-    coefficient taken out of a function's argument or into it (sin 3x as 3·sin x, e^(−x²/2) as e^(−x²)/2), a
+    coefficient taken out of a function's argument or into it (sin 3x as 3·sin x, e^(−x²/2) as e^(−x²)/2) or left
+    out of it (e^(−x²/2) as e^(−x²), a source's Gaussian without its ½), a
     product in an argument split (sin(x·y) as sin(x)·y), a coefficient or a sign under a power or out of it (3x² as
     (3x)², −x² as (−x)²), a power over a sum's last term or over the whole sum (1 + x² as (1 + x)²), a function's
     power on its value or on its argument (σ²(x) as σ(x²)). Each differs from `function` (and from a constant
@@ -869,6 +886,7 @@ def _readings(node: sp.Expr, variable: sp.Symbol) -> list[tuple[sp.Expr, sp.Expr
         coefficient, rest = argument.as_coeff_Mul()
         if coefficient not in (1, -1) and rest.has(variable):  # sin(3x) as 3·sin(x); e^(−x²/2) as e^(−x²)/2
             readings.append(sp.Mul(abs(coefficient), node.func(sp.sign(coefficient) * rest), evaluate=False))
+            readings.append(node.func(sp.sign(coefficient) * rest))  # or left out: e^(−x²/2) as e^(−x²)
         factors = [factor for factor in sp.Mul.make_args(rest) if not factor.is_Number]
         if len(factors) >= 2:  # sin(x·y) as sin(x)·y
             for index, factor in enumerate(factors):
