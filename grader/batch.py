@@ -81,6 +81,7 @@ class BatchSummary:
     loose: tuple[str, ...] = ()  # files beside the student folders, not graded
     modules_chosen: str = ""  # with --modules auto: which modules were graded, and why
     output_mode: int = 0o700  # OUT's permission bits: other accounts read every student's results where it is open
+    out: str = "OUT"  # the output folder, as the summary names it
 
     @property
     def intake_notes(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -138,8 +139,9 @@ class BatchSummary:
             if len(reviewed) > SUMMARY_STUDENTS:
                 lines.append(f"  … and {len(reviewed) - SUMMARY_STUDENTS} more")
         if self.output_mode & 0o077:
-            lines.append(f"WARNING: OUT is open to other accounts of this machine (mode {self.output_mode:o}) and "
-                         "holds every student's scores and feedback: `chmod 700` it (a folder the grader makes is 700)")
+            lines.append(f"WARNING: the output folder {shown(str(self.out))} is open to other accounts of this "
+                         f"machine (mode {self.output_mode:o}) and holds every student's scores and feedback: "
+                         f"`chmod 700` it (a folder the grader makes is 700)")
         if self.stale:
             lines.append("results in OUT for students not in SUBMISSIONS (from an earlier batch; not in the gradebook "
                          "or the report): " + ", ".join(shown(student) for student in self.stale))
@@ -469,4 +471,5 @@ def _grade_batch(root: Path, out: Path, options: BatchOptions, first: Sandbox, w
     return BatchSummary(results, tuple((student, seconds) for student, seconds, _ in graded), tuple(kept),
                         time.perf_counter() - started, refused, walls,
                         stale=stale_results(out, [student for student, _ in submissions]), loose=loose_files(root),
-                        modules_chosen=choice.reason if choice else "", output_mode=stat.S_IMODE(out.stat().st_mode))
+                        modules_chosen=choice.reason if choice else "", output_mode=stat.S_IMODE(out.stat().st_mode),
+                        out=str(out))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from pathlib import Path
 
@@ -117,11 +118,12 @@ def command_grade(args: argparse.Namespace) -> int:
     if out.resolve() == students or students in out.resolve().parents:
         raise UsageError("the output folder must not be inside the submissions folder (submissions are never "
                          "modified)")
-    out = _writable_folder(out)
+    # every check of the command line before the output folder is made: a refused command leaves nothing behind
     modules = _modules(args.modules)
     database = Path(args.nbgrader_db) if args.nbgrader_db else None
     if database is not None and not database.is_file():
         raise UsageError(f"no nbgrader gradebook at {database}")
+    out = _writable_folder(out)
     from grader.batch import BatchOptions, ResumeMismatch, find_submissions, grade_batch
     from grader.gradebook import format_table
 
@@ -176,10 +178,20 @@ def command_demo(args: argparse.Namespace) -> int:
 
 def command_nbgrader_course(args: argparse.Namespace) -> int:
     """Write an nbgrader course folder: its config and one source notebook per module."""
-    from grader.nbgrader_course import TRUSTED_AUTOGRADE_LINES, build_course, runs_no_kernel
+    from grader.nbgrader_course import TRUSTED_AUTOGRADE_LINES, CourseMismatch, build_course, runs_no_kernel
 
-    written = build_course(Path(args.folder))
+    try:
+        written = build_course(Path(args.folder))
+    except CourseMismatch as error:
+        raise UsageError(str(error)) from error
+    except OSError as error:
+        raise UsageError(f"cannot write the course folder {args.folder}: {error.strerror or error}") from error
     print("wrote " + ", ".join(str(path) for path in written))
+    mode = stat.S_IMODE(Path(args.folder).stat().st_mode)
+    if mode & 0o077:
+        print(f"calcgrade: warning: the course folder {args.folder} is open to other accounts of this machine (mode "
+              f"{mode:o}), and its source notebooks hold every reference solution (nbgrader keeps its gradebook "
+              f"there too): `chmod 700 {args.folder}` (a folder this command makes is 700)", file=sys.stderr)
     config = Path(args.folder) / "nbgrader_config.py"
     if not runs_no_kernel(config):
         print(f"calcgrade: warning: {config} was kept as it is, and its autograde runs every cell of a submitted "
@@ -342,6 +354,9 @@ def parser() -> argparse.ArgumentParser:
                                 "known mistakes, impostors, docstrings and the contract")
     check.add_argument("modules", nargs="*", metavar="MODULE", help="the modules to check (default: all)")
     check.set_defaults(run=command_check_exercises)
+    for command in commands.choices.values():  # "on any command": before the command's name or after it
+        command.add_argument("--course", metavar="FILE", default=argparse.SUPPRESS,
+                             help="the course file, as before the command's name")
     return top
 
 
@@ -353,6 +368,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if course.ACTIVE.path is not None and not course.PROBLEM:
             import grader.curriculum  # noqa: F401 - applying the course file to the exercises can find a problem
+        if args.course and not Path(args.course).is_file():  # told as given, not as the variable it was put in
+            raise UsageError(f"--course {args.course}: no such file")
         if course.PROBLEM:
             raise UsageError(course.PROBLEM)
         if args.course and course.ACTIVE.path != Path(args.course).resolve():
@@ -363,6 +380,11 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, kit.KitMissing) as error:
         print(f"calcgrade: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C: one line, not the tracebacks of every process it reached
+        resume = " (the results written so far are kept: run the same command with --resume to grade the rest)" \
+            if args.command == "grade" else ""
+        print(f"calcgrade: interrupted{resume}", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -135,16 +135,17 @@ def write_autograder(path: Path, course_seed: str, modules: Sequence[str], pytho
     `course_file`: the course in force (`grader.course.ACTIVE.path`), carried in the zip so that the autograder
     grades the same exercises for the same points (without it, the kit's default course)."""
     from grader import kit
-    from grader.release import ReleaseError, build_wheel
+    from grader.release import ReleaseError, build_wheel, stage_installed_kit
 
-    if not kit.IN_CHECKOUT:
-        raise AutograderError(f"the kit's source tree is not here ({kit.KIT_ROOT}): run this from the kit's "
-                              "repository, where the wheel can be built")
     config = {"modules": list(modules), "max_points": max_points(modules)}
     with tempfile.TemporaryDirectory(prefix="calcgrade-gradescope-") as scratch:
         try:
-            wheel = build_wheel(kit.KIT_ROOT, Path(scratch) / "dist", python)
-        except ReleaseError as error:
+            project = kit.KIT_ROOT
+            if not kit.IN_CHECKOUT:  # a pip-installed kit: its packages, staged as a project of their own
+                project = Path(scratch) / "kit"
+                stage_installed_kit(project)
+            wheel = build_wheel(project, Path(scratch) / "dist", python)
+        except (ReleaseError, OSError) as error:
             raise AutograderError(str(error)) from error
         members: list[tuple[str, bytes, int]] = [
             ("setup.sh", SETUP_SH.encode(), 0o755),

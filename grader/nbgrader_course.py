@@ -445,12 +445,43 @@ def runs_no_kernel(config: Path) -> bool:
         return False
 
 
+class CourseMismatch(Exception):
+    """The course folder was made under a course file other than the one in force."""
+
+
+def course_mismatch(root: Path) -> str:
+    """Why `root` must not be written under the course in force ("" where it may): a course folder holds the
+    course file it was made with (`place_course_file`), which `calcgrade grade` and autograde read there; written
+    again under another course (a command run without `--course`), its notebooks would give other points than
+    that file, silently (a check that found this: QA round 59, 10)."""
+    kept = root / course.FILE_NAME
+    active = course.ACTIVE.path
+    if not kept.is_file():
+        return ""
+    try:
+        same = active is not None and (kept.resolve() == active.resolve() or kept.read_bytes() == active.read_bytes())
+    except OSError:
+        same = False
+    if same:
+        return ""
+    return (f"{root} was made with the course file {kept}, and {course.ACTIVE.describe()} is in force: run "
+            f"`calcgrade --course {kept} nbgrader-course {root}` to write it again for its course")
+
+
 def build_course(root: Path) -> list[Path]:
-    """Write `nbgrader_config.py` (unless one exists) and every module's source notebook; returns what was written."""
+    """Write `nbgrader_config.py` (unless one exists) and every module's source notebook; returns what was written.
+    A folder it makes is its owner's alone (mode 700): the source notebooks hold every reference solution, and
+    nbgrader keeps its gradebook there (QA round 59, 06: the course was readable by every account of a shared
+    server). A folder made under another course file is refused (`course_mismatch`)."""
     import nbformat
 
+    refused = course_mismatch(root)
+    if refused:
+        raise CourseMismatch(refused)
     written = []
-    root.mkdir(parents=True, exist_ok=True)
+    if not root.exists():
+        root.parent.mkdir(parents=True, exist_ok=True)
+        root.mkdir(mode=0o700)
     config = root / "nbgrader_config.py"
     if not config.exists():
         config.write_text(NBGRADER_CONFIG, encoding="utf-8")

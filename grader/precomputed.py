@@ -401,4 +401,8 @@ def kit_data(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
         os.replace(handle.name, path)  # whole or not at all, even with two pytest runs at once
     except OSError:
         pass
+    else:  # one file kept: those of earlier kits (each edit or upgrade of the kit) are removed (QA round 59, 13)
+        for stale in path.parent.glob("public-checks-*.json"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
     return data

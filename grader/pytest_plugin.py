@@ -113,6 +113,25 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector):
     return None
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector):
+    """An exercise module named on the command line (`pytest exercises/derivatives.py`) is collected by pytest's
+    own Python plugin too, which imports it in pytest's process: the student's code ran there, unconfined, and a
+    syntax error stopped the run with pytest's traceback instead of the kit's feedback (a check that found this:
+    QA round 59, 04). Such a file gets an empty collector here; `pytest_collect_file` grades it."""
+    if module_path.name in MODULE_FILES and _PACKAGE_DIR not in module_path.resolve().parents:
+        return _NotImported.from_parent(parent, path=module_path)
+    return None
+
+
+class _NotImported(pytest.File):
+    """An exercise module as pytest's Python plugin would collect it: nothing (the module is graded in the sandbox,
+    by `ExerciseModule`)."""
+
+    def collect(self):
+        return []
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     starter = session.config.stash.get(_sandbox_key, None)
     if starter is not None:

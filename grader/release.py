@@ -206,6 +206,32 @@ def stage_package(into: Path, exercises: Iterable[Exercise] = DECLARED) -> int:
     return replaced
 
 
+def instructor_pyproject(facts: ProjectFacts) -> str:
+    """The project file of the instructor's wheel rebuilt from an installed kit (as the checkout's pyproject.toml
+    builds it): the grader and the kit's data package `calcgrade_kit` (the solutions and the stubs)."""
+    return student_pyproject(facts).replace(
+        "# The student bundle's calcgrade (written by `calcgrade release`): the grader package, no solutions.",
+        "# The instructor's calcgrade, rebuilt from an installed kit: the grader and the kit's data.").replace(
+        _toml(STUDENT_DESCRIPTION), _toml("Auto-graded exercises for the calculus behind machine learning.")).replace(
+        'include = ["grader*"]', f'include = ["grader*", "{kit.KIT_DATA_PACKAGE}*"]')
+
+
+def stage_installed_kit(into: Path) -> None:
+    """Copy the installed kit (`grader/` and the data package with the solutions and the stubs) into `into` with
+    a project file, so that a wheel of it can be built where no checkout is (`calcgrade gradescope-autograder` of a
+    pip-installed kit: it asked for the repository, and failed there too with the installed command)."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(kit.GRADER_DIR, into / "grader", ignore=ignore)
+    data = into / kit.KIT_DATA_PACKAGE
+    for folder in (kit.SOLUTIONS_DIR, kit.EXERCISES_DIR):
+        shutil.copytree(folder, data / folder.name, ignore=ignore)
+        (data / folder.name / "__init__.py").touch()
+    (data / "__init__.py").touch()
+    (into / "pyproject.toml").write_text(instructor_pyproject(project_facts()), encoding="utf-8")
+    (into / "README.md").write_text("# calcgrade\n\nThe instructor's calcgrade, rebuilt from an installed kit.\n",
+                                    encoding="utf-8")
+
+
 def build_wheel(staged: Path, out: Path, python: str = sys.executable) -> Path:
     """Build the staged project's wheel with pip (build requirements from the package index)."""
     out.mkdir(parents=True, exist_ok=True)
@@ -280,12 +306,30 @@ A returned number `got` matches an expected `want` when `|got − want| ≤ atol
 
 
 def write_bundle(out: Path, python: str = sys.executable) -> Bundle:
-    """Write the student bundle into `out` (new or empty), check it for solution code, describe it."""
+    """Write the student bundle into `out` (new or empty), check it for solution code, describe it. Where it
+    fails, what it wrote is removed, so that the same command can be run again (a half-written bundle was
+    refused as a folder not empty: QA round 59, 08); a folder it cannot make is told in one line (03)."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ReleaseError(f"{out} exists and is not an empty folder: choose a new one")
     if not kit.has_solutions():
         raise ReleaseError(kit.missing_kit_message("release"))
-    out.mkdir(parents=True, exist_ok=True)
+    made = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ReleaseError(f"cannot create the bundle folder {out}: {error.strerror or error}") from error
+    try:
+        return _write_bundle(out, python)
+    except BaseException:
+        for item in [out] if made else list(out.iterdir()):
+            if item.is_dir() and not item.is_symlink():
+                shutil.rmtree(item, ignore_errors=True)
+            else:
+                item.unlink(missing_ok=True)
+        raise
+
+
+def _write_bundle(out: Path, python: str) -> Bundle:
     for module in kit.MODULES:
         path = out / "exercises" / f"{module}.py"
         path.parent.mkdir(exist_ok=True)

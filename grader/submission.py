@@ -260,19 +260,27 @@ def submitted_modules(folder: Path) -> set[str]:
 # ----- candidates in a folder -------------------------------------------------------------------
 
 
-def _entries(folder: Path) -> list[Path]:
+def _entries(folder: Path, unreadable: list[OSError] | None = None) -> list[Path]:
     """The folder's first MAX_ENTRIES_PER_FOLDER + 1 entries, in the order the file system lists them (one more than
-    are looked at, so that a caller can tell a full folder from one that holds exactly the limit)."""
+    are looked at, so that a caller can tell a full folder from one that holds exactly the limit); none where it
+    cannot be listed (why, appended to `unreadable`)."""
     try:
         with os.scandir(folder) as scan:
             return [Path(entry.path) for _, entry in zip(range(MAX_ENTRIES_PER_FOLDER + 1), scan, strict=False)]
-    except OSError:
+    except OSError as error:
+        if unreadable is not None:
+            unreadable.append(error)
         return []
 
 
 def _looked_at(folder: Path, located: Located, shown: str) -> list[Path]:
-    """The entries of the folder that are looked at, with a note where there were more than that."""
-    entries = _entries(folder)
+    """The entries of the folder that are looked at, with a note where there were more than that, or where it
+    could not be listed (a student's own folder the grader may not read was told "no exercise module found": QA
+    round 59, 09)."""
+    unreadable: list[OSError] = []
+    entries = _entries(folder, unreadable)
+    if unreadable:
+        located.notes.append(_not_looked_at(shown, unreadable[0]))
     if len(entries) > MAX_ENTRIES_PER_FOLDER:
         located.notes.append(f"{shown} holds more than {MAX_ENTRIES_PER_FOLDER:,} files and folders: only "
                              f"{MAX_ENTRIES_PER_FOLDER:,} of them were looked at, in no set order, so an exercise "

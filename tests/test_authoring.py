@@ -161,6 +161,18 @@ def test_a_bad_course_file_stops_every_command_with_one_line(tmp_path, text, mes
     assert message in completed.stderr and completed.stderr.count("\n") == 1
 
 
+def test_course_is_taken_after_the_command_too_and_a_missing_file_is_told_as_given(tmp_path):
+    """QA round 59, 05: `--course` after the command's name was refused as an unknown argument (the README says "on
+    any command"), and a missing course file was blamed on $CALCGRADE_COURSE, which the user never set."""
+    missing = subprocess.run([*CALCGRADE, "--course", "nope.toml", "build-exercises", "--check"],
+                             capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert missing.returncode == 2 and "--course nope.toml: no such file" in missing.stderr, missing.stderr
+    assert "CALCGRADE_COURSE" not in missing.stderr
+    after = subprocess.run([*CALCGRADE, "build-exercises", "--check", "--course", str(FIVE_MODULES)],
+                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert after.returncode == 0, after.stderr
+
+
 def test_grade_with_a_course_file_changes_points_and_drops_an_exercise(tmp_path):
     course_file = tmp_path / "my_course.toml"
     course_file.write_text('modules = ["gradient_descent", "neural_network"]\n'

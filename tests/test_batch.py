@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -61,6 +63,38 @@ def test_resume_after_sigkill_grades_only_what_is_missing(tmp_path):
     rows = _gradebook(out)
     assert [row[0] for row in rows[1:]] == sorted(f"s{i:02d}" for i in range(STUDENTS))
     assert rows == _gradebook(reference)
+
+
+def test_an_output_folder_open_to_others_is_warned_of_by_its_name(tmp_path):
+    """QA round 59, 12: the warning said "OUT is open to other accounts", naming no folder."""
+    (tmp_path / "subs" / "ann").mkdir(parents=True)
+    (tmp_path / "subs" / "ann" / "derivatives.py").write_text(kit.solution_source("derivatives"))
+    (tmp_path / "graded").mkdir(mode=0o755)
+    (tmp_path / "graded").chmod(0o755)
+    summary = grade_batch(tmp_path / "subs", tmp_path / "graded", BatchOptions())
+    assert f"the output folder {tmp_path / 'graded'} is open to other accounts" in summary.describe()
+
+
+@pytest.mark.e2e
+def test_ctrl_c_says_one_line_and_how_to_resume(tmp_path):
+    """QA round 59, 01: Ctrl-C (SIGINT to the terminal's whole process group) printed four tracebacks, from the
+    grader and from its sandbox's helper processes, and nothing of `--resume`."""
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    _write_batch(subs)
+    for index in range(STUDENTS // 2, STUDENTS):  # the later half never answers: the batch is still running
+        (subs / f"s{index:02d}" / "derivatives.py").write_text(
+            kit.variant_source("derivatives", "df_poly", "while True:\n    pass"), encoding="utf-8")
+    command = [sys.executable, "-m", "grader.cli", "grade", str(subs), "--out", str(out), "--jobs", "2",
+               "--seed", "s", "--no-progress"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not list(out.glob(f"*/{RESULTS}")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    _, error = process.communicate(timeout=120)
+    assert process.returncode == 130, error
+    assert "Traceback" not in error and "--resume" in error, error
 
 
 def test_results_round_trip_through_results_json(tmp_path, sandbox):

@@ -92,6 +92,10 @@ def test_bad_invocations_exit_2_with_a_message(tmp_path):
     assert inside.returncode == 2
     no_args = run("grade")
     assert no_args.returncode == 2
+    # refused, it leaves no output folder behind (QA round 59, 07: a misspelt module or a missing gradebook did)
+    for refused in (("--modules", "lineer_model"), ("--nbgrader-db", str(tmp_path / "no.db"))):
+        done = run("grade", str(tmp_path / "subs"), "--out", str(tmp_path / "new" / "deep"), *refused)
+        assert done.returncode == 2 and not (tmp_path / "new").exists(), done.stderr
 
 
 def test_commands_that_grade_nothing_load_neither_the_curriculum_nor_sympy(tmp_path):

@@ -185,8 +185,6 @@ def test_a_chain_rule_misapplied_in_a_generic_way_is_named(key, body, says):
     ("derivatives.df_poly", "return 3 * x**2 + 72 * x + 9", "as if −6x² were read as (−6x)²"),
     ("partial_derivatives.dg_dx", "return 2 * x * y**2 + y * np.cos(x * y)", "∂/∂x of x²·y² + sin(x·y), as if x²·y "
      "were read as (x·y)²"),
-    # the function with its two variables exchanged (a source's g(x, y) that is this g(y, x)), differentiated right
-    ("partial_derivatives.dg_dy", "return 2 * x * y + x * np.cos(x * y)", "the function with x and y exchanged"),
 ])
 def test_a_function_read_otherwise_and_differentiated_right_is_named(key, body, says):
     """Thirty-sixth holdout: notation read otherwise at one place (e^(−x²/2) as e^(−x²)/2, sin 3x as 3·sin x, 1 + x²

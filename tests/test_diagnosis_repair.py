@@ -1110,7 +1110,9 @@ def test_remembered_repairs_of_several_functions_are_checked_again_together(sand
     monkeypatch.setattr(type(sandbox), "run", lambda self, *args, **kwargs: runs.append(args[1]) or original(
         self, *args, **kwargs))
     said = []
-    for student, other in (("one", ""), ("two", "\n\ndef helper_of_my_own(v):\n    return v\n")):
+    # the second module differs from the first in its text, not in what an edit runs with (a found repair is used
+    # again only in the same context: red team round 59, 02)
+    for student, other in (("one", ""), ("two", "\n\n# my notes: check df_log again\n")):
         runs.clear()
         source = kit.replace_bodies(kit.solution_source("derivatives"), bodies) + other
         result = grade_sources({"derivatives": source}, sandbox, student=student, hidden=True,

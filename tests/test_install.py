@@ -174,6 +174,25 @@ for _folder in _sys.path:
 """
 
 
+def test_gradescope_autograder_is_written_by_an_installed_kit(instructor: Installed, tmp_path_factory):
+    """QA round 59, 02: `gradescope-autograder` asked for the kit's repository and failed there too, with the
+    installed command; an installed kit now stages its own packages and builds the wheel from them. The zip's wheel
+    installs in a fresh venv and grades."""
+    _ok(instructor.calcgrade("gradescope-autograder", "autograder.zip", "--seed", "course-2", "--modules",
+                             "linear_model"))
+    with zipfile.ZipFile(instructor.work / "autograder.zip") as archive:
+        (name,) = [member for member in archive.namelist() if member.endswith(".whl")]
+        wheel = tmp_path_factory.mktemp("gradescope") / name
+        wheel.write_bytes(archive.read(name))
+    with zipfile.ZipFile(wheel) as inside:
+        members = set(inside.namelist())
+    assert {"grader/cli.py", "grader/curriculum/__init__.py", "calcgrade_kit/solutions/linear_model.py",
+            "calcgrade_kit/exercises/linear_model.py"} <= members
+    rebuilt = _fresh_venv_with(wheel, wheel.parent / "installed")
+    done = _ok(rebuilt.calcgrade("demo"))
+    assert any(line.startswith("ada_complete") and "100.0/100" in line for line in done.stdout.splitlines())
+
+
 def test_nbgrader_course_writes_a_notebook_per_module(instructor: Installed):
     _ok(instructor.calcgrade("nbgrader-course", "course"))
     course = instructor.work / "course"

@@ -106,6 +106,38 @@ def test_the_course_autogrades_without_a_kernel_and_an_old_config_is_warned_of(t
     assert not runs_no_kernel(tmp_path / "old" / "nbgrader_config.py")
 
 
+def test_the_course_folder_is_its_owners_alone_and_an_open_one_is_warned_of(tmp_path, capsys):
+    """QA round 59, 06: the course folder (every reference solution in its source notebooks, nbgrader's gradebook
+    later) was made readable by every account of a shared server."""
+    import stat
+
+    assert main(["nbgrader-course", str(tmp_path / "course")]) == 0
+    assert stat.S_IMODE((tmp_path / "course").stat().st_mode) == 0o700
+    assert "open to other accounts" not in capsys.readouterr().err
+    (tmp_path / "open").mkdir(mode=0o755)
+    (tmp_path / "open").chmod(0o755)
+    assert main(["nbgrader-course", str(tmp_path / "open")]) == 0
+    assert f"chmod 700 {tmp_path / 'open'}" in capsys.readouterr().err
+    (tmp_path / "file").write_text("x")  # a folder that cannot be made: one line, not a traceback (QA round 59, 03)
+    assert main(["nbgrader-course", str(tmp_path / "file" / "course")]) == 2
+    assert "cannot write the course folder" in capsys.readouterr().err
+
+
+def test_a_course_folder_made_under_a_course_file_is_not_written_again_under_another(tmp_path, capsys):
+    """QA round 59, 10: a course made with `--course FILE`, written again without it, had its notebooks rewritten
+    for the default course, silently, while its own calcgrade.toml (read by autograde and `calcgrade grade` there)
+    still gave other points."""
+    root = tmp_path / "course"
+    assert main(["nbgrader-course", str(root)]) == 0
+    (root / "calcgrade.toml").write_text('modules = ["linear_model"]\n', encoding="utf-8")
+    before = (root / "source" / "linear_model" / "linear_model.ipynb").read_bytes()
+    capsys.readouterr()
+    assert main(["nbgrader-course", str(root)]) == 2
+    error = capsys.readouterr().err
+    assert f"--course {root / 'calcgrade.toml'} nbgrader-course {root}" in error
+    assert (root / "source" / "linear_model" / "linear_model.ipynb").read_bytes() == before
+
+
 # ----- student code from cells -------------------------------------------------------------------------
 
 
@@ -145,7 +177,10 @@ def test_a_syntax_error_costs_only_the_functions_of_its_cell(sandbox):
     result = grade_sources({"derivatives": module_source("derivatives", cells)}, sandbox,
                            exercises=of_module("derivatives"))
     assert result.exercise("derivatives.df_poly").score == 0
-    assert "syntax error" in result.exercise("derivatives.df_poly").checks[0].student_message
+    message = result.exercise("derivatives.df_poly").checks[0].student_message
+    assert "syntax error" in message
+    # said once, with the cell's line, and no line of the module the kit assembled around it (QA round 59, 11)
+    assert message.count("syntax error") == 1 and "derivatives.py, line" not in message, message
     assert result.score == pytest.approx(sum(e.points for e in of_module("derivatives")) - 3)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -53,6 +54,25 @@ def test_student_code_does_not_run_in_the_pytest_process(tmp_path):
     # pytest lived to report (the code may end its own child, racing with its answers; nothing else)
     assert completed.returncode in (0, 1) and re.search(r"\d+ (failed|passed)", completed.stdout), completed.stdout
 
+
+
+def test_an_exercise_file_named_on_the_command_line_is_graded_in_the_sandbox_only(tmp_path):
+    """QA round 59, 04: `pytest exercises/derivatives.py` (as the bundle's README says) had pytest's own Python
+    plugin import the file in pytest's process: a syntax error stopped the run with pytest's collection traceback,
+    and a module's top ran there, unconfined, as well as in the sandbox."""
+    (tmp_path / "derivatives.py").write_text("def df_poly(x)\n    return x\n", encoding="utf-8")
+    broken = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "derivatives.py"],
+                            capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert "ERROR collecting" not in broken.stdout and "SyntaxError" in broken.stdout, broken.stdout[-2000:]
+    assert re.search(r"\d+ failed", broken.stdout), broken.stdout[-2000:]
+    marker = tmp_path / "ran-in-pytest"
+    (tmp_path / "derivatives.py").write_text(kit.solution_source("derivatives").replace(
+        "import numpy as np", f"import numpy as np\nimport os\nif os.getpid() == {os.getpid()} or "
+        f"'pytest' in open('/proc/self/cmdline').read():\n    open({str(marker)!r}, 'w').close()\n", 1))
+    passed = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "derivatives.py"],
+                            capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert passed.returncode == 0, passed.stdout[-2000:]
+    assert not marker.exists()
 
 
 def kit_mistakes(key: str):
@@ -127,6 +147,16 @@ def test_the_cache_follows_the_kit(tmp_path, monkeypatch):
     assert before == precomputed.kit_digest()
     monkeypatch.setattr(precomputed, "FORMAT", precomputed.FORMAT + 1)
     assert precomputed.kit_digest() != before
+
+
+def test_the_cache_keeps_one_file(tmp_path, monkeypatch):
+    """QA round 59, 13: a file was added for every kit (each edit or upgrade) and none was ever removed."""
+    from grader import precomputed
+
+    environ = {precomputed.CACHE_ENV_VAR: str(tmp_path)}
+    (tmp_path / "public-checks-0123456789abcdef.json").write_text("{}")
+    precomputed.kit_data(environ)
+    assert [path.name for path in tmp_path.iterdir()] == [f"public-checks-{precomputed.kit_digest()}.json"]
 
 
 def test_a_pytest_run_without_exercise_modules_imports_nothing_of_the_grader_but_its_plugin(tmp_path):

@@ -119,6 +119,23 @@ def _junit(python: Path, folder: Path, report: str, **env: str) -> tuple[dict[st
 # ----- what the bundle holds -------------------------------------------------------------------
 
 
+def test_a_failed_release_leaves_nothing_and_a_folder_it_cannot_make_is_told(tmp_path):
+    """QA round 59, 08 and 03: a release whose wheel could not be built left half a bundle, and the same command
+    was then refused ("exists and is not an empty folder"); a folder under a file was a traceback."""
+    from grader.release import ReleaseError, write_bundle
+
+    with pytest.raises(ReleaseError):
+        write_bundle(tmp_path / "bundle", python="/bin/false")  # no wheel can be built with it
+    assert not (tmp_path / "bundle").exists()
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ReleaseError):
+        write_bundle(tmp_path / "empty", python="/bin/false")
+    assert (tmp_path / "empty").is_dir() and not any((tmp_path / "empty").iterdir())
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ReleaseError, match="cannot create the bundle folder"):
+        write_bundle(tmp_path / "file" / "bundle")
+
+
 def test_bundle_has_stubs_wheel_data_config_and_readme(bundle: Path):
     for module in kit.MODULES:
         shipped = (bundle / "exercises" / f"{module}.py").read_text(encoding="utf-8")

@@ -149,6 +149,21 @@ def test_a_folder_that_cannot_be_entered_is_a_note_not_a_crash(tmp_path):
     assert any("could not be looked at" in note for note in submission.notes), submission.notes
 
 
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may list any folder")
+def test_a_student_folder_that_cannot_be_listed_is_told_so(tmp_path):
+    """QA round 59, 09: a student's own folder the grader may not read was told "no exercise module found (found:
+    nothing)", as if she had handed in nothing; it is told that it could not be looked at."""
+    student = tmp_path / "bob"
+    student.mkdir()
+    (student / "linear_model.py").write_text(_solution("linear_model"))
+    student.chmod(0)
+    try:
+        submission = read_submission(student)
+    finally:
+        student.chmod(0o755)
+    assert any("could not be looked at (Permission denied)" in note for note in submission.notes), submission.notes
+
+
 def test_the_exact_name_wins_and_the_other_candidate_is_named(tmp_path):
     (tmp_path / "linear_model.py").write_text(_solution("linear_model"))
     (tmp_path / "linear_model (1).py").write_text("broken(")

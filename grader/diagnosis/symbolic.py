@@ -826,23 +826,7 @@ MISREAD = "formula: the function read otherwise"
 
 
 def misread_faults(function: sp.Expr, variable: sp.Symbol, parameters: Sequence[sp.Symbol]) -> tuple[Fault, ...]:
-    return _misread_faults(function, variable, len(parameters) > 1) + _exchanged_faults(function, variable,
-                                                                                        tuple(parameters))
-
-
-@cache
-def _exchanged_faults(function: sp.Expr, variable: sp.Symbol, parameters: tuple[sp.Symbol, ...]) -> tuple[Fault, ...]:
-    """The partial derivative, worked out right, of `function` with its two variables exchanged (a source that names
-    them in the other order: its g(x, y) is this g(y, x)), where that is another function."""
-    if len(parameters) != 2 or variable not in parameters:
-        return ()
-    first, second = parameters
-    exchanged = function.xreplace({first: second, second: first})
-    if sp.expand(exchanged) == sp.expand(function) or not sp.powsimp(sp.cancel(exchanged / function)).has(variable):
-        return ()
-    return (Fault(MISREAD, f"your formula is exactly ∂/∂{variable} of {formula(exchanged)}, the function with {first} "
-                  f"and {second} exchanged (as a source that names them in the other order writes it): the rules are "
-                  f"applied right, to another function than {formula(function)}", sp.diff(exchanged, variable)),)
+    return _misread_faults(function, variable, len(parameters) > 1)
 
 
 @cache

@@ -159,6 +159,9 @@ class BoundedText(io.StringIO):
         return len(text)
 
 
+CELL_STAND_IN = "this cell "  # how a notebook cell that Python cannot read tells it (`notebook_source._stand_ins`)
+
+
 def describe_error(error: BaseException, files: dict[str, list[str]], where: tuple[str, int] | None) -> str:
     """`Type: message (file.py, line N: code)`, pointing at the student's own line (`where`, from
     `error_location`) where there is one. The message is bounded, and an exception whose message cannot
@@ -172,6 +175,10 @@ def describe_error(error: BaseException, files: dict[str, list[str]], where: tup
     text = f"{type(error).__name__}: {message}".rstrip(": ")
     if isinstance(error, SyntaxError) and error.filename in files:
         return f"{text.split(' (', 1)[0]} ({error.filename}, line {error.lineno})"
+    if isinstance(error, SyntaxError) and error.filename is None and message.startswith(CELL_STAND_IN):
+        # a notebook cell's stand-in (`notebook_source`): the cell and its line are in the message; the module
+        # around it is the kit's, which the student never wrote (QA round 59, 11: "line 33" of it, the text twice)
+        return text
     if where:
         filename, lineno = where
         lines = files[filename]
