@@ -86,8 +86,11 @@ def test_ctrl_c_says_one_line_and_how_to_resume(tmp_path):
             kit.variant_source("derivatives", "df_poly", "while True:\n    pass"), encoding="utf-8")
     command = [sys.executable, "-m", "grader.cli", "grade", str(subs), "--out", str(out), "--jobs", "2",
                "--seed", "s", "--no-progress"]
+    # as from a terminal: SIGINT at its default (a runner that started the suite in the background ignores it,
+    # and a process started so would ignore it too)
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+                               start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while not list(out.glob(f"*/{RESULTS}")) and time.monotonic() < deadline:
         time.sleep(0.05)
