@@ -245,8 +245,14 @@ def hidden_case(exercise: Exercise, check: Check, seed: str) -> Case:
 
 
 @functools.cache
+def _public_cases(exercise: Exercise) -> tuple[tuple[str, Case], ...]:
+    """(label, public case) of each check, drawn once per process (no call changes a Case)."""
+    return tuple((check.label, _public_case(check, exercise.key)) for check in exercise.checks)
+
+
+@functools.cache
 def _public_values(exercise: Exercise) -> frozenset[Any]:
-    return frozenset(case_values(_public_case(check, exercise.key)) for check in exercise.checks)
+    return frozenset(case_values(case) for _, case in _public_cases(exercise))
 
 
 @functools.cache
@@ -479,13 +485,14 @@ def _answering_after_others(wanted: Mapping[str, Sequence[PlannedCheck]], source
                                                 chance_exempts=False):
             continue
         checks = {check.label: check for check in exercise.checks}
+        public = _public_cases(exercise)
         for index, p in enumerate(planned[:AFTER_OTHERS_CHECKS]):
             drawn = (seed, exercise.key, p.label, str(index))  # another input of the same structure
             fresh = checks[p.label].make_case(hidden_rng_for(*drawn, plan=p.case.plan) if p.case.plan
                                               else rng_for(*drawn))
             # where that draw repeats an argument (a step h or a rate its structure fixes, a given function or an
             # index one per check): a draw of the public structure, then the other checks' public inputs
-            others = [_public_case(check, exercise.key) for check in exercise.checks if check.label != p.label]
+            others = [case for label, case in public if label != p.label]
             neighbours = neighbour_cases(p.case, fresh, checks[p.label].make_case(rng_for(*drawn, "public")),
                                          *others)
             if neighbours:

@@ -200,12 +200,13 @@ def _top_level_state(tree: ast.Module, functions: set[str]) -> frozenset[str]:
                 and _constant(statement.value) and all(isinstance(target, ast.Name) for target in (
                     statement.targets if isinstance(statement, ast.Assign) else [statement.target])):
             continue
-        found |= {node.id for node in _outside_functions(statement)
-                  if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
-        found |= {node.name for node in _outside_functions(statement)
-                  if isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and node.name}
-        found |= {node.rest for node in _outside_functions(statement) if isinstance(node, ast.MatchMapping)
-                  and node.rest}
+        for node in _outside_functions(statement):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                found.add(node.id)
+            elif isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and node.name:
+                found.add(node.name)
+            elif isinstance(node, ast.MatchMapping) and node.rest:
+                found.add(node.rest)
     return frozenset(found - functions)
 
 

@@ -163,6 +163,12 @@ def _toml(value: str) -> str:
 def student_pyproject(facts: ProjectFacts) -> str:
     """The project file of the student wheel: the `grader` package only, with the running calcgrade's
     version, dependencies and entry points (the `calcgrade` command and the pytest plugin)."""
+    return _pyproject(facts, "The student bundle's calcgrade (written by `calcgrade release`): the grader package, "
+                      "no solutions.", STUDENT_DESCRIPTION, ("grader*",))
+
+
+def _pyproject(facts: ProjectFacts, comment: str, description: str, packages: tuple[str, ...]) -> str:
+    """A project file with the running calcgrade's version, dependencies and entry points, for `packages`."""
     tables = {"console_scripts": "project.scripts", "gui_scripts": "project.gui-scripts"}
     entry_points = "".join(
         f"\n[{tables.get(group, f'project.entry-points.{_toml(group)}')}]\n"
@@ -170,7 +176,7 @@ def student_pyproject(facts: ProjectFacts) -> str:
         for group, points in sorted(facts.entry_points.items()))
     dependencies = "".join(f"    {_toml(requirement)},\n" for requirement in facts.dependencies)
     return f"""\
-# The student bundle's calcgrade (written by `calcgrade release`): the grader package, no solutions.
+# {comment}
 [build-system]
 requires = ["setuptools>=68"]
 build-backend = "setuptools.build_meta"
@@ -178,14 +184,14 @@ build-backend = "setuptools.build_meta"
 [project]
 name = "calcgrade"
 version = {_toml(facts.version)}
-description = {_toml(STUDENT_DESCRIPTION)}
+description = {_toml(description)}
 readme = "README.md"
 requires-python = {_toml(facts.requires_python)}
 dependencies = [
 {dependencies}]
 {entry_points}
 [tool.setuptools.packages.find]
-include = ["grader*"]
+include = [{", ".join(_toml(package) for package in packages)}]
 """
 
 
@@ -209,11 +215,10 @@ def stage_package(into: Path, exercises: Iterable[Exercise] = DECLARED) -> int:
 def instructor_pyproject(facts: ProjectFacts) -> str:
     """The project file of the instructor's wheel rebuilt from an installed kit (as the checkout's pyproject.toml
     builds it): the grader and the kit's data package `calcgrade_kit` (the solutions and the stubs)."""
-    return student_pyproject(facts).replace(
-        "# The student bundle's calcgrade (written by `calcgrade release`): the grader package, no solutions.",
-        "# The instructor's calcgrade, rebuilt from an installed kit: the grader and the kit's data.").replace(
-        _toml(STUDENT_DESCRIPTION), _toml("Auto-graded exercises for the calculus behind machine learning.")).replace(
-        'include = ["grader*"]', f'include = ["grader*", "{kit.KIT_DATA_PACKAGE}*"]')
+    return _pyproject(facts, "The instructor's calcgrade, rebuilt from an installed kit: the grader and the kit's "
+                      "data.",
+                      "Auto-graded exercises for the calculus behind machine learning.",
+                      ("grader*", f"{kit.KIT_DATA_PACKAGE}*"))
 
 
 def stage_installed_kit(into: Path) -> None:
