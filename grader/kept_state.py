@@ -33,9 +33,11 @@ Only a function whose code, or a function of the module it reaches, can hold som
 again (`may_keep_state`, a reading of the source): a global or nonlocal name, a default that is not a constant, an
 attribute or an entry stored on anything but a local name, a mutating method of a name that is not local, a
 decorator, a name of the module's top level bound to something that is not a constant (a class, an object, a list),
-and none that reads a source of chance (a random draw, the clock), whose second answer differs for another reason. A
-function that reads none of these answers alike however often it is called (its inputs are copies), so no child is
-spent on it.
+a name imported (at the top, in the function or by `*`) or reached through one that, looked up without running
+anything, is no function, class or constant (`os.environ`, `sys.modules`, a module used whole, a name of a module the
+grader has not loaded), and none that reads a source of chance (a random draw, the clock), whose second answer
+differs for another reason. A function that reads none of these answers alike however often it is called (its
+inputs are copies), so no child is spent on it.
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ from __future__ import annotations
 import ast
 import dataclasses
 import functools
+import inspect
+import sys
+import types
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -125,9 +130,126 @@ def _module_reading(source: str) -> dict[str, tuple[bool, bool]] | None:
         return None
     defined = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
     top_state = _top_level_state(tree, set(defined))
+    top_imports = _imports([node for statement in tree.body if statement not in defined.values()
+                            for node in _outside_functions(statement)])
     rebound = _bound_again(tree, set(defined))
-    return {name: (name in rebound or _holds_state(definition, top_state), _reads_chance(definition))
+    return {name: (name in rebound or _holds_state(definition, top_state)
+                   or _reaches_imported_state(definition, top_imports), _reads_chance(definition))
             for name, definition in defined.items()}
+
+
+@dataclasses.dataclass(frozen=True)
+class _Imports:
+    """What a module's or a function's imports bind: each name with the dotted path it stands for ("" where it cannot
+    be told: a relative import), and the modules imported with `*`."""
+
+    bound: Mapping[str, str]
+    starred: tuple[str, ...]
+
+
+def _imports(nodes: Sequence[ast.AST]) -> _Imports:
+    bound: dict[str, str] = {}
+    starred: list[str] = []
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    bound[alias.asname] = alias.name
+                else:
+                    first = alias.name.split(".")[0]
+                    bound[first] = first
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module if node.level == 0 and node.module else ""
+            for alias in node.names:
+                if alias.name == "*":
+                    starred.append(module)
+                else:
+                    bound[alias.asname or alias.name] = f"{module}.{alias.name}" if module else ""
+    return _Imports(bound, tuple(starred))
+
+
+def _reaches_imported_state(definition: ast.FunctionDef | ast.AsyncFunctionDef, top: _Imports) -> bool:
+    """Does the function load a name imported (at the module's top, in itself, or by `*`), or an attribute chain from
+    one, that can hold something across calls? `from os import environ`, or `[os.environ][0]`, bound to a local and
+    written through it, kept a cache no other reading saw."""
+    own = _imports(list(ast.walk(definition)))
+    bound = {**top.bound, **own.bound}
+    starred = (*top.starred, *own.starred)
+    local = _bound_locally(definition) | _parameters(definition)
+    parents = {child: node for node in ast.walk(definition) for child in ast.iter_child_nodes(node)}
+    for node in ast.walk(definition):
+        if not isinstance(node, ast.Name) or not isinstance(node.ctx, ast.Load) or node.id in local:
+            continue
+        if node.id in bound:
+            path = bound[node.id]
+        elif starred:
+            path = next((f"{module}.{node.id}" for module in starred
+                         if module and _static_value(f"{module}.{node.id}") is not _UNKNOWN), "")
+            if not path and all(module and _static_value(module) is not _UNKNOWN for module in starred):
+                continue  # a builtin, or a name of the module's own: read by the other rules
+        else:
+            continue
+        chain: ast.AST = node
+        while isinstance(parents.get(chain), ast.Attribute) and parents[chain].value is chain:
+            chain = parents[chain]
+            path = f"{path}.{chain.attr}" if path else ""
+        if _can_hold_state(path):
+            return True
+    return False
+
+
+def _parameters(definition: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
+    arguments = definition.args
+    names = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
+             *(extra for extra in (arguments.vararg, arguments.kwarg) if extra is not None)]
+    return frozenset(argument.arg for argument in names)
+
+
+_UNKNOWN = object()
+_IMMUTABLE = (int, float, complex, str, bytes, bool, type(None), frozenset, range, type(Ellipsis))
+
+
+def _static_value(path: str) -> Any:
+    """The object a dotted path names among the modules the grader has loaded, looked up without running anything
+    (no import, no module `__getattr__`, no property); `_UNKNOWN` where it is not found so."""
+    parts = path.split(".") if path else []
+    if not parts or parts[0] not in sys.modules:
+        return _UNKNOWN
+    value: Any = sys.modules[parts[0]]
+    for index in range(1, len(parts)):
+        dotted = ".".join(parts[:index + 1])
+        if isinstance(value, types.ModuleType) and dotted in sys.modules:
+            value = sys.modules[dotted]
+            continue
+        try:
+            value = inspect.getattr_static(value, parts[index])
+        except AttributeError:
+            return _UNKNOWN
+    return value
+
+
+def _can_hold_state(path: str) -> bool:
+    """Can what a dotted import path names hold something across calls? A function, a class or a constant cannot
+    (nor a module reached through on the way to one); a module used whole, an object (a mapping like `os.environ`,
+    an array), or anything not found can. Every step of the path is looked at: `os.environ.__setitem__` is a
+    function reached through a mapping."""
+    parts = path.split(".") if path else []
+    if not parts:
+        return True
+    for index in range(1, len(parts) + 1):
+        value = _static_value(".".join(parts[:index]))
+        if value is _UNKNOWN:
+            return True
+        last = index == len(parts)
+        if isinstance(value, types.ModuleType):
+            if last:
+                return True
+            continue
+        if isinstance(value, type) or callable(value) or isinstance(value, _IMMUTABLE) or (
+                isinstance(value, tuple) and all(isinstance(item, _IMMUTABLE) for item in value)):
+            continue
+        return True
+    return False
 
 
 _NAMESPACE_WRITERS = frozenset({"globals", "vars", "setattr", "locals", "exec", "eval", "__import__", "import_module",

@@ -47,12 +47,25 @@ HEADER = "import numpy as np\n\n"
     "for _MEMO in [{}]:\n    pass\n\ndef f(x):\n    memo = _MEMO\n    return memo.setdefault(1, x)\n",
     "import operator\nimport os\n\ndef f(x):\n    operator.setitem(os.environ, 'K', str(x))\n"
     "    return float(os.environ['K'])\n",
+    # a mapping, a module or anything unknown reached through an import, bound to a local and written through it
+    "from os import environ\n\ndef f(x):\n    store = environ\n    store['K'] = str(x)\n    return float(store['K'])\n",
+    "import os\n\ndef f(x):\n    store = [os.environ][0]\n    store['K'] = str(x)\n    return float(store['K'])\n",
+    "def f(x):\n    from os import environ as env\n    store = env\n    store.setdefault('K', str(x))\n"
+    "    return float(store['K'])\n",
+    "from os import *\n\ndef f(x):\n    store = environ\n    store.setdefault('K', str(x))\n"
+    "    return float(store['K'])\n",
+    "import os\n\ndef f(x):\n    put = os.environ.__setitem__\n    put('K', str(x))\n"
+    "    return float(os.environ['K'])\n",
+    "import sys\n\ndef f(x):\n    here = [sys][0]\n    here.memo = x\n    return here.memo\n",
+    "from . import helper\n\ndef f(x):\n    return helper(x)\n",
 ], ids=["mutable-default", "setdefault-on-function", "attribute-total", "module-cache", "global-counter",
         "decorator", "module-generator", "module-buffer", "through-a-helper", "attribute-aliased-to-a-local",
         "a-local-named-like-a-source-of-chance", "rebound-at-the-top", "namespace-written-at-the-top",
         "rebound-by-a-function-called-at-the-top", "namespace-written-in-a-class-body", "rebound-on-the-module",
         "namespace-through-getattr", "bound-at-the-top-by-a-walrus", "bound-at-the-top-by-a-loop",
-        "changed-through-operator"])
+        "changed-through-operator", "imported-mapping-aliased", "imported-mapping-in-a-list",
+        "imported-in-the-function", "imported-by-star", "a-mapping-method-bound-to-a-local", "a-module-used-whole",
+        "imported-from-an-unknown-place"])
 def test_a_function_that_can_hold_something_between_calls_is_read_so(body):
     assert may_keep_state(HEADER + body, "f")
 
@@ -61,7 +74,11 @@ def test_a_function_that_can_hold_something_between_calls_is_read_so(body):
     "def f(x, h=1e-5):\n    y = np.asarray(x, dtype=float).copy()\n    y[0] += h\n    return y\n",
     "SCALE = 2.0\n\ndef f(x):\n    values = []\n    for v in x:\n        values.append(v * SCALE)\n    return values\n",
     "def f(x, m=np.pi):\n    d = {}\n    d['a'] = x\n    return d['a'] * m\n",
-], ids=["local-copy-changed", "local-list-and-constant", "local-dict"])
+    "from numpy import exp, sum as total\nfrom math import pi\n\ndef f(x):\n    return total(exp(x)) * pi\n",
+    "import math\n\ndef f(x):\n    return np.linalg.solve(np.eye(2), np.asarray(x, dtype=float)) + np.pi + math.e\n",
+    "from numpy import *\n\ndef f(x):\n    return exp(x)[newaxis] + len(x)\n",
+], ids=["local-copy-changed", "local-list-and-constant", "local-dict", "functions-and-constants-imported",
+        "functions-and-constants-reached-through-modules", "functions-imported-by-star"])
 def test_a_function_of_its_arguments_alone_is_read_so(body):
     assert not may_keep_state(HEADER + body, "f")
 
@@ -327,6 +344,18 @@ def test_a_cache_leaving_out_an_argument_one_per_check_loses_marks(sandbox, name
     from the other checks' inputs too."""
     module, function, body = KEYS_LEAVING_OUT_ONE_PER_CHECK[name]
     own = _grade(sandbox, module, function, body).exercise(f"{module}.{function}")
+    assert own.score < own.max_score
+
+
+def test_a_cache_in_an_imported_mapping_written_through_a_local_loses_marks(sandbox):
+    """Bug: a name imported from a module (`from os import environ`) was read as nothing that can hold state, so a
+    cache kept in it through a local name, keyed on the point alone, was never probed and kept full marks."""
+    body = ("from os import environ\nimport json\nstore = environ\n"
+            "key = 'ND' + np.asarray(x, dtype=float).tobytes().hex() + str(np.shape(x))\n"
+            "if key not in store:\n"
+            "    store[key] = json.dumps(np.asarray((f(x + h) - f(x - h)) / (2 * h), dtype=float).tolist())\n"
+            "return np.asarray(json.loads(store[key]), dtype=float)\n")
+    own = _grade(sandbox, "derivatives", "numerical_derivative", body).exercise("derivatives.numerical_derivative")
     assert own.score < own.max_score
 
 
