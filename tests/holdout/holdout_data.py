@@ -51,6 +51,7 @@ FORTIETH_DIR = HOLDOUT_DIR / "fortieth"  # the fortieth: the neighbouring questi
 FORTYFIRST_DIR = HOLDOUT_DIR / "fortyfirst"  # the forty-first: state that outlives a call
 FORTYSECOND_DIR = HOLDOUT_DIR / "fortysecond"  # the forty-second: code written against the public checks
 FORTYTHIRD_DIR = HOLDOUT_DIR / "fortythird"  # the forty-third: code adapted from another source's convention
+FORTYFOURTH_DIR = HOLDOUT_DIR / "fortyfourth"  # the forty-fourth: edits left half-done
 ALL_MODULES = (*MODULES, "neural_network")
 IN_ORDER = (HOLDOUT_DIR, SECOND_DIR, THIRD_DIR, FOURTH_DIR, FIFTH_DIR, SIXTH_DIR, SEVENTH_DIR, EIGHTH_DIR, NINTH_DIR,
             TENTH_DIR, ELEVENTH_DIR, TWELFTH_DIR, THIRTEENTH_DIR,
@@ -61,7 +62,8 @@ IN_ORDER = (HOLDOUT_DIR, SECOND_DIR, THIRD_DIR, FOURTH_DIR, FIFTH_DIR, SIXTH_DIR
             THIRTIETH_DIR, THIRTYFIRST_DIR, THIRTYSECOND_DIR, THIRTYTHIRD_DIR,
             THIRTYFOURTH_DIR, THIRTYFIFTH_DIR, THIRTYSIXTH_DIR,
             THIRTYSEVENTH_DIR, THIRTYEIGHTH_DIR, THIRTYNINTH_DIR,
-            FORTIETH_DIR, FORTYFIRST_DIR, FORTYSECOND_DIR, FORTYTHIRD_DIR)  # the batches in the order written
+            FORTIETH_DIR, FORTYFIRST_DIR, FORTYSECOND_DIR, FORTYTHIRD_DIR,
+            FORTYFOURTH_DIR)  # the batches in the order written
 
 
 @dataclass(frozen=True)
