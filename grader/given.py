@@ -127,6 +127,9 @@ SADDLE_PLATEAU_SHIFTED_EXPR = SADDLE_PLATEAU_EXPR.subs({x: x - 1, y: y + sp.Rati
 # the origin is crossed at another step than the one from the saddle, not at the first.
 SADDLE_PLATEAU_NEAR_EXPR = SADDLE_PLATEAU_EXPR.subs({x: x - sp.Rational(1, 4), y: y + sp.Rational(1, 4)},
                                                     simultaneous=True)
+# The first surface with its variables exchanged: the saddle is left along u, so a descent that never steps along u
+# (or along v alone) shows (every other surface is left along v; red team round 60, 03).
+SADDLE_PLATEAU_SWAPPED_EXPR = SADDLE_PLATEAU_EXPR.subs({x: y, y: x}, simultaneous=True)
 
 # Two-variable curriculum functions as the symbolic g(x, y) and saddle(x, y).
 G_EXPR = x**2 * y + sp.sin(x * y)
@@ -162,7 +165,9 @@ PROBES = {
               ("probe.saddle_plateau_shifted", SADDLE_PLATEAU_SHIFTED_EXPR,
                "(u − 1)² − (v + 1/2)²·exp(−(v + 1/2)²): the saddle at (1, −1/2)"),
               ("probe.saddle_plateau_near", SADDLE_PLATEAU_NEAR_EXPR,
-               "(u − 1/4)² − (v + 1/4)²·exp(−(v + 1/4)²): the saddle at (1/4, −1/4)"))
+               "(u − 1/4)² − (v + 1/4)²·exp(−(v + 1/4)²): the saddle at (1/4, −1/4)"),
+              ("probe.saddle_plateau_swapped", SADDLE_PLATEAU_SWAPPED_EXPR,
+               "v² − u²·exp(−u²): the saddle left along u"))
           for variable in (x, y)),
         _point("probe.bowl3", X[0] ** 2 + 2 * X[1] ** 2 + 3 * X[2] ** 2 + X[0] * X[1] - X[2], 3,
                "p0² + 2p1² + 3p2² + p0·p1 − p2"),

@@ -233,6 +233,12 @@ HOLES: dict[str, dict[str, str]] = {
                            "keeps still once the step is under 1e-8":
                                "max(abs(learning_rate * gw), abs(learning_rate * gb)) < 1e-8"}.items()
     },
+    "neural_network.steps_to_escape": {  # every check's saddle was left along v (red team round 60, 03)
+        f"never steps along {along}": "c = np.array(saddle, dtype=float)\np = c + np.array(offset, dtype=float)\n"
+        f"for k in range(1, max_steps + 1):\n    p = p - learning_rate * np.array({step})\n"
+        "    if np.linalg.norm(p - c) > radius:\n        return k\nreturn -1"
+        for along, step in {"u": "[0.0, df_dv(p)]", "v": "[df_du(p), 0.0]"}.items()
+    },
     "neural_network.neuron": {  # no check reached |w·x + b| > 10 (the same writer's dropped slip)
         "z clipped to ±10 against overflow": "z = np.clip(w * np.asarray(x, dtype=float) + b, -10, 10)\n"
                                              "return 1 / (1 + np.exp(-z))",

@@ -335,6 +335,13 @@ def a_saddle_near_the_origin(rng: np.random.Generator) -> Case:
                  [uniform(rng, -1e-3, 1e-3), uniform(rng, 1e-3, 3e-3)], uniform(rng, 0.05, 0.2), 0.5, 400))
 
 
+def a_saddle_left_along_u(rng: np.random.Generator) -> Case:
+    """The surface with its variables exchanged, pushed along u: the path leaves along u, so a descent that never
+    steps along u stays (every other surface here is left along v; red team round 60, 03)."""
+    return Case((Given("probe.saddle_plateau_swapped_du"), Given("probe.saddle_plateau_swapped_dv"), [0.0, 0.0],
+                 [uniform(rng, 1e-3, 3e-3), uniform(rng, -1e-3, 1e-3)], uniform(rng, 0.05, 0.2), 0.5, 400))
+
+
 def pushed_past_the_radius(rng: np.random.Generator) -> Case:
     """A push that already reaches past the radius: the count still starts with the first step (k ≥ 1), and the
     path, pushed along v, stays outside."""
@@ -583,6 +590,7 @@ EXERCISES = (
                 "pushed along the stable direction": push_along_the_stable_direction,
                 "a saddle away from the origin": a_saddle_away_from_the_origin,
                 "a saddle near the origin, inside the radius": a_saddle_near_the_origin,
+                "a saddle left along u": a_saddle_left_along_u,
                 "pushed past the radius": pushed_past_the_radius},
         expect=by_solution(f"{MODULE}.steps_to_escape", EXACT),
         hidden_draws=3,  # a count of steps, often one of a few: a guess or the public count passes 3 draws rarely
