@@ -47,7 +47,7 @@ from grader.diagnosis import AnswerSeen, JudgedCheck, explain_exercise
 from grader.feedback import show, show_call, student_message
 from grader.plain import Given, to_wire
 from grader.sandbox.client import Allowance, Call, Outcome, Sandbox
-from grader.sandbox.reflection import reach_in_sources, review_note
+from grader.sandbox.reflection import difference_in_sources, difference_note, reach_in_sources, review_note
 from grader.spec import (
     COUNTED_AWAY,
     GRADER_FAULT,
@@ -413,12 +413,19 @@ def grade_sources(sources: Mapping[str, str], sandbox: Sandbox, *, student: str 
     # worth a look by hand: a way into the interpreter beside a derivative to be worked out by hand (the guard in
     # the child can be got around through one; a reading of names is no wall, so the score stands)
     reach = reach_in_sources(sources) if any(exercise.by_hand for exercise in submitted) else None
+    # and a difference of one of the submission's functions at two arguments in such a derivative (a difference
+    # quotient through a function the guard leaves open: `neuron`, a sigmoid, another module's `sse`)
+    by_hand = {module: frozenset(e.function for e in submitted if e.by_hand and e.module == module)
+               for module in {e.module for e in submitted if e.by_hand}}
+    difference = difference_in_sources(sources, by_hand) if by_hand else None
+    review = tuple(note for note in (review_note(reach) if reach is not None else "",
+                                     difference_note(difference) if difference is not None else "") if note)
     exercise_results = tuple(
         ExerciseResult(exercise.key, tuple(results[exercise.key]), exercise.points,
                        note=_note(exercise, run.load_errors_of(exercise), results[exercise.key]))
         if exercise.key in results else _not_submitted(exercise, unreadable)
         for exercise in exercises)
-    return SubmissionResult(student, exercise_results, review=(review_note(reach),) if reach is not None else ())
+    return SubmissionResult(student, exercise_results, review=review)
 
 
 def _keeping_state(submitted: Sequence[Exercise], judged: Mapping[str, list[tuple[PlannedCheck, Outcome, CheckResult]]],

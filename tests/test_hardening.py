@@ -946,6 +946,43 @@ def test_the_differentiated_function_under_its_name_in_another_module_is_held_at
     assert "`sigmoid` was evaluated at" in own.checks[0].student_message
 
 
+def test_sse_gradient_as_a_difference_quotient_of_the_students_own_sse_earns_nothing(sandbox):
+    """Red team round 60, 02: `sse_gradient` as central differences of the student's `linear_model.sse` (the loss
+    it differentiates, with its arguments, in the other module of the same submission) kept 6 of 6: the guard held
+    no function there at the input. `sse_gradient` differentiates `sse` now, held at the input in every module, and
+    the difference is noted for the instructor."""
+    body = ("import linear_model\nh = 1e-5\n"
+            "dm = (linear_model.sse(m + h, c, x, y) - linear_model.sse(m - h, c, x, y)) / (2 * h)\n"
+            "dc = (linear_model.sse(m, c + h, x, y) - linear_model.sse(m, c - h, x, y)) / (2 * h)\n"
+            "return np.array([dm, dc])")
+    sources = {"gradient_descent": kit.variant_source("gradient_descent", "sse_gradient", body),
+               "linear_model": kit.solution_source("linear_model")}
+    result = grade_sources(sources, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("gradient_descent"))
+    assert result.exercise("gradient_descent.sse_gradient").score == 0
+    assert "`sse` was evaluated at" in result.exercise("gradient_descent.sse_gradient").checks[0].student_message
+    assert any("subtracts two values of `linear_model.sse`" in note for note in result.review), result.review
+    right = grade_sources({"gradient_descent": kit.solution_source("gradient_descent"),
+                           "linear_model": kit.solution_source("linear_model")}, sandbox, student="s", hidden=True,
+                          course_seed="c", exercises=of_module("gradient_descent"))
+    assert right.score == right.max_score and right.review == ()
+
+
+def test_a_difference_quotient_through_the_modules_neuron_is_noted_for_the_instructor(sandbox):
+    """Red team round 60, 01: `dloss_dw` with the chain rule's inner derivative a difference of `neuron`'s values
+    keeps its marks (the guard holds only `neuron_loss` at the input), with no word to the instructor; the
+    difference is noted now (the score stands), never shown to the student."""
+    body = ("out = neuron(w, b, x)\nh = 1e-6\nslope = (neuron(w + h, b, x) - neuron(w - h, b, x)) / (2 * h)\n"
+            "return float(np.sum(2 * (out - y) * slope))")
+    result = grade_sources({"neural_network": kit.variant_source("neural_network", "dloss_dw", body)}, sandbox,
+                           student="s", hidden=True, course_seed="c",
+                           exercises=[e for e in DECLARED if e.module == "neural_network"])
+    assert len(result.review) == 1 and "`dloss_dw` subtracts two values of `neuron`" in result.review[0]
+    assert "worth a look by hand" in result.review[0]
+    shown = "".join(check.student_message for exercise in result.exercises for check in exercise.checks)
+    assert "worth a look" not in shown
+
+
 def test_a_polynomial_differentiated_is_not_evaluated_at_all_during_a_by_hand_call(sandbox):
     """02: `df_poly` on an array fitted the cubic through its values at the array's own entries (where it may be
     evaluated) and differentiated the fit: exact, 2 of 6 with `df_nonconvex`. A polynomial's values at a few points

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from grader.sandbox.reflection import MAX_SOURCE, reach_in_module, reach_in_sources
+from grader import kit
+from grader.sandbox.reflection import MAX_SOURCE, difference_in_sources, reach_in_module, reach_in_sources
 
 REACHES = {
     # red team round 33: string annotations run as code, unpickled data, a special name spelt in bytes
@@ -145,3 +146,53 @@ def test_a_module_too_long_or_too_deep_to_read_is_not_trusted():
     assert reach_in_module("derivatives.py", "x = 1\n" * (MAX_SOURCE // 6 + 1)) is not None
     deep = reach_in_module("derivatives.py", "x = " + "-" * 20_000 + "1\n")
     assert deep is not None and "too deeply" in deep.what
+
+
+# Red team round 60, 01 and 02: a difference quotient through a function the guard leaves open (the module's
+# `neuron` or `sigmoid`, a helper, another module's `sse`) kept every mark; it is noted for the instructor.
+NN_BY_HAND = {"neural_network": frozenset({"dloss_dw", "dloss_db", "backprop"}),
+              "gradient_descent": frozenset({"sse_gradient"}), "derivatives": frozenset({"dsigmoid"})}
+DIFFERENCES = {
+    "through the module's neuron": ("neural_network", "dloss_dw",
+                                    "out = neuron(w, b, x)\n"
+                                    "slope = (neuron(w + h, b, x) - neuron(w - h, b, x)) / (2 * h)\n"
+                                    "return float(np.sum(2 * (out - y) * slope))", "neuron"),
+    "through the module's sigmoid": ("neural_network", "dloss_db",
+                                     "z = w * np.asarray(x, dtype=float) + b\n"
+                                     "d = (sigmoid(z + 1e-6) - sigmoid(z - 1e-6)) / 2e-6\n"
+                                     "return float(np.sum(2 * (sigmoid(z) - y) * d))", "sigmoid"),
+    "through another module's sse": ("gradient_descent", "sse_gradient",
+                                     "import linear_model\nh = 1e-5\n"
+                                     "dm = (linear_model.sse(m + h, c, x, y) - linear_model.sse(m - h, c, x, y))\n"
+                                     "dc = (linear_model.sse(m, c + h, x, y) - linear_model.sse(m, c - h, x, y))\n"
+                                     "return dm / (2 * h), dc / (2 * h)", "linear_model.sse"),
+    "through a lambda of its own": ("derivatives", "dsigmoid",
+                                    "s = lambda t: 1 / (1 + np.exp(-t))\n"
+                                    "return (s(x + 1e-5) - s(x - 1e-5)) / 2e-5", "s"),
+}
+
+
+@pytest.mark.parametrize("case", list(DIFFERENCES))
+def test_a_difference_of_a_functions_values_in_a_derivative_by_hand_is_noted(case):
+    module, function, body, callee = DIFFERENCES[case]
+    sources = {module: kit.variant_source(module, function, body), "linear_model": kit.solution_source("linear_model")}
+    found = difference_in_sources(sources, NN_BY_HAND)
+    assert found is not None and found.file == f"{module}.py", case
+    assert f"`{function}` subtracts two values of `{callee}`" in found.what, found.what
+
+
+@pytest.mark.parametrize("body", [
+    "s = sigmoid(x)\nreturn s * (1 - s)",
+    "return sigmoid(x) * (1 - sigmoid(x))",
+    "return sigmoid(x) - sigmoid(x) ** 2",
+    "return np.exp(-x) / (1 + np.exp(-x)) ** 2",
+    "return (np.exp(x) - np.exp(-x)) * 0 + sigmoid(x) * sigmoid(-x)",
+])
+def test_a_formula_is_not_noted_as_a_difference(body):
+    sources = {"derivatives": kit.variant_source("derivatives", "dsigmoid", body)}
+    assert difference_in_sources(sources, NN_BY_HAND) is None
+
+
+def test_no_reference_solution_is_noted_as_a_difference():
+    sources = {module: kit.solution_source(module) for module in kit.ALL_MODULES}
+    assert difference_in_sources(sources, NN_BY_HAND) is None

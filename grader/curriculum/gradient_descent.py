@@ -262,7 +262,9 @@ ASCENT = ("gradient ascent: every step goes uphill. The update SUBTRACTS learnin
 NONCONVEX = given.CURRICULUM["gradient_descent.f_nonconvex"]
 EXERCISES = (
     exercise(
-        module=MODULE, function="sse_gradient", points=6, by_hand=True, returns=("∂SSE/∂m", "∂SSE/∂c"),
+        # the loss differentiated is linear_model's `sse` (same arguments), which a submission holding both modules
+        # has: held at the input, as a module's own differentiated function (red team round 60, 02)
+        module=MODULE, function="sse_gradient", points=6, differentiates="sse", returns=("∂SSE/∂m", "∂SSE/∂c"),
         checks={
             "random data": redrawn(weights_on_random_data, gradient_informative),
             "data that is not centred": redrawn(weights_on_data_not_centred, gradient_informative),

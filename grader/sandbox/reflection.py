@@ -21,6 +21,10 @@ reference's evaluation, a single dispatch's string annotations); memory reached 
 object's address (`as_strided`, `id`); a special method a class defines that the interpreter runs on its own
 (`__instancecheck__`, `__match_args__`), beyond its arithmetic and protocols; a complex number (an imaginary literal,
 `complex`, `.imag`, `cmath`, `np.emath`).
+
+Noted as well (`difference_in_sources`): inside a derivative to be worked out by hand, two values of one function of
+the submission's taken at different arguments and subtracted, the shape of a difference quotient through a function
+the guard leaves open (the module's `neuron` or `sigmoid`, a helper, another module's function).
 """
 
 from __future__ import annotations
@@ -278,3 +282,82 @@ def _foreign_module(module: str, siblings: frozenset[str]) -> str:
 
 def _bound_name(alias: ast.alias) -> str:
     return _noted_name(alias.asname) if alias.asname else ""
+
+
+def difference_note(reach: Reach) -> str:
+    """The instructor's line for a difference of one function's values in a derivative to be worked out by hand."""
+    return (f"{reach.describe()}: a difference quotient works the derivative out without the calculus, and the "
+            "check that nothing else does so holds only the function the answer is the slope of (the score stands; "
+            "worth a look by hand)")
+
+
+def difference_in_sources(sources: Mapping[str, str], by_hand: Mapping[str, frozenset[str]]) -> Reach | None:
+    """The first difference of one function's values at two arguments in a derivative to be worked out by hand
+    (`by_hand`: module name -> the functions that are such derivatives), or None. The function is one of the
+    submission's own (a function of any of its modules, or one defined in the derivative itself), never a library's
+    (`np.exp(x) - np.exp(-x)` is a formula): `(neuron(w + h, b, x) - neuron(w - h, b, x)) / (2 * h)` worked the
+    chain rule's inner derivative out, `linear_model.sse` differenced in m and c the whole gradient, and a sigmoid
+    at z ± h its derivative (red team round 60, 01 and 02). A reading of the source, no wall: a loop or a list of
+    values gets around it, and it changes no score."""
+    own = {name: _defined_functions(source) for name, source in sources.items() if len(source) <= MAX_SOURCE}
+    everywhere = frozenset().union(*own.values()) if own else frozenset()
+    for module in sorted(by_hand):
+        source = sources.get(module)
+        if source is None or module not in own:
+            continue
+        found = _difference_in_module(f"{module}.py", source, by_hand[module], everywhere, frozenset(sources))
+        if found is not None:
+            return found
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _defined_functions(source: str) -> frozenset[str]:
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return frozenset()
+    return frozenset(node.name for node in tree.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef))
+
+
+@functools.lru_cache(maxsize=256)
+def _difference_in_module(file: str, source: str, functions: frozenset[str], submission_functions: frozenset[str],
+                          modules: frozenset[str]) -> Reach | None:
+    try:
+        tree = ast.parse(source, filename=file)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    for definition in tree.body:
+        if not isinstance(definition, ast.FunctionDef | ast.AsyncFunctionDef) or definition.name not in functions:
+            continue
+        inner = {node.name for node in ast.walk(definition) if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
+        inner |= {target.id for node in ast.walk(definition) if isinstance(node, ast.Assign)
+                  and isinstance(node.value, ast.Lambda) for target in node.targets if isinstance(target, ast.Name)}
+        callable_here = (submission_functions | inner) - {definition.name}
+        for node in ast.walk(definition):
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub):
+                callee = _differenced(node, callable_here, modules)
+                if callee:
+                    return Reach(file, node.lineno, f"`{definition.name}` subtracts two values of `{callee}` taken "
+                                                    "at different arguments")
+    return None
+
+
+def _differenced(difference: ast.BinOp, functions: frozenset[str], modules: frozenset[str]) -> str:
+    """The name of a function of the submission's called on both sides of `difference` with other arguments ("" if
+    none)."""
+    def calls(side: ast.expr) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for node in ast.walk(side):
+            if not isinstance(node, ast.Call):
+                continue
+            called = node.func
+            name = called.id if isinstance(called, ast.Name) and called.id in functions else \
+                f"{called.value.id}.{called.attr}" if isinstance(called, ast.Attribute) \
+                and isinstance(called.value, ast.Name) and called.value.id in modules else ""
+            if name:
+                found.setdefault(name, set()).add(ast.dump(ast.Tuple([*node.args, *(k.value for k in node.keywords)])))
+        return found
+
+    left, right = calls(difference.left), calls(difference.right)
+    return next((name for name in sorted(left.keys() & right.keys()) if left[name] != right[name]), "")
