@@ -92,8 +92,9 @@ FALSE_HINT_TODAY: dict[str, str] = {}
 # student shows a slip of one sign or one direction only where the draw falls there.
 KEEPS_MARKS_TODAY: dict[str, str] = {
     "h42_df_log_positive_inputs_by_logs": "right on positive numbers, and this student's hidden float is positive",
-    "h42_steps_to_escape_distance_along_v": "right while u stays at the saddle's, as on this student's hidden paths",
 }
+# (h42_steps_to_escape_distance_along_v, right while u stays at the saddle's, loses marks since a check's saddle is
+# left along u: red team round 60, 03)
 COSTS_CALLERS_TODAY: dict[str, str] = {}
 
 globals().update(holdout_checks("fortysecond", globals()))
