@@ -217,15 +217,21 @@ def _static_value(path: str) -> Any:
         return _UNKNOWN
     value: Any = sys.modules[parts[0]]
     for index in range(1, len(parts)):
-        dotted = ".".join(parts[:index + 1])
-        if isinstance(value, types.ModuleType) and dotted in sys.modules:
-            value = sys.modules[dotted]
-            continue
-        try:
-            value = inspect.getattr_static(value, parts[index])
-        except AttributeError:
-            return _UNKNOWN
+        value = _step(value, ".".join(parts[:index + 1]), parts[index])
+        if value is _UNKNOWN:
+            break
     return value
+
+
+def _step(value: Any, dotted: str, name: str) -> Any:
+    """`value`'s attribute `name` (a submodule the grader has loaded, as `dotted`), looked up without running anything;
+    `_UNKNOWN` where it is not found so."""
+    if isinstance(value, types.ModuleType) and dotted in sys.modules:
+        return sys.modules[dotted]
+    try:
+        return inspect.getattr_static(value, name)
+    except AttributeError:
+        return _UNKNOWN
 
 
 def _can_hold_state(path: str) -> bool:
@@ -234,21 +240,21 @@ def _can_hold_state(path: str) -> bool:
     an array), or anything not found can. Every step of the path is looked at: `os.environ.__setitem__` is a
     function reached through a mapping."""
     parts = path.split(".") if path else []
-    if not parts:
+    if not parts or parts[0] not in sys.modules:
         return True
+    value: Any = sys.modules[parts[0]]
     for index in range(1, len(parts) + 1):
-        value = _static_value(".".join(parts[:index]))
+        if index > 1:
+            value = _step(value, ".".join(parts[:index]), parts[index - 1])
         if value is _UNKNOWN:
             return True
-        last = index == len(parts)
         if isinstance(value, types.ModuleType):
-            if last:
+            if index == len(parts):
                 return True
             continue
-        if isinstance(value, type) or callable(value) or isinstance(value, _IMMUTABLE) or (
-                isinstance(value, tuple) and all(isinstance(item, _IMMUTABLE) for item in value)):
-            continue
-        return True
+        if not (isinstance(value, type) or callable(value) or isinstance(value, _IMMUTABLE) or (
+                isinstance(value, tuple) and all(isinstance(item, _IMMUTABLE) for item in value))):
+            return True
     return False
 
 

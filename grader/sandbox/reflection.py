@@ -126,6 +126,22 @@ def reach_in_sources(sources: Mapping[str, str]) -> Reach | None:
     return None
 
 
+TOO_DEEP = ast.Module(body=[], type_ignores=[])  # `_parsed`'s answer for code nested too deeply to parse
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(source: str) -> ast.Module | None:
+    """A module's syntax tree, parsed once for every reading here (a parse costs about 1.5 ms for a module of the
+    kit's size); None where it is no Python, `TOO_DEEP` where it is nested too deeply to parse. No reading changes
+    the tree."""
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    except (RecursionError, MemoryError):
+        return TOO_DEEP
+
+
 @functools.lru_cache(maxsize=256)
 def reach_in_module(file: str, source: str, siblings: frozenset[str] = frozenset()) -> Reach | None:
     """The first door into the interpreter, or complex number, in one module's source (`siblings`: the names of
@@ -133,11 +149,10 @@ def reach_in_module(file: str, source: str, siblings: frozenset[str] = frozenset
     nothing); one too long or too deep to read is noted as such."""
     if len(source) > MAX_SOURCE:
         return Reach(file, 1, f"a module of {len(source):,} characters, longer than the grader reads")
-    try:
-        tree = ast.parse(source, filename=file)
-    except (SyntaxError, ValueError):
+    tree = _parsed(source)
+    if tree is None:
         return None
-    except (RecursionError, MemoryError):
+    if tree is TOO_DEEP:
         return Reach(file, 1, "code nested too deeply to read")
     try:
         return _first_reach(file, tree, siblings)
@@ -311,21 +326,17 @@ def difference_in_sources(sources: Mapping[str, str], by_hand: Mapping[str, froz
     return None
 
 
-@functools.lru_cache(maxsize=256)
 def _defined_functions(source: str) -> frozenset[str]:
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return frozenset()
-    return frozenset(node.name for node in tree.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef))
+    tree = _parsed(source)
+    return frozenset(node.name for node in tree.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)) \
+        if tree is not None else frozenset()
 
 
 @functools.lru_cache(maxsize=256)
 def _difference_in_module(file: str, source: str, functions: frozenset[str], submission_functions: frozenset[str],
                           modules: frozenset[str]) -> Reach | None:
-    try:
-        tree = ast.parse(source, filename=file)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = _parsed(source)
+    if tree is None:
         return None
     for definition in tree.body:
         if not isinstance(definition, ast.FunctionDef | ast.AsyncFunctionDef) or definition.name not in functions:
