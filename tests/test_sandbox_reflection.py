@@ -196,3 +196,12 @@ def test_a_formula_is_not_noted_as_a_difference(body):
 def test_no_reference_solution_is_noted_as_a_difference():
     sources = {module: kit.solution_source(module) for module in kit.ALL_MODULES}
     assert difference_in_sources(sources, NN_BY_HAND) is None
+
+
+def test_an_argument_nested_too_deeply_to_compare_is_noted_not_raised():
+    """Bug: comparing two calls' arguments raised RecursionError out of the grading of the whole submission where
+    one was an expression of 1,200 terms (it parses, but its comparison recursed past the interpreter's limit)."""
+    body = "return float(np.sum(neuron(w, b, x + " + "+".join(["0"] * 1200) + ") - neuron(w, b, x)))"
+    found = difference_in_sources({"neural_network": kit.variant_source("neural_network", "dloss_dw", body)},
+                                  NN_BY_HAND)
+    assert found is not None and "nested too deeply" in found.what

@@ -347,7 +347,11 @@ def _difference_in_module(file: str, source: str, functions: frozenset[str], sub
         callable_here = (submission_functions | inner) - {definition.name}
         for node in ast.walk(definition):
             if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub):
-                callee = _differenced(node, callable_here, modules)
+                try:
+                    callee = _differenced(node, callable_here, modules)
+                except RecursionError:  # an argument nested too deeply to compare, which would hide a difference
+                    return Reach(file, node.lineno, f"`{definition.name}` subtracts values nested too deeply to "
+                                                    "read for a difference of one function's values")
                 if callee:
                     return Reach(file, node.lineno, f"`{definition.name}` subtracts two values of `{callee}` taken "
                                                     "at different arguments")
