@@ -237,3 +237,30 @@ def test_the_guards_builtins_and_numpy_are_their_own(monkeypatch):
         InputOnly("f", (np.array([1.0, 2.0]),)).check((np.array([1.5]),))
     with pytest.raises(ValueError, match="not from the same one"):
         InputOnly("g", (np.array([1.0, 2.0]), np.array([3.0, 4.0]))).check((1.0, 4.0))
+
+
+def test_a_stand_in_hands_its_own_key_to_the_guard_and_keeps_the_free_variables_of_the_original():
+    """The stand-ins' code is compiled once per number of free variables and given each function's key as a
+    constant (compiling it per function cost about a tenth of a by-hand child's CPU)."""
+    from grader.sandbox.by_hand import _stand_in_code
+
+    seen = []
+    namespace = {GUARD_NAME: lambda key, args, kwargs: seen.append((key, args, kwargs)) or key}
+    for key, free in ((3, 0), (4, 2), (917, 2)):
+        code = _stand_in_code(key, free, f"f{key}", f"outer.f{key}")
+        closure = tuple(types.CellType(None) for _ in range(free))
+        stand_in = types.FunctionType(code, namespace, "stand_in", None, closure)
+        assert stand_in(1.5, k=2) == key and seen[-1] == (key, (1.5,), {"k": 2})
+        assert len(code.co_freevars) == free and code.co_name == f"f{key}" and code.co_qualname == f"outer.f{key}"
+
+
+def test_the_guards_signal_calls_look_nothing_up_in_the_signal_module():
+    """`signal.pthread_sigmask` and `signal.valid_signals` are Python code that looks `_signal` and `_int_to_enum` up
+    in `signal`'s namespace, which a student's module can rebind, at each call: a by-hand child calls the
+    interpreter's own functions, bound when the template loads it, with every signal's number computed then."""
+    import _signal
+
+    from grader.sandbox import child
+
+    assert child.pthread_sigmask is _signal.pthread_sigmask
+    assert child.EVERY_SIGNAL == frozenset(_signal.valid_signals())

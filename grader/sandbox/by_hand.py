@@ -253,7 +253,20 @@ def complex_constant(code: CodeType, depth: int = 0) -> complex | None:
 def _stand_in_code(key: int, free: int, name: str, qualname: str) -> CodeType:
     """Code that hands a function's arguments to the guard under `key`: `free` free variables, as the original's
     (a function's code can only be swapped for code with the same number), named like it in a traceback. Made
-    once per function in a child: a submission's by-hand calls see the same functions in the same order."""
+    once per function in a child (a submission's by-hand calls see the same functions in the same order), from a
+    code compiled once per number of free variables, its key a constant put in place (no compiling per function)."""
+    code = _stand_in_template(free)
+    constants = tuple(key if type(constant) is int and constant == _KEY_PLACEHOLDER else constant
+                      for constant in code.co_consts)
+    return code.replace(co_consts=constants, co_name=name, co_qualname=qualname)
+
+
+_KEY_PLACEHOLDER = -7_019_117  # the constant a template's key is written as: no other constant of its code
+
+
+@functools.cache
+def _stand_in_template(free: int) -> CodeType:
+    """The stand-in's code for `free` free variables, its key `_KEY_PLACEHOLDER`."""
     names = [f"_free_{index}" for index in range(free)]
     lines = ["def _outer():"]
     if names:
@@ -261,10 +274,10 @@ def _stand_in_code(key: int, free: int, name: str, qualname: str) -> CodeType:
     lines.append("    def stand_in(*args, **kwargs):")
     if names:
         lines.append(f"        if False: ({', '.join(names)},)")
-    lines += [f"        return {GUARD_NAME}({key}, args, kwargs)", "    return stand_in"]
+    lines += [f"        return {GUARD_NAME}({_KEY_PLACEHOLDER}, args, kwargs)", "    return stand_in"]
     namespace: dict[str, Any] = {}
     exec(compile("\n".join(lines), "<real numbers only>", "exec"), namespace)  # noqa: S102 - the grader's own code
-    return namespace["_outer"]().__code__.replace(co_name=name, co_qualname=qualname)
+    return namespace["_outer"]().__code__
 
 
 # Everything a guard of a by-hand call held, kept for the child's life (see `RealNumbersOnly.__exit__`).

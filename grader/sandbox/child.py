@@ -22,6 +22,7 @@ they change in place).
 
 from __future__ import annotations
 
+import _signal
 import builtins
 import contextlib
 import copy
@@ -60,8 +61,11 @@ gettrace, settrace, getprofile, setprofile = sys.gettrace, sys.settrace, sys.get
 current_frames, add_audit_hook = sys._current_frames, sys.addaudithook
 threading_settrace, active_count, get_ident = threading.settrace, threading.active_count, threading.get_ident
 collector_off = gc.disable
-pthread_sigmask, setitimer, alarm, valid_signals = signal.pthread_sigmask, signal.setitimer, signal.alarm, \
-    signal.valid_signals
+# `_signal`'s own functions: `signal.pthread_sigmask` and `signal.valid_signals` are Python wrappers that look up
+# `_signal` and `_int_to_enum` in `signal`'s namespace at every call (plain code can rebind them) and build an enum of
+# every signal each time (most of a by-hand call's own cost, twice per call)
+pthread_sigmask, setitimer, alarm = _signal.pthread_sigmask, signal.setitimer, signal.alarm
+EVERY_SIGNAL = frozenset(_signal.valid_signals())
 SIG_BLOCK, SIG_UNBLOCK = signal.SIG_BLOCK, signal.SIG_UNBLOCK
 TIMERS = (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF)
 
@@ -332,12 +336,12 @@ def _nothing_runs_between_calls() -> None:
     for timer in TIMERS:
         setitimer(timer, 0)
     alarm(0)
-    pthread_sigmask(SIG_BLOCK, valid_signals())
+    pthread_sigmask(SIG_BLOCK, EVERY_SIGNAL)
 
 
 def _signals_delivered() -> None:
     """Inside a by-hand call's guard: the signals held back between calls are let through (handled here)."""
-    pthread_sigmask(SIG_UNBLOCK, valid_signals())
+    pthread_sigmask(SIG_UNBLOCK, EVERY_SIGNAL)
 
 
 def _answer_call(answer: dict[str, Any], request: Request, function: Any, args: tuple[Any, ...],
