@@ -6,6 +6,8 @@ test_hardening.py."""
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 
 from grader import kit
@@ -205,3 +207,116 @@ def test_an_argument_nested_too_deeply_to_compare_is_noted_not_raised():
     found = difference_in_sources({"neural_network": kit.variant_source("neural_network", "dloss_dw", body)},
                                   NN_BY_HAND)
     assert found is not None and "nested too deeply" in found.what
+
+
+# Red team round 61, 03: the same difference with each value bound to a name first, or spelt as `np.subtract`,
+# `a + -b`, or as a sum over a loop of points, kept every mark with nothing noted.
+NN_PRE = "x = np.asarray(x, dtype=float)\nh = 1e-5\nout = neuron(w, b, x)\n"
+NN_POST = "\nreturn float(np.sum(2 * (out - y) * slope))"
+SPELT_OTHERWISE = {
+    "values bound to names": ("neural_network", "dloss_dw",
+                              NN_PRE + "up = neuron(w + h, b, x)\ndown = neuron(w - h, b, x)\n"
+                              "slope = (up - down) / (2 * h)" + NN_POST, "neuron"),
+    "values bound to names in b": ("neural_network", "dloss_db",
+                                   NN_PRE + "up = neuron(w, b + h, x)\ndown = neuron(w, b - h, x)\n"
+                                   "slope = (up - down) / (2 * h)" + NN_POST, "neuron"),
+    "names bound through names": ("neural_network", "dloss_dw",
+                                  NN_PRE + "up = neuron(w + h, b, x)\nhigh = up\nlow = neuron(w - h, b, x)\n"
+                                  "slope = (high - low) / (2 * h)" + NN_POST, "neuron"),
+    "tuple unpacking": ("neural_network", "dloss_dw",
+                        NN_PRE + "up, down = neuron(w + h, b, x), neuron(w - h, b, x)\n"
+                        "slope = (up - down) / (2 * h)" + NN_POST, "neuron"),
+    "a walrus": ("neural_network", "dloss_dw",
+                 NN_PRE + "(up := neuron(w + h, b, x))\nslope = (up - neuron(w - h, b, x)) / (2 * h)" + NN_POST,
+                 "neuron"),
+    "augmented assignment": ("neural_network", "dloss_dw",
+                             NN_PRE + "slope = neuron(w + h, b, x)\nslope -= neuron(w - h, b, x)\n"
+                             "slope /= 2 * h" + NN_POST, "neuron"),
+    "np.subtract": ("neural_network", "dloss_dw",
+                    NN_PRE + "slope = np.subtract(neuron(w + h, b, x), neuron(w - h, b, x)) / (2 * h)" + NN_POST,
+                    "neuron"),
+    "operator.sub of names": ("neural_network", "dloss_dw",
+                              "import operator\n" + NN_PRE + "up = neuron(w + h, b, x)\ndown = neuron(w - h, b, x)\n"
+                              "slope = operator.sub(up, down) / (2 * h)" + NN_POST, "neuron"),
+    "a + -b": ("neural_network", "dloss_dw",
+               NN_PRE + "slope = (neuron(w + h, b, x) + -neuron(w - h, b, x)) / (2 * h)" + NN_POST, "neuron"),
+    "-b + a": ("neural_network", "dloss_dw",
+               NN_PRE + "down = neuron(w - h, b, x)\nslope = (-down + neuron(w + h, b, x)) / (2 * h)" + NN_POST,
+               "neuron"),
+    "another module's predict bound to names": (
+        "gradient_descent", "sse_gradient",
+        "import linear_model\nx = np.asarray(x, dtype=float)\ny = np.asarray(y, dtype=float)\nh = 1e-5\n"
+        "r = y - linear_model.predict(m, c, x)\n"
+        "m_up = linear_model.predict(m + h, c, x)\nm_down = linear_model.predict(m - h, c, x)\n"
+        "c_up = linear_model.predict(m, c + h, x)\nc_down = linear_model.predict(m, c - h, x)\n"
+        "return float(np.sum(-2 * r * (m_up - m_down) / (2 * h))), "
+        "float(np.sum(-2 * r * (c_up - c_down) / (2 * h)))", "linear_model.predict"),
+}
+SUMMED_OVER_A_LOOP = {
+    "a loop over signs": ("neural_network", "dloss_dw",
+                          NN_PRE + "slope = 0.0\nfor s in (1, -1):\n    slope += s * neuron(w + s * h, b, x)\n"
+                          "slope = slope / (2 * h)" + NN_POST, "neuron"),
+    "a loop over a range": ("neural_network", "dloss_dw",
+                            NN_PRE + "slope = 0.0\nfor k in range(2):\n"
+                            "    slope = slope + (1 - 2 * k) * neuron(w + (1 - 2 * k) * h, b, x)\n"
+                            "slope = slope / (2 * h)" + NN_POST, "neuron"),
+    "a loop through a name": ("derivatives", "dsigmoid",
+                              "total = 0.0\nfor step in (1e-5, -1e-5):\n    value = sigmoid(x + step)\n"
+                              "    total += value if step > 0 else -value\nreturn total / 2e-5", "sigmoid"),
+    "a sum of a generator": ("neural_network", "dloss_db",
+                             NN_PRE + "slope = sum(s * neuron(w, b + s * h, x) for s in (1, -1)) / (2 * h)" + NN_POST,
+                             "neuron"),
+}
+
+
+@pytest.mark.parametrize("case", list(SPELT_OTHERWISE))
+def test_a_difference_spelt_otherwise_is_noted(case):
+    module, function, body, callee = SPELT_OTHERWISE[case]
+    sources = {module: kit.variant_source(module, function, body), "linear_model": kit.solution_source("linear_model")}
+    found = difference_in_sources(sources, NN_BY_HAND)
+    assert found is not None and found.file == f"{module}.py", case
+    assert f"`{function}` subtracts two values of `{callee}`" in found.what, found.what
+
+
+@pytest.mark.parametrize("case", list(SUMMED_OVER_A_LOOP))
+def test_a_difference_summed_over_a_loop_of_points_is_noted(case):
+    module, function, body, callee = SUMMED_OVER_A_LOOP[case]
+    sources = {module: kit.variant_source(module, function, body)}
+    found = difference_in_sources(sources, NN_BY_HAND)
+    assert found is not None and found.file == f"{module}.py", case
+    assert f"`{function}` adds up values of `{callee}`" in found.what or \
+        f"`{function}` subtracts two values of `{callee}`" in found.what, found.what
+
+
+@pytest.mark.parametrize("module, function, body", [
+    ("derivatives", "dsigmoid", "p = sigmoid(x)\nreturn p * (1 - p)"),
+    ("derivatives", "dsigmoid", "p = sigmoid(x)\nq = sigmoid(x)\nreturn p - p * q"),
+    ("derivatives", "dsigmoid", "p, q = sigmoid(x), sigmoid(-x)\nreturn p * q"),
+    ("derivatives", "dsigmoid",
+     "total = 0.0\nfor s in (1, -1):\n    total += s * sigmoid(x)\nreturn total + sigmoid(x) * sigmoid(-x)"),
+    ("neural_network", "dloss_dw",
+     "x = np.asarray(x, dtype=float)\nout = neuron(w, b, x)\nerror = out - y\n"
+     "return float(np.sum(2 * error * out * (1 - out) * x))"),
+    ("neural_network", "dloss_db",
+     "x = np.asarray(x, dtype=float)\ngrad = 0.0\nfor i in range(len(x)):\n    p = neuron(w, b, x[i])\n"
+     "    grad += 2 * (p - y[i]) * p * (1 - p)\nreturn float(grad)"),
+    ("neural_network", "dloss_db",
+     "x = np.asarray(x, dtype=float)\ngrad = 0.0\nfor xi, yi in zip(x, y):\n    p = sigmoid(w * xi + b)\n"
+     "    grad -= -2 * (p - yi) * p * (1 - p)\nreturn float(grad)"),
+    ("gradient_descent", "sse_gradient",
+     "import linear_model\nx = np.asarray(x, dtype=float)\ny = np.asarray(y, dtype=float)\n"
+     "r = y - linear_model.predict(m, c, x)\nreturn float(np.sum(-2 * r * x)), float(np.sum(-2 * r))"),
+    ("gradient_descent", "sse_gradient",
+     "import linear_model\nx = np.asarray(x, dtype=float)\nr = np.subtract(y, linear_model.predict(m, c, x))\n"
+     "r2 = y + -linear_model.predict(m, c, x)\nreturn float(np.sum(-2 * r * x)), float(np.sum(-2 * r2))"),
+])
+def test_a_formula_binding_values_to_names_is_not_noted(module, function, body):
+    sources = {module: kit.variant_source(module, function, body), "linear_model": kit.solution_source("linear_model")}
+    assert difference_in_sources(sources, NN_BY_HAND) is None
+
+
+def test_no_reference_solution_is_noted_even_were_every_function_a_derivative_by_hand():
+    sources = {module: kit.solution_source(module) for module in kit.ALL_MODULES}
+    every = {module: frozenset(node.name for node in ast.parse(source).body if isinstance(node, ast.FunctionDef))
+             for module, source in sources.items()}
+    assert difference_in_sources(sources, every) is None

@@ -24,7 +24,10 @@ object's address (`as_strided`, `id`); a special method a class defines that the
 
 Noted as well (`difference_in_sources`): inside a derivative to be worked out by hand, two values of one function of
 the submission's taken at different arguments and subtracted, the shape of a difference quotient through a function
-the guard leaves open (the module's `neuron` or `sigmoid`, a helper, another module's function).
+the guard leaves open (the module's `neuron` or `sigmoid`, a helper, another module's function): written in the
+subtraction or bound to a local name first (by assignment, unpacking, augmented assignment or `:=`), the subtraction
+spelt `a - b`, `a + -b`, `np.subtract(a, b)` or `operator.sub(a, b)`, or a loop over a few points written out (or a
+range) adding up values taken at arguments that change with it.
 """
 
 from __future__ import annotations
@@ -312,8 +315,11 @@ def difference_in_sources(sources: Mapping[str, str], by_hand: Mapping[str, froz
     submission's own (a function of any of its modules, or one defined in the derivative itself), never a library's
     (`np.exp(x) - np.exp(-x)` is a formula): `(neuron(w + h, b, x) - neuron(w - h, b, x)) / (2 * h)` worked the
     chain rule's inner derivative out, `linear_model.sse` differenced in m and c the whole gradient, and a sigmoid
-    at z ± h its derivative (red team round 60, 01 and 02). A reading of the source, no wall: a loop or a list of
-    values gets around it, and it changes no score."""
+    at z ± h its derivative (red team round 60, 01 and 02). Each value may be bound to a local name first
+    (`up = neuron(w + h, b, x)`, `down = ...`, `up - down`), the subtraction spelt `np.subtract`, `operator.sub` or
+    `a + -b`, or the values added up over a loop of points (`for s in (1, -1): total += s * neuron(w + s * h, b, x)`)
+    (round 61, 03). A reading of the source, no wall: a list of values indexed, an attribute or a container in between
+    gets around it, and it changes no score."""
     own = {name: _defined_functions(source) for name, source in sources.items() if len(source) <= MAX_SOURCE}
     everywhere = frozenset().union(*own.values()) if own else frozenset()
     for module in sorted(by_hand):
@@ -345,34 +351,170 @@ def _difference_in_module(file: str, source: str, functions: frozenset[str], sub
         inner |= {target.id for node in ast.walk(definition) if isinstance(node, ast.Assign)
                   and isinstance(node.value, ast.Lambda) for target in node.targets if isinstance(target, ast.Name)}
         callable_here = (submission_functions | inner) - {definition.name}
-        for node in ast.walk(definition):
-            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub):
-                try:
-                    callee = _differenced(node, callable_here, modules)
-                except RecursionError:  # an argument nested too deeply to compare, which would hide a difference
-                    return Reach(file, node.lineno, f"`{definition.name}` subtracts values nested too deeply to "
-                                                    "read for a difference of one function's values")
-                if callee:
-                    return Reach(file, node.lineno, f"`{definition.name}` subtracts two values of `{callee}` taken "
-                                                    "at different arguments")
+        try:
+            values = _Values(definition, callable_here, modules)
+            for node in ast.walk(definition):
+                for left, right in _subtracted(node, callable_here):
+                    if callee := values.differenced(left, right):
+                        return Reach(file, node.lineno, f"`{definition.name}` subtracts two values of `{callee}` "
+                                                        "taken at different arguments")
+                if callee := values.accumulated(node):
+                    return Reach(file, node.lineno, f"`{definition.name}` adds up values of `{callee}` taken at "
+                                                    "points that change with a loop, a difference spelt as a sum")
+        except RecursionError:  # an argument nested too deeply to compare, which would hide a difference
+            return Reach(file, definition.lineno, f"`{definition.name}` subtracts values nested too deeply to read "
+                                                  "for a difference of one function's values")
     return None
 
 
-def _differenced(difference: ast.BinOp, functions: frozenset[str], modules: frozenset[str]) -> str:
-    """The name of a function of the submission's called on both sides of `difference` with other arguments ("" if
-    none)."""
-    def calls(side: ast.expr) -> dict[str, set[str]]:
-        found: dict[str, set[str]] = {}
-        for node in ast.walk(side):
-            if not isinstance(node, ast.Call):
-                continue
-            called = node.func
-            name = called.id if isinstance(called, ast.Name) and called.id in functions else \
-                f"{called.value.id}.{called.attr}" if isinstance(called, ast.Attribute) \
-                and isinstance(called.value, ast.Name) and called.value.id in modules else ""
-            if name:
-                found.setdefault(name, set()).add(ast.dump(ast.Tuple([*node.args, *(k.value for k in node.keywords)])))
-        return found
+# `np.subtract(a, b)`, `operator.sub(a, b)` (and either imported by name): a subtraction spelt as a call
+SUBTRACTING = frozenset({"subtract", "sub"})
+SUBTRACTING_MODULES = frozenset({"np", "numpy", "operator"})
 
-    left, right = calls(difference.left), calls(difference.right)
-    return next((name for name in sorted(left.keys() & right.keys()) if left[name] != right[name]), "")
+
+def _subtracted(node: ast.AST, functions: frozenset[str]) -> list[tuple[ast.expr, ast.expr]]:
+    """The two sides of a subtraction, however spelt: `a - b`, `a + -b`, `-b + a`, `np.subtract(a, b)`,
+    `operator.sub(a, b)`, `a -= b`, `a += -b` (red team round 61, 03)."""
+    negated = _negated
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub):
+        return [(node.left, node.right)]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return [pair for pair in ((node.left, negated(node.right)), (node.right, negated(node.left)))
+                if pair[1] is not None]
+    if isinstance(node, ast.Call) and len(node.args) >= 2:
+        called = node.func
+        if (isinstance(called, ast.Attribute) and called.attr in SUBTRACTING and isinstance(called.value, ast.Name)
+                and called.value.id in SUBTRACTING_MODULES) \
+                or (isinstance(called, ast.Name) and called.id in SUBTRACTING and called.id not in functions):
+            return [(node.args[0], node.args[1])]
+    if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+        target = ast.Name(node.target.id, ast.Load())
+        if isinstance(node.op, ast.Sub):
+            return [(target, node.value)]
+        if isinstance(node.op, ast.Add) and (operand := negated(node.value)) is not None:
+            return [(target, operand)]
+    return []
+
+
+def _negated(expression: ast.expr) -> ast.expr | None:
+    return expression.operand if isinstance(expression, ast.UnaryOp) and isinstance(expression.op, ast.USub) \
+        else None
+
+
+class _Values:
+    """The calls of the submission's functions that each side of a subtraction stands for in one derivative by hand:
+    those written in it, and those of the local names it reads, followed to what they were bound to (by assignment,
+    tuple unpacking, augmented assignment or `:=`, anywhere in the function, once or more), and on to a fixed point
+    (red team round 61, 03: `up = neuron(w + h, b, x)`, `down = neuron(w - h, b, x)`, `(up - down) / (2 * h)`)."""
+
+    def __init__(self, definition: ast.AST, functions: frozenset[str], modules: frozenset[str]) -> None:
+        self.functions, self.modules = functions, modules
+        self.bound: dict[str, list[ast.expr]] = {}
+        for node in ast.walk(definition):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    self._bind(target, node.value)
+            elif isinstance(node, ast.AnnAssign | ast.NamedExpr) and node.value is not None:
+                self._bind(node.target, node.value)
+            elif isinstance(node, ast.AugAssign):
+                self._bind(node.target, node.value)
+        self.direct = {name: self._direct([*values]) for name, values in self.bound.items()}
+
+    def _bind(self, target: ast.expr, value: ast.expr) -> None:
+        if isinstance(target, ast.Name):
+            self.bound.setdefault(target.id, []).append(value)
+        elif isinstance(target, ast.Tuple | ast.List):
+            pairs = isinstance(value, ast.Tuple | ast.List) and len(value.elts) == len(target.elts) \
+                and not any(isinstance(e, ast.Starred) for e in (*target.elts, *value.elts))
+            for index, element in enumerate(target.elts):
+                self._bind(element.value if isinstance(element, ast.Starred) else element,
+                           value.elts[index] if pairs else value)
+
+    def _name_of(self, call: ast.Call) -> str:
+        called = call.func
+        return called.id if isinstance(called, ast.Name) and called.id in self.functions else \
+            f"{called.value.id}.{called.attr}" if isinstance(called, ast.Attribute) \
+            and isinstance(called.value, ast.Name) and called.value.id in self.modules else ""
+
+    def _direct(self, expressions: list[ast.expr]) -> tuple[dict[str, set[str]], set[str], list[ast.Call]]:
+        """The calls written in `expressions` (name -> their arguments), the local names read there, the calls."""
+        found: dict[str, set[str]] = {}
+        names: set[str] = set()
+        calls: list[ast.Call] = []
+        for expression in expressions:
+            for node in ast.walk(expression):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                    names.add(node.id)
+                elif isinstance(node, ast.Call) and (name := self._name_of(node)):
+                    calls.append(node)
+                    found.setdefault(name, set()).add(
+                        ast.dump(ast.Tuple([*node.args, *(k.value for k in node.keywords)])))
+        return found, names, calls
+
+    def _reached(self, expression: ast.expr) -> tuple[dict[str, set[str]], list[ast.Call]]:
+        found, names, calls = self._direct([expression])
+        found = {name: set(arguments) for name, arguments in found.items()}
+        pending, seen = [*names], set(names)
+        while pending:
+            name = pending.pop()
+            if name not in self.direct:
+                continue
+            more, further, more_calls = self.direct[name]
+            for callee, arguments in more.items():
+                found.setdefault(callee, set()).update(arguments)
+            calls.extend(more_calls)
+            pending.extend(further - seen)
+            seen |= further
+        return found, calls
+
+    def differenced(self, left: ast.expr, right: ast.expr) -> str:
+        """The name of a function of the submission's called on both sides with other arguments ("" if none)."""
+        (on_left, _), (on_right, _) = self._reached(left), self._reached(right)
+        return next((name for name in sorted(on_left.keys() & on_right.keys()) if on_left[name] != on_right[name]),
+                    "")
+
+    def accumulated(self, node: ast.AST) -> str:
+        """A loop over a few points written out (`for s in (1, -1)`, `range(...)`) whose values of one function, at
+        arguments holding the loop's variable, are added into one name (`total += s * neuron(w + s * h, b, x)`) or
+        into a comprehension (`sum(s * neuron(w + s * h, b, x) for s in (1, -1))`): a difference spelt as a sum."""
+        if isinstance(node, ast.For | ast.AsyncFor):
+            loops = [(node.target, node.iter)]
+            added = [statement.value for statement in ast.walk(node) if isinstance(statement, ast.AugAssign)
+                     and isinstance(statement.op, ast.Add | ast.Sub) and isinstance(statement.target, ast.Name)]
+            added += [statement.value for statement in ast.walk(node) if isinstance(statement, ast.Assign)
+                      and isinstance(statement.value, ast.BinOp) and isinstance(statement.value.op, ast.Add | ast.Sub)
+                      and any(isinstance(t, ast.Name) and isinstance(side, ast.Name) and side.id == t.id
+                              for t in statement.targets for side in (statement.value.left, statement.value.right))]
+        elif isinstance(node, ast.GeneratorExp | ast.ListComp | ast.SetComp):
+            loops = [(generator.target, generator.iter) for generator in node.generators]
+            added = [node.elt]
+        else:
+            return ""
+        variables: set[str] = set()
+        literal: set[str] = set()  # the variables of loops over points written out, read anywhere in an argument
+        for target, iterable in loops:
+            names = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+            if isinstance(iterable, ast.Tuple | ast.List | ast.Set) and len(iterable.elts) >= 2:
+                literal |= names
+            elif isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "range":
+                variables |= names
+        if not (variables or literal):
+            return ""
+        for value in added:
+            for call in self._reached(value)[1]:
+                if any(self._holds(argument, variables, literal)
+                       for argument in (*call.args, *(k.value for k in call.keywords))):
+                    return self._name_of(call)
+        return ""
+
+    @staticmethod
+    def _holds(argument: ast.expr, variables: set[str], literal: set[str]) -> bool:
+        """Whether an argument reads a loop's variable: any of a loop over points written out, one over a range in
+        arithmetic outside an index (`x[i]` is a sample and `partial_derivative(f, p, i)` an axis; `w + k * h` is a
+        point)."""
+        if any(isinstance(n, ast.Name) and n.id in literal for n in ast.walk(argument)):
+            return True
+        indices = {id(n) for s in ast.walk(argument) if isinstance(s, ast.Subscript) for n in ast.walk(s.slice)}
+        in_arithmetic = {id(n) for s in ast.walk(argument) if isinstance(s, ast.BinOp) for n in ast.walk(s)}
+        return any(isinstance(n, ast.Name) and n.id in variables and id(n) in in_arithmetic - indices
+                   for n in ast.walk(argument))
