@@ -64,7 +64,7 @@ def exercise(*, module: str, function: str, points: float, checks: Mapping[str, 
              expect: ExpectRule | Sequence[ExpectRule], hint: str, mistakes: Sequence[Misconception] = (),
              alternatives: Sequence[str] = (), call_seconds: float | None = None,
              returns: Sequence[str] = (), return_sizes: Sequence[str] = (), by_hand: bool = False,
-             differentiates: str = "", evaluates_differentiated: bool = True,
+             differentiates: str = "", evaluates_differentiated: bool = True, held_alike: Sequence[str] = (),
              hidden_draws: int = 1, builds_on: Sequence[str] = ()) -> Exercise:
     """One exercise, declared with keywords; raises ValueError on a declaration that cannot be graded.
 
@@ -77,6 +77,8 @@ def exercise(*, module: str, function: str, points: float, checks: Mapping[str, 
     fail; `differentiates` names the module function the answer is the slope of (same arguments; implies
     `by_hand`): during the call it may be evaluated at the input only, so any numerical method through it fails;
     `evaluates_differentiated=False`: not at all (a polynomial: its values at a few points determine it).
+    `held_alike`: other module functions that evaluate the differentiated one under other names and arguments (the
+    SSE on a grid: `error_surface`), held to the call's input the same way.
     `hidden_draws`: inputs drawn for each hidden check, all to be right for it to pass (for answers that are one of a
     few labels or counts, which a guess would otherwise get right by chance). `builds_on`: earlier exercises of the
     module a right function may call beyond those its reference calls, whose errors are carried forward
@@ -86,6 +88,8 @@ def exercise(*, module: str, function: str, points: float, checks: Mapping[str, 
     rules = (expect,) if callable(expect) else tuple(expect)
     if not rules:
         raise ValueError(f"{module}.{function}: an exercise needs at least one expectation rule")
+    if held_alike and not differentiates:
+        raise ValueError(f"{module}.{function}: `held_alike` holds functions alike the one `differentiates` names")
     if hidden_draws < 1:
         raise ValueError(f"{module}.{function}: `hidden_draws` is at least 1")
     if len(returns) == 1:
@@ -109,7 +113,7 @@ def exercise(*, module: str, function: str, points: float, checks: Mapping[str, 
         call_seconds=call_seconds, returns=tuple(returns), return_sizes=tuple(return_sizes),
         by_hand=by_hand or bool(differentiates),
         differentiates=differentiates, evaluates_differentiated=evaluates_differentiated, hidden_draws=hidden_draws,
-        builds_on=tuple(builds_on),
+        builds_on=tuple(builds_on), held_alike=tuple(held_alike),
     )
 
 

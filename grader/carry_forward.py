@@ -708,7 +708,7 @@ def _with_oracles(candidate: _Candidate, work: _Work | None = None) -> tuple[Cal
     return Call(exercise.module, exercise.function, candidate.case.args, dict(candidate.case.kwargs),
                 return_args=candidate.case.check_mutation, oracles=oracles, by_hand=exercise.by_hand,
                 differentiates=exercise.differentiates,
-                evaluates_differentiated=exercise.evaluates_differentiated), questions
+                evaluates_differentiated=exercise.evaluates_differentiated, held_alike=exercise.held_alike), questions
 
 
 def _recorder(function: Callable[..., Any], calls: list[inspect.BoundArguments]) -> Callable[..., Any]:

@@ -298,7 +298,7 @@ def _call_of(exercise: Exercise, function: str, case: Case) -> Call:
     """A call of `function` (the exercise's own or a repair's) as the exercise's checks make it."""
     return Call(exercise.module, function, case.args, dict(case.kwargs), case.check_mutation,
                 by_hand=exercise.by_hand, differentiates=exercise.differentiates,
-                evaluates_differentiated=exercise.evaluates_differentiated)
+                evaluates_differentiated=exercise.evaluates_differentiated, held_alike=exercise.held_alike)
 
 
 _PUBLIC_CALLS: dict[tuple[str, str], Call] = {}

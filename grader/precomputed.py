@@ -204,6 +204,7 @@ def public_checks_data(exercises: Sequence[Exercise] | None = None,
                        "return_sizes": list(e.return_sizes), "by_hand": e.by_hand,
                        "differentiates": e.differentiates,
                        "evaluates_differentiated": e.evaluates_differentiated,
+                       "held_alike": list(e.held_alike),
                        "misconceptions": [{"name": m.name, "hint": m.hint, "form": form}
                                           for m, form in zip(e.misconceptions, _forms(e), strict=True)]}
                       for e in exercises],
@@ -333,7 +334,8 @@ def exercises_from(data: Mapping[str, Any]) -> tuple[Exercise, ...]:
                  call_seconds=e["call_seconds"], returns=tuple(e.get("returns", ())),
                  return_sizes=tuple(e.get("return_sizes", ())),
                  by_hand=e.get("by_hand") is True, differentiates=str(e.get("differentiates") or ""),
-                 evaluates_differentiated=e.get("evaluates_differentiated") is not False)
+                 evaluates_differentiated=e.get("evaluates_differentiated") is not False,
+                 held_alike=tuple(str(name) for name in e.get("held_alike") or ()))
         for e in data["exercises"])
 
 

@@ -137,6 +137,10 @@ class Exercise:
     # points (an array's entries, the inputs of a few calls) determine it and so its derivative; the power rule needs
     # none of them
     evaluates_differentiated: bool = True
+    # Other module functions that evaluate what `differentiates` does, under other names and arguments (the SSE on a
+    # grid of slopes and intercepts: `error_surface`): held to the call's input alike, so a difference quotient
+    # through them fails too (red team round 61, 05)
+    held_alike: tuple[str, ...] = ()
     # Inputs drawn for each hidden check, all of which must be right for it to pass: an answer that is one of a few
     # labels or counts can be right by chance (a random label passes one check in four), and k draws make a guess
     # pass a check one time in 4^k; a student who knows the rule passes every draw of a kind as easily as one

@@ -251,6 +251,17 @@ def test_return_sizes_give_each_named_value_a_size_of_1_or_n(sizes):
                  expect=by_sympy(lambda x: x), hint="h", returns=("a", "b"), return_sizes=sizes)
 
 
+def test_held_alike_needs_a_function_differentiated():
+    from grader.authoring import exercise
+
+    with pytest.raises(ValueError, match="held_alike"):
+        exercise(module="m", function="df", points=1, checks={"one": lambda rng: Case((1.0,), {})},
+                 expect=by_sympy(lambda x: x), hint="h", by_hand=True, held_alike=("f_on_a_grid",))
+    made = exercise(module="m", function="df", points=1, checks={"one": lambda rng: Case((1.0,), {})},
+                    expect=by_sympy(lambda x: x), hint="h", differentiates="f", held_alike=("f_on_a_grid",))
+    assert made.by_hand and made.held_alike == ("f_on_a_grid",)
+
+
 def test_builds_on_naming_a_later_exercise_is_refused():
     """Error carried forward answers right, for a caller, the functions its exercise builds on: a later exercise's
     answer can hold the caller's (an error surface every SSE), so a declaration naming one cannot be graded."""

@@ -968,6 +968,46 @@ def test_sse_gradient_as_a_difference_quotient_of_the_students_own_sse_earns_not
     assert right.score == right.max_score and right.review == ()
 
 
+SSE_ON_A_GRID = {
+    "error_surface": ("import linear_model\nh = 1e-4\n"
+                      "E = linear_model.error_surface([m - h, m + h], [c - h, c + h], x, y)\n"
+                      "return (float((E[0, 1] - E[0, 0] + E[1, 1] - E[1, 0]) / (4 * h)),\n"
+                      "        float((E[1, 0] - E[0, 0] + E[1, 1] - E[0, 1]) / (4 * h)))"),
+    "error_profile_slope": ("import linear_model\nh = 1e-5\n"
+                            "p = linear_model.error_profile_slope([m - h, m + h], c, x, y)\n"
+                            "q = linear_model.error_profile_intercept(m, [c - h, c + h], x, y)\n"
+                            "return float((p[1] - p[0]) / (2 * h)), float((q[1] - q[0]) / (2 * h))"),
+}
+# The student's own profiles, written without `sse` (the kit's call it): held by their names, not through `sse`
+PROFILES_INLINE = {
+    "error_profile_slope": "return np.array([float(np.sum((y - (s * x + c)) ** 2)) for s in slopes])",
+    "error_profile_intercept": "return np.array([float(np.sum((y - (m * x + b)) ** 2)) for b in intercepts])",
+}
+
+
+@pytest.mark.parametrize("route", sorted(SSE_ON_A_GRID))
+def test_sse_gradient_as_a_difference_of_the_loss_on_a_grid_earns_nothing(sandbox, route):
+    """Red team round 61, 05: `sse_gradient` as a difference of the cells of the student's own
+    `linear_model.error_surface` (the SSE on a grid of slopes and intercepts, which the kit's solution computes
+    without calling `sse`) kept 6 of 6, with no note: only `sse` was held at the input. The functions that evaluate
+    the SSE on a grid are held at the input alike (`Exercise.held_alike`), the profiles too where the student wrote
+    them without `sse`; and a formula that calls `predict` keeps its marks."""
+    linear_model = kit.replace_bodies(kit.solution_source("linear_model"), PROFILES_INLINE)
+    sources = {"gradient_descent": kit.variant_source("gradient_descent", "sse_gradient", SSE_ON_A_GRID[route]),
+               "linear_model": linear_model}
+    result = grade_sources(sources, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("gradient_descent"))
+    own = result.exercise("gradient_descent.sse_gradient")
+    assert own.score == 0
+    assert f"`{route}` was evaluated at" in own.checks[0].student_message
+    formula = ("import linear_model\nr = y - linear_model.predict(m, c, x)\n"
+               "return float(-2 * np.sum(x * r)), float(-2 * np.sum(r))")
+    sources["gradient_descent"] = kit.variant_source("gradient_descent", "sse_gradient", formula)
+    right = grade_sources(sources, sandbox, student="s", hidden=True, course_seed="c",
+                          exercises=of_module("gradient_descent"))
+    assert right.exercise("gradient_descent.sse_gradient").passed
+
+
 def test_a_difference_quotient_through_the_modules_neuron_is_noted_for_the_instructor(sandbox):
     """Red team round 60, 01: `dloss_dw` with the chain rule's inner derivative a difference of `neuron`'s values
     keeps its marks (the guard holds only `neuron_loss` at the input), with no word to the instructor; the

@@ -246,9 +246,9 @@ def test_precomputed_references_round_trip_exactly(bundle: Path):
             (d, _wire_text(v)) for d, v in stored.mistake_values(p)]
         assert str(stored.signature(p.exercise)) == str(LIVE.signature(p.exercise))
     data = json.loads((bundle / release.DATA_PATH).read_text(encoding="utf-8"))
-    assert [(e.returns, e.by_hand, e.differentiates, e.evaluates_differentiated)
+    assert [(e.returns, e.by_hand, e.differentiates, e.evaluates_differentiated, e.held_alike)
             for e in precomputed.exercises_from(data)] == [
-        (e.returns, e.by_hand, e.differentiates, e.evaluates_differentiated)
+        (e.returns, e.by_hand, e.differentiates, e.evaluates_differentiated, e.held_alike)
         for e in EXERCISES]  # a student's own run guards the same derivatives
     assert [[(c.label, c.counts_with) for c in e.checks] for e in precomputed.exercises_from(data)] == [
         [(c.label, c.counts_with) for c in e.checks] for e in EXERCISES]  # and counts its edge cases alike

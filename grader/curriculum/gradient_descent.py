@@ -263,8 +263,10 @@ NONCONVEX = given.CURRICULUM["gradient_descent.f_nonconvex"]
 EXERCISES = (
     exercise(
         # the loss differentiated is linear_model's `sse` (same arguments), which a submission holding both modules
-        # has: held at the input, as a module's own differentiated function (red team round 60, 02)
+        # has: held at the input, as a module's own differentiated function (red team round 60, 02), and so are the
+        # functions that evaluate it on a grid (a difference of an error surface's cells: red team round 61, 05)
         module=MODULE, function="sse_gradient", points=6, differentiates="sse", returns=("∂SSE/∂m", "∂SSE/∂c"),
+        held_alike=("error_surface", "error_profile_slope", "error_profile_intercept"),
         checks={
             "random data": redrawn(weights_on_random_data, gradient_informative),
             "data that is not centred": redrawn(weights_on_data_not_centred, gradient_informative),

@@ -135,10 +135,12 @@ class InputOnly:
     `g(x, y)` on arrays, the pairs (xᵢ, yᵢ) and not (xᵢ, yⱼ): a grid of the input's values would fit the function
     there); `nowhere`: not at all (a polynomial, whose values at a few points, an array's entries or a few calls'
     inputs, determine it and so its derivative: the power rule needs none of them). Sizes are compared as Python
-    floats, in sets (a NaN is at no point)."""
+    floats, in sets (a NaN is at no point). `alike`: other functions, by name, that evaluate it under other names and
+    arguments (the SSE on a grid: `error_surface`), held the same way."""
 
-    def __init__(self, name: str, args: tuple[Any, ...], nowhere: bool = False):
+    def __init__(self, name: str, args: tuple[Any, ...], nowhere: bool = False, alike: tuple[str, ...] = ()):
         self.name = name
+        self.names = frozenset((name, *alike))  # every function held so
         self.nowhere = nowhere
         self.allowed: list[set[float]] = []  # each argument's sizes
         for value in args:
@@ -150,31 +152,32 @@ class InputOnly:
         # broadcast together
         self.points = _points(args[:len(self.allowed)]) if len(self.allowed) > 1 else None
 
-    def check(self, bound: tuple[Any, ...]) -> None:
+    def check(self, bound: tuple[Any, ...], name: str = "") -> None:
         """Raise where an argument is not numbers, or holds a point away from the input's (any point: `nowhere`).
         An argument beyond the call's own (a parameter of the student's adding) holds the input's values only, or
-        None (no point: a default left as None)."""
+        None (no point: a default left as None). `name`: the function called (the differentiated one by default)."""
+        name = name or self.name
         if self.nowhere:
-            raise ValueError(refusal(f"`{self.name}` was evaluated: it is a polynomial, whose values at a few points "
+            raise ValueError(refusal(f"`{name}` was evaluated: it is a polynomial, whose values at a few points "
                                      "give its derivative; the power rule needs none of them"))
         for index, argument in enumerate(bound):
             if argument is None and index >= len(self.allowed):
                 continue
             if not _real_numbers(argument):
-                raise TypeError(refusal(f"`{self.name}` was called with an object of type "
+                raise TypeError(refusal(f"`{name}` was called with an object of type "
                                         f"`{type(argument).__name__}`, not numbers"))
             allowed = self.allowed[index] if index < len(self.allowed) else self.every
             for value in asarray(argument, dtype=float).ravel().tolist():
                 if abs(value) not in allowed:
-                    raise ValueError(refusal(f"`{self.name}` was evaluated at {value:.10g}, away from the input"))
+                    raise ValueError(refusal(f"`{name}` was evaluated at {value:.10g}, away from the input"))
         own = bound[:len(self.allowed)]
         if self.points is None or len(own) < 2:
             return
         called = _points(own)
         if called is None:
-            raise ValueError(refusal(f"`{self.name}` was called with arguments whose shapes do not go together"))
+            raise ValueError(refusal(f"`{name}` was called with arguments whose shapes do not go together"))
         if not called <= self.points:
-            raise ValueError(refusal(f"`{self.name}` was evaluated at a point whose coordinates each come from the "
+            raise ValueError(refusal(f"`{name}` was evaluated at a point whose coordinates each come from the "
                                      "input, but not from the same one of its points"))
 
 
@@ -388,15 +391,15 @@ class RealNumbersOnly:
             if what := _not_real(value):
                 raise TypeError(refusal(f"`{name}` was called with {what}"))
         if role == INPUT:
-            args, kwargs = self._at_input(original, args, kwargs)
+            args, kwargs = self._at_input(original, args, kwargs, name)
         return original(*args, **kwargs)
 
-    def _at_input(self, function: Any, args: tuple[Any, ...],
-                  kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    def _at_input(self, function: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
+                  name: str = "") -> tuple[tuple[Any, ...], dict[str, Any]]:
         """The call's arguments, every parameter's value filled in, once checked at the input."""
         assert self.input_only is not None
         if any(type(key) is not str for key in kwargs):  # a `str` subclass's `__eq__` would run in the lookups
-            raise TypeError(refusal(f"`{self.input_only.name}` was called with a keyword that is not text"))
+            raise TypeError(refusal(f"`{name or self.input_only.name}` was called with a keyword that is not text"))
         if type(function) is FunctionType:
             filled = _parameter_values(function, args, kwargs)
             if filled is None:  # a call its parameters refuse: the function raises it itself
@@ -409,7 +412,7 @@ class RealNumbersOnly:
         # of an object bound to `np`, run at the formula's first `np.sin`, wrote x ± h into the array just checked:
         # red team round 42, 03 and 05); a callable object (a partial) with its arguments as they are
         args, kwargs = tuple(_copied(value) for value in args), {key: _copied(value) for key, value in kwargs.items()}
-        self.input_only.check((*args, *kwargs.values()))
+        self.input_only.check((*args, *kwargs.values()), name)
         return args, kwargs
 
     def __enter__(self) -> RealNumbersOnly:
@@ -439,7 +442,8 @@ class RealNumbersOnly:
             copy.__kwdefaults__ = function.__kwdefaults__
             if function is target or (given_target is not None and function is given_target) or (
                     self.input_only is not None and id(function) not in givens
-                    and (name == self.input_only.name or code.co_name == self.input_only.name or code is target_code)):
+                    and (name in self.input_only.names or code.co_name in self.input_only.names
+                         or code is target_code)):
                 role = INPUT
             elif id(function) in givens and id(function) not in self.passed:
                 role = REFUSED

@@ -225,11 +225,13 @@ class Request:
     kept_intact: tuple[str, ...] = ()
     as_arrays: tuple[str, ...] = ()  # of those, the ones whose list or tuple answer is made the promised array
     differentiated_nowhere: bool = False  # the function `differentiates` names is not evaluated at all (a polynomial)
+    held_alike: tuple[str, ...] = ()  # module functions that evaluate the differentiated one: held at the input too
 
     @classmethod
     def read(cls, request: dict[str, Any]) -> Request:
         oracles = request.get("oracles") or ()
         intact, arrays = request.get("kept_intact") or (), request.get("as_arrays") or ()
+        alike = request.get("held_alike") or ()
         return cls(int(request["id"]), str(request["module"]), str(request["function"]),
                    dumps([request["args"], request["kwargs"]]), request.get("return_args") is True,
                    tuple(str(name) for name in oracles) if isinstance(oracles, list) else (),
@@ -237,7 +239,8 @@ class Request:
                    request.get("numpy_types") is True,
                    tuple(str(name) for name in intact) if isinstance(intact, list) else (),
                    tuple(str(name) for name in arrays) if isinstance(arrays, list) else (),
-                   differentiated_nowhere=request.get("differentiated_nowhere") is True)
+                   differentiated_nowhere=request.get("differentiated_nowhere") is True,
+                   held_alike=tuple(str(name) for name in alike) if isinstance(alike, list) else ())
 
 
 class OracleUnavailable(Exception):
@@ -311,7 +314,8 @@ def _call(request: Request, files: dict[str, list[str]], link: Link | None = Non
     with contextlib.ExitStack() as guard:
         if request.by_hand:
             guard.enter_context(_real_numbers_only(
-                files, module, InputOnly(request.differentiates, args, nowhere=request.differentiated_nowhere)
+                files, module, InputOnly(request.differentiates, args, nowhere=request.differentiated_nowhere,
+                                                  alike=request.held_alike)
                 if request.differentiates else None, (*args, *kwargs.values()),
                 # a by-hand call that differentiates none of them (`sse_gradient`) refuses them all (round 39, 06)
                 _DIFFERENTIATED_HERE - {request.differentiates} if request.differentiates else _DIFFERENTIATED_HERE))

@@ -106,6 +106,7 @@ class Call:
     by_hand: bool = False
     differentiates: str = ""  # and the module function evaluated at this call's input only
     evaluates_differentiated: bool = True  # or, where False, not evaluated at all (a polynomial)
+    held_alike: tuple[str, ...] = ()  # module functions that evaluate the differentiated one: at the input too
     # NumPy's scalar types and exact dtypes kept in the arguments (`plain.to_wire`): error carried forward's calls,
     # whose arguments the reference made as the student's caller would (`np.float64` from iterating an array)
     numpy_types: bool = False
@@ -125,6 +126,8 @@ class Call:
             extra["differentiates"] = self.differentiates
             if not self.evaluates_differentiated:
                 extra["differentiated_nowhere"] = True
+            if self.held_alike:
+                extra["held_alike"] = list(self.held_alike)
         if self.numpy_types:
             extra["numpy_types"] = True
         if self.kept_intact:
