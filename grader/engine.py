@@ -560,11 +560,10 @@ MAX_OTHERS_VERIFIED = 3  # a remembered repair's other edits run on a new studen
 _REPAIRABLE_STATUSES = frozenset({"ok", "error"})
 # (exercise, the function's own source) -> (the repairs found for it, the line where it started in that file): a
 # class shares its slips, and the search is the cost. What was found, or that none was, is used again only for the
-# same function in the same context (`repair.edit_context`: a name rebound at the module's top, a helper it or a
-# candidate calls, a decorator of any definition or a sibling module it imports can keep an edit from passing, or
-# make a wrong one pass; one student's module must neither silence nor steer another's), with the names of the
-# module's functions the candidates tried; a known repair is checked again on the new student's own checks, and the
-# line its hint names moves with the function.
+# same function in the same context (`repair.edit_context`: the whole module apart from the function's own body,
+# and the sibling modules it imports; any of its code may run at load or in a candidate's call and keep an edit from
+# passing, or make a wrong one pass; one student's module must neither silence nor steer another's); a known repair
+# is checked again on the new student's own checks, and the line its hint names moves with the function.
 _REPAIRS: dict[tuple[str, bytes], tuple[Any, int, bytes, frozenset[str]]] = {}
 
 
@@ -648,8 +647,8 @@ def _repair_key(exercise: Exercise, module_source: str) -> tuple[str, bytes]:
 
 def _remembered_repair(exercise: Exercise, sources: Mapping[str, str]) -> tuple[Any, int, bytes, frozenset[str]] | None:
     """The repair search's result remembered for the same function of another student, where its context is the
-    same (`repair.edit_context`: the module's other code the candidates reach, the functions they named, the sibling
-    modules named): which edits pass depends on it. A found repair was once reused in any context, and a classmate
+    same (`repair.edit_context`: the module apart from the function's own body, the sibling modules named): which
+    edits pass depends on it. A found repair was once reused in any context, and a classmate
     who handed in the same function beside a sibling that answers the candidates' calls wrong chose which edit the
     next student was told (red team round 59, 02); a "none found" was kept to its context already (round 23, 01)."""
     from grader.diagnosis import repair

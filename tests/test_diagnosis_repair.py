@@ -965,10 +965,11 @@ def test_a_candidate_that_never_ends_costs_only_its_bounded_call(sandbox):
 
 def test_a_remembered_repair_is_checked_again_on_the_next_students_checks(sandbox):
     """The same slip handed in by two students: the second is told the same edit, found from the first's search
-    and checked again on the second's own (hidden) checks, with the second's other functions."""
+    and checked again on the second's own (hidden) checks (her module differs in its layout and comments only: a
+    function of her own would change the context, red team round 61, 04)."""
     body = "return 2 * x / 1 + x**2\n"
     messages = []
-    for student, other in (("first", ""), ("second", "\n\ndef helper_of_my_own(v):\n    return v\n")):
+    for student, other in (("first", ""), ("second", "\n\n# my notes: df_log again\n")):
         source = kit.variant_source("derivatives", "df_log", body) + other
         result = grade_sources({"derivatives": source}, sandbox, student=student, hidden=True, course_seed="repair",
                                exercises=[e for e in EXERCISES if e.module == "derivatives"])
@@ -1168,8 +1169,8 @@ def test_a_remembered_repair_names_the_line_of_the_students_own_file(sandbox):
 
     body = "slope = float(df(x0))\nreturn slope, float(f(x0) - slope * f(x0))\n"
     first = kit.replace_bodies(kit.solution_source("derivatives"), {"tangent_line": body})
-    helper = "\n\ndef helper_of_my_own(v):\n    return v\n"
-    second = first.replace("import numpy as np\n", "import numpy as np\n" + helper, 1)
+    notes = "\n# my notes: the tangent line\n# its slope is df(x0)\n"  # the same context (a helper would change it)
+    second = first.replace("import numpy as np\n", "import numpy as np\n" + notes, 1)
     exercise = next(e for e in EXERCISES if e.key == "derivatives.tangent_line")
     engine._REPAIRS.clear()
     for student, source in (("first", first), ("second", second)):
@@ -1270,14 +1271,19 @@ def test_a_lambda_made_in_a_loop_binds_its_loop_variable_and_one_made_outside_is
     assert _changes(source, "table", "late binding") == [("lambda: v * k", "lambda v=v: v * k")]
 
 
-def test_a_none_found_repair_is_shared_where_only_unrelated_functions_differ():
-    """What decides whether an edit of a function passes: the module's top-level statements and the functions it
-    reaches; another exercise's function it never calls does not, so students differing there share the search."""
+def test_a_none_found_repair_is_shared_where_only_the_function_and_the_layout_differ():
+    """What decides whether an edit of a function passes: the whole module apart from the function's own body (its
+    text is the memory's key); another function, even one the function never calls, may run at load (red team
+    round 61, 04). Comments and layout decide nothing."""
     base = "import numpy as np\n\n\ndef helper(v):\n    return v * 2\n\n\ndef f(x):\n    return helper(x) + 1\n\n\n" \
         "def other(y):\n    return y\n"
-    assert repair.edit_context(base, "f") == repair.edit_context(base.replace("return y\n", "return y + 1\n"), "f")
+    assert repair.edit_context(base, "f") == repair.edit_context(base.replace("helper(x) + 1", "helper(x) - 1"), "f")
+    noted = base.replace("\n\n\ndef other", "\n# notes\ndef other")
+    assert repair.edit_context(base, "f") == repair.edit_context(noted, "f")
+    assert repair.edit_context(base, "f") != repair.edit_context(base.replace("return y\n", "return y + 1\n"), "f")
     assert repair.edit_context(base, "f") != repair.edit_context(base.replace("v * 2", "v * 3"), "f")
     assert repair.edit_context(base, "f") != repair.edit_context(base + "\nnp = None\n", "f")
+    assert repair.edit_context(base, "f") != repair.edit_context(base.replace("def f(x)", "@helper\ndef f(x)"), "f")
 
 
 def test_the_functions_candidates_call_and_every_definitions_name_are_in_the_context():
@@ -1287,7 +1293,7 @@ def test_the_functions_candidates_call_and_every_definitions_name_are_in_the_con
     base = ("import numpy as np\n\n\ndef dloss_dw(w, b):\n    return w\n\n\ndef dloss_db(w, b):\n    return 2 * b\n\n\n"
             "def train(w, b):\n    return w - dloss_dw(w, b), b - dloss_dw(w, b)\n")
     wrong = base.replace("2 * b", "3 * b")
-    assert repair.edit_context(base, "train") == repair.edit_context(wrong, "train")
+    assert repair.edit_context(base, "train") != repair.edit_context(wrong, "train")  # every body is in it now
     called = repair.names_called(base, repair.candidates(base, "train"))
     assert "dloss_db" in called
     assert repair.edit_context(base, "train", called=called) != repair.edit_context(wrong, "train", called=called)
@@ -1304,7 +1310,10 @@ def test_what_runs_when_a_module_loads_is_in_the_context_of_its_edits():
     assert repair.edit_context(base, "f") != repair.edit_context(base.replace("def unused", "@hook\ndef unused"), "f")
     assert repair.edit_context(base, "f") != repair.edit_context(base.replace("unused()", "unused(a=hook())"), "f")
     assert repair.edit_context(base, "f") != repair.edit_context(base + "\n\nclass K:\n    hook()\n", "f")
-    assert repair.edit_context(base, "f") == repair.edit_context(base.replace("pass", "return 2"), "f")
+    # the body of a definition the function never reaches too: a top-level call runs it (red team round 61, 04)
+    assert repair.edit_context(base, "f") != repair.edit_context(base.replace("pass", "return 2"), "f")
+    planted = base + "\n\nunused()\n"
+    assert repair.edit_context(planted, "f") != repair.edit_context(planted.replace("pass", "import numpy"), "f")
     imports = base.replace("import numpy as np\n", "import numpy as np\nimport helpers\n")
     assert repair.edit_context(imports, "f", {"helpers": "A = 1\n"}) \
         != repair.edit_context(imports, "f", {"helpers": "A = 2\n"})

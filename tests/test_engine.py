@@ -709,6 +709,34 @@ def test_a_decorator_of_an_unused_definition_cannot_silence_another_students_rep
     engine._REPAIRS.clear()
 
 
+def test_a_definitions_body_run_at_load_cannot_silence_another_students_repair_hint(sandbox):
+    """Attack (red team round 61, 04): two students hand in the same `predict` slip and the same top-level call
+    `_prepare()`; the first's `_prepare` breaks `np.asarray`, so no edit passes in her children. The context of a
+    "none found" held only the name and arguments of a definition the function never reaches, not its body, so the
+    second student, graded after her, lost the repair hint she is told graded alone. The context is the whole module
+    apart from the function now."""
+    from grader import engine
+
+    victim = kit.replace_bodies(kit.solution_source("linear_model"),
+                                {"predict": "x = np.asarray(x, dtype=float)\nreturn m * x - c"})
+    victim += "\n\ndef _prepare():\n    return None\n\n\n_prepare()\n"
+    planter = victim.replace("    return None\n", "    real = np.asarray\n"
+                             "    np.asarray = lambda a, dtype=None: real(a, dtype=dtype) + 1.0\n    return None\n", 1)
+    assert planter != victim
+
+    def messages(students):
+        engine._REPAIRS.clear()
+        for student, source in students:
+            result = grade_sources({"linear_model": source}, sandbox, student=student, hidden=True,
+                                   course_seed="c", exercises=[BY_KEY["linear_model.predict"]])
+        engine._REPAIRS.clear()
+        return [check.student_message for check in result.exercise("linear_model.predict").checks]
+
+    alone = messages([("zoe", victim)])
+    assert any("changing `m * x - c` to `m * x + c` makes every check pass" in message for message in alone), alone
+    assert messages([("adam", planter), ("zoe", victim)]) == alone
+
+
 def test_one_students_module_cannot_choose_the_repair_another_student_is_told(sandbox):
     """Attack (red team round 59, 02): a found repair was remembered by the function's text alone and used again in
     any context; a classmate who handed in the victim's `sse` beside a `predict` that answers wrong when the natural

@@ -313,39 +313,34 @@ def _names_mentioned(source: str) -> frozenset[str]:
 
 def edit_context(module_source: str, function: str, others: Mapping[str, str] | None = None,
                  called: Iterable[str] = ()) -> bytes:
-    """A digest of what, besides its own text, decides whether an edit of `function` passes: the module's
-    top-level statements that are not definitions (imports and assignments may rebind any name), the name and what
-    runs when it is made of every definition (decorators, defaults and annotations; a class's whole body), the
-    whole definitions the function reaches by the names it reads, and those `called` reaches (the names the
-    candidates tried read: an edit may call a function the student's code never does, a sibling of the same
-    parameters or a module function of one value), and they by theirs (the whole module where it cannot be read),
-    and, of `others` (the submission's other modules, name -> source), those the module names and they in turn
+    """A digest of what, besides its own text, decides whether an edit of `function` passes: the whole module
+    apart from the function's own body (what the code says: its layout and comments decide nothing), and, of
+    `others` (the submission's other modules, name -> source), those the module names and they in turn
     (`named_siblings`): their code runs when it is imported, and they are the only other modules an edit runs
     with. Two modules with the same function and the same context give the same candidates the same verdicts.
-    (Without the names and the functions the candidates call, a classmate's module with the same function kept a
-    "none found" that was not true of another's: red team round 23, 01.)"""
+    (`called`, the names the candidates tried, is in it already: every definition is.) Only the module apart from
+    the function is sound: code run at load (a top-level call, a decorator, a default, a class body, a sibling
+    importing the module back) runs any definition's body, reached by its name or by one made at run time
+    (`sys.modules[__name__].__dict__[...]`), so a context of the definitions the function reaches, with only the
+    names of the others, let a classmate's `_prepare()` whose body broke `np.asarray` store a "none found" that
+    was not true of another's (red team rounds 23, 01, and 61, 04). A search is then shared by students whose
+    modules differ in this function only: a batch's copies, a template filled in one function at a time."""
     tree = _parsed(module_source)
-    definitions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef | ast.ClassDef)} \
-        if tree is not None else {}
-    if tree is None or len(definitions) > MAX_MODULE_FUNCTIONS:  # the whole module (one too large is never repaired)
+    if tree is None or sum(isinstance(node, ast.FunctionDef | ast.ClassDef) for node in tree.body) \
+            > MAX_MODULE_FUNCTIONS:  # the whole module (one too large is never repaired)
         return hashlib.sha256(module_source.encode("utf-8", "surrogatepass")).digest()
-    reached, waiting = set(), [function, *called]
-    while waiting:
-        name = waiting.pop()
-        if name in definitions and name not in reached:
-            reached.add(name)
-            waiting.extend(n.id for n in ast.walk(definitions[name]) if isinstance(n, ast.Name))
-    parts = []
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and node.name not in reached:
-            parts.append(node.name + ast.dump(ast.Module([*node.decorator_list, node.args,
-                                                          *filter(None, [node.returns])], [])))
-        elif not isinstance(node, ast.FunctionDef | ast.ClassDef) or node.name in reached \
-                or isinstance(node, ast.ClassDef):
-            parts.append(ast.dump(node))  # what the code says (its layout and comments decide nothing)
+    own = _function_node(module_source, function)  # None where there are several: every body is in the context
+    parts = [ast.dump(_without_body(node) if node is own else node) for node in tree.body]
     parts += [f"{name}\0{source}" for name, source in sorted(named_siblings(module_source, others or {}).items())]
     text = "\0".join(parts)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+
+
+def _without_body(node: ast.FunctionDef) -> ast.FunctionDef:
+    """The definition with its body left out (its name, decorators, defaults and annotations kept: they run at load)."""
+    blank = copy.copy(node)
+    blank.body = [ast.Pass()]
+    return blank
 
 
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
