@@ -204,7 +204,7 @@ def _reaches_imported_state(definition: ast.FunctionDef | ast.AsyncFunctionDef, 
     return False
 
 
-def _parameters(definition: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
+def _parameters(definition: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> frozenset[str]:
     arguments = definition.args
     names = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
              *(extra for extra in (arguments.vararg, arguments.kwarg) if extra is not None)]
@@ -483,12 +483,22 @@ class _Scope:
     imports: Mapping[str, str]
     module: _Module
     starred: tuple[str, ...] = ()
+    given_functions: frozenset[str] = frozenset()  # parameters it calls: one object over every call of a check's
+    nested: Mapping[str, ast.AST] = dataclasses.field(default_factory=dict)  # functions defined in it
+    visiting: set[str] = dataclasses.field(default_factory=set)
 
 
 def _scope(definition: ast.FunctionDef | ast.AsyncFunctionDef, module: _Module, aliases: frozenset[str]) -> _Scope:
     own = _imports(list(ast.walk(definition)))
-    return _Scope(_bound_locally(definition) - aliases, _parameters(definition), {**module.imports.bound, **own.bound},
-                  module, (*module.imports.starred, *own.starred))
+    parameters = _parameters(definition).union(*(_parameters(inner) for inner in ast.walk(definition)
+                                                  if isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef
+                                                                | ast.Lambda)))
+    called = frozenset(node.func.id for node in ast.walk(definition)
+                       if isinstance(node, ast.Call) and isinstance(node.func, ast.Name))
+    return _Scope(_bound_locally(definition) - aliases, parameters, {**module.imports.bound, **own.bound},
+                  module, (*module.imports.starred, *own.starred), called & parameters,
+                  {inner.name: inner for inner in ast.walk(definition)
+                   if isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef) and inner is not definition})
 
 
 def _pure_name(name: str, scope: _Scope) -> bool:
@@ -503,6 +513,20 @@ def _pure_name(name: str, scope: _Scope) -> bool:
     if any(module and _static_value(f"{module}.{name}") is not _UNKNOWN for module in scope.starred):
         return any(_pure_path(f"{module}.{name}") for module in scope.starred if module)
     return name in _PURE_BUILTINS and not any(not module for module in scope.starred)
+
+
+def _nested_returns_shared(name: str, scope: _Scope) -> bool:
+    """Can a function defined in the one read return what outlives a call (read with its scope; yes where it calls
+    itself back)?"""
+    if name in scope.visiting:
+        return True
+    scope.visiting.add(name)
+    try:
+        return any(isinstance(node, ast.Yield | ast.YieldFrom) or isinstance(node, ast.Return)
+                   and node.value is not None and _shares(node.value, scope, True)
+                   for node in ast.walk(scope.nested[name]))
+    finally:
+        scope.visiting.discard(name)
 
 
 def _builtin_value(name: str, scope: _Scope) -> bool:
@@ -540,10 +564,14 @@ def _shares(node: ast.AST | None, scope: _Scope, copied: bool = False) -> bool:
     if isinstance(node, ast.Yield | ast.YieldFrom | ast.Await):  # a value sent in, or awaited
         return True
     if isinstance(node, ast.Name):
-        return node.id not in scope.local and not (copied and node.id in scope.parameters) \
+        return node.id not in scope.local and not (node.id in scope.parameters
+                                                   and (copied or node.id not in scope.given_functions)) \
             and not _builtin_value(node.id, scope) and not (node.id in scope.module.constants
                                                             and node.id not in scope.parameters)
     if isinstance(node, ast.Attribute):
+        path = _dotted(node, scope)
+        if path:  # `np.float32`, `np.pi`: what an import path names, looked up without running anything
+            return _state_attribute(node.attr) or _can_hold_state(path)
         return _state_attribute(node.attr) or _shares(node.value, scope, copied)
     if isinstance(node, ast.Call):
         called = node.func
@@ -551,6 +579,8 @@ def _shares(node: ast.AST | None, scope: _Scope, copied: bool = False) -> bool:
         if isinstance(called, ast.Name):
             if called.id in scope.parameters and called.id not in scope.local:
                 pure = True  # a function given by the check (`f`): its values are fresh
+            elif called.id in scope.nested and called.id not in scope.local:
+                pure = not _nested_returns_shared(called.id, scope)
             elif called.id in scope.module.returning and called.id not in scope.local:
                 pure = not scope.module.returning[called.id]  # the module's own function: read for what it returns
             else:
