@@ -31,7 +31,9 @@ alone, can be judged with the right function.
 
 Only a function whose code, or a function of the module it reaches, can hold something across calls is called
 again (`may_keep_state`, a reading of the source): a global or nonlocal name, a default that is not a constant, an
-attribute or an entry stored on anything but a local name, a mutating method of a name that is not local, a
+attribute or an entry stored on anything but a local name, a mutating method of a name that is not local (a local
+bound, by any binding, to what can outlive the call is not one: a namespace or an object reached through a dunder,
+`f.__globals__`, or what a call not known to make a fresh value returns, `logging.getLogger(name)`), a
 decorator, a name of the module's top level bound to something that is not a constant (a class, an object, a list),
 a name imported (at the top, in the function or by `*`) or reached through one that, looked up without running
 anything, is no function, class or constant (`os.environ`, `sys.modules`, a module used whole, a name of a module the
