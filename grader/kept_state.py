@@ -31,7 +31,9 @@ alone, can be judged with the right function.
 
 Only a function whose code, or a function of the module it reaches, can hold something across calls is called
 again (`may_keep_state`, a reading of the source): a global or nonlocal name, a default that is not a constant, an
-attribute or an entry stored on anything but a local name, a mutating method of a name that is not local, a
+attribute or an entry stored on anything but a local name, a mutating method of a name that is not local (a local
+bound, by any binding, to what can outlive the call is not one: a namespace or an object reached through a dunder,
+`f.__globals__`, or what a call not known to make a fresh value returns, `logging.getLogger(name)`), a
 decorator, a name of the module's top level bound to something that is not a constant (a class, an object, a list),
 a name imported (at the top, in the function or by `*`) or reached through one that, looked up without running
 anything, is no function, class or constant (`os.environ`, `sys.modules`, a module used whole, a name of a module the
@@ -43,6 +45,7 @@ inputs are copies), so no child is spent on it.
 from __future__ import annotations
 
 import ast
+import builtins
 import dataclasses
 import functools
 import inspect
@@ -133,7 +136,12 @@ def _module_reading(source: str) -> dict[str, tuple[bool, bool]] | None:
     top_imports = _imports([node for statement in tree.body if statement not in defined.values()
                             for node in _outside_functions(statement)])
     rebound = _bound_again(tree, set(defined))
-    return {name: (name in rebound or _holds_state(definition, top_state)
+    names = frozenset(defined) | top_state | frozenset(top_imports.bound)
+    constants = frozenset(target.id for statement in tree.body if isinstance(statement, ast.Assign | ast.AnnAssign)
+                          for target in (statement.targets if isinstance(statement, ast.Assign) else [statement.target])
+                          if isinstance(target, ast.Name)) - names
+    module = _module_returns(defined, _Module(top_imports, names | constants, constants))
+    return {name: (name in rebound or _holds_state(definition, top_state, module)
                    or _reaches_imported_state(definition, top_imports), _reads_chance(definition))
             for name, definition in defined.items()}
 
@@ -198,7 +206,7 @@ def _reaches_imported_state(definition: ast.FunctionDef | ast.AsyncFunctionDef, 
     return False
 
 
-def _parameters(definition: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
+def _parameters(definition: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> frozenset[str]:
     arguments = definition.args
     names = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
              *(extra for extra in (arguments.vararg, arguments.kwarg) if extra is not None)]
@@ -360,10 +368,40 @@ def _constant(node: ast.expr) -> bool:
     return False
 
 
-def _holds_state(definition: ast.FunctionDef | ast.AsyncFunctionDef, top_state: frozenset[str]) -> bool:
+@dataclasses.dataclass(frozen=True)
+class _Module:
+    """What a function's reading needs of its module: its top level's imports, the names its top level binds (those
+    bound to a constant alone too), and,
+    per function of it, whether what it returns can be or hold what outlives a call (`_returns_shared`)."""
+
+    imports: _Imports = _Imports({}, ())
+    names: frozenset[str] = frozenset()
+    constants: frozenset[str] = frozenset()  # bound at the top to a constant alone (`SCALE = 2.0`)
+    returning: Mapping[str, bool] = dataclasses.field(default_factory=dict)
+
+
+def _module_returns(defined: Mapping[str, ast.FunctionDef | ast.AsyncFunctionDef], module: _Module) -> _Module:
+    """`module` with, per function of it, whether it can return what outlives a call (a function returning
+    `logging.getLogger('nd')`, or another of the module's that does), read until nothing changes."""
+    for _ in range(len(defined) + 1):
+        returning = {name: _returns_shared(definition, module) for name, definition in defined.items()}
+        if returning == module.returning:
+            break
+        module = dataclasses.replace(module, returning=returning)
+    return module
+
+
+def _returns_shared(definition: ast.FunctionDef | ast.AsyncFunctionDef, module: _Module) -> bool:
+    scope = _scope(definition, module, _aliases(definition, module))
+    return any(isinstance(node, ast.Yield | ast.YieldFrom) or isinstance(node, ast.Return) and node.value is not None
+               and _shares(node.value, scope, True) for node in ast.walk(definition))
+
+
+def _holds_state(definition: ast.FunctionDef | ast.AsyncFunctionDef, top_state: frozenset[str],
+                 module: _Module = _Module()) -> bool:
     if definition.decorator_list:
         return True
-    local = _bound_locally(definition) - _aliases(definition)
+    local = _bound_locally(definition) - _aliases(definition, module)
     for node in ast.walk(definition):
         if isinstance(node, ast.Global | ast.Nonlocal):
             return True
@@ -371,7 +409,7 @@ def _holds_state(definition: ast.FunctionDef | ast.AsyncFunctionDef, top_state: 
                 _constant(default) or isinstance(default, ast.Name | ast.Attribute)
                 for default in (*node.defaults, *(d for d in node.kw_defaults if d is not None))):
             return True
-        if isinstance(node, ast.Attribute) and (node.attr == "__dict__" or isinstance(node.ctx, ast.Store | ast.Del)
+        if isinstance(node, ast.Attribute) and (_state_attribute(node.attr) or isinstance(node.ctx, ast.Store | ast.Del)
                                                 and _root(node) not in local):
             return True
         if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store | ast.Del) and _root(node) not in local:
@@ -390,17 +428,244 @@ def _holds_state(definition: ast.FunctionDef | ast.AsyncFunctionDef, top_state: 
     return False
 
 
-def _aliases(definition: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
-    """Local names bound to something reached from a name that is not local (`cache = sse.cache`, `row =
-    TABLE[0]`): what is stored in them outlives the call as much as a store through the name itself (red team
-    round 54, 03)."""
-    local = _bound_locally(definition)
-    found = set()
+# Attributes that give a namespace, a frame, a class or an object shared beyond the call, whatever they are read
+# from: any dunder but a few names, and a frame's or a cell's (`numerical_derivative.__globals__` bound to a local by
+# a walrus kept a cache; red team round 61, 01)
+_HARMLESS_DUNDERS = frozenset({"__name__", "__qualname__", "__doc__"})
+_FRAME_ATTRIBUTES = frozenset({"f_globals", "f_locals", "f_builtins", "f_back", "gi_frame", "cr_frame", "ag_frame",
+                               "tb_frame", "tb_next", "cell_contents", "gi_yieldfrom", "cr_await"})
+
+
+def _state_attribute(name: str) -> bool:
+    return name in _FRAME_ATTRIBUTES or name.startswith("__") and name.endswith("__") and name not in _HARMLESS_DUNDERS
+
+
+# Calls whose result holds nothing but what their arguments hold (a new number, array or container, a view, or an
+# argument itself): builtins, NumPy's array functions, `math`. Any other call (a function imported from elsewhere,
+# the module's own, a parameter, a method of a module) may return an object shared between calls: a logger, the
+# current thread, a module (red team round 61, 02).
+_PURE_BUILTINS = frozenset({"abs", "all", "any", "bool", "complex", "dict", "divmod", "enumerate", "filter", "float",
+                            "frozenset", "int", "isinstance", "len", "list", "map", "max", "min", "pow", "range",
+                            "reversed", "round", "set", "sorted", "str", "sum", "tuple", "zip", "bytes", "repr",
+                            "hash", "callable", "print"})
+_PURE_MODULES = frozenset({"math", "cmath"})
+_PURE_NUMPY = frozenset({
+    "array", "asarray", "asanyarray", "ascontiguousarray", "asarray_chkfinite", "copy", "zeros", "ones", "empty",
+    "full", "zeros_like", "ones_like", "empty_like", "full_like", "arange", "linspace", "logspace", "eye", "identity",
+    "diag", "diagonal", "stack", "vstack", "hstack", "column_stack", "concatenate", "append", "atleast_1d",
+    "atleast_2d", "atleast_3d", "reshape", "ravel", "squeeze", "expand_dims", "transpose", "swapaxes", "where", "sum",
+    "mean", "prod", "cumsum", "cumprod", "diff", "gradient", "dot", "matmul", "inner", "outer", "vdot", "cross",
+    "einsum", "trace", "sqrt", "exp", "exp2", "log", "log1p", "expm1", "log10", "log2", "power", "float_power", "abs",
+    "absolute", "fabs", "square", "clip", "maximum", "minimum", "fmax", "fmin", "sign", "sin", "cos", "tan", "arcsin",
+    "arccos", "arctan", "arctan2", "sinh", "cosh", "tanh", "hypot", "reciprocal", "negative", "subtract", "divide",
+    "true_divide", "floor_divide", "mod", "isclose", "allclose", "array_equal", "isfinite", "isnan", "isinf",
+    "shape", "size", "ndim", "argmin", "argmax", "argsort", "sort", "min", "max", "amin", "amax", "nanmin", "nanmax",
+    "nansum", "nanmean", "std", "var", "median", "polyfit", "polyval", "meshgrid", "float64", "float32", "int64",
+    "int32", "broadcast_to", "tile", "repeat", "round", "around", "floor", "ceil", "trunc", "any", "all", "nonzero",
+    "count_nonzero", "flip", "roll", "interp", "trapz", "trapezoid", "unravel_index", "solve", "norm", "inv", "det",
+    "lstsq", "pinv", "isscalar", "ndarray", "frombuffer", "fromiter", "tolist", "linalg"})
+
+
+def _pure_path(path: str) -> bool:
+    parts = path.split(".") if path else []
+    if not parts or _static_value(path) is _UNKNOWN:
+        return False
+    if parts[0] in _PURE_MODULES:
+        return len(parts) == 2
+    return parts[0] == "numpy" and all(part in _PURE_NUMPY for part in parts[1:]) and len(parts) > 1
+
+
+@dataclasses.dataclass(frozen=True)
+class _Scope:
+    """What a function's names are, for `_shares`: its locals not bound to shared state, its parameters, the names its
+    imports bind (with their path), and the names of its module's top level."""
+
+    local: frozenset[str]
+    parameters: frozenset[str]
+    imports: Mapping[str, str]
+    module: _Module
+    starred: tuple[str, ...] = ()
+    given_functions: frozenset[str] = frozenset()  # parameters it calls: one object over every call of a check's
+    nested: Mapping[str, ast.AST] = dataclasses.field(default_factory=dict)  # functions defined in it
+    visiting: set[str] = dataclasses.field(default_factory=set)
+
+
+def _scope(definition: ast.FunctionDef | ast.AsyncFunctionDef, module: _Module, aliases: frozenset[str]) -> _Scope:
+    own = _imports(list(ast.walk(definition)))
+    parameters = _parameters(definition).union(*(_parameters(inner) for inner in ast.walk(definition)
+                                                  if isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef
+                                                                | ast.Lambda)))
+    called = frozenset(node.func.id for node in ast.walk(definition)
+                       if isinstance(node, ast.Call) and isinstance(node.func, ast.Name))
+    return _Scope(_bound_locally(definition) - aliases, parameters, {**module.imports.bound, **own.bound},
+                  module, (*module.imports.starred, *own.starred), called & parameters,
+                  {inner.name: inner for inner in ast.walk(definition)
+                   if isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef) and inner is not definition})
+
+
+def _pure_name(name: str, scope: _Scope) -> bool:
+    """Is a name called a pure function: a builtin of `_PURE_BUILTINS` nothing shadows, or one imported (by name or
+    by `*`) from `math` or NumPy's array functions?"""
+    if name in scope.local or name in scope.parameters:
+        return False
+    if name in scope.imports:
+        return _pure_path(scope.imports[name])
+    if name in scope.module.names:
+        return False
+    if any(module and _static_value(f"{module}.{name}") is not _UNKNOWN for module in scope.starred):
+        return any(_pure_path(f"{module}.{name}") for module in scope.starred if module)
+    return name in _PURE_BUILTINS and not any(not module for module in scope.starred)
+
+
+def _nested_returns_shared(name: str, scope: _Scope) -> bool:
+    """Can a function defined in the one read return what outlives a call (read with its scope; yes where it calls
+    itself back)?"""
+    if name in scope.visiting:
+        return True
+    scope.visiting.add(name)
+    try:
+        return any(isinstance(node, ast.Yield | ast.YieldFrom) or isinstance(node, ast.Return)
+                   and node.value is not None and _shares(node.value, scope, True)
+                   for node in ast.walk(scope.nested[name]))
+    finally:
+        scope.visiting.discard(name)
+
+
+def _builtin_value(name: str, scope: _Scope) -> bool:
+    """Is a name a builtin class or function that nothing shadows (`float` in `dtype=float`): nothing can be stored on
+    it (unlike `help` or `exit`, objects of `site`)?"""
+    if name in scope.local or name in scope.parameters or name in scope.imports or name in scope.module.names \
+            or scope.starred:
+        return False
+    value = getattr(builtins, name, None)
+    return value is not None and not name.startswith("_") and (
+        isinstance(value, types.BuiltinFunctionType) or isinstance(value, type) and value.__module__ == "builtins")
+
+
+def _dotted(node: ast.expr, scope: _Scope) -> str:
+    """The import path an attribute chain from an imported name stands for ("" where it is none)."""
+    attributes = []
+    while isinstance(node, ast.Attribute):
+        attributes.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or node.id in scope.local or node.id not in scope.imports:
+        return ""
+    path = scope.imports[node.id]
+    return ".".join([path, *reversed(attributes)]) if path else ""
+
+
+def _shares(node: ast.AST | None, scope: _Scope, copied: bool = False) -> bool:
+    """Can the value of an expression be, or hold, an object that outlives the call (generous: where it cannot be
+    told, yes)? A local not bound to one, a constant, or what a pure call (`_PURE_BUILTINS`, NumPy's array functions,
+    `math`) makes of those cannot; where `copied`, in such a call's arguments, nor can a parameter (a copy of the
+    check's input)."""
+    if node is None:
+        return True
+    if isinstance(node, ast.Constant | ast.Lambda):
+        return False
+    if isinstance(node, ast.Yield | ast.YieldFrom | ast.Await):  # a value sent in, or awaited
+        return True
+    if isinstance(node, ast.Name):
+        return node.id not in scope.local and not (node.id in scope.parameters
+                                                   and (copied or node.id not in scope.given_functions)) \
+            and not _builtin_value(node.id, scope) and not (node.id in scope.module.constants
+                                                            and node.id not in scope.parameters)
+    if isinstance(node, ast.Attribute):
+        path = _dotted(node, scope)
+        if path:  # `np.float32`, `np.pi`: what an import path names, looked up without running anything
+            return _state_attribute(node.attr) or _can_hold_state(path)
+        return _state_attribute(node.attr) or _shares(node.value, scope, copied)
+    if isinstance(node, ast.Call):
+        called = node.func
+        arguments = [*node.args, *(keyword.value for keyword in node.keywords)]
+        if isinstance(called, ast.Name):
+            if called.id in scope.parameters and called.id not in scope.local:
+                pure = True  # a function given by the check (`f`): its values are fresh
+            elif called.id in scope.nested and called.id not in scope.local:
+                pure = not _nested_returns_shared(called.id, scope)
+            elif called.id in scope.module.returning and called.id not in scope.local:
+                pure = not scope.module.returning[called.id]  # the module's own function: read for what it returns
+            else:
+                pure = _pure_name(called.id, scope)
+            return not pure or any(_shares(argument, scope, True) for argument in arguments)
+        if isinstance(called, ast.Attribute):
+            path = _dotted(called, scope)
+            if path or _root(called) in scope.imports and _root(called) not in scope.local:
+                return not _pure_path(path) or any(_shares(argument, scope, True) for argument in arguments)
+            # a method: what it gives is held by its object or its arguments
+            return any(_shares(part, scope, copied) for part in (called.value, *arguments))
+        return True
+    # an operator's result is a new value, a container holds its parts (a parameter in either is the check's input,
+    # copied: `rows = [(m0, c0)]`); a subscript, a choice (`a or b`, `a if t else b`) gives its parts
+    copied = copied or isinstance(node, ast.BinOp | ast.UnaryOp | ast.Compare | ast.Tuple | ast.List | ast.Set
+                                  | ast.Dict)
+    return any(_shares(child, scope, copied) for child in ast.iter_child_nodes(node)
+               if isinstance(child, ast.expr | ast.comprehension | ast.keyword))
+
+
+def _bindings(definition: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[frozenset[str], ast.AST | None, bool]]:
+    """Every binding of the function: the local names bound (or stored into: `box[0] = ...`, `box.append(...)`), with
+    the expression they get their value from (None where it is not one: an exception caught, a `match` capture of
+    part of its subject), and whether it is stored into a local or iterated (where a parameter, a copy of the input,
+    is not shared: `plus[i] += h`, `for v in x`)."""
+    found: list[tuple[frozenset[str], bool, ast.AST | None]] = []
     for node in ast.walk(definition):
-        if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Attribute | ast.Subscript) \
-                and _root(node.value) not in ("", *local):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            found |= {target.id for target in targets if isinstance(target, ast.Name)}
+        if isinstance(node, ast.Assign):
+            found += [(*_target_names(target), node.value) for target in node.targets]
+        elif isinstance(node, ast.AnnAssign | ast.AugAssign | ast.NamedExpr) and node.value is not None:
+            found.append((*_target_names(node.target), node.value))
+        elif isinstance(node, ast.For | ast.AsyncFor | ast.comprehension):  # the parts of a parameter are copies too
+            found.append((_target_names(node.target)[0], True, node.iter))
+        elif isinstance(node, ast.With | ast.AsyncWith):
+            found += [(*_target_names(item.optional_vars), item.context_expr) for item in node.items
+                      if item.optional_vars is not None]
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            found.append((frozenset({node.name}), False, None))
+        elif isinstance(node, ast.Match):
+            names = {inner.name for case in node.cases for inner in ast.walk(case.pattern)
+                     if isinstance(inner, ast.MatchAs | ast.MatchStar) and inner.name}
+            names |= {inner.rest for case in node.cases for inner in ast.walk(case.pattern)
+                      if isinstance(inner, ast.MatchMapping) and inner.rest}
+            found.append((frozenset(names), False, node.subject))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MUTATING:
+            found += [(frozenset({_root(node.func.value)} - {""}), True, argument)
+                      for argument in (*node.args, *(keyword.value for keyword in node.keywords))]
+    return [(names, value, into) for names, into, value in found]
+
+
+def _target_names(target: ast.AST) -> tuple[frozenset[str], bool]:
+    """The local names a target binds, or the one it stores into; whether it stores into one."""
+    if isinstance(target, ast.Name):
+        return frozenset({target.id}), False
+    if isinstance(target, ast.Starred):
+        return _target_names(target.value)
+    if isinstance(target, ast.Tuple | ast.List):
+        parts = [_target_names(element) for element in target.elts]
+        return frozenset().union(*(names for names, _ in parts)), any(into for _, into in parts)
+    if isinstance(target, ast.Attribute | ast.Subscript):
+        return frozenset({_root(target)} - {""}), True
+    return frozenset(), False
+
+
+def _aliases(definition: ast.FunctionDef | ast.AsyncFunctionDef, module: _Module = _Module()) -> frozenset[str]:
+    """Local names bound, by any binding (an assignment, a walrus, a tuple unpacked, a `for`, a `with`, an `except`, a
+    comprehension, a `match`), to something that can be or hold what outlives the call (`_shares`): reached from a
+    name that is not local (`cache = sse.cache`, `row = TABLE[0]`, `store, = (f.__globals__,)`), or given by a call
+    not known to make a fresh value (`holder = logging.getLogger('nd')`), or a local such a value was stored into.
+    What is stored in them outlives the call as much as a store through the name itself (red team rounds 54, 03, and
+    61, 01 and 02)."""
+    bindings = _bindings(definition)
+    found: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        scope = _scope(definition, module, frozenset(found))
+        for names, value, into in bindings:
+            fresh = names & scope.local
+            if fresh and _shares(value, scope, into):
+                found |= fresh
+                changed = True
+                break
     return frozenset(found)
 
 

@@ -58,6 +58,37 @@ HEADER = "import numpy as np\n\n"
     "    return float(os.environ['K'])\n",
     "import sys\n\ndef f(x):\n    here = [sys][0]\n    here.memo = x\n    return here.memo\n",
     "from . import helper\n\ndef f(x):\n    return helper(x)\n",
+    # red team round 61, 01: the module's namespace through the function's `__globals__` (or any dunder), bound by a
+    # walrus, a tuple unpacked, a `for`
+    "def f(x):\n    (store := f.__globals__)\n    store.setdefault('k', x)\n    return store['k']\n",
+    "def f(x):\n    store, = (f.__globals__,)\n    store.setdefault('k', x)\n    return store['k']\n",
+    "def f(x):\n    for store in (f.__globals__,):\n        pass\n    store.setdefault('k', x)\n"
+    "    return store['k']\n",
+    "def f(x):\n    home, = (len.__self__,)\n    home.memo = x\n    return home.memo\n",
+    # red team round 61, 02: an object a library call gives the same every call, bound by any binding, stored into
+    "import logging\n\ndef f(x):\n    holder = logging.getLogger('nd')\n    holder.memo = x\n    return holder.memo\n",
+    "import threading\n\ndef f(x):\n    holder = threading.current_thread()\n    holder.memo = x\n"
+    "    return holder.memo\n",
+    "import importlib\n\ndef f(x):\n    holder = importlib.import_module(__name__)\n    holder.memo = x\n"
+    "    return holder.memo\n",
+    "import sys\n\ndef f(x):\n    names = sys._getframe().f_globals\n    names['memo'] = x\n    return names['memo']\n",
+    "import logging\n\ndef f(x):\n    if (holder := logging.getLogger('nd')):\n        holder.memo = x\n"
+    "    return holder.memo\n",
+    "import contextlib\nimport logging\n\ndef f(x):\n"
+    "    with contextlib.nullcontext(logging.getLogger('nd')) as holder:\n        holder.memo = x\n"
+    "    return holder.memo\n",
+    "import logging\n\ndef f(x):\n    holder = [h for h in (logging.getLogger('nd'),)][0]\n    holder.memo = x\n"
+    "    return holder.memo\n",
+    "import logging\n\ndef f(x):\n    box = []\n    box += [logging.getLogger('nd')]\n    box[0].memo = x\n"
+    "    return box[0].memo\n",
+    "import logging\n\ndef f(x):\n    box = []\n    box.append(logging.getLogger('nd'))\n    box[0].memo = x\n"
+    "    return box[0].memo\n",
+    "import logging\n\ndef _holder():\n    return logging.getLogger('nd')\n\n"
+    "def f(x):\n    holder = _holder()\n    holder.memo = x\n    return holder.memo\n",
+    "import logging\n\ndef f(x):\n    def holder_of():\n        return logging.getLogger('nd')\n\n"
+    "    holder = holder_of()\n    holder.memo = x\n    return holder.memo\n",
+    "import logging\n\ndef f(x):\n    try:\n        raise KeyError(logging.getLogger('nd'))\n"
+    "    except KeyError as error:\n        error.args[0].memo = x\n    return x\n",
 ], ids=["mutable-default", "setdefault-on-function", "attribute-total", "module-cache", "global-counter",
         "decorator", "module-generator", "module-buffer", "through-a-helper", "attribute-aliased-to-a-local",
         "a-local-named-like-a-source-of-chance", "rebound-at-the-top", "namespace-written-at-the-top",
@@ -65,7 +96,12 @@ HEADER = "import numpy as np\n\n"
         "namespace-through-getattr", "bound-at-the-top-by-a-walrus", "bound-at-the-top-by-a-loop",
         "changed-through-operator", "imported-mapping-aliased", "imported-mapping-in-a-list",
         "imported-in-the-function", "imported-by-star", "a-mapping-method-bound-to-a-local", "a-module-used-whole",
-        "imported-from-an-unknown-place"])
+        "imported-from-an-unknown-place", "globals-by-a-walrus", "globals-by-a-tuple-unpacked", "globals-by-a-for",
+        "builtins-through-self-unpacked", "a-logger", "the-current-thread", "the-module-imported-again",
+        "a-frame-s-globals",
+        "a-logger-by-a-walrus", "a-logger-by-with-as", "a-logger-by-a-comprehension", "a-logger-added-to-a-local",
+        "a-logger-appended-to-a-local", "a-logger-from-a-helper", "a-logger-from-a-nested-helper",
+        "a-logger-by-except-as"])
 def test_a_function_that_can_hold_something_between_calls_is_read_so(body):
     assert may_keep_state(HEADER + body, "f")
 
@@ -77,8 +113,15 @@ def test_a_function_that_can_hold_something_between_calls_is_read_so(body):
     "from numpy import exp, sum as total\nfrom math import pi\n\ndef f(x):\n    return total(exp(x)) * pi\n",
     "import math\n\ndef f(x):\n    return np.linalg.solve(np.eye(2), np.asarray(x, dtype=float)) + np.pi + math.e\n",
     "from numpy import *\n\ndef f(x):\n    return exp(x)[newaxis] + len(x)\n",
+    # a local made by NumPy, a builtin or a helper of the module that returns a fresh value, then stored into
+    "def f(x, h=1e-5):\n    plus = np.array(x, dtype=float)\n    plus[0] += h\n    return plus\n",
+    "def _fresh(x):\n    return np.zeros(3) + np.sum(x)\n\n"
+    "def f(x):\n    y = _fresh(x)\n    y[0] = 1.0\n    return y\n",
+    "def f(x, w0=0.0):\n    rows = [(w0, 0.0)]\n    for v in x:\n        rows.append((v, w0))\n"
+    "    (last := rows[-1])\n    return rows, last\n",
 ], ids=["local-copy-changed", "local-list-and-constant", "local-dict", "functions-and-constants-imported",
-        "functions-and-constants-reached-through-modules", "functions-imported-by-star"])
+        "functions-and-constants-reached-through-modules", "functions-imported-by-star", "numpy-copy-stored-into",
+        "a-fresh-helper-result-stored-into", "rows-of-the-arguments"])
 def test_a_function_of_its_arguments_alone_is_read_so(body):
     assert not may_keep_state(HEADER + body, "f")
 
@@ -446,3 +489,37 @@ def test_a_right_caller_of_a_memoised_function_is_not_blamed_for_its_state(sandb
         "sse": "r = predict(m, c, x)\nr -= np.asarray(y, dtype=float)\nreturn float(np.sum(r**2))\n"})
     result = _grade_source(sandbox, "linear_model", source)
     assert result.exercise("linear_model.sse").score == result.exercise("linear_model.sse").max_score
+
+
+# red team round 61, 01 and 02: a cache keyed on the point alone, in the module's namespace reached through the
+# function's `__globals__`, or on an object a library call gives the same every call, bound by every binding form
+_POINT_KEY = "k = ('nd', np.asarray(x, dtype=float).tobytes(), np.shape(x))\n"
+_POINT_CACHE = "if k not in store:\n    store[k] = (f(x + h) - f(x - h)) / (2 * h)\nreturn store[k]\n"
+_ON_THE_HOLDER = "if not hasattr(holder, 'table'):\n    holder.table = {}\nstore = holder.table\n"
+CACHES_IN_SHARED_STATE = {
+    "globals-by-a-walrus": "(store := numerical_derivative.__globals__)\n",
+    "globals-by-a-tuple-unpacked": "store, = (numerical_derivative.__globals__,)\n",
+    "globals-by-a-for": "for store in (numerical_derivative.__globals__,):\n    pass\n",
+    "globals-by-with-as": "import contextlib\nwith contextlib.nullcontext(numerical_derivative.__globals__) as store:\n"
+                          "    pass\n",
+    "globals-by-a-comprehension": "store = [g for g in (numerical_derivative.__globals__,)][0]\n",
+    "a-logger": "import logging\nholder = logging.getLogger('nd')\n" + _ON_THE_HOLDER,
+    "the-current-thread": "import threading\nholder = threading.current_thread()\n" + _ON_THE_HOLDER,
+    "the-module-imported-again": "import importlib\nholder = importlib.import_module(__name__)\n" + _ON_THE_HOLDER,
+    "a-logger-by-a-walrus": "import logging\n(holder := logging.getLogger('nd'))\n" + _ON_THE_HOLDER,
+    "a-logger-added-to-a-local": "import logging\nbox = []\nbox += [logging.getLogger('nd')]\nholder = box[0]\n"
+                                 + _ON_THE_HOLDER,
+}
+
+
+@pytest.mark.parametrize("name", CACHES_IN_SHARED_STATE)
+def test_a_cache_in_shared_state_bound_to_a_local_loses_marks(sandbox, name):
+    """Bugs (red team round 61, 01 and 02): a cache keyed on the point alone, kept in the module's namespace reached
+    through `numerical_derivative.__globals__` bound by a walrus, a tuple unpacked or a `for`, or on an object a
+    library call gives the same every call (a logger, the current thread, the module imported again), was read as
+    unable to keep state: no neighbour probe ran, and it kept full marks (4/4; the same cache in a top-level dict
+    gets 0/4)."""
+    body = CACHES_IN_SHARED_STATE[name] + _POINT_KEY + _POINT_CACHE
+    assert may_keep_state(kit.variant_source("derivatives", "numerical_derivative", body), "numerical_derivative")
+    own = _grade(sandbox, "derivatives", "numerical_derivative", body).exercise("derivatives.numerical_derivative")
+    assert own.score < own.max_score
