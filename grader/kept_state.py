@@ -380,15 +380,37 @@ class _Module:
     returning: Mapping[str, bool] = dataclasses.field(default_factory=dict)
 
 
+# Readings over the whole module or function, each repeated until nothing changes, at most this many times: each
+# reading is linear in the source, so a chain of helpers made to need one more reading per link (a module of 400
+# helpers, each returning the next one's value, took 38 s of the grader's CPU when read until it settled) costs a few
+# readings; what is not settled by then is left at its generous side (able to keep state: one more probe child)
+MOST_READINGS = 6
+
+
 def _module_returns(defined: Mapping[str, ast.FunctionDef | ast.AsyncFunctionDef], module: _Module) -> _Module:
     """`module` with, per function of it, whether it can return what outlives a call (a function returning
-    `logging.getLogger('nd')`, or another of the module's that does), read until nothing changes."""
-    for _ in range(len(defined) + 1):
-        returning = {name: _returns_shared(definition, module) for name, definition in defined.items()}
-        if returning == module.returning:
+    `logging.getLogger('nd')`, or another of the module's that does), read until nothing changes or `MOST_READINGS`
+    times. The first reading takes every call of the module's functions as shared; each later one can only find more
+    of them fresh, so a reading stopped early says "shared" where a later one might not (generous)."""
+    callers: dict[str, set[str]] = {name: set() for name in defined}
+    for name, definition in defined.items():
+        for node in ast.walk(definition):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in callers:
+                callers[node.func.id].add(name)
+    returning: dict[str, bool] = {}
+    to_read = set(defined)
+    for _ in range(MOST_READINGS):  # only the functions calling one whose reading changed are read again
+        module = dataclasses.replace(module, returning=dict(returning))
+        changed = set()
+        for name in sorted(to_read):
+            value = _returns_shared(defined[name], module)
+            if returning.get(name) != value:
+                returning[name] = value
+                changed.add(name)
+        if not changed:
             break
-        module = dataclasses.replace(module, returning=returning)
-    return module
+        to_read = set().union(*(callers[name] for name in changed))
+    return dataclasses.replace(module, returning=returning)
 
 
 def _returns_shared(definition: ast.FunctionDef | ast.AsyncFunctionDef, module: _Module) -> bool:
@@ -491,16 +513,26 @@ class _Scope:
 
 
 def _scope(definition: ast.FunctionDef | ast.AsyncFunctionDef, module: _Module, aliases: frozenset[str]) -> _Scope:
-    own = _imports(list(ast.walk(definition)))
-    parameters = _parameters(definition).union(*(_parameters(inner) for inner in ast.walk(definition)
+    own, parameters, called, nested, bound = _own_names(definition)
+    return _Scope(bound - aliases, parameters, {**module.imports.bound, **own.bound},
+                  module, (*module.imports.starred, *own.starred), called & parameters, nested)
+
+
+@functools.lru_cache(maxsize=4096)
+def _own_names(definition: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[
+        _Imports, frozenset[str], frozenset[str], Mapping[str, ast.AST], frozenset[str]]:
+    """What a function's scope takes from its own code alone, in one walk (a scope is made several times per function
+    while its module is read): its imports, its parameters and its nested functions' and lambdas', the names it calls,
+    its nested functions, and the names it binds."""
+    nodes = list(ast.walk(definition))
+    parameters = _parameters(definition).union(*(_parameters(inner) for inner in nodes
                                                   if isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef
                                                                 | ast.Lambda)))
-    called = frozenset(node.func.id for node in ast.walk(definition)
-                       if isinstance(node, ast.Call) and isinstance(node.func, ast.Name))
-    return _Scope(_bound_locally(definition) - aliases, parameters, {**module.imports.bound, **own.bound},
-                  module, (*module.imports.starred, *own.starred), called & parameters,
-                  {inner.name: inner for inner in ast.walk(definition)
-                   if isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef) and inner is not definition})
+    called = frozenset(node.func.id for node in nodes if isinstance(node, ast.Call) and isinstance(node.func, ast.Name))
+    nested = {inner.name: inner for inner in nodes
+              if isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef) and inner is not definition}
+    bound = frozenset(node.id for node in nodes if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store))
+    return _imports(nodes), parameters, called, nested, bound
 
 
 def _pure_name(name: str, scope: _Scope) -> bool:
@@ -653,20 +685,24 @@ def _aliases(definition: ast.FunctionDef | ast.AsyncFunctionDef, module: _Module
     name that is not local (`cache = sse.cache`, `row = TABLE[0]`, `store, = (f.__globals__,)`), or given by a call
     not known to make a fresh value (`holder = logging.getLogger('nd')`), or a local such a value was stored into.
     What is stored in them outlives the call as much as a store through the name itself (red team rounds 54, 03, and
-    61, 01 and 02)."""
+    61, 01 and 02). Every binding is read once per reading, a name found counting at once for the bindings after it;
+    readings stop once one finds nothing, or after `MOST_READINGS`, every local name then an alias (generous)."""
     bindings = _bindings(definition)
+    base = _scope(definition, module, frozenset())
+    bound = base.local
     found: set[str] = set()
-    changed = True
-    while changed:
+    for _ in range(MOST_READINGS):
         changed = False
-        scope = _scope(definition, module, frozenset(found))
+        scope = base
         for names, value, into in bindings:
             fresh = names & scope.local
             if fresh and _shares(value, scope, into):
                 found |= fresh
                 changed = True
-                break
-    return frozenset(found)
+                scope = dataclasses.replace(base, local=bound - found)
+        if not changed:
+            return frozenset(found)
+    return frozenset(bound)
 
 
 def _bound_locally(definition: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
