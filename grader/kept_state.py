@@ -693,7 +693,7 @@ def _aliases(definition: ast.FunctionDef | ast.AsyncFunctionDef, module: _Module
     found: set[str] = set()
     for _ in range(MOST_READINGS):
         changed = False
-        scope = base
+        scope = dataclasses.replace(base, local=bound - found)
         for names, value, into in bindings:
             fresh = names & scope.local
             if fresh and _shares(value, scope, into):

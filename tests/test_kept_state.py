@@ -564,3 +564,14 @@ def test_a_chain_of_aliases_is_read_in_a_few_passes(monkeypatch):
                         "    return x"]) + "\n"
     assert kept_state.may_keep_state(source, "f")
     assert calls[0] <= 10
+
+
+def test_a_parameter_rebound_and_added_into_local_copies_keeps_nothing():
+    """A parameter rebound to what a library call returns (`h = np.finfo(float).eps`) and added into local copies of
+    the point is a copy of the check's input: nothing outlives the call, every pass of the alias reading agrees (a
+    pass that started again from no alias found one each time, never settled, and read every local as shared)."""
+    source = kit.variant_source("partial_derivatives", "partial_derivative",
+                                "h = np.finfo(float).eps\nplus = np.array(point, dtype=float)\n"
+                                "minus = np.array(point, dtype=float)\nplus[i] += h\nminus[i] -= h\n"
+                                "return float((f(plus) - f(minus)) / (2 * h))")
+    assert not may_keep_state(source, "partial_derivative")
