@@ -564,7 +564,7 @@ _REPAIRABLE_STATUSES = frozenset({"ok", "error"})
 # and the sibling modules it imports; any of its code may run at load or in a candidate's call and keep an edit from
 # passing, or make a wrong one pass; one student's module must neither silence nor steer another's); a known repair
 # is checked again on the new student's own checks, and the line its hint names moves with the function.
-_REPAIRS: dict[tuple[str, bytes], tuple[Any, int, bytes, frozenset[str]]] = {}
+_REPAIRS: dict[tuple[str, bytes], tuple[Any, int, bytes]] = {}
 
 
 @dataclass
@@ -645,7 +645,7 @@ def _repair_key(exercise: Exercise, module_source: str) -> tuple[str, bytes]:
     return exercise.key, hashlib.sha256(own.encode("utf-8", "surrogatepass")).digest()
 
 
-def _remembered_repair(exercise: Exercise, sources: Mapping[str, str]) -> tuple[Any, int, bytes, frozenset[str]] | None:
+def _remembered_repair(exercise: Exercise, sources: Mapping[str, str]) -> tuple[Any, int, bytes] | None:
     """The repair search's result remembered for the same function of another student, where its context is the
     same (`repair.edit_context`: the module apart from the function's own body, the sibling modules named): which
     edits pass depends on it. A found repair was once reused in any context, and a classmate
@@ -657,7 +657,7 @@ def _remembered_repair(exercise: Exercise, sources: Mapping[str, str]) -> tuple[
     if remembered is None:
         return None
     others = {module: source for module, source in sources.items() if module != exercise.module}
-    context = repair.edit_context(sources[exercise.module], exercise.function, others, remembered[3])
+    context = repair.edit_context(sources[exercise.module], exercise.function, others)
     return remembered if remembered[2] == context else None
 
 
@@ -793,11 +793,9 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
     others = {module: source for module, source in sources.items() if module != exercise.module}
     siblings = repair.named_siblings(sources[exercise.module], others)
 
-    called: set[str] = set()  # the module's functions the candidates tried name (a "none found" depends on them)
     cut_short: list[bool] = []  # a candidate's call that timed out or was not run: a "none found" then proves nothing
 
     def passes(candidates: Sequence[repair.Candidate], some: Sequence[PlannedCheck]) -> list[list[bool]]:
-        called.update(repair.names_called(sources[exercise.module], candidates))
         module = {**siblings, exercise.module: repair.with_candidates(sources[exercise.module], candidates)}
         calls = [_call_of(exercise, candidate.name, p.case) for candidate in candidates for p in some]
         load_errors, outcomes = sandbox.run(module, calls, allowance)
@@ -826,13 +824,11 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
 
     key = _repair_key(exercise, sources[exercise.module])
     line = repair.function_line(sources[exercise.module], exercise.function) or 0
-    context = functools.partial(repair.edit_context, sources[exercise.module], exercise.function, others)
     remembered = _remembered_repair(exercise, sources)
     from_memory = remembered is not None
     if remembered is not None:
-        # the same function as another student's, in the same context (the functions the candidates named
-        # included): its repair, checked on this student's checks
-        found, found_at, _, _ = remembered
+        # the same function as another student's, in the same context: its repair, checked on this student's checks
+        found, found_at, _ = remembered
         found = repair.moved(found, line - found_at)
         if found and not (verified if verified is not None else all(passes(found[:1], planned)[0])):
             found, from_memory = search(), False
@@ -841,7 +837,7 @@ def _repaired(exercise: Exercise, checks: Sequence[tuple[PlannedCheck, Outcome, 
         if len(_REPAIRS) >= PublicVerdicts.LIMIT:
             _REPAIRS.clear()
         if found or (time.monotonic() < allowance.deadline and not cut_short):  # not a search cut short by time
-            _REPAIRS[key] = (found, line, context(called), frozenset(called))
+            _REPAIRS[key] = (found, line, repair.edit_context(sources[exercise.module], exercise.function, others))
     if found and _numbers_expected_not(planned, references):
         # "the values are never added up: the answer is one number" is said where it is one; where it is an array,
         # `sum(...)` passed by dropping an axis of length 1 (a batch of one kept), which it does not name

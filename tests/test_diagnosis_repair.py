@@ -1292,14 +1292,12 @@ def test_a_none_found_repair_is_shared_where_only_the_function_and_the_layout_di
 def test_the_functions_candidates_call_and_every_definitions_name_are_in_the_context():
     """Red team round 23, 01: an edit may call a function the student's never does (a sibling of the same
     parameters: `dloss_db` for `dloss_dw`); its body decides that edit's verdict, and the names defined decide which
-    edits are made. Both are in the context now, the body only of a function some candidate named."""
+    edits are made. Both are in the context now: every definition's body is."""
     base = ("import numpy as np\n\n\ndef dloss_dw(w, b):\n    return w\n\n\ndef dloss_db(w, b):\n    return 2 * b\n\n\n"
             "def train(w, b):\n    return w - dloss_dw(w, b), b - dloss_dw(w, b)\n")
     wrong = base.replace("2 * b", "3 * b")
     assert repair.edit_context(base, "train") != repair.edit_context(wrong, "train")  # every body is in it now
-    called = repair.names_called(base, repair.candidates(base, "train"))
-    assert "dloss_db" in called
-    assert repair.edit_context(base, "train", called=called) != repair.edit_context(wrong, "train", called=called)
+    assert any("dloss_db" in candidate.source for candidate in repair.candidates(base, "train"))
     assert repair.edit_context(base, "train") != repair.edit_context(base.replace("def dloss_db", "def dloss_dc"),
                                                                      "train")
 

@@ -311,16 +311,15 @@ def _names_mentioned(source: str) -> frozenset[str]:
     return frozenset(named)
 
 
-def edit_context(module_source: str, function: str, others: Mapping[str, str] | None = None,
-                 called: Iterable[str] = ()) -> bytes:
+def edit_context(module_source: str, function: str, others: Mapping[str, str] | None = None) -> bytes:
     """A digest of what, besides its own text, decides whether an edit of `function` passes: the whole module
     apart from the function's own body (what the code says: its layout and comments decide nothing), and, of
     `others` (the submission's other modules, name -> source), those the module names and they in turn
     (`named_siblings`): their code runs when it is imported, and they are the only other modules an edit runs
-    with. Two modules with the same function and the same context give the same candidates the same verdicts.
-    (`called`, the names the candidates tried, is in it already: every definition is.) Only the module apart from
-    the function is sound: code run at load (a top-level call, a decorator, a default, a class body, a sibling
-    importing the module back) runs any definition's body, reached by its name or by one made at run time
+    with. Two modules with the same function and the same context give the same candidates the same verdicts
+    (a function a candidate calls and the student's never does is in it: every definition is). Only the module
+    apart from the function is sound: code run at load (a top-level call, a decorator, a default, a class body, a
+    sibling importing the module back) runs any definition's body, reached by its name or by one made at run time
     (`sys.modules[__name__].__dict__[...]`), so a context of the definitions the function reaches, with only the
     names of the others, let a classmate's `_prepare()` whose body broke `np.asarray` store a "none found" that
     was not true of another's (red team rounds 23, 01, and 61, 04). A search is then shared by students whose
@@ -341,20 +340,6 @@ def _without_body(node: ast.FunctionDef) -> ast.FunctionDef:
     blank = copy.copy(node)
     blank.body = [ast.Pass()]
     return blank
-
-
-_IDENTIFIER = re.compile(r"[^\W\d]\w*")
-
-
-def names_called(module_source: str, candidates: Iterable[Candidate]) -> frozenset[str]:
-    """The module's top-level definitions whose names the candidates' texts hold (read as words: a name in a
-    string counts too, so none is missed): what an edit may call beyond what the student's function reaches."""
-    tree = _parsed(module_source)
-    if tree is None:
-        return frozenset()
-    defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef | ast.ClassDef)}
-    return frozenset(name for candidate in candidates for name in _IDENTIFIER.findall(candidate.source)
-                     if name in defined)
 
 
 def names_in(statements: Iterable[ast.stmt], ctx: type[ast.expr_context] = ast.expr_context) -> frozenset[str]:
