@@ -12,7 +12,7 @@ import ast
 
 import pytest
 
-from grader import kit
+from grader import engine, kit
 from grader.curriculum import DECLARED, EXERCISES, of_module
 from grader.diagnosis import repair
 from grader.engine import grade_sources
@@ -702,7 +702,13 @@ def _hints(exercise_result) -> list[str]:
      "weights[1] - grad[1] * learning_rate)\nreturn np.asarray(new, dtype=float)\n", "written out",
      "to `[weights[i] - grad[i] * learning_rate for i in range(len(weights))]`"),
 ])
-def test_a_slip_nobody_listed_is_named_by_the_edit_that_undoes_it(sandbox, module, function, body, kind, quoted):
+def test_a_slip_nobody_listed_is_named_by_the_edit_that_undoes_it(sandbox, monkeypatch, module, function, body, kind,
+                                                                  quoted):
+    """(What is asserted is the edit found, not how fast: the search's time bounds, wall-clock, are lifted. The
+    conditional update's search took 1.5 s of the 4 s on a quiet machine, and was cut short with the suite's two
+    workers on a loaded one.)"""
+    monkeypatch.setattr(engine, "REPAIR_SECONDS", 60.0)
+    monkeypatch.setattr(engine, "REPAIR_SUBMISSION_SECONDS", 120.0)
     _, own = _grade(sandbox, module, function, body)
     assert own.score < own.max_score
     failed = [check for check in own.checks if not check.passed and not check.counted_away]
@@ -1137,8 +1143,6 @@ def test_a_search_whose_candidates_timed_out_is_not_remembered_as_none_found(san
     search that met a timeout or a call not made is not remembered as "none found"."""
     from dataclasses import replace
 
-    from grader import engine
-
     body = "slope = float(df(x0))\nreturn slope, float(f(x0) - slope * f(x0))\n"
     source = kit.replace_bodies(kit.solution_source("derivatives"), {"tangent_line": body})
     exercise = next(e for e in EXERCISES if e.key == "derivatives.tangent_line")
@@ -1168,7 +1172,6 @@ def test_a_search_whose_candidates_timed_out_is_not_remembered_as_none_found(san
 def test_a_remembered_repair_names_the_line_of_the_students_own_file(sandbox):
     """Bug: a repair remembered from one student named the line of that student's file ("on line 165") to the
     next student with the same function further down in theirs (on line 167)."""
-    from grader import engine
 
     body = "slope = float(df(x0))\nreturn slope, float(f(x0) - slope * f(x0))\n"
     first = kit.replace_bodies(kit.solution_source("derivatives"), {"tangent_line": body})
