@@ -1008,6 +1008,100 @@ def test_sse_gradient_as_a_difference_of_the_loss_on_a_grid_earns_nothing(sandbo
     assert right.exercise("gradient_descent.sse_gradient").passed
 
 
+# An honest `sse`, its definition moved (red team round 62): how linear_model holds it, and how sse_gradient reaches it
+SSE_DEF = "def sse(m, c, x, y):"
+SSE_ROUTES = {
+    "bound under another name": ("_total_squared_error(m, c, x, y):", "\n\nsse = _total_squared_error\n",
+                                 "f = linear_model.sse"),
+    "made by a factory, made again": (
+        "_sse_as_first_written(m, c, x, y):",
+        "\n\ndef _make_sse():\n    def sse(m, c, x, y):\n        r = np.asarray(y, dtype=float) - predict(m, c, x)\n"
+        "        return float(np.sum(r ** 2))\n    return sse\n\n\nsse = _make_sse()\n",
+        "f = linear_model._make_sse()"),
+}
+DIFFERENCE_OF_F = ("v = np.array([f(m + 1, c, x, y), f(m - 1, c, x, y), f(m, c + 1, x, y), f(m, c - 1, x, y)])\n"
+                   "return float((v[0] - v[1]) / 2), float((v[2] - v[3]) / 2)")
+FORMULA = ("import linear_model\nr = y - linear_model.predict(m, c, x)\n"
+           "return float(-2 * np.sum(x * r)), float(-2 * np.sum(r))")
+
+
+@pytest.mark.parametrize("route", sorted(SSE_ROUTES))
+def test_sse_held_however_linear_model_binds_it(sandbox, route):
+    """Red team round 62, 01 and 05: `sse` written under another name and bound with `sse = _total_squared_error`,
+    or made by a factory that `sse_gradient` called again during its checks (a new function of the same code, never
+    swapped), was not held at the input: a central difference of it, exact for a quadratic, kept 6 of 6. A function
+    any module binds to a held name is held, whatever its `def` called it, and one whose code makes it anew refuses
+    to run; the formula keeps its marks beside either."""
+    renamed, added, reached = SSE_ROUTES[route]
+    linear_model = kit.solution_source("linear_model").replace(SSE_DEF, "def " + renamed, 1) + added
+    assert linear_model != kit.solution_source("linear_model")
+    sources = {"gradient_descent": kit.variant_source("gradient_descent", "sse_gradient",
+                                                      f"import linear_model\n{reached}\n{DIFFERENCE_OF_F}"),
+               "linear_model": linear_model}
+    exercises = of_module("gradient_descent") + of_module("linear_model")
+    result = grade_sources(sources, sandbox, student="s", hidden=True, course_seed="c", exercises=exercises)
+    assert result.exercise("linear_model.sse").passed
+    own = result.exercise("gradient_descent.sse_gradient")
+    assert own.score == 0, [check.student_message for check in own.checks]
+    said = own.checks[0].student_message
+    assert ("was evaluated at" in said) if route.startswith("bound") else ("`_make_sse`, whose code makes" in said)
+    sources["gradient_descent"] = kit.variant_source("gradient_descent", "sse_gradient", FORMULA)
+    right = grade_sources(sources, sandbox, student="s", hidden=True, course_seed="c", exercises=exercises)
+    assert right.exercise("gradient_descent.sse_gradient").passed and right.exercise("linear_model.sse").passed
+
+
+def test_error_surface_held_however_linear_model_binds_it(sandbox):
+    """Red team round 62, 01b: as `sse`, for a function held alike (`error_surface` written as `_grid_of_sse`)."""
+    linear_model = kit.solution_source("linear_model").replace(
+        "def error_surface(slopes, intercepts, x, y):", "def _grid_of_sse(slopes, intercepts, x, y):", 1) \
+        + "\n\nerror_surface = _grid_of_sse\n"
+    body = ("import linear_model\nE = linear_model.error_surface([m - 1, m + 1], [c - 1, c + 1], x, y)\n"
+            "return float(np.diff(E, axis=1).mean() / 2), float(np.diff(E, axis=0).mean() / 2)")
+    sources = {"gradient_descent": kit.variant_source("gradient_descent", "sse_gradient", body),
+               "linear_model": linear_model}
+    result = grade_sources(sources, sandbox, student="s", hidden=True, course_seed="c",
+                           exercises=of_module("gradient_descent") + of_module("linear_model"))
+    assert result.exercise("linear_model.error_surface").passed
+    assert result.exercise("gradient_descent.sse_gradient").score == 0
+
+
+def test_a_parameter_of_the_students_adding_cannot_move_the_held_functions_point(sandbox):
+    """Red team round 62, 03: `def sse(m, c, x, y, dm=None, dc=None)` evaluated the SSE at (m + dm, c + dc), and
+    `sse_gradient` called it with dm = ±max|y|, one of the input's own values, which the guard let an added
+    parameter hold: 6 of 6. An added parameter may only be None now; left as None, the call passes."""
+    shifted = ("def sse(m, c, x, y, dm=None, dc=None):\n    m = m + (dm or 0)\n    c = c + (dc or 0)\n"
+               "    r = np.asarray(y, dtype=float) - (m * np.asarray(x, dtype=float) + c)\n"
+               "    return float(np.sum(r ** 2))\n\n\ndef _unused(m, c, x, y):")
+    linear_model = kit.solution_source("linear_model").replace(SSE_DEF, shifted, 1)
+    body = ("import linear_model\nf = linear_model.sse\nd = float(np.max(np.abs(y)))\n"
+            "v = np.array([f(m, c, x, y, d), f(m, c, x, y, -d), f(m, c, x, y, None, d), f(m, c, x, y, None, -d)])\n"
+            "return float((v[0] - v[1]) / (-2 * d)), float((v[2] - v[3]) / (-2 * d))")
+    sources = {"gradient_descent": kit.variant_source("gradient_descent", "sse_gradient", body),
+               "linear_model": linear_model}
+    exercises = of_module("gradient_descent") + of_module("linear_model")
+    result = grade_sources(sources, sandbox, student="s", hidden=True, course_seed="c", exercises=exercises)
+    assert result.exercise("linear_model.sse").passed
+    own = result.exercise("gradient_descent.sse_gradient")
+    assert own.score == 0 and "a parameter the exercise does not give it" in own.checks[0].student_message
+    # the formula, calling `sse` at the input with the added parameters left as they are, keeps its marks
+    sources["gradient_descent"] = kit.variant_source(
+        "gradient_descent", "sse_gradient", "import linear_model\nassert linear_model.sse(m, c, x, y) >= 0\n"
+        "r = y - linear_model.predict(m, c, x)\nreturn float(-2 * np.sum(x * r)), float(-2 * np.sum(r))")
+    right = grade_sources(sources, sandbox, student="s", hidden=True, course_seed="c", exercises=exercises)
+    assert right.exercise("gradient_descent.sse_gradient").passed
+
+
+def test_a_helper_named_like_the_differentiated_function_inside_the_answer_is_not_refused(sandbox):
+    """The guard refuses a function whose code makes a held one anew (round 62, 05) by its code, not its name:
+    `def sigmoid(z)` written inside the student's `dsigmoid` is the formula inline, and keeps its marks."""
+    body = ("def sigmoid(z):\n    return 1.0 / (1.0 + np.exp(-z))\n"
+            "s = sigmoid(np.asarray(x, dtype=float))\nreturn s * (1 - s)")
+    exercise = next(e for e in DECLARED if e.function == "dsigmoid")
+    result = grade_sources({exercise.module: kit.variant_source(exercise.module, "dsigmoid", body)}, sandbox,
+                           student="s", hidden=True, course_seed="c", exercises=[exercise])
+    assert result.exercise(exercise.key).passed, [c.student_message for c in result.exercise(exercise.key).checks]
+
+
 def test_a_difference_quotient_through_the_modules_neuron_is_noted_for_the_instructor(sandbox):
     """Red team round 60, 01: `dloss_dw` with the chain rule's inner derivative a difference of `neuron`'s values
     keeps its marks (the guard holds only `neuron_loss` at the input), with no word to the instructor; the

@@ -15,11 +15,12 @@ derivative worked out by hand never needs. For the duration of such a call (`Exe
   (a namedtuple or a dataclass of numbers, an iterator, a function pass); and so is a call of a function whose own
   code writes a complex number (`1e-30j`);
 - the function the answer is the slope of (`Exercise.differentiates`: `f_poly` for `df_poly`; the module's, the
-  grader's copy of it, and any function whose code was written under its name) may be called with numbers only, and
-  evaluated only at the call's input's points, each coordinate or its negative (σ(x)·σ(−x) is a formula), every
-  parameter's value checked, defaults too, and run with copies of what was checked: anywhere else (x ± h, a
-  Chebyshev node) it raises a ValueError that says why, so a numerical method through it fails and is told what it
-  did.
+  grader's copy of it, any function whose code was written under its name, and any a module binds to its name) may
+  be called with numbers only, and evaluated only at the call's input's points, each coordinate or its negative
+  (σ(x)·σ(−x) is a formula), every parameter's value checked, defaults too (one of the student's adding may only be
+  None), and run with copies of what was checked: anywhere else (x ± h, a Chebyshev node) it raises a ValueError that
+  says why, so a numerical method through it fails and is told what it did; a function whose code would make it
+  anew (a factory) refuses to run.
 
 The guard runs beside the student's code, so it looks up nothing at run time that plain code can rebind (NumPy's
 functions, `types`, the builtins): it binds them when the template loads it.
@@ -65,6 +66,7 @@ CO_VARARGS, CO_VARKEYWORDS = 0x04, 0x08  # a code object's flags: `*args`, `**kw
 GUARD_NAME = "__calcgrade_real_numbers_only__"  # the global through which a stand-in reaches `RealNumbersOnly`
 INPUT, REFUSED = "input", "refused"  # a guarded function held at the input, or refused outright
 ELSEWHERE = "elsewhere"  # a function another derivative worked out by hand differentiates: refused outright
+MAKES = "makes"  # a function whose code makes one held at the input or refused elsewhere anew: refused outright
 MAX_DEPTH = 4  # lists within lists looked into
 
 
@@ -147,26 +149,31 @@ class InputOnly:
             if not _real_numbers(value):
                 break
             self.allowed.append(set(absolute(asarray(value, dtype=float)).ravel().tolist()))
-        self.every: set[float] = set().union(*self.allowed)  # what an argument of the student's adding may hold
         # the input's points, each a tuple of its coordinates' sizes, where it has two arguments or more that
         # broadcast together
         self.points = _points(args[:len(self.allowed)]) if len(self.allowed) > 1 else None
 
     def check(self, bound: tuple[Any, ...], name: str = "") -> None:
         """Raise where an argument is not numbers, or holds a point away from the input's (any point: `nowhere`).
-        An argument beyond the call's own (a parameter of the student's adding) holds the input's values only, or
-        None (no point: a default left as None). `name`: the function called (the differentiated one by default)."""
+        An argument beyond the call's own (a parameter of the student's adding, its default too) is None only: one
+        that held one of the input's own values moved the point inside the function (`def sse(m, c, x, y, dm=None)`
+        evaluated at m + dm: a difference of the SSE, exact for a quadratic, red team round 62, 03). `name`: the
+        function called (the differentiated one by default)."""
         name = name or self.name
         if self.nowhere:
             raise ValueError(refusal(f"`{name}` was evaluated: it is a polynomial, whose values at a few points "
                                      "give its derivative; the power rule needs none of them"))
         for index, argument in enumerate(bound):
-            if argument is None and index >= len(self.allowed):
+            if index >= len(self.allowed):
+                if argument is not None:
+                    raise ValueError(refusal(f"`{name}` was called with a value for a parameter the exercise does "
+                                             f"not give it (its argument {index + 1}): it may only be None, or the "
+                                             "value would move the point inside the function"))
                 continue
             if not _real_numbers(argument):
                 raise TypeError(refusal(f"`{name}` was called with an object of type "
                                         f"`{type(argument).__name__}`, not numbers"))
-            allowed = self.allowed[index] if index < len(self.allowed) else self.every
+            allowed = self.allowed[index]
             for value in asarray(argument, dtype=float).ravel().tolist():
                 if abs(value) not in allowed:
                     raise ValueError(refusal(f"`{name}` was evaluated at {value:.10g}, away from the input"))
@@ -253,6 +260,18 @@ def complex_constant(code: CodeType, depth: int = 0) -> complex | None:
 
 
 @functools.cache
+def nested_code(code: CodeType, depth: int = 0) -> frozenset[CodeType]:
+    """The code of every function, lambda or class body defined within `code`, however deep (what calling it may
+    make anew)."""
+    found: set[CodeType] = set()
+    for constant in code.co_consts:
+        if type(constant) is CodeType and depth < 2 * MAX_DEPTH:
+            found.add(constant)
+            found |= nested_code(constant, depth + 1)
+    return frozenset(found)
+
+
+@functools.cache
 def _stand_in_code(key: int, free: int, name: str, qualname: str) -> CodeType:
     """Code that hands a function's arguments to the guard under `key`: `free` free variables, as the original's
     (a function's code can only be swapped for code with the same number), named like it in a traceback. Made
@@ -309,8 +328,9 @@ _HELD_ELSEWHERE: dict[frozenset[str], list[FunctionType]] = {}
 def _held_elsewhere(files: frozenset[str]) -> list[FunctionType]:
     """Every function of the submission's files the interpreter holds, wherever (in a tuple, a partial, a default
     argument, a closure): looked for once, at the first guard of the child (no code of the student's runs between
-    calls, and a function made during a call is made guarded). A function held only there, its module's name bound
-    to something else, ran unswapped (red team round 39, 03). Read by exact type only: nothing of the student's runs."""
+    calls, and a function whose code makes one a call holds or refuses is itself refused: `MAKES`). A function held
+    only there, its module's name bound to something else, ran unswapped (red team round 39, 03). Read by exact type
+    only: nothing of the student's runs."""
     if files not in _HELD_ELSEWHERE:
         _HELD_ELSEWHERE[files] = [value for value in get_objects() if type(value) is FunctionType
                                   and original_code(value).co_filename in files]
@@ -385,6 +405,9 @@ class RealNumbersOnly:
         if role == ELSEWHERE:
             raise TypeError(refusal(f"`{name}`, a function another derivative worked out by hand differentiates, "
                                     "was called"))
+        if role == MAKES:
+            raise TypeError(refusal(f"`{name}`, whose code makes anew a function these checks hold at the input or "
+                                    "refuse (one made during the call would not be held), was called"))
         if written is not None:
             raise TypeError(refusal(f"`{name}` computes with the complex number {written!r}"))
         for value in (*args, *kwargs.values()):
@@ -425,6 +448,18 @@ class RealNumbersOnly:
         # `__code__` copied to a helper, by `functools.update_wrapper` or by hand: red team round 38, 03), and so is
         # one whose code was written under its name, whatever its `__name__` became (round 42, 04)
         target_code = original_code(target) if type(target) is FunctionType else None
+        # and so is a function any module binds to a held name, whatever its `def` called it (`sse =
+        # _total_squared_error`, `error_surface = _grid`: red team round 62, 01)
+        held_code = {original_code(value) for module in self.modules for name in (
+            self.input_only.names if self.input_only is not None else ()) if type(value := vars(module).get(name))
+            is FunctionType and original_code(value).co_filename in self.files} | (
+            {target_code} if target_code is not None else set())
+        # a function whose code would make one of those anew is refused: made during the call, it would run unheld
+        # (`sse = _make_sse()` at load, `linear_model._make_sse()` called in the answer: round 62, 05), as is one
+        # that would make one the other derivatives worked out by hand differentiate. Known by its code, not its
+        # name: a helper of the same name nested in the answer (`def sigmoid(z)` inside `dsigmoid`) is the
+        # student's formula written inline, as a numerical method on it is (README, "What is left")
+        made_refused = held_code | self.elsewhere_code
         functions = self._functions()
         namespaces = {id(function.__globals__): (function, function.__globals__) for function in functions}
         for function, namespace in namespaces.values():  # each once, before anything is swapped
@@ -443,12 +478,14 @@ class RealNumbersOnly:
             if function is target or (given_target is not None and function is given_target) or (
                     self.input_only is not None and id(function) not in givens
                     and (name in self.input_only.names or code.co_name in self.input_only.names
-                         or code is target_code)):
+                         or code in held_code)):
                 role = INPUT
             elif id(function) in givens and id(function) not in self.passed:
                 role = REFUSED
             elif name in self.elsewhere_names or code in self.elsewhere_code:
                 role = ELSEWHERE
+            elif not made_refused.isdisjoint(nested_code(code)):
+                role = MAKES
             else:
                 role = ""
             self.copies[key] = (copy, name, complex_constant(code), role)
