@@ -510,12 +510,42 @@ class _Scope:
     given_functions: frozenset[str] = frozenset()  # parameters it calls: one object over every call of a check's
     nested: Mapping[str, ast.AST] = dataclasses.field(default_factory=dict)  # functions defined in it
     visiting: set[str] = dataclasses.field(default_factory=set)
+    shared_parameters: frozenset[str] = frozenset()  # parameters whose default is shared (`_shared_default`)
 
 
 def _scope(definition: ast.FunctionDef | ast.AsyncFunctionDef, module: _Module, aliases: frozenset[str]) -> _Scope:
     own, parameters, called, nested, bound = _own_names(definition)
-    return _Scope(bound - aliases, parameters, {**module.imports.bound, **own.bound},
-                  module, (*module.imports.starred, *own.starred), called & parameters, nested)
+    scope = _Scope(bound - aliases, parameters, {**module.imports.bound, **own.bound},
+                   module, (*module.imports.starred, *own.starred), called & parameters, nested)
+    shared = frozenset(argument for argument, default in _defaults(definition) if _shared_default(default, scope))
+    return dataclasses.replace(scope, shared_parameters=shared) if shared else scope
+
+
+def _defaults(definition: ast.AST) -> list[tuple[str, ast.expr]]:
+    """Each parameter with a default, of the function and of the functions and lambdas defined in it."""
+    pairs: list[tuple[str, ast.expr]] = []
+    for node in ast.walk(definition):
+        if isinstance(node, ast.arguments):
+            positional = [*node.posonlyargs, *node.args]
+            pairs += [(argument.arg, default) for argument, default
+                      in zip(positional[len(positional) - len(node.defaults):], node.defaults, strict=True)]
+            pairs += [(argument.arg, default) for argument, default in zip(node.kwonlyargs, node.kw_defaults,
+                                                                           strict=True) if default is not None]
+    return pairs
+
+
+def _shared_default(default: ast.expr, scope: _Scope) -> bool:
+    """Is a parameter's default an object kept from one call to the next: anything but a constant, a constant of the
+    module, a builtin class or function, or what an import path names that holds nothing (`np.float64`, `np.pi`)? A
+    default is made once, when the `def` runs: a module function given as one (`box=_box`), or a `{}`, is the same
+    object in every call that leaves it, and held a cache on its attributes read as a copy of the check's input
+    (red team round 62, 02 and 04)."""
+    if _constant(default):
+        return False
+    if not isinstance(default, ast.Name | ast.Attribute):
+        return True
+    outside = dataclasses.replace(scope, local=frozenset(), parameters=frozenset())  # a default is read outside
+    return _shares(default, outside)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -598,6 +628,8 @@ def _shares(node: ast.AST | None, scope: _Scope, copied: bool = False) -> bool:
     if isinstance(node, ast.Yield | ast.YieldFrom | ast.Await):  # a value sent in, or awaited
         return True
     if isinstance(node, ast.Name):
+        if node.id in scope.shared_parameters and node.id not in scope.local:
+            return True
         return node.id not in scope.local and not (node.id in scope.parameters
                                                    and (copied or node.id not in scope.given_functions)) \
             and not _builtin_value(node.id, scope) and not (node.id in scope.module.constants
@@ -628,7 +660,13 @@ def _shares(node: ast.AST | None, scope: _Scope, copied: bool = False) -> bool:
             return any(_shares(part, scope, copied) for part in (called.value, *arguments))
         return True
     # an operator's result is a new value, a container holds its parts (a parameter in either is the check's input,
-    # copied: `rows = [(m0, c0)]`); a subscript, a choice (`a or b`, `a if t else b`) gives its parts
+    # copied: `rows = [(m0, c0)]`, but for a function the check gives, one object over every call: `g = (f,)[0]`
+    # held a cache on its attributes, red team round 62, 06); a subscript, a choice (`a or b`, `a if t else b`) gives
+    # its parts
+    if isinstance(node, ast.Tuple | ast.List | ast.Set | ast.Dict) and any(
+            isinstance(part, ast.Name) and part.id in scope.given_functions and part.id not in scope.local
+            for part in ast.iter_child_nodes(node)):
+        return True
     copied = copied or isinstance(node, ast.BinOp | ast.UnaryOp | ast.Compare | ast.Tuple | ast.List | ast.Set
                                   | ast.Dict)
     return any(_shares(child, scope, copied) for child in ast.iter_child_nodes(node)

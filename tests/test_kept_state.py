@@ -89,6 +89,13 @@ HEADER = "import numpy as np\n\n"
     "    holder = holder_of()\n    holder.memo = x\n    return holder.memo\n",
     "import logging\n\ndef f(x):\n    try:\n        raise KeyError(logging.getLogger('nd'))\n"
     "    except KeyError as error:\n        error.args[0].memo = x\n    return x\n",
+    # red team round 62, 02, 04 and 06: a module function given as a parameter's default, itself or through a helper;
+    # a helper's mutable default it returns; the function the check gives, taken out of a container
+    "def _box():\n    pass\n\ndef f(x, box=_box):\n    b = box\n    b.memo = x\n    return b.memo\n",
+    "def _box():\n    pass\n\ndef _the_box(box=_box):\n    return box\n\n"
+    "def f(x):\n    b = _the_box()\n    b.memo = x\n    return b.memo\n",
+    "def f(x, g):\n    held = (g,)[0]\n    held.memo = g(x)\n    return held.memo\n",
+    "def f(x, g):\n    held = [g][0]\n    held.memo = g(x)\n    return held.memo\n",
 ], ids=["mutable-default", "setdefault-on-function", "attribute-total", "module-cache", "global-counter",
         "decorator", "module-generator", "module-buffer", "through-a-helper", "attribute-aliased-to-a-local",
         "a-local-named-like-a-source-of-chance", "rebound-at-the-top", "namespace-written-at-the-top",
@@ -101,9 +108,22 @@ HEADER = "import numpy as np\n\n"
         "a-frame-s-globals",
         "a-logger-by-a-walrus", "a-logger-by-with-as", "a-logger-by-a-comprehension", "a-logger-added-to-a-local",
         "a-logger-appended-to-a-local", "a-logger-from-a-helper", "a-logger-from-a-nested-helper",
-        "a-logger-by-except-as"])
+        "a-logger-by-except-as", "a-module-function-as-a-default", "a-helper-returning-its-default",
+        "the-given-function-out-of-a-tuple", "the-given-function-out-of-a-list"])
 def test_a_function_that_can_hold_something_between_calls_is_read_so(body):
     assert may_keep_state(HEADER + body, "f")
+
+
+def test_a_graded_siblings_mutable_default_it_returns_is_read_as_shared():
+    """Red team round 62, 04: `tangent_line` (graded on its own, so not looked into for its caller) returned its
+    `_memo={}` default when called with None, and `numerical_derivative` cached in it: the return of a parameter was
+    read as a copy of the check's input. A parameter whose default is made once is shared."""
+    source = HEADER + ("def g(x, _memo={}):\n    return _memo if x is None else x\n\n"
+                       "def f(x):\n    store = g(None)\n    store[1] = x\n    return store[1]\n")
+    assert may_keep_state(source, "f", components=frozenset({"g"}))
+    honest = HEADER + ("SCALE = 2.0\n\ndef g(x, scale=SCALE, kind=float, eps=np.finfo(float).eps):\n    return x\n\n"
+                       "def f(x):\n    store = g([x])\n    store[0] = x\n    return store[0]\n")
+    assert not may_keep_state(honest, "f", components=frozenset({"g"}))
 
 
 @pytest.mark.parametrize("body", [
