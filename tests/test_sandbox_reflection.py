@@ -278,6 +278,77 @@ def test_a_difference_spelt_otherwise_is_noted(case):
     assert f"`{function}` subtracts two values of `{callee}`" in found.what, found.what
 
 
+# Red team round 62, 07: the same difference spelt as a sum with a term times a negative constant, `np.add` or
+# `operator.add` of a negated value, or a special method called by name, kept every mark with nothing noted.
+SPELT_AS_A_SUM_OR_A_METHOD = {
+    "a + b * -1": ("neural_network", "dloss_dw",
+                   NN_PRE + "slope = (neuron(w + h, b, x) + neuron(w - h, b, x) * -1) / (2 * h)" + NN_POST, "neuron"),
+    "a + -1 * b": ("neural_network", "dloss_dw",
+                   NN_PRE + "slope = (neuron(w + h, b, x) + -1 * neuron(w - h, b, x)) / (2 * h)" + NN_POST, "neuron"),
+    "2a + b * (-2) halved": ("neural_network", "dloss_db",
+                             NN_PRE + "slope = (2 * neuron(w, b + h, x) + neuron(w, b - h, x) * (-2)) / (4 * h)"
+                             + NN_POST, "neuron"),
+    "a + b / -1 of names": ("derivatives", "dsigmoid",
+                            "up = sigmoid(x + 1e-5)\ndown = sigmoid(x - 1e-5)\nreturn (up + down / -1) / 2e-5",
+                            "sigmoid"),
+    "np.add(a, -b)": ("neural_network", "dloss_dw",
+                      NN_PRE + "slope = np.add(neuron(w + h, b, x), -neuron(w - h, b, x)) / (2 * h)" + NN_POST,
+                      "neuron"),
+    "operator.add(a, np.negative(b))": ("neural_network", "dloss_dw",
+                                        "import operator\n" + NN_PRE + "up = neuron(w + h, b, x)\n"
+                                        "down = neuron(w - h, b, x)\n"
+                                        "slope = operator.add(up, np.negative(down)) / (2 * h)" + NN_POST, "neuron"),
+    "a + np.negative(b)": ("derivatives", "dsigmoid",
+                           "return (sigmoid(x + 1e-5) + np.negative(sigmoid(x - 1e-5))) / 2e-5", "sigmoid"),
+    "a.__sub__(b)": ("neural_network", "dloss_dw",
+                     NN_PRE + "slope = neuron(w + h, b, x).__sub__(neuron(w - h, b, x)) / (2 * h)" + NN_POST,
+                     "neuron"),
+    "b.__rsub__(a)": ("derivatives", "dsigmoid",
+                      "return sigmoid(x - 1e-5).__rsub__(sigmoid(x + 1e-5)) / 2e-5", "sigmoid"),
+    "a.__add__(-b)": ("derivatives", "dsigmoid",
+                      "return sigmoid(x + 1e-5).__add__(-sigmoid(x - 1e-5)) / 2e-5", "sigmoid"),
+    "a.__add__(b.__neg__())": ("derivatives", "dsigmoid",
+                               "return sigmoid(x + 1e-5).__add__(sigmoid(x - 1e-5).__neg__()) / 2e-5", "sigmoid"),
+    "a += b * -1": ("neural_network", "dloss_dw",
+                    NN_PRE + "slope = neuron(w + h, b, x)\nslope += neuron(w - h, b, x) * -1\n"
+                    "slope /= 2 * h" + NN_POST, "neuron"),
+    "another module's sse times -1": ("gradient_descent", "sse_gradient",
+                                      "import linear_model\nh = 1e-5\n"
+                                      "dm = linear_model.sse(m + h, c, x, y) + -1 * linear_model.sse(m - h, c, x, y)\n"
+                                      "dc = np.add(linear_model.sse(m, c + h, x, y), -linear_model.sse(m, c - h, x, y))"
+                                      "\nreturn dm / (2 * h), dc / (2 * h)", "linear_model.sse"),
+}
+
+
+@pytest.mark.parametrize("case", list(SPELT_AS_A_SUM_OR_A_METHOD))
+def test_a_difference_spelt_as_a_sum_or_a_special_method_is_noted(case):
+    module, function, body, callee = SPELT_AS_A_SUM_OR_A_METHOD[case]
+    sources = {module: kit.variant_source(module, function, body), "linear_model": kit.solution_source("linear_model")}
+    found = difference_in_sources(sources, NN_BY_HAND)
+    assert found is not None and found.file == f"{module}.py", case
+    assert f"`{function}` subtracts two values of `{callee}`" in found.what, found.what
+
+
+@pytest.mark.parametrize("module, function, body", [
+    ("derivatives", "dsigmoid", "return 2 * x - 3"),
+    ("derivatives", "dsigmoid", "return sigmoid(x) * (1 - sigmoid(x))"),
+    ("derivatives", "dsigmoid", "return sigmoid(x) + sigmoid(x) ** 2 * -1"),
+    ("derivatives", "dsigmoid", "return np.add(sigmoid(x), np.negative(sigmoid(x) ** 2))"),
+    ("derivatives", "dsigmoid", "return sigmoid(x).__sub__(sigmoid(x).__mul__(sigmoid(x)))"),
+    ("derivatives", "dsigmoid", "return sigmoid(x) * sigmoid(-x) + sigmoid(x) * 0"),
+    ("derivatives", "dsigmoid", "return -1 * sigmoid(x) * -sigmoid(-x)"),
+    ("gradient_descent", "sse_gradient",
+     "x = np.asarray(x, dtype=float)\ny = np.asarray(y, dtype=float)\n"
+     "return float(-2 * np.sum(x * (y - m * x - c))), float(-2 * np.sum(y - m * x - c))"),
+    ("gradient_descent", "sse_gradient",
+     "import linear_model\nx = np.asarray(x, dtype=float)\n"
+     "r = np.add(linear_model.predict(m, c, x), -1 * y)\nreturn float(np.sum(2 * r * x)), float(np.sum(2 * r))"),
+])
+def test_a_formula_with_negative_constants_or_special_methods_is_not_noted(module, function, body):
+    sources = {module: kit.variant_source(module, function, body), "linear_model": kit.solution_source("linear_model")}
+    assert difference_in_sources(sources, NN_BY_HAND) is None
+
+
 @pytest.mark.parametrize("case", list(SUMMED_OVER_A_LOOP))
 def test_a_difference_summed_over_a_loop_of_points_is_noted(case):
     module, function, body, callee = SUMMED_OVER_A_LOOP[case]

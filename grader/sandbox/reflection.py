@@ -26,8 +26,9 @@ Noted as well (`difference_in_sources`): inside a derivative to be worked out by
 the submission's taken at different arguments and subtracted, the shape of a difference quotient through a function
 the guard leaves open (the module's `neuron` or `sigmoid`, a helper, another module's function): written in the
 subtraction or bound to a local name first (by assignment, unpacking, augmented assignment or `:=`), the subtraction
-spelt `a - b`, `a + -b`, `np.subtract(a, b)` or `operator.sub(a, b)`, or a loop over a few points written out (or a
-range) adding up values taken at arguments that change with it.
+spelt `a - b`, `np.subtract(a, b)`, `operator.sub(a, b)`, `a.__sub__(b)`, or as a sum of terms of opposite signs
+(`a + -b`, `a + b * -1`, `a + b / -2`, `np.add(a, np.negative(b))`, `a.__add__(-b)`), or a loop over a few points
+written out (or a range) adding up values taken at arguments that change with it.
 """
 
 from __future__ import annotations
@@ -318,8 +319,9 @@ def difference_in_sources(sources: Mapping[str, str], by_hand: Mapping[str, froz
     at z ± h its derivative (red team round 60, 01 and 02). Each value may be bound to a local name first
     (`up = neuron(w + h, b, x)`, `down = ...`, `up - down`), the subtraction spelt `np.subtract`, `operator.sub` or
     `a + -b`, or the values added up over a loop of points (`for s in (1, -1): total += s * neuron(w + s * h, b, x)`)
-    (round 61, 03). A reading of the source, no wall: a list of values indexed, an attribute or a container in between
-    gets around it, and it changes no score."""
+    (round 61, 03); or two terms of opposite signs added, whatever spells the sum or the sign (`a + b * -1`,
+    `np.add(a, -b)`, `a.__sub__(b)`, round 62, 07). A reading of the source, no wall: a list of values indexed, an
+    attribute or a container in between gets around it, and it changes no score."""
     own = {name: _defined_functions(source) for name, source in sources.items() if len(source) <= MAX_SOURCE}
     everywhere = frozenset().union(*own.values()) if own else frozenset()
     for module in sorted(by_hand):
@@ -367,38 +369,89 @@ def _difference_in_module(file: str, source: str, functions: frozenset[str], sub
     return None
 
 
-# `np.subtract(a, b)`, `operator.sub(a, b)` (and either imported by name): a subtraction spelt as a call
-SUBTRACTING = frozenset({"subtract", "sub"})
+# Arithmetic spelt as a call (red team round 61, 03; round 62, 07): `np.subtract(a, b)`, `operator.sub(a, b)`,
+# `np.add(a, b)`, `np.multiply`, `np.divide` (and each imported by name), read as the operator they stand for
+ARITHMETIC_CALLS = {"subtract": ast.Sub(), "sub": ast.Sub(), "add": ast.Add(), "multiply": ast.Mult(),
+                    "mul": ast.Mult(), "divide": ast.Div(), "true_divide": ast.Div(), "truediv": ast.Div()}
 SUBTRACTING_MODULES = frozenset({"np", "numpy", "operator"})
+# `a.__sub__(b)` is `a - b`, `b.__rsub__(a)` is `a - b` too (the reflected method, its operands swapped)
+ARITHMETIC_METHODS = {f"__{prefix}{name}__": (op, prefix == "r")
+                      for name, op in (("add", ast.Add()), ("sub", ast.Sub()), ("mul", ast.Mult()),
+                                       ("truediv", ast.Div())) for prefix in ("", "r", "i")}
+NEGATING_CALLS = frozenset({"negative", "neg"})  # `np.negative(b)`, `operator.neg(b)`
 
 
 def _subtracted(node: ast.AST, functions: frozenset[str]) -> list[tuple[ast.expr, ast.expr]]:
-    """The two sides of a subtraction, however spelt: `a - b`, `a + -b`, `-b + a`, `np.subtract(a, b)`,
-    `operator.sub(a, b)`, `a -= b`, `a += -b` (red team round 61, 03)."""
-    negated = _negated
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub):
-        return [(node.left, node.right)]
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return [pair for pair in ((node.left, negated(node.right)), (node.right, negated(node.left)))
-                if pair[1] is not None]
-    if isinstance(node, ast.Call) and len(node.args) >= 2:
-        called = node.func
-        if (isinstance(called, ast.Attribute) and called.attr in SUBTRACTING and isinstance(called.value, ast.Name)
-                and called.value.id in SUBTRACTING_MODULES) \
-                or (isinstance(called, ast.Name) and called.id in SUBTRACTING and called.id not in functions):
-            return [(node.args[0], node.args[1])]
+    """The two sides of a subtraction, however spelt: two terms of opposite signs added (`a - b`, `a + -b`,
+    `-b + a`, `a + b * -1`, `a + -1 * b`, `a + b / -2`, `a + np.negative(b)`) with the sum written as an operator, a
+    call (`np.subtract(a, b)`, `operator.sub(a, b)`, `np.add(a, -b)`, `operator.add(a, -b)`), a special method
+    called by name (`a.__sub__(b)`, `b.__rsub__(a)`, `a.__add__(-b)`) or an augmented assignment (`a -= b`,
+    `a += -b`) (red team round 61, 03; round 62, 07: `a + b * -1`, `np.add(a, -b)` and `a.__sub__(b)` were read
+    as sums)."""
     if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-        target = ast.Name(node.target.id, ast.Load())
-        if isinstance(node.op, ast.Sub):
-            return [(target, node.value)]
-        if isinstance(node.op, ast.Add) and (operand := negated(node.value)) is not None:
-            return [(target, operand)]
-    return []
+        binary: tuple[ast.operator, ast.expr, ast.expr] | None = \
+            (node.op, ast.Name(node.target.id, ast.Load()), node.value)
+    else:
+        binary = _as_binary(node, functions)
+    if binary is None or not isinstance(binary[0], ast.Add | ast.Sub):
+        return []
+    operator, left, right = binary
+    opposite = (_sign(left, functions) == _sign(right, functions)) == isinstance(operator, ast.Sub)
+    return [(left, right)] if opposite else []
 
 
-def _negated(expression: ast.expr) -> ast.expr | None:
-    return expression.operand if isinstance(expression, ast.UnaryOp) and isinstance(expression.op, ast.USub) \
-        else None
+def _as_binary(node: ast.AST, functions: frozenset[str]) -> tuple[ast.operator, ast.expr, ast.expr] | None:
+    """An arithmetic operation of two operands, spelt as an operator, a call or a special method (None if not)."""
+    if isinstance(node, ast.BinOp):
+        return node.op, node.left, node.right
+    if not isinstance(node, ast.Call) or node.keywords:
+        return None
+    called = node.func
+    if len(node.args) == 2 and not any(isinstance(a, ast.Starred) for a in node.args):
+        if (isinstance(called, ast.Attribute) and called.attr in ARITHMETIC_CALLS
+                and isinstance(called.value, ast.Name) and called.value.id in SUBTRACTING_MODULES):
+            return ARITHMETIC_CALLS[called.attr], node.args[0], node.args[1]
+        if isinstance(called, ast.Name) and called.id in ARITHMETIC_CALLS and called.id not in functions:
+            return ARITHMETIC_CALLS[called.id], node.args[0], node.args[1]
+    if len(node.args) == 1 and isinstance(called, ast.Attribute) and called.attr in ARITHMETIC_METHODS \
+            and not isinstance(node.args[0], ast.Starred):
+        operator, reflected = ARITHMETIC_METHODS[called.attr]
+        return (operator, node.args[0], called.value) if reflected else (operator, called.value, node.args[0])
+    return None
+
+
+def _negation_of(node: ast.AST, functions: frozenset[str]) -> ast.expr | None:
+    """What `-b`, `np.negative(b)`, `operator.neg(b)` or `b.__neg__()` negates (None if it is none of them)."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return node.operand
+    if not isinstance(node, ast.Call) or node.keywords:
+        return None
+    called = node.func
+    if len(node.args) == 1 and not isinstance(node.args[0], ast.Starred) and (
+            (isinstance(called, ast.Attribute) and called.attr in NEGATING_CALLS
+             and isinstance(called.value, ast.Name) and called.value.id in SUBTRACTING_MODULES)
+            or (isinstance(called, ast.Name) and called.id in NEGATING_CALLS and called.id not in functions)):
+        return node.args[0]
+    if not node.args and isinstance(called, ast.Attribute) and called.attr == "__neg__":
+        return called.value
+    return None
+
+
+def _sign(expression: ast.expr, functions: frozenset[str]) -> int:
+    """-1 where a term is written negated: a negative constant, a negation (`-b`, `np.negative(b)`), or a product or
+    quotient with an odd number of such factors (`b * -1`, `-1 * b`, `b * (-0.5)`, `b / -2`); else 1. What the
+    values are is not read: `-2 * r` is negative as written, whatever r holds (red team round 62, 07)."""
+    if isinstance(expression, ast.Constant) and isinstance(expression.value, int | float) \
+            and not isinstance(expression.value, bool):
+        return -1 if expression.value < 0 else 1
+    if isinstance(expression, ast.UnaryOp) and isinstance(expression.op, ast.UAdd):
+        return _sign(expression.operand, functions)
+    if (operand := _negation_of(expression, functions)) is not None:
+        return -_sign(operand, functions)
+    binary = _as_binary(expression, functions)
+    if binary is not None and isinstance(binary[0], ast.Mult | ast.Div):
+        return _sign(binary[1], functions) * _sign(binary[2], functions)
+    return 1
 
 
 class _Values:
