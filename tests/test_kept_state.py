@@ -595,3 +595,85 @@ def test_a_parameter_rebound_and_added_into_local_copies_keeps_nothing():
                                 "minus = np.array(point, dtype=float)\nplus[i] += h\nminus[i] -= h\n"
                                 "return float((f(plus) - f(minus)) / (2 * h))")
     assert not may_keep_state(source, "partial_derivative")
+
+
+# red team round 62, 02, 04 and 06: a cache keyed on the point alone, on a module function left as a parameter's
+# default (reached directly or through a helper), in a graded sibling's mutable default it hands back, or on the
+# given function taken out of a tuple
+_BOX = "\n\ndef _box():\n    \"\"\"Nothing: its attributes are a box.\"\"\"\n"
+_ON_THE_BOX = "if not hasattr(b, 'memo'):\n    b.memo = {}\nstore = b.memo\n"
+
+
+def _with_top(body: str, top: str) -> str:
+    """The variant module with `top` placed right after its NumPy import (before the defs that name it)."""
+    return kit.variant_source("derivatives", "numerical_derivative", body).replace(
+        "\nimport numpy as np\n", "\nimport numpy as np\n" + top, 1)
+
+
+def _box_default() -> str:
+    source = _with_top("b = box\n" + _ON_THE_BOX + _POINT_KEY + _POINT_CACHE, _BOX)
+    signature = "def numerical_derivative(f, x, h=1e-5):"
+    assert source.count(signature) == 1
+    return source.replace(signature, "def numerical_derivative(f, x, h=1e-5, box=_box):")
+
+
+def _box_from_a_helper() -> str:
+    helper = _BOX + "\n\ndef _the_box(box=_box):\n    \"\"\"The box.\"\"\"\n    return box\n"
+    return _with_top("b = _the_box()\n" + _ON_THE_BOX + _POINT_KEY + _POINT_CACHE, helper)
+
+
+def _memo_of_a_graded_sibling() -> str:
+    source = kit.variant_source("derivatives", "numerical_derivative",
+                                "store = tangent_line(None, None, None)\n" + _POINT_KEY + _POINT_CACHE)
+    assert source.count("def tangent_line(f, df, x0):") == 1 and source.count("    slope = float(df(x0))\n") == 1
+    return source.replace("def tangent_line(f, df, x0):", "def tangent_line(f, df, x0, _memo={}):").replace(
+        "    slope = float(df(x0))\n", "    if f is None:\n        return _memo\n    slope = float(df(x0))\n")
+
+
+def _the_given_function_from_a_tuple() -> str:
+    return kit.variant_source("derivatives", "numerical_derivative",
+                              "g = (f,)[0]\nif not hasattr(g, 'memo'):\n    g.memo = {}\n"
+                              "k = np.asarray(x, dtype=float).tobytes()\n"
+                              "if k not in g.memo:\n    g.memo[k] = (f(x + h) - f(x - h)) / (2 * h)\nreturn g.memo[k]")
+
+
+CACHES_ON_SHARED_DEFAULTS = {
+    "a-module-function-as-a-default": _box_default,
+    "a-module-function-from-a-helpers-default": _box_from_a_helper,
+    "a-graded-siblings-mutable-default": _memo_of_a_graded_sibling,
+    "the-given-function-out-of-a-tuple": _the_given_function_from_a_tuple,
+}
+
+
+@pytest.mark.parametrize("name", CACHES_ON_SHARED_DEFAULTS)
+def test_a_cache_on_a_default_or_the_given_function_loses_marks(sandbox, name):
+    """Bugs (red team round 62, 02, 04 and 06): a cache keyed on the point alone, on the attributes of a module
+    function left as a parameter's default (`box=_box`, or handed back by a helper's `def _the_box(box=_box)`), in
+    the `_memo={}` a graded sibling returns, or on the given function taken out of a tuple (`g = (f,)[0]`), was read
+    as unable to keep state (a parameter, or a name in a container, read as a copy of the check's input): no
+    neighbour probe ran, and it kept full marks (4/4; the same cache in a top-level dict gets 0/4)."""
+    source = CACHES_ON_SHARED_DEFAULTS[name]()
+    graded = frozenset({"numerical_derivative", "tangent_line"})
+    assert may_keep_state(source, "numerical_derivative", graded)
+    own = _grade_source(sandbox, "derivatives", source).exercise("derivatives.numerical_derivative")
+    assert own.score < own.max_score
+
+
+@pytest.mark.parametrize("default", ["h=1e-5", "h=H", "h=-1e-5", "dtype=float", "dtype=np.float64", "act=np.tanh",
+                                     "act=math.sin", "shape=(2, 3)", "out=None"])
+def test_a_parameter_left_to_an_immutable_default_is_a_copy_of_the_input(default):
+    """A parameter whose default nothing can be stored on (a number, a module constant, a builtin, a NumPy type or
+    ufunc) is read as before, bound to a local and returned: nothing outlives the call."""
+    name = default.split("=")[0]
+    source = (f"import math\nimport numpy as np\n\nH = 1e-5\n\n\ndef f(x, {default}):\n    y = {name}\n"
+              "    z = [y]\n    z.append(x)\n    return z\n")
+    assert not may_keep_state(source, "f")
+
+
+def test_a_function_default_only_called_keeps_nothing():
+    """A module function left as a default and only called (`activation=sigmoid`, as in a network's forward pass)
+    holds nothing: its values are fresh, as before."""
+    source = ("import numpy as np\n\n\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\n\n"
+              "def forward(w, x, activation=sigmoid):\n    z = np.dot(w, x)\n    a = activation(z)\n"
+              "    out = [a]\n    out.append(z)\n    return out\n")
+    assert not may_keep_state(source, "forward")
