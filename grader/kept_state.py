@@ -521,8 +521,10 @@ def _scope(definition: ast.FunctionDef | ast.AsyncFunctionDef, module: _Module, 
     return dataclasses.replace(scope, shared_parameters=shared) if shared else scope
 
 
-def _defaults(definition: ast.AST) -> list[tuple[str, ast.expr]]:
-    """Each parameter with a default, of the function and of the functions and lambdas defined in it."""
+@functools.lru_cache(maxsize=4096)
+def _defaults(definition: ast.AST) -> tuple[tuple[str, ast.expr], ...]:
+    """Each parameter with a default, of the function and of the functions and lambdas defined in it (one walk per
+    function: a scope is made several times per function while its module is read)."""
     pairs: list[tuple[str, ast.expr]] = []
     for node in ast.walk(definition):
         if isinstance(node, ast.arguments):
@@ -531,7 +533,7 @@ def _defaults(definition: ast.AST) -> list[tuple[str, ast.expr]]:
                       in zip(positional[len(positional) - len(node.defaults):], node.defaults, strict=True)]
             pairs += [(argument.arg, default) for argument, default in zip(node.kwonlyargs, node.kw_defaults,
                                                                            strict=True) if default is not None]
-    return pairs
+    return tuple(pairs)
 
 
 def _shared_default(default: ast.expr, scope: _Scope) -> bool:
